@@ -1,0 +1,216 @@
+"""What the browser decides, after the Fetch Standard (fetch.spec.whatwg.org).
+
+Anchors named in comments are the standard's. Each decision returns the reason a
+developer would need to read, in the words a browser console uses where possible.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from corslint.http import Request, Response
+
+# #cors-safelisted-method
+SAFELISTED_METHODS = frozenset({"GET", "HEAD", "POST"})
+# #concept-method-normalize
+_NORMALIZED_METHODS = {"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"}
+# #cors-safelisted-request-header (Range is safelisted only as a single simple range)
+SAFELISTED_HEADER_NAMES = frozenset(
+    {"accept", "accept-language", "content-language", "content-type", "range"}
+)
+# #cors-non-wildcard-request-header-name
+NON_WILDCARD_HEADER_NAMES = frozenset({"authorization"})
+_SAFELISTED_CONTENT_TYPES = frozenset(
+    {"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"}
+)
+_UNSAFE_BYTES = set(range(0x00, 0x09)) | set(range(0x0A, 0x20)) | set(b'"():<>?@[\\]{}\x7f')
+_LANGUAGE_VALUE = re.compile(r"[0-9A-Za-z *,\-.;=]*")
+_SIMPLE_RANGE = re.compile(r"bytes=\d+-\d*")
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+
+
+def normalize_method(method: str) -> str:
+    upper = method.upper()
+    return upper if upper in _NORMALIZED_METHODS else method
+
+
+def is_safelisted_header(name: str, value: str) -> bool:
+    """#cors-safelisted-request-header."""
+    name = name.lower()
+    if name not in SAFELISTED_HEADER_NAMES or len(value.encode()) > 128:
+        return False
+    if name == "accept":
+        return not any(b in _UNSAFE_BYTES for b in value.encode())
+    if name in {"accept-language", "content-language"}:
+        return _LANGUAGE_VALUE.fullmatch(value) is not None
+    if name == "content-type":
+        if any(b in _UNSAFE_BYTES for b in value.encode()):
+            return False
+        essence = value.split(";", 1)[0].strip().lower()
+        return essence in _SAFELISTED_CONTENT_TYPES
+    return _SIMPLE_RANGE.fullmatch(value) is not None  # range
+
+
+def unsafe_header_names(headers: Mapping[str, str]) -> list[str]:
+    """#cors-unsafe-request-header-names: sorted, lower-cased, without duplicates."""
+    names = {name.lower() for name, value in headers.items() if not is_safelisted_header(name, value)}
+    total = sum(len(v.encode()) for n, v in headers.items() if is_safelisted_header(n, v))
+    if total > 1024:
+        names |= {n.lower() for n in headers if n.lower() in SAFELISTED_HEADER_NAMES}
+    return sorted(names)
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """What a page's script asks `fetch()` for, cross-origin, in CORS mode."""
+
+    origin: str
+    method: str = "GET"
+    headers: tuple[tuple[str, str], ...] = ()
+    credentials: bool = False
+    path: str = "/"
+
+    @property
+    def header_map(self) -> dict[str, str]:
+        return dict(self.headers)
+
+    @property
+    def needs_preflight(self) -> bool:
+        """#main-fetch: a non-safelisted method or any CORS-unsafe header."""
+        method = normalize_method(self.method)
+        return method not in SAFELISTED_METHODS or bool(unsafe_header_names(self.header_map))
+
+    def preflight(self) -> Request:
+        """#cors-preflight-fetch-0: the OPTIONS request; it never carries credentials."""
+        headers = [("access-control-request-method", normalize_method(self.method))]
+        unsafe = unsafe_header_names(self.header_map)
+        if unsafe:
+            headers.append(("access-control-request-headers", ",".join(unsafe)))
+        return Request("OPTIONS", self.origin, tuple(headers), self.path, credentials=False)
+
+    def actual(self) -> Request:
+        return Request(
+            normalize_method(self.method),
+            self.origin,
+            tuple((n.lower(), v) for n, v in self.headers),
+            self.path,
+            self.credentials,
+        )
+
+
+@dataclass(frozen=True)
+class Check:
+    ok: bool
+    reason: str
+
+
+def cors_check(request: PageRequest, response: Response) -> Check:
+    """#cors-check: may the page read this response?"""
+    allow_origin = response.get("access-control-allow-origin")
+    if allow_origin is None:
+        return Check(False, "No 'Access-Control-Allow-Origin' header is present")
+    if len(response.get_all("access-control-allow-origin")) > 1:
+        return Check(
+            False,
+            f"'Access-Control-Allow-Origin' contains multiple values '{allow_origin}', "
+            "but only one is allowed",
+        )
+    if allow_origin == "*" and not request.credentials:
+        return Check(True, "'Access-Control-Allow-Origin: *' admits any uncredentialed request")
+    if allow_origin == "*":
+        return Check(
+            False,
+            "'Access-Control-Allow-Origin' must not be the wildcard '*' when the request's "
+            "credentials mode is 'include'",
+        )
+    if allow_origin != request.origin:
+        return Check(
+            False,
+            f"'Access-Control-Allow-Origin' has the value '{allow_origin}', "
+            f"which is not equal to the supplied origin '{request.origin}'",
+        )
+    if not request.credentials:
+        return Check(True, f"'Access-Control-Allow-Origin' equals the origin '{request.origin}'")
+    allow_credentials = response.get("access-control-allow-credentials")
+    if allow_credentials != "true":
+        shown = "''" if allow_credentials is None else f"'{allow_credentials}'"
+        return Check(
+            False,
+            f"'Access-Control-Allow-Credentials' is {shown}, which must be 'true' when the "
+            "request's credentials mode is 'include'",
+        )
+    return Check(
+        True,
+        f"'Access-Control-Allow-Origin' equals the origin '{request.origin}' and "
+        "'Access-Control-Allow-Credentials' is 'true'",
+    )
+
+
+def _parse_list(value: str | None) -> list[str] | None:
+    """#extract-header-list-values for ACAM/ACAH; None when it fails to parse."""
+    if value is None:
+        return []
+    items = [item.strip() for item in value.split(",")]
+    items = [item for item in items if item]
+    if not all(_TOKEN.fullmatch(item) for item in items):
+        return None
+    return items
+
+
+def preflight_check(request: PageRequest, response: Response) -> Check:
+    """The steps of #cors-preflight-fetch-0 after the response arrives."""
+    if response.status is None or not 200 <= response.status <= 299:
+        status = "no" if response.status is None else str(response.status)
+        return Check(False, f"Response to preflight request doesn't pass access control check: it does not have HTTP ok status ({status})")
+    origin_check = cors_check(request, response)
+    if not origin_check.ok:
+        return Check(False, f"Response to preflight request doesn't pass access control check: {origin_check.reason}")
+    methods = _parse_list(response.get("access-control-allow-methods"))
+    header_names = _parse_list(response.get("access-control-allow-headers"))
+    if methods is None or header_names is None:
+        return Check(False, "Access-Control-Allow-Methods or -Headers in preflight response cannot be parsed")
+    method = normalize_method(request.method)
+    wildcard_methods = "*" in methods and not request.credentials
+    if method not in methods and method not in SAFELISTED_METHODS and not wildcard_methods:
+        return Check(False, f"Method {method} is not allowed by Access-Control-Allow-Methods in preflight response")
+    allowed = {name.lower() for name in header_names}
+    wildcard_headers = "*" in allowed and not request.credentials
+    for name in unsafe_header_names(request.header_map):
+        if name in NON_WILDCARD_HEADER_NAMES and name not in allowed:
+            return Check(
+                False,
+                f"Request header field {name} is not allowed by Access-Control-Allow-Headers "
+                "in preflight response (a '*' never covers Authorization)",
+            )
+        if name not in allowed and not wildcard_headers:
+            return Check(False, f"Request header field {name} is not allowed by Access-Control-Allow-Headers in preflight response")
+    return Check(True, "preflight passed")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The whole exchange for one page request."""
+
+    request: PageRequest
+    preflight: Response | None
+    response: Response | None  # None when the preflight failed and nothing was sent
+    allowed: bool
+    reason: str
+
+
+Responder = Callable[[Request], Response]
+
+
+def fetch(respond: Responder, request: PageRequest) -> Verdict:
+    """Send `request` through a server modelled by `respond`, as a browser would."""
+    preflight: Response | None = None
+    if request.needs_preflight:
+        preflight = respond(request.preflight())
+        check = preflight_check(request, preflight)
+        if not check.ok:
+            return Verdict(request, preflight, None, False, check.reason)
+    response = respond(request.actual())
+    check = cors_check(request, response)
+    return Verdict(request, preflight, response, check.ok, check.reason)

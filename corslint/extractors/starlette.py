@@ -1,0 +1,268 @@
+"""FastAPI / Starlette ``CORSMiddleware`` configurations, read with libcst."""
+
+from __future__ import annotations
+
+import re
+import libcst as cst
+
+from corslint.extractors import ProjectContext
+from corslint.extractors.python_source import (
+    PythonModule,
+    is_development_path,
+    iter_calls,
+)
+from corslint.model import CorsPolicy, Evidence, Extraction, Location, Provenance, Route, Value
+
+NEEDLES = (b"CORSMiddleware",)
+
+CORS_CLASSES = frozenset(
+    {"fastapi.middleware.cors.CORSMiddleware", "starlette.middleware.cors.CORSMiddleware"}
+)
+MIDDLEWARE_WRAPPERS = frozenset({"starlette.middleware.Middleware", "fastapi.middleware.Middleware"})
+APP_CLASSES = frozenset(
+    {"fastapi.FastAPI", "fastapi.applications.FastAPI", "starlette.applications.Starlette"}
+)
+ROUTER_CLASSES = frozenset({"fastapi.APIRouter", "fastapi.routing.APIRouter", "starlette.routing.Router"})
+ROUTE_CLASSES = frozenset({"starlette.routing.Route", "fastapi.routing.APIRoute"})
+# CORSMiddleware.__init__'s parameters after `app`, for positional arguments
+POSITIONAL = (
+    "allow_origins",
+    "allow_methods",
+    "allow_headers",
+    "allow_credentials",
+    "allow_origin_regex",
+    "allow_private_network",
+    "expose_headers",
+    "max_age",
+)
+HTTP_METHOD_DECORATORS = {
+    "get": ("GET",),
+    "post": ("POST",),
+    "put": ("PUT",),
+    "patch": ("PATCH",),
+    "delete": ("DELETE",),
+    "options": ("OPTIONS",),
+    "head": ("HEAD",),
+    "trace": ("TRACE",),
+}
+BEARER_CLASSES = ("OAuth2PasswordBearer", "OAuth2AuthorizationCodeBearer", "HTTPBearer", "OAuth2")
+_DEBUG_GUARD = re.compile(r"\b(debug|development|dev|local)\b", re.IGNORECASE)
+
+
+def extract(path: str, text: str, context: ProjectContext) -> Extraction:
+    module = context.python.parse(path, text)
+    policies: list[CorsPolicy] = []
+    guarded = _debug_guarded_calls(module)
+    routes = _application_routes(module)
+    evidence = tuple(_bearer_evidence(module))
+    for call in iter_calls(module.module):
+        options_call = _cors_options(module, call)
+        if options_call is None:
+            continue
+        arguments, skip_positional = options_call
+        options = _read_options(module, arguments, skip_positional)
+        policies.append(
+            CorsPolicy(
+                framework="starlette",
+                location=module.location(call),
+                options=options,
+                routes=routes,
+                evidence=evidence,
+                development_only=is_development_path(path) or id(call) in guarded,
+            )
+        )
+    return Extraction(policies=tuple(policies))
+
+
+def _cors_options(module: PythonModule, call: cst.Call) -> tuple[list[cst.Arg], int] | None:
+    """The call's arguments that configure CORSMiddleware, and how many positionals to skip."""
+    qualified = module.qualified_name(call.func) or ""
+    positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+    if isinstance(call.func, cst.Attribute) and call.func.attr.value == "add_middleware":
+        if positional and (module.qualified_name(positional[0].value) or "") in CORS_CLASSES:
+            return list(call.args), 1
+        return None
+    if qualified in MIDDLEWARE_WRAPPERS:
+        if positional and (module.qualified_name(positional[0].value) or "") in CORS_CLASSES:
+            return list(call.args), 1
+        return None
+    if qualified in CORS_CLASSES:
+        return list(call.args), 1
+    return None
+
+
+def _read_options(module: PythonModule, arguments: list[cst.Arg], skip: int) -> dict[str, Value]:
+    options: dict[str, Value] = {}
+    index = 0
+    for arg in arguments:
+        if arg.star == "**":
+            expanded = module.resolve(arg.value)
+            if expanded.known and isinstance(expanded.raw, dict):
+                for key, value in expanded.raw.items():
+                    options[str(key)] = Value(
+                        value.raw, value.location, value.provenance, value.env_var, value.description, value.related
+                    ) if value.location.path == module.path else _relocated(value, module.location(arg.value))
+            else:
+                options["**"] = Value(None, module.location(arg.value), Provenance.UNKNOWN, description=module.source(arg.value))
+            continue
+        if arg.star == "*":
+            options["*"] = Value(None, module.location(arg.value), Provenance.UNKNOWN, description=module.source(arg.value))
+            continue
+        if arg.keyword is not None:
+            options[arg.keyword.value] = module.resolve(arg.value)
+            continue
+        if index >= skip and index - skip < len(POSITIONAL):
+            options[POSITIONAL[index - skip]] = module.resolve(arg.value)
+        index += 1
+    return options
+
+
+def _relocated(value: Value, location: Location) -> Value:
+    return Value(value.raw, location, value.provenance, value.env_var, value.description, (value.location, *value.related))
+
+
+def _debug_guarded_calls(module: PythonModule) -> set[int]:
+    """ids of calls under an `if` whose test reads a debug / development switch."""
+    guarded: set[int] = set()
+
+    class Visitor(cst.CSTVisitor):
+        def visit_If(self, node: cst.If) -> None:
+            if _DEBUG_GUARD.search(module.source(node.test)):
+                for call in iter_calls(node.body):
+                    guarded.add(id(call))
+
+    module.module.visit(Visitor())
+    return guarded
+
+
+def _application_routes(module: PythonModule) -> tuple[Route, ...] | None:
+    """Routes of the apps and routers defined in this module (and routers it includes)."""
+    routes: list[Route] = []
+    complete = True
+    seen: set[str] = set()
+    queue: list[tuple[PythonModule, set[str]]] = [(module, _bound_to(module, APP_CLASSES | ROUTER_CLASSES))]
+    while queue:
+        current, names = queue.pop()
+        if current.path in seen:
+            continue
+        seen.add(current.path)
+        routes.extend(_decorated_routes(current, names))
+        routes.extend(_route_objects(current))
+        for call in iter_calls(current.module):
+            if not (isinstance(call.func, cst.Attribute) and call.func.attr.value == "include_router" and call.args):
+                continue
+            target = call.args[0].value
+            if isinstance(target, cst.Name) and target.value in names:
+                continue
+            found = None
+            if current.project is not None:
+                qualified = current.qualified_name(target)
+                if qualified is not None and qualified != getattr(target, "value", None):
+                    found = current.project.lookup(current, qualified)
+            if found is None:
+                complete = False
+                continue
+            other, name = found
+            if isinstance(target, cst.Attribute):
+                # `api.router` where api is a module: the router is `router` in that module
+                name = target.attr.value
+            queue.append((other, {name} | _bound_to(other, ROUTER_CLASSES)))
+    if not routes or not complete:
+        return None
+    return tuple(routes)
+
+
+def _bound_to(module: PythonModule, classes: frozenset[str]) -> set[str]:
+    names: set[str] = set()
+
+    class Visitor(cst.CSTVisitor):
+        def visit_Assign(self, node: cst.Assign) -> None:
+            if isinstance(node.value, cst.Call) and (module.qualified_name(node.value.func) or "") in classes:
+                for target in node.targets:
+                    if isinstance(target.target, cst.Name):
+                        names.add(target.target.value)
+
+    module.module.visit(Visitor())
+    return names
+
+
+def _decorated_routes(module: PythonModule, owners: set[str]) -> list[Route]:
+    routes: list[Route] = []
+
+    class Visitor(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+            for decorator in node.decorators:
+                call = decorator.decorator
+                if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)):
+                    continue
+                owner = call.func.value
+                if not (isinstance(owner, cst.Name) and owner.value in owners):
+                    continue
+                verb = call.func.attr.value
+                methods = _route_methods(module, call, verb)
+                if methods is not None:
+                    routes.append(Route(_route_path(module, call), methods, module.location(decorator)))
+
+    module.module.visit(Visitor())
+    return routes
+
+
+def _route_methods(module: PythonModule, call: cst.Call, verb: str) -> tuple[str, ...] | None:
+    if verb in HTTP_METHOD_DECORATORS:
+        return HTTP_METHOD_DECORATORS[verb]
+    if verb not in {"api_route", "route", "add_api_route", "add_route"}:
+        return None
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == "methods":
+            value = module.resolve(arg.value)
+            if value.known and isinstance(value.raw, tuple):
+                methods = [item.raw.upper() for item in value.raw if item.known and isinstance(item.raw, str)]
+                return tuple(methods)
+            return None
+    return ("GET",) if verb in {"api_route", "add_api_route"} else ("GET", "HEAD")
+
+
+def _route_path(module: PythonModule, call: cst.Call) -> str:
+    if call.args and call.args[0].keyword is None:
+        value = module.resolve(call.args[0].value)
+        if value.known and isinstance(value.raw, str):
+            return value.raw
+    return "?"
+
+
+def _route_objects(module: PythonModule) -> list[Route]:
+    routes: list[Route] = []
+    for call in iter_calls(module.module):
+        if (module.qualified_name(call.func) or "") not in ROUTE_CLASSES:
+            continue
+        methods = _route_methods(module, call, "route")
+        if methods is not None:
+            routes.append(Route(_route_path(module, call), methods, module.location(call)))
+    return routes
+
+
+def _bearer_evidence(module: PythonModule) -> list[Evidence]:
+    """Signs that the app authenticates with an Authorization header."""
+    found: list[Evidence] = []
+    modules = [module]
+    if module.project is not None:
+        for qualified in set(module.imports.values()):
+            if "." in qualified:
+                hit = module.project.lookup(module, qualified)
+                if hit is not None and hit[0] is not module and hit[0] not in modules:
+                    modules.append(hit[0])
+    for current in modules:
+        for call in iter_calls(current.module):
+            qualified = current.qualified_name(call.func) or ""
+            if qualified.split(".")[-1] in BEARER_CLASSES and qualified.startswith("fastapi"):
+                found.append(Evidence("bearer-auth", f"{qualified.split('.')[-1]}()", current.location(call)))
+                continue
+            for arg in call.args:
+                value = arg.value
+                if isinstance(value, cst.SimpleString) and value.evaluated_value and str(value.evaluated_value).lower() == "authorization":
+                    if isinstance(call.func, cst.Attribute) and call.func.attr.value == "get" or (
+                        qualified.endswith("Header") or qualified.endswith("APIKeyHeader")
+                    ):
+                        found.append(Evidence("bearer-auth", "reads the Authorization header", current.location(call)))
+                        break
+    return found

@@ -1,0 +1,78 @@
+"""Per-framework models of what a CORS library really sends.
+
+Each framework module builds one `Framework`: its ``respond`` reproduces the library's
+answer to a request (checked against the real library by differential tests), and a few
+declarations tell rules where to point and which entries are origins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from corslint.http import Request, Response
+from corslint.model import CorsPolicy, Location, Value
+
+Role = Literal["origins", "credentials", "methods", "headers", "expose", "max_age"]
+
+
+@dataclass(frozen=True)
+class OriginEntry:
+    """One configured origin, and how the framework compares it to a request's Origin."""
+
+    value: Value
+    # "literal": equality (case rules are respond's business); "regex": a pattern;
+    # "substring": Starlette's `origin in "<plain string>"`
+    kind: Literal["literal", "regex", "substring"]
+
+
+@dataclass(frozen=True)
+class LibraryCheck:
+    """A validation the library itself performs (startup error or system check)."""
+
+    code: str  # the library's own id, e.g. "corsheaders.E013", or "ValueError at startup"
+    concerns: Role
+    message: str
+    location: Location
+
+
+def _no_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
+    return ()
+
+
+@dataclass(frozen=True)
+class Framework:
+    name: str  # the key used in CorsPolicy.framework
+    display: str  # how messages name it: "Starlette CORSMiddleware"
+    respond: Callable[[CorsPolicy, Request], Response]
+    roles: Mapping[str, tuple[str, ...]]  # Role -> the option names that express it
+    origin_entries: Callable[[CorsPolicy], tuple[OriginEntry, ...]]
+    library_checks: Callable[[CorsPolicy], tuple[LibraryCheck, ...]] = field(default=_no_checks)
+    comment_prefix: str = "#"
+
+    def option_for(self, policy: CorsPolicy, role: Role) -> Value | None:
+        for name in self.roles.get(role, ()):
+            value = policy.option(name)
+            if value is not None:
+                return value
+        return None
+
+    def locate(self, policy: CorsPolicy, role: Role) -> Location:
+        """Where a finding about `role` belongs: the option, else the configuration."""
+        value = self.option_for(policy, role)
+        return value.location if value is not None else policy.location
+
+
+def _registry() -> dict[str, Framework]:
+    from corslint.frameworks import starlette
+
+    frameworks = [starlette.FRAMEWORK]
+    return {framework.name: framework for framework in frameworks}
+
+
+FRAMEWORKS: dict[str, Framework] = _registry()
+
+
+def framework_of(policy: CorsPolicy) -> Framework:
+    return FRAMEWORKS[policy.framework]

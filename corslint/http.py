@@ -1,0 +1,99 @@
+"""Requests and responses as the CORS models exchange them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+
+def _lower_pairs(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    return tuple((name.lower(), value) for name, value in pairs)
+
+
+@dataclass(frozen=True)
+class Request:
+    """An HTTP request as it reaches the server (a preflight is a Request too)."""
+
+    method: str
+    origin: str | None
+    headers: tuple[tuple[str, str], ...] = ()  # lower-case names, excluding Origin
+    path: str = "/"
+    credentials: bool = False  # the page's credentials mode is "include"
+
+    def header(self, name: str) -> str | None:
+        name = name.lower()
+        for key, value in self.headers:
+            if key == name:
+                return value
+        return None
+
+    @property
+    def is_preflight(self) -> bool:
+        return (
+            self.method == "OPTIONS"
+            and self.origin is not None
+            and self.header("access-control-request-method") is not None
+        )
+
+    @classmethod
+    def make(
+        cls,
+        method: str,
+        origin: str | None,
+        headers: Mapping[str, str] | None = None,
+        *,
+        path: str = "/",
+        credentials: bool = False,
+    ) -> Request:
+        return cls(method, origin, _lower_pairs((headers or {}).items()), path, credentials)
+
+
+@dataclass(frozen=True)
+class Response:
+    """What a CORS layer sends. ``status`` is None when the request goes on to the app."""
+
+    status: int | None
+    headers: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+    def get(self, name: str) -> str | None:
+        """The header's value, several lines joined with ", " as the Fetch Standard does."""
+        values = self.get_all(name)
+        return ", ".join(values) if values else None
+
+    def get_all(self, name: str) -> list[str]:
+        name = name.lower()
+        return [value for key, value in self.headers if key == name]
+
+    def as_dict(self) -> dict[str, str]:
+        result: dict[str, str] = {}
+        for key, _ in self.headers:
+            if key not in result:
+                result[key] = self.get(key) or ""
+        return result
+
+
+class HeaderList:
+    """A mutable, order-keeping header list used while a framework model builds a response."""
+
+    def __init__(self) -> None:
+        self._pairs: list[tuple[str, str]] = []
+
+    def set(self, name: str, value: str) -> None:
+        name = name.lower()
+        self._pairs = [(k, v) for k, v in self._pairs if k != name]
+        self._pairs.append((name, value))
+
+    def add(self, name: str, value: str) -> None:
+        self._pairs.append((name.lower(), value))
+
+    def remove(self, name: str) -> None:
+        name = name.lower()
+        self._pairs = [(k, v) for k, v in self._pairs if k != name]
+
+    def get(self, name: str) -> str | None:
+        name = name.lower()
+        values = [v for k, v in self._pairs if k == name]
+        return ", ".join(values) if values else None
+
+    def response(self, status: int | None) -> Response:
+        return Response(status, tuple(self._pairs))

@@ -1,0 +1,178 @@
+"""The framework-neutral policy model every extractor produces and every rule reads.
+
+A `CorsPolicy` keeps each option under the *framework's own name* (``allow_origins``,
+``supports_credentials``, ``CORS_ALLOWED_ORIGINS``, ``origin`` ...) with the value the
+extractor resolved and where that value came from. What the option *means* is decided
+by the framework's ``respond`` (see ``corslint.frameworks``), never by the extractor.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A 1-based span in a file; ``path`` is as given on the command line, posix-style."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def point(cls, path: str, line: int, column: int = 1) -> Location:
+        return cls(path, line, column, line, column)
+
+
+class Provenance(enum.Enum):
+    """How a value was obtained, most trustworthy first."""
+
+    LITERAL = "literal"
+    CONSTANT = "resolved constant"
+    ENV_DEFAULT = "environment default"
+    SETTINGS_DEFAULT = "settings default"
+    CONFIG_FILE = "config file"
+    UNKNOWN = "unknown"
+
+
+class UnresolvedValueError(Exception):
+    """Raised when a framework model needs a value that could not be determined."""
+
+    def __init__(self, value: Value) -> None:
+        super().__init__(value.description)
+        self.value = value
+
+
+@dataclass(frozen=True)
+class Regex:
+    """A compiled-pattern value (``re.compile(...)``, a JS ``/re/flags`` literal)."""
+
+    pattern: str
+    flags: str = ""
+
+
+@dataclass(frozen=True)
+class FunctionValue:
+    """A callable option (an Express origin callback), classified by what it allows."""
+
+    kind: str  # "reflect-all" | "allow-list" | "deny-all" | "unknown"
+    allowed: tuple[Value, ...] = ()  # for "allow-list": the literal entries checked
+
+
+@dataclass(frozen=True)
+class Value:
+    """One option value and where it came from.
+
+    ``raw`` is a plain Python value: ``str``, ``bool``, ``int``, ``float``, ``None``,
+    `Regex`, `FunctionValue`, or a ``tuple`` / ``dict`` whose items are themselves
+    `Value`s (so every list entry keeps its own location). ``known`` is False when the
+    extractor could not determine the value; ``raw`` is then meaningless.
+    """
+
+    raw: Any
+    location: Location
+    provenance: Provenance = Provenance.LITERAL
+    env_var: str | None = None  # the variable whose *default* this is
+    description: str = ""  # the source expression, for messages about unknown values
+    related: tuple[Location, ...] = ()  # where the value was defined, if not here
+
+    @property
+    def known(self) -> bool:
+        return self.provenance is not Provenance.UNKNOWN
+
+    def plain(self) -> Any:
+        """The value with nested `Value`s unwrapped; raises when anything is unknown."""
+        if not self.known:
+            raise UnresolvedValueError(self)
+        if isinstance(self.raw, tuple):
+            return tuple(item.plain() for item in self.raw)
+        if isinstance(self.raw, dict):
+            return {key: item.plain() for key, item in self.raw.items()}
+        return self.raw
+
+    def walk(self) -> Iterator[Value]:
+        """This value and every nested one, depth first."""
+        yield self
+        if not self.known:
+            return
+        if isinstance(self.raw, tuple):
+            for item in self.raw:
+                yield from item.walk()
+        elif isinstance(self.raw, dict):
+            for item in self.raw.values():
+                yield from item.walk()
+        elif isinstance(self.raw, FunctionValue):
+            for item in self.raw.allowed:
+                yield from item.walk()
+
+    @property
+    def condition(self) -> str:
+        """A clause naming what the value depends on ("when ORIGINS is unset")."""
+        for value in self.walk():
+            if value.env_var:
+                return f"when {value.env_var} is unset"
+        return ""
+
+    @property
+    def entries(self) -> tuple[Value, ...]:
+        """List entries, or the value itself when it is a single item."""
+        if self.known and isinstance(self.raw, tuple):
+            return self.raw
+        return (self,)
+
+
+@dataclass(frozen=True)
+class Route:
+    """A route the application serves, for judging which methods must pass preflight."""
+
+    path: str
+    methods: tuple[str, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Something observed next to the configuration that a rule weighs (e.g. bearer auth)."""
+
+    kind: str  # "bearer-auth"
+    detail: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class CorsPolicy:
+    """One CORS configuration, as a framework will apply it."""
+
+    framework: str  # key into corslint.frameworks.FRAMEWORKS
+    location: Location  # the call, decorator, settings module or config mapping
+    options: Mapping[str, Value] = field(default_factory=dict)
+    routes: tuple[Route, ...] | None = None  # None: the app's routes are not known
+    evidence: tuple[Evidence, ...] = ()
+    development_only: bool = False
+    label: str = ""  # e.g. "settings module config.settings.production"
+    scope: str = ""  # the paths this policy answers for, for messages
+
+    def option(self, name: str) -> Value | None:
+        return self.options.get(name)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """Something an extractor noticed about the input itself (not a judgement)."""
+
+    rule_id: str  # "CORS001" for unreadable input, "CORS305" for unresolved values ...
+    message: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything one file yielded."""
+
+    policies: tuple[CorsPolicy, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()

@@ -1,0 +1,283 @@
+"""What every rule is made of, and the probe through which rules question a policy.
+
+A rule never looks at how an option was spelled: it asks `PolicyProbe` what the
+framework would answer to a request and whether the browser would let the page read
+it, then reports where the configuration that caused it lives.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import ClassVar
+
+from corslint.browser import PageRequest, Verdict, fetch
+from corslint.findings import Finding, Level, Related
+from corslint.frameworks import Framework, OriginEntry, Role, framework_of
+from corslint.http import Request, Response
+from corslint.model import CorsPolicy, Location, Regex, UnresolvedValueError, Value
+
+ATTACKER = "https://attacker.invalid"
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "[::1]", "::1"})
+DEFAULT_PORTS = {"http": 80, "https": 443}
+SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
+
+
+@dataclass(frozen=True)
+class Example:
+    """A snippet in one framework's syntax; `filename` decides which extractor reads it."""
+
+    framework: str
+    code: str
+    filename: str = ""
+
+    @property
+    def file_name(self) -> str:
+        return self.filename or DEFAULT_EXAMPLE_FILES[self.framework]
+
+
+DEFAULT_EXAMPLE_FILES: Mapping[str, str] = {
+    "starlette": "main.py",
+    "flask_cors": "app.py",
+    "django": "settings.py",
+    "express": "server.js",
+}
+
+
+class PolicyProbe:
+    """A policy with its framework model, answering the questions rules ask."""
+
+    def __init__(self, policy: CorsPolicy) -> None:
+        self.policy = policy
+        self.framework: Framework = framework_of(policy)
+
+    @property
+    def display(self) -> str:
+        return self.framework.display
+
+    def respond(self, request: Request) -> Response | None:
+        try:
+            return self.framework.respond(self.policy, request)
+        except UnresolvedValueError:
+            return None
+        except (TypeError, ValueError, re.error):
+            return None  # the library would fail the same way; CORS305/301 say why
+
+    def fetch(
+        self,
+        origin: str,
+        method: str = "GET",
+        headers: Mapping[str, str] | None = None,
+        *,
+        credentials: bool = False,
+        path: str = "/",
+    ) -> Verdict | None:
+        """The browser's verdict on a page request, or None where a value is unknown."""
+        request = PageRequest(origin, method, tuple((headers or {}).items()), credentials, path)
+        unanswered = False
+
+        def respond(sent: Request) -> Response:
+            nonlocal unanswered
+            answer = self.respond(sent)
+            if answer is None:
+                unanswered = True
+                return Response(None)
+            return answer
+
+        verdict = fetch(respond, request)
+        return None if unanswered else verdict
+
+    def allows(self, origin: str, *, credentials: bool = False, path: str = "/") -> bool:
+        verdict = self.fetch(origin, credentials=credentials, path=path)
+        return verdict is not None and verdict.allowed
+
+    @cached_property
+    def any_origin_allowed(self) -> bool:
+        return self.allows(ATTACKER)
+
+    @cached_property
+    def credentials_enabled(self) -> bool:
+        """Some allowed origin receives `Access-Control-Allow-Credentials: true`."""
+        for origin in [ATTACKER, *self.sample_origins]:
+            response = self.respond(Request("GET", origin))
+            if response is not None and response.get("access-control-allow-credentials") == "true":
+                if response.get("access-control-allow-origin") is not None:
+                    return True
+        return False
+
+    @cached_property
+    def origin_entries(self) -> tuple[OriginEntry, ...]:
+        return self.framework.origin_entries(self.policy)
+
+    @cached_property
+    def sample_origins(self) -> tuple[str, ...]:
+        """Origins the author meant to allow, derived from the configured entries."""
+        samples: list[str] = []
+        for entry in self.origin_entries:
+            raw = entry.value.raw
+            if entry.kind == "regex":
+                pattern = raw.pattern if isinstance(raw, Regex) else str(raw)
+                domain = anchor_domain(pattern)
+                if domain:
+                    samples += [f"https://{domain}", f"https://app.{domain}", f"http://{domain}"]
+                continue
+            for item in ([raw] if entry.kind == "literal" else str(raw).split(",")):
+                if isinstance(item, str) and (canonical := canonical_origin(item.strip())):
+                    samples.append(canonical)
+        return tuple(dict.fromkeys(samples))
+
+    @cached_property
+    def allowed_origin(self) -> str | None:
+        """One origin the policy really lets read responses, for functional probes."""
+        for origin in self.sample_origins:
+            if self.allows(origin):
+                return origin
+        return ATTACKER if self.any_origin_allowed else None
+
+    def locate(self, role: Role) -> Location:
+        return self.framework.locate(self.policy, role)
+
+    def option(self, role: Role) -> Value | None:
+        return self.framework.option_for(self.policy, role)
+
+    def condition(self, *roles: Role) -> str:
+        """" (when ORIGINS is unset)" when a judged value is an environment default."""
+        for role in roles:
+            value = self.option(role)
+            if value is not None and value.condition:
+                return f" ({value.condition})"
+        return ""
+
+    def related(self, *roles: Role) -> tuple[Related, ...]:
+        out: list[Related] = []
+        for role in roles:
+            value = self.option(role)
+            if value is None:
+                continue
+            for location in value.related:
+                out.append(Related(location, f"the value of this {role} option is defined here"))
+        return tuple(out)
+
+
+class Rule:
+    """Base class: subclasses set the metadata and implement `check` (or `check_all`).
+
+    The class docstring is the rule's Markdown explanation, with the sections of
+    `SECTIONS`; `corslint explain`, SARIF `help` and docs/rules/ all come from it.
+    """
+
+    id: ClassVar[str]
+    name: ClassVar[str]
+    level: ClassVar[Level]
+    summary: ClassVar[str]
+    raised_with_credentials: ClassVar[bool] = False  # "warning, error w/ creds"
+    security_severity: ClassVar[float | None] = None
+    cwe: ClassVar[tuple[int, ...]] = ()
+    tags: ClassVar[tuple[str, ...]] = ()
+    bad: ClassVar[tuple[Example, ...]] = ()
+    good: ClassVar[tuple[Example, ...]] = ()
+
+    @classmethod
+    def explanation(cls) -> str:
+        import inspect
+
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    def check(self, probe: PolicyProbe) -> Iterator[Finding]:
+        return iter(())
+
+    def check_all(self, probes: list[PolicyProbe]) -> Iterator[Finding]:
+        """Rules about several policies at once (duplicate layers) override this."""
+        for probe in probes:
+            yield from self.check(probe)
+
+    def finding(
+        self,
+        probe: PolicyProbe,
+        location: Location,
+        message: str,
+        *,
+        level: Level | None = None,
+        related: Iterable[Related] = (),
+    ) -> Finding:
+        return Finding(
+            self.id,
+            level or self.level,
+            message,
+            location,
+            tuple(related),
+            probe.policy.framework,
+        )
+
+    def level_for(self, credentialed: bool) -> Level:
+        return Level.ERROR if credentialed and self.raised_with_credentials else self.level
+
+
+@dataclass(frozen=True)
+class EntryAnchor:
+    """Where an entry-level finding points, and what it names as related."""
+
+    location: Location
+    related: tuple[Related, ...] = field(default=())
+
+
+def anchor_entry(probe: PolicyProbe, role: Role, entry: Value) -> EntryAnchor:
+    """Point at the entry itself when it sits in the configuration's file, else at the option."""
+    option = probe.option(role)
+    if entry.location.path == probe.policy.location.path or option is None:
+        return EntryAnchor(entry.location)
+    return EntryAnchor(option.location, (Related(entry.location, "the origin entry is defined here"),))
+
+
+def canonical_origin(text: str) -> str | None:
+    """What a browser would send as Origin for the site an entry names, or None.
+
+    `https://App.Example.com:443/` -> `https://app.example.com`; a glob's `*` becomes `app`;
+    a missing scheme is taken as https. `*` alone and `null` have no canonical form.
+    """
+    text = text.strip()
+    if not text or text in {"*", "null"}:
+        return None
+    if "://" not in text:
+        text = "https://" + text.lstrip("/")
+    text = text.replace("*", "app")
+    try:
+        parts = urllib.parse.urlsplit(text)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if scheme not in {"http", "https"} or not host or not re.fullmatch(r"[a-z0-9.\-\[\]:]+", host):
+        return None
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    if port is not None and port != DEFAULT_PORTS.get(scheme):
+        return f"{scheme}://{host}:{port}"
+    return f"{scheme}://{host}"
+
+
+def origin_host(origin: str) -> str:
+    try:
+        return (urllib.parse.urlsplit(origin).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+_DOMAIN_RUN = re.compile(r"[A-Za-z0-9-]+(?:(?:\\\.|\.|\[\.\])[A-Za-z0-9-]+)+")
+
+
+def anchor_domain(pattern: str) -> str | None:
+    """The domain a pattern's author had in mind: `^https://.*\\.example\\.com$` -> example.com."""
+    runs = _DOMAIN_RUN.findall(pattern)
+    if not runs:
+        return None
+    run = max(runs, key=len).replace("\\.", ".").replace("[.]", ".")
+    return run.strip(".-").lower() or None
+
+
+def is_under(host: str, domain: str) -> bool:
+    return host == domain or host.endswith("." + domain)
