@@ -40,6 +40,16 @@ class Provenance(enum.Enum):
     UNKNOWN = "unknown"
 
 
+class SourceError(Exception):
+    """A file cannot be read as its language; extractors raise it, the engine reports CORS001."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
 class UnresolvedValueError(Exception):
     """Raised when a framework model needs a value that could not be determined."""
 
@@ -137,9 +147,18 @@ class Route:
 
 @dataclass(frozen=True)
 class Evidence:
-    """Something observed next to the configuration that a rule weighs (e.g. bearer auth)."""
+    """A fact observed around the configuration that rules weigh. Kinds in use:
 
-    kind: str  # "bearer-auth"
+    - ``bearer-auth``: the app authenticates with an Authorization header (CORS204);
+    - ``not-applied``: the configuration has no effect (CORS303, warning);
+    - ``misordered``: it applies, but not to everything it should (CORS303, warning);
+    - ``checks-disabled``: the library's own validation never runs (CORS303, note);
+    - ``deprecated-option``: a deprecated name is used (CORS304); detail names the new one;
+    - ``unknown-option``: an option the library ignores (a typo); rules name it when the
+      behaviour they report comes from the default it fell back to.
+    """
+
+    kind: str
     detail: str
     location: Location
 
@@ -155,10 +174,17 @@ class CorsPolicy:
     evidence: tuple[Evidence, ...] = ()
     development_only: bool = False
     label: str = ""  # e.g. "settings module config.settings.production"
-    scope: str = ""  # the paths this policy answers for, for messages
+    scope: str = ""  # the paths this policy answers for, for messages ("" = all)
+    probe_path: str = "/"  # a request path this policy answers, for probes
+    app: str = ""  # identifies the request pipeline it is attached to (CORS302)
+    route_level: bool = False  # replaces the app-wide layer for its routes (@cross_origin)
 
     def option(self, name: str) -> Value | None:
-        return self.options.get(name)
+        """The option's value; an unexpandable `**kwargs` makes every absent option unknown."""
+        value = self.options.get(name)
+        if value is None and "**" in self.options:
+            return self.options["**"]
+        return value
 
 
 @dataclass(frozen=True)

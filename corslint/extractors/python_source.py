@@ -17,7 +17,7 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
-from corslint.model import Location, Provenance, Regex, Value
+from corslint.model import Location, Provenance, Regex, SourceError, Value
 
 MAX_DEPTH = 40  # resolution steps through names and calls before giving up
 
@@ -25,11 +25,8 @@ ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault"}
 _RE_FLAGS = {"IGNORECASE": "i", "I": "i", "MULTILINE": "m", "M": "m", "DOTALL": "s", "S": "s", "VERBOSE": "x", "X": "x", "ASCII": "a", "A": "a"}
 
 
-class PythonParseError(Exception):
-    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
-        super().__init__(message)
-        self.line = line
-        self.column = column
+class PythonParseError(SourceError):
+    """Python that libcst cannot parse."""
 
 
 def parse_python(text: str) -> cst.Module:

@@ -50,6 +50,7 @@ class Framework:
     origin_entries: Callable[[CorsPolicy], tuple[OriginEntry, ...]]
     library_checks: Callable[[CorsPolicy], tuple[LibraryCheck, ...]] = field(default=_no_checks)
     comment_prefix: str = "#"
+    handwritten: bool = False  # headers written by application code, not a CORS library
 
     def option_for(self, policy: CorsPolicy, role: Role) -> Value | None:
         for name in self.roles.get(role, ()):

@@ -281,3 +281,32 @@ def anchor_domain(pattern: str) -> str | None:
 
 def is_under(host: str, domain: str) -> bool:
     return host == domain or host.endswith("." + domain)
+
+
+def configured_origins(probe: PolicyProbe) -> Iterator[tuple[Value, str]]:
+    """(entry, an origin it is meant to admit) for each configured origin entry.
+
+    Literal entries give their canonical form; patterns give origins on the domain they
+    name, plain `http://` and loopback variants included, so rules can ask the framework
+    what it really admits.
+    """
+    for entry in probe.origin_entries:
+        value = entry.value
+        if not value.known:
+            continue
+        if entry.kind == "regex":
+            raw = value.raw
+            pattern = raw.pattern if isinstance(raw, Regex) else str(raw)
+            domain = anchor_domain(pattern)
+            hosts = [domain, f"app.{domain}"] if domain else []
+            hosts += [h for h in ("localhost", "127.0.0.1") if h in pattern]
+            for host in hosts:
+                for scheme in ("https", "http"):
+                    yield value, f"{scheme}://{host}"
+                    if host in LOOPBACK_HOSTS:
+                        yield value, f"{scheme}://{host}:3000"
+            continue
+        texts = [value.raw] if entry.kind == "literal" else str(value.raw).split(",")
+        for text in texts:
+            if isinstance(text, str) and (canonical := canonical_origin(text)):
+                yield value, canonical

@@ -1,0 +1,182 @@
+"""corslint's own settings: `[tool.corslint]` in pyproject.toml, or `.corslint.toml`."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from corslint.findings import Level
+from corslint.model import Diagnostic, Location
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+DEFAULT_DOCS_URL = "https://github.com/corslint/corslint/blob/main/docs/rules/{id}.md"
+KNOWN_KEYS = frozenset(
+    {"select", "ignore", "exclude", "extend-exclude", "per-file-ignores", "fail-level", "docs-url"}
+)
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used at all (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: tuple[str, ...] = ()  # ids or prefixes; empty = every rule
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    fail_level: Level = Level.WARNING
+    docs_url: str = DEFAULT_DOCS_URL
+    source: str = ""  # the file these came from, for messages
+    problems: tuple[Diagnostic, ...] = ()  # CORS002 findings about this configuration
+
+    def rule_enabled(self, rule_id: str) -> bool:
+        selected = not self.select or any(rule_id.startswith(p) for p in self.select)
+        ignored = any(rule_id.startswith(p) for p in self.ignore)
+        # the more specific of a select and an ignore wins, as in ruff
+        if selected and ignored:
+            best_select = max((len(p) for p in self.select if rule_id.startswith(p)), default=0)
+            best_ignore = max(len(p) for p in self.ignore if rule_id.startswith(p))
+            return best_select > best_ignore
+        return selected
+
+    def ignored_in_file(self, rule_id: str, display_path: str) -> bool:
+        from corslint.discovery import matches_any
+
+        return any(
+            matches_any(display_path, [pattern]) and any(rule_id.startswith(p) for p in ids)
+            for pattern, ids in self.per_file_ignores.items()
+        )
+
+    def docs_link(self, rule_id: str) -> str:
+        return self.docs_url.replace("{id}", rule_id)
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        return replace(self, **{key: value for key, value in changes.items() if value is not None})
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest `.corslint.toml`, or pyproject.toml with a [tool.corslint] table."""
+    directory = start.resolve()
+    if directory.is_file():
+        directory = directory.parent
+    for candidate_dir in (directory, *directory.parents):
+        dotfile = candidate_dir / ".corslint.toml"
+        if dotfile.is_file():
+            return dotfile
+        pyproject = candidate_dir / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                if "corslint" in tomllib.loads(pyproject.read_text("utf-8")).get("tool", {}):
+                    return pyproject
+            except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
+                continue
+    return None
+
+
+def load(path: Path, known_ids: Sequence[str]) -> Settings:
+    try:
+        text = path.read_text("utf-8")
+        data = tomllib.loads(text)
+    except FileNotFoundError:
+        raise ConfigError(f"configuration file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read {path}: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path} is not valid TOML: {error}") from None
+    table: Any = data.get("tool", {}).get("corslint", {}) if path.name == "pyproject.toml" else data
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.corslint] must be a table")
+    return parse(table, path.as_posix(), text, known_ids)
+
+
+def parse(table: Mapping[str, Any], source: str, text: str, known_ids: Sequence[str]) -> Settings:
+    problems: list[Diagnostic] = []
+
+    def problem(key: str, message: str) -> None:
+        problems.append(Diagnostic("CORS002", message, Location.point(source, _line_of(text, key))))
+
+    def id_list(key: str) -> tuple[str, ...]:
+        raw = table.get(key, [])
+        if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+            problem(key, f"`{key}` must be a list of rule ids or prefixes")
+            return ()
+        kept = []
+        for item in raw:
+            if any(rule_id.startswith(item.upper()) for rule_id in known_ids):
+                kept.append(item.upper())
+            else:
+                problem(item, f"`{key}` names `{item}`, which is not a corslint rule id or prefix")
+        return tuple(kept)
+
+    def glob_list(key: str) -> tuple[str, ...]:
+        raw = table.get(key, [])
+        if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+            problem(key, f"`{key}` must be a list of glob patterns")
+            return ()
+        return tuple(raw)
+
+    for key in table:
+        if key not in KNOWN_KEYS:
+            hint = _closest(key, KNOWN_KEYS)
+            problem(key, f"unknown configuration key `{key}`" + (f" (did you mean `{hint}`?)" if hint else ""))
+
+    per_file: dict[str, tuple[str, ...]] = {}
+    raw_per_file = table.get("per-file-ignores", {})
+    if not isinstance(raw_per_file, dict):
+        problem("per-file-ignores", "`per-file-ignores` must be a table of glob = [ids]")
+    else:
+        for pattern, ids in raw_per_file.items():
+            if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+                problem(pattern, f"per-file-ignores for `{pattern}` must be a list of rule ids")
+                continue
+            valid = []
+            for item in ids:
+                if any(rule_id.startswith(item.upper()) for rule_id in known_ids):
+                    valid.append(item.upper())
+                else:
+                    problem(item, f"per-file-ignores names `{item}`, which is not a corslint rule id or prefix")
+            per_file[pattern] = tuple(valid)
+
+    fail_level = Level.WARNING
+    raw_level = table.get("fail-level", "warning")
+    try:
+        fail_level = Level(str(raw_level).lower())
+    except ValueError:
+        problem("fail-level", f"`fail-level` must be error, warning or note, not `{raw_level}`")
+
+    docs_url = table.get("docs-url", DEFAULT_DOCS_URL)
+    if not isinstance(docs_url, str) or "{id}" not in docs_url:
+        problem("docs-url", "`docs-url` must be a string containing `{id}`")
+        docs_url = DEFAULT_DOCS_URL
+
+    return Settings(
+        select=id_list("select"),
+        ignore=id_list("ignore"),
+        exclude=glob_list("exclude") + glob_list("extend-exclude"),
+        per_file_ignores=per_file,
+        fail_level=fail_level,
+        docs_url=docs_url,
+        source=source,
+        problems=tuple(problems),
+    )
+
+
+def _line_of(text: str, needle: str) -> int:
+    match = re.search(r"^[^#\n]*" + re.escape(needle), text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def _closest(word: str, choices: frozenset[str]) -> str | None:
+    import difflib
+
+    found = difflib.get_close_matches(word.replace("_", "-"), sorted(choices), n=1, cutoff=0.6)
+    return found[0] if found else None

@@ -1,0 +1,103 @@
+from collections.abc import Iterator
+
+from corslint.findings import Finding, Level, Related
+from corslint.rules.base import ATTACKER, Example, PolicyProbe, Rule
+
+
+class CredentialedAnyOrigin(Rule):
+    """
+    ## What it does
+    Finds CORS configurations under which *any* website can read responses to requests
+    made with the visitor's cookies or HTTP authentication. corslint sends a credentialed
+    request from an unrelated origin through the framework's own behaviour and reports
+    when the browser would hand the response to that page.
+
+    ## Why is this bad?
+    Browsers refuse `Access-Control-Allow-Origin: *` on credentialed requests, so
+    frameworks "help": Starlette, Flask-CORS and django-cors-headers answer with the
+    caller's own origin instead of `*` when credentials are on, and `origin: true` or an
+    allow-everything callback does the same in Express. The browser then sees an exact
+    origin match plus `Access-Control-Allow-Credentials: true` and lets the page read.
+
+    An attacker only needs a logged-in user to visit their page. Its script calls
+    `fetch("https://api.example/me", {credentials: "include"})`, the browser attaches the
+    session cookie, and the response (profile, tokens, CSRF token, private data) is
+    readable by the attacker's script. This is CWE-942.
+
+    ## Example
+    ```python
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],       # becomes "reflect any origin" ...
+        allow_credentials=True,    # ... because credentials are on
+    )
+    ```
+
+    ## Use instead
+    List the origins that may read authenticated responses:
+    ```python
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["https://app.example.com"],
+        allow_credentials=True,
+    )
+    ```
+    - Flask-CORS: `CORS(app, origins=["https://app.example.com"], supports_credentials=True)`
+      (the default `origins` reflects every origin).
+    - Django: `CORS_ALLOWED_ORIGINS = ["https://app.example.com"]` instead of
+      `CORS_ALLOW_ALL_ORIGINS = True`.
+    - Express: `cors({origin: ["https://app.example.com"], credentials: true})`, never
+      `origin: true` or a callback that always answers `true`.
+
+    If the API is public and never uses cookies, turn credentials off instead.
+
+    ## References
+    - Fetch Standard, CORS check: https://fetch.spec.whatwg.org/#cors-check
+    - PortSwigger, CORS vulnerabilities: https://portswigger.net/web-security/cors
+    - CWE-942: https://cwe.mitre.org/data/definitions/942.html
+    """
+
+    id = "CORS101"
+    name = "credentialed-any-origin"
+    level = Level.ERROR
+    summary = "Any website can read responses sent with the user's cookies"
+    security_severity = 9.1
+    cwe = (942,)
+    tags = ("security",)
+    bad = (
+        Example(
+            "starlette",
+            "from fastapi import FastAPI\n"
+            "from fastapi.middleware.cors import CORSMiddleware\n\n"
+            "app = FastAPI()\n"
+            'app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)\n',
+        ),
+    )
+    good = (
+        Example(
+            "starlette",
+            "from fastapi import FastAPI\n"
+            "from fastapi.middleware.cors import CORSMiddleware\n\n"
+            "app = FastAPI()\n"
+            'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], allow_credentials=True)\n',
+        ),
+    )
+
+    def check(self, probe: PolicyProbe) -> Iterator[Finding]:
+        verdict = probe.fetch(ATTACKER, credentials=True, path=probe.policy.probe_path)
+        if verdict is None or not verdict.allowed or verdict.response is None:
+            return
+        answer = verdict.response.get("access-control-allow-origin")
+        typo = [e for e in probe.policy.evidence if e.kind == "unknown-option"]
+        hint = f"; {typo[0].detail}" if typo else ""
+        yield self.finding(
+            probe,
+            probe.locate("origins"),
+            f"{probe.display} answers any Origin with `Access-Control-Allow-Origin: {answer}` "
+            "and `Access-Control-Allow-Credentials: true`: any website can read responses "
+            f"sent with this user's cookies{probe.condition('origins', 'credentials')}{hint}",
+            related=(
+                *probe.related("origins", "credentials"),
+                *(Related(e.location, e.detail) for e in typo),
+            ),
+        )

@@ -1,0 +1,150 @@
+from collections.abc import Iterator
+
+from corslint.findings import Finding, Level
+from corslint.model import Regex
+from corslint.rules.base import (
+    Example,
+    PolicyProbe,
+    Rule,
+    anchor_domain,
+    anchor_entry,
+    canonical_origin,
+    is_under,
+    origin_host,
+)
+
+
+def lookalikes(domain: str) -> list[str]:
+    """Origins an attacker can register that a sloppy pattern for `domain` may admit."""
+    hosts = [
+        f"evil{domain}",
+        f"evil-{domain}",
+        f"x{domain}",
+        f"{domain}.evil.test",
+        f"app.{domain}.evil.test",
+        domain[:-1],
+    ]
+    for index, char in enumerate(domain):
+        if char == ".":
+            swapped = domain[:index] + "x" + domain[index + 1 :]
+            hosts += [swapped, f"app.{swapped}"]
+    return [f"https://{host}" for host in dict.fromkeys(hosts)]
+
+
+class PermissiveOriginPattern(Rule):
+    """
+    ## What it does
+    Finds origin patterns that admit origins their author did not mean, judged under the
+    framework's own matching. corslint takes the domain the pattern names and asks the
+    framework whether look-alike origins an attacker can register get in:
+    `https://evilexample.com`, `https://example.com.evil.test`, `https://examplexcom`,
+    `https://example.co`.
+
+    ## Why is this bad?
+    Matching differs between frameworks, and patterns are written for the one in the
+    author's head:
+    - Starlette's `allow_origin_regex` must match the whole origin, but Flask-CORS and
+      django-cors-headers only anchor at the start (`re.match`), and Express runs an
+      unanchored search, so a missing `$` admits `https://example.com.evil.test`.
+    - An unescaped `.` matches any character: `https://api.example.com` as a regex also
+      admits `https://apixexample.com`.
+    - `.*example.com` crosses the domain boundary and admits `https://evilexample.com`.
+    - Flask-CORS treats any origin string containing `*` as a regex, so the glob
+      `https://*.example.com` admits `https://xexample.com` (and not the subdomains).
+    - Starlette's `allow_origins="https://shop.example.com"` (a string, not a list) is a
+      substring test: `https://shop.example.co` passes.
+
+    Whoever registers the look-alike domain can read your responses from their page,
+    with the user's cookies when credentials are allowed.
+
+    ## Example
+    ```python
+    app.add_middleware(CORSMiddleware, allow_origin_regex=r"https://.*example.com")
+    ```
+
+    ## Use instead
+    Escape dots, anchor both ends and require a dot before the parent domain:
+    ```python
+    app.add_middleware(CORSMiddleware, allow_origin_regex=r"https://([a-z0-9-]+\\.)?example\\.com")
+    ```
+    In Flask-CORS and Django also end the pattern with `$` (and start it with `^`);
+    in Express use `/^https:\\/\\/([a-z0-9-]+\\.)?example\\.com$/`. Prefer a list of exact
+    origins where you can.
+
+    ## References
+    - PortSwigger, errors parsing Origin headers: https://portswigger.net/web-security/cors#errors-parsing-origin-headers
+    - CWE-185, incorrect regular expression: https://cwe.mitre.org/data/definitions/185.html
+    """
+
+    id = "CORS104"
+    name = "permissive-origin-pattern"
+    level = Level.WARNING
+    raised_with_credentials = True
+    summary = "An origin pattern admits look-alike origins an attacker can register"
+    security_severity = 7.5
+    cwe = (942, 185)
+    tags = ("security",)
+    bad = (
+        Example(
+            "starlette",
+            "from fastapi import FastAPI\n"
+            "from fastapi.middleware.cors import CORSMiddleware\n\n"
+            "app = FastAPI()\n"
+            'app.add_middleware(CORSMiddleware, allow_origin_regex=r"https://.*example.com")\n',
+        ),
+        Example(
+            "starlette",
+            "from fastapi import FastAPI\n"
+            "from fastapi.middleware.cors import CORSMiddleware\n\n"
+            "app = FastAPI()\n"
+            'app.add_middleware(CORSMiddleware, allow_origins="https://shop.example.com")\n',
+        ),
+    )
+    good = (
+        Example(
+            "starlette",
+            "from fastapi import FastAPI\n"
+            "from fastapi.middleware.cors import CORSMiddleware\n\n"
+            "app = FastAPI()\n"
+            'app.add_middleware(CORSMiddleware, allow_origin_regex=r"https://([a-z0-9-]+\\.)?example\\.com")\n',
+        ),
+    )
+
+    def check(self, probe: PolicyProbe) -> Iterator[Finding]:
+        if probe.any_origin_allowed:
+            return
+        path = probe.policy.probe_path
+        for entry in probe.origin_entries:
+            value = entry.value
+            if not value.known or entry.kind == "literal":
+                continue
+            if entry.kind == "regex":
+                raw = value.raw
+                domains = [anchor_domain(raw.pattern if isinstance(raw, Regex) else str(raw))]
+            else:
+                domains = [origin_host(c) for part in str(value.raw).split(",") if (c := canonical_origin(part))]
+            for domain in domains:
+                if not domain:
+                    continue
+                admitted = [
+                    origin
+                    for origin in lookalikes(domain)
+                    if not is_under(origin_host(origin), domain) and probe.allows(origin, path=path)
+                ]
+                if not admitted:
+                    continue
+                credentialed = probe.allows(admitted[0], credentials=True, path=path)
+                anchor = anchor_entry(probe, "origins", value)
+                shown = ", ".join(f"`{origin}`" for origin in admitted[:3])
+                how = "a substring test on this string" if entry.kind == "substring" else "this pattern"
+                reach = "responses sent with this user's cookies" if credentialed else "its responses"
+                yield self.finding(
+                    probe,
+                    anchor.location,
+                    f"{probe.display} admits {shown} through {how}, though they are not "
+                    f"under `{domain}`: whoever registers such a domain can read {reach}"
+                    f"{probe.condition('origins')}",
+                    level=self.level_for(credentialed),
+                    related=anchor.related + probe.related("origins"),
+                )
+                break

@@ -1,0 +1,76 @@
+from collections.abc import Iterator
+
+from corslint.findings import Finding, Level
+from corslint.http import Request
+from corslint.rules.base import ATTACKER, Example, PolicyProbe, Rule
+
+
+class WildcardWithCredentials(Rule):
+    """
+    ## What it does
+    Finds configurations that send `Access-Control-Allow-Origin: *` together with
+    `Access-Control-Allow-Credentials: true`.
+
+    ## Why is this bad?
+    The browser's CORS check refuses `*` for any request made with credentials (cookies,
+    HTTP authentication, client certificates): `fetch(url, {credentials: "include"})` and
+    `xhr.withCredentials = true` fail with *"The value of the 'Access-Control-Allow-Origin'
+    header in the response must not be the wildcard '*' when the request's credentials
+    mode is 'include'"*. The combination is not a hole; it is broken: logged-in requests
+    never work, and the credentials header is a sign that someone expected them to.
+
+    It matters which framework you use: Express `cors`, Fastify and Hono send the literal
+    `*` (broken, this rule), while Starlette, Flask-CORS and django-cors-headers quietly
+    reflect the caller's origin instead (exploitable: CORS101).
+
+    ## Example
+    ```js
+    app.use(cors({ origin: "*", credentials: true }));
+    ```
+
+    ## Use instead
+    ```js
+    app.use(cors({ origin: ["https://app.example.com"], credentials: true }));
+    ```
+    Or drop `credentials: true` if the API does not use cookies.
+
+    ## References
+    - Fetch Standard, CORS check: https://fetch.spec.whatwg.org/#cors-check
+    - MDN, CORSNotSupportingCredentials: https://developer.mozilla.org/docs/Web/HTTP/CORS/Errors/CORSNotSupportingCredentials
+    """
+
+    id = "CORS201"
+    name = "wildcard-with-credentials"
+    level = Level.ERROR
+    summary = "`*` is sent with `Allow-Credentials: true`; every credentialed request fails"
+    tags = ("correctness",)
+    bad = ()
+    good = (
+        Example(
+            "starlette",
+            "from fastapi import FastAPI\n"
+            "from fastapi.middleware.cors import CORSMiddleware\n\n"
+            "app = FastAPI()\n"
+            'app.add_middleware(CORSMiddleware, allow_origins=["*"])\n',
+        ),
+    )
+
+    def check(self, probe: PolicyProbe) -> Iterator[Finding]:
+        path = probe.policy.probe_path
+        for origin in dict.fromkeys([probe.allowed_origin or ATTACKER, ATTACKER]):
+            response = probe.respond(Request("GET", origin, path=path, credentials=True))
+            if response is None:
+                return
+            if response.get("access-control-allow-origin") == "*" and (
+                response.get("access-control-allow-credentials") == "true"
+            ):
+                yield self.finding(
+                    probe,
+                    probe.locate("credentials"),
+                    f"{probe.display} sends `Access-Control-Allow-Origin: *` together with "
+                    "`Access-Control-Allow-Credentials: true`: browsers reject every request "
+                    "made with cookies, so logged-in calls always fail"
+                    f"{probe.condition('origins', 'credentials')}",
+                    related=probe.related("origins", "credentials"),
+                )
+                return

@@ -1,0 +1,130 @@
+from collections.abc import Iterator
+
+from corslint.browser import SAFELISTED_METHODS
+from corslint.findings import Finding, Level, Related
+from corslint.rules.base import Example, PolicyProbe, Rule
+
+UNSAFE_PROBE_METHODS = ("PUT", "PATCH", "DELETE")
+
+
+class MethodNotAllowed(Rule):
+    """
+    ## What it does
+    Finds HTTP methods that the application's routes use but whose CORS preflight fails.
+    corslint collects the methods of the routes it can see (`@app.put(...)`,
+    `methods=[...]`, `router.delete(...)`) and, for each method other than GET, HEAD and
+    POST, sends the browser's preflight through the framework's behaviour. Where no
+    routes are visible, it reports a framework default that allows only safe methods
+    (Starlette's `allow_methods` defaults to `["GET"]`).
+
+    ## Why is this bad?
+    Before a cross-origin `PUT`, `PATCH` or `DELETE`, the browser asks permission with an
+    `OPTIONS` preflight and sends the real request only if `Access-Control-Allow-Methods`
+    lists the method. Otherwise the console says *"Method PUT is not allowed by
+    Access-Control-Allow-Methods in preflight response"* and the request is never sent,
+    even though the route exists and works from curl or Postman. Method names are
+    compared exactly, so `put` does not allow `PUT` in Starlette.
+
+    ## Example
+    ```python
+    app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"])
+
+    @app.put("/items/{item_id}")
+    def update_item(item_id: int): ...
+    ```
+
+    ## Use instead
+    ```python
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["https://app.example.com"],
+        allow_methods=["GET", "POST", "PUT", "DELETE"],
+    )
+    ```
+    Flask-CORS: `methods=[...]`; Django: `CORS_ALLOW_METHODS`; Express: `methods`.
+
+    ## References
+    - Fetch Standard, CORS-preflight fetch: https://fetch.spec.whatwg.org/#cors-preflight-fetch-0
+    - MDN, CORSMethodNotFound: https://developer.mozilla.org/docs/Web/HTTP/CORS/Errors/CORSMethodNotFound
+    """
+
+    id = "CORS202"
+    name = "method-not-allowed"
+    level = Level.WARNING
+    summary = "Methods the app's routes use fail their CORS preflight"
+    tags = ("correctness",)
+    bad = (
+        Example(
+            "starlette",
+            "from fastapi import FastAPI\n"
+            "from fastapi.middleware.cors import CORSMiddleware\n\n"
+            "app = FastAPI()\n"
+            'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"])\n\n\n'
+            '@app.put("/items/{item_id}")\n'
+            "def update_item(item_id: int) -> dict[str, int]:\n"
+            '    return {"id": item_id}\n',
+        ),
+    )
+    good = (
+        Example(
+            "starlette",
+            "from fastapi import FastAPI\n"
+            "from fastapi.middleware.cors import CORSMiddleware\n\n"
+            "app = FastAPI()\n"
+            "app.add_middleware(\n"
+            "    CORSMiddleware,\n"
+            '    allow_origins=["https://app.example.com"],\n'
+            '    allow_methods=["GET", "PUT"],\n'
+            ")\n\n\n"
+            '@app.put("/items/{item_id}")\n'
+            "def update_item(item_id: int) -> dict[str, int]:\n"
+            '    return {"id": item_id}\n',
+        ),
+    )
+
+    def check(self, probe: PolicyProbe) -> Iterator[Finding]:
+        origin = probe.allowed_origin
+        if origin is None:
+            return
+        credentials = probe.credentials_enabled
+        path = probe.policy.probe_path
+        simple = probe.fetch(origin, credentials=credentials, path=path)
+        if simple is None or not simple.allowed:
+            return  # the origin itself fails; other rules explain why
+        routes = probe.policy.routes
+        if routes is None:
+            if probe.option("methods") is not None:
+                return
+            failing = [m for m in UNSAFE_PROBE_METHODS if self._fails(probe, origin, m, credentials, path)]
+            if len(failing) == len(UNSAFE_PROBE_METHODS):
+                yield self.finding(
+                    probe,
+                    probe.locate("methods"),
+                    f"{probe.display} allows only safe methods by default, so the preflight of "
+                    f"every {', '.join(failing)} request fails; set the allowed methods explicitly",
+                )
+            return
+        failing_routes: dict[str, list[Related]] = {}
+        for route in routes:
+            for method in route.methods:
+                method = method.upper()
+                if method in SAFELISTED_METHODS or method == "OPTIONS":
+                    continue
+                if method in failing_routes or self._fails(probe, origin, method, credentials, path):
+                    failing_routes.setdefault(method, []).append(
+                        Related(route.location, f"{method} {route.path} is served here")
+                    )
+        if failing_routes:
+            methods = ", ".join(sorted(failing_routes))
+            yield self.finding(
+                probe,
+                probe.locate("methods"),
+                f"{probe.display} does not allow {methods}, which the app's routes use: the "
+                f"browser's preflight fails and those requests are never sent{probe.condition('methods')}",
+                related=[r for rs in failing_routes.values() for r in rs[:3]],
+            )
+
+    @staticmethod
+    def _fails(probe: PolicyProbe, origin: str, method: str, credentials: bool, path: str) -> bool:
+        verdict = probe.fetch(origin, method, credentials=credentials, path=path)
+        return verdict is not None and not verdict.allowed

@@ -1,0 +1,70 @@
+from collections.abc import Iterator
+
+from corslint.findings import Finding, Level
+from corslint.rules.base import Example, PolicyProbe, Rule
+
+
+class ContentTypeNotAllowed(Rule):
+    """
+    ## What it does
+    Finds configurations under which a JSON request fails its preflight because
+    `Content-Type` is not among the allowed request headers, after the framework's own
+    additions (Starlette always adds it; Flask-CORS and Django do not).
+
+    ## Why is this bad?
+    `Content-Type` is only "safelisted" for three values: `text/plain`,
+    `multipart/form-data` and `application/x-www-form-urlencoded`. A request with
+    `Content-Type: application/json`, which is what every JSON API client sends, is
+    therefore preflighted, and the preflight must list `Content-Type` in
+    `Access-Control-Allow-Headers`. Otherwise: *"Request header field content-type is not
+    allowed by Access-Control-Allow-Headers in preflight response"*, and no POST, PUT or
+    PATCH with a JSON body ever reaches the server.
+
+    ## Example
+    ```python
+    CORS(app, origins=["https://app.example.com"], allow_headers=["X-Request-Id"])
+    ```
+
+    ## Use instead
+    ```python
+    CORS(app, origins=["https://app.example.com"], allow_headers=["Content-Type", "X-Request-Id"])
+    ```
+    Django: keep `content-type` in `CORS_ALLOW_HEADERS` (it is in the default list).
+
+    ## References
+    - Fetch Standard, CORS-safelisted request-header: https://fetch.spec.whatwg.org/#cors-safelisted-request-header
+    """
+
+    id = "CORS203"
+    name = "content-type-not-allowed"
+    level = Level.WARNING
+    summary = "`Content-Type` is not an allowed header, so JSON requests fail their preflight"
+    tags = ("correctness",)
+    bad = ()
+    good = (
+        Example(
+            "starlette",
+            "from fastapi import FastAPI\n"
+            "from fastapi.middleware.cors import CORSMiddleware\n\n"
+            "app = FastAPI()\n"
+            'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], allow_methods=["*"])\n',
+        ),
+    )
+
+    def check(self, probe: PolicyProbe) -> Iterator[Finding]:
+        origin = probe.allowed_origin
+        if origin is None:
+            return
+        credentials = probe.credentials_enabled
+        path = probe.policy.probe_path
+        plain = probe.fetch(origin, "POST", {"content-type": "text/plain"}, credentials=credentials, path=path)
+        json = probe.fetch(origin, "POST", {"content-type": "application/json"}, credentials=credentials, path=path)
+        if plain is None or json is None or not plain.allowed or json.allowed:
+            return
+        yield self.finding(
+            probe,
+            probe.locate("headers"),
+            f"{probe.display} does not allow the `Content-Type` request header: every request "
+            f"with a JSON body fails its preflight ({json.reason}){probe.condition('headers')}",
+            related=probe.related("headers"),
+        )

@@ -1,0 +1,111 @@
+from collections.abc import Iterator
+
+from corslint.findings import Finding, Level, Related
+from corslint.rules.base import Example, PolicyProbe, Rule
+
+
+class AuthorizationNotAllowed(Rule):
+    """
+    ## What it does
+    Finds configurations under which a request carrying an `Authorization` header fails
+    its preflight, when the app needs that header: the policy allows credentials, or the
+    app visibly uses bearer tokens (FastAPI `OAuth2PasswordBearer` / `HTTPBearer`, code
+    reading the `Authorization` header, express-jwt, passport-jwt).
+
+    ## Why is this bad?
+    `Authorization` is never safelisted, so a request carrying it is preflighted, and the
+    preflight must list it in `Access-Control-Allow-Headers`. A `*` there does **not**
+    cover it: the Fetch Standard makes `Authorization` a "non-wildcard request-header
+    name" that must be listed by name. The console says *"Request header field
+    authorization is not allowed by Access-Control-Allow-Headers in preflight response"*
+    and every authenticated call from the front end fails, while the same call works from
+    curl.
+
+    ## Example
+    ```python
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["https://app.example.com"],
+        allow_credentials=True,
+        allow_methods=["*"],
+    )
+    ```
+
+    ## Use instead
+    ```python
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["https://app.example.com"],
+        allow_credentials=True,
+        allow_methods=["*"],
+        allow_headers=["Authorization", "Content-Type"],
+    )
+    ```
+    Express: `allowedHeaders: ["Authorization", "Content-Type"]` (not `["*"]`);
+    Django: keep `authorization` in `CORS_ALLOW_HEADERS`.
+
+    ## References
+    - Fetch Standard, CORS non-wildcard request-header name: https://fetch.spec.whatwg.org/#cors-non-wildcard-request-header-name
+    - MDN, Access-Control-Allow-Headers: https://developer.mozilla.org/docs/Web/HTTP/Headers/Access-Control-Allow-Headers
+    """
+
+    id = "CORS204"
+    name = "authorization-not-allowed"
+    level = Level.WARNING
+    summary = "`Authorization` is not an allowed header, so authenticated requests fail"
+    tags = ("correctness",)
+    bad = (
+        Example(
+            "starlette",
+            "from fastapi import FastAPI\n"
+            "from fastapi.middleware.cors import CORSMiddleware\n\n"
+            "app = FastAPI()\n"
+            "app.add_middleware(\n"
+            "    CORSMiddleware,\n"
+            '    allow_origins=["https://app.example.com"],\n'
+            "    allow_credentials=True,\n"
+            '    allow_methods=["*"],\n'
+            ")\n",
+        ),
+    )
+    good = (
+        Example(
+            "starlette",
+            "from fastapi import FastAPI\n"
+            "from fastapi.middleware.cors import CORSMiddleware\n\n"
+            "app = FastAPI()\n"
+            "app.add_middleware(\n"
+            "    CORSMiddleware,\n"
+            '    allow_origins=["https://app.example.com"],\n'
+            "    allow_credentials=True,\n"
+            '    allow_methods=["*"],\n'
+            '    allow_headers=["Authorization"],\n'
+            ")\n",
+        ),
+    )
+
+    def check(self, probe: PolicyProbe) -> Iterator[Finding]:
+        bearer = [e for e in probe.policy.evidence if e.kind == "bearer-auth"]
+        credentials = probe.credentials_enabled
+        if not bearer and not credentials:
+            return
+        origin = probe.allowed_origin
+        if origin is None:
+            return
+        path = probe.policy.probe_path
+        simple = probe.fetch(origin, credentials=credentials, path=path)
+        verdict = probe.fetch(origin, "GET", {"authorization": "Bearer token"}, credentials=credentials, path=path)
+        if simple is None or verdict is None or not simple.allowed or verdict.allowed:
+            return
+        why = "the policy allows credentials" if credentials else f"the app uses {bearer[0].detail}"
+        wildcard = ""
+        preflight = verdict.preflight
+        if preflight is not None and "*" in (preflight.get("access-control-allow-headers") or "").split(", "):
+            wildcard = " (`*` in Access-Control-Allow-Headers never covers Authorization)"
+        yield self.finding(
+            probe,
+            probe.locate("headers"),
+            f"{probe.display} does not allow the `Authorization` request header{wildcard}, yet "
+            f"{why}: every request with a token fails its preflight{probe.condition('headers')}",
+            related=(*probe.related("headers"), *(Related(e.location, f"bearer authentication: {e.detail}") for e in bearer[:2])),
+        )

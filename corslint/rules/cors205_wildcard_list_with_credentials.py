@@ -1,0 +1,113 @@
+from collections.abc import Iterator
+
+from corslint.browser import PageRequest
+from corslint.findings import Finding, Level
+from corslint.frameworks import Role
+from corslint.http import Request
+from corslint.rules.base import Example, PolicyProbe, Rule
+
+HEADER_ROLES: dict[str, Role] = {
+    "access-control-allow-methods": "methods",
+    "access-control-allow-headers": "headers",
+    "access-control-expose-headers": "expose",
+}
+
+
+class WildcardListWithCredentials(Rule):
+    """
+    ## What it does
+    Finds a literal `*` sent in `Access-Control-Allow-Methods`,
+    `Access-Control-Allow-Headers` or `Access-Control-Expose-Headers` by a policy that
+    allows credentials.
+
+    ## Why is this bad?
+    In those three headers `*` is a wildcard only for requests *without* credentials.
+    With credentials the browser reads it as a method or header literally named `*`, so
+    `Access-Control-Expose-Headers: *` exposes nothing to a logged-in page and
+    `Access-Control-Allow-Headers: *` allows no custom header. The configuration looks
+    permissive and silently is not. (Some frameworks reflect the requested headers when
+    configured with `*`, which works; corslint checks what is actually sent.)
+
+    ## Example
+    ```python
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["https://app.example.com"],
+        allow_credentials=True,
+        expose_headers=["*"],
+    )
+    ```
+
+    ## Use instead
+    ```python
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["https://app.example.com"],
+        allow_credentials=True,
+        expose_headers=["X-Total-Count", "Content-Disposition"],
+    )
+    ```
+
+    ## References
+    - Fetch Standard, HTTP new-header syntax (note on `*`): https://fetch.spec.whatwg.org/#http-new-header-syntax
+    """
+
+    id = "CORS205"
+    name = "wildcard-list-with-credentials"
+    level = Level.WARNING
+    summary = "A literal `*` in Allow-Methods/-Headers or Expose-Headers is ignored with credentials"
+    tags = ("correctness",)
+    bad = (
+        Example(
+            "starlette",
+            "from fastapi import FastAPI\n"
+            "from fastapi.middleware.cors import CORSMiddleware\n\n"
+            "app = FastAPI()\n"
+            "app.add_middleware(\n"
+            "    CORSMiddleware,\n"
+            '    allow_origins=["https://app.example.com"],\n'
+            "    allow_credentials=True,\n"
+            '    expose_headers=["*"],\n'
+            ")\n",
+        ),
+    )
+    good = (
+        Example(
+            "starlette",
+            "from fastapi import FastAPI\n"
+            "from fastapi.middleware.cors import CORSMiddleware\n\n"
+            "app = FastAPI()\n"
+            "app.add_middleware(\n"
+            "    CORSMiddleware,\n"
+            '    allow_origins=["https://app.example.com"],\n'
+            "    allow_credentials=True,\n"
+            '    allow_headers=["*"],\n'
+            '    expose_headers=["X-Total-Count"],\n'
+            ")\n",
+        ),
+    )
+
+    def check(self, probe: PolicyProbe) -> Iterator[Finding]:
+        origin = probe.allowed_origin
+        if origin is None or not probe.credentials_enabled:
+            return
+        path = probe.policy.probe_path
+        page = PageRequest(origin, "PUT", (("x-request-id", "1"),), credentials=True, path=path)
+        responses = [probe.respond(page.preflight()), probe.respond(Request("GET", origin, path=path, credentials=True))]
+        reported: set[str] = set()
+        for response in responses:
+            if response is None or response.get("access-control-allow-origin") is None:
+                continue
+            for header, role in HEADER_ROLES.items():
+                value = response.get(header) or ""
+                if header in reported or "*" not in [v.strip() for v in value.split(",")]:
+                    continue
+                reported.add(header)
+                yield self.finding(
+                    probe,
+                    probe.locate(role),
+                    f"{probe.display} sends `{header.title()}: {value}` to credentialed requests, "
+                    "where browsers read `*` as a literal name rather than a wildcard: the "
+                    f"setting has no effect for logged-in users{probe.condition(role)}",
+                    related=probe.related(role),
+                )

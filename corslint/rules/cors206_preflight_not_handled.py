@@ -1,0 +1,84 @@
+from collections.abc import Iterator
+
+from corslint.browser import PageRequest
+from corslint.findings import Finding, Level
+from corslint.rules.base import PolicyProbe, Rule
+
+
+class PreflightNotHandled(Rule):
+    """
+    ## What it does
+    Finds hand-written CORS headers that answer simple requests while `OPTIONS`
+    preflights go unanswered, or are answered without `Access-Control-Allow-Methods` /
+    `Access-Control-Allow-Headers`.
+
+    ## Why is this bad?
+    Setting `Access-Control-Allow-Origin` in a middleware makes simple GETs work, which
+    makes the code look finished. But every `PUT`, `DELETE`, JSON `POST` or request with
+    an `Authorization` header is preceded by an `OPTIONS` preflight. If that reaches a
+    router with no `OPTIONS` route it gets a 404 or 405, and if it is answered without the
+    allow headers the browser refuses: *"Response to preflight request doesn't pass
+    access control check"*.
+
+    ## Example
+    ```js
+    app.use((req, res, next) => {
+      res.setHeader("Access-Control-Allow-Origin", "https://app.example.com");
+      next();
+    });
+    ```
+
+    ## Use instead
+    ```js
+    app.use((req, res, next) => {
+      res.setHeader("Access-Control-Allow-Origin", "https://app.example.com");
+      res.setHeader("Vary", "Origin");
+      if (req.method === "OPTIONS") {
+        res.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE");
+        res.setHeader("Access-Control-Allow-Headers", "Content-Type, Authorization");
+        return res.sendStatus(204);
+      }
+      next();
+    });
+    ```
+    Or use the `cors` package, which answers preflights for you.
+
+    ## References
+    - Fetch Standard, CORS-preflight fetch: https://fetch.spec.whatwg.org/#cors-preflight-fetch-0
+    - MDN, Preflight request: https://developer.mozilla.org/docs/Glossary/Preflight_request
+    """
+
+    id = "CORS206"
+    name = "preflight-not-handled"
+    level = Level.WARNING
+    summary = "Hand-written CORS headers do not answer preflight requests"
+    tags = ("correctness",)
+
+    def check(self, probe: PolicyProbe) -> Iterator[Finding]:
+        if not probe.framework.handwritten:
+            return
+        origin = probe.allowed_origin
+        if origin is None:
+            return
+        path = probe.policy.probe_path
+        page = PageRequest(origin, "PUT", (("content-type", "application/json"),), path=path)
+        response = probe.respond(page.preflight())
+        if response is None:
+            return
+        if response.status is None:
+            problem = "OPTIONS preflights are not answered (they reach the routes, which do not handle them)"
+        else:
+            missing = [
+                name
+                for name in ("Access-Control-Allow-Methods", "Access-Control-Allow-Headers")
+                if response.get(name) is None
+            ]
+            if not missing:
+                return
+            problem = f"preflights are answered without {' and '.join(f'`{m}`' for m in missing)}"
+        yield self.finding(
+            probe,
+            probe.policy.location,
+            f"{probe.display} sets CORS headers for simple requests, but {problem}: every PUT, "
+            "DELETE, JSON or authenticated request from the browser fails its preflight",
+        )

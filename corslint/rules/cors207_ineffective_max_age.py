@@ -1,0 +1,102 @@
+from collections.abc import Iterator
+
+from corslint.browser import PageRequest
+from corslint.findings import Finding, Level
+from corslint.rules.base import Example, PolicyProbe, Rule
+
+CHROMIUM_CAP = 7200
+WEBKIT_CAP = 600
+
+
+class IneffectiveMaxAge(Rule):
+    """
+    ## What it does
+    Finds an explicitly configured preflight `Max-Age` that browsers will not honour: above
+    7200 seconds (Chromium's cap; WebKit caps at 600), zero or negative while actually
+    sent, or not a number. A framework's own default (django-cors-headers' 86400) is not
+    reported, since you did not choose it.
+
+    ## Why is this bad?
+    `Access-Control-Max-Age` tells the browser how long it may reuse a preflight answer.
+    Browsers clamp it: Chromium to 2 hours, Safari to 10 minutes, Firefox to 24 hours.
+    A configured `86400` suggests "one preflight a day" but gives one every two hours in
+    Chrome and every ten minutes in Safari. `0` (or a negative value) sends a preflight
+    before *every* non-simple request, doubling their latency; a value that is not a
+    number falls back to 5 seconds.
+
+    ## Example
+    ```python
+    app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], max_age=86400)
+    ```
+
+    ## Use instead
+    ```python
+    app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], max_age=7200)
+    ```
+
+    ## References
+    - Fetch Standard, Access-Control-Max-Age: https://fetch.spec.whatwg.org/#http-access-control-max-age
+    - MDN, Access-Control-Max-Age: https://developer.mozilla.org/docs/Web/HTTP/Headers/Access-Control-Max-Age
+    """
+
+    id = "CORS207"
+    name = "ineffective-max-age"
+    level = Level.NOTE
+    summary = "The configured preflight Max-Age is more than browsers honour, zero, or not a number"
+    tags = ("performance",)
+    bad = (
+        Example(
+            "starlette",
+            "from fastapi import FastAPI\n"
+            "from fastapi.middleware.cors import CORSMiddleware\n\n"
+            "app = FastAPI()\n"
+            'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], max_age=86400)\n',
+        ),
+    )
+    good = (
+        Example(
+            "starlette",
+            "from fastapi import FastAPI\n"
+            "from fastapi.middleware.cors import CORSMiddleware\n\n"
+            "app = FastAPI()\n"
+            'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], max_age=3600)\n',
+        ),
+    )
+
+    def check(self, probe: PolicyProbe) -> Iterator[Finding]:
+        for check in probe.framework.library_checks(probe.policy):
+            if check.concerns == "max_age":
+                yield self.finding(probe, check.location, f"{probe.display} ({check.code}): {check.message}")
+        if probe.option("max_age") is None:
+            return
+        origin = probe.allowed_origin
+        if origin is None:
+            return
+        page = PageRequest(origin, "PUT", path=probe.policy.probe_path)
+        response = probe.respond(page.preflight())
+        sent = response.get("access-control-max-age") if response is not None else None
+        if sent is None:
+            return
+        text = sent.strip()
+        if not text.isdigit():
+            problem = (
+                f"`Access-Control-Max-Age: {sent}` is not a number of seconds, so browsers fall "
+                "back to 5 seconds"
+                if not text.startswith("-")
+                else f"`Access-Control-Max-Age: {sent}` is negative: browsers ignore it and cache the preflight for 5 seconds"
+            )
+        elif int(text) == 0:
+            problem = "`Access-Control-Max-Age: 0` makes the browser send a preflight before every non-simple request"
+        elif int(text) > CHROMIUM_CAP:
+            problem = (
+                f"`Access-Control-Max-Age: {text}` is more than browsers honour: Chromium caps it at "
+                f"{CHROMIUM_CAP} s and WebKit at {WEBKIT_CAP} s"
+            )
+        else:
+            return
+        yield self.finding(
+            probe,
+            probe.locate("max_age"),
+            f"{probe.display}: {problem}{probe.condition('max_age')}",
+            related=probe.related("max_age"),
+        )

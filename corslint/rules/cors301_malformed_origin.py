@@ -1,0 +1,139 @@
+import re
+from collections.abc import Iterator
+
+from corslint.findings import Finding, Level
+from corslint.model import Regex
+from corslint.rules.base import Example, PolicyProbe, Rule, anchor_entry, canonical_origin
+
+_GLOB_STAR = re.compile(r"(?<![.\])}\\])\*")
+
+
+def why_different(entry: str, canonical: str) -> str:
+    stripped = entry.strip()
+    if stripped != entry:
+        return "it has surrounding whitespace"
+    if "*" in entry:
+        return "`*` is not a wildcard here"
+    if "://" not in entry:
+        return "it has no scheme"
+    rest = entry.split("://", 1)[1]
+    if "/" in rest:
+        return "it has a path (a trailing slash counts): an Origin header never does"
+    if rest.rsplit(":", 1)[-1] in {"80", "443"}:
+        return "it spells out the default port, which browsers omit"
+    if entry.lower() == canonical:
+        return "browsers send scheme and host in lower case, and this framework compares case-sensitively"
+    return "it is not how a browser serializes an origin"
+
+
+class MalformedOrigin(Rule):
+    """
+    ## What it does
+    Finds origin entries that can never equal the `Origin` header a browser sends, under
+    the framework's own comparison: a trailing slash or path, a missing scheme, a default
+    port spelled out (`:443`), a `*` glob where the framework compares literally,
+    surrounding whitespace, or upper case where the comparison is case-sensitive. It also
+    reports origin settings the library itself rejects (an invalid regex that stops the
+    app from starting, django-cors-headers system checks such as `corsheaders.E013` and
+    `corsheaders.E014` that fail `manage.py check`).
+
+    ## Why is this bad?
+    A browser serializes an origin as `scheme://host[:port]`: lower-case, no path, no
+    trailing slash, no default port. `https://app.example.com/` is copied from the
+    address bar, looks right in review, and matches nothing: the front end gets *"No
+    'Access-Control-Allow-Origin' header is present"* and someone "fixes" it with `*`.
+    Globs such as `https://*.example.com` are not supported by most libraries, and in
+    Flask-CORS they silently become a regex that matches the wrong origins (CORS104).
+
+    ## Example
+    ```python
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["https://app.example.com/", "https://*.example.com"],
+    )
+    ```
+
+    ## Use instead
+    ```python
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["https://app.example.com"],
+        allow_origin_regex=r"https://[a-z0-9-]+\\.example\\.com",
+    )
+    ```
+
+    ## References
+    - RFC 6454, serializing an origin: https://www.rfc-editor.org/rfc/rfc6454#section-6.2
+    - MDN, Origin: https://developer.mozilla.org/docs/Web/HTTP/Headers/Origin
+    """
+
+    id = "CORS301"
+    name = "malformed-origin"
+    level = Level.ERROR
+    summary = "An origin entry can never equal a browser's Origin header"
+    tags = ("correctness",)
+    bad = (
+        Example(
+            "starlette",
+            "from fastapi import FastAPI\n"
+            "from fastapi.middleware.cors import CORSMiddleware\n\n"
+            "app = FastAPI()\n"
+            'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com/"])\n',
+        ),
+        Example(
+            "starlette",
+            "from fastapi import FastAPI\n"
+            "from fastapi.middleware.cors import CORSMiddleware\n\n"
+            "app = FastAPI()\n"
+            'app.add_middleware(CORSMiddleware, allow_origin_regex="https://(app|admin.example.com")\n',
+        ),
+    )
+    good = (
+        Example(
+            "starlette",
+            "from fastapi import FastAPI\n"
+            "from fastapi.middleware.cors import CORSMiddleware\n\n"
+            "app = FastAPI()\n"
+            'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com", "http://localhost:3000"])\n',
+        ),
+    )
+
+    def check(self, probe: PolicyProbe) -> Iterator[Finding]:
+        path = probe.policy.probe_path
+        for entry in probe.origin_entries:
+            value = entry.value
+            if not value.known:
+                continue
+            raw = value.raw
+            text = raw.pattern if isinstance(raw, Regex) else raw
+            if not isinstance(text, str) or entry.kind == "substring":
+                continue
+            if entry.kind == "regex" and not _GLOB_STAR.search(text):
+                continue
+            if text.strip() in {"*", "null", ""}:
+                continue
+            canonical = canonical_origin(text)
+            anchor = anchor_entry(probe, "origins", value)
+            if canonical is None:
+                yield self.finding(
+                    probe,
+                    anchor.location,
+                    f"{probe.display}: `{text}` is not an origin (`scheme://host[:port]`), so no "
+                    "browser request will ever match it",
+                    related=anchor.related,
+                )
+                continue
+            if text == canonical or probe.allows(canonical, path=path):
+                continue
+            yield self.finding(
+                probe,
+                anchor.location,
+                f"{probe.display} never matches `{text}`: {why_different(text, canonical)}; the "
+                f"browser sends `Origin: {canonical}`, whose requests are then blocked"
+                f"{probe.condition('origins')}",
+                related=anchor.related,
+            )
+        for check in probe.framework.library_checks(probe.policy):
+            if check.concerns == "max_age":
+                continue
+            yield self.finding(probe, check.location, f"{probe.display} ({check.code}): {check.message}")

@@ -1,0 +1,92 @@
+from collections.abc import Iterator
+
+from corslint.findings import Finding, Level, Related
+from corslint.rules.base import Example, PolicyProbe, Rule
+
+
+class DuplicateCorsLayers(Rule):
+    """
+    ## What it does
+    Finds two CORS layers that answer the same requests: two CORS middlewares on one
+    application, or a CORS library plus hand-written `Access-Control-*` headers. A route
+    decorator that deliberately replaces the app-wide layer for its route (Flask-CORS
+    `@cross_origin`) is not reported.
+
+    ## Why is this bad?
+    Layers do not merge the way their authors imagine. One answers the preflight and the
+    request never reaches the other; or both add headers, so the response carries two
+    `Access-Control-Allow-Origin` values, which browsers reject (*"contains multiple
+    values ... but only one is allowed"*); or an outer layer's `*` replaces an inner
+    allow-list while the inner layer's `Access-Control-Allow-Credentials` leaks through.
+    Which one wins depends on registration order, and changes when someone reorders the
+    code.
+
+    ## Example
+    ```python
+    app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"])
+    app.add_middleware(CORSMiddleware, allow_origins=["*"])
+    ```
+
+    ## Use instead
+    Keep one layer and put every origin it needs in it:
+    ```python
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["https://app.example.com", "https://admin.example.com"],
+    )
+    ```
+
+    ## References
+    - Fetch Standard, CORS check (one Allow-Origin value): https://fetch.spec.whatwg.org/#cors-check
+    """
+
+    id = "CORS302"
+    name = "duplicate-cors-layers"
+    level = Level.WARNING
+    summary = "Two CORS layers answer the same requests"
+    tags = ("correctness",)
+    bad = (
+        Example(
+            "starlette",
+            "from fastapi import FastAPI\n"
+            "from fastapi.middleware.cors import CORSMiddleware\n\n"
+            "app = FastAPI()\n"
+            'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"])\n'
+            'app.add_middleware(CORSMiddleware, allow_origins=["https://admin.example.com"])\n',
+        ),
+    )
+    good = (
+        Example(
+            "starlette",
+            "from fastapi import FastAPI\n"
+            "from fastapi.middleware.cors import CORSMiddleware\n\n"
+            "app = FastAPI()\n"
+            "app.add_middleware(\n"
+            "    CORSMiddleware,\n"
+            '    allow_origins=["https://app.example.com", "https://admin.example.com"],\n'
+            ")\n",
+        ),
+    )
+
+    def check_all(self, probes: list[PolicyProbe]) -> Iterator[Finding]:
+        groups: dict[str, list[PolicyProbe]] = {}
+        for probe in probes:
+            if probe.policy.app and not probe.policy.route_level:
+                groups.setdefault(probe.policy.app, []).append(probe)
+        for group in groups.values():
+            group.sort(key=lambda p: (p.policy.location.line, p.policy.location.column))
+            for index, later in enumerate(group):
+                for earlier in group[:index]:
+                    scopes = {earlier.policy.scope, later.policy.scope}
+                    if "" not in scopes and len(scopes) > 1:
+                        continue
+                    first = earlier.policy.location
+                    yield self.finding(
+                        later,
+                        later.policy.location,
+                        f"{later.display} is a second CORS layer on the same application as the one at "
+                        f"line {first.line}: one silently overrides or mixes with the other, and "
+                        "responses can carry two `Access-Control-Allow-Origin` values, which browsers reject",
+                        related=(Related(first, "the other CORS layer"),),
+                    )
+                    break

@@ -1,0 +1,59 @@
+from collections.abc import Iterator
+
+from corslint.findings import Finding, Level
+from corslint.rules.base import PolicyProbe, Rule
+
+KINDS = {"not-applied": Level.WARNING, "misordered": Level.WARNING, "checks-disabled": Level.NOTE}
+
+
+class CorsNotActive(Rule):
+    """
+    ## What it does
+    Finds CORS configuration that has no effect, or not where it should:
+    django-cors-headers settings without `corsheaders.middleware.CorsMiddleware` in
+    `MIDDLEWARE`, or with it placed after `CommonMiddleware`; an Express `cors()`
+    registered after the routes it should cover; an options object that is defined but
+    never used. `corsheaders` missing from `INSTALLED_APPS` is a note: the middleware still
+    works, but its system checks (which catch malformed origins) never run.
+
+    ## Why is this bad?
+    The settings read as if CORS were configured, so reviewers and scanners move on,
+    while the browser sees no CORS headers at all, or sees them only on some responses.
+    Order matters because middleware runs in sequence: Django's `CommonMiddleware` may
+    answer with an `APPEND_SLASH` redirect before a later CORS middleware runs, and that
+    redirect then lacks the CORS headers; Express routes registered before `app.use(cors())`
+    answer without ever reaching it.
+
+    ## Example
+    ```python
+    MIDDLEWARE = [
+        "django.middleware.common.CommonMiddleware",
+        "corsheaders.middleware.CorsMiddleware",
+    ]
+    ```
+
+    ## Use instead
+    ```python
+    MIDDLEWARE = [
+        "corsheaders.middleware.CorsMiddleware",
+        "django.middleware.common.CommonMiddleware",
+    ]
+    ```
+    In Express, call `app.use(cors(options))` before defining routes.
+
+    ## References
+    - django-cors-headers, setup: https://github.com/adamchainz/django-cors-headers#setup
+    - Express, using middleware: https://expressjs.com/en/guide/using-middleware.html
+    """
+
+    id = "CORS303"
+    name = "cors-not-active"
+    level = Level.WARNING
+    summary = "The CORS configuration has no effect, or not where it should"
+    tags = ("correctness",)
+
+    def check(self, probe: PolicyProbe) -> Iterator[Finding]:
+        for evidence in probe.policy.evidence:
+            level = KINDS.get(evidence.kind)
+            if level is not None:
+                yield self.finding(probe, evidence.location, f"{probe.display}: {evidence.detail}", level=level)
