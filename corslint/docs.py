@@ -1,0 +1,76 @@
+"""docs/rules/<ID>.md, generated from the rule modules (`python -m corslint.docs`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from corslint.rules.base import Example, Rule
+
+FRAMEWORK_NAMES = {
+    "starlette": "FastAPI / Starlette",
+    "flask_cors": "Flask-CORS",
+    "django": "Django (django-cors-headers)",
+    "express": "Express (cors)",
+    "corslint": "corslint configuration",
+}
+LANGUAGES = {".py": "python", ".js": "js", ".ts": "ts", ".json": "json", ".yaml": "yaml", ".yml": "yaml", ".toml": "toml"}
+
+
+def _example_block(example: Example) -> str:
+    suffix = Path(example.file_name).suffix
+    language = LANGUAGES.get(suffix, "")
+    return f"`{example.file_name}` ({FRAMEWORK_NAMES.get(example.framework, example.framework)}):\n\n```{language}\n{example.code.rstrip()}\n```\n"
+
+
+def rule_markdown(rule: Rule) -> str:
+    level = rule.level.value + (", error with credentials" if rule.raised_with_credentials else "")
+    lines = [
+        f"# {rule.id}: {rule.name}",
+        "",
+        f"*{rule.summary}.*",
+        "",
+        f"- Level: {level}",
+    ]
+    if rule.security_severity is not None:
+        lines.append(f"- Security severity: {rule.security_severity:.1f}")
+    if rule.cwe:
+        lines.append("- CWE: " + ", ".join(f"[CWE-{c}](https://cwe.mitre.org/data/definitions/{c}.html)" for c in rule.cwe))
+    lines.append(f"- Suppress with: `corslint: ignore[{rule.id}]` on the line or the line above")
+    lines += ["", rule.explanation(), ""]
+    if rule.bad:
+        lines += ["## Flagged examples (tested)", ""]
+        lines += [_example_block(example) for example in rule.bad]
+    if rule.good:
+        lines += ["## Accepted examples (tested)", ""]
+        lines += [_example_block(example) for example in rule.good]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def index_markdown(rules: tuple[Rule, ...]) -> str:
+    lines = ["# corslint rules", "", "| id | name | level | summary |", "|---|---|---|---|"]
+    for rule in rules:
+        lines.append(f"| [{rule.id}]({rule.id}.md) | {rule.name} | {rule.level.value} | {rule.summary} |")
+    return "\n".join(lines) + "\n"
+
+
+def expected_files() -> dict[str, str]:
+    from corslint.rules import RULES
+
+    files = {f"{rule.id}.md": rule_markdown(rule) for rule in RULES}
+    files["README.md"] = index_markdown(RULES)
+    return files
+
+
+def write(directory: Path) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    wanted = expected_files()
+    for stale in directory.glob("*.md"):
+        if stale.name not in wanted:
+            stale.unlink()
+    for name, text in wanted.items():
+        (directory / name).write_text(text, "utf-8")
+
+
+if __name__ == "__main__":
+    write(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/rules"))

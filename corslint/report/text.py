@@ -1,0 +1,95 @@
+"""The human format: one finding per block, the source line and a caret, then a summary."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from corslint.findings import Finding, Level
+from corslint.report import ReportContext, counts
+
+_COLORS = {Level.ERROR: "\033[1;31m", Level.WARNING: "\033[1;33m", Level.NOTE: "\033[1;36m"}
+_BOLD = "\033[1m"
+_DIM = "\033[2m"
+_RESET = "\033[0m"
+
+Paint = Callable[[str, str], str]
+
+
+def render(context: ReportContext) -> str:
+    paint = _painter(context.color)
+    lines: list[str] = []
+    sources: dict[str, list[str] | None] = {}
+    for finding in context.result.findings:
+        lines.extend(_block(finding, context, paint, sources))
+        lines.append("")
+    if context.statistics:
+        lines.extend(_statistics(context))
+        lines.append("")
+    lines.append(_summary(context, paint))
+    return "\n".join(lines) + "\n"
+
+
+def _painter(enabled: bool) -> Paint:
+    def paint(text: str, style: str) -> str:
+        return f"{style}{text}{_RESET}" if enabled else text
+
+    return paint
+
+
+def _block(finding: Finding, context: ReportContext, paint: Paint, sources: dict[str, list[str] | None]) -> list[str]:
+    loc = finding.location
+    head = (
+        f"{paint(f'{loc.path}:{loc.line}:{loc.column}:', _BOLD)} "
+        f"{paint(finding.rule_id, _COLORS[finding.level])} [{finding.level.value}] {finding.message}"
+    )
+    out = [head]
+    source = _line(sources, loc.path, loc.line)
+    if source is not None:
+        gutter = str(loc.line)
+        out.append(f"{paint(gutter, _DIM)} | {source}")
+        width = max(1, (loc.end_column - loc.column) if loc.end_line == loc.line else len(source) - loc.column + 1)
+        width = min(width, max(1, len(source) - loc.column + 1))
+        out.append(f"{' ' * len(gutter)} | {' ' * (loc.column - 1)}{paint('^' * width, _COLORS[finding.level])}")
+    for related in finding.related:
+        r = related.location
+        out.append(f"  = note: {r.path}:{r.line}:{r.column}: {related.message}")
+    out.append(f"  = help: {context.settings.docs_link(finding.rule_id)}")
+    return out
+
+
+def _line(sources: dict[str, list[str] | None], path: str, number: int) -> str | None:
+    if path not in sources:
+        try:
+            sources[path] = Path(path).read_text("utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            sources[path] = None
+    lines = sources[path]
+    if lines is None or not 1 <= number <= len(lines):
+        return None
+    return lines[number - 1].expandtabs(4)
+
+
+def _statistics(context: ReportContext) -> list[str]:
+    from corslint.rules import rule_by_id
+
+    tally: dict[str, int] = {}
+    for finding in context.result.findings:
+        tally[finding.rule_id] = tally.get(finding.rule_id, 0) + 1
+    return [f"{count:>5}  {rule_id}  {rule_by_id(rule_id).name}" for rule_id, count in sorted(tally.items())]
+
+
+def _summary(context: ReportContext, paint: Paint) -> str:
+    result = context.result
+    findings = result.findings
+    stats = result.stats
+    scope = (
+        f"{stats.files_seen} file{'s' * (stats.files_seen != 1)} checked, "
+        f"{stats.policies} CORS configuration{'s' * (stats.policies != 1)} found"
+    )
+    skipped = f"; {len(result.skipped)} path(s) skipped" if result.skipped else ""
+    if not findings:
+        return paint("No CORS problems found", _BOLD) + f" ({scope}{skipped})."
+    tally = counts(findings)
+    parts = [f"{n} {level}{'s' * (n != 1)}" for level, n in tally.items() if n]
+    return paint(f"Found {len(findings)} problem{'s' * (len(findings) != 1)}", _BOLD) + f" ({', '.join(parts)}; {scope}{skipped})."

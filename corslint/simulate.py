@@ -1,0 +1,122 @@
+"""`corslint simulate`: what the browser would do with one request, for each policy found."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from corslint.browser import PageRequest, cors_check, preflight_check
+from corslint.frameworks import framework_of
+from corslint.http import Response
+from corslint.model import CorsPolicy, UnresolvedValueError
+
+DEFAULT_HEADER_VALUES = {
+    "content-type": "application/json",
+    "authorization": "Bearer token",
+    "accept": "application/json",
+}
+
+
+def parse_header(spec: str) -> tuple[str, str]:
+    """`NAME` or `NAME: VALUE`; a bare Content-Type means a JSON body (not safelisted)."""
+    name, _, value = spec.partition(":")
+    name = name.strip().lower()
+    if not name:
+        raise ValueError(f"not a header: {spec!r}")
+    if not _:
+        return name, DEFAULT_HEADER_VALUES.get(name, "1")
+    return name, value.strip()
+
+
+@dataclass(frozen=True)
+class Simulation:
+    policy: CorsPolicy
+    preflight: Response | None
+    response: Response | None
+    allowed: bool | None  # None: a value the answer depends on is unknown
+    reason: str
+    sent: bool  # whether the browser would send the actual request
+
+
+def simulate(policy: CorsPolicy, request: PageRequest) -> Simulation:
+    framework = framework_of(policy)
+    try:
+        preflight = None
+        sent = True
+        reason = ""
+        allowed = True
+        if request.needs_preflight:
+            preflight = framework.respond(policy, request.preflight())
+            check = preflight_check(request, preflight)
+            if not check.ok:
+                sent, allowed, reason = False, False, check.reason
+        response = framework.respond(policy, request.actual())
+        if sent:
+            check = cors_check(request, response)
+            allowed, reason = check.ok, check.reason
+        return Simulation(policy, preflight, response, allowed, reason, sent)
+    except UnresolvedValueError as error:
+        value = error.value
+        return Simulation(
+            policy,
+            None,
+            None,
+            None,
+            f"depends on a value corslint could not determine statically ({value.description}, "
+            f"line {value.location.line})",
+            False,
+        )
+
+
+def simulation_dict(simulation: Simulation) -> dict[str, Any]:
+    policy = simulation.policy
+    return {
+        "file": policy.location.path,
+        "line": policy.location.line,
+        "framework": policy.framework,
+        "preflight": None
+        if simulation.preflight is None
+        else {"status": simulation.preflight.status, "headers": simulation.preflight.as_dict()},
+        "response": None if simulation.response is None else {"headers": simulation.response.as_dict()},
+        "response_sent": simulation.sent,
+        "allowed": simulation.allowed,
+        "reason": simulation.reason,
+    }
+
+
+def request_dict(request: PageRequest) -> dict[str, Any]:
+    return {
+        "origin": request.origin,
+        "method": request.method,
+        "headers": [f"{name}: {value}" for name, value in request.headers],
+        "credentials": request.credentials,
+        "path": request.path,
+    }
+
+
+def render_text(request: PageRequest, simulations: Sequence[Simulation]) -> str:
+    lines = [
+        f"{request.method} {request.path} from {request.origin}"
+        + (" with credentials" if request.credentials else "")
+        + "".join(f"\n  {name}: {value}" for name, value in request.headers),
+        "",
+    ]
+    if not simulations:
+        lines.append("No CORS configuration found.")
+    for simulation in simulations:
+        policy = simulation.policy
+        lines.append(f"{policy.location.path}:{policy.location.line} ({framework_of(policy).display})")
+        if simulation.preflight is not None:
+            status = simulation.preflight.status
+            lines.append(f"  preflight: OPTIONS -> {status if status is not None else 'passed to the app'}")
+            lines.extend(f"    {k}: {v}" for k, v in simulation.preflight.as_dict().items())
+        elif simulation.allowed is not None:
+            lines.append("  preflight: none (a simple request)")
+        if simulation.response is not None:
+            lines.append("  response:" + ("" if simulation.sent else " (not sent by the browser)"))
+            lines.extend(f"    {k}: {v}" for k, v in simulation.response.as_dict().items())
+        verdict = {True: "ALLOWED", False: "BLOCKED", None: "UNKNOWN"}[simulation.allowed]
+        lines.append(f"  verdict: {verdict}: {simulation.reason}")
+        lines.append("")
+    return "\n".join(lines)
