@@ -33,11 +33,26 @@ def parse_python(text: str) -> cst.Module:
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as error:
-        raise PythonParseError(
-            f"invalid Python syntax: {error.message}", error.raw_line, error.raw_column + 1
-        ) from None
+        line, column, detail = error.editor_line, error.editor_column, error.message.split(": ")[-1]
+        located = _syntax_error_position(text)
+        if located is not None:  # CPython's parser names the line; libcst's tokenizer does not
+            line, column, detail = located
+        raise PythonParseError(f"invalid Python syntax: {detail} (line {line}, column {column})", line, column) from None
     except RecursionError:
         raise PythonParseError("expression nested too deeply to parse") from None
+
+
+def _syntax_error_position(text: str) -> tuple[int, int, str] | None:
+    """Where CPython's own parser (compiling only, never running) locates the error."""
+    import ast
+
+    try:
+        ast.parse(text)
+    except SyntaxError as error:
+        return error.lineno or 1, error.offset or 1, error.msg
+    except (RecursionError, MemoryError, ValueError):
+        return None
+    return None
 
 
 # A hook lets an extractor teach the resolver a call it knows (django-environ's

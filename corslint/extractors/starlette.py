@@ -55,6 +55,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     guarded = _debug_guarded_calls(module)
     routes = _application_routes(module)
     evidence = tuple(_bearer_evidence(module))
+    pipelines = _pipelines(module)
     for call in iter_calls(module.module):
         options_call = _cors_options(module, call)
         if options_call is None:
@@ -69,6 +70,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
                 routes=routes,
                 evidence=evidence,
                 development_only=is_development_path(path) or id(call) in guarded,
+                app=pipelines.get(id(call), ""),
             )
         )
     return Extraction(policies=tuple(policies))
@@ -119,6 +121,53 @@ def _read_options(module: PythonModule, arguments: list[cst.Arg], skip: int) -> 
 
 def _relocated(value: Value, location: Location) -> Value:
     return Value(value.raw, location, value.provenance, value.env_var, value.description, (value.location, *value.related))
+
+
+def _pipelines(module: PythonModule) -> dict[int, str]:
+    """For each call, a key naming the application pipeline it configures.
+
+    Two CORS layers share a key when they apply to the same app in the same code path:
+    the same receiver of `add_middleware`, or the same `middleware=[...]` list, within
+    the same function and the same branch of any `if`.
+    """
+    keys: dict[int, str] = {}
+    stack: list[str] = []
+
+    class Visitor(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+            stack.append(f"def {node.name.value}@{module.location(node).line}")
+
+        def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+            stack.pop()
+
+        def visit_If(self, node: cst.If) -> bool:
+            node.test.visit(self)
+            stack.append(f"if@{module.location(node).line}")
+            node.body.visit(self)
+            stack.pop()
+            if node.orelse is not None:
+                stack.append(f"else@{module.location(node).line}")
+                node.orelse.visit(self)
+                stack.pop()
+            return False
+
+        def visit_List(self, node: cst.List) -> None:
+            for element in node.elements:
+                if isinstance(element.value, cst.Call):
+                    keys[id(element.value)] = self.key(f"list@{module.location(node).line}")
+
+        def visit_Call(self, node: cst.Call) -> None:
+            if isinstance(node.func, cst.Attribute) and node.func.attr.value == "add_middleware":
+                keys[id(node)] = self.key(module.source(node.func.value))
+            elif id(node) not in keys and node.args:
+                keys[id(node)] = self.key(f"wrap {module.source(node.args[0].value)}")
+
+        @staticmethod
+        def key(receiver: str) -> str:
+            return "::".join([module.path, *stack, receiver])
+
+    module.module.visit(Visitor())
+    return keys
 
 
 def _debug_guarded_calls(module: PythonModule) -> set[int]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar
 
-from corslint.browser import PageRequest, Verdict, fetch
+from corslint.browser import PageRequest, Verdict, fetch, preflight_check
 from corslint.findings import Finding, Level, Related
 from corslint.frameworks import Framework, OriginEntry, Role, framework_of
 from corslint.http import Request, Response
@@ -89,6 +89,21 @@ class PolicyProbe:
 
         verdict = fetch(respond, request)
         return None if unanswered else verdict
+
+    def preflight_passes(
+        self,
+        origin: str,
+        method: str,
+        headers: Mapping[str, str] | None = None,
+        *,
+        credentials: bool = False,
+        path: str = "/",
+    ) -> bool | None:
+        """Whether a preflight for `method` (and `headers`) passes, even where a browser
+        would send none: it tells a rejected method from a rejected header."""
+        page = PageRequest(origin, method, tuple((headers or {}).items()), credentials, path)
+        answer = self.respond(page.preflight())
+        return None if answer is None else preflight_check(page, answer).ok
 
     def allows(self, origin: str, *, credentials: bool = False, path: str = "/") -> bool:
         verdict = self.fetch(origin, credentials=credentials, path=path)

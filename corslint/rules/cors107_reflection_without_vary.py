@@ -60,6 +60,7 @@ class ReflectionWithoutVary(Rule):
     name = "reflection-without-vary"
     level = Level.WARNING
     summary = "Allow-Origin varies with the request's Origin but `Vary: Origin` is not sent"
+    security_severity = 4.3
     cwe = (524,)
     tags = ("caching",)
     bad = ()

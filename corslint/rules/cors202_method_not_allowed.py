@@ -108,7 +108,7 @@ class MethodNotAllowed(Rule):
         for route in routes:
             for method in route.methods:
                 method = method.upper()
-                if method in SAFELISTED_METHODS or method == "OPTIONS":
+                if method in {"GET", "HEAD", "OPTIONS"}:
                     continue
                 if method in failing_routes or self._fails(probe, origin, method, credentials, path):
                     failing_routes.setdefault(method, []).append(
@@ -120,11 +120,17 @@ class MethodNotAllowed(Rule):
                 probe,
                 probe.locate("methods"),
                 f"{probe.display} does not allow {methods}, which the app's routes use: the "
-                f"browser's preflight fails and those requests are never sent{probe.condition('methods')}",
+                "browser's preflight fails and those requests are never sent"
+                + (" (POST is preflighted when it carries JSON or custom headers)" if "POST" in failing_routes else "")
+                + probe.condition("methods"),
                 related=[r for rs in failing_routes.values() for r in rs[:3]],
             )
 
     @staticmethod
     def _fails(probe: PolicyProbe, origin: str, method: str, credentials: bool, path: str) -> bool:
+        if method in SAFELISTED_METHODS:
+            # POST is preflighted only with a JSON body or custom headers; some frameworks
+            # then reject the method itself
+            return probe.preflight_passes(origin, method, credentials=credentials, path=path) is False
         verdict = probe.fetch(origin, method, credentials=credentials, path=path)
         return verdict is not None and not verdict.allowed

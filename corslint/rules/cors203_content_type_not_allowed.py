@@ -61,6 +61,8 @@ class ContentTypeNotAllowed(Rule):
         json = probe.fetch(origin, "POST", {"content-type": "application/json"}, credentials=credentials, path=path)
         if plain is None or json is None or not plain.allowed or json.allowed:
             return
+        if not probe.preflight_passes(origin, "POST", credentials=credentials, path=path):
+            return  # the preflight rejects POST itself: CORS202's finding
         yield self.finding(
             probe,
             probe.locate("headers"),
