@@ -1,0 +1,118 @@
+"""Differential truth: corslint's Starlette model against the real CORSMiddleware.
+
+Every Starlette fixture's *extracted* policy (plus a set of edge-case policies) is
+turned into a real `starlette.middleware.cors.CORSMiddleware`, and the probe battery is
+replayed against both; status and CORS headers must be equal header by header.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from starlette.applications import Starlette
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request as StarletteRequest
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from corslint.frameworks.starlette import respond
+from corslint.http import Request
+from corslint.model import CorsPolicy, Location, Value
+from tests.conftest import FIXTURES, run_lint
+from tests.probe_battery import battery, cors_headers
+
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "QUERY"]
+HERE = Location.point("synthetic.py", 1)
+
+
+async def ok(request: StarletteRequest) -> PlainTextResponse:
+    return PlainTextResponse("ok")
+
+
+def real_client(options: dict[str, Any]) -> TestClient:
+    inner = Starlette(routes=[Route("/{path:path}", ok, methods=ALL_METHODS)])
+    return TestClient(CORSMiddleware(inner, **options), base_url="http://api.test")
+
+
+def known_options(policy: CorsPolicy) -> dict[str, Any] | None:
+    if any(not v.known for v in policy.options.values()):
+        return None
+    return {name: value.plain() for name, value in policy.options.items()}
+
+
+def fixture_policies() -> list[tuple[str, CorsPolicy]]:
+    found: list[tuple[str, CorsPolicy]] = []
+    for project in sorted((FIXTURES / "starlette").iterdir()):
+        for policy in run_lint(project).policies:
+            if policy.framework == "starlette":
+                found.append((f"{project.name}:{policy.location.line}", policy))
+    return found
+
+
+def synthetic(**options: Any) -> CorsPolicy:
+    def wrap(raw: Any) -> Value:
+        if isinstance(raw, (list, tuple)):
+            return Value(tuple(wrap(item) for item in raw), HERE)
+        return Value(raw, HERE)
+
+    return CorsPolicy("starlette", HERE, {name: wrap(raw) for name, raw in options.items()})
+
+
+SYNTHETIC = {
+    "defaults": synthetic(),
+    "wildcard": synthetic(allow_origins=["*"]),
+    "wildcard-credentials": synthetic(allow_origins=["*"], allow_credentials=True, allow_headers=["*"]),
+    "string-origin": synthetic(allow_origins="https://a.example.com", allow_methods="GET,PUT"),
+    "regex": synthetic(allow_origin_regex=r"https://.*\.example\.com", allow_methods=["*"], max_age=0),
+    "headers-star": synthetic(allow_origins=["https://a.example.com"], allow_headers=["*"], expose_headers=["X-Total"]),
+    "lowercase-methods": synthetic(allow_origins=["https://a.example.com"], allow_methods=["put", "get"]),
+    "null": synthetic(allow_origins=["null", "https://a.example.com"], allow_credentials=True, expose_headers=["*"]),
+    "custom-header": synthetic(allow_origins=["https://a.example.com"], allow_headers=["X-Custom", "Authorization"]),
+}
+POLICIES = fixture_policies() + sorted(SYNTHETIC.items())
+
+
+def test_every_fixture_policy_is_compared() -> None:
+    compared = [name for name, policy in fixture_policies() if known_options(policy) is not None]
+    assert len(compared) >= 15
+
+
+@pytest.mark.parametrize(("name", "policy"), POLICIES, ids=[name for name, _ in POLICIES])
+def test_model_matches_real_middleware(name: str, policy: CorsPolicy) -> None:
+    options = known_options(policy)
+    if options is None:
+        pytest.skip("the policy has values corslint could not resolve (CORS305); nothing to compare")
+    client = real_client(options)
+    routes = tuple(m for route in policy.routes or () for m in route.methods)
+    requests = battery(policy, routes)
+    assert len(requests) > 20
+    for request in requests:
+        predicted = respond(policy, request)
+        real = send(client, request)
+        where = f"{request.method} {request.path} Origin={request.origin} {dict(request.headers)}"
+        if predicted.status is not None:
+            assert real.status_code == predicted.status, where
+        else:
+            assert real.status_code == 200, f"the real middleware answered itself: {where}"
+        assert cors_headers(real.headers.multi_items()) == cors_headers(list(predicted.headers)), where
+
+
+def send(client: TestClient, request: Request) -> Any:
+    headers = dict(request.headers)
+    if request.origin is not None:
+        headers["origin"] = request.origin
+    return client.request(request.method, request.path, headers=headers)
+
+
+def test_battery_size_is_reported(capsys: pytest.CaptureFixture[str]) -> None:
+    total = sum(len(battery(p)) for _, p in POLICIES if known_options(p) is not None)
+    assert total > 1000
+    print(f"{total} requests compared")
+
+
+def test_probe_battery_covers_lookalikes() -> None:
+    policy = synthetic(allow_origins=["https://a.example.com"])
+    origins = {r.origin for r in battery(policy)}
+    assert {"https://a.example.com", "null", "https://attacker.invalid", "https://evila.example.com"} <= origins
