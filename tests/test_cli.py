@@ -1,0 +1,225 @@
+"""The command line as a user meets it: exit codes, formats, selection, config, suppression."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from corslint.cli import main
+
+BAD_APP = """\
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+app = FastAPI()
+app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True, allow_methods=["*"], allow_headers=["Authorization"])
+"""
+GOOD_APP = """\
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+app = FastAPI()
+app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], allow_methods=["GET"])
+"""
+NOTE_ONLY_APP = GOOD_APP.replace("allow_methods=[\"GET\"]", "allow_methods=[\"GET\"], max_age=86400")
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    runner = CliRunner()
+    result = runner.invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def project(in_tmp: Path) -> Path:
+    (in_tmp / "bad").mkdir()
+    (in_tmp / "bad" / "main.py").write_text(BAD_APP)
+    (in_tmp / "good").mkdir()
+    (in_tmp / "good" / "main.py").write_text(GOOD_APP)
+    return in_tmp
+
+
+def test_findings_exit_1_with_location_caret_and_link(project: Path) -> None:
+    code, out, err = invoke("bad")
+    assert code == 1
+    assert "bad/main.py:5:50: CORS101 [error]" in out
+    assert "^^^^^" in out
+    assert "docs/rules/CORS101.md" in out
+    assert "Found 1 problem (1 error;" in out
+    assert err == ""
+
+
+def test_clean_tree_exits_0(project: Path) -> None:
+    code, out, _ = invoke("good")
+    assert code == 0
+    assert out.startswith("No CORS problems found (1 file checked, 1 CORS configuration found)")
+
+
+def test_default_path_is_the_current_directory(project: Path) -> None:
+    code, out, _ = invoke()
+    assert code == 1 and "bad/main.py" in out
+
+
+def test_exit_zero_and_fail_level(project: Path) -> None:
+    assert invoke("bad", "--exit-zero")[0] == 0
+    (project / "notes").mkdir()
+    (project / "notes" / "main.py").write_text(NOTE_ONLY_APP)
+    assert invoke("notes")[0] == 0  # a note does not fail at the default level (warning)
+    assert invoke("notes", "--fail-level", "note")[0] == 1
+
+
+def test_select_and_ignore_take_ids_and_prefixes(project: Path) -> None:
+    assert invoke("bad", "--ignore", "CORS1")[0] == 0
+    code, out, _ = invoke("bad", "--select", "CORS2,CORS101")
+    assert code == 1 and "CORS101" in out
+    assert invoke("bad", "--select", "CORS2")[0] == 0
+
+
+def test_unknown_rule_id_is_a_usage_error(project: Path) -> None:
+    code, _, err = invoke("bad", "--select", "CORS999")
+    assert code == 2
+    assert "CORS999" in err
+
+
+def test_json_output(project: Path) -> None:
+    code, out, _ = invoke("bad", "--format", "json")
+    document = json.loads(out)
+    assert code == 1
+    finding = document["findings"][0]
+    assert finding["rule_id"] == "CORS101" and finding["rule_name"] == "credentialed-any-origin"
+    assert (finding["path"], finding["line"], finding["column"]) == ("bad/main.py", 5, 50)
+    assert finding["framework"] == "starlette"
+    assert document["summary"]["error"] == 1
+
+
+def test_github_annotations(project: Path) -> None:
+    _, out, _ = invoke("bad", "--format", "github")
+    assert out.startswith("::error file=bad/main.py,line=5,col=50,endLine=5,endColumn=55,title=CORS101 credentialed-any-origin::")
+
+
+def test_output_file_and_statistics(project: Path) -> None:
+    code, out, _ = invoke("bad", "--output", "report.txt", "--statistics")
+    assert code == 1 and out == ""
+    text = (project / "report.txt").read_text()
+    assert "    1  CORS101  credentialed-any-origin" in text
+
+
+def test_no_color_when_not_a_tty(project: Path) -> None:
+    _, out, _ = invoke("bad")
+    assert "\033[" not in out
+
+
+def test_inline_suppression(project: Path) -> None:
+    source = BAD_APP.replace("app.add_middleware(", "# corslint: ignore[CORS101]\napp.add_middleware(")
+    (project / "bad" / "main.py").write_text(source)
+    assert invoke("bad")[0] == 0
+    (project / "bad" / "main.py").write_text(BAD_APP.replace("Authorization\"])", "Authorization\"])  # corslint: ignore"))
+    assert invoke("bad")[0] == 0
+    (project / "bad" / "main.py").write_text(BAD_APP.replace("Authorization\"])", "Authorization\"])  # corslint: ignore[CORS105]"))
+    assert invoke("bad")[0] == 1
+
+
+def test_config_in_pyproject(project: Path) -> None:
+    (project / "pyproject.toml").write_text('[tool.corslint]\nignore = ["CORS101"]\nexclude = ["good"]\n')
+    code, out, _ = invoke("bad")
+    assert code == 0, out
+
+
+def test_per_file_ignores_and_docs_url(project: Path) -> None:
+    (project / ".corslint.toml").write_text(
+        '[per-file-ignores]\n"bad/*.py" = ["CORS1"]\n'.replace("[per-file-ignores]", 'docs-url = "https://docs.example/{id}"\n[per-file-ignores]')
+    )
+    assert invoke("bad")[0] == 0
+    (project / ".corslint.toml").write_text('docs-url = "https://docs.example/{id}"\n')
+    _, out, _ = invoke("bad")
+    assert "https://docs.example/CORS101" in out
+
+
+def test_unknown_config_key_is_cors002(project: Path) -> None:
+    (project / ".corslint.toml").write_text('exlude = ["x"]\nignore = ["CORS15"]\n')
+    code, out, _ = invoke("good")
+    assert code == 1
+    assert ".corslint.toml:1:1: CORS002 [error] unknown configuration key `exlude` (did you mean `exclude`?)" in out
+    assert "CORS15" in out
+
+
+def test_unparseable_config_is_exit_2(project: Path) -> None:
+    (project / ".corslint.toml").write_text("ignore = [\n")
+    code, _, err = invoke("good")
+    assert code == 2 and "not valid TOML" in err
+
+
+def test_explain_prints_the_rule_docs() -> None:
+    code, out, _ = invoke("explain", "CORS101")
+    assert code == 0
+    assert out.startswith("# CORS101: credentialed-any-origin")
+    assert "## Why is this bad?" in out
+    assert invoke("explain", "null-origin-allowed")[1].startswith("# CORS102")
+    assert invoke("explain", "CORS999")[0] == 2
+
+
+def test_rules_listing() -> None:
+    code, out, _ = invoke("rules", "--format", "json")
+    rules = json.loads(out)
+    assert code == 0 and len(rules) == 21
+    assert {"id": "CORS201", "level": "error"}.items() <= rules[9].items()
+    assert "CORS305  unresolved-value" in invoke("rules")[1]
+
+
+def test_version() -> None:
+    code, out, _ = invoke("--version")
+    assert code == 0 and out.startswith("corslint, version ")
+
+
+def test_simulate_json_contract(project: Path) -> None:
+    code, out, _ = invoke(
+        "simulate", "bad", "--origin", "https://evil.example", "--method", "PUT",
+        "--header", "Authorization", "--header", "Content-Type", "--credentials", "--format", "json",
+    )
+    assert code == 0
+    document = json.loads(out)
+    assert document["request"] == {
+        "origin": "https://evil.example",
+        "method": "PUT",
+        "headers": ["authorization: Bearer token", "content-type: application/json"],
+        "credentials": True,
+        "path": "/",
+    }
+    (result,) = document["results"]
+    assert (result["file"], result["line"], result["framework"]) == ("bad/main.py", 5, "starlette")
+    assert result["preflight"] == {
+        "status": 200,
+        "headers": {
+            "vary": "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
+            "Access-Control-Request-Private-Network",
+            "access-control-allow-methods": "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT, QUERY",
+            "access-control-max-age": "600",
+            "access-control-allow-headers": "Accept, Accept-Language, Authorization, Content-Language, Content-Type",
+            "access-control-allow-credentials": "true",
+            "access-control-allow-origin": "https://evil.example",
+        },
+    }
+    assert result["allowed"] is True and result["response_sent"] is True
+    _, out, _ = invoke("simulate", "good", "--origin", "https://app.example.com", "--method", "PUT", "--format", "json")
+    (result,) = json.loads(out)["results"]
+    assert result["preflight"]["status"] == 400  # allow_methods=["GET"]
+    assert "access-control-allow-origin" in result["preflight"]["headers"]
+    assert result["allowed"] is False and result["response_sent"] is False
+    assert "HTTP ok status (400)" in result["reason"]
+
+
+def test_simulate_simple_request_and_text(project: Path) -> None:
+    _, out, _ = invoke("simulate", "bad", "--origin", "https://evil.example", "--credentials", "--format", "json")
+    (result,) = json.loads(out)["results"]
+    assert result["preflight"] is None
+    assert result["response"]["headers"] == {
+        "access-control-allow-credentials": "true",
+        "access-control-allow-origin": "https://evil.example",
+        "vary": "Origin",
+    }
+    assert result["allowed"] is True
+    _, text, _ = invoke("simulate", "good", "--origin", "https://app.example.com", "--header", "Content-Type: text/plain", "--method", "POST")
+    assert "preflight: none (a simple request)" in text and "verdict: ALLOWED" in text
