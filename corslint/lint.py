@@ -57,7 +57,10 @@ def read_file(candidate: Candidate, context: ProjectContext, extractors: Sequenc
         data = candidate.path.read_bytes()
     except OSError as error:
         return FileOutcome(diagnostics=(Diagnostic("CORS001", f"cannot read file: {error.strerror or error}", where),))
-    wanted = [e for e in interested if e.wants(data)]
+    searchable = data
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: search the text, not its bytes
+        searchable = data.decode("utf-16", errors="replace").encode("utf-8")
+    wanted = [e for e in interested if e.wants(searchable)]
     if not wanted:
         return FileOutcome()
     text, problem = decode(data)

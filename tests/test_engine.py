@@ -1,0 +1,78 @@
+"""The pipeline's own promises: bad input becomes CORS001, and the prefilter skips parsing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from corslint.config import Settings
+from corslint.extractors import EXTRACTORS
+from corslint.lint import lint
+
+APP = 'from fastapi.middleware.cors import CORSMiddleware\napp.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"])\n'
+
+
+def test_bad_files_are_reported_and_the_run_goes_on(in_tmp: Path) -> None:
+    (in_tmp / "syntax.py").write_text("from starlette.middleware.cors import CORSMiddleware\nif True\n")
+    (in_tmp / "binary.py").write_bytes(b"CORSMiddleware\x00\x01\x02\xff")
+    (in_tmp / "latin1.py").write_bytes("# caf\xe9\nCORSMiddleware = 1\n".encode("latin-1"))
+    (in_tmp / "app.py").write_text(APP)
+    result = lint([in_tmp], Settings())
+    by_file = {f.location.path: f for f in result.findings if f.rule_id == "CORS001"}
+    assert set(by_file) == {"syntax.py", "binary.py", "latin1.py"}
+    assert "invalid Python syntax" in by_file["syntax.py"].message
+    assert by_file["syntax.py"].location.line == 2
+    assert "binary file" in by_file["binary.py"].message
+    assert "not valid UTF-8" in by_file["latin1.py"].message
+    assert any(f.rule_id == "CORS105" and f.location.path == "app.py" for f in result.findings)
+
+
+def test_utf16_with_bom_is_read(in_tmp: Path) -> None:
+    (in_tmp / "app.py").write_bytes(APP.encode("utf-16"))
+    result = lint([in_tmp], Settings())
+    assert [f.rule_id for f in result.findings] == ["CORS105"]
+
+
+def test_files_without_cors_bytes_are_never_parsed(in_tmp: Path, monkeypatch: object) -> None:
+    for index in range(30):
+        (in_tmp / f"module{index}.py").write_text(f"def handler_{index}():\n    return {index}\n")
+    (in_tmp / "app.py").write_text(APP)
+    parsed: list[str] = []
+    import corslint.lint as engine
+
+    original = engine.Extractor.load
+
+    def counting_load(self: engine.Extractor):  # type: ignore[no-untyped-def]
+        extract = original(self)
+
+        def wrapper(path: str, text: str, context: object):  # type: ignore[no-untyped-def]
+            parsed.append(path)
+            return extract(path, text, context)  # type: ignore[arg-type]
+
+        return wrapper
+
+    import pytest
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine.Extractor, "load", counting_load)
+        result = lint([in_tmp], Settings())
+    assert sorted(set(parsed)) == ["app.py"]
+    assert result.stats.files_seen == 31 and result.stats.files_parsed == 1
+
+
+def test_no_parser_is_imported_for_a_tree_without_cors(in_tmp: Path) -> None:
+    (in_tmp / "plain.py").write_text("print('hello')\n")
+    (in_tmp / "index.js").write_text("console.log('hello')\n")
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom corslint.config import Settings\nfrom corslint.lint import lint\n"
+        "lint([Path('.')], Settings())\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'libcst', 'tree_sitter', 'yaml'}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=in_tmp, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_every_extractor_declares_a_prefilter() -> None:
+    for extractor in EXTRACTORS:
+        assert extractor.needles and all(isinstance(n, bytes) and n for n in extractor.needles)
