@@ -1,0 +1,102 @@
+"""Static value resolution in Python source: what is certain, and what stays unknown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import libcst as cst
+import pytest
+
+from corslint.extractors.python_source import PythonModule, PythonProject
+from corslint.model import Provenance, Regex, Value
+
+
+def resolve_last(source: str, path: str = "mod.py") -> Value:
+    module = PythonModule(path, source, PythonProject())
+    statement = module.module.body[-1]
+    assert isinstance(statement, cst.SimpleStatementLine)
+    expression = statement.body[0]
+    assert isinstance(expression, cst.Expr)
+    return module.resolve(expression.value)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ('"a" "b"', "ab"),
+        ("[1, -2, 3.5]", (1, -2, 3.5)),
+        ('X = ["a"]\nX + ["b"]', ("a", "b")),
+        ('"x,y".split(",")', ("x", "y")),
+        ('A = "https://a.example"\nf"{A}/"', "https://a.example/"),
+        ('[o.rstrip("/") for o in ["https://a/", "https://b"]]', ("https://a", "https://b")),
+        ('B = ["a"]\n[*B, "c"]', ("a", "c")),
+        ('{"k": [True, None]}', {"k": (True, None)}),
+        ("24 * 60 * 60", 86400),
+        ('str("a")', "a"),
+    ],
+)
+def test_certain_values(source: str, expected: Any) -> None:
+    value = resolve_last(source)
+    assert value.known and value.plain() == expected
+
+
+def test_environment_default_is_judged_and_named() -> None:
+    value = resolve_last('import os\nos.getenv("ORIGINS", "*").split(",")')
+    assert value.plain() == ("*",)
+    assert value.provenance is Provenance.ENV_DEFAULT and value.condition == "when ORIGINS is unset"
+    value = resolve_last('import os\nos.environ.get("AGE", "600")')
+    assert value.plain() == "600" and value.env_var == "AGE"
+    value = resolve_last('import os\nos.environ.get("X") or "https://a.example"')
+    assert value.plain() == "https://a.example" and value.condition == "when X is unset"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'import os\nos.environ["ORIGINS"]',
+        'import os\nos.getenv("ORIGINS")',
+        "load_origins()",
+        "X = 1\nX = 2\nX",  # bound twice: not a constant
+        "import random\nrandom.choice(['a'])",
+        'if DEBUG:\n    Y = ["a"]\nelse:\n    Y = ["b"]\nY',
+    ],
+)
+def test_uncertain_values_are_unknown(source: str) -> None:
+    value = resolve_last(source)
+    assert not value.known
+    assert value.description
+
+
+def test_re_compile_keeps_flags() -> None:
+    value = resolve_last('import re\nre.compile(r"https://.*\\.example\\.com", re.IGNORECASE)')
+    assert value.plain() == Regex(r"https://.*\.example\.com", "i")
+
+
+def test_settings_class_default_across_modules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "config.py").write_text(
+        "from pydantic_settings import BaseSettings\nfrom pydantic import Field\n\n"
+        "class Base(BaseSettings):\n    ORIGINS: list[str] = Field(default=['https://a.example'])\n\n"
+        "class Settings(Base):\n    DEBUG: bool = False\n\nsettings = Settings()\n"
+    )
+    value = resolve_last("from app.config import settings\nsettings.ORIGINS", path="app/main.py")
+    assert value.plain() == ("https://a.example",)
+    assert value.provenance is Provenance.SETTINGS_DEFAULT
+    assert value.condition == "when ORIGINS is unset"
+    assert any(location.path == "app/config.py" for location in value.related)
+
+
+def test_constant_imported_from_a_sibling_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "constants.py").write_text('ORIGINS = ("https://a.example",)\n')
+    value = resolve_last("from constants import ORIGINS\nORIGINS", path="main.py")
+    assert value.plain() == ("https://a.example",) and value.provenance is Provenance.CONSTANT
+
+
+def test_deep_nesting_is_cut_off_as_unknown() -> None:
+    value = resolve_last("X = " + "[" * 60 + "]" * 60 + "\nX")
+    assert value.known
+    assert not all(item.known for item in value.walk())  # past MAX_DEPTH it stops resolving
