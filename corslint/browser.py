@@ -163,10 +163,15 @@ def preflight_check(request: PageRequest, response: Response) -> Check:
     """The steps of #cors-preflight-fetch-0 after the response arrives."""
     if response.status is None or not 200 <= response.status <= 299:
         status = "no" if response.status is None else str(response.status)
-        return Check(False, f"Response to preflight request doesn't pass access control check: it does not have HTTP ok status ({status})")
+        return Check(
+            False,
+            f"Response to preflight request doesn't pass access control check: it does not have HTTP ok status ({status})",
+        )
     origin_check = cors_check(request, response)
     if not origin_check.ok:
-        return Check(False, f"Response to preflight request doesn't pass access control check: {origin_check.reason}")
+        return Check(
+            False, f"Response to preflight request doesn't pass access control check: {origin_check.reason}"
+        )
     methods = _parse_list(response.get("access-control-allow-methods"))
     header_names = _parse_list(response.get("access-control-allow-headers"))
     if methods is None or header_names is None:
@@ -174,7 +179,9 @@ def preflight_check(request: PageRequest, response: Response) -> Check:
     method = normalize_method(request.method)
     wildcard_methods = "*" in methods and not request.credentials
     if method not in methods and method not in SAFELISTED_METHODS and not wildcard_methods:
-        return Check(False, f"Method {method} is not allowed by Access-Control-Allow-Methods in preflight response")
+        return Check(
+            False, f"Method {method} is not allowed by Access-Control-Allow-Methods in preflight response"
+        )
     allowed = {name.lower() for name in header_names}
     wildcard_headers = "*" in allowed and not request.credentials
     for name in unsafe_header_names(request.header_map):
@@ -185,7 +192,10 @@ def preflight_check(request: PageRequest, response: Response) -> Check:
                 "in preflight response (a '*' never covers Authorization)",
             )
         if name not in allowed and not wildcard_headers:
-            return Check(False, f"Request header field {name} is not allowed by Access-Control-Allow-Headers in preflight response")
+            return Check(
+                False,
+                f"Request header field {name} is not allowed by Access-Control-Allow-Headers in preflight response",
+            )
     return Check(True, "preflight passed")
 
 

@@ -33,7 +33,9 @@ def _validate_ids(ids: tuple[str, ...], option: str) -> tuple[str, ...]:
 
     for item in ids:
         if not any(rule_id.startswith(item) for rule_id in RULE_IDS):
-            raise click.UsageError(f"{option}: `{item}` is not a corslint rule id or prefix (see `corslint rules`)")
+            raise click.UsageError(
+                f"{option}: `{item}` is not a corslint rule id or prefix (see `corslint rules`)"
+            )
     return ids
 
 
@@ -50,13 +52,30 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "sarif", "github"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE."
+)
 @click.option("--select", multiple=True, help="Rule ids or prefixes to enable (e.g. CORS1,CORS201).")
 @click.option("--ignore", multiple=True, help="Rule ids or prefixes to disable.")
-@click.option("--fail-level", type=click.Choice(["error", "warning", "note"]), help="Lowest level that makes the exit code 1 [default: warning].")
+@click.option(
+    "--fail-level",
+    type=click.Choice(["error", "warning", "note"]),
+    help="Lowest level that makes the exit code 1 [default: warning].",
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
-@click.option("--config", "config_file", type=click.Path(path_type=Path), help="Configuration file (pyproject.toml or .corslint.toml).")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path),
+    help="Configuration file (pyproject.toml or .corslint.toml).",
+)
 @click.option("--no-color", is_flag=True, help="Never colour the text output.")
 @click.option("--statistics", is_flag=True, help="Count findings per rule.")
 def check(
@@ -119,7 +138,9 @@ def explain(rule_id: str) -> None:
 
 
 @main.command()
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def rules(output_format: str) -> None:
     """List every rule."""
     from corslint.rules import RULES
@@ -151,7 +172,9 @@ def rules(output_format: str) -> None:
 @click.option("--header", "headers", multiple=True, help="`NAME` or `NAME: VALUE`; repeatable.")
 @click.option("--credentials", is_flag=True, help="The page sends cookies (credentials: 'include').")
 @click.option("--path", "request_path", default="/", show_default=True, help="The request path.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def simulate(
     path: Path,
     origin: str,
@@ -178,7 +201,10 @@ def simulate(
     simulations = [simulate(policy, request) for policy in result.policies]
     if output_format == "json":
         click.echo(
-            json.dumps({"request": request_dict(request), "results": [simulation_dict(s) for s in simulations]}, indent=2)
+            json.dumps(
+                {"request": request_dict(request), "results": [simulation_dict(s) for s in simulations]},
+                indent=2,
+            )
         )
     else:
         click.echo(render_text(request, simulations), nl=False)

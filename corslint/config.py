@@ -15,7 +15,7 @@ from corslint.model import Diagnostic, Location
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 DEFAULT_DOCS_URL = "https://github.com/corslint/corslint/blob/main/docs/rules/{id}.md"
 KNOWN_KEYS = frozenset(
@@ -127,7 +127,9 @@ def parse(table: Mapping[str, Any], source: str, text: str, known_ids: Sequence[
     for key in table:
         if key not in KNOWN_KEYS:
             hint = _closest(key, KNOWN_KEYS)
-            problem(key, f"unknown configuration key `{key}`" + (f" (did you mean `{hint}`?)" if hint else ""))
+            problem(
+                key, f"unknown configuration key `{key}`" + (f" (did you mean `{hint}`?)" if hint else "")
+            )
 
     per_file: dict[str, tuple[str, ...]] = {}
     raw_per_file = table.get("per-file-ignores", {})
@@ -143,7 +145,9 @@ def parse(table: Mapping[str, Any], source: str, text: str, known_ids: Sequence[
                 if any(rule_id.startswith(item.upper()) for rule_id in known_ids):
                     valid.append(item.upper())
                 else:
-                    problem(item, f"per-file-ignores names `{item}`, which is not a corslint rule id or prefix")
+                    problem(
+                        item, f"per-file-ignores names `{item}`, which is not a corslint rule id or prefix"
+                    )
             per_file[pattern] = tuple(valid)
 
     fail_level = Level.WARNING

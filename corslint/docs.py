@@ -14,7 +14,15 @@ FRAMEWORK_NAMES = {
     "express": "Express (cors)",
     "corslint": "corslint configuration",
 }
-LANGUAGES = {".py": "python", ".js": "js", ".ts": "ts", ".json": "json", ".yaml": "yaml", ".yml": "yaml", ".toml": "toml"}
+LANGUAGES = {
+    ".py": "python",
+    ".js": "js",
+    ".ts": "ts",
+    ".json": "json",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".toml": "toml",
+}
 
 
 def _example_block(example: Example) -> str:
@@ -35,7 +43,10 @@ def rule_markdown(rule: Rule) -> str:
     if rule.security_severity is not None:
         lines.append(f"- Security severity: {rule.security_severity:.1f}")
     if rule.cwe:
-        lines.append("- CWE: " + ", ".join(f"[CWE-{c}](https://cwe.mitre.org/data/definitions/{c}.html)" for c in rule.cwe))
+        lines.append(
+            "- CWE: "
+            + ", ".join(f"[CWE-{c}](https://cwe.mitre.org/data/definitions/{c}.html)" for c in rule.cwe)
+        )
     lines.append(f"- Suppress with: `corslint: ignore[{rule.id}]` on the line or the line above")
     lines += ["", rule.explanation(), ""]
     if rule.bad:

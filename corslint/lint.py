@@ -43,7 +43,9 @@ class RunResult:
     stats: RunStats = field(default_factory=RunStats)
 
 
-def read_file(candidate: Candidate, context: ProjectContext, extractors: Sequence[Extractor] = EXTRACTORS) -> FileOutcome:
+def read_file(
+    candidate: Candidate, context: ProjectContext, extractors: Sequence[Extractor] = EXTRACTORS
+) -> FileOutcome:
     """Everything one file yields; bad input becomes a CORS001 diagnostic, never an exception."""
     name = candidate.path.name
     interested = [e for e in extractors if e.accepts(name)]
@@ -53,10 +55,20 @@ def read_file(candidate: Candidate, context: ProjectContext, extractors: Sequenc
     try:
         size = candidate.path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return FileOutcome(diagnostics=(Diagnostic("CORS001", f"file skipped: {size:,} bytes is over the {MAX_FILE_BYTES:,}-byte limit", where),))
+            return FileOutcome(
+                diagnostics=(
+                    Diagnostic(
+                        "CORS001",
+                        f"file skipped: {size:,} bytes is over the {MAX_FILE_BYTES:,}-byte limit",
+                        where,
+                    ),
+                )
+            )
         data = candidate.path.read_bytes()
     except OSError as error:
-        return FileOutcome(diagnostics=(Diagnostic("CORS001", f"cannot read file: {error.strerror or error}", where),))
+        return FileOutcome(
+            diagnostics=(Diagnostic("CORS001", f"cannot read file: {error.strerror or error}", where),)
+        )
     searchable = data
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: search the text, not its bytes
         searchable = data.decode("utf-16", errors="replace").encode("utf-8")
@@ -72,7 +84,9 @@ def read_file(candidate: Candidate, context: ProjectContext, extractors: Sequenc
         try:
             extraction = extractor.load()(candidate.display, text, context)
         except SourceError as error:
-            diagnostic = Diagnostic("CORS001", error.message, Location.point(candidate.display, error.line, error.column))
+            diagnostic = Diagnostic(
+                "CORS001", error.message, Location.point(candidate.display, error.line, error.column)
+            )
             if diagnostic not in diagnostics:
                 diagnostics.append(diagnostic)
             continue
@@ -80,7 +94,13 @@ def read_file(candidate: Candidate, context: ProjectContext, extractors: Sequenc
             diagnostics.append(Diagnostic("CORS001", "nested too deeply to analyse", where))
             continue
         except Exception as error:  # an extractor bug must not end the run, nor hide the file
-            diagnostics.append(Diagnostic("CORS001", f"internal error in the {extractor.name} extractor: {type(error).__name__}: {error}", where))
+            diagnostics.append(
+                Diagnostic(
+                    "CORS001",
+                    f"internal error in the {extractor.name} extractor: {type(error).__name__}: {error}",
+                    where,
+                )
+            )
             continue
         policies.extend(extraction.policies)
         diagnostics.extend(d for d in extraction.diagnostics if d not in diagnostics)

@@ -27,7 +27,11 @@ def probe_origins(policy: CorsPolicy) -> list[str]:
             domain = anchor_domain(str(getattr(entry.value.raw, "pattern", entry.value.raw)))
             if domain:
                 origins += [f"https://{domain.replace('.', 'x', 1)}", f"https://evil-{domain}"]
-        elif isinstance(entry.value.raw, str) and entry.value.raw.strip() and not canonical_origin(entry.value.raw):
+        elif (
+            isinstance(entry.value.raw, str)
+            and entry.value.raw.strip()
+            and not canonical_origin(entry.value.raw)
+        ):
             origins.append(entry.value.raw.strip())
     return list(dict.fromkeys(origins))
 
@@ -45,8 +49,12 @@ def battery(policy: CorsPolicy, route_methods: tuple[str, ...] = ()) -> list[Req
     methods = list(dict.fromkeys([*route_methods, "PUT", "DELETE", "PATCH", "POST"]))
     for origin in probe_origins(policy):
         for credentials in (False, True):
-            requests.append(PageRequest(origin, "GET", credentials=credentials, path=policy.probe_path).actual())
-        requests.append(PageRequest(origin, "POST", (("content-type", "text/plain"),), path=policy.probe_path).actual())
+            requests.append(
+                PageRequest(origin, "GET", credentials=credentials, path=policy.probe_path).actual()
+            )
+        requests.append(
+            PageRequest(origin, "POST", (("content-type", "text/plain"),), path=policy.probe_path).actual()
+        )
         for method in methods:
             for headers in header_sets:
                 page = PageRequest(origin, method, tuple(headers.items()), path=policy.probe_path)

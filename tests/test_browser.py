@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from corslint.browser import PageRequest, cors_check, is_safelisted_header, preflight_check, unsafe_header_names
+from corslint.browser import (
+    PageRequest,
+    cors_check,
+    is_safelisted_header,
+    preflight_check,
+    unsafe_header_names,
+)
 from corslint.http import Response
 
 ORIGIN = "https://app.example.com"
@@ -39,7 +45,9 @@ def test_when_a_preflight_is_sent(method: str, headers: dict[str, str], expected
 
 
 def test_preflight_request_shape() -> None:
-    page = PageRequest(ORIGIN, "PUT", (("X-B", "1"), ("Authorization", "t"), ("content-type", "application/json")), True)
+    page = PageRequest(
+        ORIGIN, "PUT", (("X-B", "1"), ("Authorization", "t"), ("content-type", "application/json")), True
+    )
     preflight = page.preflight()
     assert preflight.method == "OPTIONS" and preflight.origin == ORIGIN
     assert preflight.header("access-control-request-method") == "PUT"
@@ -58,12 +66,20 @@ def test_cors_check() -> None:
     plain = PageRequest(ORIGIN)
     creds = PageRequest(ORIGIN, credentials=True)
     assert cors_check(plain, response(access_control_allow_origin="*")).ok
-    assert not cors_check(creds, response(access_control_allow_origin="*", access_control_allow_credentials="true")).ok
-    assert cors_check(creds, response(access_control_allow_origin=ORIGIN, access_control_allow_credentials="true")).ok
-    assert not cors_check(creds, response(access_control_allow_origin=ORIGIN, access_control_allow_credentials="True")).ok
+    assert not cors_check(
+        creds, response(access_control_allow_origin="*", access_control_allow_credentials="true")
+    ).ok
+    assert cors_check(
+        creds, response(access_control_allow_origin=ORIGIN, access_control_allow_credentials="true")
+    ).ok
+    assert not cors_check(
+        creds, response(access_control_allow_origin=ORIGIN, access_control_allow_credentials="True")
+    ).ok
     assert not cors_check(plain, response(access_control_allow_origin=ORIGIN.upper())).ok
     assert not cors_check(plain, response()).ok
-    doubled = Response(200, (("access-control-allow-origin", ORIGIN), ("access-control-allow-origin", ORIGIN)))
+    doubled = Response(
+        200, (("access-control-allow-origin", ORIGIN), ("access-control-allow-origin", ORIGIN))
+    )
     assert "multiple values" in cors_check(plain, doubled).reason
 
 

@@ -24,7 +24,7 @@ from fastapi.middleware.cors import CORSMiddleware
 app = FastAPI()
 app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], allow_methods=["GET"])
 """
-NOTE_ONLY_APP = GOOD_APP.replace("allow_methods=[\"GET\"]", "allow_methods=[\"GET\"], max_age=86400")
+NOTE_ONLY_APP = GOOD_APP.replace('allow_methods=["GET"]', 'allow_methods=["GET"], max_age=86400')
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
@@ -97,7 +97,9 @@ def test_json_output(project: Path) -> None:
 
 def test_github_annotations(project: Path) -> None:
     _, out, _ = invoke("bad", "--format", "github")
-    assert out.startswith("::error file=bad/main.py,line=5,col=50,endLine=5,endColumn=55,title=CORS101 credentialed-any-origin::")
+    assert out.startswith(
+        "::error file=bad/main.py,line=5,col=50,endLine=5,endColumn=55,title=CORS101 credentialed-any-origin::"
+    )
 
 
 def test_output_file_and_statistics(project: Path) -> None:
@@ -116,9 +118,13 @@ def test_inline_suppression(project: Path) -> None:
     source = BAD_APP.replace("app.add_middleware(", "# corslint: ignore[CORS101]\napp.add_middleware(")
     (project / "bad" / "main.py").write_text(source)
     assert invoke("bad")[0] == 0
-    (project / "bad" / "main.py").write_text(BAD_APP.replace("Authorization\"])", "Authorization\"])  # corslint: ignore"))
+    (project / "bad" / "main.py").write_text(
+        BAD_APP.replace('Authorization"])', 'Authorization"])  # corslint: ignore')
+    )
     assert invoke("bad")[0] == 0
-    (project / "bad" / "main.py").write_text(BAD_APP.replace("Authorization\"])", "Authorization\"])  # corslint: ignore[CORS105]"))
+    (project / "bad" / "main.py").write_text(
+        BAD_APP.replace('Authorization"])', 'Authorization"])  # corslint: ignore[CORS105]')
+    )
     assert invoke("bad")[0] == 1
 
 
@@ -130,7 +136,9 @@ def test_config_in_pyproject(project: Path) -> None:
 
 def test_per_file_ignores_and_docs_url(project: Path) -> None:
     (project / ".corslint.toml").write_text(
-        '[per-file-ignores]\n"bad/*.py" = ["CORS1"]\n'.replace("[per-file-ignores]", 'docs-url = "https://docs.example/{id}"\n[per-file-ignores]')
+        '[per-file-ignores]\n"bad/*.py" = ["CORS1"]\n'.replace(
+            "[per-file-ignores]", 'docs-url = "https://docs.example/{id}"\n[per-file-ignores]'
+        )
     )
     assert invoke("bad")[0] == 0
     (project / ".corslint.toml").write_text('docs-url = "https://docs.example/{id}"\n')
@@ -142,7 +150,10 @@ def test_unknown_config_key_is_cors002(project: Path) -> None:
     (project / ".corslint.toml").write_text('exlude = ["x"]\nignore = ["CORS15"]\n')
     code, out, _ = invoke("good")
     assert code == 1
-    assert ".corslint.toml:1:1: CORS002 [error] unknown configuration key `exlude` (did you mean `exclude`?)" in out
+    assert (
+        ".corslint.toml:1:1: CORS002 [error] unknown configuration key `exlude` (did you mean `exclude`?)"
+        in out
+    )
     assert "CORS15" in out
 
 
@@ -176,8 +187,19 @@ def test_version() -> None:
 
 def test_simulate_json_contract(project: Path) -> None:
     code, out, _ = invoke(
-        "simulate", "bad", "--origin", "https://evil.example", "--method", "PUT",
-        "--header", "Authorization", "--header", "Content-Type", "--credentials", "--format", "json",
+        "simulate",
+        "bad",
+        "--origin",
+        "https://evil.example",
+        "--method",
+        "PUT",
+        "--header",
+        "Authorization",
+        "--header",
+        "Content-Type",
+        "--credentials",
+        "--format",
+        "json",
     )
     assert code == 0
     document = json.loads(out)
@@ -203,7 +225,9 @@ def test_simulate_json_contract(project: Path) -> None:
         },
     }
     assert result["allowed"] is True and result["response_sent"] is True
-    _, out, _ = invoke("simulate", "good", "--origin", "https://app.example.com", "--method", "PUT", "--format", "json")
+    _, out, _ = invoke(
+        "simulate", "good", "--origin", "https://app.example.com", "--method", "PUT", "--format", "json"
+    )
     (result,) = json.loads(out)["results"]
     assert result["preflight"]["status"] == 400  # allow_methods=["GET"]
     assert "access-control-allow-origin" in result["preflight"]["headers"]
@@ -212,7 +236,9 @@ def test_simulate_json_contract(project: Path) -> None:
 
 
 def test_simulate_simple_request_and_text(project: Path) -> None:
-    _, out, _ = invoke("simulate", "bad", "--origin", "https://evil.example", "--credentials", "--format", "json")
+    _, out, _ = invoke(
+        "simulate", "bad", "--origin", "https://evil.example", "--credentials", "--format", "json"
+    )
     (result,) = json.loads(out)["results"]
     assert result["preflight"] is None
     assert result["response"]["headers"] == {
@@ -221,5 +247,14 @@ def test_simulate_simple_request_and_text(project: Path) -> None:
         "vary": "Origin",
     }
     assert result["allowed"] is True
-    _, text, _ = invoke("simulate", "good", "--origin", "https://app.example.com", "--header", "Content-Type: text/plain", "--method", "POST")
+    _, text, _ = invoke(
+        "simulate",
+        "good",
+        "--origin",
+        "https://app.example.com",
+        "--header",
+        "Content-Type: text/plain",
+        "--method",
+        "POST",
+    )
     assert "preflight: none (a simple request)" in text and "verdict: ALLOWED" in text

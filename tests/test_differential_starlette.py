@@ -66,10 +66,16 @@ SYNTHETIC = {
     "wildcard-credentials": synthetic(allow_origins=["*"], allow_credentials=True, allow_headers=["*"]),
     "string-origin": synthetic(allow_origins="https://a.example.com", allow_methods="GET,PUT"),
     "regex": synthetic(allow_origin_regex=r"https://.*\.example\.com", allow_methods=["*"], max_age=0),
-    "headers-star": synthetic(allow_origins=["https://a.example.com"], allow_headers=["*"], expose_headers=["X-Total"]),
+    "headers-star": synthetic(
+        allow_origins=["https://a.example.com"], allow_headers=["*"], expose_headers=["X-Total"]
+    ),
     "lowercase-methods": synthetic(allow_origins=["https://a.example.com"], allow_methods=["put", "get"]),
-    "null": synthetic(allow_origins=["null", "https://a.example.com"], allow_credentials=True, expose_headers=["*"]),
-    "custom-header": synthetic(allow_origins=["https://a.example.com"], allow_headers=["X-Custom", "Authorization"]),
+    "null": synthetic(
+        allow_origins=["null", "https://a.example.com"], allow_credentials=True, expose_headers=["*"]
+    ),
+    "custom-header": synthetic(
+        allow_origins=["https://a.example.com"], allow_headers=["X-Custom", "Authorization"]
+    ),
 }
 POLICIES = fixture_policies() + sorted(SYNTHETIC.items())
 
@@ -115,4 +121,9 @@ def test_battery_size_is_reported(capsys: pytest.CaptureFixture[str]) -> None:
 def test_probe_battery_covers_lookalikes() -> None:
     policy = synthetic(allow_origins=["https://a.example.com"])
     origins = {r.origin for r in battery(policy)}
-    assert {"https://a.example.com", "null", "https://attacker.invalid", "https://evila.example.com"} <= origins
+    assert {
+        "https://a.example.com",
+        "null",
+        "https://attacker.invalid",
+        "https://evila.example.com",
+    } <= origins

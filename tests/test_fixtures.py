@@ -15,7 +15,9 @@ _SIDE = re.compile(r"^\s*(\d+)\s*:\s*([A-Z0-9 ,]+)$")
 
 
 def projects() -> list[Path]:
-    return sorted(p for framework in FIXTURES.iterdir() if framework.is_dir() for p in framework.iterdir() if p.is_dir())
+    return sorted(
+        p for framework in FIXTURES.iterdir() if framework.is_dir() for p in framework.iterdir() if p.is_dir()
+    )
 
 
 def expectations(project: Path) -> Counter[tuple[str, int, str]]:

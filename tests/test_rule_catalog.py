@@ -68,4 +68,6 @@ def test_docs_are_generated_from_the_rules() -> None:
     present = {path.name for path in directory.glob("*.md")}
     assert present == set(wanted), "docs/rules is out of date: run `python -m corslint.docs`"
     for name, text in wanted.items():
-        assert (directory / name).read_text("utf-8") == text, f"docs/rules/{name} drifted: run `python -m corslint.docs`"
+        assert (directory / name).read_text("utf-8") == text, (
+            f"docs/rules/{name} drifted: run `python -m corslint.docs`"
+        )

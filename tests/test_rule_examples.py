@@ -11,7 +11,9 @@ from corslint.rules.base import Example, Rule
 from tests.conftest import run_lint
 
 CASES = [
-    pytest.param(rule, example, expected, id=f"{rule.id}-{'bad' if expected else 'good'}{index}-{example.framework}")
+    pytest.param(
+        rule, example, expected, id=f"{rule.id}-{'bad' if expected else 'good'}{index}-{example.framework}"
+    )
     for rule in RULES
     for expected, examples in ((True, rule.bad), (False, rule.good))
     for index, example in enumerate(examples)
@@ -30,4 +32,6 @@ def test_example(rule: Rule, example: Example, expected: bool, in_tmp: Path) -> 
     if expected:
         assert rule.id in ids, f"{rule.id} did not fire on its bad example; got {ids}"
     else:
-        assert rule.id not in ids, f"{rule.id} fired on its good example: {[f.message for f in result.findings]}"
+        assert rule.id not in ids, (
+            f"{rule.id} fired on its good example: {[f.message for f in result.findings]}"
+        )

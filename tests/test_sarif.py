@@ -36,7 +36,9 @@ def project(in_tmp: Path) -> Path:
     (in_tmp / "src").mkdir()
     (in_tmp / "src" / "app_settings.py").write_text('ORIGINS = ["*"]\n')
     (in_tmp / "src" / "main.py").write_text(APP)
-    (in_tmp / "src" / "broken.py").write_text("from starlette.middleware.cors import CORSMiddleware\ndef (:\n")
+    (in_tmp / "src" / "broken.py").write_text(
+        "from starlette.middleware.cors import CORSMiddleware\ndef (:\n"
+    )
     return in_tmp
 
 
@@ -85,7 +87,9 @@ def test_parse_errors_are_tool_notifications(project: Path) -> None:
 
 
 def test_fingerprints_survive_unrelated_line_shifts(project: Path) -> None:
-    before = {r["ruleId"]: r["partialFingerprints"]["corslint/v1"] for r in sarif("src")["runs"][0]["results"]}
+    before = {
+        r["ruleId"]: r["partialFingerprints"]["corslint/v1"] for r in sarif("src")["runs"][0]["results"]
+    }
     main_py = project / "src" / "main.py"
     main_py.write_text('"""Docstring added above."""\n\nimport os\n' + main_py.read_text())
     after_results = sarif("src")["runs"][0]["results"]

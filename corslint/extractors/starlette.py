@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+
 import libcst as cst
 
 from corslint.extractors import ProjectContext
@@ -101,14 +102,27 @@ def _read_options(module: PythonModule, arguments: list[cst.Arg], skip: int) -> 
             expanded = module.resolve(arg.value)
             if expanded.known and isinstance(expanded.raw, dict):
                 for key, value in expanded.raw.items():
-                    options[str(key)] = Value(
-                        value.raw, value.location, value.provenance, value.env_var, value.description, value.related
-                    ) if value.location.path == module.path else _relocated(value, module.location(arg.value))
+                    options[str(key)] = (
+                        Value(
+                            value.raw,
+                            value.location,
+                            value.provenance,
+                            value.env_var,
+                            value.description,
+                            value.related,
+                        )
+                        if value.location.path == module.path
+                        else _relocated(value, module.location(arg.value))
+                    )
             else:
-                options["**"] = Value(None, module.location(arg.value), Provenance.UNKNOWN, description=module.source(arg.value))
+                options["**"] = Value(
+                    None, module.location(arg.value), Provenance.UNKNOWN, description=module.source(arg.value)
+                )
             continue
         if arg.star == "*":
-            options["*"] = Value(None, module.location(arg.value), Provenance.UNKNOWN, description=module.source(arg.value))
+            options["*"] = Value(
+                None, module.location(arg.value), Provenance.UNKNOWN, description=module.source(arg.value)
+            )
             continue
         if arg.keyword is not None:
             options[arg.keyword.value] = module.resolve(arg.value)
@@ -120,7 +134,14 @@ def _read_options(module: PythonModule, arguments: list[cst.Arg], skip: int) -> 
 
 
 def _relocated(value: Value, location: Location) -> Value:
-    return Value(value.raw, location, value.provenance, value.env_var, value.description, (value.location, *value.related))
+    return Value(
+        value.raw,
+        location,
+        value.provenance,
+        value.env_var,
+        value.description,
+        (value.location, *value.related),
+    )
 
 
 def _pipelines(module: PythonModule) -> dict[int, str]:
@@ -198,7 +219,11 @@ def _application_routes(module: PythonModule) -> tuple[Route, ...] | None:
         routes.extend(_decorated_routes(current, names))
         routes.extend(_route_objects(current))
         for call in iter_calls(current.module):
-            if not (isinstance(call.func, cst.Attribute) and call.func.attr.value == "include_router" and call.args):
+            if not (
+                isinstance(call.func, cst.Attribute)
+                and call.func.attr.value == "include_router"
+                and call.args
+            ):
                 continue
             target = call.args[0].value
             if isinstance(target, cst.Name) and target.value in names:
@@ -306,12 +331,15 @@ def _bearer_evidence(module: PythonModule) -> list[Evidence]:
             if qualified.split(".")[-1] in BEARER_CLASSES and qualified.startswith("fastapi"):
                 found.append(Evidence("bearer-auth", f"{qualified.split('.')[-1]}()", current.location(call)))
                 continue
-            for arg in call.args:
-                value = arg.value
-                if isinstance(value, cst.SimpleString) and value.evaluated_value and str(value.evaluated_value).lower() == "authorization":
-                    if isinstance(call.func, cst.Attribute) and call.func.attr.value == "get" or (
-                        qualified.endswith("Header") or qualified.endswith("APIKeyHeader")
-                    ):
-                        found.append(Evidence("bearer-auth", "reads the Authorization header", current.location(call)))
-                        break
+            reads_header = (isinstance(call.func, cst.Attribute) and call.func.attr.value == "get") or (
+                qualified.endswith("Header")
+            )
+            if reads_header and any(_is_authorization(arg.value) for arg in call.args):
+                found.append(
+                    Evidence("bearer-auth", "reads the Authorization header", current.location(call))
+                )
     return found
+
+
+def _is_authorization(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.SimpleString) and str(node.evaluated_value).lower() == "authorization"

@@ -61,7 +61,9 @@ def _rule_descriptor(rule: Any, context: ReportContext) -> dict[str, Any]:
 
 def fingerprint(finding: Finding, line_text: str, occurrence: int) -> str:
     """Stable across unrelated line shifts: the rule, the file, the line's text, its repeat index."""
-    material = "\0".join([finding.rule_id, finding.location.path, " ".join(line_text.split()), str(occurrence)])
+    material = "\0".join(
+        [finding.rule_id, finding.location.path, " ".join(line_text.split()), str(occurrence)]
+    )
     return hashlib.sha256(material.encode()).hexdigest()[:32]
 
 

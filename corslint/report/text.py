@@ -37,7 +37,9 @@ def _painter(enabled: bool) -> Paint:
     return paint
 
 
-def _block(finding: Finding, context: ReportContext, paint: Paint, sources: dict[str, list[str] | None]) -> list[str]:
+def _block(
+    finding: Finding, context: ReportContext, paint: Paint, sources: dict[str, list[str] | None]
+) -> list[str]:
     loc = finding.location
     head = (
         f"{paint(f'{loc.path}:{loc.line}:{loc.column}:', _BOLD)} "
@@ -48,9 +50,13 @@ def _block(finding: Finding, context: ReportContext, paint: Paint, sources: dict
     if source is not None:
         gutter = str(loc.line)
         out.append(f"{paint(gutter, _DIM)} | {source}")
-        width = max(1, (loc.end_column - loc.column) if loc.end_line == loc.line else len(source) - loc.column + 1)
+        width = max(
+            1, (loc.end_column - loc.column) if loc.end_line == loc.line else len(source) - loc.column + 1
+        )
         width = min(width, max(1, len(source) - loc.column + 1))
-        out.append(f"{' ' * len(gutter)} | {' ' * (loc.column - 1)}{paint('^' * width, _COLORS[finding.level])}")
+        out.append(
+            f"{' ' * len(gutter)} | {' ' * (loc.column - 1)}{paint('^' * width, _COLORS[finding.level])}"
+        )
     for related in finding.related:
         r = related.location
         out.append(f"  = note: {r.path}:{r.line}:{r.column}: {related.message}")
@@ -92,4 +98,7 @@ def _summary(context: ReportContext, paint: Paint) -> str:
         return paint("No CORS problems found", _BOLD) + f" ({scope}{skipped})."
     tally = counts(findings)
     parts = [f"{n} {level}{'s' * (n != 1)}" for level, n in tally.items() if n]
-    return paint(f"Found {len(findings)} problem{'s' * (len(findings) != 1)}", _BOLD) + f" ({', '.join(parts)}; {scope}{skipped})."
+    return (
+        paint(f"Found {len(findings)} problem{'s' * (len(findings) != 1)}", _BOLD)
+        + f" ({', '.join(parts)}; {scope}{skipped})."
+    )

@@ -118,9 +118,12 @@ class PolicyProbe:
         """Some allowed origin receives `Access-Control-Allow-Credentials: true`."""
         for origin in [ATTACKER, *self.sample_origins]:
             response = self.respond(Request("GET", origin))
-            if response is not None and response.get("access-control-allow-credentials") == "true":
-                if response.get("access-control-allow-origin") is not None:
-                    return True
+            if (
+                response is not None
+                and response.get("access-control-allow-credentials") == "true"
+                and response.get("access-control-allow-origin") is not None
+            ):
+                return True
         return False
 
     @cached_property
@@ -139,7 +142,7 @@ class PolicyProbe:
                 if domain:
                     samples += [f"https://{domain}", f"https://app.{domain}", f"http://{domain}"]
                 continue
-            for item in ([raw] if entry.kind == "literal" else str(raw).split(",")):
+            for item in [raw] if entry.kind == "literal" else str(raw).split(","):
                 if isinstance(item, str) and (canonical := canonical_origin(item.strip())):
                     samples.append(canonical)
         return tuple(dict.fromkeys(samples))
@@ -159,7 +162,7 @@ class PolicyProbe:
         return self.framework.option_for(self.policy, role)
 
     def condition(self, *roles: Role) -> str:
-        """" (when ORIGINS is unset)" when a judged value is an environment default."""
+        """ " (when ORIGINS is unset)" when a judged value is an environment default."""
         for role in roles:
             value = self.option(role)
             if value is not None and value.condition:

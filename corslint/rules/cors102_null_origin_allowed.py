@@ -74,7 +74,11 @@ class NullOriginAllowed(Rule):
         credentialed = probe.allows("null", credentials=True, path=path)
         anchor = None
         for entry in probe.origin_entries:
-            if entry.value.known and isinstance(entry.value.raw, str) and entry.value.raw.strip().lower() == "null":
+            if (
+                entry.value.known
+                and isinstance(entry.value.raw, str)
+                and entry.value.raw.strip().lower() == "null"
+            ):
                 anchor = anchor_entry(probe, "origins", entry.value)
         location = anchor.location if anchor else probe.locate("origins")
         consequence = (

@@ -122,7 +122,9 @@ class PermissiveOriginPattern(Rule):
                 raw = value.raw
                 domains = [anchor_domain(raw.pattern if isinstance(raw, Regex) else str(raw))]
             else:
-                domains = [origin_host(c) for part in str(value.raw).split(",") if (c := canonical_origin(part))]
+                domains = [
+                    origin_host(c) for part in str(value.raw).split(",") if (c := canonical_origin(part))
+                ]
             for domain in domains:
                 if not domain:
                     continue

@@ -121,7 +121,11 @@ class MethodNotAllowed(Rule):
                 probe.locate("methods"),
                 f"{probe.display} does not allow {methods}, which the app's routes use: the "
                 "browser's preflight fails and those requests are never sent"
-                + (" (POST is preflighted when it carries JSON or custom headers)" if "POST" in failing_routes else "")
+                + (
+                    " (POST is preflighted when it carries JSON or custom headers)"
+                    if "POST" in failing_routes
+                    else ""
+                )
                 + probe.condition("methods"),
                 related=[r for rs in failing_routes.values() for r in rs[:3]],
             )

@@ -57,8 +57,12 @@ class ContentTypeNotAllowed(Rule):
             return
         credentials = probe.credentials_enabled
         path = probe.policy.probe_path
-        plain = probe.fetch(origin, "POST", {"content-type": "text/plain"}, credentials=credentials, path=path)
-        json = probe.fetch(origin, "POST", {"content-type": "application/json"}, credentials=credentials, path=path)
+        plain = probe.fetch(
+            origin, "POST", {"content-type": "text/plain"}, credentials=credentials, path=path
+        )
+        json = probe.fetch(
+            origin, "POST", {"content-type": "application/json"}, credentials=credentials, path=path
+        )
         if plain is None or json is None or not plain.allowed or json.allowed:
             return
         if not probe.preflight_passes(origin, "POST", credentials=credentials, path=path):

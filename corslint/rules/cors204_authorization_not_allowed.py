@@ -94,7 +94,9 @@ class AuthorizationNotAllowed(Rule):
             return
         path = probe.policy.probe_path
         simple = probe.fetch(origin, credentials=credentials, path=path)
-        verdict = probe.fetch(origin, "GET", {"authorization": "Bearer token"}, credentials=credentials, path=path)
+        verdict = probe.fetch(
+            origin, "GET", {"authorization": "Bearer token"}, credentials=credentials, path=path
+        )
         if simple is None or verdict is None or not simple.allowed or verdict.allowed:
             return
         why = "the policy allows credentials" if credentials else f"the app uses {bearer[0].detail}"
@@ -107,5 +109,8 @@ class AuthorizationNotAllowed(Rule):
             probe.locate("headers"),
             f"{probe.display} does not allow the `Authorization` request header{wildcard}, yet "
             f"{why}: every request with a token fails its preflight{probe.condition('headers')}",
-            related=(*probe.related("headers"), *(Related(e.location, f"bearer authentication: {e.detail}") for e in bearer[:2])),
+            related=(
+                *probe.related("headers"),
+                *(Related(e.location, f"bearer authentication: {e.detail}") for e in bearer[:2]),
+            ),
         )

@@ -93,7 +93,10 @@ class WildcardListWithCredentials(Rule):
             return
         path = probe.policy.probe_path
         page = PageRequest(origin, "PUT", (("x-request-id", "1"),), credentials=True, path=path)
-        responses = [probe.respond(page.preflight()), probe.respond(Request("GET", origin, path=path, credentials=True))]
+        responses = [
+            probe.respond(page.preflight()),
+            probe.respond(Request("GET", origin, path=path, credentials=True)),
+        ]
         reported: set[str] = set()
         for response in responses:
             if response is None or response.get("access-control-allow-origin") is None:

@@ -56,4 +56,6 @@ class CorsNotActive(Rule):
         for evidence in probe.policy.evidence:
             level = KINDS.get(evidence.kind)
             if level is not None:
-                yield self.finding(probe, evidence.location, f"{probe.display}: {evidence.detail}", level=level)
+                yield self.finding(
+                    probe, evidence.location, f"{probe.display}: {evidence.detail}", level=level
+                )
