@@ -100,3 +100,23 @@ def test_deep_nesting_is_cut_off_as_unknown() -> None:
     value = resolve_last("X = " + "[" * 60 + "]" * 60 + "\nX")
     assert value.known
     assert not all(item.known for item in value.walk())  # past MAX_DEPTH it stops resolving
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://app.example.com",
+        "https://App.Example.COM",
+        "http://localhost:5173",
+        "https://a.example:443",
+        "http://a.example:8080/path",
+        "https://a.example/",
+        "HTTPS://a.example",
+    ],
+)
+def test_pydantic_url_normalisation_matches_pydantic(text: str) -> None:
+    from pydantic import AnyHttpUrl, TypeAdapter
+
+    from corslint.extractors.python_source import _pydantic_url
+
+    assert _pydantic_url(text) == str(TypeAdapter(AnyHttpUrl).validate_python(text))

@@ -128,7 +128,9 @@ class MalformedOrigin(Rule):
             yield self.finding(
                 probe,
                 anchor.location,
-                f"{probe.display} never matches `{text}`: {why_different(text, canonical)}; the "
+                f"{probe.display} never matches `{text}`: {why_different(text, canonical)}"
+                + (f" ({value.description})" if value.description else "")
+                + "; the "
                 f"browser sends `Origin: {canonical}`, whose requests are then blocked"
                 f"{probe.condition('origins')}",
                 related=anchor.related,
