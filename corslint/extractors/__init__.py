@@ -56,4 +56,5 @@ PYTHON = frozenset({".py", ".pyi"})
 
 EXTRACTORS: tuple[Extractor, ...] = (
     Extractor("starlette", "corslint.extractors.starlette", PYTHON, (b"CORSMiddleware",)),
+    Extractor("django", "corslint.extractors.django_settings", PYTHON, (b"CORS_", b"corsheaders")),
 )

@@ -125,7 +125,9 @@ class PythonModule:
                         local = name
                         if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                             local = alias.asname.name.value
-                        self.imports[local] = f"{base}.{name}" if base else name
+                        # `from . import views` -> ".views", not "..views"
+                        joined = f"{base}{name}" if base.endswith(".") else f"{base}.{name}"
+                        self.imports[local] = joined if base else name
                 elif isinstance(small, cst.Assign):
                     for target in small.targets:
                         if isinstance(target.target, cst.Name):
@@ -267,6 +269,9 @@ class PythonModule:
                 inner = module.resolve_name(name, scope)
                 if inner is not None:
                     return _moved(inner, location)
+        starred = self._star_resolve(node.value, scope)
+        if starred is not None:
+            return _moved(starred, location)
         return self.unknown(node)
 
     def resolve_name(self, name: str, scope: Scope = EMPTY_SCOPE) -> Value | None:
@@ -279,6 +284,45 @@ class PythonModule:
             found = self.project.lookup(self, self.imports[name])
             if found is not None and found[0] is not self:
                 return found[0].resolve_name(found[1], scope.deeper())
+        return self._star_resolve(name, scope)
+
+    def star_modules(self) -> list[PythonModule]:
+        """The in-tree modules this one star-imports, last import first (it wins)."""
+        found: list[PythonModule] = []
+        if self.project is None:
+            return found
+        for qualified in reversed(self.star_imports):
+            path = self.project.find_module(self, qualified)
+            if path is None:
+                continue
+            module = self.project.module_at(path, _display_path(self.path, path))
+            if module is not None and module is not self:
+                found.append(module)
+        return found
+
+    def _star_resolve(self, name: str, scope: Scope) -> Value | None:
+        """A name bound nowhere here, looked up through `from X import *` (never `_private`)."""
+        if name.startswith("_") or name in self.assignments or name in self.imports or scope.depth > MAX_DEPTH:
+            return None
+        for module in self.star_modules():
+            inner = module.resolve_name(name, scope.deeper())
+            if inner is not None:
+                return inner
+        return None
+
+    def find_binding(self, name: str, depth: int = 0) -> tuple[PythonModule, cst.BaseExpression] | None:
+        """The expression `name` is bound to here or through star imports, if bound once."""
+        if depth > MAX_DEPTH:
+            return None
+        bound = self.binding(name)
+        if bound is not None:
+            return self, bound[1]
+        if name in self.assignments or name in self.imports or name.startswith("_"):
+            return None
+        for module in self.star_modules():
+            found = module.find_binding(name, depth + 1)
+            if found is not None:
+                return found
         return None
 
     def _resolve_sequence(self, node: cst.List | cst.Tuple | cst.Set, scope: Scope) -> Value:
@@ -705,3 +749,150 @@ def is_development_path(path: str) -> bool:
     """A file or folder named for development, local or test use (RULES.md, CORS106)."""
     words = re.split(r"[/\\._-]+", path.lower())
     return any(word in {"dev", "development", "local", "test", "tests", "testing", "debug"} for word in words)
+
+
+# -- environment helpers: django-environ and python-decouple ---------------------------
+#
+# Both read a variable and fall back to a default; as for os.getenv, the default is what
+# corslint judges. Their rules differ: django-environ returns the default as written (a
+# string default of env.list stays a string), python-decouple passes it through `cast`.
+
+ENVIRON_CLASSES = frozenset({"environ.Env", "environ.FileAwareEnv", "environ.environ.Env"})
+# django-environ method -> index of the positional `default` parameter after `var`
+_ENVIRON_DEFAULT_INDEX = {
+    "": 2,
+    "str": 1,
+    "bool": 1,
+    "int": 1,
+    "float": 1,
+    "list": 2,
+    "tuple": 2,
+    "dict": 2,
+    "json": 1,
+    "url": 1,
+    "path": 1,
+}
+DECOUPLE_CALLABLES = frozenset({"decouple.config"})
+DECOUPLE_CLASSES = frozenset({"decouple.AutoConfig", "decouple.Config"})
+_DECOUPLE_BOOLEANS = {
+    "1": True,
+    "yes": True,
+    "true": True,
+    "on": True,
+    "0": False,
+    "no": False,
+    "false": False,
+    "off": False,
+    "": False,
+}
+
+
+def _call_argument(call: cst.Call, index: int, keyword: str) -> cst.BaseExpression | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            return arg.value
+    positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+    return positional[index].value if index < len(positional) else None
+
+
+def _instance_call(module: PythonModule, name: str, classes: frozenset[str]) -> tuple[PythonModule, cst.Call] | None:
+    """The `name = SomeClass(...)` call binding `name`, here, imported, or through star imports."""
+    found = module.find_binding(name)
+    if found is None and name in module.imports and module.project is not None:
+        imported = module.project.lookup(module, module.imports[name])
+        if imported is not None and imported[0] is not module:
+            found = imported[0].find_binding(imported[1])
+    if found is None:
+        return None
+    owner, expression = found
+    if isinstance(expression, cst.Call) and (owner.qualified_name(expression.func) or "") in classes:
+        return owner, expression
+    return None
+
+
+def environ_hook(module: PythonModule, call: cst.Call, qualified: str, scope: Scope) -> Value | None:
+    """`env("X", default=...)`, `env.list("X", default=[...])` for `env = environ.Env(...)`."""
+    func = call.func
+    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+        receiver, method = func.value.value, func.attr.value
+    elif isinstance(func, cst.Name):
+        receiver, method = func.value, ""
+    else:
+        return None
+    if method not in _ENVIRON_DEFAULT_INDEX:
+        return None
+    instance = _instance_call(module, receiver, ENVIRON_CLASSES)
+    if instance is None:
+        return None
+    name_node = _call_argument(call, 0, "var")
+    default_node = _call_argument(call, _ENVIRON_DEFAULT_INDEX[method], "default")
+    parse_default = _call_argument(call, 3, "parse_default") if method == "" else None
+    if parse_default is not None:
+        return module.unknown(call, f"{module.source(call)} (parse_default casts the default)")
+    if default_node is not None:
+        return module.env_read(call, name_node, default_node, scope)
+    # Env(NAME=(cast, default)) declares a default for every read of NAME
+    name = module.resolve(name_node, scope) if name_node is not None else None
+    owner, env_call = instance
+    if name is not None and name.known and isinstance(name.raw, str):
+        declared = _call_argument(env_call, 99, name.raw)
+        if isinstance(declared, cst.Tuple) and len(declared.elements) == 2:
+            default = owner.resolve(declared.elements[1].value, scope.deeper())
+            if not default.known:
+                return default
+            return _as_env_default(default, name.raw, module.location(call))
+    return module.env_read(call, name_node, None, scope)
+
+
+def decouple_hook(module: PythonModule, call: cst.Call, qualified: str, scope: Scope) -> Value | None:
+    """`config("X", default=..., cast=...)`: decouple casts the default like a set value."""
+    if qualified not in DECOUPLE_CALLABLES:
+        if not isinstance(call.func, cst.Name):
+            return None
+        if _instance_call(module, call.func.value, DECOUPLE_CLASSES) is None:
+            return None
+    name_node = _call_argument(call, 0, "option")
+    default_node = _call_argument(call, 1, "default")
+    cast_node = _call_argument(call, 2, "cast")
+    value = module.env_read(call, name_node, default_node, scope)
+    if not value.known or cast_node is None:
+        return value
+    cast = module.qualified_name(cast_node) or ""
+    raw = value.raw
+    location = module.location(call)
+
+    def done(result: Any) -> Value:
+        return Value(result, location, value.provenance, value.env_var, value.description, value.related)
+
+    if cast in {"bool", "builtins.bool"}:
+        key = str(raw).lower()
+        return done(_DECOUPLE_BOOLEANS[key]) if key in _DECOUPLE_BOOLEANS else module.unknown(call)
+    if cast in {"int", "float", "str"} and isinstance(raw, (str, int, float)) and not isinstance(raw, bool):
+        try:
+            return done({"int": int, "float": float, "str": str}[cast](raw))
+        except ValueError:
+            return module.unknown(call)
+    if isinstance(cast_node, cst.Call) and (module.qualified_name(cast_node.func) or "") == "decouple.Csv":
+        return _decouple_csv(module, cast_node, value, location)
+    return module.unknown(call, f"{module.source(call)} (cast by {module.source(cast_node)})")
+
+
+def _decouple_csv(module: PythonModule, csv: cst.Call, value: Value, location: Location) -> Value:
+    post_process = "list"
+    for arg in csv.args:
+        if arg.keyword is not None and arg.keyword.value == "post_process":
+            post_process = module.source(arg.value)
+        else:
+            return module.unknown(csv, f"{module.source(csv)} (Csv options)")
+    raw = value.raw
+    if post_process not in {"list", "tuple"} or not (raw is None or isinstance(raw, str)):
+        return module.unknown(csv)
+    if isinstance(raw, str) and any(char in raw for char in "\"'\\#"):
+        return module.unknown(csv, f"{raw!r} (Csv parses quotes and comments with shlex)")
+    # Csv splits with shlex on commas: empty fields vanish, each token is stripped
+    parts = [part.strip() for part in (raw or "").split(",") if part != ""]
+    items = tuple(Value(part, value.location, value.provenance, value.env_var) for part in parts)
+    return Value(items, location, value.provenance, value.env_var, value.description, value.related)
+
+
+CALL_HOOKS.extend([environ_hook, decouple_hook])

@@ -66,9 +66,9 @@ class Framework:
 
 
 def _registry() -> dict[str, Framework]:
-    from corslint.frameworks import starlette
+    from corslint.frameworks import django_cors, starlette
 
-    frameworks = [starlette.FRAMEWORK]
+    frameworks = [starlette.FRAMEWORK, django_cors.FRAMEWORK]
     return {framework.name: framework for framework in frameworks}
 
 

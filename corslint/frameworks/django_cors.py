@@ -78,6 +78,9 @@ def _origin_listed(origin: str, url: urllib.parse.SplitResult, allowed: Any, reg
         return True
     # scheme + netloc only: the scheme is lower-cased by urlsplit, the host is not
     for entry in allowed:
+        if not isinstance(entry, str):
+            # the library crashes here (500 on every cross-origin request); say so the same way
+            raise TypeError(f"CORS_ALLOWED_ORIGINS holds {entry!r}, which is not a string")
         parsed = urllib.parse.urlsplit(entry)
         if parsed.scheme == url.scheme and parsed.netloc == url.netloc:
             return True
@@ -144,6 +147,8 @@ def _is_sequence(raw: Any, types: tuple[type, ...]) -> bool:
 
 
 def library_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
+    if any(evidence.kind == "checks-disabled" for evidence in policy.evidence):
+        return ()  # corsheaders is not an installed app: Django never runs its checks
     checks: list[LibraryCheck] = []
 
     def known(name: str) -> tuple[Value, Any] | None:
@@ -156,7 +161,9 @@ def library_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
             return None
 
     def add(code: str, role: Role, message: str, value: Value) -> None:
-        checks.append(LibraryCheck(f"corsheaders.{code}", role, f"{message}; `manage.py check` fails", value.location))
+        checks.append(
+            LibraryCheck(f"corsheaders.{code}", role, f"{message}; `manage.py check` fails", value.location)
+        )
 
     sequence_checks: Sequence[tuple[str, str, Role, tuple[type, ...], str]] = (
         ("CORS_ALLOW_HEADERS", "E001", "headers", (str,), "should be a sequence of strings"),
@@ -175,11 +182,18 @@ def library_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
             add(code, role, f"{name} should be a bool, not {found[1]!r}", found[0])
     found = known("CORS_PREFLIGHT_MAX_AGE")
     if found is not None and (not isinstance(found[1], int) or found[1] < 0):
-        add("E004", "max_age", f"CORS_PREFLIGHT_MAX_AGE should be an integer >= 0, not {found[1]!r}", found[0])
+        add(
+            "E004", "max_age", f"CORS_PREFLIGHT_MAX_AGE should be an integer >= 0, not {found[1]!r}", found[0]
+        )
     found = known("CORS_ALLOW_ALL_ORIGINS")
     if found is not None and not isinstance(found[1], bool):
         name = _spelled(policy, "CORS_ALLOW_ALL_ORIGINS")
-        add("E005", "origins", f"{name} should be a bool, not {found[1]!r} (it still counts as {bool(found[1])})", found[0])
+        add(
+            "E005",
+            "origins",
+            f"{name} should be a bool, not {found[1]!r} (it still counts as {bool(found[1])})",
+            found[0],
+        )
     found = known("CORS_ALLOWED_ORIGINS")
     if found is not None:
         checks.extend(_origin_checks(policy, *found))
@@ -208,18 +222,29 @@ def _origin_checks(policy: CorsPolicy, value: Value, raw: Any) -> list[LibraryCh
     name = _spelled(policy, "CORS_ALLOWED_ORIGINS")
     suffix = "; `manage.py check` fails"
     if not _is_sequence(raw, (str,)):
-        return [LibraryCheck("corsheaders.E006", "origins", f"{name} should be a sequence of strings{suffix}", value.location)]
-    if isinstance(raw, str):
-        # The library checks each character as an origin: one E013 per character.
         return [
             LibraryCheck(
-                "corsheaders.E013",
+                "corsheaders.E006",
                 "origins",
-                f"{name} is a string, not a list: each of its {len(raw)} characters is checked as an "
-                f"origin missing scheme or netloc{suffix}; at runtime it admits `Origin: null`",
+                f"{name} should be a sequence of strings{suffix}",
                 value.location,
             )
-        ] if raw else []
+        ]
+    if isinstance(raw, str):
+        # The library checks each character as an origin: one E013 per character.
+        return (
+            [
+                LibraryCheck(
+                    "corsheaders.E013",
+                    "origins",
+                    f"{name} is a string, not a list: each of its {len(raw)} characters is checked as an "
+                    f"origin missing scheme or netloc{suffix}; at runtime it admits `Origin: null`",
+                    value.location,
+                )
+            ]
+            if raw
+            else []
+        )
     checks: list[LibraryCheck] = []
     for entry in value.entries:
         text = entry.raw

@@ -1,0 +1,830 @@
+"""Django settings modules configuring django-cors-headers, read with libcst.
+
+A settings module is evaluated statically, statement by statement, the way Python would
+run it: `from .base import *` copies the base module's names, later assignments,
+`+=`, `.append()` / `.insert()` override them, and an `if` whose test resolves picks its
+branch. One policy is produced per *leaf* settings module (one no other settings module
+star-imports), so `production.py` is judged with what it inherits from `base.py`, and a
+base module is judged on its own only when nothing extends it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+
+from corslint.extractors import ProjectContext
+from corslint.extractors.python_source import PythonModule, Scope, is_development_path
+from corslint.frameworks.django_cors import DEFAULT_HEADERS, DEFAULT_METHODS, LEGACY, SETTINGS
+from corslint.model import CorsPolicy, Evidence, Extraction, Location, Provenance, Route, Value
+
+NEEDLES = (b"CORS_", b"corsheaders")
+CORS_MIDDLEWARE = "corsheaders.middleware.CorsMiddleware"
+COMMON_MIDDLEWARE = "django.middleware.common.CommonMiddleware"
+CORS_APPS = frozenset({"corsheaders", "corsheaders.apps.CorsHeadersAppConfig"})
+# Settings that only a Django settings module defines.
+DJANGO_MARKERS = frozenset(
+    {
+        "INSTALLED_APPS",
+        "MIDDLEWARE",
+        "MIDDLEWARE_CLASSES",
+        "ROOT_URLCONF",
+        "WSGI_APPLICATION",
+        "ASGI_APPLICATION",
+        "DATABASES",
+        "AUTH_PASSWORD_VALIDATORS",
+        "DEFAULT_AUTO_FIELD",
+        "TEMPLATES",
+    }
+)
+LIBRARY_CONSTANTS = {
+    "corsheaders.defaults.default_headers": DEFAULT_HEADERS,
+    "corsheaders.defaults.default_methods": DEFAULT_METHODS,
+}
+# A CORS_* constant in a module importing these configures that framework, not Django.
+OTHER_FRAMEWORKS = frozenset({"fastapi", "starlette", "flask", "flask_cors", "pydantic", "pydantic_settings"})
+_SKIPPED_FOR_NAMESPACE = (cst.FunctionDef, cst.ClassDef)
+
+
+@dataclass(frozen=True)
+class Setting:
+    value: Value
+    target: Location  # where the name is assigned
+
+
+@dataclass
+class Namespace:
+    """The names a settings module ends up with, and what evaluating it ran into."""
+
+    settings: dict[str, Setting] = field(default_factory=dict)
+    modules: list[PythonModule] = field(default_factory=list)  # itself and what it star-imports
+
+    def value(self, name: str) -> Value | None:
+        found = self.settings.get(name)
+        return found.value if found is not None else None
+
+
+def extract(path: str, text: str, context: ProjectContext) -> Extraction:
+    module = context.python.parse(path, text)
+    namespace = evaluate(module)
+    if not is_settings_module(module, namespace):
+        return Extraction()
+    policies: list[CorsPolicy] = []
+    here = _key(module)
+    for leaf in _leaves(context, module):
+        if _key(leaf) == here:
+            leaf_namespace = namespace
+        elif _emitter(leaf) == here:
+            leaf_namespace = evaluate(leaf)
+        else:
+            continue
+        policy = _policy(context, leaf, leaf_namespace)
+        if policy is not None:
+            policies.append(policy)
+    return Extraction(policies=tuple(policies))
+
+
+# -- evaluating a settings module ----------------------------------------------------
+
+
+def evaluate(module: PythonModule, seen: frozenset[str] = frozenset()) -> Namespace:
+    namespace = Namespace(modules=[module])
+    # `from corsheaders.defaults import default_headers`, as the library's README suggests
+    for local, qualified in module.imports.items():
+        library_default = LIBRARY_CONSTANTS.get(qualified)
+        if library_default is not None:
+            at = Location.point(module.path, 1)
+            items = tuple(Value(item, at, Provenance.CONSTANT) for item in library_default)
+            namespace.settings[local] = Setting(Value(items, at, Provenance.CONSTANT), at)
+    _run(module, module.module.body, namespace, seen | {module.path}, optional=False)
+    return namespace
+
+
+def _run(
+    module: PythonModule,
+    body: object,
+    namespace: Namespace,
+    seen: frozenset[str],
+    *,
+    optional: bool,
+) -> None:
+    assert isinstance(body, (list, tuple))
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                _run_small(module, small, namespace, seen, optional=optional)
+        elif isinstance(statement, cst.If):
+            _run_if(module, statement, namespace, seen)
+        elif isinstance(statement, cst.Try):
+            # `try: from .local import * except ImportError: pass`: local overrides are
+            # usually absent from the repository, so optional star imports are skipped.
+            _run(module, statement.body.body, namespace, seen, optional=True)
+            for name in _bound_in(statement.handlers, statement.orelse):
+                _unknown(module, namespace, name, statement, "assigned in an exception handler")
+        elif isinstance(statement, _SKIPPED_FOR_NAMESPACE):
+            continue
+        elif isinstance(statement, cst.BaseCompoundStatement):
+            for name in _bound_in(statement):
+                _unknown(module, namespace, name, statement, "assigned in a loop or block")
+
+
+def _run_if(module: PythonModule, statement: cst.If, namespace: Namespace, seen: frozenset[str]) -> None:
+    test = module.resolve(statement.test, _scope(namespace))
+    if test.known and not isinstance(test.raw, (dict,)):
+        branch: object = statement.body.body if test.raw else None
+        if not test.raw:
+            orelse = statement.orelse
+            if isinstance(orelse, cst.If):
+                _run_if(module, orelse, namespace, seen)
+                return
+            branch = orelse.body.body if isinstance(orelse, cst.Else) else ()
+        _run(module, branch, namespace, seen, optional=False)
+        return
+    condition = module.source(statement.test).strip()
+    for name in _bound_in(statement):
+        _unknown(
+            module,
+            namespace,
+            name,
+            statement,
+            f"assigned under `if {condition}:`, which corslint cannot decide",
+        )
+
+
+def _run_small(
+    module: PythonModule,
+    small: cst.BaseSmallStatement,
+    namespace: Namespace,
+    seen: frozenset[str],
+    *,
+    optional: bool,
+) -> None:
+    scope = _scope(namespace)
+    if isinstance(small, cst.ImportFrom) and isinstance(small.names, cst.ImportStar):
+        if not optional:
+            _star_import(module, small, namespace, seen)
+        return
+    if isinstance(small, cst.Assign):
+        value = module.resolve(small.value, scope)
+        for target in small.targets:
+            if isinstance(target.target, cst.Name):
+                _bind(module, namespace, target.target, value)
+            else:
+                for name in _names_in(target.target):
+                    _unknown(module, namespace, name, target.target, "assigned by unpacking")
+        return
+    if isinstance(small, cst.AnnAssign) and small.value is not None and isinstance(small.target, cst.Name):
+        _bind(module, namespace, small.target, module.resolve(small.value, scope))
+        return
+    if isinstance(small, cst.AugAssign) and isinstance(small.target, cst.Name):
+        _augment(module, small, namespace, scope)
+        return
+    if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+        _mutate(module, small.value, namespace, scope)
+
+
+def _scope(namespace: Namespace) -> Scope:
+    return Scope({name: setting.value for name, setting in namespace.settings.items()})
+
+
+def _bind(module: PythonModule, namespace: Namespace, target: cst.Name, value: Value) -> None:
+    namespace.settings[target.value] = Setting(value, module.location(target))
+
+
+def _unknown(module: PythonModule, namespace: Namespace, name: str, node: cst.CSTNode, why: str) -> None:
+    location = module.location(node)
+    namespace.settings[name] = Setting(
+        Value(None, location, Provenance.UNKNOWN, description=f"{name} {why}"), location
+    )
+
+
+def _star_import(
+    module: PythonModule, node: cst.ImportFrom, namespace: Namespace, seen: frozenset[str]
+) -> None:
+    if module.project is None:
+        return
+    base = "." * len(node.relative) + (_dotted(node.module) if node.module is not None else "")
+    path = module.project.find_module(module, base)
+    if path is None:
+        return
+    other = module.project.module_at(path, _display(module, path))
+    if other is None or other.path in seen:
+        return
+    inherited = evaluate(other, seen)
+    namespace.modules.extend(m for m in inherited.modules if m not in namespace.modules)
+    for name, setting in inherited.settings.items():
+        if not name.startswith("_"):
+            namespace.settings[name] = setting
+
+
+def _augment(module: PythonModule, node: cst.AugAssign, namespace: Namespace, scope: Scope) -> None:
+    assert isinstance(node.target, cst.Name)
+    name = node.target.value
+    current = namespace.value(name)
+    addition = module.resolve(node.value, scope)
+    location = module.location(node.value)
+    if (
+        isinstance(node.operator, cst.AddAssign)
+        and current is not None
+        and current.known
+        and addition.known
+        and isinstance(current.raw, tuple)
+        and isinstance(addition.raw, tuple)
+    ):
+        merged = Value(
+            current.raw + addition.raw, location, addition.provenance, current.env_var or addition.env_var
+        )
+        namespace.settings[name] = Setting(merged, module.location(node.target))
+        return
+    _unknown(module, namespace, name, node, f"modified with `{module.source(node).strip()}`")
+
+
+def _mutate(module: PythonModule, call: cst.Call, namespace: Namespace, scope: Scope) -> None:
+    """`MIDDLEWARE.insert(0, ...)`, `INSTALLED_APPS.append(...)`, `.extend(...)`, `.remove(...)`."""
+    func = call.func
+    if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
+        return
+    name = func.value.value
+    current = namespace.value(name)
+    if current is None or not current.known or not isinstance(current.raw, tuple):
+        return
+    args = [module.resolve(arg.value, scope) for arg in call.args if arg.keyword is None and not arg.star]
+    items = list(current.raw)
+    method = func.attr.value
+    if method == "append" and len(args) == 1:
+        items.append(args[0])
+    elif method == "insert" and len(args) == 2 and args[0].known and isinstance(args[0].raw, int):
+        items.insert(args[0].raw, args[1])
+    elif method == "extend" and len(args) == 1 and args[0].known and isinstance(args[0].raw, tuple):
+        items.extend(args[0].raw)
+    elif method == "remove" and len(args) == 1 and args[0].known:
+        for index, item in enumerate(items):
+            if item.known and item.raw == args[0].raw:
+                del items[index]
+                break
+    elif method in {"append", "insert", "extend", "remove", "pop", "clear", "sort", "reverse"}:
+        _unknown(module, namespace, name, call, f"modified with `{module.source(call).strip()}`")
+        return
+    else:
+        return
+    namespace.settings[name] = Setting(
+        Value(
+            tuple(items),
+            current.location,
+            current.provenance,
+            current.env_var,
+            current.description,
+            current.related,
+        ),
+        namespace.settings[name].target,
+    )
+
+
+def _bound_in(*nodes: object) -> set[str]:
+    names: set[str] = set()
+
+    class Collector(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            pass
+
+        def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+            names.update(_names_in(node.target))
+
+        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+            names.update(_names_in(node.target))
+
+        def visit_AugAssign(self, node: cst.AugAssign) -> None:
+            names.update(_names_in(node.target))
+
+        def visit_For(self, node: cst.For) -> None:
+            names.update(_names_in(node.target))
+
+        def visit_Call(self, node: cst.Call) -> None:
+            func = node.func
+            if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+                if func.attr.value in {"append", "insert", "extend", "remove", "pop", "clear"}:
+                    names.add(func.value.value)
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+            return False
+
+    for node in nodes:
+        if isinstance(node, cst.CSTNode):
+            node.visit(Collector())
+        elif isinstance(node, (list, tuple)):
+            for item in node:
+                if isinstance(item, cst.CSTNode):
+                    item.visit(Collector())
+    return names
+
+
+def _names_in(node: cst.BaseExpression) -> set[str]:
+    if isinstance(node, cst.Name):
+        return {node.value}
+    if isinstance(node, (cst.Tuple, cst.List)):
+        return {name for element in node.elements for name in _names_in(element.value)}
+    return set()
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+def _display(importer: PythonModule, path: Path) -> str:
+    """The path as the engine would display it, relative to the importer's own spelling."""
+    here = Path(importer.path)
+    try:
+        return (here.parent / path.resolve().relative_to(here.resolve().parent)).as_posix()
+    except ValueError:
+        pass
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+# -- which modules are settings, and which are leaves --------------------------------
+
+
+def is_settings_module(module: PythonModule, namespace: Namespace) -> bool:
+    names = set(namespace.settings)
+    if names & DJANGO_MARKERS:
+        return True
+    if "corsheaders" in module.text:
+        return True
+    other_frameworks = any(
+        qualified.split(".")[0] in OTHER_FRAMEWORKS for qualified in module.imports.values()
+    )
+    own_cors = any(name in SETTINGS for name in module.assignments)
+    return own_cors and "settings" in module.path.lower() and not other_frameworks
+
+
+def _has_needles(module: PythonModule) -> bool:
+    return any(needle.decode() in module.text for needle in NEEDLES)
+
+
+def _importers(context: ProjectContext, module: PythonModule) -> list[PythonModule]:
+    """Settings modules beside (or one level above) `module` that star-import it."""
+    key = ("django-importers", Path(module.path).resolve().as_posix())
+    cached = context.shared.get(repr(key))
+    if isinstance(cached, list):
+        return cached
+    found: list[PythonModule] = []
+    here = Path(module.path).resolve()
+    project = context.python
+    for directory in dict.fromkeys([here.parent, here.parent.parent]):
+        try:
+            candidates = sorted(directory.glob("*.py"))
+        except OSError:
+            continue
+        for candidate in candidates:
+            if candidate.resolve() == here:
+                continue
+            try:
+                if b"import *" not in candidate.read_bytes():
+                    continue
+            except OSError:
+                continue
+            other = project.module_at(candidate, _display(module, candidate))
+            if other is None:
+                continue
+            for star in other.star_imports:
+                target = project.find_module(other, star)
+                if target is not None and target.resolve() == here:
+                    found.append(other)
+                    break
+    context.shared[repr(key)] = found
+    return found
+
+
+def _leaves(context: ProjectContext, module: PythonModule) -> list[PythonModule]:
+    """The leaf settings modules whose effective settings include `module`'s."""
+    leaves: list[PythonModule] = []
+    stack = [module]
+    visited: set[str] = set()
+    while stack:
+        current = stack.pop()
+        resolved = Path(current.path).resolve().as_posix()
+        if resolved in visited:
+            continue
+        visited.add(resolved)
+        importers = _importers(context, current)
+        if not importers:
+            leaves.append(current)
+        stack.extend(importers)
+    return sorted(leaves, key=lambda m: m.path)
+
+
+def _key(module: PythonModule) -> str:
+    return Path(module.path).resolve().as_posix()
+
+
+def _emitter(leaf: PythonModule) -> str | None:
+    """Which module's extraction reports `leaf`: itself if the engine reads it, else the
+    first module it star-imports that the engine does read (so it is reported once)."""
+    if _has_needles(leaf):
+        return _key(leaf)
+    candidates = [_key(m) for m in evaluate(leaf).modules if _has_needles(m)]
+    return min(candidates) if candidates else None
+
+
+# -- the policy ---------------------------------------------------------------------
+
+
+def _policy(context: ProjectContext, leaf: PythonModule, namespace: Namespace) -> CorsPolicy | None:
+    options = {name: setting.value for name, setting in namespace.settings.items() if name in SETTINGS}
+    apps = namespace.value("INSTALLED_APPS")
+    middleware = namespace.value("MIDDLEWARE")
+    mentions = any(_lists(value, CORS_APPS | {CORS_MIDDLEWARE}) for value in (apps, middleware))
+    if not options and not mentions:
+        return None
+    location = Location.point(leaf.path, 1)
+    evidence = [*_deprecations(namespace), *_wiring(namespace, location, bool(options)), *_typos(namespace)]
+    scope, probe_path = _scope_of(options.get("CORS_URLS_REGEX"))
+    debug = namespace.value("DEBUG")
+    debug_on = debug is not None and debug.known and debug.raw is True and debug.env_var is None
+    return CorsPolicy(
+        framework="django",
+        location=location,
+        options=options,
+        routes=_routes(leaf, namespace),
+        evidence=tuple(evidence),
+        development_only=is_development_path(leaf.path) or debug_on,
+        label=f"settings module {_dotted_name(leaf.path)}",
+        scope=scope,
+        probe_path=probe_path,
+        app=f"django:{_dotted_name(leaf.path)}",
+    )
+
+
+def _lists(value: Value | None, names: frozenset[str]) -> bool:
+    if value is None or not value.known or not isinstance(value.raw, tuple):
+        return False
+    return any(item.known and item.raw in names for item in value.raw)
+
+
+def _deprecations(namespace: Namespace) -> Iterator[Evidence]:
+    for legacy, new in LEGACY.items():
+        found = namespace.settings.get(legacy)
+        if found is None:
+            continue
+        if new in namespace.settings:
+            detail = f"`{legacy}` is a deprecated alias and is ignored here, because `{new}` is also set"
+        else:
+            detail = f"`{legacy}` is a deprecated alias of `{new}`; rename it"
+        yield Evidence("deprecated-option", detail, found.target)
+
+
+def _wiring(namespace: Namespace, location: Location, configured: bool) -> Iterator[Evidence]:
+    what = "the CORS settings have no effect" if configured else "corsheaders does nothing"
+    middleware = namespace.settings.get("MIDDLEWARE")
+    if middleware is None:
+        old = namespace.settings.get("MIDDLEWARE_CLASSES")
+        if old is not None and _lists(old.value, frozenset({CORS_MIDDLEWARE})):
+            yield Evidence(
+                "not-applied",
+                f"`{CORS_MIDDLEWARE}` is listed in MIDDLEWARE_CLASSES, which Django ignores since 2.0; {what}",
+                old.target,
+            )
+        else:
+            yield Evidence(
+                "not-applied", f"there is no MIDDLEWARE setting with `{CORS_MIDDLEWARE}`, so {what}", location
+            )
+    elif middleware.value.known and isinstance(middleware.value.raw, tuple):
+        entries = [item for item in middleware.value.raw if item.known]
+        names = [item.raw for item in entries]
+        if CORS_MIDDLEWARE not in names:
+            yield Evidence(
+                "not-applied", f"`{CORS_MIDDLEWARE}` is not in MIDDLEWARE, so {what}", middleware.target
+            )
+        elif COMMON_MIDDLEWARE in names and names.index(CORS_MIDDLEWARE) > names.index(COMMON_MIDDLEWARE):
+            entry = entries[names.index(CORS_MIDDLEWARE)]
+            yield Evidence(
+                "misordered",
+                f"`{CORS_MIDDLEWARE}` comes after `{COMMON_MIDDLEWARE}` in MIDDLEWARE, so responses "
+                "CommonMiddleware answers itself (APPEND_SLASH redirects) carry no CORS headers; "
+                "place it as high as possible",
+                entry.location,
+            )
+    apps = namespace.settings.get("INSTALLED_APPS")
+    if apps is not None and apps.value.known and isinstance(apps.value.raw, tuple):
+        if not _lists(apps.value, CORS_APPS):
+            yield Evidence(
+                "checks-disabled",
+                "`corsheaders` is not in INSTALLED_APPS, so its system checks (malformed origins, "
+                "wrong types) never run",
+                apps.target,
+            )
+
+
+def _typos(namespace: Namespace) -> Iterator[Evidence]:
+    """`CORS_ALLOWED_ORIGIN = [...]`: a near-miss of a real setting that the library never reads."""
+    known = sorted(SETTINGS)
+    used = _referenced_names(namespace)
+    for name, setting in namespace.settings.items():
+        if not name.startswith("CORS_") or name in SETTINGS or name in used:
+            continue
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.85)
+        if close:
+            yield Evidence(
+                "not-applied",
+                f"`{name}` is not a django-cors-headers setting (did you mean `{close[0]}`?); it has no effect",
+                setting.target,
+            )
+
+
+def _referenced_names(namespace: Namespace) -> set[str]:
+    names: set[str] = set()
+
+    class Collector(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            names.add(node.value)
+
+        def visit_AssignTarget(self, node: cst.AssignTarget) -> bool:
+            return False
+
+    for module in namespace.modules:
+        module.module.visit(Collector())
+    return names
+
+
+def _scope_of(value: Value | None) -> tuple[str, str]:
+    """CORS_URLS_REGEX: a description for messages and one path it matches."""
+    if value is None or not value.known:
+        return "", "/"
+    raw = value.raw
+    pattern = getattr(raw, "pattern", raw)
+    if not isinstance(pattern, str):
+        return "", "/"
+    try:
+        compiled = re.compile(pattern)
+    except re.error:
+        return "", "/"
+    literal = re.match(r"\^?((?:[^\\.^$*+?{}\[\]|()]|\\[./-])*)", pattern)
+    prefix = literal.group(1).replace("\\", "") if literal else ""
+    for candidate in (prefix, prefix + "x", prefix + "x/", "/" + prefix.lstrip("/"), "/api/", "/"):
+        if candidate and compiled.match(candidate):
+            return f"paths matching `{pattern}`", candidate
+    return f"paths matching `{pattern}`", "/"
+
+
+def _dotted_name(path: str) -> str:
+    """`config/settings/production.py` -> `config.settings.production`, by package markers."""
+    file = Path(path)
+    parts = [file.stem] if file.stem != "__init__" else []
+    directory = file.resolve().parent
+    while (directory / "__init__.py").is_file() and directory.parent != directory:
+        parts.insert(0, directory.name)
+        directory = directory.parent
+    return ".".join(parts) or file.stem
+
+
+# -- routes: urlpatterns and the methods their views accept ----------------------------
+
+ALL_VIEWSET_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+VIEWSET_ACTIONS = {
+    "list": "GET",
+    "retrieve": "GET",
+    "create": "POST",
+    "update": "PUT",
+    "partial_update": "PATCH",
+    "destroy": "DELETE",
+}
+VIEWSET_BASES = {
+    "ModelViewSet": ALL_VIEWSET_METHODS,
+    "ReadOnlyModelViewSet": ("GET",),
+    "CreateModelMixin": ("POST",),
+    "UpdateModelMixin": ("PUT", "PATCH"),
+    "DestroyModelMixin": ("DELETE",),
+    "ListModelMixin": ("GET",),
+    "RetrieveModelMixin": ("GET",),
+    "CreateAPIView": ("POST",),
+    "UpdateAPIView": ("PUT", "PATCH"),
+    "DestroyAPIView": ("DELETE",),
+    "ListCreateAPIView": ("GET", "POST"),
+    "RetrieveUpdateAPIView": ("GET", "PUT", "PATCH"),
+    "RetrieveDestroyAPIView": ("GET", "DELETE"),
+    "RetrieveUpdateDestroyAPIView": ("GET", "PUT", "PATCH", "DELETE"),
+}
+HANDLER_METHODS = ("get", "post", "put", "patch", "delete")
+METHOD_DECORATORS = {
+    "require_POST": ("POST",),
+    "require_GET": ("GET",),
+    "require_safe": ("GET", "HEAD"),
+}
+
+
+def _routes(leaf: PythonModule, namespace: Namespace) -> tuple[Route, ...] | None:
+    urlconf = namespace.value("ROOT_URLCONF")
+    if urlconf is None or not urlconf.known or not isinstance(urlconf.raw, str) or leaf.project is None:
+        return None
+    module = _module_named(leaf, urlconf.raw)
+    if module is None:
+        return None
+    routes: list[Route] = []
+    _collect_routes(module, "/", routes, set())
+    return tuple(routes) if routes else None
+
+
+def _module_named(importer: PythonModule, dotted: str) -> PythonModule | None:
+    project = importer.project
+    if project is None:
+        return None
+    path = project.find_module(importer, dotted)
+    return project.module_at(path, _display(importer, path)) if path is not None else None
+
+
+def _collect_routes(module: PythonModule, prefix: str, routes: list[Route], seen: set[str]) -> None:
+    if module.path in seen or len(seen) > 50:
+        return
+    seen.add(module.path)
+    for node in _urlpattern_lists(module):
+        for element in node.elements:
+            call = element.value
+            if not isinstance(call, cst.Call) or len(call.args) < 2:
+                continue
+            route = module.resolve(call.args[0].value)
+            path = prefix + (
+                route.raw.lstrip("^").rstrip("$") if route.known and isinstance(route.raw, str) else "?"
+            )
+            view = call.args[1].value
+            if isinstance(view, cst.Call) and (module.qualified_name(view.func) or "").endswith("include"):
+                _include(module, view, path, routes, seen)
+                continue
+            methods = _view_methods(module, view)
+            if methods:
+                routes.append(Route(path, methods, module.location(call)))
+
+
+def _urlpattern_lists(module: PythonModule) -> list[cst.List]:
+    lists: list[cst.List] = []
+    for statement in module.module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            value: cst.BaseExpression | None = None
+            if (
+                isinstance(small, cst.Assign)
+                and any(
+                    isinstance(t.target, cst.Name) and t.target.value == "urlpatterns" for t in small.targets
+                )
+            ) or (
+                isinstance(small, cst.AugAssign)
+                and isinstance(small.target, cst.Name)
+                and small.target.value == "urlpatterns"
+            ):
+                value = small.value
+            if isinstance(value, cst.List):
+                lists.append(value)
+    return lists
+
+
+def _include(module: PythonModule, call: cst.Call, prefix: str, routes: list[Route], seen: set[str]) -> None:
+    if not call.args:
+        return
+    target = call.args[0].value
+    if isinstance(target, cst.Tuple) and target.elements:
+        target = target.elements[0].value
+    resolved = module.resolve(target)
+    if resolved.known and isinstance(resolved.raw, str):
+        other = _module_named(module, resolved.raw)
+        if other is not None:
+            _collect_routes(other, prefix, routes, seen)
+        return
+    # include(router.urls): a DRF router's registered viewsets
+    if (
+        isinstance(target, cst.Attribute)
+        and target.attr.value == "urls"
+        and isinstance(target.value, cst.Name)
+    ):
+        _router_routes(module, target.value.value, prefix, routes)
+
+
+def _router_routes(module: PythonModule, router: str, prefix: str, routes: list[Route]) -> None:
+    for statement in module.module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if not (isinstance(small, cst.Expr) and isinstance(small.value, cst.Call)):
+                continue
+            call = small.value
+            func = call.func
+            if not (
+                isinstance(func, cst.Attribute)
+                and func.attr.value == "register"
+                and isinstance(func.value, cst.Name)
+                and func.value.value == router
+                and len(call.args) >= 2
+            ):
+                continue
+            route = module.resolve(call.args[0].value)
+            path = prefix + (route.raw if route.known and isinstance(route.raw, str) else "?")
+            methods = _class_methods(module, call.args[1].value)
+            if methods:
+                routes.append(Route(path, methods, module.location(call)))
+
+
+def _definition(module: PythonModule, node: cst.BaseExpression) -> tuple[PythonModule, cst.CSTNode] | None:
+    """The function or class a view expression names, in this module or an in-tree one."""
+    if isinstance(node, cst.Name):
+        for statement in module.module.body:
+            if isinstance(statement, (cst.FunctionDef, cst.ClassDef)) and statement.name.value == node.value:
+                return module, statement
+    qualified = module.qualified_name(node)
+    if qualified is None or module.project is None or "." not in qualified:
+        return None
+    found = module.project.lookup(module, qualified)
+    if found is None:
+        return None
+    other, name = found
+    if other is module:
+        return None
+    return _definition(other, cst.Name(name))
+
+
+def _view_methods(module: PythonModule, view: cst.BaseExpression) -> tuple[str, ...]:
+    if (
+        isinstance(view, cst.Call)
+        and isinstance(view.func, cst.Attribute)
+        and view.func.attr.value == "as_view"
+    ):
+        actions = view.args[0].value if view.args else None
+        if isinstance(actions, cst.Dict):
+            methods = []
+            for element in actions.elements:
+                if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
+                    methods.append(str(element.key.evaluated_value).upper())
+            return tuple(methods)
+        return _class_methods(module, view.func.value)
+    found = _definition(module, view)
+    if found is None or not isinstance(found[1], cst.FunctionDef):
+        return ()
+    return _function_methods(found[0], found[1])
+
+
+def _function_methods(module: PythonModule, function: cst.FunctionDef) -> tuple[str, ...]:
+    for decorator in function.decorators:
+        node = decorator.decorator
+        call = node if isinstance(node, cst.Call) else None
+        name = (module.qualified_name(call.func if call is not None else node) or "").rsplit(".", 1)[-1]
+        if name in METHOD_DECORATORS:
+            return METHOD_DECORATORS[name]
+        if name in {"require_http_methods", "api_view"}:
+            if call is None or not call.args:
+                return ("GET",) if name == "api_view" else ()
+            listed = module.resolve(call.args[0].value)
+            if listed.known and isinstance(listed.raw, tuple):
+                return tuple(str(item.raw).upper() for item in listed.raw if item.known)
+    return ()
+
+
+def _class_methods(module: PythonModule, node: cst.BaseExpression) -> tuple[str, ...]:
+    found = _definition(module, node)
+    if found is None:
+        return ()
+    owner, class_def = found
+    if not isinstance(class_def, cst.ClassDef):
+        return ()
+    methods: list[str] = []
+    for base in class_def.bases:
+        name = (owner.qualified_name(base.value) or "").rsplit(".", 1)[-1]
+        methods.extend(VIEWSET_BASES.get(name, ()))
+    for statement in class_def.body.body:
+        if not isinstance(statement, cst.FunctionDef):
+            continue
+        name = statement.name.value
+        if name in HANDLER_METHODS:
+            methods.append(name.upper())
+        elif name in VIEWSET_ACTIONS:
+            methods.append(VIEWSET_ACTIONS[name])
+        methods.extend(_action_methods(owner, statement))
+    return tuple(dict.fromkeys(methods))
+
+
+def _action_methods(module: PythonModule, function: cst.FunctionDef) -> list[str]:
+    """DRF `@action(detail=True, methods=["post"])` extra routes on a viewset."""
+    for decorator in function.decorators:
+        call = decorator.decorator
+        if not isinstance(call, cst.Call):
+            continue
+        if (module.qualified_name(call.func) or "").rsplit(".", 1)[-1] != "action":
+            continue
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == "methods":
+                listed = module.resolve(arg.value)
+                if listed.known and isinstance(listed.raw, tuple):
+                    return [str(item.raw).upper() for item in listed.raw if item.known]
+        return ["GET"]
+    return []

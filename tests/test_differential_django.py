@@ -1,0 +1,230 @@
+"""Differential truth: corslint's django-cors-headers model against the real middleware.
+
+Every Django fixture's *extracted* policy (plus edge-case settings modules written here)
+is turned into Django settings with `override_settings`; the probe battery is replayed
+through the real `corsheaders.middleware.CorsMiddleware` and through our `respond`, and
+the CORS headers and preflight status must be equal header by header. The library's own
+system checks (`run_checks`) must name the same `corsheaders.E0xx` ids as our
+`library_checks`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import django
+import pytest
+from django.conf import settings
+
+if not settings.configured:
+    settings.configure(
+        DEBUG=False,
+        SECRET_KEY="differential-test",
+        ALLOWED_HOSTS=["*"],
+        INSTALLED_APPS=["django.contrib.contenttypes", "corsheaders"],
+        MIDDLEWARE=[],
+        ROOT_URLCONF=__name__,
+        DATABASES={},
+        USE_TZ=True,
+    )
+    django.setup()
+
+from corsheaders.middleware import CorsMiddleware  # noqa: E402
+from django.core.checks import run_checks  # noqa: E402
+from django.http import HttpRequest, HttpResponse  # noqa: E402
+from django.test import RequestFactory, override_settings  # noqa: E402
+
+from corslint.extractors import ProjectContext  # noqa: E402
+from corslint.extractors.django_settings import extract  # noqa: E402
+from corslint.frameworks.django_cors import library_checks, respond  # noqa: E402
+from corslint.http import Request  # noqa: E402
+from corslint.model import CorsPolicy, Regex  # noqa: E402
+from tests.conftest import FIXTURES, run_lint  # noqa: E402
+from tests.probe_battery import battery, cors_headers  # noqa: E402
+
+urlpatterns: list[object] = []
+VIEW_BODY = b"from the view"
+_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE, "a": re.ASCII}
+
+
+def _real(raw: Any) -> Any:
+    if isinstance(raw, Regex):
+        flags = 0
+        for letter in raw.flags:
+            flags |= _FLAGS[letter]
+        return re.compile(raw.pattern, flags)
+    if isinstance(raw, tuple):
+        return tuple(_real(item) for item in raw)
+    return raw
+
+
+def django_settings(policy: CorsPolicy) -> dict[str, Any] | None:
+    """The settings the policy stands for, or None when a value is unresolved."""
+    if any(not value.known for value in policy.options.values()):
+        return None
+    try:
+        return {name: _real(value.plain()) for name, value in policy.options.items()}
+    except Exception:
+        return None
+
+
+def view(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(VIEW_BODY)
+
+
+MIDDLEWARE = CorsMiddleware(view)
+FACTORY = RequestFactory()
+
+
+def send(request: Request) -> HttpResponse:
+    meta: dict[str, str] = {}
+    if request.origin is not None:
+        meta["HTTP_ORIGIN"] = request.origin
+    for name, value in request.headers:
+        meta["HTTP_" + name.upper().replace("-", "_")] = value
+    django_request = FACTORY.generic(request.method, request.path, **meta)  # type: ignore[arg-type]
+    response = MIDDLEWARE(django_request)
+    assert isinstance(response, HttpResponse)
+    return response
+
+
+def compare(policy: CorsPolicy) -> int:
+    """Replay the battery; returns the number of requests compared."""
+    values = django_settings(policy)
+    assert values is not None
+    methods = tuple(m for route in policy.routes or () for m in route.methods)
+    requests = battery(policy, methods)
+    # paths outside CORS_URLS_REGEX must get nothing at all
+    requests += [Request("GET", "https://attacker.invalid", path="/outside/"), Request("OPTIONS", "null", (("access-control-request-method", "PUT"),), path="/")]
+    with override_settings(**values):
+        for request in requests:
+            try:
+                real = send(request)
+            except Exception:  # the library crashes on this request: so must the model
+                with pytest.raises((TypeError, ValueError, re.error)):
+                    respond(policy, request)
+                continue
+            ours = respond(policy, request)
+            real_headers = cors_headers(list(real.items()))
+            assert cors_headers(list(ours.headers)) == real_headers, request
+            if ours.status is None:
+                assert real.content == VIEW_BODY, request
+            else:
+                assert real.status_code == ours.status and real.content != VIEW_BODY, request
+    return len(requests)
+
+
+def compare_checks(policy: CorsPolicy) -> None:
+    values = django_settings(policy)
+    assert values is not None
+    with override_settings(**values):
+        real = Counter(message.id for message in run_checks() if str(message.id).startswith("corsheaders."))
+    ours = Counter(check.code for check in library_checks(policy))
+    origins = policy.option("CORS_ALLOWED_ORIGINS") or policy.option("CORS_ORIGIN_WHITELIST")
+    if origins is not None and isinstance(origins.raw, str) and origins.raw:
+        # a bare string: the library reports each character; we report the string once
+        assert set(real) == set(ours)
+    else:
+        assert real == ours
+
+
+def fixture_policies() -> list[tuple[str, CorsPolicy]]:
+    found: list[tuple[str, CorsPolicy]] = []
+    for project in sorted((FIXTURES / "django").iterdir()):
+        if not project.is_dir():
+            continue
+        for policy in run_lint(project).policies:
+            if policy.framework == "django":
+                found.append((f"{project.name}:{policy.label}", policy))
+    return found
+
+
+FIXTURE_POLICIES = fixture_policies()
+JUDGEABLE = [(name, policy) for name, policy in FIXTURE_POLICIES if django_settings(policy) is not None]
+
+
+def test_every_fixture_yields_policies() -> None:
+    assert len({name.split(":")[0] for name, _ in FIXTURE_POLICIES}) >= 15
+    assert len(JUDGEABLE) >= 15
+
+
+@pytest.mark.parametrize(("name", "policy"), JUDGEABLE, ids=[name for name, _ in JUDGEABLE])
+def test_fixture_policy_matches_real_middleware(name: str, policy: CorsPolicy) -> None:
+    assert compare(policy) > 10
+    if not any(e.kind == "checks-disabled" for e in policy.evidence):
+        compare_checks(policy)
+
+
+# Edge cases measured in cors-semantics.md section 3, as settings modules.
+SETTINGS_MODULES = {
+    "defaults": "MIDDLEWARE = ['corsheaders.middleware.CorsMiddleware']\n",
+    "allow-all": "CORS_ALLOW_ALL_ORIGINS = True\n",
+    "allow-all-credentials": "CORS_ALLOW_ALL_ORIGINS = True\nCORS_ALLOW_CREDENTIALS = True\n",
+    "allow-all-string": "CORS_ALLOW_ALL_ORIGINS = 'False'\n",
+    "legacy-allow-all": "CORS_ORIGIN_ALLOW_ALL = True\nCORS_ALLOW_HEADERS = ['*']\n",
+    "legacy-shadowed": (
+        "CORS_ORIGIN_WHITELIST = ['https://old.example.com']\nCORS_ALLOWED_ORIGINS = ['https://new.example.com']\n"
+    ),
+    "bare-string": "CORS_ALLOWED_ORIGINS = 'https://a.example.com'\n",
+    "null-substring": "CORS_ALLOWED_ORIGINS = 'https://nullable.example.com'\n",
+    "star-entry": "CORS_ALLOWED_ORIGINS = ['*']\nCORS_ALLOW_CREDENTIALS = True\n",
+    "no-scheme": "CORS_ALLOWED_ORIGINS = ['a.example.com', 'https://b.example.com']\n",
+    "path-and-port": (
+        "CORS_ALLOWED_ORIGINS = ['https://a.example.com/', 'https://b.example.com/app?x=1#f',"
+        " 'https://c.example.com:443', 'HTTPS://D.example.com', 'file://', 'null']\n"
+    ),
+    "uppercase-host": "CORS_ALLOWED_ORIGINS = ['https://App.Example.com']\n",
+    "regex": "CORS_ALLOWED_ORIGIN_REGEXES = [r'^https://.*example\\.com']\nCORS_EXPOSE_HEADERS = ['X-Total']\n",
+    "regex-compiled": (
+        "import re\nCORS_ORIGIN_REGEX_WHITELIST = [re.compile(r'^https://(app|admin)\\.example\\.com$', re.I)]\n"
+    ),
+    "urls-regex": "CORS_URLS_REGEX = r'^/api/'\nCORS_ALLOW_ALL_ORIGINS = True\n",
+    "urls-regex-compiled": "import re\nCORS_URLS_REGEX = re.compile(r'^/API/', re.IGNORECASE)\nCORS_ALLOWED_ORIGINS = ['https://a.example.com']\n",
+    "max-age-zero": "CORS_ALLOWED_ORIGINS = ['https://a.example.com']\nCORS_PREFLIGHT_MAX_AGE = 0\n",
+    "max-age-negative": "CORS_ALLOWED_ORIGINS = ['https://a.example.com']\nCORS_PREFLIGHT_MAX_AGE = -1\n",
+    "max-age-string": "CORS_ALLOWED_ORIGINS = ['https://a.example.com']\nCORS_PREFLIGHT_MAX_AGE = '600'\n",
+    "strings-everywhere": (
+        "CORS_ALLOWED_ORIGINS = ['https://a.example.com']\nCORS_ALLOW_HEADERS = 'x-custom'\n"
+        "CORS_ALLOW_METHODS = 'GET'\nCORS_EXPOSE_HEADERS = 'X-Total'\nCORS_ALLOW_CREDENTIALS = 'yes'\n"
+    ),
+    "wrong-types": (
+        "CORS_ALLOWED_ORIGINS = ['https://a.example.com', 3]\nCORS_ALLOW_HEADERS = [1]\nCORS_ALLOW_METHODS = ['GET', None]\n"
+        "CORS_EXPOSE_HEADERS = [2]\nCORS_ALLOW_PRIVATE_NETWORK = 1\nCORS_ALLOWED_ORIGIN_REGEXES = [4]\n"
+    ),
+    "removed-settings": "CORS_MODEL = 'x.Model'\nCORS_REPLACE_HTTPS_REFERER = True\nCORS_ALLOWED_ORIGINS = []\n",
+    "private-network": (
+        "CORS_ALLOWED_ORIGINS = ['https://a.example.com']\nCORS_ALLOW_PRIVATE_NETWORK = True\n"
+        "CORS_ALLOW_METHODS = ['GET', 'put']\nCORS_ALLOW_HEADERS = ['*']\n"
+    ),
+}
+
+
+def settings_policy(tmp_path: Path, source: str) -> CorsPolicy:
+    path = tmp_path / "settings.py"
+    path.write_text(source, "utf-8")
+    extraction = extract(str(path), source, ProjectContext())
+    (policy,) = extraction.policies
+    return policy
+
+
+@pytest.mark.parametrize("name", sorted(SETTINGS_MODULES))
+def test_edge_case_matches_real_middleware(name: str, tmp_path: Path) -> None:
+    policy = settings_policy(tmp_path, SETTINGS_MODULES[name])
+    assert compare(policy) > 5
+    compare_checks(policy)
+
+
+def test_private_network_probe(tmp_path: Path) -> None:
+    policy = settings_policy(tmp_path, SETTINGS_MODULES["private-network"])
+    request = Request(
+        "OPTIONS",
+        "https://a.example.com",
+        (("access-control-request-method", "GET"), ("access-control-request-private-network", "true")),
+    )
+    with override_settings(**(django_settings(policy) or {})):
+        real = send(request)
+    assert cors_headers(list(respond(policy, request).headers)) == cors_headers(list(real.items()))
+    assert real["access-control-allow-private-network"] == "true"
