@@ -17,12 +17,23 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
-from corslint.model import Location, Provenance, Regex, SourceError, Value
+from corslint.model import Location, Provenance, Regex, SourceError, UnresolvedValueError, Value
 
 MAX_DEPTH = 40  # resolution steps through names and calls before giving up
 
 ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault"})
-_RE_FLAGS = {"IGNORECASE": "i", "I": "i", "MULTILINE": "m", "M": "m", "DOTALL": "s", "S": "s", "VERBOSE": "x", "X": "x", "ASCII": "a", "A": "a"}
+_RE_FLAGS = {
+    "IGNORECASE": "i",
+    "I": "i",
+    "MULTILINE": "m",
+    "M": "m",
+    "DOTALL": "s",
+    "S": "s",
+    "VERBOSE": "x",
+    "X": "x",
+    "ASCII": "a",
+    "A": "a",
+}
 
 
 class PythonParseError(SourceError):
@@ -37,7 +48,9 @@ def parse_python(text: str) -> cst.Module:
         located = _syntax_error_position(text)
         if located is not None:  # CPython's parser names the line; libcst's tokenizer does not
             line, column, detail = located
-        raise PythonParseError(f"invalid Python syntax: {detail} (line {line}, column {column})", line, column) from None
+        raise PythonParseError(
+            f"invalid Python syntax: {detail} (line {line}, column {column})", line, column
+        ) from None
     except RecursionError:
         raise PythonParseError("expression nested too deeply to parse") from None
 
@@ -131,10 +144,14 @@ class PythonModule:
                 elif isinstance(small, cst.Assign):
                     for target in small.targets:
                         if isinstance(target.target, cst.Name):
-                            self.assignments.setdefault(target.target.value, []).append((target.target, small.value))
+                            self.assignments.setdefault(target.target.value, []).append(
+                                (target.target, small.value)
+                            )
                 elif isinstance(small, cst.AnnAssign) and small.value is not None:
                     if isinstance(small.target, cst.Name):
-                        self.assignments.setdefault(small.target.value, []).append((small.target, small.value))
+                        self.assignments.setdefault(small.target.value, []).append(
+                            (small.target, small.value)
+                        )
                 elif isinstance(small, cst.AugAssign) and isinstance(small.target, cst.Name):
                     # `X += [...]` rebinds X: it is no longer a constant we can trust
                     self.assignments.setdefault(small.target.value, []).append((small.target, small.value))
@@ -203,7 +220,9 @@ class PythonModule:
         if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
             inner = self.resolve(node.expression, scope)
             if inner.known and isinstance(inner.raw, (int, float)) and not isinstance(inner.raw, bool):
-                return Value(-inner.raw, location, _merge(inner.provenance), inner.env_var, related=inner.related)
+                return Value(
+                    -inner.raw, location, _merge(inner.provenance), inner.env_var, related=inner.related
+                )
             return self.unknown(node)
         if isinstance(node, cst.Name):
             return self._resolve_name(node, scope)
@@ -219,6 +238,8 @@ class PythonModule:
             return self._resolve_attribute(node, scope)
         if isinstance(node, (cst.ListComp, cst.GeneratorExp, cst.SetComp)):
             return self._resolve_comprehension(node, scope)
+        if isinstance(node, cst.Comparison) and len(node.comparisons) == 1:
+            return self._resolve_comparison(node, scope)
         if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or):
             # `os.getenv("X") or "default"`: the right side is what an unset variable gives
             left = self.resolve(node.left, scope)
@@ -229,6 +250,30 @@ class PythonModule:
                 return left if left.raw else self.resolve(node.right, scope)
             return self.unknown(node)
         return self.unknown(node)
+
+    def _resolve_comparison(self, node: cst.Comparison, scope: Scope) -> Value:
+        """`os.getenv("DEBUG", "") == "1"`: decided when both sides are known plain values."""
+        target = node.comparisons[0]
+        left = self.resolve(node.left, scope)
+        right = self.resolve(target.comparator, scope)
+        if not (left.known and right.known):
+            return self.unknown(node)
+        try:
+            a, b = left.plain(), right.plain()
+        except UnresolvedValueError:
+            return self.unknown(node)
+        operator = target.operator
+        result: bool
+        if isinstance(operator, cst.Equal):
+            result = a == b
+        elif isinstance(operator, cst.NotEqual):
+            result = a != b
+        elif isinstance(operator, (cst.In, cst.NotIn)) and isinstance(b, (str, tuple)) and (isinstance(b, tuple) or isinstance(a, str)):
+            result = (a in b) == isinstance(operator, cst.In)
+        else:
+            return self.unknown(node)
+        provenance = _weaker(left.provenance, right.provenance)
+        return Value(result, self.location(node), provenance, left.env_var or right.env_var)
 
     def _resolve_fstring(self, node: cst.FormattedString, scope: Scope) -> Value:
         parts: list[str] = []
@@ -266,9 +311,9 @@ class PythonModule:
             found = self.project.lookup(self, imported)
             if found is not None:
                 module, name = found
-                inner = module.resolve_name(name, scope)
-                if inner is not None:
-                    return _moved(inner, location)
+                imported_value = module.resolve_name(name, scope)
+                if imported_value is not None:
+                    return _moved(imported_value, location)
         starred = self._star_resolve(node.value, scope)
         if starred is not None:
             return _moved(starred, location)
@@ -302,7 +347,12 @@ class PythonModule:
 
     def _star_resolve(self, name: str, scope: Scope) -> Value | None:
         """A name bound nowhere here, looked up through `from X import *` (never `_private`)."""
-        if name.startswith("_") or name in self.assignments or name in self.imports or scope.depth > MAX_DEPTH:
+        if (
+            name.startswith("_")
+            or name in self.assignments
+            or name in self.imports
+            or scope.depth > MAX_DEPTH
+        ):
             return None
         for module in self.star_modules():
             inner = module.resolve_name(name, scope.deeper())
@@ -349,6 +399,7 @@ class PythonModule:
                     return self.unknown(node)
                 result.update(inner.raw)
                 continue
+            assert isinstance(element, cst.DictElement)
             key = self.resolve(element.key, scope)
             if not key.known or not isinstance(key.raw, (str, int, bool)):
                 return self.unknown(node)
@@ -450,6 +501,10 @@ class PythonModule:
                 if value is None:
                     return self.unknown(target, f"{class_def.name.value}.{name} (no default)")
                 resolved = self.resolve(value, scope)
+                if isinstance(small, cst.AnnAssign) and _URL_TYPE.search(
+                    self.source(small.annotation.annotation)
+                ):
+                    resolved = _as_pydantic_urls(resolved)
                 if is_settings and resolved.known:
                     return _as_env_default(resolved, name, self.location(target), Provenance.SETTINGS_DEFAULT)
                 return _moved(resolved, self.location(target), self.location(target))
@@ -459,7 +514,9 @@ class PythonModule:
                 return found[0].class_field(found[1], name, scope.deeper())
         return None
 
-    def _resolve_comprehension(self, node: cst.ListComp | cst.GeneratorExp | cst.SetComp, scope: Scope) -> Value:
+    def _resolve_comprehension(
+        self, node: cst.ListComp | cst.GeneratorExp | cst.SetComp, scope: Scope
+    ) -> Value:
         clause = node.for_in
         if clause.inner_for_in is not None or clause.ifs or not isinstance(clause.target, cst.Name):
             return self.unknown(node)
@@ -473,7 +530,9 @@ class PythonModule:
             if produced.known and produced.env_var is None and item.env_var is not None:
                 produced = _as_env_default(produced, item.env_var, produced.location, item.provenance)
             items.append(produced)
-        return Value(tuple(items), self.location(node), iterable.provenance, iterable.env_var, related=iterable.related)
+        return Value(
+            tuple(items), self.location(node), iterable.provenance, iterable.env_var, related=iterable.related
+        )
 
     def _resolve_call(self, node: cst.Call, scope: Scope) -> Value:
         location = self.location(node)
@@ -485,25 +544,42 @@ class PythonModule:
         args = [arg for arg in node.args if arg.keyword is None and arg.star == ""]
         keywords = {arg.keyword.value: arg.value for arg in node.args if arg.keyword is not None}
         if qualified in ENV_GETTERS or qualified.endswith(".getenv"):
-            return self.env_read(node, args[0].value if args else None, args[1].value if len(args) > 1 else keywords.get("default"), scope)
+            return self.env_read(
+                node,
+                args[0].value if args else None,
+                args[1].value if len(args) > 1 else keywords.get("default"),
+                scope,
+            )
         if qualified in {"re.compile"} and args:
             pattern = self.resolve(args[0].value, scope)
-            flags = self.resolve(args[1].value, scope) if len(args) > 1 else (self.resolve(keywords["flags"], scope) if "flags" in keywords else None)
+            flags = (
+                self.resolve(args[1].value, scope)
+                if len(args) > 1
+                else (self.resolve(keywords["flags"], scope) if "flags" in keywords else None)
+            )
             if not pattern.known or not isinstance(pattern.raw, str):
                 return self.unknown(node)
             if flags is not None and (not flags.known or not isinstance(flags.raw, int)):
                 return self.unknown(node)
-            letters = "".join(letter for letter, bit in _RE_FLAG_BITS.items() if flags is not None and flags.raw & bit)
+            letters = "".join(
+                letter for letter, bit in _RE_FLAG_BITS.items() if flags is not None and flags.raw & bit
+            )
             return Value(Regex(pattern.raw, letters), location, pattern.provenance, pattern.env_var)
         if isinstance(node.func, cst.Attribute):
             receiver = self.resolve(node.func.value, scope)
             method = node.func.attr.value
             if receiver.known:
-                result = _string_method(receiver, method, [self.resolve(a.value, scope) for a in args], location)
+                result = _string_method(
+                    receiver, method, [self.resolve(a.value, scope) for a in args], location
+                )
                 if result is not None:
                     return result
             return self.unknown(node)
-        if isinstance(node.func, cst.Name) and node.func.value in {"str", "list", "tuple", "set", "frozenset", "int", "bool", "sorted"} and len(args) == 1:
+        if (
+            isinstance(node.func, cst.Name)
+            and node.func.value in {"str", "list", "tuple", "set", "frozenset", "int", "bool", "sorted"}
+            and len(args) == 1
+        ):
             inner = self.resolve(args[0].value, scope)
             converted = _convert(node.func.value, inner, location)
             return converted if converted is not None else self.unknown(node)
@@ -533,6 +609,50 @@ class PythonModule:
 _RE_FLAG_BITS = {"i": 2, "m": 8, "s": 16, "x": 64, "a": 256}
 
 
+_URL_TYPE = re.compile(r"\b(AnyHttpUrl|HttpUrl|AnyUrl)\b")
+
+
+def _pydantic_url(text: str) -> str | None:
+    """`str()` of the pydantic URL a string validates to: lower-case host, no default
+    port, and a `/` path when there was none (the trailing slash that breaks CORS lists)."""
+    import urllib.parse
+
+    try:
+        parts = urllib.parse.urlsplit(text.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    if not parts.scheme or not parts.hostname:
+        return None
+    host = parts.hostname
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    netloc = host if port is None or port == default else f"{host}:{port}"
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{parts.scheme.lower()}://{netloc}{parts.path or '/'}{query}"
+
+
+def _as_pydantic_urls(value: Value) -> Value:
+    def convert(item: Value) -> Value:
+        if not item.known or not isinstance(item.raw, str):
+            return item
+        normalised = _pydantic_url(item.raw)
+        if normalised is None or normalised == item.raw:
+            return item
+        note = f"pydantic's URL type turns `{item.raw}` into `{normalised}`"
+        return Value(normalised, item.location, item.provenance, item.env_var, note, item.related)
+
+    if value.known and isinstance(value.raw, tuple):
+        return Value(
+            tuple(convert(i) for i in value.raw),
+            value.location,
+            value.provenance,
+            value.env_var,
+            value.description,
+            value.related,
+        )
+    return convert(value)
+
+
 def _field_default(value: cst.BaseExpression) -> cst.BaseExpression | None:
     """`Field(default=X)` / `Field(X)` -> X; `Field(default_factory=...)` -> None."""
     if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "Field":
@@ -558,8 +678,15 @@ def _string_method(receiver: Value, method: str, args: list[Value], location: Lo
     if isinstance(raw, str):
         if method == "split" and all(isinstance(a, str) or a is None for a in plain_args):
             parts = raw.split(*plain_args)
-            return Value(tuple(Value(part, location, provenance, receiver.env_var) for part in parts), location, provenance, receiver.env_var)
-        if method in {"strip", "rstrip", "lstrip", "lower", "upper"} and all(isinstance(a, str) for a in plain_args):
+            return Value(
+                tuple(Value(part, location, provenance, receiver.env_var) for part in parts),
+                location,
+                provenance,
+                receiver.env_var,
+            )
+        if method in {"strip", "rstrip", "lstrip", "lower", "upper"} and all(
+            isinstance(a, str) for a in plain_args
+        ):
             return Value(getattr(raw, method)(*plain_args), location, provenance, receiver.env_var)
     if isinstance(raw, dict) and method == "get" and plain_args and plain_args[0] in raw:
         return _moved(raw[plain_args[0]], location)
@@ -573,18 +700,27 @@ def _convert(function: str, inner: Value, location: Location) -> Value | None:
         return None
     raw = inner.raw
     if function == "str" and isinstance(raw, (str, int, float)):
-        return Value(str(raw), location, inner.provenance, inner.env_var, related=inner.related)
+        return Value(str(raw), location, inner.provenance, inner.env_var, inner.description, inner.related)
     if function in {"list", "tuple", "set", "frozenset", "sorted"} and isinstance(raw, tuple):
         items = tuple(sorted(raw, key=lambda v: repr(v.raw))) if function == "sorted" else raw
         return Value(items, location, inner.provenance, inner.env_var, related=inner.related)
-    if function == "int" and (isinstance(raw, int) or (isinstance(raw, str) and raw.strip().lstrip("-").isdigit())):
+    if function == "int" and (
+        isinstance(raw, int) or (isinstance(raw, str) and raw.strip().lstrip("-").isdigit())
+    ):
         return Value(int(raw), location, inner.provenance, inner.env_var, related=inner.related)
     if function == "bool" and isinstance(raw, (bool, int, str, tuple)):
         return Value(bool(raw), location, inner.provenance, inner.env_var, related=inner.related)
     return None
 
 
-_STRENGTH = [Provenance.LITERAL, Provenance.CONSTANT, Provenance.CONFIG_FILE, Provenance.SETTINGS_DEFAULT, Provenance.ENV_DEFAULT, Provenance.UNKNOWN]
+_STRENGTH = [
+    Provenance.LITERAL,
+    Provenance.CONSTANT,
+    Provenance.CONFIG_FILE,
+    Provenance.SETTINGS_DEFAULT,
+    Provenance.ENV_DEFAULT,
+    Provenance.UNKNOWN,
+]
 
 
 def _weaker(a: Provenance, b: Provenance) -> Provenance:
@@ -606,10 +742,14 @@ def _moved(inner: Value, location: Location, defined_at: Location | None = None)
     return Value(inner.raw, location, provenance, inner.env_var, inner.description, related)
 
 
-def _as_env_default(value: Value, env_var: str, location: Location, provenance: Provenance = Provenance.ENV_DEFAULT) -> Value:
+def _as_env_default(
+    value: Value, env_var: str, location: Location, provenance: Provenance = Provenance.ENV_DEFAULT
+) -> Value:
     if not value.known:
         return value
-    return Value(value.raw, location, provenance, env_var, value.description, (value.location, *value.related))
+    return Value(
+        value.raw, location, provenance, env_var, value.description, (value.location, *value.related)
+    )
 
 
 def _dotted(node: cst.BaseExpression) -> str:
@@ -774,16 +914,10 @@ _ENVIRON_DEFAULT_INDEX = {
 }
 DECOUPLE_CALLABLES = frozenset({"decouple.config"})
 DECOUPLE_CLASSES = frozenset({"decouple.AutoConfig", "decouple.Config"})
+# decouple's strtobool, applied to str(default); "" counts as False
 _DECOUPLE_BOOLEANS = {
-    "1": True,
-    "yes": True,
-    "true": True,
-    "on": True,
-    "0": False,
-    "no": False,
-    "false": False,
-    "off": False,
-    "": False,
+    **dict.fromkeys(("y", "yes", "t", "true", "on", "1"), True),
+    **dict.fromkeys(("n", "no", "f", "false", "off", "0", ""), False),
 }
 
 
@@ -795,7 +929,9 @@ def _call_argument(call: cst.Call, index: int, keyword: str) -> cst.BaseExpressi
     return positional[index].value if index < len(positional) else None
 
 
-def _instance_call(module: PythonModule, name: str, classes: frozenset[str]) -> tuple[PythonModule, cst.Call] | None:
+def _instance_call(
+    module: PythonModule, name: str, classes: frozenset[str]
+) -> tuple[PythonModule, cst.Call] | None:
     """The `name = SomeClass(...)` call binding `name`, here, imported, or through star imports."""
     found = module.find_binding(name)
     if found is None and name in module.imports and module.project is not None:
@@ -830,7 +966,11 @@ def environ_hook(module: PythonModule, call: cst.Call, qualified: str, scope: Sc
     if parse_default is not None:
         return module.unknown(call, f"{module.source(call)} (parse_default casts the default)")
     if default_node is not None:
-        return module.env_read(call, name_node, default_node, scope)
+        value = module.env_read(call, name_node, default_node, scope)
+        if value.known and isinstance(value.raw, str) and value.raw.startswith("$"):
+            # django-environ reads a "$NAME" default as a reference to another variable
+            return module.unknown(call, f"{module.source(call)} (the default refers to another variable)")
+        return value
     # Env(NAME=(cast, default)) declares a default for every read of NAME
     name = module.resolve(name_node, scope) if name_node is not None else None
     owner, env_call = instance
