@@ -32,18 +32,18 @@ if not settings.configured:
     )
     django.setup()
 
-from corsheaders.middleware import CorsMiddleware  # noqa: E402
-from django.core.checks import run_checks  # noqa: E402
-from django.http import HttpRequest, HttpResponse  # noqa: E402
-from django.test import RequestFactory, override_settings  # noqa: E402
+from corsheaders.middleware import CorsMiddleware
+from django.core.checks import run_checks
+from django.http import HttpRequest, HttpResponse
+from django.test import RequestFactory, override_settings
 
-from corslint.extractors import ProjectContext  # noqa: E402
-from corslint.extractors.django_settings import extract  # noqa: E402
-from corslint.frameworks.django_cors import library_checks, respond  # noqa: E402
-from corslint.http import Request  # noqa: E402
-from corslint.model import CorsPolicy, Regex  # noqa: E402
-from tests.conftest import FIXTURES, run_lint  # noqa: E402
-from tests.probe_battery import battery, cors_headers  # noqa: E402
+from corslint.extractors import ProjectContext
+from corslint.extractors.django_settings import extract
+from corslint.frameworks.django_cors import library_checks, respond
+from corslint.http import Request
+from corslint.model import CorsPolicy, Regex
+from tests.conftest import FIXTURES, run_lint
+from tests.probe_battery import battery, cors_headers
 
 urlpatterns: list[object] = []
 VIEW_BODY = b"from the view"
@@ -98,7 +98,10 @@ def compare(policy: CorsPolicy) -> int:
     methods = tuple(m for route in policy.routes or () for m in route.methods)
     requests = battery(policy, methods)
     # paths outside CORS_URLS_REGEX must get nothing at all
-    requests += [Request("GET", "https://attacker.invalid", path="/outside/"), Request("OPTIONS", "null", (("access-control-request-method", "PUT"),), path="/")]
+    requests += [
+        Request("GET", "https://attacker.invalid", path="/outside/"),
+        Request("OPTIONS", "null", (("access-control-request-method", "PUT"),), path="/"),
+    ]
     with override_settings(**values):
         for request in requests:
             try:

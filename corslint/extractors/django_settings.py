@@ -12,16 +12,23 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import libcst as cst
 
 from corslint.extractors import ProjectContext
 from corslint.extractors.python_source import PythonModule, Scope, is_development_path
 from corslint.frameworks.django_cors import DEFAULT_HEADERS, DEFAULT_METHODS, LEGACY, SETTINGS
-from corslint.model import CorsPolicy, Evidence, Extraction, Location, Provenance, Route, Value
+from corslint.model import CorsPolicy, Evidence, Extraction, Location, Provenance, Regex, Route, Value
+
+if sys.version_info >= (3, 11):
+    from re import _parser as sre_parse
+else:
+    import sre_parse
 
 NEEDLES = (b"CORS_", b"corsheaders")
 CORS_MIDDLEWARE = "corsheaders.middleware.CorsMiddleware"
@@ -48,6 +55,7 @@ LIBRARY_CONSTANTS = {
 }
 # A CORS_* constant in a module importing these configures that framework, not Django.
 OTHER_FRAMEWORKS = frozenset({"fastapi", "starlette", "flask", "flask_cors", "pydantic", "pydantic_settings"})
+_RE_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE, "a": re.ASCII}
 _SKIPPED_FOR_NAMESPACE = (cst.FunctionDef, cst.ClassDef)
 
 
@@ -306,9 +314,12 @@ def _bound_in(*nodes: object) -> set[str]:
 
         def visit_Call(self, node: cst.Call) -> None:
             func = node.func
-            if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
-                if func.attr.value in {"append", "insert", "extend", "remove", "pop", "clear"}:
-                    names.add(func.value.value)
+            if (
+                isinstance(func, cst.Attribute)
+                and isinstance(func.value, cst.Name)
+                and func.attr.value in {"append", "insert", "extend", "remove", "pop", "clear"}
+            ):
+                names.add(func.value.value)
 
         def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
             return False
@@ -519,14 +530,18 @@ def _wiring(namespace: Namespace, location: Location, configured: bool) -> Itera
                 entry.location,
             )
     apps = namespace.settings.get("INSTALLED_APPS")
-    if apps is not None and apps.value.known and isinstance(apps.value.raw, tuple):
-        if not _lists(apps.value, CORS_APPS):
-            yield Evidence(
-                "checks-disabled",
-                "`corsheaders` is not in INSTALLED_APPS, so its system checks (malformed origins, "
-                "wrong types) never run",
-                apps.target,
-            )
+    if (
+        apps is not None
+        and apps.value.known
+        and isinstance(apps.value.raw, tuple)
+        and not _lists(apps.value, CORS_APPS)
+    ):
+        yield Evidence(
+            "checks-disabled",
+            "`corsheaders` is not in INSTALLED_APPS, so its system checks (malformed origins, "
+            "wrong types) never run",
+            apps.target,
+        )
 
 
 def _typos(namespace: Namespace) -> Iterator[Evidence]:
@@ -565,19 +580,79 @@ def _scope_of(value: Value | None) -> tuple[str, str]:
     if value is None or not value.known:
         return "", "/"
     raw = value.raw
-    pattern = getattr(raw, "pattern", raw)
+    pattern = raw.pattern if isinstance(raw, Regex) else raw
     if not isinstance(pattern, str):
         return "", "/"
+    flags = 0
+    for letter in raw.flags if isinstance(raw, Regex) else "":
+        flags |= _RE_FLAGS.get(letter, 0)
     try:
-        compiled = re.compile(pattern)
+        compiled = re.compile(pattern, flags)
     except re.error:
         return "", "/"
-    literal = re.match(r"\^?((?:[^\\.^$*+?{}\[\]|()]|\\[./-])*)", pattern)
-    prefix = literal.group(1).replace("\\", "") if literal else ""
-    for candidate in (prefix, prefix + "x", prefix + "x/", "/" + prefix.lstrip("/"), "/api/", "/"):
-        if candidate and compiled.match(candidate):
-            return f"paths matching `{pattern}`", candidate
+    sample = _sample(pattern, flags)
+    candidates = [sample, "/" + sample.lstrip("/"), sample + "x/"] if sample is not None else []
+    for candidate in [*candidates, "/", "/api/"]:
+        if compiled.match(candidate):
+            return (
+                "" if candidate == "/" and compiled.match("/anything/") else f"paths matching `{pattern}`"
+            ), candidate
     return f"paths matching `{pattern}`", "/"
+
+
+def _sample(pattern: str, flags: int) -> str | None:
+    """A short string the pattern matches, built from its parse tree (a request path)."""
+    try:
+        parsed: Any = sre_parse.parse(pattern, flags)
+        return _emit(list(parsed.data), 0)
+    except Exception:  # an exotic construct: fall back to trying common paths
+        return None
+
+
+def _emit(items: list[Any], depth: int) -> str:
+    if depth > 20:
+        raise RecursionError
+    out: list[str] = []
+    for op, argument in items:
+        name = str(op)
+        if name == "LITERAL":
+            out.append(chr(argument))
+        elif name in {"NOT_LITERAL", "ANY"}:
+            out.append("x" if argument != ord("x") else "y")
+        elif name == "IN":
+            out.append(_first_of(argument))
+        elif name in {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}:
+            low, _high, sub = argument
+            out.append(_emit(list(sub.data), depth + 1) * low)
+        elif name == "SUBPATTERN":
+            out.append(_emit(list(argument[-1].data), depth + 1))
+        elif name == "ATOMIC_GROUP":
+            out.append(_emit(list(argument.data), depth + 1))
+        elif name == "BRANCH":
+            out.append(_emit(list(argument[1][0].data), depth + 1))
+        elif name == "CATEGORY":
+            out.append(_category(str(argument)))
+    return "".join(out)
+
+
+def _first_of(members: list[Any]) -> str:
+    op, argument = members[0]
+    name = str(op)
+    if name == "LITERAL":
+        return chr(argument)
+    if name == "RANGE":
+        return chr(argument[0])
+    if name == "CATEGORY":
+        return _category(str(argument))
+    return "x"
+
+
+def _category(name: str) -> str:
+    if "DIGIT" in name:
+        return "0" if "NOT" not in name else "x"
+    if "SPACE" in name:
+        return " " if "NOT" not in name else "x"
+    return "a" if "NOT" not in name else "-"
 
 
 def _dotted_name(path: str) -> str:
