@@ -360,3 +360,40 @@ def test_environment_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     )
     value = policy.option("CORS_ALLOWED_ORIGINS")
     assert value is not None and value.plain() == ("",) and value.condition == "when CORS_ORIGINS is unset"
+
+
+def test_django_split_settings_include(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "site/settings/__init__.py": (
+                "from split_settings.tools import include, optional\n"
+                "ENV = 'prod'\n"
+                "include('components/*.py', 'env/{0}.py'.format(ENV), optional('env/local.py'))\n"
+            ),
+            "site/settings/components/a_common.py": BASE.replace(
+                '"corsheaders.middleware.CorsMiddleware", ', ""
+            ),
+            "site/settings/components/b_cors.py": (
+                'MIDDLEWARE = ["corsheaders.middleware.CorsMiddleware", *MIDDLEWARE]\n'
+                'CORS_ALLOWED_ORIGINS = ["https://b.example"]\n'
+            ),
+            "site/settings/env/prod.py": "CORS_ALLOW_CREDENTIALS = True\n",
+            "site/settings/env/local.py": "CORS_ALLOW_ALL_ORIGINS = True\n",
+        },
+    )
+    context = ProjectContext()
+    (policy,) = policies(tmp_path, "site/settings/components/a_common.py", context)
+    assert policy.location.path == "site/settings/__init__.py"
+    assert plain(policy, "CORS_ALLOWED_ORIGINS") == ("https://b.example",)
+    assert plain(policy, "CORS_ALLOW_CREDENTIALS") is True
+    assert policy.option("CORS_ALLOW_ALL_ORIGINS") is None  # optional local overrides are skipped
+    assert not policy.evidence
+    # the other component and the environment file are reported through the same leaf, once
+    assert policies(tmp_path, "site/settings/components/b_cors.py", context) == ()
+    assert policies(tmp_path, "site/settings/env/prod.py", context) == ()
+
+
+def test_fragment_without_apps_has_no_wiring_evidence(tmp_path: Path) -> None:
+    policy = one('CORS_ALLOWED_ORIGINS = ["https://a.example"]\n', tmp_path)
+    assert policy.evidence == ()

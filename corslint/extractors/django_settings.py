@@ -55,6 +55,8 @@ LIBRARY_CONSTANTS = {
 }
 # A CORS_* constant in a module importing these configures that framework, not Django.
 OTHER_FRAMEWORKS = frozenset({"fastapi", "starlette", "flask", "flask_cors", "pydantic", "pydantic_settings"})
+SPLIT_SETTINGS_INCLUDE = frozenset({"split_settings.tools.include", "split_settings.include"})
+SPLIT_SETTINGS_OPTIONAL = frozenset({"split_settings.tools.optional", "split_settings.optional"})
 _RE_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE, "a": re.ASCII}
 _SKIPPED_FOR_NAMESPACE = (cst.FunctionDef, cst.ClassDef)
 
@@ -78,6 +80,8 @@ class Namespace:
 
 
 def extract(path: str, text: str, context: ProjectContext) -> Extraction:
+    if not _may_be_settings(path, text):
+        return Extraction()
     module = context.python.parse(path, text)
     namespace = evaluate(module)
     if not is_settings_module(module, namespace):
@@ -193,7 +197,58 @@ def _run_small(
         _augment(module, small, namespace, scope)
         return
     if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+        if _qualified(module, small.value.func) in SPLIT_SETTINGS_INCLUDE:
+            if not optional:
+                _split_settings(module, small.value, namespace, seen, scope)
+            return
         _mutate(module, small.value, namespace, scope)
+
+
+def _qualified(module: PythonModule, node: cst.BaseExpression) -> str:
+    return module.qualified_name(node) or ""
+
+
+def _included_paths(module: PythonModule, call: cst.Call, scope: Scope) -> list[Path]:
+    """django-split-settings `include("components/*.py", optional("local.py"))`, in order.
+
+    Optional files are skipped, like `try: from .local import *`: they are local overrides,
+    usually absent from the repository.
+    """
+    paths: list[Path] = []
+    here = Path(module.path).parent
+    patterns: list[Value] = []
+    for arg in call.args:
+        node = arg.value
+        if arg.keyword is not None or (
+            isinstance(node, cst.Call) and _qualified(module, node.func) in SPLIT_SETTINGS_OPTIONAL
+        ):
+            continue
+        resolved = module.resolve(node, scope)
+        # include(*FILES): optional(...) entries resolve to unknown values and drop out
+        patterns.extend(resolved.entries if arg.star == "*" else (resolved,))
+    for pattern in patterns:
+        if not pattern.known or not isinstance(pattern.raw, str):
+            continue
+        try:
+            paths.extend(sorted(path for path in here.glob(pattern.raw) if path.suffix == ".py"))
+        except (OSError, ValueError, NotImplementedError):
+            continue
+    return paths
+
+
+def _split_settings(
+    module: PythonModule, call: cst.Call, namespace: Namespace, seen: frozenset[str], scope: Scope
+) -> None:
+    """Each included file runs in the includer's namespace, so later ones see earlier names."""
+    if module.project is None:
+        return
+    for path in _included_paths(module, call, scope):
+        other = module.project.module_at(path, _display(module, path))
+        if other is None or other.path in seen:
+            continue
+        if other not in namespace.modules:
+            namespace.modules.append(other)
+        _run(other, other.module.body, namespace, seen | {other.path}, optional=False)
 
 
 def _scope(namespace: Namespace) -> Scope:
@@ -382,6 +437,15 @@ def is_settings_module(module: PythonModule, namespace: Namespace) -> bool:
     return own_cors and "settings" in module.path.lower() and not other_frameworks
 
 
+def _may_be_settings(path: str, text: str) -> bool:
+    """A cheap test before evaluating: most files mentioning CORS_ are not Django settings."""
+    if "corsheaders" in text or "import *" in text or "split_settings" in text:
+        return True
+    if any(marker in text for marker in DJANGO_MARKERS):
+        return True
+    return "settings" in path.lower() and any(name in text for name in SETTINGS)
+
+
 def _has_needles(module: PythonModule) -> bool:
     return any(needle.decode() in module.text for needle in NEEDLES)
 
@@ -404,12 +468,16 @@ def _importers(context: ProjectContext, module: PythonModule) -> list[PythonModu
             if candidate.resolve() == here:
                 continue
             try:
-                if b"import *" not in candidate.read_bytes():
-                    continue
+                data = candidate.read_bytes()
             except OSError:
+                continue
+            if b"import *" not in data and b"split_settings" not in data:
                 continue
             other = project.module_at(candidate, _display(module, candidate))
             if other is None:
+                continue
+            if b"split_settings" in data and here in _split_targets(other):
+                found.append(other)
                 continue
             for star in other.star_imports:
                 target = project.find_module(other, star)
@@ -418,6 +486,21 @@ def _importers(context: ProjectContext, module: PythonModule) -> list[PythonModu
                     break
     context.shared[repr(key)] = found
     return found
+
+
+def _split_targets(module: PythonModule) -> set[Path]:
+    targets: set[Path] = set()
+    for statement in module.module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if (
+                isinstance(small, cst.Expr)
+                and isinstance(small.value, cst.Call)
+                and _qualified(module, small.value.func) in SPLIT_SETTINGS_INCLUDE
+            ):
+                targets.update(path.resolve() for path in _included_paths(module, small.value, Scope({})))
+    return targets
 
 
 def _leaves(context: ProjectContext, module: PythonModule) -> list[PythonModule]:
@@ -501,7 +584,9 @@ def _deprecations(namespace: Namespace) -> Iterator[Evidence]:
 def _wiring(namespace: Namespace, location: Location, configured: bool) -> Iterator[Evidence]:
     what = "the CORS settings have no effect" if configured else "corsheaders does nothing"
     middleware = namespace.settings.get("MIDDLEWARE")
-    if middleware is None:
+    if middleware is None and "INSTALLED_APPS" not in namespace.settings:
+        pass  # a fragment (django-split-settings component, CORS-only module): wiring unknown
+    elif middleware is None:
         old = namespace.settings.get("MIDDLEWARE_CLASSES")
         if old is not None and _lists(old.value, frozenset({CORS_MIDDLEWARE})):
             yield Evidence(

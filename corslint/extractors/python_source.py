@@ -268,7 +268,11 @@ class PythonModule:
             result = a == b
         elif isinstance(operator, cst.NotEqual):
             result = a != b
-        elif isinstance(operator, (cst.In, cst.NotIn)) and isinstance(b, (str, tuple)) and (isinstance(b, tuple) or isinstance(a, str)):
+        elif (
+            isinstance(operator, (cst.In, cst.NotIn))
+            and isinstance(b, (str, tuple))
+            and (isinstance(b, tuple) or isinstance(a, str))
+        ):
             result = (a in b) == isinstance(operator, cst.In)
         else:
             return self.unknown(node)
@@ -684,6 +688,13 @@ def _string_method(receiver: Value, method: str, args: list[Value], location: Lo
                 provenance,
                 receiver.env_var,
             )
+        if method == "format" and all(
+            isinstance(a, (str, int)) and not isinstance(a, bool) for a in plain_args
+        ):
+            try:
+                return Value(raw.format(*plain_args), location, provenance, receiver.env_var)
+            except (IndexError, KeyError, ValueError):
+                return None
         if method in {"strip", "rstrip", "lstrip", "lower", "upper"} and all(
             isinstance(a, str) for a in plain_args
         ):
