@@ -39,7 +39,7 @@ from django.test import RequestFactory, override_settings
 
 from corslint.extractors import ProjectContext
 from corslint.extractors.django_settings import extract
-from corslint.frameworks.django_cors import library_checks, respond
+from corslint.frameworks.django_cors import SET_DISPLAY, library_checks, respond
 from corslint.http import Request
 from corslint.model import CorsPolicy, Regex
 from tests.conftest import FIXTURES, run_lint
@@ -66,7 +66,10 @@ def django_settings(policy: CorsPolicy) -> dict[str, Any] | None:
     if any(not value.known for value in policy.options.values()):
         return None
     try:
-        return {name: _real(value.plain()) for name, value in policy.options.items()}
+        return {
+            name: set(_real(value.plain())) if value.description == SET_DISPLAY else _real(value.plain())
+            for name, value in policy.options.items()
+        }
     except Exception:
         return None
 
@@ -198,6 +201,11 @@ SETTINGS_MODULES = {
         "CORS_EXPOSE_HEADERS = [2]\nCORS_ALLOW_PRIVATE_NETWORK = 1\nCORS_ALLOWED_ORIGIN_REGEXES = [4]\n"
     ),
     "removed-settings": "CORS_MODEL = 'x.Model'\nCORS_REPLACE_HTTPS_REFERER = True\nCORS_ALLOWED_ORIGINS = []\n",
+    "origins-set": "CORS_ALLOWED_ORIGINS = {'https://a.example.com'}\nCORS_EXPOSE_HEADERS = {'X-Total'}\n",
+    "debug-branch": (
+        "import os\nDEBUG = os.getenv('DEBUG', '') == '1'\nif DEBUG:\n    CORS_ALLOW_ALL_ORIGINS = True\n"
+        "else:\n    CORS_ALLOWED_ORIGINS = ['https://a.example.com']\n"
+    ),
     "private-network": (
         "CORS_ALLOWED_ORIGINS = ['https://a.example.com']\nCORS_ALLOW_PRIVATE_NETWORK = True\n"
         "CORS_ALLOW_METHODS = ['GET', 'put']\nCORS_ALLOW_HEADERS = ['*']\n"

@@ -14,7 +14,7 @@ import difflib
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ import libcst as cst
 
 from corslint.extractors import ProjectContext
 from corslint.extractors.python_source import PythonModule, Scope, is_development_path
-from corslint.frameworks.django_cors import DEFAULT_HEADERS, DEFAULT_METHODS, LEGACY, SETTINGS
+from corslint.frameworks.django_cors import DEFAULT_HEADERS, DEFAULT_METHODS, LEGACY, SET_DISPLAY, SETTINGS
 from corslint.model import CorsPolicy, Evidence, Extraction, Location, Provenance, Regex, Route, Value
 
 if sys.version_info >= (3, 11):
@@ -155,7 +155,14 @@ def _run_if(module: PythonModule, statement: cst.If, namespace: Namespace, seen:
                 _run_if(module, orelse, namespace, seen)
                 return
             branch = orelse.body.body if isinstance(orelse, cst.Else) else ()
+        before = dict(namespace.settings)
         _run(module, branch, namespace, seen, optional=False)
+        if test.env_var is not None:
+            # the branch was chosen by an environment default: its values depend on it too
+            for name, setting in namespace.settings.items():
+                value = setting.value
+                if before.get(name) is not setting and value.known and value.env_var is None:
+                    namespace.settings[name] = Setting(replace(value, env_var=test.env_var), setting.target)
         return
     condition = module.source(statement.test).strip()
     for name in _bound_in(statement):
@@ -182,7 +189,7 @@ def _run_small(
             _star_import(module, small, namespace, seen)
         return
     if isinstance(small, cst.Assign):
-        value = module.resolve(small.value, scope)
+        value = _marked_set(module, small.value, module.resolve(small.value, scope))
         for target in small.targets:
             if isinstance(target.target, cst.Name):
                 _bind(module, namespace, target.target, value)
@@ -249,6 +256,17 @@ def _split_settings(
         if other not in namespace.modules:
             namespace.modules.append(other)
         _run(other, other.module.body, namespace, seen | {other.path}, optional=False)
+
+
+def _marked_set(module: PythonModule, node: cst.BaseExpression, value: Value) -> Value:
+    """A set display resolves to a tuple like a list does; the library's checks tell them
+    apart (a set is not a Sequence), so the value says it was a set."""
+    is_set = isinstance(node, cst.Set) or (
+        isinstance(node, cst.Call) and _qualified(module, node.func) in {"set", "frozenset"}
+    )
+    if is_set and value.known and isinstance(value.raw, tuple):
+        return replace(value, description=SET_DISPLAY)
+    return value
 
 
 def _scope(namespace: Namespace) -> Scope:

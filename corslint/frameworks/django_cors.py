@@ -41,6 +41,8 @@ DEFAULTS: dict[str, Any] = {
 }
 # Settings the library reads, plus removed ones its checks still reject.
 SETTINGS = frozenset(DEFAULTS) | frozenset(LEGACY) | {"CORS_MODEL", "CORS_REPLACE_HTTPS_REFERER"}
+# Value.description of a setting written as a set: not a Sequence for the system checks
+SET_DISPLAY = "set display"
 _FLAG_BITS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE, "a": re.ASCII}
 
 
@@ -141,8 +143,10 @@ def origin_entries(policy: CorsPolicy) -> tuple[OriginEntry, ...]:
 # -- the library's system checks (corsheaders/checks.py), on the extracted values ------
 
 
-def _is_sequence(raw: Any, types: tuple[type, ...]) -> bool:
+def _is_sequence(value: Value, raw: Any, types: tuple[type, ...]) -> bool:
     # list and tuple literals are tuples here; a str is a Sequence too, as in the library
+    if value.description == SET_DISPLAY:
+        return False
     return isinstance(raw, (tuple, str)) and all(isinstance(item, types) for item in raw)
 
 
@@ -171,7 +175,7 @@ def library_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
     )
     for name, code, role, types, text in sequence_checks:
         found = known(name)
-        if found is not None and not _is_sequence(found[1], types):
+        if found is not None and not _is_sequence(found[0], found[1], types):
             add(code, role, f"{name} {text}", found[0])
     for name, code, role in (
         ("CORS_ALLOW_CREDENTIALS", "E003", "credentials"),
@@ -198,11 +202,11 @@ def library_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
     if found is not None:
         checks.extend(_origin_checks(policy, *found))
     found = known("CORS_ALLOWED_ORIGIN_REGEXES")
-    if found is not None and not _is_sequence(found[1], (str, re.Pattern)):
+    if found is not None and not _is_sequence(found[0], found[1], (str, re.Pattern)):
         name = _spelled(policy, "CORS_ALLOWED_ORIGIN_REGEXES")
         add("E007", "origins", f"{name} should be a sequence of strings and/or compiled regexes", found[0])
     found = known("CORS_EXPOSE_HEADERS")
-    if found is not None and not _is_sequence(found[1], (str,)):
+    if found is not None and not _is_sequence(found[0], found[1], (str,)):
         add("E008", "expose", "CORS_EXPOSE_HEADERS should be a sequence of strings", found[0])
     found = known("CORS_URLS_REGEX")
     if found is not None and not isinstance(found[1], (str, re.Pattern)):
@@ -221,7 +225,7 @@ def _spelled(policy: CorsPolicy, name: str) -> str:
 def _origin_checks(policy: CorsPolicy, value: Value, raw: Any) -> list[LibraryCheck]:
     name = _spelled(policy, "CORS_ALLOWED_ORIGINS")
     suffix = "; `manage.py check` fails"
-    if not _is_sequence(raw, (str,)):
+    if not _is_sequence(value, raw, (str,)):
         return [
             LibraryCheck(
                 "corsheaders.E006",
