@@ -102,6 +102,13 @@ def compare(policy: CorsPolicy) -> int:
     requests = battery(policy, methods)
     # paths outside CORS_URLS_REGEX must get nothing at all
     requests += [
+        Request("GET", "https://attacker.invalid", path="/api/%7Euser/?next=/x#frag"),
+        Request(
+            "options", "https://attacker.invalid", (("access-control-request-method", "PUT"),), path="/api/"
+        ),
+        Request("OPTIONS", None, (("access-control-request-method", "PUT"),), path="/api/"),
+        Request("GET", "", path="/api/"),
+        Request("GET", "http://[broken", path="/api/"),
         Request("GET", "https://attacker.invalid", path="/outside/"),
         Request("OPTIONS", "null", (("access-control-request-method", "PUT"),), path="/"),
     ]
@@ -188,6 +195,7 @@ SETTINGS_MODULES = {
         "import re\nCORS_ORIGIN_REGEX_WHITELIST = [re.compile(r'^https://(app|admin)\\.example\\.com$', re.I)]\n"
     ),
     "urls-regex": "CORS_URLS_REGEX = r'^/api/'\nCORS_ALLOW_ALL_ORIGINS = True\n",
+    "urls-regex-anchored": "CORS_URLS_REGEX = r'^/api/~user/$'\nCORS_ALLOWED_ORIGINS = ['https://attacker.invalid']\n",
     "urls-regex-compiled": "import re\nCORS_URLS_REGEX = re.compile(r'^/API/', re.IGNORECASE)\nCORS_ALLOWED_ORIGINS = ['https://a.example.com']\n",
     "max-age-zero": "CORS_ALLOWED_ORIGINS = ['https://a.example.com']\nCORS_PREFLIGHT_MAX_AGE = 0\n",
     "max-age-negative": "CORS_ALLOWED_ORIGINS = ['https://a.example.com']\nCORS_PREFLIGHT_MAX_AGE = -1\n",

@@ -522,7 +522,11 @@ def _split_targets(module: PythonModule) -> set[Path]:
 
 
 def _leaves(context: ProjectContext, module: PythonModule) -> list[PythonModule]:
-    """The leaf settings modules whose effective settings include `module`'s."""
+    """The leaf settings modules whose effective settings include `module`'s.
+
+    A module extended only by development or test modules (`local_settings.py` doing
+    `from .settings import *`) is what runs in production, so it counts as a leaf too.
+    """
     leaves: list[PythonModule] = []
     stack = [module]
     visited: set[str] = set()
@@ -533,7 +537,7 @@ def _leaves(context: ProjectContext, module: PythonModule) -> list[PythonModule]
             continue
         visited.add(resolved)
         importers = _importers(context, current)
-        if not importers:
+        if all(is_development_path(importer.path) for importer in importers):
             leaves.append(current)
         stack.extend(importers)
     return sorted(leaves, key=lambda m: m.path)

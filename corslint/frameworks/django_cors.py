@@ -89,11 +89,18 @@ def _origin_listed(origin: str, url: urllib.parse.SplitResult, allowed: Any, reg
     return any(re.match(pattern, origin) for pattern in regexes)
 
 
+def path_info(path: str) -> str:
+    """What Django's `request.path_info` holds for a request line's path: no query, decoded."""
+    path = path.split("#", 1)[0].split("?", 1)[0]
+    return urllib.parse.unquote(path) or "/"
+
+
 def respond(policy: CorsPolicy, request: Request) -> Response:
     headers = HeaderList()
-    if not is_enabled(policy, request.path):
+    if not is_enabled(policy, path_info(request.path)):
         return headers.response(None)
-    preflight = request.method == "OPTIONS" and request.header("access-control-request-method") is not None
+    method = request.method.upper()
+    preflight = method == "OPTIONS" and request.header("access-control-request-method") is not None
     status = 200 if preflight else None
     headers.set("Vary", "origin")
     origin = request.origin
@@ -115,7 +122,7 @@ def respond(policy: CorsPolicy, request: Request) -> Response:
     expose = setting(policy, "CORS_EXPOSE_HEADERS")
     if len(expose):
         headers.set("Access-Control-Expose-Headers", ", ".join(expose))
-    if request.method == "OPTIONS":
+    if method == "OPTIONS":
         headers.set("Access-Control-Allow-Headers", ", ".join(setting(policy, "CORS_ALLOW_HEADERS")))
         headers.set("Access-Control-Allow-Methods", ", ".join(setting(policy, "CORS_ALLOW_METHODS")))
         max_age = setting(policy, "CORS_PREFLIGHT_MAX_AGE")
