@@ -567,7 +567,12 @@ def _policy(context: ProjectContext, leaf: PythonModule, namespace: Namespace) -
     if not options and not mentions:
         return None
     location = Location.point(leaf.path, 1)
-    evidence = [*_deprecations(namespace), *_wiring(namespace, location, bool(options)), *_typos(namespace)]
+    evidence = [
+        *_deprecations(namespace),
+        *_wiring(namespace, location, bool(options)),
+        *_typos(namespace),
+        *_bearer_auth(namespace),
+    ]
     scope, probe_path = _scope_of(options.get("CORS_URLS_REGEX"))
     debug = namespace.value("DEBUG")
     debug_on = debug is not None and debug.known and debug.raw is True and debug.env_var is None
@@ -583,6 +588,34 @@ def _policy(context: ProjectContext, leaf: PythonModule, namespace: Namespace) -
         probe_path=probe_path,
         app=f"django:{_dotted_name(leaf.path)}",
     )
+
+
+# DRF authentication classes that read the Authorization header (Bearer, Token, JWT ...)
+TOKEN_AUTHENTICATION = (
+    "JWTAuthentication",
+    "JWTStatelessUserAuthentication",
+    "JSONWebTokenAuthentication",
+    "TokenAuthentication",
+    "OAuth2Authentication",
+    "BearerAuthentication",
+)
+
+
+def _bearer_auth(namespace: Namespace) -> Iterator[Evidence]:
+    """`REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"]` naming a token scheme."""
+    found = namespace.settings.get("REST_FRAMEWORK")
+    if found is None or not found.value.known or not isinstance(found.value.raw, dict):
+        return
+    classes = found.value.raw.get("DEFAULT_AUTHENTICATION_CLASSES")
+    if classes is None or not classes.known:
+        return
+    for entry in classes.entries:
+        name = entry.raw if entry.known and isinstance(entry.raw, str) else ""
+        if name.rsplit(".", 1)[-1] in TOKEN_AUTHENTICATION:
+            yield Evidence(
+                "bearer-auth", f"Django REST framework's {name.rsplit('.', 1)[-1]}", entry.location
+            )
+            return
 
 
 def _lists(value: Value | None, names: frozenset[str]) -> bool:
