@@ -397,3 +397,13 @@ def test_django_split_settings_include(tmp_path: Path) -> None:
 def test_fragment_without_apps_has_no_wiring_evidence(tmp_path: Path) -> None:
     policy = one('CORS_ALLOWED_ORIGINS = ["https://a.example"]\n', tmp_path)
     assert policy.evidence == ()
+
+
+def test_one_line_branches_and_bearer_evidence(tmp_path: Path) -> None:
+    policy = one(
+        BASE + "DEBUG = False\nif not DEBUG: CORS_ALLOW_CREDENTIALS = True\n"
+        'REST_FRAMEWORK = {"DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"]}\n',
+        tmp_path,
+    )
+    assert plain(policy, "CORS_ALLOW_CREDENTIALS") is True
+    assert [e.kind for e in policy.evidence] == ["bearer-auth"]

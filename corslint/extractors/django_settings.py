@@ -3,9 +3,11 @@
 A settings module is evaluated statically, statement by statement, the way Python would
 run it: `from .base import *` copies the base module's names, later assignments,
 `+=`, `.append()` / `.insert()` override them, and an `if` whose test resolves picks its
-branch. One policy is produced per *leaf* settings module (one no other settings module
-star-imports), so `production.py` is judged with what it inherits from `base.py`, and a
-base module is judged on its own only when nothing extends it.
+branch; django-split-settings `include()` runs its files in one namespace. One policy is
+produced per *leaf* settings module (one no other settings module star-imports or
+includes), so `production.py` is judged with what it inherits from `base.py`, and a base
+module is judged on its own only when nothing but development modules extends it.
+Nothing is imported or executed.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -72,7 +74,7 @@ class Namespace:
     """The names a settings module ends up with, and what evaluating it ran into."""
 
     settings: dict[str, Setting] = field(default_factory=dict)
-    modules: list[PythonModule] = field(default_factory=list)  # itself and what it star-imports
+    modules: list[PythonModule] = field(default_factory=list)  # itself, star-imported, included
 
     def value(self, name: str) -> Value | None:
         found = self.settings.get(name)
@@ -95,7 +97,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
             leaf_namespace = evaluate(leaf)
         else:
             continue
-        policy = _policy(context, leaf, leaf_namespace)
+        policy = _policy(leaf, leaf_namespace)
         if policy is not None:
             policies.append(policy)
     return Extraction(policies=tuple(policies))
@@ -119,15 +121,16 @@ def evaluate(module: PythonModule, seen: frozenset[str] = frozenset()) -> Namesp
 
 def _run(
     module: PythonModule,
-    body: object,
+    body: Sequence[cst.CSTNode],
     namespace: Namespace,
     seen: frozenset[str],
     *,
     optional: bool,
 ) -> None:
-    assert isinstance(body, (list, tuple))
     for statement in body:
-        if isinstance(statement, cst.SimpleStatementLine):
+        if isinstance(statement, cst.BaseSmallStatement):  # `if DEBUG: X = 1` on one line
+            _run_small(module, statement, namespace, seen, optional=optional)
+        elif isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
                 _run_small(module, small, namespace, seen, optional=optional)
         elif isinstance(statement, cst.If):
@@ -148,7 +151,7 @@ def _run(
 def _run_if(module: PythonModule, statement: cst.If, namespace: Namespace, seen: frozenset[str]) -> None:
     test = module.resolve(statement.test, _scope(namespace))
     if test.known and not isinstance(test.raw, (dict,)):
-        branch: object = statement.body.body if test.raw else None
+        branch: Sequence[cst.CSTNode] = statement.body.body
         if not test.raw:
             orelse = statement.orelse
             if isinstance(orelse, cst.If):
@@ -370,9 +373,6 @@ def _bound_in(*nodes: object) -> set[str]:
     names: set[str] = set()
 
     class Collector(cst.CSTVisitor):
-        def visit_Name(self, node: cst.Name) -> None:
-            pass
-
         def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
             names.update(_names_in(node.target))
 
@@ -559,7 +559,7 @@ def _emitter(leaf: PythonModule) -> str | None:
 # -- the policy ---------------------------------------------------------------------
 
 
-def _policy(context: ProjectContext, leaf: PythonModule, namespace: Namespace) -> CorsPolicy | None:
+def _policy(leaf: PythonModule, namespace: Namespace) -> CorsPolicy | None:
     options = {name: setting.value for name, setting in namespace.settings.items() if name in SETTINGS}
     apps = namespace.value("INSTALLED_APPS")
     middleware = namespace.value("MIDDLEWARE")

@@ -17,7 +17,15 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
-from corslint.model import Location, Provenance, Regex, SourceError, UnresolvedValueError, Value
+from corslint.model import (
+    FunctionValue,
+    Location,
+    Provenance,
+    Regex,
+    SourceError,
+    UnresolvedValueError,
+    Value,
+)
 
 MAX_DEPTH = 40  # resolution steps through names and calls before giving up
 
@@ -217,6 +225,11 @@ class PythonModule:
             return Value(int(node.value.replace("_", ""), 0), location)
         if isinstance(node, cst.Float):
             return Value(float(node.value.replace("_", "")), location)
+        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+            operand = self.resolve(node.expression, scope)
+            if operand.known and not isinstance(operand.raw, (Regex, FunctionValue)):
+                return Value(not operand.raw, location, operand.provenance, operand.env_var)
+            return self.unknown(node)
         if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
             inner = self.resolve(node.expression, scope)
             if inner.known and isinstance(inner.raw, (int, float)) and not isinstance(inner.raw, bool):
