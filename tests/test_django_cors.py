@@ -407,3 +407,11 @@ def test_one_line_branches_and_bearer_evidence(tmp_path: Path) -> None:
     )
     assert plain(policy, "CORS_ALLOW_CREDENTIALS") is True
     assert [e.kind for e in policy.evidence] == ["bearer-auth"]
+
+
+def test_same_module_name_in_two_projects_is_two_pipelines(tmp_path: Path) -> None:
+    write(tmp_path, {"one/mysite/settings.py": BASE, "two/mysite/settings.py": BASE})
+    context = ProjectContext()
+    (first,) = policies(tmp_path, "one/mysite/settings.py", context)
+    (second,) = policies(tmp_path, "two/mysite/settings.py", context)
+    assert first.label == second.label and first.app != second.app

@@ -586,7 +586,7 @@ def _policy(leaf: PythonModule, namespace: Namespace) -> CorsPolicy | None:
         label=f"settings module {_dotted_name(leaf.path)}",
         scope=scope,
         probe_path=probe_path,
-        app=f"django:{_dotted_name(leaf.path)}",
+        app=f"django:{_key(leaf)}",  # one request pipeline per settings module
     )
 
 
