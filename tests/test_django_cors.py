@@ -415,3 +415,15 @@ def test_same_module_name_in_two_projects_is_two_pipelines(tmp_path: Path) -> No
     (first,) = policies(tmp_path, "one/mysite/settings.py", context)
     (second,) = policies(tmp_path, "two/mysite/settings.py", context)
     assert first.label == second.label and first.app != second.app
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        'list(filter(None, os.getenv("X", "https://a.example,,").split(",")))',
+        '[o.strip() for o in os.getenv("X", "https://a.example, ").split(",") if o.strip()]',
+    ],
+)
+def test_empty_entries_filtered(expression: str, tmp_path: Path) -> None:
+    policy = one(BASE + f"import os\nCORS_ALLOWED_ORIGINS = {expression}\n", tmp_path)
+    assert plain(policy, "CORS_ALLOWED_ORIGINS") == ("https://a.example",)

@@ -535,7 +535,7 @@ class PythonModule:
         self, node: cst.ListComp | cst.GeneratorExp | cst.SetComp, scope: Scope
     ) -> Value:
         clause = node.for_in
-        if clause.inner_for_in is not None or clause.ifs or not isinstance(clause.target, cst.Name):
+        if clause.inner_for_in is not None or not isinstance(clause.target, cst.Name):
             return self.unknown(node)
         iterable = self.resolve(clause.iter, scope)
         if not iterable.known or not isinstance(iterable.raw, tuple):
@@ -543,6 +543,12 @@ class PythonModule:
         items: list[Value] = []
         for item in iterable.raw:
             inner = Scope({**scope.names, clause.target.value: item}, scope.depth)
+            # `[o.strip() for o in raw.split(",") if o]`: each filter must be decidable
+            tests = [self.resolve(condition.test, inner) for condition in clause.ifs]
+            if any(not test.known for test in tests):
+                return self.unknown(node)
+            if not all(test.raw for test in tests):
+                continue
             produced = self.resolve(node.elt, inner)
             if produced.known and produced.env_var is None and item.env_var is not None:
                 produced = _as_env_default(produced, item.env_var, produced.location, item.provenance)
@@ -592,6 +598,15 @@ class PythonModule:
                 if result is not None:
                     return result
             return self.unknown(node)
+        if isinstance(node.func, cst.Name) and node.func.value == "filter" and len(args) == 2:
+            # filter(None, values): drops the empty strings a split of "" or "a,,b" leaves
+            if not (isinstance(args[0].value, cst.Name) and args[0].value.value == "None"):
+                return self.unknown(node)
+            inner = self.resolve(args[1].value, scope)
+            if not inner.known or not isinstance(inner.raw, tuple) or any(not v.known for v in inner.raw):
+                return self.unknown(node)
+            kept = tuple(v for v in inner.raw if v.raw)
+            return Value(kept, location, inner.provenance, inner.env_var, inner.description, inner.related)
         if (
             isinstance(node.func, cst.Name)
             and node.func.value in {"str", "list", "tuple", "set", "frozenset", "int", "bool", "sorted"}
