@@ -15,9 +15,21 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import django
 import pytest
-from django.conf import settings
+
+from corslint.extractors import ProjectContext
+from corslint.extractors.django_settings import extract
+from corslint.frameworks.django_cors import SET_DISPLAY, library_checks, respond
+from corslint.http import Request
+from corslint.model import CorsPolicy, Regex
+from tests.conftest import FIXTURES, run_lint
+from tests.probe_battery import battery, cors_headers
+
+# The real libraries are test dependencies (django==5.2.19, django-cors-headers==4.9.0).
+django = pytest.importorskip("django")
+pytest.importorskip("corsheaders")
+
+from django.conf import settings  # noqa: E402
 
 if not settings.configured:
     settings.configure(
@@ -32,18 +44,10 @@ if not settings.configured:
     )
     django.setup()
 
-from corsheaders.middleware import CorsMiddleware
-from django.core.checks import run_checks
-from django.http import HttpRequest, HttpResponse
-from django.test import RequestFactory, override_settings
-
-from corslint.extractors import ProjectContext
-from corslint.extractors.django_settings import extract
-from corslint.frameworks.django_cors import SET_DISPLAY, library_checks, respond
-from corslint.http import Request
-from corslint.model import CorsPolicy, Regex
-from tests.conftest import FIXTURES, run_lint
-from tests.probe_battery import battery, cors_headers
+from corsheaders.middleware import CorsMiddleware  # noqa: E402
+from django.core.checks import run_checks  # noqa: E402
+from django.http import HttpRequest, HttpResponse  # noqa: E402
+from django.test import RequestFactory, override_settings  # noqa: E402
 
 urlpatterns: list[object] = []
 VIEW_BODY = b"from the view"
