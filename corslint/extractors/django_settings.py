@@ -55,6 +55,15 @@ LIBRARY_CONSTANTS = {
     "corsheaders.defaults.default_headers": DEFAULT_HEADERS,
     "corsheaders.defaults.default_methods": DEFAULT_METHODS,
 }
+REMOVED_SETTINGS = frozenset({"CORS_MODEL", "CORS_REPLACE_HTTPS_REFERER"})
+# Names other CORS libraries use, too far from the real setting for a spelling match.
+MISNAMED = {
+    "CORS_ALLOW_ALL": "CORS_ALLOW_ALL_ORIGINS",
+    "CORS_MAX_AGE": "CORS_PREFLIGHT_MAX_AGE",
+    "CORS_ORIGIN_REGEX": "CORS_ALLOWED_ORIGIN_REGEXES",
+    "CORS_ORIGINS_REGEX": "CORS_ALLOWED_ORIGIN_REGEXES",
+    "CORS_SUPPORTS_CREDENTIALS": "CORS_ALLOW_CREDENTIALS",
+}
 # A CORS_* constant in a module importing these configures that framework, not Django.
 OTHER_FRAMEWORKS = frozenset({"fastapi", "starlette", "flask", "flask_cors", "pydantic", "pydantic_settings"})
 SPLIT_SETTINGS_INCLUDE = frozenset({"split_settings.tools.include", "split_settings.include"})
@@ -686,12 +695,14 @@ def _wiring(namespace: Namespace, location: Location, configured: bool) -> Itera
 
 def _typos(namespace: Namespace) -> Iterator[Evidence]:
     """`CORS_ALLOWED_ORIGIN = [...]`: a near-miss of a real setting that the library never reads."""
-    known = sorted(SETTINGS)
+    known = sorted(SETTINGS - REMOVED_SETTINGS)
     used = _referenced_names(namespace)
     for name, setting in namespace.settings.items():
         if not name.startswith("CORS_") or name in SETTINGS or name in used:
             continue
-        close = difflib.get_close_matches(name, known, n=1, cutoff=0.85)
+        close = (
+            [MISNAMED[name]] if name in MISNAMED else difflib.get_close_matches(name, known, n=1, cutoff=0.85)
+        )
         if close:
             yield Evidence(
                 "not-applied",
