@@ -427,3 +427,17 @@ def test_same_module_name_in_two_projects_is_two_pipelines(tmp_path: Path) -> No
 def test_empty_entries_filtered(expression: str, tmp_path: Path) -> None:
     policy = one(BASE + f"import os\nCORS_ALLOWED_ORIGINS = {expression}\n", tmp_path)
     assert plain(policy, "CORS_ALLOWED_ORIGINS") == ("https://a.example",)
+
+
+def test_signal_receivers_are_reported_as_unchecked(tmp_path: Path) -> None:
+    source = (
+        "from corsheaders.signals import check_request_enabled\n"
+        "from django.dispatch import receiver\n\n\n"
+        "@receiver(check_request_enabled)\n"
+        "def allow_partners(sender, request, **kwargs):\n"
+        "    return True\n"
+    )
+    write(tmp_path, {"app/handlers.py": source})
+    extraction = extract("app/handlers.py", source, ProjectContext())
+    assert extraction.policies == ()
+    assert [(d.rule_id, d.location.line) for d in extraction.diagnostics] == [("CORS305", 5)]

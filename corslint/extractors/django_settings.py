@@ -25,7 +25,17 @@ import libcst as cst
 from corslint.extractors import ProjectContext
 from corslint.extractors.python_source import PythonModule, Scope, is_development_path
 from corslint.frameworks.django_cors import DEFAULT_HEADERS, DEFAULT_METHODS, LEGACY, SET_DISPLAY, SETTINGS
-from corslint.model import CorsPolicy, Evidence, Extraction, Location, Provenance, Regex, Route, Value
+from corslint.model import (
+    CorsPolicy,
+    Diagnostic,
+    Evidence,
+    Extraction,
+    Location,
+    Provenance,
+    Regex,
+    Route,
+    Value,
+)
 
 if sys.version_info >= (3, 11):
     from re import _parser as sre_parse
@@ -33,6 +43,7 @@ else:
     import sre_parse
 
 NEEDLES = (b"CORS_", b"corsheaders")
+SIGNAL = "corsheaders.signals.check_request_enabled"
 CORS_MIDDLEWARE = "corsheaders.middleware.CorsMiddleware"
 COMMON_MIDDLEWARE = "django.middleware.common.CommonMiddleware"
 CORS_APPS = frozenset({"corsheaders", "corsheaders.apps.CorsHeadersAppConfig"})
@@ -91,8 +102,9 @@ class Namespace:
 
 
 def extract(path: str, text: str, context: ProjectContext) -> Extraction:
+    diagnostics = _signal_handlers(context, path, text) if "check_request_enabled" in text else ()
     if not _may_be_settings(path, text):
-        return Extraction()
+        return Extraction(diagnostics=diagnostics)
     module = context.python.parse(path, text)
     namespace = evaluate(module)
     if not is_settings_module(module, namespace):
@@ -109,7 +121,32 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         policy = _policy(leaf, leaf_namespace)
         if policy is not None:
             policies.append(policy)
-    return Extraction(policies=tuple(policies))
+    return Extraction(policies=tuple(policies), diagnostics=diagnostics)
+
+
+def _signal_handlers(context: ProjectContext, path: str, text: str) -> tuple[Diagnostic, ...]:
+    """Receivers of corsheaders' `check_request_enabled`: code decides per request."""
+    module = context.python.parse(path, text)
+    found: list[Diagnostic] = []
+    message = (
+        "django-cors-headers: a `check_request_enabled` receiver enables CORS per request, beyond "
+        "CORS_URLS_REGEX and the allowed origins; corslint did not check which requests it admits"
+    )
+
+    class Visitor(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:
+            func = node.func
+            connect = isinstance(func, cst.Attribute) and func.attr.value == "connect"
+            target = func.value if connect and isinstance(func, cst.Attribute) else None
+            if target is not None and _qualified(module, target) == SIGNAL:
+                found.append(Diagnostic("CORS305", message, module.location(node)))
+            elif _qualified(module, func).endswith("receiver") and any(
+                _qualified(module, arg.value) == SIGNAL for arg in node.args
+            ):
+                found.append(Diagnostic("CORS305", message, module.location(node)))
+
+    module.module.visit(Visitor())
+    return tuple(found)
 
 
 # -- evaluating a settings module ----------------------------------------------------
