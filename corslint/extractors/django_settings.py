@@ -136,13 +136,16 @@ def _signal_handlers(context: ProjectContext, path: str, text: str) -> tuple[Dia
     class Visitor(cst.CSTVisitor):
         def visit_Call(self, node: cst.Call) -> None:
             func = node.func
-            connect = isinstance(func, cst.Attribute) and func.attr.value == "connect"
-            target = func.value if connect and isinstance(func, cst.Attribute) else None
-            if target is not None and _qualified(module, target) == SIGNAL:
-                found.append(Diagnostic("CORS305", message, module.location(node)))
-            elif _qualified(module, func).endswith("receiver") and any(
+            # check_request_enabled.connect(handler) or @receiver(check_request_enabled)
+            connected = (
+                isinstance(func, cst.Attribute)
+                and func.attr.value == "connect"
+                and _qualified(module, func.value) == SIGNAL
+            )
+            received = _qualified(module, func).endswith("receiver") and any(
                 _qualified(module, arg.value) == SIGNAL for arg in node.args
-            ):
+            )
+            if connected or received:
                 found.append(Diagnostic("CORS305", message, module.location(node)))
 
     module.module.visit(Visitor())
