@@ -441,3 +441,22 @@ def test_signal_receivers_are_reported_as_unchecked(tmp_path: Path) -> None:
     extraction = extract("app/handlers.py", source, ProjectContext())
     assert extraction.policies == ()
     assert [(d.rule_id, d.location.line) for d in extraction.diagnostics] == [("CORS305", 5)]
+
+
+@pytest.mark.parametrize(
+    ("guard", "expected"),
+    [
+        ("if DEBUG:\n    CORS_ALLOWED_ORIGINS += ['http://localhost:3000']\n", ("https://a.example",)),
+        (
+            "if not DEBUG:\n    CORS_ALLOWED_ORIGINS = ['https://b.example']\n"
+            "else:\n    CORS_ALLOW_ALL_ORIGINS = True\n",
+            ("https://b.example",),
+        ),
+    ],
+)
+def test_undecidable_debug_switch_judges_production(
+    guard: str, expected: tuple[str, ...], tmp_path: Path
+) -> None:
+    policy = one(BASE + "import os\nDEBUG = os.environ['DEBUG'] == '1'\n" + guard, tmp_path)
+    assert plain(policy, "CORS_ALLOWED_ORIGINS") == expected
+    assert policy.option("CORS_ALLOW_ALL_ORIGINS") is None

@@ -3,7 +3,7 @@
 A settings module is evaluated statically, statement by statement, the way Python would
 run it: `from .base import *` copies the base module's names, later assignments,
 `+=`, `.append()` / `.insert()` override them, and an `if` whose test resolves picks its
-branch; django-split-settings `include()` runs its files in one namespace. One policy is
+branch (an undecidable DEBUG switch counts as off: its branch is development-only); django-split-settings `include()` runs its files in one namespace. One policy is
 produced per *leaf* settings module (one no other settings module star-imports or
 includes), so `production.py` is judged with what it inherits from `base.py`, and a base
 module is judged on its own only when nothing but development modules extends it.
@@ -80,6 +80,10 @@ OTHER_FRAMEWORKS = frozenset({"fastapi", "starlette", "flask", "flask_cors", "py
 SPLIT_SETTINGS_INCLUDE = frozenset({"split_settings.tools.include", "split_settings.include"})
 SPLIT_SETTINGS_OPTIONAL = frozenset({"split_settings.tools.optional", "split_settings.optional"})
 _RE_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE, "a": re.ASCII}
+# `if DEBUG:`, `if not settings.DEBUG:`, `if IS_DEVELOPMENT:` ... (a bare switch, nothing else)
+_DEBUG_SWITCH = re.compile(
+    r"(not\s+)?([A-Za-z_.]*\.)?(DEBUG|IS_DEBUG|DEVELOPMENT|IS_DEVELOPMENT|IS_LOCAL|LOCAL_DEV)"
+)
 _SKIPPED_FOR_NAMESPACE = (cst.FunctionDef, cst.ClassDef)
 
 
@@ -217,6 +221,18 @@ def _run_if(module: PythonModule, statement: cst.If, namespace: Namespace, seen:
                     namespace.settings[name] = Setting(replace(value, env_var=test.env_var), setting.target)
         return
     condition = module.source(statement.test).strip()
+    if _DEBUG_SWITCH.fullmatch(condition):
+        # An undecidable DEBUG switch: the guarded branch is development-only (RULES.md), so
+        # the settings judged are the ones the other branch gives production.
+        production: Sequence[cst.CSTNode] = ()
+        if condition.startswith("not "):
+            production = statement.body.body
+        elif isinstance(statement.orelse, cst.Else):
+            production = statement.orelse.body.body
+        elif isinstance(statement.orelse, cst.If):
+            production = (statement.orelse,)
+        _run(module, production, namespace, seen, optional=False)
+        return
     for name in _bound_in(statement):
         _unknown(
             module,
