@@ -10,6 +10,7 @@ system checks (`run_checks`) must name the same `corsheaders.E0xx` ids as our
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -153,9 +154,14 @@ def fixture_policies() -> list[tuple[str, CorsPolicy]]:
     for project in sorted((FIXTURES / "django").iterdir()):
         if not project.is_dir():
             continue
-        for policy in run_lint(project).policies:
-            if policy.framework == "django":
-                found.append((f"{project.name}:{policy.label}", policy))
+        # linted from inside the project, as the fixture runner does (tests/ paths look dev-only)
+        here = os.getcwd()
+        os.chdir(project)
+        try:
+            policies = run_lint(Path(".")).policies
+        finally:
+            os.chdir(here)
+        found.extend((f"{project.name}:{p.label}", p) for p in policies if p.framework == "django")
     return found
 
 
