@@ -534,7 +534,8 @@ def _has_needles(module: PythonModule) -> bool:
 
 
 def _importers(context: ProjectContext, module: PythonModule) -> list[PythonModule]:
-    """Settings modules beside (or one level above) `module` that star-import it."""
+    """Settings modules beside (or, in a package, one level above) `module` that star-import
+    or include it."""
     key = ("django-importers", Path(module.path).resolve().as_posix())
     cached = context.shared.get(repr(key))
     if isinstance(cached, list):
@@ -542,7 +543,10 @@ def _importers(context: ProjectContext, module: PythonModule) -> list[PythonModu
     found: list[PythonModule] = []
     here = Path(module.path).resolve()
     project = context.python
-    for directory in dict.fromkeys([here.parent, here.parent.parent]):
+    directories = [here.parent]
+    if (here.parent / "__init__.py").is_file() or (here.parent.parent / "__init__.py").is_file():
+        directories.append(here.parent.parent)  # only inside a package: never above the project
+    for directory in directories:
         try:
             candidates = sorted(directory.glob("*.py"))
         except OSError:
