@@ -460,3 +460,33 @@ def test_undecidable_debug_switch_judges_production(
     policy = one(BASE + "import os\nDEBUG = os.environ['DEBUG'] == '1'\n" + guard, tmp_path)
     assert plain(policy, "CORS_ALLOWED_ORIGINS") == expected
     assert policy.option("CORS_ALLOW_ALL_ORIGINS") is None
+
+
+@pytest.mark.parametrize(
+    ("urls", "flagged"),
+    [
+        ("urlpatterns = [path('v1/items/', views.items)]\n", True),
+        ("urlpatterns = [path('api/items/', views.items)]\n", False),
+        ("urlpatterns = [path('v1/items/', views.items)] + extra_patterns()\n", False),  # not fully known
+        ("urlpatterns = [path('v1/', include(other_urls))]\n", False),
+    ],
+)
+def test_urls_regex_against_url_patterns(urls: str, flagged: bool, tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "proj/__init__.py": "",
+            "proj/settings.py": BASE + 'ROOT_URLCONF = "proj.urls"\nCORS_URLS_REGEX = r"^/api/"\n',
+            "proj/urls.py": "from django.urls import include, path\nfrom proj import views\n\n" + urls,
+            "proj/views.py": "def items(request): ...\n",
+        },
+    )
+    (policy,) = policies(tmp_path, "proj/settings.py")
+    assert any("matches none" in e.detail for e in policy.evidence) is flagged
+    assert policy.routes is None  # the view shows no methods
+
+
+def test_allow_list_beside_allow_all_has_no_effect(tmp_path: Path) -> None:
+    policy = one(BASE + "CORS_ORIGIN_ALLOW_ALL = True\n", tmp_path)
+    (evidence,) = [e for e in policy.evidence if e.kind == "not-applied"]
+    assert "`CORS_ALLOWED_ORIGINS` has no effect: `CORS_ORIGIN_ALLOW_ALL` is on" in evidence.detail

@@ -24,7 +24,14 @@ import libcst as cst
 
 from corslint.extractors import ProjectContext
 from corslint.extractors.python_source import PythonModule, Scope, is_development_path
-from corslint.frameworks.django_cors import DEFAULT_HEADERS, DEFAULT_METHODS, LEGACY, SET_DISPLAY, SETTINGS
+from corslint.frameworks.django_cors import (
+    ALIASES,
+    DEFAULT_HEADERS,
+    DEFAULT_METHODS,
+    LEGACY,
+    SET_DISPLAY,
+    SETTINGS,
+)
 from corslint.model import (
     CorsPolicy,
     Diagnostic,
@@ -642,6 +649,11 @@ def _policy(leaf: PythonModule, namespace: Namespace) -> CorsPolicy | None:
         *_typos(namespace),
         *_bearer_auth(namespace),
     ]
+    scan = _url_scan(leaf, namespace)
+    routes = tuple(scan.routes) if scan is not None and scan.routes else None
+    evidence.extend(_shadowed(options))
+    if scan is not None and scan.complete:
+        evidence.extend(_unscoped_routes(options.get("CORS_URLS_REGEX"), scan.paths))
     scope, probe_path = _scope_of(options.get("CORS_URLS_REGEX"))
     debug = namespace.value("DEBUG")
     debug_on = debug is not None and debug.known and debug.raw is True and debug.env_var is None
@@ -649,7 +661,7 @@ def _policy(leaf: PythonModule, namespace: Namespace) -> CorsPolicy | None:
         framework="django",
         location=location,
         options=options,
-        routes=_routes(leaf, namespace),
+        routes=routes,
         evidence=tuple(evidence),
         development_only=is_development_path(leaf.path) or debug_on,
         label=f"settings module {_dotted_name(leaf.path)}",
@@ -657,6 +669,53 @@ def _policy(leaf: PythonModule, namespace: Namespace) -> CorsPolicy | None:
         probe_path=probe_path,
         app=f"django:{_key(leaf)}",  # one request pipeline per settings module
     )
+
+
+def _effective(options: dict[str, Value], name: str) -> tuple[str, Value] | None:
+    if name in options:
+        return name, options[name]
+    legacy = ALIASES.get(name)
+    return (legacy, options[legacy]) if legacy in options else None
+
+
+def _shadowed(options: dict[str, Value]) -> Iterator[Evidence]:
+    """An allow-list next to allow-all: the library never consults it."""
+    allow_all = _effective(options, "CORS_ALLOW_ALL_ORIGINS")
+    if allow_all is None or not allow_all[1].known or not allow_all[1].raw:
+        return
+    for setting in ("CORS_ALLOWED_ORIGINS", "CORS_ALLOWED_ORIGIN_REGEXES"):
+        found = _effective(options, setting)
+        if found is not None and found[1].known and found[1].raw:
+            yield Evidence(
+                "not-applied",
+                f"`{found[0]}` has no effect: `{allow_all[0]}` is on, so every origin is allowed",
+                found[1].location,
+            )
+
+
+def _unscoped_routes(regex: Value | None, paths: list[str]) -> Iterator[Evidence]:
+    """CORS_URLS_REGEX matching none of the app's (fully known) URL patterns."""
+    if regex is None or not regex.known or not paths or any("?" in path for path in paths):
+        return
+    raw = regex.raw
+    try:
+        pattern = re.compile(raw.pattern, _flags(raw.flags)) if isinstance(raw, Regex) else re.compile(raw)
+    except (re.error, TypeError):
+        return
+    if not any(pattern.match(path) for path in paths):
+        shown = ", ".join(paths[:3])
+        yield Evidence(
+            "not-applied",
+            f"CORS_URLS_REGEX matches none of the app's routes ({shown} ...), so no response gets CORS headers",
+            regex.location,
+        )
+
+
+def _flags(letters: str) -> int:
+    flags = 0
+    for letter in letters:
+        flags |= _RE_FLAGS.get(letter, 0)
+    return flags
 
 
 # DRF authentication classes that read the Authorization header (Bearer, Token, JWT ...)
@@ -794,9 +853,7 @@ def _scope_of(value: Value | None) -> tuple[str, str]:
     pattern = raw.pattern if isinstance(raw, Regex) else raw
     if not isinstance(pattern, str):
         return "", "/"
-    flags = 0
-    for letter in raw.flags if isinstance(raw, Regex) else "":
-        flags |= _RE_FLAGS.get(letter, 0)
+    flags = _flags(raw.flags) if isinstance(raw, Regex) else 0
     try:
         compiled = re.compile(pattern, flags)
     except re.error:
@@ -912,16 +969,26 @@ METHOD_DECORATORS = {
 }
 
 
-def _routes(leaf: PythonModule, namespace: Namespace) -> tuple[Route, ...] | None:
+@dataclass
+class UrlScan:
+    """What urlpatterns show: routes whose methods are visible, and every path."""
+
+    routes: list[Route] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)  # every pattern, views known or not
+    complete: bool = True  # False when an include or a urlpatterns could not be followed
+    seen: set[str] = field(default_factory=set)
+
+
+def _url_scan(leaf: PythonModule, namespace: Namespace) -> UrlScan | None:
     urlconf = namespace.value("ROOT_URLCONF")
     if urlconf is None or not urlconf.known or not isinstance(urlconf.raw, str) or leaf.project is None:
         return None
     module = _module_named(leaf, urlconf.raw)
     if module is None:
         return None
-    routes: list[Route] = []
-    _collect_routes(module, "/", routes, set())
-    return tuple(routes) if routes else None
+    scan = UrlScan()
+    _collect_routes(module, "/", scan)
+    return scan
 
 
 def _module_named(importer: PythonModule, dotted: str) -> PythonModule | None:
@@ -932,14 +999,18 @@ def _module_named(importer: PythonModule, dotted: str) -> PythonModule | None:
     return project.module_at(path, _display(importer, path)) if path is not None else None
 
 
-def _collect_routes(module: PythonModule, prefix: str, routes: list[Route], seen: set[str]) -> None:
-    if module.path in seen or len(seen) > 50:
+def _collect_routes(module: PythonModule, prefix: str, scan: UrlScan) -> None:
+    if module.path in scan.seen or len(scan.seen) > 50:
+        scan.complete = scan.complete and module.path in scan.seen
         return
-    seen.add(module.path)
-    for node in _urlpattern_lists(module):
+    scan.seen.add(module.path)
+    lists, complete = _urlpattern_lists(module)
+    scan.complete = scan.complete and complete
+    for node in lists:
         for element in node.elements:
             call = element.value
             if not isinstance(call, cst.Call) or len(call.args) < 2:
+                scan.complete = False
                 continue
             route = module.resolve(call.args[0].value)
             path = prefix + (
@@ -947,15 +1018,18 @@ def _collect_routes(module: PythonModule, prefix: str, routes: list[Route], seen
             )
             view = call.args[1].value
             if isinstance(view, cst.Call) and (module.qualified_name(view.func) or "").endswith("include"):
-                _include(module, view, path, routes, seen)
+                _include(module, view, path, scan)
                 continue
+            scan.paths.append(path)
             methods = _view_methods(module, view)
             if methods:
-                routes.append(Route(path, methods, module.location(call)))
+                scan.routes.append(Route(path, methods, module.location(call)))
 
 
-def _urlpattern_lists(module: PythonModule) -> list[cst.List]:
+def _urlpattern_lists(module: PythonModule) -> tuple[list[cst.List], bool]:
+    """The list literals bound to `urlpatterns`, and whether that is all of it."""
     lists: list[cst.List] = []
+    complete = True
     for statement in module.module.body:
         if not isinstance(statement, cst.SimpleStatementLine):
             continue
@@ -974,11 +1048,14 @@ def _urlpattern_lists(module: PythonModule) -> list[cst.List]:
                 value = small.value
             if isinstance(value, cst.List):
                 lists.append(value)
-    return lists
+            elif value is not None:
+                complete = False  # `urlpatterns = [...] + static(...)` and the like
+    return lists, complete and bool(lists)
 
 
-def _include(module: PythonModule, call: cst.Call, prefix: str, routes: list[Route], seen: set[str]) -> None:
+def _include(module: PythonModule, call: cst.Call, prefix: str, scan: UrlScan) -> None:
     if not call.args:
+        scan.complete = False
         return
     target = call.args[0].value
     if isinstance(target, cst.Tuple) and target.elements:
@@ -987,18 +1064,20 @@ def _include(module: PythonModule, call: cst.Call, prefix: str, routes: list[Rou
     if resolved.known and isinstance(resolved.raw, str):
         other = _module_named(module, resolved.raw)
         if other is not None:
-            _collect_routes(other, prefix, routes, seen)
-        return
+            _collect_routes(other, prefix, scan)
+            return
     # include(router.urls): a DRF router's registered viewsets
     if (
         isinstance(target, cst.Attribute)
         and target.attr.value == "urls"
         and isinstance(target.value, cst.Name)
     ):
-        _router_routes(module, target.value.value, prefix, routes)
+        _router_routes(module, target.value.value, prefix, scan)
+        return
+    scan.complete = False
 
 
-def _router_routes(module: PythonModule, router: str, prefix: str, routes: list[Route]) -> None:
+def _router_routes(module: PythonModule, router: str, prefix: str, scan: UrlScan) -> None:
     for statement in module.module.body:
         if not isinstance(statement, cst.SimpleStatementLine):
             continue
@@ -1017,9 +1096,10 @@ def _router_routes(module: PythonModule, router: str, prefix: str, routes: list[
                 continue
             route = module.resolve(call.args[0].value)
             path = prefix + (route.raw if route.known and isinstance(route.raw, str) else "?")
+            scan.paths.append(path)
             methods = _class_methods(module, call.args[1].value)
             if methods:
-                routes.append(Route(path, methods, module.location(call)))
+                scan.routes.append(Route(path, methods, module.location(call)))
 
 
 def _definition(module: PythonModule, node: cst.BaseExpression) -> tuple[PythonModule, cst.CSTNode] | None:
