@@ -57,4 +57,5 @@ PYTHON = frozenset({".py", ".pyi"})
 EXTRACTORS: tuple[Extractor, ...] = (
     Extractor("starlette", "corslint.extractors.starlette", PYTHON, (b"CORSMiddleware",)),
     Extractor("django", "corslint.extractors.django_settings", PYTHON, (b"CORS_", b"corsheaders")),
+    Extractor("flask_cors", "corslint.extractors.flask_cors", PYTHON, (b"flask_cors", b"init_app")),
 )

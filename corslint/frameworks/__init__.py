@@ -66,9 +66,10 @@ class Framework:
 
 
 def _registry() -> dict[str, Framework]:
-    from corslint.frameworks import django_cors, starlette
+    from corslint.frameworks import django_cors, flask_cors, starlette
 
     frameworks = [starlette.FRAMEWORK, django_cors.FRAMEWORK]
+    frameworks.append(flask_cors.FRAMEWORK)
     return {framework.name: framework for framework in frameworks}
 
 

@@ -1,0 +1,320 @@
+"""Flask-CORS ``CORS`` extension and ``@cross_origin`` (measured on flask-cors 6.0.5, Flask 3.1).
+
+Options are the library's keyword names (``origins``, ``supports_credentials`` ...). A policy
+holds the options *after* the library's merge for one resource: defaults, then the app's
+``CORS_*`` config, then the constructor's and ``init_app``'s keywords, then the resource's
+own options. ``resources`` holds the resource patterns of the same ``CORS`` call in the order
+the library tries them, and ``CorsPolicy.scope`` names the one this policy is, so a request
+path answered by an earlier pattern gets nothing from this policy.
+
+The model reproduces the library's quirks on the values exactly as written: strings holding
+any of ``*\\]?$^[]()`` are regexes (case-insensitive, matched at the start only), other
+strings are compared case-insensitively, allowed methods are a *substring* test on their
+comma-joined string, and falsy header values (``max_age=0``) are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from collections.abc import Iterable
+from typing import Any
+
+from corslint.frameworks import Framework, LibraryCheck, OriginEntry
+from corslint.http import HeaderList, Request, Response
+from corslint.model import CorsPolicy, Regex, Value
+
+ALL_METHODS = ("GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE")
+DEFAULTS: dict[str, Any] = {
+    "origins": "*",
+    "methods": ALL_METHODS,
+    "allow_headers": "*",
+    "expose_headers": None,
+    "supports_credentials": False,
+    "max_age": None,
+    "send_wildcard": False,
+    "automatic_options": True,
+    "vary_header": True,
+    "resources": r"/*",
+    "intercept_exceptions": True,
+    "always_send": True,
+    "allow_private_network": False,
+}
+OPTIONS = frozenset(DEFAULTS)
+# app.config keys the library reads, and the option each one sets
+CONFIG_KEYS = {f"CORS_{name.upper()}": name for name in DEFAULTS}
+REGEX_HINTS = frozenset("*\\]?$^[]()")
+_FLAG_BITS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE, "a": re.ASCII}
+
+
+def probably_regex(pattern: object) -> bool:
+    """The library's test for "this string is a regex": any of its hint characters."""
+    if isinstance(pattern, (Regex, re.Pattern)):
+        return True
+    return isinstance(pattern, str) and not REGEX_HINTS.isdisjoint(pattern)
+
+
+def compiled(raw: Regex) -> re.Pattern[str]:
+    flags = 0
+    for letter in raw.flags:
+        flags |= _FLAG_BITS.get(letter, 0)
+    return re.compile(raw.pattern, flags)
+
+
+def _as_list(raw: Any) -> list[Any]:
+    """A scalar (a string, a pattern, a number) becomes a one-item list; iterables their items."""
+    if isinstance(raw, (str, Regex, int, float, type(None))):
+        return [raw]
+    if isinstance(raw, dict):
+        return list(raw)
+    return list(raw)
+
+
+def _fix_star(item: Any) -> Any:
+    # the library lets a bare `*` stand for the regex `.*`
+    return ".*" if item == "*" else item
+
+
+def _resolved(item: Any, *, ignore_case: bool) -> Any:
+    """A configured pattern as the library keeps it: a compiled regex, or the literal as is."""
+    if isinstance(item, Regex):
+        return compiled(item)
+    if isinstance(item, str) and probably_regex(item):
+        try:
+            return re.compile(item, re.IGNORECASE if ignore_case else 0)
+        except re.error as error:
+            raise ValueError(f"invalid regular expression {item!r}: {error}") from None
+    return item
+
+
+def _matches(text: str, pattern: Any, *, case_sensitive: bool) -> bool:
+    if isinstance(pattern, re.Pattern):
+        return pattern.match(text) is not None
+    if case_sensitive:
+        return text == str(pattern)
+    return text.casefold() == str(pattern).casefold()
+
+
+def _joined(raw: Any) -> str | None:
+    """Methods and exposed headers: sorted and joined when a list, `str()` otherwise."""
+    if raw is None:
+        return None
+    if isinstance(raw, str) or not isinstance(raw, (tuple, list, dict, set, frozenset)):
+        return str(raw)
+    return ", ".join(str(item) for item in sorted(raw))
+
+
+def _option(policy: CorsPolicy, name: str) -> Any:
+    value = policy.option(name)
+    return DEFAULTS[name] if value is None else value.plain()
+
+
+def resource_patterns(policy: CorsPolicy) -> list[Any]:
+    """The resource patterns in the order the library tries them."""
+    raw = _option(policy, "resources")
+    if isinstance(raw, dict):
+        items = [_fix_star(key) for key in raw]
+        items.sort(key=_resource_rank)
+    elif isinstance(raw, (str, Regex)):
+        items = [_fix_star(raw)]
+    elif isinstance(raw, Iterable):
+        items = [_fix_star(item) for item in raw]
+    else:
+        raise ValueError("Unexpected value for resources argument.")
+    return [_resolved(item, ignore_case=False) for item in items]
+
+
+def _resource_rank(pattern: Any) -> tuple[int, int, int, int]:
+    # literal paths first, then compiled patterns, then regex strings; longer and deeper first
+    if isinstance(pattern, Regex):
+        return (1, 0, -pattern.pattern.count("/"), -len(pattern.pattern))
+    if probably_regex(pattern):
+        return (1, 1, -pattern.count("/"), -len(pattern))
+    return (0, 0, -pattern.count("/"), -len(pattern))
+
+
+def pattern_text(pattern: Any) -> str:
+    if isinstance(pattern, (re.Pattern, Regex)):
+        return str(pattern.pattern)
+    return str(pattern)
+
+
+def request_path(path: str) -> str:
+    """The path the extension matches resources against: werkzeug's decoded ``request.path``,
+    percent-decoded once more by the library."""
+    path = path.split("#", 1)[0].split("?", 1)[0]
+    decoded = urllib.parse.unquote(path, errors="replace")
+    return urllib.parse.unquote("/" + decoded.lstrip("/"))
+
+
+def answers_path(policy: CorsPolicy, path: str) -> bool:
+    """Whether this policy (and not another resource of the same call) answers `path`."""
+    if policy.route_level:
+        return True
+    normalised = request_path(path)
+    for pattern in resource_patterns(policy):
+        if _matches(normalised, pattern, case_sensitive=True):
+            return not policy.scope or pattern_text(pattern) == policy.scope
+    return False
+
+
+def respond(policy: CorsPolicy, request: Request) -> Response:
+    method = request.method.upper()
+    # Flask answers OPTIONS itself (automatic OPTIONS); the view never runs.
+    status = 200 if method == "OPTIONS" else None
+    headers = HeaderList()
+    if not answers_path(policy, request.path):
+        return headers.response(status)
+    if policy.route_level and method == "OPTIONS":
+        explicit = policy.option("automatic_options")
+        if explicit is not None and not explicit.plain():
+            # Flask's own automatic OPTIONS answers without calling the decorated view
+            return headers.response(status)
+
+    origins_raw = [_fix_star(item) for item in _as_list(_option(policy, "origins"))]
+    allow_all = ".*" in origins_raw
+    credentials = bool(_option(policy, "supports_credentials"))
+    send_wildcard = bool(_option(policy, "send_wildcard"))
+    if allow_all and credentials and send_wildcard:
+        raise ValueError("supports_credentials with origins '*' and send_wildcard")
+    origins = [_resolved(item, ignore_case=True) for item in origins_raw]
+    allow_headers = [
+        _resolved(_fix_star(item), ignore_case=True) for item in _as_list(_option(policy, "allow_headers"))
+    ]
+    methods = _joined(_option(policy, "methods"))
+    if methods is not None:
+        methods = methods.upper()
+    max_age = _option(policy, "max_age")
+
+    origin = request.origin
+    sent: list[str] = []
+    if origin:
+        if allow_all and send_wildcard:
+            sent = ["*"]
+        elif any(_matches(origin, pattern, case_sensitive=False) for pattern in origins):
+            sent = [origin]
+    elif _option(policy, "always_send"):
+        if allow_all:
+            sent = [] if credentials else ["*"]
+        else:
+            sent = sorted(item for item in origins if isinstance(item, str))
+    if not sent:
+        return headers.response(status)
+
+    # Only the first of several origins reaches the response: the library builds a
+    # multi-valued header list, then copies it key by key.
+    values: list[tuple[str, Any]] = [("Access-Control-Allow-Origin", sent[0])]
+    values.append(("Access-Control-Expose-Headers", _joined(_option(policy, "expose_headers"))))
+    if credentials:
+        values.append(("Access-Control-Allow-Credentials", "true"))
+    if request.header("access-control-request-private-network") == "true":
+        values.append(
+            (
+                "Access-Control-Allow-Private-Network",
+                "true" if _option(policy, "allow_private_network") else "false",
+            )
+        )
+    if method == "OPTIONS":
+        requested_method = (request.header("access-control-request-method") or "").upper()
+        if requested_method and methods and requested_method in methods:
+            values.append(("Access-Control-Allow-Headers", _allowed_headers(allow_headers, request)))
+            values.append(("Access-Control-Max-Age", max_age))
+            values.append(("Access-Control-Allow-Methods", methods))
+    if (
+        _option(policy, "vary_header")
+        and sent[0] != "*"
+        and (len(origins) > 1 or len(sent) > 1 or any(isinstance(o, re.Pattern) for o in origins))
+    ):
+        values.append(("Vary", "Origin"))
+    for name, raw in values:
+        if raw:
+            headers.add(name, str(raw))
+    return headers.response(status)
+
+
+def _allowed_headers(patterns: list[Any], request: Request) -> str | None:
+    requested = request.header("access-control-request-headers")
+    if not requested:
+        return None
+    names = [name.strip() for name in requested.split(",")]
+    matching = [n for n in names if any(_matches(n, p, case_sensitive=False) for p in patterns)]
+    return ", ".join(sorted(matching))
+
+
+def origin_entries(policy: CorsPolicy) -> tuple[OriginEntry, ...]:
+    value = policy.option("origins")
+    if value is None:
+        return ()
+    if not value.known:
+        return (OriginEntry(value, "literal"),)
+    entries: list[OriginEntry] = []
+    items: Iterable[Value] = value.entries
+    if isinstance(value.raw, dict):
+        items = ()
+    for entry in items:
+        regex = entry.known and probably_regex(entry.raw)
+        entries.append(OriginEntry(entry, "regex" if regex else "literal"))
+    return tuple(entries)
+
+
+def library_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
+    """The ValueErrors `CORS(app, ...)` / the first request through `@cross_origin` raise."""
+    checks: list[LibraryCheck] = []
+    where = "the application fails to start" if not policy.route_level else "every request to the view fails"
+    for name, role in (("origins", "origins"), ("allow_headers", "headers"), ("resources", "origins")):
+        value = policy.option(name)
+        if value is None or not value.known:
+            continue
+        entries = value.entries if not isinstance(value.raw, dict) else ()
+        for entry in entries:
+            if not (entry.known and isinstance(entry.raw, str) and probably_regex(entry.raw)):
+                continue
+            if entry.raw == "*":
+                continue
+            try:
+                re.compile(entry.raw)
+            except re.error as error:
+                checks.append(
+                    LibraryCheck(
+                        "ValueError at startup",
+                        "origins" if role == "origins" else "headers",
+                        f"`{entry.raw}` in {name} holds a regex character, so Flask-CORS compiles it, "
+                        f"and it is not a valid regular expression ({error}); {where}",
+                        entry.location,
+                    )
+                )
+    try:
+        origins = [_fix_star(item) for item in _as_list(_option(policy, "origins"))]
+        credentials = bool(_option(policy, "supports_credentials"))
+        send_wildcard = bool(_option(policy, "send_wildcard"))
+    except Exception:  # unresolved: CORS305 reports it
+        return tuple(checks)
+    if ".*" in origins and credentials and send_wildcard:
+        value = policy.option("send_wildcard") or policy.option("supports_credentials")
+        checks.append(
+            LibraryCheck(
+                "ValueError at startup",
+                "credentials",
+                "origins `*` with send_wildcard=True and supports_credentials=True is refused by "
+                f"Flask-CORS; {where}",
+                value.location if value is not None else policy.location,
+            )
+        )
+    return tuple(checks)
+
+
+FRAMEWORK = Framework(
+    name="flask_cors",
+    display="Flask-CORS",
+    respond=respond,
+    roles={
+        "origins": ("origins",),
+        "credentials": ("supports_credentials",),
+        "methods": ("methods",),
+        "headers": ("allow_headers",),
+        "expose": ("expose_headers",),
+        "max_age": ("max_age",),
+    },
+    origin_entries=origin_entries,
+    library_checks=library_checks,
+)

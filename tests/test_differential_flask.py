@@ -1,0 +1,187 @@
+"""Differential truth: corslint's Flask-CORS model against the real flask_cors on a real Flask app.
+
+Every Flask fixture's *extracted* policy (plus edge-case policies) is given to the real
+`CORS(app, ...)` extension, or to `@cross_origin(...)` for route-level policies, on an app
+that serves every path; the probe battery is replayed against the test client and our
+`respond`, and the status and CORS headers must be equal header by header.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_cors import CORS, cross_origin
+
+from corslint.frameworks.flask_cors import compiled, respond
+from corslint.http import Request
+from corslint.model import CorsPolicy, Location, Regex, Value
+from tests.conftest import FIXTURES, run_lint
+from tests.probe_battery import battery, cors_headers
+
+METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
+HERE = Location.point("synthetic.py", 1)
+
+
+def _real(raw: Any) -> Any:
+    if isinstance(raw, Regex):
+        return compiled(raw)
+    if isinstance(raw, tuple):
+        return [_real(item) for item in raw]
+    if isinstance(raw, dict):
+        return {key: _real(item) for key, item in raw.items()}
+    return raw
+
+
+def known_options(policy: CorsPolicy) -> dict[str, Any] | None:
+    if any(not value.known for value in policy.options.values()) or "**" in policy.options:
+        return None
+    return {name: _real(value.plain()) for name, value in policy.options.items()}
+
+
+def real_client(policy: CorsPolicy, options: dict[str, Any]) -> FlaskClient:
+    app = Flask(__name__)
+
+    def view(path: str = "") -> str:
+        return "ok"
+
+    if policy.route_level:
+        view = cross_origin(**options)(view)
+    app.add_url_rule("/", "root", view, methods=METHODS)
+    app.add_url_rule("/<path:path>", "any", view, methods=METHODS)
+    if not policy.route_level:
+        CORS(app, **options)
+    return app.test_client()
+
+
+def fixture_policies() -> list[tuple[str, CorsPolicy]]:
+    found: list[tuple[str, CorsPolicy]] = []
+    for project in sorted((FIXTURES / "flask").iterdir()):
+        for policy in run_lint(project).policies:
+            if policy.framework == "flask_cors":
+                name = f"{project.name}:{policy.location.line}:{policy.scope or 'all'}"
+                found.append((name, policy))
+    return found
+
+
+def synthetic(route_level: bool = False, path: str = "/", scope: str = "", **options: Any) -> CorsPolicy:
+    def wrap(raw: Any) -> Value:
+        if isinstance(raw, (list, tuple)):
+            return Value(tuple(wrap(item) for item in raw), HERE)
+        if isinstance(raw, dict):
+            return Value({key: wrap(item) for key, item in raw.items()}, HERE)
+        return Value(raw, HERE)
+
+    return CorsPolicy(
+        "flask_cors",
+        HERE,
+        {name: wrap(raw) for name, raw in options.items()},
+        route_level=route_level,
+        probe_path=path,
+        scope=scope,
+    )
+
+
+SYNTHETIC = {
+    "defaults": synthetic(),
+    "defaults-credentials": synthetic(supports_credentials=True),
+    "send-wildcard": synthetic(send_wildcard=True, expose_headers=["X-Total", "X-A"]),
+    "one-literal": synthetic(origins="https://a.example.com", methods=["GET", "put"], max_age=0),
+    "two-literals-no-vary": synthetic(
+        origins=["https://a.example.com", "https://b.example.com"], vary_header=False
+    ),
+    "glob": synthetic(origins=["https://*.example.com"], supports_credentials=True, max_age=600),
+    "compiled": synthetic(origins=[Regex(r"https://[a-z]+\.example\.com$")], allow_headers=["X-Custom"]),
+    "compiled-ignorecase": synthetic(origins=Regex(r"https://app\.example\.com", "i"), methods="GET, PUT"),
+    "star-in-list": synthetic(origins=["https://a.example.com", "*"], always_send=False),
+    "null": synthetic(
+        origins=["null", "https://a.example.com/"], allow_headers=["Content-Type", "authorization"]
+    ),
+    "header-regex": synthetic(origins="https://a.example.com", allow_headers=["X-.*", "content-type"]),
+    "methods-none": synthetic(methods=None, max_age="3600"),
+    "private-network": synthetic(allow_private_network=True),
+    "resources-list": synthetic(
+        path="/api/x", scope="/api/.*", resources=["/api/.*", "/public"], origins=["https://a.example.com"]
+    ),
+    "resource-literal": synthetic(path="/public", scope="/public", resources=["/public"]),
+    "decorator": synthetic(
+        route_level=True, path="/login", origins=["https://a.example.com"], methods=["POST"]
+    ),
+    "decorator-no-auto-options": synthetic(route_level=True, path="/x", automatic_options=False),
+    "typo": synthetic(origin="https://a.example.com", supports_credentials=True),
+}
+POLICIES = fixture_policies() + sorted(SYNTHETIC.items())
+
+
+def test_every_fixture_policy_is_compared() -> None:
+    compared = [name for name, policy in fixture_policies() if known_options(policy) is not None]
+    assert len(compared) >= 15
+
+
+@pytest.mark.parametrize(("name", "policy"), POLICIES, ids=[name for name, _ in POLICIES])
+def test_model_matches_real_flask_cors(
+    name: str, policy: CorsPolicy, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR, logger="flask_cors")
+    options = known_options(policy)
+    if options is None:
+        pytest.skip("the policy has values corslint could not resolve (CORS305); nothing to compare")
+    routes = tuple(m for route in policy.routes or () for m in route.methods)
+    requests = battery(policy, routes)
+    assert len(requests) > 20
+    try:
+        client = real_client(policy, options)
+    except ValueError:
+        # the library refuses the configuration at startup: so must the model, on any request
+        for request in requests[:3]:
+            with pytest.raises(ValueError):
+                respond(policy, request)
+        return
+    for request in requests:
+        predicted = respond(policy, request)
+        real = send(client, request)
+        where = f"{request.method} {request.path} Origin={request.origin} {dict(request.headers)}"
+        assert real.status_code == (predicted.status or 200), where
+        assert cors_headers(list(real.headers.items())) == cors_headers(list(predicted.headers)), where
+
+
+def test_paths_outside_the_resource_get_nothing() -> None:
+    policy = SYNTHETIC["resources-list"]
+    options = known_options(policy)
+    assert options is not None
+    client = real_client(policy, options)
+    for path in ("/apix", "/public/x", "/API/x", "/%61pi/x", "/api%2fx"):
+        request = Request.make("GET", "https://a.example.com", path=path)
+        real = cors_headers(list(send(client, request).headers.items()))
+        assert real == cors_headers(list(respond(policy, request).headers)), path
+
+
+def test_a_path_an_earlier_resource_answers_gets_nothing_from_this_one() -> None:
+    shadowed = synthetic(scope="/api/.*", resources=["/api/v1/.*", "/api/.*"])
+    assert respond(shadowed, Request.make("GET", "https://a.example.com", path="/api/v1/x")).headers == ()
+    assert respond(shadowed, Request.make("GET", "https://a.example.com", path="/api/v2/x")).headers != ()
+
+
+def test_invalid_regex_fails_like_the_library() -> None:
+    policy = synthetic(origins=["https://(a|b.example.com"])
+    with pytest.raises(ValueError):
+        CORS(Flask(__name__), origins=["https://(a|b.example.com"])
+    with pytest.raises((ValueError, re.error)):
+        respond(policy, Request.make("GET", "https://a.example.com"))
+
+
+def send(client: FlaskClient, request: Request) -> Any:
+    headers = dict(request.headers)
+    if request.origin is not None:
+        headers["Origin"] = request.origin
+    return client.open(request.path, method=request.method, headers=headers)
+
+
+def test_battery_size_is_reported() -> None:
+    total = sum(len(battery(p)) for _, p in POLICIES if known_options(p) is not None)
+    assert total > 1000
+    print(f"{total} requests compared")
