@@ -336,8 +336,12 @@ def _config_call(module: PythonModule, call: cst.Call, here: Site) -> ConfigWrit
     return ConfigWrite(receiver, here, values, location)
 
 
-def _from_object(module: PythonModule, node: cst.BaseExpression, location: Location) -> dict[str, Value]:
+def _from_object(
+    module: PythonModule, node: cst.BaseExpression, location: Location, depth: int = 0
+) -> dict[str, Value]:
     """The CORS_* attributes `config.from_object(X)` copies (Flask copies every upper-case one)."""
+    if isinstance(node, cst.Subscript) and isinstance(node.value, cst.Name) and depth < 3:
+        return _selected_config(module, node, location, depth)
     target: tuple[PythonModule, cst.ClassDef] | PythonModule | None = None
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
         dotted = module.resolve(node)
@@ -371,6 +375,45 @@ def _from_object(module: PythonModule, node: cst.BaseExpression, location: Locat
         for name in _class_names(owner, class_def)
         if (value := owner.class_field(class_def, name, Scope({}))) is not None
     }
+
+
+def _selected_config(
+    module: PythonModule, node: cst.Subscript, location: Location, depth: int
+) -> dict[str, Value]:
+    """`from_object(configs[name])` over `configs = {"dev": DevConfig, ...}`: a key the
+    candidates agree on is known; one they disagree on depends on the selection."""
+    assert isinstance(node.value, cst.Name)
+    bound = module.find_binding(node.value.value)
+    if bound is None or not isinstance(bound[1], cst.Dict):
+        return {}
+    owner, mapping = bound[0], bound[1]
+    assert isinstance(mapping, cst.Dict)
+    index = node.slice[0].slice if len(node.slice) == 1 else None
+    chosen = owner.resolve(index.value) if isinstance(index, cst.Index) else None
+    candidates: list[dict[str, Value]] = []
+    for element in mapping.elements:
+        if not isinstance(element, cst.DictElement):
+            return {}
+        key = owner.resolve(element.key)
+        values = _from_object(owner, element.value, location, depth + 1)
+        if chosen is not None and chosen.known and key.known and key.raw == chosen.raw:
+            return {k: _seen_from(v, module, location) for k, v in values.items()}
+        candidates.append(values)
+    merged: dict[str, Value] = {}
+    for name in dict.fromkeys(k for values in candidates for k in values):
+        seen = [values.get(name) for values in candidates]
+        plain = {repr(v.raw) if v is not None and v.known else None for v in seen}
+        first = seen[0]
+        if len(plain) == 1 and first is not None and first.known:
+            merged[name] = _seen_from(first, module, location)
+        else:
+            merged[name] = Value(
+                None,
+                location,
+                Provenance.UNKNOWN,
+                description=f"{name} depends on which entry of {node.value.value} is loaded",
+            )
+    return merged
 
 
 def _import_string(
@@ -573,6 +616,11 @@ def _extension_policies(
     routes = _routes(module, collected, receiver, kind)
     development = is_development_path(module.path) or site.debug
     notes.sort(key=lambda e: "origins" not in e.detail)
+    decorated = frozenset(
+        sample
+        for function, _ in collected.views
+        for _, sample in _function_routes(module, collected, function, "")
+    )
     resources = merged.pop("resources", None)
     for pattern, extra, extra_notes in _resources(module, resources):
         options = dict(merged)
@@ -592,7 +640,7 @@ def _extension_policies(
             scope=scope_text,
             app=app_id,
         )
-        yield _placed(policy, routes)
+        yield _placed(policy, routes, decorated)
 
 
 def _unknown_config(key: str, location: Location) -> Evidence:
@@ -669,11 +717,15 @@ def _rank(pattern: object) -> tuple[int, int, int, int]:
     return (0, 0, -text.count("/"), -len(text))
 
 
-def _placed(policy: CorsPolicy, routes: list[tuple[Route, str]] | None) -> CorsPolicy:
-    """The policy with a probe path it answers and the routes it covers."""
+def _placed(
+    policy: CorsPolicy, routes: list[tuple[Route, str]] | None, decorated: frozenset[str] = frozenset()
+) -> CorsPolicy:
+    """The policy with a probe path it answers and the routes it covers. Paths of
+    `@cross_origin` views are probed last: the decorator answers there, not the extension."""
     try:
         covered = None if routes is None else tuple(r for r, sample in routes if answers_path(policy, sample))
-        candidates = [sample for _, sample in routes or ()] + _pattern_paths(policy.scope) + ["/"]
+        samples = [sample for _, sample in routes or ()]
+        candidates = [p for p in samples if p not in decorated] + _pattern_paths(policy.scope) + ["/"]
         probe_path = next((c for c in candidates if answers_path(policy, c)), "/")
     except (UnresolvedValueError, ValueError, TypeError, re.error):
         return policy
@@ -684,7 +736,10 @@ def _pattern_paths(pattern: str) -> list[str]:
     """Paths a resource pattern is likely to match: its literal prefix, extended."""
     text = pattern.lstrip("^")
     prefix = re.split(r"[.^$*+?{}\[\]\\|()]", text, maxsplit=1)[0]
-    return [prefix, prefix + "x", prefix.rstrip("/") + "/x", prefix + "1", "/" + prefix.lstrip("/")]
+    if not pattern:
+        return ["/"]
+    paths = [prefix, prefix + "x", prefix.rstrip("/") + "/x", prefix + "1", "/" + prefix.lstrip("/")]
+    return [path for path in paths if path.startswith("/")]
 
 
 def _view_policy(

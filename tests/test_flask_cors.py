@@ -1,0 +1,359 @@
+"""The Flask-CORS model (respond, origin entries, startup checks) and the Flask extractor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from corslint.extractors import ProjectContext
+from corslint.extractors.flask_cors import extract, sample_path
+from corslint.frameworks.flask_cors import library_checks, origin_entries, respond
+from corslint.http import Request, Response
+from corslint.model import CorsPolicy, Location, Provenance, Regex, UnresolvedValueError, Value
+
+HERE = Location.point("app.py", 1)
+A = "https://a.example.com"
+
+
+def policy(route_level: bool = False, **options: Any) -> CorsPolicy:
+    def wrap(raw: Any) -> Value:
+        if isinstance(raw, (list, tuple)):
+            return Value(tuple(wrap(item) for item in raw), HERE)
+        return Value(raw, HERE)
+
+    return CorsPolicy("flask_cors", HERE, {k: wrap(v) for k, v in options.items()}, route_level=route_level)
+
+
+def get(p: CorsPolicy, origin: str | None, path: str = "/") -> Response:
+    return respond(p, Request.make("GET", origin, path=path))
+
+
+def preflight(p: CorsPolicy, origin: str, method: str = "PUT", headers: str | None = None) -> Response:
+    sent = {"access-control-request-method": method}
+    if headers is not None:
+        sent["access-control-request-headers"] = headers
+    return respond(p, Request.make("OPTIONS", origin, sent))
+
+
+# -- respond -------------------------------------------------------------------------------
+
+
+def test_the_default_reflects_every_origin_with_vary() -> None:
+    answer = get(policy(), "https://evil.test")
+    assert answer.get("access-control-allow-origin") == "https://evil.test"
+    assert answer.get("vary") == "Origin"
+    assert get(policy(), None).as_dict() == {"access-control-allow-origin": "*"}
+
+
+def test_default_with_credentials_reflects_and_sends_nothing_without_origin() -> None:
+    p = policy(supports_credentials=True)
+    assert get(p, "null").get("access-control-allow-origin") == "null"
+    assert get(p, "null").get("access-control-allow-credentials") == "true"
+    assert get(p, None).headers == ()
+
+
+def test_a_glob_is_a_start_anchored_case_insensitive_regex() -> None:
+    p = policy(origins=["https://*.example.com"])
+    assert get(p, "https://a.example.com").get("access-control-allow-origin") is None
+    assert get(p, "https://xexample.com").get("access-control-allow-origin") == "https://xexample.com"
+    assert get(p, "HTTPS://EXAMPLE.COM.evil.test").get("access-control-allow-origin") is not None
+
+
+def test_literals_compare_case_insensitively_and_reflect_verbatim() -> None:
+    p = policy(origins=A)
+    assert get(p, "https://A.Example.COM").get("access-control-allow-origin") == "https://A.Example.COM"
+    assert get(p, A + "/").get("access-control-allow-origin") is None
+    assert get(policy(origins=[A + "/"]), A).get("access-control-allow-origin") is None
+
+
+def test_a_compiled_pattern_keeps_its_own_case_sensitivity() -> None:
+    p = policy(origins=[Regex(r"https://app\.example\.com")])
+    assert get(p, "https://app.example.com").get("access-control-allow-origin") is not None
+    assert get(p, "https://APP.example.com").get("access-control-allow-origin") is None
+
+
+def test_vary_only_with_several_origins_or_a_regex() -> None:
+    assert get(policy(origins=[A]), A).get("vary") is None
+    assert get(policy(origins=[A, "https://b.example.com"]), A).get("vary") == "Origin"
+    assert get(policy(origins=[A, "https://b.example.com"], vary_header=False), A).get("vary") is None
+    assert get(policy(send_wildcard=True), A).as_dict() == {"access-control-allow-origin": "*"}
+
+
+def test_always_send_gives_the_first_literal_when_origin_is_absent() -> None:
+    p = policy(origins=["https://b.example.com", A, r"https://.*\.test"])
+    assert get(p, None).get("access-control-allow-origin") == A
+    assert get(policy(origins=[A], always_send=False), None).headers == ()
+
+
+def test_a_refused_method_drops_methods_headers_and_max_age_but_not_the_origin() -> None:
+    p = policy(origins=[A], methods=["GET", "POST"], max_age=600)
+    answer = preflight(p, A, "PUT", "content-type")
+    assert answer.status == 200
+    assert answer.as_dict() == {"access-control-allow-origin": A}
+    allowed = preflight(p, A, "post", "content-type")
+    assert allowed.get("access-control-allow-methods") == "GET, POST"
+    assert allowed.get("access-control-max-age") == "600"
+
+
+def test_methods_are_a_substring_test_on_the_joined_string() -> None:
+    p = policy(origins=[A], methods="GET, PUT")
+    assert preflight(p, A, "UT").get("access-control-allow-methods") == "GET, PUT"
+
+
+def test_allowed_headers_are_the_matching_requested_ones() -> None:
+    p = policy(origins=[A], allow_headers=["X-Custom"])
+    assert preflight(p, A, "PUT", "authorization,content-type").get("access-control-allow-headers") is None
+    both = preflight(policy(origins=[A]), A, "PUT", "x-b,authorization")
+    assert both.get("access-control-allow-headers") == "authorization, x-b"
+
+
+def test_zero_max_age_and_empty_expose_are_dropped() -> None:
+    p = policy(origins=[A], max_age=0, expose_headers=[])
+    answer = preflight(p, A)
+    assert answer.get("access-control-max-age") is None
+    assert answer.get("access-control-expose-headers") is None
+    exposed = get(policy(expose_headers=["X-Total", "X-Page"]), A)
+    assert exposed.get("access-control-expose-headers") == "X-Page, X-Total"
+
+
+def test_every_options_request_is_answered_by_flask() -> None:
+    assert respond(policy(), Request.make("OPTIONS", A)).status == 200
+    assert preflight(policy(origins=[A]), "https://evil.test").as_dict() == {}
+
+
+def test_a_decorator_without_automatic_options_leaves_the_preflight_bare() -> None:
+    p = policy(route_level=True, automatic_options=False)
+    assert preflight(p, A).headers == ()
+    assert get(p, A).get("access-control-allow-origin") == A
+
+
+def test_resources_answer_only_their_paths_first_match_first() -> None:
+    p = CorsPolicy(
+        "flask_cors",
+        HERE,
+        {"resources": Value((Value("/api/v1/.*", HERE), Value("/api/.*", HERE)), HERE)},
+        scope="/api/.*",
+    )
+    assert get(p, A, "/api/v2/x").get("access-control-allow-origin") == A
+    assert get(p, A, "/api/v1/x").headers == ()
+    assert get(p, A, "/other").headers == ()
+    literal = CorsPolicy("flask_cors", HERE, {"resources": Value("/public", HERE)}, scope="/public")
+    assert get(literal, A, "/public").headers != ()
+    assert get(literal, A, "/public/x").headers == ()
+
+
+def test_an_unresolved_value_propagates() -> None:
+    unknown = Value(None, HERE, Provenance.UNKNOWN, description="os.environ['X']")
+    p = CorsPolicy("flask_cors", HERE, {"origins": unknown})
+    with pytest.raises(UnresolvedValueError):
+        get(p, A)
+
+
+# -- origin entries and startup checks -----------------------------------------------------
+
+
+def test_origin_entries_are_classified_as_the_library_does() -> None:
+    p = policy(origins=[A, "https://*.example.com", "*", Regex("https://x"), "null"])
+    kinds = [(entry.value.raw, entry.kind) for entry in origin_entries(p)]
+    assert kinds == [
+        (A, "literal"),
+        ("https://*.example.com", "regex"),
+        ("*", "regex"),
+        (Regex("https://x"), "regex"),
+        ("null", "literal"),
+    ]
+    assert [e.kind for e in origin_entries(policy(origins=A))] == ["literal"]
+
+
+def test_library_checks_invalid_regex_and_wildcard_credentials() -> None:
+    (bad,) = library_checks(policy(origins=["https://(app|admin.example.com"]))
+    assert "not a valid regular expression" in bad.message
+    (refused,) = library_checks(policy(origins="*", send_wildcard=True, supports_credentials=True))
+    assert refused.concerns == "credentials"
+    assert library_checks(policy(origins="*", supports_credentials=True)) == ()
+
+
+# -- extractor -------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+
+
+HEAD = "from flask import Flask, Blueprint\nfrom flask_cors import CORS, cross_origin\n"
+
+
+def extracted(files: dict[str, str], name: str = "app.py") -> tuple[CorsPolicy, ...]:
+    for file_name, text in files.items():
+        path = Path(file_name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+    return extract(name, Path(name).read_text("utf-8"), ProjectContext()).policies
+
+
+def options(p: CorsPolicy) -> dict[str, Any]:
+    return {name: value.plain() for name, value in p.options.items()}
+
+
+def test_the_origin_typo_is_evidence_and_kept_as_written() -> None:
+    (p,) = extracted({"app.py": HEAD + 'app = Flask(__name__)\nCORS(app, origin="https://a.example.com")\n'})
+    (typo,) = [e for e in p.evidence if e.kind == "unknown-option"]
+    assert "did you mean `origins=`" in typo.detail and "reflects every origin" in typo.detail
+    assert (typo.location.line, typo.location.column) == (4, 11)
+    assert get(p, "https://evil.test").get("access-control-allow-origin") == "https://evil.test"
+
+
+def test_config_counts_only_before_the_extension_reads_it() -> None:
+    source = HEAD + (
+        "app = Flask(__name__)\n"
+        'app.config["CORS_SUPPORTS_CREDENTIALS"] = True\n'
+        "CORS(app)\n"
+        'app.config["CORS_ORIGINS"] = ["https://a.example.com"]\n'
+        "@app.get('/x')\n"
+        "@cross_origin()\n"
+        "def view():\n"
+        "    return ''\n"
+    )
+    extension, view = extracted({"app.py": source})
+    assert options(extension) == {"supports_credentials": True}
+    assert options(view) == {"supports_credentials": True, "origins": ("https://a.example.com",)}
+    assert view.route_level and view.probe_path == "/x"
+
+
+def test_config_update_from_object_and_kwargs_merge_in_the_library_order() -> None:
+    source = HEAD + (
+        "class Config:\n"
+        '    CORS_ORIGINS = ["https://a.example.com"]\n'
+        "    CORS_MAX_AGE = 600\n"
+        "class Prod(Config):\n"
+        "    CORS_SUPPORTS_CREDENTIALS = True\n"
+        "app = Flask(__name__)\n"
+        "app.config.from_object(Prod)\n"
+        "app.config.update(CORS_MAX_AGE=60)\n"
+        'CORS(app, origins=["https://b.example.com"])\n'
+    )
+    (p,) = extracted({"app.py": source})
+    assert options(p) == {"origins": ("https://b.example.com",), "max_age": 60, "supports_credentials": True}
+
+
+def test_from_object_by_import_string_and_by_selection() -> None:
+    files = {
+        "config.py": 'class Base:\n    CORS_ORIGINS = "https://a.example.com"\n'
+        "class Dev(Base):\n    CORS_SUPPORTS_CREDENTIALS = True\n",
+        "app.py": HEAD + "from config import Base, Dev\n"
+        "CONFIGS = {'dev': Dev, 'prod': Base}\n"
+        "app = Flask(__name__)\n"
+        "app.config.from_object('config.Dev')\n"
+        "app.config.from_object(CONFIGS[NAME])\n"
+        "CORS(app)\n",
+    }
+    (p,) = extracted(files)
+    origins = p.option("origins")
+    assert origins is not None and origins.plain() == "https://a.example.com"
+    assert origins.location.path == "app.py" and origins.related[0].path == "config.py"
+    credentials = p.option("supports_credentials")
+    assert credentials is not None and not credentials.known
+    assert "depends on which entry of CONFIGS" in credentials.description
+
+
+def test_init_app_merges_constructor_and_init_keywords() -> None:
+    files = {
+        "ext.py": 'from flask_cors import CORS\ncors = CORS(origins=["https://a.example.com"], max_age=60)\n',
+        "app.py": "from flask import Flask\nfrom ext import cors\n"
+        "def create_app():\n"
+        "    app = Flask(__name__)\n"
+        "    creds = True\n"
+        "    cors.init_app(app, max_age=120, supports_credentials=creds)\n"
+        "    return app\n",
+    }
+    (p,) = extracted(files)
+    assert options(p) == {"origins": ("https://a.example.com",), "max_age": 120, "supports_credentials": True}
+    assert p.app.startswith("app.py::def create_app")
+
+
+def test_a_blueprint_reads_no_app_config() -> None:
+    source = HEAD + (
+        "app = Flask(__name__)\n"
+        'app.config["CORS_ORIGINS"] = "https://a.example.com"\n'
+        'bp = Blueprint("api", __name__, url_prefix="/api")\n'
+        "CORS(bp)\n"
+        '@bp.route("/items/<int:item_id>", methods=["GET", "PUT"])\n'
+        "def item(item_id):\n"
+        "    return ''\n"
+    )
+    (p,) = extracted({"app.py": source})
+    assert options(p) == {}
+    assert p.probe_path == "/api/items/1"
+    assert p.routes is not None and p.routes[0].methods == ("GET", "PUT")
+
+
+def test_resources_dict_gives_one_policy_per_pattern_with_its_routes() -> None:
+    source = HEAD + (
+        "app = Flask(__name__)\n"
+        "CORS(app, supports_credentials=True, resources={\n"
+        '    r"/*": {"origins": "*"},\n'
+        '    r"/api/*": {"origins": ["https://a.example.com"], "origin": "x"},\n'
+        "})\n"
+        '@app.route("/api/items", methods=["POST"])\n'
+        "def items():\n    return ''\n"
+        '@app.get("/feed")\n'
+        "def feed():\n    return ''\n"
+    )
+    api, rest = extracted({"app.py": source})
+    assert (api.scope, api.probe_path, rest.scope, rest.probe_path) == ("/api/*", "/api/items", "/*", "/feed")
+    assert options(api)["resources"] == ("/api/*", "/*")
+    assert [r.path for r in api.routes or ()] == ["/api/items"]
+    assert [r.path for r in rest.routes or ()] == ["/feed"]
+    assert any("`origin=`" in e.detail for e in api.evidence)
+    assert options(rest)["origins"] == "*" and options(rest)["supports_credentials"] is True
+
+
+def test_timedelta_max_age_and_method_views() -> None:
+    source = HEAD + (
+        "from datetime import timedelta\n"
+        "from flask.views import MethodView\n"
+        "app = Flask(__name__)\n"
+        "CORS(app, max_age=timedelta(minutes=10))\n"
+        "class Item(MethodView):\n"
+        "    def get(self): ...\n"
+        "    def patch(self): ...\n"
+        'app.add_url_rule("/items", view_func=Item.as_view("item"))\n'
+    )
+    (p,) = extracted({"app.py": source})
+    assert options(p) == {"max_age": "600"}
+    assert p.routes is not None and p.routes[0].methods == ("GET", "PATCH", "HEAD")
+
+
+def test_conditional_config_is_unknown_and_debug_guards_mark_development() -> None:
+    source = HEAD + (
+        "import os\n"
+        "app = Flask(__name__)\n"
+        "if os.getenv('STAGE') == 'prod':\n"
+        '    app.config["CORS_ORIGINS"] = ["https://a.example.com"]\n'
+        "if app.debug:\n"
+        '    CORS(app, origins=["http://localhost:3000"])\n'
+    )
+    (p,) = extracted({"app.py": source})
+    assert p.development_only
+    assert options(p) == {"origins": ("http://localhost:3000",)}
+    (q,) = extracted(
+        {"app.py": source.replace("if app.debug:\n    CORS", "CORS").replace("\n    CORS", "\nCORS")}
+    )
+    origins = q.option("origins")
+    assert origins is not None and origins.known  # the keyword wins over the conditional config
+
+
+def test_routes_in_unresolvable_blueprints_are_unknown() -> None:
+    source = (
+        HEAD
+        + "from somewhere_else import api\napp = Flask(__name__)\nCORS(app)\napp.register_blueprint(api)\n"
+    )
+    (p,) = extracted({"app.py": source})
+    assert p.routes is None and p.probe_path == "/"
+
+
+def test_sample_paths_fill_converters() -> None:
+    assert sample_path("/u/<int:uid>/<name>/<path:rest>") == "/u/1/x/x/y"
