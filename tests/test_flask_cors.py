@@ -357,3 +357,22 @@ def test_routes_in_unresolvable_blueprints_are_unknown() -> None:
 
 def test_sample_paths_fill_converters() -> None:
     assert sample_path("/u/<int:uid>/<name>/<path:rest>") == "/u/1/x/x/y"
+
+
+def test_config_written_after_the_extension_is_not_applied_evidence() -> None:
+    source = (
+        HEAD + 'app = Flask(__name__)\nCORS(app)\napp.config.update(CORS_ORIGINS=["https://a.example.com"])\n'
+    )
+    (p,) = extracted({"app.py": source})
+    (late,) = [e for e in p.evidence if e.kind == "not-applied"]
+    assert late.location.line == 5 and "`CORS_ORIGINS` is set after `CORS` (line 4)" in late.detail
+
+
+def test_a_literal_resource_matching_no_route_is_not_applied_evidence() -> None:
+    source = HEAD + (
+        'app = Flask(__name__)\nCORS(app, resources=["/api"])\n@app.get("/api/items")\ndef items():\n    return ""\n'
+    )
+    (p,) = extracted({"app.py": source})
+    assert p.probe_path == "/api" and p.routes == ()
+    (unused,) = [e for e in p.evidence if e.kind == "not-applied"]
+    assert "`/api/items`" in unused.detail and unused.location.line == 4

@@ -384,12 +384,16 @@ def _selected_config(
     candidates agree on is known; one they disagree on depends on the selection."""
     assert isinstance(node.value, cst.Name)
     bound = module.find_binding(node.value.value)
+    if bound is None and node.value.value in module.imports and module.project is not None:
+        imported = module.project.lookup(module, module.imports[node.value.value])
+        if imported is not None and imported[0] is not module:
+            bound = imported[0].find_binding(imported[1])
     if bound is None or not isinstance(bound[1], cst.Dict):
         return {}
     owner, mapping = bound[0], bound[1]
     assert isinstance(mapping, cst.Dict)
     index = node.slice[0].slice if len(node.slice) == 1 else None
-    chosen = owner.resolve(index.value) if isinstance(index, cst.Index) else None
+    chosen = module.resolve(index.value) if isinstance(index, cst.Index) else None
     candidates: list[dict[str, Value]] = []
     for element in mapping.elements:
         if not isinstance(element, cst.DictElement):
@@ -397,7 +401,14 @@ def _selected_config(
         key = owner.resolve(element.key)
         values = _from_object(owner, element.value, location, depth + 1)
         if chosen is not None and chosen.known and key.known and key.raw == chosen.raw:
-            return {k: _seen_from(v, module, location) for k, v in values.items()}
+            picked = {k: _seen_from(v, module, location) for k, v in values.items()}
+            if chosen.env_var is None:
+                return picked
+            # the selection is an environment default: so is every value it brings
+            return {
+                k: replace(v, provenance=Provenance.ENV_DEFAULT, env_var=chosen.env_var)
+                for k, v in picked.items()
+            }
         candidates.append(values)
     merged: dict[str, Value] = {}
     for name in dict.fromkeys(k for values in candidates for k in values):
@@ -608,6 +619,7 @@ def _extension_policies(
                 base["**"] = value
             else:
                 notes.append(_unknown_config(key, value.location))
+        notes += _late_writes(collected, receiver, site, module.location(call))
     merged = dict(base)
     for layer in layers:
         merged.update(layer)
@@ -640,7 +652,52 @@ def _extension_policies(
             scope=scope_text,
             app=app_id,
         )
-        yield _placed(policy, routes, decorated)
+        placed = _placed(policy, routes, decorated)
+        unused = _unmatched_literal_resource(placed, pattern[1] if pattern else None, routes)
+        yield replace(placed, evidence=(*placed.evidence, *unused))
+
+
+def _late_writes(collected: Collected, receiver: str, site: Site, call: Location) -> list[Evidence]:
+    """Config keys written after the extension read the config: they never reach it."""
+    late: list[Evidence] = []
+    for write in collected.config:
+        if (
+            write.receiver != receiver
+            or write.site.scope != site.scope
+            or write.site.position < site.position
+        ):
+            continue
+        for key in write.values:
+            if key in CONFIG_KEYS:
+                late.append(
+                    Evidence(
+                        "not-applied",
+                        f"`{key}` is set after `CORS` (line {call.line}) has read the app config, "
+                        "so that CORS layer never sees it; set it before the extension is bound",
+                        write.location,
+                    )
+                )
+    return late
+
+
+def _unmatched_literal_resource(
+    policy: CorsPolicy, patterns: Value | None, routes: list[tuple[Route, str]] | None
+) -> list[Evidence]:
+    """A resource without regex characters is compared to the whole path: often it matches
+    none of the routes it was meant for."""
+    if patterns is None or not routes or policy.routes or probably_regex(policy.scope):
+        return []
+    entry = next((v for v in patterns.entries if v.known and v.raw == policy.scope), patterns)
+    example = routes[0][0].path
+    return [
+        Evidence(
+            "not-applied",
+            f"resource `{policy.scope}` has no regex characters, so Flask-CORS compares it with the "
+            f"whole request path: it matches none of the app's routes (such as `{example}`), "
+            "which get no CORS headers from it",
+            entry.location,
+        )
+    ]
 
 
 def _unknown_config(key: str, location: Location) -> Evidence:
