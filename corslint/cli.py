@@ -78,6 +78,13 @@ def main() -> None:
 )
 @click.option("--no-color", is_flag=True, help="Never colour the text output.")
 @click.option("--statistics", is_flag=True, help="Count findings per rule.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write .corslint_cache.")
+@click.option("--no-respect-gitignore", is_flag=True, help="Read files that .gitignore and .ignore exclude.")
+@click.option(
+    "--max-file-size",
+    type=click.IntRange(min=1),
+    help="Larger files (bytes) are not parsed, only searched for CORS keywords [default: 5000000].",
+)
 def check(
     paths: tuple[Path, ...],
     output_format: str,
@@ -89,6 +96,9 @@ def check(
     config_file: Path | None,
     no_color: bool,
     statistics: bool,
+    no_cache: bool,
+    no_respect_gitignore: bool,
+    max_file_size: int | None,
 ) -> None:
     """Lint PATHS (default: the current directory)."""
     from corslint.config import ConfigError, Settings, find_config, load
@@ -106,8 +116,14 @@ def check(
         select=_validate_ids(_split_ids(select), "--select") or None,
         ignore=tuple(settings.ignore) + _validate_ids(_split_ids(ignore), "--ignore"),
         fail_level=Level(fail_level) if fail_level else None,
+        respect_gitignore=False if no_respect_gitignore else None,
+        max_file_size=max_file_size,
+        cache=False if no_cache else None,
     )
-    result = lint(targets, settings)
+    from corslint.cache import default_directory
+
+    cache_dir = default_directory(settings.source) if settings.cache else None
+    result = lint(targets, settings, cache_dir=cache_dir, isolate=True)
     stream_is_tty = output is None and sys.stdout.isatty()
     context = ReportContext(result, settings, color=stream_is_tty and not no_color, statistics=statistics)
     report = renderer(output_format)(context)

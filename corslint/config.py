@@ -19,8 +19,20 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 DEFAULT_DOCS_URL = "https://github.com/corslint/corslint/blob/main/docs/rules/{id}.md"
 KNOWN_KEYS = frozenset(
-    {"select", "ignore", "exclude", "extend-exclude", "per-file-ignores", "fail-level", "docs-url"}
+    {
+        "select",
+        "ignore",
+        "exclude",
+        "extend-exclude",
+        "per-file-ignores",
+        "fail-level",
+        "docs-url",
+        "respect-gitignore",
+        "max-file-size",
+        "cache",
+    }
 )
+DEFAULT_MAX_FILE_SIZE = 5_000_000  # bytes; larger files are only searched for CORS keywords
 
 
 class ConfigError(Exception):
@@ -37,6 +49,9 @@ class Settings:
     docs_url: str = DEFAULT_DOCS_URL
     source: str = ""  # the file these came from, for messages
     problems: tuple[Diagnostic, ...] = ()  # CORS002 findings about this configuration
+    respect_gitignore: bool = True
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    cache: bool = True  # whether the command line uses .corslint_cache
 
     def rule_enabled(self, rule_id: str) -> bool:
         selected = not self.select or any(rule_id.startswith(p) for p in self.select)
@@ -162,6 +177,20 @@ def parse(table: Mapping[str, Any], source: str, text: str, known_ids: Sequence[
         problem("docs-url", "`docs-url` must be a string containing `{id}`")
         docs_url = DEFAULT_DOCS_URL
 
+    def flag(key: str, default: bool) -> bool:
+        raw = table.get(key, default)
+        if not isinstance(raw, bool):
+            problem(key, f"`{key}` must be true or false")
+            return default
+        return raw
+
+    max_file_size = table.get("max-file-size", DEFAULT_MAX_FILE_SIZE)
+    if isinstance(max_file_size, bool) or not isinstance(max_file_size, int) or max_file_size <= 0:
+        problem("max-file-size", "`max-file-size` must be a positive number of bytes")
+        max_file_size = DEFAULT_MAX_FILE_SIZE
+    respect_gitignore = flag("respect-gitignore", True)
+    use_cache = flag("cache", True)
+
     return Settings(
         select=id_list("select"),
         ignore=id_list("ignore"),
@@ -171,6 +200,9 @@ def parse(table: Mapping[str, Any], source: str, text: str, known_ids: Sequence[
         docs_url=docs_url,
         source=source,
         problems=tuple(problems),
+        respect_gitignore=respect_gitignore,
+        max_file_size=max_file_size,
+        cache=use_cache,
     )
 
 

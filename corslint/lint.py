@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corslint.config import Settings
+from corslint.config import DEFAULT_MAX_FILE_SIZE, Settings
 from corslint.discovery import Candidate, Skipped, walk
 from corslint.extractors import EXTRACTORS, Extractor, ProjectContext
 from corslint.findings import Finding, Level
 from corslint.model import CorsPolicy, Diagnostic, Location, SourceError
 
-MAX_FILE_BYTES = 5_000_000
+MAX_FILE_BYTES = DEFAULT_MAX_FILE_SIZE
 BINARY_SNIFF = 8192
 SOURCE_SUFFIXES: tuple[str, ...] = tuple(sorted({s for e in EXTRACTORS for s in e.suffixes}))
 SOURCE_NAMES: tuple[str, ...] = tuple(sorted({n for e in EXTRACTORS for n in e.filenames}))
@@ -25,6 +26,7 @@ class RunStats:
     files_seen: int = 0
     files_parsed: int = 0
     policies: int = 0
+    files_cached: int = 0  # answered from the cache without reading
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,14 @@ class FileOutcome:
     diagnostics: tuple[Diagnostic, ...] = ()
     text: str | None = None
     parsed: bool = False
+    skipped: str | None = None  # why the file was not analysed, when that is not a problem
+    cacheable: bool = True  # False when the answer may change without the file changing
+
+
+EMPTY_OUTCOME = FileOutcome()
+POOL_THRESHOLD = 2000  # files to read before worker processes pay for their start-up
+PARSE_TIMEOUT = 30.0  # seconds one file may take in an isolated parser
+_STREAM_BLOCK = 1 << 20
 
 
 @dataclass
@@ -43,41 +53,55 @@ class RunResult:
     stats: RunStats = field(default_factory=RunStats)
 
 
+Prepared = tuple[str, tuple[Extractor, ...]]  # decoded text, the extractors that want it
+
+
 def read_file(
-    candidate: Candidate, context: ProjectContext, extractors: Sequence[Extractor] = EXTRACTORS
+    candidate: Candidate,
+    context: ProjectContext,
+    extractors: Sequence[Extractor] = EXTRACTORS,
+    max_bytes: int = MAX_FILE_BYTES,
 ) -> FileOutcome:
     """Everything one file yields; bad input becomes a CORS001 diagnostic, never an exception."""
+    screened = screen(candidate, extractors, max_bytes)
+    if isinstance(screened, FileOutcome):
+        return screened
+    return extract_prepared(candidate, screened, context)
+
+
+def screen(
+    candidate: Candidate, extractors: Sequence[Extractor] = EXTRACTORS, max_bytes: int = MAX_FILE_BYTES
+) -> FileOutcome | Prepared:
+    """The cheap part: read the bytes and decide, without any parser, whether to parse."""
     name = candidate.path.name
     interested = [e for e in extractors if e.accepts(name)]
     if not interested:
-        return FileOutcome()
+        return EMPTY_OUTCOME
     where = Location.point(candidate.display, 1)
     try:
-        size = candidate.path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return FileOutcome(
-                diagnostics=(
-                    Diagnostic(
-                        "CORS001",
-                        f"file skipped: {size:,} bytes is over the {MAX_FILE_BYTES:,}-byte limit",
-                        where,
-                    ),
-                )
-            )
-        data = candidate.path.read_bytes()
+        size = candidate.size if candidate.size >= 0 else os.stat(candidate.file).st_size
+        if size > max_bytes:
+            return _oversized(candidate, interested, size, max_bytes)
+        with open(candidate.file, "rb") as handle:
+            data = handle.read()
     except OSError as error:
-        return FileOutcome(
-            diagnostics=(Diagnostic("CORS001", f"cannot read file: {error.strerror or error}", where),)
-        )
+        return failure(candidate, f"cannot read file: {error.strerror or error}")
     searchable = data
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: search the text, not its bytes
         searchable = data.decode("utf-16", errors="replace").encode("utf-8")
-    wanted = [e for e in interested if e.wants(searchable)]
+    wanted = tuple(e for e in interested if e.wants(searchable))
     if not wanted:
-        return FileOutcome()
+        return EMPTY_OUTCOME
     text, problem = decode(data)
     if text is None:
         return FileOutcome(diagnostics=(Diagnostic("CORS001", problem, where),))
+    return text, wanted
+
+
+def extract_prepared(candidate: Candidate, prepared: Prepared, context: ProjectContext) -> FileOutcome:
+    """The expensive part: run each interested extractor over the decoded text."""
+    text, wanted = prepared
+    where = Location.point(candidate.display, 1)
     policies: list[CorsPolicy] = []
     diagnostics: list[Diagnostic] = []
     for extractor in wanted:
@@ -107,6 +131,39 @@ def read_file(
     return FileOutcome(tuple(policies), tuple(diagnostics), text, parsed=True)
 
 
+def failure(candidate: Candidate, reason: str) -> FileOutcome:
+    """A file that could not be analysed at all: CORS001, and never cached."""
+    diagnostic = Diagnostic("CORS001", reason, Location.point(candidate.display, 1))
+    return FileOutcome(diagnostics=(diagnostic,), cacheable=False)
+
+
+def _oversized(
+    candidate: Candidate, interested: Sequence[Extractor], size: int, max_bytes: int
+) -> FileOutcome:
+    """Too big to parse: a note when it cannot hold CORS configuration, CORS001 when it might."""
+    limit = f"{size:,} bytes is over the {max_bytes:,}-byte limit (max-file-size)"
+    needles = [n for e in interested for n in e.needles]
+    overlap = max(len(n) for n in needles) - 1
+    found = False
+    with open(candidate.file, "rb") as handle:
+        head = handle.read(2)
+        utf16 = head in (b"\xff\xfe", b"\xfe\xff")
+        handle.seek(0)
+        tail = b""
+        while not found:
+            block = handle.read(_STREAM_BLOCK)
+            if not block:
+                break
+            if utf16:
+                block = block.decode("utf-16-le" if head == b"\xff\xfe" else "utf-16-be", "replace").encode()
+            window = tail + block
+            found = any(needle in window for needle in needles)
+            tail = window[-overlap:] if overlap else b""
+    if found:
+        return failure(candidate, f"file not analysed: {limit}, and it mentions CORS configuration")
+    return FileOutcome(skipped=f"not analysed: {limit}; it holds no CORS configuration keyword")
+
+
 def decode(data: bytes) -> tuple[str | None, str]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -121,21 +178,43 @@ def decode(data: bytes) -> tuple[str | None, str]:
         return None, f"not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}); not read"
 
 
-def lint(paths: Sequence[Path], settings: Settings) -> RunResult:
+def lint(
+    paths: Sequence[Path],
+    settings: Settings,
+    *,
+    cache_dir: Path | None = None,
+    isolate: bool = False,
+    jobs: int | None = None,
+    timeout: float = PARSE_TIMEOUT,
+) -> RunResult:
+    """Lint `paths`. `cache_dir` enables the results cache; `isolate` parses in worker
+    processes even for a small run (so a crashing or hanging parser cannot take the run
+    down); `jobs` fixes the number of worker processes (default: every core, for large trees)."""
     from corslint.rules import RULES, rule_by_id
 
     skipped: list[Skipped] = []
     stats = RunStats()
-    context = ProjectContext()
+    candidates = list(
+        walk(
+            paths,
+            settings.exclude,
+            SOURCE_SUFFIXES + SOURCE_NAMES,
+            skipped,
+            respect_gitignore=settings.respect_gitignore,
+        )
+    )
+    stats.files_seen = len(candidates)
+    outcomes = _read_all(candidates, settings, cache_dir, isolate, jobs, timeout, stats)
     policies: list[CorsPolicy] = []
     diagnostics: list[Diagnostic] = list(settings.problems)
     texts: dict[str, str] = {}
-    for candidate in walk(paths, settings.exclude, SOURCE_SUFFIXES + SOURCE_NAMES, skipped):
-        stats.files_seen += 1
-        outcome = read_file(candidate, context)
-        stats.files_parsed += outcome.parsed
+    for candidate, outcome in zip(candidates, outcomes, strict=True):
+        if outcome is EMPTY_OUTCOME:
+            continue
         policies.extend(outcome.policies)
         diagnostics.extend(outcome.diagnostics)
+        if outcome.skipped is not None:
+            skipped.append(Skipped(candidate.display, outcome.skipped))
         if outcome.text is not None:
             texts[candidate.display] = outcome.text
     stats.policies = len(policies)
@@ -154,6 +233,75 @@ def lint(paths: Sequence[Path], settings: Settings) -> RunResult:
     ]
     kept = sorted(set(kept), key=lambda f: f.sort_key)
     return RunResult(kept, policies, skipped, stats)
+
+
+def _read_all(
+    candidates: Sequence[Candidate],
+    settings: Settings,
+    cache_dir: Path | None,
+    isolate: bool,
+    jobs: int | None,
+    timeout: float,
+    stats: RunStats,
+) -> list[FileOutcome]:
+    """Each candidate's outcome, in walk order whatever the parallelism."""
+    from corslint.workers import Result, Supervisor
+
+    outcomes: list[FileOutcome] = [EMPTY_OUTCOME] * len(candidates)
+    cache = None
+    cached: dict[int, FileOutcome] = {}
+    if cache_dir is not None:
+        from corslint.cache import Cache, settings_fingerprint
+
+        cache = Cache.open(cache_dir, settings_fingerprint(settings))
+        cached = cache.lookup(candidates)
+        for index, outcome in cached.items():
+            outcomes[index] = outcome
+        stats.files_cached = len(cached)
+    todo = [(i, c) for i, c in enumerate(candidates) if i not in cached]
+    workers = jobs if jobs is not None else (os.cpu_count() or 1) if len(todo) >= POOL_THRESHOLD else 1
+    max_bytes = settings.max_file_size
+    fresh: dict[int, Result]
+    if workers > 1 and todo:
+        batch = max(16, min(512, len(todo) // (workers * 8) or 1))
+        fresh = Supervisor(workers, max_bytes, timeout).run(todo, batch)
+    else:
+        fresh = _read_inline(todo, max_bytes, isolate, timeout)
+    for index, outcome, deps in fresh.values():
+        outcomes[index] = outcome
+        stats.files_parsed += outcome.parsed
+        if cache is not None:
+            cache.store(candidates[index], outcome, deps)
+    if cache is not None:
+        cache.forget_missing(candidates)
+        cache.save()
+    return outcomes
+
+
+def _read_inline(
+    todo: Sequence[tuple[int, Candidate]], max_bytes: int, isolate: bool, timeout: float
+) -> dict[int, tuple[int, FileOutcome, tuple[str, ...]]]:
+    """A small run: prefilter here; parse here too, or in a fenced-off worker if `isolate`."""
+    from corslint.workers import Supervisor, TrackingContext
+
+    context = TrackingContext()
+    results: dict[int, tuple[int, FileOutcome, tuple[str, ...]]] = {}
+    to_parse: list[tuple[int, Candidate]] = []
+    for index, candidate in todo:
+        screened = screen(candidate, max_bytes=max_bytes)
+        if isinstance(screened, FileOutcome):
+            results[index] = (index, screened, ())
+        elif isolate:
+            to_parse.append((index, candidate))
+        else:
+            context.touched.clear()
+            outcome = extract_prepared(candidate, screened, context)
+            own = os.path.abspath(candidate.file)
+            results[index] = (index, outcome, tuple(sorted(p for p in context.touched if p != own)))
+    if to_parse:
+        workers = min(os.cpu_count() or 1, 1 + len(to_parse) // 16)
+        results.update(Supervisor(workers, max_bytes, timeout).run(to_parse, 8))
+    return results
 
 
 def judge(policies: Iterable[CorsPolicy], rules: Iterable[object]) -> list[Finding]:

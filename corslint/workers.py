@@ -1,0 +1,260 @@
+"""Reading files in worker processes: spread over the cores, and fenced off from the run.
+
+A parser can crash the process it runs in (a native parser can segfault) or never
+return. Each worker announces the file it starts to parse and when it is done, so the
+supervisor can name the file when a worker dies or overruns its time limit, report it
+as CORS001, start a new worker and hand it the rest of the batch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from typing import TYPE_CHECKING, Any
+
+from corslint.discovery import Candidate
+from corslint.extractors import ProjectContext
+
+if TYPE_CHECKING:
+    from corslint.extractors.python_source import PythonProject
+    from corslint.lint import FileOutcome
+
+Job = tuple[int, Candidate]
+Result = tuple[int, "FileOutcome", tuple[str, ...]]  # index, outcome, other files read
+
+
+@dataclass
+class TrackingContext(ProjectContext):
+    """A ProjectContext that records which other files each extraction read (for the cache)."""
+
+    touched: set[str] = field(default_factory=set)
+
+    @property
+    def python(self) -> PythonProject:
+        if self._python is None:
+            self._python = _tracking_project(self.touched)
+        return self._python
+
+
+def _tracking_project(touched: set[str]) -> PythonProject:
+    from pathlib import Path
+
+    from corslint.extractors.python_source import PythonModule, PythonProject
+
+    class TrackingProject(PythonProject):
+        def module_at(self, path: Path, display: str | None = None) -> PythonModule | None:
+            touched.add(os.path.abspath(path))
+            return super().module_at(path, display)
+
+    return TrackingProject()
+
+
+def process_one(
+    candidate: Candidate,
+    context: TrackingContext,
+    max_bytes: int,
+    announce: Callable[[bool], None] | None = None,
+) -> tuple[FileOutcome, tuple[str, ...]]:
+    """One file: the byte prefilter, then (if it may hold CORS configuration) the parsers."""
+    from corslint.lint import extract_prepared, screen
+
+    screened = screen(candidate, max_bytes=max_bytes)
+    if not isinstance(screened, tuple):
+        return screened, ()
+    if announce is not None:
+        announce(True)
+    context.touched.clear()
+    outcome = extract_prepared(candidate, screened, context)
+    if announce is not None:
+        announce(False)
+    own = os.path.abspath(candidate.file)
+    return outcome, tuple(sorted(p for p in context.touched if p != own))
+
+
+def _worker(connection: Connection, max_bytes: int) -> None:
+    """A worker's life: take batches, answer with the outcomes worth sending back."""
+    from corslint.lint import EMPTY_OUTCOME
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor handles ^C
+    context = TrackingContext()
+    while True:
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        batch_id, batch = message
+        results: list[Result] = []
+        for index, candidate in batch:
+
+            def announce(starting: bool, index: int = index, batch_id: int = batch_id) -> None:
+                connection.send(("begin" if starting else "end", batch_id, index))
+
+            outcome, deps = process_one(candidate, context, max_bytes, announce)
+            if outcome is not EMPTY_OUTCOME:
+                results.append((index, outcome, deps))
+        connection.send(("done", batch_id, results))
+
+
+@dataclass
+class _Slot:
+    process: BaseProcess
+    connection: Connection
+    batch: tuple[int, list[Job]] | None = None
+    parsing: int | None = None  # the job index being parsed
+    deadline: float = 0.0
+
+
+def _context() -> Any:
+    methods = multiprocessing.get_all_start_methods()
+    # fork is cheap and safe here: the supervisor holds no threads or locks when it forks
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+class Supervisor:
+    """Runs jobs on `workers` processes; one file's crash or hang costs only that file."""
+
+    def __init__(self, workers: int, max_bytes: int, timeout: float) -> None:
+        self.workers = max(1, workers)
+        self.max_bytes = max_bytes
+        self.timeout = timeout
+        self._slots: list[_Slot] = []
+        self._mp = _context()
+        self._by_index: dict[int, Candidate] = {}
+
+    def _start(self) -> _Slot:
+        parent, child = self._mp.Pipe()
+        process = self._mp.Process(target=_worker, args=(child, self.max_bytes), daemon=True)
+        process.start()
+        child.close()
+        return _Slot(process, parent)
+
+    def run(self, jobs: Sequence[Job], batch_size: int) -> dict[int, Result]:
+        from corslint.lint import FileOutcome
+
+        results: dict[int, Result] = {}
+        pending: deque[list[Job]] = deque(
+            list(jobs[start : start + batch_size]) for start in range(0, len(jobs), batch_size)
+        )
+        self._by_index = dict(jobs)
+        next_id = 0
+        try:
+            while pending or any(slot.batch is not None for slot in self._slots):
+                while pending and (
+                    len(self._slots) < self.workers or any(s.batch is None for s in self._slots)
+                ):
+                    idle = next((s for s in self._slots if s.batch is None), None)
+                    if idle is None:
+                        idle = self._start()
+                        self._slots.append(idle)
+                    batch = pending.popleft()
+                    next_id += 1
+                    idle.batch = (next_id, batch)
+                    idle.parsing = None
+                    idle.deadline = time.monotonic() + self.timeout
+                    try:
+                        idle.connection.send((next_id, batch))
+                    except OSError:
+                        self._fail(idle, pending, results, None)
+                busy = [s for s in self._slots if s.batch is not None]
+                if not busy:
+                    continue
+                now = time.monotonic()
+                soonest = min(s.deadline for s in busy)
+                ready = wait([s.connection for s in busy], timeout=max(0.0, soonest - now))
+                for slot in busy:
+                    if slot.connection not in ready:
+                        continue
+                    try:
+                        kind, batch_id, payload = slot.connection.recv()
+                    except (EOFError, OSError):
+                        self._fail(slot, pending, results, "crashed")
+                        continue
+                    assert slot.batch is not None
+                    if batch_id != slot.batch[0]:
+                        continue
+                    if kind == "begin":
+                        slot.parsing = payload
+                        slot.deadline = time.monotonic() + self.timeout
+                    elif kind == "end":
+                        slot.parsing = None
+                        slot.deadline = time.monotonic() + self.timeout
+                    else:
+                        for result in payload:
+                            results[result[0]] = result
+                        slot.batch = None
+                        slot.parsing = None
+                now = time.monotonic()
+                for slot in self._slots:
+                    if slot.batch is not None and now >= slot.deadline:
+                        self._fail(slot, pending, results, "timeout")
+        finally:
+            self.close()
+        for index in self._by_index:
+            results.setdefault(index, (index, FileOutcome(), ()))
+        return results
+
+    def _fail(
+        self,
+        slot: _Slot,
+        pending: deque[list[Job]],
+        results: dict[int, Result],
+        why: str | None,
+    ) -> None:
+        """The worker died or overran: blame the file it was parsing, retry the others."""
+        exitcode = None
+        if slot.process.is_alive():
+            slot.process.kill()
+        slot.process.join(5)
+        exitcode = slot.process.exitcode
+        slot.connection.close()
+        self._slots.remove(slot)
+        if slot.batch is None:
+            return
+        batch = slot.batch[1]
+        blamed = slot.parsing
+        if blamed is None and len(batch) == 1:
+            blamed = batch[0][0]
+        if blamed is None:  # not while parsing: find the file by retrying one at a time
+            pending.extendleft([job] for job in reversed(batch))
+            return
+        if why == "timeout":
+            reason = f"the parser did not finish within {self.timeout:g} s; the file was not analysed"
+        else:
+            reason = f"the parser crashed ({_describe(exitcode)}); the file was not analysed"
+        from corslint.lint import failure
+
+        results[blamed] = (blamed, failure(self._by_index[blamed], reason), ())
+        rest = [job for job in batch if job[0] != blamed]
+        if rest:
+            pending.appendleft(rest)
+
+    def close(self) -> None:
+        for slot in self._slots:
+            with contextlib.suppress(OSError):
+                slot.connection.send(None)
+        for slot in self._slots:
+            slot.process.join(1)
+            if slot.process.is_alive():
+                slot.process.kill()
+                slot.process.join(1)
+            slot.connection.close()
+        self._slots.clear()
+
+
+def _describe(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            return f"killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            return f"killed by signal {-exitcode}"
+    return f"exit status {exitcode}"
