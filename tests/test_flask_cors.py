@@ -376,3 +376,29 @@ def test_a_literal_resource_matching_no_route_is_not_applied_evidence() -> None:
     assert p.probe_path == "/api" and p.routes == ()
     (unused,) = [e for e in p.evidence if e.kind == "not-applied"]
     assert "`/api/items`" in unused.detail and unused.location.line == 4
+
+
+def test_config_in_the_same_branch_counts_and_the_other_arm_does_not() -> None:
+    source = HEAD + (
+        "import os\n"
+        "app = Flask(__name__)\n"
+        "if os.getenv('STAGE') == 'dev':\n"
+        '    app.config["CORS_ORIGINS"] = ["http://localhost:3000"]\n'
+        "    CORS(app)\n"
+        "else:\n"
+        '    app.config["CORS_ORIGINS"] = ["https://a.example.com"]\n'
+        "    CORS(app)\n"
+    )
+    dev, prod = extracted({"app.py": source})
+    assert options(dev) == {"origins": ("http://localhost:3000",)}
+    assert options(prod) == {"origins": ("https://a.example.com",)}
+    assert dev.app != prod.app
+
+
+def test_unknown_keys_in_an_expanded_dict_are_evidence() -> None:
+    source = (
+        HEAD
+        + 'SETTINGS = {"allow_origins": ["https://a.example.com"]}\napp = Flask(__name__)\nCORS(app, **SETTINGS)\n'
+    )
+    (p,) = extracted({"app.py": source})
+    assert any("did you mean `origins=`" in e.detail for e in p.evidence)

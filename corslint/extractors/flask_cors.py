@@ -494,8 +494,11 @@ def _config_for(collected: Collected, receiver: str, site: Site, *, at_request: 
                 continue
         elif not at_request:
             continue
+        if _exclusive(write.site.branch, site.branch):
+            continue
+        same_branch = bool(write.site.branch) and site.branch.startswith(write.site.branch)
         for key, value in write.values.items():
-            if write.site.conditional:
+            if write.site.conditional and not same_branch:
                 value = Value(
                     None,
                     value.location,
@@ -504,6 +507,17 @@ def _config_for(collected: Collected, receiver: str, site: Site, *, at_request: 
                 )
             merged[key] = value
     return merged
+
+
+def _exclusive(one: str, other: str) -> bool:
+    """Whether two branch paths lie in the two arms of the same `if`."""
+    for a, b in zip(one.split("/"), other.split("/"), strict=False):
+        if a != b:
+            return a.split("@")[1:] == b.split("@")[1:] and {a.split("@")[0], b.split("@")[0]} == {
+                "if",
+                "else",
+            }
+    return False
 
 
 # -- policies ------------------------------------------------------------------------------
@@ -530,6 +544,9 @@ def _keywords(
             expanded = module.resolve(arg.value, scope)
             if expanded.known and isinstance(expanded.raw, dict):
                 options.update({str(k): v for k, v in expanded.raw.items()})
+                evidence += [
+                    _unknown_option(str(k), v.location) for k, v in expanded.raw.items() if k not in OPTIONS
+                ]
             else:
                 options["**"] = Value(
                     None, module.location(arg.value), Provenance.UNKNOWN, description=module.source(arg.value)
@@ -610,6 +627,9 @@ def _extension_policies(
     notes += found
     receiver = _dotted(app_node) or module.source(app_node)
     kind = collected.apps.get((site.scope, receiver)) or collected.apps.get(("", receiver))
+    imported_blueprint = _blueprint_module(module, app_node) if kind is None else None
+    if imported_blueprint is not None and imported_blueprint[0] is not module:
+        kind = "blueprint"
     base: dict[str, Value] = {}
     if kind != "blueprint":
         for key, value in _config_for(collected, receiver, site, at_request=False).items():
@@ -625,7 +645,13 @@ def _extension_policies(
         merged.update(layer)
     local = site.scope and receiver in collected.locals.get(site.scope, {})
     app_id = f"{module.path}::{site.scope if local else ''}::{site.branch}::{receiver}"
-    routes = _routes(module, collected, receiver, kind)
+    if imported_blueprint is not None and imported_blueprint[0] is not module:
+        bp_module, bp_name, bp_call = imported_blueprint
+        prefix = _blueprint_prefix(bp_module, bp_call)
+        owned = [(r, sample_path(r.path)) for r in _owned_routes(bp_module, {bp_name}, prefix)]
+        routes: list[tuple[Route, str]] | None = owned or None
+    else:
+        routes = _routes(module, collected, receiver, kind)
     development = is_development_path(module.path) or site.debug
     notes.sort(key=lambda e: "origins" not in e.detail)
     decorated = frozenset(
