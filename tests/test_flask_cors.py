@@ -402,3 +402,17 @@ def test_unknown_keys_in_an_expanded_dict_are_evidence() -> None:
     )
     (p,) = extracted({"app.py": source})
     assert any("did you mean `origins=`" in e.detail for e in p.evidence)
+
+
+def test_parameters_and_rebound_locals_never_take_a_module_namesake() -> None:
+    source = HEAD + (
+        'origins = ["https://a.example.com"]\n'
+        "def create_app(origins):\n"
+        "    app = Flask(__name__)\n"
+        "    CORS(app, origins=origins)\n"
+        "    return app\n"
+    )
+    (p,) = extracted({"app.py": source})
+    value = p.option("origins")
+    assert value is not None and not value.known and "local variable of create_app()" in value.description
+    assert value.location.line == 6

@@ -143,6 +143,11 @@ def _collect(module: PythonModule) -> Collected:
             functions.append(f"def {node.name.value}@{module.location(node).line}")
             guards_stack.append(list(guards))
             guards.clear()
+            bound = found.locals.setdefault(functions[-1], {})
+            parameters = [*node.params.params, *node.params.kwonly_params, *node.params.posonly_params]
+            for parameter in parameters:
+                # a parameter is whatever the caller passes: never a constant
+                bound.setdefault(parameter.name.value, []).extend([cst.Name("None"), cst.Name("None")])
 
         def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
             functions.pop()
@@ -528,9 +533,15 @@ def _local_scope(module: PythonModule, collected: Collected, site: Site) -> Scop
     names: dict[str, Value] = {}
     for name, expressions in collected.locals.get(site.scope, {}).items():
         if len(expressions) == 1:
-            value = module.resolve(expressions[0], Scope(dict(names)))
-            if value.known:
-                names[name] = value
+            names[name] = module.resolve(expressions[0], Scope(dict(names)))
+        else:
+            # rebound or a parameter: it must not fall back to a module-level namesake
+            names[name] = Value(
+                None,
+                Location.point(module.path, site.position[0]),  # replaced by the use site's
+                Provenance.UNKNOWN,
+                description=f"{name} (a local variable of {site.scope.split('@')[0].removeprefix('def ')}())",
+            )
     return Scope(names)
 
 
