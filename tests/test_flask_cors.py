@@ -416,3 +416,14 @@ def test_parameters_and_rebound_locals_never_take_a_module_namesake() -> None:
     value = p.option("origins")
     assert value is not None and not value.known and "local variable of create_app()" in value.description
     assert value.location.line == 6
+
+
+def test_from_pyfile_reads_the_file_beside_the_app() -> None:
+    files = {
+        "settings.cfg": 'CORS_ORIGINS = ["https://a.example.com"]\nSECRET_KEY = "x"\n',
+        "app.py": HEAD + 'app = Flask(__name__)\napp.config.from_pyfile("settings.cfg")\nCORS(app)\n',
+    }
+    (p,) = extracted(files)
+    origins = p.option("origins")
+    assert origins is not None and origins.plain() == ("https://a.example.com",)
+    assert origins.location.line == 4 and origins.related[0].path == "settings.cfg"

@@ -13,6 +13,7 @@ import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import libcst as cst
 
@@ -330,6 +331,8 @@ def _config_call(module: PythonModule, call: cst.Call, here: Site) -> ConfigWrit
                 values["CORS_*"] = mapping
     elif method == "from_object" and call.args:
         values = _from_object(module, call.args[0].value, location)
+    elif method == "from_pyfile" and call.args:
+        values = _from_pyfile(module, call.args[0].value, location)
     elif method == "setdefault" and len(call.args) == 2:
         key = module.resolve(call.args[0].value)
         if key.known and isinstance(key.raw, str) and key.raw.startswith("CORS_"):
@@ -380,6 +383,27 @@ def _from_object(
         for name in _class_names(owner, class_def)
         if (value := owner.class_field(class_def, name, Scope({}))) is not None
     }
+
+
+def _from_pyfile(module: PythonModule, node: cst.BaseExpression, location: Location) -> dict[str, Value]:
+    """`config.from_pyfile("settings.py")`: a file beside the app module, read (never run)
+    for its upper-case CORS_* names."""
+    name = module.resolve(node)
+    if module.project is None or not (name.known and isinstance(name.raw, str)):
+        return {}
+    path = Path(module.path).parent / name.raw
+    if path.suffix not in {".py", ".cfg", ""} or not path.is_file():
+        return {}
+    loaded = module.project.module_at(path)
+    if loaded is None:
+        return {}
+    values: dict[str, Value] = {}
+    for key in loaded.assignments:
+        if key.startswith("CORS_"):
+            value = loaded.resolve_name(key)
+            if value is not None:
+                values[key] = _seen_from(value, module, location)
+    return values
 
 
 def _selected_config(
