@@ -427,3 +427,17 @@ def test_from_pyfile_reads_the_file_beside_the_app() -> None:
     origins = p.option("origins")
     assert origins is not None and origins.plain() == ("https://a.example.com",)
     assert origins.location.line == 4 and origins.related[0].path == "settings.cfg"
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "from flask import request\ndef v():\n    return request.authorization\n",
+        'from flask import request\ndef v():\n    return request.headers["Authorization"]\n',
+        "from flask_jwt_extended import JWTManager\njwt = JWTManager()\n",
+        'from flask_httpauth import HTTPTokenAuth\nauth = HTTPTokenAuth(scheme="Bearer")\n',
+    ],
+)
+def test_bearer_evidence(code: str) -> None:
+    (p,) = extracted({"app.py": HEAD + code + "app = Flask(__name__)\nCORS(app)\n"})
+    assert any(e.kind == "bearer-auth" for e in p.evidence)

@@ -1155,7 +1155,7 @@ def _view_class_methods(module: PythonModule, class_def: cst.ClassDef) -> tuple[
 
 # -- evidence ------------------------------------------------------------------------------
 
-BEARER_QUALIFIED = ("flask_jwt_extended.", "flask_httpauth.HTTPTokenAuth")
+BEARER_QUALIFIED = ("flask_jwt_extended.", "flask_httpauth.HTTPTokenAuth", "flask_httpauth.HTTPBasicAuth")
 
 
 def _bearer_evidence(module: PythonModule) -> list[Evidence]:
@@ -1183,6 +1183,11 @@ def _bearer_in(current: PythonModule) -> list[Evidence]:
                 found.append(
                     Evidence("bearer-auth", "reads the Authorization header", current.location(node))
                 )
+
+        def visit_Attribute(self, node: cst.Attribute) -> None:
+            # werkzeug parses the Authorization header into `request.authorization`
+            if node.attr.value == "authorization" and current.qualified_name(node.value) == "flask.request":
+                found.append(Evidence("bearer-auth", "reads request.authorization", current.location(node)))
 
         def visit_Subscript(self, node: cst.Subscript) -> None:
             index = node.slice[0].slice if len(node.slice) == 1 else None
