@@ -29,6 +29,7 @@ from corslint.frameworks.flask_cors import (
     answers_path,
     pattern_text,
     probably_regex,
+    resource_rank,
 )
 from corslint.model import (
     CorsPolicy,
@@ -788,7 +789,7 @@ def _resources(
     pairs: list[tuple[Value, Value | None]]
     if isinstance(raw, dict):
         pairs = [(Value(key, resources.location), value) for key, value in raw.items()]
-        pairs.sort(key=lambda pair: _rank(pair[0].raw))
+        pairs.sort(key=lambda pair: resource_rank(pair[0].raw))
     elif isinstance(raw, tuple):
         pairs = [(item, None) for item in raw]
     else:
@@ -823,16 +824,6 @@ def _resources(
                     )
                 )
         yield (text, ordered), options, notes
-
-
-def _rank(pattern: object) -> tuple[int, int, int, int]:
-    text = pattern_text(pattern)
-    if not isinstance(pattern, str):
-        return (1, 0, -text.count("/"), -len(text))
-    pattern = ".*" if pattern == "*" else pattern
-    if probably_regex(pattern):
-        return (1, 1, -str(pattern).count("/"), -len(str(pattern)))
-    return (0, 0, -text.count("/"), -len(text))
 
 
 def _placed(

@@ -114,7 +114,7 @@ def resource_patterns(policy: CorsPolicy) -> list[Any]:
     raw = _option(policy, "resources")
     if isinstance(raw, dict):
         items = [_fix_star(key) for key in raw]
-        items.sort(key=_resource_rank)
+        items.sort(key=resource_rank)
     elif isinstance(raw, (str, Regex)):
         items = [_fix_star(raw)]
     elif isinstance(raw, Iterable):
@@ -124,13 +124,16 @@ def resource_patterns(policy: CorsPolicy) -> list[Any]:
     return [_resolved(item, ignore_case=False) for item in items]
 
 
-def _resource_rank(pattern: Any) -> tuple[int, int, int, int]:
-    # literal paths first, then compiled patterns, then regex strings; longer and deeper first
-    if isinstance(pattern, Regex):
+def resource_rank(pattern: Any) -> tuple[int, int, int, int]:
+    """The library's order for a resources dict: literal paths first, then compiled
+    patterns, then regex strings; within each, more `/` first, then longer first."""
+    pattern = _fix_star(pattern)
+    if isinstance(pattern, (Regex, re.Pattern)):
         return (1, 0, -pattern.pattern.count("/"), -len(pattern.pattern))
-    if probably_regex(pattern):
-        return (1, 1, -pattern.count("/"), -len(pattern))
-    return (0, 0, -pattern.count("/"), -len(pattern))
+    text = str(pattern)
+    if probably_regex(text):
+        return (1, 1, -text.count("/"), -len(text))
+    return (0, 0, -text.count("/"), -len(text))
 
 
 def pattern_text(pattern: Any) -> str:
