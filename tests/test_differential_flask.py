@@ -185,3 +185,14 @@ def test_battery_size_is_reported() -> None:
     total = sum(len(battery(p)) for _, p in POLICIES if known_options(p) is not None)
     assert total > 1000
     print(f"{total} requests compared")
+
+
+def test_resource_order_matches_the_library() -> None:
+    from flask_cors.core import get_regexp_pattern, parse_resources
+
+    from corslint.frameworks.flask_cors import resource_rank
+
+    keys = ["/*", "/api/*", "/api/v1/users", "*", "/api/v1/.*", "/static", "/api/(a|b)/x", "/a/b/c"]
+    theirs = [get_regexp_pattern(p) for p, _ in parse_resources({key: {} for key in keys})]
+    ours = [".*" if k == "*" else k for k in sorted(keys, key=resource_rank)]
+    assert ours == theirs
