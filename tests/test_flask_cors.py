@@ -441,3 +441,18 @@ def test_from_pyfile_reads_the_file_beside_the_app() -> None:
 def test_bearer_evidence(code: str) -> None:
     (p,) = extracted({"app.py": HEAD + code + "app = Flask(__name__)\nCORS(app)\n"})
     assert any(e.kind == "bearer-auth" for e in p.evidence)
+
+
+def test_cross_origin_in_method_view_decorators_covers_the_class_routes() -> None:
+    source = HEAD + (
+        "from flask.views import MethodView\n"
+        "app = Flask(__name__)\n"
+        "class Item(MethodView):\n"
+        '    decorators = [cross_origin(origins=["https://a.example.com"])]\n'
+        "    def get(self, item_id): ...\n"
+        "    def put(self, item_id): ...\n"
+        'app.add_url_rule("/items/<int:item_id>", view_func=Item.as_view("item"))\n'
+    )
+    (p,) = extracted({"app.py": source})
+    assert p.route_level and p.probe_path == "/items/1" and p.label == "@cross_origin on Item.decorators"
+    assert p.routes is not None and p.routes[0].methods == ("GET", "PUT", "HEAD")

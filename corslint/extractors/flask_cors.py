@@ -22,6 +22,7 @@ from corslint.extractors.python_source import (
     PythonModule,
     Scope,
     is_development_path,
+    iter_calls,
 )
 from corslint.frameworks.flask_cors import (
     CONFIG_KEYS,
@@ -96,6 +97,8 @@ class Collected:
     calls: list[tuple[cst.Call, Site]] = field(default_factory=list)
     config: list[ConfigWrite] = field(default_factory=list)
     views: list[tuple[cst.FunctionDef, Site]] = field(default_factory=list)
+    # `cross_origin(...)` used other than as a function decorator: (call, site, enclosing class)
+    wrappers: list[tuple[cst.Call, Site, str | None]] = field(default_factory=list)
     locals: dict[str, dict[str, list[cst.BaseExpression]]] = field(default_factory=dict)
     apps: dict[tuple[str, str], str] = field(default_factory=dict)  # (scope, name) -> flask|blueprint
     blueprints: dict[str, cst.Call] = field(default_factory=dict)  # module-level Blueprint(...) calls
@@ -113,9 +116,20 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     for call, site in collected.calls:
         policies.extend(_extension_policies(module, collected, call, site, evidence))
     for function, site in collected.views:
-        policy = _view_policy(module, collected, function, site, evidence)
-        if policy is not None:
-            policies.append(policy)
+        decorator = next(d.decorator for d in function.decorators if _is_cross_origin(module, d.decorator))
+        assert isinstance(decorator, cst.Call)
+        routes = _function_routes(module, collected, function, "")
+        name = f"{function.name.value}@{module.location(function).line}"
+        policies.append(
+            _view_policy(
+                module, collected, decorator, site, routes, f"{function.name.value}()", name, evidence
+            )
+        )
+    for call, site, class_name in collected.wrappers:
+        routes = _class_view_routes(module, class_name) if class_name else []
+        label = f"{class_name}.decorators" if class_name else "a wrapped view"
+        name = f"{label}@{module.location(call).line}"
+        policies.append(_view_policy(module, collected, call, site, routes, label, name, evidence))
     return Extraction(policies=tuple(policies))
 
 
@@ -139,9 +153,16 @@ def _collect(module: PythonModule) -> Collected:
         )
 
     class Visitor(cst.CSTVisitor):
+        def visit_ClassDef(self, node: cst.ClassDef) -> None:
+            classes.append(node.name.value)
+
+        def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+            classes.pop()
+
         def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
             if any(_is_cross_origin(module, d.decorator) for d in node.decorators):
                 found.views.append((node, site(node)))
+                decorators.update(id(d.decorator) for d in node.decorators)
             functions.append(f"def {node.name.value}@{module.location(node).line}")
             guards_stack.append(list(guards))
             guards.clear()
@@ -202,6 +223,9 @@ def _collect(module: PythonModule) -> Collected:
 
         def visit_Call(self, node: cst.Call) -> None:
             here = site(node)
+            if _is_cross_origin(module, node) and id(node) not in decorators:
+                found.wrappers.append((node, here, classes[-1] if classes and not here.scope else None))
+                return
             write = _config_call(module, node, here)
             if write is not None:
                 found.config.append(write)
@@ -210,6 +234,8 @@ def _collect(module: PythonModule) -> Collected:
                 found.calls.append((node, here))
 
     guards_stack: list[list[bool]] = []
+    classes: list[str] = []
+    decorators: set[int] = set()
     module.module.visit(Visitor())
     return found
 
@@ -694,6 +720,11 @@ def _extension_policies(
         sample
         for function, _ in collected.views
         for _, sample in _function_routes(module, collected, function, "")
+    ) | frozenset(
+        sample
+        for _, _, class_name in collected.wrappers
+        if class_name
+        for _, sample in _class_view_routes(module, class_name)
     )
     resources = merged.pop("resources", None)
     for pattern, extra, extra_notes in _resources(module, resources):
@@ -854,15 +885,18 @@ def _pattern_paths(pattern: str) -> list[str]:
 def _view_policy(
     module: PythonModule,
     collected: Collected,
-    function: cst.FunctionDef,
+    decorator: cst.Call,
     site: Site,
+    routes: list[tuple[Route, str]],
+    label: str,
+    name: str,
     evidence: tuple[Evidence, ...],
-) -> CorsPolicy | None:
-    decorator = next(d.decorator for d in function.decorators if _is_cross_origin(module, d.decorator))
-    assert isinstance(decorator, cst.Call)
+) -> CorsPolicy:
+    """`@cross_origin(...)`: it reads the app config at request time, and replaces the
+    app-wide layer on its own routes."""
     scope = _local_scope(module, collected, site)
     options, notes = _keywords(module, decorator, scope, skip_app=False)
-    apps = [name for (scope_key, name), kind in collected.apps.items() if kind == "flask" and not scope_key]
+    apps = [app for (scope_key, app), kind in collected.apps.items() if kind == "flask" and not scope_key]
     base: dict[str, Value] = {}
     if len(apps) == 1:
         request_site = Site("", "", False, False, (10**9, 0))
@@ -871,7 +905,6 @@ def _view_policy(
             if key in CONFIG_KEYS and key not in {"CORS_RESOURCES", "CORS_AUTOMATIC_OPTIONS"}:
                 base[CONFIG_KEYS[key]] = value
     base.update(options)
-    routes = [route for route in _function_routes(module, collected, function, "")]
     probe_path = routes[0][1] if routes else "/"
     return CorsPolicy(
         framework="flask_cors",
@@ -880,12 +913,30 @@ def _view_policy(
         routes=tuple(route for route, _ in routes) or None,
         evidence=(*notes, *evidence),
         development_only=is_development_path(module.path) or site.debug,
-        label=f"@cross_origin on {function.name.value}()",
+        label=f"@cross_origin on {label}",
         scope=probe_path,
         probe_path=probe_path,
-        app=f"{module.path}::view {function.name.value}@{module.location(function).line}",
+        app=f"{module.path}::view {name}",
         route_level=True,
     )
+
+
+def _class_view_routes(module: PythonModule, class_name: str) -> list[tuple[Route, str]]:
+    """The routes `add_url_rule(..., view_func=Class.as_view(...))` gives a MethodView."""
+    routes: list[tuple[Route, str]] = []
+    for call in iter_calls(module.module):
+        func = call.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value == "add_url_rule"):
+            continue
+        if any(
+            isinstance(arg.value, cst.Call)
+            and isinstance(arg.value.func, cst.Attribute)
+            and arg.value.func.attr.value == "as_view"
+            and _dotted(arg.value.func.value) == class_name
+            for arg in call.args
+        ):
+            routes += [(route, sample_path(route.path)) for route in _url_rule(module, call, "")]
+    return routes
 
 
 # -- routes --------------------------------------------------------------------------------
