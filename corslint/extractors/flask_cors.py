@@ -47,7 +47,6 @@ CORS_CLASS = "flask_cors.CORS"
 CROSS_ORIGIN = "flask_cors.cross_origin"
 FLASK_CLASSES = frozenset({"flask.Flask", "flask.app.Flask"})
 BLUEPRINT_CLASSES = frozenset({"flask.Blueprint", "flask.blueprints.Blueprint"})
-METHOD_VIEWS = ("MethodView", "View")
 VERBS = {"get": "GET", "post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE"}
 # names people reach for that Flask-CORS silently ignores, and the option they meant
 MISNAMED = {
@@ -106,11 +105,11 @@ class Collected:
 
 def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     module = context.python.parse(path, text)
-    if not any(q.startswith("flask_cors") for q in module.imports.values()) and b"init_app" not in (
-        text.encode("utf-8", "replace")
-    ):
+    if not any(q.startswith("flask_cors") for q in module.imports.values()) and "init_app" not in text:
         return Extraction()
     collected = _collect(module)
+    if not (collected.calls or collected.views or collected.wrappers):
+        return Extraction()
     policies: list[CorsPolicy] = []
     evidence = tuple(_bearer_evidence(module))
     for call, site in collected.calls:
