@@ -57,5 +57,17 @@ PYTHON = frozenset({".py", ".pyi"})
 EXTRACTORS: tuple[Extractor, ...] = (
     Extractor("starlette", "corslint.extractors.starlette", PYTHON, (b"CORSMiddleware",)),
     Extractor("django", "corslint.extractors.django_settings", PYTHON, (b"CORS_", b"corsheaders")),
+    Extractor(
+        "express",
+        "corslint.extractors.express",
+        frozenset({".js", ".cjs", ".mjs", ".jsx", ".ts", ".tsx", ".mts", ".cts"}),
+        (b"cors", b"Access-Control-", b"access-control-", b"ACCESS-CONTROL-"),
+    ),
+    Extractor(
+        "config_files",
+        "corslint.extractors.config_files",
+        frozenset({".json", ".yaml", ".yml", ".toml"}),
+        (b"origin", b"Origin", b"cors", b"CORS", b"Cors"),
+    ),
     Extractor("flask_cors", "corslint.extractors.flask_cors", PYTHON, (b"flask_cors", b"init_app")),
 )

@@ -66,10 +66,12 @@ class Framework:
 
 
 def _registry() -> dict[str, Framework]:
-    from corslint.frameworks import django_cors, flask_cors, starlette
+    from corslint.frameworks import django_cors, express, express_headers, flask_cors, starlette
 
     frameworks = [starlette.FRAMEWORK, django_cors.FRAMEWORK]
     frameworks.append(flask_cors.FRAMEWORK)
+    frameworks.append(express.FRAMEWORK)
+    frameworks.append(express_headers.FRAMEWORK)
     return {framework.name: framework for framework in frameworks}
 
 

@@ -1,0 +1,362 @@
+"""Express + the ``cors`` package (measured on cors 2.8.6, express 5.3.0).
+
+Options keep the package's own names (``origin``, ``methods``, ``allowedHeaders`` and its
+alias ``headers``, ``exposedHeaders``, ``credentials``, ``maxAge``, ``preflightContinue``,
+``optionsSuccessStatus``). The model follows the package's code path on the values as
+written, with JavaScript's truthiness and string conversion:
+
+- the options are ``Object.assign({}, defaults, options)``; a falsy ``origin`` (``false``,
+  ``null``, ``""``) makes the middleware call ``next()`` and send nothing at all;
+- ``"*"`` sends ``*`` on every response; any other string is a fixed Allow-Origin
+  (+ ``Vary: Origin``) whatever the request's Origin; arrays compare each entry with
+  ``===`` (``"*"`` inside an array matches nothing), RegExps with ``.test()`` (a search);
+- every ``OPTIONS`` request is answered (``optionsSuccessStatus``, 204) unless
+  ``preflightContinue``; header values that are falsy in JavaScript are never set.
+
+A RegExp with the ``g`` (or ``y``) flag keeps ``lastIndex`` between requests: the model
+answers as for a fresh RegExp and `library_checks` reports the alternation.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from corslint.frameworks import Framework, LibraryCheck, OriginEntry
+from corslint.http import HeaderList, Request, Response
+from corslint.model import CorsPolicy, FunctionValue, Regex, UnresolvedValueError, Value
+
+DEFAULTS: dict[str, Any] = {
+    "origin": "*",
+    "methods": "GET,HEAD,PUT,PATCH,POST,DELETE",
+    "preflightContinue": False,
+    "optionsSuccessStatus": 204,
+}
+OPTION_NAMES = frozenset(
+    {
+        "origin",
+        "methods",
+        "allowedHeaders",
+        "headers",
+        "exposedHeaders",
+        "credentials",
+        "maxAge",
+        "preflightContinue",
+        "optionsSuccessStatus",
+    }
+)
+
+
+class Undefined:
+    """JavaScript's ``undefined`` where it differs from ``null`` (a header value of it)."""
+
+    def __repr__(self) -> str:
+        return "undefined"
+
+
+UNDEFINED = Undefined()
+
+
+@dataclass(frozen=True)
+class OriginFunction(FunctionValue):
+    """An ``origin: (origin, callback) => ...`` function, as far as its code was classified.
+
+    ``no_origin``: what it does for requests without an Origin header; ``on_reject``: what
+    it passes to the callback for a refused origin (``false`` lets the request through
+    without CORS headers, an ``Error`` makes express answer 500).
+    """
+
+    no_origin: Literal["allow", "reject"] = "allow"
+    on_reject: Literal["false", "error"] = "false"
+
+
+class _Next(Exception):
+    """The middleware calls ``next()`` (or ``next(err)``) without touching the response."""
+
+    def __init__(self, error: bool) -> None:
+        super().__init__("next(err)" if error else "next()")
+        self.error = error
+
+
+def truthy(value: Any) -> bool:
+    """JavaScript's ToBoolean on the plain values extractors produce."""
+    if value is None or value is UNDEFINED or value is False:
+        return False
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value != 0 and not (isinstance(value, float) and math.isnan(value))
+    if isinstance(value, str):
+        return value != ""
+    return True
+
+
+def js_number(value: int | float) -> str:
+    """Number.prototype.toString for the numbers configuration files hold."""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "Infinity" if value > 0 else "-Infinity"
+        if value.is_integer() and abs(value) < 1e21:
+            return str(int(value))
+        return repr(value)
+    return str(value)
+
+
+def js_string(value: Any) -> str:
+    """String(value): arrays join with ",", null/undefined inside arrays become ""."""
+    if value is None:
+        return "null"
+    if value is UNDEFINED:
+        return "undefined"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return js_number(value)
+    if isinstance(value, tuple):
+        return ",".join("" if item is None or item is UNDEFINED else js_string(item) for item in value)
+    if isinstance(value, Regex):
+        return f"/{value.pattern}/{value.flags}"
+    if isinstance(value, dict):
+        return "[object Object]"
+    if isinstance(value, FunctionValue):
+        return "function"
+    return str(value)
+
+
+def _joined(value: Any) -> Any:
+    """``value.join ? value.join(',') : value``."""
+    return js_string(value) if isinstance(value, tuple) else value
+
+
+def _has_length(value: Any) -> bool:
+    """``value && value.length``: only non-empty strings (and arrays) have one."""
+    return isinstance(value, (str, tuple)) and len(value) > 0
+
+
+_JS_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL}
+_NAMED_GROUP = re.compile(r"\(\?<(?![=!])")
+
+
+def python_regex(raw: Regex) -> re.Pattern[str]:
+    """A JavaScript RegExp as Python's re reads it (named groups, ASCII \\d \\w)."""
+    flags = 0 if ("u" in raw.flags or "v" in raw.flags) else re.ASCII
+    for letter in raw.flags:
+        flags |= _JS_FLAGS.get(letter, 0)
+    return re.compile(_NAMED_GROUP.sub("(?P<", raw.pattern), flags)
+
+
+def regex_test(raw: Regex, text: str) -> bool:
+    """``RegExp.prototype.test`` on a fresh object; a sticky RegExp matches at 0 only."""
+    compiled = python_regex(raw)
+    if "y" in raw.flags:
+        return compiled.match(text) is not None
+    return compiled.search(text) is not None
+
+
+def is_origin_allowed(origin: str | None, allowed: Any) -> bool:
+    if isinstance(allowed, tuple):
+        return any(is_origin_allowed(origin, item) for item in allowed)
+    if isinstance(allowed, str):
+        return origin == allowed
+    if isinstance(allowed, Regex):
+        return regex_test(allowed, "undefined" if origin is None else origin)
+    return truthy(allowed)
+
+
+def _vary(headers: HeaderList, field: str) -> None:
+    """The ``vary`` package: append a field unless already listed; ``*`` absorbs all."""
+    current = headers.get("vary")
+    if current is None:
+        headers.set("Vary", field)
+        return
+    names = [name.strip() for name in current.split(",") if name.strip()]
+    if "*" in names:
+        return
+    if field.lower() not in {name.lower() for name in names}:
+        headers.set("Vary", ", ".join([*names, field]))
+
+
+def _plain(policy: CorsPolicy, name: str) -> Any:
+    value = policy.option(name)
+    if value is None:
+        return DEFAULTS.get(name, UNDEFINED)
+    return value.plain()
+
+
+def _origin_callback(policy: CorsPolicy, request: Request) -> Any:
+    """What the origin option resolves to for this request (the callback's answer)."""
+    value = policy.option("origin")
+    origin = _plain(policy, "origin")
+    if not truthy(origin):
+        raise _Next(error=False)
+    if not isinstance(origin, FunctionValue):
+        return origin
+    assert value is not None
+    if origin.kind == "reflect-all":
+        return True
+    if origin.kind == "deny-all":
+        raise _Next(error=False)
+    if origin.kind != "allow-list":
+        raise UnresolvedValueError(value)
+    no_origin = origin.no_origin if isinstance(origin, OriginFunction) else "allow"
+    on_reject = origin.on_reject if isinstance(origin, OriginFunction) else "false"
+    if request.origin is None:
+        allowed = no_origin == "allow"
+    else:
+        allowed = is_origin_allowed(request.origin, tuple(item.plain() for item in origin.allowed))
+    if allowed:
+        return True
+    raise _Next(error=on_reject == "error")
+
+
+def respond(policy: CorsPolicy, request: Request) -> Response:
+    try:
+        origin_option = _origin_callback(policy, request)
+    except _Next as stop:
+        return Response(500 if stop.error else None)
+    headers = HeaderList()
+
+    def put(name: str, value: Any) -> None:
+        if truthy(value):
+            headers.set(name, js_string(value))
+
+    if origin_option == "*":
+        put("Access-Control-Allow-Origin", "*")
+    elif isinstance(origin_option, str):
+        put("Access-Control-Allow-Origin", origin_option)
+        _vary(headers, "Origin")
+    else:
+        allowed = is_origin_allowed(request.origin, origin_option)
+        put("Access-Control-Allow-Origin", request.origin if allowed else False)
+        _vary(headers, "Origin")
+    if _plain(policy, "credentials") is True:
+        put("Access-Control-Allow-Credentials", "true")
+
+    def expose() -> None:
+        exposed = _joined(_plain(policy, "exposedHeaders"))
+        if truthy(exposed) and _has_length(exposed):
+            put("Access-Control-Expose-Headers", exposed)
+
+    if request.method.upper() != "OPTIONS":
+        expose()
+        return headers.response(None)
+
+    methods = _plain(policy, "methods")
+    if methods is None or methods is UNDEFINED:
+        raise TypeError("Cannot read properties of undefined (reading 'join')")
+    put("Access-Control-Allow-Methods", _joined(methods))
+    allowed_headers = _plain(policy, "allowedHeaders")
+    if not truthy(allowed_headers):
+        allowed_headers = _plain(policy, "headers")
+    if not truthy(allowed_headers):
+        allowed_headers = request.header("access-control-request-headers")
+        _vary(headers, "Access-Control-Request-Headers")
+    else:
+        allowed_headers = _joined(allowed_headers)
+    if truthy(allowed_headers) and _has_length(allowed_headers):
+        put("Access-Control-Allow-Headers", allowed_headers)
+    max_age = _plain(policy, "maxAge")
+    if (isinstance(max_age, (int, float)) and not isinstance(max_age, bool)) or truthy(max_age):
+        text = js_string(max_age)
+        if text:
+            put("Access-Control-Max-Age", text)
+    expose()
+    if truthy(_plain(policy, "preflightContinue")):
+        return headers.response(None)
+    return headers.response(_status(_plain(policy, "optionsSuccessStatus")))
+
+
+def _status(value: Any) -> int:
+    """``res.statusCode = value``: node coerces with ``|0`` and refuses 100 > code > 999."""
+    try:
+        code = int(float(value)) if not isinstance(value, bool) else int(value)
+    except (TypeError, ValueError):
+        code = 0
+    if not 100 <= code <= 999:
+        raise ValueError(f"Invalid status code: {js_string(value)}")
+    return code
+
+
+def origin_entries(policy: CorsPolicy) -> tuple[OriginEntry, ...]:
+    value = policy.option("origin")
+    if value is None:
+        return ()
+    if not value.known:
+        return (OriginEntry(value, "literal"),)
+    raw = value.raw
+    items: tuple[Value, ...]
+    if isinstance(raw, FunctionValue):
+        items = raw.allowed
+    elif isinstance(raw, tuple):
+        items = _flatten(value)
+    else:
+        items = (value,)
+    entries: list[OriginEntry] = []
+    for item in items:
+        if not item.known:
+            entries.append(OriginEntry(item, "literal"))
+        elif isinstance(item.raw, Regex):
+            entries.append(OriginEntry(item, "regex"))
+        elif isinstance(item.raw, str) and item.raw != "*":
+            entries.append(OriginEntry(item, "literal"))
+        elif isinstance(item.raw, str) and item is not value:
+            entries.append(OriginEntry(item, "literal"))  # "*" in an array: a literal nothing equals
+    return tuple(entries)
+
+
+def _flatten(value: Value) -> tuple[Value, ...]:
+    if value.known and isinstance(value.raw, tuple):
+        return tuple(leaf for item in value.raw for leaf in _flatten(item))
+    return (value,)
+
+
+def library_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
+    checks: list[LibraryCheck] = []
+    for entry in origin_entries(policy):
+        raw = entry.value.raw
+        if not isinstance(raw, Regex):
+            continue
+        stateful = [flag for flag in "gy" if flag in raw.flags]
+        if stateful:
+            checks.append(
+                LibraryCheck(
+                    f"RegExp /{raw.flags}",
+                    "origins",
+                    f"the origin RegExp has the `{stateful[0]}` flag, so `.test()` keeps "
+                    "`lastIndex` between requests: every second request from the same allowed "
+                    "origin gets no Access-Control-Allow-Origin and fails; drop the flag",
+                    entry.value.location,
+                )
+            )
+        try:
+            python_regex(raw)
+        except re.error as error:
+            checks.append(
+                LibraryCheck(
+                    "SyntaxError",
+                    "origins",
+                    f"the origin RegExp could not be read ({error}); corslint did not check it",
+                    entry.value.location,
+                )
+            )
+    return tuple(checks)
+
+
+FRAMEWORK = Framework(
+    name="express",
+    display="Express cors",
+    respond=respond,
+    roles={
+        "origins": ("origin",),
+        "credentials": ("credentials",),
+        "methods": ("methods",),
+        "headers": ("allowedHeaders", "headers"),
+        "expose": ("exposedHeaders",),
+        "max_age": ("maxAge",),
+    },
+    origin_entries=origin_entries,
+    library_checks=library_checks,
+    comment_prefix="//",
+)

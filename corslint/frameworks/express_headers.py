@@ -1,0 +1,175 @@
+"""Access-Control-* headers written by hand in Express middleware and handlers.
+
+There is no library here: the extractor turns the handler's code into an ordered list of
+steps, and `respond` replays them for a request. Each option is one step, keyed by the
+header it writes (``"Access-Control-Allow-Origin"``; a second write of the same header is
+``"Access-Control-Allow-Origin #2"``) or ``"end"`` / ``"end #2"`` for a statement that
+answers the request. A step's value is a mapping:
+
+- ``value``: what is written: a string, a tuple (one header line per item), or a
+  `HeaderReflection` (the request's Origin or Access-Control-Request-Headers);
+- ``writer``: ``set`` (express ``res.set``/``res.header``: ``String(value)``),
+  ``setHeader`` (node: ``undefined`` throws, express answers 500), ``append``
+  (``res.append``: another line) or ``vary`` (``res.vary``: merged into Vary);
+- ``when``: the conditions under which the step runs: ``OPTIONS`` / ``!OPTIONS``
+  (``req.method === "OPTIONS"``), ``ALLOWED`` / ``!ALLOWED`` (the ``guard`` option's
+  allow-list admits the Origin), ``ORIGIN`` / ``!ORIGIN`` (an Origin header is present);
+- for ``end`` steps, ``status``: the status sent (``res.sendStatus(204)``).
+
+A request that reaches no ``end`` step goes on to the routes; for ``OPTIONS`` that is
+express's automatic answer (200 with ``Allow``) on a path that has routes, with whatever
+headers the middleware set before ``next()``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from corslint.frameworks import Framework, OriginEntry
+from corslint.frameworks.express import _vary, is_origin_allowed, js_string
+from corslint.http import HeaderList, Request, Response
+from corslint.model import CorsPolicy, FunctionValue, Regex, UnresolvedValueError, Value
+
+HEADERS = (
+    "Access-Control-Allow-Origin",
+    "Access-Control-Allow-Credentials",
+    "Access-Control-Allow-Methods",
+    "Access-Control-Allow-Headers",
+    "Access-Control-Expose-Headers",
+    "Access-Control-Max-Age",
+    "Vary",
+)
+AUTOMATIC_OPTIONS_STATUS = 200
+
+
+@dataclass(frozen=True)
+class HeaderReflection(FunctionValue):
+    """A header value copied from the request (``req.headers.origin``)."""
+
+    source: str = "origin"  # or "access-control-request-headers"
+
+
+def _variants(header: str) -> tuple[str, ...]:
+    return (header, *(f"{header} #{n}" for n in range(2, 6)))
+
+
+class _Error(Exception):
+    pass
+
+
+def _holds(condition: str, request: Request, guard: Any) -> bool:
+    negated = condition.startswith("!")
+    atom = condition.lstrip("!")
+    if atom == "OPTIONS":
+        result = request.method.upper() == "OPTIONS"
+    elif atom == "ORIGIN":
+        result = bool(request.origin)
+    elif atom == "ALLOWED":
+        if guard is None:
+            raise ValueError("a guarded step without a guard")
+        result = _guard_allows(guard, request.origin)
+    else:
+        raise ValueError(f"unknown condition {condition}")
+    return result != negated
+
+
+def _guard_allows(guard: Any, origin: str | None) -> bool:
+    if isinstance(guard, FunctionValue):
+        if guard.kind == "reflect-all":
+            return origin is not None
+        entries = tuple(item.plain() for item in guard.allowed)
+        return origin is not None and is_origin_allowed(origin, entries)
+    return origin is not None and is_origin_allowed(origin, guard)
+
+
+def _text(value: Any, request: Request, writer: str) -> list[str]:
+    if isinstance(value, HeaderReflection):
+        sent = request.origin if value.source == "origin" else request.header(value.source)
+        if sent is None:
+            if writer == "setHeader":
+                raise _Error("setHeader(name, undefined)")
+            return ["undefined"]
+        return [sent]
+    if isinstance(value, tuple):
+        return [js_string(item) for item in value]
+    if isinstance(value, (FunctionValue, Regex, dict)):
+        raise TypeError("not a header value")
+    return [js_string(value)]
+
+
+def respond(policy: CorsPolicy, request: Request) -> Response:
+    guard_value = policy.options.get("guard")
+    guard = guard_value.plain() if guard_value is not None else None
+    headers = HeaderList()
+    try:
+        for name, step in policy.options.items():
+            if name == "guard":
+                continue
+            if not step.known:
+                raise UnresolvedValueError(step)
+            parts = step.raw
+            when = parts["when"].plain() if "when" in parts else ()
+            if not all(_holds(condition, request, guard) for condition in when):
+                continue
+            if name.startswith("end"):
+                return headers.response(int(parts["status"].plain()))
+            header = name.split(" #", 1)[0]
+            writer = parts["writer"].plain()
+            value_node: Value = parts["value"]
+            value = value_node.raw if isinstance(value_node.raw, HeaderReflection) else value_node.plain()
+            lines = _text(value, request, writer)
+            if writer == "vary" or (header == "Vary" and writer == "vary"):
+                for line in lines:
+                    for field in line.split(","):
+                        if field.strip():
+                            _vary(headers, field.strip())
+            elif writer == "append":
+                for line in lines:
+                    headers.add(header, line)
+            else:
+                headers.remove(header)
+                for line in lines:
+                    headers.add(header, line)
+    except _Error:
+        return Response(500)
+    if request.method.upper() == "OPTIONS":
+        return headers.response(AUTOMATIC_OPTIONS_STATUS)
+    return headers.response(None)
+
+
+def origin_entries(policy: CorsPolicy) -> tuple[OriginEntry, ...]:
+    entries: list[OriginEntry] = []
+    guard = policy.options.get("guard")
+    if guard is not None and guard.known:
+        raw = guard.raw
+        items = raw.allowed if isinstance(raw, FunctionValue) else guard.entries
+        for item in items:
+            kind: Any = "regex" if item.known and isinstance(item.raw, Regex) else "literal"
+            entries.append(OriginEntry(item, kind))
+    for name in _variants("Access-Control-Allow-Origin"):
+        step = policy.options.get(name)
+        if step is None or not step.known:
+            continue
+        value = step.raw.get("value")
+        if isinstance(value, Value) and value.known and isinstance(value.raw, str) and value.raw != "*":
+            entries.append(OriginEntry(value, "literal"))
+    return tuple(entries)
+
+
+FRAMEWORK = Framework(
+    name="express_headers",
+    display="Hand-written Express CORS headers",
+    respond=respond,
+    roles={
+        "origins": _variants("Access-Control-Allow-Origin"),
+        "credentials": _variants("Access-Control-Allow-Credentials"),
+        "methods": _variants("Access-Control-Allow-Methods"),
+        "headers": _variants("Access-Control-Allow-Headers"),
+        "expose": _variants("Access-Control-Expose-Headers"),
+        "max_age": _variants("Access-Control-Max-Age"),
+    },
+    origin_entries=origin_entries,
+    comment_prefix="//",
+    handwritten=True,
+)

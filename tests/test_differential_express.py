@@ -1,0 +1,295 @@
+"""Differential truth: corslint's Express models against the real `cors` package on express.
+
+Every Express fixture's *extracted* cors options (plus edge-case policies) are serialised
+as JSON and handed to tests/node/harness.js, which mounts the real `cors` middleware
+(pinned in tests/node/package.json) on an express app listening on 127.0.0.1 and replays
+the probe battery. Self-contained hand-written middlewares from the fixtures are run the
+same way. Status and CORS headers must equal corslint's prediction header by header.
+
+Node runs once for all cases, with a bounded number of requests and a timeout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from corslint.extractors.js_source import parse, walk
+from corslint.frameworks import framework_of
+from corslint.frameworks.express import OriginFunction, library_checks
+from corslint.http import Request
+from corslint.model import CorsPolicy, FunctionValue, Location, Regex, UnresolvedValueError, Value
+from tests.conftest import FIXTURES, ROOT, run_lint
+from tests.probe_battery import battery, cors_headers
+
+NODE_DIR = ROOT / "tests" / "node"
+HERE = Location.point("synthetic.js", 1)
+MAX_REQUESTS = 60_000
+
+
+def _node_ready() -> str | None:
+    """Why the harness cannot run here, or None. In CI it must run."""
+    if shutil.which("node") is None:
+        return "node is not installed"
+    if (
+        not (NODE_DIR / "node_modules" / "cors").is_dir()
+        or not (NODE_DIR / "node_modules" / "express").is_dir()
+    ):
+        return "run `npm ci` in tests/node first"
+    return None
+
+
+def _require_node() -> None:
+    reason = _node_ready()
+    if reason is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"the node harness must run in CI: {reason}")
+        pytest.skip(reason)
+
+
+def serialise(raw: Any) -> Any:
+    if isinstance(raw, Regex):
+        return {"$regex": [raw.pattern, raw.flags]}
+    if isinstance(raw, FunctionValue):
+        spec: dict[str, Any] = {
+            "kind": raw.kind,
+            "allowed": [serialise(item.plain()) for item in raw.allowed],
+        }
+        if isinstance(raw, OriginFunction):
+            spec |= {"no_origin": raw.no_origin, "on_reject": raw.on_reject}
+        else:
+            spec |= {"no_origin": "allow", "on_reject": "false"}
+        return {"$function": spec}
+    if isinstance(raw, tuple):
+        return [serialise(item) for item in raw]
+    if isinstance(raw, dict):
+        return {key: serialise(item) for key, item in raw.items()}
+    return raw
+
+
+def known_options(policy: CorsPolicy) -> dict[str, Any] | None:
+    if "**" in policy.options:
+        return None
+    try:
+        plain = {name: value.plain() for name, value in policy.options.items()}
+    except UnresolvedValueError:
+        return None
+    for value in plain.values():
+        if isinstance(value, FunctionValue) and value.kind == "unknown":
+            return None
+    return {name: serialise(value) for name, value in plain.items()}
+
+
+def wire(request: Request) -> dict[str, Any]:
+    headers = dict(request.headers)
+    if request.origin is not None:
+        headers["origin"] = request.origin
+    return {"method": request.method, "path": request.path, "headers": headers}
+
+
+def run_harness(cases: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    total = sum(len(case["requests"]) for case in cases)
+    assert total <= MAX_REQUESTS
+    completed = subprocess.run(
+        ["node", str(NODE_DIR / "harness.js")],
+        input=json.dumps({"cases": cases}),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=NODE_DIR,
+        env={**os.environ, "NODE_ENV": "test"},
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return {result["name"]: result["responses"] for result in json.loads(completed.stdout)}
+
+
+def synthetic(**options: Any) -> CorsPolicy:
+    def wrap(raw: Any) -> Value:
+        if isinstance(raw, (list, tuple)):
+            return Value(tuple(wrap(item) for item in raw), HERE)
+        if isinstance(raw, dict):
+            return Value({key: wrap(item) for key, item in raw.items()}, HERE)
+        return Value(raw, HERE)
+
+    return CorsPolicy("express", HERE, {name: wrap(raw) for name, raw in options.items()})
+
+
+def _function(kind: str, allowed: tuple[Any, ...] = (), **extra: Any) -> OriginFunction:
+    return OriginFunction(kind, tuple(Value(item, HERE) for item in allowed), **extra)
+
+
+SYNTHETIC: dict[str, CorsPolicy] = {
+    "defaults": synthetic(),
+    "wildcard-credentials": synthetic(origin="*", credentials=True, exposedHeaders=["X-Total", "X-Page"]),
+    "fixed-string": synthetic(origin="https://a.example.com", maxAge=0),
+    "glob-string": synthetic(origin="https://*.example.com", methods=["GET", "PUT"]),
+    "array-with-star": synthetic(origin=["https://a.example.com", "*"], credentials=True),
+    "array-nested-regex": synthetic(origin=["https://a.example.com", Regex(r"\.example\.org$")]),
+    "regex-unanchored": synthetic(
+        origin=Regex(r"https://.*example\.com"), allowedHeaders="Content-Type,X-Custom"
+    ),
+    "regex-ignorecase": synthetic(origin=Regex(r"^https://app\.example\.com$", "i"), maxAge="600"),
+    "regex-sticky": synthetic(origin=Regex(r"https://app\.example\.com", "y")),
+    "regex-global-fresh": synthetic(origin=Regex(r"example\.com$", "g")),
+    "true-reflect": synthetic(origin=True, credentials=True, allowedHeaders=[]),
+    "false-off": synthetic(origin=False),
+    "null-off": synthetic(origin=None, credentials=True),
+    "credentials-string": synthetic(origin="https://a.example.com", credentials="true"),
+    "headers-alias": synthetic(headers=["X-Custom", "Authorization"], exposedHeaders=""),
+    "allowed-headers-star": synthetic(allowedHeaders=["*"], credentials=True),
+    "methods-empty": synthetic(methods=[], maxAge=86400),
+    "methods-string": synthetic(methods="GET, POST", optionsSuccessStatus=200),
+    "preflight-continue": synthetic(preflightContinue=True, origin=["https://a.example.com"]),
+    "max-age-float": synthetic(maxAge=600.5),
+    "function-reflect": synthetic(origin=_function("reflect-all"), credentials=True),
+    "function-deny": synthetic(origin=_function("deny-all")),
+    "function-list-error": synthetic(
+        origin=_function("allow-list", ("https://a.example.com",), no_origin="allow", on_reject="error")
+    ),
+    "function-list-false": synthetic(
+        origin=_function(
+            "allow-list", ("https://a.example.com", Regex(r"\.example\.org$")), no_origin="reject"
+        ),
+        credentials=True,
+    ),
+    "null-origin-listed": synthetic(origin=["null", "https://a.example.com/"]),
+}
+
+
+def fixture_policies() -> list[tuple[str, CorsPolicy, Path]]:
+    found: list[tuple[str, CorsPolicy, Path]] = []
+    for project in sorted((FIXTURES / "express").iterdir()):
+        if not project.is_dir():
+            continue
+        cwd = Path.cwd()
+        os.chdir(project)
+        try:
+            policies = run_lint(Path(".")).policies
+        finally:
+            os.chdir(cwd)
+        for policy in policies:
+            if policy.framework in {"express", "express_headers"}:
+                name = f"{project.name}:{policy.location.path}:{policy.location.line}"
+                found.append((name, policy, project))
+    return found
+
+
+def handler_source(policy: CorsPolicy, project: Path) -> tuple[str, str] | None:
+    """The middleware function and the literal constants it reads, when self-contained."""
+    file = project / policy.location.path
+    if file.suffix not in {".js", ".cjs", ".mjs"}:
+        return None
+    module = parse(policy.location.path, file.read_text("utf-8"), file)
+    target = None
+    for node in walk(module.root):
+        if node.type in {"arrow_function", "function_expression", "function"}:
+            location = module.location(node)
+            if location.line >= policy.location.line and (policy.location.end_line >= location.end_line):
+                target = node
+                break
+    if target is None:
+        registration = [n for n in walk(module.root) if module.location(n) == policy.location]
+        names = {module.text(n) for r in registration[:1] for n in walk(r) if n.type == "identifier"}
+        for node in module.root.named_children:
+            name = node.child_by_field_name("name") if node.type == "function_declaration" else None
+            if name is not None and module.text(name) in names:
+                target = node
+    if target is None:
+        return None
+    preamble = []
+    for child in module.root.named_children:
+        if child.type == "lexical_declaration":
+            values = [d.child_by_field_name("value") for d in child.named_children]
+            literal = {"array", "string", "number", "regex", "object", "template_string"}
+            if all(value is not None and value.type in literal for value in values):
+                preamble.append(module.text(child))
+    return "\n".join(preamble), module.text(target)
+
+
+def _cases() -> tuple[list[dict[str, Any]], dict[str, tuple[CorsPolicy, list[Request]]]]:
+    cases: list[dict[str, Any]] = []
+    expected: dict[str, tuple[CorsPolicy, list[Request]]] = {}
+    entries = [(name, policy, None) for name, policy in SYNTHETIC.items()] + [
+        (name, policy, project) for name, policy, project in fixture_policies()
+    ]
+    for name, policy, project in entries:
+        routes = tuple(m for route in policy.routes or () for m in route.methods)
+        requests = battery(policy, routes)
+        if policy.framework == "express":
+            options = known_options(policy)
+            if options is None:
+                continue
+            case: dict[str, Any] = {"kind": "cors", "options": options}
+        else:
+            assert project is not None
+            source = handler_source(policy, project)
+            if source is None:
+                continue
+            case = {"kind": "handler", "preamble": source[0], "handler": source[1]}
+        case |= {"name": name, "requests": [wire(request) for request in requests]}
+        cases.append(case)
+        expected[name] = (policy, requests)
+    return cases, expected
+
+
+@pytest.fixture(scope="module")
+def harness_results() -> tuple[dict[str, list[dict[str, Any]]], dict[str, tuple[CorsPolicy, list[Request]]]]:
+    _require_node()
+    cases, expected = _cases()
+    return run_harness(cases), expected
+
+
+def test_models_match_the_real_cors_package(
+    harness_results: tuple[dict[str, list[dict[str, Any]]], dict[str, tuple[CorsPolicy, list[Request]]]],
+) -> None:
+    results, expected = harness_results
+    compared = 0
+    mismatches: list[str] = []
+    for name, (policy, requests) in expected.items():
+        responses = results[name]
+        respond = framework_of(policy).respond
+        for request, real in zip(requests, responses, strict=True):
+            predicted = respond(policy, request)
+            real_headers = cors_headers([(k, v) for k, v in real["headers"]])
+            where = f"{name}: {request.method} {request.path} Origin={request.origin} {dict(request.headers)}"
+            if real["status"] != (predicted.status or 200):
+                mismatches.append(f"{where}: status {real['status']} != {predicted.status}")
+            elif real_headers != cors_headers(list(predicted.headers)):
+                mismatches.append(f"{where}: {real_headers} != {cors_headers(list(predicted.headers))}")
+            compared += 1
+    assert not mismatches, "\n".join(mismatches[:20])
+    assert compared > 5000
+    print(f"{compared} requests compared over {len(expected)} policies")
+
+
+def test_enough_fixture_policies_are_compared(
+    harness_results: tuple[dict[str, list[dict[str, Any]]], dict[str, tuple[CorsPolicy, list[Request]]]],
+) -> None:
+    _, expected = harness_results
+    from_fixtures = [name for name in expected if name not in SYNTHETIC]
+    handwritten = [name for name in from_fixtures if expected[name][0].framework == "express_headers"]
+    assert len(from_fixtures) >= 15
+    assert len(handwritten) >= 3
+
+
+def test_global_regex_alternates_in_the_real_package() -> None:
+    _require_node()
+    policy = synthetic(origin=Regex(r"^https://app\.example\.com$", "g"))
+    request = Request("GET", "https://app.example.com")
+    options = known_options(policy)
+    case = {"name": "g", "kind": "cors", "fresh": False, "options": options, "requests": [wire(request)] * 4}
+    answers = [
+        cors_headers([(k, v) for k, v in r["headers"]]).get("access-control-allow-origin")
+        for r in run_harness([case])["g"]
+    ]
+    assert answers == ["https://app.example.com", None, "https://app.example.com", None]
+    checks = library_checks(policy)
+    assert [check.concerns for check in checks] == ["origins"]
+    assert "every second request" in checks[0].message
