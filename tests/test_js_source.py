@@ -37,7 +37,11 @@ def plain(value: Value) -> Any:
         ("", "'a' + 'b'", "ab"),
         ("const host = 'example.com';", "`https://${host}`", "https://example.com"),
         ("", "[1, 2, ...[3]]", (1, 2, 3)),
-        ("const A = ['https://a.example'];", "[...A, 'https://b.example']", ("https://a.example", "https://b.example")),
+        (
+            "const A = ['https://a.example'];",
+            "[...A, 'https://b.example']",
+            ("https://a.example", "https://b.example"),
+        ),
         ("const base = { methods: 'GET' };", "{ ...base, origin: true }", {"methods": "GET", "origin": True}),
         ("", "'a, b ,c'.split(',').map((s) => s.trim())", ("a", "b", "c")),
         ("", "'a,,b'.split(',').filter(Boolean)", ("a", "b")),
@@ -129,7 +133,7 @@ def test_imports_of_json_yaml_and_js_modules(tmp_path: Path, monkeypatch: pytest
         ("c", "https://c.example", "opts.js", 1),
         ("d", "https://d.example", "esm.mjs", 1),
     ):
-        use = [n for n in walk(parsed.root) if n.type == "identifier" and parsed.text(n) == name][0]
+        use = next(n for n in walk(parsed.root) if n.type == "identifier" and parsed.text(n) == name)
         value = parsed.resolve(use).plain()["origin"]
         assert value == expected
         whole = parsed.resolve(use)
@@ -174,7 +178,9 @@ def test_yaml_reader_is_safe_and_bounded() -> None:
 
 
 def test_toml_reader_finds_lines() -> None:
-    value = read_toml("c.toml", "[server]\nport = 1\n\n[server.cors]\norigin = ['https://a']\ncredentials = true\n")
+    value = read_toml(
+        "c.toml", "[server]\nport = 1\n\n[server.cors]\norigin = ['https://a']\ncredentials = true\n"
+    )
     cors = value.raw["server"].raw["cors"]
     assert cors.raw["credentials"].location.line == 6
 

@@ -114,8 +114,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     _find_registrations(analysis)
     bearer = tuple(_bearer_evidence(module))
     policies: list[CorsPolicy] = []
-    if analysis.cors_names:
-        policies += _cors_policies(analysis, bearer)
+    policies += _cors_policies(analysis, bearer)
     policies += _handwritten_policies(analysis, bearer)
     return Extraction(policies=tuple(policies))
 
@@ -249,7 +248,8 @@ def _cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[Cor
                 route_level=route_level,
             )
         )
-    policies += _unused_options(analysis, used_options, bearer)
+    if analysis.cors_names:  # an options-shaped object elsewhere may belong to another library
+        policies += _unused_options(analysis, used_options, bearer)
     return policies
 
 
