@@ -25,7 +25,6 @@ import tempfile
 import time
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,7 @@ from corslint import model
 from corslint.config import Settings
 from corslint.discovery import Candidate
 
-FORMAT = 1
+FORMAT = 2
 SHARDS = 64
 RACY_NS = 2_000_000_000  # file system timestamps can be this coarse (FAT: 2 s)
 Stamp = tuple[int, int]  # (size, mtime_ns); size -1 for a file that did not exist
@@ -75,15 +74,20 @@ def settings_fingerprint(settings: Settings) -> str:
 
 # -- values to JSON and back ------------------------------------------------------------
 def _classes() -> dict[str, type]:
+    from corslint import findings
     from corslint.lint import FileOutcome
 
     found: dict[str, type] = {"FileOutcome": FileOutcome}
-    for name in dir(model):
-        value = getattr(model, name)
-        is_model = isinstance(value, type) and getattr(value, "__module__", "") == model.__name__
-        if is_model and (dataclasses.is_dataclass(value) or issubclass(value, enum.Enum)):
-            found[name] = value
+    for module in (model, findings):
+        for name in dir(module):
+            value = getattr(module, name)
+            own = isinstance(value, type) and getattr(value, "__module__", "") == module.__name__
+            if own and (dataclasses.is_dataclass(value) or issubclass(value, enum.Enum)):
+                found[name] = value
     return found
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}  # positional: the code fingerprint pins field order
 
 
 def encode(value: Any) -> Any:
@@ -98,10 +102,10 @@ def encode(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return {"e": type(value).__name__, "v": value.value}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            "c": type(value).__name__,
-            "f": {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)},
-        }
+        fields = _FIELDS.get(type(value))
+        if fields is None:
+            fields = _FIELDS[type(value)] = tuple(f.name for f in dataclasses.fields(value))
+        return {"c": type(value).__name__, "a": [encode(getattr(value, name)) for name in fields]}
     raise CacheFormatError(f"cannot cache a {type(value).__name__}")
 
 
@@ -121,15 +125,13 @@ def decode(data: Any, classes: Mapping[str, type]) -> Any:
         raise CacheFormatError(f"unknown cached type {data.get('e') or data.get('c')!r}")
     if "e" in data:
         return kind(data["v"])
-    return kind(**{name: decode(item, classes) for name, item in data["f"].items()})
+    return kind(*[decode(item, classes) for item in data["a"]])
 
 
 # -- the cache ----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Entry:
-    stamp: Stamp
-    outcome: Any | None  # encoded FileOutcome; None: the file yields nothing
-    deps: tuple[tuple[str, Stamp], ...] = ()
+# A shard maps a display path to [size, mtime_ns, outcome, deps]: outcome is an encoded
+# FileOutcome or None (the file yields nothing), deps a list of [path, size, mtime_ns].
+Row = list[Any]
 
 
 def stamp_of(path: str) -> Stamp:
@@ -140,20 +142,18 @@ def stamp_of(path: str) -> Stamp:
     return (stat.st_size, stat.st_mtime_ns)
 
 
-def _shard_of(display: str) -> int:
-    return zlib.crc32(os.path.dirname(display).encode("utf-8", "surrogateescape")) % SHARDS
-
-
 class Cache:
     """One run's view of the cache: shards are loaded when a path in them is looked up."""
 
     def __init__(self, directory: Path, key: str) -> None:
         self.directory = directory
         self.folder = directory / key
-        self._shards: dict[int, dict[str, Entry]] = {}
+        self._shards: dict[int, dict[str, Row]] = {}
         self._dirty: set[int] = set()
         self._classes = _classes()
-        self.hits = 0
+        self._shard_numbers: dict[str, int] = {}
+        self.unchanged = False  # every file was cached, none is gone: the last run's answer holds
+        self.digest = ""
 
     @classmethod
     def open(cls, directory: Path, settings_fingerprint: str) -> Cache:
@@ -161,22 +161,31 @@ class Cache:
         key = hashlib.sha256(f"{code_fingerprint()}|{settings_fingerprint}|{cwd}".encode()).hexdigest()[:24]
         return cls(directory, key)
 
-    def _shard(self, number: int) -> dict[str, Entry]:
+    def _shard_of(self, display: str) -> dict[str, Row]:
+        folder = display.rpartition("/")[0]
+        number = self._shard_numbers.get(folder)
+        if number is None:
+            number = self._shard_numbers[folder] = (
+                zlib.crc32(folder.encode("utf-8", "surrogateescape")) % SHARDS
+            )
         shard = self._shards.get(number)
         if shard is None:
             shard = self._shards[number] = self._read_shard(number)
         return shard
 
-    def _read_shard(self, number: int) -> dict[str, Entry]:
+    def _number(self, display: str) -> int:
+        self._shard_of(display)
+        return self._shard_numbers[display.rpartition("/")[0]]
+
+    def _read_shard(self, number: int) -> dict[str, Row]:
         try:
             with open(self.folder / f"{number:02x}.json", encoding="utf-8") as handle:
                 raw = json.load(handle)
-            entries: dict[str, Entry] = {}
-            for display, (size, mtime, outcome, deps) in raw.items():
-                entries[display] = Entry((size, mtime), outcome, tuple((path, (s, m)) for path, s, m in deps))
-            return entries
-        except (OSError, ValueError, TypeError):  # missing, damaged or foreign: start afresh
+        except (OSError, ValueError):  # missing or damaged: start afresh
             return {}
+        if not isinstance(raw, dict):
+            return {}
+        return {k: v for k, v in raw.items() if isinstance(v, list) and len(v) == 4}
 
     def lookup(self, candidates: Sequence[Candidate]) -> dict[int, Any]:
         """Cached outcomes by candidate index, for files (and their inputs) unchanged."""
@@ -184,30 +193,40 @@ class Cache:
 
         found: dict[int, Any] = {}
         changed_folders: set[str] = set()
-        dependent: list[tuple[int, Candidate, Entry]] = []
-        for index, candidate in enumerate(candidates):
-            entry = self._shard(_shard_of(candidate.display)).get(candidate.display)
-            if entry is None or entry.stamp != (candidate.size, candidate.mtime_ns):
-                changed_folders.add(os.path.dirname(candidate.display))
-            elif entry.outcome is None:
+        dependent: list[tuple[int, str, Row]] = []
+        folder_shards: dict[str, dict[str, Row]] = {}
+        for index, (_, display, size, mtime) in enumerate(candidates):
+            folder = display.rpartition("/")[0]
+            shard = folder_shards.get(folder)
+            if shard is None:
+                shard = folder_shards[folder] = self._shard_of(display)
+            row = shard.get(display)
+            if row is None or row[0] != size or row[1] != mtime:
+                changed_folders.add(folder)
+            elif row[2] is None:
                 found[index] = EMPTY_OUTCOME
             else:
-                dependent.append((index, candidate, entry))
+                dependent.append((index, display, row))
         walked = {candidate.display for candidate in candidates}
+        gone = False
         for shard in self._shards.values():  # removed files change their folder too
-            gone = (d for d in shard.keys() - walked if not os.path.exists(d))
-            changed_folders.update(os.path.dirname(d) for d in gone)
-        for index, candidate, entry in dependent:
-            folder = os.path.dirname(candidate.display)
-            if folder in changed_folders or os.path.dirname(folder) in changed_folders:
-                continue
-            if any(stamp_of(path) != stamp for path, stamp in entry.deps):
+            for display in shard.keys() - walked:
+                if not os.path.exists(display):
+                    changed_folders.add(display.rpartition("/")[0])
+                    gone = True
+        for index, display, row in dependent:
+            folder = display.rpartition("/")[0]
+            if folder in changed_folders or folder.rpartition("/")[0] in changed_folders:
                 continue
             try:
-                found[index] = decode(entry.outcome, self._classes)
-            except (CacheFormatError, TypeError, KeyError):
+                if any(stamp_of(path) != (size, mtime) for path, size, mtime in row[3]):
+                    continue
+                found[index] = decode(row[2], self._classes)
+            except (CacheFormatError, TypeError, ValueError, KeyError):
                 continue
-        self.hits = len(found)
+        self.unchanged = not gone and len(found) == len(candidates)
+        # the stamps all matched, so the names say which run this is
+        self.digest = hashlib.sha256("\n".join(sorted(walked)).encode("utf-8", "surrogateescape")).hexdigest()
         return found
 
     def store(self, candidate: Candidate, outcome: Any, deps: Iterable[str] = ()) -> None:
@@ -224,42 +243,61 @@ class Cache:
                 encoded = encode(dataclasses.replace(outcome, text=None))
             except CacheFormatError:
                 return
-        number = _shard_of(candidate.display)
-        self._shard(number)[candidate.display] = Entry(
-            (candidate.size, candidate.mtime_ns), encoded, tuple((path, stamp_of(path)) for path in deps)
-        )
+        number = self._number(candidate.display)
+        self._shards[number][candidate.display] = [
+            candidate.size,
+            candidate.mtime_ns,
+            encoded,
+            [[path, *stamp_of(path)] for path in deps],
+        ]
         self._dirty.add(number)
 
     def forget_missing(self, candidates: Sequence[Candidate]) -> None:
-        """Drop entries of files that no longer exist under the walked folders."""
+        """Drop entries of files that no longer exist."""
         walked = {candidate.display for candidate in candidates}
         for number, shard in self._shards.items():
-            for display in list(shard):
-                if display not in walked and not os.path.exists(display):
+            for display in shard.keys() - walked:
+                if not os.path.exists(display):
                     del shard[display]
                     self._dirty.add(number)
 
-    def save(self) -> None:
-        if not self._dirty:
+    # -- the last run's findings, reused while nothing changed ------------------------
+    def load_findings(self, extra: str) -> list[Any] | None:
+        if not self.unchanged:
+            return None
+        try:
+            with open(self.folder / "findings.json", encoding="utf-8") as handle:
+                raw = json.load(handle)
+            if raw.get("digest") != self.digest or raw.get("extra") != extra:
+                return None
+            findings = decode(raw["findings"], self._classes)
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return None
+        return findings if isinstance(findings, list) else None
+
+    def save_findings(self, extra: str, findings: list[Any]) -> None:
+        try:
+            data = {"digest": self.digest, "extra": extra, "findings": encode(findings)}
+        except CacheFormatError:
             return
+        self._write("findings.json", data)
+
+    def save(self) -> None:
+        for number in sorted(self._dirty):
+            self._write(f"{number:02x}.json", self._shards[number])
+        self._dirty.clear()
+
+    def _write(self, name: str, data: Any) -> None:
+        """Atomically: a concurrent run reads the old file or the new one, never a mix."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._mark(self.directory)
+            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".json")
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump(data, stream, separators=(",", ":"))
+            os.replace(temporary, self.folder / name)
         except OSError:
             return  # a read-only checkout lints fine without a cache
-        for number in sorted(self._dirty):
-            raw = {
-                display: [e.stamp[0], e.stamp[1], e.outcome, [[p, s[0], s[1]] for p, s in e.deps]]
-                for display, e in self._shards[number].items()
-            }
-            try:
-                handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".shard-", suffix=".tmp")
-                with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                    json.dump(raw, stream, separators=(",", ":"))
-                os.replace(temporary, self.folder / f"{number:02x}.json")
-            except OSError:
-                continue
-        self._dirty.clear()
 
     @staticmethod
     def _mark(directory: Path) -> None:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import operator
 import os
 import re
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 SKIPPED_DIRECTORIES = frozenset(
     {
@@ -57,9 +59,11 @@ class Skipped:
     reason: str
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A file to read. `file` is the path to open; `display` the path the user reads."""
+class Candidate(NamedTuple):
+    """A file to read. `file` is the path to open; `display` the path the user reads.
+
+    A NamedTuple, not a dataclass: a large tree makes one per file, and this is the
+    cheapest immutable record to build."""
 
     file: str
     display: str  # relative to the working directory when possible
@@ -94,24 +98,52 @@ def matches_any(display: str, patterns: Sequence[str]) -> bool:
     return False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: one per file read
 class IgnoreFile:
-    """The rules of one .gitignore/.ignore, for paths below `base` (`prefix` + relative path)."""
+    """The rules of one .gitignore/.ignore, for paths below its folder (`prefix` + walked path).
+
+    Without negated rules, a rule with no slash in it (`*.log`, `node_modules/`) is tested
+    against the entry's name alone: the walk has already pruned every ignored parent,
+    so the name is all that can still match. Other rules see the relative path."""
 
     strip: int  # characters to drop from a walked path to make it relative to the walk root
     prefix: str  # what to put in front: the walk root's path relative to this file's folder
-    spec: Any  # pathspec.GitIgnoreSpec
-    fast: re.Pattern[str] | None  # every rule in one regex, when no rule is a negation
+    spec: Any  # pathspec.GitIgnoreSpec, for the general case
+    fast: bool  # no negations: the regexes below decide alone
+    folder_names: re.Pattern[str] | None = None  # slash-free rules, against "name/"
+    file_names: re.Pattern[str] | None = None  # slash-free rules that can match a file
+    paths: re.Pattern[str] | None = None  # the other rules, against the relative path
 
-    def verdict(self, walked: str, is_dir: bool) -> bool | None:
+    def verdict(self, walked: str, name: str, is_dir: bool) -> bool | None:
         """True: ignored; False: re-included by a `!rule`; None: no rule applies."""
-        relative = self.prefix + walked[self.strip :]
-        if is_dir:
-            relative += "/"
-        if self.fast is not None:
-            return True if self.fast.match(relative) else None
+        if self.fast:
+            names = self.folder_names if is_dir else self.file_names
+            if names is not None and names.match(name + "/" if is_dir else name):
+                return True
+            if self.paths is not None:
+                relative = self.prefix + walked[self.strip :] + ("/" if is_dir else "")
+                if self.paths.match(relative):
+                    return True
+            return None
+        relative = self.prefix + walked[self.strip :] + ("/" if is_dir else "")
         include: bool | None = self.spec.check_file(relative).include
         return include
+
+
+_UNANCHORED = "^(?:.+/)?"
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+
+
+def _slashless(source: str) -> str:
+    """The regex without the parts that only say "a folder follows" or "not a slash"."""
+    return _NAMED_GROUP.sub("(?:", source).replace("(?:/)", "").replace("[^/]", "")
+
+
+def _either(sources: Sequence[str]) -> re.Pattern[str] | None:
+    if not sources:
+        return None
+    # pathspec names a group in each rule's regex; one alternation needs them anonymous
+    return re.compile("|".join(f"(?:{_NAMED_GROUP.sub('(?:', source)})" for source in sources))
 
 
 def load_ignore_files(directory: str, names: Sequence[str], strip: int, prefix: str) -> IgnoreFile | None:
@@ -127,27 +159,28 @@ def load_ignore_files(directory: str, names: Sequence[str], strip: int, prefix: 
     import pathspec
 
     spec = pathspec.GitIgnoreSpec.from_lines(lines)
-    patterns = [p for p in spec.patterns if p.include is not None and p.regex is not None]
-    if not patterns:
+    sources = [p.regex.pattern for p in spec.patterns if p.include is not None and p.regex is not None]
+    if not sources:
         return None
-    fast = None
-    if all(p.include for p in patterns):
-        sources = [p.regex.pattern for p in patterns if p.regex is not None]
-        fast = re.compile("|".join(f"(?:{_anonymous(source)})" for source in sources))
-    return IgnoreFile(strip, prefix, spec, fast)
+    if any(p.include is False for p in spec.patterns):
+        return IgnoreFile(strip, prefix, spec, fast=False)
+    folder_names: list[str] = []
+    file_names: list[str] = []
+    paths: list[str] = []
+    for source in sources:
+        rest = source[len(_UNANCHORED) :]
+        if source.startswith(_UNANCHORED) and "/" not in _slashless(rest):
+            folder_names.append("^" + rest)
+            if not rest.endswith("(?P<ps_d>/)"):  # a trailing-slash rule names folders only
+                file_names.append("^" + rest)
+        else:
+            paths.append(source)
+    return IgnoreFile(strip, prefix, spec, True, _either(folder_names), _either(file_names), _either(paths))
 
 
-def _anonymous(pattern: str) -> str:
-    """pathspec names a group in each rule's regex; one alternation needs them anonymous."""
-    return _NAMED_GROUP.sub("(?:", pattern)
-
-
-_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
-
-
-def ignored(rules: Sequence[IgnoreFile], walked: str, is_dir: bool) -> bool:
+def ignored(rules: Sequence[IgnoreFile], walked: str, name: str, is_dir: bool) -> bool:
     for rule in reversed(rules):  # the deepest ignore file decides first
-        verdict = rule.verdict(walked, is_dir)
+        verdict = rule.verdict(walked, name, is_dir)
         if verdict is not None:
             return verdict
     return False
@@ -169,6 +202,8 @@ def _ancestor_ignore_files(root: str) -> list[IgnoreFile]:
     """Ignore files above a walk root, up to the repository's top (none outside a repository)."""
     real = os.path.realpath(root)
     found: list[IgnoreFile] = []
+    if os.path.exists(os.path.join(real, ".git")):  # the root is a repository's top
+        return found
     directory = os.path.dirname(real)
     chain: list[str] = []
     while True:
@@ -196,8 +231,13 @@ class Walk:
     accepts: tuple[str, ...] | None = None
     skipped: list[Skipped] | None = None
     respect_gitignore: bool = True
-    seen: set[str] = field(default_factory=set)  # real paths of files already yielded
-    visited: set[tuple[int, int]] = field(default_factory=set)  # directories, against loops
+    seen: set[str] = field(default_factory=set)  # real paths of explicit and linked files yielded
+    visited: set[str] = field(default_factory=set)  # real paths of folders, against loops
+    roots: tuple[str, ...] = ()  # real paths of the folders walked, each ending in "/"
+
+    def inside(self, target: str) -> bool:
+        """Whether a symlink points into the walked tree, where the walk meets its target anyway."""
+        return (target + "/").startswith(self.roots)
 
     def skip(self, path: str, reason: str) -> None:
         if self.skipped is not None:
@@ -214,6 +254,8 @@ def walk(
 ) -> Iterator[Candidate]:
     """Files under `paths` in a deterministic order. Paths named explicitly are always read."""
     state = Walk(exclude, accepts, skipped, respect_gitignore)
+    folders = [os.path.normpath(os.fspath(p)) for p in paths]
+    state.roots = tuple(os.path.join(os.path.realpath(f), "") for f in folders if os.path.isdir(f))
     for root in paths:
         name = os.path.normpath(os.fspath(root))
         if os.path.isfile(name):
@@ -221,11 +263,11 @@ def walk(
             if real not in state.seen:
                 state.seen.add(real)
                 try:
-                    stat = os.stat(name)
+                    info = os.stat(name)
                 except OSError:
                     yield Candidate(name, display_path(Path(name)))
                     continue
-                yield Candidate(name, display_path(Path(name)), stat.st_size, stat.st_mtime_ns)
+                yield Candidate(name, display_path(Path(name)), info.st_size, info.st_mtime_ns)
             continue
         if not os.path.isdir(name):
             state.skip(Path(name).as_posix(), "no such file or directory")
@@ -240,64 +282,98 @@ def walk(
 def _walk_directory(
     state: Walk, directory: str, display: str, real: str, rules: list[IgnoreFile]
 ) -> Iterator[Candidate]:
-    try:
-        stat = os.stat(directory)
-        with os.scandir(directory) as listing:
-            entries = sorted(listing, key=lambda entry: entry.name)
-    except OSError as error:
-        state.skip(display or ".", f"cannot read directory: {error.strerror or error}")
-        return
-    key = (stat.st_dev, stat.st_ino)
-    if key in state.visited:  # a symlink loop, or a folder reached twice
-        return
-    state.visited.add(key)
-    names = {entry.name for entry in entries}
-    if display and not names.isdisjoint(SKIPPED_MARKERS):
-        return
-    if state.respect_gitignore:
-        present = [n for n in IGNORE_FILES if n in names]
-        if ".git" in names and os.path.isfile(os.path.join(directory, ".git", "info", "exclude")):
-            present.insert(0, ".git/info/exclude")
-        if present:
-            loaded = load_ignore_files(directory, present, _strip_length(directory), "")
-            if loaded is not None:
-                rules = [*rules, loaded]
+    """Depth first, each folder's files in name order before its subfolders.
+
+    An explicit stack rather than recursion: nested generators cost every yielded file
+    one step per level of depth."""
     accepts = state.accepts
-    for entry in entries:
-        name = entry.name
+    exclude = state.exclude
+    seen = state.seen  # regular files below a walked folder are unique without it
+    stack = [(directory, display, real, rules)]
+    while stack:
+        directory, display, real, rules = stack.pop()
+        if real in state.visited:  # a symlink loop, or a folder reached twice
+            continue
+        state.visited.add(real)
         try:
-            is_dir = entry.is_dir()
-            is_file = not is_dir and entry.is_file()
-        except OSError:
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=_NAME)
+        except OSError as error:
+            state.skip(display or ".", f"cannot read directory: {error.strerror or error}")
             continue
-        if not (is_dir or is_file):
+        names = {entry.name for entry in entries}
+        if display and not names.isdisjoint(SKIPPED_MARKERS):
             continue
-        walked = _join(directory, name)
-        shown = f"{display}/{name}" if display else name
-        if is_dir:
-            if name in SKIPPED_DIRECTORIES or name.endswith(".egg-info"):
+        if state.respect_gitignore:
+            present = [n for n in IGNORE_FILES if n in names]
+            if ".git" in names and os.path.isfile(os.path.join(directory, ".git", "info", "exclude")):
+                present.insert(0, ".git/info/exclude")
+            if present:
+                loaded = load_ignore_files(directory, present, _strip_length(directory), "")
+                if loaded is not None:
+                    rules = [*rules, loaded]
+        # the common case, rules that test names only, is inlined below
+        by_name = all(r.fast and r.paths is None for r in rules)
+        file_pattern = _file_names(tuple(rules)) if by_name else None
+        prefix = "" if directory == "." else directory if directory.endswith("/") else directory + "/"
+        shown_prefix = f"{display}/" if display else ""
+        subfolders = []
+        for entry in entries:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
                 continue
-            if rules and ignored(rules, walked, True):
+            if is_dir:
+                if name in SKIPPED_DIRECTORIES or name.endswith(".egg-info"):
+                    continue
+                walked = prefix + name
+                if rules and ignored(rules, walked, name, True):
+                    continue
+                shown = shown_prefix + name
+                if exclude and matches_any(shown, exclude):
+                    continue
+                real_child = f"{real}/{name}"
+                if entry.is_symlink():
+                    real_child = os.path.realpath(walked)
+                    if state.inside(real_child):
+                        continue
+                subfolders.append((walked, shown, real_child, rules))
                 continue
-            if state.exclude and matches_any(shown, state.exclude):
+            if accepts is not None and not name.endswith(accepts):
                 continue
-            real_child = os.path.realpath(walked) if entry.is_symlink() else f"{real}/{name}"
-            yield from _walk_directory(state, walked, shown, real_child, rules)
-            continue
-        if accepts is not None and not name.endswith(accepts):
-            continue
-        if name.endswith(MINIFIED_SUFFIXES):
-            continue
-        if rules and ignored(rules, walked, False):
-            continue
-        if state.exclude and matches_any(shown, state.exclude):
-            continue
-        real_file = os.path.realpath(walked) if entry.is_symlink() else f"{real}/{name}"
-        if real_file in state.seen:
-            continue
-        state.seen.add(real_file)
-        try:
-            info = entry.stat()
-        except OSError:  # a dangling symlink, or a file gone since the listing
-            continue
-        yield Candidate(walked, shown, info.st_size, info.st_mtime_ns)
+            if name.endswith(MINIFIED_SUFFIXES):
+                continue
+            walked = prefix + name
+            if by_name:
+                if file_pattern is not None and file_pattern.match(name):
+                    continue
+            elif ignored(rules, walked, name, False):
+                continue
+            shown = shown_prefix + name
+            if exclude and matches_any(shown, exclude):
+                continue
+            if entry.is_symlink():
+                target = os.path.realpath(walked)
+                if state.inside(target) or target in seen:
+                    continue
+                seen.add(target)
+            elif seen and f"{real}/{name}" in seen:
+                continue
+            try:
+                info = entry.stat()
+            except OSError:  # a dangling symlink, or a file gone since the listing
+                continue
+            if not stat.S_ISREG(info.st_mode):  # FIFOs and devices would block or never end
+                continue
+            yield Candidate(walked, shown, info.st_size, info.st_mtime_ns)
+        stack.extend(reversed(subfolders))
+
+
+_NAME = operator.attrgetter("name")
+
+
+@functools.lru_cache(maxsize=1024)
+def _file_names(rules: tuple[IgnoreFile, ...]) -> re.Pattern[str] | None:
+    patterns = [r.file_names.pattern for r in rules if r.file_names is not None]
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None

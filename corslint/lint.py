@@ -7,12 +7,16 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from corslint.config import DEFAULT_MAX_FILE_SIZE, Settings
 from corslint.discovery import Candidate, Skipped, walk
 from corslint.extractors import EXTRACTORS, Extractor, ProjectContext
 from corslint.findings import Finding, Level
 from corslint.model import CorsPolicy, Diagnostic, Location, SourceError
+
+if TYPE_CHECKING:
+    from corslint.cache import Cache
 
 MAX_FILE_BYTES = DEFAULT_MAX_FILE_SIZE
 BINARY_SNIFF = 8192
@@ -204,7 +208,7 @@ def lint(
         )
     )
     stats.files_seen = len(candidates)
-    outcomes = _read_all(candidates, settings, cache_dir, isolate, jobs, timeout, stats)
+    outcomes, cache = _read_all(candidates, settings, cache_dir, isolate, jobs, timeout, stats)
     policies: list[CorsPolicy] = []
     diagnostics: list[Diagnostic] = list(settings.problems)
     texts: dict[str, str] = {}
@@ -219,6 +223,11 @@ def lint(
             texts[candidate.display] = outcome.text
     stats.policies = len(policies)
 
+    memo_key = repr(settings.problems)
+    if cache is not None:
+        remembered = cache.load_findings(memo_key)
+        if remembered is not None:
+            return RunResult(remembered, policies, skipped, stats)
     findings: list[Finding] = []
     for diagnostic in diagnostics:
         rule = rule_by_id(diagnostic.rule_id)
@@ -232,6 +241,8 @@ def lint(
         and not suppressed(f, texts)
     ]
     kept = sorted(set(kept), key=lambda f: f.sort_key)
+    if cache is not None:
+        cache.save_findings(memo_key, kept)
     return RunResult(kept, policies, skipped, stats)
 
 
@@ -243,7 +254,7 @@ def _read_all(
     jobs: int | None,
     timeout: float,
     stats: RunStats,
-) -> list[FileOutcome]:
+) -> tuple[list[FileOutcome], Cache | None]:
     """Each candidate's outcome, in walk order whatever the parallelism."""
     from corslint.workers import Result, Supervisor
 
@@ -275,7 +286,7 @@ def _read_all(
     if cache is not None:
         cache.forget_missing(candidates)
         cache.save()
-    return outcomes
+    return outcomes, cache
 
 
 def _read_inline(

@@ -1,0 +1,243 @@
+"""The benchmark, in one command:
+
+    .venv/bin/python benchmarks/run.py                 # 10k, 30k and 100k files
+    .venv/bin/python benchmarks/run.py --sizes 10000   # one size
+
+For each size it builds the tree once (benchmarks/generate.py, deterministic), then
+measures, with the page cache warm for every tool alike:
+
+- `rg -l -i cors`: the I/O floor (every file read once, in parallel);
+- corslint cold (no .corslint_cache) and warm (cached, nothing changed), wall time and
+  peak RSS (the largest single process, from wait4; and the sum over corslint's
+  processes, sampled every 20 ms);
+- semgrep with benchmarks/semgrep/cors.yml, the peer (skipped when not installed, or for
+  trees larger than --semgrep-max);
+- start-up: `corslint --version`, and a run on one clean file.
+
+Results go to benchmarks/results.json and benchmarks/RESULTS.md. Timings are medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+TREES = HERE / "trees"
+sys.path.insert(0, str(HERE))
+
+from generate import VERSION, generate  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Measure:
+    seconds: float
+    max_rss_mb: float  # the largest single process
+    sum_rss_mb: float  # every process of the run together, sampled
+    exit_code: int
+
+
+def _tree_rss_kb(root_pid: int) -> int:
+    """Resident memory of a process and its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/statm") as handle:
+                pages = int(handle.read().split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        pid = int(entry)
+        children.setdefault(int(fields[1]), []).append(pid)
+        rss[pid] = pages * (os.sysconf("SC_PAGE_SIZE") // 1024)
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def measure(command: list[str], cwd: Path) -> Measure:
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss_kb(process.pid))
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return Measure(elapsed, usage.ru_maxrss / 1024, peak[0] / 1024, process.returncode)
+
+
+def median(measures: list[Measure]) -> Measure:
+    ordered = sorted(measures, key=lambda m: m.seconds)
+    middle = ordered[len(ordered) // 2]
+    return Measure(
+        middle.seconds,
+        max(m.max_rss_mb for m in measures),
+        max(m.sum_rss_mb for m in measures),
+        middle.exit_code,
+    )
+
+
+def ensure_tree(files: int) -> Path:
+    root = TREES / (f"{files // 1000}k" if files % 1000 == 0 else str(files))
+    marker = root / ".generated"
+    if not marker.is_file() or not marker.read_text().startswith(f"{VERSION} {files} "):
+        print(f"generating {files:,} files in {root} ...", flush=True)
+        generate(root, files)
+    return root
+
+
+def find_semgrep(explicit: str | None) -> str | None:
+    for candidate in (explicit, os.environ.get("SEMGREP"), shutil.which("semgrep")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    for guess in (ROOT / ".venv" / "bin" / "semgrep", Path("/work/semgrep-venv/bin/semgrep")):
+        if guess.exists():
+            return str(guess)
+    return None
+
+
+def corslint_command() -> list[str]:
+    script = Path(sys.executable).parent / "corslint"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "corslint"]
+
+
+def bench_size(files: int, runs: int, semgrep: str | None, semgrep_max: int) -> dict[str, object]:
+    root = ensure_tree(files)
+    corslint = [*corslint_command(), ".", "--exit-zero", "--format", "json", "--output", os.devnull]
+    cache = root / ".corslint_cache"
+    row: dict[str, object] = {"files": files}
+    rg = shutil.which("rg")
+    if rg:
+        measure([rg, "-l", "-i", "cors"], root)  # warm the page cache for everyone
+        row["rg"] = asdict(median([measure([rg, "-l", "-i", "cors"], root) for _ in range(max(runs, 5))]))
+    cold = []
+    for _ in range(runs):
+        shutil.rmtree(cache, ignore_errors=True)
+        cold.append(measure(corslint, root))
+    row["corslint_cold"] = asdict(median(cold))
+    row["corslint_warm"] = asdict(median([measure(corslint, root) for _ in range(max(runs, 3))]))
+    shutil.rmtree(cache, ignore_errors=True)
+    if semgrep and files <= semgrep_max:
+        command = [
+            semgrep,
+            "scan",
+            "--config",
+            str(HERE / "semgrep" / "cors.yml"),
+            "--metrics=off",
+            "--disable-version-check",
+            "--quiet",
+            "--json",
+            "--output",
+            os.devnull,
+            ".",
+        ]
+        row["semgrep"] = asdict(measure(command, root))
+    return row
+
+
+def startup(runs: int) -> dict[str, float]:
+    scratch = TREES / "startup"
+    scratch.mkdir(parents=True, exist_ok=True)
+    clean = scratch / "clean.py"
+    clean.write_text("def handler(request):\n    return {'ok': True}\n")
+    version = median([measure([*corslint_command(), "--version"], scratch) for _ in range(runs)])
+    one = median([measure([*corslint_command(), "clean.py", "--no-cache"], scratch) for _ in range(runs)])
+    return {"version_seconds": version.seconds, "one_clean_file_seconds": one.seconds}
+
+
+def report(results: dict[str, object]) -> str:
+    lines = [
+        "# corslint benchmark results",
+        "",
+        f"Machine: {results['machine']}. Command: `.venv/bin/python benchmarks/run.py`."
+        " Times are medians, in seconds; the page cache is warm for every tool.",
+        "",
+        "| files | rg -l -i cors | corslint cold | corslint warm | semgrep | cold / rg | warm / rg"
+        " | semgrep / cold | peak RSS cold, largest process (all processes) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in results["sizes"]:  # type: ignore[attr-defined]
+        rg = row.get("rg", {}).get("seconds")
+        cold = row["corslint_cold"]
+        warm = row["corslint_warm"]
+        sg = row.get("semgrep", {}).get("seconds")
+
+        def fmt(value: float | None) -> str:
+            return f"{value:.2f}" if value is not None else "n/a"
+
+        def ratio(a: float | None, b: float | None) -> str:
+            return f"{a / b:.1f}x" if a is not None and b else "n/a"
+
+        lines.append(
+            f"| {row['files']:,} | {fmt(rg)} | {fmt(cold['seconds'])} | {fmt(warm['seconds'])} | {fmt(sg)}"
+            f" | {ratio(cold['seconds'], rg)} | {ratio(warm['seconds'], rg)} | {ratio(sg, cold['seconds'])}"
+            f" | {cold['max_rss_mb']:.0f} MB ({cold['sum_rss_mb']:.0f} MB) |"
+        )
+    start = results["startup"]
+    lines += [
+        "",
+        f"Start-up: `corslint --version` {start['version_seconds']:.3f} s;"  # type: ignore[index]
+        f" one clean file {start['one_clean_file_seconds']:.3f} s.",  # type: ignore[index]
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="10000,30000,100000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--semgrep", help="the semgrep executable (default: found on PATH)")
+    parser.add_argument("--semgrep-max", type=int, default=100_000, help="largest tree to run semgrep on")
+    arguments = parser.parse_args()
+    semgrep = find_semgrep(arguments.semgrep)
+    if semgrep is None:
+        print("semgrep not found: the peer column will read n/a (pip install semgrep)", flush=True)
+    if shutil.which("rg") is None:
+        print("rg not found: the floor column will read n/a (apt-get install ripgrep)", flush=True)
+    sizes = []
+    for files in (int(s) for s in arguments.sizes.split(",")):
+        print(f"measuring {files:,} files ...", flush=True)
+        sizes.append(bench_size(files, arguments.runs, semgrep, arguments.semgrep_max))
+        print(json.dumps(sizes[-1]), flush=True)
+    results = {
+        "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}",
+        "sizes": sizes,
+        "startup": startup(7),
+    }
+    (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    (HERE / "RESULTS.md").write_text(report(results))
+    print(report(results))
+
+
+if __name__ == "__main__":
+    main()
