@@ -213,6 +213,16 @@ def handler_source(policy: CorsPolicy, project: Path) -> tuple[str, str] | None:
     return "\n".join(preamble), module.text(target)
 
 
+def _mount(policy: CorsPolicy) -> str:
+    """How the fixture registers the handler: `use`, or the route's own method."""
+    for step in policy.options.values():
+        if isinstance(step.raw, dict) and "when" in step.raw:
+            for condition in step.raw["when"].plain():
+                if condition.startswith("METHOD:"):
+                    return str(condition[len("METHOD:") :].split(",")[0].lower())
+    return "use"
+
+
 def _cases() -> tuple[list[dict[str, Any]], dict[str, tuple[CorsPolicy, list[Request]]]]:
     cases: list[dict[str, Any]] = []
     expected: dict[str, tuple[CorsPolicy, list[Request]]] = {}
@@ -232,7 +242,7 @@ def _cases() -> tuple[list[dict[str, Any]], dict[str, tuple[CorsPolicy, list[Req
             source = handler_source(policy, project)
             if source is None:
                 continue
-            case = {"kind": "handler", "preamble": source[0], "handler": source[1]}
+            case = {"kind": "handler", "preamble": source[0], "handler": source[1], "mount": _mount(policy)}
         case |= {"name": name, "requests": [wire(request) for request in requests]}
         cases.append(case)
         expected[name] = (policy, requests)

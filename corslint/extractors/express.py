@@ -332,7 +332,62 @@ def _delegate_options(
                     answers.append(named[1])
     if len(answers) != 1:
         return {"**": module.unknown(argument)}, []
+    answer = unwrap(answers[0])
+    if answer.type == "identifier" and module.binding(module.text(answer)) is None:
+        chosen = _options_chosen_by_origin(module, function, parameters[0], module.text(answer))
+        if chosen is not None:
+            return chosen
     return _option_map(module, module.resolve(answers[0]), answers[0])
+
+
+def _options_chosen_by_origin(
+    module: JsModule, function: Node, request: str, name: str
+) -> tuple[dict[str, Value], list[Evidence]] | None:
+    """The cors README's delegate: `options = {origin: true}` when the request's Origin is
+    in an allow-list, `{origin: false}` otherwise; the same as an allow-list origin function."""
+    assignments = [
+        node
+        for node in walk(function)
+        if node.type == "assignment_expression" and module.text(node.child_by_field_name("left")) == name
+    ]
+    if len(assignments) != 2:
+        return None
+    branches: dict[bool, dict[str, Value]] = {}
+    test_node = None
+    for assignment in assignments:
+        guard = _guarding_condition(assignment, function)
+        value = module.resolve(assignment.child_by_field_name("right"))
+        if guard is None or not (value.known and isinstance(value.raw, dict)):
+            return None
+        test_node = guard[0]
+        branches[guard[1]] = dict(value.raw)
+    if set(branches) != {True, False} or test_node is None:
+        return None
+    allowed_origin = branches[True].pop("origin", None)
+    refused_origin = branches[False].pop("origin", None)
+    if allowed_origin is None or refused_origin is None or allowed_origin.raw is not True:
+        return None
+    if refused_origin.raw is not False or {k: v.raw for k, v in branches[True].items()} != {
+        k: v.raw for k, v in branches[False].items()
+    }:
+        return None
+    for spelling in (f"{request}.header('Origin')", f"{request}.headers.origin", f"{request}.get('Origin')"):
+        for candidate in (spelling, spelling.replace("'", '"'), spelling.replace("Origin", "origin")):
+            found = _membership(module, test_node, candidate, True)
+            if found is not None:
+                entries, admits_missing = found
+                origin = Value(
+                    OriginFunction(
+                        "allow-list", tuple(entries), no_origin="allow" if admits_missing else "reject"
+                    ),
+                    allowed_origin.location,
+                    description="options chosen per request by the Origin header",
+                )
+                options, evidence = _option_map(
+                    module, Value(branches[True], module.location(function)), function
+                )
+                return {"origin": origin, **options}, evidence
+    return None
 
 
 def _parameters(module: JsModule, function: Node) -> list[str]:
@@ -866,10 +921,15 @@ def _handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> l
         _run(state, body, ())
         if not any(name.lower().startswith("access-control-allow-origin") for name in state.steps):
             continue
+        registration = _function_registration(analysis, function)
+        verb = registration.method.split(":")[-1] if registration is not None else "use"
+        if verb in ROUTE_METHODS and verb != "all":
+            # a route handler runs for its own method only; express answers OPTIONS itself
+            methods = ROUTE_METHODS[verb] + (("HEAD",) if verb == "get" else ())
+            _only_for_methods(state, "METHOD:" + ",".join(methods))
         options = dict(state.steps)
         if state.guard is not None:
             options["guard"] = state.guard
-        registration = _function_registration(analysis, function)
         app = ""
         scope = ""
         route_level = False
@@ -901,6 +961,16 @@ def _handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> l
             )
         )
     return policies
+
+
+def _only_for_methods(state: _Steps, condition: str) -> None:
+    for name, step in list(state.steps.items()):
+        when = step.raw["when"]
+        if "OPTIONS" in tuple(item.raw for item in when.raw):
+            del state.steps[name]
+            continue
+        extended = Value((*when.raw, Value(condition, when.location)), when.location)
+        state.steps[name] = Value({**step.raw, "when": extended}, step.location)
 
 
 def _function_registration(analysis: Analysis, function: Node) -> Registration | None:

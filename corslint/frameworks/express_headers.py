@@ -13,7 +13,8 @@ answers the request. A step's value is a mapping:
   (``res.append``: another line) or ``vary`` (``res.vary``: merged into Vary);
 - ``when``: the conditions under which the step runs: ``OPTIONS`` / ``!OPTIONS``
   (``req.method === "OPTIONS"``), ``ALLOWED`` / ``!ALLOWED`` (the ``guard`` option's
-  allow-list admits the Origin), ``ORIGIN`` / ``!ORIGIN`` (an Origin header is present);
+  allow-list admits the Origin), ``ORIGIN`` / ``!ORIGIN`` (an Origin header is present),
+  ``METHOD:GET,HEAD`` (a route handler, which runs for its own methods only);
 - for ``end`` steps, ``status``: the status sent (``res.sendStatus(204)``).
 
 A request that reaches no ``end`` step goes on to the routes; for ``OPTIONS`` that is
@@ -61,7 +62,9 @@ class _Error(Exception):
 def _holds(condition: str, request: Request, guard: Any) -> bool:
     negated = condition.startswith("!")
     atom = condition.lstrip("!")
-    if atom == "OPTIONS":
+    if atom.startswith("METHOD:"):
+        result = request.method.upper() in atom[len("METHOD:") :].split(",")
+    elif atom == "OPTIONS":
         result = request.method.upper() == "OPTIONS"
     elif atom == "ORIGIN":
         result = bool(request.origin)

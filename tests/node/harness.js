@@ -4,8 +4,9 @@
 // Reads {"cases": [...]} as JSON on stdin. Each case is either
 //   {"kind": "cors", "options": <serialised options>, "requests": [...]}
 //     the real `cors` middleware with the options corslint *extracted*, or
-//   {"kind": "handler", "preamble": "...", "handler": "(req, res, next) => {...}", "requests": [...]}
-//     a self-contained middleware from one of corslint's own test fixtures.
+//   {"kind": "handler", "preamble": "...", "handler": "(req, res, next) => {...}", "mount": "use", "requests": [...]}
+//     a self-contained middleware (or, with "mount": "get" ..., route handler) from one of
+//     corslint's own test fixtures.
 // The app behind the middleware has GET/POST/PUT/PATCH/DELETE routes on every path and no
 // OPTIONS route, so an OPTIONS request the middleware lets through gets express's
 // automatic answer. Every request goes to 127.0.0.1 only; the process stops by itself
@@ -69,7 +70,9 @@ function buildApp(testCase) {
   } else {
     // eslint-disable-next-line no-new-func
     const middleware = new Function(`${testCase.preamble || ''}\nreturn (${testCase.handler});`)();
-    app.use(middleware);
+    // "use" for middleware; a route handler is registered for its own method, as in the fixture
+    if (testCase.mount && testCase.mount !== 'use') app[testCase.mount](/.*/, middleware);
+    else app.use(middleware);
   }
   const ok = (req, res) => res.status(200).send('ok');
   for (const verb of ['get', 'post', 'put', 'patch', 'delete']) app[verb](/.*/, ok);
