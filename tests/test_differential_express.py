@@ -213,12 +213,34 @@ def handler_source(policy: CorsPolicy, project: Path) -> tuple[str, str] | None:
     return "\n".join(preamble), module.text(target)
 
 
+def _options_handlers(policy: CorsPolicy, project: Path) -> list[str]:
+    """`app.options("*", handler)` merged into a middleware's policy: the harness mounts it too."""
+    merged = any(
+        "METHOD:OPTIONS" in step.raw["when"].plain()
+        for step in policy.options.values()
+        if isinstance(step.raw, dict) and "when" in step.raw
+    )
+    if not merged:
+        return []
+    module = parse(policy.location.path, (project / policy.location.path).read_text("utf-8"))
+    found = []
+    for node in walk(module.root):
+        if node.type == "call_expression" and module.text(node.child_by_field_name("function")).endswith(
+            ".options"
+        ):
+            arguments = node.child_by_field_name("arguments").named_children
+            found += [
+                module.text(a) for a in arguments if a.type in {"arrow_function", "function_expression"}
+            ]
+    return found
+
+
 def _mount(policy: CorsPolicy) -> str:
     """How the fixture registers the handler: `use`, or the route's own method."""
     for step in policy.options.values():
         if isinstance(step.raw, dict) and "when" in step.raw:
             for condition in step.raw["when"].plain():
-                if condition.startswith("METHOD:"):
+                if condition.startswith("METHOD:") and condition != "METHOD:OPTIONS":
                     return str(condition[len("METHOD:") :].split(",")[0].lower())
     return "use"
 
@@ -242,7 +264,9 @@ def _cases() -> tuple[list[dict[str, Any]], dict[str, tuple[CorsPolicy, list[Req
             source = handler_source(policy, project)
             if source is None:
                 continue
-            case = {"kind": "handler", "preamble": source[0], "handler": source[1], "mount": _mount(policy)}
+            handlers = [{"mount": _mount(policy), "source": source[1]}]
+            handlers += [{"mount": "options", "source": text} for text in _options_handlers(policy, project)]
+            case = {"kind": "handler", "preamble": source[0], "handlers": handlers}
         case |= {"name": name, "requests": [wire(request) for request in requests]}
         cases.append(case)
         expected[name] = (policy, requests)

@@ -902,7 +902,7 @@ def _handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> l
             function = function.parent
         if function is not None and function not in functions and len(_parameters(module, function)) >= 2:
             functions.append(function)
-    policies = []
+    handled: list[tuple[Node, _Steps, Registration | None]] = []
     for function in functions:
         parameters = _parameters(module, function)
         if any(
@@ -919,14 +919,39 @@ def _handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> l
         if body is None:
             continue
         _run(state, body, ())
-        if not any(name.lower().startswith("access-control-allow-origin") for name in state.steps):
-            continue
-        registration = _function_registration(analysis, function)
+        handled.append((function, state, _function_registration(analysis, function)))
+    middlewares = {
+        registration.receiver: (state, registration)
+        for _, state, registration in handled
+        if registration is not None and registration.method == "use" and not registration.path
+    }
+    merged: set[int] = set()
+    for function, state, registration in handled:
         verb = registration.method.split(":")[-1] if registration is not None else "use"
         if verb in ROUTE_METHODS and verb != "all":
             # a route handler runs for its own method only; express answers OPTIONS itself
             methods = ROUTE_METHODS[verb] + (("HEAD",) if verb == "get" else ())
             _only_for_methods(state, "METHOD:" + ",".join(methods))
+        if verb == "options" and registration is not None:
+            _only_for_methods(state, "METHOD:OPTIONS", keep_options=True)
+            found = middlewares.get(registration.receiver)
+            if (
+                found is not None
+                and found[1].call.start_byte < registration.call.start_byte
+                and _covers_every_path(registration.path)
+            ):
+                # `app.options("*", ...)` after the app's CORS middleware completes it: one layer
+                host = found[0]
+                for name, step in state.steps.items():
+                    host.add(name.split(" #", 1)[0], step, step.location)
+                host.guard = host.guard or state.guard
+                merged.add(function.id)
+    policies = []
+    for function, state, registration in handled:
+        if function.id in merged:
+            continue
+        if not any(name.lower().startswith("access-control-allow-origin") for name in state.steps):
+            continue
         options = dict(state.steps)
         if state.guard is not None:
             options["guard"] = state.guard
@@ -963,10 +988,14 @@ def _handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> l
     return policies
 
 
-def _only_for_methods(state: _Steps, condition: str) -> None:
+def _covers_every_path(path: str | None) -> bool:
+    return path is None or "*" in path or path.startswith("/") and path.endswith("/") and "." in path
+
+
+def _only_for_methods(state: _Steps, condition: str, keep_options: bool = False) -> None:
     for name, step in list(state.steps.items()):
         when = step.raw["when"]
-        if "OPTIONS" in tuple(item.raw for item in when.raw):
+        if "OPTIONS" in tuple(item.raw for item in when.raw) and not keep_options:
             del state.steps[name]
             continue
         extended = Value((*when.raw, Value(condition, when.location)), when.location)

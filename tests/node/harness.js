@@ -4,9 +4,9 @@
 // Reads {"cases": [...]} as JSON on stdin. Each case is either
 //   {"kind": "cors", "options": <serialised options>, "requests": [...]}
 //     the real `cors` middleware with the options corslint *extracted*, or
-//   {"kind": "handler", "preamble": "...", "handler": "(req, res, next) => {...}", "mount": "use", "requests": [...]}
-//     a self-contained middleware (or, with "mount": "get" ..., route handler) from one of
-//     corslint's own test fixtures.
+//   {"kind": "handler", "preamble": "...", "handlers": [{"mount": "use", "source": "(req, res, next) => {...}"}], "requests": [...]}
+//     self-contained middlewares ("use") and route handlers ("get", "options" ...) from
+//     corslint's own test fixtures, registered in that order.
 // The app behind the middleware has GET/POST/PUT/PATCH/DELETE routes on every path and no
 // OPTIONS route, so an OPTIONS request the middleware lets through gets express's
 // automatic answer. Every request goes to 127.0.0.1 only; the process stops by itself
@@ -69,10 +69,12 @@ function buildApp(testCase) {
     }
   } else {
     // eslint-disable-next-line no-new-func
-    const middleware = new Function(`${testCase.preamble || ''}\nreturn (${testCase.handler});`)();
     // "use" for middleware; a route handler is registered for its own method, as in the fixture
-    if (testCase.mount && testCase.mount !== 'use') app[testCase.mount](/.*/, middleware);
-    else app.use(middleware);
+    for (const handler of testCase.handlers) {
+      const middleware = new Function(`${testCase.preamble || ''}\nreturn (${handler.source});`)();
+      if (handler.mount === 'use') app.use(middleware);
+      else app[handler.mount](/.*/, middleware);
+    }
   }
   const ok = (req, res) => res.status(200).send('ok');
   for (const verb of ['get', 'post', 'put', 'patch', 'delete']) app[verb](/.*/, ok);
