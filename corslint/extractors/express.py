@@ -989,7 +989,7 @@ def _handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> l
 
 
 def _covers_every_path(path: str | None) -> bool:
-    return path is None or "*" in path or path.startswith("/") and path.endswith("/") and "." in path
+    return path is None or "*" in path or (path.startswith("/") and path.endswith("/") and "." in path)
 
 
 def _only_for_methods(state: _Steps, condition: str, keep_options: bool = False) -> None:
