@@ -20,6 +20,7 @@ Results go to benchmarks/results.json and benchmarks/RESULTS.md. Timings are med
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -72,7 +73,17 @@ def _tree_rss_kb(root_pid: int) -> int:
     return total
 
 
+GNU_TIME = "/usr/bin/time"
+
+
 def measure(command: list[str], cwd: Path) -> Measure:
+    """Wall time, and peak RSS. The largest process's peak comes from GNU time when
+    installed: wait4 here would also count the moments the child was still a copy of
+    this Python process, before exec."""
+    timed = os.path.exists(GNU_TIME)
+    report = cwd / ".rss"
+    if timed:
+        command = [GNU_TIME, "-f", "%M", "-o", str(report), *command]
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak = [0]
@@ -90,7 +101,12 @@ def measure(command: list[str], cwd: Path) -> Measure:
     done.set()
     sampler.join()
     process.returncode = os.waitstatus_to_exitcode(status)
-    return Measure(elapsed, usage.ru_maxrss / 1024, peak[0] / 1024, process.returncode)
+    max_rss_kb = float(usage.ru_maxrss)
+    if timed:
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            max_rss_kb = float(report.read_text().split()[-1])
+        report.unlink(missing_ok=True)
+    return Measure(elapsed, max_rss_kb / 1024, peak[0] / 1024, process.returncode)
 
 
 def median(measures: list[Measure]) -> Measure:

@@ -256,12 +256,14 @@ def walk(
     state = Walk(exclude, accepts, skipped, respect_gitignore)
     folders = [os.path.normpath(os.fspath(p)) for p in paths]
     state.roots = tuple(os.path.join(os.path.realpath(f), "") for f in folders if os.path.isdir(f))
+    explicit = {os.path.realpath(f) for f in folders if os.path.isfile(f)}
+    state.seen.update(explicit)  # a folder walk leaves these to their own place in the order
     for root in paths:
         name = os.path.normpath(os.fspath(root))
         if os.path.isfile(name):
             real = os.path.realpath(name)
-            if real not in state.seen:
-                state.seen.add(real)
+            if real in explicit:
+                explicit.discard(real)
                 try:
                     info = os.stat(name)
                 except OSError:

@@ -1,0 +1,212 @@
+"""Discovery: which files a run reads, in what order, and what it says about the rest."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pathspec
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corslint.config import Settings, parse
+from corslint.discovery import Skipped, ignored, load_ignore_files, walk
+from corslint.lint import SOURCE_NAMES, SOURCE_SUFFIXES, lint
+from corslint.rules import RULE_IDS
+
+ACCEPTS = SOURCE_SUFFIXES + SOURCE_NAMES
+APP = (
+    "from fastapi.middleware.cors import CORSMiddleware\n"
+    'app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"])\n'
+)
+
+
+def files(root: Path, *, respect_gitignore: bool = True, exclude: tuple[str, ...] = ()) -> list[str]:
+    return [c.display for c in walk([root], exclude, ACCEPTS, [], respect_gitignore=respect_gitignore)]
+
+
+def touch(root: Path, *names: str, text: str = "x = 1\n") -> None:
+    for name in names:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def test_gitignore_and_ignore_files_are_honoured(in_tmp: Path) -> None:
+    (in_tmp / ".git").mkdir()
+    (in_tmp / ".gitignore").write_text("generated/\n*_pb2.py\n/top.py\n")
+    (in_tmp / "src").mkdir()
+    (in_tmp / "src" / ".ignore").write_text("scratch.py\n")
+    touch(
+        in_tmp,
+        "app.py",
+        "top.py",
+        "generated/a.py",
+        "api_pb2.py",
+        "src/top.py",
+        "src/scratch.py",
+        "src/ok.py",
+    )
+    assert files(in_tmp) == ["app.py", "src/ok.py", "src/top.py"]
+    everything = files(in_tmp, respect_gitignore=False)
+    assert {"generated/a.py", "api_pb2.py", "top.py", "src/scratch.py"} <= set(everything)
+
+
+def test_negation_and_nested_rules(in_tmp: Path) -> None:
+    (in_tmp / ".gitignore").write_text("*.py\n!keep.py\n")
+    (in_tmp / "sub").mkdir()
+    (in_tmp / "sub" / ".gitignore").write_text("!sub_keep.py\n")
+    touch(in_tmp, "drop.py", "keep.py", "sub/drop.py", "sub/sub_keep.py")
+    assert files(in_tmp) == ["keep.py", "sub/sub_keep.py"]
+
+
+def test_rules_above_the_root_apply_inside_a_repository(in_tmp: Path) -> None:
+    (in_tmp / ".git").mkdir()
+    (in_tmp / ".gitignore").write_text("pkg/vendored/\n")
+    touch(in_tmp, "pkg/app.py", "pkg/vendored/lib.py")
+    assert files(in_tmp / "pkg") == ["pkg/app.py"]
+
+
+def test_rules_above_a_repository_do_not_apply(in_tmp: Path) -> None:
+    (in_tmp / ".gitignore").write_text("repo/\n")  # outside the repository below
+    (in_tmp / "repo" / ".git").mkdir(parents=True)
+    touch(in_tmp, "repo/app.py")
+    assert files(in_tmp / "repo") == ["repo/app.py"]
+
+
+def test_git_info_exclude(in_tmp: Path) -> None:
+    (in_tmp / ".git" / "info").mkdir(parents=True)
+    (in_tmp / ".git" / "info" / "exclude").write_text("local.py\n")
+    touch(in_tmp, "app.py", "local.py")
+    assert files(in_tmp) == ["app.py"]
+
+
+def test_dependencies_virtualenvs_builds_and_bundles_are_skipped(in_tmp: Path) -> None:
+    touch(
+        in_tmp,
+        "app.py",
+        "node_modules/cors/index.js",
+        ".venv/lib/x.py",
+        "env/lib/site.py",
+        "dist/server.js",
+        "build/lib/app.py",
+        "static/app.min.js",
+        "static/vendor.bundle.js",
+        "static/app.js",
+        "pkg.egg-info/x.py",
+    )
+    (in_tmp / "env" / "pyvenv.cfg").write_text("home = /usr\n")  # a virtualenv by any name
+    assert files(in_tmp, respect_gitignore=False) == ["app.py", "static/app.js"]
+
+
+def test_explicit_paths_are_read_even_when_ignored(in_tmp: Path) -> None:
+    (in_tmp / ".gitignore").write_text("ignored.py\n")
+    touch(in_tmp, "ignored.py")
+    assert [c.display for c in walk([Path("ignored.py")], (), ACCEPTS)] == ["ignored.py"]
+
+
+def test_excludes_match_trailing_parts(in_tmp: Path) -> None:
+    touch(in_tmp, "app.py", "tests/test_app.py", "deep/migrations/0001.py")
+    assert files(in_tmp, exclude=("tests", "migrations/*.py")) == ["app.py"]
+
+
+def test_symlinks_loops_and_duplicates(in_tmp: Path) -> None:
+    touch(in_tmp, "pkg/app.py")
+    os.symlink(in_tmp / "pkg", in_tmp / "pkg" / "again")  # a loop
+    os.symlink(in_tmp / "pkg" / "app.py", in_tmp / "alias.py")  # points into the tree
+    outside = in_tmp.parent / f"{in_tmp.name}-outside"
+    touch(outside, "shared.py")
+    os.symlink(outside, in_tmp / "linked")  # points out of the tree: followed once
+    os.symlink(in_tmp / "nowhere.py", in_tmp / "dangling.py")
+    found = files(in_tmp)
+    assert found == ["pkg/app.py", "linked/shared.py"] or sorted(found) == ["linked/shared.py", "pkg/app.py"]
+
+
+def test_overlapping_roots_read_each_file_once(in_tmp: Path) -> None:
+    touch(in_tmp, "src/app.py", "src/inner/x.py")
+    found = [
+        c.display for c in walk([Path("src"), Path("src/inner"), Path("src/app.py"), Path(".")], (), ACCEPTS)
+    ]
+    assert sorted(found) == ["src/app.py", "src/inner/x.py"]
+
+
+def test_missing_and_unreadable_paths_are_stated(in_tmp: Path) -> None:
+    notes: list[Skipped] = []
+    list(walk([Path("missing")], (), ACCEPTS, notes))
+    assert notes == [Skipped("missing", "no such file or directory")]
+
+
+def test_order_is_deterministic_whatever_the_parallelism(in_tmp: Path) -> None:
+    for index in range(60):
+        touch(in_tmp, f"p{index % 4}/m{index}.py", text=APP if index % 3 == 0 else "x = 1\n")
+    serial = lint([Path(".")], Settings(), jobs=1)
+    parallel = lint([Path(".")], Settings(), jobs=2)
+    isolated = lint([Path(".")], Settings(), isolate=True)
+    assert serial.findings == parallel.findings == isolated.findings
+    assert serial.policies == parallel.policies == isolated.policies
+    assert [c.display for c in walk([in_tmp], (), ACCEPTS)] == [
+        c.display for c in walk([in_tmp], (), ACCEPTS)
+    ]
+
+
+def test_settings_keys_and_command_line_options(in_tmp: Path) -> None:
+    good = parse({"respect-gitignore": False, "max-file-size": 1000, "cache": False}, "x.toml", "", RULE_IDS)
+    assert (good.respect_gitignore, good.max_file_size, good.cache, good.problems) == (False, 1000, False, ())
+    bad = parse({"respect-gitignore": "no", "max-file-size": -1, "cache": 1}, "x.toml", "", RULE_IDS)
+    assert len(bad.problems) == 3 and all(p.rule_id == "CORS002" for p in bad.problems)
+    (in_tmp / ".gitignore").write_text("app.py\n")
+    touch(in_tmp, "app.py", text=APP)
+
+    def run(*options: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "corslint", ".", "--no-cache", *options],
+            capture_output=True,
+            text=True,
+            cwd=in_tmp,
+        )
+
+    assert run().returncode == 0
+    assert run("--no-respect-gitignore").returncode == 1
+    small = run("--no-respect-gitignore", "--max-file-size", "20")
+    assert "CORS001" in small.stdout and "max-file-size" in small.stdout
+
+
+# -- the fast ignore matcher agrees with pathspec --------------------------------------
+SEGMENTS = ["a", "b", "src", "build", "x.py", "y.log", "keep.py", "tmp", "node_modules", "docs", "a.md", "ab"]
+RULES = [
+    "*.log", "build/", "/src", "docs/*.md", "**/tmp/**", "a?", "x.py", "node_modules", "a/**/b",
+    "src/x.py", "[ab]", "!keep.py", "*.py", "!x.py", "b/", "/a/b",
+]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rules=st.lists(st.sampled_from(RULES), min_size=1, max_size=6),
+    path=st.lists(st.sampled_from(SEGMENTS), min_size=1, max_size=4),
+)
+def test_ignore_matching_agrees_with_pathspec(
+    tmp_path_factory: pytest.TempPathFactory, rules: list[str], path: list[str]
+) -> None:
+    folder = tmp_path_factory.mktemp("rules")
+    (folder / ".gitignore").write_text("\n".join(rules) + "\n")
+    rule = load_ignore_files(str(folder), [".gitignore"], 0, "")
+    spec = pathspec.GitIgnoreSpec.from_lines(rules)
+    # what git does: a path is ignored when a parent folder is, else by its own verdict
+    expected = False
+    for depth in range(1, len(path)):
+        if spec.match_file("/".join(path[:depth]) + "/"):
+            expected = True
+            break
+    else:
+        expected = spec.match_file("/".join(path))
+    walked = False
+    for depth in range(1, len(path)):
+        if rule is not None and ignored([rule], "/".join(path[:depth]), path[depth - 1], True):
+            walked = True
+            break
+    else:
+        walked = rule is not None and ignored([rule], "/".join(path), path[-1], False)
+    assert walked == expected

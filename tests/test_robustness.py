@@ -1,0 +1,248 @@
+"""Bad input never ends a run: each bad file is a CORS001 diagnostic or a stated skip,
+the other files are still judged, and the exit code says a file went unread."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from corslint.config import Settings
+from corslint.extractors import Extractor
+from corslint.lint import RunResult, exit_code, lint
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = (
+    "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n\n"
+    'app = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"])\n'
+)
+EXPRESS = "const cors = require('cors');\napp.use(cors({ origin: '*' }));\n"
+
+
+def cors001(result: RunResult) -> dict[str, str]:
+    return {f.location.path: f.message for f in result.findings if f.rule_id == "CORS001"}
+
+
+def skipped(result: RunResult) -> dict[str, str]:
+    return {s.path: s.reason for s in result.skipped}
+
+
+def good_app_still_judged(result: RunResult) -> bool:
+    return any(f.rule_id == "CORS105" and f.location.path == "app.py" for f in result.findings)
+
+
+def write_bad_inputs(root: Path) -> dict[str, str]:
+    """Every kind of bad input the issue names; returns path -> what the report must say."""
+    expect: dict[str, str] = {}
+
+    def put(name: str, data: bytes | str, says: str) -> None:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data.encode() if isinstance(data, str) else data)
+        expect[name] = says
+
+    put(
+        "py_syntax.py",
+        "from starlette.middleware.cors import CORSMiddleware\ndef broken(:\n",
+        "invalid Python",
+    )
+    put("js_syntax.js", "const cors = require('cors');\napp.use(cors({ origin: [ }));\n", "")
+    put("ts_syntax.ts", "import cors from 'cors';\nconst x: = cors({ origin: '*' );\n", "")
+    put("cors.json", '{"cors": {"origin": ["https://a.example",]', "JSON")
+    put("cors.yaml", "cors:\n  origin: [https://a.example\n  credentials: true\n", "YAML")
+    put("cors.toml", '[cors]\norigin = "https://a.example\ncredentials = true\n', "TOML")
+    put("binary.py", b"CORSMiddleware\x00\x01\x02\xff\xfe" * 100, "binary file")
+    put("latin1.py", "# caf\xe9\nCORSMiddleware = 1\n".encode("latin-1"), "not valid UTF-8")
+    put("bad_utf16.py", b"\xff\xfe" + "CORSMiddleware".encode("utf-16-le") + b"\x00\xd8", "UTF-16")
+    depth = 10_000
+    # libcst's native parser overflows its stack on this one: the isolated worker dies, not the run
+    put(
+        "deep.py",
+        "from starlette.middleware.cors import CORSMiddleware\nx = " + "(" * depth + "1" + ")" * depth + "\n",
+        "",
+    )
+    put("deep.js", "const cors = require('cors');\nconst x = " + "[" * depth + "]" * depth + ";\n", "")
+    put("deep/cors.json", '{"cors": ' + "[" * depth + "]" * depth + "}", "")
+    bomb = "cors:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    for level in "bcdefghij":
+        previous = chr(ord(level) - 1)
+        bomb += f"  {level}: &{level} [*{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}]\n"
+    put("bomb/cors.yaml", bomb, "")
+    put("unsafe/cors.yaml", "cors: !!python/object/apply:os.system ['touch PWNED']\n", "")
+    put("dupes/cors.json", '{"cors": {"origin": "https://a.example", "origin": "*"}}', "")
+    put("dupes/cors.toml", '[cors]\norigin = "https://a.example"\norigin = "*"\n', "TOML")
+    put(
+        "min/bundle.js",
+        "var cors=require('cors');" + "function f(a){return a+1};" * 40_000 + "app.use(cors());",
+        "",
+    )
+    put("with space/ünïcødé app.py", APP.replace("app = FastAPI()", "api = FastAPI()"), "")
+    return expect
+
+
+def test_bad_input_suite(in_tmp: Path) -> None:
+    expect = write_bad_inputs(in_tmp)
+    (in_tmp / "app.py").write_text(APP)
+    os.symlink(in_tmp, in_tmp / "loop")  # a symlink loop
+    os.symlink(in_tmp / "missing", in_tmp / "dangling.py")
+    result = lint([in_tmp], Settings(), isolate=True)  # as the command line runs
+    diagnostics, notes = cors001(result), skipped(result)
+    for name, says in expect.items():
+        if says:
+            assert name in diagnostics, (name, diagnostics)
+            assert says.lower() in diagnostics[name].lower(), (name, diagnostics[name])
+    assert "deep.py" in diagnostics
+    # everything else may be read fine or reported; it must not vanish into a traceback
+    assert not any("internal error" in message for message in diagnostics.values()), diagnostics
+    assert good_app_still_judged(result)
+    assert any(f.location.path == "with space/ünïcødé app.py" for f in result.findings)
+    assert not (in_tmp / "PWNED").exists()
+    assert exit_code(result.findings, Settings().fail_level) == 1
+    assert all("loop" not in path for path in diagnostics) and "loop" not in notes
+
+
+def test_a_huge_file_is_searched_not_parsed(in_tmp: Path) -> None:
+    size = 50 * 1024 * 1024
+    with open(in_tmp / "huge_plain.py", "wb") as handle:
+        handle.write(b"x = 1\n" * (size // 6))
+    with open(in_tmp / "huge_cors.py", "wb") as handle:
+        handle.write(b"x = 1\n" * (size // 6) + b"from starlette.middleware.cors import CORSMiddleware\n")
+    (in_tmp / "app.py").write_text(APP)
+    result = lint([in_tmp], Settings())
+    assert "huge_plain.py" in skipped(result)
+    assert "max-file-size" in skipped(result)["huge_plain.py"]
+    assert "huge_plain.py" not in cors001(result)
+    # a file that may hold CORS configuration and was not analysed keeps the run red
+    assert "mentions CORS" in cors001(result)["huge_cors.py"]
+    assert good_app_still_judged(result)
+
+
+def test_max_file_size_is_configurable(in_tmp: Path) -> None:
+    (in_tmp / "app.py").write_text(APP)
+    result = lint([in_tmp], Settings(max_file_size=50))
+    assert "app.py" in cors001(result) and not good_app_still_judged(result)
+    assert good_app_still_judged(lint([in_tmp], Settings(max_file_size=10_000)))
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="permissions do not bind root")
+def test_unreadable_files_and_folders(in_tmp: Path) -> None:
+    (in_tmp / "app.py").write_text(APP)
+    (in_tmp / "secret.py").write_text(APP)
+    (in_tmp / "locked").mkdir()
+    (in_tmp / "locked" / "inner.py").write_text(APP)
+    os.chmod(in_tmp / "secret.py", 0)
+    os.chmod(in_tmp / "locked", 0)
+    try:
+        result = lint([in_tmp], Settings())
+    finally:
+        os.chmod(in_tmp / "secret.py", 0o644)
+        os.chmod(in_tmp / "locked", 0o755)
+    assert "cannot read file" in cors001(result)["secret.py"]
+    assert "cannot read directory" in skipped(result)["locked"]
+    assert good_app_still_judged(result)
+
+
+def test_unreadable_files_and_folders_simulated(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same promise where the suite runs as root: the OS errors are injected."""
+    (in_tmp / "app.py").write_text(APP)
+    (in_tmp / "secret.py").write_text(APP)
+    (in_tmp / "locked").mkdir()
+    (in_tmp / "locked" / "inner.py").write_text(APP)
+    real_open, real_scandir = open, os.scandir
+
+    def guarded_open(file, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if str(file).endswith("secret.py"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(file, *args, **kwargs)
+
+    def guarded_scandir(path="."):  # type: ignore[no-untyped-def]
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr("builtins.open", guarded_open)
+    monkeypatch.setattr(os, "scandir", guarded_scandir)
+    result = lint([in_tmp], Settings())
+    assert cors001(result)["secret.py"] == "cannot read file: Permission denied"
+    assert skipped(result)["locked"] == "cannot read directory: Permission denied"
+    assert good_app_still_judged(result)
+    assert exit_code(result.findings, Settings().fail_level) == 1
+
+
+def test_special_files_are_not_read(in_tmp: Path) -> None:
+    os.mkfifo(in_tmp / "pipe.py")  # opening a FIFO would block the run forever
+    (in_tmp / "app.py").write_text(APP)
+    result = lint([in_tmp], Settings())
+    assert good_app_still_judged(result) and "pipe.py" not in cors001(result)
+
+
+# -- a parser that crashes or hangs ------------------------------------------------------
+def _misbehaving_load(behaviour: str):  # type: ignore[no-untyped-def]
+    original = Extractor.load
+
+    def load(self: Extractor):  # type: ignore[no-untyped-def]
+        extract = original(self)
+
+        def wrapper(path: str, text: str, context: object):  # type: ignore[no-untyped-def]
+            if "poison" in path:
+                if behaviour == "crash":
+                    os.kill(os.getpid(), signal.SIGSEGV)
+                time.sleep(3600)
+            return extract(path, text, context)  # type: ignore[arg-type]
+
+        return wrapper
+
+    return load
+
+
+@pytest.mark.parametrize("behaviour", ["crash", "hang"])
+@pytest.mark.parametrize("jobs", [None, 2])
+def test_a_parser_crash_or_hang_costs_one_file(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch, behaviour: str, jobs: int | None
+) -> None:
+    if "fork" not in __import__("multiprocessing").get_all_start_methods():
+        pytest.skip("the injected fault reaches workers only when they are forked")
+    (in_tmp / "app.py").write_text(APP)
+    (in_tmp / "poison.py").write_text(APP)
+    (in_tmp / "zz_after.py").write_text(APP.replace('["*"], allow_methods', '["null"], allow_methods'))
+    monkeypatch.setattr(Extractor, "load", _misbehaving_load(behaviour))
+    started = time.monotonic()
+    result = lint([in_tmp], Settings(), isolate=True, jobs=jobs, timeout=2.0)
+    assert time.monotonic() - started < 60
+    message = cors001(result)["poison.py"]
+    assert (
+        ("crashed" in message and "SIGSEGV" in message)
+        if behaviour == "crash"
+        else "did not finish" in message
+    )
+    assert good_app_still_judged(result)
+    assert any(f.location.path == "zz_after.py" and f.rule_id == "CORS102" for f in result.findings)
+    assert exit_code(result.findings, Settings().fail_level) == 1
+
+
+def test_whole_tree_run_has_no_traceback(tmp_path: Path) -> None:
+    """Every fixture and the repository itself, through the command line."""
+    for target in (ROOT / "tests" / "fixtures", ROOT):
+        run = subprocess.run(
+            [sys.executable, "-m", "corslint", str(target), "--no-cache", "--format", "json"],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=600,
+        )
+        assert run.returncode in (0, 1), run.stderr
+        assert "Traceback" not in run.stderr and "internal error" not in run.stdout, run.stderr[-2000:]
+
+
+def test_cli_exit_code_is_honest_about_unread_files(in_tmp: Path) -> None:
+    (in_tmp / "clean.py").write_text("print('hello')\n")
+    (in_tmp / "binary.py").write_bytes(b"CORSMiddleware\x00\xff")
+    run = subprocess.run(
+        [sys.executable, "-m", "corslint", ".", "--no-cache"], capture_output=True, text=True, cwd=in_tmp
+    )
+    assert run.returncode == 1 and "CORS001" in run.stdout
