@@ -77,29 +77,77 @@ def screen(
     candidate: Candidate, extractors: Sequence[Extractor] = EXTRACTORS, max_bytes: int = MAX_FILE_BYTES
 ) -> FileOutcome | Prepared:
     """The cheap part: read the bytes and decide, without any parser, whether to parse."""
-    name = candidate.path.name
-    interested = [e for e in extractors if e.accepts(name)]
+    interested, needles = _interest(candidate.file.rpartition("/")[2], _as_tuple(extractors))
     if not interested:
         return EMPTY_OUTCOME
-    where = Location.point(candidate.display, 1)
     try:
         size = candidate.size if candidate.size >= 0 else os.stat(candidate.file).st_size
         if size > max_bytes:
             return _oversized(candidate, interested, size, max_bytes)
-        with open(candidate.file, "rb") as handle:
-            data = handle.read()
+        data = _read_bytes(candidate.file, size)
     except OSError as error:
         return failure(candidate, f"cannot read file: {error.strerror or error}")
     searchable = data
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: search the text, not its bytes
         searchable = data.decode("utf-16", errors="replace").encode("utf-8")
+    for needle in needles:  # most files hold none of them: one pass each, no per-extractor work
+        if needle in searchable:
+            break
+    else:
+        return EMPTY_OUTCOME
     wanted = tuple(e for e in interested if e.wants(searchable))
     if not wanted:
         return EMPTY_OUTCOME
     text, problem = decode(data)
     if text is None:
-        return FileOutcome(diagnostics=(Diagnostic("CORS001", problem, where),))
+        return FileOutcome(
+            diagnostics=(Diagnostic("CORS001", problem, Location.point(candidate.display, 1)),)
+        )
     return text, wanted
+
+
+def _read_bytes(path: str, size: int) -> bytes:
+    """The whole file; os.read skips the buffered-file layer, which costs more than the read."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        data = os.read(descriptor, max(size, 0) + 1)
+        if len(data) <= size:
+            return data
+        parts = [data]  # the file grew since it was stat-ed
+        while chunk := os.read(descriptor, 1 << 20):
+            parts.append(chunk)
+        return b"".join(parts)
+    finally:
+        os.close(descriptor)
+
+
+Interest = tuple[tuple[Extractor, ...], tuple[bytes, ...]]
+_INTEREST: dict[str, Interest] = {}  # for the default extractors, by extension
+
+
+def _interest(name: str, extractors: tuple[Extractor, ...]) -> Interest:
+    """The extractors that read files of this name, and every needle any of them looks for."""
+    key = name
+    if name not in _EXACT_NAMES and not _MULTI_DOT:
+        dot = name.rfind(".")
+        key = "x" + name[dot:] if dot >= 0 else ""  # by extension: few keys
+    default = extractors is EXTRACTORS
+    found = _INTEREST.get(key) if default else None
+    if found is None:
+        interested = tuple(e for e in extractors if e.accepts(key))
+        needles = tuple(dict.fromkeys(n for e in interested for n in e.needles))
+        found = (interested, needles)
+        if default:
+            _INTEREST[key] = found
+    return found
+
+
+def _as_tuple(extractors: Sequence[Extractor]) -> tuple[Extractor, ...]:
+    return extractors if isinstance(extractors, tuple) else tuple(extractors)
+
+
+_EXACT_NAMES = frozenset(n for e in EXTRACTORS for n in e.filenames)
+_MULTI_DOT = any(s.count(".") > 1 for e in EXTRACTORS for s in e.suffixes)
 
 
 def extract_prepared(candidate: Candidate, prepared: Prepared, context: ProjectContext) -> FileOutcome:

@@ -153,12 +153,17 @@ def test_unreadable_files_and_folders_simulated(in_tmp: Path, monkeypatch: pytes
     (in_tmp / "secret.py").write_text(APP)
     (in_tmp / "locked").mkdir()
     (in_tmp / "locked" / "inner.py").write_text(APP)
-    real_open, real_scandir = open, os.scandir
+    real_open, real_os_open, real_scandir = open, os.open, os.scandir
 
     def guarded_open(file, *args, **kwargs):  # type: ignore[no-untyped-def]
         if str(file).endswith("secret.py"):
             raise PermissionError(13, "Permission denied")
         return real_open(file, *args, **kwargs)
+
+    def guarded_os_open(file, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if str(file).endswith("secret.py"):
+            raise PermissionError(13, "Permission denied")
+        return real_os_open(file, *args, **kwargs)
 
     def guarded_scandir(path="."):  # type: ignore[no-untyped-def]
         if str(path).endswith("locked"):
@@ -166,6 +171,7 @@ def test_unreadable_files_and_folders_simulated(in_tmp: Path, monkeypatch: pytes
         return real_scandir(path)
 
     monkeypatch.setattr("builtins.open", guarded_open)
+    monkeypatch.setattr(os, "open", guarded_os_open)
     monkeypatch.setattr(os, "scandir", guarded_scandir)
     result = lint([in_tmp], Settings())
     assert cors001(result)["secret.py"] == "cannot read file: Permission denied"
