@@ -75,6 +75,26 @@ class FunctionValue:
 
 
 @dataclass(frozen=True)
+class OriginFunction(FunctionValue):
+    """An Express ``origin: (origin, callback) => ...`` function, as far as it was classified.
+
+    ``no_origin``: what it does for requests without an Origin header (``allow`` /
+    ``reject``); ``on_reject``: what it passes to the callback for a refused origin
+    (``false`` lets the request through without CORS headers; ``error``: express answers 500).
+    """
+
+    no_origin: str = "allow"
+    on_reject: str = "false"
+
+
+@dataclass(frozen=True)
+class HeaderReflection(FunctionValue):
+    """A hand-written header value copied from the request (``req.headers.origin``)."""
+
+    source: str = "origin"  # the request header copied: "origin", "access-control-request-headers"
+
+
+@dataclass(frozen=True)
 class Value:
     """One option value and where it came from.
 

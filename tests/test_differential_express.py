@@ -22,9 +22,17 @@ import pytest
 
 from corslint.extractors.js_source import parse, walk
 from corslint.frameworks import framework_of
-from corslint.frameworks.express import OriginFunction, library_checks
+from corslint.frameworks.express import library_checks
 from corslint.http import Request
-from corslint.model import CorsPolicy, FunctionValue, Location, Regex, UnresolvedValueError, Value
+from corslint.model import (
+    CorsPolicy,
+    FunctionValue,
+    Location,
+    OriginFunction,
+    Regex,
+    UnresolvedValueError,
+    Value,
+)
 from tests.conftest import FIXTURES, ROOT, run_lint
 from tests.probe_battery import battery, cors_headers
 

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from corslint.config import Settings
-from corslint.frameworks.express import OriginFunction, js_string, respond
+from corslint.frameworks.express import js_string, respond
 from corslint.frameworks.express_headers import respond as respond_headers
 from corslint.http import Request
 from corslint.lint import lint
-from corslint.model import CorsPolicy, FunctionValue, Location, Regex, Value
+from corslint.model import CorsPolicy, FunctionValue, Location, OriginFunction, Regex, Value
 
 ORIGIN = "https://app.example.com"
 EVIL = "https://evil.example"
@@ -200,6 +200,8 @@ def test_node_config_production_overrides_default(in_tmp: Path) -> None:
         "server.js": "const cors = require('cors');\nconst config = require('config');\napp.use(cors(config.get('cors')));\n",
     }
     (policy,) = policies(in_tmp, files, "express")
+    same = policies(in_tmp, {"server.js": files["server.js"].replace("config.get('cors')", "config.cors")})
+    assert [p.options["origin"].plain() for p in same] == [("https://a.example",)]
     assert policy.options["origin"].plain() == ("https://a.example",)
     assert policy.options["origin"].location.path == "config/production.json"
     assert policy.options["credentials"].condition == "when CORS_CREDENTIALS is unset"
@@ -210,6 +212,7 @@ def test_bundles_and_dependencies_are_not_read(in_tmp: Path) -> None:
         "node_modules/x/index.js": "const cors = require('cors'); module.exports = cors();\n",
         "public/app.min.js": "var c=require('cors');module.exports=c();\n",
         "build/server.js": "const cors = require('cors'); module.exports = cors();\n",
+        "public/app.js": "var c=require('cors');module.exports=c();" + ";var a=1" * 5000 + "\n",
     }
     assert policies(in_tmp, files) == []
 

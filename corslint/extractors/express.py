@@ -19,18 +19,20 @@ from corslint.extractors.js_source import (
     JsProject,
     Node,
     is_development_path,
+    looks_minified,
     string_value,
     unwrap,
     walk,
 )
-from corslint.frameworks.express import OPTION_NAMES, OriginFunction
-from corslint.frameworks.express_headers import HeaderReflection
+from corslint.frameworks.express import OPTION_NAMES
 from corslint.model import (
     CorsPolicy,
     Evidence,
     Extraction,
     FunctionValue,
+    HeaderReflection,
     Location,
+    OriginFunction,
     Route,
     Value,
 )
@@ -107,6 +109,8 @@ class Analysis:
 
 
 def extract(path: str, text: str, context: ProjectContext) -> Extraction:
+    if looks_minified(text):
+        return Extraction()  # a bundle: its source, if in the tree, is read instead
     project = project_of(context)
     module = project.module(path, text, Path(path))
     analysis = Analysis(module)
@@ -483,7 +487,7 @@ def classify_origin_function(module: JsModule, function: Node) -> FunctionValue:
         if admits_missing:
             no_origin = "allow"
     on_reject = "error" if "error" in refusing else "false"
-    return OriginFunction("allow-list", tuple(allowed), no_origin=no_origin, on_reject=on_reject)  # type: ignore[arg-type]
+    return OriginFunction("allow-list", tuple(allowed), no_origin=no_origin, on_reject=on_reject)
 
 
 def _first_argument_is_error(module: JsModule, call: Node) -> bool:

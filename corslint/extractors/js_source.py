@@ -535,8 +535,13 @@ class JsModule:
         env = self.env_name(node)
         if env is not None:
             return self.unknown(node, env)
-        holder = self.resolve(node.child_by_field_name("object"), depth)
         key = self._member_key(node, depth)
+        holder_node = node.child_by_field_name("object")
+        if key is not None and self.project is not None and self._is_node_config(holder_node):
+            configured = self.project.node_config(self, key)  # node-config also reads as `config.cors`
+            if configured is not None:
+                return configured
+        holder = self.resolve(holder_node, depth)
         if holder.known and isinstance(holder.raw, dict) and key is not None:
             if key in holder.raw:
                 found: Value = holder.raw[key]
@@ -823,6 +828,14 @@ def _weaker(a: Provenance, b: Provenance) -> Provenance:
 
 def _merged(provenance: Provenance) -> Provenance:
     return Provenance.CONSTANT if provenance is Provenance.LITERAL else provenance
+
+
+def looks_minified(text: str) -> bool:
+    """A bundle whatever its name: long, with lines far longer than anyone writes."""
+    if len(text) < 20_000:
+        return False
+    lines = text.count("\n") + 1
+    return len(text) / lines > 300
 
 
 def parse(path: str, text: str, file: Path | None = None) -> JsModule:

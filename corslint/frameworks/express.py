@@ -21,12 +21,11 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from corslint.frameworks import Framework, LibraryCheck, OriginEntry
 from corslint.http import HeaderList, Request, Response
-from corslint.model import CorsPolicy, FunctionValue, Regex, UnresolvedValueError, Value
+from corslint.model import CorsPolicy, FunctionValue, OriginFunction, Regex, UnresolvedValueError, Value
 
 DEFAULTS: dict[str, Any] = {
     "origin": "*",
@@ -57,19 +56,6 @@ class Undefined:
 
 
 UNDEFINED = Undefined()
-
-
-@dataclass(frozen=True)
-class OriginFunction(FunctionValue):
-    """An ``origin: (origin, callback) => ...`` function, as far as its code was classified.
-
-    ``no_origin``: what it does for requests without an Origin header; ``on_reject``: what
-    it passes to the callback for a refused origin (``false`` lets the request through
-    without CORS headers, an ``Error`` makes express answer 500).
-    """
-
-    no_origin: Literal["allow", "reject"] = "allow"
-    on_reject: Literal["false", "error"] = "false"
 
 
 class _Next(Exception):

@@ -24,13 +24,12 @@ headers the middleware set before ``next()``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from corslint.frameworks import Framework, OriginEntry
 from corslint.frameworks.express import _vary, is_origin_allowed, js_string
 from corslint.http import HeaderList, Request, Response
-from corslint.model import CorsPolicy, FunctionValue, Regex, UnresolvedValueError, Value
+from corslint.model import CorsPolicy, FunctionValue, HeaderReflection, Regex, UnresolvedValueError, Value
 
 HEADERS = (
     "Access-Control-Allow-Origin",
@@ -42,13 +41,6 @@ HEADERS = (
     "Vary",
 )
 AUTOMATIC_OPTIONS_STATUS = 200
-
-
-@dataclass(frozen=True)
-class HeaderReflection(FunctionValue):
-    """A header value copied from the request (``req.headers.origin``)."""
-
-    source: str = "origin"  # or "access-control-request-headers"
 
 
 def _variants(header: str) -> tuple[str, ...]:
