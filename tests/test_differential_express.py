@@ -192,7 +192,7 @@ def fixture_policies() -> list[tuple[str, CorsPolicy, Path]]:
 def handler_source(policy: CorsPolicy, project: Path) -> tuple[str, str] | None:
     """The middleware function and the literal constants it reads, when self-contained."""
     file = project / policy.location.path
-    if file.suffix not in {".js", ".cjs", ".mjs"}:
+    if file.suffix not in {".js", ".cjs", ".mjs"}:  # TS would need compiling
         return None
     module = parse(policy.location.path, file.read_text("utf-8"), file)
     target = None
@@ -216,7 +216,11 @@ def handler_source(policy: CorsPolicy, project: Path) -> tuple[str, str] | None:
         if child.type == "lexical_declaration":
             values = [d.child_by_field_name("value") for d in child.named_children]
             literal = {"array", "string", "number", "regex", "object", "template_string"}
-            if all(value is not None and value.type in literal for value in values):
+            if all(
+                value is not None
+                and (value.type in literal or module.text(value).startswith(("new Set([", "new RegExp(")))
+                for value in values
+            ):
                 preamble.append(module.text(child))
     return "\n".join(preamble), module.text(target)
 

@@ -251,6 +251,31 @@ def test_handwritten_reflection_without_origin(in_tmp: Path) -> None:
     assert respond_headers(policy, Request.make("OPTIONS", EVIL)).status == 200  # express's automatic OPTIONS
 
 
+def test_handwritten_write_head(in_tmp: Path) -> None:
+    text = (
+        "app.use((req, res, next) => {\n"
+        "  res.setHeader('Access-Control-Allow-Origin', 'https://a.example');\n"
+        "  if (req.method === 'OPTIONS') {\n"
+        "    res.writeHead(204, { 'Access-Control-Allow-Methods': 'PUT', 'Access-Control-Max-Age': 600 });\n"
+        "    res.end();\n"
+        "    return;\n"
+        "  }\n"
+        "  next();\n"
+        "});\n"
+    )
+    (policy,) = policies(in_tmp, {"server.js": text}, "express_headers")
+    preflight = respond_headers(
+        policy, Request.make("OPTIONS", EVIL, {"access-control-request-method": "PUT"})
+    )
+    assert preflight.status == 204
+    assert preflight.as_dict() == {
+        "access-control-allow-origin": "https://a.example",
+        "access-control-allow-methods": "PUT",
+        "access-control-max-age": "600",
+    }
+    assert respond_headers(policy, Request.make("GET", EVIL)).status is None
+
+
 HERE = Location.point("t.js", 1)
 
 

@@ -1111,6 +1111,7 @@ def _answers(state: _Steps, node: Node) -> bool:
         return False
     text = state.module.text(node.child_by_field_name("function")).replace(" ", "")
     return text.startswith(f"{state.response}.") and text.rsplit(".", 1)[-1] in {
+        "writeHead",
         "sendStatus",
         "end",
         "send",
@@ -1124,7 +1125,7 @@ def _status_of(state: _Steps, node: Node) -> int | None:
     args = node.child_by_field_name("arguments")
     named = [c for c in args.named_children if c.type != "comment"] if args else []
     method = state.module.text(function.child_by_field_name("property"))
-    if method == "sendStatus" and named:
+    if method in {"sendStatus", "writeHead"} and named:
         value = state.module.resolve(named[0])
         return value.raw if value.known and isinstance(value.raw, int) else None
     holder = unwrap(function.child_by_field_name("object"))
@@ -1155,6 +1156,15 @@ def _expression(state: _Steps, node: Node, when: tuple[str, ...]) -> None:
     args = node.child_by_field_name("arguments")
     named = [c for c in args.named_children if c.type != "comment"] if args else []
     location = module.location(node)
+    if method == "writeHead" and len(named) >= 2 and unwrap(named[-1]).type == "object":
+        for pair in unwrap(named[-1]).named_children:
+            if pair.type == "pair":
+                key = string_value(pair.child_by_field_name("key")) or module.text(
+                    pair.child_by_field_name("key")
+                )
+                _header(
+                    state, key, pair.child_by_field_name("value"), "setHeader", when, module.location(pair)
+                )
     if _answers(state, node):
         status = _status_of(state, node)
         state.add(
