@@ -490,3 +490,14 @@ def test_allow_list_beside_allow_all_has_no_effect(tmp_path: Path) -> None:
     policy = one(BASE + "CORS_ORIGIN_ALLOW_ALL = True\n", tmp_path)
     (evidence,) = [e for e in policy.evidence if e.kind == "not-applied"]
     assert "`CORS_ALLOWED_ORIGINS` has no effect: `CORS_ORIGIN_ALLOW_ALL` is on" in evidence.detail
+
+
+def test_json_list_from_the_environment(tmp_path: Path) -> None:
+    policy = one(
+        BASE + "import json, os\n"
+        "CORS_ALLOWED_ORIGINS = json.loads(os.getenv('CORS_ORIGINS', '[\"https://b.example\", \"null\"]'))\n",
+        tmp_path,
+    )
+    value = policy.option("CORS_ALLOWED_ORIGINS")
+    assert value is not None and value.plain() == ("https://b.example", "null")
+    assert value.condition == "when CORS_ORIGINS is unset"

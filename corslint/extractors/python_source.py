@@ -8,6 +8,7 @@ UNKNOWN `Value` that carries the source text, so CORS305 can name it.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -573,6 +574,16 @@ class PythonModule:
                 args[1].value if len(args) > 1 else keywords.get("default"),
                 scope,
             )
+        if qualified == "json.loads" and len(args) == 1 and not keywords:
+            # `json.loads(os.getenv("CORS_ORIGINS", '["https://a.example"]'))`
+            text = self.resolve(args[0].value, scope)
+            if not text.known or not isinstance(text.raw, str):
+                return self.unknown(node)
+            try:
+                decoded = json.loads(text.raw)
+            except ValueError:
+                return self.unknown(node, f"{self.source(node)} (not valid JSON)")
+            return _from_json(decoded, location, text)
         if qualified in {"re.compile"} and args:
             pattern = self.resolve(args[0].value, scope)
             flags = (
@@ -683,6 +694,17 @@ def _as_pydantic_urls(value: Value) -> Value:
             value.related,
         )
     return convert(value)
+
+
+def _from_json(decoded: Any, location: Location, text: Value) -> Value:
+    """A decoded JSON document as a Value: arrays become tuples, objects dicts of Values."""
+    if isinstance(decoded, list):
+        raw: Any = tuple(_from_json(item, location, text) for item in decoded)
+    elif isinstance(decoded, dict):
+        raw = {key: _from_json(item, location, text) for key, item in decoded.items()}
+    else:
+        raw = decoded
+    return Value(raw, location, text.provenance, text.env_var, related=text.related)
 
 
 def _field_default(value: cst.BaseExpression) -> cst.BaseExpression | None:
