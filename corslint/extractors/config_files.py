@@ -455,20 +455,10 @@ def _used_files(root: Path, context: ProjectContext) -> set[str]:
             if target is not None:
                 used.add(os.path.realpath(target))
         for node in walk(module.root):
-            if node.type == "string" and node.parent is not None and node.parent.type == "arguments":
-                call = node.parent.parent
-                if (
-                    call is not None
-                    and call.type == "call_expression"
-                    and module.text(call.child_by_field_name("function")).endswith(
-                        ("readFileSync", "readFile")
-                    )
-                ):
-                    target = project.resolve_specifier(
-                        module, "./" + module.text(node).strip("'\"`").lstrip("./")
-                    )
-                    if target is not None:
-                        used.add(os.path.realpath(target))
+            if node.type == "call_expression":
+                target = module.read_file_target(node)
+                if target is not None:
+                    used.add(os.path.realpath(target))
     context.shared[key] = used
     return used
 

@@ -649,6 +649,16 @@ class JsModule:
                     found = self.project.node_config(self, key)
                     if found is not None:
                         return found
+            if method in {"parse", "load", "safeLoad"} and arguments and self.project is not None:
+                target = self.read_file_target(arguments[0])
+                if target is not None:  # yaml.load(fs.readFileSync(...)), JSON.parse(...)
+                    from corslint.extractors.config_files import load_data_file
+
+                    loaded = load_data_file(
+                        target, self.project.display(self, target), self.project.config_cache
+                    )
+                    if loaded is not None:
+                        return loaded
             receiver = self.resolve(receiver_node, depth)
             if callee in {"JSON.parse"} or not receiver.known:
                 return self.unknown(node, receiver.env_var)
@@ -664,6 +674,46 @@ class JsModule:
                 else Value(converted, location, _merged(inner.provenance), inner.env_var)
             )
         return self.unknown(node)
+
+    def read_file_target(self, node: Node) -> Path | None:
+        """The data file `fs.readFileSync(path, ...)` reads: a literal (from the project
+        root, as Node resolves it from the working directory) or `path.join(__dirname, ...)`."""
+        node = unwrap(node)
+        if node.type != "call_expression" or self.file is None:
+            return None
+        callee = self.text(node.child_by_field_name("function")).replace(" ", "")
+        arguments = node.child_by_field_name("arguments")
+        named = [c for c in arguments.named_children if c.type != "comment"] if arguments else []
+        if not callee.endswith(("readFileSync", "readFile")) or not named:
+            return None
+        where = unwrap(named[0])
+        parts: list[str] = []
+        base: Path | None = project_root(self.file) or self.file.parent
+        if where.type == "call_expression" and self.text(where.child_by_field_name("function")).replace(
+            " ", ""
+        ).endswith(("path.join", "path.resolve", "join", "resolve")):
+            pieces = [c for c in where.child_by_field_name("arguments").named_children if c.type != "comment"]
+            if pieces and self.text(pieces[0]) == "__dirname":
+                base = self.file.resolve().parent
+                pieces = pieces[1:]
+            for piece in pieces:
+                text = string_value(piece)
+                if text is None:
+                    return None
+                parts.append(text)
+        else:
+            text = string_value(where)
+            if text is None:
+                return None
+            parts.append(text)
+        if base is None:
+            return None
+        target = base.joinpath(*parts).resolve()
+        return (
+            target
+            if target.suffix.lower() in {".json", ".yaml", ".yml", ".toml"} and target.is_file()
+            else None
+        )
 
     def _is_node_config(self, receiver: Node | None) -> bool:
         if receiver is None:
