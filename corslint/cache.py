@@ -153,6 +153,7 @@ class Cache:
         self._classes = _classes()
         self._shard_numbers: dict[str, int] = {}
         self.unchanged = False  # every file was cached, none is gone: the last run's answer holds
+        self._racy_after = time.time_ns() - RACY_NS
         self.digest = ""
 
     @classmethod
@@ -235,7 +236,7 @@ class Cache:
         assert isinstance(outcome, FileOutcome)
         if not outcome.cacheable or candidate.size < 0:
             return
-        if candidate.mtime_ns > time.time_ns() - RACY_NS:
+        if candidate.mtime_ns > self._racy_after:
             return  # written so recently that a same-size rewrite could keep this mtime
         encoded = None
         if outcome.policies or outcome.diagnostics or outcome.skipped or outcome.parsed:
@@ -248,7 +249,7 @@ class Cache:
             candidate.size,
             candidate.mtime_ns,
             encoded,
-            [[path, *stamp_of(path)] for path in deps],
+            [[path, *stamp_of(path)] for path in deps] if deps else [],
         ]
         self._dirty.add(number)
 
@@ -294,7 +295,8 @@ class Cache:
             self._mark(self.directory)
             handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".json")
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(data, stream, separators=(",", ":"))
+                # dumps, not dump: only dumps uses the C encoder
+                stream.write(json.dumps(data, separators=(",", ":")))
             os.replace(temporary, self.folder / name)
         except OSError:
             return  # a read-only checkout lints fine without a cache

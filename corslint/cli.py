@@ -120,9 +120,11 @@ def check(
         max_file_size=max_file_size,
         cache=False if no_cache else None,
     )
-    from corslint.cache import default_directory
+    cache_dir = None
+    if settings.cache:
+        from corslint.cache import default_directory
 
-    cache_dir = default_directory(settings.source) if settings.cache else None
+        cache_dir = default_directory(settings.source)
     result = lint(targets, settings, cache_dir=cache_dir, isolate=True)
     stream_is_tty = output is None and sys.stdout.isatty()
     context = ReportContext(result, settings, color=stream_is_tty and not no_color, statistics=statistics)

@@ -9,21 +9,21 @@ as CORS001, start a new worker and hand it the rest of the batch.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import signal
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING, Any
 
 from corslint.discovery import Candidate
 from corslint.extractors import ProjectContext
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # multiprocessing itself is imported only when a worker is needed
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
+
     from corslint.extractors.python_source import PythonProject
     from corslint.lint import FileOutcome
 
@@ -115,6 +115,8 @@ class _Slot:
 
 
 def _context() -> Any:
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     # fork is cheap and safe here: the supervisor holds no threads or locks when it forks
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
@@ -139,6 +141,8 @@ class Supervisor:
         return _Slot(process, parent)
 
     def run(self, jobs: Sequence[Job], batch_size: int) -> dict[int, Result]:
+        from multiprocessing.connection import wait
+
         from corslint.lint import FileOutcome
 
         results: dict[int, Result] = {}
