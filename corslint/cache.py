@@ -154,6 +154,7 @@ class Cache:
         self._shard_numbers: dict[str, int] = {}
         self.unchanged = False  # every file was cached, none is gone: the last run's answer holds
         self._racy_after = time.time_ns() - RACY_NS
+        self._walked: set[str] | None = None
         self.digest = ""
 
     @classmethod
@@ -208,7 +209,8 @@ class Cache:
                 found[index] = EMPTY_OUTCOME
             else:
                 dependent.append((index, display, row))
-        walked = {candidate.display for candidate in candidates}
+        displays = [candidate.display for candidate in candidates]
+        walked = self._walked = set(displays)
         gone = False
         for shard in self._shards.values():  # removed files change their folder too
             for display in shard.keys() - walked:
@@ -226,8 +228,8 @@ class Cache:
             except (CacheFormatError, TypeError, ValueError, KeyError):
                 continue
         self.unchanged = not gone and len(found) == len(candidates)
-        # the stamps all matched, so the names say which run this is
-        self.digest = hashlib.sha256("\n".join(sorted(walked)).encode("utf-8", "surrogateescape")).hexdigest()
+        # the stamps all matched, so the names (in walk order) say which run this is
+        self.digest = hashlib.sha256("\n".join(displays).encode("utf-8", "surrogateescape")).hexdigest()
         return found
 
     def store(self, candidate: Candidate, outcome: Any, deps: Iterable[str] = ()) -> None:
@@ -255,7 +257,7 @@ class Cache:
 
     def forget_missing(self, candidates: Sequence[Candidate]) -> None:
         """Drop entries of files that no longer exist."""
-        walked = {candidate.display for candidate in candidates}
+        walked = self._walked if self._walked is not None else {c.display for c in candidates}
         for number, shard in self._shards.items():
             for display in shard.keys() - walked:
                 if not os.path.exists(display):
