@@ -13,7 +13,15 @@ from corslint.frameworks.express import js_string, respond
 from corslint.frameworks.express_headers import respond as respond_headers
 from corslint.http import Request
 from corslint.lint import lint
-from corslint.model import CorsPolicy, FunctionValue, Location, OriginFunction, Regex, Value
+from corslint.model import (
+    CorsPolicy,
+    FunctionValue,
+    Location,
+    OriginFunction,
+    Regex,
+    UnresolvedValueError,
+    Value,
+)
 
 ORIGIN = "https://app.example.com"
 EVIL = "https://evil.example"
@@ -315,3 +323,16 @@ def test_js_string_conversion() -> None:
     assert js_string(600.0) == "600"
     assert js_string(0.5) == "0.5"
     assert js_string(True) == "true"
+
+
+def test_handwritten_headers_under_an_undecidable_test_are_unknown(in_tmp: Path) -> None:
+    text = (
+        "app.use((req, res, next) => {\n"
+        "  if (isTrusted(req.headers.origin)) res.header('Access-Control-Allow-Origin', req.headers.origin);\n"
+        "  next();\n"
+        "});\n"
+    )
+    (policy,) = policies(in_tmp, {"server.js": text}, "express_headers")
+    assert not policy.options["condition"].known
+    with pytest.raises(UnresolvedValueError):
+        respond_headers(policy, Request.make("GET", EVIL))

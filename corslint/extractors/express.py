@@ -33,6 +33,7 @@ from corslint.model import (
     HeaderReflection,
     Location,
     OriginFunction,
+    Provenance,
     Route,
     Value,
 )
@@ -878,7 +879,7 @@ class _Steps:
     guard: Value | None = None
     next_name: str = ""
     aliases: dict[str, str] = field(default_factory=dict)  # local name -> "origin" / header name
-    unknown: bool = False
+    condition: Value | None = None  # the first `if` test corslint could not decide
 
     def add(self, header: str, value: Value, location: Location) -> None:
         name = header
@@ -959,6 +960,8 @@ def _handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> l
         options = dict(state.steps)
         if state.guard is not None:
             options["guard"] = state.guard
+        if state.condition is not None:
+            options["condition"] = state.condition
         app = ""
         scope = ""
         route_level = False
@@ -1049,9 +1052,16 @@ def _statement(state: _Steps, statement: Node, when: tuple[str, ...]) -> bool | 
         consequence = statement.child_by_field_name("consequence")
         alternative = statement.child_by_field_name("alternative")
         if condition is None:
-            state.unknown = True
-            return False
-        negated = condition[1:] if condition.startswith("!") else f"!{condition}"
+            test = statement.child_by_field_name("condition")
+            if state.condition is None:
+                state.condition = Value(
+                    None,
+                    module.location(test),
+                    Provenance.UNKNOWN,
+                    description=f"headers written under `if {module.text(test)}`",
+                )
+            condition = "?"  # a test corslint cannot decide: the steps under it are unknown
+        negated = "?" if condition == "?" else condition[1:] if condition.startswith("!") else f"!{condition}"
         done_then = _run(state, consequence, (*when, condition)) if consequence is not None else False
         done_else = False
         if alternative is not None:

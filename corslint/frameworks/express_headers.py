@@ -17,6 +17,10 @@ answers the request. A step's value is a mapping:
   ``METHOD:GET,HEAD`` (a route handler, which runs for its own methods only);
 - for ``end`` steps, ``status``: the status sent (``res.sendStatus(204)``).
 
+``when`` holds ``?`` for a test corslint cannot decide; the ``condition`` option then
+holds that test as an unknown value (CORS305), and requests reaching such a step are not
+answered by the model.
+
 A request that reaches no ``end`` step goes on to the routes; for ``OPTIONS`` that is
 express's automatic answer (200 with ``Allow``) on a path that has routes, with whatever
 headers the middleware set before ``next()``.
@@ -99,12 +103,14 @@ def respond(policy: CorsPolicy, request: Request) -> Response:
     headers = HeaderList()
     try:
         for name, step in policy.options.items():
-            if name == "guard":
+            if name in {"guard", "condition"}:
                 continue
             if not step.known:
                 raise UnresolvedValueError(step)
             parts = step.raw
             when = parts["when"].plain() if "when" in parts else ()
+            if "?" in when:
+                raise UnresolvedValueError(policy.options["condition"])
             if not all(_holds(condition, request, guard) for condition in when):
                 continue
             if name.startswith("end"):
