@@ -229,6 +229,7 @@ def _cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[Cor
                 route_level = True
                 scope = registration.path or ""
                 probe_path = _probe_path(registration.path or "/")
+                evidence += _preflight_unrouted(analysis, node, via)
         elif not _exported(module, node, via):
             evidence.append(
                 Evidence(
@@ -256,6 +257,54 @@ def _cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[Cor
     if analysis.cors_names:  # an options-shaped object elsewhere may belong to another library
         policies += _unused_options(analysis, used_options, bearer)
     return policies
+
+
+def _preflight_unrouted(analysis: Analysis, call: Node, via: str | None) -> list[Evidence]:
+    """`app.put("/x", cors(), handler)` with no cors() answering `OPTIONS /x`: express
+    answers the preflight itself, without CORS headers, so the PUT is never sent."""
+    module = analysis.module
+    uses = [analysis.mounted.get(call.id)]
+    if via:
+        uses += [analysis.mounted.get(reference.id) for reference in module.references(via)]
+    for registration in uses:
+        if registration is None:
+            continue
+        verb = registration.method.split(":")[-1]
+        if verb not in {"put", "patch", "delete", "del"}:
+            continue
+        path = registration.path or "/"
+        covered = any(
+            other.receiver == registration.receiver
+            and other.call.start_byte < registration.call.start_byte
+            and (
+                (other.method == "options" and (other.path == path or _covers_every_path(other.path)))
+                or (other.method == "use" and (not other.path or path.startswith(other.path)))
+            )
+            and any(_is_cors_middleware(analysis, argument) for argument in other.arguments)
+            for other in analysis.registrations
+        )
+        if not covered:
+            return [
+                Evidence(
+                    "misordered",
+                    f"cors() is applied to {verb.upper()} {path} only: the browser's preflight "
+                    f"(OPTIONS {path}) never reaches it and express answers it without CORS "
+                    f"headers, so the {verb.upper()} is never sent; register "
+                    f"`app.options('{path}', cors(...))` before it",
+                    module.location(registration.call),
+                )
+            ]
+    return []
+
+
+def _is_cors_middleware(analysis: Analysis, node: Node) -> bool:
+    node = unwrap(node)
+    if _is_cors_call(analysis, node):
+        return True
+    if node.type == "identifier":
+        bound = analysis.module.binding(analysis.module.text(node))
+        return bound is not None and _is_cors_call(analysis, bound)
+    return False
 
 
 def _probe_path(path: str) -> str:
