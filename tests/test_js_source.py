@@ -194,3 +194,25 @@ def test_tree_sitter_is_not_loaded_for_python_only_trees(tmp_path: Path) -> None
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            "page.tsx",
+            "const origin: string = 'https://a.example';\nexport const App = () => <div data-origin={origin} />;\nconst __probe = origin;\n",
+        ),
+        ("server.cts", "import cors = require('cors');\nconst __probe: string = 'https://a.example';\n"),
+        (
+            "view.jsx",
+            "const origin = 'https://a.example';\nconst el = <p>{origin}</p>;\nconst __probe = origin;\n",
+        ),
+        ("esm.mts", "export const __probe = 'https://a.example' satisfies string;\n"),
+    ],
+)
+def test_every_supported_flavour_parses(name: str, text: str) -> None:
+    parsed = parse(name, text)
+    node = parsed.binding("__probe")
+    assert node is not None
+    assert parsed.resolve(node).plain() == "https://a.example"
