@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -242,6 +243,23 @@ def lint(
     """Lint `paths`. `cache_dir` enables the results cache; `isolate` parses in worker
     processes even for a small run (so a crashing or hanging parser cannot take the run
     down); `jobs` fixes the number of worker processes (default: every core, for large trees)."""
+    collecting = gc.isenabled()
+    gc.disable()  # a run builds many objects and no cyclic garbage worth a collection
+    try:
+        return _lint(paths, settings, cache_dir, isolate, jobs, timeout)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _lint(
+    paths: Sequence[Path],
+    settings: Settings,
+    cache_dir: Path | None,
+    isolate: bool,
+    jobs: int | None,
+    timeout: float,
+) -> RunResult:
     from corslint.rules import RULES, rule_by_id
 
     skipped: list[Skipped] = []

@@ -9,6 +9,7 @@ as CORS001, start a new worker and hand it the rest of the batch.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import time
@@ -84,6 +85,7 @@ def _worker(connection: Connection, max_bytes: int) -> None:
     from corslint.lint import EMPTY_OUTCOME
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor handles ^C
+    gc.enable()  # parsers leave cycles behind; the supervisor may have forked with gc off
     context = TrackingContext()
     while True:
         try:
@@ -198,7 +200,7 @@ class Supervisor:
                         slot.batch = None
                         slot.parsing = None
                 now = time.monotonic()
-                for slot in self._slots:
+                for slot in list(self._slots):  # _fail removes the slot
                     if slot.batch is not None and now >= slot.deadline:
                         self._fail(slot, pending, results, "timeout")
         finally:
