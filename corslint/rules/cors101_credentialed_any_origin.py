@@ -66,6 +66,16 @@ class CredentialedAnyOrigin(Rule):
     tags = ("security",)
     bad = (
         Example(
+            "django",
+            'INSTALLED_APPS = ["django.contrib.contenttypes", "corsheaders"]\n'
+            "MIDDLEWARE = [\n"
+            '    "corsheaders.middleware.CorsMiddleware",\n'
+            '    "django.middleware.common.CommonMiddleware",\n'
+            "]\n"
+            "CORS_ALLOW_ALL_ORIGINS = True\n"
+            "CORS_ALLOW_CREDENTIALS = True\n",
+        ),
+        Example(
             "starlette",
             "from fastapi import FastAPI\n"
             "from fastapi.middleware.cors import CORSMiddleware\n\n"
@@ -74,6 +84,16 @@ class CredentialedAnyOrigin(Rule):
         ),
     )
     good = (
+        Example(
+            "django",
+            'INSTALLED_APPS = ["django.contrib.contenttypes", "corsheaders"]\n'
+            "MIDDLEWARE = [\n"
+            '    "corsheaders.middleware.CorsMiddleware",\n'
+            '    "django.middleware.common.CommonMiddleware",\n'
+            "]\n"
+            'CORS_ALLOWED_ORIGINS = ["https://app.example.com"]\n'
+            "CORS_ALLOW_CREDENTIALS = True\n",
+        ),
         Example(
             "starlette",
             "from fastapi import FastAPI\n"

@@ -50,6 +50,16 @@ class NullOriginAllowed(Rule):
     tags = ("security",)
     bad = (
         Example(
+            "django",
+            "import os\n\n"
+            'INSTALLED_APPS = ["django.contrib.contenttypes", "corsheaders"]\n'
+            "MIDDLEWARE = [\n"
+            '    "corsheaders.middleware.CorsMiddleware",\n'
+            '    "django.middleware.common.CommonMiddleware",\n'
+            "]\n"
+            'CORS_ALLOWED_ORIGINS = os.getenv("CORS_ALLOWED_ORIGINS", "").split(",")\n',
+        ),
+        Example(
             "starlette",
             "from fastapi import FastAPI\n"
             "from fastapi.middleware.cors import CORSMiddleware\n\n"
@@ -58,6 +68,16 @@ class NullOriginAllowed(Rule):
         ),
     )
     good = (
+        Example(
+            "django",
+            "import os\n\n"
+            'INSTALLED_APPS = ["django.contrib.contenttypes", "corsheaders"]\n'
+            "MIDDLEWARE = [\n"
+            '    "corsheaders.middleware.CorsMiddleware",\n'
+            '    "django.middleware.common.CommonMiddleware",\n'
+            "]\n"
+            'CORS_ALLOWED_ORIGINS = [o for o in os.getenv("CORS_ALLOWED_ORIGINS", "").split(",") if o]\n',
+        ),
         Example(
             "starlette",
             "from fastapi import FastAPI\n"

@@ -46,6 +46,16 @@ class IneffectiveMaxAge(Rule):
     tags = ("performance",)
     bad = (
         Example(
+            "django",
+            'INSTALLED_APPS = ["django.contrib.contenttypes", "corsheaders"]\n'
+            "MIDDLEWARE = [\n"
+            '    "corsheaders.middleware.CorsMiddleware",\n'
+            '    "django.middleware.common.CommonMiddleware",\n'
+            "]\n"
+            'CORS_ALLOWED_ORIGINS = ["https://app.example.com"]\n'
+            "CORS_PREFLIGHT_MAX_AGE = -1\n",
+        ),
+        Example(
             "starlette",
             "from fastapi import FastAPI\n"
             "from fastapi.middleware.cors import CORSMiddleware\n\n"
@@ -54,6 +64,16 @@ class IneffectiveMaxAge(Rule):
         ),
     )
     good = (
+        Example(
+            "django",
+            'INSTALLED_APPS = ["django.contrib.contenttypes", "corsheaders"]\n'
+            "MIDDLEWARE = [\n"
+            '    "corsheaders.middleware.CorsMiddleware",\n'
+            '    "django.middleware.common.CommonMiddleware",\n'
+            "]\n"
+            'CORS_ALLOWED_ORIGINS = ["https://app.example.com"]\n'
+            "CORS_PREFLIGHT_MAX_AGE = 3600\n",
+        ),
         Example(
             "starlette",
             "from fastapi import FastAPI\n"

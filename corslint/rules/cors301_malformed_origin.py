@@ -74,6 +74,15 @@ class MalformedOrigin(Rule):
     tags = ("correctness",)
     bad = (
         Example(
+            "django",
+            'INSTALLED_APPS = ["django.contrib.contenttypes", "corsheaders"]\n'
+            "MIDDLEWARE = [\n"
+            '    "corsheaders.middleware.CorsMiddleware",\n'
+            '    "django.middleware.common.CommonMiddleware",\n'
+            "]\n"
+            'CORS_ALLOWED_ORIGINS = ["https://app.example.com/"]\n',
+        ),
+        Example(
             "starlette",
             "from fastapi import FastAPI\n"
             "from fastapi.middleware.cors import CORSMiddleware\n\n"
@@ -89,6 +98,15 @@ class MalformedOrigin(Rule):
         ),
     )
     good = (
+        Example(
+            "django",
+            'INSTALLED_APPS = ["django.contrib.contenttypes", "corsheaders"]\n'
+            "MIDDLEWARE = [\n"
+            '    "corsheaders.middleware.CorsMiddleware",\n'
+            '    "django.middleware.common.CommonMiddleware",\n'
+            "]\n"
+            'CORS_ALLOWED_ORIGINS = ["https://app.example.com"]\n',
+        ),
         Example(
             "starlette",
             "from fastapi import FastAPI\n"

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from corslint.findings import Finding, Level
-from corslint.rules.base import PolicyProbe, Rule
+from corslint.rules.base import Example, PolicyProbe, Rule
 
 KINDS = {"not-applied": Level.WARNING, "misordered": Level.WARNING, "checks-disabled": Level.NOTE}
 
@@ -51,6 +51,28 @@ class CorsNotActive(Rule):
     level = Level.WARNING
     summary = "The CORS configuration has no effect, or not where it should"
     tags = ("correctness",)
+    bad = (
+        Example(
+            "django",
+            'INSTALLED_APPS = ["django.contrib.contenttypes", "corsheaders"]\n'
+            "MIDDLEWARE = [\n"
+            '    "django.middleware.common.CommonMiddleware",\n'
+            '    "corsheaders.middleware.CorsMiddleware",\n'
+            "]\n"
+            'CORS_ALLOWED_ORIGINS = ["https://app.example.com"]\n',
+        ),
+    )
+    good = (
+        Example(
+            "django",
+            'INSTALLED_APPS = ["django.contrib.contenttypes", "corsheaders"]\n'
+            "MIDDLEWARE = [\n"
+            '    "corsheaders.middleware.CorsMiddleware",\n'
+            '    "django.middleware.common.CommonMiddleware",\n'
+            "]\n"
+            'CORS_ALLOWED_ORIGINS = ["https://app.example.com"]\n',
+        ),
+    )
 
     def check(self, probe: PolicyProbe) -> Iterator[Finding]:
         for evidence in probe.policy.evidence:

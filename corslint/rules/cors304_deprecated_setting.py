@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from corslint.findings import Finding, Level
-from corslint.rules.base import PolicyProbe, Rule
+from corslint.rules.base import Example, PolicyProbe, Rule
 
 
 class DeprecatedSetting(Rule):
@@ -35,6 +35,28 @@ class DeprecatedSetting(Rule):
     level = Level.NOTE
     summary = "A deprecated CORS setting name or option is used"
     tags = ("maintainability",)
+    bad = (
+        Example(
+            "django",
+            'INSTALLED_APPS = ["django.contrib.contenttypes", "corsheaders"]\n'
+            "MIDDLEWARE = [\n"
+            '    "corsheaders.middleware.CorsMiddleware",\n'
+            '    "django.middleware.common.CommonMiddleware",\n'
+            "]\n"
+            'CORS_ORIGIN_WHITELIST = ["https://app.example.com"]\n',
+        ),
+    )
+    good = (
+        Example(
+            "django",
+            'INSTALLED_APPS = ["django.contrib.contenttypes", "corsheaders"]\n'
+            "MIDDLEWARE = [\n"
+            '    "corsheaders.middleware.CorsMiddleware",\n'
+            '    "django.middleware.common.CommonMiddleware",\n'
+            "]\n"
+            'CORS_ALLOWED_ORIGINS = ["https://app.example.com"]\n',
+        ),
+    )
 
     def check(self, probe: PolicyProbe) -> Iterator[Finding]:
         for evidence in probe.policy.evidence:
