@@ -63,8 +63,31 @@ class ReflectionWithoutVary(Rule):
     security_severity = 4.3
     cwe = (524,)
     tags = ("caching",)
-    bad = ()
+    bad = (
+        Example(
+            "express",
+            'const express = require("express");\n\n'
+            "const app = express();\n"
+            "app.use((req, res, next) => {\n"
+            '  res.setHeader("Access-Control-Allow-Origin", req.headers.origin);\n'
+            "  next();\n"
+            "});\n",
+        ),
+    )
     good = (
+        Example(
+            "express",
+            'const express = require("express");\n\n'
+            'const ALLOWED = ["https://app.example.com", "https://admin.example.com"];\n\n'
+            "const app = express();\n"
+            "app.use((req, res, next) => {\n"
+            "  if (ALLOWED.includes(req.headers.origin)) {\n"
+            '    res.setHeader("Access-Control-Allow-Origin", req.headers.origin);\n'
+            "  }\n"
+            '  res.append("Vary", "Origin");\n'
+            "  next();\n"
+            "});\n",
+        ),
         Example(
             "starlette",
             "from fastapi import FastAPI\n"

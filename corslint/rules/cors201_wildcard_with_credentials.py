@@ -44,8 +44,23 @@ class WildcardWithCredentials(Rule):
     level = Level.ERROR
     summary = "`*` is sent with `Allow-Credentials: true`; every credentialed request fails"
     tags = ("correctness",)
-    bad = ()
+    bad = (
+        Example(
+            "express",
+            'const express = require("express");\n'
+            'const cors = require("cors");\n\n'
+            "const app = express();\n"
+            'app.use(cors({ origin: "*", credentials: true }));\n',
+        ),
+    )
     good = (
+        Example(
+            "express",
+            'const express = require("express");\n'
+            'const cors = require("cors");\n\n'
+            "const app = express();\n"
+            'app.use(cors({ origin: ["https://app.example.com"], credentials: true }));\n',
+        ),
         Example(
             "starlette",
             "from fastapi import FastAPI\n"

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from corslint.browser import PageRequest
 from corslint.findings import Finding, Level
-from corslint.rules.base import PolicyProbe, Rule
+from corslint.rules.base import Example, PolicyProbe, Rule
 
 
 class PreflightNotHandled(Rule):
@@ -53,6 +53,33 @@ class PreflightNotHandled(Rule):
     level = Level.WARNING
     summary = "Hand-written CORS headers do not answer preflight requests"
     tags = ("correctness",)
+    bad = (
+        Example(
+            "express",
+            'const express = require("express");\n\n'
+            "const app = express();\n"
+            "app.use((req, res, next) => {\n"
+            '  res.setHeader("Access-Control-Allow-Origin", "https://app.example.com");\n'
+            "  next();\n"
+            "});\n",
+        ),
+    )
+    good = (
+        Example(
+            "express",
+            'const express = require("express");\n\n'
+            "const app = express();\n"
+            "app.use((req, res, next) => {\n"
+            '  res.setHeader("Access-Control-Allow-Origin", "https://app.example.com");\n'
+            '  if (req.method === "OPTIONS") {\n'
+            '    res.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE");\n'
+            '    res.setHeader("Access-Control-Allow-Headers", "Content-Type, Authorization");\n'
+            "    return res.sendStatus(204);\n"
+            "  }\n"
+            "  next();\n"
+            "});\n",
+        ),
+    )
 
     def check(self, probe: PolicyProbe) -> Iterator[Finding]:
         if not probe.framework.handwritten:

@@ -53,6 +53,14 @@ class CorsNotActive(Rule):
     tags = ("correctness",)
     bad = (
         Example(
+            "express",
+            'const express = require("express");\n'
+            'const cors = require("cors");\n\n'
+            "const app = express();\n"
+            'app.get("/api/items", (req, res) => res.json([]));\n'
+            'app.use(cors({ origin: ["https://app.example.com"] }));\n',
+        ),
+        Example(
             "django",
             'INSTALLED_APPS = ["django.contrib.contenttypes", "corsheaders"]\n'
             "MIDDLEWARE = [\n"
@@ -63,6 +71,14 @@ class CorsNotActive(Rule):
         ),
     )
     good = (
+        Example(
+            "express",
+            'const express = require("express");\n'
+            'const cors = require("cors");\n\n'
+            "const app = express();\n"
+            'app.use(cors({ origin: ["https://app.example.com"] }));\n'
+            'app.get("/api/items", (req, res) => res.json([]));\n',
+        ),
         Example(
             "django",
             'INSTALLED_APPS = ["django.contrib.contenttypes", "corsheaders"]\n'
