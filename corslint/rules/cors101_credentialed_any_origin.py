@@ -82,6 +82,22 @@ class CredentialedAnyOrigin(Rule):
             "app = FastAPI()\n"
             'app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)\n',
         ),
+        Example(
+            "flask_cors",
+            "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            "CORS(app, supports_credentials=True)\n",
+        ),
+        Example(
+            "flask_cors",
+            "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            'CORS(app, origin="https://app.example.com", supports_credentials=True)\n',
+        ),
     )
     good = (
         Example(
@@ -100,6 +116,14 @@ class CredentialedAnyOrigin(Rule):
             "from fastapi.middleware.cors import CORSMiddleware\n\n"
             "app = FastAPI()\n"
             'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], allow_credentials=True)\n',
+        ),
+        Example(
+            "flask_cors",
+            "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            'CORS(app, origins=["https://app.example.com"], supports_credentials=True)\n',
         ),
     )
 

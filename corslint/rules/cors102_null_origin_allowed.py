@@ -66,6 +66,14 @@ class NullOriginAllowed(Rule):
             "app = FastAPI()\n"
             'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com", "null"])\n',
         ),
+        Example(
+            "flask_cors",
+            "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            'CORS(app, origins=["https://app.example.com", "null"])\n',
+        ),
     )
     good = (
         Example(
@@ -84,6 +92,14 @@ class NullOriginAllowed(Rule):
             "from fastapi.middleware.cors import CORSMiddleware\n\n"
             "app = FastAPI()\n"
             'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"])\n',
+        ),
+        Example(
+            "flask_cors",
+            "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            'CORS(app, origins=["https://app.example.com"])\n',
         ),
     )
 

@@ -68,6 +68,14 @@ class InsecureOrigin(Rule):
             "app = FastAPI()\n"
             'app.add_middleware(CORSMiddleware, allow_origins=["http://app.example.com"])\n',
         ),
+        Example(
+            "flask_cors",
+            "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            'CORS(app, origins=["http://app.example.com"], supports_credentials=True)\n',
+        ),
     )
     good = (
         Example(
@@ -76,6 +84,14 @@ class InsecureOrigin(Rule):
             "from fastapi.middleware.cors import CORSMiddleware\n\n"
             "app = FastAPI()\n"
             'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"])\n',
+        ),
+        Example(
+            "flask_cors",
+            "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            'CORS(app, origins=["https://app.example.com"], supports_credentials=True)\n',
         ),
     )
 

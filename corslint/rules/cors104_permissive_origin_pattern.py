@@ -99,6 +99,14 @@ class PermissiveOriginPattern(Rule):
             "app = FastAPI()\n"
             'app.add_middleware(CORSMiddleware, allow_origins="https://shop.example.com")\n',
         ),
+        Example(
+            "flask_cors",
+            "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            'CORS(app, origins=["https://*.example.com"])\n',
+        ),
     )
     good = (
         Example(
@@ -107,6 +115,14 @@ class PermissiveOriginPattern(Rule):
             "from fastapi.middleware.cors import CORSMiddleware\n\n"
             "app = FastAPI()\n"
             'app.add_middleware(CORSMiddleware, allow_origin_regex=r"https://([a-z0-9-]+\\.)?example\\.com")\n',
+        ),
+        Example(
+            "flask_cors",
+            "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            'CORS(app, origins=[r"^https://[a-z0-9-]+\\.example\\.com$"])\n',
         ),
     )
 

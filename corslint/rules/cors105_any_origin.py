@@ -57,6 +57,10 @@ class AnyOrigin(Rule):
             "from starlette.middleware.cors import CORSMiddleware\n\n"
             'app = Starlette(middleware=[Middleware(CORSMiddleware, allow_origins=["*"])])\n',
         ),
+        Example(
+            "flask_cors",
+            "from flask import Flask\nfrom flask_cors import CORS\n\napp = Flask(__name__)\nCORS(app)\n",
+        ),
     )
     good = (
         Example(
@@ -65,6 +69,14 @@ class AnyOrigin(Rule):
             "from starlette.middleware import Middleware\n"
             "from starlette.middleware.cors import CORSMiddleware\n\n"
             'app = Starlette(middleware=[Middleware(CORSMiddleware, allow_origins=["https://dashboard.example.com"])])\n',
+        ),
+        Example(
+            "flask_cors",
+            "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            'CORS(app, origins=["https://app.example.com", "https://admin.example.com"])\n',
         ),
     )
 

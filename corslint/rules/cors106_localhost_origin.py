@@ -68,6 +68,14 @@ class LocalhostOrigin(Rule):
             '    allow_origins=["https://app.example.com", "http://localhost:3000"],\n'
             ")\n",
         ),
+        Example(
+            "flask_cors",
+            "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            'CORS(app, origins=["https://app.example.com", "http://localhost:3000"])\n',
+        ),
     )
     good = (
         Example(
@@ -80,6 +88,14 @@ class LocalhostOrigin(Rule):
             '    app.add_middleware(CORSMiddleware, allow_origins=["http://localhost:3000"])\n'
             "else:\n"
             '    app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"])\n',
+        ),
+        Example(
+            "flask_cors",
+            "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            'CORS(app, origins=["https://app.example.com"])\n',
         ),
     )
 

@@ -73,6 +73,14 @@ class ReflectionWithoutVary(Rule):
             "  next();\n"
             "});\n",
         ),
+        Example(
+            "flask_cors",
+            "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            'CORS(app, origins="https://app.example.com")\n',
+        ),
     )
     good = (
         Example(

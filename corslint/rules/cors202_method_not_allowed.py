@@ -64,6 +64,19 @@ class MethodNotAllowed(Rule):
             "def update_item(item_id: int) -> dict[str, int]:\n"
             '    return {"id": item_id}\n',
         ),
+        Example(
+            "flask_cors",
+            "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            'CORS(app, origins=["https://app.example.com"], methods=["GET", "POST"])\n'
+            "\n"
+            "\n"
+            '@app.put("/items/<int:item_id>")\n'
+            "def update_item(item_id):\n"
+            '    return {"id": item_id}\n',
+        ),
     )
     good = (
         Example(
@@ -78,6 +91,19 @@ class MethodNotAllowed(Rule):
             ")\n\n\n"
             '@app.put("/items/{item_id}")\n'
             "def update_item(item_id: int) -> dict[str, int]:\n"
+            '    return {"id": item_id}\n',
+        ),
+        Example(
+            "flask_cors",
+            "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            'CORS(app, origins=["https://app.example.com"], methods=["GET", "POST", "PUT"])\n'
+            "\n"
+            "\n"
+            '@app.put("/items/<int:item_id>")\n'
+            "def update_item(item_id):\n"
             '    return {"id": item_id}\n',
         ),
     )

@@ -40,7 +40,16 @@ class ContentTypeNotAllowed(Rule):
     level = Level.WARNING
     summary = "`Content-Type` is not an allowed header, so JSON requests fail their preflight"
     tags = ("correctness",)
-    bad = ()
+    bad = (
+        Example(
+            "flask_cors",
+            "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            'CORS(app, origins=["https://app.example.com"], allow_headers=["X-Requested-With"])\n',
+        ),
+    )
     good = (
         Example(
             "starlette",
@@ -48,6 +57,14 @@ class ContentTypeNotAllowed(Rule):
             "from fastapi.middleware.cors import CORSMiddleware\n\n"
             "app = FastAPI()\n"
             'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], allow_methods=["*"])\n',
+        ),
+        Example(
+            "flask_cors",
+            "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            'CORS(app, origins=["https://app.example.com"], allow_headers=["Content-Type", "X-Requested-With"])\n',
         ),
     )
 

@@ -67,6 +67,19 @@ class AuthorizationNotAllowed(Rule):
             '    allow_methods=["*"],\n'
             ")\n",
         ),
+        Example(
+            "flask_cors",
+            "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            "CORS(\n"
+            "    app,\n"
+            '    origins=["https://app.example.com"],\n'
+            "    supports_credentials=True,\n"
+            '    allow_headers=["Content-Type"],\n'
+            ")\n",
+        ),
     )
     good = (
         Example(
@@ -80,6 +93,19 @@ class AuthorizationNotAllowed(Rule):
             "    allow_credentials=True,\n"
             '    allow_methods=["*"],\n'
             '    allow_headers=["Authorization"],\n'
+            ")\n",
+        ),
+        Example(
+            "flask_cors",
+            "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            "CORS(\n"
+            "    app,\n"
+            '    origins=["https://app.example.com"],\n'
+            "    supports_credentials=True,\n"
+            '    allow_headers=["Content-Type", "Authorization"],\n'
             ")\n",
         ),
     )

@@ -70,6 +70,14 @@ class WildcardListWithCredentials(Rule):
             '    expose_headers=["*"],\n'
             ")\n",
         ),
+        Example(
+            "flask_cors",
+            "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            'CORS(app, origins=["https://app.example.com"], supports_credentials=True, expose_headers="*")\n',
+        ),
     )
     good = (
         Example(
@@ -84,6 +92,14 @@ class WildcardListWithCredentials(Rule):
             '    allow_headers=["*"],\n'
             '    expose_headers=["X-Total-Count"],\n'
             ")\n",
+        ),
+        Example(
+            "flask_cors",
+            "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            'CORS(app, origins=["https://app.example.com"], supports_credentials=True, expose_headers=["X-Total-Count"])\n',
         ),
     )
 

@@ -62,6 +62,14 @@ class IneffectiveMaxAge(Rule):
             "app = FastAPI()\n"
             'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], max_age=86400)\n',
         ),
+        Example(
+            "flask_cors",
+            "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            'CORS(app, origins=["https://app.example.com"], max_age=86400)\n',
+        ),
     )
     good = (
         Example(
@@ -80,6 +88,14 @@ class IneffectiveMaxAge(Rule):
             "from fastapi.middleware.cors import CORSMiddleware\n\n"
             "app = FastAPI()\n"
             'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], max_age=3600)\n',
+        ),
+        Example(
+            "flask_cors",
+            "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            'CORS(app, origins=["https://app.example.com"], max_age=600)\n',
         ),
     )
 

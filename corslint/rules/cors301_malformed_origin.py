@@ -96,6 +96,14 @@ class MalformedOrigin(Rule):
             "app = FastAPI()\n"
             'app.add_middleware(CORSMiddleware, allow_origin_regex="https://(app|admin.example.com")\n',
         ),
+        Example(
+            "flask_cors",
+            "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            'CORS(app, origins=["https://app.example.com/"])\n',
+        ),
     )
     good = (
         Example(
@@ -113,6 +121,14 @@ class MalformedOrigin(Rule):
             "from fastapi.middleware.cors import CORSMiddleware\n\n"
             "app = FastAPI()\n"
             'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com", "http://localhost:3000"])\n',
+        ),
+        Example(
+            "flask_cors",
+            "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            'CORS(app, origins=["https://app.example.com"])\n',
         ),
     )
 

@@ -54,6 +54,15 @@ class DuplicateCorsLayers(Rule):
             'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"])\n'
             'app.add_middleware(CORSMiddleware, allow_origins=["https://admin.example.com"])\n',
         ),
+        Example(
+            "flask_cors",
+            "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            'CORS(app, origins=["https://app.example.com"])\n'
+            'CORS(app, origins=["https://admin.example.com"])\n',
+        ),
     )
     good = (
         Example(
@@ -65,6 +74,20 @@ class DuplicateCorsLayers(Rule):
             "    CORSMiddleware,\n"
             '    allow_origins=["https://app.example.com", "https://admin.example.com"],\n'
             ")\n",
+        ),
+        Example(
+            "flask_cors",
+            "from flask import Flask\n"
+            "from flask_cors import CORS, cross_origin\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            'CORS(app, origins=["https://app.example.com"])\n'
+            "\n"
+            "\n"
+            '@app.get("/embed.json")\n'
+            "@cross_origin()\n"
+            "def embed():\n"
+            '    return {"version": 3}\n',
         ),
     )
 

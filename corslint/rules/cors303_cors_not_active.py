@@ -69,6 +69,15 @@ class CorsNotActive(Rule):
             "]\n"
             'CORS_ALLOWED_ORIGINS = ["https://app.example.com"]\n',
         ),
+        Example(
+            "flask_cors",
+            "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            "CORS(app)\n"
+            'app.config["CORS_ORIGINS"] = ["https://app.example.com"]\n',
+        ),
     )
     good = (
         Example(
@@ -87,6 +96,15 @@ class CorsNotActive(Rule):
             '    "django.middleware.common.CommonMiddleware",\n'
             "]\n"
             'CORS_ALLOWED_ORIGINS = ["https://app.example.com"]\n',
+        ),
+        Example(
+            "flask_cors",
+            "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            'app.config["CORS_ORIGINS"] = ["https://app.example.com"]\n'
+            "CORS(app)\n",
         ),
     )
 

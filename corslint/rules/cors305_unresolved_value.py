@@ -63,6 +63,16 @@ class UnresolvedValue(Rule):
             "app = FastAPI()\n"
             'app.add_middleware(CORSMiddleware, allow_origins=os.environ["CORS_ORIGINS"].split(","))\n',
         ),
+        Example(
+            "flask_cors",
+            "import os\n"
+            "\n"
+            "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            'CORS(app, origins=os.environ["CORS_ORIGINS"].split(","))\n',
+        ),
     )
     good = (
         Example(
@@ -72,6 +82,16 @@ class UnresolvedValue(Rule):
             "from fastapi.middleware.cors import CORSMiddleware\n\n"
             "app = FastAPI()\n"
             'app.add_middleware(CORSMiddleware, allow_origins=os.getenv("CORS_ORIGINS", "https://app.example.com").split(","))\n',
+        ),
+        Example(
+            "flask_cors",
+            "import os\n"
+            "\n"
+            "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "\n"
+            "app = Flask(__name__)\n"
+            'CORS(app, origins=os.getenv("CORS_ORIGINS", "https://app.example.com").split(","))\n',
         ),
     )
 
