@@ -48,7 +48,9 @@ class Extractor:
         return any(needle in data for needle in self.needles)
 
     def load(self) -> Callable[[str, str, ProjectContext], Extraction]:
-        extract: Callable[[str, str, ProjectContext], Extraction] = importlib.import_module(self.module).extract
+        extract: Callable[[str, str, ProjectContext], Extraction] = importlib.import_module(
+            self.module
+        ).extract
         return extract
 
 

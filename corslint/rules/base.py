@@ -111,13 +111,13 @@ class PolicyProbe:
 
     @cached_property
     def any_origin_allowed(self) -> bool:
-        return self.allows(ATTACKER)
+        return self.allows(ATTACKER, path=self.policy.probe_path)
 
     @cached_property
     def credentials_enabled(self) -> bool:
         """Some allowed origin receives `Access-Control-Allow-Credentials: true`."""
         for origin in [ATTACKER, *self.sample_origins]:
-            response = self.respond(Request("GET", origin))
+            response = self.respond(Request("GET", origin, path=self.policy.probe_path))
             if (
                 response is not None
                 and response.get("access-control-allow-credentials") == "true"
@@ -151,7 +151,7 @@ class PolicyProbe:
     def allowed_origin(self) -> str | None:
         """One origin the policy really lets read responses, for functional probes."""
         for origin in self.sample_origins:
-            if self.allows(origin):
+            if self.allows(origin, path=self.policy.probe_path):
                 return origin
         return ATTACKER if self.any_origin_allowed else None
 
