@@ -258,3 +258,15 @@ def test_simulate_simple_request_and_text(project: Path) -> None:
         "POST",
     )
     assert "preflight: none (a simple request)" in text and "verdict: ALLOWED" in text
+
+
+def test_long_source_lines_are_shortened_in_snippets(in_tmp: Path) -> None:
+    padding = "x = 1; " * 100
+    (in_tmp / "long.py").write_text(
+        "from fastapi.middleware.cors import CORSMiddleware\n"
+        'app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"]); ' + padding + "\n"
+    )
+    code, out, _ = invoke(".")
+    assert code == 1 and "long.py:2:50: CORS105" in out
+    snippet = [line for line in out.splitlines() if line.startswith("2 | ")]
+    assert snippet and all(line.endswith(" ...") and len(line) < 220 for line in snippet)

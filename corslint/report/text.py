@@ -14,6 +14,7 @@ _DIM = "\033[2m"
 _RESET = "\033[0m"
 
 Paint = Callable[[str, str], str]
+MAX_SNIPPET = 200
 
 
 def render(context: ReportContext) -> str:
@@ -47,7 +48,7 @@ def _block(
     )
     out = [head]
     source = _line(sources, loc.path, loc.line)
-    if source is not None:
+    if source is not None and loc.column <= MAX_SNIPPET:
         gutter = str(loc.line)
         out.append(f"{paint(gutter, _DIM)} | {source}")
         width = max(
@@ -73,7 +74,9 @@ def _line(sources: dict[str, list[str] | None], path: str, number: int) -> str |
     lines = sources[path]
     if lines is None or not 1 <= number <= len(lines):
         return None
-    return lines[number - 1].expandtabs(4)
+    line = lines[number - 1].expandtabs(4)
+    # a minified bundle is one enormous line: show the start, the caret still fits
+    return line if len(line) <= MAX_SNIPPET else line[:MAX_SNIPPET] + " ..."
 
 
 def _statistics(context: ReportContext) -> list[str]:
