@@ -39,6 +39,11 @@ class Example:
         return self.filename or DEFAULT_EXAMPLE_FILES[self.framework]
 
 
+# The start of most FastAPI examples; docs show the examples with it spelled out.
+FASTAPI_APP = (
+    "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n\napp = FastAPI()\n"
+)
+
 DEFAULT_EXAMPLE_FILES: Mapping[str, str] = {
     "starlette": "main.py",
     "flask_cors": "app.py",

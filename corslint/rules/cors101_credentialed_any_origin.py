@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from corslint.findings import Finding, Level, Related
-from corslint.rules.base import ATTACKER, Example, PolicyProbe, Rule
+from corslint.rules.base import ATTACKER, FASTAPI_APP, Example, PolicyProbe, Rule
 
 
 class CredentialedAnyOrigin(Rule):
@@ -77,10 +77,7 @@ class CredentialedAnyOrigin(Rule):
         ),
         Example(
             "starlette",
-            "from fastapi import FastAPI\n"
-            "from fastapi.middleware.cors import CORSMiddleware\n\n"
-            "app = FastAPI()\n"
-            'app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)\n',
+            FASTAPI_APP + 'app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)\n',
         ),
         Example(
             "flask_cors",
@@ -112,10 +109,8 @@ class CredentialedAnyOrigin(Rule):
         ),
         Example(
             "starlette",
-            "from fastapi import FastAPI\n"
-            "from fastapi.middleware.cors import CORSMiddleware\n\n"
-            "app = FastAPI()\n"
-            'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], allow_credentials=True)\n',
+            FASTAPI_APP
+            + 'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], allow_credentials=True)\n',
         ),
         Example(
             "flask_cors",

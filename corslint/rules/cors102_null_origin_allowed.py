@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from corslint.findings import Finding, Level
-from corslint.rules.base import Example, PolicyProbe, Rule, anchor_entry
+from corslint.rules.base import FASTAPI_APP, Example, PolicyProbe, Rule, anchor_entry
 
 
 class NullOriginAllowed(Rule):
@@ -61,10 +61,8 @@ class NullOriginAllowed(Rule):
         ),
         Example(
             "starlette",
-            "from fastapi import FastAPI\n"
-            "from fastapi.middleware.cors import CORSMiddleware\n\n"
-            "app = FastAPI()\n"
-            'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com", "null"])\n',
+            FASTAPI_APP
+            + 'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com", "null"])\n',
         ),
         Example(
             "flask_cors",
@@ -88,10 +86,7 @@ class NullOriginAllowed(Rule):
         ),
         Example(
             "starlette",
-            "from fastapi import FastAPI\n"
-            "from fastapi.middleware.cors import CORSMiddleware\n\n"
-            "app = FastAPI()\n"
-            'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"])\n',
+            FASTAPI_APP + 'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"])\n',
         ),
         Example(
             "flask_cors",

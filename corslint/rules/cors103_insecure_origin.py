@@ -2,6 +2,7 @@ from collections.abc import Iterator
 
 from corslint.findings import Finding, Level
 from corslint.rules.base import (
+    FASTAPI_APP,
     LOOPBACK_HOSTS,
     Example,
     PolicyProbe,
@@ -63,10 +64,7 @@ class InsecureOrigin(Rule):
     bad = (
         Example(
             "starlette",
-            "from fastapi import FastAPI\n"
-            "from fastapi.middleware.cors import CORSMiddleware\n\n"
-            "app = FastAPI()\n"
-            'app.add_middleware(CORSMiddleware, allow_origins=["http://app.example.com"])\n',
+            FASTAPI_APP + 'app.add_middleware(CORSMiddleware, allow_origins=["http://app.example.com"])\n',
         ),
         Example(
             "flask_cors",
@@ -80,10 +78,7 @@ class InsecureOrigin(Rule):
     good = (
         Example(
             "starlette",
-            "from fastapi import FastAPI\n"
-            "from fastapi.middleware.cors import CORSMiddleware\n\n"
-            "app = FastAPI()\n"
-            'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"])\n',
+            FASTAPI_APP + 'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"])\n',
         ),
         Example(
             "flask_cors",

@@ -3,6 +3,7 @@ from collections.abc import Iterator
 from corslint.findings import Finding, Level
 from corslint.model import Regex
 from corslint.rules.base import (
+    FASTAPI_APP,
     Example,
     PolicyProbe,
     Rule,
@@ -87,17 +88,11 @@ class PermissiveOriginPattern(Rule):
     bad = (
         Example(
             "starlette",
-            "from fastapi import FastAPI\n"
-            "from fastapi.middleware.cors import CORSMiddleware\n\n"
-            "app = FastAPI()\n"
-            'app.add_middleware(CORSMiddleware, allow_origin_regex=r"https://.*example.com")\n',
+            FASTAPI_APP + 'app.add_middleware(CORSMiddleware, allow_origin_regex=r"https://.*example.com")\n',
         ),
         Example(
             "starlette",
-            "from fastapi import FastAPI\n"
-            "from fastapi.middleware.cors import CORSMiddleware\n\n"
-            "app = FastAPI()\n"
-            'app.add_middleware(CORSMiddleware, allow_origins="https://shop.example.com")\n',
+            FASTAPI_APP + 'app.add_middleware(CORSMiddleware, allow_origins="https://shop.example.com")\n',
         ),
         Example(
             "flask_cors",
@@ -111,10 +106,8 @@ class PermissiveOriginPattern(Rule):
     good = (
         Example(
             "starlette",
-            "from fastapi import FastAPI\n"
-            "from fastapi.middleware.cors import CORSMiddleware\n\n"
-            "app = FastAPI()\n"
-            'app.add_middleware(CORSMiddleware, allow_origin_regex=r"https://([a-z0-9-]+\\.)?example\\.com")\n',
+            FASTAPI_APP
+            + 'app.add_middleware(CORSMiddleware, allow_origin_regex=r"https://([a-z0-9-]+\\.)?example\\.com")\n',
         ),
         Example(
             "flask_cors",

@@ -2,6 +2,7 @@ from collections.abc import Iterator
 
 from corslint.findings import Finding, Level
 from corslint.rules.base import (
+    FASTAPI_APP,
     LOOPBACK_HOSTS,
     Example,
     PolicyProbe,
@@ -60,10 +61,7 @@ class LocalhostOrigin(Rule):
     bad = (
         Example(
             "starlette",
-            "from fastapi import FastAPI\n"
-            "from fastapi.middleware.cors import CORSMiddleware\n\n"
-            "app = FastAPI()\n"
-            "app.add_middleware(\n"
+            FASTAPI_APP + "app.add_middleware(\n"
             "    CORSMiddleware,\n"
             '    allow_origins=["https://app.example.com", "http://localhost:3000"],\n'
             ")\n",

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from corslint.findings import Finding, Level
 from corslint.http import Request
-from corslint.rules.base import ATTACKER, Example, PolicyProbe, Rule
+from corslint.rules.base import ATTACKER, FASTAPI_APP, Example, PolicyProbe, Rule
 
 
 def varies_on_origin(vary: str | None) -> bool:
@@ -98,10 +98,7 @@ class ReflectionWithoutVary(Rule):
         ),
         Example(
             "starlette",
-            "from fastapi import FastAPI\n"
-            "from fastapi.middleware.cors import CORSMiddleware\n\n"
-            "app = FastAPI()\n"
-            'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"])\n',
+            FASTAPI_APP + 'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"])\n',
         ),
     )
 

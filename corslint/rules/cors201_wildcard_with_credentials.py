@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from corslint.findings import Finding, Level
 from corslint.http import Request
-from corslint.rules.base import ATTACKER, Example, PolicyProbe, Rule
+from corslint.rules.base import ATTACKER, FASTAPI_APP, Example, PolicyProbe, Rule
 
 
 class WildcardWithCredentials(Rule):
@@ -63,10 +63,7 @@ class WildcardWithCredentials(Rule):
         ),
         Example(
             "starlette",
-            "from fastapi import FastAPI\n"
-            "from fastapi.middleware.cors import CORSMiddleware\n\n"
-            "app = FastAPI()\n"
-            'app.add_middleware(CORSMiddleware, allow_origins=["*"])\n',
+            FASTAPI_APP + 'app.add_middleware(CORSMiddleware, allow_origins=["*"])\n',
         ),
     )
 

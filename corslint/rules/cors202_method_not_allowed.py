@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from corslint.browser import SAFELISTED_METHODS
 from corslint.findings import Finding, Level, Related
-from corslint.rules.base import Example, PolicyProbe, Rule
+from corslint.rules.base import FASTAPI_APP, Example, PolicyProbe, Rule
 
 UNSAFE_PROBE_METHODS = ("PUT", "PATCH", "DELETE")
 
@@ -56,10 +56,8 @@ class MethodNotAllowed(Rule):
     bad = (
         Example(
             "starlette",
-            "from fastapi import FastAPI\n"
-            "from fastapi.middleware.cors import CORSMiddleware\n\n"
-            "app = FastAPI()\n"
-            'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"])\n\n\n'
+            FASTAPI_APP
+            + 'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"])\n\n\n'
             '@app.put("/items/{item_id}")\n'
             "def update_item(item_id: int) -> dict[str, int]:\n"
             '    return {"id": item_id}\n',
@@ -81,10 +79,7 @@ class MethodNotAllowed(Rule):
     good = (
         Example(
             "starlette",
-            "from fastapi import FastAPI\n"
-            "from fastapi.middleware.cors import CORSMiddleware\n\n"
-            "app = FastAPI()\n"
-            "app.add_middleware(\n"
+            FASTAPI_APP + "app.add_middleware(\n"
             "    CORSMiddleware,\n"
             '    allow_origins=["https://app.example.com"],\n'
             '    allow_methods=["GET", "PUT"],\n'

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from corslint.findings import Finding, Level
-from corslint.rules.base import Example, PolicyProbe, Rule
+from corslint.rules.base import FASTAPI_APP, Example, PolicyProbe, Rule
 
 
 class ContentTypeNotAllowed(Rule):
@@ -53,10 +53,8 @@ class ContentTypeNotAllowed(Rule):
     good = (
         Example(
             "starlette",
-            "from fastapi import FastAPI\n"
-            "from fastapi.middleware.cors import CORSMiddleware\n\n"
-            "app = FastAPI()\n"
-            'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], allow_methods=["*"])\n',
+            FASTAPI_APP
+            + 'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], allow_methods=["*"])\n',
         ),
         Example(
             "flask_cors",

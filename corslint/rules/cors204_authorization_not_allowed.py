@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from corslint.findings import Finding, Level, Related
-from corslint.rules.base import Example, PolicyProbe, Rule
+from corslint.rules.base import FASTAPI_APP, Example, PolicyProbe, Rule
 
 
 class AuthorizationNotAllowed(Rule):
@@ -57,10 +57,7 @@ class AuthorizationNotAllowed(Rule):
     bad = (
         Example(
             "starlette",
-            "from fastapi import FastAPI\n"
-            "from fastapi.middleware.cors import CORSMiddleware\n\n"
-            "app = FastAPI()\n"
-            "app.add_middleware(\n"
+            FASTAPI_APP + "app.add_middleware(\n"
             "    CORSMiddleware,\n"
             '    allow_origins=["https://app.example.com"],\n'
             "    allow_credentials=True,\n"
@@ -84,10 +81,7 @@ class AuthorizationNotAllowed(Rule):
     good = (
         Example(
             "starlette",
-            "from fastapi import FastAPI\n"
-            "from fastapi.middleware.cors import CORSMiddleware\n\n"
-            "app = FastAPI()\n"
-            "app.add_middleware(\n"
+            FASTAPI_APP + "app.add_middleware(\n"
             "    CORSMiddleware,\n"
             '    allow_origins=["https://app.example.com"],\n'
             "    allow_credentials=True,\n"

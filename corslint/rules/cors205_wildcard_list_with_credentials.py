@@ -4,7 +4,7 @@ from corslint.browser import PageRequest
 from corslint.findings import Finding, Level
 from corslint.frameworks import Role
 from corslint.http import Request
-from corslint.rules.base import Example, PolicyProbe, Rule
+from corslint.rules.base import FASTAPI_APP, Example, PolicyProbe, Rule
 
 HEADER_ROLES: dict[str, Role] = {
     "access-control-allow-methods": "methods",
@@ -60,10 +60,7 @@ class WildcardListWithCredentials(Rule):
     bad = (
         Example(
             "starlette",
-            "from fastapi import FastAPI\n"
-            "from fastapi.middleware.cors import CORSMiddleware\n\n"
-            "app = FastAPI()\n"
-            "app.add_middleware(\n"
+            FASTAPI_APP + "app.add_middleware(\n"
             "    CORSMiddleware,\n"
             '    allow_origins=["https://app.example.com"],\n'
             "    allow_credentials=True,\n"
@@ -82,10 +79,7 @@ class WildcardListWithCredentials(Rule):
     good = (
         Example(
             "starlette",
-            "from fastapi import FastAPI\n"
-            "from fastapi.middleware.cors import CORSMiddleware\n\n"
-            "app = FastAPI()\n"
-            "app.add_middleware(\n"
+            FASTAPI_APP + "app.add_middleware(\n"
             "    CORSMiddleware,\n"
             '    allow_origins=["https://app.example.com"],\n'
             "    allow_credentials=True,\n"

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from corslint.browser import PageRequest
 from corslint.findings import Finding, Level
-from corslint.rules.base import Example, PolicyProbe, Rule
+from corslint.rules.base import FASTAPI_APP, Example, PolicyProbe, Rule
 
 CHROMIUM_CAP = 7200
 WEBKIT_CAP = 600
@@ -57,10 +57,8 @@ class IneffectiveMaxAge(Rule):
         ),
         Example(
             "starlette",
-            "from fastapi import FastAPI\n"
-            "from fastapi.middleware.cors import CORSMiddleware\n\n"
-            "app = FastAPI()\n"
-            'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], max_age=86400)\n',
+            FASTAPI_APP
+            + 'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], max_age=86400)\n',
         ),
         Example(
             "flask_cors",
@@ -84,10 +82,8 @@ class IneffectiveMaxAge(Rule):
         ),
         Example(
             "starlette",
-            "from fastapi import FastAPI\n"
-            "from fastapi.middleware.cors import CORSMiddleware\n\n"
-            "app = FastAPI()\n"
-            'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], max_age=3600)\n',
+            FASTAPI_APP
+            + 'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], max_age=3600)\n',
         ),
         Example(
             "flask_cors",

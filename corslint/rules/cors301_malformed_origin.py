@@ -3,7 +3,7 @@ from collections.abc import Iterator
 
 from corslint.findings import Finding, Level
 from corslint.model import Regex
-from corslint.rules.base import Example, PolicyProbe, Rule, anchor_entry, canonical_origin
+from corslint.rules.base import FASTAPI_APP, Example, PolicyProbe, Rule, anchor_entry, canonical_origin
 
 _GLOB_STAR = re.compile(r"(?<![.\])}\\])\*")
 
@@ -84,17 +84,12 @@ class MalformedOrigin(Rule):
         ),
         Example(
             "starlette",
-            "from fastapi import FastAPI\n"
-            "from fastapi.middleware.cors import CORSMiddleware\n\n"
-            "app = FastAPI()\n"
-            'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com/"])\n',
+            FASTAPI_APP + 'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com/"])\n',
         ),
         Example(
             "starlette",
-            "from fastapi import FastAPI\n"
-            "from fastapi.middleware.cors import CORSMiddleware\n\n"
-            "app = FastAPI()\n"
-            'app.add_middleware(CORSMiddleware, allow_origin_regex="https://(app|admin.example.com")\n',
+            FASTAPI_APP
+            + 'app.add_middleware(CORSMiddleware, allow_origin_regex="https://(app|admin.example.com")\n',
         ),
         Example(
             "flask_cors",
@@ -117,10 +112,8 @@ class MalformedOrigin(Rule):
         ),
         Example(
             "starlette",
-            "from fastapi import FastAPI\n"
-            "from fastapi.middleware.cors import CORSMiddleware\n\n"
-            "app = FastAPI()\n"
-            'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com", "http://localhost:3000"])\n',
+            FASTAPI_APP
+            + 'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com", "http://localhost:3000"])\n',
         ),
         Example(
             "flask_cors",

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from corslint.findings import Finding, Level, Related
-from corslint.rules.base import Example, PolicyProbe, Rule
+from corslint.rules.base import FASTAPI_APP, Example, PolicyProbe, Rule
 
 
 class DuplicateCorsLayers(Rule):
@@ -48,10 +48,7 @@ class DuplicateCorsLayers(Rule):
     bad = (
         Example(
             "starlette",
-            "from fastapi import FastAPI\n"
-            "from fastapi.middleware.cors import CORSMiddleware\n\n"
-            "app = FastAPI()\n"
-            'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"])\n'
+            FASTAPI_APP + 'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"])\n'
             'app.add_middleware(CORSMiddleware, allow_origins=["https://admin.example.com"])\n',
         ),
         Example(
@@ -67,10 +64,7 @@ class DuplicateCorsLayers(Rule):
     good = (
         Example(
             "starlette",
-            "from fastapi import FastAPI\n"
-            "from fastapi.middleware.cors import CORSMiddleware\n\n"
-            "app = FastAPI()\n"
-            "app.add_middleware(\n"
+            FASTAPI_APP + "app.add_middleware(\n"
             "    CORSMiddleware,\n"
             '    allow_origins=["https://app.example.com", "https://admin.example.com"],\n'
             ")\n",
