@@ -1,10 +1,10 @@
-"""FastAPI / Starlette ``CORSMiddleware`` configurations, read with libcst."""
+"""FastAPI / Starlette ``CORSMiddleware`` configurations, read with `ast`."""
 
 from __future__ import annotations
 
+import ast
 import re
-
-import libcst as cst
+from dataclasses import dataclass
 
 from corslint.extractors import ProjectContext
 from corslint.extractors.python_source import (
@@ -57,7 +57,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     routes = _application_routes(module)
     evidence = tuple(_bearer_evidence(module))
     pipelines = _pipelines(module)
-    for call in iter_calls(module.module):
+    for call in iter_calls(module.tree):
         options_call = _cors_options(module, call)
         if options_call is None:
             continue
@@ -77,24 +77,45 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     return Extraction(policies=tuple(policies))
 
 
-def _cors_options(module: PythonModule, call: cst.Call) -> tuple[list[cst.Arg], int] | None:
+@dataclass(frozen=True)
+class Argument:
+    """One argument of a call, in source order: `star` is "", "*" or "**"."""
+
+    value: ast.expr
+    keyword: str | None = None
+    star: str = ""
+
+
+def arguments_of(call: ast.Call) -> list[Argument]:
+    found = [
+        Argument(arg.value, star="*") if isinstance(arg, ast.Starred) else Argument(arg) for arg in call.args
+    ]
+    found.extend(
+        Argument(item.value, item.arg) if item.arg is not None else Argument(item.value, star="**")
+        for item in call.keywords
+    )
+    found.sort(key=lambda argument: (argument.value.lineno, argument.value.col_offset))
+    return found
+
+
+def _cors_options(module: PythonModule, call: ast.Call) -> tuple[list[Argument], int] | None:
     """The call's arguments that configure CORSMiddleware, and how many positionals to skip."""
     qualified = module.qualified_name(call.func) or ""
-    positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
-    if isinstance(call.func, cst.Attribute) and call.func.attr.value == "add_middleware":
-        if positional and (module.qualified_name(positional[0].value) or "") in CORS_CLASSES:
-            return list(call.args), 1
+    positional = [arg for arg in call.args if not isinstance(arg, ast.Starred)]
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "add_middleware":
+        if positional and (module.qualified_name(positional[0]) or "") in CORS_CLASSES:
+            return arguments_of(call), 1
         return None
     if qualified in MIDDLEWARE_WRAPPERS:
-        if positional and (module.qualified_name(positional[0].value) or "") in CORS_CLASSES:
-            return list(call.args), 1
+        if positional and (module.qualified_name(positional[0]) or "") in CORS_CLASSES:
+            return arguments_of(call), 1
         return None
     if qualified in CORS_CLASSES:
-        return list(call.args), 1
+        return arguments_of(call), 1
     return None
 
 
-def _read_options(module: PythonModule, arguments: list[cst.Arg], skip: int) -> dict[str, Value]:
+def _read_options(module: PythonModule, arguments: list[Argument], skip: int) -> dict[str, Value]:
     options: dict[str, Value] = {}
     index = 0
     for arg in arguments:
@@ -125,7 +146,7 @@ def _read_options(module: PythonModule, arguments: list[cst.Arg], skip: int) -> 
             )
             continue
         if arg.keyword is not None:
-            options[arg.keyword.value] = module.resolve(arg.value)
+            options[arg.keyword] = module.resolve(arg.value)
             continue
         if index >= skip and index - skip < len(POSITIONAL):
             options[POSITIONAL[index - skip]] = module.resolve(arg.value)
@@ -154,40 +175,45 @@ def _pipelines(module: PythonModule) -> dict[int, str]:
     keys: dict[int, str] = {}
     stack: list[str] = []
 
-    class Visitor(cst.CSTVisitor):
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-            stack.append(f"def {node.name.value}@{module.location(node).line}")
-
-        def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+    class Visitor(ast.NodeVisitor):
+        def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+            stack.append(f"def {node.name}@{node.lineno}")
+            self.generic_visit(node)
             stack.pop()
 
-        def visit_If(self, node: cst.If) -> bool:
-            node.test.visit(self)
-            stack.append(f"if@{module.location(node).line}")
-            node.body.visit(self)
+        visit_AsyncFunctionDef = visit_FunctionDef
+
+        def visit_If(self, node: ast.If) -> None:
+            self.visit(node.test)
+            stack.append(f"if@{node.lineno}")
+            for statement in node.body:
+                self.visit(statement)
             stack.pop()
-            if node.orelse is not None:
-                stack.append(f"else@{module.location(node).line}")
-                node.orelse.visit(self)
+            if node.orelse:
+                stack.append(f"else@{node.lineno}")
+                for statement in node.orelse:
+                    self.visit(statement)
                 stack.pop()
-            return False
 
-        def visit_List(self, node: cst.List) -> None:
-            for element in node.elements:
-                if isinstance(element.value, cst.Call):
-                    keys[id(element.value)] = self.key(f"list@{module.location(node).line}")
+        def visit_List(self, node: ast.List) -> None:
+            for element in node.elts:
+                if isinstance(element, ast.Call):
+                    keys[id(element)] = self.key(f"list@{node.lineno}")
+            self.generic_visit(node)
 
-        def visit_Call(self, node: cst.Call) -> None:
-            if isinstance(node.func, cst.Attribute) and node.func.attr.value == "add_middleware":
+        def visit_Call(self, node: ast.Call) -> None:
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "add_middleware":
                 keys[id(node)] = self.key(module.source(node.func.value))
-            elif id(node) not in keys and node.args:
-                keys[id(node)] = self.key(f"wrap {module.source(node.args[0].value)}")
+            elif id(node) not in keys and (node.args or node.keywords):
+                first = arguments_of(node)[0]
+                keys[id(node)] = self.key(f"wrap {module.source(first.value)}")
+            self.generic_visit(node)
 
         @staticmethod
         def key(receiver: str) -> str:
             return "::".join([module.path, *stack, receiver])
 
-    module.module.visit(Visitor())
+    Visitor().visit(module.tree)
     return keys
 
 
@@ -195,13 +221,10 @@ def _debug_guarded_calls(module: PythonModule) -> set[int]:
     """ids of calls under an `if` whose test reads a debug / development switch."""
     guarded: set[int] = set()
 
-    class Visitor(cst.CSTVisitor):
-        def visit_If(self, node: cst.If) -> None:
-            if _DEBUG_GUARD.search(module.source(node.test)):
-                for call in iter_calls(node.body):
-                    guarded.add(id(call))
-
-    module.module.visit(Visitor())
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.If) and _DEBUG_GUARD.search(module.source(node.test)):
+            for statement in node.body:
+                guarded.update(id(call) for call in iter_calls(statement))
     return guarded
 
 
@@ -218,28 +241,28 @@ def _application_routes(module: PythonModule) -> tuple[Route, ...] | None:
         seen.add(current.path)
         routes.extend(_decorated_routes(current, names))
         routes.extend(_route_objects(current))
-        for call in iter_calls(current.module):
+        for call in iter_calls(current.tree):
             if not (
-                isinstance(call.func, cst.Attribute)
-                and call.func.attr.value == "include_router"
-                and call.args
+                isinstance(call.func, ast.Attribute)
+                and call.func.attr == "include_router"
+                and (call.args or call.keywords)
             ):
                 continue
-            target = call.args[0].value
-            if isinstance(target, cst.Name) and target.value in names:
+            target = arguments_of(call)[0].value
+            if isinstance(target, ast.Name) and target.id in names:
                 continue
             found = None
             if current.project is not None:
                 qualified = current.qualified_name(target)
-                if qualified is not None and qualified != getattr(target, "value", None):
+                if qualified is not None and qualified != getattr(target, "id", None):
                     found = current.project.lookup(current, qualified)
             if found is None:
                 complete = False
                 continue
             other, name = found
-            if isinstance(target, cst.Attribute):
+            if isinstance(target, ast.Attribute):
                 # `api.router` where api is a module: the router is `router` in that module
-                name = target.attr.value
+                name = target.attr
             queue.append((other, {name} | _bound_to(other, ROUTER_CLASSES)))
     if not routes or not complete:
         return None
@@ -249,46 +272,55 @@ def _application_routes(module: PythonModule) -> tuple[Route, ...] | None:
 def _bound_to(module: PythonModule, classes: frozenset[str]) -> set[str]:
     names: set[str] = set()
 
-    class Visitor(cst.CSTVisitor):
-        def visit_Assign(self, node: cst.Assign) -> None:
-            if isinstance(node.value, cst.Call) and (module.qualified_name(node.value.func) or "") in classes:
-                for target in node.targets:
-                    if isinstance(target.target, cst.Name):
-                        names.add(target.target.value)
-
-    module.module.visit(Visitor())
+    for node in ast.walk(module.tree):
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Call)
+            and (module.qualified_name(node.value.func) or "") in classes
+        ):
+            names.update(target.id for target in node.targets if isinstance(target, ast.Name))
     return names
 
 
 def _decorated_routes(module: PythonModule, owners: set[str]) -> list[Route]:
     routes: list[Route] = []
 
-    class Visitor(cst.CSTVisitor):
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-            for decorator in node.decorators:
-                call = decorator.decorator
-                if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)):
-                    continue
-                owner = call.func.value
-                if not (isinstance(owner, cst.Name) and owner.value in owners):
-                    continue
-                verb = call.func.attr.value
-                methods = _route_methods(module, call, verb)
-                if methods is not None:
-                    routes.append(Route(_route_path(module, call), methods, module.location(decorator)))
-
-    module.module.visit(Visitor())
+    functions = [
+        node for node in ast.walk(module.tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    ]
+    functions.sort(key=lambda node: (node.lineno, node.col_offset))
+    for function in functions:
+        for decorator in function.decorator_list:
+            if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)):
+                continue
+            owner = decorator.func.value
+            if not (isinstance(owner, ast.Name) and owner.id in owners):
+                continue
+            methods = _route_methods(module, decorator, decorator.func.attr)
+            if methods is not None:
+                routes.append(
+                    Route(_route_path(module, decorator), methods, _decorator_location(module, decorator))
+                )
     return routes
 
 
-def _route_methods(module: PythonModule, call: cst.Call, verb: str) -> tuple[str, ...] | None:
+def _decorator_location(module: PythonModule, decorator: ast.expr) -> Location:
+    """From the `@`, which ast leaves out of the decorator's expression."""
+    span = module.location(decorator)
+    line = module.lines[span.line - 1] if span.line <= len(module.lines) else ""
+    at = line.rfind("@", 0, span.column - 1)
+    column = at + 1 if at >= 0 else span.column
+    return Location(span.path, span.line, column, span.end_line, span.end_column)
+
+
+def _route_methods(module: PythonModule, call: ast.Call, verb: str) -> tuple[str, ...] | None:
     if verb in HTTP_METHOD_DECORATORS:
         return HTTP_METHOD_DECORATORS[verb]
     if verb not in {"api_route", "route", "add_api_route", "add_route"}:
         return None
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value == "methods":
-            value = module.resolve(arg.value)
+    for keyword in call.keywords:
+        if keyword.arg == "methods":
+            value = module.resolve(keyword.value)
             if value.known and isinstance(value.raw, tuple):
                 methods = [item.raw.upper() for item in value.raw if item.known and isinstance(item.raw, str)]
                 return tuple(methods)
@@ -296,9 +328,9 @@ def _route_methods(module: PythonModule, call: cst.Call, verb: str) -> tuple[str
     return ("GET",) if verb in {"api_route", "add_api_route"} else ("GET", "HEAD")
 
 
-def _route_path(module: PythonModule, call: cst.Call) -> str:
-    if call.args and call.args[0].keyword is None:
-        value = module.resolve(call.args[0].value)
+def _route_path(module: PythonModule, call: ast.Call) -> str:
+    if call.args and not isinstance(call.args[0], ast.Starred):
+        value = module.resolve(call.args[0])
         if value.known and isinstance(value.raw, str):
             return value.raw
     return "?"
@@ -306,7 +338,7 @@ def _route_path(module: PythonModule, call: cst.Call) -> str:
 
 def _route_objects(module: PythonModule) -> list[Route]:
     routes: list[Route] = []
-    for call in iter_calls(module.module):
+    for call in iter_calls(module.tree):
         if (module.qualified_name(call.func) or "") not in ROUTE_CLASSES:
             continue
         methods = _route_methods(module, call, "route")
@@ -326,20 +358,20 @@ def _bearer_evidence(module: PythonModule) -> list[Evidence]:
                 if hit is not None and hit[0] is not module and hit[0] not in modules:
                     modules.append(hit[0])
     for current in modules:
-        for call in iter_calls(current.module):
+        for call in iter_calls(current.tree):
             qualified = current.qualified_name(call.func) or ""
             if qualified.split(".")[-1] in BEARER_CLASSES and qualified.startswith("fastapi"):
                 found.append(Evidence("bearer-auth", f"{qualified.split('.')[-1]}()", current.location(call)))
                 continue
-            reads_header = (isinstance(call.func, cst.Attribute) and call.func.attr.value == "get") or (
+            reads_header = (isinstance(call.func, ast.Attribute) and call.func.attr == "get") or (
                 qualified.endswith("Header")
             )
-            if reads_header and any(_is_authorization(arg.value) for arg in call.args):
+            if reads_header and any(_is_authorization(arg.value) for arg in arguments_of(call)):
                 found.append(
                     Evidence("bearer-auth", "reads the Authorization header", current.location(call))
                 )
     return found
 
 
-def _is_authorization(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.SimpleString) and str(node.evaluated_value).lower() == "authorization"
+def _is_authorization(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and str(node.value).lower() == "authorization"
