@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 from typing import Any
 
-import libcst as cst
 import pytest
 
 from corslint.extractors.python_source import PythonModule, PythonProject
@@ -14,11 +14,9 @@ from corslint.model import Provenance, Regex, Value
 
 def resolve_last(source: str, path: str = "mod.py") -> Value:
     module = PythonModule(path, source, PythonProject())
-    statement = module.module.body[-1]
-    assert isinstance(statement, cst.SimpleStatementLine)
-    expression = statement.body[0]
-    assert isinstance(expression, cst.Expr)
-    return module.resolve(expression.value)
+    statement = module.tree.body[-1]
+    assert isinstance(statement, ast.Expr)
+    return module.resolve(statement.value)
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Django settings modules configuring django-cors-headers, read with libcst.
+"""Django settings modules configuring django-cors-headers, read with the stdlib `ast`.
 
 A settings module is evaluated statically, statement by statement, the way Python would
 run it: `from .base import *` copies the base module's names, later assignments,
@@ -12,18 +12,18 @@ Nothing is imported or executed.
 
 from __future__ import annotations
 
+import ast
 import difflib
 import re
 import sys
-from collections.abc import Iterator, Sequence
+import weakref
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import libcst as cst
-
 from corslint.extractors import ProjectContext
-from corslint.extractors.python_source import PythonModule, Scope, is_development_path
+from corslint.extractors.python_source import PythonModule, Scope, is_development_path, iter_calls
 from corslint.frameworks.django_cors import (
     ALIASES,
     DEFAULT_HEADERS,
@@ -91,7 +91,18 @@ _RE_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERB
 _DEBUG_SWITCH = re.compile(
     r"(not\s+)?([A-Za-z_.]*\.)?(DEBUG|IS_DEBUG|DEVELOPMENT|IS_DEVELOPMENT|IS_LOCAL|LOCAL_DEV)"
 )
-_SKIPPED_FOR_NAMESPACE = (cst.FunctionDef, cst.ClassDef)
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_SKIPPED_FOR_NAMESPACE = _DEFINITIONS
+# compound statements other than if/try: what they bind is unknown afterwards
+_BLOCKS: tuple[type[ast.stmt], ...] = (
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.With,
+    ast.AsyncWith,
+    ast.Match,
+    *((ast.TryStar,) if hasattr(ast, "TryStar") else ()),
+)
 
 
 @dataclass(frozen=True)
@@ -143,23 +154,19 @@ def _signal_handlers(context: ProjectContext, path: str, text: str) -> tuple[Dia
         "django-cors-headers: a `check_request_enabled` receiver enables CORS per request, beyond "
         "CORS_URLS_REGEX and the allowed origins; corslint did not check which requests it admits"
     )
-
-    class Visitor(cst.CSTVisitor):
-        def visit_Call(self, node: cst.Call) -> None:
-            func = node.func
-            # check_request_enabled.connect(handler) or @receiver(check_request_enabled)
-            connected = (
-                isinstance(func, cst.Attribute)
-                and func.attr.value == "connect"
-                and _qualified(module, func.value) == SIGNAL
-            )
-            received = _qualified(module, func).endswith("receiver") and any(
-                _qualified(module, arg.value) == SIGNAL for arg in node.args
-            )
-            if connected or received:
-                found.append(Diagnostic("CORS305", message, module.location(node)))
-
-    module.module.visit(Visitor())
+    for node in iter_calls(module.tree):
+        func = node.func
+        # check_request_enabled.connect(handler) or @receiver(check_request_enabled)
+        connected = (
+            isinstance(func, ast.Attribute)
+            and func.attr == "connect"
+            and _qualified(module, func.value) == SIGNAL
+        )
+        received = _qualified(module, func).endswith("receiver") and any(
+            _qualified(module, arg) == SIGNAL for arg in _arguments(node)
+        )
+        if connected or received:
+            found.append(Diagnostic("CORS305", message, module.location(node)))
     return tuple(found)
 
 
@@ -175,49 +182,46 @@ def evaluate(module: PythonModule, seen: frozenset[str] = frozenset()) -> Namesp
             at = Location.point(module.path, 1)
             items = tuple(Value(item, at, Provenance.CONSTANT) for item in library_default)
             namespace.settings[local] = Setting(Value(items, at, Provenance.CONSTANT), at)
-    _run(module, module.module.body, namespace, seen | {module.path}, optional=False)
+    _run(module, module.tree.body, namespace, seen | {module.path}, optional=False)
     return namespace
 
 
 def _run(
     module: PythonModule,
-    body: Sequence[cst.CSTNode],
+    body: Sequence[ast.stmt],
     namespace: Namespace,
     seen: frozenset[str],
     *,
     optional: bool,
 ) -> None:
     for statement in body:
-        if isinstance(statement, cst.BaseSmallStatement):  # `if DEBUG: X = 1` on one line
-            _run_small(module, statement, namespace, seen, optional=optional)
-        elif isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                _run_small(module, small, namespace, seen, optional=optional)
-        elif isinstance(statement, cst.If):
+        if isinstance(statement, ast.If):
             _run_if(module, statement, namespace, seen)
-        elif isinstance(statement, cst.Try):
+        elif isinstance(statement, ast.Try):
             # `try: from .local import * except ImportError: pass`: local overrides are
             # usually absent from the repository, so optional star imports are skipped.
-            _run(module, statement.body.body, namespace, seen, optional=True)
-            for name in _bound_in(statement.handlers, statement.orelse):
+            _run(module, statement.body, namespace, seen, optional=True)
+            for name in _bound_in(*statement.handlers, *statement.orelse):
                 _unknown(module, namespace, name, statement, "assigned in an exception handler")
         elif isinstance(statement, _SKIPPED_FOR_NAMESPACE):
             continue
-        elif isinstance(statement, cst.BaseCompoundStatement):
+        elif isinstance(statement, _BLOCKS):
             for name in _bound_in(statement):
                 _unknown(module, namespace, name, statement, "assigned in a loop or block")
+        else:
+            _run_simple(module, statement, namespace, seen, optional=optional)
 
 
-def _run_if(module: PythonModule, statement: cst.If, namespace: Namespace, seen: frozenset[str]) -> None:
+def _run_if(module: PythonModule, statement: ast.If, namespace: Namespace, seen: frozenset[str]) -> None:
     test = module.resolve(statement.test, _scope(namespace))
     if test.known and not isinstance(test.raw, (dict,)):
-        branch: Sequence[cst.CSTNode] = statement.body.body
+        branch: Sequence[ast.stmt] = statement.body
         if not test.raw:
-            orelse = statement.orelse
-            if isinstance(orelse, cst.If):
-                _run_if(module, orelse, namespace, seen)
+            elif_ = _elif(module, statement)
+            if elif_ is not None:
+                _run_if(module, elif_, namespace, seen)
                 return
-            branch = orelse.body.body if isinstance(orelse, cst.Else) else ()
+            branch = statement.orelse
         before = dict(namespace.settings)
         _run(module, branch, namespace, seen, optional=False)
         if test.env_var is not None:
@@ -230,14 +234,9 @@ def _run_if(module: PythonModule, statement: cst.If, namespace: Namespace, seen:
     condition = module.source(statement.test).strip()
     if _DEBUG_SWITCH.fullmatch(condition):
         # An undecidable DEBUG switch: the guarded branch is development-only (RULES.md), so
-        # the settings judged are the ones the other branch gives production.
-        production: Sequence[cst.CSTNode] = ()
-        if condition.startswith("not "):
-            production = statement.body.body
-        elif isinstance(statement.orelse, cst.Else):
-            production = statement.orelse.body.body
-        elif isinstance(statement.orelse, cst.If):
-            production = (statement.orelse,)
+        # the settings judged are the ones the other branch gives production (an `elif`
+        # is an `if` statement in it).
+        production = statement.body if condition.startswith("not ") else statement.orelse
         _run(module, production, namespace, seen, optional=False)
         return
     for name in _bound_in(statement):
@@ -250,47 +249,78 @@ def _run_if(module: PythonModule, statement: cst.If, namespace: Namespace, seen:
         )
 
 
-def _run_small(
+def _elif(module: PythonModule, statement: ast.If) -> ast.If | None:
+    """The `elif X:` of `statement`; None for an `else:` holding an `if` (which ast spells
+    the same way, but whose branch the outer test's environment default also decides)."""
+    orelse = statement.orelse
+    if len(orelse) != 1 or not isinstance(orelse[0], ast.If):
+        return None
+    start = module.location(orelse[0])
+    lines = module.lines
+    if 0 < start.line <= len(lines) and lines[start.line - 1].startswith("elif", start.column - 1):
+        return orelse[0]
+    return None
+
+
+def _run_simple(
     module: PythonModule,
-    small: cst.BaseSmallStatement,
+    statement: ast.stmt,
     namespace: Namespace,
     seen: frozenset[str],
     *,
     optional: bool,
 ) -> None:
-    scope = _scope(namespace)
-    if isinstance(small, cst.ImportFrom) and isinstance(small.names, cst.ImportStar):
-        if not optional:
-            _star_import(module, small, namespace, seen)
+    if isinstance(statement, ast.ImportFrom):
+        if any(alias.name == "*" for alias in statement.names) and not optional:
+            _star_import(module, statement, namespace, seen)
         return
-    if isinstance(small, cst.Assign):
-        value = _marked_set(module, small.value, module.resolve(small.value, scope))
-        for target in small.targets:
-            if isinstance(target.target, cst.Name):
-                _bind(module, namespace, target.target, value)
+    if isinstance(statement, ast.Assign):
+        scope = _scope(namespace)
+        value = _marked_set(module, statement.value, module.resolve(statement.value, scope))
+        for target in statement.targets:
+            if isinstance(target, ast.Name):
+                _bind(module, namespace, target, value)
             else:
-                for name in _names_in(target.target):
-                    _unknown(module, namespace, name, target.target, "assigned by unpacking")
+                for name in _names_in(target):
+                    _unknown(module, namespace, name, target, "assigned by unpacking")
         return
-    if isinstance(small, cst.AnnAssign) and small.value is not None and isinstance(small.target, cst.Name):
-        _bind(module, namespace, small.target, module.resolve(small.value, scope))
+    if (
+        isinstance(statement, ast.AnnAssign)
+        and statement.value is not None
+        and isinstance(statement.target, ast.Name)
+    ):
+        _bind(module, namespace, statement.target, module.resolve(statement.value, _scope(namespace)))
         return
-    if isinstance(small, cst.AugAssign) and isinstance(small.target, cst.Name):
-        _augment(module, small, namespace, scope)
+    if isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name):
+        _augment(module, statement, statement.target, namespace, _scope(namespace))
         return
-    if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
-        if _qualified(module, small.value.func) in SPLIT_SETTINGS_INCLUDE:
+    if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+        call = statement.value
+        if _qualified(module, call.func) in SPLIT_SETTINGS_INCLUDE:
             if not optional:
-                _split_settings(module, small.value, namespace, seen, scope)
+                _split_settings(module, call, namespace, seen, _scope(namespace))
             return
-        _mutate(module, small.value, namespace, scope)
+        _mutate(module, call, namespace, _scope(namespace))
 
 
-def _qualified(module: PythonModule, node: cst.BaseExpression) -> str:
+def _qualified(module: PythonModule, node: ast.expr) -> str:
     return module.qualified_name(node) or ""
 
 
-def _included_paths(module: PythonModule, call: cst.Call, scope: Scope) -> list[Path]:
+def _arguments(call: ast.Call) -> list[ast.expr]:
+    """Every argument's value in source order, keyword or not (`*x` and `**x` give x)."""
+    values = [arg.value if isinstance(arg, ast.Starred) else arg for arg in call.args]
+    if not call.keywords:
+        return values
+    if call.args and any(isinstance(arg, ast.Starred) for arg in call.args):
+        # `f(a=1, *rest)` is valid Python: order by position
+        nodes: list[ast.expr | ast.keyword] = [*call.args, *call.keywords]
+        nodes.sort(key=lambda node: (node.lineno, node.col_offset))
+        return [node.value if isinstance(node, (ast.Starred, ast.keyword)) else node for node in nodes]
+    return [*values, *(keyword.value for keyword in call.keywords)]
+
+
+def _included_paths(module: PythonModule, call: ast.Call, scope: Scope) -> list[Path]:
     """django-split-settings `include("components/*.py", optional("local.py"))`, in order.
 
     Optional files are skipped, like `try: from .local import *`: they are local overrides,
@@ -299,15 +329,14 @@ def _included_paths(module: PythonModule, call: cst.Call, scope: Scope) -> list[
     paths: list[Path] = []
     here = Path(module.path).parent
     patterns: list[Value] = []
-    for arg in call.args:
-        node = arg.value
-        if arg.keyword is not None or (
-            isinstance(node, cst.Call) and _qualified(module, node.func) in SPLIT_SETTINGS_OPTIONAL
-        ):
+    for arg in call.args:  # keyword arguments are options, never files
+        starred = isinstance(arg, ast.Starred)
+        node = arg.value if isinstance(arg, ast.Starred) else arg
+        if isinstance(node, ast.Call) and _qualified(module, node.func) in SPLIT_SETTINGS_OPTIONAL:
             continue
         resolved = module.resolve(node, scope)
         # include(*FILES): optional(...) entries resolve to unknown values and drop out
-        patterns.extend(resolved.entries if arg.star == "*" else (resolved,))
+        patterns.extend(resolved.entries if starred else (resolved,))
     for pattern in patterns:
         if not pattern.known or not isinstance(pattern.raw, str):
             continue
@@ -319,7 +348,7 @@ def _included_paths(module: PythonModule, call: cst.Call, scope: Scope) -> list[
 
 
 def _split_settings(
-    module: PythonModule, call: cst.Call, namespace: Namespace, seen: frozenset[str], scope: Scope
+    module: PythonModule, call: ast.Call, namespace: Namespace, seen: frozenset[str], scope: Scope
 ) -> None:
     """Each included file runs in the includer's namespace, so later ones see earlier names."""
     if module.project is None:
@@ -330,29 +359,52 @@ def _split_settings(
             continue
         if other not in namespace.modules:
             namespace.modules.append(other)
-        _run(other, other.module.body, namespace, seen | {other.path}, optional=False)
+        _run(other, other.tree.body, namespace, seen | {other.path}, optional=False)
 
 
-def _marked_set(module: PythonModule, node: cst.BaseExpression, value: Value) -> Value:
+def _marked_set(module: PythonModule, node: ast.expr, value: Value) -> Value:
     """A set display resolves to a tuple like a list does; the library's checks tell them
     apart (a set is not a Sequence), so the value says it was a set."""
-    is_set = isinstance(node, cst.Set) or (
-        isinstance(node, cst.Call) and _qualified(module, node.func) in {"set", "frozenset"}
+    is_set = isinstance(node, ast.Set) or (
+        isinstance(node, ast.Call) and _qualified(module, node.func) in {"set", "frozenset"}
     )
     if is_set and value.known and isinstance(value.raw, tuple):
         return replace(value, description=SET_DISPLAY)
     return value
 
 
+class _SettingValues(Mapping[str, Value]):
+    """The namespace's current values, read live: copying them for every statement made
+    evaluating a long settings module quadratic."""
+
+    __slots__ = ("_settings",)
+
+    def __init__(self, settings: dict[str, Setting]) -> None:
+        self._settings = settings
+
+    def __getitem__(self, name: str) -> Value:
+        return self._settings[name].value
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._settings
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._settings)
+
+    def __len__(self) -> int:
+        return len(self._settings)
+
+
 def _scope(namespace: Namespace) -> Scope:
-    return Scope({name: setting.value for name, setting in namespace.settings.items()})
+    """What names resolve to while one statement is evaluated (statements change it)."""
+    return Scope(_SettingValues(namespace.settings))
 
 
-def _bind(module: PythonModule, namespace: Namespace, target: cst.Name, value: Value) -> None:
-    namespace.settings[target.value] = Setting(value, module.location(target))
+def _bind(module: PythonModule, namespace: Namespace, target: ast.Name, value: Value) -> None:
+    namespace.settings[target.id] = Setting(value, module.location(target))
 
 
-def _unknown(module: PythonModule, namespace: Namespace, name: str, node: cst.CSTNode, why: str) -> None:
+def _unknown(module: PythonModule, namespace: Namespace, name: str, node: ast.AST, why: str) -> None:
     location = module.location(node)
     namespace.settings[name] = Setting(
         Value(None, location, Provenance.UNKNOWN, description=f"{name} {why}"), location
@@ -360,11 +412,11 @@ def _unknown(module: PythonModule, namespace: Namespace, name: str, node: cst.CS
 
 
 def _star_import(
-    module: PythonModule, node: cst.ImportFrom, namespace: Namespace, seen: frozenset[str]
+    module: PythonModule, node: ast.ImportFrom, namespace: Namespace, seen: frozenset[str]
 ) -> None:
     if module.project is None:
         return
-    base = "." * len(node.relative) + (_dotted(node.module) if node.module is not None else "")
+    base = "." * node.level + (node.module or "")
     path = module.project.find_module(module, base)
     if path is None:
         return
@@ -378,14 +430,15 @@ def _star_import(
             namespace.settings[name] = setting
 
 
-def _augment(module: PythonModule, node: cst.AugAssign, namespace: Namespace, scope: Scope) -> None:
-    assert isinstance(node.target, cst.Name)
-    name = node.target.value
+def _augment(
+    module: PythonModule, node: ast.AugAssign, target: ast.Name, namespace: Namespace, scope: Scope
+) -> None:
+    name = target.id
     current = namespace.value(name)
     addition = module.resolve(node.value, scope)
     location = module.location(node.value)
     if (
-        isinstance(node.operator, cst.AddAssign)
+        isinstance(node.op, ast.Add)
         and current is not None
         and current.known
         and addition.known
@@ -395,23 +448,23 @@ def _augment(module: PythonModule, node: cst.AugAssign, namespace: Namespace, sc
         merged = Value(
             current.raw + addition.raw, location, addition.provenance, current.env_var or addition.env_var
         )
-        namespace.settings[name] = Setting(merged, module.location(node.target))
+        namespace.settings[name] = Setting(merged, module.location(target))
         return
     _unknown(module, namespace, name, node, f"modified with `{module.source(node).strip()}`")
 
 
-def _mutate(module: PythonModule, call: cst.Call, namespace: Namespace, scope: Scope) -> None:
+def _mutate(module: PythonModule, call: ast.Call, namespace: Namespace, scope: Scope) -> None:
     """`MIDDLEWARE.insert(0, ...)`, `INSTALLED_APPS.append(...)`, `.extend(...)`, `.remove(...)`."""
     func = call.func
-    if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
         return
-    name = func.value.value
+    name = func.value.id
     current = namespace.value(name)
     if current is None or not current.known or not isinstance(current.raw, tuple):
         return
-    args = [module.resolve(arg.value, scope) for arg in call.args if arg.keyword is None and not arg.star]
+    args = [module.resolve(arg, scope) for arg in call.args if not isinstance(arg, ast.Starred)]
     items = list(current.raw)
-    method = func.attr.value
+    method = func.attr
     if method == "append" and len(args) == 1:
         items.append(args[0])
     elif method == "insert" and len(args) == 2 and args[0].known and isinstance(args[0].raw, int):
@@ -441,61 +494,43 @@ def _mutate(module: PythonModule, call: cst.Call, namespace: Namespace, scope: S
     )
 
 
-def _bound_in(*nodes: object) -> set[str]:
+_MUTATORS = frozenset({"append", "insert", "extend", "remove", "pop", "clear"})
+
+
+def _bound_in(*nodes: ast.AST) -> set[str]:
+    """Names that assignments, `for` targets and list mutations in `nodes` rebind (not
+    inside functions or classes)."""
     names: set[str] = set()
-
-    class Collector(cst.CSTVisitor):
-        def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                names.update(_names_in(target))
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
             names.update(_names_in(node.target))
-
-        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-            names.update(_names_in(node.target))
-
-        def visit_AugAssign(self, node: cst.AugAssign) -> None:
-            names.update(_names_in(node.target))
-
-        def visit_For(self, node: cst.For) -> None:
-            names.update(_names_in(node.target))
-
-        def visit_Call(self, node: cst.Call) -> None:
+        elif isinstance(node, ast.Call):
             func = node.func
             if (
-                isinstance(func, cst.Attribute)
-                and isinstance(func.value, cst.Name)
-                and func.attr.value in {"append", "insert", "extend", "remove", "pop", "clear"}
+                isinstance(func, ast.Attribute)
+                and isinstance(func.value, ast.Name)
+                and func.attr in _MUTATORS
             ):
-                names.add(func.value.value)
-
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-            return False
-
-        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-            return False
-
-    for node in nodes:
-        if isinstance(node, cst.CSTNode):
-            node.visit(Collector())
-        elif isinstance(node, (list, tuple)):
-            for item in node:
-                if isinstance(item, cst.CSTNode):
-                    item.visit(Collector())
+                names.add(func.value.id)
+        stack.extend(child for child in ast.iter_child_nodes(node) if not isinstance(child, _DEFINITIONS))
     return names
 
 
-def _names_in(node: cst.BaseExpression) -> set[str]:
-    if isinstance(node, cst.Name):
-        return {node.value}
-    if isinstance(node, (cst.Tuple, cst.List)):
-        return {name for element in node.elements for name in _names_in(element.value)}
+def _names_in(node: ast.expr) -> set[str]:
+    if isinstance(node, ast.Name):
+        return {node.id}
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return {
+            name
+            for element in node.elts
+            for name in _names_in(element.value if isinstance(element, ast.Starred) else element)
+        }
     return set()
-
-
-def _dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
 
 
 def _display(importer: PythonModule, path: Path) -> str:
@@ -584,16 +619,13 @@ def _importers(context: ProjectContext, module: PythonModule) -> list[PythonModu
 
 def _split_targets(module: PythonModule) -> set[Path]:
     targets: set[Path] = set()
-    for statement in module.module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            if (
-                isinstance(small, cst.Expr)
-                and isinstance(small.value, cst.Call)
-                and _qualified(module, small.value.func) in SPLIT_SETTINGS_INCLUDE
-            ):
-                targets.update(path.resolve() for path in _included_paths(module, small.value, Scope({})))
+    for statement in module.tree.body:
+        if (
+            isinstance(statement, ast.Expr)
+            and isinstance(statement.value, ast.Call)
+            and _qualified(module, statement.value.func) in SPLIT_SETTINGS_INCLUDE
+        ):
+            targets.update(path.resolve() for path in _included_paths(module, statement.value, Scope({})))
     return targets
 
 
@@ -815,14 +847,16 @@ def _wiring(namespace: Namespace, location: Location, configured: bool) -> Itera
 def _typos(namespace: Namespace) -> Iterator[Evidence]:
     """`CORS_ALLOWED_ORIGIN = [...]`: a near-miss of a real setting that the library never reads."""
     known = sorted(SETTINGS - REMOVED_SETTINGS)
-    used = _referenced_names(namespace)
+    used: set[str] | None = None  # read only when there is a near-miss to report
     for name, setting in namespace.settings.items():
-        if not name.startswith("CORS_") or name in SETTINGS or name in used:
+        if not name.startswith("CORS_") or name in SETTINGS:
             continue
         close = (
             [MISNAMED[name]] if name in MISNAMED else difflib.get_close_matches(name, known, n=1, cutoff=0.85)
         )
-        if close:
+        if close and used is None:
+            used = set().union(*(_referenced_names(module) for module in namespace.modules))
+        if close and used is not None and name not in used:
             yield Evidence(
                 "not-applied",
                 f"`{name}` is not a django-cors-headers setting (did you mean `{close[0]}`?); it has no effect",
@@ -830,19 +864,55 @@ def _typos(namespace: Namespace) -> Iterator[Evidence]:
             )
 
 
-def _referenced_names(namespace: Namespace) -> set[str]:
+_REFERENCED: weakref.WeakKeyDictionary[PythonModule, frozenset[str]] = weakref.WeakKeyDictionary()
+# PEP 695 type parameters (Python 3.12+)
+_TYPE_PARAMETERS: tuple[type[ast.AST], ...] = tuple(
+    getattr(ast, name) for name in ("TypeVar", "ParamSpec", "TypeVarTuple") if hasattr(ast, name)
+)
+
+
+def _referenced_names(module: PythonModule) -> frozenset[str]:
+    """Every identifier in the module outside `=` targets: names read, attributes, keyword
+    arguments, imports, definitions, parameters (a CORS_* name used so is no typo)."""
+    cached = _REFERENCED.get(module)
+    if cached is not None:
+        return cached
     names: set[str] = set()
-
-    class Collector(cst.CSTVisitor):
-        def visit_Name(self, node: cst.Name) -> None:
-            names.add(node.value)
-
-        def visit_AssignTarget(self, node: cst.AssignTarget) -> bool:
-            return False
-
-    for module in namespace.modules:
-        module.module.visit(Collector())
-    return names
+    stack: list[ast.AST] = [module.tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+            continue
+        if isinstance(node, ast.Assign):
+            stack.append(node.value)  # not the targets: an assignment is no use
+            continue
+        if isinstance(node, ast.Attribute):
+            names.add(node.attr)
+        elif isinstance(node, _DEFINITIONS):
+            names.add(node.name)
+        elif isinstance(node, (ast.arg, ast.keyword)) and node.arg is not None:
+            names.add(node.arg)
+        elif isinstance(node, ast.alias):
+            if node.name != "*":
+                names.update(node.name.split("."))
+            if node.asname is not None:
+                names.add(node.asname)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.update(node.module.split("."))
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            names.update(node.names)
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+            names.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            names.add(node.rest)
+        elif isinstance(node, ast.MatchClass):
+            names.update(node.kwd_attrs)
+        elif isinstance(node, _TYPE_PARAMETERS):
+            names.add(getattr(node, "name", ""))
+        stack.extend(ast.iter_child_nodes(node))
+    found = _REFERENCED[module] = frozenset(names)
+    return found
 
 
 def _scope_of(value: Value | None) -> tuple[str, str]:
@@ -1007,17 +1077,18 @@ def _collect_routes(module: PythonModule, prefix: str, scan: UrlScan) -> None:
     lists, complete = _urlpattern_lists(module)
     scan.complete = scan.complete and complete
     for node in lists:
-        for element in node.elements:
-            call = element.value
-            if not isinstance(call, cst.Call) or len(call.args) < 2:
+        for element in node.elts:
+            call = element.value if isinstance(element, ast.Starred) else element
+            arguments = _arguments(call) if isinstance(call, ast.Call) else []
+            if not isinstance(call, ast.Call) or len(arguments) < 2:
                 scan.complete = False
                 continue
-            route = module.resolve(call.args[0].value)
+            route = module.resolve(arguments[0])
             path = prefix + (
                 route.raw.lstrip("^").rstrip("$") if route.known and isinstance(route.raw, str) else "?"
             )
-            view = call.args[1].value
-            if isinstance(view, cst.Call) and (module.qualified_name(view.func) or "").endswith("include"):
+            view = arguments[1]
+            if isinstance(view, ast.Call) and (module.qualified_name(view.func) or "").endswith("include"):
                 _include(module, view, path, scan)
                 continue
             scan.paths.append(path)
@@ -1026,40 +1097,37 @@ def _collect_routes(module: PythonModule, prefix: str, scan: UrlScan) -> None:
                 scan.routes.append(Route(path, methods, module.location(call)))
 
 
-def _urlpattern_lists(module: PythonModule) -> tuple[list[cst.List], bool]:
+def _urlpattern_lists(module: PythonModule) -> tuple[list[ast.List], bool]:
     """The list literals bound to `urlpatterns`, and whether that is all of it."""
-    lists: list[cst.List] = []
+    lists: list[ast.List] = []
     complete = True
-    for statement in module.module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            value: cst.BaseExpression | None = None
-            if (
-                isinstance(small, cst.Assign)
-                and any(
-                    isinstance(t.target, cst.Name) and t.target.value == "urlpatterns" for t in small.targets
-                )
-            ) or (
-                isinstance(small, cst.AugAssign)
-                and isinstance(small.target, cst.Name)
-                and small.target.value == "urlpatterns"
-            ):
-                value = small.value
-            if isinstance(value, cst.List):
-                lists.append(value)
-            elif value is not None:
-                complete = False  # `urlpatterns = [...] + static(...)` and the like
+    for statement in module.tree.body:
+        value: ast.expr | None = None
+        if (
+            isinstance(statement, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "urlpatterns" for t in statement.targets)
+        ) or (
+            isinstance(statement, ast.AugAssign)
+            and isinstance(statement.target, ast.Name)
+            and statement.target.id == "urlpatterns"
+        ):
+            value = statement.value
+        if isinstance(value, ast.List):
+            lists.append(value)
+        elif value is not None:
+            complete = False  # `urlpatterns = [...] + static(...)` and the like
     return lists, complete and bool(lists)
 
 
-def _include(module: PythonModule, call: cst.Call, prefix: str, scan: UrlScan) -> None:
-    if not call.args:
+def _include(module: PythonModule, call: ast.Call, prefix: str, scan: UrlScan) -> None:
+    arguments = _arguments(call)
+    if not arguments:
         scan.complete = False
         return
-    target = call.args[0].value
-    if isinstance(target, cst.Tuple) and target.elements:
-        target = target.elements[0].value
+    target = arguments[0]
+    if isinstance(target, ast.Tuple) and target.elts:
+        first = target.elts[0]
+        target = first.value if isinstance(first, ast.Starred) else first
     resolved = module.resolve(target)
     if resolved.known and isinstance(resolved.raw, str):
         other = _module_named(module, resolved.raw)
@@ -1067,46 +1135,44 @@ def _include(module: PythonModule, call: cst.Call, prefix: str, scan: UrlScan) -
             _collect_routes(other, prefix, scan)
             return
     # include(router.urls): a DRF router's registered viewsets
-    if (
-        isinstance(target, cst.Attribute)
-        and target.attr.value == "urls"
-        and isinstance(target.value, cst.Name)
-    ):
-        _router_routes(module, target.value.value, prefix, scan)
+    if isinstance(target, ast.Attribute) and target.attr == "urls" and isinstance(target.value, ast.Name):
+        _router_routes(module, target.value.id, prefix, scan)
         return
     scan.complete = False
 
 
 def _router_routes(module: PythonModule, router: str, prefix: str, scan: UrlScan) -> None:
-    for statement in module.module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
+    for statement in module.tree.body:
+        if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)):
             continue
-        for small in statement.body:
-            if not (isinstance(small, cst.Expr) and isinstance(small.value, cst.Call)):
-                continue
-            call = small.value
-            func = call.func
-            if not (
-                isinstance(func, cst.Attribute)
-                and func.attr.value == "register"
-                and isinstance(func.value, cst.Name)
-                and func.value.value == router
-                and len(call.args) >= 2
-            ):
-                continue
-            route = module.resolve(call.args[0].value)
-            path = prefix + (route.raw if route.known and isinstance(route.raw, str) else "?")
-            scan.paths.append(path)
-            methods = _class_methods(module, call.args[1].value)
-            if methods:
-                scan.routes.append(Route(path, methods, module.location(call)))
+        call = statement.value
+        func = call.func
+        if not (
+            isinstance(func, ast.Attribute)
+            and func.attr == "register"
+            and isinstance(func.value, ast.Name)
+            and func.value.id == router
+        ):
+            continue
+        arguments = _arguments(call)
+        if len(arguments) < 2:
+            continue
+        route = module.resolve(arguments[0])
+        path = prefix + (route.raw if route.known and isinstance(route.raw, str) else "?")
+        scan.paths.append(path)
+        methods = _class_methods(module, arguments[1])
+        if methods:
+            scan.routes.append(Route(path, methods, module.location(call)))
 
 
-def _definition(module: PythonModule, node: cst.BaseExpression) -> tuple[PythonModule, cst.CSTNode] | None:
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def _definition(module: PythonModule, node: ast.expr) -> tuple[PythonModule, ast.stmt] | None:
     """The function or class a view expression names, in this module or an in-tree one."""
-    if isinstance(node, cst.Name):
-        for statement in module.module.body:
-            if isinstance(statement, (cst.FunctionDef, cst.ClassDef)) and statement.name.value == node.value:
+    if isinstance(node, ast.Name):
+        for statement in module.tree.body:
+            if isinstance(statement, _DEFINITIONS) and statement.name == node.id:
                 return module, statement
     qualified = module.qualified_name(node)
     if qualified is None or module.project is None or "." not in qualified:
@@ -1117,60 +1183,60 @@ def _definition(module: PythonModule, node: cst.BaseExpression) -> tuple[PythonM
     other, name = found
     if other is module:
         return None
-    return _definition(other, cst.Name(name))
+    return _definition(other, ast.Name(name))
 
 
-def _view_methods(module: PythonModule, view: cst.BaseExpression) -> tuple[str, ...]:
-    if (
-        isinstance(view, cst.Call)
-        and isinstance(view.func, cst.Attribute)
-        and view.func.attr.value == "as_view"
-    ):
-        actions = view.args[0].value if view.args else None
-        if isinstance(actions, cst.Dict):
+def _view_methods(module: PythonModule, view: ast.expr) -> tuple[str, ...]:
+    if isinstance(view, ast.Call) and isinstance(view.func, ast.Attribute) and view.func.attr == "as_view":
+        arguments = _arguments(view)
+        actions = arguments[0] if arguments else None
+        if isinstance(actions, ast.Dict):
             methods = []
-            for element in actions.elements:
-                if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
-                    methods.append(str(element.key.evaluated_value).upper())
+            for key in actions.keys:
+                if isinstance(key, ast.Constant) and isinstance(key.value, (str, bytes)):
+                    methods.append(str(key.value).upper())
             return tuple(methods)
         return _class_methods(module, view.func.value)
     found = _definition(module, view)
-    if found is None or not isinstance(found[1], cst.FunctionDef):
+    if found is None or not isinstance(found[1], _FUNCTIONS):
         return ()
     return _function_methods(found[0], found[1])
 
 
-def _function_methods(module: PythonModule, function: cst.FunctionDef) -> tuple[str, ...]:
-    for decorator in function.decorators:
-        node = decorator.decorator
-        call = node if isinstance(node, cst.Call) else None
+def _function_methods(
+    module: PythonModule, function: ast.FunctionDef | ast.AsyncFunctionDef
+) -> tuple[str, ...]:
+    for node in function.decorator_list:
+        call = node if isinstance(node, ast.Call) else None
         name = (module.qualified_name(call.func if call is not None else node) or "").rsplit(".", 1)[-1]
         if name in METHOD_DECORATORS:
             return METHOD_DECORATORS[name]
         if name in {"require_http_methods", "api_view"}:
-            if call is None or not call.args:
+            arguments = _arguments(call) if call is not None else []
+            if not arguments:
                 return ("GET",) if name == "api_view" else ()
-            listed = module.resolve(call.args[0].value)
+            listed = module.resolve(arguments[0])
             if listed.known and isinstance(listed.raw, tuple):
                 return tuple(str(item.raw).upper() for item in listed.raw if item.known)
     return ()
 
 
-def _class_methods(module: PythonModule, node: cst.BaseExpression) -> tuple[str, ...]:
+def _class_methods(module: PythonModule, node: ast.expr) -> tuple[str, ...]:
     found = _definition(module, node)
     if found is None:
         return ()
     owner, class_def = found
-    if not isinstance(class_def, cst.ClassDef):
+    if not isinstance(class_def, ast.ClassDef):
         return ()
     methods: list[str] = []
     for base in class_def.bases:
-        name = (owner.qualified_name(base.value) or "").rsplit(".", 1)[-1]
+        base_node = base.value if isinstance(base, ast.Starred) else base
+        name = (owner.qualified_name(base_node) or "").rsplit(".", 1)[-1]
         methods.extend(VIEWSET_BASES.get(name, ()))
-    for statement in class_def.body.body:
-        if not isinstance(statement, cst.FunctionDef):
+    for statement in class_def.body:
+        if not isinstance(statement, _FUNCTIONS):
             continue
-        name = statement.name.value
+        name = statement.name
         if name in HANDLER_METHODS:
             methods.append(name.upper())
         elif name in VIEWSET_ACTIONS:
@@ -1179,17 +1245,16 @@ def _class_methods(module: PythonModule, node: cst.BaseExpression) -> tuple[str,
     return tuple(dict.fromkeys(methods))
 
 
-def _action_methods(module: PythonModule, function: cst.FunctionDef) -> list[str]:
+def _action_methods(module: PythonModule, function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
     """DRF `@action(detail=True, methods=["post"])` extra routes on a viewset."""
-    for decorator in function.decorators:
-        call = decorator.decorator
-        if not isinstance(call, cst.Call):
+    for call in function.decorator_list:
+        if not isinstance(call, ast.Call):
             continue
         if (module.qualified_name(call.func) or "").rsplit(".", 1)[-1] != "action":
             continue
-        for arg in call.args:
-            if arg.keyword is not None and arg.keyword.value == "methods":
-                listed = module.resolve(arg.value)
+        for keyword in call.keywords:
+            if keyword.arg == "methods":
+                listed = module.resolve(keyword.value)
                 if listed.known and isinstance(listed.raw, tuple):
                     return [str(item.raw).upper() for item in listed.raw if item.known]
         return ["GET"]
