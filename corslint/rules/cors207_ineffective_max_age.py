@@ -96,11 +96,11 @@ class IneffectiveMaxAge(Rule):
     )
 
     def check(self, probe: PolicyProbe) -> Iterator[Finding]:
-        for check in probe.framework.library_checks(probe.policy):
-            if check.concerns == "max_age":
-                yield self.finding(probe, check.location, f"{probe.display} ({check.code}): {check.message}")
-        if probe.option("max_age") is None:
-            return
+        checks = [c for c in probe.framework.library_checks(probe.policy) if c.concerns == "max_age"]
+        for check in checks:
+            yield self.finding(probe, check.location, f"{probe.display} ({check.code}): {check.message}")
+        if probe.option("max_age") is None or checks:
+            return  # the library's own check (e.g. corsheaders.E004) already says what is wrong
         origin = probe.allowed_origin
         if origin is None:
             return

@@ -127,6 +127,9 @@ class MalformedOrigin(Rule):
 
     def check(self, probe: PolicyProbe) -> Iterator[Finding]:
         path = probe.policy.probe_path
+        checks = [c for c in probe.framework.library_checks(probe.policy) if c.concerns != "max_age"]
+        # the library's own verdict on an entry (a system check id) says more than ours
+        judged = {check.location for check in checks}
         for entry in probe.origin_entries:
             value = entry.value
             if not value.known:
@@ -141,6 +144,8 @@ class MalformedOrigin(Rule):
                 continue
             canonical = canonical_origin(text)
             anchor = anchor_entry(probe, "origins", value)
+            if anchor.location in judged:
+                continue
             if canonical is None:
                 yield self.finding(
                     probe,
@@ -162,7 +167,5 @@ class MalformedOrigin(Rule):
                 f"{probe.condition('origins')}",
                 related=anchor.related,
             )
-        for check in probe.framework.library_checks(probe.policy):
-            if check.concerns == "max_age":
-                continue
+        for check in checks:
             yield self.finding(probe, check.location, f"{probe.display} ({check.code}): {check.message}")
