@@ -10,8 +10,14 @@ A file whose extraction read other files (an imported settings module, a star-im
 base) is re-read when any of them changed, or when any file in its own or its parent
 folder was added, changed or removed (new siblings can change what an import resolves to).
 
+Records are kept per folder: the folder's last listing (discovery.Listing, so an
+unchanged folder is not listed again), its files' names, sizes and mtimes as parallel
+lists (an unchanged folder is checked with three list comparisons), and the outcomes of
+the few files that yield something, decoded only when the last run's findings cannot be
+reused.
+
 Concurrent runs are safe: each shard is replaced atomically, a damaged or foreign shard
-reads as empty, and the last writer wins.
+or record reads as empty, and the last writer wins.
 """
 
 from __future__ import annotations
@@ -20,23 +26,31 @@ import dataclasses
 import enum
 import hashlib
 import json
+import operator
 import os
 import tempfile
 import time
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import corslint
 from corslint import model
 from corslint.config import Settings
-from corslint.discovery import Candidate
+from corslint.discovery import GIT_EXCLUDE, IGNORE_FILES, RACY_NS, Candidate, Listing, Skipped, stamp_of
 
-FORMAT = 2
+FORMAT = 3
 SHARDS = 64
-RACY_NS = 2_000_000_000  # file system timestamps can be this coarse (FAT: 2 s)
-Stamp = tuple[int, int]  # (size, mtime_ns); size -1 for a file that did not exist
+
+
+class Remembered(NamedTuple):
+    """The last run's answer, for a run in which nothing changed."""
+
+    findings: list[Any]
+    skipped: list[Skipped]  # files the extractors declined (oversized), in walk order
+    policies: int
 
 
 class CacheFormatError(ValueError):
@@ -129,32 +143,96 @@ def decode(data: Any, classes: Mapping[str, type]) -> Any:
 
 
 # -- the cache ----------------------------------------------------------------------------
-# A shard maps a display path to [size, mtime_ns, outcome, deps]: outcome is an encoded
-# FileOutcome or None (the file yields nothing), deps a list of [path, size, mtime_ns].
-Row = list[Any]
+# A shard maps a display folder to [listing, names, sizes, mtimes, extra]: the folder's
+# discovery.Listing (or None), its cached files' names in walk order, their sizes and
+# mtime_ns (so that an unchanged folder is three list comparisons), and [position,
+# outcome, deps] for each file that yields something: outcome is an encoded FileOutcome,
+# deps a list of [path, size, mtime_ns]. Files that yield nothing have no extra entry.
+Row = tuple[int, int, Any, list[Any]]  # size, mtime_ns, encoded outcome or None, deps
+_IGNORE_NAMES = frozenset({*IGNORE_FILES, GIT_EXCLUDE})
+_SIZE = operator.itemgetter(2)
+_MTIME = operator.itemgetter(3)
+_DISPLAY = operator.itemgetter(1)
+_SAME = 0  # a listing's files, when they are the record's names
 
 
-def stamp_of(path: str) -> Stamp:
+class Record(NamedTuple):
+    listing: Any  # checked by _listing when recalled
+    names: list[str]
+    sizes: list[Any]
+    mtimes: list[Any]
+    extra: dict[int, list[Any]]  # position -> [position, outcome, deps]
+
+
+class Encoded(NamedTuple):
+    """A cached outcome not decoded yet: a run whose findings are remembered never needs it."""
+
+    data: Any
+
+
+def _plain_names(names: Any) -> bool:
+    """A list of entry names, none of which can lead out of its folder (the cache is untrusted)."""
+    if not isinstance(names, list):
+        return False
     try:
-        stat = os.stat(path)
-    except OSError:
-        return (-1, 0)
-    return (stat.st_size, stat.st_mtime_ns)
+        joined = "\0".join(names)
+    except TypeError:
+        return False
+    return "/" not in joined and "" not in names and "." not in names and ".." not in names
+
+
+def _record(raw: Any) -> Record | None:
+    if not (isinstance(raw, list) and len(raw) == 5):
+        return None
+    listing, names, sizes, mtimes, extra = raw
+    if not (_plain_names(names) and isinstance(sizes, list) and isinstance(mtimes, list)):
+        return None
+    if not (len(sizes) == len(mtimes) == len(names) and isinstance(extra, list)):
+        return None
+    entries = {}
+    for entry in extra:
+        if not (isinstance(entry, list) and len(entry) == 3 and type(entry[0]) is int):
+            return None
+        if not (0 <= entry[0] < len(names) and isinstance(entry[2], list)):
+            return None
+        entries[entry[0]] = entry
+    return Record(listing, names, sizes, mtimes, entries)
+
+
+def _listing(raw: Any) -> Listing | None:
+    if isinstance(raw, Listing):  # remembered in this run
+        return raw
+    if not (isinstance(raw, list) and len(raw) == 6):
+        return None
+    mtime, walked, rules, own, files, folders = raw
+    if not (type(mtime) is int and isinstance(walked, str) and isinstance(rules, str)):
+        return None
+    if not (isinstance(own, list) and _plain_names(files) and _plain_names(folders)):
+        return None
+    for stamp in own:
+        if not (isinstance(stamp, list) and len(stamp) == 3 and stamp[0] in _IGNORE_NAMES):
+            return None
+    return Listing(mtime, walked, rules, own, files, folders)
 
 
 class Cache:
-    """One run's view of the cache: shards are loaded when a path in them is looked up."""
+    """One run's view of the cache: shards are loaded when a folder in them is looked up.
+
+    It is also the walk's `FolderMemory`: each folder's record holds its last listing."""
 
     def __init__(self, directory: Path, key: str) -> None:
         self.directory = directory
         self.folder = directory / key
-        self._shards: dict[int, dict[str, Row]] = {}
-        self._dirty: set[int] = set()
-        self._classes = _classes()
-        self._shard_numbers: dict[str, int] = {}
+        self._shards: dict[int, dict[str, Any]] = {}
+        self._records: dict[str, Record | None] = {}  # checked records, as loaded
+        self._dirty: set[str] = set()  # folders whose record must be rebuilt and written
+        self._rows: dict[str, dict[str, Row]] = {}  # editable rows of the folders changed
+        self._listings: dict[str, Listing] = {}  # new listings, by folder
+        self._groups: list[tuple[str, list[str], list[Candidate]]] = []  # as the walk yields
+        self._classes: dict[str, type] | None = None
         self.unchanged = False  # every file was cached, none is gone: the last run's answer holds
         self._racy_after = time.time_ns() - RACY_NS
-        self._walked: set[str] | None = None
+        self._gone: dict[str, set[str]] = {}  # folder -> names of files no longer there
         self.digest = ""
 
     @classmethod
@@ -163,74 +241,171 @@ class Cache:
         key = hashlib.sha256(f"{code_fingerprint()}|{settings_fingerprint}|{cwd}".encode()).hexdigest()[:24]
         return cls(directory, key)
 
-    def _shard_of(self, display: str) -> dict[str, Row]:
-        folder = display.rpartition("/")[0]
-        number = self._shard_numbers.get(folder)
-        if number is None:
-            number = self._shard_numbers[folder] = (
-                zlib.crc32(folder.encode("utf-8", "surrogateescape")) % SHARDS
-            )
+    @property
+    def classes(self) -> dict[str, type]:
+        if self._classes is None:
+            self._classes = _classes()
+        return self._classes
+
+    @staticmethod
+    def _number(folder: str) -> int:
+        return zlib.crc32(folder.encode("utf-8", "surrogateescape")) % SHARDS
+
+    def _shard_of(self, folder: str) -> dict[str, Any]:
+        number = self._number(folder)
         shard = self._shards.get(number)
         if shard is None:
             shard = self._shards[number] = self._read_shard(number)
         return shard
 
-    def _number(self, display: str) -> int:
-        self._shard_of(display)
-        return self._shard_numbers[display.rpartition("/")[0]]
-
-    def _read_shard(self, number: int) -> dict[str, Row]:
+    def _read_shard(self, number: int) -> dict[str, Any]:
         try:
-            with open(self.folder / f"{number:02x}.json", encoding="utf-8") as handle:
-                raw = json.load(handle)
+            with open(self.folder / f"{number:02x}.json", "rb") as handle:
+                raw = json.loads(handle.read())
         except (OSError, ValueError):  # missing or damaged: start afresh
             return {}
-        if not isinstance(raw, dict):
-            return {}
-        return {k: v for k, v in raw.items() if isinstance(v, list) and len(v) == 4}
+        return raw if isinstance(raw, dict) else {}
+
+    def _record(self, folder: str) -> Record | None:
+        if folder in self._rows or folder in self._listings:  # changed in this run
+            return _record(self._build(folder))
+        try:
+            return self._records[folder]
+        except KeyError:
+            record = self._records[folder] = _record(self._shard_of(folder).get(folder))
+            return record
+
+    # -- FolderMemory -------------------------------------------------------------------
+    def recall(self, display: str) -> Listing | None:
+        record = self._record(display)
+        if record is None:
+            return None
+        raw = record.listing
+        if isinstance(raw, list) and len(raw) == 6 and raw[4] == _SAME:
+            raw = [*raw[:4], record.names, raw[5]]
+        return _listing(raw)
+
+    def remember(self, display: str, listing: Listing) -> None:
+        self._listings[display] = listing
+        self._dirty.add(display)
+
+    def walked(self, display: str, names: list[str], candidates: list[Candidate]) -> None:
+        self._groups.append((display, names, candidates))
+
+    # -- files ----------------------------------------------------------------------------
+    def _grouped(self, candidates: Sequence[Candidate]) -> list[tuple[str, list[str], Sequence[Candidate]]]:
+        """The candidates by folder, as the walk reported them or else worked out here."""
+        groups: list[tuple[str, list[str], Sequence[Candidate]]] = []
+        start = 0
+        for folder, names, group in self._groups:
+            if start >= len(candidates) or candidates[start] is not group[0]:
+                break
+            groups.append((folder, names, group))
+            start += len(group)
+        self._groups = []
+        if start == len(candidates):
+            return groups
+        groups = []
+        displays = list(map(_DISPLAY, candidates))
+        start = 0
+        while start < len(candidates):
+            folder = displays[start].rpartition("/")[0]
+            end = start + 1
+            while end < len(candidates) and displays[end].rpartition("/")[0] == folder:
+                end += 1
+            cut = len(folder) + 1 if folder else 0
+            groups.append((folder, [d[cut:] for d in displays[start:end]], candidates[start:end]))
+            start = end
+        return groups
 
     def lookup(self, candidates: Sequence[Candidate]) -> dict[int, Any]:
-        """Cached outcomes by candidate index, for files (and their inputs) unchanged."""
+        """Cached outcomes by candidate index, for files (and their inputs) unchanged.
+
+        Files that yield nothing map to EMPTY_OUTCOME, the others to an `Encoded` outcome
+        (see `decode_outcome`)."""
         from corslint.lint import EMPTY_OUTCOME
 
         found: dict[int, Any] = {}
         changed_folders: set[str] = set()
-        dependent: list[tuple[int, str, Row]] = []
-        folder_shards: dict[str, dict[str, Row]] = {}
-        for index, (_, display, size, mtime) in enumerate(candidates):
-            folder = display.rpartition("/")[0]
-            shard = folder_shards.get(folder)
-            if shard is None:
-                shard = folder_shards[folder] = self._shard_of(display)
-            row = shard.get(display)
-            if row is None or row[0] != size or row[1] != mtime:
+        dependent: list[tuple[int, str, Any, Any]] = []
+        walked: dict[str, list[str]] = {}  # folder -> names walked there
+        start = 0
+        for folder, names, group in self._grouped(candidates):
+            end = start + len(group)
+            walked.setdefault(folder, []).extend(names)
+            record = self._record(folder)
+            if record is None:
                 changed_folders.add(folder)
-            elif row[2] is None:
-                found[index] = EMPTY_OUTCOME
+            elif (
+                record.names == names
+                and record.sizes == list(map(_SIZE, group))
+                and record.mtimes == list(map(_MTIME, group))
+            ):
+                found.update(zip(range(start, end), repeat(EMPTY_OUTCOME)))
+                for offset, (_, outcome, deps) in record.extra.items():
+                    del found[start + offset]
+                    dependent.append((start + offset, folder, outcome, deps))
             else:
-                dependent.append((index, display, row))
-        displays = [candidate.display for candidate in candidates]
-        walked = self._walked = set(displays)
+                position = {name: at for at, name in enumerate(record.names)}
+                for index, name, candidate in zip(range(start, end), names, group, strict=True):
+                    at = position.get(name)
+                    if at is None or (record.sizes[at], record.mtimes[at]) != candidate[2:]:
+                        changed_folders.add(folder)
+                        continue
+                    entry = record.extra.get(at)
+                    if entry is None:
+                        found[index] = EMPTY_OUTCOME
+                    else:
+                        dependent.append((index, folder, entry[1], entry[2]))
+            start = end
         gone = False
-        for shard in self._shards.values():  # removed files change their folder too
-            for display in shard.keys() - walked:
-                if not os.path.exists(display):
-                    changed_folders.add(display.rpartition("/")[0])
-                    gone = True
-        for index, display, row in dependent:
-            folder = display.rpartition("/")[0]
+        for folder, record in list(self._records.items()):  # removed files change their folder too
+            if record is None or not record.names or walked.get(folder) == record.names:
+                continue
+            present = set(walked.get(folder, ()))
+            prefix = folder + "/" if folder else ""
+            lost = {n for n in record.names if n not in present and not os.path.exists(prefix + n)}
+            if lost:
+                self._gone[folder] = lost
+                changed_folders.add(folder)
+                gone = True
+        for index, folder, outcome, deps in dependent:
             if folder in changed_folders or folder.rpartition("/")[0] in changed_folders:
                 continue
             try:
-                if any(stamp_of(path) != (size, mtime) for path, size, mtime in row[3]):
+                if any(stamp_of(path) != (size, mtime) for path, size, mtime in deps):
                     continue
-                found[index] = decode(row[2], self._classes)
-            except (CacheFormatError, TypeError, ValueError, KeyError):
+            except (TypeError, ValueError):
                 continue
+            found[index] = Encoded(outcome)
         self.unchanged = not gone and len(found) == len(candidates)
         # the stamps all matched, so the names (in walk order) say which run this is
-        self.digest = hashlib.sha256("\n".join(displays).encode("utf-8", "surrogateescape")).hexdigest()
+        joined = "\n".join(map(_DISPLAY, candidates))
+        self.digest = hashlib.sha256(joined.encode("utf-8", "surrogateescape")).hexdigest()
         return found
+
+    def decode_outcome(self, encoded: Encoded) -> Any:
+        """The FileOutcome, or None when this version cannot rebuild it (read the file again)."""
+        from corslint.lint import FileOutcome
+
+        try:
+            outcome = decode(encoded.data, self.classes)
+        except (CacheFormatError, TypeError, ValueError, KeyError):
+            return None
+        return outcome if isinstance(outcome, FileOutcome) else None
+
+    def _rows_of(self, folder: str) -> dict[str, Row]:
+        rows = self._rows.get(folder)
+        if rows is None:
+            record = self._record(folder)
+            rows = self._rows[folder] = {}
+            if record is not None:
+                for at, name in enumerate(record.names):
+                    entry = record.extra.get(at)
+                    encoded, deps = (entry[1], entry[2]) if entry is not None else (None, [])
+                    rows[name] = (record.sizes[at], record.mtimes[at], encoded, deps)
+        self._dirty.add(folder)
+        return rows
 
     def store(self, candidate: Candidate, outcome: Any, deps: Iterable[str] = ()) -> None:
         from corslint.lint import FileOutcome
@@ -246,49 +421,86 @@ class Cache:
                 encoded = encode(dataclasses.replace(outcome, text=None))
             except CacheFormatError:
                 return
-        number = self._number(candidate.display)
-        self._shards[number][candidate.display] = [
+        folder, _, name = candidate.display.rpartition("/")
+        self._rows_of(folder)[name] = (
             candidate.size,
             candidate.mtime_ns,
             encoded,
             [[path, *stamp_of(path)] for path in deps] if deps else [],
-        ]
-        self._dirty.add(number)
+        )
 
     def forget_missing(self, candidates: Sequence[Candidate]) -> None:
-        """Drop entries of files that no longer exist."""
-        walked = self._walked if self._walked is not None else {c.display for c in candidates}
-        for number, shard in self._shards.items():
-            for display in shard.keys() - walked:
-                if not os.path.exists(display):
-                    del shard[display]
-                    self._dirty.add(number)
+        """Drop entries of files that no longer exist (as `lookup` found them)."""
+        for folder, names in self._gone.items():
+            rows = self._rows_of(folder)
+            for name in names:
+                rows.pop(name, None)
 
     # -- the last run's findings, reused while nothing changed ------------------------
-    def load_findings(self, extra: str) -> list[Any] | None:
+    def load_findings(self, extra: str) -> Remembered | None:
         if not self.unchanged:
             return None
         try:
-            with open(self.folder / "findings.json", encoding="utf-8") as handle:
-                raw = json.load(handle)
+            with open(self.folder / "findings.json", "rb") as handle:
+                raw = json.loads(handle.read())
             if raw.get("digest") != self.digest or raw.get("extra") != extra:
                 return None
-            findings = decode(raw["findings"], self._classes)
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            findings = decode(raw["findings"], self.classes)
+            skipped = [Skipped(path, reason) for path, reason in raw["skipped"]]
+            policies = raw["policies"]
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, CacheFormatError):
             return None
-        return findings if isinstance(findings, list) else None
+        if not (isinstance(findings, list) and type(policies) is int):
+            return None
+        if not all(isinstance(s.path, str) and isinstance(s.reason, str) for s in skipped):
+            return None
+        return Remembered(findings, skipped, policies)
 
-    def save_findings(self, extra: str, findings: list[Any]) -> None:
+    def save_findings(
+        self, extra: str, findings: list[Any], skipped: Sequence[Skipped], policies: int
+    ) -> None:
         try:
-            data = {"digest": self.digest, "extra": extra, "findings": encode(findings)}
+            data = {
+                "digest": self.digest,
+                "extra": extra,
+                "findings": encode(findings),
+                "skipped": [[s.path, s.reason] for s in skipped],
+                "policies": policies,
+            }
         except CacheFormatError:
             return
         self._write("findings.json", data)
 
+    def _build(self, folder: str) -> list[Any]:
+        """A folder's record as this run leaves it."""
+        stored = self._shard_of(folder).get(folder)
+        record = stored if isinstance(stored, list) and len(stored) == 5 else [None, [], [], [], []]
+        listing: Any = self._listings.get(folder, record[0])
+        rows = self._rows.get(folder)
+        if rows is None:
+            return [listing, *record[1:]]
+        names = sorted(rows)  # the walk's order within a folder
+        ordered = [rows[name] for name in names]
+        extra = [[at, row[2], row[3]] for at, row in enumerate(ordered) if row[2] is not None]
+        if isinstance(listing, Listing) and listing.files == names:
+            listing = [*listing[:4], _SAME, listing.folders]  # the names, stored once
+        return [listing, names, [row[0] for row in ordered], [row[1] for row in ordered], extra]
+
     def save(self) -> None:
-        for number in sorted(self._dirty):
+        numbers: set[int] = set()
+        for folder in self._dirty:
+            record = self._build(folder)
+            shard = self._shard_of(folder)
+            numbers.add(self._number(folder))
+            if record[1] or record[0] is not None:
+                shard[folder] = record
+            else:
+                shard.pop(folder, None)
+        for number in sorted(numbers):
             self._write(f"{number:02x}.json", self._shards[number])
         self._dirty.clear()
+        self._rows.clear()
+        self._listings.clear()
 
     def _write(self, name: str, data: Any) -> None:
         """Atomically: a concurrent run reads the old file or the new one, never a mix."""

@@ -3,20 +3,28 @@
 The walk is the one cost every run pays (a warm, cached run does little else), so it
 works on strings from `os.scandir`, stats only files a reader accepts, and tests
 ignore rules with one combined regular expression per ignore file.
+
+With a `FolderMemory` (the results cache), a folder whose modification time, ignore
+files and inherited ignore rules are as the last walk saw them is not listed again: its
+kept file names and subfolders are recalled and only its files are stat-ed (editing a
+file in place leaves its folder's mtime alone; adding, removing or renaming an entry
+does not). Ignore files are then read only where a folder has to be listed again.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import functools
+import hashlib
 import operator
 import os
 import re
 import stat
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 SKIPPED_DIRECTORIES = frozenset(
     {
@@ -51,6 +59,9 @@ SKIPPED_DIRECTORIES = frozenset(
 SKIPPED_MARKERS = frozenset({"pyvenv.cfg", "CACHEDIR.TAG"})
 MINIFIED_SUFFIXES = (".min.js", ".min.mjs", ".min.cjs", ".bundle.js")
 IGNORE_FILES = (".gitignore", ".ignore")  # later files win, as in ripgrep
+GIT_EXCLUDE = ".git/info/exclude"
+RACY_NS = 2_000_000_000  # file system timestamps can be this coarse (FAT: 2 s)
+Stamp = tuple[int, int]  # (size, mtime_ns); size -1 for a file that did not exist
 
 
 @dataclass(frozen=True)
@@ -198,12 +209,72 @@ def _strip_length(directory: str) -> int:
     return len(directory) if directory.endswith("/") else len(directory) + 1
 
 
-def _ancestor_ignore_files(root: str) -> list[IgnoreFile]:
+def stamp_of(path: str, dir_fd: int | None = None) -> Stamp:
+    try:
+        info = os.stat(path, dir_fd=dir_fd)
+    except OSError:
+        return (-1, 0)
+    return (info.st_size, info.st_mtime_ns)
+
+
+@dataclass(eq=False)  # compared by identity: one per folder holding ignore files
+class IgnoreSource:
+    """One folder's ignore files, read only when a folder below must be listed again."""
+
+    directory: str
+    names: tuple[str, ...]
+    strip: int
+    prefix: str
+    token: str  # the files' paths and stamps, and how paths below are made relative
+    _rules: IgnoreFile | None = None
+    _loaded: bool = False
+
+    def rules(self) -> IgnoreFile | None:
+        if not self._loaded:
+            self._rules = load_ignore_files(self.directory, self.names, self.strip, self.prefix)
+            self._loaded = True
+        return self._rules
+
+
+@dataclass(eq=False)
+class RuleSet:
+    """The ignore files in force in a folder, outermost first."""
+
+    sources: tuple[IgnoreSource, ...] = ()
+    token: str = ""  # equal tokens: the same rules, without reading them
+    trusted: bool = True  # no ignore file so recent that an edit could keep its stamp
+    _files: list[IgnoreFile] | None = None
+
+    def extend(self, source: IgnoreSource, trusted: bool) -> RuleSet:
+        token = hashlib.sha1(f"{self.token}\n{source.token}".encode("utf-8", "surrogateescape")).hexdigest()
+        return RuleSet((*self.sources, source), token, self.trusted and trusted)
+
+    @property
+    def files(self) -> list[IgnoreFile]:
+        if self._files is None:
+            self._files = [r for r in (s.rules() for s in self.sources) if r is not None]
+        return self._files
+
+
+def _source(
+    directory: str, names: Sequence[str], strip: int, prefix: str, racy_after: int
+) -> tuple[IgnoreSource, bool] | None:
+    """The ignore files of a folder that exist, stamped; None when there are none."""
+    stamps = [(name, stamp_of(os.path.join(directory, name))) for name in names]
+    present = [(name, stamp) for name, stamp in stamps if stamp[0] >= 0]
+    if not present:
+        return None
+    token = f"{directory}|{strip}|{prefix}|{present!r}"
+    trusted = all(mtime <= racy_after for _, (_, mtime) in present)
+    return IgnoreSource(directory, tuple(name for name, _ in present), strip, prefix, token), trusted
+
+
+def _ancestor_rules(root: str, racy_after: int) -> RuleSet:
     """Ignore files above a walk root, up to the repository's top (none outside a repository)."""
     real = os.path.realpath(root)
-    found: list[IgnoreFile] = []
+    rules = RuleSet()
     if os.path.exists(os.path.join(real, ".git")):  # the root is a repository's top
-        return found
+        return rules
     directory = os.path.dirname(real)
     chain: list[str] = []
     while True:
@@ -212,15 +283,39 @@ def _ancestor_ignore_files(root: str) -> list[IgnoreFile]:
             break
         parent = os.path.dirname(directory)
         if parent == directory:
-            return []
+            return rules
         directory = parent
     for ancestor in reversed(chain):  # outermost first, so deeper files override
         prefix = os.path.relpath(real, ancestor).replace(os.sep, "/") + "/"
-        names = [*IGNORE_FILES, ".git/info/exclude"] if ancestor == chain[-1] else list(IGNORE_FILES)
-        loaded = load_ignore_files(ancestor, names, _strip_length(root), prefix)
-        if loaded is not None:
-            found.append(loaded)
-    return found
+        names = [*IGNORE_FILES, GIT_EXCLUDE] if ancestor == chain[-1] else list(IGNORE_FILES)
+        found = _source(ancestor, names, _strip_length(root), prefix, racy_after)
+        if found is not None:
+            rules = rules.extend(*found)
+    return rules
+
+
+def _ancestor_ignore_files(root: str) -> list[IgnoreFile]:
+    return _ancestor_rules(root, time.time_ns()).files
+
+
+class Listing(NamedTuple):
+    """What a folder held when last listed, after every rule that depends only on names."""
+
+    mtime_ns: int
+    walked: str  # the path the folder was listed under
+    rules: str  # the token of the ignore rules inherited from above
+    ignore_stamps: list[Any]  # [name, size, mtime_ns] of each ignore file that can apply here
+    files: list[str]  # accepted, not ignored, not excluded; symlinks and stats not yet checked
+    folders: list[str]  # subfolders to walk, in walk order
+
+
+class FolderMemory(Protocol):
+    def recall(self, display: str) -> Listing | None: ...
+
+    def remember(self, display: str, listing: Listing) -> None: ...
+
+    def walked(self, display: str, names: list[str], candidates: list[Candidate]) -> None:
+        """The files yielded for a folder, in order (the next candidates of the walk)."""
 
 
 @dataclass
@@ -234,6 +329,8 @@ class Walk:
     seen: set[str] = field(default_factory=set)  # real paths of explicit and linked files yielded
     visited: set[str] = field(default_factory=set)  # real paths of folders, against loops
     roots: tuple[str, ...] = ()  # real paths of the folders walked, each ending in "/"
+    memory: FolderMemory | None = None
+    racy_after: int = 0  # a folder changed after this (ns) may change again unseen
 
     def inside(self, target: str) -> bool:
         """Whether a symlink points into the walked tree, where the walk meets its target anyway."""
@@ -251,9 +348,14 @@ def walk(
     skipped: list[Skipped] | None = None,
     *,
     respect_gitignore: bool = True,
+    memory: FolderMemory | None = None,
 ) -> Iterator[Candidate]:
-    """Files under `paths` in a deterministic order. Paths named explicitly are always read."""
-    state = Walk(exclude, accepts, skipped, respect_gitignore)
+    """Files under `paths` in a deterministic order. Paths named explicitly are always read.
+
+    `memory` must be given only with the same `exclude`, `accepts`, `respect_gitignore`
+    and working directory as the walks it remembers."""
+    state = Walk(exclude, accepts, skipped, respect_gitignore, memory=memory)
+    state.racy_after = time.time_ns() - RACY_NS
     folders = [os.path.normpath(os.fspath(p)) for p in paths]
     state.roots = tuple(os.path.join(os.path.realpath(f), "") for f in folders if os.path.isdir(f))
     explicit = {os.path.realpath(f) for f in folders if os.path.isfile(f)}
@@ -267,109 +369,261 @@ def walk(
                 try:
                     info = os.stat(name)
                 except OSError:
-                    yield Candidate(name, display_path(Path(name)))
-                    continue
-                yield Candidate(name, display_path(Path(name)), info.st_size, info.st_mtime_ns)
+                    candidate = Candidate(name, display_path(Path(name)))
+                else:
+                    candidate = Candidate(name, display_path(Path(name)), info.st_size, info.st_mtime_ns)
+                yield candidate
+                if memory is not None:
+                    folder, _, base = candidate.display.rpartition("/")
+                    memory.walked(folder, [base], [candidate])
             continue
         if not os.path.isdir(name):
             state.skip(Path(name).as_posix(), "no such file or directory")
             continue
-        rules = _ancestor_ignore_files(name) if respect_gitignore else []
+        rules = _ancestor_rules(name, state.racy_after) if respect_gitignore else RuleSet()
         display = display_path(Path(name))
         yield from _walk_directory(
             state, name, "" if display == "." else display, os.path.realpath(name), rules
         )
 
 
+_DIR_FD = os.stat in os.supports_dir_fd and hasattr(os, "O_DIRECTORY")
+
+
 def _walk_directory(
-    state: Walk, directory: str, display: str, real: str, rules: list[IgnoreFile]
+    state: Walk, directory: str, display: str, real: str, rules: RuleSet
 ) -> Iterator[Candidate]:
     """Depth first, each folder's files in name order before its subfolders.
 
     An explicit stack rather than recursion: nested generators cost every yielded file
     one step per level of depth."""
-    accepts = state.accepts
-    exclude = state.exclude
     seen = state.seen  # regular files below a walked folder are unique without it
+    memory = state.memory
     stack = [(directory, display, real, rules)]
     while stack:
         directory, display, real, rules = stack.pop()
         if real in state.visited:  # a symlink loop, or a folder reached twice
             continue
         state.visited.add(real)
-        try:
-            with os.scandir(directory) as listing:
-                entries = sorted(listing, key=_NAME)
-        except OSError as error:
-            state.skip(display or ".", f"cannot read directory: {error.strerror or error}")
-            continue
-        names = {entry.name for entry in entries}
-        if display and not names.isdisjoint(SKIPPED_MARKERS):
-            continue
-        if state.respect_gitignore:
-            present = [n for n in IGNORE_FILES if n in names]
-            if ".git" in names and os.path.isfile(os.path.join(directory, ".git", "info", "exclude")):
-                present.insert(0, ".git/info/exclude")
-            if present:
-                loaded = load_ignore_files(directory, present, _strip_length(directory), "")
-                if loaded is not None:
-                    rules = [*rules, loaded]
-        # the common case, rules that test names only, is inlined below
-        by_name = all(r.fast and r.paths is None for r in rules)
-        file_pattern = _file_names(tuple(rules)) if by_name else None
         prefix = "" if directory == "." else directory if directory.endswith("/") else directory + "/"
         shown_prefix = f"{display}/" if display else ""
-        subfolders = []
-        for entry in entries:
-            name = entry.name
-            try:
-                is_dir = entry.is_dir()
-            except OSError:
+        recalled = _recall(state, memory, directory, display, prefix, rules) if memory is not None else None
+        if recalled is None:
+            listed = _list(state, directory, display, real, rules, prefix, shown_prefix)
+            if listed is None:
                 continue
-            if is_dir:
-                if name in SKIPPED_DIRECTORIES or name.endswith(".egg-info"):
-                    continue
-                walked = prefix + name
-                if rules and ignored(rules, walked, name, True):
-                    continue
-                shown = shown_prefix + name
-                if exclude and matches_any(shown, exclude):
-                    continue
-                real_child = f"{real}/{name}"
-                if entry.is_symlink():
-                    real_child = os.path.realpath(walked)
-                    if state.inside(real_child):
-                        continue
-                subfolders.append((walked, shown, real_child, rules))
-                continue
-            if accepts is not None and not name.endswith(accepts):
-                continue
-            if name.endswith(MINIFIED_SUFFIXES):
+            names, subfolders, rules = listed
+            descriptor = None
+        else:
+            names, subfolders, rules, descriptor = recalled
+        try:
+            found, kept = _stat_files(names, descriptor, prefix, shown_prefix, real, seen)
+        finally:
+            if descriptor is not None:
+                os.close(descriptor)
+        yield from found
+        if memory is not None and found:
+            memory.walked(display, kept, found)
+        stack.extend(
+            (prefix + name, shown_prefix + name, f"{real}/{name}", rules) if isinstance(name, str) else name
+            for name in reversed(subfolders)
+        )
+
+
+_new = tuple.__new__  # builds a Candidate without a Python-level __new__ call
+_stat = os.stat
+_is_file = stat.S_ISREG
+
+
+def _stat_files(
+    names: list[Any], descriptor: int | None, prefix: str, shown_prefix: str, real: str, seen: set[str]
+) -> tuple[list[Candidate], list[str]]:
+    """The folder's regular files, stat-ed, as candidates; and their names."""
+    base = prefix if descriptor is None else ""  # with a folder handle, names alone
+    if not seen:
+        try:  # the common case, in one comprehension: plain names, all there
+            infos = [_stat(base + name, dir_fd=descriptor) for name in names]
+        except (OSError, TypeError):  # a file gone since the listing; a linked file
+            pass
+        else:
+            if prefix == shown_prefix:  # walked from ".": one string serves as both
+                paths = [prefix + name for name in names] if prefix else names
+                found = [
+                    _new(Candidate, (path, path, info.st_size, info.st_mtime_ns))
+                    for path, info in zip(paths, infos, strict=True)
+                    if _is_file(info.st_mode)
+                ]
+            else:
+                found = [
+                    _new(Candidate, (prefix + name, shown_prefix + name, info.st_size, info.st_mtime_ns))
+                    for name, info in zip(names, infos, strict=True)
+                    if _is_file(info.st_mode)
+                ]
+            if len(found) == len(names):
+                return found, names
+            return found, [name for name, info in zip(names, infos, strict=True) if _is_file(info.st_mode)]
+    found = []
+    kept = []
+    for name in names:
+        if not isinstance(name, str):  # a linked file, resolved while listing
+            found.append(name)
+            kept.append(name.display.rpartition("/")[2])
+            continue
+        if seen and f"{real}/{name}" in seen:
+            continue
+        try:
+            info = _stat(base + name, dir_fd=descriptor)
+        except OSError:  # a dangling symlink, or a file gone since the listing
+            continue
+        if not _is_file(info.st_mode):  # FIFOs and devices would block or never end
+            continue
+        found.append(Candidate(prefix + name, shown_prefix + name, info.st_size, info.st_mtime_ns))
+        kept.append(name)
+    return found, kept
+
+
+def _recall(
+    state: Walk, memory: FolderMemory, directory: str, display: str, prefix: str, rules: RuleSet
+) -> tuple[list[str], list[str], RuleSet, int | None] | None:
+    """The remembered listing of a folder, if it still holds (and an open handle on the folder)."""
+    listing = memory.recall(display)
+    if listing is None or listing.walked != directory or listing.rules != rules.token:
+        return None
+    descriptor = None
+    try:
+        if _DIR_FD:
+            descriptor = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+            mtime = os.fstat(descriptor).st_mtime_ns
+        else:
+            mtime = os.stat(directory).st_mtime_ns
+    except OSError:
+        mtime = -1
+    if mtime != listing.mtime_ns or mtime > state.racy_after:
+        if descriptor is not None:
+            os.close(descriptor)
+        return None
+    own = listing.ignore_stamps
+    if own:
+        at = "" if descriptor is not None else prefix
+        stamps = [[name, *stamp_of(at + name, descriptor)] for name, _, _ in own]
+        if stamps != own:
+            if descriptor is not None:
+                os.close(descriptor)
+            return None
+        names = tuple(name for name, size, _ in stamps if size >= 0)
+        if names:
+            source = IgnoreSource(
+                directory, names, _strip_length(directory), "", _own_token(directory, stamps)
+            )
+            rules = rules.extend(source, True)
+    return listing.files, listing.folders, rules, descriptor
+
+
+def _own_token(directory: str, stamps: list[Any]) -> str:
+    present = [(name, (size, mtime)) for name, size, mtime in stamps if size >= 0]
+    return f"{directory}|{_strip_length(directory)}||{present!r}"
+
+
+def _list(
+    state: Walk,
+    directory: str,
+    display: str,
+    real: str,
+    rules: RuleSet,
+    prefix: str,
+    shown_prefix: str,
+) -> tuple[list[Any], list[Any], RuleSet] | None:
+    """List a folder and filter its entries: the files to stat and the subfolders to walk."""
+    accepts = state.accepts
+    exclude = state.exclude
+    seen = state.seen
+    try:
+        mtime = os.stat(directory).st_mtime_ns if state.memory is not None else 0
+        with os.scandir(directory) as listing:
+            entries = sorted(listing, key=_NAME)
+    except OSError as error:
+        state.skip(display or ".", f"cannot read directory: {error.strerror or error}")
+        return None
+    inherited = rules
+    names = {entry.name for entry in entries}
+    own: list[Any] = []
+    if display and not names.isdisjoint(SKIPPED_MARKERS):
+        entries = []
+    elif state.respect_gitignore:
+        candidates = [n for n in IGNORE_FILES if n in names]
+        if ".git" in names:
+            candidates.insert(0, GIT_EXCLUDE)
+        if candidates:
+            own = [[name, *stamp_of(_join(directory, name))] for name in candidates]
+            present = tuple(name for name, size, _ in own if size >= 0)
+            if present:
+                source = IgnoreSource(
+                    directory, present, _strip_length(directory), "", _own_token(directory, own)
+                )
+                rules = rules.extend(source, all(m <= state.racy_after for _, s, m in own if s >= 0))
+    files = rules.files
+    # the common case, rules that test names only, is inlined below
+    by_name = all(r.fast and r.paths is None for r in files)
+    file_pattern = _file_names(tuple(files)) if by_name else None
+    kept: list[Any] = []  # names to stat, and linked files already resolved
+    subfolders: list[Any] = []  # names, and linked folders already resolved
+    linked = False
+    for entry in entries:
+        name = entry.name
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            continue
+        if is_dir:
+            if name in SKIPPED_DIRECTORIES or name.endswith(".egg-info"):
                 continue
             walked = prefix + name
-            if by_name:
-                if file_pattern is not None and file_pattern.match(name):
-                    continue
-            elif ignored(rules, walked, name, False):
+            if files and ignored(files, walked, name, True):
                 continue
             shown = shown_prefix + name
             if exclude and matches_any(shown, exclude):
                 continue
             if entry.is_symlink():
-                target = os.path.realpath(walked)
-                if state.inside(target) or target in seen:
+                linked = True
+                real_child = os.path.realpath(walked)
+                if state.inside(real_child):
                     continue
-                seen.add(target)
-            elif seen and f"{real}/{name}" in seen:
+                subfolders.append((walked, shown, real_child, rules))
                 continue
+            subfolders.append(name)
+            continue
+        if accepts is not None and not name.endswith(accepts):
+            continue
+        if name.endswith(MINIFIED_SUFFIXES):
+            continue
+        walked = prefix + name
+        if by_name:
+            if file_pattern is not None and file_pattern.match(name):
+                continue
+        elif ignored(files, walked, name, False):
+            continue
+        shown = shown_prefix + name
+        if exclude and matches_any(shown, exclude):
+            continue
+        if entry.is_symlink():
+            linked = True
+            target = os.path.realpath(walked)
+            if state.inside(target) or target in seen:
+                continue
+            seen.add(target)
             try:
                 info = entry.stat()
-            except OSError:  # a dangling symlink, or a file gone since the listing
+            except OSError:
                 continue
-            if not stat.S_ISREG(info.st_mode):  # FIFOs and devices would block or never end
-                continue
-            yield Candidate(walked, shown, info.st_size, info.st_mtime_ns)
-        stack.extend(reversed(subfolders))
+            if stat.S_ISREG(info.st_mode):
+                kept.append(Candidate(walked, shown, info.st_size, info.st_mtime_ns))
+            continue
+        kept.append(name)
+    remember = state.memory is not None and not linked and rules.trusted and mtime <= state.racy_after
+    # a link's target can change without its folder changing: such folders are listed each time
+    if remember and state.memory is not None and not any(entry.is_symlink() for entry in entries):
+        state.memory.remember(display, Listing(mtime, directory, inherited.token, own, kept, subfolders))
+    return kept, subfolders, rules
 
 
 _NAME = operator.attrgetter("name")

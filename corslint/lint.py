@@ -5,8 +5,8 @@ from __future__ import annotations
 import gc
 import os
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +17,7 @@ from corslint.findings import Finding, Level
 from corslint.model import CorsPolicy, Diagnostic, Location, SourceError
 
 if TYPE_CHECKING:
-    from corslint.cache import Cache
+    from corslint.cache import Cache, Remembered
 
 MAX_FILE_BYTES = DEFAULT_MAX_FILE_SIZE
 BINARY_SNIFF = 8192
@@ -50,12 +50,31 @@ PARSE_TIMEOUT = 30.0  # seconds one file may take in an isolated parser
 _STREAM_BLOCK = 1 << 20
 
 
-@dataclass
 class RunResult:
-    findings: list[Finding]
-    policies: list[CorsPolicy]
-    skipped: list[Skipped]
-    stats: RunStats = field(default_factory=RunStats)
+    """A run's answer. `policies` may be given as a function: a run that reuses the last
+    run's findings builds them only if asked."""
+
+    def __init__(
+        self,
+        findings: list[Finding],
+        policies: list[CorsPolicy] | Callable[[], list[CorsPolicy]],
+        skipped: list[Skipped],
+        stats: RunStats | None = None,
+    ) -> None:
+        self.findings = findings
+        self._policies = policies
+        self.skipped = skipped
+        self.stats = stats if stats is not None else RunStats()
+
+    @property
+    def policies(self) -> list[CorsPolicy]:
+        if callable(self._policies):
+            self._policies = self._policies()
+        return self._policies
+
+    @policies.setter
+    def policies(self, value: list[CorsPolicy]) -> None:
+        self._policies = value
 
 
 Prepared = tuple[str, tuple[Extractor, ...]]  # decoded text, the extractors that want it
@@ -260,10 +279,13 @@ def _lint(
     jobs: int | None,
     timeout: float,
 ) -> RunResult:
-    from corslint.rules import RULES, rule_by_id
-
     skipped: list[Skipped] = []
     stats = RunStats()
+    cache = None
+    if cache_dir is not None:
+        from corslint.cache import Cache, settings_fingerprint
+
+        cache = Cache.open(cache_dir, settings_fingerprint(settings))
     candidates = list(
         walk(
             paths,
@@ -271,13 +293,24 @@ def _lint(
             SOURCE_SUFFIXES + SOURCE_NAMES,
             skipped,
             respect_gitignore=settings.respect_gitignore,
+            memory=cache,
         )
     )
     stats.files_seen = len(candidates)
-    outcomes, cache = _read_all(candidates, settings, cache_dir, isolate, jobs, timeout, stats)
+    memo_key = repr(settings.problems)
+    outcomes, remembered = _read_all(candidates, settings, cache, isolate, jobs, timeout, stats, memo_key)
+    if remembered is not None:
+        assert cache is not None
+        stats.policies = remembered.policies
+        skipped.extend(remembered.skipped)
+        return RunResult(remembered.findings, _decoder(candidates, outcomes, cache, settings), skipped, stats)
+
+    from corslint.rules import RULES, rule_by_id
+
     policies: list[CorsPolicy] = []
     diagnostics: list[Diagnostic] = list(settings.problems)
     texts: dict[str, str] = {}
+    walked_skipped = len(skipped)
     for candidate, outcome in zip(candidates, outcomes, strict=True):
         if outcome is EMPTY_OUTCOME:
             continue
@@ -289,11 +322,6 @@ def _lint(
             texts[candidate.display] = outcome.text
     stats.policies = len(policies)
 
-    memo_key = repr(settings.problems)
-    if cache is not None:
-        remembered = cache.load_findings(memo_key)
-        if remembered is not None:
-            return RunResult(remembered, policies, skipped, stats)
     findings: list[Finding] = []
     for diagnostic in diagnostics:
         rule = rule_by_id(diagnostic.rule_id)
@@ -308,34 +336,75 @@ def _lint(
     ]
     kept = sorted(set(kept), key=lambda f: f.sort_key)
     if cache is not None:
-        cache.save_findings(memo_key, kept)
+        cache.save_findings(memo_key, kept, skipped[walked_skipped:], len(policies))
     return RunResult(kept, policies, skipped, stats)
+
+
+def _decoder(
+    candidates: Sequence[Candidate], outcomes: Sequence[object], cache: Cache, settings: Settings
+) -> Callable[[], list[CorsPolicy]]:
+    """The policies of a run answered from the cache, decoded only when asked for."""
+    from corslint.cache import Encoded
+
+    def policies() -> list[CorsPolicy]:
+        found: list[CorsPolicy] = []
+        context = ProjectContext()
+        for candidate, outcome in zip(candidates, outcomes, strict=True):
+            if isinstance(outcome, Encoded):
+                decoded = cache.decode_outcome(outcome)
+                if decoded is None:  # damaged since the lookup: read the file instead
+                    decoded = read_file(candidate, context, max_bytes=settings.max_file_size)
+                found.extend(decoded.policies)
+            elif isinstance(outcome, FileOutcome):
+                found.extend(outcome.policies)
+        return found
+
+    return policies
 
 
 def _read_all(
     candidates: Sequence[Candidate],
     settings: Settings,
-    cache_dir: Path | None,
+    cache: Cache | None,
     isolate: bool,
     jobs: int | None,
     timeout: float,
     stats: RunStats,
-) -> tuple[list[FileOutcome], Cache | None]:
-    """Each candidate's outcome, in walk order whatever the parallelism."""
+    memo_key: str,
+) -> tuple[list[FileOutcome], Remembered | None]:
+    """Each candidate's outcome, in walk order whatever the parallelism; or, when nothing
+    changed since the last run, that run's answer (the outcomes then stay encoded)."""
     from corslint.workers import Result, Supervisor
 
     outcomes: list[FileOutcome] = [EMPTY_OUTCOME] * len(candidates)
-    cache = None
-    cached: dict[int, FileOutcome] = {}
-    if cache_dir is not None:
-        from corslint.cache import Cache, settings_fingerprint
+    todo: list[tuple[int, Candidate]]
+    if cache is not None:
+        from corslint.cache import Encoded
 
-        cache = Cache.open(cache_dir, settings_fingerprint(settings))
         cached = cache.lookup(candidates)
-        for index, outcome in cached.items():
-            outcomes[index] = outcome
         stats.files_cached = len(cached)
-    todo = [(i, c) for i, c in enumerate(candidates) if i not in cached]
+        remembered = cache.load_findings(memo_key)
+        if remembered is not None:
+            lazy: list[object] = [EMPTY_OUTCOME] * len(candidates)
+            for index, outcome in cached.items():
+                lazy[index] = outcome
+            cache.save()  # new folder listings, if any
+            return lazy, remembered  # type: ignore[return-value]
+        undecodable = []
+        for index, outcome in cached.items():
+            if isinstance(outcome, Encoded):
+                outcome = cache.decode_outcome(outcome)
+                if outcome is None:
+                    undecodable.append(index)
+                    continue
+            outcomes[index] = outcome
+        for index in undecodable:  # read again, as if never cached
+            del cached[index]
+            cache.unchanged = False
+        stats.files_cached = len(cached)
+        todo = [(i, c) for i, c in enumerate(candidates) if i not in cached]
+    else:
+        todo = list(enumerate(candidates))
     workers = jobs if jobs is not None else (os.cpu_count() or 1) if len(todo) >= POOL_THRESHOLD else 1
     max_bytes = settings.max_file_size
     fresh: dict[int, Result]
@@ -352,7 +421,7 @@ def _read_all(
     if cache is not None:
         cache.forget_missing(candidates)
         cache.save()
-    return outcomes, cache
+    return outcomes, None
 
 
 def _read_inline(

@@ -226,3 +226,103 @@ def test_command_line_cache_and_no_cache(in_tmp: Path) -> None:
     assert first.stdout == second.stdout == third.stdout and first.returncode == third.returncode == 1
     assert (in_tmp / ".corslint_cache" / "CACHEDIR.TAG").is_file()
     assert (in_tmp / ".corslint_cache" / ".gitignore").read_text().strip().endswith("*")
+
+
+# -- the folder snapshot: an unchanged folder is not listed again, a changed one is ---------
+def _tree(root: Path) -> None:
+    (root / ".git").mkdir()
+    write(root / ".gitignore", "*.log\n")
+    write(root / "app.py", APP)
+    write(root / "pkg" / "a.py", "x = 1\n")
+    write(root / "pkg" / "deep" / "b.py", APP)
+    _settle(root)
+
+
+def _settle(root: Path, mtime: int = PAST) -> None:
+    """Folder mtimes out of the racy window, as they would be a while after an edit."""
+    for folder in [root, *(p for p in root.rglob("*") if p.is_dir() and ".corslint_cache" not in p.parts)]:
+        os.utime(folder, (mtime, mtime))
+
+
+def _warm(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[RunResult, list[str]]:
+    listed: list[str] = []
+    original = os.scandir
+
+    def scandir(path: str) -> object:
+        if not os.path.isabs(path):  # not corslint's own package, fingerprinted by the cache
+            listed.append(str(path))
+        return original(path)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "scandir", scandir)
+        result = lint([Path(".")], Settings(), cache_dir=root / ".corslint_cache")
+    return result, listed
+
+
+def _cold(root: Path) -> RunResult:
+    return lint([Path(".")], Settings())
+
+
+def test_unchanged_folders_are_not_listed_again(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _tree(in_tmp)
+    first, listed = _warm(in_tmp, monkeypatch)
+    assert len(listed) == 3
+    _settle(in_tmp)  # creating .corslint_cache changed the top folder
+    second, listed = _warm(in_tmp, monkeypatch)
+    assert listed == []
+    assert summary(second) == summary(first) == summary(_cold(in_tmp))
+    assert second.policies == first.policies and second.stats.files_seen == 3
+
+
+CHANGES = ["add", "remove", "rename", "edit", "ignore-above", "ignore-here", "git-exclude", "exclude"]
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_the_next_warm_run_sees_every_change(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    _tree(in_tmp)
+    _warm(in_tmp, monkeypatch)
+    _settle(in_tmp)
+    before, listed = _warm(in_tmp, monkeypatch)
+    assert listed == []
+    deep = in_tmp / "pkg" / "deep"
+    settings = Settings()
+    if change == "add":
+        write(deep / "c.py", APP.replace('["*"], allow_methods', '["null"], allow_methods'))
+    elif change == "remove":
+        (deep / "b.py").unlink()
+    elif change == "rename":
+        (deep / "b.py").rename(deep / "c.py")
+    elif change == "edit":  # in place: the folder's mtime does not change
+        write(deep / "b.py", APP.replace('["*"], allow_methods', '["null"], allow_methods'), PAST + 10)
+    elif change == "ignore-above":  # its own folder and two below; no folder changes
+        write(in_tmp / ".gitignore", "*.log\nb.py\napp.py\n", PAST + 10)
+    elif change == "ignore-here":
+        write(deep / ".ignore", "b.py\n")
+    elif change == "git-exclude":  # inside .git: the top folder does not change
+        write(in_tmp / ".git" / "info" / "exclude", "b.py\napp.py\n")
+    elif change == "exclude":
+        settings = Settings(exclude=("pkg/deep",))
+    if change in {"add", "remove", "rename", "ignore-here"}:
+        os.utime(deep, (PAST + 20, PAST + 20))  # the folder changed, a while ago
+    cold = lint([Path(".")], settings)
+    warm = lint([Path(".")], settings, cache_dir=in_tmp / ".corslint_cache")
+    assert summary(warm) == summary(cold) and summary(warm) != summary(before)
+    assert warm.policies == cold.policies and warm.stats.files_seen == cold.stats.files_seen
+    if change != "exclude":
+        again, listed = _warm(in_tmp, monkeypatch)
+        assert summary(again) == summary(cold) and listed == []
+
+
+def test_a_damaged_folder_snapshot_is_ignored(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _tree(in_tmp)
+    cold, _ = _warm(in_tmp, monkeypatch)
+    for shard in (in_tmp / ".corslint_cache").glob("*/[0-9a-f][0-9a-f].json"):
+        data = json.loads(shard.read_text())
+        for record in data.values():
+            if record[0] is not None:
+                record[0][4] = ["../../outside.py", "/etc/passwd"]  # names that leave the folder
+        shard.write_text(json.dumps(data))
+    warm, listed = _warm(in_tmp, monkeypatch)
+    assert summary(warm) == summary(cold) and len(listed) == 3
