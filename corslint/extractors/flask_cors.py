@@ -1,28 +1,32 @@
-"""Flask-CORS configurations (``CORS(app)``, ``init_app``, ``@cross_origin``), read with libcst.
+"""Flask-CORS configurations (``CORS(app)``, ``init_app``, ``@cross_origin``), read with `ast`.
 
 The library merges, per resource pattern: its defaults, the app's ``CORS_*`` config as it
 stands when ``CORS(app)`` / ``init_app`` runs (a Blueprint has no config: none is read),
 the constructor's keywords, ``init_app``'s keywords, then the resource's own options.
 ``@cross_origin`` reads the config at request time, so every config write counts for it.
 Each resource pattern becomes one `CorsPolicy` holding those merged options.
+
+Each module is walked once (`_Walker`): the file being linted by `_Collector`, which also
+tracks functions, branches and guards; every other module it reaches (route modules,
+blueprints) only for the calls and functions that routes and bearer evidence come from.
 """
 
 from __future__ import annotations
 
+import ast
 import difflib
 import re
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-import libcst as cst
+from typing import Any, NamedTuple, TypeAlias
 
 from corslint.extractors import ProjectContext
 from corslint.extractors.python_source import (
     PythonModule,
     Scope,
     is_development_path,
-    iter_calls,
 )
 from corslint.frameworks.flask_cors import (
     CONFIG_KEYS,
@@ -68,6 +72,10 @@ MISNAMED = {
 }
 _DEBUG_GUARD = re.compile(r"debug|development|\bdev\b|\blocal\b|testing", re.IGNORECASE)
 _CONVERTER = re.compile(r"<(?:([a-zA-Z_]+)(?:\([^)]*\))?:)?[a-zA-Z_][a-zA-Z0-9_]*>")
+_NONE = ast.Constant(None)  # a parameter's stand-in binding: never resolved
+
+Function: TypeAlias = ast.FunctionDef | ast.AsyncFunctionDef
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
 @dataclass(frozen=True)
@@ -93,14 +101,18 @@ class ConfigWrite:
 
 @dataclass
 class Collected:
-    calls: list[tuple[cst.Call, Site]] = field(default_factory=list)
+    calls: list[tuple[ast.Call, Site]] = field(default_factory=list)
     config: list[ConfigWrite] = field(default_factory=list)
-    views: list[tuple[cst.FunctionDef, Site]] = field(default_factory=list)
+    views: list[tuple[Function, Site]] = field(default_factory=list)
     # `cross_origin(...)` used other than as a function decorator: (call, site, enclosing class)
-    wrappers: list[tuple[cst.Call, Site, str | None]] = field(default_factory=list)
-    locals: dict[str, dict[str, list[cst.BaseExpression]]] = field(default_factory=dict)
+    wrappers: list[tuple[ast.Call, Site, str | None]] = field(default_factory=list)
+    locals: dict[str, dict[str, list[ast.expr]]] = field(default_factory=dict)
     apps: dict[tuple[str, str], str] = field(default_factory=dict)  # (scope, name) -> flask|blueprint
-    blueprints: dict[str, cst.Call] = field(default_factory=dict)  # module-level Blueprint(...) calls
+    blueprints: dict[str, ast.Call] = field(default_factory=dict)  # module-level Blueprint(...) calls
+    # answers computed once per file, however many extension calls ask
+    importing: list[PythonModule] | None = None
+    function_routes: dict[int, list[tuple[Route, str]]] = field(default_factory=dict)
+    class_routes: dict[str, list[tuple[Route, str]]] = field(default_factory=dict)
 
 
 def extract(path: str, text: str, context: ProjectContext) -> Extraction:
@@ -111,136 +123,371 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     if not (collected.calls or collected.views or collected.wrappers):
         return Extraction()
     policies: list[CorsPolicy] = []
-    evidence = tuple(_bearer_evidence(module))
+    evidence = tuple(_bearer_evidence(module, collected))
     for call, site in collected.calls:
         policies.extend(_extension_policies(module, collected, call, site, evidence))
     for function, site in collected.views:
-        decorator = next(d.decorator for d in function.decorators if _is_cross_origin(module, d.decorator))
-        assert isinstance(decorator, cst.Call)
-        routes = _function_routes(module, collected, function, "")
-        name = f"{function.name.value}@{module.location(function).line}"
+        decorator = next(d for d in function.decorator_list if _is_cross_origin(module, d))
+        assert isinstance(decorator, ast.Call)
+        routes = _function_routes(module, collected, function)
+        name = f"{function.name}@{module.location(function).line}"
         policies.append(
-            _view_policy(
-                module, collected, decorator, site, routes, f"{function.name.value}()", name, evidence
-            )
+            _view_policy(module, collected, decorator, site, routes, f"{function.name}()", name, evidence)
         )
     for call, site, class_name in collected.wrappers:
-        routes = _class_view_routes(module, class_name) if class_name else []
+        routes = _class_view_routes(module, collected, class_name) if class_name else []
         label = f"{class_name}.decorators" if class_name else "a wrapped view"
         name = f"{label}@{module.location(call).line}"
         policies.append(_view_policy(module, collected, call, site, routes, label, name, evidence))
     return Extraction(policies=tuple(policies))
 
 
-# -- walking the module -----------------------------------------------------------------
+# -- walking a module ---------------------------------------------------------------------
 
 
-def _collect(module: PythonModule) -> Collected:
-    found = Collected()
-    functions: list[str] = []
-    guards: list[bool] = []  # one per enclosing conditional: is it a debug guard?
-    branches: list[str] = []
+class _Argument(NamedTuple):
+    """One argument of a call as written: `x`, `*x`, `name=x` or `**x`."""
 
-    def site(node: cst.CSTNode) -> Site:
-        where = module.location(node)
-        return Site(
-            functions[-1] if functions else "",
-            "/".join(branches),
-            bool(guards),
-            any(guards),
-            (where.line, where.column),
-        )
+    keyword: str | None
+    star: str  # "", "*" or "**"
+    value: ast.expr
+    node: ast.AST  # the argument itself (a keyword spans `name=value`)
 
-    class Visitor(cst.CSTVisitor):
-        def visit_ClassDef(self, node: cst.ClassDef) -> None:
-            classes.append(node.name.value)
 
-        def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-            classes.pop()
-
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-            if any(_is_cross_origin(module, d.decorator) for d in node.decorators):
-                found.views.append((node, site(node)))
-                decorators.update(id(d.decorator) for d in node.decorators)
-            functions.append(f"def {node.name.value}@{module.location(node).line}")
-            guards_stack.append(list(guards))
-            guards.clear()
-            bound = found.locals.setdefault(functions[-1], {})
-            parameters = [*node.params.params, *node.params.kwonly_params, *node.params.posonly_params]
-            for parameter in parameters:
-                # a parameter is whatever the caller passes: never a constant
-                bound.setdefault(parameter.name.value, []).extend([cst.Name("None"), cst.Name("None")])
-
-        def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-            functions.pop()
-            guards[:] = guards_stack.pop()
-
-        def visit_If(self, node: cst.If) -> bool:
-            node.test.visit(self)
-            guards.append(bool(_DEBUG_GUARD.search(module.source(node.test))))
-            line = module.location(node).line
-            branches.append(f"if@{line}")
-            node.body.visit(self)
-            branches[-1] = f"else@{line}"
-            if node.orelse is not None:
-                node.orelse.visit(self)
-            branches.pop()
-            guards.pop()
-            return False
-
-        def visit_Try(self, node: cst.Try) -> None:
-            guards.append(False)
-
-        def leave_Try(self, original_node: cst.Try) -> None:
-            guards.pop()
-
-        def visit_For(self, node: cst.For) -> None:
-            guards.append(False)
-
-        def leave_For(self, original_node: cst.For) -> None:
-            guards.pop()
-
-        def visit_Assign(self, node: cst.Assign) -> None:
-            here = site(node)
-            for target in node.targets:
-                if isinstance(target.target, cst.Name):
-                    name = target.target.value
-                    if here.scope:
-                        entry = found.locals.setdefault(here.scope, {}).setdefault(name, [])
-                        entry.append(node.value)
-                        if here.conditional:
-                            entry.append(node.value)  # two candidate bindings: never a constant
-                    kind = _app_kind(module, node.value)
-                    if kind is not None:
-                        found.apps[(here.scope, name)] = kind
-                        if kind == "blueprint" and not here.scope and isinstance(node.value, cst.Call):
-                            found.blueprints[name] = node.value
-                elif isinstance(target.target, cst.Subscript):
-                    write = _subscript_write(module, target.target, node.value, here)
-                    if write is not None:
-                        found.config.append(write)
-
-        def visit_Call(self, node: cst.Call) -> None:
-            here = site(node)
-            if _is_cross_origin(module, node) and id(node) not in decorators:
-                found.wrappers.append((node, here, classes[-1] if classes and not here.scope else None))
-                return
-            write = _config_call(module, node, here)
-            if write is not None:
-                found.config.append(write)
-                return
-            if _is_cors_call(module, node) or _is_init_app(module, node):
-                found.calls.append((node, here))
-
-    guards_stack: list[list[bool]] = []
-    classes: list[str] = []
-    decorators: set[int] = set()
-    module.module.visit(Visitor())
+def _arguments(call: ast.Call) -> list[_Argument]:
+    """A call's arguments in source order (ast keeps positional ones and keywords apart)."""
+    found = [
+        _Argument(None, "*", arg.value, arg)
+        if isinstance(arg, ast.Starred)
+        else _Argument(None, "", arg, arg)
+        for arg in call.args
+    ]
+    found += [_Argument(kw.arg, "" if kw.arg else "**", kw.value, kw) for kw in call.keywords]
+    if call.keywords and any(isinstance(arg, ast.Starred) for arg in call.args):
+        # `f(a=1, *rest)`: a starred argument may follow keywords
+        found.sort(key=lambda arg: (arg.node.lineno, arg.node.col_offset))  # type: ignore[attr-defined]
     return found
 
 
-def _app_kind(module: PythonModule, node: cst.BaseExpression) -> str | None:
-    if not isinstance(node, cst.Call):
+@dataclass
+class _Index:
+    """What route and authentication lookups need from one module, gathered in one walk."""
+
+    # decorated functions and `add_url_rule(...)` calls, in source order
+    routing: list[ast.Call | Function] = field(default_factory=list)
+    registrations: list[ast.Call] = field(default_factory=list)  # `x.register_blueprint(...)`
+    bearer: list[Evidence] = field(default_factory=list)
+
+
+# an index depends only on its module's own text: kept as long as the module is
+_INDEXES: weakref.WeakKeyDictionary[PythonModule, _Index] = weakref.WeakKeyDictionary()
+_Step: TypeAlias = ast.AST | Callable[[], None]
+# nodes with nothing below them that a walk looks at
+_LEAVES = frozenset(
+    {
+        ast.Name,
+        ast.Constant,
+        ast.Pass,
+        ast.Break,
+        ast.Continue,
+        ast.Import,
+        ast.ImportFrom,
+        ast.Global,
+        ast.Nonlocal,
+        *ast.expr_context.__subclasses__(),
+        *ast.operator.__subclasses__(),
+        *ast.unaryop.__subclasses__(),
+        *ast.cmpop.__subclasses__(),
+        *ast.boolop.__subclasses__(),
+    }
+)
+
+
+# fields that hold names, flags or leaves, never a node to walk into
+_NAMES_AND_LEAVES = frozenset(
+    {
+        "ctx",
+        "op",
+        "ops",
+        "id",
+        "attr",
+        "arg",
+        "name",
+        "names",
+        "module",
+        "level",
+        "kind",
+        "conversion",
+        "is_async",
+    }
+)
+_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
+
+
+def _index(module: PythonModule) -> _Index:
+    index = _INDEXES.get(module)
+    if index is None:
+        index = _Walker(module).run()
+    return index
+
+
+class _Walker:
+    """A pre-order walk of a module in source order, as written: decorators before the
+    function, each dict key beside its value. The walk keeps its own stack (no recursion
+    limit to reach); a step is a node to enter or an action to run once a node's children
+    are done (leaving a function, an `if` arm)."""
+
+    def __init__(self, module: PythonModule) -> None:
+        self.module = module
+        self.index = _Index()
+        self.handlers: dict[type[ast.AST], Callable[[Any], list[_Step]]] = {
+            ast.Call: self.enter_call,
+            ast.FunctionDef: self.enter_function,
+            ast.AsyncFunctionDef: self.enter_function,
+            ast.ClassDef: self.enter_class,
+            ast.Attribute: self.enter_attribute,
+            ast.Subscript: self.enter_subscript,
+            ast.Dict: _dict_children,
+            ast.IfExp: lambda node: [node.body, node.test, node.orelse],
+            ast.arguments: _arguments_children,
+        }
+
+    def run(self) -> _Index:
+        handlers = self.handlers
+        stack: list[_Step] = [self.module.tree]
+        while stack:
+            step = stack.pop()
+            if not isinstance(step, ast.AST):
+                step()
+                continue
+            handler = handlers.get(type(step))
+            children = handler(step) if handler is not None else _children(step)
+            children.reverse()
+            stack.extend(children)
+        _INDEXES[self.module] = self.index
+        return self.index
+
+    def enter_call(self, node: ast.Call) -> list[_Step]:
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            if func.attr == "add_url_rule":
+                self.index.routing.append(node)
+            elif func.attr == "register_blueprint":
+                self.index.registrations.append(node)
+        qualified = self.module.qualified_name(func) or ""
+        self.note_call(node, qualified)
+        self.bearer_call(node, qualified)
+        arguments = (
+            [arg.node for arg in _arguments(node)]
+            if node.keywords and node.args
+            else [*node.args, *node.keywords]
+        )
+        return [func, *arguments]
+
+    def note_call(self, node: ast.Call, qualified: str) -> None:
+        """What a subclass wants from a call (`qualified` is its function's imported name)."""
+
+    def bearer_call(self, node: ast.Call, qualified: str) -> None:
+        module = self.module
+        if qualified.startswith(BEARER_QUALIFIED):
+            self.index.bearer.append(Evidence("bearer-auth", f"{qualified}()", module.location(node)))
+        elif (
+            isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get"
+            and (node.args or node.keywords)
+            and _is_authorization(_arguments(node)[0].value)
+        ):
+            self.index.bearer.append(
+                Evidence("bearer-auth", "reads the Authorization header", module.location(node))
+            )
+
+    def enter_function(self, node: Function) -> list[_Step]:
+        if node.decorator_list:
+            self.index.routing.append(node)
+        returns = [node.returns] if node.returns is not None else []
+        type_params: list[ast.AST] = getattr(node, "type_params", [])
+        return [*node.decorator_list, *type_params, node.args, *returns, *node.body]
+
+    def enter_class(self, node: ast.ClassDef) -> list[_Step]:
+        type_params: list[ast.AST] = getattr(node, "type_params", [])
+        return [*node.decorator_list, *type_params, *node.bases, *node.keywords, *node.body]
+
+    def enter_attribute(self, node: ast.Attribute) -> list[_Step]:
+        # werkzeug parses the Authorization header into `request.authorization`
+        if node.attr == "authorization" and self.module.qualified_name(node.value) == "flask.request":
+            self.index.bearer.append(
+                Evidence("bearer-auth", "reads request.authorization", self.module.location(node))
+            )
+        return [node.value]
+
+    def enter_subscript(self, node: ast.Subscript) -> list[_Step]:
+        if _is_authorization(node.slice):
+            self.index.bearer.append(
+                Evidence("bearer-auth", "reads the Authorization header", self.module.location(node))
+            )
+        return [node.value, node.slice]
+
+
+def _children(node: ast.AST) -> list[_Step]:
+    kind = type(node)
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        fields = _FIELDS[kind] = tuple(name for name in kind._fields if name not in _NAMES_AND_LEAVES)
+    children: list[_Step] = []
+    for name in fields:
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            children += [item for item in value if isinstance(item, ast.AST) and type(item) not in _LEAVES]
+        elif isinstance(value, ast.AST) and type(value) not in _LEAVES:
+            children.append(value)
+    return children
+
+
+def _dict_children(node: ast.Dict) -> list[_Step]:
+    children: list[_Step] = []
+    for key, value in zip(node.keys, node.values, strict=True):
+        if key is not None:
+            children.append(key)
+        children.append(value)
+    return children
+
+
+def _arguments_children(node: ast.arguments) -> list[_Step]:
+    """Parameters with their annotations and defaults, as written."""
+    children = _children(node)
+    children.sort(key=lambda child: (child.lineno, child.col_offset))  # type: ignore[union-attr]
+    return children
+
+
+class _Collector(_Walker):
+    """The walk of the file being linted: also what Flask-CORS configuration it holds."""
+
+    def __init__(self, module: PythonModule) -> None:
+        super().__init__(module)
+        self.found = Collected()
+        self.functions: list[str] = []
+        self.guards: list[bool] = []  # one per enclosing conditional: is it a debug guard?
+        self.branches: list[str] = []
+        self.classes: list[str] = []
+        self.decorators: set[int] = set()
+        self.handlers.update(
+            {
+                ast.If: self.enter_if,
+                ast.Try: self.enter_guarded,
+                ast.For: self.enter_guarded,
+                ast.AsyncFor: self.enter_guarded,
+                ast.Assign: self.enter_assign,
+            }
+        )
+
+    def site(self, node: ast.AST) -> Site:
+        where = self.module.location(node)
+        return Site(
+            self.functions[-1] if self.functions else "",
+            "/".join(self.branches),
+            bool(self.guards),
+            any(self.guards),
+            (where.line, where.column),
+        )
+
+    def enter_function(self, node: Function) -> list[_Step]:
+        module, found = self.module, self.found
+        if any(_is_cross_origin(module, d) for d in node.decorator_list):
+            found.views.append((node, self.site(node)))
+            self.decorators.update(id(d) for d in node.decorator_list)
+        # its decorators and defaults are walked inside it (their calls belong to its scope)
+        self.functions.append(f"def {node.name}@{module.location(node).line}")
+        outer_guards = list(self.guards)
+        self.guards.clear()
+        bound = found.locals.setdefault(self.functions[-1], {})
+        for parameter in [*node.args.args, *node.args.kwonlyargs, *node.args.posonlyargs]:
+            # a parameter is whatever the caller passes: never a constant
+            bound.setdefault(parameter.arg, []).extend([_NONE, _NONE])
+
+        def leave() -> None:
+            self.functions.pop()
+            self.guards[:] = outer_guards
+
+        return [*super().enter_function(node), leave]
+
+    def enter_class(self, node: ast.ClassDef) -> list[_Step]:
+        self.classes.append(node.name)
+        return [*super().enter_class(node), self.leave_class]
+
+    def enter_if(self, node: ast.If) -> list[_Step]:
+        guard = bool(_DEBUG_GUARD.search(self.module.source(node.test)))
+        line = self.module.location(node).line
+
+        def enter() -> None:
+            self.guards.append(guard)
+            self.branches.append(f"if@{line}")
+
+        def otherwise() -> None:
+            self.branches[-1] = f"else@{line}"
+
+        def leave() -> None:
+            self.branches.pop()
+            self.guards.pop()
+
+        # the test is walked outside the branch it decides
+        return [node.test, enter, *node.body, otherwise, *node.orelse, leave]
+
+    def enter_guarded(self, node: ast.Try | ast.For | ast.AsyncFor) -> list[_Step]:
+        self.guards.append(False)
+        return [*_children(node), self.leave_guarded]
+
+    def leave_class(self) -> None:
+        self.classes.pop()
+
+    def leave_guarded(self) -> None:
+        self.guards.pop()
+
+    def enter_assign(self, node: ast.Assign) -> list[_Step]:
+        module, found = self.module, self.found
+        scope = self.functions[-1] if self.functions else ""
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                name = target.id
+                if scope:
+                    entry = found.locals.setdefault(scope, {}).setdefault(name, [])
+                    entry.append(node.value)
+                    if self.guards:
+                        entry.append(node.value)  # two candidate bindings: never a constant
+                kind = _app_kind(module, node.value)
+                if kind is not None:
+                    found.apps[(scope, name)] = kind
+                    if kind == "blueprint" and not scope and isinstance(node.value, ast.Call):
+                        found.blueprints[name] = node.value
+            elif isinstance(target, ast.Subscript):
+                write = _subscript_write(module, target, node.value, self.site(node))
+                if write is not None:
+                    found.config.append(write)
+        return _children(node)
+
+    def note_call(self, node: ast.Call, qualified: str) -> None:
+        module, found = self.module, self.found
+        if qualified == CROSS_ORIGIN:
+            if id(node) not in self.decorators:
+                here = self.site(node)
+                enclosing = self.classes[-1] if self.classes and not here.scope else None
+                found.wrappers.append((node, here, enclosing))
+        elif isinstance(node.func, ast.Attribute) and _config_receiver(node.func.value) is not None:
+            write = _config_call(module, node, self.site(node))
+            if write is not None:
+                found.config.append(write)
+        # `CORS(app, ...)`; a `CORS(...)` without an app is configured by its `init_app`
+        elif (qualified == CORS_CLASS and _app_argument(node) is not None) or _is_init_app(module, node):
+            found.calls.append((node, self.site(node)))
+
+
+def _collect(module: PythonModule) -> Collected:
+    collector = _Collector(module)
+    collector.run()
+    return collector.found
+
+
+def _app_kind(module: PythonModule, node: ast.expr) -> str | None:
+    if not isinstance(node, ast.Call):
         return None
     qualified = module.qualified_name(node.func) or ""
     if qualified in FLASK_CLASSES:
@@ -250,49 +497,42 @@ def _app_kind(module: PythonModule, node: cst.BaseExpression) -> str | None:
     return None
 
 
-def _is_cross_origin(module: PythonModule, node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Call) and module.qualified_name(node.func) == CROSS_ORIGIN
+def _is_cross_origin(module: PythonModule, node: ast.expr) -> bool:
+    return isinstance(node, ast.Call) and module.qualified_name(node.func) == CROSS_ORIGIN
 
 
-def _is_cors_call(module: PythonModule, call: cst.Call) -> bool:
-    """`CORS(app, ...)`; a `CORS(...)` without an app is configured by its `init_app`."""
-    return module.qualified_name(call.func) == CORS_CLASS and _app_argument(call) is not None
-
-
-def _is_init_app(module: PythonModule, call: cst.Call) -> bool:
+def _is_init_app(module: PythonModule, call: ast.Call) -> bool:
     func = call.func
-    if not (isinstance(func, cst.Attribute) and func.attr.value == "init_app"):
+    if not (isinstance(func, ast.Attribute) and func.attr == "init_app"):
         return False
     return _extension_constructor(module, func.value) is not None
 
 
-def _app_argument(call: cst.Call) -> cst.BaseExpression | None:
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value == "app":
-            return arg.value
-    positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+def _app_argument(call: ast.Call) -> ast.expr | None:
+    for keyword in call.keywords:
+        if keyword.arg == "app":
+            return keyword.value
+    positional = [arg for arg in call.args if not isinstance(arg, ast.Starred)]
     if not positional:
         return None
-    if isinstance(positional[0].value, cst.Name) and positional[0].value.value == "None":
+    if isinstance(positional[0], ast.Constant) and positional[0].value is None:
         return None
-    return positional[0].value
+    return positional[0]
 
 
-def _extension_constructor(
-    module: PythonModule, receiver: cst.BaseExpression
-) -> tuple[PythonModule, cst.Call] | None:
+def _extension_constructor(module: PythonModule, receiver: ast.expr) -> tuple[PythonModule, ast.Call] | None:
     """The `cors = CORS(...)` call behind `cors.init_app(...)`, here or in an in-tree module."""
-    if not isinstance(receiver, cst.Name):
+    if not isinstance(receiver, ast.Name):
         return None
-    found = module.find_binding(receiver.value)
-    if found is None and receiver.value in module.imports and module.project is not None:
-        imported = module.project.lookup(module, module.imports[receiver.value])
+    found = module.find_binding(receiver.id)
+    if found is None and receiver.id in module.imports and module.project is not None:
+        imported = module.project.lookup(module, module.imports[receiver.id])
         if imported is not None and imported[0] is not module:
             found = imported[0].find_binding(imported[1])
     if found is None:
         return None
     owner, expression = found
-    if isinstance(expression, cst.Call) and owner.qualified_name(expression.func) == CORS_CLASS:
+    if isinstance(expression, ast.Call) and owner.qualified_name(expression.func) == CORS_CLASS:
         return owner, expression
     return None
 
@@ -300,69 +540,68 @@ def _extension_constructor(
 # -- app.config ----------------------------------------------------------------------------
 
 
-def _config_receiver(node: cst.BaseExpression) -> str | None:
+def _config_receiver(node: ast.expr) -> str | None:
     """`app.config` -> "app"."""
     if (
-        isinstance(node, cst.Attribute)
-        and node.attr.value == "config"
-        and isinstance(node.value, (cst.Name, cst.Attribute))
+        isinstance(node, ast.Attribute)
+        and node.attr == "config"
+        and isinstance(node.value, (ast.Name, ast.Attribute))
     ):
         return _dotted(node.value)
     return None
 
 
-def _dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
+def _dotted(node: ast.expr) -> str:
+    """`a.b.c`; a chain on anything but a name keeps its attributes: `f().app` -> ".app"."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
     return ""
 
 
 def _subscript_write(
-    module: PythonModule, target: cst.Subscript, value: cst.BaseExpression, here: Site
+    module: PythonModule, target: ast.Subscript, value: ast.expr, here: Site
 ) -> ConfigWrite | None:
     receiver = _config_receiver(target.value)
-    if receiver is None or len(target.slice) != 1:
+    if receiver is None or isinstance(target.slice, (ast.Slice, ast.Tuple)):
         return None
-    index = target.slice[0].slice
-    if not isinstance(index, cst.Index):
-        return None
-    key = module.resolve(index.value)
+    key = module.resolve(target.slice)
     if not (key.known and isinstance(key.raw, str) and key.raw.startswith("CORS_")):
         return None
     return ConfigWrite(receiver, here, {key.raw: module.resolve(value)}, module.location(target))
 
 
-def _config_call(module: PythonModule, call: cst.Call, here: Site) -> ConfigWrite | None:
+def _config_call(module: PythonModule, call: ast.Call, here: Site) -> ConfigWrite | None:
     func = call.func
-    if not isinstance(func, cst.Attribute):
+    if not isinstance(func, ast.Attribute):
         return None
     receiver = _config_receiver(func.value)
     if receiver is None:
         return None
-    method = func.attr.value
+    method = func.attr
     location = module.location(call)
+    arguments = _arguments(call)
     values: dict[str, Value] = {}
     if method in {"update", "from_mapping"}:
-        for arg in call.args:
+        for arg in arguments:
             if arg.keyword is not None:
-                if arg.keyword.value.startswith("CORS_"):
-                    values[arg.keyword.value] = module.resolve(arg.value)
+                if arg.keyword.startswith("CORS_"):
+                    values[arg.keyword] = module.resolve(arg.value)
                 continue
             mapping = module.resolve(arg.value)
             if mapping.known and isinstance(mapping.raw, dict):
                 values.update({k: v for k, v in mapping.raw.items() if str(k).startswith("CORS_")})
             elif not mapping.known:
                 values["CORS_*"] = mapping
-    elif method == "from_object" and call.args:
-        values = _from_object(module, call.args[0].value, location)
-    elif method == "from_pyfile" and call.args:
-        values = _from_pyfile(module, call.args[0].value, location)
-    elif method == "setdefault" and len(call.args) == 2:
-        key = module.resolve(call.args[0].value)
+    elif method == "from_object" and arguments:
+        values = _from_object(module, arguments[0].value, location)
+    elif method == "from_pyfile" and arguments:
+        values = _from_pyfile(module, arguments[0].value, location)
+    elif method == "setdefault" and len(arguments) == 2:
+        key = module.resolve(arguments[0].value)
         if key.known and isinstance(key.raw, str) and key.raw.startswith("CORS_"):
-            values[key.raw] = module.resolve(call.args[1].value)
+            values[key.raw] = module.resolve(arguments[1].value)
             return ConfigWrite(receiver, here, values, location)
         return None
     else:
@@ -371,18 +610,18 @@ def _config_call(module: PythonModule, call: cst.Call, here: Site) -> ConfigWrit
 
 
 def _from_object(
-    module: PythonModule, node: cst.BaseExpression, location: Location, depth: int = 0
+    module: PythonModule, node: ast.expr, location: Location, depth: int = 0
 ) -> dict[str, Value]:
     """The CORS_* attributes `config.from_object(X)` copies (Flask copies every upper-case one)."""
-    if isinstance(node, cst.Subscript) and isinstance(node.value, cst.Name) and depth < 3:
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and depth < 3:
         return _selected_config(module, node, location, depth)
-    target: tuple[PythonModule, cst.ClassDef] | PythonModule | None = None
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+    target: tuple[PythonModule, ast.ClassDef] | PythonModule | None = None
+    if isinstance(node, ast.Constant):
         dotted = module.resolve(node)
         if dotted.known and isinstance(dotted.raw, str) and module.project is not None:
             target = _import_string(module, dotted.raw)
-    elif isinstance(node, (cst.Name, cst.Attribute)):
-        target = module.class_named(node) if isinstance(node, cst.Name) else None
+    elif isinstance(node, (ast.Name, ast.Attribute)):
+        target = module.class_named(node) if isinstance(node, ast.Name) else None
         if target is None:
             qualified = module.qualified_name(node) or ""
             if module.project is not None and qualified:
@@ -392,7 +631,7 @@ def _from_object(
                 elif "." in qualified:
                     found = module.project.lookup(module, qualified)
                     if found is not None:
-                        target = found[0].class_named(cst.Name(found[1]))
+                        target = found[0].class_named(ast.Name(found[1]))
     if target is None:
         return {}
     if isinstance(target, PythonModule):
@@ -411,7 +650,7 @@ def _from_object(
     }
 
 
-def _from_pyfile(module: PythonModule, node: cst.BaseExpression, location: Location) -> dict[str, Value]:
+def _from_pyfile(module: PythonModule, node: ast.expr, location: Location) -> dict[str, Value]:
     """`config.from_pyfile("settings.py")`: a file beside the app module, read (never run)
     for its upper-case CORS_* names."""
     name = module.resolve(node)
@@ -433,28 +672,27 @@ def _from_pyfile(module: PythonModule, node: cst.BaseExpression, location: Locat
 
 
 def _selected_config(
-    module: PythonModule, node: cst.Subscript, location: Location, depth: int
+    module: PythonModule, node: ast.Subscript, location: Location, depth: int
 ) -> dict[str, Value]:
     """`from_object(configs[name])` over `configs = {"dev": DevConfig, ...}`: a key the
     candidates agree on is known; one they disagree on depends on the selection."""
-    assert isinstance(node.value, cst.Name)
-    bound = module.find_binding(node.value.value)
-    if bound is None and node.value.value in module.imports and module.project is not None:
-        imported = module.project.lookup(module, module.imports[node.value.value])
+    assert isinstance(node.value, ast.Name)
+    selector = node.value.id
+    bound = module.find_binding(selector)
+    if bound is None and selector in module.imports and module.project is not None:
+        imported = module.project.lookup(module, module.imports[selector])
         if imported is not None and imported[0] is not module:
             bound = imported[0].find_binding(imported[1])
-    if bound is None or not isinstance(bound[1], cst.Dict):
+    if bound is None or not isinstance(bound[1], ast.Dict):
         return {}
     owner, mapping = bound[0], bound[1]
-    assert isinstance(mapping, cst.Dict)
-    index = node.slice[0].slice if len(node.slice) == 1 else None
-    chosen = module.resolve(index.value) if isinstance(index, cst.Index) else None
+    chosen = None if isinstance(node.slice, (ast.Slice, ast.Tuple)) else module.resolve(node.slice)
     candidates: list[dict[str, Value]] = []
-    for element in mapping.elements:
-        if not isinstance(element, cst.DictElement):
+    for key_node, value_node in zip(mapping.keys, mapping.values, strict=True):
+        if key_node is None:  # `**other`
             return {}
-        key = owner.resolve(element.key)
-        values = _from_object(owner, element.value, location, depth + 1)
+        key = owner.resolve(key_node)
+        values = _from_object(owner, value_node, location, depth + 1)
         if chosen is not None and chosen.known and key.known and key.raw == chosen.raw:
             picked = {k: _seen_from(v, module, location) for k, v in values.items()}
             if chosen.env_var is None:
@@ -477,14 +715,14 @@ def _selected_config(
                 None,
                 location,
                 Provenance.UNKNOWN,
-                description=f"{name} depends on which entry of {node.value.value} is loaded",
+                description=f"{name} depends on which entry of {selector} is loaded",
             )
     return merged
 
 
 def _import_string(
     module: PythonModule, dotted: str
-) -> tuple[PythonModule, cst.ClassDef] | PythonModule | None:
+) -> tuple[PythonModule, ast.ClassDef] | PythonModule | None:
     assert module.project is not None
     path = module.project.find_module(module, dotted)
     if path is not None:
@@ -496,25 +734,22 @@ def _import_string(
     owner = module.project.module_at(path) if path is not None else None
     if owner is None:
         return None
-    return owner.class_named(cst.Name(attribute))
+    return owner.class_named(ast.Name(attribute))
 
 
-def _class_names(owner: PythonModule, class_def: cst.ClassDef, depth: int = 0) -> list[str]:
+def _class_names(owner: PythonModule, class_def: ast.ClassDef, depth: int = 0) -> list[str]:
     """CORS_* attribute names a class declares or inherits."""
     names: list[str] = []
-    for statement in class_def.body.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            targets: list[cst.BaseExpression] = []
-            if isinstance(small, cst.Assign):
-                targets = [t.target for t in small.targets]
-            elif isinstance(small, cst.AnnAssign):
-                targets = [small.target]
-            names += [t.value for t in targets if isinstance(t, cst.Name) and t.value.startswith("CORS_")]
+    for statement in class_def.body:
+        targets: list[ast.expr] = []
+        if isinstance(statement, ast.Assign):
+            targets = statement.targets
+        elif isinstance(statement, ast.AnnAssign):
+            targets = [statement.target]
+        names += [t.id for t in targets if isinstance(t, ast.Name) and t.id.startswith("CORS_")]
     if depth < 10:
         for base in class_def.bases:
-            found = owner.class_named(base.value)
+            found = owner.class_named(base)
             if found is not None and found[1] is not class_def:
                 names += _class_names(found[0], found[1], depth + 1)
     return list(dict.fromkeys(names))
@@ -596,11 +831,11 @@ def _local_scope(module: PythonModule, collected: Collected, site: Site) -> Scop
 
 
 def _keywords(
-    module: PythonModule, call: cst.Call, scope: Scope, skip_app: bool
+    module: PythonModule, call: ast.Call, scope: Scope, skip_app: bool
 ) -> tuple[dict[str, Value], list[Evidence]]:
     options: dict[str, Value] = {}
     evidence: list[Evidence] = []
-    for arg in call.args:
+    for arg in _arguments(call):
         if arg.star == "**":
             expanded = module.resolve(arg.value, scope)
             if expanded.known and isinstance(expanded.raw, dict):
@@ -613,31 +848,38 @@ def _keywords(
                     None, module.location(arg.value), Provenance.UNKNOWN, description=module.source(arg.value)
                 )
             continue
-        if arg.keyword is None or (skip_app and arg.keyword.value == "app"):
+        if arg.keyword is None or (skip_app and arg.keyword == "app"):
             continue
-        name = arg.keyword.value
+        name = arg.keyword
         options[name] = _option_value(module, name, arg.value, scope)
         if name not in OPTIONS:
-            evidence.append(_unknown_option(name, module.location(arg.keyword)))
+            evidence.append(_unknown_option(name, _keyword_location(module, arg.node)))
     return options, evidence
 
 
-def _option_value(module: PythonModule, name: str, node: cst.BaseExpression, scope: Scope) -> Value:
-    if name == "max_age" and isinstance(node, cst.Call):
+def _keyword_location(module: PythonModule, node: ast.AST) -> Location:
+    """The name of a `name=value` argument (ast's keyword spans the value too)."""
+    start = module.location(node)
+    length = len(node.arg) if isinstance(node, ast.keyword) and node.arg else 0
+    return Location(module.path, start.line, start.column, start.line, start.column + length)
+
+
+def _option_value(module: PythonModule, name: str, node: ast.expr, scope: Scope) -> Value:
+    if name == "max_age" and isinstance(node, ast.Call):
         qualified = module.qualified_name(node.func) or ""
         if qualified in {"datetime.timedelta", "timedelta"}:
             return _timedelta(module, node, scope)
     return module.resolve(node, scope)
 
 
-def _timedelta(module: PythonModule, call: cst.Call, scope: Scope) -> Value:
+def _timedelta(module: PythonModule, call: ast.Call, scope: Scope) -> Value:
     """The library sends a timedelta max_age as its whole seconds, as a string."""
     units = ("days", "seconds", "microseconds", "milliseconds", "minutes", "hours", "weeks")
     factors = {"days": 86400, "seconds": 1, "microseconds": 1e-6, "milliseconds": 1e-3}
     factors |= {"minutes": 60, "hours": 3600, "weeks": 604800}
     total = 0.0
-    for index, arg in enumerate(call.args):
-        unit = arg.keyword.value if arg.keyword is not None else (units[index] if index < len(units) else "")
+    for index, arg in enumerate(_arguments(call)):
+        unit = arg.keyword if arg.keyword is not None else (units[index] if index < len(units) else "")
         amount = module.resolve(arg.value, scope)
         if unit not in factors or not amount.known or not isinstance(amount.raw, (int, float)):
             return module.unknown(call)
@@ -664,23 +906,24 @@ def _unknown_option(name: str, location: Location, config: bool = False) -> Evid
 def _extension_policies(
     module: PythonModule,
     collected: Collected,
-    call: cst.Call,
+    call: ast.Call,
     site: Site,
     evidence: tuple[Evidence, ...],
 ) -> Iterator[CorsPolicy]:
     scope = _local_scope(module, collected, site)
     layers: list[dict[str, Value]] = []
     notes: list[Evidence] = []
-    if isinstance(call.func, cst.Attribute):  # cors.init_app(app, ...)
-        constructor = _extension_constructor(module, call.func.value)
-        assert constructor is not None
+    constructor = (
+        _extension_constructor(module, call.func.value)
+        if isinstance(call.func, ast.Attribute) and module.qualified_name(call.func) != CORS_CLASS
+        else None
+    )
+    if constructor is not None:  # cors.init_app(app, ...)
         owner, made = constructor
         options, found = _keywords(owner, made, Scope({}), skip_app=True)
         layers.append({k: _seen_from(v, module, module.location(call)) for k, v in options.items()})
         notes += found
-        app_node = _app_argument(call)
-    else:
-        app_node = _app_argument(call)
+    app_node = _app_argument(call)
     if app_node is None:
         return
     options, found = _keywords(module, call, scope, skip_app=True)
@@ -718,12 +961,12 @@ def _extension_policies(
     decorated = frozenset(
         sample
         for function, _ in collected.views
-        for _, sample in _function_routes(module, collected, function, "")
+        for _, sample in _function_routes(module, collected, function)
     ) | frozenset(
         sample
         for _, _, class_name in collected.wrappers
         if class_name
-        for _, sample in _class_view_routes(module, class_name)
+        for _, sample in _class_view_routes(module, collected, class_name)
     )
     resources = merged.pop("resources", None)
     for pattern, extra, extra_notes in _resources(module, resources):
@@ -884,7 +1127,7 @@ def _pattern_paths(pattern: str) -> list[str]:
 def _view_policy(
     module: PythonModule,
     collected: Collected,
-    decorator: cst.Call,
+    decorator: ast.Call,
     site: Site,
     routes: list[tuple[Route, str]],
     label: str,
@@ -920,21 +1163,25 @@ def _view_policy(
     )
 
 
-def _class_view_routes(module: PythonModule, class_name: str) -> list[tuple[Route, str]]:
+def _class_view_routes(
+    module: PythonModule, collected: Collected, class_name: str
+) -> list[tuple[Route, str]]:
     """The routes `add_url_rule(..., view_func=Class.as_view(...))` gives a MethodView."""
+    if class_name in collected.class_routes:
+        return collected.class_routes[class_name]
     routes: list[tuple[Route, str]] = []
-    for call in iter_calls(module.module):
-        func = call.func
-        if not (isinstance(func, cst.Attribute) and func.attr.value == "add_url_rule"):
+    for call in _index(module).routing:
+        if not isinstance(call, ast.Call):
             continue
         if any(
-            isinstance(arg.value, cst.Call)
-            and isinstance(arg.value.func, cst.Attribute)
-            and arg.value.func.attr.value == "as_view"
+            isinstance(arg.value, ast.Call)
+            and isinstance(arg.value.func, ast.Attribute)
+            and arg.value.func.attr == "as_view"
             and _dotted(arg.value.func.value) == class_name
-            for arg in call.args
+            for arg in _arguments(call)
         ):
             routes += [(route, sample_path(route.path)) for route in _url_rule(module, call, "")]
+    collected.class_routes[class_name] = routes
     return routes
 
 
@@ -972,7 +1219,7 @@ def _routes(
         return owned or None
     routes = [(r, sample_path(r.path)) for r in _owned_routes(module, {receiver}, "")]
     complete = True
-    for other in _importing_modules(module):
+    for other in _importing_modules(module, collected):
         names = {
             local
             for local, qualified in other.imports.items()
@@ -981,16 +1228,17 @@ def _routes(
         if names:
             routes += [(r, sample_path(r.path)) for r in _owned_routes(other, names, "")]
     for owner, call in _registrations(module, receiver):
-        target = call.args[0].value if call.args else None
+        arguments = _arguments(call)
+        target = arguments[0].value if arguments else None
         blueprint = _blueprint_module(owner, target)
         if blueprint is None:
             complete = False
             continue
         bp_module, bp_name, bp_call = blueprint
         prefix = _blueprint_prefix(bp_module, bp_call)
-        for arg in call.args:
-            if arg.keyword is not None and arg.keyword.value == "url_prefix":
-                value = owner.resolve(arg.value)
+        for keyword in call.keywords:
+            if keyword.arg == "url_prefix":
+                value = owner.resolve(keyword.value)
                 prefix = value.raw if value.known and isinstance(value.raw, str) else prefix
         routes += [(r, sample_path(r.path)) for r in _owned_routes(bp_module, {bp_name}, prefix)]
     if not complete or not routes:
@@ -1005,51 +1253,44 @@ def _points_to(other: PythonModule, qualified: str, module: PythonModule) -> boo
     return found is not None and found[0] is module
 
 
-def _importing_modules(module: PythonModule) -> list[PythonModule]:
+def _importing_modules(module: PythonModule, collected: Collected) -> list[PythonModule]:
     """In-tree modules this one imports (`from . import views` style route modules)."""
+    if collected.importing is not None:
+        return collected.importing
     found: list[PythonModule] = []
-    if module.project is None:
-        return found
-    for qualified in set(module.imports.values()):
-        path = module.project.find_module(module, qualified)
-        if path is None:
-            continue
-        other = module.project.module_at(path)
-        if other is not None and other is not module and other not in found:
-            found.append(other)
+    if module.project is not None:
+        for qualified in set(module.imports.values()):
+            path = module.project.find_module(module, qualified)
+            if path is None:
+                continue
+            other = module.project.module_at(path)
+            if other is not None and other is not module and other not in found:
+                found.append(other)
+    collected.importing = found
     return found
 
 
-def _registrations(module: PythonModule, receiver: str) -> list[tuple[PythonModule, cst.Call]]:
-    calls: list[tuple[PythonModule, cst.Call]] = []
-
-    class Visitor(cst.CSTVisitor):
-        def visit_Call(self, node: cst.Call) -> None:
-            func = node.func
-            if (
-                isinstance(func, cst.Attribute)
-                and func.attr.value == "register_blueprint"
-                and _dotted(func.value) == receiver
-            ):
-                calls.append((module, node))
-
-    module.module.visit(Visitor())
-    return calls
+def _registrations(module: PythonModule, receiver: str) -> list[tuple[PythonModule, ast.Call]]:
+    return [
+        (module, call)
+        for call in _index(module).registrations
+        if isinstance(call.func, ast.Attribute) and _dotted(call.func.value) == receiver
+    ]
 
 
 def _blueprint_module(
-    module: PythonModule, target: cst.BaseExpression | None
-) -> tuple[PythonModule, str, cst.Call] | None:
+    module: PythonModule, target: ast.expr | None
+) -> tuple[PythonModule, str, ast.Call] | None:
     if target is None:
         return None
-    if isinstance(target, cst.Name):
-        bound = module.find_binding(target.value)
+    if isinstance(target, ast.Name):
+        bound = module.find_binding(target.id)
         if (
             bound is not None
-            and isinstance(bound[1], cst.Call)
+            and isinstance(bound[1], ast.Call)
             and _app_kind(bound[0], bound[1]) == "blueprint"
         ):
-            return bound[0], target.value, bound[1]
+            return bound[0], target.id, bound[1]
     qualified = module.qualified_name(target)
     if qualified is None or module.project is None:
         return None
@@ -1058,17 +1299,17 @@ def _blueprint_module(
         return None
     owner, name = found
     bound = owner.find_binding(name)
-    if bound is not None and isinstance(bound[1], cst.Call) and _app_kind(bound[0], bound[1]) == "blueprint":
+    if bound is not None and isinstance(bound[1], ast.Call) and _app_kind(bound[0], bound[1]) == "blueprint":
         return bound[0], name, bound[1]
     return None
 
 
-def _blueprint_prefix(module: PythonModule, call: cst.Call | None) -> str:
+def _blueprint_prefix(module: PythonModule, call: ast.Call | None) -> str:
     if call is None:
         return ""
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value == "url_prefix":
-            value = module.resolve(arg.value)
+    for keyword in call.keywords:
+        if keyword.arg == "url_prefix":
+            value = module.resolve(keyword.value)
             if value.known and isinstance(value.raw, str):
                 return value.raw
     return ""
@@ -1076,50 +1317,44 @@ def _blueprint_prefix(module: PythonModule, call: cst.Call | None) -> str:
 
 def _owned_routes(module: PythonModule, owners: set[str], prefix: str) -> list[Route]:
     routes: list[Route] = []
-
-    class Visitor(cst.CSTVisitor):
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-            for decorator in node.decorators:
-                route = _decorator_route(module, decorator.decorator, owners, prefix)
-                if route is not None:
-                    routes.append(route)
-
-        def visit_Call(self, node: cst.Call) -> None:
+    for node in _index(module).routing:
+        if isinstance(node, ast.Call):
             func = node.func
-            if (
-                isinstance(func, cst.Attribute)
-                and func.attr.value == "add_url_rule"
-                and _dotted(func.value) in owners
-            ):
+            if isinstance(func, ast.Attribute) and _dotted(func.value) in owners:
                 routes.extend(_url_rule(module, node, prefix))
-
-    module.module.visit(Visitor())
+            continue
+        for decorator in node.decorator_list:
+            route = _decorator_route(module, decorator, owners, prefix)
+            if route is not None:
+                routes.append(route)
     return routes
 
 
 def _function_routes(
-    module: PythonModule, collected: Collected, function: cst.FunctionDef, prefix: str
+    module: PythonModule, collected: Collected, function: Function
 ) -> list[tuple[Route, str]]:
+    """The routes a view function's own decorators give it."""
+    known = collected.function_routes.get(id(function))
+    if known is not None:
+        return known
     routes: list[tuple[Route, str]] = []
-    for decorator in function.decorators:
-        node = decorator.decorator
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+    for node in function.decorator_list:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             owner = _dotted(node.func.value)
             bp_prefix = _blueprint_prefix(module, collected.blueprints.get(owner))
-            route = _decorator_route(module, node, {owner}, bp_prefix or prefix)
+            route = _decorator_route(module, node, {owner}, bp_prefix)
             if route is not None:
                 routes.append((route, sample_path(route.path)))
+    collected.function_routes[id(function)] = routes
     return routes
 
 
-def _decorator_route(
-    module: PythonModule, node: cst.BaseExpression, owners: set[str], prefix: str
-) -> Route | None:
-    if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)):
+def _decorator_route(module: PythonModule, node: ast.expr, owners: set[str], prefix: str) -> Route | None:
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
         return None
     if _dotted(node.func.value) not in owners:
         return None
-    verb = node.func.attr.value
+    verb = node.func.attr
     if verb not in VERBS and verb != "route":
         return None
     rule = _rule(module, node)
@@ -1129,43 +1364,37 @@ def _decorator_route(
     return Route(_join(prefix, rule), methods, module.location(node))
 
 
-def _rule(module: PythonModule, call: cst.Call) -> str:
-    for arg in call.args:
-        if (arg.keyword is None and not arg.star) or (
-            arg.keyword is not None and arg.keyword.value == "rule"
-        ):
+def _rule(module: PythonModule, call: ast.Call) -> str:
+    for arg in _arguments(call):
+        if (arg.keyword is None and not arg.star) or arg.keyword == "rule":
             value = module.resolve(arg.value)
             return value.raw if value.known and isinstance(value.raw, str) else "/"
     return "/"
 
 
 def _methods(
-    module: PythonModule, call: cst.Call, default: tuple[str, ...] = ("GET",)
+    module: PythonModule, call: ast.Call, default: tuple[str, ...] = ("GET",)
 ) -> tuple[str, ...] | None:
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value == "methods":
-            value = module.resolve(arg.value)
+    for keyword in call.keywords:
+        if keyword.arg == "methods":
+            value = module.resolve(keyword.value)
             if value.known and isinstance(value.raw, tuple):
                 return tuple(str(item.raw).upper() for item in value.raw if item.known)
             return None
     return (*default, "HEAD") if "GET" in default else default
 
 
-def _url_rule(module: PythonModule, call: cst.Call, prefix: str) -> list[Route]:
+def _url_rule(module: PythonModule, call: ast.Call, prefix: str) -> list[Route]:
     rule = _rule(module, call)
-    view: cst.BaseExpression | None = None
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value == "view_func":
-            view = arg.value
-    positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+    view: ast.expr | None = None
+    for keyword in call.keywords:
+        if keyword.arg == "view_func":
+            view = keyword.value
+    positional = [arg for arg in call.args if not isinstance(arg, ast.Starred)]
     if view is None and len(positional) >= 3:
-        view = positional[2].value
+        view = positional[2]
     default: tuple[str, ...] = ("GET",)
-    if (
-        isinstance(view, cst.Call)
-        and isinstance(view.func, cst.Attribute)
-        and view.func.attr.value == "as_view"
-    ):
+    if isinstance(view, ast.Call) and isinstance(view.func, ast.Attribute) and view.func.attr == "as_view":
         found = module.class_named(view.func.value)
         if found is not None:
             default = _view_class_methods(found[0], found[1])
@@ -1175,22 +1404,20 @@ def _url_rule(module: PythonModule, call: cst.Call, prefix: str) -> list[Route]:
     return [Route(_join(prefix, rule), methods, module.location(call))]
 
 
-def _view_class_methods(module: PythonModule, class_def: cst.ClassDef) -> tuple[str, ...]:
+def _view_class_methods(module: PythonModule, class_def: ast.ClassDef) -> tuple[str, ...]:
     """A MethodView serves the verbs it defines; `methods = [...]` overrides them."""
     methods: list[str] = []
-    for statement in class_def.body.body:
-        if isinstance(statement, cst.FunctionDef) and statement.name.value in VERBS:
-            methods.append(VERBS[statement.name.value])
-        if isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                if (
-                    isinstance(small, cst.Assign)
-                    and isinstance(small.targets[0].target, cst.Name)
-                    and small.targets[0].target.value == "methods"
-                ):
-                    value = module.resolve(small.value)
-                    if value.known and isinstance(value.raw, tuple):
-                        return tuple(str(item.raw).upper() for item in value.raw if item.known)
+    for statement in class_def.body:
+        if isinstance(statement, _FUNCTIONS) and statement.name in VERBS:
+            methods.append(VERBS[statement.name])
+        if (
+            isinstance(statement, ast.Assign)
+            and isinstance(statement.targets[0], ast.Name)
+            and statement.targets[0].id == "methods"
+        ):
+            value = module.resolve(statement.value)
+            if value.known and isinstance(value.raw, tuple):
+                return tuple(str(item.raw).upper() for item in value.raw if item.known)
     return tuple(methods) or ("GET",)
 
 
@@ -1199,47 +1426,17 @@ def _view_class_methods(module: PythonModule, class_def: cst.ClassDef) -> tuple[
 BEARER_QUALIFIED = ("flask_jwt_extended.", "flask_httpauth.HTTPTokenAuth", "flask_httpauth.HTTPBasicAuth")
 
 
-def _bearer_evidence(module: PythonModule) -> list[Evidence]:
-    found: list[Evidence] = []
-    for current in [module, *_importing_modules(module)]:
-        found += _bearer_in(current)
-    return found
-
-
-def _bearer_in(current: PythonModule) -> list[Evidence]:
+def _bearer_evidence(module: PythonModule, collected: Collected) -> list[Evidence]:
     """Signs that the app authenticates with an Authorization header (CORS204)."""
     found: list[Evidence] = []
-
-    class Visitor(cst.CSTVisitor):
-        def visit_Call(self, node: cst.Call) -> None:
-            qualified = current.qualified_name(node.func) or ""
-            if qualified.startswith(BEARER_QUALIFIED):
-                found.append(Evidence("bearer-auth", f"{qualified}()", current.location(node)))
-            elif (
-                isinstance(node.func, cst.Attribute)
-                and node.func.attr.value == "get"
-                and node.args
-                and _is_authorization(node.args[0].value)
-            ):
-                found.append(
-                    Evidence("bearer-auth", "reads the Authorization header", current.location(node))
-                )
-
-        def visit_Attribute(self, node: cst.Attribute) -> None:
-            # werkzeug parses the Authorization header into `request.authorization`
-            if node.attr.value == "authorization" and current.qualified_name(node.value) == "flask.request":
-                found.append(Evidence("bearer-auth", "reads request.authorization", current.location(node)))
-
-        def visit_Subscript(self, node: cst.Subscript) -> None:
-            index = node.slice[0].slice if len(node.slice) == 1 else None
-            if isinstance(index, cst.Index) and _is_authorization(index.value):
-                found.append(
-                    Evidence("bearer-auth", "reads the Authorization header", current.location(node))
-                )
-
-    current.module.visit(Visitor())
+    for current in [module, *_importing_modules(module, collected)]:
+        found += _index(current).bearer
     return found
 
 
-def _is_authorization(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.SimpleString) and str(node.evaluated_value).lower() == "authorization"
+def _is_authorization(node: ast.expr) -> bool:
+    return (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and node.value.lower() == "authorization"
+    )
