@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import click
 
 from corslint import __version__
-from corslint.findings import Level
 
 SUBCOMMANDS = ("check", "explain", "rules", "simulate")
 
@@ -24,15 +24,38 @@ class DefaultToCheck(click.Group):
         return super().parse_args(ctx, args)
 
 
+class _RuleIds(Sequence[str]):
+    """Every rule id; the rule modules are imported only if a setting names a rule."""
+
+    @staticmethod
+    def _ids() -> Sequence[str]:
+        from corslint.rules import RULE_IDS
+
+        return RULE_IDS
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        return self._ids()[index]
+
+    def __len__(self) -> int:
+        return len(self._ids())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids())
+
+
 def _split_ids(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(item.strip().upper() for value in values for item in value.split(",") if item.strip())
 
 
 def _validate_ids(ids: tuple[str, ...], option: str) -> tuple[str, ...]:
-    from corslint.rules import RULE_IDS
-
     for item in ids:
-        if not any(rule_id.startswith(item) for rule_id in RULE_IDS):
+        if not any(rule_id.startswith(item) for rule_id in _RuleIds()):
             raise click.UsageError(
                 f"{option}: `{item}` is not a corslint rule id or prefix (see `corslint rules`)"
             )
@@ -102,14 +125,14 @@ def check(
 ) -> None:
     """Lint PATHS (default: the current directory)."""
     from corslint.config import ConfigError, Settings, find_config, load
+    from corslint.findings import Level
     from corslint.lint import exit_code, lint
     from corslint.report import ReportContext, renderer
-    from corslint.rules import RULE_IDS
 
     targets = list(paths) or [Path(".")]
     try:
         found = config_file or find_config(targets[0] if targets[0].exists() else Path("."))
-        settings = load(found, RULE_IDS) if found is not None else Settings()
+        settings = load(found, _RuleIds()) if found is not None else Settings()
     except ConfigError as error:
         raise click.UsageError(str(error)) from None
     settings = settings.with_overrides(

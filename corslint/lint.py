@@ -305,8 +305,6 @@ def _lint(
         skipped.extend(remembered.skipped)
         return RunResult(remembered.findings, _decoder(candidates, outcomes, cache, settings), skipped, stats)
 
-    from corslint.rules import RULES, rule_by_id
-
     policies: list[CorsPolicy] = []
     diagnostics: list[Diagnostic] = list(settings.problems)
     texts: dict[str, str] = {}
@@ -323,6 +321,13 @@ def _lint(
     stats.policies = len(policies)
 
     findings: list[Finding] = []
+    if not policies and not diagnostics:  # nothing to judge: the rules need not be imported
+        if cache is not None:
+            cache.save_findings(memo_key, findings, skipped[walked_skipped:], 0)
+        return RunResult(findings, policies, skipped, stats)
+
+    from corslint.rules import RULES, rule_by_id
+
     for diagnostic in diagnostics:
         rule = rule_by_id(diagnostic.rule_id)
         findings.append(Finding(diagnostic.rule_id, rule.level, diagnostic.message, diagnostic.location))
