@@ -435,7 +435,7 @@ def _used_files(root: Path, context: ProjectContext) -> set[str]:
     cached = context.shared.get(key)
     if isinstance(cached, set):
         return cached
-    from corslint.extractors.js_source import JsModule, JsProject, walk
+    from corslint.extractors.js_source import JsModule, JsProject
 
     project = context.shared.get("js_project")
     if not isinstance(project, JsProject):
@@ -454,7 +454,7 @@ def _used_files(root: Path, context: ProjectContext) -> set[str]:
             target = project.resolve_specifier(module, specifier)
             if target is not None:
                 used.add(os.path.realpath(target))
-        for node in walk(module.root):
+        for node in module.nodes:
             if node.type == "call_expression":
                 target = module.read_file_target(node)
                 if target is not None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from corslint.extractors import ProjectContext
 from corslint.extractors.js_source import (
+    WRAPPERS,
     JsModule,
     JsProject,
     Node,
@@ -134,6 +135,8 @@ def _find_cors_names(analysis: Analysis) -> None:
 
 
 def _is_cors_call(analysis: Analysis, node: Node) -> bool:
+    if node.type != "call_expression" and node.type not in WRAPPERS:
+        return False
     node = unwrap(node)
     if node.type != "call_expression":
         return False
@@ -148,7 +151,7 @@ def _is_cors_call(analysis: Analysis, node: Node) -> bool:
 
 def _find_registrations(analysis: Analysis) -> None:
     module = analysis.module
-    for node in walk(module.root):
+    for node in module.nodes:
         if node.type != "call_expression":
             continue
         function = unwrap(node.child_by_field_name("function"))
@@ -202,7 +205,7 @@ def _cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[Cor
     module = analysis.module
     policies: list[CorsPolicy] = []
     used_options: set[str] = set()
-    for node in walk(module.root):
+    for node in module.nodes:
         if not _is_cors_call(analysis, node):
             continue
         arguments_node = node.child_by_field_name("arguments")
@@ -478,7 +481,7 @@ def _node_at(module: JsModule, location: Location) -> Node | None:
     if location.path != module.path:
         return None
     point = (location.line - 1, 0)
-    for node in walk(module.root):
+    for node in module.nodes:
         if node.start_point[0] == point[0] and module.location(node) == location:
             return node
     return None
@@ -899,7 +902,7 @@ def _bearer_evidence(module: JsModule) -> list[Evidence]:
         if specifier in BEARER_PACKAGES:
             found.append(Evidence("bearer-auth", specifier, module.location(module.root)))
             break
-    for node in walk(module.root):
+    for node in module.nodes:
         if node.type in {"member_expression", "subscript_expression", "call_expression"}:
             text = module.text(node).replace(" ", "").lower()
             if text in {
@@ -942,7 +945,7 @@ class _Steps:
 def _handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[CorsPolicy]:
     module = analysis.module
     functions: list[Node] = []
-    for node in walk(module.root):
+    for node in module.nodes:
         if node.type != "string" or not (string_value(node) or "").lower().startswith("access-control-"):
             continue
         function = node.parent
