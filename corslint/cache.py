@@ -318,6 +318,10 @@ class Cache:
             start = end
         return groups
 
+    def is_empty(self) -> bool:
+        """Nothing was ever written under this key: every file will be read afresh."""
+        return not self.folder.is_dir()
+
     def lookup(self, candidates: Sequence[Candidate]) -> dict[int, Any]:
         """Cached outcomes by candidate index, for files (and their inputs) unchanged.
 
@@ -408,26 +412,32 @@ class Cache:
         return rows
 
     def store(self, candidate: Candidate, outcome: Any, deps: Iterable[str] = ()) -> None:
-        from corslint.lint import FileOutcome
+        self.store_all([(candidate, outcome, tuple(deps))])
 
-        assert isinstance(outcome, FileOutcome)
-        if not outcome.cacheable or candidate.size < 0:
-            return
-        if candidate.mtime_ns > self._racy_after:
-            return  # written so recently that a same-size rewrite could keep this mtime
-        encoded = None
-        if outcome.policies or outcome.diagnostics or outcome.skipped or outcome.parsed:
-            try:
-                encoded = encode(dataclasses.replace(outcome, text=None))
-            except CacheFormatError:
-                return
-        folder, _, name = candidate.display.rpartition("/")
-        self._rows_of(folder)[name] = (
-            candidate.size,
-            candidate.mtime_ns,
-            encoded,
-            [[path, *stamp_of(path)] for path in deps] if deps else [],
-        )
+    def store_all(self, fresh: Iterable[tuple[Candidate, Any, tuple[str, ...]]]) -> None:
+        """Remember what files yielded. A cold run stores every file of the tree, so the
+        loop is kept tight: most files yielded nothing and cost one row each."""
+        racy_after = self._racy_after
+        last_folder: str | None = None
+        rows: dict[str, Row] = {}
+        for candidate, outcome, deps in fresh:
+            if candidate.size < 0 or candidate.mtime_ns > racy_after or not outcome.cacheable:
+                continue  # unreadable, or written so recently that a same-size rewrite could keep its mtime
+            encoded = None
+            if outcome.policies or outcome.diagnostics or outcome.skipped or outcome.parsed:
+                try:
+                    encoded = encode(dataclasses.replace(outcome, text=None))
+                except CacheFormatError:
+                    continue
+            folder, _, name = candidate.display.rpartition("/")
+            if folder != last_folder:
+                rows, last_folder = self._rows_of(folder), folder
+            rows[name] = (
+                candidate.size,
+                candidate.mtime_ns,
+                encoded,
+                [[path, *stamp_of(path)] for path in deps] if deps else [],
+            )
 
     def forget_missing(self, candidates: Sequence[Candidate]) -> None:
         """Drop entries of files that no longer exist (as `lookup` found them)."""

@@ -5,8 +5,9 @@ from __future__ import annotations
 import gc
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,6 +47,7 @@ class FileOutcome:
 
 EMPTY_OUTCOME = FileOutcome()
 POOL_THRESHOLD = 2000  # files to read before worker processes pay for their start-up
+STREAM_BATCH = 256  # files per batch handed to a worker while the walk goes on
 PARSE_TIMEOUT = 30.0  # seconds one file may take in an isolated parser
 _STREAM_BLOCK = 1 << 20
 
@@ -110,7 +112,8 @@ def screen(
     searchable = data
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: search the text, not its bytes
         searchable = data.decode("utf-16", errors="replace").encode("utf-8")
-    for needle in needles:  # most files hold none of them: one pass each, no per-extractor work
+    # most files hold none of the covering needles: one pass each, no per-extractor work
+    for needle in needles:
         if needle in searchable:
             break
     else:
@@ -155,11 +158,39 @@ def _interest(name: str, extractors: tuple[Extractor, ...]) -> Interest:
     found = _INTEREST.get(key) if default else None
     if found is None:
         interested = tuple(e for e in extractors if e.accepts(key))
-        needles = tuple(dict.fromkeys(n for e in interested for n in e.needles))
+        needles = covering_needles(n for e in interested for n in e.needles)
         found = (interested, needles)
         if default:
             _INTEREST[key] = found
     return found
+
+
+MIN_NEEDLE = 4  # shorter needles would pass too many files on to the exact check
+
+
+def covering_needles(needles: Iterable[bytes]) -> tuple[bytes, ...]:
+    """Fewer byte strings such that each needle contains one of them.
+
+    The prefilter's cost is one pass over a file per needle, and nearly every file
+    matches none: `CORSMiddleware`, `CORS_`, `corsheaders`, `flask_cors` and `init_app`
+    become `CORS`, `cors` and `init_app`, three passes instead of five. A file that
+    holds one of these is then checked for the extractors' own needles."""
+    remaining = list(dict.fromkeys(needles))
+    chosen: list[bytes] = []
+    while remaining:
+        best = max(
+            (
+                needle[start : start + length]
+                for needle in remaining
+                for length in range(min(MIN_NEEDLE, len(needle)), len(needle) + 1)
+                for start in range(len(needle) - length + 1)
+            ),
+            # the most needles covered, then the longest (fewer false hits), then the first
+            key=lambda part: (sum(part in n for n in remaining), len(part)),
+        )
+        chosen.append(best)
+        remaining = [n for n in remaining if best not in n]
+    return tuple(chosen)
 
 
 def _as_tuple(extractors: Sequence[Extractor]) -> tuple[Extractor, ...]:
@@ -286,19 +317,27 @@ def _lint(
         from corslint.cache import Cache, settings_fingerprint
 
         cache = Cache.open(cache_dir, settings_fingerprint(settings))
-    candidates = list(
-        walk(
-            paths,
-            settings.exclude,
-            SOURCE_SUFFIXES + SOURCE_NAMES,
-            skipped,
-            respect_gitignore=settings.respect_gitignore,
-            memory=cache,
-        )
+    walker = walk(
+        paths,
+        settings.exclude,
+        SOURCE_SUFFIXES + SOURCE_NAMES,
+        skipped,
+        respect_gitignore=settings.respect_gitignore,
+        memory=cache,
     )
-    stats.files_seen = len(candidates)
     memo_key = repr(settings.problems)
-    outcomes, remembered = _read_all(candidates, settings, cache, isolate, jobs, timeout, stats, memo_key)
+    head = list(islice(walker, POOL_THRESHOLD))
+    workers = jobs if jobs is not None else os.cpu_count() or 1
+    candidates: list[Candidate]
+    remembered: Remembered | None = None
+    if len(head) == POOL_THRESHOLD and workers > 1 and (cache is None or cache.is_empty()):
+        # a large tree read afresh: the workers read files while the walk goes on
+        candidates = []
+        outcomes = _read_streaming(chain(head, walker), candidates, settings, cache, workers, timeout, stats)
+    else:
+        candidates = head + list(walker)
+        outcomes, remembered = _read_all(candidates, settings, cache, isolate, jobs, timeout, stats, memo_key)
+    stats.files_seen = len(candidates)
     if remembered is not None:
         assert cache is not None
         stats.policies = remembered.policies
@@ -418,15 +457,51 @@ def _read_all(
         fresh = Supervisor(workers, max_bytes, timeout).run(todo, batch)
     else:
         fresh = _read_inline(todo, max_bytes, isolate, timeout)
-    for index, outcome, deps in fresh.values():
+    _take(fresh, candidates, outcomes, cache, stats)
+    return outcomes, None
+
+
+def _read_streaming(
+    stream: Iterable[Candidate],
+    candidates: list[Candidate],
+    settings: Settings,
+    cache: Cache | None,
+    workers: int,
+    timeout: float,
+    stats: RunStats,
+) -> list[FileOutcome]:
+    """Each outcome, in walk order; `candidates` fills up as the walk is consumed."""
+    from corslint.workers import Supervisor
+
+    def jobs() -> Iterator[tuple[int, Candidate]]:
+        for index, candidate in enumerate(stream):
+            candidates.append(candidate)
+            yield index, candidate
+
+    fresh = Supervisor(workers, settings.max_file_size, timeout).run(jobs(), STREAM_BATCH)
+    outcomes: list[FileOutcome] = [EMPTY_OUTCOME] * len(candidates)
+    if cache is not None:
+        cache.lookup(candidates)  # finds nothing, and notes the files for storing
+    _take(fresh, candidates, outcomes, cache, stats)
+    return outcomes
+
+
+def _take(
+    fresh: Mapping[int, tuple[int, FileOutcome, tuple[str, ...]]],
+    candidates: Sequence[Candidate],
+    outcomes: list[FileOutcome],
+    cache: Cache | None,
+    stats: RunStats,
+) -> None:
+    """Fresh outcomes into their places, and into the cache."""
+    for index, outcome, _ in fresh.values():
         outcomes[index] = outcome
         stats.files_parsed += outcome.parsed
-        if cache is not None:
-            cache.store(candidates[index], outcome, deps)
     if cache is not None:
+        # in walk order: a folder's files are stored together
+        cache.store_all((candidates[i], fresh[i][1], fresh[i][2]) for i in sorted(fresh))
         cache.forget_missing(candidates)
         cache.save()
-    return outcomes, None
 
 
 def _read_inline(

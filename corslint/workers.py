@@ -14,8 +14,9 @@ import os
 import signal
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from corslint.discovery import Candidate
@@ -29,6 +30,7 @@ if TYPE_CHECKING:  # multiprocessing itself is imported only when a worker is ne
     from corslint.lint import FileOutcome
 
 Job = tuple[int, Candidate]
+FIRST_BATCH = 64  # files in each worker's first batch
 Result = tuple[int, "FileOutcome", tuple[str, ...]]  # index, outcome, other files read
 
 
@@ -142,19 +144,29 @@ class Supervisor:
         child.close()
         return _Slot(process, parent)
 
-    def run(self, jobs: Sequence[Job], batch_size: int) -> dict[int, Result]:
+    def run(self, jobs: Iterable[Job], batch_size: int) -> dict[int, Result]:
+        """Every job's result. `jobs` may be a lazy walk: the supervisor takes a batch from
+        it whenever it is not answering a worker, so the workers start on the first files
+        while the rest of the tree is still being listed."""
         from multiprocessing.connection import wait
 
         from corslint.lint import FileOutcome
 
         results: dict[int, Result] = {}
-        pending: deque[list[Job]] = deque(
-            list(jobs[start : start + batch_size]) for start in range(0, len(jobs), batch_size)
-        )
-        self._by_index = dict(jobs)
+        pending: deque[list[Job]] = deque()
+        source = iter(jobs)
+        exhausted = False
+        first = max(1, min(batch_size, FIRST_BATCH))  # small: the workers start at once
+        self._by_index = {}
         next_id = 0
         try:
-            while pending or any(slot.batch is not None for slot in self._slots):
+            while True:
+                if not exhausted:
+                    batch = list(islice(source, first if next_id < self.workers else batch_size))
+                    exhausted = not batch
+                    if batch:
+                        self._by_index.update(batch)
+                        pending.append(batch)
                 while pending and (
                     len(self._slots) < self.workers or any(s.batch is None for s in self._slots)
                 ):
@@ -173,10 +185,13 @@ class Supervisor:
                         self._fail(idle, pending, results, None)
                 busy = [s for s in self._slots if s.batch is not None]
                 if not busy:
+                    if exhausted and not pending:
+                        break
                     continue
                 now = time.monotonic()
-                soonest = min(s.deadline for s in busy)
-                ready = wait([s.connection for s in busy], timeout=max(0.0, soonest - now))
+                # while the walk goes on, only collect what has arrived; then wait
+                timeout = 0.0 if not exhausted else max(0.0, min(s.deadline for s in busy) - now)
+                ready = wait([s.connection for s in busy], timeout=timeout)
                 for slot in busy:
                     if slot.connection not in ready:
                         continue

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from corslint.config import Settings
 from corslint.extractors import EXTRACTORS
@@ -77,3 +80,44 @@ def test_no_parser_is_imported_for_a_tree_without_cors(in_tmp: Path) -> None:
 def test_every_extractor_declares_a_prefilter() -> None:
     for extractor in EXTRACTORS:
         assert extractor.needles and all(isinstance(n, bytes) and n for n in extractor.needles)
+
+
+def test_a_large_tree_is_read_while_it_is_walked_with_the_same_result(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import corslint.lint as engine
+
+    for package in range(30):
+        folder = in_tmp / f"pkg{package:02d}"
+        folder.mkdir()
+        for index in range(70):
+            (folder / f"m{index}.py").write_text(f"VALUE = {index}\n")
+        if package % 7 == 0:
+            (folder / "main.py").write_text(APP)
+    (in_tmp / "pkg03" / "bad.py").write_text(
+        "from starlette.middleware.cors import CORSMiddleware\nif True\n"
+    )
+    for path in in_tmp.rglob("*"):  # older than the cache's two-second window for racy writes
+        os.utime(path, (1_700_000_000, 1_700_000_000))
+    streamed: list[int] = []
+    original = engine._read_streaming
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        streamed.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "_read_streaming", spy)
+    in_process = lint([in_tmp], Settings(), jobs=1)
+    assert not streamed
+    parallel = lint([in_tmp], Settings(), jobs=2)
+    cached = lint([in_tmp], Settings(), jobs=2, cache_dir=in_tmp / ".cache")  # empty: streamed too
+    assert len(streamed) == 2
+    expected = [(f.rule_id, f.location.path, f.location.line) for f in in_process.findings]
+    assert ("CORS001", "pkg03/bad.py", 2) in expected and len(expected) > 5
+    for result in (parallel, cached):
+        assert [(f.rule_id, f.location.path, f.location.line) for f in result.findings] == expected
+        assert result.stats.files_seen == in_process.stats.files_seen == 30 * 70 + 5 + 1
+        assert result.stats.files_parsed == in_process.stats.files_parsed
+    warm = lint([in_tmp], Settings(), jobs=2, cache_dir=in_tmp / ".cache")  # the cache holds it all
+    assert len(streamed) == 2 and warm.stats.files_parsed == 0
+    assert [(f.rule_id, f.location.path, f.location.line) for f in warm.findings] == expected

@@ -58,18 +58,26 @@ class PolicyProbe:
     def __init__(self, policy: CorsPolicy) -> None:
         self.policy = policy
         self.framework: Framework = framework_of(policy)
+        # rules ask the same questions (an attacker's GET, a sample origin's preflight):
+        # each request is answered once per policy
+        self._answers: dict[Request, Response | None] = {}
 
     @property
     def display(self) -> str:
         return self.framework.display
 
     def respond(self, request: Request) -> Response | None:
+        if request in self._answers:
+            return self._answers[request]
+        answer: Response | None
         try:
-            return self.framework.respond(self.policy, request)
+            answer = self.framework.respond(self.policy, request)
         except UnresolvedValueError:
-            return None
+            answer = None
         except (TypeError, ValueError, re.error):
-            return None  # the library would fail the same way; CORS305/301 say why
+            answer = None  # the library would fail the same way; CORS305/301 say why
+        self._answers[request] = answer
+        return answer
 
     def fetch(
         self,
