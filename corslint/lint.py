@@ -19,6 +19,7 @@ from corslint.model import CorsPolicy, Diagnostic, Location, SourceError
 
 if TYPE_CHECKING:
     from corslint.cache import Cache, Remembered
+    from corslint.rules.base import Rule
 
 MAX_FILE_BYTES = DEFAULT_MAX_FILE_SIZE
 BINARY_SNIFF = 8192
@@ -43,6 +44,9 @@ class FileOutcome:
     parsed: bool = False
     skipped: str | None = None  # why the file was not analysed, when that is not a problem
     cacheable: bool = True  # False when the answer may change without the file changing
+    # what every rule that judges one policy at a time says of `policies`, before the
+    # settings and suppression comments filter it: judged where the file was read
+    findings: tuple[Finding, ...] = ()
 
 
 EMPTY_OUTCOME = FileOutcome()
@@ -129,9 +133,12 @@ def screen(
     return text, wanted
 
 
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+
+
 def _read_bytes(path: str, size: int) -> bytes:
     """The whole file; os.read skips the buffered-file layer, which costs more than the read."""
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    descriptor = os.open(path, _READ_FLAGS)
     try:
         data = os.read(descriptor, max(size, 0) + 1)
         if len(data) <= size:
@@ -231,7 +238,14 @@ def extract_prepared(candidate: Candidate, prepared: Prepared, context: ProjectC
             continue
         policies.extend(extraction.policies)
         diagnostics.extend(d for d in extraction.diagnostics if d not in diagnostics)
-    return FileOutcome(tuple(policies), tuple(diagnostics), text, parsed=True)
+    findings = tuple(judge(policies, _single_policy_rules())) if policies else ()
+    return FileOutcome(tuple(policies), tuple(diagnostics), text, parsed=True, findings=findings)
+
+
+def _single_policy_rules() -> list[Rule]:
+    from corslint.rules import RULES
+
+    return [rule for rule in RULES if not rule.across_policies]
 
 
 def failure(candidate: Candidate, reason: str) -> FileOutcome:
@@ -348,18 +362,19 @@ def _lint(
     diagnostics: list[Diagnostic] = list(settings.problems)
     texts: dict[str, str] = {}
     walked_skipped = len(skipped)
+    findings: list[Finding] = []
     for candidate, outcome in zip(candidates, outcomes, strict=True):
         if outcome is EMPTY_OUTCOME:
             continue
         policies.extend(outcome.policies)
         diagnostics.extend(outcome.diagnostics)
+        findings.extend(outcome.findings)
         if outcome.skipped is not None:
             skipped.append(Skipped(candidate.display, outcome.skipped))
         if outcome.text is not None:
             texts[candidate.display] = outcome.text
     stats.policies = len(policies)
 
-    findings: list[Finding] = []
     if not policies and not diagnostics:  # nothing to judge: the rules need not be imported
         if cache is not None:
             cache.save_findings(memo_key, findings, skipped[walked_skipped:], 0)
@@ -370,7 +385,8 @@ def _lint(
     for diagnostic in diagnostics:
         rule = rule_by_id(diagnostic.rule_id)
         findings.append(Finding(diagnostic.rule_id, rule.level, diagnostic.message, diagnostic.location))
-    findings.extend(judge(policies, [r for r in RULES if settings.rule_enabled(r.id)]))
+    across = [r for r in RULES if r.across_policies and settings.rule_enabled(r.id)]
+    findings.extend(judge(policies, across))
     kept = [
         f
         for f in findings
@@ -530,13 +546,12 @@ def _read_inline(
     return results
 
 
-def judge(policies: Iterable[CorsPolicy], rules: Iterable[object]) -> list[Finding]:
-    from corslint.rules.base import PolicyProbe, Rule
+def judge(policies: Iterable[CorsPolicy], rules: Iterable[Rule]) -> list[Finding]:
+    from corslint.rules.base import PolicyProbe
 
     probes = [PolicyProbe(policy) for policy in policies]
     findings: list[Finding] = []
     for rule in rules:
-        assert isinstance(rule, Rule)
         findings.extend(rule.check_all(probes))
     return findings
 

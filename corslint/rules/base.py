@@ -220,6 +220,12 @@ class Rule:
     def check(self, probe: PolicyProbe) -> Iterator[Finding]:
         return iter(())
 
+    @property
+    def across_policies(self) -> bool:
+        """Whether the rule judges policies together (it overrides `check_all`); the
+        others judge each policy alone, in the worker that read its file."""
+        return type(self).check_all is not Rule.check_all
+
     def check_all(self, probes: list[PolicyProbe]) -> Iterator[Finding]:
         """Rules about several policies at once (duplicate layers) override this."""
         for probe in probes:
