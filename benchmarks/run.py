@@ -258,6 +258,9 @@ def main() -> None:
         print("semgrep not found: the peer column will read n/a (pip install semgrep)", flush=True)
     if shutil.which("rg") is None:
         print("rg not found: the floor column will read n/a (apt-get install ripgrep)", flush=True)
+    # as pip installs it: with bytecode compiled (PYTHONDONTWRITEBYTECODE would otherwise
+    # make every start-up compile corslint's modules again)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "corslint")], check=True)
     sizes = []
     for files in (int(s) for s in arguments.sizes.split(",")):
         print(f"measuring {files:,} files ...", flush=True)
