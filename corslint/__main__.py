@@ -1,3 +1,3 @@
-from corslint.cli import main
+from corslint.cli import entry
 
-main()
+entry()

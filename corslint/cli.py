@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -60,6 +61,21 @@ def _validate_ids(ids: tuple[str, ...], option: str) -> tuple[str, ...]:
                 f"{option}: `{item}` is not a corslint rule id or prefix (see `corslint rules`)"
             )
     return ids
+
+
+def entry() -> None:
+    """The `corslint` command. Once the report is out, the process ends without freeing
+    the run's objects one by one: on a 100k-file tree that teardown took 50 ms, a tenth
+    of a cached run. Output is flushed first; files and the cache are already closed."""
+    try:
+        main()
+    except SystemExit as done:
+        code = done.code
+        sys.stdout.flush()
+        sys.stderr.flush()
+        if code is None or isinstance(code, int):
+            os._exit(code or 0)
+        raise
 
 
 @click.group(cls=DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
