@@ -161,6 +161,34 @@ class PolicyProbe:
         return tuple(dict.fromkeys(samples))
 
     @cached_property
+    def unhandled_preflight(self) -> str | None:
+        """Why every preflight fails, for hand-written headers that answer simple requests
+        but not OPTIONS (or answer it without Allow-Methods / Allow-Headers); None when
+        preflights are handled. CORS206 reports it; the rules about one method or one
+        header stay silent then, since this is the cause of their failures too."""
+        if not self.framework.handwritten:
+            return None
+        origin = self.allowed_origin
+        if origin is None:
+            return None
+        page = PageRequest(
+            origin, "PUT", (("content-type", "application/json"),), path=self.policy.probe_path
+        )
+        response = self.respond(page.preflight())
+        if response is None:
+            return None
+        if response.status is None:
+            return "OPTIONS preflights are not answered (they reach the routes, which do not handle them)"
+        missing = [
+            name
+            for name in ("Access-Control-Allow-Methods", "Access-Control-Allow-Headers")
+            if response.get(name) is None
+        ]
+        if not missing:
+            return None
+        return f"preflights are answered without {' and '.join(f'`{m}`' for m in missing)}"
+
+    @cached_property
     def allowed_origin(self) -> str | None:
         """One origin the policy really lets read responses, for functional probes."""
         for origin in self.sample_origins:

@@ -16,6 +16,8 @@ class MethodNotAllowed(Rule):
     POST, sends the browser's preflight through the framework's behaviour. Where no
     routes are visible, it reports a framework default that allows only safe methods
     (Starlette's `allow_methods` defaults to `["GET"]`).
+    Hand-written headers that leave preflights unanswered fail every such request at
+    once: that is reported once, as CORS206, not here.
 
     ## Why is this bad?
     Before a cross-origin `PUT`, `PATCH` or `DELETE`, the browser asks permission with an
@@ -105,7 +107,7 @@ class MethodNotAllowed(Rule):
 
     def check(self, probe: PolicyProbe) -> Iterator[Finding]:
         origin = probe.allowed_origin
-        if origin is None:
+        if origin is None or probe.unhandled_preflight is not None:  # CORS206's cause
             return
         credentials = probe.credentials_enabled
         path = probe.policy.probe_path

@@ -10,6 +10,8 @@ class ContentTypeNotAllowed(Rule):
     Finds configurations under which a JSON request fails its preflight because
     `Content-Type` is not among the allowed request headers, after the framework's own
     additions (Starlette always adds it; Flask-CORS and Django do not).
+    Hand-written headers that leave preflights unanswered fail every such request at
+    once: that is reported once, as CORS206, not here.
 
     ## Why is this bad?
     `Content-Type` is only "safelisted" for three values: `text/plain`,
@@ -68,7 +70,7 @@ class ContentTypeNotAllowed(Rule):
 
     def check(self, probe: PolicyProbe) -> Iterator[Finding]:
         origin = probe.allowed_origin
-        if origin is None:
+        if origin is None or probe.unhandled_preflight is not None:  # CORS206's cause
             return
         credentials = probe.credentials_enabled
         path = probe.policy.probe_path

@@ -11,6 +11,8 @@ class AuthorizationNotAllowed(Rule):
     its preflight, when the app needs that header: the policy allows credentials, or the
     app visibly uses bearer tokens (FastAPI `OAuth2PasswordBearer` / `HTTPBearer`, code
     reading the `Authorization` header, express-jwt, passport-jwt).
+    Hand-written headers that leave preflights unanswered fail every such request at
+    once: that is reported once, as CORS206, not here.
 
     ## Why is this bad?
     `Authorization` is never safelisted, so a request carrying it is preflighted, and the
@@ -110,7 +112,7 @@ class AuthorizationNotAllowed(Rule):
         if not bearer and not credentials:
             return
         origin = probe.allowed_origin
-        if origin is None:
+        if origin is None or probe.unhandled_preflight is not None:  # CORS206's cause
             return
         path = probe.policy.probe_path
         simple = probe.fetch(origin, credentials=credentials, path=path)

@@ -1,6 +1,5 @@
 from collections.abc import Iterator
 
-from corslint.browser import PageRequest
 from corslint.findings import Finding, Level
 from corslint.rules.base import Example, PolicyProbe, Rule
 
@@ -82,27 +81,9 @@ class PreflightNotHandled(Rule):
     )
 
     def check(self, probe: PolicyProbe) -> Iterator[Finding]:
-        if not probe.framework.handwritten:
+        problem = probe.unhandled_preflight
+        if problem is None:
             return
-        origin = probe.allowed_origin
-        if origin is None:
-            return
-        path = probe.policy.probe_path
-        page = PageRequest(origin, "PUT", (("content-type", "application/json"),), path=path)
-        response = probe.respond(page.preflight())
-        if response is None:
-            return
-        if response.status is None:
-            problem = "OPTIONS preflights are not answered (they reach the routes, which do not handle them)"
-        else:
-            missing = [
-                name
-                for name in ("Access-Control-Allow-Methods", "Access-Control-Allow-Headers")
-                if response.get(name) is None
-            ]
-            if not missing:
-                return
-            problem = f"preflights are answered without {' and '.join(f'`{m}`' for m in missing)}"
         yield self.finding(
             probe,
             probe.policy.location,
