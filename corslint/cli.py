@@ -245,7 +245,15 @@ def simulate(
     from corslint.browser import PageRequest
     from corslint.config import Settings
     from corslint.lint import lint
-    from corslint.simulate import parse_header, render_text, request_dict, simulate, simulation_dict
+    from corslint.simulate import (
+        answers,
+        parse_header,
+        policy_dict,
+        render_text,
+        request_dict,
+        simulate,
+        simulation_dict,
+    )
 
     try:
         parsed = tuple(parse_header(h) for h in headers)
@@ -255,16 +263,19 @@ def simulate(
     result = lint([path], Settings(select=("CORS001",)))
     for finding in result.findings:
         click.echo(f"corslint: {finding.location.path}:{finding.location.line}: {finding.message}", err=True)
-    simulations = [simulate(policy, request) for policy in result.policies]
+    policies = result.policies
+    applies = [answers(policy, request.path) for policy in policies]
+    elsewhere = [policy for policy, answered in zip(policies, applies, strict=True) if not answered]
+    simulations = [simulate(p, request) for p, answered in zip(policies, applies, strict=True) if answered]
     if output_format == "json":
-        click.echo(
-            json.dumps(
-                {"request": request_dict(request), "results": [simulation_dict(s) for s in simulations]},
-                indent=2,
-            )
-        )
+        document = {
+            "request": request_dict(request),
+            "results": [simulation_dict(s) for s in simulations],
+            "not_answering": [policy_dict(policy) for policy in elsewhere],
+        }
+        click.echo(json.dumps(document, indent=2))
     else:
-        click.echo(render_text(request, simulations), nl=False)
+        click.echo(render_text(request, simulations, elsewhere), nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

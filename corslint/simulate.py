@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +38,15 @@ class Simulation:
     allowed: bool | None  # None: a value the answer depends on is unknown
     reason: str
     sent: bool  # whether the browser would send the actual request
+
+
+def answers(policy: CorsPolicy, path: str) -> bool:
+    """Whether the policy applies to requests for `path` at all; an undecidable scope
+    counts as applying, so its simulation can say what it depends on."""
+    try:
+        return framework_of(policy).answers(policy, path)
+    except (UnresolvedValueError, re.error, TypeError, ValueError):
+        return True
 
 
 def simulate(policy: CorsPolicy, request: PageRequest) -> Simulation:
@@ -95,7 +105,18 @@ def request_dict(request: PageRequest) -> dict[str, Any]:
     }
 
 
-def render_text(request: PageRequest, simulations: Sequence[Simulation]) -> str:
+def policy_dict(policy: CorsPolicy) -> dict[str, Any]:
+    return {
+        "file": policy.location.path,
+        "line": policy.location.line,
+        "framework": policy.framework,
+        "scope": policy.scope,
+    }
+
+
+def render_text(
+    request: PageRequest, simulations: Sequence[Simulation], elsewhere: Sequence[CorsPolicy] = ()
+) -> str:
     lines = [
         f"{request.method} {request.path} from {request.origin}"
         + (" with credentials" if request.credentials else "")
@@ -103,7 +124,9 @@ def render_text(request: PageRequest, simulations: Sequence[Simulation]) -> str:
         "",
     ]
     if not simulations:
-        lines.append("No CORS configuration found.")
+        lines.append(
+            f"No CORS configuration answers {request.path}." if elsewhere else "No CORS configuration found."
+        )
     for simulation in simulations:
         policy = simulation.policy
         lines.append(f"{policy.location.path}:{policy.location.line} ({framework_of(policy).display})")
@@ -118,5 +141,13 @@ def render_text(request: PageRequest, simulations: Sequence[Simulation]) -> str:
             lines.extend(f"    {k}: {v}" for k, v in simulation.response.as_dict().items())
         verdict = {True: "ALLOWED", False: "BLOCKED", None: "UNKNOWN"}[simulation.allowed]
         lines.append(f"  verdict: {verdict}: {simulation.reason}")
+        lines.append("")
+    if elsewhere:
+        lines.append(f"Not answering {request.path} (scoped to other paths):")
+        for policy in elsewhere:
+            scope = f", {policy.scope}" if policy.scope else ""
+            lines.append(
+                f"  {policy.location.path}:{policy.location.line} ({framework_of(policy).display}{scope})"
+            )
         lines.append("")
     return "\n".join(lines)

@@ -270,3 +270,18 @@ def test_long_source_lines_are_shortened_in_snippets(in_tmp: Path) -> None:
     assert code == 1 and "long.py:2:50: CORS105" in out
     snippet = [line for line in out.splitlines() if line.startswith("2 | ")]
     assert snippet and all(line.endswith(" ...") and len(line) < 220 for line in snippet)
+
+
+def test_simulate_names_the_policies_that_do_not_answer_the_path() -> None:
+    fixture = str(Path(__file__).parent / "fixtures" / "flask" / "resources_dict")
+    arguments = ("simulate", fixture, "--origin", "https://app.example.com", "--format", "json")
+    document = json.loads(invoke(*arguments, "--path", "/api/account")[1])
+    (result,) = document["results"]
+    assert result["allowed"] is True
+    assert [(p["framework"], p["scope"]) for p in document["not_answering"]] == [("flask_cors", "/*")]
+    document = json.loads(invoke(*arguments, "--path", "/feed/latest")[1])
+    (result,) = document["results"]  # the `/*` fallback answers (Flask-CORS echoes the origin)
+    assert result["allowed"] is True
+    assert [p["scope"] for p in document["not_answering"]] == ["/api/*"]
+    _, text, _ = invoke(*arguments[:-2], "--path", "/feed/latest")
+    assert "Not answering /feed/latest (scoped to other paths):" in text and "Flask-CORS, /api/*" in text

@@ -41,6 +41,10 @@ def _no_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
     return ()
 
 
+def _every_path(policy: CorsPolicy, path: str) -> bool:
+    return True
+
+
 @dataclass(frozen=True)
 class Framework:
     name: str  # the key used in CorsPolicy.framework
@@ -49,6 +53,9 @@ class Framework:
     roles: Mapping[str, tuple[str, ...]]  # Role -> the option names that express it
     origin_entries: Callable[[CorsPolicy], tuple[OriginEntry, ...]]
     library_checks: Callable[[CorsPolicy], tuple[LibraryCheck, ...]] = field(default=_no_checks)
+    # whether the policy answers requests for a path at all (Flask-CORS resources,
+    # CORS_URLS_REGEX); it may raise UnresolvedValueError
+    answers: Callable[[CorsPolicy, str], bool] = field(default=_every_path)
     comment_prefix: str = "#"
     handwritten: bool = False  # headers written by application code, not a CORS library
 

@@ -89,6 +89,11 @@ def _origin_listed(origin: str, url: urllib.parse.SplitResult, allowed: Any, reg
     return any(re.match(pattern, origin) for pattern in regexes)
 
 
+def answers_path(policy: CorsPolicy, path: str) -> bool:
+    """Whether the middleware handles requests for `path` (CORS_URLS_REGEX)."""
+    return is_enabled(policy, path_info(path))
+
+
 def path_info(path: str) -> str:
     """What Django's `request.path_info` holds for a request line's path: no query, decoded."""
     path = path.split("#", 1)[0].split("?", 1)[0]
@@ -306,5 +311,6 @@ FRAMEWORK = Framework(
         "max_age": ("CORS_PREFLIGHT_MAX_AGE",),
     },
     origin_entries=origin_entries,
+    answers=answers_path,
     library_checks=library_checks,
 )

@@ -319,5 +319,6 @@ FRAMEWORK = Framework(
         "max_age": ("max_age",),
     },
     origin_entries=origin_entries,
+    answers=answers_path,
     library_checks=library_checks,
 )
