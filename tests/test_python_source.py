@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -118,3 +119,38 @@ def test_pydantic_url_normalisation_matches_pydantic(text: str) -> None:
     from corslint.extractors.python_source import _pydantic_url
 
     assert _pydantic_url(text) == str(TypeAdapter(AnyHttpUrl).validate_python(text))
+
+
+def test_locations_count_characters_not_utf8_bytes() -> None:
+    # ast reports byte offsets; "é" and "✓" are 2 and 3 bytes long
+    source = 'NAME = "café ✓"; ORIGINS = ["https://a.example"]\nORIGINS\n'
+    value = resolve_last(source)
+    (entry,) = value.raw
+    start = source.index("[")
+    assert (value.location.line, value.location.column) == (2, 1)
+    assert value.related[0].line == 1 and value.related[0].column == source.index("ORIGINS =") + 1
+    assert (entry.location.column, entry.location.end_column) == (
+        start + 2,
+        start + 2 + len('"https://a.example"'),
+    )
+    module = PythonModule("mod.py", source, PythonProject())
+    assignment = module.tree.body[1]
+    assert isinstance(assignment, ast.Assign)
+    assert module.source(assignment.value) == '["https://a.example"]'
+
+
+def test_parse_warnings_are_not_printed(recwarn: pytest.WarningsRecorder) -> None:
+    warnings.simplefilter("always")
+    PythonModule("mod.py", 'PATTERN = "\\d+"  # an invalid escape: a warning when compiled\n')
+    assert not recwarn.list  # DeprecationWarning on 3.11, SyntaxWarning from 3.12
+
+
+def test_syntax_errors_name_the_line_and_the_parser_limit() -> None:
+    from corslint.extractors.python_source import PythonParseError
+
+    with pytest.raises(PythonParseError) as broken:
+        PythonModule("mod.py", "x = 1\nif True\n")
+    assert (broken.value.line, "line 2") == (2, "line 2") and "invalid Python syntax" in broken.value.message
+    with pytest.raises(PythonParseError) as deep:
+        PythonModule("mod.py", "x = " + "(" * 1000 + ")" * 1000 + "\n")
+    assert "too many nested parentheses" in deep.value.message
