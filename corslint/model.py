@@ -187,7 +187,7 @@ class Evidence:
 class CorsPolicy:
     """One CORS configuration, as a framework will apply it."""
 
-    framework: str  # key into corslint.frameworks.FRAMEWORKS
+    framework: str  # key into corslint.frameworks.frameworks()
     location: Location  # the call, decorator, settings module or config mapping
     options: Mapping[str, Value] = field(default_factory=dict)
     routes: tuple[Route, ...] | None = None  # None: the app's routes are not known

@@ -72,18 +72,19 @@ class Framework:
         return value.location if value is not None else policy.location
 
 
-def _registry() -> dict[str, Framework]:
-    from corslint.frameworks import django_cors, express, express_headers, flask_cors, starlette
-
-    frameworks = [starlette.FRAMEWORK, django_cors.FRAMEWORK]
-    frameworks.append(flask_cors.FRAMEWORK)
-    frameworks.append(express.FRAMEWORK)
-    frameworks.append(express_headers.FRAMEWORK)
-    return {framework.name: framework for framework in frameworks}
+_REGISTRY: dict[str, Framework] = {}
 
 
-FRAMEWORKS: dict[str, Framework] = _registry()
+def frameworks() -> dict[str, Framework]:
+    """Every framework model by name. Imported on first use: a cached run that only
+    reports remembered findings never needs them."""
+    if not _REGISTRY:
+        from corslint.frameworks import django_cors, express, express_headers, flask_cors, starlette
+
+        for module in (starlette, django_cors, flask_cors, express, express_headers):
+            _REGISTRY[module.FRAMEWORK.name] = module.FRAMEWORK
+    return _REGISTRY
 
 
 def framework_of(policy: CorsPolicy) -> Framework:
-    return FRAMEWORKS[policy.framework]
+    return frameworks()[policy.framework]
