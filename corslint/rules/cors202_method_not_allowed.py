@@ -158,6 +158,15 @@ class MethodNotAllowed(Rule):
         if method in SAFELISTED_METHODS:
             # POST is preflighted only with a JSON body or custom headers; some frameworks
             # then reject the method itself
-            return probe.preflight_passes(origin, method, credentials=credentials, path=path) is False
+            if probe.preflight_passes(origin, method, credentials=credentials, path=path) is False:
+                return True
+            # Flask-CORS answers a preflight for a method it does not allow without
+            # Allow-Headers: a bare POST still passes (browsers never check a safelisted
+            # method), a JSON POST fails, and the same header passes for GET
+            json = {"content-type": "application/json"}
+            return (
+                probe.preflight_passes(origin, method, json, credentials=credentials, path=path) is False
+                and probe.preflight_passes(origin, "GET", json, credentials=credentials, path=path) is True
+            )
         verdict = probe.fetch(origin, method, credentials=credentials, path=path)
         return verdict is not None and not verdict.allowed

@@ -84,6 +84,9 @@ class ContentTypeNotAllowed(Rule):
             return
         if not probe.preflight_passes(origin, "POST", credentials=credentials, path=path):
             return  # the preflight rejects POST itself: CORS202's finding
+        json_get = {"content-type": "application/json"}
+        if probe.preflight_passes(origin, "GET", json_get, credentials=credentials, path=path):
+            return  # the header passes for GET: POST is refused (Flask-CORS), CORS202's finding
         yield self.finding(
             probe,
             probe.locate("headers"),
