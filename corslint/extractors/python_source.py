@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -47,6 +48,8 @@ _RE_FLAGS = {
     "A": "a",
 }
 _NEWLINE = re.compile(r"\r\n|\r|\n")  # the line breaks Python's tokenizer counts
+# the grammar is the running interpreter's: newer syntax reads as an error, and says so
+_RUNNING = f"{sys.version_info.major}.{sys.version_info.minor}"
 
 
 class PythonParseError(SourceError):
@@ -62,7 +65,9 @@ def parse_python(text: str) -> ast.Module:
     except SyntaxError as error:
         line, column = error.lineno or 1, error.offset or 1
         raise PythonParseError(
-            f"invalid Python syntax: {error.msg} (line {line}, column {column})", line, column
+            f"invalid Python syntax (as Python {_RUNNING} reads it): {error.msg} (line {line}, column {column})",
+            line,
+            column,
         ) from None
     except (RecursionError, MemoryError):
         raise PythonParseError("expression nested too deeply to parse") from None
