@@ -238,7 +238,13 @@ def extract_prepared(candidate: Candidate, prepared: Prepared, context: ProjectC
             continue
         policies.extend(extraction.policies)
         diagnostics.extend(d for d in extraction.diagnostics if d not in diagnostics)
-    findings = tuple(judge(policies, _single_policy_rules())) if policies else ()
+    findings: tuple[Finding, ...] = ()
+    try:
+        findings = tuple(judge(policies, _single_policy_rules())) if policies else ()
+    except Exception as error:  # a rule bug must not end the run either
+        diagnostics.append(
+            Diagnostic("CORS001", f"internal error while judging: {type(error).__name__}: {error}", where)
+        )
     return FileOutcome(tuple(policies), tuple(diagnostics), text, parsed=True, findings=findings)
 
 

@@ -121,3 +121,30 @@ def test_a_large_tree_is_read_while_it_is_walked_with_the_same_result(
     warm = lint([in_tmp], Settings(), jobs=2, cache_dir=in_tmp / ".cache")  # the cache holds it all
     assert len(streamed) == 2 and warm.stats.files_parsed == 0
     assert [(f.rule_id, f.location.path, f.location.line) for f in warm.findings] == expected
+
+
+def test_a_rule_that_raises_costs_its_file_a_diagnostic_not_the_run(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from collections.abc import Iterator
+
+    from corslint.findings import Finding
+    from corslint.rules.base import PolicyProbe
+    from corslint.rules.cors105_any_origin import AnyOrigin
+
+    original = AnyOrigin.check
+
+    def broken(self: AnyOrigin, probe: PolicyProbe) -> Iterator[Finding]:
+        if probe.policy.framework == "starlette":
+            raise KeyError("boom")
+        return original(self, probe)
+
+    monkeypatch.setattr(AnyOrigin, "check", broken)
+    (in_tmp / "app.py").write_text(APP)
+    (in_tmp / "other.js").write_text(
+        "const cors = require('cors');\napp.use(cors({ origin: 'http://a.example' }));\n"
+    )
+    result = lint([in_tmp], Settings())
+    by_rule = {(f.rule_id, f.location.path): f.message for f in result.findings}
+    assert "internal error while judging: KeyError" in by_rule[("CORS001", "app.py")]
+    assert ("CORS103", "other.js") in by_rule  # the other file is judged as ever
