@@ -150,15 +150,23 @@ def bench_size(files: int, runs: int, semgrep: str | None, semgrep_max: int) -> 
     cache = root / ".corslint_cache"
     row: dict[str, object] = {"files": files}
     rg = shutil.which("rg")
-    if rg:
-        measure([rg, "-l", "-i", "cors"], root)  # warm the page cache for everyone
-        row["rg"] = asdict(median([measure([rg, "-l", "-i", "cors"], root) for _ in range(max(runs, 5))]))
-    cold = []
+    grep = [rg, "-l", "-i", "cors"] if rg else None
+    if grep:
+        measure(grep, root)  # warm the page cache for everyone
+    floor, cold, warm = [], [], []
+    # round by round, so that the machine's load, which drifts on a shared host, weighs
+    # on the floor and on corslint alike
     for _ in range(runs):
+        if grep:
+            floor.append(measure(grep, root))
         shutil.rmtree(cache, ignore_errors=True)
         cold.append(measure(corslint, root))
+        measure(corslint, root)  # the first cached run may still meet the cache's writes in flight
+        warm.append(measure(corslint, root))
+    if floor:
+        row["rg"] = asdict(median(floor))
     row["corslint_cold"] = asdict(median(cold))
-    row["corslint_warm"] = asdict(median([measure(corslint, root) for _ in range(max(runs, 3))]))
+    row["corslint_warm"] = asdict(median(warm))
     # a warm run must parse nothing; a change to corslint's own code between runs would void it
     check = subprocess.run(
         [*corslint_command(), ".", "--exit-zero", "--format", "json"],
