@@ -290,9 +290,10 @@ class EntryAnchor:
 
 
 def anchor_entry(probe: PolicyProbe, role: Role, entry: Value) -> EntryAnchor:
-    """Point at the entry itself when it sits in the configuration's file, else at the option."""
+    """Point at the entry itself when it sits in the configuration's file or beside the
+    option (a JSON/YAML/TOML file holding the options), else at the option."""
     option = probe.option(role)
-    if entry.location.path == probe.policy.location.path or option is None:
+    if option is None or entry.location.path in (probe.policy.location.path, option.location.path):
         return EntryAnchor(entry.location)
     return EntryAnchor(option.location, (Related(entry.location, "the origin entry is defined here"),))
 
