@@ -31,8 +31,8 @@ if TYPE_CHECKING:  # multiprocessing itself is imported only when a worker is ne
     from corslint.lint import FileOutcome
 
 Job = tuple[int, Candidate]
-FIRST_BATCH = 64  # files in each worker's first batch
 Result = tuple[int, "FileOutcome", tuple[str, ...]]  # index, outcome, other files read
+FIRST_BATCH = 64  # files in each worker's first batch
 
 
 @dataclass
