@@ -27,6 +27,11 @@ class MethodNotAllowed(Rule):
     even though the route exists and works from curl or Postman. Method names are
     compared exactly, so `put` does not allow `PUT` in Starlette.
 
+    `POST` needs a preflight too when it carries JSON or a custom header. Flask-CORS
+    answers the preflight of a method missing from `methods` without
+    `Access-Control-Allow-Headers`, so the console blames the header (*"Request header
+    field content-type is not allowed"*) although the method is what is missing.
+
     ## Example
     ```python
     app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"])
