@@ -148,3 +148,23 @@ def test_a_rule_that_raises_costs_its_file_a_diagnostic_not_the_run(
     by_rule = {(f.rule_id, f.location.path): f.message for f in result.findings}
     assert "internal error while judging: KeyError" in by_rule[("CORS001", "app.py")]
     assert ("CORS103", "other.js") in by_rule  # the other file is judged as ever
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "parsed"),
+    [
+        ("notes.py", "# CORS is configured by the gateway (CORS_ALLOWED_ORIGINS there)\nx = 1\n", False),
+        ("inline.py", "x = 1  # CORS_ALLOWED_ORIGINS is set below\n", True),
+        ("code.py", "# about CORS\nCORS_ALLOW_ALL_ORIGINS = True\n", True),
+        ("notes.js", "// the cors() middleware lives in the gateway\nmodule.exports = {};\n", False),
+        ("block.js", "/* cors: see the gateway */\nmodule.exports = {};\n", False),
+        ("field.js", "class A {\n  #corsOptions = {};\n}\n", True),  # a private field, not a comment
+        ("notes.yaml", "# cors lives in the gateway\nname: api\n", False),
+        ("config.yaml", "cors:\n  origin: https://a.example\n", True),
+    ],
+)
+def test_needles_in_comment_lines_do_not_make_a_file_parsed(
+    in_tmp: Path, name: str, text: str, parsed: bool
+) -> None:
+    (in_tmp / name).write_text(text)
+    assert lint([in_tmp], Settings()).stats.files_parsed == int(parsed)

@@ -40,12 +40,24 @@ class Extractor:
     suffixes: frozenset[str]
     needles: tuple[bytes, ...]  # a file holding none of these is never parsed
     filenames: frozenset[str] = frozenset()  # exact names read whatever their suffix
+    # a needle on a line that starts with one of these is in a comment, and does not count
+    line_comments: tuple[bytes, ...] = ()
 
     def accepts(self, name: str) -> bool:
         return name in self.filenames or any(name.endswith(suffix) for suffix in self.suffixes)
 
     def wants(self, data: bytes) -> bool:
-        return any(needle in data for needle in self.needles)
+        """Whether a needle occurs outside a comment line. `# CORS is set up by the
+        gateway` is common; parsing every file that says so would cost more than all the
+        real configurations. A needle after code on the same line still counts."""
+        for needle in self.needles:
+            at = data.find(needle)
+            while at >= 0:
+                line = data[data.rfind(b"\n", 0, at) + 1 : at].lstrip()
+                if not line.startswith(self.line_comments):
+                    return True
+                at = data.find(needle, at + len(needle))
+        return False
 
     def load(self) -> Callable[[str, str, ProjectContext], Extraction]:
         extract: Callable[[str, str, ProjectContext], Extraction] = importlib.import_module(
@@ -57,19 +69,35 @@ class Extractor:
 PYTHON = frozenset({".py", ".pyi"})
 
 EXTRACTORS: tuple[Extractor, ...] = (
-    Extractor("starlette", "corslint.extractors.starlette", PYTHON, (b"CORSMiddleware",)),
-    Extractor("django", "corslint.extractors.django_settings", PYTHON, (b"CORS_", b"corsheaders")),
+    Extractor(
+        "starlette", "corslint.extractors.starlette", PYTHON, (b"CORSMiddleware",), line_comments=(b"#",)
+    ),
+    Extractor(
+        "django",
+        "corslint.extractors.django_settings",
+        PYTHON,
+        (b"CORS_", b"corsheaders"),
+        line_comments=(b"#",),
+    ),
     Extractor(
         "express",
         "corslint.extractors.express",
         frozenset({".js", ".cjs", ".mjs", ".jsx", ".ts", ".tsx", ".mts", ".cts"}),
         (b"cors", b"Access-Control-", b"access-control-", b"ACCESS-CONTROL-"),
+        line_comments=(b"//", b"/*"),  # not `*` or `#`: generator methods, private fields
     ),
     Extractor(
         "config_files",
         "corslint.extractors.config_files",
         frozenset({".json", ".yaml", ".yml", ".toml"}),
         (b"origin", b"Origin", b"cors", b"CORS", b"Cors"),
+        line_comments=(b"#", b"//"),  # YAML and TOML comments, and JSON with comments
     ),
-    Extractor("flask_cors", "corslint.extractors.flask_cors", PYTHON, (b"flask_cors", b"init_app")),
+    Extractor(
+        "flask_cors",
+        "corslint.extractors.flask_cors",
+        PYTHON,
+        (b"flask_cors", b"init_app"),
+        line_comments=(b"#",),
+    ),
 )
