@@ -46,6 +46,7 @@ class Measure:
     max_rss_mb: float  # the largest single process
     sum_rss_mb: float  # every process of the run together, sampled
     exit_code: int
+    cpu_seconds: float = 0.0  # user + system, the command and the processes it waited for
 
 
 def _tree_rss_kb(root_pid: int) -> int:
@@ -106,7 +107,8 @@ def measure(command: list[str], cwd: Path) -> Measure:
         with contextlib.suppress(OSError, ValueError, IndexError):
             max_rss_kb = float(report.read_text().split()[-1])
         report.unlink(missing_ok=True)
-    return Measure(elapsed, max_rss_kb / 1024, peak[0] / 1024, process.returncode)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measure(elapsed, max_rss_kb / 1024, peak[0] / 1024, process.returncode, cpu)
 
 
 def median(measures: list[Measure]) -> Measure:
@@ -117,6 +119,7 @@ def median(measures: list[Measure]) -> Measure:
         max(m.max_rss_mb for m in measures),
         max(m.sum_rss_mb for m in measures),
         middle.exit_code,
+        sorted(m.cpu_seconds for m in measures)[len(measures) // 2],
     )
 
 
@@ -234,6 +237,16 @@ def report(results: dict[str, object]) -> str:
             f" | {ratio(cold['seconds'], rg)} | {ratio(warm['seconds'], rg)} | {ratio(sg, cold['seconds'])}"
             f" | {cold['max_rss_mb']:.0f} MB ({cold['sum_rss_mb']:.0f} MB) |"
         )
+    lines += [
+        "",
+        "CPU seconds (user + system, every process; steadier than wall time on a shared host):",
+        "",
+        "| files | rg | corslint cold | corslint warm |",
+        "|---:|---:|---:|---:|",
+    ]
+    for row in results["sizes"]:  # type: ignore[attr-defined]
+        cpu = [row.get(key, {}).get("cpu_seconds") for key in ("rg", "corslint_cold", "corslint_warm")]
+        lines.append(f"| {row['files']:,} | " + " | ".join(f"{c:.2f}" if c else "n/a" for c in cpu) + " |")
     start = results["startup"]
     lines += [
         "",
