@@ -331,6 +331,9 @@ class Walk:
     roots: tuple[str, ...] = ()  # real paths of the folders walked, each ending in "/"
     memory: FolderMemory | None = None
     racy_after: int = 0  # a folder changed after this (ns) may change again unseen
+    # False: files come unstamped (size -1) and whoever reads them stats them; the
+    # workers of a cold run do, so the walk that feeds them stays light
+    stat_files: bool = True
 
     def inside(self, target: str) -> bool:
         """Whether a symlink points into the walked tree, where the walk meets its target anyway."""
@@ -349,12 +352,13 @@ def walk(
     *,
     respect_gitignore: bool = True,
     memory: FolderMemory | None = None,
+    stat_files: bool = True,
 ) -> Iterator[Candidate]:
     """Files under `paths` in a deterministic order. Paths named explicitly are always read.
 
     `memory` must be given only with the same `exclude`, `accepts`, `respect_gitignore`
     and working directory as the walks it remembers."""
-    state = Walk(exclude, accepts, skipped, respect_gitignore, memory=memory)
+    state = Walk(exclude, accepts, skipped, respect_gitignore, memory=memory, stat_files=stat_files)
     state.racy_after = time.time_ns() - RACY_NS
     folders = [os.path.normpath(os.fspath(p)) for p in paths]
     state.roots = tuple(os.path.join(os.path.realpath(f), "") for f in folders if os.path.isdir(f))
@@ -417,7 +421,10 @@ def _walk_directory(
         else:
             names, subfolders, rules, descriptor = recalled
         try:
-            found, kept = _stat_files(names, descriptor, prefix, shown_prefix, real, seen)
+            if state.stat_files:
+                found, kept = _stat_files(names, descriptor, prefix, shown_prefix, real, seen)
+            else:
+                found, kept = _unstamped(names, prefix, shown_prefix, real, seen)
         finally:
             if descriptor is not None:
                 os.close(descriptor)
@@ -479,6 +486,23 @@ def _stat_files(
             continue
         found.append(Candidate(prefix + name, shown_prefix + name, info.st_size, info.st_mtime_ns))
         kept.append(name)
+    return found, kept
+
+
+def _unstamped(
+    names: list[Any], prefix: str, shown_prefix: str, real: str, seen: set[str]
+) -> tuple[list[Candidate], list[str]]:
+    """The folder's files as candidates without a stat (size -1); the listing has
+    already left out everything that is not a regular file."""
+    found: list[Candidate] = []
+    kept: list[str] = []
+    for name in names:
+        if not isinstance(name, str):  # a linked file, resolved (and stat-ed) while listing
+            found.append(name)
+            kept.append(name.display.rpartition("/")[2])
+        elif not seen or f"{real}/{name}" not in seen:
+            found.append(_new(Candidate, (prefix + name, shown_prefix + name, -1, 0)))
+            kept.append(name)
     return found, kept
 
 
@@ -617,6 +641,8 @@ def _list(
                 continue
             if stat.S_ISREG(info.st_mode):
                 kept.append(Candidate(walked, shown, info.st_size, info.st_mtime_ns))
+            continue
+        if not state.stat_files and not entry.is_file():  # FIFOs and devices: never opened
             continue
         kept.append(name)
     remember = state.memory is not None and not linked and rules.trusted and mtime <= state.racy_after

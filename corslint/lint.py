@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
@@ -337,6 +338,9 @@ def _lint(
         from corslint.cache import Cache, settings_fingerprint
 
         cache = Cache.open(cache_dir, settings_fingerprint(settings))
+    workers = jobs if jobs is not None else os.cpu_count() or 1
+    # read afresh with several workers: files are stat-ed by the workers, not the walk
+    afresh = workers > 1 and (cache is None or cache.is_empty())
     walker = walk(
         paths,
         settings.exclude,
@@ -344,18 +348,20 @@ def _lint(
         skipped,
         respect_gitignore=settings.respect_gitignore,
         memory=cache,
+        stat_files=not afresh,
     )
     memo_key = repr(settings.problems)
     head = list(islice(walker, POOL_THRESHOLD))
-    workers = jobs if jobs is not None else os.cpu_count() or 1
     candidates: list[Candidate]
     remembered: Remembered | None = None
-    if len(head) == POOL_THRESHOLD and workers > 1 and (cache is None or cache.is_empty()):
+    if afresh and len(head) == POOL_THRESHOLD:
         # a large tree read afresh: the workers read files while the walk goes on
         candidates = []
         outcomes = _read_streaming(chain(head, walker), candidates, settings, cache, workers, timeout, stats)
     else:
         candidates = head + list(walker)
+        if afresh:  # a small tree after all: the stats are few
+            candidates = stamped(candidates)
         outcomes, remembered = _read_all(candidates, settings, cache, isolate, jobs, timeout, stats, memo_key)
     stats.files_seen = len(candidates)
     if remembered is not None:
@@ -500,12 +506,33 @@ def _read_streaming(
             candidates.append(candidate)
             yield index, candidate
 
-    fresh = Supervisor(workers, settings.max_file_size, timeout).run(jobs(), STREAM_BATCH)
+    supervisor = Supervisor(workers, settings.max_file_size, timeout)
+    fresh = supervisor.run(jobs(), STREAM_BATCH)
+    for index, (size, mtime) in supervisor.stamps.items():
+        candidate = candidates[index]
+        candidates[index] = Candidate(candidate.file, candidate.display, size, mtime)
     outcomes: list[FileOutcome] = [EMPTY_OUTCOME] * len(candidates)
     if cache is not None:
         cache.lookup(candidates)  # finds nothing, and notes the files for storing
     _take(fresh, candidates, outcomes, cache, stats)
     return outcomes
+
+
+def stamped(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """Candidates with their size and mtime; files gone or not regular are left out, as
+    a walk that stats them leaves them out."""
+    found = []
+    for candidate in candidates:
+        if candidate.size >= 0:
+            found.append(candidate)
+            continue
+        try:
+            info = os.stat(candidate.file)
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode):
+            found.append(Candidate(candidate.file, candidate.display, info.st_size, info.st_mtime_ns))
+    return found
 
 
 def _take(

@@ -12,6 +12,7 @@ import contextlib
 import gc
 import os
 import signal
+import stat
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -97,8 +98,18 @@ def _worker(connection: Connection, max_bytes: int) -> None:
             return
         batch_id, batch = message
         results: list[Result] = []
+        stamps: list[tuple[int, int, int]] = []
         for index, fields in batch:
             candidate = Candidate(*fields)
+            if candidate.size < 0:  # from a walk that left the stat to the workers
+                try:
+                    info = os.stat(candidate.file)
+                except OSError:
+                    continue  # gone since the listing
+                if not stat.S_ISREG(info.st_mode):
+                    continue
+                candidate = Candidate(candidate.file, candidate.display, info.st_size, info.st_mtime_ns)
+                stamps.append((index, info.st_size, info.st_mtime_ns))
 
             def announce(starting: bool, index: int = index, batch_id: int = batch_id) -> None:
                 connection.send(("begin" if starting else "end", batch_id, index))
@@ -106,7 +117,7 @@ def _worker(connection: Connection, max_bytes: int) -> None:
             outcome, deps = process_one(candidate, context, max_bytes, announce)
             if outcome is not EMPTY_OUTCOME:
                 results.append((index, outcome, deps))
-        connection.send(("done", batch_id, results))
+        connection.send(("done", batch_id, (results, stamps)))
 
 
 @dataclass
@@ -136,6 +147,7 @@ class Supervisor:
         self._slots: list[_Slot] = []
         self._mp = _context()
         self._by_index: dict[int, Candidate] = {}
+        self.stamps: dict[int, tuple[int, int]] = {}  # (size, mtime_ns) of files sent unstamped
 
     def _start(self) -> _Slot:
         parent, child = self._mp.Pipe()
@@ -211,8 +223,11 @@ class Supervisor:
                         slot.parsing = None
                         slot.deadline = time.monotonic() + self.timeout
                     else:
-                        for result in payload:
+                        done, stamps = payload
+                        for result in done:
                             results[result[0]] = result
+                        for index, size, mtime in stamps:
+                            self.stamps[index] = (size, mtime)
                         slot.batch = None
                         slot.parsing = None
                 now = time.monotonic()

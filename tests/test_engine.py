@@ -97,6 +97,7 @@ def test_a_large_tree_is_read_while_it_is_walked_with_the_same_result(
     (in_tmp / "pkg03" / "bad.py").write_text(
         "from starlette.middleware.cors import CORSMiddleware\nif True\n"
     )
+    os.mkfifo(in_tmp / "pkg01" / "pipe.py")  # opened, it would block the run forever
     for path in in_tmp.rglob("*"):  # older than the cache's two-second window for racy writes
         os.utime(path, (1_700_000_000, 1_700_000_000))
     streamed: list[int] = []
