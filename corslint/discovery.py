@@ -429,7 +429,7 @@ def _walk_directory(
             if descriptor is not None:
                 os.close(descriptor)
         yield from found
-        if memory is not None and found:
+        if memory is not None and found and state.stat_files:  # unstamped ones get replaced
             memory.walked(display, kept, found)
         stack.extend(
             (prefix + name, shown_prefix + name, f"{real}/{name}", rules) if isinstance(name, str) else name
@@ -496,12 +496,14 @@ def _unstamped(
     already left out everything that is not a regular file."""
     found: list[Candidate] = []
     kept: list[str] = []
+    same = prefix == shown_prefix  # walked from ".": one string serves as both
     for name in names:
         if not isinstance(name, str):  # a linked file, resolved (and stat-ed) while listing
             found.append(name)
             kept.append(name.display.rpartition("/")[2])
         elif not seen or f"{real}/{name}" not in seen:
-            found.append(_new(Candidate, (prefix + name, shown_prefix + name, -1, 0)))
+            path = prefix + name
+            found.append(_new(Candidate, (path, path if same else shown_prefix + name, -1, 0)))
             kept.append(name)
     return found, kept
 

@@ -506,11 +506,13 @@ def _read_streaming(
             candidates.append(candidate)
             yield index, candidate
 
-    supervisor = Supervisor(workers, settings.max_file_size, timeout)
-    fresh = supervisor.run(jobs(), STREAM_BATCH)
-    for index, (size, mtime) in supervisor.stamps.items():
+    def stamp(index: int, size: int, mtime: int) -> None:
         candidate = candidates[index]
         candidates[index] = Candidate(candidate.file, candidate.display, size, mtime)
+
+    supervisor = Supervisor(workers, settings.max_file_size, timeout)
+    supervisor.on_stamp = stamp
+    fresh = supervisor.run(jobs(), STREAM_BATCH)
     outcomes: list[FileOutcome] = [EMPTY_OUTCOME] * len(candidates)
     if cache is not None:
         cache.lookup(candidates)  # finds nothing, and notes the files for storing

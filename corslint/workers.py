@@ -147,7 +147,8 @@ class Supervisor:
         self._slots: list[_Slot] = []
         self._mp = _context()
         self._by_index: dict[int, Candidate] = {}
-        self.stamps: dict[int, tuple[int, int]] = {}  # (size, mtime_ns) of files sent unstamped
+        # told (index, size, mtime_ns) of each file sent unstamped, as its batch comes back
+        self.on_stamp: Callable[[int, int, int], None] | None = None
 
     def _start(self) -> _Slot:
         parent, child = self._mp.Pipe()
@@ -169,7 +170,8 @@ class Supervisor:
         source = iter(jobs)
         exhausted = False
         first = max(1, min(batch_size, FIRST_BATCH))  # small: the workers start at once
-        self._by_index = {}
+        self._by_index = {}  # the jobs of the batches not answered yet
+        indices: list[int] = []
         next_id = 0
         try:
             while True:
@@ -178,6 +180,7 @@ class Supervisor:
                     exhausted = not batch
                     if batch:
                         self._by_index.update(batch)
+                        indices.extend(index for index, _ in batch)
                         pending.append(batch)
                 while pending and (
                     len(self._slots) < self.workers or any(s.batch is None for s in self._slots)
@@ -226,8 +229,11 @@ class Supervisor:
                         done, stamps = payload
                         for result in done:
                             results[result[0]] = result
-                        for index, size, mtime in stamps:
-                            self.stamps[index] = (size, mtime)
+                        for index, _ in slot.batch[1]:  # a large tree's candidates: the caller holds them
+                            del self._by_index[index]
+                        if self.on_stamp is not None:
+                            for index, size, mtime in stamps:
+                                self.on_stamp(index, size, mtime)
                         slot.batch = None
                         slot.parsing = None
                 now = time.monotonic()
@@ -236,7 +242,7 @@ class Supervisor:
                         self._fail(slot, pending, results, "timeout")
         finally:
             self.close()
-        for index in self._by_index:
+        for index in indices:
             results.setdefault(index, (index, FileOutcome(), ()))
         return results
 
