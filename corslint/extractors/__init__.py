@@ -68,17 +68,14 @@ class Extractor:
 
 PYTHON = frozenset({".py", ".pyi"})
 
+
+def python_extractor(name: str, module: str, needles: tuple[bytes, ...]) -> Extractor:
+    return Extractor(name, module, PYTHON, needles, line_comments=(b"#",))
+
+
 EXTRACTORS: tuple[Extractor, ...] = (
-    Extractor(
-        "starlette", "corslint.extractors.starlette", PYTHON, (b"CORSMiddleware",), line_comments=(b"#",)
-    ),
-    Extractor(
-        "django",
-        "corslint.extractors.django_settings",
-        PYTHON,
-        (b"CORS_", b"corsheaders"),
-        line_comments=(b"#",),
-    ),
+    python_extractor("starlette", "corslint.extractors.starlette", (b"CORSMiddleware",)),
+    python_extractor("django", "corslint.extractors.django_settings", (b"CORS_", b"corsheaders")),
     Extractor(
         "express",
         "corslint.extractors.express",
@@ -93,11 +90,5 @@ EXTRACTORS: tuple[Extractor, ...] = (
         (b"origin", b"Origin", b"cors", b"CORS", b"Cors"),
         line_comments=(b"#", b"//"),  # YAML and TOML comments, and JSON with comments
     ),
-    Extractor(
-        "flask_cors",
-        "corslint.extractors.flask_cors",
-        PYTHON,
-        (b"flask_cors", b"init_app"),
-        line_comments=(b"#",),
-    ),
+    python_extractor("flask_cors", "corslint.extractors.flask_cors", (b"flask_cors", b"init_app")),
 )
