@@ -21,23 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from corslint.extractors import ProjectContext
+from corslint.frameworks.express import OPTION_NAMES  # the cors package's options
 from corslint.model import CorsPolicy, Extraction, Location, Provenance, SourceError, Value
 
 NEEDLES = (b"origin", b"Origin", b"cors", b"CORS", b"Cors")
 SUFFIXES = frozenset({".json", ".yaml", ".yml", ".toml"})
-OPTION_NAMES = frozenset(
-    {
-        "origin",
-        "methods",
-        "allowedHeaders",
-        "headers",
-        "exposedHeaders",
-        "credentials",
-        "maxAge",
-        "preflightContinue",
-        "optionsSuccessStatus",
-    }
-)
 CORS_KEYS = frozenset({"cors", "corsoptions", "cors_options"})
 # files that are never application configuration
 IGNORED_NAMES = frozenset(
