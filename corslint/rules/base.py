@@ -44,6 +44,18 @@ FASTAPI_APP = (
     "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n\napp = FastAPI()\n"
 )
 
+# The start of most Flask-CORS examples.
+FLASK_APP = "from flask import Flask\nfrom flask_cors import CORS\n\napp = Flask(__name__)\n"
+
+# Django settings with django-cors-headers installed and its middleware placed first.
+DJANGO_WIRED = (
+    'INSTALLED_APPS = ["django.contrib.contenttypes", "corsheaders"]\n'
+    "MIDDLEWARE = [\n"
+    '    "corsheaders.middleware.CorsMiddleware",\n'
+    '    "django.middleware.common.CommonMiddleware",\n'
+    "]\n"
+)
+
 DEFAULT_EXAMPLE_FILES: Mapping[str, str] = {
     "starlette": "main.py",
     "flask_cors": "app.py",

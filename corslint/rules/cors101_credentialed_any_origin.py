@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from corslint.findings import Finding, Level, Related
-from corslint.rules.base import ATTACKER, FASTAPI_APP, Example, PolicyProbe, Rule
+from corslint.rules.base import ATTACKER, DJANGO_WIRED, FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
 
 
 class CredentialedAnyOrigin(Rule):
@@ -67,13 +67,7 @@ class CredentialedAnyOrigin(Rule):
     bad = (
         Example(
             "django",
-            'INSTALLED_APPS = ["django.contrib.contenttypes", "corsheaders"]\n'
-            "MIDDLEWARE = [\n"
-            '    "corsheaders.middleware.CorsMiddleware",\n'
-            '    "django.middleware.common.CommonMiddleware",\n'
-            "]\n"
-            "CORS_ALLOW_ALL_ORIGINS = True\n"
-            "CORS_ALLOW_CREDENTIALS = True\n",
+            DJANGO_WIRED + "CORS_ALLOW_ALL_ORIGINS = True\nCORS_ALLOW_CREDENTIALS = True\n",
         ),
         Example(
             "starlette",
@@ -81,30 +75,17 @@ class CredentialedAnyOrigin(Rule):
         ),
         Example(
             "flask_cors",
-            "from flask import Flask\n"
-            "from flask_cors import CORS\n"
-            "\n"
-            "app = Flask(__name__)\n"
-            "CORS(app, supports_credentials=True)\n",
+            FLASK_APP + "CORS(app, supports_credentials=True)\n",
         ),
         Example(
             "flask_cors",
-            "from flask import Flask\n"
-            "from flask_cors import CORS\n"
-            "\n"
-            "app = Flask(__name__)\n"
-            'CORS(app, origin="https://app.example.com", supports_credentials=True)\n',
+            FLASK_APP + 'CORS(app, origin="https://app.example.com", supports_credentials=True)\n',
         ),
     )
     good = (
         Example(
             "django",
-            'INSTALLED_APPS = ["django.contrib.contenttypes", "corsheaders"]\n'
-            "MIDDLEWARE = [\n"
-            '    "corsheaders.middleware.CorsMiddleware",\n'
-            '    "django.middleware.common.CommonMiddleware",\n'
-            "]\n"
-            'CORS_ALLOWED_ORIGINS = ["https://app.example.com"]\n'
+            DJANGO_WIRED + 'CORS_ALLOWED_ORIGINS = ["https://app.example.com"]\n'
             "CORS_ALLOW_CREDENTIALS = True\n",
         ),
         Example(
@@ -114,11 +95,7 @@ class CredentialedAnyOrigin(Rule):
         ),
         Example(
             "flask_cors",
-            "from flask import Flask\n"
-            "from flask_cors import CORS\n"
-            "\n"
-            "app = Flask(__name__)\n"
-            'CORS(app, origins=["https://app.example.com"], supports_credentials=True)\n',
+            FLASK_APP + 'CORS(app, origins=["https://app.example.com"], supports_credentials=True)\n',
         ),
     )
 

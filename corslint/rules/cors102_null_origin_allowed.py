@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from corslint.findings import Finding, Level
-from corslint.rules.base import FASTAPI_APP, Example, PolicyProbe, Rule, anchor_entry
+from corslint.rules.base import FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule, anchor_entry
 
 
 class NullOriginAllowed(Rule):
@@ -66,11 +66,7 @@ class NullOriginAllowed(Rule):
         ),
         Example(
             "flask_cors",
-            "from flask import Flask\n"
-            "from flask_cors import CORS\n"
-            "\n"
-            "app = Flask(__name__)\n"
-            'CORS(app, origins=["https://app.example.com", "null"])\n',
+            FLASK_APP + 'CORS(app, origins=["https://app.example.com", "null"])\n',
         ),
     )
     good = (
@@ -90,11 +86,7 @@ class NullOriginAllowed(Rule):
         ),
         Example(
             "flask_cors",
-            "from flask import Flask\n"
-            "from flask_cors import CORS\n"
-            "\n"
-            "app = Flask(__name__)\n"
-            'CORS(app, origins=["https://app.example.com"])\n',
+            FLASK_APP + 'CORS(app, origins=["https://app.example.com"])\n',
         ),
     )
 

@@ -4,6 +4,7 @@ from corslint.findings import Finding, Level
 from corslint.model import Regex
 from corslint.rules.base import (
     FASTAPI_APP,
+    FLASK_APP,
     Example,
     PolicyProbe,
     Rule,
@@ -96,11 +97,7 @@ class PermissiveOriginPattern(Rule):
         ),
         Example(
             "flask_cors",
-            "from flask import Flask\n"
-            "from flask_cors import CORS\n"
-            "\n"
-            "app = Flask(__name__)\n"
-            'CORS(app, origins=["https://*.example.com"])\n',
+            FLASK_APP + 'CORS(app, origins=["https://*.example.com"])\n',
         ),
     )
     good = (
@@ -111,11 +108,7 @@ class PermissiveOriginPattern(Rule):
         ),
         Example(
             "flask_cors",
-            "from flask import Flask\n"
-            "from flask_cors import CORS\n"
-            "\n"
-            "app = Flask(__name__)\n"
-            'CORS(app, origins=[r"^https://[a-z0-9-]+\\.example\\.com$"])\n',
+            FLASK_APP + 'CORS(app, origins=[r"^https://[a-z0-9-]+\\.example\\.com$"])\n',
         ),
     )
 

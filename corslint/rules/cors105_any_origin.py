@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from corslint.findings import Finding, Level, Related
-from corslint.rules.base import ATTACKER, Example, PolicyProbe, Rule
+from corslint.rules.base import ATTACKER, FLASK_APP, Example, PolicyProbe, Rule
 
 
 class AnyOrigin(Rule):
@@ -72,11 +72,7 @@ class AnyOrigin(Rule):
         ),
         Example(
             "flask_cors",
-            "from flask import Flask\n"
-            "from flask_cors import CORS\n"
-            "\n"
-            "app = Flask(__name__)\n"
-            'CORS(app, origins=["https://app.example.com", "https://admin.example.com"])\n',
+            FLASK_APP + 'CORS(app, origins=["https://app.example.com", "https://admin.example.com"])\n',
         ),
     )
 

@@ -3,6 +3,7 @@ from collections.abc import Iterator
 from corslint.findings import Finding, Level
 from corslint.rules.base import (
     FASTAPI_APP,
+    FLASK_APP,
     LOOPBACK_HOSTS,
     Example,
     PolicyProbe,
@@ -68,11 +69,7 @@ class LocalhostOrigin(Rule):
         ),
         Example(
             "flask_cors",
-            "from flask import Flask\n"
-            "from flask_cors import CORS\n"
-            "\n"
-            "app = Flask(__name__)\n"
-            'CORS(app, origins=["https://app.example.com", "http://localhost:3000"])\n',
+            FLASK_APP + 'CORS(app, origins=["https://app.example.com", "http://localhost:3000"])\n',
         ),
     )
     good = (
@@ -89,11 +86,7 @@ class LocalhostOrigin(Rule):
         ),
         Example(
             "flask_cors",
-            "from flask import Flask\n"
-            "from flask_cors import CORS\n"
-            "\n"
-            "app = Flask(__name__)\n"
-            'CORS(app, origins=["https://app.example.com"])\n',
+            FLASK_APP + 'CORS(app, origins=["https://app.example.com"])\n',
         ),
     )
 

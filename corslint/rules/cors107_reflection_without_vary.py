@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from corslint.findings import Finding, Level
 from corslint.http import Request
-from corslint.rules.base import ATTACKER, FASTAPI_APP, Example, PolicyProbe, Rule
+from corslint.rules.base import ATTACKER, FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
 
 
 def varies_on_origin(vary: str | None) -> bool:
@@ -75,11 +75,7 @@ class ReflectionWithoutVary(Rule):
         ),
         Example(
             "flask_cors",
-            "from flask import Flask\n"
-            "from flask_cors import CORS\n"
-            "\n"
-            "app = Flask(__name__)\n"
-            'CORS(app, origins="https://app.example.com")\n',
+            FLASK_APP + 'CORS(app, origins="https://app.example.com")\n',
         ),
     )
     good = (

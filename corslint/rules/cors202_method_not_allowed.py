@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from corslint.browser import SAFELISTED_METHODS
 from corslint.findings import Finding, Level, Related
-from corslint.rules.base import FASTAPI_APP, Example, PolicyProbe, Rule
+from corslint.rules.base import FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
 
 UNSAFE_PROBE_METHODS = ("PUT", "PATCH", "DELETE")
 
@@ -71,11 +71,7 @@ class MethodNotAllowed(Rule):
         ),
         Example(
             "flask_cors",
-            "from flask import Flask\n"
-            "from flask_cors import CORS\n"
-            "\n"
-            "app = Flask(__name__)\n"
-            'CORS(app, origins=["https://app.example.com"], methods=["GET", "POST"])\n'
+            FLASK_APP + 'CORS(app, origins=["https://app.example.com"], methods=["GET", "POST"])\n'
             "\n"
             "\n"
             '@app.put("/items/<int:item_id>")\n'
@@ -97,11 +93,7 @@ class MethodNotAllowed(Rule):
         ),
         Example(
             "flask_cors",
-            "from flask import Flask\n"
-            "from flask_cors import CORS\n"
-            "\n"
-            "app = Flask(__name__)\n"
-            'CORS(app, origins=["https://app.example.com"], methods=["GET", "POST", "PUT"])\n'
+            FLASK_APP + 'CORS(app, origins=["https://app.example.com"], methods=["GET", "POST", "PUT"])\n'
             "\n"
             "\n"
             '@app.put("/items/<int:item_id>")\n'

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from corslint.findings import Finding, Level
-from corslint.rules.base import FASTAPI_APP, Example, PolicyProbe, Rule
+from corslint.rules.base import FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
 
 
 class ContentTypeNotAllowed(Rule):
@@ -45,11 +45,8 @@ class ContentTypeNotAllowed(Rule):
     bad = (
         Example(
             "flask_cors",
-            "from flask import Flask\n"
-            "from flask_cors import CORS\n"
-            "\n"
-            "app = Flask(__name__)\n"
-            'CORS(app, origins=["https://app.example.com"], allow_headers=["X-Requested-With"])\n',
+            FLASK_APP
+            + 'CORS(app, origins=["https://app.example.com"], allow_headers=["X-Requested-With"])\n',
         ),
     )
     good = (
@@ -60,11 +57,8 @@ class ContentTypeNotAllowed(Rule):
         ),
         Example(
             "flask_cors",
-            "from flask import Flask\n"
-            "from flask_cors import CORS\n"
-            "\n"
-            "app = Flask(__name__)\n"
-            'CORS(app, origins=["https://app.example.com"], allow_headers=["Content-Type", "X-Requested-With"])\n',
+            FLASK_APP
+            + 'CORS(app, origins=["https://app.example.com"], allow_headers=["Content-Type", "X-Requested-With"])\n',
         ),
     )
 

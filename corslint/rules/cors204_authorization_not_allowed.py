@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from corslint.findings import Finding, Level, Related
-from corslint.rules.base import FASTAPI_APP, Example, PolicyProbe, Rule
+from corslint.rules.base import FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
 
 
 class AuthorizationNotAllowed(Rule):
@@ -68,11 +68,7 @@ class AuthorizationNotAllowed(Rule):
         ),
         Example(
             "flask_cors",
-            "from flask import Flask\n"
-            "from flask_cors import CORS\n"
-            "\n"
-            "app = Flask(__name__)\n"
-            "CORS(\n"
+            FLASK_APP + "CORS(\n"
             "    app,\n"
             '    origins=["https://app.example.com"],\n'
             "    supports_credentials=True,\n"
@@ -93,11 +89,7 @@ class AuthorizationNotAllowed(Rule):
         ),
         Example(
             "flask_cors",
-            "from flask import Flask\n"
-            "from flask_cors import CORS\n"
-            "\n"
-            "app = Flask(__name__)\n"
-            "CORS(\n"
+            FLASK_APP + "CORS(\n"
             "    app,\n"
             '    origins=["https://app.example.com"],\n'
             "    supports_credentials=True,\n"

@@ -4,7 +4,7 @@ from corslint.browser import PageRequest
 from corslint.findings import Finding, Level
 from corslint.frameworks import Role
 from corslint.http import Request
-from corslint.rules.base import FASTAPI_APP, Example, PolicyProbe, Rule
+from corslint.rules.base import FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
 
 HEADER_ROLES: dict[str, Role] = {
     "access-control-allow-methods": "methods",
@@ -69,11 +69,8 @@ class WildcardListWithCredentials(Rule):
         ),
         Example(
             "flask_cors",
-            "from flask import Flask\n"
-            "from flask_cors import CORS\n"
-            "\n"
-            "app = Flask(__name__)\n"
-            'CORS(app, origins=["https://app.example.com"], supports_credentials=True, expose_headers="*")\n',
+            FLASK_APP
+            + 'CORS(app, origins=["https://app.example.com"], supports_credentials=True, expose_headers="*")\n',
         ),
     )
     good = (
@@ -89,11 +86,8 @@ class WildcardListWithCredentials(Rule):
         ),
         Example(
             "flask_cors",
-            "from flask import Flask\n"
-            "from flask_cors import CORS\n"
-            "\n"
-            "app = Flask(__name__)\n"
-            'CORS(app, origins=["https://app.example.com"], supports_credentials=True, expose_headers=["X-Total-Count"])\n',
+            FLASK_APP
+            + 'CORS(app, origins=["https://app.example.com"], supports_credentials=True, expose_headers=["X-Total-Count"])\n',
         ),
     )
 

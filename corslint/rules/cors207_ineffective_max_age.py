@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from corslint.browser import PageRequest
 from corslint.findings import Finding, Level
-from corslint.rules.base import FASTAPI_APP, Example, PolicyProbe, Rule
+from corslint.rules.base import DJANGO_WIRED, FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
 
 CHROMIUM_CAP = 7200
 WEBKIT_CAP = 600
@@ -47,12 +47,7 @@ class IneffectiveMaxAge(Rule):
     bad = (
         Example(
             "django",
-            'INSTALLED_APPS = ["django.contrib.contenttypes", "corsheaders"]\n'
-            "MIDDLEWARE = [\n"
-            '    "corsheaders.middleware.CorsMiddleware",\n'
-            '    "django.middleware.common.CommonMiddleware",\n'
-            "]\n"
-            'CORS_ALLOWED_ORIGINS = ["https://app.example.com"]\n'
+            DJANGO_WIRED + 'CORS_ALLOWED_ORIGINS = ["https://app.example.com"]\n'
             "CORS_PREFLIGHT_MAX_AGE = -1\n",
         ),
         Example(
@@ -62,22 +57,13 @@ class IneffectiveMaxAge(Rule):
         ),
         Example(
             "flask_cors",
-            "from flask import Flask\n"
-            "from flask_cors import CORS\n"
-            "\n"
-            "app = Flask(__name__)\n"
-            'CORS(app, origins=["https://app.example.com"], max_age=86400)\n',
+            FLASK_APP + 'CORS(app, origins=["https://app.example.com"], max_age=86400)\n',
         ),
     )
     good = (
         Example(
             "django",
-            'INSTALLED_APPS = ["django.contrib.contenttypes", "corsheaders"]\n'
-            "MIDDLEWARE = [\n"
-            '    "corsheaders.middleware.CorsMiddleware",\n'
-            '    "django.middleware.common.CommonMiddleware",\n'
-            "]\n"
-            'CORS_ALLOWED_ORIGINS = ["https://app.example.com"]\n'
+            DJANGO_WIRED + 'CORS_ALLOWED_ORIGINS = ["https://app.example.com"]\n'
             "CORS_PREFLIGHT_MAX_AGE = 3600\n",
         ),
         Example(
@@ -87,11 +73,7 @@ class IneffectiveMaxAge(Rule):
         ),
         Example(
             "flask_cors",
-            "from flask import Flask\n"
-            "from flask_cors import CORS\n"
-            "\n"
-            "app = Flask(__name__)\n"
-            'CORS(app, origins=["https://app.example.com"], max_age=600)\n',
+            FLASK_APP + 'CORS(app, origins=["https://app.example.com"], max_age=600)\n',
         ),
     )
 

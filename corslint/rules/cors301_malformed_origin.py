@@ -3,7 +3,16 @@ from collections.abc import Iterator
 
 from corslint.findings import Finding, Level
 from corslint.model import Regex
-from corslint.rules.base import FASTAPI_APP, Example, PolicyProbe, Rule, anchor_entry, canonical_origin
+from corslint.rules.base import (
+    DJANGO_WIRED,
+    FASTAPI_APP,
+    FLASK_APP,
+    Example,
+    PolicyProbe,
+    Rule,
+    anchor_entry,
+    canonical_origin,
+)
 
 _GLOB_STAR = re.compile(r"(?<![.\])}\\])\*")
 
@@ -75,12 +84,7 @@ class MalformedOrigin(Rule):
     bad = (
         Example(
             "django",
-            'INSTALLED_APPS = ["django.contrib.contenttypes", "corsheaders"]\n'
-            "MIDDLEWARE = [\n"
-            '    "corsheaders.middleware.CorsMiddleware",\n'
-            '    "django.middleware.common.CommonMiddleware",\n'
-            "]\n"
-            'CORS_ALLOWED_ORIGINS = ["https://app.example.com/"]\n',
+            DJANGO_WIRED + 'CORS_ALLOWED_ORIGINS = ["https://app.example.com/"]\n',
         ),
         Example(
             "starlette",
@@ -93,22 +97,13 @@ class MalformedOrigin(Rule):
         ),
         Example(
             "flask_cors",
-            "from flask import Flask\n"
-            "from flask_cors import CORS\n"
-            "\n"
-            "app = Flask(__name__)\n"
-            'CORS(app, origins=["https://app.example.com/"])\n',
+            FLASK_APP + 'CORS(app, origins=["https://app.example.com/"])\n',
         ),
     )
     good = (
         Example(
             "django",
-            'INSTALLED_APPS = ["django.contrib.contenttypes", "corsheaders"]\n'
-            "MIDDLEWARE = [\n"
-            '    "corsheaders.middleware.CorsMiddleware",\n'
-            '    "django.middleware.common.CommonMiddleware",\n'
-            "]\n"
-            'CORS_ALLOWED_ORIGINS = ["https://app.example.com"]\n',
+            DJANGO_WIRED + 'CORS_ALLOWED_ORIGINS = ["https://app.example.com"]\n',
         ),
         Example(
             "starlette",
@@ -117,11 +112,7 @@ class MalformedOrigin(Rule):
         ),
         Example(
             "flask_cors",
-            "from flask import Flask\n"
-            "from flask_cors import CORS\n"
-            "\n"
-            "app = Flask(__name__)\n"
-            'CORS(app, origins=["https://app.example.com"])\n',
+            FLASK_APP + 'CORS(app, origins=["https://app.example.com"])\n',
         ),
     )
 

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from corslint.findings import Finding, Level, Related
-from corslint.rules.base import FASTAPI_APP, Example, PolicyProbe, Rule
+from corslint.rules.base import FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
 
 
 class DuplicateCorsLayers(Rule):
@@ -53,11 +53,7 @@ class DuplicateCorsLayers(Rule):
         ),
         Example(
             "flask_cors",
-            "from flask import Flask\n"
-            "from flask_cors import CORS\n"
-            "\n"
-            "app = Flask(__name__)\n"
-            'CORS(app, origins=["https://app.example.com"])\n'
+            FLASK_APP + 'CORS(app, origins=["https://app.example.com"])\n'
             'CORS(app, origins=["https://admin.example.com"])\n',
         ),
     )

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from corslint.findings import Finding, Level
-from corslint.rules.base import Example, PolicyProbe, Rule
+from corslint.rules.base import DJANGO_WIRED, FLASK_APP, Example, PolicyProbe, Rule
 
 KINDS = {"not-applied": Level.WARNING, "misordered": Level.WARNING, "checks-disabled": Level.NOTE}
 
@@ -71,12 +71,7 @@ class CorsNotActive(Rule):
         ),
         Example(
             "flask_cors",
-            "from flask import Flask\n"
-            "from flask_cors import CORS\n"
-            "\n"
-            "app = Flask(__name__)\n"
-            "CORS(app)\n"
-            'app.config["CORS_ORIGINS"] = ["https://app.example.com"]\n',
+            FLASK_APP + 'CORS(app)\napp.config["CORS_ORIGINS"] = ["https://app.example.com"]\n',
         ),
     )
     good = (
@@ -90,21 +85,11 @@ class CorsNotActive(Rule):
         ),
         Example(
             "django",
-            'INSTALLED_APPS = ["django.contrib.contenttypes", "corsheaders"]\n'
-            "MIDDLEWARE = [\n"
-            '    "corsheaders.middleware.CorsMiddleware",\n'
-            '    "django.middleware.common.CommonMiddleware",\n'
-            "]\n"
-            'CORS_ALLOWED_ORIGINS = ["https://app.example.com"]\n',
+            DJANGO_WIRED + 'CORS_ALLOWED_ORIGINS = ["https://app.example.com"]\n',
         ),
         Example(
             "flask_cors",
-            "from flask import Flask\n"
-            "from flask_cors import CORS\n"
-            "\n"
-            "app = Flask(__name__)\n"
-            'app.config["CORS_ORIGINS"] = ["https://app.example.com"]\n'
-            "CORS(app)\n",
+            FLASK_APP + 'app.config["CORS_ORIGINS"] = ["https://app.example.com"]\nCORS(app)\n',
         ),
     )
 

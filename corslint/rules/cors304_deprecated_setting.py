@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from corslint.findings import Finding, Level
-from corslint.rules.base import Example, PolicyProbe, Rule
+from corslint.rules.base import DJANGO_WIRED, Example, PolicyProbe, Rule
 
 
 class DeprecatedSetting(Rule):
@@ -38,23 +38,13 @@ class DeprecatedSetting(Rule):
     bad = (
         Example(
             "django",
-            'INSTALLED_APPS = ["django.contrib.contenttypes", "corsheaders"]\n'
-            "MIDDLEWARE = [\n"
-            '    "corsheaders.middleware.CorsMiddleware",\n'
-            '    "django.middleware.common.CommonMiddleware",\n'
-            "]\n"
-            'CORS_ORIGIN_WHITELIST = ["https://app.example.com"]\n',
+            DJANGO_WIRED + 'CORS_ORIGIN_WHITELIST = ["https://app.example.com"]\n',
         ),
     )
     good = (
         Example(
             "django",
-            'INSTALLED_APPS = ["django.contrib.contenttypes", "corsheaders"]\n'
-            "MIDDLEWARE = [\n"
-            '    "corsheaders.middleware.CorsMiddleware",\n'
-            '    "django.middleware.common.CommonMiddleware",\n'
-            "]\n"
-            'CORS_ALLOWED_ORIGINS = ["https://app.example.com"]\n',
+            DJANGO_WIRED + 'CORS_ALLOWED_ORIGINS = ["https://app.example.com"]\n',
         ),
     )
 
