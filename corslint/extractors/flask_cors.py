@@ -27,6 +27,7 @@ from corslint.extractors.python_source import (
     PythonModule,
     Scope,
     is_development_path,
+    seen_from,
 )
 from corslint.frameworks.flask_cors import (
     CONFIG_KEYS,
@@ -635,16 +636,10 @@ def _from_object(
     if target is None:
         return {}
     if isinstance(target, PythonModule):
-        values: dict[str, Value] = {}
-        for name in target.assignments:
-            if name.startswith("CORS_"):
-                value = target.resolve_name(name)
-                if value is not None:
-                    values[name] = _seen_from(value, module, location)
-        return values
+        return _cors_names(target, module, location)
     owner, class_def = target
     return {
-        name: _seen_from(value, module, location)
+        name: seen_from(value, module, location)
         for name in _class_names(owner, class_def)
         if (value := owner.class_field(class_def, name, Scope({}))) is not None
     }
@@ -660,14 +655,17 @@ def _from_pyfile(module: PythonModule, node: ast.expr, location: Location) -> di
     if path.suffix not in {".py", ".cfg", ""} or not path.is_file():
         return {}
     loaded = module.project.module_at(path)
-    if loaded is None:
-        return {}
+    return {} if loaded is None else _cors_names(loaded, module, location)
+
+
+def _cors_names(loaded: PythonModule, module: PythonModule, location: Location) -> dict[str, Value]:
+    """The module-level CORS_* names of a config module, as `module` loads them at `location`."""
     values: dict[str, Value] = {}
-    for key in loaded.assignments:
-        if key.startswith("CORS_"):
-            value = loaded.resolve_name(key)
+    for name in loaded.assignments:
+        if name.startswith("CORS_"):
+            value = loaded.resolve_name(name)
             if value is not None:
-                values[key] = _seen_from(value, module, location)
+                values[name] = seen_from(value, module, location)
     return values
 
 
@@ -694,7 +692,7 @@ def _selected_config(
         key = owner.resolve(key_node)
         values = _from_object(owner, value_node, location, depth + 1)
         if chosen is not None and chosen.known and key.known and key.raw == chosen.raw:
-            picked = {k: _seen_from(v, module, location) for k, v in values.items()}
+            picked = {k: seen_from(v, module, location) for k, v in values.items()}
             if chosen.env_var is None:
                 return picked
             # the selection is an environment default: so is every value it brings
@@ -709,7 +707,7 @@ def _selected_config(
         plain = {repr(v.raw) if v is not None and v.known else None for v in seen}
         first = seen[0]
         if len(plain) == 1 and first is not None and first.known:
-            merged[name] = _seen_from(first, module, location)
+            merged[name] = seen_from(first, module, location)
         else:
             merged[name] = Value(
                 None,
@@ -753,20 +751,6 @@ def _class_names(owner: PythonModule, class_def: ast.ClassDef, depth: int = 0) -
             if found is not None and found[1] is not class_def:
                 names += _class_names(found[0], found[1], depth + 1)
     return list(dict.fromkeys(names))
-
-
-def _seen_from(value: Value, module: PythonModule, location: Location) -> Value:
-    """A value defined in another file, located at the line of this file that loads it."""
-    if value.location.path == module.path:
-        return value
-    return Value(
-        value.raw,
-        location,
-        value.provenance,
-        value.env_var,
-        value.description,
-        (value.location, *value.related),
-    )
 
 
 def _config_for(collected: Collected, receiver: str, site: Site, *, at_request: bool) -> dict[str, Value]:
@@ -921,7 +905,7 @@ def _extension_policies(
     if constructor is not None:  # cors.init_app(app, ...)
         owner, made = constructor
         options, found = _keywords(owner, made, Scope({}), skip_app=True)
-        layers.append({k: _seen_from(v, module, module.location(call)) for k, v in options.items()})
+        layers.append({k: seen_from(v, module, module.location(call)) for k, v in options.items()})
         notes += found
     app_node = _app_argument(call)
     if app_node is None:

@@ -804,6 +804,22 @@ def _moved(inner: Value, location: Location, defined_at: Location | None = None)
     return Value(inner.raw, location, provenance, inner.env_var, inner.description, related)
 
 
+def seen_from(value: Value, module: PythonModule, location: Location) -> Value:
+    """A value defined in another file, located at the line of `module` that uses it
+    (where it was defined becomes a related location); a value from `module` itself
+    keeps its own location."""
+    if value.location.path == module.path:
+        return value
+    return Value(
+        value.raw,
+        location,
+        value.provenance,
+        value.env_var,
+        value.description,
+        (value.location, *value.related),
+    )
+
+
 def _as_env_default(
     value: Value, env_var: str, location: Location, provenance: Provenance = Provenance.ENV_DEFAULT
 ) -> Value:

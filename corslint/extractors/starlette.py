@@ -11,6 +11,7 @@ from corslint.extractors.python_source import (
     PythonModule,
     is_development_path,
     iter_calls,
+    seen_from,
 )
 from corslint.model import CorsPolicy, Evidence, Extraction, Location, Provenance, Route, Value
 
@@ -123,18 +124,7 @@ def _read_options(module: PythonModule, arguments: list[Argument], skip: int) ->
             expanded = module.resolve(arg.value)
             if expanded.known and isinstance(expanded.raw, dict):
                 for key, value in expanded.raw.items():
-                    options[str(key)] = (
-                        Value(
-                            value.raw,
-                            value.location,
-                            value.provenance,
-                            value.env_var,
-                            value.description,
-                            value.related,
-                        )
-                        if value.location.path == module.path
-                        else _relocated(value, module.location(arg.value))
-                    )
+                    options[str(key)] = seen_from(value, module, module.location(arg.value))
             else:
                 options["**"] = Value(
                     None, module.location(arg.value), Provenance.UNKNOWN, description=module.source(arg.value)
@@ -152,17 +142,6 @@ def _read_options(module: PythonModule, arguments: list[Argument], skip: int) ->
             options[POSITIONAL[index - skip]] = module.resolve(arg.value)
         index += 1
     return options
-
-
-def _relocated(value: Value, location: Location) -> Value:
-    return Value(
-        value.raw,
-        location,
-        value.provenance,
-        value.env_var,
-        value.description,
-        (value.location, *value.related),
-    )
 
 
 def _pipelines(module: PythonModule) -> dict[int, str]:
