@@ -44,6 +44,9 @@ FASTAPI_APP = (
     "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n\napp = FastAPI()\n"
 )
 
+# The start of most Express examples.
+EXPRESS_APP = 'const express = require("express");\nconst cors = require("cors");\n\nconst app = express();\n'
+
 # The start of most Flask-CORS examples.
 FLASK_APP = "from flask import Flask\nfrom flask_cors import CORS\n\napp = Flask(__name__)\n"
 

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from corslint.findings import Finding, Level
 from corslint.http import Request
-from corslint.rules.base import ATTACKER, FASTAPI_APP, Example, PolicyProbe, Rule
+from corslint.rules.base import ATTACKER, EXPRESS_APP, FASTAPI_APP, Example, PolicyProbe, Rule
 
 
 class WildcardWithCredentials(Rule):
@@ -47,19 +47,13 @@ class WildcardWithCredentials(Rule):
     bad = (
         Example(
             "express",
-            'const express = require("express");\n'
-            'const cors = require("cors");\n\n'
-            "const app = express();\n"
-            'app.use(cors({ origin: "*", credentials: true }));\n',
+            EXPRESS_APP + 'app.use(cors({ origin: "*", credentials: true }));\n',
         ),
     )
     good = (
         Example(
             "express",
-            'const express = require("express");\n'
-            'const cors = require("cors");\n\n'
-            "const app = express();\n"
-            'app.use(cors({ origin: ["https://app.example.com"], credentials: true }));\n',
+            EXPRESS_APP + 'app.use(cors({ origin: ["https://app.example.com"], credentials: true }));\n',
         ),
         Example(
             "starlette",

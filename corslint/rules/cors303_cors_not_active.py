@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from corslint.findings import Finding, Level
-from corslint.rules.base import DJANGO_WIRED, FLASK_APP, Example, PolicyProbe, Rule
+from corslint.rules.base import DJANGO_WIRED, EXPRESS_APP, FLASK_APP, Example, PolicyProbe, Rule
 
 KINDS = {"not-applied": Level.WARNING, "misordered": Level.WARNING, "checks-disabled": Level.NOTE}
 
@@ -54,10 +54,7 @@ class CorsNotActive(Rule):
     bad = (
         Example(
             "express",
-            'const express = require("express");\n'
-            'const cors = require("cors");\n\n'
-            "const app = express();\n"
-            'app.get("/api/items", (req, res) => res.json([]));\n'
+            EXPRESS_APP + 'app.get("/api/items", (req, res) => res.json([]));\n'
             'app.use(cors({ origin: ["https://app.example.com"] }));\n',
         ),
         Example(
@@ -77,10 +74,7 @@ class CorsNotActive(Rule):
     good = (
         Example(
             "express",
-            'const express = require("express");\n'
-            'const cors = require("cors");\n\n'
-            "const app = express();\n"
-            'app.use(cors({ origin: ["https://app.example.com"] }));\n'
+            EXPRESS_APP + 'app.use(cors({ origin: ["https://app.example.com"] }));\n'
             'app.get("/api/items", (req, res) => res.json([]));\n',
         ),
         Example(
