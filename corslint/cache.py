@@ -411,9 +411,6 @@ class Cache:
         self._dirty.add(folder)
         return rows
 
-    def store(self, candidate: Candidate, outcome: Any, deps: Iterable[str] = ()) -> None:
-        self.store_all([(candidate, outcome, tuple(deps))])
-
     def store_all(self, fresh: Iterable[tuple[Candidate, Any, tuple[str, ...]]]) -> None:
         """Remember what files yielded. A cold run stores every file of the tree, so the
         loop is kept tight: most files yielded nothing and cost one row each."""

@@ -361,7 +361,7 @@ def _lint(
     else:
         candidates = head + list(walker)
         if afresh:  # a small tree after all: the stats are few
-            candidates = stamped(candidates)
+            candidates = [c for c in map(stamp, candidates) if c is not None]
         outcomes, remembered = _read_all(candidates, settings, cache, isolate, jobs, timeout, stats, memo_key)
     stats.files_seen = len(candidates)
     if remembered is not None:
@@ -520,21 +520,18 @@ def _read_streaming(
     return outcomes
 
 
-def stamped(candidates: Iterable[Candidate]) -> list[Candidate]:
-    """Candidates with their size and mtime; files gone or not regular are left out, as
-    a walk that stats them leaves them out."""
-    found = []
-    for candidate in candidates:
-        if candidate.size >= 0:
-            found.append(candidate)
-            continue
-        try:
-            info = os.stat(candidate.file)
-        except OSError:
-            continue
-        if stat.S_ISREG(info.st_mode):
-            found.append(Candidate(candidate.file, candidate.display, info.st_size, info.st_mtime_ns))
-    return found
+def stamp(candidate: Candidate) -> Candidate | None:
+    """The candidate with its size and mtime; None for a file gone or not regular, which
+    a walk that stats files leaves out."""
+    if candidate.size >= 0:
+        return candidate
+    try:
+        info = os.stat(candidate.file)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return Candidate(candidate.file, candidate.display, info.st_size, info.st_mtime_ns)
 
 
 def _take(

@@ -12,7 +12,6 @@ import contextlib
 import gc
 import os
 import signal
-import stat
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -102,14 +101,11 @@ def _worker(connection: Connection, max_bytes: int) -> None:
         for index, fields in batch:
             candidate = Candidate(*fields)
             if candidate.size < 0:  # from a walk that left the stat to the workers
-                try:
-                    info = os.stat(candidate.file)
-                except OSError:
-                    continue  # gone since the listing
-                if not stat.S_ISREG(info.st_mode):
-                    continue
-                candidate = Candidate(candidate.file, candidate.display, info.st_size, info.st_mtime_ns)
-                stamps.append((index, info.st_size, info.st_mtime_ns))
+                stamped = engine.stamp(candidate)
+                if stamped is None:
+                    continue  # gone since the listing, or not a regular file
+                candidate = stamped
+                stamps.append((index, candidate.size, candidate.mtime_ns))
 
             def announce(starting: bool, index: int = index, batch_id: int = batch_id) -> None:
                 connection.send(("begin" if starting else "end", batch_id, index))
