@@ -31,6 +31,7 @@ import os
 import tempfile
 import time
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import repeat
 from pathlib import Path
@@ -215,6 +216,26 @@ def _listing(raw: Any) -> Listing | None:
     return Listing(mtime, walked, rules, own, files, folders)
 
 
+_NOTHING = object()  # a cached outcome worth no entry: the file yielded nothing
+
+
+def _cached_outcome(outcome: Any) -> Any:
+    """What the cache keeps of an outcome: `_NOTHING` for a file that yielded nothing, the
+    encoded outcome otherwise, None when it must not be cached (so the file is read again)."""
+    if not outcome.cacheable:
+        return None
+    if not (outcome.policies or outcome.diagnostics or outcome.skipped or outcome.parsed):
+        return _NOTHING
+    try:
+        return encode(dataclasses.replace(outcome, text=None))
+    except CacheFormatError:
+        return None
+
+
+def _dependency_stamps(paths: Sequence[str]) -> list[list[Any]]:
+    return [[path, *stamp_of(path)] for path in paths] if paths else []
+
+
 class Cache:
     """One run's view of the cache: shards are loaded when a folder in them is looked up.
 
@@ -227,6 +248,8 @@ class Cache:
         self._records: dict[str, Record | None] = {}  # checked records, as loaded
         self._dirty: set[str] = set()  # folders whose record must be rebuilt and written
         self._rows: dict[str, dict[str, Row]] = {}  # editable rows of the folders changed
+        # whole records of folders read afresh: names, sizes, mtimes, extra (see store_walked)
+        self._fresh: dict[str, tuple[list[str], list[int], list[int], list[Any]]] = {}
         self._listings: dict[str, Listing] = {}  # new listings, by folder
         self._groups: list[tuple[str, list[str], list[Candidate]]] = []  # as the walk yields
         self._classes: dict[str, type] | None = None
@@ -267,7 +290,7 @@ class Cache:
         return raw if isinstance(raw, dict) else {}
 
     def _record(self, folder: str) -> Record | None:
-        if folder in self._rows or folder in self._listings:  # changed in this run
+        if folder in self._rows or folder in self._listings or folder in self._fresh:  # changed in this run
             return _record(self._build(folder))
         try:
             return self._records[folder]
@@ -383,10 +406,13 @@ class Cache:
                 continue
             found[index] = Encoded(outcome)
         self.unchanged = not gone and len(found) == len(candidates)
-        # the stamps all matched, so the names (in walk order) say which run this is
+        self._note_names(candidates)
+        return found
+
+    def _note_names(self, candidates: Sequence[Candidate]) -> None:
+        # with every stamp matched, the names (in walk order) say which run this is
         joined = "\n".join(map(_DISPLAY, candidates))
         self.digest = hashlib.sha256(joined.encode("utf-8", "surrogateescape")).hexdigest()
-        return found
 
     def decode_outcome(self, encoded: Encoded) -> Any:
         """The FileOutcome, or None when this version cannot rebuild it (read the file again)."""
@@ -411,6 +437,58 @@ class Cache:
         self._dirty.add(folder)
         return rows
 
+    def store_walked(
+        self,
+        candidates: Sequence[Candidate],
+        sizes: Sequence[int],
+        mtimes: Sequence[int],
+        fresh: Mapping[int, tuple[int, Any, tuple[str, ...]]],
+    ) -> None:
+        """Remember a tree read afresh, whose walk left the stats to the workers: `sizes`
+        and `mtimes` are theirs, by candidate index (size -1: not read), and `fresh` holds
+        the outcomes of the few files that yielded something. Most folders become a
+        record with a few list slices, not a row per file."""
+        from corslint.lint import EMPTY_OUTCOME
+
+        self._note_names(candidates)
+        groups = self._grouped(candidates)
+        seen_twice = {f for f, n in Counter(folder for folder, _, _ in groups).items() if n > 1}
+        racy_after = self._racy_after
+        hits = sorted(fresh)
+        at = 0
+        start = 0
+        for folder, names, group in groups:
+            end = start + len(group)
+            inside: list[int] = []
+            while at < len(hits) and hits[at] < end:
+                inside.append(hits[at])
+                at += 1
+            folder_sizes = list(sizes[start:end])
+            folder_mtimes = list(mtimes[start:end])
+            extra: list[Any] | None = None
+            if folder not in seen_twice and min(folder_sizes) >= 0 and max(folder_mtimes) <= racy_after:
+                extra = []
+                for index in inside:
+                    row = _cached_outcome(fresh[index][1])
+                    if row is None:  # this file is not cached: the folder takes the slow path
+                        extra = None
+                        break
+                    if row is not _NOTHING:
+                        extra.append([index - start, row, _dependency_stamps(fresh[index][2])])
+            if extra is not None:
+                self._fresh[folder] = (names, folder_sizes, folder_mtimes, extra)
+                self._dirty.add(folder)
+            else:
+                self.store_all(
+                    (
+                        Candidate(c.file, c.display, sizes[i], mtimes[i]),
+                        fresh[i][1] if i in fresh else EMPTY_OUTCOME,
+                        fresh[i][2] if i in fresh else (),
+                    )
+                    for i, c in enumerate(group, start)
+                )
+            start = end
+
     def store_all(self, fresh: Iterable[tuple[Candidate, Any, tuple[str, ...]]]) -> None:
         """Remember what files yielded. A cold run stores every file of the tree, so the
         loop is kept tight: most files yielded nothing and cost one row each."""
@@ -418,22 +496,19 @@ class Cache:
         last_folder: str | None = None
         rows: dict[str, Row] = {}
         for candidate, outcome, deps in fresh:
-            if candidate.size < 0 or candidate.mtime_ns > racy_after or not outcome.cacheable:
+            if candidate.size < 0 or candidate.mtime_ns > racy_after:
                 continue  # unreadable, or written so recently that a same-size rewrite could keep its mtime
-            encoded = None
-            if outcome.policies or outcome.diagnostics or outcome.skipped or outcome.parsed:
-                try:
-                    encoded = encode(dataclasses.replace(outcome, text=None))
-                except CacheFormatError:
-                    continue
+            encoded = _cached_outcome(outcome)
+            if encoded is None:
+                continue
             folder, _, name = candidate.display.rpartition("/")
             if folder != last_folder:
                 rows, last_folder = self._rows_of(folder), folder
             rows[name] = (
                 candidate.size,
                 candidate.mtime_ns,
-                encoded,
-                [[path, *stamp_of(path)] for path in deps] if deps else [],
+                None if encoded is _NOTHING else encoded,
+                _dependency_stamps(deps),
             )
 
     def forget_missing(self, candidates: Sequence[Candidate]) -> None:
@@ -483,15 +558,20 @@ class Cache:
         stored = self._shard_of(folder).get(folder)
         record = stored if isinstance(stored, list) and len(stored) == 5 else [None, [], [], [], []]
         listing: Any = self._listings.get(folder, record[0])
+        fresh = self._fresh.get(folder)
         rows = self._rows.get(folder)
-        if rows is None:
+        if fresh is not None:
+            names, sizes, mtimes, extra = fresh
+        elif rows is not None:
+            names = sorted(rows)  # the walk's order within a folder
+            ordered = [rows[name] for name in names]
+            sizes, mtimes = [row[0] for row in ordered], [row[1] for row in ordered]
+            extra = [[at, row[2], row[3]] for at, row in enumerate(ordered) if row[2] is not None]
+        else:
             return [listing, *record[1:]]
-        names = sorted(rows)  # the walk's order within a folder
-        ordered = [rows[name] for name in names]
-        extra = [[at, row[2], row[3]] for at, row in enumerate(ordered) if row[2] is not None]
         if isinstance(listing, Listing) and listing.files == names:
             listing = [*listing[:4], _SAME, listing.folders]  # the names, stored once
-        return [listing, names, [row[0] for row in ordered], [row[1] for row in ordered], extra]
+        return [listing, names, sizes, mtimes, extra]
 
     def save(self) -> None:
         numbers: set[int] = set()
@@ -507,6 +587,7 @@ class Cache:
             self._write(f"{number:02x}.json", self._shards[number])
         self._dirty.clear()
         self._rows.clear()
+        self._fresh.clear()
         self._listings.clear()
 
     def _write(self, name: str, data: Any) -> None:

@@ -429,7 +429,7 @@ def _walk_directory(
             if descriptor is not None:
                 os.close(descriptor)
         yield from found
-        if memory is not None and found and state.stat_files:  # unstamped ones get replaced
+        if memory is not None and found:
             memory.walked(display, kept, found)
         stack.extend(
             (prefix + name, shown_prefix + name, f"{real}/{name}", rules) if isinstance(name, str) else name

@@ -485,7 +485,15 @@ def _read_all(
         fresh = Supervisor(workers, max_bytes, timeout).run(todo, batch)
     else:
         fresh = _read_inline(todo, max_bytes, isolate, timeout)
-    _take(fresh, candidates, outcomes, cache, stats)
+    _take(fresh, outcomes, stats)
+    if cache is not None:
+        # in walk order: a folder's files are stored together
+        cache.store_all(
+            (c, fresh[i][1] if i in fresh else EMPTY_OUTCOME, fresh[i][2] if i in fresh else ())
+            for i, c in todo
+        )
+        cache.forget_missing(candidates)
+        cache.save()
     return outcomes, None
 
 
@@ -506,17 +514,32 @@ def _read_streaming(
             candidates.append(candidate)
             yield index, candidate
 
-    def stamp(index: int, size: int, mtime: int) -> None:
-        candidate = candidates[index]
-        candidates[index] = Candidate(candidate.file, candidate.display, size, mtime)
+    # the workers' stats, by candidate index (the candidates themselves stay unstamped)
+    sizes: list[int] = []
+    mtimes: list[int] = []
+
+    def stamped(batch: list[tuple[int, Candidate]], batch_sizes: list[int], batch_mtimes: list[int]) -> None:
+        first, last = batch[0][0], batch[-1][0]
+        if last >= len(sizes):
+            sizes.extend([-1] * (last + 1 - len(sizes)))
+            mtimes.extend([0] * (last + 1 - len(mtimes)))
+        if last - first + 1 == len(batch):  # a run of the walk, as batches nearly always are
+            sizes[first : last + 1] = batch_sizes
+            mtimes[first : last + 1] = batch_mtimes
+        else:  # what is left of a batch after a crash
+            for (index, _), size, mtime in zip(batch, batch_sizes, batch_mtimes, strict=True):
+                sizes[index] = size
+                mtimes[index] = mtime
 
     supervisor = Supervisor(workers, settings.max_file_size, timeout)
-    supervisor.on_stamp = stamp
+    supervisor.on_stamps = stamped if cache is not None else None
     fresh = supervisor.run(jobs(), STREAM_BATCH)
     outcomes: list[FileOutcome] = [EMPTY_OUTCOME] * len(candidates)
+    _take(fresh, outcomes, stats)
     if cache is not None:
-        cache.lookup(candidates)  # finds nothing, and notes the files for storing
-    _take(fresh, candidates, outcomes, cache, stats)
+        missing = len(candidates) - len(sizes)
+        cache.store_walked(candidates, sizes + [-1] * missing, mtimes + [0] * missing, fresh)
+        cache.save()
     return outcomes
 
 
@@ -536,20 +559,13 @@ def stamp(candidate: Candidate) -> Candidate | None:
 
 def _take(
     fresh: Mapping[int, tuple[int, FileOutcome, tuple[str, ...]]],
-    candidates: Sequence[Candidate],
     outcomes: list[FileOutcome],
-    cache: Cache | None,
     stats: RunStats,
 ) -> None:
-    """Fresh outcomes into their places, and into the cache."""
+    """Fresh outcomes into their places."""
     for index, outcome, _ in fresh.values():
         outcomes[index] = outcome
         stats.files_parsed += outcome.parsed
-    if cache is not None:
-        # in walk order: a folder's files are stored together
-        cache.store_all((candidates[i], fresh[i][1], fresh[i][2]) for i in sorted(fresh))
-        cache.forget_missing(candidates)
-        cache.save()
 
 
 def _read_inline(

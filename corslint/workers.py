@@ -97,15 +97,21 @@ def _worker(connection: Connection, max_bytes: int) -> None:
             return
         batch_id, batch = message
         results: list[Result] = []
-        stamps: list[tuple[int, int, int]] = []
+        # each file's size and mtime in batch order, the workers' own stats for a walk that
+        # left them to the workers (-1: gone since the listing, or not a regular file)
+        sizes: list[int] = []
+        mtimes: list[int] = []
         for index, fields in batch:
             candidate = Candidate(*fields)
-            if candidate.size < 0:  # from a walk that left the stat to the workers
+            if candidate.size < 0:
                 stamped = engine.stamp(candidate)
                 if stamped is None:
-                    continue  # gone since the listing, or not a regular file
+                    sizes.append(-1)
+                    mtimes.append(0)
+                    continue
                 candidate = stamped
-                stamps.append((index, candidate.size, candidate.mtime_ns))
+            sizes.append(candidate.size)
+            mtimes.append(candidate.mtime_ns)
 
             def announce(starting: bool, index: int = index, batch_id: int = batch_id) -> None:
                 connection.send(("begin" if starting else "end", batch_id, index))
@@ -113,7 +119,7 @@ def _worker(connection: Connection, max_bytes: int) -> None:
             outcome, deps = process_one(candidate, context, max_bytes, announce)
             if outcome is not EMPTY_OUTCOME:
                 results.append((index, outcome, deps))
-        connection.send(("done", batch_id, (results, stamps)))
+        connection.send(("done", batch_id, (results, sizes, mtimes)))
 
 
 @dataclass
@@ -143,8 +149,8 @@ class Supervisor:
         self._slots: list[_Slot] = []
         self._mp = _context()
         self._by_index: dict[int, Candidate] = {}
-        # told (index, size, mtime_ns) of each file sent unstamped, as its batch comes back
-        self.on_stamp: Callable[[int, int, int], None] | None = None
+        # told a batch sent unstamped, with its files' sizes and mtimes, as it comes back
+        self.on_stamps: Callable[[list[Job], list[int], list[int]], None] | None = None
 
     def _start(self) -> _Slot:
         parent, child = self._mp.Pipe()
@@ -154,12 +160,11 @@ class Supervisor:
         return _Slot(process, parent)
 
     def run(self, jobs: Iterable[Job], batch_size: int) -> dict[int, Result]:
-        """Every job's result. `jobs` may be a lazy walk: the supervisor takes a batch from
-        it whenever it is not answering a worker, so the workers start on the first files
+        """The results of the jobs that yielded something (most files yield nothing and
+        have none). `jobs` may be a lazy walk: the supervisor takes a batch from it
+        whenever it is not answering a worker, so the workers start on the first files
         while the rest of the tree is still being listed."""
         from multiprocessing.connection import wait
-
-        from corslint.lint import FileOutcome
 
         results: dict[int, Result] = {}
         pending: deque[list[Job]] = deque()
@@ -167,7 +172,6 @@ class Supervisor:
         exhausted = False
         first = max(1, min(batch_size, FIRST_BATCH))  # small: the workers start at once
         self._by_index = {}  # the jobs of the batches not answered yet
-        indices: list[int] = []
         next_id = 0
         try:
             while True:
@@ -176,7 +180,6 @@ class Supervisor:
                     exhausted = not batch
                     if batch:
                         self._by_index.update(batch)
-                        indices.extend(index for index, _ in batch)
                         pending.append(batch)
                 while pending and (
                     len(self._slots) < self.workers or any(s.batch is None for s in self._slots)
@@ -222,14 +225,13 @@ class Supervisor:
                         slot.parsing = None
                         slot.deadline = time.monotonic() + self.timeout
                     else:
-                        done, stamps = payload
+                        done, sizes, mtimes = payload
                         for result in done:
                             results[result[0]] = result
                         for index, _ in slot.batch[1]:  # a large tree's candidates: the caller holds them
                             del self._by_index[index]
-                        if self.on_stamp is not None:
-                            for index, size, mtime in stamps:
-                                self.on_stamp(index, size, mtime)
+                        if self.on_stamps is not None:
+                            self.on_stamps(slot.batch[1], sizes, mtimes)
                         slot.batch = None
                         slot.parsing = None
                 now = time.monotonic()
@@ -238,8 +240,6 @@ class Supervisor:
                         self._fail(slot, pending, results, "timeout")
         finally:
             self.close()
-        for index in indices:
-            results.setdefault(index, (index, FileOutcome(), ()))
         return results
 
     def _fail(

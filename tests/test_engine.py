@@ -100,6 +100,7 @@ def test_a_large_tree_is_read_while_it_is_walked_with_the_same_result(
     os.mkfifo(in_tmp / "pkg01" / "pipe.py")  # opened, it would block the run forever
     for path in in_tmp.rglob("*"):  # older than the cache's two-second window for racy writes
         os.utime(path, (1_700_000_000, 1_700_000_000))
+    (in_tmp / "pkg02" / "recent.py").write_text(APP)  # just written: never trusted to the cache
     streamed: list[int] = []
     original = engine._read_streaming
 
@@ -117,11 +118,21 @@ def test_a_large_tree_is_read_while_it_is_walked_with_the_same_result(
     assert ("CORS001", "pkg03/bad.py", 2) in expected and len(expected) > 5
     for result in (parallel, cached):
         assert [(f.rule_id, f.location.path, f.location.line) for f in result.findings] == expected
-        assert result.stats.files_seen == in_process.stats.files_seen == 30 * 70 + 5 + 1
+        assert result.stats.files_seen == in_process.stats.files_seen == 30 * 70 + 5 + 1 + 1
         assert result.stats.files_parsed == in_process.stats.files_parsed
-    warm = lint([in_tmp], Settings(), jobs=2, cache_dir=in_tmp / ".cache")  # the cache holds it all
-    assert len(streamed) == 2 and warm.stats.files_parsed == 0
+    # the cache holds every file but the one just written, the fifo left aside
+    warm = lint([in_tmp], Settings(), jobs=2, cache_dir=in_tmp / ".cache")
+    assert len(streamed) == 2 and warm.stats.files_parsed == 1
+    assert warm.stats.files_cached == warm.stats.files_seen - 1
     assert [(f.rule_id, f.location.path, f.location.line) for f in warm.findings] == expected
+    (in_tmp / "pkg14" / "main.py").write_text(APP.replace('["*"]', '["https://a.example"]'))
+    os.utime(in_tmp / "pkg14" / "main.py", (1_700_000_100, 1_700_000_100))
+    changed = lint([in_tmp], Settings(), jobs=2, cache_dir=in_tmp / ".cache")
+    assert changed.stats.files_parsed == 2  # the changed file, and the one still too recent
+    assert ("CORS105", "pkg14/main.py", 2) in expected
+    assert ("CORS105", "pkg14/main.py", 2) not in [
+        (f.rule_id, f.location.path, f.location.line) for f in changed.findings
+    ]
 
 
 def test_a_rule_that_raises_costs_its_file_a_diagnostic_not_the_run(
