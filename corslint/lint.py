@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import re
@@ -104,16 +105,52 @@ def screen(
     candidate: Candidate, extractors: Sequence[Extractor] = EXTRACTORS, max_bytes: int = MAX_FILE_BYTES
 ) -> FileOutcome | Prepared:
     """The cheap part: read the bytes and decide, without any parser, whether to parse."""
-    interested, needles = _interest(candidate.file.rpartition("/")[2], _as_tuple(extractors))
+    return screen_file(candidate.file, candidate.display, candidate.size >= 0, extractors, max_bytes)[2]
+
+
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+_GONE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.ELOOP})
+
+
+def screen_file(
+    file: str,
+    display: str,
+    listed: bool,
+    extractors: Sequence[Extractor] = EXTRACTORS,
+    max_bytes: int = MAX_FILE_BYTES,
+) -> tuple[int, int, FileOutcome | Prepared]:
+    """`screen`, with the size and mtime of what was read, from the open file (size -1:
+    not read). A file the walk only listed (`listed` false: it was never stat-ed) and that
+    is gone or not a regular file is left out without a word, as a walk that stats would."""
+    interested, needles = _interest(file.rpartition("/")[2], _as_tuple(extractors))
     if not interested:
-        return EMPTY_OUTCOME
+        return -1, 0, EMPTY_OUTCOME
     try:
-        size = candidate.size if candidate.size >= 0 else os.stat(candidate.file).st_size
-        if size > max_bytes:
-            return _oversized(candidate, interested, size, max_bytes)
-        data = _read_bytes(candidate.file, size)
+        # open, then fstat: one path lookup instead of two. O_NONBLOCK: a FIFO put in a
+        # file's place since the listing opens at once, and fstat then tells it apart
+        descriptor = os.open(file, _READ_FLAGS)
     except OSError as error:
-        return failure(candidate, f"cannot read file: {error.strerror or error}")
+        if not listed and error.errno in _GONE:
+            return -1, 0, EMPTY_OUTCOME
+        return -1, 0, failure_at(display, f"cannot read file: {error.strerror or error}")
+    try:
+        info = os.fstat(descriptor)
+        size = info.st_size
+        if not stat.S_ISREG(info.st_mode):
+            return -1, 0, EMPTY_OUTCOME
+        if size > max_bytes:
+            return size, info.st_mtime_ns, _oversized(file, display, interested, size, max_bytes)
+        data = os.read(descriptor, size + 1)
+        if len(data) > size:  # the file grew since it was stat-ed
+            parts = [data]
+            while chunk := os.read(descriptor, 1 << 20):
+                parts.append(chunk)
+            data = b"".join(parts)
+    except OSError as error:
+        return -1, 0, failure_at(display, f"cannot read file: {error.strerror or error}")
+    finally:
+        os.close(descriptor)
+    stamp = size, info.st_mtime_ns
     searchable = data
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: search the text, not its bytes
         searchable = data.decode("utf-16", errors="replace").encode("utf-8")
@@ -122,34 +159,14 @@ def screen(
         if needle in searchable:
             break
     else:
-        return EMPTY_OUTCOME
+        return *stamp, EMPTY_OUTCOME
     wanted = tuple(e for e in interested if e.wants(searchable))
     if not wanted:
-        return EMPTY_OUTCOME
+        return *stamp, EMPTY_OUTCOME
     text, problem = decode(data)
     if text is None:
-        return FileOutcome(
-            diagnostics=(Diagnostic("CORS001", problem, Location.point(candidate.display, 1)),)
-        )
-    return text, wanted
-
-
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
-
-
-def _read_bytes(path: str, size: int) -> bytes:
-    """The whole file; os.read skips the buffered-file layer, which costs more than the read."""
-    descriptor = os.open(path, _READ_FLAGS)
-    try:
-        data = os.read(descriptor, max(size, 0) + 1)
-        if len(data) <= size:
-            return data
-        parts = [data]  # the file grew since it was stat-ed
-        while chunk := os.read(descriptor, 1 << 20):
-            parts.append(chunk)
-        return b"".join(parts)
-    finally:
-        os.close(descriptor)
+        return *stamp, FileOutcome(diagnostics=(Diagnostic("CORS001", problem, Location.point(display, 1)),))
+    return *stamp, (text, wanted)
 
 
 Interest = tuple[tuple[Extractor, ...], tuple[bytes, ...]]
@@ -257,19 +274,23 @@ def _single_policy_rules() -> list[Rule]:
 
 def failure(candidate: Candidate, reason: str) -> FileOutcome:
     """A file that could not be analysed at all: CORS001, and never cached."""
-    diagnostic = Diagnostic("CORS001", reason, Location.point(candidate.display, 1))
+    return failure_at(candidate.display, reason)
+
+
+def failure_at(display: str, reason: str) -> FileOutcome:
+    diagnostic = Diagnostic("CORS001", reason, Location.point(display, 1))
     return FileOutcome(diagnostics=(diagnostic,), cacheable=False)
 
 
 def _oversized(
-    candidate: Candidate, interested: Sequence[Extractor], size: int, max_bytes: int
+    file: str, display: str, interested: Sequence[Extractor], size: int, max_bytes: int
 ) -> FileOutcome:
     """Too big to parse: a note when it cannot hold CORS configuration, CORS001 when it might."""
     limit = f"{size:,} bytes is over the {max_bytes:,}-byte limit (max-file-size)"
     needles = [n for e in interested for n in e.needles]
     overlap = max(len(n) for n in needles) - 1
     found = False
-    with open(candidate.file, "rb") as handle:
+    with open(file, "rb") as handle:
         head = handle.read(2)
         utf16 = head in (b"\xff\xfe", b"\xfe\xff")
         handle.seek(0)
@@ -284,7 +305,7 @@ def _oversized(
             found = any(needle in window for needle in needles)
             tail = window[-overlap:] if overlap else b""
     if found:
-        return failure(candidate, f"file not analysed: {limit}, and it mentions CORS configuration")
+        return failure_at(display, f"file not analysed: {limit}, and it mentions CORS configuration")
     return FileOutcome(skipped=f"not analysed: {limit}; it holds no CORS configuration keyword")
 
 

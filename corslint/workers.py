@@ -61,16 +61,13 @@ def _tracking_project(touched: set[str]) -> PythonProject:
     return TrackingProject()
 
 
-def process_one(
+def extract_one(
     candidate: Candidate,
+    screened: engine.Prepared,
     context: TrackingContext,
-    max_bytes: int,
     announce: Callable[[bool], None] | None = None,
 ) -> tuple[FileOutcome, tuple[str, ...]]:
-    """One file: the byte prefilter, then (if it may hold CORS configuration) the parsers."""
-    screened = engine.screen(candidate, max_bytes=max_bytes)
-    if not isinstance(screened, tuple):
-        return screened, ()
+    """The parsers, for one file the byte prefilter let through; with the other files read."""
     if announce is not None:
         announce(True)
     context.touched.clear()
@@ -83,7 +80,8 @@ def process_one(
 
 def _worker(connection: Connection, max_bytes: int) -> None:
     """A worker's life: take batches, answer with the outcomes worth sending back."""
-    from corslint.lint import EMPTY_OUTCOME
+    from corslint.extractors import EXTRACTORS
+    from corslint.lint import EMPTY_OUTCOME, screen_file
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor handles ^C
     gc.enable()  # parsers leave cycles behind; the supervisor may have forked with gc off
@@ -101,24 +99,23 @@ def _worker(connection: Connection, max_bytes: int) -> None:
         # left them to the workers (-1: gone since the listing, or not a regular file)
         sizes: list[int] = []
         mtimes: list[int] = []
-        for index, fields in batch:
-            candidate = Candidate(*fields)
-            if candidate.size < 0:
-                stamped = engine.stamp(candidate)
-                if stamped is None:
-                    sizes.append(-1)
-                    mtimes.append(0)
-                    continue
-                candidate = stamped
-            sizes.append(candidate.size)
-            mtimes.append(candidate.mtime_ns)
+        for index, (file, display, size, mtime) in batch:
+            read_size, read_mtime, screened = screen_file(file, display, size >= 0, EXTRACTORS, max_bytes)
+            sizes.append(read_size)
+            mtimes.append(read_mtime)
+            if screened is EMPTY_OUTCOME:
+                continue
+            if not isinstance(screened, tuple):
+                results.append((index, screened, ()))
+                continue
+            if size < 0:
+                size, mtime = read_size, read_mtime
 
             def announce(starting: bool, index: int = index, batch_id: int = batch_id) -> None:
                 connection.send(("begin" if starting else "end", batch_id, index))
 
-            outcome, deps = process_one(candidate, context, max_bytes, announce)
-            if outcome is not EMPTY_OUTCOME:
-                results.append((index, outcome, deps))
+            outcome, deps = extract_one(Candidate(file, display, size, mtime), screened, context, announce)
+            results.append((index, outcome, deps))
         connection.send(("done", batch_id, (results, sizes, mtimes)))
 
 
