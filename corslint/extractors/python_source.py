@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import sys
 import warnings
@@ -366,7 +367,7 @@ class PythonModule:
             path = self.project.find_module(self, qualified)
             if path is None:
                 continue
-            module = self.project.module_at(path, _display_path(self.path, path))
+            module = self.project.module_at(path, self.project.display_path(self.path, path))
             if module is not None and module is not self:
                 found.append(module)
         return found
@@ -880,14 +881,29 @@ def call_argument(call: ast.Call, index: int, keyword: str) -> ast.expr | None:
 
 
 class PythonProject:
-    """Finds and parses the in-tree modules that imports name, each at most once."""
+    """Finds and parses the in-tree modules that imports name, each at most once.
+
+    Lookups are memoized for the run: the same imports are looked up by every extractor
+    and from every file of a folder, and each miss walks up a dozen folders, a stat or two
+    at each. Only file lookups are memoized, never `module_at` calls, which a subclass
+    may watch (the cache records which files each extraction read).
+    """
 
     def __init__(self, read_text: Callable[[Path], str | None] | None = None) -> None:
         self._modules: dict[Path, PythonModule | None] = {}
         self._read_text = read_text or _read_text
+        self._resolved: dict[Path, Path] = {}  # Path.resolve() of a path module_at got
+        self._parsed: dict[str, Path] = {}  # Path.resolve() of a path parse got
+        self._folders: dict[str, Path] = {}  # importer path -> its folder
+        self._found: dict[tuple[Path, str], Path | None] = {}  # (folder, module name) -> file
+        self._ancestors: dict[Path, tuple[str, ...]] = {}  # folder -> the folders searched
+        self._files: dict[str, bool] = {}  # Path.is_file() of a candidate
+        self._displays: dict[tuple[str, bool, Path], str] = {}  # (cwd, absolute importer, target)
 
     def module_at(self, path: Path, display: str | None = None) -> PythonModule | None:
-        key = path.resolve()
+        key = self._resolved.get(path)
+        if key is None:
+            key = self._resolved[path] = path.resolve()
         if key not in self._modules:
             self._modules[key] = None  # guards against import cycles
             text = self._read_text(path)
@@ -900,7 +916,9 @@ class PythonProject:
 
     def parse(self, path: str, text: str) -> PythonModule:
         """The module for a file being linted, parsed once however many extractors ask."""
-        key = Path(path).resolve()
+        key = self._parsed.get(path)
+        if key is None:
+            key = self._parsed[path] = Path(path).resolve()
         module = self._modules.get(key)
         if module is None or module.path != path:
             module = PythonModule(path, text, self)
@@ -915,27 +933,93 @@ class PythonProject:
         path = self.find_module(importer, module_name)
         if path is None:
             return None
-        module = self.module_at(path, _display_path(importer.path, path))
+        module = self.module_at(path, self.display_path(importer.path, path))
         return (module, attribute) if module is not None else None
 
     def find_module(self, importer: PythonModule, module_name: str) -> Path | None:
-        here = Path(importer.path).parent
+        here = self._folders.get(importer.path)
+        if here is None:
+            here = self._folders[importer.path] = Path(importer.path).parent
+        key = (here, module_name)
+        if key in self._found:
+            return self._found[key]
+        found = self._find_module(here, module_name)
+        self._found[key] = found
+        return found
+
+    def _find_module(self, here: Path, module_name: str) -> Path | None:
         dots = len(module_name) - len(module_name.lstrip("."))
         parts = [p for p in module_name.lstrip(".").split(".") if p]
+        if any("/" in part or (os.altsep and os.altsep in part) for part in parts):
+            # a name read from a string (`from_object("a/b")`): pathlib's own rules decide
+            return _find_by_path(here, dots, parts)
         if dots:
             base = here
             for _ in range(dots - 1):
                 base = base.parent
-            return _module_file(base, parts)
-        base = here
-        for _ in range(12):
-            found = _module_file(base, parts)
+            return self._module_file(str(base), parts)
+        ancestors = self._ancestors.get(here)
+        if ancestors is None:
+            ancestors = self._ancestors[here] = _ancestors(here)
+        for folder in ancestors:
+            found = self._module_file(folder, parts)
             if found is not None:
                 return found
-            if base.parent == base:
-                break
-            base = base.parent
         return None
+
+    def _module_file(self, base: str, parts: list[str]) -> Path | None:
+        """What `_module_file(Path(base), parts)` finds, with each stat made once."""
+        if not parts:
+            candidate = os.path.join(base, "__init__.py")
+            return Path(candidate) if self._is_file(candidate) else None
+        joined = os.path.join(base, *parts)
+        if self._is_file(joined + ".py"):
+            return Path(joined + ".py")
+        candidate = os.path.join(joined, "__init__.py")
+        return Path(candidate) if self._is_file(candidate) else None
+
+    def _is_file(self, candidate: str) -> bool:
+        known = self._files.get(candidate)
+        if known is None:
+            known = self._files[candidate] = Path(candidate).is_file()
+        return known
+
+    def display_path(self, importer: str, target: Path) -> str:
+        """`_display_path`, once per target (and working folder)."""
+        key = (os.getcwd(), os.path.isabs(importer), target)
+        shown = self._displays.get(key)
+        if shown is None:
+            shown = self._displays[key] = _display_path(importer, target)
+        return shown
+
+
+def _ancestors(here: Path) -> tuple[str, ...]:
+    """The folders an absolute import is looked for in: `here` and up to 11 above it."""
+    found: list[str] = []
+    base = here
+    for _ in range(12):
+        found.append(str(base))
+        if base.parent == base:
+            break
+        base = base.parent
+    return tuple(found)
+
+
+def _find_by_path(here: Path, dots: int, parts: list[str]) -> Path | None:
+    if dots:
+        base = here
+        for _ in range(dots - 1):
+            base = base.parent
+        return _module_file(base, parts)
+    base = here
+    for _ in range(12):
+        found = _module_file(base, parts)
+        if found is not None:
+            return found
+        if base.parent == base:
+            break
+        base = base.parent
+    return None
 
 
 def _module_file(base: Path, parts: list[str]) -> Path | None:
