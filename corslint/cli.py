@@ -78,6 +78,9 @@ def entry() -> None:
         raise
 
 
+_LAST_RUN: list[object] = []
+
+
 @click.group(cls=DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="corslint")
 def main() -> None:
@@ -165,6 +168,7 @@ def check(
 
         cache_dir = default_directory(settings.source)
     result = lint(targets, settings, cache_dir=cache_dir, isolate=True)
+    _LAST_RUN[:] = [result]  # freed at exit by entry's os._exit, not as sys.exit unwinds
     stream_is_tty = output is None and sys.stdout.isatty()
     context = ReportContext(result, settings, color=stream_is_tty and not no_color, statistics=statistics)
     report = renderer(output_format)(context)

@@ -68,11 +68,15 @@ class RunResult:
         policies: list[CorsPolicy] | Callable[[], list[CorsPolicy]],
         skipped: list[Skipped],
         stats: RunStats | None = None,
+        retained: object = None,
     ) -> None:
         self.findings = findings
         self._policies = policies
         self.skipped = skipped
         self.stats = stats if stats is not None else RunStats()
+        # the run's candidates and outcomes: held as long as the result, so that a
+        # command that exits once the report is out never frees them one by one
+        self._retained = retained
 
     @property
     def policies(self) -> list[CorsPolicy]:
@@ -411,7 +415,7 @@ def _lint(
     if not policies and not diagnostics:  # nothing to judge: the rules need not be imported
         if cache is not None:
             cache.save_findings(memo_key, findings, skipped[walked_skipped:], 0)
-        return RunResult(findings, policies, skipped, stats)
+        return RunResult(findings, policies, skipped, stats, (candidates, outcomes))
 
     from corslint.rules import RULES, rule_by_id
 
@@ -430,7 +434,7 @@ def _lint(
     kept = sorted(set(kept), key=lambda f: f.sort_key)
     if cache is not None:
         cache.save_findings(memo_key, kept, skipped[walked_skipped:], len(policies))
-    return RunResult(kept, policies, skipped, stats)
+    return RunResult(kept, policies, skipped, stats, (candidates, outcomes, texts))
 
 
 def _decoder(
