@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from corslint.extractors import ProjectContext
-from corslint.extractors.python_source import PythonModule, Scope, is_development_path, iter_calls
+from corslint.extractors.python_source import PythonModule, Scope, is_development_path
 from corslint.frameworks.django_cors import (
     ALIASES,
     DEFAULT_HEADERS,
@@ -154,7 +154,7 @@ def _signal_handlers(context: ProjectContext, path: str, text: str) -> tuple[Dia
         "django-cors-headers: a `check_request_enabled` receiver enables CORS per request, beyond "
         "CORS_URLS_REGEX and the allowed origins; corslint did not check which requests it admits"
     )
-    for node in iter_calls(module.tree):
+    for node in module.calls:
         func = node.func
         # check_request_enabled.connect(handler) or @receiver(check_request_enabled)
         connected = (

@@ -112,7 +112,25 @@ class PythonModule:
         self.star_imports: list[str] = []  # qualified module names of `from X import *`
         self.assignments: dict[str, list[tuple[ast.AST, ast.expr]]] = {}
         self.classes: dict[str, ast.ClassDef] = {}
+        self._nodes: list[ast.AST] | None = None
+        self._calls: list[ast.Call] | None = None
         self._collect()
+
+    # -- the tree, walked once ---------------------------------------------------------
+    @property
+    def nodes(self) -> list[ast.AST]:
+        """Every node of the tree in `ast.walk` order (breadth first). Do not modify."""
+        if self._nodes is None:
+            self._nodes = walk(self.tree)
+        return self._nodes
+
+    @property
+    def calls(self) -> list[ast.Call]:
+        """Every call in the tree in source order, as `iter_calls` gives them. Do not modify."""
+        if self._calls is None:
+            self._calls = [node for node in self.nodes if isinstance(node, ast.Call)]
+            self._calls.sort(key=_source_order)
+        return self._calls
 
     # -- positions ---------------------------------------------------------------
     @property
@@ -864,9 +882,25 @@ def _source_order(node: ast.AST) -> tuple[int, int, int, int]:
     return (node.lineno, node.col_offset, -(node.end_lineno or 0), -(node.end_col_offset or 0))  # type: ignore[attr-defined]
 
 
+def walk(node: ast.AST) -> list[ast.AST]:
+    """`list(ast.walk(node))`, without a generator, a deque and `iter_fields` per node."""
+    found = [node]
+    append = found.append
+    for current in found:  # the list grows as it is read: breadth first, like ast.walk
+        for name in current._fields:
+            child = getattr(current, name, None)
+            if isinstance(child, ast.AST):
+                append(child)
+            elif isinstance(child, list):
+                for item in child:
+                    if isinstance(item, ast.AST):
+                        append(item)
+    return found
+
+
 def iter_calls(node: ast.AST) -> Iterator[ast.Call]:
     """Every call in `node`, in source order (an outer call before the calls inside it)."""
-    found = [child for child in ast.walk(node) if isinstance(child, ast.Call)]
+    found = [child for child in walk(node) if isinstance(child, ast.Call)]
     found.sort(key=_source_order)
     return iter(found)
 

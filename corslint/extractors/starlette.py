@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from corslint.extractors import ProjectContext
 from corslint.extractors.python_source import (
     PythonModule,
     is_development_path,
-    iter_calls,
     seen_from,
+    walk,
 )
 from corslint.model import CorsPolicy, Evidence, Extraction, Location, Provenance, Route, Value
 
@@ -58,7 +60,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     routes = _application_routes(module)
     evidence = tuple(_bearer_evidence(module))
     pipelines = _pipelines(module)
-    for call in iter_calls(module.tree):
+    for call in module.calls:
         options_call = _cors_options(module, call)
         if options_call is None:
             continue
@@ -151,59 +153,90 @@ def _pipelines(module: PythonModule) -> dict[int, str]:
     the same receiver of `add_middleware`, or the same `middleware=[...]` list, within
     the same function and the same branch of any `if`.
     """
-    keys: dict[int, str] = {}
-    stack: list[str] = []
+    visitor = _PipelineVisitor(module)
+    visitor.visit(module.tree)
+    return visitor.keys
 
-    class Visitor(ast.NodeVisitor):
-        def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-            stack.append(f"def {node.name}@{node.lineno}")
+
+class _PipelineVisitor(ast.NodeVisitor):
+    """The walk behind `_pipelines`: a pre-order walk that tracks functions and `if` arms."""
+
+    def __init__(self, module: PythonModule) -> None:
+        self.module = module
+        self.keys: dict[int, str] = {}
+        self.stack: list[str] = []
+
+    def visit(self, node: ast.AST) -> None:
+        # a dict by node type, not NodeVisitor's "visit_" + class name lookup per node
+        handler = _PIPELINE_HANDLERS.get(type(node))
+        if handler is None:
             self.generic_visit(node)
-            stack.pop()
+        else:
+            handler(self, node)
 
-        visit_AsyncFunctionDef = visit_FunctionDef
+    def generic_visit(self, node: ast.AST) -> None:
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self.visit(item)
+            elif isinstance(value, ast.AST):
+                self.visit(value)
 
-        def visit_If(self, node: ast.If) -> None:
-            self.visit(node.test)
-            stack.append(f"if@{node.lineno}")
-            for statement in node.body:
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self.stack.append(f"def {node.name}@{node.lineno}")
+        self.generic_visit(node)
+        self.stack.pop()
+
+    def visit_If(self, node: ast.If) -> None:
+        stack = self.stack
+        self.visit(node.test)
+        stack.append(f"if@{node.lineno}")
+        for statement in node.body:
+            self.visit(statement)
+        stack.pop()
+        if node.orelse:
+            stack.append(f"else@{node.lineno}")
+            for statement in node.orelse:
                 self.visit(statement)
             stack.pop()
-            if node.orelse:
-                stack.append(f"else@{node.lineno}")
-                for statement in node.orelse:
-                    self.visit(statement)
-                stack.pop()
 
-        def visit_List(self, node: ast.List) -> None:
-            for element in node.elts:
-                if isinstance(element, ast.Call):
-                    keys[id(element)] = self.key(f"list@{node.lineno}")
-            self.generic_visit(node)
+    def visit_List(self, node: ast.List) -> None:
+        for element in node.elts:
+            if isinstance(element, ast.Call):
+                self.keys[id(element)] = self.key(f"list@{node.lineno}")
+        self.generic_visit(node)
 
-        def visit_Call(self, node: ast.Call) -> None:
-            if isinstance(node.func, ast.Attribute) and node.func.attr == "add_middleware":
-                keys[id(node)] = self.key(module.source(node.func.value))
-            elif id(node) not in keys and (node.args or node.keywords):
-                first = arguments_of(node)[0]
-                keys[id(node)] = self.key(f"wrap {module.source(first.value)}")
-            self.generic_visit(node)
+    def visit_Call(self, node: ast.Call) -> None:
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "add_middleware":
+            self.keys[id(node)] = self.key(self.module.source(node.func.value))
+        elif id(node) not in self.keys and (node.args or node.keywords):
+            first = arguments_of(node)[0]
+            self.keys[id(node)] = self.key(f"wrap {self.module.source(first.value)}")
+        self.generic_visit(node)
 
-        @staticmethod
-        def key(receiver: str) -> str:
-            return "::".join([module.path, *stack, receiver])
+    def key(self, receiver: str) -> str:
+        return "::".join([self.module.path, *self.stack, receiver])
 
-    Visitor().visit(module.tree)
-    return keys
+
+_PIPELINE_HANDLERS: dict[type[ast.AST], Callable[[_PipelineVisitor, Any], None]] = {
+    ast.FunctionDef: _PipelineVisitor.visit_FunctionDef,
+    ast.AsyncFunctionDef: _PipelineVisitor.visit_FunctionDef,
+    ast.If: _PipelineVisitor.visit_If,
+    ast.List: _PipelineVisitor.visit_List,
+    ast.Call: _PipelineVisitor.visit_Call,
+}
 
 
 def _debug_guarded_calls(module: PythonModule) -> set[int]:
     """ids of calls under an `if` whose test reads a debug / development switch."""
     guarded: set[int] = set()
 
-    for node in ast.walk(module.tree):
+    for node in module.nodes:
         if isinstance(node, ast.If) and _DEBUG_GUARD.search(module.source(node.test)):
             for statement in node.body:
-                guarded.update(id(call) for call in iter_calls(statement))
+                guarded.update(id(call) for call in walk(statement) if isinstance(call, ast.Call))
     return guarded
 
 
@@ -220,7 +253,7 @@ def _application_routes(module: PythonModule) -> tuple[Route, ...] | None:
         seen.add(current.path)
         routes.extend(_decorated_routes(current, names))
         routes.extend(_route_objects(current))
-        for call in iter_calls(current.tree):
+        for call in current.calls:
             if not (
                 isinstance(call.func, ast.Attribute)
                 and call.func.attr == "include_router"
@@ -251,7 +284,7 @@ def _application_routes(module: PythonModule) -> tuple[Route, ...] | None:
 def _bound_to(module: PythonModule, classes: frozenset[str]) -> set[str]:
     names: set[str] = set()
 
-    for node in ast.walk(module.tree):
+    for node in module.nodes:
         if (
             isinstance(node, ast.Assign)
             and isinstance(node.value, ast.Call)
@@ -264,9 +297,7 @@ def _bound_to(module: PythonModule, classes: frozenset[str]) -> set[str]:
 def _decorated_routes(module: PythonModule, owners: set[str]) -> list[Route]:
     routes: list[Route] = []
 
-    functions = [
-        node for node in ast.walk(module.tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-    ]
+    functions = [node for node in module.nodes if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
     functions.sort(key=lambda node: (node.lineno, node.col_offset))
     for function in functions:
         for decorator in function.decorator_list:
@@ -317,7 +348,7 @@ def _route_path(module: PythonModule, call: ast.Call) -> str:
 
 def _route_objects(module: PythonModule) -> list[Route]:
     routes: list[Route] = []
-    for call in iter_calls(module.tree):
+    for call in module.calls:
         if (module.qualified_name(call.func) or "") not in ROUTE_CLASSES:
             continue
         methods = _route_methods(module, call, "route")
@@ -337,7 +368,7 @@ def _bearer_evidence(module: PythonModule) -> list[Evidence]:
                 if hit is not None and hit[0] is not module and hit[0] not in modules:
                     modules.append(hit[0])
     for current in modules:
-        for call in iter_calls(current.tree):
+        for call in current.calls:
             qualified = current.qualified_name(call.func) or ""
             if qualified.split(".")[-1] in BEARER_CLASSES and qualified.startswith("fastapi"):
                 found.append(Evidence("bearer-auth", f"{qualified.split('.')[-1]}()", current.location(call)))
