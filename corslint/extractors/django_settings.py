@@ -537,11 +537,11 @@ def _display(importer: PythonModule, path: Path) -> str:
     """The path as the engine would display it, relative to the importer's own spelling."""
     here = Path(importer.path)
     try:
-        return (here.parent / path.resolve().relative_to(here.resolve().parent)).as_posix()
+        return (here.parent / _real(importer, path).relative_to(_real(importer, here).parent)).as_posix()
     except ValueError:
         pass
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return _real(importer, path).relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -578,13 +578,13 @@ def _has_needles(module: PythonModule) -> bool:
 def _importers(context: ProjectContext, module: PythonModule) -> list[PythonModule]:
     """Settings modules beside (or, in a package, one level above) `module` that star-import
     or include it."""
-    key = ("django-importers", Path(module.path).resolve().as_posix())
+    project = context.python
+    here = project.resolved(module.path)
+    key = ("django-importers", here.as_posix())
     cached = context.shared.get(repr(key))
     if isinstance(cached, list):
         return cached
     found: list[PythonModule] = []
-    here = Path(module.path).resolve()
-    project = context.python
     directories = [here.parent]
     if (here.parent / "__init__.py").is_file() or (here.parent.parent / "__init__.py").is_file():
         directories.append(here.parent.parent)  # only inside a package: never above the project
@@ -594,7 +594,7 @@ def _importers(context: ProjectContext, module: PythonModule) -> list[PythonModu
         except OSError:
             continue
         for candidate in candidates:
-            if candidate.resolve() == here:
+            if project.resolved(candidate) == here:
                 continue
             try:
                 data = candidate.read_bytes()
@@ -610,7 +610,7 @@ def _importers(context: ProjectContext, module: PythonModule) -> list[PythonModu
                 continue
             for star in other.star_imports:
                 target = project.find_module(other, star)
-                if target is not None and target.resolve() == here:
+                if target is not None and project.resolved(target) == here:
                     found.append(other)
                     break
     context.shared[repr(key)] = found
@@ -640,7 +640,7 @@ def _leaves(context: ProjectContext, module: PythonModule) -> list[PythonModule]
     visited: set[str] = set()
     while stack:
         current = stack.pop()
-        resolved = Path(current.path).resolve().as_posix()
+        resolved = context.python.resolved(current.path).as_posix()
         if resolved in visited:
             continue
         visited.add(resolved)
@@ -652,7 +652,12 @@ def _leaves(context: ProjectContext, module: PythonModule) -> list[PythonModule]
 
 
 def _key(module: PythonModule) -> str:
-    return Path(module.path).resolve().as_posix()
+    return _real(module, module.path).as_posix()
+
+
+def _real(module: PythonModule, path: str | Path) -> Path:
+    """`Path(path).resolve()`, remembered by the module's project when it has one."""
+    return module.project.resolved(path) if module.project is not None else Path(path).resolve()
 
 
 def _emitter(leaf: PythonModule) -> str | None:
@@ -696,7 +701,7 @@ def _policy(leaf: PythonModule, namespace: Namespace) -> CorsPolicy | None:
         routes=routes,
         evidence=tuple(evidence),
         development_only=is_development_path(leaf.path) or debug_on,
-        label=f"settings module {_dotted_name(leaf.path)}",
+        label=f"settings module {_dotted_name(leaf)}",
         scope=scope,
         probe_path=probe_path,
         app=f"django:{_key(leaf)}",  # one request pipeline per settings module
@@ -993,11 +998,11 @@ def _category(name: str) -> str:
     return "a" if "NOT" not in name else "-"
 
 
-def _dotted_name(path: str) -> str:
+def _dotted_name(module: PythonModule) -> str:
     """`config/settings/production.py` -> `config.settings.production`, by package markers."""
-    file = Path(path)
+    file = Path(module.path)
     parts = [file.stem] if file.stem != "__init__" else []
-    directory = file.resolve().parent
+    directory = _real(module, file).parent
     while (directory / "__init__.py").is_file() and directory.parent != directory:
         parts.insert(0, directory.name)
         directory = directory.parent

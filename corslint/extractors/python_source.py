@@ -13,6 +13,7 @@ carries the source text, so CORS305 can name it.
 from __future__ import annotations
 
 import ast
+import errno
 import json
 import os
 import re
@@ -926,18 +927,16 @@ class PythonProject:
     def __init__(self, read_text: Callable[[Path], str | None] | None = None) -> None:
         self._modules: dict[Path, PythonModule | None] = {}
         self._read_text = read_text or _read_text
-        self._resolved: dict[Path, Path] = {}  # Path.resolve() of a path module_at got
-        self._parsed: dict[str, Path] = {}  # Path.resolve() of a path parse got
+        self._resolved: dict[str | Path, Path] = {}  # path as given -> Path(path).resolve()
         self._folders: dict[str, Path] = {}  # importer path -> its folder
         self._found: dict[tuple[Path, str], Path | None] = {}  # (folder, module name) -> file
         self._ancestors: dict[Path, tuple[str, ...]] = {}  # folder -> the folders searched
         self._files: dict[str, bool] = {}  # Path.is_file() of a candidate
+        self._absent: dict[str, bool] = {}  # folders known not to exist
         self._displays: dict[tuple[str, bool, Path], str] = {}  # (cwd, absolute importer, target)
 
     def module_at(self, path: Path, display: str | None = None) -> PythonModule | None:
-        key = self._resolved.get(path)
-        if key is None:
-            key = self._resolved[path] = path.resolve()
+        key = self.resolved(path)
         if key not in self._modules:
             self._modules[key] = None  # guards against import cycles
             text = self._read_text(path)
@@ -950,14 +949,19 @@ class PythonProject:
 
     def parse(self, path: str, text: str) -> PythonModule:
         """The module for a file being linted, parsed once however many extractors ask."""
-        key = self._parsed.get(path)
-        if key is None:
-            key = self._parsed[path] = Path(path).resolve()
+        key = self.resolved(path)
         module = self._modules.get(key)
         if module is None or module.path != path:
             module = PythonModule(path, text, self)
             self._modules[key] = module
         return module
+
+    def resolved(self, path: str | Path) -> Path:
+        """`Path(path).resolve()`, worked out once per spelling of a path."""
+        real = self._resolved.get(path)
+        if real is None:
+            real = self._resolved[path] = Path(path).resolve()
+        return real
 
     def lookup(self, importer: PythonModule, qualified: str) -> tuple[PythonModule, str] | None:
         """`pkg.mod.NAME` imported by `importer` -> (the module of pkg/mod.py, "NAME")."""
@@ -984,7 +988,7 @@ class PythonProject:
     def _find_module(self, here: Path, module_name: str) -> Path | None:
         dots = len(module_name) - len(module_name.lstrip("."))
         parts = [p for p in module_name.lstrip(".").split(".") if p]
-        if any("/" in part or (os.altsep and os.altsep in part) for part in parts):
+        if any(char in part for part in parts for char in _SEPARATORS):
             # a name read from a string (`from_object("a/b")`): pathlib's own rules decide
             return _find_by_path(here, dots, parts)
         if dots:
@@ -1002,15 +1006,38 @@ class PythonProject:
         return None
 
     def _module_file(self, base: str, parts: list[str]) -> Path | None:
-        """What `_module_file(Path(base), parts)` finds, with each stat made once."""
+        """What `_module_file(Path(base), parts)` finds, with each stat made once.
+
+        Most lookups are of installed packages (`flask`, `fastapi.middleware.cors`),
+        absent at every level: one stat of `base/flask` rules out all the files under it.
+        """
         if not parts:
             candidate = os.path.join(base, "__init__.py")
             return Path(candidate) if self._is_file(candidate) else None
+        if len(parts) > 1 and self._missing(os.path.join(base, parts[0])):
+            return None
         joined = os.path.join(base, *parts)
         if self._is_file(joined + ".py"):
             return Path(joined + ".py")
+        if len(parts) == 1 and self._missing(joined):
+            return None
         candidate = os.path.join(joined, "__init__.py")
         return Path(candidate) if self._is_file(candidate) else None
+
+    def _missing(self, folder: str) -> bool:
+        """Whether `folder` does not exist, so that nothing under it is a file. False when
+        unsure (a permission error, say): the files are then looked at one by one."""
+        missing = self._absent.get(folder)
+        if missing is None:
+            try:
+                os.stat(folder)
+                missing = False
+            except OSError as error:
+                missing = error.errno in (errno.ENOENT, errno.ENOTDIR)
+            except ValueError:
+                missing = False
+            self._absent[folder] = missing
+        return missing
 
     def _is_file(self, candidate: str) -> bool:
         known = self._files.get(candidate)
@@ -1025,6 +1052,10 @@ class PythonProject:
         if shown is None:
             shown = self._displays[key] = _display_path(importer, target)
         return shown
+
+
+# a module name with one of these in a part is a path: pathlib's own rules find it
+_SEPARATORS = frozenset({os.sep, os.altsep or os.sep, *([":"] if os.name == "nt" else [])})
 
 
 def _ancestors(here: Path) -> tuple[str, ...]:
