@@ -321,9 +321,11 @@ class Cache:
         groups: list[tuple[str, list[str], Sequence[Candidate]]] = []
         start = 0
         for folder, names, group in self._groups:
-            if start >= len(candidates) or candidates[start] is not group[0]:
+            # the same files in the same order, perhaps stamped since (as new objects);
+            # displays are unique, so a file left out since shows at the next group
+            if start >= len(candidates) or candidates[start].display != group[0].display:
                 break
-            groups.append((folder, names, group))
+            groups.append((folder, names, candidates[start : start + len(group)]))
             start += len(group)
         self._groups = []
         if start == len(candidates):
