@@ -180,3 +180,59 @@ def test_needles_in_comment_lines_do_not_make_a_file_parsed(
 ) -> None:
     (in_tmp / name).write_text(text)
     assert lint([in_tmp], Settings()).stats.files_parsed == int(parsed)
+
+
+def _fails(argument: int) -> int:
+    raise ValueError(argument)
+
+
+def test_a_forked_call_runs_elsewhere_and_a_failure_is_none() -> None:
+    from corslint.workers import forked_call
+
+    here = os.getpid()
+    assert forked_call(lambda _: os.getpid(), None)() not in (None, here)
+    assert forked_call(lambda n: list(range(n)), 200_000)() == list(range(200_000))  # more than a pipe holds
+    assert forked_call(_fails, 1)() is None
+
+
+def test_stats_split_over_two_processes_match_one_and_leave_out_what_is_gone(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import corslint.lint as engine
+    from corslint.discovery import Candidate
+
+    for index in range(40):
+        (in_tmp / f"m{index}.py").write_text("x = 1\n" * index)
+    os.mkfifo(in_tmp / "pipe.py")
+    listed = [Candidate(f"m{i}.py", f"m{i}.py") for i in range(41)]  # m40.py does not exist
+    listed.insert(7, Candidate("pipe.py", "pipe.py"))
+    alone = engine.stamp_all(listed, split=False)
+    split = engine.stamp_all(listed, split=True)
+    assert split == alone and len(alone) == 40
+    assert [(c.file, c.size) for c in alone[:3]] == [("m0.py", 0), ("m1.py", 6), ("m2.py", 12)]
+    assert all(c.mtime_ns > 0 for c in alone)
+
+    # a cached run on several cores splits its stats, and answers as before
+    import corslint.workers
+
+    forks: list[int] = []
+    original = corslint.workers.forked_call
+
+    def counted(function, argument):  # type: ignore[no-untyped-def]
+        forks.append(len(argument))
+        return original(function, argument)
+
+    monkeypatch.setattr(corslint.workers, "forked_call", counted)
+    monkeypatch.setattr(engine, "STAT_SPLIT", 10)
+    (in_tmp / "main.py").write_text(APP)
+    for path in in_tmp.rglob("*.py"):
+        os.utime(path, (1_700_000_000, 1_700_000_000))
+    cache = in_tmp / ".cache"
+    cold = lint([in_tmp], Settings(), jobs=2, cache_dir=cache)
+    warm = lint([in_tmp], Settings(), jobs=2, cache_dir=cache)
+    assert warm.stats.files_parsed == 0 and warm.stats.files_seen == cold.stats.files_seen == 41
+    assert warm.findings == cold.findings and cold.findings
+    assert forks == [41 - 41 // 2]  # the cold run's workers stat their own files
+    (in_tmp / "m3.py").unlink()
+    after = lint([in_tmp], Settings(), jobs=2, cache_dir=cache)
+    assert after.stats.files_seen == 40 and after.findings == cold.findings
