@@ -6,6 +6,7 @@ developer would need to read, in the words a browser console uses where possible
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -55,11 +56,23 @@ def is_safelisted_header(name: str, value: str) -> bool:
 
 def unsafe_header_names(headers: Mapping[str, str]) -> list[str]:
     """#cors-unsafe-request-header-names: sorted, lower-cased, without duplicates."""
-    names = {name.lower() for name, value in headers.items() if not is_safelisted_header(name, value)}
-    total = sum(len(v.encode()) for n, v in headers.items() if is_safelisted_header(n, v))
+    names: set[str] = set()
+    total = 0
+    for name, value in headers.items():
+        if is_safelisted_header(name, value):
+            total += len(value.encode())
+        else:
+            names.add(name.lower())
     if total > 1024:
         names |= {n.lower() for n in headers if n.lower() in SAFELISTED_HEADER_NAMES}
     return sorted(names)
+
+
+@functools.lru_cache(maxsize=256)
+def _unsafe_names(headers: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """`unsafe_header_names` of a page request's headers: probes send the same few sets
+    again and again, and each request asks up to three times."""
+    return tuple(unsafe_header_names(dict(headers))) if headers else ()
 
 
 @dataclass(frozen=True)
@@ -80,12 +93,12 @@ class PageRequest:
     def needs_preflight(self) -> bool:
         """#main-fetch: a non-safelisted method or any CORS-unsafe header."""
         method = normalize_method(self.method)
-        return method not in SAFELISTED_METHODS or bool(unsafe_header_names(self.header_map))
+        return method not in SAFELISTED_METHODS or bool(_unsafe_names(self.headers))
 
     def preflight(self) -> Request:
         """#cors-preflight-fetch-0: the OPTIONS request; it never carries credentials."""
         headers = [("access-control-request-method", normalize_method(self.method))]
-        unsafe = unsafe_header_names(self.header_map)
+        unsafe = _unsafe_names(self.headers)
         if unsafe:
             headers.append(("access-control-request-headers", ",".join(unsafe)))
         return Request("OPTIONS", self.origin, tuple(headers), self.path, credentials=False)
@@ -94,7 +107,7 @@ class PageRequest:
         return Request(
             normalize_method(self.method),
             self.origin,
-            tuple((n.lower(), v) for n, v in self.headers),
+            tuple([(n.lower(), v) for n, v in self.headers]) if self.headers else (),
             self.path,
             self.credentials,
         )
@@ -184,7 +197,7 @@ def preflight_check(request: PageRequest, response: Response) -> Check:
         )
     allowed = {name.lower() for name in header_names}
     wildcard_headers = "*" in allowed and not request.credentials
-    for name in unsafe_header_names(request.header_map):
+    for name in _unsafe_names(request.headers):
         if name in NON_WILDCARD_HEADER_NAMES and name not in allowed:
             return Check(
                 False,

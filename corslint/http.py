@@ -57,8 +57,11 @@ class Response:
 
     def get(self, name: str) -> str | None:
         """The header's value, several lines joined with ", " as the Fetch Standard does."""
-        values = self.get_all(name)
-        return ", ".join(values) if values else None
+        name = name.lower()
+        values = [value for key, value in self.headers if key == name]
+        if not values:
+            return None
+        return values[0] if len(values) == 1 else ", ".join(values)
 
     def get_all(self, name: str) -> list[str]:
         name = name.lower()
@@ -80,7 +83,10 @@ class HeaderList:
 
     def set(self, name: str, value: str) -> None:
         name = name.lower()
-        self._pairs = [(k, v) for k, v in self._pairs if k != name]
+        for key, _ in self._pairs:
+            if key == name:  # rare: most headers are set once
+                self._pairs = [pair for pair in self._pairs if pair[0] != name]
+                break
         self._pairs.append((name, value))
 
     def add(self, name: str, value: str) -> None:
@@ -88,7 +94,7 @@ class HeaderList:
 
     def remove(self, name: str) -> None:
         name = name.lower()
-        self._pairs = [(k, v) for k, v in self._pairs if k != name]
+        self._pairs = [pair for pair in self._pairs if pair[0] != name]
 
     def get(self, name: str) -> str | None:
         name = name.lower()

@@ -117,13 +117,14 @@ class Value:
 
     def plain(self) -> Any:
         """The value with nested `Value`s unwrapped; raises when anything is unknown."""
-        if not self.known:
+        if self.provenance is Provenance.UNKNOWN:
             raise UnresolvedValueError(self)
-        if isinstance(self.raw, tuple):
-            return tuple(item.plain() for item in self.raw)
-        if isinstance(self.raw, dict):
-            return {key: item.plain() for key, item in self.raw.items()}
-        return self.raw
+        raw = self.raw
+        if isinstance(raw, tuple):
+            return tuple([item.plain() for item in raw])
+        if isinstance(raw, dict):
+            return {key: item.plain() for key, item in raw.items()}
+        return raw
 
     def walk(self) -> Iterator[Value]:
         """This value and every nested one, depth first."""

@@ -7,6 +7,7 @@ it, then reports where the configuration that caused it lives.
 
 from __future__ import annotations
 
+import functools
 import re
 import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping
@@ -67,6 +68,9 @@ DEFAULT_EXAMPLE_FILES: Mapping[str, str] = {
 }
 
 
+_UNANSWERED = Response(-1)  # a memo's "not asked yet": no model answers with status -1
+
+
 class PolicyProbe:
     """A policy with its framework model, answering the questions rules ask."""
 
@@ -76,15 +80,17 @@ class PolicyProbe:
         # rules ask the same questions (an attacker's GET, a sample origin's preflight):
         # each request is answered once per policy
         self._answers: dict[Request, Response | None] = {}
+        # and each page request judged once: rules ask for the same verdicts too
+        self._verdicts: dict[PageRequest, Verdict | None] = {}
 
     @property
     def display(self) -> str:
         return self.framework.display
 
     def respond(self, request: Request) -> Response | None:
-        if request in self._answers:
-            return self._answers[request]
-        answer: Response | None
+        answer = self._answers.get(request, _UNANSWERED)
+        if answer is not _UNANSWERED:
+            return answer
         try:
             answer = self.framework.respond(self.policy, request)
         except UnresolvedValueError:
@@ -104,7 +110,9 @@ class PolicyProbe:
         path: str = "/",
     ) -> Verdict | None:
         """The browser's verdict on a page request, or None where a value is unknown."""
-        request = PageRequest(origin, method, tuple((headers or {}).items()), credentials, path)
+        request = PageRequest(origin, method, tuple(headers.items()) if headers else (), credentials, path)
+        if request in self._verdicts:
+            return self._verdicts[request]
         unanswered = False
 
         def respond(sent: Request) -> Response:
@@ -115,8 +123,11 @@ class PolicyProbe:
                 return Response(None)
             return answer
 
-        verdict = fetch(respond, request)
-        return None if unanswered else verdict
+        verdict: Verdict | None = fetch(respond, request)
+        if unanswered:
+            verdict = None
+        self._verdicts[request] = verdict
+        return verdict
 
     def preflight_passes(
         self,
@@ -313,6 +324,7 @@ def anchor_entry(probe: PolicyProbe, role: Role, entry: Value) -> EntryAnchor:
     return EntryAnchor(option.location, (Related(entry.location, "the origin entry is defined here"),))
 
 
+@functools.lru_cache(maxsize=1024)  # each rule asks again for the same configured entries
 def canonical_origin(text: str) -> str | None:
     """What a browser would send as Origin for the site an entry names, or None.
 
@@ -341,6 +353,7 @@ def canonical_origin(text: str) -> str | None:
     return f"{scheme}://{host}"
 
 
+@functools.lru_cache(maxsize=1024)
 def origin_host(origin: str) -> str:
     try:
         return (urllib.parse.urlsplit(origin).hostname or "").lower()
