@@ -7,9 +7,10 @@ declarations tell rules where to point and which entries are origins.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from corslint.http import Request, Response
 from corslint.model import CorsPolicy, Location, Value
@@ -37,6 +38,30 @@ class LibraryCheck:
     location: Location
 
 
+class Options:
+    """One policy's options as its model reads them, each read once.
+
+    Rules ask a policy a dozen questions, and unwrapping the same values (`Value.plain`)
+    for every answer made up much of judging. A read that raises (an unknown value) is
+    not kept: it raises again on the next request, as it did before.
+    """
+
+    def __init__(self, policy: CorsPolicy, read: Callable[[CorsPolicy, str], Any]) -> None:
+        self.policy = policy
+        self._read = read
+        self._known: dict[str, Any] = {}
+
+    def __call__(self, name: str) -> Any:
+        known = self._known
+        if name in known:
+            return known[name]
+        value = known[name] = self._read(self.policy, name)
+        return value
+
+
+Responder = Callable[[Request], Response]
+
+
 def _no_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
     return ()
 
@@ -58,6 +83,14 @@ class Framework:
     answers: Callable[[CorsPolicy, str], bool] = field(default=_every_path)
     comment_prefix: str = "#"
     handwritten: bool = False  # headers written by application code, not a CORS library
+    # `respond` for one policy, reading its options once (`Options`); None: `respond` it is
+    responder: Callable[[CorsPolicy], Responder] | None = None
+
+    def answering(self, policy: CorsPolicy) -> Responder:
+        """What `respond` answers for `policy`, as a function of the request alone."""
+        if self.responder is not None:
+            return self.responder(policy)
+        return functools.partial(self.respond, policy)
 
     def option_for(self, policy: CorsPolicy, role: Role) -> Value | None:
         for name in self.roles.get(role, ()):

@@ -8,12 +8,13 @@ character, a truthy string counts as True, as the real middleware does.
 
 from __future__ import annotations
 
+import functools
 import re
 import urllib.parse
 from collections.abc import Sequence
 from typing import Any
 
-from corslint.frameworks import Framework, LibraryCheck, OriginEntry, Role
+from corslint.frameworks import Framework, LibraryCheck, Options, OriginEntry, Responder, Role
 from corslint.http import HeaderList, Request, Response
 from corslint.model import CorsPolicy, Regex, Value
 
@@ -101,8 +102,16 @@ def path_info(path: str) -> str:
 
 
 def respond(policy: CorsPolicy, request: Request) -> Response:
+    return _respond(Options(policy, setting), request)
+
+
+def responder(policy: CorsPolicy) -> Responder:
+    return functools.partial(_respond, Options(policy, setting))
+
+
+def _respond(options: Options, request: Request) -> Response:
     headers = HeaderList()
-    if not is_enabled(policy, path_info(request.path)):
+    if re.match(options("CORS_URLS_REGEX"), path_info(request.path)) is None:  # is_enabled
         return headers.response(None)
     method = request.method.upper()
     preflight = method == "OPTIONS" and request.header("access-control-request-method") is not None
@@ -115,26 +124,26 @@ def respond(policy: CorsPolicy, request: Request) -> Response:
         url = urllib.parse.urlsplit(origin)
     except ValueError:
         return headers.response(status)
-    allow_all = setting(policy, "CORS_ALLOW_ALL_ORIGINS")
-    credentials = setting(policy, "CORS_ALLOW_CREDENTIALS")
+    allow_all = options("CORS_ALLOW_ALL_ORIGINS")
+    credentials = options("CORS_ALLOW_CREDENTIALS")
     if not allow_all and not _origin_listed(
-        origin, url, setting(policy, "CORS_ALLOWED_ORIGINS"), setting(policy, "CORS_ALLOWED_ORIGIN_REGEXES")
+        origin, url, options("CORS_ALLOWED_ORIGINS"), options("CORS_ALLOWED_ORIGIN_REGEXES")
     ):
         return headers.response(status)
     headers.set("Access-Control-Allow-Origin", "*" if allow_all and not credentials else origin)
     if credentials:
         headers.set("Access-Control-Allow-Credentials", "true")
-    expose = setting(policy, "CORS_EXPOSE_HEADERS")
+    expose = options("CORS_EXPOSE_HEADERS")
     if len(expose):
         headers.set("Access-Control-Expose-Headers", ", ".join(expose))
     if method == "OPTIONS":
-        headers.set("Access-Control-Allow-Headers", ", ".join(setting(policy, "CORS_ALLOW_HEADERS")))
-        headers.set("Access-Control-Allow-Methods", ", ".join(setting(policy, "CORS_ALLOW_METHODS")))
-        max_age = setting(policy, "CORS_PREFLIGHT_MAX_AGE")
+        headers.set("Access-Control-Allow-Headers", ", ".join(options("CORS_ALLOW_HEADERS")))
+        headers.set("Access-Control-Allow-Methods", ", ".join(options("CORS_ALLOW_METHODS")))
+        max_age = options("CORS_PREFLIGHT_MAX_AGE")
         if max_age:
             headers.set("Access-Control-Max-Age", str(max_age))
     if (
-        setting(policy, "CORS_ALLOW_PRIVATE_NETWORK")
+        options("CORS_ALLOW_PRIVATE_NETWORK")
         and request.header("access-control-request-private-network") == "true"
     ):
         headers.set("Access-Control-Allow-Private-Network", "true")
@@ -312,5 +321,6 @@ FRAMEWORK = Framework(
     },
     origin_entries=origin_entries,
     answers=answers_path,
+    responder=responder,
     library_checks=library_checks,
 )

@@ -19,11 +19,12 @@ answers as for a fresh RegExp and `library_checks` reports the alternation.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from typing import Any
 
-from corslint.frameworks import Framework, LibraryCheck, OriginEntry
+from corslint.frameworks import Framework, LibraryCheck, Options, OriginEntry, Responder
 from corslint.http import HeaderList, Request, Response
 from corslint.model import CorsPolicy, FunctionValue, OriginFunction, Regex, UnresolvedValueError, Value
 
@@ -171,10 +172,10 @@ def _plain(policy: CorsPolicy, name: str) -> Any:
     return value.plain()
 
 
-def _origin_callback(policy: CorsPolicy, request: Request) -> Any:
+def _origin_callback(options: Options, request: Request) -> Any:
     """What the origin option resolves to for this request (the callback's answer)."""
-    value = policy.option("origin")
-    origin = _plain(policy, "origin")
+    value = options.policy.option("origin")
+    origin = options("origin")
     if not truthy(origin):
         raise _Next(error=False)
     if not isinstance(origin, FunctionValue):
@@ -198,8 +199,16 @@ def _origin_callback(policy: CorsPolicy, request: Request) -> Any:
 
 
 def respond(policy: CorsPolicy, request: Request) -> Response:
+    return _respond(Options(policy, _plain), request)
+
+
+def responder(policy: CorsPolicy) -> Responder:
+    return functools.partial(_respond, Options(policy, _plain))
+
+
+def _respond(options: Options, request: Request) -> Response:
     try:
-        origin_option = _origin_callback(policy, request)
+        origin_option = _origin_callback(options, request)
     except _Next as stop:
         return Response(500 if stop.error else None)
     headers = HeaderList()
@@ -217,11 +226,11 @@ def respond(policy: CorsPolicy, request: Request) -> Response:
         allowed = is_origin_allowed(request.origin, origin_option)
         put("Access-Control-Allow-Origin", request.origin if allowed else False)
         _vary(headers, "Origin")
-    if _plain(policy, "credentials") is True:
+    if options("credentials") is True:
         put("Access-Control-Allow-Credentials", "true")
 
     def expose() -> None:
-        exposed = _joined(_plain(policy, "exposedHeaders"))
+        exposed = _joined(options("exposedHeaders"))
         if truthy(exposed) and _has_length(exposed):
             put("Access-Control-Expose-Headers", exposed)
 
@@ -229,13 +238,13 @@ def respond(policy: CorsPolicy, request: Request) -> Response:
         expose()
         return headers.response(None)
 
-    methods = _plain(policy, "methods")
+    methods = options("methods")
     if methods is None or methods is UNDEFINED:
         raise TypeError("Cannot read properties of undefined (reading 'join')")
     put("Access-Control-Allow-Methods", _joined(methods))
-    allowed_headers = _plain(policy, "allowedHeaders")
+    allowed_headers = options("allowedHeaders")
     if not truthy(allowed_headers):
-        allowed_headers = _plain(policy, "headers")
+        allowed_headers = options("headers")
     if not truthy(allowed_headers):
         allowed_headers = request.header("access-control-request-headers")
         _vary(headers, "Access-Control-Request-Headers")
@@ -243,15 +252,15 @@ def respond(policy: CorsPolicy, request: Request) -> Response:
         allowed_headers = _joined(allowed_headers)
     if truthy(allowed_headers) and _has_length(allowed_headers):
         put("Access-Control-Allow-Headers", allowed_headers)
-    max_age = _plain(policy, "maxAge")
+    max_age = options("maxAge")
     if (isinstance(max_age, (int, float)) and not isinstance(max_age, bool)) or truthy(max_age):
         text = js_string(max_age)
         if text:
             put("Access-Control-Max-Age", text)
     expose()
-    if truthy(_plain(policy, "preflightContinue")):
+    if truthy(options("preflightContinue")):
         return headers.response(None)
-    return headers.response(_status(_plain(policy, "optionsSuccessStatus")))
+    return headers.response(_status(options("optionsSuccessStatus")))
 
 
 def _status(value: Any) -> int:
@@ -345,4 +354,5 @@ FRAMEWORK = Framework(
     origin_entries=origin_entries,
     library_checks=library_checks,
     comment_prefix="//",
+    responder=responder,
 )

@@ -15,12 +15,13 @@ comma-joined string, and falsy header values (``max_age=0``) are dropped.
 
 from __future__ import annotations
 
+import functools
 import re
 import urllib.parse
 from collections.abc import Iterable
 from typing import Any
 
-from corslint.frameworks import Framework, LibraryCheck, OriginEntry
+from corslint.frameworks import Framework, LibraryCheck, Options, OriginEntry, Responder
 from corslint.http import HeaderList, Request, Response
 from corslint.model import CorsPolicy, Regex, Value
 
@@ -111,7 +112,11 @@ def _option(policy: CorsPolicy, name: str) -> Any:
 
 def resource_patterns(policy: CorsPolicy) -> list[Any]:
     """The resource patterns in the order the library tries them."""
-    raw = _option(policy, "resources")
+    return _resource_patterns(Options(policy, _option))
+
+
+def _resource_patterns(options: Options) -> list[Any]:
+    raw = options("resources")
     if isinstance(raw, dict):
         items = [_fix_star(key) for key in raw]
         items.sort(key=resource_rank)
@@ -152,21 +157,35 @@ def request_path(path: str) -> str:
 
 def answers_path(policy: CorsPolicy, path: str) -> bool:
     """Whether this policy (and not another resource of the same call) answers `path`."""
+    return _answers_path(Options(policy, _option), path)
+
+
+def _answers_path(options: Options, path: str) -> bool:
+    policy = options.policy
     if policy.route_level:
         return True
     normalised = request_path(path)
-    for pattern in resource_patterns(policy):
+    for pattern in _resource_patterns(options):
         if _matches(normalised, pattern, case_sensitive=True):
             return not policy.scope or pattern_text(pattern) == policy.scope
     return False
 
 
 def respond(policy: CorsPolicy, request: Request) -> Response:
+    return _respond(Options(policy, _option), request)
+
+
+def responder(policy: CorsPolicy) -> Responder:
+    return functools.partial(_respond, Options(policy, _option))
+
+
+def _respond(options: Options, request: Request) -> Response:
+    policy = options.policy
     method = request.method.upper()
     # Flask answers OPTIONS itself (automatic OPTIONS); the view never runs.
     status = 200 if method == "OPTIONS" else None
     headers = HeaderList()
-    if not answers_path(policy, request.path):
+    if not _answers_path(options, request.path):
         return headers.response(status)
     if policy.route_level and method == "OPTIONS":
         explicit = policy.option("automatic_options")
@@ -174,20 +193,20 @@ def respond(policy: CorsPolicy, request: Request) -> Response:
             # Flask's own automatic OPTIONS answers without calling the decorated view
             return headers.response(status)
 
-    origins_raw = [_fix_star(item) for item in _as_list(_option(policy, "origins"))]
+    origins_raw = [_fix_star(item) for item in _as_list(options("origins"))]
     allow_all = ".*" in origins_raw
-    credentials = bool(_option(policy, "supports_credentials"))
-    send_wildcard = bool(_option(policy, "send_wildcard"))
+    credentials = bool(options("supports_credentials"))
+    send_wildcard = bool(options("send_wildcard"))
     if allow_all and credentials and send_wildcard:
         raise ValueError("supports_credentials with origins '*' and send_wildcard")
     origins = [_resolved(item, ignore_case=True) for item in origins_raw]
     allow_headers = [
-        _resolved(_fix_star(item), ignore_case=True) for item in _as_list(_option(policy, "allow_headers"))
+        _resolved(_fix_star(item), ignore_case=True) for item in _as_list(options("allow_headers"))
     ]
-    methods = _joined(_option(policy, "methods"))
+    methods = _joined(options("methods"))
     if methods is not None:
         methods = methods.upper()
-    max_age = _option(policy, "max_age")
+    max_age = options("max_age")
 
     origin = request.origin
     sent: list[str] = []
@@ -196,7 +215,7 @@ def respond(policy: CorsPolicy, request: Request) -> Response:
             sent = ["*"]
         elif any(_matches(origin, pattern, case_sensitive=False) for pattern in origins):
             sent = [origin]
-    elif _option(policy, "always_send"):
+    elif options("always_send"):
         if allow_all:
             sent = [] if credentials else ["*"]
         else:
@@ -207,14 +226,14 @@ def respond(policy: CorsPolicy, request: Request) -> Response:
     # Only the first of several origins reaches the response: the library builds a
     # multi-valued header list, then copies it key by key.
     values: list[tuple[str, Any]] = [("Access-Control-Allow-Origin", sent[0])]
-    values.append(("Access-Control-Expose-Headers", _joined(_option(policy, "expose_headers"))))
+    values.append(("Access-Control-Expose-Headers", _joined(options("expose_headers"))))
     if credentials:
         values.append(("Access-Control-Allow-Credentials", "true"))
     if request.header("access-control-request-private-network") == "true":
         values.append(
             (
                 "Access-Control-Allow-Private-Network",
-                "true" if _option(policy, "allow_private_network") else "false",
+                "true" if options("allow_private_network") else "false",
             )
         )
     if method == "OPTIONS":
@@ -224,7 +243,7 @@ def respond(policy: CorsPolicy, request: Request) -> Response:
             values.append(("Access-Control-Max-Age", max_age))
             values.append(("Access-Control-Allow-Methods", methods))
     if (
-        _option(policy, "vary_header")
+        options("vary_header")
         and sent[0] != "*"
         and (len(origins) > 1 or len(sent) > 1 or any(isinstance(o, re.Pattern) for o in origins))
     ):
@@ -321,4 +340,5 @@ FRAMEWORK = Framework(
     origin_entries=origin_entries,
     answers=answers_path,
     library_checks=library_checks,
+    responder=responder,
 )

@@ -7,10 +7,11 @@ and ``", ".join`` over characters, as the real middleware does.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
-from corslint.frameworks import Framework, LibraryCheck, OriginEntry
+from corslint.frameworks import Framework, LibraryCheck, Options, OriginEntry, Responder
 from corslint.http import HeaderList, Request, Response
 from corslint.model import CorsPolicy
 
@@ -38,12 +39,20 @@ def _option(policy: CorsPolicy, name: str) -> Any:
 
 
 def respond(policy: CorsPolicy, request: Request) -> Response:
-    allow_origins = _option(policy, "allow_origins")
-    allow_methods = _option(policy, "allow_methods")
-    allow_headers_option = _option(policy, "allow_headers")
-    allow_credentials = _option(policy, "allow_credentials")
-    regex = _option(policy, "allow_origin_regex")
-    expose_headers = _option(policy, "expose_headers")
+    return _respond(Options(policy, _option), request)
+
+
+def responder(policy: CorsPolicy) -> Responder:
+    return functools.partial(_respond, Options(policy, _option))
+
+
+def _respond(options: Options, request: Request) -> Response:
+    allow_origins = options("allow_origins")
+    allow_methods = options("allow_methods")
+    allow_headers_option = options("allow_headers")
+    allow_credentials = options("allow_credentials")
+    regex = options("allow_origin_regex")
+    expose_headers = options("expose_headers")
 
     if "*" in allow_methods:
         allow_methods = ALL_METHODS
@@ -65,7 +74,7 @@ def respond(policy: CorsPolicy, request: Request) -> Response:
         if not explicit_origin:
             headers.set("Access-Control-Allow-Origin", "*")
         headers.set("Access-Control-Allow-Methods", ", ".join(allow_methods))
-        headers.set("Access-Control-Max-Age", str(_option(policy, "max_age")))
+        headers.set("Access-Control-Max-Age", str(options("max_age")))
         merged_headers = sorted(SAFELISTED_HEADERS | set(allow_headers_option))
         if merged_headers and not allow_all_headers:
             headers.set("Access-Control-Allow-Headers", ", ".join(merged_headers))
@@ -88,7 +97,7 @@ def respond(policy: CorsPolicy, request: Request) -> Response:
             if any(h.lower().strip() not in allowed_lower for h in requested.split(",")):
                 failed = True
         if request.header("access-control-request-private-network") is not None:
-            if _option(policy, "allow_private_network"):
+            if options("allow_private_network"):
                 headers.set("Access-Control-Allow-Private-Network", "true")
             else:
                 failed = True
@@ -158,4 +167,5 @@ FRAMEWORK = Framework(
     },
     origin_entries=origin_entries,
     library_checks=library_checks,
+    responder=responder,
 )

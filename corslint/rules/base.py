@@ -77,6 +77,7 @@ class PolicyProbe:
     def __init__(self, policy: CorsPolicy) -> None:
         self.policy = policy
         self.framework: Framework = framework_of(policy)
+        self._respond = self.framework.answering(policy)
         # rules ask the same questions (an attacker's GET, a sample origin's preflight):
         # each request is answered once per policy
         self._answers: dict[Request, Response | None] = {}
@@ -92,7 +93,7 @@ class PolicyProbe:
         if answer is not _UNANSWERED:
             return answer
         try:
-            answer = self.framework.respond(self.policy, request)
+            answer = self._respond(request)
         except UnresolvedValueError:
             answer = None
         except (TypeError, ValueError, re.error):
