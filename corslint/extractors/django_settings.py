@@ -537,7 +537,9 @@ def _display(importer: PythonModule, path: Path) -> str:
     """The path as the engine would display it, relative to the importer's own spelling."""
     here = Path(importer.path)
     try:
-        return (here.parent / _real(importer, path).relative_to(_real(importer, here).parent)).as_posix()
+        return (
+            here.parent / _real(importer, path).relative_to(_real(importer, importer.path).parent)
+        ).as_posix()
     except ValueError:
         pass
     try:
@@ -594,7 +596,7 @@ def _importers(context: ProjectContext, module: PythonModule) -> list[PythonModu
         except OSError:
             continue
         for candidate in candidates:
-            if project.resolved(candidate) == here:
+            if candidate == here or project.resolved(candidate) == here:  # the first: no stats
                 continue
             try:
                 data = candidate.read_bytes()
@@ -1002,7 +1004,7 @@ def _dotted_name(module: PythonModule) -> str:
     """`config/settings/production.py` -> `config.settings.production`, by package markers."""
     file = Path(module.path)
     parts = [file.stem] if file.stem != "__init__" else []
-    directory = _real(module, file).parent
+    directory = _real(module, module.path).parent
     while (directory / "__init__.py").is_file() and directory.parent != directory:
         parts.insert(0, directory.name)
         directory = directory.parent

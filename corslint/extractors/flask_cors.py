@@ -26,6 +26,7 @@ from corslint.extractors import ProjectContext
 from corslint.extractors.python_source import (
     PythonModule,
     Scope,
+    child_nodes,
     is_development_path,
     seen_from,
 )
@@ -183,46 +184,6 @@ class _Index:
 # an index depends only on its module's own text: kept as long as the module is
 _INDEXES: weakref.WeakKeyDictionary[PythonModule, _Index] = weakref.WeakKeyDictionary()
 _Step: TypeAlias = ast.AST | Callable[[], None]
-# nodes with nothing below them that a walk looks at
-_LEAVES = frozenset(
-    {
-        ast.Name,
-        ast.Constant,
-        ast.Pass,
-        ast.Break,
-        ast.Continue,
-        ast.Import,
-        ast.ImportFrom,
-        ast.Global,
-        ast.Nonlocal,
-        *ast.expr_context.__subclasses__(),
-        *ast.operator.__subclasses__(),
-        *ast.unaryop.__subclasses__(),
-        *ast.cmpop.__subclasses__(),
-        *ast.boolop.__subclasses__(),
-    }
-)
-
-
-# fields that hold names, flags or leaves, never a node to walk into
-_NAMES_AND_LEAVES = frozenset(
-    {
-        "ctx",
-        "op",
-        "ops",
-        "id",
-        "attr",
-        "arg",
-        "name",
-        "names",
-        "module",
-        "level",
-        "kind",
-        "conversion",
-        "is_async",
-    }
-)
-_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
 
 
 def _index(module: PythonModule) -> _Index:
@@ -330,18 +291,7 @@ class _Walker:
 
 
 def _children(node: ast.AST) -> list[_Step]:
-    kind = type(node)
-    fields = _FIELDS.get(kind)
-    if fields is None:
-        fields = _FIELDS[kind] = tuple(name for name in kind._fields if name not in _NAMES_AND_LEAVES)
-    children: list[_Step] = []
-    for name in fields:
-        value = getattr(node, name, None)
-        if isinstance(value, list):
-            children += [item for item in value if isinstance(item, ast.AST) and type(item) not in _LEAVES]
-        elif isinstance(value, ast.AST) and type(value) not in _LEAVES:
-            children.append(value)
-    return children
+    return list(child_nodes(node))
 
 
 def _dict_children(node: ast.Dict) -> list[_Step]:

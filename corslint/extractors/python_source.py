@@ -120,7 +120,7 @@ class PythonModule:
     # -- the tree, walked once ---------------------------------------------------------
     @property
     def nodes(self) -> list[ast.AST]:
-        """Every node of the tree in `ast.walk` order (breadth first). Do not modify."""
+        """The tree's nodes in `ast.walk` order (breadth first), without `LEAVES`. Do not modify."""
         if self._nodes is None:
             self._nodes = walk(self.tree)
         return self._nodes
@@ -883,19 +883,79 @@ def _source_order(node: ast.AST) -> tuple[int, int, int, int]:
     return (node.lineno, node.col_offset, -(node.end_lineno or 0), -(node.end_col_offset or 0))  # type: ignore[attr-defined]
 
 
+# nodes with nothing below them that a walk looks at
+LEAVES = frozenset(
+    {
+        ast.Name,
+        ast.Constant,
+        ast.Pass,
+        ast.Break,
+        ast.Continue,
+        ast.Import,
+        ast.ImportFrom,
+        ast.Global,
+        ast.Nonlocal,
+        *ast.expr_context.__subclasses__(),
+        *ast.operator.__subclasses__(),
+        *ast.unaryop.__subclasses__(),
+        *ast.cmpop.__subclasses__(),
+        *ast.boolop.__subclasses__(),
+    }
+)
+# fields that hold names, flags or leaves, never a node to walk into
+_NAMES_AND_LEAVES = frozenset(
+    {
+        "ctx",
+        "op",
+        "ops",
+        "id",
+        "attr",
+        "arg",
+        "name",
+        "names",
+        "module",
+        "level",
+        "kind",
+        "conversion",
+        "is_async",
+    }
+)
+_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
+
+
+def _fields(kind: type[ast.AST]) -> tuple[str, ...]:
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        fields = _FIELDS[kind] = tuple(name for name in kind._fields if name not in _NAMES_AND_LEAVES)
+    return fields
+
+
+def child_nodes(node: ast.AST) -> list[ast.AST]:
+    """`ast.iter_child_nodes(node)` without `LEAVES`, as a list."""
+    children: list[ast.AST] = []
+    for name in _fields(type(node)):
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            children += [item for item in value if isinstance(item, ast.AST) and type(item) not in LEAVES]
+        elif isinstance(value, ast.AST) and type(value) not in LEAVES:
+            children.append(value)
+    return children
+
+
 def walk(node: ast.AST) -> list[ast.AST]:
-    """`list(ast.walk(node))`, without a generator, a deque and `iter_fields` per node."""
+    """`list(ast.walk(node))` without `LEAVES` (and what is below them: contexts, aliases),
+    and without a generator, a deque and `iter_fields` per node."""
     found = [node]
     append = found.append
     for current in found:  # the list grows as it is read: breadth first, like ast.walk
-        for name in current._fields:
-            child = getattr(current, name, None)
-            if isinstance(child, ast.AST):
-                append(child)
-            elif isinstance(child, list):
-                for item in child:
-                    if isinstance(item, ast.AST):
+        for name in _fields(type(current)):
+            value = getattr(current, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST) and type(item) not in LEAVES:
                         append(item)
+            elif isinstance(value, ast.AST) and type(value) not in LEAVES:
+                append(value)
     return found
 
 

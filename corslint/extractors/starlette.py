@@ -11,6 +11,7 @@ from typing import Any
 from corslint.extractors import ProjectContext
 from corslint.extractors.python_source import (
     PythonModule,
+    child_nodes,
     is_development_path,
     seen_from,
     walk,
@@ -175,14 +176,8 @@ class _PipelineVisitor(ast.NodeVisitor):
             handler(self, node)
 
     def generic_visit(self, node: ast.AST) -> None:
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if isinstance(value, list):
-                for item in value:
-                    if isinstance(item, ast.AST):
-                        self.visit(item)
-            elif isinstance(value, ast.AST):
-                self.visit(value)
+        for child in child_nodes(node):  # names, constants and the like hold no call
+            self.visit(child)
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self.stack.append(f"def {node.name}@{node.lineno}")
