@@ -151,9 +151,7 @@ def _is_cors_call(analysis: Analysis, node: Node) -> bool:
 
 def _find_registrations(analysis: Analysis) -> None:
     module = analysis.module
-    for node in module.nodes:
-        if node.type != "call_expression":
-            continue
+    for node in module.of_kind("call_expression"):
         function = unwrap(node.child_by_field_name("function"))
         if function is None or function.type != "member_expression":
             continue
@@ -205,7 +203,7 @@ def _cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[Cor
     module = analysis.module
     policies: list[CorsPolicy] = []
     used_options: set[str] = set()
-    for node in module.nodes:
+    for node in module.of_kind("call_expression", *WRAPPERS):
         if not _is_cors_call(analysis, node):
             continue
         arguments_node = node.child_by_field_name("arguments")
@@ -902,20 +900,19 @@ def _bearer_evidence(module: JsModule) -> list[Evidence]:
         if specifier in BEARER_PACKAGES:
             found.append(Evidence("bearer-auth", specifier, module.location(module.root)))
             break
-    for node in module.nodes:
-        if node.type in {"member_expression", "subscript_expression", "call_expression"}:
-            text = module.text(node).replace(" ", "").lower()
-            if text in {
-                "req.headers.authorization",
-                "req.headers['authorization']",
-                'req.headers["authorization"]',
-                "req.get('authorization')",
-                'req.get("authorization")',
-                "req.header('authorization')",
-                'req.header("authorization")',
-            }:
-                found.append(Evidence("bearer-auth", "reads the Authorization header", module.location(node)))
-                break
+    for node in module.of_kind("member_expression", "subscript_expression", "call_expression"):
+        text = module.text(node).replace(" ", "").lower()
+        if text in {
+            "req.headers.authorization",
+            "req.headers['authorization']",
+            'req.headers["authorization"]',
+            "req.get('authorization')",
+            'req.get("authorization")',
+            "req.header('authorization')",
+            'req.header("authorization")',
+        }:
+            found.append(Evidence("bearer-auth", "reads the Authorization header", module.location(node)))
+            break
     return found
 
 
@@ -945,8 +942,8 @@ class _Steps:
 def _handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[CorsPolicy]:
     module = analysis.module
     functions: list[Node] = []
-    for node in module.nodes:
-        if node.type != "string" or not (string_value(node) or "").lower().startswith("access-control-"):
+    for node in module.of_kind("string"):
+        if not (string_value(node) or "").lower().startswith("access-control-"):
             continue
         function = node.parent
         while function is not None and function.type not in {

@@ -177,14 +177,16 @@ class JsModule:
     imports: dict[str, tuple[str, str]] = field(default_factory=dict)  # local -> (specifier, export)
     _resolving: set[int] = field(default_factory=set)
     nodes: list[Node] = field(default_factory=list)  # every node, in source order
+    kinds: list[str] = field(default_factory=list)  # each node's type, beside it
+    _of_kind: dict[tuple[str, ...], list[Node]] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self.lines = self.source.split(b"\n")
         # walked once: each later pass over the whole file iterates this list, which costs
         # a fifth of stepping a tree cursor through the tree again
         self.nodes = list(walk(self.root))
-        for node in self.nodes:
-            kind = node.type
+        self.kinds = [node.type for node in self.nodes]
+        for node, kind in zip(self.nodes, self.kinds, strict=True):
             if kind == "variable_declarator":
                 self._declarator(node)
             elif kind == "assignment_expression":
@@ -194,6 +196,16 @@ class JsModule:
                     self.assignments.setdefault(name, []).append(node)
             elif kind == "import_statement":
                 self._import(node)
+
+    def of_kind(self, *kinds: str) -> list[Node]:
+        """The nodes of these types, in source order (`node.type` is a call: asked once)."""
+        found = self._of_kind.get(kinds)
+        if found is None:
+            wanted = frozenset(kinds)
+            found = self._of_kind[kinds] = [
+                node for node, kind in zip(self.nodes, self.kinds, strict=True) if kind in wanted
+            ]
+        return found
 
     # -- positions -----------------------------------------------------------------
     def location(self, node: Node) -> Location:
@@ -278,8 +290,8 @@ class JsModule:
     def references(self, name: str) -> list[Node]:
         """Identifiers named `name` that read it (not its declaration)."""
         found = []
-        for node in self.nodes:
-            if node.type in {"identifier", "shorthand_property_identifier"} and self.text(node) == name:
+        for node in self.of_kind("identifier", "shorthand_property_identifier"):
+            if self.text(node) == name:
                 parent = node.parent
                 if (
                     parent is not None
