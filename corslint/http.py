@@ -58,10 +58,11 @@ class Response:
     def get(self, name: str) -> str | None:
         """The header's value, several lines joined with ", " as the Fetch Standard does."""
         name = name.lower()
-        values = [value for key, value in self.headers if key == name]
-        if not values:
-            return None
-        return values[0] if len(values) == 1 else ", ".join(values)
+        found = None
+        for key, value in self.headers:
+            if key == name:
+                found = value if found is None else f"{found}, {value}"
+        return found
 
     def get_all(self, name: str) -> list[str]:
         name = name.lower()

@@ -50,12 +50,21 @@ class Options:
         self.policy = policy
         self._read = read
         self._known: dict[str, Any] = {}
+        self._derived: dict[str, Any] = {}
 
     def __call__(self, name: str) -> Any:
         known = self._known
         if name in known:
             return known[name]
         value = known[name] = self._read(self.policy, name)
+        return value
+
+    def once(self, key: str, derive: Callable[[Options], Any]) -> Any:
+        """What `derive` makes of the options (the same for every request), made once."""
+        derived = self._derived
+        if key in derived:
+            return derived[key]
+        value = derived[key] = derive(self)
         return value
 
 

@@ -19,6 +19,7 @@ import functools
 import re
 import urllib.parse
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from corslint.frameworks import Framework, LibraryCheck, Options, OriginEntry, Responder
@@ -165,7 +166,7 @@ def _answers_path(options: Options, path: str) -> bool:
     if policy.route_level:
         return True
     normalised = request_path(path)
-    for pattern in _resource_patterns(options):
+    for pattern in options.once("resources", _resource_patterns):
         if _matches(normalised, pattern, case_sensitive=True):
             return not policy.scope or pattern_text(pattern) == policy.scope
     return False
@@ -193,20 +194,14 @@ def _respond(options: Options, request: Request) -> Response:
             # Flask's own automatic OPTIONS answers without calling the decorated view
             return headers.response(status)
 
-    origins_raw = [_fix_star(item) for item in _as_list(options("origins"))]
-    allow_all = ".*" in origins_raw
-    credentials = bool(options("supports_credentials"))
-    send_wildcard = bool(options("send_wildcard"))
-    if allow_all and credentials and send_wildcard:
-        raise ValueError("supports_credentials with origins '*' and send_wildcard")
-    origins = [_resolved(item, ignore_case=True) for item in origins_raw]
-    allow_headers = [
-        _resolved(_fix_star(item), ignore_case=True) for item in _as_list(options("allow_headers"))
-    ]
-    methods = _joined(options("methods"))
-    if methods is not None:
-        methods = methods.upper()
-    max_age = options("max_age")
+    config: _Config = options.once("config", _config)
+    allow_all, credentials, send_wildcard = config.allow_all, config.credentials, config.send_wildcard
+    origins, allow_headers, methods, max_age = (
+        config.origins,
+        config.allow_headers,
+        config.methods,
+        config.max_age,
+    )
 
     origin = request.origin
     sent: list[str] = []
@@ -252,6 +247,36 @@ def _respond(options: Options, request: Request) -> Response:
         if raw:
             headers.add(name, str(raw))
     return headers.response(status)
+
+
+@dataclass(frozen=True)
+class _Config:
+    """What the extension makes of its options when a request comes, the same each time."""
+
+    allow_all: bool
+    credentials: bool
+    send_wildcard: bool
+    origins: list[Any]
+    allow_headers: list[Any]
+    methods: str | None
+    max_age: Any
+
+
+def _config(options: Options) -> _Config:
+    origins_raw = [_fix_star(item) for item in _as_list(options("origins"))]
+    allow_all = ".*" in origins_raw
+    credentials = bool(options("supports_credentials"))
+    send_wildcard = bool(options("send_wildcard"))
+    if allow_all and credentials and send_wildcard:
+        raise ValueError("supports_credentials with origins '*' and send_wildcard")
+    origins = [_resolved(item, ignore_case=True) for item in origins_raw]
+    allow_headers = [
+        _resolved(_fix_star(item), ignore_case=True) for item in _as_list(options("allow_headers"))
+    ]
+    methods = _joined(options("methods"))
+    if methods is not None:
+        methods = methods.upper()
+    return _Config(allow_all, credentials, send_wildcard, origins, allow_headers, methods, options("max_age"))
 
 
 def _allowed_headers(patterns: list[Any], request: Request) -> str | None:

@@ -115,13 +115,13 @@ class MethodNotAllowed(Rule):
         if routes is None:
             if probe.option("methods") is not None:
                 return
-            failing = [m for m in UNSAFE_PROBE_METHODS if self._fails(probe, origin, m, credentials, path)]
-            if len(failing) == len(UNSAFE_PROBE_METHODS):
+            # one method that passes settles it: the others need not be probed
+            if all(self._fails(probe, origin, m, credentials, path) for m in UNSAFE_PROBE_METHODS):
                 yield self.finding(
                     probe,
                     probe.locate("methods"),
-                    f"{probe.display} allows only safe methods by default, so the preflight of "
-                    f"every {', '.join(failing)} request fails; set the allowed methods explicitly",
+                    f"{probe.display} allows only safe methods by default, so the preflight of every "
+                    f"{', '.join(UNSAFE_PROBE_METHODS)} request fails; set the allowed methods explicitly",
                 )
             return
         failing_routes: dict[str, list[Related]] = {}
