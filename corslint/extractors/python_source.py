@@ -17,6 +17,7 @@ import errno
 import json
 import os
 import re
+import stat
 import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping
@@ -990,7 +991,9 @@ class PythonProject:
         self._resolved: dict[str | Path, Path] = {}  # path as given -> Path(path).resolve()
         self._folders: dict[str, Path] = {}  # importer path -> its folder
         self._found: dict[tuple[Path, str], Path | None] = {}  # (folder, module name) -> file
+        self._in_folder: dict[tuple[str, str], Path | None] = {}  # the same, in that folder only
         self._ancestors: dict[Path, tuple[str, ...]] = {}  # folder -> the folders searched
+        self._steps: dict[Path, tuple[str, Path]] = {}  # folder -> (str(folder), folder.parent)
         self._files: dict[str, bool] = {}  # Path.is_file() of a candidate
         self._absent: dict[str, bool] = {}  # folders known not to exist
         self._displays: dict[tuple[str, bool, Path], str] = {}  # (cwd, absolute importer, target)
@@ -1058,9 +1061,14 @@ class PythonProject:
             return self._module_file(str(base), parts)
         ancestors = self._ancestors.get(here)
         if ancestors is None:
-            ancestors = self._ancestors[here] = _ancestors(here)
+            ancestors = self._ancestors[here] = self._folders_up(here)
+        in_folder = self._in_folder
         for folder in ancestors:
-            found = self._module_file(folder, parts)
+            key = (folder, module_name)  # the upper folders are searched from every file below
+            if key in in_folder:
+                found = in_folder[key]
+            else:
+                found = in_folder[key] = self._module_file(folder, parts)
             if found is not None:
                 return found
         return None
@@ -1102,8 +1110,23 @@ class PythonProject:
     def _is_file(self, candidate: str) -> bool:
         known = self._files.get(candidate)
         if known is None:
-            known = self._files[candidate] = Path(candidate).is_file()
+            known = self._files[candidate] = _is_file(candidate)
         return known
+
+    def _folders_up(self, here: Path) -> tuple[str, ...]:
+        """The folders an absolute import is looked for in: `here` and up to 11 above it
+        (the folders of a tree share parents: each is worked out once)."""
+        found: list[str] = []
+        base = here
+        for _ in range(12):
+            step = self._steps.get(base)
+            if step is None:
+                step = self._steps[base] = (str(base), base.parent)
+            found.append(step[0])
+            if step[1] == base:
+                break
+            base = step[1]
+        return tuple(found)
 
     def display_path(self, importer: str, target: Path) -> str:
         """`_display_path`, once per target (and working folder)."""
@@ -1118,16 +1141,17 @@ class PythonProject:
 _SEPARATORS = frozenset({os.sep, os.altsep or os.sep, *([":"] if os.name == "nt" else [])})
 
 
-def _ancestors(here: Path) -> tuple[str, ...]:
-    """The folders an absolute import is looked for in: `here` and up to 11 above it."""
-    found: list[str] = []
-    base = here
-    for _ in range(12):
-        found.append(str(base))
-        if base.parent == base:
-            break
-        base = base.parent
-    return tuple(found)
+def _is_file(candidate: str) -> bool:
+    """`Path(candidate).is_file()` for a normalised path, without building the Path for the
+    usual answers; any other error gets pathlib's own (version-dependent) handling."""
+    try:
+        return stat.S_ISREG(os.stat(candidate).st_mode)
+    except OSError as error:
+        if error.errno in (errno.ENOENT, errno.ENOTDIR):
+            return False
+    except ValueError:
+        pass
+    return Path(candidate).is_file()
 
 
 def _find_by_path(here: Path, dots: int, parts: list[str]) -> Path | None:
