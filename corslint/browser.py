@@ -97,15 +97,20 @@ class PageRequest:
 
     def preflight(self) -> Request:
         """#cors-preflight-fetch-0: the OPTIONS request; it never carries credentials."""
-        headers = [("access-control-request-method", normalize_method(self.method))]
-        unsafe = _unsafe_names(self.headers)
+        return self._preflight(normalize_method(self.method), _unsafe_names(self.headers))
+
+    def _preflight(self, method: str, unsafe: tuple[str, ...]) -> Request:
+        headers = [("access-control-request-method", method)]
         if unsafe:
             headers.append(("access-control-request-headers", ",".join(unsafe)))
         return Request("OPTIONS", self.origin, tuple(headers), self.path, credentials=False)
 
     def actual(self) -> Request:
+        return self._actual(normalize_method(self.method))
+
+    def _actual(self, method: str) -> Request:
         return Request(
-            normalize_method(self.method),
+            method,
             self.origin,
             tuple([(n.lower(), v) for n, v in self.headers]) if self.headers else (),
             self.path,
@@ -121,40 +126,46 @@ class Check:
 
 def cors_check(request: PageRequest, response: Response) -> Check:
     """#cors-check: may the page read this response?"""
-    allow_origin = response.get("access-control-allow-origin")
-    if allow_origin is None:
-        return Check(False, "No 'Access-Control-Allow-Origin' header is present")
-    if len(response.get_all("access-control-allow-origin")) > 1:
-        return Check(
+    return Check(*_cors_check(request, response))
+
+
+# The checks as (ok, reason): fetch runs thousands and needs no Check object for them.
+def _cors_check(request: PageRequest, response: Response) -> tuple[bool, str]:
+    values = response.get_all("access-control-allow-origin")
+    if not values:
+        return (False, "No 'Access-Control-Allow-Origin' header is present")
+    allow_origin = ", ".join(values)  # as response.get gives it
+    if len(values) > 1:
+        return (
             False,
             f"'Access-Control-Allow-Origin' contains multiple values '{allow_origin}', "
             "but only one is allowed",
         )
     if allow_origin == "*" and not request.credentials:
-        return Check(True, "'Access-Control-Allow-Origin: *' admits any uncredentialed request")
+        return (True, "'Access-Control-Allow-Origin: *' admits any uncredentialed request")
     if allow_origin == "*":
-        return Check(
+        return (
             False,
             "'Access-Control-Allow-Origin' must not be the wildcard '*' when the request's "
             "credentials mode is 'include'",
         )
     if allow_origin != request.origin:
-        return Check(
+        return (
             False,
             f"'Access-Control-Allow-Origin' has the value '{allow_origin}', "
             f"which is not equal to the supplied origin '{request.origin}'",
         )
     if not request.credentials:
-        return Check(True, f"'Access-Control-Allow-Origin' equals the origin '{request.origin}'")
+        return (True, f"'Access-Control-Allow-Origin' equals the origin '{request.origin}'")
     allow_credentials = response.get("access-control-allow-credentials")
     if allow_credentials != "true":
         shown = "''" if allow_credentials is None else f"'{allow_credentials}'"
-        return Check(
+        return (
             False,
             f"'Access-Control-Allow-Credentials' is {shown}, which must be 'true' when the "
             "request's credentials mode is 'include'",
         )
-    return Check(
+    return (
         True,
         f"'Access-Control-Allow-Origin' equals the origin '{request.origin}' and "
         "'Access-Control-Allow-Credentials' is 'true'",
@@ -174,42 +185,45 @@ def _parse_list(value: str | None) -> list[str] | None:
 
 def preflight_check(request: PageRequest, response: Response) -> Check:
     """The steps of #cors-preflight-fetch-0 after the response arrives."""
+    return Check(*_preflight_check(request, response))
+
+
+def _preflight_check(request: PageRequest, response: Response) -> tuple[bool, str]:
     if response.status is None or not 200 <= response.status <= 299:
         status = "no" if response.status is None else str(response.status)
-        return Check(
+        return (
             False,
             f"Response to preflight request doesn't pass access control check: it does not have HTTP ok status ({status})",
         )
-    origin_check = cors_check(request, response)
-    if not origin_check.ok:
-        return Check(
-            False, f"Response to preflight request doesn't pass access control check: {origin_check.reason}"
-        )
+    origin_ok, origin_reason = _cors_check(request, response)
+    if not origin_ok:
+        return (False, f"Response to preflight request doesn't pass access control check: {origin_reason}")
     methods = _parse_list(response.get("access-control-allow-methods"))
     header_names = _parse_list(response.get("access-control-allow-headers"))
     if methods is None or header_names is None:
-        return Check(False, "Access-Control-Allow-Methods or -Headers in preflight response cannot be parsed")
+        return (False, "Access-Control-Allow-Methods or -Headers in preflight response cannot be parsed")
     method = normalize_method(request.method)
     wildcard_methods = "*" in methods and not request.credentials
     if method not in methods and method not in SAFELISTED_METHODS and not wildcard_methods:
-        return Check(
-            False, f"Method {method} is not allowed by Access-Control-Allow-Methods in preflight response"
+        return (
+            False,
+            f"Method {method} is not allowed by Access-Control-Allow-Methods in preflight response",
         )
     allowed = {name.lower() for name in header_names}
     wildcard_headers = "*" in allowed and not request.credentials
     for name in _unsafe_names(request.headers):
         if name in NON_WILDCARD_HEADER_NAMES and name not in allowed:
-            return Check(
+            return (
                 False,
                 f"Request header field {name} is not allowed by Access-Control-Allow-Headers "
                 "in preflight response (a '*' never covers Authorization)",
             )
         if name not in allowed and not wildcard_headers:
-            return Check(
+            return (
                 False,
                 f"Request header field {name} is not allowed by Access-Control-Allow-Headers in preflight response",
             )
-    return Check(True, "preflight passed")
+    return (True, "preflight passed")
 
 
 @dataclass(frozen=True)
@@ -229,11 +243,13 @@ Responder = Callable[[Request], Response]
 def fetch(respond: Responder, request: PageRequest) -> Verdict:
     """Send `request` through a server modelled by `respond`, as a browser would."""
     preflight: Response | None = None
-    if request.needs_preflight:
-        preflight = respond(request.preflight())
-        check = preflight_check(request, preflight)
-        if not check.ok:
-            return Verdict(request, preflight, None, False, check.reason)
-    response = respond(request.actual())
-    check = cors_check(request, response)
-    return Verdict(request, preflight, response, check.ok, check.reason)
+    method = normalize_method(request.method)
+    unsafe = _unsafe_names(request.headers)
+    if method not in SAFELISTED_METHODS or unsafe:  # request.needs_preflight
+        preflight = respond(request._preflight(method, unsafe))
+        ok, reason = _preflight_check(request, preflight)
+        if not ok:
+            return Verdict(request, preflight, None, False, reason)
+    response = respond(request._actual(method))
+    ok, reason = _cors_check(request, response)
+    return Verdict(request, preflight, response, ok, reason)

@@ -81,8 +81,9 @@ class PolicyProbe:
         # rules ask the same questions (an attacker's GET, a sample origin's preflight):
         # each request is answered once per policy
         self._answers: dict[Request, Response | None] = {}
-        # and each page request judged once: rules ask for the same verdicts too
-        self._verdicts: dict[PageRequest, Verdict | None] = {}
+        # and each page request judged once: rules ask for the same verdicts too (keyed by
+        # PageRequest's fields: a tuple hashes without building the request first)
+        self._verdicts: dict[tuple[str, str, tuple[tuple[str, str], ...], bool, str], Verdict | None] = {}
 
     @property
     def display(self) -> str:
@@ -111,9 +112,10 @@ class PolicyProbe:
         path: str = "/",
     ) -> Verdict | None:
         """The browser's verdict on a page request, or None where a value is unknown."""
-        request = PageRequest(origin, method, tuple(headers.items()) if headers else (), credentials, path)
-        if request in self._verdicts:
-            return self._verdicts[request]
+        key = (origin, method, tuple(headers.items()) if headers else (), credentials, path)
+        if key in self._verdicts:
+            return self._verdicts[key]
+        request = PageRequest(*key)
         unanswered = False
 
         def respond(sent: Request) -> Response:
@@ -127,7 +129,7 @@ class PolicyProbe:
         verdict: Verdict | None = fetch(respond, request)
         if unanswered:
             verdict = None
-        self._verdicts[request] = verdict
+        self._verdicts[key] = verdict
         return verdict
 
     def preflight_passes(
