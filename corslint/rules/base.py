@@ -79,8 +79,9 @@ class PolicyProbe:
         self.framework: Framework = framework_of(policy)
         self._respond = self.framework.answering(policy)
         # rules ask the same questions (an attacker's GET, a sample origin's preflight):
-        # each request is answered once per policy
-        self._answers: dict[Request, Response | None] = {}
+        # each request is answered once per policy. A server never learns the page's
+        # credentials mode, and no model reads it: the key leaves it out.
+        self._answers: dict[tuple[str, str | None, tuple[tuple[str, str], ...], str], Response | None] = {}
         # and each page request judged once: rules ask for the same verdicts too (keyed by
         # PageRequest's fields: a tuple hashes without building the request first)
         self._verdicts: dict[tuple[str, str, tuple[tuple[str, str], ...], bool, str], Verdict | None] = {}
@@ -90,7 +91,8 @@ class PolicyProbe:
         return self.framework.display
 
     def respond(self, request: Request) -> Response | None:
-        answer = self._answers.get(request, _UNANSWERED)
+        key = (request.method, request.origin, request.headers, request.path)
+        answer = self._answers.get(key, _UNANSWERED)
         if answer is not _UNANSWERED:
             return answer
         try:
@@ -99,7 +101,7 @@ class PolicyProbe:
             answer = None
         except (TypeError, ValueError, re.error):
             answer = None  # the library would fail the same way; CORS305/301 say why
-        self._answers[request] = answer
+        self._answers[key] = answer
         return answer
 
     def fetch(
