@@ -1032,8 +1032,29 @@ class PythonProject:
         """`Path(path).resolve()`, worked out once per spelling of a path."""
         real = self._resolved.get(path)
         if real is None:
-            real = self._resolved[path] = Path(path).resolve()
+            real = self._resolved[path] = self._resolve(os.fspath(path))
         return real
+
+    def _resolve(self, text: str) -> Path:
+        """`Path(text).resolve()`. realpath lstat's every folder on the way for every file;
+        but a name that is no symlink resolves to its folder's real path joined with the
+        name, and the files of a tree share their folders: each is resolved once."""
+        names: list[str] = []
+        current = text
+        while True:
+            known = self._resolved.get(current)
+            if known is not None:
+                break
+            folder, name = os.path.split(current)
+            if os.name != "posix" or not folder or name in ("", ".", "..") or not _no_link(current):
+                known = self._resolved[current] = Path(current).resolve()  # the usual way
+                break
+            names.append(name)
+            current = folder
+        for name in reversed(names):
+            current = os.path.join(current, name)
+            known = self._resolved[current] = known / name
+        return known
 
     def lookup(self, importer: PythonModule, qualified: str) -> tuple[PythonModule, str] | None:
         """`pkg.mod.NAME` imported by `importer` -> (the module of pkg/mod.py, "NAME")."""
@@ -1148,6 +1169,14 @@ class PythonProject:
 
 # a module name with one of these in a part is a path: pathlib's own rules find it
 _SEPARATORS = frozenset({os.sep, os.altsep or os.sep, *([":"] if os.name == "nt" else [])})
+
+
+def _no_link(path: str) -> bool:
+    """Whether `path` exists and is no symlink."""
+    try:
+        return not stat.S_ISLNK(os.lstat(path).st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def _is_file(candidate: str) -> bool:
