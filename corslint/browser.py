@@ -75,6 +75,9 @@ def _unsafe_names(headers: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
     return tuple(unsafe_header_names(dict(headers))) if headers else ()
 
 
+_set = object.__setattr__  # for the frozen dataclasses below that fill their own fields
+
+
 @dataclass(frozen=True)
 class PageRequest:
     """What a page's script asks `fetch()` for, cross-origin, in CORS mode."""
@@ -95,12 +98,11 @@ class PageRequest:
     ) -> None:
         # made by the thousand: filling the instance dict directly is four times faster than
         # the frozen dataclass __init__, which sets each field through object.__setattr__
-        fields = self.__dict__
-        fields["origin"] = origin
-        fields["method"] = method
-        fields["headers"] = headers
-        fields["credentials"] = credentials
-        fields["path"] = path
+        _set(self, "origin", origin)
+        _set(self, "method", method)
+        _set(self, "headers", headers)
+        _set(self, "credentials", credentials)
+        _set(self, "path", path)
 
     @property
     def header_map(self) -> dict[str, str]:
@@ -262,12 +264,11 @@ class Verdict:
         reason: str,
     ) -> None:
         # made by the thousand too: the instance dict is filled directly, as for PageRequest
-        fields = self.__dict__
-        fields["request"] = request
-        fields["preflight"] = preflight
-        fields["response"] = response
-        fields["allowed"] = allowed
-        fields["reason"] = reason
+        _set(self, "request", request)
+        _set(self, "preflight", preflight)
+        _set(self, "response", response)
+        _set(self, "allowed", allowed)
+        _set(self, "reason", reason)
 
 
 Responder = Callable[[Request], Response]

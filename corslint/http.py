@@ -10,6 +10,9 @@ def _lower_pairs(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...
     return tuple((name.lower(), value) for name, value in pairs)
 
 
+_set = object.__setattr__  # for the frozen dataclasses below that fill their own fields
+
+
 @dataclass(frozen=True)
 class Request:
     """An HTTP request as it reaches the server (a preflight is a Request too)."""
@@ -31,12 +34,11 @@ class Request:
     ) -> None:
         # made by the thousand: filling the instance dict directly is four times faster than
         # the frozen dataclass __init__, which sets each field through object.__setattr__
-        fields = self.__dict__
-        fields["method"] = method
-        fields["origin"] = origin
-        fields["headers"] = headers
-        fields["path"] = path
-        fields["credentials"] = credentials
+        _set(self, "method", method)
+        _set(self, "origin", origin)
+        _set(self, "headers", headers)
+        _set(self, "path", path)
+        _set(self, "credentials", credentials)
 
     def header(self, name: str) -> str | None:
         name = name.lower()
@@ -75,9 +77,8 @@ class Response:
 
     def __init__(self, status: int | None, headers: tuple[tuple[str, str], ...] = ()) -> None:
         # made by the thousand too, as Request (the empty tuple is the default_factory's tuple())
-        fields = self.__dict__
-        fields["status"] = status
-        fields["headers"] = headers
+        _set(self, "status", status)
+        _set(self, "headers", headers)
 
     def get(self, name: str) -> str | None:
         """The header's value, several lines joined with ", " as the Fetch Standard does."""

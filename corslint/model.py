@@ -13,6 +13,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+_set = object.__setattr__  # for the frozen dataclasses below that fill their own fields
+
 
 @dataclass(frozen=True, order=True)
 class Location:
@@ -27,12 +29,11 @@ class Location:
     def __init__(self, path: str, line: int, column: int, end_line: int, end_column: int) -> None:
         # made by the thousand: filling the instance dict directly is four times faster than
         # the frozen dataclass __init__, which sets each field through object.__setattr__
-        fields = self.__dict__
-        fields["path"] = path
-        fields["line"] = line
-        fields["column"] = column
-        fields["end_line"] = end_line
-        fields["end_column"] = end_column
+        _set(self, "path", path)
+        _set(self, "line", line)
+        _set(self, "column", column)
+        _set(self, "end_line", end_line)
+        _set(self, "end_column", end_column)
 
     @classmethod
     def point(cls, path: str, line: int, column: int = 1) -> Location:
@@ -131,13 +132,12 @@ class Value:
         related: tuple[Location, ...] = (),
     ) -> None:
         # made by the thousand too: the instance dict is filled directly, as for Location
-        fields = self.__dict__
-        fields["raw"] = raw
-        fields["location"] = location
-        fields["provenance"] = provenance
-        fields["env_var"] = env_var
-        fields["description"] = description
-        fields["related"] = related
+        _set(self, "raw", raw)
+        _set(self, "location", location)
+        _set(self, "provenance", provenance)
+        _set(self, "env_var", env_var)
+        _set(self, "description", description)
+        _set(self, "related", related)
 
     @property
     def known(self) -> bool:

@@ -84,6 +84,9 @@ CallHook = Callable[["PythonModule", ast.Call, str, "Scope"], "Value | None"]
 CALL_HOOKS: list[CallHook] = []  # extractors register theirs when imported
 
 
+_set = object.__setattr__  # for the frozen dataclasses below that fill their own fields
+
+
 @dataclass(frozen=True)
 class Scope:
     """Local names bound while resolving (comprehension variables)."""
@@ -94,9 +97,8 @@ class Scope:
     def __init__(self, names: Mapping[str, Value], depth: int = 0) -> None:
         # one per resolution step: filling the instance dict directly is four times faster
         # than the frozen dataclass __init__, which sets each field through object.__setattr__
-        fields = self.__dict__
-        fields["names"] = names
-        fields["depth"] = depth
+        _set(self, "names", names)
+        _set(self, "depth", depth)
 
     def deeper(self) -> Scope:
         return Scope(self.names, self.depth + 1)
@@ -998,11 +1000,10 @@ class PythonProject:
         self._modules: dict[Path, PythonModule | None] = {}
         self._read_text = read_text or _read_text
         self._resolved: dict[str | Path, Path] = {}  # path as given -> Path(path).resolve()
-        self._folders: dict[str, Path] = {}  # importer path -> its folder
-        self._found: dict[tuple[Path, str], Path | None] = {}  # (folder, module name) -> file
+        self._folders: dict[str, str] = {}  # importer path -> str(its Path's parent)
+        self._found: dict[tuple[str, str], Path | None] = {}  # (folder, module name) -> file
         self._in_folder: dict[tuple[str, str], Path | None] = {}  # the same, in that folder only
-        self._ancestors: dict[Path, tuple[str, ...]] = {}  # folder -> the folders searched
-        self._steps: dict[Path, tuple[str, Path]] = {}  # folder -> (str(folder), folder.parent)
+        self._ancestors: dict[str, tuple[str, ...]] = {}  # folder -> the folders searched
         self._files: dict[str, bool] = {}  # Path.is_file() of a candidate
         self._absent: dict[str, bool] = {}  # folders known not to exist
         self._displays: dict[tuple[str, bool, Path], str] = {}  # (cwd, absolute importer, target)
@@ -1070,7 +1071,7 @@ class PythonProject:
     def find_module(self, importer: PythonModule, module_name: str) -> Path | None:
         here = self._folders.get(importer.path)
         if here is None:
-            here = self._folders[importer.path] = Path(importer.path).parent
+            here = self._folders[importer.path] = _parent(importer.path)
         key = (here, module_name)
         if key in self._found:
             return self._found[key]
@@ -1078,20 +1079,20 @@ class PythonProject:
         self._found[key] = found
         return found
 
-    def _find_module(self, here: Path, module_name: str) -> Path | None:
+    def _find_module(self, here: str, module_name: str) -> Path | None:
         dots = len(module_name) - len(module_name.lstrip("."))
         parts = [p for p in module_name.lstrip(".").split(".") if p]
         if any(char in part for part in parts for char in _SEPARATORS):
             # a name read from a string (`from_object("a/b")`): pathlib's own rules decide
-            return _find_by_path(here, dots, parts)
+            return _find_by_path(Path(here), dots, parts)
         if dots:
             base = here
             for _ in range(dots - 1):
-                base = base.parent
-            return self._module_file(str(base), parts)
+                base = _parent(base)
+            return self._module_file(base, parts)
         ancestors = self._ancestors.get(here)
         if ancestors is None:
-            ancestors = self._ancestors[here] = self._folders_up(here)
+            ancestors = self._ancestors[here] = _folders_up(here)
         in_folder = self._in_folder
         for folder in ancestors:
             key = (folder, module_name)  # the upper folders are searched from every file below
@@ -1143,21 +1144,6 @@ class PythonProject:
             known = self._files[candidate] = _is_file(candidate)
         return known
 
-    def _folders_up(self, here: Path) -> tuple[str, ...]:
-        """The folders an absolute import is looked for in: `here` and up to 11 above it
-        (the folders of a tree share parents: each is worked out once)."""
-        found: list[str] = []
-        base = here
-        for _ in range(12):
-            step = self._steps.get(base)
-            if step is None:
-                step = self._steps[base] = (str(base), base.parent)
-            found.append(step[0])
-            if step[1] == base:
-                break
-            base = step[1]
-        return tuple(found)
-
     def display_path(self, importer: str, target: Path) -> str:
         """`_display_path`, once per target (and working folder)."""
         key = (os.getcwd(), os.path.isabs(importer), target)
@@ -1165,6 +1151,28 @@ class PythonProject:
         if shown is None:
             shown = self._displays[key] = _display_path(importer, target)
         return shown
+
+
+def _parent(path: str) -> str:
+    """`str(Path(path).parent)`; with string operations for a path pathlib would not
+    rewrite (no `.`, `..`, doubled or trailing slashes), which is every path the engine
+    hands over."""
+    if os.name == "posix" and os.path.normpath(path) == path:
+        return os.path.dirname(path) or "."
+    return str(Path(path).parent)
+
+
+def _folders_up(here: str) -> tuple[str, ...]:
+    """The folders an absolute import is looked for in: `here` and up to 11 above it."""
+    found: list[str] = []
+    base = here
+    for _ in range(12):
+        found.append(base)
+        parent = _parent(base)
+        if parent == base:
+            break
+        base = parent
+    return tuple(found)
 
 
 # a module name with one of these in a part is a path: pathlib's own rules find it
