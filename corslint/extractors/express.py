@@ -144,7 +144,8 @@ def _is_cors_call(analysis: Analysis, node: Node) -> bool:
     if function is None:
         return False
     text = analysis.module.text(function).replace(" ", "")
-    if text in analysis.cors_names or text in {f"{n}.default" for n in analysis.cors_names}:
+    names = analysis.cors_names
+    if text in names or (text.endswith(".default") and text[: -len(".default")] in names):
         return True
     return text.startswith("require(") and text.endswith(")") and text[8:-1].strip("'\"`") == "cors"
 

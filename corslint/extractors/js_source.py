@@ -84,6 +84,27 @@ def walk(node: Node) -> Iterator[Node]:
         visited_children = True
 
 
+def _nodes_and_kinds(root: Node) -> tuple[list[Node], list[str]]:
+    """`list(walk(root))`, and each node's type beside it, in one pass of the cursor."""
+    nodes: list[Node] = []
+    kinds: list[str] = []
+    cursor = root.walk()
+    visited_children = False
+    while True:
+        if not visited_children:
+            node = cursor.node
+            nodes.append(node)
+            kinds.append(node.type)
+            if cursor.goto_first_child():
+                continue
+        if cursor.goto_next_sibling():
+            visited_children = False
+            continue
+        if not cursor.goto_parent() or cursor.node == root:
+            return nodes, kinds
+        visited_children = True
+
+
 WRAPPERS = frozenset(
     {
         "parenthesized_expression",
@@ -184,8 +205,7 @@ class JsModule:
         self.lines = self.source.split(b"\n")
         # walked once: each later pass over the whole file iterates this list, which costs
         # a fifth of stepping a tree cursor through the tree again
-        self.nodes = list(walk(self.root))
-        self.kinds = [node.type for node in self.nodes]
+        self.nodes, self.kinds = _nodes_and_kinds(self.root)
         for node, kind in zip(self.nodes, self.kinds, strict=True):
             if kind == "variable_declarator":
                 self._declarator(node)
