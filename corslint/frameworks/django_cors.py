@@ -111,7 +111,7 @@ def responder(policy: CorsPolicy) -> Responder:
 
 def _respond(options: Options, request: Request) -> Response:
     headers = HeaderList()
-    if re.match(options("CORS_URLS_REGEX"), path_info(request.path)) is None:  # is_enabled
+    if re.match(options["CORS_URLS_REGEX"], path_info(request.path)) is None:  # is_enabled
         return headers.response(None)
     method = request.method.upper()
     preflight = method == "OPTIONS" and request.header("access-control-request-method") is not None
@@ -124,26 +124,26 @@ def _respond(options: Options, request: Request) -> Response:
         url = urllib.parse.urlsplit(origin)
     except ValueError:
         return headers.response(status)
-    allow_all = options("CORS_ALLOW_ALL_ORIGINS")
-    credentials = options("CORS_ALLOW_CREDENTIALS")
+    allow_all = options["CORS_ALLOW_ALL_ORIGINS"]
+    credentials = options["CORS_ALLOW_CREDENTIALS"]
     if not allow_all and not _origin_listed(
-        origin, url, options("CORS_ALLOWED_ORIGINS"), options("CORS_ALLOWED_ORIGIN_REGEXES")
+        origin, url, options["CORS_ALLOWED_ORIGINS"], options["CORS_ALLOWED_ORIGIN_REGEXES"]
     ):
         return headers.response(status)
     headers.set("Access-Control-Allow-Origin", "*" if allow_all and not credentials else origin)
     if credentials:
         headers.set("Access-Control-Allow-Credentials", "true")
-    expose = options("CORS_EXPOSE_HEADERS")
+    expose = options["CORS_EXPOSE_HEADERS"]
     if len(expose):
         headers.set("Access-Control-Expose-Headers", ", ".join(expose))
     if method == "OPTIONS":
-        headers.set("Access-Control-Allow-Headers", ", ".join(options("CORS_ALLOW_HEADERS")))
-        headers.set("Access-Control-Allow-Methods", ", ".join(options("CORS_ALLOW_METHODS")))
-        max_age = options("CORS_PREFLIGHT_MAX_AGE")
+        headers.set("Access-Control-Allow-Headers", ", ".join(options["CORS_ALLOW_HEADERS"]))
+        headers.set("Access-Control-Allow-Methods", ", ".join(options["CORS_ALLOW_METHODS"]))
+        max_age = options["CORS_PREFLIGHT_MAX_AGE"]
         if max_age:
             headers.set("Access-Control-Max-Age", str(max_age))
     if (
-        options("CORS_ALLOW_PRIVATE_NETWORK")
+        options["CORS_ALLOW_PRIVATE_NETWORK"]
         and request.header("access-control-request-private-network") == "true"
     ):
         headers.set("Access-Control-Allow-Private-Network", "true")

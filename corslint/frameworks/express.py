@@ -175,7 +175,7 @@ def _plain(policy: CorsPolicy, name: str) -> Any:
 def _origin_callback(options: Options, request: Request) -> Any:
     """What the origin option resolves to for this request (the callback's answer)."""
     value = options.policy.option("origin")
-    origin = options("origin")
+    origin = options["origin"]
     if not truthy(origin):
         raise _Next(error=False)
     if not isinstance(origin, FunctionValue):
@@ -226,11 +226,11 @@ def _respond(options: Options, request: Request) -> Response:
         allowed = is_origin_allowed(request.origin, origin_option)
         put("Access-Control-Allow-Origin", request.origin if allowed else False)
         _vary(headers, "Origin")
-    if options("credentials") is True:
+    if options["credentials"] is True:
         put("Access-Control-Allow-Credentials", "true")
 
     def expose() -> None:
-        exposed = _joined(options("exposedHeaders"))
+        exposed = _joined(options["exposedHeaders"])
         if truthy(exposed) and _has_length(exposed):
             put("Access-Control-Expose-Headers", exposed)
 
@@ -238,13 +238,13 @@ def _respond(options: Options, request: Request) -> Response:
         expose()
         return headers.response(None)
 
-    methods = options("methods")
+    methods = options["methods"]
     if methods is None or methods is UNDEFINED:
         raise TypeError("Cannot read properties of undefined (reading 'join')")
     put("Access-Control-Allow-Methods", _joined(methods))
-    allowed_headers = options("allowedHeaders")
+    allowed_headers = options["allowedHeaders"]
     if not truthy(allowed_headers):
-        allowed_headers = options("headers")
+        allowed_headers = options["headers"]
     if not truthy(allowed_headers):
         allowed_headers = request.header("access-control-request-headers")
         _vary(headers, "Access-Control-Request-Headers")
@@ -252,15 +252,15 @@ def _respond(options: Options, request: Request) -> Response:
         allowed_headers = _joined(allowed_headers)
     if truthy(allowed_headers) and _has_length(allowed_headers):
         put("Access-Control-Allow-Headers", allowed_headers)
-    max_age = options("maxAge")
+    max_age = options["maxAge"]
     if (isinstance(max_age, (int, float)) and not isinstance(max_age, bool)) or truthy(max_age):
         text = js_string(max_age)
         if text:
             put("Access-Control-Max-Age", text)
     expose()
-    if truthy(options("preflightContinue")):
+    if truthy(options["preflightContinue"]):
         return headers.response(None)
-    return headers.response(_status(options("optionsSuccessStatus")))
+    return headers.response(_status(options["optionsSuccessStatus"]))
 
 
 def _status(value: Any) -> int:

@@ -117,7 +117,7 @@ def resource_patterns(policy: CorsPolicy) -> list[Any]:
 
 
 def _resource_patterns(options: Options) -> list[Any]:
-    raw = options("resources")
+    raw = options["resources"]
     if isinstance(raw, dict):
         items = [_fix_star(key) for key in raw]
         items.sort(key=resource_rank)
@@ -210,7 +210,7 @@ def _respond(options: Options, request: Request) -> Response:
             sent = ["*"]
         elif any(_matches(origin, pattern, case_sensitive=False) for pattern in origins):
             sent = [origin]
-    elif options("always_send"):
+    elif options["always_send"]:
         if allow_all:
             sent = [] if credentials else ["*"]
         else:
@@ -221,14 +221,14 @@ def _respond(options: Options, request: Request) -> Response:
     # Only the first of several origins reaches the response: the library builds a
     # multi-valued header list, then copies it key by key.
     values: list[tuple[str, Any]] = [("Access-Control-Allow-Origin", sent[0])]
-    values.append(("Access-Control-Expose-Headers", _joined(options("expose_headers"))))
+    values.append(("Access-Control-Expose-Headers", _joined(options["expose_headers"])))
     if credentials:
         values.append(("Access-Control-Allow-Credentials", "true"))
     if request.header("access-control-request-private-network") == "true":
         values.append(
             (
                 "Access-Control-Allow-Private-Network",
-                "true" if options("allow_private_network") else "false",
+                "true" if options["allow_private_network"] else "false",
             )
         )
     if method == "OPTIONS":
@@ -238,7 +238,7 @@ def _respond(options: Options, request: Request) -> Response:
             values.append(("Access-Control-Max-Age", max_age))
             values.append(("Access-Control-Allow-Methods", methods))
     if (
-        options("vary_header")
+        options["vary_header"]
         and sent[0] != "*"
         and (len(origins) > 1 or len(sent) > 1 or any(isinstance(o, re.Pattern) for o in origins))
     ):
@@ -263,20 +263,20 @@ class _Config:
 
 
 def _config(options: Options) -> _Config:
-    origins_raw = [_fix_star(item) for item in _as_list(options("origins"))]
+    origins_raw = [_fix_star(item) for item in _as_list(options["origins"])]
     allow_all = ".*" in origins_raw
-    credentials = bool(options("supports_credentials"))
-    send_wildcard = bool(options("send_wildcard"))
+    credentials = bool(options["supports_credentials"])
+    send_wildcard = bool(options["send_wildcard"])
     if allow_all and credentials and send_wildcard:
         raise ValueError("supports_credentials with origins '*' and send_wildcard")
     origins = [_resolved(item, ignore_case=True) for item in origins_raw]
     allow_headers = [
-        _resolved(_fix_star(item), ignore_case=True) for item in _as_list(options("allow_headers"))
+        _resolved(_fix_star(item), ignore_case=True) for item in _as_list(options["allow_headers"])
     ]
-    methods = _joined(options("methods"))
+    methods = _joined(options["methods"])
     if methods is not None:
         methods = methods.upper()
-    return _Config(allow_all, credentials, send_wildcard, origins, allow_headers, methods, options("max_age"))
+    return _Config(allow_all, credentials, send_wildcard, origins, allow_headers, methods, options["max_age"])
 
 
 def _allowed_headers(patterns: list[Any], request: Request) -> str | None:

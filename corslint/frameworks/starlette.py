@@ -47,12 +47,12 @@ def responder(policy: CorsPolicy) -> Responder:
 
 
 def _respond(options: Options, request: Request) -> Response:
-    allow_origins = options("allow_origins")
-    allow_methods = options("allow_methods")
-    allow_headers_option = options("allow_headers")
-    allow_credentials = options("allow_credentials")
-    regex = options("allow_origin_regex")
-    expose_headers = options("expose_headers")
+    allow_origins = options["allow_origins"]
+    allow_methods = options["allow_methods"]
+    allow_headers_option = options["allow_headers"]
+    allow_credentials = options["allow_credentials"]
+    regex = options["allow_origin_regex"]
+    expose_headers = options["expose_headers"]
 
     if "*" in allow_methods:
         allow_methods = ALL_METHODS
@@ -74,7 +74,7 @@ def _respond(options: Options, request: Request) -> Response:
         if not explicit_origin:
             headers.set("Access-Control-Allow-Origin", "*")
         headers.set("Access-Control-Allow-Methods", ", ".join(allow_methods))
-        headers.set("Access-Control-Max-Age", str(options("max_age")))
+        headers.set("Access-Control-Max-Age", str(options["max_age"]))
         merged_headers = sorted(SAFELISTED_HEADERS | set(allow_headers_option))
         if merged_headers and not allow_all_headers:
             headers.set("Access-Control-Allow-Headers", ", ".join(merged_headers))
@@ -97,7 +97,7 @@ def _respond(options: Options, request: Request) -> Response:
             if any(h.lower().strip() not in allowed_lower for h in requested.split(",")):
                 failed = True
         if request.header("access-control-request-private-network") is not None:
-            if options("allow_private_network"):
+            if options["allow_private_network"]:
                 headers.set("Access-Control-Allow-Private-Network", "true")
             else:
                 failed = True
