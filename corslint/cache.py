@@ -321,11 +321,9 @@ class Cache:
         groups: list[tuple[str, list[str], Sequence[Candidate]]] = []
         start = 0
         for folder, names, group in self._groups:
-            # the same files in the same order, perhaps stamped since (as new objects);
-            # displays are unique, so a file left out since shows at the next group
-            if start >= len(candidates) or candidates[start].display != group[0].display:
+            if start >= len(candidates) or candidates[start] is not group[0]:
                 break
-            groups.append((folder, names, candidates[start : start + len(group)]))
+            groups.append((folder, names, group))
             start += len(group)
         self._groups = []
         if start == len(candidates):

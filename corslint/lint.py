@@ -364,8 +364,7 @@ def _lint(
 
         cache = Cache.open(cache_dir, settings_fingerprint(settings))
     workers = jobs if jobs is not None else os.cpu_count() or 1
-    # with several cores the walk only lists; files are stat-ed afterwards, by the
-    # workers for a tree read afresh, else by this process and a forked one together
+    # read afresh with several workers: files are stat-ed by the workers, not the walk
     afresh = workers > 1 and (cache is None or cache.is_empty())
     walker = walk(
         paths,
@@ -374,7 +373,7 @@ def _lint(
         skipped,
         respect_gitignore=settings.respect_gitignore,
         memory=cache,
-        stat_files=workers == 1,
+        stat_files=not afresh,
     )
     memo_key = repr(settings.problems)
     head = list(islice(walker, POOL_THRESHOLD))
@@ -386,8 +385,8 @@ def _lint(
         outcomes = _read_streaming(chain(head, walker), candidates, settings, cache, workers, timeout, stats)
     else:
         candidates = head + list(walker)
-        if workers > 1:
-            candidates = stamp_all(candidates, split=not afresh and len(candidates) >= STAT_SPLIT)
+        if afresh:  # a small tree after all: the stats are few
+            candidates = [c for c in map(stamp, candidates) if c is not None]
         outcomes, remembered = _read_all(candidates, settings, cache, isolate, jobs, timeout, stats, memo_key)
     stats.files_seen = len(candidates)
     if remembered is not None:
@@ -567,51 +566,6 @@ def _read_streaming(
         cache.store_walked(candidates, sizes + [-1] * missing, mtimes + [0] * missing, fresh)
         cache.save()
     return outcomes
-
-
-STAT_SPLIT = 20_000  # files; fewer stats are done before a second process would start
-
-
-def stamp_all(candidates: list[Candidate], split: bool) -> list[Candidate]:
-    """The candidates of a walk that only listed, with their sizes and mtimes; those gone
-    or not regular files are left out. With `split`, a forked process stats the second
-    half meanwhile: stat is a system call per file, a cached run's main cost."""
-    if split:
-        from corslint.workers import forked_call
-
-        half = len(candidates) // 2
-        second = forked_call(_stamps, [c.file for c in candidates[half:]])
-        sizes, mtimes = _stamps([c.file for c in candidates[:half]])
-        rest = second() or _stamps([c.file for c in candidates[half:]])
-        sizes += rest[0]
-        mtimes += rest[1]
-    else:
-        sizes, mtimes = _stamps([c.file for c in candidates])
-    return [
-        c if c.size >= 0 else _new_candidate(Candidate, (c.file, c.display, size, mtime))
-        for c, size, mtime in zip(candidates, sizes, mtimes, strict=True)
-        if size >= 0 or c.size >= 0
-    ]
-
-
-_new_candidate = tuple.__new__  # a Candidate without a Python-level __new__ call
-
-
-def _stamps(files: list[str]) -> tuple[list[int], list[int]]:
-    """Each file's size and mtime; size -1 for one gone or not a regular file."""
-    infos: list[os.stat_result | None]
-    try:  # the common case, in comprehensions: every file still there
-        infos = [os.stat(file) for file in files]
-    except OSError:
-        infos = []
-        for file in files:
-            try:
-                infos.append(os.stat(file))
-            except OSError:
-                infos.append(None)
-    regular = stat.S_ISREG
-    sizes = [i.st_size if i is not None and regular(i.st_mode) else -1 for i in infos]
-    return sizes, [i.st_mtime_ns if i is not None else 0 for i in infos]
 
 
 def stamp(candidate: Candidate) -> Candidate | None:

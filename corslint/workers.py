@@ -172,48 +172,6 @@ def _fork_worker(max_bytes: int) -> tuple[_Forked, Connection]:
     return _Forked(pid), parent
 
 
-def forked_call(function: Callable[[Any], Any], argument: Any) -> Callable[[], Any]:
-    """Start `function(argument)` in a forked process; what it returns is a function that
-    waits for the result (None if the process failed). Without fork, that function makes
-    the call itself. For plain work on plain data: nothing here isolates a crash."""
-    if not _FORK:
-        return lambda: function(argument)
-    import pickle
-
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        code = 1
-        try:
-            os.close(read_end)
-            data = pickle.dumps(function(argument), pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write_end, "wb") as stream:
-                stream.write(data)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write_end)
-
-    def result() -> Any:
-        try:
-            with os.fdopen(read_end, "rb") as stream:
-                data = stream.read()
-        finally:
-            worker = _Forked(pid)
-            worker.join(5.0)
-            if worker.exitcode is None:
-                worker.kill()
-                worker.join(1.0)
-        if worker.exitcode != 0:
-            return None
-        try:
-            return pickle.loads(data)
-        except (pickle.UnpicklingError, EOFError, ValueError):
-            return None
-
-    return result
-
-
 @dataclass
 class _Slot:
     process: BaseProcess | _Forked
