@@ -219,9 +219,19 @@ def _listing(raw: Any) -> Listing | None:
 _NOTHING = object()  # a cached outcome worth no entry: the file yielded nothing
 
 
-def _cached_outcome(outcome: Any) -> Any:
+def encoded_outcome(outcome: Any) -> Any:
+    """An outcome encoded as the cache stores it, where it yielded something and may be
+    cached; else None. Workers encode their outcomes with it, in parallel."""
+    row = _cached_outcome(outcome)
+    return None if row is _NOTHING else row
+
+
+def _cached_outcome(outcome: Any, encoded: Any = None) -> Any:
     """What the cache keeps of an outcome: `_NOTHING` for a file that yielded nothing, the
-    encoded outcome otherwise, None when it must not be cached (so the file is read again)."""
+    encoded outcome otherwise, None when it must not be cached (so the file is read again).
+    `encoded` is the outcome's `encoded_outcome`, when a worker made it."""
+    if encoded is not None:
+        return encoded
     if not outcome.cacheable:
         return None
     if not (outcome.policies or outcome.diagnostics or outcome.skipped or outcome.parsed):
@@ -443,11 +453,14 @@ class Cache:
         sizes: Sequence[int],
         mtimes: Sequence[int],
         fresh: Mapping[int, tuple[int, Any, tuple[str, ...]]],
+        encoded: Mapping[int, Any] | None = None,
     ) -> None:
         """Remember a tree read afresh, whose walk left the stats to the workers: `sizes`
         and `mtimes` are theirs, by candidate index (size -1: not read), and `fresh` holds
-        the outcomes of the few files that yielded something. Most folders become a
-        record with a few list slices, not a row per file."""
+        the outcomes of the few files that yielded something (`encoded`: some of them as
+        the workers encoded them). Most folders become a record with a few list slices,
+        not a row per file."""
+        encoded = encoded or {}
         from corslint.lint import EMPTY_OUTCOME
 
         self._note_names(candidates)
@@ -469,7 +482,7 @@ class Cache:
             if folder not in seen_twice and min(folder_sizes) >= 0 and max(folder_mtimes) <= racy_after:
                 extra = []
                 for index in inside:
-                    row = _cached_outcome(fresh[index][1])
+                    row = _cached_outcome(fresh[index][1], encoded.get(index))
                     if row is None:  # this file is not cached: the folder takes the slow path
                         extra = None
                         break

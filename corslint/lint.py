@@ -556,14 +556,16 @@ def _read_streaming(
                 sizes[index] = size
                 mtimes[index] = mtime
 
-    supervisor = Supervisor(workers, settings.max_file_size, timeout)
+    supervisor = Supervisor(workers, settings.max_file_size, timeout, for_cache=cache is not None)
     supervisor.on_stamps = stamped if cache is not None else None
     fresh = supervisor.run(jobs(), STREAM_BATCH)
     outcomes: list[FileOutcome] = [EMPTY_OUTCOME] * len(candidates)
     _take(fresh, outcomes, stats)
     if cache is not None:
         missing = len(candidates) - len(sizes)
-        cache.store_walked(candidates, sizes + [-1] * missing, mtimes + [0] * missing, fresh)
+        cache.store_walked(
+            candidates, sizes + [-1] * missing, mtimes + [0] * missing, fresh, supervisor.encoded
+        )
         cache.save()
     return outcomes
 

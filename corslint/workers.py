@@ -78,10 +78,14 @@ def extract_one(
     return outcome, tuple(sorted(p for p in context.touched if p != own))
 
 
-def _worker(connection: Connection, max_bytes: int) -> None:
-    """A worker's life: take batches, answer with the outcomes worth sending back."""
+def _worker(connection: Connection, max_bytes: int, for_cache: bool) -> None:
+    """A worker's life: take batches, answer with the outcomes worth sending back (and,
+    `for_cache`, each as the cache stores it: encoding here spares the supervisor)."""
     from corslint.extractors import EXTRACTORS
     from corslint.lint import EMPTY_OUTCOME, screen_file
+
+    if for_cache:
+        from corslint.cache import encoded_outcome
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor handles ^C
     gc.enable()  # parsers leave cycles behind; the supervisor may have forked with gc off
@@ -95,6 +99,7 @@ def _worker(connection: Connection, max_bytes: int) -> None:
             return
         batch_id, batch = message
         results: list[Result] = []
+        encoded: list[tuple[int, Any]] = []
         # each file's size and mtime in batch order, the workers' own stats for a walk that
         # left them to the workers (-1: gone since the listing, or not a regular file)
         sizes: list[int] = []
@@ -107,6 +112,8 @@ def _worker(connection: Connection, max_bytes: int) -> None:
                 continue
             if not isinstance(screened, tuple):
                 results.append((index, screened, ()))
+                if for_cache and (form := encoded_outcome(screened)) is not None:
+                    encoded.append((index, form))
                 continue
             if size < 0:
                 size, mtime = read_size, read_mtime
@@ -116,7 +123,9 @@ def _worker(connection: Connection, max_bytes: int) -> None:
 
             outcome, deps = extract_one(Candidate(file, display, size, mtime), screened, context, announce)
             results.append((index, outcome, deps))
-        connection.send(("done", batch_id, (results, sizes, mtimes)))
+            if for_cache and (form := encoded_outcome(outcome)) is not None:
+                encoded.append((index, form))
+        connection.send(("done", batch_id, (results, sizes, mtimes, encoded)))
 
 
 class _Forked:
@@ -155,7 +164,7 @@ class _Forked:
             time.sleep(0.001)
 
 
-def _fork_worker(max_bytes: int) -> tuple[_Forked, Connection]:
+def _fork_worker(max_bytes: int, for_cache: bool) -> tuple[_Forked, Connection]:
     from multiprocessing.connection import Pipe
 
     parent, child = Pipe()
@@ -164,7 +173,7 @@ def _fork_worker(max_bytes: int) -> tuple[_Forked, Connection]:
         code = 1
         try:
             parent.close()
-            _worker(child, max_bytes)
+            _worker(child, max_bytes, for_cache)
             code = 0
         finally:
             os._exit(code)
@@ -195,10 +204,13 @@ def _spawn_context() -> Any:
 class Supervisor:
     """Runs jobs on `workers` processes; one file's crash or hang costs only that file."""
 
-    def __init__(self, workers: int, max_bytes: int, timeout: float) -> None:
+    def __init__(self, workers: int, max_bytes: int, timeout: float, for_cache: bool = False) -> None:
         self.workers = max(1, workers)
         self.max_bytes = max_bytes
         self.timeout = timeout
+        self.for_cache = for_cache
+        # with `for_cache`, outcomes as the cache stores them, by job index (see Cache.store_walked)
+        self.encoded: dict[int, Any] = {}
         self._slots: list[_Slot] = []
         self._by_index: dict[int, Candidate] = {}
         # told a batch sent unstamped, with its files' sizes and mtimes, as it comes back
@@ -206,10 +218,10 @@ class Supervisor:
 
     def _start(self) -> _Slot:
         if _FORK:
-            return _Slot(*_fork_worker(self.max_bytes))
+            return _Slot(*_fork_worker(self.max_bytes, self.for_cache))
         context = _spawn_context()
         parent, child = context.Pipe()
-        process = context.Process(target=_worker, args=(child, self.max_bytes), daemon=True)
+        process = context.Process(target=_worker, args=(child, self.max_bytes, self.for_cache), daemon=True)
         process.start()
         child.close()
         return _Slot(process, parent)
@@ -280,9 +292,10 @@ class Supervisor:
                         slot.parsing = None
                         slot.deadline = time.monotonic() + self.timeout
                     else:
-                        done, sizes, mtimes = payload
+                        done, sizes, mtimes, encoded = payload
                         for result in done:
                             results[result[0]] = result
+                        self.encoded.update(encoded)
                         for index, _ in slot.batch[1]:  # a large tree's candidates: the caller holds them
                             del self._by_index[index]
                         if self.on_stamps is not None:
