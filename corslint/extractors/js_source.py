@@ -85,24 +85,9 @@ def walk(node: Node) -> Iterator[Node]:
 
 
 def _nodes_and_kinds(root: Node) -> tuple[list[Node], list[str]]:
-    """`list(walk(root))`, and each node's type beside it, in one pass of the cursor."""
-    nodes: list[Node] = []
-    kinds: list[str] = []
-    cursor = root.walk()
-    visited_children = False
-    while True:
-        if not visited_children:
-            node = cursor.node
-            nodes.append(node)
-            kinds.append(node.type)
-            if cursor.goto_first_child():
-                continue
-        if cursor.goto_next_sibling():
-            visited_children = False
-            continue
-        if not cursor.goto_parent() or cursor.node == root:
-            return nodes, kinds
-        visited_children = True
+    """`list(walk(root))`, and each node's type beside it (`node.type` builds a string)."""
+    nodes = list(walk(root))
+    return nodes, [node.type for node in nodes]
 
 
 WRAPPERS = frozenset(
