@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import functools
 import gc
 import os
 import re
@@ -187,7 +188,7 @@ def _interest(name: str, extractors: tuple[Extractor, ...]) -> Interest:
     found = _INTEREST.get(key) if default else None
     if found is None:
         interested = tuple(e for e in extractors if e.accepts(key))
-        needles = covering_needles(n for e in interested for n in e.needles)
+        needles = covering_needles(tuple(n for e in interested for n in e.needles))
         found = (interested, needles)
         if default:
             _INTEREST[key] = found
@@ -197,7 +198,8 @@ def _interest(name: str, extractors: tuple[Extractor, ...]) -> Interest:
 MIN_NEEDLE = 4  # shorter needles would pass too many files on to the exact check
 
 
-def covering_needles(needles: Iterable[bytes]) -> tuple[bytes, ...]:
+@functools.lru_cache(maxsize=64)  # extensions read by the same extractors share needles
+def covering_needles(needles: tuple[bytes, ...]) -> tuple[bytes, ...]:
     """Fewer byte strings such that each needle contains one of them.
 
     The prefilter's cost is one pass over a file per needle, and nearly every file
