@@ -381,11 +381,21 @@ def _lint(
     head = list(islice(walker, POOL_THRESHOLD))
     candidates: list[Candidate]
     remembered: Remembered | None = None
-    if afresh and len(head) == POOL_THRESHOLD:
+    from corslint.workers import WorkersUnavailable
+
+    streamed = afresh and len(head) == POOL_THRESHOLD
+    if streamed:
         # a large tree read afresh: the workers read files while the walk goes on
         candidates = []
-        outcomes = _read_streaming(chain(head, walker), candidates, settings, cache, workers, timeout, stats)
-    else:
+        try:
+            outcomes = _read_streaming(
+                chain(head, walker), candidates, settings, cache, workers, timeout, stats
+            )
+        except WorkersUnavailable:  # read in this process, as for a small tree
+            streamed = False
+            head, walker = candidates, iter(())
+            jobs, isolate = 1, False
+    if not streamed:
         candidates = head + list(walker)
         if afresh:  # a small tree after all: the stats are few
             candidates = [c for c in map(stamp, candidates) if c is not None]
@@ -473,7 +483,7 @@ def _read_all(
 ) -> tuple[list[FileOutcome], Remembered | None]:
     """Each candidate's outcome, in walk order whatever the parallelism; or, when nothing
     changed since the last run, that run's answer (the outcomes then stay encoded)."""
-    from corslint.workers import Result, Supervisor
+    from corslint.workers import Result, Supervisor, WorkersUnavailable
 
     outcomes: list[FileOutcome] = [EMPTY_OUTCOME] * len(candidates)
     todo: list[tuple[int, Candidate]]
@@ -506,11 +516,14 @@ def _read_all(
         todo = list(enumerate(candidates))
     workers = jobs if jobs is not None else (os.cpu_count() or 1) if len(todo) >= POOL_THRESHOLD else 1
     max_bytes = settings.max_file_size
-    fresh: dict[int, Result]
+    fresh: dict[int, Result] | None = None
     if workers > 1 and todo:
         batch = max(16, min(512, len(todo) // (workers * 8) or 1))
-        fresh = Supervisor(workers, max_bytes, timeout).run(todo, batch)
-    else:
+        try:
+            fresh = Supervisor(workers, max_bytes, timeout).run(todo, batch)
+        except WorkersUnavailable:
+            fresh = None
+    if fresh is None:
         fresh = _read_inline(todo, max_bytes, isolate, timeout)
     _take(fresh, outcomes, stats)
     if cache is not None:
@@ -533,8 +546,9 @@ def _read_streaming(
     timeout: float,
     stats: RunStats,
 ) -> list[FileOutcome]:
-    """Each outcome, in walk order; `candidates` fills up as the walk is consumed."""
-    from corslint.workers import Supervisor
+    """Each outcome, in walk order; `candidates` fills up as the walk is consumed (all of
+    the walk, even when WorkersUnavailable ends the reading)."""
+    from corslint.workers import Supervisor, WorkersUnavailable
 
     def jobs() -> Iterator[tuple[int, Candidate]]:
         for index, candidate in enumerate(stream):
@@ -560,7 +574,13 @@ def _read_streaming(
 
     supervisor = Supervisor(workers, settings.max_file_size, timeout, for_cache=cache is not None)
     supervisor.on_stamps = stamped if cache is not None else None
-    fresh = supervisor.run(jobs(), STREAM_BATCH)
+    listed = jobs()
+    try:
+        fresh = supervisor.run(listed, STREAM_BATCH)
+    except WorkersUnavailable:
+        for _ in listed:  # the caller takes over with every candidate
+            pass
+        raise
     outcomes: list[FileOutcome] = [EMPTY_OUTCOME] * len(candidates)
     _take(fresh, outcomes, stats)
     if cache is not None:
@@ -601,7 +621,7 @@ def _read_inline(
     todo: Sequence[tuple[int, Candidate]], max_bytes: int, isolate: bool, timeout: float
 ) -> dict[int, tuple[int, FileOutcome, tuple[str, ...]]]:
     """A small run: prefilter here; parse here too, or in a fenced-off worker if `isolate`."""
-    from corslint.workers import Supervisor, TrackingContext
+    from corslint.workers import Supervisor, TrackingContext, WorkersUnavailable
 
     context = TrackingContext()
     results: dict[int, tuple[int, FileOutcome, tuple[str, ...]]] = {}
@@ -619,7 +639,11 @@ def _read_inline(
             results[index] = (index, outcome, tuple(sorted(p for p in context.touched if p != own)))
     if to_parse:
         workers = min(os.cpu_count() or 1, 1 + len(to_parse) // 16)
-        results.update(Supervisor(workers, max_bytes, timeout).run(to_parse, 8))
+        try:
+            results.update(Supervisor(workers, max_bytes, timeout).run(to_parse, 8))
+        except WorkersUnavailable:  # no isolation to be had: parse here
+            for index, candidate in to_parse:
+                results[index] = (index, read_file(candidate, context, max_bytes=max_bytes), ())
     return results
 
 

@@ -164,11 +164,24 @@ class _Forked:
             time.sleep(0.001)
 
 
+class WorkersUnavailable(Exception):
+    """Worker processes cannot be started, or die before doing any work: the machine's
+    doing (a process limit, memory), not a file's. The caller reads in-process instead."""
+
+
+FRUITLESS_STARTS = 3  # workers in a row that die before answering anything
+
+
 def _fork_worker(max_bytes: int, for_cache: bool) -> tuple[_Forked, Connection]:
     from multiprocessing.connection import Pipe
 
     parent, child = Pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError as error:
+        parent.close()
+        child.close()
+        raise WorkersUnavailable(f"cannot start a worker process: {error}") from error
     if pid == 0:  # the worker: never return into the supervisor's code
         code = 1
         try:
@@ -185,6 +198,7 @@ def _fork_worker(max_bytes: int, for_cache: bool) -> tuple[_Forked, Connection]:
 class _Slot:
     process: BaseProcess | _Forked
     connection: Connection
+    worked: bool = False  # it answered at least once: a later death is a parser's doing
     batch: tuple[int, list[Job]] | None = None
     parsing: int | None = None  # the job index being parsed
     deadline: float = 0.0
@@ -211,6 +225,7 @@ class Supervisor:
         self.for_cache = for_cache
         # with `for_cache`, outcomes as the cache stores them, by job index (see Cache.store_walked)
         self.encoded: dict[int, Any] = {}
+        self._fruitless = 0  # workers in a row that died before answering
         self._slots: list[_Slot] = []
         self._by_index: dict[int, Candidate] = {}
         # told a batch sent unstamped, with its files' sizes and mtimes, as it comes back
@@ -283,6 +298,8 @@ class Supervisor:
                         self._fail(slot, pending, results, "crashed")
                         continue
                     assert slot.batch is not None
+                    slot.worked = True
+                    self._fruitless = 0
                     if batch_id != slot.batch[0]:
                         continue
                     if kind == "begin":
@@ -325,6 +342,16 @@ class Supervisor:
         exitcode = slot.process.exitcode
         slot.connection.close()
         self._slots.remove(slot)
+        if why != "timeout" and not slot.worked:
+            # it never answered, nor announced a parse: no file it was given is to blame
+            self._fruitless += 1
+            if self._fruitless >= FRUITLESS_STARTS:
+                raise WorkersUnavailable(
+                    f"worker processes end before doing any work ({_describe(exitcode)})"
+                )
+            if slot.batch is not None:
+                pending.appendleft(slot.batch[1])
+            return
         if slot.batch is None:
             return
         batch = slot.batch[1]

@@ -252,3 +252,32 @@ def test_cli_exit_code_is_honest_about_unread_files(in_tmp: Path) -> None:
         [sys.executable, "-m", "corslint", ".", "--no-cache"], capture_output=True, text=True, cwd=in_tmp
     )
     assert run.returncode == 1 and "CORS001" in run.stdout
+
+
+def _dies_at_once(*arguments: object) -> None:
+    os._exit(3)
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_workers_that_cannot_work_leave_the_reading_to_this_process(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch, cached: bool
+) -> None:
+    """A machine that will not run worker processes (a process limit, memory) costs the
+    isolation, not the run: no file is blamed for it, and every file is read."""
+    import corslint.workers
+    from corslint.lint import POOL_THRESHOLD
+
+    for index in range(POOL_THRESHOLD + 10):
+        (in_tmp / f"m{index}.py").write_text("VALUE = 1\n")
+    (in_tmp / "main.py").write_text(
+        "from fastapi.middleware.cors import CORSMiddleware\n"
+        'app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"])\n'
+    )
+    expected = lint([in_tmp], Settings(), jobs=1)
+    assert [f.rule_id for f in expected.findings] == ["CORS105"]
+    monkeypatch.setattr(corslint.workers, "_worker", _dies_at_once)
+    cache = in_tmp / ".cache" if cached else None
+    for isolate in (False, True):
+        result = lint([in_tmp], Settings(), jobs=2, isolate=isolate, cache_dir=cache)
+        assert result.findings == expected.findings
+        assert result.stats.files_seen == expected.stats.files_seen
