@@ -460,8 +460,6 @@ class Cache:
         the workers encoded them). Most folders become a record with a few list slices,
         not a row per file."""
         encoded = encoded or {}
-        from corslint.lint import EMPTY_OUTCOME
-
         self._note_names(candidates)
         groups = self._grouped(candidates)
         seen_twice = {f for f, n in Counter(folder for folder, _, _ in groups).items() if n > 1}
@@ -493,33 +491,44 @@ class Cache:
             else:
                 self.store_all(
                     (
-                        Candidate(c.file, c.display, sizes[i], mtimes[i]),
-                        fresh[i][1] if i in fresh else EMPTY_OUTCOME,
-                        fresh[i][2] if i in fresh else (),
-                    )
-                    for i, c in enumerate(group, start)
+                        (i, Candidate(c.file, c.display, sizes[i], mtimes[i]))
+                        for i, c in enumerate(group, start)
+                    ),
+                    fresh,
+                    encoded,
                 )
             start = end
 
-    def store_all(self, fresh: Iterable[tuple[Candidate, Any, tuple[str, ...]]]) -> None:
-        """Remember what files yielded. A cold run stores every file of the tree, so the
-        loop is kept tight: most files yielded nothing and cost one row each."""
+    def store_all(
+        self,
+        files: Iterable[tuple[int, Candidate]],
+        fresh: Mapping[int, tuple[int, Any, tuple[str, ...]]],
+        encoded: Mapping[int, Any] | None = None,
+    ) -> None:
+        """Remember what files yielded, a row each: `files` are (index, candidate), `fresh`
+        the results, by index, of those that yielded something (`encoded`: some of those
+        outcomes as the workers encoded them); a file absent from `fresh` yielded nothing."""
+        encoded = encoded or {}
         racy_after = self._racy_after
         last_folder: str | None = None
         rows: dict[str, Row] = {}
-        for candidate, outcome, deps in fresh:
+        for index, candidate in files:
             if candidate.size < 0 or candidate.mtime_ns > racy_after:
                 continue  # unreadable, or written so recently that a same-size rewrite could keep its mtime
-            encoded = _cached_outcome(outcome)
-            if encoded is None:
-                continue
+            result = fresh.get(index)
+            row: Any = _NOTHING
+            deps: tuple[str, ...] = ()
+            if result is not None:
+                row, deps = _cached_outcome(result[1], encoded.get(index)), result[2]
+                if row is None:
+                    continue
             folder, _, name = candidate.display.rpartition("/")
             if folder != last_folder:
                 rows, last_folder = self._rows_of(folder), folder
             rows[name] = (
                 candidate.size,
                 candidate.mtime_ns,
-                None if encoded is _NOTHING else encoded,
+                None if row is _NOTHING else row,
                 _dependency_stamps(deps),
             )
 

@@ -528,10 +528,7 @@ def _read_all(
     _take(fresh, outcomes, stats)
     if cache is not None:
         # in walk order: a folder's files are stored together
-        cache.store_all(
-            (c, fresh[i][1] if i in fresh else EMPTY_OUTCOME, fresh[i][2] if i in fresh else ())
-            for i, c in todo
-        )
+        cache.store_all(todo, fresh)
         cache.forget_missing(candidates)
         cache.save()
     return outcomes, None

@@ -207,7 +207,7 @@ def test_cache_lookup_keeps_indices(in_tmp: Path) -> None:
         Candidate("b.py", "b.py", *_stamp(in_tmp / "b.py")),
     ]
     assert cache.lookup(candidates) == {}
-    cache.store_all([(candidates[1], FileOutcome(), ())])
+    cache.store_all([(1, candidates[1])], {1: (1, FileOutcome(), ())})
     assert set(cache.lookup(candidates)) == {1}
 
 
