@@ -110,18 +110,17 @@ def _worker(connection: Connection, max_bytes: int, for_cache: bool) -> None:
             mtimes.append(read_mtime)
             if screened is EMPTY_OUTCOME:
                 continue
-            if not isinstance(screened, tuple):
-                results.append((index, screened, ()))
-                if for_cache and (form := encoded_outcome(screened)) is not None:
-                    encoded.append((index, form))
-                continue
-            if size < 0:
-                size, mtime = read_size, read_mtime
+            if isinstance(screened, tuple):  # to be parsed
+                if size < 0:
+                    size, mtime = read_size, read_mtime
 
-            def announce(starting: bool, index: int = index, batch_id: int = batch_id) -> None:
-                connection.send(("begin" if starting else "end", batch_id, index))
+                def announce(starting: bool, index: int = index, batch_id: int = batch_id) -> None:
+                    connection.send(("begin" if starting else "end", batch_id, index))
 
-            outcome, deps = extract_one(Candidate(file, display, size, mtime), screened, context, announce)
+                candidate = Candidate(file, display, size, mtime)
+                outcome, deps = extract_one(candidate, screened, context, announce)
+            else:  # settled by the prefilter: a diagnostic, or a file skipped
+                outcome, deps = screened, ()
             results.append((index, outcome, deps))
             if for_cache and (form := encoded_outcome(outcome)) is not None:
                 encoded.append((index, form))
