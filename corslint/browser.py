@@ -75,6 +75,11 @@ def _unsafe_names(headers: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
     return tuple(unsafe_header_names(dict(headers))) if headers else ()
 
 
+def _preflighted(method: str, unsafe: tuple[str, ...]) -> bool:
+    """#main-fetch, for a normalised method and the request's CORS-unsafe header names."""
+    return method not in SAFELISTED_METHODS or bool(unsafe)
+
+
 _set = object.__setattr__  # for the frozen dataclasses below that fill their own fields
 
 
@@ -105,14 +110,9 @@ class PageRequest:
         _set(self, "path", path)
 
     @property
-    def header_map(self) -> dict[str, str]:
-        return dict(self.headers)
-
-    @property
     def needs_preflight(self) -> bool:
         """#main-fetch: a non-safelisted method or any CORS-unsafe header."""
-        method = normalize_method(self.method)
-        return method not in SAFELISTED_METHODS or bool(_unsafe_names(self.headers))
+        return _preflighted(normalize_method(self.method), _unsafe_names(self.headers))
 
     def preflight(self) -> Request:
         """#cors-preflight-fetch-0: the OPTIONS request; it never carries credentials."""
@@ -279,7 +279,7 @@ def fetch(respond: Responder, request: PageRequest) -> Verdict:
     preflight: Response | None = None
     method = normalize_method(request.method)
     unsafe = _unsafe_names(request.headers)
-    if method not in SAFELISTED_METHODS or unsafe:  # request.needs_preflight
+    if _preflighted(method, unsafe):
         preflight = respond(request._preflight(method, unsafe))
         ok, reason = _preflight_check(request, preflight)
         if not ok:
