@@ -43,6 +43,7 @@ from corslint.discovery import GIT_EXCLUDE, IGNORE_FILES, RACY_NS, Candidate, Li
 
 FORMAT = 3
 SHARDS = 64
+_WALKED = "walked.json"  # the last run's count of files
 
 
 class Remembered(NamedTuple):
@@ -150,8 +151,6 @@ def decode(data: Any, classes: Mapping[str, type]) -> Any:
 # deps a list of [path, size, mtime_ns]. Files that yield nothing have no extra entry.
 Row = tuple[int, int, Any, list[Any]]  # size, mtime_ns, encoded outcome or None, deps
 _IGNORE_NAMES = frozenset({*IGNORE_FILES, GIT_EXCLUDE})
-_SIZE = operator.itemgetter(2)
-_MTIME = operator.itemgetter(3)
 _DISPLAY = operator.itemgetter(1)
 _SAME = 0  # a listing's files, when they are the record's names
 
@@ -266,6 +265,7 @@ class Cache:
         self._racy_after = time.time_ns() - RACY_NS
         self._gone: dict[str, set[str]] = {}  # folder -> names of files no longer there
         self.digest = ""
+        self._walked = 0  # files in this run's walk
 
     @classmethod
     def open(cls, directory: Path, settings_fingerprint: str) -> Cache:
@@ -354,8 +354,9 @@ class Cache:
         """Nothing was ever written under this key: every file will be read afresh."""
         return not self.folder.is_dir()
 
-    def lookup(self, candidates: Sequence[Candidate]) -> dict[int, Any]:
-        """Cached outcomes by candidate index, for files (and their inputs) unchanged.
+    def lookup(self, candidates: Sequence[Candidate], sizes: list[int], mtimes: list[int]) -> dict[int, Any]:
+        """Cached outcomes by candidate index, for files (and their inputs) unchanged;
+        `sizes` and `mtimes` are the candidates' stamps, by index.
 
         Files that yield nothing map to EMPTY_OUTCOME, the others to an `Encoded` outcome
         (see `decode_outcome`)."""
@@ -374,8 +375,8 @@ class Cache:
                 changed_folders.add(folder)
             elif (
                 record.names == names
-                and record.sizes == list(map(_SIZE, group))
-                and record.mtimes == list(map(_MTIME, group))
+                and record.sizes == sizes[start:end]
+                and record.mtimes == mtimes[start:end]
             ):
                 found.update(zip(range(start, end), repeat(EMPTY_OUTCOME)))
                 for offset, (_, outcome, deps) in record.extra.items():
@@ -383,9 +384,9 @@ class Cache:
                     dependent.append((start + offset, folder, outcome, deps))
             else:
                 position = {name: at for at, name in enumerate(record.names)}
-                for index, name, candidate in zip(range(start, end), names, group, strict=True):
+                for index, name in zip(range(start, end), names, strict=True):
                     at = position.get(name)
-                    if at is None or (record.sizes[at], record.mtimes[at]) != candidate[2:]:
+                    if at is None or record.sizes[at] != sizes[index] or record.mtimes[at] != mtimes[index]:
                         changed_folders.add(folder)
                         continue
                     entry = record.extra.get(at)
@@ -420,6 +421,7 @@ class Cache:
 
     def _note_names(self, candidates: Sequence[Candidate]) -> None:
         # with every stamp matched, the names (in walk order) say which run this is
+        self._walked = len(candidates)
         joined = "\n".join(map(_DISPLAY, candidates))
         self.digest = hashlib.sha256(joined.encode("utf-8", "surrogateescape")).hexdigest()
 
@@ -573,6 +575,17 @@ class Cache:
         except CacheFormatError:
             return
         self._write("findings.json", data)
+        if self._walked != self.files_walked_before():
+            self._write(_WALKED, self._walked)
+
+    def files_walked_before(self) -> int:
+        """How many files the last run walked (0: not known); cheap to ask before a walk."""
+        try:
+            with open(self.folder / _WALKED, "rb") as handle:
+                count = int(handle.read(32))
+        except (OSError, ValueError):
+            return 0
+        return max(count, 0)
 
     def _build(self, folder: str) -> list[Any]:
         """A folder's record as this run leaves it."""

@@ -209,9 +209,9 @@ def _strip_length(directory: str) -> int:
     return len(directory) if directory.endswith("/") else len(directory) + 1
 
 
-def stamp_of(path: str, dir_fd: int | None = None) -> Stamp:
+def stamp_of(path: str) -> Stamp:
     try:
-        info = os.stat(path, dir_fd=dir_fd)
+        info = os.stat(path)
     except OSError:
         return (-1, 0)
     return (info.st_size, info.st_mtime_ns)
@@ -331,9 +331,6 @@ class Walk:
     roots: tuple[str, ...] = ()  # real paths of the folders walked, each ending in "/"
     memory: FolderMemory | None = None
     racy_after: int = 0  # a folder changed after this (ns) may change again unseen
-    # False: files come unstamped (size -1) and whoever reads them stats them; the
-    # workers of a cold run do, so the walk that feeds them stays light
-    stat_files: bool = True
 
     def inside(self, target: str) -> bool:
         """Whether a symlink points into the walked tree, where the walk meets its target anyway."""
@@ -352,13 +349,12 @@ def walk(
     *,
     respect_gitignore: bool = True,
     memory: FolderMemory | None = None,
-    stat_files: bool = True,
 ) -> Iterator[Candidate]:
     """Files under `paths` in a deterministic order. Paths named explicitly are always read.
 
     `memory` must be given only with the same `exclude`, `accepts`, `respect_gitignore`
     and working directory as the walks it remembers."""
-    state = Walk(exclude, accepts, skipped, respect_gitignore, memory=memory, stat_files=stat_files)
+    state = Walk(exclude, accepts, skipped, respect_gitignore, memory=memory)
     state.racy_after = time.time_ns() - RACY_NS
     folders = [os.path.normpath(os.fspath(p)) for p in paths]
     state.roots = tuple(os.path.join(os.path.realpath(f), "") for f in folders if os.path.isdir(f))
@@ -370,12 +366,7 @@ def walk(
             real = os.path.realpath(name)
             if real in explicit:
                 explicit.discard(real)
-                try:
-                    info = os.stat(name)
-                except OSError:
-                    candidate = Candidate(name, display_path(Path(name)))
-                else:
-                    candidate = Candidate(name, display_path(Path(name)), info.st_size, info.st_mtime_ns)
+                candidate = Candidate(name, display_path(Path(name)))
                 yield candidate
                 if memory is not None:
                     folder, _, base = candidate.display.rpartition("/")
@@ -389,9 +380,6 @@ def walk(
         yield from _walk_directory(
             state, name, "" if display == "." else display, os.path.realpath(name), rules
         )
-
-
-_DIR_FD = os.stat in os.supports_dir_fd and hasattr(os, "O_DIRECTORY")
 
 
 def _walk_directory(
@@ -417,17 +405,9 @@ def _walk_directory(
             if listed is None:
                 continue
             names, subfolders, rules = listed
-            descriptor = None
         else:
-            names, subfolders, rules, descriptor = recalled
-        try:
-            if state.stat_files:
-                found, kept = _stat_files(names, descriptor, prefix, shown_prefix, real, seen)
-            else:
-                found, kept = _unstamped(names, prefix, shown_prefix, real, seen)
-        finally:
-            if descriptor is not None:
-                os.close(descriptor)
+            names, subfolders, rules = recalled
+        found, kept = _unstamped(names, prefix, shown_prefix, real, seen)
         yield from found
         if memory is not None and found:
             memory.walked(display, kept, found)
@@ -438,70 +418,26 @@ def _walk_directory(
 
 
 _new = tuple.__new__  # builds a Candidate without a Python-level __new__ call
-_stat = os.stat
-_is_file = stat.S_ISREG
-
-
-def _stat_files(
-    names: list[Any], descriptor: int | None, prefix: str, shown_prefix: str, real: str, seen: set[str]
-) -> tuple[list[Candidate], list[str]]:
-    """The folder's regular files, stat-ed, as candidates; and their names."""
-    base = prefix if descriptor is None else ""  # with a folder handle, names alone
-    if not seen:
-        try:  # the common case, in one comprehension: plain names, all there
-            infos = [_stat(base + name, dir_fd=descriptor) for name in names]
-        except (OSError, TypeError):  # a file gone since the listing; a linked file
-            pass
-        else:
-            if prefix == shown_prefix:  # walked from ".": one string serves as both
-                paths = [prefix + name for name in names] if prefix else names
-                found = [
-                    _new(Candidate, (path, path, info.st_size, info.st_mtime_ns))
-                    for path, info in zip(paths, infos, strict=True)
-                    if _is_file(info.st_mode)
-                ]
-            else:
-                found = [
-                    _new(Candidate, (prefix + name, shown_prefix + name, info.st_size, info.st_mtime_ns))
-                    for name, info in zip(names, infos, strict=True)
-                    if _is_file(info.st_mode)
-                ]
-            if len(found) == len(names):
-                return found, names
-            return found, [name for name, info in zip(names, infos, strict=True) if _is_file(info.st_mode)]
-    found = []
-    kept = []
-    for name in names:
-        if not isinstance(name, str):  # a linked file, resolved while listing
-            found.append(name)
-            kept.append(name.display.rpartition("/")[2])
-            continue
-        if seen and f"{real}/{name}" in seen:
-            continue
-        try:
-            info = _stat(base + name, dir_fd=descriptor)
-        except OSError:  # a dangling symlink, or a file gone since the listing
-            continue
-        if not _is_file(info.st_mode):  # FIFOs and devices would block or never end
-            continue
-        found.append(Candidate(prefix + name, shown_prefix + name, info.st_size, info.st_mtime_ns))
-        kept.append(name)
-    return found, kept
 
 
 def _unstamped(
     names: list[Any], prefix: str, shown_prefix: str, real: str, seen: set[str]
 ) -> tuple[list[Candidate], list[str]]:
-    """The folder's files as candidates without a stat (size -1); the listing has
-    already left out everything that is not a regular file."""
+    """The folder's files as candidates, not stat-ed (size -1: the reader stats them), and
+    their names. The listing has left out what was not a regular file when listed."""
+    same = prefix == shown_prefix  # walked from ".": one string serves as both
+    if not seen:  # the common case, in one comprehension: no linked file anywhere yet
+        if same:
+            paths = [prefix + name for name in names] if prefix else names
+            return [_new(Candidate, (path, path, -1, 0)) for path in paths], names
+        return [_new(Candidate, (prefix + name, shown_prefix + name, -1, 0)) for name in names], names
     found: list[Candidate] = []
     kept: list[str] = []
-    same = prefix == shown_prefix  # walked from ".": one string serves as both
     for name in names:
         if not isinstance(name, str):  # a linked file, resolved (and stat-ed) while listing
             found.append(name)
             kept.append(name.display.rpartition("/")[2])
-        elif not seen or f"{real}/{name}" not in seen:
+        elif f"{real}/{name}" not in seen:
             path = prefix + name
             found.append(_new(Candidate, (path, path if same else shown_prefix + name, -1, 0)))
             kept.append(name)
@@ -510,31 +446,21 @@ def _unstamped(
 
 def _recall(
     state: Walk, memory: FolderMemory, directory: str, display: str, prefix: str, rules: RuleSet
-) -> tuple[list[str], list[str], RuleSet, int | None] | None:
-    """The remembered listing of a folder, if it still holds (and an open handle on the folder)."""
+) -> tuple[list[str], list[str], RuleSet] | None:
+    """The remembered listing of a folder, if it still holds."""
     listing = memory.recall(display)
     if listing is None or listing.walked != directory or listing.rules != rules.token:
         return None
-    descriptor = None
     try:
-        if _DIR_FD:
-            descriptor = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-            mtime = os.fstat(descriptor).st_mtime_ns
-        else:
-            mtime = os.stat(directory).st_mtime_ns
+        mtime = os.stat(directory).st_mtime_ns
     except OSError:
-        mtime = -1
+        return None
     if mtime != listing.mtime_ns or mtime > state.racy_after:
-        if descriptor is not None:
-            os.close(descriptor)
         return None
     own = listing.ignore_stamps
     if own:
-        at = "" if descriptor is not None else prefix
-        stamps = [[name, *stamp_of(at + name, descriptor)] for name, _, _ in own]
+        stamps = [[name, *stamp_of(prefix + name)] for name, _, _ in own]
         if stamps != own:
-            if descriptor is not None:
-                os.close(descriptor)
             return None
         names = tuple(name for name, size, _ in stamps if size >= 0)
         if names:
@@ -542,7 +468,7 @@ def _recall(
                 directory, names, _strip_length(directory), "", _own_token(directory, stamps)
             )
             rules = rules.extend(source, True)
-    return listing.files, listing.folders, rules, descriptor
+    return listing.files, listing.folders, rules
 
 
 def _own_token(directory: str, stamps: list[Any]) -> str:
@@ -644,7 +570,7 @@ def _list(
             if stat.S_ISREG(info.st_mode):
                 kept.append(Candidate(walked, shown, info.st_size, info.st_mtime_ns))
             continue
-        if not state.stat_files and not entry.is_file():  # FIFOs and devices: never opened
+        if not entry.is_file():  # FIFOs and devices: never opened
             continue
         kept.append(name)
     remember = state.memory is not None and not linked and rules.trusted and mtime <= state.racy_after

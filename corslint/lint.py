@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import functools
 import gc
 import os
@@ -12,13 +11,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from corslint.config import DEFAULT_MAX_FILE_SIZE, Settings
 from corslint.discovery import Candidate, Skipped, walk
 from corslint.extractors import EXTRACTORS, Extractor, ProjectContext
 from corslint.findings import Finding, Level
 from corslint.model import CorsPolicy, Diagnostic, Location, SourceError
+from corslint.stamps import GONE, GONE_ERRORS, Stamper
 
 if TYPE_CHECKING:
     from corslint.cache import Cache, Remembered
@@ -114,7 +114,6 @@ def screen(
 
 
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
-_GONE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.ELOOP})
 
 
 def screen_file(
@@ -135,7 +134,7 @@ def screen_file(
         # file's place since the listing opens at once, and fstat then tells it apart
         descriptor = os.open(file, _READ_FLAGS)
     except OSError as error:
-        if not listed and error.errno in _GONE:
+        if not listed and error.errno in GONE_ERRORS:
             return -1, 0, EMPTY_OUTCOME
         return -1, 0, failure_at(display, f"cannot read file: {error.strerror or error}")
     try:
@@ -366,8 +365,12 @@ def _lint(
 
         cache = Cache.open(cache_dir, settings_fingerprint(settings))
     workers = jobs if jobs is not None else os.cpu_count() or 1
-    # read afresh with several workers: files are stat-ed by the workers, not the walk
+    # read afresh with several workers: files are stat-ed by the workers, not here
     afresh = workers > 1 and (cache is None or cache.is_empty())
+    # a cached run stats every file: for a tree that was large last time, a helper forked
+    # before the walk fills the heap takes a share
+    large = cache is not None and not afresh and cache.files_walked_before() >= POOL_THRESHOLD
+    stamper = Stamper(helper=large and workers > 1)
     walker = walk(
         paths,
         settings.exclude,
@@ -375,16 +378,15 @@ def _lint(
         skipped,
         respect_gitignore=settings.respect_gitignore,
         memory=cache,
-        stat_files=not afresh,
     )
     memo_key = repr(settings.problems)
-    head = list(islice(walker, POOL_THRESHOLD))
+    head = list(islice(walker, POOL_THRESHOLD)) if afresh else []
     candidates: list[Candidate]
     remembered: Remembered | None = None
-    from corslint.workers import WorkersUnavailable
-
     streamed = afresh and len(head) == POOL_THRESHOLD
     if streamed:
+        from corslint.workers import WorkersUnavailable
+
         # a large tree read afresh: the workers read files while the walk goes on
         candidates = []
         try:
@@ -396,10 +398,16 @@ def _lint(
             head, walker = candidates, iter(())
             jobs, isolate = 1, False
     if not streamed:
-        candidates = head + list(walker)
-        if afresh:  # a small tree after all: the stats are few
-            candidates = [c for c in map(stamp, candidates) if c is not None]
-        outcomes, remembered = _read_all(candidates, settings, cache, isolate, jobs, timeout, stats, memo_key)
+        candidates = stamper.collect(chain(head, walker))
+        sizes, mtimes = stamper.stamps(candidates)
+        if GONE in sizes:  # gone since the listing, or no longer a regular file
+            present = [i for i, size in enumerate(sizes) if size != GONE]
+            candidates = [candidates[i] for i in present]
+            sizes = [sizes[i] for i in present]
+            mtimes = [mtimes[i] for i in present]
+        outcomes, remembered = _read_all(
+            candidates, sizes, mtimes, settings, cache, isolate, jobs, timeout, stats, memo_key
+        )
     stats.files_seen = len(candidates)
     if remembered is not None:
         assert cache is not None
@@ -473,6 +481,8 @@ def _decoder(
 
 def _read_all(
     candidates: Sequence[Candidate],
+    sizes: list[int],
+    mtimes: list[int],
     settings: Settings,
     cache: Cache | None,
     isolate: bool,
@@ -482,15 +492,16 @@ def _read_all(
     memo_key: str,
 ) -> tuple[list[FileOutcome], Remembered | None]:
     """Each candidate's outcome, in walk order whatever the parallelism; or, when nothing
-    changed since the last run, that run's answer (the outcomes then stay encoded)."""
+    changed since the last run, that run's answer (the outcomes then stay encoded).
+    `sizes` and `mtimes` are the candidates' stamps, by index (a negative size: none)."""
     from corslint.workers import Result, Supervisor, WorkersUnavailable
 
     outcomes: list[FileOutcome] = [EMPTY_OUTCOME] * len(candidates)
-    todo: list[tuple[int, Candidate]]
+    cached: dict[int, Any] = {}
     if cache is not None:
         from corslint.cache import Encoded
 
-        cached = cache.lookup(candidates)
+        cached = cache.lookup(candidates, sizes, mtimes)
         stats.files_cached = len(cached)
         remembered = cache.load_findings(memo_key)
         if remembered is not None:
@@ -511,9 +522,11 @@ def _read_all(
             del cached[index]
             cache.unchanged = False
         stats.files_cached = len(cached)
-        todo = [(i, c) for i, c in enumerate(candidates) if i not in cached]
-    else:
-        todo = list(enumerate(candidates))
+    todo = [
+        (i, Candidate(c.file, c.display, max(sizes[i], -1), mtimes[i]))
+        for i, c in enumerate(candidates)
+        if i not in cached
+    ]
     workers = jobs if jobs is not None else (os.cpu_count() or 1) if len(todo) >= POOL_THRESHOLD else 1
     max_bytes = settings.max_file_size
     fresh: dict[int, Result] | None = None
@@ -587,20 +600,6 @@ def _read_streaming(
         )
         cache.save()
     return outcomes
-
-
-def stamp(candidate: Candidate) -> Candidate | None:
-    """The candidate with its size and mtime; None for a file gone or not regular, which
-    a walk that stats files leaves out."""
-    if candidate.size >= 0:
-        return candidate
-    try:
-        info = os.stat(candidate.file)
-    except OSError:
-        return None
-    if not stat.S_ISREG(info.st_mode):
-        return None
-    return Candidate(candidate.file, candidate.display, info.st_size, info.st_mtime_ns)
 
 
 def _take(

@@ -206,9 +206,9 @@ def test_cache_lookup_keeps_indices(in_tmp: Path) -> None:
         Candidate("a.py", "a.py", *_stamp(in_tmp / "a.py")),
         Candidate("b.py", "b.py", *_stamp(in_tmp / "b.py")),
     ]
-    assert cache.lookup(candidates) == {}
+    assert cache.lookup(candidates, [c.size for c in candidates], [c.mtime_ns for c in candidates]) == {}
     cache.store_all([(1, candidates[1])], {1: (1, FileOutcome(), ())})
-    assert set(cache.lookup(candidates)) == {1}
+    assert set(cache.lookup(candidates, [c.size for c in candidates], [c.mtime_ns for c in candidates])) == {1}
 
 
 def _stamp(path: Path) -> tuple[int, int]:

@@ -1,0 +1,218 @@
+"""Each walked file's size and modification time, which the cache compares with its own.
+
+A run with a cache does little but this: every file is stat-ed, and on the hosts we
+measured one stat costs 2-3 µs of system time, most of the run. Threads do not help (the
+GIL serialises the work around each call), and a process forked once the walk has filled
+the heap pays as much again in copy-on-write faults. So a helper process is forked before
+the walk begins, while the heap is small, and the walk hands it chunks of file paths
+through a pipe as it goes: the helper stats them while the walk carries on, and the
+parent stats only the chunks the helper was too busy to take, once the walk is done.
+Without a helper (a small run, or no `fork`), everything is stat-ed here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import stat
+import sys
+from array import array
+from collections import deque
+from collections.abc import Iterable, MutableSequence, Sequence
+from itertools import islice
+
+from corslint.discovery import Candidate
+
+GONE = -1  # size of a file gone since the walk listed it, or not a regular file: left out
+UNREADABLE = -2  # size of a file that could not be stat-ed otherwise: read, so that it is reported
+CHUNK = 512  # paths per message to the helper: under the pipe's 64 KiB, so it rarely waits
+GONE_ERRORS = frozenset({errno.ENOENT, errno.ENOTDIR, errno.ELOOP})
+_LENGTH = 4  # bytes of each message's length prefix
+_ENCODING = sys.getfilesystemencoding()
+_ERRORS = sys.getfilesystemencodeerrors()
+
+
+def stamp_into(
+    paths: Iterable[str | bytes], sizes: MutableSequence[int], mtimes: MutableSequence[int]
+) -> None:
+    """Append each path's size and mtime_ns (GONE or UNREADABLE, and 0, where there are none)."""
+    stat_path = os.stat
+    is_file = stat.S_ISREG
+    add_size = sizes.append
+    add_mtime = mtimes.append
+    for path in paths:
+        try:
+            info = stat_path(path)
+        except OSError as error:
+            add_size(GONE if error.errno in GONE_ERRORS else UNREADABLE)
+            add_mtime(0)
+            continue
+        if is_file(info.st_mode):  # FIFOs and devices would block or never end
+            add_size(info.st_size)
+            add_mtime(info.st_mtime_ns)
+        else:
+            add_size(GONE)
+            add_mtime(0)
+
+
+class Stamper:
+    """Collects a walk's candidates, then gives their stamps, by index."""
+
+    def __init__(self, helper: bool) -> None:
+        self._pid: int | None = None
+        self._to_helper = self._from_helper = -1
+        self._pending = b""  # what the pipe did not take yet of the last message
+        self._sent: list[tuple[int, int]] = []  # chunks (start, end) the helper has, in order
+        self._kept: list[tuple[int, int]] = []  # chunks the walk left to this process
+        if helper and hasattr(os, "fork"):
+            self._start()
+
+    def _start(self) -> None:
+        to_helper = from_helper = (-1, -1)
+        try:
+            to_helper = os.pipe()
+            from_helper = os.pipe()
+            pid = os.fork()
+        except OSError:
+            for descriptor in (*to_helper, *from_helper):
+                if descriptor >= 0:
+                    os.close(descriptor)
+            return
+        if pid == 0:  # the helper
+            status = 1
+            try:
+                os.close(to_helper[1])
+                os.close(from_helper[0])
+                _serve(to_helper[0], from_helper[1])
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(to_helper[0])
+        os.close(from_helper[1])
+        self._pid = pid
+        self._to_helper, self._from_helper = to_helper[1], from_helper[0]
+        os.set_blocking(self._to_helper, False)  # the walk never waits for the helper
+
+    def collect(self, walk: Iterable[Candidate]) -> list[Candidate]:
+        """Every candidate of the walk, in order; chunks go to the helper as they come."""
+        candidates: list[Candidate] = []
+        walk = iter(walk)
+        while True:
+            start = len(candidates)
+            candidates.extend(islice(walk, CHUNK))
+            end = len(candidates)
+            if end == start:
+                return candidates
+            if not self._offer(candidates, start, end):
+                self._kept.append((start, end))
+
+    def _offer(self, candidates: Sequence[Candidate], start: int, end: int) -> bool:
+        """Whether the helper takes a chunk: only when it has taken all it was sent."""
+        if self._pid is None or not self._flush():
+            return False
+        body = "\0".join([c.file for c in candidates[start:end]]).encode(_ENCODING, _ERRORS)
+        self._pending = len(body).to_bytes(_LENGTH, "little") + body
+        self._sent.append((start, end))
+        self._flush()
+        return True
+
+    def _flush(self) -> bool:
+        """Write what the pipe takes of the pending message; whether none is left."""
+        if self._pending:
+            try:
+                written = os.write(self._to_helper, self._pending)
+            except BlockingIOError:
+                return False
+            except OSError:  # the helper is gone: the reply will be short, and checked
+                written = len(self._pending)
+            self._pending = self._pending[written:]
+        return not self._pending
+
+    def stamps(self, candidates: Sequence[Candidate]) -> tuple[list[int], list[int]]:
+        """Sizes and mtimes of `candidates` (as `collect` returned them), by index."""
+        count = len(candidates)
+        if not self._sent and not self._kept and count:  # not collected here
+            self._kept.append((0, count))
+        sizes = [0] * count
+        mtimes = [0] * count
+        kept = deque(self._kept)
+        while kept:
+            # the walk was quicker than the helper: this process takes chunks from the front
+            # of what is left, and the helper from the back whenever it has room for one
+            while len(kept) > 1 and self._offer(candidates, *kept[-1]):
+                kept.pop()
+            start, end = kept.popleft()
+            self._stamp_here(candidates, start, end, sizes, mtimes)
+        if self._pid is not None:
+            self._finish_sending()
+            self._take_reply(candidates, sizes, mtimes)
+        return sizes, mtimes
+
+    def _finish_sending(self) -> None:
+        try:
+            os.set_blocking(self._to_helper, True)
+            pending = memoryview(self._pending)
+            while pending:
+                pending = pending[os.write(self._to_helper, pending) :]
+        except OSError:
+            pass  # the helper is gone: its reply will be short, and checked
+        self._pending = b""
+        os.close(self._to_helper)
+
+    def _take_reply(self, candidates: Sequence[Candidate], sizes: list[int], mtimes: list[int]) -> None:
+        parts = []
+        try:
+            while part := os.read(self._from_helper, 1 << 20):
+                parts.append(part)
+        except OSError:
+            parts = []
+        os.close(self._from_helper)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self._pid or 0, 0)
+        self._pid = None
+        helped = self._sent
+        total = sum(end - start for start, end in helped)
+        reply = b"".join(parts)
+        if len(reply) != 2 * 8 * total:  # the helper failed: its chunks are stat-ed here
+            for start, end in helped:
+                self._stamp_here(candidates, start, end, sizes, mtimes)
+            return
+        numbers = array("q")
+        numbers.frombytes(reply)
+        at = 0
+        for start, end in helped:
+            sizes[start:end] = numbers[at : at + end - start].tolist()
+            mtimes[start:end] = numbers[total + at : total + at + end - start].tolist()
+            at += end - start
+
+    @staticmethod
+    def _stamp_here(
+        candidates: Sequence[Candidate], start: int, end: int, sizes: list[int], mtimes: list[int]
+    ) -> None:
+        own_sizes: list[int] = []
+        own_mtimes: list[int] = []
+        stamp_into([c.file for c in candidates[start:end]], own_sizes, own_mtimes)
+        sizes[start:end] = own_sizes
+        mtimes[start:end] = own_mtimes
+
+
+def _serve(requests: int, replies: int) -> None:
+    """The helper: stat each message's paths until the parent closes its end, then send
+    every size, then every mtime, as 64-bit integers."""
+    sizes = array("q")
+    mtimes = array("q")
+    buffer = bytearray()
+    while data := os.read(requests, 1 << 20):
+        buffer += data
+        at = 0
+        while len(buffer) - at >= _LENGTH:
+            length = int.from_bytes(buffer[at : at + _LENGTH], "little")
+            if len(buffer) - at - _LENGTH < length:
+                break
+            stamp_into(bytes(buffer[at + _LENGTH : at + _LENGTH + length]).split(b"\0"), sizes, mtimes)
+            at += _LENGTH + length
+        del buffer[:at]
+    reply = memoryview(sizes.tobytes() + mtimes.tobytes())
+    while reply:
+        reply = reply[os.write(replies, reply) :]

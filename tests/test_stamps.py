@@ -1,0 +1,166 @@
+"""Stamps for a cached run: the helper process answers exactly as `os.stat` would, in the
+walk's order, and a helper that fails costs time, never a wrong answer."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from corslint import stamps
+from corslint.cache import Cache, settings_fingerprint
+from corslint.config import Settings
+from corslint.discovery import Candidate
+from corslint.lint import POOL_THRESHOLD, lint
+from corslint.stamps import CHUNK, GONE, UNREADABLE, Stamper
+
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="the helper is forked")
+
+
+def tree(root: Path, files: int) -> list[Candidate]:
+    """`files` files over a few folders, each of its own size, as a walk would list them."""
+    candidates = []
+    for index in range(files):
+        path = root / f"pkg{index % 7}" / f"m{index}.py"
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(b"x" * (index % 97))
+        candidates.append(Candidate(str(path), f"pkg{index % 7}/m{index}.py"))
+    return candidates
+
+
+def expected(candidates: list[Candidate]) -> tuple[list[int], list[int]]:
+    sizes, mtimes = [], []
+    for candidate in candidates:
+        try:
+            info = os.stat(candidate.file)
+        except FileNotFoundError:
+            sizes.append(GONE)
+            mtimes.append(0)
+            continue
+        regular = stat.S_ISREG(info.st_mode)
+        sizes.append(info.st_size if regular else GONE)
+        mtimes.append(info.st_mtime_ns if regular else 0)
+    return sizes, mtimes
+
+
+@needs_fork
+def test_the_helper_takes_chunks_and_the_answer_is_os_stat_in_walk_order(tmp_path: Path) -> None:
+    candidates = tree(tmp_path, 6 * CHUNK + 17)
+    stamper = Stamper(helper=True)
+    collected = stamper.collect(iter(candidates))
+    assert collected == candidates
+    answer = stamper.stamps(collected)
+    assert stamper._sent, "the helper was given nothing: the test would not test it"
+    assert answer == expected(candidates)
+
+
+def test_without_a_helper_the_answer_is_the_same(tmp_path: Path) -> None:
+    candidates = tree(tmp_path, 2 * CHUNK + 3)
+    stamper = Stamper(helper=False)
+    assert stamper.stamps(stamper.collect(candidates)) == expected(candidates)
+    assert not stamper._sent
+
+
+def test_candidates_not_collected_are_stamped_here(tmp_path: Path) -> None:
+    candidates = tree(tmp_path, 5)
+    assert Stamper(helper=False).stamps(candidates) == expected(candidates)
+
+
+@needs_fork
+def test_files_gone_or_not_regular_are_marked_gone(tmp_path: Path) -> None:
+    candidates = tree(tmp_path, 3 * CHUNK)
+    Path(candidates[5].file).unlink()
+    os.unlink(candidates[CHUNK + 1].file)
+    os.mkfifo(candidates[CHUNK + 1].file)
+    Path(candidates[-1].file).unlink()
+    Path(candidates[-1].file).mkdir()
+    stamper = Stamper(helper=True)
+    sizes, mtimes = stamper.stamps(stamper.collect(candidates))
+    assert [i for i, size in enumerate(sizes) if size == GONE] == [5, CHUNK + 1, len(candidates) - 1]
+    assert (sizes, mtimes) == expected(candidates)
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="permissions do not bind root")
+def test_a_file_that_cannot_be_stat_ed_is_unreadable_not_gone(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "app.py").write_text("x = 1\n")
+    locked.chmod(0o600)  # listable, but its entries cannot be reached
+    try:
+        sizes, _ = Stamper(helper=False).stamps([Candidate(str(locked / "app.py"), "locked/app.py")])
+    finally:
+        locked.chmod(0o700)
+    assert sizes == [UNREADABLE]
+
+
+@needs_fork
+@pytest.mark.parametrize("failure", ["exits at once", "answers short"])
+def test_a_failing_helper_costs_time_not_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    def broken(requests: int, replies: int) -> None:
+        if failure == "exits at once":
+            os._exit(3)
+        while os.read(requests, 1 << 16):
+            pass
+        os.write(replies, b"\0" * 24)
+
+    monkeypatch.setattr(stamps, "_serve", broken)
+    candidates = tree(tmp_path, 4 * CHUNK)
+    stamper = Stamper(helper=True)
+    assert stamper.stamps(stamper.collect(candidates)) == expected(candidates)
+
+
+@needs_fork
+def test_a_cached_run_of_a_large_tree_uses_the_helper_and_sees_every_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for index in range(POOL_THRESHOLD + CHUNK):
+        path = tmp_path / f"svc{index % 13}" / f"mod{index}.py"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(f"VALUE = {index}\n")
+        os.utime(path, (1_600_000_000, 1_600_000_000))
+    app = tmp_path / "svc3" / "mod3.py"
+    settings = Settings()
+    first = lint([Path(".")], settings, cache_dir=tmp_path / ".corslint_cache", jobs=2)
+    assert first.findings == []
+    cache = Cache.open(tmp_path / ".corslint_cache", settings_fingerprint(settings))
+    assert cache.files_walked_before() == POOL_THRESHOLD + CHUNK
+
+    helpers: list[Stamper] = []
+    original = Stamper.stamps
+
+    def spy(self: Stamper, candidates: list[Candidate]) -> tuple[list[int], list[int]]:
+        helpers.append(self)
+        return original(self, candidates)
+
+    monkeypatch.setattr(Stamper, "stamps", spy)
+    app.write_text(
+        "from fastapi.middleware.cors import CORSMiddleware\n"
+        'app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)\n'
+    )
+    os.utime(app, (1_600_000_100, 1_600_000_100))  # same folder mtime rules: only the stamp moved
+    second = lint([Path(".")], settings, cache_dir=tmp_path / ".corslint_cache", jobs=2)
+    assert helpers and helpers[0]._sent, "the helper was not used"
+    assert {f.rule_id for f in second.findings} >= {"CORS101"}
+    assert second.stats.files_cached == POOL_THRESHOLD + CHUNK - 1
+
+
+def test_a_stat_refused_for_other_reasons_is_unreadable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    candidates = tree(tmp_path, 3)
+    real_stat = os.stat
+
+    def refusing(path: str | bytes, *args: object, **kwargs: object) -> os.stat_result:
+        if os.fsdecode(path) == candidates[1].file:
+            raise PermissionError(13, "Permission denied")
+        return real_stat(path)
+
+    monkeypatch.setattr(os, "stat", refusing)
+    sizes, _ = Stamper(helper=False).stamps(candidates)
+    assert sizes[1] == UNREADABLE
+    assert sizes[0] >= 0 and sizes[2] >= 0
