@@ -7,15 +7,11 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from corslint.findings import Level
 from corslint.model import Diagnostic, Location
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 DEFAULT_DOCS_URL = "https://github.com/corslint/corslint/blob/main/docs/rules/{id}.md"
 KNOWN_KEYS = frozenset(
@@ -79,7 +75,9 @@ class Settings:
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest `.corslint.toml`, or pyproject.toml with a [tool.corslint] table."""
+    """The nearest `.corslint.toml`, or pyproject.toml with a [tool.corslint] table, from
+    `start` up to the top of its repository (the folder holding `.git`): settings above a
+    repository are not its own."""
     directory = start.resolve()
     if directory.is_file():
         directory = directory.parent
@@ -90,14 +88,34 @@ def find_config(start: Path) -> Path | None:
         pyproject = candidate_dir / "pyproject.toml"
         if pyproject.is_file():
             try:
-                if "corslint" in tomllib.loads(pyproject.read_text("utf-8")).get("tool", {}):
-                    return pyproject
-            except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
-                continue
+                raw = pyproject.read_bytes()
+            except OSError:
+                raw = b""
+            # no [tool.corslint] without the word, or an escape that could spell it: most
+            # runs then need no TOML parser at all
+            if b"corslint" in raw or b"\\u" in raw or b"\\U" in raw:
+                toml = _toml()
+                try:
+                    if "corslint" in toml.loads(raw.decode("utf-8")).get("tool", {}):
+                        return pyproject
+                except (toml.TOMLDecodeError, UnicodeDecodeError):
+                    pass
+        if (candidate_dir / ".git").exists():
+            break
     return None
 
 
+def _toml() -> ModuleType:
+    """tomllib (tomli before Python 3.11), imported only when a file is read."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+    return tomllib
+
+
 def load(path: Path, known_ids: Sequence[str]) -> Settings:
+    tomllib = _toml()
     try:
         text = path.read_text("utf-8")
         data = tomllib.loads(text)

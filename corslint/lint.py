@@ -494,8 +494,6 @@ def _read_all(
     """Each candidate's outcome, in walk order whatever the parallelism; or, when nothing
     changed since the last run, that run's answer (the outcomes then stay encoded).
     `sizes` and `mtimes` are the candidates' stamps, by index (a negative size: none)."""
-    from corslint.workers import Result, Supervisor, WorkersUnavailable
-
     outcomes: list[FileOutcome] = [EMPTY_OUTCOME] * len(candidates)
     cached: dict[int, Any] = {}
     if cache is not None:
@@ -527,6 +525,8 @@ def _read_all(
         for i, c in enumerate(candidates)
         if i not in cached
     ]
+    from corslint.workers import Result, Supervisor, WorkersUnavailable
+
     workers = jobs if jobs is not None else (os.cpu_count() or 1) if len(todo) >= POOL_THRESHOLD else 1
     max_bytes = settings.max_file_size
     fresh: dict[int, Result] | None = None

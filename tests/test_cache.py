@@ -208,7 +208,9 @@ def test_cache_lookup_keeps_indices(in_tmp: Path) -> None:
     ]
     assert cache.lookup(candidates, [c.size for c in candidates], [c.mtime_ns for c in candidates]) == {}
     cache.store_all([(1, candidates[1])], {1: (1, FileOutcome(), ())})
-    assert set(cache.lookup(candidates, [c.size for c in candidates], [c.mtime_ns for c in candidates])) == {1}
+    assert set(cache.lookup(candidates, [c.size for c in candidates], [c.mtime_ns for c in candidates])) == {
+        1
+    }
 
 
 def _stamp(path: Path) -> tuple[int, int]:

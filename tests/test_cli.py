@@ -285,3 +285,18 @@ def test_simulate_names_the_policies_that_do_not_answer_the_path() -> None:
     assert [p["scope"] for p in document["not_answering"]] == ["/api/*"]
     _, text, _ = invoke(*arguments[:-2], "--path", "/feed/latest")
     assert "Not answering /feed/latest (scoped to other paths):" in text and "Flask-CORS, /api/*" in text
+
+
+def test_config_search_passes_other_pyprojects_and_stops_at_the_repository_top(project: Path) -> None:
+    (project / ".corslint.toml").write_text('ignore = ["CORS101"]\n')
+    (project / "bad" / "pyproject.toml").write_text("[tool.black]\nline-length = 100\n")
+    assert invoke("bad")[0] == 0  # found above a pyproject.toml that has no [tool.corslint]
+    (project / "bad" / ".git").mkdir()
+    code, out, _ = invoke("bad")
+    assert code == 1, "settings above the repository's top folder must not apply to it"
+    assert "CORS101" in out
+
+
+def test_a_corslint_table_spelled_with_an_escape_is_still_found(project: Path) -> None:
+    (project / "pyproject.toml").write_text('[tool."corsl\\u0069nt"]\nignore = ["CORS101"]\n')
+    assert invoke("bad")[0] == 0
