@@ -22,6 +22,7 @@ or record reads as empty, and the last writer wins.
 
 from __future__ import annotations
 
+import binascii
 import dataclasses
 import enum
 import hashlib
@@ -30,6 +31,7 @@ import operator
 import os
 import time
 import zlib
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import repeat
@@ -41,7 +43,7 @@ from corslint import model
 from corslint.config import Settings
 from corslint.discovery import GIT_EXCLUDE, IGNORE_FILES, RACY_NS, Candidate, Listing, Skipped, stamp_of
 
-FORMAT = 3
+FORMAT = 4
 SHARDS = 64
 _WALKED = "walked.json"  # the last run's count of files
 
@@ -144,11 +146,14 @@ def decode(data: Any, classes: Mapping[str, type]) -> Any:
 
 
 # -- the cache ----------------------------------------------------------------------------
-# A shard maps a display folder to [listing, names, sizes, mtimes, extra]: the folder's
-# discovery.Listing (or None), its cached files' names in walk order, their sizes and
-# mtime_ns (so that an unchanged folder is three list comparisons), and [position,
-# outcome, deps] for each file that yields something: outcome is an encoded FileOutcome,
-# deps a list of [path, size, mtime_ns]. Files that yield nothing have no extra entry.
+# A shard maps a display folder to [listing, names, stamps, extra]: the folder's
+# discovery.Listing (or None); its cached files' names in walk order, joined by "/"
+# (which no name holds); their sizes, then their mtime_ns, as 64-bit integers in base64;
+# and [position, outcome, deps] for each file that yields something: outcome is an
+# encoded FileOutcome, deps a list of [path, size, mtime_ns]. Files that yield nothing
+# have no extra entry. A few long strings per folder instead of three numbers and a
+# string per file: JSON decodes them several times faster, and an unchanged folder is
+# two comparisons of strings, its stamps packed as they are stored.
 Row = tuple[int, int, Any, list[Any]]  # size, mtime_ns, encoded outcome or None, deps
 _IGNORE_NAMES = frozenset({*IGNORE_FILES, GIT_EXCLUDE})
 _DISPLAY = operator.itemgetter(1)
@@ -158,9 +163,19 @@ _SAME = 0  # a listing's files, when they are the record's names
 class Record(NamedTuple):
     listing: Any  # checked by _listing when recalled
     names: list[str]
-    sizes: list[Any]
-    mtimes: list[Any]
+    stamps: bytes  # the sizes, then the mtimes, packed (see pack_stamps)
     extra: dict[int, list[Any]]  # position -> [position, outcome, deps]
+
+    def unpacked(self) -> tuple[list[int], list[int]]:
+        """The sizes and the mtimes, as lists."""
+        numbers = array("q")
+        numbers.frombytes(self.stamps)
+        count = len(self.names)
+        return numbers[:count].tolist(), numbers[count:].tolist()
+
+
+def pack_stamps(sizes: Sequence[int], mtimes: Sequence[int]) -> bytes:
+    return array("q", sizes).tobytes() + array("q", mtimes).tobytes()
 
 
 class Encoded(NamedTuple):
@@ -180,13 +195,28 @@ def _plain_names(names: Any) -> bool:
     return "/" not in joined and "" not in names and "." not in names and ".." not in names
 
 
+def _names(joined: str) -> list[str] | None:
+    """The names of a record, joined by "/", if they are plain (see _plain_names)."""
+    names = joined.split("/") if joined else []
+    if "" in names or "." in names or ".." in names or "\0" in joined:
+        return None
+    return names
+
+
 def _record(raw: Any) -> Record | None:
-    if not (isinstance(raw, list) and len(raw) == 5):
+    if not (isinstance(raw, list) and len(raw) == 4):
         return None
-    listing, names, sizes, mtimes, extra = raw
-    if not (_plain_names(names) and isinstance(sizes, list) and isinstance(mtimes, list)):
+    listing, joined, stamps, extra = raw
+    if not (isinstance(joined, str) and isinstance(stamps, str) and isinstance(extra, list)):
         return None
-    if not (len(sizes) == len(mtimes) == len(names) and isinstance(extra, list)):
+    names = _names(joined)
+    if names is None:
+        return None
+    try:
+        packed = binascii.a2b_base64(stamps)
+    except (binascii.Error, ValueError):
+        return None
+    if len(packed) != 16 * len(names):
         return None
     entries = {}
     for entry in extra:
@@ -195,7 +225,7 @@ def _record(raw: Any) -> Record | None:
         if not (0 <= entry[0] < len(names) and isinstance(entry[2], list)):
             return None
         entries[entry[0]] = entry
-    return Record(listing, names, sizes, mtimes, entries)
+    return Record(listing, names, packed, entries)
 
 
 def _listing(raw: Any) -> Listing | None:
@@ -373,20 +403,17 @@ class Cache:
             record = self._record(folder)
             if record is None:
                 changed_folders.add(folder)
-            elif (
-                record.names == names
-                and record.sizes == sizes[start:end]
-                and record.mtimes == mtimes[start:end]
-            ):
+            elif record.names == names and record.stamps == pack_stamps(sizes[start:end], mtimes[start:end]):
                 found.update(zip(range(start, end), repeat(EMPTY_OUTCOME)))
                 for offset, (_, outcome, deps) in record.extra.items():
                     del found[start + offset]
                     dependent.append((start + offset, folder, outcome, deps))
             else:
                 position = {name: at for at, name in enumerate(record.names)}
+                old_sizes, old_mtimes = record.unpacked()
                 for index, name in zip(range(start, end), names, strict=True):
                     at = position.get(name)
-                    if at is None or record.sizes[at] != sizes[index] or record.mtimes[at] != mtimes[index]:
+                    if at is None or old_sizes[at] != sizes[index] or old_mtimes[at] != mtimes[index]:
                         changed_folders.add(folder)
                         continue
                     entry = record.extra.get(at)
@@ -441,10 +468,11 @@ class Cache:
             record = self._record(folder)
             rows = self._rows[folder] = {}
             if record is not None:
+                old_sizes, old_mtimes = record.unpacked()
                 for at, name in enumerate(record.names):
                     entry = record.extra.get(at)
                     encoded, deps = (entry[1], entry[2]) if entry is not None else (None, [])
-                    rows[name] = (record.sizes[at], record.mtimes[at], encoded, deps)
+                    rows[name] = (old_sizes[at], old_mtimes[at], encoded, deps)
         self._dirty.add(folder)
         return rows
 
@@ -590,7 +618,7 @@ class Cache:
     def _build(self, folder: str) -> list[Any]:
         """A folder's record as this run leaves it."""
         stored = self._shard_of(folder).get(folder)
-        record = stored if isinstance(stored, list) and len(stored) == 5 else [None, [], [], [], []]
+        record = stored if isinstance(stored, list) and len(stored) == 4 else [None, "", "", []]
         listing: Any = self._listings.get(folder, record[0])
         fresh = self._fresh.get(folder)
         rows = self._rows.get(folder)
@@ -605,7 +633,8 @@ class Cache:
             return [listing, *record[1:]]
         if isinstance(listing, Listing) and listing.files == names:
             listing = [*listing[:4], _SAME, listing.folders]  # the names, stored once
-        return [listing, names, sizes, mtimes, extra]
+        stamps = binascii.b2a_base64(pack_stamps(sizes, mtimes), newline=False).decode("ascii")
+        return [listing, "/".join(names), stamps, extra]
 
     def save(self) -> None:
         numbers: set[int] = set()

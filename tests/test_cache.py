@@ -332,3 +332,31 @@ def test_a_damaged_folder_snapshot_is_ignored(in_tmp: Path, monkeypatch: pytest.
         shard.write_text(json.dumps(data))
     warm, listed = _warm(in_tmp, monkeypatch)
     assert summary(warm) == summary(cold) and len(listed) == 3
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        (1, "../../outside.py"),  # names that leave the folder
+        (1, "app.py/../../etc/passwd"),
+        (1, "app.py//b.py"),
+        (1, ["app.py"]),  # not the stored form at all
+        (2, "not base64 at all!"),
+        (2, "AAAA"),  # stamps of the wrong length for the names
+    ],
+)
+def test_a_hostile_folder_record_is_ignored(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch, field: int, value: object
+) -> None:
+    _tree(in_tmp)
+    cold, _ = _warm(in_tmp, monkeypatch)
+    _settle(in_tmp)
+    shards = list((in_tmp / ".corslint_cache").glob("*/[0-9a-f][0-9a-f].json"))
+    for shard in shards:
+        data = json.loads(shard.read_text())
+        for record in data.values():
+            record[field] = value
+        shard.write_text(json.dumps(data))
+    warm, listed = _warm(in_tmp, monkeypatch)
+    assert summary(warm) == summary(cold)
+    assert warm.stats.files_cached == 0 and len(listed) == 3  # every folder read afresh
