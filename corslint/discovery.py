@@ -354,6 +354,23 @@ def walk(
 
     `memory` must be given only with the same `exclude`, `accepts`, `respect_gitignore`
     and working directory as the walks it remembers."""
+    for group in walk_folders(
+        paths, exclude, accepts, skipped, respect_gitignore=respect_gitignore, memory=memory
+    ):
+        yield from group
+
+
+def walk_folders(
+    paths: Sequence[Path],
+    exclude: Sequence[str] = (),
+    accepts: tuple[str, ...] | None = None,
+    skipped: list[Skipped] | None = None,
+    *,
+    respect_gitignore: bool = True,
+    memory: FolderMemory | None = None,
+) -> Iterator[list[Candidate]]:
+    """`walk`, a folder's files at a time (a list, never empty): the consumers of a large
+    tree then pay no generator step per file."""
     state = Walk(exclude, accepts, skipped, respect_gitignore, memory=memory)
     state.racy_after = time.time_ns() - RACY_NS
     folders = [os.path.normpath(os.fspath(p)) for p in paths]
@@ -367,10 +384,10 @@ def walk(
             if real in explicit:
                 explicit.discard(real)
                 candidate = Candidate(name, display_path(Path(name)))
-                yield candidate
                 if memory is not None:
                     folder, _, base = candidate.display.rpartition("/")
                     memory.walked(folder, [base], [candidate])
+                yield [candidate]
             continue
         if not os.path.isdir(name):
             state.skip(Path(name).as_posix(), "no such file or directory")
@@ -384,7 +401,7 @@ def walk(
 
 def _walk_directory(
     state: Walk, directory: str, display: str, real: str, rules: RuleSet
-) -> Iterator[Candidate]:
+) -> Iterator[list[Candidate]]:
     """Depth first, each folder's files in name order before its subfolders.
 
     An explicit stack rather than recursion: nested generators cost every yielded file
@@ -408,9 +425,10 @@ def _walk_directory(
         else:
             names, subfolders, rules = recalled
         found, kept = _unstamped(names, prefix, shown_prefix, real, seen)
-        yield from found
-        if memory is not None and found:
-            memory.walked(display, kept, found)
+        if found:
+            if memory is not None:
+                memory.walked(display, kept, found)
+            yield found
         stack.extend(
             (prefix + name, shown_prefix + name, f"{real}/{name}", rules) if isinstance(name, str) else name
             for name in reversed(subfolders)

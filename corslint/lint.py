@@ -9,12 +9,12 @@ import re
 import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain, islice
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from corslint.config import DEFAULT_MAX_FILE_SIZE, Settings
-from corslint.discovery import Candidate, Skipped, walk
+from corslint.discovery import Candidate, Skipped, walk_folders
 from corslint.extractors import EXTRACTORS, Extractor, ProjectContext
 from corslint.findings import Finding, Level
 from corslint.model import CorsPolicy, Diagnostic, Location, SourceError
@@ -371,7 +371,7 @@ def _lint(
     # before the walk fills the heap takes a share
     large = cache is not None and not afresh and cache.files_walked_before() >= POOL_THRESHOLD
     stamper = Stamper(helper=large and workers > 1)
-    walker = walk(
+    walker = walk_folders(
         paths,
         settings.exclude,
         SOURCE_SUFFIXES + SOURCE_NAMES,
@@ -380,10 +380,14 @@ def _lint(
         memory=cache,
     )
     memo_key = repr(settings.problems)
-    head = list(islice(walker, POOL_THRESHOLD)) if afresh else []
+    head: list[list[Candidate]] = []  # the first folders, enough to tell a large tree
+    walked = 0
+    while afresh and walked < POOL_THRESHOLD and (group := next(walker, None)) is not None:
+        head.append(group)
+        walked += len(group)
     candidates: list[Candidate]
     remembered: Remembered | None = None
-    streamed = afresh and len(head) == POOL_THRESHOLD
+    streamed = afresh and walked >= POOL_THRESHOLD
     if streamed:
         from corslint.workers import WorkersUnavailable
 
@@ -395,7 +399,7 @@ def _lint(
             )
         except WorkersUnavailable:  # read in this process, as for a small tree
             streamed = False
-            head, walker = candidates, iter(())
+            head, walker = [candidates], iter(())
             jobs, isolate = 1, False
     if not streamed:
         candidates = stamper.collect(chain(head, walker))
@@ -548,7 +552,7 @@ def _read_all(
 
 
 def _read_streaming(
-    stream: Iterable[Candidate],
+    stream: Iterable[list[Candidate]],
     candidates: list[Candidate],
     settings: Settings,
     cache: Cache | None,
@@ -556,14 +560,15 @@ def _read_streaming(
     timeout: float,
     stats: RunStats,
 ) -> list[FileOutcome]:
-    """Each outcome, in walk order; `candidates` fills up as the walk is consumed (all of
-    the walk, even when WorkersUnavailable ends the reading)."""
+    """Each outcome, in walk order; `candidates` fills up as the walk (`stream`, a folder's
+    files at a time) is consumed: all of it, even when WorkersUnavailable ends the reading."""
     from corslint.workers import Supervisor, WorkersUnavailable
 
     def jobs() -> Iterator[tuple[int, Candidate]]:
-        for index, candidate in enumerate(stream):
-            candidates.append(candidate)
-            yield index, candidate
+        for group in stream:
+            start = len(candidates)
+            candidates.extend(group)
+            yield from enumerate(group, start)
 
     # the workers' stats, by candidate index (the candidates themselves stay unstamped)
     sizes: list[int] = []

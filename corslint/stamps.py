@@ -20,7 +20,6 @@ import sys
 from array import array
 from collections import deque
 from collections.abc import Iterable, MutableSequence, Sequence
-from itertools import islice
 
 from corslint.discovery import Candidate
 
@@ -94,18 +93,23 @@ class Stamper:
         self._to_helper, self._from_helper = to_helper[1], from_helper[0]
         os.set_blocking(self._to_helper, False)  # the walk never waits for the helper
 
-    def collect(self, walk: Iterable[Candidate]) -> list[Candidate]:
-        """Every candidate of the walk, in order; chunks go to the helper as they come."""
+    def collect(self, walk: Iterable[list[Candidate]]) -> list[Candidate]:
+        """Every candidate of the walk (a folder's files at a time), in order; chunks go
+        to the helper as they fill."""
         candidates: list[Candidate] = []
-        walk = iter(walk)
-        while True:
-            start = len(candidates)
-            candidates.extend(islice(walk, CHUNK))
-            end = len(candidates)
-            if end == start:
-                return candidates
-            if not self._offer(candidates, start, end):
-                self._kept.append((start, end))
+        start = 0
+        for group in walk:
+            candidates.extend(group)
+            while len(candidates) - start >= CHUNK:
+                self._hand_out(candidates, start, start + CHUNK)
+                start += CHUNK
+        if len(candidates) > start:
+            self._hand_out(candidates, start, len(candidates))
+        return candidates
+
+    def _hand_out(self, candidates: Sequence[Candidate], start: int, end: int) -> None:
+        if not self._offer(candidates, start, end):
+            self._kept.append((start, end))
 
     def _offer(self, candidates: Sequence[Candidate], start: int, end: int) -> bool:
         """Whether the helper takes a chunk: only when it has taken all it was sent."""
@@ -199,20 +203,25 @@ class Stamper:
 
 def _serve(requests: int, replies: int) -> None:
     """The helper: stat each message's paths until the parent closes its end, then send
-    every size, then every mtime, as 64-bit integers."""
+    every size, then every mtime, as 64-bit integers. It reads one message at a time, so
+    that what it has not started waits in the pipe, where the parent can see it."""
     sizes = array("q")
     mtimes = array("q")
-    buffer = bytearray()
-    while data := os.read(requests, 1 << 20):
-        buffer += data
-        at = 0
-        while len(buffer) - at >= _LENGTH:
-            length = int.from_bytes(buffer[at : at + _LENGTH], "little")
-            if len(buffer) - at - _LENGTH < length:
-                break
-            stamp_into(bytes(buffer[at + _LENGTH : at + _LENGTH + length]).split(b"\0"), sizes, mtimes)
-            at += _LENGTH + length
-        del buffer[:at]
+    while header := _read_exactly(requests, _LENGTH):
+        body = _read_exactly(requests, int.from_bytes(header, "little"))
+        stamp_into(body.split(b"\0"), sizes, mtimes)
     reply = memoryview(sizes.tobytes() + mtimes.tobytes())
     while reply:
         reply = reply[os.write(replies, reply) :]
+
+
+def _read_exactly(descriptor: int, count: int) -> bytes:
+    """`count` bytes, or fewer only at the end of the stream."""
+    parts = []
+    while count:
+        part = os.read(descriptor, count)
+        if not part:
+            break
+        parts.append(part)
+        count -= len(part)
+    return b"".join(parts)

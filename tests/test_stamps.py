@@ -3,6 +3,7 @@ walk's order, and a helper that fails costs time, never a wrong answer."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import stat
 from pathlib import Path
@@ -30,6 +31,13 @@ def tree(root: Path, files: int) -> list[Candidate]:
     return candidates
 
 
+def folders(candidates: list[Candidate]) -> list[list[Candidate]]:
+    """The candidates as a walk yields them, a folder at a time (uneven groups here, one
+    larger than a chunk)."""
+    cuts = sorted({min(cut, len(candidates)) for cut in (0, 3, 40, 41, 40 + 2 * CHUNK, len(candidates))})
+    return [candidates[start:end] for start, end in itertools.pairwise(cuts)]
+
+
 def expected(candidates: list[Candidate]) -> tuple[list[int], list[int]]:
     sizes, mtimes = [], []
     for candidate in candidates:
@@ -49,7 +57,7 @@ def expected(candidates: list[Candidate]) -> tuple[list[int], list[int]]:
 def test_the_helper_takes_chunks_and_the_answer_is_os_stat_in_walk_order(tmp_path: Path) -> None:
     candidates = tree(tmp_path, 6 * CHUNK + 17)
     stamper = Stamper(helper=True)
-    collected = stamper.collect(iter(candidates))
+    collected = stamper.collect(folders(candidates))
     assert collected == candidates
     answer = stamper.stamps(collected)
     assert stamper._sent, "the helper was given nothing: the test would not test it"
@@ -59,7 +67,7 @@ def test_the_helper_takes_chunks_and_the_answer_is_os_stat_in_walk_order(tmp_pat
 def test_without_a_helper_the_answer_is_the_same(tmp_path: Path) -> None:
     candidates = tree(tmp_path, 2 * CHUNK + 3)
     stamper = Stamper(helper=False)
-    assert stamper.stamps(stamper.collect(candidates)) == expected(candidates)
+    assert stamper.stamps(stamper.collect(folders(candidates))) == expected(candidates)
     assert not stamper._sent
 
 
@@ -77,7 +85,7 @@ def test_files_gone_or_not_regular_are_marked_gone(tmp_path: Path) -> None:
     Path(candidates[-1].file).unlink()
     Path(candidates[-1].file).mkdir()
     stamper = Stamper(helper=True)
-    sizes, mtimes = stamper.stamps(stamper.collect(candidates))
+    sizes, mtimes = stamper.stamps(stamper.collect(folders(candidates)))
     assert [i for i, size in enumerate(sizes) if size == GONE] == [5, CHUNK + 1, len(candidates) - 1]
     assert (sizes, mtimes) == expected(candidates)
 
@@ -110,7 +118,7 @@ def test_a_failing_helper_costs_time_not_answers(
     monkeypatch.setattr(stamps, "_serve", broken)
     candidates = tree(tmp_path, 4 * CHUNK)
     stamper = Stamper(helper=True)
-    assert stamper.stamps(stamper.collect(candidates)) == expected(candidates)
+    assert stamper.stamps(stamper.collect(folders(candidates))) == expected(candidates)
 
 
 @needs_fork
