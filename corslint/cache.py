@@ -34,7 +34,6 @@ import zlib
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -384,29 +383,36 @@ class Cache:
         """Nothing was ever written under this key: every file will be read afresh."""
         return not self.folder.is_dir()
 
-    def lookup(self, candidates: Sequence[Candidate], sizes: list[int], mtimes: list[int]) -> dict[int, Any]:
-        """Cached outcomes by candidate index, for files (and their inputs) unchanged;
-        `sizes` and `mtimes` are the candidates' stamps, by index.
-
-        Files that yield nothing map to EMPTY_OUTCOME, the others to an `Encoded` outcome
-        (see `decode_outcome`)."""
+    def lookup(self, candidates: Sequence[Candidate], sizes: array[int], mtimes: array[int]) -> list[Any]:
+        """Each candidate's cached outcome, by index: EMPTY_OUTCOME for a file that yields
+        nothing, an `Encoded` outcome (see `decode_outcome`) for the others, None where the
+        file or one of its inputs changed, or was never cached. `sizes` and `mtimes` are
+        the candidates' stamps, by index."""
         from corslint.lint import EMPTY_OUTCOME
 
-        found: dict[int, Any] = {}
+        found: list[Any] = [None] * len(candidates)
+        hits = 0
+        size_bytes, mtime_bytes = sizes.tobytes(), mtimes.tobytes()  # packed as records store them
         changed_folders: set[str] = set()
         dependent: list[tuple[int, str, Any, Any]] = []
         walked: dict[str, list[str]] = {}  # folder -> names walked there
         start = 0
-        for folder, names, group in self._grouped(candidates):
+        groups = self._grouped(candidates)
+        for folder, names, group in groups:
             end = start + len(group)
             walked.setdefault(folder, []).extend(names)
             record = self._record(folder)
             if record is None:
                 changed_folders.add(folder)
-            elif record.names == names and record.stamps == pack_stamps(sizes[start:end], mtimes[start:end]):
-                found.update(zip(range(start, end), repeat(EMPTY_OUTCOME)))
+            elif (
+                record.names == names
+                and record.stamps == size_bytes[8 * start : 8 * end] + mtime_bytes[8 * start : 8 * end]
+            ):
+                found[start:end] = [EMPTY_OUTCOME] * (end - start)
+                hits += end - start
                 for offset, (_, outcome, deps) in record.extra.items():
-                    del found[start + offset]
+                    found[start + offset] = None
+                    hits -= 1
                     dependent.append((start + offset, folder, outcome, deps))
             else:
                 position = {name: at for at, name in enumerate(record.names)}
@@ -419,6 +425,7 @@ class Cache:
                     entry = record.extra.get(at)
                     if entry is None:
                         found[index] = EMPTY_OUTCOME
+                        hits += 1
                     else:
                         dependent.append((index, folder, entry[1], entry[2]))
             start = end
@@ -442,14 +449,16 @@ class Cache:
             except (TypeError, ValueError):
                 continue
             found[index] = Encoded(outcome)
-        self.unchanged = not gone and len(found) == len(candidates)
-        self._note_names(candidates)
+            hits += 1
+        self.unchanged = not gone and hits == len(candidates)
+        self._note_names(len(candidates), groups)
         return found
 
-    def _note_names(self, candidates: Sequence[Candidate]) -> None:
-        # with every stamp matched, the names (in walk order) say which run this is
-        self._walked = len(candidates)
-        joined = "\n".join(map(_DISPLAY, candidates))
+    def _note_names(self, count: int, groups: Sequence[tuple[str, list[str], Sequence[Candidate]]]) -> None:
+        # with every stamp matched, the names (in walk order) say which run this is: each
+        # folder with its names, which hashes a third of the characters of every path
+        self._walked = count
+        joined = "\n".join([f"{folder}\0{'/'.join(names)}" for folder, names, _ in groups])
         self.digest = hashlib.sha256(joined.encode("utf-8", "surrogateescape")).hexdigest()
 
     def decode_outcome(self, encoded: Encoded) -> Any:
@@ -490,8 +499,8 @@ class Cache:
         the workers encoded them). Most folders become a record with a few list slices,
         not a row per file."""
         encoded = encoded or {}
-        self._note_names(candidates)
         groups = self._grouped(candidates)
+        self._note_names(len(candidates), groups)
         seen_twice = {f for f, n in Counter(folder for folder, _, _ in groups).items() if n > 1}
         racy_after = self._racy_after
         hits = sorted(fresh)

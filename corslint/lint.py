@@ -7,6 +7,7 @@ import gc
 import os
 import re
 import stat
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -407,8 +408,8 @@ def _lint(
         if GONE in sizes:  # gone since the listing, or no longer a regular file
             present = [i for i, size in enumerate(sizes) if size != GONE]
             candidates = [candidates[i] for i in present]
-            sizes = [sizes[i] for i in present]
-            mtimes = [mtimes[i] for i in present]
+            sizes = array("q", [sizes[i] for i in present])
+            mtimes = array("q", [mtimes[i] for i in present])
         outcomes, remembered = _read_all(
             candidates, sizes, mtimes, settings, cache, isolate, jobs, timeout, stats, memo_key
         )
@@ -485,8 +486,8 @@ def _decoder(
 
 def _read_all(
     candidates: Sequence[Candidate],
-    sizes: list[int],
-    mtimes: list[int],
+    sizes: array[int],
+    mtimes: array[int],
     settings: Settings,
     cache: Cache | None,
     isolate: bool,
@@ -498,36 +499,27 @@ def _read_all(
     """Each candidate's outcome, in walk order whatever the parallelism; or, when nothing
     changed since the last run, that run's answer (the outcomes then stay encoded).
     `sizes` and `mtimes` are the candidates' stamps, by index (a negative size: none)."""
-    outcomes: list[FileOutcome] = [EMPTY_OUTCOME] * len(candidates)
-    cached: dict[int, Any] = {}
+    cached: list[Any] = [None] * len(candidates)  # by index: what the cache answers, or None
     if cache is not None:
         from corslint.cache import Encoded
 
         cached = cache.lookup(candidates, sizes, mtimes)
-        stats.files_cached = len(cached)
+        stats.files_cached = len(cached) - cached.count(None)
         remembered = cache.load_findings(memo_key)
-        if remembered is not None:
-            lazy: list[object] = [EMPTY_OUTCOME] * len(candidates)
-            for index, outcome in cached.items():
-                lazy[index] = outcome
+        if remembered is not None:  # every file was cached: the outcomes stay encoded
             cache.save()  # new folder listings, if any
-            return lazy, remembered  # type: ignore[return-value]
-        undecodable = []
-        for index, outcome in cached.items():
+            return cached, remembered
+        for index, outcome in enumerate(cached):
             if isinstance(outcome, Encoded):
-                outcome = cache.decode_outcome(outcome)
-                if outcome is None:
-                    undecodable.append(index)
-                    continue
-            outcomes[index] = outcome
-        for index in undecodable:  # read again, as if never cached
-            del cached[index]
-            cache.unchanged = False
-        stats.files_cached = len(cached)
+                cached[index] = cache.decode_outcome(outcome)
+                if cached[index] is None:  # this version cannot rebuild it: read the file again
+                    cache.unchanged = False
+        stats.files_cached = len(cached) - cached.count(None)
+    outcomes: list[FileOutcome] = [EMPTY_OUTCOME if hit is None else hit for hit in cached]
     todo = [
         (i, Candidate(c.file, c.display, max(sizes[i], -1), mtimes[i]))
-        for i, c in enumerate(candidates)
-        if i not in cached
+        for i, (c, hit) in enumerate(zip(candidates, cached, strict=True))
+        if hit is None
     ]
     from corslint.workers import Result, Supervisor, WorkersUnavailable
 

@@ -133,13 +133,14 @@ class Stamper:
             self._pending = self._pending[written:]
         return not self._pending
 
-    def stamps(self, candidates: Sequence[Candidate]) -> tuple[list[int], list[int]]:
-        """Sizes and mtimes of `candidates` (as `collect` returned them), by index."""
+    def stamps(self, candidates: Sequence[Candidate]) -> tuple[array[int], array[int]]:
+        """Sizes and mtimes of `candidates` (as `collect` returned them), by index, as
+        64-bit integers: packed, they compare with the cache's records as they are stored."""
         count = len(candidates)
         if not self._sent and not self._kept and count:  # not collected here
             self._kept.append((0, count))
-        sizes = [0] * count
-        mtimes = [0] * count
+        sizes = array("q", bytes(8 * count))
+        mtimes = array("q", bytes(8 * count))
         kept = deque(self._kept)
         while kept:
             # the walk was quicker than the helper: this process takes chunks from the front
@@ -164,7 +165,7 @@ class Stamper:
         self._pending = b""
         os.close(self._to_helper)
 
-    def _take_reply(self, candidates: Sequence[Candidate], sizes: list[int], mtimes: list[int]) -> None:
+    def _take_reply(self, candidates: Sequence[Candidate], sizes: array[int], mtimes: array[int]) -> None:
         parts = []
         try:
             while part := os.read(self._from_helper, 1 << 20):
@@ -186,16 +187,16 @@ class Stamper:
         numbers.frombytes(reply)
         at = 0
         for start, end in helped:
-            sizes[start:end] = numbers[at : at + end - start].tolist()
-            mtimes[start:end] = numbers[total + at : total + at + end - start].tolist()
+            sizes[start:end] = numbers[at : at + end - start]
+            mtimes[start:end] = numbers[total + at : total + at + end - start]
             at += end - start
 
     @staticmethod
     def _stamp_here(
-        candidates: Sequence[Candidate], start: int, end: int, sizes: list[int], mtimes: list[int]
+        candidates: Sequence[Candidate], start: int, end: int, sizes: array[int], mtimes: array[int]
     ) -> None:
-        own_sizes: list[int] = []
-        own_mtimes: list[int] = []
+        own_sizes = array("q")
+        own_mtimes = array("q")
         stamp_into([c.file for c in candidates[start:end]], own_sizes, own_mtimes)
         sizes[start:end] = own_sizes
         mtimes[start:end] = own_mtimes

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from array import array
 from pathlib import Path
 
 import pytest
@@ -206,11 +207,11 @@ def test_cache_lookup_keeps_indices(in_tmp: Path) -> None:
         Candidate("a.py", "a.py", *_stamp(in_tmp / "a.py")),
         Candidate("b.py", "b.py", *_stamp(in_tmp / "b.py")),
     ]
-    assert cache.lookup(candidates, [c.size for c in candidates], [c.mtime_ns for c in candidates]) == {}
+    sizes = array("q", [c.size for c in candidates])
+    mtimes = array("q", [c.mtime_ns for c in candidates])
+    assert cache.lookup(candidates, sizes, mtimes) == [None, None]
     cache.store_all([(1, candidates[1])], {1: (1, FileOutcome(), ())})
-    assert set(cache.lookup(candidates, [c.size for c in candidates], [c.mtime_ns for c in candidates])) == {
-        1
-    }
+    assert cache.lookup(candidates, sizes, mtimes) == [None, FileOutcome()]
 
 
 def _stamp(path: Path) -> tuple[int, int]:

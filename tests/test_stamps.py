@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import os
 import stat
+from array import array
 from pathlib import Path
 
 import pytest
@@ -38,8 +39,8 @@ def folders(candidates: list[Candidate]) -> list[list[Candidate]]:
     return [candidates[start:end] for start, end in itertools.pairwise(cuts)]
 
 
-def expected(candidates: list[Candidate]) -> tuple[list[int], list[int]]:
-    sizes, mtimes = [], []
+def expected(candidates: list[Candidate]) -> tuple[array[int], array[int]]:
+    sizes, mtimes = array("q"), array("q")
     for candidate in candidates:
         try:
             info = os.stat(candidate.file)
@@ -100,7 +101,7 @@ def test_a_file_that_cannot_be_stat_ed_is_unreadable_not_gone(tmp_path: Path) ->
         sizes, _ = Stamper(helper=False).stamps([Candidate(str(locked / "app.py"), "locked/app.py")])
     finally:
         locked.chmod(0o700)
-    assert sizes == [UNREADABLE]
+    assert list(sizes) == [UNREADABLE]
 
 
 @needs_fork
