@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import contextlib
+import io
 from pathlib import Path
 
 import pytest
 
+from corslint.cli import main
 from corslint.config import Settings, find_config, load
 from corslint.lint import RunResult, lint
 from corslint.rules import RULE_IDS
@@ -17,6 +20,18 @@ def run_lint(path: Path, settings: Settings | None = None) -> RunResult:
         found = find_config(path)
         settings = load(found, RULE_IDS) if found is not None else Settings()
     return lint([path], settings)
+
+
+def run_cli(*arguments: str) -> tuple[int, str, str]:
+    """`corslint ARGUMENTS` in this process: its exit code, stdout and stderr."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        try:
+            code = main(list(arguments))
+        except SystemExit as done:  # help, --version and usage errors
+            assert isinstance(done.code, int)
+            code = done.code
+    return code, stdout.getvalue(), stderr.getvalue()
 
 
 @pytest.fixture

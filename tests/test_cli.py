@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from corslint.cli import main
+from corslint import __version__
+from tests.conftest import run_cli
 
 BAD_APP = """\
 from fastapi import FastAPI
@@ -27,12 +29,6 @@ app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], al
 NOTE_ONLY_APP = GOOD_APP.replace('allow_methods=["GET"]', 'allow_methods=["GET"], max_age=86400')
 
 
-def invoke(*args: str) -> tuple[int, str, str]:
-    runner = CliRunner()
-    result = runner.invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
-
-
 @pytest.fixture
 def project(in_tmp: Path) -> Path:
     (in_tmp / "bad").mkdir()
@@ -43,7 +39,7 @@ def project(in_tmp: Path) -> Path:
 
 
 def test_findings_exit_1_with_location_caret_and_link(project: Path) -> None:
-    code, out, err = invoke("bad")
+    code, out, err = run_cli("bad")
     assert code == 1
     assert "bad/main.py:5:50: CORS101 [error]" in out
     assert "^^^^^" in out
@@ -53,39 +49,43 @@ def test_findings_exit_1_with_location_caret_and_link(project: Path) -> None:
 
 
 def test_clean_tree_exits_0(project: Path) -> None:
-    code, out, _ = invoke("good")
+    code, out, _ = run_cli("good")
     assert code == 0
     assert out.startswith("No CORS problems found (1 file checked, 1 CORS configuration found)")
 
 
 def test_default_path_is_the_current_directory(project: Path) -> None:
-    code, out, _ = invoke()
+    code, out, _ = run_cli()
     assert code == 1 and "bad/main.py" in out
 
 
 def test_exit_zero_and_fail_level(project: Path) -> None:
-    assert invoke("bad", "--exit-zero")[0] == 0
+    assert run_cli("bad", "--exit-zero")[0] == 0
     (project / "notes").mkdir()
     (project / "notes" / "main.py").write_text(NOTE_ONLY_APP)
-    assert invoke("notes")[0] == 0  # a note does not fail at the default level (warning)
-    assert invoke("notes", "--fail-level", "note")[0] == 1
+    assert run_cli("notes")[0] == 0  # a note does not fail at the default level (warning)
+    assert run_cli("notes", "--fail-level", "note")[0] == 1
 
 
 def test_select_and_ignore_take_ids_and_prefixes(project: Path) -> None:
-    assert invoke("bad", "--ignore", "CORS1")[0] == 0
-    code, out, _ = invoke("bad", "--select", "CORS2,CORS101")
+    assert run_cli("bad", "--ignore", "CORS1")[0] == 0
+    code, out, _ = run_cli("bad", "--select", "CORS2,CORS101")
     assert code == 1 and "CORS101" in out
-    assert invoke("bad", "--select", "CORS2")[0] == 0
+    assert run_cli("bad", "--select", "CORS2")[0] == 0
 
 
 def test_unknown_rule_id_is_a_usage_error(project: Path) -> None:
-    code, _, err = invoke("bad", "--select", "CORS999")
+    code, _, err = run_cli("bad", "--select", "CORS999")
     assert code == 2
     assert "CORS999" in err
+    assert err.startswith("usage: corslint [check] [OPTIONS] [PATHS]...\n")
+    assert err.endswith(
+        "Error: --select: `CORS999` is not a corslint rule id or prefix (see `corslint rules`)\n"
+    )
 
 
 def test_json_output(project: Path) -> None:
-    code, out, _ = invoke("bad", "--format", "json")
+    code, out, _ = run_cli("bad", "--format", "json")
     document = json.loads(out)
     assert code == 1
     finding = document["findings"][0]
@@ -96,41 +96,41 @@ def test_json_output(project: Path) -> None:
 
 
 def test_github_annotations(project: Path) -> None:
-    _, out, _ = invoke("bad", "--format", "github")
+    _, out, _ = run_cli("bad", "--format", "github")
     assert out.startswith(
         "::error file=bad/main.py,line=5,col=50,endLine=5,endColumn=55,title=CORS101 credentialed-any-origin::"
     )
 
 
 def test_output_file_and_statistics(project: Path) -> None:
-    code, out, _ = invoke("bad", "--output", "report.txt", "--statistics")
+    code, out, _ = run_cli("bad", "--output", "report.txt", "--statistics")
     assert code == 1 and out == ""
     text = (project / "report.txt").read_text()
     assert "    1  CORS101  credentialed-any-origin" in text
 
 
 def test_no_color_when_not_a_tty(project: Path) -> None:
-    _, out, _ = invoke("bad")
+    _, out, _ = run_cli("bad")
     assert "\033[" not in out
 
 
 def test_inline_suppression(project: Path) -> None:
     source = BAD_APP.replace("app.add_middleware(", "# corslint: ignore[CORS101]\napp.add_middleware(")
     (project / "bad" / "main.py").write_text(source)
-    assert invoke("bad")[0] == 0
+    assert run_cli("bad")[0] == 0
     (project / "bad" / "main.py").write_text(
         BAD_APP.replace('Authorization"])', 'Authorization"])  # corslint: ignore')
     )
-    assert invoke("bad")[0] == 0
+    assert run_cli("bad")[0] == 0
     (project / "bad" / "main.py").write_text(
         BAD_APP.replace('Authorization"])', 'Authorization"])  # corslint: ignore[CORS105]')
     )
-    assert invoke("bad")[0] == 1
+    assert run_cli("bad")[0] == 1
 
 
 def test_config_in_pyproject(project: Path) -> None:
     (project / "pyproject.toml").write_text('[tool.corslint]\nignore = ["CORS101"]\nexclude = ["good"]\n')
-    code, out, _ = invoke("bad")
+    code, out, _ = run_cli("bad")
     assert code == 0, out
 
 
@@ -140,15 +140,15 @@ def test_per_file_ignores_and_docs_url(project: Path) -> None:
             "[per-file-ignores]", 'docs-url = "https://docs.example/{id}"\n[per-file-ignores]'
         )
     )
-    assert invoke("bad")[0] == 0
+    assert run_cli("bad")[0] == 0
     (project / ".corslint.toml").write_text('docs-url = "https://docs.example/{id}"\n')
-    _, out, _ = invoke("bad")
+    _, out, _ = run_cli("bad")
     assert "https://docs.example/CORS101" in out
 
 
 def test_unknown_config_key_is_cors002(project: Path) -> None:
     (project / ".corslint.toml").write_text('exlude = ["x"]\nignore = ["CORS15"]\n')
-    code, out, _ = invoke("good")
+    code, out, _ = run_cli("good")
     assert code == 1
     assert (
         ".corslint.toml:1:1: CORS002 [error] unknown configuration key `exlude` (did you mean `exclude`?)"
@@ -159,34 +159,34 @@ def test_unknown_config_key_is_cors002(project: Path) -> None:
 
 def test_unparseable_config_is_exit_2(project: Path) -> None:
     (project / ".corslint.toml").write_text("ignore = [\n")
-    code, _, err = invoke("good")
+    code, _, err = run_cli("good")
     assert code == 2 and "not valid TOML" in err
 
 
 def test_explain_prints_the_rule_docs() -> None:
-    code, out, _ = invoke("explain", "CORS101")
+    code, out, _ = run_cli("explain", "CORS101")
     assert code == 0
     assert out.startswith("# CORS101: credentialed-any-origin")
     assert "## Why is this bad?" in out
-    assert invoke("explain", "null-origin-allowed")[1].startswith("# CORS102")
-    assert invoke("explain", "CORS999")[0] == 2
+    assert run_cli("explain", "null-origin-allowed")[1].startswith("# CORS102")
+    assert run_cli("explain", "CORS999")[0] == 2
 
 
 def test_rules_listing() -> None:
-    code, out, _ = invoke("rules", "--format", "json")
+    code, out, _ = run_cli("rules", "--format", "json")
     rules = json.loads(out)
     assert code == 0 and len(rules) == 21
     assert {"id": "CORS201", "level": "error"}.items() <= rules[9].items()
-    assert "CORS305  unresolved-value" in invoke("rules")[1]
+    assert "CORS305  unresolved-value" in run_cli("rules")[1]
 
 
 def test_version() -> None:
-    code, out, _ = invoke("--version")
+    code, out, _ = run_cli("--version")
     assert code == 0 and out.startswith("corslint, version ")
 
 
 def test_simulate_json_contract(project: Path) -> None:
-    code, out, _ = invoke(
+    code, out, _ = run_cli(
         "simulate",
         "bad",
         "--origin",
@@ -225,7 +225,7 @@ def test_simulate_json_contract(project: Path) -> None:
         },
     }
     assert result["allowed"] is True and result["response_sent"] is True
-    _, out, _ = invoke(
+    _, out, _ = run_cli(
         "simulate", "good", "--origin", "https://app.example.com", "--method", "PUT", "--format", "json"
     )
     (result,) = json.loads(out)["results"]
@@ -236,7 +236,7 @@ def test_simulate_json_contract(project: Path) -> None:
 
 
 def test_simulate_simple_request_and_text(project: Path) -> None:
-    _, out, _ = invoke(
+    _, out, _ = run_cli(
         "simulate", "bad", "--origin", "https://evil.example", "--credentials", "--format", "json"
     )
     (result,) = json.loads(out)["results"]
@@ -247,7 +247,7 @@ def test_simulate_simple_request_and_text(project: Path) -> None:
         "vary": "Origin",
     }
     assert result["allowed"] is True
-    _, text, _ = invoke(
+    _, text, _ = run_cli(
         "simulate",
         "good",
         "--origin",
@@ -266,7 +266,7 @@ def test_long_source_lines_are_shortened_in_snippets(in_tmp: Path) -> None:
         "from fastapi.middleware.cors import CORSMiddleware\n"
         'app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"]); ' + padding + "\n"
     )
-    code, out, _ = invoke(".")
+    code, out, _ = run_cli(".")
     assert code == 1 and "long.py:2:50: CORS105" in out
     snippet = [line for line in out.splitlines() if line.startswith("2 | ")]
     assert snippet and all(line.endswith(" ...") and len(line) < 220 for line in snippet)
@@ -275,28 +275,128 @@ def test_long_source_lines_are_shortened_in_snippets(in_tmp: Path) -> None:
 def test_simulate_names_the_policies_that_do_not_answer_the_path() -> None:
     fixture = str(Path(__file__).parent / "fixtures" / "flask" / "resources_dict")
     arguments = ("simulate", fixture, "--origin", "https://app.example.com", "--format", "json")
-    document = json.loads(invoke(*arguments, "--path", "/api/account")[1])
+    document = json.loads(run_cli(*arguments, "--path", "/api/account")[1])
     (result,) = document["results"]
     assert result["allowed"] is True
     assert [(p["framework"], p["scope"]) for p in document["not_answering"]] == [("flask_cors", "/*")]
-    document = json.loads(invoke(*arguments, "--path", "/feed/latest")[1])
+    document = json.loads(run_cli(*arguments, "--path", "/feed/latest")[1])
     (result,) = document["results"]  # the `/*` fallback answers (Flask-CORS echoes the origin)
     assert result["allowed"] is True
     assert [p["scope"] for p in document["not_answering"]] == ["/api/*"]
-    _, text, _ = invoke(*arguments[:-2], "--path", "/feed/latest")
+    _, text, _ = run_cli(*arguments[:-2], "--path", "/feed/latest")
     assert "Not answering /feed/latest (scoped to other paths):" in text and "Flask-CORS, /api/*" in text
 
 
 def test_config_search_passes_other_pyprojects_and_stops_at_the_repository_top(project: Path) -> None:
     (project / ".corslint.toml").write_text('ignore = ["CORS101"]\n')
     (project / "bad" / "pyproject.toml").write_text("[tool.black]\nline-length = 100\n")
-    assert invoke("bad")[0] == 0  # found above a pyproject.toml that has no [tool.corslint]
+    assert run_cli("bad")[0] == 0  # found above a pyproject.toml that has no [tool.corslint]
     (project / "bad" / ".git").mkdir()
-    code, out, _ = invoke("bad")
+    code, out, _ = run_cli("bad")
     assert code == 1, "settings above the repository's top folder must not apply to it"
     assert "CORS101" in out
 
 
 def test_a_corslint_table_spelled_with_an_escape_is_still_found(project: Path) -> None:
     (project / "pyproject.toml").write_text('[tool."corsl\\u0069nt"]\nignore = ["CORS101"]\n')
-    assert invoke("bad")[0] == 0
+    assert run_cli("bad")[0] == 0
+
+
+def test_check_is_the_default_command(project: Path) -> None:
+    assert run_cli("bad", "--format", "json") == run_cli("check", "bad", "--format", "json")
+    assert run_cli() == run_cli("check") == run_cli("check", ".")
+
+
+def test_options_may_come_between_paths_and_after_a_double_dash_only_paths(project: Path) -> None:
+    code, out, _ = run_cli("good", "--format", "json", "bad", "--ignore", "CORS101")
+    assert code == 0 and json.loads(out)["summary"]["files_checked"] == 2
+    code, _, err = run_cli("--exit-zero", "--", "-x", "--no-cache")
+    assert code == 0
+    assert "skipped -x: no such file or directory" in err and "skipped --no-cache:" in err
+
+
+def test_a_word_that_is_not_a_command_is_a_path(project: Path) -> None:
+    code, out, err = run_cli("nosuchdir")
+    assert code == 0
+    assert err == "corslint: skipped nosuchdir: no such file or directory\n"
+    assert out.startswith(
+        "No CORS problems found (0 files checked, 0 CORS configurations found; 1 path(s) skipped)"
+    )
+
+
+def test_help_for_the_program_and_for_a_command() -> None:
+    for flag in ("-h", "--help"):
+        code, out, err = run_cli(flag)
+        assert code == 0 and err == ""
+        assert out.startswith("usage: corslint ")
+        assert all(f"\n  {command} " in out for command in ("check", "explain", "rules", "simulate"))
+    code, out, _ = run_cli("simulate", "-h")
+    assert code == 0 and "--origin ORIGIN" in out and "--credentials" in out
+    code, out, _ = run_cli(".", "--help")  # help for `check`, the default command
+    assert code == 0 and "--max-file-size BYTES" in out and "[default: 5000000]" in out
+
+
+def test_unknown_option_is_a_usage_error(project: Path) -> None:
+    code, out, err = run_cli("bad", "--bogus")
+    assert code == 2 and out == ""
+    assert err.startswith(
+        "usage: corslint [check] [OPTIONS] [PATHS]...\nTry 'corslint check --help' for help."
+    )
+    assert err.endswith("Error: unrecognized arguments: --bogus\n")
+    assert run_cli("bad", "--no-col")[0] == 2  # no abbreviations: a later option could make one ambiguous
+    assert run_cli("rules", "--format", "xml")[0] == 2
+
+
+def test_max_file_size_must_be_a_positive_number(project: Path) -> None:
+    for value in ("0", "-5", "many"):
+        code, out, err = run_cli("bad", "--max-file-size", value)
+        assert code == 2 and out == "", value
+        assert "Error: argument --max-file-size: " in err
+    assert run_cli("bad", "--max-file-size", "1")[0] == 1
+
+
+def test_usage_errors_of_the_other_commands(project: Path) -> None:
+    code, _, err = run_cli("explain", "nope")
+    assert code == 2 and err.endswith("Error: `nope` is not a corslint rule (see `corslint rules`)\n")
+    code, _, err = run_cli("simulate", "bad")
+    assert code == 2 and "Error: the following arguments are required: --origin" in err
+    code, _, err = run_cli("simulate", "bad", "--origin", "https://app.example.com", "--header", ": x")
+    assert code == 2 and err.endswith("Error: not a header: ': x'\n")
+    assert run_cli("simulate", "nosuchdir", "--origin", "https://app.example.com")[0] == 2
+
+
+@pytest.mark.parametrize(
+    "command", [[sys.executable, "-m", "corslint"], [str(Path(sys.executable).with_name("corslint"))]]
+)
+def test_the_installed_command_flushes_its_output_and_keeps_the_exit_code(
+    project: Path, command: list[str]
+) -> None:
+    if not Path(command[0]).exists():
+        pytest.skip("no console script next to this interpreter")
+    version = subprocess.run([*command, "--version"], capture_output=True, text=True)
+    assert (version.returncode, version.stdout) == (0, f"corslint, version {__version__}\n")
+    lint = subprocess.run([*command, "bad", "--no-cache", "--format", "json"], capture_output=True, text=True)
+    assert lint.returncode == 1 and json.loads(lint.stdout)["summary"]["error"] == 1
+    usage = subprocess.run([*command, "--select", "NOPE", "bad"], capture_output=True, text=True)
+    assert usage.returncode == 2 and usage.stdout == "" and "Error: --select: `NOPE`" in usage.stderr
+
+
+def test_start_up_loads_only_what_the_command_needs(in_tmp: Path) -> None:
+    """`--version` loads nothing of corslint but the command line, and no run loads click,
+    whose import alone was 12-20% of a cached run."""
+    (in_tmp / "clean.py").write_text("print('hello')\n")
+    code = (
+        "import sys\nfrom corslint.cli import main\n"
+        "def loaded():\n"
+        "    return sorted(m for m in sys.modules if m.split('.')[0] in {'click', 'corslint'})\n"
+        "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
+        "print(loaded())\n"
+        "main(['--no-cache', 'clean.py'])\n"
+        "print([m for m in loaded() if m.split('.')[0] == 'click'])\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], cwd=in_tmp, capture_output=True, text=True, check=True)
+    assert run.stdout.splitlines()[1:] == [
+        "['corslint', 'corslint.cli']",
+        "No CORS problems found (1 file checked, 0 CORS configurations found).",
+        "[]",
+    ]

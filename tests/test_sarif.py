@@ -8,10 +8,8 @@ from typing import Any
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
 
-from corslint.cli import main
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 
 SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text("utf-8"))
 APP = """\
@@ -26,8 +24,8 @@ app.add_middleware(CORSMiddleware, allow_origins=["https://a.example.com/"], all
 
 
 def sarif(path: str) -> dict[str, Any]:
-    result = CliRunner().invoke(main, [path, "--format", "sarif"], catch_exceptions=False)
-    document: dict[str, Any] = json.loads(result.stdout)
+    _, out, _ = run_cli(path, "--format", "sarif")
+    document: dict[str, Any] = json.loads(out)
     return document
 
 
