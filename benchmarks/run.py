@@ -190,7 +190,7 @@ def install_corslint() -> tuple[list[str], str]:
             capture_output=True,
             text=True,
         ).stdout.strip()
-        # this environment's packages (click, pyyaml, tree-sitter ...), after the venv's own
+        # this environment's packages (pyyaml, pathspec, tree-sitter ...), after the venv's own
         (Path(purelib) / "benchmark_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
         subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", str(ROOT)], check=True)
         subprocess.run([str(python), "-m", "compileall", "-q", str(Path(purelib) / "corslint")], check=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -400,3 +401,27 @@ def test_start_up_loads_only_what_the_command_needs(in_tmp: Path) -> None:
         "No CORS problems found (1 file checked, 0 CORS configurations found).",
         "[]",
     ]
+
+
+def test_the_console_entry_runs_without_the_cyclic_collector(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A collection after the run walks every object it made, in a process about to end."""
+    import gc
+
+    import corslint.cli
+
+    seen: list[bool] = []
+
+    class Exited(Exception):
+        pass
+
+    def fake_exit(code: int) -> None:
+        raise Exited(code)
+
+    monkeypatch.setattr(corslint.cli, "main", lambda: seen.append(gc.isenabled()) or 0)
+    monkeypatch.setattr(os, "_exit", fake_exit)
+    try:
+        with pytest.raises(Exited):
+            corslint.cli.entry()
+    finally:
+        gc.enable()
+    assert seen == [False]
