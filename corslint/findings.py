@@ -34,6 +34,8 @@ class Finding:
     location: Location
     related: tuple[Related, ...] = ()
     framework: str = ""
+    # the rule's name, carried so that reports naming it need not import every rule
+    rule_name: str = ""
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

@@ -446,7 +446,11 @@ def _lint(
 
     for diagnostic in diagnostics:
         rule = rule_by_id(diagnostic.rule_id)
-        findings.append(Finding(diagnostic.rule_id, rule.level, diagnostic.message, diagnostic.location))
+        findings.append(
+            Finding(
+                diagnostic.rule_id, rule.level, diagnostic.message, diagnostic.location, rule_name=rule.name
+            )
+        )
     across = [r for r in RULES if r.across_policies and settings.rule_enabled(r.id)]
     findings.extend(judge(policies, across))
     kept = [

@@ -425,3 +425,27 @@ def test_the_console_entry_runs_without_the_cyclic_collector(monkeypatch: pytest
     finally:
         gc.enable()
     assert seen == [False]
+
+
+@pytest.mark.parametrize("output_format", ["json", "github", "text"])
+def test_a_run_answered_from_the_cache_imports_no_rule(in_tmp: Path, output_format: str) -> None:
+    """The findings carry their rules' names: reports of a run that changed nothing need
+    neither the rules nor the parsers."""
+    (in_tmp / "main.py").write_text(BAD_APP)
+    os.utime(in_tmp / "main.py", (1_600_000_000, 1_600_000_000))
+    os.utime(in_tmp, (1_600_000_000, 1_600_000_000))
+    arguments = [".", "--statistics"] if output_format == "text" else [".", "--format", output_format]
+    code = (
+        "import os, sys\n"
+        "from corslint.cli import main\n"
+        f"arguments = {arguments!r}\n"
+        "try:\n    main(arguments)\nexcept SystemExit:\n    pass\n"
+        "os.utime('.', (1_600_000_000, 1_600_000_000))\n"  # the cache folder's arrival, long ago
+        "for name in [m for m in sys.modules if m.startswith('corslint.')]:\n    del sys.modules[name]\n"
+        "from corslint.cli import main\n"
+        "try:\n    main(arguments)\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('corslint.rules', 'corslint.extractors.'))))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], cwd=in_tmp, capture_output=True, text=True, check=True)
+    assert "credentialed-any-origin" in run.stdout
+    assert run.stdout.splitlines()[-1] == "[]"

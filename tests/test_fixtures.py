@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from corslint.rules import rule_by_id
 from tests.conftest import FIXTURES, run_lint
 
 _EXPECT = re.compile(r"(?:#|//)\s*expect:\s*([A-Z0-9 ,]+)")
@@ -58,6 +59,8 @@ def test_fixture_project(project: Path, monkeypatch: pytest.MonkeyPatch) -> None
     unexpected = {key: messages[key] for key in found - expected}
     missing = sorted(expected - found)
     assert not unexpected and not missing, f"unexpected: {unexpected}\nmissing: {missing}"
+    # reports name the rule from the finding itself, without importing every rule
+    assert all(f.rule_name == rule_by_id(f.rule_id).name for f in result.findings)
 
 
 def test_there_are_enough_fixtures() -> None:

@@ -17,12 +17,10 @@ def _escape_property(text: str) -> str:
 
 
 def render(context: ReportContext) -> str:
-    from corslint.rules import rule_by_id
-
     lines = []
     for finding in context.result.findings:
         loc = finding.location
-        title = f"{finding.rule_id} {rule_by_id(finding.rule_id).name}"
+        title = f"{finding.rule_id} {finding.rule_name}"
         properties = ",".join(
             [
                 f"file={_escape_property(loc.path)}",

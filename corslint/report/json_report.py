@@ -22,11 +22,9 @@ def location_dict(location: Location) -> dict[str, Any]:
 
 
 def finding_dict(finding: Finding, context: ReportContext) -> dict[str, Any]:
-    from corslint.rules import rule_by_id
-
     return {
         "rule_id": finding.rule_id,
-        "rule_name": rule_by_id(finding.rule_id).name,
+        "rule_name": finding.rule_name,
         "level": finding.level.value,
         "message": finding.message,
         "framework": finding.framework or None,

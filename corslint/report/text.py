@@ -80,12 +80,11 @@ def _line(sources: dict[str, list[str] | None], path: str, number: int) -> str |
 
 
 def _statistics(context: ReportContext) -> list[str]:
-    from corslint.rules import rule_by_id
-
-    tally: dict[str, int] = {}
+    tally: dict[tuple[str, str], int] = {}
     for finding in context.result.findings:
-        tally[finding.rule_id] = tally.get(finding.rule_id, 0) + 1
-    return [f"{count:>5}  {rule_id}  {rule_by_id(rule_id).name}" for rule_id, count in sorted(tally.items())]
+        key = (finding.rule_id, finding.rule_name)
+        tally[key] = tally.get(key, 0) + 1
+    return [f"{count:>5}  {rule_id}  {name}" for (rule_id, name), count in sorted(tally.items())]
 
 
 def _summary(context: ReportContext, paint: Paint) -> str:

@@ -306,6 +306,7 @@ class Rule:
             location,
             tuple(related),
             probe.policy.framework,
+            self.name,
         )
 
     def level_for(self, credentialed: bool) -> Level:
