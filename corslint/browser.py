@@ -139,6 +139,8 @@ class PageRequest:
 
 @dataclass(frozen=True)
 class Check:
+    """The outcome of one of the Fetch Standard's checks, with the console's reason."""
+
     ok: bool
     reason: str
 

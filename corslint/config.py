@@ -37,6 +37,8 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Settings:
+    """corslint's own settings, from `[tool.corslint]` or `.corslint.toml` and the command line."""
+
     select: tuple[str, ...] = ()  # ids or prefixes; empty = every rule
     ignore: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()

@@ -66,6 +66,8 @@ Stamp = tuple[int, int]  # (size, mtime_ns); size -1 for a file that did not exi
 
 @dataclass(frozen=True)
 class Skipped:
+    """A path the run did not analyse, and why (reported as a note, never silently)."""
+
     path: str
     reason: str
 

@@ -22,12 +22,16 @@ class Level(enum.Enum):
 
 @dataclass(frozen=True)
 class Related:
+    """A place that explains a finding, such as where an option's value was defined."""
+
     location: Location
     message: str
 
 
 @dataclass(frozen=True)
 class Finding:
+    """A rule's conclusion about one configuration, at the exact option it concerns."""
+
     rule_id: str
     level: Level
     message: str

@@ -34,6 +34,8 @@ _SUPPRESSION = re.compile(r"corslint:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
 
 @dataclass
 class RunStats:
+    """What a run did, for the report's summary."""
+
     files_seen: int = 0
     files_parsed: int = 0
     policies: int = 0
@@ -42,6 +44,8 @@ class RunStats:
 
 @dataclass(frozen=True)
 class FileOutcome:
+    """Everything one file yields: policies, diagnostics, and what the rules said of them."""
+
     policies: tuple[CorsPolicy, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     text: str | None = None

@@ -32,6 +32,8 @@ def parse_header(spec: str) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class Simulation:
+    """What a browser would do with one request against one configuration."""
+
     policy: CorsPolicy
     preflight: Response | None
     response: Response | None

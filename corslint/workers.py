@@ -195,6 +195,8 @@ def _fork_worker(max_bytes: int, for_cache: bool) -> tuple[_Forked, Connection]:
 
 @dataclass
 class _Slot:
+    """One worker process and the batch it is working on."""
+
     process: BaseProcess | _Forked
     connection: Connection
     worked: bool = False  # it answered at least once: a later death is a parser's doing

@@ -1,5 +1,6 @@
-"""Frozen dataclasses made by the thousand write their own __init__ (see model.Location);
-this keeps each one in step with its fields, so adding a field cannot silently skip it."""
+"""What corslint's dataclasses cost: those made by the thousand write their own __init__
+(see model.Location), kept in step with their fields here so that adding a field cannot
+silently skip it; and each has a docstring, so that defining it at import is cheaper."""
 
 from __future__ import annotations
 
@@ -12,22 +13,13 @@ import corslint
 
 
 def _own_init_dataclasses() -> list[type]:
-    found = []
-    for info in pkgutil.walk_packages(corslint.__path__, "corslint."):
-        if info.name.endswith("__main__"):  # importing it runs the command
-            continue
-        module = importlib.import_module(info.name)
-        for value in vars(module).values():
-            if (
-                isinstance(value, type)
-                and value.__module__ == module.__name__
-                and dataclasses.is_dataclass(value)
-                and "__init__" in value.__dict__
-                # the generated __init__ is compiled from a string
-                and value.__init__.__code__.co_filename != "<string>"
-            ):
-                found.append(value)
-    return found
+    return [
+        value
+        for value in _own_dataclasses()
+        if "__init__" in value.__dict__
+        # the generated __init__ is compiled from a string
+        and value.__init__.__code__.co_filename != "<string>"
+    ]
 
 
 def test_hand_written_inits_take_every_field_in_order_with_its_default() -> None:
@@ -53,3 +45,28 @@ def test_hand_written_inits_set_every_field() -> None:
         made = cls(**markers)
         assert all(getattr(made, name) is marker for name, marker in markers.items()), cls
         assert dataclasses.replace(made) == made
+
+
+def _own_dataclasses() -> list[type]:
+    found = []
+    for info in pkgutil.walk_packages(corslint.__path__, "corslint."):
+        if info.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(info.name)
+        found += [
+            value
+            for value in vars(module).values()
+            if isinstance(value, type)
+            and value.__module__ == module.__name__
+            and dataclasses.is_dataclass(value)
+        ]
+    return found
+
+
+def test_every_dataclass_has_a_docstring() -> None:
+    """Without one, @dataclass builds `__doc__` from `inspect.signature` while the module
+    is imported: about 0.2 ms a class on the machine measured, paid by every run."""
+    classes = _own_dataclasses()
+    assert len(classes) > 40
+    generated = [c.__qualname__ for c in classes if (c.__doc__ or "").startswith(f"{c.__name__}(")]
+    assert generated == []

@@ -35,6 +35,8 @@ class ProjectContext:
 
 @dataclass(frozen=True)
 class Extractor:
+    """One kind of configuration: the files it reads and the bytes it needs to see."""
+
     name: str
     module: str  # imported only when a file passes the prefilter
     suffixes: frozenset[str]

@@ -107,6 +107,8 @@ _BLOCKS: tuple[type[ast.stmt], ...] = (
 
 @dataclass(frozen=True)
 class Setting:
+    """A settings name's value, and where the name is assigned."""
+
     value: Value
     target: Location  # where the name is assigned
 

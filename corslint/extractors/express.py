@@ -100,6 +100,8 @@ class Registration:
 
 @dataclass
 class Analysis:
+    """What one JS/TS module registers: the names bound to cors, and its middleware."""
+
     module: JsModule
     cors_names: set[str] = field(default_factory=set)
     registrations: list[Registration] = field(default_factory=list)
@@ -922,6 +924,8 @@ def _bearer_evidence(module: JsModule) -> list[Evidence]:
 
 @dataclass
 class _Steps:
+    """The header-setting steps of one hand-written CORS handler, in order."""
+
     module: JsModule
     request: str
     response: str

@@ -103,6 +103,8 @@ class ConfigWrite:
 
 @dataclass
 class Collected:
+    """What one module says about Flask-CORS: calls, config writes, views and locals."""
+
     calls: list[tuple[ast.Call, Site]] = field(default_factory=list)
     config: list[ConfigWrite] = field(default_factory=list)
     views: list[tuple[Function, Site]] = field(default_factory=list)

@@ -79,6 +79,8 @@ def _every_path(policy: CorsPolicy, path: str) -> bool:
 
 @dataclass(frozen=True)
 class Framework:
+    """One CORS library's behaviour: how it answers, names its options, compares origins."""
+
     name: str  # the key used in CorsPolicy.framework
     display: str  # how messages name it: "Starlette CORSMiddleware"
     respond: Callable[[CorsPolicy, Request], Response]

@@ -14,6 +14,8 @@ FORMATS = ("text", "json", "sarif", "github")
 
 @dataclass(frozen=True)
 class ReportContext:
+    """What a renderer needs: the run's result, the settings, and how to present them."""
+
     result: RunResult
     settings: Settings
     color: bool = False
