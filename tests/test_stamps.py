@@ -173,3 +173,31 @@ def test_a_stat_refused_for_other_reasons_is_unreadable(
     sizes, _ = Stamper(helper=False).stamps(candidates)
     assert sizes[1] == UNREADABLE
     assert sizes[0] >= 0 and sizes[2] >= 0
+
+
+def test_a_file_whose_stat_is_refused_is_reported_not_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run must not turn green over a file it could not read (as root, permissions do
+    not bind: the refusals are simulated)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.py").write_text("from fastapi.middleware.cors import CORSMiddleware\n")
+    (tmp_path / "other.py").write_text("x = 1\n")
+    real_stat, real_open = os.stat, os.open
+
+    def refusing_stat(path: str | bytes, *args: object, **kwargs: object) -> os.stat_result:
+        if os.fsdecode(path).endswith("app.py"):
+            raise PermissionError(13, "Permission denied")
+        return real_stat(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    def refusing_open(path: str, flags: int, *args: object, **kwargs: object) -> int:
+        if os.fsdecode(path).endswith("app.py"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "stat", refusing_stat)
+    monkeypatch.setattr(os, "open", refusing_open)
+    for cache_dir in (None, tmp_path / ".corslint_cache"):
+        result = lint([Path(".")], Settings(), cache_dir=cache_dir, jobs=1)
+        assert [(f.rule_id, f.location.path) for f in result.findings] == [("CORS001", "app.py")]
+        assert "Permission denied" in result.findings[0].message
