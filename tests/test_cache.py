@@ -3,6 +3,7 @@ every change that matters, and survives damage and concurrent runs."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -144,21 +145,26 @@ def test_removed_files_leave_the_cache(in_tmp: Path) -> None:
     assert "gone.py" not in cached_text()  # neither a row, nor a name in the folder's listing
 
 
-def test_damaged_or_hostile_cache_files_are_ignored(in_tmp: Path) -> None:
+def test_damaged_or_hostile_cache_files_are_ignored(in_tmp: Path, no_parsing: list[str]) -> None:
     write(in_tmp / "app.py", APP)
     cache = in_tmp / ".corslint_cache"
     cold = lint([Path(".")], Settings(), cache_dir=cache)
-    shards = list(cache.glob("*/*.json"))
+    shards = sorted(cache.glob("*/[0-9a-f][0-9a-f].json"))
     assert shards
     size, mtime = _stamp(in_tmp / "app.py")
-    hostile = {"app.py": [size, mtime, {"c": "os.system", "a": ["touch PWNED"]}, []]}
-    for number, shard in enumerate(shards):
-        if number % 2:
-            shard.write_text("{not json")
-        else:  # a class the cache does not know must not be looked up, let alone run
-            shard.write_text(json.dumps(hostile))
+    # a well-formed record for the top folder whose outcome names a class the cache does
+    # not know: it must not be looked up, let alone run, and the file is read again
+    outcome = json.dumps({"c": "os.system", "a": ["touch PWNED"]})
+    stamps = base64.b64encode(array("q", [size, mtime]).tobytes()).decode()
+    top = shards[0].parent / f"{Cache._number(''):02x}.json"
+    for shard in shards:
+        shard.write_text("{not json")
+    top.write_text(json.dumps({"": [None, "app.py", stamps, [[0, outcome, []]]]}))
+    (shards[0].parent / "findings.json").unlink()  # so that the outcome must be decoded
+    no_parsing.clear()
     warm = lint([Path(".")], Settings(), cache_dir=cache)
     assert summary(warm) == summary(cold)
+    assert no_parsing == ["app.py"]  # read again, not taken from the hostile record
     assert not (in_tmp / "PWNED").exists()
 
 
