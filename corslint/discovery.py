@@ -597,12 +597,13 @@ def _list(
         kept.append(name)
     remember = state.memory is not None and not linked and rules.trusted and mtime <= state.racy_after
     # a link's target can change without its folder changing: such folders are listed each time
-    if remember and state.memory is not None and not any(entry.is_symlink() for entry in entries):
+    if remember and state.memory is not None and not any(map(_IS_SYMLINK, entries)):
         state.memory.remember(display, Listing(mtime, directory, inherited.token, own, kept, subfolders))
     return kept, subfolders, rules
 
 
 _NAME = operator.attrgetter("name")
+_IS_SYMLINK = os.DirEntry.is_symlink  # through map: no generator frame per entry
 
 
 @functools.lru_cache(maxsize=1024)
