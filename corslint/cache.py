@@ -23,6 +23,7 @@ or record reads as empty, and the last writer wins.
 from __future__ import annotations
 
 import binascii
+import contextlib
 import dataclasses
 import enum
 import hashlib
@@ -300,6 +301,7 @@ class Cache:
         self._gone: dict[str, set[str]] = {}  # folder -> names of files no longer there
         self.digest = ""
         self._walked = 0  # files in this run's walk
+        self._folder_ready = False  # the cache's folder exists and is marked
 
     @classmethod
     def open(cls, directory: Path, settings_fingerprint: str) -> Cache:
@@ -669,18 +671,27 @@ class Cache:
 
     def _write(self, name: str, data: Any) -> None:
         """Atomically: a concurrent run reads the old file or the new one, never a mix."""
+        temporary = self.folder / f".tmp-{os.getpid()}-{name}"  # no other run writes this one
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            self._mark(self.directory)
-            import tempfile  # here: a run that changed nothing writes nothing (5 ms to import)
-
-            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".json")
+            if not self._folder_ready:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self._mark(self.directory)
+                self._folder_ready = True
+            # O_EXCL, as tempfile.mkstemp opens (a planted link is never followed), without
+            # importing tempfile (5 ms, with random and shutil) into the runs that write
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+            try:
+                handle = os.open(temporary, flags, 0o600)
+            except FileExistsError:  # left by a run of the same pid that was killed
+                os.unlink(temporary)
+                handle = os.open(temporary, flags, 0o600)
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 # dumps, not dump: only dumps uses the C encoder
                 stream.write(json.dumps(data, separators=(",", ":")))
             os.replace(temporary, self.folder / name)
-        except OSError:
-            return  # a read-only checkout lints fine without a cache
+        except OSError:  # a read-only checkout lints fine without a cache
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
 
     @staticmethod
     def _mark(directory: Path) -> None:

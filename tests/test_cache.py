@@ -367,3 +367,21 @@ def test_a_hostile_folder_record_is_ignored(
     warm, listed = _warm(in_tmp, monkeypatch)
     assert summary(warm) == summary(cold)
     assert warm.stats.files_cached == 0 and len(listed) == 3  # every folder read afresh
+
+
+def test_a_link_planted_where_the_cache_writes_is_not_followed(in_tmp: Path) -> None:
+    write(in_tmp / "app.py", APP)
+    cache = in_tmp / ".corslint_cache"
+    lint([Path(".")], Settings(), cache_dir=cache)
+    folder = next(cache.glob("*/findings.json")).parent
+    victim = in_tmp.parent / f"{in_tmp.name}-victim.txt"
+    victim.write_text("precious\n")
+    names = [p.name for p in folder.iterdir()]
+    for name in names:  # the temporary files a later run of this process would write
+        (folder / f".tmp-{os.getpid()}-{name}").symlink_to(victim)
+    write(in_tmp / "app.py", APP + "# edited\n")  # so that the next run writes again
+    lint([Path(".")], Settings(), cache_dir=cache)
+    assert victim.read_text() == "precious\n"
+    written = folder / f".tmp-{os.getpid()}-findings.json"  # the findings were written again
+    assert not written.is_symlink() and not written.exists()
+    assert not (folder / "findings.json").is_symlink()
