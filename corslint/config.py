@@ -113,7 +113,8 @@ def _toml() -> ModuleType:
         import tomllib
     else:  # pragma: no cover - exercised on 3.10 only
         import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
-    return tomllib
+    module: ModuleType = tomllib  # typed here: without tomli installed, mypy sees Any
+    return module
 
 
 def load(path: Path, known_ids: Sequence[str]) -> Settings:
