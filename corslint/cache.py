@@ -1,10 +1,11 @@
 """The results cache: an unchanged file is stat-ed, not read.
 
 Like ruff's, it lives in `.corslint_cache` and is keyed by corslint's own code and the
-settings; an entry is keyed by path, size and modification time. What a file yields
-(policies and diagnostics, before rules judge them) is cached, so changing which rules
-run never needs a re-read. Stored as JSON, never pickle: a cache folder can come with
-a cloned repository, and loading it must not run anything.
+settings (a different configuration, a different selection of rules included, reads
+afresh); an entry is keyed by path, size and modification time. What a file yields is
+cached: its policies and diagnostics, and what the rules that judge one policy at a time
+said of them. Stored as JSON, never pickle: a cache folder can come with a cloned
+repository, and loading it must not run anything.
 
 A file whose extraction read other files (an imported settings module, a star-imported
 base) is re-read when any of them changed, or when any file in its own or its parent
