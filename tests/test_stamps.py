@@ -201,3 +201,21 @@ def test_a_file_whose_stat_is_refused_is_reported_not_dropped(
         result = lint([Path(".")], Settings(), cache_dir=cache_dir, jobs=1)
         assert [(f.rule_id, f.location.path) for f in result.findings] == [("CORS001", "app.py")]
         assert "Permission denied" in result.findings[0].message
+
+
+@needs_fork
+def test_the_helper_stats_names_that_are_not_utf_8(tmp_path: Path) -> None:
+    """Paths travel to the helper as bytes, encoded as the file system encodes them."""
+    candidates = tree(tmp_path, CHUNK + 1)
+    odd = os.path.join(os.fsencode(tmp_path), b"caf\xe9 \xff.py")  # Latin-1 bytes: not UTF-8
+    try:
+        with open(odd, "wb") as handle:
+            handle.write(b"x = 1\n")
+    except OSError:
+        pytest.skip("this file system refuses names that are not UTF-8")
+    name = os.fsdecode(odd)
+    candidates.insert(1, Candidate(name, os.path.basename(name)))
+    stamper = Stamper(helper=True)
+    sizes, mtimes = stamper.stamps(stamper.collect([candidates]))
+    assert stamper._sent[0] == (0, CHUNK) and sizes[1] == 6  # the helper stat-ed it
+    assert (sizes, mtimes) == expected(candidates)
