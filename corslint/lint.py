@@ -281,6 +281,10 @@ def extract_prepared(candidate: Candidate, prepared: Prepared, context: ProjectC
     return FileOutcome(tuple(policies), tuple(diagnostics), text, parsed=True, findings=findings)
 
 
+def _import_rules() -> None:
+    import corslint.rules  # noqa: F401
+
+
 def _single_policy_rules() -> list[Rule]:
     from corslint.rules import RULES
 
@@ -594,6 +598,7 @@ def _read_streaming(
 
     supervisor = Supervisor(workers, settings.max_file_size, timeout, for_cache=cache is not None)
     supervisor.on_stamps = stamped if cache is not None else None
+    supervisor.when_idle = _import_rules  # needed at the end, and this process waits anyway
     listed = jobs()
     try:
         fresh = supervisor.run(listed, STREAM_BATCH)

@@ -231,6 +231,9 @@ class Supervisor:
         self._by_index: dict[int, Candidate] = {}
         # told a batch sent unstamped, with its files' sizes and mtimes, as it comes back
         self.on_stamps: Callable[[list[Job], list[int], list[int]], None] | None = None
+        # called once the jobs are all handed out, while the workers still work: for what
+        # the caller will need afterwards and can do now
+        self.when_idle: Callable[[], None] | None = None
 
     def _start(self) -> _Slot:
         if _FORK:
@@ -286,6 +289,9 @@ class Supervisor:
                     if exhausted and not pending:
                         break
                     continue
+                if exhausted and self.when_idle is not None:  # nothing left to hand out
+                    self.when_idle()
+                    self.when_idle = None
                 now = time.monotonic()
                 # while the walk goes on, only collect what has arrived; then wait
                 timeout = 0.0 if not exhausted else max(0.0, min(s.deadline for s in busy) - now)

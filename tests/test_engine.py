@@ -109,11 +109,13 @@ def test_a_large_tree_is_read_while_it_is_walked_with_the_same_result(
         return original(*args, **kwargs)
 
     monkeypatch.setattr(engine, "_read_streaming", spy)
+    idle: list[int] = []  # the rules, imported while the workers still work
+    monkeypatch.setattr(engine, "_import_rules", lambda: idle.append(1))
     in_process = lint([in_tmp], Settings(), jobs=1)
     assert not streamed
     parallel = lint([in_tmp], Settings(), jobs=2)
     cached = lint([in_tmp], Settings(), jobs=2, cache_dir=in_tmp / ".cache")  # empty: streamed too
-    assert len(streamed) == 2
+    assert len(streamed) == len(idle) == 2
     expected = [(f.rule_id, f.location.path, f.location.line) for f in in_process.findings]
     assert ("CORS001", "pkg03/bad.py", 2) in expected and len(expected) > 5
     for result in (parallel, cached):
