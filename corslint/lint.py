@@ -416,8 +416,11 @@ def _lint(
             head, walker = [candidates], iter(())
             jobs, isolate = 1, False
     if not streamed:
-        candidates = stamper.collect(chain(head, walker))
-        sizes, mtimes = stamper.stamps(candidates)
+        try:
+            candidates = stamper.collect(chain(head, walker))
+            sizes, mtimes = stamper.stamps(candidates)
+        finally:
+            stamper.close()  # a helper left waiting by an exception (^C during the walk)
         if GONE in sizes:  # gone since the listing, or no longer a regular file
             present = [i for i, size in enumerate(sizes) if size != GONE]
             candidates = [candidates[i] for i in present]

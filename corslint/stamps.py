@@ -154,6 +154,20 @@ class Stamper:
             self._take_reply(candidates, sizes, mtimes)
         return sizes, mtimes
 
+    def close(self) -> None:
+        """Let a helper go without its answer (`stamps` was never reached): it then reads
+        the end of its requests, fails to reply, and exits."""
+        if self._pid is None:
+            return
+        for descriptor in (self._to_helper, self._from_helper):
+            if descriptor >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(descriptor)
+        self._to_helper = self._from_helper = -1
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self._pid, 0)
+        self._pid = None
+
     def _finish_sending(self) -> None:
         try:
             os.set_blocking(self._to_helper, True)
@@ -164,6 +178,7 @@ class Stamper:
             pass  # the helper is gone: its reply will be short, and checked
         self._pending = b""
         os.close(self._to_helper)
+        self._to_helper = -1
 
     def _take_reply(self, candidates: Sequence[Candidate], sizes: array[int], mtimes: array[int]) -> None:
         parts = []
@@ -173,6 +188,7 @@ class Stamper:
         except OSError:
             parts = []
         os.close(self._from_helper)
+        self._from_helper = -1
         with contextlib.suppress(ChildProcessError):
             os.waitpid(self._pid or 0, 0)
         self._pid = None

@@ -219,3 +219,23 @@ def test_the_helper_stats_names_that_are_not_utf_8(tmp_path: Path) -> None:
     sizes, mtimes = stamper.stamps(stamper.collect([candidates]))
     assert stamper._sent[0] == (0, CHUNK) and sizes[1] == 6  # the helper stat-ed it
     assert (sizes, mtimes) == expected(candidates)
+
+
+@needs_fork
+def test_a_walk_that_fails_leaves_no_helper_behind(tmp_path: Path) -> None:
+    candidates = tree(tmp_path, 3 * CHUNK)
+
+    def failing_walk():  # type: ignore[no-untyped-def]
+        yield candidates[: 2 * CHUNK]
+        raise KeyboardInterrupt
+
+    stamper = Stamper(helper=True)
+    helper = stamper._pid
+    assert helper is not None
+    with pytest.raises(KeyboardInterrupt):
+        try:
+            stamper.collect(failing_walk())
+        finally:
+            stamper.close()
+    with pytest.raises(ChildProcessError):  # already reaped: it exited
+        os.waitpid(helper, os.WNOHANG)
