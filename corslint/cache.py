@@ -28,6 +28,7 @@ import contextlib
 import dataclasses
 import enum
 import hashlib
+import itertools
 import json
 import operator
 import os
@@ -47,6 +48,7 @@ from corslint.discovery import GIT_EXCLUDE, IGNORE_FILES, RACY_NS, Candidate, Li
 FORMAT = 5
 SHARDS = 64
 _WALKED = "walked.json"  # the last run's count of files
+_WRITES = itertools.count()  # numbers this process's temporary files
 
 
 class Remembered(NamedTuple):
@@ -672,7 +674,8 @@ class Cache:
 
     def _write(self, name: str, data: Any) -> None:
         """Atomically: a concurrent run reads the old file or the new one, never a mix."""
-        temporary = self.folder / f".tmp-{os.getpid()}-{name}"  # no other run writes this one
+        # a name no other write uses: another process's, or another of this process's
+        temporary = self.folder / f".tmp-{os.getpid()}-{next(_WRITES)}-{name}"
         try:
             if not self._folder_ready:
                 self.folder.mkdir(parents=True, exist_ok=True)
@@ -683,7 +686,7 @@ class Cache:
             flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
             try:
                 handle = os.open(temporary, flags, 0o600)
-            except FileExistsError:  # left by a run of the same pid that was killed
+            except FileExistsError:  # left by a killed run that had the same pid
                 os.unlink(temporary)
                 handle = os.open(temporary, flags, 0o600)
             with os.fdopen(handle, "w", encoding="utf-8") as stream:

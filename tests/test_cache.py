@@ -4,6 +4,7 @@ every change that matters, and survives damage and concurrent runs."""
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import os
 import subprocess
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from corslint import cache as cache_module
 from corslint.cache import Cache, decode, encode, settings_fingerprint
 from corslint.config import Settings
 from corslint.discovery import Candidate
@@ -369,7 +371,9 @@ def test_a_hostile_folder_record_is_ignored(
     assert warm.stats.files_cached == 0 and len(listed) == 3  # every folder read afresh
 
 
-def test_a_link_planted_where_the_cache_writes_is_not_followed(in_tmp: Path) -> None:
+def test_a_link_planted_where_the_cache_writes_is_not_followed(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write(in_tmp / "app.py", APP)
     cache = in_tmp / ".corslint_cache"
     lint([Path(".")], Settings(), cache_dir=cache)
@@ -377,11 +381,33 @@ def test_a_link_planted_where_the_cache_writes_is_not_followed(in_tmp: Path) -> 
     victim = in_tmp.parent / f"{in_tmp.name}-victim.txt"
     victim.write_text("precious\n")
     names = [p.name for p in folder.iterdir()]
-    for name in names:  # the temporary files a later run of this process would write
-        (folder / f".tmp-{os.getpid()}-{name}").symlink_to(victim)
+    monkeypatch.setattr(cache_module, "_WRITES", itertools.count())  # numbered from 0 again
+    planted = [folder / f".tmp-{os.getpid()}-{n}-{name}" for n in range(20) for name in names]
+    for link in planted:  # every temporary file the next run could write
+        link.symlink_to(victim)
     write(in_tmp / "app.py", APP + "# edited\n")  # so that the next run writes again
     lint([Path(".")], Settings(), cache_dir=cache)
     assert victim.read_text() == "precious\n"
-    written = folder / f".tmp-{os.getpid()}-findings.json"  # the findings were written again
-    assert not written.is_symlink() and not written.exists()
+    assert sum(not link.is_symlink() for link in planted) >= 2  # replaced by the writes
     assert not (folder / "findings.json").is_symlink()
+
+
+def test_runs_in_threads_of_one_process_share_the_cache_safely(in_tmp: Path) -> None:
+    """Temporary files are named per write, not per process: two threads never write
+    into one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    for index in range(40):
+        write(in_tmp / f"pkg{index % 4}" / f"m{index}.py", APP if index % 9 == 0 else "x = 1\n")
+    _settle(in_tmp)
+    cache = in_tmp / ".corslint_cache"
+    cold = lint([Path(".")], Settings())
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: lint([Path(".")], Settings(), cache_dir=cache, jobs=1), range(8)))
+    assert all(summary(result) == summary(cold) for result in results)
+    for shard in cache.glob("*/*.json"):
+        json.loads(shard.read_text())  # whole, never a mix of two writes
+    assert not list(cache.glob("*/.tmp-*"))
+    _settle(in_tmp)
+    warm = lint([Path(".")], Settings(), cache_dir=cache, jobs=1)
+    assert warm.stats.files_cached == warm.stats.files_seen == 40
