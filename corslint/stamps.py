@@ -5,9 +5,11 @@ measured one stat costs 2-3 µs of system time, most of the run. Threads do not 
 GIL serialises the work around each call), and a process forked once the walk has filled
 the heap pays as much again in copy-on-write faults. So a helper process is forked before
 the walk begins, while the heap is small, and the walk hands it chunks of file paths
-through a pipe as it goes: the helper stats them while the walk carries on, and the
-parent stats only the chunks the helper was too busy to take, once the walk is done.
-Without a helper (a small run, or no `fork`), everything is stat-ed here.
+through a pipe as it goes: the helper stats them while the walk carries on. Once the
+walk is done, the parent stats the chunks the helper was too busy to take, from the
+front, and offers the helper more from the back whenever the pipe has room. The helper
+reads one message at a time, so what it has not started stays in the pipe, where the
+parent can see it. Without a helper (a small tree, or no `fork`), all is stat-ed here.
 """
 
 from __future__ import annotations
