@@ -382,9 +382,10 @@ def _lint(
     # read afresh with several workers: files are stat-ed by the workers, not here
     afresh = workers > 1 and (cache is None or cache.is_empty())
     # a cached run stats every file: for a tree that was large last time, a helper forked
-    # before the walk fills the heap takes a share
+    # before the walk fills the heap takes a share (files named one by one, as pre-commit
+    # names them, are too few for it whatever the last run walked)
     large = cache is not None and not afresh and cache.files_walked_before() >= POOL_THRESHOLD
-    stamper = Stamper(helper=large and workers > 1)
+    stamper = Stamper(helper=large and workers > 1 and any(os.path.isdir(p) for p in paths))
     walker = walk_folders(
         paths,
         settings.exclude,

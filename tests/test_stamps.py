@@ -156,6 +156,9 @@ def test_a_cached_run_of_a_large_tree_uses_the_helper_and_sees_every_change(
     assert helpers and helpers[0]._sent, "the helper was not used"
     assert {f.rule_id for f in second.findings} >= {"CORS101"}
     assert second.stats.files_cached == POOL_THRESHOLD + CHUNK - 1
+    # files named one by one (pre-commit) get no helper, whatever the last run walked
+    named = lint([app.relative_to(tmp_path)], settings, cache_dir=tmp_path / ".corslint_cache", jobs=2)
+    assert helpers[-1]._sent == [] and {f.rule_id for f in named.findings} >= {"CORS101"}
 
 
 def test_a_stat_refused_for_other_reasons_is_unreadable(
