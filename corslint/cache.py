@@ -401,7 +401,6 @@ class Cache:
         from corslint.lint import EMPTY_OUTCOME
 
         found: list[Any] = [None] * len(candidates)
-        hits = 0
         size_bytes, mtime_bytes = sizes.tobytes(), mtimes.tobytes()  # packed as records store them
         changed_folders: set[str] = set()
         dependent: list[tuple[int, str, Any, Any]] = []
@@ -419,10 +418,8 @@ class Cache:
                 and record.stamps == size_bytes[8 * start : 8 * end] + mtime_bytes[8 * start : 8 * end]
             ):
                 found[start:end] = [EMPTY_OUTCOME] * (end - start)
-                hits += end - start
                 for offset, (_, outcome, deps) in record.extra.items():
                     found[start + offset] = None
-                    hits -= 1
                     dependent.append((start + offset, folder, outcome, deps))
             else:
                 position = {name: at for at, name in enumerate(record.names)}
@@ -435,7 +432,6 @@ class Cache:
                     entry = record.extra.get(at)
                     if entry is None:
                         found[index] = EMPTY_OUTCOME
-                        hits += 1
                     else:
                         dependent.append((index, folder, entry[1], entry[2]))
             start = end
@@ -459,8 +455,7 @@ class Cache:
             except (TypeError, ValueError):
                 continue
             found[index] = Encoded(outcome)
-            hits += 1
-        self.unchanged = not gone and hits == len(candidates)
+        self.unchanged = not gone and None not in found
         self._note_names(len(candidates), groups)
         return found
 
