@@ -38,10 +38,10 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import Any, NamedTuple
 
 import corslint
-from corslint import model
 from corslint.config import Settings
 from corslint.discovery import GIT_EXCLUDE, IGNORE_FILES, RACY_NS, Candidate, Listing, Skipped, stamp_of
 
@@ -94,16 +94,27 @@ def settings_fingerprint(settings: Settings) -> str:
 
 # -- values to JSON and back ------------------------------------------------------------
 def _classes() -> dict[str, type]:
-    from corslint import findings
+    """What cached outcomes are made of: the policy model, findings, FileOutcome."""
+    from corslint import model
     from corslint.lint import FileOutcome
 
-    found: dict[str, type] = {"FileOutcome": FileOutcome}
-    for module in (model, findings):
-        for name in dir(module):
-            value = getattr(module, name)
-            own = isinstance(value, type) and getattr(value, "__module__", "") == module.__name__
-            if own and (dataclasses.is_dataclass(value) or issubclass(value, enum.Enum)):
-                found[name] = value
+    return {"FileOutcome": FileOutcome, **_own_classes(model), **_finding_classes()}
+
+
+def _finding_classes() -> dict[str, type]:
+    """What remembered findings are made of: a run that reuses them never imports the model."""
+    from corslint import findings
+
+    return _own_classes(findings)
+
+
+def _own_classes(module: ModuleType) -> dict[str, type]:
+    found: dict[str, type] = {}
+    for name in dir(module):
+        value = getattr(module, name)
+        own = isinstance(value, type) and getattr(value, "__module__", "") == module.__name__
+        if own and (dataclasses.is_dataclass(value) or issubclass(value, enum.Enum)):
+            found[name] = value
     return found
 
 
@@ -592,7 +603,7 @@ class Cache:
                 raw = json.loads(handle.read())
             if raw.get("digest") != self.digest or raw.get("extra") != extra:
                 return None
-            findings = decode(raw["findings"], self.classes)
+            findings = decode(raw["findings"], _finding_classes())
             skipped = [Skipped(path, reason) for path, reason in raw["skipped"]]
             policies = raw["policies"]
         except (OSError, ValueError, TypeError, KeyError, AttributeError, CacheFormatError):

@@ -10,8 +10,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from corslint.findings import Level
-from corslint.model import Diagnostic, Location
+from corslint.findings import Diagnostic, Level, Location
 
 DEFAULT_DOCS_URL = "https://github.com/corslint/corslint/blob/main/docs/rules/{id}.md"
 KNOWN_KEYS = frozenset(

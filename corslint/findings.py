@@ -1,11 +1,45 @@
-"""Findings: what the rules conclude, and what the reports render."""
+"""Findings: what the rules conclude, and what the reports render; with the places they
+point at and the diagnostics the engine reports as findings."""
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
 
-from corslint.model import Location
+_set = object.__setattr__  # for the frozen dataclasses below that fill their own fields
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A 1-based span in a file; ``path`` is as given on the command line, posix-style."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def __init__(self, path: str, line: int, column: int, end_line: int, end_column: int) -> None:
+        # made by the thousand: the generated frozen __init__ looks object.__setattr__ up
+        # again for every field; this one (_set) does not
+        _set(self, "path", path)
+        _set(self, "line", line)
+        _set(self, "column", column)
+        _set(self, "end_line", end_line)
+        _set(self, "end_column", end_column)
+
+    @classmethod
+    def point(cls, path: str, line: int, column: int = 1) -> Location:
+        return cls(path, line, column, line, column)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """Something an extractor noticed about the input itself (not a judgement)."""
+
+    rule_id: str  # "CORS001" for unreadable input, "CORS305" for unresolved values ...
+    message: str
+    location: Location
 
 
 class Level(enum.Enum):

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 from corslint.config import DEFAULT_MAX_FILE_SIZE, Settings
 from corslint.discovery import Candidate, Skipped, walk_folders
 from corslint.extractors import EXTRACTORS, Extractor, ProjectContext
-from corslint.findings import Finding, Level
-from corslint.model import CorsPolicy, Diagnostic, Location, SourceError
+from corslint.findings import Diagnostic, Finding, Level, Location
 from corslint.stamps import GONE, GONE_ERRORS, Stamper
 
 if TYPE_CHECKING:
     from corslint.cache import Cache, Remembered
+    from corslint.model import CorsPolicy
     from corslint.rules.base import Rule
 
 MAX_FILE_BYTES = DEFAULT_MAX_FILE_SIZE
@@ -243,6 +243,8 @@ _MULTI_DOT = any(s.count(".") > 1 for e in EXTRACTORS for s in e.suffixes)
 
 def extract_prepared(candidate: Candidate, prepared: Prepared, context: ProjectContext) -> FileOutcome:
     """The expensive part: run each interested extractor over the decoded text."""
+    from corslint.model import SourceError  # the policy model: only for runs that parse
+
     text, wanted = prepared
     where = Location.point(candidate.display, 1)
     policies: list[CorsPolicy] = []

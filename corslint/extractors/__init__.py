@@ -11,10 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from corslint.model import Extraction
-
 if TYPE_CHECKING:
     from corslint.extractors.python_source import PythonProject
+    from corslint.model import Extraction
 
 
 @dataclass

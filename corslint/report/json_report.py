@@ -6,8 +6,7 @@ import json
 from typing import Any
 
 from corslint import __version__
-from corslint.findings import Finding
-from corslint.model import Location
+from corslint.findings import Finding, Location
 from corslint.report import ReportContext, counts
 
 

@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from corslint import __version__
-from corslint.findings import Finding
-from corslint.model import Location
+from corslint.findings import Finding, Location
 from corslint.report import ReportContext
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
