@@ -466,7 +466,8 @@ class Cache:
             except (TypeError, ValueError):
                 continue
             found[index] = Encoded(outcome)
-        self.unchanged = not gone and None not in found
+        # by identity: `None in found` would call each outcome's dataclass __eq__ (2 ms at 24k files)
+        self.unchanged = not gone and all(hit is not None for hit in found)
         self._note_names(len(candidates), groups)
         return found
 

@@ -485,6 +485,12 @@ def _lint(
     return RunResult(kept, policies, skipped, stats, (candidates, outcomes, texts))
 
 
+def _answered(cached: Sequence[object]) -> int:
+    """How many files the cache answered. By identity: `list.count(None)` would call each
+    outcome's dataclass __eq__, 2 ms at 24k files."""
+    return len(cached) - sum(1 for hit in cached if hit is None)
+
+
 def _decoder(
     candidates: Sequence[Candidate], outcomes: Sequence[object], cache: Cache, settings: Settings
 ) -> Callable[[], list[CorsPolicy]]:
@@ -527,7 +533,7 @@ def _read_all(
         from corslint.cache import Encoded
 
         cached = cache.lookup(candidates, sizes, mtimes)
-        stats.files_cached = len(cached) - cached.count(None)
+        stats.files_cached = _answered(cached)
         remembered = cache.load_findings(memo_key)
         if remembered is not None:  # every file was cached: the outcomes stay encoded
             cache.save()  # new folder listings, if any
@@ -537,7 +543,7 @@ def _read_all(
                 cached[index] = cache.decode_outcome(outcome)
                 if cached[index] is None:  # this version cannot rebuild it: read the file again
                     cache.unchanged = False
-        stats.files_cached = len(cached) - cached.count(None)
+        stats.files_cached = _answered(cached)
     outcomes: list[FileOutcome] = [EMPTY_OUTCOME if hit is None else hit for hit in cached]
     todo = [
         (i, Candidate(c.file, c.display, max(sizes[i], -1), mtimes[i]))
