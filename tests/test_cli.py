@@ -384,7 +384,7 @@ def test_the_installed_command_flushes_its_output_and_keeps_the_exit_code(
 
 def test_start_up_loads_only_what_the_command_needs(in_tmp: Path) -> None:
     """`--version` loads nothing of corslint but the command line, and no run loads click,
-    whose import alone was 12-20% of a cached run."""
+    whose import alone was 12-20% of a cached run, nor shutil (see cli._width)."""
     (in_tmp / "clean.py").write_text("print('hello')\n")
     code = (
         "import sys\nfrom corslint.cli import main\n"
@@ -393,14 +393,34 @@ def test_start_up_loads_only_what_the_command_needs(in_tmp: Path) -> None:
         "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
         "print(loaded())\n"
         "main(['--no-cache', 'clean.py'])\n"
-        "print([m for m in loaded() if m.split('.')[0] == 'click'])\n"
+        "print([m for m in loaded() if m.split('.')[0] == 'click'], 'shutil' in sys.modules)\n"
     )
     run = subprocess.run([sys.executable, "-c", code], cwd=in_tmp, capture_output=True, text=True, check=True)
     assert run.stdout.splitlines()[1:] == [
         "['corslint', 'corslint.cli']",
         "No CORS problems found (1 file checked, 0 CORS configurations found).",
-        "[]",
+        "[] False",
     ]
+
+
+@pytest.mark.parametrize("columns", ["40", "100", "", "0", "wide"])
+def test_help_is_as_wide_as_argparse_makes_it(monkeypatch: pytest.MonkeyPatch, columns: str) -> None:
+    """The formatters ask os, not shutil, for the terminal's width, with the same answer."""
+    import argparse
+
+    from corslint import cli
+
+    monkeypatch.setenv("COLUMNS", columns)
+    for name in cli.COMMANDS:
+        ours = cli.COMMANDS[name].parser(name)
+        assert ours.formatter_class is cli.HelpFormatter
+        stock = cli.COMMANDS[name].parser(name)
+        stock.formatter_class = argparse.HelpFormatter
+        assert ours.format_help() == stock.format_help()
+    program = cli._program_parser()
+    stock_program = cli._program_parser()
+    stock_program.formatter_class = argparse.RawDescriptionHelpFormatter
+    assert program.format_help() == stock_program.format_help()
 
 
 def test_the_console_entry_runs_without_the_cyclic_collector(monkeypatch: pytest.MonkeyPatch) -> None:
