@@ -395,6 +395,48 @@ def test_config_in_the_same_branch_counts_and_the_other_arm_does_not() -> None:
     assert dev.app != prod.app
 
 
+@pytest.mark.parametrize(
+    "block",
+    [
+        "while os.getenv('RETRY'):\n",
+        "with open('cors.txt') as handle:\n",
+        "try:\n    pass\nexcept* ValueError:\n",
+        "match os.getenv('STAGE'):\n    case 'prod':\n",
+    ],
+    ids=["while", "with", "except-star", "match"],
+)
+def test_config_inside_other_blocks_is_conditional(block: str) -> None:
+    """Like `if` and `for`, a `while`, `with`, `except*` or `match` arm may not run (or
+    may stop early): CORS_* written inside is not a certain value for a CORS() outside."""
+    body = '    app.config["CORS_ORIGINS"] = ["https://a.example.com"]\n'
+    last = block.rstrip("\n").rsplit("\n", 1)[-1]
+    depth = " " * (len(last) - len(last.lstrip()))
+    source = HEAD + "import os\napp = Flask(__name__)\n" + block + depth + body + "CORS(app)\n"
+    (p,) = extracted({"app.py": source})
+    origins = p.option("origins")
+    assert origins is not None and not origins.known
+    assert "set only under a condition" in origins.description
+
+
+def test_match_arms_are_exclusive_and_a_development_arm_is_development_only() -> None:
+    source = HEAD + (
+        "import os\n"
+        "app = Flask(__name__)\n"
+        "match os.getenv('STAGE'):\n"
+        "    case 'development':\n"
+        '        app.config["CORS_ORIGINS"] = ["http://localhost:3000"]\n'
+        "        CORS(app)\n"
+        "    case _:\n"
+        '        app.config["CORS_ORIGINS"] = ["https://a.example.com"]\n'
+        "        CORS(app)\n"
+    )
+    dev, prod = extracted({"app.py": source})
+    assert options(dev) == {"origins": ("http://localhost:3000",)}
+    assert options(prod) == {"origins": ("https://a.example.com",)}
+    assert dev.development_only and not prod.development_only
+    assert dev.app != prod.app
+
+
 def test_unknown_keys_in_an_expanded_dict_are_evidence() -> None:
     source = (
         HEAD

@@ -75,6 +75,15 @@ MISNAMED = {
 _DEBUG_GUARD = re.compile(r"debug|development|\bdev\b|\blocal\b|testing", re.IGNORECASE)
 _CONVERTER = re.compile(r"<(?:([a-zA-Z_]+)(?:\([^)]*\))?:)?[a-zA-Z_][a-zA-Z0-9_]*>")
 _NONE = ast.Constant(None)  # a parameter's stand-in binding: never resolved
+_GUARDED_BLOCKS: tuple[type[ast.stmt], ...] = (
+    ast.Try,
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.With,
+    ast.AsyncWith,
+    *((ast.TryStar,) if hasattr(ast, "TryStar") else ()),
+)
 
 Function: TypeAlias = ast.FunctionDef | ast.AsyncFunctionDef
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -326,10 +335,11 @@ class _Collector(_Walker):
         self.handlers.update(
             {
                 ast.If: self.enter_if,
-                ast.Try: self.enter_guarded,
-                ast.For: self.enter_guarded,
-                ast.AsyncFor: self.enter_guarded,
+                ast.Match: self.enter_match,
                 ast.Assign: self.enter_assign,
+                # blocks that may not run, run more than once, or stop early (a `with`
+                # whose manager swallows an exception), as django_settings sees them too
+                **dict.fromkeys(_GUARDED_BLOCKS, self.enter_guarded),
             }
         )
 
@@ -378,14 +388,29 @@ class _Collector(_Walker):
         def otherwise() -> None:
             self.branches[-1] = f"else@{line}"
 
-        def leave() -> None:
-            self.branches.pop()
-            self.guards.pop()
-
         # the test is walked outside the branch it decides
-        return [node.test, enter, *node.body, otherwise, *node.orelse, leave]
+        return [node.test, enter, *node.body, otherwise, *node.orelse, self.leave_arm]
 
-    def enter_guarded(self, node: ast.Try | ast.For | ast.AsyncFor) -> list[_Step]:
+    def enter_match(self, node: ast.Match) -> list[_Step]:
+        """Each `case` is an arm, as `if` and `else` are: arms exclude one another."""
+        subject = self.module.source(node.subject)
+        line = self.module.location(node).line
+        steps: list[_Step] = [node.subject]
+        for number, case in enumerate(node.cases):
+            guard = bool(_DEBUG_GUARD.search(f"{subject} {self.module.source(case.pattern)}"))
+
+            def enter(guard: bool = guard, arm: str = f"case{number}@{line}") -> None:
+                self.guards.append(guard)
+                self.branches.append(arm)
+
+            steps += [enter, case.pattern, *([case.guard] if case.guard else []), *case.body, self.leave_arm]
+        return steps
+
+    def leave_arm(self) -> None:
+        self.branches.pop()
+        self.guards.pop()
+
+    def enter_guarded(self, node: ast.stmt) -> list[_Step]:
         self.guards.append(False)
         return [*_children(node), self.leave_guarded]
 
@@ -736,13 +761,10 @@ def _config_for(collected: Collected, receiver: str, site: Site, *, at_request: 
 
 
 def _exclusive(one: str, other: str) -> bool:
-    """Whether two branch paths lie in the two arms of the same `if`."""
+    """Whether two branch paths lie in different arms of the same `if` or `match`."""
     for a, b in zip(one.split("/"), other.split("/"), strict=False):
-        if a != b:
-            return a.split("@")[1:] == b.split("@")[1:] and {a.split("@")[0], b.split("@")[0]} == {
-                "if",
-                "else",
-            }
+        if a != b:  # two different arms (if/else, two cases) of the same statement?
+            return a.split("@")[1:] == b.split("@")[1:]
     return False
 
 
