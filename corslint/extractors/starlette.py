@@ -197,6 +197,14 @@ class _PipelineVisitor(ast.NodeVisitor):
                 self.visit(statement)
             stack.pop()
 
+    def visit_Match(self, node: ast.Match) -> None:
+        """Each `case` is an arm, as `if` and `else` are: layers in two arms never meet."""
+        self.visit(node.subject)
+        for number, case in enumerate(node.cases):
+            self.stack.append(f"case{number}@{node.lineno}")
+            self.generic_visit(case)
+            self.stack.pop()
+
     def visit_List(self, node: ast.List) -> None:
         for element in node.elts:
             if isinstance(element, ast.Call):
@@ -219,18 +227,30 @@ _PIPELINE_HANDLERS: dict[type[ast.AST], Callable[[_PipelineVisitor, Any], None]]
     ast.FunctionDef: _PipelineVisitor.visit_FunctionDef,
     ast.AsyncFunctionDef: _PipelineVisitor.visit_FunctionDef,
     ast.If: _PipelineVisitor.visit_If,
+    ast.Match: _PipelineVisitor.visit_Match,
     ast.List: _PipelineVisitor.visit_List,
     ast.Call: _PipelineVisitor.visit_Call,
 }
 
 
 def _debug_guarded_calls(module: PythonModule) -> set[int]:
-    """ids of calls under an `if` whose test reads a debug / development switch."""
+    """ids of calls under an `if` whose test reads a debug / development switch, or in a
+    `match` arm whose subject and pattern name one."""
     guarded: set[int] = set()
-
     for node in module.nodes:
         if isinstance(node, ast.If) and _DEBUG_GUARD.search(module.source(node.test)):
-            for statement in node.body:
+            bodies = [node.body]
+        elif isinstance(node, ast.Match):
+            subject = module.source(node.subject)
+            bodies = [
+                case.body
+                for case in node.cases
+                if _DEBUG_GUARD.search(f"{subject} {module.source(case.pattern)}")
+            ]
+        else:
+            continue
+        for body in bodies:
+            for statement in body:
                 guarded.update(id(call) for call in walk(statement) if isinstance(call, ast.Call))
     return guarded
 
