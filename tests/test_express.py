@@ -336,3 +336,45 @@ def test_handwritten_headers_under_an_undecidable_test_are_unknown(in_tmp: Path)
     assert not policy.options["condition"].known
     with pytest.raises(UnresolvedValueError):
         respond_headers(policy, Request.make("GET", EVIL))
+
+
+HEAD_JS = "const express = require('express');\nconst cors = require('cors');\nconst app = express();\n"
+
+
+def layer_findings(root: Path, body: str) -> list[str]:
+    (root / "server.js").write_text(HEAD_JS + body)
+    return [f"{f.rule_id}@{f.location.line}" for f in lint([Path(".")], Settings()).findings]
+
+
+def test_layers_in_the_two_arms_of_an_if_are_not_duplicates(in_tmp: Path) -> None:
+    body = (
+        "if (process.env.NODE_ENV === 'development') {\n"
+        "  app.use(cors({ origin: 'http://localhost:3000' }));\n"
+        "} else {\n"
+        "  app.use(cors({ origin: 'https://shop.example.com' }));\n"
+        "}\n"
+    )
+    assert layer_findings(in_tmp, body) == []
+    # the same two layers one after the other are one app's two layers
+    assert layer_findings(in_tmp, body.replace("} else {\n", "")) == ["CORS302@6"]
+
+
+def test_switch_cases_that_end_are_exclusive_and_a_development_case_is_development_only(
+    in_tmp: Path,
+) -> None:
+    body = (
+        "switch (process.env.NODE_ENV) {\n"
+        "  case 'development':\n"
+        "    app.use(cors({ origin: 'http://localhost:3000' }));\n"
+        "    break;\n"
+        "  default:\n"
+        "    app.use(cors({ origin: 'https://shop.example.com' }));\n"
+        "}\n"
+    )
+    assert layer_findings(in_tmp, body) == []
+    dev, prod = sorted(
+        policies(in_tmp, {"server.js": HEAD_JS + body}, "express"), key=lambda p: p.location.line
+    )
+    assert dev.development_only and not prod.development_only
+    # without the break, the development case falls through into the default: two layers
+    assert layer_findings(in_tmp, body.replace("    break;\n", "")) == ["CORS302@8"]

@@ -224,7 +224,7 @@ def _cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[Cor
         route_level = False
         if registration is not None:
             if registration.method == "use":
-                app = f"{module.path}::{registration.receiver}"
+                app = _app_key(module, registration)
                 if registration.path and registration.path not in {"/", "*", "/*"}:
                     scope = registration.path
                     probe_path = _probe_path(registration.path)
@@ -830,8 +830,51 @@ def _module_routes(module: JsModule) -> list[Route]:
     return routes
 
 
+def _app_key(module: JsModule, registration: Registration) -> str:
+    """The application a layer is mounted on, in the code path that mounts it: layers in
+    the two arms of an `if`, or in two `switch` cases that end in `break`, `return` or
+    `throw`, never answer the same request (the same key as Flask's and Starlette's)."""
+    return f"{module.path}::{_arms(registration.call)}::{registration.receiver}"
+
+
+_CASE_ENDS = frozenset({"break_statement", "return_statement", "throw_statement"})
+
+
+def _arms(node: Node) -> str:
+    """The if/else arms and switch cases around `node`, outermost first (`if@5/case1@9`)."""
+    arms: list[str] = []
+    child, parent = node, node.parent
+    while parent is not None:
+        line = parent.start_point[0] + 1
+        if parent.type == "if_statement" and child != parent.child_by_field_name("condition"):
+            arms.append(
+                f"if@{line}" if parent.child_by_field_name("consequence") == child else f"else@{line}"
+            )
+        elif parent.type in {"switch_case", "switch_default"} and child != parent.child_by_field_name(
+            "value"
+        ):
+            body = parent.parent
+            if body is not None and body.parent is not None and _cases_end(body):
+                number = body.named_children.index(parent)
+                arms.append(f"case{number}@{body.parent.start_point[0] + 1}")
+        child, parent = parent, parent.parent
+    return "/".join(reversed(arms))
+
+
+def _cases_end(switch_body: Node) -> bool:
+    """Whether every case but the last ends in `break`, `return` or `throw`: with one that
+    falls through, a case's code also runs for the case above it."""
+    cases = [c for c in switch_body.named_children if c.type in {"switch_case", "switch_default"}]
+    for case in cases[:-1]:
+        statements = [c for c in case.children_by_field_name("body") if c.type != "comment"]
+        if not statements or statements[-1].type not in _CASE_ENDS:
+            return False
+    return True
+
+
 def _development_guarded(module: JsModule, node: Node) -> bool:
-    """Inside `if (process.env.NODE_ENV === "development")` or the else of a production test."""
+    """Inside `if (process.env.NODE_ENV === "development")`, the else of a production test,
+    or a `switch` case for a development stage."""
     child = node
     parent = node.parent
     while parent is not None:
@@ -846,6 +889,12 @@ def _development_guarded(module: JsModule, node: Node) -> bool:
                 return True
             if not in_consequence and production and not negated:
                 return True
+        elif parent.type == "switch_case" and child != parent.child_by_field_name("value"):
+            switch = parent.parent.parent if parent.parent is not None else None
+            subject = switch.child_by_field_name("value") if switch is not None else None
+            tested = f"{module.text(subject) if subject else ''} {module.text(parent.child_by_field_name('value'))}"
+            if _DEV_CONDITION.search(tested) and "production" not in tested:
+                return True  # `switch (process.env.NODE_ENV) { case "development": ... }`
         child, parent = parent, parent.parent
     return False
 
@@ -1023,7 +1072,7 @@ def _handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> l
         evidence = list(bearer)
         if registration is not None:
             if registration.method == "use":
-                app = f"{module.path}::{registration.receiver}"
+                app = _app_key(module, registration)
                 scope = registration.path if registration.path not in {None, "/", "*", "/*"} else ""
                 probe_path = _probe_path(registration.path or "/")
                 evidence += _misordered(analysis, registration, "headers")
