@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from corslint.extractors import ProjectContext
-from corslint.extractors.python_source import PythonModule, Scope, is_development_path
+from corslint.extractors.python_source import UNCERTAIN_BLOCKS, PythonModule, Scope, is_development_path
 from corslint.frameworks.django_cors import (
     ALIASES,
     DEFAULT_HEADERS,
@@ -94,15 +94,7 @@ _DEBUG_SWITCH = re.compile(
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _SKIPPED_FOR_NAMESPACE = _DEFINITIONS
 # compound statements other than if/try: what they bind is unknown afterwards
-_BLOCKS: tuple[type[ast.stmt], ...] = (
-    ast.For,
-    ast.AsyncFor,
-    ast.While,
-    ast.With,
-    ast.AsyncWith,
-    ast.Match,
-    *((ast.TryStar,) if hasattr(ast, "TryStar") else ()),
-)
+_BLOCKS: tuple[type[ast.AST], ...] = (*UNCERTAIN_BLOCKS, ast.Match)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from typing import Any, NamedTuple, TypeAlias
 
 from corslint.extractors import ProjectContext
 from corslint.extractors.python_source import (
+    UNCERTAIN_BLOCKS,
     PythonModule,
     Scope,
     child_nodes,
@@ -75,15 +76,7 @@ MISNAMED = {
 _DEBUG_GUARD = re.compile(r"debug|development|\bdev\b|\blocal\b|testing", re.IGNORECASE)
 _CONVERTER = re.compile(r"<(?:([a-zA-Z_]+)(?:\([^)]*\))?:)?[a-zA-Z_][a-zA-Z0-9_]*>")
 _NONE = ast.Constant(None)  # a parameter's stand-in binding: never resolved
-_GUARDED_BLOCKS: tuple[type[ast.stmt], ...] = (
-    ast.Try,
-    ast.For,
-    ast.AsyncFor,
-    ast.While,
-    ast.With,
-    ast.AsyncWith,
-    *((ast.TryStar,) if hasattr(ast, "TryStar") else ()),
-)
+_GUARDED_BLOCKS: tuple[type[ast.AST], ...] = (ast.Try, *UNCERTAIN_BLOCKS)
 
 Function: TypeAlias = ast.FunctionDef | ast.AsyncFunctionDef
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -337,8 +330,7 @@ class _Collector(_Walker):
                 ast.If: self.enter_if,
                 ast.Match: self.enter_match,
                 ast.Assign: self.enter_assign,
-                # blocks that may not run, run more than once, or stop early (a `with`
-                # whose manager swallows an exception), as django_settings sees them too
+                # `try` and the other blocks whose body may not run (or not to its end)
                 **dict.fromkeys(_GUARDED_BLOCKS, self.enter_guarded),
             }
         )

@@ -873,6 +873,17 @@ def dotted_name(node: ast.AST) -> str:
 
 
 _TRY_STAR: tuple[type[ast.AST], ...] = (ast.TryStar,) if hasattr(ast, "TryStar") else ()
+# compound statements whose body may not run, may run more than once, or may stop part
+# way (an `except*`, a `with` whose manager swallows an exception): what they hold is
+# never certain (`if`, `try` and `match` each get their own treatment)
+UNCERTAIN_BLOCKS: tuple[type[ast.AST], ...] = (
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.With,
+    ast.AsyncWith,
+    *_TRY_STAR,
+)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
