@@ -122,6 +122,9 @@ _FIELDS: dict[type, tuple[str, ...]] = {}  # positional: the code fingerprint pi
 
 
 def encode(value: Any) -> Any:
+    fields = _FIELDS.get(type(value))
+    if fields is not None:  # a dataclass met before: most of what an outcome holds
+        return {"c": type(value).__name__, "a": [encode(getattr(value, name)) for name in fields]}
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, tuple):
@@ -133,10 +136,8 @@ def encode(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return {"e": type(value).__name__, "v": value.value}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = _FIELDS.get(type(value))
-        if fields is None:
-            fields = _FIELDS[type(value)] = tuple(f.name for f in dataclasses.fields(value))
-        return {"c": type(value).__name__, "a": [encode(getattr(value, name)) for name in fields]}
+        _FIELDS[type(value)] = tuple(f.name for f in dataclasses.fields(value))
+        return encode(value)  # met before, now
     raise CacheFormatError(f"cannot cache a {type(value).__name__}")
 
 
