@@ -208,6 +208,8 @@ class CorsPolicy:
     probe_path: str = "/"  # a request path this policy answers, for probes
     app: str = ""  # identifies the request pipeline it is attached to (CORS302)
     route_level: bool = False  # replaces the app-wide layer for its routes (@cross_origin)
+    # the arms around the code that attaches it, outermost first (see `exclusive_arms`)
+    branch: str = ""
 
     def option(self, name: str) -> Value | None:
         """The option's value; an unexpandable `**kwargs` makes every absent option unknown."""
@@ -215,6 +217,18 @@ class CorsPolicy:
         if value is None and "**" in self.options:
             return self.options["**"]
         return value
+
+
+def exclusive_arms(one: str, other: str) -> bool:
+    """Whether two code paths never run together: at the first place they part, they are
+    two arms of one statement. A path names, outermost first and joined by "/", each arm
+    that holds the code: `if@LINE` or `else@LINE` for the two arms of the `if` on LINE,
+    `caseN@LINE` for the N-th case of the `match` or `switch` on LINE. Code outside a
+    condition (the empty path) runs with every arm."""
+    for a, b in zip(one.split("/"), other.split("/"), strict=False):
+        if a != b:
+            return a.partition("@")[2] == b.partition("@")[2]
+    return False
 
 
 @dataclass(frozen=True)

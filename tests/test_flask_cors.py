@@ -11,7 +11,15 @@ from corslint.extractors import ProjectContext
 from corslint.extractors.flask_cors import extract, sample_path
 from corslint.frameworks.flask_cors import library_checks, origin_entries, respond
 from corslint.http import Request, Response
-from corslint.model import CorsPolicy, Location, Provenance, Regex, UnresolvedValueError, Value
+from corslint.model import (
+    CorsPolicy,
+    Location,
+    Provenance,
+    Regex,
+    UnresolvedValueError,
+    Value,
+    exclusive_arms,
+)
 
 HERE = Location.point("app.py", 1)
 A = "https://a.example.com"
@@ -392,7 +400,7 @@ def test_config_in_the_same_branch_counts_and_the_other_arm_does_not() -> None:
     dev, prod = extracted({"app.py": source})
     assert options(dev) == {"origins": ("http://localhost:3000",)}
     assert options(prod) == {"origins": ("https://a.example.com",)}
-    assert dev.app != prod.app
+    assert dev.app == prod.app and exclusive_arms(dev.branch, prod.branch)  # one app, never both
 
 
 @pytest.mark.parametrize(
@@ -434,7 +442,7 @@ def test_match_arms_are_exclusive_and_a_development_arm_is_development_only() ->
     assert options(dev) == {"origins": ("http://localhost:3000",)}
     assert options(prod) == {"origins": ("https://a.example.com",)}
     assert dev.development_only and not prod.development_only
-    assert dev.app != prod.app
+    assert dev.app == prod.app and exclusive_arms(dev.branch, prod.branch)  # one app, never both
 
 
 def test_unknown_keys_in_an_expanded_dict_are_evidence() -> None:

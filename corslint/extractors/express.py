@@ -220,11 +220,12 @@ def _cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[Cor
         evidence += list(bearer)
         scope = ""
         probe_path = "/"
-        app = ""
+        app = branch = ""
         route_level = False
         if registration is not None:
             if registration.method == "use":
-                app = _app_key(module, registration)
+                app = f"{module.path}::{registration.receiver}"
+                branch = _arms(registration.call)
                 if registration.path and registration.path not in {"/", "*", "/*"}:
                     scope = registration.path
                     probe_path = _probe_path(registration.path)
@@ -255,6 +256,7 @@ def _cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[Cor
                 scope=scope,
                 probe_path=probe_path,
                 app=app,
+                branch=branch,
                 route_level=route_level,
             )
         )
@@ -830,18 +832,13 @@ def _module_routes(module: JsModule) -> list[Route]:
     return routes
 
 
-def _app_key(module: JsModule, registration: Registration) -> str:
-    """The application a layer is mounted on, in the code path that mounts it: layers in
-    the two arms of an `if`, or in two `switch` cases that end in `break`, `return` or
-    `throw`, never answer the same request (the same key as Flask's and Starlette's)."""
-    return f"{module.path}::{_arms(registration.call)}::{registration.receiver}"
-
-
 _CASE_ENDS = frozenset({"break_statement", "return_statement", "throw_statement"})
 
 
 def _arms(node: Node) -> str:
-    """The if/else arms and switch cases around `node`, outermost first (`if@5/case1@9`)."""
+    """The if/else arms and switch cases around `node`, outermost first (`if@5/case1@9`,
+    see `model.exclusive_arms`). A case is an arm only when every case of its switch but
+    the last ends in `break`, `return` or `throw`."""
     arms: list[str] = []
     child, parent = node, node.parent
     while parent is not None:
@@ -1065,14 +1062,15 @@ def _handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> l
             options["guard"] = state.guard
         if state.condition is not None:
             options["condition"] = state.condition
-        app = ""
+        app = branch = ""
         scope = ""
         route_level = False
         probe_path = "/"
         evidence = list(bearer)
         if registration is not None:
             if registration.method == "use":
-                app = _app_key(module, registration)
+                app = f"{module.path}::{registration.receiver}"
+                branch = _arms(registration.call)
                 scope = registration.path if registration.path not in {None, "/", "*", "/*"} else ""
                 probe_path = _probe_path(registration.path or "/")
                 evidence += _misordered(analysis, registration, "headers")
@@ -1092,6 +1090,7 @@ def _handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> l
                 scope=scope,
                 probe_path=probe_path,
                 app=app,
+                branch=branch,
                 route_level=route_level,
             )
         )

@@ -48,6 +48,7 @@ from corslint.model import (
     Route,
     UnresolvedValueError,
     Value,
+    exclusive_arms,
 )
 
 CORS_CLASS = "flask_cors.CORS"
@@ -737,7 +738,7 @@ def _config_for(collected: Collected, receiver: str, site: Site, *, at_request: 
                 continue
         elif not at_request:
             continue
-        if _exclusive(write.site.branch, site.branch):
+        if exclusive_arms(write.site.branch, site.branch):
             continue
         same_branch = bool(write.site.branch) and site.branch.startswith(write.site.branch)
         for key, value in write.values.items():
@@ -750,14 +751,6 @@ def _config_for(collected: Collected, receiver: str, site: Site, *, at_request: 
                 )
             merged[key] = value
     return merged
-
-
-def _exclusive(one: str, other: str) -> bool:
-    """Whether two branch paths lie in different arms of the same `if` or `match`."""
-    for a, b in zip(one.split("/"), other.split("/"), strict=False):
-        if a != b:  # two different arms (if/else, two cases) of the same statement?
-            return a.split("@")[1:] == b.split("@")[1:]
-    return False
 
 
 # -- policies ------------------------------------------------------------------------------
@@ -898,7 +891,7 @@ def _extension_policies(
     for layer in layers:
         merged.update(layer)
     local = site.scope and receiver in collected.locals.get(site.scope, {})
-    app_id = f"{module.path}::{site.scope if local else ''}::{site.branch}::{receiver}"
+    app_id = f"{module.path}::{site.scope if local else ''}::{receiver}"
     if imported_blueprint is not None and imported_blueprint[0] is not module:
         bp_module, bp_name, bp_call = imported_blueprint
         prefix = _blueprint_prefix(bp_module, bp_call)
@@ -936,6 +929,7 @@ def _extension_policies(
             label=f"resources {scope_text}" if scope_text else "",
             scope=scope_text,
             app=app_id,
+            branch=site.branch,
         )
         placed = _placed(policy, routes, decorated)
         unused = _unmatched_literal_resource(placed, pattern[1] if pattern else None, routes)

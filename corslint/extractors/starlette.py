@@ -67,6 +67,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
             continue
         arguments, skip_positional = options_call
         options = _read_options(module, arguments, skip_positional)
+        app, branch = pipelines.get(id(call), ("", ""))
         policies.append(
             CorsPolicy(
                 framework="starlette",
@@ -75,7 +76,8 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
                 routes=routes,
                 evidence=evidence,
                 development_only=is_development_path(path) or id(call) in guarded,
-                app=pipelines.get(id(call), ""),
+                app=app,
+                branch=branch,
             )
         )
     return Extraction(policies=tuple(policies))
@@ -147,12 +149,12 @@ def _read_options(module: PythonModule, arguments: list[Argument], skip: int) ->
     return options
 
 
-def _pipelines(module: PythonModule) -> dict[int, str]:
-    """For each call, a key naming the application pipeline it configures.
+def _pipelines(module: PythonModule) -> dict[int, tuple[str, str]]:
+    """For each call, a key naming the application pipeline it configures, and the arms
+    of `if`s and `match`es around it (see `model.exclusive_arms`).
 
-    Two CORS layers share a key when they apply to the same app in the same code path:
-    the same receiver of `add_middleware`, or the same `middleware=[...]` list, within
-    the same function and the same branch of any `if`.
+    Two CORS layers share a key when they apply to the same app: the same receiver of
+    `add_middleware`, or the same `middleware=[...]` list, within the same function.
     """
     visitor = _PipelineVisitor(module)
     visitor.visit(module.tree)
@@ -160,12 +162,13 @@ def _pipelines(module: PythonModule) -> dict[int, str]:
 
 
 class _PipelineVisitor(ast.NodeVisitor):
-    """The walk behind `_pipelines`: a pre-order walk that tracks functions and `if` arms."""
+    """The walk behind `_pipelines`: a pre-order walk that tracks functions and arms."""
 
     def __init__(self, module: PythonModule) -> None:
         self.module = module
-        self.keys: dict[int, str] = {}
-        self.stack: list[str] = []
+        self.keys: dict[int, tuple[str, str]] = {}
+        self.functions: list[str] = []
+        self.stack: list[str] = []  # the arms
 
     def visit(self, node: ast.AST) -> None:
         # a dict by node type, not NodeVisitor's "visit_" + class name lookup per node
@@ -180,9 +183,9 @@ class _PipelineVisitor(ast.NodeVisitor):
             self.visit(child)
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        self.stack.append(f"def {node.name}@{node.lineno}")
+        self.functions.append(f"def {node.name}@{node.lineno}")
         self.generic_visit(node)
-        self.stack.pop()
+        self.functions.pop()
 
     def visit_If(self, node: ast.If) -> None:
         stack = self.stack
@@ -219,8 +222,8 @@ class _PipelineVisitor(ast.NodeVisitor):
             self.keys[id(node)] = self.key(f"wrap {self.module.source(first.value)}")
         self.generic_visit(node)
 
-    def key(self, receiver: str) -> str:
-        return "::".join([self.module.path, *self.stack, receiver])
+    def key(self, receiver: str) -> tuple[str, str]:
+        return "::".join([self.module.path, *self.functions, receiver]), "/".join(self.stack)
 
 
 _PIPELINE_HANDLERS: dict[type[ast.AST], Callable[[_PipelineVisitor, Any], None]] = {

@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 
 from corslint.findings import Finding, Level, Related
+from corslint.model import exclusive_arms
 from corslint.rules.base import FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
 
 
@@ -10,7 +11,9 @@ class DuplicateCorsLayers(Rule):
     Finds two CORS layers that answer the same requests: two CORS middlewares on one
     application, or a CORS library plus hand-written `Access-Control-*` headers. A route
     decorator that deliberately replaces the app-wide layer for its route (Flask-CORS
-    `@cross_origin`) is not reported.
+    `@cross_origin`) is not reported, nor are layers in two arms of one `if` (or two
+    cases of one `match` or `switch`), which never run together. A layer outside a
+    condition and a second one inside it do: whenever the condition holds, both answer.
 
     ## Why is this bad?
     Layers do not merge the way their authors imagine. One answers the preflight and the
@@ -56,8 +59,23 @@ class DuplicateCorsLayers(Rule):
             FLASK_APP + 'CORS(app, origins=["https://app.example.com"])\n'
             'CORS(app, origins=["https://admin.example.com"])\n',
         ),
+        Example(
+            "starlette",
+            "import os\n\n"
+            + FASTAPI_APP
+            + 'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"])\n'
+            'if os.getenv("DEBUG"):\n'
+            '    app.add_middleware(CORSMiddleware, allow_origins=["http://localhost:3000"])\n',
+        ),
     )
     good = (
+        Example(
+            "starlette",
+            "import os\n\n" + FASTAPI_APP + 'if os.getenv("DEBUG"):\n'
+            '    app.add_middleware(CORSMiddleware, allow_origins=["http://localhost:3000"])\n'
+            "else:\n"
+            '    app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"])\n',
+        ),
         Example(
             "starlette",
             FASTAPI_APP + "app.add_middleware(\n"
@@ -93,6 +111,8 @@ class DuplicateCorsLayers(Rule):
                     scopes = {earlier.policy.scope, later.policy.scope}
                     if "" not in scopes and len(scopes) > 1:
                         continue
+                    if exclusive_arms(earlier.policy.branch, later.policy.branch):
+                        continue  # `if DEBUG: ... else: ...`: never both
                     first = earlier.policy.location
                     yield self.finding(
                         later,
