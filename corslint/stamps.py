@@ -23,6 +23,7 @@ from array import array
 from collections import deque
 from collections.abc import Iterable, MutableSequence, Sequence
 
+from corslint.channel import read_exactly, write_all
 from corslint.discovery import Candidate
 
 GONE = -1  # size of a file gone since the walk listed it, or not a regular file: left out
@@ -173,9 +174,7 @@ class Stamper:
     def _finish_sending(self) -> None:
         try:
             os.set_blocking(self._to_helper, True)
-            pending = memoryview(self._pending)
-            while pending:
-                pending = pending[os.write(self._to_helper, pending) :]
+            write_all(self._to_helper, self._pending)
         except OSError:
             pass  # the helper is gone: its reply will be short, and checked
         self._pending = b""
@@ -226,21 +225,7 @@ def _serve(requests: int, replies: int) -> None:
     that what it has not started waits in the pipe, where the parent can see it."""
     sizes = array("q")
     mtimes = array("q")
-    while header := _read_exactly(requests, _LENGTH):
-        body = _read_exactly(requests, int.from_bytes(header, "little"))
+    while header := read_exactly(requests, _LENGTH):
+        body = read_exactly(requests, int.from_bytes(header, "little"))
         stamp_into(body.split(b"\0"), sizes, mtimes)
-    reply = memoryview(sizes.tobytes() + mtimes.tobytes())
-    while reply:
-        reply = reply[os.write(replies, reply) :]
-
-
-def _read_exactly(descriptor: int, count: int) -> bytes:
-    """`count` bytes, or fewer only at the end of the stream."""
-    parts = []
-    while count:
-        part = os.read(descriptor, count)
-        if not part:
-            break
-        parts.append(part)
-        count -= len(part)
-    return b"".join(parts)
+    write_all(replies, sizes.tobytes() + mtimes.tobytes())

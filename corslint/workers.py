@@ -20,10 +20,11 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from corslint import lint as engine
+from corslint.channel import Channel, channel_pair, ready
 from corslint.discovery import Candidate
 from corslint.extractors import ProjectContext
 
-if TYPE_CHECKING:  # multiprocessing itself is imported only when a worker is needed
+if TYPE_CHECKING:  # multiprocessing is imported only where there is no fork
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
 
@@ -78,7 +79,7 @@ def extract_one(
     return outcome, tuple(sorted(p for p in context.touched if p != own))
 
 
-def _worker(connection: Connection, max_bytes: int, for_cache: bool) -> None:
+def _worker(connection: Channel | Connection, max_bytes: int, for_cache: bool) -> None:
     """A worker's life: take batches, answer with the outcomes worth sending back (and,
     `for_cache`, each as the cache stores it: encoding here spares the supervisor)."""
     from corslint.extractors import EXTRACTORS
@@ -171,10 +172,8 @@ class WorkersUnavailable(Exception):
 FRUITLESS_STARTS = 3  # workers in a row that die before answering anything
 
 
-def _fork_worker(max_bytes: int, for_cache: bool) -> tuple[_Forked, Connection]:
-    from multiprocessing.connection import Pipe
-
-    parent, child = Pipe()
+def _fork_worker(max_bytes: int, for_cache: bool) -> tuple[_Forked, Channel]:
+    parent, child = channel_pair()
     try:
         pid = os.fork()
     except OSError as error:
@@ -198,7 +197,7 @@ class _Slot:
     """One worker process and the batch it is working on."""
 
     process: BaseProcess | _Forked
-    connection: Connection
+    connection: Channel | Connection
     worked: bool = False  # it answered at least once: a later death is a parser's doing
     batch: tuple[int, list[Job]] | None = None
     parsing: int | None = None  # the job index being parsed
@@ -208,6 +207,16 @@ class _Slot:
 # fork is cheap and safe here: the supervisor holds no threads or locks when it forks.
 # Where there is no fork (Windows), multiprocessing spawns fresh interpreters.
 _FORK = hasattr(os, "fork") and hasattr(os, "waitstatus_to_exitcode")
+
+
+def _ready(connections: list[Any], timeout: float) -> list[Any]:
+    """The connections with a message (or an end) waiting: channels where there is fork,
+    multiprocessing's pipes where workers are spawned."""
+    if _FORK:
+        return ready(connections, timeout)
+    from multiprocessing.connection import wait
+
+    return wait(connections, timeout=timeout)
 
 
 def _spawn_context() -> Any:
@@ -250,8 +259,6 @@ class Supervisor:
         have none). `jobs` may be a lazy walk: the supervisor takes a batch from it
         whenever it is not answering a worker, so the workers start on the first files
         while the rest of the tree is still being listed."""
-        from multiprocessing.connection import wait
-
         results: dict[int, Result] = {}
         pending: deque[list[Job]] = deque()
         source = iter(jobs)
@@ -295,9 +302,9 @@ class Supervisor:
                 now = time.monotonic()
                 # while the walk goes on, only collect what has arrived; then wait
                 timeout = 0.0 if not exhausted else max(0.0, min(s.deadline for s in busy) - now)
-                ready = wait([s.connection for s in busy], timeout=timeout)
+                waiting = _ready([s.connection for s in busy], timeout)
                 for slot in busy:
-                    if slot.connection not in ready:
+                    if slot.connection not in waiting:
                         continue
                     try:
                         kind, batch_id, payload = slot.connection.recv()
