@@ -247,8 +247,10 @@ class Supervisor:
         self._by_index: dict[int, Candidate] = {}
         # told a batch sent unstamped, with its files' sizes and mtimes, as it comes back
         self.on_stamps: Callable[[list[Job], list[int], list[int]], None] | None = None
-        # called once the jobs are all handed out, while the workers still work: for what
-        # the caller will need afterwards and can do now
+        # called once every job is taken from `jobs` (the walk is over; batches may still
+        # wait for a worker), while the workers work: for what the caller will need
+        # afterwards and can do now. Not later, once every batch is out: at 100k files
+        # that left the rules' import (20 ms) to the end of the run
         self.when_idle: Callable[[], None] | None = None
 
     def _start(self) -> _Slot:
@@ -303,7 +305,7 @@ class Supervisor:
                     if exhausted and not pending:
                         break
                     continue
-                if exhausted and self.when_idle is not None:  # nothing left to hand out
+                if exhausted and self.when_idle is not None:  # nothing left to take
                     self.when_idle()
                     self.when_idle = None
                 now = time.monotonic()
