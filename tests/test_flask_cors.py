@@ -386,23 +386,6 @@ def test_a_literal_resource_matching_no_route_is_not_applied_evidence() -> None:
     assert "`/api/items`" in unused.detail and unused.location.line == 4
 
 
-def test_config_in_the_same_branch_counts_and_the_other_arm_does_not() -> None:
-    source = HEAD + (
-        "import os\n"
-        "app = Flask(__name__)\n"
-        "if os.getenv('STAGE') == 'dev':\n"
-        '    app.config["CORS_ORIGINS"] = ["http://localhost:3000"]\n'
-        "    CORS(app)\n"
-        "else:\n"
-        '    app.config["CORS_ORIGINS"] = ["https://a.example.com"]\n'
-        "    CORS(app)\n"
-    )
-    dev, prod = extracted({"app.py": source})
-    assert options(dev) == {"origins": ("http://localhost:3000",)}
-    assert options(prod) == {"origins": ("https://a.example.com",)}
-    assert dev.app == prod.app and exclusive_arms(dev.branch, prod.branch)  # one app, never both
-
-
 @pytest.mark.parametrize(
     "block",
     [
@@ -426,17 +409,29 @@ def test_config_inside_other_blocks_is_conditional(block: str) -> None:
     assert "set only under a condition" in origins.description
 
 
-def test_match_arms_are_exclusive_and_a_development_arm_is_development_only() -> None:
+@pytest.mark.parametrize(
+    ("development", "otherwise"),
+    [
+        ("if os.getenv('STAGE') == 'development':\n", "else:\n"),
+        ("match os.getenv('STAGE'):\n    case 'development':\n", "    case _:\n"),
+    ],
+    ids=["if-else", "match"],
+)
+def test_config_in_the_same_arm_counts_and_a_development_arm_alone_is_development_only(
+    development: str, otherwise: str
+) -> None:
+    """The other arm's config never reaches a CORS() call, the arms are one app that never
+    runs both, and only the arm for development is development-only."""
+    indent = "    " * development.count(":\n")
     source = HEAD + (
         "import os\n"
         "app = Flask(__name__)\n"
-        "match os.getenv('STAGE'):\n"
-        "    case 'development':\n"
-        '        app.config["CORS_ORIGINS"] = ["http://localhost:3000"]\n'
-        "        CORS(app)\n"
-        "    case _:\n"
-        '        app.config["CORS_ORIGINS"] = ["https://a.example.com"]\n'
-        "        CORS(app)\n"
+        + development
+        + f'{indent}app.config["CORS_ORIGINS"] = ["http://localhost:3000"]\n'
+        + f"{indent}CORS(app)\n"
+        + otherwise
+        + f'{indent}app.config["CORS_ORIGINS"] = ["https://a.example.com"]\n'
+        + f"{indent}CORS(app)\n"
     )
     dev, prod = extracted({"app.py": source})
     assert options(dev) == {"origins": ("http://localhost:3000",)}

@@ -380,6 +380,7 @@ class _Collector(_Walker):
 
         def otherwise() -> None:
             self.branches[-1] = f"else@{line}"
+            self.guards[-1] = False  # the else of `if DEBUG:` is no debug guard
 
         # the test is walked outside the branch it decides
         return [node.test, enter, *node.body, otherwise, *node.orelse, self.leave_arm]
