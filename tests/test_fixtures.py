@@ -16,8 +16,14 @@ _SIDE = re.compile(r"^\s*(\d+)\s*:\s*([A-Z0-9 ,]+)$")
 
 
 def projects() -> list[Path]:
+    """Each framework's project folders; hidden ones (a `.corslint_cache` left by linting a
+    framework's folder by hand) are not projects."""
     return sorted(
-        p for framework in FIXTURES.iterdir() if framework.is_dir() for p in framework.iterdir() if p.is_dir()
+        p
+        for framework in FIXTURES.iterdir()
+        if framework.is_dir()
+        for p in framework.iterdir()
+        if p.is_dir() and not p.name.startswith(".")
     )
 
 
