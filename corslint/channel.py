@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
 import select
 from collections.abc import Sequence
 from typing import Any
@@ -50,6 +49,8 @@ class Channel:
         return self._reading
 
     def send(self, message: Any) -> None:
+        import pickle  # here: a cached run's stat helper sends bytes, and never loads it
+
         body = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
         write_all(self._writing, len(body).to_bytes(_HEADER, "little") + body)
 
@@ -60,6 +61,8 @@ class Channel:
         body = read_exactly(self._reading, size) if len(header) == _HEADER else b""
         if len(header) < _HEADER or len(body) < size:
             raise EOFError("the other end of the channel is closed")
+        import pickle
+
         return pickle.loads(body)
 
     def close(self) -> None:

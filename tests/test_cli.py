@@ -423,6 +423,25 @@ def test_help_is_as_wide_as_argparse_makes_it(monkeypatch: pytest.MonkeyPatch, c
     assert program.format_help() == stock_program.format_help()
 
 
+def test_a_cached_run_loads_no_pickle(in_tmp: Path) -> None:
+    """pickle carries the workers' messages; a run answered from the cache forks none
+    (its stat helper sends bytes), so it never loads pickle (2.5 ms)."""
+    (in_tmp / "main.py").write_text(BAD_APP)
+    os.utime(in_tmp / "main.py", (1_600_000_000, 1_600_000_000))
+    arguments = [".", "--format", "json"]
+    first = subprocess.run([sys.executable, "-m", "corslint", *arguments], capture_output=True, text=True)
+    assert "credentialed-any-origin" in first.stdout
+    os.utime(in_tmp, (1_600_000_000, 1_600_000_000))  # the cache folder's arrival, long ago
+    code = (
+        "import sys\nfrom corslint.cli import main\n"
+        f"try:\n    main({arguments!r})\nexcept SystemExit:\n    pass\n"
+        "print('pickle' in sys.modules)\n"
+    )
+    second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "credentialed-any-origin" in second.stdout
+    assert second.stdout.splitlines()[-1] == "False"
+
+
 def test_the_console_entry_runs_without_the_cyclic_collector(monkeypatch: pytest.MonkeyPatch) -> None:
     """A collection after the run walks every object it made, in a process about to end."""
     import gc
