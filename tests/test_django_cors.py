@@ -501,3 +501,18 @@ def test_json_list_from_the_environment(tmp_path: Path) -> None:
     value = policy.option("CORS_ALLOWED_ORIGINS")
     assert value is not None and value.plain() == ("https://b.example", "null")
     assert value.condition == "when CORS_ORIGINS is unset"
+
+
+def test_settings_bound_in_a_with_block_are_known_and_in_a_loop_unknown(tmp_path: Path) -> None:
+    source = BASE + (
+        "import contextlib\n"
+        "with contextlib.suppress(ImportError):\n"
+        '    CORS_ALLOWED_ORIGINS = ["https://a.example.com"]\n'
+        "for _ in range(1):\n"
+        "    CORS_ALLOW_CREDENTIALS = True\n"
+    )
+    policy = one(source, tmp_path)
+    origins = policy.option("CORS_ALLOWED_ORIGINS")
+    assert origins is not None and origins.plain() == ("https://a.example.com",)
+    credentials = policy.option("CORS_ALLOW_CREDENTIALS")
+    assert credentials is not None and not credentials.known

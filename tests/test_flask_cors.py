@@ -390,15 +390,14 @@ def test_a_literal_resource_matching_no_route_is_not_applied_evidence() -> None:
     "block",
     [
         "while os.getenv('RETRY'):\n",
-        "with open('cors.txt') as handle:\n",
         "try:\n    pass\nexcept* ValueError:\n",
         "match os.getenv('STAGE'):\n    case 'prod':\n",
     ],
-    ids=["while", "with", "except-star", "match"],
+    ids=["while", "except-star", "match"],
 )
 def test_config_inside_other_blocks_is_conditional(block: str) -> None:
-    """Like `if` and `for`, a `while`, `with`, `except*` or `match` arm may not run (or
-    may stop early): CORS_* written inside is not a certain value for a CORS() outside."""
+    """Like `if` and `for`, a `while`, an `except*` or a `match` arm may not run: CORS_*
+    written inside is not a certain value for a CORS() outside."""
     body = '    app.config["CORS_ORIGINS"] = ["https://a.example.com"]\n'
     last = block.rstrip("\n").rsplit("\n", 1)[-1]
     depth = " " * (len(last) - len(last.lstrip()))
@@ -407,6 +406,18 @@ def test_config_inside_other_blocks_is_conditional(block: str) -> None:
     origins = p.option("origins")
     assert origins is not None and not origins.known
     assert "set only under a condition" in origins.description
+
+
+def test_config_inside_a_with_block_counts() -> None:
+    """A `with` body runs: `with app.app_context(): app.config[...] = ...` sets the key."""
+    source = HEAD + (
+        "app = Flask(__name__)\n"
+        "with app.app_context():\n"
+        '    app.config["CORS_ORIGINS"] = ["https://a.example.com"]\n'
+        "CORS(app)\n"
+    )
+    (p,) = extracted({"app.py": source})
+    assert options(p) == {"origins": ("https://a.example.com",)}
 
 
 @pytest.mark.parametrize(

@@ -156,3 +156,32 @@ def test_syntax_errors_name_the_line_and_the_parser_limit() -> None:
     with pytest.raises(PythonParseError) as deep:
         PythonModule("mod.py", "x = " + "(" * 1000 + ")" * 1000 + "\n")
     assert "too many nested parentheses" in deep.value.message
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "for _ in range(2):\n    ORIGINS = ['*']\n",
+        "while False:\n    ORIGINS = ['*']\n",
+        "match 1:\n    case 2:\n        ORIGINS = ['*']\n",
+    ],
+    ids=["for", "while", "match"],
+)
+def test_a_module_constant_rebound_in_a_loop_or_a_case_is_unknown(block: str) -> None:
+    """A loop may not run, a case may not match: the name has two candidate values."""
+    value = resolve_last("ORIGINS = ['https://a.example.com']\n" + block + "ORIGINS\n")
+    assert not value.known
+
+
+def test_what_a_with_block_binds_is_known() -> None:
+    """A `with` body runs (once), so a name bound once there is a constant; the name its
+    `as` clause binds is whatever the manager returns."""
+    source = (
+        "import contextlib\n"
+        "with contextlib.suppress(ImportError):\n"
+        "    ORIGINS = ['https://b.example.com']\n"
+        "with open('x') as HANDLE:\n"
+        "    pass\n"
+    )
+    assert resolve_last(source + "ORIGINS\n").plain() == ("https://b.example.com",)
+    assert not resolve_last(source + "HANDLE\n").known

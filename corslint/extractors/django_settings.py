@@ -23,7 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from corslint.extractors import ProjectContext
-from corslint.extractors.python_source import UNCERTAIN_BLOCKS, PythonModule, Scope, is_development_path
+from corslint.extractors.python_source import (
+    UNCERTAIN_BLOCKS,
+    PythonModule,
+    Scope,
+    is_development_path,
+    target_names,
+)
 from corslint.frameworks.django_cors import (
     ALIASES,
     DEFAULT_HEADERS,
@@ -93,7 +99,7 @@ _DEBUG_SWITCH = re.compile(
 )
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _SKIPPED_FOR_NAMESPACE = _DEFINITIONS
-# compound statements other than if/try: what they bind is unknown afterwards
+# compound statements other than if/try/with: what they bind is unknown afterwards
 _BLOCKS: tuple[type[ast.AST], ...] = (*UNCERTAIN_BLOCKS, ast.Match)
 
 
@@ -199,6 +205,11 @@ def _run(
                 _unknown(module, namespace, name, statement, "assigned in an exception handler")
         elif isinstance(statement, _SKIPPED_FOR_NAMESPACE):
             continue
+        elif isinstance(statement, (ast.With, ast.AsyncWith)):  # its body runs, once
+            for item in statement.items:
+                for name in target_names(item.optional_vars):
+                    _unknown(module, namespace, name, statement, "bound by a `with` statement")
+            _run(module, statement.body, namespace, seen, optional=optional)
         elif isinstance(statement, _BLOCKS):
             for name in _bound_in(statement):
                 _unknown(module, namespace, name, statement, "assigned in a loop or block")

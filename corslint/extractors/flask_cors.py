@@ -331,7 +331,7 @@ class _Collector(_Walker):
                 ast.If: self.enter_if,
                 ast.Match: self.enter_match,
                 ast.Assign: self.enter_assign,
-                # `try` and the other blocks whose body may not run (or not to its end)
+                # `try` and the other blocks whose body may not run (a `with` body runs)
                 **dict.fromkeys(_GUARDED_BLOCKS, self.enter_guarded),
             }
         )

@@ -220,8 +220,15 @@ class PythonModule:
             self._bind(statement.target.id, statement.target, statement.value)
         elif isinstance(statement, ast.ClassDef):
             self.classes[statement.name] = statement
-        elif isinstance(statement, (ast.If, ast.Try, *_TRY_STAR)):
-            # Bindings under a condition are two candidate values: never a constant.
+        elif isinstance(statement, _WITH):
+            for item in statement.items:  # `as NAME`: whatever the manager returns
+                for name in target_names(item.optional_vars):
+                    self._bind(name, statement, _NONE)
+                    self._bind(name, statement, _NONE)
+            for inner in statement.body:
+                self._collect_statement(inner)
+        elif isinstance(statement, (ast.If, ast.Try, ast.Match, *UNCERTAIN_BLOCKS)):
+            # Bindings under a condition or in a loop are two candidate values: never a constant.
             for name in bound_names(statement):
                 self._bind(name, statement, _NONE)
                 self._bind(name, statement, _NONE)
@@ -873,18 +880,23 @@ def dotted_name(node: ast.AST) -> str:
 
 
 _TRY_STAR: tuple[type[ast.AST], ...] = (ast.TryStar,) if hasattr(ast, "TryStar") else ()
-# compound statements whose body may not run, may run more than once, or may stop part
-# way (an `except*`, a `with` whose manager swallows an exception): what they hold is
-# never certain (`if`, `try` and `match` each get their own treatment)
-UNCERTAIN_BLOCKS: tuple[type[ast.AST], ...] = (
-    ast.For,
-    ast.AsyncFor,
-    ast.While,
-    ast.With,
-    ast.AsyncWith,
-    *_TRY_STAR,
-)
+# compound statements whose body may not run, or may run more than once: what they bind
+# is never certain (`if`, `try` and `match` each get their own treatment; a `with` body
+# runs, once, like the statements around it)
+UNCERTAIN_BLOCKS: tuple[type[ast.AST], ...] = (ast.For, ast.AsyncFor, ast.While, *_TRY_STAR)
+_WITH = (ast.With, ast.AsyncWith)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+def target_names(target: ast.AST | None) -> list[str]:
+    """The names an assignment target binds: `x`, `(x, y)`, `[x, *rest]` (not `a.b`)."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, ast.Starred):
+        return target_names(target.value)
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [name for element in target.elts for name in target_names(element)]
+    return []
 
 
 def bound_names(statement: ast.AST) -> set[str]:
