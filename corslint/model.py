@@ -222,9 +222,10 @@ class CorsPolicy:
 def exclusive_arms(one: str, other: str) -> bool:
     """Whether two code paths never run together: at the first place they part, they are
     two arms of one statement. A path names, outermost first and joined by "/", each arm
-    that holds the code: `if@LINE` or `else@LINE` for the two arms of the `if` on LINE,
-    `caseN@LINE` for the N-th case of the `match` or `switch` on LINE. Code outside a
-    condition (the empty path) runs with every arm."""
+    that holds the code: `if@WHERE` or `else@WHERE` for the two arms of the `if` at WHERE,
+    `caseN@WHERE` for the N-th case of the `match` or `switch` at WHERE, where WHERE tells
+    the statement from every other (its line; in JavaScript, its line and column). Code
+    outside a condition (the empty path) runs with every arm."""
     for a, b in zip(one.split("/"), other.split("/"), strict=False):
         if a != b:
             return a.partition("@")[2] == b.partition("@")[2]

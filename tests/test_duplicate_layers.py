@@ -79,3 +79,14 @@ def test_a_layer_outside_meets_the_layer_under_a_condition(in_tmp: Path, framewo
 def test_exclusive_arms(one: str, other: str, exclusive: bool) -> None:
     assert exclusive_arms(one, other) is exclusive
     assert exclusive_arms(other, one) is exclusive
+
+
+def test_javascript_statements_sharing_a_line_are_told_apart(in_tmp: Path) -> None:
+    """`if (A) {} else y; if (B) z;` on one line: y's else and z's if belong to two
+    statements, so y and z can both run."""
+    layer = EXPRESS_LAYER.rstrip("\n")
+    line = f"if (process.env.A) {{}} else {layer.format('b')} if (process.env.B) {layer.format('c')}\n"
+    (in_tmp / "server.js").write_text(EXPRESS + line)
+    (in_tmp / "package.json").write_text(json.dumps({"dependencies": {"cors": "2.8.5"}}))
+    found = [f for f in lint([Path(".")], Settings()).findings if f.rule_id == "CORS302"]
+    assert len(found) == 1 and found[0].location.column > line.index("process.env.B")

@@ -836,16 +836,17 @@ _CASE_ENDS = frozenset({"break_statement", "return_statement", "throw_statement"
 
 
 def _arms(node: Node) -> str:
-    """The if/else arms and switch cases around `node`, outermost first (`if@5/case1@9`,
+    """The if/else arms and switch cases around `node`, outermost first (`if@5:0/case1@9:2`,
     see `model.exclusive_arms`). A case is an arm only when every case of its switch but
     the last ends in `break`, `return` or `throw`."""
     arms: list[str] = []
     child, parent = node, node.parent
     while parent is not None:
-        line = parent.start_point[0] + 1
+        # the line and the column: in JavaScript two statements can share a line
+        where = f"{parent.start_point[0] + 1}:{parent.start_point[1]}"
         if parent.type == "if_statement" and child != parent.child_by_field_name("condition"):
             arms.append(
-                f"if@{line}" if parent.child_by_field_name("consequence") == child else f"else@{line}"
+                f"if@{where}" if parent.child_by_field_name("consequence") == child else f"else@{where}"
             )
         elif parent.type in {"switch_case", "switch_default"} and child != parent.child_by_field_name(
             "value"
@@ -853,7 +854,8 @@ def _arms(node: Node) -> str:
             body = parent.parent
             if body is not None and body.parent is not None and _cases_end(body):
                 number = body.named_children.index(parent)
-                arms.append(f"case{number}@{body.parent.start_point[0] + 1}")
+                switch = body.parent.start_point
+                arms.append(f"case{number}@{switch[0] + 1}:{switch[1]}")
         child, parent = parent, parent.parent
     return "/".join(reversed(arms))
 
