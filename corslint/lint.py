@@ -98,17 +98,26 @@ class RunResult:
 Prepared = tuple[str, tuple[Extractor, ...]]  # decoded text, the extractors that want it
 
 
+def every_rule(rule_id: str) -> bool:
+    """The rule filter of a run that judges with every rule."""
+    return True
+
+
+RuleFilter = Callable[[str], bool]  # whether the run judges with a rule (by id): --select, --ignore
+
+
 def read_file(
     candidate: Candidate,
     context: ProjectContext,
     extractors: Sequence[Extractor] = EXTRACTORS,
     max_bytes: int = MAX_FILE_BYTES,
+    judged: RuleFilter = every_rule,
 ) -> FileOutcome:
     """Everything one file yields; bad input becomes a CORS001 diagnostic, never an exception."""
     screened = screen(candidate, extractors, max_bytes)
     if isinstance(screened, FileOutcome):
         return screened
-    return extract_prepared(candidate, screened, context)
+    return extract_prepared(candidate, screened, context, judged)
 
 
 def screen(
@@ -241,8 +250,11 @@ _EXACT_NAMES = frozenset(n for e in EXTRACTORS for n in e.filenames)
 _MULTI_DOT = any(s.count(".") > 1 for e in EXTRACTORS for s in e.suffixes)
 
 
-def extract_prepared(candidate: Candidate, prepared: Prepared, context: ProjectContext) -> FileOutcome:
-    """The expensive part: run each interested extractor over the decoded text."""
+def extract_prepared(
+    candidate: Candidate, prepared: Prepared, context: ProjectContext, judged: RuleFilter = every_rule
+) -> FileOutcome:
+    """The expensive part: run each interested extractor over the decoded text, and the
+    rules that judge one policy at a time and that the run selects (`judged`) over them."""
     from corslint.model import SourceError  # the policy model: only for runs that parse
 
     text, wanted = prepared
@@ -275,7 +287,8 @@ def extract_prepared(candidate: Candidate, prepared: Prepared, context: ProjectC
         diagnostics.extend(d for d in extraction.diagnostics if d not in diagnostics)
     findings: tuple[Finding, ...] = ()
     try:
-        findings = tuple(judge(policies, _single_policy_rules())) if policies else ()
+        if policies:
+            findings = tuple(judge(policies, [r for r in _single_policy_rules() if judged(r.id)]))
     except Exception as error:  # a rule bug must not end the run either
         diagnostics.append(
             Diagnostic("CORS001", f"internal error while judging: {type(error).__name__}: {error}", where)
@@ -504,7 +517,9 @@ def _decoder(
             if isinstance(outcome, Encoded):
                 decoded = cache.decode_outcome(outcome)
                 if decoded is None:  # damaged since the lookup: read the file instead
-                    decoded = read_file(candidate, context, max_bytes=settings.max_file_size)
+                    decoded = read_file(
+                        candidate, context, max_bytes=settings.max_file_size, judged=settings.rule_enabled
+                    )
                 found.extend(decoded.policies)
             elif isinstance(outcome, FileOutcome):
                 found.extend(outcome.policies)
@@ -558,11 +573,11 @@ def _read_all(
     if workers > 1 and todo:
         batch = max(16, min(512, len(todo) // (workers * 8) or 1))
         try:
-            fresh = Supervisor(workers, max_bytes, timeout).run(todo, batch)
+            fresh = Supervisor(workers, max_bytes, timeout, judged=settings.rule_enabled).run(todo, batch)
         except WorkersUnavailable:
             fresh = None
     if fresh is None:
-        fresh = _read_inline(todo, max_bytes, isolate, timeout)
+        fresh = _read_inline(todo, max_bytes, isolate, timeout, settings.rule_enabled)
     _take(fresh, outcomes, stats)
     if cache is not None:
         # in walk order: a folder's files are stored together
@@ -608,7 +623,9 @@ def _read_streaming(
                 sizes[index] = size
                 mtimes[index] = mtime
 
-    supervisor = Supervisor(workers, settings.max_file_size, timeout, for_cache=cache is not None)
+    supervisor = Supervisor(
+        workers, settings.max_file_size, timeout, for_cache=cache is not None, judged=settings.rule_enabled
+    )
     supervisor.on_stamps = stamped if cache is not None else None
     supervisor.when_idle = _import_rules  # needed at the end, and this process waits anyway
     listed = jobs()
@@ -641,7 +658,7 @@ def _take(
 
 
 def _read_inline(
-    todo: Sequence[tuple[int, Candidate]], max_bytes: int, isolate: bool, timeout: float
+    todo: Sequence[tuple[int, Candidate]], max_bytes: int, isolate: bool, timeout: float, judged: RuleFilter
 ) -> dict[int, tuple[int, FileOutcome, tuple[str, ...]]]:
     """A small run: prefilter here; parse here too, or in a fenced-off worker if `isolate`."""
     from corslint.workers import Supervisor, TrackingContext, WorkersUnavailable
@@ -657,16 +674,17 @@ def _read_inline(
             to_parse.append((index, candidate))
         else:
             context.touched.clear()
-            outcome = extract_prepared(candidate, screened, context)
+            outcome = extract_prepared(candidate, screened, context, judged)
             own = os.path.abspath(candidate.file)
             results[index] = (index, outcome, tuple(sorted(p for p in context.touched if p != own)))
     if to_parse:
         workers = min(os.cpu_count() or 1, 1 + len(to_parse) // 16)
         try:
-            results.update(Supervisor(workers, max_bytes, timeout).run(to_parse, 8))
+            results.update(Supervisor(workers, max_bytes, timeout, judged=judged).run(to_parse, 8))
         except WorkersUnavailable:  # no isolation to be had: parse here
             for index, candidate in to_parse:
-                results[index] = (index, read_file(candidate, context, max_bytes=max_bytes), ())
+                outcome = read_file(candidate, context, max_bytes=max_bytes, judged=judged)
+                results[index] = (index, outcome, ())
     return results
 
 

@@ -68,19 +68,25 @@ def extract_one(
     screened: engine.Prepared,
     context: TrackingContext,
     announce: Callable[[bool], None] | None = None,
+    judged: engine.RuleFilter = engine.every_rule,
 ) -> tuple[FileOutcome, tuple[str, ...]]:
     """The parsers, for one file the byte prefilter let through; with the other files read."""
     if announce is not None:
         announce(True)
     context.touched.clear()
-    outcome = engine.extract_prepared(candidate, screened, context)
+    outcome = engine.extract_prepared(candidate, screened, context, judged)
     if announce is not None:
         announce(False)
     own = os.path.abspath(candidate.file)
     return outcome, tuple(sorted(p for p in context.touched if p != own))
 
 
-def _worker(connection: Channel | Connection, max_bytes: int, for_cache: bool) -> None:
+def _worker(
+    connection: Channel | Connection,
+    max_bytes: int,
+    for_cache: bool,
+    judged: engine.RuleFilter = engine.every_rule,
+) -> None:
     """A worker's life: take batches, answer with the outcomes worth sending back (and,
     `for_cache`, each as the cache stores it: encoding here spares the supervisor)."""
     from corslint.extractors import EXTRACTORS
@@ -126,7 +132,7 @@ def _worker(connection: Channel | Connection, max_bytes: int, for_cache: bool) -
                     connection.send(("begin" if starting else "end", batch_id, index))
 
                 candidate = Candidate(file, display, size, mtime)
-                outcome, deps = extract_one(candidate, screened, context, announce)
+                outcome, deps = extract_one(candidate, screened, context, announce, judged)
             else:  # settled by the prefilter: a diagnostic, or a file skipped
                 outcome, deps = screened, ()
             results.append((index, outcome, deps))
@@ -179,7 +185,7 @@ class WorkersUnavailable(Exception):
 FRUITLESS_STARTS = 3  # workers in a row that die before answering anything
 
 
-def _fork_worker(max_bytes: int, for_cache: bool) -> tuple[_Forked, Channel]:
+def _fork_worker(max_bytes: int, for_cache: bool, judged: engine.RuleFilter) -> tuple[_Forked, Channel]:
     parent, child = channel_pair()
     try:
         pid = os.fork()
@@ -191,7 +197,7 @@ def _fork_worker(max_bytes: int, for_cache: bool) -> tuple[_Forked, Channel]:
         code = 1
         try:
             parent.close()
-            _worker(child, max_bytes, for_cache)
+            _worker(child, max_bytes, for_cache, judged)
             code = 0
         finally:
             os._exit(code)
@@ -235,8 +241,16 @@ def _spawn_context() -> Any:
 class Supervisor:
     """Runs jobs on `workers` processes; one file's crash or hang costs only that file."""
 
-    def __init__(self, workers: int, max_bytes: int, timeout: float, for_cache: bool = False) -> None:
+    def __init__(
+        self,
+        workers: int,
+        max_bytes: int,
+        timeout: float,
+        for_cache: bool = False,
+        judged: engine.RuleFilter = engine.every_rule,
+    ) -> None:
         self.workers = max(1, workers)
+        self.judged = judged  # the rules the run selects: the workers judge with those alone
         self.max_bytes = max_bytes
         self.timeout = timeout
         self.for_cache = for_cache
@@ -255,10 +269,12 @@ class Supervisor:
 
     def _start(self) -> _Slot:
         if _FORK:
-            return _Slot(*_fork_worker(self.max_bytes, self.for_cache))
+            return _Slot(*_fork_worker(self.max_bytes, self.for_cache, self.judged))
         context = _spawn_context()
         parent, child = context.Pipe()
-        process = context.Process(target=_worker, args=(child, self.max_bytes, self.for_cache), daemon=True)
+        process = context.Process(
+            target=_worker, args=(child, self.max_bytes, self.for_cache, self.judged), daemon=True
+        )
         process.start()
         child.close()
         return _Slot(process, parent)

@@ -171,6 +171,31 @@ def test_a_rule_that_raises_costs_its_file_a_diagnostic_not_the_run(
     assert ("CORS103", "other.js") in by_rule  # the other file is judged as ever
 
 
+@pytest.mark.parametrize("isolate", [False, True], ids=["in-process", "in-workers"])
+def test_rules_the_run_does_not_select_are_never_run(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch, isolate: bool
+) -> None:
+    """--select/--ignore apply where files are judged (here and in the workers), not only
+    to what is reported: a rule left out costs nothing. A left-out rule that raises when
+    run would show as CORS001 (selected here to let it through)."""
+    from collections.abc import Iterator
+
+    from corslint.findings import Finding
+    from corslint.rules.base import PolicyProbe
+    from corslint.rules.cors105_any_origin import AnyOrigin
+
+    def broken(self: AnyOrigin, probe: PolicyProbe) -> Iterator[Finding]:
+        raise KeyError("run although not selected")
+
+    monkeypatch.setattr(AnyOrigin, "check", broken)
+    (in_tmp / "app.py").write_text(APP)
+    chosen = Settings(select=("CORS001", "CORS2"))
+    result = lint([in_tmp], chosen, isolate=isolate)
+    assert result.stats.policies == 1 and result.findings == []
+    everything = lint([in_tmp], Settings(select=("CORS001", "CORS105")), isolate=isolate)
+    assert [f.rule_id for f in everything.findings] == ["CORS001"]  # the broken rule, when chosen
+
+
 @pytest.mark.parametrize(
     ("name", "text", "parsed"),
     [
