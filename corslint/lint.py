@@ -288,7 +288,7 @@ def extract_prepared(
     findings: tuple[Finding, ...] = ()
     try:
         if policies:
-            findings = tuple(judge(policies, [r for r in _single_policy_rules() if judged(r.id)]))
+            findings = tuple(judge(policies, _single_policy_rules(judged)))
     except Exception as error:  # a rule bug must not end the run either
         diagnostics.append(
             Diagnostic("CORS001", f"internal error while judging: {type(error).__name__}: {error}", where)
@@ -300,10 +300,11 @@ def _import_rules() -> None:
     import corslint.rules  # noqa: F401
 
 
-def _single_policy_rules() -> list[Rule]:
+def _single_policy_rules(judged: RuleFilter) -> list[Rule]:
+    """The rules that judge one policy at a time, of those the run selects."""
     from corslint.rules import RULES
 
-    return [rule for rule in RULES if not rule.across_policies]
+    return [rule for rule in RULES if not rule.across_policies and judged(rule.id)]
 
 
 def failure(candidate: Candidate, reason: str) -> FileOutcome:
