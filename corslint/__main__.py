@@ -1,3 +1,3 @@
-from corslint.cli import entry
+from corslint.replay import entry
 
 entry()

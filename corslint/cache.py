@@ -317,6 +317,8 @@ class Cache:
         self.digest = ""
         self._walked = 0  # files in this run's walk
         self._folder_ready = False  # the cache's folder exists and is marked
+        # [path, size, mtime_ns] of the other files that the outcomes found were read with
+        self.dependencies: list[list[Any]] = []
 
     @classmethod
     def open(cls, directory: Path, settings_fingerprint: str) -> Cache:
@@ -467,6 +469,7 @@ class Cache:
             except (TypeError, ValueError):
                 continue
             found[index] = Encoded(outcome)
+            self.dependencies.extend(deps)
         # by identity: `None in found` would call each outcome's dataclass __eq__ (2 ms at 24k files)
         self.unchanged = not gone and all(hit is not None for hit in found)
         self._note_names(len(candidates), groups)
@@ -681,29 +684,15 @@ class Cache:
         self._listings.clear()
 
     def _write(self, name: str, data: Any) -> None:
-        """Atomically: a concurrent run reads the old file or the new one, never a mix."""
-        # a name no other write uses: another process's, or another of this process's
-        temporary = self.folder / f".tmp-{os.getpid()}-{next(_WRITES)}-{name}"
         try:
             if not self._folder_ready:
                 self.folder.mkdir(parents=True, exist_ok=True)
                 self._mark(self.directory)
                 self._folder_ready = True
-            # O_EXCL, as tempfile.mkstemp opens (a planted link is never followed), without
-            # importing tempfile (5 ms, with random and shutil) into the runs that write
-            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-            try:
-                handle = os.open(temporary, flags, 0o600)
-            except FileExistsError:  # left by a killed run that had the same pid
-                os.unlink(temporary)
-                handle = os.open(temporary, flags, 0o600)
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                # dumps, not dump: only dumps uses the C encoder
-                stream.write(json.dumps(data, separators=(",", ":")))
-            os.replace(temporary, self.folder / name)
         except OSError:  # a read-only checkout lints fine without a cache
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
+            return
+        # dumps, not dump: only dumps uses the C encoder
+        write_atomically(self.folder / name, json.dumps(data, separators=(",", ":")).encode("utf-8"))
 
     @staticmethod
     def _mark(directory: Path) -> None:
@@ -714,3 +703,25 @@ class Cache:
                 "Signature: 8a477f597d28d172789f06886806bc55\n# corslint cache; see https://bford.info/cachedir/\n",
                 "utf-8",
             )
+
+
+def write_atomically(path: Path, payload: bytes) -> None:
+    """Write `path` so that a concurrent run reads the old file or the new one, never a
+    mix; quietly not at all where the folder cannot be written."""
+    # a name no other write uses: another process's, or another of this process's
+    temporary = path.with_name(f".tmp-{os.getpid()}-{next(_WRITES)}-{path.name}")
+    # O_EXCL, as tempfile.mkstemp opens (a planted link is never followed), without
+    # importing tempfile (5 ms, with random and shutil) into the runs that write
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    try:
+        try:
+            handle = os.open(temporary, flags, 0o600)
+        except FileExistsError:  # left by a killed run that had the same pid
+            os.unlink(temporary)
+            handle = os.open(temporary, flags, 0o600)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(payload)
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)

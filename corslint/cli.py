@@ -11,9 +11,12 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple, NoReturn, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, overload
 
 from corslint import __version__
+
+if TYPE_CHECKING:
+    from corslint.replay import RunInputs
 
 PROGRAM = "corslint"
 REPORT_FORMATS = ("text", "json", "sarif", "github")
@@ -133,7 +136,7 @@ def entry() -> None:
     gc.disable()
     code: int | str | None
     try:
-        code = main()
+        code = main(recorded=True)
     except SystemExit as done:
         code = done.code
     sys.stdout.flush()
@@ -146,9 +149,12 @@ def entry() -> None:
 _LAST_RUN: list[object] = []
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, recorded: bool = False) -> int:
     """Run `corslint ARGV` (default: this process's arguments) and return its exit code.
-    Help, --version and usage errors end in SystemExit, as argparse ends them."""
+    Help, --version and usage errors end in SystemExit, as argparse ends them.
+
+    `recorded` (the console command's own runs): a `check` that the cache answered in
+    full is recorded, for `corslint.replay` to replay while nothing it read changes."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] in (["-h"], ["--help"], ["--version"]):
         _program_parser().parse_args(arguments[:1])  # prints the help or the version and exits 0
@@ -157,6 +163,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = COMMANDS[name]
     parser = command.parser(name)
     options = _parse(parser, arguments)
+    if recorded and command.run is check:
+        options.record_as = list(sys.argv[1:] if argv is None else argv)
     try:
         return command.run(**vars(options))
     except UsageError as error:
@@ -203,16 +211,25 @@ def check(
     no_cache: bool,
     no_respect_gitignore: bool,
     max_file_size: int | None,
+    record_as: list[str] | None = None,
 ) -> int:
-    """Lint PATHS (default: the current directory)."""
+    """Lint PATHS (default: the current directory). `record_as`: the command line under
+    which to record the run for a replay, if the cache answers it in full."""
+    import time
+
     from corslint.config import ConfigError, Settings, find_config, load
     from corslint.findings import Level
     from corslint.lint import exit_code, lint
+    from corslint.replay import RunInputs
     from corslint.report import ReportContext, renderer
 
+    # from before anything is read: a path changed since is too recent to vouch for
+    inputs = RunInputs(time.time_ns()) if record_as is not None else None
     targets = list(paths) or [Path(".")]
     try:
-        found = config_file or find_config(targets[0] if targets[0].exists() else Path("."))
+        if config_file is not None and inputs is not None:
+            inputs.looked_at(str(config_file))
+        found = config_file or find_config(targets[0] if targets[0].exists() else Path("."), inputs)
         settings = load(found, _RuleIds()) if found is not None else Settings()
     except ConfigError as error:
         raise UsageError(str(error)) from None
@@ -229,7 +246,7 @@ def check(
         from corslint.cache import default_directory
 
         cache_dir = default_directory(settings.source)
-    result = lint(targets, settings, cache_dir=cache_dir, isolate=True)
+    result = lint(targets, settings, cache_dir=cache_dir, isolate=True, inputs=inputs)
     _LAST_RUN[:] = [result]  # freed at exit by entry's os._exit, not as main returns
     stream_is_tty = output is None and sys.stdout.isatty()
     context = ReportContext(result, settings, color=stream_is_tty and not no_color, statistics=statistics)
@@ -238,9 +255,36 @@ def check(
         output.write_text(report, "utf-8")
     else:
         sys.stdout.write(report)
-    for skipped in result.skipped:
-        sys.stderr.write(f"corslint: skipped {skipped.path}: {skipped.reason}\n")
-    return 0 if exit_zero else exit_code(result.findings, settings.fail_level)
+    notes = "".join(f"corslint: skipped {s.path}: {s.reason}\n" for s in result.skipped)
+    sys.stderr.write(notes)
+    code = 0 if exit_zero else exit_code(result.findings, settings.fail_level)
+    if inputs is not None and record_as is not None and cache_dir is not None:
+        _record(record_as, inputs, cache_dir, (report, output), notes, code)
+    return code
+
+
+def _record(
+    argv: list[str],
+    inputs: RunInputs,
+    cache_dir: Path,
+    report: tuple[str, Path | None],
+    stderr: str,
+    code: int,
+) -> None:
+    """Keep the run for a replay, where a run from this folder looks for it."""
+    from corslint.cache import write_atomically
+    from corslint.replay import encode_record, own_sources, prune_records, record_folder, record_name, run_key
+
+    if os.path.realpath(cache_dir) != os.path.realpath(record_folder()) or not cache_dir.is_dir():
+        return  # set elsewhere by a configuration file: a replay would not find it
+    own_sources(inputs)
+    if not inputs.settled():
+        return
+    key = run_key(argv)
+    text, report_file = report
+    target = os.fspath(report_file) if report_file is not None else None
+    write_atomically(cache_dir / record_name(key), encode_record(key, inputs, text, target, stderr, code))
+    prune_records(os.fspath(cache_dir))
 
 
 def _check_arguments(parser: argparse.ArgumentParser) -> None:

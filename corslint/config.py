@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corslint.findings import Diagnostic, Level, Location
+
+if TYPE_CHECKING:
+    from corslint.replay import RunInputs
 
 DEFAULT_DOCS_URL = "https://github.com/corslint/corslint/blob/main/docs/rules/{id}.md"
 KNOWN_KEYS = frozenset(
@@ -75,19 +80,19 @@ class Settings:
         return replace(self, **{key: value for key, value in changes.items() if value is not None})
 
 
-def find_config(start: Path) -> Path | None:
+def find_config(start: Path, inputs: RunInputs | None = None) -> Path | None:
     """The nearest `.corslint.toml`, or pyproject.toml with a [tool.corslint] table, from
     `start` up to the top of its repository (the folder holding `.git`): settings above a
-    repository are not its own."""
+    repository are not its own. `inputs` is told each path looked at, as it was seen."""
     directory = start.resolve()
     if directory.is_file():
         directory = directory.parent
     for candidate_dir in (directory, *directory.parents):
         dotfile = candidate_dir / ".corslint.toml"
-        if dotfile.is_file():
+        if _regular_file(dotfile, inputs):
             return dotfile
         pyproject = candidate_dir / "pyproject.toml"
-        if pyproject.is_file():
+        if _regular_file(pyproject, inputs):
             try:
                 raw = pyproject.read_bytes()
             except OSError:
@@ -101,9 +106,21 @@ def find_config(start: Path) -> Path | None:
                         return pyproject
                 except (toml.TOMLDecodeError, UnicodeDecodeError):
                     pass
-        if (candidate_dir / ".git").exists():
+        marker = candidate_dir / ".git"
+        top = marker.exists()
+        if inputs is not None:
+            inputs.exists(str(marker), top)
+        if top:
             break
     return None
+
+
+def _regular_file(path: Path, inputs: RunInputs | None) -> bool:
+    try:
+        info = os.stat(path) if inputs is None else inputs.looked_at(str(path))
+    except OSError:
+        return False
+    return info is not None and stat.S_ISREG(info.st_mode)
 
 
 def _toml() -> ModuleType:

@@ -26,7 +26,10 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+
+if TYPE_CHECKING:
+    from corslint.replay import RunInputs
 
 SKIPPED_DIRECTORIES = frozenset(
     {
@@ -261,10 +264,18 @@ class RuleSet:
 
 
 def _source(
-    directory: str, names: Sequence[str], strip: int, prefix: str, racy_after: int
+    directory: str,
+    names: Sequence[str],
+    strip: int,
+    prefix: str,
+    racy_after: int,
+    inputs: RunInputs | None = None,
 ) -> tuple[IgnoreSource, bool] | None:
     """The ignore files of a folder that exist, stamped; None when there are none."""
     stamps = [(name, stamp_of(os.path.join(directory, name))) for name in names]
+    if inputs is not None:
+        for name, (size, mtime) in stamps:
+            inputs.file(os.path.join(directory, name), size, mtime)
     present = [(name, stamp) for name, stamp in stamps if stamp[0] >= 0]
     if not present:
         return None
@@ -273,17 +284,17 @@ def _source(
     return IgnoreSource(directory, tuple(name for name, _ in present), strip, prefix, token), trusted
 
 
-def _ancestor_rules(root: str, racy_after: int) -> RuleSet:
+def _ancestor_rules(root: str, racy_after: int, inputs: RunInputs | None = None) -> RuleSet:
     """Ignore files above a walk root, up to the repository's top (none outside a repository)."""
     real = os.path.realpath(root)
     rules = RuleSet()
-    if os.path.exists(os.path.join(real, ".git")):  # the root is a repository's top
+    if _repository_top(real, inputs):
         return rules
     directory = os.path.dirname(real)
     chain: list[str] = []
     while True:
         chain.append(directory)
-        if os.path.exists(os.path.join(directory, ".git")):
+        if _repository_top(directory, inputs):
             break
         parent = os.path.dirname(directory)
         if parent == directory:
@@ -292,10 +303,18 @@ def _ancestor_rules(root: str, racy_after: int) -> RuleSet:
     for ancestor in reversed(chain):  # outermost first, so deeper files override
         prefix = os.path.relpath(real, ancestor).replace(os.sep, "/") + "/"
         names = [*IGNORE_FILES, GIT_EXCLUDE] if ancestor == chain[-1] else list(IGNORE_FILES)
-        found = _source(ancestor, names, _strip_length(root), prefix, racy_after)
+        found = _source(ancestor, names, _strip_length(root), prefix, racy_after, inputs)
         if found is not None:
             rules = rules.extend(*found)
     return rules
+
+
+def _repository_top(directory: str, inputs: RunInputs | None) -> bool:
+    marker = os.path.join(directory, ".git")
+    found = os.path.exists(marker)
+    if inputs is not None:
+        inputs.exists(marker, found)
+    return found
 
 
 def _ancestor_ignore_files(root: str) -> list[IgnoreFile]:
@@ -335,6 +354,7 @@ class Walk:
     roots: tuple[str, ...] = ()  # real paths of the folders walked, each ending in "/"
     memory: FolderMemory | None = None
     racy_after: int = 0  # a folder changed after this (ns) may change again unseen
+    inputs: RunInputs | None = None  # what the walk read, for a replay of the run
 
     def inside(self, target: str) -> bool:
         """Whether a symlink points into the walked tree, where the walk meets its target anyway."""
@@ -353,13 +373,14 @@ def walk(
     *,
     respect_gitignore: bool = True,
     memory: FolderMemory | None = None,
+    inputs: RunInputs | None = None,
 ) -> Iterator[Candidate]:
     """Files under `paths` in a deterministic order. Paths named explicitly are always read.
 
     `memory` must be given only with the same `exclude`, `accepts`, `respect_gitignore`
     and working directory as the walks it remembers."""
     for group in walk_folders(
-        paths, exclude, accepts, skipped, respect_gitignore=respect_gitignore, memory=memory
+        paths, exclude, accepts, skipped, respect_gitignore=respect_gitignore, memory=memory, inputs=inputs
     ):
         yield from group
 
@@ -372,10 +393,11 @@ def walk_folders(
     *,
     respect_gitignore: bool = True,
     memory: FolderMemory | None = None,
+    inputs: RunInputs | None = None,
 ) -> Iterator[list[Candidate]]:
     """`walk`, a folder's files at a time (a list, never empty): the consumers of a large
     tree then pay no generator step per file."""
-    state = Walk(exclude, accepts, skipped, respect_gitignore, memory=memory)
+    state = Walk(exclude, accepts, skipped, respect_gitignore, memory=memory, inputs=inputs)
     state.racy_after = time.time_ns() - RACY_NS
     folders = [os.path.normpath(os.fspath(p)) for p in paths]
     state.roots = tuple(os.path.join(os.path.realpath(f), "") for f in folders if os.path.isdir(f))
@@ -394,9 +416,11 @@ def walk_folders(
                 yield [candidate]
             continue
         if not os.path.isdir(name):
+            if inputs is not None:
+                inputs.exists(name, False)
             state.skip(Path(name).as_posix(), "no such file or directory")
             continue
-        rules = _ancestor_rules(name, state.racy_after) if respect_gitignore else RuleSet()
+        rules = _ancestor_rules(name, state.racy_after, inputs) if respect_gitignore else RuleSet()
         display = display_path(Path(name))
         yield from _walk_directory(
             state, name, "" if display == "." else display, os.path.realpath(name), rules
@@ -484,6 +508,9 @@ def _recall(
         stamps = [[name, *stamp_of(prefix + name)] for name, _, _ in own]
         if stamps != own:
             return None
+    if state.inputs is not None:
+        _note_folder(state.inputs, directory, prefix, mtime, own)
+    if own:
         names = tuple(name for name, size, _ in stamps if size >= 0)
         if names:
             source = IgnoreSource(
@@ -599,7 +626,17 @@ def _list(
     # a link's target can change without its folder changing: such folders are listed each time
     if remember and state.memory is not None and not any(map(_IS_SYMLINK, entries)):
         state.memory.remember(display, Listing(mtime, directory, inherited.token, own, kept, subfolders))
+        if state.inputs is not None:
+            _note_folder(state.inputs, directory, prefix, mtime, own)
+    elif state.inputs is not None:
+        state.inputs.volatile(f"{display or '.'} holds a link or changed lately")
     return kept, subfolders, rules
+
+
+def _note_folder(inputs: RunInputs, directory: str, prefix: str, mtime: int, own: list[Any]) -> None:
+    inputs.folder(directory, mtime)
+    for name, size, mtime_ns in own:
+        inputs.file(prefix + name, size, mtime_ns)
 
 
 _NAME = operator.attrgetter("name")

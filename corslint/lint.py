@@ -23,6 +23,7 @@ from corslint.stamps import GONE, GONE_ERRORS, Stamper
 if TYPE_CHECKING:
     from corslint.cache import Cache, Remembered
     from corslint.model import CorsPolicy
+    from corslint.replay import RunInputs
     from corslint.rules.base import Rule
 
 MAX_FILE_BYTES = DEFAULT_MAX_FILE_SIZE
@@ -366,14 +367,17 @@ def lint(
     isolate: bool = False,
     jobs: int | None = None,
     timeout: float = PARSE_TIMEOUT,
+    inputs: RunInputs | None = None,
 ) -> RunResult:
     """Lint `paths`. `cache_dir` enables the results cache; `isolate` parses in worker
     processes even for a small run (so a crashing or hanging parser cannot take the run
-    down); `jobs` fixes the number of worker processes (default: every core, for large trees)."""
+    down); `jobs` fixes the number of worker processes (default: every core, for large trees).
+    `inputs` collects what a run answered by the cache in full read, for `corslint.replay`;
+    any other run marks it not replayable."""
     collecting = gc.isenabled()
     gc.disable()  # a run builds many objects and no cyclic garbage worth a collection
     try:
-        return _lint(paths, settings, cache_dir, isolate, jobs, timeout)
+        return _lint(paths, settings, cache_dir, isolate, jobs, timeout, inputs)
     finally:
         if collecting:
             gc.enable()
@@ -386,6 +390,7 @@ def _lint(
     isolate: bool,
     jobs: int | None,
     timeout: float,
+    inputs: RunInputs | None = None,
 ) -> RunResult:
     skipped: list[Skipped] = []
     stats = RunStats()
@@ -409,6 +414,7 @@ def _lint(
         skipped,
         respect_gitignore=settings.respect_gitignore,
         memory=cache,
+        inputs=inputs,
     )
     memo_key = repr(settings.problems)
     head: list[list[Candidate]] = []  # the first folders, enough to tell a large tree
@@ -447,6 +453,14 @@ def _lint(
             candidates, sizes, mtimes, settings, cache, isolate, jobs, timeout, stats, memo_key
         )
     stats.files_seen = len(candidates)
+    if inputs is not None:
+        if remembered is None:
+            inputs.volatile("files were read")
+        else:
+            assert cache is not None
+            inputs.files([c.file for c in candidates], sizes, mtimes)
+            for path, size, mtime in cache.dependencies:
+                inputs.file(path, size, mtime)
     if remembered is not None:
         assert cache is not None
         stats.policies = remembered.policies

@@ -456,7 +456,7 @@ def test_the_console_entry_runs_without_the_cyclic_collector(monkeypatch: pytest
     def fake_exit(code: int) -> None:
         raise Exited(code)
 
-    monkeypatch.setattr(corslint.cli, "main", lambda: seen.append(gc.isenabled()) or 0)
+    monkeypatch.setattr(corslint.cli, "main", lambda **_: seen.append(gc.isenabled()) or 0)
     monkeypatch.setattr(os, "_exit", fake_exit)
     try:
         with pytest.raises(Exited):
