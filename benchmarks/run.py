@@ -9,9 +9,11 @@ builds the tree once (benchmarks/generate.py, deterministic), then measures, wit
 page cache warm for every tool alike:
 
 - `rg -l -i cors`: the I/O floor (every file read once, in parallel);
-- corslint cold (no .corslint_cache) and warm (cached, nothing changed, measured once
-  the cold run's own changes are 2 s old, as corslint distrusts anything newer), wall
-  time and peak RSS (the largest single process, from wait4; and the sum over corslint's
+- corslint cold (no .corslint_cache); the first re-run, once the cold run's own changes
+  are 2 s old (corslint distrusts anything newer), which the cache answers in full and
+  which records itself; and warm, the re-run after it, which replays that record (it
+  stats what the run read, and is checked to import nothing of the linter). Wall time,
+  and peak RSS (the largest single process, from wait4; and the sum over corslint's
   processes, sampled every 20 ms);
 - semgrep with benchmarks/semgrep/cors.yml, the peer (skipped when not installed, or for
   trees larger than --semgrep-max);
@@ -218,7 +220,7 @@ def bench_size(files: int, runs: int, semgrep: str | None, semgrep_max: int) -> 
     grep = [rg, "-l", "-i", "cors"] if rg else None
     if grep:
         measure(grep, root)  # warm the page cache for everyone
-    floor, cold, warm = [], [], []
+    floor, cold, cached, warm = [], [], [], []
     # round by round, so that the machine's load, which drifts on a shared host, weighs
     # on the floor and on corslint alike
     for _ in range(runs):
@@ -226,16 +228,18 @@ def bench_size(files: int, runs: int, semgrep: str | None, semgrep_max: int) -> 
             floor.append(measure(grep, root))
         shutil.rmtree(cache, ignore_errors=True)
         cold.append(measure(corslint, root))
-        # the cold run created .corslint_cache in the tree's top folder, and a cached run
-        # trusts no folder changed in the last 2 s (discovery.RACY_NS): it would list that
-        # folder again, as no later run will. Wait that out, then run once to settle
+        # the cold run created .corslint_cache in the tree's top folder, and a run trusts
+        # no folder changed in the last 2 s (discovery.RACY_NS): it would list that folder
+        # again, and would not record itself for a replay. Wait that out
         time.sleep(RACY_SECONDS)
-        measure(corslint, root)
+        cached.append(measure(corslint, root))
         warm.append(measure(corslint, root))
     if floor:
         row["rg"] = asdict(median(floor))
     row["corslint_cold"] = asdict(median(cold))
+    row["corslint_cached"] = asdict(median(cached))
     row["corslint_warm"] = asdict(median(warm))
+    row["warm_replayed"] = replays(corslint[1:], root)
     # a warm run must parse nothing; a change to corslint's own code between runs would void it
     check = subprocess.run(
         [*corslint_command(), ".", "--exit-zero", "--format", "json"],
@@ -265,6 +269,19 @@ def bench_size(files: int, runs: int, semgrep: str | None, semgrep_max: int) -> 
     return row
 
 
+def replays(arguments: list[str], root: Path) -> bool:
+    """Whether `corslint ARGUMENTS` replays its record: it then imports no linter module."""
+    command = corslint_command()
+    python = str(Path(command[0]).with_name("python")) if command[0].endswith("corslint") else command[0]
+    run = subprocess.run(
+        [python, "-X", "importtime", "-m", "corslint", *arguments], cwd=root, capture_output=True, text=True
+    )
+    imported = {
+        line.rpartition("|")[2].strip() for line in run.stderr.splitlines() if line.startswith("import time:")
+    }
+    return "corslint.replay" in imported and "corslint.cli" not in imported
+
+
 def startup(runs: int) -> dict[str, float]:
     scratch = TREES / "startup"
     scratch.mkdir(parents=True, exist_ok=True)
@@ -282,17 +299,19 @@ def report(results: dict[str, object]) -> str:
         f"Machine: {results['machine']}. Command: `.venv/bin/python benchmarks/run.py`."
         " Times are medians, in seconds; the page cache is warm for every tool."
         f" corslint measured: {results.get('installed', 'the development install')}."
-        " Warm runs start 2 s after the cold run: a cached run lists again any folder changed"
-        " in the last 2 s, and the cold run has just created .corslint_cache.",
+        " Re-runs start 2 s after the cold run (a run lists again any folder changed in the last"
+        " 2 s, and the cold run has just created .corslint_cache). The first re-run is answered"
+        " by the cache in full and records itself; warm is the next, which replays that record.",
         "",
-        "| files | rg -l -i cors | corslint cold | corslint warm | semgrep | cold / rg | warm / rg"
-        " | semgrep / cold | peak RSS cold, largest process (all processes) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| files | rg -l -i cors | corslint cold | corslint warm (replayed) | first re-run (cache, records)"
+        " | semgrep | cold / rg | warm / rg | semgrep / cold | peak RSS cold, largest process (all processes) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in results["sizes"]:  # type: ignore[attr-defined]
         rg = row.get("rg", {}).get("seconds")
         cold = row["corslint_cold"]
         warm = row["corslint_warm"]
+        first = row.get("corslint_cached", {}).get("seconds")
         sg = row.get("semgrep", {}).get("seconds")
 
         def fmt(value: float | None) -> str:
@@ -302,7 +321,8 @@ def report(results: dict[str, object]) -> str:
             return f"{a / b:.1f}x" if a is not None and b else "n/a"
 
         lines.append(
-            f"| {row['files']:,} | {fmt(rg)} | {fmt(cold['seconds'])} | {fmt(warm['seconds'])} | {fmt(sg)}"
+            f"| {row['files']:,} | {fmt(rg)} | {fmt(cold['seconds'])} | {fmt(warm['seconds'])} | {fmt(first)}"
+            f" | {fmt(sg)}"
             f" | {ratio(cold['seconds'], rg)} | {ratio(warm['seconds'], rg)} | {ratio(sg, cold['seconds'])}"
             f" | {cold['max_rss_mb']:.0f} MB ({cold['sum_rss_mb']:.0f} MB) |"
         )
@@ -310,11 +330,12 @@ def report(results: dict[str, object]) -> str:
         "",
         "CPU seconds (user + system, every process; steadier than wall time on a shared host):",
         "",
-        "| files | rg | corslint cold | corslint warm |",
-        "|---:|---:|---:|---:|",
+        "| files | rg | corslint cold | corslint warm | first re-run |",
+        "|---:|---:|---:|---:|---:|",
     ]
     for row in results["sizes"]:  # type: ignore[attr-defined]
-        cpu = [row.get(key, {}).get("cpu_seconds") for key in ("rg", "corslint_cold", "corslint_warm")]
+        keys = ("rg", "corslint_cold", "corslint_warm", "corslint_cached")
+        cpu = [row.get(key, {}).get("cpu_seconds") for key in keys]
         lines.append(f"| {row['files']:,} | " + " | ".join(f"{c:.2f}" if c else "n/a" for c in cpu) + " |")
     start = results["startup"]
     lines += [
@@ -322,10 +343,11 @@ def report(results: dict[str, object]) -> str:
         f"Start-up: `corslint --version` {start['version_seconds']:.3f} s;"  # type: ignore[index]
         f" one clean file {start['one_clean_file_seconds']:.3f} s.",  # type: ignore[index]
         "",
-        "Files corslint checked (after .gitignore, node_modules, bundles) and files a warm run parsed"
-        " (0: every answer came from the cache): "
+        "Files corslint checked (after .gitignore, node_modules, bundles), files a re-run parsed"
+        " (0: every answer came from the cache), and whether the warm runs replayed: "
         + ", ".join(
             f"{row['files']:,}: {row.get('files_checked', '?')} / {row.get('warm_parsed_files', '?')}"
+            f" / {'replayed' if row.get('warm_replayed') else 'NOT replayed'}"
             for row in results["sizes"]  # type: ignore[attr-defined]
         )
         + ".",

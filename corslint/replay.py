@@ -55,7 +55,7 @@ def run_key(argv: list[str]) -> bytes:
     streams = [
         (s.isatty(), s.encoding, s.errors) if s is not None else None for s in (sys.stdout, sys.stderr)
     ]
-    parts = (__version__, sys.hexversion, sys.executable, os.getcwd(), argv, streams, record_folder())
+    parts = (__version__, sys.hexversion, sys.prefix, os.getcwd(), argv, streams, record_folder())
     return repr(parts).encode("utf-8", "surrogateescape")
 
 
