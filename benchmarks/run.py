@@ -111,7 +111,9 @@ def measure(command: list[str], cwd: Path) -> Measure:
     installed: wait4 here would also count the moments the child was still a copy of
     this Python process, before exec."""
     timed = os.path.exists(GNU_TIME)
-    report = cwd / ".rss"
+    # beside the trees, not in one: a file made and removed in a tree's top folder would
+    # change that folder between runs (a re-run lists it again, and cannot be replayed)
+    report = TREES / f".rss-{os.getpid()}"
     if timed:
         command = [GNU_TIME, "-f", "%M", "-o", str(report), *command]
     started = time.perf_counter()
