@@ -275,6 +275,8 @@ def _record(
     from corslint.cache import write_atomically
     from corslint.replay import encode_record, own_sources, prune_records, record_folder, record_name, run_key
 
+    if not inputs.replayable:  # it read files: a cold run, or one after a change
+        return
     if os.path.realpath(cache_dir) != os.path.realpath(record_folder()) or not cache_dir.is_dir():
         return  # set elsewhere by a configuration file: a replay would not find it
     own_sources(inputs)

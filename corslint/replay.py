@@ -154,7 +154,10 @@ def encode_record(
     target = os.fsencode(report_file) if report_file is not None else b""
     out = report.encode("utf-8", "surrogatepass")
     err = stderr.encode("utf-8", "surrogatepass")
-    paths = b"\0".join(os.fsencode(p) for p in inputs.paths)
+    try:  # as os.fsencode would each path, in one call
+        paths = "\0".join(inputs.paths).encode(sys.getfilesystemencoding(), sys.getfilesystemencodeerrors())
+    except (TypeError, UnicodeEncodeError):
+        paths = b"\0".join(os.fsencode(p) for p in inputs.paths)
     lengths = (len(key), code, len(target), len(out), len(err), len(inputs.paths), len(paths))
     header = b" ".join(b"%d" % n for n in lengths) + b"\n"
     numbers = [inputs.sizes.tobytes(), inputs.mtimes.tobytes()]
