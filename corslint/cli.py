@@ -273,19 +273,29 @@ def _record(
 ) -> None:
     """Keep the run for a replay, where a run from this folder looks for it."""
     from corslint.cache import write_atomically
-    from corslint.replay import encode_record, own_sources, prune_records, record_folder, record_name, run_key
+    from corslint.replay import (
+        RunInputs,
+        encode_record,
+        own_sources,
+        prune_records,
+        record_folder,
+        record_name,
+        run_key,
+    )
 
     if not inputs.replayable:  # it read files: a cold run, or one after a change
         return
     if os.path.realpath(cache_dir) != os.path.realpath(record_folder()) or not cache_dir.is_dir():
         return  # set elsewhere by a configuration file: a replay would not find it
-    own_sources(inputs)
-    if not inputs.settled():
+    read = RunInputs(inputs.started_ns)
+    own_sources(read)
+    read.extend(inputs)
+    if not read.settled():
         return
     key = run_key(argv)
     text, report_file = report
     target = os.fspath(report_file) if report_file is not None else None
-    write_atomically(cache_dir / record_name(key), encode_record(key, inputs, text, target, stderr, code))
+    write_atomically(cache_dir / record_name(key), encode_record(key, read, text, target, stderr, code))
     prune_records(os.fspath(cache_dir))
 
 

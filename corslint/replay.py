@@ -69,6 +69,7 @@ class RunInputs:
     """What one run read, and each path's stamp at the moment it was read."""
 
     def __init__(self, started_ns: int) -> None:
+        self.started_ns = started_ns
         self.racy_after = started_ns - RACY_NS
         self.paths: list[str] = []
         self.sizes = array("q")
@@ -111,6 +112,11 @@ class RunInputs:
             self.folder(path, info.st_mtime_ns)
         return info
 
+    def extend(self, other: RunInputs) -> None:
+        self.files(other.paths, other.sizes, other.mtimes)
+        if not other.replayable:
+            self.volatile(other.why_not)
+
     def settled(self) -> bool:
         """Whether every stamp is old enough that a change since would have moved it."""
         if not self.replayable:
@@ -122,15 +128,17 @@ class RunInputs:
 
 
 def own_sources(inputs: RunInputs) -> None:
-    """corslint's own modules: another build never replays this one's output."""
-    package = os.path.dirname(os.path.abspath(__file__))
+    """corslint's own modules, this one first: another build never replays this one's
+    output, and a record that does not vouch for this very file is not one of ours."""
+    own = os.path.abspath(__file__)
+    inputs.looked_at(own)
+    package = os.path.dirname(own)
     for directory, folders, names in os.walk(package):
         folders.sort()
         for name in sorted(names):
-            if name.endswith(".py"):
-                path = os.path.join(directory, name)
-                info = os.stat(path)
-                inputs.file(path, info.st_size, info.st_mtime_ns)
+            path = os.path.join(directory, name)
+            if name.endswith(".py") and path != own:
+                inputs.looked_at(path)
 
 
 def prune_records(folder: str, keep: int = KEEP) -> None:
@@ -263,6 +271,16 @@ def _unchanged(record: Record, start: int, end: int) -> bool:
     return True
 
 
+def _ours(record: Record) -> bool:
+    """Whether the record vouches for this module's own stamp, as every recording run
+    makes it do first: a record planted with no paths at all would otherwise always hold."""
+    return (
+        bool(record.paths)
+        and record.sizes[0] >= 0
+        and record.paths[0] == os.fsencode(os.path.abspath(__file__))
+    )
+
+
 def replay(argv: list[str]) -> int | None:
     """Print a recorded run's output and return its exit code; None when it does not hold."""
     try:
@@ -272,7 +290,7 @@ def replay(argv: list[str]) -> int | None:
     except OSError:
         return None
     record = decode_record(data)
-    if record is None or record.key != key or not unchanged(record):
+    if record is None or record.key != key or not _ours(record) or not unchanged(record):
         return None
     if record.report_file is None:
         sys.stdout.write(record.report)

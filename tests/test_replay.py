@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -86,8 +87,19 @@ def warmed(root: Path, *arguments: str) -> tuple[int, str, str]:
     return warm
 
 
+def sources_settled() -> None:
+    """Wait until corslint's own modules are old enough to vouch for (just after an edit
+    they are not, and no run would record)."""
+    inputs = replay.RunInputs(time.time_ns())
+    replay.own_sources(inputs)
+    newest = max(inputs.mtimes)
+    if newest > inputs.racy_after:
+        time.sleep((newest - inputs.racy_after) / 1e9 + 0.01)
+
+
 @pytest.fixture
 def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    sources_settled()
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("CORSLINT_CACHE_DIR", raising=False)
     return project(tmp_path)
@@ -116,6 +128,7 @@ def test_a_replay_writes_the_report_file_the_run_wrote(
 
 def test_the_fixture_projects_replay_as_they_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every framework's fixtures in one tree: findings, skipped files, notes and all."""
+    sources_settled()
     tree = tmp_path / "tree"
     shutil.copytree(FIXTURES, tree)
     (tree / ".git").mkdir()
@@ -405,3 +418,23 @@ def test_only_the_latest_records_are_kept(app: Path, tmp_path_factory: pytest.Te
     assert len(records(cache)) == replay.KEEP
     assert replayed(".", "--output", str(out / f"{replay.KEEP + 1}.txt")) is not None
     assert replayed(".", "--output", str(out / "1.txt")) is None
+
+
+def test_a_record_that_does_not_vouch_for_corslint_is_not_replayed(app: Path) -> None:
+    """A record planted with no paths (or none of corslint's) would otherwise always hold."""
+    warmed(app, ".")
+    (path,) = records(app / ".corslint_cache")
+    recorded = replay.decode_record(path.read_bytes())
+    assert recorded is not None
+    key = recorded.key
+    empty = replay.encode_record(key, replay.RunInputs(0), "all clear\n", None, "", 0)
+    path.write_bytes(empty)
+    assert replayed(".") is None
+    inputs = replay.RunInputs(0)
+    inputs.looked_at(str(app / "README.md"))
+    path.write_bytes(replay.encode_record(key, inputs, "all clear\n", None, "", 0))
+    assert replayed(".") is None
+    inputs = replay.RunInputs(0)
+    replay.own_sources(inputs)
+    path.write_bytes(replay.encode_record(key, inputs, "all clear\n", None, "", 0))
+    assert replayed(".") == (0, "all clear\n", "")  # the test's own forgery, with the real stamps
