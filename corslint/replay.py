@@ -31,7 +31,10 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from array import array
+
+TYPE_CHECKING = False  # typing itself takes 3 ms to import, more than a replay's other imports
+if TYPE_CHECKING:
+    from array import array
 
 FORMAT = b"corslint-replay 1\n"
 ABSENT = -1  # stamp size of a path that did not exist
@@ -40,7 +43,7 @@ PRESENT = -3  # a path that existed, whatever it was
 RACY_NS = 2_000_000_000  # as discovery.RACY_NS: a stamp this recent may hide a change
 KEEP = 16  # records kept in a cache folder
 SPLIT_ABOVE = 4_000  # paths; at 9k, halves in two processes: 50 -> 44 ms
-_NUMBER = array("q").itemsize
+_NUMBER = 8  # bytes of an array("q") item
 
 
 def record_folder() -> str:
@@ -69,6 +72,8 @@ class RunInputs:
     """What one run read, and each path's stamp at the moment it was read."""
 
     def __init__(self, started_ns: int) -> None:
+        from array import array
+
         self.started_ns = started_ns
         self.racy_after = started_ns - RACY_NS
         self.paths: list[str] = []
@@ -221,6 +226,8 @@ def decode_record(data: bytes) -> Record | None:
     at += paths_length
     if len(paths) != count or len(data) != at + 2 * count * _NUMBER:
         return None
+    from array import array
+
     sizes, mtimes = array("q"), array("q")
     sizes.frombytes(data[at : at + count * _NUMBER])
     mtimes.frombytes(data[at + count * _NUMBER :])
@@ -306,7 +313,7 @@ def replay(argv: list[str]) -> int | None:
 
 def entry() -> None:
     """The `corslint` command."""
-    if sys.argv[1:2] not in (["explain"], ["rules"], ["simulate"]):
+    if sys.argv[1:2] not in (["explain"], ["rules"], ["simulate"], ["-h"], ["--help"], ["--version"]):
         code = replay(sys.argv[1:])
         if code is not None:
             sys.stdout.flush()

@@ -438,3 +438,20 @@ def test_a_record_that_does_not_vouch_for_corslint_is_not_replayed(app: Path) ->
     replay.own_sources(inputs)
     path.write_bytes(replay.encode_record(key, inputs, "all clear\n", None, "", 0))
     assert replayed(".") == (0, "all clear\n", "")  # the test's own forgery, with the real stamps
+
+
+def test_a_record_that_cannot_be_read_is_no_record(app: Path) -> None:
+    warmed(app, ".")
+    (path,) = records(app / ".corslint_cache")
+    path.unlink()
+    path.mkdir()  # a folder where the record was
+    assert replayed(".") is None
+    assert recorded_run(".")[0] == 1  # and the run itself goes on
+
+
+def test_a_working_folder_that_is_gone_runs_in_full(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    assert replayed(".") is None
