@@ -455,3 +455,14 @@ def test_a_working_folder_that_is_gone_runs_in_full(tmp_path: Path, monkeypatch:
     monkeypatch.chdir(gone)
     gone.rmdir()
     assert replayed(".") is None
+
+
+def test_a_settings_file_named_on_the_command_line_is_an_input(app: Path) -> None:
+    """Beside the cache (a settings file elsewhere puts the cache there, and the run is not
+    recorded), and left out of the walk, so that only the settings search reads it."""
+    (app / ".gitignore").write_text("strict.toml\n")
+    (app / "strict.toml").write_text('ignore = ["CORS2"]\n')
+    settle(app)
+    warmed(app, ".", "--config", "strict.toml")
+    (app / "strict.toml").write_text('ignore = ["CORS1"]\n')  # the same size
+    assert replayed(".", "--config", "strict.toml") is None
