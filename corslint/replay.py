@@ -17,8 +17,8 @@ What a record vouches for, and why:
   folder's listing (and so the walk) is what it was;
 - paths that were absent, or present, when looked for (`.git` marks a repository's top).
 A run records only when nothing it read changed within 2 s before it started (a
-timestamp can be that coarse) and nothing it read is a symlink's target (a link can be
-re-aimed without touching its folder). The record lives in the cache folder that a run
+timestamp can be that coarse) and no folder it walked holds a symlink (a link's target
+can change without its folder). The record lives in the cache folder that a run
 from this folder uses by default (`$CORSLINT_CACHE_DIR` or `./.corslint_cache`).
 
 The record is binary: a header line, the key, the output, the paths (NUL-separated, as
