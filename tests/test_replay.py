@@ -30,7 +30,7 @@ APP = (
     'app.add_middleware(CORSMiddleware, allow_origins=ORIGINS, allow_methods=["*"], allow_credentials=True)\n'
 )
 ORIGINS = 'ORIGINS = ["https://app.example.com"]\n'
-WIDE_ORIGINS = 'ORIGINS = ["*"]\n'  # the same length as a five-letter host would make
+WIDE_ORIGINS = 'ORIGINS = ["*"]\n'  # padded to ORIGINS' length where the size must not change
 
 
 def settle(root: Path, when: int = PAST) -> None:
@@ -110,9 +110,8 @@ def test_a_replay_prints_what_the_run_printed(app: Path, output_format: str) -> 
     warm = warmed(app, ".", "--format", output_format, "--statistics")
     assert warm[0] == 1 and "CORS" in warm[1]
     assert replayed(".", "--format", output_format, "--statistics") == warm
-    assert (
-        replayed(".", "--format", output_format, "--statistics") == warm
-    )  # a replay leaves the record as it was
+    # and again: a replay leaves the record as it was
+    assert replayed(".", "--format", output_format, "--statistics") == warm
 
 
 def test_a_replay_writes_the_report_file_the_run_wrote(
