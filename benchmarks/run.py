@@ -178,7 +178,7 @@ def development_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "corslint"]
 
 
-RACY_SECONDS = 2.1  # a little over discovery.RACY_NS
+RACY_SECONDS = 2.1  # a little over replay.RACY_NS
 INSTALLED = HERE / ".venv"  # corslint as pip installs it, for the measurements
 
 
@@ -231,7 +231,7 @@ def bench_size(files: int, runs: int, semgrep: str | None, semgrep_max: int) -> 
         shutil.rmtree(cache, ignore_errors=True)
         cold.append(measure(corslint, root))
         # the cold run created .corslint_cache in the tree's top folder, and a run trusts
-        # no folder changed in the last 2 s (discovery.RACY_NS): it would list that folder
+        # no folder changed in the last 2 s (replay.RACY_NS): it would list that folder
         # again, and would not record itself for a replay. Wait that out
         time.sleep(RACY_SECONDS)
         cached.append(measure(corslint, root))

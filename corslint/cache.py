@@ -43,7 +43,8 @@ from typing import Any, NamedTuple
 
 import corslint
 from corslint.config import Settings
-from corslint.discovery import GIT_EXCLUDE, IGNORE_FILES, RACY_NS, Candidate, Listing, Skipped, stamp_of
+from corslint.discovery import GIT_EXCLUDE, IGNORE_FILES, Candidate, Listing, Skipped, stamp_of
+from corslint.replay import RACY_NS
 
 FORMAT = 5
 SHARDS = 64

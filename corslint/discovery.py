@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
+from corslint.replay import RACY_NS
+
 if TYPE_CHECKING:
     from corslint.replay import RunInputs
 
@@ -65,7 +67,6 @@ SKIPPED_MARKERS = frozenset({"pyvenv.cfg", "CACHEDIR.TAG"})
 MINIFIED_SUFFIXES = (".min.js", ".min.mjs", ".min.cjs", ".bundle.js")
 IGNORE_FILES = (".gitignore", ".ignore")  # later files win, as in ripgrep
 GIT_EXCLUDE = ".git/info/exclude"
-RACY_NS = 2_000_000_000  # file system timestamps can be this coarse (FAT: 2 s)
 Stamp = tuple[int, int]  # (size, mtime_ns); size -1 for a file that did not exist
 
 

@@ -40,7 +40,9 @@ FORMAT = b"corslint-replay 1\n"
 ABSENT = -1  # stamp size of a path that did not exist
 FOLDER = -2  # a folder: only its mtime is compared
 PRESENT = -3  # a path that existed, whatever it was
-RACY_NS = 2_000_000_000  # as discovery.RACY_NS: a stamp this recent may hide a change
+# file system timestamps can be this coarse (FAT: 2 s): a stamp this recent may hide a
+# change. Here, the lightest module, so that the walk, the cache and a replay share it
+RACY_NS = 2_000_000_000
 KEEP = 16  # records kept in a cache folder
 SPLIT_ABOVE = 4_000  # paths; at 9k, halves in two processes: 50 -> 44 ms
 _NUMBER = 8  # bytes of an array("q") item
