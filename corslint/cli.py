@@ -126,9 +126,11 @@ def _existing_path(text: str) -> Path:
 
 
 def entry() -> None:
-    """The `corslint` command. Once the report is out, the process ends without freeing
-    the run's objects one by one: on a 100k-file tree that teardown took 50 ms, a tenth
-    of a cached run. Output is flushed first; files and the cache are already closed.
+    """The `corslint` command, where `corslint.replay` had no record to replay (a `check`
+    that the cache answers in full records one). Once the report is out, the process ends
+    without freeing the run's objects one by one: on a 100k-file tree that teardown took
+    50 ms, a tenth of a cached run. Output is flushed first; files and the cache are
+    already closed.
 
     The cyclic garbage collector is off for the whole command: `lint` turns it off while
     it runs, and turned back on, its first collection walks every object the run made
