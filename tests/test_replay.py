@@ -465,3 +465,31 @@ def test_a_settings_file_named_on_the_command_line_is_an_input(app: Path) -> Non
     warmed(app, ".", "--config", "strict.toml")
     (app / "strict.toml").write_text('ignore = ["CORS1"]\n')  # the same size
     assert replayed(".", "--config", "strict.toml") is None
+
+
+@pytest.mark.parametrize(
+    ("above", "text", "options"),
+    [
+        # settings named on the command line: only the walk looks for the repository's top
+        (".ignore", "main.py\n", ("--config", "empty.toml")),
+        # ignore files not read: only the settings search looks for it
+        (".corslint.toml", 'ignore = ["CORS2"]\n', ("--no-respect-gitignore",)),
+    ],
+    ids=["ignore-file", "settings"],
+)
+def test_a_repository_top_made_between_the_walk_and_the_files_above_it_is_seen(
+    app: Path, above: str, text: str, options: tuple[str, ...]
+) -> None:
+    """`corslint api/v1` reads the ignore files and settings of the folders above it, up to
+    the repository's top; a `.git` made in api/ moves the top below them, though no folder
+    the walk lists changes."""
+    (app / "api" / "v1").mkdir()
+    (app / "api" / "main.py").rename(app / "api" / "v1" / "main.py")
+    (app / above).write_text(text)
+    (app / "empty.toml").write_text("")
+    settle(app)
+    before = warmed(app, "api/v1", *options)
+    (app / "api" / ".git").mkdir()
+    changed(app, "api/.git", "api")
+    assert replayed("api/v1", *options) is None
+    assert recorded_run("api/v1", *options) != before  # what the record would have hidden
