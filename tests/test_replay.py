@@ -493,3 +493,19 @@ def test_a_repository_top_made_between_the_walk_and_the_files_above_it_is_seen(
     changed(app, "api/.git", "api")
     assert replayed("api/v1", *options) is None
     assert recorded_run("api/v1", *options) != before  # what the record would have hidden
+
+
+def test_a_folder_listed_again_by_the_recording_run_is_an_input(app: Path) -> None:
+    """A file made and removed in api/ (an editor's swap file) changes the folder but not
+    its files: the recording run lists it again, answers from the cache, and must still
+    note the folder, or a file added there later would go unseen."""
+    recorded_run(".")
+    settle(app)
+    (app / "api" / ".main.py.swp").write_text("")
+    (app / "api" / ".main.py.swp").unlink()
+    changed(app, "api")
+    recorded_run(".")
+    assert len(records(app / ".corslint_cache")) == 1
+    add_a_file(app)
+    os.utime(app / "api", (LATER + 1, LATER + 1))  # later than the first change, as time goes
+    assert replayed(".") is None
