@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -509,3 +510,19 @@ def test_a_folder_listed_again_by_the_recording_run_is_an_input(app: Path) -> No
     add_a_file(app)
     os.utime(app / "api", (LATER + 1, LATER + 1))  # later than the first change, as time goes
     assert replayed(".") is None
+
+
+def test_a_large_tree_replays_as_its_cached_run_printed(app: Path) -> None:
+    """Above the pool threshold a cold run streams to workers and a cached run stats with
+    a helper process: the record holds what those stamped, and a change deep down shows."""
+    for package in range(30):
+        folder = app / "packages" / f"p{package}"
+        folder.mkdir(parents=True)
+        for module in range(75):
+            (folder / f"m{module}.py").write_text(f"VALUE = {module}\n")
+    settle(app)
+    warm = warmed(app, ".", "--format", "json")
+    assert json.loads(warm[1])["summary"]["files_checked"] == 30 * 75 + 3  # and api/, conf/
+    assert replayed(".", "--format", "json") == warm
+    (app / "packages" / "p29" / "m74.py").write_text("VALUE = 75\n")  # the same size
+    assert replayed(".", "--format", "json") is None
