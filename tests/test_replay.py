@@ -390,6 +390,36 @@ def test_any_bytes_decode_to_a_record_or_to_none(noise: bytes, header: bytes) ->
         assert record is None or isinstance(record.key, bytes)
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.binary(max_size=12), min_size=4, max_size=4),
+    st.integers(-2, 300),
+    st.binary(max_size=40),
+    st.integers(0, 6),
+)
+def test_a_record_whose_parts_disagree_decodes_to_none(
+    parts: list[bytes], code: int, paths: bytes, count: int
+) -> None:
+    """Every length in the header matches the body exactly, so only what disagrees can
+    refuse it: paths that do not split into `count`, or an exit code out of range. A
+    record never comes out with paths and stamps in different numbers."""
+    key, target, out, err = parts
+    lengths = (len(key), code, len(target), len(out), len(err), count, len(paths))
+    header = b" ".join(b"%d" % n for n in lengths) + b"\n"
+    stamps = bytes(8 * 2 * count)
+    record = replay.decode_record(replay.FORMAT + header + key + target + out + err + paths + stamps)
+    consistent = 0 <= code <= 255 and len(paths.split(b"\0") if count else []) == count
+    try:
+        out.decode("utf-8", "surrogatepass")
+        err.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        consistent = False
+    assert (record is not None) is consistent
+    if record is not None:
+        assert len(record.paths) == len(record.sizes) == len(record.mtimes) == count
+        assert record.key == key and record.report_file == (target or None)
+
+
 @pytest.mark.parametrize("changed", [None, 0, 1, 4999, 5000, 9999])
 def test_a_large_record_is_checked_in_two_processes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, changed: int | None
