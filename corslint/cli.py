@@ -332,7 +332,11 @@ def _check_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-color", action="store_true", help="Never colour the text output.")
     parser.add_argument("--statistics", action="store_true", help="Count findings per rule.")
-    parser.add_argument("--no-cache", action="store_true", help="Neither read nor write .corslint_cache.")
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="Neither read nor write .corslint_cache (results and replays).",
+    )
     parser.add_argument(
         "--no-respect-gitignore", action="store_true", help="Read files that .gitignore and .ignore exclude."
     )
