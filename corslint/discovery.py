@@ -505,19 +505,14 @@ def _recall(
     if mtime != listing.mtime_ns or mtime > state.racy_after:
         return None
     own = listing.ignore_stamps
-    if own:
-        stamps = [[name, *stamp_of(prefix + name)] for name, _, _ in own]
-        if stamps != own:
-            return None
+    if own and [[name, *stamp_of(prefix + name)] for name, _, _ in own] != own:
+        return None
     if state.inputs is not None:
         _note_folder(state.inputs, directory, prefix, mtime, own)
-    if own:
-        names = tuple(name for name, size, _ in stamps if size >= 0)
-        if names:
-            source = IgnoreSource(
-                directory, names, _strip_length(directory), "", _own_token(directory, stamps)
-            )
-            rules = rules.extend(source, True)
+    names = tuple(name for name, size, _ in own if size >= 0)  # the stamps, as they still are
+    if names:
+        source = IgnoreSource(directory, names, _strip_length(directory), "", _own_token(directory, own))
+        rules = rules.extend(source, True)
     return listing.files, listing.folders, rules
 
 
@@ -629,8 +624,8 @@ def _list(
         state.memory.remember(display, Listing(mtime, directory, inherited.token, own, kept, subfolders))
         if state.inputs is not None:
             _note_folder(state.inputs, directory, prefix, mtime, own)
-    elif state.inputs is not None:
-        state.inputs.volatile(f"{display or '.'} holds a link or changed lately")
+    elif state.inputs is not None:  # a link, or a change too recent to vouch for
+        state.inputs.volatile()
     return kept, subfolders, rules
 
 

@@ -455,7 +455,7 @@ def _lint(
     stats.files_seen = len(candidates)
     if inputs is not None:
         if remembered is None:
-            inputs.volatile("files were read")
+            inputs.volatile()  # files were read, not answered by the cache
         else:
             assert cache is not None
             inputs.files([c.file for c in candidates], sizes, mtimes)

@@ -82,12 +82,10 @@ class RunInputs:
         self.sizes = array("q")
         self.mtimes = array("q")
         self.replayable = True
-        self.why_not = ""
 
-    def volatile(self, why: str) -> None:
+    def volatile(self) -> None:
         """Something was read that no stamp can vouch for: this run is not recorded."""
-        if self.replayable:
-            self.replayable, self.why_not = False, why
+        self.replayable = False
 
     def file(self, path: str, size: int, mtime_ns: int) -> None:
         """A file read (or looked for: size ABSENT) at this stamp."""
@@ -122,14 +120,14 @@ class RunInputs:
     def extend(self, other: RunInputs) -> None:
         self.files(other.paths, other.sizes, other.mtimes)
         if not other.replayable:
-            self.volatile(other.why_not)
+            self.volatile()
 
     def settled(self) -> bool:
         """Whether every stamp is old enough that a change since would have moved it."""
         if not self.replayable:
             return False
-        if self.mtimes and max(self.mtimes) > self.racy_after:
-            self.volatile("a path it read changed within 2 s before the run")
+        if self.mtimes and max(self.mtimes) > self.racy_after:  # changed within 2 s of the start
+            self.volatile()
             return False
         return True
 
