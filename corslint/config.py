@@ -12,6 +12,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from corslint.discovery import repository_top
 from corslint.findings import Diagnostic, Level, Location
 
 if TYPE_CHECKING:
@@ -106,11 +107,7 @@ def find_config(start: Path, inputs: RunInputs | None = None) -> Path | None:
                         return pyproject
                 except (toml.TOMLDecodeError, UnicodeDecodeError):
                     pass
-        marker = candidate_dir / ".git"
-        top = marker.exists()
-        if inputs is not None:
-            inputs.exists(str(marker), top)
-        if top:
+        if repository_top(str(candidate_dir), inputs):
             break
     return None
 

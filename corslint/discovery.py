@@ -289,13 +289,13 @@ def _ancestor_rules(root: str, racy_after: int, inputs: RunInputs | None = None)
     """Ignore files above a walk root, up to the repository's top (none outside a repository)."""
     real = os.path.realpath(root)
     rules = RuleSet()
-    if _repository_top(real, inputs):
+    if repository_top(real, inputs):
         return rules
     directory = os.path.dirname(real)
     chain: list[str] = []
     while True:
         chain.append(directory)
-        if _repository_top(directory, inputs):
+        if repository_top(directory, inputs):
             break
         parent = os.path.dirname(directory)
         if parent == directory:
@@ -310,7 +310,8 @@ def _ancestor_rules(root: str, racy_after: int, inputs: RunInputs | None = None)
     return rules
 
 
-def _repository_top(directory: str, inputs: RunInputs | None) -> bool:
+def repository_top(directory: str, inputs: RunInputs | None = None) -> bool:
+    """Whether `directory` is a repository's top folder (it holds `.git`), told to `inputs`."""
     marker = os.path.join(directory, ".git")
     found = os.path.exists(marker)
     if inputs is not None:
