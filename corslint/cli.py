@@ -215,8 +215,10 @@ def check(
     max_file_size: int | None,
     record_as: list[str] | None = None,
 ) -> int:
-    """Lint PATHS (default: the current directory). `record_as`: the command line under
-    which to record the run for a replay, if the cache answers it in full."""
+    """Lint PATHS (default: the current directory).
+
+    `record_as`: the command line under which to record the run for a replay, if the
+    cache answers it in full."""
     import time
 
     from corslint.config import ConfigError, Settings, find_config, load
@@ -482,7 +484,8 @@ def _simulate_arguments(parser: argparse.ArgumentParser) -> None:
 
 class Command(NamedTuple):
     """A command: its line in `corslint -h`, its usage line, its arguments, and the
-    function that runs it (its docstring is the command's description)."""
+    function that runs it (its docstring's first paragraph is the command's description;
+    the rest is for readers of the code)."""
 
     summary: str
     usage: str
@@ -493,7 +496,7 @@ class Command(NamedTuple):
         parser = CommandLineParser(
             prog=f"{PROGRAM} {name}",
             usage=self.usage,
-            description=self.run.__doc__,
+            description=(self.run.__doc__ or "").split("\n\n")[0],
             formatter_class=HelpFormatter,
             allow_abbrev=False,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from corslint import __version__
+from corslint.cli import COMMANDS
 from tests.conftest import run_cli
 
 BAD_APP = """\
@@ -489,3 +491,14 @@ def test_a_run_answered_from_the_cache_imports_no_rule(in_tmp: Path, output_form
     run = subprocess.run([sys.executable, "-c", code], cwd=in_tmp, capture_output=True, text=True, check=True)
     assert "credentialed-any-origin" in run.stdout
     assert run.stdout.splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_a_commands_help_says_nothing_of_its_code(command: str) -> None:
+    """A command's help describes it to users: no parameter that no option sets (the
+    `check` help once ended in a note on `record_as`, meant for readers of the code)."""
+    code, out, _ = run_cli(command, "-h")
+    assert code == 0
+    options = {action.dest for action in COMMANDS[command].parser(command)._actions}
+    hidden = set(inspect.signature(COMMANDS[command].run).parameters) - options
+    assert not [name for name in hidden if name in out]
