@@ -9,6 +9,10 @@ builds the tree once (benchmarks/generate.py, deterministic), then measures, wit
 page cache warm for every tool alike:
 
 - `rg -l -i cors`: the I/O floor (every file read once, in parallel);
+- the pure-Python floor (benchmarks/floor.py): the least a Python prefilter must do, with
+  the interpreter that runs corslint: walk, then read, lower and search for one needle
+  every file corslint reads, in one forked process per core, parsing nothing and writing
+  nothing;
 - corslint cold (no .corslint_cache); the first re-run, once the cold run's own changes
   are 2 s old (corslint distrusts anything newer), which the cache answers in full and
   which records itself; and warm, the re-run after it, which replays that record (it
@@ -44,6 +48,10 @@ TREES = HERE / "trees"
 sys.path.insert(0, str(HERE))
 
 from generate import VERSION, generate  # noqa: E402
+
+# the Python floor reads the files corslint reads
+from corslint.discovery import MINIFIED_SUFFIXES  # noqa: E402
+from corslint.lint import SOURCE_SUFFIXES  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -222,12 +230,20 @@ def bench_size(files: int, runs: int, semgrep: str | None, semgrep_max: int) -> 
     grep = [rg, "-l", "-i", "cors"] if rg else None
     if grep:
         measure(grep, root)  # warm the page cache for everyone
-    floor, cold, cached, warm = [], [], [], []
+    python_floor = [
+        python_command(),
+        str(HERE / "floor.py"),
+        ".",
+        ",".join(SOURCE_SUFFIXES),
+        ",".join(MINIFIED_SUFFIXES),
+    ]
+    floor, least, cold, cached, warm = [], [], [], [], []
     # round by round, so that the machine's load, which drifts on a shared host, weighs
     # on the floor and on corslint alike
     for _ in range(runs):
         if grep:
             floor.append(measure(grep, root))
+        least.append(measure(python_floor, root))
         shutil.rmtree(cache, ignore_errors=True)
         cold.append(measure(corslint, root))
         # the cold run created .corslint_cache in the tree's top folder, and a run trusts
@@ -238,6 +254,7 @@ def bench_size(files: int, runs: int, semgrep: str | None, semgrep_max: int) -> 
         warm.append(measure(corslint, root))
     if floor:
         row["rg"] = asdict(median(floor))
+    row["python_floor"] = asdict(median(least))
     row["corslint_cold"] = asdict(median(cold))
     row["corslint_cached"] = asdict(median(cached))
     row["corslint_warm"] = asdict(median(warm))
@@ -271,12 +288,19 @@ def bench_size(files: int, runs: int, semgrep: str | None, semgrep_max: int) -> 
     return row
 
 
+def python_command() -> str:
+    """The interpreter that runs the measured corslint."""
+    command = corslint_command()
+    return str(Path(command[0]).with_name("python")) if command[0].endswith("corslint") else command[0]
+
+
 def replays(arguments: list[str], root: Path) -> bool:
     """Whether `corslint ARGUMENTS` replays its record: it then imports no linter module."""
-    command = corslint_command()
-    python = str(Path(command[0]).with_name("python")) if command[0].endswith("corslint") else command[0]
     run = subprocess.run(
-        [python, "-X", "importtime", "-m", "corslint", *arguments], cwd=root, capture_output=True, text=True
+        [python_command(), "-X", "importtime", "-m", "corslint", *arguments],
+        cwd=root,
+        capture_output=True,
+        text=True,
     )
     imported = {
         line.rpartition("|")[2].strip() for line in run.stderr.splitlines() if line.startswith("import time:")
@@ -305,12 +329,14 @@ def report(results: dict[str, object]) -> str:
         " 2 s, and the cold run has just created .corslint_cache). The first re-run is answered"
         " by the cache in full and records itself; warm is the next, which replays that record.",
         "",
-        "| files | rg -l -i cors | corslint cold | corslint warm (replayed) | first re-run (cache, records)"
-        " | semgrep | cold / rg | warm / rg | semgrep / cold | peak RSS cold, largest process (all processes) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| files | rg -l -i cors | Python floor | corslint cold | corslint warm (replayed)"
+        " | first re-run (cache, records) | semgrep | cold / rg | cold / Python floor | warm / rg"
+        " | semgrep / cold | peak RSS cold, largest process (all processes) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in results["sizes"]:  # type: ignore[attr-defined]
         rg = row.get("rg", {}).get("seconds")
+        least = row.get("python_floor", {}).get("seconds")
         cold = row["corslint_cold"]
         warm = row["corslint_warm"]
         first = row.get("corslint_cached", {}).get("seconds")
@@ -323,20 +349,20 @@ def report(results: dict[str, object]) -> str:
             return f"{a / b:.1f}x" if a is not None and b else "n/a"
 
         lines.append(
-            f"| {row['files']:,} | {fmt(rg)} | {fmt(cold['seconds'])} | {fmt(warm['seconds'])} | {fmt(first)}"
-            f" | {fmt(sg)}"
-            f" | {ratio(cold['seconds'], rg)} | {ratio(warm['seconds'], rg)} | {ratio(sg, cold['seconds'])}"
+            f"| {row['files']:,} | {fmt(rg)} | {fmt(least)} | {fmt(cold['seconds'])} | {fmt(warm['seconds'])}"
+            f" | {fmt(first)} | {fmt(sg)} | {ratio(cold['seconds'], rg)} | {ratio(cold['seconds'], least)}"
+            f" | {ratio(warm['seconds'], rg)} | {ratio(sg, cold['seconds'])}"
             f" | {cold['max_rss_mb']:.0f} MB ({cold['sum_rss_mb']:.0f} MB) |"
         )
     lines += [
         "",
         "CPU seconds (user + system, every process; steadier than wall time on a shared host):",
         "",
-        "| files | rg | corslint cold | corslint warm | first re-run |",
-        "|---:|---:|---:|---:|---:|",
+        "| files | rg | Python floor | corslint cold | corslint warm | first re-run |",
+        "|---:|---:|---:|---:|---:|---:|",
     ]
     for row in results["sizes"]:  # type: ignore[attr-defined]
-        keys = ("rg", "corslint_cold", "corslint_warm", "corslint_cached")
+        keys = ("rg", "python_floor", "corslint_cold", "corslint_warm", "corslint_cached")
         cpu = [row.get(key, {}).get("cpu_seconds") for key in keys]
         lines.append(f"| {row['files']:,} | " + " | ".join(f"{c:.2f}" if c else "n/a" for c in cpu) + " |")
     start = results["startup"]
