@@ -407,7 +407,7 @@ def main() -> None:
         print(f"measuring {files:,} files ...", flush=True)
         sizes.append(bench_size(files, arguments.runs, semgrep, arguments.semgrep_max))
         print(json.dumps(sizes[-1]), flush=True)
-    results = {
+    results: dict[str, object] = {
         "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}",
         "installed": installed,
         "sizes": sizes,
