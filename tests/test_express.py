@@ -378,3 +378,22 @@ def test_switch_cases_that_end_are_exclusive_and_a_development_case_is_developme
     assert dev.development_only and not prod.development_only
     # without the break, the development case falls through into the default: two layers
     assert layer_findings(in_tmp, body.replace("    break;\n", "")) == ["CORS302@8"]
+
+
+def test_unread_options_are_named_in_javascripts_terms(in_tmp: Path) -> None:
+    """CORS305 on an options object it could not read: JavaScript has no `**kwargs`."""
+    (in_tmp / "package.json").write_text(json.dumps({"name": "t", "dependencies": {"cors": "2.8.6"}}))
+    (in_tmp / "server.js").write_text(
+        "const cors = require('cors');\napp.use(cors(loadOptions(process.env.CORS_FILE)));\n"
+    )
+    (in_tmp / "main.py").write_text(
+        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
+        "app = FastAPI()\napp.add_middleware(CORSMiddleware, **load_options())\n"
+    )
+    messages = {
+        f.location.path: f.message for f in lint([Path(".")], Settings()).findings if f.rule_id == "CORS305"
+    }
+    assert messages["server.js"].startswith("Express cors: the options object passed to cors() could not be")
+    assert messages["main.py"].startswith(
+        "Starlette CORSMiddleware: options passed as `**kwargs` could not be"
+    )

@@ -91,6 +91,8 @@ class Framework:
     # CORS_URLS_REGEX); it may raise UnresolvedValueError
     answers: Callable[[CorsPolicy, str], bool] = field(default=_every_path)
     comment_prefix: str = "#"
+    # options that could not be read one by one, as the framework's language passes them
+    unread_options: str = "options passed as `**kwargs`"
     handwritten: bool = False  # headers written by application code, not a CORS library
     # `respond` for one policy, reading its options once (`Options`); None: `respond` it is
     responder: Callable[[CorsPolicy], Responder] | None = None

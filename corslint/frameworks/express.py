@@ -354,5 +354,6 @@ FRAMEWORK = Framework(
     origin_entries=origin_entries,
     library_checks=library_checks,
     comment_prefix="//",
+    unread_options="the options object passed to cors()",
     responder=responder,
 )

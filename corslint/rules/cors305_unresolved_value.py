@@ -19,8 +19,9 @@ class UnresolvedValue(Rule):
     ## What it does
     Reports a CORS option whose value corslint could not determine without running the
     code: read from the environment with no default, computed by a function, loaded from
-    a file at runtime, passed through `**kwargs` built elsewhere. It is reported once per
-    option, so you know what was *not* checked.
+    a file at runtime, passed through `**kwargs` built elsewhere (in JavaScript, an options
+    object corslint cannot read). It is reported once per option, so you know what was
+    *not* checked.
 
     A permissive *default* is not unresolved: for `os.getenv("ORIGINS", "*")` corslint
     judges `*` and says "when ORIGINS is unset".
@@ -100,7 +101,7 @@ class UnresolvedValue(Rule):
             unknown = first_unknown(value)
             if unknown is None:
                 continue
-            what = "options passed as `**kwargs`" if name in {"**", "*"} else f"the value of `{name}`"
+            what = probe.framework.unread_options if name in {"**", "*"} else f"the value of `{name}`"
             source = unknown.description or "an expression"
             if isinstance(unknown.raw, FunctionValue):
                 source = "a function corslint could not classify"
