@@ -397,3 +397,17 @@ def test_unread_options_are_named_in_javascripts_terms(in_tmp: Path) -> None:
     assert messages["main.py"].startswith(
         "Starlette CORSMiddleware: options passed as `**kwargs` could not be"
     )
+
+
+def test_handwritten_headers_are_a_singular_subject(in_tmp: Path) -> None:
+    """Messages open with the framework's name and a verb: "… headers answers" read wrong."""
+    (in_tmp / "app.js").write_text(
+        "app.use((req, res, next) => {\n"
+        "  res.header('Access-Control-Allow-Origin', req.headers.origin);\n"
+        "  res.header('Access-Control-Allow-Credentials', 'true');\n"
+        "  next();\n"
+        "});\n"
+    )
+    found = {f.rule_id: f.message for f in lint([Path(".")], Settings()).findings}
+    assert found["CORS101"].startswith("Hand-written Express CORS code answers any Origin with ")
+    assert found["CORS206"].startswith("Hand-written Express CORS code sets CORS headers for simple requests")

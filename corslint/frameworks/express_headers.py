@@ -160,7 +160,7 @@ def origin_entries(policy: CorsPolicy) -> tuple[OriginEntry, ...]:
 
 FRAMEWORK = Framework(
     name="express_headers",
-    display="Hand-written Express CORS headers",
+    display="Hand-written Express CORS code",  # a singular subject: messages say "{display} answers"
     respond=respond,
     roles={
         "origins": _variants("Access-Control-Allow-Origin"),
