@@ -179,7 +179,8 @@ class Route:
 class Evidence:
     """A fact observed around the configuration that rules weigh. Kinds in use:
 
-    - ``bearer-auth``: the app authenticates with an Authorization header (CORS204);
+    - ``bearer-auth``: the app authenticates with an Authorization header (CORS204); its
+      detail names what the app uses, as a noun ("OAuth2PasswordBearer()");
     - ``not-applied``: the configuration has no effect (CORS303, warning);
     - ``misordered``: it applies, but not to everything it should (CORS303, warning);
     - ``checks-disabled``: the library's own validation never runs (CORS303, note);

@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 
+from corslint.config import Settings
 from corslint.extractors import ProjectContext
 from corslint.extractors.flask_cors import extract, sample_path
 from corslint.frameworks.flask_cors import library_checks, origin_entries, respond
 from corslint.http import Request, Response
+from corslint.lint import lint
 from corslint.model import (
     CorsPolicy,
     Location,
@@ -512,3 +514,24 @@ def test_cross_origin_in_method_view_decorators_covers_the_class_routes() -> Non
     (p,) = extracted({"app.py": source})
     assert p.route_level and p.probe_path == "/items/1" and p.label == "@cross_origin on Item.decorators"
     assert p.routes is not None and p.routes[0].methods == ("GET", "PUT", "HEAD")
+
+
+@pytest.mark.parametrize(
+    ("read", "named"),
+    [
+        ('request.headers["Authorization"]', "the Authorization header"),
+        ('request.headers.get("Authorization")', "the Authorization header"),
+        ("request.authorization", "request.authorization"),
+    ],
+)
+def test_bearer_evidence_reads_as_what_the_app_uses(in_tmp: Path, read: str, named: str) -> None:
+    """CORS204 says "yet the app uses {what}": each kind of evidence is named by a noun."""
+    (in_tmp / "app.py").write_text(
+        "from flask import Flask, request\nfrom flask_cors import CORS\n\napp = Flask(__name__)\n"
+        'CORS(app, origins=["https://app.example.com"], allow_headers=["Content-Type"])\n\n'
+        '@app.get("/me")\ndef me():\n'
+        f"    return {{'token': {read}}}\n"
+    )
+    found = [f for f in lint([Path(".")], Settings()).findings if f.rule_id == "CORS204"]
+    assert len(found) == 1
+    assert f"yet the app uses {named}: every request with a token" in found[0].message

@@ -962,7 +962,7 @@ def _bearer_evidence(module: JsModule) -> list[Evidence]:
             "req.header('authorization')",
             'req.header("authorization")',
         }:
-            found.append(Evidence("bearer-auth", "reads the Authorization header", module.location(node)))
+            found.append(Evidence("bearer-auth", "the Authorization header", module.location(node)))
             break
     return found
 

@@ -265,7 +265,7 @@ class _Walker:
             and _is_authorization(_arguments(node)[0].value)
         ):
             self.index.bearer.append(
-                Evidence("bearer-auth", "reads the Authorization header", module.location(node))
+                Evidence("bearer-auth", "the Authorization header", module.location(node))
             )
 
     def enter_function(self, node: Function) -> list[_Step]:
@@ -283,14 +283,14 @@ class _Walker:
         # werkzeug parses the Authorization header into `request.authorization`
         if node.attr == "authorization" and self.module.qualified_name(node.value) == "flask.request":
             self.index.bearer.append(
-                Evidence("bearer-auth", "reads request.authorization", self.module.location(node))
+                Evidence("bearer-auth", "request.authorization", self.module.location(node))
             )
         return [node.value]
 
     def enter_subscript(self, node: ast.Subscript) -> list[_Step]:
         if _is_authorization(node.slice):
             self.index.bearer.append(
-                Evidence("bearer-auth", "reads the Authorization header", self.module.location(node))
+                Evidence("bearer-auth", "the Authorization header", self.module.location(node))
             )
         return [node.value, node.slice]
 

@@ -395,9 +395,7 @@ def _bearer_evidence(module: PythonModule) -> list[Evidence]:
                 qualified.endswith("Header")
             )
             if reads_header and any(_is_authorization(arg.value) for arg in arguments_of(call)):
-                found.append(
-                    Evidence("bearer-auth", "reads the Authorization header", current.location(call))
-                )
+                found.append(Evidence("bearer-auth", "the Authorization header", current.location(call)))
     return found
 
 
