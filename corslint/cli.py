@@ -316,7 +316,8 @@ def _check_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="IDS",
-        help="Rule ids or prefixes to enable (e.g. CORS1,CORS201).",
+        help="Rule ids or prefixes to enable (e.g. CORS1,CORS201). corslint's own diagnostics "
+        "(CORS001, CORS002) stay on unless ignored.",
     )
     parser.add_argument(
         "--ignore", action="append", default=[], metavar="IDS", help="Rule ids or prefixes to disable."

@@ -34,6 +34,11 @@ KNOWN_KEYS = frozenset(
     }
 )
 DEFAULT_MAX_FILE_SIZE = 5_000_000  # bytes; larger files are only searched for CORS keywords
+# The tool's own diagnostics (a file it could not parse, a setting it could not use): a
+# `select` that leaves them out still reports them, as ruff always reports syntax errors,
+# so that narrowing the rules never turns a run green over something left unchecked.
+# Only an `ignore` that names them drops them.
+TOOL_DIAGNOSTICS = frozenset({"CORS001", "CORS002"})
 
 
 class ConfigError(Exception):
@@ -57,7 +62,9 @@ class Settings:
     cache: bool = True  # whether the command line uses .corslint_cache
 
     def rule_enabled(self, rule_id: str) -> bool:
-        selected = not self.select or any(rule_id.startswith(p) for p in self.select)
+        selected = (
+            not self.select or rule_id in TOOL_DIAGNOSTICS or any(rule_id.startswith(p) for p in self.select)
+        )
         ignored = any(rule_id.startswith(p) for p in self.ignore)
         # the more specific of a select and an ignore wins, as in ruff
         if selected and ignored:

@@ -77,6 +77,22 @@ def test_select_and_ignore_take_ids_and_prefixes(project: Path) -> None:
     assert run_cli("bad", "--select", "CORS2")[0] == 0
 
 
+def test_a_narrow_select_still_reports_what_corslint_could_not_check(project: Path) -> None:
+    """CORS001 (a file not parsed) and CORS002 (a setting not used) are corslint's own
+    diagnostics: a --select that leaves them out must not turn the run green over them.
+    Only --ignore drops them."""
+    (project / "bad" / "broken.py").write_text(
+        "from starlette.middleware.cors import CORSMiddleware\n"
+        'app.add_middleware(CORSMiddleware, allow_origins=["*"]]\n'
+    )
+    code, out, _ = run_cli("bad", "--select", "CORS2")
+    assert code == 1 and "bad/broken.py:2:55: CORS001 [warning]" in out
+    assert run_cli("bad", "--select", "CORS2", "--ignore", "CORS001")[0] == 0
+    (project / ".corslint.toml").write_text('select = ["CORS2"]\nfail-levle = "note"\n')
+    code, out, _ = run_cli("good")
+    assert code == 1 and "unknown configuration key `fail-levle` (did you mean `fail-level`?)" in out
+
+
 def test_unknown_rule_id_is_a_usage_error(project: Path) -> None:
     code, _, err = run_cli("bad", "--select", "CORS999")
     assert code == 2
