@@ -72,10 +72,12 @@ Stamp = tuple[int, int]  # (size, mtime_ns); size -1 for a file that did not exi
 
 @dataclass(frozen=True)
 class Skipped:
-    """A path the run did not analyse, and why (reported as a note, never silently)."""
+    """A path the run did not analyse, and why (reported as a note, never silently).
+    `missing`: named on the command line and not there, which the run reports as CORS001."""
 
     path: str
     reason: str
+    missing: bool = False
 
 
 class Candidate(NamedTuple):
@@ -362,9 +364,9 @@ class Walk:
         """Whether a symlink points into the walked tree, where the walk meets its target anyway."""
         return (target + "/").startswith(self.roots)
 
-    def skip(self, path: str, reason: str) -> None:
+    def skip(self, path: str, reason: str, missing: bool = False) -> None:
         if self.skipped is not None:
-            self.skipped.append(Skipped(path, reason))
+            self.skipped.append(Skipped(path, reason, missing))
 
 
 def walk(
@@ -420,7 +422,7 @@ def walk_folders(
         if not os.path.isdir(name):
             if inputs is not None:
                 inputs.exists(name, False)
-            state.skip(Path(name).as_posix(), "no such file or directory")
+            state.skip(Path(name).as_posix(), "no such file or directory", missing=True)
             continue
         rules = _ancestor_rules(name, state.racy_after, inputs) if respect_gitignore else RuleSet()
         display = display_path(Path(name))

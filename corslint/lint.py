@@ -377,10 +377,39 @@ def lint(
     collecting = gc.isenabled()
     gc.disable()  # a run builds many objects and no cyclic garbage worth a collection
     try:
-        return _lint(paths, settings, cache_dir, isolate, jobs, timeout, inputs)
+        return _report_missing(_lint(paths, settings, cache_dir, isolate, jobs, timeout, inputs), settings)
     finally:
         if collecting:
             gc.enable()
+
+
+def _report_missing(result: RunResult, settings: Settings) -> RunResult:
+    """A path named on the command line that does not exist is CORS001, not a note: a
+    misspelt path in a CI job must not keep the job green (ruff and flake8 fail it too).
+    Added here, after the cache has stored the run's findings, since it comes from the
+    command line, not from any file."""
+    missing = [s for s in result.skipped if s.missing]
+    if not missing:
+        return result
+    result.skipped = [s for s in result.skipped if not s.missing]
+    if not settings.rule_enabled("CORS001"):
+        return result
+    from corslint.rules import rule_by_id
+
+    rule = rule_by_id("CORS001")
+    reported = [
+        Finding(
+            rule.id,
+            rule.level,
+            f"{s.reason}: nothing under this path was checked",
+            Location.point(s.path, 1),
+            rule_name=rule.name,
+        )
+        for s in missing
+        if not settings.ignored_in_file(rule.id, s.path)
+    ]
+    result.findings = sorted(set(result.findings + reported), key=lambda f: f.sort_key)
+    return result
 
 
 def _lint(

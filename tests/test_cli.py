@@ -329,18 +329,33 @@ def test_check_is_the_default_command(project: Path) -> None:
 def test_options_may_come_between_paths_and_after_a_double_dash_only_paths(project: Path) -> None:
     code, out, _ = run_cli("good", "--format", "json", "bad", "--ignore", "CORS101")
     assert code == 0 and json.loads(out)["summary"]["files_checked"] == 2
-    code, _, err = run_cli("--exit-zero", "--", "-x", "--no-cache")
+    code, out, _ = run_cli("--exit-zero", "--", "-x", "--no-cache")
     assert code == 0
-    assert "skipped -x: no such file or directory" in err and "skipped --no-cache:" in err
+    assert out.startswith("--no-cache:1:1: CORS001 [warning] no such file or directory")
+    assert "\n-x:1:1: CORS001 [warning] no such file or directory" in out
 
 
 def test_a_word_that_is_not_a_command_is_a_path(project: Path) -> None:
+    """...and a path that does not exist fails the run (CORS001), as in ruff and flake8:
+    a misspelt path in a CI job must not keep the job green."""
     code, out, err = run_cli("nosuchdir")
-    assert code == 0
-    assert err == "corslint: skipped nosuchdir: no such file or directory\n"
+    assert code == 1 and err == ""
     assert out.startswith(
-        "No CORS problems found (0 files checked, 0 CORS configurations found; 1 path(s) skipped)"
+        "nosuchdir:1:1: CORS001 [warning] no such file or directory: nothing under this path was checked\n"
     )
+    assert out.endswith("Found 1 problem (1 warning; 0 files checked, 0 CORS configurations found).\n")
+    assert run_cli("nosuchdir", "--ignore", "CORS001")[0] == 0
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["no-cache", "cached"])
+def test_a_missing_path_is_reported_by_every_run(project: Path, cached: bool) -> None:
+    """The report of a missing path comes from the command line, not from a file: a run
+    the cache answers (or a replay of it) reports it as the first run did, and only once."""
+    arguments = ["bad", "nosuchdir", "--format", "json", *([] if cached else ["--no-cache"])]
+    runs = [run_cli(*arguments) for _ in range(3)]
+    assert runs[0] == runs[1] == runs[2]
+    ids = [(f["rule_id"], f["path"]) for f in json.loads(runs[0][1])["findings"]]
+    assert ids.count(("CORS001", "nosuchdir")) == 1 and ("CORS101", "bad/main.py") in ids
 
 
 def test_help_for_the_program_and_for_a_command() -> None:

@@ -136,7 +136,7 @@ def test_overlapping_roots_read_each_file_once(in_tmp: Path) -> None:
 def test_missing_and_unreadable_paths_are_stated(in_tmp: Path) -> None:
     notes: list[Skipped] = []
     list(walk([Path("missing")], (), ACCEPTS, notes))
-    assert notes == [Skipped("missing", "no such file or directory")]
+    assert notes == [Skipped("missing", "no such file or directory", missing=True)]
 
 
 def test_order_is_deterministic_whatever_the_parallelism(in_tmp: Path) -> None:

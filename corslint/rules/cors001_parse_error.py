@@ -7,7 +7,10 @@ class ParseError(Rule):
     ## What it does
     Reports a file that corslint was asked to read but could not: invalid syntax, a
     binary file with a source extension, bytes that are not UTF-8, a file over the size
-    limit, or nesting too deep to analyse. The rest of the run goes on.
+    limit, or nesting too deep to analyse; also a path named on the command line that
+    does not exist. The rest of the run goes on.
+
+    It stays on when `select` leaves it out: only `ignore` turns it off.
 
     ## Why is this bad?
     A file corslint could not read is a file whose CORS configuration was not checked.
@@ -20,7 +23,8 @@ class ParseError(Rule):
 
     ## Use instead
     Fix the syntax error, or exclude the file (`exclude = ["generated/**"]` in
-    `[tool.corslint]`) if it is not source code.
+    `[tool.corslint]`) if it is not source code. A missing path is usually a typo in
+    the command line or the CI job.
 
     ## References
     - corslint documentation: configuration, `exclude`

@@ -7,7 +7,8 @@ class ConfigError(Rule):
     ## What it does
     Reports a problem in corslint's own configuration (`[tool.corslint]` in
     `pyproject.toml`, or `.corslint.toml`): an unknown key, a rule id or prefix that does
-    not exist, or a value of the wrong kind.
+    not exist, or a value of the wrong kind. It stays on when `select` leaves it out:
+    only `ignore` turns it off.
 
     ## Why is this bad?
     A misspelt `ignore = ["CORS15"]` or `exlude = [...]` silently does nothing, so the
