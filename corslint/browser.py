@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import functools
 import re
+import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from corslint.http import Request, Response
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
 # #cors-safelisted-method
 SAFELISTED_METHODS = frozenset({"GET", "HEAD", "POST"})
 # #concept-method-normalize
@@ -32,9 +34,43 @@ _SIMPLE_RANGE = re.compile(r"bytes=\d+-\d*")
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 
+def is_method_token(method: str) -> bool:
+    """#concept-method: a method is a token."""
+    return _TOKEN.fullmatch(method) is not None
+
+
 def normalize_method(method: str) -> str:
     upper = method.upper()
     return upper if upper in _NORMALIZED_METHODS else method
+
+
+@functools.lru_cache(maxsize=1024)  # each rule asks again for the same configured entries
+def canonical_origin(text: str) -> str | None:
+    """What a browser would send as Origin for the site an entry names, or None.
+
+    `https://App.Example.com:443/` -> `https://app.example.com`; a glob's `*` becomes `app`;
+    a missing scheme is taken as https. `*` alone and `null` have no canonical form.
+    """
+    text = text.strip()
+    if not text or text in {"*", "null"}:
+        return None
+    if "://" not in text:
+        text = "https://" + text.lstrip("/")
+    text = text.replace("*", "app")
+    try:
+        parts = urllib.parse.urlsplit(text)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if scheme not in {"http", "https"} or not host or not re.fullmatch(r"[a-z0-9.\-\[\]:]+", host):
+        return None
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    if port is not None and port != DEFAULT_PORTS.get(scheme):
+        return f"{scheme}://{host}:{port}"
+    return f"{scheme}://{host}"
 
 
 def is_safelisted_header(name: str, value: str) -> bool:

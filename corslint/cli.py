@@ -428,6 +428,7 @@ def simulate(
         policy_dict,
         render_text,
         request_dict,
+        request_problem,
         simulate,
         simulation_dict,
     )
@@ -436,7 +437,12 @@ def simulate(
         parsed = tuple(parse_header(h) for h in headers)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    request = PageRequest(origin, method.upper(), parsed, credentials, request_path)
+    problem = request_problem(origin, method)
+    if problem is not None:
+        raise UsageError(problem)
+    # as given: fetch() upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT, so a
+    # page's `patch` stays `patch`, and fails a preflight that allows `PATCH`
+    request = PageRequest(origin, method, parsed, credentials, request_path)
     result = lint([path], Settings(select=("CORS001",)))
     for finding in result.findings:
         sys.stderr.write(f"corslint: {finding.location.path}:{finding.location.line}: {finding.message}\n")

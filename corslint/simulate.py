@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from corslint.browser import PageRequest, cors_check, preflight_check
+from corslint.browser import PageRequest, canonical_origin, cors_check, is_method_token, preflight_check
 from corslint.frameworks import framework_of
 from corslint.http import Response
 from corslint.model import CorsPolicy, UnresolvedValueError
@@ -17,6 +17,30 @@ DEFAULT_HEADER_VALUES = {
     "authorization": "Bearer token",
     "accept": "application/json",
 }
+
+
+_ORIGIN_SHAPE = re.compile(r"[a-z][a-z0-9+.\-]*://[^\s/?#]+")
+FORBIDDEN_METHODS = frozenset({"CONNECT", "TRACE", "TRACK"})  # fetch() refuses them (#forbidden-method)
+
+
+def request_problem(origin: str, method: str) -> str | None:
+    """Why no browser would make this request, or None: the simulation then answers a
+    question about requests that never happen, so the command line refuses it."""
+    if origin != "null":
+        canonical = canonical_origin(origin)
+        if canonical is not None and canonical != origin:
+            return f"a browser never sends `Origin: {origin}`; for that site it sends `{canonical}`"
+        # other schemes are origins too: chrome-extension://..., capacitor://localhost
+        if canonical is None and (origin != origin.lower() or not _ORIGIN_SHAPE.fullmatch(origin)):
+            return (
+                f"`{origin}` is not an origin: a browser sends `scheme://host[:port]`, "
+                "e.g. `https://app.example.com`, or `null`"
+            )
+    if not is_method_token(method):
+        return f"`{method}` is not an HTTP method (a token: letters, digits and !#$%&'*+-.^_`|~)"
+    if method.upper() in FORBIDDEN_METHODS:
+        return f"fetch() refuses the {method.upper()} method; no page can send it"
+    return None
 
 
 def parse_header(spec: str) -> tuple[str, str]:

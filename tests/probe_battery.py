@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from corslint.browser import PageRequest
+from corslint.browser import PageRequest, canonical_origin
 from corslint.http import Request
 from corslint.model import CorsPolicy
-from corslint.rules.base import ATTACKER, PolicyProbe, anchor_domain, canonical_origin
+from corslint.rules.base import ATTACKER, PolicyProbe, anchor_domain
 
 CORS_HEADER_PREFIXES = ("access-control-", "vary")
 

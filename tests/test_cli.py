@@ -254,6 +254,49 @@ def test_simulate_json_contract(project: Path) -> None:
     assert "HTTP ok status (400)" in result["reason"]
 
 
+@pytest.mark.parametrize(
+    ("arguments", "error"),
+    [
+        (["--origin", "https://App.example.com"], "for that site it sends `https://app.example.com`"),
+        (["--origin", "https://app.example.com/"], "for that site it sends `https://app.example.com`"),
+        (["--origin", "https://app.example.com:443"], "for that site it sends `https://app.example.com`"),
+        (["--origin", "app.example.com"], "for that site it sends `https://app.example.com`"),
+        (["--origin", "https://a b"], "`https://a b` is not an origin"),
+        (["--origin", "https://app.example.com", "--method", "GE T"], "`GE T` is not an HTTP method"),
+        (["--origin", "https://app.example.com", "--method", "trace"], "fetch() refuses the TRACE method"),
+    ],
+)
+def test_simulate_refuses_requests_no_browser_makes(project: Path, arguments: list[str], error: str) -> None:
+    code, out, err = run_cli("simulate", "good", *arguments)
+    assert code == 2 and out == "" and error in err
+
+
+@pytest.mark.parametrize("origin", ["null", "chrome-extension://abcdefghij", "capacitor://localhost"])
+def test_simulate_takes_every_origin_a_browser_sends(project: Path, origin: str) -> None:
+    code, out, _ = run_cli("simulate", "good", "--origin", origin, "--format", "json")
+    assert code == 0 and json.loads(out)["request"]["origin"] == origin
+
+
+def test_simulate_sends_the_method_as_fetch_does(project: Path) -> None:
+    """fetch() upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT: a page's
+    `patch` stays `patch`, and a preflight that allows `PATCH` refuses it."""
+    (project / "patch").mkdir()
+    (project / "patch" / "main.py").write_text(
+        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
+        "app = FastAPI()\napp.add_middleware(CORSMiddleware, "
+        'allow_origins=["https://app.example.com"], allow_methods=["GET", "PATCH", "DELETE"])\n'
+    )
+
+    def allowed(method: str) -> bool:
+        _, out, _ = run_cli(
+            "simulate", "patch", "--origin", "https://app.example.com", "--method", method, "--format", "json"
+        )
+        (result,) = json.loads(out)["results"]
+        return bool(result["allowed"])
+
+    assert allowed("PATCH") and allowed("delete") and not allowed("patch")
+
+
 def test_simulate_simple_request_and_text(project: Path) -> None:
     _, out, _ = run_cli(
         "simulate", "bad", "--origin", "https://evil.example", "--credentials", "--format", "json"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar
 
-from corslint.browser import PageRequest, Verdict, fetch, preflight_check
+from corslint.browser import PageRequest, Verdict, canonical_origin, fetch, preflight_check
 from corslint.findings import Finding, Level, Related
 from corslint.frameworks import Framework, OriginEntry, Role, framework_of
 from corslint.http import Request, Response
@@ -23,7 +23,6 @@ from corslint.model import CorsPolicy, Location, Regex, UnresolvedValueError, Va
 
 ATTACKER = "https://attacker.invalid"
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "[::1]", "::1"})
-DEFAULT_PORTS = {"http": 80, "https": 443}
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
 
 
@@ -328,35 +327,6 @@ def anchor_entry(probe: PolicyProbe, role: Role, entry: Value) -> EntryAnchor:
     if option is None or entry.location.path in (probe.policy.location.path, option.location.path):
         return EntryAnchor(entry.location)
     return EntryAnchor(option.location, (Related(entry.location, "the origin entry is defined here"),))
-
-
-@functools.lru_cache(maxsize=1024)  # each rule asks again for the same configured entries
-def canonical_origin(text: str) -> str | None:
-    """What a browser would send as Origin for the site an entry names, or None.
-
-    `https://App.Example.com:443/` -> `https://app.example.com`; a glob's `*` becomes `app`;
-    a missing scheme is taken as https. `*` alone and `null` have no canonical form.
-    """
-    text = text.strip()
-    if not text or text in {"*", "null"}:
-        return None
-    if "://" not in text:
-        text = "https://" + text.lstrip("/")
-    text = text.replace("*", "app")
-    try:
-        parts = urllib.parse.urlsplit(text)
-        port = parts.port
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    if scheme not in {"http", "https"} or not host or not re.fullmatch(r"[a-z0-9.\-\[\]:]+", host):
-        return None
-    if ":" in host and not host.startswith("["):
-        host = f"[{host}]"
-    if port is not None and port != DEFAULT_PORTS.get(scheme):
-        return f"{scheme}://{host}:{port}"
-    return f"{scheme}://{host}"
 
 
 @functools.lru_cache(maxsize=1024)

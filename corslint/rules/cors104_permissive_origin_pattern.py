@@ -1,5 +1,6 @@
 from collections.abc import Iterator
 
+from corslint.browser import canonical_origin
 from corslint.findings import Finding, Level
 from corslint.model import Regex
 from corslint.rules.base import (
@@ -10,7 +11,6 @@ from corslint.rules.base import (
     Rule,
     anchor_domain,
     anchor_entry,
-    canonical_origin,
     is_under,
     origin_host,
 )

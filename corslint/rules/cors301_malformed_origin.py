@@ -1,6 +1,7 @@
 import re
 from collections.abc import Iterator
 
+from corslint.browser import canonical_origin
 from corslint.findings import Finding, Level
 from corslint.model import Regex
 from corslint.rules.base import (
@@ -11,7 +12,6 @@ from corslint.rules.base import (
     PolicyProbe,
     Rule,
     anchor_entry,
-    canonical_origin,
 )
 
 _GLOB_STAR = re.compile(r"(?<![.\])}\\])\*")
