@@ -186,6 +186,10 @@ FRUITLESS_STARTS = 3  # workers in a row that die before answering anything
 
 
 def _fork_worker(max_bytes: int, for_cache: bool, judged: engine.RuleFilter) -> tuple[_Forked, Channel]:
+    # loaded before the fork, as the supervisor is about to pickle the first batch: else
+    # the first worker imports it again to answer (3-5 ms of a worker's time)
+    import pickle  # noqa: F401
+
     parent, child = channel_pair()
     try:
         pid = os.fork()

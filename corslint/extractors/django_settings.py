@@ -13,7 +13,6 @@ Nothing is imported or executed.
 from __future__ import annotations
 
 import ast
-import difflib
 import re
 import sys
 import weakref
@@ -863,6 +862,8 @@ def _typos(namespace: Namespace) -> Iterator[Evidence]:
     for name, setting in namespace.settings.items():
         if not name.startswith("CORS_") or name in SETTINGS:
             continue
+        import difflib  # here: only a CORS_ name the library does not know needs it
+
         close = (
             [MISNAMED[name]] if name in MISNAMED else difflib.get_close_matches(name, known, n=1, cutoff=0.85)
         )

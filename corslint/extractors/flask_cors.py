@@ -14,7 +14,6 @@ blueprints) only for the calls and functions that routes and bearer evidence com
 from __future__ import annotations
 
 import ast
-import difflib
 import re
 import weakref
 from collections.abc import Callable, Iterator
@@ -834,6 +833,8 @@ def _timedelta(module: PythonModule, call: ast.Call, scope: Scope) -> Value:
 def _unknown_option(name: str, location: Location, config: bool = False) -> Evidence:
     meant = MISNAMED.get(name.lower())
     if meant is None:
+        import difflib  # here: only a misspelt option needs it (1-2 ms of every worker's start)
+
         close = difflib.get_close_matches(name, sorted(OPTIONS), n=1, cutoff=0.75)
         meant = close[0] if close else None
     spelled = f"`{name}=`" if not config else f"`{name}`"
@@ -981,6 +982,8 @@ def _unmatched_literal_resource(
 
 
 def _unknown_config(key: str, location: Location) -> Evidence:
+    import difflib  # here: only a misspelt key needs it
+
     close = difflib.get_close_matches(key, sorted(CONFIG_KEYS), n=1, cutoff=0.8)
     meant = f" (did you mean `{close[0]}`?)" if close else ""
     fallback = (
