@@ -422,7 +422,12 @@ def walk_folders(
         if not os.path.isdir(name):
             if inputs is not None:
                 inputs.exists(name, False)
-            state.skip(Path(name).as_posix(), "no such file or directory", missing=True)
+            if os.path.exists(name):  # a FIFO, a device, a socket: nothing to lint there
+                state.skip(Path(name).as_posix(), "not a regular file or folder; not read")
+            elif os.path.islink(name):
+                state.skip(Path(name).as_posix(), "a symbolic link to nothing", missing=True)
+            else:
+                state.skip(Path(name).as_posix(), "no such file or directory", missing=True)
             continue
         rules = _ancestor_rules(name, state.racy_after, inputs) if respect_gitignore else RuleSet()
         display = display_path(Path(name))

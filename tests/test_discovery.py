@@ -139,6 +139,21 @@ def test_missing_and_unreadable_paths_are_stated(in_tmp: Path) -> None:
     assert notes == [Skipped("missing", "no such file or directory", missing=True)]
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_named_paths_that_are_neither_file_nor_folder(in_tmp: Path) -> None:
+    """A link to nothing is as missing as a misspelt path (CORS001 in a run); a FIFO or a
+    device exists, holds nothing to lint, and is a note."""
+    os.symlink(in_tmp / "gone", in_tmp / "dangling")
+    os.mkfifo(in_tmp / "pipe")
+    notes: list[Skipped] = []
+    list(walk([Path("dangling"), Path("pipe"), Path(os.devnull)], (), ACCEPTS, notes))
+    assert notes == [
+        Skipped("dangling", "a symbolic link to nothing", missing=True),
+        Skipped("pipe", "not a regular file or folder; not read"),
+        Skipped(os.devnull, "not a regular file or folder; not read"),
+    ]
+
+
 def test_order_is_deterministic_whatever_the_parallelism(in_tmp: Path) -> None:
     for index in range(60):
         touch(in_tmp, f"p{index % 4}/m{index}.py", text=APP if index % 3 == 0 else "x = 1\n")
