@@ -256,7 +256,11 @@ def check(
     context = ReportContext(result, settings, color=stream_is_tty and not no_color, statistics=statistics)
     report = renderer(output_format)(context)
     if output is not None:
-        output.write_text(report, "utf-8")
+        try:  # into a folder made for it if need be, as ruff does (`--output reports/x.sarif`)
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(report, "utf-8")
+        except OSError as error:
+            raise UsageError(f"cannot write the report to {output}: {error.strerror or error}") from None
     else:
         sys.stdout.write(report)
     notes = "".join(f"corslint: skipped {s.path}: {s.reason}\n" for s in result.skipped)

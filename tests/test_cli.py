@@ -128,6 +128,19 @@ def test_output_file_and_statistics(project: Path) -> None:
     assert "    1  CORS101  credentialed-any-origin" in text
 
 
+def test_output_goes_into_a_folder_made_for_it_or_fails_cleanly(project: Path) -> None:
+    """`--output reports/corslint.sarif` in a fresh CI checkout: the folder is made, as
+    ruff makes it. A file that cannot be written is an error that says why (exit 2), not
+    a traceback after the run."""
+    code, out, _ = run_cli("bad", "--format", "sarif", "--output", "reports/ci/corslint.sarif")
+    assert code == 1 and out == ""
+    assert json.loads((project / "reports" / "ci" / "corslint.sarif").read_text())["version"] == "2.1.0"
+    (project / "taken").write_text("a file, not a folder\n")
+    code, out, err = run_cli("bad", "--output", "taken/report.txt")
+    assert code == 2 and out == ""
+    assert "\nError: cannot write the report to taken/report.txt: " in err and "Traceback" not in err
+
+
 def test_no_color_when_not_a_tty(project: Path) -> None:
     _, out, _ = run_cli("bad")
     assert "\033[" not in out
