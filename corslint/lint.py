@@ -383,6 +383,16 @@ def lint(
             gc.enable()
 
 
+def _as_finding(diagnostic: Diagnostic) -> Finding:
+    """A diagnostic (CORS001, CORS002), at its rule's level."""
+    from corslint.rules import rule_by_id
+
+    rule = rule_by_id(diagnostic.rule_id)
+    return Finding(
+        diagnostic.rule_id, rule.level, diagnostic.message, diagnostic.location, rule_name=rule.name
+    )
+
+
 def _report_missing(result: RunResult, settings: Settings) -> RunResult:
     """A path named on the command line that does not exist is CORS001, not a note: a
     misspelt path in a CI job must not keep the job green (ruff and flake8 fail it too).
@@ -394,19 +404,14 @@ def _report_missing(result: RunResult, settings: Settings) -> RunResult:
     result.skipped = [s for s in result.skipped if not s.missing]
     if not settings.rule_enabled("CORS001"):
         return result
-    from corslint.rules import rule_by_id
-
-    rule = rule_by_id("CORS001")
     reported = [
-        Finding(
-            rule.id,
-            rule.level,
-            f"{s.reason}: nothing under this path was checked",
-            Location.point(s.path, 1),
-            rule_name=rule.name,
+        _as_finding(
+            Diagnostic(
+                "CORS001", f"{s.reason}: nothing under this path was checked", Location.point(s.path, 1)
+            )
         )
         for s in missing
-        if not settings.ignored_in_file(rule.id, s.path)
+        if not settings.ignored_in_file("CORS001", s.path)
     ]
     result.findings = sorted(set(result.findings + reported), key=lambda f: f.sort_key)
     return result
@@ -518,15 +523,9 @@ def _lint(
             cache.save_findings(memo_key, findings, skipped[walked_skipped:], 0)
         return RunResult(findings, policies, skipped, stats, (candidates, outcomes))
 
-    from corslint.rules import RULES, rule_by_id
+    from corslint.rules import RULES
 
-    for diagnostic in diagnostics:
-        rule = rule_by_id(diagnostic.rule_id)
-        findings.append(
-            Finding(
-                diagnostic.rule_id, rule.level, diagnostic.message, diagnostic.location, rule_name=rule.name
-            )
-        )
+    findings.extend(_as_finding(diagnostic) for diagnostic in diagnostics)
     across = [r for r in RULES if r.across_policies and settings.rule_enabled(r.id)]
     findings.extend(judge(policies, across))
     kept = [
