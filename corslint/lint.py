@@ -262,6 +262,7 @@ def extract_prepared(
     where = Location.point(candidate.display, 1)
     policies: list[CorsPolicy] = []
     diagnostics: list[Diagnostic] = []
+    skipped: str | None = None
     for extractor in wanted:
         try:
             extraction = extractor.load()(candidate.display, text, context)
@@ -286,6 +287,7 @@ def extract_prepared(
             continue
         policies.extend(extraction.policies)
         diagnostics.extend(d for d in extraction.diagnostics if d not in diagnostics)
+        skipped = skipped or extraction.skipped
     findings: tuple[Finding, ...] = ()
     try:
         if policies:
@@ -294,7 +296,9 @@ def extract_prepared(
         diagnostics.append(
             Diagnostic("CORS001", f"internal error while judging: {type(error).__name__}: {error}", where)
         )
-    return FileOutcome(tuple(policies), tuple(diagnostics), text, parsed=True, findings=findings)
+    return FileOutcome(
+        tuple(policies), tuple(diagnostics), text, parsed=True, skipped=skipped, findings=findings
+    )
 
 
 def _import_rules() -> None:

@@ -235,7 +235,9 @@ def exclusive_arms(one: str, other: str) -> bool:
 
 @dataclass(frozen=True)
 class Extraction:
-    """Everything one file yielded."""
+    """Everything one file yielded. `skipped`: why the extractor left the file's content
+    unread when that is no problem (a minified bundle), said as a note, never silently."""
 
     policies: tuple[CorsPolicy, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+    skipped: str | None = None

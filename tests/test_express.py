@@ -411,3 +411,20 @@ def test_handwritten_headers_are_a_singular_subject(in_tmp: Path) -> None:
     found = {f.rule_id: f.message for f in lint([Path(".")], Settings()).findings}
     assert found["CORS101"].startswith("Hand-written Express CORS code answers any Origin with ")
     assert found["CORS206"].startswith("Hand-written Express CORS code sets CORS headers for simple requests")
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["fresh", "cached"])
+def test_a_minified_bundle_is_a_stated_skip(in_tmp: Path, cached: bool) -> None:
+    """A bundle (long lines, whatever its name) is not parsed: its source is read instead,
+    if it is in the tree. Its CORS options are then unchecked, which the run says."""
+    filler = ";var a=1" * 5000
+    (in_tmp / "server.js").write_text(
+        "const cors=require('cors');" + filler + ";app.use(cors({origin:true,credentials:true}));\n"
+    )
+    cache = in_tmp / ".corslint_cache" if cached else None
+    for _ in range(2 if cached else 1):  # the second run is answered by the cache
+        result = lint([Path(".")], Settings(), cache_dir=cache)
+    assert result.findings == [] and result.policies == []
+    assert [(s.path, s.reason.split(" (")[0]) for s in result.skipped] == [
+        ("server.js", "not analysed: it looks minified")
+    ]

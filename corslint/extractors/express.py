@@ -113,8 +113,12 @@ class Analysis:
 
 
 def extract(path: str, text: str, context: ProjectContext) -> Extraction:
-    if looks_minified(text):
-        return Extraction()  # a bundle: its source, if in the tree, is read instead
+    if looks_minified(text):  # a bundle: its source, if in the tree, is read instead
+        lines = text.count("\n") + 1
+        return Extraction(
+            skipped=f"not analysed: it looks minified ({len(text):,} characters in {lines:,} "
+            "line(s)); lint the source it was built from"
+        )
     project = project_of(context)
     module = project.module(path, text, Path(path))
     analysis = Analysis(module)
