@@ -51,6 +51,32 @@ def test_findings_exit_1_with_location_caret_and_link(project: Path) -> None:
     assert err == ""
 
 
+@pytest.mark.parametrize(
+    ("before", "columns"),
+    [
+        ("    ", 4),
+        ("\t", 4),
+        ("\t\t", 8),
+        ("expose_headers=['日本'], ", 25),
+        ("expose_headers=['e\u0301'], ", 22),
+    ],
+    ids=["spaces", "tab", "two-tabs", "wide", "combining"],
+)
+def test_the_caret_sits_under_the_text_as_a_terminal_draws_it(
+    in_tmp: Path, before: str, columns: int
+) -> None:
+    """Tabs are shown as 4 spaces and CJK characters take two columns: the caret follows,
+    so it stays under the option it points at."""
+    (in_tmp / "main.py").write_text(
+        "from fastapi.middleware.cors import CORSMiddleware\napp.add_middleware(CORSMiddleware,\n"
+        f'{before}allow_origins=["null"])\n'
+    )
+    _, out, _ = run_cli(".")
+    shown, caret = out.splitlines()[1:3]
+    assert shown == f'3 | {before.expandtabs(4)}allow_origins=["null"])'
+    assert caret == "  | " + " " * (columns + len("allow_origins=[")) + "^^^^^^"
+
+
 def test_clean_tree_exits_0(project: Path) -> None:
     code, out, _ = run_cli("good")
     assert code == 0

@@ -50,14 +50,15 @@ def _block(
     source = _line(sources, loc.path, loc.line)
     if source is not None and loc.column <= MAX_SNIPPET:
         gutter = str(loc.line)
-        out.append(f"{paint(gutter, _DIM)} | {source}")
-        width = max(
-            1, (loc.end_column - loc.column) if loc.end_line == loc.line else len(source) - loc.column + 1
-        )
-        width = min(width, max(1, len(source) - loc.column + 1))
-        out.append(
-            f"{' ' * len(gutter)} | {' ' * (loc.column - 1)}{paint('^' * width, _COLORS[finding.level])}"
-        )
+        shown = source[:MAX_SNIPPET]
+        out.append(f"{paint(gutter, _DIM)} | {shown.expandtabs(4)}{' ...' * (shown != source)}")
+        end = loc.end_column if loc.end_line == loc.line else len(shown) + 1
+        end = max(loc.column + 1, min(end, len(shown) + 1))
+        # the caret sits under the text as a terminal draws it: tabs expanded, and wide
+        # (CJK) characters two columns each
+        before = _columns(shown[: loc.column - 1].expandtabs(4))
+        width = max(1, _columns(shown[: end - 1].expandtabs(4)) - before)
+        out.append(f"{' ' * len(gutter)} | {' ' * before}{paint('^' * width, _COLORS[finding.level])}")
     for related in finding.related:
         r = related.location
         out.append(f"  = note: {r.path}:{r.line}:{r.column}: {related.message}")
@@ -74,9 +75,18 @@ def _line(sources: dict[str, list[str] | None], path: str, number: int) -> str |
     lines = sources[path]
     if lines is None or not 1 <= number <= len(lines):
         return None
-    line = lines[number - 1].expandtabs(4)
-    # a minified bundle is one enormous line: show the start, the caret still fits
-    return line if len(line) <= MAX_SNIPPET else line[:MAX_SNIPPET] + " ..."
+    return lines[number - 1]
+
+
+def _columns(text: str) -> int:
+    """How many terminal columns `text` takes: wide characters two, combining marks none."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text
+    )
 
 
 def _statistics(context: ReportContext) -> list[str]:
