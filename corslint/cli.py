@@ -212,6 +212,7 @@ def check(
     statistics: bool,
     no_cache: bool,
     no_respect_gitignore: bool,
+    force_exclude: bool,
     max_file_size: int | None,
     record_as: list[str] | None = None,
 ) -> int:
@@ -242,6 +243,7 @@ def check(
         ignore=tuple(settings.ignore) + _validate_ids(_split_ids(ignore), "--ignore"),
         fail_level=Level(fail_level) if fail_level else None,
         respect_gitignore=False if no_respect_gitignore else None,
+        force_exclude=True if force_exclude else None,
         max_file_size=max_file_size,
         cache=False if no_cache else None,
     )
@@ -346,6 +348,12 @@ def _check_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--no-respect-gitignore", action="store_true", help="Read files that .gitignore and .ignore exclude."
+    )
+    parser.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="Apply `exclude` to paths named on the command line too (for pre-commit, which names "
+        "each file).",
     )
     parser.add_argument(
         "--max-file-size",

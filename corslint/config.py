@@ -29,6 +29,7 @@ KNOWN_KEYS = frozenset(
         "fail-level",
         "docs-url",
         "respect-gitignore",
+        "force-exclude",
         "max-file-size",
         "cache",
     }
@@ -58,6 +59,7 @@ class Settings:
     source: str = ""  # the file these came from, for messages
     problems: tuple[Diagnostic, ...] = ()  # CORS002 findings about this configuration
     respect_gitignore: bool = True
+    force_exclude: bool = False  # `exclude` applies to paths named on the command line too
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     cache: bool = True  # whether the command line uses .corslint_cache
 
@@ -230,6 +232,7 @@ def parse(table: Mapping[str, Any], source: str, text: str, known_ids: Sequence[
         problem("max-file-size", "`max-file-size` must be a positive number of bytes")
         max_file_size = DEFAULT_MAX_FILE_SIZE
     respect_gitignore = flag("respect-gitignore", True)
+    force_exclude = flag("force-exclude", False)
     use_cache = flag("cache", True)
 
     return Settings(
@@ -242,6 +245,7 @@ def parse(table: Mapping[str, Any], source: str, text: str, known_ids: Sequence[
         source=source,
         problems=tuple(problems),
         respect_gitignore=respect_gitignore,
+        force_exclude=force_exclude,
         max_file_size=max_file_size,
         cache=use_cache,
     )

@@ -398,9 +398,11 @@ def walk_folders(
     respect_gitignore: bool = True,
     memory: FolderMemory | None = None,
     inputs: RunInputs | None = None,
+    force_exclude: bool = False,
 ) -> Iterator[list[Candidate]]:
     """`walk`, a folder's files at a time (a list, never empty): the consumers of a large
-    tree then pay no generator step per file."""
+    tree then pay no generator step per file. `force_exclude`: `exclude` applies to the
+    paths named too (pre-commit names each file), which are then not even looked at."""
     state = Walk(exclude, accepts, skipped, respect_gitignore, memory=memory, inputs=inputs)
     state.racy_after = time.time_ns() - RACY_NS
     folders = [os.path.normpath(os.fspath(p)) for p in paths]
@@ -409,6 +411,8 @@ def walk_folders(
     state.seen.update(explicit)  # a folder walk leaves these to their own place in the order
     for root in paths:
         name = os.path.normpath(os.fspath(root))
+        if force_exclude and exclude and name != "." and matches_any(display_path(Path(name)), exclude):
+            continue
         if os.path.isfile(name):
             real = os.path.realpath(name)
             if real in explicit:

@@ -453,6 +453,7 @@ def _lint(
         respect_gitignore=settings.respect_gitignore,
         memory=cache,
         inputs=inputs,
+        force_exclude=settings.force_exclude,
     )
     memo_key = repr(settings.problems)
     head: list[list[Candidate]] = []  # the first folders, enough to tell a large tree

@@ -119,6 +119,23 @@ def test_a_narrow_select_still_reports_what_corslint_could_not_check(project: Pa
     assert code == 1 and "unknown configuration key `fail-levle` (did you mean `fail-level`?)" in out
 
 
+def test_force_exclude_applies_exclude_to_the_paths_named(project: Path) -> None:
+    """A path named on the command line is read even if `exclude` matches it, as in ruff;
+    pre-commit names every changed file, so its hook runs with --force-exclude (or the
+    `force-exclude` setting), and an excluded path is then not even looked at."""
+    (project / "bad" / "legacy").mkdir()
+    (project / "bad" / "legacy" / "main.py").write_text(BAD_APP)
+    (project / ".corslint.toml").write_text('exclude = ["legacy"]\n')
+    named = ["bad/legacy/main.py", "good/main.py"]
+    code, out, _ = run_cli(*named)
+    assert code == 1 and "bad/legacy/main.py:5:50: CORS101" in out
+    code, out, _ = run_cli("--force-exclude", *named, "bad/legacy/gone.py")
+    assert code == 0 and "1 file checked" in out
+    assert run_cli("--force-exclude", "bad")[0] == 1  # bad/main.py is not excluded
+    (project / ".corslint.toml").write_text('exclude = ["legacy"]\nforce-exclude = true\n')
+    assert run_cli(*named)[0] == 0
+
+
 def test_unknown_rule_id_is_a_usage_error(project: Path) -> None:
     code, _, err = run_cli("bad", "--select", "CORS999")
     assert code == 2

@@ -56,6 +56,10 @@ def test_hook_fails_on_a_bad_app_and_passes_on_a_good_one(tmp_path: Path) -> Non
     assert "main.py:5:50: CORS101 [error]" in bad.stdout
 
     (repo / "main.py").write_text(GOOD)
+    # pre-commit names each file: the hook applies the settings' `exclude` to them too
+    (repo / "legacy").mkdir()
+    (repo / "legacy" / "main.py").write_text(BAD)
+    (repo / ".corslint.toml").write_text('exclude = ["legacy/**"]\n')
     git(repo, "add", ".")
     good = try_repo(repo, home)
     assert good.returncode == 0, good.stdout + good.stderr
