@@ -7,7 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from corslint.browser import PageRequest, canonical_origin, cors_check, is_method_token, preflight_check
+from corslint.browser import (
+    PageRequest,
+    canonical_origin,
+    cors_check,
+    is_method_token,
+    normalize_method,
+    preflight_check,
+)
 from corslint.frameworks import framework_of
 from corslint.http import Response
 from corslint.model import CorsPolicy, UnresolvedValueError
@@ -124,7 +131,7 @@ def simulation_dict(simulation: Simulation) -> dict[str, Any]:
 def request_dict(request: PageRequest) -> dict[str, Any]:
     return {
         "origin": request.origin,
-        "method": request.method,
+        "method": normalize_method(request.method),  # as the browser sends it
         "headers": [f"{name}: {value}" for name, value in request.headers],
         "credentials": request.credentials,
         "path": request.path,
@@ -144,11 +151,16 @@ def render_text(
     request: PageRequest, simulations: Sequence[Simulation], elsewhere: Sequence[CorsPolicy] = ()
 ) -> str:
     lines = [
-        f"{request.method} {request.path} from {request.origin}"
+        f"{normalize_method(request.method)} {request.path} from {request.origin}"
         + (" with credentials" if request.credentials else "")
         + "".join(f"\n  {name}: {value}" for name, value in request.headers),
         "",
     ]
+    if normalize_method(request.method) != request.method.upper():
+        lines[-1:-1] = [
+            f"  (fetch() sends `{request.method}` as written: it upper-cases only DELETE, GET, HEAD, "
+            "OPTIONS, POST and PUT, and CORS compares methods case by case)"
+        ]
     if not simulations:
         lines.append(
             f"No CORS configuration answers {request.path}." if elsewhere else "No CORS configuration found."

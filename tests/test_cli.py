@@ -351,6 +351,10 @@ def test_simulate_sends_the_method_as_fetch_does(project: Path) -> None:
         return bool(result["allowed"])
 
     assert allowed("PATCH") and allowed("delete") and not allowed("patch")
+    _, out, _ = run_cli("simulate", "patch", "--origin", "https://app.example.com", "--method", "patch")
+    assert out.startswith("patch / from https://app.example.com\n  (fetch() sends `patch` as written")
+    _, out, _ = run_cli("simulate", "patch", "--origin", "https://app.example.com", "--method", "delete")
+    assert out.startswith("DELETE / from https://app.example.com\n\n")
 
 
 def test_simulate_simple_request_and_text(project: Path) -> None:
