@@ -544,9 +544,7 @@ class PythonModule:
 
     def class_field(self, class_def: ast.ClassDef, name: str, scope: Scope) -> Value | None:
         """A class attribute's default; for pydantic settings, the environment can override it."""
-        is_settings = any(
-            (self.qualified_name(base) or "").endswith("BaseSettings") for base in class_def.bases
-        )
+        is_settings = self.is_settings_class(class_def, scope)
         for statement in class_def.body:
             target: ast.expr | None = None
             value: ast.expr | None = None
@@ -556,6 +554,7 @@ class PythonModule:
                 target, value = statement.targets[0], statement.value
             if not (isinstance(target, ast.Name) and target.id == name and value is not None):
                 continue
+            alias = _field_alias(value)
             value = _field_default(value)
             if value is None:
                 return self.unknown(target, f"{class_def.name}.{name} (no default)")
@@ -563,13 +562,85 @@ class PythonModule:
             if isinstance(statement, ast.AnnAssign) and _URL_TYPE.search(self.source(statement.annotation)):
                 resolved = _as_pydantic_urls(resolved)
             if is_settings and resolved.known:
-                return _as_env_default(resolved, name, self.location(target), Provenance.SETTINGS_DEFAULT)
+                env_var = self.settings_env_var(class_def, name, alias, scope)
+                return _as_env_default(resolved, env_var, self.location(target), Provenance.SETTINGS_DEFAULT)
             return _moved(resolved, self.location(target), self.location(target))
         for base in class_def.bases:
             found = self.class_named(base)
             if found is not None and found[1] is not class_def:
                 return found[0].class_field(found[1], name, scope.deeper())
         return None
+
+    def is_settings_class(self, class_def: ast.ClassDef, scope: Scope) -> bool:
+        """Whether the class derives from pydantic's BaseSettings, directly or through
+        classes of the project (`class Settings(CommonSettings)`)."""
+        for base in class_def.bases:
+            if (self.qualified_name(base) or "").endswith("BaseSettings"):
+                return True
+            found = self.class_named(base)
+            if (
+                found is not None
+                and found[1] is not class_def
+                and scope.depth < MAX_DEPTH
+                and found[0].is_settings_class(found[1], scope.deeper())
+            ):
+                return True
+        return False
+
+    def settings_env_var(self, class_def: ast.ClassDef, name: str, alias: str | None, scope: Scope) -> str:
+        """The environment variable pydantic-settings reads for a field, as measured with
+        pydantic-settings 2.16: the field's alias if it has one, else `env_prefix` and the
+        name; matched case-insensitively unless `case_sensitive`, so shown in upper case."""
+        prefix, case_sensitive = self._settings_config(class_def, scope)
+        found = alias if alias is not None else (prefix or "") + name
+        return found if case_sensitive else found.upper()
+
+    def _settings_config(self, class_def: ast.ClassDef, scope: Scope) -> tuple[str | None, bool]:
+        """`env_prefix` and `case_sensitive` of a settings class (`model_config`, or the
+        older `class Config`), looked up through its bases as pydantic does."""
+        found: dict[str, Any] = {}
+        for statement in class_def.body:
+            entries: list[tuple[str, ast.expr]] = []
+            if isinstance(statement, ast.ClassDef) and statement.name == "Config":
+                entries = [
+                    (item.targets[0].id, item.value)
+                    for item in statement.body
+                    if isinstance(item, ast.Assign)
+                    and len(item.targets) == 1
+                    and isinstance(item.targets[0], ast.Name)
+                ]
+            elif (
+                isinstance(statement, (ast.Assign, ast.AnnAssign))
+                and dotted_name(
+                    statement.targets[0] if isinstance(statement, ast.Assign) else statement.target
+                )
+                == "model_config"
+                and statement.value is not None
+            ):
+                config = statement.value
+                if isinstance(config, ast.Call):
+                    entries = [(k.arg, k.value) for k in config.keywords if k.arg is not None]
+                elif isinstance(config, ast.Dict):
+                    entries = [
+                        (k.value, v)
+                        for k, v in zip(config.keys, config.values, strict=True)
+                        if isinstance(k, ast.Constant) and isinstance(k.value, str)
+                    ]
+            for key, node in entries:
+                if key in {"env_prefix", "case_sensitive"}:
+                    value = self.resolve(node, scope.deeper())
+                    if value.known:
+                        found[key] = value.raw
+        if ("env_prefix" not in found or "case_sensitive" not in found) and scope.depth < MAX_DEPTH:
+            for base in class_def.bases:
+                inherited = self.class_named(base)
+                if inherited is not None and inherited[1] is not class_def:
+                    prefix, case_sensitive = inherited[0]._settings_config(inherited[1], scope.deeper())
+                    found.setdefault("env_prefix", prefix)
+                    found.setdefault("case_sensitive", case_sensitive)
+                    break
+        prefix = found.get("env_prefix")
+        return (prefix if isinstance(prefix, str) else None), found.get("case_sensitive") is True
 
     def _resolve_comprehension(
         self, node: ast.ListComp | ast.GeneratorExp | ast.SetComp, scope: Scope
@@ -757,6 +828,19 @@ def _field_default(value: ast.expr) -> ast.expr | None:
                 return keyword.value
         return None
     return value
+
+
+def _field_alias(value: ast.expr) -> str | None:
+    """`Field(..., alias="X")` or `validation_alias="X"`: the name the environment uses."""
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "Field"):
+        return None
+    aliases = {
+        k.arg: k.value.value
+        for k in value.keywords
+        if k.arg in {"validation_alias", "alias"} and isinstance(k.value, ast.Constant)
+    }
+    found = aliases.get("validation_alias", aliases.get("alias"))  # validation_alias wins
+    return found if isinstance(found, str) else None
 
 
 def _is_number(raw: Any) -> bool:
