@@ -9,7 +9,7 @@ by the framework's ``respond`` (see ``corslint.frameworks``), never by the extra
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -151,12 +151,14 @@ class Value:
                 yield from item.walk()
 
     @property
+    def env_vars(self) -> tuple[str, ...]:
+        """The environment variables whose defaults the value was built from, in order."""
+        return tuple(dict.fromkeys(value.env_var for value in self.walk() if value.env_var))
+
+    @property
     def condition(self) -> str:
         """A clause naming what the value depends on ("when ORIGINS is unset")."""
-        for value in self.walk():
-            if value.env_var:
-                return f"when {value.env_var} is unset"
-        return ""
+        return unset_clause(self.env_vars)
 
     @property
     def entries(self) -> tuple[Value, ...]:
@@ -173,6 +175,15 @@ class Route:
     path: str
     methods: tuple[str, ...]
     location: Location
+
+
+def unset_clause(env_vars: Sequence[str]) -> str:
+    """ "when A is unset", "when A and B are unset", "when A, B and C are unset"."""
+    if not env_vars:
+        return ""
+    if len(env_vars) == 1:
+        return f"when {env_vars[0]} is unset"
+    return f"when {', '.join(env_vars[:-1])} and {env_vars[-1]} are unset"
 
 
 @dataclass(frozen=True)

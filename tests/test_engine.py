@@ -214,3 +214,17 @@ def test_needles_in_comment_lines_do_not_make_a_file_parsed(
 ) -> None:
     (in_tmp / name).write_text(text)
     assert lint([in_tmp], Settings()).stats.files_parsed == int(parsed)
+
+
+def test_a_finding_names_every_variable_it_rests_on(in_tmp: Path) -> None:
+    """CORS101 needs the origins *and* the credentials: with both from environment
+    defaults, its message says it holds when both are unset; CORS204, which here rests
+    on the credentials, names that one."""
+    (in_tmp / "main.py").write_text(
+        "import os\nfrom fastapi.middleware.cors import CORSMiddleware\n"
+        'app.add_middleware(CORSMiddleware, allow_origins=os.getenv("ORIGINS", "*").split(","), '
+        'allow_credentials=os.getenv("CREDS", "true") == "true")\n'
+    )
+    found = {f.rule_id: f.message for f in lint([in_tmp], Settings()).findings}
+    assert found["CORS101"].endswith("(when ORIGINS and CREDS are unset)")
+    assert found["CORS204"].endswith("every request with a token fails its preflight (when CREDS is unset)")

@@ -215,6 +215,23 @@ def test_node_config_production_overrides_default(in_tmp: Path) -> None:
     assert policy.options["credentials"].condition == "when CORS_CREDENTIALS is unset"
 
 
+def test_node_config_names_variables_in_both_forms_and_findings_name_them_all(in_tmp: Path) -> None:
+    """custom-environment-variables leaves are a variable's name or `{"__name": ...,
+    "__format": ...}`; a finding that rests on two such values names both."""
+    files = {
+        "config/default.json": '{"cors": {"origin": "*", "credentials": true}}',
+        "config/custom-environment-variables.json": (
+            '{"cors": {"origin": "CORS_ORIGIN", "credentials": {"__name": "CORS_CREDENTIALS", "__format": "boolean"}}}'
+        ),
+        "server.js": "const cors = require('cors');\nconst config = require('config');\napp.use(cors(config.get('cors')));\n",
+    }
+    (policy,) = policies(in_tmp, files, "express")
+    assert policy.options["credentials"].condition == "when CORS_CREDENTIALS is unset"
+    found = {f.rule_id: f.message for f in lint([Path(".")], Settings()).findings}
+    assert found["CORS201"].endswith("(when CORS_ORIGIN and CORS_CREDENTIALS are unset)")
+    assert found["CORS105"].endswith("(when CORS_ORIGIN is unset)")
+
+
 def test_bundles_and_dependencies_are_not_read(in_tmp: Path) -> None:
     files = {
         "node_modules/x/index.js": "const cors = require('cors'); module.exports = cors();\n",

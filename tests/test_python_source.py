@@ -49,6 +49,10 @@ def test_environment_default_is_judged_and_named() -> None:
     assert value.plain() == "600" and value.env_var == "AGE"
     value = resolve_last('import os\nos.environ.get("X") or "https://a.example"')
     assert value.plain() == "https://a.example" and value.condition == "when X is unset"
+    value = resolve_last(
+        'import os\n[os.getenv("A", "https://a.example"), os.getenv("B", "https://b.example")]'
+    )
+    assert value.condition == "when A and B are unset"
 
 
 @pytest.mark.parametrize(

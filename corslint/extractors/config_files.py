@@ -344,6 +344,10 @@ def _environment_overrides(value: Value, mapping: Value) -> Value:
         return value
     entries = dict(value.raw)
     for key, target in mapping.raw.items():
+        named = target.raw.get("__name") if isinstance(target.raw, dict) else None
+        if named is not None and isinstance(named.raw, str):
+            # `{"__name": "VAR", "__format": "json"}`: the variable, read through a parser
+            target = named
         if isinstance(target.raw, str) and key in entries:
             current = entries[key]
             entries[key] = Value(

@@ -19,7 +19,7 @@ from corslint.browser import PageRequest, Verdict, canonical_origin, fetch, pref
 from corslint.findings import Finding, Level, Related
 from corslint.frameworks import Framework, OriginEntry, Role, framework_of
 from corslint.http import Request, Response
-from corslint.model import CorsPolicy, Location, Regex, UnresolvedValueError, Value
+from corslint.model import CorsPolicy, Location, Regex, UnresolvedValueError, Value, unset_clause
 
 ATTACKER = "https://attacker.invalid"
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "[::1]", "::1"})
@@ -233,12 +233,13 @@ class PolicyProbe:
         return self.framework.option_for(self.policy, role)
 
     def condition(self, *roles: Role) -> str:
-        """ " (when ORIGINS is unset)" when a judged value is an environment default."""
-        for role in roles:
-            value = self.option(role)
-            if value is not None and value.condition:
-                return f" ({value.condition})"
-        return ""
+        """ " (when ORIGINS is unset)" when a judged value is an environment default; every
+        variable the finding rests on ("when ORIGINS and CREDENTIALS are unset")."""
+        env_vars = [
+            name for role in roles if (value := self.option(role)) is not None for name in value.env_vars
+        ]
+        clause = unset_clause(list(dict.fromkeys(env_vars)))
+        return f" ({clause})" if clause else ""
 
     def related(self, *roles: Role) -> tuple[Related, ...]:
         out: list[Related] = []

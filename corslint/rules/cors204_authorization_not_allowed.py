@@ -128,7 +128,8 @@ class AuthorizationNotAllowed(Rule):
             probe,
             probe.locate("headers"),
             f"{probe.display} does not allow the `Authorization` request header{wildcard}, yet "
-            f"{why}: every request with a token fails its preflight{probe.condition('headers')}",
+            f"{why}: every request with a token fails its preflight"
+            + probe.condition("headers", *(("credentials",) if credentials else ())),
             related=(
                 *probe.related("headers"),
                 *(Related(e.location, f"bearer authentication: {e.detail}") for e in bearer[:2]),
