@@ -14,7 +14,7 @@ import urllib.parse
 from collections.abc import Sequence
 from typing import Any
 
-from corslint.frameworks import Framework, LibraryCheck, Options, OriginEntry, Responder, Role
+from corslint.frameworks.framework import Framework, LibraryCheck, Options, OriginEntry, Responder, Role
 from corslint.http import HeaderList, Request, Response
 from corslint.model import CorsPolicy, Regex, Value
 

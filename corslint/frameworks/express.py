@@ -24,7 +24,7 @@ import math
 import re
 from typing import Any
 
-from corslint.frameworks import Framework, LibraryCheck, Options, OriginEntry, Responder
+from corslint.frameworks.framework import Framework, LibraryCheck, Options, OriginEntry, Responder
 from corslint.http import HeaderList, Request, Response
 from corslint.model import CorsPolicy, FunctionValue, OriginFunction, Regex, UnresolvedValueError, Value
 
@@ -323,6 +323,7 @@ def library_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
                     "`lastIndex` between requests: every second request from the same allowed "
                     "origin gets no Access-Control-Allow-Origin and fails; drop the flag",
                     entry.value.location,
+                    stateful=True,
                 )
             )
         try:

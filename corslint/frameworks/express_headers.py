@@ -30,8 +30,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from corslint.frameworks import Framework, OriginEntry
 from corslint.frameworks.express import _vary, is_origin_allowed, js_string
+from corslint.frameworks.framework import Framework, OriginEntry
 from corslint.http import HeaderList, Request, Response
 from corslint.model import CorsPolicy, FunctionValue, HeaderReflection, Regex, UnresolvedValueError, Value
 

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from corslint.frameworks import Framework, LibraryCheck, Options, OriginEntry, Responder
+from corslint.frameworks.framework import Framework, LibraryCheck, Options, OriginEntry, Responder
 from corslint.http import HeaderList, Request, Response
 from corslint.model import CorsPolicy, Regex, Value
 

@@ -11,7 +11,7 @@ import functools
 import re
 from typing import Any
 
-from corslint.frameworks import Framework, LibraryCheck, Options, OriginEntry, Responder
+from corslint.frameworks.framework import Framework, LibraryCheck, Options, OriginEntry, Responder
 from corslint.http import HeaderList, Request, Response
 from corslint.model import CorsPolicy
 
