@@ -24,6 +24,7 @@ from corslint.rules.cors302_duplicate_cors_layers import DuplicateCorsLayers
 from corslint.rules.cors303_cors_not_active import CorsNotActive
 from corslint.rules.cors304_deprecated_setting import DeprecatedSetting
 from corslint.rules.cors305_unresolved_value import UnresolvedValue
+from corslint.rules.cors306_stateful_origin_pattern import StatefulOriginPattern
 
 RULES: tuple[Rule, ...] = (
     ParseError(),
@@ -47,6 +48,7 @@ RULES: tuple[Rule, ...] = (
     CorsNotActive(),
     DeprecatedSetting(),
     UnresolvedValue(),
+    StatefulOriginPattern(),
 )
 RULE_IDS: tuple[str, ...] = tuple(rule.id for rule in RULES)
 _BY_ID = {rule.id: rule for rule in RULES}

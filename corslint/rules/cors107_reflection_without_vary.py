@@ -1,8 +1,11 @@
 from collections.abc import Iterator
 
 from corslint.findings import Finding, Level
-from corslint.http import Request
+from corslint.http import Request, Response
 from corslint.rules.base import ATTACKER, FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
+
+
+_SAMPLES = 4  # configured origins compared; more find no other difference
 
 
 def varies_on_origin(vary: str | None) -> bool:
@@ -26,9 +29,13 @@ class ReflectionWithoutVary(Rule):
     - or a response cached for a request without `Origin` (no CORS headers) is served to
       your front end, which is then blocked.
 
-    Hand-written reflection (`res.setHeader("Access-Control-Allow-Origin",
-    req.headers.origin)`) almost always forgets it, and Flask-CORS with a single literal
-    origin does not send it either.
+    Only answers that let an origin read the response are judged: the answer to an allowed
+    origin is compared with the answers to other allowed origins and to a request without
+    `Origin`. A refused origin's answer, and a `*` every origin shares, are not judged, and
+    neither is a single fixed origin sent to everyone (Flask-CORS and `cors` with one
+    literal origin), since a cache cannot mix it up. Hand-written reflection
+    (`res.setHeader("Access-Control-Allow-Origin", req.headers.origin)`) almost always
+    forgets `Vary`, and so does Flask-CORS with `vary_header=False`.
 
     ## Example
     ```js
@@ -48,8 +55,8 @@ class ReflectionWithoutVary(Rule):
       next();
     });
     ```
-    Flask-CORS: list two or more origins, or keep the default `vary_header=True` with a
-    regex; or add `Vary: Origin` in an `after_request` hook.
+    Flask-CORS: keep the default `vary_header=True`, or add `Vary: Origin` in an
+    `after_request` hook.
 
     ## References
     - Fetch Standard, CORS protocol and HTTP caches: https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches
@@ -75,7 +82,8 @@ class ReflectionWithoutVary(Rule):
         ),
         Example(
             "flask_cors",
-            FLASK_APP + 'CORS(app, origins="https://app.example.com")\n',
+            FLASK_APP
+            + 'CORS(app, origins=["https://app.example.com", "https://admin.example.com"], vary_header=False)\n',
         ),
     )
     good = (
@@ -100,24 +108,28 @@ class ReflectionWithoutVary(Rule):
 
     def check(self, probe: PolicyProbe) -> Iterator[Finding]:
         path = probe.policy.probe_path
-        origins: list[str | None] = [probe.allowed_origin, ATTACKER, None]
-        answers = []
-        for origin in dict.fromkeys(origins):
+        origins = dict.fromkeys([probe.allowed_origin, *probe.sample_origins[:_SAMPLES], ATTACKER, None])
+        answers: dict[str | None, Response] = {}
+        for origin in origins:
             response = probe.respond(Request("GET", origin, path=path))
             if response is None:
                 return
-            answers.append((origin, response))
-        values = {response.get("access-control-allow-origin") for _, response in answers}
-        if len(values) < 2:
-            return
-        missing = [origin for origin, r in answers if not varies_on_origin(r.get("vary"))]
-        if not missing:
-            return
-        yield self.finding(
-            probe,
-            probe.locate("origins"),
-            f"{probe.display} sends a different `Access-Control-Allow-Origin` depending on the "
-            "request's Origin but no `Vary: Origin`: a shared cache can serve one origin's "
-            "answer to another, and the browser then blocks it",
-            related=probe.related("origins"),
-        )
+            answers[origin] = response
+        allow_origin = {origin: r.get("access-control-allow-origin") for origin, r in answers.items()}
+        # only answers that let an origin read the response are judged: a refused origin's
+        # answer, or a `*` that every origin shares, gives a cache nothing to mix up
+        allowed = [o for o in answers if o is not None and allow_origin[o] not in (None, "*")]
+        compared = [*allowed, None]
+        for origin in allowed:
+            if varies_on_origin(answers[origin].get("vary")):
+                continue
+            if any(allow_origin[other] != allow_origin[origin] for other in compared if other != origin):
+                yield self.finding(
+                    probe,
+                    probe.locate("origins"),
+                    f"{probe.display} sends a different `Access-Control-Allow-Origin` to each allowed "
+                    "origin but no `Vary: Origin`: a shared cache can serve one origin's answer to "
+                    "another, and the browser then blocks it",
+                    related=probe.related("origins"),
+                )
+                return

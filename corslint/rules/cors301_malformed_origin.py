@@ -118,7 +118,11 @@ class MalformedOrigin(Rule):
 
     def check(self, probe: PolicyProbe) -> Iterator[Finding]:
         path = probe.policy.probe_path
-        checks = [c for c in probe.framework.library_checks(probe.policy) if c.concerns != "max_age"]
+        checks = [
+            c
+            for c in probe.framework.library_checks(probe.policy)
+            if c.concerns != "max_age" and not c.stateful  # CORS306 reports those
+        ]
         # the library's own verdict on an entry (a system check id) says more than ours
         judged = {check.location for check in checks}
         for entry in probe.origin_entries:
