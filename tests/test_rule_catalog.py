@@ -34,6 +34,7 @@ CATALOG = {
     "CORS304": ("deprecated-setting", Level.NOTE, False),
     "CORS305": ("unresolved-value", Level.NOTE, False),
     "CORS306": ("stateful-origin-pattern", Level.WARNING, False),
+    "CORS307": ("unknown-option", Level.WARNING, False),
     "CORS001": ("parse-error", Level.WARNING, False),
     "CORS002": ("config-error", Level.ERROR, False),
 }

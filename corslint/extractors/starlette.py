@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +40,7 @@ POSITIONAL = (
     "expose_headers",
     "max_age",
 )
+PARAMETERS = frozenset({"app", *POSITIONAL})
 HTTP_METHOD_DECORATORS = {
     "get": ("GET",),
     "post": ("POST",),
@@ -67,6 +68,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
             continue
         arguments, skip_positional = options_call
         options = _read_options(module, arguments, skip_positional)
+        unknown = tuple(_unknown_options(options))
         app, branch = pipelines.get(id(call), ("", ""))
         policies.append(
             CorsPolicy(
@@ -74,7 +76,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
                 location=module.location(call),
                 options=options,
                 routes=routes,
-                evidence=evidence,
+                evidence=evidence + unknown,
                 development_only=is_development_path(path) or id(call) in guarded,
                 app=app,
                 branch=branch,
@@ -119,6 +121,23 @@ def _cors_options(module: PythonModule, call: ast.Call) -> tuple[list[Argument],
     if qualified in CORS_CLASSES:
         return arguments_of(call), 1
     return None
+
+
+def _unknown_options(options: dict[str, Value]) -> Iterator[Evidence]:
+    """Keywords CORSMiddleware.__init__ does not take: Starlette then fails to start."""
+    for name, value in options.items():
+        if name in PARAMETERS or name in ("*", "**"):
+            continue
+        import difflib  # only for a misspelt name: a run with none never pays for it
+
+        close = difflib.get_close_matches(name, POSITIONAL, n=1, cutoff=0.6)
+        hint = f" (did you mean `{close[0]}=`?)" if close else ""
+        yield Evidence(
+            "unknown-option",
+            f"`{name}=` is not a CORSMiddleware argument{hint}; the app fails to start "
+            "with `TypeError: ... got an unexpected keyword argument`",
+            value.location,
+        )
 
 
 def _read_options(module: PythonModule, arguments: list[Argument], skip: int) -> dict[str, Value]:

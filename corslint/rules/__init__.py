@@ -25,6 +25,7 @@ from corslint.rules.cors303_cors_not_active import CorsNotActive
 from corslint.rules.cors304_deprecated_setting import DeprecatedSetting
 from corslint.rules.cors305_unresolved_value import UnresolvedValue
 from corslint.rules.cors306_stateful_origin_pattern import StatefulOriginPattern
+from corslint.rules.cors307_unknown_option import UnknownOption
 
 RULES: tuple[Rule, ...] = (
     ParseError(),
@@ -49,6 +50,7 @@ RULES: tuple[Rule, ...] = (
     DeprecatedSetting(),
     UnresolvedValue(),
     StatefulOriginPattern(),
+    UnknownOption(),
 )
 RULE_IDS: tuple[str, ...] = tuple(rule.id for rule in RULES)
 _BY_ID = {rule.id: rule for rule in RULES}

@@ -4,7 +4,6 @@ from corslint.findings import Finding, Level
 from corslint.http import Request, Response
 from corslint.rules.base import ATTACKER, FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
 
-
 _SAMPLES = 4  # configured origins compared; more find no other difference
 
 
