@@ -11,6 +11,7 @@ import functools
 import re
 import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping
+import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar
@@ -19,9 +20,20 @@ from corslint.browser import PageRequest, Verdict, canonical_origin, fetch, pref
 from corslint.findings import Finding, Level, Related
 from corslint.frameworks import Framework, OriginEntry, Role, framework_of
 from corslint.http import Request, Response
-from corslint.model import CorsPolicy, Location, Regex, UnresolvedValueError, Value, unset_clause
+from corslint.model import (
+    CorsPolicy,
+    FunctionValue,
+    Location,
+    Provenance,
+    Regex,
+    UnresolvedValueError,
+    Value,
+    unset_clause,
+)
 
 ATTACKER = "https://attacker.invalid"
+# stands for "an origin the configuration allows" where the configured origins are unknown
+STAND_IN = "https://allowed.invalid"
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "[::1]", "::1"})
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
 
@@ -226,6 +238,28 @@ class PolicyProbe:
                 return origin
         return ATTACKER if self.any_origin_allowed else None
 
+    @cached_property
+    def functional(self) -> PolicyProbe:
+        """This probe, or, where the allowed origins are unknown (CORS305 says so), a probe
+        of the same policy with a stand-in origin allowed: the rules about methods,
+        headers and max-age judge what an allowed origin meets, whichever it is, so an
+        unknown allow-list does not silence them."""
+        unknown = [
+            name
+            for name in self.framework.roles.get("origins", ())
+            if (value := self.policy.options.get(name)) is not None and _unresolved(value)
+        ]
+        if not unknown or "**" in self.policy.options:
+            return self
+        for stand_in in ((Value(STAND_IN, self.policy.location),), STAND_IN):
+            options = dict(self.policy.options)
+            for name in unknown:
+                options[name] = Value(stand_in, options[name].location, Provenance.LITERAL)
+            probe = PolicyProbe(dataclasses.replace(self.policy, options=options))
+            if probe.allows(STAND_IN, path=self.policy.probe_path):
+                return probe
+        return self
+
     def locate(self, role: Role) -> Location:
         return self.framework.locate(self.policy, role)
 
@@ -311,6 +345,16 @@ class Rule:
 
     def level_for(self, credentialed: bool) -> Level:
         return Level.ERROR if credentialed and self.raised_with_credentials else self.level
+
+
+def _unresolved(value: Value) -> bool:
+    if isinstance(value.raw, FunctionValue) and value.raw.kind == "unknown":
+        return True
+    try:
+        value.plain()
+    except UnresolvedValueError:
+        return True
+    return False
 
 
 @dataclass(frozen=True)
