@@ -7,11 +7,11 @@ it, then reports where the configuration that caused it lives.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping
-import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar
