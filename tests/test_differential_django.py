@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from corslint.extractors import ProjectContext
-from corslint.extractors.django_settings import extract
+from corslint.extractors.django.extractor import extract
 from corslint.frameworks.django_cors import SET_DISPLAY, library_checks, respond
 from corslint.http import Request
 from corslint.model import CorsPolicy, Regex

@@ -20,7 +20,8 @@ from typing import Any
 
 import pytest
 
-from corslint.extractors.js_source import parse, walk
+from corslint.extractors.js.module import parse
+from corslint.extractors.js.syntax import walk
 from corslint.frameworks import framework_of
 from corslint.frameworks.express import library_checks
 from corslint.http import Request

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from corslint.extractors import ProjectContext
-from corslint.extractors.django_settings import extract
-from corslint.extractors.python_source import PythonModule, PythonProject
+from corslint.extractors.django.extractor import extract
+from corslint.extractors.python import PythonModule, PythonProject
 from corslint.frameworks.django_cors import library_checks, respond
 from corslint.http import Request
 from corslint.model import CorsPolicy, Provenance, UnresolvedValueError
@@ -245,7 +245,7 @@ def test_wiring_evidence(tmp_path: Path) -> None:
         tmp_path,
     )
     kinds = sorted(e.kind for e in misordered.evidence)
-    assert kinds == ["checks-disabled", "deprecated-option", "misordered", "not-applied"]
+    assert kinds == ["checks-disabled", "deprecated-option", "misordered", "unknown-option"]
     deprecated = next(e for e in misordered.evidence if e.kind == "deprecated-option")
     assert "ignored" in deprecated.detail and deprecated.location.line == 3
     assert library_checks(misordered) == ()  # corsheaders not installed: no system checks

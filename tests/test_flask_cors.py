@@ -9,7 +9,8 @@ import pytest
 
 from corslint.config import Settings
 from corslint.extractors import ProjectContext
-from corslint.extractors.flask_cors import extract, sample_path
+from corslint.extractors.flask.extractor import extract
+from corslint.extractors.flask.routes import sample_path
 from corslint.frameworks.flask_cors import library_checks, origin_entries, respond
 from corslint.http import Request, Response
 from corslint.lint import lint

@@ -9,8 +9,12 @@ from typing import Any
 
 import pytest
 
-from corslint.extractors.config_files import read_json, read_toml, read_yaml
-from corslint.extractors.js_source import JsModule, JsProject, exported_value, parse, walk
+from corslint.extractors.config_files.json_reader import read_json
+from corslint.extractors.config_files.toml_reader import read_toml
+from corslint.extractors.config_files.yaml_reader import read_yaml
+from corslint.extractors.js.module import JsModule, parse
+from corslint.extractors.js.project import JsProject, exported_value
+from corslint.extractors.js.syntax import walk
 from corslint.model import FunctionValue, Provenance, Regex, SourceError, Value
 
 

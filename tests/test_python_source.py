@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from corslint.extractors.python_source import PythonModule, PythonProject
+from corslint.extractors.python import PythonModule, PythonProject
 from corslint.model import Provenance, Regex, Value
 
 
@@ -121,7 +121,7 @@ def test_deep_nesting_is_cut_off_as_unknown() -> None:
 def test_pydantic_url_normalisation_matches_pydantic(text: str) -> None:
     from pydantic import AnyHttpUrl, TypeAdapter
 
-    from corslint.extractors.python_source import _pydantic_url
+    from corslint.extractors.python.pydantic_fields import _pydantic_url
 
     assert _pydantic_url(text) == str(TypeAdapter(AnyHttpUrl).validate_python(text))
 
@@ -151,7 +151,7 @@ def test_parse_warnings_are_not_printed(recwarn: pytest.WarningsRecorder) -> Non
 
 
 def test_syntax_errors_name_the_line_and_the_parser_limit() -> None:
-    from corslint.extractors.python_source import PythonParseError
+    from corslint.extractors.python import PythonParseError
 
     with pytest.raises(PythonParseError) as broken:
         PythonModule("mod.py", "x = 1\nif True\n")

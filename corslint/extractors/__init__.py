@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from corslint.extractors.python_source import PythonProject
+    from corslint.extractors.python.project import PythonProject
     from corslint.model import Extraction
 
 
@@ -26,7 +26,7 @@ class ProjectContext:
     @property
     def python(self) -> PythonProject:
         if self._python is None:
-            from corslint.extractors.python_source import PythonProject
+            from corslint.extractors.python.project import PythonProject
 
             self._python = PythonProject()
         return self._python
@@ -76,20 +76,20 @@ def python_extractor(name: str, module: str, needles: tuple[bytes, ...]) -> Extr
 
 EXTRACTORS: tuple[Extractor, ...] = (
     python_extractor("starlette", "corslint.extractors.starlette", (b"CORSMiddleware",)),
-    python_extractor("django", "corslint.extractors.django_settings", (b"CORS_", b"corsheaders")),
+    python_extractor("django", "corslint.extractors.django.extractor", (b"CORS_", b"corsheaders")),
     Extractor(
         "express",
-        "corslint.extractors.express",
+        "corslint.extractors.express.extractor",
         frozenset({".js", ".cjs", ".mjs", ".jsx", ".ts", ".tsx", ".mts", ".cts"}),
         (b"cors", b"Access-Control-", b"access-control-", b"ACCESS-CONTROL-"),
         line_comments=(b"//", b"/*"),  # not `*` or `#`: generator methods, private fields
     ),
     Extractor(
         "config_files",
-        "corslint.extractors.config_files",
+        "corslint.extractors.config_files.extractor",
         frozenset({".json", ".yaml", ".yml", ".toml"}),
         (b"origin", b"Origin", b"cors", b"CORS", b"Cors"),
         line_comments=(b"#", b"//"),  # YAML and TOML comments, and JSON with comments
     ),
-    python_extractor("flask_cors", "corslint.extractors.flask_cors", (b"flask_cors", b"init_app")),
+    python_extractor("flask_cors", "corslint.extractors.flask.extractor", (b"flask_cors", b"init_app")),
 )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from corslint.extractors import ProjectContext
-from corslint.extractors.python_source import (
+from corslint.extractors.python import (
     PythonModule,
     child_nodes,
     is_development_path,

@@ -1,0 +1,139 @@
+"""JSON / YAML / TOML files holding the ``cors`` package's options, with line numbers.
+
+A mapping is a CORS configuration when it sits under a key named ``cors`` (or
+``corsOptions``), or fills a file named for CORS, and its keys include the package's
+option names. Such a file is a policy of its own until JavaScript in the same Node
+project reads it (``require("./cors.json")``, ``import c from "./cors.yaml"``, node-config's
+``config.get("cors")``); the Express extractor then reports the options at the file's own
+lines, and this extractor stays silent so nothing is judged twice.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from corslint.extractors import ProjectContext
+from corslint.extractors.config_files.data_files import node_config_files, read_data
+from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.project import JsProject
+from corslint.extractors.js.project_files import is_development_path, project_files, project_root
+from corslint.frameworks.express import OPTION_NAMES  # the cors package's options
+from corslint.model import CorsPolicy, Extraction, SourceError, Value
+
+NEEDLES = (b"origin", b"Origin", b"cors", b"CORS", b"Cors")
+SUFFIXES = frozenset({".json", ".yaml", ".yml", ".toml"})
+CORS_KEYS = frozenset({"cors", "corsoptions", "cors_options"})
+# files that are never application configuration
+IGNORED_NAMES = frozenset(
+    {
+        "package.json",
+        "package-lock.json",
+        "npm-shrinkwrap.json",
+        "yarn.lock",
+        "pnpm-lock.yaml",
+        "composer.json",
+        "composer.lock",
+        "pyproject.toml",
+        "Cargo.toml",
+        "Cargo.lock",
+        ".eslintrc.json",
+        "renovate.json",
+    }
+)
+
+# -- standalone policies --------------------------------------------------------------
+
+
+def cors_mappings(value: Value, named_for_cors: bool) -> list[Value]:
+    """Mappings holding the package's options: under a `cors` key, or the whole file."""
+    found: list[Value] = []
+
+    def is_options(candidate: Value) -> bool:
+        return (
+            isinstance(candidate.raw, dict)
+            and bool(candidate.raw)
+            and not OPTION_NAMES.isdisjoint(candidate.raw)
+        )
+
+    def visit(node: Value, depth: int) -> None:
+        if depth > 20 or not isinstance(node.raw, dict):
+            return
+        for key, item in node.raw.items():
+            if key.lower() in CORS_KEYS and is_options(item):
+                found.append(item)
+            else:
+                visit(item, depth + 1)
+
+    if named_for_cors and is_options(value) and "origin" in value.raw:
+        return [value]
+    visit(value, 0)
+    return found
+
+
+def _used_files(root: Path, context: ProjectContext) -> set[str]:
+    """Real paths of the data files the project's JavaScript reads."""
+    key = f"config_files.used:{root}"
+    cached = context.shared.get(key)
+    if isinstance(cached, set):
+        return cached
+    project = context.shared.get("js_project")
+    if not isinstance(project, JsProject):
+        project = JsProject(context)
+        context.shared["js_project"] = project
+    used: set[str] = set()
+    for file in _project_sources(root):
+        try:
+            module: JsModule = project.module(os.path.relpath(file), file.read_text("utf-8"), file)
+        except (OSError, UnicodeDecodeError, SourceError):
+            continue
+        for specifier, _ in module.imports.values():
+            if specifier == "config":
+                used.update(os.path.realpath(f) for f in node_config_files(root))
+                continue
+            target = project.resolve_specifier(module, specifier)
+            if target is not None:
+                used.add(os.path.realpath(target))
+        for node in module.nodes:
+            if node.type == "call_expression":
+                target = module.read_file_target(node)
+                if target is not None:
+                    used.add(os.path.realpath(target))
+    context.shared[key] = used
+    return used
+
+
+def _project_sources(root: Path) -> list[Path]:
+    return list(project_files(root))
+
+
+def extract(path: str, text: str, context: ProjectContext) -> Extraction:
+    name = os.path.basename(path)
+    if name in IGNORED_NAMES or name.startswith("tsconfig") or name.endswith(".lock"):
+        return Extraction()
+    named_for_cors = "cors" in name.lower()
+    try:
+        value = read_data(path, text)
+    except SourceError:
+        if named_for_cors:
+            raise
+        return Extraction()  # a data file that is not ours to judge
+    if value is None:
+        return Extraction()
+    mappings = cors_mappings(value, named_for_cors)
+    if not mappings:
+        return Extraction()
+    root = project_root(Path(path))
+    if root is not None and os.path.realpath(path) in _used_files(root, context):
+        return Extraction()
+    policies = [
+        CorsPolicy(
+            framework="express",
+            location=mapping.location,
+            options={key: item for key, item in mapping.raw.items() if key in OPTION_NAMES},
+            development_only=is_development_path(path),
+            label=f"cors options in {path}",
+        )
+        for mapping in mappings
+    ]
+    return Extraction(policies=tuple(policies))

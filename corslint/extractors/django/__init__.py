@@ -1,0 +1,1 @@
+"""django-cors-headers configured in Django settings modules."""

@@ -1,0 +1,113 @@
+"""The policy of one leaf settings module, with the evidence its settings give."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from corslint.extractors.django.module_paths import module_key, real_path
+from corslint.extractors.django.namespace import Namespace
+from corslint.extractors.django.routes import url_scan
+from corslint.extractors.django.setting_names import deprecations, typos
+from corslint.extractors.django.url_regex import scope_of, unscoped_routes
+from corslint.extractors.django.wiring import CORS_APPS, CORS_MIDDLEWARE, lists, wiring
+from corslint.extractors.python import PythonModule, is_development_path
+from corslint.frameworks.django_cors import ALIASES, SETTINGS
+from corslint.model import CorsPolicy, Evidence, Location, Value
+
+
+def build_policy(leaf: PythonModule, namespace: Namespace) -> CorsPolicy | None:
+    options = {name: setting.value for name, setting in namespace.settings.items() if name in SETTINGS}
+    apps = namespace.value("INSTALLED_APPS")
+    middleware = namespace.value("MIDDLEWARE")
+    mentions = any(lists(value, CORS_APPS | {CORS_MIDDLEWARE}) for value in (apps, middleware))
+    if not options and not mentions:
+        return None
+    location = Location.point(leaf.path, 1)
+    evidence = [
+        *deprecations(namespace),
+        *wiring(namespace, location, bool(options)),
+        *typos(namespace),
+        *_bearer_auth(namespace),
+    ]
+    scan = url_scan(leaf, namespace)
+    routes = tuple(scan.routes) if scan is not None and scan.routes else None
+    evidence.extend(_shadowed(options))
+    if scan is not None and scan.complete:
+        evidence.extend(unscoped_routes(options.get("CORS_URLS_REGEX"), scan.paths))
+    scope, probe_path = scope_of(options.get("CORS_URLS_REGEX"))
+    debug = namespace.value("DEBUG")
+    debug_on = debug is not None and debug.known and debug.raw is True and debug.env_var is None
+    return CorsPolicy(
+        framework="django",
+        location=location,
+        options=options,
+        routes=routes,
+        evidence=tuple(evidence),
+        development_only=is_development_path(leaf.path) or debug_on,
+        label=f"settings module {_dotted_name(leaf)}",
+        scope=scope,
+        probe_path=probe_path,
+        app=f"django:{module_key(leaf)}",  # one request pipeline per settings module
+    )
+
+
+def _effective(options: dict[str, Value], name: str) -> tuple[str, Value] | None:
+    if name in options:
+        return name, options[name]
+    legacy = ALIASES.get(name)
+    return (legacy, options[legacy]) if legacy in options else None
+
+
+def _shadowed(options: dict[str, Value]) -> Iterator[Evidence]:
+    """An allow-list next to allow-all: the library never consults it."""
+    allow_all = _effective(options, "CORS_ALLOW_ALL_ORIGINS")
+    if allow_all is None or not allow_all[1].known or not allow_all[1].raw:
+        return
+    for setting in ("CORS_ALLOWED_ORIGINS", "CORS_ALLOWED_ORIGIN_REGEXES"):
+        found = _effective(options, setting)
+        if found is not None and found[1].known and found[1].raw:
+            yield Evidence(
+                "not-applied",
+                f"`{found[0]}` has no effect: `{allow_all[0]}` is on, so every origin is allowed",
+                found[1].location,
+            )
+
+
+# DRF authentication classes that read the Authorization header (Bearer, Token, JWT ...)
+TOKEN_AUTHENTICATION = (
+    "JWTAuthentication",
+    "JWTStatelessUserAuthentication",
+    "JSONWebTokenAuthentication",
+    "TokenAuthentication",
+    "OAuth2Authentication",
+    "BearerAuthentication",
+)
+
+
+def _bearer_auth(namespace: Namespace) -> Iterator[Evidence]:
+    """`REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"]` naming a token scheme."""
+    found = namespace.settings.get("REST_FRAMEWORK")
+    if found is None or not found.value.known or not isinstance(found.value.raw, dict):
+        return
+    classes = found.value.raw.get("DEFAULT_AUTHENTICATION_CLASSES")
+    if classes is None or not classes.known:
+        return
+    for entry in classes.entries:
+        name = entry.raw if entry.known and isinstance(entry.raw, str) else ""
+        if name.rsplit(".", 1)[-1] in TOKEN_AUTHENTICATION:
+            yield Evidence(
+                "bearer-auth", f"Django REST framework's {name.rsplit('.', 1)[-1]}", entry.location
+            )
+            return
+
+
+def _dotted_name(module: PythonModule) -> str:
+    """`config/settings/production.py` -> `config.settings.production`, by package markers."""
+    file = Path(module.path)
+    parts = [file.stem] if file.stem != "__init__" else []
+    directory = real_path(module, module.path).parent
+    while (directory / "__init__.py").is_file() and directory.parent != directory:
+        parts.insert(0, directory.name)
+        directory = directory.parent
+    return ".".join(parts) or file.stem

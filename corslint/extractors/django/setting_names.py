@@ -1,0 +1,109 @@
+"""Setting names the library does not read as written: deprecated aliases and misspellings."""
+
+from __future__ import annotations
+
+import ast
+import weakref
+from collections.abc import Iterator
+
+from corslint.extractors.django.namespace import Namespace
+from corslint.extractors.django.syntax import DEFINITIONS
+from corslint.extractors.python import PythonModule
+from corslint.frameworks.django_cors import LEGACY, SETTINGS
+from corslint.model import Evidence
+
+REMOVED_SETTINGS = frozenset({"CORS_MODEL", "CORS_REPLACE_HTTPS_REFERER"})
+# Names other CORS libraries use, too far from the real setting for a spelling match.
+MISNAMED = {
+    "CORS_ALLOW_ALL": "CORS_ALLOW_ALL_ORIGINS",
+    "CORS_MAX_AGE": "CORS_PREFLIGHT_MAX_AGE",
+    "CORS_ORIGIN_REGEX": "CORS_ALLOWED_ORIGIN_REGEXES",
+    "CORS_ORIGINS_REGEX": "CORS_ALLOWED_ORIGIN_REGEXES",
+    "CORS_SUPPORTS_CREDENTIALS": "CORS_ALLOW_CREDENTIALS",
+}
+
+
+def deprecations(namespace: Namespace) -> Iterator[Evidence]:
+    for legacy, new in LEGACY.items():
+        found = namespace.settings.get(legacy)
+        if found is None:
+            continue
+        if new in namespace.settings:
+            detail = f"`{legacy}` is a deprecated alias and is ignored here, because `{new}` is also set"
+        else:
+            detail = f"`{legacy}` is a deprecated alias of `{new}`; rename it"
+        yield Evidence("deprecated-option", detail, found.target)
+
+
+def typos(namespace: Namespace) -> Iterator[Evidence]:
+    """`CORS_ALLOWED_ORIGIN = [...]`: a near-miss of a real setting that the library never reads."""
+    known = sorted(SETTINGS - REMOVED_SETTINGS)
+    used: set[str] | None = None  # read only when there is a near-miss to report
+    for name, setting in namespace.settings.items():
+        if not name.startswith("CORS_") or name in SETTINGS:
+            continue
+        import difflib  # here: only a CORS_ name the library does not know needs it
+
+        close = (
+            [MISNAMED[name]] if name in MISNAMED else difflib.get_close_matches(name, known, n=1, cutoff=0.85)
+        )
+        if close and used is None:
+            used = set().union(*(_referenced_names(module) for module in namespace.modules))
+        if close and used is not None and name not in used:
+            yield Evidence(
+                "unknown-option",
+                f"`{name}` is not a django-cors-headers setting (did you mean `{close[0]}`?); the "
+                "library never reads it, and the default of the setting meant applies",
+                setting.target,
+            )
+
+
+_REFERENCED: weakref.WeakKeyDictionary[PythonModule, frozenset[str]] = weakref.WeakKeyDictionary()
+# PEP 695 type parameters (Python 3.12+)
+_TYPE_PARAMETERS: tuple[type[ast.AST], ...] = tuple(
+    getattr(ast, name) for name in ("TypeVar", "ParamSpec", "TypeVarTuple") if hasattr(ast, name)
+)
+
+
+def _referenced_names(module: PythonModule) -> frozenset[str]:
+    """Every identifier in the module outside `=` targets: names read, attributes, keyword
+    arguments, imports, definitions, parameters (a CORS_* name used so is no typo)."""
+    cached = _REFERENCED.get(module)
+    if cached is not None:
+        return cached
+    names: set[str] = set()
+    stack: list[ast.AST] = [module.tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+            continue
+        if isinstance(node, ast.Assign):
+            stack.append(node.value)  # not the targets: an assignment is no use
+            continue
+        if isinstance(node, ast.Attribute):
+            names.add(node.attr)
+        elif isinstance(node, DEFINITIONS):
+            names.add(node.name)
+        elif isinstance(node, (ast.arg, ast.keyword)) and node.arg is not None:
+            names.add(node.arg)
+        elif isinstance(node, ast.alias):
+            if node.name != "*":
+                names.update(node.name.split("."))
+            if node.asname is not None:
+                names.add(node.asname)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.update(node.module.split("."))
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            names.update(node.names)
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+            names.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            names.add(node.rest)
+        elif isinstance(node, ast.MatchClass):
+            names.update(node.kwd_attrs)
+        elif isinstance(node, _TYPE_PARAMETERS):
+            names.add(getattr(node, "name", ""))
+        stack.extend(ast.iter_child_nodes(node))
+    found = _REFERENCED[module] = frozenset(names)
+    return found

@@ -1,0 +1,150 @@
+"""Policies from the ``cors`` package: one per ``cors(...)`` call, with where and in which
+order it is registered, and option objects that never reach a ``cors()`` call."""
+
+from __future__ import annotations
+
+from corslint.extractors.express.branches import arms_around, development_guarded
+from corslint.extractors.express.options import cors_options, option_map
+from corslint.extractors.express.registrations import Analysis, is_cors_call, registration_of
+from corslint.extractors.express.routes import misordered, preflight_unrouted, probe_path_for, routes_of
+from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.project_files import is_development_path
+from corslint.extractors.js.syntax import WRAPPERS, Node, unwrap
+from corslint.frameworks.express import OPTION_NAMES
+from corslint.model import CorsPolicy, Evidence
+
+
+def cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[CorsPolicy]:
+    module = analysis.module
+    policies: list[CorsPolicy] = []
+    used_options: set[str] = set()
+    for node in module.of_kind("call_expression", *WRAPPERS):
+        if not is_cors_call(analysis, node):
+            continue
+        arguments_node = node.child_by_field_name("arguments")
+        arguments = (
+            [c for c in arguments_node.named_children if c.type != "comment"] if arguments_node else []
+        )
+        if arguments and unwrap(arguments[0]).type == "identifier":
+            used_options.add(module.text(unwrap(arguments[0])))
+        options, evidence = cors_options(module, node, arguments)
+        registration, via = registration_of(analysis, node)
+        evidence += list(bearer)
+        scope = ""
+        probe_path = "/"
+        app = branch = ""
+        route_level = False
+        if registration is not None:
+            if registration.method == "use":
+                app = f"{module.path}::{registration.receiver}"
+                branch = arms_around(registration.call)
+                if registration.path and registration.path not in {"/", "*", "/*"}:
+                    scope = registration.path
+                    probe_path = probe_path_for(registration.path)
+                evidence += misordered(analysis, registration)
+            else:
+                route_level = True
+                scope = registration.path or ""
+                probe_path = probe_path_for(registration.path or "/")
+                evidence += preflight_unrouted(analysis, node, via)
+        elif not _exported(module, node, via):
+            evidence.append(
+                Evidence(
+                    "not-applied",
+                    "this cors() middleware is created but never registered with `app.use` or a "
+                    "route, so it sends no CORS headers",
+                    module.location(node),
+                )
+            )
+        policies.append(
+            CorsPolicy(
+                framework="express",
+                location=module.location(node),
+                options=options,
+                routes=routes_of(analysis, registration),
+                evidence=tuple(evidence),
+                development_only=is_development_path(module.path) or development_guarded(module, node),
+                label="cors() middleware",
+                scope=scope,
+                probe_path=probe_path,
+                app=app,
+                branch=branch,
+                route_level=route_level,
+            )
+        )
+    if analysis.cors_names:  # an options-shaped object elsewhere may belong to another library
+        policies += _unused_options(analysis, used_options, bearer)
+    return policies
+
+
+def _exported(module: JsModule, call: Node, name: str | None) -> bool:
+    """The middleware leaves this module (exported, returned, or passed on), so another
+    file registers it."""
+    node = call.parent
+    while node is not None:
+        if node.type in {"export_statement", "return_statement", "arguments", "pair", "array"}:
+            return True
+        if node.type == "assignment_expression" and "exports" in module.text(
+            node.child_by_field_name("left")
+        ):
+            return True
+        if node.type in {"arrow_function"} and node.child_by_field_name("body") is not None:
+            body = node.child_by_field_name("body")
+            if body is not None and body.type != "statement_block":
+                return True
+        if node.type in {"expression_statement", "lexical_declaration", "variable_declaration"}:
+            break
+        node = node.parent
+    if name:
+        for reference in module.references(name):
+            parent = reference.parent
+            if parent is not None and parent.type != "variable_declarator":
+                return True
+    return False
+
+
+def _unused_options(analysis: Analysis, used: set[str], bearer: tuple[Evidence, ...]) -> list[CorsPolicy]:
+    """Option objects that look like cors options but reach no cors() call."""
+    module = analysis.module
+    policies = []
+    for name, values in module.declarations.items():
+        if name in used or len(values) != 1:
+            continue
+        node = unwrap(values[0])
+        if node.type != "object":
+            continue
+        value = module.resolve(node)
+        if not isinstance(value.raw, dict) or "origin" not in value.raw:
+            continue
+        if not set(value.raw) <= OPTION_NAMES or not ("cors" in name.lower() or len(value.raw) >= 2):
+            continue
+        if module.references(name) or _exported_name(module, name):
+            continue
+        options, evidence = option_map(module, value, node)
+        declarator = values[0].parent
+        policies.append(
+            CorsPolicy(
+                framework="express",
+                location=module.location(declarator),
+                options=options,
+                evidence=(
+                    *evidence,
+                    Evidence(
+                        "not-applied",
+                        f"`{name}` holds cors options but is never passed to cors(), so it has no effect",
+                        module.location(declarator),
+                    ),
+                    *bearer,
+                ),
+                development_only=is_development_path(module.path),
+                label=f"unused cors options {name}",
+            )
+        )
+    return policies
+
+
+def _exported_name(module: JsModule, name: str) -> bool:
+    for child in module.root.named_children:
+        if child.type == "export_statement" and name in module.text(child).split("=")[0]:
+            return True
+    return False

@@ -1,0 +1,71 @@
+"""The Express extractor: each JS/TS file's ``cors()`` layers and hand-written CORS headers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from corslint.extractors import ProjectContext
+from corslint.extractors.express.cors_layers import cors_policies
+from corslint.extractors.express.handwritten import handwritten_policies
+from corslint.extractors.express.registrations import Analysis, find_cors_names, find_registrations
+from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.project import JsProject
+from corslint.extractors.js.project_files import looks_minified
+from corslint.model import CorsPolicy, Evidence, Extraction
+
+BEARER_PACKAGES = (
+    "express-jwt",
+    "passport-jwt",
+    "express-oauth2-jwt-bearer",
+    "jsonwebtoken",
+    "express-bearer-token",
+)
+
+
+def project_of(context: ProjectContext) -> JsProject:
+    project = context.shared.get("js_project")
+    if not isinstance(project, JsProject):
+        project = JsProject(context)
+        context.shared["js_project"] = project
+    return project
+
+
+def extract(path: str, text: str, context: ProjectContext) -> Extraction:
+    if looks_minified(text):  # a bundle: its source, if in the tree, is read instead
+        lines = text.count("\n") + 1
+        return Extraction(
+            skipped=f"not analysed: it looks minified ({len(text):,} characters in {lines:,} "
+            "line(s)); lint the source it was built from"
+        )
+    project = project_of(context)
+    module = project.module(path, text, Path(path))
+    analysis = Analysis(module)
+    find_cors_names(analysis)
+    find_registrations(analysis)
+    bearer = tuple(_bearer_evidence(module))
+    policies: list[CorsPolicy] = []
+    policies += cors_policies(analysis, bearer)
+    policies += handwritten_policies(analysis, bearer)
+    return Extraction(policies=tuple(policies))
+
+
+def _bearer_evidence(module: JsModule) -> list[Evidence]:
+    found = []
+    for specifier, _ in module.imports.values():
+        if specifier in BEARER_PACKAGES:
+            found.append(Evidence("bearer-auth", specifier, module.location(module.root)))
+            break
+    for node in module.of_kind("member_expression", "subscript_expression", "call_expression"):
+        text = module.text(node).replace(" ", "").lower()
+        if text in {
+            "req.headers.authorization",
+            "req.headers['authorization']",
+            'req.headers["authorization"]',
+            "req.get('authorization')",
+            'req.get("authorization")',
+            "req.header('authorization')",
+            'req.header("authorization")',
+        }:
+            found.append(Evidence("bearer-auth", "the Authorization header", module.location(node)))
+            break
+    return found

@@ -1,0 +1,166 @@
+"""The options a ``cors(...)`` call receives: an object (literal, const, imported, from a
+config file) or a delegate choosing them per request, checked against the package's names."""
+
+from __future__ import annotations
+
+from corslint.extractors.express.origin_functions import (
+    classified_origin,
+    guarding_condition,
+    membership,
+    parameter_names,
+)
+from corslint.extractors.express.registrations import DATA_SUFFIXES
+from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.syntax import Node, unwrap, walk
+from corslint.frameworks.express import OPTION_NAMES
+from corslint.model import Evidence, Location, OriginFunction, Value
+
+_CLOSE_NAMES = {
+    "origins": "origin",
+    "allowedOrigins": "origin",
+    "allowOrigin": "origin",
+    "allowedOrigin": "origin",
+    "credential": "credentials",
+    "allowCredentials": "credentials",
+    "withCredentials": "credentials",
+    "allowHeaders": "allowedHeaders",
+    "allowedHeader": "allowedHeaders",
+    "exposeHeaders": "exposedHeaders",
+    "exposedHeader": "exposedHeaders",
+    "allowMethods": "methods",
+    "method": "methods",
+    "maxage": "maxAge",
+    "max_age": "maxAge",
+}
+
+
+def cors_options(
+    module: JsModule, call: Node, arguments: list[Node]
+) -> tuple[dict[str, Value], list[Evidence]]:
+    if not arguments:
+        return {}, []
+    argument = unwrap(arguments[0])
+    function = module.function_node(argument)
+    if function is not None:
+        return _delegate_options(module, function, argument)
+    value = module.resolve(argument)
+    return option_map(module, value, argument)
+
+
+def option_map(module: JsModule, value: Value, argument: Node) -> tuple[dict[str, Value], list[Evidence]]:
+    if not value.known:
+        return {"**": value}, []
+    if value.raw is None:
+        return {}, []
+    if not isinstance(value.raw, dict):
+        return {"**": module.unknown(argument)}, []
+    options: dict[str, Value] = {}
+    evidence: list[Evidence] = []
+    use = module.location(argument)
+    for key, item in value.raw.items():
+        item = _located(module, item, use)
+        if key == "**":
+            options["**"] = item
+        elif key in OPTION_NAMES:
+            if key == "origin":
+                item = classified_origin(module, item)
+            options[key] = item
+        else:
+            suggestion = _CLOSE_NAMES.get(key) or _CLOSE_NAMES.get(key.lower())
+            hint = f" (did you mean `{suggestion}`?)" if suggestion else ""
+            evidence.append(
+                Evidence(
+                    "unknown-option",
+                    f"`{key}` is not an option of the cors package{hint}; it is ignored and the "
+                    "package's default applies",
+                    item.location,
+                )
+            )
+    return options, evidence
+
+
+def _located(module: JsModule, value: Value, use: Location) -> Value:
+    """Values from another JS module are reported where the options are used; config
+    files keep their own lines."""
+    if value.location.path == module.path or value.location.path.endswith(DATA_SUFFIXES):
+        return value
+    return Value(
+        value.raw, use, value.provenance, value.env_var, value.description, (value.location, *value.related)
+    )
+
+
+def _delegate_options(
+    module: JsModule, function: Node, argument: Node
+) -> tuple[dict[str, Value], list[Evidence]]:
+    """`cors((req, callback) => callback(null, options))`: one options object for every request."""
+    parameters = parameter_names(module, function)
+    if len(parameters) < 2:
+        return {"**": module.unknown(argument)}, []
+    callback = parameters[1]
+    answers: list[Node] = []
+    for node in walk(function):
+        if node.type == "call_expression":
+            callee = node.child_by_field_name("function")
+            if callee is not None and module.text(callee) == callback:
+                args = node.child_by_field_name("arguments")
+                named = [c for c in args.named_children if c.type != "comment"] if args else []
+                if len(named) >= 2:
+                    answers.append(named[1])
+    if len(answers) != 1:
+        return {"**": module.unknown(argument)}, []
+    answer = unwrap(answers[0])
+    if answer.type == "identifier" and module.binding(module.text(answer)) is None:
+        chosen = _options_chosen_by_origin(module, function, parameters[0], module.text(answer))
+        if chosen is not None:
+            return chosen
+    return option_map(module, module.resolve(answers[0]), answers[0])
+
+
+def _options_chosen_by_origin(
+    module: JsModule, function: Node, request: str, name: str
+) -> tuple[dict[str, Value], list[Evidence]] | None:
+    """The cors README's delegate: `options = {origin: true}` when the request's Origin is
+    in an allow-list, `{origin: false}` otherwise; the same as an allow-list origin function."""
+    assignments = [
+        node
+        for node in walk(function)
+        if node.type == "assignment_expression" and module.text(node.child_by_field_name("left")) == name
+    ]
+    if len(assignments) != 2:
+        return None
+    branches: dict[bool, dict[str, Value]] = {}
+    test_node = None
+    for assignment in assignments:
+        guard = guarding_condition(assignment, function)
+        value = module.resolve(assignment.child_by_field_name("right"))
+        if guard is None or not (value.known and isinstance(value.raw, dict)):
+            return None
+        test_node = guard[0]
+        branches[guard[1]] = dict(value.raw)
+    if set(branches) != {True, False} or test_node is None:
+        return None
+    allowed_origin = branches[True].pop("origin", None)
+    refused_origin = branches[False].pop("origin", None)
+    if allowed_origin is None or refused_origin is None or allowed_origin.raw is not True:
+        return None
+    if refused_origin.raw is not False or {k: v.raw for k, v in branches[True].items()} != {
+        k: v.raw for k, v in branches[False].items()
+    }:
+        return None
+    for spelling in (f"{request}.header('Origin')", f"{request}.headers.origin", f"{request}.get('Origin')"):
+        for candidate in (spelling, spelling.replace("'", '"'), spelling.replace("Origin", "origin")):
+            found = membership(module, test_node, candidate, True)
+            if found is not None:
+                entries, admits_missing = found
+                origin = Value(
+                    OriginFunction(
+                        "allow-list", tuple(entries), no_origin="allow" if admits_missing else "reject"
+                    ),
+                    allowed_origin.location,
+                    description="options chosen per request by the Origin header",
+                )
+                options, evidence = option_map(
+                    module, Value(branches[True], module.location(function)), function
+                )
+                return {"origin": origin, **options}, evidence
+    return None

@@ -1,0 +1,233 @@
+"""Origin functions (``origin: (origin, callback) => ...``) judged from their code: the
+callback's answers, the conditions guarding them and the allow-lists they test against."""
+
+from __future__ import annotations
+
+from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.syntax import Node, unwrap, walk
+from corslint.model import FunctionValue, Location, OriginFunction, Value
+
+
+def parameter_names(module: JsModule, function: Node) -> list[str]:
+    parameters = function.child_by_field_name("parameters")
+    if parameters is None:
+        single = function.child_by_field_name("parameter")
+        return [module.text(single)] if single is not None else []
+    names = []
+    for parameter in parameters.named_children:
+        target = parameter
+        if parameter.type in {"required_parameter", "optional_parameter"}:
+            target = parameter.child_by_field_name("pattern") or parameter
+        names.append(module.text(target))
+    return names
+
+
+def classified_origin(module: JsModule, value: Value) -> Value:
+    if not (value.known and isinstance(value.raw, FunctionValue) and value.raw.kind == "unknown"):
+        return value
+    node = _node_at(module, value.location)
+    function = module.function_node(node) if node is not None else None
+    if function is None:
+        return value
+    classified = classify_origin_function(module, function)
+    return Value(
+        classified, value.location, value.provenance, value.env_var, value.description, value.related
+    )
+
+
+def _node_at(module: JsModule, location: Location) -> Node | None:
+    if location.path != module.path:
+        return None
+    point = (location.line - 1, 0)
+    for node in module.nodes:
+        if node.start_point[0] == point[0] and module.location(node) == location:
+            return node
+    return None
+
+
+def classify_origin_function(module: JsModule, function: Node) -> FunctionValue:
+    """What `origin: (origin, callback) => ...` allows, judged from its code.
+
+    reflect-all: the callback always gets `true` (or the origin itself); allow-list: it gets
+    `true` only after a membership test (`includes`, `indexOf`, `===`, `Set.has`, a regex
+    `test`) against values the resolver can read; anything else is unknown."""
+    parameters = parameter_names(module, function)
+    if len(parameters) < 2:
+        return FunctionValue("unknown")
+    origin_name, callback = parameters[0], parameters[1]
+    calls: list[tuple[Node, Node | None]] = []
+    for node in walk(function):
+        if node.type == "call_expression":
+            callee = node.child_by_field_name("function")
+            if callee is not None and module.text(callee) == callback:
+                args = node.child_by_field_name("arguments")
+                named = [c for c in args.named_children if c.type != "comment"] if args else []
+                calls.append((node, named[1] if len(named) >= 2 else None))
+    if not calls:
+        return FunctionValue("unknown")
+    verdicts: list[tuple[Node, str]] = []
+    for call, answer in calls:
+        if answer is None:
+            verdicts.append((call, "error" if _first_argument_is_error(module, call) else "false"))
+            continue
+        text = module.text(unwrap(answer))
+        if text == "true" or text == origin_name:
+            verdicts.append((call, "allow"))
+        elif text in {"false", "null", "undefined"}:
+            verdicts.append((call, "false"))
+        else:
+            return FunctionValue("unknown")
+    allowing = [call for call, verdict in verdicts if verdict == "allow"]
+    refusing = [verdict for _, verdict in verdicts if verdict != "allow"]
+    if allowing and not refusing:
+        return FunctionValue("reflect-all")
+    if not allowing:
+        return FunctionValue("deny-all")
+    allowed: list[Value] = []
+    no_origin = "reject"
+    for call in allowing:
+        guard = guarding_condition(call, function)
+        if guard is None:
+            return FunctionValue("unknown")
+        test, positive = guard
+        found = membership(module, test, origin_name, positive)
+        if found is None:
+            return FunctionValue("unknown")
+        entries, admits_missing = found
+        allowed.extend(entries)
+        if admits_missing:
+            no_origin = "allow"
+    on_reject = "error" if "error" in refusing else "false"
+    return OriginFunction("allow-list", tuple(allowed), no_origin=no_origin, on_reject=on_reject)
+
+
+def _first_argument_is_error(module: JsModule, call: Node) -> bool:
+    args = call.child_by_field_name("arguments")
+    named = [c for c in args.named_children if c.type != "comment"] if args else []
+    return bool(named) and module.text(unwrap(named[0])) not in {"null", "undefined"}
+
+
+def guarding_condition(call: Node, function: Node) -> tuple[Node, bool] | None:
+    """The `if` test (or ternary condition) under which `call` runs, and its polarity."""
+    node = call
+    while node is not None and node != function:
+        parent = node.parent
+        if parent is None:
+            return None
+        if parent.type == "if_statement":
+            condition = parent.child_by_field_name("condition")
+            consequence = parent.child_by_field_name("consequence")
+            if node == consequence:
+                return condition, True
+            if node.type == "else_clause" or (parent.child_by_field_name("alternative") == node):
+                return condition, False
+        if parent.type == "ternary_expression":
+            condition = parent.child_by_field_name("condition")
+            if node == parent.child_by_field_name("consequence"):
+                return condition, True
+            if node == parent.child_by_field_name("alternative"):
+                return condition, False
+        node = parent
+    return None
+
+
+def membership(module: JsModule, test: Node, name: str, positive: bool) -> tuple[list[Value], bool] | None:
+    """The entries an allow-list test admits `name` against, and whether a missing Origin passes."""
+    test = unwrap(test)
+    if test.type == "unary_expression" and module.text(test).startswith("!"):
+        return membership(module, test.child_by_field_name("argument"), name, not positive)
+    if test.type == "binary_expression":
+        operator = module.text(test.child_by_field_name("operator"))
+        left, right = test.child_by_field_name("left"), test.child_by_field_name("right")
+        if operator == "||" and positive:
+            a = membership(module, left, name, True)
+            b = membership(module, right, name, True)
+            if a is None or b is None:
+                return None
+            return a[0] + b[0], a[1] or b[1]
+        if operator == "&&" and positive:
+            # `origin && list.includes(origin)`: the presence test adds nothing
+            for side, other in ((left, right), (right, left)):
+                if module.text(unwrap(side)) == name:
+                    found = membership(module, other, name, True)
+                    return (found[0], False) if found is not None else None
+            return None
+        if (operator in {"===", "=="} and positive) or (operator in {"!==", "!="} and not positive):
+            for side, other in ((left, right), (right, left)):
+                if module.text(unwrap(side)) == name:
+                    if module.text(unwrap(other)) == "undefined":
+                        return [], True
+                    value = module.resolve(other)
+                    return ([value], False) if value.known else None
+            index = _index_of(module, left, right, name, operator, positive)
+            if index is not None:
+                return index
+        if operator in {">", ">=", "!==", "!=", "<", "===", "=="}:
+            return _index_of(module, left, right, name, operator, positive)
+        return None
+    if not positive:
+        if module.text(test) == name:
+            return [], True  # if (!origin) callback(null, true)
+        return None
+    if test.type == "call_expression":
+        function = unwrap(test.child_by_field_name("function"))
+        args = test.child_by_field_name("arguments")
+        named = [c for c in args.named_children if c.type != "comment"] if args else []
+        if function is None or function.type != "member_expression" or not named:
+            return None
+        method = module.text(function.child_by_field_name("property"))
+        if module.text(unwrap(named[0])) != name:
+            if method == "some" and len(named) == 1:
+                return _some(module, function, named[0], name)
+            return None
+        holder = module.resolve(function.child_by_field_name("object"))
+        if not holder.known:
+            return None
+        if method in {"includes", "has"} and isinstance(holder.raw, tuple):
+            return list(holder.raw), False
+        if method == "test":
+            return [holder], False
+        return None
+    return None
+
+
+def _index_of(
+    module: JsModule, left: Node, right: Node, name: str, operator: str, positive: bool
+) -> tuple[list[Value], bool] | None:
+    """`list.indexOf(origin) !== -1` and its spellings."""
+    call, bound = unwrap(left), module.text(unwrap(right)).replace(" ", "")
+    if call.type != "call_expression":
+        return None
+    function = unwrap(call.child_by_field_name("function"))
+    args = call.child_by_field_name("arguments")
+    named = [c for c in args.named_children if c.type != "comment"] if args else []
+    if function is None or function.type != "member_expression" or len(named) != 1:
+        return None
+    if (
+        module.text(function.child_by_field_name("property")) != "indexOf"
+        or module.text(unwrap(named[0])) != name
+    ):
+        return None
+    admits = {("!==", "-1"), ("!=", "-1"), (">", "-1"), (">=", "0")}
+    refuses = {("===", "-1"), ("==", "-1"), ("<", "0")}
+    if ((operator, bound) in admits) != positive and ((operator, bound) in refuses) != (not positive):
+        return None
+    holder = module.resolve(function.child_by_field_name("object"))
+    if holder.known and isinstance(holder.raw, tuple):
+        return list(holder.raw), False
+    return None
+
+
+def _some(module: JsModule, function: Node, callback: Node, name: str) -> tuple[list[Value], bool] | None:
+    """`patterns.some((re) => re.test(origin))`."""
+    method = module.text(function.child_by_field_name("property"))
+    callback = unwrap(callback)
+    if method != "some" or callback.type != "arrow_function":
+        return None
+    body = unwrap(callback.child_by_field_name("body"))
+    if body is None or body.type != "call_expression" or name not in module.text(body):
+        return None
+    holder = module.resolve(function.child_by_field_name("object"))
+    if holder.known and isinstance(holder.raw, tuple):
+        return list(holder.raw), False
+    return None

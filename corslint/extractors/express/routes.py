@@ -1,0 +1,181 @@
+"""Routes, and the order of middleware against them: the routes a layer covers (also in
+router modules it mounts), routes registered before it, and preflights nothing answers."""
+
+from __future__ import annotations
+
+from corslint.extractors.express.registrations import (
+    DATA_SUFFIXES,
+    ROUTE_METHODS,
+    Analysis,
+    Registration,
+    find_registrations,
+    is_cors_call,
+)
+from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.syntax import Node, unwrap
+from corslint.model import Evidence, Route
+
+
+def misordered(analysis: Analysis, registration: Registration, what_kind: str = "cors") -> list[Evidence]:
+    """Routes of the same app registered before `app.use(cors())`, inside its scope."""
+    earlier = []
+    for other in analysis.registrations:
+        if other.receiver != registration.receiver or other.call.start_byte >= registration.call.start_byte:
+            continue
+        if other.method.split(":")[-1] not in ROUTE_METHODS and not (
+            other.method == "use" and other.path and _has_router(analysis, other)
+        ):
+            continue
+        if other.method == "use" and not _has_router(analysis, other):
+            continue
+        if registration.path and other.path and not other.path.startswith(registration.path.rstrip("*")):
+            continue
+        earlier.append(other)
+    if not earlier:
+        return []
+    first = earlier[0]
+    verb = first.method.split(":")[-1]
+    what = f"the router mounted at {first.path}" if verb == "use" else f"{verb.upper()} {first.path or '/'}"
+    line = analysis.module.location(first.call).line
+    layer = "cors()" if what_kind == "cors" else "this CORS middleware"
+    return [
+        Evidence(
+            "misordered",
+            f"{layer} is registered after routes it should cover ({what} at line {line}): express "
+            "runs middleware in registration order, so those routes answer without CORS headers "
+            "and their preflights fail",
+            analysis.module.location(registration.call),
+        )
+    ]
+
+
+def _has_router(analysis: Analysis, registration: Registration) -> bool:
+    for argument in registration.arguments:
+        node = unwrap(argument)
+        if node.type == "identifier" and analysis.module.text(node) in _routers(analysis.module):
+            return True
+        if node.type == "identifier" and node.type != "call_expression":
+            imported = analysis.module.imports.get(analysis.module.text(node))
+            if imported is not None and imported[0].startswith("."):
+                return True
+    return False
+
+
+def _routers(module: JsModule) -> set[str]:
+    names = set()
+    for name, values in module.declarations.items():
+        value = unwrap(values[0])
+        if value.type == "call_expression":
+            callee = module.text(value.child_by_field_name("function")).replace(" ", "")
+            if callee.endswith("Router") or callee in {"express", "express.default"}:
+                names.add(name)
+    return names
+
+
+def routes_of(analysis: Analysis, registration: Registration | None) -> tuple[Route, ...] | None:
+    """Routes of the module (and of in-tree router modules it mounts); None when unknown."""
+    routes = list(_module_routes(analysis.module))
+    project = analysis.module.project
+    seen = {analysis.module.path}
+    for other in analysis.registrations:
+        if other.method != "use":
+            continue
+        for argument in other.arguments:
+            node = unwrap(argument)
+            if node.type != "identifier" or project is None:
+                continue
+            imported = analysis.module.imports.get(analysis.module.text(node))
+            if imported is None or not imported[0].startswith("."):
+                continue
+            target = project.resolve_specifier(analysis.module, imported[0])
+            if target is None or target.suffix in DATA_SUFFIXES:
+                return None
+            display = project.display(analysis.module, target)
+            if display in seen:
+                continue
+            seen.add(display)
+            loaded = project.load(target, display)
+            if loaded is None:
+                return None
+            prefix = other.path if other.path and other.path.startswith("/") else ""
+            for route in _module_routes(loaded):
+                routes.append(
+                    Route(
+                        prefix.rstrip("/") + route.path if prefix else route.path,
+                        route.methods,
+                        route.location,
+                    )
+                )
+    return tuple(routes) if routes else None
+
+
+def _module_routes(module: JsModule) -> list[Route]:
+    analysis = Analysis(module)
+    find_registrations(analysis)
+    routes = []
+    for registration in analysis.registrations:
+        verb = registration.method.split(":")[-1]
+        if verb in ROUTE_METHODS and registration.arguments:
+            routes.append(
+                Route(registration.path or "?", ROUTE_METHODS[verb], module.location(registration.call))
+            )
+    return routes
+
+
+def preflight_unrouted(analysis: Analysis, call: Node, via: str | None) -> list[Evidence]:
+    """`app.put("/x", cors(), handler)` with no cors() answering `OPTIONS /x`: express
+    answers the preflight itself, without CORS headers, so the PUT is never sent."""
+    module = analysis.module
+    uses = [analysis.mounted.get(call.id)]
+    if via:
+        uses += [analysis.mounted.get(reference.id) for reference in module.references(via)]
+    for registration in uses:
+        if registration is None:
+            continue
+        verb = registration.method.split(":")[-1]
+        if verb not in {"put", "patch", "delete", "del"}:
+            continue
+        path = registration.path or "/"
+        covered = any(
+            other.receiver == registration.receiver
+            and other.call.start_byte < registration.call.start_byte
+            and (
+                (other.method == "options" and (other.path == path or covers_every_path(other.path)))
+                or (other.method == "use" and (not other.path or path.startswith(other.path)))
+            )
+            and any(_is_cors_middleware(analysis, argument) for argument in other.arguments)
+            for other in analysis.registrations
+        )
+        if not covered:
+            return [
+                Evidence(
+                    "misordered",
+                    f"cors() is applied to {verb.upper()} {path} only: the browser's preflight "
+                    f"(OPTIONS {path}) never reaches it and express answers it without CORS "
+                    f"headers, so the {verb.upper()} is never sent; register "
+                    f"`app.options('{path}', cors(...))` before it",
+                    module.location(registration.call),
+                )
+            ]
+    return []
+
+
+def _is_cors_middleware(analysis: Analysis, node: Node) -> bool:
+    node = unwrap(node)
+    if is_cors_call(analysis, node):
+        return True
+    if node.type == "identifier":
+        bound = analysis.module.binding(analysis.module.text(node))
+        return bound is not None and is_cors_call(analysis, bound)
+    return False
+
+
+def probe_path_for(path: str) -> str:
+    cleaned = path.split("*", 1)[0].split(":", 1)[0].split("(", 1)[0]
+    if not cleaned.startswith("/"):
+        return "/"
+    return cleaned.rstrip("/") + "/x" if cleaned not in {"", "/"} else "/"
+
+
+def covers_every_path(path: str | None) -> bool:
+    return path is None or "*" in path or (path.startswith("/") and path.endswith("/") and "." in path)

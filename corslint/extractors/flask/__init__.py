@@ -1,0 +1,1 @@
+"""Flask-CORS configurations; the registry loads `corslint.extractors.flask.extractor`."""

@@ -1,0 +1,98 @@
+"""Recognising the calls Flask-CORS is configured with (``CORS(app)``, ``cors.init_app(app)``,
+``@cross_origin``) and the apps and blueprints they are given, with a call's arguments as written."""
+
+from __future__ import annotations
+
+import ast
+from typing import NamedTuple
+
+from corslint.extractors.python import PythonModule
+
+CORS_CLASS = "flask_cors.CORS"
+CROSS_ORIGIN = "flask_cors.cross_origin"
+FLASK_CLASSES = frozenset({"flask.Flask", "flask.app.Flask"})
+BLUEPRINT_CLASSES = frozenset({"flask.Blueprint", "flask.blueprints.Blueprint"})
+
+
+class CallArgument(NamedTuple):
+    """One argument of a call as written: `x`, `*x`, `name=x` or `**x`."""
+
+    keyword: str | None
+    star: str  # "", "*" or "**"
+    value: ast.expr
+    node: ast.AST  # the argument itself (a keyword spans `name=value`)
+
+
+def call_arguments(call: ast.Call) -> list[CallArgument]:
+    """A call's arguments in source order (ast keeps positional ones and keywords apart)."""
+    found = [
+        CallArgument(None, "*", arg.value, arg)
+        if isinstance(arg, ast.Starred)
+        else CallArgument(None, "", arg, arg)
+        for arg in call.args
+    ]
+    found += [CallArgument(kw.arg, "" if kw.arg else "**", kw.value, kw) for kw in call.keywords]
+    if call.keywords and any(isinstance(arg, ast.Starred) for arg in call.args):
+        # `f(a=1, *rest)`: a starred argument may follow keywords
+        found.sort(key=lambda arg: (arg.node.lineno, arg.node.col_offset))  # type: ignore[attr-defined]
+    return found
+
+
+def app_kind(module: PythonModule, node: ast.expr) -> str | None:
+    if not isinstance(node, ast.Call):
+        return None
+    qualified = module.qualified_name(node.func) or ""
+    if qualified in FLASK_CLASSES:
+        return "flask"
+    if qualified in BLUEPRINT_CLASSES:
+        return "blueprint"
+    return None
+
+
+def is_cross_origin(module: PythonModule, node: ast.expr) -> bool:
+    return isinstance(node, ast.Call) and module.qualified_name(node.func) == CROSS_ORIGIN
+
+
+def is_init_app(module: PythonModule, call: ast.Call) -> bool:
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "init_app"):
+        return False
+    return extension_constructor(module, func.value) is not None
+
+
+def app_argument(call: ast.Call) -> ast.expr | None:
+    for keyword in call.keywords:
+        if keyword.arg == "app":
+            return keyword.value
+    positional = [arg for arg in call.args if not isinstance(arg, ast.Starred)]
+    if not positional:
+        return None
+    if isinstance(positional[0], ast.Constant) and positional[0].value is None:
+        return None
+    return positional[0]
+
+
+def extension_constructor(module: PythonModule, receiver: ast.expr) -> tuple[PythonModule, ast.Call] | None:
+    """The `cors = CORS(...)` call behind `cors.init_app(...)`, here or in an in-tree module."""
+    if not isinstance(receiver, ast.Name):
+        return None
+    found = module.find_binding(receiver.id)
+    if found is None and receiver.id in module.imports and module.project is not None:
+        imported = module.project.lookup(module, module.imports[receiver.id])
+        if imported is not None and imported[0] is not module:
+            found = imported[0].find_binding(imported[1])
+    if found is None:
+        return None
+    owner, expression = found
+    if isinstance(expression, ast.Call) and owner.qualified_name(expression.func) == CORS_CLASS:
+        return owner, expression
+    return None
+
+
+def dotted_name(node: ast.expr) -> str:
+    """`a.b.c`; a chain on anything but a name keeps its attributes: `f().app` -> ".app"."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{dotted_name(node.value)}.{node.attr}"
+    return ""

@@ -1,0 +1,167 @@
+"""The walk of the file being linted: its Flask-CORS calls, config writes, views, locals
+and apps, each with the function, branch and guard around it."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from corslint.extractors.flask.app_config import config_call, config_receiver, subscript_write
+from corslint.extractors.flask.calls import (
+    CORS_CLASS,
+    CROSS_ORIGIN,
+    app_argument,
+    app_kind,
+    is_cross_origin,
+    is_init_app,
+)
+from corslint.extractors.flask.collected import Collected, Function, Site
+from corslint.extractors.flask.module_index import Step, Walker, child_steps
+from corslint.extractors.python import UNCERTAIN_BLOCKS, PythonModule
+
+_DEBUG_GUARD = re.compile(r"debug|development|\bdev\b|\blocal\b|testing", re.IGNORECASE)
+_NONE = ast.Constant(None)  # a parameter's stand-in binding: never resolved
+_GUARDED_BLOCKS: tuple[type[ast.AST], ...] = (ast.Try, *UNCERTAIN_BLOCKS)
+
+
+class _Collector(Walker):
+    """The walk of the file being linted: also what Flask-CORS configuration it holds."""
+
+    def __init__(self, module: PythonModule) -> None:
+        super().__init__(module)
+        self.found = Collected()
+        self.functions: list[str] = []
+        self.guards: list[bool] = []  # one per enclosing conditional: is it a debug guard?
+        self.branches: list[str] = []
+        self.classes: list[str] = []
+        self.decorators: set[int] = set()
+        self.handlers.update(
+            {
+                ast.If: self.enter_if,
+                ast.Match: self.enter_match,
+                ast.Assign: self.enter_assign,
+                # `try` and the other blocks whose body may not run (a `with` body runs)
+                **dict.fromkeys(_GUARDED_BLOCKS, self.enter_guarded),
+            }
+        )
+
+    def site(self, node: ast.AST) -> Site:
+        where = self.module.location(node)
+        return Site(
+            self.functions[-1] if self.functions else "",
+            "/".join(self.branches),
+            bool(self.guards),
+            any(self.guards),
+            (where.line, where.column),
+        )
+
+    def enter_function(self, node: Function) -> list[Step]:
+        module, found = self.module, self.found
+        if any(is_cross_origin(module, d) for d in node.decorator_list):
+            found.views.append((node, self.site(node)))
+            self.decorators.update(id(d) for d in node.decorator_list)
+        # its decorators and defaults are walked inside it (their calls belong to its scope)
+        self.functions.append(f"def {node.name}@{module.location(node).line}")
+        outer_guards = list(self.guards)
+        self.guards.clear()
+        bound = found.locals.setdefault(self.functions[-1], {})
+        for parameter in [*node.args.args, *node.args.kwonlyargs, *node.args.posonlyargs]:
+            # a parameter is whatever the caller passes: never a constant
+            bound.setdefault(parameter.arg, []).extend([_NONE, _NONE])
+
+        def leave() -> None:
+            self.functions.pop()
+            self.guards[:] = outer_guards
+
+        return [*super().enter_function(node), leave]
+
+    def enter_class(self, node: ast.ClassDef) -> list[Step]:
+        self.classes.append(node.name)
+        return [*super().enter_class(node), self.leave_class]
+
+    def enter_if(self, node: ast.If) -> list[Step]:
+        guard = bool(_DEBUG_GUARD.search(self.module.source(node.test)))
+        line = self.module.location(node).line
+
+        def enter() -> None:
+            self.guards.append(guard)
+            self.branches.append(f"if@{line}")
+
+        def otherwise() -> None:
+            self.branches[-1] = f"else@{line}"
+            self.guards[-1] = False  # the else of `if DEBUG:` is no debug guard
+
+        # the test is walked outside the branch it decides
+        return [node.test, enter, *node.body, otherwise, *node.orelse, self.leave_arm]
+
+    def enter_match(self, node: ast.Match) -> list[Step]:
+        """Each `case` is an arm, as `if` and `else` are: arms exclude one another."""
+        subject = self.module.source(node.subject)
+        line = self.module.location(node).line
+        steps: list[Step] = [node.subject]
+        for number, case in enumerate(node.cases):
+            guard = bool(_DEBUG_GUARD.search(f"{subject} {self.module.source(case.pattern)}"))
+
+            def enter(guard: bool = guard, arm: str = f"case{number}@{line}") -> None:
+                self.guards.append(guard)
+                self.branches.append(arm)
+
+            steps += [enter, case.pattern, *([case.guard] if case.guard else []), *case.body, self.leave_arm]
+        return steps
+
+    def leave_arm(self) -> None:
+        self.branches.pop()
+        self.guards.pop()
+
+    def enter_guarded(self, node: ast.stmt) -> list[Step]:
+        self.guards.append(False)
+        return [*child_steps(node), self.leave_guarded]
+
+    def leave_class(self) -> None:
+        self.classes.pop()
+
+    def leave_guarded(self) -> None:
+        self.guards.pop()
+
+    def enter_assign(self, node: ast.Assign) -> list[Step]:
+        module, found = self.module, self.found
+        scope = self.functions[-1] if self.functions else ""
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                name = target.id
+                if scope:
+                    entry = found.locals.setdefault(scope, {}).setdefault(name, [])
+                    entry.append(node.value)
+                    if self.guards:
+                        entry.append(node.value)  # two candidate bindings: never a constant
+                kind = app_kind(module, node.value)
+                if kind is not None:
+                    found.apps[(scope, name)] = kind
+                    if kind == "blueprint" and not scope and isinstance(node.value, ast.Call):
+                        found.blueprints[name] = node.value
+            elif isinstance(target, ast.Subscript):
+                write = subscript_write(module, target, node.value, self.site(node))
+                if write is not None:
+                    found.config.append(write)
+        return child_steps(node)
+
+    def note_call(self, node: ast.Call, qualified: str) -> None:
+        module, found = self.module, self.found
+        if qualified == CROSS_ORIGIN:
+            if id(node) not in self.decorators:
+                here = self.site(node)
+                enclosing = self.classes[-1] if self.classes and not here.scope else None
+                found.wrappers.append((node, here, enclosing))
+        elif isinstance(node.func, ast.Attribute) and config_receiver(node.func.value) is not None:
+            write = config_call(module, node, self.site(node))
+            if write is not None:
+                found.config.append(write)
+        # `CORS(app, ...)`; a `CORS(...)` without an app is configured by its `init_app`
+        elif (qualified == CORS_CLASS and app_argument(node) is not None) or is_init_app(module, node):
+            found.calls.append((node, self.site(node)))
+
+
+def collect(module: PythonModule) -> Collected:
+    collector = _Collector(module)
+    collector.run()
+    return collector.found

@@ -1,0 +1,61 @@
+"""Flask-CORS configurations (``CORS(app)``, ``init_app``, ``@cross_origin``), read with `ast`.
+
+The library merges, per resource pattern: its defaults, the app's ``CORS_*`` config as it
+stands when ``CORS(app)`` / ``init_app`` runs (a Blueprint has no config: none is read),
+the constructor's keywords, ``init_app``'s keywords, then the resource's own options.
+``@cross_origin`` reads the config at request time, so every config write counts for it.
+Each resource pattern becomes one `CorsPolicy` holding those merged options.
+
+Each module is walked once (`Walker`): the file being linted by `_Collector`, which also
+tracks functions, branches and guards; every other module it reaches (route modules,
+blueprints) only for the calls and functions that routes and bearer evidence come from.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from corslint.extractors import ProjectContext
+from corslint.extractors.flask.calls import is_cross_origin
+from corslint.extractors.flask.collected import Collected
+from corslint.extractors.flask.collector import collect
+from corslint.extractors.flask.module_index import module_index
+from corslint.extractors.flask.policies import extension_policies, view_policy
+from corslint.extractors.flask.routes import class_view_routes, function_routes, importing_modules
+from corslint.extractors.python import PythonModule
+from corslint.model import CorsPolicy, Evidence, Extraction
+
+
+def extract(path: str, text: str, context: ProjectContext) -> Extraction:
+    module = context.python.parse(path, text)
+    if not any(q.startswith("flask_cors") for q in module.imports.values()) and "init_app" not in text:
+        return Extraction()
+    collected = collect(module)
+    if not (collected.calls or collected.views or collected.wrappers):
+        return Extraction()
+    policies: list[CorsPolicy] = []
+    evidence = tuple(_bearer_evidence(module, collected))
+    for call, site in collected.calls:
+        policies.extend(extension_policies(module, collected, call, site, evidence))
+    for function, site in collected.views:
+        decorator = next(d for d in function.decorator_list if is_cross_origin(module, d))
+        assert isinstance(decorator, ast.Call)
+        routes = function_routes(module, collected, function)
+        name = f"{function.name}@{module.location(function).line}"
+        policies.append(
+            view_policy(module, collected, decorator, site, routes, f"{function.name}()", name, evidence)
+        )
+    for call, site, class_name in collected.wrappers:
+        routes = class_view_routes(module, collected, class_name) if class_name else []
+        label = f"{class_name}.decorators" if class_name else "a wrapped view"
+        name = f"{label}@{module.location(call).line}"
+        policies.append(view_policy(module, collected, call, site, routes, label, name, evidence))
+    return Extraction(policies=tuple(policies))
+
+
+def _bearer_evidence(module: PythonModule, collected: Collected) -> list[Evidence]:
+    """Signs that the app authenticates with an Authorization header (CORS204)."""
+    found: list[Evidence] = []
+    for current in [module, *importing_modules(module, collected)]:
+        found += module_index(current).bearer
+    return found

@@ -1,0 +1,543 @@
+"""The value resolver over one parsed JS/TS file.
+
+The resolver mirrors ``python_source``: it folds literals, names bound once (``const``,
+or ``let``/``var`` never reassigned), object spread and later property assignment
+(``opts.credentials = true``), string concatenation and template literals, ``split`` /
+``map(trim)`` / ``filter(Boolean)`` on known strings, ``process.env.X || default`` (the
+default is judged, "when X is unset"), ``new RegExp("literal", "flags")``, ``new Set([...])``
+and imports of in-tree JSON / YAML / JS modules and node-config's ``config.get("key")``.
+Anything else is an unknown `Value`, reported by CORS305, never guessed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from corslint.extractors.config_files.data_files import load_data_file
+from corslint.extractors.js.parsed_module import ParsedModule, require_specifier
+from corslint.extractors.js.syntax import Node, number_value, parser, string_value, unescape, unwrap, walk
+from corslint.model import FunctionValue, Location, Provenance, Regex, SourceError, Value
+
+_MAX_DEPTH = 40
+
+
+class ModuleLoader(Protocol):
+    """What a module asks of the project that loaded it (a `JsProject`): values imported
+    from other files, node-config, and the display paths of the files it reads."""
+
+    config_cache: dict[str, Value | None]
+
+    def imported(self, importer: JsModule, specifier: str, exported: str, use: Location) -> Value | None: ...
+
+    def node_config(self, importer: JsModule, key: str) -> Value | None: ...
+
+    def display(self, importer: JsModule, target: Path) -> str: ...
+
+    def resolve_specifier(self, importer: JsModule, specifier: str) -> Path | None: ...
+
+    def load(self, file: Path, display: str) -> JsModule | None: ...
+
+
+@dataclass
+class JsModule(ParsedModule):
+    """A parsed JS/TS file that resolves its expressions to values, with provenance."""
+
+    project: ModuleLoader | None = None
+    _resolving: set[int] = field(default_factory=set)
+
+    # -- resolution ----------------------------------------------------------------
+    def resolve(self, node: Node, depth: int = 0) -> Value:
+        """The value of an expression, with provenance; unknown when it cannot be known."""
+        node = unwrap(node)
+        location = self.location(node)
+        if depth > _MAX_DEPTH or node.id in self._resolving:
+            return self.unknown(node)
+        self._resolving.add(node.id)
+        try:
+            return self._resolve(node, location, depth + 1)
+        finally:
+            self._resolving.discard(node.id)
+
+    def unknown(self, node: Node, env_var: str | None = None) -> Value:
+        description = self.text(node)
+        if len(description) > 80:
+            description = description[:77] + "..."
+        return Value(None, self.location(node), Provenance.UNKNOWN, env_var, description)
+
+    def _resolve(self, node: Node, location: Location, depth: int) -> Value:
+        kind = node.type
+        text = string_value(node)
+        if text is not None:
+            return Value(text, location)
+        if kind == "template_string":
+            return self._template(node, location, depth)
+        if kind == "number":
+            number = number_value(self.text(node))
+            return self.unknown(node) if number is None else Value(number, location)
+        if kind in {"true", "false"}:
+            return Value(kind == "true", location)
+        if kind in {"null", "undefined"} or (kind == "identifier" and self.text(node) == "undefined"):
+            return Value(None, location)
+        if kind == "regex":
+            pattern = node.child_by_field_name("pattern")
+            flags = node.child_by_field_name("flags")
+            return Value(
+                Regex(self.text(pattern) if pattern is not None else "", self.text(flags) if flags else ""),
+                location,
+            )
+        if kind == "array":
+            return self._array(node, location, depth)
+        if kind == "object":
+            return self._object(node, location, depth)
+        if kind == "identifier":
+            return self._name(node, location, depth)
+        if kind in {"member_expression", "subscript_expression"}:
+            return self._member(node, location, depth)
+        if kind == "binary_expression":
+            return self._binary(node, location, depth)
+        if kind in {"new_expression", "call_expression"}:
+            return self._call(node, location, depth)
+        if kind in {"arrow_function", "function_expression", "function", "function_declaration"}:
+            return Value(FunctionValue("unknown"), location, description=_short(self.text(node)))
+        if kind == "unary_expression" and node.child_by_field_name("operator") is not None:
+            operator = self.text(node.child_by_field_name("operator"))
+            argument = self.resolve(node.child_by_field_name("argument"), depth)
+            if operator == "!" and argument.known and not isinstance(argument.raw, (tuple, dict)):
+                return Value(not bool(argument.raw), location, argument.provenance, argument.env_var)
+            if operator == "-" and argument.known and isinstance(argument.raw, (int, float)):
+                return Value(-argument.raw, location, argument.provenance, argument.env_var)
+        return self.unknown(node)
+
+    def _template(self, node: Node, location: Location, depth: int) -> Value:
+        parts: list[str] = []
+        provenance = Provenance.LITERAL
+        env_var = None
+        for child in node.named_children:
+            if child.type == "string_fragment":
+                parts.append(self.text(child))
+            elif child.type == "escape_sequence":
+                parts.append(unescape(self.text(child)))
+            elif child.type == "template_substitution":
+                inner = [c for c in child.named_children if c.type != "comment"]
+                if not inner:
+                    return self.unknown(node)
+                value = self.resolve(inner[0], depth)
+                if not value.known or isinstance(value.raw, (tuple, dict, Regex, FunctionValue)):
+                    return self.unknown(node, value.env_var)
+                parts.append(_js_text(value.raw))
+                provenance = _weaker(provenance, value.provenance)
+                env_var = env_var or value.env_var
+        return Value("".join(parts), location, _merged(provenance), env_var)
+
+    def _array(self, node: Node, location: Location, depth: int) -> Value:
+        items: list[Value] = []
+        for child in node.named_children:
+            if child.type == "comment":
+                continue
+            if child.type == "spread_element":
+                inner = self.resolve(child.named_children[0], depth)
+                if not inner.known or not isinstance(inner.raw, tuple):
+                    return self.unknown(node, inner.env_var)
+                items.extend(inner.raw)
+                continue
+            items.append(self.resolve(child, depth))
+        return Value(tuple(items), location)
+
+    def _object(self, node: Node, location: Location, depth: int) -> Value:
+        entries: dict[str, Value] = {}
+        for child in node.named_children:
+            if child.type == "pair":
+                key = self._key(child.child_by_field_name("key"), depth)
+                if key is None:
+                    return self.unknown(node)
+                entries[key] = self.resolve(child.child_by_field_name("value"), depth)
+            elif child.type == "shorthand_property_identifier":
+                entries[self.text(child)] = self._name(child, self.location(child), depth)
+            elif child.type == "method_definition":
+                name = child.child_by_field_name("name")
+                if name is None:
+                    return self.unknown(node)
+                entries[self.text(name).strip("'\"")] = Value(
+                    FunctionValue("unknown"), self.location(child), description=_short(self.text(child))
+                )
+            elif child.type == "spread_element":
+                inner = self.resolve(child.named_children[0], depth)
+                if not inner.known or not isinstance(inner.raw, dict):
+                    entries["**"] = inner if not inner.known else self.unknown(child)
+                    continue
+                entries.update(inner.raw)
+        return Value(entries, location)
+
+    def _key(self, key: Node | None, depth: int) -> str | None:
+        if key is None:
+            return None
+        if key.type in {"property_identifier", "identifier"}:
+            return self.text(key)
+        if key.type == "number":
+            return self.text(key)
+        text = string_value(key)
+        if text is not None:
+            return text
+        if key.type == "computed_property_name" and key.named_children:
+            value = self.resolve(key.named_children[0], depth)
+            if value.known and isinstance(value.raw, str):
+                return value.raw
+        return None
+
+    def _name(self, node: Node, location: Location, depth: int) -> Value:
+        name = self.text(node)
+        if name in self.imports and self.project is not None:
+            specifier, exported = self.imports[name]
+            imported = self.project.imported(self, specifier, exported, location)
+            if imported is not None:
+                return imported
+            return self.unknown(node)
+        bound = self.binding(name)
+        if bound is None:
+            function = self._function_declaration(name)
+            if function is not None:
+                return Value(FunctionValue("unknown"), location, description=name)
+            return self.unknown(node)
+        value = self.resolve(bound, depth)
+        value = self._with_property_assignments(name, value, node, depth)
+        if not value.known:
+            return Value(None, location, Provenance.UNKNOWN, value.env_var, value.description or name)
+        provenance = Provenance.CONSTANT if value.provenance is Provenance.LITERAL else value.provenance
+        if value.location.path.endswith((".json", ".yaml", ".yml", ".toml")):
+            return value  # config files are reported at their own lines
+        return Value(
+            value.raw,
+            location,
+            provenance,
+            value.env_var,
+            value.description,
+            (value.location, *value.related),
+        )
+
+    def _with_property_assignments(self, name: str, value: Value, use: Node, depth: int) -> Value:
+        """`opts.credentials = true` after `const opts = {...}` and before the use."""
+        if not value.known or not isinstance(value.raw, dict):
+            return value
+        entries = dict(value.raw)
+        changed = False
+        for assignment in self.assignments.get(name, []):
+            if assignment.start_byte > use.start_byte:
+                continue
+            left = unwrap(assignment.child_by_field_name("left"))
+            if left.type not in {"member_expression", "subscript_expression"}:
+                continue
+            if unwrap(left.child_by_field_name("object")).type != "identifier":
+                continue  # opts.a.b = ...: a nested change we do not follow
+            key = self._member_key(left, depth)
+            if key is None:
+                entries["**"] = self.unknown(assignment)
+            else:
+                entries[key] = self.resolve(assignment.child_by_field_name("right"), depth)
+            changed = True
+        return (
+            Value(entries, value.location, value.provenance, value.env_var, value.description)
+            if changed
+            else value
+        )
+
+    def _member_key(self, node: Node, depth: int) -> str | None:
+        if node.type == "member_expression":
+            prop = node.child_by_field_name("property")
+            return self.text(prop) if prop is not None else None
+        index = node.child_by_field_name("index")
+        if index is None:
+            return None
+        value = self.resolve(index, depth)
+        return value.raw if value.known and isinstance(value.raw, str) else None
+
+    def _member(self, node: Node, location: Location, depth: int) -> Value:
+        env = self.env_name(node)
+        if env is not None:
+            return self.unknown(node, env)
+        key = self._member_key(node, depth)
+        holder_node = node.child_by_field_name("object")
+        if key is not None and self.project is not None and self._is_node_config(holder_node):
+            configured = self.project.node_config(self, key)  # node-config also reads as `config.cors`
+            if configured is not None:
+                return configured
+        holder = self.resolve(holder_node, depth)
+        if holder.known and isinstance(holder.raw, dict) and key is not None:
+            if key in holder.raw:
+                found: Value = holder.raw[key]
+                return found
+            if "**" not in holder.raw:
+                return Value(None, location)  # a missing property reads as undefined
+        if holder.known and isinstance(holder.raw, (tuple, str)) and key == "length":
+            return Value(len(holder.raw), location, holder.provenance, holder.env_var)
+        return self.unknown(node, holder.env_var)
+
+    def _binary(self, node: Node, location: Location, depth: int) -> Value:
+        operator_node = node.child_by_field_name("operator")
+        operator = self.text(operator_node) if operator_node is not None else ""
+        left = self.resolve(node.child_by_field_name("left"), depth)
+        right_node = node.child_by_field_name("right")
+        if operator in {"||", "??"}:
+            if not left.known:
+                if left.env_var is None:
+                    return self.unknown(node)
+                right = self.resolve(right_node, depth)
+                if not right.known:
+                    return self.unknown(node, left.env_var)
+                return Value(
+                    right.raw,
+                    right.location,
+                    Provenance.ENV_DEFAULT,
+                    left.env_var,
+                    self.text(node),
+                    right.related,
+                )
+            keeps_left = left.raw is not None if operator == "??" else _truthy(left.raw)
+            return left if keeps_left else self.resolve(right_node, depth)
+        if operator == "+":
+            right = self.resolve(right_node, depth)
+            if not (left.known and right.known):
+                return self.unknown(node, left.env_var or right.env_var)
+            if isinstance(left.raw, str) or isinstance(right.raw, str):
+                if isinstance(left.raw, (dict, FunctionValue)) or isinstance(
+                    right.raw, (dict, FunctionValue)
+                ):
+                    return self.unknown(node)
+                provenance = _merged(_weaker(left.provenance, right.provenance))
+                return Value(
+                    _js_text(left.raw) + _js_text(right.raw),
+                    location,
+                    provenance,
+                    left.env_var or right.env_var,
+                )
+            if _numeric(left.raw) and _numeric(right.raw):
+                return Value(
+                    left.raw + right.raw, location, _merged(_weaker(left.provenance, right.provenance))
+                )
+        if operator == "*":
+            right = self.resolve(right_node, depth)
+            if left.known and right.known and _numeric(left.raw) and _numeric(right.raw):
+                return Value(
+                    left.raw * right.raw, location, _merged(_weaker(left.provenance, right.provenance))
+                )
+        return self.unknown(node)
+
+    def _call(self, node: Node, location: Location, depth: int) -> Value:
+        function = unwrap(node.child_by_field_name("function") or node.child_by_field_name("constructor"))
+        arguments_node = node.child_by_field_name("arguments")
+        arguments = (
+            [c for c in arguments_node.named_children if c.type != "comment"] if arguments_node else []
+        )
+        if function is None:
+            return self.unknown(node)
+        callee = self.text(function)
+        if node.type == "new_expression" or callee in {"RegExp"}:
+            if callee == "RegExp" and arguments:
+                pattern = self.resolve(arguments[0], depth)
+                flags = self.resolve(arguments[1], depth) if len(arguments) > 1 else Value("", location)
+                if pattern.known and flags.known and isinstance(flags.raw, str):
+                    if isinstance(pattern.raw, Regex):
+                        return Value(
+                            Regex(
+                                pattern.raw.pattern, flags.raw if len(arguments) > 1 else pattern.raw.flags
+                            ),
+                            location,
+                            _merged(pattern.provenance),
+                        )
+                    if isinstance(pattern.raw, str):
+                        return Value(
+                            Regex(pattern.raw, flags.raw),
+                            location,
+                            _merged(pattern.provenance),
+                            pattern.env_var,
+                        )
+                return self.unknown(node, pattern.env_var)
+            if callee == "Set" and arguments:
+                return self.resolve(arguments[0], depth)
+            return self.unknown(node)
+        specifier = require_specifier(self, node)
+        if specifier is not None and self.project is not None:
+            imported = self.project.imported(self, specifier, "*", location)
+            return imported if imported is not None else self.unknown(node)
+        if function.type == "member_expression":
+            method_node = function.child_by_field_name("property")
+            method = self.text(method_node) if method_node is not None else ""
+            receiver_node = function.child_by_field_name("object")
+            if method == "get" and len(arguments) == 1 and self.project is not None:
+                key = string_value(arguments[0])
+                if key is not None and self._is_node_config(receiver_node):
+                    found = self.project.node_config(self, key)
+                    if found is not None:
+                        return found
+            if method in {"parse", "load", "safeLoad"} and arguments and self.project is not None:
+                target = self.read_file_target(arguments[0])
+                if target is not None:  # yaml.load(fs.readFileSync(...)), JSON.parse(...)
+                    loaded = load_data_file(
+                        target, self.project.display(self, target), self.project.config_cache
+                    )
+                    if loaded is not None:
+                        return loaded
+            receiver = self.resolve(receiver_node, depth)
+            if callee in {"JSON.parse"} or not receiver.known:
+                return self.unknown(node, receiver.env_var)
+            return _method(self, receiver, method, arguments, node, location, depth)
+        if callee in {"String", "Number", "parseInt", "parseFloat", "Boolean"} and arguments:
+            inner = self.resolve(arguments[0], depth)
+            if not inner.known:
+                return self.unknown(node, inner.env_var)
+            converted = _convert(callee, inner.raw)
+            return (
+                self.unknown(node)
+                if converted is None
+                else Value(converted, location, _merged(inner.provenance), inner.env_var)
+            )
+        return self.unknown(node)
+
+
+def _method(
+    module: JsModule,
+    receiver: Value,
+    method: str,
+    arguments: list[Node],
+    node: Node,
+    location: Location,
+    depth: int,
+) -> Value:
+    raw = receiver.raw
+    if method == "split" and isinstance(raw, str) and arguments:
+        separator = module.resolve(arguments[0], depth)
+        if separator.known and isinstance(separator.raw, str) and separator.raw:
+            items = tuple(
+                Value(part, receiver.location, receiver.provenance, receiver.env_var)
+                for part in raw.split(separator.raw)
+            )
+            return Value(
+                items, location, _merged(receiver.provenance), receiver.env_var, receiver.description
+            )
+    if method in {"trim", "toLowerCase", "toUpperCase"} and isinstance(raw, str):
+        changed = {"trim": raw.strip(), "toLowerCase": raw.lower(), "toUpperCase": raw.upper()}[method]
+        return Value(changed, location, _merged(receiver.provenance), receiver.env_var)
+    if method == "map" and isinstance(raw, tuple) and arguments:
+        operation = _string_callback(module, arguments[0])
+        if operation is not None and all(item.known and isinstance(item.raw, str) for item in raw):
+            mapped = tuple(
+                Value(
+                    {"trim": item.raw.strip(), "toLowerCase": item.raw.lower()}[operation],
+                    item.location,
+                    item.provenance,
+                    item.env_var,
+                )
+                for item in raw
+            )
+            return Value(
+                mapped, location, _merged(receiver.provenance), receiver.env_var, receiver.description
+            )
+    if method == "filter" and isinstance(raw, tuple) and arguments and module.text(arguments[0]) == "Boolean":
+        kept = tuple(item for item in raw if not item.known or _truthy(item.raw))
+        return Value(kept, location, _merged(receiver.provenance), receiver.env_var, receiver.description)
+    if method == "concat" and isinstance(raw, tuple):
+        combined: list[Value] = list(raw)
+        for argument in arguments:
+            value = module.resolve(argument, depth)
+            if not value.known:
+                return module.unknown(node, value.env_var)
+            combined.extend(value.raw if isinstance(value.raw, tuple) else (value,))
+        return Value(tuple(combined), location, _merged(receiver.provenance), receiver.env_var)
+    if method == "join" and isinstance(raw, tuple) and all(item.known for item in raw):
+        separator = module.resolve(arguments[0], depth) if arguments else Value(",", location)
+        if separator.known and isinstance(separator.raw, str):
+            return Value(
+                separator.raw.join(_js_text(item.raw) for item in raw),
+                location,
+                _merged(receiver.provenance),
+                receiver.env_var,
+            )
+    return module.unknown(node, receiver.env_var)
+
+
+def _string_callback(module: JsModule, node: Node) -> str | None:
+    """`s => s.trim()` / `(o) => o.toLowerCase()` / `String.prototype.trim.call`-free forms."""
+    node = unwrap(node)
+    if node.type != "arrow_function":
+        return None
+    body = unwrap(node.child_by_field_name("body"))
+    if body is None or body.type != "call_expression":
+        return None
+    function = body.child_by_field_name("function")
+    if function is None or function.type != "member_expression":
+        return None
+    method = function.child_by_field_name("property")
+    name = module.text(method) if method is not None else ""
+    return name if name in {"trim", "toLowerCase"} else None
+
+
+def _convert(function: str, raw: Any) -> Any:
+    if function == "String":
+        return _js_text(raw)
+    if function == "Boolean":
+        return _truthy(raw)
+    if isinstance(raw, bool):
+        return int(raw) if function == "Number" else None
+    if isinstance(raw, (int, float)):
+        return int(raw) if function == "parseInt" else raw
+    if isinstance(raw, str):
+        try:
+            return int(raw.strip()) if function == "parseInt" or raw.strip().isdigit() else float(raw)
+        except ValueError:
+            return None
+    return None
+
+
+def _short(text: str) -> str:
+    first = text.strip().splitlines()[0] if text.strip() else text
+    return first if len(first) <= 80 else first[:77] + "..."
+
+
+def _truthy(raw: Any) -> bool:
+    if raw is None or raw is False:
+        return False
+    if isinstance(raw, (int, float, str)) and not isinstance(raw, bool):
+        return bool(raw)
+    return True
+
+
+def _numeric(raw: Any) -> bool:
+    return isinstance(raw, (int, float)) and not isinstance(raw, bool)
+
+
+def _js_text(raw: Any) -> str:
+    from corslint.frameworks.express import js_string
+
+    if isinstance(raw, tuple):
+        return ",".join("" if not item.known or item.raw is None else _js_text(item.raw) for item in raw)
+    return js_string(raw)
+
+
+def _weaker(a: Provenance, b: Provenance) -> Provenance:
+    order = list(Provenance)
+    return a if order.index(a) >= order.index(b) else b
+
+
+def _merged(provenance: Provenance) -> Provenance:
+    return Provenance.CONSTANT if provenance is Provenance.LITERAL else provenance
+
+
+def parse(path: str, text: str, file: Path | None = None) -> JsModule:
+    """Parse a JS/TS file; a syntax error becomes a `SourceError` (CORS001)."""
+    suffix = os.path.splitext(path)[1].lower()
+    source = text.encode("utf-8")
+    tree = parser(suffix).parse(source)
+    root = tree.root_node
+    if root.has_error:
+        for node in walk(root):
+            if node.type == "ERROR" or node.is_missing:
+                line, column = node.start_point
+                raise SourceError(
+                    f"cannot parse this file as {'TypeScript' if 'ts' in suffix else 'JavaScript'}: "
+                    f"syntax error near line {line + 1}",
+                    line + 1,
+                    column + 1,
+                )
+    return JsModule(path, file, source, root)

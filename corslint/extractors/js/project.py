@@ -1,0 +1,167 @@
+"""The JS/TS modules and data files of one run, and what crosses between files: imports,
+exports and node-config."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from corslint.extractors.config_files.data_files import load_data_file, node_config_value
+from corslint.extractors.js.module import JsModule, parse
+from corslint.extractors.js.project_files import project_root
+from corslint.extractors.js.syntax import unwrap
+from corslint.model import Location, Provenance, SourceError, Value
+
+if TYPE_CHECKING:
+    from corslint.extractors import ProjectContext
+MODULE_SUFFIXES = (".js", ".cjs", ".mjs", ".ts", ".mts", ".cts", ".jsx", ".tsx", ".json", ".yaml", ".yml")
+
+
+class JsProject:
+    """Parsed modules and config files of one run, for imports between files."""
+
+    def __init__(self, context: ProjectContext | None = None) -> None:
+        self.modules: dict[str, JsModule | None] = {}
+        self.context = context
+        self.config_cache: dict[str, Value | None] = {}
+
+    def module(self, path: str, text: str, file: Path | None) -> JsModule:
+        key = os.path.realpath(file) if file is not None else path
+        cached = self.modules.get(key)
+        if cached is not None and cached.source == text.encode("utf-8"):
+            return cached
+        module = parse(path, text, file)
+        module.project = self
+        self.modules[key] = module
+        return module
+
+    def load(self, file: Path, display: str) -> JsModule | None:
+        key = os.path.realpath(file)
+        if key in self.modules:
+            return self.modules[key]
+        self.modules[key] = None  # against import cycles
+        try:
+            text = file.read_text("utf-8")
+            module = parse(display, text, file)
+        except (OSError, UnicodeDecodeError, SourceError):
+            return None
+        module.project = self
+        self.modules[key] = module
+        return module
+
+    def resolve_specifier(self, importer: JsModule, specifier: str) -> Path | None:
+        if importer.file is None or not specifier.startswith("."):
+            return None
+        base = (importer.file.parent / specifier).resolve()
+        candidates = [base] + [Path(str(base) + suffix) for suffix in MODULE_SUFFIXES]
+        if base.suffix in {".js", ".mjs", ".cjs"}:  # TS sources imported by their emitted name
+            candidates += [base.with_suffix(s) for s in (".ts", ".mts", ".cts", ".tsx")]
+        candidates += [base / f"index{suffix}" for suffix in MODULE_SUFFIXES]
+        for candidate in candidates:
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def display(self, importer: JsModule, target: Path) -> str:
+        assert importer.file is not None
+        try:
+            relative = os.path.relpath(target, importer.file.parent)
+        except ValueError:
+            return target.as_posix()
+        joined = os.path.normpath(os.path.join(os.path.dirname(importer.path), relative))
+        return Path(joined).as_posix()
+
+    def imported(self, importer: JsModule, specifier: str, exported: str, use: Location) -> Value | None:
+        target = self.resolve_specifier(importer, specifier)
+        if target is None:
+            return None
+        display = self.display(importer, target)
+        if target.suffix.lower() in {".json", ".yaml", ".yml"}:
+            value = load_data_file(target, display, self.config_cache)
+            if value is None:
+                return None
+            if exported not in {"*", "default"}:
+                return value.raw.get(exported) if isinstance(value.raw, dict) else None
+            return value
+        module = self.load(target, display)
+        if module is None:
+            return None
+        value = exported_value(module, exported)
+        if value is None:
+            return None
+        if value.location.path == importer.path or value.provenance is Provenance.CONFIG_FILE:
+            return value
+        return _moved(value, use)
+
+    def node_config(self, importer: JsModule, key: str) -> Value | None:
+        """node-config's `config.get(key)`: config/default merged with config/production."""
+        if importer.file is None:
+            return None
+        root = project_root(importer.file)
+        if root is None:
+            return None
+        merged = node_config_value(root, lambda file: self.display(importer, file), self.config_cache)
+        value: Value | None = merged
+        for part in key.split("."):
+            if value is None or not value.known or not isinstance(value.raw, dict):
+                return None
+            value = value.raw.get(part)
+        return value
+
+
+def _moved(value: Value, use: Location) -> Value:
+    """A value defined in another JS module, reported at its use with the definition related."""
+    return Value(
+        value.raw,
+        use,
+        value.provenance if value.provenance is not Provenance.LITERAL else Provenance.CONSTANT,
+        value.env_var,
+        value.description,
+        (value.location, *value.related),
+    )
+
+
+def exported_value(module: JsModule, exported: str) -> Value | None:
+    """`module.exports = X`, `exports.name = X`, `export default X`, `export const name = X`."""
+    for node in module.root.named_children:
+        target = node
+        if node.type == "expression_statement" and node.named_children:
+            target = unwrap(node.named_children[0])
+        if target.type == "assignment_expression":
+            left = module.text(target.child_by_field_name("left")).replace(" ", "")
+            right = target.child_by_field_name("right")
+            if left == "module.exports" and exported in {"*", "default"}:
+                return module.resolve(right)
+            if left == "module.exports" and exported not in {"*", "default"}:
+                whole = module.resolve(right)
+                if whole.known and isinstance(whole.raw, dict):
+                    return whole.raw.get(exported)
+            if left in {f"module.exports.{exported}", f"exports.{exported}"}:
+                return module.resolve(right)
+        if node.type == "export_statement":
+            value = node.child_by_field_name("value")
+            declaration = node.child_by_field_name("declaration")
+            if exported == "default" and value is not None:
+                return module.resolve(value)
+            if declaration is not None and declaration.type in {
+                "lexical_declaration",
+                "variable_declaration",
+            }:
+                for declarator in declaration.named_children:
+                    name = declarator.child_by_field_name("name")
+                    if name is not None and module.text(name) == exported:
+                        bound = declarator.child_by_field_name("value")
+                        return module.resolve(bound) if bound is not None else None
+            for clause in node.named_children:
+                if clause.type != "export_clause":
+                    continue
+                for spec in clause.named_children:
+                    name = spec.child_by_field_name("name")
+                    alias = spec.child_by_field_name("alias")
+                    shown = module.text(alias if alias is not None else name) if name is not None else ""
+                    if shown == exported and name is not None:
+                        return module.resolve(name)
+    if exported == "*":
+        return exported_value(module, "default")
+    return None

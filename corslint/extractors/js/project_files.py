@@ -1,0 +1,45 @@
+"""Where a Node project's files are: its root, its JS/TS sources, and the names that mark
+development code or a bundle."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+JS_SUFFIXES = frozenset({".js", ".cjs", ".mjs", ".jsx", ".ts", ".tsx", ".mts", ".cts"})
+SKIPPED_DIRECTORIES = frozenset({"node_modules", "dist", "build", ".next", "coverage", ".git", "out"})
+_DEVELOPMENT_WORDS = frozenset({"dev", "development", "local", "test", "tests", "testing", "debug"})
+
+
+def is_development_path(path: str) -> bool:
+    """A file or folder named for development, local or test use."""
+    words = path.lower().replace("\\", "/").replace(".", "/").replace("_", "/").replace("-", "/").split("/")
+    return any(word in _DEVELOPMENT_WORDS for word in words)
+
+
+def looks_minified(text: str) -> bool:
+    """A bundle whatever its name: long, with lines far longer than anyone writes."""
+    if len(text) < 20_000:
+        return False
+    lines = text.count("\n") + 1
+    return len(text) / lines > 300
+
+
+def project_root(file: Path) -> Path | None:
+    """The nearest folder above `file` holding a package.json (the Node project)."""
+    for parent in file.resolve().parents:
+        if (parent / "package.json").is_file():
+            return parent
+        if (parent / ".git").exists():
+            return None
+    return None
+
+
+def project_files(root: Path) -> Iterator[Path]:
+    """JS/TS sources of a Node project, without node_modules, build output and bundles."""
+    for directory, folders, files in os.walk(root):
+        folders[:] = sorted(f for f in folders if f not in SKIPPED_DIRECTORIES and not f.startswith("."))
+        for name in sorted(files):
+            if os.path.splitext(name)[1] in JS_SUFFIXES and not name.endswith((".min.js", ".bundle.js")):
+                yield Path(directory) / name

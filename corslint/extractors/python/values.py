@@ -1,0 +1,113 @@
+"""Operations on resolved values: conversions, string methods, decoded JSON, and where
+a value was defined and how certain it is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from corslint.model import Location, Provenance, Value
+
+
+def from_json(decoded: Any, location: Location, text: Value) -> Value:
+    """A decoded JSON document as a Value: arrays become tuples, objects dicts of Values."""
+    if isinstance(decoded, list):
+        raw: Any = tuple(from_json(item, location, text) for item in decoded)
+    elif isinstance(decoded, dict):
+        raw = {key: from_json(item, location, text) for key, item in decoded.items()}
+    else:
+        raw = decoded
+    return Value(raw, location, text.provenance, text.env_var, related=text.related)
+
+
+def is_number(raw: Any) -> bool:
+    return isinstance(raw, (int, float)) and not isinstance(raw, bool)
+
+
+def string_method(receiver: Value, method: str, args: list[Value], location: Location) -> Value | None:
+    if not all(arg.known for arg in args):
+        return None
+    raw = receiver.raw
+    plain_args = [arg.raw for arg in args]
+    provenance = _merge(receiver.provenance)
+    if isinstance(raw, str):
+        if method == "split" and all(isinstance(a, str) or a is None for a in plain_args):
+            parts = raw.split(*plain_args)
+            return Value(
+                tuple(Value(part, location, provenance, receiver.env_var) for part in parts),
+                location,
+                provenance,
+                receiver.env_var,
+            )
+        if method == "format" and all(
+            isinstance(a, (str, int)) and not isinstance(a, bool) for a in plain_args
+        ):
+            try:
+                return Value(raw.format(*plain_args), location, provenance, receiver.env_var)
+            except (IndexError, KeyError, ValueError):
+                return None
+        if method in {"strip", "rstrip", "lstrip", "lower", "upper"} and all(
+            isinstance(a, str) for a in plain_args
+        ):
+            return Value(getattr(raw, method)(*plain_args), location, provenance, receiver.env_var)
+    if isinstance(raw, dict) and method == "get" and plain_args and plain_args[0] in raw:
+        return moved(raw[plain_args[0]], location)
+    if isinstance(raw, dict) and method == "get" and len(args) == 2:
+        return moved(args[1], location)
+    return None
+
+
+def convert(function: str, inner: Value, location: Location) -> Value | None:
+    if not inner.known:
+        return None
+    raw = inner.raw
+    if function == "str" and isinstance(raw, (str, int, float)):
+        return Value(str(raw), location, inner.provenance, inner.env_var, inner.description, inner.related)
+    if function in {"list", "tuple", "set", "frozenset", "sorted"} and isinstance(raw, tuple):
+        items = tuple(sorted(raw, key=lambda v: repr(v.raw))) if function == "sorted" else raw
+        return Value(items, location, inner.provenance, inner.env_var, related=inner.related)
+    if function == "int" and (
+        isinstance(raw, int) or (isinstance(raw, str) and raw.strip().lstrip("-").isdigit())
+    ):
+        return Value(int(raw), location, inner.provenance, inner.env_var, related=inner.related)
+    if function == "bool" and isinstance(raw, (bool, int, str, tuple)):
+        return Value(bool(raw), location, inner.provenance, inner.env_var, related=inner.related)
+    return None
+
+
+_STRENGTH = [
+    Provenance.LITERAL,
+    Provenance.CONSTANT,
+    Provenance.CONFIG_FILE,
+    Provenance.SETTINGS_DEFAULT,
+    Provenance.ENV_DEFAULT,
+    Provenance.UNKNOWN,
+]
+
+
+def weaker(a: Provenance, b: Provenance) -> Provenance:
+    return a if _STRENGTH.index(a) >= _STRENGTH.index(b) else b
+
+
+def _merge(provenance: Provenance) -> Provenance:
+    return provenance
+
+
+def moved(inner: Value, location: Location, defined_at: Location | None = None) -> Value:
+    """`inner` seen from a use site: located there, remembering where it was defined."""
+    provenance = inner.provenance
+    if provenance is Provenance.LITERAL and defined_at is not None:
+        provenance = Provenance.CONSTANT
+    related = inner.related
+    if defined_at is not None and defined_at not in related:
+        related = (defined_at, *related)
+    return Value(inner.raw, location, provenance, inner.env_var, inner.description, related)
+
+
+def as_env_default(
+    value: Value, env_var: str, location: Location, provenance: Provenance = Provenance.ENV_DEFAULT
+) -> Value:
+    if not value.known:
+        return value
+    return Value(
+        value.raw, location, provenance, env_var, value.description, (value.location, *value.related)
+    )
