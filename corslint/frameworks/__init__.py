@@ -38,7 +38,10 @@ def frameworks() -> dict[str, Framework]:
         from corslint.frameworks import django_cors, express, express_headers, flask_cors, starlette
 
         for module in (starlette, django_cors, flask_cors, express, express_headers):
-            _REGISTRY[module.FRAMEWORK.name] = module.FRAMEWORK
+            # a module models one library (FRAMEWORK) or one behaviour under several names
+            # (FRAMEWORKS: hand-written headers, named for the framework that sends them)
+            for framework in getattr(module, "FRAMEWORKS", (module.FRAMEWORK,)):
+                _REGISTRY[framework.name] = framework
     return _REGISTRY
 
 

@@ -47,15 +47,15 @@ HEADERS = (
 AUTOMATIC_OPTIONS_STATUS = 200
 
 
-def _variants(header: str) -> tuple[str, ...]:
+def variants(header: str) -> tuple[str, ...]:
     return (header, *(f"{header} #{n}" for n in range(2, 6)))
 
 
-class _Error(Exception):
+class ResponseError(Exception):
     pass
 
 
-def _holds(condition: str, request: Request, guard: Any) -> bool:
+def holds(condition: str, request: Request, guard: Any) -> bool:
     negated = condition.startswith("!")
     atom = condition.lstrip("!")
     if atom.startswith("METHOD:"):
@@ -67,13 +67,13 @@ def _holds(condition: str, request: Request, guard: Any) -> bool:
     elif atom == "ALLOWED":
         if guard is None:
             raise ValueError("a guarded step without a guard")
-        result = _guard_allows(guard, request.origin)
+        result = guard_allows(guard, request.origin)
     else:
         raise ValueError(f"unknown condition {condition}")
     return result != negated
 
 
-def _guard_allows(guard: Any, origin: str | None) -> bool:
+def guard_allows(guard: Any, origin: str | None) -> bool:
     if isinstance(guard, FunctionValue):
         if guard.kind == "reflect-all":
             return origin is not None
@@ -82,12 +82,12 @@ def _guard_allows(guard: Any, origin: str | None) -> bool:
     return origin is not None and is_origin_allowed(origin, guard)
 
 
-def _text(value: Any, request: Request, writer: str) -> list[str]:
+def header_lines(value: Any, request: Request, writer: str) -> list[str]:
     if isinstance(value, HeaderReflection):
         sent = request.origin if value.source == "origin" else request.header(value.source)
         if sent is None:
             if writer == "setHeader":
-                raise _Error("setHeader(name, undefined)")
+                raise ResponseError("setHeader(name, undefined)")
             return ["undefined"]
         return [sent]
     if isinstance(value, tuple):
@@ -111,7 +111,7 @@ def respond(policy: CorsPolicy, request: Request) -> Response:
             when = parts["when"].plain() if "when" in parts else ()
             if "?" in when:
                 raise UnresolvedValueError(policy.options["condition"])
-            if not all(_holds(condition, request, guard) for condition in when):
+            if not all(holds(condition, request, guard) for condition in when):
                 continue
             if name.startswith("end"):
                 return headers.response(int(parts["status"].plain()))
@@ -119,7 +119,7 @@ def respond(policy: CorsPolicy, request: Request) -> Response:
             writer = parts["writer"].plain()
             value_node: Value = parts["value"]
             value = value_node.raw if isinstance(value_node.raw, HeaderReflection) else value_node.plain()
-            lines = _text(value, request, writer)
+            lines = header_lines(value, request, writer)
             if writer == "vary" or (header == "Vary" and writer == "vary"):
                 for line in lines:
                     for field in line.split(","):
@@ -132,7 +132,7 @@ def respond(policy: CorsPolicy, request: Request) -> Response:
                 headers.remove(header)
                 for line in lines:
                     headers.add(header, line)
-    except _Error:
+    except ResponseError:
         return Response(500)
     if request.method.upper() == "OPTIONS":
         return headers.response(AUTOMATIC_OPTIONS_STATUS)
@@ -148,7 +148,7 @@ def origin_entries(policy: CorsPolicy) -> tuple[OriginEntry, ...]:
         for item in items:
             kind: Any = "regex" if item.known and isinstance(item.raw, Regex) else "literal"
             entries.append(OriginEntry(item, kind))
-    for name in _variants("Access-Control-Allow-Origin"):
+    for name in variants("Access-Control-Allow-Origin"):
         step = policy.options.get(name)
         if step is None or not step.known:
             continue
@@ -163,12 +163,12 @@ FRAMEWORK = Framework(
     display="Hand-written Express CORS code",  # a singular subject: messages say "{display} answers"
     respond=respond,
     roles={
-        "origins": _variants("Access-Control-Allow-Origin"),
-        "credentials": _variants("Access-Control-Allow-Credentials"),
-        "methods": _variants("Access-Control-Allow-Methods"),
-        "headers": _variants("Access-Control-Allow-Headers"),
-        "expose": _variants("Access-Control-Expose-Headers"),
-        "max_age": _variants("Access-Control-Max-Age"),
+        "origins": variants("Access-Control-Allow-Origin"),
+        "credentials": variants("Access-Control-Allow-Credentials"),
+        "methods": variants("Access-Control-Allow-Methods"),
+        "headers": variants("Access-Control-Allow-Headers"),
+        "expose": variants("Access-Control-Expose-Headers"),
+        "max_age": variants("Access-Control-Max-Age"),
     },
     origin_entries=origin_entries,
     comment_prefix="//",
