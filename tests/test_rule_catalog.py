@@ -37,6 +37,7 @@ CATALOG = {
     "CORS307": ("unknown-option", Level.WARNING, False),
     "CORS001": ("parse-error", Level.WARNING, False),
     "CORS002": ("config-error", Level.ERROR, False),
+    "CORS003": ("unsupported-cors-library", Level.NOTE, False),
 }
 
 

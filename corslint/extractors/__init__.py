@@ -11,6 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from corslint.extractors.unmodelled.libraries import JS_NEEDLES as UNMODELLED_JS
+from corslint.extractors.unmodelled.libraries import PYTHON_NEEDLES as UNMODELLED_PYTHON
+
 if TYPE_CHECKING:
     from corslint.extractors.python.project import PythonProject
     from corslint.model import Extraction
@@ -68,6 +71,7 @@ class Extractor:
 
 
 PYTHON = frozenset({".py", ".pyi"})
+JS_SOURCES = frozenset({".js", ".cjs", ".mjs", ".jsx", ".ts", ".tsx", ".mts", ".cts"})
 
 
 def python_extractor(name: str, module: str, needles: tuple[bytes, ...]) -> Extractor:
@@ -80,7 +84,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     Extractor(
         "express",
         "corslint.extractors.express.extractor",
-        frozenset({".js", ".cjs", ".mjs", ".jsx", ".ts", ".tsx", ".mts", ".cts"}),
+        JS_SOURCES,
         (b"cors", b"Access-Control-", b"access-control-", b"ACCESS-CONTROL-"),
         line_comments=(b"//", b"/*"),  # not `*` or `#`: generator methods, private fields
     ),
@@ -92,4 +96,12 @@ EXTRACTORS: tuple[Extractor, ...] = (
         line_comments=(b"#", b"//"),  # YAML and TOML comments, and JSON with comments
     ),
     python_extractor("flask_cors", "corslint.extractors.flask.extractor", (b"flask_cors", b"init_app")),
+    python_extractor("unmodelled_python", "corslint.extractors.unmodelled.python_code", UNMODELLED_PYTHON),
+    Extractor(
+        "unmodelled_js",
+        "corslint.extractors.unmodelled.js_code",
+        JS_SOURCES,
+        UNMODELLED_JS,
+        line_comments=(b"//", b"/*"),
+    ),
 )

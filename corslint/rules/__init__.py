@@ -5,6 +5,7 @@ from __future__ import annotations
 from corslint.rules.base import Rule
 from corslint.rules.cors001_parse_error import ParseError
 from corslint.rules.cors002_config_error import ConfigError
+from corslint.rules.cors003_unsupported_cors_library import UnsupportedCorsLibrary
 from corslint.rules.cors101_credentialed_any_origin import CredentialedAnyOrigin
 from corslint.rules.cors102_null_origin_allowed import NullOriginAllowed
 from corslint.rules.cors103_insecure_origin import InsecureOrigin
@@ -30,6 +31,7 @@ from corslint.rules.cors307_unknown_option import UnknownOption
 RULES: tuple[Rule, ...] = (
     ParseError(),
     ConfigError(),
+    UnsupportedCorsLibrary(),
     CredentialedAnyOrigin(),
     NullOriginAllowed(),
     InsecureOrigin(),

@@ -1,0 +1,76 @@
+"""JS/TS files that import a CORS library corslint does not model, or run NestJS on
+Fastify with CORS on (its options go to @fastify/cors)."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from corslint.extractors import ProjectContext
+from corslint.extractors.js.syntax import Node, parser, string_value, walk
+from corslint.extractors.unmodelled.libraries import JS_LIBRARIES, NEST_FASTIFY, library_of, message
+from corslint.model import Diagnostic, Extraction, Location
+
+_IMPORTING_CALLS = frozenset({"require", "import"})
+
+
+def extract(path: str, text: str, context: ProjectContext) -> Extraction:
+    data = text.encode("utf-8")
+    tree = parser(PurePosixPath(path).suffix).parse(data)
+    found: dict[str, Location] = {}
+    nest_fastify: Location | None = None
+    for specifier, node in _imported(tree.root_node):
+        where = Location(
+            path,
+            node.start_point[0] + 1,
+            _column(data, node.start_byte),
+            node.end_point[0] + 1,
+            _column(data, node.end_byte),
+        )
+        if specifier == NEST_FASTIFY:
+            nest_fastify = nest_fastify or where
+            continue
+        library = library_of(specifier, JS_LIBRARIES)
+        if library is not None and library.display not in found:
+            found[library.display] = where
+    notes = [Diagnostic("CORS003", message(_BY_DISPLAY[name]), where) for name, where in found.items()]
+    if nest_fastify is not None and ("enableCors" in text or "cors:" in text):
+        notes.append(
+            Diagnostic(
+                "CORS003",
+                "NestJS on the Fastify adapter hands its CORS options to @fastify/cors, which "
+                "corslint does not model yet: its configuration here was not checked",
+                nest_fastify,
+            )
+        )
+    return Extraction(diagnostics=tuple(notes))
+
+
+_BY_DISPLAY = {library.display: library for library in JS_LIBRARIES}
+
+
+def _column(data: bytes, offset: int) -> int:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return len(data[line_start:offset].decode("utf-8", "replace")) + 1
+
+
+def _imported(root: Node) -> list[tuple[str, Node]]:
+    """Each module specifier imported (`import`, `export ... from`, `require`, `import()`),
+    with the node that names it."""
+    out: list[tuple[str, Node]] = []
+    for node in walk(root):
+        kind = node.type
+        if kind in {"import_statement", "export_statement"}:
+            source = node.child_by_field_name("source")
+            specifier = string_value(source) if source is not None else None
+            if specifier is not None:
+                out.append((specifier, node))
+        elif kind == "call_expression":
+            function = node.child_by_field_name("function")
+            arguments = node.child_by_field_name("arguments")
+            if function is None or arguments is None or function.text.decode() not in _IMPORTING_CALLS:
+                continue
+            first = arguments.named_children[0] if arguments.named_children else None
+            specifier = string_value(first) if first is not None else None
+            if specifier is not None:
+                out.append((specifier, node))
+    return out

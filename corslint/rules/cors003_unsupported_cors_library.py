@@ -1,0 +1,64 @@
+from corslint.findings import Level
+from corslint.rules.base import Example, Rule
+
+
+class UnsupportedCorsLibrary(Rule):
+    """
+    ## What it does
+    Reports a CORS library or middleware that the code imports or registers but that
+    corslint does not model yet, such as `@koa/cors`, `@fastify/cors` (NestJS on the
+    Fastify adapter included), Hono's `cors`, aiohttp-cors, Quart-CORS, Litestar's
+    `CORSConfig` or Falcon's CORS support. Its configuration was not checked.
+
+    It stays on when `select` leaves it out: only `ignore` turns it off.
+
+    ## Why is this bad?
+    "No CORS problems found" should mean that the CORS configuration was read and judged.
+    For a library corslint cannot read, nothing was judged: the note says so, so that a
+    clean run is never mistaken for a clean bill of health.
+
+    ## Example
+    ```js
+    const Koa = require("koa");
+    const cors = require("@koa/cors");
+
+    const app = new Koa();
+    app.use(cors({ credentials: true }));
+    ```
+
+    ## Use instead
+    Review that configuration by hand (with `@koa/cors`, `credentials: true` without an
+    `origin` reflects every origin), and ignore the note on that line once reviewed
+    (`// corslint: ignore[CORS003]`).
+
+    ## References
+    - corslint documentation: supported frameworks (README)
+    """
+
+    id = "CORS003"
+    name = "unsupported-cors-library"
+    level = Level.NOTE
+    summary = "A CORS library corslint does not model is used, so its configuration was not checked"
+    tags = ("diagnostic",)
+    bad = (
+        Example(
+            "express",
+            'const Koa = require("koa");\nconst cors = require("@koa/cors");\n\n'
+            "const app = new Koa();\napp.use(cors({ credentials: true }));\n",
+            "server.js",
+        ),
+        Example(
+            "starlette",
+            "import aiohttp_cors\nfrom aiohttp import web\n\napp = web.Application()\n"
+            'cors = aiohttp_cors.setup(app, defaults={"*": aiohttp_cors.ResourceOptions()})\n',
+            "server.py",
+        ),
+    )
+    good = (
+        Example(
+            "express",
+            'const express = require("express");\nconst cors = require("cors");\n\n'
+            'const app = express();\napp.use(cors({ origin: "https://app.example.com" }));\n',
+            "server.js",
+        ),
+    )
