@@ -14,10 +14,9 @@ page cache warm for every tool alike:
   every file corslint reads, in one forked process per core, parsing nothing and writing
   nothing;
 - corslint cold (no .corslint_cache); the first re-run, once the cold run's own changes
-  are 2 s old (corslint distrusts anything newer), which the cache answers in full and
-  which records itself; and warm, the re-run after it, which replays that record (it
-  stats what the run read, and is checked to import nothing of the linter). Wall time,
-  and peak RSS (the largest single process, from wait4; and the sum over corslint's
+  are 2 s old (corslint distrusts anything newer), which the cache answers in full; and
+  warm, the re-run after it, answered by the cache as well (it stats every file, and is
+  checked to parse none). Wall time, and peak RSS (the largest single process, from wait4; and the sum over corslint's
   processes, sampled every 20 ms);
 - semgrep with benchmarks/semgrep/cors.yml, the peer (skipped when not installed, or for
   trees larger than --semgrep-max);
@@ -50,8 +49,8 @@ sys.path.insert(0, str(HERE))
 from generate import VERSION, generate  # noqa: E402
 
 # the Python floor reads the files corslint reads
-from corslint.discovery import MINIFIED_SUFFIXES  # noqa: E402
-from corslint.lint import SOURCE_SUFFIXES  # noqa: E402
+from corslint.runner.discovery import MINIFIED_SUFFIXES  # noqa: E402
+from corslint.runner.prefilter import SOURCE_SUFFIXES  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -120,7 +119,7 @@ def measure(command: list[str], cwd: Path) -> Measure:
     this Python process, before exec."""
     timed = os.path.exists(GNU_TIME)
     # beside the trees, not in one: a file made and removed in a tree's top folder would
-    # change that folder between runs (a re-run lists it again, and cannot be replayed)
+    # change that folder between runs (a re-run would list it again)
     report = TREES / f".rss-{os.getpid()}"
     if timed:
         command = [GNU_TIME, "-f", "%M", "-o", str(report), *command]
@@ -186,7 +185,7 @@ def development_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "corslint"]
 
 
-RACY_SECONDS = 2.1  # a little over replay.RACY_NS
+RACY_SECONDS = 2.1  # a little over corslint.runner.discovery.RACY_NS
 INSTALLED = HERE / ".venv"  # corslint as pip installs it, for the measurements
 
 
@@ -247,8 +246,8 @@ def bench_size(files: int, runs: int, semgrep: str | None, semgrep_max: int) -> 
         shutil.rmtree(cache, ignore_errors=True)
         cold.append(measure(corslint, root))
         # the cold run created .corslint_cache in the tree's top folder, and a run trusts
-        # no folder changed in the last 2 s (replay.RACY_NS): it would list that folder
-        # again, and would not record itself for a replay. Wait that out
+        # no folder changed in the last 2 s (RACY_NS): it would list that folder again,
+        # and keep no listing of it for the next run. Wait that out
         time.sleep(RACY_SECONDS)
         cached.append(measure(corslint, root))
         warm.append(measure(corslint, root))
@@ -258,7 +257,6 @@ def bench_size(files: int, runs: int, semgrep: str | None, semgrep_max: int) -> 
     row["corslint_cold"] = asdict(median(cold))
     row["corslint_cached"] = asdict(median(cached))
     row["corslint_warm"] = asdict(median(warm))
-    row["warm_replayed"] = replays(corslint[1:], root)
     # a warm run must parse nothing; a change to corslint's own code between runs would void it
     check = subprocess.run(
         [*corslint_command(), ".", "--exit-zero", "--format", "json"],
@@ -294,20 +292,6 @@ def python_command() -> str:
     return str(Path(command[0]).with_name("python")) if command[0].endswith("corslint") else command[0]
 
 
-def replays(arguments: list[str], root: Path) -> bool:
-    """Whether `corslint ARGUMENTS` replays its record: it then imports no linter module."""
-    run = subprocess.run(
-        [python_command(), "-X", "importtime", "-m", "corslint", *arguments],
-        cwd=root,
-        capture_output=True,
-        text=True,
-    )
-    imported = {
-        line.rpartition("|")[2].strip() for line in run.stderr.splitlines() if line.startswith("import time:")
-    }
-    return "corslint.replay" in imported and "corslint.cli" not in imported
-
-
 def startup(runs: int) -> dict[str, float]:
     scratch = TREES / "startup"
     scratch.mkdir(parents=True, exist_ok=True)
@@ -326,11 +310,11 @@ def report(results: dict[str, object]) -> str:
         " Times are medians, in seconds; the page cache is warm for every tool."
         f" corslint measured: {results.get('installed', 'the development install')}."
         " Re-runs start 2 s after the cold run (a run lists again any folder changed in the last"
-        " 2 s, and the cold run has just created .corslint_cache). The first re-run is answered"
-        " by the cache in full and records itself; warm is the next, which replays that record.",
+        " 2 s, and the cold run has just created .corslint_cache). The first re-run and warm, the"
+        " next, are answered by the cache in full.",
         "",
-        "| files | rg -l -i cors | Python floor | corslint cold | corslint warm (replayed)"
-        " | first re-run (cache, records) | semgrep | cold / rg | cold / Python floor | warm / rg"
+        "| files | rg -l -i cors | Python floor | corslint cold | corslint warm (cache)"
+        " | first re-run (cache) | semgrep | cold / rg | cold / Python floor | warm / rg"
         " | semgrep / cold | peak RSS cold, largest process (all processes) |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
@@ -372,10 +356,9 @@ def report(results: dict[str, object]) -> str:
         f" one clean file {start['one_clean_file_seconds']:.3f} s.",  # type: ignore[index]
         "",
         "Files corslint checked (after .gitignore, node_modules, bundles), files a re-run parsed"
-        " (0: every answer came from the cache), and whether the warm runs replayed: "
+        " (0: every answer came from the cache): "
         + ", ".join(
             f"{row['files']:,}: {row.get('files_checked', '?')} / {row.get('warm_parsed_files', '?')}"
-            f" / {'replayed' if row.get('warm_replayed') else 'NOT replayed'}"
             for row in results["sizes"]  # type: ignore[attr-defined]
         )
         + ".",

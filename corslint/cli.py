@@ -1,68 +1,44 @@
-"""The command line: `corslint [PATHS]` lints; `explain`, `rules` and `simulate` teach.
+"""The command line, on click: `corslint [check] [PATHS]` lints; `explain`, `rules` and
+`simulate` teach.
 
-Parsed with the standard library's argparse, which imports in about 3 ms: click took
-18-21 ms, about half of what a whole `corslint --version` takes now (docs/DESIGN.md)."""
+Importing this module imports click and corslint/__init__, nothing else: each command
+imports what it needs when it runs, so that `corslint --version` stays fast."""
 
 from __future__ import annotations
 
-import argparse
 import gc
+import inspect
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, overload
+from typing import Any, overload
+
+import click
 
 from corslint import __version__
-
-if TYPE_CHECKING:
-    from corslint.replay import RunInputs
 
 PROGRAM = "corslint"
 REPORT_FORMATS = ("text", "json", "sarif", "github")
 LEVELS = ("error", "warning", "note")
 
 
-class UsageError(Exception):
-    """A command line corslint cannot act on (an unknown rule id, an invalid configuration
-    file, a malformed header): reported with the command's usage, exit code 2."""
+class DefaultToCheck(click.Group):
+    """`corslint src/` means `corslint check src/`, as in ruff's early days: a first word
+    that names no command (nor is the program's own -h, --help or --version) starts `check`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in {"-h", "--help", "--version"}):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
 
 
-def _width() -> int:
-    """What argparse's formatters take from `shutil.get_terminal_size`, less its two
-    columns of margin: asked of os here, since a parser makes a formatter per option and
-    importing shutil for it cost every run 4-5 ms."""
-    try:
-        columns = int(os.environ.get("COLUMNS", ""))
-    except ValueError:
-        columns = 0
-    if columns <= 0 and sys.__stdout__ is not None:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
-        except (ValueError, OSError):  # not a terminal, or closed
-            columns = 0
-    return (columns or 80) - 2
+class CommandError(click.ClickException):
+    """A command that cannot run as asked for a reason outside its command line (an
+    invalid configuration file, a report that cannot be written): exit code 2, as ruff
+    exits on an invalid configuration."""
 
-
-class HelpFormatter(argparse.HelpFormatter):
-    """argparse's formatter, as wide as the terminal (see `_width`)."""
-
-    def __init__(
-        self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None
-    ) -> None:
-        super().__init__(prog, indent_increment, max_help_position, _width() if width is None else width)
-
-
-class RawDescriptionFormatter(argparse.RawDescriptionHelpFormatter, HelpFormatter):
-    """The program's help: its description and epilog keep their own line breaks."""
-
-
-class CommandLineParser(argparse.ArgumentParser):
-    """Usage errors read as they did under click: usage, where to find help, `Error: ...`."""
-
-    def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(2, f"Try '{self.prog} --help' for help.\n\nError: {message}\n")
+    exit_code = 2
 
 
 class _RuleIds(Sequence[str]):
@@ -97,40 +73,18 @@ def _split_ids(values: Sequence[str]) -> tuple[str, ...]:
 def _validate_ids(ids: tuple[str, ...], option: str) -> tuple[str, ...]:
     for item in ids:
         if not any(rule_id.startswith(item) for rule_id in _RuleIds()):
-            raise UsageError(f"{option}: `{item}` is not a corslint rule id or prefix (see `corslint rules`)")
+            from corslint.runner.settings import closest_rule_id
+
+            hint = closest_rule_id(item, _RuleIds())
+            advice = f"did you mean `{hint}`?" if hint else "see `corslint rules`"
+            raise click.UsageError(f"{option}: `{item}` is not a corslint rule id or prefix ({advice})")
     return ids
 
 
-def _file_size_limit(text: str) -> int:
-    try:
-        size = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of bytes") from None
-    if size < 1:
-        raise argparse.ArgumentTypeError(f"{size} is below the minimum of 1 byte")
-    return size
-
-
-def _report_file(text: str) -> Path:
-    path = Path(text)
-    if path.is_dir():
-        raise argparse.ArgumentTypeError(f"{text!r} is a directory")
-    return path
-
-
-def _existing_path(text: str) -> Path:
-    path = Path(text)
-    if not path.exists():
-        raise argparse.ArgumentTypeError(f"path {text!r} does not exist")
-    return path
-
-
 def entry() -> None:
-    """The `corslint` command, where `corslint.replay` had no record to replay (a `check`
-    that the cache answers in full records one). Once the report is out, the process ends
-    without freeing the run's objects one by one: on a 100k-file tree that teardown took
-    50 ms, a tenth of a cached run. Output is flushed first; files and the cache are
-    already closed.
+    """The `corslint` command. Once the report is out, the process ends without freeing
+    the run's objects one by one: on a 100k-file tree that teardown took 50 ms, a tenth
+    of a cached run. Output is flushed first; files and the cache are already closed.
 
     The cyclic garbage collector is off for the whole command: `lint` turns it off while
     it runs, and turned back on, its first collection walks every object the run made
@@ -138,7 +92,7 @@ def entry() -> None:
     gc.disable()
     code: int | str | None
     try:
-        code = main(recorded=True)
+        code = main()
     except SystemExit as done:
         code = done.code
     sys.stdout.flush()
@@ -151,60 +105,112 @@ def entry() -> None:
 _LAST_RUN: list[object] = []
 
 
-def main(argv: Sequence[str] | None = None, *, recorded: bool = False) -> int:
-    """Run `corslint ARGV` (default: this process's arguments) and return its exit code.
-    Help, --version and usage errors end in SystemExit, as argparse ends them.
-
-    `recorded` (the console command's own runs): a `check` that the cache answered in
-    full is recorded, for `corslint.replay` to replay while nothing it read changes."""
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run `corslint ARGV` (default: this process's arguments) and return its exit code:
+    0 clean (and for help and --version), 1 findings, 2 a usage or configuration error."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments[:1] in (["-h"], ["--help"], ["--version"]):
-        _program_parser().parse_args(arguments[:1])  # prints the help or the version and exits 0
-    # `corslint src/` means `corslint check src/`, as in ruff's early days
-    name = arguments.pop(0) if arguments and arguments[0] in COMMANDS else "check"
-    command = COMMANDS[name]
-    parser = command.parser(name)
-    options = _parse(parser, arguments)
-    if recorded and command.run is check:
-        options.record_as = list(sys.argv[1:] if argv is None else argv)
     try:
-        return command.run(**vars(options))
-    except UsageError as error:
-        parser.error(str(error))
+        code = program.main(arguments, prog_name=PROGRAM, standalone_mode=False)
+    except click.ClickException as error:
+        return _report_error(error)
+    except click.Abort:
+        sys.stderr.write("Aborted!\n")
+        return 1
+    return code if isinstance(code, int) else 0
 
 
-def _parse(parser: argparse.ArgumentParser, arguments: list[str]) -> argparse.Namespace:
-    """Options may sit between paths (`corslint src --exit-zero tests`), as click allowed.
-    argparse's intermixed parsing forgets what `--` meant (words after it that start with
-    a dash become unknown options), so a line with `--` is parsed the classic way."""
-    if "--" in arguments:
-        return parser.parse_args(arguments)
-    return parser.parse_intermixed_args(arguments)
+def _report_error(error: click.ClickException) -> int:
+    """As ruff reports one: `error: ...`; for a mistake in the command line, the
+    command's usage and where to find its help follow."""
+    lines = [f"error: {line}" for line in error.format_message().splitlines() or [""]]
+    if isinstance(error, click.UsageError) and error.ctx is not None:
+        context = error.ctx
+        lines += ["", context.get_usage(), "", f"For more information, try '{context.command_path} --help'."]
+    sys.stderr.write("\n".join(lines) + "\n")
+    return error.exit_code
 
 
-def _program_parser() -> argparse.ArgumentParser:
-    commands = "\n".join(f"  {name:<9} {command.summary}" for name, command in COMMANDS.items())
-    parser = CommandLineParser(
-        prog=PROGRAM,
-        usage=f"{PROGRAM} [-h] [--version] [COMMAND] [ARGS]...",
-        description="corslint: find CORS configurations that leak data or break in the browser.\n\n"
-        "Run `corslint [PATHS]` to lint (the `check` command), `corslint explain CORS101` to\n"
-        "learn what a rule means, `corslint simulate PATH --origin O` to see what a browser\n"
-        "would do.",
-        epilog=f"commands:\n{commands}\n\n`corslint COMMAND -h` describes a command's options.",
-        formatter_class=RawDescriptionFormatter,
-        allow_abbrev=False,
-    )
-    parser.add_argument("--version", action="version", version=f"{PROGRAM}, version {__version__}")
-    return parser
+@click.group(
+    cls=DefaultToCheck,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    subcommand_metavar="[COMMAND] [ARGS]...",
+    epilog="`corslint COMMAND -h` describes a command's options.",
+)
+@click.version_option(__version__, "--version", prog_name=PROGRAM)
+def program() -> None:
+    """corslint: find CORS configurations that leak data or break in the browser.
+
+    Run `corslint [PATHS]` to lint (the `check` command), `corslint explain CORS101` to
+    learn what a rule means, `corslint simulate PATH --origin O` to see what a browser
+    would do.
+    """
 
 
+def _command(short_help: str) -> Callable[[Callable[..., int]], click.Command]:
+    """A command of the program, described by its docstring's first paragraph (the rest
+    is for readers of the code); `short_help` is its line in `corslint -h`."""
+
+    def register(function: Callable[..., int]) -> click.Command:
+        description = (inspect.getdoc(function) or "").split("\n\n")[0]
+        return program.command(help=description, short_help=short_help)(function)
+
+    return register
+
+
+@_command("Lint PATHS (default: the current directory); the default command.")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format", "output_format", type=click.Choice(REPORT_FORMATS), default="text", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Write the report to FILE.",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="IDS",
+    help="Rule ids or prefixes to enable (e.g. CORS1,CORS201). corslint's own diagnostics "
+    "(CORS001, CORS002) stay on unless ignored.",
+)
+@click.option("--ignore", multiple=True, metavar="IDS", help="Rule ids or prefixes to disable.")
+@click.option(
+    "--fail-level",
+    type=click.Choice(LEVELS),
+    help="Lowest level that makes the exit code 1 [default: warning].",
+)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Configuration file (pyproject.toml or .corslint.toml).",
+)
+@click.option("--no-color", is_flag=True, help="Never colour the text output.")
+@click.option("--statistics", is_flag=True, help="Count findings per rule.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write .corslint_cache.")
+@click.option("--no-respect-gitignore", is_flag=True, help="Read files that .gitignore and .ignore exclude.")
+@click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Apply `exclude` to paths named on the command line too (for pre-commit, which names each file).",
+)
+@click.option(
+    "--max-file-size",
+    type=click.IntRange(min=1),
+    metavar="BYTES",
+    help="Files larger than BYTES (default 5000000) are not parsed, only searched for CORS keywords.",
+)
 def check(
-    paths: Sequence[Path],
+    paths: tuple[Path, ...],
     output_format: str,
     output: Path | None,
-    select: Sequence[str],
-    ignore: Sequence[str],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
     fail_level: str | None,
     exit_zero: bool,
     config_file: Path | None,
@@ -214,30 +220,20 @@ def check(
     no_respect_gitignore: bool,
     force_exclude: bool,
     max_file_size: int | None,
-    record_as: list[str] | None = None,
 ) -> int:
-    """Lint PATHS (default: the current directory).
-
-    `record_as`: the command line under which to record the run for a replay, if the
-    cache answers it in full."""
-    import time
-
-    from corslint.config import ConfigError, Settings, find_config, load
+    """Lint PATHS (default: the current directory)."""
+    from corslint.engine import exit_code
     from corslint.findings import Level
-    from corslint.lint import exit_code, lint
-    from corslint.replay import RunInputs
     from corslint.report import ReportContext, renderer
+    from corslint.runner.run import lint
+    from corslint.runner.settings import ConfigError, Settings, find_config, load
 
-    # from before anything is read: a path changed since is too recent to vouch for
-    inputs = RunInputs(time.time_ns()) if record_as is not None else None
     targets = list(paths) or [Path(".")]
     try:
-        if config_file is not None and inputs is not None:
-            inputs.looked_at(str(config_file))
-        found = config_file or find_config(targets[0] if targets[0].exists() else Path("."), inputs)
+        found = config_file or find_config(targets[0] if targets[0].exists() else Path("."))
         settings = load(found, _RuleIds()) if found is not None else Settings()
     except ConfigError as error:
-        raise UsageError(str(error)) from None
+        raise CommandError(str(error)) from None
     settings = settings.with_overrides(
         select=_validate_ids(_split_ids(select), "--select") or None,
         ignore=tuple(settings.ignore) + _validate_ids(_split_ids(ignore), "--ignore"),
@@ -249,10 +245,10 @@ def check(
     )
     cache_dir = None
     if settings.cache:
-        from corslint.cache import default_directory
+        from corslint.runner.cache import default_directory
 
         cache_dir = default_directory(settings.source)
-    result = lint(targets, settings, cache_dir=cache_dir, isolate=True, inputs=inputs)
+    result = lint(targets, settings, cache_dir=cache_dir, isolate=True)
     _LAST_RUN[:] = [result]  # freed at exit by entry's os._exit, not as main returns
     stream_is_tty = output is None and sys.stdout.isatty()
     context = ReportContext(result, settings, color=stream_is_tty and not no_color, statistics=statistics)
@@ -262,107 +258,15 @@ def check(
             output.parent.mkdir(parents=True, exist_ok=True)
             output.write_text(report, "utf-8")
         except OSError as error:
-            raise UsageError(f"cannot write the report to {output}: {error.strerror or error}") from None
+            raise CommandError(f"cannot write the report to {output}: {error.strerror or error}") from None
     else:
         sys.stdout.write(report)
-    notes = "".join(f"corslint: skipped {s.path}: {s.reason}\n" for s in result.skipped)
-    sys.stderr.write(notes)
-    code = 0 if exit_zero else exit_code(result.findings, settings.fail_level)
-    if inputs is not None and record_as is not None and cache_dir is not None:
-        _record(record_as, inputs, cache_dir, (report, output), notes, code)
-    return code
+    sys.stderr.write("".join(f"corslint: skipped {s.path}: {s.reason}\n" for s in result.skipped))
+    return 0 if exit_zero else exit_code(result.findings, settings.fail_level)
 
 
-def _record(
-    argv: list[str],
-    inputs: RunInputs,
-    cache_dir: Path,
-    report: tuple[str, Path | None],
-    stderr: str,
-    code: int,
-) -> None:
-    """Keep the run for a replay, where a run from this folder looks for it."""
-    from corslint.cache import write_atomically
-    from corslint.replay import (
-        RunInputs,
-        encode_record,
-        own_sources,
-        prune_records,
-        record_folder,
-        record_name,
-        run_key,
-    )
-
-    if not inputs.replayable:  # it read files: a cold run, or one after a change
-        return
-    if os.path.realpath(cache_dir) != os.path.realpath(record_folder()) or not cache_dir.is_dir():
-        return  # set elsewhere by a configuration file: a replay would not find it
-    read = RunInputs(inputs.started_ns)
-    own_sources(read)
-    read.extend(inputs)
-    if not read.settled():
-        return
-    key = run_key(argv)
-    text, report_file = report
-    target = os.fspath(report_file) if report_file is not None else None
-    write_atomically(cache_dir / record_name(key), encode_record(key, read, text, target, stderr, code))
-    prune_records(os.fspath(cache_dir))
-
-
-def _check_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "paths", nargs="*", type=Path, metavar="PATHS", help="Files and folders to lint [default: .]."
-    )
-    parser.add_argument(
-        "--format", dest="output_format", choices=REPORT_FORMATS, default="text", help="[default: text]"
-    )
-    parser.add_argument("-o", "--output", type=_report_file, metavar="FILE", help="Write the report to FILE.")
-    parser.add_argument(
-        "--select",
-        action="append",
-        default=[],
-        metavar="IDS",
-        help="Rule ids or prefixes to enable (e.g. CORS1,CORS201). corslint's own diagnostics "
-        "(CORS001, CORS002) stay on unless ignored.",
-    )
-    parser.add_argument(
-        "--ignore", action="append", default=[], metavar="IDS", help="Rule ids or prefixes to disable."
-    )
-    parser.add_argument(
-        "--fail-level", choices=LEVELS, help="Lowest level that makes the exit code 1 [default: warning]."
-    )
-    parser.add_argument("--exit-zero", action="store_true", help="Exit 0 even when there are findings.")
-    parser.add_argument(
-        "--config",
-        dest="config_file",
-        type=Path,
-        metavar="FILE",
-        help="Configuration file (pyproject.toml or .corslint.toml).",
-    )
-    parser.add_argument("--no-color", action="store_true", help="Never colour the text output.")
-    parser.add_argument("--statistics", action="store_true", help="Count findings per rule.")
-    parser.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="Neither read nor write .corslint_cache (results and replays).",
-    )
-    parser.add_argument(
-        "--no-respect-gitignore", action="store_true", help="Read files that .gitignore and .ignore exclude."
-    )
-    parser.add_argument(
-        "--force-exclude",
-        action="store_true",
-        help="Apply `exclude` to paths named on the command line too (for pre-commit, which names "
-        "each file).",
-    )
-    parser.add_argument(
-        "--max-file-size",
-        type=_file_size_limit,
-        metavar="BYTES",
-        help="Larger files (bytes) are not parsed, only searched for CORS keywords [default: 5000000]. At least 1.",
-    )
-
-
+@_command("Explain a rule: what it finds, why it matters, how to fix it.")
+@click.argument("rule_id", metavar="RULE_ID")  # an id (CORS101) or a name (credentialed-any-origin)
 def explain(rule_id: str) -> int:
     """Explain RULE_ID (e.g. CORS101): what it finds, why it matters, how to fix it."""
     from corslint.docs import rule_markdown
@@ -373,18 +277,23 @@ def explain(rule_id: str) -> int:
     if not matches:
         by_name = [r for r in RULE_IDS if rule_by_id(r).name == rule_id.strip().lower()]
         if not by_name:
-            raise UsageError(f"`{rule_id}` is not a corslint rule (see `corslint rules`)")
+            import difflib
+
+            names = [rule_by_id(r).name for r in RULE_IDS]
+            close = difflib.get_close_matches(wanted, RULE_IDS, n=1) or difflib.get_close_matches(
+                rule_id.strip().lower(), names, n=1
+            )
+            advice = f"did you mean `{close[0]}`?" if close else "see `corslint rules`"
+            raise click.UsageError(f"`{rule_id}` is not a corslint rule ({advice})")
         matches = by_name
     sys.stdout.write(rule_markdown(rule_by_id(matches[0])) + "\n")
     return 0
 
 
-def _explain_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "rule_id", metavar="RULE_ID", help="A rule id (CORS101) or name (credentialed-any-origin)."
-    )
-
-
+@_command("List every rule.")
+@click.option(
+    "--format", "output_format", type=click.Choice(("text", "json")), default="text", show_default=True
+)
 def rules(output_format: str) -> int:
     """List every rule."""
     import json
@@ -413,17 +322,27 @@ def rules(output_format: str) -> int:
     return 0
 
 
-def _rules_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--format", dest="output_format", choices=("text", "json"), default="text", help="[default: text]"
-    )
-
-
+@_command("Show what a browser would do with one request, per CORS configuration.")
+@click.argument("path", type=click.Path(exists=True, path_type=Path), metavar="PATH")
+@click.option(
+    "--origin", required=True, metavar="ORIGIN", help="The page's origin, e.g. https://app.example.com"
+)
+@click.option("--method", default="GET", show_default=True, metavar="METHOD")
+@click.option(
+    "--header", "headers", multiple=True, metavar="HEADER", help="`NAME` or `NAME: VALUE`; repeatable."
+)
+@click.option("--credentials", is_flag=True, help="The page sends cookies (credentials: 'include').")
+@click.option(
+    "--path", "request_path", default="/", show_default=True, metavar="URL_PATH", help="The request path."
+)
+@click.option(
+    "--format", "output_format", type=click.Choice(("text", "json")), default="text", show_default=True
+)
 def simulate(
     path: Path,
     origin: str,
     method: str,
-    headers: Sequence[str],
+    headers: tuple[str, ...],
     credentials: bool,
     request_path: str,
     output_format: str,
@@ -432,8 +351,8 @@ def simulate(
     import json
 
     from corslint.browser import PageRequest
-    from corslint.config import Settings
-    from corslint.lint import lint
+    from corslint.runner.run import lint
+    from corslint.runner.settings import Settings
     from corslint.simulate import (
         answers,
         parse_header,
@@ -448,10 +367,10 @@ def simulate(
     try:
         parsed = tuple(parse_header(h) for h in headers)
     except ValueError as error:
-        raise UsageError(str(error)) from None
+        raise click.UsageError(str(error)) from None
     problem = request_problem(origin, method)
     if problem is not None:
-        raise UsageError(problem)
+        raise click.UsageError(problem)
     # as given: fetch() upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT, so a
     # page's `patch` stays `patch`, and fails a preflight that allows `PATCH`
     request = PageRequest(origin, method, parsed, credentials, request_path)
@@ -472,78 +391,6 @@ def simulate(
     else:
         sys.stdout.write(render_text(request, simulations, elsewhere))
     return 0
-
-
-def _simulate_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "path", type=_existing_path, metavar="PATH", help="A file or folder to read CORS configurations from."
-    )
-    parser.add_argument(
-        "--origin", required=True, help="The page's origin, e.g. https://app.example.com [required]"
-    )
-    parser.add_argument("--method", default="GET", help="[default: GET]")
-    parser.add_argument(
-        "--header",
-        dest="headers",
-        action="append",
-        default=[],
-        metavar="HEADER",
-        help="`NAME` or `NAME: VALUE`; repeatable.",
-    )
-    parser.add_argument(
-        "--credentials", action="store_true", help="The page sends cookies (credentials: 'include')."
-    )
-    parser.add_argument(
-        "--path", dest="request_path", default="/", metavar="URL_PATH", help="The request path. [default: /]"
-    )
-    parser.add_argument(
-        "--format", dest="output_format", choices=("text", "json"), default="text", help="[default: text]"
-    )
-
-
-class Command(NamedTuple):
-    """A command: its line in `corslint -h`, its usage line, its arguments, and the
-    function that runs it (its docstring's first paragraph is the command's description;
-    the rest is for readers of the code)."""
-
-    summary: str
-    usage: str
-    add_arguments: Callable[[argparse.ArgumentParser], None]
-    run: Callable[..., int]
-
-    def parser(self, name: str) -> CommandLineParser:
-        parser = CommandLineParser(
-            prog=f"{PROGRAM} {name}",
-            usage=self.usage,
-            description=(self.run.__doc__ or "").split("\n\n")[0],
-            formatter_class=HelpFormatter,
-            allow_abbrev=False,
-        )
-        self.add_arguments(parser)
-        return parser
-
-
-COMMANDS = {
-    "check": Command(
-        "Lint PATHS (default: the current directory); the default command.",
-        "corslint [check] [OPTIONS] [PATHS]...",
-        _check_arguments,
-        check,
-    ),
-    "explain": Command(
-        "Explain a rule: what it finds, why it matters, how to fix it.",
-        "corslint explain RULE_ID",
-        _explain_arguments,
-        explain,
-    ),
-    "rules": Command("List every rule.", "corslint rules [--format text|json]", _rules_arguments, rules),
-    "simulate": Command(
-        "Show what a browser would do with one request, per CORS configuration.",
-        "corslint simulate PATH --origin ORIGIN [OPTIONS]",
-        _simulate_arguments,
-        simulate,
-    ),
-}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from corslint.cli import main
-from corslint.config import Settings, find_config, load
-from corslint.lint import RunResult, lint
 from corslint.rules import RULE_IDS
+from corslint.runner.result import RunResult
+from corslint.runner.run import lint
+from corslint.runner.settings import Settings, find_config, load
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -26,11 +27,7 @@ def run_cli(*arguments: str) -> tuple[int, str, str]:
     """`corslint ARGUMENTS` in this process: its exit code, stdout and stderr."""
     stdout, stderr = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        try:
-            code = main(list(arguments))
-        except SystemExit as done:  # help, --version and usage errors
-            assert isinstance(done.code, int)
-            code = done.code
+        code = main(list(arguments))
     return code, stdout.getvalue(), stderr.getvalue()
 
 

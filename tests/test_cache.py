@@ -11,16 +11,22 @@ import subprocess
 import sys
 from array import array
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from corslint import cache as cache_module
-from corslint.cache import Cache, decode, encode, settings_fingerprint
-from corslint.config import Settings
-from corslint.discovery import Candidate
+import corslint.runner.cache as cache_module
+from corslint.engine import FileOutcome
 from corslint.extractors import Extractor
-from corslint.lint import FileOutcome, RunResult, lint, read_file
-from corslint.workers import TrackingContext
+from corslint.runner.cache import Cache, settings_fingerprint
+from corslint.runner.cache_format import decode, encode
+from corslint.runner.discovery import Candidate
+from corslint.runner.prefilter import read_file
+from corslint.runner.result import RunResult
+from corslint.runner.run import lint
+from corslint.runner.settings import Settings
+from corslint.runner.workers import TrackingContext
+from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 PAST = 1_600_000_000  # an mtime well outside the racy window
@@ -47,7 +53,7 @@ def summary(result: RunResult) -> list[tuple[str, str, int, str]]:
 
 @pytest.fixture
 def no_parsing(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Records every file an extractor is asked to read."""
+    """Records every file the extractors are asked to read (once, however many read it)."""
     parsed: list[str] = []
     original = Extractor.load
 
@@ -55,7 +61,8 @@ def no_parsing(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         extract = original(self)
 
         def wrapper(path: str, text: str, context: object):  # type: ignore[no-untyped-def]
-            parsed.append(path)
+            if path not in parsed:
+                parsed.append(path)
             return extract(path, text, context)  # type: ignore[arg-type]
 
         return wrapper
@@ -172,9 +179,9 @@ def test_damaged_or_hostile_cache_files_are_ignored(in_tmp: Path, no_parsing: li
 
 def test_outcomes_round_trip_through_json() -> None:
     """Every fixture's extraction survives encode -> JSON -> decode unchanged."""
-    from corslint.cache import _classes
-    from corslint.discovery import walk
-    from corslint.lint import SOURCE_NAMES, SOURCE_SUFFIXES
+    from corslint.runner.cache_format import outcome_classes
+    from corslint.runner.discovery import walk
+    from corslint.runner.prefilter import SOURCE_NAMES, SOURCE_SUFFIXES
 
     context = TrackingContext()
     checked = 0
@@ -183,7 +190,7 @@ def test_outcomes_round_trip_through_json() -> None:
         if not outcome.parsed:
             continue
         stored = FileOutcome(outcome.policies, outcome.diagnostics, None, outcome.parsed, outcome.skipped)
-        assert decode(json.loads(json.dumps(encode(stored))), _classes()) == stored
+        assert decode(json.loads(json.dumps(encode(stored))), outcome_classes()) == stored
         checked += 1
     assert checked > 20
 
@@ -192,7 +199,7 @@ def test_concurrent_runs_share_the_cache_safely(in_tmp: Path) -> None:
     for index in range(40):
         write(in_tmp / f"pkg{index % 7}" / f"module{index}.py", APP if index % 5 == 0 else "x = 1\n")
     code = (
-        "from pathlib import Path\nfrom corslint.config import Settings\nfrom corslint.lint import lint\n"
+        "from pathlib import Path\nfrom corslint.runner.settings import Settings\nfrom corslint.runner.run import lint\n"
         "r = lint([Path('.')], Settings(), cache_dir=Path('.corslint_cache'))\n"
         "print(len(r.findings))\n"
     )
@@ -411,3 +418,131 @@ def test_runs_in_threads_of_one_process_share_the_cache_safely(in_tmp: Path) -> 
     _settle(in_tmp)
     warm = lint([Path(".")], Settings(), cache_dir=cache, jobs=1)
     assert warm.stats.files_cached == warm.stats.files_seen == 40
+
+
+# -- through the command line: a cache-answered run prints what a cold run prints ----------
+LATER = PAST + 100  # a change made after the cached run, settled too
+CONF_APP = (
+    "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
+    "from conf.origins import ORIGINS\n\napp = FastAPI()\n"
+    'app.add_middleware(CORSMiddleware, allow_origins=ORIGINS, allow_methods=["*"], allow_credentials=True)\n'
+)
+ORIGINS = 'ORIGINS = ["https://app.example.com"]\n'
+
+
+def settle_all(root: Path, when: int = PAST) -> None:
+    """Every file and folder under `root` (and `root`) last changed long ago (`when`)."""
+    for directory, folders, names in os.walk(root, topdown=False):
+        for name in [*names, *folders]:
+            os.utime(os.path.join(directory, name), (when, when), follow_symlinks=False)
+    os.utime(root, (when, when))
+
+
+def findings_of(run: tuple[int, str, str]) -> tuple[int, Any, Any, str]:
+    """A JSON run's exit code, findings, skipped files and notes (the summary also counts
+    the files parsed, which a run the cache answers does not)."""
+    document = json.loads(run[1])
+    return run[0], document["findings"], document["summary"]["skipped"], run[2]
+
+
+def test_the_fixture_projects_answer_from_the_cache_as_they_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every framework's fixtures in one tree: findings, skipped files, notes and all."""
+    import shutil
+
+    tree = tmp_path / "tree"
+    shutil.copytree(ROOT / "tests" / "fixtures", tree)
+    (tree / ".git").mkdir()
+    settle_all(tree)
+    monkeypatch.chdir(tree)
+    monkeypatch.delenv("CORSLINT_CACHE_DIR", raising=False)
+    cold = run_cli(".", "--format", "json", "--no-cache")
+    run_cli(".", "--format", "json")
+    settle_all(tree)  # the cache's own folder
+    warm = run_cli(".", "--format", "json")
+    assert findings_of(warm) == findings_of(cold) and cold[1].count('"rule_id"') > 50
+    assert json.loads(warm[1])["summary"]["files_parsed"] == 0  # every answer from the cache
+
+
+def conf_project(root: Path) -> None:
+    (root / ".git").mkdir()  # the repository's top: settings and ignore files stop here
+    write(root / "api" / "main.py", CONF_APP)
+    write(root / "conf" / "origins.py", ORIGINS)
+    write(root / "conf" / "__init__.py", "")
+    write(root / "README.md", "an app\n")
+    settle_all(root)
+
+
+def changed(root: Path, *paths: str) -> None:
+    """What a real change moves, and nothing else: these paths' mtimes, to LATER."""
+    for path in paths:
+        os.utime(root / path, (LATER, LATER))
+
+
+def edit_keeping_size(root: Path) -> None:
+    (root / "conf" / "origins.py").write_text('ORIGINS = ["*"]\n'.ljust(len(ORIGINS) - 1) + "\n")
+    os.utime(root / "conf" / "origins.py", (PAST + 1, PAST + 1))
+
+
+def add_a_file(root: Path) -> None:
+    (root / "api" / "admin.py").write_text(CONF_APP.replace("ORIGINS", '["*"]'))
+    changed(root, "api/admin.py", "api")
+
+
+def remove_a_file(root: Path) -> None:
+    (root / "api" / "main.py").unlink()
+    changed(root, "api")
+
+
+def add_a_folder(root: Path) -> None:
+    write(root / "conf" / "more" / "app.py", CONF_APP.replace("ORIGINS", '["null"]'), LATER)
+    changed(root, "conf/more", "conf")
+
+
+def ignore_the_app(root: Path) -> None:
+    (root / "api" / ".gitignore").write_text("main.py\n")
+    changed(root, "api/.gitignore", "api")
+
+
+def configure_corslint(root: Path) -> None:
+    (root / "pyproject.toml").write_text('[tool.corslint]\nignore = ["CORS2"]\n')
+    changed(root, "pyproject.toml", ".")
+
+
+def replace_a_file_with_a_folder(root: Path) -> None:
+    (root / "conf" / "origins.py").unlink()
+    (root / "conf" / "origins.py").mkdir()
+    changed(root, "conf/origins.py", "conf")
+
+
+CLI_CHANGES = [
+    edit_keeping_size,
+    add_a_file,
+    remove_a_file,
+    add_a_folder,
+    ignore_the_app,
+    configure_corslint,
+    replace_a_file_with_a_folder,
+]
+
+
+@pytest.mark.parametrize("change", CLI_CHANGES, ids=lambda change: change.__name__)
+@pytest.mark.parametrize("target", [".", "api"])
+def test_a_change_reaches_the_cached_run(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch, change: Any, target: str
+) -> None:
+    """A run after any change prints what a run without the cache prints (`api` reads
+    conf/ as an import of api/main.py)."""
+    monkeypatch.delenv("CORSLINT_CACHE_DIR", raising=False)
+    conf_project(in_tmp)
+    arguments = (target, "--format", "json")
+    run_cli(*arguments)
+    settle_all(in_tmp)
+    before = run_cli(*arguments)
+    assert json.loads(before[1])["summary"]["files_parsed"] == 0
+    change(in_tmp)
+    cold = run_cli(*arguments, "--no-cache")
+    assert findings_of(run_cli(*arguments)) == findings_of(cold)
+    if not (target == "api" and change is add_a_folder):  # conf/more is not read from api
+        assert findings_of(cold) != findings_of(before)

@@ -70,8 +70,8 @@ def test_linting_never_runs_the_code_it_reads(tmp_path: Path) -> None:
 def test_in_process_lint_imports_nothing_from_the_tree(tmp_path: Path) -> None:
     marker = plant(tmp_path)
     code = (
-        "import sys\nfrom pathlib import Path\nfrom corslint.config import Settings\n"
-        "from corslint.lint import lint\n"
+        "import sys\nfrom pathlib import Path\nfrom corslint.runner.settings import Settings\n"
+        "from corslint.runner.run import lint\n"
         "result = lint([Path('.')], Settings())\n"
         "assert result.policies\n"
         "leaked = [m for m in sys.modules if m.split('.')[0] in {'mysite', 'app', 'conftest', 'setup', 'server'}]\n"

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from corslint.channel import channel_pair, ready
+from corslint.runner.channel import channel_pair, ready
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="channels link forked processes")
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from corslint.config import Settings
-from corslint.lint import lint
+from corslint.runner.run import lint
+from corslint.runner.settings import Settings
 
 pydantic_settings = pytest.importorskip("pydantic_settings")
 

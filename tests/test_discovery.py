@@ -12,10 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corslint.config import Settings, parse
-from corslint.discovery import Skipped, ignored, load_ignore_files, walk
-from corslint.lint import SOURCE_NAMES, SOURCE_SUFFIXES, lint
 from corslint.rules import RULE_IDS
+from corslint.runner.discovery import Skipped, walk
+from corslint.runner.ignore_files import ignored, load_ignore_files
+from corslint.runner.prefilter import SOURCE_NAMES, SOURCE_SUFFIXES
+from corslint.runner.run import lint
+from corslint.runner.settings import ConfigError, Settings, parse
 
 ACCEPTS = SOURCE_SUFFIXES + SOURCE_NAMES
 APP = (
@@ -170,8 +172,17 @@ def test_order_is_deterministic_whatever_the_parallelism(in_tmp: Path) -> None:
 def test_settings_keys_and_command_line_options(in_tmp: Path) -> None:
     good = parse({"respect-gitignore": False, "max-file-size": 1000, "cache": False}, "x.toml", "", RULE_IDS)
     assert (good.respect_gitignore, good.max_file_size, good.cache, good.problems) == (False, 1000, False, ())
-    bad = parse({"respect-gitignore": "no", "max-file-size": -1, "cache": 1}, "x.toml", "", RULE_IDS)
-    assert len(bad.problems) == 3 and all(p.rule_id == "CORS002" for p in bad.problems)
+    with pytest.raises(ConfigError) as invalid:  # values that cannot be used: exit 2, as ruff
+        parse({"respect-gitignore": "no", "max-file-size": -1, "cache": 1}, "x.toml", "", RULE_IDS)
+    assert str(invalid.value).splitlines() == [
+        "x.toml:1: `max-file-size` must be a positive number of bytes",
+        "x.toml:1: `respect-gitignore` must be true or false",
+        "x.toml:1: `cache` must be true or false",
+    ]
+    unknown = parse({"respect-gitignore": False, "ignore": ["CORS15"]}, "x.toml", "", RULE_IDS)
+    assert [p.message for p in unknown.problems] == [  # what a run can go on without: CORS002
+        "`ignore` names `CORS15`, which is not a corslint rule id or prefix (did you mean `CORS105`?)"
+    ]
     (in_tmp / ".gitignore").write_text("app.py\n")
     touch(in_tmp, "app.py", text=APP)
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from corslint.config import Settings
-from corslint.lint import lint
 from corslint.model import exclusive_arms
+from corslint.runner.run import lint
+from corslint.runner.settings import Settings
 
 FASTAPI = "import os\nfrom fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\napp = FastAPI()\n"
 FLASK = "import os\nfrom flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from corslint.config import Settings
 from corslint.extractors import EXTRACTORS
-from corslint.lint import lint
+from corslint.runner.run import lint
+from corslint.runner.settings import Settings
 
 APP = 'from fastapi.middleware.cors import CORSMiddleware\napp.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"])\n'
 
@@ -42,11 +42,11 @@ def test_files_without_cors_bytes_are_never_parsed(in_tmp: Path, monkeypatch: ob
         (in_tmp / f"module{index}.py").write_text(f"def handler_{index}():\n    return {index}\n")
     (in_tmp / "app.py").write_text(APP)
     parsed: list[str] = []
-    import corslint.lint as engine
+    from corslint.extractors import Extractor
 
-    original = engine.Extractor.load
+    original = Extractor.load
 
-    def counting_load(self: engine.Extractor):  # type: ignore[no-untyped-def]
+    def counting_load(self: Extractor):  # type: ignore[no-untyped-def]
         extract = original(self)
 
         def wrapper(path: str, text: str, context: object):  # type: ignore[no-untyped-def]
@@ -58,7 +58,7 @@ def test_files_without_cors_bytes_are_never_parsed(in_tmp: Path, monkeypatch: ob
     import pytest
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(engine.Extractor, "load", counting_load)
+        patch.setattr(Extractor, "load", counting_load)
         result = lint([in_tmp], Settings())
     assert sorted(set(parsed)) == ["app.py"]
     assert result.stats.files_seen == 31 and result.stats.files_parsed == 1
@@ -68,7 +68,7 @@ def test_no_parser_is_imported_for_a_tree_without_cors(in_tmp: Path) -> None:
     (in_tmp / "plain.py").write_text("print('hello')\n")
     (in_tmp / "index.js").write_text("console.log('hello')\n")
     code = (
-        "import sys\nfrom pathlib import Path\nfrom corslint.config import Settings\nfrom corslint.lint import lint\n"
+        "import sys\nfrom pathlib import Path\nfrom corslint.runner.settings import Settings\nfrom corslint.runner.run import lint\n"
         "lint([Path('.')], Settings())\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in {'tree_sitter', 'yaml'}\n"
         "    or m.startswith('corslint.extractors.')))\n"
@@ -85,7 +85,7 @@ def test_every_extractor_declares_a_prefilter() -> None:
 def test_a_large_tree_is_read_while_it_is_walked_with_the_same_result(
     in_tmp: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import corslint.lint as engine
+    import corslint.runner.run as run
 
     for package in range(30):
         folder = in_tmp / f"pkg{package:02d}"
@@ -102,15 +102,15 @@ def test_a_large_tree_is_read_while_it_is_walked_with_the_same_result(
         os.utime(path, (1_700_000_000, 1_700_000_000))
     (in_tmp / "pkg02" / "recent.py").write_text(APP)  # just written: never trusted to the cache
     streamed: list[int] = []
-    original = engine._read_streaming
+    original = run._read_streaming
 
     def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
         streamed.append(1)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(engine, "_read_streaming", spy)
+    monkeypatch.setattr(run, "_read_streaming", spy)
     idle: list[int] = []  # the rules, imported while the workers still work
-    monkeypatch.setattr(engine, "_import_rules", lambda: idle.append(1))
+    monkeypatch.setattr(run, "_import_rules", lambda: idle.append(1))
     in_process = lint([in_tmp], Settings(), jobs=1)
     assert not streamed
     parallel = lint([in_tmp], Settings(), jobs=2)

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from corslint.config import Settings
+from corslint.engine import exit_code
 from corslint.extractors import Extractor
-from corslint.lint import RunResult, exit_code, lint
+from corslint.runner.result import RunResult
+from corslint.runner.run import lint
+from corslint.runner.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = (
@@ -264,8 +266,8 @@ def test_workers_that_cannot_work_leave_the_reading_to_this_process(
 ) -> None:
     """A machine that will not run worker processes (a process limit, memory) costs the
     isolation, not the run: no file is blamed for it, and every file is read."""
-    import corslint.workers
-    from corslint.lint import POOL_THRESHOLD
+    import corslint.runner.workers
+    from corslint.runner.run import POOL_THRESHOLD
 
     for index in range(POOL_THRESHOLD + 10):
         (in_tmp / f"m{index}.py").write_text("VALUE = 1\n")
@@ -275,7 +277,7 @@ def test_workers_that_cannot_work_leave_the_reading_to_this_process(
     )
     expected = lint([in_tmp], Settings(), jobs=1)
     assert [f.rule_id for f in expected.findings] == ["CORS105"]
-    monkeypatch.setattr(corslint.workers, "_worker", _dies_at_once)
+    monkeypatch.setattr(corslint.runner.workers, "_worker", _dies_at_once)
     cache = in_tmp / ".cache" if cached else None
     for isolate in (False, True):
         result = lint([in_tmp], Settings(), jobs=2, isolate=isolate, cache_dir=cache)

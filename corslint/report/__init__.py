@@ -1,49 +1,31 @@
-"""Renderers: findings in, text out. Each format is one module with a `render` function."""
+"""Renderers: findings in, text out. Each format is one module with a `render` function;
+`renderer` imports only the one a run asks for."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from corslint.config import Settings
-from corslint.findings import Finding
-from corslint.lint import RunResult
+from corslint.report.context import ReportContext
 
 FORMATS = ("text", "json", "sarif", "github")
-
-
-@dataclass(frozen=True)
-class ReportContext:
-    """What a renderer needs: the run's result, the settings, and how to present them."""
-
-    result: RunResult
-    settings: Settings
-    color: bool = False
-    statistics: bool = False
+__all__ = ["FORMATS", "ReportContext", "renderer"]
 
 
 def renderer(name: str) -> Callable[[ReportContext], str]:
     if name == "text":
-        from corslint.report import text
+        from corslint.report.text import render
 
-        return text.render
+        return render
     if name == "json":
-        from corslint.report import json_report
+        from corslint.report.json_report import render
 
-        return json_report.render
+        return render
     if name == "sarif":
-        from corslint.report import sarif
+        from corslint.report.sarif import render
 
-        return sarif.render
+        return render
     if name == "github":
-        from corslint.report import github
+        from corslint.report.github import render
 
-        return github.render
+        return render
     raise ValueError(name)
-
-
-def counts(findings: list[Finding]) -> dict[str, int]:
-    result = {"error": 0, "warning": 0, "note": 0}
-    for finding in findings:
-        result[finding.level.value] += 1
-    return result

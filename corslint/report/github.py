@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from corslint.findings import Level
-from corslint.report import ReportContext
+from corslint.report.context import ReportContext
 
 _COMMAND = {Level.ERROR: "error", Level.WARNING: "warning", Level.NOTE: "notice"}
 

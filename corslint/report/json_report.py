@@ -7,7 +7,7 @@ from typing import Any
 
 from corslint import __version__
 from corslint.findings import Finding, Location
-from corslint.report import ReportContext, counts
+from corslint.report.context import ReportContext, counts
 
 
 def location_dict(location: Location) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from corslint import __version__
 from corslint.findings import Finding, Location
-from corslint.report import ReportContext
+from corslint.report.context import ReportContext
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/corslint/corslint"

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from corslint.findings import Finding, Level
-from corslint.report import ReportContext, counts
+from corslint.report.context import ReportContext, counts
 
 _COLORS = {Level.ERROR: "\033[1;31m", Level.WARNING: "\033[1;33m", Level.NOTE: "\033[1;36m"}
 _BOLD = "\033[1m"

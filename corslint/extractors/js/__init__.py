@@ -3,7 +3,7 @@
 Grammars: tree-sitter-javascript (JS, JSX, ESM and CommonJS) and tree-sitter-typescript
 (TS and TSX), loaded on first use so that a tree without JavaScript never imports them.
 
-The resolver mirrors ``python_source``: it folds literals, names bound once (``const``,
+The resolver mirrors the Python one (``extractors.python``): it folds literals, names bound once (``const``,
 or ``let``/``var`` never reassigned), object spread and later property assignment
 (``opts.credentials = true``), string concatenation and template literals, ``split`` /
 ``map(trim)`` / ``filter(Boolean)`` on known strings, ``process.env.X || default`` (the

@@ -19,20 +19,20 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from corslint import lint as engine
-from corslint.channel import Channel, channel_pair, ready
-from corslint.discovery import Candidate
+import corslint.engine as engine
+from corslint.engine import FileOutcome
 from corslint.extractors import ProjectContext
+from corslint.runner.channel import Channel, channel_pair, ready
+from corslint.runner.discovery import Candidate
 
 if TYPE_CHECKING:  # multiprocessing is imported only where there is no fork
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
 
-    from corslint.extractors.python_source import PythonProject
-    from corslint.lint import FileOutcome
+    from corslint.extractors.python.project import PythonProject
 
 Job = tuple[int, Candidate]
-Result = tuple[int, "FileOutcome", tuple[str, ...]]  # index, outcome, other files read
+Result = tuple[int, FileOutcome, tuple[str, ...]]  # index, outcome, other files read
 FIRST_BATCH = 64  # files in each worker's first batch
 _COLLECT_EVERY = 20_000  # allocations between a worker's collections of its youngest objects
 
@@ -53,7 +53,7 @@ class TrackingContext(ProjectContext):
 def _tracking_project(touched: set[str]) -> PythonProject:
     from pathlib import Path
 
-    from corslint.extractors.python_source import PythonModule, PythonProject
+    from corslint.extractors.python import PythonModule, PythonProject
 
     class TrackingProject(PythonProject):
         def module_at(self, path: Path, display: str | None = None) -> PythonModule | None:
@@ -74,7 +74,7 @@ def extract_one(
     if announce is not None:
         announce(True)
     context.touched.clear()
-    outcome = engine.extract_prepared(candidate, screened, context, judged)
+    outcome = engine.extract_prepared(candidate.display, screened, context, judged)
     if announce is not None:
         announce(False)
     own = os.path.abspath(candidate.file)
@@ -89,11 +89,12 @@ def _worker(
 ) -> None:
     """A worker's life: take batches, answer with the outcomes worth sending back (and,
     `for_cache`, each as the cache stores it: encoding here spares the supervisor)."""
+    from corslint.engine import EMPTY_OUTCOME
     from corslint.extractors import EXTRACTORS
-    from corslint.lint import EMPTY_OUTCOME, screen_file
+    from corslint.runner.prefilter import screen_file
 
     if for_cache:
-        from corslint.cache import encoded_outcome
+        from corslint.runner.cache_format import encoded_outcome
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor handles ^C
     # Parsers leave cycles behind, so the collector runs here; but never over the heap
@@ -408,9 +409,7 @@ class Supervisor:
             reason = f"the parser did not finish within {self.timeout:g} s; the file was not analysed"
         else:
             reason = f"the parser crashed ({_describe(exitcode)}); the file was not analysed"
-        from corslint.lint import failure
-
-        results[blamed] = (blamed, failure(self._by_index[blamed], reason), ())
+        results[blamed] = (blamed, engine.failure_at(self._by_index[blamed].display, reason), ())
         rest = [job for job in batch if job[0] != blamed]
         if rest:
             pending.appendleft(rest)

@@ -3,8 +3,8 @@
 The walk is the one cost every run pays (a warm, cached run does little else), so it
 works on strings from `os.scandir`, keeps only files a reader accepts, tests ignore
 rules with one combined regular expression per ignore file, and never stats a file:
-whoever reads the files stats them (the workers of a cold run; `stamps.Stamper` for a
-run that checks them against the cache).
+whoever reads the files stats them (the workers of a cold run; `file_stats.FileStats`
+for a run that checks them against the cache).
 
 With a `FolderMemory` (the results cache), a folder whose modification time, ignore
 files and inherited ignore rules are as the last walk saw them is not listed again: its
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import fnmatch
 import functools
-import hashlib
 import operator
 import os
 import re
@@ -26,12 +25,20 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
-from corslint.replay import RACY_NS
-
-if TYPE_CHECKING:
-    from corslint.replay import RunInputs
+from corslint.runner.ignore_files import (
+    GIT_EXCLUDE,
+    IGNORE_FILES,
+    IgnoreSource,
+    RuleSet,
+    ancestor_rules,
+    file_names,
+    ignored,
+    own_token,
+    stamp_of,
+    strip_length,
+)
 
 SKIPPED_DIRECTORIES = frozenset(
     {
@@ -65,9 +72,9 @@ SKIPPED_DIRECTORIES = frozenset(
 # a directory holding one of these is a virtualenv or a cache whatever its name
 SKIPPED_MARKERS = frozenset({"pyvenv.cfg", "CACHEDIR.TAG"})
 MINIFIED_SUFFIXES = (".min.js", ".min.mjs", ".min.cjs", ".bundle.js")
-IGNORE_FILES = (".gitignore", ".ignore")  # later files win, as in ripgrep
-GIT_EXCLUDE = ".git/info/exclude"
-Stamp = tuple[int, int]  # (size, mtime_ns); size -1 for a file that did not exist
+# file system timestamps can be this coarse (FAT: 2 s): a stamp this recent may hide a
+# change. Shared by the walk and the cache
+RACY_NS = 2_000_000_000
 
 
 @dataclass(frozen=True)
@@ -119,210 +126,10 @@ def matches_any(display: str, patterns: Sequence[str]) -> bool:
     return False
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity: one per file read
-class IgnoreFile:
-    """The rules of one .gitignore/.ignore, for paths below its folder (`prefix` + walked path).
-
-    Without negated rules, a rule with no slash in it (`*.log`, `node_modules/`) is tested
-    against the entry's name alone: the walk has already pruned every ignored parent,
-    so the name is all that can still match. Other rules see the relative path."""
-
-    strip: int  # characters to drop from a walked path to make it relative to the walk root
-    prefix: str  # what to put in front: the walk root's path relative to this file's folder
-    spec: Any  # pathspec.GitIgnoreSpec, for the general case
-    fast: bool  # no negations: the regexes below decide alone
-    folder_names: re.Pattern[str] | None = None  # slash-free rules, against "name/"
-    file_names: re.Pattern[str] | None = None  # slash-free rules that can match a file
-    paths: re.Pattern[str] | None = None  # the other rules, against the relative path
-
-    def verdict(self, walked: str, name: str, is_dir: bool) -> bool | None:
-        """True: ignored; False: re-included by a `!rule`; None: no rule applies."""
-        if self.fast:
-            names = self.folder_names if is_dir else self.file_names
-            if names is not None and names.match(name + "/" if is_dir else name):
-                return True
-            if self.paths is not None:
-                relative = self.prefix + walked[self.strip :] + ("/" if is_dir else "")
-                if self.paths.match(relative):
-                    return True
-            return None
-        relative = self.prefix + walked[self.strip :] + ("/" if is_dir else "")
-        include: bool | None = self.spec.check_file(relative).include
-        return include
-
-
-_UNANCHORED = "^(?:.+/)?"
-_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
-
-
-def _slashless(source: str) -> str:
-    """The regex without the parts that only say "a folder follows" or "not a slash"."""
-    return _NAMED_GROUP.sub("(?:", source).replace("(?:/)", "").replace("[^/]", "")
-
-
-def _either(sources: Sequence[str]) -> re.Pattern[str] | None:
-    if not sources:
-        return None
-    # pathspec names a group in each rule's regex; one alternation needs them anonymous
-    return re.compile("|".join(f"(?:{_NAMED_GROUP.sub('(?:', source)})" for source in sources))
-
-
-def load_ignore_files(directory: str, names: Sequence[str], strip: int, prefix: str) -> IgnoreFile | None:
-    lines: list[str] = []
-    for name in names:
-        try:
-            with open(os.path.join(directory, name), encoding="utf-8", errors="replace") as handle:
-                lines.extend(handle.read().splitlines())
-        except OSError:
-            continue
-    if not lines:
-        return None
-    import pathspec
-
-    spec = pathspec.GitIgnoreSpec.from_lines(lines)
-    sources = [p.regex.pattern for p in spec.patterns if p.include is not None and p.regex is not None]
-    if not sources:
-        return None
-    if any(p.include is False for p in spec.patterns):
-        return IgnoreFile(strip, prefix, spec, fast=False)
-    folder_names: list[str] = []
-    file_names: list[str] = []
-    paths: list[str] = []
-    for source in sources:
-        rest = source[len(_UNANCHORED) :]
-        if source.startswith(_UNANCHORED) and "/" not in _slashless(rest):
-            folder_names.append("^" + rest)
-            if not rest.endswith("(?P<ps_d>/)"):  # a trailing-slash rule names folders only
-                file_names.append("^" + rest)
-        else:
-            paths.append(source)
-    return IgnoreFile(strip, prefix, spec, True, _either(folder_names), _either(file_names), _either(paths))
-
-
-def ignored(rules: Sequence[IgnoreFile], walked: str, name: str, is_dir: bool) -> bool:
-    for rule in reversed(rules):  # the deepest ignore file decides first
-        verdict = rule.verdict(walked, name, is_dir)
-        if verdict is not None:
-            return verdict
-    return False
-
-
 def _join(directory: str, name: str) -> str:
     if directory == ".":
         return name
     return directory + name if directory.endswith("/") else f"{directory}/{name}"
-
-
-def _strip_length(directory: str) -> int:
-    if directory == ".":
-        return 0
-    return len(directory) if directory.endswith("/") else len(directory) + 1
-
-
-def stamp_of(path: str) -> Stamp:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return (-1, 0)
-    return (info.st_size, info.st_mtime_ns)
-
-
-@dataclass(eq=False)  # compared by identity: one per folder holding ignore files
-class IgnoreSource:
-    """One folder's ignore files, read only when a folder below must be listed again."""
-
-    directory: str
-    names: tuple[str, ...]
-    strip: int
-    prefix: str
-    token: str  # the files' paths and stamps, and how paths below are made relative
-    _rules: IgnoreFile | None = None
-    _loaded: bool = False
-
-    def rules(self) -> IgnoreFile | None:
-        if not self._loaded:
-            self._rules = load_ignore_files(self.directory, self.names, self.strip, self.prefix)
-            self._loaded = True
-        return self._rules
-
-
-@dataclass(eq=False)
-class RuleSet:
-    """The ignore files in force in a folder, outermost first."""
-
-    sources: tuple[IgnoreSource, ...] = ()
-    token: str = ""  # equal tokens: the same rules, without reading them
-    trusted: bool = True  # no ignore file so recent that an edit could keep its stamp
-    _files: list[IgnoreFile] | None = None
-
-    def extend(self, source: IgnoreSource, trusted: bool) -> RuleSet:
-        token = hashlib.sha1(f"{self.token}\n{source.token}".encode("utf-8", "surrogateescape")).hexdigest()
-        return RuleSet((*self.sources, source), token, self.trusted and trusted)
-
-    @property
-    def files(self) -> list[IgnoreFile]:
-        if self._files is None:
-            self._files = [r for r in (s.rules() for s in self.sources) if r is not None]
-        return self._files
-
-
-def _source(
-    directory: str,
-    names: Sequence[str],
-    strip: int,
-    prefix: str,
-    racy_after: int,
-    inputs: RunInputs | None = None,
-) -> tuple[IgnoreSource, bool] | None:
-    """The ignore files of a folder that exist, stamped; None when there are none."""
-    stamps = [(name, stamp_of(os.path.join(directory, name))) for name in names]
-    if inputs is not None:
-        for name, (size, mtime) in stamps:
-            inputs.file(os.path.join(directory, name), size, mtime)
-    present = [(name, stamp) for name, stamp in stamps if stamp[0] >= 0]
-    if not present:
-        return None
-    token = f"{directory}|{strip}|{prefix}|{present!r}"
-    trusted = all(mtime <= racy_after for _, (_, mtime) in present)
-    return IgnoreSource(directory, tuple(name for name, _ in present), strip, prefix, token), trusted
-
-
-def _ancestor_rules(root: str, racy_after: int, inputs: RunInputs | None = None) -> RuleSet:
-    """Ignore files above a walk root, up to the repository's top (none outside a repository)."""
-    real = os.path.realpath(root)
-    rules = RuleSet()
-    if repository_top(real, inputs):
-        return rules
-    directory = os.path.dirname(real)
-    chain: list[str] = []
-    while True:
-        chain.append(directory)
-        if repository_top(directory, inputs):
-            break
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return rules
-        directory = parent
-    for ancestor in reversed(chain):  # outermost first, so deeper files override
-        prefix = os.path.relpath(real, ancestor).replace(os.sep, "/") + "/"
-        names = [*IGNORE_FILES, GIT_EXCLUDE] if ancestor == chain[-1] else list(IGNORE_FILES)
-        found = _source(ancestor, names, _strip_length(root), prefix, racy_after, inputs)
-        if found is not None:
-            rules = rules.extend(*found)
-    return rules
-
-
-def repository_top(directory: str, inputs: RunInputs | None = None) -> bool:
-    """Whether `directory` is a repository's top folder (it holds `.git`), told to `inputs`."""
-    marker = os.path.join(directory, ".git")
-    found = os.path.exists(marker)
-    if inputs is not None:
-        inputs.exists(marker, found)
-    return found
-
-
-def _ancestor_ignore_files(root: str) -> list[IgnoreFile]:
-    return _ancestor_rules(root, time.time_ns()).files
 
 
 class Listing(NamedTuple):
@@ -358,7 +165,6 @@ class Walk:
     roots: tuple[str, ...] = ()  # real paths of the folders walked, each ending in "/"
     memory: FolderMemory | None = None
     racy_after: int = 0  # a folder changed after this (ns) may change again unseen
-    inputs: RunInputs | None = None  # what the walk read, for a replay of the run
 
     def inside(self, target: str) -> bool:
         """Whether a symlink points into the walked tree, where the walk meets its target anyway."""
@@ -377,14 +183,13 @@ def walk(
     *,
     respect_gitignore: bool = True,
     memory: FolderMemory | None = None,
-    inputs: RunInputs | None = None,
 ) -> Iterator[Candidate]:
     """Files under `paths` in a deterministic order. Paths named explicitly are always read.
 
     `memory` must be given only with the same `exclude`, `accepts`, `respect_gitignore`
     and working directory as the walks it remembers."""
     for group in walk_folders(
-        paths, exclude, accepts, skipped, respect_gitignore=respect_gitignore, memory=memory, inputs=inputs
+        paths, exclude, accepts, skipped, respect_gitignore=respect_gitignore, memory=memory
     ):
         yield from group
 
@@ -397,13 +202,12 @@ def walk_folders(
     *,
     respect_gitignore: bool = True,
     memory: FolderMemory | None = None,
-    inputs: RunInputs | None = None,
     force_exclude: bool = False,
 ) -> Iterator[list[Candidate]]:
     """`walk`, a folder's files at a time (a list, never empty): the consumers of a large
     tree then pay no generator step per file. `force_exclude`: `exclude` applies to the
     paths named too (pre-commit names each file), which are then not even looked at."""
-    state = Walk(exclude, accepts, skipped, respect_gitignore, memory=memory, inputs=inputs)
+    state = Walk(exclude, accepts, skipped, respect_gitignore, memory=memory)
     state.racy_after = time.time_ns() - RACY_NS
     folders = [os.path.normpath(os.fspath(p)) for p in paths]
     state.roots = tuple(os.path.join(os.path.realpath(f), "") for f in folders if os.path.isdir(f))
@@ -424,8 +228,6 @@ def walk_folders(
                 yield [candidate]
             continue
         if not os.path.isdir(name):
-            if inputs is not None:
-                inputs.exists(name, False)
             if os.path.exists(name):  # a FIFO, a device, a socket: nothing to lint there
                 state.skip(Path(name).as_posix(), "not a regular file or folder; not read")
             elif os.path.islink(name):
@@ -433,7 +235,7 @@ def walk_folders(
             else:
                 state.skip(Path(name).as_posix(), "no such file or directory", missing=True)
             continue
-        rules = _ancestor_rules(name, state.racy_after, inputs) if respect_gitignore else RuleSet()
+        rules = ancestor_rules(name, state.racy_after) if respect_gitignore else RuleSet()
         display = display_path(Path(name))
         yield from _walk_directory(
             state, name, "" if display == "." else display, os.path.realpath(name), rules
@@ -519,18 +321,11 @@ def _recall(
     own = listing.ignore_stamps
     if own and [[name, *stamp_of(prefix + name)] for name, _, _ in own] != own:
         return None
-    if state.inputs is not None:
-        _note_folder(state.inputs, directory, prefix, mtime, own)
     names = tuple(name for name, size, _ in own if size >= 0)  # the stamps, as they still are
     if names:
-        source = IgnoreSource(directory, names, _strip_length(directory), "", _own_token(directory, own))
+        source = IgnoreSource(directory, names, strip_length(directory), "", own_token(directory, own))
         rules = rules.extend(source, True)
     return listing.files, listing.folders, rules
-
-
-def _own_token(directory: str, stamps: list[Any]) -> str:
-    present = [(name, (size, mtime)) for name, size, mtime in stamps if size >= 0]
-    return f"{directory}|{_strip_length(directory)}||{present!r}"
 
 
 def _list(
@@ -567,13 +362,13 @@ def _list(
             present = tuple(name for name, size, _ in own if size >= 0)
             if present:
                 source = IgnoreSource(
-                    directory, present, _strip_length(directory), "", _own_token(directory, own)
+                    directory, present, strip_length(directory), "", own_token(directory, own)
                 )
                 rules = rules.extend(source, all(m <= state.racy_after for _, s, m in own if s >= 0))
     files = rules.files
     # the common case, rules that test names only, is inlined below
     by_name = all(r.fast and r.paths is None for r in files)
-    file_pattern = _file_names(tuple(files)) if by_name else None
+    file_pattern = file_names(tuple(files)) if by_name else None
     kept: list[Any] = []  # names to stat, and linked files already resolved
     subfolders: list[Any] = []  # names, and linked folders already resolved
     linked = False
@@ -634,24 +429,8 @@ def _list(
     # a link's target can change without its folder changing: such folders are listed each time
     if remember and state.memory is not None and not any(map(_IS_SYMLINK, entries)):
         state.memory.remember(display, Listing(mtime, directory, inherited.token, own, kept, subfolders))
-        if state.inputs is not None:
-            _note_folder(state.inputs, directory, prefix, mtime, own)
-    elif state.inputs is not None:  # a link, or a change too recent to vouch for
-        state.inputs.volatile()
     return kept, subfolders, rules
-
-
-def _note_folder(inputs: RunInputs, directory: str, prefix: str, mtime: int, own: list[Any]) -> None:
-    inputs.folder(directory, mtime)
-    for name, size, mtime_ns in own:
-        inputs.file(prefix + name, size, mtime_ns)
 
 
 _NAME = operator.attrgetter("name")
 _IS_SYMLINK = os.DirEntry.is_symlink  # through map: no generator frame per entry
-
-
-@functools.lru_cache(maxsize=1024)
-def _file_names(rules: tuple[IgnoreFile, ...]) -> re.Pattern[str] | None:
-    patterns = [r.file_names.pattern for r in rules if r.file_names is not None]
-    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None

@@ -10,13 +10,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from corslint.discovery import repository_top
 from corslint.findings import Diagnostic, Level, Location
-
-if TYPE_CHECKING:
-    from corslint.replay import RunInputs
+from corslint.runner.ignore_files import repository_top
 
 DEFAULT_DOCS_URL = "https://github.com/corslint/corslint/blob/main/docs/rules/{id}.md"
 KNOWN_KEYS = frozenset(
@@ -43,7 +40,8 @@ TOOL_DIAGNOSTICS = frozenset({"CORS001", "CORS002"})
 
 
 class ConfigError(Exception):
-    """The configuration cannot be used at all (exit code 2)."""
+    """The configuration cannot be used at all (exit code 2): a file that is not valid
+    TOML, or a setting whose value is invalid, as ruff refuses them."""
 
 
 @dataclass(frozen=True)
@@ -76,7 +74,7 @@ class Settings:
         return selected
 
     def ignored_in_file(self, rule_id: str, display_path: str) -> bool:
-        from corslint.discovery import matches_any
+        from corslint.runner.discovery import matches_any
 
         return any(
             matches_any(display_path, [pattern]) and any(rule_id.startswith(p) for p in ids)
@@ -90,19 +88,20 @@ class Settings:
         return replace(self, **{key: value for key, value in changes.items() if value is not None})
 
 
-def find_config(start: Path, inputs: RunInputs | None = None) -> Path | None:
+def find_config(start: Path) -> Path | None:
     """The nearest `.corslint.toml`, or pyproject.toml with a [tool.corslint] table, from
     `start` up to the top of its repository (the folder holding `.git`): settings above a
-    repository are not its own. `inputs` is told each path looked at, as it was seen."""
+    repository are not its own. A pyproject.toml that could hold the table and is not
+    valid TOML is a ConfigError, as in ruff: its settings would be silently ignored."""
     directory = start.resolve()
     if directory.is_file():
         directory = directory.parent
     for candidate_dir in (directory, *directory.parents):
         dotfile = candidate_dir / ".corslint.toml"
-        if _regular_file(dotfile, inputs):
+        if _regular_file(dotfile):
             return dotfile
         pyproject = candidate_dir / "pyproject.toml"
-        if _regular_file(pyproject, inputs):
+        if _regular_file(pyproject):
             try:
                 raw = pyproject.read_bytes()
             except OSError:
@@ -114,19 +113,21 @@ def find_config(start: Path, inputs: RunInputs | None = None) -> Path | None:
                 try:
                     if "corslint" in toml.loads(raw.decode("utf-8")).get("tool", {}):
                         return pyproject
-                except (toml.TOMLDecodeError, UnicodeDecodeError):
-                    pass
-        if repository_top(str(candidate_dir), inputs):
+                except toml.TOMLDecodeError as error:
+                    raise ConfigError(f"{pyproject} is not valid TOML: {error}") from None
+                except UnicodeDecodeError as error:
+                    raise ConfigError(f"cannot read {pyproject}: {error}") from None
+        if repository_top(str(candidate_dir)):
             break
     return None
 
 
-def _regular_file(path: Path, inputs: RunInputs | None) -> bool:
+def _regular_file(path: Path) -> bool:
     try:
-        info = os.stat(path) if inputs is None else inputs.looked_at(str(path))
+        info = os.stat(path)
     except OSError:
         return False
-    return info is not None and stat.S_ISREG(info.st_mode)
+    return stat.S_ISREG(info.st_mode)
 
 
 def _toml() -> ModuleType:
@@ -157,28 +158,39 @@ def load(path: Path, known_ids: Sequence[str]) -> Settings:
 
 
 def parse(table: Mapping[str, Any], source: str, text: str, known_ids: Sequence[str]) -> Settings:
+    """The settings of a table. What a run can go on without (an unknown key, a rule id
+    that does not exist) becomes a CORS002 finding; a value that cannot be used is a
+    ConfigError naming every such value, as ruff refuses a configuration."""
     problems: list[Diagnostic] = []
+    invalid: list[str] = []
 
     def problem(key: str, message: str) -> None:
         problems.append(Diagnostic("CORS002", message, Location.point(source, _line_of(text, key))))
 
+    def error(key: str, message: str) -> None:
+        invalid.append(f"{source}:{_line_of(text, key)}: {message}")
+
     def id_list(key: str) -> tuple[str, ...]:
         raw = table.get(key, [])
         if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
-            problem(key, f"`{key}` must be a list of rule ids or prefixes")
+            error(key, f"`{key}` must be a list of rule ids or prefixes")
             return ()
         kept = []
         for item in raw:
             if any(rule_id.startswith(item.upper()) for rule_id in known_ids):
                 kept.append(item.upper())
             else:
-                problem(item, f"`{key}` names `{item}`, which is not a corslint rule id or prefix")
+                problem(
+                    item,
+                    f"`{key}` names `{item}`, which is not a corslint rule id or prefix"
+                    + _hint(item, known_ids),
+                )
         return tuple(kept)
 
     def glob_list(key: str) -> tuple[str, ...]:
         raw = table.get(key, [])
         if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
-            problem(key, f"`{key}` must be a list of glob patterns")
+            error(key, f"`{key}` must be a list of glob patterns")
             return ()
         return tuple(raw)
 
@@ -192,11 +204,11 @@ def parse(table: Mapping[str, Any], source: str, text: str, known_ids: Sequence[
     per_file: dict[str, tuple[str, ...]] = {}
     raw_per_file = table.get("per-file-ignores", {})
     if not isinstance(raw_per_file, dict):
-        problem("per-file-ignores", "`per-file-ignores` must be a table of glob = [ids]")
+        error("per-file-ignores", "`per-file-ignores` must be a table of glob = [ids]")
     else:
         for pattern, ids in raw_per_file.items():
             if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-                problem(pattern, f"per-file-ignores for `{pattern}` must be a list of rule ids")
+                error(pattern, f"per-file-ignores for `{pattern}` must be a list of rule ids")
                 continue
             valid = []
             for item in ids:
@@ -204,7 +216,9 @@ def parse(table: Mapping[str, Any], source: str, text: str, known_ids: Sequence[
                     valid.append(item.upper())
                 else:
                     problem(
-                        item, f"per-file-ignores names `{item}`, which is not a corslint rule id or prefix"
+                        item,
+                        f"per-file-ignores names `{item}`, which is not a corslint rule id or prefix"
+                        + _hint(item, known_ids),
                     )
             per_file[pattern] = tuple(valid)
 
@@ -213,32 +227,37 @@ def parse(table: Mapping[str, Any], source: str, text: str, known_ids: Sequence[
     try:
         fail_level = Level(str(raw_level).lower())
     except ValueError:
-        problem("fail-level", f"`fail-level` must be error, warning or note, not `{raw_level}`")
+        error("fail-level", f"`fail-level` must be error, warning or note, not `{raw_level}`")
 
     docs_url = table.get("docs-url", DEFAULT_DOCS_URL)
     if not isinstance(docs_url, str) or "{id}" not in docs_url:
-        problem("docs-url", "`docs-url` must be a string containing `{id}`")
+        error("docs-url", "`docs-url` must be a string containing `{id}`")
         docs_url = DEFAULT_DOCS_URL
 
     def flag(key: str, default: bool) -> bool:
         raw = table.get(key, default)
         if not isinstance(raw, bool):
-            problem(key, f"`{key}` must be true or false")
+            error(key, f"`{key}` must be true or false")
             return default
         return raw
 
     max_file_size = table.get("max-file-size", DEFAULT_MAX_FILE_SIZE)
     if isinstance(max_file_size, bool) or not isinstance(max_file_size, int) or max_file_size <= 0:
-        problem("max-file-size", "`max-file-size` must be a positive number of bytes")
+        error("max-file-size", "`max-file-size` must be a positive number of bytes")
         max_file_size = DEFAULT_MAX_FILE_SIZE
     respect_gitignore = flag("respect-gitignore", True)
     force_exclude = flag("force-exclude", False)
     use_cache = flag("cache", True)
+    select = id_list("select")
+    ignore = id_list("ignore")
+    exclude = glob_list("exclude") + glob_list("extend-exclude")
+    if invalid:
+        raise ConfigError("\n".join(invalid))
 
     return Settings(
-        select=id_list("select"),
-        ignore=id_list("ignore"),
-        exclude=glob_list("exclude") + glob_list("extend-exclude"),
+        select=select,
+        ignore=ignore,
+        exclude=exclude,
         per_file_ignores=per_file,
         fail_level=fail_level,
         docs_url=docs_url,
@@ -261,3 +280,16 @@ def _closest(word: str, choices: frozenset[str]) -> str | None:
 
     found = difflib.get_close_matches(word.replace("_", "-"), sorted(choices), n=1, cutoff=0.6)
     return found[0] if found else None
+
+
+def closest_rule_id(word: str, known_ids: Sequence[str]) -> str | None:
+    """The rule id a mistyped one (`CORS10l`) most likely means, if any is close."""
+    import difflib
+
+    found = difflib.get_close_matches(word.strip().upper(), list(known_ids), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def _hint(word: str, known_ids: Sequence[str]) -> str:
+    hint = closest_rule_id(word, known_ids)
+    return f" (did you mean `{hint}`?)" if hint else ""

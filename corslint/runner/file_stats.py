@@ -1,4 +1,5 @@
-"""Each walked file's size and modification time, which the cache compares with its own.
+"""Each walked file's size and modification time (its stamp), which the cache compares
+with its own.
 
 A run with a cache does little but this: every file is stat-ed, and on the hosts we
 measured one stat costs 2-3 µs of system time, most of the run. Threads do not help (the
@@ -23,8 +24,8 @@ from array import array
 from collections import deque
 from collections.abc import Iterable, MutableSequence, Sequence
 
-from corslint.channel import read_exactly, write_all
-from corslint.discovery import Candidate
+from corslint.runner.channel import read_exactly, write_all
+from corslint.runner.discovery import Candidate
 
 GONE = -1  # size of a file gone since the walk listed it, or not a regular file: left out
 UNREADABLE = -2  # size of a file that could not be stat-ed otherwise: read, so that it is reported
@@ -58,7 +59,7 @@ def stamp_into(
             add_mtime(0)
 
 
-class Stamper:
+class FileStats:
     """Collects a walk's candidates, then gives their stamps, by index."""
 
     def __init__(self, helper: bool) -> None:

@@ -11,11 +11,11 @@ A file whose extraction read other files (an imported settings module, a star-im
 base) is re-read when any of them changed, or when any file in its own or its parent
 folder was added, changed or removed (new siblings can change what an import resolves to).
 
-Records are kept per folder: the folder's last listing (discovery.Listing, so an
-unchanged folder is not listed again), its files' names and their sizes and mtimes,
-packed (an unchanged folder is checked with two string comparisons), and the outcomes
-of the few files that yield something, decoded only when the last run's findings cannot
-be reused.
+Records are kept per folder (their stored form is in cache_format): the folder's last
+listing (discovery.Listing, so an unchanged folder is not listed again), its files'
+names and their sizes and mtimes, packed (an unchanged folder is checked with two string
+comparisons), and the outcomes of the few files that yield something, decoded only when
+the last run's findings cannot be reused.
 
 Concurrent runs are safe: each shard is replaced atomically, a damaged or foreign shard
 or record reads as empty, and the last writer wins.
@@ -26,7 +26,6 @@ from __future__ import annotations
 import binascii
 import contextlib
 import dataclasses
-import enum
 import hashlib
 import itertools
 import json
@@ -38,13 +37,28 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from types import ModuleType
 from typing import Any, NamedTuple
 
 import corslint
-from corslint.config import Settings
-from corslint.discovery import GIT_EXCLUDE, IGNORE_FILES, Candidate, Listing, Skipped, stamp_of
-from corslint.replay import RACY_NS
+from corslint.runner.cache_format import (
+    NOTHING,
+    SAME,
+    CacheFormatError,
+    Encoded,
+    Record,
+    cached_outcome,
+    checked_listing,
+    checked_record,
+    decode,
+    dependency_stamps,
+    encode,
+    finding_classes,
+    outcome_classes,
+    pack_stamps,
+)
+from corslint.runner.discovery import RACY_NS, Candidate, Listing, Skipped
+from corslint.runner.ignore_files import stamp_of
+from corslint.runner.settings import Settings
 
 FORMAT = 5
 SHARDS = 64
@@ -58,10 +72,6 @@ class Remembered(NamedTuple):
     findings: list[Any]
     skipped: list[Skipped]  # files the extractors declined (oversized), in walk order
     policies: int
-
-
-class CacheFormatError(ValueError):
-    """A cached value this version cannot rebuild (the entry is treated as missing)."""
 
 
 def code_fingerprint() -> str:
@@ -93,206 +103,9 @@ def settings_fingerprint(settings: Settings) -> str:
     return repr(dataclasses.replace(settings, problems=(), source=""))
 
 
-# -- values to JSON and back ------------------------------------------------------------
-def _classes() -> dict[str, type]:
-    """What cached outcomes are made of: the policy model, findings, FileOutcome."""
-    from corslint import model
-    from corslint.lint import FileOutcome
-
-    return {"FileOutcome": FileOutcome, **_own_classes(model), **_finding_classes()}
-
-
-def _finding_classes() -> dict[str, type]:
-    """What remembered findings are made of: a run that reuses them never imports the model."""
-    from corslint import findings
-
-    return _own_classes(findings)
-
-
-def _own_classes(module: ModuleType) -> dict[str, type]:
-    found: dict[str, type] = {}
-    for name in dir(module):
-        value = getattr(module, name)
-        own = isinstance(value, type) and getattr(value, "__module__", "") == module.__name__
-        if own and (dataclasses.is_dataclass(value) or issubclass(value, enum.Enum)):
-            found[name] = value
-    return found
-
-
-_FIELDS: dict[type, tuple[str, ...]] = {}  # positional: the code fingerprint pins field order
-
-
-def encode(value: Any) -> Any:
-    fields = _FIELDS.get(type(value))
-    if fields is not None:  # a dataclass met before: most of what an outcome holds
-        return {"c": type(value).__name__, "a": [encode(getattr(value, name)) for name in fields]}
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, tuple):
-        return {"t": [encode(item) for item in value]}
-    if isinstance(value, list):
-        return {"l": [encode(item) for item in value]}
-    if isinstance(value, Mapping):
-        return {"m": [[encode(key), encode(item)] for key, item in value.items()]}
-    if isinstance(value, enum.Enum):
-        return {"e": type(value).__name__, "v": value.value}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        _FIELDS[type(value)] = tuple(f.name for f in dataclasses.fields(value))
-        return encode(value)  # met before, now
-    raise CacheFormatError(f"cannot cache a {type(value).__name__}")
-
-
-def decode(data: Any, classes: Mapping[str, type]) -> Any:
-    if not isinstance(data, dict):
-        if isinstance(data, list):
-            raise CacheFormatError("bare list")
-        return data
-    if "t" in data:
-        return tuple(decode(item, classes) for item in data["t"])
-    if "l" in data:
-        return [decode(item, classes) for item in data["l"]]
-    if "m" in data:
-        return {decode(key, classes): decode(item, classes) for key, item in data["m"]}
-    kind = classes.get(data.get("e") or data.get("c") or "")
-    if kind is None:
-        raise CacheFormatError(f"unknown cached type {data.get('e') or data.get('c')!r}")
-    if "e" in data:
-        return kind(data["v"])
-    return kind(*[decode(item, classes) for item in data["a"]])
-
-
 # -- the cache ----------------------------------------------------------------------------
-# A shard maps a display folder to [listing, names, stamps, extra]: the folder's
-# discovery.Listing (or None); its cached files' names in walk order, joined by "/"
-# (which no name holds); their sizes, then their mtime_ns, as 64-bit integers in base64;
-# and [position, outcome, deps] for each file that yields something: outcome is an
-# encoded FileOutcome, deps a list of [path, size, mtime_ns]. Files that yield nothing
-# have no extra entry. A few long strings per folder instead of three numbers and a
-# string per file: JSON decodes them several times faster, and an unchanged folder is
-# two comparisons of strings, its stamps packed as they are stored.
 Row = tuple[int, int, Any, list[Any]]  # size, mtime_ns, encoded outcome or None, deps
-_IGNORE_NAMES = frozenset({*IGNORE_FILES, GIT_EXCLUDE})
 _DISPLAY = operator.itemgetter(1)
-_SAME = 0  # a listing's files, when they are the record's names
-
-
-class Record(NamedTuple):
-    listing: Any  # checked by _listing when recalled
-    names: list[str]
-    stamps: bytes  # the sizes, then the mtimes, packed (see pack_stamps)
-    extra: dict[int, list[Any]]  # position -> [position, outcome, deps]
-
-    def unpacked(self) -> tuple[list[int], list[int]]:
-        """The sizes and the mtimes, as lists."""
-        numbers = array("q")
-        numbers.frombytes(self.stamps)
-        count = len(self.names)
-        return numbers[:count].tolist(), numbers[count:].tolist()
-
-
-def pack_stamps(sizes: Sequence[int], mtimes: Sequence[int]) -> bytes:
-    return array("q", sizes).tobytes() + array("q", mtimes).tobytes()
-
-
-class Encoded(NamedTuple):
-    """A cached outcome not decoded yet: a run whose findings are remembered never needs it."""
-
-    text: str  # the encoded outcome as JSON text (see encoded_outcome)
-
-
-def _plain_names(names: Any) -> bool:
-    """A list of entry names, none of which can lead out of its folder (the cache is untrusted)."""
-    if not isinstance(names, list):
-        return False
-    try:
-        joined = "\0".join(names)
-    except TypeError:
-        return False
-    return "/" not in joined and "" not in names and "." not in names and ".." not in names
-
-
-def _names(joined: str) -> list[str] | None:
-    """The names of a record, joined by "/", if they are plain (see _plain_names)."""
-    names = joined.split("/") if joined else []
-    if "" in names or "." in names or ".." in names or "\0" in joined:
-        return None
-    return names
-
-
-def _record(raw: Any) -> Record | None:
-    if not (isinstance(raw, list) and len(raw) == 4):
-        return None
-    listing, joined, stamps, extra = raw
-    if not (isinstance(joined, str) and isinstance(stamps, str) and isinstance(extra, list)):
-        return None
-    names = _names(joined)
-    if names is None:
-        return None
-    try:
-        packed = binascii.a2b_base64(stamps)
-    except (binascii.Error, ValueError):
-        return None
-    if len(packed) != 16 * len(names):
-        return None
-    entries = {}
-    for entry in extra:
-        if not (isinstance(entry, list) and len(entry) == 3 and type(entry[0]) is int):
-            return None
-        if not (0 <= entry[0] < len(names) and isinstance(entry[1], str) and isinstance(entry[2], list)):
-            return None
-        entries[entry[0]] = entry
-    return Record(listing, names, packed, entries)
-
-
-def _listing(raw: Any) -> Listing | None:
-    if isinstance(raw, Listing):  # remembered in this run
-        return raw
-    if not (isinstance(raw, list) and len(raw) == 6):
-        return None
-    mtime, walked, rules, own, files, folders = raw
-    if not (type(mtime) is int and isinstance(walked, str) and isinstance(rules, str)):
-        return None
-    if not (isinstance(own, list) and _plain_names(files) and _plain_names(folders)):
-        return None
-    for stamp in own:
-        if not (isinstance(stamp, list) and len(stamp) == 3 and stamp[0] in _IGNORE_NAMES):
-            return None
-    return Listing(mtime, walked, rules, own, files, folders)
-
-
-_NOTHING = object()  # a cached outcome worth no entry: the file yielded nothing
-
-
-def encoded_outcome(outcome: Any) -> str | None:
-    """An outcome encoded as the cache stores it, where it yielded something and may be
-    cached; else None. Workers encode their outcomes with it, in parallel.
-
-    It is stored as JSON text inside the JSON of its shard: a string, which a shard's
-    decoder scans in one go, where the nested objects of a few hundred outcomes took most
-    of the time of decoding the shards of a 100k-file tree (23 of 25 ms), in runs that
-    mostly never look at them."""
-    row = _cached_outcome(outcome)
-    return None if row is _NOTHING else row
-
-
-def _cached_outcome(outcome: Any, encoded: Any = None) -> Any:
-    """What the cache keeps of an outcome: `_NOTHING` for a file that yielded nothing, the
-    encoded outcome otherwise, None when it must not be cached (so the file is read again).
-    `encoded` is the outcome's `encoded_outcome`, when a worker made it."""
-    if encoded is not None:
-        return encoded
-    if not outcome.cacheable:
-        return None
-    if not (outcome.policies or outcome.diagnostics or outcome.skipped or outcome.parsed):
-        return _NOTHING
-    try:
-        return json.dumps(encode(dataclasses.replace(outcome, text=None)), separators=(",", ":"))
-    except CacheFormatError:
-        return None
-
-
-def _dependency_stamps(paths: Sequence[str]) -> list[list[Any]]:
-    return [[path, *stamp_of(path)] for path in paths] if paths else []
 
 
 class Cache:
@@ -330,7 +143,7 @@ class Cache:
     @property
     def classes(self) -> dict[str, type]:
         if self._classes is None:
-            self._classes = _classes()
+            self._classes = outcome_classes()
         return self._classes
 
     @staticmethod
@@ -354,11 +167,11 @@ class Cache:
 
     def _record(self, folder: str) -> Record | None:
         if folder in self._rows or folder in self._listings or folder in self._fresh:  # changed in this run
-            return _record(self._build(folder))
+            return checked_record(self._build(folder))
         try:
             return self._records[folder]
         except KeyError:
-            record = self._records[folder] = _record(self._shard_of(folder).get(folder))
+            record = self._records[folder] = checked_record(self._shard_of(folder).get(folder))
             return record
 
     # -- FolderMemory -------------------------------------------------------------------
@@ -367,9 +180,9 @@ class Cache:
         if record is None:
             return None
         raw = record.listing
-        if isinstance(raw, list) and len(raw) == 6 and raw[4] == _SAME:
+        if isinstance(raw, list) and len(raw) == 6 and raw[4] == SAME:
             raw = [*raw[:4], record.names, raw[5]]
-        return _listing(raw)
+        return checked_listing(raw)
 
     def remember(self, display: str, listing: Listing) -> None:
         self._listings[display] = listing
@@ -413,7 +226,7 @@ class Cache:
         nothing, an `Encoded` outcome (see `decode_outcome`) for the others, None where the
         file or one of its inputs changed, or was never cached. `sizes` and `mtimes` are
         the candidates' stamps, by index."""
-        from corslint.lint import EMPTY_OUTCOME
+        from corslint.engine import EMPTY_OUTCOME
 
         found: list[Any] = [None] * len(candidates)
         size_bytes, mtime_bytes = sizes.tobytes(), mtimes.tobytes()  # packed as records store them
@@ -485,7 +298,7 @@ class Cache:
 
     def decode_outcome(self, encoded: Encoded) -> Any:
         """The FileOutcome, or None when this version cannot rebuild it (read the file again)."""
-        from corslint.lint import FileOutcome
+        from corslint.engine import FileOutcome
 
         try:
             outcome = decode(json.loads(encoded.text), self.classes)
@@ -540,12 +353,12 @@ class Cache:
             if folder not in seen_twice and min(folder_sizes) >= 0 and max(folder_mtimes) <= racy_after:
                 extra = []
                 for index in inside:
-                    row = _cached_outcome(fresh[index][1], encoded.get(index))
+                    row = cached_outcome(fresh[index][1], encoded.get(index))
                     if row is None:  # this file is not cached: the folder takes the slow path
                         extra = None
                         break
-                    if row is not _NOTHING:
-                        extra.append([index - start, row, _dependency_stamps(fresh[index][2])])
+                    if row is not NOTHING:
+                        extra.append([index - start, row, dependency_stamps(fresh[index][2])])
             if extra is not None:
                 self._fresh[folder] = (names, folder_sizes, folder_mtimes, extra)
                 self._dirty.add(folder)
@@ -577,10 +390,10 @@ class Cache:
             if candidate.size < 0 or candidate.mtime_ns > racy_after:
                 continue  # unreadable, or written so recently that a same-size rewrite could keep its mtime
             result = fresh.get(index)
-            row: Any = _NOTHING
+            row: Any = NOTHING
             deps: tuple[str, ...] = ()
             if result is not None:
-                row, deps = _cached_outcome(result[1], encoded.get(index)), result[2]
+                row, deps = cached_outcome(result[1], encoded.get(index)), result[2]
                 if row is None:
                     continue
             folder, _, name = candidate.display.rpartition("/")
@@ -589,8 +402,8 @@ class Cache:
             rows[name] = (
                 candidate.size,
                 candidate.mtime_ns,
-                None if row is _NOTHING else row,
-                _dependency_stamps(deps),
+                None if row is NOTHING else row,
+                dependency_stamps(deps),
             )
 
     def forget_missing(self, candidates: Sequence[Candidate]) -> None:
@@ -609,7 +422,7 @@ class Cache:
                 raw = json.loads(handle.read())
             if raw.get("digest") != self.digest or raw.get("extra") != extra:
                 return None
-            findings = decode(raw["findings"], _finding_classes())
+            findings = decode(raw["findings"], finding_classes())
             skipped = [Skipped(path, reason) for path, reason in raw["skipped"]]
             policies = raw["policies"]
         except (OSError, ValueError, TypeError, KeyError, AttributeError, CacheFormatError):
@@ -663,7 +476,7 @@ class Cache:
         else:
             return [listing, *record[1:]]
         if isinstance(listing, Listing) and listing.files == names:
-            listing = [*listing[:4], _SAME, listing.folders]  # the names, stored once
+            listing = [*listing[:4], SAME, listing.folders]  # the names, stored once
         stamps = binascii.b2a_base64(pack_stamps(sizes, mtimes), newline=False).decode("ascii")
         return [listing, "/".join(names), stamps, extra]
 

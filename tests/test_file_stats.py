@@ -1,5 +1,5 @@
-"""Stamps for a cached run: the helper process answers exactly as `os.stat` would, in the
-walk's order, and a helper that fails costs time, never a wrong answer."""
+"""File stats (stamps) for a cached run: the helper process answers exactly as `os.stat`
+would, in the walk's order, and a helper that fails costs time, never a wrong answer."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from corslint import stamps
-from corslint.cache import Cache, settings_fingerprint
-from corslint.config import Settings
-from corslint.discovery import Candidate
-from corslint.lint import POOL_THRESHOLD, lint
-from corslint.stamps import CHUNK, GONE, UNREADABLE, Stamper
+import corslint.runner.file_stats as file_stats
+from corslint.runner.cache import Cache, settings_fingerprint
+from corslint.runner.discovery import Candidate
+from corslint.runner.file_stats import CHUNK, GONE, UNREADABLE, FileStats
+from corslint.runner.run import POOL_THRESHOLD, lint
+from corslint.runner.settings import Settings
 
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="the helper is forked")
 
@@ -57,24 +57,24 @@ def expected(candidates: list[Candidate]) -> tuple[array[int], array[int]]:
 @needs_fork
 def test_the_helper_takes_chunks_and_the_answer_is_os_stat_in_walk_order(tmp_path: Path) -> None:
     candidates = tree(tmp_path, 6 * CHUNK + 17)
-    stamper = Stamper(helper=True)
-    collected = stamper.collect(folders(candidates))
+    stats = FileStats(helper=True)
+    collected = stats.collect(folders(candidates))
     assert collected == candidates
-    answer = stamper.stamps(collected)
-    assert stamper._sent, "the helper was given nothing: the test would not test it"
+    answer = stats.stamps(collected)
+    assert stats._sent, "the helper was given nothing: the test would not test it"
     assert answer == expected(candidates)
 
 
 def test_without_a_helper_the_answer_is_the_same(tmp_path: Path) -> None:
     candidates = tree(tmp_path, 2 * CHUNK + 3)
-    stamper = Stamper(helper=False)
-    assert stamper.stamps(stamper.collect(folders(candidates))) == expected(candidates)
-    assert not stamper._sent
+    stats = FileStats(helper=False)
+    assert stats.stamps(stats.collect(folders(candidates))) == expected(candidates)
+    assert not stats._sent
 
 
 def test_candidates_not_collected_are_stamped_here(tmp_path: Path) -> None:
     candidates = tree(tmp_path, 5)
-    assert Stamper(helper=False).stamps(candidates) == expected(candidates)
+    assert FileStats(helper=False).stamps(candidates) == expected(candidates)
 
 
 @needs_fork
@@ -85,8 +85,8 @@ def test_files_gone_or_not_regular_are_marked_gone(tmp_path: Path) -> None:
     os.mkfifo(candidates[CHUNK + 1].file)
     Path(candidates[-1].file).unlink()
     Path(candidates[-1].file).mkdir()
-    stamper = Stamper(helper=True)
-    sizes, mtimes = stamper.stamps(stamper.collect(folders(candidates)))
+    stats = FileStats(helper=True)
+    sizes, mtimes = stats.stamps(stats.collect(folders(candidates)))
     assert [i for i, size in enumerate(sizes) if size == GONE] == [5, CHUNK + 1, len(candidates) - 1]
     assert (sizes, mtimes) == expected(candidates)
 
@@ -98,7 +98,7 @@ def test_a_file_that_cannot_be_stat_ed_is_unreadable_not_gone(tmp_path: Path) ->
     (locked / "app.py").write_text("x = 1\n")
     locked.chmod(0o600)  # listable, but its entries cannot be reached
     try:
-        sizes, _ = Stamper(helper=False).stamps([Candidate(str(locked / "app.py"), "locked/app.py")])
+        sizes, _ = FileStats(helper=False).stamps([Candidate(str(locked / "app.py"), "locked/app.py")])
     finally:
         locked.chmod(0o700)
     assert list(sizes) == [UNREADABLE]
@@ -116,10 +116,10 @@ def test_a_failing_helper_costs_time_not_answers(
             pass
         os.write(replies, b"\0" * 24)
 
-    monkeypatch.setattr(stamps, "_serve", broken)
+    monkeypatch.setattr(file_stats, "_serve", broken)
     candidates = tree(tmp_path, 4 * CHUNK)
-    stamper = Stamper(helper=True)
-    assert stamper.stamps(stamper.collect(folders(candidates))) == expected(candidates)
+    stats = FileStats(helper=True)
+    assert stats.stamps(stats.collect(folders(candidates))) == expected(candidates)
 
 
 @needs_fork
@@ -139,14 +139,14 @@ def test_a_cached_run_of_a_large_tree_uses_the_helper_and_sees_every_change(
     cache = Cache.open(tmp_path / ".corslint_cache", settings_fingerprint(settings))
     assert cache.files_walked_before() == POOL_THRESHOLD + CHUNK
 
-    helpers: list[Stamper] = []
-    original = Stamper.stamps
+    helpers: list[FileStats] = []
+    original = FileStats.stamps
 
-    def spy(self: Stamper, candidates: list[Candidate]) -> tuple[list[int], list[int]]:
+    def spy(self: FileStats, candidates: list[Candidate]) -> tuple[list[int], list[int]]:
         helpers.append(self)
         return original(self, candidates)
 
-    monkeypatch.setattr(Stamper, "stamps", spy)
+    monkeypatch.setattr(FileStats, "stamps", spy)
     app.write_text(
         "from fastapi.middleware.cors import CORSMiddleware\n"
         'app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)\n'
@@ -173,7 +173,7 @@ def test_a_stat_refused_for_other_reasons_is_unreadable(
         return real_stat(path)
 
     monkeypatch.setattr(os, "stat", refusing)
-    sizes, _ = Stamper(helper=False).stamps(candidates)
+    sizes, _ = FileStats(helper=False).stamps(candidates)
     assert sizes[1] == UNREADABLE
     assert sizes[0] >= 0 and sizes[2] >= 0
 
@@ -218,9 +218,9 @@ def test_the_helper_stats_names_that_are_not_utf_8(tmp_path: Path) -> None:
         pytest.skip("this file system refuses names that are not UTF-8")
     name = os.fsdecode(odd)
     candidates.insert(1, Candidate(name, os.path.basename(name)))
-    stamper = Stamper(helper=True)
-    sizes, mtimes = stamper.stamps(stamper.collect([candidates]))
-    assert stamper._sent[0] == (0, CHUNK) and sizes[1] == 6  # the helper stat-ed it
+    stats = FileStats(helper=True)
+    sizes, mtimes = stats.stamps(stats.collect([candidates]))
+    assert stats._sent[0] == (0, CHUNK) and sizes[1] == 6  # the helper stat-ed it
     assert (sizes, mtimes) == expected(candidates)
 
 
@@ -232,13 +232,13 @@ def test_a_walk_that_fails_leaves_no_helper_behind(tmp_path: Path) -> None:
         yield candidates[: 2 * CHUNK]
         raise KeyboardInterrupt
 
-    stamper = Stamper(helper=True)
-    helper = stamper._pid
+    stats = FileStats(helper=True)
+    helper = stats._pid
     assert helper is not None
     with pytest.raises(KeyboardInterrupt):
         try:
-            stamper.collect(failing_walk())
+            stats.collect(failing_walk())
         finally:
-            stamper.close()
+            stats.close()
     with pytest.raises(ChildProcessError):  # already reaped: it exited
         os.waitpid(helper, os.WNOHANG)

@@ -1,0 +1,224 @@
+"""Ignore files: .gitignore, .ignore and .git/info/exclude, as git and ripgrep apply them.
+
+Each file's rules are compiled once into one regular expression per kind of rule (see
+`IgnoreFile`), and read only when a folder below must be listed again; the files above a
+walked folder count up to the repository's top.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+IGNORE_FILES = (".gitignore", ".ignore")  # later files win, as in ripgrep
+GIT_EXCLUDE = ".git/info/exclude"
+Stamp = tuple[int, int]  # (size, mtime_ns); size -1 for a file that did not exist
+
+
+@dataclass(frozen=True, eq=False)  # compared by identity: one per file read
+class IgnoreFile:
+    """The rules of one .gitignore/.ignore, for paths below its folder (`prefix` + walked path).
+
+    Without negated rules, a rule with no slash in it (`*.log`, `node_modules/`) is tested
+    against the entry's name alone: the walk has already pruned every ignored parent,
+    so the name is all that can still match. Other rules see the relative path."""
+
+    strip: int  # characters to drop from a walked path to make it relative to the walk root
+    prefix: str  # what to put in front: the walk root's path relative to this file's folder
+    spec: Any  # pathspec.GitIgnoreSpec, for the general case
+    fast: bool  # no negations: the regexes below decide alone
+    folder_names: re.Pattern[str] | None = None  # slash-free rules, against "name/"
+    file_names: re.Pattern[str] | None = None  # slash-free rules that can match a file
+    paths: re.Pattern[str] | None = None  # the other rules, against the relative path
+
+    def verdict(self, walked: str, name: str, is_dir: bool) -> bool | None:
+        """True: ignored; False: re-included by a `!rule`; None: no rule applies."""
+        if self.fast:
+            names = self.folder_names if is_dir else self.file_names
+            if names is not None and names.match(name + "/" if is_dir else name):
+                return True
+            if self.paths is not None:
+                relative = self.prefix + walked[self.strip :] + ("/" if is_dir else "")
+                if self.paths.match(relative):
+                    return True
+            return None
+        relative = self.prefix + walked[self.strip :] + ("/" if is_dir else "")
+        include: bool | None = self.spec.check_file(relative).include
+        return include
+
+
+_UNANCHORED = "^(?:.+/)?"
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+
+
+def _slashless(source: str) -> str:
+    """The regex without the parts that only say "a folder follows" or "not a slash"."""
+    return _NAMED_GROUP.sub("(?:", source).replace("(?:/)", "").replace("[^/]", "")
+
+
+def _either(sources: Sequence[str]) -> re.Pattern[str] | None:
+    if not sources:
+        return None
+    # pathspec names a group in each rule's regex; one alternation needs them anonymous
+    return re.compile("|".join(f"(?:{_NAMED_GROUP.sub('(?:', source)})" for source in sources))
+
+
+def load_ignore_files(directory: str, names: Sequence[str], strip: int, prefix: str) -> IgnoreFile | None:
+    lines: list[str] = []
+    for name in names:
+        try:
+            with open(os.path.join(directory, name), encoding="utf-8", errors="replace") as handle:
+                lines.extend(handle.read().splitlines())
+        except OSError:
+            continue
+    if not lines:
+        return None
+    import pathspec
+
+    spec = pathspec.GitIgnoreSpec.from_lines(lines)
+    sources = [p.regex.pattern for p in spec.patterns if p.include is not None and p.regex is not None]
+    if not sources:
+        return None
+    if any(p.include is False for p in spec.patterns):
+        return IgnoreFile(strip, prefix, spec, fast=False)
+    folder_names: list[str] = []
+    file_names: list[str] = []
+    paths: list[str] = []
+    for source in sources:
+        rest = source[len(_UNANCHORED) :]
+        if source.startswith(_UNANCHORED) and "/" not in _slashless(rest):
+            folder_names.append("^" + rest)
+            if not rest.endswith("(?P<ps_d>/)"):  # a trailing-slash rule names folders only
+                file_names.append("^" + rest)
+        else:
+            paths.append(source)
+    return IgnoreFile(strip, prefix, spec, True, _either(folder_names), _either(file_names), _either(paths))
+
+
+def ignored(rules: Sequence[IgnoreFile], walked: str, name: str, is_dir: bool) -> bool:
+    for rule in reversed(rules):  # the deepest ignore file decides first
+        verdict = rule.verdict(walked, name, is_dir)
+        if verdict is not None:
+            return verdict
+    return False
+
+
+def strip_length(directory: str) -> int:
+    if directory == ".":
+        return 0
+    return len(directory) if directory.endswith("/") else len(directory) + 1
+
+
+def stamp_of(path: str) -> Stamp:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return (-1, 0)
+    return (info.st_size, info.st_mtime_ns)
+
+
+@dataclass(eq=False)  # compared by identity: one per folder holding ignore files
+class IgnoreSource:
+    """One folder's ignore files, read only when a folder below must be listed again."""
+
+    directory: str
+    names: tuple[str, ...]
+    strip: int
+    prefix: str
+    token: str  # the files' paths and stamps, and how paths below are made relative
+    _rules: IgnoreFile | None = None
+    _loaded: bool = False
+
+    def rules(self) -> IgnoreFile | None:
+        if not self._loaded:
+            self._rules = load_ignore_files(self.directory, self.names, self.strip, self.prefix)
+            self._loaded = True
+        return self._rules
+
+
+@dataclass(eq=False)
+class RuleSet:
+    """The ignore files in force in a folder, outermost first."""
+
+    sources: tuple[IgnoreSource, ...] = ()
+    token: str = ""  # equal tokens: the same rules, without reading them
+    trusted: bool = True  # no ignore file so recent that an edit could keep its stamp
+    _files: list[IgnoreFile] | None = None
+
+    def extend(self, source: IgnoreSource, trusted: bool) -> RuleSet:
+        token = hashlib.sha1(f"{self.token}\n{source.token}".encode("utf-8", "surrogateescape")).hexdigest()
+        return RuleSet((*self.sources, source), token, self.trusted and trusted)
+
+    @property
+    def files(self) -> list[IgnoreFile]:
+        if self._files is None:
+            self._files = [r for r in (s.rules() for s in self.sources) if r is not None]
+        return self._files
+
+
+def _source(
+    directory: str,
+    names: Sequence[str],
+    strip: int,
+    prefix: str,
+    racy_after: int,
+) -> tuple[IgnoreSource, bool] | None:
+    """The ignore files of a folder that exist, stamped; None when there are none."""
+    stamps = [(name, stamp_of(os.path.join(directory, name))) for name in names]
+    present = [(name, stamp) for name, stamp in stamps if stamp[0] >= 0]
+    if not present:
+        return None
+    token = f"{directory}|{strip}|{prefix}|{present!r}"
+    trusted = all(mtime <= racy_after for _, (_, mtime) in present)
+    return IgnoreSource(directory, tuple(name for name, _ in present), strip, prefix, token), trusted
+
+
+def ancestor_rules(root: str, racy_after: int) -> RuleSet:
+    """Ignore files above a walk root, up to the repository's top (none outside a repository)."""
+    real = os.path.realpath(root)
+    rules = RuleSet()
+    if repository_top(real):
+        return rules
+    directory = os.path.dirname(real)
+    chain: list[str] = []
+    while True:
+        chain.append(directory)
+        if repository_top(directory):
+            break
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return rules
+        directory = parent
+    for ancestor in reversed(chain):  # outermost first, so deeper files override
+        prefix = os.path.relpath(real, ancestor).replace(os.sep, "/") + "/"
+        names = [*IGNORE_FILES, GIT_EXCLUDE] if ancestor == chain[-1] else list(IGNORE_FILES)
+        found = _source(ancestor, names, strip_length(root), prefix, racy_after)
+        if found is not None:
+            rules = rules.extend(*found)
+    return rules
+
+
+def repository_top(directory: str) -> bool:
+    """Whether `directory` is a repository's top folder (it holds `.git`)."""
+    return os.path.exists(os.path.join(directory, ".git"))
+
+
+def _ancestor_ignore_files(root: str) -> list[IgnoreFile]:
+    return ancestor_rules(root, time.time_ns()).files
+
+
+def own_token(directory: str, stamps: list[Any]) -> str:
+    present = [(name, (size, mtime)) for name, size, mtime in stamps if size >= 0]
+    return f"{directory}|{strip_length(directory)}||{present!r}"
+
+
+@functools.lru_cache(maxsize=1024)
+def file_names(rules: tuple[IgnoreFile, ...]) -> re.Pattern[str] | None:
+    patterns = [r.file_names.pattern for r in rules if r.file_names is not None]
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
