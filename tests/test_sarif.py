@@ -50,7 +50,7 @@ def test_driver_and_rules(project: Path) -> None:
     driver = sarif("src")["runs"][0]["tool"]["driver"]
     assert driver["name"] == "corslint" and driver["version"] and driver["informationUri"]
     rules = {rule["id"]: rule for rule in driver["rules"]}
-    assert len(rules) == 21
+    assert len(rules) == 24
     cors101 = rules["CORS101"]
     assert cors101["name"] == "credentialed-any-origin"
     assert cors101["defaultConfiguration"]["level"] == "error"

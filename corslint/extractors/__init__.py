@@ -8,31 +8,13 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from corslint.extractors.unmodelled.libraries import JS_NEEDLES as UNMODELLED_JS
-from corslint.extractors.unmodelled.libraries import PYTHON_NEEDLES as UNMODELLED_PYTHON
+from corslint.extractors.context import ProjectContext
 
 if TYPE_CHECKING:
-    from corslint.extractors.python.project import PythonProject
     from corslint.model import Extraction
-
-
-@dataclass
-class ProjectContext:
-    """State shared by the extractors over one run (parsed modules, found config files)."""
-
-    _python: PythonProject | None = None
-    shared: dict[str, object] = field(default_factory=dict)
-
-    @property
-    def python(self) -> PythonProject:
-        if self._python is None:
-            from corslint.extractors.python.project import PythonProject
-
-            self._python = PythonProject()
-        return self._python
 
 
 @dataclass(frozen=True)
@@ -96,12 +78,40 @@ EXTRACTORS: tuple[Extractor, ...] = (
         line_comments=(b"#", b"//"),  # YAML and TOML comments, and JSON with comments
     ),
     python_extractor("flask_cors", "corslint.extractors.flask.extractor", (b"flask_cors", b"init_app")),
-    python_extractor("unmodelled_python", "corslint.extractors.unmodelled.python_code", UNMODELLED_PYTHON),
+    # CORS libraries corslint does not model (CORS003): their import and configuration names
+    python_extractor(
+        "unmodelled_python",
+        "corslint.extractors.unmodelled.python_code",
+        (
+            b"aiohttp_cors",
+            b"quart_cors",
+            b"CORSConfig",
+            b"sanic_cors",
+            b"cherrypy_cors",
+            b"pyramid_cors",
+            b"cors_enable",
+            b"CORSMiddleware",
+        ),
+    ),
     Extractor(
         "unmodelled_js",
         "corslint.extractors.unmodelled.js_code",
         JS_SOURCES,
-        UNMODELLED_JS,
+        (
+            b"fastify-cors",
+            b"fastify/cors",
+            b"koa/cors",
+            b"koa2-cors",
+            b"kcors",
+            b"koa-cors",
+            b"hono/cors",
+            b"restify-cors-middleware",
+            b"micro-cors",
+            b"elysiajs/cors",
+            b"nextjs-cors",
+            b"tinyhttp/cors",
+            b"platform-fastify",
+        ),
         line_comments=(b"//", b"/*"),
     ),
 )

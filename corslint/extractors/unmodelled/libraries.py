@@ -40,32 +40,6 @@ JS_LIBRARIES = (
 # NestJS hands `enableCors` options to @fastify/cors when the app runs on Fastify.
 NEST_FASTIFY = "@nestjs/platform-fastify"
 
-PYTHON_NEEDLES = (
-    b"aiohttp_cors",
-    b"quart_cors",
-    b"CORSConfig",
-    b"sanic_cors",
-    b"cherrypy_cors",
-    b"pyramid_cors",
-    b"cors_enable",
-    b"CORSMiddleware",
-)
-JS_NEEDLES = (
-    b"fastify-cors",
-    b"fastify/cors",
-    b"koa/cors",
-    b"koa2-cors",
-    b"kcors",
-    b"koa-cors",
-    b"hono/cors",
-    b"restify-cors-middleware",
-    b"micro-cors",
-    b"elysiajs/cors",
-    b"nextjs-cors",
-    b"tinyhttp/cors",
-    b"platform-fastify",
-)
-
 
 def library_of(name: str, libraries: tuple[UnmodelledLibrary, ...]) -> UnmodelledLibrary | None:
     """The library an imported module or specifier belongs to (`aiohttp_cors.abc` too)."""
