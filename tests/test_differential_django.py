@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from corslint.extractors import ProjectContext
+from corslint.extractors.context import ProjectContext
 from corslint.extractors.django.extractor import extract
 from corslint.frameworks.django_cors import SET_DISPLAY, library_checks, respond
 from corslint.http import Request
@@ -232,6 +232,8 @@ SETTINGS_MODULES = {
 
 
 def settings_policy(tmp_path: Path, source: str) -> CorsPolicy:
+    # a module of CORS_* names alone is Django's only when the project says so
+    (tmp_path / "requirements.txt").write_text("Django>=5\ndjango-cors-headers==4.9.0\n", "utf-8")
     path = tmp_path / "settings.py"
     path.write_text(source, "utf-8")
     extraction = extract(str(path), source, ProjectContext())
@@ -257,3 +259,91 @@ def test_private_network_probe(tmp_path: Path) -> None:
         real = send(request)
     assert cors_headers(list(respond(policy, request).headers)) == cors_headers(list(real.items()))
     assert real["access-control-allow-private-network"] == "true"
+
+
+# Names real projects write for django-cors-headers that it never reads (CORS307): set to
+# the most permissive value, the middleware answers as if they were absent.
+IGNORED_NAMES = {
+    "CORS_ALLOWED_ORIGIN": ["https://attacker.invalid"],
+    "CORS_ALLOW_ORIGINS": ["https://attacker.invalid"],
+    "CORS_ORIGINS": ["https://attacker.invalid"],
+    "CORS_WHITELIST": ["https://attacker.invalid"],
+    "CORS_TRUSTED_ORIGINS": ["https://attacker.invalid"],
+    "CORS_ORIGIN_ALLOWLIST": ["https://attacker.invalid"],
+    "CORS_ALLOW_ALL": True,
+    "CORS_ALLOWED_ORIGINS_ALL": True,
+    "CORS_SUPPORTS_CREDENTIALS": True,
+    "CORS_HEADERS": ["x-custom"],
+    "CORS_METHODS": ["PURGE"],
+    "CORS_MAX_AGE": 5,
+}
+
+
+@pytest.mark.parametrize("name", sorted(IGNORED_NAMES))
+def test_misnamed_settings_are_ignored_by_the_real_middleware(name: str) -> None:
+    from corslint.extractors.django.setting_names import MISNAMED, OTHER_NAMES
+
+    assert name in MISNAMED or name in OTHER_NAMES or name in {"CORS_ALLOWED_ORIGIN", "CORS_ALLOW_ORIGINS"}
+    base = {"CORS_ALLOWED_ORIGINS": ["https://a.example.com"]}
+    requests = [
+        Request("GET", "https://attacker.invalid"),
+        Request("GET", "https://a.example.com"),
+        Request(
+            "OPTIONS",
+            "https://a.example.com",
+            (("access-control-request-method", "PURGE"), ("access-control-request-headers", "x-custom")),
+        ),
+    ]
+    with override_settings(**base):
+        without = [cors_headers(list(send(request).items())) for request in requests]
+    with override_settings(**base, **{name: IGNORED_NAMES[name]}):
+        with_name = [cors_headers(list(send(request).items())) for request in requests]
+    assert with_name == without
+
+
+def test_middleware_inserted_by_index_matches_order_verdict(tmp_path: Path) -> None:
+    """`MIDDLEWARE.insert(MIDDLEWARE.index(COMMON), CORS)` puts CorsMiddleware right above
+    CommonMiddleware: a slash redirect then carries CORS headers, as the verdict says."""
+    (tmp_path / "requirements.txt").write_text("Django>=5\ndjango-cors-headers==4.9.0\n", "utf-8")
+    source = (
+        "INSTALLED_APPS = ['corsheaders']\n"
+        "MIDDLEWARE = ['django.middleware.common.CommonMiddleware']\n"
+        "MIDDLEWARE.insert(MIDDLEWARE.index('django.middleware.common.CommonMiddleware'), "
+        "'corsheaders.middleware.CorsMiddleware')\n"
+        "CORS_ALLOWED_ORIGINS = ['https://a.example.com']\n"
+    )
+    path = tmp_path / "settings.py"
+    path.write_text(source, "utf-8")
+    (policy,) = extract(str(path), source, ProjectContext()).policies
+    assert not [e for e in policy.evidence if e.kind in {"misordered", "not-applied"}]
+    from django.middleware.common import CommonMiddleware
+    from django.urls import clear_url_caches
+    from django.urls import path as route
+
+    def routed(request: HttpRequest) -> HttpResponse:  # Django answers 404 before the redirect
+        return view(request) if request.path.endswith("/") else HttpResponse(status=404)
+
+    def stack(order: list[str]) -> HttpResponse:
+        handler = routed
+        for name in reversed(order):
+            handler = (CorsMiddleware if name.startswith("corsheaders") else CommonMiddleware)(handler)
+        request = FACTORY.get("/items", HTTP_ORIGIN="https://a.example.com")
+        response = handler(request)
+        assert isinstance(response, HttpResponse)
+        return response
+
+    with override_settings(
+        CORS_ALLOWED_ORIGINS=["https://a.example.com"], APPEND_SLASH=True, ROOT_URLCONF=__name__
+    ):
+        urlpatterns[:] = [route("items/", view)]
+        clear_url_caches()
+        try:
+            order = ["corsheaders.middleware.CorsMiddleware", "django.middleware.common.CommonMiddleware"]
+            above = stack(order)
+            below = stack(list(reversed(order)))
+        finally:
+            urlpatterns[:] = []
+            clear_url_caches()
+    assert above.status_code == below.status_code == 301
+    assert above["access-control-allow-origin"] == "https://a.example.com"
+    assert "access-control-allow-origin" not in below

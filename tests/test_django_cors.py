@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from corslint.extractors import ProjectContext
+from corslint.extractors.context import ProjectContext
 from corslint.extractors.django.extractor import extract
 from corslint.extractors.python import PythonModule, PythonProject
 from corslint.frameworks.django_cors import library_checks, respond
@@ -395,6 +395,8 @@ def test_django_split_settings_include(tmp_path: Path) -> None:
 
 
 def test_fragment_without_apps_has_no_wiring_evidence(tmp_path: Path) -> None:
+    # CORS_* names alone say nothing about the framework: the project's manifest does
+    write(tmp_path, {"requirements.txt": "Django>=5\ndjango-cors-headers==4.9.0\n"})
     policy = one('CORS_ALLOWED_ORIGINS = ["https://a.example"]\n', tmp_path)
     assert policy.evidence == ()
 

@@ -9,8 +9,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from corslint.extractors.django.list_mutations import MUTATORS, Change, apply, augment, bind, mutate, unknown
 from corslint.extractors.django.module_paths import display_path
-from corslint.extractors.django.namespace import Namespace, Setting
+from corslint.extractors.django.namespace import MAX_ALTERNATIVES, Choices, Namespace, Setting
 from corslint.extractors.django.syntax import DEFINITIONS, qualified_name
 from corslint.extractors.python import (
     UNCERTAIN_BLOCKS,
@@ -18,6 +19,7 @@ from corslint.extractors.python import (
     Scope,
     target_names,
 )
+from corslint.extractors.python.values import as_env_default
 from corslint.frameworks.django_cors import DEFAULT_HEADERS, DEFAULT_METHODS, SET_DISPLAY
 from corslint.model import Location, Provenance, Value
 
@@ -36,8 +38,12 @@ _SKIPPED_FOR_NAMESPACE = DEFINITIONS
 _BLOCKS: tuple[type[ast.AST], ...] = (*UNCERTAIN_BLOCKS, ast.Match)
 
 
-def evaluate(module: PythonModule, seen: frozenset[str] = frozenset()) -> Namespace:
-    namespace = Namespace(modules=[module])
+def evaluate(
+    module: PythonModule, seen: frozenset[str] = frozenset(), choices: Choices | None = None
+) -> Namespace:
+    """The settings `module` ends up with; `choices` forces branches of its own `if`s (an
+    entry point that a settings package selects by environment)."""
+    namespace = Namespace(modules=[module], choices=choices or {})
     # `from corsheaders.defaults import default_headers`, as the library's README suggests
     for local, qualified in module.imports.items():
         library_default = LIBRARY_CONSTANTS.get(qualified)
@@ -65,31 +71,52 @@ def _run(
             # usually absent from the repository, so optional star imports are skipped.
             _run(module, statement.body, namespace, seen, optional=True)
             for name in _bound_in(*statement.handlers, *statement.orelse):
-                _unknown(module, namespace, name, statement, "assigned in an exception handler")
+                unknown(module, namespace, name, statement, "assigned in an exception handler")
         elif isinstance(statement, _SKIPPED_FOR_NAMESPACE):
             continue
         elif isinstance(statement, (ast.With, ast.AsyncWith)):  # its body runs, once
             for item in statement.items:
                 for name in target_names(item.optional_vars):
-                    _unknown(module, namespace, name, statement, "bound by a `with` statement")
+                    unknown(module, namespace, name, statement, "bound by a `with` statement")
             _run(module, statement.body, namespace, seen, optional=optional)
         elif isinstance(statement, _BLOCKS):
+            extended = _only_extended(statement)
             for name in _bound_in(statement):
-                _unknown(module, namespace, name, statement, "assigned in a loop or block")
+                current = namespace.settings.get(name)
+                grown = (
+                    apply(current, _more_at_the_end(module, statement))
+                    if name in extended and current
+                    else None
+                )
+                if grown is not None:
+                    namespace.settings[name] = grown
+                else:
+                    unknown(module, namespace, name, statement, "assigned in a loop or block")
         else:
             _run_simple(module, statement, namespace, seen, optional=optional)
 
 
 def _run_if(module: PythonModule, statement: ast.If, namespace: Namespace, seen: frozenset[str]) -> None:
+    forced = namespace.choices.get((module.path, statement.lineno, statement.col_offset))
+    if forced is not None:
+        chosen, skipped = (
+            (statement.body, statement.orelse) if forced == 0 else (statement.orelse, statement.body)
+        )
+        _record_unrun(module, namespace, skipped)
+        _run(module, chosen, namespace, seen, optional=False)
+        return
     test = module.resolve(statement.test, _scope(namespace))
     if test.known and not isinstance(test.raw, (dict,)):
         branch: Sequence[ast.stmt] = statement.body
         if not test.raw:
+            _record_unrun(module, namespace, statement.body)
             elif_ = _elif(module, statement)
             if elif_ is not None:
                 _run_if(module, elif_, namespace, seen)
                 return
             branch = statement.orelse
+        else:
+            _record_unrun(module, namespace, statement.orelse)
         before = dict(namespace.settings)
         _run(module, branch, namespace, seen, optional=False)
         if test.env_var is not None:
@@ -97,23 +124,80 @@ def _run_if(module: PythonModule, statement: ast.If, namespace: Namespace, seen:
             for name, setting in namespace.settings.items():
                 value = setting.value
                 if before.get(name) is not setting and value.known and value.env_var is None:
-                    namespace.settings[name] = Setting(replace(value, env_var=test.env_var), setting.target)
+                    namespace.settings[name] = replace(setting, value=replace(value, env_var=test.env_var))
         return
     condition = module.source(statement.test).strip()
     if _DEBUG_SWITCH.fullmatch(condition):
         # An undecidable DEBUG switch: the guarded branch is development-only (RULES.md), so
         # the settings judged are the ones the other branch gives production (an `elif`
         # is an `if` statement in it).
-        production = statement.body if condition.startswith("not ") else statement.orelse
+        development, production = (
+            (statement.orelse, statement.body)
+            if condition.startswith("not ")
+            else (statement.body, statement.orelse)
+        )
+        _record_unrun(module, namespace, development)
         _run(module, production, namespace, seen, optional=False)
         return
-    for name in _bound_in(statement):
-        _unknown(
-            module,
-            namespace,
-            name,
-            statement,
-            f"assigned under `if {condition}:`, which corslint cannot decide",
+    _run_both(
+        module, statement, namespace, seen, f"assigned under `if {condition}:`, which corslint cannot decide"
+    )
+
+
+def _run_both(
+    module: PythonModule, statement: ast.If, namespace: Namespace, seen: frozenset[str], why: str
+) -> None:
+    """An undecidable `if`: each side runs on its own copy of the names, and a name the two
+    sides leave different is unknown, with both values kept as its alternatives (so that
+    `if METRICS: MIDDLEWARE.insert(0, ...)` leaves the middleware order judgeable). Star
+    imports in it are skipped like those in a `try:` (`if os.path.exists(...): from
+    .local_settings import *`): an entry point that selects them has its own variant."""
+    sides = []
+    for body in (statement.body, statement.orelse):
+        side = namespace.copy()
+        _run(module, body, side, seen, optional=True)
+        sides.append(side.settings)
+    then, otherwise = sides
+    names = _bound_in(statement) | {
+        name for name in then.keys() | otherwise.keys() if then.get(name) is not otherwise.get(name)
+    }
+    at = module.location(statement)
+    for name in names:
+        first, second = then.get(name), otherwise.get(name)
+        if first is not None and first is second:
+            namespace.settings[name] = first
+            continue
+        alternatives: list[Value] = []
+        for side_setting in (first, second):
+            if side_setting is None:
+                alternatives.append(Value(None, at, Provenance.UNKNOWN, description=f"{name} not set"))
+            else:
+                alternatives.extend(side_setting.candidates())
+        target = first.target if first is not None else second.target if second is not None else at
+        namespace.settings[name] = Setting(
+            Value(None, at, Provenance.UNKNOWN, description=f"{name} {why}"),
+            target,
+            tuple(alternatives[:MAX_ALTERNATIVES]),
+        )
+
+
+def _record_unrun(module: PythonModule, namespace: Namespace, body: Sequence[ast.stmt]) -> None:
+    """Names assigned in a branch that does not run, with where (not inside functions)."""
+    stack: list[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign):
+            targets = list(node.targets)
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+            targets = [node.target]
+        for target in targets:
+            for name in _names_in(target):
+                namespace.unrun.setdefault(name, []).append(module.location(target))
+        stack.extend(
+            child
+            for child in ast.iter_child_nodes(node)
+            if isinstance(child, ast.stmt) and not isinstance(child, DEFINITIONS)
         )
 
 
@@ -145,22 +229,26 @@ def _run_simple(
     if isinstance(statement, ast.Assign):
         scope = _scope(namespace)
         value = _marked_set(module, statement.value, module.resolve(statement.value, scope))
+        if not value.known:
+            value = _getattr_default(module, statement.value, scope) or value
+        alternatives = () if value.known else _each_alternative(module, statement.value, namespace)
         for target in statement.targets:
             if isinstance(target, ast.Name):
-                _bind(module, namespace, target, value)
+                bind(namespace, target.id, value, module.location(target), alternatives)
             else:
                 for name in _names_in(target):
-                    _unknown(module, namespace, name, target, "assigned by unpacking")
+                    unknown(module, namespace, name, target, "assigned by unpacking")
         return
     if (
         isinstance(statement, ast.AnnAssign)
         and statement.value is not None
         and isinstance(statement.target, ast.Name)
     ):
-        _bind(module, namespace, statement.target, module.resolve(statement.value, _scope(namespace)))
+        value = module.resolve(statement.value, _scope(namespace))
+        bind(namespace, statement.target.id, value, module.location(statement.target))
         return
     if isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name):
-        _augment(module, statement, statement.target, namespace, _scope(namespace))
+        augment(module, statement, statement.target, namespace, _scope(namespace))
         return
     if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
         call = statement.value
@@ -168,7 +256,7 @@ def _run_simple(
             if not optional:
                 _split_settings(module, call, namespace, seen, _scope(namespace))
             return
-        _mutate(module, call, namespace, _scope(namespace))
+        mutate(module, call, namespace, _scope(namespace))
 
 
 def included_paths(module: PythonModule, call: ast.Call, scope: Scope) -> list[Path]:
@@ -213,6 +301,33 @@ def _split_settings(
         _run(other, other.tree.body, namespace, seen | {other.path}, optional=False)
 
 
+def _getattr_default(module: PythonModule, node: ast.expr, scope: Scope) -> Value | None:
+    """`getattr(configuration, "CORS_ORIGIN_WHITELIST", [])` on a configuration object loaded
+    at run time (`importlib.import_module(...)`, NetBox's `configuration.py`): like an
+    environment read, the default is what runs when the operator does not set the name."""
+    if not (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "getattr"
+        and len(node.args) == 3
+        and not node.keywords
+        and isinstance(node.args[0], ast.Name)
+        and isinstance(node.args[1], ast.Constant)
+        and isinstance(node.args[1].value, str)
+    ):
+        return None
+    holder, name = node.args[0].id, node.args[1].value
+    imported = module.imports.get(holder)
+    if imported is not None and module.project is not None:
+        found = module.project.lookup(module, f"{imported}.{name}")
+        if found is not None and name in found[0].assignments:
+            return None  # a module of the project's that sets the name: not a default
+    default = module.resolve(node.args[2], scope)
+    if not default.known:
+        return None
+    return as_env_default(default, f"{holder}.{name}", module.location(node), Provenance.SETTINGS_DEFAULT)
+
+
 def _marked_set(module: PythonModule, node: ast.expr, value: Value) -> Value:
     """A set display resolves to a tuple like a list does; the library's checks tell them
     apart (a set is not a Sequence), so the value says it was a set."""
@@ -246,20 +361,44 @@ class _SettingValues(Mapping[str, Value]):
         return len(self._settings)
 
 
+class _WithOne(Mapping[str, Value]):
+    """The namespace's values with one name bound to one of its alternatives."""
+
+    __slots__ = ("_name", "_settings", "_value")
+
+    def __init__(self, settings: dict[str, Setting], name: str, value: Value) -> None:
+        self._settings, self._name, self._value = settings, name, value
+
+    def __getitem__(self, name: str) -> Value:
+        return self._value if name == self._name else self._settings[name].value
+
+    def __contains__(self, name: object) -> bool:
+        return name == self._name or name in self._settings
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._settings)
+
+    def __len__(self) -> int:
+        return len(self._settings)
+
+
+def _each_alternative(module: PythonModule, node: ast.expr, namespace: Namespace) -> tuple[Value, ...]:
+    """`MIDDLEWARE = [PROMETHEUS_BEFORE, *MIDDLEWARE, PROMETHEUS_AFTER]` over a name with
+    alternatives: the expression once per alternative (one such name, or none)."""
+    read = {child.id for child in ast.walk(node) if isinstance(child, ast.Name)}
+    varied = [name for name in read if name in namespace.settings and namespace.settings[name].alternatives]
+    if len(varied) != 1:
+        return ()
+    name = varied[0]
+    return tuple(
+        module.resolve(node, Scope(_WithOne(namespace.settings, name, alternative)))
+        for alternative in namespace.settings[name].alternatives
+    )
+
+
 def _scope(namespace: Namespace) -> Scope:
     """What names resolve to while one statement is evaluated (statements change it)."""
     return Scope(_SettingValues(namespace.settings))
-
-
-def _bind(module: PythonModule, namespace: Namespace, target: ast.Name, value: Value) -> None:
-    namespace.settings[target.id] = Setting(value, module.location(target))
-
-
-def _unknown(module: PythonModule, namespace: Namespace, name: str, node: ast.AST, why: str) -> None:
-    location = module.location(node)
-    namespace.settings[name] = Setting(
-        Value(None, location, Provenance.UNKNOWN, description=f"{name} {why}"), location
-    )
 
 
 def _star_import(
@@ -279,73 +418,9 @@ def _star_import(
     for name, setting in inherited.settings.items():
         if not name.startswith("_"):
             namespace.settings[name] = setting
-
-
-def _augment(
-    module: PythonModule, node: ast.AugAssign, target: ast.Name, namespace: Namespace, scope: Scope
-) -> None:
-    name = target.id
-    current = namespace.value(name)
-    addition = module.resolve(node.value, scope)
-    location = module.location(node.value)
-    if (
-        isinstance(node.op, ast.Add)
-        and current is not None
-        and current.known
-        and addition.known
-        and isinstance(current.raw, tuple)
-        and isinstance(addition.raw, tuple)
-    ):
-        merged = Value(
-            current.raw + addition.raw, location, addition.provenance, current.env_var or addition.env_var
-        )
-        namespace.settings[name] = Setting(merged, module.location(target))
-        return
-    _unknown(module, namespace, name, node, f"modified with `{module.source(node).strip()}`")
-
-
-def _mutate(module: PythonModule, call: ast.Call, namespace: Namespace, scope: Scope) -> None:
-    """`MIDDLEWARE.insert(0, ...)`, `INSTALLED_APPS.append(...)`, `.extend(...)`, `.remove(...)`."""
-    func = call.func
-    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
-        return
-    name = func.value.id
-    current = namespace.value(name)
-    if current is None or not current.known or not isinstance(current.raw, tuple):
-        return
-    args = [module.resolve(arg, scope) for arg in call.args if not isinstance(arg, ast.Starred)]
-    items = list(current.raw)
-    method = func.attr
-    if method == "append" and len(args) == 1:
-        items.append(args[0])
-    elif method == "insert" and len(args) == 2 and args[0].known and isinstance(args[0].raw, int):
-        items.insert(args[0].raw, args[1])
-    elif method == "extend" and len(args) == 1 and args[0].known and isinstance(args[0].raw, tuple):
-        items.extend(args[0].raw)
-    elif method == "remove" and len(args) == 1 and args[0].known:
-        for index, item in enumerate(items):
-            if item.known and item.raw == args[0].raw:
-                del items[index]
-                break
-    elif method in {"append", "insert", "extend", "remove", "pop", "clear", "sort", "reverse"}:
-        _unknown(module, namespace, name, call, f"modified with `{module.source(call).strip()}`")
-        return
-    else:
-        return
-    namespace.settings[name] = Setting(
-        Value(
-            tuple(items),
-            current.location,
-            current.provenance,
-            current.env_var,
-            current.description,
-            current.related,
-        ),
-        namespace.settings[name].target,
-    )
-
-
-_MUTATORS = frozenset({"append", "insert", "extend", "remove", "pop", "clear"})
+    for name, locations in inherited.unrun.items():
+        known = namespace.unrun.setdefault(name, [])
+        known.extend(at for at in locations if at not in known)
 
 
 def _bound_in(*nodes: ast.AST) -> set[str]:
@@ -362,14 +437,36 @@ def _bound_in(*nodes: ast.AST) -> set[str]:
             names.update(_names_in(node.target))
         elif isinstance(node, ast.Call):
             func = node.func
-            if (
-                isinstance(func, ast.Attribute)
-                and isinstance(func.value, ast.Name)
-                and func.attr in _MUTATORS
-            ):
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.attr in MUTATORS:
                 names.add(func.value.id)
         stack.extend(child for child in ast.iter_child_nodes(node) if not isinstance(child, DEFINITIONS))
     return names
+
+
+def _only_extended(block: ast.AST) -> set[str]:
+    """Lists a loop only `.append()`s or `.extend()`s to (plugins adding middleware): the
+    entries they had keep their order, whatever the loop adds after them."""
+    extended: set[str] = set()
+    other: set[str] = set()
+    for node in ast.walk(block):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+        ):
+            (extended if node.func.attr in {"append", "extend"} else other).add(node.func.value.id)
+        elif isinstance(
+            node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.NamedExpr)
+        ):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                other.update(_names_in(target))
+    return extended - other
+
+
+def _more_at_the_end(module: PythonModule, block: ast.stmt) -> Change:
+    added = Value(None, module.location(block), Provenance.UNKNOWN, description="entries added in a loop")
+    return lambda items: [(*items, added)]
 
 
 def _names_in(node: ast.expr) -> set[str]:

@@ -3,23 +3,36 @@
 A settings module is evaluated statically, statement by statement, the way Python would
 run it: `from .base import *` copies the base module's names, later assignments,
 `+=`, `.append()` / `.insert()` override them, and an `if` whose test resolves picks its
-branch (an undecidable DEBUG switch counts as off: its branch is development-only); django-split-settings `include()` runs its files in one namespace. One policy is
-produced per *leaf* settings module (one no other settings module star-imports or
-includes), so `production.py` is judged with what it inherits from `base.py`, and a base
-module is judged on its own only when nothing but development modules extends it.
-Nothing is imported or executed.
+branch (an undecidable DEBUG switch counts as off: its branch is development-only; any
+other undecidable `if` leaves what it binds unknown, with both sides kept as
+alternatives); django-split-settings `include()` runs its files in one namespace. One
+policy is produced per settings *entry point* (see `settings_chain`), so `production.py`
+is judged with what it inherits from `base.py`, and `base.py` on its own only when a
+launcher names it or nothing but development modules extends it. A module is judged as
+Django settings only when something says it is (see `identity`). Nothing is imported or
+executed.
 """
 
 from __future__ import annotations
 
 import ast
 
-from corslint.extractors import ProjectContext
+from corslint.extractors.context import ProjectContext
+from corslint.extractors.django.entry_points import EntryPoint
 from corslint.extractors.django.evaluation import evaluate
+from corslint.extractors.django.identity import (
+    DJANGO_MARKERS,
+    Identity,
+    is_django_settings,
+    settings_identity,
+    unsure_message,
+)
 from corslint.extractors.django.module_paths import module_key
 from corslint.extractors.django.policy import build_policy
-from corslint.extractors.django.settings_chain import emitter, is_settings_module, leaves, may_be_settings
+from corslint.extractors.django.settings_chain import emitter, entry_points, evaluated, importers
 from corslint.extractors.django.syntax import call_arguments, qualified_name
+from corslint.extractors.python import PythonModule
+from corslint.frameworks.django_cors import SETTINGS
 from corslint.model import CorsPolicy, Diagnostic, Extraction
 
 SIGNAL = "corsheaders.signals.check_request_enabled"
@@ -31,21 +44,62 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         return Extraction(diagnostics=diagnostics)
     module = context.python.parse(path, text)
     namespace = evaluate(module)
-    if not is_settings_module(module, namespace):
-        return Extraction()
+    identity = settings_identity(context, module, namespace, lambda: _imported_by_django(context, module))
+    if identity is Identity.UNSURE:
+        first = min(
+            (
+                module.location(target)
+                for name in module.assignments
+                if name in SETTINGS
+                for target, _ in module.assignments[name]
+            ),
+            key=lambda at: (at.line, at.column),
+        )
+        return Extraction(
+            diagnostics=(*diagnostics, Diagnostic("CORS305", unsure_message(module, context), first))
+        )
+    if identity is not Identity.DJANGO:
+        return Extraction(diagnostics=diagnostics)
     policies: list[CorsPolicy] = []
     here = module_key(module)
-    for leaf in leaves(context, module):
-        if module_key(leaf) == here:
-            leaf_namespace = namespace
-        elif emitter(leaf) == here:
-            leaf_namespace = evaluate(leaf)
-        else:
+    for entry in entry_points(context, module):
+        entry_namespace = evaluated(context, entry)
+        if emitter(entry, entry_namespace) != here:
             continue
-        policy = build_policy(leaf, leaf_namespace)
+        policy = build_policy(entry, entry_namespace)
         if policy is not None:
             policies.append(policy)
     return Extraction(policies=tuple(policies), diagnostics=diagnostics)
+
+
+def may_be_settings(path: str, text: str) -> bool:
+    """A cheap test before evaluating: most files mentioning CORS_ are not Django settings."""
+    if "corsheaders" in text or "import *" in text or "split_settings" in text:
+        return True
+    if any(marker in text for marker in DJANGO_MARKERS):
+        return True
+    return "settings" in path.lower() and any(name in text for name in SETTINGS)
+
+
+def _imported_by_django(context: ProjectContext, module: PythonModule) -> bool:
+    """Whether a Django settings module star-imports or includes `module`, directly or
+    through other fragments."""
+    stack = [module]
+    seen: set[str] = set()
+    while stack and len(seen) < 20:
+        current = stack.pop()
+        key = module_key(current)
+        if key in seen:
+            continue
+        seen.add(key)
+        for importer in importers(context, current):
+            if (
+                is_django_settings(importer)
+                or set(evaluated(context, EntryPoint(importer)).settings) & DJANGO_MARKERS
+            ):
+                return True
+            stack.append(importer)
+    return False
 
 
 def _signal_handlers(context: ProjectContext, path: str, text: str) -> tuple[Diagnostic, ...]:

@@ -5,34 +5,39 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from corslint.extractors.django.entry_points import EntryPoint
 from corslint.extractors.django.module_paths import module_key, real_path
 from corslint.extractors.django.namespace import Namespace
 from corslint.extractors.django.routes import url_scan
 from corslint.extractors.django.setting_names import deprecations, typos
 from corslint.extractors.django.url_regex import scope_of, unscoped_routes
 from corslint.extractors.django.wiring import CORS_APPS, CORS_MIDDLEWARE, lists, wiring
-from corslint.extractors.python import PythonModule, is_development_path
+from corslint.extractors.python import PythonModule
 from corslint.frameworks.django_cors import ALIASES, SETTINGS
 from corslint.model import CorsPolicy, Evidence, Location, Value
 
 
-def build_policy(leaf: PythonModule, namespace: Namespace) -> CorsPolicy | None:
+def build_policy(entry: EntryPoint, namespace: Namespace) -> CorsPolicy | None:
+    leaf = entry.module
     options = {name: setting.value for name, setting in namespace.settings.items() if name in SETTINGS}
-    apps = namespace.value("INSTALLED_APPS")
-    middleware = namespace.value("MIDDLEWARE")
-    mentions = any(lists(value, CORS_APPS | {CORS_MIDDLEWARE}) for value in (apps, middleware))
+    mentions = any(
+        lists(value, CORS_APPS | {CORS_MIDDLEWARE})
+        for name in ("INSTALLED_APPS", "MIDDLEWARE")
+        if (setting := namespace.settings.get(name)) is not None
+        for value in setting.candidates()
+    )
     if not options and not mentions:
         return None
     location = Location.point(leaf.path, 1)
     evidence = [
-        *deprecations(namespace),
+        *deprecations(namespace, leaf.path),
         *wiring(namespace, location, bool(options)),
         *typos(namespace),
         *_bearer_auth(namespace),
     ]
     scan = url_scan(leaf, namespace)
     routes = tuple(scan.routes) if scan is not None and scan.routes else None
-    evidence.extend(_shadowed(options))
+    evidence.extend(_shadowed(options, namespace, leaf.path))
     if scan is not None and scan.complete:
         evidence.extend(unscoped_routes(options.get("CORS_URLS_REGEX"), scan.paths))
     scope, probe_path = scope_of(options.get("CORS_URLS_REGEX"))
@@ -44,12 +49,27 @@ def build_policy(leaf: PythonModule, namespace: Namespace) -> CorsPolicy | None:
         options=options,
         routes=routes,
         evidence=tuple(evidence),
-        development_only=is_development_path(leaf.path) or debug_on,
-        label=f"settings module {_dotted_name(leaf)}",
+        development_only=entry.development_only or debug_on,
+        label=_label(entry),
         scope=scope,
         probe_path=probe_path,
-        app=f"django:{module_key(leaf)}",  # one request pipeline per settings module
+        app=f"django:{module_key(leaf)}{_branches(entry)}",  # one request pipeline per entry point
     )
+
+
+def _label(entry: EntryPoint) -> str:
+    if entry.choices and entry.selected is not None:
+        return f"settings module {_dotted_name(entry.module)} (selecting {_dotted_name(entry.selected)})"
+    if entry.choices:
+        return f"settings module {_dotted_name(entry.module)} ({_branches(entry).strip()})"
+    return f"settings module {_dotted_name(entry.module)}"
+
+
+def _branches(entry: EntryPoint) -> str:
+    taken = ", ".join(
+        f"line {line}: {'if' if branch == 0 else 'else'}" for (_, line, _), branch in entry.choices
+    )
+    return f" [{taken}]" if taken else ""
 
 
 def _effective(options: dict[str, Value], name: str) -> tuple[str, Value] | None:
@@ -59,14 +79,22 @@ def _effective(options: dict[str, Value], name: str) -> tuple[str, Value] | None
     return (legacy, options[legacy]) if legacy in options else None
 
 
-def _shadowed(options: dict[str, Value]) -> Iterator[Evidence]:
-    """An allow-list next to allow-all: the library never consults it."""
+def _shadowed(options: dict[str, Value], namespace: Namespace, entry_path: str) -> Iterator[Evidence]:
+    """An allow-list next to allow-all: the library never consults it (reported where it
+    holds for every entry point that uses the allow-list)."""
     allow_all = _effective(options, "CORS_ALLOW_ALL_ORIGINS")
     if allow_all is None or not allow_all[1].known or not allow_all[1].raw:
         return
+    if allow_all[1].raw is True and allow_all[1].env_vars:
+        return  # a boolean on while a variable is unset: setting it puts the allow-list to work
     for setting in ("CORS_ALLOWED_ORIGINS", "CORS_ALLOWED_ORIGIN_REGEXES"):
         found = _effective(options, setting)
-        if found is not None and found[1].known and found[1].raw:
+        if (
+            found is not None
+            and found[1].known
+            and found[1].raw
+            and namespace.applies_with(found[0], allow_all[0], entry_path)
+        ):
             yield Evidence(
                 "not-applied",
                 f"`{found[0]}` has no effect: `{allow_all[0]}` is on, so every origin is allowed",

@@ -10,7 +10,7 @@ from corslint.extractors.django.namespace import Namespace
 from corslint.extractors.django.syntax import DEFINITIONS
 from corslint.extractors.python import PythonModule
 from corslint.frameworks.django_cors import LEGACY, SETTINGS
-from corslint.model import Evidence
+from corslint.model import Evidence, Location
 
 REMOVED_SETTINGS = frozenset({"CORS_MODEL", "CORS_REPLACE_HTTPS_REFERER"})
 # Names other CORS libraries use, too far from the real setting for a spelling match.
@@ -20,42 +20,89 @@ MISNAMED = {
     "CORS_ORIGIN_REGEX": "CORS_ALLOWED_ORIGIN_REGEXES",
     "CORS_ORIGINS_REGEX": "CORS_ALLOWED_ORIGIN_REGEXES",
     "CORS_SUPPORTS_CREDENTIALS": "CORS_ALLOW_CREDENTIALS",
+    # spelling a near-miss match would get wrong (it would suggest CORS_ORIGIN_ALLOW_ALL)
+    "CORS_ORIGIN_ALLOWLIST": "CORS_ALLOWED_ORIGINS",
+    "CORS_ORIGIN_REGEX_ALLOWLIST": "CORS_ALLOWED_ORIGIN_REGEXES",
+    "CORS_ALLOWED_ORIGINS_ALL": "CORS_ALLOW_ALL_ORIGINS",
 }
+# Names of other CORS libraries (Flask-CORS) or other Django settings (CSRF_TRUSTED_ORIGINS,
+# ALLOWED_HOSTS) written for django-cors-headers. Projects also define such names for their
+# own code, so they count only where corsheaders is visibly installed.
+OTHER_NAMES = {
+    "CORS_ORIGINS": "CORS_ALLOWED_ORIGINS",
+    "CORS_METHODS": "CORS_ALLOW_METHODS",
+    "CORS_HEADERS": "CORS_ALLOW_HEADERS",
+    "CORS_WHITELIST": "CORS_ALLOWED_ORIGINS",
+    "CORS_TRUSTED_ORIGINS": "CORS_ALLOWED_ORIGINS",
+    "CORS_ALLOWED_HOSTS": "CORS_ALLOWED_ORIGINS",
+    "CORS_ALLOWED_DOMAINS": "CORS_ALLOWED_ORIGINS",
+}
+CORS_APP_NAMES = frozenset(
+    {"corsheaders", "corsheaders.apps.CorsHeadersAppConfig", "corsheaders.middleware.CorsMiddleware"}
+)
 
 
-def deprecations(namespace: Namespace) -> Iterator[Evidence]:
+def deprecations(namespace: Namespace, entry_path: str) -> Iterator[Evidence]:
+    """Deprecated aliases, where they are assigned; also in branches that do not run (an
+    `if DEBUG:` off by default): the name is still the author's to fix."""
     for legacy, new in LEGACY.items():
         found = namespace.settings.get(legacy)
-        if found is None:
-            continue
-        if new in namespace.settings:
-            detail = f"`{legacy}` is a deprecated alias and is ignored here, because `{new}` is also set"
-        else:
-            detail = f"`{legacy}` is a deprecated alias of `{new}`; rename it"
-        yield Evidence("deprecated-option", detail, found.target)
+        reported: set[Location] = set()
+        if found is not None:
+            if namespace.applies_with(legacy, new, entry_path):
+                detail = f"`{legacy}` is a deprecated alias and is ignored here, because `{new}` is also set"
+            else:
+                detail = f"`{legacy}` is a deprecated alias of `{new}`; rename it"
+            reported.add(found.target)
+            yield Evidence("deprecated-option", detail, found.target)
+        for at in namespace.unrun.get(legacy, ()):
+            if at not in reported:
+                reported.add(at)
+                yield Evidence(
+                    "deprecated-option", f"`{legacy}` is a deprecated alias of `{new}`; rename it", at
+                )
 
 
 def typos(namespace: Namespace) -> Iterator[Evidence]:
-    """`CORS_ALLOWED_ORIGIN = [...]`: a near-miss of a real setting that the library never reads."""
+    """`CORS_ALLOWED_ORIGIN = [...]`: a near-miss of a real setting that the library never
+    reads; also where a branch that does not run assigns it."""
     known = sorted(SETTINGS - REMOVED_SETTINGS)
     used: set[str] | None = None  # read only when there is a near-miss to report
-    for name, setting in namespace.settings.items():
-        if not name.startswith("CORS_") or name in SETTINGS:
+    assigned = [(name, setting.target) for name, setting in namespace.settings.items()]
+    assigned += [(name, at) for name, locations in namespace.unrun.items() for at in locations]
+    reported: set[Location] = set()
+    for name, target in assigned:
+        if not name.startswith("CORS_") or name in SETTINGS or target in reported:
             continue
         import difflib  # here: only a CORS_ name the library does not know needs it
 
-        close = (
-            [MISNAMED[name]] if name in MISNAMED else difflib.get_close_matches(name, known, n=1, cutoff=0.85)
-        )
+        if name in MISNAMED:
+            close = [MISNAMED[name]]
+        elif name in OTHER_NAMES:
+            close = [OTHER_NAMES[name]] if _corsheaders_installed(namespace) else []
+        else:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.85)
         if close and used is None:
             used = set().union(*(_referenced_names(module) for module in namespace.modules))
         if close and used is not None and name not in used:
+            reported.add(target)
             yield Evidence(
                 "unknown-option",
                 f"`{name}` is not a django-cors-headers setting (did you mean `{close[0]}`?); the "
                 "library never reads it, and the default of the setting meant applies",
-                setting.target,
+                target,
             )
+
+
+def _corsheaders_installed(namespace: Namespace) -> bool:
+    return any(
+        value.known
+        and isinstance(value.raw, tuple)
+        and any(item.known and item.raw in CORS_APP_NAMES for item in value.raw)
+        for name in ("INSTALLED_APPS", "MIDDLEWARE")
+        if (setting := namespace.settings.get(name)) is not None
+        for value in setting.candidates()
+    )
 
 
 _REFERENCED: weakref.WeakKeyDictionary[PythonModule, frozenset[str]] = weakref.WeakKeyDictionary()

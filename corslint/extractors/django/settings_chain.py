@@ -1,79 +1,51 @@
-"""Which modules are Django settings modules, and which are leaves: the modules no other
-settings module star-imports or includes, each judged with everything it inherits."""
+"""Which settings modules are entry points: each module a launcher names as
+`DJANGO_SETTINGS_MODULE`, each leaf of the `from .base import *` chains (a module no other
+settings module star-imports or includes, or only development ones do), and for a
+settings package that selects its environment, each branch it can take. Each is judged
+with everything it inherits, as its own policy."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
-from corslint.extractors import ProjectContext
+from corslint.extractors.context import ProjectContext
+from corslint.extractors.django.entry_points import EntryPoint, conditional_star_imports, variants
 from corslint.extractors.django.evaluation import SPLIT_SETTINGS_INCLUDE, evaluate, included_paths
+from corslint.extractors.django.launchers import named_settings
 from corslint.extractors.django.module_paths import display_path, module_key
 from corslint.extractors.django.namespace import Namespace
 from corslint.extractors.django.syntax import qualified_name
 from corslint.extractors.python import PythonModule, Scope, is_development_path
-from corslint.frameworks.django_cors import SETTINGS
 
 NEEDLES = (b"CORS_", b"corsheaders")
-# Settings that only a Django settings module defines.
-DJANGO_MARKERS = frozenset(
-    {
-        "INSTALLED_APPS",
-        "MIDDLEWARE",
-        "MIDDLEWARE_CLASSES",
-        "ROOT_URLCONF",
-        "WSGI_APPLICATION",
-        "ASGI_APPLICATION",
-        "DATABASES",
-        "AUTH_PASSWORD_VALIDATORS",
-        "DEFAULT_AUTO_FIELD",
-        "TEMPLATES",
-    }
+MAX_FOLDERS = 24  # sibling settings packages searched for modules star-importing another
+# the packages beside a settings package that may hold settings too (not the apps)
+SETTINGS_FOLDERS = frozenset(
+    {"settings", "config", "configs", "conf", "django", "environments", "envs", "env", "components", "deploy"}
 )
-# A CORS_* constant in a module importing these configures that framework, not Django.
-OTHER_FRAMEWORKS = frozenset({"fastapi", "starlette", "flask", "flask_cors", "pydantic", "pydantic_settings"})
-
-
-def is_settings_module(module: PythonModule, namespace: Namespace) -> bool:
-    names = set(namespace.settings)
-    if names & DJANGO_MARKERS:
-        return True
-    if "corsheaders" in module.text:
-        return True
-    other_frameworks = any(
-        qualified.split(".")[0] in OTHER_FRAMEWORKS for qualified in module.imports.values()
-    )
-    own_cors = any(name in SETTINGS for name in module.assignments)
-    return own_cors and "settings" in module.path.lower() and not other_frameworks
-
-
-def may_be_settings(path: str, text: str) -> bool:
-    """A cheap test before evaluating: most files mentioning CORS_ are not Django settings."""
-    if "corsheaders" in text or "import *" in text or "split_settings" in text:
-        return True
-    if any(marker in text for marker in DJANGO_MARKERS):
-        return True
-    return "settings" in path.lower() and any(name in text for name in SETTINGS)
 
 
 def _has_needles(module: PythonModule) -> bool:
     return any(needle.decode() in module.text for needle in NEEDLES)
 
 
-def _importers(context: ProjectContext, module: PythonModule) -> list[PythonModule]:
-    """Settings modules beside (or, in a package, one level above) `module` that star-import
-    or include it."""
+def importers(context: ProjectContext, module: PythonModule) -> list[PythonModule]:
+    """Settings modules that star-import or include `module` (under an `if` too, not in a
+    `try:`, whose local overrides are optional): beside it, one level up inside a package,
+    and in the packages beside its own (`config/django/base.py` star-importing
+    `config/settings/cors.py`)."""
     project = context.python
     here = project.resolved(module.path)
-    key = ("django-importers", here.as_posix())
-    cached = context.shared.get(repr(key))
+    key = f"django-importers:{here.as_posix()}"
+    cached = context.shared.get(key)
     if isinstance(cached, list):
+        for other in cached:  # read through the project again: a run's cache sees them
+            project.module_at(Path(other.path), other.path)
         return cached
     found: list[PythonModule] = []
-    directories = [here.parent]
-    if (here.parent / "__init__.py").is_file() or (here.parent.parent / "__init__.py").is_file():
-        directories.append(here.parent.parent)  # only inside a package: never above the project
-    for directory in directories:
+    needle = here.stem.encode() if here.stem != "__init__" else here.parent.name.encode()
+    for directory in _folders_to_search(here):
         try:
             candidates = sorted(directory.glob("*.py"))
         except OSError:
@@ -85,21 +57,45 @@ def _importers(context: ProjectContext, module: PythonModule) -> list[PythonModu
                 data = candidate.read_bytes()
             except OSError:
                 continue
-            if b"import *" not in data and b"split_settings" not in data:
+            split = b"split_settings" in data
+            if not split and (b"import *" not in data or needle not in data):
                 continue
             other = project.module_at(candidate, display_path(module, candidate))
             if other is None:
                 continue
-            if b"split_settings" in data and here in _split_targets(other):
+            if split and here in _split_targets(other):
                 found.append(other)
                 continue
-            for star in other.star_imports:
+            stars = [*other.star_imports, *_relative_names(conditional_star_imports(other))]
+            for star in stars:
                 target = project.find_module(other, star)
                 if target is not None and project.resolved(target) == here:
                     found.append(other)
                     break
-    context.shared[repr(key)] = found
+    context.shared[key] = found
     return found
+
+
+def _folders_to_search(here: Path) -> list[Path]:
+    folders = [here.parent]
+    package = here.parent.parent
+    if (here.parent / "__init__.py").is_file() or (package / "__init__.py").is_file():
+        folders.append(package)  # only inside a package: never above the project
+        if (package / "__init__.py").is_file():
+            try:
+                siblings = sorted(
+                    entry
+                    for entry in package.iterdir()
+                    if entry.is_dir() and (entry / "__init__.py").is_file()
+                )
+            except OSError:
+                siblings = []
+            folders.extend(entry for entry in siblings[:MAX_FOLDERS] if entry != here.parent)
+    return folders
+
+
+def _relative_names(stars: list[ast.ImportFrom]) -> list[str]:
+    return ["." * star.level + (star.module or "") for star in stars]
 
 
 def _split_targets(module: PythonModule) -> set[Path]:
@@ -114,32 +110,49 @@ def _split_targets(module: PythonModule) -> set[Path]:
     return targets
 
 
-def leaves(context: ProjectContext, module: PythonModule) -> list[PythonModule]:
-    """The leaf settings modules whose effective settings include `module`'s.
+def entry_points(context: ProjectContext, module: PythonModule) -> list[EntryPoint]:
+    """The entry points whose effective settings include `module`'s.
 
     A module extended only by development or test modules (`local_settings.py` doing
-    `from .settings import *`) is what runs in production, so it counts as a leaf too.
+    `from .settings import *`) is what runs in production, so it is an entry point too;
+    so is one a launcher names, whatever extends it (`manage.py` naming `config.django.base`
+    while `production.py` star-imports base).
     """
-    leaves: list[PythonModule] = []
+    named = named_settings(context, module)
+    found: list[EntryPoint] = []
     stack = [module]
     visited: set[str] = set()
     while stack:
         current = stack.pop()
-        resolved = context.python.resolved(current.path).as_posix()
-        if resolved in visited:
+        resolved = context.python.resolved(current.path)
+        if resolved.as_posix() in visited:
             continue
-        visited.add(resolved)
-        importers = _importers(context, current)
-        if all(is_development_path(importer.path) for importer in importers):
-            leaves.append(current)
-        stack.extend(importers)
-    return sorted(leaves, key=lambda m: m.path)
+        visited.add(resolved.as_posix())
+        above = importers(context, current)
+        if resolved in named or all(is_development_path(importer.path) for importer in above):
+            found.extend(variants(current))
+        stack.extend(above)
+    return sorted(found, key=lambda entry: (entry.module.path, entry.choices))
 
 
-def emitter(leaf: PythonModule) -> str | None:
-    """Which module's extraction reports `leaf`: itself if the engine reads it, else the
-    first module it star-imports that the engine does read (so it is reported once)."""
-    if _has_needles(leaf):
-        return module_key(leaf)
-    candidates = [module_key(m) for m in evaluate(leaf).modules if _has_needles(m)]
+def evaluated(context: ProjectContext, entry: EntryPoint) -> Namespace:
+    """The entry point's settings, evaluated once per run."""
+    key = f"django-evaluated:{module_key(entry.module)}:{entry.choices!r}"
+    cached = context.shared.get(key)
+    if isinstance(cached, Namespace):
+        project = context.python
+        for module in cached.modules[1:]:  # read through the project again: a run's cache sees them
+            project.module_at(Path(module.path), module.path)
+        return cached
+    namespace = evaluate(entry.module, choices=entry.choice_map())
+    context.shared[key] = namespace
+    return namespace
+
+
+def emitter(entry: EntryPoint, namespace: Namespace) -> str | None:
+    """Which module's extraction reports `entry`: its own module if the engine reads it,
+    else the first module it includes that the engine does read (so it is reported once)."""
+    if _has_needles(entry.module):
+        return module_key(entry.module)
+    candidates = [module_key(m) for m in namespace.modules if _has_needles(m)]
     return min(candidates) if candidates else None

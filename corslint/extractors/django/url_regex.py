@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+import corslint.frameworks.bounded_regex as bounded_regex
 from corslint.model import Evidence, Regex, Value
 
 if sys.version_info >= (3, 11):
@@ -28,7 +29,11 @@ def unscoped_routes(regex: Value | None, paths: list[str]) -> Iterator[Evidence]
         pattern = re.compile(raw.pattern, _flags(raw.flags)) if isinstance(raw, Regex) else re.compile(raw)
     except (re.error, TypeError):
         return
-    if not any(pattern.match(path) for path in paths):
+    try:
+        matched = any(bounded_regex.match(pattern, path) for path in paths)
+    except bounded_regex.PatternTimeout:  # reported at the option: CORS001 (bounded_regex)
+        return
+    if not matched:
         shown = ", ".join(paths[:3])
         yield Evidence(
             "not-applied",

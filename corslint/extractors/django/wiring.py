@@ -36,28 +36,26 @@ def wiring(namespace: Namespace, location: Location, configured: bool) -> Iterat
             yield Evidence(
                 "not-applied", f"there is no MIDDLEWARE setting with `{CORS_MIDDLEWARE}`, so {what}", location
             )
-    elif middleware.value.known and isinstance(middleware.value.raw, tuple):
-        entries = [item for item in middleware.value.raw if item.known]
-        names = [item.raw for item in entries]
-        if CORS_MIDDLEWARE not in names:
+    else:
+        verdicts = {_order(value) for value in middleware.candidates()}
+        verdict = verdicts.pop() if len(verdicts) == 1 else None
+        if verdict == "missing":
             yield Evidence(
                 "not-applied", f"`{CORS_MIDDLEWARE}` is not in MIDDLEWARE, so {what}", middleware.target
             )
-        elif COMMON_MIDDLEWARE in names and names.index(CORS_MIDDLEWARE) > names.index(COMMON_MIDDLEWARE):
-            entry = entries[names.index(CORS_MIDDLEWARE)]
+        elif verdict == "misordered":
+            entry = _cors_entry(middleware.value) or _cors_entry(middleware.candidates()[0])
             yield Evidence(
                 "misordered",
                 f"`{CORS_MIDDLEWARE}` comes after `{COMMON_MIDDLEWARE}` in MIDDLEWARE, so responses "
                 "CommonMiddleware answers itself (APPEND_SLASH redirects) carry no CORS headers; "
                 "place it as high as possible",
-                entry.location,
+                entry.location if entry is not None else middleware.target,
             )
     apps = namespace.settings.get("INSTALLED_APPS")
-    if (
-        apps is not None
-        and apps.value.known
-        and isinstance(apps.value.raw, tuple)
-        and not lists(apps.value, CORS_APPS)
+    if apps is not None and all(
+        value.known and isinstance(value.raw, tuple) and not lists(value, CORS_APPS)
+        for value in apps.candidates()
     ):
         yield Evidence(
             "checks-disabled",
@@ -65,3 +63,24 @@ def wiring(namespace: Namespace, location: Location, configured: bool) -> Iterat
             "wrong types) never run",
             apps.target,
         )
+
+
+def _order(value: Value) -> str | None:
+    """What one possible MIDDLEWARE value says: "missing", "misordered", "ok", or None
+    when it cannot tell (the list, or an entry that could be either middleware, unknown)."""
+    if not value.known or not isinstance(value.raw, tuple):
+        return None
+    names = [item.raw if item.known else None for item in value.raw]
+    if CORS_MIDDLEWARE not in names:
+        return None if None in names else "missing"
+    cors = names.index(CORS_MIDDLEWARE)
+    if COMMON_MIDDLEWARE not in names or names.index(COMMON_MIDDLEWARE) > cors:
+        return "ok"
+    # an unknown entry before CommonMiddleware could be a first CorsMiddleware
+    return None if None in names[: names.index(COMMON_MIDDLEWARE)] else "misordered"
+
+
+def _cors_entry(value: Value) -> Value | None:
+    if not value.known or not isinstance(value.raw, tuple):
+        return None
+    return next((item for item in value.raw if item.known and item.raw == CORS_MIDDLEWARE), None)
