@@ -8,8 +8,14 @@ that serves every path; the probe battery is replayed against the test client an
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import logging
 import re
+import sys
+import types
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +23,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_cors import CORS, cross_origin
 
-from corslint.frameworks.flask_cors import compiled, respond
+from corslint.extractors.flask.routes import sample_path
+from corslint.frameworks.flask_cors import answers_path, compiled, respond
 from corslint.http import Request
 from corslint.model import CorsPolicy, Location, Regex, Value
 from tests.conftest import FIXTURES, run_lint
@@ -196,3 +203,143 @@ def test_resource_order_matches_the_library() -> None:
     theirs = [get_regexp_pattern(p) for p, _ in parse_resources({key: {} for key in keys})]
     ours = [".*" if k == "*" else k for k in sorted(keys, key=resource_rank)]
     assert ours == theirs
+
+
+# -- whole projects: the fixture's own code, run under the real library ----------------------
+#
+# The fixture project is imported and its app built (with stand-ins for the extensions
+# the test environment lacks); every route it serves is probed on the real app and on
+# the policies corslint extracted from the same files without running them.
+
+
+@dataclass(frozen=True)
+class Project:
+    """A fixture project, how its app is made, and under which environment."""
+
+    folder: str
+    module: str  # what to import, relative to the fixture folder
+    factory: str  # the app attribute, or the factory to call
+    env: tuple[tuple[str, str | None], ...] = ()
+    branch: str | None = None  # the arm of a forked configuration this environment takes
+    files: tuple[str, ...] = ()  # the files whose policies serve this app (default: all)
+
+
+PROJECTS = [
+    Project("factory_local_import_blueprint", "depot", "create_app"),
+    Project("extension_conditional_config", "orchard", "create_app"),
+    Project("config_arms_per_environment", "ledger", "create_app", (("LEDGER_STAGE", None),), "else@"),
+    Project("config_arms_per_environment", "ledger", "create_app", (("LEDGER_STAGE", "production"),), "if@"),
+    Project("config_class_import_string", "tally", "create_app"),
+    Project("settings_module_from_object", "kennel.app", "app", (("KENNEL_CORS_ORIGINS", None),)),
+    Project("pyfile_then_prefixed_env", "beacon", "create_app", (("FLASK_CORS_ORIGINS", None),)),
+    Project("fstring_resource_keys", "harbor.public_app", "public_app", files=("public_app.py",)),
+    Project("fstring_resource_keys", "harbor.partner_app", "partner_app", files=("partner_app.py",)),
+    Project("glob_localhost_default", "prism", "create_app", (("PRISM_UI_ORIGIN", None),)),
+    Project("or_default_wildcard", "server", "app", (("NOTES_ORIGINS", None), ("NOTES_SECRET", "s"))),
+    Project("star_and_guarded_imports", "quiz_api", "quiz", files=("quiz_api.py",)),
+    Project("star_and_guarded_imports", "scoreboard", "board", files=("scoreboard.py",)),
+    Project("blueprint_views_inherit_config", "helpdesk", "create_app"),
+    Project("options_read_from_app_config", "atelier", "create_app", (("STOREFRONT_URL", None),)),
+    Project("initializer_operator_override", "gallery.factory", "create_app"),
+    Project("initializer_switch_off", "atlasboard.app", "create_app", (("ATLASBOARD_CONFIG", None),)),
+]
+
+
+class _Extension:
+    """Stands in for an extension the test environment does not install."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def init_app(self, app: Flask) -> None:
+        pass
+
+
+def _stand_ins() -> dict[str, types.ModuleType]:
+    modules: dict[str, types.ModuleType] = {}
+    for name, attribute in (("flask_sqlalchemy", "SQLAlchemy"), ("flask_jwt_extended", "JWTManager")):
+        module = types.ModuleType(name)
+        setattr(module, attribute, _Extension)
+        modules[name] = module
+    plugin = types.ModuleType("harbor_plugin")
+    plugin.PREFIX = "/plugin"  # type: ignore[attr-defined]
+    modules["harbor_plugin"] = plugin
+    return modules
+
+
+def real_project_app(project: Project, monkeypatch: pytest.MonkeyPatch) -> Flask:
+    folder = FIXTURES / "flask" / project.folder
+    for name, value in project.env:
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    monkeypatch.syspath_prepend(str(folder))
+    for name, module in _stand_ins().items():
+        if importlib.util.find_spec(name) is None if name not in sys.modules else False:
+            monkeypatch.setitem(sys.modules, name, module)
+    top = project.module.split(".")[0]
+    for loaded in [m for m in sys.modules if m == top or m.startswith(f"{top}.")]:
+        monkeypatch.delitem(sys.modules, loaded)
+    imported = importlib.import_module(project.module)
+    made = getattr(imported, project.factory)
+    app = made if isinstance(made, Flask) else made()
+    assert isinstance(app, Flask)
+    # the imported package must not leak into the next project (names repeat)
+    for loaded in [m for m in sys.modules if m == top or m.startswith(f"{top}.")]:
+        monkeypatch.delitem(sys.modules, loaded)
+    return app
+
+
+def project_policies(project: Project) -> list[CorsPolicy]:
+    found = [
+        p
+        for p in run_lint(FIXTURES / "flask" / project.folder).policies
+        if p.framework == "flask_cors"
+        and (not project.files or Path(p.location.path).name in project.files)
+        and (project.branch is None or p.branch.startswith(project.branch) or not p.branch)
+    ]
+    return found
+
+
+def answering(policies: list[CorsPolicy], path: str) -> CorsPolicy | None:
+    """The policy the library uses for `path`: a view's decorator first, then the
+    extension layer whose resource takes the path (a blueprint's only on its routes)."""
+    for policy in policies:
+        if policy.route_level and any(sample_path(r.path) == path for r in policy.routes or ()):
+            return policy
+    for policy in policies:
+        # `routes`: the routes the layer covers (a blueprint's layer runs on its own only)
+        covered = policy.routes is None or path in {sample_path(r.path) for r in policy.routes}
+        if not policy.route_level and covered and answers_path(policy, path):
+            return policy
+    return None
+
+
+@pytest.mark.parametrize(
+    "project", PROJECTS, ids=[f"{p.folder}:{p.module}{':' + p.branch if p.branch else ''}" for p in PROJECTS]
+)
+def test_project_matches_real_flask_cors(
+    project: Project, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR, logger="flask_cors")
+    policies = project_policies(project)
+    app = real_project_app(project, monkeypatch)
+    client = app.test_client()
+    compared = 0
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        path = sample_path(rule.rule)
+        served = tuple(sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}))
+        policy = answering(policies, path)
+        model = replace(policy or policies[0] if policies else SYNTHETIC["defaults"], probe_path=path)
+        for request in battery(model, served):
+            if request.method != "OPTIONS" and request.method not in served:
+                continue
+            real = cors_headers(list(send(client, request).headers.items()))
+            predicted = cors_headers(list(respond(model, request).headers)) if policy is not None else {}
+            where = f"{request.method} {path} Origin={request.origin} {dict(request.headers)}"
+            assert real == predicted, where
+            compared += 1
+    assert compared > 20

@@ -134,6 +134,11 @@ class PermissiveOriginPattern(Rule):
                     origin
                     for origin in lookalikes(domain)
                     if not is_under(origin_host(origin), domain) and probe.allows(origin, path=path)
+                ] or [  # a pattern for plain-http origins (`http://localhost:*`)
+                    plain
+                    for origin in lookalikes(domain)
+                    if not is_under(origin_host(origin), domain)
+                    and probe.allows(plain := "http" + origin.removeprefix("https"), path=path)
                 ]
                 if not admitted:
                     continue

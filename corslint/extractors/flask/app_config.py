@@ -1,17 +1,24 @@
-"""``app.config`` as Flask-CORS reads it: item writes, ``update``, ``setdefault``,
-``from_object`` (classes, modules, import strings, an entry of a dict of configs) and
-``from_pyfile``."""
+"""``app.config`` as Flask-CORS reads it: item writes, ``update``, ``from_mapping``,
+``setdefault``, ``from_object``, ``from_pyfile`` and ``from_prefixed_env``, merged in the
+order they run.
+
+A write under a condition the call does not share is one arm of that condition: when
+the arms of one ``if``/``match`` are all the condition changes, each arm is its own
+configuration (its own policy, on that arm's code path); when they agree, the
+condition does not matter; anything else is unknown (CORS305)."""
 
 from __future__ import annotations
 
 import ast
-from dataclasses import replace
-from pathlib import Path
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 from corslint.extractors.flask.calls import call_arguments, dotted_name
 from corslint.extractors.flask.collected import Collected, ConfigWrite, Site
-from corslint.extractors.python import PythonModule, Scope, seen_from
-from corslint.model import Location, Provenance, Value, exclusive_arms
+from corslint.extractors.flask.config_sources import Loaded, from_object, from_pyfile
+from corslint.extractors.python import PythonModule
+from corslint.frameworks.flask_cors import CONFIG_KEYS, DEFAULTS
+from corslint.model import Provenance, Value, exclusive_arms
 
 
 def config_receiver(node: ast.expr) -> str | None:
@@ -25,6 +32,10 @@ def config_receiver(node: ast.expr) -> str | None:
     return None
 
 
+def _given(values: dict[str, Value]) -> Loaded:
+    return Loaded(tuple(values), values.get)
+
+
 def subscript_write(
     module: PythonModule, target: ast.Subscript, value: ast.expr, here: Site
 ) -> ConfigWrite | None:
@@ -32,12 +43,16 @@ def subscript_write(
     if receiver is None or isinstance(target.slice, (ast.Slice, ast.Tuple)):
         return None
     key = module.resolve(target.slice)
-    if not (key.known and isinstance(key.raw, str) and key.raw.startswith("CORS_")):
+    if not (key.known and isinstance(key.raw, str) and key.raw.isupper()):
         return None
-    return ConfigWrite(receiver, here, {key.raw: module.resolve(value)}, module.location(target))
+    return ConfigWrite(receiver, here, _given({key.raw: module.resolve(value)}), module.location(target))
 
 
-def config_call(module: PythonModule, call: ast.Call, here: Site) -> ConfigWrite | None:
+def config_call(
+    module: PythonModule, call: ast.Call, here: Site, absent: frozenset[str] = frozenset()
+) -> ConfigWrite | None:
+    """The config write `call` makes; `absent`: parameters whose default is None (a
+    factory's `test_config=None`), read as passing nothing."""
     func = call.func
     if not isinstance(func, ast.Attribute):
         return None
@@ -47,180 +62,56 @@ def config_call(module: PythonModule, call: ast.Call, here: Site) -> ConfigWrite
     method = func.attr
     location = module.location(call)
     arguments = call_arguments(call)
-    values: dict[str, Value] = {}
     if method in {"update", "from_mapping"}:
+        values: dict[str, Value] = {}
+        opaque: Value | None = None
         for arg in arguments:
             if arg.keyword is not None:
-                if arg.keyword.startswith("CORS_"):
-                    values[arg.keyword] = module.resolve(arg.value)
+                values[arg.keyword] = module.resolve(arg.value)
+                continue
+            if isinstance(arg.value, ast.Name) and arg.value.id in absent:
                 continue
             mapping = module.resolve(arg.value)
             if mapping.known and isinstance(mapping.raw, dict):
-                values.update({k: v for k, v in mapping.raw.items() if str(k).startswith("CORS_")})
-            elif not mapping.known:
-                values["CORS_*"] = mapping
-    elif method == "from_object" and arguments:
-        values = _from_object(module, arguments[0].value, location)
-    elif method == "from_pyfile" and arguments:
-        values = _from_pyfile(module, arguments[0].value, location)
-    elif method == "setdefault" and len(arguments) == 2:
+                values.update({str(k): v for k, v in mapping.raw.items()})
+            elif not mapping.known and not _is_none(arg.value):
+                opaque = mapping
+        return ConfigWrite(receiver, here, _given(values), location, opaque=opaque)
+    if method == "setdefault" and len(arguments) == 2:
         key = module.resolve(arguments[0].value)
-        if key.known and isinstance(key.raw, str) and key.raw.startswith("CORS_"):
-            values[key.raw] = module.resolve(arguments[1].value)
-            return ConfigWrite(receiver, here, values, location)
+        if key.known and isinstance(key.raw, str) and key.raw.isupper():
+            value = module.resolve(arguments[1].value)
+            return ConfigWrite(receiver, here, _given({key.raw: value}), location, fills_only=True)
         return None
-    else:
-        return None
-    return ConfigWrite(receiver, here, values, location)
+    if method == "from_prefixed_env":
+        prefix = module.resolve(arguments[0].value) if arguments else Value("FLASK", location)
+        text = prefix.raw if prefix.known and isinstance(prefix.raw, str) else "FLASK"
+        return ConfigWrite(receiver, here, _given({}), location, env_prefix=text)
+    loaded: Loaded | None = None
+    if method == "from_object" and arguments:
+        loaded = from_object(module, arguments[0].value, location)
+    elif method == "from_pyfile" and arguments:
+        loaded = from_pyfile(module, arguments[0].value, location)
+    return None if loaded is None else ConfigWrite(receiver, here, loaded, location)
 
 
-def _from_object(
-    module: PythonModule, node: ast.expr, location: Location, depth: int = 0
-) -> dict[str, Value]:
-    """The CORS_* attributes `config.from_object(X)` copies (Flask copies every upper-case one)."""
-    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and depth < 3:
-        return _selected_config(module, node, location, depth)
-    target: tuple[PythonModule, ast.ClassDef] | PythonModule | None = None
-    if isinstance(node, ast.Constant):
-        dotted = module.resolve(node)
-        if dotted.known and isinstance(dotted.raw, str) and module.project is not None:
-            target = _import_string(module, dotted.raw)
-    elif isinstance(node, (ast.Name, ast.Attribute)):
-        target = module.class_named(node) if isinstance(node, ast.Name) else None
-        if target is None:
-            qualified = module.qualified_name(node) or ""
-            if module.project is not None and qualified:
-                path = module.project.find_module(module, qualified)
-                if path is not None:
-                    target = module.project.module_at(path)
-                elif "." in qualified:
-                    found = module.project.lookup(module, qualified)
-                    if found is not None:
-                        target = found[0].class_named(ast.Name(found[1]))
-    if target is None:
-        return {}
-    if isinstance(target, PythonModule):
-        return _cors_names(target, module, location)
-    owner, class_def = target
-    return {
-        name: seen_from(value, module, location)
-        for name in _class_names(owner, class_def)
-        if (value := owner.class_field(class_def, name, Scope({}))) is not None
-    }
+def _is_none(node: ast.expr) -> bool:
+    """`update(test_config)` where the parameter defaults to None, or a literal None."""
+    return isinstance(node, ast.Constant) and node.value is None
 
 
-def _from_pyfile(module: PythonModule, node: ast.expr, location: Location) -> dict[str, Value]:
-    """`config.from_pyfile("settings.py")`: a file beside the app module, read (never run)
-    for its upper-case CORS_* names."""
-    name = module.resolve(node)
-    if module.project is None or not (name.known and isinstance(name.raw, str)):
-        return {}
-    path = Path(module.path).parent / name.raw
-    if path.suffix not in {".py", ".cfg", ""} or not path.is_file():
-        return {}
-    loaded = module.project.module_at(path)
-    return {} if loaded is None else _cors_names(loaded, module, location)
+@dataclass(frozen=True)
+class Variant:
+    """The config one code path gives the library: the arm it runs on (`branch`) and
+    whether that arm is a development-only one."""
+
+    branch: str
+    values: dict[str, Value]
+    debug: bool = False
 
 
-def _cors_names(loaded: PythonModule, module: PythonModule, location: Location) -> dict[str, Value]:
-    """The module-level CORS_* names of a config module, as `module` loads them at `location`."""
-    values: dict[str, Value] = {}
-    for name in loaded.assignments:
-        if name.startswith("CORS_"):
-            value = loaded.resolve_name(name)
-            if value is not None:
-                values[name] = seen_from(value, module, location)
-    return values
-
-
-def _selected_config(
-    module: PythonModule, node: ast.Subscript, location: Location, depth: int
-) -> dict[str, Value]:
-    """`from_object(configs[name])` over `configs = {"dev": DevConfig, ...}`: a key the
-    candidates agree on is known; one they disagree on depends on the selection."""
-    assert isinstance(node.value, ast.Name)
-    selector = node.value.id
-    bound = module.find_binding(selector)
-    if bound is None and selector in module.imports and module.project is not None:
-        imported = module.project.lookup(module, module.imports[selector])
-        if imported is not None and imported[0] is not module:
-            bound = imported[0].find_binding(imported[1])
-    if bound is None or not isinstance(bound[1], ast.Dict):
-        return {}
-    owner, mapping = bound[0], bound[1]
-    chosen = None if isinstance(node.slice, (ast.Slice, ast.Tuple)) else module.resolve(node.slice)
-    candidates: list[dict[str, Value]] = []
-    for key_node, value_node in zip(mapping.keys, mapping.values, strict=True):
-        if key_node is None:  # `**other`
-            return {}
-        key = owner.resolve(key_node)
-        values = _from_object(owner, value_node, location, depth + 1)
-        if chosen is not None and chosen.known and key.known and key.raw == chosen.raw:
-            picked = {k: seen_from(v, module, location) for k, v in values.items()}
-            if chosen.env_var is None:
-                return picked
-            # the selection is an environment default: so is every value it brings
-            return {
-                k: replace(v, provenance=Provenance.ENV_DEFAULT, env_var=chosen.env_var)
-                for k, v in picked.items()
-            }
-        candidates.append(values)
-    merged: dict[str, Value] = {}
-    for name in dict.fromkeys(k for values in candidates for k in values):
-        seen = [values.get(name) for values in candidates]
-        plain = {repr(v.raw) if v is not None and v.known else None for v in seen}
-        first = seen[0]
-        if len(plain) == 1 and first is not None and first.known:
-            merged[name] = seen_from(first, module, location)
-        else:
-            merged[name] = Value(
-                None,
-                location,
-                Provenance.UNKNOWN,
-                description=f"{name} depends on which entry of {selector} is loaded",
-            )
-    return merged
-
-
-def _import_string(
-    module: PythonModule, dotted: str
-) -> tuple[PythonModule, ast.ClassDef] | PythonModule | None:
-    assert module.project is not None
-    path = module.project.find_module(module, dotted)
-    if path is not None:
-        return module.project.module_at(path)
-    if "." not in dotted:
-        return None
-    owner_name, _, attribute = dotted.rpartition(".")
-    path = module.project.find_module(module, owner_name)
-    owner = module.project.module_at(path) if path is not None else None
-    if owner is None:
-        return None
-    return owner.class_named(ast.Name(attribute))
-
-
-def _class_names(owner: PythonModule, class_def: ast.ClassDef, depth: int = 0) -> list[str]:
-    """CORS_* attribute names a class declares or inherits."""
-    names: list[str] = []
-    for statement in class_def.body:
-        targets: list[ast.expr] = []
-        if isinstance(statement, ast.Assign):
-            targets = statement.targets
-        elif isinstance(statement, ast.AnnAssign):
-            targets = [statement.target]
-        names += [t.id for t in targets if isinstance(t, ast.Name) and t.id.startswith("CORS_")]
-    if depth < 10:
-        for base in class_def.bases:
-            found = owner.class_named(base)
-            if found is not None and found[1] is not class_def:
-                names += _class_names(found[0], found[1], depth + 1)
-    return list(dict.fromkeys(names))
-
-
-def config_for(collected: Collected, receiver: str, site: Site, *, at_request: bool) -> dict[str, Value]:
-    """The CORS_* config of `receiver` as the library reads it at `site`."""
+def relevant(collected: Collected, receiver: str, site: Site, *, at_request: bool) -> Iterator[ConfigWrite]:
     local = site.scope and receiver in collected.locals.get(site.scope, {})
-    merged: dict[str, Value] = {}
     for write in collected.config:
         if write.receiver != receiver:
             continue
@@ -232,16 +123,127 @@ def config_for(collected: Collected, receiver: str, site: Site, *, at_request: b
                 continue
         elif not at_request:
             continue
-        if exclusive_arms(write.site.branch, site.branch):
+        if not exclusive_arms(write.site.branch, site.branch):
+            yield write
+
+
+def _arm(write: ConfigWrite, site: Site) -> str | None:
+    """None when the write runs whenever the call does; else the one arm of a condition
+    the call does not share that it runs in ("?" when that is not one arm)."""
+    if not write.site.conditional:
+        return None
+    if write.site.branch and site.branch.startswith(write.site.branch):
+        return None  # the call sits in the same arm
+    prefix = f"{site.branch}/" if site.branch else ""
+    if not write.site.branch.startswith(prefix):
+        return "?"
+    rest = write.site.branch[len(prefix) :]
+    return rest if rest and "/" not in rest else "?"
+
+
+def _merge(writes: list[ConfigWrite]) -> dict[str, Value]:
+    merged: dict[str, Value] = {}
+    for write in writes:
+        if write.env_prefix is not None:
+            prefix = write.env_prefix
+            for key, value in list(merged.items()):
+                if value.known and value.env_var is None:
+                    env_var = f"{prefix}_{key}"
+                    merged[key] = replace(value, provenance=Provenance.ENV_DEFAULT, env_var=env_var)
             continue
-        same_branch = bool(write.site.branch) and site.branch.startswith(write.site.branch)
         for key, value in write.values.items():
-            if write.site.conditional and not same_branch:
-                value = Value(
-                    None,
-                    value.location,
-                    Provenance.UNKNOWN,
-                    description=f"{key} is set only under a condition (line {write.location.line})",
-                )
+            if write.fills_only and key in merged:
+                continue
             merged[key] = value
     return merged
+
+
+def config_variants(writes: list[ConfigWrite], site: Site) -> list[Variant]:
+    """The CORS_* config the library reads at `site` from `writes` (in the order they
+    run), per code path."""
+    arms = {id(write): _arm(write, site) for write in writes if write.values or write.env_prefix}
+    forked = {arm for arm in arms.values() if arm is not None}
+    statements = {arm.partition("@")[2] for arm in forked}
+    if not forked:
+        return [Variant(site.branch, _merge(writes))]
+    if "?" in forked or len(statements) != 1:
+        return [Variant(site.branch, _merge([_unsure(w, site) if arms.get(id(w)) else w for w in writes]))]
+    line = statements.pop()
+    names = list(dict.fromkeys(arm for arm in arms.values() if arm is not None))
+    if names[0].startswith(("if@", "else@")):
+        names += [arm for arm in (f"if@{line}", f"else@{line}") if arm not in names]
+    else:
+        names.append(f"unmatched@{line}")
+    variants: list[Variant] = []
+    for name in names:
+        chosen = [w for w in writes if arms.get(id(w)) in (None, name)]
+        debug = any(w.site.debug for w in chosen if arms.get(id(w)) == name)
+        branch = f"{site.branch}/{name}" if site.branch else name
+        variants.append(Variant(branch, _merge(chosen), debug))
+    if len({_fingerprint(variant.values) for variant in variants}) == 1:
+        # every arm gives the library the same config: the condition does not matter
+        return [Variant(site.branch, variants[0].values)]
+    return variants
+
+
+def _unsure(write: ConfigWrite, site: Site) -> ConfigWrite:
+    """A write under a condition whose arms cannot be told apart: its values unknown."""
+    values = {
+        key: Value(
+            None,
+            value.location,
+            Provenance.UNKNOWN,
+            description=f"{key} is set only under a condition (line {write.location.line})",
+        )
+        for key, value in write.values.items()
+    }
+    return ConfigWrite(write.receiver, write.site, _given(values), write.location)
+
+
+def _fingerprint(values: dict[str, Value]) -> str:
+    """What a config gives the library, with the library's defaults filled in."""
+    if "CORS_*" in values:
+        return f"unknown-{id(values)}"
+    return options_fingerprint(
+        {CONFIG_KEYS[key]: value for key, value in values.items() if key in CONFIG_KEYS}
+    )
+
+
+def options_fingerprint(options: dict[str, Value]) -> str:
+    """Options as the library takes them, defaults filled in: equal texts, equal behaviour
+    (an unknown value is never equal to anything)."""
+    shown: dict[str, str] = {}
+    for name in sorted({*DEFAULTS, *options}):
+        value = options.get(name)
+        if value is None:
+            shown[name] = repr(DEFAULTS.get(name))
+            continue
+        try:
+            shown[name] = repr(value.plain())
+        except Exception:  # unknown
+            return f"unknown-{id(options)}"
+    return repr(sorted(shown.items()))
+
+
+def config_value(writes: list[ConfigWrite], site: Site, key: str) -> Value | None:
+    """What `config[key]` holds when `site` runs, from `writes` (None: nothing sets it)."""
+    found: Value | None = None
+    for write in writes:
+        if write.env_prefix is not None:
+            if found is not None and found.known and found.env_var is None:
+                found = replace(found, provenance=Provenance.ENV_DEFAULT, env_var=f"{write.env_prefix}_{key}")
+            continue
+        value = write.loaded.get(key)
+        if value is None and write.opaque is not None:
+            value = write.opaque
+        if value is None or (write.fills_only and found is not None):
+            continue
+        if _arm(write, site) is not None:
+            value = Value(
+                None,
+                value.location,
+                Provenance.UNKNOWN,
+                description=f"{key} is set only under a condition (line {write.location.line})",
+            )
+        found = value
+    return found

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
 from typing import NamedTuple
 
+from corslint.extractors.flask.imports import lookup, module_imports, qualified_name
 from corslint.extractors.python import PythonModule
 
 CORS_CLASS = "flask_cors.CORS"
@@ -38,26 +40,48 @@ def call_arguments(call: ast.Call) -> list[CallArgument]:
     return found
 
 
-def app_kind(module: PythonModule, node: ast.expr) -> str | None:
+def _qualified(module: PythonModule, node: ast.AST, imports: Mapping[str, str] | None) -> str:
+    found = module.qualified_name(node) if imports is None else qualified_name(node, imports)
+    return found or ""
+
+
+def app_kind(module: PythonModule, node: ast.expr, imports: Mapping[str, str] | None = None) -> str | None:
     if not isinstance(node, ast.Call):
         return None
-    qualified = module.qualified_name(node.func) or ""
+    qualified = _qualified(module, node.func, imports)
     if qualified in FLASK_CLASSES:
         return "flask"
     if qualified in BLUEPRINT_CLASSES:
         return "blueprint"
+    found = module.class_named(node.func) if isinstance(node.func, ast.Name) else None
+    return _subclass_kind(*found) if found is not None else None
+
+
+def _subclass_kind(owner: PythonModule, class_def: ast.ClassDef, depth: int = 0) -> str | None:
+    """`class AuthBlueprint(Blueprint)`, `class MyApp(Flask)`: in-tree subclasses."""
+    for base in class_def.bases:
+        qualified = _qualified(owner, base, module_imports(owner))
+        if qualified in FLASK_CLASSES:
+            return "flask"
+        if qualified in BLUEPRINT_CLASSES:
+            return "blueprint"
+        found = owner.class_named(base) if depth < 3 else None
+        if found is not None and found[1] is not class_def:
+            kind = _subclass_kind(found[0], found[1], depth + 1)
+            if kind is not None:
+                return kind
     return None
 
 
-def is_cross_origin(module: PythonModule, node: ast.expr) -> bool:
-    return isinstance(node, ast.Call) and module.qualified_name(node.func) == CROSS_ORIGIN
+def is_cross_origin(module: PythonModule, node: ast.expr, imports: Mapping[str, str] | None = None) -> bool:
+    return isinstance(node, ast.Call) and _qualified(module, node.func, imports) == CROSS_ORIGIN
 
 
-def is_init_app(module: PythonModule, call: ast.Call) -> bool:
+def is_init_app(module: PythonModule, call: ast.Call, imports: Mapping[str, str] | None = None) -> bool:
     func = call.func
     if not (isinstance(func, ast.Attribute) and func.attr == "init_app"):
         return False
-    return extension_constructor(module, func.value) is not None
+    return extension_constructor(module, func.value, imports) is not None
 
 
 def app_argument(call: ast.Call) -> ast.expr | None:
@@ -72,19 +96,30 @@ def app_argument(call: ast.Call) -> ast.expr | None:
     return positional[0]
 
 
-def extension_constructor(module: PythonModule, receiver: ast.expr) -> tuple[PythonModule, ast.Call] | None:
-    """The `cors = CORS(...)` call behind `cors.init_app(...)`, here or in an in-tree module."""
+def extension_constructor(
+    module: PythonModule, receiver: ast.expr, imports: Mapping[str, str] | None = None
+) -> tuple[PythonModule, ast.Call] | None:
+    """The `cors = CORS(...)` call behind `cors.init_app(...)`, here or in an in-tree
+    module (`CORS().init_app(app)`: the call itself)."""
+    table = module.imports if imports is None else imports
+    if isinstance(receiver, ast.Call):
+        return (module, receiver) if _qualified(module, receiver.func, imports) == CORS_CLASS else None
     if not isinstance(receiver, ast.Name):
         return None
-    found = module.find_binding(receiver.id)
-    if found is None and receiver.id in module.imports and module.project is not None:
-        imported = module.project.lookup(module, module.imports[receiver.id])
+    # a function's own `from .extensions import cors` hides a module-level namesake
+    local_import = receiver.id in table and receiver.id not in module.imports
+    found = None if local_import else module.find_binding(receiver.id)
+    if found is None and receiver.id in table and module.project is not None:
+        imported = lookup(module, table[receiver.id])
         if imported is not None and imported[0] is not module:
             found = imported[0].find_binding(imported[1])
     if found is None:
         return None
     owner, expression = found
-    if isinstance(expression, ast.Call) and owner.qualified_name(expression.func) == CORS_CLASS:
+    if (
+        isinstance(expression, ast.Call)
+        and _qualified(owner, expression.func, module_imports(owner)) == CORS_CLASS
+    ):
         return owner, expression
     return None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+import weakref
 
 from corslint.extractors.flask.app_config import config_call, config_receiver, subscript_write
 from corslint.extractors.flask.calls import (
@@ -16,7 +17,9 @@ from corslint.extractors.flask.calls import (
     is_init_app,
 )
 from corslint.extractors.flask.collected import Collected, Function, Site
+from corslint.extractors.flask.imports import function_imports, module_imports, qualified_name
 from corslint.extractors.flask.module_index import Step, Walker, child_steps
+from corslint.extractors.flask.parameter_defaults import decided, parameter_defaults
 from corslint.extractors.python import UNCERTAIN_BLOCKS, PythonModule
 
 _DEBUG_GUARD = re.compile(r"debug|development|\bdev\b|\blocal\b|testing", re.IGNORECASE)
@@ -33,8 +36,12 @@ class _Collector(Walker):
         self.functions: list[str] = []
         self.guards: list[bool] = []  # one per enclosing conditional: is it a debug guard?
         self.branches: list[str] = []
+        self.tests: list[tuple[ast.expr, bool]] = []
         self.classes: list[str] = []
         self.decorators: set[int] = set()
+        self.tables: list[dict[str, str]] = [module_imports(module)]
+        self.defaults: list[dict[str, object]] = [{}]  # the enclosing function's parameter defaults
+        self.found.imports[""] = self.tables[0]
         self.handlers.update(
             {
                 ast.If: self.enter_if,
@@ -53,17 +60,27 @@ class _Collector(Walker):
             bool(self.guards),
             any(self.guards),
             (where.line, where.column),
+            tuple(self.tests),
         )
+
+    def qualify(self, node: ast.expr) -> str | None:
+        return qualified_name(node, self.tables[-1])
 
     def enter_function(self, node: Function) -> list[Step]:
         module, found = self.module, self.found
-        if any(is_cross_origin(module, d) for d in node.decorator_list):
+        if any(is_cross_origin(module, d, self.tables[-1]) for d in node.decorator_list):
             found.views.append((node, self.site(node)))
             self.decorators.update(id(d) for d in node.decorator_list)
         # its decorators and defaults are walked inside it (their calls belong to its scope)
         self.functions.append(f"def {node.name}@{module.location(node).line}")
-        outer_guards = list(self.guards)
+        own = function_imports(node)
+        self.tables.append({**self.tables[-1], **own} if own else self.tables[-1])
+        found.imports[self.functions[-1]] = self.tables[-1]
+        found.functions[self.functions[-1]] = node
+        self.defaults.append(parameter_defaults(node))
+        outer_guards, outer_tests = list(self.guards), list(self.tests)
         self.guards.clear()
+        self.tests.clear()
         bound = found.locals.setdefault(self.functions[-1], {})
         for parameter in [*node.args.args, *node.args.kwonlyargs, *node.args.posonlyargs]:
             # a parameter is whatever the caller passes: never a constant
@@ -71,7 +88,10 @@ class _Collector(Walker):
 
         def leave() -> None:
             self.functions.pop()
+            self.tables.pop()
+            self.defaults.pop()
             self.guards[:] = outer_guards
+            self.tests[:] = outer_tests
 
         return [*super().enter_function(node), leave]
 
@@ -80,19 +100,28 @@ class _Collector(Walker):
         return [*super().enter_class(node), self.leave_class]
 
     def enter_if(self, node: ast.If) -> list[Step]:
+        verdict = decided(node.test, self.defaults[-1])
+        if verdict is not None:  # `if test_config is None:` in `create_app(test_config=None)`
+            return [node.test, *(node.body if verdict else node.orelse)]
         guard = bool(_DEBUG_GUARD.search(self.module.source(node.test)))
         line = self.module.location(node).line
 
         def enter() -> None:
             self.guards.append(guard)
             self.branches.append(f"if@{line}")
+            self.tests.append((node.test, True))
 
         def otherwise() -> None:
             self.branches[-1] = f"else@{line}"
             self.guards[-1] = False  # the else of `if DEBUG:` is no debug guard
+            self.tests[-1] = (node.test, False)
+
+        def leave() -> None:
+            self.tests.pop()
+            self.leave_arm()
 
         # the test is walked outside the branch it decides
-        return [node.test, enter, *node.body, otherwise, *node.orelse, self.leave_arm]
+        return [node.test, enter, *node.body, otherwise, *node.orelse, leave]
 
     def enter_match(self, node: ast.Match) -> list[Step]:
         """Each `case` is an arm, as `if` and `else` are: arms exclude one another."""
@@ -134,7 +163,7 @@ class _Collector(Walker):
                     entry.append(node.value)
                     if self.guards:
                         entry.append(node.value)  # two candidate bindings: never a constant
-                kind = app_kind(module, node.value)
+                kind = app_kind(module, node.value, self.tables[-1])
                 if kind is not None:
                     found.apps[(scope, name)] = kind
                     if kind == "blueprint" and not scope and isinstance(node.value, ast.Call):
@@ -147,21 +176,38 @@ class _Collector(Walker):
 
     def note_call(self, node: ast.Call, qualified: str) -> None:
         module, found = self.module, self.found
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "register_blueprint":
+            found.registrations.append((node, self.site(node)))
+        elif isinstance(node.func, (ast.Name, ast.Attribute)) and any(
+            isinstance(arg, (ast.Name, ast.Attribute))
+            for arg in [*node.args, *(k.value for k in node.keywords)]
+        ):
+            found.handoffs.append((node, self.site(node)))
         if qualified == CROSS_ORIGIN:
             if id(node) not in self.decorators:
                 here = self.site(node)
                 enclosing = self.classes[-1] if self.classes and not here.scope else None
                 found.wrappers.append((node, here, enclosing))
         elif isinstance(node.func, ast.Attribute) and config_receiver(node.func.value) is not None:
-            write = config_call(module, node, self.site(node))
+            absent = frozenset(name for name, value in self.defaults[-1].items() if value is None)
+            write = config_call(module, node, self.site(node), absent)
             if write is not None:
                 found.config.append(write)
         # `CORS(app, ...)`; a `CORS(...)` without an app is configured by its `init_app`
-        elif (qualified == CORS_CLASS and app_argument(node) is not None) or is_init_app(module, node):
+        elif (qualified == CORS_CLASS and app_argument(node) is not None) or is_init_app(
+            module, node, self.tables[-1]
+        ):
             found.calls.append((node, self.site(node)))
 
 
+_COLLECTED: weakref.WeakKeyDictionary[PythonModule, Collected] = weakref.WeakKeyDictionary()
+
+
 def collect(module: PythonModule) -> Collected:
-    collector = _Collector(module)
-    collector.run()
-    return collector.found
+    """What `module` says about Flask-CORS and its apps' config (walked once)."""
+    found = _COLLECTED.get(module)
+    if found is None:
+        collector = _Collector(module)
+        collector.run()
+        found = _COLLECTED[module] = collector.found
+    return found

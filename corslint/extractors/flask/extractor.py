@@ -15,20 +15,21 @@ from __future__ import annotations
 
 import ast
 
-from corslint.extractors import ProjectContext
-from corslint.extractors.flask.calls import is_cross_origin
+from corslint.extractors.context import ProjectContext
+from corslint.extractors.flask.calls import dotted_name, is_cross_origin
 from corslint.extractors.flask.collected import Collected
 from corslint.extractors.flask.collector import collect
 from corslint.extractors.flask.module_index import module_index
-from corslint.extractors.flask.policies import extension_policies, view_policy
+from corslint.extractors.flask.policies import extension_policies
 from corslint.extractors.flask.routes import class_view_routes, function_routes, importing_modules
+from corslint.extractors.flask.views import view_policy
 from corslint.extractors.python import PythonModule
 from corslint.model import CorsPolicy, Evidence, Extraction
 
 
 def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     module = context.python.parse(path, text)
-    if not any(q.startswith("flask_cors") for q in module.imports.values()) and "init_app" not in text:
+    if "flask_cors" not in text and "init_app" not in text:
         return Extraction()
     collected = collect(module)
     if not (collected.calls or collected.views or collected.wrappers):
@@ -38,12 +39,22 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     for call, site in collected.calls:
         policies.extend(extension_policies(module, collected, call, site, evidence))
     for function, site in collected.views:
-        decorator = next(d for d in function.decorator_list if is_cross_origin(module, d))
+        table = collected.imports.get(site.scope, collected.imports[""])
+        decorator = next(d for d in function.decorator_list if is_cross_origin(module, d, table))
         assert isinstance(decorator, ast.Call)
         routes = function_routes(module, collected, function)
         name = f"{function.name}@{module.location(function).line}"
+        owners = tuple(
+            dict.fromkeys(
+                dotted_name(d.func.value)
+                for d in function.decorator_list
+                if isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute)
+            )
+        )
         policies.append(
-            view_policy(module, collected, decorator, site, routes, f"{function.name}()", name, evidence)
+            view_policy(
+                module, collected, decorator, site, routes, f"{function.name}()", name, evidence, owners
+            )
         )
     for call, site, class_name in collected.wrappers:
         routes = class_view_routes(module, collected, class_name) if class_name else []

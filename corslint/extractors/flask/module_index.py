@@ -80,7 +80,7 @@ class Walker:
                 self.index.routing.append(node)
             elif func.attr == "register_blueprint":
                 self.index.registrations.append(node)
-        qualified = self.module.qualified_name(func) or ""
+        qualified = self.qualify(func) or ""
         self.note_call(node, qualified)
         self.bearer_call(node, qualified)
         arguments = (
@@ -89,6 +89,10 @@ class Walker:
             else [*node.args, *node.keywords]
         )
         return [func, *arguments]
+
+    def qualify(self, node: ast.expr) -> str | None:
+        """The imported name `node` stands for where the walk is."""
+        return self.module.qualified_name(node)
 
     def note_call(self, node: ast.Call, qualified: str) -> None:
         """What a subclass wants from a call (`qualified` is its function's imported name)."""

@@ -4,9 +4,11 @@ and config keys the library ignores."""
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 
 from corslint.extractors.flask.calls import call_arguments
 from corslint.extractors.flask.collected import Collected, Site
+from corslint.extractors.flask.imports import lookup
 from corslint.extractors.python import PythonModule, Scope
 from corslint.frameworks.flask_cors import CONFIG_KEYS, OPTIONS
 from corslint.model import Evidence, Location, Provenance, Value
@@ -34,6 +36,22 @@ MISNAMED = {
 def local_scope(module: PythonModule, collected: Collected, site: Site) -> Scope:
     """Names bound once in the enclosing function, resolved, so factories' locals are known."""
     names: dict[str, Value] = {}
+    outer = collected.imports.get("", {})
+    for name, qualified in collected.imports.get(site.scope, {}).items():
+        if outer.get(name) == qualified:
+            continue  # the module's own import: the resolver knows it
+        found = lookup(module, qualified) if module.project is not None else None
+        value = found[0].resolve_name(found[1]) if found is not None else None
+        names[name] = (
+            value
+            if value is not None
+            else Value(
+                None,
+                Location.point(module.path, site.position[0]),
+                Provenance.UNKNOWN,
+                description=f"{name} (imported from {qualified})",
+            )
+        )
     for name, expressions in collected.locals.get(site.scope, {}).items():
         if len(expressions) == 1:
             names[name] = module.resolve(expressions[0], Scope(dict(names)))
@@ -82,7 +100,30 @@ def _keyword_location(module: PythonModule, node: ast.AST) -> Location:
     return Location(module.path, start.line, start.column, start.line, start.column + length)
 
 
+@dataclass(frozen=True)
+class UnknownKey:
+    """A resource pattern corslint cannot determine (`f"{plugin_prefix()}/*"`), kept as a
+    key of the resources dict so the other patterns are still judged."""
+
+    value: Value
+
+
+def _resource_dict(module: PythonModule, node: ast.Dict, scope: Scope) -> Value:
+    resolved = module.resolve(node, scope)
+    if resolved.known or any(key is None for key in node.keys):
+        return resolved
+    raw: dict[object, Value] = {}
+    for key_node, value_node in zip(node.keys, node.values, strict=True):
+        assert key_node is not None
+        key = module.resolve(key_node, scope)
+        known = key.known and isinstance(key.raw, str)
+        raw[key.raw if known else UnknownKey(key)] = module.resolve(value_node, scope)
+    return Value(raw, module.location(node))
+
+
 def _option_value(module: PythonModule, name: str, node: ast.expr, scope: Scope) -> Value:
+    if name == "resources" and isinstance(node, ast.Dict):
+        return _resource_dict(module, node, scope)
     if name == "max_age" and isinstance(node, ast.Call):
         qualified = module.qualified_name(node.func) or ""
         if qualified in {"datetime.timedelta", "timedelta"}:

@@ -8,10 +8,20 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from corslint.extractors.flask.app_config import config_for
+from corslint.extractors.flask.app_config import Variant, config_variants, options_fingerprint
 from corslint.extractors.flask.calls import CORS_CLASS, app_argument, dotted_name, extension_constructor
 from corslint.extractors.flask.collected import Collected, Site
-from corslint.extractors.flask.options import keyword_options, local_scope, unknown_config, unknown_option
+from corslint.extractors.flask.config_reads import switched_off, with_config_reads
+from corslint.extractors.flask.config_sources import loaded_from
+from corslint.extractors.flask.imports import qualified_name
+from corslint.extractors.flask.options import (
+    UnknownKey,
+    keyword_options,
+    local_scope,
+    unknown_config,
+    unknown_option,
+)
+from corslint.extractors.flask.reaching import writes_reaching
 from corslint.extractors.flask.routes import (
     app_routes,
     blueprint_module,
@@ -21,7 +31,7 @@ from corslint.extractors.flask.routes import (
     owned_routes,
     sample_path,
 )
-from corslint.extractors.python import PythonModule, Scope, is_development_path, seen_from
+from corslint.extractors.python import PythonModule, Scope, is_development_path
 from corslint.frameworks.flask_cors import (
     CONFIG_KEYS,
     OPTIONS,
@@ -49,42 +59,37 @@ def extension_policies(
     evidence: tuple[Evidence, ...],
 ) -> Iterator[CorsPolicy]:
     scope = local_scope(module, collected, site)
+    imports = collected.imports.get(site.scope, collected.imports[""])
     layers: list[dict[str, Value]] = []
     notes: list[Evidence] = []
     constructor = (
-        extension_constructor(module, call.func.value)
-        if isinstance(call.func, ast.Attribute) and module.qualified_name(call.func) != CORS_CLASS
+        extension_constructor(module, call.func.value, imports)
+        if isinstance(call.func, ast.Attribute) and qualified_name(call.func, imports) != CORS_CLASS
         else None
     )
     if constructor is not None:  # cors.init_app(app, ...)
         owner, made = constructor
         options, found = keyword_options(owner, made, Scope({}), skip_app=True)
-        layers.append({k: seen_from(v, module, module.location(call)) for k, v in options.items()})
+        # the options stay where the constructor writes them: that call holds them
+        layers.append({k: loaded_from(v, module.location(call)) for k, v in options.items()})
         notes += found
     app_node = app_argument(call)
-    if app_node is None:
+    if app_node is None or switched_off(module, collected, site):
         return
-    options, found = keyword_options(module, call, scope, skip_app=True)
+    written, scope = with_config_reads(module, collected, site, call, scope)
+    options, found = keyword_options(module, written, scope, skip_app=True)
     layers.append(options)
     notes += found
     receiver = dotted_name(app_node) or module.source(app_node)
     kind = collected.apps.get((site.scope, receiver)) or collected.apps.get(("", receiver))
-    imported_blueprint = blueprint_module(module, app_node) if kind is None else None
+    imported_blueprint = blueprint_module(module, app_node, imports) if kind is None else None
     if imported_blueprint is not None and imported_blueprint[0] is not module:
         kind = "blueprint"
-    base: dict[str, Value] = {}
+    variants = [Variant(site.branch, {})]
     if kind != "blueprint":
-        for key, value in config_for(collected, receiver, site, at_request=False).items():
-            if key in CONFIG_KEYS:
-                base[CONFIG_KEYS[key]] = value
-            elif key == "CORS_*":
-                base["**"] = value
-            else:
-                notes.append(unknown_config(key, value.location))
+        writes = writes_reaching(module, collected, receiver, site, at_request=False)
+        variants = config_variants(writes, site)
         notes += _late_writes(collected, receiver, site, module.location(call))
-    merged = dict(base)
-    for layer in layers:
-        merged.update(layer)
     local = site.scope and receiver in collected.locals.get(site.scope, {})
     app_id = f"{module.path}::{site.scope if local else ''}::{receiver}"
     if imported_blueprint is not None and imported_blueprint[0] is not module:
@@ -94,8 +99,6 @@ def extension_policies(
         routes: list[tuple[Route, str]] | None = owned or None
     else:
         routes = app_routes(module, collected, receiver, kind)
-    development = is_development_path(module.path) or site.debug
-    notes.sort(key=lambda e: "origins" not in e.detail)
     decorated = frozenset(
         sample
         for function, _ in collected.views
@@ -106,6 +109,60 @@ def extension_policies(
         if class_name
         for _, sample in class_view_routes(module, collected, class_name)
     )
+    arms: list[tuple[Variant, dict[str, Value], list[Evidence]]] = []
+    for variant in variants:
+        base, config_notes = config_options(variant.values)
+        merged = dict(base)
+        for layer in layers:
+            merged.update(layer)
+        arms.append((variant, merged, config_notes))
+    if len(arms) > 1 and len({options_fingerprint(merged) for _, merged, _ in arms}) == 1:
+        # the keywords override whatever the condition changes: one configuration
+        first = arms[0]
+        arms = [(Variant(site.branch, first[0].values), first[1], first[2])]
+    for variant, merged, config_notes in arms:
+        found_notes = sorted([*notes, *config_notes], key=lambda e: "origins" not in e.detail)
+        development = is_development_path(module.path) or site.debug or variant.debug
+        yield from _resource_policies(
+            module,
+            call,
+            merged,
+            found_notes,
+            evidence,
+            development,
+            app_id,
+            variant.branch,
+            routes,
+            decorated,
+        )
+
+
+def config_options(values: dict[str, Value]) -> tuple[dict[str, Value], list[Evidence]]:
+    """The options an app's CORS_* config gives the library, and the keys it ignores."""
+    base: dict[str, Value] = {}
+    notes: list[Evidence] = []
+    for key, value in values.items():
+        if key in CONFIG_KEYS:
+            base[CONFIG_KEYS[key]] = value
+        elif key == "CORS_*":
+            base["**"] = value
+        else:
+            notes.append(unknown_config(key, value.location))
+    return base, notes
+
+
+def _resource_policies(
+    module: PythonModule,
+    call: ast.Call,
+    merged: dict[str, Value],
+    notes: list[Evidence],
+    evidence: tuple[Evidence, ...],
+    development: bool,
+    app_id: str,
+    branch: str,
+    routes: list[tuple[Route, str]] | None,
+    decorated: frozenset[str],
+) -> Iterator[CorsPolicy]:
     resources = merged.pop("resources", None)
     for pattern, extra, extra_notes in _resources(module, resources):
         options = dict(merged)
@@ -124,7 +181,7 @@ def extension_policies(
             label=f"resources {scope_text}" if scope_text else "",
             scope=scope_text,
             app=app_id,
-            branch=site.branch,
+            branch=branch,
         )
         placed = _placed(policy, routes, decorated)
         unused = _unmatched_literal_resource(placed, pattern[1] if pattern else None, routes)
@@ -159,8 +216,8 @@ def _unmatched_literal_resource(
 ) -> list[Evidence]:
     """A resource without regex characters is compared to the whole path: often it matches
     none of the routes it was meant for."""
-    if patterns is None or not routes or policy.routes or probably_regex(policy.scope):
-        return []
+    if patterns is None or not patterns.known or not routes or policy.routes or probably_regex(policy.scope):
+        return []  # an unknown pattern (`f"{prefix()}/*"`) is CORS305, never "matches nothing"
     entry = next((v for v in patterns.entries if v.known and v.raw == policy.scope), patterns)
     example = routes[0][0].path
     return [
@@ -186,9 +243,16 @@ def _resources(
         return
     raw = resources.raw
     pairs: list[tuple[Value, Value | None]]
+    unknown: list[tuple[Value, Value | None]] = []
     if isinstance(raw, dict):
-        pairs = [(Value(key, resources.location), value) for key, value in raw.items()]
+        pairs = [
+            (Value(key, resources.location), value)
+            for key, value in raw.items()
+            if not isinstance(key, UnknownKey)
+        ]
         pairs.sort(key=lambda pair: resource_rank(pair[0].raw))
+        # an unknown pattern is its own (unjudged) policy; the known ones are ordered without it
+        unknown = [(key.value, value) for key, value in raw.items() if isinstance(key, UnknownKey)]
     elif isinstance(raw, tuple):
         pairs = [(item, None) for item in raw]
     else:
@@ -201,8 +265,9 @@ def _resources(
         resources.description,
         resources.related,
     )
-    for key, extra in pairs:
-        text = pattern_text(".*" if key.raw == "*" else key.raw) if key.known else ""
+    for key, extra in [*pairs, *unknown]:
+        # an unknown pattern is named by its source: a scope of its own, never "every path"
+        text = pattern_text(".*" if key.raw == "*" else key.raw) if key.known else key.description
         options: dict[str, Value] = {}
         notes: list[Evidence] = []
         if extra is not None:
@@ -222,7 +287,7 @@ def _resources(
                         description="resource options that are not a dict",
                     )
                 )
-        yield (text, ordered), options, notes
+        yield (text, ordered if key.known else key), options, notes
 
 
 def _placed(
@@ -248,42 +313,3 @@ def _pattern_paths(pattern: str) -> list[str]:
         return ["/"]
     paths = [prefix, prefix + "x", prefix.rstrip("/") + "/x", prefix + "1", "/" + prefix.lstrip("/")]
     return [path for path in paths if path.startswith("/")]
-
-
-def view_policy(
-    module: PythonModule,
-    collected: Collected,
-    decorator: ast.Call,
-    site: Site,
-    routes: list[tuple[Route, str]],
-    label: str,
-    name: str,
-    evidence: tuple[Evidence, ...],
-) -> CorsPolicy:
-    """`@cross_origin(...)`: it reads the app config at request time, and replaces the
-    app-wide layer on its own routes."""
-    scope = local_scope(module, collected, site)
-    options, notes = keyword_options(module, decorator, scope, skip_app=False)
-    apps = [app for (scope_key, app), kind in collected.apps.items() if kind == "flask" and not scope_key]
-    base: dict[str, Value] = {}
-    if len(apps) == 1:
-        request_site = Site("", "", False, False, (10**9, 0))
-        for key, value in config_for(collected, apps[0], request_site, at_request=True).items():
-            # the view's automatic OPTIONS is decided by the decorator's own keyword only
-            if key in CONFIG_KEYS and key not in {"CORS_RESOURCES", "CORS_AUTOMATIC_OPTIONS"}:
-                base[CONFIG_KEYS[key]] = value
-    base.update(options)
-    probe_path = routes[0][1] if routes else "/"
-    return CorsPolicy(
-        framework="flask_cors",
-        location=module.location(decorator),
-        options=base,
-        routes=tuple(route for route, _ in routes) or None,
-        evidence=(*notes, *evidence),
-        development_only=is_development_path(module.path) or site.debug,
-        label=f"@cross_origin on {label}",
-        scope=probe_path,
-        probe_path=probe_path,
-        app=f"{module.path}::view {name}",
-        route_level=True,
-    )

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Mapping
 
 from corslint.extractors.flask.calls import app_kind, call_arguments, dotted_name
 from corslint.extractors.flask.collected import Collected, Function
+from corslint.extractors.flask.imports import lookup, qualified_name
 from corslint.extractors.flask.module_index import module_index
 from corslint.extractors.python import PythonModule
 from corslint.model import Route
@@ -98,7 +100,7 @@ def app_routes(
 def _points_to(other: PythonModule, qualified: str, module: PythonModule) -> bool:
     if other.project is None:
         return False
-    found = other.project.lookup(other, qualified)
+    found = lookup(other, qualified)
     return found is not None and found[0] is module
 
 
@@ -128,11 +130,12 @@ def _registrations(module: PythonModule, receiver: str) -> list[tuple[PythonModu
 
 
 def blueprint_module(
-    module: PythonModule, target: ast.expr | None
+    module: PythonModule, target: ast.expr | None, imports: Mapping[str, str] | None = None
 ) -> tuple[PythonModule, str, ast.Call] | None:
     if target is None:
         return None
-    if isinstance(target, ast.Name):
+    local_import = imports is not None and isinstance(target, ast.Name) and target.id in imports
+    if isinstance(target, ast.Name) and not (local_import and target.id not in module.imports):
         bound = module.find_binding(target.id)
         if (
             bound is not None
@@ -140,10 +143,10 @@ def blueprint_module(
             and app_kind(bound[0], bound[1]) == "blueprint"
         ):
             return bound[0], target.id, bound[1]
-    qualified = module.qualified_name(target)
+    qualified = module.qualified_name(target) if imports is None else qualified_name(target, imports)
     if qualified is None or module.project is None:
         return None
-    found = module.project.lookup(module, qualified)
+    found = lookup(module, qualified)
     if found is None:
         return None
     owner, name = found

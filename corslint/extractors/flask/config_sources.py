@@ -1,0 +1,222 @@
+"""What ``app.config.from_object`` and ``from_pyfile`` load: the upper-case names of a
+config class (with the ones it inherits), a config module, an import string naming
+either, or the entry of a dict of configs that a key selects. Flask copies every
+upper-case name; each is resolved only when asked for.
+
+A value keeps the location where the config source defines it: a config module or
+class *holds* the `CORS_*` option, so a finding belongs on its line (RULES.md, shared
+conventions), with the line that loads it as a related location."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from corslint.extractors.flask.imports import lookup
+from corslint.extractors.python import PythonModule, Scope
+from corslint.model import Location, Provenance, Value
+
+MAX_DEPTH = 3
+
+
+@dataclass
+class Loaded:
+    """The names a config source sets, each resolved on demand (once)."""
+
+    names: tuple[str, ...]
+    resolve: Callable[[str], Value | None]
+    _seen: dict[str, Value | None] = field(default_factory=dict)
+
+    def get(self, name: str) -> Value | None:
+        if name not in self.names:
+            return None
+        if name not in self._seen:
+            self._seen[name] = self.resolve(name)
+        return self._seen[name]
+
+
+NOTHING = Loaded((), lambda name: None)
+
+
+def loaded_from(value: Value, location: Location) -> Value:
+    """A value defined by a config source, seen from the line that loads it."""
+    if location in value.related or value.location == location:
+        return value
+    return replace(value, related=(*value.related, location))
+
+
+def from_object(module: PythonModule, node: ast.expr, location: Location, depth: int = 0) -> Loaded | None:
+    """What `config.from_object(node)` loads; None when corslint cannot tell."""
+    if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and depth < MAX_DEPTH:
+        # `from_object(config_object or Config)`: the default is what a plain start loads
+        return from_object(module, node.values[-1], location, depth + 1)
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and depth < MAX_DEPTH:
+        return _selected_config(module, node, location, depth)
+    target: tuple[PythonModule, ast.ClassDef] | PythonModule | None = None
+    if not isinstance(node, (ast.Name, ast.Attribute)):
+        # an import string: `"pkg.config.ProductionConfig"`, `os.environ.get("X", "pkg.config")`
+        dotted = module.resolve(node)
+        if not (dotted.known and isinstance(dotted.raw, str) and module.project is not None):
+            return None
+        target = _import_string(module, dotted.raw)
+        if dotted.env_var is not None and target is not None:
+            loaded = _loaded(target, location)
+            return _as_env_default(loaded, dotted.env_var)
+    else:
+        target = module.class_named(node) if isinstance(node, ast.Name) else None
+        if target is None:
+            qualified = module.qualified_name(node) or ""
+            if module.project is not None and qualified:
+                path = module.project.find_module(module, qualified)
+                if path is not None:
+                    target = module.project.module_at(path, module.project.display_path(module.path, path))
+                elif "." in qualified:
+                    found = lookup(module, qualified)
+                    if found is not None:
+                        target = found[0].class_named(ast.Name(found[1]))
+    return None if target is None else _loaded(target, location)
+
+
+def _loaded(target: tuple[PythonModule, ast.ClassDef] | PythonModule, location: Location) -> Loaded:
+    if isinstance(target, PythonModule):
+        return module_names(target, location)
+    owner, class_def = target
+
+    def resolve(name: str) -> Value | None:
+        value = owner.class_field(class_def, name, Scope({}))
+        return None if value is None else loaded_from(value, location)
+
+    return Loaded(tuple(_class_names(owner, class_def)), resolve)
+
+
+def from_pyfile(module: PythonModule, node: ast.expr, location: Location) -> Loaded | None:
+    """`config.from_pyfile("settings.py")`: a file beside the app module, read (never run)
+    for its upper-case names."""
+    name = module.resolve(node)
+    if module.project is None or not (name.known and isinstance(name.raw, str)):
+        return None
+    path = Path(module.path).parent / name.raw
+    if path.suffix not in {".py", ".cfg", ""} or not path.is_file():
+        return None
+    loaded = module.project.module_at(path, module.project.display_path(module.path, path))
+    return None if loaded is None else module_names(loaded, location)
+
+
+def module_names(loaded: PythonModule, location: Location) -> Loaded:
+    """The module-level upper-case names of a config module."""
+
+    def resolve(name: str) -> Value | None:
+        value = loaded.resolve_name(name)
+        return None if value is None else loaded_from(value, location)
+
+    names = [name for name in loaded.assignments if name.isupper()]
+    names += [name for name, qualified in loaded.imports.items() if name.isupper() and "." in qualified]
+    return Loaded(tuple(dict.fromkeys(names)), resolve)
+
+
+def _selected_config(
+    module: PythonModule, node: ast.Subscript, location: Location, depth: int
+) -> Loaded | None:
+    """`from_object(configs[name])` over `configs = {"dev": DevConfig, ...}`: a key the
+    candidates agree on is known; one they disagree on depends on the selection."""
+    assert isinstance(node.value, ast.Name)
+    selector = node.value.id
+    bound = module.find_binding(selector)
+    if bound is None and selector in module.imports and module.project is not None:
+        imported = lookup(module, module.imports[selector])
+        if imported is not None and imported[0] is not module:
+            bound = imported[0].find_binding(imported[1])
+    if bound is None or not isinstance(bound[1], ast.Dict):
+        return None
+    owner, mapping = bound[0], bound[1]
+    chosen = None if isinstance(node.slice, (ast.Slice, ast.Tuple)) else module.resolve(node.slice)
+    candidates: list[Loaded] = []
+    for key_node, value_node in zip(mapping.keys, mapping.values, strict=True):
+        if key_node is None:  # `**other`
+            return None
+        key = owner.resolve(key_node)
+        loaded = from_object(owner, value_node, location, depth + 1)
+        if loaded is None:
+            return None
+        if chosen is not None and chosen.known and key.known and key.raw == chosen.raw:
+            if chosen.env_var is None:
+                return loaded
+            # the selection is an environment default: so is every value it brings
+            return _as_env_default(loaded, chosen.env_var)
+        candidates.append(loaded)
+
+    def merged(name: str) -> Value | None:
+        seen = [candidate.get(name) for candidate in candidates]
+        plain = {_plain(value) for value in seen}
+        first = seen[0]
+        if len(plain) == 1 and first is not None and first.known:
+            return first
+        return Value(
+            None,
+            location,
+            Provenance.UNKNOWN,
+            description=f"{name} depends on which entry of {selector} is loaded",
+        )
+
+    names = tuple(dict.fromkeys(name for candidate in candidates for name in candidate.names))
+    return Loaded(names, merged)
+
+
+def _as_env_default(loaded: Loaded, env_var: str) -> Loaded:
+    def resolve(name: str) -> Value | None:
+        value = loaded.get(name)
+        if value is None or not value.known:
+            return value
+        return replace(value, provenance=Provenance.ENV_DEFAULT, env_var=env_var)
+
+    return Loaded(loaded.names, resolve)
+
+
+def _plain(value: Value | None) -> str | None:
+    if value is None or not value.known:
+        return None
+    try:
+        return repr(value.plain())
+    except Exception:  # a value holding an unknown part
+        return None
+
+
+def _import_string(
+    module: PythonModule, dotted: str
+) -> tuple[PythonModule, ast.ClassDef] | PythonModule | None:
+    assert module.project is not None
+    path = module.project.find_module(module, dotted)
+    if path is not None:
+        return module.project.module_at(path, module.project.display_path(module.path, path))
+    if "." not in dotted:
+        return None
+    owner_name, _, attribute = dotted.rpartition(".")
+    path = module.project.find_module(module, owner_name)
+    owner = (
+        module.project.module_at(path, module.project.display_path(module.path, path))
+        if path is not None
+        else None
+    )
+    if owner is None:
+        return None
+    return owner.class_named(ast.Name(attribute))
+
+
+def _class_names(owner: PythonModule, class_def: ast.ClassDef, depth: int = 0) -> list[str]:
+    """Upper-case attribute names a class declares or inherits."""
+    names: list[str] = []
+    for statement in class_def.body:
+        targets: list[ast.expr] = []
+        if isinstance(statement, ast.Assign):
+            targets = statement.targets
+        elif isinstance(statement, ast.AnnAssign):
+            targets = [statement.target]
+        names += [t.id for t in targets if isinstance(t, ast.Name) and t.id.isupper()]
+    if depth < 10:
+        for base in class_def.bases:
+            found = owner.class_named(base)
+            if found is not None and found[1] is not class_def:
+                names += _class_names(found[0], found[1], depth + 1)
+    return list(dict.fromkeys(names))
