@@ -8,20 +8,21 @@ from typing import Any
 
 import pytest
 
-from corslint.config import Settings
 from corslint.frameworks.express import js_string, respond
 from corslint.frameworks.express_headers import respond as respond_headers
 from corslint.http import Request
-from corslint.lint import lint
 from corslint.model import (
     CorsPolicy,
     FunctionValue,
+    HeaderReflection,
     Location,
     OriginFunction,
     Regex,
     UnresolvedValueError,
     Value,
 )
+from corslint.runner.run import lint
+from corslint.runner.settings import Settings
 
 ORIGIN = "https://app.example.com"
 EVIL = "https://evil.example"
@@ -445,3 +446,299 @@ def test_a_minified_bundle_is_a_stated_skip(in_tmp: Path, cached: bool) -> None:
     assert [(s.path, s.reason.split(" (")[0]) for s in result.skipped] == [
         ("server.js", "not analysed: it looks minified")
     ]
+
+
+# -- who runs hand-written headers, and what answers the OPTIONS they leave -------------
+
+
+def handwritten(root: Path, files: dict[str, str]) -> list[CorsPolicy]:
+    found = policies(root, files)
+    return [p for p in found if p.framework.endswith("_headers")]
+
+
+@pytest.mark.parametrize(
+    ("text", "framework"),
+    [
+        (
+            "const http = require('http');\nhttp.createServer((req, res) => {\n"
+            "  res.setHeader('Access-Control-Allow-Origin', '*');\n  res.end('ok');\n}).listen(1);\n",
+            "node_headers",
+        ),
+        (
+            "const server = require('https').createServer();\nserver.on('request', function (q, s) {\n"
+            "  s.writeHead(200, { 'Access-Control-Allow-Origin': '*' });\n  s.end();\n});\n",
+            "node_headers",
+        ),
+        (
+            "const Koa = require('koa');\nconst app = new Koa();\napp.use(async (ctx, next) => {\n"
+            "  ctx.set('Access-Control-Allow-Origin', '*');\n  await next();\n});\n",
+            "koa_headers",
+        ),
+        (
+            "const app = require('fastify')();\napp.addHook('onRequest', (request, reply, done) => {\n"
+            "  reply.header('Access-Control-Allow-Origin', '*');\n  done();\n});\n",
+            "fastify_headers",
+        ),
+        (
+            "const express = require('express');\nconst app = express();\napp.use((req, res, next) => {\n"
+            "  res.set({ 'Access-Control-Allow-Origin': '*' });\n  next();\n});\n",
+            "express_headers",
+        ),
+        (
+            "const express = require('express');\n"
+            "exports.allowAll = (res) => { res.header('Access-Control-Allow-Origin', '*'); };\n",
+            "express_helper_headers",
+        ),
+    ],
+)
+def test_handwritten_headers_are_named_for_the_server_that_runs_them(
+    in_tmp: Path, text: str, framework: str
+) -> None:
+    (policy,) = handwritten(in_tmp, {"server.js": text})
+    assert policy.framework == framework
+    assert respond_headers(policy, Request.make("GET", EVIL)).get("access-control-allow-origin") == "*"
+
+
+def test_only_express_answers_an_unanswered_options_itself(in_tmp: Path) -> None:
+    from corslint.frameworks import framework_of
+
+    body = "  res.setHeader('Access-Control-Allow-Origin', '*');\n"
+    found = handwritten(
+        in_tmp,
+        {
+            "node.js": f"require('http').createServer((req, res) => {{\n{body}  route(req, res);\n}});\n",
+            "app.js": f"const app = require('express')();\napp.use((req, res, next) => {{\n{body}  next();\n}});\n",
+        },
+    )
+    node, express = sorted(found, key=lambda p: p.framework, reverse=True)
+    preflight = Request.make("OPTIONS", EVIL, {"access-control-request-method": "PUT"})
+    with pytest.raises(UnresolvedValueError):  # the rest of the node handler decides
+        framework_of(node).respond(node, preflight)
+    answer = framework_of(express).respond(express, preflight)
+    assert (answer.status, answer.get("access-control-allow-origin")) == (200, "*")
+
+
+def test_node_status_code_and_koa_status_answer_the_preflight(in_tmp: Path) -> None:
+    from corslint.frameworks import framework_of
+
+    node, koa = handwritten(
+        in_tmp,
+        {
+            "a.js": "require('http').createServer((req, res) => {\n"
+            "  res.setHeader('Access-Control-Allow-Origin', '*');\n"
+            "  if (req.method === 'OPTIONS') { res.statusCode = 204; res.end(); return; }\n"
+            "  res.end('x');\n});\n",
+            "b.js": "module.exports = async (ctx, next) => {\n"
+            "  ctx.set('Access-Control-Allow-Origin', ctx.get('Origin'));\n"
+            "  if (ctx.method === 'OPTIONS') { ctx.status = 204; return; }\n  await next();\n};\n",
+        },
+    )
+    preflight = Request.make("OPTIONS", EVIL, {"access-control-request-method": "PUT"})
+    assert framework_of(node).respond(node, preflight).status == 204
+    reflected = framework_of(koa).respond(koa, preflight)
+    assert (reflected.status, reflected.get("access-control-allow-origin")) == (204, EVIL)
+
+
+@pytest.mark.parametrize(
+    ("read", "source"),
+    [
+        ("req.query.origin", "named-origin:query.origin"),
+        ("req.body.site", "named-origin:body.site"),
+        ("req.headers.referer", "named-origin:header.referer"),
+        ("require('url').parse(req.url, true).query.from", "named-origin:query.from"),
+        ("new URL(req.url, 'http://x').searchParams.get('o')", "named-origin:query.o"),
+    ],
+)
+def test_origin_named_by_the_caller_is_reflection(in_tmp: Path, read: str, source: str) -> None:
+    text = (
+        "const app = require('express')();\napp.use((req, res, next) => {\n"
+        f"  res.header('Access-Control-Allow-Origin', {read});\n  next();\n}});\n"
+    )
+    (policy,) = handwritten(in_tmp, {"server.js": text})
+    value = policy.options["Access-Control-Allow-Origin"].raw["value"].raw
+    assert isinstance(value, HeaderReflection) and value.source == source
+    # the page names its own origin: it reads the answer
+    assert respond_headers(policy, Request.make("GET", EVIL)).get("access-control-allow-origin") == EVIL
+
+
+def test_a_named_origin_reflected_with_credentials_is_101_without_107(in_tmp: Path) -> None:
+    (in_tmp / "server.js").write_text(
+        "const app = require('express')();\napp.use((req, res, next) => {\n"
+        "  const { query } = require('url').parse(req.url, true);\n"
+        "  res.header('Access-Control-Allow-Origin', query.site || 'https://a.example');\n"
+        "  res.header('Access-Control-Allow-Credentials', 'true');\n  next();\n});\n"
+    )
+    found = {f.rule_id for f in lint([Path(".")], Settings()).findings}
+    assert "CORS101" in found and "CORS107" not in found
+
+
+def test_a_default_in_code_is_judged_when_echoed_because_listed(in_tmp: Path) -> None:
+    (in_tmp / "cross.js").write_text(
+        "module.exports = (options) => {\n"
+        "  const allowed = options.allowOrigin || ['*'];\n"
+        "  return (req, res, next) => {\n"
+        "    if (allowed.includes('*') || allowed.includes(req.headers.origin)) {\n"
+        "      res.setHeader('Access-Control-Allow-Origin', req.headers.origin);\n"
+        "    }\n    next();\n  };\n};\n"
+    )
+    found = lint([Path(".")], Settings()).findings
+    assert [f.rule_id for f in found if f.rule_id.startswith("CORS10")] == ["CORS105", "CORS107"]
+
+
+def test_a_parameter_default_is_judged_and_named(in_tmp: Path) -> None:
+    (in_tmp / "util.js").write_text(
+        "function withCors(res, origin = '*') {\n  res.setHeader('Access-Control-Allow-Origin', origin);\n}\n"
+        "module.exports = { withCors };\n"
+    )
+    (finding,) = lint([Path(".")], Settings()).findings
+    assert finding.rule_id == "CORS105"
+    assert "when the `origin` argument is unset" in finding.message
+
+
+def test_an_allowed_origin_or_the_first_entry(in_tmp: Path) -> None:
+    text = (
+        "const LIST = ['https://a.example', 'https://b.example'];\n"
+        "const app = require('express')();\napp.use((req, res, next) => {\n"
+        "  const origin = req.headers.origin;\n"
+        "  const chosen = origin && LIST.includes(origin) ? origin : LIST[0];\n"
+        "  res.header('Access-Control-Allow-Origin', chosen);\n  res.header('Vary', 'Origin');\n  next();\n});\n"
+    )
+    (policy,) = handwritten(in_tmp, {"server.js": text})
+    answer = respond_headers(policy, Request.make("GET", "https://b.example"))
+    assert answer.get("access-control-allow-origin") == "https://b.example"
+    assert respond_headers(policy, Request.make("GET", EVIL)).get("access-control-allow-origin") == (
+        "https://a.example"
+    )
+
+
+# -- wrappers around the cors package -------------------------------------------------------
+
+NEST = "import { NestFactory } from '@nestjs/core';\nimport { AppModule } from './app.module';\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "options"),
+    [
+        ("const app = await NestFactory.create(AppModule);\napp.enableCors();\n", {}),
+        (
+            "const app = await NestFactory.create(AppModule);\n"
+            "app.enableCors({ origin: true, credentials: true });\n",
+            {"origin": True, "credentials": True},
+        ),
+        ("const app = await NestFactory.create(AppModule, { cors: true });\n", {}),
+        (
+            "const app = await NestFactory.create(AppModule, { cors: { origin: ['https://a.example'] } });\n",
+            {"origin": ("https://a.example",)},
+        ),
+    ],
+)
+def test_nestjs_hands_its_options_to_cors(in_tmp: Path, body: str, options: dict[str, Any]) -> None:
+    found = policies(in_tmp, {"main.ts": NEST + f"async function main() {{\n{body}}}\n"}, "nestjs")
+    assert [plain_options(p) for p in found] == [options]
+    assert found[0].app == "main.ts::app"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "const app = await NestFactory.create(AppModule, { cors: false });\n",
+        "const app = await NestFactory.create(AppModule);\n",
+        "const app = await NestFactory.create(AppModule, new FastifyAdapter(), { cors: true });\n",
+        "const app = await NestFactory.create(AppModule, new FastifyAdapter());\napp.enableCors();\n",
+    ],
+)
+def test_nestjs_without_cors_or_on_fastify_is_not_judged(in_tmp: Path, body: str) -> None:
+    text = NEST + "import { FastifyAdapter } from '@nestjs/platform-fastify';\n"
+    assert policies(in_tmp, {"main.ts": text + f"async function main() {{\n{body}}}\n"}) == []
+
+
+def test_a_nest_provider_lookup_is_no_route(in_tmp: Path) -> None:
+    text = (
+        NEST + "import cors from 'cors';\nasync function main() {\n"
+        "  const app = await NestFactory.create(AppModule);\n"
+        "  const svc = app.get(Service, { strict: false });\n  const log = app.get(Logger);\n"
+        "  app.use(cors({ origin: ['https://a.example'] }));\n}\n"
+    )
+    (policy,) = policies(in_tmp, {"main.ts": text}, "express")
+    assert not [e for e in policy.evidence if e.kind == "misordered"]
+
+
+@pytest.mark.parametrize(
+    ("text", "options", "scope"),
+    [
+        (
+            "const { ApolloServer } = require('apollo-server');\nnew ApolloServer({ typeDefs });\n",
+            {"origin": "*"},
+            "",
+        ),
+        (
+            "const { ApolloServer } = require('apollo-server');\n"
+            "new ApolloServer({ typeDefs, cors: { origin: true } });\n",
+            {"origin": True},
+            "",
+        ),
+        (
+            "const { ApolloServer } = require('apollo-server-express');\nserver.applyMiddleware({ app });\n",
+            {},
+            "/graphql",
+        ),
+        (
+            "const { ApolloServer } = require('apollo-server-express');\n"
+            "server.applyMiddleware({ app, path: '/q', cors: { credentials: true } });\n",
+            {"credentials": True},
+            "/q",
+        ),
+        (
+            "import { startStandaloneServer } from '@apollo/server/standalone';\n"
+            "await startStandaloneServer(server);\n",
+            {},
+            "",
+        ),
+    ],
+)
+def test_apollo_server_hands_its_options_to_cors(
+    in_tmp: Path, text: str, options: dict[str, Any], scope: str
+) -> None:
+    (policy,) = policies(in_tmp, {"server.mjs": text}, "apollo_server")
+    assert (plain_options(policy), policy.scope) == (options, scope)
+
+
+def test_apollo_cors_false_mounts_nothing(in_tmp: Path) -> None:
+    text = "const { ApolloServer } = require('apollo-server-express');\nserver.applyMiddleware({ app, cors: false });\n"
+    assert policies(in_tmp, {"server.js": text}) == []
+
+
+# -- express's own answer to an OPTIONS request nothing handled -------------------------
+
+
+def test_express_answers_options_the_middleware_passes_on() -> None:
+    preflight = Request.make("OPTIONS", ORIGIN, {"access-control-request-method": "PUT"})
+    passed_on = respond(policy_of(origin=[ORIGIN], preflightContinue=True), preflight)
+    assert (passed_on.status, passed_on.get("access-control-allow-origin")) == (200, ORIGIN)
+    switched_off = respond(policy_of(origin=False), preflight)
+    assert (switched_off.status, switched_off.headers) == (200, ())
+    assert respond(policy_of(origin=False), Request.make("GET", ORIGIN)).status is None
+
+
+def test_a_cors_mounted_on_a_route_never_sees_the_preflight(in_tmp: Path) -> None:
+    text = (
+        "const cors = require('cors');\nconst app = require('express')();\n"
+        f"const c = cors({{ origin: '{ORIGIN}' }});\n"
+        "app.get('/doc', c, (req, res) => res.json({}));\napp.put('/doc', c, (req, res) => res.json({}));\n"
+    )
+    policy = one(in_tmp, text)
+    assert {e.kind for e in policy.evidence} >= {"preflight-unrouted", "misordered"}
+    assert respond(policy, Request.make("GET", ORIGIN)).get("access-control-allow-origin") == ORIGIN
+    assert respond(policy, Request.make("POST", ORIGIN)).status is None  # another route answers
+    preflight = respond(policy, Request.make("OPTIONS", ORIGIN, {"access-control-request-method": "PUT"}))
+    assert (preflight.status, preflight.headers) == (200, ())
+
+
+def test_a_route_with_its_own_cors_is_not_one_the_app_wide_layer_misses(in_tmp: Path) -> None:
+    text = (
+        "const cors = require('cors');\nconst app = require('express')();\n"
+        "app.get('/health', cors(), (req, res) => res.send('ok'));\n"
+        f"app.use(cors({{ origin: ['{ORIGIN}'] }}));\n"
+    )
+    wide = [p for p in policies(in_tmp, {"server.js": text}, "express") if not p.route_level]
+    assert [e.kind for e in wide[0].evidence] == []

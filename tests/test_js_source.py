@@ -192,7 +192,7 @@ def test_toml_reader_finds_lines() -> None:
 def test_tree_sitter_is_not_loaded_for_python_only_trees(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text("from fastapi import FastAPI\napp = FastAPI()\n")
     code = (
-        "import sys\nfrom pathlib import Path\nfrom corslint.config import Settings\nfrom corslint.lint import lint\n"
+        "import sys\nfrom pathlib import Path\nfrom corslint.runner.settings import Settings\nfrom corslint.runner.run import lint\n"
         f"lint([Path({str(tmp_path)!r})], Settings())\n"
         "print('tree_sitter' in sys.modules)\n"
     )
@@ -220,3 +220,52 @@ def test_every_supported_flavour_parses(name: str, text: str) -> None:
     node = parsed.binding("__probe")
     assert node is not None
     assert parsed.resolve(node).plain() == "https://a.example"
+
+
+@pytest.mark.parametrize(
+    ("text", "expression", "expected"),
+    [
+        ("", "['a', 'b'].includes('b')", True),
+        ("", "['a', 'b'].indexOf('c')", -1),
+        ("const L = ['x', 'y'];", "L[1]", "y"),
+        ("const { cors } = { cors: { origin: true } };", "cors", {"origin": True}),
+        ("const s = { h: { port: 1 } };\nconst { port: p } = s.h;", "p", 1),
+        ("", "true ? 'a' : 'b'", "a"),
+    ],
+)
+def test_resolver_folds_more_of_what_cors_code_writes(text: str, expression: str, expected: Any) -> None:
+    assert plain(resolved(text, expression)) == expected
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "options.allowOrigin || ['*']",
+        "typeof options.allowOrigin === 'string' ? [options.allowOrigin] : options.allowOrigin ?? ['*']",
+    ],
+)
+def test_a_default_over_a_value_read_elsewhere_is_judged(expression: str) -> None:
+    value = resolved("function f(options) {}\nconst options = make();", expression)
+    assert plain(value) == ("*",)
+    assert value.provenance is Provenance.ENV_DEFAULT
+    assert value.env_var == "options.allowOrigin"
+
+
+def test_a_parameter_default_is_the_value_when_no_argument_is_passed() -> None:
+    parsed = module("function allow(res, origin = '*') {\n  res.setHeader('X', origin);\n}\n")
+    use = [n for n in walk(parsed.root) if n.type == "identifier" and parsed.text(n) == "origin"][-1]
+    value = parsed.resolve(use)
+    assert (value.raw, value.provenance, value.env_var) == (
+        "*",
+        Provenance.ENV_DEFAULT,
+        "the `origin` argument",
+    )
+
+
+def test_type_syntax_the_grammars_do_not_know_is_tolerated() -> None:
+    flow = module("// @flow\ntype T = { a: number, b: string };\nconst x: T = { a: 1, b: 'c' };\n")
+    assert flow.binding("x") is not None  # read with the TypeScript grammar
+    parsed = module("export type * from './shapes';\nexport const y = 2;\n", "types.ts")
+    assert parsed.binding("y") is not None
+    with pytest.raises(SourceError):
+        module("const = ;\n")

@@ -15,15 +15,32 @@ written, with JavaScript's truthiness and string conversion:
 
 A RegExp with the ``g`` (or ``y``) flag keeps ``lastIndex`` between requests: the model
 answers as for a fresh RegExp and `library_checks` reports the alternation.
+
+Express answers an ``OPTIONS`` request that nothing handled itself: its router sends 200
+with an ``Allow`` header naming the route's methods, and no CORS headers of its own (any
+set earlier stay). That is the answer when the middleware passes the request on (a falsy
+``origin``, an origin function that refuses, ``preflightContinue``), and when the
+preflight never reaches it: a ``cors()`` mounted on a route's own method
+(``app.put("/x", cors(), ...)``), which the extractor records as ``preflight-unrouted``
+evidence. (On a path with no route at all express answers 404; a page calls paths that
+exist, so the model answers for those.)
+
+The same package runs behind wrappers that hand it their options unchanged: NestJS on
+its Express adapter (``enableCors``, ``NestFactory.create(..., {cors})``), Apollo Server
+(``apollo-server``'s ``cors`` option, ``applyMiddleware({cors})``, ``@apollo/server``'s
+standalone server), Socket.IO's ``cors`` option and routing-controllers'. Each is its
+own `Framework` here (same behaviour, named for the wrapper in messages).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import re
 from typing import Any
 
+import corslint.frameworks.bounded_regex as bounded_regex
 from corslint.frameworks.framework import Framework, LibraryCheck, Options, OriginEntry, Responder
 from corslint.http import HeaderList, Request, Response
 from corslint.model import CorsPolicy, FunctionValue, OriginFunction, Regex, UnresolvedValueError, Value
@@ -138,8 +155,8 @@ def regex_test(raw: Regex, text: str) -> bool:
     """``RegExp.prototype.test`` on a fresh object; a sticky RegExp matches at 0 only."""
     compiled = python_regex(raw)
     if "y" in raw.flags:
-        return compiled.match(text) is not None
-    return compiled.search(text) is not None
+        return bounded_regex.match(compiled, text) is not None
+    return bounded_regex.search(compiled, text) is not None
 
 
 def is_origin_allowed(origin: str | None, allowed: Any) -> bool:
@@ -206,11 +223,24 @@ def responder(policy: CorsPolicy) -> Responder:
     return functools.partial(_respond, Options(policy, _plain))
 
 
+AUTOMATIC_OPTIONS_STATUS = 200  # express's router, for an OPTIONS request nothing handled
+PREFLIGHT_UNROUTED = "preflight-unrouted"
+
+
 def _respond(options: Options, request: Request) -> Response:
+    method = request.method.upper()
+    options_request = method == "OPTIONS"
+    if options_request and options.once(PREFLIGHT_UNROUTED, _unrouted):
+        return Response(AUTOMATIC_OPTIONS_STATUS)  # the middleware never runs for it
+    mounted_for = options.once("mounted methods", _mounted_methods)
+    if mounted_for is not None and not options_request and method not in mounted_for:
+        return Response(None)  # mounted on other methods' routes: another route answers
     try:
         origin_option = _origin_callback(options, request)
     except _Next as stop:
-        return Response(500 if stop.error else None)
+        if stop.error:
+            return Response(500)
+        return Response(AUTOMATIC_OPTIONS_STATUS if options_request else None)
     headers = HeaderList()
 
     def put(name: str, value: Any) -> None:
@@ -259,8 +289,22 @@ def _respond(options: Options, request: Request) -> Response:
             put("Access-Control-Max-Age", text)
     expose()
     if truthy(options["preflightContinue"]):
-        return headers.response(None)
+        return headers.response(AUTOMATIC_OPTIONS_STATUS)  # next(): the router answers it
     return headers.response(_status(options["optionsSuccessStatus"]))
+
+
+def _mounted_methods(options: Options) -> frozenset[str] | None:
+    """The methods of the routes a cors() is mounted on (`app.get(path, cors(), ...)`), or
+    None for middleware every request passes through."""
+    policy = options.policy
+    if not policy.route_level or not policy.routes:
+        return None
+    return frozenset(method.upper() for route in policy.routes for method in route.methods)
+
+
+def _unrouted(options: Options) -> bool:
+    """Whether OPTIONS requests never reach this middleware (mounted on routes only)."""
+    return any(evidence.kind == PREFLIGHT_UNROUTED for evidence in options.policy.evidence)
 
 
 def _status(value: Any) -> int:
@@ -357,4 +401,32 @@ FRAMEWORK = Framework(
     comment_prefix="//",
     unread_options="the options object passed to cors()",
     responder=responder,
+)
+# wrappers that hand their options to the cors package unchanged, named in messages
+FRAMEWORKS = (
+    FRAMEWORK,
+    dataclasses.replace(
+        FRAMEWORK,
+        name="nestjs",
+        display="NestJS CORS (the cors package)",
+        unread_options="the CORS options NestJS passes to cors()",
+    ),
+    dataclasses.replace(
+        FRAMEWORK,
+        name="apollo_server",
+        display="Apollo Server CORS (the cors package)",
+        unread_options="the CORS options Apollo Server passes to cors()",
+    ),
+    dataclasses.replace(
+        FRAMEWORK,
+        name="socketio",
+        display="Socket.IO CORS (the cors package)",
+        unread_options="the CORS options Socket.IO passes to cors()",
+    ),
+    dataclasses.replace(
+        FRAMEWORK,
+        name="routing_controllers",
+        display="routing-controllers CORS (the cors package)",
+        unread_options="the CORS options routing-controllers passes to cors()",
+    ),
 )

@@ -8,7 +8,8 @@ answers the request. A step's value is a mapping:
 
 - ``value``: what is written: a string, a tuple (one header line per item), or a
   `HeaderReflection` (the request's Origin or Access-Control-Request-Headers);
-- ``writer``: ``set`` (express ``res.set``/``res.header``: ``String(value)``),
+- ``writer``: ``set`` (express ``res.set``/``res.header``: ``String(value)``), ``koa-set``
+  (Koa's ``ctx.set``, the same, except that ``ctx.get`` reads a missing header as ``""``),
   ``setHeader`` (node: ``undefined`` throws, express answers 500), ``append``
   (``res.append``: another line) or ``vary`` (``res.vary``: merged into Vary);
 - ``when``: the conditions under which the step runs: ``OPTIONS`` / ``!OPTIONS``
@@ -21,9 +22,20 @@ answers the request. A step's value is a mapping:
 holds that test as an unknown value (CORS305), and requests reaching such a step are not
 answered by the model.
 
-A request that reaches no ``end`` step goes on to the routes; for ``OPTIONS`` that is
-express's automatic answer (200 with ``Allow``) on a path that has routes, with whatever
-headers the middleware set before ``next()``.
+A request that reaches no ``end`` step goes on to code the steps do not cover (the routes,
+the rest of the handler). What then answers an ``OPTIONS`` request is the one behaviour in
+which the servers differ, so each has its own `Framework` here, named for the framework
+that sends the headers:
+
+- Express (``express_headers``): its router answers an ``OPTIONS`` that no route handles
+  itself, 200 with ``Allow``, keeping the headers set before ``next()`` (a page only
+  calls paths that have routes);
+- Node's ``http`` server (``node_headers``), Koa (``koa_headers``) and Fastify
+  (``fastify_headers``): nothing is automatic. The rest of the request handler, Koa's
+  downstream middleware or Fastify's routes decide (Koa answers 404 when nothing sets a
+  body, Fastify 404 without an ``OPTIONS`` route), code the steps do not cover: the
+  answer to such an ``OPTIONS`` request is unresolved, never guessed. The same holds for
+  Express code no app mounts (``express_helper_headers``, a helper its callers run).
 """
 
 from __future__ import annotations
@@ -33,7 +45,15 @@ from typing import Any
 from corslint.frameworks.express import _vary, is_origin_allowed, js_string
 from corslint.frameworks.framework import Framework, OriginEntry
 from corslint.http import HeaderList, Request, Response
-from corslint.model import CorsPolicy, FunctionValue, HeaderReflection, Regex, UnresolvedValueError, Value
+from corslint.model import (
+    CorsPolicy,
+    FunctionValue,
+    HeaderReflection,
+    Provenance,
+    Regex,
+    UnresolvedValueError,
+    Value,
+)
 
 HEADERS = (
     "Access-Control-Allow-Origin",
@@ -45,6 +65,7 @@ HEADERS = (
     "Vary",
 )
 AUTOMATIC_OPTIONS_STATUS = 200
+NAMED_ORIGIN = "named-origin"
 
 
 def variants(header: str) -> tuple[str, ...]:
@@ -84,11 +105,13 @@ def guard_allows(guard: Any, origin: str | None) -> bool:
 
 def header_lines(value: Any, request: Request, writer: str) -> list[str]:
     if isinstance(value, HeaderReflection):
-        sent = request.origin if value.source == "origin" else request.header(value.source)
+        # "named-origin:...": input the caller chooses (`req.query.site`): a page names its own origin
+        named = value.source == "origin" or value.source.startswith(NAMED_ORIGIN)
+        sent = request.origin if named else request.header(value.source)
         if sent is None:
             if writer == "setHeader":
                 raise ResponseError("setHeader(name, undefined)")
-            return ["undefined"]
+            return [""] if writer == "koa-set" else ["undefined"]
         return [sent]
     if isinstance(value, tuple):
         return [js_string(item) for item in value]
@@ -98,6 +121,23 @@ def header_lines(value: Any, request: Request, writer: str) -> list[str]:
 
 
 def respond(policy: CorsPolicy, request: Request) -> Response:
+    """Express: an OPTIONS request the steps leave unanswered gets the router's own 200."""
+    return replay(policy, request, AUTOMATIC_OPTIONS_STATUS)
+
+
+def respond_passing_on(policy: CorsPolicy, request: Request) -> Response:
+    """Node http, Koa, Fastify, and Express code no app mounts: an unanswered request goes
+    on to code the steps do not cover, and what that answers to OPTIONS is not known."""
+    return replay(policy, request, UNKNOWN_ANSWER)
+
+
+UNKNOWN_ANSWER = -1  # `replay`: what answers an unanswered OPTIONS request is not known
+
+
+def replay(policy: CorsPolicy, request: Request, automatic_options_status: int | None) -> Response:
+    """The steps for one request; `automatic_options_status` answers an OPTIONS request
+    that no step ends (None: it goes on to code the steps do not cover; `UNKNOWN_ANSWER`:
+    what that code answers is not known, and the answer is unresolved)."""
     guard_value = policy.options.get("guard")
     guard = guard_value.plain() if guard_value is not None else None
     headers = HeaderList()
@@ -135,7 +175,16 @@ def respond(policy: CorsPolicy, request: Request) -> Response:
     except ResponseError:
         return Response(500)
     if request.method.upper() == "OPTIONS":
-        return headers.response(AUTOMATIC_OPTIONS_STATUS)
+        if automatic_options_status == UNKNOWN_ANSWER:
+            raise UnresolvedValueError(
+                Value(
+                    None,
+                    policy.location,
+                    Provenance.UNKNOWN,
+                    description="what answers the OPTIONS requests this code leaves unanswered",
+                )
+            )
+        return headers.response(automatic_options_status)
     return headers.response(None)
 
 
@@ -158,19 +207,35 @@ def origin_entries(policy: CorsPolicy) -> tuple[OriginEntry, ...]:
     return tuple(entries)
 
 
-FRAMEWORK = Framework(
-    name="express_headers",
-    display="Hand-written Express CORS code",  # a singular subject: messages say "{display} answers"
-    respond=respond,
-    roles={
-        "origins": variants("Access-Control-Allow-Origin"),
-        "credentials": variants("Access-Control-Allow-Credentials"),
-        "methods": variants("Access-Control-Allow-Methods"),
-        "headers": variants("Access-Control-Allow-Headers"),
-        "expose": variants("Access-Control-Expose-Headers"),
-        "max_age": variants("Access-Control-Max-Age"),
-    },
-    origin_entries=origin_entries,
-    comment_prefix="//",
-    handwritten=True,
+_ROLES = {
+    "origins": variants("Access-Control-Allow-Origin"),
+    "credentials": variants("Access-Control-Allow-Credentials"),
+    "methods": variants("Access-Control-Allow-Methods"),
+    "headers": variants("Access-Control-Allow-Headers"),
+    "expose": variants("Access-Control-Expose-Headers"),
+    "max_age": variants("Access-Control-Max-Age"),
+}
+
+
+def _handwritten(name: str, display: str, answer: Any) -> Framework:
+    # displays are singular subjects: messages say "{display} answers"
+    return Framework(
+        name=name,
+        display=display,
+        respond=answer,
+        roles=_ROLES,
+        origin_entries=origin_entries,
+        comment_prefix="//",
+        handwritten=True,
+    )
+
+
+FRAMEWORK = _handwritten("express_headers", "Hand-written Express CORS code", respond)
+FRAMEWORKS = (
+    FRAMEWORK,
+    # the same code where no app mounts it (a helper its callers run): they answer OPTIONS
+    _handwritten("express_helper_headers", "Hand-written Express CORS code", respond_passing_on),
+    _handwritten("node_headers", "Hand-written Node http CORS code", respond_passing_on),
+    _handwritten("koa_headers", "Hand-written Koa CORS code", respond_passing_on),
+    _handwritten("fastify_headers", "Hand-written Fastify CORS code", respond_passing_on),
 )

@@ -2,6 +2,7 @@ from collections.abc import Iterator
 
 from corslint.findings import Finding, Level
 from corslint.http import Request, Response
+from corslint.model import HeaderReflection
 from corslint.rules.base import ATTACKER, FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
 
 _SAMPLES = 4  # configured origins compared; more find no other difference
@@ -106,6 +107,12 @@ class ReflectionWithoutVary(Rule):
     )
 
     def check(self, probe: PolicyProbe) -> Iterator[Finding]:
+        origins_option = probe.option("origins")
+        if origins_option is not None and any(
+            isinstance(v.raw, HeaderReflection) and v.raw.source.startswith("named-origin")
+            for v in origins_option.walk()
+        ):
+            return  # copied from the URL or body the caller chose: it varies with them, not the Origin
         path = probe.policy.probe_path
         origins = dict.fromkeys([probe.allowed_origin, *probe.sample_origins[:_SAMPLES], ATTACKER, None])
         answers: dict[str | None, Response] = {}

@@ -82,7 +82,7 @@ class PreflightNotHandled(Rule):
 
     def check(self, probe: PolicyProbe) -> Iterator[Finding]:
         problem = probe.unhandled_preflight
-        if problem is None:
+        if problem is None or not probe.framework.handwritten:
             return
         yield self.finding(
             probe,

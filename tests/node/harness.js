@@ -6,7 +6,15 @@
 //     the real `cors` middleware with the options corslint *extracted*, or
 //   {"kind": "handler", "preamble": "...", "handlers": [{"mount": "use", "source": "(req, res, next) => {...}"}], "requests": [...]}
 //     self-contained middlewares ("use") and route handlers ("get", "options" ...) from
-//     corslint's own test fixtures, registered in that order.
+//     corslint's own test fixtures, registered in that order, or
+//   {"kind": "node", "preamble": "...", "source": "(req, res) => {...}", "requests": [...]}
+//     a plain Node http server's request handler (no express): a request it leaves
+//     unanswered gets status 599 from the harness after 50 ms, with the headers it set;
+//     one that throws gets 500 without headers, or
+//   {"kind": "koa", "preamble": "...", "source": "async (ctx, next) => {...}", "requests": [...]}
+//     a Koa middleware, with a last middleware that answers 200 to whatever reaches it.
+// A "cors" case may say "mounts": ["get", "put"]: the middleware is then mounted on those
+// routes' own methods (`app.get(path, cors(), ok)`), as a fixture mounts it, not app.use.
 // The app behind the middleware has GET/POST/PUT/PATCH/DELETE routes on every path and no
 // OPTIONS route, so an OPTIONS request the middleware lets through gets express's
 // automatic answer. Every request goes to 127.0.0.1 only; the process stops by itself
@@ -59,9 +67,49 @@ function originFunction(spec) {
   };
 }
 
+function nodeHandler(testCase) {
+  // eslint-disable-next-line no-new-func
+  const handler = new Function('require', `${testCase.preamble || ''}\nreturn (${testCase.source});`)(require);
+  return (req, res) => {
+    setTimeout(() => {
+      if (!res.writableEnded) {
+        if (!res.headersSent) res.statusCode = 599;
+        res.end();
+      }
+    }, 50);
+    try {
+      handler(req, res);
+    } catch (error) {
+      // a real server process would crash here (no answer at all); the model says 500,
+      // a failed request either way, and the harness lives on to answer the next one
+      if (!res.headersSent) {
+        for (const name of res.getHeaderNames()) res.removeHeader(name);
+        res.statusCode = 500;
+      }
+      res.end();
+    }
+  };
+}
+
+function koaApp(testCase) {
+  const Koa = require('koa');
+  const app = new Koa();
+  // eslint-disable-next-line no-new-func
+  app.use(new Function('require', `${testCase.preamble || ''}\nreturn (${testCase.source});`)(require));
+  app.use((ctx) => {
+    ctx.status = 200; // the routes: every request that gets here is answered
+    ctx.body = 'ok';
+  });
+  return app.callback();
+}
+
 function buildApp(testCase) {
+  if (testCase.kind === 'node') return nodeHandler(testCase);
+  if (testCase.kind === 'koa') return koaApp(testCase);
   const app = express();
-  if (testCase.kind === 'cors') {
+  if (testCase.kind === 'cors' && testCase.mounts) {
+    for (const method of testCase.mounts) app[method](/.*/, cors(revive(testCase.options)), (req, res) => res.status(200).send('ok'));
+  } else if (testCase.kind === 'cors') {
     if (testCase.fresh === false) {
       app.use(cors(revive(testCase.options)));
     } else {

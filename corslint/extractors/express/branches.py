@@ -59,7 +59,7 @@ def development_guarded(module: JsModule, node: Node) -> bool:
         if parent.type == "if_statement":
             condition = module.text(parent.child_by_field_name("condition"))
             in_consequence = parent.child_by_field_name("consequence") == child
-            production = "production" in condition
+            production = "production" in condition.lower()  # `isProduction`, `NODE_ENV === "production"`
             negated = "!==" in condition or "!=" in condition or condition.lstrip("( ").startswith("!")
             if in_consequence and (
                 (_DEV_CONDITION.search(condition) and not production) or (production and negated)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from corslint.extractors.express.branches import arms_around, development_guarded
 from corslint.extractors.express.options import cors_options, option_map
-from corslint.extractors.express.registrations import Analysis, is_cors_call, registration_of
+from corslint.extractors.express.registrations import ROUTE_METHODS, Analysis, is_cors_call, registration_of
 from corslint.extractors.express.routes import misordered, preflight_unrouted, probe_path_for, routes_of
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
 from corslint.extractors.js.syntax import WRAPPERS, Node, unwrap
 from corslint.frameworks.express import OPTION_NAMES
-from corslint.model import CorsPolicy, Evidence
+from corslint.model import CorsPolicy, Evidence, Route
 
 
 def cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[CorsPolicy]:
@@ -34,6 +34,7 @@ def cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[Cors
         probe_path = "/"
         app = branch = ""
         route_level = False
+        routes = routes_of(analysis, registration)
         if registration is not None:
             if registration.method == "use":
                 app = f"{module.path}::{registration.receiver}"
@@ -47,6 +48,7 @@ def cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[Cors
                 scope = registration.path or ""
                 probe_path = probe_path_for(registration.path or "/")
                 evidence += preflight_unrouted(analysis, node, via)
+                routes = _mounted_routes(analysis, node, via)
         elif not _exported(module, node, via):
             evidence.append(
                 Evidence(
@@ -61,7 +63,7 @@ def cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[Cors
                 framework="express",
                 location=module.location(node),
                 options=options,
-                routes=routes_of(analysis, registration),
+                routes=routes,
                 evidence=tuple(evidence),
                 development_only=is_development_path(module.path) or development_guarded(module, node),
                 label="cors() middleware",
@@ -75,6 +77,22 @@ def cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[Cors
     if analysis.cors_names:  # an options-shaped object elsewhere may belong to another library
         policies += _unused_options(analysis, used_options, bearer)
     return policies
+
+
+def _mounted_routes(analysis: Analysis, call: Node, via: str | None) -> tuple[Route, ...]:
+    """The routes a cors() mounted on routes' own methods covers (`app.get(p, cors(), h)`)."""
+    module = analysis.module
+    uses = [analysis.mounted.get(call.id)]
+    if via:
+        uses += [analysis.mounted.get(reference.id) for reference in module.references(via)]
+    routes = []
+    for registration in uses:
+        if registration is None:
+            continue
+        verb = registration.method.split(":")[-1]
+        methods = ROUTE_METHODS.get(verb, (verb.upper(),)) + (("HEAD",) if verb == "get" else ())
+        routes.append(Route(registration.path or "?", methods, module.location(registration.call)))
+    return tuple(routes)
 
 
 def _exported(module: JsModule, call: Node, name: str | None) -> bool:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corslint.extractors import ProjectContext
+from corslint.extractors.context import ProjectContext
 from corslint.extractors.express.cors_layers import cors_policies
 from corslint.extractors.express.handwritten import handwritten_policies
 from corslint.extractors.express.registrations import Analysis, find_cors_names, find_registrations
+from corslint.extractors.express.wrappers import wrapper_policies
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project import JsProject
 from corslint.extractors.js.project_files import looks_minified
@@ -46,6 +47,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     policies: list[CorsPolicy] = []
     policies += cors_policies(analysis, bearer)
     policies += handwritten_policies(analysis, bearer)
+    policies += wrapper_policies(analysis, bearer)
     return Extraction(policies=tuple(policies))
 
 

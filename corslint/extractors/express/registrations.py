@@ -73,8 +73,47 @@ def is_cors_call(analysis: Analysis, node: Node) -> bool:
     return text.startswith("require(") and text.endswith(")") and text[8:-1].strip("'\"`") == "cors"
 
 
+# servers whose `get`/`post` ... are no Express routes: NestJS's `app.get(Service)` looks a
+# provider up; Koa and Fastify apps are judged by their own code
+_NOT_EXPRESS_TYPES = (
+    "INestApplication",
+    "NestExpressApplication",
+    "NestFastifyApplication",
+    "FastifyInstance",
+)
+_NOT_EXPRESS_FACTORIES = ("NestFactory.create", "Fastify(", "fastify(", "newKoa(")
+
+
+def not_express(module: JsModule, receiver: str) -> bool:
+    """Whether `receiver` is an application that is not Express's (a NestJS app, Koa, Fastify)."""
+    root = receiver.split(".", 1)[0]
+    if root == "this":
+        return False
+    for value in module.declarations.get(root, []):
+        text = module.text(value).replace(" ", "")
+        text = text.removeprefix("await")
+        if text.startswith(_NOT_EXPRESS_FACTORIES) or text.startswith("NestFactory.create<"):
+            return True
+    for declarator in module.declarators.get(root, []):
+        annotation = declarator.child_by_field_name("type")
+        if annotation is not None and module.text(annotation).lstrip(": ").startswith(_NOT_EXPRESS_TYPES):
+            return True
+    for node in module.of_kind("required_parameter", "optional_parameter"):
+        pattern = node.child_by_field_name("pattern")
+        annotation = node.child_by_field_name("type")
+        if (
+            pattern is not None
+            and annotation is not None
+            and module.text(pattern) == root
+            and module.text(annotation).lstrip(": ").startswith(_NOT_EXPRESS_TYPES)
+        ):
+            return True
+    return False
+
+
 def find_registrations(analysis: Analysis) -> None:
     module = analysis.module
+    foreign: dict[str, bool] = {}
     for node in module.of_kind("call_expression"):
         function = unwrap(node.child_by_field_name("function"))
         if function is None or function.type != "member_expression":
@@ -114,10 +153,26 @@ def find_registrations(analysis: Analysis) -> None:
                 arguments = arguments[1:]
         if method == "get" and len(arguments) == 0:
             continue  # app.get("setting")
+        verb = method.split(":")[-1]
+        if verb in ROUTE_METHODS:
+            if receiver not in foreign:
+                foreign[receiver] = not_express(module, receiver)
+            if foreign[receiver] or not _handlers_only(arguments, route_path is not None):
+                continue  # `app.get(ConfigService)`, `app.get(Service, { strict: false })`
+            if route_path is None and len(arguments) >= 2:
+                route_path, arguments = "?", arguments[1:]  # a path held in a constant
         registration = Registration(node, receiver, method, route_path, arguments)
         analysis.registrations.append(registration)
         for argument in arguments:
             analysis.mounted[unwrap(argument).id] = registration
+
+
+def _handlers_only(arguments: list[Node], has_path: bool) -> bool:
+    """Whether the arguments after a route's path can be request handlers: an object
+    literal never is, and a single non-path argument is a lookup (`app.get(Token)`)."""
+    if not arguments or any(unwrap(argument).type == "object" for argument in arguments):
+        return False
+    return has_path or len(arguments) >= 2
 
 
 # -- wiring ---------------------------------------------------------------------------
@@ -131,9 +186,14 @@ def registration_of(analysis: Analysis, call: Node) -> tuple[Registration | None
     parent = call.parent
     while parent is not None and parent.type in {"parenthesized_expression", "as_expression"}:
         parent = parent.parent
+    name_node = None
     if parent is not None and parent.type == "variable_declarator":
         name_node = parent.child_by_field_name("name")
-        name = analysis.module.text(name_node) if name_node is not None else ""
+    elif parent is not None and parent.type == "assignment_expression":  # `middleware = cors(...)`
+        left = unwrap(parent.child_by_field_name("left"))
+        name_node = left if left is not None and left.type == "identifier" else None
+    if name_node is not None:
+        name = analysis.module.text(name_node)
         for reference in analysis.module.references(name):
             registration = analysis.mounted.get(reference.id)
             if registration is not None:
@@ -146,6 +206,13 @@ def function_registration(analysis: Analysis, function: Node) -> Registration | 
     registration = analysis.mounted.get(function.id)
     if registration is not None:
         return registration
+    # `app.use(path, expressMiddleware(server, { context: ({ req, res }) => ... }))`
+    node = function.parent
+    while node is not None and node.type in {"pair", "object", "arguments", "call_expression"}:
+        registration = analysis.mounted.get(node.id)
+        if registration is not None:
+            return registration
+        node = node.parent
     name_node = function.child_by_field_name("name")
     name = analysis.module.text(name_node) if name_node is not None else ""
     if not name and function.parent is not None and function.parent.type == "variable_declarator":

@@ -30,6 +30,8 @@ def misordered(analysis: Analysis, registration: Registration, what_kind: str = 
             continue
         if registration.path and other.path and not other.path.startswith(registration.path.rstrip("*")):
             continue
+        if any(_is_cors_middleware(analysis, argument) for argument in other.arguments):
+            continue  # `app.get("/health", cors(), ...)`: the route brings its own layer
         earlier.append(other)
     if not earlier:
         return []
@@ -123,41 +125,61 @@ def _module_routes(module: JsModule) -> list[Route]:
 
 
 def preflight_unrouted(analysis: Analysis, call: Node, via: str | None) -> list[Evidence]:
-    """`app.put("/x", cors(), handler)` with no cors() answering `OPTIONS /x`: express
-    answers the preflight itself, without CORS headers, so the PUT is never sent."""
+    """`app.put("/x", cors(), handler)`: OPTIONS requests never reach a cors() mounted on a
+    route's own method, and unless another cors() answers `OPTIONS /x` (an
+    `app.options(...)` or an earlier `app.use(cors())`), express answers the preflight
+    itself, without CORS headers. `preflight-unrouted` says so to the model; for PUT,
+    PATCH and DELETE, whose every request is preflighted, CORS303 reports it."""
     module = analysis.module
     uses = [analysis.mounted.get(call.id)]
     if via:
         uses += [analysis.mounted.get(reference.id) for reference in module.references(via)]
-    for registration in uses:
-        if registration is None:
-            continue
+    mounted = [registration for registration in uses if registration is not None]
+    if not mounted or any(r.method.split(":")[-1] in {"use", "options", "all"} for r in mounted):
+        return []
+    uncovered = [registration for registration in mounted if not _options_covered(analysis, registration)]
+    if not uncovered:
+        return []
+    first = uncovered[0]
+    evidence = [
+        Evidence(
+            "preflight-unrouted",
+            f"OPTIONS {first.path or '/'} never reaches this cors(): express answers it itself",
+            module.location(first.call),
+        )
+    ]
+    for registration in uncovered:
         verb = registration.method.split(":")[-1]
         if verb not in {"put", "patch", "delete", "del"}:
             continue
         path = registration.path or "/"
-        covered = any(
-            other.receiver == registration.receiver
-            and other.call.start_byte < registration.call.start_byte
-            and (
-                (other.method == "options" and (other.path == path or covers_every_path(other.path)))
-                or (other.method == "use" and (not other.path or path.startswith(other.path)))
+        evidence.append(
+            Evidence(
+                "misordered",
+                f"cors() is applied to {verb.upper()} {path} only: the browser's preflight "
+                f"(OPTIONS {path}) never reaches it and express answers it without CORS "
+                f"headers, so the {verb.upper()} is never sent; register "
+                f"`app.options('{path}', cors(...))` before it",
+                module.location(registration.call),
             )
-            and any(_is_cors_middleware(analysis, argument) for argument in other.arguments)
-            for other in analysis.registrations
         )
-        if not covered:
-            return [
-                Evidence(
-                    "misordered",
-                    f"cors() is applied to {verb.upper()} {path} only: the browser's preflight "
-                    f"(OPTIONS {path}) never reaches it and express answers it without CORS "
-                    f"headers, so the {verb.upper()} is never sent; register "
-                    f"`app.options('{path}', cors(...))` before it",
-                    module.location(registration.call),
-                )
-            ]
-    return []
+        break
+    return evidence
+
+
+def _options_covered(analysis: Analysis, registration: Registration) -> bool:
+    """Whether another cors() answers `OPTIONS <its path>`: before or after the route, as
+    the route itself never matches OPTIONS, and express's own answer comes last."""
+    path = registration.path or "/"
+    return any(
+        other.receiver == registration.receiver
+        and (
+            (other.method == "options" and (other.path == path or covers_every_path(other.path)))
+            or (other.method == "use" and (not other.path or path.startswith(other.path)))
+        )
+        and any(_is_cors_middleware(analysis, argument) for argument in other.arguments)
+        for other in analysis.registrations
+    )
 
 
 def _is_cors_middleware(analysis: Analysis, node: Node) -> bool:

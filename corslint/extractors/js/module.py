@@ -1,6 +1,6 @@
 """The value resolver over one parsed JS/TS file.
 
-The resolver mirrors ``python_source``: it folds literals, names bound once (``const``,
+The resolver mirrors the Python one (``extractors.python``): it folds literals, names bound once (``const``,
 or ``let``/``var`` never reassigned), object spread and later property assignment
 (``opts.credentials = true``), string concatenation and template literals, ``split`` /
 ``map(trim)`` / ``filter(Boolean)`` on known strings, ``process.env.X || default`` (the
@@ -14,9 +14,19 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from corslint.extractors.config_files.data_files import load_data_file
+from corslint.extractors.js.conversions import (
+    arm_when_unset,
+    convert,
+    js_text,
+    merged,
+    numeric,
+    short,
+    truthy,
+    weaker,
+)
 from corslint.extractors.js.parsed_module import ParsedModule, require_specifier
 from corslint.extractors.js.syntax import Node, number_value, parser, string_value, unescape, unwrap, walk
 from corslint.model import FunctionValue, Location, Provenance, Regex, SourceError, Value
@@ -39,6 +49,8 @@ class ModuleLoader(Protocol):
     def resolve_specifier(self, importer: JsModule, specifier: str) -> Path | None: ...
 
     def load(self, file: Path, display: str) -> JsModule | None: ...
+
+    def dependencies(self, importer: JsModule) -> frozenset[str]: ...
 
 
 @dataclass
@@ -98,10 +110,12 @@ class JsModule(ParsedModule):
             return self._member(node, location, depth)
         if kind == "binary_expression":
             return self._binary(node, location, depth)
+        if kind == "ternary_expression":
+            return self._ternary(node, depth)
         if kind in {"new_expression", "call_expression"}:
             return self._call(node, location, depth)
         if kind in {"arrow_function", "function_expression", "function", "function_declaration"}:
-            return Value(FunctionValue("unknown"), location, description=_short(self.text(node)))
+            return Value(FunctionValue("unknown"), location, description=short(self.text(node)))
         if kind == "unary_expression" and node.child_by_field_name("operator") is not None:
             operator = self.text(node.child_by_field_name("operator"))
             argument = self.resolve(node.child_by_field_name("argument"), depth)
@@ -127,10 +141,10 @@ class JsModule(ParsedModule):
                 value = self.resolve(inner[0], depth)
                 if not value.known or isinstance(value.raw, (tuple, dict, Regex, FunctionValue)):
                     return self.unknown(node, value.env_var)
-                parts.append(_js_text(value.raw))
-                provenance = _weaker(provenance, value.provenance)
+                parts.append(js_text(value.raw))
+                provenance = weaker(provenance, value.provenance)
                 env_var = env_var or value.env_var
-        return Value("".join(parts), location, _merged(provenance), env_var)
+        return Value("".join(parts), location, merged(provenance), env_var)
 
     def _array(self, node: Node, location: Location, depth: int) -> Value:
         items: list[Value] = []
@@ -161,7 +175,7 @@ class JsModule(ParsedModule):
                 if name is None:
                     return self.unknown(node)
                 entries[self.text(name).strip("'\"")] = Value(
-                    FunctionValue("unknown"), self.location(child), description=_short(self.text(child))
+                    FunctionValue("unknown"), self.location(child), description=short(self.text(child))
                 )
             elif child.type == "spread_element":
                 inner = self.resolve(child.named_children[0], depth)
@@ -200,6 +214,21 @@ class JsModule(ParsedModule):
             function = self._function_declaration(name)
             if function is not None:
                 return Value(FunctionValue("unknown"), location, description=name)
+            destructured = self._destructured(name, depth)
+            if destructured is not None:
+                return destructured
+            default = self._parameter_default(node, name)
+            if default is not None:  # `function setCors(res, origin = "*")`: the default is judged
+                value = self.resolve(default, depth)
+                if value.known:
+                    return Value(
+                        value.raw,
+                        value.location,
+                        Provenance.ENV_DEFAULT,
+                        f"the `{name}` argument",
+                        name,
+                        value.related,
+                    )
             return self.unknown(node)
         value = self.resolve(bound, depth)
         value = self._with_property_assignments(name, value, node, depth)
@@ -216,6 +245,56 @@ class JsModule(ParsedModule):
             value.description,
             (value.location, *value.related),
         )
+
+    def _destructured(self, name: str, depth: int) -> Value | None:
+        """`const { cors } = settings.api` (bound once, never reassigned): the property."""
+        declarators = self.declarators.get(name, [])
+        if len(declarators) != 1 or self.assignments.get(name):
+            return None
+        pattern = declarators[0].child_by_field_name("name")
+        source = declarators[0].child_by_field_name("value")
+        if pattern is None or source is None or pattern.type != "object_pattern":
+            return None
+        for child in pattern.named_children:
+            if child.type == "shorthand_property_identifier_pattern" and self.text(child) == name:
+                key = name
+            elif child.type == "pair_pattern" and self.text(child.child_by_field_name("value")) == name:
+                key = self.text(child.child_by_field_name("key")).strip("'\"")
+            else:
+                continue
+            whole = self.resolve(source, depth)
+            if whole.known and isinstance(whole.raw, dict) and key in whole.raw:
+                found: Value = whole.raw[key]
+                return found
+            return None
+        return None
+
+    def _parameter_default(self, use: Node, name: str) -> Node | None:
+        """The default of the parameter `name` of the function around `use`, if any."""
+        node = use.parent
+        while node is not None:
+            if node.type in {
+                "arrow_function",
+                "function_expression",
+                "function_declaration",
+                "function",
+                "method_definition",
+            }:
+                parameters = node.child_by_field_name("parameters")
+                for parameter in parameters.named_children if parameters is not None else ():
+                    target, default = parameter, None
+                    if parameter.type in {"required_parameter", "optional_parameter"}:
+                        target = parameter.child_by_field_name("pattern") or parameter
+                        default = parameter.child_by_field_name("value")
+                    if target.type == "assignment_pattern":
+                        target, default = (
+                            target.child_by_field_name("left"),
+                            target.child_by_field_name("right"),
+                        )
+                    if target is not None and self.text(target) == name:
+                        return default
+            node = node.parent
+        return None
 
     def _with_property_assignments(self, name: str, value: Value, use: Node, depth: int) -> Value:
         """`opts.credentials = true` after `const opts = {...}` and before the use."""
@@ -272,6 +351,13 @@ class JsModule(ParsedModule):
                 return Value(None, location)  # a missing property reads as undefined
         if holder.known and isinstance(holder.raw, (tuple, str)) and key == "length":
             return Value(len(holder.raw), location, holder.provenance, holder.env_var)
+        if holder.known and isinstance(holder.raw, tuple) and node.type == "subscript_expression":
+            index = self.resolve(node.child_by_field_name("index"), depth)
+            if index.known and isinstance(index.raw, int) and not isinstance(index.raw, bool):
+                if 0 <= index.raw < len(holder.raw):
+                    item: Value = holder.raw[index.raw]
+                    return Value(item.raw, item.location, holder.provenance, holder.env_var, item.description)
+                return Value(None, location)  # past the end: undefined
         return self.unknown(node, holder.env_var)
 
     def _binary(self, node: Node, location: Location, depth: int) -> Value:
@@ -281,8 +367,8 @@ class JsModule(ParsedModule):
         right_node = node.child_by_field_name("right")
         if operator in {"||", "??"}:
             if not left.known:
-                if left.env_var is None:
-                    return self.unknown(node)
+                # `process.env.X || d`, `options.allowOrigin || ["*"]`: the default is judged,
+                # "when X is unset" (a value the code reads and cannot be known otherwise)
                 right = self.resolve(right_node, depth)
                 if not right.known:
                     return self.unknown(node, left.env_var)
@@ -290,11 +376,11 @@ class JsModule(ParsedModule):
                     right.raw,
                     right.location,
                     Provenance.ENV_DEFAULT,
-                    left.env_var,
+                    left.env_var or short(self.text(node.child_by_field_name("left")), 60),
                     self.text(node),
                     right.related,
                 )
-            keeps_left = left.raw is not None if operator == "??" else _truthy(left.raw)
+            keeps_left = left.raw is not None if operator == "??" else truthy(left.raw)
             return left if keeps_left else self.resolve(right_node, depth)
         if operator == "+":
             right = self.resolve(right_node, depth)
@@ -305,24 +391,42 @@ class JsModule(ParsedModule):
                     right.raw, (dict, FunctionValue)
                 ):
                     return self.unknown(node)
-                provenance = _merged(_weaker(left.provenance, right.provenance))
+                provenance = merged(weaker(left.provenance, right.provenance))
                 return Value(
-                    _js_text(left.raw) + _js_text(right.raw),
+                    js_text(left.raw) + js_text(right.raw),
                     location,
                     provenance,
                     left.env_var or right.env_var,
                 )
-            if _numeric(left.raw) and _numeric(right.raw):
+            if numeric(left.raw) and numeric(right.raw):
                 return Value(
-                    left.raw + right.raw, location, _merged(_weaker(left.provenance, right.provenance))
+                    left.raw + right.raw, location, merged(weaker(left.provenance, right.provenance))
                 )
         if operator == "*":
             right = self.resolve(right_node, depth)
-            if left.known and right.known and _numeric(left.raw) and _numeric(right.raw):
+            if left.known and right.known and numeric(left.raw) and numeric(right.raw):
                 return Value(
-                    left.raw * right.raw, location, _merged(_weaker(left.provenance, right.provenance))
+                    left.raw * right.raw, location, merged(weaker(left.provenance, right.provenance))
                 )
         return self.unknown(node)
+
+    def _ternary(self, node: Node, depth: int) -> Value:
+        """`test ? a : b`: the arm a known test picks; with a test on a value read from
+        elsewhere (`typeof opts.origins === "string" ? [opts.origins] : opts.origins ?? ["*"]`),
+        the arm taken when that value is unset, if it holds a judged default."""
+        test = self.resolve(node.child_by_field_name("condition"), depth)
+        consequence, alternative = (
+            node.child_by_field_name("consequence"),
+            node.child_by_field_name("alternative"),
+        )
+        if test.known:
+            return self.resolve(consequence if truthy(test.raw) else alternative, depth)
+        taken = arm_when_unset(self, node.child_by_field_name("condition"))
+        if taken is not None:
+            value = self.resolve(consequence if taken else alternative, depth)
+            if value.known and value.provenance is Provenance.ENV_DEFAULT:
+                return value
+        return self.unknown(node, test.env_var)
 
     def _call(self, node: Node, location: Location, depth: int) -> Value:
         function = unwrap(node.child_by_field_name("function") or node.child_by_field_name("constructor"))
@@ -344,13 +448,13 @@ class JsModule(ParsedModule):
                                 pattern.raw.pattern, flags.raw if len(arguments) > 1 else pattern.raw.flags
                             ),
                             location,
-                            _merged(pattern.provenance),
+                            merged(pattern.provenance),
                         )
                     if isinstance(pattern.raw, str):
                         return Value(
                             Regex(pattern.raw, flags.raw),
                             location,
-                            _merged(pattern.provenance),
+                            merged(pattern.provenance),
                             pattern.env_var,
                         )
                 return self.unknown(node, pattern.env_var)
@@ -387,11 +491,11 @@ class JsModule(ParsedModule):
             inner = self.resolve(arguments[0], depth)
             if not inner.known:
                 return self.unknown(node, inner.env_var)
-            converted = _convert(callee, inner.raw)
+            converted = convert(callee, inner.raw)
             return (
                 self.unknown(node)
                 if converted is None
-                else Value(converted, location, _merged(inner.provenance), inner.env_var)
+                else Value(converted, location, merged(inner.provenance), inner.env_var)
             )
         return self.unknown(node)
 
@@ -413,12 +517,10 @@ def _method(
                 Value(part, receiver.location, receiver.provenance, receiver.env_var)
                 for part in raw.split(separator.raw)
             )
-            return Value(
-                items, location, _merged(receiver.provenance), receiver.env_var, receiver.description
-            )
+            return Value(items, location, merged(receiver.provenance), receiver.env_var, receiver.description)
     if method in {"trim", "toLowerCase", "toUpperCase"} and isinstance(raw, str):
         changed = {"trim": raw.strip(), "toLowerCase": raw.lower(), "toUpperCase": raw.upper()}[method]
-        return Value(changed, location, _merged(receiver.provenance), receiver.env_var)
+        return Value(changed, location, merged(receiver.provenance), receiver.env_var)
     if method == "map" and isinstance(raw, tuple) and arguments:
         operation = _string_callback(module, arguments[0])
         if operation is not None and all(item.known and isinstance(item.raw, str) for item in raw):
@@ -432,11 +534,11 @@ def _method(
                 for item in raw
             )
             return Value(
-                mapped, location, _merged(receiver.provenance), receiver.env_var, receiver.description
+                mapped, location, merged(receiver.provenance), receiver.env_var, receiver.description
             )
     if method == "filter" and isinstance(raw, tuple) and arguments and module.text(arguments[0]) == "Boolean":
-        kept = tuple(item for item in raw if not item.known or _truthy(item.raw))
-        return Value(kept, location, _merged(receiver.provenance), receiver.env_var, receiver.description)
+        kept = tuple(item for item in raw if not item.known or truthy(item.raw))
+        return Value(kept, location, merged(receiver.provenance), receiver.env_var, receiver.description)
     if method == "concat" and isinstance(raw, tuple):
         combined: list[Value] = list(raw)
         for argument in arguments:
@@ -444,14 +546,23 @@ def _method(
             if not value.known:
                 return module.unknown(node, value.env_var)
             combined.extend(value.raw if isinstance(value.raw, tuple) else (value,))
-        return Value(tuple(combined), location, _merged(receiver.provenance), receiver.env_var)
+        return Value(tuple(combined), location, merged(receiver.provenance), receiver.env_var)
+    if method in {"includes", "has", "indexOf"} and isinstance(raw, tuple) and len(arguments) == 1:
+        sought = module.resolve(arguments[0], depth)
+        if sought.known and all(item.known for item in raw):
+            listed = [item.raw for item in raw]
+            provenance = merged(weaker(receiver.provenance, sought.provenance))
+            if method == "indexOf":
+                index = listed.index(sought.raw) if sought.raw in listed else -1
+                return Value(index, location, provenance, receiver.env_var)
+            return Value(sought.raw in listed, location, provenance, receiver.env_var)
     if method == "join" and isinstance(raw, tuple) and all(item.known for item in raw):
         separator = module.resolve(arguments[0], depth) if arguments else Value(",", location)
         if separator.known and isinstance(separator.raw, str):
             return Value(
-                separator.raw.join(_js_text(item.raw) for item in raw),
+                separator.raw.join(js_text(item.raw) for item in raw),
                 location,
-                _merged(receiver.provenance),
+                merged(receiver.provenance),
                 receiver.env_var,
             )
     return module.unknown(node, receiver.env_var)
@@ -473,66 +584,30 @@ def _string_callback(module: JsModule, node: Node) -> str | None:
     return name if name in {"trim", "toLowerCase"} else None
 
 
-def _convert(function: str, raw: Any) -> Any:
-    if function == "String":
-        return _js_text(raw)
-    if function == "Boolean":
-        return _truthy(raw)
-    if isinstance(raw, bool):
-        return int(raw) if function == "Number" else None
-    if isinstance(raw, (int, float)):
-        return int(raw) if function == "parseInt" else raw
-    if isinstance(raw, str):
-        try:
-            return int(raw.strip()) if function == "parseInt" or raw.strip().isdigit() else float(raw)
-        except ValueError:
-            return None
-    return None
-
-
-def _short(text: str) -> str:
-    first = text.strip().splitlines()[0] if text.strip() else text
-    return first if len(first) <= 80 else first[:77] + "..."
-
-
-def _truthy(raw: Any) -> bool:
-    if raw is None or raw is False:
-        return False
-    if isinstance(raw, (int, float, str)) and not isinstance(raw, bool):
-        return bool(raw)
-    return True
-
-
-def _numeric(raw: Any) -> bool:
-    return isinstance(raw, (int, float)) and not isinstance(raw, bool)
-
-
-def _js_text(raw: Any) -> str:
-    from corslint.frameworks.express import js_string
-
-    if isinstance(raw, tuple):
-        return ",".join("" if not item.known or item.raw is None else _js_text(item.raw) for item in raw)
-    return js_string(raw)
-
-
-def _weaker(a: Provenance, b: Provenance) -> Provenance:
-    order = list(Provenance)
-    return a if order.index(a) >= order.index(b) else b
-
-
-def _merged(provenance: Provenance) -> Provenance:
-    return Provenance.CONSTANT if provenance is Provenance.LITERAL else provenance
+_TYPE_ONLY = (b"export type ", b"import type ")
+_JS_SUFFIXES = frozenset({".js", ".cjs", ".mjs", ".jsx"})
 
 
 def parse(path: str, text: str, file: Path | None = None) -> JsModule:
-    """Parse a JS/TS file; a syntax error becomes a `SourceError` (CORS001)."""
+    """Parse a JS/TS file; a syntax error becomes a `SourceError` (CORS001).
+
+    Two tolerances, for syntax newer or other than the grammars: a `.js` file with type
+    annotations (Flow: `// @flow`, `type X = {...}`) is read with the TypeScript grammar
+    when that one parses it cleanly; and a type-only statement the TypeScript grammar
+    does not know yet (`export type * from "./x"`, TypeScript 5.0) is left out, as it
+    means nothing at run time."""
     suffix = os.path.splitext(path)[1].lower()
     source = text.encode("utf-8")
-    tree = parser(suffix).parse(source)
-    root = tree.root_node
+    root = parser(suffix).parse(source).root_node
+    if root.has_error and suffix in _JS_SUFFIXES:
+        typed = parser(".tsx").parse(source).root_node
+        if not typed.has_error:
+            root = typed
     if root.has_error:
         for node in walk(root):
             if node.type == "ERROR" or node.is_missing:
+                if _in_type_only_statement(root, node):
+                    continue
                 line, column = node.start_point
                 raise SourceError(
                     f"cannot parse this file as {'TypeScript' if 'ts' in suffix else 'JavaScript'}: "
@@ -541,3 +616,13 @@ def parse(path: str, text: str, file: Path | None = None) -> JsModule:
                     column + 1,
                 )
     return JsModule(path, file, source, root)
+
+
+def _in_type_only_statement(root: Node, node: Node) -> bool:
+    while node.parent is not None and node.parent != root:
+        node = node.parent
+    return (
+        node.parent == root
+        and node.type in {"export_statement", "import_statement"}
+        and node.text.startswith(_TYPE_ONLY)
+    )

@@ -221,6 +221,12 @@ class ParsedModule:
                 if text is None:
                     return None
                 parts.append(text)
+        elif where.type == "template_string" and self.text(where).startswith("`${__dirname}/"):
+            base = self.file.resolve().parent  # `${__dirname}/config/app.yml`
+            rest = self.text(where)[len("`${__dirname}/") : -1]
+            if "${" in rest:
+                return None
+            parts.append(rest)
         else:
             text = string_value(where)
             if text is None:

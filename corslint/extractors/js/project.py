@@ -3,6 +3,7 @@ exports and node-config."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,7 +15,7 @@ from corslint.extractors.js.syntax import unwrap
 from corslint.model import Location, Provenance, SourceError, Value
 
 if TYPE_CHECKING:
-    from corslint.extractors import ProjectContext
+    from corslint.extractors.context import ProjectContext
 MODULE_SUFFIXES = (".js", ".cjs", ".mjs", ".ts", ".mts", ".cts", ".jsx", ".tsx", ".json", ".yaml", ".yml")
 
 
@@ -25,6 +26,7 @@ class JsProject:
         self.modules: dict[str, JsModule | None] = {}
         self.context = context
         self.config_cache: dict[str, Value | None] = {}
+        self.manifests: dict[str, frozenset[str]] = {}
 
     def module(self, path: str, text: str, file: Path | None) -> JsModule:
         key = os.path.realpath(file) if file is not None else path
@@ -94,6 +96,19 @@ class JsProject:
             return value
         return _moved(value, use)
 
+    def dependencies(self, importer: JsModule) -> frozenset[str]:
+        """The packages the nearest package.json above `importer` depends on (all kinds)."""
+        if importer.file is None:
+            return frozenset()
+        root = project_root(importer.file)
+        if root is None:
+            return frozenset()
+        key = str(root)
+        found = self.manifests.get(key)
+        if found is None:
+            found = self.manifests[key] = _manifest_dependencies(root / "package.json")
+        return found
+
     def node_config(self, importer: JsModule, key: str) -> Value | None:
         """node-config's `config.get(key)`: config/default merged with config/production."""
         if importer.file is None:
@@ -108,6 +123,21 @@ class JsProject:
                 return None
             value = value.raw.get(part)
         return value
+
+
+def _manifest_dependencies(manifest: Path) -> frozenset[str]:
+    try:
+        data = json.loads(manifest.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return frozenset()
+    if not isinstance(data, dict):
+        return frozenset()
+    names: set[str] = set()
+    for kind in ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies"):
+        listed = data.get(kind)
+        if isinstance(listed, dict):
+            names.update(name for name in listed if isinstance(name, str))
+    return frozenset(names)
 
 
 def _moved(value: Value, use: Location) -> Value:

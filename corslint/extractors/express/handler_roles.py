@@ -1,0 +1,227 @@
+"""Who is who in a function that writes CORS headers: which parameter is the request, the
+response and `next`, and which server runs it (Express, Node's http, Koa, Fastify), since
+that decides what answers an ``OPTIONS`` request the function leaves unanswered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.syntax import Node, unwrap
+
+EXPRESS, NODE, KOA, FASTIFY = "express_headers", "node_headers", "koa_headers", "fastify_headers"
+# an Express function no app mounts and that hands nothing on with `next`: its callers
+# decide what an OPTIONS request gets
+EXPRESS_HELPER = "express_helper_headers"
+
+_REQUEST_NAMES = frozenset({"req", "request", "_req", "_request"})
+_RESPONSE_NAMES = frozenset({"res", "response", "reply", "_res", "_response", "resp"})
+_KOA_CONTEXT_NAMES = frozenset({"ctx", "context"})
+_NODE_SERVER_CALLS = frozenset({"createServer", "createSecureServer"})
+_PACKAGES = {
+    "express": EXPRESS,
+    "router": EXPRESS,
+    "koa": KOA,
+    "@koa/router": KOA,
+    "koa-router": KOA,
+    "fastify": FASTIFY,
+    "fastify-plugin": FASTIFY,
+}
+# response methods only Express adds to Node's ServerResponse
+EXPRESS_ONLY_WRITERS = frozenset({"header", "set", "append", "vary", "sendStatus"})
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One formal parameter: the name it binds (None for a pattern), the destructured
+    properties (`{ req, res: out }` -> {"req": "req", "res": "out"}), and its default."""
+
+    name: str | None
+    properties: dict[str, str]
+    default: Node | None
+
+
+@dataclass(frozen=True)
+class HandlerRoles:
+    """The names a handler reads the request through and writes the response through."""
+
+    requests: tuple[str, ...]  # expressions that are the request: "req", or "ctx", "ctx.request"
+    responses: tuple[str, ...]  # receivers of header writes: "res", or "ctx", "ctx.response"
+    next_name: str  # the `next` callback, "" when there is none
+    koa: bool = False
+
+
+def parameters(module: JsModule, function: Node) -> list[Parameter]:
+    node = function.child_by_field_name("parameters")
+    if node is None:
+        single = function.child_by_field_name("parameter")
+        return [Parameter(module.text(single), {}, None)] if single is not None else []
+    found = []
+    for parameter in node.named_children:
+        if parameter.type == "comment":
+            continue
+        default = None
+        target = parameter
+        if parameter.type in {"required_parameter", "optional_parameter"}:
+            default = parameter.child_by_field_name("value")
+            target = parameter.child_by_field_name("pattern") or parameter
+        if target.type == "assignment_pattern":
+            default = target.child_by_field_name("right")
+            target = target.child_by_field_name("left") or target
+        if target.type == "object_pattern":
+            found.append(Parameter(None, _destructured(module, target), default))
+        elif target.type == "identifier":
+            found.append(Parameter(module.text(target), {}, default))
+        else:
+            found.append(Parameter(None, {}, default))
+    return found
+
+
+def _destructured(module: JsModule, pattern: Node) -> dict[str, str]:
+    names = {}
+    for child in pattern.named_children:
+        if child.type == "shorthand_property_identifier_pattern":
+            names[module.text(child)] = module.text(child)
+        elif child.type == "pair_pattern":
+            key, value = child.child_by_field_name("key"), child.child_by_field_name("value")
+            if key is not None and value is not None and value.type == "identifier":
+                names[module.text(key)] = module.text(value)
+    return names
+
+
+def handler_roles(module: JsModule, function: Node) -> HandlerRoles | None:
+    """The request / response roles of a function that may write CORS headers, or None
+    when it is no request handler (`(origin, callback) => ...`, `(a, b) => a - b`)."""
+    found = parameters(module, function)
+    if not found:
+        return None
+    first = found[0]
+    if first.name is None and first.properties:  # ({ req, res }) => ...: a context function
+        request = next((v for k, v in first.properties.items() if k in {"req", "request"}), "")
+        response = next((v for k, v in first.properties.items() if k in {"res", "response"}), "")
+        if "ctx" in first.properties and not response:  # ({ ctx }) => ...
+            return _koa(first.properties["ctx"], "")
+        return HandlerRoles((request,), (response,), "") if response else None
+    names = [p.name or "" for p in found]
+    if names[0] in _KOA_CONTEXT_NAMES and len(names) <= 2:
+        return _koa(names[0], names[1] if len(names) == 2 else "")
+    if names[0] in _RESPONSE_NAMES:
+        # `(res) => ...`, `function withCors(res, origin = "*")`: a helper handed the response
+        return HandlerRoles(("",), (names[0],), "")
+    if len(names) == 1:
+        return None
+    request, response = names[0], names[1]
+    named_as_handler = request in _REQUEST_NAMES or response in _RESPONSE_NAMES
+    if not (request and response and named_as_handler) and not _writes_through(module, function, response):
+        return None  # `(a, b) => ...` that writes no header through `b`
+    return HandlerRoles((request,), (response,), names[2] if len(names) > 2 else "")
+
+
+def _koa(context: str, next_name: str) -> HandlerRoles:
+    return HandlerRoles(
+        (context, f"{context}.request"), (context, f"{context}.response"), next_name, koa=True
+    )
+
+
+def _writes_through(module: JsModule, function: Node, response: str) -> bool:
+    """Whether the function calls a header writer on `response` (`out.setHeader(...)`)."""
+    if not response:
+        return False
+    prefix = f"{response}."
+    for node in module.of_kind("call_expression"):
+        if not (function.start_byte <= node.start_byte and node.end_byte <= function.end_byte):
+            continue
+        callee = module.text(node.child_by_field_name("function")).replace(" ", "")
+        if callee.startswith(prefix) and callee.rsplit(".", 1)[-1] in {
+            "setHeader",
+            "writeHead",
+            "header",
+            "set",
+            "headers",
+        }:
+            return True
+    return False
+
+
+def server_kind(module: JsModule, function: Node, roles: HandlerRoles, mounted_by_express: bool) -> str:
+    """Which server answers what the function leaves unanswered (a framework name)."""
+    if roles.koa:
+        return KOA
+    if is_server_handler(module, function):
+        return NODE
+    imported = _imported_framework(module)
+    if imported == FASTIFY or (roles.responses[0] == "reply" and imported != EXPRESS):
+        return FASTIFY
+    if mounted_by_express:
+        return EXPRESS
+    if imported == KOA:
+        return KOA
+    if imported == EXPRESS or _uses_express_writers(module, function, roles):
+        return EXPRESS if roles.next_name and _calls(module, function, roles.next_name) else EXPRESS_HELPER
+    project = module.project
+    dependencies = project.dependencies(module) if project is not None else frozenset()
+    if "express" in dependencies:
+        return EXPRESS if roles.next_name and _calls(module, function, roles.next_name) else EXPRESS_HELPER
+    return NODE
+
+
+def is_server_handler(module: JsModule, function: Node) -> bool:
+    """A Node server's request handler: `http.createServer((req, res) => ...)`,
+    `server.on("request", handler)`."""
+    node = function
+    parent = node.parent
+    if parent is not None and parent.type == "variable_declarator":
+        name = module.text(parent.child_by_field_name("name"))
+        uses = [r.parent for r in module.references(name) if r.parent is not None]
+        return any(use.type == "arguments" and _node_server_call(module, use.parent) for use in uses)
+    if function.type == "function_declaration":
+        name_node = function.child_by_field_name("name")
+        name = module.text(name_node) if name_node is not None else ""
+        uses = [r.parent for r in module.references(name) if r.parent is not None] if name else []
+        return any(use.type == "arguments" and _node_server_call(module, use.parent) for use in uses)
+    return parent is not None and parent.type == "arguments" and _node_server_call(module, parent.parent)
+
+
+def _node_server_call(module: JsModule, call: Node | None) -> bool:
+    if call is None or call.type != "call_expression":
+        return False
+    callee = unwrap(call.child_by_field_name("function"))
+    text = module.text(callee).replace(" ", "")
+    if text.rsplit(".", 1)[-1] in _NODE_SERVER_CALLS:
+        return True
+    arguments = call.child_by_field_name("arguments")
+    first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
+    return text.endswith(".on") and first is not None and module.text(first).strip("'\"`") == "request"
+
+
+def _imported_framework(module: JsModule) -> str:
+    found = {_PACKAGES[specifier] for specifier, _ in module.imports.values() if specifier in _PACKAGES}
+    for framework in (EXPRESS, KOA, FASTIFY):
+        if framework in found:
+            return framework
+    return ""
+
+
+def _uses_express_writers(module: JsModule, function: Node, roles: HandlerRoles) -> bool:
+    prefixes = tuple(f"{response}." for response in roles.responses if response)
+    for node in module.of_kind("call_expression"):
+        if not (function.start_byte <= node.start_byte and node.end_byte <= function.end_byte):
+            continue
+        callee = module.text(node.child_by_field_name("function")).replace(" ", "")
+        if callee.startswith(prefixes) and callee.rsplit(".", 1)[-1] in EXPRESS_ONLY_WRITERS:
+            return True
+    return False
+
+
+def hands_on(module: JsModule, function: Node, roles: HandlerRoles) -> bool:
+    """Whether the handler passes requests on with `next()` (a middleware, not an endpoint)."""
+    return bool(roles.next_name) and _calls(module, function, roles.next_name)
+
+
+def _calls(module: JsModule, function: Node, name: str) -> bool:
+    return any(
+        function.start_byte <= node.start_byte
+        and node.end_byte <= function.end_byte
+        and module.text(node.child_by_field_name("function")) == name
+        for node in module.of_kind("call_expression")
+    )

@@ -1,0 +1,472 @@
+"""The interpreter for hand-written CORS code: a handler's statements, read in order, become
+the header-writing and answering steps that `frameworks.express_headers` replays.
+
+It follows what decides which headers a request gets: `if` tests on the method, on the
+Origin's presence and on allow-lists (and tests whose value is known, such as a default
+list holding `"*"`), header writes in every server's spelling (`res.setHeader`,
+`res.header`, `res.set({...})`, `res.writeHead(status, {...})`, `reply.header`,
+`ctx.set`), and the statements that answer (`res.end()`, `res.sendStatus(204)`,
+`reply.code(204).send()`, Koa's `ctx.status = 204`) with the status they send."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from corslint.extractors.express.handler_roles import HandlerRoles
+from corslint.extractors.express.origin_functions import membership
+from corslint.extractors.express.request_inputs import (
+    ORIGIN,
+    REQUESTED_HEADERS,
+    alias_source,
+    is_named,
+    request_source,
+)
+from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.syntax import Node, string_value, unwrap, walk
+from corslint.model import FunctionValue, HeaderReflection, Location, Provenance, Value
+
+HEADER_WRITERS = {"set": "set", "header": "set", "setHeader": "setHeader", "append": "append"}
+_ANSWERS = frozenset({"writeHead", "sendStatus", "end", "send", "json", "jsonp", "redirect", "sendFile"})
+_STATUS_SETTERS = frozenset({"status", "code"})  # `res.status(204)`, `reply.code(204)`
+
+
+@dataclass
+class Steps:
+    """The header-setting steps of one hand-written CORS handler, in order."""
+
+    module: JsModule
+    roles: HandlerRoles
+    steps: dict[str, Value] = field(default_factory=dict)
+    guard: Value | None = None
+    aliases: dict[str, str] = field(default_factory=dict)  # local name -> request input
+    condition: Value | None = None  # the first undecidable `if` test a step depends on
+    undecided: Value | None = None  # the first undecidable `if` test met
+    status: list[tuple[tuple[str, ...], Value]] = field(default_factory=list)  # statusCode set so far
+    derived: set[str] = field(default_factory=set)  # locals computed from the Origin or method
+    unrelated: int = 0  # inside tests that do not depend on who asks: answers are not followed
+
+    def add(self, header: str, value: Value, location: Location) -> None:
+        if self.condition is None and self.undecided is not None and "?" in _conditions(value):
+            self.condition = self.undecided
+        name = header
+        number = 2
+        while name in self.steps:
+            name = f"{header} #{number}"
+            number += 1
+        self.steps[name] = Value(value.raw, location) if value.known else value
+
+
+def _conditions(step: Value) -> tuple[str, ...]:
+    when = step.raw.get("when") if step.known and isinstance(step.raw, dict) else None
+    return tuple(item.raw for item in when.raw) if isinstance(when, Value) else ()
+
+
+def run(state: Steps, node: Node, when: tuple[str, ...]) -> bool:
+    """Interpret statements; True when every path through them has ended (answered,
+    returned or handed on with `next()`)."""
+    for statement in _statements(node):
+        outcome = _statement(state, statement, when)
+        if outcome is True:
+            return True
+        if isinstance(outcome, str):
+            when = (*when, outcome)  # what follows runs only where this holds
+    return False
+
+
+def _statements(node: Node) -> list[Node]:
+    if node.type == "statement_block":
+        return [c for c in node.named_children if c.type != "comment"]
+    return [node]
+
+
+def _statement(state: Steps, statement: Node, when: tuple[str, ...]) -> bool | str:
+    kind = statement.type
+    if kind == "if_statement":
+        return _if(state, statement, when)
+    if kind in {"lexical_declaration", "variable_declaration"}:
+        for declarator in statement.named_children:
+            if declarator.type != "variable_declarator":
+                continue
+            state.aliases.update(alias_source(state.module, state.roles, state.aliases, declarator))
+            name, value = declarator.child_by_field_name("name"), declarator.child_by_field_name("value")
+            if name is not None and value is not None and _reads_cors_input(state, value):
+                state.derived.add(state.module.text(name))  # `const ok = isTrusted(origin)`
+        return False
+    if kind == "return_statement":
+        inner = [c for c in statement.named_children if c.type != "comment"]
+        if inner:
+            _expression(state, inner[0], when)
+        return True
+    if kind == "expression_statement":
+        inner = [c for c in statement.named_children if c.type != "comment"]
+        if not inner:
+            return False
+        target = unwrap(inner[0])
+        if target.type == "await_expression" and target.named_children:
+            target = unwrap(target.named_children[0])
+        if target.type == "assignment_expression":
+            return _assignment(state, target, when)
+        _expression(state, target, when)
+        if _answers(state, target):
+            return True
+        if target.type == "call_expression" and state.roles.next_name:
+            return state.module.text(target.child_by_field_name("function")) == state.roles.next_name
+        return False
+    if kind == "statement_block":
+        return run(state, statement, when)
+    if kind == "try_statement":  # the body runs; what the handlers do is not followed
+        body = statement.child_by_field_name("body")
+        return run(state, body, when) if body is not None else False
+    return False
+
+
+def _if(state: Steps, statement: Node, when: tuple[str, ...]) -> bool | str:
+    module = state.module
+    test = statement.child_by_field_name("condition")
+    consequence = statement.child_by_field_name("consequence")
+    alternative = statement.child_by_field_name("alternative")
+    else_branch = None
+    if alternative is not None:
+        inner = [c for c in alternative.named_children if c.type != "comment"]
+        else_branch = inner[0] if inner else None
+    condition = _condition(state, test)
+    if condition in {"TRUE", "FALSE"}:  # a test whose value is known: one arm runs
+        taken = consequence if condition == "TRUE" else else_branch
+        return run(state, taken, when) if taken is not None else False
+    if condition is None and not _reads_cors_input(state, test):
+        # a test on the path, the query or the app's state, not on who asks: the headers
+        # it guards are judged for the requests that get them (answers under it are not
+        # followed, as they end other requests)
+        state.unrelated += 1
+        for branch in (consequence, else_branch):
+            if branch is not None:
+                run(state, branch, when)
+        state.unrelated -= 1
+        return False
+    if condition is None:
+        if state.undecided is None:  # reported once a step depends on it
+            state.undecided = Value(
+                None,
+                module.location(test),
+                Provenance.UNKNOWN,
+                description=f"headers written under `if {module.text(test)}`",
+            )
+        condition = "?"  # a test corslint cannot decide: the steps under it are unknown
+    negated = "?" if condition == "?" else condition[1:] if condition.startswith("!") else f"!{condition}"
+    done_then = run(state, consequence, (*when, condition)) if consequence is not None else False
+    done_else = run(state, else_branch, (*when, negated)) if else_branch is not None else False
+    if done_then and done_else:
+        return True
+    if done_then:
+        return negated
+    if done_else:
+        return condition
+    return False
+
+
+def _assignment(state: Steps, node: Node, when: tuple[str, ...]) -> bool:
+    """`res.statusCode = 204` (the status a later `res.end()` sends); Koa answers with
+    `ctx.status = 204` or `ctx.body = ...` once the middleware returns."""
+    module = state.module
+    left = module.text(node.child_by_field_name("left")).replace(" ", "")
+    right = node.child_by_field_name("right")
+    for response in state.roles.responses:
+        if not response:
+            continue
+        if left == f"{response}.statusCode" or (state.roles.koa and left == f"{response}.status"):
+            value = module.resolve(right)
+            state.status.append((when, value))
+            if state.roles.koa:
+                _end(state, node, when)
+                return True
+        if state.roles.koa and left == f"{response}.body":
+            _end(state, node, when)
+            return True
+    return False
+
+
+def _answers(state: Steps, node: Node) -> bool:
+    """`res.sendStatus(204)`, `res.status(200).end()`, `res.end()`, `reply.code(204).send()`."""
+    node = unwrap(node)
+    if node.type != "call_expression":
+        return False
+    text = state.module.text(node.child_by_field_name("function")).replace(" ", "")
+    return _on_response(state, text) and text.rsplit(".", 1)[-1] in _ANSWERS
+
+
+def _on_response(state: Steps, callee: str) -> bool:
+    """Whether a call chain starts at the response: `res.header(...).header(...)` too."""
+    return any(response and callee.startswith(f"{response}.") for response in state.roles.responses)
+
+
+def _arguments(node: Node) -> list[Node]:
+    args = node.child_by_field_name("arguments")
+    return [c for c in args.named_children if c.type != "comment"] if args else []
+
+
+def _status_of(state: Steps, node: Node, when: tuple[str, ...]) -> Value | None:
+    """The status an answering call sends; None when it is not known."""
+    module = state.module
+    node = unwrap(node)
+    function = unwrap(node.child_by_field_name("function"))
+    named = _arguments(node)
+    method = module.text(function.child_by_field_name("property"))
+    if method in {"sendStatus", "writeHead"} and named:
+        return module.resolve(named[0])
+    holder = unwrap(function.child_by_field_name("object"))
+    if holder.type == "call_expression":
+        inner = unwrap(holder.child_by_field_name("function"))
+        if inner.type == "member_expression" and module.text(inner.child_by_field_name("property")) in (
+            _STATUS_SETTERS
+        ):
+            inner_named = _arguments(holder)
+            if inner_named:
+                return module.resolve(inner_named[0])
+    for earlier, value in reversed(state.status):
+        if earlier == when[: len(earlier)]:
+            return value
+    return Value(200, module.location(node))
+
+
+def _end(state: Steps, node: Node, when: tuple[str, ...]) -> None:
+    if state.unrelated:
+        return
+    module = state.module
+    location = module.location(node)
+    status = _status_of(state, node, when) if node.type == "call_expression" else None
+    if status is None:
+        status = next(
+            (value for earlier, value in reversed(state.status) if earlier == when[: len(earlier)]),
+            Value(200, location),
+        )
+    if not (status.known and isinstance(status.raw, int)):
+        status = module.unknown(node)
+    state.add(
+        "end",
+        Value(
+            {
+                "status": Value(status.raw, location) if status.known else status,
+                "when": Value(tuple(Value(w, location) for w in when), location),
+            },
+            location,
+        ),
+        location,
+    )
+
+
+def _expression(state: Steps, node: Node, when: tuple[str, ...]) -> None:
+    """Header writes (also chained: `res.header(a, b).header(c, d)`) and answers."""
+    node = unwrap(node)
+    module = state.module
+    if node.type != "call_expression":
+        return
+    function = unwrap(node.child_by_field_name("function"))
+    if function is None or function.type != "member_expression":
+        return
+    holder = unwrap(function.child_by_field_name("object"))
+    if holder.type == "call_expression":
+        _expression(state, holder, when)
+    callee = module.text(function).replace(" ", "")
+    if not _on_response(state, callee):
+        return
+    method = module.text(function.child_by_field_name("property"))
+    named = _arguments(node)
+    location = module.location(node)
+    if method == "writeHead" and len(named) >= 2 and unwrap(named[-1]).type == "object":
+        _header_object(state, named[-1], "setHeader", when)
+    if method in _STATUS_SETTERS and named and holder.type != "call_expression" and not _answers(state, node):
+        state.status.append((when, module.resolve(named[0])))  # `res.status(204);` on its own
+    if _answers(state, node):
+        _end(state, node, when)
+        return
+    if method == "vary" and named:
+        _write(state, "Vary", module.resolve(named[0]), "vary", when, location)
+        return
+    if method == "headers" and len(named) == 1 and unwrap(named[0]).type == "object":
+        _header_object(state, named[0], "set", when)  # Fastify's `reply.headers({...})`
+        return
+    if method not in HEADER_WRITERS or not named:
+        return
+    writer = HEADER_WRITERS[method]
+    if state.roles.koa and writer == "set":
+        writer = "koa-set"  # `ctx.set`: String(value); `ctx.get` of a missing header is ""
+    if len(named) == 1 and unwrap(named[0]).type == "object":
+        _header_object(state, named[0], writer, when)
+        return
+    if len(named) < 2:
+        return
+    header = module.resolve(named[0])
+    if header.known and isinstance(header.raw, str):
+        _header(state, header.raw, named[1], writer, when, location)
+
+
+def _header_object(state: Steps, node: Node, writer: str, when: tuple[str, ...]) -> None:
+    module = state.module
+    for pair in unwrap(node).named_children:
+        if pair.type != "pair":
+            continue
+        key_node = pair.child_by_field_name("key")
+        key = string_value(key_node) or module.text(key_node)
+        _header(state, key, pair.child_by_field_name("value"), writer, when, module.location(pair))
+
+
+def _header(
+    state: Steps, header: str, value_node: Node, writer: str, when: tuple[str, ...], location: Location
+) -> None:
+    canonical = "-".join(part.capitalize() for part in header.split("-"))
+    if not (canonical.startswith("Access-Control-") or canonical == "Vary"):
+        return
+    node = unwrap(value_node)
+    if node.type == "identifier":  # `const chosen = allowed ? origin : list[0]`
+        bound = state.module.binding(state.module.text(node))
+        if bound is not None and unwrap(bound).type == "ternary_expression":
+            node = unwrap(bound)
+    if node.type == "ternary_expression" and not state.module.resolve(node).known:
+        # `allowed ? origin : list[0]`: each arm under its test, when the model reads the test
+        condition = _condition(state, node.child_by_field_name("condition"))
+        if condition is not None and condition not in {"TRUE", "FALSE"}:
+            negated = condition[1:] if condition.startswith("!") else f"!{condition}"
+            for arm, test in (("consequence", condition), ("alternative", negated)):
+                _header(state, header, node.child_by_field_name(arm), writer, (*when, test), location)
+            return
+    source = request_source(state.module, state.roles, state.aliases, value_node)
+    if source is None:
+        _write(state, canonical, state.module.resolve(value_node), writer, when, location)
+        return
+    reflected = Value(HeaderReflection("reflect-all", source=source), location)
+    fallback = _fallback(value_node)
+    if fallback is None or source == REQUESTED_HEADERS:
+        _write(state, canonical, reflected, writer, when, location)
+        return
+    # `req.headers.origin || "*"`: the request's value when it sends one, else the default
+    _write(state, canonical, reflected, writer, (*when, "ORIGIN"), location)
+    _write(state, canonical, state.module.resolve(fallback), writer, (*when, "!ORIGIN"), location)
+
+
+def _fallback(node: Node) -> Node | None:
+    node = unwrap(node)
+    if node.type == "binary_expression" and node.child_by_field_name("operator").type in {"||", "??"}:
+        return node.child_by_field_name("right")
+    return None
+
+
+def _write(
+    state: Steps, header: str, value: Value, writer: str, when: tuple[str, ...], location: Location
+) -> None:
+    step = Value(
+        {
+            "value": value,
+            "writer": Value(writer, location),
+            "when": Value(tuple(Value(w, location) for w in when), location),
+        },
+        location,
+    )
+    state.add(header, step, location)
+
+
+def _method_test(state: Steps, text: str) -> str | None:
+    for request in state.roles.requests:
+        if not request:
+            continue
+        reads = {
+            f"{request}.method",
+            f"{request}.method.toUpperCase()",
+            f"{request}.method.toLowerCase()",
+        }
+        for read in reads:
+            for operator, atom in (
+                ("===", "OPTIONS"),
+                ("==", "OPTIONS"),
+                ("!==", "!OPTIONS"),
+                ("!=", "!OPTIONS"),
+            ):
+                for literal in ("'OPTIONS'", "'options'"):
+                    if text in {f"{read}{operator}{literal}", f"{literal}{operator}{read}"}:
+                        return atom
+    return None
+
+
+def _condition(state: Steps, node: Node | None) -> str | None:
+    """A test the model understands: the method, Origin presence, an allow-list check, or
+    a value known statically ("TRUE" / "FALSE")."""
+    if node is None:
+        return None
+    node = unwrap(node)
+    module = state.module
+    text = module.text(node).replace(" ", "").replace('"', "'").replace("?.", ".")
+    method = _method_test(state, text)
+    if method is not None:
+        return method
+    if node.type == "unary_expression" and text.startswith("!"):
+        inner = _condition(state, node.child_by_field_name("argument"))
+        if inner is None:
+            return None
+        return {"TRUE": "FALSE", "FALSE": "TRUE"}.get(inner) or (
+            inner[1:] if inner.startswith("!") else f"!{inner}"
+        )
+    if node.type == "binary_expression" and module.text(node.child_by_field_name("operator")) in {"||", "&&"}:
+        folded = _folded(state, node)
+        if folded is not None:
+            return folded
+    source = request_source(module, state.roles, state.aliases, node)
+    if source == ORIGIN or is_named(source):
+        return "ORIGIN"
+    names = [module.text(n) for n in walk(node) if _reads_origin(state, n)]
+    for name in dict.fromkeys(names):
+        found = membership(module, node, name, True)
+        if found is not None:
+            entries, _ = found
+            guard = Value(FunctionValue("allow-list", tuple(entries)), module.location(node))
+            if state.guard is None:
+                state.guard = guard
+            return "ALLOWED"
+    value = module.resolve(node)
+    if value.known and isinstance(value.raw, bool):
+        return "TRUE" if value.raw else "FALSE"
+    return None
+
+
+def _reads_cors_input(state: Steps, node: Node) -> bool:
+    """Whether an expression depends on who asks or how: the Origin (or input naming it),
+    the method, the requested headers, a local computed from them, or the whole request
+    handed to a function (`isAllowed(req)`)."""
+    module = state.module
+    requests = {request for request in state.roles.requests if request}
+    for child in walk(node):
+        kind = child.type
+        if kind == "identifier":
+            text = module.text(child)
+            if text in state.derived or state.aliases.get(text) in {ORIGIN, REQUESTED_HEADERS}:
+                return True
+            parent = child.parent
+            if text in requests and parent is not None and parent.type == "arguments":
+                return True
+        elif kind in {"member_expression", "subscript_expression", "call_expression"}:
+            if request_source(module, state.roles, state.aliases, child) in {ORIGIN, REQUESTED_HEADERS}:
+                return True
+            text = module.text(child).replace(" ", "")
+            if any(text in {f"{r}.method", f"{r}.headers", f"{r}.header"} for r in requests):
+                return True
+    return False
+
+
+def _reads_origin(state: Steps, node: Node) -> bool:
+    if node.type not in {"identifier", "member_expression", "subscript_expression", "call_expression"}:
+        return False
+    source = request_source(state.module, state.roles, state.aliases, node)
+    return source == ORIGIN or is_named(source)
+
+
+def _folded(state: Steps, node: Node) -> str | None:
+    """`list.includes(origin) || list.includes("*")` with a known list: one side decides."""
+    operator = state.module.text(node.child_by_field_name("operator"))
+    left = _condition(state, node.child_by_field_name("left"))
+    right = _condition(state, node.child_by_field_name("right"))
+    absorbing, neutral = ("TRUE", "FALSE") if operator == "||" else ("FALSE", "TRUE")
+    if absorbing in {left, right}:
+        return absorbing
+    if left == neutral:
+        return right
+    if right == neutral:
+        return left
+    return None

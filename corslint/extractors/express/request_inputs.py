@@ -1,0 +1,183 @@
+"""Values a handler copies from the request: the Origin header, the requested headers, and
+input the caller chooses freely (the query string, the body, route parameters, Referer),
+where any page can name its own origin."""
+
+from __future__ import annotations
+
+import re
+
+from corslint.extractors.express.handler_roles import HandlerRoles
+from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.syntax import Node, string_value, unwrap
+
+ORIGIN = "origin"
+REQUESTED_HEADERS = "access-control-request-headers"
+# what the caller writes into the URL, the body or Referer: any page names its own origin.
+# A source is "named-origin:<where>": "query.site", "body.origin", "header.referer"; a
+# whole input copied to a local is "named-origin:query" (its properties are the caller's)
+NAMED = "named-origin"
+
+_HEADER_READS = (
+    "{r}.headers.{h}",
+    "{r}.headers['{h}']",
+    "{r}.header.{h}",
+    "{r}.header['{h}']",
+    "{r}.get('{h}')",
+    "{r}.header('{h}')",
+    "{r}.headers.get('{h}')",
+    "{r}.getHeader('{h}')",
+)
+_FREE_INPUTS = ("query", "body", "params")
+# `url.parse(req.url, true).query`, `require("url").parse(...)`, `new URL(req.url, base).searchParams`
+_URL_QUERY = re.compile(
+    r"(?:^|[.)])parse\((?P<r>[\w$.]+)\.url,true\)\.query$"
+    r"|(?:^|\W)newURL\((?P<r2>[\w$.]+)\.url(?:,[^)]*)?\)\.searchParams$"
+)
+
+
+def named(where: str) -> str:
+    return f"{NAMED}:{where}"
+
+
+def is_named(source: str | None) -> bool:
+    return source is not None and source.startswith(NAMED)
+
+
+def _canonical(text: str) -> str:
+    """Spacing, optional chaining and quotes made uniform: `req.headers?.["Origin"]`."""
+    text = text.replace(" ", "").replace("\n", "").replace("?.[", "[").replace("?.", ".")
+    return text.replace('"', "'").replace("`", "'")
+
+
+def request_source(module: JsModule, roles: HandlerRoles, aliases: dict[str, str], node: Node) -> str | None:
+    """What the request supplies to this expression, or None: `ORIGIN` for the Origin
+    header (`req.headers.origin`, `req.get("Origin")`, `ctx.get("origin")`, a local copy),
+    `REQUESTED_HEADERS`, or a `named(...)` source for input the caller chooses
+    (`req.query.site`, `url.parse(req.url, true).query.origin`, `req.body.origin`, Referer)."""
+    node = unwrap(node)
+    if node is None:
+        return None
+    if node.type == "identifier":
+        return aliases.get(module.text(node))
+    if node.type == "binary_expression":
+        operator = module.text(node.child_by_field_name("operator"))
+        if operator in {"||", "??"}:
+            return request_source(module, roles, aliases, node.child_by_field_name("left"))
+        return None
+    if node.type == "call_expression":
+        # `String(req.headers.origin)`, `req.headers.origin.trim()`
+        function = unwrap(node.child_by_field_name("function"))
+        arguments = node.child_by_field_name("arguments")
+        args = [c for c in arguments.named_children if c.type != "comment"] if arguments else []
+        if module.text(function) == "String" and len(args) == 1:
+            return request_source(module, roles, aliases, args[0])
+        if function.type == "member_expression" and module.text(function.child_by_field_name("property")) in {
+            "trim",
+            "toString",
+        }:
+            return request_source(module, roles, aliases, function.child_by_field_name("object"))
+    lowered = _canonical(module.text(node)).lower()
+    for request in roles.requests:
+        if not request:
+            continue
+        for header in (ORIGIN, REQUESTED_HEADERS):
+            if any(lowered == shape.format(r=request.lower(), h=header) for shape in _HEADER_READS):
+                return header
+        for header in ("referer", "referrer"):
+            if any(lowered == shape.format(r=request.lower(), h=header) for shape in _HEADER_READS):
+                return named(f"header.{header}")
+    holder = _holder(node)
+    if holder is None:
+        return None
+    kind = aliases.get(_canonical(module.text(holder))) or free_input(module, roles, holder)
+    if kind is not None and is_named(kind) and "." not in kind:
+        # `req.query.site`, `query.site` after `const { query } = url.parse(req.url, true)`
+        return f"{kind}.{_property_name(module, node)}"
+    return None
+
+
+def _holder(node: Node) -> Node | None:
+    """`a.b` -> `a`; `a["b"]` -> `a`; `params.get("origin")` -> `params`."""
+    if node.type in {"member_expression", "subscript_expression"}:
+        return unwrap(node.child_by_field_name("object"))
+    if node.type == "call_expression":
+        function = unwrap(node.child_by_field_name("function"))
+        prop = function.child_by_field_name("property") if function is not None else None
+        if function.type == "member_expression" and prop is not None and prop.text in {b"get", b"getAll"}:
+            return unwrap(function.child_by_field_name("object"))
+    return None
+
+
+def _property_name(module: JsModule, node: Node) -> str:
+    """`a.site` -> "site"; `a["site"]` -> "site"; `a.get("site")` -> "site"; else "?"."""
+    if node.type == "member_expression":
+        prop = node.child_by_field_name("property")
+        return module.text(prop) if prop is not None else "?"
+    if node.type == "subscript_expression":
+        index = node.child_by_field_name("index")
+        return (string_value(index) or "?") if index is not None else "?"
+    arguments = node.child_by_field_name("arguments")
+    first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
+    return (string_value(first) or "?") if first is not None else "?"
+
+
+def free_input(module: JsModule, roles: HandlerRoles, node: Node) -> str | None:
+    """`named("query")` for `req.query`, `url.parse(req.url, true).query`, `new URL(req.url,
+    base).searchParams`; `named("body")`, `named("params")`; None for anything else."""
+    text = _canonical(module.text(unwrap(node)))  # `new URL(a, b)` reads `newURL(a,b)`
+    for request in roles.requests:
+        for free in _FREE_INPUTS:
+            if request and text == f"{request}.{free}":
+                return named(free)
+    match = _URL_QUERY.search(text)
+    if match is not None and (match.group("r") or match.group("r2")) in roles.requests:
+        return named("query")
+    return None
+
+
+def alias_source(
+    module: JsModule, roles: HandlerRoles, aliases: dict[str, str], declarator: Node
+) -> dict[str, str]:
+    """The local names a declaration binds to request input: `const origin = req.headers.origin`,
+    `const { origin } = req.headers`, `const { site } = req.query`, `const { query } =
+    url.parse(req.url, true)`, `const params = new URL(req.url, base).searchParams`."""
+    name = declarator.child_by_field_name("name")
+    value = declarator.child_by_field_name("value")
+    if name is None or value is None:
+        return {}
+    if name.type == "identifier":
+        source = request_source(module, roles, aliases, value) or free_input(module, roles, value)
+        return {module.text(name): source} if source is not None else {}
+    if name.type != "object_pattern":
+        return {}
+    found = {}
+    holder_text = _canonical(module.text(unwrap(value)))
+    whole = aliases.get(holder_text) or free_input(module, roles, value)
+    for child in name.named_children:
+        if child.type == "shorthand_property_identifier_pattern":
+            key = local = module.text(child)
+        elif child.type == "pair_pattern":
+            key_node, local_node = child.child_by_field_name("key"), child.child_by_field_name("value")
+            if key_node is None or local_node is None or local_node.type != "identifier":
+                continue
+            key = string_value(key_node) or module.text(key_node)
+            local = module.text(local_node)
+        else:
+            continue
+        for request in roles.requests:
+            if request and holder_text in {f"{request}.headers", f"{request}.header"}:
+                if key.lower() in {ORIGIN, REQUESTED_HEADERS}:
+                    found[local] = key.lower()
+                elif key.lower() in {"referer", "referrer"}:
+                    found[local] = named(f"header.{key.lower()}")
+            if request and holder_text == request and key in _FREE_INPUTS:
+                found[local] = named(key)  # `const { query } = req`
+        if local not in found and whole is not None and is_named(whole) and "." not in whole:
+            found[local] = f"{whole}.{key}"  # `const { site } = req.query`
+        if (
+            local not in found
+            and key in {"query", "searchParams"}
+            and _URL_QUERY.search(f"{holder_text}.{key}")
+        ):
+            found[local] = named("query")  # `const { query } = url.parse(req.url, true)`
+    return found

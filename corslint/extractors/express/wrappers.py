@@ -1,0 +1,316 @@
+"""Wrappers that hand CORS options to the ``cors`` package unchanged, judged with its
+behaviour (`frameworks.express`, one `Framework` per wrapper for the messages):
+
+- NestJS on its Express adapter: ``app.enableCors(options?)`` and
+  ``NestFactory.create(Module, { cors: true | options })`` (applied when the app starts,
+  after every ``app.use``). On the Fastify adapter the options go to ``@fastify/cors``,
+  which corslint does not model: nothing is judged (CORS003 names it).
+- Apollo Server: ``apollo-server`` 2/3 (``new ApolloServer({ cors })``, default
+  ``{ origin: "*" }``), ``apollo-server-express`` 2/3 (``server.applyMiddleware({ app,
+  cors, path })``, default ``cors()`` on ``path``, ``/graphql`` unless given), and
+  ``@apollo/server`` 4/5's ``startStandaloneServer``, which always mounts ``cors()``.
+- Socket.IO 3+ (``new Server(httpServer, { cors })``: its HTTP long-polling requests go
+  through ``cors(options)`` under ``/socket.io/``; without the option no CORS headers).
+- routing-controllers (``createExpressServer({ cors: true | options })``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from corslint.extractors.express.branches import arms_around, development_guarded
+from corslint.extractors.express.options import cors_options, option_map
+from corslint.extractors.express.registrations import Analysis
+from corslint.extractors.express.routes import probe_path_for, routes_of
+from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.project_files import is_development_path
+from corslint.extractors.js.syntax import Node, string_value, unwrap
+from corslint.model import CorsPolicy, Evidence, Provenance, Value
+
+_NEST_FASTIFY = "@nestjs/platform-fastify"
+_APOLLO_DEFAULT_PATH = "/graphql"
+
+
+@dataclass(frozen=True)
+class _Found:
+    """One wrapper call handing options to cors(): what it passes, and where it applies."""
+
+    framework: str
+    call: Node
+    options: dict[str, Value]
+    evidence: tuple[Evidence, ...]
+    receiver: str  # the app the layer belongs to ("" when not known)
+    scope: str = ""
+    # where findings about a missing option point: the `cors` setting, else the call
+    where: Node | None = None
+
+
+def wrapper_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[CorsPolicy]:
+    module = analysis.module
+    imports = {specifier for specifier, _ in module.imports.values()}
+    found: list[_Found] = []
+    for call in module.of_kind("call_expression", "new_expression"):
+        found += _nest(module, call, imports)
+        found += _apollo(module, call)
+        found += _socketio(module, call)
+        found += _routing_controllers(module, call)
+        if _standalone_server(module, call):  # @apollo/server 4/5: always `cors()`, defaults
+            found.append(_Found("apollo_server", call, {}, (), ""))
+    policies = []
+    for item in found:
+        policies.append(
+            CorsPolicy(
+                framework=item.framework,
+                location=module.location(item.where if item.where is not None else item.call),
+                options=item.options,
+                routes=routes_of(analysis, None),
+                evidence=(*item.evidence, *bearer),
+                development_only=is_development_path(module.path) or development_guarded(module, item.call),
+                label=f"{item.framework} CORS",
+                scope=item.scope,
+                probe_path=probe_path_for(item.scope) if item.scope else "/",
+                app=f"{module.path}::{item.receiver}" if item.receiver else "",
+                branch=arms_around(item.call),
+            )
+        )
+    return policies
+
+
+def _arguments(node: Node) -> list[Node]:
+    args = node.child_by_field_name("arguments")
+    return [c for c in args.named_children if c.type != "comment"] if args else []
+
+
+def _callee(module: JsModule, node: Node) -> str:
+    function = node.child_by_field_name("function") or node.child_by_field_name("constructor")
+    return module.text(unwrap(function)).replace(" ", "") if function is not None else ""
+
+
+def _imported_from(module: JsModule, name: str, *specifiers: str) -> bool:
+    root = name.split(".", 1)[0]
+    imported = module.imports.get(root)
+    return imported is not None and imported[0] in specifiers
+
+
+def _options_value(
+    module: JsModule, value: Value, node: Node
+) -> tuple[dict[str, Value], list[Evidence]] | None:
+    """A `cors` setting handed on as cors(setting): `true` the defaults, `false` none (None)."""
+    if value.known and value.raw is True:
+        return {}, []
+    if value.known and value.raw in (False, None):
+        return None
+    function = module.function_node(node)
+    if function is not None:  # a delegate, `(req, callback) => callback(null, options)`
+        return cors_options(module, node, [node])
+    return option_map(module, value, node)
+
+
+def _property(module: JsModule, object_node: Node, key: str) -> tuple[Value, Node] | None:
+    """The value of `key` in an options object (a literal, or a name bound to one)."""
+    node = unwrap(object_node)
+    if node.type == "identifier":
+        bound = module.binding(module.text(node))
+        if bound is not None and unwrap(bound).type == "object":
+            node = unwrap(bound)
+    if node.type == "object":
+        for child in node.named_children:
+            if child.type == "pair":
+                name = child.child_by_field_name("key")
+                if name is not None and (string_value(name) or module.text(name)) == key:
+                    value_node = child.child_by_field_name("value")
+                    return module.resolve(value_node), value_node
+            elif child.type == "shorthand_property_identifier" and module.text(child) == key:
+                whole = module.resolve(node)
+                if whole.known and isinstance(whole.raw, dict) and key in whole.raw:
+                    return whole.raw[key], child
+                return module.unknown(child), child
+            elif child.type == "spread_element":
+                break  # `{ ...base, cors }`: the resolved object below says
+    whole = module.resolve(object_node)
+    if not whole.known:
+        return whole, object_node
+    if isinstance(whole.raw, dict):
+        if key in whole.raw:
+            return whole.raw[key], object_node
+        if "**" in whole.raw:
+            return whole.raw["**"], object_node
+    return None
+
+
+def _assigned_name(module: JsModule, call: Node) -> str:
+    """`const app = await NestFactory.create(...)` -> "app"."""
+    node = call.parent
+    while node is not None and node.type in {"await_expression", "parenthesized_expression", "as_expression"}:
+        node = node.parent
+    if node is not None and node.type == "variable_declarator":
+        name = node.child_by_field_name("name")
+        return module.text(name) if name is not None and name.type == "identifier" else ""
+    return ""
+
+
+# -- NestJS ------------------------------------------------------------------------------
+
+
+def _nest(module: JsModule, call: Node, imports: set[str]) -> list[_Found]:
+    if call.type != "call_expression":
+        return []
+    callee = _callee(module, call)
+    arguments = _arguments(call)
+    if callee.endswith(".enableCors"):
+        receiver = callee[: -len(".enableCors")]
+        if _on_fastify(module, receiver, imports):
+            return []
+        if not arguments:
+            return [_Found("nestjs", call, {}, (), receiver)]
+        passed = _options_value(module, module.resolve(arguments[0]), arguments[0])
+        if passed is None:
+            return []
+        return [_Found("nestjs", call, passed[0], tuple(passed[1]), receiver)]
+    if callee.split("<", 1)[0] != "NestFactory.create" or len(arguments) < 2:
+        return []
+    if _fastify_adapter(module, arguments) or _fastify_platform(imports):
+        return []
+    found = _property(module, arguments[-1], "cors")
+    if found is None:
+        return []
+    value, node = found
+    receiver = _assigned_name(module, call)
+    if not value.known:
+        return [_Found("nestjs", call, {"**": value}, (), receiver, where=node)]
+    passed = _options_value(module, value, node)
+    if passed is None:
+        return []
+    return [_Found("nestjs", call, passed[0], tuple(passed[1]), receiver, where=node)]
+
+
+def _fastify_adapter(module: JsModule, arguments: list[Node]) -> bool:
+    for argument in arguments[1:]:
+        node = unwrap(argument)
+        if node.type == "identifier":
+            bound = module.binding(module.text(node))
+            node = unwrap(bound) if bound is not None else node
+        if node.type == "new_expression" and "FastifyAdapter" in _callee(module, node):
+            return True
+    return False
+
+
+def _on_fastify(module: JsModule, receiver: str, imports: set[str]) -> bool:
+    """Whether the app runs on NestJS's Fastify adapter (its options go to @fastify/cors)."""
+    root = receiver.split(".", 1)[0]
+    for value in module.declarations.get(root, []):
+        node = unwrap(value)
+        if node.type == "await_expression" and node.named_children:
+            node = unwrap(node.named_children[0])
+        if node.type == "call_expression" and _fastify_adapter(module, _arguments(node)):
+            return True
+        if "NestFastifyApplication" in module.text(node):
+            return True
+    return _fastify_platform(imports)
+
+
+def _fastify_platform(imports: set[str]) -> bool:
+    """The file imports NestJS's Fastify platform and not its Express one."""
+    return _NEST_FASTIFY in imports and "@nestjs/platform-express" not in imports
+
+
+# -- Apollo Server ------------------------------------------------------------------------
+
+
+def _apollo(module: JsModule, call: Node) -> list[_Found]:
+    callee = _callee(module, call)
+    arguments = _arguments(call)
+    if call.type == "new_expression" and _imported_from(module, callee, "apollo-server"):
+        if callee.rsplit(".", 1)[-1] != "ApolloServer" or not arguments:
+            return []
+        found = _property(module, arguments[0], "cors")
+        if found is None:  # apollo-server's listen() mounts cors({ origin: "*" })
+            where = module.location(call)
+            return [_Found("apollo_server", call, {"origin": Value("*", where, Provenance.CONSTANT)}, (), "")]
+        return _apollo_found(module, call, found, "")
+    if call.type != "call_expression" or not callee.endswith((".applyMiddleware", ".getMiddleware")):
+        return []
+    if callee.endswith(".getMiddleware"):
+        return []  # its middleware is mounted elsewhere, under a path corslint does not follow
+    if not any(specifier == "apollo-server-express" for specifier, _ in module.imports.values()):
+        return []
+    if not arguments or unwrap(arguments[0]).type != "object":
+        return []
+    app = _property(module, arguments[0], "app")
+    receiver = ""
+    if app is not None and unwrap(app[1]).type in {"identifier", "shorthand_property_identifier"}:
+        receiver = module.text(unwrap(app[1]))
+    path = _property(module, arguments[0], "path")
+    scope = _APOLLO_DEFAULT_PATH
+    if path is not None:
+        scope = path[0].raw if path[0].known and isinstance(path[0].raw, str) else ""
+    found = _property(module, arguments[0], "cors")
+    if found is None:  # applyMiddleware without `cors`: cors() with its defaults
+        return [_Found("apollo_server", call, {}, (), receiver, scope)]
+    return _apollo_found(module, call, found, receiver, scope)
+
+
+def _apollo_found(
+    module: JsModule, call: Node, found: tuple[Value, Node], receiver: str, scope: str = ""
+) -> list[_Found]:
+    value, node = found
+    if not value.known:
+        return [_Found("apollo_server", call, {"**": value}, (), receiver, scope, node)]
+    passed = _options_value(module, value, node)
+    if passed is None:
+        return []
+    return [_Found("apollo_server", call, passed[0], tuple(passed[1]), receiver, scope, node)]
+
+
+def _standalone_server(module: JsModule, call: Node) -> bool:
+    return call.type == "call_expression" and _imported_from(
+        module, _callee(module, call), "@apollo/server/standalone"
+    )
+
+
+# -- Socket.IO and routing-controllers -----------------------------------------------------
+
+
+def _socketio(module: JsModule, call: Node) -> list[_Found]:
+    callee = _callee(module, call)
+    arguments = _arguments(call)
+    is_server = call.type == "new_expression" and _imported_from(module, callee, "socket.io")
+    if not is_server and call.type == "call_expression":
+        is_server = _imported_from(module, callee, "socket.io") and "." not in callee
+    if not is_server or len(arguments) < 2 or unwrap(arguments[-1]).type not in {"object", "identifier"}:
+        return []
+    found = _property(module, arguments[-1], "cors")
+    if found is None:
+        return []
+    value, node = found
+    scope = "/socket.io/"
+    if not value.known:
+        return [_Found("socketio", call, {"**": value}, (), "", scope, node)]
+    if value.raw is True or value.raw in (False, None):
+        return []  # not an options object: engine.io expects one
+    passed = option_map(module, value, node)
+    return [_Found("socketio", call, passed[0], tuple(passed[1]), "", scope, node)]
+
+
+def _routing_controllers(module: JsModule, call: Node) -> list[_Found]:
+    callee = _callee(module, call)
+    if call.type != "call_expression" or callee not in {"createExpressServer", "useExpressServer"}:
+        return []
+    if not _imported_from(module, callee, "routing-controllers"):
+        return []
+    arguments = _arguments(call)
+    if not arguments:
+        return []
+    found = _property(module, arguments[-1], "cors")
+    if found is None:
+        return []
+    value, node = found
+    receiver = (
+        module.text(unwrap(arguments[0])) if callee == "useExpressServer" and len(arguments) > 1 else ""
+    )
+    if not value.known:
+        return [_Found("routing_controllers", call, {"**": value}, (), receiver, where=node)]
+    passed = _options_value(module, value, node)
+    if passed is None:
+        return []
+    return [_Found("routing_controllers", call, passed[0], tuple(passed[1]), receiver, where=node)]

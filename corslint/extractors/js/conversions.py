@@ -1,0 +1,83 @@
+"""JavaScript's own conversions on the plain values the resolver folds (truthiness,
+`String()`, `Number()`), how provenance combines, and which arm of a test is taken when
+the value it reads is unset."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from corslint.extractors.js.parsed_module import ParsedModule
+from corslint.extractors.js.syntax import Node, string_value, unwrap
+from corslint.model import Provenance
+
+
+def arm_when_unset(module: ParsedModule, test: Node) -> bool | None:
+    """Which arm a test on a value takes when the value is unset (undefined): `typeof x ===
+    "string"`, `x`, `Array.isArray(x)`, `x.length` are false; `!test` flips; None when
+    the test is of another shape."""
+    test = unwrap(test)
+    if test.type == "unary_expression" and module.text(test).startswith("!"):
+        inner = arm_when_unset(module, test.child_by_field_name("argument"))
+        return None if inner is None else not inner
+    text = module.text(test).replace(" ", "")
+    if test.type in {"member_expression", "identifier"}:
+        return False
+    if text.startswith("Array.isArray(") or text.endswith(".length"):
+        return False
+    if test.type == "binary_expression" and text.startswith("typeof"):
+        operator = module.text(test.child_by_field_name("operator"))
+        right = string_value(test.child_by_field_name("right"))
+        if right is not None and right != "undefined":
+            return operator in {"!==", "!="}
+    return None
+
+
+def convert(function: str, raw: Any) -> Any:
+    if function == "String":
+        return js_text(raw)
+    if function == "Boolean":
+        return truthy(raw)
+    if isinstance(raw, bool):
+        return int(raw) if function == "Number" else None
+    if isinstance(raw, (int, float)):
+        return int(raw) if function == "parseInt" else raw
+    if isinstance(raw, str):
+        try:
+            return int(raw.strip()) if function == "parseInt" or raw.strip().isdigit() else float(raw)
+        except ValueError:
+            return None
+    return None
+
+
+def short(text: str, limit: int = 80) -> str:
+    first = text.strip().splitlines()[0] if text.strip() else text
+    return first if len(first) <= limit else first[: limit - 3] + "..."
+
+
+def truthy(raw: Any) -> bool:
+    if raw is None or raw is False:
+        return False
+    if isinstance(raw, (int, float, str)) and not isinstance(raw, bool):
+        return bool(raw)
+    return True
+
+
+def numeric(raw: Any) -> bool:
+    return isinstance(raw, (int, float)) and not isinstance(raw, bool)
+
+
+def js_text(raw: Any) -> str:
+    from corslint.frameworks.express import js_string
+
+    if isinstance(raw, tuple):
+        return ",".join("" if not item.known or item.raw is None else js_text(item.raw) for item in raw)
+    return js_string(raw)
+
+
+def weaker(a: Provenance, b: Provenance) -> Provenance:
+    order = list(Provenance)
+    return a if order.index(a) >= order.index(b) else b
+
+
+def merged(provenance: Provenance) -> Provenance:
+    return Provenance.CONSTANT if provenance is Provenance.LITERAL else provenance
