@@ -127,3 +127,93 @@ def test_probe_battery_covers_lookalikes() -> None:
         "https://attacker.invalid",
         "https://evila.example.com",
     } <= origins
+
+
+# -- the values corslint resolved, against the code run for real ---------------------------
+# Each fixture that builds its apps at import (or by a factory) is run in a child process
+# with no environment variable of its own set: the options each app's CORSMiddleware
+# really receives (`app.user_middleware`) must be options corslint extracted, so every
+# default, helper, settings object, data file and command-line default it followed is
+# checked against Python itself (and pydantic, pydantic-settings, argparse, PyYAML).
+RUN_APPS = {
+    "conditional_import_app_factory": ("inference.server", "[build_server()]"),
+    "factory_options_dict": ("portal.app", "[create_app()]"),
+    "helpers_share_one_app": ("billing.main", "[app]"),
+    "helpers_on_exclusive_arms": ("notes.main", "[app]"),
+    "settings_package_cached_getter": ("backend.app.main", "[app]"),
+    "bundled_yaml_defaults": ("ragdesk.launch", "[make_app()]"),
+    "project_env_helpers": ("chat.app", "[app, widget]"),
+    "same_file_helpers_and_or_default": ("feeds", "[dashboard, feed, mirror]"),
+    "cli_option_defaults": ("gateway", "served(main)"),
+    "fstring_regex_imported_domain": ("tenants.main", "[app]"),
+    "config_class_members": ("atlas.main", "[api, tiles]"),
+    "settings_sections_and_properties": ("shop.main", "[storefront, admin]"),
+    "middleware_list_then_added": ("app", "[app, status]"),
+}
+_RUNNER = """
+import importlib, json, sys, types
+
+served_apps = []
+fake_uvicorn = types.ModuleType("uvicorn")
+fake_uvicorn.run = lambda app, **options: served_apps.append(app)
+sys.modules["uvicorn"] = fake_uvicorn  # a server that starts nothing
+sys.argv = ["app"]
+
+
+def served(main):
+    main()
+    return served_apps
+
+
+module = importlib.import_module(MODULE)
+apps = eval(EXPRESSION, {**vars(module), "served": served})
+
+
+def plain(value):
+    return [plain(item) for item in value] if isinstance(value, (list, tuple, set)) else value
+
+
+print(json.dumps([[{k: plain(v) for k, v in m.kwargs.items()} for m in app.user_middleware] for app in apps]))
+"""
+
+
+def _normalised(options: dict[str, Any]) -> dict[str, Any]:
+    def plain(value: Any) -> Any:
+        return [plain(item) for item in value] if isinstance(value, (list, tuple)) else value
+
+    return {name: plain(value) for name, value in options.items()}
+
+
+@pytest.mark.parametrize("fixture", sorted(RUN_APPS))
+def test_resolved_options_are_what_the_code_passes(fixture: str) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    project = FIXTURES / "starlette" / fixture
+    environment = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(project),
+        "HOME": str(project),
+        "PYTHONDONTWRITEBYTECODE": "1",  # the fixture folders stay as they are
+    }
+    completed = subprocess.run(
+        [sys.executable, "-c", f"MODULE, EXPRESSION = {RUN_APPS[fixture]!r}\n{_RUNNER}"],
+        cwd=project,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    real = [options for app in json.loads(completed.stdout) for options in app]
+    assert real, "the fixture built no CORSMiddleware"
+    extracted = [
+        _normalised(known)
+        for policy in run_lint(project).policies
+        if policy.framework == "starlette" and (known := known_options(policy)) is not None
+    ]
+    for options in real:
+        assert options in extracted, f"{options} is not among what corslint resolved: {extracted}"

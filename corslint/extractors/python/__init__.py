@@ -4,10 +4,15 @@ value resolution.
 `ast` rather than a concrete syntax tree: corslint never rewrites code, only reads
 it, and CPython's own parser is twenty to forty times faster than any Python-level
 one (the libcst it replaced: 10-15 ms per file, against under 1 ms). Parsing compiles
-nothing and runs nothing. A value is resolved only when it is certain (a literal, a
-module constant bound once, simple arithmetic on those, an environment read with a
-default, a settings-class default); anything else becomes an UNKNOWN `Value` that
-carries the source text, so CORS305 can name it.
+nothing and runs nothing. A value is resolved only when it is certain, the way the code
+would compute it: a name reads the binding it sees where it is used (`flow`), in-place
+changes included (`mutations`); the project's own functions are followed along the path
+their `if`s take (`functions`), with parameters taken from their callers (`callers`);
+objects of the project's classes give their fields, properties and defaults (`classes`,
+`instances`); data files read by a literal path keep their lines (`data_files`);
+environment reads and command-line options give their defaults (`environment`,
+`cli_arguments`). Anything else becomes an UNKNOWN `Value` that carries the source text
+(or the reason), so CORS305 can name it.
 """
 
 from __future__ import annotations

@@ -5,12 +5,22 @@ resolves those."""
 from __future__ import annotations
 
 import ast
+import os
+from collections.abc import Callable
 from typing import Any
 
 from corslint.extractors.python.scope import EMPTY_SCOPE, MAX_DEPTH, Scope
 from corslint.extractors.python.source import ModuleSource
-from corslint.extractors.python.values import as_env_default, is_number, weaker
-from corslint.model import FunctionValue, Provenance, Regex, UnresolvedValueError, Value
+from corslint.extractors.python.values import (
+    FileRef,
+    as_env_default,
+    is_number,
+    is_unset_read,
+    truth,
+    under_condition,
+    weaker,
+)
+from corslint.model import Location, Provenance, UnresolvedValueError, Value
 
 
 class ExpressionResolver(ModuleSource):
@@ -40,10 +50,10 @@ class ExpressionResolver(ModuleSource):
         if isinstance(node, ast.JoinedStr):
             return self._resolve_fstring(node, scope)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-            operand = self.resolve(node.operand, scope)
-            if operand.known and not isinstance(operand.raw, (Regex, FunctionValue)):
-                return Value(not operand.raw, self.location(node), operand.provenance, operand.env_var)
-            return self.unknown(node)
+            operand = truth(self.resolve(node.operand, scope))
+            if operand is None:
+                return self.unknown(node)
+            return Value(not operand.raw, self.location(node), operand.provenance, operand.env_var)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             inner = self.resolve(node.operand, scope)
             if inner.known and is_number(inner.raw):
@@ -69,6 +79,52 @@ class ExpressionResolver(ModuleSource):
             return self._resolve_comparison(node, scope)
         if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
             return self._resolve_or(node, node.values, scope)
+        if isinstance(node, ast.BoolOp):
+            return self._resolve_and(node, scope)
+        if isinstance(node, ast.IfExp):
+            condition = self.decide(node.test, scope)
+            if condition is None:
+                return self.unknown(node)
+            return under_condition(
+                self.resolve(node.body if condition.raw else node.orelse, scope), condition
+            )
+        if isinstance(node, ast.Subscript):
+            return self._resolve_subscript(node, scope)
+        return self.unknown(node)
+
+    def decide(self, test: ast.expr, scope: Scope) -> Value | None:
+        """The truth of a condition, when it can be known (an unset variable is None)."""
+        return truth(self.resolve(test, scope))
+
+    def _resolve_and(self, node: ast.BoolOp, scope: Scope) -> Value:
+        """`a and b`: the first false operand, else the last."""
+        result = self.unknown(node)
+        for operand in node.values:
+            result = self.resolve(operand, scope)
+            decided = truth(result)
+            if decided is None:
+                return self.unknown(node)
+            if not decided.raw:
+                return _as_none(result) if is_unset_read(result) else result
+        return result
+
+    def _resolve_subscript(self, node: ast.Subscript, scope: Scope) -> Value:
+        """`CONFIG["cors"]["origins"]`, `ORIGINS[0]`: an item of a known dict or list."""
+        container = self.resolve(node.value, scope)
+        key = self.resolve(node.slice, scope)
+        if not (container.known and key.known):
+            return self.unknown(node)
+        raw = container.raw
+        if isinstance(raw, dict) and isinstance(key.raw, (str, int, bool)) and key.raw in raw:
+            return _item(raw[key.raw], container)
+        index = key.raw
+        if (
+            isinstance(raw, tuple)
+            and isinstance(index, int)
+            and not isinstance(index, bool)
+            and -len(raw) <= index < len(raw)
+        ):
+            return _item(raw[index], container)
         return self.unknown(node)
 
     def _resolve_or(self, node: ast.BoolOp, values: list[ast.expr], scope: Scope) -> Value:
@@ -85,8 +141,8 @@ class ExpressionResolver(ModuleSource):
 
     def _resolve_comparison(self, node: ast.Compare, scope: Scope) -> Value:
         """`os.getenv("DEBUG", "") == "1"`: decided when both sides are known plain values."""
-        left = self.resolve(node.left, scope)
-        right = self.resolve(node.comparators[0], scope)
+        left = _as_none(self.resolve(node.left, scope))
+        right = _as_none(self.resolve(node.comparators[0], scope))
         if not (left.known and right.known):
             return self.unknown(node)
         try:
@@ -99,6 +155,13 @@ class ExpressionResolver(ModuleSource):
             result = a == b
         elif isinstance(operator, ast.NotEq):
             result = a != b
+        elif type(operator) in _ORDERINGS and (
+            (is_number(a) and is_number(b)) or (isinstance(a, str) and isinstance(b, str))
+        ):
+            result = _ORDERINGS[type(operator)](a, b)
+        elif isinstance(operator, (ast.Is, ast.IsNot)) and (a is None or b is None or isinstance(a, bool)):
+            # only the identities Python guarantees: None, True, False
+            result = (a is b) == isinstance(operator, ast.Is)
         elif (
             isinstance(operator, (ast.In, ast.NotIn))
             and isinstance(b, (str, tuple))
@@ -118,12 +181,21 @@ class ExpressionResolver(ModuleSource):
             if isinstance(part, ast.Constant) and isinstance(part.value, str):
                 parts.append(part.value)
                 continue
-            if not isinstance(part, ast.FormattedValue) or part.format_spec or part.conversion != -1:
+            if not isinstance(part, ast.FormattedValue):
                 return self.unknown(node)
             value = self.resolve(part.value, scope)
-            if not value.known or not isinstance(value.raw, (str, int)):
+            spec = self.resolve(part.format_spec, scope) if part.format_spec is not None else None
+            if (
+                not value.known
+                or not isinstance(value.raw, (str, int, float))
+                or (spec is not None and not (spec.known and isinstance(spec.raw, str)))
+            ):
                 return self.unknown(node)
-            parts.append(str(value.raw))
+            raw = _CONVERSIONS[part.conversion](value.raw) if part.conversion in _CONVERSIONS else value.raw
+            try:
+                parts.append(format(raw, spec.raw if spec is not None else ""))
+            except (TypeError, ValueError):
+                return self.unknown(node)
             env_var = env_var or value.env_var
             provenance = weaker(provenance, value.provenance)
         return Value("".join(parts), self.location(node), provenance, env_var)
@@ -161,23 +233,38 @@ class ExpressionResolver(ModuleSource):
     def _resolve_binary(self, node: ast.BinOp, scope: Scope) -> Value:
         left = self.resolve(node.left, scope)
         right = self.resolve(node.right, scope)
+        combined = self.combine(node.op, left, right, self.location(node))
+        return combined if combined.known or isinstance(combined.raw, FileRef) else self.unknown(node)
+
+    def combine(self, op: ast.operator, left: Value, right: Value, location: Location) -> Value:
+        """`left OP right` for the operators that build CORS values (`+` of lists and
+        strings, arithmetic of numbers, `|` of flags); unknown otherwise."""
+        unknown = Value(None, location, Provenance.UNKNOWN)
+        if (
+            isinstance(op, ast.Div)
+            and isinstance(left.raw, FileRef)
+            and isinstance(right.raw, (str, FileRef))
+        ):
+            tail = right.raw if isinstance(right.raw, str) else right.raw.path
+            return Value(
+                FileRef(os.path.join(left.raw.path, tail)), location, Provenance.UNKNOWN, description=tail
+            )
         if not (left.known and right.known):
-            return self.unknown(node)
+            return unknown
         provenance = weaker(left.provenance, right.provenance)
         env_var = left.env_var or right.env_var
-        location = self.location(node)
-        if isinstance(node.op, ast.Add):
+        if isinstance(op, ast.Add):
             if isinstance(left.raw, str) and isinstance(right.raw, str):
                 return Value(left.raw + right.raw, location, provenance, env_var)
             if isinstance(left.raw, tuple) and isinstance(right.raw, tuple):
                 return Value(left.raw + right.raw, location, provenance, env_var)
             if is_number(left.raw) and is_number(right.raw):
                 return Value(left.raw + right.raw, location, provenance, env_var)
-        if isinstance(node.op, ast.Mult) and is_number(left.raw) and is_number(right.raw):
+        if isinstance(op, ast.Mult) and is_number(left.raw) and is_number(right.raw):
             return Value(left.raw * right.raw, location, provenance, env_var)
-        if isinstance(node.op, ast.BitOr) and isinstance(left.raw, int) and isinstance(right.raw, int):
+        if isinstance(op, ast.BitOr) and isinstance(left.raw, int) and isinstance(right.raw, int):
             return Value(left.raw | right.raw, location, provenance, env_var)
-        return self.unknown(node)
+        return unknown
 
     def _resolve_comprehension(
         self, node: ast.ListComp | ast.GeneratorExp | ast.SetComp, scope: Scope
@@ -216,3 +303,30 @@ class ExpressionResolver(ModuleSource):
 
     def _resolve_call(self, node: ast.Call, scope: Scope) -> Value:
         raise NotImplementedError
+
+
+_ORDERINGS: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
+    ast.Lt: lambda a, b: bool(a < b),
+    ast.LtE: lambda a, b: bool(a <= b),
+    ast.Gt: lambda a, b: bool(a > b),
+    ast.GtE: lambda a, b: bool(a >= b),
+}
+# f-string conversions by their code point: !s !r !a
+_CONVERSIONS: dict[int, Callable[[object], str]] = {ord("s"): str, ord("r"): repr, ord("a"): ascii}
+
+
+def _as_none(value: Value) -> Value:
+    """An unset variable as the None it reads as while unset (for comparisons and tests)."""
+    if not is_unset_read(value):
+        return value
+    return Value(None, value.location, Provenance.ENV_DEFAULT, value.env_var, related=value.related)
+
+
+def _item(item: Value, container: Value) -> Value:
+    """An entry taken out of a container keeps where it was written; from an environment
+    default, it remains one."""
+    if item.env_var is None and container.env_var is not None and item.known:
+        return Value(
+            item.raw, item.location, container.provenance, container.env_var, item.description, item.related
+        )
+    return item

@@ -7,18 +7,22 @@ import ast
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
-from corslint.extractors.python.expressions import ExpressionResolver
-from corslint.extractors.python.pydantic_fields import (
-    URL_TYPE,
-    as_pydantic_urls,
-    field_alias,
-    field_default,
-)
+from corslint.extractors.python.cli_arguments import option_default
+from corslint.extractors.python.data_files import DataFileResolver
+from corslint.extractors.python.functions import CallResolver
 from corslint.extractors.python.scope import EMPTY_SCOPE, MAX_DEPTH, Scope
-from corslint.extractors.python.syntax import dotted_name
-from corslint.extractors.python.values import as_env_default, convert, from_json, moved, string_method
+from corslint.extractors.python.values import (
+    UNSET,
+    as_env_default,
+    convert,
+    from_json,
+    is_unset_read,
+    moved,
+    string_method,
+    under_condition,
+)
 from corslint.model import Location, Provenance, Regex, Value
 
 ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault"})
@@ -58,25 +62,74 @@ class ModuleLoader(Protocol):
 
     def display_path(self, importer: str, target: Path) -> str: ...
 
+    def call_sites(self, module: PythonModule, function: ast.AST) -> list[tuple[PythonModule, ast.Call]]: ...
 
-class PythonModule(ExpressionResolver):
+    def load_data(self, importer: PythonModule, path: Path) -> Value | None: ...
+
+
+class PythonModule(DataFileResolver):
     """One parsed Python file with what value resolution needs from it."""
 
     def __init__(self, path: str, text: str, project: ModuleLoader | None = None) -> None:
         self.project = project
         super().__init__(path, text)
 
+    # -- supplied to the layers below -------------------------------------------------
+    def import_target(self, qualified: str) -> tuple[PythonModule, str] | None:
+        return self.project.lookup(self, qualified) if self.project is not None else None
+
+    def call_sites(self, function: ast.AST) -> list[tuple[CallResolver, ast.Call]]:
+        if self.project is None:
+            return []
+        return list(self.project.call_sites(self, function))
+
+    def load_data(self, path: Path) -> Value | None:
+        return self.project.load_data(self, path) if self.project is not None else None
+
+    # -- names ----------------------------------------------------------------------------
     def _resolve_name(self, node: ast.Name, scope: Scope) -> Value:
         location = self.location(node)
         name = node.id
         if name in scope.names:
             return moved(scope.names[name], location)
+        found = self.lookup(name, node, scope)
+        if found.kind == "module":
+            inner = self._module_name(node, scope)
+        elif found.kind == "value" and isinstance(found.node, ast.expr) and found.statement is not None:
+            target = _target_of(found.statement, name)
+            inner = moved(self.resolve(found.node, scope), location, self.location(target or found.node))
+            if found.condition is not None:
+                inner = under_condition(inner, found.condition)
+        elif found.kind == "augmented" and isinstance(found.statement, ast.AugAssign):
+            augmented = found.statement
+            before = self._resolve_name(augmented.target, scope)  # type: ignore[arg-type]
+            inner = self.combine(augmented.op, before, self.resolve(augmented.value, scope), location)
+        elif found.kind == "import":
+            target_module = self.import_target(found.qualified)
+            imported = target_module[0].resolve_name(target_module[1], scope) if target_module else None
+            inner = moved(imported, location) if imported is not None else self.unknown(node)
+        elif found.kind == "parameter" and found.function is not None:
+            inner = moved(self.parameter_value(found.function, name, node, scope), location)
+        else:
+            inner = self.unknown(node, found.why and f"{name}: {found.why}")
+        if found.mutations and inner.known:
+            inner = self.apply_mutations(inner, name, found.mutations, scope)
+        return inner
+
+    def _module_name(self, node: ast.Name, scope: Scope) -> Value:
+        """A name as the module level binds it: assigned once, imported, star-imported."""
+        location = self.location(node)
+        name = node.id
+        if name == "__file__":
+            return self.file_name()
         bound = self.binding(name)
         if bound is not None:
             target, expression = bound
             inner = self.resolve(expression, scope)
             return moved(inner, location, self.location(target))
-        imported = self.imports.get(name)
+        imported = self.imports.get(name) or (
+            self.nested_imports.get(name) if name not in self.assignments else None
+        )
         if imported is not None and self.project is not None:
             found = self.project.lookup(self, imported)
             if found is not None:
@@ -149,13 +202,17 @@ class PythonModule(ExpressionResolver):
         qualified = self.qualified_name(node)
         if qualified is not None and qualified.startswith("re.") and qualified[3:] in _RE_FLAGS:
             return Value(_RE_FLAG_BITS[_RE_FLAGS[qualified[3:]]], self.location(node))
-        # settings.X where settings = Settings() and Settings declares X with a default
-        settings_class = self._instance_class(node.value)
-        if settings_class is not None:
-            module, class_def = settings_class
-            field = module.class_field(class_def, node.attr, scope)
+        # args.X where args = parser.parse_args(): the option's default
+        option = option_default(self, node, scope)
+        if option is not None:
+            return moved(option, self.location(node))
+        # settings.X where settings is an object of a project class (or the class itself)
+        instance = self.instance_of(node.value, scope)
+        if instance is not None:
+            field = instance.module.attribute_value(instance, node.attr, scope)
             if field is not None:
                 return moved(field, self.location(node))
+            return self.unknown(node)
         # module.X for an in-tree module imported as a whole (`from app import config`)
         if qualified is not None and self.project is not None and "." in qualified:
             found = self.project.lookup(self, qualified)
@@ -164,137 +221,26 @@ class PythonModule(ExpressionResolver):
                 inner = module.resolve_name(name, scope)
                 if inner is not None:
                     return moved(inner, self.location(node))
-        return self.unknown(node)
-
-    def _instance_class(self, node: ast.expr) -> tuple[PythonModule, ast.ClassDef] | None:
-        """The class of `node` when it is a module-level `x = SomeClass()` (here or imported)."""
-        if isinstance(node, ast.Call):
-            return self.class_named(node.func)
-        if not isinstance(node, ast.Name):
-            return None
-        bound = self.binding(node.id)
-        if bound is not None:
-            expression = bound[1]
-            if isinstance(expression, ast.Call):
-                return self.class_named(expression.func)
-            return None
-        imported = self.imports.get(node.id)
-        if imported is not None and self.project is not None:
-            found = self.project.lookup(self, imported)
-            if found is not None and found[0] is not self:
-                return found[0]._instance_class(ast.Name(found[1]))
-        return None
+        # `.parent` / `.parents` of a path the code builds
+        path = self.path_attribute(node, self.resolve(node.value, scope))
+        return path if path is not None else self.unknown(node)
 
     def class_named(self, node: ast.expr) -> tuple[PythonModule, ast.ClassDef] | None:
         if isinstance(node, ast.Name):
             if node.id in self.classes:
                 return self, self.classes[node.id]
-            imported = self.imports.get(node.id)
+            imported = self.imports.get(node.id) or self.nested_imports.get(node.id)
             if imported is not None and self.project is not None:
                 found = self.project.lookup(self, imported)
                 if found is not None and found[0] is not self:
                     return found[0].class_named(ast.Name(found[1]))
+        elif isinstance(node, ast.Attribute) and self.project is not None:
+            qualified = self.qualified_name(node)
+            if qualified is not None and "." in qualified:
+                found = self.project.lookup(self, qualified)
+                if found is not None and found[0] is not self:
+                    return found[0].class_named(ast.Name(found[1]))
         return None
-
-    def class_field(self, class_def: ast.ClassDef, name: str, scope: Scope) -> Value | None:
-        """A class attribute's default; for pydantic settings, the environment can override it."""
-        is_settings = self.is_settings_class(class_def, scope)
-        for statement in class_def.body:
-            target: ast.expr | None = None
-            value: ast.expr | None = None
-            if isinstance(statement, ast.AnnAssign):
-                target, value = statement.target, statement.value
-            elif isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-                target, value = statement.targets[0], statement.value
-            if not (isinstance(target, ast.Name) and target.id == name and value is not None):
-                continue
-            alias = field_alias(value)
-            value = field_default(value)
-            if value is None:
-                return self.unknown(target, f"{class_def.name}.{name} (no default)")
-            resolved = self.resolve(value, scope)
-            if isinstance(statement, ast.AnnAssign) and URL_TYPE.search(self.source(statement.annotation)):
-                resolved = as_pydantic_urls(resolved)
-            if is_settings and resolved.known:
-                env_var = self.settings_env_var(class_def, name, alias, scope)
-                return as_env_default(resolved, env_var, self.location(target), Provenance.SETTINGS_DEFAULT)
-            return moved(resolved, self.location(target), self.location(target))
-        for base in class_def.bases:
-            found = self.class_named(base)
-            if found is not None and found[1] is not class_def:
-                return found[0].class_field(found[1], name, scope.deeper())
-        return None
-
-    def is_settings_class(self, class_def: ast.ClassDef, scope: Scope) -> bool:
-        """Whether the class derives from pydantic's BaseSettings, directly or through
-        classes of the project (`class Settings(CommonSettings)`)."""
-        for base in class_def.bases:
-            if (self.qualified_name(base) or "").endswith("BaseSettings"):
-                return True
-            found = self.class_named(base)
-            if (
-                found is not None
-                and found[1] is not class_def
-                and scope.depth < MAX_DEPTH
-                and found[0].is_settings_class(found[1], scope.deeper())
-            ):
-                return True
-        return False
-
-    def settings_env_var(self, class_def: ast.ClassDef, name: str, alias: str | None, scope: Scope) -> str:
-        """The environment variable pydantic-settings reads for a field, as measured with
-        pydantic-settings 2.16: the field's alias if it has one, else `env_prefix` and the
-        name; matched case-insensitively unless `case_sensitive`, so shown in upper case."""
-        prefix, case_sensitive = self._settings_config(class_def, scope)
-        found = alias if alias is not None else (prefix or "") + name
-        return found if case_sensitive else found.upper()
-
-    def _settings_config(self, class_def: ast.ClassDef, scope: Scope) -> tuple[str | None, bool]:
-        """`env_prefix` and `case_sensitive` of a settings class (`model_config`, or the
-        older `class Config`), looked up through its bases as pydantic does."""
-        found: dict[str, Any] = {}
-        for statement in class_def.body:
-            entries: list[tuple[str, ast.expr]] = []
-            if isinstance(statement, ast.ClassDef) and statement.name == "Config":
-                entries = [
-                    (item.targets[0].id, item.value)
-                    for item in statement.body
-                    if isinstance(item, ast.Assign)
-                    and len(item.targets) == 1
-                    and isinstance(item.targets[0], ast.Name)
-                ]
-            elif (
-                isinstance(statement, (ast.Assign, ast.AnnAssign))
-                and dotted_name(
-                    statement.targets[0] if isinstance(statement, ast.Assign) else statement.target
-                )
-                == "model_config"
-                and statement.value is not None
-            ):
-                config = statement.value
-                if isinstance(config, ast.Call):
-                    entries = [(k.arg, k.value) for k in config.keywords if k.arg is not None]
-                elif isinstance(config, ast.Dict):
-                    entries = [
-                        (k.value, v)
-                        for k, v in zip(config.keys, config.values, strict=True)
-                        if isinstance(k, ast.Constant) and isinstance(k.value, str)
-                    ]
-            for key, node in entries:
-                if key in {"env_prefix", "case_sensitive"}:
-                    value = self.resolve(node, scope.deeper())
-                    if value.known:
-                        found[key] = value.raw
-        if ("env_prefix" not in found or "case_sensitive" not in found) and scope.depth < MAX_DEPTH:
-            for base in class_def.bases:
-                inherited = self.class_named(base)
-                if inherited is not None and inherited[1] is not class_def:
-                    prefix, case_sensitive = inherited[0]._settings_config(inherited[1], scope.deeper())
-                    found.setdefault("env_prefix", prefix)
-                    found.setdefault("case_sensitive", case_sensitive)
-                    break
-        prefix = found.get("env_prefix")
-        return (prefix if isinstance(prefix, str) else None), found.get("case_sensitive") is True
 
     def _resolve_call(self, node: ast.Call, scope: Scope) -> Value:
         location = self.location(node)
@@ -306,12 +252,28 @@ class PythonModule(ExpressionResolver):
         args = [arg for arg in node.args if not isinstance(arg, ast.Starred)]
         keywords = {kw.arg: kw.value for kw in node.keywords if kw.arg is not None}
         if qualified in ENV_GETTERS or qualified.endswith(".getenv"):
-            return self.env_read(
+            read = self.env_read(
                 node,
                 args[0] if args else None,
                 args[1] if len(args) > 1 else keywords.get("default"),
                 scope,
             )
+            if not read.known and read.env_var is not None and len(args) < 2 and "default" not in keywords:
+                # os.getenv without a default: None while the variable is unset
+                return Value(UNSET, read.location, Provenance.UNKNOWN, read.env_var, read.description)
+            return read
+        known = self.known_call(node, qualified, scope) or self.data_call(node, qualified, scope)
+        if known is not None:
+            return known
+        if qualified in _ASDICT:
+            dumped = self.dump_dataclass(node, scope)
+            if dumped is not None:
+                return dumped
+        evaluated = self.evaluate_call(node, scope)
+        if evaluated is None:
+            evaluated = self.method_value(node, scope)
+        if evaluated is not None:
+            return moved(evaluated, location)
         if qualified == "json.loads" and len(args) == 1 and not keywords:
             # `json.loads(os.getenv("CORS_ORIGINS", '["https://a.example"]'))`
             text = self.resolve(args[0], scope)
@@ -361,6 +323,8 @@ class PythonModule(ExpressionResolver):
             and len(args) == 1
         ):
             inner = self.resolve(args[0], scope)
+            if is_unset_read(inner) and node.func.id in {"str", "bool"}:
+                inner = Value(None, inner.location, Provenance.ENV_DEFAULT, inner.env_var)
             converted = convert(node.func.id, inner, location)
             return converted if converted is not None else self.unknown(node)
         if qualified.endswith("AnyHttpUrl") or qualified.endswith("HttpUrl"):
@@ -387,13 +351,23 @@ class PythonModule(ExpressionResolver):
 
 
 _RE_FLAG_BITS = {"i": 2, "m": 8, "s": 16, "x": 64, "a": 256}
+_ASDICT = frozenset({"dataclasses.asdict", "attrs.asdict", "attr.asdict"})
+
+
+def _target_of(statement: ast.stmt, name: str) -> ast.expr | None:
+    """The target of an assignment that binds `name` (for "defined here")."""
+    targets = statement.targets if isinstance(statement, ast.Assign) else [getattr(statement, "target", None)]
+    for target in targets:
+        if isinstance(target, ast.Name) and target.id == name:
+            return target
+    return None
 
 
 def seen_from(value: Value, module: PythonModule, location: Location) -> Value:
     """A value defined in another file, located at the line of `module` that uses it
     (where it was defined becomes a related location); a value from `module` itself
     keeps its own location."""
-    if value.location.path == module.path:
+    if value.location.path == module.path or value.provenance is Provenance.CONFIG_FILE:
         return value
     return Value(
         value.raw,

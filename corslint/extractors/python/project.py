@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import errno
 import os
 import re
@@ -9,8 +10,12 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from corslint.extractors.config_files.data_files import load_data_file
+from corslint.extractors.python.callers import call_sites
 from corslint.extractors.python.module import PythonModule
+from corslint.extractors.python.project_files import files_calling, project_root, python_files
 from corslint.extractors.python.syntax import PythonParseError
+from corslint.model import Value
 
 
 class PythonProject:
@@ -33,6 +38,9 @@ class PythonProject:
         self._files: dict[str, bool] = {}  # Path.is_file() of a candidate
         self._absent: dict[str, bool] = {}  # folders known not to exist
         self._displays: dict[tuple[str, bool, Path], str] = {}  # (cwd, absolute importer, target)
+        self._project_calls: dict[Path, dict[str, list[Path]]] = {}  # root -> name -> files calling it
+        self._callers: dict[int, list[tuple[PythonModule, ast.Call]]] = {}  # id(function) -> its calls
+        self._data: dict[str, Value | None] = {}  # real path -> a data file read by code
 
     def module_at(self, path: Path, display: str | None = None) -> PythonModule | None:
         key = self.resolved(path)
@@ -54,6 +62,29 @@ class PythonProject:
             module = PythonModule(path, text, self)
             self._modules[key] = module
         return module
+
+    def call_sites(self, module: PythonModule, function: ast.AST) -> list[tuple[PythonModule, ast.Call]]:
+        """The project's calls of a module-level function of `module` (see `callers`)."""
+        key = id(function)
+        if key not in self._callers:
+            self._callers[key] = []  # a caller found while looking is not looked for again
+            root = project_root(module.path)
+            calls = self._project_calls.get(root)
+            if calls is None:
+                calls = self._project_calls[root] = files_calling(python_files(root))
+            self._callers[key] = call_sites(
+                module,
+                function,
+                calls.get(getattr(function, "name", ""), []),
+                lambda path: self.module_at(path, self.display_path(module.path, path)),
+            )
+        return self._callers[key]
+
+    def load_data(self, importer: PythonModule, path: Path) -> Value | None:
+        """A JSON / YAML / TOML file that code reads, with its lines, once per run."""
+        if not self._is_file(os.path.normpath(str(path))):
+            return None
+        return load_data_file(path, self.display_path(importer.path, path), self._data)
 
     def resolved(self, path: str | Path) -> Path:
         """`Path(path).resolve()`, worked out once per spelling of a path."""

@@ -52,25 +52,67 @@ def as_pydantic_urls(value: Value) -> Value:
     return convert(value)
 
 
-def field_default(value: ast.expr) -> ast.expr | None:
-    """`Field(default=X)` / `Field(X)` -> X; `Field(default_factory=...)` -> None."""
-    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "Field":
-        if value.args and not isinstance(value.args[0], ast.Starred):
-            return value.args[0]
-        for keyword in value.keywords:
-            if keyword.arg == "default":
-                return keyword.value
+# field specifiers: pydantic's Field, dataclasses' field, attrs' attr.ib / attrs.field
+_FIELD_CALLS = frozenset({"Field", "field", "ib", "attrib"})
+_FACTORY_KEYWORDS = ("default_factory", "factory")
+
+
+def _field_call(value: ast.expr) -> ast.Call | None:
+    if not isinstance(value, ast.Call):
         return None
-    return value
+    func = value.func
+    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    return value if name in _FIELD_CALLS else None
+
+
+def field_default(value: ast.expr) -> ast.expr | None:
+    """`Field(default=X)` / `Field(X)` / `field(default=X)` / `attr.ib(default=X)` -> X; a
+    field with only a factory (or none) -> None; anything else is its own default."""
+    call = _field_call(value)
+    if call is None:
+        return value
+    if call.args and not isinstance(call.args[0], ast.Starred) and not _is_ellipsis(call.args[0]):
+        return call.args[0]
+    for keyword in call.keywords:
+        if keyword.arg == "default" and not _is_ellipsis(keyword.value) and not _is_factory(keyword.value):
+            return keyword.value
+    return None
+
+
+def _is_factory(node: ast.expr) -> bool:
+    """attrs' `default=Factory(list)`: a factory, not a default value."""
+    return isinstance(node, ast.Call) and (
+        getattr(node.func, "id", "") == "Factory" or getattr(node.func, "attr", "") == "Factory"
+    )
+
+
+def field_factory(value: ast.expr) -> ast.expr | None:
+    """`Field(default_factory=F)` / `field(default_factory=F)` / `attr.ib(factory=F)` -> F."""
+    call = _field_call(value)
+    if call is None:
+        return None
+    for keyword in call.keywords:
+        if keyword.arg in _FACTORY_KEYWORDS:
+            return keyword.value
+    for keyword in call.keywords:  # attrs: default=Factory(list)
+        inner = keyword.value
+        if keyword.arg == "default" and isinstance(inner, ast.Call) and _is_factory(inner) and inner.args:
+            return inner.args[0]
+    return None
+
+
+def _is_ellipsis(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is Ellipsis
 
 
 def field_alias(value: ast.expr) -> str | None:
     """`Field(..., alias="X")` or `validation_alias="X"`: the name the environment uses."""
-    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "Field"):
+    call = _field_call(value)
+    if call is None:
         return None
     aliases = {
         k.arg: k.value.value
-        for k in value.keywords
+        for k in call.keywords
         if k.arg in {"validation_alias", "alias"} and isinstance(k.value, ast.Constant)
     }
     found = aliases.get("validation_alias", aliases.get("alias"))  # validation_alias wins

@@ -6,6 +6,7 @@ import ast
 import re
 
 from corslint.extractors.python.syntax import (
+    TRY_STATEMENTS,
     UNCERTAIN_BLOCKS,
     WITH,
     bound_names,
@@ -34,6 +35,7 @@ class ModuleSource:
         self.star_imports: list[str] = []  # qualified module names of `from X import *`
         self.assignments: dict[str, list[tuple[ast.AST, ast.expr]]] = {}
         self.classes: dict[str, ast.ClassDef] = {}
+        self._nested_imports: dict[str, str] | None = None
         self._nodes: list[ast.AST] | None = None
         self._calls: list[ast.Call] | None = None
         self._collect()
@@ -101,23 +103,12 @@ class ModuleSource:
         self.assignments.setdefault(name, []).append((target, value))
 
     def _collect_statement(self, statement: ast.stmt) -> None:
-        if isinstance(statement, ast.Import):
-            for alias in statement.names:
-                if alias.asname is not None:
-                    self.imports[alias.asname] = alias.name
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            for local, qualified in imported_names(statement):
+                if qualified.endswith(".*"):
+                    self.star_imports.append(qualified[:-2])
                 else:
-                    top = alias.name.split(".")[0]
-                    self.imports[top] = top
-        elif isinstance(statement, ast.ImportFrom):
-            base = "." * statement.level + (statement.module or "")
-            for alias in statement.names:
-                if alias.name == "*":
-                    self.star_imports.append(base)
-                    continue
-                local = alias.asname or alias.name
-                # `from . import views` -> ".views", not "..views"
-                joined = f"{base}{alias.name}" if base.endswith(".") else f"{base}.{alias.name}"
-                self.imports[local] = joined if base else alias.name
+                    self.imports[local] = qualified
         elif isinstance(statement, ast.Assign):
             for target in statement.targets:
                 if isinstance(target, ast.Name):
@@ -144,10 +135,38 @@ class ModuleSource:
                 self._bind(name, statement, _NONE)
                 self._bind(name, statement, _NONE)
 
+    @property
+    def nested_imports(self) -> dict[str, str]:
+        """Names imported by statements below the module level (`if is_fastapi_available():
+        from fastapi ...`, `try:` blocks, imports inside functions), each bound to one
+        qualified name wherever it is imported; a name imported as two different things is
+        left out."""
+        if self._nested_imports is None:
+            found: dict[str, str] = {}
+            clashes: set[str] = set()
+            for statement in _nested_statements(self.tree.body):
+                if isinstance(statement, (ast.Import, ast.ImportFrom)):
+                    for local, qualified in imported_names(statement):
+                        if found.setdefault(local, qualified) != qualified:
+                            clashes.add(local)
+            self._nested_imports = {k: v for k, v in found.items() if k not in clashes}
+        return self._nested_imports
+
     def qualified_name(self, node: ast.AST) -> str | None:
-        """`cors.CORSMiddleware` -> `fastapi.middleware.cors.CORSMiddleware`, by the imports."""
+        """`cors.CORSMiddleware` -> `fastapi.middleware.cors.CORSMiddleware`, by the imports:
+        the module's own, else those of its blocks and functions for a name the module
+        level does not bind (`if is_fastapi_available(): from fastapi.middleware.cors import
+        CORSMiddleware`; a fallback `except ImportError: CORSMiddleware = None` beside it only
+        runs where the package is missing)."""
         if isinstance(node, ast.Name):
-            return self.imports.get(node.id, node.id)
+            found = self.imports.get(node.id)
+            if found is not None:
+                return found
+            if node.id in self.classes or (
+                node.id in self.assignments and not _only_fallbacks(self, node.id)
+            ):
+                return node.id
+            return self.nested_imports.get(node.id, node.id)
         if isinstance(node, ast.Attribute):
             base = self.qualified_name(node.value)
             return f"{base}.{node.attr}" if base else None
@@ -159,3 +178,64 @@ class ModuleSource:
         if bound is None or len(bound) != 1:
             return None
         return bound[0]
+
+
+def imported_names(statement: ast.Import | ast.ImportFrom) -> list[tuple[str, str]]:
+    """(local name, qualified name) for each name an import statement binds; a star import
+    gives ("*", "MODULE.*")."""
+    found: list[tuple[str, str]] = []
+    if isinstance(statement, ast.Import):
+        for alias in statement.names:
+            if alias.asname is not None:
+                found.append((alias.asname, alias.name))
+            else:
+                top = alias.name.split(".")[0]
+                found.append((top, top))
+        return found
+    base = "." * statement.level + (statement.module or "")
+    for alias in statement.names:
+        if alias.name == "*":
+            found.append(("*", f"{base}.*"))
+            continue
+        # `from . import views` -> ".views", not "..views"
+        joined = f"{base}{alias.name}" if base.endswith(".") else f"{base}.{alias.name}"
+        found.append((alias.asname or alias.name, joined if base else alias.name))
+    return found
+
+
+def _nested_statements(body: list[ast.stmt]) -> list[ast.stmt]:
+    """Every statement below the module level: in blocks, functions and classes."""
+    found: list[ast.stmt] = []
+    stack: list[ast.stmt] = [s for s in body if not isinstance(s, (ast.Import, ast.ImportFrom))]
+    while stack:
+        statement = stack.pop()
+        for block in statement_blocks(statement):
+            found.extend(block)
+            stack.extend(block)
+    return found
+
+
+def statement_blocks(statement: ast.stmt) -> list[list[ast.stmt]]:
+    """The statement lists directly inside a compound statement, in source order."""
+    if isinstance(statement, TRY_STATEMENTS):
+        handlers: list[ast.ExceptHandler] = statement.handlers  # type: ignore[attr-defined]
+        return [
+            statement.body,  # type: ignore[attr-defined]
+            *(handler.body for handler in handlers),
+            statement.orelse,  # type: ignore[attr-defined]
+            statement.finalbody,  # type: ignore[attr-defined]
+        ]
+    if isinstance(statement, ast.Match):
+        return [case.body for case in statement.cases]
+    blocks: list[list[ast.stmt]] = []
+    for name in ("body", "orelse"):
+        block = getattr(statement, name, None)
+        if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+            blocks.append(block)
+    return blocks
+
+
+def _only_fallbacks(source: ModuleSource, name: str) -> bool:
+    """Whether every module-level binding of `name` is one made under a condition (the
+    `except ImportError: X = None` beside a guarded import)."""
+    return all(value is _NONE for _, value in source.assignments.get(name, []))

@@ -47,6 +47,7 @@ def dotted_name(node: ast.AST) -> str:
 
 
 _TRY_STAR: tuple[type[ast.AST], ...] = (ast.TryStar,) if hasattr(ast, "TryStar") else ()
+TRY_STATEMENTS: tuple[type[ast.AST], ...] = (ast.Try, *_TRY_STAR)
 # compound statements whose body may not run, or may run more than once: what they bind
 # is never certain (`if`, `try` and `match` each get their own treatment; a `with` body
 # runs, once, like the statements around it)

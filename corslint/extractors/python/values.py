@@ -3,6 +3,7 @@ a value was defined and how certain it is."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from corslint.model import Location, Provenance, Value
@@ -60,6 +61,8 @@ def convert(function: str, inner: Value, location: Location) -> Value | None:
     if not inner.known:
         return None
     raw = inner.raw
+    if function in {"str", "bool"} and raw is None:
+        return Value("None" if function == "str" else False, location, inner.provenance, inner.env_var)
     if function == "str" and isinstance(raw, (str, int, float)):
         return Value(str(raw), location, inner.provenance, inner.env_var, inner.description, inner.related)
     if function in {"list", "tuple", "set", "frozenset", "sorted"} and isinstance(raw, tuple):
@@ -95,6 +98,8 @@ def _merge(provenance: Provenance) -> Provenance:
 def moved(inner: Value, location: Location, defined_at: Location | None = None) -> Value:
     """`inner` seen from a use site: located there, remembering where it was defined."""
     provenance = inner.provenance
+    if provenance is Provenance.CONFIG_FILE:
+        return inner  # a JSON / YAML / TOML value is reported at its own line
     if provenance is Provenance.LITERAL and defined_at is not None:
         provenance = Provenance.CONSTANT
     related = inner.related
@@ -111,3 +116,57 @@ def as_env_default(
     return Value(
         value.raw, location, provenance, env_var, value.description, (value.location, *value.related)
     )
+
+
+class UnsetVariable:
+    """The `raw` of an environment read without a default (`os.getenv("X")`): unknown, but
+    None while the variable is unset, which is the case corslint judges (RULES.md, CORS305)."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET = UnsetVariable()
+
+
+def is_unset_read(value: Value) -> bool:
+    return not value.known and value.raw is UNSET
+
+
+def truth(value: Value) -> Value | None:
+    """`bool(value)` as a value (an unset variable reads as None: false), or None when it
+    cannot be known."""
+    if is_unset_read(value):
+        return Value(False, value.location, Provenance.ENV_DEFAULT, value.env_var, related=value.related)
+    if not value.known:
+        return None
+    raw = value.raw
+    if raw is None or isinstance(raw, (str, int, float, tuple, dict)):
+        return Value(bool(raw), value.location, value.provenance, value.env_var, related=value.related)
+    return Value(True, value.location, value.provenance, value.env_var, related=value.related)
+
+
+def under_condition(value: Value, condition: Value) -> Value:
+    """`value`, chosen by a condition that rests on an environment (or settings) default:
+    it holds only while that default does, and says so ("when DEBUG is unset")."""
+    if not value.known or condition.env_var is None:
+        return value
+    # a value holds one variable of its own (its entries theirs): the switch that chose it
+    # is named first, as the one to look at
+    return Value(
+        value.raw,
+        value.location,
+        weaker(value.provenance, condition.provenance),
+        condition.env_var,
+        value.description,
+        value.related,
+    )
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """A file path as the code builds it (`text`: an open file or its contents); carried
+    as the `raw` of an unknown value, so that nothing mistakes it for a CORS value."""
+
+    path: str
+    text: bool = False

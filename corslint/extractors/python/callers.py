@@ -1,0 +1,59 @@
+"""Where the project calls one of its functions: `setup_cors(app)` in `main.py` for the
+`def setup_cors(application)` of `core/cors.py`.
+
+A helper that receives the app (or the origins) is judged with what its callers pass.
+Callers are looked for in the defining module and in the project's other Python files
+that mention the function's name: the project is the folder above the module that holds
+a project marker (pyproject.toml, setup.py, requirements.txt, .git ...), else the top of
+its package. Tests, virtual environments and build output are left out: a test that
+calls the helper with a test app says nothing of the deployed one.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from corslint.extractors.python.module import PythonModule
+
+
+def call_sites(
+    module: PythonModule,
+    function: ast.AST,
+    files: list[Path],
+    load: Callable[[Path], PythonModule | None],
+) -> list[tuple[PythonModule, ast.Call]]:
+    """The calls of the module-level `function` of `module`: by its name in `module`, and
+    through imports in `files` (the project's files that call something by that name)."""
+    name = getattr(function, "name", "")
+    if not name:
+        return []
+    found = [
+        (module, call) for call in module.calls if isinstance(call.func, ast.Name) and call.func.id == name
+    ]
+    here = Path(module.path).resolve()
+    for path in files:
+        if path.resolve() == here:
+            continue
+        other = load(path)
+        if other is None or other is module:
+            continue
+        found.extend((other, call) for call in _calls_of(other, module, name))
+    return found
+
+
+def _calls_of(other: PythonModule, module: PythonModule, name: str) -> Iterator[ast.Call]:
+    for call in other.calls:
+        func = call.func
+        if not (
+            (isinstance(func, ast.Name) and func.id == name)
+            or (isinstance(func, ast.Attribute) and func.attr == name)
+        ):
+            continue
+        qualified = other.qualified_name(func)
+        if qualified is None or "." not in qualified:
+            continue
+        target = other.import_target(qualified)
+        if target is not None and target[0] is module and target[1] == name:
+            yield call

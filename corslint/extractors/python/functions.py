@@ -1,0 +1,373 @@
+"""Calls of the project's own functions, evaluated: `**cors_options()`, `get_settings()`,
+`env_bool("OPEN_CORS", default=True)`, same-file helpers that return `"*"`.
+
+A call is followed into the function it names (here, or imported from the project) with
+its arguments bound to the parameters; the value is what its `return` gives on the path
+the code takes, with `if`s decided as anywhere else. Only certain paths are followed: a
+function that may raise, loops or catches on the way to its return, is async, or wears a
+decorator other than a cache, gives an unknown value that says why. A parameter read
+where no call is being evaluated takes what the function's callers in the project pass,
+when they all pass the same.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from corslint.extractors.python.flow import FUNCTIONS
+from corslint.extractors.python.mutations import MutationResolver
+from corslint.extractors.python.scope import EMPTY_SCOPE, MAX_DEPTH, Argument, Frame, Scope
+from corslint.extractors.python.values import is_unset_read, under_condition
+from corslint.model import Provenance, UnresolvedValueError, Value
+
+# decorators that leave what a call returns as it is
+TRANSPARENT_DECORATORS = frozenset(
+    {
+        "functools.lru_cache",
+        "functools.cache",
+        "functools.cached_property",
+        "lru_cache",
+        "cache",
+        "cached_property",
+        "staticmethod",
+        "classmethod",
+        "property",
+        "pydantic.computed_field",
+        "computed_field",
+        "typing.override",
+        "typing_extensions.override",
+        "override",
+    }
+)
+# distutils' strtobool (also vendored by setuptools), which projects still import
+_STRTOBOOL = frozenset({"distutils.util.strtobool", "setuptools._distutils.util.strtobool", "strtobool"})
+_TRUE_WORDS = frozenset({"y", "yes", "t", "true", "on", "1"})
+_FALSE_WORDS = frozenset({"n", "no", "f", "false", "off", "0"})
+_BUILTIN_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "bool": (bool,),
+    "int": (int,),
+    "float": (float,),
+    "dict": (dict,),
+}
+_SEQUENCE_TYPES = frozenset({"list", "tuple", "set", "frozenset"})
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+@dataclass(frozen=True)
+class Callee:
+    """A project function to evaluate: where it is defined, and what its first parameter
+    receives when it is called on an object (`self`, `cls`)."""
+
+    module: CallResolver
+    function: FunctionNode
+    bound: object | None = None
+
+
+class CallResolver(MutationResolver):
+    """Evaluates calls of project functions, and reads parameters."""
+
+    _functions: dict[str, FunctionNode] | None = None
+
+    # -- supplied by the module, which knows the project --------------------------------
+    def import_target(self, qualified: str) -> tuple[CallResolver, str] | None:
+        """The in-tree module and name a qualified import names."""
+        raise NotImplementedError
+
+    def call_sites(self, function: FunctionNode) -> list[tuple[CallResolver, ast.Call]]:
+        """The project's calls of a module-level function defined here."""
+        raise NotImplementedError
+
+    # -- which function a call names --------------------------------------------------
+    @property
+    def functions(self) -> dict[str, FunctionNode]:
+        """Module-level functions bound once, unconditionally."""
+        if self._functions is None:
+            counts: dict[str, int] = {}
+            found: dict[str, FunctionNode] = {}
+            for statement in self.tree.body:
+                if isinstance(statement, FUNCTIONS):
+                    counts[statement.name] = counts.get(statement.name, 0) + 1
+                    found[statement.name] = statement
+            self._functions = {
+                name: node
+                for name, node in found.items()
+                if counts[name] == 1 and name not in self.assignments and name not in self.imports
+            }
+        return self._functions
+
+    def function_named(self, name: str, depth: int = 0) -> Callee | None:
+        """The module-level function `name` of this module, or the one it imports as `name`."""
+        if name in self.functions:
+            return Callee(self, self.functions[name])
+        qualified = self.imports.get(name) or self.nested_imports.get(name)
+        if qualified is None or depth > MAX_DEPTH:
+            return None
+        target = self.import_target(qualified)
+        if target is None or target[0] is self:
+            return None
+        return target[0].function_named(target[1], depth + 1)
+
+    def callee(self, func: ast.expr, scope: Scope) -> Callee | None:
+        if isinstance(func, ast.Name):
+            found = self.lookup(func.id, func, scope)
+            if found.kind == "definition" and isinstance(found.node, FUNCTIONS):
+                return Callee(self, found.node)
+            if found.kind == "import":
+                target = self.import_target(found.qualified)
+                return target[0].function_named(target[1]) if target is not None else None
+            if found.kind == "module":
+                return self.function_named(func.id)
+            return None
+        if isinstance(func, ast.Attribute):
+            qualified = self.qualified_name(func)
+            if qualified is not None and "." in qualified and qualified.split(".")[0] in self.imports:
+                target = self.import_target(qualified)
+                if target is not None and target[0] is not self:
+                    return target[0].function_named(target[1])
+        return None
+
+    # -- evaluation -------------------------------------------------------------------
+    def evaluate_call(self, call: ast.Call, scope: Scope) -> Value | None:
+        """What a call of a project function returns; None when it names none."""
+        callee = self.callee(call.func, scope)
+        if callee is None:
+            return None
+        return self.evaluate(callee, call, scope)
+
+    def evaluate(self, callee: Callee, call: ast.Call, scope: Scope) -> Value:
+        why = opaque(callee)
+        if why:
+            return self.unknown(call, f"{self.source(call)} ({why})")
+        if scope.depth > MAX_DEPTH:
+            return self.unknown(call)
+        frame = self.bind_arguments(callee, call, scope)
+        return callee.module.returned(callee.function, scope.entering(callee.function, frame))
+
+    def returned(self, function: FunctionNode, scope: Scope) -> Value:
+        """The value `function`'s body returns, evaluated in `scope` (its frame)."""
+        reached = self._reached_return(function.body, scope)
+        if isinstance(reached, str):
+            return self.unknown(function, f"{function.name}() {reached}")
+        statement, condition = reached
+        if statement is None or statement.value is None:
+            return Value(None, self.location(statement or function))
+        value = self.resolve(statement.value, scope)
+        return under_condition(value, condition) if condition is not None else value
+
+    def _reached_return(
+        self, block: list[ast.stmt], scope: Scope
+    ) -> tuple[ast.Return | None, Value | None] | str:
+        """The `return` the code reaches (None: it runs off the end), and the condition that
+        chose it when that rests on a default; a string says why it cannot be known."""
+        for statement in block:
+            if isinstance(statement, ast.Return):
+                return statement, None
+            if isinstance(statement, ast.Raise):
+                return "may raise"
+            if not _exits(statement):
+                continue
+            if isinstance(statement, ast.If):
+                decided = self.decide(statement.test, scope)
+                if decided is None:
+                    return f"returns under `if {self.source(statement.test)}`"
+                inner = self._reached_return(statement.body if decided.raw else statement.orelse, scope)
+                if isinstance(inner, str) or inner[0] is not None:
+                    if isinstance(inner, str) or inner[1] is not None or decided.env_var is None:
+                        return inner
+                    return inner[0], decided
+                continue
+            if isinstance(statement, (ast.With, ast.AsyncWith)):
+                inner = self._reached_return(statement.body, scope)
+                if isinstance(inner, str) or inner[0] is not None:
+                    return inner
+                continue
+            return "returns or raises inside a loop, `try` or `match`"
+        return None, None
+
+    def bind_arguments(self, callee: Callee, call: ast.Call, scope: Scope) -> Frame:
+        """The parameters of `callee.function` as the call `call` (in this module) fills
+        them: arguments stay unresolved until read; a parameter nothing fills is unknown."""
+        arguments = callee.function.args
+        positional = [*arguments.posonlyargs, *arguments.args]
+        names = [a.arg for a in positional]
+        bound: dict[str, object] = {}
+        if callee.bound is not None and names:
+            bound[names[0]] = callee.bound
+            names = names[1:]
+        extra: list[Value] = []
+        spread = ""
+        for index, argument in enumerate(call.args):
+            if isinstance(argument, ast.Starred):
+                spread = f"*{self.source(argument.value)}"
+                break
+            if index < len(names):
+                bound[names[index]] = Argument(self, argument, scope)
+            else:
+                extra.append(self.resolve(argument, scope))
+        accepted = {*names, *(a.arg for a in arguments.kwonlyargs)}
+        extra_keywords: dict[str, Value] = {}
+        for keyword in call.keywords:
+            if keyword.arg is None:
+                expanded = self.resolve(keyword.value, scope)
+                if not (expanded.known and isinstance(expanded.raw, dict)):
+                    spread = spread or f"**{self.source(keyword.value)}"
+                    continue
+                for key, item in expanded.raw.items():
+                    if key in accepted:
+                        bound[str(key)] = item
+                    else:
+                        extra_keywords[str(key)] = item
+            elif keyword.arg in accepted:
+                bound[keyword.arg] = Argument(self, keyword.value, scope)
+            else:
+                extra_keywords[keyword.arg] = self.resolve(keyword.value, scope)
+        defaults = list(
+            zip(positional[len(positional) - len(arguments.defaults) :], arguments.defaults, strict=True)
+        )
+        defaults += [
+            (a, d) for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True) if d is not None
+        ]
+        location = self.location(call)
+        for parameter, default in defaults:
+            if parameter.arg not in bound and not spread:
+                bound[parameter.arg] = Argument(callee.module, default, EMPTY_SCOPE.deeper())
+        if arguments.vararg is not None:
+            bound[arguments.vararg.arg] = Value(tuple(extra), location)
+        if arguments.kwarg is not None:
+            bound[arguments.kwarg.arg] = Value(extra_keywords, location)
+        for name in accepted:
+            if name not in bound:
+                why = f"passed through `{spread}`" if spread else "no argument given"
+                bound[name] = Value(None, location, Provenance.UNKNOWN, description=f"`{name}` ({why})")
+        return Frame(bound)
+
+    # -- parameters -------------------------------------------------------------------
+    def parameter_value(self, function: ast.AST, name: str, node: ast.expr, scope: Scope) -> Value:
+        frame = scope.frame(function)
+        if frame is not None:
+            bound = frame.arguments.get(name)
+            if isinstance(bound, Argument):
+                return bound.value()
+            if isinstance(bound, Value):
+                return bound
+            return self.unknown(node)
+        if isinstance(function, FUNCTIONS) and function in self.tree.body and scope.depth < MAX_DEPTH:
+            return self._from_callers(function, name, node, scope)
+        return self.unknown(node, f"parameter `{name}`")
+
+    def _from_callers(self, function: FunctionNode, name: str, node: ast.expr, scope: Scope) -> Value:
+        """A parameter of a function read outside any evaluated call: what every call of it
+        in the project passes, when they agree."""
+        sites = self.call_sites(function)
+        if not sites:
+            return self.unknown(node, f"parameter `{name}` of {function.name}() (no caller found)")
+        values: list[Value] = []
+        for module, call in sites:
+            frame = module.bind_arguments(Callee(self, function), call, Scope({}, scope.depth + 1))
+            bound = frame.arguments.get(name)
+            if isinstance(bound, Argument):
+                values.append(bound.value())
+            elif isinstance(bound, Value):
+                values.append(bound)
+            else:
+                return self.unknown(node)
+        first = values[0]
+        if len(values) > 1 and not all(_same(first, other) for other in values[1:]):
+            return self.unknown(
+                node, f"parameter `{name}` of {function.name}() (its callers pass different values)"
+            )
+        return first
+
+    # -- library functions corslint knows ----------------------------------------------
+    def known_call(self, call: ast.Call, qualified: str, scope: Scope) -> Value | None:
+        args = [a for a in call.args if not isinstance(a, ast.Starred)]
+        if len(args) != len(call.args) or call.keywords:
+            return None
+        if (
+            qualified in _STRTOBOOL
+            and len(args) == 1
+            and (qualified != "strtobool" or "strtobool" in self.imports)
+        ):
+            text = self.resolve(args[0], scope)
+            if not (text.known and isinstance(text.raw, str)):
+                return self.unknown(call)
+            word = text.raw.lower()
+            if word not in _TRUE_WORDS | _FALSE_WORDS:
+                return self.unknown(call, f"{self.source(call)} (raises ValueError for {text.raw!r})")
+            return Value(
+                int(word in _TRUE_WORDS),
+                self.location(call),
+                text.provenance,
+                text.env_var,
+                related=text.related,
+            )
+        if qualified == "isinstance" and len(args) == 2:
+            return self._isinstance(call, args[0], args[1], scope)
+        return None
+
+    def _isinstance(self, call: ast.Call, subject: ast.expr, kinds: ast.expr, scope: Scope) -> Value | None:
+        written = kinds.elts if isinstance(kinds, ast.Tuple) else [kinds]
+        names = [e.id for e in written if isinstance(e, ast.Name)]
+        if len(names) != len(written) or not all(n in _BUILTIN_TYPES or n in _SEQUENCE_TYPES for n in names):
+            return None
+        value = self.resolve(subject, scope)
+        location = self.location(call)
+        if is_unset_read(value):
+            return Value(False, location, Provenance.ENV_DEFAULT, value.env_var)
+        if not value.known:
+            return self.unknown(call)
+        raw = value.raw
+        if isinstance(raw, tuple):
+            # a list, tuple or set literal all read as a tuple: only a test that covers all
+            # three, or none of them, is certain
+            covered = _SEQUENCE_TYPES & set(names)
+            if covered and not {"list", "tuple", "set"} <= covered:
+                return self.unknown(call)
+            result = bool(covered)
+        else:
+            types = tuple(t for n in names for t in _BUILTIN_TYPES.get(n, ()))
+            result = isinstance(raw, types)
+        return Value(result, location, value.provenance, value.env_var, related=value.related)
+
+
+def opaque(callee: Callee) -> str:
+    """Why a call of the function cannot be followed ("" when it can)."""
+    function = callee.function
+    if isinstance(function, ast.AsyncFunctionDef):
+        return "an async function returns a coroutine"
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = callee.module.qualified_name(target) or ""
+        if name not in TRANSPARENT_DECORATORS:
+            return f"decorated with @{callee.module.source(decorator)}"
+    return ""
+
+
+def _exits(statement: ast.stmt) -> bool:
+    """Whether a `return` or `raise` stands in the statement (not in a nested function)."""
+    stack: list[ast.AST] = [statement]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Return, ast.Raise)):
+            return True
+        stack.extend(
+            c
+            for c in ast.iter_child_nodes(node)
+            if isinstance(c, ast.stmt) and not isinstance(c, (*FUNCTIONS, ast.ClassDef))
+        )
+        if isinstance(node, ast.Try):
+            for handler in node.handlers:
+                stack.extend(handler.body)
+        elif isinstance(node, ast.Match):
+            for case in node.cases:
+                stack.extend(case.body)
+    return False
+
+
+def _same(one: Value, other: Value) -> bool:
+    try:
+        return bool(one.plain() == other.plain())
+    except UnresolvedValueError:
+        return False

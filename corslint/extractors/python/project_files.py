@@ -1,0 +1,84 @@
+"""The folder a Python project's imports start from, and its own Python files (not its
+tests, virtual environments or build output)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Pipfile", ".git", "manage.py")
+_SKIPPED_FOLDERS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".tox",
+        ".nox",
+        ".venv",
+        "venv",
+        "env",
+        ".env",
+        "node_modules",
+        "site-packages",
+        "__pycache__",
+        "build",
+        "dist",
+        ".mypy_cache",
+        ".pytest_cache",
+        "tests",
+        "test",
+        "testing",
+        "migrations",
+    }
+)
+MAX_FILES = 3000  # a project larger than this is searched up to it, in walk order
+MAX_LEVELS = 6  # folders climbed looking for a project marker
+
+
+def project_root(path: str) -> Path:
+    """The folder the project's imports start from, as far as it can be told."""
+    here = Path(path).resolve().parent
+    base = here
+    for _ in range(MAX_LEVELS):
+        if any((base / marker).exists() for marker in _MARKERS):
+            return base
+        if base.parent == base:
+            break
+        base = base.parent
+    top = here
+    while (top / "__init__.py").is_file() and top.parent != top:
+        top = top.parent
+    return top
+
+
+def python_files(root: Path) -> list[Path]:
+    found: list[Path] = []
+    for folder, folders, files in os.walk(root):
+        folders[:] = sorted(f for f in folders if f not in _SKIPPED_FOLDERS and not f.startswith("."))
+        for name in sorted(files):
+            if name.endswith(".py") and not _is_test_file(name):
+                found.append(Path(folder) / name)
+                if len(found) >= MAX_FILES:
+                    return found
+    return found
+
+
+def _is_test_file(name: str) -> bool:
+    return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
+
+
+_CALLED = re.compile(rb"([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+
+
+def files_calling(files: list[Path]) -> dict[str, list[Path]]:
+    """For each name the files call (`name(`), the files that call it: each file read once,
+    however many helpers are then looked up."""
+    index: dict[str, list[Path]] = {}
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        for name in {match.decode("ascii") for match in _CALLED.findall(data)}:
+            index.setdefault(name, []).append(path)
+    return index

@@ -1,0 +1,171 @@
+"""FastAPI / Starlette ``CORSMiddleware`` configurations, read with `ast`."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from corslint.extractors.context import ProjectContext
+from corslint.extractors.python import EMPTY_SCOPE, PythonModule, is_development_path, seen_from
+from corslint.extractors.starlette.arguments import Argument, arguments_of
+from corslint.extractors.starlette.pipelines import layer_of
+from corslint.extractors.starlette.routes import APP_CLASSES, application_routes, bearer_evidence
+from corslint.model import CorsPolicy, Evidence, Extraction, Provenance, Value
+
+NEEDLES = (b"CORSMiddleware",)
+
+CORS_CLASSES = frozenset(
+    {"fastapi.middleware.cors.CORSMiddleware", "starlette.middleware.cors.CORSMiddleware"}
+)
+MIDDLEWARE_WRAPPERS = frozenset({"starlette.middleware.Middleware", "fastapi.middleware.Middleware"})
+# CORSMiddleware.__init__'s parameters after `app`, for positional arguments
+POSITIONAL = (
+    "allow_origins",
+    "allow_methods",
+    "allow_headers",
+    "allow_credentials",
+    "allow_origin_regex",
+    "allow_private_network",
+    "expose_headers",
+    "max_age",
+)
+PARAMETERS = frozenset({"app", *POSITIONAL})
+
+
+def extract(path: str, text: str, context: ProjectContext) -> Extraction:
+    module = context.python.parse(path, text)
+    policies: list[CorsPolicy] = []
+    routes = application_routes(module)
+    evidence = tuple(bearer_evidence(module))
+    lists = _middleware_lists(module)
+    for call in module.calls:
+        options_call = _cors_options(module, call)
+        if options_call is None:
+            continue
+        arguments, skip_positional = options_call
+        options = _read_options(module, arguments, skip_positional)
+        unknown = tuple(_unknown_options(options))
+        layer = layer_of(module, call, *_receiver(module, call, lists))
+        policies.append(
+            CorsPolicy(
+                framework="starlette",
+                location=module.location(call),
+                options=options,
+                routes=routes,
+                evidence=evidence + unknown,
+                development_only=is_development_path(path) or layer.development_only,
+                app=layer.app,
+                branch=layer.branch,
+            )
+        )
+    return Extraction(policies=tuple(policies))
+
+
+def _receiver(module: PythonModule, call: ast.Call, lists: dict[int, str]) -> tuple[str, ast.expr | None]:
+    """What the layer is attached to: `X` of `X.add_middleware`, the app whose
+    `middleware=[...]` list a `Middleware(...)` stands in (or the list itself), or the app
+    `CORSMiddleware(app, ...)` wraps."""
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "add_middleware":
+        return module.source(call.func.value), call.func.value
+    if id(call) in lists:
+        return lists[id(call)], None
+    if call.args or call.keywords:
+        return f"wrap {module.source(arguments_of(call)[0].value)}", None
+    return "", None
+
+
+def _middleware_lists(module: PythonModule) -> dict[int, str]:
+    """id of each call written as an element of a list literal -> what the list is
+    attached to: the name an app made with `middleware=[...]` is bound to (so that a later
+    `app.add_middleware(...)` meets it), else the list's line."""
+    found = {
+        id(element): f"list@{node.lineno}"
+        for node in module.nodes
+        if isinstance(node, ast.List)
+        for element in node.elts
+        if isinstance(element, ast.Call)
+    }
+    for node in module.nodes:
+        if not (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Call)
+            and (module.qualified_name(node.value.func) or "") in APP_CLASSES
+        ):
+            continue
+        listed = next((k.value for k in node.value.keywords if k.arg == "middleware"), None)
+        if isinstance(listed, ast.Name):
+            bound = module.lookup(listed.id, listed, EMPTY_SCOPE)
+            listed = bound.node if bound.kind == "value" and isinstance(bound.node, ast.List) else None
+        if isinstance(listed, ast.List):
+            for element in listed.elts:
+                if isinstance(element, ast.Call):
+                    found[id(element)] = node.targets[0].id
+    return found
+
+
+def _is_cors_class(module: PythonModule, node: ast.expr) -> bool:
+    return (module.qualified_name(node) or "") in CORS_CLASSES
+
+
+def _cors_options(module: PythonModule, call: ast.Call) -> tuple[list[Argument], int] | None:
+    """The call's arguments that configure CORSMiddleware, and how many positionals to skip."""
+    qualified = module.qualified_name(call.func) or ""
+    positional = [arg for arg in call.args if not isinstance(arg, ast.Starred)]
+    wraps = isinstance(call.func, ast.Attribute) and call.func.attr == "add_middleware"
+    if wraps or qualified in MIDDLEWARE_WRAPPERS:
+        if positional and _is_cors_class(module, positional[0]):
+            return arguments_of(call), 1
+        named = next((k for k in call.keywords if k.arg in {"middleware_class", "cls"}), None)
+        if not positional and named is not None and _is_cors_class(module, named.value):
+            # `add_middleware(middleware_class=CORSMiddleware, ...)`
+            return [a for a in arguments_of(call) if a.keyword != named.arg], 0
+        return None
+    if qualified in CORS_CLASSES:
+        return arguments_of(call), 1
+    return None
+
+
+def _unknown_options(options: dict[str, Value]) -> Iterator[Evidence]:
+    """Keywords CORSMiddleware.__init__ does not take: Starlette then fails to start."""
+    for name, value in options.items():
+        if name in PARAMETERS or name in ("*", "**"):
+            continue
+        import difflib  # only for a misspelt name: a run with none never pays for it
+
+        close = difflib.get_close_matches(name, POSITIONAL, n=1, cutoff=0.6)
+        hint = f" (did you mean `{close[0]}=`?)" if close else ""
+        yield Evidence(
+            "unknown-option",
+            f"`{name}=` is not a CORSMiddleware argument{hint}; the app fails to start "
+            "with `TypeError: ... got an unexpected keyword argument`",
+            value.location,
+        )
+
+
+def _read_options(module: PythonModule, arguments: list[Argument], skip: int) -> dict[str, Value]:
+    options: dict[str, Value] = {}
+    index = 0
+    for arg in arguments:
+        if arg.star == "**":
+            expanded = module.resolve(arg.value)
+            if expanded.known and isinstance(expanded.raw, dict):
+                for key, value in expanded.raw.items():
+                    options[str(key)] = seen_from(value, module, module.location(arg.value))
+            else:
+                why = expanded.description or module.source(arg.value)
+                options["**"] = Value(None, module.location(arg.value), Provenance.UNKNOWN, description=why)
+            continue
+        if arg.star == "*":
+            options["*"] = Value(
+                None, module.location(arg.value), Provenance.UNKNOWN, description=module.source(arg.value)
+            )
+            continue
+        if arg.keyword is not None:
+            options[arg.keyword] = module.resolve(arg.value)
+            continue
+        if index >= skip and index - skip < len(POSITIONAL):
+            options[POSITIONAL[index - skip]] = module.resolve(arg.value)
+        index += 1
+    return options

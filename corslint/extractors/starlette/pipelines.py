@@ -1,0 +1,127 @@
+"""Which application a CORS layer is attached to, on which code path, and whether that
+path is for development only.
+
+Two layers share an app key when they apply to the same app: the same receiver of
+`add_middleware` (or the same `middleware=[...]` list) in the same function. A layer
+added by a helper that receives the app (`def enable_public_cors(application):
+application.add_middleware(...)`) belongs to the app its callers pass
+(`enable_public_cors(app)`, here or in another module): the key is the caller's, and the
+arms of the `if`s around the call come before the helper's own. Keys name files by their
+real path, so layers found from different files meet.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from corslint.extractors.python import PythonModule
+from corslint.extractors.python.flow import FUNCTIONS, Step, parameter_names
+
+_DEVELOPMENT = re.compile(r"\b(debug|development|dev|local)\b", re.IGNORECASE)
+# `if not settings.PRODUCTION:`, `if ENV != "production":` guard development code too
+_NOT_PRODUCTION = re.compile(
+    r"(\bnot\b[^=]*\b(prod|production|is_prod|is_production)\b)|(!=\s*['\"](prod|production)['\"])",
+    re.IGNORECASE,
+)
+MAX_HELPERS = 4  # helpers that hand the app on to helpers, followed before giving up
+
+
+@dataclass(frozen=True)
+class Layer:
+    """Where a CORS layer sits: its app key, its code path, and whether a development
+    guard surrounds it (here or around the call of the helper that adds it)."""
+
+    app: str
+    branch: str
+    development_only: bool
+
+
+def layer_of(module: PythonModule, call: ast.Call, receiver: str, receiver_node: ast.expr | None) -> Layer:
+    """The layer made by `call`; `receiver` names what it is attached to (the source of
+    `X` in `X.add_middleware`, or a made-up name for a middleware list)."""
+    return _layer(module, call, receiver, receiver_node, 0)
+
+
+def _layer(
+    module: PythonModule, node: ast.AST, receiver: str, receiver_node: ast.expr | None, depth: int
+) -> Layer:
+    steps = module.steps(node)
+    own = _arms(module, steps, depth > 0)
+    development = _guarded(module, steps, node)
+    function = next((s.owner for s in reversed(steps) if isinstance(s.owner, (*FUNCTIONS, ast.Lambda))), None)
+    if (
+        depth < MAX_HELPERS
+        and isinstance(receiver_node, ast.Name)
+        and isinstance(function, FUNCTIONS)
+        and function in module.tree.body
+        and receiver_node.id in parameter_names(function)
+    ):
+        caller = _caller_layer(module, function, receiver_node.id, depth)
+        if caller is not None:
+            branch = "/".join(part for part in (caller.branch, own) if part)
+            return Layer(caller.app, branch, development or caller.development_only)
+    functions = [f"def {s.owner.name}@{s.owner.lineno}" for s in steps if isinstance(s.owner, FUNCTIONS)]
+    app = "::".join([str(_real_path(module)), *functions, receiver])
+    return Layer(app, own, development)
+
+
+def _caller_layer(
+    module: PythonModule, function: ast.FunctionDef | ast.AsyncFunctionDef, parameter: str, depth: int
+) -> Layer | None:
+    """The layer seen from the first call of the helper that passes the app."""
+    sites = sorted(
+        module.call_sites(function), key=lambda site: (site[0].path, site[1].lineno, site[1].col_offset)
+    )
+    index = parameter_names(function).index(parameter)
+    for caller, call in sites:
+        passed = _passed(call, parameter, index)
+        if passed is not None and isinstance(caller, PythonModule):
+            return _layer(caller, call, caller.source(passed), passed, depth + 1)
+    return None
+
+
+def _passed(call: ast.Call, parameter: str, index: int) -> ast.expr | None:
+    for keyword in call.keywords:
+        if keyword.arg == parameter:
+            return keyword.value
+    positional = [a for a in call.args if not isinstance(a, ast.Starred)]
+    if len(positional) == len(call.args) and index < len(positional):
+        return positional[index]
+    return None
+
+
+def _arms(module: PythonModule, steps: list[Step], helper: bool) -> str:
+    """The arms of `if`s and `match`es around a node, outermost first (`model.exclusive_arms`);
+    inside a helper they also name the file, since lines of two files can meet."""
+    where = f"{module.path}:" if helper else ""
+    arms: list[str] = []
+    for step in steps:
+        owner = step.owner
+        if isinstance(owner, ast.If):
+            arms.append(f"{'if' if step.block is owner.body else 'else'}@{where}{owner.lineno}")
+        elif isinstance(owner, ast.Match):
+            number = next(i for i, case in enumerate(owner.cases) if case.body is step.block)
+            arms.append(f"case{number}@{where}{owner.lineno}")
+    return "/".join(arms)
+
+
+def _guarded(module: PythonModule, steps: list[Step], node: ast.AST) -> bool:
+    """Whether an `if` (or `match` arm) around the node tests a development switch."""
+    for step in steps:
+        owner = step.owner
+        if isinstance(owner, ast.If) and step.block is owner.body:
+            test = module.source(owner.test)
+            if _DEVELOPMENT.search(test) or _NOT_PRODUCTION.search(test):
+                return True
+        elif isinstance(owner, ast.Match):
+            case = next(c for c in owner.cases if c.body is step.block)
+            if _DEVELOPMENT.search(f"{module.source(owner.subject)} {module.source(case.pattern)}"):
+                return True
+    return False
+
+
+def _real_path(module: PythonModule) -> str:
+    project = module.project
+    return str(project.resolved(module.path)) if project is not None else module.path

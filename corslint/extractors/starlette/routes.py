@@ -1,0 +1,172 @@
+"""The routes a Starlette / FastAPI app serves, and signs that it authenticates with an
+Authorization header: what the rules weigh beside the CORS options."""
+
+from __future__ import annotations
+
+import ast
+
+from corslint.extractors.python import PythonModule
+from corslint.extractors.starlette.arguments import arguments_of
+from corslint.model import Evidence, Location, Route
+
+APP_CLASSES = frozenset(
+    {"fastapi.FastAPI", "fastapi.applications.FastAPI", "starlette.applications.Starlette"}
+)
+ROUTER_CLASSES = frozenset({"fastapi.APIRouter", "fastapi.routing.APIRouter", "starlette.routing.Router"})
+ROUTE_CLASSES = frozenset({"starlette.routing.Route", "fastapi.routing.APIRoute"})
+HTTP_METHOD_DECORATORS = {
+    "get": ("GET",),
+    "post": ("POST",),
+    "put": ("PUT",),
+    "patch": ("PATCH",),
+    "delete": ("DELETE",),
+    "options": ("OPTIONS",),
+    "head": ("HEAD",),
+    "trace": ("TRACE",),
+}
+BEARER_CLASSES = ("OAuth2PasswordBearer", "OAuth2AuthorizationCodeBearer", "HTTPBearer", "OAuth2")
+
+
+def application_routes(module: PythonModule) -> tuple[Route, ...] | None:
+    """Routes of the apps and routers defined in this module (and routers it includes)."""
+    routes: list[Route] = []
+    complete = True
+    seen: set[str] = set()
+    queue: list[tuple[PythonModule, set[str]]] = [(module, _bound_to(module, APP_CLASSES | ROUTER_CLASSES))]
+    while queue:
+        current, names = queue.pop()
+        if current.path in seen:
+            continue
+        seen.add(current.path)
+        routes.extend(_decorated_routes(current, names))
+        routes.extend(_route_objects(current))
+        for call in current.calls:
+            if not (
+                isinstance(call.func, ast.Attribute)
+                and call.func.attr == "include_router"
+                and (call.args or call.keywords)
+            ):
+                continue
+            target = arguments_of(call)[0].value
+            if isinstance(target, ast.Name) and target.id in names:
+                continue
+            found = None
+            if current.project is not None:
+                qualified = current.qualified_name(target)
+                if qualified is not None and qualified != getattr(target, "id", None):
+                    found = current.project.lookup(current, qualified)
+            if found is None:
+                complete = False
+                continue
+            other, name = found
+            if isinstance(target, ast.Attribute):
+                # `api.router` where api is a module: the router is `router` in that module
+                name = target.attr
+            queue.append((other, {name} | _bound_to(other, ROUTER_CLASSES)))
+    if not routes or not complete:
+        return None
+    return tuple(routes)
+
+
+def _bound_to(module: PythonModule, classes: frozenset[str]) -> set[str]:
+    names: set[str] = set()
+
+    for node in module.nodes:
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Call)
+            and (module.qualified_name(node.value.func) or "") in classes
+        ):
+            names.update(target.id for target in node.targets if isinstance(target, ast.Name))
+    return names
+
+
+def _decorated_routes(module: PythonModule, owners: set[str]) -> list[Route]:
+    routes: list[Route] = []
+
+    functions = [node for node in module.nodes if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    functions.sort(key=lambda node: (node.lineno, node.col_offset))
+    for function in functions:
+        for decorator in function.decorator_list:
+            if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)):
+                continue
+            owner = decorator.func.value
+            if not (isinstance(owner, ast.Name) and owner.id in owners):
+                continue
+            methods = _route_methods(module, decorator, decorator.func.attr)
+            if methods is not None:
+                routes.append(
+                    Route(_route_path(module, decorator), methods, _decorator_location(module, decorator))
+                )
+    return routes
+
+
+def _decorator_location(module: PythonModule, decorator: ast.expr) -> Location:
+    """From the `@`, which ast leaves out of the decorator's expression."""
+    span = module.location(decorator)
+    line = module.lines[span.line - 1] if span.line <= len(module.lines) else ""
+    at = line.rfind("@", 0, span.column - 1)
+    column = at + 1 if at >= 0 else span.column
+    return Location(span.path, span.line, column, span.end_line, span.end_column)
+
+
+def _route_methods(module: PythonModule, call: ast.Call, verb: str) -> tuple[str, ...] | None:
+    if verb in HTTP_METHOD_DECORATORS:
+        return HTTP_METHOD_DECORATORS[verb]
+    if verb not in {"api_route", "route", "add_api_route", "add_route"}:
+        return None
+    for keyword in call.keywords:
+        if keyword.arg == "methods":
+            value = module.resolve(keyword.value)
+            if value.known and isinstance(value.raw, tuple):
+                methods = [item.raw.upper() for item in value.raw if item.known and isinstance(item.raw, str)]
+                return tuple(methods)
+            return None
+    return ("GET",) if verb in {"api_route", "add_api_route"} else ("GET", "HEAD")
+
+
+def _route_path(module: PythonModule, call: ast.Call) -> str:
+    if call.args and not isinstance(call.args[0], ast.Starred):
+        value = module.resolve(call.args[0])
+        if value.known and isinstance(value.raw, str):
+            return value.raw
+    return "?"
+
+
+def _route_objects(module: PythonModule) -> list[Route]:
+    routes: list[Route] = []
+    for call in module.calls:
+        if (module.qualified_name(call.func) or "") not in ROUTE_CLASSES:
+            continue
+        methods = _route_methods(module, call, "route")
+        if methods is not None:
+            routes.append(Route(_route_path(module, call), methods, module.location(call)))
+    return routes
+
+
+def bearer_evidence(module: PythonModule) -> list[Evidence]:
+    """Signs that the app authenticates with an Authorization header."""
+    found: list[Evidence] = []
+    modules = [module]
+    if module.project is not None:
+        for qualified in set(module.imports.values()):
+            if "." in qualified:
+                hit = module.project.lookup(module, qualified)
+                if hit is not None and hit[0] is not module and hit[0] not in modules:
+                    modules.append(hit[0])
+    for current in modules:
+        for call in current.calls:
+            qualified = current.qualified_name(call.func) or ""
+            if qualified.split(".")[-1] in BEARER_CLASSES and qualified.startswith("fastapi"):
+                found.append(Evidence("bearer-auth", f"{qualified.split('.')[-1]}()", current.location(call)))
+                continue
+            reads_header = (isinstance(call.func, ast.Attribute) and call.func.attr == "get") or (
+                qualified.endswith("Header")
+            )
+            if reads_header and any(_is_authorization(arg.value) for arg in arguments_of(call)):
+                found.append(Evidence("bearer-auth", "the Authorization header", current.location(call)))
+    return found
+
+
+def _is_authorization(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and str(node.value).lower() == "authorization"
