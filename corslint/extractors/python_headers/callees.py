@@ -1,0 +1,78 @@
+"""The project functions a call reaches, for reading a helper the response is handed to
+(`add_cors_headers(response)`, `self._cors(response)`, `cors.apply(response, request)`)."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from corslint.extractors.python import PythonModule
+from corslint.extractors.python_headers.frame import dotted
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+@dataclass(frozen=True)
+class Callee:
+    """A function a call reaches, and the class it is a method of (for `self.x()`)."""
+
+    module: PythonModule
+    function: Function
+    owner: ast.ClassDef | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.module.path}:{self.function.lineno}"
+
+
+def callee_of(module: PythonModule, call: ast.Call, owner: ast.ClassDef | None) -> Callee | None:
+    """A method of `owner` (`self.x()`), a function of the module, or one imported from
+    the project."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and dotted(func.value) in {"self", "cls"}:
+        if owner is None:
+            return None
+        found = _named(owner.body, func.attr)
+        return Callee(module, found, owner) if found is not None else None
+    if isinstance(func, ast.Name):
+        found = _named(module.tree.body, func.id)
+        if found is not None:
+            return Callee(module, found)
+    qualified = module.qualified_name(func)
+    if qualified and module.project is not None and "." in qualified:
+        reached = module.project.lookup(module, qualified)
+        if reached is not None:
+            found = _named(reached[0].tree.body, reached[1])
+            if found is not None:
+                return Callee(reached[0], found)
+    return None
+
+
+def _named(body: list[ast.stmt], name: str) -> Function | None:
+    for statement in body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == name:
+            return statement
+    return None
+
+
+def arguments_bound(callee: Callee, call: ast.Call) -> list[tuple[str, ast.expr]]:
+    """(parameter, argument) for each argument of the call that names a parameter."""
+    function = callee.function
+    names = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+    if callee.owner is not None and names and names[0] in {"self", "cls"}:
+        names = names[1:]
+    pairs = [
+        (name, arg) for name, arg in zip(names, call.args, strict=False) if not isinstance(arg, ast.Starred)
+    ]
+    keywords = {a.arg for a in (*function.args.args, *function.args.kwonlyargs)}
+    pairs += [(kw.arg, kw.value) for kw in call.keywords if kw.arg in keywords]
+    return pairs
+
+
+def is_shared(callee: Callee, caller: PythonModule) -> bool:
+    """A helper in another file, or called from several places: what it writes is
+    reported where it is called, so each use has its own findings."""
+    if callee.module is not caller:
+        return True
+    name = callee.function.name
+    return sum(1 for call in callee.module.calls if dotted(call.func).rsplit(".", 1)[-1] == name) > 1

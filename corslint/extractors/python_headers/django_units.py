@@ -1,0 +1,183 @@
+"""Django's hand-written CORS layers: middleware (a class with `__call__`, or the
+`process_request` / `process_response` of `MiddlewareMixin`; a function middleware),
+and views that write the headers on the response they make.
+
+Django runs a middleware's `process_request` (a response it returns answers the request),
+then the view, then `process_response` on whatever response came back; a function view
+runs for every method unless a decorator restricts it (`@require_GET`: 405), a class
+view's `options()` answers OPTIONS with 200 and an `Allow` header."""
+
+from __future__ import annotations
+
+import ast
+
+from corslint.extractors.context import ProjectContext
+from corslint.extractors.python import PythonModule
+from corslint.extractors.python_headers.frame import dotted
+from corslint.extractors.python_headers.project_scan import modules_mentioning
+from corslint.extractors.python_headers.unit import (
+    Function,
+    Phase,
+    Unit,
+    functions_in,
+    method_parameters,
+    parameters,
+    response_parameters,
+    view_base,
+    writes_cors,
+)
+from corslint.extractors.python_headers.views import class_view_phases, django_methods
+
+VIEW_ANSWER = 200  # what a Django view answers to OPTIONS, as far as the code shows
+
+
+def middleware_units(module: PythonModule, covered: set[Function], context: ProjectContext) -> list[Unit]:
+    units: list[Unit] = []
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.ClassDef):
+            unit = _class_middleware(module, node)
+            if unit is not None:
+                covered.update(f for f in node.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)))
+                if listed(module, node.name, context):
+                    units.append(unit)
+    for outer in module.tree.body:
+        if not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)) or len(parameters(outer)) != 1:
+            continue
+        handed = parameters(outer)[0]
+        for inner in functions_in(outer):
+            if inner is outer or not writes_cors(module, inner):
+                continue
+            if not any(isinstance(n, ast.Call) and dotted(n.func) == handed for n in ast.walk(inner)):
+                continue
+            phase = Phase(
+                module, inner, requests=frozenset(parameters(inner)[:1]), next_calls=frozenset({handed})
+            )
+            units.append(
+                Unit(
+                    "django",
+                    "middleware",
+                    module.location(outer),
+                    [phase],
+                    VIEW_ANSWER,
+                    f"middleware {outer.name}()",
+                )
+            )
+            covered.update(functions_in(outer))
+            break
+    return units
+
+
+def listed(module: PythonModule, name: str, context: ProjectContext) -> bool:
+    """Whether the project's settings list the middleware, or no settings were found (a
+    class no MIDDLEWARE setting names never runs: an old variant left in the file)."""
+    settings = modules_mentioning(module, context, b"MIDDLEWARE")
+    return not settings or any(name in other.text for other in settings)
+
+
+def _class_middleware(module: PythonModule, node: ast.ClassDef) -> Unit | None:
+    methods = {f.name: f for f in node.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    if not ({"__call__", "process_request", "process_response"} & methods.keys()) or not writes_cors(
+        module, node
+    ):
+        return None
+    phases: list[Phase] = []
+    call = methods.get("__call__")
+    handing = {
+        dotted(n.func)
+        for n in ast.walk(call or node)
+        if isinstance(n, ast.Call) and dotted(n.func).endswith("get_response")
+    }
+    if call is not None and handing:
+        phases.append(
+            Phase(
+                module,
+                call,
+                requests=frozenset(method_parameters(call)[:1]),
+                next_calls=frozenset(handing),
+                owner=node,
+            )
+        )
+    else:
+        if "process_request" in methods:
+            function = methods["process_request"]
+            phases.append(
+                Phase(
+                    module,
+                    function,
+                    requests=frozenset(method_parameters(function)[:1]),
+                    answers_on_return=True,
+                    owner=node,
+                )
+            )
+        if "process_response" in methods:
+            function = methods["process_response"]
+            names = method_parameters(function)
+            phases.append(
+                Phase(
+                    module,
+                    function,
+                    requests=frozenset(names[:1]),
+                    responses=frozenset(names[1:2]),
+                    owner=node,
+                )
+            )
+    if not phases:
+        return None
+    return Unit("django", "middleware", module.location(node), phases, VIEW_ANSWER, f"middleware {node.name}")
+
+
+def view_units(module: PythonModule, covered: set[Function]) -> list[Unit]:
+    units: list[Unit] = []
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.ClassDef) and writes_cors(module, node):
+            unit = _class_view(module, node)
+            if unit is not None:
+                units.append(unit)
+                covered.update(f for f in node.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)))
+    for function in module.tree.body:
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or function in covered:
+            continue
+        names = parameters(function)
+        if not names or names[0] not in {"request", "req"} or not writes_cors(module, function):
+            continue
+        if response_parameters(module, function, None):
+            continue  # it is handed a response: a helper, read as one
+        if any(
+            isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+            for n in ast.walk(function)
+            if n is not function
+        ):
+            continue  # a decorator or middleware factory, read elsewhere
+        methods = django_methods(module, function)
+        drf = any(
+            "api_view" in dotted(d.func if isinstance(d, ast.Call) else d) for d in function.decorator_list
+        )
+        status: int | None = VIEW_ANSWER if methods is None or drf or "OPTIONS" in methods else None
+        covered.add(function)
+        units.append(
+            Unit(
+                "django",
+                "view",
+                module.location(function),
+                [
+                    Phase(
+                        module,
+                        function,
+                        requests=frozenset(names[:1]),
+                        base=view_base(methods),
+                    )
+                ],
+                status,
+                f"view {function.name}()",
+                route_methods=methods,
+            )
+        )
+    return units
+
+
+def _class_view(module: PythonModule, node: ast.ClassDef) -> Unit | None:
+    """A class-based view; `View.options()` answers OPTIONS (200) unless it is overridden."""
+    phases = class_view_phases(module, node, request_parameter=True)
+    if not phases:
+        return None
+    return Unit("django", "view", module.location(node), phases, VIEW_ANSWER, f"view {node.name}")

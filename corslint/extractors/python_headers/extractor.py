@@ -1,0 +1,290 @@
+"""Hand-written CORS headers in a Python module, as ``<framework>_headers`` policies."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from corslint.extractors.context import ProjectContext
+from corslint.extractors.python import PythonModule, is_development_path
+from corslint.extractors.python_headers.decorators import decorator_units, decorators_in
+from corslint.extractors.python_headers.django_units import middleware_units
+from corslint.extractors.python_headers.django_units import view_units as django_views
+from corslint.extractors.python_headers.flask_units import (
+    class_view_units,
+    hook_phase,
+    hook_units,
+    registered_elsewhere,
+)
+from corslint.extractors.python_headers.flask_units import view_units as flask_views
+from corslint.extractors.python_headers.frame import Frame, Steps, dotted
+from corslint.extractors.python_headers.interpreter import Interpreter
+from corslint.extractors.python_headers.project_scan import modules_mentioning
+from corslint.extractors.python_headers.server_units import starlette_units, tornado_units
+from corslint.extractors.python_headers.unit import (
+    Function,
+    Phase,
+    Unit,
+    functions_in,
+    method_parameters,
+    module_kinds,
+    response_parameters,
+    writes_cors,
+)
+from corslint.frameworks.express_headers import variants
+from corslint.model import CorsPolicy, Evidence, Extraction, Location, Value
+
+_ROOTS = {
+    "flask": {"flask", "werkzeug", "flask_restful", "flask_restx", "flask_smorest"},
+    "django": {"django", "rest_framework"},
+    "starlette": {"starlette", "fastapi"},
+    "tornado": {"tornado"},
+}
+_OTHER_FRAMEWORKS = {
+    "quart",
+    "sanic",
+    "aiohttp",
+    "falcon",
+    "cherrypy",
+    "bottle",
+    "pyramid",
+    "litestar",
+    "aws_lambda_powertools",
+    "chalice",
+}
+ORIGIN_STEPS = frozenset(variants("Access-Control-Allow-Origin"))
+# the Access-Control-* headers a response can carry; any other name is a mistake
+RESPONSE_HEADERS = frozenset(
+    {
+        "Access-Control-Allow-Origin",
+        "Access-Control-Allow-Credentials",
+        "Access-Control-Allow-Methods",
+        "Access-Control-Allow-Headers",
+        "Access-Control-Expose-Headers",
+        "Access-Control-Max-Age",
+        "Access-Control-Allow-Private-Network",
+    }
+)
+
+
+def extract(path: str, text: str, context: ProjectContext) -> Extraction:
+    module = context.python.parse(path, text)
+    kinds = module_kinds(module)
+    decorators = decorators_in(module)
+    if not kinds and not decorators:
+        kinds = _kinds_of_users(module, context)
+        if not kinds:
+            return Extraction()
+    covered: set[Function] = set()
+    units: list[Unit] = []
+    if "flask" in kinds:
+        units += hook_units(module)
+    if "django" in kinds:
+        units += middleware_units(module, covered, context)
+    if "starlette" in kinds:
+        units += starlette_units(module, covered)
+    if "tornado" in kinds:
+        units += tornado_units(module, covered)
+    for unit in units:
+        covered.update(phase.function for phase in unit.phases)
+    for decorator in decorators:
+        covered.update(functions_in(decorator.outer))
+    units += decorator_units(module, decorators, kinds, context)
+    if "flask" in kinds:
+        units += class_view_units(module, covered)
+        units += flask_views(module, covered)
+    if "django" in kinds:
+        units += django_views(module, covered)
+    units += _helpers(module, kinds, covered, units, context)
+    policies = [policy for unit in units if (policy := build_policy(unit)) is not None]
+    return Extraction(policies=tuple(policies))
+
+
+def _kinds_of_users(module: PythonModule, context: ProjectContext) -> list[str]:
+    """A module of hooks or helpers need import nothing: the framework is the one of the
+    module that registers its hook (`app.after_request(hooks.cors)`), else of the modules
+    that call its helpers."""
+    writers = [
+        f
+        for f in module.tree.body
+        if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and writes_cors(module, f)
+    ]
+    if any(registered_elsewhere(module, f, context) for f in writers):
+        return ["flask"]
+    for function in writers:
+        for other in modules_mentioning(module, context, function.name.encode()):
+            found = module_kinds(other)
+            if found and function.name in other.imports:
+                return found[:1]
+    return []
+
+
+def _helpers(
+    module: PythonModule, kinds: list[str], covered: set[Function], units: list[Unit], context: ProjectContext
+) -> list[Unit]:
+    """Functions that write the headers onto a response they are given (or make), read
+    by no layer found here: an `after_request` hook registered in another module, or a
+    helper the views call. A helper's callers are not known, nor what answers OPTIONS."""
+    if len(kinds) != 1:
+        return []
+    kind = kinds[0]
+    reached = _reached(module, units)
+    found: list[Unit] = []
+    for function in functions_in(module.tree):
+        if function in covered or function.name in reached or not writes_cors(module, function):
+            continue
+        if any(
+            isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+            for n in ast.walk(function)
+            if n is not function
+        ):
+            continue
+        owner = _owner(module, function)
+        responses = response_parameters(module, function, owner)
+        if kind == "flask" and owner is None:
+            hook = registered_elsewhere(module, function, context)
+            if hook is not None:
+                phase = hook_phase(hook, module, function, None)
+                found.append(
+                    Unit(
+                        "flask",
+                        "hook",
+                        module.location(function),
+                        [phase],
+                        200,
+                        f"{hook} hook {function.name}()",
+                    )
+                )
+                continue
+        names = method_parameters(function) if owner is not None else [a.arg for a in function.args.args]
+        requests = frozenset(name for name in names if name in {"request", "req"} and name not in responses)
+        phase = Phase(
+            module,
+            function,
+            requests=requests,
+            responses=frozenset(responses),
+            owner=owner,
+            self_writes=kind == "tornado",
+        )
+        # a Django view runs for OPTIONS too, helpers and all; elsewhere who calls it is not known
+        status: int | str = 200 if kind == "django" else "unknown"
+        found.append(
+            Unit(kind, "helper", module.location(function), [phase], status, f"helper {function.name}()")
+        )
+    return found
+
+
+def _reached(module: PythonModule, units: list[Unit]) -> set[str]:
+    """Names the layers' functions call: helpers read as part of those layers."""
+    names: set[str] = set()
+    for unit in units:
+        for phase in unit.phases:
+            for node in ast.walk(phase.function):
+                if isinstance(node, ast.Call):
+                    names.add(dotted(node.func).rsplit(".", 1)[-1])
+    return names
+
+
+def _owner(module: PythonModule, function: Function) -> ast.ClassDef | None:
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.ClassDef) and function in node.body:
+            return node
+    return None
+
+
+_BEARER = re.compile(
+    r"""(?:headers\.get\(\s*|headers\[\s*|META\.get\(\s*|META\[\s*)['"](?:HTTP_)?authorization['"]""",
+    re.IGNORECASE,
+)
+
+
+def bearer_evidence(unit: Unit) -> tuple[Evidence, ...]:
+    """The code around the layer reads the Authorization header: the app authenticates
+    with tokens, so preflights must allow that header (CORS204)."""
+    for module in dict.fromkeys(phase.module for phase in unit.phases):
+        found = _BEARER.search(module.text)
+        if found is not None:
+            line = module.text.count("\n", 0, found.start()) + 1
+            return (
+                Evidence(
+                    "bearer-auth", "the Authorization request header", Location.point(module.path, line)
+                ),
+            )
+    return ()
+
+
+def _reported_at(steps: Steps, unit: Unit) -> Location:
+    """Where findings about the layer as a whole (CORS206, CORS302) point: a header
+    written under a name browsers do not read (`Access-Control-Request-Method` in a
+    response), else the first Allow-Origin written, else the layer's code."""
+    names = [name.split(" #", 1)[0] for name in steps.steps]
+    for name, step in zip(names, steps.steps.values(), strict=True):
+        if name.startswith("Access-Control-") and name not in RESPONSE_HEADERS:
+            return step.location
+    for name, step in zip(names, steps.steps.values(), strict=True):
+        if name == "Access-Control-Allow-Origin":
+            return step.location
+    return unit.location
+
+
+def build_policy(unit: Unit) -> CorsPolicy | None:
+    steps = Steps()
+    for phase in unit.phases:
+        interpreter = Interpreter(steps, phase.owner)
+        frame = Frame(
+            module=phase.module,
+            kind=unit.kind,
+            requests=phase.requests,
+            responses=set(phase.responses),
+            next_calls=phase.next_calls,
+            self_writes=phase.self_writes,
+            answers_on_return=phase.answers_on_return,
+            values=dict(phase.values),
+            base=phase.base,
+            route_methods=unit.route_methods,
+            local_functions=dict(phase.local_functions),
+            missing_status=phase.missing_status,
+            use_site=phase.use_site,
+            use_names=phase.use_names,
+        )
+        for prelude in phase.preludes:
+            frame.returns = []  # nothing written: no response exists yet
+            interpreter.run(frame, [s for s in prelude.body if not isinstance(s, ast.Return)])
+            frame.returns = None
+        if phase.opening_status is not None:
+            where = phase.module.location(phase.function)
+            interpreter.answer(frame, Value(phase.opening_status, where), phase.base, where)
+        interpreter.run(frame, phase.function.body)
+    if not ORIGIN_STEPS & steps.steps.keys():
+        return None
+    options = dict(steps.steps)
+    if unit.role == "helper":
+        # a response a helper makes is its caller's, not an answer to OPTIONS
+        options = {name: step for name, step in options.items() if not name.startswith("answer")}
+    if steps.guard is not None:
+        options["guard"] = steps.guard
+        if steps.guard_match != "equal":
+            options["guard_match"] = Value(steps.guard_match, steps.guard.location)
+    if steps.condition is not None:
+        options["condition"] = steps.condition
+    options["options_status"] = Value(unit.options_status, unit.location)
+    path = unit.location.path
+    prefixes = [
+        entry.raw[len("PATH^") :]
+        for step in steps.steps.values()
+        if "when" in step.raw
+        for entry in step.raw["when"].raw
+        if isinstance(entry.raw, str) and entry.raw.startswith("PATH^")
+    ]
+    return CorsPolicy(
+        framework=f"{unit.kind}_headers",
+        location=unit.location if unit.role == "decorator use" else _reported_at(steps, unit),
+        options=options,
+        routes=unit.routes,
+        development_only=is_development_path(path),
+        evidence=bearer_evidence(unit),
+        label=f"hand-written CORS headers ({unit.label})",
+        app=unit.app,
+        # the rules probe one path: one the code writes its headers for
+        probe_path=prefixes[0] if prefixes and prefixes[0].startswith("/") else "/",
+    )

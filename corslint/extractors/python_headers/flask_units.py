@@ -1,0 +1,265 @@
+"""Flask's hand-written CORS layers: `after_request` / `before_request` hooks (decorated,
+or registered with `app.after_request(fn)` here or in another module), and views that
+write the headers on the response they make.
+
+Flask runs the `before_request` hooks in order (one that returns a response answers the
+request), then the view, then the `after_request` hooks in reverse order of
+registration, on every response: also on its automatic answer to OPTIONS (200, with an
+`Allow` header), on 404 and 405 answers and on a `before_request` hook's answer."""
+
+from __future__ import annotations
+
+import ast
+
+from corslint.extractors.context import ProjectContext
+from corslint.extractors.python import PythonModule
+from corslint.extractors.python_headers.frame import dotted
+from corslint.extractors.python_headers.project_scan import modules_mentioning
+from corslint.extractors.python_headers.unit import (
+    Function,
+    Phase,
+    Unit,
+    functions_in,
+    import_roots,
+    parameters,
+    view_base,
+    writes_cors,
+)
+from corslint.extractors.python_headers.views import app_routes, class_view_phases, flask_methods
+
+AFTER = frozenset({"after_request", "after_app_request"})
+BEFORE = frozenset({"before_request", "before_app_request"})
+AUTOMATIC_OPTIONS = 200
+BAD_REQUEST = 400  # Werkzeug's KeyError for a missing request header, where Flask handles it
+
+
+def hook_units(module: PythonModule) -> list[Unit]:
+    """One layer per app (or blueprint): its hooks, in the order Flask runs them."""
+    owners = _owners(module)
+    hooks: dict[str, list[tuple[str, PythonModule, Function, ast.ClassDef | None]]] = {}
+    for function in functions_in(module.tree):
+        for node in function.decorator_list:
+            name = dotted(node)
+            receiver, _, attribute = name.rpartition(".")
+            if attribute in AFTER | BEFORE:
+                hooks.setdefault(receiver, []).append((attribute, module, function, owners.get(function)))
+    sites: dict[str, ast.AST] = {}
+    for function in functions_in(module.tree):
+        for node in function.decorator_list:
+            receiver, _, attribute = dotted(node).rpartition(".")
+            if attribute in AFTER | BEFORE:
+                sites.setdefault(receiver, function)
+    for call in module.calls:
+        registration = hook_registration(call)
+        if registration is None:
+            continue
+        kind, receiver, target = registration
+        found = registered_function(module, target, owners, call)
+        if found is not None:
+            hooks.setdefault(receiver, []).append((kind, *found))
+            sites.setdefault(receiver, call)
+    units = []
+    routes = app_routes(module)
+    # another CORS layer on the app (Flask-CORS) adds its headers to the same preflights
+    shared = "flask_cors" in import_roots(module)
+    for receiver, registered in hooks.items():
+        if not any(
+            writes_cors(home, function) or _calls_writer(home, function)
+            for _, home, function, _ in registered
+        ):
+            continue
+        before = [
+            hook_phase(kind, home, function, owner)
+            for kind, home, function, owner in registered
+            if kind in BEFORE
+        ]
+        after = [
+            hook_phase(kind, home, function, owner)
+            for kind, home, function, owner in registered
+            if kind in AFTER
+        ]
+        phases = before + after[::-1]
+        first = next((p for p in phases if writes_cors(p.module, p.function)), phases[0])
+        units.append(
+            Unit(
+                "flask",
+                "hook",
+                first.module.location(first.function),
+                phases,
+                "unknown" if shared else AUTOMATIC_OPTIONS,
+                f"after_request hooks of {receiver}",
+                routes=routes,
+                app=app_key(module, sites.get(receiver), receiver),
+            )
+        )
+    return units
+
+
+def hook_phase(kind: str, module: PythonModule, function: Function, owner: ast.ClassDef | None) -> Phase:
+    names = parameters(function)
+    if owner is not None and names and names[0] == "self":
+        names = names[1:]
+    if kind in AFTER:
+        return Phase(module, function, responses=frozenset(names[:1]), owner=owner)
+    return Phase(module, function, answers_on_return=True, owner=owner, missing_status=BAD_REQUEST)
+
+
+def registered_function(
+    module: PythonModule, target: ast.expr, owners: dict[Function, ast.ClassDef], call: ast.AST
+) -> tuple[PythonModule, Function, ast.ClassDef | None] | None:
+    """The function `app.after_request(target)` registers: here, a method of the class
+    around the call (`self.add_headers`), or one imported from the project."""
+    if isinstance(target, ast.Attribute) and dotted(target.value) == "self":
+        for function, owner in owners.items():
+            if function.name == target.attr and any(node is call for node in ast.walk(owner)):
+                return module, function, owner
+        return None
+    if isinstance(target, ast.Name):
+        candidates = [f for f in functions_in(module.tree) if f.name == target.id and f not in owners]
+        if candidates:
+            before = [f for f in candidates if f.lineno <= getattr(call, "lineno", 0)]
+            return module, (before or candidates)[-1], None
+    qualified = module.qualified_name(target)
+    if qualified and module.project is not None and "." in qualified:
+        found = module.project.lookup(module, qualified)
+        if found is not None:
+            other, name = found
+            for statement in other.tree.body:
+                if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == name:
+                    return other, statement, None
+    return None
+
+
+def hook_registration(call: ast.Call) -> tuple[str, str, ast.expr] | None:
+    """(hook kind, app, function) for `app.after_request(fn)` and for the list Flask keeps,
+    `app.after_request_funcs.setdefault(None, []).append(fn)`."""
+    if not isinstance(call.func, ast.Attribute) or len(call.args) != 1:
+        return None
+    if call.func.attr in AFTER | BEFORE:
+        return call.func.attr, dotted(call.func.value), call.args[0]
+    if call.func.attr == "append":
+        holder: ast.expr = call.func.value
+        while isinstance(holder, (ast.Call, ast.Subscript, ast.Attribute)):
+            if isinstance(holder, ast.Attribute) and holder.attr in {
+                "after_request_funcs",
+                "before_request_funcs",
+            }:
+                return holder.attr.removesuffix("_funcs"), dotted(holder.value), call.args[0]
+            holder = holder.func if isinstance(holder, ast.Call) else holder.value
+    return None
+
+
+def app_key(module: PythonModule, site: ast.AST | None, receiver: str) -> str:
+    """The app a hook is registered on, named as the Flask-CORS extractor names the app a
+    `CORS(app)` configures (`path::def create_app@LINE::app` for an app made in a
+    function), so that the two layers meet (CORS302)."""
+    scope = ""
+    if site is not None and "." not in receiver:
+        enclosing = [f for f in functions_in(module.tree) if f is not site and _holds(f, site)]
+        if enclosing and receiver in _assigned(enclosing[-1]):
+            scope = f"def {enclosing[-1].name}@{module.location(enclosing[-1]).line}"
+    return f"{module.path}::{scope}::{receiver}"
+
+
+def _holds(function: Function, node: ast.AST) -> bool:
+    return any(inner is node for inner in ast.walk(function))
+
+
+def _assigned(function: Function) -> set[str]:
+    return {
+        target.id
+        for node in ast.walk(function)
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+
+
+def registered_elsewhere(module: PythonModule, function: Function, context: ProjectContext) -> str | None:
+    """The kind of hook (`after_request`, ...) another module registers `function` as."""
+    for other in modules_mentioning(module, context, function.name.encode(), b"_request"):
+        for call in other.calls:
+            registration = hook_registration(call)
+            if registration is None:
+                continue
+            kind, _, target = registration
+            qualified = other.qualified_name(target)
+            if not qualified or other.project is None or "." not in qualified:
+                continue
+            found = other.project.lookup(other, qualified)
+            if found is not None and found[0] is module and found[1] == function.name:
+                return kind
+    return None
+
+
+def view_units(module: PythonModule, covered: set[Function]) -> list[Unit]:
+    """Views that write the headers on their own response: they run for their methods;
+    Flask answers OPTIONS for them (without those headers) unless OPTIONS is routed."""
+    units: list[Unit] = []
+    for function in functions_in(module.tree):
+        if function in covered or not (writes_cors(module, function) or _calls_writer(module, function)):
+            continue
+        methods = flask_methods(module, function)
+        if methods is None:
+            continue
+        covered.add(function)
+        units.append(
+            Unit(
+                "flask",
+                "view",
+                module.location(function),
+                [Phase(module, function, base=view_base(methods), missing_status=BAD_REQUEST)],
+                AUTOMATIC_OPTIONS,
+                f"view {function.name}()",
+                routes=app_routes(module),
+                route_methods=methods,
+            )
+        )
+    return units
+
+
+def _owners(module: PythonModule) -> dict[Function, ast.ClassDef]:
+    owners: dict[Function, ast.ClassDef] = {}
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.ClassDef):
+            for statement in node.body:
+                if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    owners[statement] = node
+    return owners
+
+
+def _calls_writer(module: PythonModule, function: Function) -> bool:
+    """Whether the function hands its response to a helper of this module that writes
+    CORS headers (`return add_cors(response)`)."""
+    writers = {
+        f.name
+        for f in module.tree.body
+        if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and writes_cors(module, f)
+    }
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call) and dotted(node.func).rsplit(".", 1)[-1] in writers:
+            return True
+    return False
+
+
+_CLASS_VIEWS = ("MethodView", "Resource", "View")
+
+
+def class_view_units(module: PythonModule, covered: set[Function]) -> list[Unit]:
+    """Flask `MethodView` and Flask-RESTful / -RESTX `Resource` classes: Flask answers
+    OPTIONS itself (200, without the view) unless the class defines `options()`."""
+    units: list[Unit] = []
+    for node in ast.walk(module.tree):
+        if not isinstance(node, ast.ClassDef) or not writes_cors(module, node):
+            continue
+        if not any(dotted(base).rsplit(".", 1)[-1] in _CLASS_VIEWS for base in node.bases):
+            continue
+        phases = class_view_phases(module, node, request_parameter=False)
+        if phases:
+            for phase in phases:
+                phase.missing_status = BAD_REQUEST
+            covered.update(phase.function for phase in phases)
+            units.append(
+                Unit("flask", "view", module.location(node), phases, AUTOMATIC_OPTIONS, f"view {node.name}")
+            )
+    return units

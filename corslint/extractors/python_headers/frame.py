@@ -1,0 +1,230 @@
+"""What the interpreter knows while it reads one function: the names that hold the
+request, the response in flight and the local values, and the steps found so far."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from corslint.extractors.python import PythonModule, Scope
+from corslint.model import Location, Provenance, Value
+
+
+@dataclass(frozen=True)
+class Read:
+    """A request header read by the code: ``request.headers.get("Origin", "*")``.
+
+    ``default`` is what the read gives when the request lacks the header (None: Python's
+    None, as ``.get(name)`` gives); ``missing_error``: a subscript, which raises then.
+    """
+
+    source: str  # the header, lower case: "origin", "access-control-request-headers"
+    default: Value | None = None
+    missing_error: bool = False
+    # "scheme://netloc": taken apart with urlsplit and put back (`null` becomes `://`)
+    rebuilt: bool = False
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One value a local name may hold, and the conditions under which it holds it."""
+
+    when: tuple[str, ...]
+    value: Value | Read
+
+
+# a header put in a local dict before the dict becomes a response's headers:
+# (the header, its values, the conditions it was put under, where, the value's expression)
+BagEntry = tuple[ast.expr | str, list[Alternative], tuple[str, ...], Location, ast.expr | None]
+
+
+@dataclass
+class Steps:
+    """The steps of one CORS layer, in the order the framework runs them."""
+
+    steps: dict[str, Value] = field(default_factory=dict)
+    guard: Value | None = None
+    guard_match: str = "equal"
+    guard_source: str = ""  # the test text the guard came from: a second, different one is undecidable
+    condition: Value | None = None  # the first test corslint could not decide
+
+    def add(self, key: str, step: Value) -> None:
+        name, number = key, 2
+        while name in self.steps:
+            name = f"{key} #{number}"
+            number += 1
+        self.steps[name] = step
+
+    def undecided_at(self, test: Value) -> None:
+        """The first undecidable test that a step depends on (`test`: where it is, and its text)."""
+        if self.condition is None:
+            self.condition = Value(
+                None,
+                test.location,
+                Provenance.UNKNOWN,
+                description=f"headers written under `if {test.description}`",
+            )
+
+
+@dataclass
+class Frame:
+    """One function being read: which names are the request, the response in flight,
+    calls that hand the request on (and give back the routes' response), and locals."""
+
+    module: PythonModule
+    kind: str  # flask, django, starlette, tornado
+    requests: frozenset[str]  # dotted names of the request object: "request", "self.request"
+    responses: set[str] = field(default_factory=set)  # dotted names of the response in flight
+    header_names: set[str] = field(default_factory=set)  # `h = response.headers`
+    next_calls: frozenset[str] = frozenset()  # "self.get_response", "call_next", the wrapped view
+    self_writes: bool = False  # Tornado: `self.set_header` writes onto the response
+    answers_on_return: bool = False  # a `before_request` hook: what it returns is the answer
+    values: dict[str, list[Alternative]] = field(default_factory=dict)
+    conditions: dict[str, str] = field(default_factory=dict)  # `allowed = origin in ALLOWED`
+    parsed: dict[str, Read] = field(default_factory=dict)  # `parsed = urlparse(origin)`
+    # a local dict of headers before it becomes a response's: (header, values, when, where)
+    bags: dict[str, list[BagEntry]] = field(default_factory=dict)
+    missing_status: int = 500  # what a subscript read of a missing request header answers
+    base: tuple[str, ...] = ()  # the conditions every step of this function runs under
+    relocate: Location | None = None  # steps of shared code are reported where it is used
+    use_site: Location | None = None  # a decorator factory's use: values of `use_names` go there
+    use_names: frozenset[str] = frozenset()
+    depth: int = 0
+    inlined: set[str] = field(default_factory=set)  # helpers being read, against recursion
+    # reading a function for what it returns (`get_methods()`): nothing is written then
+    returns: list[Alternative] | None = None
+    route_methods: tuple[str, ...] | None = None  # the view's methods, for Flask's `Allow`
+    local_functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=dict)
+
+    def relative(self, when: tuple[str, ...]) -> tuple[str, ...]:
+        """The conditions this function added to its base ones."""
+        return when[len(self.base) :]
+
+    def scope(self) -> Scope:
+        """The locals that hold one known value, for the resolver."""
+        known: dict[str, Value] = {}
+        for name, alternatives in self.values.items():
+            if (
+                len(alternatives) == 1
+                and not alternatives[0].when
+                and isinstance(alternatives[0].value, Value)
+            ):
+                known[name] = alternatives[0].value
+        return Scope(known)
+
+    def resolve(self, node: ast.expr) -> Value:
+        if isinstance(node, ast.Name) and node.id in self.values:
+            alternatives = self.values[node.id]
+            if (
+                len(alternatives) == 1
+                and not alternatives[0].when
+                and isinstance(alternatives[0].value, Value)
+            ):
+                return alternatives[0].value
+            return self.module.unknown(node)
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "join"
+            and len(node.args) == 1
+            and not node.keywords
+        ):
+            return self._joined(node)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            return self._union(node)
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in {"sorted", "set", "list", "tuple", "frozenset"}
+            and len(node.args) == 1
+            and not node.keywords
+            and isinstance(node.args[0], (ast.BinOp, ast.Call))
+        ):
+            inner = self.resolve(node.args[0])
+            if inner.known and isinstance(inner.raw, tuple):
+                items = (
+                    tuple(sorted(inner.raw, key=lambda v: repr(v.raw)))
+                    if node.func.id == "sorted"
+                    else inner.raw
+                )
+                return Value(items, self.module.location(node), inner.provenance, inner.env_var)
+        return self.module.resolve(node, self.scope())
+
+    def _union(self, node: ast.BinOp) -> Value:
+        """`set(methods) | {"OPTIONS"}`: the items of both, once each, in order."""
+        left, right = self.resolve(node.left), self.resolve(node.right)
+        if not (left.known and right.known and isinstance(left.raw, tuple) and isinstance(right.raw, tuple)):
+            return self.module.unknown(node)
+        items: dict[object, Value] = {}
+        for item in (*left.raw, *right.raw):
+            if not item.known:
+                return self.module.unknown(node)
+            items.setdefault(item.raw, item)
+        return Value(tuple(items.values()), self.module.location(node), left.provenance, left.env_var)
+
+    def _joined(self, node: ast.Call) -> Value:
+        """`", ".join(methods)`: the shared resolver leaves `join` to its callers."""
+        assert isinstance(node.func, ast.Attribute)
+        separator = self.resolve(node.func.value)
+        items = self.resolve(node.args[0])
+        if not (
+            separator.known
+            and isinstance(separator.raw, str)
+            and items.known
+            and isinstance(items.raw, tuple)
+        ):
+            return self.module.unknown(node)
+        if not all(item.known and isinstance(item.raw, str) for item in items.raw):
+            return self.module.unknown(node)
+        text = separator.raw.join(item.raw for item in items.raw)
+        return Value(text, self.module.location(node), items.provenance, items.env_var, related=items.related)
+
+    def is_request(self, node: ast.expr) -> bool:
+        name = dotted(node)
+        if name and name in self.requests:
+            return True
+        return self.module.qualified_name(node) in {"flask.request", "quart.request"} and self.kind == "flask"
+
+    def is_response(self, node: ast.expr) -> bool:
+        name = dotted(node)
+        return bool(name) and name in self.responses
+
+
+def dotted(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = dotted(node.value)
+        return f"{base}.{node.attr}" if base else ""
+    return ""
+
+
+def unwrap(node: ast.expr) -> ast.expr:
+    """`await x` -> x."""
+    while isinstance(node, ast.Await):
+        node = node.value
+    return node
+
+
+def negate(condition: str) -> str:
+    """The condition's negation, flat: `!(A&B)` is `!A|!B`."""
+    if condition == "?":
+        return "?"
+    if "&" in condition:
+        return "|".join(negate(part) for part in condition.split("&"))
+    if "|" in condition:
+        return "&".join(negate(part) for part in condition.split("|"))
+    return condition[1:] if condition.startswith("!") else f"!{condition}"
+
+
+def conjoin(parts: list[str]) -> str | None:
+    """`A & B & ...` as one flat condition; None when it would need nesting."""
+    if any("|" in part for part in parts) and len(parts) > 1:
+        return None
+    return "&".join(parts)
+
+
+def disjoin(parts: list[str]) -> str | None:
+    if any("&" in part for part in parts) and len(parts) > 1:
+        return None
+    return "|".join(parts)

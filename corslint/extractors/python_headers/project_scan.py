@@ -1,0 +1,88 @@
+"""The project's other modules that may use a hook or decorator defined in the file
+being read: `app.after_request(add_cors)` in the app factory, `@crossdomain(...)` on the
+views. Those modules need not mention any CORS header, so the prefilter never hands
+them to this extractor; they are found from here, by their bytes, and parsed once."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from corslint.extractors.context import ProjectContext
+from corslint.extractors.python import PythonModule
+
+MAX_FILES = 600  # .py files listed per project root; larger trees are searched that far
+_SKIPPED = frozenset(
+    {"node_modules", "site-packages", "__pycache__", "venv", "env", "build", "dist", "migrations"}
+)
+
+
+_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Pipfile", "manage.py", ".git")
+MAX_LEVELS = 5  # folders above the file searched for the project's top
+
+
+def project_root(path: str) -> Path:
+    """The project's top folder: the nearest one above `path` holding a project file
+    (pyproject.toml, requirements.txt, manage.py, .git ...); failing that, the folder
+    above the top package holding `path` (namespace packages have no __init__.py)."""
+    start = Path(path).resolve().parent
+    folder = start
+    for _ in range(MAX_LEVELS):
+        if any((folder / marker).exists() for marker in _MARKERS):
+            return folder
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    folder = start
+    while (folder / "__init__.py").is_file() and folder.parent != folder:
+        folder = folder.parent
+    return folder
+
+
+def _listing(root: Path, context: ProjectContext) -> list[Path]:
+    key = f"python_headers.files:{root}"
+    cached = context.shared.get(key)
+    if isinstance(cached, list):
+        return cached
+    found: list[Path] = []
+    stack = [root]
+    while stack and len(found) < MAX_FILES:
+        folder = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name in _SKIPPED:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(Path(entry.path))
+            elif entry.name.endswith(".py") and entry.is_file(follow_symlinks=False):
+                found.append(Path(entry.path))
+    context.shared[key] = found
+    return found
+
+
+def modules_mentioning(module: PythonModule, context: ProjectContext, *needles: bytes) -> list[PythonModule]:
+    """The project's other modules whose text holds every needle, parsed."""
+    if module.project is None:
+        return []
+    found: list[PythonModule] = []
+    here = module.project.resolved(module.path)
+    contents = context.shared.setdefault("python_headers.bytes", {})
+    assert isinstance(contents, dict)
+    for path in _listing(project_root(module.path), context):
+        if module.project.resolved(path) == here:
+            continue
+        data = contents.get(path)
+        if data is None:
+            try:
+                data = contents[path] = path.read_bytes()  # each file read once per run
+            except OSError:
+                data = contents[path] = b""
+        if not all(needle in data for needle in needles):
+            continue
+        other = module.project.module_at(path, module.project.display_path(module.path, path))
+        if other is not None:
+            found.append(other)
+    return found

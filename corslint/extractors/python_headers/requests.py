@@ -1,0 +1,480 @@
+"""How hand-written CORS code reads the request: header reads (`Read`) and the tests it
+makes (the request's method, whether it has an Origin, whether the Origin is listed)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+
+from corslint.extractors.python_headers.frame import (
+    Frame,
+    Read,
+    Steps,
+    conjoin,
+    disjoin,
+    dotted,
+    negate,
+    unwrap,
+)
+from corslint.model import FunctionValue, Regex, Value
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+_TRANSFORMS: dict[str, Callable[[str], str]] = {"lower": str.lower, "upper": str.upper, "strip": str.strip}
+_REGEX_CALLS = {"re.match": "match", "re.search": "search", "re.fullmatch": "fullmatch"}
+
+Decided = bool | str | None  # static truth, a condition for the model, or undecidable
+
+
+def header_key(frame: Frame, holder: ast.expr, key: ast.expr) -> str | None:
+    """The request header `holder[key]` reads: `request.headers`, Django's `request.META`
+    and Werkzeug's `request.environ` (``HTTP_ORIGIN``)."""
+    if not isinstance(holder, ast.Attribute) or not frame.is_request(holder.value):
+        return None
+    name = frame.resolve(key)
+    if not (name.known and isinstance(name.raw, str)):
+        return None
+    if holder.attr == "headers":
+        return name.raw.lower()
+    if holder.attr in {"META", "environ"} and name.raw.startswith("HTTP_") and name.raw.isupper():
+        return name.raw[len("HTTP_") :].lower().replace("_", "-")
+    return None
+
+
+def read_of(frame: Frame, node: ast.expr) -> Read | None:
+    """The request header `node` reads, with what it gives when the header is absent."""
+    node = unwrap(node)
+    if isinstance(node, ast.Name) and node.id in frame.values:
+        alternatives = frame.values[node.id]
+        if len(alternatives) == 1 and isinstance(alternatives[0].value, Read):
+            return alternatives[0].value
+        return None
+    if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and len(node.values) == 2:
+        inner = read_of(frame, node.values[0])
+        if inner is not None and not inner.missing_error:
+            return Read(inner.source, frame.resolve(node.values[1]))
+        return None
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get":
+        args = [arg for arg in node.args if not isinstance(arg, ast.Starred)]
+        keywords = {item.arg: item.value for item in node.keywords if item.arg}
+        if not args:
+            return None
+        source = header_key(frame, node.func.value, args[0])
+        if source is None:
+            return None
+        default_node = args[1] if len(args) > 1 else keywords.get("default")
+        return Read(source, frame.resolve(default_node) if default_node is not None else None)
+    if isinstance(node, ast.Subscript):
+        source = header_key(frame, node.value, node.slice)
+        return Read(source, missing_error=True) if source is not None else None
+    if isinstance(node, ast.Attribute) and node.attr == "origin" and frame.kind == "flask":
+        return Read("origin") if frame.is_request(node.value) else None
+    return None
+
+
+def condition(frame: Frame, steps: Steps, test: ast.expr) -> Decided:
+    """`test` as the model reads it (see frameworks/python_headers.py, `holds`)."""
+    if isinstance(test, ast.Name) and test.id in frame.conditions:
+        return frame.conditions[test.id]
+    if isinstance(test, ast.BoolOp):
+        return _combined(frame, steps, test)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = condition(frame, steps, test.operand)
+        if inner is None or isinstance(inner, bool):
+            return inner if inner is None else not inner
+        return negate(inner)
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        found = _comparison(frame, steps, test)
+        if found is not None:
+            return found
+    if isinstance(test, ast.Call):
+        found = _guard_call(frame, steps, test) or _path_prefix(frame, test)
+        if found is not None:
+            return found
+    if isinstance(test, ast.BinOp) and isinstance(test.op, ast.BitAnd):
+        found = _intersection(frame, steps, test)
+        if found is not None:
+            return found
+    read = read_of(frame, test)
+    if read is not None:
+        return _presence(read)
+    static = _static(frame, test)
+    if static is not None:
+        return static
+    value = frame.resolve(test)
+    if value.known and (value.raw is None or isinstance(value.raw, (bool, int, str, tuple))):
+        return bool(value.raw)
+    return None
+
+
+_TYPE_NAMES = {
+    "str": (str,),
+    "basestring": (str,),
+    "string_types": (str,),
+    "unicode": (str,),
+    "list": (tuple,),
+    "tuple": (tuple,),
+    "set": (tuple,),
+    "frozenset": (tuple,),
+    "int": (int,),
+    "float": (float,),
+    "bool": (bool,),
+    "dict": (dict,),
+}
+
+
+def _static(frame: Frame, test: ast.expr) -> bool | None:
+    """Tests on known values that the shared resolver leaves: `x is None`, `isinstance(x, str)`."""
+    if (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], (ast.Is, ast.IsNot))
+        and _is_none(test.comparators[0])
+    ):
+        value = frame.resolve(test.left)
+        if not value.known:
+            return None
+        return (value.raw is None) == isinstance(test.ops[0], ast.Is)
+    if isinstance(test, ast.Call) and dotted(test.func) == "isinstance" and len(test.args) == 2:
+        value = frame.resolve(test.args[0])
+        if not value.known:
+            return None
+        kinds = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
+        names = [dotted(kind).rsplit(".", 1)[-1] for kind in kinds]
+        if not all(names):
+            return None
+        matched = any(
+            isinstance(value.raw, _TYPE_NAMES[name]) and not (name == "int" and isinstance(value.raw, bool))
+            for name in names
+            if name in _TYPE_NAMES
+        )
+        if matched or all(name in _TYPE_NAMES for name in names):
+            return matched
+        # a class the value cannot be (`timedelta`): only plain values are resolved
+        return False if isinstance(value.raw, (str, int, float, bool, tuple)) or value.raw is None else None
+    return None
+
+
+def _intersection(frame: Frame, steps: Steps, test: ast.BinOp) -> Decided:
+    """`{"*", origin} & ALLOWED`: true when ALLOWED holds the Origin or one of the
+    literals beside it (a `*` listed lets every origin in)."""
+    for mine, other in ((test.left, test.right), (test.right, test.left)):
+        if not isinstance(mine, ast.Set):
+            continue
+        origins = [e for e in mine.elts if _is_origin(frame, e)]
+        literals = [frame.resolve(e) for e in mine.elts if not _is_origin(frame, e)]
+        listed = frame.resolve(other)
+        if len(origins) != 1 or not all(v.known for v in literals) or not listed.known:
+            return None
+        entries = _entries(listed)
+        if entries is None:
+            return None
+        if any(v.raw in entries for v in literals):
+            return True
+        return _guard(frame, steps, test, listed, "equal")
+    return None
+
+
+def _combined(frame: Frame, steps: Steps, test: ast.BoolOp) -> Decided:
+    conjunction = isinstance(test.op, ast.And)
+    parts: list[str] = []
+    for operand in test.values:
+        found = condition(frame, steps, operand)
+        if found is None:
+            return None
+        if isinstance(found, bool):
+            if found != conjunction:  # False in an `and`, True in an `or` settles it
+                return found
+            continue
+        parts.append(found)
+    if not parts:
+        return conjunction
+    return conjoin(parts) if conjunction else disjoin(parts)
+
+
+def _presence(read: Read) -> Decided:
+    """A read's truth: whether the request carries the header (or the default's truth)."""
+    if read.default is not None and not read.missing_error:
+        if not read.default.known:
+            return None
+        if read.default.raw:
+            return True
+    atom = {"origin": "ORIGIN", "access-control-request-method": "ACRM"}.get(read.source)
+    return atom
+
+
+def _method_side(frame: Frame, node: ast.expr) -> Callable[[str], str] | None:
+    """`request.method`, `request.method.lower()`: how the test sees the method."""
+    node = unwrap(node)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args:
+        inner = _method_side(frame, node.func.value)
+        transform = _TRANSFORMS.get(node.func.attr)
+        if inner is None or transform is None:
+            return None
+        return lambda method: transform(inner(method))
+    if isinstance(node, ast.Attribute) and node.attr == "method" and frame.is_request(node.value):
+        return lambda method: method
+    return None
+
+
+def _is_path(frame: Frame, node: ast.expr) -> bool:
+    """`request.path`, Django's `request.path_info`, Starlette's `request.url.path`."""
+    node = unwrap(node)
+    if isinstance(node, ast.Attribute) and node.attr in {"path", "path_info"}:
+        holder = node.value
+        if isinstance(holder, ast.Attribute) and holder.attr == "url":
+            holder = holder.value
+        return frame.is_request(holder)
+    return False
+
+
+def _path_prefix(frame: Frame, call: ast.Call) -> str | None:
+    """`request.path.startswith("/api")`: a condition on the path the model can test."""
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr == "startswith" and len(call.args) == 1):
+        return None
+    if not _is_path(frame, call.func.value):
+        return None
+    prefix = frame.resolve(call.args[0])
+    if not (prefix.known and isinstance(prefix.raw, str)) or any(c in prefix.raw for c in "&|!"):
+        return None
+    return f"PATH^{prefix.raw}"
+
+
+def _comparison(frame: Frame, steps: Steps, test: ast.Compare) -> Decided:
+    left, operator, right = test.left, test.ops[0], test.comparators[0]
+    for side, other in ((left, right), (right, left)):
+        seen = _method_side(frame, side)
+        if seen is not None:
+            return _method_test(frame, seen, operator, other, side is left)
+    if isinstance(operator, (ast.Is, ast.IsNot, ast.Eq, ast.NotEq)) and _is_none(right):
+        read = read_of(frame, left)
+        if read is None:
+            return None
+        present = _presence(read)
+        if present is None or isinstance(present, bool):
+            return None if present is None else present == isinstance(operator, (ast.IsNot, ast.NotEq))
+        return present if isinstance(operator, (ast.IsNot, ast.NotEq)) else negate(present)
+    if isinstance(operator, (ast.In, ast.NotIn)):
+        container = unwrap(right)
+        if isinstance(container, ast.Attribute) and container.attr in {"headers", "META", "environ"}:
+            source = header_key(frame, container, left)
+            if source is None:
+                return None
+            atom = _presence(Read(source))
+            if not isinstance(atom, str):
+                return None
+            return atom if isinstance(operator, ast.In) else negate(atom)
+    if isinstance(operator, (ast.In, ast.NotIn, ast.Eq, ast.NotEq)):
+        for side, other in ((left, right), (right, left)):
+            read = read_of(frame, side)
+            if read is None or read.source != "origin":
+                continue
+            if isinstance(operator, (ast.In, ast.NotIn)) and side is right:
+                return None  # `"x" in origin`: a substring test
+            listed = frame.resolve(other)
+            if isinstance(operator, (ast.Eq, ast.NotEq)) and listed.known:
+                listed = Value((listed,), listed.location, listed.provenance, listed.env_var)
+            atom = _guard(frame, steps, test, listed, "equal")
+            if atom is None:
+                return None
+            return atom if isinstance(operator, (ast.In, ast.Eq)) else negate(atom)
+    return None
+
+
+def _method_test(
+    frame: Frame, seen: Callable[[str], str], operator: ast.cmpop, other: ast.expr, method_left: bool
+) -> Decided:
+    value = frame.resolve(other)
+    if not value.known:
+        return None
+    try:
+        plain = value.plain()
+    except Exception:
+        return None
+    results: dict[str, bool] = {}
+    for method in METHODS:
+        text = seen(method)
+        if isinstance(operator, (ast.Eq, ast.NotEq)):
+            result = text == plain
+        elif isinstance(operator, (ast.In, ast.NotIn)) and method_left and isinstance(plain, (tuple, str)):
+            result = text in plain
+        else:
+            return None
+        results[method] = result if isinstance(operator, (ast.Eq, ast.In)) else not result
+    passing = [method for method, result in results.items() if result]
+    if len(passing) == len(METHODS):
+        return True
+    if not passing:
+        return False
+    if passing == ["OPTIONS"]:
+        return "OPTIONS"
+    if "OPTIONS" not in passing and len(passing) == len(METHODS) - 1:
+        return "!OPTIONS"
+    return "METHOD:" + ",".join(passing)
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _guard(frame: Frame, steps: Steps, test: ast.expr, listed: Value, match: str) -> str | None:
+    """Record the allow-list an `ALLOWED` condition tests; one per layer."""
+    source = f"{match}:{frame.module.source(test)}"
+    if steps.guard is not None and steps.guard_source != source:
+        existing = steps.guard
+        if not (
+            existing.known
+            and listed.known
+            and isinstance(existing.raw, FunctionValue)
+            and _entries(listed) == tuple(v.raw for v in existing.raw.allowed)
+            and steps.guard_match == match
+        ):
+            return None
+        return "ALLOWED"
+    if listed.known:
+        if isinstance(listed.raw, str):
+            return None  # `origin in "https://a.example"`: a substring test
+        entries = _entry_values(listed)
+        if entries is None:
+            return None
+        guard = Value(FunctionValue("allow-list", entries), frame.module.location(test))
+    else:
+        guard = listed
+    steps.guard, steps.guard_match, steps.guard_source = guard, match, source
+    return "ALLOWED"
+
+
+def _entry_values(listed: Value) -> tuple[Value, ...] | None:
+    raw = listed.raw
+    if isinstance(raw, tuple):
+        return raw
+    if isinstance(raw, dict):
+        return tuple(Value(key, listed.location, listed.provenance, listed.env_var) for key in raw)
+    return None
+
+
+def _entries(listed: Value) -> tuple[object, ...] | None:
+    values = _entry_values(listed)
+    return None if values is None else tuple(v.raw for v in values)
+
+
+def _guard_call(frame: Frame, steps: Steps, call: ast.Call) -> Decided:
+    """`re.match(P, origin)`, `PATTERN.match(origin)`, `origin.endswith(S)`, and the
+    same over a list: `any(re.match(p, origin) for p in PATTERNS)`."""
+    qualified = frame.module.qualified_name(call.func) or ""
+    args = [arg for arg in call.args if not isinstance(arg, ast.Starred)]
+    if qualified in _REGEX_CALLS and len(args) >= 2 and _is_origin(frame, args[1]):
+        pattern = frame.resolve(args[0])
+        return _guard(frame, steps, call, _as_patterns(pattern), _REGEX_CALLS[qualified])
+    if isinstance(call.func, ast.Attribute) and args:
+        method = call.func.attr
+        if method in {"match", "search", "fullmatch"} and _is_origin(frame, args[0]):
+            compiled = frame.resolve(call.func.value)
+            if compiled.known and isinstance(compiled.raw, Regex):
+                return _guard(frame, steps, call, _as_patterns(compiled), method)
+        if method == "endswith" and _is_origin(frame, call.func.value):
+            suffixes = frame.resolve(args[0])
+            if suffixes.known and isinstance(suffixes.raw, str):
+                suffixes = Value((suffixes,), suffixes.location)
+            return _guard(frame, steps, call, suffixes, "suffix")
+    if dotted(call.func) == "any" and len(args) == 1 and isinstance(args[0], ast.GeneratorExp):
+        return _any_guard(frame, steps, call, args[0])
+    return None
+
+
+def _any_guard(frame: Frame, steps: Steps, call: ast.Call, generator: ast.GeneratorExp) -> Decided:
+    if len(generator.generators) != 1 or generator.generators[0].ifs:
+        return None
+    clause = generator.generators[0]
+    if not isinstance(clause.target, ast.Name):
+        return None
+    variable = clause.target.id
+    element = generator.elt
+    listed = frame.resolve(clause.iter)
+    if isinstance(element, ast.Call):
+        qualified = frame.module.qualified_name(element.func) or ""
+        args = element.args
+        if (
+            qualified in _REGEX_CALLS
+            and len(args) >= 2
+            and dotted(args[0]) == variable
+            and _is_origin(frame, args[1])
+        ):
+            return _guard(frame, steps, call, _as_patterns(listed), _REGEX_CALLS[qualified])
+        if (
+            isinstance(element.func, ast.Attribute)
+            and element.func.attr == "endswith"
+            and len(args) == 1
+            and dotted(args[0]) == variable
+            and _is_origin(frame, element.func.value)
+        ):
+            return _guard(frame, steps, call, listed, "suffix")
+    if (
+        isinstance(element, ast.Compare)
+        and isinstance(element.ops[0], ast.Eq)
+        and {dotted(element.left), dotted(element.comparators[0])} & {variable}
+    ):
+        other = element.comparators[0] if dotted(element.left) == variable else element.left
+        if _is_origin(frame, other):
+            return _guard(frame, steps, call, listed, "equal")
+    return None
+
+
+def _is_origin(frame: Frame, node: ast.expr) -> bool:
+    read = read_of(frame, node)
+    return read is not None and read.source == "origin"
+
+
+def _as_patterns(value: Value) -> Value:
+    """Pattern strings as `Regex` entries (a compiled pattern keeps its flags)."""
+    if not value.known:
+        return value
+    items: tuple[Value, ...] = value.raw if isinstance(value.raw, tuple) else (value,)
+    converted: list[Value] = []
+    for item in items:
+        if not item.known:
+            return item
+        raw = (
+            item.raw
+            if isinstance(item.raw, Regex)
+            else Regex(item.raw)
+            if isinstance(item.raw, str)
+            else None
+        )
+        if raw is None:
+            return Value(None, item.location, item.provenance.__class__.UNKNOWN, description="a pattern")
+        converted.append(Value(raw, item.location, item.provenance, item.env_var, related=item.related))
+    return Value(tuple(converted), value.location, value.provenance, value.env_var, related=value.related)
+
+
+_URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse"})
+
+
+def parsed_origin(frame: Frame, node: ast.expr) -> Read | None:
+    """`urlparse(request.headers["Origin"])`: the Origin, taken apart."""
+    if (
+        isinstance(node, ast.Call)
+        and node.args
+        and (frame.module.qualified_name(node.func) or "") in _URL_PARSERS
+    ):
+        read = read_of(frame, node.args[0])
+        if read is not None and read.source == "origin":
+            return read
+    return None
+
+
+def rebuilt_origin(frame: Frame, node: ast.JoinedStr) -> Read | None:
+    """`f"{parsed.scheme}://{parsed.netloc}"`: the Origin put back together, as sent."""
+    parts = node.values
+    if len(parts) != 3 or not (isinstance(parts[1], ast.Constant) and parts[1].value == "://"):
+        return None
+    found = []
+    for part, attribute in ((parts[0], "scheme"), (parts[2], "netloc")):
+        if not (isinstance(part, ast.FormattedValue) and isinstance(part.value, ast.Attribute)):
+            return None
+        if part.value.attr != attribute:
+            return None
+        found.append(frame.parsed.get(dotted(part.value.value)))
+    read = found[0]
+    if read is None or read is not found[1]:
+        return None
+    return Read(read.source, read.default, read.missing_error, rebuilt=True)

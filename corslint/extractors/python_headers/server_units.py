@@ -1,0 +1,249 @@
+"""Starlette / FastAPI and Tornado hand-written CORS layers.
+
+Starlette: an `@app.middleware("http")` function or a `BaseHTTPMiddleware.dispatch`
+sees every request; `await call_next(request)` hands it to the routes, which answer an
+OPTIONS request that no route takes with 405 (so a preflight fails unless the middleware
+answers it). A route that returns `Response(headers=...)` runs for its own methods.
+
+Tornado: `set_default_headers` runs for every request (and again before an error page,
+so a 405 keeps its headers); a method the handler does not define is answered 405, so
+OPTIONS needs an `options()` method; one that returns normally answers 200."""
+
+from __future__ import annotations
+
+import ast
+
+from corslint.extractors.python import PythonModule
+from corslint.extractors.python_headers.frame import dotted
+from corslint.extractors.python_headers.unit import (
+    HTTP_VERBS,
+    Function,
+    Phase,
+    Unit,
+    functions_in,
+    method_parameters,
+    parameters,
+    view_base,
+    writes_cors,
+)
+from corslint.extractors.python_headers.views import app_routes, starlette_methods
+from corslint.model import Route
+
+NOT_ROUTED = None  # Starlette and Tornado answer an unrouted OPTIONS with 405
+
+
+def starlette_units(module: PythonModule, covered: set[Function]) -> list[Unit]:
+    units: list[Unit] = []
+    routes = app_routes(module, verbs_only=True)
+    # Starlette's CORSMiddleware on the app answers the preflights these layers see too
+    shared = any(q.endswith("middleware.cors.CORSMiddleware") for q in module.imports.values())
+    preflight: int | str | None = "unknown" if shared else NOT_ROUTED
+    for function in functions_in(module.tree):
+        if function in covered or not writes_cors(module, function):
+            continue
+        names = parameters(function)
+        decorator = _http_middleware(function)
+        if decorator is not None and len(names) >= 2:
+            phase = Phase(module, function, requests=frozenset(names[:1]), next_calls=frozenset(names[1:2]))
+            receiver = dotted(decorator.func.value) if isinstance(decorator.func, ast.Attribute) else ""
+            app = starlette_app_key(module, decorator, receiver) if receiver else ""
+            label = f"middleware {function.name}()"
+            units.append(
+                Unit(
+                    "starlette",
+                    "middleware",
+                    module.location(function),
+                    [phase],
+                    preflight,
+                    label,
+                    routes,
+                    app=app,
+                )
+            )
+            covered.add(function)
+            continue
+        methods = starlette_methods(module, function)
+        if methods is None:
+            continue
+        injected = frozenset(
+            arg.arg
+            for arg in function.args.args
+            if arg.annotation is not None and dotted(arg.annotation).rsplit(".", 1)[-1] == "Response"
+        )
+        phase = Phase(
+            module,
+            function,
+            requests=frozenset(name for name in names if name in {"request", "req"}),
+            responses=injected,
+            base=view_base(methods),
+        )
+        status = 200 if "OPTIONS" in methods else NOT_ROUTED
+        label = f"route {function.name}()"
+        units.append(
+            Unit(
+                "starlette",
+                "view",
+                module.location(function),
+                [phase],
+                status,
+                label,
+                routes,
+                route_methods=methods,
+            )
+        )
+        covered.add(function)
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.ClassDef):
+            unit = _dispatch_middleware(module, node, covered, preflight, routes)
+            if unit is not None:
+                units.append(unit)
+    return units
+
+
+def _dispatch_middleware(
+    module: PythonModule,
+    node: ast.ClassDef,
+    covered: set[Function],
+    preflight: int | str | None,
+    routes: tuple[Route, ...] | None,
+) -> Unit | None:
+    """A `BaseHTTPMiddleware` subclass: its `dispatch(request, call_next)`."""
+    methods = [f for f in node.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    dispatch = next((f for f in methods if f.name == "dispatch"), None)
+    if dispatch is None or dispatch in covered or not writes_cors(module, node):
+        return None
+    names = method_parameters(dispatch)
+    if len(names) < 2:
+        return None
+    phase = Phase(
+        module, dispatch, requests=frozenset(names[:1]), next_calls=frozenset(names[1:2]), owner=node
+    )
+    added = next(
+        (
+            call
+            for call in module.calls
+            if isinstance(call.func, ast.Attribute)
+            and call.func.attr == "add_middleware"
+            and call.args
+            and dotted(call.args[0]) == node.name
+        ),
+        None,
+    )
+    app = ""
+    if added is not None and isinstance(added.func, ast.Attribute):
+        app = starlette_app_key(module, added, module.source(added.func.value))
+    covered.update(methods)
+    label = f"middleware {node.name}"
+    return Unit("starlette", "middleware", module.location(node), [phase], preflight, label, routes, app=app)
+
+
+def _http_middleware(function: Function) -> ast.Call | None:
+    """The `@app.middleware("http")` decorator of a function, if it has one."""
+    for node in function.decorator_list:
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "middleware"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and node.args[0].value == "http"
+        ):
+            return node
+    return None
+
+
+def starlette_app_key(module: PythonModule, node: ast.AST, receiver: str) -> str:
+    """The app a middleware is added to, named as the Starlette extractor names the app
+    `add_middleware(CORSMiddleware, ...)` configures (the file's real path, the functions
+    around the call, the receiver), so that the two layers meet (CORS302)."""
+    enclosing = [
+        f"def {f.name}@{f.lineno}"
+        for f in functions_in(module.tree)
+        if any(inner is node for statement in f.body for inner in ast.walk(statement))
+    ]
+    real = str(module.project.resolved(module.path)) if module.project is not None else module.path
+    return "::".join([real, *enclosing, receiver])
+
+
+def tornado_units(module: PythonModule, covered: set[Function]) -> list[Unit]:
+    classes = {node.name: node for node in ast.walk(module.tree) if isinstance(node, ast.ClassDef)}
+    units: list[Unit] = []
+    for node in classes.values():
+        own = [f for f in node.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        if not any(writes_cors(module, f) for f in own) or not _is_handler(module, node, classes):
+            continue
+        lineage = _lineage(node, classes)
+        methods: dict[str, tuple[Function, ast.ClassDef]] = {}
+        for cls in lineage:
+            for function in cls.body:
+                if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    methods.setdefault(function.name, (function, cls))
+        phases: list[Phase] = []
+        for name in ("set_default_headers", "prepare"):
+            if name in methods:
+                function, cls = methods[name]
+                phases.append(_tornado_phase(module, function, cls, ()))
+        for verb in HTTP_VERBS:
+            if verb in methods:
+                function, cls = methods[verb]
+                base = ("OPTIONS",) if verb == "options" else (f"METHOD:{verb.upper()}",)
+                phase = _tornado_phase(module, function, cls, base)
+                if verb == "options":
+                    phase.opening_status = 200
+                phases.append(phase)
+        subclasses = [c for c in classes.values() if c is not node and node in _lineage(c, classes)]
+        if "options" in methods:
+            status: int | str | None = 200
+        elif any(f.name == "options" for c in subclasses for f in c.body if isinstance(f, ast.FunctionDef)):
+            status = "unknown"  # some handlers below it answer OPTIONS
+        else:
+            status = NOT_ROUTED
+        routes = tuple(
+            Route("/", (f.name.upper(),), module.location(f))
+            for c in [node, *subclasses]
+            for f in c.body
+            if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and f.name in HTTP_VERBS
+        )
+        units.append(
+            Unit(
+                "tornado",
+                "handler",
+                module.location(node),
+                phases,
+                status,
+                f"handler {node.name}",
+                routes=routes or None,
+            )
+        )
+        covered.update(own)
+    return units
+
+
+def _tornado_phase(
+    module: PythonModule, function: Function, owner: ast.ClassDef, base: tuple[str, ...]
+) -> Phase:
+    return Phase(
+        module, function, requests=frozenset({"self.request"}), base=base, self_writes=True, owner=owner
+    )
+
+
+def _is_handler(module: PythonModule, node: ast.ClassDef, classes: dict[str, ast.ClassDef]) -> bool:
+    for cls in _lineage(node, classes):
+        for base in cls.bases:
+            qualified = module.qualified_name(base) or ""
+            if qualified.startswith("tornado") and qualified.endswith("RequestHandler"):
+                return True
+            if dotted(base).endswith("RequestHandler") and qualified.startswith("tornado"):
+                return True
+    return False
+
+
+def _lineage(node: ast.ClassDef, classes: dict[str, ast.ClassDef]) -> list[ast.ClassDef]:
+    """The class and its bases defined in this module, nearest first."""
+    found = [node]
+    for cls in found:
+        for base in cls.bases:
+            parent = classes.get(dotted(base))
+            if parent is not None and parent not in found:
+                found.append(parent)
+    return found

@@ -1,0 +1,173 @@
+"""A CORS layer written by hand: the functions the framework runs for a request, in
+order, and how each reads the request and the response (`Phase`)."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from corslint.extractors.python import PythonModule
+from corslint.extractors.python_headers.frame import Alternative, dotted
+from corslint.model import Location, Route
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options")
+ACCESS_CONTROL = "access-control-"
+
+
+@dataclass
+class Phase:
+    """One function of the layer and what its parameters hold."""
+
+    module: PythonModule
+    function: Function
+    requests: frozenset[str] = frozenset()
+    responses: frozenset[str] = frozenset()
+    next_calls: frozenset[str] = frozenset()
+    base: tuple[str, ...] = ()
+    self_writes: bool = False
+    answers_on_return: bool = False
+    values: dict[str, list[Alternative]] = field(default_factory=dict)
+    owner: ast.ClassDef | None = None
+    opening_status: int | None = None  # Tornado `options()`: answered 200 unless it says otherwise
+    local_functions: dict[str, Function] = field(default_factory=dict)
+    # functions whose own statements run first, once (a decorator factory normalising its
+    # options): they bind locals, and write nothing
+    preludes: tuple[Function, ...] = ()
+    # what a subscript read of a missing request header answers: Werkzeug's KeyError is a
+    # 400 where Flask handles it (a view, a before_request hook), a 500 in after_request
+    missing_status: int = 500
+    # a use of a decorator factory: what its options (these names) decide is reported there
+    use_site: Location | None = None
+    use_names: frozenset[str] = frozenset()
+
+
+@dataclass
+class Unit:
+    """One layer: its phases in the order they run, and what the app does around them."""
+
+    kind: str  # flask, django, starlette, tornado
+    role: str  # hook, middleware, view, decorator, handler, helper
+    location: Location
+    phases: list[Phase]
+    # what the app answers to an OPTIONS request the code does not answer
+    options_status: int | str | None
+    label: str
+    routes: tuple[Route, ...] | None = None
+    route_methods: tuple[str, ...] | None = None
+    app: str = ""
+
+
+def writes_cors(module: PythonModule, node: ast.AST) -> bool:
+    """Whether the code mentions an Access-Control-* header, itself or through a module
+    constant it reads (`headers=CORS_HEADERS`): the cheap first test."""
+    if ACCESS_CONTROL in module.source(node).lower():
+        return True
+    for name in {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}:
+        bound = module.binding(name)
+        if bound is not None and ACCESS_CONTROL in module.source(bound[1]).lower():
+            return True
+    return False
+
+
+def functions_in(node: ast.AST) -> list[Function]:
+    """Every function defined in `node`, nested ones too, in source order."""
+    found = [n for n in ast.walk(node) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    found.sort(key=lambda f: (f.lineno, f.col_offset))
+    return found
+
+
+def parameters(function: Function) -> list[str]:
+    return [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+
+
+def method_parameters(function: Function) -> list[str]:
+    names = parameters(function)
+    return names[1:] if names and names[0] in {"self", "cls"} else names
+
+
+def import_roots(module: PythonModule) -> set[str]:
+    roots = {qualified.lstrip(".").split(".")[0] for qualified in module.imports.values()}
+    return roots | {name.lstrip(".").split(".")[0] for name in module.star_imports}
+
+
+def string_list(module: PythonModule, node: ast.expr | None) -> tuple[str, ...] | None:
+    if node is None:
+        return None
+    value = module.resolve(node)
+    if not value.known:
+        return None
+    items = value.raw if isinstance(value.raw, tuple) else (value,)
+    found = tuple(item.raw.upper() for item in items if item.known and isinstance(item.raw, str))
+    return found if len(found) == len(items) else None
+
+
+def decorator_name(node: ast.expr) -> str:
+    """`app.route` for `@app.route("/x")`, `crossdomain` for `@crossdomain(origin="*")`."""
+    return dotted(node.func if isinstance(node, ast.Call) else node)
+
+
+def view_base(methods: tuple[str, ...] | None) -> tuple[str, ...]:
+    """The conditions a view's code runs under. The rules probe a view with GET, standing
+    for the requests it serves, so only OPTIONS is told apart: the view runs for it
+    when it is routed, else the framework answers it (or refuses it) without the view."""
+    if methods is not None and set(methods) <= {"OPTIONS"}:
+        return ("OPTIONS",)  # a route that only answers preflights
+    return () if methods is None or "OPTIONS" in methods else ("!OPTIONS",)
+
+
+def with_head(methods: tuple[str, ...]) -> tuple[str, ...]:
+    """Flask, Django's class views and Tornado answer HEAD with the GET handler."""
+    return (*methods, "HEAD") if "GET" in methods and "HEAD" not in methods else methods
+
+
+_ROOTS = {
+    "flask": {"flask", "werkzeug", "flask_restful", "flask_restx", "flask_smorest"},
+    "django": {"django", "rest_framework"},
+    "starlette": {"starlette", "fastapi"},
+    "tornado": {"tornado"},
+}
+# frameworks this extractor does not model, whose code can look like one it does
+_OTHERS = {"quart", "sanic", "aiohttp", "falcon", "cherrypy", "bottle", "pyramid", "litestar", "chalice"}
+
+
+def module_kinds(module: PythonModule) -> list[str]:
+    """The frameworks the module's imports name; for a module that imports none (a
+    middleware module needs no import), the one its shape names."""
+    roots = import_roots(module)
+    kinds = [kind for kind, names in _ROOTS.items() if roots & names]
+    if kinds or roots & _OTHERS:
+        return kinds
+    for node in ast.walk(module.tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if any(
+                decorator_name(d).rpartition(".")[2] in {"after_request", "after_app_request"}
+                for d in node.decorator_list
+            ):
+                return ["flask"]
+            if node.name in {"process_response", "process_request"} or "get_response" in parameters(node):
+                return ["django"]
+    return []
+
+
+def response_parameters(module: PythonModule, function: Function, owner: ast.ClassDef | None) -> list[str]:
+    """Parameters the function writes headers onto: `p.headers[...] = `, `p[...] = `."""
+    names = method_parameters(function) if owner is not None else [a.arg for a in function.args.args]
+    found: list[str] = []
+    for node in ast.walk(function):
+        target: ast.expr | None = None
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Subscript):
+            target = node.targets[0].value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            target = node.func.value
+        if target is None:
+            continue
+        holder = (
+            target.value
+            if isinstance(target, ast.Attribute) and target.attr in {"headers", "vary"}
+            else target
+        )
+        name = dotted(holder)
+        if name in names and name not in found and name not in {"request", "req"}:
+            found.append(name)
+    return found

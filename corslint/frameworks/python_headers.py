@@ -1,0 +1,294 @@
+"""Access-Control-* headers written by hand in Python web applications.
+
+As for hand-written Express headers (express_headers.py), the extractor turns the code
+into ordered steps and `respond` replays them for a request. The code of one CORS layer
+(a Flask ``after_request`` hook, a Django middleware, a Starlette ``dispatch``, a
+Tornado handler's ``set_default_headers`` and ``options``) runs in the order the
+framework runs it. Options:
+
+- a header step, keyed by the header it writes (``"Access-Control-Allow-Origin"``, a
+  second write ``"... #2"``): a mapping of ``value`` (a string, number, bool, None, or a
+  `HeaderReflection` of a request header), ``writer`` (``set`` replaces, ``add`` adds a
+  line, ``setdefault`` writes only where the header is absent, ``vary`` merges into
+  Vary, ``remove`` deletes), ``when`` (the conditions under which the step runs, see
+  `holds`), and for a reflection ``default`` (what ``.get(name, default)`` gives when
+  the request lacks the header; None for ``.get(name)``) or ``missing``, the status
+  answered when a subscript (``request.headers["Origin"]``) raises (Werkzeug's KeyError
+  is a 400 in a view, a 500 in an ``after_request`` hook), and ``rebuilt`` for an Origin
+  taken apart and put back (``f"{p.scheme}://{p.netloc}"`` of ``urlsplit(origin)``);
+- ``when`` atoms: ``OPTIONS``, ``ORIGIN`` (the request has an Origin), ``ACRM`` (it has
+  Access-Control-Request-Method), ``ALLOWED`` (the guard admits the Origin),
+  ``METHOD:GET,HEAD``, ``PATH^/api`` (the path starts so), ``?`` (undecidable); ``!`` negates,
+  and one flat ``A&B`` or ``A|B`` combines them;
+- ``answer`` steps (``answer #2`` ...): the code makes the response itself (``return
+  Response(status=204)``, a Django ``process_request`` that returns a response, a
+  Tornado ``options`` method), with ``status`` and ``when``; the routes are not reached,
+  and later steps still write onto that response;
+- ``guard``: the allow-list an ``ALLOWED`` condition tests (``origin in ALLOWED``), with
+  ``guard_match`` saying how a pattern entry is matched (``match``, ``search``,
+  ``fullmatch``) or that the entries are suffixes (``suffix``: ``origin.endswith(...)``);
+- ``condition``: the first test corslint could not decide (CORS305); a request reaching a
+  step under it gets no answer from the model;
+- ``options_status``: what the application answers to an ``OPTIONS`` request the code does not
+  answer: a status (Flask's automatic ``OPTIONS`` answer, a Django view: 200), None (no
+  route handles OPTIONS: Starlette and Tornado answer 405, which fails every preflight),
+  or ``"unknown"`` (a helper whose callers are not known, or another CORS layer of the
+  same app answers preflights too): OPTIONS requests then get no answer from the model.
+
+A step whose value is unknown leaves the model without an answer, except for the headers
+browsers read on preflights only (Allow-Methods, Allow-Headers, Max-Age), which cannot
+change the answer to any other request.
+
+What Python itself does to a value is part of the behaviour, measured with Flask 3.1
+(Werkzeug 3.1), Django 5.2, Starlette 1.10 and Tornado 6.6: Werkzeug and Django write
+``str(value)`` (``True`` is sent as ``True``, which browsers do not take for ``true``;
+``None`` as ``None``); Starlette accepts only strings (anything else: HTTP 500), Tornado
+strings and integers (``None``: the request fails).
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from collections.abc import Callable
+from typing import Any
+
+import corslint.frameworks.bounded_regex as bounded_regex
+from corslint.frameworks.express_headers import ResponseError, variants
+from corslint.frameworks.framework import Framework, OriginEntry
+from corslint.http import HeaderList, Request, Response
+from corslint.model import (
+    CorsPolicy,
+    FunctionValue,
+    HeaderReflection,
+    Location,
+    Regex,
+    UnresolvedValueError,
+    Value,
+)
+
+PREFLIGHT_ONLY = frozenset(
+    {"Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Max-Age"}
+)
+NOT_STEPS = frozenset({"guard", "guard_match", "condition", "options_status"})
+ERROR_STATUS = 500
+
+# how each framework turns a header value into text: None when it refuses the value
+_STRINGS = {
+    "flask": lambda value: (
+        str(value) if isinstance(value, (str, int, float, bool)) or value is None else None
+    ),
+    "django": lambda value: (
+        str(value) if isinstance(value, (str, int, float, bool)) or value is None else None
+    ),
+    "starlette": lambda value: value if isinstance(value, str) else None,
+    "tornado": lambda value: str(value) if isinstance(value, (str, int)) else None,
+}
+_UNKNOWN_ROUTES = Value(None, Location.point("", 1), description="the routes that answer OPTIONS")
+
+
+def kind_of(policy: CorsPolicy) -> str:
+    return policy.framework.removesuffix("_headers")
+
+
+def holds(condition: str, request: Request, guard: Callable[[], Any], match: str) -> bool:
+    """Whether a `when` entry holds: an atom, ``!atom``, or one flat ``A&B`` / ``A|B``."""
+    if "&" in condition:
+        return all(holds(part, request, guard, match) for part in condition.split("&"))
+    if "|" in condition:
+        return any(holds(part, request, guard, match) for part in condition.split("|"))
+    negated = condition.startswith("!")
+    atom = condition.lstrip("!")
+    if atom.startswith("METHOD:"):
+        result = request.method.upper() in atom[len("METHOD:") :].split(",")
+    elif atom == "OPTIONS":
+        result = request.method.upper() == "OPTIONS"
+    elif atom == "ORIGIN":
+        result = request.origin is not None
+    elif atom == "ACRM":
+        result = request.header("access-control-request-method") is not None
+    elif atom.startswith("PATH^"):
+        result = request.path.startswith(atom[len("PATH^") :])
+    elif atom == "ALLOWED":
+        result = guard_allows(guard(), match, request.origin)
+    else:
+        raise ValueError(f"unknown condition {condition}")
+    return result != negated
+
+
+def guard_allows(guard: Any, match: str, origin: str | None) -> bool:
+    """`origin in ALLOWED`, `origin == X`, `re.match(P, origin)`, `origin.endswith(S)`."""
+    if origin is None:
+        return False
+    entries = tuple(item.plain() for item in guard.allowed) if isinstance(guard, FunctionValue) else guard
+    for entry in entries if isinstance(entries, tuple) else (entries,):
+        if isinstance(entry, Regex):
+            flags = re.IGNORECASE if "i" in entry.flags else 0
+            if getattr(bounded_regex, match if match in {"match", "search", "fullmatch"} else "match")(
+                entry.pattern, origin, flags
+            ):
+                return True
+        elif isinstance(entry, str) and (origin.endswith(entry) if match == "suffix" else origin == entry):
+            return True
+    return False
+
+
+def header_text(kind: str, value: Any, request: Request, parts: dict[str, Value]) -> str:
+    """The text a framework sends for a written value."""
+    if isinstance(value, HeaderReflection):
+        sent = request.origin if value.source == "origin" else request.header(value.source)
+        if sent is not None and "rebuilt" in parts:
+            parsed = urllib.parse.urlsplit(sent)  # `null` has neither: `://`
+            return f"{parsed.scheme}://{parsed.netloc}"
+        if sent is not None:
+            return sent
+        if "missing" in parts:
+            raise ResponseError(parts["missing"].plain())
+        value = parts["default"].plain() if "default" in parts else None
+    if isinstance(value, (tuple, dict, Regex, FunctionValue)):
+        raise TypeError("not a header value")
+    text = _STRINGS[kind](value)
+    if text is None:
+        raise ResponseError(ERROR_STATUS)
+    return str(text)
+
+
+def _vary(kind: str, headers: HeaderList, text: str) -> None:
+    """Django's patch_vary_headers and Werkzeug's HeaderSet skip names already listed;
+    Starlette's add_vary_header appends whatever is there."""
+    current = headers.get("vary")
+    if current is None:
+        headers.set("Vary", text)
+        return
+    if kind == "starlette":
+        headers.set("Vary", f"{current}, {text}")
+        return
+    names = [name.strip() for name in current.split(",") if name.strip()]
+    for field in (name.strip() for name in text.split(",")):
+        if field and field.lower() not in {name.lower() for name in names}:
+            names.append(field)
+    headers.set("Vary", ", ".join(names))
+
+
+def respond(policy: CorsPolicy, request: Request) -> Response:
+    kind = kind_of(policy)
+    options = policy.options
+
+    def guard() -> Any:
+        # read only when a step tests it: an unknown allow-list leaves the other steps known
+        guard_value = options.get("guard")
+        if guard_value is None:
+            raise ValueError("a guarded step without a guard")
+        return guard_value.plain()
+
+    match_value = options.get("guard_match")
+    match = str(match_value.plain()) if match_value is not None else "equal"
+    fallback = options.get("options_status")
+    preflight_known = fallback is None or fallback.raw != "unknown"
+    if not preflight_known and request.method.upper() == "OPTIONS":
+        raise UnresolvedValueError(_UNKNOWN_ROUTES)
+    headers = HeaderList()
+    status: int | None = None
+    answered = False
+    try:
+        for name, step in options.items():
+            if name in NOT_STEPS:
+                continue
+            if not step.known:
+                raise UnresolvedValueError(step)
+            parts = step.raw
+            if not isinstance(parts, dict):
+                # a stand-in for an unknown Allow-Origin (PolicyProbe.functional): written as is
+                parts = {
+                    "value": step,
+                    "writer": Value("set", step.location),
+                    "when": Value((), step.location),
+                }
+            when = parts["when"].plain()
+            if "?" in when:
+                raise UnresolvedValueError(options["condition"])
+            if not all(holds(condition, request, guard, match) for condition in when):
+                continue
+            if name.startswith("answer"):
+                # the last status set wins: a later hook may change what an earlier one made
+                status, answered = int(parts["status"].plain()), True
+                continue
+            header = name.split(" #", 1)[0]
+            writer = parts["writer"].plain()
+            if writer == "remove":
+                headers.remove(header)
+                continue
+            value_node: Value = parts["value"]
+            if not value_node.known and header in PREFLIGHT_ONLY and request.method.upper() != "OPTIONS":
+                continue  # browsers read it on preflights only: its value cannot change this answer
+            value = value_node.raw if isinstance(value_node.raw, HeaderReflection) else value_node.plain()
+            text = header_text(kind, value, request, parts)
+            if writer == "vary":
+                _vary(kind, headers, text)
+            elif writer == "add":
+                headers.add(header, text)
+            elif writer == "setdefault":
+                if headers.get(header) is None:
+                    headers.set(header, text)
+            else:
+                headers.set(header, text)
+    except ResponseError as error:
+        return Response(int(error.args[0]) if error.args else ERROR_STATUS)
+    if not answered and request.method.upper() == "OPTIONS":
+        status = fallback.plain() if fallback is not None else None
+    return headers.response(status)
+
+
+def origin_entries(policy: CorsPolicy) -> tuple[OriginEntry, ...]:
+    entries: list[OriginEntry] = []
+    guard = policy.options.get("guard")
+    match = policy.options.get("guard_match")
+    suffixes = match is not None and match.raw == "suffix"
+    if guard is not None and guard.known:
+        raw = guard.raw
+        for item in raw.allowed if isinstance(raw, FunctionValue) else guard.entries:
+            if suffixes and item.known and isinstance(item.raw, str):
+                # `origin.endswith(".example.com")`: sampled as the pattern it amounts to
+                pattern = Regex(f".*{re.escape(item.raw)}$")
+                entries.append(OriginEntry(Value(pattern, item.location, item.provenance), "regex"))
+                continue
+            kind: Any = "regex" if item.known and isinstance(item.raw, Regex) else "literal"
+            entries.append(OriginEntry(item, kind))
+    for name in variants("Access-Control-Allow-Origin"):
+        step = policy.options.get(name)
+        if step is None or not step.known:
+            continue
+        value = step.raw.get("value") if isinstance(step.raw, dict) else step  # a stand-in: the value
+        if isinstance(value, Value) and value.known and isinstance(value.raw, str) and value.raw != "*":
+            entries.append(OriginEntry(value, "literal"))
+    return tuple(entries)
+
+
+ROLES = {
+    # the guard last: findings point at the header; an unknown allow-list gets a stand-in
+    "origins": (*variants("Access-Control-Allow-Origin"), "guard"),
+    "credentials": variants("Access-Control-Allow-Credentials"),
+    "methods": variants("Access-Control-Allow-Methods"),
+    "headers": variants("Access-Control-Allow-Headers"),
+    "expose": variants("Access-Control-Expose-Headers"),
+    "max_age": variants("Access-Control-Max-Age"),
+}
+
+
+def _framework(name: str, title: str) -> Framework:
+    return Framework(
+        name=f"{name}_headers",
+        display=f"Hand-written {title} CORS code",  # a singular subject: "{display} answers"
+        respond=respond,
+        roles=ROLES,
+        origin_entries=origin_entries,
+        handwritten=True,
+    )
+
+
+FRAMEWORKS = (
+    _framework("flask", "Flask"),
+    _framework("django", "Django"),
+    _framework("starlette", "Starlette"),
+    _framework("tornado", "Tornado"),
+)

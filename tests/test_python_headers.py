@@ -1,0 +1,762 @@
+"""Hand-written CORS headers in Python (Flask, Django, Starlette/FastAPI, Tornado).
+
+The differential tests run each fixture project's own code in the real framework (Flask's
+test client, Django's request factory, Starlette's TestClient, a Tornado server) and
+replay the probe battery against it and against the policy corslint extracted from the
+same code; status and CORS headers must agree header by header. A few small apps written
+here cover what the fixtures do not: missing request headers, values Python converts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import inspect
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from corslint.frameworks.python_headers import respond
+from corslint.http import Request, Response
+from corslint.model import CorsPolicy, UnresolvedValueError
+from tests.conftest import FIXTURES, run_lint
+from tests.probe_battery import battery, cors_headers
+
+flask = pytest.importorskip("flask")
+django = pytest.importorskip("django")
+starlette = pytest.importorskip("starlette")
+
+from django.conf import settings  # noqa: E402
+
+if not settings.configured:
+    settings.configure(
+        DEBUG=False,
+        SECRET_KEY="differential-test",
+        ALLOWED_HOSTS=["*"],
+        INSTALLED_APPS=["django.contrib.contenttypes"],
+        MIDDLEWARE=[],
+        DATABASES={},
+        USE_TZ=True,
+    )
+    django.setup()
+
+from django.http import HttpRequest, HttpResponse  # noqa: E402
+from django.test import RequestFactory  # noqa: E402
+from starlette.testclient import TestClient  # noqa: E402
+
+PROJECTS = FIXTURES / "python_headers"
+Real = tuple[int, list[tuple[str, str]]]  # status, header lines
+Sender = Callable[[Request], Real]
+CLOSED = 599  # Tornado closes the connection: no response at all
+
+
+# -- loading a project's code ---------------------------------------------------------------
+@contextlib.contextmanager
+def importable(project: Path) -> Iterator[None]:
+    """The project's modules importable by their own names (hiding any module of the same
+    name loaded before, by another test), forgotten afterwards."""
+    names = {p.stem for p in project.glob("*.py")} | {p.name for p in project.iterdir() if p.is_dir()}
+
+    def ours(name: str) -> bool:
+        return name.split(".", 1)[0] in names
+
+    hidden = {name: module for name, module in sys.modules.items() if ours(name)}
+    for name in hidden:
+        del sys.modules[name]
+    sys.path.insert(0, str(project))
+    try:
+        yield
+    finally:
+        sys.path.remove(str(project))
+        for name in [name for name in sys.modules if ours(name)]:
+            del sys.modules[name]
+        sys.modules.update(hidden)
+
+
+def module_of(project: Path, relative: str) -> Any:
+    path = Path(relative)
+    parts = list(path.with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return importlib.import_module(".".join(parts))
+
+
+def project_modules(project: Path) -> list[Any]:
+    found = []
+    for path in sorted(project.rglob("*.py")):
+        relative = path.relative_to(project).as_posix()
+        if relative.endswith("settings.py"):
+            continue
+        found.append(module_of(project, relative))
+    return found
+
+
+def described(policy: CorsPolicy) -> str:
+    """What the layer is, from the policy's label: "middleware EchoOriginMiddleware"."""
+    return policy.label.split("(", 1)[1].rsplit(")", 1)[0]
+
+
+def named(policy: CorsPolicy, kind: str) -> str:
+    """The name after `kind` in the label: `handler X` -> X, `@d on view()` -> view."""
+    return described(policy).split(kind, 1)[1].strip().removesuffix("()")
+
+
+def defined_at(function: Any, policy: CorsPolicy) -> bool:
+    """Whether the view `function` is the one decorated at the policy's line."""
+    target = inspect.unwrap(function)
+    code = getattr(target, "__code__", None)
+    if code is None or not code.co_filename.endswith(policy.location.path):
+        return False
+    source, first = inspect.getsourcelines(target)
+    return first <= policy.location.line < first + len(source)
+
+
+# -- the real frameworks ----------------------------------------------------------------------
+def wraps_here(function: Any, policy: CorsPolicy) -> bool:
+    """Whether `function` is, or wraps, a wrapper made by the decorator the policy reads."""
+    while hasattr(function, "__wrapped__"):
+        code = getattr(function, "__code__", None)
+        if code is not None and code.co_filename.endswith(policy.location.path):
+            return True
+        function = function.__wrapped__
+    return False
+
+
+def flask_senders(project: Path, policy: CorsPolicy) -> list[tuple[Sender, str]]:
+    app = None
+    for module in project_modules(project):
+        candidate = getattr(module, "app", None)
+        if isinstance(candidate, flask.Flask):
+            app = candidate
+        elif app is None and callable(getattr(module, "create_app", None)):
+            app = module.create_app()
+    assert app is not None, f"{project.name}: no Flask app"
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint != "static"]
+    chosen = [r for r in rules if defined_at(app.view_functions[r.endpoint], policy)]
+    chosen = chosen or [r for r in rules if wraps_here(app.view_functions[r.endpoint], policy)]
+    chosen = chosen or [next((r for r in rules if "GET" in (r.methods or ())), rules[0])]
+    client = app.test_client()
+    senders = []
+    for rule in chosen:
+        path = rule.rule.replace("<int:", "<").split("<")[0] + ("1" if "<" in rule.rule else "")
+        methods = sorted((rule.methods or set()) - {"OPTIONS", "HEAD"})
+
+        def send(request: Request, path: str = path) -> Real:
+            headers = dict(request.headers)
+            if request.origin is not None:
+                headers["Origin"] = request.origin
+            answer = client.open(path, method=request.method, headers=headers)
+            return answer.status_code, list(answer.headers.items())
+
+        senders.append((send, "GET" if "GET" in methods else methods[0]))
+    return senders
+
+
+def django_senders(project: Path, policy: CorsPolicy) -> list[tuple[Sender, str]]:
+    module = module_of(project, policy.location.path)
+    label = described(policy)
+    target: Callable[[HttpRequest], HttpResponse] | None = None
+
+    def view(request: HttpRequest) -> HttpResponse:
+        return HttpResponse("from the view")
+
+    if label.startswith("middleware "):
+        target = getattr(module, named(policy, "middleware "))(view)
+    elif label.startswith("@"):
+        views = [v for m in project_modules(project) for v in vars(m).values() if wraps_here(v, policy)]
+        return [sender for target in dict.fromkeys(views) for sender in django_call(target)]
+    elif label.startswith("helper "):
+        helper = getattr(module, named(policy, "helper "))
+        names = [
+            name
+            for name, parameter in inspect.signature(helper).parameters.items()
+            if parameter.default is inspect.Parameter.empty
+        ]
+
+        def target(request: HttpRequest) -> HttpResponse:
+            # as a view calls it: the request, a response, or some data where it wants them
+            given = {
+                name: request
+                if name in {"request", "req"}
+                else HttpResponse("x")
+                if name in {"response", "resp", "reply"}
+                else {"ok": True}
+                for name in names
+            }
+            return helper(**given)
+
+    else:
+        target = getattr(module, named(policy, "view "))
+        if isinstance(target, type):
+            target = target.as_view()
+    assert target is not None
+    return django_call(target)
+
+
+def django_call(target: Callable[[HttpRequest], HttpResponse]) -> list[tuple[Sender, str]]:
+    factory = RequestFactory()
+
+    def send(request: Request) -> Real:
+        meta: dict[str, str] = {}
+        if request.origin is not None:
+            meta["HTTP_ORIGIN"] = request.origin
+        for header, value in request.headers:
+            meta["HTTP_" + header.upper().replace("-", "_")] = value
+        try:
+            answer = target(factory.generic(request.method, "/probe", **meta))  # type: ignore[arg-type]
+        except Exception:
+            return 500, []  # what Django's handler makes of an exception
+        return answer.status_code, list(answer.headers.items())
+
+    return [(send, "GET")]
+
+
+def starlette_senders(project: Path, policy: CorsPolicy) -> list[tuple[Sender, str]]:
+    module = module_of(project, policy.location.path)
+    app = module.app
+    routes = [
+        r
+        for r in app.routes
+        if getattr(r, "methods", None) and not r.path.startswith(("/docs", "/openapi", "/redoc"))
+    ]
+    chosen = next((r for r in routes if defined_at(r.endpoint, policy)), None) or next(
+        r for r in routes if "GET" in r.methods
+    )
+    path = chosen.path.split("{")[0] + ("1" if "{" in chosen.path else "")
+    methods = sorted(set(chosen.methods) - {"HEAD", "OPTIONS"})
+    client = TestClient(app, raise_server_exceptions=False)
+
+    def send(request: Request) -> Real:
+        headers = dict(request.headers)
+        if request.origin is not None:
+            headers["Origin"] = request.origin
+        answer = client.request(request.method, path, headers=headers)
+        return answer.status_code, list(answer.headers.multi_items())
+
+    return [(send, "GET" if "GET" in methods else methods[0])]
+
+
+def tornado_senders(project: Path, policy: CorsPolicy) -> list[tuple[Sender, str]]:
+    tornado_web = pytest.importorskip("tornado.web")
+    from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
+    from tornado.httpserver import HTTPServer
+    from tornado.netutil import bind_sockets
+
+    module = module_of(project, policy.location.path)
+    base = getattr(module, named(policy, "handler "))
+    handlers = [
+        value
+        for value in vars(module).values()
+        if isinstance(value, type) and issubclass(value, base) and "get" in vars(value)
+    ] or [base]
+    handler = handlers[0]
+    methods = [
+        m
+        for m in ("GET", "POST", "PUT", "DELETE")
+        if m.lower() in dir(handler)
+        and getattr(handler, m.lower()) is not getattr(tornado_web.RequestHandler, m.lower())
+    ]
+    loop = asyncio.new_event_loop()
+    sockets = bind_sockets(0, "127.0.0.1")
+    port = sockets[0].getsockname()[1]
+
+    async def start() -> None:
+        server = HTTPServer(tornado_web.Application([("/probe", handler)]))
+        server.add_sockets(sockets)
+
+    loop.run_until_complete(start())
+
+    async def fetch(request: Request) -> Real:
+        headers = dict(request.headers)
+        if request.origin is not None:
+            headers["Origin"] = request.origin
+        body = b"" if request.method in {"POST", "PUT", "PATCH"} else None
+        try:
+            answer = await AsyncHTTPClient().fetch(
+                HTTPRequest(
+                    f"http://127.0.0.1:{port}/probe",
+                    method=request.method,
+                    headers=headers,
+                    body=body,
+                    allow_nonstandard_methods=True,
+                ),
+                raise_error=False,
+            )
+        except (HTTPClientError, OSError):
+            return CLOSED, []
+        if answer.code == 599:
+            return CLOSED, []
+        return answer.code, list(answer.headers.get_all())
+
+    def send(request: Request) -> Real:
+        return loop.run_until_complete(fetch(request))
+
+    return [(send, methods[0] if methods else "GET")]
+
+
+SENDERS: dict[str, Callable[[Path, CorsPolicy], list[tuple[Sender, str]]]] = {
+    "flask_headers": flask_senders,
+    "django_headers": django_senders,
+    "starlette_headers": starlette_senders,
+    "tornado_headers": tornado_senders,
+}
+
+
+# -- comparing --------------------------------------------------------------------------------
+def normalised(headers: dict[str, str]) -> dict[str, str]:
+    """Methods compared as a set: Flask lists a route's `Allow` in set order."""
+    found = dict(headers)
+    if "access-control-allow-methods" in found:
+        found["access-control-allow-methods"] = ", ".join(
+            sorted(part.strip() for part in found["access-control-allow-methods"].split(","))
+        )
+    return found
+
+
+def compare(policy: CorsPolicy, send: Sender, simple: str) -> tuple[int, list[str]]:
+    compared, mismatches = 0, []
+    for request in battery(policy):
+        # a simple request stands for one the view serves: its own method
+        sent = (
+            request
+            if request.method == "OPTIONS"
+            else Request(simple, request.origin, request.headers, request.path)
+        )
+        try:
+            predicted: Response = respond(policy, sent)
+        except (UnresolvedValueError, TypeError, ValueError):
+            continue
+        status, lines = send(sent)
+        where = f"{policy.location.path}:{policy.location.line} {sent.method} Origin={request.origin} {dict(request.headers)}"
+        if predicted.status is None:
+            if request.method == "OPTIONS" and status != 405:
+                mismatches.append(f"{where}: status {status}, model: not answered (405)")
+                continue
+        elif predicted.status == 500 and status == CLOSED:
+            pass
+        elif status != predicted.status:
+            mismatches.append(f"{where}: status {status} != {predicted.status}")
+            continue
+        if predicted.status in {400, 500}:
+            compared += 1
+            continue  # an error page: the framework's own headers, whatever the code meant
+        real_headers = normalised(cors_headers(lines))
+        model_headers = normalised(cors_headers(list(predicted.headers)))
+        if real_headers != model_headers:
+            mismatches.append(f"{where}: {real_headers} != {model_headers}")
+        compared += 1
+    return compared, mismatches
+
+
+def best(policy: CorsPolicy, senders: list[tuple[Sender, str]]) -> tuple[int, list[str]]:
+    """The comparison against the view that behaves as the model says: a decorator's
+    layer is modelled for the worst of the views it wraps (one that does not route OPTIONS)."""
+    results = [compare(policy, send, simple) for send, simple in senders]
+    assert results, "no view of the real app runs this code"
+    return min(results, key=lambda result: (len(result[1]), -result[0]))
+
+
+def fixture_policies() -> list[tuple[str, Path, CorsPolicy]]:
+    found = []
+    for project in sorted(p for p in PROJECTS.iterdir() if p.is_dir()):
+        cwd = Path.cwd()
+        os.chdir(project)
+        try:
+            policies = run_lint(Path(".")).policies
+        finally:
+            os.chdir(cwd)
+        for policy in policies:
+            # a value corslint could not read, or another CORS layer beside this one (the
+            # real app then answers with both): nothing to compare header by header
+            unread = any(not inner.known for value in policy.options.values() for inner in value.walk())
+            if (
+                policy.framework in SENDERS
+                and not unread
+                and policy.options["options_status"].raw != "unknown"
+            ):
+                found.append(
+                    (f"{project.name}:{policy.location.path}:{policy.location.line}", project, policy)
+                )
+    return found
+
+
+FIXTURE_POLICIES = fixture_policies()
+
+
+@pytest.mark.parametrize(
+    ("name", "project", "policy"), FIXTURE_POLICIES, ids=[n for n, _, _ in FIXTURE_POLICIES]
+)
+def test_fixture_policy_matches_the_real_framework(name: str, project: Path, policy: CorsPolicy) -> None:
+    with importable(project):
+        try:
+            senders = SENDERS[policy.framework](project, policy)
+        except ModuleNotFoundError as missing:  # a library the fixture uses, not installed here
+            pytest.skip(f"{missing.name} is not installed")
+        compared, mismatches = best(policy, senders)
+    assert not mismatches, "\n".join(mismatches[:15])
+    assert compared >= 20, f"only {compared} requests compared"
+
+
+def test_every_framework_has_fixture_policies() -> None:
+    frameworks = {policy.framework for _, _, policy in FIXTURE_POLICIES}
+    assert frameworks == set(SENDERS)
+    assert len(FIXTURE_POLICIES) >= 25
+
+
+# -- small apps for what the fixtures leave out ------------------------------------------------
+SYNTHETIC: dict[str, tuple[str, str]] = {
+    "flask-subscript-origin": (
+        "app.py",
+        "from flask import Flask, request\n"
+        "app = Flask(__name__)\n"
+        "@app.after_request\n"
+        "def cors(response):\n"
+        '    response.headers["Access-Control-Allow-Origin"] = request.headers["Origin"]\n'
+        '    response.headers["Vary"] = "Origin"\n'
+        "    return response\n"
+        '@app.get("/x")\n'
+        "def x():\n"
+        '    return "x"\n',
+    ),
+    "flask-get-without-default": (
+        "app.py",
+        "from flask import Flask, request\n"
+        "app = Flask(__name__)\n"
+        "@app.after_request\n"
+        "def cors(response):\n"
+        '    response.headers.add("Access-Control-Allow-Origin", request.origin)\n'
+        '    response.headers.add("Access-Control-Max-Age", 600)\n'
+        "    return response\n"
+        '@app.get("/x")\n'
+        "def x():\n"
+        '    return "x"\n',
+    ),
+    "flask-regex-fallback-loop": (
+        "app.py",
+        "import re\n"
+        "from flask import Flask, request\n"
+        'PATTERN = re.compile(r"https://[a-z]+\\.example\\.com")\n'
+        'DEFAULT = "https://www.example.com"\n'
+        'PREFLIGHT = {"Access-Control-Allow-Methods": "GET, PUT", "Access-Control-Allow-Headers": "Content-Type"}\n'
+        "app = Flask(__name__)\n"
+        "@app.after_request\n"
+        "def cors(response):\n"
+        '    origin = request.headers.get("Origin")\n'
+        '    if not PATTERN.match(origin or ""):\n'
+        "        origin = DEFAULT\n"
+        '    response.headers["Access-Control-Allow-Origin"] = origin\n'
+        '    response.headers.setdefault("Vary", "Origin")\n'
+        '    if request.method == "OPTIONS":\n'
+        "        for name, value in PREFLIGHT.items():\n"
+        "            response.headers[name] = value\n"
+        "    return response\n"
+        '@app.get("/x")\n'
+        "def x():\n"
+        '    return "x"\n',
+    ),
+    "flask-suffix-guard": (
+        "app.py",
+        "from flask import Flask, request\n"
+        "app = Flask(__name__)\n"
+        "@app.after_request\n"
+        "def cors(response):\n"
+        '    origin = request.headers.get("Origin", "")\n'
+        '    if origin.endswith(".example.com"):\n'
+        '        response.headers["Access-Control-Allow-Origin"] = origin\n'
+        '        response.headers["Access-Control-Allow-Credentials"] = "true"\n'
+        '    response.vary.add("Origin")\n'
+        "    return response\n"
+        '@app.get("/x")\n'
+        "def x():\n"
+        '    return "x"\n',
+    ),
+    "django-meta-subscript": (
+        "mw.py",
+        "from django.utils.cache import patch_vary_headers\n"
+        "class Cors:\n"
+        "    def __init__(self, get_response):\n"
+        "        self.get_response = get_response\n"
+        "    def __call__(self, request):\n"
+        "        response = self.get_response(request)\n"
+        '        response["Access-Control-Allow-Origin"] = request.META["HTTP_ORIGIN"]\n'
+        '        response.setdefault("Access-Control-Allow-Credentials", True)\n'
+        '        patch_vary_headers(response, ("Origin",))\n'
+        "        return response\n",
+    ),
+    "django-class-view-options": (
+        "views.py",
+        "from django.http import HttpResponse, JsonResponse\n"
+        "from django.views import View\n"
+        "class Items(View):\n"
+        "    def get(self, request):\n"
+        '        response = JsonResponse({"items": []})\n'
+        '        response["Access-Control-Allow-Origin"] = "*"\n'
+        "        return response\n"
+        "    def options(self, request, *args, **kwargs):\n"
+        "        response = HttpResponse(status=204)\n"
+        '        response["Access-Control-Allow-Origin"] = "*"\n'
+        '        response["Access-Control-Allow-Methods"] = "GET"\n'
+        '        response["Access-Control-Allow-Headers"] = "Content-Type"\n'
+        "        return response\n",
+    ),
+    "starlette-get-without-default": (
+        "main.py",
+        "from fastapi import FastAPI\n"
+        "app = FastAPI()\n"
+        '@app.middleware("http")\n'
+        "async def cors(request, call_next):\n"
+        "    response = await call_next(request)\n"
+        '    response.headers["Access-Control-Allow-Origin"] = request.headers.get("origin")\n'
+        '    response.headers.append("Vary", "Origin")\n'
+        "    return response\n"
+        '@app.get("/x")\n'
+        "async def x():\n"
+        "    return {}\n",
+    ),
+    "starlette-any-pattern-preflight": (
+        "main.py",
+        "import re\n"
+        "from fastapi import FastAPI, Request\n"
+        "from starlette.middleware.base import BaseHTTPMiddleware\n"
+        "from starlette.responses import PlainTextResponse\n"
+        'PATTERNS = [r"https://app\\.example\\.com", r"https://.*\\.example\\.org"]\n'
+        "class Cors(BaseHTTPMiddleware):\n"
+        "    async def dispatch(self, request: Request, call_next):\n"
+        '        origin = request.headers.get("origin", "")\n'
+        "        allowed = any(re.fullmatch(p, origin) for p in PATTERNS)\n"
+        '        if request.method == "OPTIONS" and "access-control-request-method" in request.headers:\n'
+        '            headers = {"Access-Control-Allow-Methods": "GET, POST, PUT", "Access-Control-Allow-Headers": "content-type", "Vary": "Origin"}\n'
+        "            if allowed:\n"
+        '                headers["Access-Control-Allow-Origin"] = origin\n'
+        '            return PlainTextResponse("", status_code=204, headers=headers)\n'
+        "        response = await call_next(request)\n"
+        "        if allowed:\n"
+        '            response.headers["Access-Control-Allow-Origin"] = origin\n'
+        '        response.headers["Vary"] = "Origin"\n'
+        "        return response\n"
+        "app = FastAPI()\n"
+        "app.add_middleware(Cors)\n"
+        '@app.get("/x")\n'
+        "async def x():\n"
+        "    return {}\n",
+    ),
+    "tornado-get-without-default": (
+        "handlers.py",
+        "from tornado.web import RequestHandler\n"
+        "class Base(RequestHandler):\n"
+        "    def set_default_headers(self):\n"
+        '        self.set_header("Access-Control-Allow-Origin", self.request.headers.get("Origin"))\n'
+        '        self.set_header("Access-Control-Max-Age", 7200)\n'
+        '        self.add_header("Vary", "Origin")\n'
+        "    def options(self):\n"
+        '        self.set_header("Access-Control-Allow-Methods", "GET, PUT")\n'
+        "        self.set_status(204)\n"
+        "class Items(Base):\n"
+        "    def get(self):\n"
+        '        self.write("x")\n',
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SYNTHETIC))
+def test_small_app_matches_the_real_framework(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    filename, source = SYNTHETIC[name]
+    (tmp_path / filename).write_text(source, "utf-8")
+    monkeypatch.chdir(tmp_path)
+    policies = [p for p in run_lint(Path(".")).policies if p.framework in SENDERS]
+    assert len(policies) == 1, [p.label for p in policies]
+    (policy,) = policies
+    with importable(tmp_path):
+        compared, mismatches = best(policy, SENDERS[policy.framework](tmp_path, policy))
+    assert not mismatches, "\n".join(mismatches[:15])
+    assert compared >= 20
+
+
+# -- what is read, and what is left alone ------------------------------------------------------
+def lint_files(files: dict[str, str]) -> tuple[list[CorsPolicy], list[tuple[str, int, str]]]:
+    for name, text in files.items():
+        Path(name).parent.mkdir(parents=True, exist_ok=True)
+        Path(name).write_text(text, "utf-8")
+    result = run_lint(Path("."))
+    policies = [p for p in result.policies if p.framework.endswith("_headers")]
+    found = sorted((f.location.path, f.location.line, f.rule_id) for f in result.findings)
+    return policies, found
+
+
+def test_frameworks_not_modelled_are_left_alone(in_tmp: Path) -> None:
+    policies, found = lint_files(
+        {
+            "aio.py": "from aiohttp import web\n"
+            "@web.middleware\n"
+            "async def cors(request, handler):\n"
+            "    resp = await handler(request)\n"
+            '    resp.headers["Access-Control-Allow-Origin"] = "*"\n'
+            "    return resp\n",
+            "quart_app.py": "from quart import Quart\n"
+            "app = Quart(__name__)\n"
+            "@app.after_request\n"
+            "async def cors(response):\n"
+            '    response.headers["Access-Control-Allow-Origin"] = "*"\n'
+            "    return response\n",
+        }
+    )
+    assert policies == [] and found == []
+
+
+def test_a_helper_whose_callers_are_unknown_is_judged_on_simple_requests(in_tmp: Path) -> None:
+    policies, found = lint_files(
+        {
+            "requirements.txt": "flask\n",
+            "cors.py": "from flask import request\n"
+            "def add_cors(response):\n"
+            '    response.headers["Access-Control-Allow-Origin"] = "*"\n'
+            "    return response\n",
+        }
+    )
+    (policy,) = policies
+    assert policy.options["options_status"].raw == "unknown"
+    assert found == [("cors.py", 3, "CORS105")]  # nothing about preflights it may not answer
+
+
+def test_registered_through_flask_hook_lists_in_another_module(in_tmp: Path) -> None:
+    policies, _ = lint_files(
+        {
+            "requirements.txt": "flask\n",
+            "shop/__init__.py": "from flask import Flask\n"
+            "from shop.hooks import headers\n"
+            "def create_app():\n"
+            "    app = Flask(__name__)\n"
+            "    app.after_request_funcs.setdefault(None, []).append(headers.cors)\n"
+            "    return app\n",
+            "shop/hooks/headers.py": "def cors(response):\n"
+            '    response.headers["Access-Control-Allow-Origin"] = "*"\n'
+            "    return response\n",
+        }
+    )
+    (policy,) = policies
+    assert policy.options["options_status"].raw == 200  # Flask's automatic OPTIONS answer, hooked
+    assert "after_request hook cors()" in policy.label
+
+
+def test_an_undecidable_test_is_reported_where_it_is(in_tmp: Path) -> None:
+    _, found = lint_files(
+        {
+            "app.py": "from flask import Flask\n"
+            "from config import settings\n"
+            "app = Flask(__name__)\n"
+            "@app.after_request\n"
+            "def cors(response):\n"
+            "    if settings.OPEN_API:\n"
+            '        response.headers["Access-Control-Allow-Origin"] = "*"\n'
+            "    return response\n",
+        }
+    )
+    assert found == [("app.py", 6, "CORS305")]
+
+
+def test_an_unknown_allow_list_leaves_methods_and_max_age_judged(in_tmp: Path) -> None:
+    _, found = lint_files(
+        {
+            "app.py": "from flask import Flask, request\n"
+            "from config import settings\n"
+            "app = Flask(__name__)\n"
+            "@app.after_request\n"
+            "def cors(response):\n"
+            '    origin = request.headers.get("Origin")\n'
+            "    if origin in settings.CORS_ORIGINS:\n"
+            '        response.headers["Access-Control-Allow-Origin"] = origin\n'
+            '        response.headers["Vary"] = "Origin"\n'
+            '    if request.path.startswith("/api/"):\n'
+            '        response.headers["Access-Control-Max-Age"] = "86400"\n'
+            '    response.headers["Access-Control-Allow-Methods"] = "GET"\n'
+            '    response.headers["Access-Control-Allow-Headers"] = "Content-Type"\n'
+            "    return response\n"
+            '@app.put("/api/items/<int:item>")\n'
+            "def put(item):\n"
+            '    return ""\n',
+        }
+    )
+    assert found == [("app.py", 7, "CORS305"), ("app.py", 11, "CORS207"), ("app.py", 12, "CORS202")]
+
+
+def test_flask_cors_beside_a_hook_is_a_second_layer_not_a_missing_preflight(in_tmp: Path) -> None:
+    _, found = lint_files(
+        {
+            "app.py": "from flask import Flask\n"
+            "from flask_cors import CORS\n"
+            "app = Flask(__name__)\n"
+            'CORS(app, origins=["https://app.example.com"])\n'
+            "@app.after_request\n"
+            "def more_cors(response):\n"
+            '    response.headers["Access-Control-Allow-Origin"] = "https://app.example.com"\n'
+            "    return response\n",
+        }
+    )
+    assert ("app.py", 7, "CORS302") in found
+    assert not any(rule == "CORS206" for _, _, rule in found)
+
+
+def test_wrong_header_name_leaves_preflights_without_allow_methods(in_tmp: Path) -> None:
+    policies, found = lint_files(
+        {
+            "handlers.py": "from tornado.web import RequestHandler\n"
+            "class Base(RequestHandler):\n"
+            "    def set_default_headers(self):\n"
+            '        self.set_header("Access-Control-Allow-Origin", "https://app.example.com")\n'
+            '        self.set_header("Access-Control-Request-Method", "GET, PUT")\n'
+            '        self.set_header("Access-Control-Allow-Headers", "Content-Type")\n'
+            "    def options(self):\n"
+            "        self.set_status(204)\n",
+        }
+    )
+    (policy,) = policies
+    preflight = respond(
+        policy, Request.make("OPTIONS", "https://app.example.com", {"access-control-request-method": "PUT"})
+    )
+    assert preflight.status == 204 and preflight.get("access-control-allow-methods") is None
+    assert found == [("handlers.py", 5, "CORS206")]  # on the mis-named header
+
+
+def test_starlette_cors_middleware_beside_hand_written_headers_is_a_second_layer(in_tmp: Path) -> None:
+    _, found = lint_files(
+        {
+            "main.py": "from fastapi import FastAPI\n"
+            "from fastapi.middleware.cors import CORSMiddleware\n"
+            "app = FastAPI()\n"
+            'app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"])\n'
+            '@app.middleware("http")\n'
+            "async def more_cors(request, call_next):\n"
+            "    response = await call_next(request)\n"
+            '    response.headers["Access-Control-Allow-Origin"] = "https://app.example.com"\n'
+            "    return response\n",
+        }
+    )
+    assert ("main.py", 8, "CORS302") in found
+    assert not any(rule == "CORS206" for _, _, rule in found)
+
+
+def test_a_django_middleware_no_settings_list_never_runs(in_tmp: Path) -> None:
+    policies, _ = lint_files(
+        {
+            "site/settings.py": 'MIDDLEWARE = ["site.middleware.Current"]\n',
+            "site/middleware.py": "class Current:\n"
+            "    def __init__(self, get_response):\n"
+            "        self.get_response = get_response\n"
+            "    def __call__(self, request):\n"
+            "        response = self.get_response(request)\n"
+            '        response["Access-Control-Allow-Origin"] = "https://app.example.com"\n'
+            "        return response\n"
+            "class Legacy:\n"
+            "    def process_response(self, request, response):\n"
+            '        response["Access-Control-Allow-Origin"] = "*"\n'
+            "        return response\n",
+        }
+    )
+    assert [p.label for p in policies] == ["hand-written CORS headers (middleware Current)"]
