@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 
 from corslint.findings import Finding, Level
+from corslint.http import Request
 from corslint.rules.base import Example, PolicyProbe, Rule
 
 
@@ -10,6 +11,9 @@ class PreflightNotHandled(Rule):
     Finds hand-written CORS headers that answer simple requests while `OPTIONS`
     preflights go unanswered, or are answered without `Access-Control-Allow-Methods` /
     `Access-Control-Allow-Headers`.
+
+    Code that sends CORS headers to GET and HEAD requests only (a GET route's handler, an
+    event stream) is not reported: simple reads are never preflighted.
 
     ## Why is this bad?
     Setting `Access-Control-Allow-Origin` in a middleware makes simple GETs work, which
@@ -82,7 +86,7 @@ class PreflightNotHandled(Rule):
 
     def check(self, probe: PolicyProbe) -> Iterator[Finding]:
         problem = probe.unhandled_preflight
-        if problem is None or not probe.framework.handwritten:
+        if problem is None or not probe.framework.handwritten or _reads_only(probe):
             return
         yield self.finding(
             probe,
@@ -90,3 +94,18 @@ class PreflightNotHandled(Rule):
             f"{probe.display} sets CORS headers for simple requests, but {problem}: every PUT, "
             "DELETE, JSON or authenticated request from the browser fails its preflight",
         )
+
+
+def _reads_only(probe: PolicyProbe) -> bool:
+    """Whether the code sends CORS headers to GET and HEAD only (a GET route's handler,
+    an event stream): a page reads it with simple requests, which are never preflighted,
+    so there is no preflight to answer."""
+    origin = probe.allowed_origin
+    if origin is None:
+        return False
+    path = probe.policy.probe_path
+    for method in ("POST", "PUT", "PATCH", "DELETE"):
+        response = probe.respond(Request(method, origin, path=path))
+        if response is None or response.get("access-control-allow-origin") is not None:
+            return False
+    return True
