@@ -16,6 +16,7 @@ from corslint.browser import (
     preflight_check,
 )
 from corslint.frameworks import framework_of
+from corslint.frameworks.bounded_regex import MATCH_SECONDS, PatternTimeout
 from corslint.http import Response
 from corslint.model import CorsPolicy, UnresolvedValueError
 
@@ -108,6 +109,16 @@ def simulate(policy: CorsPolicy, request: PageRequest) -> Simulation:
             None,
             f"depends on a value corslint could not determine statically ({value.description}, "
             f"line {value.location.line})",
+            False,
+        )
+    except PatternTimeout as error:  # a pattern built to backtrack: bounded, never a hang
+        return Simulation(
+            policy,
+            None,
+            None,
+            None,
+            f"depends on the pattern {error.pattern!r}, which could not be evaluated within "
+            f"{MATCH_SECONDS:g} s (it backtracks catastrophically)",
             False,
         )
 

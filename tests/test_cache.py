@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-import corslint.runner.cache as cache_module
+import corslint.runner.cache_format as cache_format
 from corslint.engine import FileOutcome
-from corslint.extractors import Extractor
+from corslint.extractors import Extractor, ProjectContext
 from corslint.runner.cache import Cache, settings_fingerprint
 from corslint.runner.cache_format import decode, encode
 from corslint.runner.discovery import Candidate
@@ -25,7 +25,6 @@ from corslint.runner.prefilter import read_file
 from corslint.runner.result import RunResult
 from corslint.runner.run import lint
 from corslint.runner.settings import Settings
-from corslint.runner.workers import TrackingContext
 from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -183,7 +182,7 @@ def test_outcomes_round_trip_through_json() -> None:
     from corslint.runner.discovery import walk
     from corslint.runner.prefilter import SOURCE_NAMES, SOURCE_SUFFIXES
 
-    context = TrackingContext()
+    context = ProjectContext()
     checked = 0
     for candidate in walk([ROOT / "tests" / "fixtures"], (), SOURCE_SUFFIXES + SOURCE_NAMES):
         outcome = read_file(candidate, context)
@@ -261,9 +260,12 @@ def _tree(root: Path) -> None:
 
 
 def _settle(root: Path, mtime: int = PAST) -> None:
-    """Folder mtimes out of the racy window, as they would be a while after an edit."""
+    """Folder mtimes out of the racy window, as they would be a while after an edit (a
+    folder already settled is left alone: setting its mtime again changes its ctime, so
+    its stamp, as a real change would)."""
     for folder in [root, *(p for p in root.rglob("*") if p.is_dir() and ".corslint_cache" not in p.parts)]:
-        os.utime(folder, (mtime, mtime))
+        if folder.stat().st_mtime_ns != mtime * 1_000_000_000:
+            os.utime(folder, (mtime, mtime))
 
 
 def _warm(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[RunResult, list[str]]:
@@ -277,8 +279,13 @@ def _warm(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[RunResult, list[
 
     with monkeypatch.context() as patch:
         patch.setattr(os, "scandir", scandir)
-        result = lint([Path(".")], Settings(), cache_dir=root / ".corslint_cache")
+        result = lint([Path(".")], Settings(), cache_dir=_outside(root))
     return result, listed
+
+
+def _outside(root: Path) -> Path:
+    """A cache folder outside the tree: one inside it changes the tree's top folder."""
+    return root.parent / f"{root.name}-cache"
 
 
 def _cold(root: Path) -> RunResult:
@@ -329,7 +336,7 @@ def test_the_next_warm_run_sees_every_change(
     if change in {"add", "remove", "rename", "ignore-here"}:
         os.utime(deep, (PAST + 20, PAST + 20))  # the folder changed, a while ago
     cold = lint([Path(".")], settings)
-    warm = lint([Path(".")], settings, cache_dir=in_tmp / ".corslint_cache")
+    warm = lint([Path(".")], settings, cache_dir=_outside(in_tmp))
     assert summary(warm) == summary(cold) and summary(warm) != summary(before)
     assert warm.policies == cold.policies and warm.stats.files_seen == cold.stats.files_seen
     if change != "exclude":
@@ -340,7 +347,7 @@ def test_the_next_warm_run_sees_every_change(
 def test_a_damaged_folder_snapshot_is_ignored(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _tree(in_tmp)
     cold, _ = _warm(in_tmp, monkeypatch)
-    for shard in (in_tmp / ".corslint_cache").glob("*/[0-9a-f][0-9a-f].json"):
+    for shard in _outside(in_tmp).glob("*/[0-9a-f][0-9a-f].json"):
         data = json.loads(shard.read_text())
         for record in data.values():
             if record[0] is not None:
@@ -366,8 +373,7 @@ def test_a_hostile_folder_record_is_ignored(
 ) -> None:
     _tree(in_tmp)
     cold, _ = _warm(in_tmp, monkeypatch)
-    _settle(in_tmp)
-    shards = list((in_tmp / ".corslint_cache").glob("*/[0-9a-f][0-9a-f].json"))
+    shards = list(_outside(in_tmp).glob("*/[0-9a-f][0-9a-f].json"))
     for shard in shards:
         data = json.loads(shard.read_text())
         for record in data.values():
@@ -388,7 +394,7 @@ def test_a_link_planted_where_the_cache_writes_is_not_followed(
     victim = in_tmp.parent / f"{in_tmp.name}-victim.txt"
     victim.write_text("precious\n")
     names = [p.name for p in folder.iterdir()]
-    monkeypatch.setattr(cache_module, "_WRITES", itertools.count())  # numbered from 0 again
+    monkeypatch.setattr(cache_format, "_WRITES", itertools.count())  # numbered from 0 again
     planted = [folder / f".tmp-{os.getpid()}-{n}-{name}" for n in range(20) for name in names]
     for link in planted:  # every temporary file the next run could write
         link.symlink_to(victim)
@@ -456,10 +462,9 @@ def test_the_fixture_projects_answer_from_the_cache_as_they_run(
     (tree / ".git").mkdir()
     settle_all(tree)
     monkeypatch.chdir(tree)
-    monkeypatch.delenv("CORSLINT_CACHE_DIR", raising=False)
+    monkeypatch.setenv("CORSLINT_CACHE_DIR", str(_outside(tree)))  # the tree stays as it is
     cold = run_cli(".", "--format", "json", "--no-cache")
     run_cli(".", "--format", "json")
-    settle_all(tree)  # the cache's own folder
     warm = run_cli(".", "--format", "json")
     assert findings_of(warm) == findings_of(cold) and cold[1].count('"rule_id"') > 50
     assert json.loads(warm[1])["summary"]["files_parsed"] == 0  # every answer from the cache
@@ -534,11 +539,10 @@ def test_a_change_reaches_the_cached_run(
 ) -> None:
     """A run after any change prints what a run without the cache prints (`api` reads
     conf/ as an import of api/main.py)."""
-    monkeypatch.delenv("CORSLINT_CACHE_DIR", raising=False)
+    monkeypatch.setenv("CORSLINT_CACHE_DIR", str(_outside(in_tmp)))  # the tree stays as it is
     conf_project(in_tmp)
     arguments = (target, "--format", "json")
     run_cli(*arguments)
-    settle_all(in_tmp)
     before = run_cli(*arguments)
     assert json.loads(before[1])["summary"]["files_parsed"] == 0
     change(in_tmp)

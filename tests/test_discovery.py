@@ -116,15 +116,31 @@ def test_excludes_match_trailing_parts(in_tmp: Path) -> None:
 
 
 def test_symlinks_loops_and_duplicates(in_tmp: Path) -> None:
+    """Links inside the tree are read where their targets are; links that lead out of it
+    (a folder, a file), to nothing or to a special file are not followed, and each is a
+    note: as in ruff, a walk never leaves the paths it was given (`ln -s / rootlink`
+    would lint the machine and print its files into a CI log)."""
     touch(in_tmp, "pkg/app.py")
     os.symlink(in_tmp / "pkg", in_tmp / "pkg" / "again")  # a loop
     os.symlink(in_tmp / "pkg" / "app.py", in_tmp / "alias.py")  # points into the tree
     outside = in_tmp.parent / f"{in_tmp.name}-outside"
     touch(outside, "shared.py")
-    os.symlink(outside, in_tmp / "linked")  # points out of the tree: followed once
+    os.symlink(outside, in_tmp / "linked")  # a folder out of the tree
+    os.symlink(outside / "shared.py", in_tmp / "shared.py")  # a file out of the tree
     os.symlink(in_tmp / "nowhere.py", in_tmp / "dangling.py")
-    found = files(in_tmp)
-    assert found == ["pkg/app.py", "linked/shared.py"] or sorted(found) == ["linked/shared.py", "pkg/app.py"]
+    os.symlink("/", in_tmp / "rootlink")
+    os.symlink(os.devnull, in_tmp / "null.py")
+    notes: list[Skipped] = []
+    found = [c.display for c in walk([in_tmp], (), ACCEPTS, notes)]
+    assert found == ["pkg/app.py"]
+    assert sorted((note.path, note.reason) for note in notes) == [
+        ("dangling.py", "a symbolic link to nothing; not read"),
+        ("linked", "a symbolic link to a folder outside the paths being linted; not followed"),
+        ("null.py", "a symbolic link to a special file (not a regular file); not read"),
+        ("rootlink", "a symbolic link to a folder outside the paths being linted; not followed"),
+        ("shared.py", "a symbolic link to a file outside the paths being linted; not followed"),
+    ]
+    assert [c.file for c in walk([in_tmp / "linked"], (), ACCEPTS)] == [str(in_tmp / "linked" / "shared.py")]
 
 
 def test_overlapping_roots_read_each_file_once(in_tmp: Path) -> None:

@@ -15,9 +15,11 @@ import corslint.runner.file_stats as file_stats
 from corslint.runner.cache import Cache, settings_fingerprint
 from corslint.runner.discovery import Candidate
 from corslint.runner.file_stats import CHUNK, GONE, UNREADABLE, FileStats
+from corslint.runner.ignore_files import change_stamp
 from corslint.runner.run import POOL_THRESHOLD, lint
 from corslint.runner.settings import Settings
 
+PAST = 1_600_000_000
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="the helper is forked")
 
 
@@ -28,6 +30,7 @@ def tree(root: Path, files: int) -> list[Candidate]:
         path = root / f"pkg{index % 7}" / f"m{index}.py"
         path.parent.mkdir(exist_ok=True)
         path.write_bytes(b"x" * (index % 97))
+        os.utime(path, (PAST, PAST))  # outside the racy window, however long the writes take
         candidates.append(Candidate(str(path), f"pkg{index % 7}/m{index}.py"))
     return candidates
 
@@ -50,7 +53,7 @@ def expected(candidates: list[Candidate]) -> tuple[array[int], array[int]]:
             continue
         regular = stat.S_ISREG(info.st_mode)
         sizes.append(info.st_size if regular else GONE)
-        mtimes.append(info.st_mtime_ns if regular else 0)
+        mtimes.append(change_stamp(info) if regular else 0)
     return sizes, mtimes
 
 

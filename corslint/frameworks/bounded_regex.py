@@ -25,8 +25,6 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-import regex
-
 from corslint.findings import Diagnostic
 from corslint.model import Regex
 
@@ -34,13 +32,7 @@ if TYPE_CHECKING:
     from corslint.model import CorsPolicy
 
 MATCH_SECONDS = 1.0  # per match; a real origin pattern takes microseconds
-_FLAGS = (
-    (re.IGNORECASE, regex.IGNORECASE),
-    (re.MULTILINE, regex.MULTILINE),
-    (re.DOTALL, regex.DOTALL),
-    (re.VERBOSE, regex.VERBOSE),
-    (re.ASCII, regex.ASCII),
-)
+_FLAGS = ("IGNORECASE", "MULTILINE", "DOTALL", "VERBOSE", "ASCII")  # re's, and regex's of the same name
 _COMPILED: dict[tuple[str, int], Any] = {}
 _MAX_COMPILED = 4096
 UNEVALUATED: set[str] = set()  # patterns that timed out in this process
@@ -65,10 +57,12 @@ def _bounded(pattern: str | re.Pattern[str], flags: int) -> Any:
     key = (source, flags)
     compiled = _COMPILED.get(key)
     if compiled is None:
+        import regex  # here: most projects hold no pattern, and it costs 15 ms to import
+
         bits = regex.VERSION0
-        for ours, theirs in _FLAGS:
-            if flags & ours:
-                bits |= theirs
+        for name in _FLAGS:
+            if flags & getattr(re, name):
+                bits |= getattr(regex, name)
         try:
             compiled = regex.compile(source, bits)
         except (regex.error, ValueError, OverflowError, RecursionError):

@@ -14,6 +14,7 @@ import urllib.parse
 from collections.abc import Sequence
 from typing import Any
 
+import corslint.frameworks.bounded_regex as bounded_regex
 from corslint.frameworks.framework import Framework, LibraryCheck, Options, OriginEntry, Responder, Role
 from corslint.http import HeaderList, Request, Response
 from corslint.model import CorsPolicy, Regex, Value
@@ -73,7 +74,7 @@ def _compiled(raw: Any) -> Any:
 
 
 def is_enabled(policy: CorsPolicy, path: str) -> bool:
-    return re.match(setting(policy, "CORS_URLS_REGEX"), path) is not None
+    return bounded_regex.match(setting(policy, "CORS_URLS_REGEX"), path) is not None
 
 
 def _origin_listed(origin: str, url: urllib.parse.SplitResult, allowed: Any, regexes: Any) -> bool:
@@ -87,7 +88,7 @@ def _origin_listed(origin: str, url: urllib.parse.SplitResult, allowed: Any, reg
         parsed = urllib.parse.urlsplit(entry)
         if parsed.scheme == url.scheme and parsed.netloc == url.netloc:
             return True
-    return any(re.match(pattern, origin) for pattern in regexes)
+    return any(bounded_regex.match(pattern, origin) for pattern in regexes)
 
 
 def answers_path(policy: CorsPolicy, path: str) -> bool:
@@ -111,7 +112,7 @@ def responder(policy: CorsPolicy) -> Responder:
 
 def _respond(options: Options, request: Request) -> Response:
     headers = HeaderList()
-    if re.match(options["CORS_URLS_REGEX"], path_info(request.path)) is None:  # is_enabled
+    if bounded_regex.match(options["CORS_URLS_REGEX"], path_info(request.path)) is None:  # is_enabled
         return headers.response(None)
     method = request.method.upper()
     preflight = method == "OPTIONS" and request.header("access-control-request-method") is not None

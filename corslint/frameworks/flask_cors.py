@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import corslint.frameworks.bounded_regex as bounded_regex
 from corslint.frameworks.framework import Framework, LibraryCheck, Options, OriginEntry, Responder
 from corslint.http import HeaderList, Request, Response
 from corslint.model import CorsPolicy, Regex, Value
@@ -91,7 +92,7 @@ def _resolved(item: Any, *, ignore_case: bool) -> Any:
 
 def _matches(text: str, pattern: Any, *, case_sensitive: bool) -> bool:
     if isinstance(pattern, re.Pattern):
-        return pattern.match(text) is not None
+        return bounded_regex.match(pattern, text) is not None
     if case_sensitive:
         return text == str(pattern)
     return text.casefold() == str(pattern).casefold()

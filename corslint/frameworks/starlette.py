@@ -11,6 +11,7 @@ import functools
 import re
 from typing import Any
 
+import corslint.frameworks.bounded_regex as bounded_regex
 from corslint.frameworks.framework import Framework, LibraryCheck, Options, OriginEntry, Responder
 from corslint.http import HeaderList, Request, Response
 from corslint.model import CorsPolicy
@@ -63,7 +64,7 @@ def _respond(options: Options, request: Request) -> Response:
     def is_allowed(origin: str) -> bool:
         if allow_all_origins:
             return True
-        if regex is not None and re.fullmatch(regex, origin):
+        if regex is not None and bounded_regex.fullmatch(regex, origin):
             return True
         return origin in allow_origins
 

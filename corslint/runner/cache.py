@@ -2,14 +2,25 @@
 
 Like ruff's, it lives in `.corslint_cache` and is keyed by corslint's own code and the
 settings (a different configuration, a different selection of rules included, reads
-afresh); an entry is keyed by path, size and modification time. What a file yields is
-cached: its policies and diagnostics, and what the rules that judge one policy at a time
-said of them. Stored as JSON, never pickle: a cache folder can come with a cloned
-repository, and loading it must not run anything.
+afresh); an entry is keyed by path, size and change stamp (mtime and ctime: see
+`ignore_files.change_stamp`). What a file yields is cached: its policies and diagnostics,
+and what the rules that judge one policy at a time said of them. Stored as JSON, never
+pickle: a cache folder can come with a cloned repository, and loading it must not run
+anything.
 
-A file whose extraction read other files (an imported settings module, a star-imported
-base) is re-read when any of them changed, or when any file in its own or its parent
-folder was added, changed or removed (new siblings can change what an import resolves to).
+A file whose extraction looked at other paths (an imported settings module read, a
+module looked for and not found, a folder listed: see `observed_files`) is re-read when
+any of them looks different, or when any file in its own or its parent folder was
+added, changed or removed.
+
+Nothing in the cache is believed that the file system does not confirm: an entry answers
+only while its file's stamp, which the kernel sets and no repository content can choose,
+is the one recorded, and while each path its extraction observed looks the same; the last
+run's findings are reused only while they were made from exactly the records that now
+hold (their digest covers the records' stamps, outcomes and observations). So a run
+killed between any two writes, two runs writing at once, or a `.corslint_cache` that
+came with the repository, can cost a re-check, never a wrong answer. No path the cache
+holds is ever written to.
 
 Records are kept per folder (their stored form is in cache_format): the folder's last
 listing (discovery.Listing, so an unchanged folder is not listed again), its files'
@@ -24,14 +35,12 @@ or record reads as empty, and the last writer wins.
 from __future__ import annotations
 
 import binascii
-import contextlib
 import dataclasses
 import hashlib
-import itertools
 import json
 import operator
 import os
-import time
+import stat
 import zlib
 from array import array
 from collections import Counter
@@ -50,20 +59,26 @@ from corslint.runner.cache_format import (
     checked_listing,
     checked_record,
     decode,
-    dependency_stamps,
     encode,
     finding_classes,
     outcome_classes,
     pack_stamps,
+    stored_observations,
+    write_atomically,
 )
-from corslint.runner.discovery import RACY_NS, Candidate, Listing, Skipped
-from corslint.runner.ignore_files import stamp_of
+from corslint.runner.discovery import Candidate, Listing, Skipped
+from corslint.runner.ignore_files import RACY
+from corslint.runner.observed_files import Observation, observations_hold, racy
 from corslint.runner.settings import Settings
 
-FORMAT = 5
+FORMAT = 6
 SHARDS = 64
 _WALKED = "walked.json"  # the last run's count of files
-_WRITES = itertools.count()  # numbers this process's temporary files
+MAX_CACHE_FILE = 256 << 20  # bytes: a larger cache file is not read (a cache can be planted)
+# a planted link to a file elsewhere is not followed, nor a FIFO waited on
+_READ_FLAGS = (
+    os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+)
 
 
 class Remembered(NamedTuple):
@@ -126,19 +141,32 @@ class Cache:
         self._groups: list[tuple[str, list[str], list[Candidate]]] = []  # as the walk yields
         self._classes: dict[str, type] | None = None
         self.unchanged = False  # every file was cached, none is gone: the last run's answer holds
-        self._racy_after = time.time_ns() - RACY_NS
         self._gone: dict[str, set[str]] = {}  # folder -> names of files no longer there
-        self.digest = ""
+        self._walk: list[tuple[str, list[str]]] = []  # each folder walked, with its files' names
         self._walked = 0  # files in this run's walk
         self._folder_ready = False  # the cache's folder exists and is marked
-        # [path, size, mtime_ns] of the other files that the outcomes found were read with
-        self.dependencies: list[list[Any]] = []
+        self._own: bool | None = None  # the cache's folders are folders, not links (_own_folders)
 
     @classmethod
     def open(cls, directory: Path, settings_fingerprint: str) -> Cache:
         cwd = os.getcwd()
         key = hashlib.sha256(f"{code_fingerprint()}|{settings_fingerprint}|{cwd}".encode()).hexdigest()[:24]
         return cls(directory, key)
+
+    def _own_folders(self) -> bool:
+        """Whether the cache's folder and its key's folder are folders, not links (or do
+        not exist yet). A `.corslint_cache` that came with the repository as a link to
+        elsewhere would have the cache read and write there: such a cache is not used."""
+        for path in (self.directory, self.folder):
+            try:
+                mode = os.lstat(path).st_mode
+            except FileNotFoundError:
+                continue
+            except OSError:
+                return False
+            if not stat.S_ISDIR(mode):
+                return False
+        return True
 
     @property
     def classes(self) -> dict[str, type]:
@@ -158,12 +186,43 @@ class Cache:
         return shard
 
     def _read_shard(self, number: int) -> dict[str, Any]:
-        try:
-            with open(self.folder / f"{number:02x}.json", "rb") as handle:
-                raw = json.loads(handle.read())
-        except (OSError, ValueError):  # missing or damaged: start afresh
-            return {}
+        raw = self._read_json(f"{number:02x}.json")
         return raw if isinstance(raw, dict) else {}
+
+    def _read_json(self, name: str) -> Any:
+        """A cache file's JSON; None where it is missing, not a regular file (a link, a
+        FIFO), oversized, damaged or nested deeper than the decoder goes: untrusted input
+        reads as missing."""
+        data = self._read_bytes(name, MAX_CACHE_FILE)
+        if data is None:
+            return None
+        try:
+            return json.loads(data)
+        except (ValueError, RecursionError):
+            return None
+
+    def _read_bytes(self, name: str, limit: int) -> bytes | None:
+        if not self._usable():
+            return None
+        try:
+            handle = os.open(self.folder / name, _READ_FLAGS)
+        except OSError:
+            return None
+        try:
+            info = os.fstat(handle)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+                return None
+            data = os.read(handle, limit + 1)
+        except OSError:
+            return None
+        finally:
+            os.close(handle)
+        return data if len(data) <= limit else None
+
+    def _usable(self) -> bool:
+        if self._own is None:
+            self._own = self._own_folders()
+        return self._own
 
     def _record(self, folder: str) -> Record | None:
         if folder in self._rows or folder in self._listings or folder in self._fresh:  # changed in this run
@@ -219,7 +278,7 @@ class Cache:
 
     def is_empty(self) -> bool:
         """Nothing was ever written under this key: every file will be read afresh."""
-        return not self.folder.is_dir()
+        return not (self._usable() and self.folder.is_dir())
 
     def lookup(self, candidates: Sequence[Candidate], sizes: array[int], mtimes: array[int]) -> list[Any]:
         """Each candidate's cached outcome, by index: EMPTY_OUTCOME for a file that yields
@@ -274,27 +333,37 @@ class Cache:
                 self._gone[folder] = lost
                 changed_folders.add(folder)
                 gone = True
+        seen: dict[tuple[str, str], str] = {}  # what each observed path looks like now
         for index, folder, outcome, deps in dependent:
             if folder in changed_folders or folder.rpartition("/")[0] in changed_folders:
                 continue
-            try:
-                if any(stamp_of(path) != (size, mtime) for path, size, mtime in deps):
-                    continue
-            except (TypeError, ValueError):
-                continue
-            found[index] = Encoded(outcome)
-            self.dependencies.extend(deps)
+            if observations_hold(deps, seen):
+                found[index] = Encoded(outcome)
         # by identity: `None in found` would call each outcome's dataclass __eq__ (2 ms at 24k files)
         self.unchanged = not gone and all(hit is not None for hit in found)
         self._note_names(len(candidates), groups)
         return found
 
     def _note_names(self, count: int, groups: Sequence[tuple[str, list[str], Sequence[Candidate]]]) -> None:
-        # with every stamp matched, the names (in walk order) say which run this is: each
-        # folder with its names, which hashes a third of the characters of every path
         self._walked = count
-        joined = "\n".join([f"{folder}\0{'/'.join(names)}" for folder, names, _ in groups])
-        self.digest = hashlib.sha256(joined.encode("utf-8", "surrogateescape")).hexdigest()
+        self._walk = [(folder, names) for folder, names, _ in groups]
+
+    def _records_digest(self) -> str:
+        """What the last run's findings must have been made from to be reused: each folder
+        walked, with the names walked there and its record's names, stamps, outcomes and
+        observations, as the shards hold them now. Findings saved by a run that stopped
+        before it wrote its records, or whose records another run replaced, never match."""
+        digest = hashlib.sha256()
+        for folder, names in self._walk:
+            stored = self._shard_of(folder).get(folder)
+            digest.update(f"{folder}\0{'/'.join(names)}\0".encode("utf-8", "surrogateescape"))
+            if isinstance(stored, list) and len(stored) == 4:
+                joined, stamps, extra = stored[1:]
+                digest.update(f"{joined}\0{stamps}\0".encode("utf-8", "surrogateescape"))
+                if extra:
+                    digest.update(json.dumps(extra).encode("utf-8", "surrogateescape"))
+            digest.update(b"\n")
+        return digest.hexdigest()
 
     def decode_outcome(self, encoded: Encoded) -> Any:
         """The FileOutcome, or None when this version cannot rebuild it (read the file again)."""
@@ -325,7 +394,7 @@ class Cache:
         candidates: Sequence[Candidate],
         sizes: Sequence[int],
         mtimes: Sequence[int],
-        fresh: Mapping[int, tuple[int, Any, tuple[str, ...]]],
+        fresh: Mapping[int, tuple[int, Any, tuple[Observation, ...]]],
         encoded: Mapping[int, Any] | None = None,
     ) -> None:
         """Remember a tree read afresh, whose walk left the stats to the workers: `sizes`
@@ -337,7 +406,6 @@ class Cache:
         groups = self._grouped(candidates)
         self._note_names(len(candidates), groups)
         seen_twice = {f for f, n in Counter(folder for folder, _, _ in groups).items() if n > 1}
-        racy_after = self._racy_after
         hits = sorted(fresh)
         at = 0
         start = 0
@@ -350,15 +418,15 @@ class Cache:
             folder_sizes = list(sizes[start:end])
             folder_mtimes = list(mtimes[start:end])
             extra: list[Any] | None = None
-            if folder not in seen_twice and min(folder_sizes) >= 0 and max(folder_mtimes) <= racy_after:
+            if folder not in seen_twice and min(folder_sizes) >= 0 and RACY not in folder_mtimes:
                 extra = []
                 for index in inside:
                     row = cached_outcome(fresh[index][1], encoded.get(index))
-                    if row is None:  # this file is not cached: the folder takes the slow path
+                    if row is None or racy(fresh[index][2]):  # not cached: the slow path
                         extra = None
                         break
                     if row is not NOTHING:
-                        extra.append([index - start, row, dependency_stamps(fresh[index][2])])
+                        extra.append([index - start, row, stored_observations(fresh[index][2])])
             if extra is not None:
                 self._fresh[folder] = (names, folder_sizes, folder_mtimes, extra)
                 self._dirty.add(folder)
@@ -376,25 +444,24 @@ class Cache:
     def store_all(
         self,
         files: Iterable[tuple[int, Candidate]],
-        fresh: Mapping[int, tuple[int, Any, tuple[str, ...]]],
+        fresh: Mapping[int, tuple[int, Any, tuple[Observation, ...]]],
         encoded: Mapping[int, Any] | None = None,
     ) -> None:
         """Remember what files yielded, a row each: `files` are (index, candidate), `fresh`
         the results, by index, of those that yielded something (`encoded`: some of those
         outcomes as the workers encoded them); a file absent from `fresh` yielded nothing."""
         encoded = encoded or {}
-        racy_after = self._racy_after
         last_folder: str | None = None
         rows: dict[str, Row] = {}
         for index, candidate in files:
-            if candidate.size < 0 or candidate.mtime_ns > racy_after:
-                continue  # unreadable, or written so recently that a same-size rewrite could keep its mtime
+            if candidate.size < 0 or candidate.mtime_ns == RACY:
+                continue  # unreadable, or written so recently that a same-size rewrite could keep its stamp
             result = fresh.get(index)
             row: Any = NOTHING
-            deps: tuple[str, ...] = ()
+            deps: Sequence[Any] = ()
             if result is not None:
                 row, deps = cached_outcome(result[1], encoded.get(index)), result[2]
-                if row is None:
+                if row is None or racy(deps):
                     continue
             folder, _, name = candidate.display.rpartition("/")
             if folder != last_folder:
@@ -403,7 +470,7 @@ class Cache:
                 candidate.size,
                 candidate.mtime_ns,
                 None if row is NOTHING else row,
-                dependency_stamps(deps),
+                stored_observations(deps),
             )
 
     def forget_missing(self, candidates: Sequence[Candidate]) -> None:
@@ -417,15 +484,14 @@ class Cache:
     def load_findings(self, extra: str) -> Remembered | None:
         if not self.unchanged:
             return None
+        raw = self._read_json("findings.json")
         try:
-            with open(self.folder / "findings.json", "rb") as handle:
-                raw = json.loads(handle.read())
-            if raw.get("digest") != self.digest or raw.get("extra") != extra:
+            if raw.get("digest") != self._records_digest() or raw.get("extra") != extra:
                 return None
             findings = decode(raw["findings"], finding_classes())
             skipped = [Skipped(path, reason) for path, reason in raw["skipped"]]
             policies = raw["policies"]
-        except (OSError, ValueError, TypeError, KeyError, AttributeError, CacheFormatError):
+        except (ValueError, TypeError, KeyError, AttributeError, CacheFormatError, RecursionError):
             return None
         if not (isinstance(findings, list) and type(policies) is int):
             return None
@@ -438,7 +504,7 @@ class Cache:
     ) -> None:
         try:
             data = {
-                "digest": self.digest,
+                "digest": self._records_digest(),
                 "extra": extra,
                 "findings": encode(findings),
                 "skipped": [[s.path, s.reason] for s in skipped],
@@ -453,9 +519,8 @@ class Cache:
     def files_walked_before(self) -> int:
         """How many files the last run walked (0: not known); cheap to ask before a walk."""
         try:
-            with open(self.folder / _WALKED, "rb") as handle:
-                count = int(handle.read(32))
-        except (OSError, ValueError):
+            count = int(self._read_bytes(_WALKED, 32) or b"0")
+        except ValueError:
             return 0
         return max(count, 0)
 
@@ -500,7 +565,12 @@ class Cache:
     def _write(self, name: str, data: Any) -> None:
         try:
             if not self._folder_ready:
+                if not self._usable():
+                    return
                 self.folder.mkdir(parents=True, exist_ok=True)
+                self._own = None
+                if not self._usable():  # made a link since it was checked: write nothing
+                    return
                 self._mark(self.directory)
                 self._folder_ready = True
         except OSError:  # a read-only checkout lints fine without a cache
@@ -510,32 +580,11 @@ class Cache:
 
     @staticmethod
     def _mark(directory: Path) -> None:
-        ignore = directory / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# created by corslint\n*\n", "utf-8")
-            (directory / "CACHEDIR.TAG").write_text(
-                "Signature: 8a477f597d28d172789f06886806bc55\n# corslint cache; see https://bford.info/cachedir/\n",
-                "utf-8",
+        """Files that keep the cache out of commits and backups; written as the cache's
+        own files are, so that a link planted in their place is replaced, not followed."""
+        if not os.path.lexists(directory / ".gitignore"):
+            write_atomically(directory / ".gitignore", b"# created by corslint\n*\n")
+            write_atomically(
+                directory / "CACHEDIR.TAG",
+                b"Signature: 8a477f597d28d172789f06886806bc55\n# corslint cache; see https://bford.info/cachedir/\n",
             )
-
-
-def write_atomically(path: Path, payload: bytes) -> None:
-    """Write `path` so that a concurrent run reads the old file or the new one, never a
-    mix; quietly not at all where the folder cannot be written."""
-    # a name no other write uses: another process's, or another of this process's
-    temporary = path.with_name(f".tmp-{os.getpid()}-{next(_WRITES)}-{path.name}")
-    # O_EXCL, as tempfile.mkstemp opens (a planted link is never followed), without
-    # importing tempfile (5 ms, with random and shutil) into the runs that write
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    try:
-        try:
-            handle = os.open(temporary, flags, 0o600)
-        except FileExistsError:  # left by a killed run that had the same pid
-            os.unlink(temporary)
-            handle = os.open(temporary, flags, 0o600)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
-        os.replace(temporary, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)

@@ -6,16 +6,20 @@ each folder's record in a shard, checked as untrusted input when read back.
 from __future__ import annotations
 
 import binascii
+import contextlib
 import dataclasses
 import enum
+import itertools
 import json
+import os
 from array import array
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from types import ModuleType
 from typing import Any, NamedTuple
 
 from corslint.runner.discovery import Listing
-from corslint.runner.ignore_files import GIT_EXCLUDE, IGNORE_FILES, stamp_of
+from corslint.runner.ignore_files import GIT_EXCLUDE, IGNORE_FILES
 
 
 class CacheFormatError(ValueError):
@@ -93,9 +97,10 @@ def decode(data: Any, classes: Mapping[str, type]) -> Any:
 # -- a folder's record ------------------------------------------------------------------
 # A shard maps a display folder to [listing, names, stamps, extra]: the folder's
 # discovery.Listing (or None); its cached files' names in walk order, joined by "/"
-# (which no name holds); their sizes, then their mtime_ns, as 64-bit integers in base64;
-# and [position, outcome, deps] for each file that yields something: outcome is an
-# encoded FileOutcome, deps a list of [path, size, mtime_ns]. Files that yield nothing
+# (which no name holds); their sizes, then their change stamps, as 64-bit integers in
+# base64; and [position, outcome, deps] for each file that yields something: outcome is an
+# encoded FileOutcome, deps what its extraction observed, a list of [kind, path, token]
+# (see observed_files). Files that yield nothing
 # have no extra entry. A few long strings per folder instead of three numbers and a
 # string per file: JSON decodes them several times faster, and an unchanged folder is
 # two comparisons of strings, its stamps packed as they are stored.
@@ -106,7 +111,7 @@ SAME = 0  # a listing's files, when they are the record's names
 class Record(NamedTuple):
     listing: Any  # checked by checked_listing when recalled
     names: list[str]
-    stamps: bytes  # the sizes, then the mtimes, packed (see pack_stamps)
+    stamps: bytes  # the sizes, then the change stamps, packed (see pack_stamps)
     extra: dict[int, list[Any]]  # position -> [position, outcome, deps]
 
     def unpacked(self) -> tuple[list[int], list[int]]:
@@ -218,5 +223,32 @@ def cached_outcome(outcome: Any, encoded: Any = None) -> Any:
         return None
 
 
-def dependency_stamps(paths: Sequence[str]) -> list[list[Any]]:
-    return [[path, *stamp_of(path)] for path in paths] if paths else []
+def stored_observations(observations: Sequence[Sequence[str]]) -> list[list[str]]:
+    """What an extraction observed (see observed_files), as a record keeps it."""
+    return [list(item) for item in observations]
+
+
+# -- writing -----------------------------------------------------------------------------
+_WRITES = itertools.count()  # numbers this process's temporary files
+
+
+def write_atomically(path: Path, payload: bytes) -> None:
+    """Write `path` so that a concurrent run reads the old file or the new one, never a
+    mix; quietly not at all where the folder cannot be written."""
+    # a name no other write uses: another process's, or another of this process's
+    temporary = path.with_name(f".tmp-{os.getpid()}-{next(_WRITES)}-{path.name}")
+    # O_EXCL, as tempfile.mkstemp opens (a planted link is never followed), without
+    # importing tempfile (5 ms, with random and shutil) into the runs that write
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    try:
+        try:
+            handle = os.open(temporary, flags, 0o600)
+        except FileExistsError:  # left by a killed run that had the same pid
+            os.unlink(temporary)
+            handle = os.open(temporary, flags, 0o600)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(payload)
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)

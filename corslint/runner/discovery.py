@@ -21,7 +21,6 @@ import operator
 import os
 import re
 import stat
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,9 +29,11 @@ from typing import Any, NamedTuple, Protocol
 from corslint.runner.ignore_files import (
     GIT_EXCLUDE,
     IGNORE_FILES,
+    RACY,
     IgnoreSource,
     RuleSet,
     ancestor_rules,
+    change_stamp,
     file_names,
     ignored,
     own_token,
@@ -72,9 +73,6 @@ SKIPPED_DIRECTORIES = frozenset(
 # a directory holding one of these is a virtualenv or a cache whatever its name
 SKIPPED_MARKERS = frozenset({"pyvenv.cfg", "CACHEDIR.TAG"})
 MINIFIED_SUFFIXES = (".min.js", ".min.mjs", ".min.cjs", ".bundle.js")
-# file system timestamps can be this coarse (FAT: 2 s): a stamp this recent may hide a
-# change. Shared by the walk and the cache
-RACY_NS = 2_000_000_000
 
 
 @dataclass(frozen=True)
@@ -164,7 +162,7 @@ class Walk:
     visited: set[str] = field(default_factory=set)  # real paths of folders, against loops
     roots: tuple[str, ...] = ()  # real paths of the folders walked, each ending in "/"
     memory: FolderMemory | None = None
-    racy_after: int = 0  # a folder changed after this (ns) may change again unseen
+    anchor: str = ""  # put before a shown path to match `exclude` (Settings.exclude_anchor)
 
     def inside(self, target: str) -> bool:
         """Whether a symlink points into the walked tree, where the walk meets its target anyway."""
@@ -203,19 +201,20 @@ def walk_folders(
     respect_gitignore: bool = True,
     memory: FolderMemory | None = None,
     force_exclude: bool = False,
+    exclude_anchor: str = "",
 ) -> Iterator[list[Candidate]]:
     """`walk`, a folder's files at a time (a list, never empty): the consumers of a large
     tree then pay no generator step per file. `force_exclude`: `exclude` applies to the
     paths named too (pre-commit names each file), which are then not even looked at."""
-    state = Walk(exclude, accepts, skipped, respect_gitignore, memory=memory)
-    state.racy_after = time.time_ns() - RACY_NS
+    state = Walk(exclude, accepts, skipped, respect_gitignore, memory=memory, anchor=exclude_anchor)
     folders = [os.path.normpath(os.fspath(p)) for p in paths]
     state.roots = tuple(os.path.join(os.path.realpath(f), "") for f in folders if os.path.isdir(f))
     explicit = {os.path.realpath(f) for f in folders if os.path.isfile(f)}
     state.seen.update(explicit)  # a folder walk leaves these to their own place in the order
     for root in paths:
         name = os.path.normpath(os.fspath(root))
-        if force_exclude and exclude and name != "." and matches_any(display_path(Path(name)), exclude):
+        shown = exclude_anchor + display_path(Path(name))
+        if force_exclude and exclude and name != "." and matches_any(shown, exclude):
             continue
         if os.path.isfile(name):
             real = os.path.realpath(name)
@@ -235,7 +234,7 @@ def walk_folders(
             else:
                 state.skip(Path(name).as_posix(), "no such file or directory", missing=True)
             continue
-        rules = ancestor_rules(name, state.racy_after) if respect_gitignore else RuleSet()
+        rules = ancestor_rules(name) if respect_gitignore else RuleSet()
         display = display_path(Path(name))
         yield from _walk_directory(
             state, name, "" if display == "." else display, os.path.realpath(name), rules
@@ -313,10 +312,10 @@ def _recall(
     if listing is None or listing.walked != directory or listing.rules != rules.token:
         return None
     try:
-        mtime = os.stat(directory).st_mtime_ns
+        mtime = change_stamp(os.stat(directory))
     except OSError:
         return None
-    if mtime != listing.mtime_ns or mtime > state.racy_after:
+    if mtime != listing.mtime_ns or mtime == RACY:
         return None
     own = listing.ignore_stamps
     if own and [[name, *stamp_of(prefix + name)] for name, _, _ in own] != own:
@@ -340,9 +339,8 @@ def _list(
     """List a folder and filter its entries: the files to stat and the subfolders to walk."""
     accepts = state.accepts
     exclude = state.exclude
-    seen = state.seen
     try:
-        mtime = os.stat(directory).st_mtime_ns if state.memory is not None else 0
+        mtime = change_stamp(os.stat(directory)) if state.memory is not None else RACY
         with os.scandir(directory) as listing:
             entries = sorted(listing, key=_NAME)
     except OSError as error:
@@ -364,12 +362,12 @@ def _list(
                 source = IgnoreSource(
                     directory, present, strip_length(directory), "", own_token(directory, own)
                 )
-                rules = rules.extend(source, all(m <= state.racy_after for _, s, m in own if s >= 0))
+                rules = rules.extend(source, all(m != RACY for _, s, m in own if s >= 0))
     files = rules.files
     # the common case, rules that test names only, is inlined below
     by_name = all(r.fast and r.paths is None for r in files)
     file_pattern = file_names(tuple(files)) if by_name else None
-    kept: list[Any] = []  # names to stat, and linked files already resolved
+    kept: list[Any] = []  # names to stat
     subfolders: list[Any] = []  # names, and linked folders already resolved
     linked = False
     for entry in entries:
@@ -385,15 +383,13 @@ def _list(
             if files and ignored(files, walked, name, True):
                 continue
             shown = shown_prefix + name
-            if exclude and matches_any(shown, exclude):
+            if exclude and matches_any(state.anchor + shown, exclude):
                 continue
             if entry.is_symlink():
                 linked = True
-                real_child = os.path.realpath(walked)
-                if state.inside(real_child):
-                    continue
-                subfolders.append((walked, shown, real_child, rules))
-                continue
+                if not state.inside(os.path.realpath(walked)):
+                    state.skip(shown, f"{_LINK_OUT}folder outside the paths being linted; not followed")
+                continue  # (inside them, the folder is walked where it is)
             subfolders.append(name)
             continue
         if accepts is not None and not name.endswith(accepts):
@@ -407,29 +403,42 @@ def _list(
         elif ignored(files, walked, name, False):
             continue
         shown = shown_prefix + name
-        if exclude and matches_any(shown, exclude):
+        if exclude and matches_any(state.anchor + shown, exclude):
             continue
         if entry.is_symlink():
             linked = True
-            target = os.path.realpath(walked)
-            if state.inside(target) or target in seen:
-                continue
-            seen.add(target)
-            try:
-                info = entry.stat()
-            except OSError:
-                continue
-            if stat.S_ISREG(info.st_mode):
-                kept.append(Candidate(walked, shown, info.st_size, info.st_mtime_ns))
-            continue
+            why = _unfollowed_link(state, walked)
+            if why is not None:
+                state.skip(shown, why)
+            continue  # a link into the linted paths: its target is read where it is
         if not entry.is_file():  # FIFOs and devices: never opened
             continue
         kept.append(name)
-    remember = state.memory is not None and not linked and rules.trusted and mtime <= state.racy_after
+    remember = state.memory is not None and not linked and rules.trusted and mtime != RACY
     # a link's target can change without its folder changing: such folders are listed each time
     if remember and state.memory is not None and not any(map(_IS_SYMLINK, entries)):
         state.memory.remember(display, Listing(mtime, directory, inherited.token, own, kept, subfolders))
     return kept, subfolders, rules
+
+
+_LINK_OUT = "a symbolic link to a "
+
+
+def _unfollowed_link(state: Walk, path: str) -> str | None:
+    """Why a linked file is not read, for the note that says so: its target lies outside
+    the paths being linted (as in ruff, a walk never leaves them: a link to `/` would lint
+    the machine and print its files into a CI log), or is not a regular file (a FIFO would
+    block, a device never end). None: a link to a file the walk reads in its own place."""
+    target = os.path.realpath(path)
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return "a symbolic link to nothing; not read"
+    if not stat.S_ISREG(mode):
+        return f"{_LINK_OUT}special file (not a regular file); not read"
+    if not state.inside(target):
+        return f"{_LINK_OUT}file outside the paths being linted; not followed"
+    return None
 
 
 _NAME = operator.attrgetter("name")

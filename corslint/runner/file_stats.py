@@ -1,5 +1,5 @@
-"""Each walked file's size and modification time (its stamp), which the cache compares
-with its own.
+"""Each walked file's size and change stamp (its mtime and ctime, see
+`ignore_files.change_stamp`), which the cache compares with its own.
 
 A run with a cache does little but this: every file is stat-ed, and on the hosts we
 measured one stat costs 2-3 µs of system time, most of the run. Threads do not help (the
@@ -20,12 +20,14 @@ import errno
 import os
 import stat
 import sys
+import time
 from array import array
 from collections import deque
 from collections.abc import Iterable, MutableSequence, Sequence
 
 from corslint.runner.channel import read_exactly, write_all
 from corslint.runner.discovery import Candidate
+from corslint.runner.ignore_files import MIX, RACY, RACY_NS, STAMP_BITS
 
 GONE = -1  # size of a file gone since the walk listed it, or not a regular file: left out
 UNREADABLE = -2  # size of a file that could not be stat-ed otherwise: read, so that it is reported
@@ -39,11 +41,13 @@ _ERRORS = sys.getfilesystemencodeerrors()
 def stamp_into(
     paths: Iterable[str | bytes], sizes: MutableSequence[int], mtimes: MutableSequence[int]
 ) -> None:
-    """Append each path's size and mtime_ns (GONE or UNREADABLE, and 0, where there are none)."""
+    """Append each path's size and change stamp (`ignore_files.change_stamp`; GONE or
+    UNREADABLE, and 0, where there are none)."""
     stat_path = os.stat
     is_file = stat.S_ISREG
     add_size = sizes.append
     add_mtime = mtimes.append
+    racy_after = time.time_ns() - RACY_NS
     for path in paths:
         try:
             info = stat_path(path)
@@ -53,7 +57,8 @@ def stamp_into(
             continue
         if is_file(info.st_mode):  # FIFOs and devices would block or never end
             add_size(info.st_size)
-            add_mtime(info.st_mtime_ns)
+            mtime = info.st_mtime_ns  # change_stamp, inlined: this loop is most of a cached run
+            add_mtime(RACY if mtime > racy_after else (mtime * MIX + info.st_ctime_ns) & STAMP_BITS)
         else:
             add_size(GONE)
             add_mtime(0)

@@ -18,7 +18,13 @@ from typing import Any
 
 IGNORE_FILES = (".gitignore", ".ignore")  # later files win, as in ripgrep
 GIT_EXCLUDE = ".git/info/exclude"
-Stamp = tuple[int, int]  # (size, mtime_ns); size -1 for a file that did not exist
+Stamp = tuple[int, int]  # (size, change_stamp); size -1 for a file that did not exist
+# file system timestamps can be this coarse (FAT: 2 s): a file modified this recently may
+# change again and keep its stamp. Shared by the walk and the cache
+RACY_NS = 2_000_000_000
+RACY = -1  # the change stamp of a file modified too recently to be trusted: never cached
+MIX = 1_000_003
+STAMP_BITS = (1 << 63) - 1
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity: one per file read
@@ -115,12 +121,28 @@ def strip_length(directory: str) -> int:
     return len(directory) if directory.endswith("/") else len(directory) + 1
 
 
+def change_stamp(info: os.stat_result) -> int:
+    """What tells that a file (or a folder's list of entries) may have changed: its mtime
+    and its ctime together, or RACY when the mtime is too recent to be trusted.
+
+    The ctime is set by the kernel on every write, rename or `touch -r`, and no repository
+    content can choose it: an edit that keeps the size and puts the mtime back still
+    changes the stamp. Mixed into one number so that records keep two numbers a file: a
+    write moves both times by the same amount, which changes the mix for any change under
+    146 years; a `touch -r` keeps the mtime and moves the ctime, which always changes it.
+    (Where the ctime is a creation time, as on Windows, the mtime alone is compared.)"""
+    mtime = info.st_mtime_ns
+    if mtime > time.time_ns() - RACY_NS:
+        return RACY
+    return (mtime * MIX + info.st_ctime_ns) & STAMP_BITS
+
+
 def stamp_of(path: str) -> Stamp:
     try:
         info = os.stat(path)
     except OSError:
         return (-1, 0)
-    return (info.st_size, info.st_mtime_ns)
+    return (info.st_size, change_stamp(info))
 
 
 @dataclass(eq=False)  # compared by identity: one per folder holding ignore files
@@ -167,7 +189,6 @@ def _source(
     names: Sequence[str],
     strip: int,
     prefix: str,
-    racy_after: int,
 ) -> tuple[IgnoreSource, bool] | None:
     """The ignore files of a folder that exist, stamped; None when there are none."""
     stamps = [(name, stamp_of(os.path.join(directory, name))) for name in names]
@@ -175,11 +196,11 @@ def _source(
     if not present:
         return None
     token = f"{directory}|{strip}|{prefix}|{present!r}"
-    trusted = all(mtime <= racy_after for _, (_, mtime) in present)
+    trusted = all(stamp != RACY for _, (_, stamp) in present)
     return IgnoreSource(directory, tuple(name for name, _ in present), strip, prefix, token), trusted
 
 
-def ancestor_rules(root: str, racy_after: int) -> RuleSet:
+def ancestor_rules(root: str) -> RuleSet:
     """Ignore files above a walk root, up to the repository's top (none outside a repository)."""
     real = os.path.realpath(root)
     rules = RuleSet()
@@ -198,7 +219,7 @@ def ancestor_rules(root: str, racy_after: int) -> RuleSet:
     for ancestor in reversed(chain):  # outermost first, so deeper files override
         prefix = os.path.relpath(real, ancestor).replace(os.sep, "/") + "/"
         names = [*IGNORE_FILES, GIT_EXCLUDE] if ancestor == chain[-1] else list(IGNORE_FILES)
-        found = _source(ancestor, names, strip_length(root), prefix, racy_after)
+        found = _source(ancestor, names, strip_length(root), prefix)
         if found is not None:
             rules = rules.extend(*found)
     return rules
@@ -210,7 +231,7 @@ def repository_top(directory: str) -> bool:
 
 
 def _ancestor_ignore_files(root: str) -> list[IgnoreFile]:
-    return ancestor_rules(root, time.time_ns()).files
+    return ancestor_rules(root).files
 
 
 def own_token(directory: str, stamps: list[Any]) -> str:

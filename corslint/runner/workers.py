@@ -15,70 +15,60 @@ import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 import corslint.engine as engine
 from corslint.engine import FileOutcome
-from corslint.extractors import ProjectContext
+from corslint.extractors.context import ProjectContext
 from corslint.runner.channel import Channel, channel_pair, ready
 from corslint.runner.discovery import Candidate
+from corslint.runner.observed_files import Observation, observing
 
 if TYPE_CHECKING:  # multiprocessing is imported only where there is no fork
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
 
-    from corslint.extractors.python.project import PythonProject
 
 Job = tuple[int, Candidate]
-Result = tuple[int, FileOutcome, tuple[str, ...]]  # index, outcome, other files read
+Result = tuple[int, FileOutcome, tuple[Observation, ...]]  # index, outcome, what it observed
 FIRST_BATCH = 64  # files in each worker's first batch
 _COLLECT_EVERY = 20_000  # allocations between a worker's collections of its youngest objects
-
-
-@dataclass
-class TrackingContext(ProjectContext):
-    """A ProjectContext that records which other files each extraction read (for the cache)."""
-
-    touched: set[str] = field(default_factory=set)
-
-    @property
-    def python(self) -> PythonProject:
-        if self._python is None:
-            self._python = _tracking_project(self.touched)
-        return self._python
-
-
-def _tracking_project(touched: set[str]) -> PythonProject:
-    from pathlib import Path
-
-    from corslint.extractors.python import PythonModule, PythonProject
-
-    class TrackingProject(PythonProject):
-        def module_at(self, path: Path, display: str | None = None) -> PythonModule | None:
-            touched.add(os.path.abspath(path))
-            return super().module_at(path, display)
-
-    return TrackingProject()
 
 
 def extract_one(
     candidate: Candidate,
     screened: engine.Prepared,
-    context: TrackingContext,
     announce: Callable[[bool], None] | None = None,
     judged: engine.RuleFilter = engine.every_rule,
-) -> tuple[FileOutcome, tuple[str, ...]]:
-    """The parsers, for one file the byte prefilter let through; with the other files read."""
+) -> tuple[FileOutcome, tuple[Observation, ...]]:
+    """The parsers, for one file the byte prefilter let through; with what the extraction
+    observed of other paths (observed_files), for the cache.
+
+    Each file gets a context of its own: a module another file's extraction parsed would
+    come from the context's memo without being observed again, and this file's outcome
+    would not be re-read when that module changes. (The cache then re-reads only what
+    changed, each file with a fresh context too, so a cold run and a warm one agree.)"""
     if announce is not None:
         announce(True)
-    context.touched.clear()
-    outcome = engine.extract_prepared(candidate.display, screened, context, judged)
+    with observing() as observer:
+        outcome = engine.extract_prepared(candidate.display, screened, ProjectContext(), judged)
     if announce is not None:
         announce(False)
-    own = os.path.abspath(candidate.file)
-    return outcome, tuple(sorted(p for p in context.touched if p != own))
+    return outcome, observer.observations()
+
+
+def read_one(
+    candidate: Candidate, max_bytes: int, judged: engine.RuleFilter = engine.every_rule
+) -> tuple[FileOutcome, tuple[Observation, ...]]:
+    """Prefilter one file, then extract it if it passes (`extract_one`), in this process."""
+    from corslint.runner.prefilter import screen
+
+    screened = screen(candidate, max_bytes=max_bytes)
+    if isinstance(screened, FileOutcome):
+        return screened, ()
+    return extract_one(candidate, screened, None, judged)
 
 
 def _worker(
@@ -104,7 +94,6 @@ def _worker(
     gc.freeze()
     gc.set_threshold(_COLLECT_EVERY, 10, 10)
     gc.enable()
-    context = TrackingContext()
     while True:
         try:
             message = connection.recv()
@@ -133,7 +122,7 @@ def _worker(
                     connection.send(("begin" if starting else "end", batch_id, index))
 
                 candidate = Candidate(file, display, size, mtime)
-                outcome, deps = extract_one(candidate, screened, context, announce, judged)
+                outcome, deps = extract_one(candidate, screened, announce, judged)
             else:  # settled by the prefilter: a diagnostic, or a file skipped
                 outcome, deps = screened, ()
             results.append((index, outcome, deps))
