@@ -259,7 +259,20 @@ class CallResolver(MutationResolver):
 
     def _from_callers(self, function: FunctionNode, name: str, node: ast.expr, scope: Scope) -> Value:
         """A parameter of a function read outside any evaluated call: what every call of it
-        in the project passes, when they agree."""
+        in the project passes, when they agree. Worked out once per parameter: each caller
+        may itself read parameters from its own callers, and without the memo the work grew
+        with the number of callers to the power of the depth (11 s for one 600-line file)."""
+        key = (id(function), name)
+        memo = self.__dict__.setdefault("_caller_values", {})
+        if key in memo:
+            found: Value | None = memo[key]
+            return found if found is not None else self.unknown(node, f"parameter `{name}` (read in a cycle)")
+        memo[key] = None  # while it is worked out: a call cycle reads it as unknown
+        value = self._callers_agree(function, name, node, scope)
+        memo[key] = value
+        return value
+
+    def _callers_agree(self, function: FunctionNode, name: str, node: ast.expr, scope: Scope) -> Value:
         sites = self.call_sites(function)
         if not sites:
             return self.unknown(node, f"parameter `{name}` of {function.name}() (no caller found)")

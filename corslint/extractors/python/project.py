@@ -39,6 +39,7 @@ class PythonProject:
         self._absent: dict[str, bool] = {}  # folders known not to exist
         self._displays: dict[tuple[str, bool, Path], str] = {}  # (cwd, absolute importer, target)
         self._project_calls: dict[Path, dict[str, list[Path]]] = {}  # root -> name -> files calling it
+        self._project_files: dict[Path, list[Path]] = {}
         self._callers: dict[int, list[tuple[PythonModule, ast.Call]]] = {}  # id(function) -> its calls
         self._data: dict[str, Value | None] = {}  # real path -> a data file read by code
 
@@ -69,13 +70,17 @@ class PythonProject:
         if key not in self._callers:
             self._callers[key] = []  # a caller found while looking is not looked for again
             root = project_root(module.path)
-            calls = self._project_calls.get(root)
-            if calls is None:
-                calls = self._project_calls[root] = files_calling(python_files(root))
+            files = self._project_files.get(root)
+            if files is None:
+                files = self._project_files[root] = python_files(root)
+            name = getattr(function, "name", "")
+            calls = self._project_calls.setdefault(root, {})
+            if name not in calls:
+                calls[name] = files_calling(files, name)
             self._callers[key] = call_sites(
                 module,
                 function,
-                calls.get(getattr(function, "name", ""), []),
+                calls[name],
                 lambda path: self.module_at(path, self.display_path(module.path, path)),
             )
         return self._callers[key]
