@@ -1,0 +1,1 @@
+"""aiohttp-cors `setup(app, defaults={...})` and `cors.add(route, {...})` (corslint.frameworks.aiohttp_cors models them)."""

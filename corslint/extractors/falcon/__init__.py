@@ -1,0 +1,1 @@
+"""Falcon `CORSMiddleware(...)` and `falcon.App(cors_enable=True)` (corslint.frameworks.falcon models them)."""

@@ -1,0 +1,1 @@
+"""Litestar `CORSConfig(...)` configurations (corslint.frameworks.litestar models them)."""

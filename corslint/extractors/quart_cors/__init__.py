@@ -1,0 +1,1 @@
+"""Quart-CORS `cors(app, ...)` and `@route_cors(...)` (corslint.frameworks.quart_cors models them)."""

@@ -1,0 +1,66 @@
+"""A constructor call's arguments read as options by their parameter names."""
+
+from __future__ import annotations
+
+import ast
+import difflib
+from collections.abc import Iterator, Mapping
+
+from corslint.extractors.python import PythonModule, seen_from
+from corslint.model import Evidence, Provenance, Value
+
+
+def read_arguments(module: PythonModule, call: ast.Call, positional: tuple[str, ...]) -> dict[str, Value]:
+    """Each argument under the parameter it binds; `**mapping` expanded when it resolves,
+    else kept as the unknown `**` (every absent option then reads as unknown)."""
+    options: dict[str, Value] = {}
+    for index, arg in enumerate(call.args):
+        if isinstance(arg, ast.Starred):
+            options["*"] = Value(
+                None, module.location(arg), Provenance.UNKNOWN, description=module.source(arg)
+            )
+            break
+        if index < len(positional):
+            options[positional[index]] = module.resolve(arg)
+    for keyword in call.keywords:
+        if keyword.arg is not None:
+            options[keyword.arg] = module.resolve(keyword.value)
+            continue
+        expanded = module.resolve(keyword.value)
+        if expanded.known and isinstance(expanded.raw, dict):
+            for key, value in expanded.raw.items():
+                options[str(key)] = seen_from(value, module, module.location(keyword.value))
+        else:
+            why = expanded.description or module.source(keyword.value)
+            options["**"] = Value(None, module.location(keyword.value), Provenance.UNKNOWN, description=why)
+    return options
+
+
+def unknown_options(
+    options: Mapping[str, Value], parameters: tuple[str, ...], owner: str
+) -> Iterator[Evidence]:
+    """Keywords the constructor does not take: the app then fails to start."""
+    for name, value in options.items():
+        if name in parameters or name in ("*", "**"):
+            continue
+        close = difflib.get_close_matches(name, parameters, n=1, cutoff=0.6)
+        hint = f" (did you mean `{close[0]}=`?)" if close else ""
+        yield Evidence(
+            "unknown-option",
+            f"`{name}=` is not a {owner} argument{hint}; the app fails to start "
+            "with `TypeError: ... got an unexpected keyword argument`",
+            value.location,
+        )
+
+
+def arms(module: PythonModule, node: ast.AST) -> str:
+    """The arms of the `if`s and `match`es around `node`, outermost first (`model.exclusive_arms`)."""
+    found: list[str] = []
+    for step in module.steps(node):
+        owner = step.owner
+        if isinstance(owner, ast.If):
+            found.append(f"{'if' if step.block is owner.body else 'else'}@{owner.lineno}")
+        elif isinstance(owner, ast.Match):
+            number = next(i for i, case in enumerate(owner.cases) if case.body is step.block)
+            found.append(f"case{number}@{owner.lineno}")
+    return "/".join(found)
