@@ -4,18 +4,25 @@ cache and knows nothing of workers or the command line (corslint.runner does tha
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from corslint.extractors import Extractor, ProjectContext
+from corslint.extractors import Extractor
+from corslint.extractors.context import ProjectContext
 from corslint.findings import Diagnostic, Finding, Level, Location
 
 if TYPE_CHECKING:
     from corslint.model import CorsPolicy
     from corslint.rules.base import Rule
 
-_SUPPRESSION = re.compile(r"corslint:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
+_SUPPRESSION = re.compile(r"corslint:\s*ignore(\[[^\]\n]*\]?)?")
+_IDS = re.compile(r"\[([A-Za-z0-9_,\s]*)\]")
+# flake8's and ruff's comment (noqa, a colon, codes), for corslint's own ids; codes of other
+# tools in the same comment are theirs, and a noqa without codes is theirs too
+_NOQA = re.compile(
+    r"(?:#|//)\s*noqa:\s*([A-Za-z]+[0-9][A-Za-z0-9]*(?:[\s,]+[A-Za-z]+[0-9][A-Za-z0-9]*)*)", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -92,8 +99,18 @@ def extract_prepared(
         diagnostics.append(
             Diagnostic("CORS001", f"internal error while judging: {type(error).__name__}: {error}", where)
         )
+    from corslint.frameworks.bounded_regex import unevaluated_patterns
+
+    backtracking = unevaluated_patterns(policies)  # CORS001 where a pattern timed out
+    diagnostics.extend(backtracking)
     return FileOutcome(
-        tuple(policies), tuple(diagnostics), text, parsed=True, skipped=skipped, findings=findings
+        tuple(policies),
+        tuple(diagnostics),
+        text,
+        parsed=True,
+        skipped=skipped,
+        findings=findings,
+        cacheable=not backtracking,  # a time limit's verdict depends on the machine: ask again
     )
 
 
@@ -137,23 +154,117 @@ def judge(policies: Iterable[CorsPolicy], rules: Iterable[Rule]) -> list[Finding
     return findings
 
 
+@dataclass(frozen=True)
+class Suppression:
+    """A suppression comment: `corslint: ignore[IDS]` (bare: every rule), or `noqa: CORS...`.
+    It covers findings on its own line and the line below it."""
+
+    line: int
+    column: int
+    ids: tuple[str, ...] | None  # upper-case ids or prefixes; None: every rule
+    spelling: str  # the comment as written, for messages
+
+    def covers(self, rule_id: str) -> str | None:
+        """The id or prefix through which this comment suppresses `rule_id` ("*": bare)."""
+        if self.ids is None:
+            return "*"
+        return next((i for i in self.ids if rule_id.startswith(i)), None)
+
+
+def suppressions(text: str) -> list[Suppression]:
+    """Every suppression comment of a file, in order."""
+    if "corslint" not in text and "noqa" not in text.lower():
+        return []
+    found: list[Suppression] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "corslint" in line:
+            for match in _SUPPRESSION.finditer(line):
+                raw = match.group(1)
+                ids: tuple[str, ...] | None = None
+                if raw is not None:  # a malformed list (`[CORS-101`) suppresses nothing
+                    listed = _IDS.fullmatch(raw)
+                    ids = tuple(i.strip().upper() for i in (listed.group(1) if listed else "").split(","))
+                    ids = tuple(i for i in ids if i)
+                found.append(Suppression(number, match.start() + 1, ids, match.group(0)))
+        if "noqa" in line.lower():
+            for match in _NOQA.finditer(line):
+                codes = tuple(c.upper() for c in re.split(r"[\s,]+", match.group(1)) if c)
+                ours = tuple(c for c in codes if c.startswith("CORS"))
+                if ours:
+                    found.append(Suppression(number, match.start() + 1, ours, match.group(0)))
+    return found
+
+
+def suppressing(finding: Finding, comments: Iterable[Suppression]) -> tuple[Suppression, str] | None:
+    """The comment that suppresses `finding` (on its line or the line above), and the id
+    through which it does; None if there is none."""
+    line = finding.location.line
+    for comment in comments:
+        if comment.line in (line, line - 1):
+            through = comment.covers(finding.rule_id)
+            if through is not None:
+                return comment, through
+    return None
+
+
 def suppressed(finding: Finding, text: str | None) -> bool:
-    """`corslint: ignore[ID]` on the finding's line or the line above; bare = every rule.
-    `text` is the finding's file (None: it could not be read, so nothing is suppressed)."""
+    """`corslint: ignore[ID]` or `noqa: ID` on the finding's line or the line above; bare
+    `corslint: ignore` = every rule. `text` is the finding's file (None: it could not be
+    read, so nothing is suppressed)."""
     if text is None:
         return False
-    lines = text.splitlines()
-    for number in (finding.location.line, finding.location.line - 1):
-        if not 1 <= number <= len(lines):
+    return suppressing(finding, suppressions(text)) is not None
+
+
+def suppression_problems(
+    display: str,
+    comments: Iterable[Suppression],
+    used: Mapping[Suppression, set[str]],
+    known_ids: Sequence[str],
+    judged: RuleFilter,
+) -> list[Diagnostic]:
+    """CORS004 for the suppression comments of one file that name no corslint rule, or
+    that suppressed nothing in a run that judged what they name (ruff's RUF100). A comment
+    that names CORS004 itself is never reported as unused."""
+    problems: list[Diagnostic] = []
+    for comment in comments:
+        where = Location(
+            display, comment.line, comment.column, comment.line, comment.column + len(comment.spelling)
+        )
+        ids = comment.ids
+        through = used.get(comment, set())
+        if ids is None:
+            if not through:
+                problems.append(Diagnostic("CORS004", f"`{comment.spelling}` suppresses nothing here", where))
             continue
-        for match in _SUPPRESSION.finditer(lines[number - 1]):
-            ids = match.group(1)
-            if ids is None:
-                return True
-            if any(finding.rule_id.startswith(i.strip().upper()) for i in ids.split(",") if i.strip()):
-                return True
-    return False
+        if not ids:
+            problems.append(Diagnostic("CORS004", f"`{comment.spelling}` names no rule", where))
+            continue
+        for item in ids:
+            if not any(rule_id.startswith(item) for rule_id in known_ids):
+                problems.append(
+                    Diagnostic(
+                        "CORS004",
+                        f"`{comment.spelling}` names `{item}`, which is not a corslint rule id",
+                        where,
+                    )
+                )
+            elif (
+                item not in through
+                and "CORS004" not in ids
+                and any(judged(rule_id) for rule_id in known_ids if rule_id.startswith(item))
+            ):
+                problems.append(
+                    Diagnostic(
+                        "CORS004",
+                        f"`{comment.spelling}`: no {item} finding on this line or the next to suppress",
+                        where,
+                    )
+                )
+    return problems
 
 
 def exit_code(findings: Iterable[Finding], fail_level: Level) -> int:
-    return 1 if any(f.level.rank >= fail_level.rank for f in findings) else 0
+    """1 for a finding at or above the fail level, or for CORS001 at any level: a file
+    that could not be analysed never leaves a run green."""
+    return 1 if any(f.level.rank >= fail_level.rank or f.rule_id == "CORS001" for f in findings) else 0

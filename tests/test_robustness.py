@@ -8,7 +8,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -208,10 +210,40 @@ def _misbehaving_load(behaviour: str):  # type: ignore[no-untyped-def]
     return load
 
 
+@pytest.fixture
+def fault_log(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Path]:
+    """Where a forked worker's faulthandler writes while the test runs: pytest points it
+    at the terminal's own stderr, which no capture covers, so the intended crash printed
+    `Fatal Python error: Segmentation fault` and a stack into every CI log. Put back as
+    pytest had it afterwards."""
+    import faulthandler
+
+    log = tmp_path / "faulthandler.log"
+    was_enabled = faulthandler.is_enabled()
+    with log.open("w") as handle:
+        faulthandler.enable(file=handle)
+        try:
+            yield log
+        finally:
+            faulthandler.disable()
+            if was_enabled:
+                faulthandler.enable(file=_pytest_fault_stream(request.config))
+
+
+def _pytest_fault_stream(config: pytest.Config) -> Any:
+    """The stream pytest's faulthandler plugin writes to (a copy of the original stderr)."""
+    try:
+        from _pytest.faulthandler import fault_handler_stderr_fd_key
+
+        return config.stash[fault_handler_stderr_fd_key]
+    except (ImportError, KeyError):  # another pytest: the process's stderr will do
+        return sys.__stderr__
+
+
 @pytest.mark.parametrize("behaviour", ["crash", "hang"])
 @pytest.mark.parametrize("jobs", [None, 2])
 def test_a_parser_crash_or_hang_costs_one_file(
-    in_tmp: Path, monkeypatch: pytest.MonkeyPatch, behaviour: str, jobs: int | None
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch, behaviour: str, jobs: int | None, fault_log: Path
 ) -> None:
     if "fork" not in __import__("multiprocessing").get_all_start_methods():
         pytest.skip("the injected fault reaches workers only when they are forked")
@@ -222,6 +254,11 @@ def test_a_parser_crash_or_hang_costs_one_file(
     started = time.monotonic()
     result = lint([in_tmp], Settings(), isolate=True, jobs=jobs, timeout=2.0)
     assert time.monotonic() - started < 60
+    crash_report = fault_log.read_text()
+    if behaviour == "crash":  # the worker's own report of the crash, kept out of the log
+        assert "Fatal Python error: Segmentation fault" in crash_report
+    else:
+        assert "Fatal Python error" not in crash_report
     message = cors001(result)["poison.py"]
     assert (
         ("crashed" in message and "SIGSEGV" in message)
@@ -283,3 +320,45 @@ def test_workers_that_cannot_work_leave_the_reading_to_this_process(
         result = lint([in_tmp], Settings(), jobs=2, isolate=isolate, cache_dir=cache)
         assert result.findings == expected.findings
         assert result.stats.files_seen == expected.stats.files_seen
+
+
+HOSTILE_NAME = "a\n::error file=ok.py,line=1::x\n::stop-commands::y.py"
+HOSTILE_LINE = (
+    'app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"])  # \x1b[2K\x1b[1A\u202e'
+)
+
+
+@pytest.mark.parametrize("output_format", ["text", "github", "statistics", "show-files"])
+def test_names_and_source_lines_cannot_inject_into_a_log_or_a_terminal(
+    in_tmp: Path, output_format: str
+) -> None:
+    """A file named `a\\n::error file=ok.py,line=1::x\\n::stop-commands::y.py` put workflow
+    commands on lines of their own in a GitHub Actions log, and ESC sequences in a name or
+    a snippet erased lines in a terminal. Every human-readable format escapes them."""
+    (in_tmp / HOSTILE_NAME).write_text(APP.replace(APP.splitlines()[-1], HOSTILE_LINE))
+    (in_tmp / "big\x1b[2J.py").write_text("x = 1\n" * 100)  # skipped, and named on stderr
+    arguments = {
+        "text": [],
+        "github": ["--format", "github"],
+        "statistics": ["--statistics"],
+        "show-files": ["--show-files"],
+    }[output_format]
+    run = subprocess.run(
+        [sys.executable, "-m", "corslint", ".", "--no-cache", "--max-file-size", "500", *arguments],
+        capture_output=True,
+        text=True,
+        cwd=in_tmp,
+    )
+    assert run.returncode in (0, 1), run.stderr
+    for stream in (run.stdout, run.stderr):
+        assert "\x1b" not in stream and "\u202e" not in stream
+        lines = stream.splitlines()
+        assert not [line for line in lines if line.startswith("::") and output_format != "github"]
+        assert not [line for line in lines if line.startswith(("::stop-commands", "::error file=ok.py"))]
+    if output_format == "github":
+        assert len(run.stdout.splitlines()) == 1  # one finding, one annotation
+        assert "file=a%0A%3A%3Aerror file=ok.py" in run.stdout
+    if output_format in ("text", "show-files"):
+        assert "a\\n::error file=ok.py,line=1::x\\n::stop-commands::y.py" in run.stdout
+    if output_format == "text":
+        assert "\\x1b[2K\\x1b[1A\\u202e" in run.stdout and "big\\x1b[2J.py" in run.stderr

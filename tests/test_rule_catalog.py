@@ -38,6 +38,7 @@ CATALOG = {
     "CORS001": ("parse-error", Level.WARNING, False),
     "CORS002": ("config-error", Level.ERROR, False),
     "CORS003": ("unsupported-cors-library", Level.NOTE, False),
+    "CORS004": ("unused-suppression", Level.NOTE, False),
 }
 
 

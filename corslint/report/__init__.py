@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from corslint.report.context import ReportContext
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "gitlab")
 __all__ = ["FORMATS", "ReportContext", "renderer"]
 
 
@@ -26,6 +26,10 @@ def renderer(name: str) -> Callable[[ReportContext], str]:
         return render
     if name == "github":
         from corslint.report.github import render
+
+        return render
+    if name == "gitlab":
+        from corslint.report.gitlab import render
 
         return render
     raise ValueError(name)

@@ -1,22 +1,60 @@
-"""What every renderer is given, and the tally they share."""
+"""What every renderer is given, and what they share: the tally, paths from the
+repository's top, and text made safe to print."""
 
 from __future__ import annotations
 
+import os
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from corslint.findings import Finding
+from corslint.runner.ignore_files import repository_top
 from corslint.runner.result import RunResult
 from corslint.runner.settings import Settings
+
+DEFAULT_CATEGORY = "corslint/"
 
 
 @dataclass(frozen=True)
 class ReportContext:
-    """What a renderer needs: the run's result, the settings, and how to present them."""
+    """What a renderer needs: the run's result, the settings, and how to present them.
+    `root`: the folder code scanning resolves paths against (the repository's top);
+    `category`: the SARIF run's automationDetails id, one per upload in a monorepo."""
 
     result: RunResult
     settings: Settings
     color: bool = False
     statistics: bool = False
+    quiet: bool = False
+    root: str = ""
+    category: str = DEFAULT_CATEGORY
+
+    def from_root(self, path: str) -> str | None:
+        """A path as shown, relative to `root` (posix), or None when it lies outside it."""
+        root = self.root or os.getcwd()
+        relative = os.path.relpath(os.path.abspath(path), root)
+        if relative == ".." or relative.startswith(("../", "..\\")) or os.path.isabs(relative):
+            return None
+        return Path(relative).as_posix()
+
+
+def repository_root(paths: Sequence[Path]) -> str:
+    """The top of the repository holding the working folder, else the one holding the first
+    path; else the working folder. Code scanning and workflow annotations resolve a
+    result's path against the repository's top, wherever corslint ran."""
+    starts = [os.getcwd(), *(os.path.abspath(p) for p in paths[:1])]
+    for start in starts:
+        directory = start if os.path.isdir(start) else os.path.dirname(start)
+        while True:
+            if repository_top(directory):
+                return directory
+            parent = os.path.dirname(directory)
+            if parent == directory:
+                break
+            directory = parent
+    return os.getcwd()
 
 
 def counts(findings: list[Finding]) -> dict[str, int]:
@@ -24,3 +62,28 @@ def counts(findings: list[Finding]) -> dict[str, int]:
     for finding in findings:
         result[finding.level.value] += 1
     return result
+
+
+# C0 and C1 controls, DEL, line and paragraph separators, and the bidirectional overrides
+# and isolates (which reorder what a reader sees: "Trojan Source")
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\x1b"}
+
+
+def visible(text: str) -> str:
+    """`text` with every control character escaped (`\\n`, `\\x1b`, `\\u202e`): a file
+    name or a source line from the repository being linted must not start a line of its
+    own in a CI log (a GitHub workflow command such as `::error` or `::stop-commands`), nor
+    move the cursor or erase lines in a terminal."""
+    if text.isprintable():
+        return text
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    character = match.group(0)
+    named = _NAMED.get(character)
+    if named is not None:
+        return named
+    code = ord(character)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

@@ -1,8 +1,16 @@
-"""SARIF 2.1.0 for code scanning: rules with their help, results, and tool notifications."""
+"""SARIF 2.1.0 for code scanning: rules with their help, results, and tool notifications.
+
+What GitHub code scanning needs to place and track a result: paths relative to the
+repository's top (`%SRCROOT%`, given in `originalUriBaseIds`), whatever folder corslint
+ran in; `partialFingerprints.primaryLocationLineHash` as GitHub's upload action computes
+it (so the action has nothing to add, and a result keeps its identity when unrelated
+lines move), beside corslint's own fingerprint; a category per upload
+(`automationDetails.id`); `security-severity` only with the `security` tag, without
+which GitHub ignores it; and `executionSuccessful: false` when anything could not be
+checked, so that a partial analysis never looks like a clean one."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -10,22 +18,28 @@ from typing import Any
 from corslint import __version__
 from corslint.findings import Finding, Location
 from corslint.report.context import ReportContext
+from corslint.report.fingerprints import SourceFiles, stable_fingerprints
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/corslint/corslint"
-DIAGNOSTICS = frozenset({"CORS001"})  # reported as tool execution notifications
+ROOT_BASE = "%SRCROOT%"
+# a file that could not be checked: a notification that fails the execution, not a result
+NOT_CHECKED = frozenset({"CORS001"})
+# corslint's own configuration is invalid: a result (so that it is seen and fails the
+# gate) and a configuration notification, and the execution is not successful
+CONFIGURATION = frozenset({"CORS002"})
 
 
-def _artifact(path: str) -> dict[str, Any]:
-    candidate = Path(path)
-    if candidate.is_absolute():
-        return {"uri": candidate.as_uri()}
-    return {"uri": Path(path).as_posix(), "uriBaseId": "%SRCROOT%"}
+def _artifact(path: str, context: ReportContext) -> dict[str, Any]:
+    relative = context.from_root(path)
+    if relative is None:  # outside the repository: GitHub cannot place it, but it is exact
+        return {"uri": Path(path).resolve().as_uri()}
+    return {"uri": relative, "uriBaseId": ROOT_BASE}
 
 
-def _physical(location: Location) -> dict[str, Any]:
+def _physical(location: Location, context: ReportContext) -> dict[str, Any]:
     return {
-        "artifactLocation": _artifact(location.path),
+        "artifactLocation": _artifact(location.path, context),
         "region": {
             "startLine": location.line,
             "startColumn": location.column,
@@ -37,14 +51,41 @@ def _physical(location: Location) -> dict[str, Any]:
     }
 
 
-def _rule_descriptor(rule: Any, context: ReportContext) -> dict[str, Any]:
-    explanation = rule.explanation()
-    properties: dict[str, Any] = {
-        "tags": [*rule.tags, *(f"external/cwe/cwe-{cwe}" for cwe in rule.cwe)],
-        "precision": "high",
+def _fix(finding: Finding, context: ReportContext) -> dict[str, Any]:
+    """The finding's fix as SARIF replacements (an empty deleted region inserts)."""
+    assert finding.fix is not None
+    by_path: dict[str, list[dict[str, Any]]] = {}
+    for edit in finding.fix.edits:
+        region = edit.location
+        by_path.setdefault(region.path, []).append(
+            {
+                "deletedRegion": {
+                    "startLine": region.line,
+                    "startColumn": region.column,
+                    "endLine": region.end_line,
+                    "endColumn": region.end_column,
+                },
+                "insertedContent": {"text": edit.replacement},
+            }
+        )
+    safety = "safe" if finding.fix.safe else "unsafe: may change what the application does"
+    return {
+        "description": {"text": f"{finding.fix.description} ({safety})"},
+        "artifactChanges": [
+            {"artifactLocation": _artifact(path, context), "replacements": replacements}
+            for path, replacements in by_path.items()
+        ],
     }
+
+
+def rule_descriptor(rule: Any, context: ReportContext) -> dict[str, Any]:
+    explanation = rule.explanation()
+    tags = [*rule.tags, *(f"external/cwe/cwe-{cwe}" for cwe in rule.cwe)]
+    properties: dict[str, Any] = {"tags": tags, "precision": "high"}
     if rule.security_severity is not None and rule.id.startswith("CORS1"):
         properties["security-severity"] = f"{rule.security_severity:.1f}"
+        if "security" not in tags:  # GitHub reads a security-severity only beside this tag
+            tags.insert(0, "security")
     first_paragraph = explanation.split("## Why is this bad?")[0].replace("## What it does", "").strip()
     return {
         "id": rule.id,
@@ -58,55 +99,68 @@ def _rule_descriptor(rule: Any, context: ReportContext) -> dict[str, Any]:
     }
 
 
-def fingerprint(finding: Finding, line_text: str, occurrence: int) -> str:
-    """Stable across unrelated line shifts: the rule, the file, the line's text, its repeat index."""
-    material = "\0".join(
-        [finding.rule_id, finding.location.path, " ".join(line_text.split()), str(occurrence)]
-    )
-    return hashlib.sha256(material.encode()).hexdigest()[:32]
-
-
 def render(context: ReportContext) -> str:
     from corslint.rules import RULES
 
     rules = list(RULES)
     index = {rule.id: position for position, rule in enumerate(rules)}
-    sources: dict[str, list[str]] = {}
-    seen: dict[tuple[str, str, str], int] = {}
-    results: list[dict[str, Any]] = []
-    notifications: list[dict[str, Any]] = []
-    for finding in context.result.findings:
-        if finding.rule_id in DIAGNOSTICS:
-            notifications.append(
-                {
-                    "descriptor": {"id": finding.rule_id, "index": index[finding.rule_id]},
-                    "level": finding.level.value,
-                    "message": {"text": finding.message},
-                    "locations": [{"physicalLocation": _physical(finding.location)}],
-                }
-            )
-            continue
-        line_text = _source_line(sources, finding.location)
-        key = (finding.rule_id, finding.location.path, " ".join(line_text.split()))
-        seen[key] = seen.get(key, 0) + 1
+    sources = SourceFiles()
+    findings = context.result.findings
+
+    def notification(finding: Finding, level: str) -> dict[str, Any]:
+        return {
+            "level": level,
+            "message": {"text": finding.message},
+            "locations": [{"physicalLocation": _physical(finding.location, context)}],
+            "associatedRule": {"id": finding.rule_id, "index": index[finding.rule_id]},
+        }
+
+    execution = [notification(f, "error") for f in findings if f.rule_id in NOT_CHECKED]
+    configuration = [notification(f, "error") for f in findings if f.rule_id in CONFIGURATION]
+    execution += [
+        {"level": "note", "message": {"text": f"{skipped.path}: {skipped.reason}"}}
+        for skipped in context.result.skipped
+    ]
+    reported = [f for f in findings if f.rule_id not in NOT_CHECKED]
+    shown_as = {path: context.from_root(path) or path for path in {f.location.path for f in reported}}
+    fingerprints = stable_fingerprints(reported, shown_as, sources)
+    results = []
+    for finding, fingerprint in zip(reported, fingerprints, strict=True):
+        partial = {"corslint/v1": fingerprint}
+        line_hash = sources.line_hash(finding.location.path, finding.location.line)
+        if line_hash is not None:
+            partial["primaryLocationLineHash"] = line_hash
         result: dict[str, Any] = {
             "ruleId": finding.rule_id,
             "ruleIndex": index[finding.rule_id],
             "level": finding.level.value,
             "message": {"text": finding.message},
-            "locations": [{"physicalLocation": _physical(finding.location)}],
-            "partialFingerprints": {"corslint/v1": fingerprint(finding, line_text, seen[key])},
+            "locations": [{"physicalLocation": _physical(finding.location, context)}],
+            "partialFingerprints": partial,
         }
         if finding.related:
             result["relatedLocations"] = [
-                {"id": number, "physicalLocation": _physical(r.location), "message": {"text": r.message}}
+                {
+                    "id": number,
+                    "physicalLocation": _physical(r.location, context),
+                    "message": {"text": r.message},
+                }
                 for number, r in enumerate(finding.related, start=1)
             ]
         if finding.framework:
             result["properties"] = {"framework": finding.framework}
+        if finding.fix is not None:
+            result["fixes"] = [_fix(finding, context)]
         results.append(result)
-    for skipped in context.result.skipped:
-        notifications.append({"level": "note", "message": {"text": f"{skipped.path}: {skipped.reason}"}})
+    invocation: dict[str, Any] = {
+        "executionSuccessful": not any(
+            f.rule_id in NOT_CHECKED or f.rule_id in CONFIGURATION for f in findings
+        ),
+        "toolExecutionNotifications": execution,
+    }
+    if configuration:
+        invocation["toolConfigurationNotifications"] = configuration
+    root = Path(context.root).resolve() if context.root else Path.cwd().resolve()
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -114,22 +168,13 @@ def render(context: ReportContext) -> str:
                 "version": __version__,
                 "semanticVersion": __version__,
                 "informationUri": INFORMATION_URI,
-                "rules": [_rule_descriptor(rule, context) for rule in rules],
+                "rules": [rule_descriptor(rule, context) for rule in rules],
             }
         },
-        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
-        "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().resolve().as_uri() + "/"}},
+        "automationDetails": {"id": context.category},
+        "invocations": [invocation],
+        "originalUriBaseIds": {ROOT_BASE: {"uri": root.as_uri().rstrip("/") + "/"}},
         "columnKind": "unicodeCodePoints",
         "results": results,
     }
     return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2) + "\n"
-
-
-def _source_line(sources: dict[str, list[str]], location: Location) -> str:
-    if location.path not in sources:
-        try:
-            sources[location.path] = Path(location.path).read_text("utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            sources[location.path] = []
-    lines = sources[location.path]
-    return lines[location.line - 1] if 1 <= location.line <= len(lines) else ""

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from corslint.findings import Finding, Level
-from corslint.report.context import ReportContext, counts
+from corslint.report.context import ReportContext, counts, visible
 
 _COLORS = {Level.ERROR: "\033[1;31m", Level.WARNING: "\033[1;33m", Level.NOTE: "\033[1;36m"}
 _BOLD = "\033[1m"
@@ -18,15 +18,16 @@ MAX_SNIPPET = 200
 
 
 def render(context: ReportContext) -> str:
+    """Every finding, then a summary (not with `quiet`). Everything that comes from the
+    linted repository (paths, messages, source lines) is printed through `visible`."""
     paint = _painter(context.color)
     lines: list[str] = []
     sources: dict[str, list[str] | None] = {}
     for finding in context.result.findings:
         lines.extend(_block(finding, context, paint, sources))
         lines.append("")
-    if context.statistics:
-        lines.extend(_statistics(context))
-        lines.append("")
+    if context.quiet:
+        return "\n".join(lines[:-1]) + "\n" if lines else ""
     lines.append(_summary(context, paint))
     return "\n".join(lines) + "\n"
 
@@ -43,27 +44,33 @@ def _block(
 ) -> list[str]:
     loc = finding.location
     head = (
-        f"{paint(f'{loc.path}:{loc.line}:{loc.column}:', _BOLD)} "
-        f"{paint(finding.rule_id, _COLORS[finding.level])} [{finding.level.value}] {finding.message}"
+        f"{paint(f'{visible(loc.path)}:{loc.line}:{loc.column}:', _BOLD)} "
+        f"{paint(finding.rule_id, _COLORS[finding.level])}{' [*]' * _fixable(finding)} "
+        f"[{finding.level.value}] {visible(finding.message)}"
     )
     out = [head]
     source = _line(sources, loc.path, loc.line)
     if source is not None and loc.column <= MAX_SNIPPET:
         gutter = str(loc.line)
         shown = source[:MAX_SNIPPET]
-        out.append(f"{paint(gutter, _DIM)} | {shown.expandtabs(4)}{' ...' * (shown != source)}")
+        out.append(f"{paint(gutter, _DIM)} | {visible(shown.expandtabs(4))}{' ...' * (shown != source)}")
         end = loc.end_column if loc.end_line == loc.line else len(shown) + 1
         end = max(loc.column + 1, min(end, len(shown) + 1))
-        # the caret sits under the text as a terminal draws it: tabs expanded, and wide
-        # (CJK) characters two columns each
-        before = _columns(shown[: loc.column - 1].expandtabs(4))
-        width = max(1, _columns(shown[: end - 1].expandtabs(4)) - before)
+        # the caret sits under the text as a terminal draws it: tabs expanded, wide (CJK)
+        # characters two columns each, control characters as their escapes
+        before = _columns(visible(shown[: loc.column - 1].expandtabs(4)))
+        width = max(1, _columns(visible(shown[: end - 1].expandtabs(4))) - before)
         out.append(f"{' ' * len(gutter)} | {' ' * before}{paint('^' * width, _COLORS[finding.level])}")
     for related in finding.related:
         r = related.location
-        out.append(f"  = note: {r.path}:{r.line}:{r.column}: {related.message}")
-    out.append(f"  = help: {context.settings.docs_link(finding.rule_id)}")
+        out.append(f"  = note: {visible(r.path)}:{r.line}:{r.column}: {visible(related.message)}")
+    out.append(f"  = help: {visible(context.settings.docs_link(finding.rule_id))}")
     return out
+
+
+def _fixable(finding: Finding) -> bool:
+    """Whether `--fix` would repair the finding (unsafe fixes need `--unsafe-fixes`)."""
+    return finding.fix is not None and finding.fix.safe
 
 
 def _line(sources: dict[str, list[str] | None], path: str, number: int) -> str | None:
@@ -89,14 +96,6 @@ def _columns(text: str) -> int:
     )
 
 
-def _statistics(context: ReportContext) -> list[str]:
-    tally: dict[tuple[str, str], int] = {}
-    for finding in context.result.findings:
-        key = (finding.rule_id, finding.rule_name)
-        tally[key] = tally.get(key, 0) + 1
-    return [f"{count:>5}  {rule_id}  {name}" for (rule_id, name), count in sorted(tally.items())]
-
-
 def _summary(context: ReportContext, paint: Paint) -> str:
     result = context.result
     findings = result.findings
@@ -110,7 +109,11 @@ def _summary(context: ReportContext, paint: Paint) -> str:
         return paint("No CORS problems found", _BOLD) + f" ({scope}{skipped})."
     tally = counts(findings)
     parts = [f"{n} {level}{'s' * (n != 1)}" for level, n in tally.items() if n]
+    fixable = sum(1 for finding in findings if _fixable(finding))
+    hidden = sum(1 for finding in findings if finding.fix is not None and not finding.fix.safe)
     return (
         paint(f"Found {len(findings)} problem{'s' * (len(findings) != 1)}", _BOLD)
         + f" ({', '.join(parts)}; {scope}{skipped})."
+        + (f"\n[*] {fixable} fixable with `--fix`." if fixable else "")
+        + (f"\n({hidden} more fixable with `--fix --unsafe-fixes`.)" if hidden else "")
     )

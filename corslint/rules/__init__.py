@@ -6,6 +6,7 @@ from corslint.rules.base import Rule
 from corslint.rules.cors001_parse_error import ParseError
 from corslint.rules.cors002_config_error import ConfigError
 from corslint.rules.cors003_unsupported_cors_library import UnsupportedCorsLibrary
+from corslint.rules.cors004_unused_suppression import UnusedSuppression
 from corslint.rules.cors101_credentialed_any_origin import CredentialedAnyOrigin
 from corslint.rules.cors102_null_origin_allowed import NullOriginAllowed
 from corslint.rules.cors103_insecure_origin import InsecureOrigin
@@ -32,6 +33,7 @@ RULES: tuple[Rule, ...] = (
     ParseError(),
     ConfigError(),
     UnsupportedCorsLibrary(),
+    UnusedSuppression(),
     CredentialedAnyOrigin(),
     NullOriginAllowed(),
     InsecureOrigin(),

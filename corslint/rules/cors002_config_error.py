@@ -5,26 +5,25 @@ from corslint.rules.base import Example, Rule
 class ConfigError(Rule):
     """
     ## What it does
-    Reports a problem in corslint's own configuration (`[tool.corslint]` in
-    `pyproject.toml`, or `.corslint.toml`): an unknown key, a rule id or prefix that does
-    not exist, or a value of the wrong kind. It stays on when `select` leaves it out:
-    only `ignore` turns it off.
+    Reports a rule id or prefix in corslint's own configuration (`[tool.corslint]` in
+    `pyproject.toml`, or `.corslint.toml`) that does not exist. It stays on when `select`
+    leaves it out: only `ignore` turns it off. A configuration that cannot be used at all
+    (an unknown key, a value of the wrong kind, an empty rule id, a file that is not
+    valid TOML) stops the run with exit code 2 instead, as ruff does.
 
     ## Why is this bad?
-    A misspelt `ignore = ["CORS15"]` or `exlude = [...]` silently does nothing, so the
-    run checks something other than what you think.
+    A misspelt `ignore = ["CORS15"]` silently does nothing, so the run checks something
+    other than what you think.
 
     ## Example
     ```toml
     [tool.corslint]
-    exlude = ["migrations/**"]
     ignore = ["CORS999"]
     ```
 
     ## Use instead
     ```toml
     [tool.corslint]
-    exclude = ["migrations/**"]
     ignore = ["CORS105"]
     ```
 
@@ -37,5 +36,5 @@ class ConfigError(Rule):
     level = Level.ERROR
     summary = "corslint's own configuration is invalid"
     tags = ("diagnostic",)
-    bad = (Example("corslint", '[tool.corslint]\nexlude = ["migrations/**"]\n', "pyproject.toml"),)
-    good = (Example("corslint", '[tool.corslint]\nexclude = ["migrations/**"]\n', "pyproject.toml"),)
+    bad = (Example("corslint", '[tool.corslint]\nignore = ["CORS999"]\n', "pyproject.toml"),)
+    good = (Example("corslint", '[tool.corslint]\nignore = ["CORS105"]\n', "pyproject.toml"),)

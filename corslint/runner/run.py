@@ -16,13 +16,16 @@ from corslint.engine import (
     EMPTY_OUTCOME,
     FileOutcome,
     RuleFilter,
+    Suppression,
     across_policy_rules,
     as_finding,
     extract_prepared,
     judge,
-    suppressed,
+    suppressing,
+    suppression_problems,
+    suppressions,
 )
-from corslint.extractors import ProjectContext
+from corslint.extractors.context import ProjectContext
 from corslint.findings import Diagnostic, Finding, Location
 from corslint.runner.discovery import Candidate, Skipped, walk_folders
 from corslint.runner.file_stats import GONE, FileStats
@@ -115,6 +118,7 @@ def _lint(
         respect_gitignore=settings.respect_gitignore,
         memory=cache,
         force_exclude=settings.force_exclude,
+        exclude_anchor=settings.exclude_anchor() if settings.exclude else "",
     )
     memo_key = repr(settings.problems)
     head: list[list[Candidate]] = []  # the first folders, enough to tell a large tree
@@ -183,17 +187,93 @@ def _lint(
 
     findings.extend(as_finding(diagnostic) for diagnostic in diagnostics)
     findings.extend(judge(policies, across_policy_rules(settings.rule_enabled)))
-    kept = [
-        f
-        for f in findings
-        if settings.rule_enabled(f.rule_id)
-        and not settings.ignored_in_file(f.rule_id, f.location.path)
-        and not suppressed(f, _source_text(f.location.path, texts))
-    ]
-    kept = sorted(set(kept), key=lambda f: f.sort_key)
+    configured = [c.display for c, o in zip(candidates, outcomes, strict=True) if o.policies or o.diagnostics]
+    kept = conclude(findings, settings, texts, configured)
     if cache is not None:
         cache.save_findings(memo_key, kept, skipped[walked_skipped:], len(policies))
     return RunResult(kept, policies, skipped, stats, (candidates, outcomes, texts))
+
+
+def conclude(
+    findings: Iterable[Finding], settings: Settings, texts: dict[str, str], configured: Iterable[str]
+) -> list[Finding]:
+    """The findings a run reports: those of the rules the settings select, outside the
+    files `per-file-ignores` exempts them in, and not suppressed by a comment; then CORS004
+    for the suppression comments of the files that hold configuration (`configured`) or
+    findings that name no rule or suppressed nothing."""
+    comments: dict[str, list[Suppression]] = {}
+
+    def comments_of(path: str) -> list[Suppression]:
+        found = comments.get(path)
+        if found is None:
+            text = _source_text(path, texts)
+            found = comments[path] = suppressions(text) if text is not None else []
+        return found
+
+    used: dict[Suppression, set[str]] = {}
+    kept: list[Finding] = []
+    for finding in findings:
+        if not settings.rule_enabled(finding.rule_id) or settings.ignored_in_file(
+            finding.rule_id, finding.location.path
+        ):
+            continue
+        hit = suppressing(finding, comments_of(finding.location.path))
+        if hit is None:
+            kept.append(finding)
+        else:
+            used.setdefault(hit[0], set()).add(hit[1])
+    if settings.rule_enabled("CORS004"):
+        from corslint.rules import RULE_IDS
+
+        for path in dict.fromkeys([*configured, *comments]):
+            if settings.ignored_in_file("CORS004", path):
+                continue
+            for problem in suppression_problems(
+                path, comments_of(path), used, RULE_IDS, settings.rule_enabled
+            ):
+                finding = as_finding(problem)
+                hit = suppressing(finding, comments_of(path))
+                if hit is None or hit[1] != "CORS004":  # only a comment naming it silences it
+                    kept.append(finding)
+    return sorted(set(kept), key=lambda f: f.sort_key)
+
+
+def lint_text(display: str, text: str, settings: Settings) -> RunResult:
+    """Lint `text` as the file shown as `display` (`corslint - --stdin-filename PATH`): the
+    modules it imports are read from disk beside that path, as for the file itself."""
+    from corslint.extractors import EXTRACTORS
+
+    name = "-.py" if display == "-" else display.rpartition("/")[2]  # unnamed: Python, as in ruff
+    data = text.encode("utf-8", errors="replace")
+    wanted = tuple(e for e in EXTRACTORS if e.accepts(name) and e.wants(data))
+    stats = RunStats(files_seen=1)
+    outcome = EMPTY_OUTCOME
+    if wanted:
+        outcome = extract_prepared(display, (text, wanted), ProjectContext(), settings.rule_enabled)
+        stats.files_parsed = 1
+    stats.policies = len(outcome.policies)
+    findings = list(outcome.findings)
+    findings.extend(as_finding(d) for d in (*settings.problems, *outcome.diagnostics))
+    findings.extend(judge(outcome.policies, across_policy_rules(settings.rule_enabled)))
+    kept = conclude(findings, settings, {display: text}, [display] if outcome.policies else [])
+    skipped = [Skipped(display, outcome.skipped)] if outcome.skipped else []
+    return RunResult(kept, list(outcome.policies), skipped, stats)
+
+
+def files_to_lint(paths: Sequence[Path], settings: Settings) -> tuple[list[str], list[Skipped]]:
+    """`--show-files`: every file the walk of `paths` hands to the reader (each is then read
+    and searched for CORS keywords; most are not parsed), as shown, sorted."""
+    skipped: list[Skipped] = []
+    walker = walk_folders(
+        paths,
+        settings.exclude,
+        SOURCE_SUFFIXES + SOURCE_NAMES,
+        skipped,
+        respect_gitignore=settings.respect_gitignore,
+        force_exclude=settings.force_exclude,
+        exclude_anchor=settings.exclude_anchor() if settings.exclude else "",
+    )
+    return sorted(candidate.display for group in walker for candidate in group), skipped
 
 
 def _answered(cached: Sequence[object]) -> int:
@@ -345,7 +425,7 @@ def _read_streaming(
 
 
 def _take(
-    fresh: Mapping[int, tuple[int, FileOutcome, tuple[str, ...]]],
+    fresh: Mapping[int, tuple[int, FileOutcome, tuple[Any, ...]]],
     outcomes: list[FileOutcome],
     stats: RunStats,
 ) -> None:
@@ -357,12 +437,11 @@ def _take(
 
 def _read_inline(
     todo: Sequence[tuple[int, Candidate]], max_bytes: int, isolate: bool, timeout: float, judged: RuleFilter
-) -> dict[int, tuple[int, FileOutcome, tuple[str, ...]]]:
+) -> dict[int, tuple[int, FileOutcome, tuple[Any, ...]]]:
     """A small run: prefilter here; parse here too, or in a fenced-off worker if `isolate`."""
-    from corslint.runner.workers import Supervisor, TrackingContext, WorkersUnavailable
+    from corslint.runner.workers import Supervisor, WorkersUnavailable, extract_one, read_one
 
-    context = TrackingContext()
-    results: dict[int, tuple[int, FileOutcome, tuple[str, ...]]] = {}
+    results: dict[int, tuple[int, FileOutcome, tuple[Any, ...]]] = {}
     to_parse: list[tuple[int, Candidate]] = []
     for index, candidate in todo:
         screened = screen(candidate, max_bytes=max_bytes)
@@ -371,18 +450,14 @@ def _read_inline(
         elif isolate:
             to_parse.append((index, candidate))
         else:
-            context.touched.clear()
-            outcome = extract_prepared(candidate.display, screened, context, judged)
-            own = os.path.abspath(candidate.file)
-            results[index] = (index, outcome, tuple(sorted(p for p in context.touched if p != own)))
+            results[index] = (index, *extract_one(candidate, screened, None, judged))
     if to_parse:
         workers = min(os.cpu_count() or 1, 1 + len(to_parse) // 16)
         try:
             results.update(Supervisor(workers, max_bytes, timeout, judged=judged).run(to_parse, 8))
         except WorkersUnavailable:  # no isolation to be had: parse here
             for index, candidate in to_parse:
-                outcome = read_file(candidate, context, max_bytes=max_bytes, judged=judged)
-                results[index] = (index, outcome, ())
+                results[index] = (index, *read_one(candidate, max_bytes, judged))
     return results
 
 

@@ -1,5 +1,6 @@
-"""The command line, on click: `corslint [check] [PATHS]` lints; `explain`, `rules` and
-`simulate` teach.
+"""The command line, on click: `corslint [check] [PATHS]` lints and `corslint baseline`
+records today's findings (both carried out by corslint.cli.check); `explain`, `rules`
+and `simulate` teach.
 
 Importing this module imports click and corslint/__init__, nothing else: each command
 imports what it needs when it runs, so that `corslint --version` stays fast."""
@@ -10,16 +11,16 @@ import gc
 import inspect
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, overload
+from typing import Any
 
 import click
 
 from corslint import __version__
 
 PROGRAM = "corslint"
-REPORT_FORMATS = ("text", "json", "sarif", "github")
+REPORT_FORMATS = ("text", "json", "sarif", "github", "gitlab")
 LEVELS = ("error", "warning", "note")
 
 
@@ -33,49 +34,18 @@ class DefaultToCheck(click.Group):
         return super().parse_args(ctx, args)
 
 
-class CommandError(click.ClickException):
-    """A command that cannot run as asked for a reason outside its command line (an
-    invalid configuration file, a report that cannot be written): exit code 2, as ruff
-    exits on an invalid configuration."""
-
-    exit_code = 2
-
-
-class _RuleIds(Sequence[str]):
-    """Every rule id; the rule modules are imported only if a setting names a rule."""
-
-    @staticmethod
-    def _ids() -> Sequence[str]:
-        from corslint.rules import RULE_IDS
-
-        return RULE_IDS
-
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[str]: ...
-
-    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
-        return self._ids()[index]
-
-    def __len__(self) -> int:
-        return len(self._ids())
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._ids())
-
-
 def _split_ids(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(item.strip().upper() for value in values for item in value.split(",") if item.strip())
 
 
 def _validate_ids(ids: tuple[str, ...], option: str) -> tuple[str, ...]:
     for item in ids:
-        if not any(rule_id.startswith(item) for rule_id in _RuleIds()):
+        from corslint.cli.check import RuleIds
+
+        if not any(rule_id.startswith(item) for rule_id in RuleIds()):
             from corslint.runner.settings import closest_rule_id
 
-            hint = closest_rule_id(item, _RuleIds())
+            hint = closest_rule_id(item, RuleIds())
             advice = f"did you mean `{hint}`?" if hint else "see `corslint rules`"
             raise click.UsageError(f"{option}: `{item}` is not a corslint rule id or prefix ({advice})")
     return ids
@@ -100,9 +70,6 @@ def entry() -> None:
     if code is None or isinstance(code, int):
         os._exit(code or 0)
     sys.exit(code)
-
-
-_LAST_RUN: list[object] = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -157,10 +124,62 @@ def _command(short_help: str) -> Callable[[Callable[..., int]], click.Command]:
     return register
 
 
+def _check_options(function: Callable[..., int]) -> Callable[..., int]:
+    """The options `check` and `baseline` share: what to lint, and with which settings."""
+    options = [
+        click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
+        click.option(
+            "--select",
+            multiple=True,
+            metavar="IDS",
+            help="Rule ids or prefixes to enable (e.g. CORS1,CORS201), replacing the settings' `select`. "
+            "corslint's own diagnostics (CORS001, CORS002) stay on unless ignored.",
+        ),
+        click.option(
+            "--extend-select", multiple=True, metavar="IDS", help="Rule ids or prefixes to enable too."
+        ),
+        click.option("--ignore", multiple=True, metavar="IDS", help="Rule ids or prefixes to disable."),
+        click.option(
+            "--extend-ignore", multiple=True, metavar="IDS", help="The same as --ignore (as in ruff)."
+        ),
+        click.option(
+            "--config",
+            "config_file",
+            type=click.Path(path_type=Path),
+            metavar="FILE",
+            help="Configuration file (pyproject.toml or .corslint.toml).",
+        ),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write .corslint_cache."),
+        click.option(
+            "--no-respect-gitignore", is_flag=True, help="Read files that .gitignore and .ignore exclude."
+        ),
+        click.option(
+            "--force-exclude",
+            is_flag=True,
+            help="Apply `exclude` to paths named on the command line too (for pre-commit, which names each file).",
+        ),
+        click.option(
+            "--max-file-size",
+            type=click.IntRange(min=1),
+            metavar="BYTES",
+            help="Files larger than BYTES (default 5000000) are not parsed, only searched for CORS keywords.",
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
 @_command("Lint PATHS (default: the current directory); the default command.")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_check_options
 @click.option(
-    "--format", "output_format", type=click.Choice(REPORT_FORMATS), default="text", show_default=True
+    "--format",
+    "--output-format",
+    "output_format",
+    type=click.Choice(REPORT_FORMATS),
+    default="text",
+    show_default=True,
+    help="Report format (gitlab: GitLab's code quality report).",
 )
 @click.option(
     "-o",
@@ -170,99 +189,93 @@ def _command(short_help: str) -> Callable[[Callable[..., int]], click.Command]:
     help="Write the report to FILE.",
 )
 @click.option(
-    "--select",
-    multiple=True,
-    metavar="IDS",
-    help="Rule ids or prefixes to enable (e.g. CORS1,CORS201). corslint's own diagnostics "
-    "(CORS001, CORS002) stay on unless ignored.",
-)
-@click.option("--ignore", multiple=True, metavar="IDS", help="Rule ids or prefixes to disable.")
-@click.option(
     "--fail-level",
     type=click.Choice(LEVELS),
     help="Lowest level that makes the exit code 1 [default: warning].",
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(path_type=Path),
-    metavar="FILE",
-    help="Configuration file (pyproject.toml or .corslint.toml).",
-)
 @click.option("--no-color", is_flag=True, help="Never colour the text output.")
-@click.option("--statistics", is_flag=True, help="Count findings per rule.")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write .corslint_cache.")
-@click.option("--no-respect-gitignore", is_flag=True, help="Read files that .gitignore and .ignore exclude.")
 @click.option(
-    "--force-exclude",
+    "--statistics",
     is_flag=True,
-    help="Apply `exclude` to paths named on the command line too (for pre-commit, which names each file).",
+    help="Print only how many findings each rule made (JSON with --format json).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print the findings and nothing else.")
+@click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    help="Read the file to lint from standard input (also `corslint -`), as if it were PATH.",
+)
+@click.option("--show-settings", is_flag=True, help="Print the settings the run would use, and stop.")
+@click.option("--show-files", is_flag=True, help="Print the files the run would read, and stop.")
+@click.option(
+    "--show-parsed",
+    is_flag=True,
+    help="Print the files the prefilter would hand to a parser (size, kind, extractors; what a cold run "
+    "spends its time on), and stop.",
 )
 @click.option(
-    "--max-file-size",
-    type=click.IntRange(min=1),
-    metavar="BYTES",
-    help="Files larger than BYTES (default 5000000) are not parsed, only searched for CORS keywords.",
+    "--category",
+    default="corslint/",
+    show_default=True,
+    metavar="NAME",
+    help="The SARIF run's category (automationDetails.id): one per upload in a monorepo.",
 )
-def check(
-    paths: tuple[Path, ...],
-    output_format: str,
-    output: Path | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    fail_level: str | None,
-    exit_zero: bool,
-    config_file: Path | None,
-    no_color: bool,
-    statistics: bool,
-    no_cache: bool,
-    no_respect_gitignore: bool,
-    force_exclude: bool,
-    max_file_size: int | None,
-) -> int:
-    """Lint PATHS (default: the current directory)."""
-    from corslint.engine import exit_code
-    from corslint.findings import Level
-    from corslint.report import ReportContext, renderer
-    from corslint.runner.run import lint
-    from corslint.runner.settings import ConfigError, Settings, find_config, load
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Report only findings that FILE (written by `corslint baseline`) does not hold.",
+)
+@click.option(
+    "--add-noqa",
+    is_flag=True,
+    help="Write a `corslint: ignore[...]` comment on the line of each finding, and exit 0.",
+)
+@click.option("--fix", is_flag=True, help="Apply the safe fixes, then report what is left.")
+@click.option("--unsafe-fixes", is_flag=True, help="Apply (or show) the unsafe fixes too.")
+@click.option(
+    "--diff",
+    is_flag=True,
+    help="Print the fixes as a unified diff and write nothing; exit 1 when there is something to fix.",
+)
+@click.option("--fix-only", is_flag=True, help="Apply the fixes and report nothing else (exit 0).")
+@click.option(
+    "--exit-non-zero-on-fix", is_flag=True, help="Exit 1 when a fix was applied, even with nothing left."
+)
+def check(**options: Any) -> int:
+    """Lint PATHS (default: the current directory).
 
-    targets = list(paths) or [Path(".")]
-    try:
-        found = config_file or find_config(targets[0] if targets[0].exists() else Path("."))
-        settings = load(found, _RuleIds()) if found is not None else Settings()
-    except ConfigError as error:
-        raise CommandError(str(error)) from None
-    settings = settings.with_overrides(
-        select=_validate_ids(_split_ids(select), "--select") or None,
-        ignore=tuple(settings.ignore) + _validate_ids(_split_ids(ignore), "--ignore"),
-        fail_level=Level(fail_level) if fail_level else None,
-        respect_gitignore=False if no_respect_gitignore else None,
-        force_exclude=True if force_exclude else None,
-        max_file_size=max_file_size,
-        cache=False if no_cache else None,
-    )
-    cache_dir = None
-    if settings.cache:
-        from corslint.runner.cache import default_directory
+    Exit codes: 0 no findings at or above the fail level, 1 findings, 2 a usage or
+    configuration error."""
+    from corslint.cli.check import CheckRequest, run_check
 
-        cache_dir = default_directory(settings.source)
-    result = lint(targets, settings, cache_dir=cache_dir, isolate=True)
-    _LAST_RUN[:] = [result]  # freed at exit by entry's os._exit, not as main returns
-    stream_is_tty = output is None and sys.stdout.isatty()
-    context = ReportContext(result, settings, color=stream_is_tty and not no_color, statistics=statistics)
-    report = renderer(output_format)(context)
-    if output is not None:
-        try:  # into a folder made for it if need be, as ruff does (`--output reports/x.sarif`)
-            output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_text(report, "utf-8")
-        except OSError as error:
-            raise CommandError(f"cannot write the report to {output}: {error.strerror or error}") from None
-    else:
-        sys.stdout.write(report)
-    sys.stderr.write("".join(f"corslint: skipped {s.path}: {s.reason}\n" for s in result.skipped))
-    return 0 if exit_zero else exit_code(result.findings, settings.fail_level)
+    return run_check(CheckRequest.of(options, _validated_ids))
+
+
+@_command("Write a baseline of today's findings, so that `check --baseline` reports only new ones.")
+@_check_options
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="corslint-baseline.json",
+    show_default=True,
+    metavar="FILE",
+    help="Where to write the baseline.",
+)
+def baseline(**options: Any) -> int:
+    """Write the findings of PATHS (default: the current directory) to a baseline file,
+    which `corslint check --baseline FILE` then leaves out: adopt the gate on a legacy
+    codebase and fail only on what is new."""
+    from corslint.cli.check import CheckRequest, run_check
+
+    output = options.pop("output")
+    return run_check(CheckRequest.of(options, _validated_ids, write_baseline=output))
+
+
+def _validated_ids(values: Sequence[str], option: str) -> tuple[str, ...]:
+    return _validate_ids(_split_ids(values), option)
 
 
 @_command("Explain a rule: what it finds, why it matters, how to fix it.")
@@ -298,6 +311,7 @@ def rules(output_format: str) -> int:
     """List every rule."""
     import json
 
+    from corslint.fixes.attach import FIXABLE_RULES
     from corslint.rules import RULES
 
     if output_format == "json":
@@ -306,6 +320,7 @@ def rules(output_format: str) -> int:
                 "id": rule.id,
                 "name": rule.name,
                 "level": rule.level.value,
+                "fixable": rule.id in FIXABLE_RULES,
                 "raised_with_credentials": rule.raised_with_credentials,
                 "summary": rule.summary,
                 "tags": list(rule.tags),
@@ -316,8 +331,11 @@ def rules(output_format: str) -> int:
         ]
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
     else:
+        # the fixable column: [*] where `--fix` repairs some of the rule's findings
         sys.stdout.writelines(
-            f"{rule.id}  {rule.name:<32} {rule.level.value:<8} {rule.summary}\n" for rule in RULES
+            f"{rule.id}  {rule.name:<32} {rule.level.value:<8} {'[*]' if rule.id in FIXABLE_RULES else '   '} "
+            f"{rule.summary}\n"
+            for rule in RULES
         )
     return 0
 
@@ -374,7 +392,7 @@ def simulate(
     # as given: fetch() upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT, so a
     # page's `patch` stays `patch`, and fails a preflight that allows `PATCH`
     request = PageRequest(origin, method, parsed, credentials, request_path)
-    result = lint([path], Settings(select=("CORS001",)))
+    result = lint([path], Settings(select=("CORS001",)), isolate=True)  # each file under a time limit
     for finding in result.findings:
         sys.stderr.write(f"corslint: {finding.location.path}:{finding.location.line}: {finding.message}\n")
     policies = result.policies
