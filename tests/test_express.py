@@ -643,13 +643,38 @@ def test_nestjs_hands_its_options_to_cors(in_tmp: Path, body: str, options: dict
     [
         "const app = await NestFactory.create(AppModule, { cors: false });\n",
         "const app = await NestFactory.create(AppModule);\n",
-        "const app = await NestFactory.create(AppModule, new FastifyAdapter(), { cors: true });\n",
-        "const app = await NestFactory.create(AppModule, new FastifyAdapter());\napp.enableCors();\n",
+        "const app = await NestFactory.create(AppModule, new FastifyAdapter());\n",
     ],
 )
-def test_nestjs_without_cors_or_on_fastify_is_not_judged(in_tmp: Path, body: str) -> None:
+def test_nestjs_without_cors_is_not_judged(in_tmp: Path, body: str) -> None:
     text = NEST + "import { FastifyAdapter } from '@nestjs/platform-fastify';\n"
     assert policies(in_tmp, {"main.ts": text + f"async function main() {{\n{body}}}\n"}) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "options"),
+    [
+        ("const app = await NestFactory.create(AppModule, new FastifyAdapter(), { cors: true });\n", {}),
+        ("const app = await NestFactory.create(AppModule, new FastifyAdapter());\napp.enableCors();\n", {}),
+        (
+            "const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter(), "
+            "{ cors: { origin: true, methods: 'GET,PUT' } });\n",
+            {"origin": True, "methods": "GET,PUT"},
+        ),
+        (
+            "const app = await NestFactory.create(AppModule, new FastifyAdapter());\n"
+            "app.enableCors({ origin: ['https://a.example'], allowMethods: ['PUT'] });\n",
+            {"origin": ("https://a.example",)},
+        ),
+    ],
+)
+def test_nestjs_on_fastify_hands_its_options_to_fastify_cors(
+    in_tmp: Path, body: str, options: dict[str, Any]
+) -> None:
+    text = NEST + "import { FastifyAdapter } from '@nestjs/platform-fastify';\n"
+    found = policies(in_tmp, {"main.ts": text + f"async function main() {{\n{body}}}\n"})
+    assert [(p.framework, plain_options(p)) for p in found] == [("nestjs_fastify", options)]
+    assert found[0].app == "main.ts::app"
 
 
 def test_a_nest_provider_lookup_is_no_route(in_tmp: Path) -> None:

@@ -169,7 +169,7 @@ def is_origin_allowed(origin: str | None, allowed: Any) -> bool:
     return truthy(allowed)
 
 
-def _vary(headers: HeaderList, field: str) -> None:
+def vary_append(headers: HeaderList, field: str) -> None:
     """The ``vary`` package: append a field unless already listed; ``*`` absorbs all."""
     current = headers.get("vary")
     if current is None:
@@ -251,11 +251,11 @@ def _respond(options: Options, request: Request) -> Response:
         put("Access-Control-Allow-Origin", "*")
     elif isinstance(origin_option, str):
         put("Access-Control-Allow-Origin", origin_option)
-        _vary(headers, "Origin")
+        vary_append(headers, "Origin")
     else:
         allowed = is_origin_allowed(request.origin, origin_option)
         put("Access-Control-Allow-Origin", request.origin if allowed else False)
-        _vary(headers, "Origin")
+        vary_append(headers, "Origin")
     if options["credentials"] is True:
         put("Access-Control-Allow-Credentials", "true")
 
@@ -277,7 +277,7 @@ def _respond(options: Options, request: Request) -> Response:
         allowed_headers = options["headers"]
     if not truthy(allowed_headers):
         allowed_headers = request.header("access-control-request-headers")
-        _vary(headers, "Access-Control-Request-Headers")
+        vary_append(headers, "Access-Control-Request-Headers")
     else:
         allowed_headers = _joined(allowed_headers)
     if truthy(allowed_headers) and _has_length(allowed_headers):

@@ -10,6 +10,7 @@ answers the request. A step's value is a mapping:
   `HeaderReflection` (the request's Origin or Access-Control-Request-Headers);
 - ``writer``: ``set`` (express ``res.set``/``res.header``: ``String(value)``), ``koa-set``
   (Koa's ``ctx.set``, the same, except that ``ctx.get`` reads a missing header as ``""``),
+  ``hono-set`` (Hono's ``c.header``: a missing value, ``undefined``, deletes the header),
   ``setHeader`` (node: ``undefined`` throws, express answers 500), ``append``
   (``res.append``: another line) or ``vary`` (``res.vary``: merged into Vary);
 - ``when``: the conditions under which the step runs: ``OPTIONS`` / ``!OPTIONS``
@@ -30,8 +31,8 @@ that sends the headers:
 - Express (``express_headers``): its router answers an ``OPTIONS`` that no route handles
   itself, 200 with ``Allow``, keeping the headers set before ``next()`` (a page only
   calls paths that have routes);
-- Node's ``http`` server (``node_headers``), Koa (``koa_headers``) and Fastify
-  (``fastify_headers``): nothing is automatic. The rest of the request handler, Koa's
+- Node's ``http`` server (``node_headers``), Koa (``koa_headers``), Fastify
+  (``fastify_headers``) and Hono (``hono_headers``): nothing is automatic. The rest of the request handler, Koa's
   downstream middleware or Fastify's routes decide (Koa answers 404 when nothing sets a
   body, Fastify 404 without an ``OPTIONS`` route), code the steps do not cover: the
   answer to such an ``OPTIONS`` request is unresolved, never guessed. The same holds for
@@ -40,9 +41,11 @@ that sends the headers:
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from typing import Any
 
-from corslint.frameworks.express import _vary, is_origin_allowed, js_string
+from corslint.frameworks.express import is_origin_allowed, js_string, vary_append
 from corslint.frameworks.framework import Framework, OriginEntry
 from corslint.http import HeaderList, Request, Response
 from corslint.model import (
@@ -111,6 +114,8 @@ def header_lines(value: Any, request: Request, writer: str) -> list[str]:
         if sent is None:
             if writer == "setHeader":
                 raise ResponseError("setHeader(name, undefined)")
+            if writer == "hono-set":
+                return []  # Hono's `c.header(name, undefined)` deletes the header
             return [""] if writer == "koa-set" else ["undefined"]
         return [sent]
     if isinstance(value, tuple):
@@ -164,7 +169,7 @@ def replay(policy: CorsPolicy, request: Request, automatic_options_status: int |
                 for line in lines:
                     for field in line.split(","):
                         if field.strip():
-                            _vary(headers, field.strip())
+                            vary_append(headers, field.strip())
             elif writer == "append":
                 for line in lines:
                     headers.add(header, line)
@@ -217,9 +222,27 @@ _ROLES = {
 }
 
 
-def _handwritten(name: str, display: str, answer: Any) -> Framework:
+_SOURCE_PIECE = re.compile(r"(:[A-Za-z0-9_]+(?:\([^)]*\))?[*+?]?|\(\.\*\)|\*)")
+
+
+def config_answers(policy: CorsPolicy, path: str) -> bool:
+    """Whether a configured `source` pattern (`/api/:path*`, `/api/(.*)`, `/api/*`) matches."""
+    if not policy.scope:
+        return True
+    parts = []
+    for piece in _SOURCE_PIECE.split(policy.scope):
+        if piece in {"*", "(.*)"} or piece.endswith("*"):
+            parts.append(".*")
+        elif piece.startswith(":"):
+            parts.append(".+" if piece.endswith("+") else "[^/]*" if piece.endswith("?") else "[^/]+")
+        else:
+            parts.append(re.escape(piece))
+    return re.fullmatch("".join(parts), path) is not None
+
+
+def _handwritten(name: str, display: str, answer: Any, answers: Any = None) -> Framework:
     # displays are singular subjects: messages say "{display} answers"
-    return Framework(
+    framework = Framework(
         name=name,
         display=display,
         respond=answer,
@@ -228,6 +251,7 @@ def _handwritten(name: str, display: str, answer: Any) -> Framework:
         comment_prefix="//",
         handwritten=True,
     )
+    return framework if answers is None else dataclasses.replace(framework, answers=answers)
 
 
 FRAMEWORK = _handwritten("express_headers", "Hand-written Express CORS code", respond)
@@ -238,4 +262,12 @@ FRAMEWORKS = (
     _handwritten("node_headers", "Hand-written Node http CORS code", respond_passing_on),
     _handwritten("koa_headers", "Hand-written Koa CORS code", respond_passing_on),
     _handwritten("fastify_headers", "Hand-written Fastify CORS code", respond_passing_on),
+    _handwritten("hono_headers", "Hand-written Hono CORS code", respond_passing_on),
+    # headers written in configuration: sent on the responses a path pattern matches; an
+    # OPTIONS request is answered by whatever route or middleware is behind them
+    _handwritten("nextjs_headers", "Next.js `headers()` configuration", respond_passing_on, config_answers),
+    _handwritten(
+        "vercel_headers", "The vercel.json `headers` configuration", respond_passing_on, config_answers
+    ),
+    _handwritten("netlify_headers", "Netlify's headers configuration", respond_passing_on, config_answers),
 )

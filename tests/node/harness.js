@@ -12,7 +12,22 @@
 //     unanswered gets status 599 from the harness after 50 ms, with the headers it set;
 //     one that throws gets 500 without headers, or
 //   {"kind": "koa", "preamble": "...", "source": "async (ctx, next) => {...}", "requests": [...]}
-//     a Koa middleware, with a last middleware that answers 200 to whatever reaches it.
+//     a Koa middleware, with a last middleware that answers 200 to whatever reaches it, or
+//   {"kind": "koa-cors", "options": <serialised options>, "requests": [...]}
+//     the real `@koa/cors` middleware with the options corslint extracted, on the same Koa
+//     app; a {"$function": ...} origin is then `(ctx) => ...`, returning the request's
+//     Origin when corslint's classification admits it and "" otherwise, or
+//   {"kind": "fastify-cors", "options": <serialised options>, "requests": [...]}
+//     the real `@fastify/cors` registered on a fastify app with GET/POST/PUT/PATCH/DELETE
+//     routes on every path; a {"$function": ...} origin is the same callback as for `cors`,
+//     a {"$delegator": {"style": "callback"|"promise", "options": {...}}} delegator hands
+//     over the same options for every request. A registration error (an invalid `hook`)
+//     answers every request with status 0, or
+//   {"kind": "hono-cors", "options": <serialised options>, "mount": "/api/*", "requests": [...]}
+//     Hono's `cors` mounted with app.use(mount or "*") in front of JSON routes for every
+//     method on every path; a {"$function": ...} origin is `(origin) => origin | null`, or
+//   {"kind": "hono", "preamble": "...", "source": "async (c, next) => {...}", "requests": [...]}
+//     a fixture's own Hono middleware in front of the same routes.
 // A "cors" case may say "mounts": ["get", "put"]: the middleware is then mounted on those
 // routes' own methods (`app.get(path, cors(), ok)`), as a fixture mounts it, not app.use.
 // The app behind the middleware has GET/POST/PUT/PATCH/DELETE routes on every path and no
@@ -103,9 +118,113 @@ function koaApp(testCase) {
   return app.callback();
 }
 
+function koaOriginFunction(spec) {
+  const allowed = revive(spec.allowed || []);
+  return function origin(ctx) {
+    if (spec.kind === 'deny-all') return '';
+    const requestOrigin = ctx.get('Origin');
+    if (spec.kind === 'reflect-all') return requestOrigin;
+    return requestOrigin && matches(requestOrigin, allowed) ? requestOrigin : '';
+  };
+}
+
+function koaCorsApp(testCase) {
+  const Koa = require('koa');
+  const koaCors = require('@koa/cors');
+  const options = revive(testCase.options);
+  const spec = testCase.options.origin && testCase.options.origin.$function;
+  if (spec) options.origin = koaOriginFunction(spec);
+  const app = new Koa();
+  app.use(koaCors(options));
+  app.use((ctx) => {
+    ctx.status = 200; // the routes: every request that gets here is answered
+    ctx.body = 'ok';
+  });
+  return app.callback();
+}
+
+function delegatorFunction(spec) {
+  // the options are the same for every request; `style` is how the delegator hands them over
+  const options = revive(spec.options);
+  if (spec.style === 'promise') return async (req) => options;
+  return (req, callback) => callback(null, options);
+}
+
+async function fastifyCorsApp(testCase) {
+  const Fastify = require('fastify');
+  const fastifyCors = require('@fastify/cors');
+  let handler = null;
+  const app = Fastify({
+    serverFactory: (listener) => {
+      handler = listener;
+      return http.createServer(listener);
+    },
+  });
+  const options = revive(testCase.options);
+  if (testCase.options.delegator && testCase.options.delegator.$delegator) {
+    options.delegator = delegatorFunction(testCase.options.delegator.$delegator);
+  }
+  app.register(fastifyCors, options);
+  const ok = async () => ({ ok: true }); // a JSON payload, as APIs send: the preSerialization hook runs for it
+  for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) app.route({ method, url: '/*', handler: ok });
+  try {
+    await app.ready();
+  } catch (error) {
+    return null; // a registration error: the server never starts
+  }
+  return handler;
+}
+
+function honoOriginFunction(spec) {
+  const allowed = revive(spec.allowed || []);
+  return (origin) => {
+    if (spec.kind === 'deny-all') return null;
+    if (spec.kind === 'reflect-all') return origin;
+    return origin && matches(origin, allowed) ? origin : null;
+  };
+}
+
+function honoApp(testCase) {
+  // Hono's `cors` with the extracted options ("hono-cors"), or a fixture's own middleware
+  // ("hono"), in front of JSON routes for every method but OPTIONS
+  const { Hono } = require('hono');
+  const app = new Hono();
+  app.onError((error, c) => c.text('Internal Server Error', 500)); // Hono's own answer, without the log
+  if (testCase.kind === 'hono') {
+    // eslint-disable-next-line no-new-func
+    app.use('*', new Function('require', `${testCase.preamble || ''}\nreturn (${testCase.source});`)(require));
+  } else {
+    const { cors: honoCors } = require('hono/cors');
+    const options = revive(testCase.options);
+    const spec = testCase.options.origin && testCase.options.origin.$function;
+    if (spec) options.origin = honoOriginFunction(spec);
+    app.use(testCase.mount || '*', honoCors(options));
+  }
+  for (const method of ['get', 'post', 'put', 'patch', 'delete']) app[method]('*', (c) => c.json({ ok: true }));
+  // Hono answers Fetch Requests: a small bridge from node's http server to app.fetch
+  return (req, res) => {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) headers.set(name, value);
+    const url = `http://${req.headers.host || '127.0.0.1'}${req.url}`;
+    Promise.resolve(app.fetch(new Request(url, { method: req.method, headers })))
+      .then(async (response) => {
+        res.statusCode = response.status;
+        response.headers.forEach((value, name) => res.setHeader(name, value));
+        res.end(Buffer.from(await response.arrayBuffer()));
+      })
+      .catch(() => {
+        res.statusCode = 597; // the bridge failed: never a status the model predicts
+        res.end();
+      });
+  };
+}
+
 function buildApp(testCase) {
+  if (testCase.kind === 'hono-cors' || testCase.kind === 'hono') return honoApp(testCase);
+  if (testCase.kind === 'fastify-cors') return fastifyCorsApp(testCase);
   if (testCase.kind === 'node') return nodeHandler(testCase);
   if (testCase.kind === 'koa') return koaApp(testCase);
+  if (testCase.kind === 'koa-cors') return koaCorsApp(testCase);
   const app = express();
   if (testCase.kind === 'cors' && testCase.mounts) {
     for (const method of testCase.mounts) app[method](/.*/, cors(revive(testCase.options)), (req, res) => res.status(200).send('ok'));
@@ -147,7 +266,10 @@ function send(port, request) {
 }
 
 async function runCase(testCase) {
-  const app = buildApp(testCase);
+  const app = await buildApp(testCase);
+  if (app === null) {
+    return { name: testCase.name, responses: testCase.requests.map(() => ({ status: 0, headers: [] })) };
+  }
   const server = http.createServer(app);
   server.keepAliveTimeout = 1;
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));

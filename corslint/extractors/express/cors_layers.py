@@ -49,7 +49,7 @@ def cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[Cors
                 probe_path = probe_path_for(registration.path or "/")
                 evidence += preflight_unrouted(analysis, node, via)
                 routes = _mounted_routes(analysis, node, via)
-        elif not _exported(module, node, via):
+        elif not exported(module, node, via):
             evidence.append(
                 Evidence(
                     "not-applied",
@@ -95,7 +95,7 @@ def _mounted_routes(analysis: Analysis, call: Node, via: str | None) -> tuple[Ro
     return tuple(routes)
 
 
-def _exported(module: JsModule, call: Node, name: str | None) -> bool:
+def exported(module: JsModule, call: Node, name: str | None) -> bool:
     """The middleware leaves this module (exported, returned, or passed on), so another
     file registers it."""
     node = call.parent

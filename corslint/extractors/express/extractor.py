@@ -5,8 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from corslint.extractors.context import ProjectContext
+from corslint.extractors.express.config_headers import is_next_config, next_config_policies
 from corslint.extractors.express.cors_layers import cors_policies
+from corslint.extractors.express.fastify_cors import fastify_cors_policies
 from corslint.extractors.express.handwritten import handwritten_policies
+from corslint.extractors.express.hono_cors import hono_cors_policies
+from corslint.extractors.express.koa_cors import koa_cors_policies
 from corslint.extractors.express.registrations import Analysis, find_cors_names, find_registrations
 from corslint.extractors.express.wrappers import wrapper_policies
 from corslint.extractors.js.module import JsModule
@@ -48,6 +52,11 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     policies += cors_policies(analysis, bearer)
     policies += handwritten_policies(analysis, bearer)
     policies += wrapper_policies(analysis, bearer)
+    policies += koa_cors_policies(analysis, bearer)
+    policies += fastify_cors_policies(module, bearer)
+    policies += hono_cors_policies(analysis, bearer)
+    if is_next_config(path):
+        policies += next_config_policies(module)
     return Extraction(policies=tuple(policies))
 
 

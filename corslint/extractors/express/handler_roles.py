@@ -10,6 +10,7 @@ from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap
 
 EXPRESS, NODE, KOA, FASTIFY = "express_headers", "node_headers", "koa_headers", "fastify_headers"
+HONO = "hono_headers"
 # an Express function no app mounts and that hands nothing on with `next`: its callers
 # decide what an OPTIONS request gets
 EXPRESS_HELPER = "express_helper_headers"
@@ -26,6 +27,7 @@ _PACKAGES = {
     "koa-router": KOA,
     "fastify": FASTIFY,
     "fastify-plugin": FASTIFY,
+    "hono": HONO,
 }
 # response methods only Express adds to Node's ServerResponse
 EXPRESS_ONLY_WRITERS = frozenset({"header", "set", "append", "vary", "sendStatus"})
@@ -49,6 +51,7 @@ class HandlerRoles:
     responses: tuple[str, ...]  # receivers of header writes: "res", or "ctx", "ctx.response"
     next_name: str  # the `next` callback, "" when there is none
     koa: bool = False
+    hono: bool = False  # `(c, next) => ...`: `c.req` is the request, `c.header(...)` writes
 
 
 def parameters(module: JsModule, function: Node) -> list[Parameter]:
@@ -103,6 +106,8 @@ def handler_roles(module: JsModule, function: Node) -> HandlerRoles | None:
             return _koa(first.properties["ctx"], "")
         return HandlerRoles((request,), (response,), "") if response else None
     names = [p.name or "" for p in found]
+    if names[0] == "c" and len(names) <= 2 and _imports_hono(module):
+        return HandlerRoles(("c.req",), ("c",), names[1] if len(names) == 2 else "", hono=True)
     if names[0] in _KOA_CONTEXT_NAMES and len(names) <= 2:
         return _koa(names[0], names[1] if len(names) == 2 else "")
     if names[0] in _RESPONSE_NAMES:
@@ -115,6 +120,12 @@ def handler_roles(module: JsModule, function: Node) -> HandlerRoles | None:
     if not (request and response and named_as_handler) and not _writes_through(module, function, response):
         return None  # `(a, b) => ...` that writes no header through `b`
     return HandlerRoles((request,), (response,), names[2] if len(names) > 2 else "")
+
+
+def _imports_hono(module: JsModule) -> bool:
+    return any(
+        specifier == "hono" or specifier.startswith("hono/") for specifier, _ in module.imports.values()
+    )
 
 
 def _koa(context: str, next_name: str) -> HandlerRoles:
@@ -147,6 +158,8 @@ def server_kind(module: JsModule, function: Node, roles: HandlerRoles, mounted_b
     """Which server answers what the function leaves unanswered (a framework name)."""
     if roles.koa:
         return KOA
+    if roles.hono:
+        return HONO
     if is_server_handler(module, function):
         return NODE
     imported = _imported_framework(module)

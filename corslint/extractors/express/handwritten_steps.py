@@ -28,6 +28,8 @@ from corslint.model import FunctionValue, HeaderReflection, Location, Provenance
 HEADER_WRITERS = {"set": "set", "header": "set", "setHeader": "setHeader", "append": "append"}
 _ANSWERS = frozenset({"writeHead", "sendStatus", "end", "send", "json", "jsonp", "redirect", "sendFile"})
 _STATUS_SETTERS = frozenset({"status", "code"})  # `res.status(204)`, `reply.code(204)`
+# Hono's context answers with a Response it makes: `c.body(null, 204)`, `c.text("", 204)`
+_HONO_ANSWERS = frozenset({"body", "text", "json", "html", "newResponse"})
 
 
 @dataclass
@@ -191,7 +193,9 @@ def _answers(state: Steps, node: Node) -> bool:
     if node.type != "call_expression":
         return False
     text = state.module.text(node.child_by_field_name("function")).replace(" ", "")
-    return _on_response(state, text) and text.rsplit(".", 1)[-1] in _ANSWERS
+    method = text.rsplit(".", 1)[-1]
+    answers = method in _ANSWERS or (state.roles.hono and method in _HONO_ANSWERS)
+    return _on_response(state, text) and answers
 
 
 def _on_response(state: Steps, callee: str) -> bool:
@@ -213,6 +217,8 @@ def _status_of(state: Steps, node: Node, when: tuple[str, ...]) -> Value | None:
     method = module.text(function.child_by_field_name("property"))
     if method in {"sendStatus", "writeHead"} and named:
         return module.resolve(named[0])
+    if state.roles.hono and method in _HONO_ANSWERS and len(named) >= 2:
+        return module.resolve(named[1])
     holder = unwrap(function.child_by_field_name("object"))
     if holder.type == "call_expression":
         inner = unwrap(holder.child_by_field_name("function"))
@@ -290,6 +296,10 @@ def _expression(state: Steps, node: Node, when: tuple[str, ...]) -> None:
     writer = HEADER_WRITERS[method]
     if state.roles.koa and writer == "set":
         writer = "koa-set"  # `ctx.set`: String(value); `ctx.get` of a missing header is ""
+    if state.roles.hono and writer == "set":
+        # `c.header(name, undefined)` deletes the header; `{ append: true }` adds a line
+        appended = len(named) == 3 and "append:true" in module.text(named[2]).replace(" ", "")
+        writer = "append" if appended else "hono-set"
     if len(named) == 1 and unwrap(named[0]).type == "object":
         _header_object(state, named[0], writer, when)
         return

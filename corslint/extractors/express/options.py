@@ -58,7 +58,7 @@ def option_map(module: JsModule, value: Value, argument: Node) -> tuple[dict[str
     evidence: list[Evidence] = []
     use = module.location(argument)
     for key, item in value.raw.items():
-        item = _located(module, item, use)
+        item = located(module, item, use)
         if key == "**":
             options["**"] = item
         elif key in OPTION_NAMES:
@@ -79,7 +79,7 @@ def option_map(module: JsModule, value: Value, argument: Node) -> tuple[dict[str
     return options, evidence
 
 
-def _located(module: JsModule, value: Value, use: Location) -> Value:
+def located(module: JsModule, value: Value, use: Location) -> Value:
     """Values from another JS module are reported where the options are used; config
     files keep their own lines."""
     if value.location.path == module.path or value.location.path.endswith(DATA_SUFFIXES):

@@ -3,8 +3,8 @@ behaviour (`frameworks.express`, one `Framework` per wrapper for the messages):
 
 - NestJS on its Express adapter: ``app.enableCors(options?)`` and
   ``NestFactory.create(Module, { cors: true | options })`` (applied when the app starts,
-  after every ``app.use``). On the Fastify adapter the options go to ``@fastify/cors``,
-  which corslint does not model: nothing is judged (CORS003 names it).
+  after every ``app.use``). On the Fastify adapter the same options go to
+  ``@fastify/cors`` (`frameworks.fastify_cors`, framework ``nestjs_fastify``).
 - Apollo Server: ``apollo-server`` 2/3 (``new ApolloServer({ cors })``, default
   ``{ origin: "*" }``), ``apollo-server-express`` 2/3 (``server.applyMiddleware({ app,
   cors, path })``, default ``cors()`` on ``path``, ``/graphql`` unless given), and
@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from corslint.extractors.express.branches import arms_around, development_guarded
+from corslint.extractors.express.fastify_cors import fastify_options
 from corslint.extractors.express.options import cors_options, option_map
 from corslint.extractors.express.registrations import Analysis
 from corslint.extractors.express.routes import probe_path_for, routes_of
@@ -160,28 +161,43 @@ def _nest(module: JsModule, call: Node, imports: set[str]) -> list[_Found]:
     if callee.endswith(".enableCors"):
         receiver = callee[: -len(".enableCors")]
         if _on_fastify(module, receiver, imports):
-            return []
+            return [_nest_fastify(module, call, arguments[0] if arguments else None, receiver)]
         if not arguments:
             return [_Found("nestjs", call, {}, (), receiver)]
         passed = _options_value(module, module.resolve(arguments[0]), arguments[0])
         if passed is None:
             return []
         return [_Found("nestjs", call, passed[0], tuple(passed[1]), receiver)]
-    if callee.split("<", 1)[0] != "NestFactory.create" or len(arguments) < 2:
+    # `await NestFactory.create<T>(...)` parses with the `await` inside the callee
+    if callee.removeprefix("await").split("<", 1)[0] != "NestFactory.create" or len(arguments) < 2:
         return []
-    if _fastify_adapter(module, arguments) or _fastify_platform(imports):
-        return []
+    on_fastify = _fastify_adapter(module, arguments) or _fastify_platform(imports)
+    if on_fastify and _fastify_adapter(module, [arguments[0], arguments[-1]]):
+        return []  # `create(AppModule, new FastifyAdapter())`: no application options
     found = _property(module, arguments[-1], "cors")
     if found is None:
         return []
     value, node = found
     receiver = _assigned_name(module, call)
+    if on_fastify:
+        if value.known and value.raw in (False, None):
+            return []
+        passed_node = None if value.known and value.raw is True else node
+        return [_nest_fastify(module, call, passed_node, receiver, where=node)]
     if not value.known:
         return [_Found("nestjs", call, {"**": value}, (), receiver, where=node)]
     passed = _options_value(module, value, node)
     if passed is None:
         return []
     return [_Found("nestjs", call, passed[0], tuple(passed[1]), receiver, where=node)]
+
+
+def _nest_fastify(
+    module: JsModule, call: Node, options: Node | None, receiver: str, where: Node | None = None
+) -> _Found:
+    """NestJS's Fastify adapter registers @fastify/cors with the options unchanged."""
+    passed, evidence = fastify_options(module, options)
+    return _Found("nestjs_fastify", call, passed, tuple(evidence), receiver, where=where)
 
 
 def _fastify_adapter(module: JsModule, arguments: list[Node]) -> bool:

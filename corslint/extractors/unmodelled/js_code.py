@@ -1,13 +1,12 @@
-"""JS/TS files that import a CORS library corslint does not model, or run NestJS on
-Fastify with CORS on (its options go to @fastify/cors)."""
+"""JS/TS files that import a CORS library corslint does not model."""
 
 from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from corslint.extractors import ProjectContext
+from corslint.extractors.context import ProjectContext
 from corslint.extractors.js.syntax import Node, parser, string_value, walk
-from corslint.extractors.unmodelled.libraries import JS_LIBRARIES, NEST_FASTIFY, library_of, message
+from corslint.extractors.unmodelled.libraries import JS_LIBRARIES, library_of, message
 from corslint.model import Diagnostic, Extraction, Location
 
 _IMPORTING_CALLS = frozenset({"require", "import"})
@@ -17,7 +16,6 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     data = text.encode("utf-8")
     tree = parser(PurePosixPath(path).suffix).parse(data)
     found: dict[str, Location] = {}
-    nest_fastify: Location | None = None
     for specifier, node in _imported(tree.root_node):
         where = Location(
             path,
@@ -26,22 +24,10 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
             node.end_point[0] + 1,
             _column(data, node.end_byte),
         )
-        if specifier == NEST_FASTIFY:
-            nest_fastify = nest_fastify or where
-            continue
         library = library_of(specifier, JS_LIBRARIES)
         if library is not None and library.display not in found:
             found[library.display] = where
     notes = [Diagnostic("CORS003", message(_BY_DISPLAY[name]), where) for name, where in found.items()]
-    if nest_fastify is not None and ("enableCors" in text or "cors:" in text):
-        notes.append(
-            Diagnostic(
-                "CORS003",
-                "NestJS on the Fastify adapter hands its CORS options to @fastify/cors, which "
-                "corslint does not model yet: its configuration here was not checked",
-                nest_fastify,
-            )
-        )
     return Extraction(diagnostics=tuple(notes))
 
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import ast
 
-from corslint.extractors import ProjectContext
+from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule
 from corslint.extractors.unmodelled.libraries import (
-    FALCON,
-    LITESTAR_CONFIG,
     PYTHON_LIBRARIES,
     UnmodelledLibrary,
     library_of,
@@ -28,7 +26,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     return Extraction(diagnostics=tuple(sorted(notes, key=lambda d: (d.location.line, d.location.column))))
 
 
-_BY_DISPLAY = {library.display: library for library in (*PYTHON_LIBRARIES, FALCON)}
+_BY_DISPLAY = {library.display: library for library in PYTHON_LIBRARIES}
 
 
 def _message_for(display: str) -> str:
@@ -43,20 +41,5 @@ def _library_named(module: PythonModule, node: ast.AST) -> UnmodelledLibrary | N
                 return library
         return None
     if isinstance(node, ast.ImportFrom) and node.module and not node.level:
-        library = library_of(node.module, PYTHON_LIBRARIES)
-        if library is not None:
-            return library
-        if node.module == "litestar" and any(alias.name == "CORSConfig" for alias in node.names):
-            return _BY_DISPLAY["Litestar CORSConfig"]
-        return None
-    if isinstance(node, ast.Call):
-        qualified = module.qualified_name(node.func) or ""
-        if qualified == LITESTAR_CONFIG:
-            return _BY_DISPLAY["Litestar CORSConfig"]
-        if qualified == "falcon.CORSMiddleware":
-            return FALCON
-        if qualified in {"falcon.App", "falcon.asgi.App"} and any(
-            keyword.arg == "cors_enable" for keyword in node.keywords
-        ):
-            return FALCON
+        return library_of(node.module, PYTHON_LIBRARIES)
     return None

@@ -1,0 +1,257 @@
+"""Policies from ``@fastify/cors``: one per ``register(cors, options)`` call (``cors`` imported,
+required, or ``require("@fastify/cors")`` in place), with the routes the same instance
+serves in the module, for judging the package's GET/HEAD/POST default.
+
+The options are read as the package names them; `fastify_options` also reads what NestJS
+hands the package on its Fastify adapter. An origin function is a callback
+``(origin, cb) => ...`` (judged as for the ``cors`` package) or an async function whose
+``true``/``false`` answers are judged from its returns. A ``delegator`` that hands over one
+constant options object for every request (``cb(null, options)`` or an async return) is
+read as those options; any other delegator leaves the options unknown."""
+
+from __future__ import annotations
+
+from corslint.extractors.express.branches import arms_around, development_guarded
+from corslint.extractors.express.options import located
+from corslint.extractors.express.origin_functions import classify_origin_function, parameter_names
+from corslint.extractors.express.returned_origins import classify_returns, function_of_value
+from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.project_files import is_development_path
+from corslint.extractors.js.syntax import Node, string_value, unwrap, walk
+from corslint.frameworks.fastify_cors import OPTION_NAMES
+from corslint.model import CorsPolicy, Evidence, FunctionValue, Location, Route, Value
+
+PACKAGE = "@fastify/cors"
+_CLOSE_NAMES = {
+    "origins": "origin",
+    "allowedOrigins": "origin",
+    "allowOrigin": "origin",
+    "credential": "credentials",
+    "allowCredentials": "credentials",
+    "allowMethods": "methods",
+    "allowedMethods": "methods",
+    "allowHeaders": "allowedHeaders",
+    "headers": "allowedHeaders",
+    "exposeHeaders": "exposedHeaders",
+    "maxage": "maxAge",
+    "max_age": "maxAge",
+    "strictpreflight": "strictPreflight",
+}
+_ROUTE_VERBS = {
+    "get": ("GET", "HEAD"),
+    "head": ("HEAD",),
+    "post": ("POST",),
+    "put": ("PUT",),
+    "patch": ("PATCH",),
+    "delete": ("DELETE",),
+    "all": ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"),
+}
+_REFUSALS = frozenset({"false"})
+
+
+def _arguments(node: Node) -> list[Node]:
+    arguments = node.child_by_field_name("arguments")
+    return [c for c in arguments.named_children if c.type != "comment"] if arguments else []
+
+
+def _plugin_names(module: JsModule) -> set[str]:
+    return {
+        local
+        for local, (specifier, exported) in module.imports.items()
+        if specifier == PACKAGE and exported in {"*", "default", "fastifyCors"}
+    }
+
+
+def _is_plugin(module: JsModule, names: set[str], node: Node) -> bool:
+    node = unwrap(node)
+    if node.type == "await_expression" and node.named_children:
+        node = unwrap(node.named_children[0])
+    text = module.text(node).replace(" ", "")
+    for suffix in (".default", ".fastifyCors"):
+        text = text.removesuffix(suffix)
+    if text in names:
+        return True
+    for opener in ("require(", "import("):
+        if text.startswith(opener) and text.endswith(")") and text[len(opener) : -1].strip("'\"`") == PACKAGE:
+            return True
+    return False
+
+
+def fastify_cors_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> list[CorsPolicy]:
+    names = _plugin_names(module)
+    if not names and PACKAGE.encode() not in module.source:
+        return []
+    policies: list[CorsPolicy] = []
+    for call in module.of_kind("call_expression"):
+        function = unwrap(call.child_by_field_name("function"))
+        if function is None or function.type != "member_expression":
+            continue
+        prop = function.child_by_field_name("property")
+        arguments = _arguments(call)
+        if prop is None or module.text(prop) != "register" or not arguments:
+            continue
+        if not _is_plugin(module, names, arguments[0]):
+            continue
+        receiver = module.text(unwrap(function.child_by_field_name("object")))
+        options, evidence = fastify_options(module, arguments[1] if len(arguments) > 1 else None)
+        policies.append(
+            CorsPolicy(
+                framework="fastify_cors",
+                location=module.location(call),
+                options=options,
+                routes=fastify_routes(module, receiver),
+                evidence=(*evidence, *bearer),
+                development_only=is_development_path(module.path) or development_guarded(module, call),
+                label="@fastify/cors plugin",
+                app=f"{module.path}::{receiver}",
+                branch=arms_around(call),
+            )
+        )
+    return policies
+
+
+def fastify_routes(module: JsModule, receiver: str) -> tuple[Route, ...] | None:
+    """The routes `receiver` serves in this module (`get(path, ...)`, `route({method, url})`);
+    None when it declares none here (they live in plugins corslint does not follow)."""
+    routes: list[Route] = []
+    for call in module.of_kind("call_expression"):
+        function = unwrap(call.child_by_field_name("function"))
+        if function is None or function.type != "member_expression":
+            continue
+        if module.text(unwrap(function.child_by_field_name("object"))) != receiver:
+            continue
+        verb = module.text(function.child_by_field_name("property"))
+        arguments = _arguments(call)
+        if verb in _ROUTE_VERBS and len(arguments) >= 2:
+            path = string_value(arguments[0])
+            if path is not None:
+                routes.append(Route(path, _ROUTE_VERBS[verb], module.location(call)))
+        elif verb == "route" and len(arguments) == 1:
+            described = module.resolve(arguments[0])
+            if not (described.known and isinstance(described.raw, dict)):
+                continue
+            method, url = described.raw.get("method"), described.raw.get("url")
+            methods = method.plain() if method is not None and method.known else None
+            if isinstance(methods, str):
+                methods = (methods,)
+            if isinstance(methods, tuple) and all(isinstance(m, str) for m in methods):
+                path = url.raw if url is not None and isinstance(url.raw, str) else "?"
+                routes.append(Route(path, tuple(m.upper() for m in methods), module.location(call)))
+    return tuple(routes) or None
+
+
+def fastify_options(module: JsModule, argument: Node | None) -> tuple[dict[str, Value], list[Evidence]]:
+    """The options handed to @fastify/cors, as the package names them."""
+    if argument is None:
+        return {}, []
+    node = unwrap(argument)
+    if module.function_node(node) is not None:  # options made from the instance at register time
+        return {"**": module.unknown(node)}, []
+    value = module.resolve(node)
+    if not value.known:
+        return {"**": value}, []
+    if value.raw is None:
+        return {}, []
+    if not isinstance(value.raw, dict):
+        return {"**": module.unknown(node)}, []
+    options, evidence = _option_map(module, value.raw, module.location(node))
+    delegator = options.pop("delegator", None)
+    if delegator is None:
+        return options, evidence
+    chosen = _delegated(module, delegator)
+    if chosen is None:
+        return {"**": delegator}, evidence
+    inner, style = chosen
+    inner_options, inner_evidence = _option_map(module, inner, delegator.location)
+    inner_options.pop("delegator", None)
+    hook = {"hook": options["hook"]} if "hook" in options else {}
+    marker = Value(style, delegator.location, description="a delegator choosing the options per request")
+    return {**inner_options, **hook, "delegator": marker}, evidence + inner_evidence
+
+
+def _option_map(
+    module: JsModule, raw: dict[str, Value], use: Location
+) -> tuple[dict[str, Value], list[Evidence]]:
+    options: dict[str, Value] = {}
+    evidence: list[Evidence] = []
+    for key, item in raw.items():
+        item = located(module, item, use)
+        if key == "**":
+            options["**"] = item
+        elif key in OPTION_NAMES:
+            options[key] = _classified(module, item) if key == "origin" else item
+        else:
+            suggestion = _CLOSE_NAMES.get(key) or _CLOSE_NAMES.get(key.lower())
+            hint = f" (did you mean `{suggestion}`?)" if suggestion else ""
+            evidence.append(
+                Evidence(
+                    "unknown-option",
+                    f"`{key}` is not an option of @fastify/cors{hint}; it is ignored and the "
+                    "package's default applies",
+                    item.location,
+                )
+            )
+    return options, evidence
+
+
+def _classified(module: JsModule, value: Value) -> Value:
+    if not (value.known and isinstance(value.raw, FunctionValue) and value.raw.kind == "unknown"):
+        return value
+    function = function_of_value(module, value)
+    if function is None:
+        return value
+    parameters = parameter_names(module, function)
+    if len(parameters) >= 2:
+        classified = classify_origin_function(module, function)
+    elif len(parameters) == 1 and _is_async(module, function):
+        origin = parameters[0]
+        classified = classify_returns(
+            module, function, {"true", origin}, _REFUSALS, {origin}, boolean_answers=True
+        )
+    else:
+        return value
+    return Value(
+        classified, value.location, value.provenance, value.env_var, value.description, value.related
+    )
+
+
+def _is_async(module: JsModule, function: Node) -> bool:
+    return module.text(function).lstrip().startswith("async")
+
+
+def _delegated(module: JsModule, delegator: Value) -> tuple[dict[str, Value], str] | None:
+    """The one options object a delegator hands over, and how (`callback` / `promise`)."""
+    function = function_of_value(module, delegator)
+    if function is None:
+        return None
+    parameters = parameter_names(module, function)
+    answers: list[Node] = []
+    if len(parameters) == 2:
+        style = "callback"
+        for node in walk(function):
+            callee = node.child_by_field_name("function") if node.type == "call_expression" else None
+            if callee is not None and module.text(callee) == parameters[1]:
+                named = _arguments(node)
+                if len(named) != 2 or module.text(unwrap(named[0])) not in {"null", "undefined"}:
+                    return None
+                answers.append(named[1])
+    elif len(parameters) == 1 and _is_async(module, function):
+        style = "promise"
+        body = function.child_by_field_name("body")
+        if body is not None and body.type != "statement_block":
+            answers.append(body)
+        else:
+            for node in walk(function):
+                if node.type == "return_statement" and node.named_children:
+                    answers.append(node.named_children[0])
+    else:
+        return None
+    if len(answers) != 1:
+        return None
+    answer = unwrap(answers[0])
+    if answer.type == "identifier" and module.assignments.get(module.text(answer)):
+        return None  # an object changed per request (`options.origin = true`)
+    value = module.resolve(answer)
+    if not (value.known and isinstance(value.raw, dict)):
+        return None
+    return value.raw, style

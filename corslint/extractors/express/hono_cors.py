@@ -1,0 +1,150 @@
+"""Policies from Hono's ``cors`` middleware (``import { cors } from "hono/cors"``): one per
+``cors(...)`` call, scoped to the path pattern it is mounted on (``app.use("/api/*", cors())``).
+
+An ``origin`` function ``(origin, c) => ...`` is judged from its returns: the ``origin``
+parameter under a membership test is an allow-list, returned unconditionally a
+reflection, a falsy value a refusal."""
+
+from __future__ import annotations
+
+from corslint.extractors.express.branches import arms_around, development_guarded
+from corslint.extractors.express.cors_layers import exported
+from corslint.extractors.express.options import located
+from corslint.extractors.express.origin_functions import parameter_names
+from corslint.extractors.express.registrations import Analysis, registration_of
+from corslint.extractors.express.returned_origins import classify_returns, function_of_value
+from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.project_files import is_development_path
+from corslint.extractors.js.syntax import Node, unwrap
+from corslint.frameworks.hono_cors import OPTION_NAMES
+from corslint.frameworks.hono_cors import probe_path as hono_probe_path
+from corslint.model import CorsPolicy, Evidence, FunctionValue, Value
+
+PACKAGE = "hono/cors"
+_CLOSE_NAMES = {
+    "origins": "origin",
+    "allowedOrigins": "origin",
+    "allowOrigin": "origin",
+    "credential": "credentials",
+    "allowCredentials": "credentials",
+    "methods": "allowMethods",
+    "allowedMethods": "allowMethods",
+    "allowedHeaders": "allowHeaders",
+    "headers": "allowHeaders",
+    "exposedHeaders": "exposeHeaders",
+    "maxage": "maxAge",
+    "max_age": "maxAge",
+}
+_REFUSALS = frozenset({"false", "null", "undefined", "''", '""', "``"})
+_EVERY_PATH = frozenset({"", "/", "*", "/*"})
+
+
+def _callee_names(module: JsModule) -> set[str]:
+    names = set()
+    for local, (specifier, exported_name) in module.imports.items():
+        if specifier == PACKAGE and exported_name == "cors":
+            names.add(local)
+        elif specifier == PACKAGE and exported_name == "*":
+            names.add(f"{local}.cors")
+    return names
+
+
+def hono_cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[CorsPolicy]:
+    module = analysis.module
+    names = _callee_names(module)
+    if not names:
+        return []
+    policies: list[CorsPolicy] = []
+    for node in module.of_kind("call_expression"):
+        function = unwrap(node.child_by_field_name("function"))
+        if function is None or module.text(function).replace(" ", "") not in names:
+            continue
+        arguments_node = node.child_by_field_name("arguments")
+        arguments = (
+            [c for c in arguments_node.named_children if c.type != "comment"] if arguments_node else []
+        )
+        options, evidence = _options(module, arguments)
+        evidence += list(bearer)
+        registration, via = registration_of(analysis, node)
+        app = branch = scope = ""
+        probe_path = "/"
+        if registration is not None:
+            app = f"{module.path}::{registration.receiver}"
+            branch = arms_around(registration.call)
+            if registration.path and registration.path not in _EVERY_PATH:
+                scope = registration.path
+                probe_path = hono_probe_path(registration.path)
+        elif not exported(module, node, via):
+            evidence.append(
+                Evidence(
+                    "not-applied",
+                    "this Hono cors() middleware is created but never registered with `app.use`, "
+                    "so it sends no CORS headers",
+                    module.location(node),
+                )
+            )
+        policies.append(
+            CorsPolicy(
+                framework="hono_cors",
+                location=module.location(node),
+                options=options,
+                evidence=tuple(evidence),
+                development_only=is_development_path(module.path) or development_guarded(module, node),
+                label="Hono cors() middleware",
+                scope=scope,
+                probe_path=probe_path,
+                app=app,
+                branch=branch,
+            )
+        )
+    return policies
+
+
+def _options(module: JsModule, arguments: list[Node]) -> tuple[dict[str, Value], list[Evidence]]:
+    if not arguments:
+        return {}, []
+    argument = unwrap(arguments[0])
+    value = module.resolve(argument)
+    if not value.known:
+        return {"**": value}, []
+    if value.raw is None:
+        return {}, []
+    if not isinstance(value.raw, dict):
+        return {"**": module.unknown(argument)}, []
+    options: dict[str, Value] = {}
+    evidence: list[Evidence] = []
+    use = module.location(argument)
+    for key, item in value.raw.items():
+        item = located(module, item, use)
+        if key == "**":
+            options["**"] = item
+        elif key in OPTION_NAMES:
+            options[key] = _classified(module, item) if key == "origin" else item
+        else:
+            suggestion = _CLOSE_NAMES.get(key) or _CLOSE_NAMES.get(key.lower())
+            hint = f" (did you mean `{suggestion}`?)" if suggestion else ""
+            evidence.append(
+                Evidence(
+                    "unknown-option",
+                    f"`{key}` is not an option of Hono's cors(){hint}; it is ignored and the default applies",
+                    item.location,
+                )
+            )
+    return options, evidence
+
+
+def _classified(module: JsModule, value: Value) -> Value:
+    if not (value.known and isinstance(value.raw, FunctionValue) and value.raw.kind == "unknown"):
+        return value
+    function = function_of_value(module, value)
+    if function is None:
+        return value
+    parameters = parameter_names(module, function)
+    if not parameters:
+        classified = classify_returns(module, function, set(), _REFUSALS, set())
+    else:
+        origin = {parameters[0]}
+        classified = classify_returns(module, function, origin, _REFUSALS, origin)
+    return Value(
+        classified, value.location, value.provenance, value.env_var, value.description, value.related
+    )

@@ -1,0 +1,135 @@
+"""Origin functions judged from the values they return (`(ctx) => ...` in @koa/cors, async
+origin functions in @fastify/cors): which answers admit the request's Origin, and the
+membership tests that guard them."""
+
+from __future__ import annotations
+
+from corslint.extractors.express.origin_functions import guarding_condition, membership
+from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.syntax import Node, unwrap, walk
+from corslint.model import FunctionValue, OriginFunction, Value
+
+_FUNCTIONS = frozenset({"arrow_function", "function_expression", "function", "function_declaration"})
+
+
+def function_of_value(module: JsModule, value: Value) -> Node | None:
+    """The function a resolved option value was read from, when it is in this module."""
+    if value.location.path != module.path:
+        return None
+    for node in module.nodes:
+        if node.start_point[0] == value.location.line - 1 and module.location(node) == value.location:
+            return module.function_node(node)
+    return None
+
+
+def _answers(module: JsModule, function: Node) -> list[tuple[Node, Node | None]]:
+    """Each value the function returns, with the node whose guard decides it."""
+    body = function.child_by_field_name("body")
+    if body is None:
+        return []
+    if body.type != "statement_block":
+        return _split(body, body)
+    found: list[tuple[Node, Node | None]] = []
+    for node in walk(body):
+        if node.type != "return_statement" or _enclosing_function(node) != function:
+            continue
+        returned = [c for c in node.named_children if c.type != "comment"]
+        found += _split(node, returned[0]) if returned else [(node, None)]
+    statements = [c for c in body.named_children if c.type != "comment"]
+    if not statements or statements[-1].type not in {"return_statement", "throw_statement"}:
+        found.append((body, None))  # running off the end returns undefined
+    return found
+
+
+def _split(holder: Node, expression: Node) -> list[tuple[Node, Node | None]]:
+    """A ternary's two arms are two answers (each guarded by its condition)."""
+    expression = unwrap(expression)
+    if expression.type == "await_expression" and expression.named_children:
+        expression = unwrap(expression.named_children[0])
+    if expression.type == "ternary_expression":
+        consequence = expression.child_by_field_name("consequence")
+        alternative = expression.child_by_field_name("alternative")
+        if consequence is not None and alternative is not None:
+            return [(consequence, consequence), (alternative, alternative)]
+    return [(holder, expression)]
+
+
+def _enclosing_function(node: Node) -> Node | None:
+    parent = node.parent
+    while parent is not None and parent.type not in _FUNCTIONS:
+        parent = parent.parent
+    return parent
+
+
+def classify_returns(
+    module: JsModule,
+    function: Node,
+    allowing_texts: set[str],
+    refusing_texts: frozenset[str],
+    spellings: set[str],
+    *,
+    boolean_answers: bool = False,
+) -> FunctionValue:
+    """What an origin function allows, from the values it returns: an answer in
+    `allowing_texts` admits the Origin, one in `refusing_texts` refuses it. With
+    `boolean_answers` (the library reads `true` as "reflect the Origin"), an answer that is
+    itself a membership test of the Origin (`list.includes(origin)`) admits the list."""
+    answers = _answers(module, function)
+    if not answers:
+        return FunctionValue("unknown")
+    allowing: list[Node] = []
+    refusing: list[Node] = []
+    listed: list[Value] = []
+    for holder, expression in answers:
+        text = module.text(unwrap(expression)) if expression is not None else "undefined"
+        if text in allowing_texts:
+            allowing.append(holder)
+        elif text in refusing_texts:
+            refusing.append(holder)
+        elif (
+            boolean_answers
+            and expression is not None
+            and (entries := _membership(module, expression, True, spellings))
+        ):
+            listed += entries  # `return allowed.includes(origin)`: true admits, false refuses
+        else:
+            return FunctionValue("unknown")
+    if listed and not allowing:
+        return OriginFunction("allow-list", tuple(listed), no_origin="reject")
+    if listed:
+        return FunctionValue("unknown")
+    if not allowing:
+        return FunctionValue("deny-all")
+    if not refusing:
+        return FunctionValue("reflect-all")
+    allowed: list[Value] = []
+    for holder in allowing:
+        guard = guarding_condition(holder, function)
+        if guard is None and len(allowing) == 1 and len(refusing) == 1:
+            guard = _early_refusal(refusing[0], function)  # `if (!ok) return ""; return origin;`
+        if guard is None:
+            return FunctionValue("unknown")
+        test, positive = guard
+        entries = _membership(module, test, positive, spellings)
+        if entries is None:
+            return FunctionValue("unknown")
+        allowed += entries
+    return OriginFunction("allow-list", tuple(allowed), no_origin="reject")
+
+
+def _early_refusal(refusal: Node, function: Node) -> tuple[Node, bool] | None:
+    guard = guarding_condition(refusal, function)
+    if guard is None or guard[1] is not True:
+        return None
+    statement = guard[0].parent
+    if statement is None or statement.child_by_field_name("alternative") is not None:
+        return None
+    return guard[0], False
+
+
+def _membership(module: JsModule, test: Node, positive: bool, spellings: set[str]) -> list[Value] | None:
+    for spelling in sorted(spellings):
+        found = membership(module, test, spelling, positive)
+        if found is not None:
+            return found[0]
+    return None

@@ -1,0 +1,280 @@
+"""Fastify + ``@fastify/cors`` (measured on @fastify/cors 11.4.3, fastify 5.12.8).
+
+Options keep the package's own names (``origin``, ``methods``, ``allowedHeaders``,
+``exposedHeaders``, ``credentials``, ``maxAge``, ``cacheControl``, ``preflight``,
+``strictPreflight``, ``preflightContinue``, ``optionsSuccessStatus``, ``hook``,
+``delegator``). The model follows the package's code path:
+
+- ``{...defaults, ...options}``: ``origin`` ``"*"``, ``methods`` ``GET,HEAD,POST`` (so
+  PUT, PATCH and DELETE preflights fail by default), no Expose/Allow-Headers/Max-Age;
+- ``Vary: Origin`` unless the origin option is a string (or ``false``), or whenever a
+  delegator chooses the options per request;
+- an origin function's answer (callback or promise) replaces the option: ``false`` skips
+  CORS (an OPTIONS request then gets fastify's 404), another falsy answer, or an error,
+  makes fastify answer 500; ``null`` as the option itself does the same;
+- ``"*"`` (or an array holding it) and any other string are sent as written; arrays,
+  RegExps (``lastIndex`` reset first) and ``true`` reflect a matching Origin;
+- ``OPTIONS`` with ``preflight: true``: 400 when ``strictPreflight`` and the request lacks
+  Origin or Access-Control-Request-Method; otherwise the preflight headers (requested
+  headers reflected, with ``Vary: Access-Control-Request-Headers``, when ``allowedHeaders``
+  is not set) and ``optionsSuccessStatus`` (204), or 200 from the package's own OPTIONS
+  route with ``preflightContinue``. ``preflight: false``: OPTIONS requests get 404 with the
+  simple-response headers;
+- ``hook: "preSerialization"`` runs only when a payload is serialized: the model answers
+  for routes that send JSON objects, as APIs do (a route sending a string gets nothing).
+
+The same package runs behind NestJS's Fastify adapter (``enableCors``,
+``NestFactory.create(..., {cors})``): that is its own `Framework`, named for NestJS.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+from typing import Any
+
+from corslint.frameworks.express import UNDEFINED, js_string, python_regex, regex_test, truthy, vary_append
+from corslint.frameworks.framework import Framework, LibraryCheck, Options, OriginEntry, Responder
+from corslint.http import HeaderList, Request, Response
+from corslint.model import CorsPolicy, FunctionValue, OriginFunction, Regex, UnresolvedValueError, Value
+
+DEFAULTS: dict[str, Any] = {
+    "origin": "*",
+    "methods": "GET,HEAD,POST",
+    "hook": "onRequest",
+    "preflightContinue": False,
+    "optionsSuccessStatus": 204,
+    "credentials": False,
+    "exposedHeaders": None,
+    "allowedHeaders": None,
+    "maxAge": None,
+    "preflight": True,
+    "strictPreflight": True,
+}
+OPTION_NAMES = frozenset(
+    {
+        *DEFAULTS,
+        "cacheControl",
+        "delegator",
+        "logLevel",
+        "hideOptionsRoute",
+    }
+)
+NOT_FOUND = 404
+SERVER_ERROR = 500
+CONTINUED_PREFLIGHT = 200  # the package's own OPTIONS route answers it
+INVALID_PREFLIGHT = 400
+
+
+class _Skip(Exception):
+    """The request goes on without CORS headers (``next()``) or to the error handler."""
+
+    def __init__(self, error: bool) -> None:
+        super().__init__("next(err)" if error else "next()")
+        self.error = error
+
+
+def _plain(policy: CorsPolicy, name: str) -> Any:
+    value = policy.option(name)
+    if value is None:
+        return DEFAULTS.get(name, UNDEFINED)
+    return value.plain()
+
+
+def _resolved_origin(options: Options, request: Request) -> Any:
+    """The origin option after an origin function answered (``false``: skip CORS)."""
+    origin = options["origin"]
+    if isinstance(origin, tuple) and "*" in origin:
+        return "*"
+    if not isinstance(origin, FunctionValue):
+        return origin
+    if origin.kind == "reflect-all":
+        return True
+    if origin.kind == "deny-all":
+        return False
+    if origin.kind != "allow-list":
+        value = options.policy.option("origin")
+        assert value is not None
+        raise UnresolvedValueError(value)
+    no_origin = origin.no_origin if isinstance(origin, OriginFunction) else "allow"
+    on_reject = origin.on_reject if isinstance(origin, OriginFunction) else "false"
+    if request.origin is None:
+        allowed = no_origin == "allow"
+    else:
+        allowed = _origin_allowed(request.origin, tuple(item.plain() for item in origin.allowed))
+    if allowed:
+        return True
+    if on_reject == "error":
+        raise _Skip(error=True)
+    return False
+
+
+def _origin_allowed(origin: str | None, allowed: Any) -> bool:
+    if isinstance(allowed, tuple):
+        return any(_origin_allowed(origin, item) for item in allowed)
+    if isinstance(allowed, str):
+        return origin == allowed
+    if isinstance(allowed, Regex):
+        return regex_test(allowed, "undefined" if origin is None else origin)
+    return truthy(allowed)
+
+
+def _listed(value: Any) -> str:
+    """Array options are joined with ", "; anything else is sent as ``String(value)``."""
+    if isinstance(value, tuple):
+        return ", ".join("" if item is None or item is UNDEFINED else js_string(item) for item in value)
+    return js_string(value)
+
+
+def respond(policy: CorsPolicy, request: Request) -> Response:
+    return _respond(Options(policy, _plain), request)
+
+
+def responder(policy: CorsPolicy) -> Responder:
+    return functools.partial(_respond, Options(policy, _plain))
+
+
+def _respond(options: Options, request: Request) -> Response:
+    headers = HeaderList()
+    options_request = request.method.upper() == "OPTIONS"
+    origin_option = options["origin"]
+    if isinstance(origin_option, tuple) and "*" in origin_option:
+        origin_option = "*"  # normalised when the plugin is registered
+    dynamic = options.policy.option("delegator") is not None
+    if (not isinstance(origin_option, str) and origin_option is not False) or dynamic:
+        vary_append(headers, "Origin")
+    try:
+        resolved = _resolved_origin(options, request)
+        if resolved is False:
+            raise _Skip(error=False)
+        if not truthy(resolved):
+            raise _Skip(error=True)  # "Invalid CORS origin option"
+    except _Skip as skip:
+        if skip.error:
+            return headers.response(SERVER_ERROR)
+        return headers.response(NOT_FOUND if options_request else None)
+    if isinstance(resolved, str):
+        allow_origin: Any = resolved
+    else:
+        allow_origin = request.origin if _origin_allowed(request.origin, resolved) else False
+    if truthy(allow_origin):
+        headers.set("Access-Control-Allow-Origin", js_string(allow_origin))
+    if truthy(options["credentials"]):
+        headers.set("Access-Control-Allow-Credentials", "true")
+    exposed = options["exposedHeaders"]
+    if exposed is not None:
+        headers.set("Access-Control-Expose-Headers", _listed(exposed))
+    if not options_request:
+        return headers.response(None)
+    if options["preflight"] is not True:
+        return headers.response(NOT_FOUND)  # the package's OPTIONS route: not found
+    if options["strictPreflight"] is True and (
+        not request.origin or not request.header("access-control-request-method")
+    ):
+        return headers.response(INVALID_PREFLIGHT)
+    headers.set("Access-Control-Allow-Methods", _listed(options["methods"]))
+    allowed_headers = options["allowedHeaders"]
+    if allowed_headers is None:
+        vary_append(headers, "Access-Control-Request-Headers")
+        requested = request.header("access-control-request-headers")
+        if requested is not None:
+            headers.set("Access-Control-Allow-Headers", requested)
+    else:
+        headers.set("Access-Control-Allow-Headers", _listed(allowed_headers))
+    max_age = options["maxAge"]
+    if max_age is not None:
+        headers.set("Access-Control-Max-Age", js_string(max_age))
+    cache_control = options["cacheControl"]
+    if isinstance(cache_control, int) and not isinstance(cache_control, bool):
+        headers.set("Cache-Control", f"max-age={cache_control}")
+    elif isinstance(cache_control, str) and cache_control:
+        headers.set("Cache-Control", cache_control)
+    if truthy(options["preflightContinue"]):
+        return headers.response(CONTINUED_PREFLIGHT)
+    return headers.response(_status(options["optionsSuccessStatus"]))
+
+
+def _status(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and 100 <= value <= 599:
+        return value
+    raise ValueError(f"fastify refuses the status code {js_string(value)}")
+
+
+def origin_entries(policy: CorsPolicy) -> tuple[OriginEntry, ...]:
+    value = policy.option("origin")
+    if value is None:
+        return ()
+    if not value.known:
+        return (OriginEntry(value, "literal"),)
+    raw = value.raw
+    items: tuple[Value, ...]
+    if isinstance(raw, FunctionValue):
+        items = raw.allowed
+    elif isinstance(raw, tuple):
+        items = _flatten(value)
+    else:
+        items = (value,)
+    entries: list[OriginEntry] = []
+    for item in items:
+        if not item.known:
+            entries.append(OriginEntry(item, "literal"))
+        elif isinstance(item.raw, Regex):
+            entries.append(OriginEntry(item, "regex"))
+        elif isinstance(item.raw, str) and item.raw != "*":
+            entries.append(OriginEntry(item, "literal"))
+    return tuple(entries)
+
+
+def _flatten(value: Value) -> tuple[Value, ...]:
+    if value.known and isinstance(value.raw, tuple):
+        return tuple(leaf for item in value.raw for leaf in _flatten(item))
+    return (value,)
+
+
+def library_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
+    checks: list[LibraryCheck] = []
+    for entry in origin_entries(policy):
+        raw = entry.value.raw
+        if isinstance(raw, Regex):
+            try:
+                python_regex(raw)
+            except re.error as error:
+                checks.append(
+                    LibraryCheck(
+                        "SyntaxError",
+                        "origins",
+                        f"the origin RegExp could not be read ({error}); corslint did not check it",
+                        entry.value.location,
+                    )
+                )
+    return tuple(checks)
+
+
+FRAMEWORK = Framework(
+    name="fastify_cors",
+    display="Fastify @fastify/cors",
+    respond=respond,
+    roles={
+        "origins": ("origin",),
+        "credentials": ("credentials",),
+        "methods": ("methods",),
+        "headers": ("allowedHeaders",),
+        "expose": ("exposedHeaders",),
+        "max_age": ("maxAge",),
+    },
+    origin_entries=origin_entries,
+    library_checks=library_checks,
+    comment_prefix="//",
+    unread_options="the options object registered with @fastify/cors",
+    responder=responder,
+)
+FRAMEWORKS = (
+    FRAMEWORK,
+    dataclasses.replace(
+        FRAMEWORK,
+        name="nestjs_fastify",
+        display="NestJS CORS (@fastify/cors, Fastify adapter)",
+        unread_options="the CORS options NestJS passes to @fastify/cors",
+    ),
+)

@@ -1,0 +1,151 @@
+"""Differential truth: corslint's @koa/cors model against the real package on a Koa app.
+
+The options corslint extracts from every Koa fixture (plus edge-case policies) go to
+tests/node/harness.js ("koa-cors" cases), which mounts the real `@koa/cors` (pinned in
+tests/node/package.json) in front of a last middleware answering 200, and replays the
+probe battery. Status and CORS headers must equal the model's answer header by header.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from corslint.frameworks import framework_of
+from corslint.frameworks.koa_cors import library_checks
+from corslint.http import Request
+from corslint.model import CorsPolicy, Location, OriginFunction, Regex, UnresolvedValueError, Value
+from tests.conftest import FIXTURES, run_lint
+from tests.probe_battery import battery, cors_headers
+from tests.test_differential_express import NODE_DIR, known_options, run_harness, wire
+
+HERE = Location.point("synthetic.js", 1)
+
+
+def _require_node() -> None:
+    if not (NODE_DIR / "node_modules" / "@koa" / "cors").is_dir():
+        if os.environ.get("CI"):
+            pytest.fail("the node harness must run in CI: run `npm ci` in tests/node")
+        pytest.skip("run `npm ci` in tests/node first")
+
+
+def synthetic(**options: Any) -> CorsPolicy:
+    def wrap(raw: Any) -> Value:
+        if isinstance(raw, (list, tuple)):
+            return Value(tuple(wrap(item) for item in raw), HERE)
+        return Value(raw, HERE)
+
+    return CorsPolicy("koa_cors", HERE, {name: wrap(raw) for name, raw in options.items()})
+
+
+def _function(kind: str, *allowed: Any) -> OriginFunction:
+    return OriginFunction(kind, tuple(Value(item, HERE) for item in allowed), no_origin="reject")
+
+
+SYNTHETIC: dict[str, CorsPolicy] = {
+    "defaults": synthetic(),
+    "credentials-default-origin": synthetic(credentials=True),
+    "star-credentials": synthetic(origin="*", credentials=True, exposeHeaders=["X-Total", "X-Page"]),
+    "fixed-string": synthetic(origin="https://a.example.com", maxAge=0),
+    "fixed-string-credentials": synthetic(origin="https://a.example.com", credentials=True, maxAge="600"),
+    "empty-string-origin": synthetic(origin="", allowMethods="GET,POST"),
+    "null-origin-option": synthetic(origin=None, credentials=1),
+    "array-origin": synthetic(origin=["https://a.example.com", "https://b.example.com"]),
+    "array-one-origin": synthetic(origin=["https://a.example.com"], credentials=True),
+    "regex-origin": synthetic(origin=Regex(r"^https://.*\.example\.com$", "i")),
+    "regex-slash-in-class": synthetic(origin=Regex(r"^https:\/\/[/a-z]+$"), credentials=True),
+    "true-origin": synthetic(origin=True, credentials=True),
+    "allow-headers-array": synthetic(allowHeaders=["Content-Type", "Authorization"], maxAge=86400),
+    "allow-headers-star": synthetic(allowHeaders="*", credentials=True, allowMethods=[]),
+    "allow-headers-empty": synthetic(allowHeaders=[], exposeHeaders=""),
+    "methods-array": synthetic(allowMethods=["GET", "PUT"], exposeHeaders="X-Id"),
+    "secure-context": synthetic(secureContext=True, privateNetworkAccess=True, keepHeadersOnError=False),
+    "function-reflect": synthetic(origin=_function("reflect-all"), credentials=True),
+    "function-deny": synthetic(origin=_function("deny-all"), credentials=True),
+    "function-list": synthetic(
+        origin=_function("allow-list", "https://a.example.com", Regex(r"\.example\.org$")),
+        credentials=True,
+        allowHeaders=["Content-Type"],
+    ),
+    "function-list-null": synthetic(origin=_function("allow-list", "null", "https://a.example.com")),
+}
+
+
+def fixture_policies() -> list[tuple[str, CorsPolicy]]:
+    found: list[tuple[str, CorsPolicy]] = []
+    for project in sorted((FIXTURES / "koa").iterdir()):
+        if not project.is_dir():
+            continue
+        cwd = Path.cwd()
+        os.chdir(project)
+        try:
+            policies = run_lint(Path(".")).policies
+        finally:
+            os.chdir(cwd)
+        for policy in policies:
+            if policy.framework == "koa_cors":
+                found.append((f"{project.name}:{policy.location.path}:{policy.location.line}", policy))
+    return found
+
+
+def _cases() -> tuple[list[dict[str, Any]], dict[str, tuple[CorsPolicy, list[Request]]]]:
+    cases: list[dict[str, Any]] = []
+    expected: dict[str, tuple[CorsPolicy, list[Request]]] = {}
+    for name, policy in [*SYNTHETIC.items(), *fixture_policies()]:
+        options = known_options(policy)
+        if options is None:
+            continue
+        requests = battery(policy)
+        cases.append(
+            {"kind": "koa-cors", "name": name, "options": options, "requests": [wire(r) for r in requests]}
+        )
+        expected[name] = (policy, requests)
+    return cases, expected
+
+
+@pytest.fixture(scope="module")
+def harness_results() -> tuple[dict[str, list[dict[str, Any]]], dict[str, tuple[CorsPolicy, list[Request]]]]:
+    _require_node()
+    cases, expected = _cases()
+    return run_harness(cases), expected
+
+
+def test_model_matches_the_real_koa_cors_package(
+    harness_results: tuple[dict[str, list[dict[str, Any]]], dict[str, tuple[CorsPolicy, list[Request]]]],
+) -> None:
+    results, expected = harness_results
+    compared = 0
+    mismatches: list[str] = []
+    for name, (policy, requests) in expected.items():
+        respond = framework_of(policy).respond
+        for request, real in zip(requests, results[name], strict=True):
+            try:
+                predicted = respond(policy, request)
+            except UnresolvedValueError:
+                continue
+            real_headers = cors_headers([(k, v) for k, v in real["headers"]])
+            where = f"{name}: {request.method} Origin={request.origin} {dict(request.headers)}"
+            status = predicted.status if predicted.status is not None else 200  # the app's answer
+            if real["status"] != status:
+                mismatches.append(f"{where}: status {real['status']} != {predicted.status}")
+            elif real_headers != cors_headers(list(predicted.headers)):
+                mismatches.append(f"{where}: {real_headers} != {cors_headers(list(predicted.headers))}")
+            secure = {k.lower(): v for k, v in real["headers"] if k.lower().startswith("cross-origin-")}
+            if secure != {k: v for k, v in predicted.headers if k.startswith("cross-origin-")}:
+                mismatches.append(f"{where}: {secure} != {predicted.headers}")
+            compared += 1
+    assert not mismatches, "\n".join(mismatches[:20])
+    assert compared > 1500
+    from_fixtures = [name for name in expected if name not in SYNTHETIC]
+    assert len(from_fixtures) >= 5
+
+
+def test_library_checks_name_the_origins_koa_cannot_read() -> None:
+    assert [check.concerns for check in library_checks(SYNTHETIC["array-origin"])] == ["origins"]
+    assert "RegExp" in library_checks(SYNTHETIC["regex-origin"])[0].message
+    assert "`true`" in library_checks(SYNTHETIC["true-origin"])[0].message
+    assert library_checks(SYNTHETIC["array-one-origin"]) == ()
+    assert library_checks(SYNTHETIC["fixed-string"]) == ()
