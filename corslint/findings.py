@@ -63,6 +63,27 @@ class Related:
 
 
 @dataclass(frozen=True)
+class Edit:
+    """Replace the text between two character offsets of a file (``start`` <= ``end``);
+    ``location`` is the same span as 1-based lines and columns, for reports."""
+
+    location: Location
+    start: int
+    end: int
+    replacement: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A repair of one finding: its edits, whether it keeps the intended behaviour
+    (``safe``: applied by ``--fix``; otherwise only with ``--unsafe-fixes``), and what it does."""
+
+    description: str
+    edits: tuple[Edit, ...]
+    safe: bool = True
+
+
+@dataclass(frozen=True)
 class Finding:
     """A rule's conclusion about one configuration, at the exact option it concerns."""
 
@@ -74,6 +95,7 @@ class Finding:
     framework: str = ""
     # the rule's name, carried so that reports naming it need not import every rule
     rule_name: str = ""
+    fix: Fix | None = None  # attached by corslint.fixes when a run's fixes are wanted
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

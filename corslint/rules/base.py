@@ -90,9 +90,11 @@ class PolicyProbe:
         self.framework: Framework = framework_of(policy)
         self._respond = self.framework.answering(policy)
         # rules ask the same questions (an attacker's GET, a sample origin's preflight):
-        # each request is answered once per policy. A server never learns the page's
-        # credentials mode, and no model reads it: the key leaves it out.
-        self._answers: dict[tuple[str, str | None, tuple[tuple[str, str], ...], str], Response | None] = {}
+        # each request is answered once per policy. The page's credentials mode is in the
+        # key: it stands for the Cookie header it implies, which Litestar answers to.
+        self._answers: dict[
+            tuple[str, str | None, tuple[tuple[str, str], ...], str, bool], Response | None
+        ] = {}
         # and each page request judged once: rules ask for the same verdicts too (keyed by
         # PageRequest's fields: a tuple hashes without building the request first)
         self._verdicts: dict[tuple[str, str, tuple[tuple[str, str], ...], bool, str], Verdict | None] = {}
@@ -102,7 +104,7 @@ class PolicyProbe:
         return self.framework.display
 
     def respond(self, request: Request) -> Response | None:
-        key = (request.method, request.origin, request.headers, request.path)
+        key = (request.method, request.origin, request.headers, request.path, request.credentials)
         answer = self._answers.get(key, _UNANSWERED)
         if answer is not _UNANSWERED:
             return answer
@@ -208,8 +210,10 @@ class PolicyProbe:
         but not OPTIONS (or answer it without Allow-Methods / Allow-Headers); None when
         preflights are handled. CORS206 reports it; the rules about one method or one
         header stay silent then, since this is the cause of their failures too."""
-        if not self.framework.handwritten:
-            return None
+        if not self.framework.handwritten and not any(
+            evidence.kind == "preflight-unrouted" for evidence in self.policy.evidence
+        ):
+            return None  # (a cors() on a route's own method: CORS303 names the cause)
         origin = self.allowed_origin
         if origin is None:
             return None
@@ -389,7 +393,8 @@ def anchor_domain(pattern: str) -> str | None:
     """The domain a pattern's author had in mind: `^https://.*\\.example\\.com$` -> example.com."""
     runs = _DOMAIN_RUN.findall(pattern)
     if not runs:
-        return None
+        # a single-label host: `http://localhost:*` (a Flask-CORS glob read as a regex)
+        return "localhost" if "localhost" in pattern.lower() else None
     run = max(runs, key=len).replace("\\.", ".").replace("[.]", ".")
     return run.strip(".-").lower() or None
 

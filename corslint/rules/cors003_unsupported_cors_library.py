@@ -6,9 +6,8 @@ class UnsupportedCorsLibrary(Rule):
     """
     ## What it does
     Reports a CORS library or middleware that the code imports or registers but that
-    corslint does not model yet, such as `@koa/cors`, `@fastify/cors` (NestJS on the
-    Fastify adapter included), Hono's `cors`, aiohttp-cors, Quart-CORS, Litestar's
-    `CORSConfig` or Falcon's CORS support. Its configuration was not checked.
+    corslint does not model yet, such as `koa2-cors`, `@fastify/cors` (NestJS on the
+    Fastify adapter included), Hono's `cors` or Sanic-CORS. Its configuration was not checked.
 
     It stays on when `select` leaves it out: only `ignore` turns it off.
 
@@ -20,15 +19,15 @@ class UnsupportedCorsLibrary(Rule):
     ## Example
     ```js
     const Koa = require("koa");
-    const cors = require("@koa/cors");
+    const cors = require("koa2-cors");
 
     const app = new Koa();
     app.use(cors({ credentials: true }));
     ```
 
     ## Use instead
-    Review that configuration by hand (with `@koa/cors`, `credentials: true` without an
-    `origin` reflects every origin), and ignore the note on that line once reviewed
+    Review that configuration by hand (which origins may read responses, with or without
+    credentials), and ignore the note on that line once reviewed
     (`// corslint: ignore[CORS003]`).
 
     ## References
@@ -43,14 +42,14 @@ class UnsupportedCorsLibrary(Rule):
     bad = (
         Example(
             "express",
-            'const Koa = require("koa");\nconst cors = require("@koa/cors");\n\n'
+            'const Koa = require("koa");\nconst cors = require("koa2-cors");\n\n'
             "const app = new Koa();\napp.use(cors({ credentials: true }));\n",
             "server.js",
         ),
         Example(
             "starlette",
-            "import aiohttp_cors\nfrom aiohttp import web\n\napp = web.Application()\n"
-            'cors = aiohttp_cors.setup(app, defaults={"*": aiohttp_cors.ResourceOptions()})\n',
+            "from sanic import Sanic\nfrom sanic_cors import CORS\n\napp = Sanic(__name__)\n"
+            'CORS(app, resources={r"/api/*": {"origins": "*"}})\n',
             "server.py",
         ),
     )

@@ -1,5 +1,6 @@
 from collections.abc import Iterator
 
+from corslint.browser import PageRequest
 from corslint.findings import Finding, Level
 from corslint.http import Request
 from corslint.rules.base import ATTACKER, EXPRESS_APP, FASTAPI_APP, Example, PolicyProbe, Rule
@@ -80,3 +81,25 @@ class WildcardWithCredentials(Rule):
                     related=probe.related("origins", "credentials"),
                 )
                 return
+        if preflight_wildcard_with_credentials(probe, probe.allowed_origin or ATTACKER, path):
+            # Litestar: simple requests get the caller's origin, preflights a literal `*`
+            yield self.finding(
+                probe,
+                probe.locate("credentials"),
+                f"{probe.display} answers preflights with `Access-Control-Allow-Origin: *` together "
+                "with `Access-Control-Allow-Credentials: true`: browsers reject every request made "
+                "with cookies that needs a preflight (PUT, PATCH, DELETE, JSON POST)"
+                f"{probe.condition('origins', 'credentials')}",
+                related=probe.related("origins", "credentials"),
+            )
+
+
+def preflight_wildcard_with_credentials(probe: PolicyProbe, origin: str, path: str) -> bool:
+    """Whether a credentialed request's preflight is answered with `*` and credentials,
+    which fails it whatever the methods and headers allowed (CORS202/CORS204 defer to it)."""
+    response = probe.respond(PageRequest(origin, "PUT", credentials=True, path=path).preflight())
+    return (
+        response is not None
+        and response.get("access-control-allow-origin") == "*"
+        and response.get("access-control-allow-credentials") == "true"
+    )

@@ -3,6 +3,7 @@ from collections.abc import Iterator
 from corslint.browser import SAFELISTED_METHODS
 from corslint.findings import Finding, Level, Related
 from corslint.rules.base import FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
+from corslint.rules.cors201_wildcard_with_credentials import preflight_wildcard_with_credentials
 
 UNSAFE_PROBE_METHODS = ("PUT", "PATCH", "DELETE")
 
@@ -49,6 +50,11 @@ class MethodNotAllowed(Rule):
     )
     ```
     Flask-CORS: `methods=[...]`; Django: `CORS_ALLOW_METHODS`; Express: `methods`.
+
+    **Fix:** Safe, where the allowed methods are a literal list (or Python tuple) of plain
+    strings and the app's routes are known: `--fix` adds the methods those routes use, in
+    the list's own quotes. Where the routes are not known (a framework's safe-methods
+    default), which methods to allow is the author's call, and there is no fix.
 
     ## References
     - Fetch Standard, CORS-preflight fetch: https://fetch.spec.whatwg.org/#cors-preflight-fetch-0
@@ -112,6 +118,8 @@ class MethodNotAllowed(Rule):
         simple = probe.fetch(origin, credentials=credentials, path=path)
         if simple is None or not simple.allowed:
             return  # the origin itself fails; other rules explain why
+        if credentials and preflight_wildcard_with_credentials(probe, origin, path):
+            return  # every credentialed preflight fails: CORS201's cause
         routes = probe.policy.routes
         if routes is None:
             if probe.option("methods") is not None:

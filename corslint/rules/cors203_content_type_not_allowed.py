@@ -33,6 +33,11 @@ class ContentTypeNotAllowed(Rule):
     ```
     Django: keep `content-type` in `CORS_ALLOW_HEADERS` (it is in the default list).
 
+    **Fix:** Safe, where the allowed headers are a literal list (or Python tuple) of plain
+    strings: `--fix` adds `Content-Type` to it, in the quotes (and, for an all-lower-case list, the
+    case) its entries use. Origins, credentials and methods stay as they were. A list with
+    `*`, comments, names defined elsewhere, or a comma-separated string has no fix.
+
     ## References
     - Fetch Standard, CORS-safelisted request-header: https://fetch.spec.whatwg.org/#cors-safelisted-request-header
     """

@@ -2,6 +2,7 @@ from collections.abc import Iterator
 
 from corslint.findings import Finding, Level, Related
 from corslint.rules.base import FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
+from corslint.rules.cors201_wildcard_with_credentials import preflight_wildcard_with_credentials
 
 
 class AuthorizationNotAllowed(Rule):
@@ -45,6 +46,11 @@ class AuthorizationNotAllowed(Rule):
     ```
     Express: `allowedHeaders: ["Authorization", "Content-Type"]` (not `["*"]`);
     Django: keep `authorization` in `CORS_ALLOW_HEADERS`.
+
+    **Fix:** Safe, where the allowed headers are a literal list (or Python tuple) of plain
+    strings: `--fix` adds `Authorization` to it, in the quotes (and, for an all-lower-case list, the
+    case) its entries use. Origins, credentials and methods stay as they were. A list with
+    `*`, comments, names defined elsewhere, or a comma-separated string has no fix.
 
     ## References
     - Fetch Standard, CORS non-wildcard request-header name: https://fetch.spec.whatwg.org/#cors-non-wildcard-request-header-name
@@ -114,6 +120,8 @@ class AuthorizationNotAllowed(Rule):
         )
         if simple is None or verdict is None or not simple.allowed or verdict.allowed:
             return
+        if credentials and preflight_wildcard_with_credentials(probe, origin, path):
+            return  # every credentialed preflight fails: CORS201's cause
         token = {"authorization": "Bearer token"}
         if any(
             probe.preflight_passes(origin, method, token, credentials=credentials, path=path)

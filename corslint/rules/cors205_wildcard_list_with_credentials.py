@@ -103,10 +103,12 @@ class WildcardListWithCredentials(Rule):
             probe.respond(Request("GET", origin, path=path, credentials=True)),
         ]
         reported: set[str] = set()
-        for response in responses:
+        for preflight, response in zip((True, False), responses, strict=True):
             if response is None or response.get("access-control-allow-origin") is None:
                 continue
             for header, role in HEADER_ROLES.items():
+                if not preflight and header != "access-control-expose-headers":
+                    continue  # browsers read Allow-Methods and Allow-Headers on preflights alone
                 value = response.get(header) or ""
                 if header in reported or "*" not in [v.strip() for v in value.split(",")]:
                     continue

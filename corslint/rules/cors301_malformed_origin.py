@@ -71,6 +71,12 @@ class MalformedOrigin(Rule):
     )
     ```
 
+    **Fix:** Safe, for a literal entry (Python, JavaScript, JSON, YAML, TOML): `--fix` drops the
+    trailing slash or path, drops a default port spelled out, and writes scheme and host in
+    lower case, keeping the literal's quotes. The entry then names the origin it was meant
+    to, and nothing more. Entries with whitespace, a `*` glob, user info, no scheme, or
+    built at run time have no fix: what was meant is not certain.
+
     ## References
     - RFC 6454, serializing an origin: https://www.rfc-editor.org/rfc/rfc6454#section-6.2
     - MDN, Origin: https://developer.mozilla.org/docs/Web/HTTP/Headers/Origin

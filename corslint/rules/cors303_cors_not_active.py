@@ -41,6 +41,12 @@ class CorsNotActive(Rule):
     ```
     In Express, call `app.use(cors(options))` before defining routes.
 
+    **Fix:** Safe, for django-cors-headers listed after `CommonMiddleware`: `--fix` moves
+    the `corsheaders.middleware.CorsMiddleware` line to just above `CommonMiddleware`, as the
+    library's documentation asks; the redirects CommonMiddleware answers then carry CORS
+    headers too. Only where each entry sits on its own line in one list literal; a missing
+    middleware or an unused options object has no fix.
+
     ## References
     - django-cors-headers, setup: https://github.com/adamchainz/django-cors-headers#setup
     - Express, using middleware: https://expressjs.com/en/guide/using-middleware.html

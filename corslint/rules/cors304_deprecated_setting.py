@@ -26,6 +26,12 @@ class DeprecatedSetting(Rule):
     CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
     ```
 
+    **Fix:** Safe: `--fix` renames a deprecated django-cors-headers setting to its current name
+    (`CORS_ORIGIN_WHITELIST` to `CORS_ALLOWED_ORIGINS`, `CORS_ORIGIN_ALLOW_ALL` to
+    `CORS_ALLOW_ALL_ORIGINS`, ...), which the library reads the same way. There is no fix
+    where the new name is also set (the old one is then ignored, and which was meant is
+    the author's call) or where the file uses the old name again.
+
     ## References
     - django-cors-headers changelog (3.5.0 renames): https://github.com/adamchainz/django-cors-headers/blob/main/CHANGELOG.rst
     """

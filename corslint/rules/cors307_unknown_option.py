@@ -32,6 +32,11 @@ class UnknownOption(Rule):
     app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"])
     ```
 
+    **Fix:** Unsafe (`--unsafe-fixes`): `--fix` renames a misspelt option to the one the
+    finding suggests, so the library starts reading it, and what it sends changes. There is
+    no fix where the suggested option is also set, nor for options that widen access
+    (credentials, allow-all, private network): turning those on is the author's decision.
+
     ## References
     - Starlette, CORSMiddleware arguments: https://www.starlette.io/middleware/#corsmiddleware
     - Flask-CORS options: https://corydolphin.com/flask-cors/extension/
