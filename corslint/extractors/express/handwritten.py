@@ -16,6 +16,7 @@ from corslint.extractors.express.handler_roles import (
     server_kind,
 )
 from corslint.extractors.express.handwritten_steps import Steps, run
+from corslint.extractors.express.origin_functions import parameter_names
 from corslint.extractors.express.registrations import (
     ROUTE_METHODS,
     Analysis,
@@ -146,7 +147,10 @@ def _policy(
             branch = arms_around(registration.call)
             scope = registration.path if registration.path not in {None, "/", "*", "/*"} else ""
             probe_path = probe_path_for(registration.path or "/")
-            evidence += misordered(analysis, registration, "headers")
+            if len(parameter_names(module, function)) >= 3:
+                # middleware that passes requests on: the routes before it miss its headers.
+                # A handler without `next` is the endpoint itself, not a layer for others.
+                evidence += misordered(analysis, registration, "headers")
         else:
             route_level = True
             scope = registration.path or ""
