@@ -228,3 +228,20 @@ def test_a_finding_names_every_variable_it_rests_on(in_tmp: Path) -> None:
     found = {f.rule_id: f.message for f in lint([in_tmp], Settings()).findings}
     assert found["CORS101"].endswith("(when ORIGINS and CREDS are unset)")
     assert found["CORS204"].endswith("every request with a token fails its preflight (when CREDS is unset)")
+
+
+def test_one_finding_per_rule_and_place_at_its_highest_level() -> None:
+    """Two policies sharing a value (an app's layer and its @cross_origin views reading one
+    config module) each report it; the place is shown once, at the highest level."""
+    from corslint.findings import Finding, Level, Location
+    from corslint.runner.run import one_per_place
+
+    here = Location("settings.py", 8, 5, 8, 30)
+    warning = Finding("CORS103", Level.WARNING, "trusts http (layer)", here)
+    error = Finding("CORS103", Level.ERROR, "trusts http (views, with credentials)", here)
+    other_rule = Finding("CORS104", Level.WARNING, "admits look-alikes", here)
+    elsewhere = Finding("CORS103", Level.WARNING, "trusts http", Location("settings.py", 9, 5, 9, 30))
+    kept = one_per_place([warning, error, other_rule, elsewhere, error])
+    assert sorted(kept, key=lambda f: f.sort_key) == sorted(
+        [error, other_rule, elsewhere], key=lambda f: f.sort_key
+    )

@@ -34,6 +34,8 @@ SERVER_HEADERS = ("Content-Length", "Date", "Server")
 def _option(policy: CorsPolicy, name: str) -> Any:
     value = policy.option(name)
     config = {} if value is None else value.plain()
+    if not isinstance(config, dict):  # aiohttp_cors.setup(defaults=...) takes a mapping only
+        raise TypeError(f"aiohttp-cors defaults must be a mapping, not {type(config).__name__}")
     return {origin: {**RESOURCE_DEFAULTS, **options} for origin, options in config.items()}
 
 

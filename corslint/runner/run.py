@@ -235,7 +235,17 @@ def conclude(
                 hit = suppressing(finding, comments_of(path))
                 if hit is None or hit[1] != "CORS004":  # only a comment naming it silences it
                     kept.append(finding)
-    return sorted(set(kept), key=lambda f: f.sort_key)
+    return sorted(one_per_place(kept), key=lambda f: f.sort_key)
+
+
+def one_per_place(findings: list[Finding]) -> list[Finding]:
+    """One finding per rule and place. Two policies can share a value (a config module's
+    origins read by an app's CORS layer and by its `@cross_origin` views) and each report
+    it, worded for its own layer: the reader needs the place once, at its highest level."""
+    best: dict[tuple[str, Location], Finding] = {}
+    for finding in sorted(set(findings), key=lambda f: (-f.level.rank, f.sort_key)):
+        best.setdefault((finding.rule_id, finding.location), finding)
+    return list(best.values())
 
 
 def lint_text(display: str, text: str, settings: Settings) -> RunResult:
