@@ -8,6 +8,11 @@ an eighth of the files, and minified bundles sit in the source tree. Every file 
 same modification time, so a tree rebuilt from scratch is byte- and stat-identical.
 
     python benchmarks/generate.py benchmarks/trees/10k --files 10000
+    python benchmarks/generate.py benchmarks/trees/realistic-10k --files 10000 --mix realistic
+
+The realistic mix (benchmarks/realistic_mix.py) adds what real repositories carry in bulk
+beside their code: data files that mention an origin, OpenAPI specs, HAR captures,
+lockfiles, source maps, i18n bundles, generated YAML, vendored minified code.
 """
 
 from __future__ import annotations
@@ -315,9 +320,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("root", type=Path)
     parser.add_argument("--files", type=int, default=10_000)
-    parser.add_argument("--seed", type=int, default=20260101)
+    parser.add_argument("--seed", type=int)
+    parser.add_argument(
+        "--mix",
+        choices=("standard", "realistic"),
+        default="standard",
+        help="standard: the first series' monorepo; realistic: real repositories' data files too "
+        "(benchmarks/realistic_mix.py)",
+    )
     arguments = parser.parse_args()
-    generate(arguments.root, arguments.files, arguments.seed)
+    if arguments.mix == "realistic":
+        from realistic_mix import generate_realistic
+
+        generate_realistic(arguments.root, arguments.files, *([arguments.seed] if arguments.seed else []))
+    else:
+        generate(arguments.root, arguments.files, *([arguments.seed] if arguments.seed else []))
 
 
 if __name__ == "__main__":

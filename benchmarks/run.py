@@ -1,12 +1,17 @@
 """The benchmark, in one command:
 
-    .venv/bin/python benchmarks/run.py                 # 10k, 30k and 100k files
+    .venv/bin/python benchmarks/run.py                 # both series, 10k, 30k and 100k files
     .venv/bin/python benchmarks/run.py --sizes 10000   # one size
+    .venv/bin/python benchmarks/run.py --series realistic
+    .venv/bin/python benchmarks/run.py --tree ~/src/many-projects   # any tree, as it is
 
 corslint is measured as a user gets it: pip builds and installs it (not editable) into
-benchmarks/.venv, with this environment's dependencies. For each size the benchmark
-builds the tree once (benchmarks/generate.py, deterministic), then measures, with the
-page cache warm for every tool alike:
+benchmarks/.venv, with this environment's dependencies. Two series of trees, each built
+once (deterministic): `standard` (benchmarks/generate.py: a monorepo's sources) and
+`realistic` (benchmarks/realistic_mix.py: the same kinds of sources beside the data files
+real repositories carry in bulk: exported JSON, OpenAPI specs, HAR captures, lockfiles,
+source maps, i18n bundles, generated YAML, vendored minified code). For each tree it
+measures, with the page cache warm for every tool alike:
 
 - `rg -l -i cors`: the I/O floor (every file read once, in parallel);
 - the pure-Python floor (benchmarks/floor.py): the least a Python prefilter must do, with
@@ -20,7 +25,10 @@ page cache warm for every tool alike:
   processes, sampled every 20 ms);
 - semgrep with benchmarks/semgrep/cors.yml, the peer (skipped when not installed, or for
   trees larger than --semgrep-max);
-- start-up: `corslint --version`, and a run on one clean file.
+- start-up: `corslint --version`, and a run on one clean file;
+- a pre-commit-like run: five files named on the command line (two CORS configurations,
+  three ordinary sources) of the 30k-file tree, read in their project's context, with no
+  cache and with the cache a full run left.
 
 Results go to benchmarks/results.json and benchmarks/RESULTS.md. Timings are medians.
 """
@@ -36,10 +44,12 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -47,6 +57,7 @@ TREES = HERE / "trees"
 sys.path.insert(0, str(HERE))
 
 from generate import VERSION, generate  # noqa: E402
+from realistic_mix import REALISTIC_VERSION, generate_realistic  # noqa: E402
 
 # the Python floor reads the files corslint reads
 from corslint.runner.discovery import MINIFIED_SUFFIXES  # noqa: E402
@@ -161,12 +172,17 @@ def median(measures: list[Measure]) -> Measure:
     )
 
 
-def ensure_tree(files: int) -> Path:
-    root = TREES / (f"{files // 1000}k" if files % 1000 == 0 else str(files))
+SERIES = ("standard", "realistic")
+
+
+def ensure_tree(files: int, mix: str = "standard") -> Path:
+    name = f"{files // 1000}k" if files % 1000 == 0 else str(files)
+    root = TREES / (name if mix == "standard" else f"{mix}-{name}")
     marker = root / ".generated"
-    if not marker.is_file() or not marker.read_text().startswith(f"{VERSION} {files} "):
-        print(f"generating {files:,} files in {root} ...", flush=True)
-        generate(root, files)
+    version = VERSION if mix == "standard" else f"{mix}-{REALISTIC_VERSION}"
+    if not marker.is_file() or not marker.read_text().startswith(f"{version} {files} "):
+        print(f"generating {files:,} files ({mix}) in {root} ...", flush=True)
+        (generate if mix == "standard" else generate_realistic)(root, files)
     return root
 
 
@@ -220,11 +236,19 @@ def corslint_command() -> list[str]:
     return _COMMAND[0] or development_command()
 
 
-def bench_size(files: int, runs: int, semgrep: str | None, semgrep_max: int) -> dict[str, object]:
-    root = ensure_tree(files)
+def bench_size(
+    files: int, runs: int, semgrep: str | None, semgrep_max: int, mix: str = "standard"
+) -> dict[str, object]:
+    row = bench_tree(ensure_tree(files, mix), runs, semgrep if files <= semgrep_max else None)
+    return {"files": files, "mix": mix, **row}
+
+
+def bench_tree(root: Path, runs: int, semgrep: str | None) -> dict[str, object]:
+    """rg, the Python floor, corslint cold, first re-run and warm (and semgrep, if given)
+    on one tree, round by round."""
     corslint = [*corslint_command(), ".", "--exit-zero", "--format", "json", "--output", os.devnull]
     cache = root / ".corslint_cache"
-    row: dict[str, object] = {"files": files}
+    row: dict[str, object] = {}
     rg = shutil.which("rg")
     grep = [rg, "-l", "-i", "cors"] if rg else None
     if grep:
@@ -268,7 +292,7 @@ def bench_size(files: int, runs: int, semgrep: str | None, semgrep_max: int) -> 
     row["warm_parsed_files"] = summary["files_parsed"]
     row["files_checked"] = summary["files_checked"]
     shutil.rmtree(cache, ignore_errors=True)
-    if semgrep and files <= semgrep_max:
+    if semgrep:
         command = [
             semgrep,
             "scan",
@@ -293,16 +317,104 @@ def python_command() -> str:
 
 
 def startup(runs: int) -> dict[str, float]:
-    scratch = TREES / "startup"
-    scratch.mkdir(parents=True, exist_ok=True)
-    clean = scratch / "clean.py"
-    clean.write_text("def handler(request):\n    return {'ok': True}\n")
-    version = median([measure([*corslint_command(), "--version"], scratch) for _ in range(runs)])
-    one = median([measure([*corslint_command(), "clean.py", "--no-cache"], scratch) for _ in range(runs)])
+    """`corslint --version`, and one clean file in a repository of its own: outside this
+    one, since a file named alone is read in its project's context (its repository)."""
+    scratch = Path(tempfile.mkdtemp(prefix="corslint-startup-"))
+    try:
+        subprocess.run(["git", "init", "-q", str(scratch)], check=False)
+        (scratch / "clean.py").write_text("def handler(request):\n    return {'ok': True}\n")
+        version = median([measure([*corslint_command(), "--version"], scratch) for _ in range(runs)])
+        one = median([measure([*corslint_command(), "clean.py", "--no-cache"], scratch) for _ in range(runs)])
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return {"version_seconds": version.seconds, "one_clean_file_seconds": one.seconds}
 
 
-def report(results: dict[str, object]) -> str:
+def precommit(runs: int) -> dict[str, object]:
+    """Five files named on the command line, as pre-commit names a commit's files, in the
+    30k-file realistic tree: without a cache, and with the one a full run left."""
+    root = ensure_tree(30_000, "realistic")
+    services = sorted(str(p.relative_to(root)) for p in root.glob("apps/*/services/*/*") if p.is_file())
+    sources = sorted(str(p.relative_to(root)) for p in root.glob("apps/*/src/core/*.py"))
+    named = services[:2] + sources[:3]
+    command = [*corslint_command(), *named, "--exit-zero", "--format", "json", "--output", os.devnull]
+    cache = root / ".corslint_cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    cold = median([measure([*command, "--no-cache"], root) for _ in range(runs)])
+    measure([*corslint_command(), ".", "--exit-zero", "--format", "json", "--output", os.devnull], root)
+    time.sleep(RACY_SECONDS)
+    cached = median([measure(command, root) for _ in range(runs)])
+    shutil.rmtree(cache, ignore_errors=True)
+    return {"files": named, "no_cache": asdict(cold), "cache": asdict(cached)}
+
+
+def _fmt(value: float | None) -> str:
+    return f"{value:.2f}" if value is not None else "n/a"
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    return f"{a / b:.1f}x" if a is not None and b else "n/a"
+
+
+def _table(rows: list[dict[str, Any]], label: str) -> list[str]:
+    lines = [
+        f"| {label} | rg -l -i cors | Python floor | corslint cold | corslint warm (cache)"
+        " | first re-run (cache) | semgrep | cold / rg | cold / Python floor | warm / rg"
+        " | semgrep / cold | peak RSS cold, largest process (all processes) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        rg = row.get("rg", {}).get("seconds")
+        least = row.get("python_floor", {}).get("seconds")
+        cold = row["corslint_cold"]
+        warm = row["corslint_warm"]
+        first = row.get("corslint_cached", {}).get("seconds")
+        sg = row.get("semgrep", {}).get("seconds")
+        name = f"{row['files']:,}" if "files" in row else str(row.get("tree"))
+        lines.append(
+            f"| {name} | {_fmt(rg)} | {_fmt(least)} | {_fmt(cold['seconds'])} | {_fmt(warm['seconds'])}"
+            f" | {_fmt(first)} | {_fmt(sg)} | {_ratio(cold['seconds'], rg)} | {_ratio(cold['seconds'], least)}"
+            f" | {_ratio(warm['seconds'], rg)} | {_ratio(sg, cold['seconds'])}"
+            f" | {cold['max_rss_mb']:.0f} MB ({cold['sum_rss_mb']:.0f} MB) |"
+        )
+    lines += [
+        "",
+        "CPU seconds (user + system, every process; steadier than wall time on a shared host):",
+        "",
+        f"| {label} | rg | Python floor | corslint cold | corslint warm | first re-run |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        keys = ("rg", "python_floor", "corslint_cold", "corslint_warm", "corslint_cached")
+        cpu = [row.get(key, {}).get("cpu_seconds") for key in keys]
+        name = f"{row['files']:,}" if "files" in row else str(row.get("tree"))
+        lines.append(f"| {name} | " + " | ".join(f"{c:.2f}" if c else "n/a" for c in cpu) + " |")
+    lines += [
+        "",
+        "Files corslint checked (after .gitignore, node_modules, bundles), files a re-run parsed"
+        " (0: every answer came from the cache): "
+        + ", ".join(
+            f"{row['files'] if 'files' in row else row.get('tree')}: {row.get('files_checked', '?')}"
+            f" / {row.get('warm_parsed_files', '?')}"
+            for row in rows
+        )
+        + ".",
+        "",
+    ]
+    return lines
+
+
+MIXES = {
+    "standard": "Standard series (benchmarks/generate.py): a monorepo's sources; 0.5% of files configure CORS.",
+    "realistic": "Realistic mix (benchmarks/realistic_mix.py): the same kinds of sources beside what real"
+    " repositories carry in bulk: exported JSON data that mentions `origin` (0.8% of files, 8 KB-3 MB),"
+    " OpenAPI specs, HAR captures, i18n bundles, lockfiles, source maps, generated YAML (Kubernetes,"
+    " CI, recorded HTTP cassettes), vendored minified code outside node_modules, images and other"
+    " files only ripgrep reads.",
+}
+
+
+def report(results: dict[str, Any]) -> str:
     lines = [
         "# corslint benchmark results",
         "",
@@ -311,59 +423,32 @@ def report(results: dict[str, object]) -> str:
         f" corslint measured: {results.get('installed', 'the development install')}."
         " Re-runs start 2 s after the cold run (a run lists again any folder changed in the last"
         " 2 s, and the cold run has just created .corslint_cache). The first re-run and warm, the"
-        " next, are answered by the cache in full.",
-        "",
-        "| files | rg -l -i cors | Python floor | corslint cold | corslint warm (cache)"
-        " | first re-run (cache) | semgrep | cold / rg | cold / Python floor | warm / rg"
-        " | semgrep / cold | peak RSS cold, largest process (all processes) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for row in results["sizes"]:  # type: ignore[attr-defined]
-        rg = row.get("rg", {}).get("seconds")
-        least = row.get("python_floor", {}).get("seconds")
-        cold = row["corslint_cold"]
-        warm = row["corslint_warm"]
-        first = row.get("corslint_cached", {}).get("seconds")
-        sg = row.get("semgrep", {}).get("seconds")
-
-        def fmt(value: float | None) -> str:
-            return f"{value:.2f}" if value is not None else "n/a"
-
-        def ratio(a: float | None, b: float | None) -> str:
-            return f"{a / b:.1f}x" if a is not None and b else "n/a"
-
-        lines.append(
-            f"| {row['files']:,} | {fmt(rg)} | {fmt(least)} | {fmt(cold['seconds'])} | {fmt(warm['seconds'])}"
-            f" | {fmt(first)} | {fmt(sg)} | {ratio(cold['seconds'], rg)} | {ratio(cold['seconds'], least)}"
-            f" | {ratio(warm['seconds'], rg)} | {ratio(sg, cold['seconds'])}"
-            f" | {cold['max_rss_mb']:.0f} MB ({cold['sum_rss_mb']:.0f} MB) |"
-        )
-    lines += [
-        "",
-        "CPU seconds (user + system, every process; steadier than wall time on a shared host):",
-        "",
-        "| files | rg | Python floor | corslint cold | corslint warm | first re-run |",
-        "|---:|---:|---:|---:|---:|---:|",
-    ]
-    for row in results["sizes"]:  # type: ignore[attr-defined]
-        keys = ("rg", "python_floor", "corslint_cold", "corslint_warm", "corslint_cached")
-        cpu = [row.get(key, {}).get("cpu_seconds") for key in keys]
-        lines.append(f"| {row['files']:,} | " + " | ".join(f"{c:.2f}" if c else "n/a" for c in cpu) + " |")
-    start = results["startup"]
-    lines += [
-        "",
-        f"Start-up: `corslint --version` {start['version_seconds']:.3f} s;"  # type: ignore[index]
-        f" one clean file {start['one_clean_file_seconds']:.3f} s.",  # type: ignore[index]
-        "",
-        "Files corslint checked (after .gitignore, node_modules, bundles), files a re-run parsed"
-        " (0: every answer came from the cache): "
-        + ", ".join(
-            f"{row['files']:,}: {row.get('files_checked', '?')} / {row.get('warm_parsed_files', '?')}"
-            for row in results["sizes"]  # type: ignore[attr-defined]
-        )
-        + ".",
+        " next, are answered by the results cache in full (it stats every file and parses none).",
         "",
     ]
+    for mix in SERIES:
+        rows = [row for row in results.get("sizes", []) if row.get("mix", "standard") == mix]
+        if rows:
+            lines += [f"## {mix.capitalize()} series", "", MIXES[mix], "", *_table(rows, "files")]
+    trees = results.get("trees", [])
+    if trees:
+        lines += ["## Trees measured as they are", "", *_table(trees, "tree")]
+    start = results.get("startup")
+    if start:
+        lines += [
+            f"Start-up: `corslint --version` {start['version_seconds']:.3f} s;"
+            f" one clean file {start['one_clean_file_seconds']:.3f} s.",
+            "",
+        ]
+    hook = results.get("precommit")
+    if hook:
+        lines += [
+            "Pre-commit-like run, five files named in the 30k-file realistic tree"
+            f" ({', '.join(hook['files'])}): {hook['no_cache']['seconds']:.2f} s without a cache,"
+            f" {hook['cache']['seconds']:.2f} s with the cache of a full run;"
+            f" peak RSS {hook['no_cache']['max_rss_mb']:.0f} MB.",
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -372,12 +457,18 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", default="10000,30000,100000")
+    parser.add_argument("--series", default=",".join(SERIES), help="standard, realistic, or both")
+    parser.add_argument(
+        "--tree", action="append", default=[], type=Path, help="also measure this tree as it is"
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--semgrep", help="the semgrep executable (default: found on PATH)")
     parser.add_argument("--semgrep-max", type=int, default=100_000, help="largest tree to run semgrep on")
+    parser.add_argument("--no-semgrep", action="store_true", help="do not run semgrep")
+    parser.add_argument("--output", type=Path, default=HERE, help="folder for results.json and RESULTS.md")
     arguments = parser.parse_args()
-    semgrep = find_semgrep(arguments.semgrep)
-    if semgrep is None:
+    semgrep = None if arguments.no_semgrep else find_semgrep(arguments.semgrep)
+    if semgrep is None and not arguments.no_semgrep:
         print("semgrep not found: the peer column will read n/a (pip install semgrep)", flush=True)
     if shutil.which("rg") is None:
         print("rg not found: the floor column will read n/a (apt-get install ripgrep)", flush=True)
@@ -385,19 +476,30 @@ def main() -> None:
     # every start-up compile corslint's modules again)
     command, installed = install_corslint()
     _COMMAND[0] = command
+    series = [s for s in arguments.series.split(",") if s]
     sizes = []
-    for files in (int(s) for s in arguments.sizes.split(",")):
-        print(f"measuring {files:,} files ...", flush=True)
-        sizes.append(bench_size(files, arguments.runs, semgrep, arguments.semgrep_max))
-        print(json.dumps(sizes[-1]), flush=True)
+    for mix in series:
+        for files in (int(s) for s in arguments.sizes.split(",") if s):
+            print(f"measuring {files:,} files ({mix}) ...", flush=True)
+            sizes.append(bench_size(files, arguments.runs, semgrep, arguments.semgrep_max, mix))
+            print(json.dumps(sizes[-1]), flush=True)
+    trees = []
+    for tree in arguments.tree:
+        print(f"measuring {tree} ...", flush=True)
+        trees.append({"tree": tree.name, **bench_tree(tree.resolve(), arguments.runs, None)})
+        print(json.dumps(trees[-1]), flush=True)
     results: dict[str, object] = {
         "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}",
         "installed": installed,
         "sizes": sizes,
+        "trees": trees,
         "startup": startup(7),
     }
-    (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    (HERE / "RESULTS.md").write_text(report(results))
+    if "realistic" in series:
+        results["precommit"] = precommit(7)
+    arguments.output.mkdir(parents=True, exist_ok=True)
+    (arguments.output / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    (arguments.output / "RESULTS.md").write_text(report(results))
     print(report(results))
 
 

@@ -21,7 +21,8 @@ class Request:
     origin: str | None
     headers: tuple[tuple[str, str], ...] = ()  # lower-case names, excluding Origin
     path: str = "/"
-    # the page's credentials mode is "include": for the browser's checks, never the server's
+    # the page's credentials mode is "include": for the browser's checks, and for a server
+    # only as the Cookie header it implies (Litestar reflects `*` to requests with one)
     credentials: bool = False
 
     def __init__(

@@ -194,6 +194,8 @@ class Evidence:
       detail names what the app uses, as a noun ("OAuth2PasswordBearer()");
     - ``not-applied``: the configuration has no effect (CORS303, warning);
     - ``misordered``: it applies, but not to everything it should (CORS303, warning);
+    - ``preflight-unrouted``: OPTIONS requests never reach it (a `cors()` mounted on a
+      route's own method): the framework answers them itself (models read it);
     - ``checks-disabled``: the library's own validation never runs (CORS303, note);
     - ``deprecated-option``: a deprecated name is used (CORS304); detail names the new one;
     - ``unknown-option``: an option the library ignores (a typo); rules name it when the

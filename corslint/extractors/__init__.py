@@ -28,6 +28,9 @@ class Extractor:
     filenames: frozenset[str] = frozenset()  # exact names read whatever their suffix
     # a needle on a line that starts with one of these is in a comment, and does not count
     line_comments: tuple[bytes, ...] = ()
+    # a finer test of a file that holds a needle, as "module:function" (imported at the
+    # first such file): function(file name, bytes lowered) -> whether to parse it
+    accepts_bytes: str = ""
 
     def accepts(self, name: str) -> bool:
         return name in self.filenames or any(name.endswith(suffix) for suffix in self.suffixes)
@@ -61,13 +64,22 @@ def python_extractor(name: str, module: str, needles: tuple[bytes, ...]) -> Extr
 
 
 EXTRACTORS: tuple[Extractor, ...] = (
-    python_extractor("starlette", "corslint.extractors.starlette", (b"CORSMiddleware",)),
+    python_extractor("starlette", "corslint.extractors.starlette.extractor", (b"CORSMiddleware",)),
     python_extractor("django", "corslint.extractors.django.extractor", (b"CORS_", b"corsheaders")),
     Extractor(
         "express",
         "corslint.extractors.express.extractor",
         JS_SOURCES,
-        (b"cors", b"Access-Control-", b"access-control-", b"ACCESS-CONTROL-"),
+        # NestJS's `enableCors`; Apollo Server, which mounts cors() without being asked
+        (
+            b"cors",
+            b"enableCors",
+            b"apollo-server",
+            b"startStandaloneServer",
+            b"Access-Control-",
+            b"access-control-",
+            b"ACCESS-CONTROL-",
+        ),
         line_comments=(b"//", b"/*"),  # not `*` or `#`: generator methods, private fields
     ),
     Extractor(
@@ -76,21 +88,35 @@ EXTRACTORS: tuple[Extractor, ...] = (
         frozenset({".json", ".yaml", ".yml", ".toml"}),
         (b"origin", b"Origin", b"cors", b"CORS", b"Cors"),
         line_comments=(b"#", b"//"),  # YAML and TOML comments, and JSON with comments
+        # data files that merely mention an origin (HAR, OpenAPI, fixtures) are not parsed
+        accepts_bytes="corslint.extractors.config_files.byte_screen:may_hold_cors_options",
+    ),
+    Extractor(
+        "hosting_headers",
+        "corslint.extractors.express.static_headers",
+        frozenset(),  # by name alone: HAR captures and OpenAPI specs mention these headers too
+        (b"Access-Control-", b"access-control-", b"ACCESS-CONTROL-"),
+        filenames=frozenset({"_headers", "vercel.json", "netlify.toml"}),  # Netlify's headers file
+        line_comments=(b"#",),
     ),
     python_extractor("flask_cors", "corslint.extractors.flask.extractor", (b"flask_cors", b"init_app")),
+    python_extractor("litestar", "corslint.extractors.litestar.extractor", (b"CORSConfig",)),
+    python_extractor("falcon", "corslint.extractors.falcon.extractor", (b"CORSMiddleware", b"cors_enable")),
+    python_extractor("quart_cors", "corslint.extractors.quart_cors.extractor", (b"quart_cors",)),
+    python_extractor("aiohttp_cors", "corslint.extractors.aiohttp_cors.extractor", (b"aiohttp_cors",)),
+    python_extractor(
+        "python_headers",
+        "corslint.extractors.python_headers.extractor",
+        (b"Access-Control-", b"access-control-"),
+    ),
     # CORS libraries corslint does not model (CORS003): their import and configuration names
     python_extractor(
         "unmodelled_python",
         "corslint.extractors.unmodelled.python_code",
         (
-            b"aiohttp_cors",
-            b"quart_cors",
-            b"CORSConfig",
             b"sanic_cors",
             b"cherrypy_cors",
             b"pyramid_cors",
-            b"cors_enable",
-            b"CORSMiddleware",
         ),
     ),
     Extractor(
@@ -99,18 +125,14 @@ EXTRACTORS: tuple[Extractor, ...] = (
         JS_SOURCES,
         (
             b"fastify-cors",
-            b"fastify/cors",
-            b"koa/cors",
             b"koa2-cors",
             b"kcors",
             b"koa-cors",
-            b"hono/cors",
             b"restify-cors-middleware",
             b"micro-cors",
             b"elysiajs/cors",
             b"nextjs-cors",
             b"tinyhttp/cors",
-            b"platform-fastify",
         ),
         line_comments=(b"//", b"/*"),
     ),

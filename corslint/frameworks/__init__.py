@@ -35,12 +35,40 @@ def frameworks() -> dict[str, Framework]:
     """Every framework model by name. Imported on first use: a cached run that only
     reports remembered findings never needs them."""
     if not _REGISTRY:
-        from corslint.frameworks import django_cors, express, express_headers, flask_cors, starlette
+        from corslint.frameworks import (
+            aiohttp_cors,
+            django_cors,
+            express,
+            express_headers,
+            falcon,
+            fastify_cors,
+            flask_cors,
+            hono_cors,
+            koa_cors,
+            litestar,
+            python_headers,
+            quart_cors,
+            starlette,
+        )
 
-        for module in (starlette, django_cors, flask_cors, express, express_headers):
+        for module in (
+            starlette,
+            django_cors,
+            flask_cors,
+            express,
+            express_headers,
+            python_headers,
+            koa_cors,
+            fastify_cors,
+            hono_cors,
+            litestar,
+            falcon,
+            quart_cors,
+            aiohttp_cors,
+        ):
             # a module models one library (FRAMEWORK) or one behaviour under several names
             # (FRAMEWORKS: hand-written headers, named for the framework that sends them)
-            for framework in getattr(module, "FRAMEWORKS", (module.FRAMEWORK,)):
+            for framework in getattr(module, "FRAMEWORKS", None) or (module.FRAMEWORK,):
                 _REGISTRY[framework.name] = framework
     return _REGISTRY
 

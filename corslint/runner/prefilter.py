@@ -8,9 +8,10 @@ needle (see `covering_needles`). What passes is decoded and handed to the engine
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from corslint.engine import (
     EMPTY_OUTCOME,
@@ -21,10 +22,12 @@ from corslint.engine import (
     extract_prepared,
     failure_at,
 )
-from corslint.extractors import EXTRACTORS, Extractor, ProjectContext
+from corslint.extractors import EXTRACTORS, Extractor
+from corslint.extractors.context import ProjectContext
 from corslint.findings import Diagnostic, Location
 from corslint.runner.discovery import Candidate
 from corslint.runner.file_stats import GONE_ERRORS
+from corslint.runner.ignore_files import change_stamp
 from corslint.runner.settings import DEFAULT_MAX_FILE_SIZE
 
 MAX_FILE_BYTES = DEFAULT_MAX_FILE_SIZE
@@ -32,6 +35,7 @@ BINARY_SNIFF = 8192
 SOURCE_SUFFIXES: tuple[str, ...] = tuple(sorted({s for e in EXTRACTORS for s in e.suffixes}))
 SOURCE_NAMES: tuple[str, ...] = tuple(sorted({n for e in EXTRACTORS for n in e.filenames}))
 _STREAM_BLOCK = 1 << 20
+_FINER_OVERLAP = 8192  # bytes a streamed block keeps of the last, for a finer test's context
 
 
 def read_file(
@@ -65,7 +69,7 @@ def screen_file(
     extractors: Sequence[Extractor] = EXTRACTORS,
     max_bytes: int = MAX_FILE_BYTES,
 ) -> tuple[int, int, FileOutcome | Prepared]:
-    """`screen`, with the size and mtime of what was read, from the open file (size -1:
+    """`screen`, with the size and change stamp of what was read, from the open file (size -1:
     not read). A file the walk only listed (`listed` false: it was never stat-ed) and that
     is gone or not a regular file is left out without a word, as a walk that stats would."""
     interested, needles = _interest(file.rpartition("/")[2], _as_tuple(extractors))
@@ -85,7 +89,7 @@ def screen_file(
         if not stat.S_ISREG(info.st_mode):
             return -1, 0, EMPTY_OUTCOME
         if size > max_bytes:
-            return size, info.st_mtime_ns, _oversized(file, display, interested, size, max_bytes)
+            return size, change_stamp(info), _oversized(file, display, interested, size, max_bytes)
         data = os.read(descriptor, size + 1)
         if len(data) > size:  # the file grew since it was stat-ed
             parts = [data]
@@ -96,7 +100,7 @@ def screen_file(
         return -1, 0, failure_at(display, f"cannot read file: {error.strerror or error}")
     finally:
         os.close(descriptor)
-    stamp = size, info.st_mtime_ns
+    stamp = size, change_stamp(info)
     searchable = data
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: search the text, not its bytes
         searchable = data.decode("utf-16", errors="replace").encode("utf-8")
@@ -108,13 +112,29 @@ def screen_file(
             break
     else:
         return *stamp, EMPTY_OUTCOME
-    wanted = tuple(e for e in interested if e.wants(searchable))
+    name = file.rpartition("/")[2]
+    wanted = tuple(e for e in interested if e.wants(searchable) and accepted(e, name, lowered))
     if not wanted:
         return *stamp, EMPTY_OUTCOME
     text, problem = decode(data)
     if text is None:
         return *stamp, FileOutcome(diagnostics=(Diagnostic("CORS001", problem, Location.point(display, 1)),))
     return *stamp, (text, wanted)
+
+
+_FINER_TESTS: dict[str, Callable[[str, bytes], bool]] = {}
+
+
+def accepted(extractor: Extractor, name: str, lowered: bytes) -> bool:
+    """The extractor's finer test (`Extractor.accepts_bytes`) of a file that holds one of
+    its needles: a JSON file that mentions an origin is no reason to parse it."""
+    if not extractor.accepts_bytes:
+        return True
+    test = _FINER_TESTS.get(extractor.accepts_bytes)
+    if test is None:
+        module, _, function = extractor.accepts_bytes.partition(":")
+        test = _FINER_TESTS[extractor.accepts_bytes] = getattr(importlib.import_module(module), function)
+    return test(name, lowered)
 
 
 Interest = tuple[tuple[Extractor, ...], tuple[bytes, ...]]
@@ -185,6 +205,9 @@ def _oversized(
     limit = f"{size:,} bytes is over the {max_bytes:,}-byte limit (max-file-size)"
     needles = [n for e in interested for n in e.needles]
     overlap = max(len(n) for n in needles) - 1
+    if any(e.accepts_bytes for e in interested):  # the finer tests look around a needle
+        overlap = max(overlap, _FINER_OVERLAP)
+    name = file.rpartition("/")[2]
     found = False
     with open(file, "rb") as handle:
         head = handle.read(2)
@@ -198,7 +221,10 @@ def _oversized(
             if utf16:
                 block = block.decode("utf-16-le" if head == b"\xff\xfe" else "utf-16-be", "replace").encode()
             window = tail + block
-            found = any(needle in window for needle in needles)
+            found = any(
+                any(needle in window for needle in e.needles) and accepted(e, name, window.lower())
+                for e in interested
+            )
             tail = window[-overlap:] if overlap else b""
     if found:
         return failure_at(display, f"file not analysed: {limit}, and it mentions CORS configuration")

@@ -13,8 +13,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from corslint.extractors import ProjectContext
+from corslint.extractors.config_files.byte_screen import never_configuration
+from corslint.extractors.config_files.cors_parts import CORS_KEYS, read_cors_parts
 from corslint.extractors.config_files.data_files import node_config_files, read_data
+from corslint.extractors.context import ProjectContext
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project import JsProject
 from corslint.extractors.js.project_files import is_development_path, project_files, project_root
@@ -23,24 +25,6 @@ from corslint.model import CorsPolicy, Extraction, SourceError, Value
 
 NEEDLES = (b"origin", b"Origin", b"cors", b"CORS", b"Cors")
 SUFFIXES = frozenset({".json", ".yaml", ".yml", ".toml"})
-CORS_KEYS = frozenset({"cors", "corsoptions", "cors_options"})
-# files that are never application configuration
-IGNORED_NAMES = frozenset(
-    {
-        "package.json",
-        "package-lock.json",
-        "npm-shrinkwrap.json",
-        "yarn.lock",
-        "pnpm-lock.yaml",
-        "composer.json",
-        "composer.lock",
-        "pyproject.toml",
-        "Cargo.toml",
-        "Cargo.lock",
-        ".eslintrc.json",
-        "renovate.json",
-    }
-)
 
 # -- standalone policies --------------------------------------------------------------
 
@@ -109,11 +93,12 @@ def _project_sources(root: Path) -> list[Path]:
 
 def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     name = os.path.basename(path)
-    if name in IGNORED_NAMES or name.startswith("tsconfig") or name.endswith(".lock"):
+    if never_configuration(name):
         return Extraction()
     named_for_cors = "cors" in name.lower()
     try:
-        value = read_data(path, text)
+        # a data file is read for its CORS part alone, unless it is named for CORS
+        value = read_data(path, text) if named_for_cors else read_cors_parts(path, text)
     except SourceError:
         if named_for_cors:
             raise

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from corslint.extractors.config_files.json_extent import ExtentError, end_of_value
+from corslint.extractors.config_files.list_limit import MAX_LIST_ENTRIES, TOO_LONG
 from corslint.model import Location, Provenance, SourceError, Value
 
 
@@ -53,6 +55,8 @@ class _JsonReader:
             raw = self.object(depth)
         elif char == "[":
             raw = self.array(depth)
+            if raw is None:
+                return Value(None, self.location(start, self.index), Provenance.UNKNOWN, description=TOO_LONG)
         elif char == '"':
             raw = self.string()
         else:
@@ -112,7 +116,8 @@ class _JsonReader:
             self.expect("}")
             return entries
 
-    def array(self, depth: int) -> tuple[Value, ...]:
+    def array(self, depth: int) -> tuple[Value, ...] | None:
+        start = self.index
         self.index += 1
         items: list[Value] = []
         self.skip()
@@ -124,6 +129,13 @@ class _JsonReader:
             self.skip()
             if self.text.startswith(",", self.index):
                 self.index += 1
+                if len(items) == MAX_LIST_ENTRIES:  # the rest skipped: None, too long
+                    try:
+                        self.index = end_of_value(self.text, start)
+                    except ExtentError as error:
+                        self.index = error.index
+                        raise self.error(str(error)) from None
+                    return None
                 continue
             self.expect("]")
             return tuple(items)

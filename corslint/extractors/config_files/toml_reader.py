@@ -6,6 +6,7 @@ import re
 import sys
 from typing import Any
 
+from corslint.extractors.config_files.list_limit import MAX_LIST_ENTRIES, TOO_LONG
 from corslint.model import Location, Provenance, SourceError, Value
 
 
@@ -43,6 +44,8 @@ def read_toml(path: str, text: str) -> Value:
                 location,
                 Provenance.CONFIG_FILE,
             )
+        if isinstance(raw, list) and len(raw) > MAX_LIST_ENTRIES:  # undetermined, said so (CORS305)
+            return Value(None, location, Provenance.UNKNOWN, description=TOO_LONG)
         if isinstance(raw, list):
             return Value(
                 tuple(convert(item, location, keys) for item in raw), location, Provenance.CONFIG_FILE

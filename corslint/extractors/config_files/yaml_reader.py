@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from corslint.extractors.config_files.list_limit import TOO_LONG
 from corslint.model import Location, Provenance, SourceError, Value
 
 MAX_YAML_NODES = 20_000
@@ -16,7 +17,9 @@ SAFE_COLLECTION_TAGS = frozenset(
 def read_yaml(path: str, text: str) -> Value | None:
     import yaml
 
-    loader = yaml.SafeLoader(text)
+    from corslint.extractors.config_files.yaml_lists import BoundedLoader, is_truncated
+
+    loader = BoundedLoader(text)
     try:
         documents = []
         while loader.check_node():
@@ -46,6 +49,8 @@ def read_yaml(path: str, text: str) -> Value | None:
             node.end_mark.line + 1,
             node.end_mark.column + 1,
         )
+        if is_truncated(node):  # a list past MAX_LIST_ENTRIES: undetermined, said so (CORS305)
+            return Value(None, location, Provenance.UNKNOWN, description=TOO_LONG)
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in SAFE_COLLECTION_TAGS:
             raise SourceError(
                 f"YAML tag {node.tag} is not allowed by safe loading", location.line, location.column

@@ -1,0 +1,155 @@
+"""Whether a JSON / YAML / TOML file can hold the ``cors`` package's options, told from
+its name and bytes alone, before anything is decoded or parsed.
+
+The config-file extractor reports options that sit under a key named ``cors``
+(``corsOptions``, ``cors_options``) or that fill a file named for CORS. On real
+repositories most data files that mention an origin are nothing of the kind: HAR
+captures, OpenAPI specs, scanner reports, fixtures, translations, lockfiles. Let in by
+the word ``origin`` alone they were 80% of the files parsed and most of a cold run's time
+and memory (issue 15: 805 JSON files, 75 MB, on a 68k-file tree). So a file passes when:
+
+- its name says CORS (``cors.json``): every such file, as before;
+- a ``cors`` key can be spelt in it: the word followed, past a closing quote and
+  blanks, by what ends a key (``:`` in JSON and YAML, ``=``, ``.`` or ``]`` in TOML),
+  and not preceded by a letter, digit, ``_`` or ``-`` (``x-amazon-apigateway-cors:`` is
+  another key); or spelt with escapes (``"\\u0063ors"``), wherever they are;
+- an ``origin``/``origins`` key (``allowedOrigins``, ``cors_origins`` too) stands within
+  `WINDOW` bytes of a key the package also takes (``credentials``, ``methods``,
+  ``allowedHeaders``, ``maxAge`` ...): options a file may hold without a ``cors`` key,
+  which the extractor may read in time;
+
+and its name is not one the extractor never reads (`never_configuration`). The test runs
+on the lowered bytes, which the prefilter has already made.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+# files that are never application configuration (lockfiles, manifests, tool settings):
+# the extractor does not read them, so the prefilter need not let them through
+IGNORED_NAMES = frozenset(
+    {
+        "package.json",
+        "package-lock.json",
+        "npm-shrinkwrap.json",
+        "yarn.lock",
+        "pnpm-lock.yaml",
+        "composer.json",
+        "composer.lock",
+        "pyproject.toml",
+        "Cargo.toml",
+        "Cargo.lock",
+        ".eslintrc.json",
+        "renovate.json",
+    }
+)
+WINDOW = 2048  # bytes either side of an `origin` key in which the package's other keys count
+_KEY_END = frozenset(b":=.]")
+_BLANKS = b" \t\r\n"
+_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_-")
+_QUOTES = frozenset(b"\"'")
+# the package's other options, as keys (a bare `headers` key is in every recorded request
+# and does not count); not a header's name (`access-control-allow-methods:` in a recorded
+# response: the `-` before it). Each pattern starts with a literal, so that it is searched
+# at the speed of `find`; `credentials` and `methods` may carry an `allow` prefix
+_KEY_TAIL = rb"[\"']?[ \t\r\n]*[:=]"  # what ends a key: a closing quote, blanks, `:` or `=`
+_ALLOW = (b"allowed_", b"allowed", b"allow_", b"allow")
+_COMPANIONS = tuple(
+    (re.compile(word + _KEY_TAIL), prefixes)
+    for word, prefixes in (
+        (b"credentials", _ALLOW),
+        (b"methods", _ALLOW),
+        (rb"allow(?:ed)?_?headers", ()),
+        (rb"expose[ds]?_?headers", ()),
+        (rb"max_?age", ()),
+        (b"preflightcontinue", ()),
+        (b"optionssuccessstatus", ()),
+    )
+)
+_ORIGIN_KEY = re.compile(rb"origins?" + _KEY_TAIL)
+_ORIGIN_PREFIXES = (*_ALLOW, b"cors_", b"cors")
+
+
+def _escaped(letter: str) -> bytes:
+    """A letter, or any escape that spells it in JSON, YAML or TOML strings (lowered)."""
+    codes = b"|".join(f"{ord(c):02x}".encode() for c in {letter, letter.upper()})
+    return rb"(?:" + letter.encode() + rb"|\\x(?:" + codes + rb")|\\u(?:0000)?00(?:" + codes + rb"))"
+
+
+_ESCAPED_CORS = re.compile(b"".join(_escaped(letter) for letter in "cors"))
+_ESCAPED_LETTER = re.compile(rb"\\(?:u(?:0000)?00|x)(?:[46][3f]|[57][23])")  # c, o, r or s
+
+
+def never_configuration(name: str) -> bool:
+    """A file name the config-file extractor never reads (lockfiles, manifests, tsconfig)."""
+    return name in IGNORED_NAMES or name.startswith("tsconfig") or name.endswith(".lock")
+
+
+def may_hold_cors_options(name: str, lowered: bytes) -> bool:
+    """Whether a data file named `name`, whose bytes lowered are `lowered`, can hold CORS
+    options that the config-file extractor reads (see the module's docstring)."""
+    if never_configuration(name):
+        return False
+    if "cors" in name.lower():
+        return True
+    return _has_cors_key(lowered) or _has_origin_options(lowered)
+
+
+def _ends_key(lowered: bytes, at: int, ends: frozenset[int]) -> bool:
+    """Whether a key's name ends at `at`: an optional closing quote, blanks, then one of `ends`."""
+    size = len(lowered)
+    if at < size and lowered[at] in _QUOTES:
+        at += 1
+    while at < size and lowered[at] in _BLANKS:
+        at += 1
+    return at < size and lowered[at] in ends
+
+
+def _has_cors_key(lowered: bytes) -> bool:
+    at = lowered.find(b"cors")
+    while at >= 0:
+        before = at - 1
+        if before >= 0 and lowered[before] in _QUOTES:
+            before -= 1
+        if before < 0 or lowered[before] not in _WORD:
+            end = at + 4
+            for tail in (b"", b"options", b"_options"):
+                if lowered.startswith(tail, end) and _ends_key(lowered, end + len(tail), _KEY_END):
+                    return True
+        at = lowered.find(b"cors", at + 4)
+    if b"\\" in lowered and _ESCAPED_LETTER.search(lowered):  # rare: anywhere will do
+        return any(b"\\" in match.group() for match in _ESCAPED_CORS.finditer(lowered))
+    return False
+
+
+def _has_origin_options(lowered: bytes) -> bool:
+    if _ORIGIN_KEY.search(lowered) is None:  # one pass: a HAR capture names origins only as values
+        return False
+    # then the other options: a data file with an origin key in each record rarely has one
+    companions = sorted(at for pattern, prefixes in _COMPANIONS for at in _keys(lowered, pattern, prefixes))
+    if not companions:
+        return False
+    for at in _keys(lowered, _ORIGIN_KEY, _ORIGIN_PREFIXES):
+        nearest = bisect.bisect_left(companions, at - WINDOW)
+        if nearest < len(companions) and companions[nearest] <= at + WINDOW:
+            return True
+    return False
+
+
+def _keys(lowered: bytes, pattern: re.Pattern[bytes], prefixes: tuple[bytes, ...]) -> list[int]:
+    """Where `pattern` matches a key of its own, or one after one of `prefixes`
+    (`allowedOrigins`), not inside a longer name (`x-origin`, `access-control-allow-origin`)."""
+    found = []
+    for match in pattern.finditer(lowered):
+        at = start = match.start()
+        for prefix in prefixes:
+            if lowered.endswith(prefix, 0, at):
+                start = at - len(prefix)
+                break
+        if start > 0 and lowered[start - 1] in _QUOTES:
+            start -= 1
+        if start == 0 or lowered[start - 1] not in _WORD:
+            found.append(at)
+    return found
