@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import ast
 
-from corslint.extractors.aiohttp_cors.options import arms, read_arguments, unknown_options
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import EMPTY_SCOPE, PythonModule, is_development_path
+from corslint.extractors.python.call_options import arms, read_arguments, unknown_options
 from corslint.model import CorsPolicy, Evidence, Extraction, Location, Provenance, Value
 
 SETUP = frozenset({"aiohttp_cors.setup", "aiohttp_cors.CorsConfig", "aiohttp_cors.cors_config.CorsConfig"})

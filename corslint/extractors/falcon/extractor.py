@@ -9,8 +9,8 @@ from __future__ import annotations
 import ast
 
 from corslint.extractors.context import ProjectContext
-from corslint.extractors.falcon.options import arms, read_arguments, unknown_options
 from corslint.extractors.python import PythonModule, is_development_path
+from corslint.extractors.python.call_options import arms, read_arguments, unknown_options
 from corslint.model import CorsPolicy, Extraction
 
 MIDDLEWARE_CLASSES = frozenset({"falcon.CORSMiddleware", "falcon.middleware.CORSMiddleware"})

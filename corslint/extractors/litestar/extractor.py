@@ -7,8 +7,8 @@ configuration is its own app key, and CORS302 never pairs them.
 from __future__ import annotations
 
 from corslint.extractors.context import ProjectContext
-from corslint.extractors.litestar.options import arms, read_arguments, unknown_options
 from corslint.extractors.python import is_development_path
+from corslint.extractors.python.call_options import arms, read_arguments, unknown_options
 from corslint.model import CorsPolicy, Extraction
 
 CONFIG_CLASSES = frozenset({"litestar.config.cors.CORSConfig", "litestar.CORSConfig"})

@@ -11,7 +11,7 @@ import ast
 
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule, is_development_path
-from corslint.extractors.quart_cors.options import arms, read_arguments, unknown_options
+from corslint.extractors.python.call_options import arms, read_arguments, unknown_options
 from corslint.model import CorsPolicy, Extraction, Location, Provenance, Value
 
 APP_WIDE = "quart_cors.cors"

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
 
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import EMPTY_SCOPE, PythonModule, is_development_path, seen_from
+from corslint.extractors.python.call_options import unknown_options
 from corslint.extractors.starlette.arguments import Argument, arguments_of
 from corslint.extractors.starlette.pipelines import layer_of
 from corslint.extractors.starlette.routes import APP_CLASSES, application_routes, bearer_evidence
-from corslint.model import CorsPolicy, Evidence, Extraction, Provenance, Value
+from corslint.model import CorsPolicy, Extraction, Provenance, Value
 
 NEEDLES = (b"CORSMiddleware",)
 
@@ -44,7 +44,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
             continue
         arguments, skip_positional = options_call
         options = _read_options(module, arguments, skip_positional)
-        unknown = tuple(_unknown_options(options))
+        unknown = tuple(unknown_options(options, PARAMETERS, "CORSMiddleware"))
         layer = layer_of(module, call, *_receiver(module, call, lists))
         policies.append(
             CorsPolicy(
@@ -125,23 +125,6 @@ def _cors_options(module: PythonModule, call: ast.Call) -> tuple[list[Argument],
     if qualified in CORS_CLASSES:
         return arguments_of(call), 1
     return None
-
-
-def _unknown_options(options: dict[str, Value]) -> Iterator[Evidence]:
-    """Keywords CORSMiddleware.__init__ does not take: Starlette then fails to start."""
-    for name, value in options.items():
-        if name in PARAMETERS or name in ("*", "**"):
-            continue
-        import difflib  # only for a misspelt name: a run with none never pays for it
-
-        close = difflib.get_close_matches(name, POSITIONAL, n=1, cutoff=0.6)
-        hint = f" (did you mean `{close[0]}=`?)" if close else ""
-        yield Evidence(
-            "unknown-option",
-            f"`{name}=` is not a CORSMiddleware argument{hint}; the app fails to start "
-            "with `TypeError: ... got an unexpected keyword argument`",
-            value.location,
-        )
 
 
 def _read_options(module: PythonModule, arguments: list[Argument], skip: int) -> dict[str, Value]:

@@ -1,12 +1,12 @@
-"""A constructor call's arguments read as options by their parameter names."""
+"""A constructor call's arguments read as options by their parameter names, for the
+libraries configured by one call (CORSMiddleware, CORSConfig, ResourceOptions, ...)."""
 
 from __future__ import annotations
 
 import ast
-import difflib
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 
-from corslint.extractors.python import PythonModule, seen_from
+from corslint.extractors.python.module import PythonModule, seen_from
 from corslint.model import Evidence, Provenance, Value
 
 
@@ -37,13 +37,15 @@ def read_arguments(module: PythonModule, call: ast.Call, positional: tuple[str, 
 
 
 def unknown_options(
-    options: Mapping[str, Value], parameters: tuple[str, ...], owner: str
+    options: Mapping[str, Value], parameters: Collection[str], owner: str
 ) -> Iterator[Evidence]:
     """Keywords the constructor does not take: the app then fails to start."""
     for name, value in options.items():
         if name in parameters or name in ("*", "**"):
             continue
-        close = difflib.get_close_matches(name, parameters, n=1, cutoff=0.6)
+        import difflib  # only for a misspelt name: a run with none never pays for it
+
+        close = difflib.get_close_matches(name, sorted(parameters), n=1, cutoff=0.6)
         hint = f" (did you mean `{close[0]}=`?)" if close else ""
         yield Evidence(
             "unknown-option",
