@@ -143,6 +143,22 @@ def test_every_extractor_that_reads_data_files_by_suffix_has_a_finer_test() -> N
         assert callable(getattr(importlib.import_module(module), function))
 
 
+def test_every_needle_holds_a_covering_needle() -> None:
+    for extractor in EXTRACTORS:
+        for name in [f"x{suffix}" for suffix in extractor.suffixes] + sorted(extractor.filenames):
+            _, covers = prefilter._interest(name, EXTRACTORS)
+            assert all(any(cover in needle.lower() for cover in covers) for needle in extractor.needles)
+
+
+def test_a_common_word_does_not_stand_for_two_needles() -> None:
+    """`server` would cover both Apollo needles, and pass a sixth of real JS files on to
+    the exact needles; a part that is no needle must cover three of them."""
+    covers = prefilter.covering_needles((b"cors", b"apollo-server", b"startstandaloneserver"))
+    assert b"server" not in covers and set(covers) == {b"cors", b"apollo-server", b"startstandaloneserver"}
+    python = (b"corsmiddleware", b"cors_", b"corsheaders", b"flask_cors", b"init_app")
+    assert prefilter.covering_needles(python) == (b"cors", b"init_app")
+
+
 def test_an_oversized_data_file_that_only_mentions_an_origin_is_a_note_not_cors001(in_tmp: Path) -> None:
     data = '{"entries": [' + ",".join(f'{{"origin": "web", "n": {i}}}' for i in range(200)) + "]}"
     (in_tmp / "export.json").write_text(data)
