@@ -104,6 +104,10 @@ def _summary(context: ReportContext, paint: Paint) -> str:
         f"{stats.files_seen} file{'s' * (stats.files_seen != 1)} checked, "
         f"{stats.policies} CORS configuration{'s' * (stats.policies != 1)} found"
     )
+    # CORS003 names each library in its message: the same library in two files counts once
+    unchecked = len({f.message for f in findings if f.rule_id == "CORS003"})
+    if unchecked:
+        scope += f", {unchecked} CORS librar{'ies' if unchecked != 1 else 'y'} not checked"
     skipped = f"; {len(result.skipped)} path(s) skipped" if result.skipped else ""
     if not findings:
         return paint("No CORS problems found", _BOLD) + f" ({scope}{skipped})."
