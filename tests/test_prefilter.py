@@ -319,3 +319,29 @@ def test_a_toml_list_past_the_limit_is_undetermined() -> None:
     assert origin.provenance is Provenance.UNKNOWN and re.search(
         r"more than [\d,]+ entries", origin.description
     )
+
+
+def test_placing_a_data_file_parses_only_the_modules_that_name_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whether JS code loads a data file (then its cors block is judged where the code uses
+    it) is decided by parsing only the modules whose bytes name the file's stem, not every
+    module of the project; the verdict is the same."""
+    from corslint.extractors.config_files.extractor import extract
+    from corslint.extractors.context import ProjectContext
+
+    (tmp_path / "package.json").write_text('{"name": "wiki", "dependencies": {"cors": "2.8.5"}}')
+    (tmp_path / "app").mkdir()
+    data = "cors:\n  origin: true\n  credentials: true\n"
+    (tmp_path / "app" / "data.yml").write_text(data)
+    (tmp_path / "loader.js").write_text('const fs = require("fs");\nfs.readFileSync("app/data.yml");\n')
+    for n in range(5):
+        (tmp_path / f"unrelated{n}.js").write_text(f"module.exports = {n};\n")
+    monkeypatch.chdir(tmp_path)
+    context = ProjectContext()
+    used = extract("app/data.yml", data, context)
+    parsed = [Path(key).name for key in context.shared["js_project"].modules]  # type: ignore[attr-defined]
+    assert parsed == ["loader.js"]
+    assert used.policies == ()  # the code reads it: judged where it is used, not here
+    (tmp_path / "loader.js").write_text("module.exports = {};\n")
+    assert len(extract("app/data.yml", data, ProjectContext()).policies) == 1
