@@ -7,15 +7,13 @@ is an allow-list, unconditionally a reflection of every origin, a falsy value a 
 
 from __future__ import annotations
 
-from corslint.extractors.express.branches import arms_around, development_guarded
-from corslint.extractors.express.cors_layers import exported
+from corslint.extractors.express.middleware_policy import middleware_policy
 from corslint.extractors.express.options import located
 from corslint.extractors.express.origin_functions import parameter_names
-from corslint.extractors.express.registrations import Analysis, registration_of
+from corslint.extractors.express.registrations import Analysis
 from corslint.extractors.express.returned_origins import classify_returns, function_of_value
 from corslint.extractors.express.routes import probe_path_for
 from corslint.extractors.js.module import JsModule
-from corslint.extractors.js.project_files import is_development_path
 from corslint.extractors.js.syntax import WRAPPERS, Node, unwrap, walk
 from corslint.frameworks.koa_cors import OPTION_NAMES
 from corslint.model import CorsPolicy, Evidence, FunctionValue, Value
@@ -74,36 +72,16 @@ def koa_cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[
         )
         options, evidence = _options(module, arguments)
         evidence += list(bearer)
-        registration, via = registration_of(analysis, node)
-        app = branch = scope = ""
-        probe_path = "/"
-        if registration is not None:
-            app = f"{module.path}::{registration.receiver}"
-            branch = arms_around(registration.call)
-            if registration.path and registration.path not in {"/", "*", "/*", "(.*)"}:
-                scope = registration.path
-                probe_path = probe_path_for(registration.path)
-        elif not exported(module, node, via):
-            evidence.append(
-                Evidence(
-                    "not-applied",
-                    "this @koa/cors middleware is created but never registered with `app.use`, "
-                    "so it sends no CORS headers",
-                    module.location(node),
-                )
-            )
         policies.append(
-            CorsPolicy(
+            middleware_policy(
+                analysis,
+                node,
+                options,
+                evidence,
                 framework="koa_cors",
-                location=module.location(node),
-                options=options,
-                evidence=tuple(evidence),
-                development_only=is_development_path(module.path) or development_guarded(module, node),
                 label="@koa/cors middleware",
-                scope=scope,
-                probe_path=probe_path,
-                app=app,
-                branch=branch,
+                every_path={"/", "*", "/*", "(.*)"},
+                probe_path_of=probe_path_for,
             )
         )
     return policies
