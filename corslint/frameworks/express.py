@@ -319,6 +319,13 @@ def _status(value: Any) -> int:
 
 
 def origin_entries(policy: CorsPolicy) -> tuple[OriginEntry, ...]:
+    return listed_origin_entries(policy, star_in_list=True)
+
+
+def listed_origin_entries(policy: CorsPolicy, *, star_in_list: bool) -> tuple[OriginEntry, ...]:
+    """The entries of an `origin` option as the cors package and @fastify/cors read it:
+    strings compared literally, RegExps, an origin function's allow-list. `star_in_list`:
+    whether a `"*"` inside an array is an entry (a literal no origin equals)."""
     value = policy.option("origin")
     if value is None:
         return ()
@@ -340,7 +347,7 @@ def origin_entries(policy: CorsPolicy) -> tuple[OriginEntry, ...]:
             entries.append(OriginEntry(item, "regex"))
         elif isinstance(item.raw, str) and item.raw != "*":
             entries.append(OriginEntry(item, "literal"))
-        elif isinstance(item.raw, str) and item is not value:
+        elif star_in_list and isinstance(item.raw, str) and item is not value:
             entries.append(OriginEntry(item, "literal"))  # "*" in an array: a literal nothing equals
     return tuple(entries)
 

@@ -34,10 +34,18 @@ import functools
 import re
 from typing import Any
 
-from corslint.frameworks.express import UNDEFINED, js_string, python_regex, regex_test, truthy, vary_append
+from corslint.frameworks.express import (
+    UNDEFINED,
+    js_string,
+    listed_origin_entries,
+    python_regex,
+    regex_test,
+    truthy,
+    vary_append,
+)
 from corslint.frameworks.framework import Framework, LibraryCheck, Options, OriginEntry, Responder
 from corslint.http import HeaderList, Request, Response
-from corslint.model import CorsPolicy, FunctionValue, OriginFunction, Regex, UnresolvedValueError, Value
+from corslint.model import CorsPolicy, FunctionValue, OriginFunction, Regex, UnresolvedValueError
 
 DEFAULTS: dict[str, Any] = {
     "origin": "*",
@@ -202,34 +210,7 @@ def _status(value: Any) -> int:
 
 
 def origin_entries(policy: CorsPolicy) -> tuple[OriginEntry, ...]:
-    value = policy.option("origin")
-    if value is None:
-        return ()
-    if not value.known:
-        return (OriginEntry(value, "literal"),)
-    raw = value.raw
-    items: tuple[Value, ...]
-    if isinstance(raw, FunctionValue):
-        items = raw.allowed
-    elif isinstance(raw, tuple):
-        items = _flatten(value)
-    else:
-        items = (value,)
-    entries: list[OriginEntry] = []
-    for item in items:
-        if not item.known:
-            entries.append(OriginEntry(item, "literal"))
-        elif isinstance(item.raw, Regex):
-            entries.append(OriginEntry(item, "regex"))
-        elif isinstance(item.raw, str) and item.raw != "*":
-            entries.append(OriginEntry(item, "literal"))
-    return tuple(entries)
-
-
-def _flatten(value: Value) -> tuple[Value, ...]:
-    if value.known and isinstance(value.raw, tuple):
-        return tuple(leaf for item in value.raw for leaf in _flatten(item))
-    return (value,)
+    return listed_origin_entries(policy, star_in_list=False)
 
 
 def library_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
