@@ -119,6 +119,15 @@ EXTRACTORS: tuple[Extractor, ...] = (
             b"pyramid_cors",
         ),
     ),
+    # dependency manifests that list such a library (CORS003 where no import shows it)
+    Extractor(
+        "unmodelled_manifests",
+        "corslint.extractors.unmodelled.manifests",
+        frozenset(),
+        (b"cors", b"Cors", b"CORS"),
+        filenames=frozenset({"package.json", "requirements.txt", "pyproject.toml", "Pipfile", "setup.cfg"}),
+        # (the names of unmodelled.libraries.MANIFESTS, written out: the registry imports no extractor)
+    ),
     Extractor(
         "unmodelled_js",
         "corslint.extractors.unmodelled.js_code",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from corslint.extractors.unmodelled.libraries import library_named
 from corslint.findings import Finding, Level
 from corslint.report.context import ReportContext, counts, visible
 
@@ -105,7 +106,9 @@ def _summary(context: ReportContext, paint: Paint) -> str:
         f"{stats.policies} CORS configuration{'s' * (stats.policies != 1)} found"
     )
     # CORS003 names each library in its message: the same library in two files counts once
-    unchecked = len({f.message for f in findings if f.rule_id == "CORS003"})
+    unchecked = len(
+        {name for f in findings if f.rule_id == "CORS003" and (name := library_named(f.message)) is not None}
+    )
     if unchecked:
         scope += f", {unchecked} CORS librar{'ies' if unchecked != 1 else 'y'} not checked"
     skipped = f"; {len(result.skipped)} path(s) skipped" if result.skipped else ""

@@ -235,7 +235,7 @@ def conclude(
                 hit = suppressing(finding, comments_of(path))
                 if hit is None or hit[1] != "CORS004":  # only a comment naming it silences it
                     kept.append(finding)
-    return sorted(one_per_place(kept), key=lambda f: f.sort_key)
+    return sorted(seen_in_code_too(one_per_place(kept)), key=lambda f: f.sort_key)
 
 
 def one_per_place(findings: list[Finding]) -> list[Finding]:
@@ -486,3 +486,18 @@ def _source_text(path: str, texts: dict[str, str]) -> str | None:
             return None
         texts[path] = text
     return text
+
+
+def seen_in_code_too(findings: list[Finding]) -> list[Finding]:
+    """The findings less the CORS003 notes of a dependency manifest about a library that
+    code also uses: the note at the import says all a reader needs, and says where."""
+    from corslint.extractors.unmodelled.libraries import MANIFESTS, library_named
+
+    def library(finding: Finding) -> str | None:
+        return library_named(finding.message) if finding.rule_id == "CORS003" else None
+
+    def in_manifest(finding: Finding) -> bool:
+        return finding.location.path.rsplit("/", 1)[-1] in MANIFESTS
+
+    in_code = {name for f in findings if not in_manifest(f) and (name := library(f)) is not None}
+    return [f for f in findings if not (in_manifest(f) and library(f) in in_code)]

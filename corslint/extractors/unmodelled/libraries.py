@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -48,3 +49,26 @@ def library_of(name: str, libraries: tuple[UnmodelledLibrary, ...]) -> Unmodelle
 
 def message(library: UnmodelledLibrary) -> str:
     return f"corslint does not model {library.display} yet: the CORS configuration here was not checked"
+
+
+def manifest_message(library: UnmodelledLibrary, manifest: str) -> str:
+    return (
+        f"corslint does not model {library.display} yet: {manifest} depends on it, and no "
+        "configuration of it was checked"
+    )
+
+
+def distribution_name(name: str) -> str:
+    """A Python package's name as pip compares it (PEP 503), also for an import name."""
+    return name.lower().replace("_", "-").replace(".", "-")
+
+
+# the dependency manifests read for CORS003 (npm's, and Python's)
+MANIFESTS = frozenset({"package.json", "requirements.txt", "pyproject.toml", "Pipfile", "setup.cfg"})
+_NAMED = re.compile(r"corslint does not model (.+?) yet")
+
+
+def library_named(message: str) -> str | None:
+    """The library a CORS003 message (`message`, `manifest_message`) is about."""
+    found = _NAMED.match(message)
+    return found.group(1) if found else None
