@@ -288,3 +288,28 @@ def test_an_initializer_class_hands_the_app_to_its_methods() -> None:
     assert plain(p) == {"origins": "*", "supports_credentials": True}
     origins = p.option("origins")
     assert origins is not None and origins.location.path == "defaults.py"
+
+
+def test_the_project_scan_parses_only_the_modules_that_name_what_it_looks_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finding who registers a blueprint or calls a helper parses only the modules whose
+    bytes name it (on alerta, each linted file parsed all 155 modules: 2.6 s, 223 MB)."""
+    (tmp_path / "requirements.txt").write_text("flask\nflask-cors\n")
+    package = tmp_path / "notes"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        "from flask import Flask\n\nfrom notes.api import bp\n\n"
+        "def create_app():\n    app = Flask(__name__)\n    app.register_blueprint(bp)\n    return app\n"
+    )
+    api = "from flask import Blueprint\nfrom flask_cors import cross_origin\n\nbp = Blueprint('api', __name__)\n\n"
+    api += "@bp.get('/notes')\n@cross_origin()\ndef notes():\n    return []\n"
+    (package / "api.py").write_text(api)
+    for n in range(6):
+        (package / f"model{n}.py").write_text(f"ROWS = {n}\n")
+    monkeypatch.chdir(tmp_path)
+    context = ProjectContext()
+    extraction = extract("notes/api.py", api, context)
+    assert extraction.policies
+    parsed = sorted(path.name for path, module in context.python._modules.items() if module is not None)
+    assert not [name for name in parsed if name.startswith("model")], parsed

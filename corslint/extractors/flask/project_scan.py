@@ -72,8 +72,14 @@ def project_modules(module: PythonModule, needle: str) -> list[PythonModule]:
         paths = known[key] = _files(root)
     found: list[PythonModule] = []
     own = project.resolved(module.path)
+    wanted = needle.encode("utf-8")
     for path in paths:
         if project.resolved(path) == own:
+            continue
+        try:  # a file without the needle is not parsed: most of a project's files
+            if wanted not in path.read_bytes():
+                continue
+        except OSError:
             continue
         other = project.module_at(path, project.display_path(module.path, path))
         if other is not None and needle in other.text:
