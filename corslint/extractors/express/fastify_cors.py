@@ -12,14 +12,14 @@ read as those options; any other delegator leaves the options unknown."""
 from __future__ import annotations
 
 from corslint.extractors.express.branches import arms_around, development_guarded
-from corslint.extractors.express.options import located
+from corslint.extractors.express.options import OptionNames, sorted_options
 from corslint.extractors.express.origin_functions import classify_origin_function, parameter_names
 from corslint.extractors.express.returned_origins import classify_returns, function_of_value
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
 from corslint.extractors.js.syntax import Node, string_value, unwrap, walk
 from corslint.frameworks.fastify_cors import OPTION_NAMES
-from corslint.model import CorsPolicy, Evidence, FunctionValue, Location, Route, Value
+from corslint.model import CorsPolicy, Evidence, FunctionValue, Route, Value
 
 PACKAGE = "@fastify/cors"
 _CLOSE_NAMES = {
@@ -37,6 +37,7 @@ _CLOSE_NAMES = {
     "max_age": "maxAge",
     "strictpreflight": "strictPreflight",
 }
+
 _ROUTE_VERBS = {
     "get": ("GET", "HEAD"),
     "head": ("HEAD",),
@@ -154,7 +155,7 @@ def fastify_options(module: JsModule, argument: Node | None) -> tuple[dict[str, 
         return {}, []
     if not isinstance(value.raw, dict):
         return {"**": module.unknown(node)}, []
-    options, evidence = _option_map(module, value.raw, module.location(node))
+    options, evidence = sorted_options(module, value.raw, module.location(node), _NAMES)
     delegator = options.pop("delegator", None)
     if delegator is None:
         return options, evidence
@@ -162,36 +163,11 @@ def fastify_options(module: JsModule, argument: Node | None) -> tuple[dict[str, 
     if chosen is None:
         return {"**": delegator}, evidence
     inner, style = chosen
-    inner_options, inner_evidence = _option_map(module, inner, delegator.location)
+    inner_options, inner_evidence = sorted_options(module, inner, delegator.location, _NAMES)
     inner_options.pop("delegator", None)
     hook = {"hook": options["hook"]} if "hook" in options else {}
     marker = Value(style, delegator.location, description="a delegator choosing the options per request")
     return {**inner_options, **hook, "delegator": marker}, evidence + inner_evidence
-
-
-def _option_map(
-    module: JsModule, raw: dict[str, Value], use: Location
-) -> tuple[dict[str, Value], list[Evidence]]:
-    options: dict[str, Value] = {}
-    evidence: list[Evidence] = []
-    for key, item in raw.items():
-        item = located(module, item, use)
-        if key == "**":
-            options["**"] = item
-        elif key in OPTION_NAMES:
-            options[key] = _classified(module, item) if key == "origin" else item
-        else:
-            suggestion = _CLOSE_NAMES.get(key) or _CLOSE_NAMES.get(key.lower())
-            hint = f" (did you mean `{suggestion}`?)" if suggestion else ""
-            evidence.append(
-                Evidence(
-                    "unknown-option",
-                    f"`{key}` is not an option of @fastify/cors{hint}; it is ignored and the "
-                    "package's default applies",
-                    item.location,
-                )
-            )
-    return options, evidence
 
 
 def _classified(module: JsModule, value: Value) -> Value:
@@ -255,3 +231,7 @@ def _delegated(module: JsModule, delegator: Value) -> tuple[dict[str, Value], st
     if not (value.known and isinstance(value.raw, dict)):
         return None
     return value.raw, style
+
+
+# read after `_classified` is defined: how an `origin` option of this package is read
+_NAMES = OptionNames(OPTION_NAMES, _CLOSE_NAMES, "@fastify/cors", "the package's default", _classified)

@@ -8,7 +8,7 @@ reflection, a falsy value a refusal."""
 from __future__ import annotations
 
 from corslint.extractors.express.middleware_policy import middleware_policy
-from corslint.extractors.express.options import located
+from corslint.extractors.express.options import OptionNames, option_map
 from corslint.extractors.express.origin_functions import parameter_names
 from corslint.extractors.express.registrations import Analysis
 from corslint.extractors.express.returned_origins import classify_returns, function_of_value
@@ -33,6 +33,7 @@ _CLOSE_NAMES = {
     "maxage": "maxAge",
     "max_age": "maxAge",
 }
+
 _REFUSALS = frozenset({"false", "null", "undefined", "''", '""', "``"})
 _EVERY_PATH = frozenset({"", "/", "*", "/*"})
 
@@ -82,33 +83,7 @@ def _options(module: JsModule, arguments: list[Node]) -> tuple[dict[str, Value],
     if not arguments:
         return {}, []
     argument = unwrap(arguments[0])
-    value = module.resolve(argument)
-    if not value.known:
-        return {"**": value}, []
-    if value.raw is None:
-        return {}, []
-    if not isinstance(value.raw, dict):
-        return {"**": module.unknown(argument)}, []
-    options: dict[str, Value] = {}
-    evidence: list[Evidence] = []
-    use = module.location(argument)
-    for key, item in value.raw.items():
-        item = located(module, item, use)
-        if key == "**":
-            options["**"] = item
-        elif key in OPTION_NAMES:
-            options[key] = _classified(module, item) if key == "origin" else item
-        else:
-            suggestion = _CLOSE_NAMES.get(key) or _CLOSE_NAMES.get(key.lower())
-            hint = f" (did you mean `{suggestion}`?)" if suggestion else ""
-            evidence.append(
-                Evidence(
-                    "unknown-option",
-                    f"`{key}` is not an option of Hono's cors(){hint}; it is ignored and the default applies",
-                    item.location,
-                )
-            )
-    return options, evidence
+    return option_map(module, module.resolve(argument), argument, _NAMES)
 
 
 def _classified(module: JsModule, value: Value) -> Value:
@@ -126,3 +101,7 @@ def _classified(module: JsModule, value: Value) -> Value:
     return Value(
         classified, value.location, value.provenance, value.env_var, value.description, value.related
     )
+
+
+# read after `_classified` is defined: how an `origin` option of this package is read
+_NAMES = OptionNames(OPTION_NAMES, _CLOSE_NAMES, "Hono's cors()", "the default", _classified)

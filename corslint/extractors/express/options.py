@@ -3,6 +3,9 @@ config file) or a delegate choosing them per request, checked against the packag
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+
 from corslint.extractors.express.origin_functions import (
     classified_origin,
     guarding_condition,
@@ -47,32 +50,56 @@ def cors_options(
     return option_map(module, value, argument)
 
 
-def option_map(module: JsModule, value: Value, argument: Node) -> tuple[dict[str, Value], list[Evidence]]:
+@dataclass(frozen=True)
+class OptionNames:
+    """How one CORS package names its options, and how a message about a name it does
+    not know reads (`` `origins` is not an option of @koa/cors (did you mean ...)``)."""
+
+    known: Collection[str]
+    close: Mapping[str, str]  # a near-miss spelling -> the option meant
+    library: str  # "the cors package", "@koa/cors"
+    fallback: str = "the package's default"  # what applies instead of an unknown option
+    # how an `origin` option's value is read (an origin function classified by what it allows)
+    origin: Callable[[JsModule, Value], Value] = classified_origin
+
+
+CORS_PACKAGE = OptionNames(OPTION_NAMES, _CLOSE_NAMES, "the cors package")
+
+
+def option_map(
+    module: JsModule, value: Value, argument: Node, names: OptionNames = CORS_PACKAGE
+) -> tuple[dict[str, Value], list[Evidence]]:
+    """The options object `argument` evaluates to (`value`), sorted by `names`."""
     if not value.known:
         return {"**": value}, []
     if value.raw is None:
         return {}, []
     if not isinstance(value.raw, dict):
         return {"**": module.unknown(argument)}, []
+    return sorted_options(module, value.raw, module.location(argument), names)
+
+
+def sorted_options(
+    module: JsModule, raw: Mapping[str, Value], use: Location, names: OptionNames
+) -> tuple[dict[str, Value], list[Evidence]]:
+    """The package's options, each located where it is used; an unknown name is
+    `unknown-option` evidence (CORS307)."""
     options: dict[str, Value] = {}
     evidence: list[Evidence] = []
-    use = module.location(argument)
-    for key, item in value.raw.items():
+    for key, item in raw.items():
         item = located(module, item, use)
         if key == "**":
             options["**"] = item
-        elif key in OPTION_NAMES:
-            if key == "origin":
-                item = classified_origin(module, item)
-            options[key] = item
+        elif key in names.known:
+            options[key] = names.origin(module, item) if key == "origin" else item
         else:
-            suggestion = _CLOSE_NAMES.get(key) or _CLOSE_NAMES.get(key.lower())
+            suggestion = names.close.get(key) or names.close.get(key.lower())
             hint = f" (did you mean `{suggestion}`?)" if suggestion else ""
             evidence.append(
                 Evidence(
                     "unknown-option",
-                    f"`{key}` is not an option of the cors package{hint}; it is ignored and the "
-                    "package's default applies",
+                    f"`{key}` is not an option of {names.library}{hint}; it is ignored and "
+                    f"{names.fallback} applies",
                     item.location,
                 )
             )
