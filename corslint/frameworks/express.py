@@ -377,18 +377,51 @@ def library_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
                     stateful=True,
                 )
             )
-        try:
-            python_regex(raw)
-        except re.error as error:
-            checks.append(
-                LibraryCheck(
-                    "SyntaxError",
-                    "origins",
-                    f"the origin RegExp could not be read ({error}); corslint did not check it",
-                    entry.value.location,
-                )
-            )
+        unreadable = unreadable_regex(entry)
+        if unreadable is not None:
+            checks.append(unreadable)
     return tuple(checks)
+
+
+def unreadable_regex(entry: OriginEntry) -> LibraryCheck | None:
+    """A RegExp origin entry that Python's `re` cannot read: it is left unjudged, and said so."""
+    raw = entry.value.raw
+    if not isinstance(raw, Regex):
+        return None
+    try:
+        python_regex(raw)
+    except re.error as error:
+        return LibraryCheck(
+            "SyntaxError",
+            "origins",
+            f"the origin RegExp could not be read ({error}); corslint did not check it",
+            entry.value.location,
+        )
+    return None
+
+
+def literal_origin_entries(policy: CorsPolicy) -> tuple[OriginEntry, ...]:
+    """The entries of an `origin` option as @koa/cors and Hono read it: only strings,
+    compared literally (no RegExp, no nested array); `"*"` alone allows every origin,
+    inside an array it is a literal nothing equals."""
+    value = policy.option("origin")
+    if value is None:
+        return ()
+    if not value.known:
+        return (OriginEntry(value, "literal"),)
+    raw = value.raw
+    items: tuple[Value, ...]
+    if isinstance(raw, FunctionValue):
+        items = raw.allowed
+    elif isinstance(raw, tuple):
+        items = raw
+    else:
+        items = (value,)
+    return tuple(
+        OriginEntry(item, "literal")
+        for item in items
+        if not item.known or (isinstance(item.raw, str) and (item.raw != "*" or item is not value))
+    )
 
 
 FRAMEWORK = Framework(

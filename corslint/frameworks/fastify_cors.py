@@ -31,16 +31,15 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import re
 from typing import Any
 
 from corslint.frameworks.express import (
     UNDEFINED,
     js_string,
     listed_origin_entries,
-    python_regex,
     regex_test,
     truthy,
+    unreadable_regex,
     vary_append,
 )
 from corslint.frameworks.framework import Framework, LibraryCheck, Options, OriginEntry, Responder
@@ -214,22 +213,7 @@ def origin_entries(policy: CorsPolicy) -> tuple[OriginEntry, ...]:
 
 
 def library_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
-    checks: list[LibraryCheck] = []
-    for entry in origin_entries(policy):
-        raw = entry.value.raw
-        if isinstance(raw, Regex):
-            try:
-                python_regex(raw)
-            except re.error as error:
-                checks.append(
-                    LibraryCheck(
-                        "SyntaxError",
-                        "origins",
-                        f"the origin RegExp could not be read ({error}); corslint did not check it",
-                        entry.value.location,
-                    )
-                )
-    return tuple(checks)
+    return tuple(check for entry in origin_entries(policy) if (check := unreadable_regex(entry)) is not None)
 
 
 FRAMEWORK = Framework(

@@ -26,8 +26,14 @@ import functools
 import re
 from typing import Any
 
-from corslint.frameworks.express import UNDEFINED, is_origin_allowed, js_string, truthy
-from corslint.frameworks.framework import Framework, LibraryCheck, Options, OriginEntry, Responder
+from corslint.frameworks.express import (
+    UNDEFINED,
+    is_origin_allowed,
+    js_string,
+    literal_origin_entries,
+    truthy,
+)
+from corslint.frameworks.framework import Framework, LibraryCheck, Options, Responder
 from corslint.http import HeaderList, Request, Response
 from corslint.model import CorsPolicy, FunctionValue, Regex, UnresolvedValueError, Value
 
@@ -158,28 +164,6 @@ def answers(policy: CorsPolicy, path: str) -> bool:
     return _path_pattern(policy.scope).fullmatch(path) is not None
 
 
-def origin_entries(policy: CorsPolicy) -> tuple[OriginEntry, ...]:
-    value = policy.option("origin")
-    if value is None:
-        return ()
-    if not value.known:
-        return (OriginEntry(value, "literal"),)
-    raw = value.raw
-    items: tuple[Value, ...]
-    if isinstance(raw, FunctionValue):
-        items = raw.allowed
-    elif isinstance(raw, tuple):
-        items = raw
-    else:
-        items = (value,)
-    # "*" alone allows all; inside an array it is a literal nothing equals
-    return tuple(
-        OriginEntry(item, "literal")
-        for item in items
-        if not item.known or (isinstance(item.raw, str) and (item.raw != "*" or item is not value))
-    )
-
-
 def library_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
     """Origin values the middleware accepts at startup but throws on at every request."""
     value = policy.option("origin")
@@ -212,7 +196,7 @@ FRAMEWORK = Framework(
         "expose": ("exposeHeaders",),
         "max_age": ("maxAge",),
     },
-    origin_entries=origin_entries,
+    origin_entries=literal_origin_entries,
     library_checks=library_checks,
     answers=answers,
     comment_prefix="//",

@@ -23,10 +23,16 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from corslint.frameworks.express import UNDEFINED, is_origin_allowed, js_string, truthy
-from corslint.frameworks.framework import Framework, LibraryCheck, Options, OriginEntry, Responder
+from corslint.frameworks.express import (
+    UNDEFINED,
+    is_origin_allowed,
+    js_string,
+    literal_origin_entries,
+    truthy,
+)
+from corslint.frameworks.framework import Framework, LibraryCheck, Options, Responder
 from corslint.http import HeaderList, Request, Response
-from corslint.model import CorsPolicy, FunctionValue, Regex, UnresolvedValueError, Value
+from corslint.model import CorsPolicy, FunctionValue, Regex, UnresolvedValueError
 
 DEFAULTS: dict[str, Any] = {
     "allowMethods": "GET,HEAD,PUT,POST,DELETE,PATCH",
@@ -169,27 +175,6 @@ def _respond(options: Options, request: Request) -> Response:
     return headers.response(PREFLIGHT_STATUS)
 
 
-def origin_entries(policy: CorsPolicy) -> tuple[OriginEntry, ...]:
-    value = policy.option("origin")
-    if value is None:
-        return ()
-    if not value.known:
-        return (OriginEntry(value, "literal"),)
-    raw = value.raw
-    items: tuple[Value, ...]
-    if isinstance(raw, FunctionValue):
-        items = raw.allowed
-    elif isinstance(raw, tuple):
-        items = raw
-    else:
-        items = (value,)
-    return tuple(
-        OriginEntry(item, "literal")
-        for item in items
-        if not item.known or (isinstance(item.raw, str) and (item.raw != "*" or item is not value))
-    )
-
-
 def library_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
     """Origin values @koa/cors accepts without complaint but can never match with."""
     value = policy.option("origin")
@@ -231,7 +216,7 @@ FRAMEWORK = Framework(
         "expose": ("exposeHeaders",),
         "max_age": ("maxAge",),
     },
-    origin_entries=origin_entries,
+    origin_entries=literal_origin_entries,
     library_checks=library_checks,
     comment_prefix="//",
     unread_options="the options object passed to @koa/cors",
