@@ -19,18 +19,21 @@ from corslint.frameworks import framework_of
 from corslint.http import Request
 from corslint.model import CorsPolicy, Location, OriginFunction, Regex, UnresolvedValueError, Value
 from tests.conftest import FIXTURES, run_lint
-from tests.probe_battery import battery, cors_headers
-from tests.test_differential_express import NODE_DIR, known_options, run_harness, wire
+from tests.probe_battery import battery
+from tests.test_differential_express import (
+    answer_mismatch,
+    known_options,
+    require_node_package,
+    run_harness,
+    wire,
+)
 
 HERE = Location.point("synthetic.js", 1)
 FASTIFY_CORS = frozenset({"fastify_cors", "nestjs_fastify"})
 
 
 def _require_node() -> None:
-    if not (NODE_DIR / "node_modules" / "@fastify" / "cors").is_dir():
-        if os.environ.get("CI"):
-            pytest.fail("the node harness must run in CI: run `npm ci` in tests/node")
-        pytest.skip("run `npm ci` in tests/node first")
+    require_node_package("@fastify/cors")
 
 
 def synthetic(**options: Any) -> CorsPolicy:
@@ -147,13 +150,11 @@ def test_model_matches_the_real_fastify_cors_package(
                 predicted = respond(policy, request)
             except UnresolvedValueError:
                 continue
-            real_headers = cors_headers([(k, v) for k, v in real["headers"]])
             where = f"{name}: {request.method} Origin={request.origin} {dict(request.headers)}"
             status = predicted.status if predicted.status is not None else 200  # the route's answer
-            if real["status"] != status:
-                mismatches.append(f"{where}: status {real['status']} != {predicted.status}")
-            elif real_headers != cors_headers(list(predicted.headers)):
-                mismatches.append(f"{where}: {real_headers} != {cors_headers(list(predicted.headers))}")
+            mismatch = answer_mismatch(where, real, predicted, status)
+            if mismatch is not None:
+                mismatches.append(mismatch)
             real_cache = [v for k, v in real["headers"] if k.lower() == "cache-control"]
             if real_cache != [v for k, v in predicted.headers if k == "cache-control"]:
                 mismatches.append(f"{where}: Cache-Control {real_cache} != {predicted.headers}")

@@ -21,17 +21,21 @@ from corslint.http import Request
 from corslint.model import CorsPolicy, Location, OriginFunction, Regex, UnresolvedValueError, Value
 from tests.conftest import FIXTURES, run_lint
 from tests.probe_battery import battery, cors_headers
-from tests.test_differential_express import NODE_DIR, handler_source, known_options, run_harness, wire
+from tests.test_differential_express import (
+    answer_mismatch,
+    handler_source,
+    known_options,
+    require_node_package,
+    run_harness,
+    wire,
+)
 
 HERE = Location.point("synthetic.js", 1)
 OUTSIDE = "/elsewhere/x"
 
 
 def _require_node() -> None:
-    if not (NODE_DIR / "node_modules" / "hono").is_dir():
-        if os.environ.get("CI"):
-            pytest.fail("the node harness must run in CI: run `npm ci` in tests/node")
-        pytest.skip("run `npm ci` in tests/node first")
+    require_node_package("hono")
 
 
 def synthetic(scope: str = "", **options: Any) -> CorsPolicy:
@@ -148,10 +152,9 @@ def test_model_matches_the_real_hono_cors_middleware(
             except UnresolvedValueError:
                 continue
             status = predicted.status if predicted.status is not None else 200  # the route's answer
-            if real["status"] != status:
-                mismatches.append(f"{where}: status {real['status']} != {predicted.status}")
-            elif real_headers != cors_headers(list(predicted.headers)):
-                mismatches.append(f"{where}: {real_headers} != {cors_headers(list(predicted.headers))}")
+            mismatch = answer_mismatch(where, real, predicted, status)
+            if mismatch is not None:
+                mismatches.append(mismatch)
             compared += 1
     assert not mismatches, "\n".join(mismatches[:20])
     assert compared > 1000
