@@ -35,11 +35,14 @@ MAX_FILES = 3000  # a project larger than this is searched up to it, in walk ord
 MAX_LEVELS = 6  # folders climbed looking for a project marker
 
 
-def project_root(path: str) -> Path:
-    """The folder the project's imports start from, as far as it can be told."""
+def project_root(path: str, levels: int = MAX_LEVELS) -> Path:
+    """The folder the project's imports start from, as far as it can be told: the nearest
+    one within `levels` folders above `path` holding a project file (pyproject.toml,
+    requirements.txt, manage.py, .git ...); failing that, the folder above the top package
+    holding `path` (namespace packages have no __init__.py)."""
     here = Path(path).resolve().parent
     base = here
-    for _ in range(MAX_LEVELS):
+    for _ in range(levels):
         if any((base / marker).exists() for marker in _MARKERS):
             return base
         if base.parent == base:

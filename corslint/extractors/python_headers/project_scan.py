@@ -10,33 +10,13 @@ from pathlib import Path
 
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule
+from corslint.extractors.python.project_files import project_root
 
 MAX_FILES = 600  # .py files listed per project root; larger trees are searched that far
 _SKIPPED = frozenset(
     {"node_modules", "site-packages", "__pycache__", "venv", "env", "build", "dist", "migrations"}
 )
-
-
-_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Pipfile", "manage.py", ".git")
-MAX_LEVELS = 5  # folders above the file searched for the project's top
-
-
-def project_root(path: str) -> Path:
-    """The project's top folder: the nearest one above `path` holding a project file
-    (pyproject.toml, requirements.txt, manage.py, .git ...); failing that, the folder
-    above the top package holding `path` (namespace packages have no __init__.py)."""
-    start = Path(path).resolve().parent
-    folder = start
-    for _ in range(MAX_LEVELS):
-        if any((folder / marker).exists() for marker in _MARKERS):
-            return folder
-        if folder.parent == folder:
-            break
-        folder = folder.parent
-    folder = start
-    while (folder / "__init__.py").is_file() and folder.parent != folder:
-        folder = folder.parent
-    return folder
+LEVELS = 5  # folders above the file searched for the project's top
 
 
 def _listing(root: Path, context: ProjectContext) -> list[Path]:
@@ -71,7 +51,7 @@ def modules_mentioning(module: PythonModule, context: ProjectContext, *needles: 
     here = module.project.resolved(module.path)
     contents = context.shared.setdefault("python_headers.bytes", {})
     assert isinstance(contents, dict)
-    for path in _listing(project_root(module.path), context):
+    for path in _listing(project_root(module.path, LEVELS), context):
         if module.project.resolved(path) == here:
             continue
         data = contents.get(path)
