@@ -90,43 +90,25 @@ class _CorsPartsReader(_JsonReader):
         self.index = match.end()
         return match.group()[1:-1]
 
-    def object(self, depth: int) -> dict[str, Value]:
+    def member(self, key: str, depth: int) -> Value:
+        """A `cors` member is read whole; any other only as far as it may hold one, and
+        skipped (a placeholder) when it cannot."""
         if not self.guided:
-            return super().object(depth)
-        self.index += 1
-        entries: dict[str, Value] = {}
+            return super().member(key, depth)
         self.skip()
-        if self.text.startswith("}", self.index):
-            self.index += 1
-            return entries
-        while True:
-            self.skip()
-            if not self.text.startswith('"', self.index):
-                raise self.error("expected a property name")
-            key = self.key()
-            self.expect(":")
-            self.skip()
-            start = self.index
-            if key.lower() in CORS_KEYS:
-                self.guided = False
-                self.kept = True
-                try:
-                    entries[key] = self.value(depth + 1)
-                finally:
-                    self.guided = True
-            else:
-                end = self.end_of(start)
-                if self.text.startswith("{", start) and self.holds_key(start, end):
-                    entries[key] = self.value(depth + 1)
-                else:
-                    entries[key] = self.placeholder
-                    self.index = end
-            self.skip()
-            if self.text.startswith(",", self.index):
-                self.index += 1
-                continue
-            self.expect("}")
-            return entries
+        start = self.index
+        if key.lower() in CORS_KEYS:
+            self.guided = False
+            self.kept = True
+            try:
+                return self.value(depth + 1)
+            finally:
+                self.guided = True
+        end = self.end_of(start)
+        if self.text.startswith("{", start) and self.holds_key(start, end):
+            return self.value(depth + 1)
+        self.index = end
+        return self.placeholder
 
 
 def read_json_cors_parts(path: str, text: str) -> Value | None:

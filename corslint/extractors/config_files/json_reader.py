@@ -95,6 +95,14 @@ class _JsonReader:
             raise self.error(f"expected {char!r}")
         self.index += 1
 
+    def key(self) -> str:
+        """A property name."""
+        return self.string()
+
+    def member(self, key: str, depth: int) -> Value:
+        """The value of property `key` of an object at `depth`."""
+        return self.value(depth + 1)
+
     def object(self, depth: int) -> dict[str, Value]:
         self.index += 1
         entries: dict[str, Value] = {}
@@ -106,9 +114,9 @@ class _JsonReader:
             self.skip()
             if not self.text.startswith('"', self.index):
                 raise self.error("expected a property name")
-            key = self.string()
+            key = self.key()
             self.expect(":")
-            entries[key] = self.value(depth + 1)
+            entries[key] = self.member(key, depth)
             self.skip()
             if self.text.startswith(",", self.index):
                 self.index += 1
