@@ -281,9 +281,13 @@ def test_rules_shows_which_are_fixable() -> None:
     assert "CORS301  malformed-origin" in out and "error    [*] An origin entry" in out
     data = json.loads(run_cli("rules", "--format", "json")[1])
     assert {rule["id"] for rule in data if rule["fixable"]} == {
+        "CORS101",
+        "CORS107",
+        "CORS201",
         "CORS202",
         "CORS203",
         "CORS204",
+        "CORS205",
         "CORS207",
         "CORS301",
         "CORS303",

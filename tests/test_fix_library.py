@@ -1,5 +1,6 @@
 """Proof (3) for the fixes: the real library, run on the configuration before and after
-each fix, answers the probe the finding was about as the fix intends.
+each fix, answers the probe the finding was about as the fix intends (hand-written code:
+test_fix_handwritten.py).
 
 CORS301: the origin the browser sends (`Origin: https://shop.example.com`) was refused
 before and is allowed after; where the finding was django-cors-headers' own system check
@@ -56,18 +57,54 @@ def _answer(policy: CorsPolicy, request: Request) -> dict[str, str]:
         with django.override_settings(**values):
             response = django.send(request)
         return cors_headers(list(response.items()))
-    assert policy.framework == "express", policy.framework
+    if policy.framework in {"quart_cors", "aiohttp_cors"}:
+        import asyncio
+
+        from tests import test_differential_aiohttp_cors as aiohttp_cors
+        from tests import test_differential_quart_cors as quart_cors
+
+        if policy.framework == "quart_cors":
+            quart_options = quart_cors.known_options(policy)
+            assert quart_options is not None
+            app: Any = quart_cors.real_app(quart_options, policy.route_level, request.path)
+            ((_status, pairs),) = asyncio.run(quart_cors.replay(app, [request]))
+        else:
+            config = aiohttp_cors.known_config(policy)
+            assert config is not None
+            app = aiohttp_cors.real_app(config, request.path)
+            ((_status, pairs),) = asyncio.run(aiohttp_cors.replay(app, [request]))
+        return cors_headers(pairs)
+    if policy.framework == "falcon":
+        from tests import test_differential_falcon as falcon
+
+        falcon_options = falcon.known_options(policy)
+        assert falcon_options is not None
+        answer = falcon.send(falcon.real_client(falcon_options), request)
+        return cors_headers(list(answer.headers.items()))
+    if policy.framework == "litestar":
+        from tests import test_differential_litestar as litestar
+
+        litestar_options = litestar.known_options(policy)
+        assert litestar_options is not None
+        return cors_headers(litestar.send(litestar.real_client(litestar_options), request)[1])
     from tests import test_differential_express as express
 
-    express._require_node()
-    options = express.known_options(policy)
-    case = {
-        "name": "probe",
-        "kind": "cors",
-        "fresh": False,
-        "options": options,
-        "requests": [express.wire(request)],
-    }
+    case: dict[str, Any] = {"name": "probe", "requests": [express.wire(request)]}
+    if policy.framework == "fastify_cors":
+        from tests import test_differential_fastify as fastify
+
+        express.require_node_package("@fastify/cors")
+        case |= {"kind": "fastify-cors", "options": fastify.harness_options(policy)}
+    elif policy.framework == "koa_cors":
+        express.require_node_package("@koa/cors")
+        case |= {"kind": "koa-cors", "options": express.known_options(policy)}
+    elif policy.framework == "hono_cors":
+        express.require_node_package("hono")
+        case |= {"kind": "hono-cors", "options": express.known_options(policy)}
+    else:
+        assert policy.framework == "express", policy.framework
+        express._require_node()
+        case |= {"kind": "cors", "fresh": False, "options": express.known_options(policy)}
     (answer,) = express.run_harness([case])["probe"]
     return cors_headers([(k, v) for k, v in answer["headers"]])
 
@@ -97,7 +134,9 @@ def _fixed(path: Path) -> list[Finding]:
     return [f for f in with_fixes(run_lint(path.parent).findings) if f.fix is not None]
 
 
-@pytest.mark.parametrize("case", [c for c in cases() if c.startswith("cors301")])
+@pytest.mark.parametrize(
+    "case", [c for c in cases() if c.startswith("cors301") and not c.endswith("_headers")]
+)
 def test_origin_refused_before_is_allowed_after(case: str, tmp_path: Path) -> None:
     before = project(case, tmp_path / "before")
     after = project(case, tmp_path / "after", "after")
@@ -144,16 +183,22 @@ def test_renamed_settings_answer_as_before(case: str, tmp_path: Path) -> None:
 def test_misspelt_option_is_read_after_the_fix(case: str, tmp_path: Path) -> None:
     """CORS307 (unsafe): after the rename the library reads the allow-list: the origin
     named is allowed and another is refused, where before the option was ignored (the
-    default answered) or refused (Starlette does not start)."""
+    default answered) or refused (Starlette, Litestar: the app does not start). A misspelt
+    max-age (@koa/cors `maxage`): the preflight carries the configured max-age after only."""
     old = _policy(project(case, tmp_path / "before"))
     new = _policy(project(case, tmp_path / "after", "after"))
+    if "maxAge" in new.options:
+        preflight = PageRequest("https://shop.example.com", "PUT", path="/items").preflight()
+        assert "access-control-max-age" not in _answer(old, preflight)
+        assert _answer(new, preflight).get("access-control-max-age") == str(new.options["maxAge"].plain())
+        return
     shop, evil = Request("GET", "https://shop.example.com"), Request("GET", "https://evil.test")
     assert _answer(new, shop).get("access-control-allow-origin") == "https://shop.example.com"
     assert _answer(new, evil).get("access-control-allow-origin") not in {"https://evil.test", "*"}
     try:
         before = [_answer(old, shop), _answer(old, evil)]
-    except TypeError:  # Starlette: `unexpected keyword argument`, the app never starts
-        assert old.framework == "starlette"
+    except TypeError:  # `unexpected keyword argument`: the app never starts
+        assert old.framework in {"starlette", "litestar", "quart_cors", "falcon", "aiohttp_cors"}
         return
     assert before != [_answer(new, shop), _answer(new, evil)]
 
@@ -244,3 +289,57 @@ def test_preflight_for_the_route_methods_passes_after_the_fix(case: str, tmp_pat
         preflight = PageRequest("https://shop.example.com", method, path="/items/1").preflight()
         assert not granted(_answer(old, preflight), method)
         assert granted(_answer(new, preflight), method)
+
+
+SHOP, EVIL = "https://shop.example.com", "https://evil.test"
+
+
+@pytest.mark.parametrize("case", [c for c in cases() if c.startswith(("cors101", "cors201"))])
+def test_credentialed_requests_work_for_the_named_origins_only_after_the_fix(
+    case: str, tmp_path: Path
+) -> None:
+    """CORS201 / CORS101 (unsafe): before, a credentialed request got `*` with credentials
+    (which browsers refuse) or any origin reflected with credentials; after, the origin the
+    project's list names is allowed with credentials, and another origin is refused."""
+    old = _policy(project(case, tmp_path / "before"))
+    new = _policy(project(case, tmp_path / "after", "after"))
+    shop = Request("GET", SHOP, path="/items", credentials=True)
+    evil = Request("GET", EVIL, path="/items", credentials=True)
+    preflight = PageRequest(SHOP, "PUT", credentials=True, path="/items").preflight()
+    before = _answer(old, shop), _answer(old, evil), _answer(old, preflight)
+    if case.startswith("cors201"):  # Litestar sends `*` to preflights only
+        assert any(
+            a.get("access-control-allow-origin") == "*"
+            and a.get("access-control-allow-credentials") == "true"
+            for a in (before[0], before[2])
+        )
+    else:
+        assert before[1].get("access-control-allow-origin") == EVIL
+    after = _answer(new, shop), _answer(new, evil), _answer(new, preflight)
+    for answer in (after[0], after[2]):
+        assert answer.get("access-control-allow-origin") == SHOP
+        assert answer.get("access-control-allow-credentials") == "true"
+    assert after[1].get("access-control-allow-origin") not in {EVIL, "*"}
+
+
+@pytest.mark.parametrize("case", [c for c in cases() if c.startswith("cors205")])
+def test_listed_names_replace_the_literal_star_after_the_fix(case: str, tmp_path: Path) -> None:
+    """CORS205 (unsafe): the `*` that credentialed requests read as a name gives way to the
+    names of the project's list: a credentialed PUT preflight passes (methods), or the
+    listed response headers are exposed to a logged-in page (expose)."""
+    before, after = project(case, tmp_path / "before"), project(case, tmp_path / "after", "after")
+    old, new = _policy(before), _policy(after)
+    (finding,) = [f for f in _fixed(before) if f.rule_id == "CORS205"]
+    header = re.search(r"sends `([\w-]+):", finding.message)
+    assert header is not None
+    name = header.group(1).lower()
+    if name == "access-control-expose-headers":
+        request: Any = Request("GET", SHOP, path="/items", credentials=True)
+    else:
+        request = PageRequest(SHOP, "PUT", credentials=True, path="/items/1").preflight()
+    old_value, new_value = _answer(old, request).get(name, ""), _answer(new, request).get(name, "")
+    assert "*" in [v.strip() for v in old_value.split(",")]
+    listed = [v.strip() for v in new_value.split(",")]
+    assert "*" not in listed and listed and all(listed)
+    if name == "access-control-allow-methods":
+        assert "PUT" in [v.upper() for v in listed]

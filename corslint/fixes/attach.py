@@ -13,7 +13,9 @@ from corslint.browser import canonical_origin
 from corslint.findings import Edit, Finding, Fix
 from corslint.fixes import literals
 from corslint.fixes.list_entries import appended
+from corslint.fixes.named_lists import any_origin, wildcard_list
 from corslint.fixes.spans import SourceText
+from corslint.fixes.vary import reflection_without_vary
 
 MAX_AGE_CAP = 7200  # Chromium's cap; WebKit's is lower, but Chromium's is what CORS207 enforces
 _INTEGER = re.compile(r"[1-9][0-9_]*")
@@ -22,6 +24,12 @@ _ORIGIN_EXTRAS = re.compile(r"[\s*@?#\\]")
 _JUDGED_ORIGIN = re.compile(r"never matches `([^`]+)`|origin '([^']+)' in CORS_ALLOWED_ORIGINS")
 _TOML_MAX_AGE = re.compile(r"(?i)\bmax_?age\s*=\s*([0-9_]+)")
 PYTHON_SUFFIXES = (".py", ".pyi")
+# an option written inside a finding's wider span (aiohttp-cors locates its per-origin
+# ResourceOptions as a whole)
+_INNER_MAX_AGE = re.compile(r"(?<![\w.])(?:max_age|maxAge)\s*[=:]\s*([1-9][0-9_]*)(?![\w.])")
+_INNER_HEADERS = re.compile(
+    r"(?<![\w.])(?:allow_headers|allowHeaders|allowedHeaders)\s*[=:]\s*(\[[^\[\]]*\])"
+)
 
 Provider = Callable[[Finding, SourceText], Fix | None]
 
@@ -42,6 +50,12 @@ def _span(
         return None
     found = list(within.finditer(source.text, *span))
     return found[0].span(1) if len(found) == 1 else None
+
+
+def _inner(source: SourceText, span: tuple[int, int], option: re.Pattern[str]) -> tuple[int, int] | None:
+    """Where `span` holds more than the option: the value (group 1) of its one `option`."""
+    found = list(option.finditer(source.text, *span))
+    return found[0].span(1) if len(found) == 1 and found[0].span(1) != span else None
 
 
 def _literal(source: SourceText, start: int, end: int) -> tuple[str, Callable[[str], str | None]] | None:
@@ -67,6 +81,9 @@ def malformed_origin(finding: Finding, source: SourceText) -> Fix | None:
     within = re.compile(rf"(([\"']){re.escape(named.group(1) or named.group(2))}\2)") if named else None
     span = _span(finding, source, within)
     literal = _literal(source, *span) if span is not None else None
+    if span is not None and literal is None and named is not None:
+        span = _mapping_key(source, span[0], named.group(1) or named.group(2))
+        literal = _literal(source, *span) if span is not None else None
     if span is None or literal is None:
         return None
     value, render = literal
@@ -82,6 +99,14 @@ def malformed_origin(finding: Finding, source: SourceText) -> Fix | None:
     if replacement is None:
         return None
     return _replace(source, span, replacement, f"Replace `{value}` with `{canonical}`")
+
+
+def _mapping_key(source: SourceText, offset: int, origin: str) -> tuple[int, int] | None:
+    """The span of `origin` written as the key of the mapping entry whose value starts at
+    `offset` (aiohttp-cors keys its per-origin options by origin)."""
+    before = source.line_before(offset)
+    key = re.search(rf"(([\"']){re.escape(origin)}\2)\s*:\s*$", before)
+    return (offset - len(before) + key.start(1), offset - len(before) + key.end(1)) if key else None
 
 
 def deprecated_setting(finding: Finding, source: SourceText) -> Fix | None:
@@ -108,6 +133,16 @@ def ineffective_max_age(finding: Finding, source: SourceText) -> Fix | None:
     span = _span(finding, source, _TOML_MAX_AGE)
     if span is None or "more than browsers honour" not in finding.message:
         return None
+    if not _INTEGER.fullmatch(source.text[span[0] : span[1]]):
+        inner = _inner(source, span, _INNER_MAX_AGE)
+        sent = re.search(r"Max-Age: ([0-9]+)`", finding.message)
+        if (
+            inner is None
+            or sent is None
+            or source.text[inner[0] : inner[1]].replace("_", "") != sent.group(1)
+        ):
+            return None
+        span = inner
     written = source.text[span[0] : span[1]]
     if not _INTEGER.fullmatch(written) or int(written.replace("_", "")) <= MAX_AGE_CAP:
         return None
@@ -166,9 +201,10 @@ def unknown_option(finding: Finding, source: SourceText) -> Fix | None:
     if found is None or span is None:
         return None
     typo, meant = found.groups()
-    # the span is the name (a setting), or the value of the keyword argument or key
-    if source.text[span[0] : span[1]] == typo:
-        start = span[0]
+    # the span is the name (a setting), the whole keyword argument or key, or its value
+    written = source.text[span[0] : span[1]]
+    if written == typo or re.match(rf"([\"']?){typo}\1\s*[:=]", written):
+        start = span[0] + (1 if written[:1] in "\"'" and written != typo else 0)
     else:
         before = source.line_before(span[0])
         name = re.search(rf"(?<![\w.])([\"']?){typo}\1\s*[:=]\s*$", before)
@@ -194,6 +230,10 @@ def missing_header(finding: Finding, source: SourceText) -> Fix | None:
     span = _span(finding, source)
     if span is None or f"does not allow the `{header}` request header" not in finding.message:
         return None
+    if source.text[span[0] : span[0] + 1] not in ("[", "("):
+        span = _inner(source, span, _INNER_HEADERS)
+        if span is None:
+            return None
     edit = appended(source, span, [header], source.path.endswith(PYTHON_SUFFIXES))
     return Fix(f"Add `{header}` to the allowed request headers", (edit,)) if edit else None
 
@@ -215,9 +255,13 @@ def missing_methods(finding: Finding, source: SourceText) -> Fix | None:
 
 
 PROVIDERS: dict[str, Provider] = {
+    "CORS101": any_origin,
+    "CORS107": reflection_without_vary,
+    "CORS201": any_origin,
     "CORS202": missing_methods,
     "CORS203": missing_header,
     "CORS204": missing_header,
+    "CORS205": wildcard_list,
     "CORS207": ineffective_max_age,
     "CORS301": malformed_origin,
     "CORS303": misordered_middleware,

@@ -51,6 +51,13 @@ class CredentialedAnyOrigin(Rule):
 
     If the API is public and never uses cookies, turn credentials off instead.
 
+    **Fix:** Unsafe (`--unsafe-fixes`), where the same file names the allow-list
+    unambiguously: a literal `*` (or `origin: true`) in the origin option becomes the name
+    of the file's one module-level list of origins, as for CORS201; django-cors-headers'
+    `CORS_ALLOW_ALL_ORIGINS = True` becomes `False` where the same settings set
+    `CORS_ALLOWED_ORIGINS`. It only narrows access: every origin not listed loses it.
+    Otherwise there is no fix: which origins to trust is the author's call.
+
     ## References
     - Fetch Standard, CORS check: https://fetch.spec.whatwg.org/#cors-check
     - PortSwigger, CORS vulnerabilities: https://portswigger.net/web-security/cors

@@ -58,6 +58,18 @@ class ReflectionWithoutVary(Rule):
     Flask-CORS: keep the default `vary_header=True`, or add `Vary: Origin` in an
     `after_request` hook.
 
+    **Fix:** Unsafe (`--unsafe-fixes`), for hand-written code whose every write of
+    `Access-Control-Allow-Origin` is a call, a subscript assignment or a header-mapping
+    entry alone on its line, in a file that writes `Vary` nowhere: `--fix` adds `Origin`
+    to Vary on the next line, in the framework's merging form where it has one (Express
+    `res.vary("Origin")`, Koa `ctx.vary("Origin")`, Hono `c.header("Vary", "Origin",
+    { append: true })`, Werkzeug `response.vary.add("Origin")`, Django
+    `patch_vary_headers(response, ("Origin",))`, Starlette
+    `response.headers.add_vary_header("Origin")`, Tornado `self.add_header("Vary",
+    "Origin")`), and as a `Vary` header of its own for Node http, Fastify and header
+    mappings. Unsafe because what shared caches store changes. A library's option
+    (Flask-CORS `vary_header=False`) has no fix.
+
     ## References
     - Fetch Standard, CORS protocol and HTTP caches: https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches
     - MDN, Vary: https://developer.mozilla.org/docs/Web/HTTP/Headers/Vary

@@ -35,6 +35,15 @@ class WildcardWithCredentials(Rule):
     ```
     Or drop `credentials: true` if the API does not use cookies.
 
+    **Fix:** Unsafe (`--unsafe-fixes`), where the file names the allowed origins
+    unambiguously: `--fix` replaces the literal `"*"` of the origin option with the name
+    of the one module-level list whose name says it holds origins (`ALLOWED_ORIGINS`,
+    `allowedOrigins`, `origins`), assigned once, before the option, to a literal list of
+    the https origins of deployed sites (no local development server, no plain http, no
+    `*`). Every other origin then loses access, which is why it is unsafe; it never opens
+    access wider. Where there is no such list (an environment variable, another module, a
+    list with `localhost`, two candidate lists), there is no fix.
+
     ## References
     - Fetch Standard, CORS check: https://fetch.spec.whatwg.org/#cors-check
     - MDN, CORSNotSupportingCredentials: https://developer.mozilla.org/docs/Web/HTTP/CORS/Errors/CORSNotSupportingCredentials

@@ -48,6 +48,13 @@ class WildcardListWithCredentials(Rule):
     )
     ```
 
+    **Fix:** Unsafe (`--unsafe-fixes`), where the file names the list: `--fix` replaces
+    the `*` with the name of the one module-level list whose name says what it holds
+    (`ALLOWED_METHODS`, `ALLOWED_HEADERS`, `EXPOSED_HEADERS`), assigned once, before the
+    option, to a literal list of plain names without `*`. Requests without credentials,
+    for which `*` was a wildcard, then get only the listed names. Otherwise there is no
+    fix: which names to list is the author's call.
+
     ## References
     - Fetch Standard, HTTP new-header syntax (note on `*`): https://fetch.spec.whatwg.org/#http-new-header-syntax
     """
