@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from corslint.browser import PageRequest
-from corslint.findings import Finding, Level
+from corslint.findings import Finding, Level, Related
 from corslint.http import Request
 from corslint.rules.base import ATTACKER, EXPRESS_APP, FASTAPI_APP, Example, PolicyProbe, Rule
 
@@ -87,7 +87,7 @@ class WildcardWithCredentials(Rule):
                     "`Access-Control-Allow-Credentials: true`: browsers reject every request "
                     "made with cookies, so logged-in calls always fail"
                     f"{probe.condition('origins', 'credentials')}",
-                    related=probe.related("origins", "credentials"),
+                    related=_related(probe),
                 )
                 return
         if preflight_wildcard_with_credentials(probe, probe.allowed_origin or ATTACKER, path):
@@ -99,8 +99,18 @@ class WildcardWithCredentials(Rule):
                 "with `Access-Control-Allow-Credentials: true`: browsers reject every request made "
                 "with cookies that needs a preflight (PUT, PATCH, DELETE, JSON POST)"
                 f"{probe.condition('origins', 'credentials')}",
-                related=probe.related("origins", "credentials"),
+                related=_related(probe),
             )
+
+
+def _related(probe: PolicyProbe) -> tuple[Related, ...]:
+    """The origin setting that makes the `*` (the finding points at the credentials one),
+    then where either value is defined."""
+    origin = probe.option("origins")
+    own: tuple[Related, ...] = ()
+    if origin is not None and origin.location != probe.locate("credentials"):
+        own = (Related(origin.location, "the origin setting that sends `*`"),)
+    return own + probe.related("origins", "credentials")
 
 
 def preflight_wildcard_with_credentials(probe: PolicyProbe, origin: str, path: str) -> bool:
