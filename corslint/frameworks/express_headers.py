@@ -16,7 +16,11 @@ answers the request. A step's value is a mapping:
 - ``when``: the conditions under which the step runs: ``OPTIONS`` / ``!OPTIONS``
   (``req.method === "OPTIONS"``), ``ALLOWED`` / ``!ALLOWED`` (the ``guard`` option's
   allow-list admits the Origin), ``ORIGIN`` / ``!ORIGIN`` (an Origin header is present),
-  ``METHOD:GET,HEAD`` (a route handler, which runs for its own methods only);
+  ``METHOD:GET,HEAD`` (a route handler, which runs for its own methods only),
+  ``PATH:next:/api/:path*`` (a header configured for another path pattern: Next.js,
+  Vercel and Netlify send the headers of every rule whose pattern matches),
+  ``HEADER:x-embed`` / ``HEADER:origin~REGEX`` (a Next.js `has` condition: the request
+  header is present / its value matches ``^REGEX$``; ``!`` for `missing`);
 - for ``end`` steps, ``status``: the status sent (``res.sendStatus(204)``).
 
 ``when`` holds ``?`` for a test corslint cannot decide; the ``condition`` option then
@@ -42,10 +46,10 @@ that sends the headers:
 from __future__ import annotations
 
 import dataclasses
-import re
 from typing import Any
 
-from corslint.frameworks.express import is_origin_allowed, js_string, vary_append
+from corslint.frameworks.config_paths import PLATFORMS, source_matches
+from corslint.frameworks.express import is_origin_allowed, js_string, regex_test, vary_append
 from corslint.frameworks.framework import Framework, OriginEntry
 from corslint.http import HeaderList, Request, Response
 from corslint.model import (
@@ -92,6 +96,13 @@ def holds(condition: str, request: Request, guard: Any) -> bool:
         if guard is None:
             raise ValueError("a guarded step without a guard")
         result = guard_allows(guard, request.origin)
+    elif atom.startswith("PATH:"):  # "PATH:next:/api/:path*": another configured rule's source
+        platform, _, source = atom[len("PATH:") :].partition(":")
+        result = source_matches(platform, source, request.path)
+    elif atom.startswith("HEADER:"):  # Next.js `has`: "HEADER:x-embed" (present), "HEADER:origin~RE"
+        name, _, pattern = atom[len("HEADER:") :].partition("~")
+        sent = request.origin if name == "origin" else request.header(name)
+        result = bool(sent) and (not pattern or regex_test(Regex(f"^{pattern}$"), str(sent)))
     else:
         raise ValueError(f"unknown condition {condition}")
     return result != negated
@@ -132,8 +143,12 @@ def respond(policy: CorsPolicy, request: Request) -> Response:
 
 def respond_passing_on(policy: CorsPolicy, request: Request) -> Response:
     """Node http, Koa, Fastify, and Express code no app mounts: an unanswered request goes
-    on to code the steps do not cover, and what that answers to OPTIONS is not known."""
-    return replay(policy, request, UNKNOWN_ANSWER)
+    on to code the steps do not cover, and what that answers to OPTIONS is not known,
+    unless the extractor saw that nothing there answers it (`options_status` None: a Koa
+    app whose other middleware never answers OPTIONS, so Koa's 404 follows)."""
+    passed_on = policy.options.get("options_status")
+    unanswered = passed_on is not None and passed_on.known and passed_on.raw is None
+    return replay(policy, request, None if unanswered else UNKNOWN_ANSWER)
 
 
 UNKNOWN_ANSWER = -1  # `replay`: what answers an unanswered OPTIONS request is not known
@@ -148,16 +163,18 @@ def replay(policy: CorsPolicy, request: Request, automatic_options_status: int |
     headers = HeaderList()
     try:
         for name, step in policy.options.items():
-            if name in {"guard", "condition"}:
+            if name in {"guard", "condition", "options_status"}:
                 continue
             if not step.known:
                 raise UnresolvedValueError(step)
             parts = step.raw
             when = parts["when"].plain() if "when" in parts else ()
+            # the conditions all hold for the step to run: one known to fail skips it,
+            # whatever the undecided ones ("?") are
+            if not all(holds(condition, request, guard) for condition in when if condition != "?"):
+                continue
             if "?" in when:
                 raise UnresolvedValueError(policy.options["condition"])
-            if not all(holds(condition, request, guard) for condition in when):
-                continue
             if name.startswith("end"):
                 return headers.response(int(parts["status"].plain()))
             header = name.split(" #", 1)[0]
@@ -222,22 +239,11 @@ _ROLES = {
 }
 
 
-_SOURCE_PIECE = re.compile(r"(:[A-Za-z0-9_]+(?:\([^)]*\))?[*+?]?|\(\.\*\)|\*)")
-
-
 def config_answers(policy: CorsPolicy, path: str) -> bool:
-    """Whether a configured `source` pattern (`/api/:path*`, `/api/(.*)`, `/api/*`) matches."""
+    """Whether a configured `source` (`for`) pattern matches, as the platform matches it."""
     if not policy.scope:
         return True
-    parts = []
-    for piece in _SOURCE_PIECE.split(policy.scope):
-        if piece in {"*", "(.*)"} or piece.endswith("*"):
-            parts.append(".*")
-        elif piece.startswith(":"):
-            parts.append(".+" if piece.endswith("+") else "[^/]*" if piece.endswith("?") else "[^/]+")
-        else:
-            parts.append(re.escape(piece))
-    return re.fullmatch("".join(parts), path) is not None
+    return source_matches(PLATFORMS[policy.framework], policy.scope, path)
 
 
 def _handwritten(name: str, display: str, answer: Any, answers: Any = None) -> Framework:
