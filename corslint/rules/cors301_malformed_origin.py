@@ -5,6 +5,7 @@ from corslint.browser import canonical_origin
 from corslint.findings import Finding, Level
 from corslint.model import Regex
 from corslint.rules.base import (
+    ATTACKER,
     DJANGO_WIRED,
     FASTAPI_APP,
     FLASK_APP,
@@ -33,6 +34,14 @@ def why_different(entry: str, canonical: str) -> str:
     if entry.lower() == canonical:
         return "browsers send scheme and host in lower case, and this framework compares case-sensitively"
     return "it is not how a browser serializes an origin"
+
+
+_CASE_OR_UNKNOWN = frozenset(
+    {
+        "browsers send scheme and host in lower case, and this framework compares case-sensitively",
+        "it is not how a browser serializes an origin",
+    }
+)
 
 
 class MalformedOrigin(Rule):
@@ -131,6 +140,7 @@ class MalformedOrigin(Rule):
         ]
         # the library's own verdict on an entry (a system check id) says more than ours
         judged = {check.location for check in checks}
+        admits_any: bool | None = None  # worked out at the first entry that needs it
         for entry in probe.origin_entries:
             value = entry.value
             if not value.known:
@@ -158,16 +168,31 @@ class MalformedOrigin(Rule):
                     related=anchor.related,
                 )
                 continue
-            if text == canonical or probe.allows(canonical, path=path):
+            if text == canonical:
                 continue
+            reason = why_different(text, canonical)
+            if admits_any is None:
+                admits_any = probe.allows(ATTACKER, path=path)
+            if admits_any:
+                # a `*` beside the entry admits every origin, so matching cannot tell; only a
+                # literal entry's shape can, and case is left alone (some frameworks ignore it)
+                if entry.kind != "literal" or reason in _CASE_OR_UNKNOWN:
+                    continue
+                consequence = (
+                    "; a `*` in the same setting admits every origin today, so the entry only "
+                    f"bites once that `*` is removed: then `Origin: {canonical}` is blocked"
+                )
+            elif probe.allows(canonical, path=path):
+                continue
+            else:
+                consequence = f"; the browser sends `Origin: {canonical}`, whose requests are then blocked"
             yield self.finding(
                 probe,
                 anchor.location,
-                f"{probe.display} never matches `{text}`: {why_different(text, canonical)}"
+                f"{probe.display} never matches `{text}`: {reason}"
                 + (f" ({value.description})" if value.description else "")
-                + "; the "
-                f"browser sends `Origin: {canonical}`, whose requests are then blocked"
-                f"{probe.condition('origins')}",
+                + consequence
+                + probe.condition("origins"),
                 related=anchor.related,
             )
         for check in checks:
