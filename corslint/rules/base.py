@@ -120,13 +120,15 @@ class PolicyProbe:
     def fetch(
         self,
         origin: str,
-        method: str = "GET",
+        method: str | None = None,
         headers: Mapping[str, str] | None = None,
         *,
         credentials: bool = False,
         path: str = "/",
     ) -> Verdict | None:
-        """The browser's verdict on a page request, or None where a value is unknown."""
+        """The browser's verdict on a page request (by default with `probe_method`), or
+        None where a value is unknown."""
+        method = method or self.probe_method
         key = (origin, method, tuple(headers.items()) if headers else (), credentials, path)
         if key in self._verdicts:
             return self._verdicts[key]
@@ -167,6 +169,16 @@ class PolicyProbe:
         return verdict is not None and verdict.allowed
 
     @cached_property
+    def probe_method(self) -> str:
+        """The method of the simple requests rules send: GET, or POST where every route
+        the policy serves takes POST and none GET (a POST-only endpoint's hand-written
+        headers answer nothing else)."""
+        methods = {method.upper() for route in self.policy.routes or () for method in route.methods}
+        if "POST" in methods and not methods & {"GET", "*", "ALL"}:
+            return "POST"
+        return "GET"
+
+    @cached_property
     def any_origin_allowed(self) -> bool:
         return self.allows(ATTACKER, path=self.policy.probe_path)
 
@@ -174,7 +186,7 @@ class PolicyProbe:
     def credentials_enabled(self) -> bool:
         """Some allowed origin receives `Access-Control-Allow-Credentials: true`."""
         for origin in [ATTACKER, *self.sample_origins]:
-            response = self.respond(Request("GET", origin, path=self.policy.probe_path))
+            response = self.respond(Request(self.probe_method, origin, path=self.policy.probe_path))
             if (
                 response is not None
                 and response.get("access-control-allow-credentials") == "true"

@@ -129,7 +129,7 @@ class ReflectionWithoutVary(Rule):
         origins = dict.fromkeys([probe.allowed_origin, *probe.sample_origins[:_SAMPLES], ATTACKER, None])
         answers: dict[str | None, Response] = {}
         for origin in origins:
-            response = probe.respond(Request("GET", origin, path=path))
+            response = probe.respond(Request(probe.probe_method, origin, path=path))
             if response is None:
                 return
             answers[origin] = response

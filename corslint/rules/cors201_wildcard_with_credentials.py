@@ -74,7 +74,7 @@ class WildcardWithCredentials(Rule):
     def check(self, probe: PolicyProbe) -> Iterator[Finding]:
         path = probe.policy.probe_path
         for origin in dict.fromkeys([probe.allowed_origin or ATTACKER, ATTACKER]):
-            response = probe.respond(Request("GET", origin, path=path, credentials=True))
+            response = probe.respond(Request(probe.probe_method, origin, path=path, credentials=True))
             if response is None:
                 return
             if response.get("access-control-allow-origin") == "*" and (

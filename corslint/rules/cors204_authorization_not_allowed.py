@@ -116,7 +116,7 @@ class AuthorizationNotAllowed(Rule):
         path = probe.policy.probe_path
         simple = probe.fetch(origin, credentials=credentials, path=path)
         verdict = probe.fetch(
-            origin, "GET", {"authorization": "Bearer token"}, credentials=credentials, path=path
+            origin, None, {"authorization": "Bearer token"}, credentials=credentials, path=path
         )
         if simple is None or verdict is None or not simple.allowed or verdict.allowed:
             return

@@ -107,7 +107,7 @@ class WildcardListWithCredentials(Rule):
         page = PageRequest(origin, "PUT", (("x-request-id", "1"),), credentials=True, path=path)
         responses = [
             probe.respond(page.preflight()),
-            probe.respond(Request("GET", origin, path=path, credentials=True)),
+            probe.respond(Request(probe.probe_method, origin, path=path, credentials=True)),
         ]
         reported: set[str] = set()
         for preflight, response in zip((True, False), responses, strict=True):
