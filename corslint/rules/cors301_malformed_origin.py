@@ -151,12 +151,23 @@ class MalformedOrigin(Rule):
                 continue
             if entry.kind == "regex" and not _GLOB_STAR.search(text):
                 continue
-            if text.strip() in {"*", "null", ""}:
-                continue
-            canonical = canonical_origin(text)
+            if text.strip() in {"null", ""}:
+                continue  # CORS102 judges `null`
             anchor = anchor_entry(probe, "origins", value)
             if anchor.location in judged:
                 continue
+            if text.strip() == "*":
+                if entry.kind == "literal" and not probe.any_origin_allowed:
+                    yield self.finding(
+                        probe,
+                        anchor.location,
+                        f"{probe.display} compares `*` in a list literally: no browser sends "
+                        "`Origin: *`, so the entry admits nothing (a wildcard must stand alone, "
+                        "not inside the list)" + probe.condition("origins"),
+                        related=anchor.related,
+                    )
+                continue
+            canonical = canonical_origin(text)
             if canonical is None:
                 if entry.kind == "regex":
                     continue  # compiled as a regex, it admits origins: CORS104 judges which
