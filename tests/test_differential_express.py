@@ -227,6 +227,7 @@ def fixture_policies() -> list[tuple[str, CorsPolicy, Path]]:
         for policy in policies:
             if policy.framework in CORS_PACKAGE or policy.framework in HANDWRITTEN:
                 name = f"{project.name}:{policy.location.path}:{policy.location.line}"
+                name += f"[{policy.branch}]" if policy.branch else ""  # one per `if` arm
                 found.append((name, policy, project))
     return found
 

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from corslint.frameworks import framework_of
+from corslint.frameworks.fastify_cors_versions import VERSION_OPTION
 from corslint.http import Request
 from corslint.model import CorsPolicy, Location, OriginFunction, Regex, UnresolvedValueError, Value
 from tests.conftest import FIXTURES, run_lint
@@ -103,6 +104,8 @@ def fixture_policies() -> list[tuple[str, CorsPolicy]]:
 def harness_options(policy: CorsPolicy) -> dict[str, Any] | None:
     """The options as the package receives them; a delegator hands over the rest."""
     options = known_options(policy)
+    if options is not None:
+        options.pop(VERSION_OPTION, None)  # corslint's record of the major, no package option
     if options is None or "delegator" not in options:
         return options
     style = options.pop("delegator")
@@ -111,6 +114,8 @@ def harness_options(policy: CorsPolicy) -> dict[str, Any] | None:
 
 
 def _cases() -> tuple[list[dict[str, Any]], dict[str, tuple[CorsPolicy, list[Request]]]]:
+    from tests.test_differential_fastify_versions import harness_packages  # imports this module
+
     cases: list[dict[str, Any]] = []
     expected: dict[str, tuple[CorsPolicy, list[Request]]] = {}
     for name, policy in [*SYNTHETIC.items(), *fixture_policies()]:
@@ -124,6 +129,7 @@ def _cases() -> tuple[list[dict[str, Any]], dict[str, tuple[CorsPolicy, list[Req
                 "name": name,
                 "options": options,
                 "requests": [wire(r) for r in requests],
+                **harness_packages(policy),  # a fixture pinned to an older major runs that one
             }
         )
         expected[name] = (policy, requests)

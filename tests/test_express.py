@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -130,7 +131,13 @@ def test_delegate_choosing_per_request_is_unknown(in_tmp: Path) -> None:
             "allow-list",
             (ORIGIN,),
         ),
-        ("(o, cb) => cb(null, o === 'https://b.example')", "unknown", ()),
+        ("(o, cb) => cb(null, o === 'https://b.example')", "allow-list", ("https://b.example",)),
+        (
+            "(o: string | undefined, cb) => cb(null, o !== undefined && LIST.includes(o))",
+            "allow-list",
+            (ORIGIN,),
+        ),
+        ("(o, cb) => cb(null, check(o))", "unknown", ()),
         (
             "(o, cb) => { if (/\\.example\\.com$/.test(o)) return cb(null, true); cb(null, false); }",
             "allow-list",
@@ -767,3 +774,100 @@ def test_a_route_with_its_own_cors_is_not_one_the_app_wide_layer_misses(in_tmp: 
     )
     wide = [p for p in policies(in_tmp, {"server.js": text}, "express") if not p.route_level]
     assert [e.kind for e in wide[0].evidence] == []
+
+
+def test_a_primitive_passed_to_cors_means_its_defaults(in_tmp: Path) -> None:
+    policy = one(in_tmp, "const cors = require('cors');\napp.use(cors(42));\n")
+    assert plain_options(policy) == {}
+
+
+def test_a_parameter_named_cors_is_the_package(in_tmp: Path) -> None:
+    text = "function install(app, cors) {\n  app.use(cors({ origin: true }));\n}\nmodule.exports = install;\n"
+    assert plain_options(one(in_tmp, text))["origin"] is True
+
+
+def test_options_completed_in_if_arms_give_one_policy_per_arm(in_tmp: Path) -> None:
+    text = (
+        "const cors = require('cors');\nconst options = { credentials: true };\n"
+        "if (process.env.OPEN) {\n  options.origin = true;\n} else if (process.env.LIST) {\n"
+        "  options.origin = ['https://a.example'];\n}\napp.use(cors(options));\n"
+    )
+    found = policies(in_tmp, {"server.js": text}, "express")
+    origins = sorted(str(plain_options(policy).get("origin")) for policy in found)
+    assert origins == ["('https://a.example',)", "None", "True"]
+    assert len({policy.branch for policy in found}) == 3
+
+
+def test_handlers_of_separate_node_servers_are_separate_apps(in_tmp: Path) -> None:
+    text = (
+        "const http = require('http');\n"
+        "http.createServer((req, res) => { res.setHeader('Access-Control-Allow-Origin', '*'); res.end(); });\n"
+        "const other = http.createServer();\n"
+        "other.on('request', (req, res) => { res.setHeader('Access-Control-Allow-Origin', '*'); res.end(); });\n"
+    )
+    found = policies(in_tmp, {"server.js": text}, "node_headers")
+    assert len(found) == 2 and found[0].app != found[1].app
+
+
+def test_nest_header_decorator_is_a_route_handlers_header(in_tmp: Path) -> None:
+    text = (
+        "import { Controller, Get, Header } from '@nestjs/common';\n\n@Controller('feed')\n"
+        "export class FeedController {\n  @Get('latest')\n  @Header('Access-Control-Allow-Origin', '*')\n"
+        "  latest() {\n    return [];\n  }\n}\n"
+    )
+    (policy,) = policies(in_tmp, {"feed.controller.ts": text}, "express_headers")
+    assert policy.route_level and policy.probe_path == "/feed/latest"
+    response = respond_headers(policy, Request("GET", ORIGIN, path="/feed/latest"))
+    assert response is not None and response.get("access-control-allow-origin") == "*"
+
+
+_ORIGIN_FUNCTIONS = (
+    # the early exit of a popular tutorial: refuse what is not listed, then allow
+    "function (origin, callback) {\n  if (!origin) return callback(null, true);\n"
+    "  if (LIST.indexOf(origin) === -1) {\n    return callback(new Error('blocked'), false);\n  }\n"
+    "  return callback(null, true);\n}",
+    "(origin, callback) => callback(null, !origin || LIST.includes(origin))",
+    "(origin, callback) => callback(null, origin !== undefined && LIST.includes(origin))",
+    "(origin, cb) => {\n  if (origin && origin.endsWith('.example.com')) return cb(null, true);\n  return cb(null, false);\n}",
+    "(origin, cb) => {\n  if (origin in TRUSTED) {\n    cb(null, true);\n  } else {\n    cb(null, false);\n  }\n}",
+)
+_PROBE_ORIGINS = (
+    ORIGIN,
+    "https://evil.example",
+    "http://app.example.com",
+    "https://x.example.com",
+    "null",
+    None,
+)
+
+
+@pytest.mark.parametrize("function", _ORIGIN_FUNCTIONS)
+def test_origin_functions_match_the_real_cors_package(in_tmp: Path, function: str) -> None:
+    from tests.test_differential_express import NODE_DIR, require_node_package
+
+    require_node_package("cors")
+    constants = f"const LIST = ['{ORIGIN}'];\nconst TRUSTED = {{ '{ORIGIN}': 1 }};\n"
+    policy = one(
+        in_tmp, f"const cors = require('cors');\n{constants}app.use(cors({{ origin: {function} }}));\n"
+    )
+    assert isinstance(policy.options["origin"].raw, FunctionValue)
+    assert policy.options["origin"].raw.kind == "allow-list"
+    script = (
+        f"const cors = require('cors');\n{constants}const middleware = cors({{ origin: {function} }});\n"
+        f"const out = [];\nfor (const origin of {json.dumps(list(_PROBE_ORIGINS))}) {{\n"
+        "  const headers = {};\n"
+        "  const res = { setHeader: (k, v) => { headers[k.toLowerCase()] = v; }, "
+        "getHeader: (k) => headers[k.toLowerCase()] };\n"
+        "  const req = { method: 'GET', headers: origin === null ? {} : { origin } };\n"
+        "  middleware(req, res, () => {});\n"
+        "  out.push(headers['access-control-allow-origin'] ?? null);\n}\n"
+        "process.stdout.write(JSON.stringify(out));\n"
+    )
+    real = subprocess.run(
+        ["node", "-e", script], cwd=NODE_DIR, capture_output=True, text=True, timeout=60, check=True
+    )
+    predicted = [
+        respond(policy, Request.make("GET", origin)).get("access-control-allow-origin")
+        for origin in _PROBE_ORIGINS
+    ]
+    assert predicted == json.loads(real.stdout)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
 from corslint.frameworks.fastify_cors import respond
+from corslint.frameworks.fastify_cors_versions import VERSION_OPTION, version_value
 from corslint.http import Request
 from corslint.model import CorsPolicy, FunctionValue, OriginFunction
 from tests.test_express import plain_options, policies
@@ -51,7 +53,7 @@ def test_other_plugins_are_not_cors(in_tmp: Path) -> None:
             "async function (origin) { if (allowed.includes(origin)) return true; return false; }",
             "allow-list",
         ),
-        ("(origin, cb) => cb(null, allowed.includes(origin))", "unknown"),
+        ("(origin, cb) => cb(null, allowed.includes(origin))", "allow-list"),
         (
             "(origin, cb) => { if (allowed.indexOf(origin) !== -1) cb(null, true); else cb(null, false); }",
             "allow-list",
@@ -112,6 +114,8 @@ def test_routes_and_unknown_options(in_tmp: Path) -> None:
 
 def test_default_methods_refuse_put_and_strict_preflight_refuses_bare_options(in_tmp: Path) -> None:
     policy = fastify(in_tmp, "app.register(cors);\n")
+    eleven = version_value(11, policy.location, "@fastify/cors 11.x")  # the default methods of 11
+    policy = dataclasses.replace(policy, options={**policy.options, VERSION_OPTION: eleven})
     preflight = respond(
         policy, Request.make("OPTIONS", "https://a.example", {"access-control-request-method": "PUT"})
     )

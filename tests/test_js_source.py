@@ -269,3 +269,25 @@ def test_type_syntax_the_grammars_do_not_know_is_tolerated() -> None:
     assert parsed.binding("y") is not None
     with pytest.raises(SourceError):
         module("const = ;\n")
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("const v = process.env.NODE_ENV === 'production' ? 'https://a.example' : '*';", "https://a.example"),
+        ("const v = process.env.NODE_ENV !== 'production' ? '*' : 'https://a.example';", "https://a.example"),
+        (
+            "const p = process.env.NODE_ENV === 'production';\nconst v = p ? 'https://a.example' : '*';",
+            "https://a.example",
+        ),
+        (
+            "const { NODE_ENV } = process.env;\nconst v = NODE_ENV === 'development' ? '*' : 'https://a.example';",
+            "https://a.example",
+        ),
+        ("const v = process.env.NODE_ENV === 'staging' ? 'https://a.example' : '*';", None),
+    ],
+)
+def test_node_env_ternaries_are_judged_as_deployed(source: str, expected: str | None) -> None:
+    module = parse("config.js", source + "\nmodule.exports = v;\n")
+    value = module.resolve(module.binding("v"))
+    assert (value.raw if value.known else None) == expected

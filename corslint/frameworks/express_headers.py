@@ -46,6 +46,7 @@ that sends the headers:
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 from corslint.frameworks.config_paths import PLATFORMS, source_matches
@@ -152,6 +153,44 @@ def respond_passing_on(policy: CorsPolicy, request: Request) -> Response:
 
 
 UNKNOWN_ANSWER = -1  # `replay`: what answers an unanswered OPTIONS request is not known
+NEXT_OWN_OPTIONS_STATUS = 204  # a route handler without an OPTIONS export (next 16.5.0)
+# an App Router page answers OPTIONS 405 (measured), but a page is read with simple GETs:
+# left unanswered, so that rules do not report preflights no page is sent
+_NEXT_STATUSES = {"handler": NEXT_OWN_OPTIONS_STATUS}
+
+
+def next_options_status(answers: tuple[str, ...], path: str) -> int | None:
+    """What `next start` answers an OPTIONS request for `path` with (measured, next 16.5.0),
+    from the app's routes (`KIND REGEX` entries, most specific first, see
+    extractors.express.next_routes): 204 behind a route handler without an OPTIONS
+    export; None where code decides (a handler's own OPTIONS, a Pages Router file, a
+    redirect, a rewrite), behind an App Router page (405, see `_NEXT_STATUSES`), where no
+    route is (404, unless a public file is there) or where the routes do not settle the
+    path (a trailing slash: a 308; a file name)."""
+    if path != "/" and (path.endswith("/") or "." in path.rsplit("/", 1)[-1]):
+        return None
+    for entry in answers:
+        kind, _, regex = entry.partition(" ")
+        if kind == "fallback":
+            return None
+        if kind == "redirect":
+            if re.fullmatch(regex, path, re.IGNORECASE):
+                return None
+        elif re.fullmatch(regex, path):
+            return _NEXT_STATUSES.get(kind)
+        elif re.fullmatch(regex, path, re.IGNORECASE):
+            return None  # routes by case: not measured
+    return None
+
+
+def respond_next(policy: CorsPolicy, request: Request) -> Response:
+    """Next.js `headers()`: an OPTIONS request the headers leave unanswered is answered by
+    what is behind its path (`next_options`), where the model knows it."""
+    answers = policy.options.get("next_options")
+    if request.method.upper() != "OPTIONS" or answers is None or not answers.known:
+        return respond_passing_on(policy, request)
+    status = next_options_status(tuple(answers.plain()), request.path)
+    return replay(policy, request, UNKNOWN_ANSWER if status is None else status)
 
 
 def replay(policy: CorsPolicy, request: Request, automatic_options_status: int | None) -> Response:
@@ -163,7 +202,7 @@ def replay(policy: CorsPolicy, request: Request, automatic_options_status: int |
     headers = HeaderList()
     try:
         for name, step in policy.options.items():
-            if name in {"guard", "condition", "options_status"}:
+            if name in {"guard", "condition", "options_status", "next_options"}:
                 continue
             if not step.known:
                 raise UnresolvedValueError(step)
@@ -271,7 +310,7 @@ FRAMEWORKS = (
     _handwritten("hono_headers", "Hand-written Hono CORS code", respond_passing_on),
     # headers written in configuration: sent on the responses a path pattern matches; an
     # OPTIONS request is answered by whatever route or middleware is behind them
-    _handwritten("nextjs_headers", "Next.js `headers()` configuration", respond_passing_on, config_answers),
+    _handwritten("nextjs_headers", "Next.js `headers()` configuration", respond_next, config_answers),
     _handwritten(
         "vercel_headers", "The vercel.json `headers` configuration", respond_passing_on, config_answers
     ),

@@ -1,4 +1,5 @@
-"""Fastify + ``@fastify/cors`` (measured on @fastify/cors 11.4.3, fastify 5.12.8).
+"""Fastify + ``@fastify/cors`` (measured on @fastify/cors 11.4.3, fastify 5.12.8; 8.x to 10.x
+differ in two defaults, see `fastify_cors_versions`).
 
 Options keep the package's own names (``origin``, ``methods``, ``allowedHeaders``,
 ``exposedHeaders``, ``credentials``, ``maxAge``, ``cacheControl``, ``preflight``,
@@ -42,6 +43,7 @@ from corslint.frameworks.express import (
     unreadable_regex,
     vary_append,
 )
+from corslint.frameworks.fastify_cors_versions import SAFE_METHODS, release_of, unknown_default_methods
 from corslint.frameworks.framework import Framework, LibraryCheck, Options, OriginEntry, Responder
 from corslint.http import HeaderList, Request, Response
 from corslint.model import CorsPolicy, FunctionValue, OriginFunction, Regex, UnresolvedValueError
@@ -74,6 +76,9 @@ CONTINUED_PREFLIGHT = 200  # the package's own OPTIONS route answers it
 INVALID_PREFLIGHT = 400
 
 
+_VERSION_DEPENDENT = object()  # the default methods of an unknown major
+
+
 class _Skip(Exception):
     """The request goes on without CORS headers (``next()``) or to the error handler."""
 
@@ -85,6 +90,9 @@ class _Skip(Exception):
 def _plain(policy: CorsPolicy, name: str) -> Any:
     value = policy.option(name)
     if value is None:
+        if name == "methods":  # the one default that changed between majors
+            methods = release_of(policy).default_methods
+            return _VERSION_DEPENDENT if methods is None else methods
         return DEFAULTS.get(name, UNDEFINED)
     return value.plain()
 
@@ -149,7 +157,8 @@ def _respond(options: Options, request: Request) -> Response:
     if isinstance(origin_option, tuple) and "*" in origin_option:
         origin_option = "*"  # normalised when the plugin is registered
     dynamic = options.policy.option("delegator") is not None
-    if (not isinstance(origin_option, str) and origin_option is not False) or dynamic:
+    always = release_of(options.policy).always_vary  # 8.x: on every answer
+    if (not isinstance(origin_option, str) and origin_option is not False) or dynamic or always:
         vary_append(headers, "Origin")
     try:
         resolved = _resolved_origin(options, request)
@@ -180,7 +189,7 @@ def _respond(options: Options, request: Request) -> Response:
         not request.origin or not request.header("access-control-request-method")
     ):
         return headers.response(INVALID_PREFLIGHT)
-    headers.set("Access-Control-Allow-Methods", _listed(options["methods"]))
+    headers.set("Access-Control-Allow-Methods", _listed(_methods(options, request)))
     allowed_headers = options["allowedHeaders"]
     if allowed_headers is None:
         vary_append(headers, "Access-Control-Request-Headers")
@@ -200,6 +209,18 @@ def _respond(options: Options, request: Request) -> Response:
     if truthy(options["preflightContinue"]):
         return headers.response(CONTINUED_PREFLIGHT)
     return headers.response(_status(options["optionsSuccessStatus"]))
+
+
+def _methods(options: Options, request: Request) -> Any:
+    """The methods option; with an unknown major and no `methods`, what every major allows
+    (GET, HEAD, POST), and unknown for a preflight that asks for any other method."""
+    methods = options["methods"]
+    if methods is not _VERSION_DEPENDENT:
+        return methods
+    requested = request.header("access-control-request-method") or ""
+    if requested.upper() not in SAFE_METHODS.split(","):
+        raise UnresolvedValueError(unknown_default_methods(options.policy))
+    return SAFE_METHODS
 
 
 def _status(value: Any) -> int:

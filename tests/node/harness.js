@@ -21,7 +21,8 @@
 //     the real `@fastify/cors` registered on a fastify app with GET/POST/PUT/PATCH/DELETE
 //     routes on every path; a {"$function": ...} origin is the same callback as for `cors`,
 //     a {"$delegator": {"style": "callback"|"promise", "options": {...}}} delegator hands
-//     over the same options for every request. A registration error (an invalid `hook`)
+//     over the same options for every request; "package" and "fastify" name an older
+//     major's npm alias (fastify-cors-8 on fastify-4). A registration error (an invalid `hook`)
 //     answers every request with status 0, or
 //   {"kind": "hono-cors", "options": <serialised options>, "mount": "/api/*", "requests": [...]}
 //     Hono's `cors` mounted with app.use(mount or "*") in front of JSON routes for every
@@ -151,8 +152,9 @@ function delegatorFunction(spec) {
 }
 
 async function fastifyCorsApp(testCase) {
-  const Fastify = require('fastify');
-  const fastifyCors = require('@fastify/cors');
+  // "package"/"fastify": an older major, installed under an npm alias (fastify-cors-8 ...)
+  const Fastify = require(testCase.fastify || 'fastify');
+  const fastifyCors = require(testCase.package || '@fastify/cors');
   let handler = null;
   const app = Fastify({
     serverFactory: (listener) => {

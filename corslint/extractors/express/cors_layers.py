@@ -3,9 +3,19 @@ order it is registered, and option objects that never reach a ``cors()`` call.""
 
 from __future__ import annotations
 
+from functools import partial
+
 from corslint.extractors.express.branches import arms_around, development_guarded
+from corslint.extractors.express.delegate_variants import delegate_option_variants
+from corslint.extractors.express.option_variants import OptionVariant, option_variants
 from corslint.extractors.express.options import cors_options, option_map
-from corslint.extractors.express.registrations import ROUTE_METHODS, Analysis, is_cors_call, registration_of
+from corslint.extractors.express.registrations import (
+    ROUTE_METHODS,
+    Analysis,
+    app_key,
+    is_cors_call,
+    registration_of,
+)
 from corslint.extractors.express.routes import misordered, preflight_unrouted, probe_path_for, routes_of
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
@@ -27,7 +37,8 @@ def cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[Cors
         )
         if arguments and unwrap(arguments[0]).type == "identifier":
             used_options.add(module.text(unwrap(arguments[0])))
-        options, evidence = cors_options(module, node, arguments)
+        options, options_evidence = cors_options(module, node, arguments)
+        evidence = list(options_evidence)
         registration, via = registration_of(analysis, node)
         evidence += list(bearer)
         scope = ""
@@ -37,7 +48,7 @@ def cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[Cors
         routes = routes_of(analysis, registration)
         if registration is not None:
             if registration.method == "use":
-                app = f"{module.path}::{registration.receiver}"
+                app = app_key(module, registration)
                 branch = arms_around(registration.call)
                 if registration.path and registration.path not in {"/", "*", "/*"}:
                     scope = registration.path
@@ -58,22 +69,33 @@ def cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[Cors
                     module.location(node),
                 )
             )
-        policies.append(
-            CorsPolicy(
-                framework="express",
-                location=module.location(node),
-                options=options,
-                routes=routes,
-                evidence=tuple(evidence),
-                development_only=is_development_path(module.path) or development_guarded(module, node),
-                label="cors() middleware",
-                scope=scope,
-                probe_path=probe_path,
-                app=app,
-                branch=branch,
-                route_level=route_level,
+        variants = (
+            (
+                option_variants(module, node, arguments[0], partial(cors_options, module, node, arguments))
+                or delegate_option_variants(module, arguments[0])  # `cors(delegate)` with `if` arms
             )
+            if arguments
+            else []
         )
+        for variant in variants or [OptionVariant(branch, options, [])]:
+            policies.append(
+                CorsPolicy(
+                    framework="express",
+                    location=module.location(node),
+                    options=variant.options,
+                    routes=routes,
+                    evidence=tuple(
+                        evidence if not variants else [*variant.evidence, *evidence[len(options_evidence) :]]
+                    ),
+                    development_only=is_development_path(module.path) or development_guarded(module, node),
+                    label="cors() middleware",
+                    scope=scope,
+                    probe_path=probe_path,
+                    app=app,
+                    branch=variant.branch if variants and not branch else branch,
+                    route_level=route_level,
+                )
+            )
     if analysis.cors_names:  # an options-shaped object elsewhere may belong to another library
         policies += _unused_options(analysis, used_options, bearer)
     return policies
@@ -111,6 +133,8 @@ def exported(module: JsModule, call: Node, name: str | None) -> bool:
             if body is not None and body.type != "statement_block":
                 return True
         if node.type in {"expression_statement", "lexical_declaration", "variable_declaration"}:
+            if node.parent is not None and node.parent.type == "export_statement":
+                return True  # `export const corsMiddleware = cors(options)`
             break
         node = node.parent
     if name:

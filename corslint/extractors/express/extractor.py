@@ -7,6 +7,7 @@ from pathlib import Path
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.express.config_headers import is_next_config, next_config_policies
 from corslint.extractors.express.cors_layers import cors_policies
+from corslint.extractors.express.decorator_headers import decorator_header_policies
 from corslint.extractors.express.fastify_cors import fastify_cors_policies
 from corslint.extractors.express.handwritten import handwritten_policies
 from corslint.extractors.express.hono_cors import hono_cors_policies
@@ -51,6 +52,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     policies: list[CorsPolicy] = []
     policies += cors_policies(analysis, bearer)
     policies += handwritten_policies(analysis, bearer)
+    policies += decorator_header_policies(module, bearer)
     policies += wrapper_policies(analysis, bearer)
     policies += koa_cors_policies(analysis, bearer)
     policies += fastify_cors_policies(module, bearer)

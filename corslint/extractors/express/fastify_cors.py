@@ -12,6 +12,8 @@ read as those options; any other delegator leaves the options unknown."""
 from __future__ import annotations
 
 from corslint.extractors.express.branches import arms_around, development_guarded
+from corslint.extractors.express.fastify_cors_version import with_version
+from corslint.extractors.express.fastify_plugin_routes import plugin_routes
 from corslint.extractors.express.options import OptionNames, sorted_options
 from corslint.extractors.express.origin_functions import classify_origin_function, parameter_names
 from corslint.extractors.express.returned_origins import classify_returns, function_of_value
@@ -99,8 +101,8 @@ def fastify_cors_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> lis
             CorsPolicy(
                 framework="fastify_cors",
                 location=module.location(call),
-                options=options,
-                routes=fastify_routes(module, receiver),
+                options=with_version(module, options, call),
+                routes=_with_plugin_routes(module, receiver),
                 evidence=(*evidence, *bearer),
                 development_only=is_development_path(module.path) or development_guarded(module, call),
                 label="@fastify/cors plugin",
@@ -109,6 +111,12 @@ def fastify_cors_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> lis
             )
         )
     return policies
+
+
+def _with_plugin_routes(module: JsModule, receiver: str) -> tuple[Route, ...] | None:
+    """The routes declared here and in the plugins `receiver` registers."""
+    routes = (*(fastify_routes(module, receiver) or ()), *plugin_routes(module, receiver, fastify_routes))
+    return routes or None
 
 
 def fastify_routes(module: JsModule, receiver: str) -> tuple[Route, ...] | None:

@@ -52,6 +52,7 @@ class HandlerRoles:
     next_name: str  # the `next` callback, "" when there is none
     koa: bool = False
     hono: bool = False  # `(c, next) => ...`: `c.req` is the request, `c.header(...)` writes
+    nest_interceptor: bool = False  # runs for routed requests only, never for an unrouted OPTIONS
 
 
 def parameters(module: JsModule, function: Node) -> list[Parameter]:
@@ -106,6 +107,9 @@ def handler_roles(module: JsModule, function: Node) -> HandlerRoles | None:
             return _koa(first.properties["ctx"], "")
         return HandlerRoles((request,), (response,), "") if response else None
     names = [p.name or "" for p in found]
+    interceptor = nest_interceptor_roles(module, function)
+    if interceptor is not None:
+        return interceptor
     if names[0] == "c" and len(names) <= 2 and _imports_hono(module):
         return HandlerRoles(("c.req",), ("c",), names[1] if len(names) == 2 else "", hono=True)
     if names[0] in _KOA_CONTEXT_NAMES and len(names) <= 2:
@@ -120,6 +124,33 @@ def handler_roles(module: JsModule, function: Node) -> HandlerRoles | None:
     if not (request and response and named_as_handler) and not _writes_through(module, function, response):
         return None  # `(a, b) => ...` that writes no header through `b`
     return HandlerRoles((request,), (response,), names[2] if len(names) > 2 else "")
+
+
+def nest_interceptor_roles(module: JsModule, function: Node) -> HandlerRoles | None:
+    """A NestJS interceptor or guard, `intercept(context, next)`, that takes the response
+    from `context.switchToHttp().getResponse()`: it runs before a matched route's handler,
+    never for an `OPTIONS` request no route handles."""
+    if function.type != "method_definition" or b"switchToHttp" not in module.source:
+        return None
+    requests: list[str] = []
+    responses: list[str] = []
+    for declarator in module.of_kind("variable_declarator"):
+        if not (function.start_byte <= declarator.start_byte < function.end_byte):
+            continue
+        name, value = declarator.child_by_field_name("name"), declarator.child_by_field_name("value")
+        if name is None or value is None or name.type != "identifier":
+            continue
+        text = module.text(value).replace(" ", "").replace("\n", "")
+        if ".switchToHttp()." not in text:
+            continue
+        if text.split(".switchToHttp().", 1)[1].startswith("getResponse"):
+            responses.append(module.text(name))
+        elif text.split(".switchToHttp().", 1)[1].startswith("getRequest"):
+            requests.append(module.text(name))
+    responses += [f"{request}.res" for request in requests]  # `req.res.header(...)`
+    if not responses:
+        return None
+    return HandlerRoles(tuple(requests) or ("",), tuple(responses), "", nest_interceptor=True)
 
 
 def _imports_hono(module: JsModule) -> bool:
@@ -162,6 +193,10 @@ def server_kind(module: JsModule, function: Node, roles: HandlerRoles, mounted_b
         return HONO
     if is_server_handler(module, function):
         return NODE
+    if roles.nest_interceptor:
+        project = module.project
+        dependencies = project.dependencies(module) if project is not None else frozenset()
+        return FASTIFY if "@nestjs/platform-fastify" in dependencies else EXPRESS_HELPER
     imported = _imported_framework(module)
     if imported == FASTIFY or (roles.responses[0] == "reply" and imported != EXPRESS):
         return FASTIFY
@@ -193,6 +228,39 @@ def is_server_handler(module: JsModule, function: Node) -> bool:
         uses = [r.parent for r in module.references(name) if r.parent is not None] if name else []
         return any(use.type == "arguments" and _node_server_call(module, use.parent) for use in uses)
     return parent is not None and parent.type == "arguments" and _node_server_call(module, parent.parent)
+
+
+def server_key(module: JsModule, function: Node) -> str:
+    """Which Node server a request handler belongs to: the name `server.on("request", ...)`
+    is called on or a `createServer(...)` result is bound to, else the `createServer` call's
+    own line. Handlers of different servers are separate applications, not two layers."""
+    uses: list[Node] = []
+    parent = function.parent
+    name = ""
+    if parent is not None and parent.type == "variable_declarator":
+        name = module.text(parent.child_by_field_name("name"))
+    elif function.type == "function_declaration" and function.child_by_field_name("name") is not None:
+        name = module.text(function.child_by_field_name("name"))
+    if name:
+        uses = [
+            r.parent for r in module.references(name) if r.parent is not None and r.parent.type == "arguments"
+        ]
+    elif parent is not None and parent.type == "arguments":
+        uses = [parent]
+    for use in uses:
+        call = use.parent
+        if not _node_server_call(module, call):
+            continue
+        callee = unwrap(call.child_by_field_name("function"))
+        if callee.type == "member_expression" and module.text(callee.child_by_field_name("property")) == "on":
+            return module.text(callee.child_by_field_name("object"))
+        holder = call.parent
+        while holder is not None and holder.type in {"await_expression", "parenthesized_expression"}:
+            holder = holder.parent
+        if holder is not None and holder.type == "variable_declarator":
+            return module.text(holder.child_by_field_name("name"))
+        return f"createServer@{module.location(call).line}"
+    return ""
 
 
 def _node_server_call(module: JsModule, call: Node | None) -> bool:

@@ -8,25 +8,29 @@ from corslint.extractors.express.branches import arms_around, development_guarde
 from corslint.extractors.express.handler_roles import (
     EXPRESS,
     EXPRESS_HELPER,
+    KOA,
     NODE,
     HandlerRoles,
     handler_roles,
     hands_on,
     is_server_handler,
+    server_key,
     server_kind,
 )
 from corslint.extractors.express.handwritten_steps import Steps, run
+from corslint.extractors.express.koa_downstream import options_fall_through
 from corslint.extractors.express.origin_functions import parameter_names
 from corslint.extractors.express.registrations import (
     ROUTE_METHODS,
     Analysis,
     Registration,
+    app_key,
     function_registration,
 )
 from corslint.extractors.express.routes import covers_every_path, misordered, probe_path_for, routes_of
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
-from corslint.extractors.js.syntax import Node, string_value
+from corslint.extractors.js.syntax import Node, string_value, walk
 from corslint.model import CorsPolicy, Evidence, Route, Value
 
 _FUNCTIONS = frozenset(
@@ -73,6 +77,13 @@ def handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> li
             continue
         state = Steps(module, roles)
         run(state, body, ())
+        if roles.nest_interceptor:
+            # `next.handle().pipe(tap(() => { res.setHeader(...) }))`: the callback runs on
+            # the way out, before the response is sent
+            for inner in walk(body):
+                nested = inner.child_by_field_name("body") if inner.type in _FUNCTIONS else None
+                if nested is not None and nested.type == "statement_block":
+                    run(state, nested, ())
         registration = function_registration(analysis, function)
         kind = server_kind(module, function, roles, registration is not None)
         if _is_context_function(module, function):
@@ -84,7 +95,9 @@ def handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> li
             # a middleware that never calls next(): what its code leaves unanswered is
             # answered by code corslint did not follow, not by express's router
             kind = EXPRESS_HELPER
-        if kind == EXPRESS_HELPER and registration is None:
+        if roles.nest_interceptor:
+            _only_for_methods(state, "!OPTIONS")  # the preflight reaches no interceptor
+        elif kind == EXPRESS_HELPER and registration is None:
             _answers_only_for(state, "!OPTIONS")  # a route handler's helper: OPTIONS goes elsewhere
         handled.append((function, state, registration, kind))
     middlewares = {
@@ -137,13 +150,16 @@ def _policy(
         options["guard"] = state.guard
     if state.condition is not None:
         options["condition"] = state.condition
+    if kind == KOA and options_fall_through(module, function):
+        # nothing after it answers OPTIONS: Koa's 404 (None: no handler answers it)
+        options["options_status"] = Value(None, module.location(function))
     app = branch = scope = ""
     route_level = False
     probe_path = "/"
     evidence = list(bearer)
     if registration is not None:
         if registration.method == "use":
-            app = f"{module.path}::{registration.receiver}"
+            app = app_key(module, registration)
             branch = arms_around(registration.call)
             scope = registration.path if registration.path not in {None, "/", "*", "/*"} else ""
             probe_path = probe_path_for(registration.path or "/")
@@ -156,17 +172,28 @@ def _policy(
             scope = registration.path or ""
             probe_path = probe_path_for(registration.path or "/")
     elif kind == NODE and is_server_handler(module, function):
-        app = f"{module.path}::{kind}"  # the request handler of a Node server
+        app = f"{module.path}::{kind}::{server_key(module, function)}"  # a Node server's request handler
     routes = routes_of(analysis, registration)
     verb = registration.method.split(":")[-1] if registration is not None else "use"
     if route_level and registration is not None and verb in ROUTE_METHODS and verb != "all":
         # a route's own handler: it serves its path and method only
         methods = ROUTE_METHODS.get(verb, (verb.upper(),)) + (("HEAD",) if verb == "get" else ())
         routes = (Route(registration.path or "?", methods, module.location(registration.call)),)
-    context = _is_context_function(module, function)
+    location = module.location(registration.call if registration is not None else function)
+    if _is_context_function(module, function):
+        # a GraphQL context function is no layer of its own: it adds headers to responses
+        # another layer answers, so what is reported is its Allow-Origin write
+        location = next(
+            (
+                step.location
+                for name, step in state.steps.items()
+                if name.lower().startswith("access-control-allow-origin")
+            ),
+            module.location(function),
+        )
     return CorsPolicy(
         framework=kind,
-        location=module.location(registration.call if registration is not None and not context else function),
+        location=location,
         options=options,
         routes=routes,
         evidence=tuple(evidence),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from corslint.extractors.express.cors_neutral_arms import leaves_cors_alone
 from corslint.extractors.express.handler_roles import HandlerRoles
 from corslint.extractors.express.origin_functions import membership
 from corslint.extractors.express.request_inputs import (
@@ -27,6 +28,9 @@ from corslint.model import FunctionValue, HeaderReflection, Location, Provenance
 
 HEADER_WRITERS = {"set": "set", "header": "set", "setHeader": "setHeader", "append": "append"}
 _ANSWERS = frozenset({"writeHead", "sendStatus", "end", "send", "json", "jsonp", "redirect", "sendFile"})
+_FUNCTION_TYPES = frozenset(
+    {"arrow_function", "function_expression", "function_declaration", "function", "method_definition"}
+)
 _STATUS_SETTERS = frozenset({"status", "code"})  # `res.status(204)`, `reply.code(204)`
 # Hono's context answers with a Response it makes: `c.body(null, 204)`, `c.text("", 204)`
 _HONO_ANSWERS = frozenset({"body", "text", "json", "html", "newResponse"})
@@ -135,7 +139,10 @@ def _if(state: Steps, statement: Node, when: tuple[str, ...]) -> bool | str:
     if condition in {"TRUE", "FALSE"}:  # a test whose value is known: one arm runs
         taken = consequence if condition == "TRUE" else else_branch
         return run(state, taken, when) if taken is not None else False
-    if condition is None and not _reads_cors_input(state, test):
+    if condition is None and (
+        not _reads_cors_input(state, test)
+        or leaves_cors_alone(module, (consequence, else_branch), state.roles.next_name)
+    ):
         # a test on the path, the query or the app's state, not on who asks: the headers
         # it guards are judged for the requests that get them (answers under it are not
         # followed, as they end other requests)
@@ -278,8 +285,8 @@ def _expression(state: Steps, node: Node, when: tuple[str, ...]) -> None:
     method = module.text(function.child_by_field_name("property"))
     named = _arguments(node)
     location = module.location(node)
-    if method == "writeHead" and len(named) >= 2 and unwrap(named[-1]).type == "object":
-        _header_object(state, named[-1], "setHeader", when)
+    if method == "writeHead" and len(named) >= 2 and (headers := _object_argument(state, named[-1])):
+        _header_object(state, headers, "setHeader", when)
     if method in _STATUS_SETTERS and named and holder.type != "call_expression" and not _answers(state, node):
         state.status.append((when, module.resolve(named[0])))  # `res.status(204);` on its own
     if _answers(state, node):
@@ -300,14 +307,52 @@ def _expression(state: Steps, node: Node, when: tuple[str, ...]) -> None:
         # `c.header(name, undefined)` deletes the header; `{ append: true }` adds a line
         appended = len(named) == 3 and "append:true" in module.text(named[2]).replace(" ", "")
         writer = "append" if appended else "hono-set"
-    if len(named) == 1 and unwrap(named[0]).type == "object":
-        _header_object(state, named[0], writer, when)
+    if len(named) == 1 and (headers := _object_argument(state, named[0])):
+        _header_object(state, headers, writer, when)
         return
     if len(named) < 2:
         return
     header = module.resolve(named[0])
     if header.known and isinstance(header.raw, str):
         _header(state, header.raw, named[1], writer, when, location)
+
+
+def _object_argument(state: Steps, node: Node) -> Node | None:
+    """A headers object written in place, or held in a local declared before the call in
+    the same function (`const headers = {...}; res.writeHead(200, headers)`)."""
+    node = unwrap(node)
+    if node.type == "object":
+        return node
+    if node.type != "identifier":
+        return None
+    declared = _local_declaration(state.module, state.module.text(node), node)
+    value = declared.child_by_field_name("value") if declared is not None else None
+    return unwrap(value) if value is not None and unwrap(value).type == "object" else None
+
+
+def _local_declaration(module: JsModule, name: str, use: Node) -> Node | None:
+    """The last declarator of `name` before `use` whose scope (its enclosing function, or
+    the module) holds `use`, when `name` is not reassigned."""
+    if any(
+        unwrap(assignment.child_by_field_name("left")).type == "identifier"
+        for assignment in module.assignments.get(name, [])
+    ):
+        return None
+    found = None
+    for declarator in module.declarators.get(name, []):
+        if declarator.start_byte > use.start_byte:
+            continue
+        scope = _enclosing_function(declarator)
+        if scope is None or scope.start_byte <= use.start_byte < scope.end_byte:
+            found = declarator
+    return found
+
+
+def _enclosing_function(node: Node) -> Node | None:
+    parent = node.parent
+    while parent is not None and parent.type not in _FUNCTION_TYPES:
+        parent = parent.parent
+    return parent
 
 
 def _header_object(state: Steps, node: Node, writer: str, when: tuple[str, ...]) -> None:

@@ -74,6 +74,8 @@ def option_map(
         return {"**": value}, []
     if value.raw is None:
         return {}, []
+    if names is CORS_PACKAGE and isinstance(value.raw, (bool, int, float, str)):
+        return {}, []  # cors copies no option from a primitive: `cors(42)` is `cors()`
     if not isinstance(value.raw, dict):
         return {"**": module.unknown(argument)}, []
     return sorted_options(module, value.raw, module.location(argument), names)

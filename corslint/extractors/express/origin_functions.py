@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap, walk
-from corslint.model import FunctionValue, Location, OriginFunction, Value
+from corslint.model import FunctionValue, Location, OriginFunction, Regex, Value
 
 
 def parameter_names(module: JsModule, function: Node) -> list[str]:
@@ -27,6 +27,12 @@ def classified_origin(module: JsModule, value: Value) -> Value:
         return value
     node = _node_at(module, value.location)
     function = module.function_node(node) if node is not None else None
+    if function is None and value.related and module.project is not None:
+        # a function imported from another module: judged where it is written
+        home = module.project.loaded(value.related[0].path)
+        node = _node_at(home, value.related[0]) if home is not None else None
+        function = home.function_node(node) if home is not None and node is not None else None
+        module = home if home is not None else module
     if function is None:
         return value
     classified = classify_origin_function(module, function)
@@ -66,6 +72,7 @@ def classify_origin_function(module: JsModule, function: Node) -> FunctionValue:
     if not calls:
         return FunctionValue("unknown")
     verdicts: list[tuple[Node, str]] = []
+    tested: list[tuple[list[Value], bool]] = []  # `callback(null, list.includes(origin))`
     for call, answer in calls:
         if answer is None:
             verdicts.append((call, "error" if _first_argument_is_error(module, call) else "false"))
@@ -75,18 +82,23 @@ def classify_origin_function(module: JsModule, function: Node) -> FunctionValue:
             verdicts.append((call, "allow"))
         elif text in {"false", "null", "undefined"}:
             verdicts.append((call, "false"))
+        elif guarding_condition(call, function) is None and (
+            found := membership(module, answer, origin_name, True)
+        ):
+            tested.append(found)  # the answer is the allow-list test itself
+            verdicts.append((call, "false"))
         else:
             return FunctionValue("unknown")
     allowing = [call for call, verdict in verdicts if verdict == "allow"]
     refusing = [verdict for _, verdict in verdicts if verdict != "allow"]
     if allowing and not refusing:
         return FunctionValue("reflect-all")
-    if not allowing:
+    if not allowing and not tested:
         return FunctionValue("deny-all")
-    allowed: list[Value] = []
-    no_origin = "reject"
+    allowed: list[Value] = [entry for entries, _ in tested for entry in entries]
+    no_origin = "allow" if any(admits for _, admits in tested) else "reject"
     for call in allowing:
-        guard = guarding_condition(call, function)
+        guard = guarding_condition(call, function) or _early_exit_guard(module, call, function, callback)
         if guard is None:
             return FunctionValue("unknown")
         test, positive = guard
@@ -99,6 +111,44 @@ def classify_origin_function(module: JsModule, function: Node) -> FunctionValue:
             no_origin = "allow"
     on_reject = "error" if "error" in refusing else "false"
     return OriginFunction("allow-list", tuple(allowed), no_origin=no_origin, on_reject=on_reject)
+
+
+def _early_exit_guard(
+    module: JsModule, call: Node, function: Node, callback: str
+) -> tuple[Node, bool] | None:
+    """`if (list.indexOf(origin) === -1) { return callback(new Error(...)) }` before an
+    unconditional `return callback(null, true)`: the allowing call runs only where that
+    refusing test is false. Other early exits (`if (!origin) return callback(null, true)`)
+    are answers of their own, judged with their own guards."""
+    statement = call
+    while statement.parent is not None and statement.parent.type != "statement_block":
+        statement = statement.parent
+    block = statement.parent
+    if block is None or block.parent != function:
+        return None
+    refusing: list[Node] = []
+    for sibling in block.named_children:
+        if sibling.start_byte >= statement.start_byte:
+            break
+        if sibling.type != "if_statement" or sibling.child_by_field_name("alternative") is not None:
+            continue
+        answers = [
+            node
+            for node in walk(sibling.child_by_field_name("consequence"))
+            if node.type == "call_expression"
+            and module.text(node.child_by_field_name("function")) == callback
+        ]
+        if answers and all(_refuses(module, answer) for answer in answers):
+            refusing.append(sibling.child_by_field_name("condition"))
+    return (refusing[0], False) if len(refusing) == 1 else None
+
+
+def _refuses(module: JsModule, call: Node) -> bool:
+    args = call.child_by_field_name("arguments")
+    named = [c for c in args.named_children if c.type != "comment"] if args else []
+    if _first_argument_is_error(module, call):
+        return True
+    return len(named) >= 2 and module.text(unwrap(named[1])) in {"false", "null", "undefined"}
 
 
 def _first_argument_is_error(module: JsModule, call: Node) -> bool:
@@ -148,7 +198,7 @@ def membership(module: JsModule, test: Node, name: str, positive: bool) -> tuple
         if operator == "&&" and positive:
             # `origin && list.includes(origin)`: the presence test adds nothing
             for side, other in ((left, right), (right, left)):
-                if module.text(unwrap(side)) == name:
+                if _presence_test(module, side, name):
                     found = membership(module, other, name, True)
                     return (found[0], False) if found is not None else None
             return None
@@ -164,6 +214,11 @@ def membership(module: JsModule, test: Node, name: str, positive: bool) -> tuple
                 return index
         if operator in {">", ">=", "!==", "!=", "<", "===", "=="}:
             return _index_of(module, left, right, name, operator, positive)
+        if operator == "in" and positive and module.text(unwrap(left)) == name:
+            # `origin in TRUSTED` over an object literal: its keys are the allowed origins
+            holder = module.resolve(right)
+            if holder.known and isinstance(holder.raw, dict) and "**" not in holder.raw:
+                return [Value(key, holder.location) for key in holder.raw], False
         return None
     if not positive:
         if module.text(test) == name:
@@ -176,6 +231,12 @@ def membership(module: JsModule, test: Node, name: str, positive: bool) -> tuple
         if function is None or function.type != "member_expression" or not named:
             return None
         method = module.text(function.child_by_field_name("property"))
+        if method in _STRING_TESTS and module.text(unwrap(function.child_by_field_name("object"))) == name:
+            # `origin.endsWith(".example.com")`: exactly the anchored pattern of its text
+            part = module.resolve(named[0])
+            if not (part.known and isinstance(part.raw, str)):
+                return None
+            return [Value(Regex(_STRING_TESTS[method].format(_js_escape(part.raw))), part.location)], False
         if module.text(unwrap(named[0])) != name:
             if method == "some" and len(named) == 1:
                 return _some(module, function, named[0], name)
@@ -189,6 +250,27 @@ def membership(module: JsModule, test: Node, name: str, positive: bool) -> tuple
             return [holder], False
         return None
     return None
+
+
+_STRING_TESTS = {"endsWith": "{}$", "startsWith": "^{}", "includes": "{}"}
+
+
+def _js_escape(text: str) -> str:
+    return "".join(f"\\{char}" if char in "\\^$.|?*+()[]{}/" else char for char in text)
+
+
+def _presence_test(module: JsModule, node: Node, name: str) -> bool:
+    """`origin`, `!!origin`, `origin !== undefined`, `origin != null`, `typeof origin === "string"`."""
+    text = module.text(unwrap(node)).replace(" ", "").replace('"', "'")
+    return text in {
+        name,
+        f"!!{name}",
+        f"{name}!==undefined",
+        f"{name}!=undefined",
+        f"{name}!=null",
+        f"{name}!==null",
+        f"typeof{name}==='string'",
+    }
 
 
 def _index_of(

@@ -20,6 +20,13 @@ ROUTE_METHODS = {
     "all": ("GET", "POST", "PUT", "PATCH", "DELETE"),
 }
 REGISTRATIONS = frozenset({"use", "options", *ROUTE_METHODS})
+_FUNCTIONS = frozenset(
+    {"arrow_function", "function_expression", "function_declaration", "function", "method_definition"}
+)
+# HTTP clients whose get/post/put ... send requests rather than register routes
+_HTTP_CLIENTS = frozenset(
+    {"axios", "got", "superagent", "needle", "ky", "http", "https", "this.http", "this.httpService"}
+)
 DATA_SUFFIXES = (".json", ".yaml", ".yml", ".toml")  # values from these keep their own lines
 
 
@@ -52,9 +59,29 @@ class Analysis:
 
 
 def find_cors_names(analysis: Analysis) -> None:
-    for local, (specifier, exported) in analysis.module.imports.items():
+    module = analysis.module
+    for local, (specifier, exported) in module.imports.items():
         if specifier == "cors" and exported in {"*", "default"}:
             analysis.cors_names.add(local)
+    for clause in module.of_kind("import_require_clause"):  # TypeScript `import cors = require("cors")`
+        named = [child for child in clause.named_children if child.type in {"identifier", "string"}]
+        if len(named) == 2 and string_value(named[1]) == "cors":
+            analysis.cors_names.add(module.text(named[0]))
+    if "cors" not in module.imports and "cors" not in module.declarators and _parameter_named(module, "cors"):
+        # `function applyCors(app, cors) { app.use(cors({...})) }`: the bootstrap hands the
+        # cors package in; a parameter of that name called with options is that package
+        analysis.cors_names.add("cors")
+
+
+def _parameter_named(module: JsModule, name: str) -> bool:
+    for parameters in module.of_kind("formal_parameters"):
+        for parameter in parameters.named_children:
+            pattern = (
+                parameter.child_by_field_name("pattern") if parameter.type != "identifier" else parameter
+            )
+            if pattern is not None and pattern.type == "identifier" and module.text(pattern) == name:
+                return True
+    return False
 
 
 def is_cors_call(analysis: Analysis, node: Node) -> bool:
@@ -143,6 +170,8 @@ def find_registrations(analysis: Analysis) -> None:
                     continue  # chained app.use(a).use(b): rare; the inner call is found on its own
         elif holder.type not in {"identifier", "member_expression", "this"}:
             continue
+        if receiver in _HTTP_CLIENTS:
+            continue  # `axios.post(url, body)`, `http.get(url, callback)`: requests it sends
         if route_path is None and arguments:
             first = string_value(arguments[0])
             if first is not None:
@@ -176,6 +205,25 @@ def _handlers_only(arguments: list[Node], has_path: bool) -> bool:
 
 
 # -- wiring ---------------------------------------------------------------------------
+
+
+def app_key(module: JsModule, registration: Registration) -> str:
+    """Which application a registration mounts on (CORS302 compares them): the receiver's
+    name, qualified by the function when that name is the function's parameter, since
+    `function a(app) {...}` and `function b(app) {...}` may be handed different apps."""
+    root = registration.receiver.split(".", 1)[0]
+    node = registration.call.parent
+    while node is not None:
+        if node.type in _FUNCTIONS:
+            parameters = node.child_by_field_name("parameters")
+            if parameters is not None and any(
+                (p.child_by_field_name("pattern") if p.type != "identifier" else p) is not None
+                and module.text(p.child_by_field_name("pattern") if p.type != "identifier" else p) == root
+                for p in parameters.named_children
+            ):
+                return f"{module.path}::{registration.receiver}@{module.location(node).line}"
+        node = node.parent
+    return f"{module.path}::{registration.receiver}"
 
 
 def registration_of(analysis: Analysis, call: Node) -> tuple[Registration | None, str | None]:

@@ -59,6 +59,12 @@ def request_source(module: JsModule, roles: HandlerRoles, aliases: dict[str, str
         return None
     if node.type == "identifier":
         return aliases.get(module.text(node))
+    if node.type == "template_string":
+        # `${req.headers.origin}`: a template that is nothing but one substitution
+        parts = [child for child in node.named_children if child.type != "comment"]
+        if len(parts) == 1 and parts[0].type == "template_substitution" and parts[0].named_children:
+            return request_source(module, roles, aliases, parts[0].named_children[0])
+        return None
     if node.type == "binary_expression":
         operator = module.text(node.child_by_field_name("operator"))
         if operator in {"||", "??"}:

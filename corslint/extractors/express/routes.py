@@ -111,12 +111,17 @@ def routes_of(analysis: Analysis, registration: Registration | None) -> tuple[Ro
     return tuple(routes) if routes else None
 
 
+_EVERY_PATH = frozenset({"*", "/*", "(.*)", "/(.*)", "*splat", "/*splat", "/{*splat}", "{*splat}"})
+
+
 def _module_routes(module: JsModule) -> list[Route]:
     analysis = Analysis(module)
     find_registrations(analysis)
     routes = []
     for registration in analysis.registrations:
         verb = registration.method.split(":")[-1]
+        if verb == "all" and (registration.path or "*") in _EVERY_PATH:
+            continue  # `app.all("*", ...)`: middleware (CORS, auth) or a catch-all, no route of its own
         if verb in ROUTE_METHODS and registration.arguments:
             routes.append(
                 Route(registration.path or "?", ROUTE_METHODS[verb], module.location(registration.call))

@@ -19,7 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from corslint.extractors.express.branches import arms_around, development_guarded
+from corslint.extractors.express.delegate_variants import delegate_option_variants
 from corslint.extractors.express.fastify_cors import fastify_options
+from corslint.extractors.express.fastify_cors_version import with_version
+from corslint.extractors.express.option_carriers import never_holds
 from corslint.extractors.express.options import cors_options, option_map
 from corslint.extractors.express.registrations import Analysis
 from corslint.extractors.express.routes import probe_path_for, routes_of
@@ -30,6 +33,7 @@ from corslint.model import CorsPolicy, Evidence, Provenance, Value
 
 _NEST_FASTIFY = "@nestjs/platform-fastify"
 _APOLLO_DEFAULT_PATH = "/graphql"
+_APOLLO_SERVERLESS = frozenset({"apollo-server-lambda", "apollo-server-cloud-functions"})
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ class _Found:
     scope: str = ""
     # where findings about a missing option point: the `cors` setting, else the call
     where: Node | None = None
+    arm: str = ""  # the arm of an options delegate's `if` chain these options come from
 
 
 def wrapper_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[CorsPolicy]:
@@ -71,7 +76,7 @@ def wrapper_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[C
                 scope=item.scope,
                 probe_path=probe_path_for(item.scope) if item.scope else "/",
                 app=f"{module.path}::{item.receiver}" if item.receiver else "",
-                branch=arms_around(item.call),
+                branch="/".join(part for part in (arms_around(item.call), item.arm) if part),
             )
         )
     return policies
@@ -164,6 +169,11 @@ def _nest(module: JsModule, call: Node, imports: set[str]) -> list[_Found]:
             return [_nest_fastify(module, call, arguments[0] if arguments else None, receiver)]
         if not arguments:
             return [_Found("nestjs", call, {}, (), receiver)]
+        variants = delegate_option_variants(module, arguments[0])
+        if variants:  # `enableCors(delegate)` completing its options in `if` arms
+            return [
+                _Found("nestjs", call, v.options, tuple(v.evidence), receiver, arm=v.branch) for v in variants
+            ]
         passed = _options_value(module, module.resolve(arguments[0]), arguments[0])
         if passed is None:
             return []
@@ -178,6 +188,8 @@ def _nest(module: JsModule, call: Node, imports: set[str]) -> list[_Found]:
     if found is None:
         return []
     value, node = found
+    if not value.known and never_holds(module, arguments[-1], "cors"):
+        return []  # `{ bufferLogs: true, ...appOptions }`: no value it takes has `cors`
     receiver = _assigned_name(module, call)
     if on_fastify:
         if value.known and value.raw in (False, None):
@@ -197,6 +209,7 @@ def _nest_fastify(
 ) -> _Found:
     """NestJS's Fastify adapter registers @fastify/cors with the options unchanged."""
     passed, evidence = fastify_options(module, options)
+    passed = with_version(module, passed, call, nest=True)
     return _Found("nestjs_fastify", call, passed, tuple(evidence), receiver, where=where)
 
 
@@ -244,6 +257,8 @@ def _apollo(module: JsModule, call: Node) -> list[_Found]:
             where = module.location(call)
             return [_Found("apollo_server", call, {"origin": Value("*", where, Provenance.CONSTANT)}, (), "")]
         return _apollo_found(module, call, found, "")
+    if call.type == "call_expression" and callee.endswith(".createHandler"):
+        return _serverless_handler(module, call, arguments)
     if call.type != "call_expression" or not callee.endswith((".applyMiddleware", ".getMiddleware")):
         return []
     if callee.endswith(".getMiddleware"):
@@ -264,6 +279,26 @@ def _apollo(module: JsModule, call: Node) -> list[_Found]:
     if found is None:  # applyMiddleware without `cors`: cors() with its defaults
         return [_Found("apollo_server", call, {}, (), receiver, scope)]
     return _apollo_found(module, call, found, receiver, scope)
+
+
+def _serverless_handler(module: JsModule, call: Node, arguments: list[Node]) -> list[_Found]:
+    """`server.createHandler({ cors })` of apollo-server-lambda / -cloud-functions 2 (whose
+    own CORS code reflects the Origin for `origin: true` and adds the credentials header,
+    as the cors package does) or 3 (`{ expressGetMiddlewareOptions: { cors } }`, handed to
+    the cors package). Without the option the handler sends no CORS headers."""
+    if not any(specifier in _APOLLO_SERVERLESS for specifier, _ in module.imports.values()):
+        return []
+    if not arguments or unwrap(arguments[0]).type not in {"object", "identifier"}:
+        return []
+    found = _property(module, arguments[0], "cors")
+    if found is None:
+        nested = _property(module, arguments[0], "expressGetMiddlewareOptions")
+        if nested is None or unwrap(nested[1]).type not in {"object", "identifier"}:
+            return []
+        found = _property(module, nested[1], "cors")
+    if found is None:
+        return []
+    return _apollo_found(module, call, found, "")
 
 
 def _apollo_found(
@@ -292,9 +327,14 @@ def _socketio(module: JsModule, call: Node) -> list[_Found]:
     arguments = _arguments(call)
     is_server = call.type == "new_expression" and _imported_from(module, callee, "socket.io")
     if not is_server and call.type == "call_expression":
-        is_server = _imported_from(module, callee, "socket.io") and "." not in callee
-    if not is_server or len(arguments) < 2 or unwrap(arguments[-1]).type not in {"object", "identifier"}:
+        is_server = (_imported_from(module, callee, "socket.io") and "." not in callee) or callee in {
+            "require('socket.io')",
+            'require("socket.io")',
+        }  # `require("socket.io")(3000, { cors })`
+    if not is_server or not arguments or unwrap(arguments[-1]).type not in {"object", "identifier"}:
         return []
+    if len(arguments) == 1 and unwrap(arguments[0]).type != "object":
+        return []  # `new Server(httpServer)`: no options; `new Server({ cors })` has them
     found = _property(module, arguments[-1], "cors")
     if found is None:
         return []

@@ -81,3 +81,53 @@ def weaker(a: Provenance, b: Provenance) -> Provenance:
 
 def merged(provenance: Provenance) -> Provenance:
     return Provenance.CONSTANT if provenance is Provenance.LITERAL else provenance
+
+
+# `process.env.NODE_ENV`, or the `NODE_ENV` of `const { NODE_ENV } = process.env`
+_NODE_ENV_READS = frozenset(
+    {"process.env.NODE_ENV", "process.env['NODE_ENV']", 'process.env["NODE_ENV"]', "NODE_ENV"}
+)
+_STAGES = {"production": True, "prod": True, "development": False, "dev": False}
+
+
+def production_arm(module: ParsedModule, test: Node, depth: int = 0) -> bool | None:
+    """Whether a test on `process.env.NODE_ENV` holds in production (`NODE_ENV ===
+    "production"` -> True, `!== "production"` or `=== "development"` -> False); a local bound
+    to such a test (`const isProd = ...`) is followed once. None for any other test."""
+    test = unwrap(test)
+    if test.type == "unary_expression" and module.text(test).startswith("!"):
+        inner = production_arm(module, test.child_by_field_name("argument"), depth)
+        return None if inner is None else not inner
+    if test.type == "identifier" and depth == 0:
+        bound = module.binding(module.text(test))
+        return production_arm(module, bound, 1) if bound is not None else None
+    if test.type != "binary_expression":
+        return None
+    operator = module.text(test.child_by_field_name("operator"))
+    if operator not in {"===", "==", "!==", "!="}:
+        return None
+    sides = [unwrap(test.child_by_field_name("left")), unwrap(test.child_by_field_name("right"))]
+    texts = [module.text(side).replace(" ", "") for side in sides]
+    if not any(text in _NODE_ENV_READS for text in texts):
+        return None
+    stages = [_STAGES.get((string_value(side) or "").lower()) for side in sides]
+    stage = next((value for value in stages if value is not None), None)
+    if stage is None:
+        return None
+    return stage if operator in {"===", "=="} else not stage
+
+
+def string_callback(module: ParsedModule, node: Node) -> str | None:
+    """`s => s.trim()` / `(o) => o.toLowerCase()` / `String.prototype.trim.call`-free forms."""
+    node = unwrap(node)
+    if node.type != "arrow_function":
+        return None
+    body = unwrap(node.child_by_field_name("body"))
+    if body is None or body.type != "call_expression":
+        return None
+    function = body.child_by_field_name("function")
+    if function is None or function.type != "member_expression":
+        return None
+    method = function.child_by_field_name("property")
+    name = module.text(method) if method is not None else ""
+    return name if name in {"trim", "toLowerCase"} else None

@@ -23,12 +23,25 @@ from corslint.extractors.js.conversions import (
     js_text,
     merged,
     numeric,
+    production_arm,
     short,
+    string_callback,
     truthy,
     weaker,
 )
+from corslint.extractors.js.implicit_globals import implicit_global
 from corslint.extractors.js.parsed_module import ParsedModule, require_specifier
-from corslint.extractors.js.syntax import Node, number_value, parser, string_value, unescape, unwrap, walk
+from corslint.extractors.js.set_chains import set_chain
+from corslint.extractors.js.syntax import (
+    Node,
+    in_type_only_statement,
+    number_value,
+    parser,
+    string_value,
+    unescape,
+    unwrap,
+    walk,
+)
 from corslint.model import FunctionValue, Location, Provenance, Regex, SourceError, Value
 
 _MAX_DEPTH = 40
@@ -51,6 +64,8 @@ class ModuleLoader(Protocol):
     def load(self, file: Path, display: str) -> JsModule | None: ...
 
     def dependencies(self, importer: JsModule) -> frozenset[str]: ...
+
+    def loaded(self, display: str) -> JsModule | None: ...
 
 
 @dataclass
@@ -217,6 +232,9 @@ class JsModule(ParsedModule):
             destructured = self._destructured(name, depth)
             if destructured is not None:
                 return destructured
+            implicit = implicit_global(self, node, name)
+            if implicit is not None:  # `allowed = new Set()...` without a declaration
+                return self.resolve(implicit, depth)
             default = self._parameter_default(node, name)
             if default is not None:  # `function setCors(res, origin = "*")`: the default is judged
                 value = self.resolve(default, depth)
@@ -421,6 +439,12 @@ class JsModule(ParsedModule):
         )
         if test.known:
             return self.resolve(consequence if truthy(test.raw) else alternative, depth)
+        production = production_arm(self, node.child_by_field_name("condition"))
+        if production is not None:
+            # `NODE_ENV === "production" ? a : b`: the deployed configuration is judged
+            value = self.resolve(consequence if production else alternative, depth)
+            if value.known:
+                return value
         taken = arm_when_unset(self, node.child_by_field_name("condition"))
         if taken is not None:
             value = self.resolve(consequence if taken else alternative, depth)
@@ -483,6 +507,10 @@ class JsModule(ParsedModule):
                     )
                     if loaded is not None:
                         return loaded
+            if method == "add":  # `new Set().add(a).add(b)`: the Set's entries
+                chained = set_chain(self, node, location, depth)
+                if chained is not None:
+                    return chained
             receiver = self.resolve(receiver_node, depth)
             if callee in {"JSON.parse"} or not receiver.known:
                 return self.unknown(node, receiver.env_var)
@@ -522,7 +550,7 @@ def _method(
         changed = {"trim": raw.strip(), "toLowerCase": raw.lower(), "toUpperCase": raw.upper()}[method]
         return Value(changed, location, merged(receiver.provenance), receiver.env_var)
     if method == "map" and isinstance(raw, tuple) and arguments:
-        operation = _string_callback(module, arguments[0])
+        operation = string_callback(module, arguments[0])
         if operation is not None and all(item.known and isinstance(item.raw, str) for item in raw):
             mapped = tuple(
                 Value(
@@ -568,23 +596,6 @@ def _method(
     return module.unknown(node, receiver.env_var)
 
 
-def _string_callback(module: JsModule, node: Node) -> str | None:
-    """`s => s.trim()` / `(o) => o.toLowerCase()` / `String.prototype.trim.call`-free forms."""
-    node = unwrap(node)
-    if node.type != "arrow_function":
-        return None
-    body = unwrap(node.child_by_field_name("body"))
-    if body is None or body.type != "call_expression":
-        return None
-    function = body.child_by_field_name("function")
-    if function is None or function.type != "member_expression":
-        return None
-    method = function.child_by_field_name("property")
-    name = module.text(method) if method is not None else ""
-    return name if name in {"trim", "toLowerCase"} else None
-
-
-_TYPE_ONLY = (b"export type ", b"import type ")
 _JS_SUFFIXES = frozenset({".js", ".cjs", ".mjs", ".jsx"})
 
 
@@ -606,7 +617,7 @@ def parse(path: str, text: str, file: Path | None = None) -> JsModule:
     if root.has_error:
         for node in walk(root):
             if node.type == "ERROR" or node.is_missing:
-                if _in_type_only_statement(root, node):
+                if in_type_only_statement(root, node):
                     continue
                 line, column = node.start_point
                 raise SourceError(
@@ -616,13 +627,3 @@ def parse(path: str, text: str, file: Path | None = None) -> JsModule:
                     column + 1,
                 )
     return JsModule(path, file, source, root)
-
-
-def _in_type_only_statement(root: Node, node: Node) -> bool:
-    while node.parent is not None and node.parent != root:
-        node = node.parent
-    return (
-        node.parent == root
-        and node.type in {"export_statement", "import_statement"}
-        and node.text.startswith(_TYPE_ONLY)
-    )

@@ -52,6 +52,13 @@ class JsProject:
         self.modules[key] = module
         return module
 
+    def loaded(self, display: str) -> JsModule | None:
+        """A module already read, by the path findings name it with."""
+        for module in self.modules.values():
+            if module is not None and module.path == display:
+                return module
+        return None
+
     def resolve_specifier(self, importer: JsModule, specifier: str) -> Path | None:
         if importer.file is None or not specifier.startswith("."):
             return None

@@ -138,3 +138,17 @@ def number_value(text: str) -> int | float | None:
     except ValueError:
         return None
     return int(value) if value.is_integer() and "." not in cleaned and "e" not in cleaned.lower() else value
+
+
+_TYPE_ONLY = (b"export type ", b"import type ")
+
+
+def in_type_only_statement(root: Node, node: Node) -> bool:
+    """Whether `node` lies in a top-level `export type ...` / `import type ...` statement."""
+    while node.parent is not None and node.parent != root:
+        node = node.parent
+    return (
+        node.parent == root
+        and node.type in {"export_statement", "import_statement"}
+        and node.text.startswith(_TYPE_ONLY)
+    )

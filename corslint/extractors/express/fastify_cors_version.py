@@ -1,0 +1,32 @@
+"""Which @fastify/cors major a registration runs, recorded on its policy (the default
+`methods` changed in 11.0; `frameworks.fastify_cors_versions`)."""
+
+from __future__ import annotations
+
+from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.package_versions import installed_major
+from corslint.extractors.js.syntax import Node
+from corslint.frameworks.fastify_cors_versions import VERSION_OPTION, version_value
+from corslint.model import Value
+
+PACKAGE = "@fastify/cors"
+NEST_ADAPTER = "@nestjs/platform-fastify"
+# adapter majors that only ever depended on one @fastify/cors major (npm metadata): 9.x
+# pinned 8.x; 10.x moved from 8.x to 9.x and 11.x from 10.x to 11.x, so a lock must tell
+_NEST_ADAPTER_CORS_MAJOR = {9: 8}
+
+
+def with_version(
+    module: JsModule, options: dict[str, Value], call: Node, *, nest: bool = False
+) -> dict[str, Value]:
+    """`options` plus the installed major, when a lock file or package.json tells it."""
+    if nest:
+        major = installed_major(module.file, PACKAGE, via=NEST_ADAPTER)
+        if major is None:
+            adapter = installed_major(module.file, NEST_ADAPTER)
+            major = _NEST_ADAPTER_CORS_MAJOR.get(adapter) if adapter is not None else None
+    else:
+        major = installed_major(module.file, PACKAGE)
+    if major is None:
+        return options
+    return {**options, VERSION_OPTION: version_value(major, module.location(call), f"{PACKAGE} {major}.x")}
