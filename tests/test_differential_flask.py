@@ -343,3 +343,22 @@ def test_project_matches_real_flask_cors(
             assert real == predicted, where
             compared += 1
     assert compared > 20
+
+
+def test_cross_origin_without_parentheses_breaks_the_view_like_corslint_says() -> None:
+    """`@cross_origin` written bare: the real view answers 500 without CORS headers, so
+    corslint reports CORS303 there and judges no policy for it."""
+    app = Flask(__name__)
+
+    @app.route("/stock")
+    @cross_origin
+    def stock() -> str:
+        return "4"
+
+    app.logger.disabled = True
+    response = app.test_client().get("/stock", headers={"Origin": "https://evil.example"})
+    assert response.status_code == 500
+    assert cors_headers(list(response.headers.items())) == cors_headers([])
+    result = run_lint(FIXTURES / "flask" / "cross_origin_without_parentheses")
+    assert [f.rule_id for f in result.findings if f.location.line == 8] == ["CORS303"]
+    assert all(policy.location.line != 8 for policy in result.policies)

@@ -90,6 +90,10 @@ def test_model_matches_real_middleware(name: str, policy: CorsPolicy) -> None:
     options = known_options(policy)
     if options is None:
         pytest.skip("the policy has values corslint could not resolve (CORS305); nothing to compare")
+    if any(evidence.kind == "unknown-option" for evidence in policy.evidence):
+        with pytest.raises(TypeError, match="unexpected keyword argument"):  # CORS307: it never starts
+            real_client(options)
+        return
     client = real_client(options)
     routes = tuple(m for route in policy.routes or () for m in route.methods)
     requests = battery(policy, routes)

@@ -92,7 +92,9 @@ def test_flask_settings_loaded_with_from_pyfile_are_not_django(tmp_path: Path) -
         ({"pyproject.toml": '[project]\nname = "x"\ndependencies = ["flask-cors"]\n'}, "other"),
         ({"requirements.txt": DJANGO}, "django"),
         ({"requirements.txt": "Django\nFlask\n"}, "unsure"),
-        ({}, "unsure"),
+        ({"requirements.txt": "requests\n"}, "unsure"),
+        # no manifest at all: a name only django-cors-headers reads decides
+        ({}, "django"),
     ],
 )
 def test_cors_names_alone_are_judged_by_the_manifests(
@@ -111,6 +113,22 @@ def test_cors_names_alone_are_judged_by_the_manifests(
         (note,) = extraction.diagnostics
         assert note.rule_id == "CORS305" and "cannot tell which library" in note.message
         assert note.location.line == 2
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        # a Flask-CORS-only name beside a django-cors-headers one: either library could be meant
+        'CORS_ORIGINS = ["https://a.example"]\nCORS_ALLOW_CREDENTIALS = True\n',
+        # names both libraries read
+        'CORS_ALLOW_HEADERS = ["x-token"]\nCORS_EXPOSE_HEADERS = ["x-total"]\n',
+    ],
+)
+def test_without_a_manifest_shared_or_mixed_names_stay_unsure(tmp_path: Path, settings: str) -> None:
+    write(tmp_path, {"app/settings.py": settings})
+    extraction = run("app/settings.py")
+    assert extraction.policies == ()
+    assert [note.rule_id for note in extraction.diagnostics] == ["CORS305"]
 
 
 def test_django_settings_markers_decide_whatever_the_manifests_say(tmp_path: Path) -> None:

@@ -510,3 +510,31 @@ def test_attrs_fields_and_factories(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_more_expressions(expression: str, expected: Any) -> None:
     source = "PORT = 8080\nHOST = 'a.example'\nCONFIG = {'cors': {'origins': ['https://a.example']}}\n"
     assert resolve_last(source + expression).plain() == expected
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ('dict(allow_origins=["*"], max_age=600)', {"allow_origins": ("*",), "max_age": 600}),
+        ("dict(BASE, max_age=60)", {"allow_credentials": True, "max_age": 60}),
+        (
+            'dict(**BASE, allow_origins=["https://a.example"])',
+            {"allow_credentials": True, "allow_origins": ("https://a.example",)},
+        ),
+        ("dict()", {}),
+    ],
+)
+def test_dict_calls_build_their_mapping(expression: str, expected: Any) -> None:
+    source = "BASE = {'allow_credentials': True}\n"
+    assert resolve_last(source + expression).plain() == expected
+
+
+@pytest.mark.parametrize("expression", ["dict(UNKNOWN, max_age=1)", "dict(PAIRS)", "dict(*ARGS)"])
+def test_dict_calls_over_unknown_mappings_stay_unknown(expression: str) -> None:
+    source = "import os\nUNKNOWN = os.environ\nPAIRS = [('a', 1)]\nARGS = [{}]\n"
+    assert not resolve_last(source + expression).known
+
+
+def test_an_assignment_expression_is_its_value() -> None:
+    assert resolve_last("import os\n(flag := os.getenv('OPEN_CORS') is not None)").plain() is False
+    assert resolve_last("(size := 600) + 1").plain() == 601

@@ -99,7 +99,11 @@ EXTRACTORS: tuple[Extractor, ...] = (
         filenames=frozenset({"_headers", "vercel.json", "netlify.toml"}),  # Netlify's headers file
         line_comments=(b"#",),
     ),
-    python_extractor("flask_cors", "corslint.extractors.flask.extractor", (b"flask_cors", b"init_app")),
+    python_extractor(
+        "flask_cors",
+        "corslint.extractors.flask.extractor",
+        (b"flask_cors", b"flask.ext.cors", b"init_app", b"cross_origin"),
+    ),
     python_extractor("litestar", "corslint.extractors.litestar.extractor", (b"CORSConfig",)),
     python_extractor("falcon", "corslint.extractors.falcon.extractor", (b"CORSMiddleware", b"cors_enable")),
     python_extractor("quart_cors", "corslint.extractors.quart_cors.extractor", (b"quart_cors",)),

@@ -20,34 +20,42 @@ framework runs it. Options:
   Access-Control-Request-Method), ``ALLOWED`` (the guard admits the Origin),
   ``METHOD:GET,HEAD``, ``PATH^/api`` (the path starts so), ``?`` (undecidable); ``!`` negates,
   and one flat ``A&B`` or ``A|B`` combines them;
+- ``fail`` steps: the code reads a request header that is missing in a way that raises
+  (``origin = request.headers["Origin"]``), with the ``status`` the framework answers then;
 - ``answer`` steps (``answer #2`` ...): the code makes the response itself (``return
   Response(status=204)``, a Django ``process_request`` that returns a response, a
   Tornado ``options`` method), with ``status`` and ``when``; the routes are not reached,
   and later steps still write onto that response;
 - ``guard``: the allow-list an ``ALLOWED`` condition tests (``origin in ALLOWED``), with
   ``guard_match`` saying how a pattern entry is matched (``match``, ``search``,
-  ``fullmatch``) or that the entries are suffixes (``suffix``: ``origin.endswith(...)``);
+  ``fullmatch``), that the entries are suffixes (``suffix``: ``origin.endswith(...)``) or
+  shell-style patterns (``fnmatch``: ``fnmatchcase(origin, pattern)``);
 - ``condition``: the first test corslint could not decide (CORS305); a request reaching a
   step under it gets no answer from the model;
 - ``options_status``: what the application answers to an ``OPTIONS`` request the code does not
   answer: a status (Flask's automatic ``OPTIONS`` answer, a Django view: 200), None (no
   route handles OPTIONS: Starlette and Tornado answer 405, which fails every preflight),
   or ``"unknown"`` (a helper whose callers are not known, or another CORS layer of the
-  same app answers preflights too): OPTIONS requests then get no answer from the model.
+  same app answers preflights too): OPTIONS requests then get no answer from the model;
+  ``"inner"`` (an ASGI wrapper): the app it wraps answers them, which is not known.
 
 A step whose value is unknown leaves the model without an answer, except for the headers
 browsers read on preflights only (Allow-Methods, Allow-Headers, Max-Age), which cannot
 change the answer to any other request.
 
 What Python itself does to a value is part of the behaviour, measured with Flask 3.1
-(Werkzeug 3.1), Django 5.2, Starlette 1.10 and Tornado 6.6: Werkzeug and Django write
-``str(value)`` (``True`` is sent as ``True``, which browsers do not take for ``true``;
-``None`` as ``None``); Starlette accepts only strings (anything else: HTTP 500), Tornado
-strings and integers (``None``: the request fails).
+(Werkzeug 3.1), Django 5.2, Starlette 1.10, Tornado 6.6 and aiohttp 3.14: Werkzeug and
+Django write ``str(value)`` (``True`` is sent as ``True``, which browsers do not take for
+``true``; ``None`` as ``None``); Starlette accepts only strings (anything else: HTTP 500),
+Tornado strings and integers (``None``: the request fails), aiohttp strings only (anything
+else: the connection is dropped), Bottle 0.13 ``str(value)`` but ``None`` as an empty
+value, Falcon 4.4 ``str(value)`` of anything. A raw ASGI app sends the bytes of its
+header list.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import urllib.parse
 from collections.abc import Callable
@@ -72,9 +80,10 @@ PREFLIGHT_ONLY = frozenset(
 )
 NOT_STEPS = frozenset({"guard", "guard_match", "condition", "options_status"})
 ERROR_STATUS = 500
+INNER_APP = "inner"  # an ASGI wrapper: the app it wraps answers what the wrapper does not
 
 # how each framework turns a header value into text: None when it refuses the value
-_STRINGS = {
+_STRINGS: dict[str, Callable[[Any], str | None]] = {
     "flask": lambda value: (
         str(value) if isinstance(value, (str, int, float, bool)) or value is None else None
     ),
@@ -83,6 +92,22 @@ _STRINGS = {
     ),
     "starlette": lambda value: value if isinstance(value, str) else None,
     "tornado": lambda value: str(value) if isinstance(value, (str, int)) else None,
+    "aiohttp": lambda value: value if isinstance(value, str) else None,
+    "pyramid": lambda value: value if isinstance(value, str) else None,  # WSGI servers refuse the rest
+    "falcon": lambda value: str(value),  # `None` sent as `None`, bytes as `b'...'`
+    "bottle": lambda value: (
+        ""
+        if value is None
+        else value.decode("latin-1")
+        if isinstance(value, bytes)
+        else str(value)
+        if isinstance(value, (str, int, float, bool))
+        else None
+    ),
+    # ASGI header lists hold bytes; servers also take (ASCII) text
+    "asgi": lambda value: (
+        value.decode("latin-1") if isinstance(value, bytes) else value if isinstance(value, str) else None
+    ),
 }
 _UNKNOWN_ROUTES = Value(None, Location.point("", 1), description="the routes that answer OPTIONS")
 
@@ -122,11 +147,16 @@ def guard_allows(guard: Any, match: str, origin: str | None) -> bool:
         return False
     entries = tuple(item.plain() for item in guard.allowed) if isinstance(guard, FunctionValue) else guard
     for entry in entries if isinstance(entries, tuple) else (entries,):
+        if isinstance(entry, bytes):  # an ASGI app compares the header's bytes
+            entry = entry.decode("latin-1")
         if isinstance(entry, Regex):
             flags = re.IGNORECASE if "i" in entry.flags else 0
             if getattr(bounded_regex, match if match in {"match", "search", "fullmatch"} else "match")(
                 entry.pattern, origin, flags
             ):
+                return True
+        elif isinstance(entry, str) and match == "fnmatch":
+            if fnmatch.fnmatchcase(origin, entry):
                 return True
         elif isinstance(entry, str) and (origin.endswith(entry) if match == "suffix" else origin == entry):
             return True
@@ -209,6 +239,8 @@ def respond(policy: CorsPolicy, request: Request) -> Response:
                 raise UnresolvedValueError(options["condition"])
             if not all(holds(condition, request, guard, match) for condition in when):
                 continue
+            if name.startswith("fail"):  # a read of a missing request header raised
+                raise ResponseError(int(parts["status"].plain()))
             if name.startswith("answer"):
                 # the last status set wins: a later hook may change what an earlier one made
                 status, answered = int(parts["status"].plain()), True
@@ -235,6 +267,8 @@ def respond(policy: CorsPolicy, request: Request) -> Response:
     except ResponseError as error:
         return Response(int(error.args[0]) if error.args else ERROR_STATUS)
     if not answered and request.method.upper() == "OPTIONS":
+        if fallback is not None and fallback.raw == INNER_APP:
+            raise UnresolvedValueError(_UNKNOWN_ROUTES)
         status = fallback.plain() if fallback is not None else None
     return headers.response(status)
 
@@ -244,15 +278,25 @@ def origin_entries(policy: CorsPolicy) -> tuple[OriginEntry, ...]:
     guard = policy.options.get("guard")
     match = policy.options.get("guard_match")
     suffixes = match is not None and match.raw == "suffix"
+    globs = match is not None and match.raw == "fnmatch"
     if guard is not None and guard.known:
         raw = guard.raw
         for item in raw.allowed if isinstance(raw, FunctionValue) else guard.entries:
+            if globs and item.known and isinstance(item.raw, str):
+                # `fnmatchcase(origin, "https://*.example.com")`: the pattern it amounts to
+                pattern = Regex(fnmatch.translate(item.raw))
+                entries.append(
+                    OriginEntry(Value(pattern, item.location, item.provenance, item.env_var), "regex")
+                )
+                continue
             if suffixes and item.known and isinstance(item.raw, str):
                 # `origin.endswith(".example.com")`: sampled as the pattern it amounts to
                 pattern = Regex(f".*{re.escape(item.raw)}$")
                 entries.append(OriginEntry(Value(pattern, item.location, item.provenance), "regex"))
                 continue
             kind: Any = "regex" if item.known and isinstance(item.raw, Regex) else "literal"
+            if item.known and isinstance(item.raw, bytes):
+                item = Value(item.raw.decode("latin-1"), item.location, item.provenance, item.env_var)
             entries.append(OriginEntry(item, kind))
     for name in variants("Access-Control-Allow-Origin"):
         step = policy.options.get(name)
@@ -291,4 +335,9 @@ FRAMEWORKS = (
     _framework("django", "Django"),
     _framework("starlette", "Starlette"),
     _framework("tornado", "Tornado"),
+    _framework("aiohttp", "aiohttp"),
+    _framework("asgi", "ASGI"),
+    _framework("bottle", "Bottle"),
+    _framework("pyramid", "Pyramid"),
+    _framework("falcon", "Falcon"),
 )

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from corslint.findings import Finding, Level, Related
-from corslint.model import exclusive_arms
+from corslint.model import Location, exclusive_arms
 from corslint.rules.base import FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
 
 
@@ -105,7 +105,8 @@ class DuplicateCorsLayers(Rule):
             if probe.policy.app and not probe.policy.route_level:
                 groups.setdefault(probe.policy.app, []).append(probe)
         for group in groups.values():
-            group.sort(key=lambda p: (p.policy.location.line, p.policy.location.column))
+            # the file that builds the app runs first; a helper it hands the app to, after
+            group.sort(key=lambda p: (not _home(p), p.policy.location.line, p.policy.location.column))
             for index, later in enumerate(group):
                 for earlier in group[:index]:
                     scopes = {earlier.policy.scope, later.policy.scope}
@@ -118,8 +119,17 @@ class DuplicateCorsLayers(Rule):
                         later,
                         later.policy.location,
                         f"{later.display} is a second CORS layer on the same application as the one at "
-                        f"line {first.line}: one silently overrides or mixes with the other, and "
+                        f"{_where(first, later.policy.location)}: one silently overrides or mixes with the other, and "
                         "responses can carry two `Access-Control-Allow-Origin` values, which browsers reject",
                         related=(Related(first, "the other CORS layer"),),
                     )
                     break
+
+
+def _home(probe: PolicyProbe) -> bool:
+    """Whether the layer is in the file its app key names (the app's own file)."""
+    return probe.policy.app.split("::", 1)[0] == probe.policy.location.path
+
+
+def _where(first: Location, later: Location) -> str:
+    return f"line {first.line}" if first.path == later.path else f"{first.path}:{first.line}"

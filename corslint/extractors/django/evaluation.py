@@ -106,6 +106,9 @@ def _run_if(module: PythonModule, statement: ast.If, namespace: Namespace, seen:
         _run(module, chosen, namespace, seen, optional=False)
         return
     test = module.resolve(statement.test, _scope(namespace))
+    if isinstance(statement.test, ast.NamedExpr) and isinstance(statement.test.target, ast.Name):
+        # `if CORS_ORIGIN_ALLOW_ALL := os.getenv(...) is not None:` binds the name either way
+        bind(namespace, statement.test.target.id, test, module.location(statement.test.target))
     if test.known and not isinstance(test.raw, (dict,)):
         branch: Sequence[ast.stmt] = statement.body
         if not test.raw:

@@ -40,7 +40,7 @@ SIGNAL = "corsheaders.signals.check_request_enabled"
 
 def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     diagnostics = _signal_handlers(context, path, text) if "check_request_enabled" in text else ()
-    if not may_be_settings(path, text):
+    if not may_be_settings(path, text) and not _settings_fragment(context, path, text):
         return Extraction(diagnostics=diagnostics)
     module = context.python.parse(path, text)
     namespace = evaluate(module)
@@ -79,6 +79,15 @@ def may_be_settings(path: str, text: str) -> bool:
     if any(marker in text for marker in DJANGO_MARKERS):
         return True
     return "settings" in path.lower() and any(name in text for name in SETTINGS)
+
+
+def _settings_fragment(context: ProjectContext, path: str, text: str) -> bool:
+    """A module of django-cors-headers settings that another settings module star-imports
+    or includes (`include("modules/*.py")` of django-split-settings pulling in
+    `config/modules/cors.py`): it may be judged as the entry point's reporting module."""
+    if not any(name in text for name in SETTINGS):
+        return False
+    return bool(importers(context, context.python.parse(path, text)))
 
 
 def _imported_by_django(context: ProjectContext, module: PythonModule) -> bool:

@@ -5,8 +5,10 @@ another framework's configuration (a Flask settings module loaded with
 Decided from what the module is (Django-only settings, imports), how it is loaded (a
 launcher's `DJANGO_SETTINGS_MODULE`, Flask's config loaders, a Django settings module
 star-importing it) and, when that says nothing, from the project's declared
-dependencies. `CORS_*` names alone never make a module Django's: `CORS_ORIGINS` and
-`CORS_ALLOW_HEADERS` are Flask-CORS settings too.
+dependencies. `CORS_*` names alone make a module Django's only in a project without any
+dependency manifest (a settings fragment on its own), and only when each of them is a name
+django-cors-headers reads and Flask-CORS does not: `CORS_ORIGINS` is Flask-CORS's,
+`CORS_ALLOW_HEADERS` is both libraries'.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from corslint.extractors.django.namespace import Namespace
 from corslint.extractors.manifests import declared_packages
 from corslint.extractors.python import PythonModule
 from corslint.frameworks.django_cors import SETTINGS
+from corslint.frameworks.flask_cors import CONFIG_KEYS
 
 
 class Identity(enum.Enum):
@@ -58,6 +61,10 @@ OTHER_FRAMEWORKS = frozenset(
         "sanic",
     }
 )
+# django-cors-headers settings Flask-CORS never reads (and the reverse): a module setting
+# only the first kind, with nothing else pointing at a framework, configures Django
+DJANGO_ONLY_SETTINGS = frozenset(SETTINGS) - frozenset(CONFIG_KEYS)
+FLASK_ONLY_SETTINGS = frozenset(CONFIG_KEYS) - frozenset(SETTINGS)
 DJANGO_PACKAGES = ("django", "django-cors-headers")
 FLASK_PACKAGES = ("flask", "flask-cors", "quart", "quart-cors")
 
@@ -92,7 +99,16 @@ def settings_identity(
         return Identity.DJANGO
     if flask and not django:
         return Identity.OTHER
+    if not declared.found and _only_django_names(module):
+        return Identity.DJANGO
     return Identity.UNSURE
+
+
+def _only_django_names(module: PythonModule) -> bool:
+    """`CORS_ALLOW_ALL_ORIGINS = True` alone in a settings module: a django-cors-headers
+    setting no other library reads, and no Flask-CORS-only name beside it."""
+    names = {name for name in module.assignments if name.startswith("CORS_")}
+    return bool(names & DJANGO_ONLY_SETTINGS) and not names & FLASK_ONLY_SETTINGS
 
 
 def _in_django_settings_package(context: ProjectContext, module: PythonModule) -> bool:

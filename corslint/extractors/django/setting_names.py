@@ -7,6 +7,7 @@ import weakref
 from collections.abc import Iterator
 
 from corslint.extractors.django.namespace import Namespace
+from corslint.extractors.django.setting_words import setting_by_words
 from corslint.extractors.django.syntax import DEFINITIONS
 from corslint.extractors.python import PythonModule
 from corslint.frameworks.django_cors import LEGACY, SETTINGS
@@ -82,6 +83,9 @@ def typos(namespace: Namespace) -> Iterator[Evidence]:
             close = [OTHER_NAMES[name]] if _corsheaders_installed(namespace) else []
         else:
             close = difflib.get_close_matches(name, known, n=1, cutoff=0.85)
+            if not close:  # `CORS_ORIGIN_ALLOW_HEADER`: every word of CORS_ALLOW_HEADERS is in it
+                by_words = setting_by_words(name, (s for s in known if s not in LEGACY))
+                close = [by_words] if by_words is not None else []
         if close and used is None:
             used = set().union(*(_referenced_names(module) for module in namespace.modules))
         if close and used is not None and name not in used:

@@ -45,7 +45,7 @@ def importers(context: ProjectContext, module: PythonModule) -> list[PythonModul
         return cached
     found: list[PythonModule] = []
     needle = here.stem.encode() if here.stem != "__init__" else here.parent.name.encode()
-    for directory in _folders_to_search(here):
+    for directory in _folders_to_search(here, module.path):
         try:
             candidates = sorted(directory.glob("*.py"))
         except OSError:
@@ -76,10 +76,16 @@ def importers(context: ProjectContext, module: PythonModule) -> list[PythonModul
     return found
 
 
-def _folders_to_search(here: Path) -> list[Path]:
+def _folders_to_search(here: Path, shown: str) -> list[Path]:
     folders = [here.parent]
     package = here.parent.parent
-    if (here.parent / "__init__.py").is_file() or (package / "__init__.py").is_file():
+    in_package = (here.parent / "__init__.py").is_file() or (package / "__init__.py").is_file()
+    if not in_package and len(Path(shown).parts) >= 3 and not Path(shown).is_absolute():
+        # a namespace package (no `__init__.py`, as Python 3 allows): the folder above,
+        # which is still inside the tree being linted (`config/settings.py` including
+        # `modules/*.py`)
+        folders.append(package)
+    elif in_package:
         folders.append(package)  # only inside a package: never above the project
         if (package / "__init__.py").is_file():
             try:

@@ -19,7 +19,7 @@ from corslint.extractors.flask.calls import (
 from corslint.extractors.flask.collected import Collected, Function, Site
 from corslint.extractors.flask.imports import function_imports, module_imports, qualified_name
 from corslint.extractors.flask.module_index import Step, Walker, child_steps
-from corslint.extractors.flask.parameter_defaults import decided, parameter_defaults
+from corslint.extractors.flask.parameter_defaults import caller_chosen, decided, parameter_defaults
 from corslint.extractors.python import UNCERTAIN_BLOCKS, PythonModule
 
 _DEBUG_GUARD = re.compile(r"debug|development|\bdev\b|\blocal\b|testing", re.IGNORECASE)
@@ -66,6 +66,12 @@ class _Collector(Walker):
     def qualify(self, node: ast.expr) -> str | None:
         return qualified_name(node, self.tables[-1])
 
+    def is_cors_call(self, call: ast.Call) -> bool:
+        """`CORS(app, ...)`, `cors.init_app(app, ...)` or `cross_origin(...)`."""
+        return self.qualify(call.func) in (CORS_CLASS, CROSS_ORIGIN) or is_init_app(
+            self.module, call, self.tables[-1]
+        )
+
     def enter_function(self, node: Function) -> list[Step]:
         module, found = self.module, self.found
         if any(is_cross_origin(module, d, self.tables[-1]) for d in node.decorator_list):
@@ -101,6 +107,8 @@ class _Collector(Walker):
 
     def enter_if(self, node: ast.If) -> list[Step]:
         verdict = decided(node.test, self.defaults[-1])
+        if verdict is not None and caller_chosen(node, verdict, self.defaults[-1], self.is_cors_call):
+            verdict = None  # the callers pick the arm that configures CORS: both arms are live
         if verdict is not None:  # `if test_config is None:` in `create_app(test_config=None)`
             return [node.test, *(node.body if verdict else node.orelse)]
         guard = bool(_DEBUG_GUARD.search(self.module.source(node.test)))

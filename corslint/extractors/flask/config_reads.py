@@ -79,6 +79,36 @@ def with_config_reads(
     return rewritten, Scope({**scope.names, **substitution.bound}, scope.depth, scope.frames)
 
 
+def locals_with_config_reads(module: PythonModule, collected: Collected, site: Site, scope: Scope) -> Scope:
+    """`scope` with the locals bound once to an expression that reads the app config
+    (`allowed = app.config.get("CORS_ALLOWED_ORIGINS", "*")` before `CORS(app, origins=allowed)`)
+    resolved to what the config holds where the call runs."""
+    names = dict(scope.names)
+    for name, expressions in collected.locals.get(site.scope, {}).items():
+        if len(expressions) != 1 or name not in names or names[name].known:
+            continue
+        if not any(_read(node) is not None for node in ast.walk(expressions[0])):
+            continue
+        holder = ast.copy_location(ast.Call(ast.Name("_", ast.Load()), [expressions[0]], []), expressions[0])
+        rewritten, inner = with_config_reads(
+            module, collected, site, holder, Scope(names, scope.depth, scope.frames)
+        )
+        names[name] = module.resolve(rewritten.args[0], inner)
+    return Scope(names, scope.depth, scope.frames)
+
+
+def keys_read(module: PythonModule) -> frozenset[str]:
+    """The config keys the module's own code reads by a literal name."""
+    found: set[str] = set()
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Subscript) and not isinstance(node.ctx, ast.Load):
+            continue  # `app.config["CORS_ORIGIN"] = ...` writes it
+        read = _read(node)
+        if read is not None and isinstance(read[1], ast.Constant) and isinstance(read[1].value, str):
+            found.add(read[1].value)
+    return frozenset(found)
+
+
 def _truth(module: PythonModule, collected: Collected, site: Site, test: ast.expr) -> bool | None:
     """Whether an `if` test on the app config holds (`if app.config["ENABLE_CORS"]:`);
     None for any other test, or a value corslint cannot determine."""

@@ -22,18 +22,22 @@ from corslint.extractors.flask.collector import collect
 from corslint.extractors.flask.module_index import module_index
 from corslint.extractors.flask.policies import extension_policies
 from corslint.extractors.flask.routes import class_view_routes, function_routes, importing_modules
-from corslint.extractors.flask.views import view_policy
+from corslint.extractors.flask.views import uncalled_decorators, view_policy
 from corslint.extractors.python import PythonModule
 from corslint.model import CorsPolicy, Evidence, Extraction
+
+# `cross_origin`: the decorator re-exported by a project module (`from endpoints import *`)
+_NEEDLES = ("flask_cors", "flask.ext.cors", "init_app", "cross_origin")
 
 
 def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     module = context.python.parse(path, text)
-    if "flask_cors" not in text and "init_app" not in text:
+    if not any(needle in text for needle in _NEEDLES):
         return Extraction()
     collected = collect(module)
+    diagnostics = uncalled_decorators(module, collected)
     if not (collected.calls or collected.views or collected.wrappers):
-        return Extraction()
+        return Extraction(diagnostics=diagnostics)
     policies: list[CorsPolicy] = []
     evidence = tuple(_bearer_evidence(module, collected))
     for call, site in collected.calls:
@@ -61,7 +65,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         label = f"{class_name}.decorators" if class_name else "a wrapped view"
         name = f"{label}@{module.location(call).line}"
         policies.append(view_policy(module, collected, call, site, routes, label, name, evidence))
-    return Extraction(policies=tuple(policies))
+    return Extraction(policies=tuple(policies), diagnostics=diagnostics)
 
 
 def _bearer_evidence(module: PythonModule, collected: Collected) -> list[Evidence]:

@@ -1,7 +1,8 @@
 """The imports a Flask-CORS call sees that the module's own import table leaves out:
 `from flask_cors import CORS` inside a function (app factories, `def init_app(app):`
 extension modules, circular-import workarounds), inside a module-level `try:` / `if:`
-block, and `from flask_cors import *`."""
+block, and `from flask_cors import *`; the pre-1.0 Flask spelling `flask.ext.cors` (still in
+old projects) names the same package."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ import weakref
 from collections.abc import Iterator, Mapping
 
 from corslint.extractors.python import PythonModule
+from corslint.extractors.python.star_exports import star_imported_names
 
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 # what `from flask_cors import *` binds (the package's `__all__`)
 _STAR_NAMES = {"CORS": "flask_cors.CORS", "cross_origin": "flask_cors.cross_origin"}
+_LEGACY_PACKAGE = "flask.ext.cors"  # Flask's extension namespace, removed in Flask 1.0
 _TABLES: weakref.WeakKeyDictionary[PythonModule, dict[str, str]] = weakref.WeakKeyDictionary()
 
 
@@ -44,7 +47,7 @@ def _bindings(statement: ast.Import | ast.ImportFrom) -> Iterator[tuple[str, str
                 top = alias.name.split(".")[0]
                 yield top, top
         return
-    base = "." * statement.level + (statement.module or "")
+    base = _current("." * statement.level + (statement.module or ""))
     for alias in statement.names:
         if alias.name == "*":
             if base == "flask_cors":
@@ -52,6 +55,13 @@ def _bindings(statement: ast.Import | ast.ImportFrom) -> Iterator[tuple[str, str
             continue
         joined = f"{base}{alias.name}" if base.endswith(".") else f"{base}.{alias.name}"
         yield alias.asname or alias.name, joined if base else alias.name
+
+
+def _current(qualified: str) -> str:
+    """`flask.ext.cors.CORS` -> `flask_cors.CORS`."""
+    if qualified == _LEGACY_PACKAGE or qualified.startswith(f"{_LEGACY_PACKAGE}."):
+        return "flask_cors" + qualified[len(_LEGACY_PACKAGE) :]
+    return qualified
 
 
 def function_imports(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str]:
@@ -72,7 +82,7 @@ def module_imports(module: PythonModule) -> dict[str, str]:
 def _module_imports(module: PythonModule) -> dict[str, str]:
     found: dict[str, str] = {}
     for statement in module.tree.body:
-        if isinstance(statement, ast.ImportFrom) and statement.module == "flask_cors":
+        if isinstance(statement, ast.ImportFrom) and _current(statement.module or "") == "flask_cors":
             found.update(_bindings(statement))
         elif isinstance(statement, ast.stmt) and not isinstance(
             statement, (ast.Import, ast.ImportFrom, *_NESTED)
@@ -84,7 +94,14 @@ def _module_imports(module: PythonModule) -> dict[str, str]:
         # is the import: the fallback only runs where the package is missing
         if name in module.imports or name in module.classes:
             del found[name]
-    return {**module.imports, **found}
+    own = {name: _current(qualified) for name, qualified in module.imports.items()}
+    # `from endpoints import *` where endpoints imported cross_origin: a re-export
+    received = {
+        name: _current(qualified)
+        for name, qualified in star_imported_names(module).items()
+        if name not in module.assignments and name not in module.classes and name not in module.functions
+    }
+    return {**received, **own, **found}
 
 
 def qualified_name(node: ast.AST, imports: Mapping[str, str]) -> str | None:

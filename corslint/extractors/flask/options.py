@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from corslint.extractors.flask.calls import call_arguments
 from corslint.extractors.flask.collected import Collected, Site
 from corslint.extractors.flask.imports import lookup
-from corslint.extractors.python import PythonModule, Scope
+from corslint.extractors.python import PythonModule, Scope, seen_from
+from corslint.extractors.python.flow import mutated_names
 from corslint.frameworks.flask_cors import CONFIG_KEYS, OPTIONS
 from corslint.model import Evidence, Location, Provenance, Value
 
@@ -52,7 +53,17 @@ def local_scope(module: PythonModule, collected: Collected, site: Site) -> Scope
                 description=f"{name} (imported from {qualified})",
             )
         )
+    function = collected.functions.get(site.scope)
+    changed = (
+        frozenset().union(*(mutated_names(statement) for statement in function.body))
+        if function is not None
+        else frozenset()
+    )
     for name, expressions in collected.locals.get(site.scope, {}).items():
+        if name in changed:
+            # `options["supports_credentials"] = True` after `options = {...}`: the value at the
+            # call is the shared reader's, which follows the statements in between
+            continue
         if len(expressions) == 1:
             names[name] = module.resolve(expressions[0], Scope(dict(names)))
         else:
@@ -87,7 +98,10 @@ def keyword_options(
         if arg.keyword is None or (skip_app and arg.keyword == "app"):
             continue
         name = arg.keyword
-        options[name] = _option_value(module, name, arg.value, scope)
+        # a value defined in another module is reported here, where the call uses it
+        options[name] = seen_from(
+            _option_value(module, name, arg.value, scope), module, module.location(arg.value)
+        )
         if name not in OPTIONS:
             evidence.append(unknown_option(name, _keyword_location(module, arg.node)))
     return options, evidence

@@ -5,6 +5,7 @@ the app starts when nothing is passed (RULES.md: judge the default)."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 from corslint.extractors.flask.collected import Function
 
@@ -61,3 +62,23 @@ def decided(test: ast.expr, defaults: dict[str, object]) -> bool | None:
         if isinstance(operator, ast.NotEq):
             return left != right
     return None
+
+
+def caller_chosen(
+    node: ast.If, verdict: bool, defaults: dict[str, object], is_cors_call: Callable[[ast.Call], bool]
+) -> bool:
+    """Whether the arm the defaults skip configures Flask-CORS from a parameter the test
+    reads (`if cors_domains: CORS(app, origins=cors_domains)` in `make(cors_domains=None)`):
+    the callers choose that arm by passing the value, so the call is live, not dead code."""
+    tested = {n.id for n in ast.walk(node.test) if isinstance(n, ast.Name) and n.id in defaults}
+    if not tested:
+        return False
+    for statement in node.orelse if verdict else node.body:
+        for call in ast.walk(statement):
+            if (
+                isinstance(call, ast.Call)
+                and is_cors_call(call)
+                and any(isinstance(n, ast.Name) and n.id in tested for n in ast.walk(call))
+            ):
+                return True
+    return False

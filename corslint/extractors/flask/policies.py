@@ -9,9 +9,15 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from corslint.extractors.flask.app_config import Variant, config_variants, options_fingerprint
+from corslint.extractors.flask.app_keys import layer_app
 from corslint.extractors.flask.calls import CORS_CLASS, app_argument, dotted_name, extension_constructor
 from corslint.extractors.flask.collected import Collected, Site
-from corslint.extractors.flask.config_reads import switched_off, with_config_reads
+from corslint.extractors.flask.config_reads import (
+    keys_read,
+    locals_with_config_reads,
+    switched_off,
+    with_config_reads,
+)
 from corslint.extractors.flask.config_sources import loaded_from
 from corslint.extractors.flask.imports import qualified_name
 from corslint.extractors.flask.options import (
@@ -76,6 +82,7 @@ def extension_policies(
     app_node = app_argument(call)
     if app_node is None or switched_off(module, collected, site):
         return
+    scope = locals_with_config_reads(module, collected, site, scope)
     written, scope = with_config_reads(module, collected, site, call, scope)
     options, found = keyword_options(module, written, scope, skip_app=True)
     layers.append(options)
@@ -91,7 +98,8 @@ def extension_policies(
         variants = config_variants(writes, site)
         notes += _late_writes(collected, receiver, site, module.location(call))
     local = site.scope and receiver in collected.locals.get(site.scope, {})
-    app_id = f"{module.path}::{site.scope if local else ''}::{receiver}"
+    app_id = f"{module.path}::{site.scope if local else _instance_owner(module, call, receiver)}::{receiver}"
+    app_id = layer_app(module, collected, site.scope, receiver, app_id)  # a helper's caller's app
     if imported_blueprint is not None and imported_blueprint[0] is not module:
         bp_module, bp_name, bp_call = imported_blueprint
         prefix = blueprint_prefix(bp_module, bp_call)
@@ -111,7 +119,7 @@ def extension_policies(
     )
     arms: list[tuple[Variant, dict[str, Value], list[Evidence]]] = []
     for variant in variants:
-        base, config_notes = config_options(variant.values)
+        base, config_notes = config_options(variant.values, keys_read(module))
         merged = dict(base)
         for layer in layers:
             merged.update(layer)
@@ -137,8 +145,20 @@ def extension_policies(
         )
 
 
-def config_options(values: dict[str, Value]) -> tuple[dict[str, Value], list[Evidence]]:
-    """The options an app's CORS_* config gives the library, and the keys it ignores."""
+def _instance_owner(module: PythonModule, call: ast.Call, receiver: str) -> str:
+    """`self.app` is one app per class (each TestCase's `setUp` builds its own), not one
+    per module."""
+    if receiver.split(".")[0] not in {"self", "cls"}:
+        return ""
+    classes = [step.owner.name for step in module.steps(call) if isinstance(step.owner, ast.ClassDef)]
+    return f"class {'.'.join(classes)}" if classes else ""
+
+
+def config_options(
+    values: dict[str, Value], own_keys: frozenset[str] = frozenset()
+) -> tuple[dict[str, Value], list[Evidence]]:
+    """The options an app's CORS_* config gives the library, and the keys it ignores (not
+    those the project reads itself: `app.config.get("CORS_ALLOWED_ORIGINS")` is no typo)."""
     base: dict[str, Value] = {}
     notes: list[Evidence] = []
     for key, value in values.items():
@@ -146,7 +166,7 @@ def config_options(values: dict[str, Value]) -> tuple[dict[str, Value], list[Evi
             base[CONFIG_KEYS[key]] = value
         elif key == "CORS_*":
             base["**"] = value
-        else:
+        elif key not in own_keys:
             notes.append(unknown_config(key, value.location))
     return base, notes
 

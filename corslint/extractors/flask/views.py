@@ -8,9 +8,10 @@ import ast
 from dataclasses import replace
 
 from corslint.extractors.flask.app_config import config_variants
+from corslint.extractors.flask.calls import CROSS_ORIGIN
 from corslint.extractors.flask.collected import Collected, Site
 from corslint.extractors.flask.collector import collect
-from corslint.extractors.flask.imports import lookup
+from corslint.extractors.flask.imports import lookup, qualified_name
 from corslint.extractors.flask.options import keyword_options, local_scope
 from corslint.extractors.flask.reaching import (
     Registration,
@@ -22,7 +23,7 @@ from corslint.extractors.flask.reaching import (
 from corslint.extractors.flask.routes import sample_path
 from corslint.extractors.python import PythonModule, is_development_path
 from corslint.frameworks.flask_cors import CONFIG_KEYS
-from corslint.model import CorsPolicy, Evidence, Route, Value
+from corslint.model import CorsPolicy, Diagnostic, Evidence, Route, Value
 
 _LATE = (10**9, 0)  # after every statement: what a request sees
 
@@ -127,3 +128,30 @@ def _registered(
         path = prefix + "/" + route.path.lstrip("/") if route.path.strip("/") else prefix + route.path
         moved.append((replace(route, path=path), sample_path(path)))
     return moved
+
+
+def uncalled_decorators(module: PythonModule, collected: Collected) -> tuple[Diagnostic, ...]:
+    """`@cross_origin` written without parentheses: the factory receives the view and the
+    view becomes its inner decorator, which fails on every request (HTTP 500, no CORS
+    headers), so this configuration never applies."""
+    tables = list(collected.imports.values())
+    found: list[Diagnostic] = []
+    for node in module.nodes:
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for decorator in node.decorator_list:
+            if isinstance(decorator, (ast.Name, ast.Attribute)) and any(
+                qualified_name(decorator, table) == CROSS_ORIGIN for table in tables
+            ):
+                found.append(
+                    Diagnostic(
+                        "CORS303",
+                        f"Flask-CORS: `@{module.source(decorator)}` without parentheses hands "
+                        f"`{node.name}` to the decorator factory, so the view is replaced by the "
+                        "inner decorator: every request to it fails with a TypeError (HTTP 500) and "
+                        "gets no CORS headers from it; write "
+                        f"`@{module.source(decorator)}()`",
+                        module.location(decorator),
+                    )
+                )
+    return tuple(found)

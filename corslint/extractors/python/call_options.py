@@ -7,7 +7,7 @@ import ast
 from collections.abc import Collection, Iterator, Mapping
 
 from corslint.extractors.python.module import PythonModule, seen_from
-from corslint.model import Evidence, Provenance, Value
+from corslint.model import Evidence, Location, Provenance, Value
 
 
 def read_arguments(module: PythonModule, call: ast.Call, positional: tuple[str, ...]) -> dict[str, Value]:
@@ -21,10 +21,13 @@ def read_arguments(module: PythonModule, call: ast.Call, positional: tuple[str, 
             )
             break
         if index < len(positional):
-            options[positional[index]] = module.resolve(arg)
+            options[positional[index]] = seen_from(module.resolve(arg), module, module.location(arg))
     for keyword in call.keywords:
         if keyword.arg is not None:
-            options[keyword.arg] = module.resolve(keyword.value)
+            # a value defined in another module is reported here, where the call uses it
+            options[keyword.arg] = seen_from(
+                module.resolve(keyword.value), module, module.location(keyword.value)
+            )
             continue
         expanded = module.resolve(keyword.value)
         if expanded.known and isinstance(expanded.raw, dict):
@@ -36,10 +39,20 @@ def read_arguments(module: PythonModule, call: ast.Call, positional: tuple[str, 
     return options
 
 
+def keyword_locations(module: PythonModule, call: ast.Call) -> dict[str, Location]:
+    """Where each `name=` of the call is written: a misspelt keyword is reported there,
+    wherever its value comes from (a TOML file's value keeps its own line)."""
+    return {keyword.arg: module.location(keyword) for keyword in call.keywords if keyword.arg is not None}
+
+
 def unknown_options(
-    options: Mapping[str, Value], parameters: Collection[str], owner: str
+    options: Mapping[str, Value],
+    parameters: Collection[str],
+    owner: str,
+    written_at: Mapping[str, Location] | None = None,
 ) -> Iterator[Evidence]:
-    """Keywords the constructor does not take: the app then fails to start."""
+    """Keywords the constructor does not take: the app then fails to start. Each is
+    located at its `name=` when `written_at` knows it, else at its value."""
     for name, value in options.items():
         if name in parameters or name in ("*", "**"):
             continue
@@ -51,7 +64,7 @@ def unknown_options(
             "unknown-option",
             f"`{name}=` is not a {owner} argument{hint}; the app fails to start "
             "with `TypeError: ... got an unexpected keyword argument`",
-            value.location,
+            (written_at or {}).get(name, value.location),
         )
 
 

@@ -90,6 +90,8 @@ class ExpressionResolver(ModuleSource):
             )
         if isinstance(node, ast.Subscript):
             return self._resolve_subscript(node, scope)
+        if isinstance(node, ast.NamedExpr):  # `if (x := os.getenv("X")) is not None:`
+            return self.resolve(node.value, scope)
         return self.unknown(node)
 
     def decide(self, test: ast.expr, scope: Scope) -> Value | None:

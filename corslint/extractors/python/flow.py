@@ -189,8 +189,24 @@ class FlowResolver(ExpressionResolver):
     _bound_cache: dict[int, frozenset[str]] | None = None
     _mutated_cache: dict[int, frozenset[str]] | None = None
     _starts_cache: dict[int, list[tuple[int, int]]] | None = None
+    _declared_cache: dict[int, frozenset[str]] | None = None
 
     # -- facts of statements, worked out once each (lookups ask them again and again) ----
+    def declared_outside(self, function: ast.AST) -> frozenset[str]:
+        """The names `global` and `nonlocal` statements anywhere in `function` declare."""
+        cache = self._declared_cache
+        if cache is None:
+            cache = self._declared_cache = {}
+        found = cache.get(id(function))
+        if found is None:
+            found = cache[id(function)] = frozenset(
+                name
+                for s in ast.walk(function)
+                if isinstance(s, (ast.Global, ast.Nonlocal))
+                for name in s.names
+            )
+        return found
+
     def binds_within(self, statement: ast.stmt) -> frozenset[str]:
         cache = self._bound_cache
         if cache is None:
@@ -289,9 +305,7 @@ class FlowResolver(ExpressionResolver):
         if name in parameter_names(function):
             return Found("parameter", function=function, mutations=tuple(mutations))
         body: list[ast.stmt] = getattr(function, "body", [])
-        if isinstance(body, list) and any(
-            isinstance(s, (ast.Global, ast.Nonlocal)) and name in s.names for s in ast.walk(function)
-        ):
+        if isinstance(body, list) and name in self.declared_outside(function):
             return MODULE_LEVEL
         if isinstance(body, list) and self.bound_in(body, name):
             return Found("unknown", why=f"`{name}` is read before it is bound")

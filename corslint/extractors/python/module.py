@@ -13,6 +13,7 @@ from corslint.extractors.python.cli_arguments import option_default
 from corslint.extractors.python.data_files import DataFileResolver
 from corslint.extractors.python.functions import CallResolver
 from corslint.extractors.python.scope import EMPTY_SCOPE, MAX_DEPTH, Scope
+from corslint.extractors.python.star_exports import star_imported_names
 from corslint.extractors.python.values import (
     UNSET,
     as_env_default,
@@ -73,6 +74,21 @@ class PythonModule(DataFileResolver):
     def __init__(self, path: str, text: str, project: ModuleLoader | None = None) -> None:
         self.project = project
         super().__init__(path, text)
+
+    def qualified_name(self, node: ast.AST) -> str | None:
+        """As `ModuleSource` names it; a name this module binds nowhere, by what the
+        project's own modules it star-imports imported it as (`star_exports`)."""
+        found = super().qualified_name(node)
+        if (
+            isinstance(node, ast.Name)
+            and found == node.id
+            and self.star_imports
+            and node.id not in self.assignments
+            and node.id not in self.classes
+            and node.id not in self.functions
+        ):
+            return star_imported_names(self).get(node.id, found)
+        return found
 
     # -- supplied to the layers below -------------------------------------------------
     def import_target(self, qualified: str) -> tuple[PythonModule, str] | None:
@@ -242,6 +258,23 @@ class PythonModule(DataFileResolver):
                     return found[0].class_named(ast.Name(found[1]))
         return None
 
+    def _resolve_dict_call(self, node: ast.Call, scope: Scope) -> Value:
+        """`dict(allow_origins=["*"], **base)`, `dict(defaults, max_age=600)`: the keywords
+        over a known mapping."""
+        if len(node.args) > 1 or any(isinstance(arg, ast.Starred) for arg in node.args):
+            return self.unknown(node)
+        result: dict[object, Value] = {}
+        sources = [*(("", arg) for arg in node.args), *((kw.arg, kw.value) for kw in node.keywords)]
+        for keyword, value_node in sources:
+            if keyword:
+                result[keyword] = self.resolve(value_node, scope)
+                continue
+            mapping = self.resolve(value_node, scope)
+            if not mapping.known or not isinstance(mapping.raw, dict):
+                return self.unknown(node)
+            result.update(mapping.raw)
+        return Value(result, self.location(node))
+
     def _resolve_call(self, node: ast.Call, scope: Scope) -> Value:
         location = self.location(node)
         qualified = self.qualified_name(node.func) or ""
@@ -317,6 +350,8 @@ class PythonModule(DataFileResolver):
                 return self.unknown(node)
             kept = tuple(v for v in inner.raw if v.raw)
             return Value(kept, location, inner.provenance, inner.env_var, inner.description, inner.related)
+        if isinstance(node.func, ast.Name) and qualified == "dict":
+            return self._resolve_dict_call(node, scope)
         if (
             isinstance(node.func, ast.Name)
             and node.func.id in {"str", "list", "tuple", "set", "frozenset", "int", "bool", "sorted"}

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from corslint.extractors.python import PythonModule
-from corslint.extractors.python_headers.frame import dotted
+from corslint.extractors.python_headers.frame import Alternative, BagEntry, Frame, dotted
+from corslint.extractors.python_headers.responses import is_headers, made_response
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -76,3 +78,54 @@ def is_shared(callee: Callee, caller: PythonModule) -> bool:
         return True
     name = callee.function.name
     return sum(1 for call in callee.module.calls if dotted(call.func).rsplit(".", 1)[-1] == name) > 1
+
+
+def bound_frame(
+    frame: Frame,
+    callee: Callee,
+    call: ast.Call,
+    when: tuple[str, ...],
+    alternatives: Callable[[Frame, ast.expr], list[Alternative]],
+) -> Frame:
+    """The frame a helper is read in: its parameters bound to what the call hands it."""
+    requests: set[str] = {"self.request"} if frame.self_writes else set()
+    responses: set[str] = set()
+    if frame.kind == "bottle":  # the thread-local request and response, named as the caller names them
+        requests |= frame.requests
+        responses |= frame.responses
+    header_names: set[str] = set()
+    bags: dict[str, list[BagEntry]] = {}
+    values: dict[str, list[Alternative]] = {}
+    for parameter, argument in arguments_bound(callee, call):
+        if frame.is_response(argument) or made_response(frame, argument) is not None:
+            responses.add(parameter)
+        elif is_headers(frame, argument):
+            header_names.add(parameter)  # `add_cors(response.headers)`
+        elif dotted(argument) in frame.bags:
+            bags[parameter] = frame.bags[dotted(argument)]  # the helper fills the caller's dict
+        elif frame.is_request(argument):
+            requests.add(parameter)
+        else:
+            values[parameter] = alternatives(frame, argument)
+    # (a Bottle module's hooks and routes are one layer: its helpers are that layer's code)
+    shared = is_shared(callee, frame.module) and not (
+        frame.kind == "bottle" and callee.module is frame.module
+    )
+    relocate = frame.relocate or (frame.module.location(call) if shared else None)
+    return replace(
+        frame,
+        module=callee.module,
+        requests=frozenset(requests),
+        responses=responses,
+        header_names=header_names,
+        local_functions={},
+        next_calls=frozenset(),
+        answers_on_return=False,
+        values=values,
+        conditions={},
+        bags=bags,
+        base=when,
+        relocate=relocate,
+        depth=frame.depth + 1,
+        inlined=frame.inlined | {callee.key},
+    )

@@ -18,6 +18,7 @@ from corslint.extractors.python_headers.unit import (
     functions_in,
     module_kinds,
     parameters,
+    reads_only,
     writes_cors,
 )
 from corslint.extractors.python_headers.views import django_methods, flask_methods
@@ -116,6 +117,14 @@ def _semantics(decorator: Decorator, kind: str, uses: list[Site]) -> tuple[tuple
     answer from it); unknown when a view's routing is not known here."""
     every = [_methods(kind, site) for site in uses]
     lacking = [methods for methods in every if methods is not None and "OPTIONS" not in methods]
+    reading = {reads_only(methods) for methods in every}
+    if every and len(reading) == 1 and None not in reading:
+        # every view it wraps reads only: the other methods never reach the wrapper
+        (only,) = reading
+        assert only is not None
+        if kind == "flask" and lacking:
+            return (only,), 200 if decorator.automatic_options else None
+        return (only,), (200 if kind == "flask" or not lacking else None)
     if kind == "flask":
         if lacking:
             # Flask's automatic OPTIONS answer, without the wrapper; refused when the

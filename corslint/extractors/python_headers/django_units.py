@@ -13,6 +13,7 @@ import ast
 
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule
+from corslint.extractors.python_headers.django_layers import placed
 from corslint.extractors.python_headers.frame import dotted
 from corslint.extractors.python_headers.project_scan import modules_mentioning
 from corslint.extractors.python_headers.unit import (
@@ -38,14 +39,15 @@ def middleware_units(module: PythonModule, covered: set[Function], context: Proj
             unit = _class_middleware(module, node)
             if unit is not None:
                 covered.update(f for f in node.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)))
-                if listed(module, node.name, context):
-                    units.append(unit)
+                layer = placed(module, node, unit, context)
+                if layer is not None:
+                    units.append(layer)
     for outer in module.tree.body:
         if not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)) or len(parameters(outer)) != 1:
             continue
         handed = parameters(outer)[0]
         for inner in functions_in(outer):
-            if inner is outer or not writes_cors(module, inner):
+            if inner is outer or inner in covered or not writes_cors(module, inner):
                 continue
             if not any(isinstance(n, ast.Call) and dotted(n.func) == handed for n in ast.walk(inner)):
                 continue

@@ -7,9 +7,13 @@ import re
 
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule, is_development_path
+from corslint.extractors.python_headers.aiohttp_units import aiohttp_units
+from corslint.extractors.python_headers.asgi_units import asgi_units, django_settings, has_asgi_app
+from corslint.extractors.python_headers.bottle_units import bottle_units
 from corslint.extractors.python_headers.decorators import decorator_units, decorators_in
 from corslint.extractors.python_headers.django_units import middleware_units
 from corslint.extractors.python_headers.django_units import view_units as django_views
+from corslint.extractors.python_headers.falcon_units import falcon_units
 from corslint.extractors.python_headers.flask_units import (
     class_view_units,
     hook_phase,
@@ -20,6 +24,7 @@ from corslint.extractors.python_headers.flask_units import view_units as flask_v
 from corslint.extractors.python_headers.frame import Frame, Steps, dotted
 from corslint.extractors.python_headers.interpreter import Interpreter
 from corslint.extractors.python_headers.project_scan import modules_mentioning
+from corslint.extractors.python_headers.pyramid_units import pyramid_units
 from corslint.extractors.python_headers.server_units import starlette_units, tornado_units
 from corslint.extractors.python_headers.unit import (
     Function,
@@ -34,24 +39,6 @@ from corslint.extractors.python_headers.unit import (
 from corslint.frameworks.express_headers import variants
 from corslint.model import CorsPolicy, Evidence, Extraction, Location, Value
 
-_ROOTS = {
-    "flask": {"flask", "werkzeug", "flask_restful", "flask_restx", "flask_smorest"},
-    "django": {"django", "rest_framework"},
-    "starlette": {"starlette", "fastapi"},
-    "tornado": {"tornado"},
-}
-_OTHER_FRAMEWORKS = {
-    "quart",
-    "sanic",
-    "aiohttp",
-    "falcon",
-    "cherrypy",
-    "bottle",
-    "pyramid",
-    "litestar",
-    "aws_lambda_powertools",
-    "chalice",
-}
 ORIGIN_STEPS = frozenset(variants("Access-Control-Allow-Origin"))
 # the Access-Control-* headers a response can carry; any other name is a mistake
 RESPONSE_HEADERS = frozenset(
@@ -71,12 +58,12 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     module = context.python.parse(path, text)
     kinds = module_kinds(module)
     decorators = decorators_in(module)
-    if not kinds and not decorators:
+    covered: set[Function] = set()
+    units: list[Unit] = asgi_units(module, covered) if has_asgi_app(module) else []
+    if not kinds and not decorators and not units:
         kinds = _kinds_of_users(module, context)
         if not kinds:
             return Extraction()
-    covered: set[Function] = set()
-    units: list[Unit] = []
     if "flask" in kinds:
         units += hook_units(module)
     if "django" in kinds:
@@ -85,6 +72,14 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         units += starlette_units(module, covered)
     if "tornado" in kinds:
         units += tornado_units(module, covered)
+    if "aiohttp" in kinds:
+        units += aiohttp_units(module, covered)
+    if "bottle" in kinds:
+        units += bottle_units(module, covered)
+    if "pyramid" in kinds:
+        units += pyramid_units(module, covered)
+    if "falcon" in kinds:
+        units += falcon_units(module, covered)
     for unit in units:
         covered.update(phase.function for phase in unit.phases)
     for decorator in decorators:
@@ -96,6 +91,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     if "django" in kinds:
         units += django_views(module, covered)
     units += _helpers(module, kinds, covered, units, context)
+    django_settings(module, units, context)
     policies = [policy for unit in units if (policy := build_policy(unit)) is not None]
     return Extraction(policies=tuple(policies))
 
@@ -193,7 +189,7 @@ def _owner(module: PythonModule, function: Function) -> ast.ClassDef | None:
 
 
 _BEARER = re.compile(
-    r"""(?:headers\.get\(\s*|headers\[\s*|META\.get\(\s*|META\[\s*)['"](?:HTTP_)?authorization['"]""",
+    r"""(?:headers\.get\(\s*|headers\[\s*|META\.get\(\s*|META\[\s*|get_header\(\s*)['"](?:HTTP_)?authorization['"]""",
     re.IGNORECASE,
 )
 
@@ -227,6 +223,16 @@ def _reported_at(steps: Steps, unit: Unit) -> Location:
     return unit.location
 
 
+def _guarded(step: Value, guard: Value) -> Value:
+    """A step written for allowed origins only carries the allow-list it depends on, so a
+    finding about it says "when ORIGINS is unset" for an allow-list's env default."""
+    if not (step.known and isinstance(step.raw, dict) and "when" in step.raw):
+        return step
+    if not any("ALLOWED" in str(entry.raw) for entry in step.raw["when"].raw):
+        return step
+    return Value({**step.raw, "allowed_by": guard}, step.location, related=step.related)
+
+
 def build_policy(unit: Unit) -> CorsPolicy | None:
     steps = Steps()
     for phase in unit.phases:
@@ -246,6 +252,9 @@ def build_policy(unit: Unit) -> CorsPolicy | None:
             missing_status=phase.missing_status,
             use_site=phase.use_site,
             use_names=phase.use_names,
+            routes_raise=phase.routes_raise,
+            send=phase.send,
+            known=phase.known,
         )
         for prelude in phase.preludes:
             frame.returns = []  # nothing written: no response exists yet
@@ -263,6 +272,8 @@ def build_policy(unit: Unit) -> CorsPolicy | None:
         options = {name: step for name, step in options.items() if not name.startswith("answer")}
     if steps.guard is not None:
         options["guard"] = steps.guard
+        if steps.guard.env_vars:
+            options = {name: _guarded(step, steps.guard) for name, step in options.items()}
         if steps.guard_match != "equal":
             options["guard_match"] = Value(steps.guard_match, steps.guard.location)
     if steps.condition is not None:

@@ -95,6 +95,12 @@ class Frame:
     returns: list[Alternative] | None = None
     route_methods: tuple[str, ...] | None = None  # the view's methods, for Flask's `Allow`
     local_functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=dict)
+    routes_raise: bool = False  # aiohttp: the routes' call raises a 405 for unrouted OPTIONS
+    # ASGI: the `send` parameter (a response it sends answers the request), and names of
+    # the `http.response.start` message a send wrapper adds headers to
+    send: str = ""
+    messages: frozenset[str] = frozenset()
+    known: dict[str, Value] = field(default_factory=dict)  # `settings.X` of the project's settings
 
     def relative(self, when: tuple[str, ...]) -> tuple[str, ...]:
         """The conditions this function added to its base ones."""
@@ -113,6 +119,12 @@ class Frame:
         return Scope(known)
 
     def resolve(self, node: ast.expr) -> Value:
+        if self.known and isinstance(node, ast.Attribute) and dotted(node) in self.known:
+            return self.known[dotted(node)]
+        if isinstance(node, ast.Constant) and isinstance(node.value, bytes):
+            # ASGI header names and values, kept as the text they stand for (the results
+            # cache stores text, and the model compares text)
+            return Value(node.value.decode("latin-1"), self.module.location(node))
         if isinstance(node, ast.Name) and node.id in self.values:
             alternatives = self.values[node.id]
             if (
@@ -148,7 +160,14 @@ class Frame:
                     else inner.raw
                 )
                 return Value(items, self.module.location(node), inner.provenance, inner.env_var)
-        return self.module.resolve(node, self.scope())
+        found = self.module.resolve(node, self.scope())
+        partial = found.known and isinstance(found.raw, tuple) and not all(v.known for v in found.raw)
+        if (partial or not found.known) and isinstance(node, ast.Name) and self.kind == "asgi":
+            bound = self.module.binding(node.id)
+            literal = _byte_literals(self.module, bound[1]) if bound is not None else None
+            if literal is not None:
+                return literal  # `TRUSTED = (b"https://a.example.com", ...)`: the resolver leaves bytes
+        return found
 
     def _union(self, node: ast.BinOp) -> Value:
         """`set(methods) | {"OPTIONS"}`: the items of both, once each, in order."""
@@ -228,3 +247,70 @@ def disjoin(parts: list[str]) -> str | None:
     if any("&" in part for part in parts) and len(parts) > 1:
         return None
     return "|".join(parts)
+
+
+def loop_rows(frame: Frame, loop: ast.For | ast.AsyncFor) -> tuple[list[str], list[tuple[Value, ...]]] | None:
+    """`for name, value in CORS_HEADERS.items():` over a known mapping or list: the loop's
+    names and the values they take, row by row (None: not known)."""
+    iterable = unwrap(loop.iter)
+    rows: list[tuple[Value, ...]] = []
+    if (
+        isinstance(iterable, ast.Call)
+        and isinstance(iterable.func, ast.Attribute)
+        and iterable.func.attr == "items"
+        and not iterable.args
+    ):
+        mapping = frame.resolve(iterable.func.value)
+        if not (mapping.known and isinstance(mapping.raw, dict)):
+            return None
+        rows = [(Value(key, mapping.location), item) for key, item in mapping.raw.items()]
+    else:
+        listed = frame.resolve(iterable)
+        if not (listed.known and isinstance(listed.raw, tuple)):
+            return None
+        for item in listed.raw:
+            rows.append(tuple(item.raw) if item.known and isinstance(item.raw, tuple) else (item,))
+    target = loop.target
+    names = [dotted(t) for t in target.elts] if isinstance(target, ast.Tuple) else [dotted(target)]
+    return names, rows
+
+
+def _byte_literals(module: PythonModule, node: ast.expr) -> Value | None:
+    """A literal list, tuple or set of bytes and strings."""
+    if not isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return None
+    items = [
+        Value(
+            item.value.decode("latin-1") if isinstance(item.value, bytes) else item.value,
+            module.location(item),
+        )
+        for item in node.elts
+        if isinstance(item, ast.Constant) and isinstance(item.value, (bytes, str))
+    ]
+    return Value(tuple(items), module.location(node)) if len(items) == len(node.elts) else None
+
+
+def loop_as_any(loop: ast.For | ast.AsyncFor) -> tuple[str, ast.Call] | None:
+    """`for p in PATTERNS: if test(p): found = True; break`: the name it sets, and the
+    loop as the `any(test(p) for p in PATTERNS)` it amounts to."""
+    body = loop.body
+    if loop.orelse or len(body) != 1 or not isinstance(body[0], ast.If) or body[0].orelse:
+        return None
+    inner = body[0].body
+    if not (
+        len(inner) == 2
+        and isinstance(inner[0], ast.Assign)
+        and len(inner[0].targets) == 1
+        and isinstance(inner[0].targets[0], ast.Name)
+        and isinstance(inner[0].value, ast.Constant)
+        and inner[0].value.value is True
+        and isinstance(inner[1], ast.Break)
+    ):
+        return None
+    clause = ast.comprehension(target=loop.target, iter=loop.iter, ifs=[], is_async=0)
+    call = ast.Call(
+        func=ast.Name("any", ast.Load()),
+        args=[ast.GeneratorExp(elt=body[0].test, generators=[clause])],
+        keywords=[],
+    )
+    return inner[0].targets[0].id, ast.copy_location(call, body[0].test)

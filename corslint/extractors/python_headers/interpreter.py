@@ -7,51 +7,59 @@ import ast
 from collections.abc import Sequence
 from dataclasses import replace
 
-from corslint.extractors.python_headers.callees import Callee, arguments_bound, callee_of, is_shared
+import corslint.extractors.python_headers.asgi_messages as asgi
+from corslint.extractors.python_headers.callees import bound_frame, callee_of
 from corslint.extractors.python_headers.frame import (
     Alternative,
-    BagEntry,
     Frame,
     Read,
     Steps,
     conjoin,
     dotted,
+    loop_rows,
     negate,
     unwrap,
 )
-from corslint.extractors.python_headers.requests import condition, parsed_origin, read_of, rebuilt_origin
+from corslint.extractors.python_headers.requests import (
+    condition,
+    parsed_origin,
+    read_of,
+    rebuilt_origin,
+    searched,
+)
 from corslint.extractors.python_headers.responses import (
     HEADER_METHODS,
+    RESPONSE_METHODS,
     TORNADO_METHODS,
-    Made,
-    canonical,
+    carries_headers,
     default_options_headers,
-    is_cors_header,
+    is_headers,
+    is_routes_call,
     made_response,
     passes_response,
     status_value,
 )
-from corslint.model import HeaderReflection, Location, Value
+from corslint.extractors.python_headers.step_writer import StepWriter
+from corslint.model import Location, Value
 
 MAX_INLINE = 4  # helpers called from helpers, at most this deep
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
-class Interpreter:
+class Interpreter(StepWriter):
     """Reads functions into one layer's `Steps`. `owner`: the class whose methods
     `self.helper(...)` reaches."""
 
     def __init__(self, steps: Steps, owner: ast.ClassDef | None = None) -> None:
-        self.steps = steps
+        super().__init__(steps)
         self.owner = owner
-        self._tests: dict[str, Value] = {}
 
     # -- statements ---------------------------------------------------------------------
     def run(self, frame: Frame, body: Sequence[ast.stmt]) -> bool:
         """Read `body` under `frame.base`; True when every path through it ended."""
-        return self._block(frame, body, frame.base)
+        return self.block(frame, body, frame.base)
 
-    def _block(self, frame: Frame, body: Sequence[ast.stmt], when: tuple[str, ...]) -> bool:
+    def block(self, frame: Frame, body: Sequence[ast.stmt], when: tuple[str, ...]) -> bool:
         for statement in body:
             outcome = self._statement(frame, statement, when)
             if outcome is True:
@@ -65,6 +73,8 @@ class Interpreter:
             return self._if(frame, statement, when)
         if isinstance(statement, (ast.Assign, ast.AnnAssign)):
             self._assign(frame, statement, when)
+            if frame.routes_raise and statement.value is not None and is_routes_call(frame, statement.value):
+                return "!OPTIONS"  # an unrouted OPTIONS raised its 405 through here
             return False
         if isinstance(statement, ast.Expr):
             self._call(frame, unwrap(statement.value), when)
@@ -76,11 +86,16 @@ class Interpreter:
             self._loop(frame, statement, when)
             return False
         if isinstance(statement, (ast.With, ast.AsyncWith)):
-            return self._block(frame, statement.body, when)
+            return self.block(frame, statement.body, when)
         if isinstance(statement, ast.Try):
-            ended = self._block(frame, statement.body, when)
-            self._block(frame, statement.finalbody, when)
+            ended = self.block(frame, statement.body, when)
+            self.block(frame, statement.finalbody, when)
             return ended and not statement.handlers
+        if isinstance(statement, ast.Raise) and statement.exc is not None:
+            made = made_response(frame, statement.exc)
+            if made is not None:  # aiohttp's `raise web.HTTPNoContent(headers=...)`
+                self._made(frame, made, when, frame.module.location(statement))
+                return True
         if isinstance(statement, ast.Delete):
             for target in statement.targets:
                 self._delete(frame, target, when)
@@ -89,13 +104,13 @@ class Interpreter:
     def _if(self, frame: Frame, statement: ast.If, when: tuple[str, ...]) -> bool | str:
         decided = condition(frame, self.steps, statement.test)
         if decided is True:
-            return self._block(frame, statement.body, when)
+            return self.block(frame, statement.body, when)
         if decided is False:
-            return self._block(frame, statement.orelse, when)
+            return self.block(frame, statement.orelse, when)
         if decided is None:
             decided = self._undecided(frame, statement.test)
-        done_then = self._block(frame, statement.body, (*when, decided))
-        done_else = self._block(frame, statement.orelse, (*when, negate(decided)))
+        done_then = self.block(frame, statement.body, (*when, decided))
+        done_else = self.block(frame, statement.orelse, (*when, negate(decided)))
         if done_then and done_else:
             return True
         if done_then:
@@ -119,16 +134,33 @@ class Interpreter:
         for target in targets:
             if isinstance(target, ast.Subscript):
                 holder = target.value
-                if self._is_headers(frame, holder) or frame.is_response(holder):
+                if asgi.message_headers(frame, target):  # `message["headers"] = [...] + extra`
+                    for part in asgi.header_expressions(value):
+                        if not (asgi.message_headers(frame, part) or is_headers(frame, part)):
+                            self.headers_mapping(frame, part, "add", when, location)
+                    continue
+                if is_headers(frame, holder) or frame.is_response(holder):
                     found = self.alternatives(frame, value)
                     self._write(frame, target.slice, found, "set", when, location, value)
                 elif dotted(holder) in frame.bags:
                     found = self.alternatives(frame, value)
                     frame.bags[dotted(holder)].append((target.slice, found, when, location, value))
                 continue
-            if isinstance(target, ast.Attribute):
-                if target.attr in {"status_code", "status"} and frame.is_response(target.value):
+            if isinstance(target, ast.Attribute) and frame.is_response(target.value):
+                if target.attr in {"status_code", "status"} and frame.kind != "falcon":
                     self.answer(frame, status_value(frame, value), when, location)
+                elif (
+                    target.attr == "status"
+                ):  # Falcon: the responder decides, unless the middleware completes
+                    frame.values[f"{dotted(target)}"] = [Alternative((), status_value(frame, value))]
+                elif target.attr == "complete" and isinstance(value, ast.Constant) and value.value is True:
+                    pending = frame.values.get(f"{dotted(target.value)}.status")
+                    known = pending[0].value if pending else Value(200, location)
+                    self.answer(
+                        frame, known if isinstance(known, Value) else Value(200, location), when, location
+                    )
+                continue
+            if isinstance(target, ast.Attribute):
                 continue
             name = dotted(target)
             if not name:
@@ -137,6 +169,9 @@ class Interpreter:
                 isinstance(value, ast.Attribute)
                 and value.attr == "headers"
                 and frame.is_response(value.value)
+            ) or any(
+                check(frame, value)
+                for check in (asgi.message_headers, asgi.mutable_headers, asgi.filtered_headers)
             ):
                 frame.header_names.add(name)
                 continue
@@ -160,11 +195,18 @@ class Interpreter:
             frame.responses.discard(name)
             frame.bags.pop(name, None)
             frame.conditions.pop(name, None)
-            if isinstance(value, ast.Dict):
+            # a dict of headers, or an ASGI header list: `[(b"vary", b"Origin"), ...]`
+            entries = (
+                [(k, v) for k, v in zip(value.keys, value.values, strict=True) if k is not None]
+                if isinstance(value, ast.Dict)
+                else asgi.listed_headers(frame, value)
+                if frame.send
+                else None
+            )
+            if entries is not None:
                 frame.bags[name] = [
-                    (key, self.alternatives(frame, item), when, frame.module.location(key), item)
-                    for key, item in zip(value.keys, value.values, strict=True)
-                    if key is not None
+                    asgi.bag_entry(frame, key, item, when, location, self.alternatives)
+                    for key, item in entries
                 ]
             if isinstance(value, (ast.Compare, ast.BoolOp, ast.UnaryOp, ast.Call)) and not frame.relative(
                 when
@@ -172,7 +214,20 @@ class Interpreter:
                 decided = condition(frame, self.steps, value)
                 if isinstance(decided, str):
                     frame.conditions[name] = decided  # a test kept for later: `if allowed:`
-            self._bind(frame, name, self.alternatives(frame, value), when)
+            found = self.alternatives(frame, value)
+            read = found[0].value if len(found) == 1 else None
+            if (
+                isinstance(read, Read)
+                and read.missing_error
+                and read.source == "origin"
+                and frame.returns is None
+            ):
+                # `origin = request.headers["Origin"]`: without the header, the request fails here
+                status = Value(frame.missing_status, location)
+                self._add(
+                    frame, "fail", {"status": status}, (*when, "!ORIGIN"), *self._place(frame, location)
+                )
+            self._bind(frame, name, found, when)
 
     def _bind(self, frame: Frame, name: str, found: list[Alternative], when: tuple[str, ...]) -> None:
         relative = when[len(frame.base) :]
@@ -212,13 +267,16 @@ class Interpreter:
                 return [Alternative((), parsed)]
         if (
             isinstance(node, ast.Subscript)
-            and (self._is_headers(frame, node.value) or default_options_headers(node.value))
+            and (is_headers(frame, node.value) or default_options_headers(node.value))
             and frame.route_methods is not None
         ):
             key = frame.resolve(node.slice)
             if key.known and isinstance(key.raw, str) and key.raw.lower() == "allow":
                 # Flask's automatic OPTIONS answer lists the route's methods
                 return [Alternative((), Value(", ".join(frame.route_methods), frame.module.location(node)))]
+        wrapped = asgi.wrapped_value(frame, node) if frame.messages else None
+        if wrapped is not None:
+            return self.alternatives(frame, wrapped)
         if isinstance(node, ast.Call) and not node.args and not node.keywords:
             returned = self._returned(frame, node)
             if returned is not None:
@@ -239,139 +297,22 @@ class Interpreter:
             returns=[],
             depth=frame.depth + 1,
         )
-        self._block(inner, function.body, ())
+        self.block(inner, function.body, ())
         return inner.returns
 
-    # -- writes and answers -----------------------------------------------------------
-    def _write(
-        self,
-        frame: Frame,
-        header_node: ast.expr | str,
-        found: list[Alternative],
-        writer: str,
-        when: tuple[str, ...],
-        location: Location,
-        source: ast.expr | None = None,
-    ) -> None:
-        if isinstance(header_node, str):
-            header = header_node
-        else:
-            name = frame.resolve(header_node)
-            if not (name.known and isinstance(name.raw, str)):
-                return
-            header = name.raw
-        if not is_cors_header(header) or frame.returns is not None:
-            return
-        place, related = self._place(frame, location)
-        if frame.use_site is not None and source is not None and _mentions(source, frame.use_names):
-            place, related = frame.use_site, (location,)  # decided by the decorator's options
-        for alternative in found:
-            value = alternative.value
-            parts: dict[str, Value] = {"writer": Value(writer, place)}
-            if isinstance(value, Read):
-                parts["value"] = Value(HeaderReflection("reflect-all", source=value.source), place)
-                if value.rebuilt:
-                    parts["rebuilt"] = Value("scheme://netloc", place)
-                if value.missing_error:
-                    parts["missing"] = Value(frame.missing_status, place)
-                elif value.default is not None:
-                    parts["default"] = value.default
-            else:
-                parts["value"] = value if frame.relocate is None else _moved(value, place)
-            self._add(frame, canonical(header), parts, (*when, *alternative.when), place, related)
-
-    def answer(self, frame: Frame, status: Value, when: tuple[str, ...], location: Location) -> None:
-        if frame.returns is not None:
-            return
-        place, related = self._place(frame, location)
-        self._add(frame, "answer", {"status": status}, when, place, related)
-
-    def _made(self, frame: Frame, made: Made, when: tuple[str, ...], location: Location) -> None:
-        if made.headers is not None:
-            self._headers_mapping(frame, made.headers, "set", when, location)
-        self.answer(frame, made.status, when, location)
-
-    def _add(
-        self,
-        frame: Frame,
-        key: str,
-        parts: dict[str, Value],
-        when: tuple[str, ...],
-        place: Location,
-        related: tuple[Location, ...],
-    ) -> None:
-        entries: list[str] = []
-        for entry in dict.fromkeys(when):
-            if entry.startswith("?") or entry.startswith("!?"):
-                test = self._tests.get(entry.lstrip("!"))
-                if self.steps.condition is None and test is not None:
-                    self.steps.undecided_at(test)
-                entries.append("?")
-            elif "?" in entry:
-                entries.append("?")
-            else:
-                entries.append(entry)
-        parts["when"] = Value(tuple(Value(entry, place) for entry in dict.fromkeys(entries)), place)
-        self.steps.add(key, Value(parts, place, related=related))
-
-    def _place(self, frame: Frame, location: Location) -> tuple[Location, tuple[Location, ...]]:
-        if frame.relocate is None:
-            return location, ()
-        return frame.relocate, (location,)
-
-    def _headers_mapping(
-        self, frame: Frame, node: ast.expr, writer: str, when: tuple[str, ...], location: Location
-    ) -> None:
-        """`headers={"Access-Control-Allow-Origin": origin, ...}`, `.update(CORS_HEADERS)`."""
-        node = unwrap(node)
-        if isinstance(node, ast.Name) and node.id in frame.bags:
-            for header, found, written, where, source in frame.bags[node.id]:
-                combined = tuple(dict.fromkeys((*when, *written)))
-                self._write(frame, header, found, writer, combined, where, source)
-            return
-        if isinstance(node, ast.Dict):
-            for key, value in zip(node.keys, node.values, strict=True):
-                if key is None:
-                    self._headers_mapping(frame, value, writer, when, location)
-                else:
-                    where = frame.module.location(key)  # the entry, not the whole call
-                    self._write(frame, key, self.alternatives(frame, value), writer, when, where, value)
-            return
-        resolved = frame.resolve(node)
-        if resolved.known and isinstance(resolved.raw, dict):
-            for header, value in resolved.raw.items():
-                if isinstance(header, str):
-                    self._write(frame, header, [Alternative((), value)], writer, when, location)
-
     # -- calls --------------------------------------------------------------------------
-    def _is_headers(self, frame: Frame, node: ast.expr) -> bool:
-        """`response.headers` of the response in flight (or a name for it: `h = resp.headers`)."""
-        if isinstance(node, ast.Attribute) and node.attr == "headers" and frame.is_response(node.value):
-            return True
-        name = dotted(node)
-        return bool(name) and name in frame.header_names
-
-    def _carries_headers(self, frame: Frame, node: ast.expr) -> bool:
-        """A response (also one made right there: `add_cors(jsonify(data))`), its
-        headers, or a dict of headers being filled: a helper it is handed to may write
-        CORS headers into it."""
-        return (
-            frame.is_response(node)
-            or self._is_headers(frame, node)
-            or dotted(node) in frame.bags
-            or made_response(frame, node) is not None
-        )
-
     def _call(self, frame: Frame, node: ast.expr, when: tuple[str, ...]) -> None:
         if not isinstance(node, ast.Call):
             return
         location = frame.module.location(node)
         func = node.func
         args = [arg for arg in node.args if not isinstance(arg, ast.Starred)]
+        if frame.send and asgi.asgi_call(self, frame, node, when, location):
+            return
         if isinstance(func, ast.Attribute):
             receiver = func.value
             method = func.attr
-            if self._is_headers(frame, receiver) or (
+            if is_headers(frame, receiver) or (
                 frame.is_response(receiver) and method in {"setdefault", "__setitem__"}
             ):
                 writer = HEADER_METHODS.get(method)
@@ -379,7 +320,7 @@ class Interpreter:
                     return
                 if method in {"update", "extend"}:
                     for arg in args:
-                        self._headers_mapping(frame, arg, writer, when, location)
+                        self.headers_mapping(frame, arg, writer, when, location)
                     for keyword in node.keywords:
                         if keyword.arg is not None:
                             self._write(
@@ -391,7 +332,11 @@ class Interpreter:
                                 location,
                             )
                     return
-                if writer == "vary" and args:
+                one = asgi.pairs(ast.List([args[0]])) if method == "append" and len(args) == 1 else None
+                if one:  # an ASGI header list: `.append((b"vary", b"Origin"))`
+                    header, item = one[0]
+                    self._write(frame, header, self.alternatives(frame, item), "add", when, location, item)
+                elif writer == "vary" and args:
                     found = self.alternatives(frame, args[0])
                     self._write(frame, "Vary", found, "vary", when, location, args[0])
                 elif writer == "remove" and args:
@@ -401,6 +346,13 @@ class Interpreter:
                 elif len(args) >= 2:
                     found = self.alternatives(frame, args[1])
                     self._write(frame, args[0], found, writer, when, location, args[1])
+                return
+            if method in {"append", "extend"} and dotted(receiver) in frame.bags and len(args) == 1:
+                added = asgi.pairs(ast.List([args[0]]) if method == "append" else args[0]) or []
+                for name_node, item in added:
+                    found = self.alternatives(frame, item)
+                    where = frame.module.location(name_node)
+                    frame.bags[dotted(receiver)].append((name_node, found, when, where, item))
                 return
             if (
                 method == "update"
@@ -417,6 +369,22 @@ class Interpreter:
             if method == "add" and isinstance(receiver, ast.Attribute) and receiver.attr == "vary":
                 if frame.is_response(receiver.value) and args:
                     self._write(frame, "Vary", self.alternatives(frame, args[0]), "vary", when, location)
+                return
+            if (
+                method in RESPONSE_METHODS
+                and frame.kind in {"bottle", "falcon"}
+                and frame.is_response(receiver)
+            ):
+                if method == "delete_header" and args:
+                    self._write(
+                        frame, args[0], [Alternative((), Value("", location))], "remove", when, location
+                    )
+                elif len(args) == 2:
+                    found = self.alternatives(frame, args[1])
+                    self._write(frame, args[0], found, RESPONSE_METHODS[method], when, location, args[1])
+                return
+            if method == "set_headers" and frame.kind == "falcon" and frame.is_response(receiver) and args:
+                self.headers_mapping(frame, args[0], "set", when, location)
                 return
             if frame.self_writes and dotted(receiver) == "self":
                 if method in TORNADO_METHODS and args:
@@ -443,7 +411,7 @@ class Interpreter:
 
     def _delete(self, frame: Frame, target: ast.expr, when: tuple[str, ...]) -> None:
         if isinstance(target, ast.Subscript) and (
-            self._is_headers(frame, target.value) or frame.is_response(target.value)
+            is_headers(frame, target.value) or frame.is_response(target.value)
         ):
             location = frame.module.location(target)
             self._write(frame, target.slice, [Alternative((), Value("", location))], "remove", when, location)
@@ -480,11 +448,11 @@ class Interpreter:
         body, *rest = value.elts
         made = made_response(frame, body)
         if made is not None and made.headers is not None:
-            self._headers_mapping(frame, made.headers, "set", when, location)
+            self.headers_mapping(frame, made.headers, "set", when, location)
         status: Value | None = None
         for item in rest:
             if isinstance(item, ast.Dict) or (isinstance(item, ast.Name) and not _is_number(frame, item)):
-                self._headers_mapping(frame, item, "set", when, location)
+                self.headers_mapping(frame, item, "set", when, location)
             else:
                 status = status_value(frame, item)
         if status is None and passes_response(frame, body):
@@ -495,33 +463,23 @@ class Interpreter:
 
     def _loop(self, frame: Frame, statement: ast.For | ast.AsyncFor, when: tuple[str, ...]) -> None:
         """`for name, value in CORS_HEADERS.items():` over a known mapping, unrolled."""
-        iterable = unwrap(statement.iter)
-        target = statement.target
-        rows: list[tuple[Value, ...]] = []
-        if (
-            isinstance(iterable, ast.Call)
-            and isinstance(iterable.func, ast.Attribute)
-            and iterable.func.attr == "items"
-            and not iterable.args
-        ):
-            mapping = frame.resolve(iterable.func.value)
-            if not (mapping.known and isinstance(mapping.raw, dict)):
-                return
-            rows = [(Value(key, mapping.location), item) for key, item in mapping.raw.items()]
-        else:
-            listed = frame.resolve(iterable)
-            if not (listed.known and isinstance(listed.raw, tuple)):
-                return
-            for item in listed.raw:
-                rows.append(tuple(item.raw) if item.known and isinstance(item.raw, tuple) else (item,))
-        names = [dotted(t) for t in target.elts] if isinstance(target, ast.Tuple) else [dotted(target)]
+        found_header = asgi.header_loop(frame, statement)
+        if found_header is not None:  # `for name, value in scope["headers"]: if name == b"origin": ...`
+            self._bind(frame, found_header[0], [Alternative((), found_header[1])], when)
+            return
+        if searched(frame, self.steps, statement, when):
+            return
+        unrolled = loop_rows(frame, statement)
+        if unrolled is None:
+            return
+        names, rows = unrolled
         saved = dict(frame.values)
         for row in rows:
             if len(row) != len(names) or not all(names):
                 continue
             for name, item in zip(names, row, strict=True):
                 frame.values[name] = [Alternative((), item)]
-            self._block(frame, statement.body, when)
+            self.block(frame, statement.body, when)
         frame.values = saved
 
     # -- helpers --------------------------------------------------------------------------
@@ -529,68 +487,20 @@ class Interpreter:
         """Read a helper the response is handed to (in Tornado, any `self.x()`), with its
         parameters bound to the call's arguments; True when the helper was read."""
         arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
-        if not any(self._carries_headers(frame, arg) for arg in arguments) and not frame.self_writes:
+        # Tornado's `self.x()` and Bottle's helpers write onto a response no argument names
+        if not any(carries_headers(frame, arg) for arg in arguments) and not (
+            frame.self_writes or (frame.kind == "bottle" and not arguments)
+        ):
             return False
         if frame.depth >= MAX_INLINE or frame.returns is not None:
             return False
         callee = callee_of(frame.module, call, self.owner)
         if callee is None or callee.key in frame.inlined:
             return False
-        self._block(self._bound(frame, callee, call, when), callee.function.body, when)
+        self.block(bound_frame(frame, callee, call, when, self.alternatives), callee.function.body, when)
         return True
-
-    def _bound(self, frame: Frame, callee: Callee, call: ast.Call, when: tuple[str, ...]) -> Frame:
-        requests: set[str] = {"self.request"} if frame.self_writes else set()
-        responses: set[str] = set()
-        header_names: set[str] = set()
-        bags: dict[str, list[BagEntry]] = {}
-        values: dict[str, list[Alternative]] = {}
-        for parameter, argument in arguments_bound(callee, call):
-            if frame.is_response(argument) or made_response(frame, argument) is not None:
-                responses.add(parameter)
-            elif self._is_headers(frame, argument):
-                header_names.add(parameter)  # `add_cors(response.headers)`
-            elif dotted(argument) in frame.bags:
-                bags[parameter] = frame.bags[dotted(argument)]  # the helper fills the caller's dict
-            elif frame.is_request(argument):
-                requests.add(parameter)
-            else:
-                values[parameter] = self.alternatives(frame, argument)
-        relocate = frame.relocate or (
-            frame.module.location(call) if is_shared(callee, frame.module) else None
-        )
-        return replace(
-            frame,
-            module=callee.module,
-            requests=frozenset(requests),
-            responses=responses,
-            header_names=header_names,
-            local_functions={},
-            next_calls=frozenset(),
-            answers_on_return=False,
-            values=values,
-            conditions={},
-            bags=bags,
-            base=when,
-            relocate=relocate,
-            depth=frame.depth + 1,
-            inlined=frame.inlined | {callee.key},
-        )
-
-
-def _mentions(node: ast.expr, names: frozenset[str]) -> bool:
-    return any(isinstance(inner, ast.Name) and inner.id in names for inner in ast.walk(node))
 
 
 def _is_number(frame: Frame, node: ast.expr) -> bool:
     value = frame.resolve(node)
     return value.known and isinstance(value.raw, int)
-
-
-def _moved(value: Value, place: Location) -> Value:
-    """A value written by shared code, reported where that code is used."""
-    if value.location == place:
-        return value
-    return Value(
-        value.raw, place, value.provenance, value.env_var, value.description, (value.location, *value.related)
-    )

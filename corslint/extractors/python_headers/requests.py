@@ -6,13 +6,16 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
+from corslint.extractors.python_headers.asgi_messages import message_type, scope_headers, scope_item
 from corslint.extractors.python_headers.frame import (
+    Alternative,
     Frame,
     Read,
     Steps,
     conjoin,
     disjoin,
     dotted,
+    loop_as_any,
     negate,
     unwrap,
 )
@@ -21,6 +24,8 @@ from corslint.model import FunctionValue, Regex, Value
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 _TRANSFORMS: dict[str, Callable[[str], str]] = {"lower": str.lower, "upper": str.upper, "strip": str.strip}
 _REGEX_CALLS = {"re.match": "match", "re.search": "search", "re.fullmatch": "fullmatch"}
+# shell-style patterns; `fnmatch` normalises case as the OS does (not at all on POSIX)
+_GLOB_CALLS = {"fnmatch.fnmatchcase": "fnmatch", "fnmatch.fnmatch": "fnmatch"}
 
 Decided = bool | str | None  # static truth, a condition for the model, or undecidable
 
@@ -28,6 +33,10 @@ Decided = bool | str | None  # static truth, a condition for the model, or undec
 def header_key(frame: Frame, holder: ast.expr, key: ast.expr) -> str | None:
     """The request header `holder[key]` reads: `request.headers`, Django's `request.META`
     and Werkzeug's `request.environ` (``HTTP_ORIGIN``)."""
+    if scope_headers(frame, holder):
+        name = frame.resolve(key)
+        raw = name.raw.decode("latin-1") if name.known and isinstance(name.raw, bytes) else name.raw
+        return raw.lower() if name.known and isinstance(raw, str) else None
     if not isinstance(holder, ast.Attribute) or not frame.is_request(holder.value):
         return None
     name = frame.resolve(key)
@@ -43,6 +52,13 @@ def header_key(frame: Frame, holder: ast.expr, key: ast.expr) -> str | None:
 def read_of(frame: Frame, node: ast.expr) -> Read | None:
     """The request header `node` reads, with what it gives when the header is absent."""
     node = unwrap(node)
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in {"decode", "encode"}
+        and len(node.args) <= 1
+    ):
+        return read_of(frame, node.func.value)  # bytes and text of the same header value
     if isinstance(node, ast.Name) and node.id in frame.values:
         alternatives = frame.values[node.id]
         if len(alternatives) == 1 and isinstance(alternatives[0].value, Read):
@@ -53,6 +69,18 @@ def read_of(frame: Frame, node: ast.expr) -> Read | None:
         if inner is not None and not inner.missing_error:
             return Read(inner.source, frame.resolve(node.values[1]))
         return None
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get_header"
+        and node.args
+        and frame.is_request(node.func.value)
+    ):  # Bottle's `request.get_header("Origin", default)`
+        name = frame.resolve(node.args[0])
+        if not (name.known and isinstance(name.raw, str)):
+            return None
+        default_node = node.args[1] if len(node.args) > 1 else None
+        return Read(name.raw.lower(), frame.resolve(default_node) if default_node is not None else None)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get":
         args = [arg for arg in node.args if not isinstance(arg, ast.Starred)]
         keywords = {item.arg: item.value for item in node.keywords if item.arg}
@@ -86,6 +114,8 @@ def condition(frame: Frame, steps: Steps, test: ast.expr) -> Decided:
         found = _comparison(frame, steps, test)
         if found is not None:
             return found
+    if isinstance(test, ast.Call) and dotted(test.func) == "bool" and len(test.args) == 1:
+        return condition(frame, steps, test.args[0])
     if isinstance(test, ast.Call):
         found = _guard_call(frame, steps, test) or _path_prefix(frame, test)
         if found is not None:
@@ -101,9 +131,26 @@ def condition(frame: Frame, steps: Steps, test: ast.expr) -> Decided:
     if static is not None:
         return static
     value = frame.resolve(test)
-    if value.known and (value.raw is None or isinstance(value.raw, (bool, int, str, tuple))):
+    if value.known and (value.raw is None or isinstance(value.raw, (bool, int, str, bytes, tuple))):
         return bool(value.raw)
+    if isinstance(test, ast.Name) and test.id in frame.values:
+        return _truth_of(frame.values[test.id])
     return None
+
+
+def _truth_of(alternatives: list[Alternative]) -> Decided:
+    """A local bound under conditions (`vary = b""`, then `vary = b"Origin"` under `if
+    allowed:`): true where a truthy value was bound."""
+    values = [a.value for a in alternatives]
+    if not all(isinstance(v, Value) and v.known and not isinstance(v.raw, dict) for v in values):
+        return None
+    truthy = [a for a in alternatives if isinstance(a.value, Value) and a.value.raw]
+    if not truthy or len(truthy) == len(alternatives):
+        return bool(truthy)
+    parts = [conjoin(list(a.when)) for a in truthy]
+    if any(part is None or not part or "?" in part for part in parts):
+        return None
+    return disjoin([part for part in parts if part is not None])
 
 
 _TYPE_NAMES = {
@@ -123,7 +170,20 @@ _TYPE_NAMES = {
 
 
 def _static(frame: Frame, test: ast.expr) -> bool | None:
-    """Tests on known values that the shared resolver leaves: `x is None`, `isinstance(x, str)`."""
+    """Tests on known values that the shared resolver leaves: `x is None`, `isinstance(x, str)`,
+    `b"Origin" not in vary`."""
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.In, ast.NotIn)):
+        part, whole = frame.resolve(test.left), frame.resolve(test.comparators[0])
+        if (
+            part.known
+            and whole.known
+            and isinstance(part.raw, (str, bytes))
+            and type(part.raw) is type(whole.raw)
+        ):
+            small, large = (
+                v.encode("latin-1", "replace") if isinstance(v, str) else v for v in (part.raw, whole.raw)
+            )
+            return (small in large) == isinstance(test.ops[0], ast.In)
     if (
         isinstance(test, ast.Compare)
         and len(test.ops) == 1
@@ -213,12 +273,16 @@ def _method_side(frame: Frame, node: ast.expr) -> Callable[[str], str] | None:
         return lambda method: transform(inner(method))
     if isinstance(node, ast.Attribute) and node.attr == "method" and frame.is_request(node.value):
         return lambda method: method
+    if scope_item(frame, node) == "method":
+        return lambda method: method
     return None
 
 
 def _is_path(frame: Frame, node: ast.expr) -> bool:
     """`request.path`, Django's `request.path_info`, Starlette's `request.url.path`."""
     node = unwrap(node)
+    if scope_item(frame, node) == "path":
+        return True
     if isinstance(node, ast.Attribute) and node.attr in {"path", "path_info"}:
         holder = node.value
         if isinstance(holder, ast.Attribute) and holder.attr == "url":
@@ -241,6 +305,13 @@ def _path_prefix(frame: Frame, call: ast.Call) -> str | None:
 
 def _comparison(frame: Frame, steps: Steps, test: ast.Compare) -> Decided:
     left, operator, right = test.left, test.ops[0], test.comparators[0]
+    kind = message_type(frame, left)
+    if kind is not None and isinstance(operator, (ast.Eq, ast.NotEq, ast.In, ast.NotIn)):
+        compared = frame.resolve(right)
+        if compared.known:
+            plain = compared.raw if isinstance(compared.raw, str) else tuple(v.raw for v in compared.entries)
+            equal = kind == plain if isinstance(operator, (ast.Eq, ast.NotEq)) else kind in plain
+            return equal if isinstance(operator, (ast.Eq, ast.In)) else not equal
     for side, other in ((left, right), (right, left)):
         seen = _method_side(frame, side)
         if seen is not None:
@@ -365,6 +436,11 @@ def _guard_call(frame: Frame, steps: Steps, call: ast.Call) -> Decided:
     if qualified in _REGEX_CALLS and len(args) >= 2 and _is_origin(frame, args[1]):
         pattern = frame.resolve(args[0])
         return _guard(frame, steps, call, _as_patterns(pattern), _REGEX_CALLS[qualified])
+    if qualified in _GLOB_CALLS and len(args) == 2 and _is_origin(frame, args[0]):
+        pattern = frame.resolve(args[1])
+        if pattern.known and isinstance(pattern.raw, str):
+            pattern = Value((pattern,), pattern.location, pattern.provenance, pattern.env_var)
+        return _guard(frame, steps, call, pattern, "fnmatch")
     if isinstance(call.func, ast.Attribute) and args:
         method = call.func.attr
         if method in {"match", "search", "fullmatch"} and _is_origin(frame, args[0]):
@@ -400,6 +476,13 @@ def _any_guard(frame: Frame, steps: Steps, call: ast.Call, generator: ast.Genera
             and _is_origin(frame, args[1])
         ):
             return _guard(frame, steps, call, _as_patterns(listed), _REGEX_CALLS[qualified])
+        if (
+            qualified in _GLOB_CALLS
+            and len(args) == 2
+            and dotted(args[1]) == variable
+            and _is_origin(frame, args[0])
+        ):
+            return _guard(frame, steps, call, listed, "fnmatch")
         if (
             isinstance(element.func, ast.Attribute)
             and element.func.attr == "endswith"
@@ -478,3 +561,17 @@ def rebuilt_origin(frame: Frame, node: ast.JoinedStr) -> Read | None:
     if read is None or read is not found[1]:
         return None
     return Read(read.source, read.default, read.missing_error, rebuilt=True)
+
+
+def searched(frame: Frame, steps: Steps, loop: ast.For | ast.AsyncFor, when: tuple[str, ...]) -> bool:
+    """`for p in ALLOWED: if match(p, origin): found = True; break`, read as `found =
+    any(...)`: kept as a condition for a later `if found:`. True when it was."""
+    found = loop_as_any(loop)
+    if found is None:
+        return False
+    name, test = found
+    decided = condition(frame, steps, test)
+    if not isinstance(decided, str):
+        return False
+    frame.conditions[name] = conjoin([*frame.relative(when), decided]) or "?"
+    return True

@@ -7,6 +7,7 @@ import ast
 import http
 from dataclasses import dataclass
 
+import corslint.extractors.python_headers.asgi_messages as asgi
 from corslint.extractors.python_headers.frame import Frame, dotted, unwrap
 from corslint.model import Value
 
@@ -36,12 +37,30 @@ _MAKERS: dict[str, dict[str, tuple[str, int, str, int]]] = {
         "UJSONResponse": ("status_code", 1, "headers", 2),
     },
     "tornado": {},
+    # every argument but the body is keyword-only
+    "aiohttp": {
+        "Response": ("status", -1, "headers", -1),
+        "StreamResponse": ("status", -1, "headers", -1),
+        "json_response": ("status", -1, "headers", -1),
+        "HTTPOk": ("", -1, "headers", -1),
+        "HTTPNoContent": ("", -1, "headers", -1),
+    },
+    "bottle": {"HTTPResponse": ("status", 1, "headers", 2)},  # `raise HTTPResponse(headers=...)`
+    "falcon": {"HTTPStatus": ("status", 0, "headers", 1)},  # `raise HTTPStatus(falcon.HTTP_200)`
+    "pyramid": {},  # subscribers and callbacks change the response they are given
 }
+_MAKERS["asgi"] = _MAKERS["starlette"]  # `await PlainTextResponse(...)(scope, receive, send)`
+_FIXED_STATUS = {"HTTPNoContent": 204}  # aiohttp's exceptions are responses with their own status
 _MODULES = {
     "flask": ("flask", "werkzeug", "quart"),
     "django": ("django", "rest_framework"),
     "starlette": ("starlette", "fastapi"),
     "tornado": ("tornado",),
+    "aiohttp": ("aiohttp",),
+    "asgi": ("starlette", "fastapi"),
+    "bottle": ("bottle",),
+    "pyramid": ("pyramid", "webob"),
+    "falcon": ("falcon",),
 }
 # response.headers.<method>(...) and what it does: set replaces, add adds a line
 HEADER_METHODS = {
@@ -59,6 +78,13 @@ HEADER_METHODS = {
     "discard": "remove",
 }
 TORNADO_METHODS = {"set_header": "set", "add_header": "add", "clear_header": "remove"}
+# Bottle's `response.set_header` / `add_header`, Falcon's `resp.set_header` / `append_header`
+RESPONSE_METHODS = {
+    "set_header": "set",
+    "add_header": "add",
+    "append_header": "add",
+    "delete_header": "remove",
+}
 
 
 @dataclass(frozen=True)
@@ -97,7 +123,10 @@ def made_response(frame: Frame, node: ast.expr) -> Made | None:
     if last == "make_response" and len(args) == 2 and isinstance(args[1], ast.Dict):
         status_node, headers_node = None, args[1]  # make_response(body, headers)
     location = frame.module.location(node)
-    status = Value(200, location) if status_node is None else status_value(frame, status_node)
+    if status_node is None:
+        status = Value(_FIXED_STATUS.get(last, 200), location)
+    else:
+        status = status_value(frame, status_node)
     return Made(status, headers_node)
 
 
@@ -163,4 +192,28 @@ def default_options_headers(node: ast.expr) -> bool:
         and isinstance(node.value, ast.Call)
         and isinstance(node.value.func, ast.Attribute)
         and node.value.func.attr == "make_default_options_response"
+    )
+
+
+def is_headers(frame: Frame, node: ast.expr) -> bool:
+    """`response.headers` of the response in flight (or a name for it: `h = resp.headers`)."""
+    if (
+        isinstance(node, ast.Attribute)
+        and node.attr in {"headers", "headerlist"}
+        and frame.is_response(node.value)
+    ):
+        return True
+    name = dotted(node)
+    return (bool(name) and name in frame.header_names) or asgi.message_headers(frame, node)
+
+
+def carries_headers(frame: Frame, node: ast.expr) -> bool:
+    """A response (also one made right there: `add_cors(jsonify(data))`), its
+    headers, or a dict of headers being filled: a helper it is handed to may write
+    CORS headers into it."""
+    return (
+        frame.is_response(node)
+        or is_headers(frame, node)
+        or dotted(node) in frame.bags
+        or made_response(frame, node) is not None
     )

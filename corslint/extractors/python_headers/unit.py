@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from corslint.extractors.python import PythonModule
 from corslint.extractors.python_headers.frame import Alternative, dotted
-from corslint.model import Location, Route
+from corslint.model import Location, Route, Value
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options")
@@ -40,13 +40,18 @@ class Phase:
     # a use of a decorator factory: what its options (these names) decide is reported there
     use_site: Location | None = None
     use_names: frozenset[str] = frozenset()
+    # aiohttp: the routes' handler raises the router's 405 for an OPTIONS no route takes,
+    # so nothing after `await handler(request)` runs for it
+    routes_raise: bool = False
+    send: str = ""  # ASGI: the parameter a response is sent through
+    known: dict[str, Value] = field(default_factory=dict)  # `settings.X` resolved in the project
 
 
 @dataclass
 class Unit:
     """One layer: its phases in the order they run, and what the app does around them."""
 
-    kind: str  # flask, django, starlette, tornado
+    kind: str  # flask, django, starlette, tornado, aiohttp, asgi, bottle, pyramid, falcon
     role: str  # hook, middleware, view, decorator, handler, helper
     location: Location
     phases: list[Phase]
@@ -110,10 +115,25 @@ def decorator_name(node: ast.expr) -> str:
 def view_base(methods: tuple[str, ...] | None) -> tuple[str, ...]:
     """The conditions a view's code runs under. The rules probe a view with GET, standing
     for the requests it serves, so only OPTIONS is told apart: the view runs for it
-    when it is routed, else the framework answers it (or refuses it) without the view."""
+    when it is routed, else the framework answers it (or refuses it) without the view.
+    A view that reads only (GET, HEAD) never runs for the other methods, which the
+    framework refuses: no page ever preflights a request to it."""
     if methods is not None and set(methods) <= {"OPTIONS"}:
         return ("OPTIONS",)  # a route that only answers preflights
+    reading = reads_only(methods)
+    if reading is not None:
+        return (reading,)
     return () if methods is None or "OPTIONS" in methods else ("!OPTIONS",)
+
+
+def reads_only(methods: tuple[str, ...] | None) -> str | None:
+    """`METHOD:GET,HEAD[,OPTIONS]` for views routed for reading only; else None."""
+    if methods is None:
+        return None
+    served = set(methods) - {"OPTIONS"}
+    if not served or not served <= {"GET", "HEAD"}:
+        return None
+    return "METHOD:" + ",".join(["GET", "HEAD", *(["OPTIONS"] if "OPTIONS" in methods else [])])
 
 
 def with_head(methods: tuple[str, ...]) -> tuple[str, ...]:
@@ -126,9 +146,15 @@ _ROOTS = {
     "django": {"django", "rest_framework"},
     "starlette": {"starlette", "fastapi"},
     "tornado": {"tornado"},
+    "aiohttp": {"aiohttp"},
+    "bottle": {"bottle"},
+    "pyramid": {"pyramid"},
+    "falcon": {"falcon"},
 }
 # frameworks this extractor does not model, whose code can look like one it does
-_OTHERS = {"quart", "sanic", "aiohttp", "falcon", "cherrypy", "bottle", "pyramid", "litestar", "chalice"}
+_OTHERS = {"quart", "sanic", "cherrypy", "litestar", "chalice"}
+# Falcon's middleware methods take the response too: (req, resp), (req, resp, resource, ...)
+_FALCON_ARITY = {"process_request": 2, "process_resource": 4, "process_response": 3}
 
 
 def module_kinds(module: PythonModule) -> list[str]:
@@ -145,6 +171,8 @@ def module_kinds(module: PythonModule) -> list[str]:
                 for d in node.decorator_list
             ):
                 return ["flask"]
+            if node.name in _FALCON_ARITY and len(method_parameters(node)) >= _FALCON_ARITY[node.name]:
+                return ["falcon"]
             if node.name in {"process_response", "process_request"} or "get_response" in parameters(node):
                 return ["django"]
     return []

@@ -6,7 +6,7 @@ import ast
 
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import EMPTY_SCOPE, PythonModule, is_development_path, seen_from
-from corslint.extractors.python.call_options import unknown_options
+from corslint.extractors.python.call_options import keyword_locations, unknown_options
 from corslint.extractors.starlette.arguments import Argument, arguments_of
 from corslint.extractors.starlette.pipelines import layer_of
 from corslint.extractors.starlette.routes import APP_CLASSES, application_routes, bearer_evidence
@@ -17,6 +17,8 @@ NEEDLES = (b"CORSMiddleware",)
 CORS_CLASSES = frozenset(
     {"fastapi.middleware.cors.CORSMiddleware", "starlette.middleware.cors.CORSMiddleware"}
 )
+CORS_MODULES = frozenset(name.rsplit(".", 1)[0] for name in CORS_CLASSES)
+CORS_CLASS_NAME = "CORSMiddleware"
 MIDDLEWARE_WRAPPERS = frozenset({"starlette.middleware.Middleware", "fastapi.middleware.Middleware"})
 # CORSMiddleware.__init__'s parameters after `app`, for positional arguments
 POSITIONAL = (
@@ -44,7 +46,9 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
             continue
         arguments, skip_positional = options_call
         options = _read_options(module, arguments, skip_positional)
-        unknown = tuple(unknown_options(options, PARAMETERS, "CORSMiddleware"))
+        unknown = tuple(
+            unknown_options(options, PARAMETERS, "CORSMiddleware", keyword_locations(module, call))
+        )
         layer = layer_of(module, call, *_receiver(module, call, lists))
         policies.append(
             CorsPolicy(
@@ -105,8 +109,47 @@ def _middleware_lists(module: PythonModule) -> dict[int, str]:
     return found
 
 
-def _is_cors_class(module: PythonModule, node: ast.expr) -> bool:
-    return (module.qualified_name(node) or "") in CORS_CLASSES
+def _is_cors_class(module: PythonModule, node: ast.expr, depth: int = 0) -> bool:
+    """`CORSMiddleware` by its import or module path; a local name bound to it
+    (`layer = CORSMiddleware`); or, in a fragment that never imports it, the bare name
+    (only Starlette's `add_middleware(cls, **options)` and `Middleware(cls, ...)` take a
+    class named so with its options beside it)."""
+    qualified = module.qualified_name(node) or ""
+    if qualified in CORS_CLASSES:
+        return True
+    if not isinstance(node, ast.Name) or depth > 2:
+        return False
+    found = module.lookup(node.id, node, EMPTY_SCOPE)
+    if found.kind == "value" and isinstance(found.node, (ast.Name, ast.Attribute)):
+        return _is_cors_class(module, found.node, depth + 1)
+    return node.id == CORS_CLASS_NAME and found.kind == "module" and _never_bound(module, node.id)
+
+
+def _never_bound(module: PythonModule, name: str) -> bool:
+    """Nothing in the module binds `name` (no import, class, assignment or parameter) and
+    no star import of another module could bring it."""
+    if any(
+        qualified.endswith(".*") and qualified[:-2] not in CORS_MODULES for qualified in _star_imports(module)
+    ):
+        return False
+    for node in ast.walk(module.tree):  # rare: only for a bare, unimported class name
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+            return False
+        if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
+            return False
+        if isinstance(node, ast.alias) and (node.asname or node.name.split(".")[-1]) == name:
+            return False
+        if isinstance(node, ast.arg) and node.arg == name:
+            return False
+    return True
+
+
+def _star_imports(module: PythonModule) -> list[str]:
+    return [
+        f"{'.' * node.level}{node.module or ''}.*"
+        for node in ast.walk(module.tree)
+        if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names)
+    ]
 
 
 def _cors_options(module: PythonModule, call: ast.Call) -> tuple[list[Argument], int] | None:
@@ -145,10 +188,13 @@ def _read_options(module: PythonModule, arguments: list[Argument], skip: int) ->
                 None, module.location(arg.value), Provenance.UNKNOWN, description=module.source(arg.value)
             )
             continue
+        # a value defined in another module is reported at this argument (RULES.md)
         if arg.keyword is not None:
-            options[arg.keyword] = module.resolve(arg.value)
+            options[arg.keyword] = seen_from(module.resolve(arg.value), module, module.location(arg.value))
             continue
         if index >= skip and index - skip < len(POSITIONAL):
-            options[POSITIONAL[index - skip]] = module.resolve(arg.value)
+            options[POSITIONAL[index - skip]] = seen_from(
+                module.resolve(arg.value), module, module.location(arg.value)
+            )
         index += 1
     return options

@@ -1,0 +1,129 @@
+"""Where a hand-written Django middleware sits: the settings modules whose MIDDLEWARE
+lists it, and whether django-cors-headers' CorsMiddleware is listed before it.
+
+Django runs MIDDLEWARE top down for the request, so a middleware listed first is the
+outer one. django-cors-headers' `CorsMiddleware.check_preflight` answers every preflight
+on the paths `CORS_URLS_REGEX` covers (default: all) with its own empty 200, so a
+middleware listed after it never sees a preflight (measured with Django 5.2 and
+django-cors-headers 4.9, tests/test_differential_django_layers.py). Both still write
+onto the other responses: the two are one application's layers (CORS302), keyed as the
+django extractor keys the settings module's policy (`django:<resolved path>`)."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+
+from corslint.extractors.context import ProjectContext
+from corslint.extractors.python import PythonModule
+from corslint.extractors.python_headers.project_scan import modules_mentioning
+from corslint.extractors.python_headers.unit import Unit
+from corslint.model import Value
+
+CORS_MIDDLEWARE = "corsheaders.middleware.CorsMiddleware"
+
+
+@dataclass(frozen=True)
+class Placement:
+    """How the project's settings place one middleware class."""
+
+    listed: bool
+    app: str = ""  # the settings module's policy key, where one settings module lists it
+    preflights_answered_outside: bool = False
+
+
+def placement(module: PythonModule, node: ast.ClassDef, context: ProjectContext) -> Placement:
+    """A class no MIDDLEWARE setting names never runs (an old variant left in the file);
+    with no settings found at all, it is read as listed."""
+    settings = modules_mentioning(module, context, b"MIDDLEWARE")
+    if not settings:
+        return Placement(listed=True)
+    found: list[tuple[PythonModule, tuple[str | None, ...] | None, str]] = []
+    for other in settings:
+        if node.name not in other.text:
+            continue
+        entries = _middleware(other)
+        if entries is None:
+            found.append((other, None, ""))
+            continue
+        dotted = next((e for e in entries if e is not None and _names(module, node.name, e)), None)
+        if dotted is not None and _unique(module, node.name, dotted, context):
+            found.append((other, entries, dotted))
+    if not found:
+        return Placement(listed=False)
+    keyed = [(other, entries, dotted) for other, entries, dotted in found if entries is not None]
+    # one key per policy: prefer the settings module where corsheaders is listed too
+    keyed.sort(key=lambda item: (CORS_MIDDLEWARE not in (item[1] or ()), item[0].path))
+    if not keyed:
+        return Placement(listed=True)
+    other, entries, dotted = keyed[0]
+    assert entries is not None
+    return Placement(
+        listed=True,
+        app=f"django:{_key(other)}",
+        preflights_answered_outside=_answered_outside(other, entries, dotted),
+    )
+
+
+def _middleware(settings: PythonModule) -> tuple[str | None, ...] | None:
+    value = settings.resolve_name("MIDDLEWARE")
+    if value is None or not value.known or not isinstance(value.raw, (tuple, list)):
+        return None
+    return tuple(_text(item) for item in value.raw)
+
+
+def _text(item: Value) -> str | None:
+    return item.raw if item.known and isinstance(item.raw, str) else None
+
+
+def _module_parts(module: PythonModule) -> tuple[str, ...]:
+    path = PurePath(module.path)
+    parts = (*path.parent.parts, path.stem) if path.stem != "__init__" else path.parent.parts
+    return tuple(parts)
+
+
+def _names(module: PythonModule, name: str, dotted: str) -> bool:
+    """`home.middleware.MyMiddle` names the class in `apps/home/middleware.py`: Django
+    projects put `apps/` (or `src/`) on sys.path, so the dotted path is a suffix."""
+    head, _, last = dotted.rpartition(".")
+    if last != name or not head:
+        return False
+    wanted = tuple(head.split("."))
+    parts = _module_parts(module)
+    return len(parts) >= len(wanted) and parts[-len(wanted) :] == wanted
+
+
+def _unique(module: PythonModule, name: str, dotted: str, context: ProjectContext) -> bool:
+    """No other module of the project defining the class matches the dotted path too."""
+    return not any(
+        _names(other, name, dotted) for other in modules_mentioning(module, context, f"class {name}".encode())
+    )
+
+
+def _answered_outside(settings: PythonModule, entries: tuple[str | None, ...], dotted: str) -> bool:
+    if CORS_MIDDLEWARE not in entries or "CORS_URLS_REGEX" in settings.text:
+        return False  # a CORS_URLS_REGEX leaves the other paths' preflights to the inner layers
+    cors = entries.index(CORS_MIDDLEWARE)
+    if None in entries[:cors]:
+        return False  # an unknown entry before it could be anything
+    return cors < entries.index(dotted)
+
+
+def _key(settings: PythonModule) -> str:
+    """The django extractor's `module_key`: the settings module's resolved path."""
+    if settings.project is not None:
+        return settings.project.resolved(settings.path).as_posix()
+    return Path(settings.path).resolve().as_posix()
+
+
+def placed(module: PythonModule, node: ast.ClassDef, unit: Unit, context: ProjectContext) -> Unit | None:
+    """The middleware's layer as the settings run it, or None when no settings list it."""
+    found = placement(module, node, context)
+    if not found.listed:
+        return None
+    if found.app:
+        unit.app = found.app
+    if found.preflights_answered_outside:
+        unit.options_status = "unknown"  # corsheaders answers them: this layer never sees one
+    return unit

@@ -1,0 +1,143 @@
+"""How a layer's steps are recorded: header writes (with the conditions they run under and
+where they are reported), answers, and headers handed over as a mapping or list."""
+
+from __future__ import annotations
+
+import ast
+
+import corslint.extractors.python_headers.asgi_messages as asgi
+from corslint.extractors.python_headers.frame import Alternative, Frame, Read, Steps
+from corslint.extractors.python_headers.responses import Made, canonical, is_cors_header
+from corslint.model import HeaderReflection, Location, Value
+
+
+class StepWriter:
+    """Records one layer's steps; `Interpreter` reads the code that makes them."""
+
+    def __init__(self, steps: Steps) -> None:
+        self.steps = steps
+        self._tests: dict[str, Value] = {}  # undecidable tests, by their marker in `when`
+
+    def alternatives(self, frame: Frame, node: ast.expr) -> list[Alternative]:
+        raise NotImplementedError
+
+    def _write(
+        self,
+        frame: Frame,
+        header_node: ast.expr | str,
+        found: list[Alternative],
+        writer: str,
+        when: tuple[str, ...],
+        location: Location,
+        source: ast.expr | None = None,
+    ) -> None:
+        if isinstance(header_node, str):
+            header = header_node
+        else:
+            name = frame.resolve(header_node)
+            raw = name.raw.decode("latin-1") if name.known and isinstance(name.raw, bytes) else name.raw
+            if not (name.known and isinstance(raw, str)):
+                return
+            header = raw
+        if not is_cors_header(header) or frame.returns is not None:
+            return
+        place, related = self._place(frame, location)
+        if frame.use_site is not None and source is not None and _mentions(source, frame.use_names):
+            place, related = frame.use_site, (location,)  # decided by the decorator's options
+        for alternative in found:
+            value = alternative.value
+            parts: dict[str, Value] = {"writer": Value(writer, place)}
+            if isinstance(value, Read):
+                parts["value"] = Value(HeaderReflection("reflect-all", source=value.source), place)
+                if value.rebuilt:
+                    parts["rebuilt"] = Value("scheme://netloc", place)
+                if value.missing_error:
+                    parts["missing"] = Value(frame.missing_status, place)
+                elif value.default is not None:
+                    parts["default"] = value.default
+            else:
+                parts["value"] = value if frame.relocate is None else _moved(value, place)
+            self._add(frame, canonical(header), parts, (*when, *alternative.when), place, related)
+
+    def answer(self, frame: Frame, status: Value, when: tuple[str, ...], location: Location) -> None:
+        if frame.returns is not None:
+            return
+        place, related = self._place(frame, location)
+        self._add(frame, "answer", {"status": status}, when, place, related)
+
+    def _made(self, frame: Frame, made: Made, when: tuple[str, ...], location: Location) -> None:
+        if made.headers is not None:
+            self.headers_mapping(frame, made.headers, "set", when, location)
+        self.answer(frame, made.status, when, location)
+
+    def _add(
+        self,
+        frame: Frame,
+        key: str,
+        parts: dict[str, Value],
+        when: tuple[str, ...],
+        place: Location,
+        related: tuple[Location, ...],
+    ) -> None:
+        entries: list[str] = []
+        for entry in dict.fromkeys(when):
+            if entry.startswith("?") or entry.startswith("!?"):
+                test = self._tests.get(entry.lstrip("!"))
+                if self.steps.condition is None and test is not None:
+                    self.steps.undecided_at(test)
+                entries.append("?")
+            elif "?" in entry:
+                entries.append("?")
+            else:
+                entries.append(entry)
+        parts["when"] = Value(tuple(Value(entry, place) for entry in dict.fromkeys(entries)), place)
+        self.steps.add(key, Value(parts, place, related=related))
+
+    def _place(self, frame: Frame, location: Location) -> tuple[Location, tuple[Location, ...]]:
+        if frame.relocate is None:
+            return location, ()
+        return frame.relocate, (location,)
+
+    def headers_mapping(
+        self, frame: Frame, node: ast.expr, writer: str, when: tuple[str, ...], location: Location
+    ) -> None:
+        """`headers={"Access-Control-Allow-Origin": origin, ...}`, `.update(CORS_HEADERS)`."""
+        node = asgi.copied(node)
+        if isinstance(node, ast.Name) and node.id in frame.bags:
+            for header, found, written, where, source in frame.bags[node.id]:
+                combined = tuple(dict.fromkeys((*when, *written)))
+                self._write(frame, header, found, writer, combined, where, source)
+            return
+        if isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values, strict=True):
+                if key is None:
+                    self.headers_mapping(frame, value, writer, when, location)
+                else:
+                    where = frame.module.location(key)  # the entry, not the whole call
+                    self._write(frame, key, self.alternatives(frame, value), writer, when, where, value)
+            return
+        resolved = frame.resolve(node)
+        if resolved.known and isinstance(resolved.raw, dict):
+            for header, value in resolved.raw.items():
+                if isinstance(header, str):
+                    self._write(frame, header, [Alternative((), value)], writer, when, location)
+            return
+        for header, item in asgi.listed_headers(frame, node) or []:  # ASGI: [(b"vary", b"Origin")]
+            if isinstance(item, Value):
+                self._write(frame, header, [Alternative((), item)], writer, when, location)
+            else:
+                where = frame.module.location(header) if isinstance(header, ast.expr) else location
+                self._write(frame, header, self.alternatives(frame, item), writer, when, where, item)
+
+
+def _mentions(node: ast.expr, names: frozenset[str]) -> bool:
+    return any(isinstance(inner, ast.Name) and inner.id in names for inner in ast.walk(node))
+
+
+def _moved(value: Value, place: Location) -> Value:
+    """A value written by shared code, reported where that code is used."""
+    if value.location == place:
+        return value
+    return Value(
+        value.raw, place, value.provenance, value.env_var, value.description, (value.location, *value.related)
+    )
