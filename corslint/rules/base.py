@@ -216,6 +216,16 @@ class PolicyProbe:
                     samples.append(canonical)
         return tuple(dict.fromkeys(samples))
 
+    def written_allow_headers(self, origin: str) -> tuple[str, ...] | None:
+        """The request headers hand-written code names in `Access-Control-Allow-Headers` on
+        its ordinary responses (lower case), or None where it writes none: what its
+        preflights will allow once they are answered (CORS206's fix)."""
+        response = self.respond(Request(self.probe_method, origin, path=self.policy.probe_path))
+        value = None if response is None else response.get("access-control-allow-headers")
+        if value is None:
+            return None
+        return tuple(name.strip().lower() for name in value.split(",") if name.strip())
+
     @cached_property
     def unhandled_preflight(self) -> str | None:
         """Why every preflight fails, for hand-written headers that answer simple requests

@@ -70,7 +70,19 @@ class ContentTypeNotAllowed(Rule):
     def check(self, probe: PolicyProbe) -> Iterator[Finding]:
         probe = probe.functional  # an unknown allow-list leaves this rule to judge
         origin = probe.allowed_origin
-        if origin is None or probe.unhandled_preflight is not None:  # CORS206's cause
+        if origin is None:
+            return
+        if probe.unhandled_preflight is not None:  # CORS206's cause, unless the list lacks it too
+            names = probe.written_allow_headers(origin)
+            if names is not None and not {"content-type", "*"} & set(names):
+                yield self.finding(
+                    probe,
+                    probe.locate("headers"),
+                    f"{probe.display} writes `Access-Control-Allow-Headers` without `Content-Type`: "
+                    "once its preflights are answered (CORS206), every request with a JSON body "
+                    f"still fails its preflight{probe.condition('headers')}",
+                    related=probe.related("headers"),
+                )
             return
         credentials = probe.credentials_enabled
         path = probe.policy.probe_path

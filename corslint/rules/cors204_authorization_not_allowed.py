@@ -111,7 +111,26 @@ class AuthorizationNotAllowed(Rule):
         if not bearer and not credentials:
             return
         origin = probe.allowed_origin
-        if origin is None or probe.unhandled_preflight is not None:  # CORS206's cause
+        if origin is None:
+            return
+        why = "the policy allows credentials" if credentials else f"the app uses {bearer[0].detail}"
+        related = (
+            *probe.related("headers"),
+            *(Related(e.location, f"bearer authentication: {e.detail}") for e in bearer[:2]),
+        )
+        if probe.unhandled_preflight is not None:  # CORS206's cause, unless the list lacks it too
+            names = probe.written_allow_headers(origin)
+            if names is not None and "authorization" not in names:
+                wildcard = " (`*` never covers it)" if "*" in names else ""
+                yield self.finding(
+                    probe,
+                    probe.locate("headers"),
+                    f"{probe.display} writes `Access-Control-Allow-Headers` without `Authorization`"
+                    f"{wildcard}, yet {why}: once its preflights are answered (CORS206), every "
+                    "request with a token still fails its preflight"
+                    + probe.condition("headers", *(("credentials",) if credentials else ())),
+                    related=related,
+                )
             return
         path = probe.policy.probe_path
         simple = probe.fetch(origin, credentials=credentials, path=path)
@@ -128,7 +147,6 @@ class AuthorizationNotAllowed(Rule):
             for method in ("POST", "PUT", "PATCH", "DELETE")
         ):
             return  # the header passes with another method: GET is refused (Flask-CORS `methods`)
-        why = "the policy allows credentials" if credentials else f"the app uses {bearer[0].detail}"
         wildcard = ""
         preflight = verdict.preflight
         if preflight is not None and "*" in (preflight.get("access-control-allow-headers") or "").split(", "):
@@ -139,8 +157,5 @@ class AuthorizationNotAllowed(Rule):
             f"{probe.display} does not allow the `Authorization` request header{wildcard}, yet "
             f"{why}: every request with a token fails its preflight"
             + probe.condition("headers", *(("credentials",) if credentials else ())),
-            related=(
-                *probe.related("headers"),
-                *(Related(e.location, f"bearer authentication: {e.detail}") for e in bearer[:2]),
-            ),
+            related=related,
         )
