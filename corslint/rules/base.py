@@ -22,7 +22,6 @@ from corslint.frameworks import Framework, OriginEntry, Role, framework_of
 from corslint.http import Request, Response
 from corslint.model import (
     CorsPolicy,
-    FunctionValue,
     Location,
     Provenance,
     Regex,
@@ -30,6 +29,7 @@ from corslint.model import (
     Value,
     unset_clause,
 )
+from corslint.rules.settled_options import Responder, is_unresolved, settled_responder
 
 ATTACKER = "https://attacker.invalid"
 # stands for "an origin the configuration allows" where the configured origins are unknown
@@ -111,11 +111,26 @@ class PolicyProbe:
         try:
             answer = self._respond(request)
         except UnresolvedValueError:
-            answer = None
+            answer = self._respond_settled(request)
         except (TypeError, ValueError, re.error):
             answer = None  # the library would fail the same way; CORS305/301 say why
         self._answers[key] = answer
         return answer
+
+    @cached_property
+    def _settled(self) -> Responder | None:
+        return settled_responder(self.framework, self.policy)
+
+    def _respond_settled(self, request: Request) -> Response | None:
+        """The answer with unknown header, method, expose and max-age options stood in for
+        (settled_options): they do not decide who may read the response."""
+        settled = self._settled
+        if settled is None:
+            return None
+        try:
+            return settled(request)
+        except (UnresolvedValueError, re.error):
+            return None
 
     def fetch(
         self,
@@ -273,7 +288,7 @@ class PolicyProbe:
         unknown = [
             name
             for name in self.framework.roles.get("origins", ())
-            if (value := self.policy.options.get(name)) is not None and _unresolved(value)
+            if (value := self.policy.options.get(name)) is not None and is_unresolved(value)
         ]
         if not unknown or "**" in self.policy.options:
             return self
@@ -371,16 +386,6 @@ class Rule:
 
     def level_for(self, credentialed: bool) -> Level:
         return Level.ERROR if credentialed and self.raised_with_credentials else self.level
-
-
-def _unresolved(value: Value) -> bool:
-    if isinstance(value.raw, FunctionValue) and value.raw.kind == "unknown":
-        return True
-    try:
-        value.plain()
-    except UnresolvedValueError:
-        return True
-    return False
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 from collections.abc import Iterator
 
+from corslint.browser import PageRequest
 from corslint.findings import Finding, Level, Related
 from corslint.rules.base import FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
 from corslint.rules.cors201_wildcard_with_credentials import preflight_wildcard_with_credentials
@@ -137,11 +138,29 @@ class AuthorizationNotAllowed(Rule):
         verdict = probe.fetch(
             origin, None, {"authorization": "Bearer token"}, credentials=credentials, path=path
         )
+        token = {"authorization": "Bearer token"}
+        if credentials and preflight_wildcard_with_credentials(probe, origin, path):
+            # every credentialed preflight fails (CORS201); a header list that lacks
+            # Authorization still fails once the origin is fixed
+            page = PageRequest(origin, "PUT", tuple(token.items()), credentials, path)
+            answer = probe.respond(page.preflight())
+            listed = (answer.get("access-control-allow-headers") or "") if answer is not None else ""
+            listed_names = {name.strip().lower() for name in listed.split(",") if name.strip()}
+            if answer is None or not listed_names or "authorization" in listed_names:
+                return
+            yield self.finding(
+                probe,
+                probe.locate("headers"),
+                f"{probe.display} does not allow the `Authorization` request header"
+                + (" (`*` never covers it)" if "*" in listed_names else "")
+                + f", yet {why}: once the origin is fixed (CORS201), every request with a token "
+                "still fails its preflight"
+                + probe.condition("headers", *(("credentials",) if credentials else ())),
+                related=related,
+            )
+            return
         if simple is None or verdict is None or not simple.allowed or verdict.allowed:
             return
-        if credentials and preflight_wildcard_with_credentials(probe, origin, path):
-            return  # every credentialed preflight fails: CORS201's cause
-        token = {"authorization": "Bearer token"}
         if any(
             probe.preflight_passes(origin, method, token, credentials=credentials, path=path)
             for method in ("POST", "PUT", "PATCH", "DELETE")

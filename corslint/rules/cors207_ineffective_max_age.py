@@ -94,7 +94,7 @@ class IneffectiveMaxAge(Rule):
             return
         page = PageRequest(origin, "PUT", path=probe.policy.probe_path)
         response = probe.respond(page.preflight())
-        sent = response.get("access-control-max-age") if response is not None else None
+        sent = response.get("access-control-max-age") if response is not None else _configured(probe)
         if sent is None:
             return
         text = sent.strip()
@@ -120,3 +120,14 @@ class IneffectiveMaxAge(Rule):
             f"{probe.display}: {problem}{probe.condition('max_age')}",
             related=probe.related("max_age"),
         )
+
+
+def _configured(probe: PolicyProbe) -> str | None:
+    """The configured number where the preflight itself cannot be worked out (an unknown
+    header or method list): the max-age a library sends does not depend on those."""
+    value = probe.option("max_age")
+    if value is None or not value.known or isinstance(value.raw, bool):
+        return None
+    if isinstance(value.raw, int) or (isinstance(value.raw, str) and value.raw.strip().isdigit()):
+        return str(value.raw)
+    return None

@@ -1,0 +1,88 @@
+"""Answers for a policy whose secondary options are unknown.
+
+RULES.md: an option whose value cannot be determined (CORS305) does not silence the
+rules about the other options of the same policy. An unknown `exposedHeaders` or
+`allowedHeaders` makes a model's answer unknown as a whole, yet who may read the
+response (Allow-Origin, Allow-Credentials) and the max-age sent do not depend on it.
+So an unknown header, method, expose or max-age option is replaced by a benign stand-in,
+one that no rule reports on: the rules about that option see nothing to judge, and
+CORS305 still names it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator, Mapping
+
+from corslint.frameworks import Framework
+from corslint.http import Request, Response
+from corslint.model import CorsPolicy, FunctionValue, Provenance, UnresolvedValueError, Value
+
+Responder = Callable[[Request], Response]
+
+# Stand-ins per role: each rule about that role finds nothing wrong with them.
+_LISTS: Mapping[str, tuple[str, ...]] = {
+    "headers": ("Content-Type", "Authorization"),
+    "methods": ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"),
+    "expose": (),
+}
+_MAX_AGE = 600  # what WebKit honours: no CORS207
+
+
+def settled_responder(framework: Framework, policy: CorsPolicy) -> Responder | None:
+    """A responder for `policy` with its unknown secondary options stood in for, or None
+    where none is unknown (or an unexpandable `**kwargs` hides which are)."""
+    if "**" in policy.options:
+        return None
+    unknown = {
+        name: role
+        for role in (*_LISTS, "max_age")
+        for name in framework.roles.get(role, ())
+        if (value := policy.options.get(name)) is not None and is_unresolved(value)
+    }
+    if not unknown:
+        return None
+    candidates = [
+        framework.answering(dataclasses.replace(policy, options=options))
+        for options in _forms(policy, unknown)
+    ]
+
+    def respond(request: Request) -> Response:
+        failure: Exception | None = None
+        for candidate in candidates:
+            try:
+                return candidate(request)
+            except (UnresolvedValueError, TypeError, ValueError) as error:
+                failure = error  # this spelling of the stand-ins is not one the model reads
+        assert failure is not None
+        raise failure
+
+    return respond
+
+
+def _forms(policy: CorsPolicy, unknown: Mapping[str, str]) -> Iterator[dict[str, Value]]:
+    """The options with stand-ins, first as lists (and a number), then as the
+    comma-separated strings (and the digits) some libraries take instead."""
+    for as_text in (False, True):
+        options = dict(policy.options)
+        for name, role in unknown.items():
+            location = policy.options[name].location
+            raw: object
+            if role == "max_age":
+                raw = str(_MAX_AGE) if as_text else _MAX_AGE
+            elif as_text:
+                raw = ", ".join(_LISTS[role])
+            else:
+                raw = tuple(Value(item, location, Provenance.LITERAL) for item in _LISTS[role])
+            options[name] = Value(raw, location, Provenance.LITERAL)
+        yield options
+
+
+def is_unresolved(value: Value) -> bool:
+    if isinstance(value.raw, FunctionValue) and value.raw.kind == "unknown":
+        return True
+    try:
+        value.plain()
+    except UnresolvedValueError:
+        return True
+    return False
