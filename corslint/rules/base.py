@@ -304,6 +304,25 @@ class PolicyProbe:
     def locate(self, role: Role) -> Location:
         return self.framework.locate(self.policy, role)
 
+    def write_sites(self, role: Role) -> tuple[Location, ...]:
+        """Where a finding about `role` belongs: `locate`, and for hand-written code every
+        further write of the same header with the same value (an OPTIONS answer and the
+        ordinary responses each write Allow-Origin): each is a place to fix."""
+        first = self.locate(role)
+        value = self.option(role)
+        if not self.framework.handwritten or value is None:
+            return (first,)
+        names = self.framework.roles.get(role, ())
+        others = [
+            other.location
+            for name in names
+            if (other := self.policy.options.get(name)) is not None
+            and other is not value
+            and other.location != first
+            and _written(other) == _written(value) is not None
+        ]
+        return tuple(dict.fromkeys([first, *others]))
+
     def option(self, role: Role) -> Value | None:
         return self.framework.option_for(self.policy, role)
 
@@ -386,6 +405,19 @@ class Rule:
 
     def level_for(self, credentialed: bool) -> Level:
         return Level.ERROR if credentialed and self.raised_with_credentials else self.level
+
+
+def _written(step: Value) -> object:
+    """What a hand-written header write puts in the response, whatever the request it
+    answers (its condition) or the call that writes it; None where unknown."""
+    if not isinstance(step.raw, dict):
+        return None
+    try:
+        return repr(
+            sorted((key, part.plain()) for key, part in step.raw.items() if key not in {"when", "writer"})
+        )
+    except (UnresolvedValueError, AttributeError):
+        return None
 
 
 @dataclass(frozen=True)

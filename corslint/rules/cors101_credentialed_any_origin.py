@@ -113,14 +113,15 @@ class CredentialedAnyOrigin(Rule):
         answer = verdict.response.get("access-control-allow-origin")
         typo = [e for e in probe.policy.evidence if e.kind == "unknown-option"]
         hint = f"; {typo[0].detail}" if typo else ""
-        yield self.finding(
-            probe,
-            probe.locate("origins"),
-            f"{probe.display} answers any Origin with `Access-Control-Allow-Origin: {answer}` "
-            "and `Access-Control-Allow-Credentials: true`: any website can read responses "
-            f"sent with this user's cookies{probe.condition('origins', 'credentials')}{hint}",
-            related=(
-                *probe.related("origins", "credentials"),
-                *(Related(e.location, e.detail) for e in typo),
-            ),
-        )
+        for location in probe.write_sites("origins"):
+            yield self.finding(
+                probe,
+                location,
+                f"{probe.display} answers any Origin with `Access-Control-Allow-Origin: {answer}` "
+                "and `Access-Control-Allow-Credentials: true`: any website can read responses "
+                f"sent with this user's cookies{probe.condition('origins', 'credentials')}{hint}",
+                related=(
+                    *probe.related("origins", "credentials"),
+                    *(Related(e.location, e.detail) for e in typo),
+                ),
+            )

@@ -85,11 +85,12 @@ class AnyOrigin(Rule):
         how = "`Access-Control-Allow-Origin: *`" if answer == "*" else "the caller's own origin"
         typo = [e for e in probe.policy.evidence if e.kind == "unknown-option"]
         hint = f"; {typo[0].detail}" if typo else ""
-        yield self.finding(
-            probe,
-            probe.locate("origins"),
-            f"{probe.display} answers any Origin with {how}: any website can read responses "
-            f"to requests made without cookies, including from inside a private network"
-            f"{probe.condition('origins')}{hint}",
-            related=(*probe.related("origins"), *(Related(e.location, e.detail) for e in typo)),
-        )
+        for location in probe.write_sites("origins"):
+            yield self.finding(
+                probe,
+                location,
+                f"{probe.display} answers any Origin with {how}: any website can read responses "
+                f"to requests made without cookies, including from inside a private network"
+                f"{probe.condition('origins')}{hint}",
+                related=(*probe.related("origins"), *(Related(e.location, e.detail) for e in typo)),
+            )

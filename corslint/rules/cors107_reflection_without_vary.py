@@ -142,12 +142,13 @@ class ReflectionWithoutVary(Rule):
             if varies_on_origin(answers[origin].get("vary")):
                 continue
             if any(allow_origin[other] != allow_origin[origin] for other in compared if other != origin):
-                yield self.finding(
-                    probe,
-                    probe.locate("origins"),
-                    f"{probe.display} sends a different `Access-Control-Allow-Origin` to each allowed "
-                    "origin but no `Vary: Origin`: a shared cache can serve one origin's answer to "
-                    "another, and the browser then blocks it",
-                    related=probe.related("origins"),
-                )
+                for location in probe.write_sites("origins"):
+                    yield self.finding(
+                        probe,
+                        location,
+                        f"{probe.display} sends a different `Access-Control-Allow-Origin` to each allowed "
+                        "origin but no `Vary: Origin`: a shared cache can serve one origin's answer to "
+                        "another, and the browser then blocks it",
+                        related=probe.related("origins"),
+                    )
                 return
