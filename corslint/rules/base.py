@@ -313,12 +313,16 @@ class PolicyProbe:
         if not self.framework.handwritten or value is None:
             return (first,)
         names = self.framework.roles.get(role, ())
+        # a place other headers are written at too is a call of a helper that writes
+        # them all: the helper's own line (already `first`) is the place to fix
+        shared = {v.location for name, v in self.policy.options.items() if name not in names}
         others = [
             other.location
             for name in names
             if (other := self.policy.options.get(name)) is not None
             and other is not value
             and other.location != first
+            and other.location not in shared
             and _written(other) == _written(value) is not None
         ]
         return tuple(dict.fromkeys([first, *others]))
