@@ -129,8 +129,8 @@ class PolicyProbe:
             return None
         try:
             return settled(request)
-        except (UnresolvedValueError, re.error):
-            return None
+        except (UnresolvedValueError, TypeError, ValueError, re.error):
+            return None  # as for the first answer: the library would fail the same way
 
     def fetch(
         self,
