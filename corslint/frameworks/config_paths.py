@@ -34,12 +34,16 @@ _NETLIFY_ESCAPE = re.compile(r"[|\\{}()\[\]^$+*?.]")
 
 @dataclass(frozen=True)
 class _Token:
+    """A lexical token of a path-to-regexp pattern."""
+
     kind: str  # CHAR, ESCAPED_CHAR, NAME, PATTERN, MODIFIER, OPEN, CLOSE, END
     value: str
 
 
 @dataclass(frozen=True)
 class _Key:
+    """A named or numbered parameter of a path-to-regexp pattern."""
+
     name: str | int
     prefix: str
     suffix: str

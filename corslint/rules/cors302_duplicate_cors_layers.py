@@ -105,8 +105,16 @@ class DuplicateCorsLayers(Rule):
             if probe.policy.app and not probe.policy.route_level:
                 groups.setdefault(probe.policy.app, []).append(probe)
         for group in groups.values():
-            # the file that builds the app runs first; a helper it hands the app to, after
-            group.sort(key=lambda p: (not _home(p), p.policy.location.line, p.policy.location.column))
+            # a library layer before hand-written headers (the stray one is reported); the
+            # file that builds the app runs first, a helper it hands the app to, after
+            group.sort(
+                key=lambda p: (
+                    _hand_written(p),
+                    not _home(p),
+                    p.policy.location.line,
+                    p.policy.location.column,
+                )
+            )
             for index, later in enumerate(group):
                 for earlier in group[:index]:
                     scopes = {earlier.policy.scope, later.policy.scope}
@@ -124,6 +132,11 @@ class DuplicateCorsLayers(Rule):
                         related=(Related(first, "the other CORS layer"),),
                     )
                     break
+
+
+def _hand_written(probe: PolicyProbe) -> bool:
+    """Access-Control-* headers written by the project's own code, not a CORS library."""
+    return probe.framework.handwritten
 
 
 def _home(probe: PolicyProbe) -> bool:

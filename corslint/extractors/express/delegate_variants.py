@@ -33,6 +33,8 @@ from corslint.model import Provenance, Value
 
 @dataclass(frozen=True)
 class _Mutation:
+    """A change the delegate makes to its options object in one arm."""
+
     node: Node
     option: str
     value: Node | None  # `options.x = value`; None for a push

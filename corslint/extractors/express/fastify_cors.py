@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from corslint.extractors.express.branches import arms_around, development_guarded
 from corslint.extractors.express.fastify_cors_version import with_version
+from corslint.extractors.express.fastify_instances import instance_key
 from corslint.extractors.express.fastify_plugin_routes import plugin_routes
 from corslint.extractors.express.options import OptionNames, sorted_options
 from corslint.extractors.express.origin_functions import classify_origin_function, parameter_names
@@ -106,7 +107,7 @@ def fastify_cors_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> lis
                 evidence=(*evidence, *bearer),
                 development_only=is_development_path(module.path) or development_guarded(module, call),
                 label="@fastify/cors plugin",
-                app=f"{module.path}::{receiver}",
+                app=instance_key(module, call, receiver) or f"{module.path}::{receiver}",
                 branch=arms_around(call),
             )
         )

@@ -5,6 +5,7 @@ Fastify; see `handler_roles`), its statements interpreted by `handwritten_steps`
 from __future__ import annotations
 
 from corslint.extractors.express.branches import arms_around, development_guarded
+from corslint.extractors.express.fastify_instances import instance_key, static_set_headers
 from corslint.extractors.express.handler_roles import (
     EXPRESS,
     EXPRESS_HELPER,
@@ -173,6 +174,9 @@ def _policy(
             probe_path = probe_path_for(registration.path or "/")
     elif kind == NODE and is_server_handler(module, function):
         app = f"{module.path}::{kind}::{server_key(module, function)}"  # a Node server's request handler
+    static = static_set_headers(module, function) if registration is None else None
+    if static is not None:  # @fastify/static's setHeaders: a layer of the instance it is registered on
+        app = instance_key(module, static[0], static[1]) or f"{module.path}::{static[1]}"
     routes = routes_of(analysis, registration)
     verb = registration.method.split(":")[-1] if registration is not None else "use"
     if route_level and registration is not None and verb in ROUTE_METHODS and verb != "all":
@@ -180,7 +184,7 @@ def _policy(
         methods = ROUTE_METHODS.get(verb, (verb.upper(),)) + (("HEAD",) if verb == "get" else ())
         routes = (Route(registration.path or "?", methods, module.location(registration.call)),)
     location = module.location(registration.call if registration is not None else function)
-    if _is_context_function(module, function):
+    if _is_context_function(module, function) or static is not None:
         # a GraphQL context function is no layer of its own: it adds headers to responses
         # another layer answers, so what is reported is its Allow-Origin write
         location = next(

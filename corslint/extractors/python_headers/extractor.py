@@ -26,6 +26,7 @@ from corslint.extractors.python_headers.interpreter import Interpreter
 from corslint.extractors.python_headers.project_scan import modules_mentioning
 from corslint.extractors.python_headers.pyramid_units import pyramid_units
 from corslint.extractors.python_headers.server_units import starlette_units, tornado_units
+from corslint.extractors.python_headers.starlette_layers import key_to_app
 from corslint.extractors.python_headers.unit import (
     Function,
     Phase,
@@ -91,6 +92,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     if "django" in kinds:
         units += django_views(module, covered)
     units += _helpers(module, kinds, covered, units, context)
+    key_to_app(module, units, context)
     django_settings(module, units, context)
     policies = [policy for unit in units if (policy := build_policy(unit)) is not None]
     return Extraction(policies=tuple(policies))

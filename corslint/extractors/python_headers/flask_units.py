@@ -13,6 +13,7 @@ import ast
 
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule
+from corslint.extractors.python_headers.flask_callers import callers_app
 from corslint.extractors.python_headers.frame import dotted
 from corslint.extractors.python_headers.project_scan import modules_mentioning
 from corslint.extractors.python_headers.unit import (
@@ -89,7 +90,8 @@ def hook_units(module: PythonModule) -> list[Unit]:
                 "unknown" if shared else AUTOMATIC_OPTIONS,
                 f"after_request hooks of {receiver}",
                 routes=routes,
-                app=app_key(module, sites.get(receiver), receiver),
+                app=callers_app(module, sites.get(receiver), receiver)
+                or app_key(module, sites.get(receiver), receiver),
             )
         )
     return units
