@@ -138,7 +138,12 @@ def header_lines(value: Any, request: Request, writer: str) -> list[str]:
 
 
 def respond(policy: CorsPolicy, request: Request) -> Response:
-    """Express: an OPTIONS request the steps leave unanswered gets the router's own 200."""
+    """Express: an OPTIONS request the steps leave unanswered gets the router's own 200,
+    unless an earlier layer answers it (`options_status` "answered-elsewhere", see
+    extractors.express.route_preflights): what it answers is not these steps' business."""
+    passed_on = policy.options.get("options_status")
+    if passed_on is not None and passed_on.known and passed_on.raw == "answered-elsewhere":
+        return replay(policy, request, UNKNOWN_ANSWER)
     return replay(policy, request, AUTOMATIC_OPTIONS_STATUS)
 
 
@@ -173,7 +178,10 @@ def next_options_status(answers: tuple[str, ...], path: str) -> int | None:
         kind, _, regex = entry.partition(" ")
         if kind == "fallback":
             return None
-        if kind == "redirect":
+        if kind == "middleware":  # its `matcher` source: the middleware may answer there
+            if source_matches("next", regex, path):
+                return None
+        elif kind == "redirect":
             if re.fullmatch(regex, path, re.IGNORECASE):
                 return None
         elif re.fullmatch(regex, path):
@@ -315,4 +323,7 @@ FRAMEWORKS = (
         "vercel_headers", "The vercel.json `headers` configuration", respond_passing_on, config_answers
     ),
     _handwritten("netlify_headers", "Netlify's headers configuration", respond_passing_on, config_answers),
+    # a Next.js middleware (`middleware.ts` / `proxy.ts`): its responses' headers, the
+    # configured ones added; an OPTIONS it passes on is answered by the route behind it
+    _handwritten("nextjs_middleware", "Next.js middleware", respond_next),
 )

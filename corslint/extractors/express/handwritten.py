@@ -28,6 +28,7 @@ from corslint.extractors.express.registrations import (
     app_key,
     function_registration,
 )
+from corslint.extractors.express.route_preflights import answered_elsewhere, preflight_answered_elsewhere
 from corslint.extractors.express.routes import covers_every_path, misordered, probe_path_for, routes_of
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
@@ -154,6 +155,13 @@ def _policy(
     if kind == KOA and options_fall_through(module, function):
         # nothing after it answers OPTIONS: Koa's 404 (None: no handler answers it)
         options["options_status"] = Value(None, module.location(function))
+    if (
+        kind == EXPRESS
+        and registration is not None
+        and registration.method != "use"
+        and preflight_answered_elsewhere(analysis, registration)
+    ):
+        options["options_status"] = answered_elsewhere(analysis, registration)
     app = branch = scope = ""
     route_level = False
     probe_path = "/"
