@@ -14,9 +14,16 @@ corslint extracts the policies from the generated next.config.js; each policy's 
 battery (simple requests and preflights) is sent to the server, and every answer the
 model gives must equal what the server sends, CORS header by CORS header. Next.js adds
 its own tokens to `Vary` (`rsc`, `next-router-*`, `Accept-Encoding`); they are left out
-of the comparison, and nothing else is. The model leaves OPTIONS unanswered (what answers
-depends on the code behind the path); what the server does there is pinned in
-`test_what_answers_a_preflight`, and written up in docs/semantics/nextjs.md.
+of the comparison, and nothing else is. Preflights are sent wherever a rule applies: the
+model answers them from the routes behind each path (204 behind a route handler without
+an OPTIONS export, in a route group, under a dynamic segment or a catch-all; 405 behind a
+page; 404 where nothing is) and leaves the others unanswered (a handler's own OPTIONS, a
+Pages Router API route, another case, a trailing slash, a file name); what the server
+does there is pinned in `test_what_answers_a_preflight`, and written up in
+docs/semantics/nextjs.md. One rule is pushed onto the list under a condition. A Next 16
+`proxy.js` (the middleware) on `/mw/:path*` gives each kind of answer the model reads
+(its own preflight answer, `NextResponse.next({headers})`, headers set on the response,
+rewrites out of and into its matcher); each of its policies is compared at its own path.
 """
 
 from __future__ import annotations
@@ -54,10 +61,7 @@ BUILD_SECONDS = 240
 APP = "https://app.example.com"
 
 NEXT_CONFIG = """\
-/** @type {import('next').NextConfig} */
-module.exports = {
-  async headers() {
-    return [
+const rules = [
       {
         source: '/api/:path*',
         headers: [
@@ -127,13 +131,44 @@ module.exports = {
         ],
       },
       {
+        source: '/mw/:path*',
+        headers: [
+          { key: 'Access-Control-Allow-Origin', value: 'https://config.example.com' },
+          { key: 'Access-Control-Allow-Methods', value: 'GET' },
+        ],
+      },
+      {
+        source: '/shop/:path*',
+        headers: [
+          { key: 'Access-Control-Allow-Origin', value: '*' },
+          { key: 'Access-Control-Allow-Headers', value: '*' },
+          { key: 'Access-Control-Max-Age', value: process.env.SHOP_MAX_AGE || '86400' },
+        ],
+      },
+      {
         source: '/(.*)',
         headers: [
           { key: 'Access-Control-Expose-Headers', value: 'X-Request-Id' },
           { key: 'X-Frame-Options', value: 'DENY' },
         ],
       },
-    ];
+];
+
+// added under a condition that holds on `next start` (NODE_ENV=production)
+if (process.env.NODE_ENV === 'production') {
+  rules.push({
+    source: '/pushed/:path*',
+    headers: [
+      { key: 'Access-Control-Allow-Origin', value: 'https://app.example.com' },
+      { key: 'Access-Control-Allow-Methods', value: 'GET, PATCH' },
+    ],
+  });
+}
+
+/** @type {import('next').NextConfig} */
+module.exports = {
+  async headers() {
+    return rules;
   },
 };
 """
@@ -147,8 +182,62 @@ export const DELETE = answer;
 export const PATCH = answer;
 """
 
+# a Next 16 proxy (the middleware renamed): each kind of answer it gives, by path
+PROXY = """\
+import { NextResponse } from 'next/server';
+
+const partnerCors = {
+  'Access-Control-Allow-Origin': 'https://partner.example.com',
+  'Access-Control-Allow-Headers': 'Content-Type, Authorization',
+  'Access-Control-Max-Age': '600',
+};
+
+export function proxy(request) {
+  const { pathname } = request.nextUrl;
+  if (pathname.startsWith('/mw/own/')) {
+    if (request.method === 'OPTIONS') {
+      return new NextResponse(null, { status: 204, headers: partnerCors });
+    }
+    return NextResponse.next({ headers: partnerCors });
+  }
+  if (pathname === '/mw/h') {
+    return NextResponse.next({ headers: partnerCors });
+  }
+  if (pathname === '/mw/set') {
+    const res = NextResponse.next();
+    res.headers.set('Access-Control-Allow-Origin', 'https://set.example.com');
+    res.headers.set('Access-Control-Expose-Headers', 'X-Set');
+    return res;
+  }
+  if (pathname === '/mw/rw') {
+    const url = request.nextUrl.clone();
+    url.pathname = '/plain';
+    return NextResponse.rewrite(url, { headers: { 'Access-Control-Allow-Origin': '*' } });
+  }
+  if (pathname === '/mw/again') {
+    // the target passes through this proxy and headers() again: what it gets is theirs
+    const url = request.nextUrl.clone();
+    url.pathname = '/mw/h';
+    return NextResponse.rewrite(url, { headers: { 'Access-Control-Allow-Origin': '*' } });
+  }
+  if (pathname === '/mw/opt' && request.method === 'OPTIONS') {
+    return new NextResponse(null, {
+      status: 200,
+      headers: { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Methods': 'GET, POST' },
+    });
+  }
+  return NextResponse.next();
+}
+
+export const config = { matcher: ['/mw/:path*'] };
+"""
+
 FILES = {
     "next.config.js": NEXT_CONFIG,
+    "proxy.js": PROXY,
+    "app/mw/h/route.js": "export const GET = () => Response.json({ ok: true });\n",
+    "app/plain/route.js": "export const GET = () => Response.json({ ok: true });\n",
+    "app/mw/own/[id]/route.js": "export const PUT = () => Response.json({ ok: true });\n",
     "package.json": '{ "name": "next-differential", "private": true }\n',
     "app/layout.js": "export default function Root({ children }) {\n"
     "  return <html><body>{children}</body></html>;\n}\n",
@@ -169,6 +258,11 @@ FILES = {
     "    'Access-Control-Max-Age': '5',\n"
     "  },\n"
     "});\n",
+    # a route group, a dynamic segment, a catch-all, an optional catch-all, a page below them
+    "app/(store)/shop/[id]/route.js": "export const GET = () => Response.json({ ok: true });\n",
+    "app/shop/all/[...slug]/route.js": "export const POST = () => Response.json({ ok: true });\n",
+    "app/shop/about/page.js": "export default function About() {\n  return <p>about</p>;\n}\n",
+    "app/pushed/[[...rest]]/route.js": "export const PATCH = () => Response.json({ ok: true });\n",
     # a Pages Router API route: the handler answers every method, OPTIONS included
     "pages/api/widgets/[id].js": "export default function handler(req, res) {\n"
     "  res.status(200).json({ method: req.method });\n}\n",
@@ -260,14 +354,39 @@ def _without_next_vary(pairs: list[tuple[str, str]]) -> dict[str, str]:
     return headers
 
 
-def _policies(project: Path) -> list[CorsPolicy]:
+def _policies(project: Path, file: str = "next.config.js") -> list[CorsPolicy]:
     cwd = Path.cwd()
     os.chdir(project)
     try:
-        found = run_lint(Path("next.config.js")).policies
+        found = run_lint(Path(file)).policies
     finally:
         os.chdir(cwd)
-    return [policy for policy in found if policy.framework == "nextjs_headers"]
+    framework = "nextjs_headers" if file == "next.config.js" else "nextjs_middleware"
+    return [policy for policy in found if policy.framework == framework]
+
+
+# behind them: a route handler (in a route group, with a dynamic segment, a catch-all, an
+# optional catch-all), one with its own OPTIONS, a page, a Pages Router API route, nothing;
+# and paths the model leaves unanswered (another case, a trailing slash, a file name)
+PREFLIGHT_PATHS = (
+    "/api/x",
+    "/api/public/x",
+    "/api/widgets/7",
+    "/page-a",
+    "/missing/x",
+    "/v1/1",
+    "/shop/1",
+    "/shop/all/a/b",
+    "/shop/about",
+    "/shop/none/x/y",
+    "/pushed",
+    "/pushed/a/b",
+    "/api/nothing-here",
+    "/API/x",
+    "/api/x/",
+    "/shop/logo.png",
+    "/mw/h",
+)
 
 
 def _requests(policy: CorsPolicy, probes: list[str]) -> list[Request]:
@@ -277,6 +396,10 @@ def _requests(policy: CorsPolicy, probes: list[str]) -> list[Request]:
     for path in probes:
         if path != policy.probe_path and framework.answers(policy, path):
             requests += [Request("GET", APP, path=path), Request("GET", "https://evil.example", path=path)]
+    # preflights wherever the rule applies: what is behind each path answers them
+    for path in (*probes, *PREFLIGHT_PATHS):
+        if framework.answers(policy, path):
+            requests += [_preflight(path), Request.make("OPTIONS", APP, {}, path=path)]
     # the `has` conditions met: an `x-embed: 1` header, origins the Origin patterns admit
     requests += [
         Request(r.method, r.origin, (*r.headers, ("x-embed", "1")), path=r.path) for r in requests[:6]
@@ -293,7 +416,7 @@ def compared(next_server: tuple[str, int, Path]) -> dict[str, Any]:
     policies = _policies(project)
     probes = [policy.probe_path for policy in policies] + ["/api/widgets/7", "/api/public/deep/er"]
     mismatches: list[str] = []
-    counts = {"compared": 0, "unresolved": 0, "requests": 0, "pages": 0}
+    counts = {"compared": 0, "unresolved": 0, "requests": 0, "pages": 0, "preflights": 0, "proxy": 0}
     sources = []
     for policy in policies:
         source = policy.app.split("::", 1)[1]
@@ -302,6 +425,8 @@ def compared(next_server: tuple[str, int, Path]) -> dict[str, Any]:
             continue
         respond = framework_of(policy).respond
         for request in _requests(policy, probes):
+            if request.path.startswith("/facts/") and request.method != "OPTIONS":
+                continue  # the handler's own headers there: test_handler_headers_and_conditions
             status, pairs = _send(host, port, request)
             counts["requests"] += 1
             try:
@@ -322,6 +447,27 @@ def compared(next_server: tuple[str, int, Path]) -> dict[str, Any]:
             elif real != expected:
                 mismatches.append(f"{where}: {real} != {expected}")
             counts["compared"] += 1
+            counts["preflights"] += request.method == "OPTIONS"
+    for policy in _policies(project, "proxy.js"):  # each answer the proxy gives, at its path
+        sources.append(f"proxy {policy.probe_path}")
+        respond = framework_of(policy).respond
+        for request in [*battery(policy), _preflight(policy.probe_path)]:
+            status, pairs = _send(host, port, request)
+            counts["requests"] += 1
+            try:
+                predicted = respond(policy, request)
+            except UnresolvedValueError:
+                counts["unresolved"] += 1
+                continue
+            where = f"proxy: {request.method} {request.path} Origin={request.origin} {dict(request.headers)}"
+            real, expected = _without_next_vary(pairs), cors_headers(list(predicted.headers))
+            if predicted.status is not None and predicted.status != status:
+                mismatches.append(f"{where}: status {status} != {predicted.status}")
+            elif real != expected:
+                mismatches.append(f"{where}: {real} != {expected}")
+            counts["compared"] += 1
+            counts["proxy"] += 1
+            counts["preflights"] += request.method == "OPTIONS"
     return {"mismatches": mismatches, "counts": counts, "sources": sources}
 
 
@@ -331,8 +477,25 @@ def test_model_matches_next_start(compared: dict[str, Any]) -> None:
     counts = compared["counts"]
     print(counts)
     assert counts["compared"] >= 100
-    assert counts["unresolved"] >= 50  # every OPTIONS, and the `has` rule
-    assert set(compared["sources"]) >= {"/api/:path*", "/api/public/:path*", "/v1/:id(\\d+)", "/page-a"}
+    assert counts["preflights"] >= 100  # 204 behind route handlers, 405 behind pages, 404
+    assert counts["unresolved"] >= 50  # OPTIONS where code decides, and the `has` rule
+    assert set(compared["sources"]) >= {
+        "/api/:path*",
+        "/api/public/:path*",
+        "/v1/:id(\\d+)",
+        "/page-a",
+        "/shop/:path*",
+        "/pushed/:path*",
+        # the proxy: answering its preflights, passing on with headers (its own, set on
+        # the response, a rewrite's), answering OPTIONS only
+        "proxy /mw/own/x",
+        "proxy /mw/h",
+        "proxy /mw/set",
+        "proxy /mw/rw",
+        "proxy /mw/opt",
+        "proxy /mw/again",
+    }
+    assert counts["proxy"] >= 50
 
 
 def _preflight(path: str) -> Request:

@@ -307,6 +307,8 @@ def compared(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], dict[
         answers = {(entry["path"], entry.get("origin", ORIGIN)): entry for entry in result["paths"]}
         by_path = {path: entry for (path, _), entry in answers.items()}
         for policy in policies:
+            if policy.branch:  # pushed under a condition next's loadConfig may not meet here
+                continue
             counts["policies"] += 1
             indices = [i for i, source in enumerate(result["rules"]) if source == _source(policy)]
             assert indices, (case["name"], _source(policy), result["rules"])

@@ -92,6 +92,18 @@ EXTRACTORS: tuple[Extractor, ...] = (
         accepts_bytes="corslint.extractors.config_files.byte_screen:may_hold_cors_options",
     ),
     Extractor(
+        "next_middleware",
+        "corslint.extractors.express.next_middleware",
+        frozenset(),  # by name alone: middleware.ts / proxy.ts (Next.js 16)
+        (b"Access-Control-", b"access-control-", b"ACCESS-CONTROL-"),
+        filenames=frozenset(
+            f"{stem}.{suffix}"
+            for stem in ("middleware", "proxy")
+            for suffix in ("js", "mjs", "cjs", "ts", "mts")
+        ),
+        line_comments=(b"//", b"/*"),
+    ),
+    Extractor(
         "hosting_headers",
         "corslint.extractors.express.static_headers",
         frozenset(),  # by name alone: HAR captures and OpenAPI specs mention these headers too

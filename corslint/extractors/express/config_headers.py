@@ -18,13 +18,24 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from corslint.extractors.express.config_pushes import pushed_entries, pushes_unread
+from corslint.extractors.express.next_routes import bearer_evidence, handler_probe, options_answers
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
 from corslint.extractors.js.syntax import Node, unwrap, walk
 from corslint.frameworks.config_paths import PLATFORMS, source_matches, source_parameters
 from corslint.frameworks.express import python_regex
 from corslint.frameworks.express_headers import HEADERS
-from corslint.model import CorsPolicy, Evidence, HeaderReflection, Location, Provenance, Regex, Value
+from corslint.model import (
+    CorsPolicy,
+    Evidence,
+    HeaderReflection,
+    Location,
+    Provenance,
+    Regex,
+    Value,
+    exclusive_arms,
+)
 
 NEXT_CONFIG_NAMES = frozenset(f"next.config.{suffix}" for suffix in ("js", "mjs", "cjs", "ts", "mts", "cts"))
 _CANONICAL = {name.lower(): name for name in HEADERS}
@@ -44,6 +55,7 @@ class HeaderRule:
     # their `header` items, (lower-case name, regex or None); None for any other item
     has: tuple[tuple[str, str | None] | None, ...] = ()
     missing: tuple[tuple[str, str | None] | None, ...] = ()
+    branch: str = ""  # the if/else arms around a rule pushed onto the list (`config_pushes`)
 
 
 def probe_path(source: str, platform: str = "next") -> str:
@@ -76,7 +88,13 @@ def _applies(platform: str, rule: HeaderRule, path: str) -> bool:
         return False
 
 
-def header_policies(framework: str, path: str, rules: list[HeaderRule], label: str) -> list[CorsPolicy]:
+def header_policies(
+    framework: str,
+    path: str,
+    rules: list[HeaderRule],
+    label: str,
+    next_options: tuple[str, ...] | None = None,
+) -> list[CorsPolicy]:
     """One policy per rule that sets Access-Control-* headers: what a request for a path
     the rule matches gets. Every platform sends the headers of all the rules whose pattern
     matches a path, in order, a later value of a header replacing an earlier one (names
@@ -86,7 +104,8 @@ def header_policies(framework: str, path: str, rules: list[HeaderRule], label: s
     under the condition that its pattern matches the request's path. A rule's Next.js
     `has` / `missing` items on headers are conditions of its steps too (`_conditions`);
     a condition the model does not evaluate (a cookie, the query, the host, Vercel's)
-    leaves the requests it may apply to unanswered (CORS305 names it)."""
+    leaves the requests it may apply to unanswered (CORS305 names it). `next_options`:
+    what answers OPTIONS behind each path of a Next.js app (`next_routes`), when known."""
     platform = PLATFORMS[framework]
     policies = []
     conditions = {id(rule): _conditions(platform, rule) for rule in rules}
@@ -94,9 +113,9 @@ def header_policies(framework: str, path: str, rules: list[HeaderRule], label: s
         own = _cors_headers(rule, conditions[id(rule)])
         if not any(name.startswith("Access-Control-") for name in own):
             continue
-        probe = probe_path(rule.source, platform)
+        probe = handler_probe(rule.source, probe_path(rule.source, platform), next_options)
         steps: list[tuple[str, Value, bool]] = []  # (header, step, the rule's own)
-        condition: Value | None = None
+        condition: tuple[Location, str] | None = None
         guard = _origin_guard(rule, conditions[id(rule)].atoms)
         for other in rules:
             if other is not rule and not (
@@ -108,13 +127,21 @@ def header_policies(framework: str, path: str, rules: list[HeaderRule], label: s
             ):
                 continue
             atoms = conditions[id(other)].atoms
+            if other is not rule and not rule.branch.startswith(other.branch):
+                if exclusive_arms(rule.branch, other.branch):
+                    continue
+                atoms = (*atoms, "?")  # added under a condition this rule's branch does not settle
             if other is rule and guard is not None:  # its Origin pattern, as the guard
                 atoms = tuple("ALLOWED" if atom == guard[0] else atom for atom in atoms)
             for name, (value, _) in _cors_headers(other, conditions[id(other)]).items():
                 when = [] if other is rule else [Value(f"PATH:{platform}:{other.source}", value.location)]
                 when += [Value(atom, value.location) for atom in atoms]
-                if "?" in atoms:
-                    condition = condition or other.condition
+                if "?" in atoms and condition is None:
+                    condition = (
+                        (other.condition.location, _HAS_CONDITIONS)
+                        if other.condition is not None and "?" in conditions[id(other)].atoms
+                        else (other.location, "the condition under which a rule for the same paths is added")
+                    )
                 step: dict[str, Value] = {"value": value, "writer": Value("set", value.location)}
                 if when:
                     step["when"] = Value(tuple(when), value.location)
@@ -122,13 +149,12 @@ def header_policies(framework: str, path: str, rules: list[HeaderRule], label: s
         options = _slotted(steps)
         if guard is not None:
             options["guard"] = guard[1]
-        if condition is not None:
-            options["condition"] = Value(
-                None,
-                condition.location,
-                Provenance.UNKNOWN,
-                description="the request conditions (`has` / `missing`) under which these headers are sent",
+        if next_options is not None:
+            options["next_options"] = Value(
+                tuple(Value(entry, rule.location) for entry in next_options), rule.location
             )
+        if condition is not None:
+            options["condition"] = Value(None, condition[0], Provenance.UNKNOWN, description=condition[1])
         located = own.get("Access-Control-Allow-Origin") or next(
             header for name, header in own.items() if name.startswith("Access-Control-")
         )
@@ -138,6 +164,7 @@ def header_policies(framework: str, path: str, rules: list[HeaderRule], label: s
                 location=located[1],
                 options=options,
                 development_only=is_development_path(path),
+                branch=rule.branch,
                 label=f"{label} for {rule.source}",
                 scope=rule.source if rule.source not in _CATCH_ALL else "",
                 probe_path=probe,
@@ -145,6 +172,9 @@ def header_policies(framework: str, path: str, rules: list[HeaderRule], label: s
             )
         )
     return policies
+
+
+_HAS_CONDITIONS = "the request conditions (`has` / `missing`) under which these headers are sent"
 
 
 def _origin_guard(rule: HeaderRule, atoms: tuple[str, ...]) -> tuple[str, Value] | None:
@@ -359,14 +389,22 @@ def is_next_config(path: str) -> bool:
 def next_config_policies(module: JsModule) -> list[CorsPolicy]:
     """The rules `headers()` returns in a next.config file."""
     policies: list[CorsPolicy] = []
-    for function in _headers_functions(module):
+    functions = _headers_functions(module)
+    answers = options_answers(module.file.parent, module) if functions and module.file is not None else None
+    for function in functions:
         exported = _static_export(module, function)
         for returned in _returned(function):
             rules = header_rules(module.resolve(returned))
-            found = header_policies("nextjs_headers", module.path, rules, "Next.js headers()")
+            for pushed in pushed_entries(module, returned, function):
+                added = header_rules(Value((pushed.entry,), pushed.entry.location))
+                rules += [dataclasses.replace(rule, branch=pushed.branch) for rule in added]
+            found = header_policies("nextjs_headers", module.path, rules, "Next.js headers()", answers)
             if exported is not None:
                 found = [_never_sent(policy, exported) for policy in found]
             policies += found
+    if policies and module.file is not None:
+        bearer = bearer_evidence(module.file.parent, str(PurePosixPath(module.path).parent))
+        policies = [dataclasses.replace(policy, evidence=(*policy.evidence, *bearer)) for policy in policies]
     return policies
 
 
@@ -430,3 +468,41 @@ def _returned(function: Node) -> list[Node]:
         if node.type == "return_statement" and node.named_children:
             returned.append(node.named_children[0])
     return returned
+
+
+def config_steps(module: JsModule) -> list[tuple[str, Value]] | None:
+    """The CORS headers of every `headers()` rule as steps, in order, each conditioned on
+    its `source` matching the request's path (and on its `has` / `missing`): what Next.js
+    adds to a middleware's responses (`next_middleware`). None when a rule's conditions
+    are not all evaluated (a cookie, a rule pushed under a condition)."""
+    steps: list[tuple[str, Value]] = []
+    for function in _headers_functions(module):
+        if _static_export(module, function) is not None:
+            continue
+        for returned in _returned(function):
+            if pushes_unread(module, returned, function):
+                return None
+            listed = module.resolve(returned)
+            entries = [*(listed.raw if listed.known and isinstance(listed.raw, tuple) else [listed])]
+            entries += [pushed.entry for pushed in pushed_entries(module, returned, function)]
+            rules = header_rules(listed)
+            for pushed in pushed_entries(module, returned, function):
+                added = header_rules(Value((pushed.entry,), pushed.entry.location))
+                rules += [dataclasses.replace(rule, branch=pushed.branch) for rule in added]
+            if len(rules) != len(entries) or not listed.known:
+                return None  # an entry it cannot read (its source unknown): it may match any path
+            for rule in rules:
+                conditions = _conditions("next", rule)
+                if "?" in conditions.atoms or not _valid("next", rule.source):
+                    return None
+                # a rule added under a condition: whether it is there is not known
+                unknown = ("?",) if rule.branch else ()
+                for name, (value, _) in _cors_headers(rule, conditions).items():
+                    when = [f"PATH:next:{rule.source}", *conditions.atoms, *unknown]
+                    step = {
+                        "value": value,
+                        "writer": Value("set", value.location),
+                        "when": Value(tuple(Value(atom, value.location) for atom in when), value.location),
+                    }
+                    steps.append((name, Value(step, value.location)))
+    return steps
