@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 from pathlib import Path
 
 import pytest
 
 from corslint.cli import main
+from corslint.model import CorsPolicy
 from corslint.rules import RULE_IDS
 from corslint.runner.result import RunResult
 from corslint.runner.run import lint
@@ -21,6 +23,17 @@ def run_lint(path: Path, settings: Settings | None = None) -> RunResult:
         found = find_config(path)
         settings = load(found, RULE_IDS) if found is not None else Settings()
     return lint([path], settings)
+
+
+def policies_linted_inside(project: Path, framework: str) -> list[CorsPolicy]:
+    """The `framework` policies of `project`, linted from inside it: their paths are
+    relative to it, as a harness that loads the project's files names them."""
+    cwd = Path.cwd()
+    os.chdir(project)
+    try:
+        return [p for p in run_lint(Path(".")).policies if p.framework == framework]
+    finally:
+        os.chdir(cwd)
 
 
 def run_cli(*arguments: str) -> tuple[int, str, str]:

@@ -9,15 +9,12 @@ battery, sent to a path that takes that arm, exactly as the real delegate does.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from corslint.frameworks import framework_of
 from corslint.http import Request
 from corslint.model import CorsPolicy, UnresolvedValueError
-from tests.conftest import FIXTURES, run_lint
+from tests.conftest import FIXTURES, policies_linted_inside
 from tests.probe_battery import battery
 from tests.test_differential_express import answer_mismatch, require_node_package, run_harness, wire
 
@@ -36,12 +33,7 @@ APP = """(() => {
 
 
 def _arm_policies() -> dict[str, CorsPolicy]:
-    cwd = Path.cwd()
-    os.chdir(PROJECT)
-    try:
-        policies = [p for p in run_lint(Path(".")).policies if p.framework == "express"]
-    finally:
-        os.chdir(cwd)
+    policies = policies_linted_inside(PROJECT, "express")
     return {policy.branch.rsplit("/", 1)[-1].partition("@")[0]: policy for policy in policies}
 
 

@@ -24,26 +24,14 @@ from corslint.frameworks.django_cors import SET_DISPLAY, library_checks, respond
 from corslint.http import Request
 from corslint.model import CorsPolicy, Regex
 from tests.conftest import FIXTURES, run_lint
+from tests.django_setup import configure_django
 from tests.probe_battery import battery, cors_headers
 
 # The real libraries are test dependencies (django==5.2.19, django-cors-headers==4.9.0).
 django = pytest.importorskip("django")
 pytest.importorskip("corsheaders")
 
-from django.conf import settings  # noqa: E402
-
-if not settings.configured:
-    settings.configure(
-        DEBUG=False,
-        SECRET_KEY="differential-test",
-        ALLOWED_HOSTS=["*"],
-        INSTALLED_APPS=["django.contrib.contenttypes", "corsheaders"],
-        MIDDLEWARE=[],
-        ROOT_URLCONF=__name__,
-        DATABASES={},
-        USE_TZ=True,
-    )
-    django.setup()
+configure_django(__name__)
 
 from corsheaders.middleware import CorsMiddleware  # noqa: E402
 from django.core.checks import run_checks  # noqa: E402

@@ -14,24 +14,12 @@ from corslint.frameworks.python_headers import respond
 from corslint.http import Request
 from corslint.model import UnresolvedValueError
 from tests.conftest import FIXTURES, run_lint
+from tests.django_setup import configure_django
 
 django = pytest.importorskip("django")
 pytest.importorskip("corsheaders")
 
-from django.conf import settings  # noqa: E402
-
-if not settings.configured:
-    settings.configure(
-        DEBUG=False,
-        SECRET_KEY="differential-test",
-        ALLOWED_HOSTS=["*"],
-        INSTALLED_APPS=["django.contrib.contenttypes", "corsheaders"],
-        MIDDLEWARE=[],
-        ROOT_URLCONF=__name__,
-        DATABASES={},
-        USE_TZ=True,
-    )
-    django.setup()
+configure_django(__name__)
 
 from corsheaders.middleware import CorsMiddleware  # noqa: E402
 from django.http import HttpRequest, HttpResponse, JsonResponse  # noqa: E402

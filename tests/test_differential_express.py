@@ -16,6 +16,8 @@ import os
 import shutil
 import subprocess
 import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +85,34 @@ def answer_mismatch(where: str, real: dict[str, Any], predicted: Response, statu
     if real_headers != cors_headers(list(predicted.headers)):
         return f"{where}: {real_headers} != {cors_headers(list(predicted.headers))}"
     return None
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """A request the harness sent to the real package, with its answer and the model's."""
+
+    where: str
+    request: Request
+    real: dict[str, Any]
+    predicted: Response
+    mismatch: str | None  # answer_mismatch, a status the model leaves open being the route's 200
+
+
+def replayed(
+    results: dict[str, list[dict[str, Any]]], expected: dict[str, tuple[CorsPolicy, list[Request]]]
+) -> Iterator[Replayed]:
+    """Each request of `expected` the model answers, beside the real answer in `results`;
+    a request the model cannot answer (UnresolvedValueError) is left out."""
+    for name, (policy, requests) in expected.items():
+        respond = framework_of(policy).respond
+        for request, real in zip(requests, results[name], strict=True):
+            try:
+                predicted = respond(policy, request)
+            except UnresolvedValueError:
+                continue
+            where = f"{name}: {request.method} Origin={request.origin} {dict(request.headers)}"
+            status = predicted.status if predicted.status is not None else 200  # the route's answer
+            yield Replayed(where, request, real, predicted, answer_mismatch(where, real, predicted, status))
 
 
 def serialise(raw: Any) -> Any:

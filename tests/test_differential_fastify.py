@@ -15,15 +15,14 @@ from typing import Any
 
 import pytest
 
-from corslint.frameworks import framework_of
 from corslint.frameworks.fastify_cors_versions import VERSION_OPTION
 from corslint.http import Request
-from corslint.model import CorsPolicy, Location, OriginFunction, Regex, UnresolvedValueError, Value
+from corslint.model import CorsPolicy, Location, OriginFunction, Regex, Value
 from tests.conftest import FIXTURES, run_lint
 from tests.probe_battery import battery
 from tests.test_differential_express import (
-    answer_mismatch,
     known_options,
+    replayed,
     require_node_package,
     run_harness,
     wire,
@@ -149,22 +148,13 @@ def test_model_matches_the_real_fastify_cors_package(
     results, expected = harness_results
     compared = 0
     mismatches: list[str] = []
-    for name, (policy, requests) in expected.items():
-        respond = framework_of(policy).respond
-        for request, real in zip(requests, results[name], strict=True):
-            try:
-                predicted = respond(policy, request)
-            except UnresolvedValueError:
-                continue
-            where = f"{name}: {request.method} Origin={request.origin} {dict(request.headers)}"
-            status = predicted.status if predicted.status is not None else 200  # the route's answer
-            mismatch = answer_mismatch(where, real, predicted, status)
-            if mismatch is not None:
-                mismatches.append(mismatch)
-            real_cache = [v for k, v in real["headers"] if k.lower() == "cache-control"]
-            if real_cache != [v for k, v in predicted.headers if k == "cache-control"]:
-                mismatches.append(f"{where}: Cache-Control {real_cache} != {predicted.headers}")
-            compared += 1
+    for answer in replayed(results, expected):
+        if answer.mismatch is not None:
+            mismatches.append(answer.mismatch)
+        real_cache = [v for k, v in answer.real["headers"] if k.lower() == "cache-control"]
+        if real_cache != [v for k, v in answer.predicted.headers if k == "cache-control"]:
+            mismatches.append(f"{answer.where}: Cache-Control {real_cache} != {answer.predicted.headers}")
+        compared += 1
     assert not mismatches, "\n".join(mismatches[:20])
     assert compared > 2000
     frameworks = {expected[name][0].framework for name in expected if name not in SYNTHETIC}

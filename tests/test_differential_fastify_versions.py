@@ -14,11 +14,10 @@ from typing import Any
 
 import pytest
 
-from corslint.frameworks import framework_of
 from corslint.frameworks.fastify_cors_versions import VERSION_OPTION, release_of, version_value
 from corslint.http import Request, Response
-from corslint.model import CorsPolicy, UnresolvedValueError
-from tests.test_differential_express import answer_mismatch, require_node_package, run_harness
+from corslint.model import CorsPolicy
+from tests.test_differential_express import replayed, require_node_package, run_harness
 from tests.test_differential_fastify import _cases
 
 # major -> (the package alias, the fastify it runs on); 11 is the harness's own pair
@@ -67,20 +66,13 @@ def _mismatches(
 ) -> tuple[list[str], int]:
     mismatches: list[str] = []
     compared = 0
-    for name, (policy, requests) in expected.items():
-        policy = _as_major(policy, major)
-        respond = framework_of(policy).respond
-        for request, real in zip(requests, results[name], strict=True):
-            try:
-                predicted = respond(policy, request)
-            except UnresolvedValueError:
-                continue
-            where = f"{name}: {request.method} Origin={request.origin} {dict(request.headers)}"
-            status = predicted.status if predicted.status is not None else 200
-            mismatch = answer_mismatch(where, real, predicted, status)
-            compared += 1
-            if mismatch is not None and not (major is None and _same_verdict(real, predicted, request)):
-                mismatches.append(mismatch)
+    as_major = {name: (_as_major(policy, major), requests) for name, (policy, requests) in expected.items()}
+    for answer in replayed(results, as_major):
+        compared += 1
+        if answer.mismatch is not None and not (
+            major is None and _same_verdict(answer.real, answer.predicted, answer.request)
+        ):
+            mismatches.append(answer.mismatch)
     return mismatches, compared
 
 

@@ -11,12 +11,9 @@ answers every other request exactly as the real app does.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from corslint.frameworks import framework_of
 from corslint.model import CorsPolicy, UnresolvedValueError
-from tests.conftest import FIXTURES, run_lint
+from tests.conftest import FIXTURES, policies_linted_inside
 from tests.probe_battery import battery
 from tests.test_differential_express import answer_mismatch, require_node_package, run_harness, wire
 
@@ -38,12 +35,7 @@ APP = """(() => {
 
 
 def _policy() -> CorsPolicy:
-    cwd = Path.cwd()
-    os.chdir(PROJECT)
-    try:
-        found = [p for p in run_lint(Path(".")).policies if p.framework == "koa_headers"]
-    finally:
-        os.chdir(cwd)
+    found = policies_linted_inside(PROJECT, "koa_headers")
     assert len(found) == 1, found
     return found[0]
 

@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 from corslint.extractors.express.function_sources import functions_of
 from corslint.extractors.express.origin_functions import parameter_names
+from corslint.extractors.js.method_calls import method_calls
 from corslint.extractors.js.module import JsModule
-from corslint.extractors.js.syntax import unwrap
 from corslint.model import Route
 
 MAX_DEPTH = 3  # plugins registering plugins
@@ -37,20 +37,10 @@ def _collect(
 ) -> None:
     if depth > MAX_DEPTH:
         return
-    for call in module.of_kind("call_expression"):
-        function = unwrap(call.child_by_field_name("function"))
-        if function is None or function.type != "member_expression":
+    for registration in method_calls(module, "register"):
+        if registration.receiver != receiver or not registration.arguments:
             continue
-        prop = function.child_by_field_name("property")
-        if prop is None or module.text(prop) != "register":
-            continue
-        if module.text(unwrap(function.child_by_field_name("object"))) != receiver:
-            continue
-        arguments = call.child_by_field_name("arguments")
-        named = [c for c in arguments.named_children if c.type != "comment"] if arguments else []
-        if not named:
-            continue
-        for plugin_module, plugin in functions_of(module, named[0]):
+        for plugin_module, plugin in functions_of(module, registration.arguments[0]):
             key = (plugin_module.path, plugin.start_byte)
             if key in seen:
                 continue

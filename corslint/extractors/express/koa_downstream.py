@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from corslint.extractors.js.method_calls import call_arguments, method_calls
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import project_files, project_root
 from corslint.extractors.js.syntax import Node, string_value, unwrap
@@ -65,27 +66,12 @@ def options_fall_through(module: JsModule, function: Node) -> bool:
     app_module, call, receiver = found
     if not _is_koa_app(app_module, receiver):
         return False
-    for other in _uses(app_module, receiver):
-        if other.start_byte == call.start_byte:
+    for other in method_calls(app_module, "use"):
+        if other.receiver != receiver or other.call.start_byte == call.start_byte:
             continue
-        arguments = other.child_by_field_name("arguments")
-        named = [c for c in arguments.named_children if c.type != "comment"] if arguments else []
-        if len(named) != 1 or not _inert(app_module, named[0], function):
+        if len(other.arguments) != 1 or not _inert(app_module, other.arguments[0], function):
             return False
     return True
-
-
-def _uses(module: JsModule, receiver: str) -> list[Node]:
-    found = []
-    for call in module.of_kind("call_expression"):
-        callee = unwrap(call.child_by_field_name("function"))
-        if callee is None or callee.type != "member_expression":
-            continue
-        prop = callee.child_by_field_name("property")
-        target = module.text(unwrap(callee.child_by_field_name("object")))
-        if prop is not None and module.text(prop) == "use" and target == receiver:
-            found.append(call)
-    return found
 
 
 def _registration(module: JsModule, function: Node) -> tuple[JsModule, Node, str] | None:
@@ -100,20 +86,12 @@ def _registration(module: JsModule, function: Node) -> tuple[JsModule, Node, str
 
 def _registered_here(module: JsModule, function: Node) -> tuple[Node, str] | None:
     name = _function_name(module, function)
-    for call in module.of_kind("call_expression"):
-        callee = unwrap(call.child_by_field_name("function"))
-        if callee is None or callee.type != "member_expression":
+    for use in method_calls(module, "use"):
+        if len(use.arguments) != 1:
             continue
-        prop = callee.child_by_field_name("property")
-        if prop is None or module.text(prop) != "use":
-            continue
-        arguments = call.child_by_field_name("arguments")
-        named = [c for c in arguments.named_children if c.type != "comment"] if arguments else []
-        if len(named) != 1:
-            continue
-        argument = unwrap(named[0])
+        argument = unwrap(use.arguments[0])
         if argument.start_byte == function.start_byte or (name and module.text(argument) == name):
-            return call, module.text(unwrap(callee.child_by_field_name("object")))
+            return use.call, use.receiver
     return None
 
 
@@ -153,17 +131,9 @@ def _registered_by_importer(module: JsModule) -> tuple[JsModule, Node, str] | No
         importer = project.load(file, project.display(module, file))
         if importer is None:
             continue
-        for call in importer.of_kind("call_expression"):
-            callee = unwrap(call.child_by_field_name("function"))
-            if callee is None or callee.type != "member_expression":
-                continue
-            prop = callee.child_by_field_name("property")
-            if prop is None or importer.text(prop) != "use":
-                continue
-            arguments = call.child_by_field_name("arguments")
-            named = [c for c in arguments.named_children if c.type != "comment"] if arguments else []
-            if len(named) == 1 and _names_module(importer, named[0], target):
-                return importer, call, importer.text(unwrap(callee.child_by_field_name("object")))
+        for use in method_calls(importer, "use"):
+            if len(use.arguments) == 1 and _names_module(importer, use.arguments[0], target):
+                return importer, use.call, use.receiver
     return None
 
 
@@ -186,8 +156,7 @@ def _names_module(importer: JsModule, node: Node, target: Path) -> bool:
         if imported is not None and imported[1] in {"default", "*"}:
             specifier = imported[0]
     elif node.type == "call_expression" and importer.text(node.child_by_field_name("function")) == "require":
-        arguments = node.child_by_field_name("arguments")
-        named = [c for c in arguments.named_children if c.type != "comment"] if arguments else []
+        named = call_arguments(node)
         specifier = string_value(named[0]) if named else None
     if specifier is None or importer.project is None:
         return False

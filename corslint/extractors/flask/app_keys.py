@@ -7,13 +7,12 @@ otherwise the layer keeps a key of its own."""
 
 from __future__ import annotations
 
-import ast
-
 from corslint.extractors.flask.calls import dotted_name
 from corslint.extractors.flask.collected import Collected
 from corslint.extractors.flask.collector import collect
 from corslint.extractors.flask.reaching import is_parameter, parameters
 from corslint.extractors.python import PythonModule
+from corslint.extractors.python.callers import passed_by_callers
 
 MAX_HELPERS = 3  # helpers handing the app on to helpers, followed before giving up
 
@@ -38,12 +37,11 @@ def _callers_key(
     function = collected.functions.get(scope)
     if function is None or function not in module.tree.body:
         return None  # a method or a nested function: its callers are not looked for
-    index = parameters(function).index(receiver)
+    passes = passed_by_callers(module, function, receiver, parameters(function).index(receiver))
+    if passes is None:
+        return None
     keys: set[str] = set()
-    for caller, call in module.call_sites(function):
-        if not isinstance(caller, PythonModule):
-            return None
-        passed = _passed(call, receiver, index)
+    for caller, call, passed in passes:
         name = dotted_name(passed) if passed is not None else ""
         if not name or name.split(".")[0] in {"self", "cls"}:
             return None
@@ -56,13 +54,3 @@ def _callers_key(
             or app_key(caller, caller_collected, where.scope, name)
         )
     return keys.pop() if len(keys) == 1 else None
-
-
-def _passed(call: ast.Call, parameter: str, index: int) -> ast.expr | None:
-    for keyword in call.keywords:
-        if keyword.arg == parameter:
-            return keyword.value
-    positional = [a for a in call.args if not isinstance(a, ast.Starred)]
-    if len(positional) == len(call.args) and index < len(positional):
-        return positional[index]
-    return None

@@ -57,3 +57,30 @@ def _calls_of(other: PythonModule, module: PythonModule, name: str) -> Iterator[
         target = other.import_target(qualified)
         if target is not None and target[0] is module and target[1] == name:
             yield call
+
+
+def passed_by_callers(
+    module: PythonModule, function: ast.AST, parameter: str, index: int
+) -> list[tuple[PythonModule, ast.Call, ast.expr | None]] | None:
+    """Each call of the module-level `function` of `module`, with what it passes for
+    `parameter`, the function's `index`-th parameter (`passed_argument`); None when a call
+    is in a module that is not Python."""
+    found: list[tuple[PythonModule, ast.Call, ast.expr | None]] = []
+    for caller, call in module.call_sites(function):
+        if not isinstance(caller, PythonModule):
+            return None
+        found.append((caller, call, passed_argument(call, parameter, index)))
+    return found
+
+
+def passed_argument(call: ast.Call, parameter: str, index: int) -> ast.expr | None:
+    """What `call` passes for `parameter`, the `index`-th parameter of the function it
+    calls: by keyword, else by position; None when it passes none, or when a `*args`
+    hides which positional argument lands there."""
+    for keyword in call.keywords:
+        if keyword.arg == parameter:
+            return keyword.value
+    positional = [a for a in call.args if not isinstance(a, ast.Starred)]
+    if len(positional) == len(call.args) and index < len(positional):
+        return positional[index]
+    return None

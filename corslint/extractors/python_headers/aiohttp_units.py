@@ -21,6 +21,7 @@ from corslint.extractors.python_headers.unit import (
     functions_in,
     method_parameters,
     parameters,
+    request_response_phase,
     writes_cors,
 )
 
@@ -47,9 +48,7 @@ def aiohttp_units(module: PythonModule, covered: set[Function]) -> list[Unit]:
             )
             label = f"middleware {function.name}()"
         elif function.name in prepared and len(names) >= 2:
-            phase = Phase(
-                module, function, requests=frozenset(names[:1]), responses=frozenset(names[1:2]), owner=owner
-            )
+            phase = request_response_phase(module, function, names, owner)
             label = f"on_response_prepare handler {function.name}()"
         else:
             inner = _old_style_inner(function)

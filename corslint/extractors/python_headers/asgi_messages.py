@@ -40,23 +40,27 @@ def message_headers(frame: Frame, node: ast.expr) -> bool:
         return message_headers(frame, node.values[0])
     if isinstance(node, ast.Call) and dotted(node.func) in {"list", "tuple"} and len(node.args) == 1:
         return message_headers(frame, node.args[0])
-    holder: ast.expr | None = None
-    key: ast.expr | None = None
-    if isinstance(node, ast.Subscript):
-        holder, key = node.value, node.slice
-    elif (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in {"get", "setdefault"}
-        and node.args
-    ):
-        holder, key = node.func.value, node.args[0]
+    holder, key = _item_read(node, {"get", "setdefault"})
     return (
         holder is not None
         and dotted(holder) in frame.messages
         and isinstance(key, ast.Constant)
         and key.value == "headers"
     )
+
+
+def _item_read(node: ast.expr, methods: set[str]) -> tuple[ast.expr | None, ast.expr | None]:
+    """The mapping and key of `mapping[key]`, or of `mapping.get(key)` with one of `methods`."""
+    if isinstance(node, ast.Subscript):
+        return node.value, node.slice
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in methods
+        and node.args
+    ):
+        return node.func.value, node.args[0]
+    return None, None
 
 
 def mutable_headers(frame: Frame, node: ast.expr) -> bool:
@@ -177,18 +181,7 @@ MAX_DEPTH = 4
 
 def scope_item(frame: Frame, node: ast.expr) -> str | None:
     """`scope["method"]`, `scope.get("path")`: the key of the ASGI scope read."""
-    node = unwrap(node)
-    holder: ast.expr | None = None
-    key: ast.expr | None = None
-    if isinstance(node, ast.Subscript):
-        holder, key = node.value, node.slice
-    elif (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "get"
-        and node.args
-    ):
-        holder, key = node.func.value, node.args[0]
+    holder, key = _item_read(unwrap(node), {"get"})
     if holder is None or key is None or frame.kind != "asgi" or not frame.is_request(holder):
         return None
     name = frame.resolve(key)

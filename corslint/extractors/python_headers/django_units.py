@@ -23,6 +23,7 @@ from corslint.extractors.python_headers.unit import (
     functions_in,
     method_parameters,
     parameters,
+    request_response_phase,
     response_parameters,
     view_base,
     writes_cors,
@@ -113,16 +114,7 @@ def _class_middleware(module: PythonModule, node: ast.ClassDef) -> Unit | None:
             )
         if "process_response" in methods:
             function = methods["process_response"]
-            names = method_parameters(function)
-            phases.append(
-                Phase(
-                    module,
-                    function,
-                    requests=frozenset(names[:1]),
-                    responses=frozenset(names[1:2]),
-                    owner=node,
-                )
-            )
+            phases.append(request_response_phase(module, function, method_parameters(function), node))
     if not phases:
         return None
     return Unit("django", "middleware", module.location(node), phases, VIEW_ANSWER, f"middleware {node.name}")

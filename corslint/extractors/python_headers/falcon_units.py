@@ -13,7 +13,13 @@ from __future__ import annotations
 import ast
 
 from corslint.extractors.python import PythonModule
-from corslint.extractors.python_headers.unit import Function, Phase, Unit, method_parameters, writes_cors
+from corslint.extractors.python_headers.unit import (
+    Function,
+    Unit,
+    method_parameters,
+    request_response_phase,
+    writes_cors,
+)
 
 DEFAULT_OPTIONS = 200  # Falcon's default OPTIONS responder
 _ORDER = ("process_request", "process_resource", "process_response")
@@ -31,15 +37,7 @@ def falcon_units(module: PythonModule, covered: set[Function]) -> list[Unit]:
             names = method_parameters(function) if function is not None else []
             if function is None or len(names) < 2:
                 continue
-            phases.append(
-                Phase(
-                    module,
-                    function,
-                    requests=frozenset(names[:1]),
-                    responses=frozenset(names[1:2]),
-                    owner=node,
-                )
-            )
+            phases.append(request_response_phase(module, function, names, node))
         if not phases:
             continue
         covered.update(methods.values())

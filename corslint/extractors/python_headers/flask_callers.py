@@ -1,7 +1,7 @@
-"""The app a Flask hook is registered on when the registering code is a helper that is
-handed the app (`def init_cors(app): CORS(app); @app.after_request ...`, called as
-`init_cors(flask_app)` from `create_app()` in another module): its callers' app, keyed
-as the Flask-CORS extractor keys it (flask/app_keys.py: `path::def create_app@LINE::name`
+"""The app a Flask hook is registered on (`hook_app`), also when the registering code is
+a helper that is handed the app (`def init_cors(app): CORS(app); @app.after_request ...`,
+called as `init_cors(flask_app)` from `create_app()` in another module): its callers' app,
+keyed as the Flask-CORS extractor keys it (flask/app_keys.py: `path::def create_app@LINE::name`
 for an app made in a function, `path::::name` for a module-level one), so that the hook
 and a `CORS(app)` meet (CORS302). Followed only when every call passes the same app."""
 
@@ -10,8 +10,9 @@ from __future__ import annotations
 import ast
 
 from corslint.extractors.python import PythonModule
+from corslint.extractors.python.callers import passed_by_callers
 from corslint.extractors.python_headers.frame import dotted
-from corslint.extractors.python_headers.unit import Function, parameters
+from corslint.extractors.python_headers.unit import Function, functions_in, parameters
 
 MAX_HELPERS = 3  # helpers handing the app on to helpers, followed before giving up
 
@@ -32,16 +33,15 @@ def callers_app(module: PythonModule, site: ast.AST | None, receiver: str, depth
     )
     if function is None or receiver not in parameters(function):
         return None
-    index = parameters(function).index(receiver)
+    passes = passed_by_callers(module, function, receiver, parameters(function).index(receiver))
+    if passes is None:
+        return None
     keys: set[str] = set()
-    for caller, call in module.call_sites(function):
-        if not isinstance(caller, PythonModule):
-            return None
-        passed = _passed(call, receiver, index)
+    for caller, call, passed in passes:
         name = dotted(passed) if passed is not None else ""
         if not name or "." in name:
             return None
-        keys.add(callers_app(caller, call, name, depth + 1) or _key(caller, call, name))
+        keys.add(hook_app(caller, call, name, depth + 1))
     if len(keys) == 1:
         return keys.pop()
     # callers that disagree (or none): the parameter itself, as the Flask-CORS extractor
@@ -49,16 +49,22 @@ def callers_app(module: PythonModule, site: ast.AST | None, receiver: str, depth
     return f"{module.path}::def {function.name}@{module.location(function).line}::{receiver}"
 
 
-def _key(module: PythonModule, call: ast.Call, name: str) -> str:
-    enclosing = [f for f in _functions(module.tree) if _holds(f, call)]
+def hook_app(module: PythonModule, site: ast.AST | None, receiver: str, depth: int = 0) -> str:
+    """The app key of a hook registered on `receiver` at `site`: its callers' app when
+    `receiver` is a parameter of the helper around `site`, else the app named there."""
+    return callers_app(module, site, receiver, depth) or app_key(module, site, receiver)
+
+
+def app_key(module: PythonModule, site: ast.AST | None, receiver: str) -> str:
+    """The app a hook is registered on, named as the Flask-CORS extractor names the app a
+    `CORS(app)` configures (`path::def create_app@LINE::app` for an app made in a
+    function), so that the two layers meet (CORS302)."""
     scope = ""
-    if enclosing and name in _assigned(enclosing[-1]):
-        scope = f"def {enclosing[-1].name}@{module.location(enclosing[-1]).line}"
-    return f"{module.path}::{scope}::{name}"
-
-
-def _functions(tree: ast.AST) -> list[Function]:
-    return [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    if site is not None and "." not in receiver:
+        enclosing = [f for f in functions_in(module.tree) if f is not site and _holds(f, site)]
+        if enclosing and receiver in _assigned(enclosing[-1]):
+            scope = f"def {enclosing[-1].name}@{module.location(enclosing[-1]).line}"
+    return f"{module.path}::{scope}::{receiver}"
 
 
 def _holds(function: Function, node: ast.AST) -> bool:
@@ -73,13 +79,3 @@ def _assigned(function: Function) -> set[str]:
         for target in node.targets
         if isinstance(target, ast.Name)
     }
-
-
-def _passed(call: ast.Call, parameter: str, index: int) -> ast.expr | None:
-    for keyword in call.keywords:
-        if keyword.arg == parameter:
-            return keyword.value
-    positional = [a for a in call.args if not isinstance(a, ast.Starred)]
-    if len(positional) == len(call.args) and index < len(positional):
-        return positional[index]
-    return None

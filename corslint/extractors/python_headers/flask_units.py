@@ -13,7 +13,7 @@ import ast
 
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule
-from corslint.extractors.python_headers.flask_callers import callers_app
+from corslint.extractors.python_headers.flask_callers import hook_app
 from corslint.extractors.python_headers.frame import dotted
 from corslint.extractors.python_headers.project_scan import modules_mentioning
 from corslint.extractors.python_headers.unit import (
@@ -90,8 +90,7 @@ def hook_units(module: PythonModule) -> list[Unit]:
                 "unknown" if shared else AUTOMATIC_OPTIONS,
                 f"after_request hooks of {receiver}",
                 routes=routes,
-                app=callers_app(module, sites.get(receiver), receiver)
-                or app_key(module, sites.get(receiver), receiver),
+                app=hook_app(module, sites.get(receiver), receiver),
             )
         )
     return units
@@ -149,32 +148,6 @@ def hook_registration(call: ast.Call) -> tuple[str, str, ast.expr] | None:
                 return holder.attr.removesuffix("_funcs"), dotted(holder.value), call.args[0]
             holder = holder.func if isinstance(holder, ast.Call) else holder.value
     return None
-
-
-def app_key(module: PythonModule, site: ast.AST | None, receiver: str) -> str:
-    """The app a hook is registered on, named as the Flask-CORS extractor names the app a
-    `CORS(app)` configures (`path::def create_app@LINE::app` for an app made in a
-    function), so that the two layers meet (CORS302)."""
-    scope = ""
-    if site is not None and "." not in receiver:
-        enclosing = [f for f in functions_in(module.tree) if f is not site and _holds(f, site)]
-        if enclosing and receiver in _assigned(enclosing[-1]):
-            scope = f"def {enclosing[-1].name}@{module.location(enclosing[-1]).line}"
-    return f"{module.path}::{scope}::{receiver}"
-
-
-def _holds(function: Function, node: ast.AST) -> bool:
-    return any(inner is node for inner in ast.walk(function))
-
-
-def _assigned(function: Function) -> set[str]:
-    return {
-        target.id
-        for node in ast.walk(function)
-        if isinstance(node, ast.Assign)
-        for target in node.targets
-        if isinstance(target, ast.Name)
-    }
 
 
 def registered_elsewhere(module: PythonModule, function: Function, context: ProjectContext) -> str | None:

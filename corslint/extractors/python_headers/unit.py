@@ -47,6 +47,16 @@ class Phase:
     known: dict[str, Value] = field(default_factory=dict)  # `settings.X` resolved in the project
 
 
+def request_response_phase(
+    module: PythonModule, function: Function, names: list[str], owner: ast.ClassDef | None
+) -> Phase:
+    """A function handed the request, then the response it writes on
+    (`process_response(request, response)`); `names` are its parameters, `self` left out."""
+    return Phase(
+        module, function, requests=frozenset(names[:1]), responses=frozenset(names[1:2]), owner=owner
+    )
+
+
 @dataclass
 class Unit:
     """One layer: its phases in the order they run, and what the app does around them."""

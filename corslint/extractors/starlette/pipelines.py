@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from corslint.extractors.python import PythonModule
+from corslint.extractors.python.callers import passed_argument
 from corslint.extractors.python.flow import FUNCTIONS, Step, parameter_names
 
 _DEVELOPMENT = re.compile(r"\b(debug|development|dev|local)\b", re.IGNORECASE)
@@ -76,19 +77,9 @@ def _caller_layer(
     )
     index = parameter_names(function).index(parameter)
     for caller, call in sites:
-        passed = _passed(call, parameter, index)
+        passed = passed_argument(call, parameter, index)
         if passed is not None and isinstance(caller, PythonModule):
             return _layer(caller, call, caller.source(passed), passed, depth + 1)
-    return None
-
-
-def _passed(call: ast.Call, parameter: str, index: int) -> ast.expr | None:
-    for keyword in call.keywords:
-        if keyword.arg == parameter:
-            return keyword.value
-    positional = [a for a in call.args if not isinstance(a, ast.Starred)]
-    if len(positional) == len(call.args) and index < len(positional):
-        return positional[index]
     return None
 
 
