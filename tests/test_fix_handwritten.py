@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from corslint.browser import PageRequest
 from corslint.http import Request
 from corslint.model import CorsPolicy
 from tests.conftest import run_lint
@@ -60,7 +61,7 @@ def _python_answers(path: Path, requests: list[Request]) -> list[dict[str, str]]
     with python_headers.importable(project):
         senders = python_headers.SENDERS[policy.framework](project, policy)
         send = senders[0][0]
-        return [cors_headers(send(Request("GET", r.origin, r.headers, r.path))[1]) for r in requests]
+        return [cors_headers(send(Request(r.method, r.origin, r.headers, r.path))[1]) for r in requests]
 
 
 def _node_answers(path: Path, requests: list[Request]) -> list[dict[str, str]]:
@@ -119,6 +120,44 @@ def test_hand_written_origin_matches_after_the_fix(case: str, tmp_path: Path) ->
     (old,), (new,) = (answers(path, [Request("GET", SHOP, path="/items")]) for path in (before, after))
     assert old.get("access-control-allow-origin") != SHOP
     assert new.get("access-control-allow-origin") == SHOP
+
+
+# hand-written code only: headers written in hosting configuration are test_fix_hosting.py's
+_HAND_WRITTEN_VALUES = [
+    c
+    for c in cases()
+    if c.startswith(("cors203", "cors204", "cors207"))
+    and c.endswith("_headers")
+    and not c.endswith("nextjs_headers")
+]
+
+
+@pytest.mark.parametrize("case", _HAND_WRITTEN_VALUES)
+def test_hand_written_preflight_answers_as_fixed(case: str, tmp_path: Path) -> None:
+    """CORS203 / CORS204: the preflight for a JSON body (`Content-Type`) or a token
+    (`Authorization`) is granted the header after the fix only, for the same origin.
+    CORS207: the preflight's `Access-Control-Max-Age` is the long one before and 7200 after.
+    Nothing else the preflight carries changes."""
+    before = project(case, tmp_path / "before")
+    after = project(case, tmp_path / "after", "after")
+    rule = case.split("-")[0]
+    header = {"cors203": "content-type", "cors204": "authorization"}.get(rule)
+    asked = ((header, "x"),) if header else ()
+    preflight = PageRequest(SHOP, "PUT" if header is None else "POST", asked, path="/items").preflight()
+    answers = _python_answers if before.suffix == ".py" else _node_answers
+    ((old,), (new,)) = (answers(path, [preflight]) for path in (before, after))
+    assert old.get("access-control-allow-origin") == new.get("access-control-allow-origin") == SHOP
+    if header is None:
+        assert int(old["access-control-max-age"]) > 7200 and new["access-control-max-age"] == "7200"
+    else:
+
+        def granted(answer: dict[str, str]) -> bool:
+            names = answer.get("access-control-allow-headers", "").split(",")
+            return header in [name.strip().lower() for name in names]
+
+        assert not granted(old) and granted(new)
+    changed = {name for name in {*old, *new} if old.get(name) != new.get(name)}
+    assert changed == {"access-control-max-age" if header is None else "access-control-allow-headers"}
 
 
 def test_sarif_carries_the_two_edits_of_the_django_fix(in_tmp: Path) -> None:

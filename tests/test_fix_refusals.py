@@ -26,7 +26,90 @@ app.use((req, res, next) => {
   next();
 });
 """
+HEADERS = """\
+const http = require("http");
+
+const server = http.createServer((req, res) => {
+  res.setHeader("Access-Control-Allow-Origin", "https://shop.example.com");
+  res.setHeader("Access-Control-Allow-Credentials", "true");
+  res.setHeader("Vary", "Origin");
+  if (req.method === "OPTIONS") {
+    res.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT");
+%s
+    res.writeHead(204);
+    res.end();
+    return;
+  }
+  res.end("[]");
+});
+server.listen(3000);
+"""
+FLASK_HEADERS = """\
+import os
+
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.after_request
+def add_cors_headers(response):
+    response.headers["Access-Control-Allow-Origin"] = "https://shop.example.com"
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT"
+%s
+    return response
+"""
 REFUSED: dict[str, tuple[str, str, str]] = {
+    # CORS204: `*` never covers Authorization, and a name added beside it is a guess at intent
+    "allow-headers-star": (
+        "CORS204",
+        "server.js",
+        HEADERS % '    res.setHeader("Access-Control-Allow-Headers", "*");',
+    ),
+    # CORS203: a value named elsewhere may be sent by other code too
+    "allow-headers-constant": (
+        "CORS203",
+        "server.js",
+        'const ALLOWED_HEADERS = "X-Requested-With";\n'
+        + HEADERS % '    res.setHeader("Access-Control-Allow-Headers", ALLOWED_HEADERS);',
+    ),
+    # CORS203: a value built from parts is not one literal
+    "allow-headers-concatenated": (
+        "CORS203",
+        "app.py",
+        FLASK_HEADERS
+        % '    response.headers["Access-Control-Allow-Headers"] = "X-Requested-With, " + "X-Request-Id"',
+    ),
+    # CORS203: strings written one after another are one value: its first part is not it
+    "allow-headers-implicit-concatenation": (
+        "CORS203",
+        "app.py",
+        FLASK_HEADERS
+        % (
+            '    response.headers["Access-Control-Allow-Headers"] = (\n'
+            '        "X-Requested-With, "\n'
+            '        "X-Request-Id"\n'
+            "    )"
+        ),
+    ),
+    # CORS207: a max-age read from the environment, with a literal fallback
+    "max-age-from-environment": (
+        "CORS207",
+        "app.py",
+        FLASK_HEADERS
+        % '    response.headers["Access-Control-Max-Age"] = os.environ.get("CORS_MAX_AGE", "86400")',
+    ),
+    # CORS207: a template literal holds more than digits
+    "max-age-template": (
+        "CORS207",
+        "server.js",
+        "const DAYS = 1;\n"
+        + HEADERS
+        % (
+            '    res.setHeader("Access-Control-Allow-Headers", "Content-Type, Authorization");\n'
+            '    res.setHeader("Access-Control-Max-Age", `${DAYS * 86400}`);'
+        ),
+    ),
     # CORS107: a Vary the file writes could be clobbered, or clobber the new one
     "vary-written-elsewhere": (
         "CORS107",
@@ -110,3 +193,14 @@ def test_no_fix_where_what_to_write_is_not_certain(name: str, tmp_path: Path) ->
     findings = [f for f in with_fixes(run_lint(tmp_path).findings) if f.rule_id == rule]
     assert findings, f"{name}: {rule} is not reported, so the refusal is not tested"
     assert all(f.fix is None for f in findings)
+
+
+def test_no_fix_for_next_config_star_or_computed_max_age() -> None:
+    """Next.js `headers()`: `value: '*'` (CORS204) and `value: corsMaxAge || '86400'`
+    (CORS207) are not one plain literal of names or digits: no fix."""
+    from tests.conftest import FIXTURES
+
+    findings = with_fixes(run_lint(FIXTURES / "nextjs" / "app_router_preflight").findings)
+    judged = [f for f in findings if f.rule_id in {"CORS204", "CORS207"}]
+    assert {f.rule_id for f in judged} == {"CORS204", "CORS207"}
+    assert all(f.fix is None for f in judged)

@@ -41,6 +41,13 @@ FILE_NAMES = {
     "quart_cors": "app.py",
     "falcon": "app.py",
     "aiohttp_cors": "app.py",
+    "aiohttp_headers": "app.py",
+    "bottle_headers": "app.py",
+    "falcon_headers": "app.py",
+    "nextjs_headers": "next.config.js",
+    "vercel": "vercel.json",
+    "netlify": "netlify.toml",
+    "netlify_headers_file": "public/_headers",
 }
 RUFF = Path(sys.executable).with_name("ruff")
 UNSAFE = {"CORS101", "CORS107", "CORS201", "CORS205", "CORS307"}  # fixes that change what is sent
@@ -67,8 +74,13 @@ def pair(case: str) -> tuple[Path, Path, str]:
 
 
 def project(case: str, folder: Path, which: str = "before") -> Path:
+    """The case's file in a project of its own; `<case>.project/`, where there is one, holds
+    the rest of that project (a Next.js route that answers the preflights, say)."""
     before, after, name = pair(case)
     target = folder / case / name
+    rest = PAIRS / f"{case}.project"
+    if rest.is_dir():
+        shutil.copytree(rest, folder / case, dirs_exist_ok=True)
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(before if which == "before" else after, target)
     return target
@@ -160,6 +172,8 @@ def _parses(path: Path) -> None:
         yaml.safe_load(text)
     elif path.suffix == ".toml":
         tomllib.loads(text)
+    elif path.suffix == "._headers":  # Netlify's: a path, then indented `Name: value` lines
+        assert all(line.startswith("/") or ": " in line for line in text.splitlines() if line.strip())
     else:
         from corslint.extractors.js.module import parse
 

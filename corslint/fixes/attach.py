@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from corslint.browser import canonical_origin
 from corslint.findings import Edit, Finding, Fix
-from corslint.fixes import literals
+from corslint.fixes import header_values, literals
 from corslint.fixes.list_entries import appended
 from corslint.fixes.named_lists import any_origin, wildcard_list
 from corslint.fixes.spans import SourceText
@@ -136,6 +136,8 @@ def ineffective_max_age(finding: Finding, source: SourceText) -> Fix | None:
     if not _INTEGER.fullmatch(source.text[span[0] : span[1]]):
         inner = _inner(source, span, _INNER_MAX_AGE)
         sent = re.search(r"Max-Age: ([0-9]+)`", finding.message)
+        if inner is None and sent is not None:
+            return _header_max_age_clamped(source, span, sent.group(1))
         if (
             inner is None
             or sent is None
@@ -149,6 +151,25 @@ def ineffective_max_age(finding: Finding, source: SourceText) -> Fix | None:
     if not _MAX_AGE_OPTION.search(source.line_before(span[0])):
         return None  # a constant defined apart from the option may be used for other things
     return _replace(source, span, str(MAX_AGE_CAP), f"Clamp max-age {written} to {MAX_AGE_CAP}")
+
+
+def _header_max_age_clamped(source: SourceText, span: tuple[int, int], sent: str) -> Fix | None:
+    """An `Access-Control-Max-Age` value written as one literal (a string of digits or
+    an integer), the value the finding judged, becomes 7200."""
+    at = header_values.value_span(source, span, "Access-Control-Max-Age")
+    if at is None:
+        return None
+    written = source.text[at[0] : at[1]]
+    if _INTEGER.fullmatch(written):
+        value, replacement = written.replace("_", ""), str(MAX_AGE_CAP)
+    else:
+        literal = _literal(source, *at)
+        if literal is None or not literal[0].isdigit() or not literal[0].isascii():
+            return None
+        value, replacement = literal[0], literal[1](str(MAX_AGE_CAP)) or ""
+    if value != sent or int(value) <= MAX_AGE_CAP or not replacement:
+        return None
+    return _replace(source, at, replacement, f"Clamp max-age {value} to {MAX_AGE_CAP}")
 
 
 _CORS_MIDDLEWARE = "corsheaders.middleware.CorsMiddleware"
@@ -231,11 +252,27 @@ def missing_header(finding: Finding, source: SourceText) -> Fix | None:
     if span is None or f"does not allow the `{header}` request header" not in finding.message:
         return None
     if source.text[span[0] : span[0] + 1] not in ("[", "("):
-        span = _inner(source, span, _INNER_HEADERS)
-        if span is None:
-            return None
+        inner = _inner(source, span, _INNER_HEADERS)
+        if inner is None:
+            return _header_value_with(source, span, header)
+        span = inner
     edit = appended(source, span, [header], source.path.endswith(PYTHON_SUFFIXES))
     return Fix(f"Add `{header}` to the allowed request headers", (edit,)) if edit else None
+
+
+def _header_value_with(source: SourceText, span: tuple[int, int], header: str) -> Fix | None:
+    """`header` added to an `Access-Control-Allow-Headers` value written as one literal
+    string of comma-separated names (hand-written code, hosting configuration)."""
+    at = header_values.value_span(source, span, "Access-Control-Allow-Headers")
+    literal = _literal(source, *at) if at is not None else None
+    if at is None or literal is None:
+        return None
+    value, render = literal
+    names = header_values.names_with(value, header)
+    replacement = render(names) if names is not None else None
+    if replacement is None:
+        return None
+    return _replace(source, at, replacement, f"Add `{header}` to the allowed request headers")
 
 
 _ROUTE_METHODS = re.compile(r"does not allow ((?:[A-Z]+, )*[A-Z]+), which the app's routes use")

@@ -35,8 +35,11 @@ class ContentTypeNotAllowed(Rule):
 
     **Fix:** Safe, where the allowed headers are a literal list (or Python tuple) of plain
     strings: `--fix` adds `Content-Type` to it, in the quotes (and, for an all-lower-case list, the
-    case) its entries use. Origins, credentials and methods stay as they were. A list with
-    `*`, comments, names defined elsewhere, or a comma-separated string has no fix.
+    case) its entries use. Origins, credentials and methods stay as they were. Likewise where
+    hand-written code or hosting configuration (Next.js `headers()`) writes
+    `Access-Control-Allow-Headers` as one literal string of names: `Content-Type` is appended
+    to it. A list or value with `*`, comments, names defined elsewhere or built from parts,
+    or a library option given as a comma-separated string, has no fix.
 
     ## References
     - Fetch Standard, CORS-safelisted request-header: https://fetch.spec.whatwg.org/#cors-safelisted-request-header

@@ -50,8 +50,11 @@ class AuthorizationNotAllowed(Rule):
 
     **Fix:** Safe, where the allowed headers are a literal list (or Python tuple) of plain
     strings: `--fix` adds `Authorization` to it, in the quotes (and, for an all-lower-case list, the
-    case) its entries use. Origins, credentials and methods stay as they were. A list with
-    `*`, comments, names defined elsewhere, or a comma-separated string has no fix.
+    case) its entries use. Origins, credentials and methods stay as they were. Likewise where
+    hand-written code or hosting configuration (Next.js `headers()`) writes
+    `Access-Control-Allow-Headers` as one literal string of names: `Authorization` is appended
+    to it. A list or value with `*`, comments, names defined elsewhere or built from parts,
+    or a library option given as a comma-separated string, has no fix.
 
     ## References
     - Fetch Standard, CORS non-wildcard request-header name: https://fetch.spec.whatwg.org/#cors-non-wildcard-request-header-name

@@ -34,10 +34,13 @@ class IneffectiveMaxAge(Rule):
     app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], max_age=7200)
     ```
 
-    **Fix:** Safe, for an integer literal written at the option: `--fix` lowers a max-age above
-    7200 to 7200, the most Chromium honours, so browsers cache preflights as long as
-    before. A zero, negative or non-numeric value, or a constant defined elsewhere, has no
-    fix: the right value is the author's choice.
+    **Fix:** Safe, for an integer literal written at the option, or an
+    `Access-Control-Max-Age` value written as one literal (a string of digits or an
+    integer) in hand-written code or hosting configuration (Next.js `headers()`): `--fix`
+    lowers a max-age above 7200 to 7200, the most Chromium honours, so browsers cache
+    preflights as long as before. A zero, negative or non-numeric value, a value built
+    from parts or read from the environment, or a constant defined elsewhere, has no fix:
+    the right value is the author's choice.
 
     ## References
     - Fetch Standard, Access-Control-Max-Age: https://fetch.spec.whatwg.org/#http-access-control-max-age
