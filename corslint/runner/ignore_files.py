@@ -13,7 +13,7 @@ import os
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 IGNORE_FILES = (".gitignore", ".ignore")  # later files win, as in ripgrep
@@ -42,6 +42,12 @@ class IgnoreFile:
     folder_names: re.Pattern[str] | None = None  # slash-free rules, against "name/"
     file_names: re.Pattern[str] | None = None  # slash-free rules that can match a file
     paths: re.Pattern[str] | None = None  # the other rules, against the relative path
+    # with negations: every rule in one search, which most paths do not match; only a path
+    # that one rule matches is given to pathspec, which tries the rules one at a time
+    # (54k paths against such files in a 90k-file tree of real projects: 0.17 s of 1.14 s).
+    # Joined once the file has decided `_JOIN_AFTER` paths: joining all the rules costs
+    # as much as pathspec's answers for dozens of paths, and many files have fewer below them
+    any_rule: list[Any] = field(default_factory=lambda: [0, None])  # paths decided, joined rules
 
     def verdict(self, walked: str, name: str, is_dir: bool) -> bool | None:
         """True: ignored; False: re-included by a `!rule`; None: no rule applies."""
@@ -55,8 +61,18 @@ class IgnoreFile:
                     return True
             return None
         relative = self.prefix + walked[self.strip :] + ("/" if is_dir else "")
+        joined = self.any_rule
+        if joined[0] < _JOIN_AFTER:
+            joined[0] += 1
+            if joined[0] == _JOIN_AFTER:
+                joined[1] = _any_rule(self.spec.patterns)
+        elif joined[1] is not None and joined[1].search(_normalized(relative)) is None:
+            return None  # what pathspec answers when no rule matches
         include: bool | None = self.spec.check_file(relative).include
         return include
+
+
+_JOIN_AFTER = 50
 
 
 _UNANCHORED = "^(?:.+/)?"
@@ -66,6 +82,29 @@ _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 def _slashless(source: str) -> str:
     """The regex without the parts that only say "a folder follows" or "not a slash"."""
     return _NAMED_GROUP.sub("(?:", source).replace("(?:/)", "").replace("[^/]", "")
+
+
+def _normalized(relative: str) -> str:
+    from pathspec.util import normalize_file  # as check_file makes the path it matches
+
+    return normalize_file(relative)
+
+
+def _any_rule(patterns: Sequence[Any]) -> re.Pattern[str] | None:
+    """One search for "does any rule match" (pathspec searches each rule's regex; rules
+    that are no-ops are skipped, as pathspec skips them). None when the rules' regexes
+    cannot be joined (flags that differ, or a back-reference): pathspec then decides alone."""
+    regexes = [p.regex for p in patterns if p.include is not None and p.regex is not None]
+    if not regexes or any(not isinstance(r.pattern, str) or r.flags != regexes[0].flags for r in regexes):
+        return None
+    if any("(?P=" in r.pattern for r in regexes):
+        return None
+    try:
+        return re.compile(
+            "|".join(f"(?:{_NAMED_GROUP.sub('(?:', r.pattern)})" for r in regexes), regexes[0].flags
+        )
+    except re.error:
+        return None
 
 
 def _either(sources: Sequence[str]) -> re.Pattern[str] | None:
@@ -85,13 +124,18 @@ def load_ignore_files(directory: str, names: Sequence[str], strip: int, prefix: 
             continue
     if not lines:
         return None
-    import pathspec
+    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 
-    spec = pathspec.GitIgnoreSpec.from_lines(lines)
-    sources = [p.regex.pattern for p in spec.patterns if p.include is not None and p.regex is not None]
+    # each rule's regex as GitIgnoreSpec makes it, not compiled: without negations only
+    # the joined regexes below are (181 ignore files of real projects: 0.07 s of a walk)
+    rules = [GitIgnoreSpecPattern.pattern_to_regex(line) for line in lines if line]
+    sources = [regex for regex, include in rules if include is not None and regex is not None]
     if not sources:
         return None
-    if any(p.include is False for p in spec.patterns):
+    if any(include is False for _, include in rules):
+        import pathspec
+
+        spec = pathspec.GitIgnoreSpec.from_lines(lines)
         return IgnoreFile(strip, prefix, spec, fast=False)
     folder_names: list[str] = []
     file_names: list[str] = []
@@ -104,7 +148,7 @@ def load_ignore_files(directory: str, names: Sequence[str], strip: int, prefix: 
                 file_names.append("^" + rest)
         else:
             paths.append(source)
-    return IgnoreFile(strip, prefix, spec, True, _either(folder_names), _either(file_names), _either(paths))
+    return IgnoreFile(strip, prefix, None, True, _either(folder_names), _either(file_names), _either(paths))
 
 
 def ignored(rules: Sequence[IgnoreFile], walked: str, name: str, is_dir: bool) -> bool:

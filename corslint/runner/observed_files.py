@@ -18,7 +18,9 @@ what the call itself returned (the stat it made, the listing it read), never fro
 second look that could see a later state.
 
 An extraction must run with a fresh ProjectContext to be observed whole: a module parsed
-for an earlier file and found in the context's memo is read without any I/O.
+for an earlier file and found in the context's memo is read without any I/O. What the
+extractions of a run share instead goes through an `ObservedMemo`, which keeps with each
+value the observations made while working it out, and notes them again at each hit.
 """
 
 from __future__ import annotations
@@ -31,8 +33,9 @@ import io
 import os
 import stat
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from corslint.runner.ignore_files import RACY, change_stamp
 
@@ -52,6 +55,9 @@ class Observer:
 
     def __init__(self) -> None:
         self.seen: dict[tuple[str, str], str] = {}
+        # what memoized values being worked out (ObservedMemo) have observed, innermost last
+        self.recordings: list[dict[tuple[str, str], str]] = []
+        self._cwd = os.getcwd() if os.name == "posix" else ""  # extractors never change it
 
     def note(self, kind: str, path: Any, token: str) -> None:
         if isinstance(path, os.PathLike):
@@ -59,14 +65,40 @@ class Observer:
         if isinstance(path, bytes):
             path = os.fsdecode(path)
         if not isinstance(path, str):  # a descriptor: what it names is not known here
-            self.seen[(UNSTABLE, "")] = UNSTABLE
+            self._add((UNSTABLE, ""), UNSTABLE)
             return
-        key = (kind, os.path.abspath(path))
-        if self.seen.setdefault(key, token) != token:
-            self.seen[key] = UNSTABLE
+        self._add((kind, _absolute(path, self._cwd)), token)
+
+    def merge(self, seen: dict[tuple[str, str], str]) -> None:
+        """Observations made before, as they were made (a memoized value's)."""
+        for key, token in seen.items():
+            self._add(key, token)
+
+    def _add(self, key: tuple[str, str], token: str) -> None:
+        for seen in (self.seen, *self.recordings):
+            if seen.setdefault(key, token) != token:
+                seen[key] = UNSTABLE
 
     def observations(self) -> tuple[Observation, ...]:
         return tuple((kind, path, token) for (kind, path), token in sorted(self.seen.items()))
+
+
+_ABSOLUTE: dict[tuple[str, str], str] = {}  # (working folder, path) -> absolute path
+
+
+def _absolute(path: str, cwd: str) -> str:
+    """`os.path.abspath(path)` with the working folder `cwd`: the same few thousand paths
+    are observed by every extraction (each module lookup stats its candidates), and
+    abspath asks for the working folder each time (54k observations on a real tree)."""
+    if not cwd:
+        return os.path.abspath(path)
+    key = (cwd, path)
+    found = _ABSOLUTE.get(key)
+    if found is None:
+        if len(_ABSOLUTE) >= 100_000:
+            _ABSOLUTE.clear()
+        found = _ABSOLUTE[key] = os.path.normpath(os.path.join(cwd, path))  # posixpath.abspath
+    return found
 
 
 def observations_hold(observations: Sequence[Any], known: dict[tuple[str, str], str]) -> bool:
@@ -86,6 +118,73 @@ def observations_hold(observations: Sequence[Any], known: dict[tuple[str, str], 
         if now != token:
             return False
     return True
+
+
+_T = TypeVar("_T")
+MEMO_BUDGET = 1_000_000  # what an ObservedMemo keeps, in the sizes its values are given
+
+
+class ObservedMemo:
+    """Values worked out from files (a parsed module), kept across the extractions of one
+    process, each with the observations made while working it out.
+
+    A value is handed out again only while each of its observations still holds (a stat
+    each, against a parse), and its observations are then noted in the extraction that
+    takes it, as working it out again would note them: an outcome built on a memoized
+    module is read again when that module changes, exactly as if it had read the module
+    itself. A value whose observations are racy or unstable is not kept. Least recently
+    used values leave first once their sizes pass `budget`."""
+
+    def __init__(self, budget: int = MEMO_BUDGET) -> None:
+        self._entries: OrderedDict[Hashable, tuple[Any, dict[tuple[str, str], str], int]] = OrderedDict()
+        self._budget = budget
+        self._size = 0
+
+    def remembered(self, key: Hashable, work_out: Callable[[], _T], size: Callable[[_T], int]) -> _T:
+        observer = _current()
+        if observer is None:  # nothing watches: what it would observe could not be told later
+            return work_out()
+        entry = self._entries.get(key)
+        if entry is not None:
+            value, seen, _ = entry
+            if _still_holds(seen):
+                self._entries.move_to_end(key)
+                observer.merge(seen)
+                return value  # type: ignore[no-any-return]
+            self._forget(key)
+        recording: dict[tuple[str, str], str] = {}
+        observer.recordings.append(recording)
+        try:
+            value = work_out()
+        finally:
+            observer.recordings.pop()
+        if not any(token == UNSTABLE or token.endswith(_RACY_END) for token in recording.values()):
+            cost = size(value)
+            if cost <= self._budget:
+                self._entries[key] = (value, recording, cost)
+                self._size += cost
+                while self._size > self._budget:
+                    self._forget(next(iter(self._entries)))
+        return value
+
+    def _forget(self, key: Hashable) -> None:
+        self._size -= self._entries.pop(key)[2]
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def _still_holds(seen: dict[tuple[str, str], str]) -> bool:
+    """Whether every observation holds now, looked at without being observed (the hit
+    notes them itself)."""
+    observer = _current()
+    _local.observer = None
+    try:
+        return all(
+            kind != UNSTABLE and token_now(kind, path) == token for (kind, path), token in seen.items()
+        )
+    finally:
+        _local.observer = observer
 
 
 def racy(observations: Sequence[Observation]) -> bool:

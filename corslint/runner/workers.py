@@ -12,6 +12,7 @@ import contextlib
 import gc
 import os
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -24,7 +25,7 @@ from corslint.engine import FileOutcome
 from corslint.extractors.context import ProjectContext
 from corslint.runner.channel import Channel, channel_pair, ready
 from corslint.runner.discovery import Candidate
-from corslint.runner.observed_files import Observation, observing
+from corslint.runner.observed_files import Observation, ObservedMemo, observing
 
 if TYPE_CHECKING:  # multiprocessing is imported only where there is no fork
     from multiprocessing.connection import Connection
@@ -49,14 +50,32 @@ def extract_one(
     Each file gets a context of its own: a module another file's extraction parsed would
     come from the context's memo without being observed again, and this file's outcome
     would not be re-read when that module changes. (The cache then re-reads only what
-    changed, each file with a fresh context too, so a cold run and a warm one agree.)"""
+    changed, each file with a fresh context too, so a cold run and a warm one agree.)
+    Parsed modules are shared through the thread's ObservedMemo instead, whose hits are
+    observed as the parse they stand for."""
     if announce is not None:
         announce(True)
     with observing() as observer:
-        outcome = engine.extract_prepared(candidate.display, screened, ProjectContext(), judged)
+        context = ProjectContext(memo=thread_memo())
+        try:
+            outcome = engine.extract_prepared(candidate.display, screened, context, judged)
+        finally:
+            context.release()
     if announce is not None:
         announce(False)
     return outcome, observer.observations()
+
+
+_THREAD = threading.local()
+
+
+def thread_memo() -> ObservedMemo:
+    """The memo of this thread's extractions (a worker has one thread; runs in threads of
+    one process each keep their own, as a module's project is rebound at each hit)."""
+    memo: ObservedMemo | None = getattr(_THREAD, "memo", None)
+    if memo is None:
+        memo = _THREAD.memo = ObservedMemo()
+    return memo
 
 
 def read_one(

@@ -87,11 +87,10 @@ def _used_files(root: Path, context: ProjectContext, data_file: str) -> set[str]
             target = project.resolve_specifier(module, specifier)
             if target is not None:
                 used.add(os.path.realpath(target))
-        for node in module.nodes:
-            if node.type == "call_expression":
-                target = module.read_file_target(node)
-                if target is not None:
-                    used.add(os.path.realpath(target))
+        for node in module.of_kind("call_expression"):
+            target = module.read_file_target(node)
+            if target is not None:
+                used.add(os.path.realpath(target))
     context.shared[key] = used
     return used
 
