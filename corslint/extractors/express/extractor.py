@@ -68,6 +68,9 @@ def _bearer_evidence(module: JsModule) -> list[Evidence]:
         if specifier in BEARER_PACKAGES:
             found.append(Evidence("bearer-auth", specifier, module.location(module.root)))
             break
+    # each text looked for names the header: most modules' bytes do not, and have many nodes
+    if b"authorization" not in module.source.replace(b" ", b"").lower():
+        return found
     for node in module.of_kind("member_expression", "subscript_expression", "call_expression"):
         text = module.text(node).replace(" ", "").lower()
         if text in {

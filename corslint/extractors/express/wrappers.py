@@ -56,6 +56,8 @@ def wrapper_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[C
     imports = {specifier for specifier, _ in module.imports.values()}
     found: list[_Found] = []
     for call in module.of_kind("call_expression", "new_expression"):
+        if not _may_wrap(module, _callee(module, call)):
+            continue
         found += _nest(module, call, imports)
         found += _apollo(module, call)
         found += _socketio(module, call)
@@ -80,6 +82,22 @@ def wrapper_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[C
             )
         )
     return policies
+
+
+def _may_wrap(module: JsModule, callee: str) -> bool:
+    """Whether a call with this callee can be one the wrappers below read: most calls in a
+    large file are not, and each reader worked out the callee and arguments anew."""
+    return (
+        callee.endswith((".enableCors", ".createHandler", ".applyMiddleware", ".getMiddleware"))
+        or "NestFactory.create" in callee
+        or callee in _WRAPPER_CALLEES
+        or _imported_from(module, callee, "apollo-server", "socket.io", "@apollo/server/standalone")
+    )
+
+
+_WRAPPER_CALLEES = frozenset(
+    {"createExpressServer", "useExpressServer", "require('socket.io')", 'require("socket.io")'}
+)
 
 
 def _arguments(node: Node) -> list[Node]:

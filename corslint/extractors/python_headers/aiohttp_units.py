@@ -14,6 +14,7 @@ import ast
 
 from corslint.extractors.python import PythonModule
 from corslint.extractors.python_headers.frame import dotted
+from corslint.extractors.python_headers.tree_index import owning_class
 from corslint.extractors.python_headers.unit import (
     Function,
     Phase,
@@ -125,7 +126,4 @@ def _routes_options(module: PythonModule) -> bool:
 
 
 def _owner(module: PythonModule, function: Function) -> ast.ClassDef | None:
-    for node in ast.walk(module.tree):
-        if isinstance(node, ast.ClassDef) and function in node.body:
-            return node
-    return None
+    return owning_class(module.tree, function)

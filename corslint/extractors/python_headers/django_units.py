@@ -35,7 +35,7 @@ VIEW_ANSWER = 200  # what a Django view answers to OPTIONS, as far as the code s
 
 def middleware_units(module: PythonModule, covered: set[Function], context: ProjectContext) -> list[Unit]:
     units: list[Unit] = []
-    for node in ast.walk(module.tree):
+    for node in module.nodes:  # the module's walk, made once
         if isinstance(node, ast.ClassDef):
             unit = _class_middleware(module, node)
             if unit is not None:
@@ -122,7 +122,7 @@ def _class_middleware(module: PythonModule, node: ast.ClassDef) -> Unit | None:
 
 def view_units(module: PythonModule, covered: set[Function]) -> list[Unit]:
     units: list[Unit] = []
-    for node in ast.walk(module.tree):
+    for node in module.nodes:  # the module's walk, made once
         if isinstance(node, ast.ClassDef) and writes_cors(module, node):
             unit = _class_view(module, node)
             if unit is not None:

@@ -27,6 +27,7 @@ from corslint.extractors.python_headers.project_scan import modules_mentioning
 from corslint.extractors.python_headers.pyramid_units import pyramid_units
 from corslint.extractors.python_headers.server_units import starlette_units, tornado_units
 from corslint.extractors.python_headers.starlette_layers import key_to_app
+from corslint.extractors.python_headers.tree_index import owning_class
 from corslint.extractors.python_headers.unit import (
     Function,
     Phase,
@@ -184,10 +185,7 @@ def _reached(module: PythonModule, units: list[Unit]) -> set[str]:
 
 
 def _owner(module: PythonModule, function: Function) -> ast.ClassDef | None:
-    for node in ast.walk(module.tree):
-        if isinstance(node, ast.ClassDef) and function in node.body:
-            return node
-    return None
+    return owning_class(module.tree, function)
 
 
 _BEARER = re.compile(

@@ -52,15 +52,14 @@ def modules_mentioning(module: PythonModule, context: ProjectContext, *needles: 
     contents = context.shared.setdefault("python_headers.bytes", {})
     assert isinstance(contents, dict)
     for path in _listing(project_root(module.path, LEVELS), context):
-        if module.project.resolved(path) == here:
-            continue
         data = contents.get(path)
         if data is None:
             try:
                 data = contents[path] = path.read_bytes()  # each file read once per run
             except OSError:
                 data = contents[path] = b""
-        if not all(needle in data for needle in needles):
+        # the bytes first: resolving every listed path cost more than reading them
+        if not all(needle in data for needle in needles) or module.project.resolved(path) == here:
             continue
         other = module.project.module_at(path, module.project.display_path(module.path, path))
         if other is not None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from corslint.extractors.python import PythonModule
 from corslint.extractors.python_headers.frame import Alternative, dotted
+from corslint.extractors.python_headers.tree_index import functions_below, header_constants
 from corslint.model import Location, Route, Value
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -78,18 +79,13 @@ def writes_cors(module: PythonModule, node: ast.AST) -> bool:
     constant it reads (`headers=CORS_HEADERS`): the cheap first test."""
     if ACCESS_CONTROL in module.source(node).lower():
         return True
-    for name in {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}:
-        bound = module.binding(name)
-        if bound is not None and ACCESS_CONTROL in module.source(bound[1]).lower():
-            return True
-    return False
+    constants = header_constants(module, ACCESS_CONTROL)
+    return bool(constants) and any(isinstance(n, ast.Name) and n.id in constants for n in ast.walk(node))
 
 
 def functions_in(node: ast.AST) -> list[Function]:
     """Every function defined in `node`, nested ones too, in source order."""
-    found = [n for n in ast.walk(node) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
-    found.sort(key=lambda f: (f.lineno, f.col_offset))
-    return found
+    return list(functions_below(node))
 
 
 def parameters(function: Function) -> list[str]:
