@@ -14,6 +14,7 @@ from corslint.extractors.express.registrations import (
     Analysis,
     app_key,
     is_cors_call,
+    may_call_cors,
     registration_of,
 )
 from corslint.extractors.express.routes import misordered, preflight_unrouted, probe_path_for, routes_of
@@ -28,7 +29,7 @@ def cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[Cors
     module = analysis.module
     policies: list[CorsPolicy] = []
     used_options: set[str] = set()
-    for node in module.of_kind("call_expression", *WRAPPERS):
+    for node in module.of_kind("call_expression", *WRAPPERS) if may_call_cors(analysis) else []:
         if not is_cors_call(analysis, node):
             continue
         arguments_node = node.child_by_field_name("arguments")

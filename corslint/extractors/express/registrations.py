@@ -4,6 +4,7 @@ a ``cors()`` call or a handler function is mounted."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from corslint.extractors.js.module import JsModule
@@ -82,6 +83,17 @@ def _parameter_named(module: JsModule, name: str) -> bool:
             if pattern is not None and pattern.type == "identifier" and module.text(pattern) == name:
                 return True
     return False
+
+
+# what `is_cors_call` accepts without a name bound to the package: `require("cors")(...)`,
+# spaces anywhere (it drops them)
+_REQUIRE_CORS = re.compile(rb"r *e *q *u *i *r *e *\([ '\"`]*c *o *r *s[ '\"`]*\)")
+
+
+def may_call_cors(analysis: Analysis) -> bool:
+    """Whether any call of the module can be one `is_cors_call` accepts: most modules the
+    extractor reads mention `cors` without binding a name to the package."""
+    return bool(analysis.cors_names) or _REQUIRE_CORS.search(analysis.module.source) is not None
 
 
 def is_cors_call(analysis: Analysis, node: Node) -> bool:

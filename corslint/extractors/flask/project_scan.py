@@ -29,6 +29,11 @@ _SKIPPED = frozenset(
 )
 # per run (its PythonProject): each root folder's files
 _FOUND: weakref.WeakKeyDictionary[PythonProject, dict[Path, list[Path]]] = weakref.WeakKeyDictionary()
+# per PythonProject too: the files of a root folder whose bytes hold a needle, resolved
+# (a project's routes ask the same question once per view: each file is read once for it)
+_HOLDING: weakref.WeakKeyDictionary[PythonProject, dict[tuple[Path, str], list[tuple[Path, Path]]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _root(folder: Path) -> Path:
@@ -65,23 +70,36 @@ def project_modules(module: PythonModule, needle: str) -> list[PythonModule]:
     if not isinstance(project, PythonProject):
         return []
     root = _root(Path(module.path).parent)
-    known = _FOUND.setdefault(project, {})
+    found: list[PythonModule] = []
+    own = project.resolved(module.path)
+    for path, resolved in _holding(project, root, needle):
+        if resolved == own:
+            continue
+        other = project.module_at(path, project.display_path(module.path, path))
+        if other is not None and needle in other.text:
+            found.append(other)
+    return found
+
+
+def _holding(project: PythonProject, root: Path, needle: str) -> list[tuple[Path, Path]]:
+    """The files around `root` whose bytes hold `needle`, with their resolved paths."""
     key = project.resolved(root)
+    holding = _HOLDING.setdefault(project, {})
+    found = holding.get((key, needle))
+    if found is not None:
+        return found
+    known = _FOUND.setdefault(project, {})
     paths = known.get(key)
     if paths is None:
         paths = known[key] = _files(root)
-    found: list[PythonModule] = []
-    own = project.resolved(module.path)
+    found = []
     wanted = needle.encode("utf-8")
     for path in paths:
-        if project.resolved(path) == own:
-            continue
         try:  # a file without the needle is not parsed: most of a project's files
             if wanted not in path.read_bytes():
                 continue
         except OSError:
             continue
-        other = project.module_at(path, project.display_path(module.path, path))
-        if other is not None and needle in other.text:
-            found.append(other)
+        found.append((path, project.resolved(path)))
+    holding[(key, needle)] = found
     return found
