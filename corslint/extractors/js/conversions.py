@@ -4,11 +4,17 @@ the value it reads is unset."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from corslint.extractors.js.parsed_module import ParsedModule
 from corslint.extractors.js.syntax import Node, string_value, unwrap
 from corslint.model import Provenance
+
+
+class TextSource(Protocol):
+    """A parsed module, as far as reading a node's source text goes."""
+
+    def text(self, node: Node) -> str: ...
 
 
 def arm_when_unset(module: ParsedModule, test: Node) -> bool | None:
@@ -117,7 +123,7 @@ def production_arm(module: ParsedModule, test: Node, depth: int = 0) -> bool | N
     return stage if operator in {"===", "=="} else not stage
 
 
-def string_callback(module: ParsedModule, node: Node) -> str | None:
+def string_callback(module: TextSource, node: Node) -> str | None:
     """`s => s.trim()` / `(o) => o.toLowerCase()` / `String.prototype.trim.call`-free forms."""
     node = unwrap(node)
     if node.type != "arrow_function":
