@@ -16,6 +16,9 @@ from corslint.rules.base import (
 )
 
 _GLOB_STAR = re.compile(r"(?<![.\])}\\])\*")
+# an origin with an application's own scheme (Capacitor, Electron, Tauri, browser
+# extensions): a real Origin header, though not one canonical_origin knows
+_APP_SCHEME_ORIGIN = re.compile(r"(?!https?://)[a-z][a-z0-9+.-]*://[^\s/]+", re.IGNORECASE)
 
 
 def why_different(entry: str, canonical: str) -> str:
@@ -171,6 +174,8 @@ class MalformedOrigin(Rule):
             if canonical is None:
                 if entry.kind == "regex":
                     continue  # compiled as a regex, it admits origins: CORS104 judges which
+                if _APP_SCHEME_ORIGIN.fullmatch(text.strip()):
+                    continue  # `capacitor://localhost`, `app://obsidian.md`: what app webviews send
                 yield self.finding(
                     probe,
                     anchor.location,

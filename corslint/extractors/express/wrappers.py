@@ -29,7 +29,7 @@ from corslint.extractors.express.routes import probe_path_for, routes_of
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
 from corslint.extractors.js.syntax import Node, string_value, unwrap
-from corslint.model import CorsPolicy, Evidence, Provenance, Value
+from corslint.model import CorsPolicy, Evidence, Provenance, Route, Value
 
 _NEST_FASTIFY = "@nestjs/platform-fastify"
 _APOLLO_DEFAULT_PATH = "/graphql"
@@ -71,7 +71,13 @@ def wrapper_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[C
                 framework=item.framework,
                 location=module.location(item.where if item.where is not None else item.call),
                 options=item.options,
-                routes=routes_of(analysis, None),
+                # Socket.IO's cors covers its own transport (GET and POST polling under
+                # /socket.io/), never the app's routes
+                routes=(
+                    (Route("/socket.io/", ("GET", "POST"), module.location(item.call)),)
+                    if item.framework == "socketio"
+                    else routes_of(analysis, None)
+                ),
                 evidence=(*item.evidence, *bearer),
                 development_only=is_development_path(module.path) or development_guarded(module, item.call),
                 label=f"{item.framework} CORS",
