@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -78,38 +79,42 @@ def _route(parts: list[str], kind: str) -> NextRoute | None:
     return NextRoute(kind, regex, tuple(rank))
 
 
-def _app_routes(folder: Path) -> list[NextRoute]:
-    routes = []
+def _route_files(folder: Path) -> Iterator[tuple[list[str], Path, str]]:
+    """Each route-suffixed file under `folder`, in a stable order: its folders below
+    `folder`, its path and its stem (private and skipped folders left out)."""
     for directory, folders, files in os.walk(folder):
         folders[:] = sorted(f for f in folders if f not in _SKIPPED)
         parts = list(Path(directory).relative_to(folder).parts)
         for name in sorted(files):
             stem, suffix = os.path.splitext(name)
-            if suffix not in ROUTE_SUFFIXES or stem not in {"route", "page"}:
-                continue
-            kind = PAGE
-            if stem == "route":
-                text = (Path(directory) / name).read_text("utf-8", errors="replace")
-                kind = "handler-options" if _OPTIONS_EXPORT.search(text) else HANDLER
-            route = _route(parts, kind)
-            if route is not None:
-                routes.append(route)
+            if suffix in ROUTE_SUFFIXES:
+                yield parts, Path(directory) / name, stem
+
+
+def _app_routes(folder: Path) -> list[NextRoute]:
+    routes = []
+    for parts, file, stem in _route_files(folder):
+        if stem not in {"route", "page"}:
+            continue
+        kind = PAGE
+        if stem == "route":
+            text = file.read_text("utf-8", errors="replace")
+            kind = "handler-options" if _OPTIONS_EXPORT.search(text) else HANDLER
+        route = _route(parts, kind)
+        if route is not None:
+            routes.append(route)
     return routes
 
 
 def _pages_routes(folder: Path) -> list[NextRoute]:
     routes = []
-    for directory, folders, files in os.walk(folder):
-        folders[:] = sorted(f for f in folders if f not in _SKIPPED)
-        parts = list(Path(directory).relative_to(folder).parts)
-        for name in sorted(files):
-            stem, suffix = os.path.splitext(name)
-            if suffix not in ROUTE_SUFFIXES or (not parts and stem.startswith("_")):
-                continue
-            kind = "pages-api" if parts[:1] == ["api"] else "pages-page"
-            route = _route(parts if stem == "index" else [*parts, stem], kind)
-            if route is not None:
-                routes.append(route)
+    for parts, _file, stem in _route_files(folder):
+        if not parts and stem.startswith("_"):
+            continue
+        kind = "pages-api" if parts[:1] == ["api"] else "pages-page"
+        route = _route(parts if stem == "index" else [*parts, stem], kind)
+        if route is not None:
+            routes.append(route)
     return routes
 
 
