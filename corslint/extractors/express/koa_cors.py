@@ -8,7 +8,7 @@ is an allow-list, unconditionally a reflection of every origin, a falsy value a 
 from __future__ import annotations
 
 from corslint.extractors.express.middleware_policy import middleware_policy
-from corslint.extractors.express.options import OptionNames, option_map
+from corslint.extractors.express.options import OptionNames, first_argument_options
 from corslint.extractors.express.origin_functions import parameter_names
 from corslint.extractors.express.registrations import Analysis
 from corslint.extractors.express.returned_origins import classify_returns, function_of_value
@@ -71,7 +71,7 @@ def koa_cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[
         arguments = (
             [c for c in arguments_node.named_children if c.type != "comment"] if arguments_node else []
         )
-        options, evidence = _options(module, arguments)
+        options, evidence = first_argument_options(module, arguments, _NAMES)
         evidence += list(bearer)
         policies.append(
             middleware_policy(
@@ -86,13 +86,6 @@ def koa_cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[
             )
         )
     return policies
-
-
-def _options(module: JsModule, arguments: list[Node]) -> tuple[dict[str, Value], list[Evidence]]:
-    if not arguments:
-        return {}, []
-    argument = unwrap(arguments[0])
-    return option_map(module, module.resolve(argument), argument, _NAMES)
 
 
 def _classified(module: JsModule, value: Value) -> Value:

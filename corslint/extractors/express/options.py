@@ -66,6 +66,17 @@ class OptionNames:
 CORS_PACKAGE = OptionNames(OPTION_NAMES, _CLOSE_NAMES, "the cors package")
 
 
+def first_argument_options(
+    module: JsModule, arguments: list[Node], names: OptionNames
+) -> tuple[dict[str, Value], list[Evidence]]:
+    """The options object a middleware factory gets as its first argument (`cors({...})`),
+    sorted by `names`; none without arguments (the library's defaults)."""
+    if not arguments:
+        return {}, []
+    argument = unwrap(arguments[0])
+    return option_map(module, module.resolve(argument), argument, names)
+
+
 def option_map(
     module: JsModule, value: Value, argument: Node, names: OptionNames = CORS_PACKAGE
 ) -> tuple[dict[str, Value], list[Evidence]]:
