@@ -153,7 +153,8 @@ class Value:
     @property
     def env_vars(self) -> tuple[str, ...]:
         """The environment variables whose defaults the value was built from, in order."""
-        return tuple(dict.fromkeys(value.env_var for value in self.walk() if value.env_var))
+        # an unknown value has no default: its variable decides nothing the rules judge
+        return tuple(dict.fromkeys(value.env_var for value in self.walk() if value.env_var and value.known))
 
     @property
     def condition(self) -> str:

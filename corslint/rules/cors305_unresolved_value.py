@@ -3,6 +3,7 @@ from collections.abc import Iterator
 from corslint.findings import Finding, Level
 from corslint.model import FunctionValue, Value
 from corslint.rules.base import Example, PolicyProbe, Rule
+from corslint.rules.settled_options import partly_known
 
 
 def first_unknown(value: Value) -> Value | None:
@@ -102,12 +103,20 @@ class UnresolvedValue(Rule):
             if unknown is None:
                 continue
             what = probe.framework.unread_options if name in {"**", "*"} else f"the value of `{name}`"
+            checked = "corslint did not check it"
+            if name in probe.framework.roles.get("origins", ()) and _an_entry(unknown, value):
+                what = f"an entry of `{name}`"
+                checked = "corslint checked the entries it could read and not this one"
             source = unknown.description or "an expression"
             if isinstance(unknown.raw, FunctionValue):
                 source = "a function corslint could not classify"
             yield self.finding(
                 probe,
                 unknown.location if unknown.location.path == probe.policy.location.path else value.location,
-                f"{probe.display}: {what} could not be determined statically ({source}); "
-                "corslint did not check it",
+                f"{probe.display}: {what} could not be determined statically ({source}); {checked}",
             )
+
+
+def _an_entry(unknown: Value, value: Value) -> bool:
+    """Whether `unknown` is one entry of the list `value` (the other entries are judged)."""
+    return partly_known(value) and any(unknown is item for item in value.raw)

@@ -7,6 +7,11 @@ response (Allow-Origin, Allow-Credentials) and the max-age sent do not depend on
 So an unknown header, method, expose or max-age option is replaced by a benign stand-in,
 one that no rule reports on: the rules about that option see nothing to judge, and
 CORS305 still names it.
+
+An origin list with some entries unknown (`["*", os.environ["FRONTEND"]]`) is judged on
+the entries that are known: each unknown entry stands for one more origin of its own, a
+name no browser sends. A `*` or a loopback origin beside it is then reported as it would
+be anyway; a wholly unknown origin option stays unjudged.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ _LISTS: Mapping[str, tuple[str, ...]] = {
     "expose": (),
 }
 _MAX_AGE = 600  # what WebKit honours: no CORS207
+# one origin per unknown entry, under a reserved name: it admits nothing a rule probes
+_ORIGIN = "https://unresolved-{index}.corslint.invalid"
 
 
 def settled_responder(framework: Framework, policy: CorsPolicy) -> Responder | None:
@@ -40,8 +47,18 @@ def settled_responder(framework: Framework, policy: CorsPolicy) -> Responder | N
         for name in framework.roles.get(role, ())
         if (value := policy.options.get(name)) is not None and is_unresolved(value)
     }
-    if not unknown:
+    partial = {
+        name: value
+        for name in framework.roles.get("origins", ())
+        if (value := policy.options.get(name)) is not None and partly_known(value)
+    }
+    if not unknown and not partial:
         return None
+    if partial:
+        policy = dataclasses.replace(
+            policy,
+            options={**policy.options, **{name: _known_entries(value) for name, value in partial.items()}},
+        )
     candidates = [
         framework.answering(dataclasses.replace(policy, options=options))
         for options in _forms(policy, unknown)
@@ -76,6 +93,22 @@ def _forms(policy: CorsPolicy, unknown: Mapping[str, str]) -> Iterator[dict[str,
                 raw = tuple(Value(item, location, Provenance.LITERAL) for item in _LISTS[role])
             options[name] = Value(raw, location, Provenance.LITERAL)
         yield options
+
+
+def partly_known(value: Value) -> bool:
+    """A known list whose entries are partly unknown, at least one of them known."""
+    if not value.known or not isinstance(value.raw, tuple) or not value.raw:
+        return False
+    unresolved = [is_unresolved(item) for item in value.raw]
+    return any(unresolved) and not all(unresolved)
+
+
+def _known_entries(value: Value) -> Value:
+    entries = tuple(
+        Value(_ORIGIN.format(index=index), item.location) if is_unresolved(item) else item
+        for index, item in enumerate(value.raw)
+    )
+    return dataclasses.replace(value, raw=entries)
 
 
 def is_unresolved(value: Value) -> bool:

@@ -285,7 +285,10 @@ class ExpressionResolver(ModuleSource):
             # `[o.strip() for o in raw.split(",") if o]`: each filter must be decidable
             tests = [self.resolve(condition, inner) for condition in clause.ifs]
             if any(not test.known for test in tests):
-                return self.unknown(node)
+                # `[o for o in origins if o]` over an unset variable: the entry may be
+                # dropped or kept, so it is an unknown entry; the known ones stay judged
+                items.append(item if not item.known else self.unknown(node.elt))
+                continue
             if not all(test.raw for test in tests):
                 continue
             produced = self.resolve(node.elt, inner)
