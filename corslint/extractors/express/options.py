@@ -89,18 +89,32 @@ def option_map(
         return {}, []  # cors copies no option from a primitive: `cors(42)` is `cors()`
     if not isinstance(value.raw, dict):
         return {"**": module.unknown(argument)}, []
-    return sorted_options(module, value.raw, module.location(argument), names)
+    return sorted_options(module, value.raw, module.location(argument), names, options_home(module, value))
+
+
+def options_home(module: JsModule, value: Value) -> str | None:
+    """The file of another project module that holds the options object itself
+    (`module.exports = corsOptions` in config/cors.js): that object is the CORS
+    configuration, so its options are reported at their own lines there."""
+    if value.location.path == module.path and value.related and value.related[0].path != module.path:
+        return value.related[0].path
+    return None
 
 
 def sorted_options(
-    module: JsModule, raw: Mapping[str, Value], use: Location, names: OptionNames
+    module: JsModule,
+    raw: Mapping[str, Value],
+    use: Location,
+    names: OptionNames,
+    home: str | None = None,
 ) -> tuple[dict[str, Value], list[Evidence]]:
-    """The package's options, each located where it is used; an unknown name is
-    `unknown-option` evidence (CORS307)."""
+    """The package's options, each located where it is used (or in `home`, the module
+    holding the options object); an unknown name is `unknown-option` evidence (CORS307)."""
     options: dict[str, Value] = {}
     evidence: list[Evidence] = []
     for key, item in raw.items():
-        item = located(module, item, use)
+        if home is None or item.location.path != home:
+            item = located(module, item, use)
         if key == "**":
             options["**"] = item
         elif key in names.known:

@@ -31,12 +31,30 @@ def read_arguments(module: PythonModule, call: ast.Call, positional: tuple[str, 
             continue
         expanded = module.resolve(keyword.value)
         if expanded.known and isinstance(expanded.raw, dict):
-            for key, value in expanded.raw.items():
-                options[str(key)] = seen_from(value, module, module.location(keyword.value))
+            options.update(expanded_options(module, expanded, module.location(keyword.value)))
         else:
             why = expanded.description or module.source(keyword.value)
             options["**"] = Value(None, module.location(keyword.value), Provenance.UNKNOWN, description=why)
     return options
+
+
+def expanded_options(module: PythonModule, mapping: Value, use: Location) -> dict[str, Value]:
+    """The options a resolved `**mapping` holds, each located at `use` when defined in
+    another file, except in the file that holds the dict itself (see `_options_home`)."""
+    home = _options_home(module, mapping)
+    return {
+        str(key): value if home is not None and value.location.path == home else seen_from(value, module, use)
+        for key, value in mapping.raw.items()
+    }
+
+
+def _options_home(module: PythonModule, mapping: Value) -> str | None:
+    """The other project module that holds a `**options` dict itself (`cors_options` in
+    config/cors.py): that dict is the CORS configuration, reported at its own lines."""
+    for location in (mapping.location, *mapping.related):
+        if location.path != module.path:
+            return location.path
+    return None
 
 
 def keyword_locations(module: PythonModule, call: ast.Call) -> dict[str, Location]:

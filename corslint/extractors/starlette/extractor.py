@@ -6,7 +6,7 @@ import ast
 
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import EMPTY_SCOPE, PythonModule, is_development_path, seen_from
-from corslint.extractors.python.call_options import keyword_locations, unknown_options
+from corslint.extractors.python.call_options import expanded_options, keyword_locations, unknown_options
 from corslint.extractors.starlette.arguments import Argument, arguments_of
 from corslint.extractors.starlette.pipelines import layer_of
 from corslint.extractors.starlette.routes import APP_CLASSES, application_routes, bearer_evidence
@@ -177,8 +177,7 @@ def _read_options(module: PythonModule, arguments: list[Argument], skip: int) ->
         if arg.star == "**":
             expanded = module.resolve(arg.value)
             if expanded.known and isinstance(expanded.raw, dict):
-                for key, value in expanded.raw.items():
-                    options[str(key)] = seen_from(value, module, module.location(arg.value))
+                options.update(expanded_options(module, expanded, module.location(arg.value)))
             else:
                 why = expanded.description or module.source(arg.value)
                 options["**"] = Value(None, module.location(arg.value), Provenance.UNKNOWN, description=why)
