@@ -111,6 +111,15 @@ def test_syntax_error_is_a_source_error() -> None:
     assert raised.value.line == 1
 
 
+def test_tagged_templates_may_hold_any_escape() -> None:
+    # ES2018: `\u` without hex digits is legal in a tagged template (swagger-ui's bundle
+    # has one), though tree-sitter's grammar reads it as an error; an untagged one is not
+    parsed = module("const rtf = tag()`{\\rtf1\\uc1`;\nconst origin = 'https://a.example';\n")
+    assert parsed.binding("origin") is not None
+    with pytest.raises(SourceError):
+        parse("untagged.js", "const rtf = `{\\rtf1\\uc1`;\n")
+
+
 def test_columns_count_characters_not_bytes() -> None:
     parsed = module("const é = 'ü'; const x = 'https://a.example';\n")
     node = parsed.binding("x")

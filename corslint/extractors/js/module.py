@@ -33,6 +33,7 @@ from corslint.extractors.js.parsed_module import ParsedModule, require_specifier
 from corslint.extractors.js.set_chains import set_chain
 from corslint.extractors.js.syntax import (
     Node,
+    in_tagged_template,
     in_type_only_statement,
     number_value,
     parser,
@@ -549,7 +550,7 @@ def parse(path: str, text: str, file: Path | None = None) -> JsModule:
     if root.has_error:
         for node in walk(root):
             if node.type == "ERROR" or node.is_missing:
-                if in_type_only_statement(root, node):
+                if in_type_only_statement(root, node) or in_tagged_template(node):
                     continue
                 line, column = node.start_point
                 raise SourceError(

@@ -143,6 +143,21 @@ def number_value(text: str) -> int | float | None:
 _TYPE_ONLY = (b"export type ", b"import type ")
 
 
+def in_tagged_template(node: Node) -> bool:
+    """Whether `node` lies in the text of a tagged template (tag`...`): there any escape is
+    legal (ES2018: `\\unicode` is kept raw), though the grammar reads it as an error."""
+    parent = node.parent
+    while parent is not None and parent.type not in {"template_substitution", "template_string"}:
+        parent = parent.parent
+    return (
+        parent is not None
+        and parent.type == "template_string"
+        and parent.parent is not None
+        and parent.parent.type == "call_expression"
+        and parent.parent.child_by_field_name("arguments") == parent
+    )
+
+
 def in_type_only_statement(root: Node, node: Node) -> bool:
     """Whether `node` lies in a top-level `export type ...` / `import type ...` statement."""
     while node.parent is not None and node.parent != root:
