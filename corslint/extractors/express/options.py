@@ -89,16 +89,14 @@ def option_map(
         return {}, []  # cors copies no option from a primitive: `cors(42)` is `cors()`
     if not isinstance(value.raw, dict):
         return {"**": module.unknown(argument)}, []
-    return sorted_options(module, value.raw, module.location(argument), names, options_home(module, value))
+    return sorted_options(module, value.raw, module.location(argument), names, options_homes(module, value))
 
 
-def options_home(module: JsModule, value: Value) -> str | None:
-    """The file of another project module that holds the options object itself
-    (`module.exports = corsOptions` in config/cors.js): that object is the CORS
-    configuration, so its options are reported at their own lines there."""
-    if value.location.path == module.path and value.related and value.related[0].path != module.path:
-        return value.related[0].path
-    return None
+def options_homes(module: JsModule, value: Value) -> frozenset[str]:
+    """The other project modules the options object came through (`module.exports =
+    corsOptions` in config/cors.js, re-exported by config/index.js): the object is the
+    CORS configuration, so the options written in them are reported at their own lines."""
+    return frozenset(location.path for location in value.related if location.path != module.path)
 
 
 def sorted_options(
@@ -106,14 +104,14 @@ def sorted_options(
     raw: Mapping[str, Value],
     use: Location,
     names: OptionNames,
-    home: str | None = None,
+    homes: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, Value], list[Evidence]]:
-    """The package's options, each located where it is used (or in `home`, the module
+    """The package's options, each located where it is used (or in `homes`, the modules
     holding the options object); an unknown name is `unknown-option` evidence (CORS307)."""
     options: dict[str, Value] = {}
     evidence: list[Evidence] = []
     for key, item in raw.items():
-        if home is None or item.location.path != home:
+        if item.location.path not in homes:
             item = located(module, item, use)
         if key == "**":
             options["**"] = item

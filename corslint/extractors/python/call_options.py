@@ -41,20 +41,19 @@ def read_arguments(module: PythonModule, call: ast.Call, positional: tuple[str, 
 def expanded_options(module: PythonModule, mapping: Value, use: Location) -> dict[str, Value]:
     """The options a resolved `**mapping` holds, each located at `use` when defined in
     another file, except in the file that holds the dict itself (see `_options_home`)."""
-    home = _options_home(module, mapping)
+    homes = _options_homes(module, mapping)
     return {
-        str(key): value if home is not None and value.location.path == home else seen_from(value, module, use)
+        str(key): value if value.location.path in homes else seen_from(value, module, use)
         for key, value in mapping.raw.items()
     }
 
 
-def _options_home(module: PythonModule, mapping: Value) -> str | None:
-    """The other project module that holds a `**options` dict itself (`cors_options` in
+def _options_homes(module: PythonModule, mapping: Value) -> frozenset[str]:
+    """The other project modules a `**options` dict came through (`cors_options` in
     config/cors.py): that dict is the CORS configuration, reported at its own lines."""
-    for location in (mapping.location, *mapping.related):
-        if location.path != module.path:
-            return location.path
-    return None
+    return frozenset(
+        location.path for location in (mapping.location, *mapping.related) if location.path != module.path
+    )
 
 
 def keyword_locations(module: PythonModule, call: ast.Call) -> dict[str, Location]:
