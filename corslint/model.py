@@ -87,6 +87,16 @@ class HeaderReflection(FunctionValue):
 
 
 @dataclass(frozen=True)
+class UnsetVariable:
+    """The `raw` of an environment read without a default (`os.getenv("X")`): unknown, but
+    None while the variable is unset, which is the case corslint judges (RULES.md, CORS305).
+    Part of the model because a list can carry it as an entry into a policy (and a cache)."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+@dataclass(frozen=True)
 class Value:
     """One option value and where it came from.
 

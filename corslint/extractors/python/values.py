@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from corslint.model import Location, Provenance, Value
+from corslint.model import Location, Provenance, UnsetVariable, Value
 
 
 def from_json(decoded: Any, location: Location, text: Value) -> Value:
@@ -118,19 +118,11 @@ def as_env_default(
     )
 
 
-class UnsetVariable:
-    """The `raw` of an environment read without a default (`os.getenv("X")`): unknown, but
-    None while the variable is unset, which is the case corslint judges (RULES.md, CORS305)."""
-
-    def __repr__(self) -> str:
-        return "UNSET"
-
-
 UNSET = UnsetVariable()
 
 
 def is_unset_read(value: Value) -> bool:
-    return not value.known and value.raw is UNSET
+    return not value.known and isinstance(value.raw, UnsetVariable)
 
 
 def truth(value: Value) -> Value | None:
