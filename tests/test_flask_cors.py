@@ -535,3 +535,17 @@ def test_bearer_evidence_reads_as_what_the_app_uses(in_tmp: Path, read: str, nam
     found = [f for f in lint([Path(".")], Settings()).findings if f.rule_id == "CORS204"]
     assert len(found) == 1
     assert f"yet the app uses {named}: every request with a token" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("config", "named"),
+    [
+        ('app.config["CORS_HEADERS"] = "Content-Type"\nCORS(app, supports_credentials=True)\n', False),
+        ('CORS(app, origin="https://a.example.com", supports_credentials=True)\n', True),
+    ],
+)
+def test_any_origin_names_only_the_typo_that_meant_an_origin(in_tmp: Path, config: str, named: bool) -> None:
+    """The default reflects every origin: a misspelt `origin=` is why, `CORS_HEADERS` is not."""
+    (in_tmp / "app.py").write_text(HEAD + "\napp = Flask(__name__)\n" + config)
+    (found,) = [f for f in lint([Path(".")], Settings()).findings if f.rule_id == "CORS101"]
+    assert ("is not a" in found.message) is named

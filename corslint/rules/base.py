@@ -22,6 +22,7 @@ from corslint.frameworks import Framework, OriginEntry, Role, framework_of
 from corslint.http import Request, Response
 from corslint.model import (
     CorsPolicy,
+    Evidence,
     Location,
     Provenance,
     Regex,
@@ -430,6 +431,17 @@ class EntryAnchor:
 
     location: Location
     related: tuple[Related, ...] = field(default=())
+
+
+def origin_typos(probe: PolicyProbe) -> list[Evidence]:
+    """Misspelt options that meant an origin option (`origin=` for Flask-CORS): who may
+    read then comes from the default they fell back to, which a message should say. A
+    typo elsewhere (`CORS_HEADERS`) explains nothing about origins."""
+    return [
+        evidence
+        for evidence in probe.policy.evidence
+        if evidence.kind == "unknown-option" and "origin" in evidence.detail.partition(";")[0].lower()
+    ]
 
 
 def anchor_entry(probe: PolicyProbe, role: Role, entry: Value) -> EntryAnchor:

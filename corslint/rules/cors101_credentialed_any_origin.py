@@ -1,7 +1,16 @@
 from collections.abc import Iterator
 
 from corslint.findings import Finding, Level, Related
-from corslint.rules.base import ATTACKER, DJANGO_WIRED, FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
+from corslint.rules.base import (
+    ATTACKER,
+    DJANGO_WIRED,
+    FASTAPI_APP,
+    FLASK_APP,
+    Example,
+    PolicyProbe,
+    Rule,
+    origin_typos,
+)
 
 
 class CredentialedAnyOrigin(Rule):
@@ -111,7 +120,7 @@ class CredentialedAnyOrigin(Rule):
         if verdict is None or not verdict.allowed or verdict.response is None:
             return
         answer = verdict.response.get("access-control-allow-origin")
-        typo = [e for e in probe.policy.evidence if e.kind == "unknown-option"]
+        typo = origin_typos(probe)
         hint = f"; {typo[0].detail}" if typo else ""
         for location in probe.write_sites("origins"):
             yield self.finding(

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from corslint.findings import Finding, Level, Related
-from corslint.rules.base import ATTACKER, FLASK_APP, Example, PolicyProbe, Rule
+from corslint.rules.base import ATTACKER, FLASK_APP, Example, PolicyProbe, Rule, origin_typos
 
 
 class AnyOrigin(Rule):
@@ -83,7 +83,7 @@ class AnyOrigin(Rule):
         verdict = probe.fetch(ATTACKER, path=path)
         answer = verdict.response.get("access-control-allow-origin") if verdict and verdict.response else "*"
         how = "`Access-Control-Allow-Origin: *`" if answer == "*" else "the caller's own origin"
-        typo = [e for e in probe.policy.evidence if e.kind == "unknown-option"]
+        typo = origin_typos(probe)
         hint = f"; {typo[0].detail}" if typo else ""
         for location in probe.write_sites("origins"):
             yield self.finding(
