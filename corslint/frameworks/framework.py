@@ -91,6 +91,9 @@ class Framework:
     # options that could not be read one by one, as the framework's language passes them
     unread_options: str = "options passed as `**kwargs`"
     handwritten: bool = False  # headers written by application code, not a CORS library
+    # a middleware configured by one call that admits no origin unless told which
+    # (Starlette's empty default): a call naming none is a mistake (CORS303)
+    origins_required: bool = False
     # `respond` for one policy, reading its options once (`Options`); None: `respond` it is
     responder: Callable[[CorsPolicy], Responder] | None = None
 

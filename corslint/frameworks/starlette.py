@@ -168,5 +168,6 @@ FRAMEWORK = Framework(
     },
     origin_entries=origin_entries,
     library_checks=library_checks,
+    origins_required=True,
     responder=responder,
 )

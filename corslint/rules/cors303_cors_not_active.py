@@ -1,7 +1,16 @@
 from collections.abc import Iterator
 
 from corslint.findings import Finding, Level
-from corslint.rules.base import DJANGO_WIRED, EXPRESS_APP, FLASK_APP, Example, PolicyProbe, Rule
+from corslint.rules.base import (
+    ATTACKER,
+    DJANGO_WIRED,
+    EXPRESS_APP,
+    FASTAPI_APP,
+    FLASK_APP,
+    Example,
+    PolicyProbe,
+    Rule,
+)
 
 KINDS = {"not-applied": Level.WARNING, "misordered": Level.WARNING, "checks-disabled": Level.NOTE}
 
@@ -13,7 +22,9 @@ class CorsNotActive(Rule):
     django-cors-headers settings without `corsheaders.middleware.CorsMiddleware` in
     `MIDDLEWARE`, or with it placed after `CommonMiddleware`; an Express `cors()`
     registered after the routes it should cover; an options object that is defined but
-    never used. `corsheaders` missing from `INSTALLED_APPS` is a note: the middleware still
+    never used; a middleware given no origins whose default admits none (Starlette's
+    `CORSMiddleware` without `allow_origins`: the default is an empty list, not `*`).
+    `corsheaders` missing from `INSTALLED_APPS` is a note: the middleware still
     works, but its system checks (which catch malformed origins) never run.
 
     ## Why is this bad?
@@ -76,6 +87,10 @@ class CorsNotActive(Rule):
             "flask_cors",
             FLASK_APP + 'CORS(app)\napp.config["CORS_ORIGINS"] = ["https://app.example.com"]\n',
         ),
+        Example(
+            "starlette",
+            FASTAPI_APP + 'app.add_middleware(CORSMiddleware, allow_credentials=True, allow_methods=["*"])\n',
+        ),
     )
     good = (
         Example(
@@ -100,3 +115,24 @@ class CorsNotActive(Rule):
                 yield self.finding(
                     probe, evidence.location, f"{probe.display}: {evidence.detail}", level=level
                 )
+        unset = _origin_options_unset(probe)
+        if unset and not probe.allows(ATTACKER, path=probe.policy.probe_path):
+            verdict = probe.fetch("https://app.example.com", path=probe.policy.probe_path)
+            if verdict is not None and not verdict.allowed:
+                yield self.finding(
+                    probe,
+                    probe.policy.location,
+                    f"{probe.display} is given no {unset} and its default admits no origin, so "
+                    "it answers no cross-origin request: every one fails in the browser, as if "
+                    "the middleware were not there (the default is an empty list, not `*`)",
+                )
+
+
+def _origin_options_unset(probe: PolicyProbe) -> str:
+    """The origin options, named for a message ("`allow_origins` or `allow_origin_regex`"),
+    when the policy sets none of them (and no `**options` may hide one); else ""."""
+    names = probe.framework.roles.get("origins", ())
+    options = probe.policy.options
+    if not probe.framework.origins_required or not names or "**" in options or "*" in options or any(name in options for name in names):
+        return ""
+    return " or ".join(f"`{name}`" for name in names)
