@@ -26,7 +26,7 @@ from flask_cors import CORS, cross_origin
 from corslint.extractors.flask.routes import sample_path
 from corslint.frameworks.flask_cors import answers_path, compiled, respond
 from corslint.http import Request
-from corslint.model import CorsPolicy, Location, Regex, Value
+from corslint.model import CorsPolicy, Location, Regex, UnresolvedValueError, Value
 from tests.conftest import FIXTURES, run_lint
 from tests.probe_battery import battery, cors_headers
 
@@ -45,9 +45,14 @@ def _real(raw: Any) -> Any:
 
 
 def known_options(policy: CorsPolicy) -> dict[str, Any] | None:
-    if any(not value.known for value in policy.options.values()) or "**" in policy.options:
+    """The options as the real library takes them, or None where any (or any list entry)
+    is unknown."""
+    if "**" in policy.options:
         return None
-    return {name: _real(value.plain()) for name, value in policy.options.items()}
+    try:
+        return {name: _real(value.plain()) for name, value in policy.options.items()}
+    except UnresolvedValueError:
+        return None
 
 
 def real_client(policy: CorsPolicy, options: dict[str, Any]) -> FlaskClient:

@@ -19,7 +19,7 @@ from starlette.testclient import TestClient
 
 from corslint.frameworks.starlette import respond
 from corslint.http import Request
-from corslint.model import CorsPolicy, Location, Value
+from corslint.model import CorsPolicy, Location, UnresolvedValueError, Value
 from tests.conftest import FIXTURES, run_lint
 from tests.probe_battery import battery, cors_headers
 
@@ -37,9 +37,11 @@ def real_client(options: dict[str, Any]) -> TestClient:
 
 
 def known_options(policy: CorsPolicy) -> dict[str, Any] | None:
-    if any(not v.known for v in policy.options.values()):
+    """The options as plain values, or None where any (or any list entry) is unknown."""
+    try:
+        return {name: value.plain() for name, value in policy.options.items()}
+    except UnresolvedValueError:
         return None
-    return {name: value.plain() for name, value in policy.options.items()}
 
 
 def fixture_policies() -> list[tuple[str, CorsPolicy]]:
