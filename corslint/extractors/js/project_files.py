@@ -7,15 +7,10 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from corslint.extractors.development_paths import is_development_path as is_development_path
+
 JS_SUFFIXES = frozenset({".js", ".cjs", ".mjs", ".jsx", ".ts", ".tsx", ".mts", ".cts"})
 SKIPPED_DIRECTORIES = frozenset({"node_modules", "dist", "build", ".next", "coverage", ".git", "out"})
-_DEVELOPMENT_WORDS = frozenset({"dev", "development", "local", "test", "tests", "testing", "debug"})
-
-
-def is_development_path(path: str) -> bool:
-    """A file or folder named for development, local or test use."""
-    words = path.lower().replace("\\", "/").replace(".", "/").replace("_", "/").replace("-", "/").split("/")
-    return any(word in _DEVELOPMENT_WORDS for word in words)
 
 
 def looks_minified(text: str) -> bool:

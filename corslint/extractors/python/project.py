@@ -5,12 +5,12 @@ from __future__ import annotations
 import ast
 import errno
 import os
-import re
 import stat
 from collections.abc import Callable
 from pathlib import Path
 
 from corslint.extractors.config_files.data_files import load_data_file
+from corslint.extractors.development_paths import is_development_path as is_development_path
 from corslint.extractors.python.callers import call_sites
 from corslint.extractors.python.module import PythonModule
 from corslint.extractors.python.project_files import files_calling, project_root, python_files
@@ -309,9 +309,3 @@ def _read_text(path: Path) -> str | None:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None
-
-
-def is_development_path(path: str) -> bool:
-    """A file or folder named for development, local or test use (RULES.md, CORS106)."""
-    words = re.split(r"[/\\._-]+", path.lower())
-    return any(word in {"dev", "development", "local", "test", "tests", "testing", "debug"} for word in words)

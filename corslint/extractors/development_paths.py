@@ -1,0 +1,52 @@
+"""Whether a file is named for development, local or test use (RULES.md, CORS106), judged
+on the part of its path that belongs to the project.
+
+The folders above the repository are the user's machine, not the project: a checkout at
+`/home/me/dev/shop` or a run of `corslint ../testing/shop` says nothing about whether
+`shop/server.js` is development-only. A path given relative to the working directory and
+inside it is the project's own; otherwise only the part below the repository root (the
+nearest folder holding `.git`) counts, else below the nearest folder holding a project
+manifest, else the file and its three nearest folders.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from pathlib import Path
+
+_WORDS = frozenset({"dev", "development", "local", "test", "tests", "testing", "debug"})
+_SPLIT = re.compile(r"[/\\._-]+")
+_NEAREST_FOLDERS = 3
+_MANIFESTS = ("package.json", "pyproject.toml", "requirements.txt", "setup.py", "setup.cfg", "manage.py")
+
+
+def is_development_path(path: str) -> bool:
+    """A file or folder named for development, local or test use, inside the project."""
+    return any(word in _WORDS for word in _SPLIT.split(project_part(path).lower()))
+
+
+def project_part(path: str) -> str:
+    """The part of `path` that names things inside the project (see the module's doc)."""
+    pure = Path(path)
+    if not pure.is_absolute() and ".." not in pure.parts:
+        return path
+    resolved = Path(os.path.abspath(path))
+    root = _project_root(str(resolved.parent))
+    if root is not None:
+        return resolved.relative_to(root).as_posix()
+    return "/".join(resolved.parts[-(_NEAREST_FOLDERS + 1) :])
+
+
+@functools.lru_cache(maxsize=4096)
+def _project_root(folder: str) -> str | None:
+    """The repository root above `folder`, else the nearest folder with a manifest."""
+    chain = (Path(folder), *Path(folder).parents)
+    for candidate in chain:
+        if (candidate / ".git").exists():
+            return str(candidate)
+    for candidate in chain:
+        if any((candidate / name).is_file() for name in _MANIFESTS):
+            return str(candidate)
+    return None

@@ -1,0 +1,55 @@
+"""Development-only paths are judged inside the project, never on the user's own folders."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from corslint.extractors.development_paths import is_development_path
+from tests.conftest import run_cli
+
+
+@pytest.mark.parametrize(
+    ("path", "development"),
+    [
+        ("config/settings/dev.py", True),
+        ("src/environments/development/cors.ts", True),
+        ("tests/test_cors.py", True),
+        ("server.js", False),
+        ("src/devices/api.py", False),  # a word, not a piece of one
+    ],
+)
+def test_relative_paths_are_the_projects_own(path: str, development: bool) -> None:
+    assert is_development_path(path) is development
+
+
+def test_folders_above_the_repository_do_not_count(tmp_path: Path) -> None:
+    checkout = tmp_path / "dev" / "testing" / "shop"
+    (checkout / ".git").mkdir(parents=True)
+    assert not is_development_path(str(checkout / "server.js"))
+    assert is_development_path(str(checkout / "config" / "local.js"))
+
+
+def test_without_a_repository_the_manifest_folder_is_the_root(tmp_path: Path) -> None:
+    project = tmp_path / "dev" / "shop"
+    project.mkdir(parents=True)
+    (project / "package.json").write_text("{}")
+    assert not is_development_path(str(project / "server.js"))
+    assert not is_development_path(str(project / ".." / "shop" / "server.js"))
+
+
+def test_a_checkout_under_a_dev_folder_still_gets_cors106(tmp_path: Path) -> None:
+    project = tmp_path / "dev" / "shop"
+    project.mkdir(parents=True)
+    (project / ".git").mkdir()
+    (project / "requirements.txt").write_text("fastapi==0.115.0\n")
+    (project / "main.py").write_text(
+        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n\n"
+        "app = FastAPI()\n"
+        'app.add_middleware(CORSMiddleware, allow_origins=["http://localhost:3000"], allow_methods=["*"])\n'
+    )
+    _, out, _ = run_cli("check", "--no-cache", "--output-format", "json", str(project))
+    rules = [finding["rule_id"] for finding in json.loads(out)["findings"]]
+    assert rules == ["CORS106"], out
