@@ -116,10 +116,15 @@ class MethodNotAllowed(Rule):
         credentials = probe.credentials_enabled
         path = probe.policy.probe_path
         simple = probe.fetch(origin, credentials=credentials, path=path)
+        if credentials and (
+            simple is None or not simple.allowed or preflight_wildcard_with_credentials(probe, origin, path)
+        ):
+            # credentialed requests fail on a `*` whatever the methods (CORS201/205's cause);
+            # requests without cookies still need their method allowed
+            credentials = False
+            simple = probe.fetch(origin, path=path)
         if simple is None or not simple.allowed:
             return  # the origin itself fails; other rules explain why
-        if credentials and preflight_wildcard_with_credentials(probe, origin, path):
-            return  # every credentialed preflight fails: CORS201's cause
         routes = probe.policy.routes
         if routes is None:
             if probe.option("methods") is not None:
