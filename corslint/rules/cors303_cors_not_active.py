@@ -133,6 +133,12 @@ def _origin_options_unset(probe: PolicyProbe) -> str:
     when the policy sets none of them (and no `**options` may hide one); else ""."""
     names = probe.framework.roles.get("origins", ())
     options = probe.policy.options
-    if not probe.framework.origins_required or not names or "**" in options or "*" in options or any(name in options for name in names):
+    if (
+        not probe.framework.origins_required
+        or not names
+        or "**" in options
+        or "*" in options
+        or any(name in options for name in names)
+    ):
         return ""
     return " or ".join(f"`{name}`" for name in names)
