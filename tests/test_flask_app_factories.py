@@ -250,8 +250,11 @@ def test_an_unknown_resource_key_leaves_the_others_judged() -> None:
     )
     known, unknown = extracted({"app.py": source})
     assert known.scope == "/api/*" and reflects(known)
+    # the unknown pattern stands for the paths it covers (CORS305 names it): its own
+    # options are judged there
     resources = unknown.option("resources")
-    assert resources is not None and not resources.known and unknown.scope
+    assert resources is not None and resources.description == "f'{prefix()}/*'" and unknown.scope
+    assert [item.raw for item in resources.raw] == [".*"]
     assert not [e for e in (*known.evidence, *unknown.evidence) if e.kind == "not-applied"]
 
 

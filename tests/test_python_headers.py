@@ -459,6 +459,40 @@ def falcon_senders(project: Path, policy: CorsPolicy) -> list[tuple[Sender, str]
     return [(wsgi_sender(app, path), "GET")]
 
 
+def http_server_senders(project: Path, policy: CorsPolicy) -> list[tuple[Sender, str]]:
+    """The project's handler class on a real `ThreadingHTTPServer` (ephemeral port, a
+    thread of this process), asked over `http.client`."""
+    import http.client
+    import http.server
+    import threading
+
+    module = module_of(project, policy.location.path)
+    handler = getattr(module, named(policy, "handler "))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    served = [m for m in ("GET", "POST", "PUT", "DELETE") if hasattr(handler, f"do_{m}")]
+
+    def send(request: Request) -> Real:
+        headers = dict(request.headers)
+        if request.origin is not None:
+            headers["Origin"] = request.origin
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            body = b"" if request.method in {"POST", "PUT", "PATCH"} else None
+            connection.request(request.method, "/", body=body, headers=headers)
+            answer = connection.getresponse()
+            answer.read()
+            return answer.status, [(k, v) for k, v in answer.getheaders()]
+        except (OSError, http.client.HTTPException):
+            return CLOSED, []
+        finally:
+            connection.close()
+
+    return [(send, served[0] if served else "GET")]
+
+
 SENDERS: dict[str, Callable[[Path, CorsPolicy], list[tuple[Sender, str]]]] = {
     "flask_headers": flask_senders,
     "django_headers": django_senders,
@@ -469,6 +503,7 @@ SENDERS: dict[str, Callable[[Path, CorsPolicy], list[tuple[Sender, str]]]] = {
     "bottle_headers": bottle_senders,
     "pyramid_headers": pyramid_senders,
     "falcon_headers": falcon_senders,
+    "http_server_headers": http_server_senders,
 }
 
 
@@ -499,8 +534,9 @@ def compare(policy: CorsPolicy, send: Sender, simple: str) -> tuple[int, list[st
         status, lines = send(sent)
         where = f"{policy.location.path}:{policy.location.line} {sent.method} Origin={request.origin} {dict(request.headers)}"
         if predicted.status is None:
-            # the framework's refusal of an OPTIONS no code answers: 405, Pyramid's 404
-            refusal = 404 if policy.framework == "pyramid_headers" else 405
+            # the framework's refusal of an OPTIONS no code answers: 405, Pyramid's 404,
+            # http.server's 501 (no `do_OPTIONS`)
+            refusal = {"pyramid_headers": 404, "http_server_headers": 501}.get(policy.framework, 405)
             if request.method == "OPTIONS" and status != refusal:
                 mismatches.append(f"{where}: status {status}, model: not answered (405)")
                 continue
@@ -711,6 +747,65 @@ SYNTHETIC: dict[str, tuple[str, str]] = {
         '@app.get("/x")\n'
         "async def x():\n"
         "    return {}\n",
+    ),
+    # `self.headers` is an email Message: a missing header reads None, sent as "None";
+    # `send_header` writes any value with `%s`; no `do_OPTIONS`: 501, with these headers
+    "http-server-subscript-origin": (
+        "server.py",
+        "from http.server import BaseHTTPRequestHandler\n"
+        "class Api(BaseHTTPRequestHandler):\n"
+        "    def end_headers(self):\n"
+        '        self.send_header("Access-Control-Allow-Origin", self.headers["Origin"])\n'
+        '        self.send_header("Access-Control-Allow-Credentials", True)\n'
+        '        self.send_header("Access-Control-Max-Age", 600)\n'
+        "        super().end_headers()\n"
+        "    def do_GET(self):\n"
+        "        self.send_response(200)\n"
+        "        self.end_headers()\n",
+    ),
+    # Vercel-style `class handler(BaseHTTPRequestHandler)` handing itself to module helpers
+    "http-server-module-helpers": (
+        "api.py",
+        "from http.server import BaseHTTPRequestHandler\n"
+        "def add_cors(h):\n"
+        '    h.send_header("Access-Control-Allow-Origin", h.headers.get("Origin", "*"))\n'
+        '    h.send_header("Access-Control-Allow-Credentials", "true")\n'
+        "def preflight(h):\n"
+        "    h.send_response(204)\n"
+        "    add_cors(h)\n"
+        '    h.send_header("Access-Control-Allow-Methods", "GET, POST")\n'
+        "    h.end_headers()\n"
+        "class handler(BaseHTTPRequestHandler):\n"
+        "    def do_OPTIONS(self):\n"
+        "        preflight(self)\n"
+        "    def do_GET(self):\n"
+        "        self.send_response(200)\n"
+        "        add_cors(self)\n"
+        "        self.end_headers()\n",
+    ),
+    "http-server-options-helper-status": (
+        "server.py",
+        "from http import HTTPStatus\n"
+        "from http.server import BaseHTTPRequestHandler\n"
+        'ALLOWED = ["https://app.example.com"]\n'
+        "class Api(BaseHTTPRequestHandler):\n"
+        "    def _cors(self):\n"
+        '        origin = self.headers.get("Origin", "")\n'
+        "        if origin in ALLOWED:\n"
+        '            self.send_header("Access-Control-Allow-Origin", origin)\n'
+        '            self.send_header("Vary", "Origin")\n'
+        "    def do_OPTIONS(self):\n"
+        "        self.send_response(HTTPStatus.NO_CONTENT)\n"
+        "        self._cors()\n"
+        '        if self.headers.get("Access-Control-Request-Method"):\n'
+        '            self.send_header("Access-Control-Allow-Methods", "GET, PUT")\n'
+        "        self.end_headers()\n"
+        "    def do_PUT(self):\n"
+        "        self.send_error(404)\n"
+        "    def do_GET(self):\n"
+        "        self.send_response(200)\n"
+        "        self._cors()\n"
+        "        self.end_headers()\n",
     ),
     "tornado-get-without-default": (
         "handlers.py",
@@ -1191,3 +1286,73 @@ def test_a_falcon_middleware_module_needs_no_import(in_tmp: Path) -> None:
     )
     assert [p.framework for p in policies] == ["falcon_headers"]  # not Django's process_response
     assert found == [("middlewares.py", 3, "CORS105"), ("middlewares.py", 3, "CORS206")]
+
+
+def test_a_cors_switch_is_judged_on_and_a_debug_switch_stays_undecided(in_tmp: Path) -> None:
+    _, found = lint_files(
+        {
+            "app.py": "from flask import Flask, request\n"
+            "from config import settings\n"
+            "app = Flask(__name__)\n"
+            "@app.after_request\n"
+            "def cors(response):\n"
+            "    if settings.CORS_ENABLED and 'Origin' in request.headers:\n"
+            '        response.headers["Access-Control-Allow-Origin"] = request.headers["Origin"]\n'
+            "    if settings.DEBUG:\n"
+            '        response.headers["Access-Control-Max-Age"] = "5"\n'
+            "    return response\n",
+        }
+    )
+    assert ("app.py", 8, "CORS305") in found  # DEBUG: not a CORS switch
+    # a test on the request's Origin is never taken for a switch
+    _, guarded = lint_files(
+        {
+            "app.py": "from flask import Flask, request\n"
+            "from config import is_cors_origin\n"
+            "app = Flask(__name__)\n"
+            "@app.after_request\n"
+            "def cors(response):\n"
+            '    origin = request.headers.get("Origin")\n'
+            "    if is_cors_origin(origin):\n"
+            '        response.headers["Access-Control-Allow-Origin"] = origin\n'
+            '        response.headers["Vary"] = "Origin"\n'
+            "    return response\n",
+        }
+    )
+    assert guarded == [("app.py", 7, "CORS305")]
+
+
+def test_a_cors_switch_on_reflection_without_vary(in_tmp: Path) -> None:
+    _, found = lint_files(
+        {
+            "app.py": "from flask import Flask, request\n"
+            "from config import settings\n"
+            "app = Flask(__name__)\n"
+            "@app.after_request\n"
+            "def cors(response):\n"
+            "    if settings.CORS_ENABLED and 'Origin' in request.headers:\n"
+            '        response.headers["Access-Control-Allow-Origin"] = request.headers["Origin"]\n'
+            "    return response\n",
+        }
+    )
+    assert ("app.py", 7, "CORS107") in found
+
+
+def test_relative_imports_name_no_framework(in_tmp: Path) -> None:
+    """`from . import tornado` is the project's own module: the hook stays Flask's."""
+    policies, _ = lint_files(
+        {
+            "pkg/__init__.py": "",
+            "pkg/tornado.py": "",
+            "pkg/util.py": "import flask\n"
+            "from . import tornado\n"
+            "def cors_headers(response):\n"
+            '    response.headers["Access-Control-Allow-Origin"] = "https://app.example.com"\n'
+            "    return response\n",
+            "pkg/api.py": "from flask import Blueprint\n"
+            "from pkg.util import cors_headers\n"
+            'api = Blueprint("api", __name__)\n'
+            "api.after_request(cors_headers)\n",
+        }
+    )
+    assert [p.framework for p in policies] == ["flask_headers"]

@@ -167,9 +167,12 @@ def _answers_path(options: Options, path: str) -> bool:
     if policy.route_level:
         return True
     normalised = request_path(path)
-    for pattern in options.once("resources", _resource_patterns):
+    patterns = options.once("resources", _resource_patterns)
+    for pattern in patterns:
         if _matches(normalised, pattern, case_sensitive=True):
-            return not policy.scope or pattern_text(pattern) == policy.scope
+            # one pattern is this policy's whatever its scope says (an unknown pattern's
+            # stand-in is named by its source)
+            return not policy.scope or len(patterns) == 1 or pattern_text(pattern) == policy.scope
     return False
 
 

@@ -13,11 +13,11 @@ framework runs it. Options:
   Vary, ``remove`` deletes), ``when`` (the conditions under which the step runs, see
   `holds`), and for a reflection ``default`` (what ``.get(name, default)`` gives when
   the request lacks the header; None for ``.get(name)``) or ``missing``, the status
-  answered when a subscript (``request.headers["Origin"]``) raises (Werkzeug's KeyError
-  is a 400 in a view, a 500 in an ``after_request`` hook), and ``rebuilt`` for an Origin
+  answered when a subscript (``request.headers["Origin"]``) raises (Werkzeug 3.1 raises
+  a plain KeyError for a missing header: Flask answers 500, in views and hooks alike), and ``rebuilt`` for an Origin
   taken apart and put back (``f"{p.scheme}://{p.netloc}"`` of ``urlsplit(origin)``);
 - ``when`` atoms: ``OPTIONS``, ``ORIGIN`` (the request has an Origin), ``ACRM`` (it has
-  Access-Control-Request-Method), ``ALLOWED`` (the guard admits the Origin),
+  Access-Control-Request-Method), ``ACRH`` (it has Access-Control-Request-Headers), ``ALLOWED`` (the guard admits the Origin),
   ``METHOD:GET,HEAD``, ``PATH^/api`` (the path starts so), ``?`` (undecidable); ``!`` negates,
   and one flat ``A&B`` or ``A|B`` combines them;
 - ``fail`` steps: the code reads a request header that is missing in a way that raises
@@ -34,7 +34,8 @@ framework runs it. Options:
   step under it gets no answer from the model;
 - ``options_status``: what the application answers to an ``OPTIONS`` request the code does not
   answer: a status (Flask's automatic ``OPTIONS`` answer, a Django view: 200), None (no
-  route handles OPTIONS: Starlette and Tornado answer 405, which fails every preflight),
+  route handles OPTIONS: Starlette and Tornado answer 405, http.server 501 without
+  ``do_OPTIONS``, which fails every preflight),
   or ``"unknown"`` (a helper whose callers are not known, or another CORS layer of the
   same app answers preflights too): OPTIONS requests then get no answer from the model;
   ``"inner"`` (an ASGI wrapper): the app it wraps answers them, which is not known.
@@ -49,8 +50,9 @@ Django write ``str(value)`` (``True`` is sent as ``True``, which browsers do not
 ``true``; ``None`` as ``None``); Starlette accepts only strings (anything else: HTTP 500),
 Tornado strings and integers (``None``: the request fails), aiohttp strings only (anything
 else: the connection is dropped), Bottle 0.13 ``str(value)`` but ``None`` as an empty
-value, Falcon 4.4 ``str(value)`` of anything. A raw ASGI app sends the bytes of its
-header list.
+value, Falcon 4.4 ``str(value)`` of anything, CPython 3.11's http.server ``"%s" % value``
+of anything (``True`` as ``True``, a missing request header read as ``None``). A raw ASGI
+app sends the bytes of its header list.
 """
 
 from __future__ import annotations
@@ -95,6 +97,7 @@ _STRINGS: dict[str, Callable[[Any], str | None]] = {
     "aiohttp": lambda value: value if isinstance(value, str) else None,
     "pyramid": lambda value: value if isinstance(value, str) else None,  # WSGI servers refuse the rest
     "falcon": lambda value: str(value),  # `None` sent as `None`, bytes as `b'...'`
+    "http_server": lambda value: str(value),  # `"%s: %s" % (name, value)`
     "bottle": lambda value: (
         ""
         if value is None
@@ -132,6 +135,8 @@ def holds(condition: str, request: Request, guard: Callable[[], Any], match: str
         result = request.origin is not None
     elif atom == "ACRM":
         result = request.header("access-control-request-method") is not None
+    elif atom == "ACRH":
+        result = request.header("access-control-request-headers") is not None
     elif atom.startswith("PATH^"):
         result = request.path.startswith(atom[len("PATH^") :])
     elif atom == "ALLOWED":
@@ -340,4 +345,5 @@ FRAMEWORKS = (
     _framework("bottle", "Bottle"),
     _framework("pyramid", "Pyramid"),
     _framework("falcon", "Falcon"),
+    _framework("http_server", "http.server"),
 )

@@ -414,12 +414,17 @@ class Rule:
 
 def _written(step: Value) -> object:
     """What a hand-written header write puts in the response, whatever the request it
-    answers (its condition) or the call that writes it; None where unknown."""
+    answers (its condition), the call that writes it or how a request without the header
+    fails there (`missing`); None where unknown."""
     if not isinstance(step.raw, dict):
         return None
     try:
         return repr(
-            sorted((key, part.plain()) for key, part in step.raw.items() if key not in {"when", "writer"})
+            sorted(
+                (key, part.plain())
+                for key, part in step.raw.items()
+                if key not in {"when", "writer", "missing"}
+            )
         )
     except (UnresolvedValueError, AttributeError):
         return None

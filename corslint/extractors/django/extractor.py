@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 
 from corslint.extractors.context import ProjectContext
+from corslint.extractors.django.docs_stub import docs_build_stub
 from corslint.extractors.django.entry_points import EntryPoint
 from corslint.extractors.django.evaluation import evaluate
 from corslint.extractors.django.identity import (
@@ -27,6 +28,7 @@ from corslint.extractors.django.identity import (
     settings_identity,
     unsure_message,
 )
+from corslint.extractors.django.module_imports import unbound_fragment, unbound_settings
 from corslint.extractors.django.module_paths import module_key
 from corslint.extractors.django.policy import build_policy
 from corslint.extractors.django.settings_chain import emitter, entry_points, evaluated, importers
@@ -41,10 +43,14 @@ SIGNAL = "corsheaders.signals.check_request_enabled"
 def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     diagnostics = _signal_handlers(context, path, text) if "check_request_enabled" in text else ()
     if not may_be_settings(path, text) and not _settings_fragment(context, path, text):
-        return Extraction(diagnostics=diagnostics)
+        return Extraction(diagnostics=(*diagnostics, *unbound_fragment(context, path, text)))
     module = context.python.parse(path, text)
     namespace = evaluate(module)
     identity = settings_identity(context, module, namespace, lambda: _imported_by_django(context, module))
+    if identity is not Identity.OTHER:
+        unbound = unbound_settings(context, module)  # `from config import cors_settings`
+        if unbound:
+            return Extraction(diagnostics=(*diagnostics, *unbound))
     if identity is Identity.UNSURE:
         first = min(
             (
@@ -64,7 +70,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     here = module_key(module)
     for entry in entry_points(context, module):
         entry_namespace = evaluated(context, entry)
-        if emitter(entry, entry_namespace) != here:
+        if emitter(entry, entry_namespace) != here or docs_build_stub(context, entry, entry_namespace):
             continue
         policy = build_policy(entry, entry_namespace)
         if policy is not None:

@@ -89,15 +89,16 @@ def _shadowed(options: dict[str, Value], namespace: Namespace, entry_path: str) 
         return  # a boolean on while a variable is unset: setting it puts the allow-list to work
     for setting in ("CORS_ALLOWED_ORIGINS", "CORS_ALLOWED_ORIGIN_REGEXES"):
         found = _effective(options, setting)
+        # an allow-list read from the environment is as unused as a literal one
         if (
             found is not None
-            and found[1].known
-            and found[1].raw
+            and (found[1].raw or not found[1].known)
             and namespace.applies_with(found[0], allow_all[0], entry_path)
         ):
+            whatever = "" if found[1].known else ", whatever it holds"
             yield Evidence(
                 "not-applied",
-                f"`{found[0]}` has no effect: `{allow_all[0]}` is on, so every origin is allowed",
+                f"`{found[0]}` has no effect{whatever}: `{allow_all[0]}` is on, so every origin is allowed",
                 found[1].location,
             )
 

@@ -73,11 +73,14 @@ def typos(namespace: Namespace) -> Iterator[Evidence]:
     assigned += [(name, at) for name, locations in namespace.unrun.items() for at in locations]
     reported: set[Location] = set()
     for name, target in assigned:
-        if not name.startswith("CORS_") or name in SETTINGS or target in reported:
+        meant = _misspelt_prefix(name, known)
+        if (not name.startswith("CORS_") and meant is None) or name in SETTINGS or target in reported:
             continue
         import difflib  # here: only a CORS_ name the library does not know needs it
 
-        if name in MISNAMED:
+        if meant is not None:  # `CORE_ORIGIN_WHITELIST`: the prefix is misspelt
+            close = [meant]
+        elif name in MISNAMED:
             close = [MISNAMED[name]]
         elif name in OTHER_NAMES:
             close = [OTHER_NAMES[name]] if _corsheaders_installed(namespace) else []
@@ -96,6 +99,18 @@ def typos(namespace: Namespace) -> Iterator[Evidence]:
                 "library never reads it, and the default of the setting meant applies",
                 target,
             )
+
+
+# misspellings of the `CORS_` prefix seen in real settings (`CORE_ORIGIN_WHITELIST`)
+_PREFIX_TYPOS = ("CORE_", "CROS_", "COR_", "CORSS_", "CRS_", "COSR_")
+
+
+def _misspelt_prefix(name: str, known: list[str]) -> str | None:
+    """The setting meant by a name whose only mistake is its prefix."""
+    for prefix in _PREFIX_TYPOS:
+        if name.startswith(prefix) and (meant := "CORS_" + name[len(prefix) :]) in known:
+            return meant
+    return None
 
 
 def _corsheaders_installed(namespace: Namespace) -> bool:

@@ -7,6 +7,7 @@ with everything it inherits, as its own policy."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from corslint.extractors.context import ProjectContext
@@ -135,10 +136,51 @@ def entry_points(context: ProjectContext, module: PythonModule) -> list[EntryPoi
             continue
         visited.add(resolved.as_posix())
         above = importers(context, current)
-        if resolved in named or all(is_development_path(importer.path) for importer in above):
+        if resolved in named or (
+            all(is_development_path(importer.path) for importer in above)
+            and not (not above and _package_named_instead(context, current, resolved, named))
+        ):
             found.extend(variants(current))
         stack.extend(above)
     return sorted(found, key=lambda entry: (entry.module.path, entry.choices))
+
+
+# how a package `__init__` may load its modules by a name built at run time
+_DYNAMIC_LOADS = ("import_module", "__import__", "exec(", "runpy", "split_settings", "load_source")
+
+
+def _package_named_instead(
+    context: ProjectContext, module: PythonModule, resolved: Path, named: frozenset[Path]
+) -> bool:
+    """A module of a settings package that launchers name as a whole
+    (`DJANGO_SETTINGS_MODULE = "config.settings"`), which its `__init__` does not import
+    (and loads nothing by a name built at run time): Django never loads it, so it is no
+    entry point of its own."""
+    init = resolved.parent / "__init__.py"
+    if resolved == init or init not in named:
+        return False
+    parsed = context.python.module_at(init, display_path(module, init))
+    if parsed is None or any(marker in parsed.text for marker in _DYNAMIC_LOADS):
+        return False
+    # imported some other way than a star import outside `try:` (`try: from .cors import *`,
+    # `from . import cors`): loaded after all
+    mention = re.compile(
+        rf"\bimport\b[^\n]*\b{re.escape(resolved.stem)}\b|\b{re.escape(resolved.stem)}\s+import\b"
+    )
+    try:
+        siblings = sorted(resolved.parent.glob("*.py"))
+    except OSError:
+        return False
+    for sibling in siblings[: MAX_FOLDERS * 4]:
+        if sibling == resolved:
+            continue
+        try:
+            text = sibling.read_text("utf-8", errors="replace")
+        except OSError:
+            continue
+        if mention.search(text):
+            return False
+    return True
 
 
 def evaluated(context: ProjectContext, entry: EntryPoint) -> Namespace:

@@ -20,7 +20,7 @@ from corslint.extractors.flask.calls import dotted_name, is_cross_origin
 from corslint.extractors.flask.collected import Collected
 from corslint.extractors.flask.collector import collect
 from corslint.extractors.flask.module_index import module_index
-from corslint.extractors.flask.policies import extension_policies
+from corslint.extractors.flask.policies import extension_policies, unknown_pattern_notes
 from corslint.extractors.flask.routes import class_view_routes, function_routes, importing_modules
 from corslint.extractors.flask.views import uncalled_decorators, view_policy
 from corslint.extractors.python import PythonModule
@@ -65,7 +65,8 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         label = f"{class_name}.decorators" if class_name else "a wrapped view"
         name = f"{label}@{module.location(call).line}"
         policies.append(view_policy(module, collected, call, site, routes, label, name, evidence))
-    return Extraction(policies=tuple(policies), diagnostics=diagnostics)
+    notes = tuple(unknown_pattern_notes(policies))
+    return Extraction(policies=tuple(policies), diagnostics=(*diagnostics, *notes))
 
 
 def _bearer_evidence(module: PythonModule, collected: Collected) -> list[Evidence]:

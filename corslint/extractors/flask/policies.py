@@ -48,6 +48,7 @@ from corslint.frameworks.flask_cors import (
 )
 from corslint.model import (
     CorsPolicy,
+    Diagnostic,
     Evidence,
     Location,
     Provenance,
@@ -307,7 +308,38 @@ def _resources(
                         description="resource options that are not a dict",
                     )
                 )
-        yield (text, ordered if key.known else key), options, notes
+        yield (text, ordered if key.known else _covering(key)), options, notes
+
+
+_COVERED = ".*"  # the stand-in pattern of an unknown one: the paths it covers, whichever
+
+
+def _covering(key: Value) -> Value:
+    """An unknown pattern (`re.compile(app.config["API_PATH"] + "/*")`) still covers the
+    paths it names: its options are judged for a request on one of them, so a known
+    `"origins": "*"` beside it is a verdict; `unknown_pattern_notes` says which paths
+    were not checked (CORS305)."""
+    stand_in = Value(_COVERED, key.location, description=key.description or "an expression")
+    return Value((stand_in,), key.location, description=key.description)
+
+
+def unknown_pattern_notes(policies: list[CorsPolicy]) -> list[Diagnostic]:
+    notes: list[Diagnostic] = []
+    for policy in policies:
+        resources = policy.options.get("resources")
+        if resources is None or not resources.known or not isinstance(resources.raw, tuple):
+            continue
+        if len(resources.raw) == 1 and resources.raw[0].raw == _COVERED and resources.raw[0].description:
+            notes.append(
+                Diagnostic(
+                    "CORS305",
+                    f"Flask-CORS: a `resources` pattern could not be determined statically "
+                    f"({resources.raw[0].description}); its options were judged for the paths it "
+                    "covers, but corslint did not check which paths those are",
+                    resources.location,
+                )
+            )
+    return notes
 
 
 def _placed(

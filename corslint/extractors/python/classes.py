@@ -17,6 +17,7 @@ from corslint.extractors.python.pydantic_fields import (
     field_default,
     field_factory,
 )
+from corslint.extractors.python.pydantic_version import declared_major, major_of_imports
 from corslint.extractors.python.scope import MAX_DEPTH, Scope
 from corslint.extractors.python.syntax import dotted_name
 from corslint.extractors.python.values import as_env_default, moved
@@ -63,6 +64,13 @@ class ClassResolver(CallResolver):
                 names.append(statement.target.id)
         return names
 
+    def pydantic_major(self) -> int | None:
+        """The pydantic major validating this module's settings: its imports, else the
+        project's manifests (pydantic_version.py); None when neither tells."""
+        # a name imported two ways in `try`/`except ImportError` is in neither: not known
+        major = major_of_imports([*self.imports.values(), *self.nested_imports.values()])
+        return major if major is not None else declared_major(self.path)
+
     def is_model_class(self, class_def: ast.ClassDef, scope: Scope) -> bool:
         return self._derives(class_def, _MODEL_BASES, scope)
 
@@ -107,8 +115,12 @@ class ClassResolver(CallResolver):
             if made is None:
                 return self.unknown(target, f"{class_def.name}.{name} (no default)")
             resolved = made
-            if isinstance(statement, ast.AnnAssign) and URL_TYPE.search(self.source(statement.annotation)):
-                resolved = as_pydantic_urls(resolved)
+            if (
+                is_settings  # a model's defaults are not validated, settings' are
+                and isinstance(statement, ast.AnnAssign)
+                and URL_TYPE.search(self.source(statement.annotation))
+            ):
+                resolved = as_pydantic_urls(resolved, self.pydantic_major())
             if is_settings and resolved.known:
                 env_var = self.settings_env_var(class_def, name, alias, scope)
                 return as_env_default(resolved, env_var, self.location(target), Provenance.SETTINGS_DEFAULT)

@@ -17,6 +17,7 @@ import bisect
 from dataclasses import dataclass
 
 from corslint.extractors.python.expressions import ExpressionResolver
+from corslint.extractors.python.loader_syntax import reraises_only
 from corslint.extractors.python.scope import Scope
 from corslint.extractors.python.source import imported_names, statement_blocks
 from corslint.extractors.python.syntax import TRY_STATEMENTS
@@ -374,6 +375,10 @@ class FlowResolver(ExpressionResolver):
             if inner is not None or name not in _binds(statement):
                 return inner
             return self._managed(statement, name)
+        if reraises_only(statement) and not any(
+            self.bound_in(block, name) for block in (statement.orelse, statement.finalbody)
+        ):
+            return self._bound_in_block(statement.body, name, scope)  # its handlers re-raise
         if name in _binds(statement) or any(self.bound_in(b, name) for b in statement_blocks(statement)):
             return Found("unknown", why=f"`{name}` is bound in a loop, `try` or `match`")
         return None

@@ -16,6 +16,7 @@ import ast
 from dataclasses import dataclass
 
 from corslint.extractors.python.flow import FUNCTIONS
+from corslint.extractors.python.loader_syntax import reraises_only
 from corslint.extractors.python.mutations import MutationResolver
 from corslint.extractors.python.scope import EMPTY_SCOPE, MAX_DEPTH, Argument, Frame, Scope
 from corslint.extractors.python.values import is_unset_read, under_condition
@@ -183,6 +184,8 @@ class CallResolver(MutationResolver):
                 if isinstance(inner, str) or inner[0] is not None:
                     return inner
                 continue
+            if reraises_only(statement):
+                continue  # a call that returns ran the `try` body through
             return "returns or raises inside a loop, `try` or `match`"
         return None, None
 

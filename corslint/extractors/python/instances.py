@@ -21,6 +21,7 @@ from typing import Any
 from corslint.extractors.python.classes import ClassResolver, is_self_attribute, targets_of
 from corslint.extractors.python.flow import FUNCTIONS, parameter_names
 from corslint.extractors.python.functions import Callee, opaque
+from corslint.extractors.python.loaded_settings import returned_element, validated_as_made
 from corslint.extractors.python.pydantic_fields import (
     field_alias,
     field_default,
@@ -60,6 +61,9 @@ class InstanceResolver(ClassResolver):
             made = self.class_at(node.func, deeper)
             if made is not None:
                 return Instance(made[0], made[1], node, self, deeper)
+            validated = validated_as_made(node)
+            if validated is not None:  # `Settings.model_validate({})`
+                return self.instance_of(validated, deeper)
             callee = self.callee(node.func, deeper) or self._method_callee(node.func, deeper)
             if callee is None or opaque(callee):
                 return None
@@ -69,12 +73,19 @@ class InstanceResolver(ClassResolver):
             return callee.module._returned_instance(callee.function, deeper.entering(callee.function, frame))
         if isinstance(node, ast.Name):
             return self._named_instance(node, deeper)
+        if isinstance(node, ast.Subscript):
+            element = returned_element(self, node, deeper)  # `load_settings()[0]`
+            if element is None or not isinstance(element[0], InstanceResolver):
+                return None
+            return element[0].instance_of(element[1], element[2])
         if isinstance(node, ast.Attribute):
             owner = self.instance_of(node.value, deeper)
             if owner is not None:
                 return owner.module._field_instance(owner, node.attr, deeper)
             qualified = self.qualified_name(node)
-            if qualified is not None and "." in qualified and qualified.split(".")[0] in self.imports:
+            # `settings.app` of `from app.lib import settings`: the root is an imported name
+            imported = {qualified.split(".")[0], dotted_name(node).split(".")[0]} if qualified else set()
+            if qualified is not None and "." in qualified and imported & self.imports.keys():
                 target = self.import_target(qualified)
                 if (
                     isinstance(target, tuple)

@@ -11,11 +11,16 @@ from corslint.model import Value
 URL_TYPE = re.compile(r"\b(AnyHttpUrl|HttpUrl|AnyUrl)\b")
 
 
-def _pydantic_url(text: str) -> str | None:
-    """`str()` of the pydantic URL a string validates to: lower-case host, no default
-    port, and a `/` path when there was none (the trailing slash that breaks CORS lists)."""
+def _pydantic_url(text: str, major: int | None = 2) -> str | None:
+    """`str()` of the pydantic URL a string validates to. pydantic 2: lower-case host, no
+    default port, and a `/` path when there was none (the trailing slash that breaks CORS
+    lists). pydantic 1: the text as written, stripped of blanks. Major unknown: only what
+    both agree the URL means, the text stripped, with the host case and default port
+    neither major reports, and no slash added (pydantic 1 adds none)."""
     import urllib.parse
 
+    if major == 1:
+        return text.strip()
     try:
         parts = urllib.parse.urlsplit(text.strip())
         port = parts.port
@@ -27,17 +32,21 @@ def _pydantic_url(text: str) -> str | None:
     default = {"http": 80, "https": 443}.get(parts.scheme.lower())
     netloc = host if port is None or port == default else f"{host}:{port}"
     query = f"?{parts.query}" if parts.query else ""
-    return f"{parts.scheme.lower()}://{netloc}{parts.path or '/'}{query}"
+    path = parts.path or ("/" if major == 2 else "")
+    return f"{parts.scheme.lower()}://{netloc}{path}{query}"
 
 
-def as_pydantic_urls(value: Value) -> Value:
+def as_pydantic_urls(value: Value, major: int | None = 2) -> Value:
+    """`major`: the pydantic major that validates the value (None: not known)."""
+
     def convert(item: Value) -> Value:
         if not item.known or not isinstance(item.raw, str):
             return item
-        normalised = _pydantic_url(item.raw)
+        normalised = _pydantic_url(item.raw, major)
         if normalised is None or normalised == item.raw:
             return item
-        note = f"pydantic's URL type turns `{item.raw}` into `{normalised}`"
+        named = "pydantic's" if major is None else f"pydantic {major}'s"
+        note = f"{named} URL type turns `{item.raw}` into `{normalised}`"
         return Value(normalised, item.location, item.provenance, item.env_var, note, item.related)
 
     if value.known and isinstance(value.raw, tuple):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
+from corslint.extractors.python.loader_syntax import unpacked
 from corslint.extractors.python.syntax import (
     TRY_STATEMENTS,
     UNCERTAIN_BLOCKS,
@@ -113,6 +114,8 @@ class ModuleSource:
             for target in statement.targets:
                 if isinstance(target, ast.Name):
                     self._bind(target.id, target, statement.value)
+                for name, name_node, element in unpacked(target, statement.value):
+                    self._bind(name, name_node, element)  # `(app, db) = load_settings()`
         elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
             if isinstance(statement.target, ast.Name):
                 self._bind(statement.target.id, statement.target, statement.value)

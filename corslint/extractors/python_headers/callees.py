@@ -88,7 +88,10 @@ def bound_frame(
     alternatives: Callable[[Frame, ast.expr], list[Alternative]],
 ) -> Frame:
     """The frame a helper is read in: its parameters bound to what the call hands it."""
-    requests: set[str] = {"self.request"} if frame.self_writes else set()
+    # a Tornado handler's request is `self.request`; an http.server handler is its own request
+    requests: set[str] = (
+        {name for name in frame.requests if name.split(".", 1)[0] == "self"} if frame.self_writes else set()
+    )
     responses: set[str] = set()
     if frame.kind == "bottle":  # the thread-local request and response, named as the caller names them
         requests |= frame.requests

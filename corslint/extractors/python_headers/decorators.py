@@ -150,7 +150,7 @@ def _phase(
         base=base,
         values=values,
         local_functions=decorator.local_functions,
-        missing_status=400 if kind == "flask" else 500,
+        missing_status=500,  # Werkzeug's plain KeyError too (flask_units.BAD_REQUEST)
         preludes=tuple(
             f
             for f in (decorator.outer, *decorator.local_functions.values())

@@ -14,20 +14,24 @@ from corslint.extractors.python_headers.decorators import decorator_units, decor
 from corslint.extractors.python_headers.django_units import middleware_units
 from corslint.extractors.python_headers.django_units import view_units as django_views
 from corslint.extractors.python_headers.falcon_units import falcon_units
+from corslint.extractors.python_headers.flask_callers import sole_flask_cors_app
 from corslint.extractors.python_headers.flask_units import (
     class_view_units,
     hook_phase,
     hook_units,
     registered_elsewhere,
+    unit_registered_elsewhere,
 )
 from corslint.extractors.python_headers.flask_units import view_units as flask_views
 from corslint.extractors.python_headers.frame import Frame, Steps, dotted
+from corslint.extractors.python_headers.http_server_units import http_server_units, uses_http_server
 from corslint.extractors.python_headers.interpreter import Interpreter
 from corslint.extractors.python_headers.project_scan import modules_mentioning
 from corslint.extractors.python_headers.pyramid_units import pyramid_units
 from corslint.extractors.python_headers.server_units import starlette_units, tornado_units
 from corslint.extractors.python_headers.starlette_layers import key_to_app
 from corslint.extractors.python_headers.tree_index import owning_class
+from corslint.extractors.python_headers.tuple_header_views import views_elsewhere
 from corslint.extractors.python_headers.unit import (
     Function,
     Phase,
@@ -62,6 +66,8 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     decorators = decorators_in(module)
     covered: set[Function] = set()
     units: list[Unit] = asgi_units(module, covered) if has_asgi_app(module) else []
+    if uses_http_server(module):
+        units += http_server_units(module, covered)
     if not kinds and not decorators and not units:
         kinds = _kinds_of_users(module, context)
         if not kinds:
@@ -90,9 +96,15 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     if "flask" in kinds:
         units += class_view_units(module, covered)
         units += flask_views(module, covered)
+        units += views_elsewhere(module, context)
     if "django" in kinds:
         units += django_views(module, covered)
     units += _helpers(module, kinds, covered, units, context)
+    if "flask" in kinds and any(unit.kind == "flask" and not unit.app for unit in units):
+        sole = sole_flask_cors_app(module, context)
+        for unit in units:
+            if unit.kind == "flask" and not unit.app and sole:
+                unit.app = sole
     key_to_app(module, units, context)
     django_settings(module, units, context)
     policies = [policy for unit in units if (policy := build_policy(unit)) is not None]
@@ -132,6 +144,8 @@ def _helpers(
     for function in functions_in(module.tree):
         if function in covered or function.name in reached or not writes_cors(module, function):
             continue
+        if found and function.name in _reached(module, found):
+            continue  # read as part of a layer found here
         if any(
             isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
             for n in ast.walk(function)
@@ -141,6 +155,11 @@ def _helpers(
         owner = _owner(module, function)
         responses = response_parameters(module, function, owner)
         if kind == "flask" and owner is None:
+            registered = unit_registered_elsewhere(module, function, context)
+            if registered is not None:
+                found.append(registered)
+                covered.update(phase.function for phase in registered.phases if phase.module is module)
+                continue
             hook = registered_elsewhere(module, function, context)
             if hook is not None:
                 phase = hook_phase(hook, module, function, None)
@@ -255,6 +274,7 @@ def build_policy(unit: Unit) -> CorsPolicy | None:
             routes_raise=phase.routes_raise,
             send=phase.send,
             known=phase.known,
+            status_free=phase.status_free,
         )
         for prelude in phase.preludes:
             frame.returns = []  # nothing written: no response exists yet

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import ast
 
+from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule
 from corslint.extractors.python.callers import passed_by_callers
+from corslint.extractors.python.project_files import project_root
 from corslint.extractors.python_headers.frame import dotted
+from corslint.extractors.python_headers.project_scan import LEVELS, modules_mentioning
 from corslint.extractors.python_headers.unit import Function, functions_in, parameters
 
 MAX_HELPERS = 3  # helpers handing the app on to helpers, followed before giving up
@@ -79,3 +82,62 @@ def _assigned(function: Function) -> set[str]:
         for target in node.targets
         if isinstance(target, ast.Name)
     }
+
+
+# resource patterns that cover every path of the app
+_EVERY_PATH = frozenset({"*", "/*", ".*", "/.*", "^/.*", "/*.*", "(.*)"})
+
+
+def sole_flask_cors_app(module: PythonModule, context: ProjectContext) -> str | None:
+    """The key of the project's Flask app when the project builds exactly one
+    (`Flask(__name__)`) and an app-wide Flask-CORS layer is on it (`CORS(app)`, resources
+    covering every path): every hand-written Flask layer of the project runs on that app,
+    and where it writes Allow-Origin first, Flask-CORS skips the response (CORS302)."""
+    key = f"python_headers.sole_flask_app:{project_root(module.path, LEVELS)}"
+    cached = context.shared.get(key)
+    if isinstance(cached, str) or key in context.shared:
+        return cached if isinstance(cached, str) else None
+    found = _sole_app(module, context)
+    context.shared[key] = found
+    return found
+
+
+def _sole_app(module: PythonModule, context: ProjectContext) -> str | None:
+    builders = [module] if b"Flask(" in module.text.encode() else []
+    builders += modules_mentioning(module, context, b"Flask(")
+    apps = [
+        (home, call)
+        for home in builders
+        for call in home.calls
+        if (home.qualified_name(call.func) or "") in {"flask.Flask", "flask.app.Flask"}
+    ]
+    if len(apps) != 1:
+        return None
+    home, built = apps[0]
+    receiver = next(
+        (
+            dotted(node.targets[0])
+            for node in ast.walk(home.tree)
+            if isinstance(node, ast.Assign) and node.value is built and len(node.targets) == 1
+        ),
+        "",
+    )
+    if not receiver:
+        return None
+    for call in home.calls:
+        if (home.qualified_name(call.func) or "") != "flask_cors.CORS" or not call.args:
+            continue
+        if dotted(call.args[0]) == receiver and _covers_every_path(home, call):
+            return app_key(home, call, receiver)
+    return None
+
+
+def _covers_every_path(module: PythonModule, call: ast.Call) -> bool:
+    resources = next((k.value for k in call.keywords if k.arg == "resources"), None)
+    if resources is None:
+        return not any(k.arg is None for k in call.keywords)  # `**options` may hold resources
+    value = module.resolve(resources)
+    if not value.known:
+        return False
+    keys = list(value.raw) if isinstance(value.raw, dict) else [value.raw]
+    return any(isinstance(k, str) and k in _EVERY_PATH for k in keys)

@@ -16,6 +16,7 @@ from corslint.extractors.python import PythonModule
 from corslint.extractors.python_headers.flask_callers import hook_app
 from corslint.extractors.python_headers.frame import dotted
 from corslint.extractors.python_headers.project_scan import modules_mentioning
+from corslint.extractors.python_headers.tuple_headers import returns_headers
 from corslint.extractors.python_headers.unit import (
     Function,
     Phase,
@@ -31,7 +32,9 @@ from corslint.extractors.python_headers.views import app_routes, class_view_phas
 AFTER = frozenset({"after_request", "after_app_request"})
 BEFORE = frozenset({"before_request", "before_app_request"})
 AUTOMATIC_OPTIONS = 200
-BAD_REQUEST = 400  # Werkzeug's KeyError for a missing request header, where Flask handles it
+# `request.headers[name]` of a missing header: Werkzeug 3.1's EnvironHeaders raises a plain
+# KeyError (not BadRequestKeyError), which Flask answers 500 everywhere (measured)
+BAD_REQUEST = 500
 
 
 def hook_units(module: PythonModule) -> list[Unit]:
@@ -152,6 +155,13 @@ def hook_registration(call: ast.Call) -> tuple[str, str, ast.expr] | None:
 
 def registered_elsewhere(module: PythonModule, function: Function, context: ProjectContext) -> str | None:
     """The kind of hook (`after_request`, ...) another module registers `function` as."""
+    found = _registration_elsewhere(module, function, context)
+    return found[0] if found is not None else None
+
+
+def _registration_elsewhere(
+    module: PythonModule, function: Function, context: ProjectContext
+) -> tuple[str, PythonModule] | None:
     for other in modules_mentioning(module, context, function.name.encode(), b"_request"):
         for call in other.calls:
             registration = hook_registration(call)
@@ -163,7 +173,25 @@ def registered_elsewhere(module: PythonModule, function: Function, context: Proj
                 continue
             found = other.project.lookup(other, qualified)
             if found is not None and found[0] is module and found[1] == function.name:
-                return kind
+                return kind, other
+    return None
+
+
+def unit_registered_elsewhere(
+    module: PythonModule, function: Function, context: ProjectContext
+) -> Unit | None:
+    """The hooks of the app or blueprint that another module registers `function` on
+    (`api.before_request(cors_preflight)`, `api.after_request(cors_headers)`, both
+    imported from here): one layer, as if registered here, so a `before_request` hook
+    that answers the preflights counts for the `after_request` one."""
+    found = _registration_elsewhere(module, function, context)
+    if found is None:
+        return None
+    for unit in hook_units(found[1]):
+        if any(phase.module is module and phase.function is function for phase in unit.phases):
+            if len(unit.phases) == 1:
+                unit.label = f"{found[0]} hook {function.name}()"
+            return unit
     return None
 
 
@@ -172,7 +200,11 @@ def view_units(module: PythonModule, covered: set[Function]) -> list[Unit]:
     Flask answers OPTIONS for them (without those headers) unless OPTIONS is routed."""
     units: list[Unit] = []
     for function in functions_in(module.tree):
-        if function in covered or not (writes_cors(module, function) or _calls_writer(module, function)):
+        if function in covered or not (
+            writes_cors(module, function)
+            or _calls_writer(module, function)
+            or returns_headers(module, function)
+        ):
             continue
         methods = flask_methods(module, function)
         if methods is None:

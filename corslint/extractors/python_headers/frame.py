@@ -101,6 +101,12 @@ class Frame:
     send: str = ""
     messages: frozenset[str] = frozenset()
     known: dict[str, Value] = field(default_factory=dict)  # `settings.X` of the project's settings
+    status_free: bool = False  # answers made here are not recorded (see `Phase.status_free`)
+    # a helper whose return value is a Flask return tuple's headers (tuple_headers.py)
+    headers_returned: bool = False
+    # the operator's setting left unset that decided the test around these writes
+    # (operator_settings.py): `self.settings['headers']`
+    assumed: str = ""
 
     def relative(self, when: tuple[str, ...]) -> tuple[str, ...]:
         """The conditions this function added to its base ones."""

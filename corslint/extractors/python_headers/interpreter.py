@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 import corslint.extractors.python_headers.asgi_messages as asgi
+import corslint.extractors.python_headers.http_server_units as http_server
 from corslint.extractors.python_headers.callees import bound_frame, callee_of
 from corslint.extractors.python_headers.frame import (
     Alternative,
@@ -20,6 +21,8 @@ from corslint.extractors.python_headers.frame import (
     negate,
     unwrap,
 )
+from corslint.extractors.python_headers.operator_settings import unset_setting
+from corslint.extractors.python_headers.origin_try import origin_handler
 from corslint.extractors.python_headers.requests import (
     condition,
     parsed_origin,
@@ -40,6 +43,8 @@ from corslint.extractors.python_headers.responses import (
     status_value,
 )
 from corslint.extractors.python_headers.step_writer import StepWriter
+from corslint.extractors.python_headers.tuple_headers import helper_frame, is_headers_item
+from corslint.extractors.python_headers.unit import writes_cors
 from corslint.model import Location, Value
 
 MAX_INLINE = 4  # helpers called from helpers, at most this deep
@@ -88,6 +93,9 @@ class Interpreter(StepWriter):
         if isinstance(statement, (ast.With, ast.AsyncWith)):
             return self.block(frame, statement.body, when)
         if isinstance(statement, ast.Try):
+            handler = origin_handler(frame, statement)
+            if handler is not None:
+                return self._origin_try(frame, statement, handler, when)
             ended = self.block(frame, statement.body, when)
             self.block(frame, statement.finalbody, when)
             return ended and not statement.handlers
@@ -101,7 +109,25 @@ class Interpreter(StepWriter):
                 self._delete(frame, target, when)
         return False
 
+    def _origin_try(
+        self, frame: Frame, statement: ast.Try, handler: list[ast.stmt], when: tuple[str, ...]
+    ) -> bool | str:
+        """The try body for requests with an Origin, the handler for those without."""
+        done_body = self.block(frame, statement.body, (*when, "ORIGIN"))
+        done_handler = self.block(frame, handler, (*when, "!ORIGIN"))
+        self.block(frame, statement.finalbody, when)
+        if done_body and done_handler:
+            return True
+        if done_body:
+            return "!ORIGIN"
+        return "ORIGIN" if done_handler else False
+
     def _if(self, frame: Frame, statement: ast.If, when: tuple[str, ...]) -> bool | str:
+        unset = unset_setting(frame, statement.test)
+        if unset is not None:  # `if name not in self.settings.get("headers", {})`
+            taken, setting = unset
+            inner = replace(frame, assumed=setting)
+            return self.block(inner, statement.body if taken else statement.orelse, when)
         decided = condition(frame, self.steps, statement.test)
         if decided is True:
             return self.block(frame, statement.body, when)
@@ -386,6 +412,18 @@ class Interpreter(StepWriter):
             if method == "set_headers" and frame.kind == "falcon" and frame.is_response(receiver) and args:
                 self.headers_mapping(frame, args[0], "set", when, location)
                 return
+            # http.server: the handler is the request and the response (`self`, or the
+            # parameter a module helper is handed it as: `add_cors(self)`)
+            if frame.kind == "http_server" and dotted(receiver) in frame.requests:
+                if method == "send_header" and len(args) >= 2:
+                    found = self.alternatives(frame, args[1])
+                    self._write(frame, args[0], found, "add", when, location, args[1])
+                    return
+                if method in http_server.ANSWERING and args:
+                    self.answer(frame, status_value(frame, args[0]), when, location)
+                    return
+                if method in http_server.FLUSHING:
+                    return  # the `end_headers` override is a phase of its own
             if frame.self_writes and dotted(receiver) == "self":
                 if method in TORNADO_METHODS and args:
                     writer = TORNADO_METHODS[method]
@@ -427,6 +465,9 @@ class Interpreter(StepWriter):
                 Alternative((*relative, *a.when), a.value) for a in self.alternatives(frame, value)
             ]
             return
+        if frame.headers_returned:
+            self._headers_of(frame, value, when, location)
+            return
         if isinstance(value, ast.Constant) and value.value is None:
             return
         if passes_response(frame, value):
@@ -438,7 +479,7 @@ class Interpreter(StepWriter):
         if made is not None:
             self._made(frame, made, when, location)
             return
-        if isinstance(value, ast.Call) and self._inline(frame, value, when):
+        if isinstance(value, ast.Call) and self._inline(frame, value, when, returned=True):
             return
         if frame.answers_on_return:
             self.answer(frame, Value(200, location), when, location)
@@ -452,7 +493,9 @@ class Interpreter(StepWriter):
         status: Value | None = None
         for item in rest:
             if isinstance(item, ast.Dict) or (isinstance(item, ast.Name) and not _is_number(frame, item)):
-                self.headers_mapping(frame, item, "set", when, location)
+                self._headers_of(frame, item, when, location)
+            elif is_headers_item(frame, item, self.owner):
+                self._headers_of(frame, unwrap(item), when, location)
             else:
                 status = status_value(frame, item)
         if status is None and passes_response(frame, body):
@@ -460,6 +503,21 @@ class Interpreter(StepWriter):
         self.answer(
             frame, status or (made.status if made is not None else Value(200, location)), when, location
         )
+
+    def _headers_of(self, frame: Frame, node: ast.expr, when: tuple[str, ...], location: Location) -> None:
+        """Headers handed to Flask: a mapping, a list of pairs, or what a helper returns
+        (also spread into a dict: `{"Content-Type": "text/html", **cors_headers()}`)."""
+        if isinstance(node, ast.Call) and frame.depth < MAX_INLINE:
+            found = helper_frame(frame, node, self.owner, when, self.alternatives)
+            if found is not None:
+                self.block(found[0], found[1].body, when)
+                return
+        if isinstance(node, ast.Dict) and any(key is None for key in node.keys):
+            for key, value in zip(node.keys, node.values, strict=True):
+                entry = ast.Dict(keys=[key], values=[value]) if key is not None else value
+                self._headers_of(frame, ast.copy_location(entry, value), when, location)
+            return
+        self.headers_mapping(frame, node, "set", when, location)
 
     def _loop(self, frame: Frame, statement: ast.For | ast.AsyncFor, when: tuple[str, ...]) -> None:
         """`for name, value in CORS_HEADERS.items():` over a known mapping, unrolled."""
@@ -483,19 +541,24 @@ class Interpreter(StepWriter):
         frame.values = saved
 
     # -- helpers --------------------------------------------------------------------------
-    def _inline(self, frame: Frame, call: ast.Call, when: tuple[str, ...]) -> bool:
+    def _inline(self, frame: Frame, call: ast.Call, when: tuple[str, ...], returned: bool = False) -> bool:
         """Read a helper the response is handed to (in Tornado, any `self.x()`), with its
-        parameters bound to the call's arguments; True when the helper was read."""
+        parameters bound to the call's arguments; True when the helper was read. A
+        `before_request` hook's `return make_preflight(request)` answers with what the
+        helper makes, when it writes CORS headers."""
         arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
         # Tornado's `self.x()` and Bottle's helpers write onto a response no argument names
-        if not any(carries_headers(frame, arg) for arg in arguments) and not (
+        carried = any(carries_headers(frame, arg) for arg in arguments) or (
             frame.self_writes or (frame.kind == "bottle" and not arguments)
-        ):
+        )
+        if not carried and not (returned and frame.answers_on_return):
             return False
         if frame.depth >= MAX_INLINE or frame.returns is not None:
             return False
         callee = callee_of(frame.module, call, self.owner)
         if callee is None or callee.key in frame.inlined:
+            return False
+        if not carried and not writes_cors(callee.module, callee.function):
             return False
         self.block(bound_frame(frame, callee, call, when, self.alternatives), callee.function.body, when)
         return True

@@ -19,6 +19,7 @@ from corslint.extractors.python_headers.frame import (
     negate,
     unwrap,
 )
+from corslint.extractors.python_headers.switches import cors_switch
 from corslint.model import FunctionValue, Regex, Value
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
@@ -93,6 +94,9 @@ def read_of(frame: Frame, node: ast.expr) -> Read | None:
         return Read(source, frame.resolve(default_node) if default_node is not None else None)
     if isinstance(node, ast.Subscript):
         source = header_key(frame, node.value, node.slice)
+        if source is not None and frame.kind == "http_server":
+            # `self.headers` is an `email.message.Message`: a missing header reads None
+            return Read(source, Value(None, frame.module.location(node)))
         return Read(source, missing_error=True) if source is not None else None
     if isinstance(node, ast.Attribute) and node.attr == "origin" and frame.kind == "flask":
         return Read("origin") if frame.is_request(node.value) else None
@@ -134,8 +138,10 @@ def condition(frame: Frame, steps: Steps, test: ast.expr) -> Decided:
     if value.known and (value.raw is None or isinstance(value.raw, (bool, int, str, bytes, tuple))):
         return bool(value.raw)
     if isinstance(test, ast.Name) and test.id in frame.values:
-        return _truth_of(frame.values[test.id])
-    return None
+        found = _truth_of(frame.values[test.id])
+        if found is not None:
+            return found
+    return cors_switch(frame, test, read_of)
 
 
 def _truth_of(alternatives: list[Alternative]) -> Decided:
@@ -258,7 +264,11 @@ def _presence(read: Read) -> Decided:
             return None
         if read.default.raw:
             return True
-    atom = {"origin": "ORIGIN", "access-control-request-method": "ACRM"}.get(read.source)
+    atom = {
+        "origin": "ORIGIN",
+        "access-control-request-method": "ACRM",
+        "access-control-request-headers": "ACRH",
+    }.get(read.source)
     return atom
 
 
@@ -272,6 +282,13 @@ def _method_side(frame: Frame, node: ast.expr) -> Callable[[str], str] | None:
             return None
         return lambda method: transform(inner(method))
     if isinstance(node, ast.Attribute) and node.attr == "method" and frame.is_request(node.value):
+        return lambda method: method
+    if (
+        isinstance(node, ast.Attribute)
+        and node.attr == "command"  # http.server's handler: `self.command`
+        and frame.kind == "http_server"
+        and frame.is_request(node.value)
+    ):
         return lambda method: method
     if scope_item(frame, node) == "method":
         return lambda method: method

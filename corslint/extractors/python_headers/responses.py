@@ -48,6 +48,7 @@ _MAKERS: dict[str, dict[str, tuple[str, int, str, int]]] = {
     "bottle": {"HTTPResponse": ("status", 1, "headers", 2)},  # `raise HTTPResponse(headers=...)`
     "falcon": {"HTTPStatus": ("status", 0, "headers", 1)},  # `raise HTTPStatus(falcon.HTTP_200)`
     "pyramid": {},  # subscribers and callbacks change the response they are given
+    "http_server": {},  # `self.send_response(...)`: the handler is the response
 }
 _MAKERS["asgi"] = _MAKERS["starlette"]  # `await PlainTextResponse(...)(scope, receive, send)`
 _FIXED_STATUS = {"HTTPNoContent": 204}  # aiohttp's exceptions are responses with their own status
@@ -61,6 +62,7 @@ _MODULES = {
     "bottle": ("bottle",),
     "pyramid": ("pyramid", "webob"),
     "falcon": ("falcon",),
+    "http_server": ("http",),
 }
 # response.headers.<method>(...) and what it does: set replaces, add adds a line
 HEADER_METHODS = {

@@ -7,6 +7,7 @@ import ast
 
 import corslint.extractors.python_headers.asgi_messages as asgi
 from corslint.extractors.python_headers.frame import Alternative, Frame, Read, Steps
+from corslint.extractors.python_headers.operator_settings import assumed
 from corslint.extractors.python_headers.responses import Made, canonical, is_cors_header
 from corslint.model import HeaderReflection, Location, Value
 
@@ -56,11 +57,13 @@ class StepWriter:
                 elif value.default is not None:
                     parts["default"] = value.default
             else:
+                if frame.assumed:
+                    value = assumed(value, frame.assumed)
                 parts["value"] = value if frame.relocate is None else _moved(value, place)
             self._add(frame, canonical(header), parts, (*when, *alternative.when), place, related)
 
     def answer(self, frame: Frame, status: Value, when: tuple[str, ...], location: Location) -> None:
-        if frame.returns is not None:
+        if frame.returns is not None or frame.status_free:
             return
         place, related = self._place(frame, location)
         self._add(frame, "answer", {"status": status}, when, place, related)

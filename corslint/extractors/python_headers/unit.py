@@ -35,8 +35,8 @@ class Phase:
     # functions whose own statements run first, once (a decorator factory normalising its
     # options): they bind locals, and write nothing
     preludes: tuple[Function, ...] = ()
-    # what a subscript read of a missing request header answers: Werkzeug's KeyError is a
-    # 400 where Flask handles it (a view, a before_request hook), a 500 in after_request
+    # what a subscript read of a missing request header answers: 500 in Flask too
+    # (Werkzeug 3.1 raises a plain KeyError, measured) as elsewhere
     missing_status: int = 500
     # a use of a decorator factory: what its options (these names) decide is reported there
     use_site: Location | None = None
@@ -46,6 +46,8 @@ class Phase:
     routes_raise: bool = False
     send: str = ""  # ASGI: the parameter a response is sent through
     known: dict[str, Value] = field(default_factory=dict)  # `settings.X` resolved in the project
+    # http.server's `do_GET`: the status of an answer to a simple request decides nothing
+    status_free: bool = False
 
 
 def request_response_phase(
@@ -62,7 +64,7 @@ def request_response_phase(
 class Unit:
     """One layer: its phases in the order they run, and what the app does around them."""
 
-    kind: str  # flask, django, starlette, tornado, aiohttp, asgi, bottle, pyramid, falcon
+    kind: str  # flask, django, starlette, tornado, aiohttp, asgi, bottle, pyramid, falcon, http_server
     role: str  # hook, middleware, view, decorator, handler, helper
     location: Location
     phases: list[Phase]
@@ -98,8 +100,10 @@ def method_parameters(function: Function) -> list[str]:
 
 
 def import_roots(module: PythonModule) -> set[str]:
-    roots = {qualified.lstrip(".").split(".")[0] for qualified in module.imports.values()}
-    return roots | {name.lstrip(".").split(".")[0] for name in module.star_imports}
+    """The top-level packages the module imports; a relative import (`from . import
+    tornado`, a module of the project's own) names none."""
+    roots = {q.split(".")[0] for q in module.imports.values() if not q.startswith(".")}
+    return roots | {name.split(".")[0] for name in module.star_imports if not name.startswith(".")}
 
 
 def string_list(module: PythonModule, node: ast.expr | None) -> tuple[str, ...] | None:

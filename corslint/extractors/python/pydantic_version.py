@@ -1,0 +1,141 @@
+"""Which pydantic major a settings class is validated by: its URL types differ (measured,
+docs/semantics/pydantic-urls.md). pydantic 2 turns `http://localhost` into
+`http://localhost/` (lower-case host, default port dropped, `/` path added); pydantic 1
+keeps the text as written, only stripped of surrounding blanks.
+
+Told, in this order, by the code (`pydantic.v1.*` names and `from pydantic import
+BaseSettings` exist under pydantic 1 only, `pydantic_settings` needs pydantic 2) and by
+the project's manifests, read as text from the file's folder up to the project root:
+requirements files, pyproject.toml, setup.py/cfg, Pipfile and the lock files. A range
+that admits both majors (`pydantic>=1.8`) tells nothing: None, never a guess.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+
+MAX_LEVELS = 8
+MAX_BYTES = 2_000_000
+ROOT_MARKERS = (".git", ".hg", ".svn")
+_MANIFESTS = ("pyproject.toml", "setup.py", "setup.cfg", "Pipfile")
+_LOCKS = ("poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock")
+# `pydantic==1.10.2`, `pydantic[email]>=1.8,<2.0`, `"pydantic~=1.10"`, poetry's `pydantic = "^1.10"`
+# and `pydantic = {version = "^1.10", extras = [...]}`
+_REQUIREMENT = re.compile(
+    r"""(?im)(?:^|["'\s,\[])pydantic(?:\[[^\]]*\])?\s*(?:=\s*\{[^}\n]*?version\s*=\s*|=\s*)?"""
+    r"""["']?\s*((?:[<>=!~^]=?=?\s*)?\d[\w.*]*(?:\s*,\s*[<>=!~]=?\s*\d[\w.*]*)*)"""
+)
+_SETTINGS_PACKAGE = re.compile(r"(?im)(?:^|[\"'\s,\[])pydantic[-_]settings\b")
+# lock files: `name = "pydantic"` then `version = "1.10.2"`; Pipfile.lock `"pydantic": {... "version": "==1.10.2"`
+_LOCKED = re.compile(r'(?s)name\s*=\s*"pydantic"\s*\n\s*version\s*=\s*"(\d+)\.')
+_PIPFILE_LOCKED = re.compile(r'(?s)"pydantic":\s*\{[^}]*?"version":\s*"==(\d+)\.')
+_CLAUSE = re.compile(r"([<>=!~^]*)\s*(\d+)((?:\.[\d*x]+)*)")
+
+
+def major_of_imports(qualified_names: list[str]) -> int | None:
+    """What the names a module imports say: 1, 2, or None (neither, or both: a
+    `try: from pydantic_settings import ... except ImportError:` shim runs under either)."""
+    found: set[int] = set()
+    for qualified in qualified_names:
+        if qualified.startswith("pydantic.v1.") or qualified == "pydantic.v1":
+            found.add(1)
+        elif qualified == "pydantic.BaseSettings":
+            found.add(1)  # moved to pydantic-settings in 2: importing it there raises
+        elif qualified.split(".", 1)[0] == "pydantic_settings":
+            found.add(2)
+    return found.pop() if len(found) == 1 else None
+
+
+def major_of_specifier(text: str) -> int | None:
+    """`==1.10.2` -> 1, `>=1.8,<2` -> 1, `^2.5` -> 2, `>=1.8` -> None."""
+    lower: int | None = None
+    upper: int | None = None
+    for operator, major_text, rest in _CLAUSE.findall(text):
+        major = int(major_text)
+        if operator in {"", "==", "===", "~=", "^", "~", "="}:
+            return major
+        if operator in {">=", ">"}:
+            lower = major if lower is None else max(lower, major)
+        elif operator == "<":
+            # `<2`, `<2.0`: below the major; `<1.10.3`: inside major 1
+            below = major - 1 if all(part in {"", "0"} for part in rest.split(".")) else major
+            upper = below if upper is None else min(upper, below)
+        elif operator == "<=":
+            upper = major if upper is None else min(upper, major)
+    if upper is not None and (lower is None or lower == upper) and upper >= 1:
+        return upper if lower is not None or upper == 1 else None
+    if lower is not None and lower >= 2:
+        return lower
+    return None
+
+
+def declared_major(path: str) -> int | None:
+    """The pydantic major the manifests nearest to `path` pin, if they tell one."""
+    return _folder_major(os.path.dirname(os.path.abspath(path)), 0)
+
+
+@functools.lru_cache(maxsize=256)
+def _folder_major(folder: str, level: int) -> int | None:
+    declares, found = _here(folder)
+    if declares:  # the nearest manifests describe the code (a monorepo's service, not its root)
+        return found
+    if level >= MAX_LEVELS or any(os.path.exists(os.path.join(folder, m)) for m in ROOT_MARKERS):
+        return None
+    parent = os.path.dirname(folder)
+    return None if parent == folder else _folder_major(parent, level + 1)
+
+
+def _here(folder: str) -> tuple[bool, int | None]:
+    """Whether the folder holds manifests, and the major they pin."""
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return False, None
+    texts = [
+        _read(os.path.join(folder, name))
+        for name in names
+        if name in _MANIFESTS or (name.startswith("requirements") and name.endswith((".txt", ".in")))
+    ]
+    if os.path.isdir(os.path.join(folder, "requirements")):
+        try:
+            inner = sorted(os.listdir(os.path.join(folder, "requirements")))
+        except OSError:
+            inner = []
+        texts += [
+            _read(os.path.join(folder, "requirements", n)) for n in inner if n.endswith((".txt", ".in"))
+        ]
+    majors: set[int] = set()
+    declares = any(text is not None for text in texts) or any(name in names for name in _LOCKS)
+    for text in texts:
+        if text is None:
+            continue
+        for match in _REQUIREMENT.finditer(text):
+            major = major_of_specifier(match.group(1))
+            if major is not None:
+                majors.add(major)
+        if _SETTINGS_PACKAGE.search(text):
+            majors.add(2)
+    if len(majors) == 1:
+        return True, majors.pop()
+    if majors:
+        return True, None  # two files disagree: nothing can be told
+    for name in _LOCKS:
+        text = _read(os.path.join(folder, name)) if name in names else None
+        if text is None:
+            continue
+        locked = _PIPFILE_LOCKED.search(text) if name == "Pipfile.lock" else _LOCKED.search(text)
+        if locked is not None:
+            return True, int(locked.group(1))
+    return declares, None
+
+
+def _read(file: str) -> str | None:
+    try:
+        if os.path.getsize(file) > MAX_BYTES:
+            return None
+        with open(file, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+    except OSError:
+        return None

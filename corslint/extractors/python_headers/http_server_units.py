@@ -1,0 +1,202 @@
+"""The standard library's `http.server`: a `BaseHTTPRequestHandler` (or
+`SimpleHTTPRequestHandler`) subclass writes its headers with `self.send_header(name,
+value)` between `self.send_response(status)` and `self.end_headers()`.
+
+Measured with CPython 3.11's http.server (tests/test_python_headers.py runs the fixture
+handlers on a real `ThreadingHTTPServer`): `send_header` adds a line, a second one for the
+same name included; a request whose method has no `do_<METHOD>` is answered by
+`send_error(501)`, and `send_error` goes through `end_headers` like every other answer,
+so an `end_headers` override writes its headers onto every response, that 501 included.
+Without `do_OPTIONS` every preflight therefore fails (501), whatever headers it carries.
+`SimpleHTTPRequestHandler` brings `do_GET` and `do_HEAD` of its own, no `do_OPTIONS`."""
+
+from __future__ import annotations
+
+import ast
+
+from corslint.extractors.python import PythonModule
+from corslint.extractors.python_headers.frame import dotted
+from corslint.extractors.python_headers.unit import Function, Phase, Unit, writes_cors
+from corslint.model import Route
+
+# a method without `do_<METHOD>` is refused (`send_error(501)`): like the 405 of other
+# frameworks, the model's "not answered" (frameworks/python_headers.py, `options_status`)
+NOT_IMPLEMENTED = None
+_HANDLERS = frozenset(
+    {
+        "http.server.BaseHTTPRequestHandler",
+        "http.server.SimpleHTTPRequestHandler",
+        "http.server.CGIHTTPRequestHandler",
+        "BaseHTTPServer.BaseHTTPRequestHandler",  # Python 2 names, still seen in old scripts
+        "SimpleHTTPServer.SimpleHTTPRequestHandler",
+        "CGIHTTPServer.CGIHTTPRequestHandler",
+    }
+)
+_VERBS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+# the calls that make the answer's status line
+ANSWERING = frozenset({"send_response", "send_response_only", "send_error"})
+# the calls that flush what was written: the `end_headers` override is read as its own phase
+FLUSHING = frozenset({"end_headers", "flush_headers"})
+
+
+def uses_http_server(module: PythonModule) -> bool:
+    return any(
+        qualified.split(".", 1)[0] in {"BaseHTTPServer", "SimpleHTTPServer", "CGIHTTPServer"}
+        or qualified == "http.server"
+        or qualified.startswith("http.server.")
+        for qualified in module.imports.values()
+    )
+
+
+def http_server_units(module: PythonModule, covered: set[Function]) -> list[Unit]:
+    classes = {node.name: node for node in ast.walk(module.tree) if isinstance(node, ast.ClassDef)}
+    units: list[Unit] = []
+    for node in classes.values():
+        lineage = _lineage(node, classes)
+        stdlib = _stdlib_base(module, lineage)
+        if stdlib is None or not any(
+            _writes_cors(module, f, cls)
+            for cls in lineage
+            for f in cls.body
+            if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+        ):
+            continue
+        if any(c is not node and node in _lineage(c, classes) for c in classes.values()):
+            continue  # a base the project subclasses: read as part of the subclass
+        methods: dict[str, tuple[Function, ast.ClassDef]] = {}
+        for cls in lineage:
+            for function in cls.body:
+                if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    methods.setdefault(function.name, (function, cls))
+        phases: list[Phase] = []
+        for verb in _VERBS:
+            found = methods.get(f"do_{verb}")
+            if found is None:
+                continue
+            function, cls = found
+            if verb != "OPTIONS" and not _writes_cors(module, function, cls):
+                continue
+            base = ("OPTIONS",) if verb == "OPTIONS" else (f"METHOD:{verb}",)
+            # a simple request's status does not decide what the browser reads
+            phases.append(_phase(function, cls, module, base, status_free=verb != "OPTIONS"))
+        if "end_headers" in methods:
+            function, cls = methods["end_headers"]
+            phases.append(_phase(function, cls, module, (), status_free=False))
+        if not any(_writes_cors(module, phase.function, phase.owner) for phase in phases):
+            continue
+        served = [v for v in _VERBS if f"do_{v}" in methods]
+        if stdlib.endswith("SimpleHTTPRequestHandler"):
+            served += [v for v in ("GET", "HEAD") if v not in served]
+        if "do_OPTIONS" not in methods:
+            status: int | str | None = NOT_IMPLEMENTED
+        elif _answers(module, methods["do_OPTIONS"][0], methods["do_OPTIONS"][1]):
+            status = 200  # stands only where no `send_response` of its own was read
+        else:
+            status = "unknown"
+        location = module.location(node)
+        routes = tuple(Route("/", (verb,), location) for verb in served if verb != "OPTIONS")
+        units.append(
+            Unit("http_server", "handler", location, phases, status, f"handler {node.name}", routes or None)
+        )
+        covered.update(
+            f for cls in lineage for f in cls.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+        )
+    return units
+
+
+def _phase(
+    function: Function, owner: ast.ClassDef, module: PythonModule, base: tuple[str, ...], status_free: bool
+) -> Phase:
+    # `self.headers` is the request's headers, `self.path` its path, `self.command` its method
+    return Phase(
+        module,
+        function,
+        requests=frozenset({"self"}),
+        base=base,
+        self_writes=True,
+        owner=owner,
+        status_free=status_free,
+    )
+
+
+def _writes_cors(module: PythonModule, function: Function, owner: ast.ClassDef | None) -> bool:
+    """The method, a method of its class it calls (`self._cors_headers()`) or a module
+    function it hands itself to (`add_cors(self)`, two calls deep) names a CORS header."""
+    if writes_cors(module, function):
+        return True
+    named = {
+        f.name: f
+        for f in (owner.body if owner is not None else [])
+        if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    called = {
+        n.func.attr
+        for n in ast.walk(function)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and dotted(n.func.value) == "self"
+    }
+    if any(name in named and name not in FLUSHING and writes_cors(module, named[name]) for name in called):
+        return True
+    return any(_module_writer(module, name, 2) for name in _module_calls(function))
+
+
+def _module_calls(function: Function) -> set[str]:
+    return {n.func.id for n in ast.walk(function) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+
+
+def _module_writer(module: PythonModule, name: str, depth: int) -> bool:
+    found = next(
+        (
+            f
+            for f in module.tree.body
+            if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and f.name == name
+        ),
+        None,
+    )
+    if found is None:
+        return False
+    if writes_cors(module, found):
+        return True
+    return depth > 1 and any(_module_writer(module, inner, depth - 1) for inner in _module_calls(found))
+
+
+def _answers(module: PythonModule, function: Function, owner: ast.ClassDef) -> bool:
+    """`do_OPTIONS` makes a status line itself, or through a method of its class."""
+    named = {f.name: f for f in owner.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    for reached in (function, *(named[n] for n in _self_calls(function) if n in named)):
+        if any(name in ANSWERING for name in _self_calls(reached)):
+            return True
+    # `preflight(self)`: a module function that answers through the handler it is handed
+    return any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ANSWERING
+        for f in module.tree.body
+        if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and f.name in _module_calls(function)
+        for n in ast.walk(f)
+    )
+
+
+def _self_calls(function: Function) -> list[str]:
+    return [
+        n.func.attr
+        for n in ast.walk(function)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and dotted(n.func.value) == "self"
+    ]
+
+
+def _stdlib_base(module: PythonModule, lineage: list[ast.ClassDef]) -> str | None:
+    for cls in lineage:
+        for base in cls.bases:
+            qualified = module.qualified_name(base) or ""
+            if qualified in _HANDLERS:
+                return qualified
+    return None
+
+
+def _lineage(node: ast.ClassDef, classes: dict[str, ast.ClassDef]) -> list[ast.ClassDef]:
+    """The class and its bases defined in this module, nearest first."""
+    found = [node]
+    for cls in found:
+        for base in cls.bases:
+            parent = classes.get(dotted(base))
+            if parent is not None and parent not in found:
+                found.append(parent)
+    return found
