@@ -134,6 +134,28 @@ module.exports = {
 };
 """
 
+# the legacy `routes` (mikessdev/qrmenu_backend): headers added in order until the first
+# matching route without `continue: true`
+VERCEL_LEGACY_ROUTES = {
+    "routes": [
+        {"src": "/api/internal/(.*)", "dest": "/api/internal.js"},
+        {
+            "src": "/api/(.*)",
+            "headers": {
+                "Access-Control-Allow-Origin": "https://app.example.com",
+                "Access-Control-Max-Age": "600",
+            },
+            "continue": True,
+        },
+        {"src": "/api/internal/(.*)", "headers": {"Access-Control-Allow-Origin": "*"}},
+        {"src": "/(.*)", "headers": {"Access-Control-Expose-Headers": "X-Trace"}, "continue": True},
+        {"handle": "filesystem"},
+        {"src": "^/feeds/(.*)$", "headers": {"Access-Control-Allow-Origin": "*"}},
+        {"src": "/(.*)", "dest": "/index.html"},
+        {"src": "/late/(.*)", "headers": {"Access-Control-Allow-Origin": "*"}},
+    ]
+}
+
 VERCEL_JSON = {
     "headers": [
         {
@@ -245,6 +267,7 @@ def _cases(tmp: Path) -> list[tuple[dict[str, Any], list[CorsPolicy]]]:
     written = {
         "next.config.js": NEXT_CONFIG,
         "vercel.json": json.dumps(VERCEL_JSON, indent=2),
+        "legacy/vercel.json": json.dumps(VERCEL_LEGACY_ROUTES, indent=2),
         "netlify.toml": NETLIFY_TOML,
         "public/_headers": HEADERS_FILE,
     }

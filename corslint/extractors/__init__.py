@@ -150,14 +150,13 @@ EXTRACTORS: tuple[Extractor, ...] = (
         JS_SOURCES,
         (
             b"fastify-cors",
-            b"koa2-cors",
-            b"kcors",
             b"koa-cors",
             b"restify-cors-middleware",
-            b"micro-cors",
             b"elysiajs/cors",
-            b"nextjs-cors",
             b"tinyhttp/cors",
+            b"handleCors",  # h3's CORS helpers (unmodelled.framework_helpers)
+            b"appendCors",
+            b"useCORS",
         ),
         line_comments=(b"//", b"/*"),
     ),

@@ -124,13 +124,21 @@ def header_lines(value: Any, request: Request, writer: str) -> list[str]:
         named = value.source == "origin" or value.source.startswith(NAMED_ORIGIN)
         sent = request.origin if named else request.header(value.source)
         if sent is None:
+            if writer == "fetch-set":
+                return ["null"]  # `headers.get("origin")` is null, and Headers writes String(null)
+            if writer == "lambda":
+                return []  # undefined: JSON.stringify leaves the header out of the result
             if writer == "setHeader":
                 raise ResponseError("setHeader(name, undefined)")
             if writer == "hono-set":
                 return []  # Hono's `c.header(name, undefined)` deletes the header
             return [""] if writer == "koa-set" else ["undefined"]
         return [sent]
+    if writer == "lambda" and value is None:
+        return []  # undefined (or null) in a Lambda result: no header
     if isinstance(value, tuple):
+        if writer in {"fetch-set", "lambda"}:
+            return [js_string(value)]  # Headers: String(array), items joined with ","
         return [js_string(item) for item in value]
     if isinstance(value, (FunctionValue, Regex, dict)):
         raise TypeError("not a header value")
@@ -185,6 +193,8 @@ def next_options_status(answers: tuple[str, ...], path: str) -> int | None:
             if re.fullmatch(regex, path, re.IGNORECASE):
                 return None
         elif re.fullmatch(regex, path):
+            if kind.startswith("pages-refuses-"):  # `pages-refuses-405-PUT`: the handler's refusal
+                return int(kind.split("-")[2])
             return _NEXT_STATUSES.get(kind)
         elif re.fullmatch(regex, path, re.IGNORECASE):
             return None  # routes by case: not measured
@@ -223,7 +233,8 @@ def replay(policy: CorsPolicy, request: Request, automatic_options_status: int |
             if "?" in when:
                 raise UnresolvedValueError(policy.options["condition"])
             if name.startswith("end"):
-                return headers.response(int(parts["status"].plain()))
+                status = parts["status"].plain()  # None: computed at run time, for no preflight
+                return headers.response(None if status is None else int(status))
             header = name.split(" #", 1)[0]
             writer = parts["writer"].plain()
             value_node: Value = parts["value"]
@@ -326,4 +337,9 @@ FRAMEWORKS = (
     # a Next.js middleware (`middleware.ts` / `proxy.ts`): its responses' headers, the
     # configured ones added; an OPTIONS it passes on is answered by the route behind it
     _handwritten("nextjs_middleware", "Next.js middleware", respond_next),
+    # response objects a function returns (extractors.express.response_objects): what
+    # answers the OPTIONS requests their code leaves unanswered is not known
+    _handwritten("lambda_headers", "The AWS Lambda result", respond_passing_on),
+    _handwritten("fetch_headers", "The Fetch Response", respond_passing_on),
+    _handwritten("nextjs_route_headers", "The Next.js route handler", respond_passing_on),
 )

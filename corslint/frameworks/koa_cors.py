@@ -77,7 +77,7 @@ def _text(value: Any) -> str:
     return f"/{''.join(source)}/{value.flags}"
 
 
-def _header_lines(value: Any) -> list[str]:
+def header_lines(value: Any) -> list[str]:
     """What ``ctx.set(name, value)`` writes: an array is one line per item."""
     if isinstance(value, tuple):
         return [_text(item) for item in value]
@@ -89,7 +89,7 @@ def _joined(value: Any) -> Any:
     return js_string(value) if isinstance(value, tuple) else value
 
 
-def _chosen_origin(options: Options, request: Request) -> Any:
+def chosen_origin(options: Options, request: Request) -> Any:
     """What ``origin(ctx)`` returns for this request; a falsy answer skips CORS."""
     function: FunctionValue = options["origin"]
     incoming = request.origin or ""  # ctx.get("Origin") reads a missing header as ""
@@ -120,7 +120,7 @@ def _respond(options: Options, request: Request) -> Response:
     headers.set("Vary", "Origin")
     configured = options["origin"]
     if isinstance(configured, FunctionValue):
-        origin = _chosen_origin(options, request)
+        origin = chosen_origin(options, request)
         if not truthy(origin):
             return headers.response(None)
     else:
@@ -136,7 +136,7 @@ def _respond(options: Options, request: Request) -> Response:
 
     def put(name: str, sent: Any) -> None:
         headers.remove(name)
-        for line in _header_lines(sent):
+        for line in header_lines(sent):
             headers.add(name, line)
 
     secure = truthy(options["secureContext"])
@@ -177,31 +177,36 @@ def _respond(options: Options, request: Request) -> Response:
 
 def library_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
     """Origin values @koa/cors accepts without complaint but can never match with."""
+    return origin_text_checks(policy, "@koa/cors")
+
+
+def origin_text_checks(policy: CorsPolicy, package: str) -> tuple[LibraryCheck, ...]:
+    """An `origin` that a Koa CORS package sends as its text (`ctx.set` stringifies it)."""
     value = policy.option("origin")
     if value is None or not value.known:
         return ()
     raw = value.raw
     if isinstance(raw, tuple) and len(raw) != 1:
         message = (
-            "@koa/cors does not read an array of origins: it sends every entry as its own "
+            f"{package} does not read an array of origins: it sends every entry as its own "
             "Access-Control-Allow-Origin line, and browsers refuse the combined value, so no "
             "origin can read responses; pass a function `(ctx) => ...` that returns the "
             "request's Origin when it is in the list"
         )
     elif isinstance(raw, Regex):
         message = (
-            "@koa/cors does not read a RegExp origin: it sends the pattern's text as "
+            f"{package} does not read a RegExp origin: it sends the pattern's text as "
             "Access-Control-Allow-Origin, which no browser origin equals; pass a function "
             "`(ctx) => ...` that tests the request's Origin"
         )
     elif raw is True:
         message = (
-            "@koa/cors sends `origin: true` as the text `true`, which no browser origin "
+            f"{package} sends `origin: true` as the text `true`, which no browser origin "
             "equals; pass a function `(ctx) => ...` that returns the allowed Origin"
         )
     else:
         return ()
-    return (LibraryCheck("@koa/cors origin", "origins", message, value.location),)
+    return (LibraryCheck(f"{package} origin", "origins", message, value.location),)
 
 
 FRAMEWORK = Framework(

@@ -270,7 +270,49 @@ class PolicyProbe:
         ]
         if not missing:
             return None
+        if missing == ["Access-Control-Allow-Methods"] and not set(self.preflight_failures) - {
+            "JSON",
+            "authenticated",
+        }:
+            # browsers check Allow-Methods only for a method other than GET, HEAD and POST:
+            # code that visibly serves none (a POST-only function) loses no request
+            return None
         return f"preflights are answered without {' and '.join(f'`{m}`' for m in missing)}"
+
+    @cached_property
+    def preflight_failures(self) -> tuple[str, ...]:
+        """The preflighted requests that fail at an answered preflight, as a browser judges
+        them: each non-simple method the policy's routes serve (PUT and DELETE where the
+        routes are not known), "JSON" and "authenticated" (where Allow-Headers is missing)."""
+        origin = self.allowed_origin
+        if origin is None:
+            return ()
+        path, credentials = self.policy.probe_path, self.credentials_enabled
+        served = {method.upper() for route in self.policy.routes or () for method in route.methods}
+        if served & {"*", "ALL"}:
+            served |= {"PUT", "PATCH", "DELETE"}
+        if not served - {"OPTIONS", "HEAD"}:  # no routes known, or only a base handler's `options`
+            served = {"PUT", "DELETE"}
+        failures: list[str] = [
+            method
+            for method in ("PUT", "PATCH", "DELETE")
+            if method in served
+            and self.preflight_passes(origin, method, credentials=credentials, path=path) is False
+        ]
+        json_post = PageRequest(origin, "POST", (("content-type", "application/json"),), path=path)
+        answer = self.respond(json_post.preflight())
+        if answer is not None and answer.get("Access-Control-Allow-Headers") is None:
+            # (a header Allow-Headers leaves out is CORS203's or CORS204's to report)
+            for what, method, header in (
+                ("JSON", "POST", ("content-type", "application/json")),
+                ("authenticated", "GET", ("authorization", "Bearer token")),
+            ):
+                passes = self.preflight_passes(
+                    origin, method, dict((header,)), credentials=credentials, path=path
+                )
+                if passes is False:
+                    failures.append(what)
+        return tuple(failures)
 
     @cached_property
     def allowed_origin(self) -> str | None:
@@ -483,6 +525,28 @@ def is_under(host: str, domain: str) -> bool:
     return host == domain or host.endswith("." + domain)
 
 
+# private-network hosts (RFC 1918) a regex entry may admit over plain http
+_PRIVATE_HOSTS = ("192.168.1.20", "10.0.0.20", "172.16.0.20")
+
+
+def _private_origins(pattern: str) -> list[str]:
+    """The plain-http private-network origins the pattern itself admits, one per host
+    (`192.168.x.x:5173` for a LAN regex): only such an entry is where a finding
+    about them points. Ports tried: none, 3000 and those the pattern spells."""
+    spelt = re.findall(r"(?<!\\)\b(\d{2,5})\b", pattern)
+    ports = ["", ":3000", *dict.fromkeys(f":{port}" for port in spelt)]
+    found = []
+    for host in _PRIVATE_HOSTS:
+        for port in ports:
+            try:
+                if re.search(pattern, f"http://{host}{port}"):
+                    found.append(f"http://{host}{port}")
+                    break
+            except re.error:
+                return []
+    return found
+
+
 def configured_origins(probe: PolicyProbe) -> Iterator[tuple[Value, str]]:
     """(entry, an origin it is meant to admit) for each configured origin entry.
 
@@ -500,6 +564,8 @@ def configured_origins(probe: PolicyProbe) -> Iterator[tuple[Value, str]]:
             domain = anchor_domain(pattern)
             hosts = [domain, f"app.{domain}"] if domain else []
             hosts += [h for h in ("localhost", "127.0.0.1") if h in pattern]
+            for origin in _private_origins(pattern):  # a dev-friendly regex for the LAN
+                yield value, origin
             for host in hosts:
                 for scheme in ("https", "http"):
                     yield value, f"{scheme}://{host}"

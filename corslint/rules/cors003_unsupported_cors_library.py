@@ -6,7 +6,7 @@ class UnsupportedCorsLibrary(Rule):
     """
     ## What it does
     Reports a CORS library or middleware that the code imports or registers but that
-    corslint does not model yet, such as `koa2-cors`, `@fastify/cors` (NestJS on the
+    corslint does not model yet, such as `koa-cors`, `@fastify/cors` (NestJS on the
     Fastify adapter included), Hono's `cors` or Sanic-CORS. Its configuration was not checked.
 
     It stays on when `select` leaves it out: only `ignore` turns it off.
@@ -19,7 +19,7 @@ class UnsupportedCorsLibrary(Rule):
     ## Example
     ```js
     const Koa = require("koa");
-    const cors = require("koa2-cors");
+    const cors = require("koa-cors");
 
     const app = new Koa();
     app.use(cors({ credentials: true }));
@@ -42,7 +42,7 @@ class UnsupportedCorsLibrary(Rule):
     bad = (
         Example(
             "express",
-            'const Koa = require("koa");\nconst cors = require("koa2-cors");\n\n'
+            'const Koa = require("koa");\nconst cors = require("koa-cors");\n\n'
             "const app = new Koa();\napp.use(cors({ credentials: true }));\n",
             "server.js",
         ),

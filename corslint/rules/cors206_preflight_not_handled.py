@@ -88,11 +88,15 @@ class PreflightNotHandled(Rule):
         problem = probe.unhandled_preflight
         if problem is None or not probe.framework.handwritten or _reads_only(probe):
             return
+        failing = "PUT, DELETE, JSON or authenticated"
+        if not problem.startswith("OPTIONS preflights are not answered") and probe.preflight_failures:
+            names = probe.preflight_failures
+            failing = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
         yield self.finding(
             probe,
             probe.policy.location,
-            f"{probe.display} sets CORS headers for simple requests, but {problem}: every PUT, "
-            "DELETE, JSON or authenticated request from the browser fails its preflight",
+            f"{probe.display} sets CORS headers for simple requests, but {problem}: every {failing} "
+            "request from the browser fails its preflight",
         )
 
 

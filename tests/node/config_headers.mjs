@@ -114,6 +114,34 @@ function vercelCase(rules, paths) {
   });
 }
 
+// vercel.json's legacy `routes`: normalised by getTransformedRoutes (`src` anchored), then
+// matched in order as the `vercel dev` router does: a matching route adds its `headers`,
+// and routing stops at the first matching route without `continue: true`. A rule is named
+// by its `src` without anchors; phase markers (`handle`) are skipped.
+function vercelLegacyCase(legacy, paths) {
+  const { routes, error } = getTransformedRoutes({ routes: structuredClone(legacy) });
+  if (error) throw new Error(error.message);
+  const named = routes.filter((route) => route.src && route.headers);
+  const rules = named.map((route) => route.src.replace(/^\^/, '').replace(/\$$/, ''));
+  return {
+    rules,
+    paths: paths.map((path) => {
+      const matched = [];
+      const combined = {};
+      for (const route of routes) {
+        if (!route.src) continue;
+        if (!new RegExp(route.src, 'i').test(path)) continue;
+        if (route.headers) {
+          matched.push(named.indexOf(route));
+          for (const [key, value] of Object.entries(route.headers)) combined[key.toLowerCase()] = String(value);
+        }
+        if (!route.continue) break;
+      }
+      return { path, matched, conditional: [], headers: Object.entries(combined) };
+    }),
+  };
+}
+
 async function netlifyCase(files, paths) {
   const { headers, errors } = await parseAllHeaders({
     headersFiles: files._headers ? [files._headers] : [],
@@ -146,8 +174,12 @@ async function main() {
         const { rules, output } = await nextRules(item.dir);
         results.push({ name: item.name, output, rules: rules.map((rule) => rule.source), paths: nextCase(rules, item.paths, item.origins) });
       } else if (item.platform === 'vercel') {
-        const { headers: rules = [] } = JSON.parse(readFileSync(item.file, 'utf8'));
-        results.push({ name: item.name, rules: rules.map((rule) => rule.source), paths: vercelCase(rules, item.paths) });
+        const { headers: rules = [], routes: legacy } = JSON.parse(readFileSync(item.file, 'utf8'));
+        if (legacy) {
+          results.push({ name: item.name, ...vercelLegacyCase(legacy, item.paths) });
+        } else {
+          results.push({ name: item.name, rules: rules.map((rule) => rule.source), paths: vercelCase(rules, item.paths) });
+        }
       } else {
         results.push({ name: item.name, ...(await netlifyCase(item.files, item.paths)) });
       }

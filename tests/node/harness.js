@@ -16,7 +16,8 @@
 //   {"kind": "koa-cors", "options": <serialised options>, "requests": [...]}
 //     the real `@koa/cors` middleware with the options corslint extracted, on the same Koa
 //     app; a {"$function": ...} origin is then `(ctx) => ...`, returning the request's
-//     Origin when corslint's classification admits it and "" otherwise, or
+//     Origin when corslint's classification admits it and "" otherwise; "package":
+//     "koa2-cors" mounts that package (same options, its own behaviour) instead, or
 //   {"kind": "fastify-cors", "options": <serialised options>, "requests": [...]}
 //     the real `@fastify/cors` registered on a fastify app with GET/POST/PUT/PATCH/DELETE
 //     routes on every path; a {"$function": ...} origin is the same callback as for `cors`,
@@ -28,7 +29,19 @@
 //     Hono's `cors` mounted with app.use(mount or "*") in front of JSON routes for every
 //     method on every path; a {"$function": ...} origin is `(origin) => origin | null`, or
 //   {"kind": "hono", "preamble": "...", "source": "async (c, next) => {...}", "requests": [...]}
-//     a fixture's own Hono middleware in front of the same routes.
+//     a fixture's own Hono middleware in front of the same routes, or
+//   {"kind": "nextjs-cors", "options": <serialised options>, "requests": [...]}
+//     a Next.js-style API route on a plain Node server: `await NextCors(req, res, options)`
+//     with the real `nextjs-cors`, then 200 for whatever gets past it; a rejected promise
+//     (an origin callback's error) answers 500, as Next.js does for a route that throws, or
+//   {"kind": "micro-cors", "options": <serialised options>, "requests": [...]}
+//     the real `micro-cors` wrapping a handler that answers 200 to every request (OPTIONS
+//     too); a wrapper that throws answers 500 with the headers already set, as micro and
+//     Next.js do, or
+//   {"kind": "hapi-cors", "options": <serialised cors option>, "requests": [...]}
+//     a hapi server whose `routes.cors` is the option (`true` or an object), with
+//     GET/POST/PUT/PATCH/DELETE routes on every path answering "ok"; hapi answers OPTIONS
+//     itself. A server that refuses the option at startup answers every request with 0.
 // A "cors" case may say "mounts": ["get", "put"]: the middleware is then mounted on those
 // routes' own methods (`app.get(path, cors(), ok)`), as a fixture mounts it, not app.use.
 // The app behind the middleware has GET/POST/PUT/PATCH/DELETE routes on every path and no
@@ -131,7 +144,7 @@ function koaOriginFunction(spec) {
 
 function koaCorsApp(testCase) {
   const Koa = require('koa');
-  const koaCors = require('@koa/cors');
+  const koaCors = require(testCase.package || '@koa/cors');
   const options = revive(testCase.options);
   const spec = testCase.options.origin && testCase.options.origin.$function;
   if (spec) options.origin = koaOriginFunction(spec);
@@ -221,7 +234,59 @@ function honoApp(testCase) {
   };
 }
 
+function nextCorsRoute(testCase) {
+  const NextCors = require('nextjs-cors');
+  // options written in the route are made afresh for every request (a RegExp's lastIndex too)
+  return (req, res) => {
+    NextCors(req, res, revive(testCase.options)).then(
+      () => {
+        res.statusCode = 200; // the route's own answer, for whatever nextjs-cors passes on
+        res.end('ok');
+      },
+      () => {
+        if (!res.headersSent) res.statusCode = 500;
+        res.end();
+      },
+    );
+  };
+}
+
+function microCorsHandler(testCase) {
+  const cors = require('micro-cors')(revive(testCase.options));
+  const handler = cors((req, res) => {
+    res.statusCode = 200; // the wrapped handler answers every request, OPTIONS included
+    res.end('ok');
+  });
+  return (req, res) => {
+    try {
+      handler(req, res);
+    } catch (error) {
+      res.statusCode = 500;
+      res.end();
+    }
+  };
+}
+
+async function hapiApp(testCase) {
+  const Hapi = require('@hapi/hapi');
+  const listener = http.createServer();
+  let server;
+  try {
+    server = Hapi.server({ listener, autoListen: false, routes: { cors: revive(testCase.options) } });
+    for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
+      server.route({ method, path: '/{p*}', handler: () => 'ok' });
+    }
+    await server.initialize();
+  } catch (error) {
+    return null; // hapi refused the options: the server never starts
+  }
+  return (req, res) => listener.emit('request', req, res);
+}
+
 function buildApp(testCase) {
+  if (testCase.kind === 'hapi-cors') return hapiApp(testCase);
+  if (testCase.kind === 'nextjs-cors') return nextCorsRoute(testCase);
+  if (testCase.kind === 'micro-cors') return microCorsHandler(testCase);
   if (testCase.kind === 'hono-cors' || testCase.kind === 'hono') return honoApp(testCase);
   if (testCase.kind === 'fastify-cors') return fastifyCorsApp(testCase);
   if (testCase.kind === 'node') return nodeHandler(testCase);

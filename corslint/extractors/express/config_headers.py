@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from corslint.extractors.express.config_pushes import pushed_entries, pushes_unread
+from corslint.extractors.express.next_config_assignments import assigned_headers_functions, assigned_holder
+from corslint.extractors.express.next_handler_methods import with_handler_routes
 from corslint.extractors.express.next_routes import bearer_evidence, handler_probe, options_answers
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
@@ -405,6 +407,7 @@ def next_config_policies(module: JsModule) -> list[CorsPolicy]:
     if policies and module.file is not None:
         bearer = bearer_evidence(module.file.parent, str(PurePosixPath(module.path).parent))
         policies = [dataclasses.replace(policy, evidence=(*policy.evidence, *bearer)) for policy in policies]
+        policies = with_handler_routes(policies, module.file.parent, str(PurePosixPath(module.path).parent))
     return policies
 
 
@@ -414,6 +417,8 @@ def _static_export(module: JsModule, function: Node) -> Location | None:
     holder = function.parent
     if holder is not None and holder.type == "pair":
         holder = holder.parent
+    if holder is not None and holder.type != "object":
+        holder = assigned_holder(module, function)
     if holder is None or holder.type != "object":
         return None
     for pair in holder.named_children:
@@ -454,7 +459,7 @@ def _headers_functions(module: JsModule) -> list[Node]:
         function = module.function_node(value) if value is not None else None
         if function is not None:
             found.append(function)
-    return found
+    return found + assigned_headers_functions(module)
 
 
 def _returned(function: Node) -> list[Node]:

@@ -18,6 +18,7 @@ from corslint.extractors.express.registrations import (
     registration_of,
 )
 from corslint.extractors.express.routes import misordered, preflight_unrouted, probe_path_for, routes_of
+from corslint.extractors.express.unexported_options import unexported_options
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
 from corslint.extractors.js.syntax import WRAPPERS, Node, unwrap
@@ -39,7 +40,7 @@ def cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[Cors
         if arguments and unwrap(arguments[0]).type == "identifier":
             used_options.add(module.text(unwrap(arguments[0])))
         options, options_evidence = cors_options(module, node, arguments)
-        evidence = list(options_evidence)
+        evidence = [*options_evidence, *unexported_options(module, arguments)]
         registration, via = registration_of(analysis, node)
         evidence += list(bearer)
         scope = ""

@@ -10,9 +10,15 @@ from corslint.extractors.express.cors_layers import cors_policies
 from corslint.extractors.express.decorator_headers import decorator_header_policies
 from corslint.extractors.express.fastify_cors import fastify_cors_policies
 from corslint.extractors.express.handwritten import handwritten_policies
+from corslint.extractors.express.hapi_cors import hapi_cors_policies
 from corslint.extractors.express.hono_cors import hono_cors_policies
+from corslint.extractors.express.kcors import kcors_policies
+from corslint.extractors.express.koa2_cors import koa2_cors_policies
 from corslint.extractors.express.koa_cors import koa_cors_policies
+from corslint.extractors.express.micro_cors import micro_cors_policies
+from corslint.extractors.express.nextjs_cors import nextjs_cors_policies
 from corslint.extractors.express.registrations import Analysis, find_cors_names, find_registrations
+from corslint.extractors.express.response_objects import response_object_policies
 from corslint.extractors.express.wrappers import wrapper_policies
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project import JsProject
@@ -55,8 +61,14 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     policies += decorator_header_policies(module, bearer)
     policies += wrapper_policies(analysis, bearer)
     policies += koa_cors_policies(analysis, bearer)
+    policies += koa2_cors_policies(analysis, bearer)
+    policies += kcors_policies(analysis, bearer)
+    policies += nextjs_cors_policies(module, bearer)
+    policies += micro_cors_policies(module, bearer)
+    policies += hapi_cors_policies(module, bearer)
     policies += fastify_cors_policies(module, bearer)
     policies += hono_cors_policies(analysis, bearer)
+    policies += response_object_policies(module, bearer)
     if is_next_config(path):
         policies += next_config_policies(module)
     return Extraction(policies=tuple(policies))

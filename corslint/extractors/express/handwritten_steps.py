@@ -253,7 +253,13 @@ def _end(state: Steps, node: Node, when: tuple[str, ...]) -> None:
             Value(200, location),
         )
     if not (status.known and isinstance(status.raw, int)):
-        status = module.unknown(node)
+        # a status computed at run time (`res.status(upstream.status).send(...)`) after the
+        # preflight was answered: it ends the request, and no CORS check reads it; an
+        # answer an OPTIONS request may reach stays unknown (the preflight needs a 2xx)
+        if "!OPTIONS" in when:
+            status = Value(None, location, description="a status computed at run time")
+        else:
+            status = module.unknown(node)
     state.add(
         "end",
         Value(
@@ -376,7 +382,10 @@ def _header(
         bound = state.module.binding(state.module.text(node))
         if bound is not None and unwrap(bound).type == "ternary_expression":
             node = unwrap(bound)
-    if node.type == "ternary_expression" and not state.module.resolve(node).known:
+    if node.type == "ternary_expression" and (
+        _reads_cors_input(state, node.child_by_field_name("condition"))
+        or not state.module.resolve(node).known
+    ):
         # `allowed ? origin : list[0]`: each arm under its test, when the model reads the test
         condition = _condition(state, node.child_by_field_name("condition"))
         if condition is not None and condition not in {"TRUE", "FALSE"}:
@@ -460,12 +469,16 @@ def _condition(state: Steps, node: Node | None) -> str | None:
             inner[1:] if inner.startswith("!") else f"!{inner}"
         )
     if node.type == "binary_expression" and module.text(node.child_by_field_name("operator")) in {"||", "&&"}:
+        saved = state.guard
         folded = _folded(state, node)
         if folded is not None:
             return folded
+        state.guard = saved  # one side's allow-list is not the test's: the whole is read below
     source = request_source(module, state.roles, state.aliases, node)
     if source == ORIGIN or is_named(source):
         return "ORIGIN"
+    if source == REQUESTED_HEADERS:  # `if (req.header("access-control-request-headers"))`
+        return f"HEADER:{REQUESTED_HEADERS}"
     names = [module.text(n) for n in walk(node) if _reads_origin(state, n)]
     for name in dict.fromkeys(names):
         found = membership(module, node, name, True)
@@ -500,9 +513,40 @@ def _reads_cors_input(state: Steps, node: Node) -> bool:
             if request_source(module, state.roles, state.aliases, child) in {ORIGIN, REQUESTED_HEADERS}:
                 return True
             text = module.text(child).replace(" ", "")
-            if any(text in {f"{r}.method", f"{r}.headers", f"{r}.header"} for r in requests):
+            if any(text == f"{r}.method" for r in requests):
+                return True
+            if any(text in {f"{r}.headers", f"{r}.header"} for r in requests) and not (
+                _reads_other_header(module, child)
+            ):
                 return True
     return False
+
+
+# request headers that say who asks or how (the rest, `Target-URL`, `Authorization`, do not)
+_CORS_INPUT_HEADERS = frozenset({"origin", "referer", "host"})
+
+
+def _reads_other_header(module: JsModule, reader: Node) -> bool:
+    """`req.header("Target-URL")`, `req.headers["x-api-key"]`, `req.headers.authorization`:
+    one named request header that is neither the Origin nor a preflight's request."""
+    parent = reader.parent
+    if parent is None:
+        return False
+    if parent.type == "call_expression":
+        arguments = parent.child_by_field_name("arguments")
+        named = [c for c in arguments.named_children if c.type != "comment"] if arguments else []
+        name = string_value(named[0]) if named else None
+    elif parent.type == "subscript_expression":
+        index = parent.child_by_field_name("index")
+        name = string_value(index) if index is not None else None
+    elif parent.type == "member_expression":
+        name = module.text(parent.child_by_field_name("property"))
+    else:
+        return False
+    if name is None:
+        return False
+    name = name.lower()
+    return name not in _CORS_INPUT_HEADERS and not name.startswith("access-control-request-")
 
 
 def _reads_origin(state: Steps, node: Node) -> bool:
@@ -525,3 +569,19 @@ def _folded(state: Steps, node: Node) -> str | None:
     if right == neutral:
         return left
     return None
+
+
+def header_step(
+    state: Steps, header: str, value_node: Node, writer: str, when: tuple[str, ...], location: Location
+) -> None:
+    """A header written from an expression (`header: value` in a header object)."""
+    _header(state, header, value_node, writer, when, location)
+
+
+def write_step(
+    state: Steps, header: str, value: Value, writer: str, when: tuple[str, ...], location: Location
+) -> None:
+    """A header written from a value already resolved (a constant header object)."""
+    canonical = "-".join(part.capitalize() for part in header.strip().split("-"))
+    if canonical.startswith("Access-Control-") or canonical == "Vary":
+        _write(state, canonical, value, writer, when, location)

@@ -7,11 +7,15 @@ reflection, a falsy value a refusal."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from corslint.extractors.express.middleware_policy import middleware_policy
 from corslint.extractors.express.options import OptionNames, first_argument_options
 from corslint.extractors.express.origin_functions import parameter_names
 from corslint.extractors.express.registrations import Analysis
 from corslint.extractors.express.returned_origins import classify_returns, function_of_value
+from corslint.extractors.express.scoped_routes import routes_in_scope
+from corslint.extractors.express.shared_middleware_routes import importer_routes
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import unwrap
 from corslint.frameworks.hono_cors import OPTION_NAMES
@@ -64,18 +68,21 @@ def hono_cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list
         )
         options, evidence = first_argument_options(module, arguments, _NAMES)
         evidence += list(bearer)
-        policies.append(
-            middleware_policy(
-                analysis,
-                node,
-                options,
-                evidence,
-                framework="hono_cors",
-                label="Hono cors() middleware",
-                every_path=_EVERY_PATH,
-                probe_path_of=hono_probe_path,
-            )
+        policy = middleware_policy(
+            analysis,
+            node,
+            options,
+            evidence,
+            framework="hono_cors",
+            label="Hono cors() middleware",
+            every_path=_EVERY_PATH,
+            probe_path_of=hono_probe_path,
         )
+        if not policy.app and policy.routes is None:  # built here, `use`d by the modules importing it
+            policy = dataclasses.replace(policy, routes=importer_routes(module))
+        elif policy.routes is None:  # registered here: the routes under its mount pattern
+            policy = dataclasses.replace(policy, routes=routes_in_scope(analysis, policy.scope))
+        policies.append(policy)
     return policies
 
 

@@ -7,11 +7,14 @@ is an allow-list, unconditionally a reflection of every origin, a falsy value a 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from corslint.extractors.express.defaulted_origin_reads import defaulted_origin_reads
 from corslint.extractors.express.middleware_policy import middleware_policy
 from corslint.extractors.express.options import OptionNames, first_argument_options
-from corslint.extractors.express.origin_functions import parameter_names
+from corslint.extractors.express.origin_functions import parameter_names, written_function
 from corslint.extractors.express.registrations import Analysis
-from corslint.extractors.express.returned_origins import classify_returns, function_of_value
+from corslint.extractors.express.returned_origins import classify_returns
 from corslint.extractors.express.routes import probe_path_for
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import WRAPPERS, Node, unwrap, walk
@@ -19,7 +22,7 @@ from corslint.frameworks.koa_cors import OPTION_NAMES
 from corslint.model import CorsPolicy, Evidence, FunctionValue, Value
 
 PACKAGE = "@koa/cors"
-_CLOSE_NAMES = {
+CLOSE_NAMES = {
     "origins": "origin",
     "allowedOrigins": "origin",
     "allowOrigin": "origin",
@@ -37,15 +40,26 @@ _CLOSE_NAMES = {
 KOA_REFUSALS = frozenset({"false", "null", "undefined", "''", '""', "``", "0"})
 
 
-def koa_cors_names(module: JsModule) -> set[str]:
+@dataclass(frozen=True)
+class KoaCorsPackage:
+    """A Koa CORS middleware package read the same way: `cors(options)` with Koa's `(ctx)`
+    origin functions; `names` sorts its options."""
+
+    specifier: str  # what `require`/`import` names
+    framework: str  # the model's name (frameworks/<framework>.py)
+    label: str
+    names: OptionNames
+
+
+def koa_cors_names(module: JsModule, specifier: str = PACKAGE) -> set[str]:
     return {
         local
-        for local, (specifier, exported_name) in module.imports.items()
-        if specifier == PACKAGE and exported_name in {"*", "default"}
+        for local, (imported, exported_name) in module.imports.items()
+        if imported == specifier and exported_name in {"*", "default"}
     }
 
 
-def _is_koa_cors_call(module: JsModule, names: set[str], node: Node) -> bool:
+def _is_package_call(module: JsModule, names: set[str], node: Node, specifier: str) -> bool:
     node = unwrap(node)
     if node.type != "call_expression":
         return False
@@ -55,23 +69,30 @@ def _is_koa_cors_call(module: JsModule, names: set[str], node: Node) -> bool:
     text = module.text(function).replace(" ", "")
     if text in names or (text.endswith(".default") and text[: -len(".default")] in names):
         return True
-    return text.startswith("require(") and text.endswith(")") and text[8:-1].strip("'\"`") == PACKAGE
+    return text.startswith("require(") and text.endswith(")") and text[8:-1].strip("'\"`") == specifier
 
 
 def koa_cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[CorsPolicy]:
+    return package_policies(analysis, bearer, KOA_CORS)
+
+
+def package_policies(
+    analysis: Analysis, bearer: tuple[Evidence, ...], package: KoaCorsPackage
+) -> list[CorsPolicy]:
+    """One policy per `cors(...)` call of `package` in the module."""
     module = analysis.module
-    names = koa_cors_names(module)
-    if not names and PACKAGE.encode() not in module.source:
+    names = koa_cors_names(module, package.specifier)
+    if not names and package.specifier.encode() not in module.source:
         return []
     policies: list[CorsPolicy] = []
     for node in module.of_kind("call_expression", *WRAPPERS):
-        if node.type != "call_expression" or not _is_koa_cors_call(module, names, node):
+        if node.type != "call_expression" or not _is_package_call(module, names, node, package.specifier):
             continue
         arguments_node = node.child_by_field_name("arguments")
         arguments = (
             [c for c in arguments_node.named_children if c.type != "comment"] if arguments_node else []
         )
-        options, evidence = first_argument_options(module, arguments, _NAMES)
+        options, evidence = first_argument_options(module, arguments, package.names)
         evidence += list(bearer)
         policies.append(
             middleware_policy(
@@ -79,8 +100,8 @@ def koa_cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[
                 node,
                 options,
                 evidence,
-                framework="koa_cors",
-                label="@koa/cors middleware",
+                framework=package.framework,
+                label=package.label,
                 every_path={"/", "*", "/*", "(.*)"},
                 probe_path_of=probe_path_for,
             )
@@ -88,20 +109,62 @@ def koa_cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[
     return policies
 
 
-def _classified(module: JsModule, value: Value) -> Value:
+def koa_origin(module: JsModule, value: Value) -> Value:
+    """An `origin` option of a Koa CORS package: a function `(ctx) => ...` classified."""
     if not (value.known and isinstance(value.raw, FunctionValue) and value.raw.kind == "unknown"):
         return value
-    function = function_of_value(module, value)
-    if function is None:
+    found = written_function(module, value)
+    if found is None:
         return value
+    home, function = found
+    classified = classify_koa_origin(home, function)
+    if classified.kind == "unknown" and (constant := _constant_answer(home, function)) is not None:
+        where = constant.location if home is module else value.location
+        return Value(constant.raw, where, constant.provenance, constant.env_var, _CONSTANT_ANSWER)
     return Value(
-        classify_koa_origin(module, function),
+        classified,
         value.location,
         value.provenance,
         value.env_var,
         value.description,
         value.related,
     )
+
+
+_CONSTANT_ANSWER = "what the origin function answers wherever it does not skip CORS"
+_FUNCTION_TYPES = frozenset(
+    {"arrow_function", "function_expression", "function", "function_declaration", "method_definition"}
+)
+
+
+def _constant_answer(module: JsModule, function: Node) -> Value | None:
+    """`(ctx) => { if (ctx.url === "/test") return false; return "*"; }` (the koa2-cors
+    README): a function that never reads the Origin and answers one fixed value wherever it
+    does not skip CORS (a falsy answer) sends that value to every other request."""
+    body = function.child_by_field_name("body")
+    if body is None or _origin_spellings(module, function):
+        return None
+    returned: list[Node] = [body] if body.type != "statement_block" else []
+    for node in walk(body) if body.type == "statement_block" else ():
+        if node.type != "return_statement" or _enclosing_function(node) != function:
+            continue
+        inner = [c for c in node.named_children if c.type != "comment"]
+        returned += inner[:1]  # `return;` answers undefined: CORS skipped
+    answers: list[Value] = []
+    for expression in returned:
+        answer = module.resolve(expression)
+        if not answer.known or isinstance(answer.raw, (tuple, dict, FunctionValue)):
+            return None
+        if answer.raw not in (None, False, "", 0):
+            answers.append(answer)
+    return answers[0] if answers and len({answer.raw for answer in answers}) == 1 else None
+
+
+def _enclosing_function(node: Node) -> Node | None:
+    parent = node.parent
+    while parent is not None and parent.type not in _FUNCTION_TYPES:
+        parent = parent.parent
+    return parent
 
 
 def _normal(text: str) -> str:
@@ -137,8 +200,13 @@ def _origin_spellings(module: JsModule, function: Node) -> set[str]:
 def classify_koa_origin(module: JsModule, function: Node) -> FunctionValue:
     """The request's Origin returned is an allowed answer; any falsy value skips CORS."""
     spellings = _origin_spellings(module, function)
-    return classify_returns(module, function, spellings, KOA_REFUSALS, spellings)
+    answers = spellings | defaulted_origin_reads(module, function, spellings)
+    return classify_returns(module, function, answers, KOA_REFUSALS, spellings)
 
 
-# read after `_classified` is defined: how an `origin` option of this package is read
-_NAMES = OptionNames(OPTION_NAMES, _CLOSE_NAMES, "@koa/cors", "the package's default", _classified)
+KOA_CORS = KoaCorsPackage(
+    PACKAGE,
+    "koa_cors",
+    "@koa/cors middleware",
+    OptionNames(OPTION_NAMES, CLOSE_NAMES, "@koa/cors", "the package's default", koa_origin),
+)

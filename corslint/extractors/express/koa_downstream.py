@@ -110,6 +110,11 @@ def _exported(module: JsModule, function: Node) -> bool:
     parent = function.parent
     if parent is None:
         return False
+    if (
+        parent.type in {"arrow_function", "function_expression"}
+        and parent.child_by_field_name("body") == function
+    ):
+        return _exported(module, parent)  # `module.exports = () => async (ctx, next) => {...}`: a factory
     if parent.type == "assignment_expression":
         return module.text(parent.child_by_field_name("left")).replace(" ", "") == "module.exports"
     return parent.type == "export_statement" and "default" in module.text(parent)[:16]
@@ -151,6 +156,8 @@ def _names_module(importer: JsModule, node: Node, target: Path) -> bool:
     """`cors` imported from `target` (default export), or `require("./target")` in place."""
     node = unwrap(node)
     specifier = None
+    if node.type == "call_expression" and unwrap(node.child_by_field_name("function")).type == "identifier":
+        node = unwrap(node.child_by_field_name("function"))  # `app.use(setCors())`: the factory's middleware
     if node.type == "identifier":
         imported = importer.imports.get(importer.text(node))
         if imported is not None and imported[1] in {"default", "*"}:

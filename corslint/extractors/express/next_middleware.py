@@ -33,6 +33,7 @@ from pathlib import Path, PurePosixPath
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.express.config_headers import config_steps, probe_path
 from corslint.extractors.express.extractor import project_of
+from corslint.extractors.express.next_middleware_location import ignored_by_next
 from corslint.extractors.express.next_routes import bearer_evidence, options_answers
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project import exported_value
@@ -79,6 +80,8 @@ def is_next_middleware(path: str) -> bool:
 
 def middleware_policies(module: JsModule) -> list[CorsPolicy]:
     if not any(specifier == "next/server" for specifier, _ in module.imports.values()):
+        return []
+    if ignored_by_next(module.file):  # a root middleware.ts beside src/app: never run
         return []
     sites = [
         site

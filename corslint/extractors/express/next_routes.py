@@ -106,12 +106,32 @@ def _app_routes(folder: Path) -> list[NextRoute]:
     return routes
 
 
+# a Pages Router API handler whose first statement refuses every other method:
+# `if (req.method !== 'PUT') { return res.status(405).json(...) }`; OPTIONS gets that status
+_REFUSES_OTHER_METHODS = re.compile(
+    r"export\s+default\s+(?:async\s+)?function\s*\w*\s*\(\s*(\w+)\s*,\s*(\w+)\s*\)\s*\{\s*"
+    r"if\s*\(\s*\1\.method\s*!==?\s*['\"]([A-Z]+)['\"]\s*\)\s*\{?\s*return\s+\2\.status\((4\d\d)\)"
+)
+REFUSES = "pages-refuses-"  # `pages-refuses-405-PUT`: OPTIONS answered 405, the handler serves PUT
+
+
+def _pages_api_kind(file: Path) -> str:
+    try:
+        text = file.read_text("utf-8", errors="replace")
+    except OSError:
+        return "pages-api"
+    found = _REFUSES_OTHER_METHODS.search(text)
+    if found is None or found.group(3) == "OPTIONS":
+        return "pages-api"
+    return f"{REFUSES}{found.group(4)}-{found.group(3)}"
+
+
 def _pages_routes(folder: Path) -> list[NextRoute]:
     routes = []
-    for parts, _file, stem in _route_files(folder):
+    for parts, file, stem in _route_files(folder):
         if not parts and stem.startswith("_"):
             continue
-        kind = "pages-api" if parts[:1] == ["api"] else "pages-page"
+        kind = _pages_api_kind(file) if parts[:1] == ["api"] else "pages-page"
         route = _route(parts if stem == "index" else [*parts, stem], kind)
         if route is not None:
             routes.append(route)
@@ -262,18 +282,29 @@ def handler_probe(source: str, probe: str, answers: tuple[str, ...] | None) -> s
     itself (the current probe when it does), so a preflight there is judged."""
     if not answers or next_options_status(answers, probe) == NEXT_OWN_OPTIONS_STATUS:
         return probe
-    for entry in answers:
-        kind, _, regex = entry.partition(" ")
-        if kind != HANDLER:
-            continue
-        example = _example(regex)
-        try:
-            matched = source_matches("next", source, example)
-        except ValueError:
-            return probe
-        if matched and next_options_status(answers, example) == NEXT_OWN_OPTIONS_STATUS:
-            return example
+    # a route handler Next.js answers for; else a Pages Router handler that refuses OPTIONS
+    # with the status it sends, one serving a method that is always preflighted first
+    preference = (HANDLER, *(f"-{method}" for method in ("PUT", "PATCH", "DELETE", "POST", "GET")))
+    for wanted in preference:
+        for entry in answers:
+            kind, _, regex = entry.partition(" ")
+            if kind != wanted and not (kind.startswith(REFUSES) and kind.endswith(wanted)):
+                continue
+            example = _example(regex)
+            try:
+                matched = source_matches("next", source, example)
+            except ValueError:
+                return probe
+            status = next_options_status(answers, example) if matched else None
+            if status is not None and (wanted != HANDLER or status == NEXT_OWN_OPTIONS_STATUS):
+                return example
     return probe
+
+
+def route_example(parts: list[str]) -> str | None:
+    """A request path the App Router folder `parts` serves; None for a private folder."""
+    route = _route(parts, HANDLER)
+    return _example(route.regex) if route is not None else None
 
 
 def _example(regex: str) -> str:

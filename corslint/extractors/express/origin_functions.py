@@ -25,23 +25,35 @@ def parameter_names(module: JsModule, function: Node) -> list[str]:
 def classified_origin(module: JsModule, value: Value) -> Value:
     if not (value.known and isinstance(value.raw, FunctionValue) and value.raw.kind == "unknown"):
         return value
-    node = _node_at(module, value.location)
-    function = module.function_node(node) if node is not None else None
-    if function is None and value.related and module.project is not None:
-        # a function imported from another module: judged where it is written
-        home = module.project.loaded(value.related[0].path)
-        node = _node_at(home, value.related[0]) if home is not None else None
-        function = home.function_node(node) if home is not None and node is not None else None
-        module = home if home is not None else module
-    if function is None:
+    found = written_function(module, value)
+    if found is None:
         return value
+    module, function = found
     classified = classify_origin_function(module, function)
     return Value(
         classified, value.location, value.provenance, value.env_var, value.description, value.related
     )
 
 
-def _node_at(module: JsModule, location: Location) -> Node | None:
+def written_function(module: JsModule, value: Value) -> tuple[JsModule, Node] | None:
+    """The function an option's value was read from, and the module that writes it: this
+    one, or another (an imported function, or an options object another module exports)."""
+    node = node_at(module, value.location)
+    function = module.function_node(node) if node is not None else None
+    if function is not None:
+        return module, function
+    if module.project is None:
+        return None
+    for where in (value.location, *value.related[:1]):
+        home = module.project.loaded(where.path) if where.path != module.path else None
+        node = node_at(home, where) if home is not None else None
+        function = home.function_node(node) if home is not None and node is not None else None
+        if home is not None and function is not None:
+            return home, function
+    return None
+
+
+def node_at(module: JsModule, location: Location) -> Node | None:
     if location.path != module.path:
         return None
     point = (location.line - 1, 0)
@@ -311,5 +323,21 @@ def _some(module: JsModule, function: Node, callback: Node, name: str) -> tuple[
         return None
     holder = module.resolve(function.child_by_field_name("object"))
     if holder.known and isinstance(holder.raw, tuple):
+        test = _STRING_TESTS.get(_string_test_of(module, body, name))
+        if test is not None:  # `list.some((p) => origin.startsWith(p))`: each entry a prefix
+            if not all(item.known and isinstance(item.raw, str) for item in holder.raw):
+                return None
+            prefixes = [Value(Regex(test.format(_js_escape(item.raw))), item.location) for item in holder.raw]
+            return prefixes, False
         return list(holder.raw), False
     return None
+
+
+def _string_test_of(module: JsModule, body: Node, name: str) -> str:
+    """`origin.startsWith(p)` -> "startsWith" (also `endsWith`, `includes`); "" otherwise."""
+    function = unwrap(body.child_by_field_name("function"))
+    if function is None or function.type != "member_expression":
+        return ""
+    if module.text(unwrap(function.child_by_field_name("object"))) != name:
+        return ""
+    return module.text(function.child_by_field_name("property"))

@@ -45,7 +45,7 @@ def is_named(source: str | None) -> bool:
 
 def _canonical(text: str) -> str:
     """Spacing, optional chaining and quotes made uniform: `req.headers?.["Origin"]`."""
-    text = text.replace(" ", "").replace("\n", "").replace("?.[", "[").replace("?.", ".")
+    text = text.replace(" ", "").replace("\n", "").replace("?.[", "[").replace("?.(", "(").replace("?.", ".")
     return text.replace('"', "'").replace("`", "'")
 
 

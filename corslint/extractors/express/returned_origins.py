@@ -9,7 +9,9 @@ from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap, walk
 from corslint.model import FunctionValue, OriginFunction, Value
 
-_FUNCTIONS = frozenset({"arrow_function", "function_expression", "function", "function_declaration"})
+_FUNCTIONS = frozenset(
+    {"arrow_function", "function_expression", "function", "function_declaration", "method_definition"}
+)
 
 
 def function_of_value(module: JsModule, value: Value) -> Node | None:

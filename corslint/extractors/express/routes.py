@@ -11,6 +11,7 @@ from corslint.extractors.express.registrations import (
     find_registrations,
     is_cors_call,
 )
+from corslint.extractors.express.server_routes import called_server_to_server
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap
 from corslint.model import Evidence, Route
@@ -32,6 +33,8 @@ def misordered(analysis: Analysis, registration: Registration, what_kind: str = 
             continue
         if any(_is_cors_middleware(analysis, argument) for argument in other.arguments):
             continue  # `app.get("/health", cors(), ...)`: the route brings its own layer
+        if called_server_to_server(analysis, other):
+            continue  # a webhook mounted early on purpose: browsers never call it
         earlier.append(other)
     if not earlier:
         return []

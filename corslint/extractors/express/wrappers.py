@@ -22,10 +22,13 @@ from corslint.extractors.express.branches import arms_around, development_guarde
 from corslint.extractors.express.delegate_variants import delegate_option_variants
 from corslint.extractors.express.fastify_cors import fastify_options
 from corslint.extractors.express.fastify_cors_version import with_version
+from corslint.extractors.express.nest_adapters import nest_options_argument
+from corslint.extractors.express.nest_routes import nest_controller_routes
 from corslint.extractors.express.option_carriers import never_holds
 from corslint.extractors.express.options import cors_options, option_map
 from corslint.extractors.express.registrations import Analysis
 from corslint.extractors.express.routes import probe_path_for, routes_of
+from corslint.extractors.express.socketio_sources import GATEWAY, instance_options, is_nest_gateway
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
 from corslint.extractors.js.syntax import Node, string_value, unwrap
@@ -76,7 +79,8 @@ def wrapper_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[C
                 routes=(
                     (Route("/socket.io/", ("GET", "POST"), module.location(item.call)),)
                     if item.framework == "socketio"
-                    else routes_of(analysis, None)
+                    else (nest_controller_routes(module) if item.framework.startswith("nestjs") else None)
+                    or routes_of(analysis, None)
                 ),
                 evidence=(*item.evidence, *bearer),
                 development_only=is_development_path(module.path) or development_guarded(module, item.call),
@@ -97,6 +101,7 @@ def _may_wrap(module: JsModule, callee: str) -> bool:
         callee.endswith((".enableCors", ".createHandler", ".applyMiddleware", ".getMiddleware"))
         or "NestFactory.create" in callee
         or callee in _WRAPPER_CALLEES
+        or callee == GATEWAY
         or _imported_from(module, callee, "apollo-server", "socket.io", "@apollo/server/standalone")
     )
 
@@ -208,11 +213,14 @@ def _nest(module: JsModule, call: Node, imports: set[str]) -> list[_Found]:
     on_fastify = _fastify_adapter(module, arguments) or _fastify_platform(imports)
     if on_fastify and _fastify_adapter(module, [arguments[0], arguments[-1]]):
         return []  # `create(AppModule, new FastifyAdapter())`: no application options
-    found = _property(module, arguments[-1], "cors")
+    options_argument = nest_options_argument(module, arguments)
+    if options_argument is None:
+        return []  # `create(AppModule, new ExpressAdapter(server))`: an adapter, no options
+    found = _property(module, options_argument, "cors")
     if found is None:
         return []
     value, node = found
-    if not value.known and never_holds(module, arguments[-1], "cors"):
+    if not value.known and never_holds(module, options_argument, "cors"):
         return []  # `{ bufferLogs: true, ...appOptions }`: no value it takes has `cors`
     receiver = _assigned_name(module, call)
     if on_fastify:
@@ -355,6 +363,9 @@ def _socketio(module: JsModule, call: Node) -> list[_Found]:
             "require('socket.io')",
             'require("socket.io")',
         }  # `require("socket.io")(3000, { cors })`
+    is_server = is_server or is_nest_gateway(module, call, callee)  # its options reach `new Server`
+    if arguments and (held := instance_options(module, arguments[-1])) is not None:
+        arguments = [*arguments[:-1], held]  # `new Server(httpServer, this.serverOptions)`
     if not is_server or not arguments or unwrap(arguments[-1]).type not in {"object", "identifier"}:
         return []
     if len(arguments) == 1 and unwrap(arguments[0]).type != "object":
@@ -366,8 +377,10 @@ def _socketio(module: JsModule, call: Node) -> list[_Found]:
     scope = "/socket.io/"
     if not value.known:
         return [_Found("socketio", call, {"**": value}, (), "", scope, node)]
-    if value.raw is True or value.raw in (False, None):
-        return []  # not an options object: engine.io expects one
+    if value.raw is True:  # engine.io calls `cors(true)`: the cors package's defaults
+        return [_Found("socketio", call, {}, (), "", scope, node)]
+    if value.raw in (False, None):
+        return []
     passed = option_map(module, value, node)
     return [_Found("socketio", call, passed[0], tuple(passed[1]), "", scope, node)]
 

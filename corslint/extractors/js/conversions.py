@@ -126,9 +126,17 @@ def production_arm(module: ParsedModule, test: Node, depth: int = 0) -> bool | N
 def string_callback(module: TextSource, node: Node) -> str | None:
     """`s => s.trim()` / `(o) => o.toLowerCase()` / `String.prototype.trim.call`-free forms."""
     node = unwrap(node)
-    if node.type != "arrow_function":
+    if node.type not in {"arrow_function", "function_expression", "function"}:
         return None
     body = unwrap(node.child_by_field_name("body"))
+    if body is not None and body.type == "statement_block":  # `(o) => { return o.trim(); }`
+        statements = [c for c in body.named_children if c.type != "comment"]
+        returned = statements[0] if len(statements) == 1 else None
+        body = (
+            unwrap(returned.named_children[0])
+            if returned is not None and returned.type == "return_statement" and returned.named_children
+            else None
+        )
     if body is None or body.type != "call_expression":
         return None
     function = body.child_by_field_name("function")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from corslint.extractors.config_files.data_files import load_data_file
+from corslint.extractors.js.config_service import config_service_env
 from corslint.extractors.js.conversions import (
     arm_when_unset,
     convert,
@@ -28,6 +29,7 @@ from corslint.extractors.js.conversions import (
     truthy,
     weaker,
 )
+from corslint.extractors.js.dotenv_values import committed_env_value
 from corslint.extractors.js.implicit_globals import implicit_global
 from corslint.extractors.js.parsed_module import ParsedModule, require_specifier
 from corslint.extractors.js.set_chains import set_chain
@@ -354,7 +356,7 @@ class JsModule(ParsedModule):
     def _member(self, node: Node, location: Location, depth: int) -> Value:
         env = self.env_name(node)
         if env is not None:
-            return self.unknown(node, env)
+            return committed_env_value(self, env, location) or self.unknown(node, env)
         key = self._member_key(node, depth)
         holder_node = node.child_by_field_name("object")
         if key is not None and self.project is not None and self._is_node_config(holder_node):
@@ -494,6 +496,9 @@ class JsModule(ParsedModule):
             method_node = function.child_by_field_name("property")
             method = self.text(method_node) if method_node is not None else ""
             receiver_node = function.child_by_field_name("object")
+            env = config_service_env(self, receiver_node, method, arguments)
+            if env is not None:  # NestJS `configService.get('FRONT_URL')`
+                return committed_env_value(self, env, location) or self.unknown(node, env)
             if method == "get" and len(arguments) == 1 and self.project is not None:
                 key = string_value(arguments[0])
                 if key is not None and self._is_node_config(receiver_node):

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from corslint.extractors.config_files.data_files import load_data_file, node_config_value
+from corslint.extractors.js.empty_exports import empty_module_value
 from corslint.extractors.js.module import JsModule, parse
 from corslint.extractors.js.project_files import project_root
 from corslint.extractors.js.syntax import unwrap
@@ -98,7 +99,7 @@ class JsProject:
             return None
         value = exported_value(module, exported)
         if value is None:
-            return None
+            return empty_module_value(module, exported, use)
         if value.location.path == importer.path or value.provenance is Provenance.CONFIG_FILE:
             return value
         return _moved(value, use)

@@ -6,6 +6,12 @@ from pathlib import PurePosixPath
 
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.js.syntax import Node, parser, string_value, walk
+from corslint.extractors.unmodelled.framework_helpers import (
+    H3_CORS,
+    auto_imported_call,
+    helper_call,
+    helper_library,
+)
 from corslint.extractors.unmodelled.libraries import JS_LIBRARIES, library_of, message
 from corslint.model import Diagnostic, Extraction, Location
 
@@ -16,7 +22,10 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     data = text.encode("utf-8")
     tree = parser(PurePosixPath(path).suffix).parse(data)
     found: dict[str, Location] = {}
-    for specifier, node in _imported(tree.root_node):
+    for specifier, imported in _imported(tree.root_node):
+        node = imported
+        if library_of(specifier, JS_LIBRARIES) is None and helper_library(specifier, imported) is not None:
+            node = helper_call(tree.root_node, specifier) or imported
         where = Location(
             path,
             node.start_point[0] + 1,
@@ -24,14 +33,23 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
             node.end_point[0] + 1,
             _column(data, node.end_byte),
         )
-        library = library_of(specifier, JS_LIBRARIES)
+        library = library_of(specifier, JS_LIBRARIES) or helper_library(specifier, imported)
         if library is not None and library.display not in found:
             found[library.display] = where
+    auto = auto_imported_call(tree.root_node) if H3_CORS.display not in found else None
+    if auto is not None:  # a Nuxt / Nitro server file: h3's helpers are auto-imported
+        found[H3_CORS.display] = Location(
+            path,
+            auto.start_point[0] + 1,
+            _column(data, auto.start_byte),
+            auto.end_point[0] + 1,
+            _column(data, auto.end_byte),
+        )
     notes = [Diagnostic("CORS003", message(_BY_DISPLAY[name]), where) for name, where in found.items()]
     return Extraction(diagnostics=tuple(notes))
 
 
-_BY_DISPLAY = {library.display: library for library in JS_LIBRARIES}
+_BY_DISPLAY = {library.display: library for library in (*JS_LIBRARIES, H3_CORS)}
 
 
 def _column(data: bytes, offset: int) -> int:

@@ -24,16 +24,12 @@ JS_LIBRARIES = (
     # @fastify/cors itself is modelled (extractors/express/fastify_cors.py); this is its
     # predecessor, whose versions for fastify 2/3 behave differently
     UnmodelledLibrary("fastify-cors", frozenset({"fastify-cors"})),
-    # @koa/cors itself is modelled (extractors/express/koa_cors.py); these are other packages
-    UnmodelledLibrary("kcors", frozenset({"kcors"})),
-    UnmodelledLibrary("koa2-cors", frozenset({"koa2-cors"})),
+    # modelled in extractors/express/: @koa/cors, koa2-cors, kcors, nextjs-cors, micro-cors
     UnmodelledLibrary("koa-cors", frozenset({"koa-cors"})),
     UnmodelledLibrary(
         "restify-cors-middleware", frozenset({"restify-cors-middleware", "restify-cors-middleware2"})
     ),
-    UnmodelledLibrary("micro-cors", frozenset({"micro-cors"})),
     UnmodelledLibrary("@elysiajs/cors", frozenset({"@elysiajs/cors"})),
-    UnmodelledLibrary("nextjs-cors", frozenset({"nextjs-cors"})),
     UnmodelledLibrary("@tinyhttp/cors", frozenset({"@tinyhttp/cors"})),
 )
 

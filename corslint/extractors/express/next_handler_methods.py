@@ -1,0 +1,93 @@
+"""The methods the App Router route handlers export (`export async function PATCH(...)`),
+as routes of the next.config `headers()` rules whose `source` covers them: a rule's
+`Access-Control-Allow-Methods` that lacks a method a handler under it serves fails that
+method's preflight (CORS202; shayush622/resQlink-client lists `GET, POST, PUT, DELETE,
+OPTIONS` on `/api/:path*` while `api/disasters/[id]/admin/route.ts` exports PATCH)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from pathlib import Path, PurePosixPath
+
+from corslint.extractors.express.next_routes import route_example
+from corslint.frameworks.config_paths import source_matches
+from corslint.model import CorsPolicy, Location, Route
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+_EXPORT = re.compile(
+    r"export\s+(?:async\s+)?function\s+(GET|HEAD|POST|PUT|PATCH|DELETE)\b"
+    r"|export\s+(?:const|let|var)\s+(GET|HEAD|POST|PUT|PATCH|DELETE)\b"
+)
+_EXPORT_LIST = re.compile(r"export\s*\{([^}]*)\}")
+_SKIPPED = frozenset({"node_modules", ".next", ".git"})
+_SUFFIXES = frozenset({".js", ".jsx", ".ts", ".tsx", ".mjs"})
+
+
+def with_handler_routes(policies: list[CorsPolicy], root: Path, display_root: str) -> list[CorsPolicy]:
+    """Each `headers()` policy (its rule's source after `::` in `app`) with the handlers
+    its source matches as routes, when it has none yet and some handler matches."""
+    handlers = _handlers(root, display_root)
+    if not handlers:
+        return policies
+    result = []
+    for policy in policies:
+        source = policy.app.partition("::")[2]
+        if policy.routes is not None or not source.startswith("/"):
+            result.append(policy)
+            continue
+        routes = []
+        for example, route in handlers:
+            try:
+                if source_matches("next", source, example):
+                    routes.append(route)
+            except ValueError:
+                break
+        result.append(dataclasses.replace(policy, routes=tuple(routes)) if routes else policy)
+    return result
+
+
+def _handlers(root: Path, display_root: str) -> list[tuple[str, Route]]:
+    """(a path it serves, the route) for each App Router route handler of the project."""
+    folder = next((f for f in (root / "app", root / "src" / "app") if f.is_dir()), None)
+    if folder is None:
+        return []
+    found = []
+    for directory, folders, files in os.walk(folder):
+        folders[:] = sorted(f for f in folders if f not in _SKIPPED)
+        for name in sorted(files):
+            file = Path(directory) / name
+            if file.stem != "route" or file.suffix not in _SUFFIXES:
+                continue
+            parts = list(Path(directory).relative_to(folder).parts)
+            example = route_example(parts)
+            if example is None:
+                continue
+            try:
+                text = file.read_text("utf-8", errors="replace")
+            except OSError:
+                continue
+            methods, line = _exported_methods(text)
+            if not methods:
+                continue
+            shown = str(PurePosixPath(display_root) / file.relative_to(root).as_posix())
+            path = "/" + "/".join(parts)
+            found.append((example, Route(path, methods, Location(shown, line, 1, line, 1))))
+    return found
+
+
+def _exported_methods(text: str) -> tuple[tuple[str, ...], int]:
+    """The HTTP methods a route file exports, and the line of the first that is preflighted
+    (PUT, PATCH, DELETE), else of the first."""
+    lines: dict[str, int] = {}
+    for match in _EXPORT.finditer(text):
+        lines.setdefault(match.group(1) or match.group(2), text.count("\n", 0, match.start()) + 1)
+    for match in _EXPORT_LIST.finditer(text):
+        for item in match.group(1).split(","):
+            name = item.strip().split(" as ")[-1].strip()
+            if name in _METHODS:
+                lines.setdefault(name, text.count("\n", 0, match.start()) + 1)
+    ordered = tuple(method for method in _METHODS if method in lines)
+    preflighted = [lines[m] for m in ordered if m in {"PUT", "PATCH", "DELETE"}]
+    return ordered, min(preflighted or list(lines.values()) or [1])

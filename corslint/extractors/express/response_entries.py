@@ -1,0 +1,122 @@
+"""Which functions answer requests themselves, for `response_objects`: a Fetch handler's
+entry points (a worker's `fetch`, a function handed to `Deno.serve`, a default export, one
+that receives the request), the method a Cloudflare Pages Function serves, and a Next.js
+App Router route file's method exports, with what Next.js answers to OPTIONS there."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from corslint.extractors.express.next_routes import MIDDLEWARE_NAMES, ROUTE_SUFFIXES, route_example
+from corslint.extractors.express.response_headers import FUNCTIONS, called_functions, parameter_names
+from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.project_files import project_root
+from corslint.extractors.js.syntax import Node, unwrap
+
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+_REQUEST_NAMES = frozenset({"request", "req", "_req", "_request", "event", "ctx", "context", "c"})
+_SERVERS = frozenset({"Deno.serve", "serve", "Bun.serve", "addEventListener", "http.serve"})
+
+
+def fetch_entry(module: JsModule, function: Node) -> bool:
+    """Whether a function answers requests itself: it receives the request (or a context
+    holding it), is a worker's `fetch`, a default export, or is handed to a server."""
+    names = parameter_names(module, function)
+    if names and names[0] in _REQUEST_NAMES:
+        return True
+    name = function.child_by_field_name("name")
+    named = name is not None and module.text(name) in {"fetch", "onRequest"}
+    if named or pages_function_method(module, function):
+        return True
+    parent = function.parent
+    if (
+        parent is not None
+        and parent.type == "export_statement"
+        and module.text(parent).startswith("export default")
+    ):
+        return True  # `export default async (req) => ...` without a named parameter
+    if parent is not None and parent.type == "arguments" and parent.parent is not None:
+        callee = parent.parent.child_by_field_name("function")
+        return callee is not None and module.text(callee) in _SERVERS
+    return False
+
+
+_PAGES_FUNCTION = re.compile(r"onRequest(Get|Head|Post|Put|Patch|Delete|Options)")
+
+
+def pages_function_method(module: JsModule, function: Node) -> str:
+    """The method a Cloudflare Pages Function serves (`export function onRequestGet`):
+    other methods, OPTIONS among them, go elsewhere; "" for any other function."""
+    name = function.child_by_field_name("name")
+    if name is None and function.parent is not None and function.parent.type == "variable_declarator":
+        name = function.parent.child_by_field_name("name")
+    found = _PAGES_FUNCTION.fullmatch(module.text(name)) if name is not None else None
+    return found.group(1).upper() if found is not None else ""
+
+
+def is_route_file(path: str) -> bool:
+    pure = PurePosixPath(path)
+    return pure.stem == "route" and pure.suffix in ROUTE_SUFFIXES and "app" in pure.parts[:-1]
+
+
+def route_exports(module: JsModule) -> dict[Node, str]:
+    """The functions a route file exports under an HTTP method's name."""
+    found: dict[Node, str] = {}
+    for statement in module.root.named_children:
+        if statement.type != "export_statement":
+            continue
+        declaration = statement.child_by_field_name("declaration")
+        if declaration is None:
+            continue
+        if declaration.type == "function_declaration":
+            name = declaration.child_by_field_name("name")
+            if name is not None and module.text(name) in HTTP_METHODS:
+                found[declaration] = module.text(name)
+        elif declaration.type in {"lexical_declaration", "variable_declaration"}:
+            for declarator in declaration.named_children:
+                name = declarator.child_by_field_name("name")
+                value = declarator.child_by_field_name("value")
+                if name is None or value is None or module.text(name) not in HTTP_METHODS:
+                    continue
+                value = unwrap(value)
+                if value.type in FUNCTIONS:
+                    found[value] = module.text(name)
+                elif value.type == "call_expression":
+                    functions = called_functions(module, value.child_by_field_name("function"))
+                    if len(functions) == 1 and functions[0][0] is module:
+                        found[functions[0][1]] = module.text(name)
+    return found
+
+
+def next_answers_options(module: JsModule) -> bool:
+    """Whether Next.js's own 204 answers OPTIONS without headers corslint does not see:
+    no next.config `headers()` with CORS headers and no middleware in the app."""
+    if module.file is None:
+        return False
+    root = project_root(module.file)
+    if root is None:
+        return False
+    for folder in (root, root / "src"):
+        if any((folder / name).is_file() for name in MIDDLEWARE_NAMES):
+            return False
+    for suffix in ("js", "mjs", "ts", "cjs", "mts"):
+        config = root / f"next.config.{suffix}"
+        if config.is_file():
+            try:
+                text = config.read_text("utf-8", errors="replace")
+            except OSError:
+                return False
+            if "access-control-" in text.lower():
+                return False
+    return True
+
+
+def route_path(path: str) -> str:
+    """A request path the route file at `path` serves (`app/api/[id]/route.js` -> `/api/1`)."""
+    parts = list(PurePosixPath(path).parts[:-1])
+    if "app" not in parts:
+        return "/"
+    index = len(parts) - 1 - parts[::-1].index("app")
+    return route_example(parts[index + 1 :]) or "/"

@@ -1,0 +1,90 @@
+"""The routes a CORS middleware built in its own module covers: `export default
+cors({...})` in `middlewares/api-cors.ts`, imported by router modules that call
+`router.use(apiCors)` before their `router.put(...)` / `router.delete(...)` routes
+(puruhitaaa/unithrift-be, Hono). The routes of every module that imports it and `use`s
+it are the routes it must allow the methods of (CORS202). Imports are followed when
+relative, or through the `@/` / `~/` / `#/` source-root aliases projects map in
+tsconfig `paths`."""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+from corslint.extractors.express.registrations import Analysis, find_registrations
+from corslint.extractors.express.routes import routes_of
+from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.project_files import project_files, project_root
+from corslint.extractors.js.syntax import unwrap
+from corslint.model import Route
+
+_ALIASES = ("@/", "~/", "#/")
+_MAX_FILES = 3000
+
+
+def importer_routes(module: JsModule) -> tuple[Route, ...] | None:
+    """The routes of the modules that import `module`'s middleware and `.use` it; None
+    when none does."""
+    project = module.project
+    if module.file is None or project is None:
+        return None
+    root = project_root(module.file)
+    if root is None:
+        return None
+    own = module.file.resolve()
+    stem = own.stem if own.stem != "index" else own.parent.name
+    routes: list[Route] = []
+    for count, file in enumerate(project_files(root)):
+        if count >= _MAX_FILES:
+            return None
+        if file.resolve() == own or not _mentions(file, stem):
+            continue
+        importer = project.load(file, project.display(module, file))
+        if importer is None:
+            continue
+        names = [
+            local
+            for local, (specifier, _) in importer.imports.items()
+            if _names_module(project.resolve_specifier(importer, specifier), specifier, own, root)
+        ]
+        if names and _uses(importer, names):
+            analysis = Analysis(importer)
+            find_registrations(analysis)
+            routes += routes_of(analysis, None) or ()
+    return tuple(routes) if routes else None
+
+
+def _mentions(file: Path, stem: str) -> bool:
+    try:
+        return stem.encode() in file.read_bytes()
+    except OSError:
+        return False
+
+
+def _names_module(resolved: Path | None, specifier: str, own: Path, root: Path) -> bool:
+    if resolved is not None:
+        return resolved.resolve() == own
+    alias = next((prefix for prefix in _ALIASES if specifier.startswith(prefix)), None)
+    if alias is None:
+        return False
+    wanted = specifier[len(alias) :].strip("/")
+    relative = PurePosixPath(own.relative_to(root.resolve()).as_posix())
+    spelled = {str(relative.with_suffix(""))}
+    if relative.stem == "index":
+        spelled.add(str(relative.parent))
+    return any(path == wanted or path.endswith("/" + wanted) for path in spelled)
+
+
+def _uses(importer: JsModule, names: list[str]) -> bool:
+    """Whether some `x.use(...)` call passes one of `names`."""
+    for call in importer.of_kind("call_expression"):
+        function = call.child_by_field_name("function")
+        if function is None or unwrap(function).type != "member_expression":
+            continue
+        method = unwrap(function).child_by_field_name("property")
+        if method is None or importer.text(method) != "use":
+            continue
+        arguments = call.child_by_field_name("arguments")
+        for argument in arguments.named_children if arguments is not None else []:
+            if unwrap(argument).type == "identifier" and importer.text(unwrap(argument)) in names:
+                return True
+    return False

@@ -1,0 +1,60 @@
+"""Differential truth: @koa/cors `origin` functions that answer the request's Origin with a
+fallback (`ctx => ctx.request.header.origin || '*'`, shulandmimi/electro-server), which
+corslint reads as reflecting every origin (`express.defaulted_origin_reads`).
+
+The fixtures' own origin functions run in the real `@koa/cors` (tests/node/harness.js, a
+"koa" case whose middleware is `require('@koa/cors')({...})` with the fixture's options
+written out), in front of a last middleware answering 200; every answer to the probe
+battery must equal the model's, status and CORS headers. Requests without an Origin are
+left out: only they get the fallback (`*`, or with credentials an empty Allow-Origin),
+and no browser reads CORS headers on a request it sent without one."""
+
+from __future__ import annotations
+
+import pytest
+
+from corslint.frameworks import framework_of
+from corslint.model import UnresolvedValueError
+from tests.conftest import FIXTURES, policies_linted_inside
+from tests.probe_battery import battery
+from tests.test_differential_express import answer_mismatch, require_node_package, run_harness, wire
+
+CASES = {
+    # the fixture's options, as written there
+    "origin_fallback_star_credentials": (
+        "{ origin: (ctx) => ctx.request.header.origin || '*', credentials: true,"
+        " allowHeaders: ['Content-Type', 'Authorization'] }"
+    ),
+    "origin_get_fallback_public": "{ origin(ctx) { return ctx.get('Origin') ?? 'https://tickets.example.org'; } }",
+}
+
+
+@pytest.mark.parametrize("project", sorted(CASES))
+def test_fallback_origin_function_matches_koa_cors(project: str) -> None:
+    require_node_package("@koa/cors")
+    policies = policies_linted_inside(FIXTURES / "koa" / project, "koa_cors")
+    assert len(policies) == 1, policies
+    policy = policies[0]
+    assert policy.options["origin"].raw.kind == "reflect-all"
+    requests = [request for request in battery(policy) if request.origin is not None]
+    case = {
+        "kind": "koa",
+        "name": project,
+        "source": f"require('@koa/cors')({CASES[project]})",
+        "requests": [wire(request) for request in requests],
+    }
+    real_answers = run_harness([case])[project]
+    mismatches = []
+    for request, real in zip(requests, real_answers, strict=True):
+        try:
+            predicted = framework_of(policy).respond(policy, request)
+        except UnresolvedValueError:
+            mismatches.append(f"{request}: unresolved")
+            continue
+        status = predicted.status if predicted.status is not None else 200
+        where = f"{request.method} Origin={request.origin} {dict(request.headers)}"
+        mismatch = answer_mismatch(where, real, predicted, status)
+        if mismatch is not None:
+            mismatches.append(mismatch)
+    assert not mismatches, "\n".join(mismatches[:20])
+    assert len(requests) > 20
