@@ -111,6 +111,14 @@ EXTRACTORS: tuple[Extractor, ...] = (
         filenames=frozenset({"_headers", "vercel.json", "netlify.toml"}),  # Netlify's headers file
         line_comments=(b"#",),
     ),
+    Extractor(
+        "serverless_framework",
+        "corslint.extractors.serverless_framework.extractor",
+        frozenset(),  # by name alone: serverless.yml's `cors` on http / httpApi events
+        (b"cors",),
+        filenames=frozenset({"serverless.yml", "serverless.yaml"}),
+        line_comments=(b"#",),
+    ),
     python_extractor(
         "flask_cors",
         "corslint.extractors.flask.extractor",
@@ -125,6 +133,8 @@ EXTRACTORS: tuple[Extractor, ...] = (
         "corslint.extractors.python_headers.extractor",
         (b"Access-Control-", b"access-control-"),
     ),
+    # AWS Lambda proxy results (`{"statusCode": ..., "headers": {...}}`) a Python handler returns
+    python_extractor("python_lambda", "corslint.extractors.python_headers.lambda_units", (b"statusCode",)),
     # CORS libraries corslint does not model (CORS003): their import and configuration names
     python_extractor(
         "unmodelled_python",

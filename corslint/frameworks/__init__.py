@@ -53,6 +53,7 @@ def frameworks() -> dict[str, Framework]:
             nextjs_cors,
             python_headers,
             quart_cors,
+            serverless_framework,
             starlette,
         )
 
@@ -64,17 +65,18 @@ def frameworks() -> dict[str, Framework]:
             express_headers,
             python_headers,
             koa_cors,
-            fastify_cors,
             koa2_cors,
             kcors,
             nextjs_cors,
             micro_cors,
             hapi_cors,
+            fastify_cors,
             hono_cors,
             litestar,
             falcon,
             quart_cors,
             aiohttp_cors,
+            serverless_framework,
         ):
             # a module models one library (FRAMEWORK) or one behaviour under several names
             # (FRAMEWORKS: hand-written headers, named for the framework that sends them)

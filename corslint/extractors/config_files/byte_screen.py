@@ -43,6 +43,8 @@ IGNORED_NAMES = frozenset(
         "Cargo.lock",
         ".eslintrc.json",
         "renovate.json",
+        "serverless.yml",  # the Serverless Framework's own `cors` (extractors/serverless_framework)
+        "serverless.yaml",
     }
 )
 WINDOW = 2048  # bytes either side of an `origin` key in which the package's other keys count

@@ -1,0 +1,252 @@
+"""AWS Lambda handlers in Python that return an API Gateway proxy result,
+``{"statusCode": 200, "headers": {"Access-Control-Allow-Origin": "*"}, "body": ...}``,
+judged as the JavaScript ones are (framework ``lambda_headers``,
+docs/semantics/serverless.md): the proxy integration sends the result's headers as
+written, the Python runtime serialising the dict as JSON (``True`` -> ``true``, ``None``
+-> no header).
+
+A handler is a module-level ``def name(event, context)``. What it returns: a result dict
+literal, a local name bound to one, or a call of a module function that returns one
+(``return response(200, item)``). An ``if`` testing the request's method against
+``"OPTIONS"`` (``event["httpMethod"]``, ``event["requestContext"]["http"]["method"]``)
+answers the preflight; without one, what answers OPTIONS is left unknown, as API Gateway
+may answer it before the function runs. The first handler with such results speaks for
+the module (its helpers are shared)."""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+
+from corslint.extractors.context import ProjectContext
+from corslint.extractors.python import PythonModule, is_development_path
+from corslint.model import CorsPolicy, Extraction, HeaderReflection, Location, Value
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+EVENT_NAMES = frozenset({"event", "evt", "_event", "e"})
+CONTEXT_NAMES = frozenset({"context", "ctx", "_context", "_ctx", "_"})
+_ORIGIN_READ = re.compile(
+    r"""^\w+(?:\.get\(\s*['"]headers['"][^)]*\)|\[\s*['"]headers['"]\s*\])\s*"""
+    r"""(?:or\s*\{\}\s*)?\)?\s*(?:\.get\(\s*['"]origin['"]|\[\s*['"]origin['"]\s*\])""",
+    re.IGNORECASE,
+)
+
+
+def extract(path: str, text: str, context: ProjectContext) -> Extraction:
+    if "statusCode" not in text or "access-control-" not in text.lower():
+        return Extraction()
+    module = context.python.parse(path, text)
+    functions = {
+        f.name: f for f in module.tree.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    for function in functions.values():
+        if not _is_handler(function):
+            continue
+        policy = _policy(module, function, functions)
+        if policy is not None:
+            return Extraction(policies=(policy,))
+    return Extraction()
+
+
+def _is_handler(function: Function) -> bool:
+    names = [a.arg for a in function.args.args]
+    return len(names) == 2 and names[0] in EVENT_NAMES and names[1] in CONTEXT_NAMES
+
+
+def _own_nodes(function: Function) -> list[ast.AST]:
+    """The function's nodes, not those of functions or classes defined inside it."""
+    found: list[ast.AST] = []
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        found.append(node)
+        stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _result_dict(
+    function: Function, node: ast.expr | None, functions: dict[str, Function], depth: int = 0
+) -> ast.Dict | None:
+    """The result dict literal `node` returns: itself, a local name bound to one, or the
+    result of a module function called here."""
+    if node is None or depth > 3:
+        return None
+    if isinstance(node, ast.Dict):
+        keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
+        return node if "statusCode" in keys and "headers" in keys else None
+    if isinstance(node, ast.Name):
+        bound = [
+            n.value
+            for n in _own_nodes(function)
+            if isinstance(n, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == node.id for t in n.targets)
+            and isinstance(n.value, ast.Dict)
+        ]
+        return _result_dict(function, bound[0], functions, depth + 1) if len(bound) == 1 else None
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions:
+        helper = functions[node.func.id]
+        results = [
+            found
+            for n in _own_nodes(helper)
+            if isinstance(n, ast.Return) and (found := _result_dict(helper, n.value, functions, depth + 1))
+        ]
+        return results[0] if len(results) == 1 else None
+    return None
+
+
+def _method_test(test: ast.expr) -> str | None:
+    """`OPTIONS` / `!OPTIONS` for a comparison of the request's method with "OPTIONS"."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return None
+    sides = [test.left, *test.comparators]
+    if not any(isinstance(s, ast.Constant) and s.value == "OPTIONS" for s in sides):
+        return None
+    if "method" not in ast.unparse(test).lower():
+        return None
+    if isinstance(test.ops[0], (ast.Eq, ast.Is)):
+        return "OPTIONS"
+    if isinstance(test.ops[0], (ast.NotEq, ast.IsNot)):
+        return "!OPTIONS"
+    return None
+
+
+def _sites(function: Function, functions: dict[str, Function]) -> list[tuple[str, ast.Dict]]:
+    """(method condition, result dict) of each return: "OPTIONS" inside a method test."""
+    sites: list[tuple[str, ast.Dict]] = []
+
+    def visit(statements: list[ast.stmt], when: str) -> None:
+        for statement in statements:
+            if isinstance(statement, ast.If):
+                test = _method_test(statement.test)
+                inner = test or when
+                visit(statement.body, inner)
+                other = {"OPTIONS": "!OPTIONS", "!OPTIONS": "OPTIONS"}.get(test or "", when)
+                visit(statement.orelse, other)
+                continue
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            if isinstance(statement, ast.Return):
+                result = _result_dict(function, statement.value, functions)
+                if result is not None:
+                    sites.append((when, result))
+                continue
+            for field in ("body", "orelse", "finalbody", "handlers"):
+                block = getattr(statement, field, None)
+                if isinstance(block, list):
+                    nested = [
+                        s
+                        for item in block
+                        for s in (item.body if isinstance(item, ast.ExceptHandler) else [item])
+                    ]
+                    visit([s for s in nested if isinstance(s, ast.stmt)], when)
+
+    visit(function.body, "")
+    return sites
+
+
+def _entry(result: ast.Dict, key: str) -> ast.expr | None:
+    for k, v in zip(result.keys, result.values, strict=True):
+        if isinstance(k, ast.Constant) and k.value == key:
+            return v
+    return None
+
+
+def _headers(module: PythonModule, result: ast.Dict) -> list[tuple[str, Value]]:
+    node = _entry(result, "headers")
+    if isinstance(node, ast.Dict):
+        pairs: list[tuple[str, Value]] = []
+        for key, value in zip(node.keys, node.values, strict=True):
+            if key is None:
+                continue  # `**other`: not followed
+            name = module.resolve(key)
+            if name.known and isinstance(name.raw, str):
+                pairs.append((name.raw, _header_value(module, value)))
+        return pairs
+    if node is None:
+        return []
+    resolved = module.resolve(node)
+    if resolved.known and isinstance(resolved.raw, dict):
+        return list(resolved.raw.items())
+    return []
+
+
+def _header_value(module: PythonModule, node: ast.expr) -> Value:
+    if _ORIGIN_READ.match(ast.unparse(node)):
+        return Value(HeaderReflection("reflect-all", source="origin"), module.location(node))
+    return module.resolve(node)
+
+
+def _status(module: PythonModule, result: ast.Dict) -> Value:
+    node = _entry(result, "statusCode")
+    return module.resolve(node) if node is not None else Value(200, module.location(result))
+
+
+def _step(value: Value, when: tuple[str, ...], location: Location) -> Value:
+    return Value(
+        {
+            "value": value,
+            "writer": Value("lambda", location),
+            "when": Value(tuple(Value(w, location) for w in when), location),
+        },
+        location,
+    )
+
+
+def _add(options: dict[str, Value], name: str, value: Value) -> None:
+    key, number = name, 2
+    while key in options:
+        key = f"{name} #{number}"
+        number += 1
+    options[key] = value
+
+
+def _carries_origin(module: PythonModule, result: ast.Dict) -> bool:
+    return any(name.lower() == "access-control-allow-origin" for name, _ in _headers(module, result))
+
+
+def _policy(module: PythonModule, handler: Function, functions: dict[str, Function]) -> CorsPolicy | None:
+    sites = [(when, result) for when, result in _sites(handler, functions) if _carries_origin(module, result)]
+    if not sites:
+        return None
+    preflight = next((result for when, result in sites if when == "OPTIONS"), None)
+    others = [result for when, result in sites if when != "OPTIONS"]
+
+    def success(result: ast.Dict) -> bool:
+        status = _status(module, result)
+        return status.known and isinstance(status.raw, int) and 200 <= status.raw < 300
+
+    other = next((r for r in others if success(r)), others[0] if others else None)
+    options: dict[str, Value] = {}
+    for result, when in ((preflight, ("OPTIONS",)), (other, ("!OPTIONS",) if preflight is not None else ())):
+        if result is None:
+            continue
+        for name, value in _headers(module, result):
+            if name.lower().startswith("access-control-") or name.lower() == "vary":
+                canonical = "-".join(part.capitalize() for part in name.split("-"))
+                _add(options, canonical, _step(value, when, value.location))
+        status = _status(module, result)
+        if when != ("OPTIONS",) and not (status.known and isinstance(status.raw, int)):
+            status = Value(200, status.location)
+        end_when = when if when else ("!OPTIONS",)
+        location = module.location(result)
+        _add(
+            options,
+            "end",
+            Value(
+                {"status": status, "when": Value(tuple(Value(w, location) for w in end_when), location)},
+                location,
+            ),
+        )
+    origin = next(value for name, value in options.items() if name.startswith("Access-Control-Allow-Origin"))
+    location = origin.location
+    return CorsPolicy(
+        framework="lambda_headers",
+        location=location,
+        options=options,
+        development_only=is_development_path(module.path),
+        label=f"AWS Lambda result ({os.path.basename(module.path)})",
+        app=f"{module.path}::lambda_headers@{location.line}:{location.column}",
+    )

@@ -1,0 +1,1 @@
+"""The Serverless Framework: `cors` in serverless.yml."""
