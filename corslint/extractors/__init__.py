@@ -143,6 +143,10 @@ EXTRACTORS: tuple[Extractor, ...] = (
             b"sanic_cors",
             b"cherrypy_cors",
             b"pyramid_cors",
+            b"ALLOW_CORS",  # Robyn
+            b"use_cors",  # BlackSheep (also add_cors_policy)
+            b"add_cors_policy",
+            b"from sanic",  # Sanic-Ext: Sanic loads it by itself, configured by `CORS_*` keys
         ),
     ),
     # dependency manifests that list such a library (CORS003 where no import shows it)

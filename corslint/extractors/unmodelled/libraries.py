@@ -20,6 +20,13 @@ PYTHON_LIBRARIES = (
     UnmodelledLibrary("pyramid-cors", frozenset({"pyramid_cors"})),
 )
 
+# CORS built into a Python web framework (importing the framework says nothing about
+# CORS; these names do): Robyn's `ALLOW_CORS(app, origins=...)`, BlackSheep's
+# `app.use_cors(...)` / `app.add_cors_policy(...)`, Sanic-Ext's `CORS_*` config keys
+ROBYN_CORS = UnmodelledLibrary("Robyn's `ALLOW_CORS`", frozenset({"robyn"}))
+BLACKSHEEP_CORS = UnmodelledLibrary("BlackSheep's `use_cors`", frozenset({"blacksheep"}))
+SANIC_EXT_CORS = UnmodelledLibrary("Sanic-Ext's CORS", frozenset({"sanic_ext"}))
+
 JS_LIBRARIES = (
     # @fastify/cors itself is modelled (extractors/express/fastify_cors.py); this is its
     # predecessor, whose versions for fastify 2/3 behave differently
