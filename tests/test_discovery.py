@@ -99,6 +99,9 @@ def test_dependencies_virtualenvs_builds_and_bundles_are_skipped(in_tmp: Path) -
         "static/vendor.bundle.js",
         "static/app.js",
         "pkg.egg-info/x.py",
+        ".wrangler/tmp/dev-3KzTf1/worker.js",  # copies of the project's own files, made by
+        ".vercel/output/functions/api.func/index.js",  # deployment tools: every finding twice
+        ".serverless/handler.js",
     )
     (in_tmp / "env" / "pyvenv.cfg").write_text("home = /usr\n")  # a virtualenv by any name
     assert files(in_tmp, respect_gitignore=False) == ["app.py", "static/app.js"]

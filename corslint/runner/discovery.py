@@ -68,6 +68,17 @@ SKIPPED_DIRECTORIES = frozenset(
         ".parcel-cache",
         "coverage",
         ".eggs",
+        # build output and local state of deployment tools: copies of the project's own
+        # files (wrangler dev's bundles, `vercel build`, `netlify dev`, `sls package`,
+        # `sam build`, Nitro/Nuxt output), which would report every finding again
+        ".wrangler",
+        ".vercel",
+        ".netlify",
+        ".serverless",
+        ".aws-sam",
+        ".output",
+        ".angular",
+        ".docusaurus",
     }
 )
 # a directory holding one of these is a virtualenv or a cache whatever its name
