@@ -1,10 +1,12 @@
 """Two versions of corslint on one tree, run by turns: what a change did, on a shared host.
 
-    .venv/bin/python benchmarks/ab.py BEFORE_SOURCE TREE [TREE ...] [--runs 3]
+    .venv/bin/python benchmarks/ab.py BEFORE_SOURCE TREE [TREE ...] [--runs 3] [--after AFTER_SOURCE]
 
 BEFORE_SOURCE is a folder holding a `corslint` package (a copy of the code before the
-change, e.g. `git worktree add /tmp/before HEAD`); the other version is the one this
-interpreter imports. Each round runs `rg -l -i cors`, then corslint cold (`--no-cache`)
+change, e.g. `git archive HEAD corslint | tar -x -C /tmp/before`); the other version is the
+one this interpreter imports, or the package in `--after FOLDER` (in a checkout that others
+edit too: HEAD with only your own files copied over, so that the rounds measure your change
+alone). Each round runs `rg -l -i cors`, then corslint cold (`--no-cache`)
 from BEFORE_SOURCE, then from here, so that the load other work puts on the machine
 weighs on both alike: wall times still drift with it, CPU seconds (user + system, every
 process) and peak RSS much less. Medians of the rounds are printed, and the ratio of the
@@ -69,20 +71,27 @@ def main() -> None:
     parser.add_argument("before", help="folder holding the corslint package to compare with")
     parser.add_argument("trees", nargs="+", type=Path)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--after", help="folder holding the corslint package measured after (default: as imported)"
+    )
     arguments = parser.parse_args()
     before_source = os.path.abspath(arguments.before)
+    after_source = os.path.abspath(arguments.after) if arguments.after else None
     for tree in arguments.trees:
         rounds: dict[str, list[Measure]] = {"rg": [], "before": [], "after": []}
         for _ in range(arguments.runs):
             rounds["rg"].append(measure(["rg", "-l", "-i", "cors"], tree))
             rounds["before"].append(_corslint(tree, before_source))
-            rounds["after"].append(_corslint(tree, None))
+            rounds["after"].append(_corslint(tree, after_source))
         print(f"{tree}  (load average {os.getloadavg()[0]:.1f}, medians of {arguments.runs})")
         for label, runs in rounds.items():
             print("  " + _line(label, runs))
         before_cpu = statistics.median(m.cpu_seconds for m in rounds["before"])
         after_cpu = statistics.median(m.cpu_seconds for m in rounds["after"])
         print(f"  CPU after / before: {after_cpu / before_cpu:.2f}")
+        if rounds["rg"][0].exit_code in (0, 1):  # rg ran: each round's ratio, as the load drifts
+            ratios = (m.seconds / g.seconds for m, g in zip(rounds["after"], rounds["rg"], strict=True))
+            print("  after / rg, round by round: " + " ".join(f"{r:.1f}x" for r in ratios))
 
 
 if __name__ == "__main__":

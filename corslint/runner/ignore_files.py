@@ -12,7 +12,7 @@ import hashlib
 import os
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,7 +66,7 @@ class IgnoreFile:
             joined[0] += 1
             if joined[0] == _JOIN_AFTER:
                 joined[1] = _any_rule(self.spec.patterns)
-        elif joined[1] is not None and joined[1].search(_normalized(relative)) is None:
+        elif joined[1] is not None and not joined[1](_normalized(relative)):
             return None  # what pathspec answers when no rule matches
         include: bool | None = self.spec.check_file(relative).include
         return include
@@ -90,21 +90,55 @@ def _normalized(relative: str) -> str:
     return normalize_file(relative)
 
 
-def _any_rule(patterns: Sequence[Any]) -> re.Pattern[str] | None:
-    """One search for "does any rule match" (pathspec searches each rule's regex; rules
+def _any_rule(patterns: Sequence[Any]) -> Callable[[str], bool] | None:
+    """One test for "does any rule match" (pathspec searches each rule's regex; rules
     that are no-ops are skipped, as pathspec skips them). None when the rules' regexes
-    cannot be joined (flags that differ, or a back-reference): pathspec then decides alone."""
+    cannot be joined (flags that differ, or a back-reference): pathspec then decides alone.
+
+    Most rules read `^(?:.+/)?REST`: REST at the start or after a slash. Searched as one
+    alternation, every rule was tried at every character of the path (0.28 s of a walk
+    of 54 real projects); REST tried only where a component starts, and the rules anchored
+    at the start tried there alone, ask the same question of a few positions."""
     regexes = [p.regex for p in patterns if p.include is not None and p.regex is not None]
     if not regexes or any(not isinstance(r.pattern, str) or r.flags != regexes[0].flags for r in regexes):
         return None
     if any("(?P=" in r.pattern for r in regexes):
         return None
+    flags = regexes[0].flags
+    sources = [_NAMED_GROUP.sub("(?:", r.pattern) for r in regexes]
+    anywhere = [s[len(_UNANCHORED) :] for s in sources if s.startswith(_UNANCHORED)]
+    rest = [s for s in sources if not s.startswith(_UNANCHORED)]
     try:
-        return re.compile(
-            "|".join(f"(?:{_NAMED_GROUP.sub('(?:', r.pattern)})" for r in regexes), regexes[0].flags
-        )
+        if flags & re.MULTILINE or not all(s.startswith("^") for s in rest):
+            joined = re.compile("|".join(f"(?:{s})" for s in sources), flags)
+            return lambda path: joined.search(path) is not None
+        start = re.compile("|".join(f"(?:{s})" for s in rest), flags).match if rest else None
+        after_slash = re.compile("|".join(f"(?:{s})" for s in anywhere), flags).match if anywhere else None
     except re.error:
         return None
+
+    whole: list[re.Pattern[str]] = []  # for a path with a line break, which `.` does not cross
+
+    def matches(path: str) -> bool:
+        if "\n" in path:
+            if not whole:
+                whole.append(re.compile("|".join(f"(?:{s})" for s in sources), flags))
+            return whole[0].search(path) is not None
+        if start is not None and start(path):
+            return True
+        if after_slash is None:
+            return False
+        if after_slash(path):
+            return True
+        # `.+/` needs a character before the slash: a component that starts past index 1
+        at = path.find("/", 1)
+        while at >= 0:
+            if after_slash(path, at + 1):
+                return True
+            at = path.find("/", at + 1)
+        return False
+
+    return matches
 
 
 def _either(sources: Sequence[str]) -> re.Pattern[str] | None:

@@ -113,7 +113,9 @@ def screen_file(
     else:
         return *stamp, EMPTY_OUTCOME
     name = file.rpartition("/")[2]
-    wanted = tuple(e for e in interested if e.wants(searchable) and accepted(e, name, lowered))
+    # the finer test first: a data file that holds an origin nearly always holds it outside
+    # a comment line, and its needles were searched for again for nothing (0.05 s at 100k files)
+    wanted = tuple(e for e in interested if accepted(e, name, lowered) and e.wants(searchable))
     if not wanted:
         return *stamp, EMPTY_OUTCOME
     text, problem = decode(data)

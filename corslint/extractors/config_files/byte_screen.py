@@ -48,8 +48,6 @@ IGNORED_NAMES = frozenset(
     }
 )
 WINDOW = 2048  # bytes either side of an `origin` key in which the package's other keys count
-_KEY_END = frozenset(b":=.]")
-_BLANKS = b" \t\r\n"
 _WORD = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_-")
 _QUOTES = frozenset(b"\"'")
 # the package's other options, as keys (a bare `headers` key is in every recorded request
@@ -99,28 +97,20 @@ def may_hold_cors_options(name: str, lowered: bytes) -> bool:
     return _has_cors_key(lowered) or _has_origin_options(lowered)
 
 
-def _ends_key(lowered: bytes, at: int, ends: frozenset[int]) -> bool:
-    """Whether a key's name ends at `at`: an optional closing quote, blanks, then one of `ends`."""
-    size = len(lowered)
-    if at < size and lowered[at] in _QUOTES:
-        at += 1
-    while at < size and lowered[at] in _BLANKS:
-        at += 1
-    return at < size and lowered[at] in ends
+# a `cors` key: the word not inside a longer name (`x-amazon-apigateway-cors`; a quote may
+# stand before it), then `options` or `_options` or nothing, and what ends a key. One
+# search, starting with the literal so that the engine skips to each `cors`; looping over
+# them in Python cost 0.1 s on a tree whose HAR captures say `sec-fetch-mode: cors`
+_CORS_KEY = re.compile(
+    rb"cors"
+    rb"(?:(?<=[\"']cors)(?<![a-z0-9_\-][\"']cors)|(?<![\"']cors)(?<![a-z0-9_\-]cors))"
+    rb"(?:options|_options)?[\"']?[ \t\r\n]*[:=.\]]"
+)
 
 
 def _has_cors_key(lowered: bytes) -> bool:
-    at = lowered.find(b"cors")
-    while at >= 0:
-        before = at - 1
-        if before >= 0 and lowered[before] in _QUOTES:
-            before -= 1
-        if before < 0 or lowered[before] not in _WORD:
-            end = at + 4
-            for tail in (b"", b"options", b"_options"):
-                if lowered.startswith(tail, end) and _ends_key(lowered, end + len(tail), _KEY_END):
-                    return True
-        at = lowered.find(b"cors", at + 4)
+    if _CORS_KEY.search(lowered) is not None:
+        return True
     if b"\\" in lowered and _ESCAPED_LETTER.search(lowered):  # rare: anywhere will do
         return any(b"\\" in match.group() for match in _ESCAPED_CORS.finditer(lowered))
     return False

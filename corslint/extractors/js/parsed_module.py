@@ -5,6 +5,7 @@ questions answered from its syntax alone (which function a name is, which data f
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from corslint.extractors.js.project_files import project_root
@@ -60,6 +61,8 @@ class ParsedModule:
     _kept_for: frozenset[str] = field(default=KEPT_KINDS, compare=False, repr=False)
     _all: tuple[list[Node], list[str]] | None = field(default=None, compare=False, repr=False)
     _of_kind: dict[tuple[str, ...], list[Node]] = field(default_factory=dict, compare=False, repr=False)
+    # where each kept type stands in `_kept`, made at the first `of_kind`
+    _at_kind: dict[str, list[int]] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self.lines = self.source.split(b"\n")
@@ -99,14 +102,34 @@ class ParsedModule:
         if found is None:
             wanted = frozenset(kinds)
             if wanted <= self._kept_for:
-                nodes, types = self._kept, self._kept_kinds
+                found = self._kept_of(wanted)
             else:
                 nodes, types = self._every_node()
                 _KEEPING[0] = _KEEPING[0] | wanted
-            found = self._of_kind[kinds] = [
-                node for node, kind in zip(nodes, types, strict=True) if kind in wanted
-            ]
+                found = [node for node, kind in zip(nodes, types, strict=True) if kind in wanted]
+            self._of_kind[kinds] = found
         return found
+
+    def _kept_of(self, wanted: frozenset[str]) -> list[Node]:
+        """The kept nodes of these types, in source order. The extractors ask for a module's
+        nodes by a dozen sets of types: sorted once by type, each answer costs what it holds
+        instead of a pass over every kept node (0.1-0.2 s on a tree of real projects)."""
+        at_kind = self._at_kind
+        if at_kind is None:
+            at_kind = self._at_kind = {}
+            for index, kind in enumerate(self._kept_kinds):
+                found = at_kind.get(kind)
+                if found is None:
+                    at_kind[kind] = [index]
+                else:
+                    found.append(index)
+        kept = self._kept
+        places = [at_kind[kind] for kind in wanted if kind in at_kind]
+        if not places:
+            return []
+        if len(places) == 1:
+            return [kept[index] for index in places[0]]
+        return [kept[index] for index in sorted(chain.from_iterable(places))]
 
     # -- positions -----------------------------------------------------------------
     def location(self, node: Node) -> Location:
