@@ -235,3 +235,23 @@ def test_the_json_report_follows_its_published_schema(project: Path) -> None:
     document["findings"][0]["level"] = "fatal"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(document, schema, cls=jsonschema.Draft202012Validator)
+
+
+def test_a_named_settings_file_reports_what_its_setting_completes(in_tmp: Path) -> None:
+    """A commit that turns credentials on in production.py, beside an allow-all origin in
+    an unchanged base.py, makes a CORS101: the pre-commit run on production.py shows it."""
+    settings = in_tmp / "proj" / "settings"
+    settings.mkdir(parents=True)
+    (in_tmp / "requirements.txt").write_text("Django==5.0\ndjango-cors-headers==4.4.0\n")
+    (in_tmp / "manage.py").write_text(
+        'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings.production")\n'
+    )
+    for package in (in_tmp / "proj", settings):
+        (package / "__init__.py").write_text("")
+    (settings / "base.py").write_text(
+        'INSTALLED_APPS = ["corsheaders"]\n'
+        'MIDDLEWARE = ["corsheaders.middleware.CorsMiddleware", "django.middleware.common.CommonMiddleware"]\n'
+        "CORS_ALLOW_ALL_ORIGINS = True\n"
+    )
+    (settings / "production.py").write_text("from .base import *  # noqa\n\nCORS_ALLOW_CREDENTIALS = True\n")
+    assert findings("proj/settings/production.py") == ["proj/settings/base.py:3:CORS101"]

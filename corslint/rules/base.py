@@ -80,6 +80,10 @@ DEFAULT_EXAMPLE_FILES: Mapping[str, str] = {
 }
 
 
+# the related location naming where an option is set, kept only where it is another
+# file than the finding's (in the same file, the reader sees it already)
+_SET_HERE = "option is set here"
+
 _UNANSWERED = Response(-1)  # a memo's "not asked yet": no model answers with status -1
 
 
@@ -390,6 +394,9 @@ class PolicyProbe:
                 continue
             for location in value.related:
                 out.append(Related(location, f"the value of this {role} option is defined here"))
+            # an option set in another file than the finding's (Django's credentials in
+            # production.py, its origins in base.py): a reader of either file sees both
+            out.append(Related(value.location, f"the {role} {_SET_HERE}"))
         return tuple(out)
 
 
@@ -440,14 +447,15 @@ class Rule:
         level: Level | None = None,
         related: Iterable[Related] = (),
     ) -> Finding:
+        kept = tuple(
+            dict.fromkeys(
+                item
+                for item in related
+                if not (item.message.endswith(_SET_HERE) and item.location.path == location.path)
+            )
+        )
         return Finding(
-            self.id,
-            level or self.level,
-            message,
-            location,
-            tuple(related),
-            probe.policy.framework,
-            self.name,
+            self.id, level or self.level, message, location, kept, probe.policy.framework, self.name
         )
 
     def level_for(self, credentialed: bool) -> Level:
