@@ -82,7 +82,7 @@ DEFAULT_EXAMPLE_FILES: Mapping[str, str] = {
 
 # the related location naming where an option is set, kept only where it is another
 # file than the finding's (in the same file, the reader sees it already)
-_SET_HERE = "option is set here"
+_SET_HERE = "is set here"
 
 _UNANSWERED = Response(-1)  # a memo's "not asked yet": no model answers with status -1
 
@@ -394,9 +394,13 @@ class PolicyProbe:
                 continue
             for location in value.related:
                 out.append(Related(location, f"the value of this {role} option is defined here"))
-            # an option set in another file than the finding's (Django's credentials in
-            # production.py, its origins in base.py): a reader of either file sees both
-            out.append(Related(value.location, f"the {role} {_SET_HERE}"))
+            # each option of the role set in another file than the finding's (Django's
+            # credentials in production.py, its origins in base.py): a reader of either
+            # file, or a pre-commit run on it, sees both
+            for name in self.framework.roles.get(role, ()):
+                option = self.policy.option(name)
+                if option is not None and name not in {"*", "**"}:
+                    out.append(Related(option.location, f"`{name}` {_SET_HERE}"))
         return tuple(out)
 
 
@@ -502,10 +506,20 @@ def origin_typos(probe: PolicyProbe) -> list[Evidence]:
 def anchor_entry(probe: PolicyProbe, role: Role, entry: Value) -> EntryAnchor:
     """Point at the entry itself when it sits in the configuration's file or beside the
     option (a JSON/YAML/TOML file holding the options), else at the option."""
-    option = probe.option(role)
+    option = _option_holding(probe, role, entry) or probe.option(role)
     if option is None or entry.location.path in (probe.policy.location.path, option.location.path):
         return EntryAnchor(entry.location)
     return EntryAnchor(option.location, (Related(entry.location, "the origin entry is defined here"),))
+
+
+def _option_holding(probe: PolicyProbe, role: Role, entry: Value) -> Value | None:
+    """The option of `role` whose value holds `entry` (Django's `CORS_ALLOWED_ORIGINS`,
+    not the `CORS_ALLOW_ALL_ORIGINS = False` the role names first)."""
+    for name in probe.framework.roles.get(role, ()):
+        value = probe.policy.option(name)
+        if value is not None and any(part is entry for part in value.walk()):
+            return value
+    return None
 
 
 @functools.lru_cache(maxsize=1024)
