@@ -518,3 +518,45 @@ def test_settings_bound_in_a_with_block_are_known_and_in_a_loop_unknown(tmp_path
     assert origins is not None and origins.plain() == ("https://a.example.com",)
     credentials = policy.option("CORS_ALLOW_CREDENTIALS")
     assert credentials is not None and not credentials.known
+
+
+# -- django-cors-headers before 3.0 (read from 2.3.0's middleware: `url.netloc in whitelist`)
+
+HOST_WHITELIST = (
+    "MIDDLEWARE = ['corsheaders.middleware.CorsMiddleware']\n"
+    "CORS_ORIGIN_WHITELIST = ('localhost:4200', '127.0.0.1', 'https://a.example')\n"
+    "CORS_ALLOWED_ORIGINS = ['https://new-name.example']\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("pin", "origin", "allowed"),
+    [
+        ("django-cors-headers==2.3.0", "http://localhost:4200", True),
+        ("django-cors-headers==2.3.0", "https://localhost:4200", True),  # any scheme
+        ("django-cors-headers==2.3.0", "http://127.0.0.1", True),
+        ("django-cors-headers==2.3.0", "http://127.0.0.1:8000", False),
+        ("django-cors-headers==2.3.0", "null", False),  # netloc '' is not listed
+        ("django-cors-headers==2.3.0", "https://a.example", False),  # a scheme never matches
+        ("django-cors-headers==2.3.0", "https://new-name.example", False),  # name not read
+        ("django-cors-headers>=2.1,<3", "http://localhost:4200", True),
+        ("django-cors-headers==3.14.0", "http://localhost:4200", False),
+        ("django-cors-headers==3.14.0", "https://new-name.example", True),
+    ],
+)
+def test_pinned_major_decides_how_entries_match(pin: str, origin: str, allowed: bool, tmp_path: Path) -> None:
+    write(tmp_path, {"requirements.txt": f"Django==1.11.29\n{pin}\n", "settings.py": HOST_WHITELIST})
+    (policy,) = policies(tmp_path, "settings.py")
+    response = respond(policy, Request("GET", origin))
+    assert (response.get("access-control-allow-origin") == origin) is allowed
+
+
+def test_pinned_2x_runs_no_origin_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    codes = []
+    for pin in ("2.5.3", "4.9.0"):  # a folder each: manifests are read once per folder
+        settings = HOST_WHITELIST.replace("CORS_ALLOWED_ORIGINS", "OTHER_ORIGINS")
+        write(tmp_path / pin, {"requirements.txt": f"django-cors-headers=={pin}\n", "settings.py": settings})
+        monkeypatch.chdir(tmp_path / pin)
+        (policy,) = policies(tmp_path / pin, "settings.py")
+        codes.append([check.code for check in library_checks(policy)])
+    assert codes == [[], ["corsheaders.E013"] * 2]

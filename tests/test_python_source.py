@@ -34,6 +34,8 @@ def resolve_last(source: str, path: str = "mod.py") -> Value:
         ('{"k": [True, None]}', {"k": (True, None)}),
         ("24 * 60 * 60", 86400),
         ('str("a")', "a"),
+        ('"|".join("({})".format(r) for r in ["^/a/", "^/b$"])', "(^/a/)|(^/b$)"),
+        ('P = ["x", "y"]\n"({})".format("|".join(P))', "(x|y)"),
     ],
 )
 def test_certain_values(source: str, expected: Any) -> None:
@@ -64,6 +66,8 @@ def test_environment_default_is_judged_and_named() -> None:
         "X = 1\nX = 2\ndef f():\n    return X\nf()",  # bound twice: a function may run after either
         "import random\nrandom.choice(['a'])",
         'if DEBUG:\n    Y = ["a"]\nelse:\n    Y = ["b"]\nY',
+        '"|".join(["a", load_pattern()])',
+        '",".join([1, 2])',
     ],
 )
 def test_uncertain_values_are_unknown(source: str) -> None:

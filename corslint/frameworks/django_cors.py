@@ -1,5 +1,12 @@
 """django-cors-headers ``CorsMiddleware`` (measured on django-cors-headers 4.9.0, Django 5.2).
 
+Before 3.0 (read from django-cors-headers 2.3.0's source) the allow-list held hosts:
+``CORS_ORIGIN_WHITELIST`` entries were compared with the Origin's netloc alone
+(``localhost:4200`` admitted ``http://`` and ``https://localhost:4200``; an entry with a
+scheme never matched), only the legacy names were read, and the system checks had no
+E012-E015. The extractor records the major the project's manifests pin under
+``VERSION_OPTION``; without it, the current behaviour is modelled.
+
 Options are the Django settings themselves, under the names the settings module uses,
 legacy aliases included. The model follows the middleware's data flow on the values
 exactly as written: a bare string where a list was meant is iterated character by
@@ -8,6 +15,7 @@ character, a truthy string counts as True, as the real middleware does.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import urllib.parse
@@ -22,6 +30,8 @@ from corslint.model import CorsPolicy, Regex, Value
 DEFAULT_HEADERS = ("accept", "authorization", "content-type", "user-agent", "x-csrftoken", "x-requested-with")
 DEFAULT_METHODS = ("DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT")
 
+VERSION_OPTION = "$version"  # not a setting: the installed major, when the manifests pin it
+FIRST_SCHEMED_MAJOR = 3  # 3.0.0: allow-list entries are origins (scheme://host[:port])
 # setting -> the legacy alias the library falls back to when the setting is absent
 ALIASES = {
     "CORS_ALLOWED_ORIGINS": "CORS_ORIGIN_WHITELIST",
@@ -48,8 +58,23 @@ SET_DISPLAY = "set display"
 _FLAG_BITS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE, "a": re.ASCII}
 
 
+def major(policy: CorsPolicy) -> int | None:
+    value = policy.options.get(VERSION_OPTION)
+    raw = value.raw if value is not None else None
+    return raw if isinstance(raw, int) and not isinstance(raw, bool) else None
+
+
+def host_only(policy: CorsPolicy) -> bool:
+    """Whether the installed major compares allow-list entries with the Origin's netloc."""
+    found = major(policy)
+    return found is not None and found < FIRST_SCHEMED_MAJOR
+
+
 def effective(policy: CorsPolicy, name: str) -> Value | None:
-    """The option the library reads for `name`: the setting, else its legacy alias."""
+    """The option the library reads for `name`: the setting, else its legacy alias (only
+    the legacy name before 3.0)."""
+    if name in ALIASES and host_only(policy):
+        return policy.option(ALIASES[name])
     value = policy.option(name)
     if value is None and name in ALIASES:
         value = policy.option(ALIASES[name])
@@ -57,6 +82,8 @@ def effective(policy: CorsPolicy, name: str) -> Value | None:
 
 
 def setting(policy: CorsPolicy, name: str) -> Any:
+    if name == VERSION_OPTION:
+        return major(policy)
     value = effective(policy, name)
     return DEFAULTS[name] if value is None else _compiled(value.plain())
 
@@ -77,9 +104,13 @@ def is_enabled(policy: CorsPolicy, path: str) -> bool:
     return bounded_regex.match(setting(policy, "CORS_URLS_REGEX"), path) is not None
 
 
-def _origin_listed(origin: str, url: urllib.parse.SplitResult, allowed: Any, regexes: Any) -> bool:
+def _origin_listed(
+    origin: str, url: urllib.parse.SplitResult, allowed: Any, regexes: Any, hosts: bool = False
+) -> bool:
     if origin == "null" and origin in allowed:
         return True
+    if hosts:  # before 3.0: `url.netloc in CORS_ORIGIN_WHITELIST`
+        return url.netloc in allowed or any(bounded_regex.match(pattern, origin) for pattern in regexes)
     # scheme + netloc only: the scheme is lower-cased by urlsplit, the host is not
     for entry in allowed:
         if not isinstance(entry, str):
@@ -127,8 +158,9 @@ def _respond(options: Options, request: Request) -> Response:
         return headers.response(status)
     allow_all = options["CORS_ALLOW_ALL_ORIGINS"]
     credentials = options["CORS_ALLOW_CREDENTIALS"]
+    hosts = (options[VERSION_OPTION] or FIRST_SCHEMED_MAJOR) < FIRST_SCHEMED_MAJOR
     if not allow_all and not _origin_listed(
-        origin, url, options["CORS_ALLOWED_ORIGINS"], options["CORS_ALLOWED_ORIGIN_REGEXES"]
+        origin, url, options["CORS_ALLOWED_ORIGINS"], options["CORS_ALLOWED_ORIGIN_REGEXES"], hosts
     ):
         return headers.response(status)
     headers.set("Access-Control-Allow-Origin", "*" if allow_all and not credentials else origin)
@@ -155,11 +187,21 @@ def origin_entries(policy: CorsPolicy) -> tuple[OriginEntry, ...]:
     entries: list[OriginEntry] = []
     origins = effective(policy, "CORS_ALLOWED_ORIGINS")
     if origins is not None and origins.known:
-        entries.extend(OriginEntry(entry, "literal") for entry in origins.entries)
+        hosts = host_only(policy)
+        entries.extend(
+            OriginEntry(_as_origin(entry) if hosts else entry, "literal") for entry in origins.entries
+        )
     regexes = effective(policy, "CORS_ALLOWED_ORIGIN_REGEXES")
     if regexes is not None and regexes.known:
         entries.extend(OriginEntry(entry, "regex") for entry in regexes.entries)
     return tuple(entries)
+
+
+def _as_origin(entry: Value) -> Value:
+    """A pre-3.0 host entry (`localhost:4200`) as the origin its author meant."""
+    if entry.known and isinstance(entry.raw, str) and entry.raw and "://" not in entry.raw:
+        return dataclasses.replace(entry, raw=f"http://{entry.raw}")
+    return entry
 
 
 # -- the library's system checks (corsheaders/checks.py), on the extracted values ------
@@ -176,6 +218,7 @@ def library_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
     if any(evidence.kind == "checks-disabled" for evidence in policy.evidence):
         return ()  # corsheaders is not an installed app: Django never runs its checks
     checks: list[LibraryCheck] = []
+    hosts = host_only(policy)  # before 3.0: no E012-E015, and entries are hosts
 
     def known(name: str) -> tuple[Value, Any] | None:
         value = effective(policy, name)
@@ -203,7 +246,7 @@ def library_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
         ("CORS_ALLOW_CREDENTIALS", "E003", "credentials"),
         ("CORS_ALLOW_PRIVATE_NETWORK", "E015", "credentials"),
     ):
-        found = known(name)
+        found = known(name) if not (hosts and code == "E015") else None
         if found is not None and not isinstance(found[1], bool):
             add(code, role, f"{name} should be a bool, not {found[1]!r}", found[0])
     found = known("CORS_PREFLIGHT_MAX_AGE")
@@ -222,7 +265,7 @@ def library_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
         )
     found = known("CORS_ALLOWED_ORIGINS")
     if found is not None:
-        checks.extend(_origin_checks(policy, *found))
+        checks.extend(_origin_checks(policy, *found, hosts=hosts))
     found = known("CORS_ALLOWED_ORIGIN_REGEXES")
     if found is not None and not _is_sequence(found[0], found[1], (str, re.Pattern)):
         name = _spelled(policy, "CORS_ALLOWED_ORIGIN_REGEXES")
@@ -233,7 +276,7 @@ def library_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
     found = known("CORS_URLS_REGEX")
     if found is not None and not isinstance(found[1], (str, re.Pattern)):
         add("E009", "origins", "CORS_URLS_REGEX should be a string or regex", found[0])
-    for name, code in (("CORS_MODEL", "E012"), ("CORS_REPLACE_HTTPS_REFERER", "E013")):
+    for name, code in () if hosts else (("CORS_MODEL", "E012"), ("CORS_REPLACE_HTTPS_REFERER", "E013")):
         value = policy.option(name)
         if value is not None:
             add(code, "origins", f"the {name} setting has been removed from django-cors-headers", value)
@@ -244,7 +287,7 @@ def _spelled(policy: CorsPolicy, name: str) -> str:
     return name if policy.option(name) is not None else ALIASES[name]
 
 
-def _origin_checks(policy: CorsPolicy, value: Value, raw: Any) -> list[LibraryCheck]:
+def _origin_checks(policy: CorsPolicy, value: Value, raw: Any, *, hosts: bool) -> list[LibraryCheck]:
     name = _spelled(policy, "CORS_ALLOWED_ORIGINS")
     suffix = "; `manage.py check` fails"
     if not _is_sequence(value, raw, (str,)):
@@ -256,6 +299,8 @@ def _origin_checks(policy: CorsPolicy, value: Value, raw: Any) -> list[LibraryCh
                 value.location,
             )
         ]
+    if hosts:
+        return []  # entries are hosts, not origins: nothing else is checked
     if isinstance(raw, str):
         # The library checks each character as an origin: one E013 per character.
         return (

@@ -514,7 +514,10 @@ def anchor_entry(probe: PolicyProbe, role: Role, entry: Value) -> EntryAnchor:
 
 def _option_holding(probe: PolicyProbe, role: Role, entry: Value) -> Value | None:
     """The option of `role` whose value holds `entry` (Django's `CORS_ALLOWED_ORIGINS`,
-    not the `CORS_ALLOW_ALL_ORIGINS = False` the role names first)."""
+    not the `CORS_ALLOW_ALL_ORIGINS = False` the role names first). Hand-written code is
+    judged where it writes the header, not where its allow-list is tested."""
+    if probe.framework.handwritten:
+        return None
     for name in probe.framework.roles.get(role, ()):
         value = probe.policy.option(name)
         if value is not None and any(part is entry for part in value.walk()):

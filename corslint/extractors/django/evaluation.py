@@ -4,6 +4,7 @@ mutations, decidable `if`s, `from .base import *` and django-split-settings `inc
 from __future__ import annotations
 
 import ast
+import copy
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -39,11 +40,16 @@ _BLOCKS: tuple[type[ast.AST], ...] = (*UNCERTAIN_BLOCKS, ast.Match)
 
 
 def evaluate(
-    module: PythonModule, seen: frozenset[str] = frozenset(), choices: Choices | None = None
+    module: PythonModule,
+    seen: frozenset[str] = frozenset(),
+    choices: Choices | None = None,
+    importer: dict[str, Setting] | None = None,
 ) -> Namespace:
     """The settings `module` ends up with; `choices` forces branches of its own `if`s (an
-    entry point that a settings package selects by environment)."""
-    namespace = Namespace(modules=[module], choices=choices or {})
+    entry point that a settings package selects by environment). `importer`: the names of
+    the settings module star-importing this one, as far as it has run (what
+    `django.conf.settings.X` reads here: Django copies the half-imported module)."""
+    namespace = Namespace(modules=[module], choices=choices or {}, importer=importer)
     # `from corsheaders.defaults import default_headers`, as the library's README suggests
     for local, qualified in module.imports.items():
         library_default = LIBRARY_CONSTANTS.get(qualified)
@@ -231,7 +237,8 @@ def _run_simple(
         return
     if isinstance(statement, ast.Assign):
         scope = _scope(namespace)
-        value = _marked_set(module, statement.value, module.resolve(statement.value, scope))
+        expression, scope = _with_importer_reads(module, statement.value, namespace, scope)
+        value = _marked_set(module, statement.value, module.resolve(expression, scope))
         if not value.known:
             value = _getattr_default(module, statement.value, scope) or value
         alternatives = () if value.known else _each_alternative(module, statement.value, namespace)
@@ -416,7 +423,7 @@ def _star_import(
     other = module.project.module_at(path, display_path(module, path))
     if other is None or other.path in seen:
         return
-    inherited = evaluate(other, seen)
+    inherited = evaluate(other, seen, importer=namespace.settings)
     namespace.modules.extend(m for m in inherited.modules if m not in namespace.modules)
     for name, setting in inherited.settings.items():
         if not name.startswith("_"):
@@ -424,6 +431,41 @@ def _star_import(
     for name, locations in inherited.unrun.items():
         known = namespace.unrun.setdefault(name, [])
         known.extend(at for at in locations if at not in known)
+
+
+_SETTINGS_OBJECT = "django.conf.settings"
+_IMPORTER_PREFIX = "<django.conf.settings>."  # no Python name can collide with it
+
+
+def _with_importer_reads(
+    module: PythonModule, node: ast.expr, namespace: Namespace, scope: Scope
+) -> tuple[ast.expr, Scope]:
+    """`CORS_ALLOW_ALL_ORIGINS = settings.DEBUG` in a module a settings module star-imports
+    (MOE349/tenmil_backend's `cors_headers_config.py`): `settings.DEBUG` is the importer's
+    DEBUG as assigned before the star import. The expression, with such reads turned into
+    names bound to those values, and the scope that binds them."""
+    importer = namespace.importer
+    if importer is None or not any(
+        isinstance(child, ast.Attribute) and qualified_name(module, child.value) == _SETTINGS_OBJECT
+        for child in ast.walk(node)
+    ):
+        return node, scope
+    names: dict[str, Setting] = importer
+    copied = copy.deepcopy(node)
+    bound: dict[str, Value] = {}
+
+    class _Reads(ast.NodeTransformer):
+        def visit_Attribute(self, child: ast.Attribute) -> ast.AST:
+            if qualified_name(module, child.value) == _SETTINGS_OBJECT and child.attr in names:
+                name = _IMPORTER_PREFIX + child.attr
+                bound[name] = names[child.attr].value
+                return ast.copy_location(ast.Name(id=name, ctx=ast.Load()), child)
+            return self.generic_visit(child)
+
+    rewritten = _Reads().visit(copied)
+    if not bound or not isinstance(rewritten, ast.expr):
+        return node, scope
+    return rewritten, Scope({**scope.names, **bound}, scope.depth, scope.frames)
 
 
 def _bound_in(*nodes: ast.AST) -> set[str]:

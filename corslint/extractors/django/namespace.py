@@ -44,6 +44,8 @@ class Namespace:
     # library never sees them, but their spelling is still the author's (CORS304, CORS307)
     unrun: dict[str, list[Location]] = field(default_factory=dict)
     choices: Choices = field(default_factory=dict)  # branches forced for this entry point
+    # the names of the settings module star-importing this one (`django.conf.settings.X`)
+    importer: dict[str, Setting] | None = None
 
     def value(self, name: str) -> Value | None:
         found = self.settings.get(name)
@@ -63,4 +65,4 @@ class Namespace:
     def copy(self) -> Namespace:
         """A namespace to run one side of an undecidable branch in: its own names, the
         same module list (modules read on either side were read)."""
-        return Namespace(dict(self.settings), self.modules, self.unrun, self.choices)
+        return Namespace(dict(self.settings), self.modules, self.unrun, self.choices, self.importer)

@@ -13,8 +13,9 @@ from corslint.extractors.django.setting_names import deprecations, typos
 from corslint.extractors.django.url_regex import scope_of, unscoped_routes
 from corslint.extractors.django.wiring import CORS_APPS, CORS_MIDDLEWARE, lists, wiring
 from corslint.extractors.python import PythonModule
-from corslint.frameworks.django_cors import ALIASES, SETTINGS
-from corslint.model import CorsPolicy, Evidence, Location, Value
+from corslint.extractors.python.pydantic_version import declared_major
+from corslint.frameworks.django_cors import ALIASES, SETTINGS, VERSION_OPTION
+from corslint.model import CorsPolicy, Evidence, Location, Provenance, Value
 
 
 def build_policy(entry: EntryPoint, namespace: Namespace) -> CorsPolicy | None:
@@ -29,8 +30,12 @@ def build_policy(entry: EntryPoint, namespace: Namespace) -> CorsPolicy | None:
     if not options and not mentions:
         return None
     location = Location.point(leaf.path, 1)
+    pinned = declared_major(leaf.path, "django-cors-headers")
+    if pinned is not None:  # the model differs before 3.0 (host-only allow-list entries)
+        options[VERSION_OPTION] = Value(pinned, location, Provenance.LITERAL, description="the pinned major")
     evidence = [
-        *deprecations(namespace, leaf.path),
+        # before 3.0 the legacy names are the library's only names: nothing to rename
+        *(deprecations(namespace, leaf.path) if pinned is None or pinned >= 3 else ()),
         *wiring(namespace, location, bool(options)),
         *typos(namespace),
         *_bearer_auth(namespace),
@@ -41,15 +46,15 @@ def build_policy(entry: EntryPoint, namespace: Namespace) -> CorsPolicy | None:
     if scan is not None and scan.complete:
         evidence.extend(unscoped_routes(options.get("CORS_URLS_REGEX"), scan.paths))
     scope, probe_path = scope_of(options.get("CORS_URLS_REGEX"))
-    debug = namespace.value("DEBUG")
-    debug_on = debug is not None and debug.known and debug.raw is True and debug.env_var is None
     return CorsPolicy(
         framework="django",
         location=location,
         options=options,
         routes=routes,
         evidence=tuple(evidence),
-        development_only=entry.development_only or debug_on,
+        # a literal `DEBUG = True` does not make the module development-only: RULES.md
+        # names files and folders named so, and blocks guarded by a DEBUG check
+        development_only=entry.development_only,
         label=_label(entry),
         scope=scope,
         probe_path=probe_path,

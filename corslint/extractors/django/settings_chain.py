@@ -86,6 +86,13 @@ def _folders_to_search(here: Path, shown: str) -> list[Path]:
         # which is still inside the tree being linted (`config/settings.py` including
         # `modules/*.py`)
         folders.append(package)
+        # further up through namespace folders, to the first package, inside the tree:
+        # `configurations/settings.py` star-importing
+        # `configurations/settings_details/third_party/cors_headers_config.py`
+        above, room = package, len(Path(shown).parts) - 3
+        while room > 0 and len(folders) < 4 and not (above / "__init__.py").is_file():
+            above, room = above.parent, room - 1
+            folders.append(above)
     elif in_package:
         folders.append(package)  # only inside a package: never above the project
         if (package / "__init__.py").is_file():

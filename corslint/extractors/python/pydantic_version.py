@@ -7,7 +7,8 @@ Told, in this order, by the code (`pydantic.v1.*` names and `from pydantic impor
 BaseSettings` exist under pydantic 1 only, `pydantic_settings` needs pydantic 2) and by
 the project's manifests, read as text from the file's folder up to the project root:
 requirements files, pyproject.toml, setup.py/cfg, Pipfile and the lock files. A range
-that admits both majors (`pydantic>=1.8`) tells nothing: None, never a guess.
+that admits both majors (`pydantic>=1.8`) tells nothing: None, never a guess. The same
+manifest reading tells other packages' majors (`declared_major(path, "django-cors-headers")`).
 """
 
 from __future__ import annotations
@@ -23,15 +24,25 @@ _MANIFESTS = ("pyproject.toml", "setup.py", "setup.cfg", "Pipfile")
 _LOCKS = ("poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock")
 # `pydantic==1.10.2`, `pydantic[email]>=1.8,<2.0`, `"pydantic~=1.10"`, poetry's `pydantic = "^1.10"`
 # and `pydantic = {version = "^1.10", extras = [...]}`
-_REQUIREMENT = re.compile(
-    r"""(?im)(?:^|["'\s,\[])pydantic(?:\[[^\]]*\])?\s*(?:=\s*\{[^}\n]*?version\s*=\s*|=\s*)?"""
+_REQUIREMENT_TAIL = (
+    r"""(?:\[[^\]]*\])?\s*(?:=\s*\{[^}\n]*?version\s*=\s*|=\s*)?"""
     r"""["']?\s*((?:[<>=!~^]=?=?\s*)?\d[\w.*]*(?:\s*,\s*[<>=!~]=?\s*\d[\w.*]*)*)"""
 )
 _SETTINGS_PACKAGE = re.compile(r"(?im)(?:^|[\"'\s,\[])pydantic[-_]settings\b")
 # lock files: `name = "pydantic"` then `version = "1.10.2"`; Pipfile.lock `"pydantic": {... "version": "==1.10.2"`
-_LOCKED = re.compile(r'(?s)name\s*=\s*"pydantic"\s*\n\s*version\s*=\s*"(\d+)\.')
-_PIPFILE_LOCKED = re.compile(r'(?s)"pydantic":\s*\{[^}]*?"version":\s*"==(\d+)\.')
+
 _CLAUSE = re.compile(r"([<>=!~^]*)\s*(\d+)((?:\.[\d*x]+)*)")
+
+
+@functools.lru_cache(maxsize=8)
+def _patterns(package: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Requirement, lock-file and Pipfile.lock patterns for `package` (`-` and `_` alike)."""
+    name = "[-_]".join(re.escape(part) for part in re.split("[-_]", package))
+    return (
+        re.compile(r"""(?im)(?:^|["'\s,\[])""" + name + _REQUIREMENT_TAIL),
+        re.compile(r'(?si)name\s*=\s*"' + name + r'"\s*\n\s*version\s*=\s*"(\d+)\.'),
+        re.compile(r'(?si)"' + name + r'":\s*\{[^}]*?"version":\s*"==(\d+)\.'),
+    )
 
 
 def major_of_imports(qualified_names: list[str]) -> int | None:
@@ -71,24 +82,25 @@ def major_of_specifier(text: str) -> int | None:
     return None
 
 
-def declared_major(path: str) -> int | None:
-    """The pydantic major the manifests nearest to `path` pin, if they tell one."""
-    return _folder_major(os.path.dirname(os.path.abspath(path)), 0)
+def declared_major(path: str, package: str = "pydantic") -> int | None:
+    """The major of `package` the manifests nearest to `path` pin, if they tell one."""
+    return _folder_major(os.path.dirname(os.path.abspath(path)), 0, package)
 
 
 @functools.lru_cache(maxsize=256)
-def _folder_major(folder: str, level: int) -> int | None:
-    declares, found = _here(folder)
+def _folder_major(folder: str, level: int, package: str) -> int | None:
+    declares, found = _here(folder, package)
     if declares:  # the nearest manifests describe the code (a monorepo's service, not its root)
         return found
     if level >= MAX_LEVELS or any(os.path.exists(os.path.join(folder, m)) for m in ROOT_MARKERS):
         return None
     parent = os.path.dirname(folder)
-    return None if parent == folder else _folder_major(parent, level + 1)
+    return None if parent == folder else _folder_major(parent, level + 1, package)
 
 
-def _here(folder: str) -> tuple[bool, int | None]:
-    """Whether the folder holds manifests, and the major they pin."""
+def _here(folder: str, package: str) -> tuple[bool, int | None]:
+    """Whether the folder holds manifests, and the major of `package` they pin."""
+    requirement, locked_pattern, pipfile_locked = _patterns(package)
     try:
         names = sorted(os.listdir(folder))
     except OSError:
@@ -111,11 +123,11 @@ def _here(folder: str) -> tuple[bool, int | None]:
     for text in texts:
         if text is None:
             continue
-        for match in _REQUIREMENT.finditer(text):
+        for match in requirement.finditer(text):
             major = major_of_specifier(match.group(1))
             if major is not None:
                 majors.add(major)
-        if _SETTINGS_PACKAGE.search(text):
+        if package == "pydantic" and _SETTINGS_PACKAGE.search(text):
             majors.add(2)
     if len(majors) == 1:
         return True, majors.pop()
@@ -125,7 +137,7 @@ def _here(folder: str) -> tuple[bool, int | None]:
         text = _read(os.path.join(folder, name)) if name in names else None
         if text is None:
             continue
-        locked = _PIPFILE_LOCKED.search(text) if name == "Pipfile.lock" else _LOCKED.search(text)
+        locked = (pipfile_locked if name == "Pipfile.lock" else locked_pattern).search(text)
         if locked is not None:
             return True, int(locked.group(1))
     return declares, None

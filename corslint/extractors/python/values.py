@@ -46,6 +46,8 @@ def string_method(receiver: Value, method: str, args: list[Value], location: Loc
                 return Value(raw.format(*plain_args), location, provenance, receiver.env_var)
             except (IndexError, KeyError, ValueError):
                 return None
+        if method == "join" and len(args) == 1:
+            return _joined(receiver, args[0], location)
         if method in {"strip", "rstrip", "lstrip", "lower", "upper"} and all(
             isinstance(a, str) for a in plain_args
         ):
@@ -55,6 +57,19 @@ def string_method(receiver: Value, method: str, args: list[Value], location: Loc
     if isinstance(raw, dict) and method == "get" and len(args) == 2:
         return moved(args[1], location)
     return None
+
+
+def _joined(separator: Value, items: Value, location: Location) -> Value | None:
+    """`"|".join(...)` over known strings (kitsune builds CORS_URLS_REGEX this way)."""
+    if not isinstance(items.raw, tuple) or not all(
+        item.known and isinstance(item.raw, str) for item in items.raw
+    ):
+        return None
+    provenance, env_var = weaker(separator.provenance, items.provenance), separator.env_var or items.env_var
+    for item in items.raw:
+        provenance, env_var = weaker(provenance, item.provenance), env_var or item.env_var
+    text = str(separator.raw).join(item.raw for item in items.raw)
+    return Value(text, location, provenance, env_var, related=items.related)
 
 
 def convert(function: str, inner: Value, location: Location) -> Value | None:

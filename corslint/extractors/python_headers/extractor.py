@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 import re
 
 from corslint.extractors.context import ProjectContext
@@ -28,6 +29,7 @@ from corslint.extractors.python_headers.http_server_units import http_server_uni
 from corslint.extractors.python_headers.interpreter import Interpreter
 from corslint.extractors.python_headers.project_scan import modules_mentioning
 from corslint.extractors.python_headers.pyramid_units import pyramid_units
+from corslint.extractors.python_headers.resource_routes import resource_routes
 from corslint.extractors.python_headers.server_units import starlette_units, tornado_units
 from corslint.extractors.python_headers.starlette_layers import key_to_app
 from corslint.extractors.python_headers.tree_index import owning_class
@@ -107,7 +109,17 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
                 unit.app = sole
     key_to_app(module, units, context)
     django_settings(module, units, context)
-    policies = [policy for unit in units if (policy := build_policy(unit)) is not None]
+    for unit in units:
+        if unit.kind == "flask" and unit.role == "hook" and unit.routes is None:
+            unit.routes = resource_routes(module, context)  # the app's Flask-RESTX resources
+    policies: list[CorsPolicy] = []
+    for unit in units:
+        policy = build_policy(unit)
+        if policy is None:
+            continue
+        if unit.kind == "tornado" and not any(e.kind == "bearer-auth" for e in policy.evidence):
+            policy = dataclasses.replace(policy, evidence=(*policy.evidence, *subclass_bearer(unit, context)))
+        policies.append(policy)
     return Extraction(policies=tuple(policies))
 
 
@@ -225,6 +237,32 @@ def bearer_evidence(unit: Unit) -> tuple[Evidence, ...]:
                     "bearer-auth", "the Authorization request header", Location.point(module.path, line)
                 ),
             )
+    return ()
+
+
+def subclass_bearer(unit: Unit, context: ProjectContext) -> tuple[Evidence, ...]:
+    """A Tornado base handler whose subclasses, in other modules, read the Authorization
+    header (anforaProject/anfora: `BaseHandler` in api/v1/base_handler.py, the token
+    handler in auth/token_handler.py): the API behind it takes tokens too."""
+    for phase in unit.phases:
+        owner = phase.owner
+        if owner is None:
+            continue
+        for other in modules_mentioning(phase.module, context, owner.name.encode(), b"uthorization"):
+            extends = any(
+                isinstance(node, ast.ClassDef)
+                and any(dotted(base).rsplit(".", 1)[-1] == owner.name for base in node.bases)
+                for node in ast.walk(other.tree)
+            )
+            found = _BEARER.search(other.text) if extends else None
+            if found is not None:
+                line = other.text.count("\n", 0, found.start()) + 1
+                where = Location.point(other.path, line)
+                return (
+                    Evidence(
+                        "bearer-auth", f"the Authorization request header ({owner.name} subclass)", where
+                    ),
+                )
     return ()
 
 
