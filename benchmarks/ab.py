@@ -90,8 +90,13 @@ def main() -> None:
         after_cpu = statistics.median(m.cpu_seconds for m in rounds["after"])
         print(f"  CPU after / before: {after_cpu / before_cpu:.2f}")
         if rounds["rg"][0].exit_code in (0, 1):  # rg ran: each round's ratio, as the load drifts
-            ratios = (m.seconds / g.seconds for m, g in zip(rounds["after"], rounds["rg"], strict=True))
-            print("  after / rg, round by round: " + " ".join(f"{r:.1f}x" for r in ratios))
+            for label in ("before", "after"):
+                ratios = [m.seconds / g.seconds for m, g in zip(rounds[label], rounds["rg"], strict=True)]
+                print(
+                    f"  {label} / rg, round by round: "
+                    + " ".join(f"{r:.1f}x" for r in ratios)
+                    + f"  (median {statistics.median(ratios):.1f}x)"
+                )
 
 
 if __name__ == "__main__":

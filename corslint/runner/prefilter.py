@@ -25,9 +25,11 @@ from corslint.engine import (
 from corslint.extractors import EXTRACTORS, Extractor
 from corslint.extractors.context import ProjectContext
 from corslint.findings import Diagnostic, Location
+from corslint.runner.asserted_headers import without_asserted_headers
 from corslint.runner.discovery import Candidate
 from corslint.runner.file_stats import GONE_ERRORS
 from corslint.runner.ignore_files import change_stamp
+from corslint.runner.library_builds import skip_reason
 from corslint.runner.settings import DEFAULT_MAX_FILE_SIZE
 
 MAX_FILE_BYTES = DEFAULT_MAX_FILE_SIZE
@@ -116,8 +118,12 @@ def screen_file(
     # the finer test first: a data file that holds an origin nearly always holds it outside
     # a comment line, and its needles were searched for again for nothing (0.05 s at 100k files)
     wanted = tuple(e for e in interested if accepted(e, name, lowered) and e.wants(searchable))
+    wanted = without_asserted_headers(name, lowered, wanted)
     if not wanted:
         return *stamp, EMPTY_OUTCOME
+    library = skip_reason(name, lowered, frozenset(e.name for e in wanted))
+    if library is not None:
+        return *stamp, FileOutcome(skipped=library)
     text, problem = decode(data)
     if text is None:
         return *stamp, FileOutcome(diagnostics=(Diagnostic("CORS001", problem, Location.point(display, 1)),))
