@@ -228,9 +228,16 @@ def _stat_token(info: os.stat_result, link: str | None = None) -> str:
     return "o"
 
 
+# the results cache's own folder: made by the first run in the folder it lists, it would
+# make every outcome that listed that folder miss on the second run
+_OWN_FOLDER = ".corslint_cache"
+
+
 def _entries_token(entries: list[os.DirEntry[str]]) -> str:
     digest = hashlib.blake2b(digest_size=16)
     for entry in sorted(entries, key=lambda entry: entry.name):
+        if entry.name == _OWN_FOLDER:
+            continue
         try:
             kind = "/" if entry.is_dir(follow_symlinks=False) else "@" if entry.is_symlink() else ""
         except OSError:
@@ -242,6 +249,8 @@ def _entries_token(entries: list[os.DirEntry[str]]) -> str:
 def _names_token(names: list[Any]) -> str:
     digest = hashlib.blake2b(digest_size=16)
     for name in sorted(names):
+        if name in (_OWN_FOLDER, os.fsencode(_OWN_FOLDER)):
+            continue
         digest.update(os.fsencode(name) + b"\0")
     return "n" + digest.hexdigest()
 
