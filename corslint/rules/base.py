@@ -103,6 +103,7 @@ class PolicyProbe:
         # and each page request judged once: rules ask for the same verdicts too (keyed by
         # PageRequest's fields: a tuple hashes without building the request first)
         self._verdicts: dict[tuple[str, str, tuple[tuple[str, str], ...], bool, str], Verdict | None] = {}
+        self._holders: dict[Role, dict[int, Value]] = {}
 
     @property
     def display(self) -> str:
@@ -377,6 +378,19 @@ class PolicyProbe:
     def option(self, role: Role) -> Value | None:
         return self.framework.option_for(self.policy, role)
 
+    def holders(self, role: Role) -> dict[int, Value]:
+        """For each value nested in an option of `role` (by identity), that option: made
+        once per role, as entry findings ask it of thousands of entries."""
+        found = self._holders.get(role)
+        if found is None:
+            found = self._holders[role] = {}
+            for name in self.framework.roles.get(role, ()):
+                value = self.policy.option(name)
+                if value is not None:
+                    for part in value.walk():
+                        found.setdefault(id(part), value)
+        return found
+
     def condition(self, *roles: Role) -> str:
         """ " (when ORIGINS is unset)" when a judged value is an environment default; every
         variable the finding rests on ("when ORIGINS and CREDENTIALS are unset")."""
@@ -518,11 +532,7 @@ def _option_holding(probe: PolicyProbe, role: Role, entry: Value) -> Value | Non
     judged where it writes the header, not where its allow-list is tested."""
     if probe.framework.handwritten:
         return None
-    for name in probe.framework.roles.get(role, ()):
-        value = probe.policy.option(name)
-        if value is not None and any(part is entry for part in value.walk()):
-            return value
-    return None
+    return probe.holders(role).get(id(entry))
 
 
 @functools.lru_cache(maxsize=1024)
