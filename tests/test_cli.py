@@ -701,7 +701,7 @@ def test_summary_counts_the_cors_libraries_left_unchecked(in_tmp: Path) -> None:
     koa = 'const Koa = require("koa");\nconst cors = require("koa-cors");\n\nconst app = new Koa();\napp.use(cors());\n'
     (in_tmp / "a.js").write_text(koa)
     (in_tmp / "b.js").write_text(koa)
-    (in_tmp / "c.py").write_text("import sanic_cors\n")
+    (in_tmp / "c.py").write_text("import cherrypy_cors\n")
     code, out, _ = run_cli(".", "--no-cache")
     assert code == 0
     assert out.rstrip().endswith(

@@ -130,8 +130,8 @@ def test_modelled_libraries_get_no_cors003_and_others_still_do(tmp_path: Path) -
     (tmp_path / "fal.py").write_text(
         "import falcon\napp = falcon.App(middleware=[falcon.CORSMiddleware(allow_origins='https://a.example.com')])\n"
     )
-    (tmp_path / "sanic_app.py").write_text("import sanic_cors\n")
+    (tmp_path / "cherrypy_app.py").write_text("import cherrypy_cors\n")
     result = run_lint(tmp_path)
     notes = [(Path(f.location.path).name, f.rule_id) for f in result.findings if f.rule_id == "CORS003"]
-    assert notes == [("sanic_app.py", "CORS003")]
+    assert notes == [("cherrypy_app.py", "CORS003")]
     assert sorted(p.framework for p in result.policies) == ["falcon", "litestar"]

@@ -122,7 +122,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     python_extractor(
         "flask_cors",
         "corslint.extractors.flask.extractor",
-        (b"flask_cors", b"flask.ext.cors", b"init_app", b"cross_origin"),
+        (b"flask_cors", b"flask.ext.cors", b"init_app", b"cross_origin", b"sanic_cors"),
     ),
     python_extractor("litestar", "corslint.extractors.litestar.extractor", (b"CORSConfig",)),
     python_extractor("falcon", "corslint.extractors.falcon.extractor", (b"CORSMiddleware", b"cors_enable")),
@@ -140,7 +140,6 @@ EXTRACTORS: tuple[Extractor, ...] = (
         "unmodelled_python",
         "corslint.extractors.unmodelled.python_code",
         (
-            b"sanic_cors",
             b"cherrypy_cors",
             b"pyramid_cors",
             b"ALLOW_CORS",  # Robyn

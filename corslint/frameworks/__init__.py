@@ -53,6 +53,7 @@ def frameworks() -> dict[str, Framework]:
             nextjs_cors,
             python_headers,
             quart_cors,
+            sanic_cors,
             serverless_framework,
             starlette,
         )
@@ -76,6 +77,7 @@ def frameworks() -> dict[str, Framework]:
             falcon,
             quart_cors,
             aiohttp_cors,
+            sanic_cors,
             serverless_framework,
         ):
             # a module models one library (FRAMEWORK) or one behaviour under several names

@@ -7,7 +7,7 @@ class UnsupportedCorsLibrary(Rule):
     ## What it does
     Reports a CORS library or middleware that the code imports or registers but that
     corslint does not model yet, such as `koa-cors`, `@fastify/cors` (NestJS on the
-    Fastify adapter included), Hono's `cors` or Sanic-CORS. Its configuration was not checked.
+    Fastify adapter included), Hono's `cors` or cherrypy-cors. Its configuration was not checked.
 
     It stays on when `select` leaves it out: only `ignore` turns it off.
 
@@ -48,8 +48,8 @@ class UnsupportedCorsLibrary(Rule):
         ),
         Example(
             "starlette",
-            "from sanic import Sanic\nfrom sanic_cors import CORS\n\napp = Sanic(__name__)\n"
-            'CORS(app, resources={r"/api/*": {"origins": "*"}})\n',
+            "import cherrypy\nimport cherrypy_cors\n\ncherrypy_cors.install()\n"
+            'cherrypy.config.update({"cors.expose.on": True})\n',
             "server.py",
         ),
     )

@@ -12,8 +12,11 @@ from corslint.extractors.python import PythonModule
 
 CORS_CLASS = "flask_cors.CORS"
 CROSS_ORIGIN = "flask_cors.cross_origin"
-FLASK_CLASSES = frozenset({"flask.Flask", "flask.app.Flask"})
-BLUEPRINT_CLASSES = frozenset({"flask.Blueprint", "flask.blueprints.Blueprint"})
+# Sanic's app and blueprint take Sanic-CORS the way Flask's take Flask-CORS (imports.py)
+FLASK_CLASSES = frozenset({"flask.Flask", "flask.app.Flask", "sanic.Sanic", "sanic.app.Sanic"})
+BLUEPRINT_CLASSES = frozenset(
+    {"flask.Blueprint", "flask.blueprints.Blueprint", "sanic.Blueprint", "sanic.blueprints.Blueprint"}
+)
 
 
 class CallArgument(NamedTuple):

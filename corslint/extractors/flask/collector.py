@@ -20,6 +20,7 @@ from corslint.extractors.flask.collected import Collected, Function, Site
 from corslint.extractors.flask.imports import function_imports, module_imports, qualified_name
 from corslint.extractors.flask.module_index import Step, Walker, child_steps
 from corslint.extractors.flask.parameter_defaults import caller_chosen, decided, parameter_defaults
+from corslint.extractors.flask.sanic_port import attribute_write
 from corslint.extractors.python import UNCERTAIN_BLOCKS, PythonModule
 
 _DEBUG_GUARD = re.compile(r"debug|development|\bdev\b|\blocal\b|testing", re.IGNORECASE)
@@ -178,6 +179,10 @@ class _Collector(Walker):
                         found.blueprints[name] = node.value
             elif isinstance(target, ast.Subscript):
                 write = subscript_write(module, target, node.value, self.site(node))
+                if write is not None:
+                    found.config.append(write)
+            elif isinstance(target, ast.Attribute):
+                write = attribute_write(module, target, node.value, self.site(node))
                 if write is not None:
                     found.config.append(write)
         return child_steps(node)

@@ -22,12 +22,13 @@ from corslint.extractors.flask.collector import collect
 from corslint.extractors.flask.module_index import module_index
 from corslint.extractors.flask.policies import extension_policies, unknown_pattern_notes
 from corslint.extractors.flask.routes import class_view_routes, function_routes, importing_modules
+from corslint.extractors.flask.sanic_port import relabelled, unread_port_uses
 from corslint.extractors.flask.views import uncalled_decorators, view_policy
 from corslint.extractors.python import PythonModule
 from corslint.model import CorsPolicy, Evidence, Extraction
 
 # `cross_origin`: the decorator re-exported by a project module (`from endpoints import *`)
-_NEEDLES = ("flask_cors", "flask.ext.cors", "init_app", "cross_origin")
+_NEEDLES = ("flask_cors", "flask.ext.cors", "init_app", "cross_origin", "sanic_cors")
 
 
 def extract(path: str, text: str, context: ProjectContext) -> Extraction:
@@ -35,7 +36,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     if not any(needle in text for needle in _NEEDLES):
         return Extraction()
     collected = collect(module)
-    diagnostics = uncalled_decorators(module, collected)
+    diagnostics = (*uncalled_decorators(module, collected), *unread_port_uses(module))
     if not (collected.calls or collected.views or collected.wrappers):
         return Extraction(diagnostics=diagnostics)
     policies: list[CorsPolicy] = []
@@ -66,6 +67,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         name = f"{label}@{module.location(call).line}"
         policies.append(view_policy(module, collected, call, site, routes, label, name, evidence))
     notes = tuple(unknown_pattern_notes(policies))
+    policies = relabelled(module, policies)
     return Extraction(policies=tuple(policies), diagnostics=(*diagnostics, *notes))
 
 

@@ -17,6 +17,7 @@ _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 # what `from flask_cors import *` binds (the package's `__all__`)
 _STAR_NAMES = {"CORS": "flask_cors.CORS", "cross_origin": "flask_cors.cross_origin"}
 _LEGACY_PACKAGE = "flask.ext.cors"  # Flask's extension namespace, removed in Flask 1.0
+SANIC_PORT = "sanic_cors"
 _TABLES: weakref.WeakKeyDictionary[PythonModule, dict[str, str]] = weakref.WeakKeyDictionary()
 
 
@@ -58,9 +59,11 @@ def _bindings(statement: ast.Import | ast.ImportFrom) -> Iterator[tuple[str, str
 
 
 def _current(qualified: str) -> str:
-    """`flask.ext.cors.CORS` -> `flask_cors.CORS`."""
-    if qualified == _LEGACY_PACKAGE or qualified.startswith(f"{_LEGACY_PACKAGE}."):
-        return "flask_cors" + qualified[len(_LEGACY_PACKAGE) :]
+    """`flask.ext.cors.CORS` -> `flask_cors.CORS`; Sanic-CORS, Flask-CORS's port with the
+    same API, is read as Flask-CORS (the policies are relabelled: sanic_port.py)."""
+    for package in (_LEGACY_PACKAGE, SANIC_PORT):
+        if qualified == package or qualified.startswith(f"{package}."):
+            return "flask_cors" + qualified[len(package) :]
     return qualified
 
 

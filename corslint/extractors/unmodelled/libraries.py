@@ -15,7 +15,6 @@ class UnmodelledLibrary:
 
 
 PYTHON_LIBRARIES = (
-    UnmodelledLibrary("Sanic-CORS", frozenset({"sanic_cors"})),
     UnmodelledLibrary("cherrypy-cors", frozenset({"cherrypy_cors"})),
     UnmodelledLibrary("pyramid-cors", frozenset({"pyramid_cors"})),
 )
