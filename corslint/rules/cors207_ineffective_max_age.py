@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from corslint.browser import PageRequest
 from corslint.findings import Finding, Level
-from corslint.rules.base import DJANGO_WIRED, FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
+from corslint.rules.base import ATTACKER, DJANGO_WIRED, FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
 
 CHROMIUM_CAP = 7200
 WEBKIT_CAP = 600
@@ -92,7 +92,7 @@ class IneffectiveMaxAge(Rule):
             yield self.finding(probe, check.location, f"{probe.display} ({check.code}): {check.message}")
         if probe.option("max_age") is None or checks:
             return  # the library's own check (e.g. corsheaders.E004) already says what is wrong
-        origin = probe.allowed_origin
+        origin = probe.allowed_origin or _preflight_origin(probe)
         if origin is None:
             return
         page = PageRequest(origin, "PUT", path=probe.policy.probe_path)
@@ -123,6 +123,18 @@ class IneffectiveMaxAge(Rule):
             f"{probe.display}: {problem}{probe.condition('max_age')}",
             related=probe.related("max_age"),
         )
+
+
+def _preflight_origin(probe: PolicyProbe) -> str | None:
+    """An origin whose preflight is allowed where no response is: code that answers only
+    OPTIONS (a worker's `handleCors`, a Node server's OPTIONS branch) still sends its
+    max-age to every preflight it allows."""
+    for origin in (*probe.sample_origins, ATTACKER):
+        response = probe.respond(PageRequest(origin, "PUT", path=probe.policy.probe_path).preflight())
+        allowed = response.get("access-control-allow-origin") if response is not None else None
+        if allowed is not None and allowed.strip() in {"*", origin}:
+            return origin
+    return None
 
 
 def _configured(probe: PolicyProbe) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from corslint.extractors.context import ProjectContext
+from corslint.extractors.express.bearer_evidence import bearer_evidence, using_app_bearer_evidence
 from corslint.extractors.express.config_headers import is_next_config, next_config_policies
 from corslint.extractors.express.cors_layers import cors_policies
 from corslint.extractors.express.decorator_headers import decorator_header_policies
@@ -23,15 +24,7 @@ from corslint.extractors.express.wrappers import wrapper_policies
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project import JsProject
 from corslint.extractors.js.project_files import looks_minified
-from corslint.model import CorsPolicy, Evidence, Extraction
-
-BEARER_PACKAGES = (
-    "express-jwt",
-    "passport-jwt",
-    "express-oauth2-jwt-bearer",
-    "jsonwebtoken",
-    "express-bearer-token",
-)
+from corslint.model import CorsPolicy, Extraction
 
 
 def project_of(context: ProjectContext) -> JsProject:
@@ -54,7 +47,9 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     analysis = Analysis(module)
     find_cors_names(analysis)
     find_registrations(analysis)
-    bearer = tuple(_bearer_evidence(module))
+    bearer = tuple(bearer_evidence(module))
+    if not bearer and _writes_allowed_headers(module):
+        bearer = tuple(using_app_bearer_evidence(module))
     policies: list[CorsPolicy] = []
     policies += cors_policies(analysis, bearer)
     policies += handwritten_policies(analysis, bearer)
@@ -74,26 +69,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     return Extraction(policies=tuple(policies))
 
 
-def _bearer_evidence(module: JsModule) -> list[Evidence]:
-    found = []
-    for specifier, _ in module.imports.values():
-        if specifier in BEARER_PACKAGES:
-            found.append(Evidence("bearer-auth", specifier, module.location(module.root)))
-            break
-    # each text looked for names the header: most modules' bytes do not, and have many nodes
-    if b"authorization" not in module.source.replace(b" ", b"").lower():
-        return found
-    for node in module.of_kind("member_expression", "subscript_expression", "call_expression"):
-        text = module.text(node).replace(" ", "").lower()
-        if text in {
-            "req.headers.authorization",
-            "req.headers['authorization']",
-            'req.headers["authorization"]',
-            "req.get('authorization')",
-            'req.get("authorization")',
-            "req.header('authorization')",
-            'req.header("authorization")',
-        }:
-            found.append(Evidence("bearer-auth", "the Authorization header", module.location(node)))
-            break
-    return found
+def _writes_allowed_headers(module: JsModule) -> bool:
+    """Whether the module spells Allow-Headers (hand-written code): only then does CORS204
+    need the app's signs of bearer authentication from other modules."""
+    return b"access-control-allow-headers" in module.source.lower()

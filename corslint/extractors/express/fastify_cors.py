@@ -15,6 +15,7 @@ from corslint.extractors.express.branches import arms_around, development_guarde
 from corslint.extractors.express.fastify_cors_version import with_version
 from corslint.extractors.express.fastify_instances import instance_key
 from corslint.extractors.express.fastify_plugin_routes import plugin_routes
+from corslint.extractors.express.fastify_registering_routes import registering_routes
 from corslint.extractors.express.options import OptionNames, sorted_options
 from corslint.extractors.express.origin_functions import classify_origin_function, parameter_names
 from corslint.extractors.express.returned_origins import classify_returns, function_of_value
@@ -103,7 +104,8 @@ def fastify_cors_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> lis
                 framework="fastify_cors",
                 location=module.location(call),
                 options=with_version(module, options, call),
-                routes=_with_plugin_routes(module, receiver),
+                routes=_with_plugin_routes(module, receiver)
+                or registering_routes(module, call, receiver, fastify_routes),
                 evidence=(*evidence, *bearer),
                 development_only=is_development_path(module.path) or development_guarded(module, call),
                 label="@fastify/cors plugin",

@@ -4,6 +4,8 @@ Fastify; see `handler_roles`), its statements interpreted by `handwritten_steps`
 
 from __future__ import annotations
 
+import re
+
 from corslint.extractors.express.branches import arms_around, development_guarded
 from corslint.extractors.express.fastify_instances import instance_key, static_set_headers
 from corslint.extractors.express.handler_roles import (
@@ -165,6 +167,7 @@ def _policy(
     app = branch = scope = ""
     route_level = False
     probe_path = "/"
+    method_blind: tuple[Route, ...] | None = None
     evidence = list(bearer)
     if registration is not None:
         if registration.method == "use":
@@ -172,6 +175,9 @@ def _policy(
             branch = arms_around(registration.call)
             scope = registration.path if registration.path not in {None, "/", "*", "/*"} else ""
             probe_path = probe_path_for(registration.path or "/")
+            if scope and _public_endpoint(module, function):
+                # another handler's token read says nothing of this path (a bearer package may)
+                evidence = [e for e in evidence if e.kind != "bearer-auth" or e.detail != _HEADER_READ]
             if len(parameter_names(module, function)) >= 3:
                 # middleware that passes requests on: the routes before it miss its headers.
                 # A handler without `next` is the endpoint itself, not a layer for others.
@@ -182,10 +188,16 @@ def _policy(
             probe_path = probe_path_for(registration.path or "/")
     elif kind == NODE and is_server_handler(module, function):
         app = f"{module.path}::{kind}::{server_key(module, function)}"  # a Node server's request handler
+        method_blind = _method_blind_routes(module, function)
+    if state.path_scoped:
+        # headers for one path (`url.pathname === wellKnownPath && ...`) that answers itself:
+        # a token read for the other paths says nothing of it
+        evidence = [e for e in evidence if e.kind != "bearer-auth" or e.detail != _HEADER_READ]
+        probe_path = state.scoped_path or probe_path
     static = static_set_headers(module, function) if registration is None else None
     if static is not None:  # @fastify/static's setHeaders: a layer of the instance it is registered on
         app = instance_key(module, static[0], static[1]) or f"{module.path}::{static[1]}"
-    routes = routes_of(analysis, registration)
+    routes = routes_of(analysis, registration) if method_blind is None else method_blind
     verb = registration.method.split(":")[-1] if registration is not None else "use"
     if route_level and registration is not None and verb in ROUTE_METHODS and verb != "all":
         # a route's own handler: it serves its path and method only
@@ -217,6 +229,52 @@ def _policy(
         branch=branch,
         route_level=route_level,
     )
+
+
+_READS_AUTHORIZATION = re.compile(
+    r"headers\??(?:\.authorization|\.?\[['\"`]authorization)|(?:get|header)\(['\"`]authorization"
+)
+_HEADER_READ = "the Authorization header"  # the extractor's evidence detail for a header read
+_ANSWERS = (".json(", ".end(", ".send(", ".sendStatus(", ".writeHead(")
+
+
+def _public_endpoint(module: JsModule, function: Node) -> bool:
+    """A handler mounted on its own path that answers the request itself and never reads
+    the Authorization header: its requests carry no token, whatever other handlers of the
+    module do with one (postiz-app start.mcp.ts: `/.well-known/oauth-authorization-server`
+    metadata beside the bearer-protected `/mcp` handler)."""
+    text = module.text(function)
+    reads_token = _READS_AUTHORIZATION.search(text.replace(" ", "").lower()) is not None
+    return not reads_token and any(answer in text for answer in _ANSWERS)
+
+
+def _method_blind_routes(module: JsModule, function: Node) -> tuple[Route, ...] | None:
+    """A Node server handler that answers every method alike: it never reads the request's
+    method and hands the request to no other function, only reading its members
+    (`req.url`, `req.headers`). It visibly serves reads and simple posts, so a PUT or
+    DELETE preflight it cannot answer loses no request the app has (ThomasHAOD/
+    system-reporter-app server/app.js, a stats report served to every request)."""
+    parameters = parameter_names(module, function)
+    if not parameters or not parameters[0].isidentifier():
+        return None
+    request = parameters[0]
+    body = function.child_by_field_name("body")
+    if body is None:
+        return None
+    for node in walk(body):
+        if node.type != "identifier" or module.text(node) != request:
+            continue
+        parent = node.parent
+        if (
+            parent is None
+            or parent.type != "member_expression"
+            or parent.child_by_field_name("object") != node
+        ):
+            return None  # handed on (`router(req, res)`, `{ req }`): a method may be read there
+        prop = parent.child_by_field_name("property")
+        if prop is None or module.text(prop) == "method":
+            return None
+    return (Route("*", ("GET", "HEAD", "POST"), module.location(function)),)
 
 
 def _is_context_function(module: JsModule, function: Node) -> bool:

@@ -22,6 +22,7 @@ from corslint.extractors.express.request_inputs import (
     is_named,
     request_source,
 )
+from corslint.extractors.express.request_tests import compared_path, method_test
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, string_value, unwrap, walk
 from corslint.model import FunctionValue, HeaderReflection, Location, Provenance, Value
@@ -50,6 +51,8 @@ class Steps:
     status: list[tuple[tuple[str, ...], Value]] = field(default_factory=list)  # statusCode set so far
     derived: set[str] = field(default_factory=set)  # locals computed from the Origin or method
     unrelated: int = 0  # inside tests that do not depend on who asks: answers are not followed
+    path_scoped: bool = False  # a test of the path beside a decided one was taken as met
+    scoped_path: str | None = None  # the path that test compares with, where it is a literal
 
     def add(self, header: str, value: Value, location: Location) -> None:
         if self.condition is None and self.undecided is not None and "?" in _conditions(value):
@@ -428,28 +431,6 @@ def _write(
     state.add(header, step, location)
 
 
-def _method_test(state: Steps, text: str) -> str | None:
-    for request in state.roles.requests:
-        if not request:
-            continue
-        reads = {
-            f"{request}.method",
-            f"{request}.method.toUpperCase()",
-            f"{request}.method.toLowerCase()",
-        }
-        for read in reads:
-            for operator, atom in (
-                ("===", "OPTIONS"),
-                ("==", "OPTIONS"),
-                ("!==", "!OPTIONS"),
-                ("!=", "!OPTIONS"),
-            ):
-                for literal in ("'OPTIONS'", "'options'"):
-                    if text in {f"{read}{operator}{literal}", f"{literal}{operator}{read}"}:
-                        return atom
-    return None
-
-
 def _condition(state: Steps, node: Node | None) -> str | None:
     """A test the model understands: the method, Origin presence, an allow-list check, or
     a value known statically ("TRUE" / "FALSE")."""
@@ -458,7 +439,7 @@ def _condition(state: Steps, node: Node | None) -> str | None:
     node = unwrap(node)
     module = state.module
     text = module.text(node).replace(" ", "").replace('"', "'").replace("?.", ".")
-    method = _method_test(state, text)
+    method = method_test(state.roles.requests, text)
     if method is not None:
         return method
     if node.type == "unary_expression" and text.startswith("!"):
@@ -564,6 +545,15 @@ def _folded(state: Steps, node: Node) -> str | None:
     absorbing, neutral = ("TRUE", "FALSE") if operator == "||" else ("FALSE", "TRUE")
     if absorbing in {left, right}:
         return absorbing
+    if operator == "&&" and (left is None) != (right is None):
+        # `url.pathname === wellKnownPath && req.method === "GET"` (postiz-app
+        # oauth-middleware.ts): the path selects where the headers apply, and they are
+        # judged for the requests that get them, as under a test of the path alone
+        undecided = node.child_by_field_name("left" if left is None else "right")
+        if not _reads_cors_input(state, undecided):
+            state.path_scoped = True
+            state.scoped_path = state.scoped_path or compared_path(state.module, undecided)
+            return right if left is None else left
     if left == neutral:
         return right
     if right == neutral:

@@ -15,7 +15,7 @@ from corslint.extractors.express.origin_functions import parameter_names
 from corslint.extractors.express.registrations import Analysis
 from corslint.extractors.express.returned_origins import classify_returns, function_of_value
 from corslint.extractors.express.scoped_routes import routes_in_scope
-from corslint.extractors.express.shared_middleware_routes import importer_routes
+from corslint.extractors.express.shared_middleware_routes import importer_routes, unused_in_app
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import unwrap
 from corslint.frameworks.hono_cors import OPTION_NAMES
@@ -80,6 +80,16 @@ def hono_cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list
         )
         if not policy.app and policy.routes is None:  # built here, `use`d by the modules importing it
             policy = dataclasses.replace(policy, routes=importer_routes(module))
+            if all(e.kind != "not-applied" for e in policy.evidence) and unused_in_app(module, b"new Hono("):
+                # `export const corsMiddleware = cors(...)` in a module no file imports
+                # (ansarisaqlain987/hono-drizzle-boilerplate src/middlewares/cors.middleware.ts)
+                unused = Evidence(
+                    "not-applied",
+                    "this Hono cors() middleware is exported, but no module of the app imports it, so it "
+                    "sends no CORS headers",
+                    module.location(node),
+                )
+                policy = dataclasses.replace(policy, evidence=(*policy.evidence, unused))
         elif policy.routes is None:  # registered here: the routes under its mount pattern
             policy = dataclasses.replace(policy, routes=routes_in_scope(analysis, policy.scope))
         policies.append(policy)

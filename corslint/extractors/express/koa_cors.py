@@ -16,6 +16,7 @@ from corslint.extractors.express.origin_functions import parameter_names, writte
 from corslint.extractors.express.registrations import Analysis
 from corslint.extractors.express.returned_origins import classify_returns
 from corslint.extractors.express.routes import probe_path_for
+from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import WRAPPERS, Node, unwrap, walk
 from corslint.frameworks.koa_cors import OPTION_NAMES
@@ -200,8 +201,33 @@ def _origin_spellings(module: JsModule, function: Node) -> set[str]:
 def classify_koa_origin(module: JsModule, function: Node) -> FunctionValue:
     """The request's Origin returned is an allowed answer; any falsy value skips CORS."""
     spellings = _origin_spellings(module, function)
-    answers = spellings | defaulted_origin_reads(module, function, spellings)
-    return classify_returns(module, function, answers, KOA_REFUSALS, spellings)
+    answers = (
+        spellings
+        | defaulted_origin_reads(module, function, spellings)
+        | _found_entries(module, function, spellings)
+    )
+    return classify_returns(module, function, answers, KOA_REFUSALS, spellings, constant_origins=True)
+
+
+def _found_entries(module: JsModule, function: Node, spellings: set[str]) -> set[str]:
+    """`list[index]` with `const index = list.indexOf(origin)`: the listed entry equal to
+    the Origin, which is the Origin itself (mengyjd/fileUpload `config/cors.js`)."""
+    found = set()
+    for node in walk(function):
+        if node.type != "variable_declarator":
+            continue
+        name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+        if name is None or value is None or unwrap(value).type != "call_expression":
+            continue
+        callee = unwrap(unwrap(value).child_by_field_name("function"))
+        arguments = call_arguments(unwrap(value))
+        if callee.type != "member_expression" or len(arguments) != 1:
+            continue
+        prop = callee.child_by_field_name("property")
+        if prop is None or module.text(prop) != "indexOf" or module.text(arguments[0]) not in spellings:
+            continue
+        found.add(f"{module.text(callee.child_by_field_name('object'))}[{module.text(name)}]")
+    return found
 
 
 KOA_CORS = KoaCorsPackage(

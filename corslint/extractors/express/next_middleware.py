@@ -33,8 +33,9 @@ from pathlib import Path, PurePosixPath
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.express.config_headers import config_steps, probe_path
 from corslint.extractors.express.extractor import project_of
+from corslint.extractors.express.next_guarded_values import GuardedValue, guarded_value
 from corslint.extractors.express.next_middleware_location import ignored_by_next
-from corslint.extractors.express.next_routes import bearer_evidence, options_answers
+from corslint.extractors.express.next_routes import bearer_evidence, handler_probe, options_answers
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project import exported_value
 from corslint.extractors.js.project_files import is_development_path, project_root
@@ -112,7 +113,10 @@ def middleware_policies(module: JsModule) -> list[CorsPolicy]:
             continue  # its answer takes headers() ones the model cannot read
         options: dict[str, Value] = {}
         location = module.location(site.node)
-        probe_here = _tested_path(module, site.node) or site.written_for or probe
+        # where Next.js answers OPTIONS itself (`/api/:path*` over App Router handlers), a
+        # handler's path, so the preflights the headers go out on are judged
+        routed = handler_probe(matcher, probe, answers) if matcher and answers else probe
+        probe_here = _tested_path(module, site.node) or site.written_for or routed
         rerun = site.rewrites and _rerun(module, site.rewrite_target)
         if rerun:
             # measured: the target path goes through the middleware and headers() again,
@@ -208,6 +212,14 @@ def _config_slot(options: dict[str, Value], name: str) -> str:
 
 def _add_steps(options: dict[str, Value], site: _Site, when: tuple[str, ...]) -> None:
     for name, value in site.headers:
+        if isinstance(value.raw, GuardedValue):
+            options["guard"] = value.raw.guard
+            for arm, test in ((value.raw.listed, "ALLOWED"), (value.raw.other, "!ALLOWED")):
+                arm_when = Value(tuple(Value(w, arm.location) for w in (*when, test)), arm.location)
+                options[_slot(options, name)] = Value(
+                    {"value": arm, "writer": Value("set", arm.location), "when": arm_when}, arm.location
+                )
+            continue
         step: dict[str, Value] = {"value": value, "writer": Value("set", value.location)}
         if when:
             step["when"] = Value(tuple(Value(w, value.location) for w in when), value.location)
@@ -485,6 +497,11 @@ _ORIGIN_READ = re.compile(
 def _header_value(module: JsModule, node: Node, use: Node) -> Value:
     """A written value; the request's Origin (`req.headers.get('origin')`, directly or
     through a variable) as the reflection it is."""
+    guarded = guarded_value(
+        module, node, use, _declared, lambda n: _ORIGIN_READ.match(module.text(n).strip()) is not None
+    )
+    if guarded is not None:
+        return guarded
     node = unwrap(node)
     expression = node
     if node.type == "identifier":

@@ -290,6 +290,9 @@ def _index_of(
 ) -> tuple[list[Value], bool] | None:
     """`list.indexOf(origin) !== -1` and its spellings."""
     call, bound = unwrap(left), module.text(unwrap(right)).replace(" ", "")
+    if call.type == "identifier":  # `const index = list.indexOf(origin); if (index >= 0)`
+        held = module.binding(module.text(call))
+        call = unwrap(held) if held is not None else call
     if call.type != "call_expression":
         return None
     function = unwrap(call.child_by_field_name("function"))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from corslint.extractors.express.flag_gated_headers import switched_object
 from corslint.extractors.express.function_sources import functions_of, imported_functions
 from corslint.extractors.express.handler_roles import HandlerRoles
 from corslint.extractors.express.handwritten_steps import Steps, header_step, run, write_step
@@ -194,7 +195,8 @@ class HeaderReader:
                             module.location(child),
                         )
                 elif child.type == "spread_element" and child.named_children:
-                    self._read(state, unwrap(child.named_children[0]), when, depth + 1)
+                    spread = child.named_children[0]
+                    self._read(state, unwrap(switched_object(module, spread) or spread), when, depth + 1)
                 elif child.type == "shorthand_property_identifier" and module.text(child).lower() == "vary":
                     header_step(state, "Vary", child, self.writer, when, module.location(child))
             return True

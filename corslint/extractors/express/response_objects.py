@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from corslint.extractors.express.flag_gated_headers import switched_helper
 from corslint.extractors.express.handler_roles import HandlerRoles
 from corslint.extractors.express.handwritten_steps import Steps
 from corslint.extractors.express.request_inputs import alias_source
@@ -127,7 +128,7 @@ def response_object_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> 
         if function.id in reached or function.id in exported:
             continue
         style = FETCH if any(site.style == FETCH for site in sites) else LAMBDA
-        if style == FETCH and not fetch_entry(module, function):
+        if style == FETCH and not fetch_entry(module, function) and not switched_helper(module, function):
             continue  # a helper (`jsonResponse(data)`): judged in the handlers that return it
         groups.append((style, [(function, pages_function_method(module, function))]))
     policies: list[CorsPolicy] = []
@@ -194,7 +195,8 @@ def _policy(
                 when = (*when, "!OPTIONS")
             when = _guarded(steps, other, when)
             _read(reader, other, when)
-            every_method = framework == FETCH and other.straight
+            # a helper called from elsewhere does not say what answers OPTIONS there
+            every_method = framework == FETCH and other.straight and not switched_helper(module, function)
             end_when = when if method or every_method or "!OPTIONS" in when else (*when, "!OPTIONS")
             status = other.status
             if not (status.known and isinstance(status.raw, int)) and method != "OPTIONS":

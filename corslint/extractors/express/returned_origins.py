@@ -4,6 +4,8 @@ membership tests that guard them."""
 
 from __future__ import annotations
 
+import re
+
 from corslint.extractors.express.origin_functions import guarding_condition, membership
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap, walk
@@ -71,6 +73,7 @@ def classify_returns(
     spellings: set[str],
     *,
     boolean_answers: bool = False,
+    constant_origins: bool = False,
 ) -> FunctionValue:
     """What an origin function allows, from the values it returns: an answer in
     `allowing_texts` admits the Origin, one in `refusing_texts` refuses it. With
@@ -82,11 +85,17 @@ def classify_returns(
     allowing: list[Node] = []
     refusing: list[Node] = []
     listed: list[Value] = []
+    constants: list[Value] = []
     for holder, expression in answers:
         text = module.text(unwrap(expression)) if expression is not None else "undefined"
         if text in allowing_texts:
             allowing.append(holder)
         elif text in refusing_texts:
+            refusing.append(holder)
+        elif constant_origins and expression is not None and (fixed := _fixed_origin(module, expression)):
+            # `return "http://localhost"` for every other origin: the response names that one
+            # origin, so only it can read it (as if listed); the others are refused
+            constants.append(fixed)
             refusing.append(holder)
         elif (
             boolean_answers
@@ -116,7 +125,18 @@ def classify_returns(
         if entries is None:
             return FunctionValue("unknown")
         allowed += entries
-    return OriginFunction("allow-list", tuple(allowed), no_origin="reject")
+    return OriginFunction("allow-list", (*allowed, *constants), no_origin="reject")
+
+
+def _fixed_origin(module: JsModule, expression: Node) -> Value | None:
+    """A returned string literal that is an origin (`"http://localhost"`)."""
+    value = module.resolve(expression)
+    if not (value.known and isinstance(value.raw, str)) or unwrap(expression).type not in {
+        "string",
+        "template_string",
+    }:
+        return None
+    return value if re.fullmatch(r"https?://[^/\s*]+", value.raw) else None
 
 
 def _early_refusal(refusal: Node, function: Node) -> tuple[Node, bool] | None:

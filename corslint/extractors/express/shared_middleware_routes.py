@@ -24,15 +24,29 @@ _MAX_FILES = 3000
 def importer_routes(module: JsModule) -> tuple[Route, ...] | None:
     """The routes of the modules that import `module`'s middleware and `.use` it; None
     when none does."""
+    importers = using_importers(module)
+    if importers is None:
+        return None
+    routes: list[Route] = []
+    for importer in importers:
+        analysis = Analysis(importer)
+        find_registrations(analysis)
+        routes += routes_of(analysis, None) or ()
+    return tuple(routes) if routes else None
+
+
+def using_importers(module: JsModule) -> list[JsModule] | None:
+    """The modules that import `module`'s middleware and `.use` it; None when the project
+    is too large to look through."""
     project = module.project
     if module.file is None or project is None:
-        return None
+        return []
     root = project_root(module.file)
     if root is None:
-        return None
+        return []
     own = module.file.resolve()
     stem = own.stem if own.stem != "index" else own.parent.name
-    routes: list[Route] = []
+    found: list[JsModule] = []
     for count, file in enumerate(project_files(root)):
         if count >= _MAX_FILES:
             return None
@@ -47,10 +61,8 @@ def importer_routes(module: JsModule) -> tuple[Route, ...] | None:
             if _names_module(project.resolve_specifier(importer, specifier), specifier, own, root)
         ]
         if names and _uses(importer, names):
-            analysis = Analysis(importer)
-            find_registrations(analysis)
-            routes += routes_of(analysis, None) or ()
-    return tuple(routes) if routes else None
+            found.append(importer)
+    return found
 
 
 def _mentions(file: Path, stem: str) -> bool:
@@ -88,3 +100,30 @@ def _uses(importer: JsModule, names: list[str]) -> bool:
             if unwrap(argument).type == "identifier" and importer.text(unwrap(argument)) in names:
                 return True
     return False
+
+
+def unused_in_app(module: JsModule, app_marker: bytes) -> bool:
+    """Whether the module is part of an app (another project file holds `app_marker`, such
+    as `new Hono(`) that never names it in an import: what it exports is never used.
+    False where unsure (too many files, or any mention of its file name)."""
+    if module.file is None:
+        return False
+    root = project_root(module.file)
+    if root is None:
+        return False
+    own = module.file.resolve()
+    stem = own.stem if own.stem != "index" else own.parent.name
+    app_seen = False
+    for count, file in enumerate(project_files(root)):
+        if count >= _MAX_FILES:
+            return False
+        if file.resolve() == own:
+            continue
+        try:
+            source = file.read_bytes()
+        except OSError:
+            return False
+        if stem.encode() in source:
+            return False
+        app_seen = app_seen or app_marker in source
+    return app_seen

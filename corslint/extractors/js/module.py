@@ -12,6 +12,7 @@ Anything else is an unknown `Value`, reported by CORS305, never guessed.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -46,6 +47,8 @@ from corslint.extractors.js.syntax import (
 )
 from corslint.extractors.js.value_methods import method_result
 from corslint.model import FunctionValue, Location, Provenance, Regex, SourceError, Value
+
+_ENV_TEST = re.compile(r"\(?!*\(?process\.env(?:\.\w+|\[['\"`]\w+['\"`]\])\)?")
 
 _MAX_DEPTH = 40
 
@@ -170,13 +173,30 @@ class JsModule(ParsedModule):
             if child.type == "comment":
                 continue
             if child.type == "spread_element":
-                inner = self.resolve(child.named_children[0], depth)
+                inner = self._spread(child.named_children[0], depth)
                 if not inner.known or not isinstance(inner.raw, tuple):
                     return self.unknown(node, inner.env_var)
                 items.extend(inner.raw)
                 continue
             items.append(self.resolve(child, depth))
         return Value(tuple(items), location)
+
+    def _spread(self, node: Node, depth: int) -> Value:
+        """A spread's value; `...(process.env.X ? [...] : [])` (an addition made only when a
+        variable is set) is judged with the variable unset, as its other reads are
+        (postiz-app `apps/backend/src/main.ts` builds NestJS's cors options this way)."""
+        inner = self.resolve(node, depth)
+        ternary = unwrap(node)
+        if inner.known or ternary.type != "ternary_expression":
+            return inner
+        test = ternary.child_by_field_name("condition")
+        if test is None or not _ENV_TEST.fullmatch(self.text(test).replace(" ", "")):
+            return inner
+        taken = arm_when_unset(self, test)
+        if taken is None:
+            return inner
+        arm = self.resolve(ternary.child_by_field_name("consequence" if taken else "alternative"), depth)
+        return arm if arm.known else inner
 
     def _object(self, node: Node, location: Location, depth: int) -> Value:
         entries: dict[str, Value] = {}
@@ -196,7 +216,7 @@ class JsModule(ParsedModule):
                     FunctionValue("unknown"), self.location(child), description=short(self.text(child))
                 )
             elif child.type == "spread_element":
-                inner = self.resolve(child.named_children[0], depth)
+                inner = self._spread(child.named_children[0], depth)
                 if not inner.known or not isinstance(inner.raw, dict):
                     entries["**"] = inner if not inner.known else self.unknown(child)
                     continue

@@ -1,0 +1,100 @@
+"""Routes of the instance a Fastify plugin module is registered on. `@fastify/cors` is often
+registered inside a plugin of its own (`export default fp(async (app) => { await
+app.register(cors, {...}) })` in `plugins/cors.ts`), and the routes live in the module that
+does `app.register(corsPlugin)` (Zsombinszky/Cool-Tool backend/src/app.ts). `fastify-plugin`
+shares the plugin's instance with its parent, so the parent's routes, and those of the
+plugins it registers, are the ones whose methods the CORS plugin must allow (CORS202).
+Only the module's default export (`export default`, `module.exports =`) is followed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from corslint.extractors.express.fastify_plugin_routes import RoutesOf, plugin_routes
+from corslint.extractors.express.origin_functions import parameter_names
+from corslint.extractors.js.method_calls import method_calls
+from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.project_files import project_files, project_root
+from corslint.extractors.js.syntax import Node, unwrap
+from corslint.model import Route
+
+_MAX_FILES = 3000
+_FUNCTIONS = {"arrow_function", "function_expression", "function", "function_declaration"}
+
+
+def registering_routes(
+    module: JsModule, call: Node, receiver: str, routes_of: RoutesOf
+) -> tuple[Route, ...] | None:
+    """The routes of the instances that register this module's exported plugin, when
+    `receiver` (the instance `call` is made on) is that plugin's first parameter; None when
+    it is not, or no registering instance declares a route corslint can see."""
+    if not _is_exported_plugin_parameter(module, call, receiver):
+        return None
+    project = module.project
+    if module.file is None or project is None:
+        return None
+    root = project_root(module.file)
+    if root is None:
+        return None
+    own = module.file.resolve()
+    stem = own.stem if own.stem != "index" else own.parent.name
+    routes: list[Route] = []
+    for count, file in enumerate(project_files(root)):
+        if count >= _MAX_FILES:
+            return None
+        if file.resolve() == own or not _mentions(file, stem):
+            continue
+        importer = project.load(file, project.display(module, file))
+        if importer is None:
+            continue
+        names = {
+            local
+            for local, (specifier, exported) in importer.imports.items()
+            if exported in {"default", "*"} and _resolves_to(importer, specifier, own)
+        }
+        for registration in method_calls(importer, "register"):
+            if not registration.arguments or not names:
+                continue
+            plugin = unwrap(registration.arguments[0])
+            if plugin.type == "identifier" and importer.text(plugin) in names:
+                routes += routes_of(importer, registration.receiver) or ()
+                routes += plugin_routes(importer, registration.receiver, routes_of)
+    return tuple(routes) or None
+
+
+def _is_exported_plugin_parameter(module: JsModule, call: Node, receiver: str) -> bool:
+    function = call.parent
+    while function is not None and function.type not in _FUNCTIONS:
+        function = function.parent
+    if function is None:
+        return False
+    parameters = parameter_names(module, function)
+    if not parameters or parameters[0] != receiver:
+        return False
+    holder = function.parent
+    if holder is not None and holder.type == "arguments":  # `fp(async (app) => {...})`
+        holder = holder.parent.parent if holder.parent is not None else None
+    while holder is not None and holder.type in {"parenthesized_expression", "await_expression"}:
+        holder = holder.parent
+    if holder is None:
+        return False
+    if holder.type == "export_statement":
+        return "default" in module.text(holder)[:16]
+    if holder.type == "assignment_expression":
+        return module.text(holder.child_by_field_name("left")).replace(" ", "") == "module.exports"
+    return False
+
+
+def _mentions(file: Path, stem: str) -> bool:
+    try:
+        source = file.read_bytes()
+    except OSError:
+        return False
+    return stem.encode() in source and b"register(" in source
+
+
+def _resolves_to(importer: JsModule, specifier: str, own: Path) -> bool:
+    if importer.project is None:
+        return False
+    resolved = importer.project.resolve_specifier(importer, specifier)
+    return resolved is not None and resolved.resolve() == own

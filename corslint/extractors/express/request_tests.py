@@ -1,0 +1,69 @@
+"""Tests of the request that hand-written CORS code branches on, as the model's atoms: its
+method compared with a name, and the path compared with a literal."""
+
+from __future__ import annotations
+
+from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.syntax import Node, unwrap
+
+
+def method_test(requests: tuple[str, ...], text: str) -> str | None:
+    """The model's atom for a test of the request's method (`text` without spaces, quotes
+    as `'`): OPTIONS / !OPTIONS, METHOD:X / !METHOD:X, or TRUE / FALSE for a name no
+    request a browser sends has (`req.method == "OPTION"`, a typo: luutb/serverchat-nodejs-)."""
+    for request in requests:
+        if not request:
+            continue
+        reads = {
+            f"{request}.method",
+            f"{request}.method.toUpperCase()",
+            f"{request}.method.toLowerCase()",
+        }
+        for read in reads:
+            for operator, atom in (
+                ("===", "OPTIONS"),
+                ("==", "OPTIONS"),
+                ("!==", "!OPTIONS"),
+                ("!=", "!OPTIONS"),
+            ):
+                for literal in ("'OPTIONS'", "'options'"):
+                    if text in {f"{read}{operator}{literal}", f"{literal}{operator}{read}"}:
+                        return atom
+            for comparison in ("===", "!==", "==", "!="):
+                compared = _compared_literal(text, read, comparison)
+                if compared is None:
+                    continue
+                if compared.upper() not in _METHOD_NAMES:
+                    # `req.method == "OPTION"`: no request a browser sends has that method
+                    return "TRUE" if comparison.startswith("!") else "FALSE"
+                if compared in _METHOD_NAMES and not read.endswith("toLowerCase()"):
+                    return f"{'!' if comparison.startswith('!') else ''}METHOD:{compared}"
+    return None
+
+
+_METHOD_NAMES = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"})
+
+
+def _compared_literal(text: str, read: str, operator: str) -> str | None:
+    """The plain string `read` is compared with by `operator`, on either side."""
+    for candidate in (text.removeprefix(f"{read}{operator}"), text.removesuffix(f"{operator}{read}")):
+        if candidate != text and len(candidate) >= 2 and candidate[0] == candidate[-1] == "'":
+            inner = candidate[1:-1]
+            if inner.isalpha():
+                return inner
+    return None
+
+
+def compared_path(module: JsModule, test: Node) -> str | None:
+    """`url.pathname === CONFIG_PATH`: the path, where it resolves to one."""
+    test = unwrap(test)
+    if test.type != "binary_expression" or module.text(test.child_by_field_name("operator")) not in {
+        "===",
+        "==",
+    }:
+        return None
+    for side in (test.child_by_field_name("right"), test.child_by_field_name("left")):
+        value = module.resolve(side) if side is not None else None
+        if value is not None and value.known and isinstance(value.raw, str) and value.raw.startswith("/"):
+            return value.raw
+    return None
