@@ -193,6 +193,18 @@ def guarding_condition(call: Node, function: Node) -> tuple[Node, bool] | None:
     return None
 
 
+def _names(module: JsModule, node: Node, name: str) -> bool:
+    """`origin`, or `origin || ''` / `origin ?? ''`: the value tested is the Origin (a
+    missing one stands in as the fallback, which the allow-list then decides on)."""
+    node = unwrap(node)
+    if module.text(node) == name:
+        return True
+    if node.type == "binary_expression" and module.text(node.child_by_field_name("operator")) in {"||", "??"}:
+        fallback = module.resolve(node.child_by_field_name("right"))
+        return module.text(unwrap(node.child_by_field_name("left"))) == name and fallback.known
+    return False
+
+
 def membership(module: JsModule, test: Node, name: str, positive: bool) -> tuple[list[Value], bool] | None:
     """The entries an allow-list test admits `name` against, and whether a missing Origin passes."""
     test = unwrap(test)
@@ -249,7 +261,7 @@ def membership(module: JsModule, test: Node, name: str, positive: bool) -> tuple
             if not (part.known and isinstance(part.raw, str)):
                 return None
             return [Value(Regex(_STRING_TESTS[method].format(_js_escape(part.raw))), part.location)], False
-        if module.text(unwrap(named[0])) != name:
+        if not _names(module, named[0], name):
             if method == "some" and len(named) == 1:
                 return _some(module, function, named[0], name)
             return None
