@@ -8,11 +8,9 @@ it, then reports where the configuration that caused it lives.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
-import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import ClassVar
 
@@ -22,7 +20,6 @@ from corslint.frameworks import Framework, OriginEntry, Role, framework_of
 from corslint.http import Request, Response
 from corslint.model import (
     CorsPolicy,
-    Evidence,
     Location,
     Provenance,
     Regex,
@@ -498,51 +495,6 @@ def _written(step: Value) -> object:
         return None
 
 
-@dataclass(frozen=True)
-class EntryAnchor:
-    """Where an entry-level finding points, and what it names as related."""
-
-    location: Location
-    related: tuple[Related, ...] = field(default=())
-
-
-def origin_typos(probe: PolicyProbe) -> list[Evidence]:
-    """Misspelt options that meant an origin option (`origin=` for Flask-CORS): who may
-    read then comes from the default they fell back to, which a message should say. A
-    typo elsewhere (`CORS_HEADERS`) explains nothing about origins."""
-    return [
-        evidence
-        for evidence in probe.policy.evidence
-        if evidence.kind == "unknown-option" and "origin" in evidence.detail.partition(";")[0].lower()
-    ]
-
-
-def anchor_entry(probe: PolicyProbe, role: Role, entry: Value) -> EntryAnchor:
-    """Point at the entry itself when it sits in the configuration's file or beside the
-    option (a JSON/YAML/TOML file holding the options), else at the option."""
-    option = _option_holding(probe, role, entry) or probe.option(role)
-    if option is None or entry.location.path in (probe.policy.location.path, option.location.path):
-        return EntryAnchor(entry.location)
-    return EntryAnchor(option.location, (Related(entry.location, "the origin entry is defined here"),))
-
-
-def _option_holding(probe: PolicyProbe, role: Role, entry: Value) -> Value | None:
-    """The option of `role` whose value holds `entry` (Django's `CORS_ALLOWED_ORIGINS`,
-    not the `CORS_ALLOW_ALL_ORIGINS = False` the role names first). Hand-written code is
-    judged where it writes the header, not where its allow-list is tested."""
-    if probe.framework.handwritten:
-        return None
-    return probe.holders(role).get(id(entry))
-
-
-@functools.lru_cache(maxsize=1024)
-def origin_host(origin: str) -> str:
-    try:
-        return (urllib.parse.urlsplit(origin).hostname or "").lower()
-    except ValueError:
-        return ""
-
-
 _DOMAIN_RUN = re.compile(r"[A-Za-z0-9-]+(?:(?:\\\.|\.|\[\.\])[A-Za-z0-9-]+)+")
 
 
@@ -554,60 +506,3 @@ def anchor_domain(pattern: str) -> str | None:
         return "localhost" if "localhost" in pattern.lower() else None
     run = max(runs, key=len).replace("\\.", ".").replace("[.]", ".")
     return run.strip(".-").lower() or None
-
-
-def is_under(host: str, domain: str) -> bool:
-    return host == domain or host.endswith("." + domain)
-
-
-# private-network hosts (RFC 1918) a regex entry may admit over plain http
-_PRIVATE_HOSTS = ("192.168.1.20", "10.0.0.20", "172.16.0.20")
-
-
-def _private_origins(pattern: str) -> list[str]:
-    """The plain-http private-network origins the pattern itself admits, one per host
-    (`192.168.x.x:5173` for a LAN regex): only such an entry is where a finding
-    about them points. Ports tried: none, 3000 and those the pattern spells."""
-    spelt = re.findall(r"(?<!\\)\b(\d{2,5})\b", pattern)
-    ports = ["", ":3000", *dict.fromkeys(f":{port}" for port in spelt)]
-    found = []
-    for host in _PRIVATE_HOSTS:
-        for port in ports:
-            try:
-                if re.search(pattern, f"http://{host}{port}"):
-                    found.append(f"http://{host}{port}")
-                    break
-            except re.error:
-                return []
-    return found
-
-
-def configured_origins(probe: PolicyProbe) -> Iterator[tuple[Value, str]]:
-    """(entry, an origin it is meant to admit) for each configured origin entry.
-
-    Literal entries give their canonical form; patterns give origins on the domain they
-    name, plain `http://` and loopback variants included, so rules can ask the framework
-    what it really admits.
-    """
-    for entry in probe.origin_entries:
-        value = entry.value
-        if not value.known:
-            continue
-        if entry.kind == "regex":
-            raw = value.raw
-            pattern = raw.pattern if isinstance(raw, Regex) else str(raw)
-            domain = anchor_domain(pattern)
-            hosts = [domain, f"app.{domain}"] if domain else []
-            hosts += [h for h in ("localhost", "127.0.0.1") if h in pattern]
-            for origin in _private_origins(pattern):  # a dev-friendly regex for the LAN
-                yield value, origin
-            for host in hosts:
-                for scheme in ("https", "http"):
-                    yield value, f"{scheme}://{host}"
-                    if host in LOOPBACK_HOSTS:
-                        yield value, f"{scheme}://{host}:3000"
-            continue
-        texts = [value.raw] if entry.kind == "literal" else str(value.raw).split(",")
-        for text in texts:
-            if isinstance(text, str) and (canonical := canonical_origin(text)):
-                yield value, canonical

@@ -1,7 +1,8 @@
 from collections.abc import Iterator
 
 from corslint.findings import Finding, Level
-from corslint.rules.base import FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule, anchor_entry
+from corslint.rules.base import FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
+from corslint.rules.origin_entries import anchor_entry
 
 
 class NullOriginAllowed(Rule):

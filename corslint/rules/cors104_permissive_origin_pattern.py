@@ -3,17 +3,8 @@ from collections.abc import Iterator
 from corslint.browser import canonical_origin
 from corslint.findings import Finding, Level
 from corslint.model import Regex
-from corslint.rules.base import (
-    FASTAPI_APP,
-    FLASK_APP,
-    Example,
-    PolicyProbe,
-    Rule,
-    anchor_domain,
-    anchor_entry,
-    is_under,
-    origin_host,
-)
+from corslint.rules.base import FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule, anchor_domain
+from corslint.rules.origin_entries import anchor_entry, is_under, origin_host
 
 
 def lookalikes(domain: str) -> list[str]:

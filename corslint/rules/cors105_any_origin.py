@@ -1,7 +1,8 @@
 from collections.abc import Iterator
 
 from corslint.findings import Finding, Level, Related
-from corslint.rules.base import ATTACKER, FLASK_APP, Example, PolicyProbe, Rule, origin_typos
+from corslint.rules.base import ATTACKER, FLASK_APP, Example, PolicyProbe, Rule
+from corslint.rules.origin_entries import origin_typos
 
 
 class AnyOrigin(Rule):

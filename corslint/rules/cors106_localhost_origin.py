@@ -1,17 +1,8 @@
 from collections.abc import Iterator
 
 from corslint.findings import Finding, Level
-from corslint.rules.base import (
-    FASTAPI_APP,
-    FLASK_APP,
-    LOOPBACK_HOSTS,
-    Example,
-    PolicyProbe,
-    Rule,
-    anchor_entry,
-    configured_origins,
-    origin_host,
-)
+from corslint.rules.base import FASTAPI_APP, FLASK_APP, LOOPBACK_HOSTS, Example, PolicyProbe, Rule
+from corslint.rules.origin_entries import anchor_entry, configured_origins, origin_host
 
 
 class LocalhostOrigin(Rule):

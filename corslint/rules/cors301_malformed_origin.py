@@ -4,16 +4,8 @@ from collections.abc import Iterator
 from corslint.browser import canonical_origin
 from corslint.findings import Finding, Level
 from corslint.model import Regex
-from corslint.rules.base import (
-    ATTACKER,
-    DJANGO_WIRED,
-    FASTAPI_APP,
-    FLASK_APP,
-    Example,
-    PolicyProbe,
-    Rule,
-    anchor_entry,
-)
+from corslint.rules.base import ATTACKER, DJANGO_WIRED, FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
+from corslint.rules.origin_entries import anchor_entry
 
 _GLOB_STAR = re.compile(r"(?<![.\])}\\])\*")
 # an origin with an application's own scheme (Capacitor, Electron, Tauri, browser

@@ -1,0 +1,118 @@
+"""Where an origin entry's finding points, and which origins an entry is meant to admit:
+what the origin-entry rules (CORS101-106, CORS301) share beyond the probe itself."""
+
+from __future__ import annotations
+
+import functools
+import re
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from corslint.browser import canonical_origin
+from corslint.findings import Related
+from corslint.frameworks import Role
+from corslint.model import Evidence, Location, Regex, Value
+from corslint.rules.base import LOOPBACK_HOSTS, PolicyProbe, anchor_domain
+
+
+@dataclass(frozen=True)
+class EntryAnchor:
+    """Where an entry-level finding points, and what it names as related."""
+
+    location: Location
+    related: tuple[Related, ...] = field(default=())
+
+
+def origin_typos(probe: PolicyProbe) -> list[Evidence]:
+    """Misspelt options that meant an origin option (`origin=` for Flask-CORS): who may
+    read then comes from the default they fell back to, which a message should say. A
+    typo elsewhere (`CORS_HEADERS`) explains nothing about origins."""
+    return [
+        evidence
+        for evidence in probe.policy.evidence
+        if evidence.kind == "unknown-option" and "origin" in evidence.detail.partition(";")[0].lower()
+    ]
+
+
+def anchor_entry(probe: PolicyProbe, role: Role, entry: Value) -> EntryAnchor:
+    """Point at the entry itself when it sits in the configuration's file or beside the
+    option (a JSON/YAML/TOML file holding the options), else at the option."""
+    option = _option_holding(probe, role, entry) or probe.option(role)
+    if option is None or entry.location.path in (probe.policy.location.path, option.location.path):
+        return EntryAnchor(entry.location)
+    return EntryAnchor(option.location, (Related(entry.location, "the origin entry is defined here"),))
+
+
+def _option_holding(probe: PolicyProbe, role: Role, entry: Value) -> Value | None:
+    """The option of `role` whose value holds `entry` (Django's `CORS_ALLOWED_ORIGINS`,
+    not the `CORS_ALLOW_ALL_ORIGINS = False` the role names first). Hand-written code is
+    judged where it writes the header, not where its allow-list is tested."""
+    if probe.framework.handwritten:
+        return None
+    return probe.holders(role).get(id(entry))
+
+
+@functools.lru_cache(maxsize=1024)
+def origin_host(origin: str) -> str:
+    try:
+        return (urllib.parse.urlsplit(origin).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def is_under(host: str, domain: str) -> bool:
+    return host == domain or host.endswith("." + domain)
+
+
+# private-network hosts (RFC 1918) a regex entry may admit over plain http
+_PRIVATE_HOSTS = ("192.168.1.20", "10.0.0.20", "172.16.0.20")
+
+
+def _private_origins(pattern: str) -> list[str]:
+    """The plain-http private-network origins the pattern itself admits, one per host
+    (`192.168.x.x:5173` for a LAN regex): only such an entry is where a finding
+    about them points. Ports tried: none, 3000 and those the pattern spells."""
+    spelt = re.findall(r"(?<!\\)\b(\d{2,5})\b", pattern)
+    ports = ["", ":3000", *dict.fromkeys(f":{port}" for port in spelt)]
+    found = []
+    for host in _PRIVATE_HOSTS:
+        for port in ports:
+            try:
+                if re.search(pattern, f"http://{host}{port}"):
+                    found.append(f"http://{host}{port}")
+                    break
+            except re.error:
+                return []
+    return found
+
+
+def configured_origins(probe: PolicyProbe) -> Iterator[tuple[Value, str]]:
+    """(entry, an origin it is meant to admit) for each configured origin entry.
+
+    Literal entries give their canonical form; patterns give origins on the domain they
+    name, plain `http://` and loopback variants included, so rules can ask the framework
+    what it really admits.
+    """
+    for entry in probe.origin_entries:
+        value = entry.value
+        if not value.known:
+            continue
+        if entry.kind == "regex":
+            raw = value.raw
+            pattern = raw.pattern if isinstance(raw, Regex) else str(raw)
+            domain = anchor_domain(pattern)
+            hosts = [domain, f"app.{domain}"] if domain else []
+            hosts += [h for h in ("localhost", "127.0.0.1") if h in pattern]
+            for origin in _private_origins(pattern):  # a dev-friendly regex for the LAN
+                yield value, origin
+            for host in hosts:
+                for scheme in ("https", "http"):
+                    yield value, f"{scheme}://{host}"
+                    if host in LOOPBACK_HOSTS:
+                        yield value, f"{scheme}://{host}:3000"
+            continue
+        texts = [value.raw] if entry.kind == "literal" else str(value.raw).split(",")
+        for text in texts:
+            if isinstance(text, str) and (canonical := canonical_origin(text)):
+                yield value, canonical
