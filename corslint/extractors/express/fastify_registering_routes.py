@@ -11,14 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from corslint.extractors.express.fastify_plugin_routes import RoutesOf, plugin_routes
+from corslint.extractors.express.importer_candidates import candidate_importers
 from corslint.extractors.express.origin_functions import parameter_names
 from corslint.extractors.js.method_calls import method_calls
 from corslint.extractors.js.module import JsModule
-from corslint.extractors.js.project_files import project_files, project_root
 from corslint.extractors.js.syntax import Node, unwrap
 from corslint.model import Route
 
-_MAX_FILES = 3000
 _FUNCTIONS = {"arrow_function", "function_expression", "function", "function_declaration"}
 
 
@@ -30,23 +29,12 @@ def registering_routes(
     it is not, or no registering instance declares a route corslint can see."""
     if not _is_exported_plugin_parameter(module, call, receiver):
         return None
-    project = module.project
-    if module.file is None or project is None:
+    candidates = candidate_importers(module, b"register(")
+    if candidates is None:
         return None
-    root = project_root(module.file)
-    if root is None:
-        return None
-    own = module.file.resolve()
-    stem = own.stem if own.stem != "index" else own.parent.name
+    own = candidates.own
     routes: list[Route] = []
-    for count, file in enumerate(project_files(root)):
-        if count >= _MAX_FILES:
-            return None
-        if file.resolve() == own or not _mentions(file, stem):
-            continue
-        importer = project.load(file, project.display(module, file))
-        if importer is None:
-            continue
+    for importer in candidates.modules:
         names = {
             local
             for local, (specifier, exported) in importer.imports.items()
@@ -83,14 +71,6 @@ def _is_exported_plugin_parameter(module: JsModule, call: Node, receiver: str) -
     if holder.type == "assignment_expression":
         return module.text(holder.child_by_field_name("left")).replace(" ", "") == "module.exports"
     return False
-
-
-def _mentions(file: Path, stem: str) -> bool:
-    try:
-        source = file.read_bytes()
-    except OSError:
-        return False
-    return stem.encode() in source and b"register(" in source
 
 
 def _resolves_to(importer: JsModule, specifier: str, own: Path) -> bool:

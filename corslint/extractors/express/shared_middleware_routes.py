@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
+from corslint.extractors.express.importer_candidates import MAX_FILES, candidate_importers
 from corslint.extractors.express.registrations import Analysis, find_registrations
 from corslint.extractors.express.routes import routes_of
 from corslint.extractors.js.module import JsModule
@@ -18,7 +19,6 @@ from corslint.extractors.js.syntax import unwrap
 from corslint.model import Route
 
 _ALIASES = ("@/", "~/", "#/")
-_MAX_FILES = 3000
 
 
 def importer_routes(module: JsModule) -> tuple[Route, ...] | None:
@@ -38,23 +38,14 @@ def importer_routes(module: JsModule) -> tuple[Route, ...] | None:
 def using_importers(module: JsModule) -> list[JsModule] | None:
     """The modules that import `module`'s middleware and `.use` it; None when the project
     is too large to look through."""
-    project = module.project
-    if module.file is None or project is None:
+    if module.file is None or module.project is None or project_root(module.file) is None:
         return []
-    root = project_root(module.file)
-    if root is None:
-        return []
-    own = module.file.resolve()
-    stem = own.stem if own.stem != "index" else own.parent.name
+    candidates = candidate_importers(module)
+    if candidates is None:
+        return None
+    project, own, root = module.project, candidates.own, candidates.root
     found: list[JsModule] = []
-    for count, file in enumerate(project_files(root)):
-        if count >= _MAX_FILES:
-            return None
-        if file.resolve() == own or not _mentions(file, stem):
-            continue
-        importer = project.load(file, project.display(module, file))
-        if importer is None:
-            continue
+    for importer in candidates.modules:
         names = [
             local
             for local, (specifier, _) in importer.imports.items()
@@ -63,13 +54,6 @@ def using_importers(module: JsModule) -> list[JsModule] | None:
         if names and _uses(importer, names):
             found.append(importer)
     return found
-
-
-def _mentions(file: Path, stem: str) -> bool:
-    try:
-        return stem.encode() in file.read_bytes()
-    except OSError:
-        return False
 
 
 def _names_module(resolved: Path | None, specifier: str, own: Path, root: Path) -> bool:
@@ -115,7 +99,7 @@ def unused_in_app(module: JsModule, app_marker: bytes) -> bool:
     stem = own.stem if own.stem != "index" else own.parent.name
     app_seen = False
     for count, file in enumerate(project_files(root)):
-        if count >= _MAX_FILES:
+        if count >= MAX_FILES:
             return False
         if file.resolve() == own:
             continue

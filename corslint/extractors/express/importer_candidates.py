@@ -1,0 +1,54 @@
+"""The other modules of a Node project that may import a given module: those whose text
+names its file (its stem, or its folder for an `index` file), loaded. Found by reading
+each project file once, up to a bound, so that a middleware or plugin defined in its own
+module can be followed to the modules that register it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.project_files import project_files, project_root
+
+MAX_FILES = 3000  # a project larger than this is not looked through
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """`module`'s file (resolved), its project's root, and the modules that may import it."""
+
+    own: Path
+    root: Path
+    modules: tuple[JsModule, ...]
+
+
+def candidate_importers(module: JsModule, also: bytes = b"") -> Candidates | None:
+    """The loaded project modules that name `module`'s file (and hold `also`, when given);
+    None without a project, or when it has more than `MAX_FILES` files."""
+    project = module.project
+    if module.file is None or project is None:
+        return None
+    root = project_root(module.file)
+    if root is None:
+        return None
+    own = module.file.resolve()
+    stem = (own.stem if own.stem != "index" else own.parent.name).encode()
+    found: list[JsModule] = []
+    for count, file in enumerate(project_files(root)):
+        if count >= MAX_FILES:
+            return None
+        if file.resolve() == own or not _mentions(file, stem, also):
+            continue
+        importer = project.load(file, project.display(module, file))
+        if importer is not None:
+            found.append(importer)
+    return Candidates(own, root, tuple(found))
+
+
+def _mentions(file: Path, stem: bytes, also: bytes) -> bool:
+    try:
+        source = file.read_bytes()
+    except OSError:
+        return False
+    return stem in source and also in source
