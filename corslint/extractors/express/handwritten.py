@@ -21,6 +21,7 @@ from corslint.extractors.express.handler_roles import (
     server_kind,
 )
 from corslint.extractors.express.handwritten_steps import Steps, run
+from corslint.extractors.express.imported_middleware import later_cors_layer
 from corslint.extractors.express.koa_downstream import options_fall_through
 from corslint.extractors.express.origin_functions import parameter_names
 from corslint.extractors.express.registrations import (
@@ -30,7 +31,11 @@ from corslint.extractors.express.registrations import (
     app_key,
     function_registration,
 )
-from corslint.extractors.express.route_preflights import answered_elsewhere, preflight_answered_elsewhere
+from corslint.extractors.express.route_preflights import (
+    ANSWERED_ELSEWHERE,
+    answered_elsewhere,
+    preflight_answered_elsewhere,
+)
 from corslint.extractors.express.routes import covers_every_path, misordered, probe_path_for, routes_of
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
@@ -165,6 +170,10 @@ def _policy(
     ):
         options["options_status"] = answered_elsewhere(analysis, registration)
     app = branch = scope = ""
+    later = later_cors_layer(module) if kind == EXPRESS and registration is None else None
+    if later is not None:  # registered elsewhere before the app's cors(), which answers OPTIONS
+        app = later[0]
+        options["options_status"] = Value(ANSWERED_ELSEWHERE, later[1])
     route_level = False
     probe_path = "/"
     method_blind: tuple[Route, ...] | None = None
