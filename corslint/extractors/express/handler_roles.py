@@ -161,7 +161,11 @@ def _imports_hono(module: JsModule) -> bool:
 
 def _koa(context: str, next_name: str) -> HandlerRoles:
     return HandlerRoles(
-        (context, f"{context}.request"), (context, f"{context}.response"), next_name, koa=True
+        # `ctx.req` is Node's own request (SAEON/somisana reads `ctx.req.headers`)
+        (context, f"{context}.request", f"{context}.req"),
+        (context, f"{context}.response"),
+        next_name,
+        koa=True,
     )
 
 

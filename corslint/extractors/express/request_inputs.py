@@ -35,6 +35,11 @@ _URL_QUERY = re.compile(
 )
 
 
+# an alias for the request's whole header object (`const { headers } = ctx.req`): no input
+# of its own, only what is read from it (`const { origin } = headers`)
+_HEADER_OBJECT = "header-object"
+
+
 def named(where: str) -> str:
     return f"{NAMED}:{where}"
 
@@ -58,7 +63,8 @@ def request_source(module: JsModule, roles: HandlerRoles, aliases: dict[str, str
     if node is None:
         return None
     if node.type == "identifier":
-        return aliases.get(module.text(node))
+        found = aliases.get(module.text(node))
+        return None if found == _HEADER_OBJECT else found
     if node.type == "template_string":
         # `${req.headers.origin}`: a template that is nothing but one substitution
         parts = [child for child in node.named_children if child.type != "comment"]
@@ -95,6 +101,11 @@ def request_source(module: JsModule, roles: HandlerRoles, aliases: dict[str, str
     holder = _holder(node)
     if holder is None:
         return None
+    if aliases.get(_canonical(module.text(holder))) == _HEADER_OBJECT:  # `headers.origin`
+        header = _property_name(module, node).lower()
+        if header in {ORIGIN, REQUESTED_HEADERS}:
+            return header
+        return named(f"header.{header}") if header in {"referer", "referrer"} else None
     kind = aliases.get(_canonical(module.text(holder))) or free_input(module, roles, holder)
     if kind is not None and is_named(kind) and "." not in kind:
         # `req.query.site`, `query.site` after `const { query } = url.parse(req.url, true)`
@@ -170,14 +181,17 @@ def alias_source(
             local = module.text(local_node)
         else:
             continue
+        headers = aliases.get(holder_text) == _HEADER_OBJECT  # `const { origin } = headers`
         for request in roles.requests:
-            if request and holder_text in {f"{request}.headers", f"{request}.header"}:
+            if request and (headers or holder_text in {f"{request}.headers", f"{request}.header"}):
                 if key.lower() in {ORIGIN, REQUESTED_HEADERS}:
                     found[local] = key.lower()
                 elif key.lower() in {"referer", "referrer"}:
                     found[local] = named(f"header.{key.lower()}")
             if request and holder_text == request and key in _FREE_INPUTS:
                 found[local] = named(key)  # `const { query } = req`
+            if request and holder_text == request and key in {"headers", "header"}:
+                found[local] = _HEADER_OBJECT  # `const { headers } = ctx.req`
         if local not in found and whole is not None and is_named(whole) and "." not in whole:
             found[local] = f"{whole}.{key}"  # `const { site } = req.query`
         if (
