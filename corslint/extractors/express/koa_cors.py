@@ -13,7 +13,7 @@ from corslint.extractors.express.defaulted_origin_reads import defaulted_origin_
 from corslint.extractors.express.middleware_policy import middleware_policy
 from corslint.extractors.express.options import OptionNames, first_argument_options
 from corslint.extractors.express.origin_functions import parameter_names, written_function
-from corslint.extractors.express.registrations import Analysis
+from corslint.extractors.express.registrations import Analysis, is_package_call
 from corslint.extractors.express.returned_origins import classify_returns
 from corslint.extractors.express.routes import probe_path_for
 from corslint.extractors.js.method_calls import call_arguments
@@ -60,19 +60,6 @@ def koa_cors_names(module: JsModule, specifier: str = PACKAGE) -> set[str]:
     }
 
 
-def _is_package_call(module: JsModule, names: set[str], node: Node, specifier: str) -> bool:
-    node = unwrap(node)
-    if node.type != "call_expression":
-        return False
-    function = unwrap(node.child_by_field_name("function"))
-    if function is None:
-        return False
-    text = module.text(function).replace(" ", "")
-    if text in names or (text.endswith(".default") and text[: -len(".default")] in names):
-        return True
-    return text.startswith("require(") and text.endswith(")") and text[8:-1].strip("'\"`") == specifier
-
-
 def koa_cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[CorsPolicy]:
     return package_policies(analysis, bearer, KOA_CORS)
 
@@ -87,7 +74,7 @@ def package_policies(
         return []
     policies: list[CorsPolicy] = []
     for node in module.of_kind("call_expression", *WRAPPERS):
-        if node.type != "call_expression" or not _is_package_call(module, names, node, package.specifier):
+        if node.type != "call_expression" or not is_package_call(module, names, node, package.specifier):
             continue
         arguments_node = node.child_by_field_name("arguments")
         arguments = (

@@ -7,9 +7,9 @@ from __future__ import annotations
 from corslint.extractors.express.branches import arms_around, development_guarded
 from corslint.extractors.express.koa_cors import koa_cors_names
 from corslint.extractors.express.options import OptionNames, first_argument_options
+from corslint.extractors.express.registrations import is_package_call
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
-from corslint.extractors.js.syntax import Node, unwrap
 from corslint.frameworks.micro_cors import OPTION_NAMES
 from corslint.model import CorsPolicy, Evidence
 
@@ -30,23 +30,13 @@ _CLOSE_NAMES = {
 _NAMES = OptionNames(OPTION_NAMES, _CLOSE_NAMES, "micro-cors", "the package's default")
 
 
-def _is_factory_call(module: JsModule, names: set[str], node: Node) -> bool:
-    function = unwrap(node.child_by_field_name("function"))
-    if function is None:
-        return False
-    text = module.text(function).replace(" ", "")
-    if text in names or (text.endswith(".default") and text[: -len(".default")] in names):
-        return True
-    return text.startswith("require(") and text.endswith(")") and text[8:-1].strip("'\"`") == PACKAGE
-
-
 def micro_cors_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> list[CorsPolicy]:
     names = koa_cors_names(module, PACKAGE)
     if not names and PACKAGE.encode() not in module.source:
         return []
     policies: list[CorsPolicy] = []
     for node in module.of_kind("call_expression"):
-        if not _is_factory_call(module, names, node):
+        if not is_package_call(module, names, node, PACKAGE):
             continue
         arguments_node = node.child_by_field_name("arguments")
         arguments = (

@@ -7,23 +7,13 @@ from __future__ import annotations
 from corslint.extractors.express.branches import arms_around, development_guarded
 from corslint.extractors.express.koa_cors import koa_cors_names
 from corslint.extractors.express.options import option_map
+from corslint.extractors.express.registrations import is_package_call
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
-from corslint.extractors.js.syntax import Node, unwrap
 from corslint.model import CorsPolicy, Evidence, Value
 
 PACKAGE = "nextjs-cors"
 _OPTIONS_ARGUMENT = 2  # NextCors(req, res, options)
-
-
-def _is_next_cors_call(module: JsModule, names: set[str], node: Node) -> bool:
-    function = unwrap(node.child_by_field_name("function"))
-    if function is None:
-        return False
-    text = module.text(function).replace(" ", "")
-    if text in names or (text.endswith(".default") and text[: -len(".default")] in names):
-        return True
-    return text.startswith("require(") and text.endswith(")") and text[8:-1].strip("'\"`") == PACKAGE
 
 
 def nextjs_cors_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> list[CorsPolicy]:
@@ -32,7 +22,7 @@ def nextjs_cors_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> list
         return []
     policies: list[CorsPolicy] = []
     for node in module.of_kind("call_expression"):
-        if not _is_next_cors_call(module, names, node):
+        if not is_package_call(module, names, node, PACKAGE):
             continue
         arguments_node = node.child_by_field_name("arguments")
         arguments = (

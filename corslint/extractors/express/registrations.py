@@ -99,17 +99,22 @@ def may_call_cors(analysis: Analysis) -> bool:
 def is_cors_call(analysis: Analysis, node: Node) -> bool:
     if node.type != "call_expression" and node.type not in WRAPPERS:
         return False
+    return is_package_call(analysis.module, analysis.cors_names, node, "cors")
+
+
+def is_package_call(module: JsModule, names: set[str], node: Node, specifier: str) -> bool:
+    """Whether the call `node` calls a package's export: a name it is imported as
+    (`cors(...)`, `cors.default(...)`), or `require("<specifier>")(...)` itself."""
     node = unwrap(node)
     if node.type != "call_expression":
         return False
     function = unwrap(node.child_by_field_name("function"))
     if function is None:
         return False
-    text = analysis.module.text(function).replace(" ", "")
-    names = analysis.cors_names
+    text = module.text(function).replace(" ", "")
     if text in names or (text.endswith(".default") and text[: -len(".default")] in names):
         return True
-    return text.startswith("require(") and text.endswith(")") and text[8:-1].strip("'\"`") == "cors"
+    return text.startswith("require(") and text.endswith(")") and text[8:-1].strip("'\"`") == specifier
 
 
 # servers whose `get`/`post` ... are no Express routes: NestJS's `app.get(Service)` looks a
