@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import re
 import urllib.parse
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -308,17 +308,30 @@ def origin_entries(policy: CorsPolicy) -> tuple[OriginEntry, ...]:
     return tuple(entries)
 
 
-def library_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
-    """The ValueErrors `CORS(app, ...)` / the first request through `@cross_origin` raise."""
+@dataclass(frozen=True)
+class StartupErrors:
+    """How a Flask-CORS-like library fails on a bad configuration: its name, the options it
+    compiles as regexes, and what a pattern that does not compile costs."""
+
+    display: str
+    regex_options: tuple[str, ...]
+    looks_like_regex: Callable[[object], bool]
+    option: Callable[[CorsPolicy, str], Any]
+    regex_error: str
+    regex_use: str
+    regex_effect: str | None  # None: where the ValueError stops the app (startup or the view)
+
+
+def startup_errors(policy: CorsPolicy, errors: StartupErrors) -> tuple[LibraryCheck, ...]:
+    """The regexes that do not compile, and `*` with send_wildcard and credentials, refused."""
     checks: list[LibraryCheck] = []
     where = "the application fails to start" if not policy.route_level else "every request to the view fails"
-    for name, role in (("origins", "origins"), ("allow_headers", "headers"), ("resources", "origins")):
+    for name in errors.regex_options:
         value = policy.option(name)
-        if value is None or not value.known:
+        if value is None or not value.known or isinstance(value.raw, dict):
             continue
-        entries = value.entries if not isinstance(value.raw, dict) else ()
-        for entry in entries:
-            if not (entry.known and isinstance(entry.raw, str) and probably_regex(entry.raw)):
+        for entry in value.entries:
+            if not (entry.known and isinstance(entry.raw, str) and errors.looks_like_regex(entry.raw)):
                 continue
             if entry.raw == "*":
                 continue
@@ -327,17 +340,18 @@ def library_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
             except re.error as error:
                 checks.append(
                     LibraryCheck(
-                        "ValueError at startup",
-                        "origins" if role == "origins" else "headers",
-                        f"`{entry.raw}` in {name} holds a regex character, so Flask-CORS compiles it, "
-                        f"and it is not a valid regular expression ({error}); {where}",
+                        errors.regex_error,
+                        "headers" if name == "allow_headers" else "origins",
+                        f"`{entry.raw}` in {name} holds a regex character, so {errors.display} "
+                        f"{errors.regex_use}, and it is not a valid regular expression ({error}); "
+                        f"{errors.regex_effect or where}",
                         entry.location,
                     )
                 )
     try:
-        origins = [_fix_star(item) for item in _as_list(_option(policy, "origins"))]
-        credentials = bool(_option(policy, "supports_credentials"))
-        send_wildcard = bool(_option(policy, "send_wildcard"))
+        origins = [_fix_star(item) for item in _as_list(errors.option(policy, "origins"))]
+        credentials = bool(errors.option(policy, "supports_credentials"))
+        send_wildcard = bool(errors.option(policy, "send_wildcard"))
     except Exception:  # unresolved: CORS305 reports it
         return tuple(checks)
     if ".*" in origins and credentials and send_wildcard:
@@ -347,11 +361,27 @@ def library_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
                 "ValueError at startup",
                 "credentials",
                 "origins `*` with send_wildcard=True and supports_credentials=True is refused by "
-                f"Flask-CORS; {where}",
+                f"{errors.display}; {where}",
                 value.location if value is not None else policy.location,
             )
         )
     return tuple(checks)
+
+
+STARTUP_ERRORS = StartupErrors(
+    display="Flask-CORS",
+    regex_options=("origins", "allow_headers", "resources"),
+    looks_like_regex=probably_regex,
+    option=_option,
+    regex_error="ValueError at startup",
+    regex_use="compiles it",
+    regex_effect=None,
+)
+
+
+def library_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
+    """The ValueErrors `CORS(app, ...)` / the first request through `@cross_origin` raise."""
+    return startup_errors(policy, STARTUP_ERRORS)
 
 
 FRAMEWORK = Framework(

@@ -222,50 +222,20 @@ def origin_entries(policy: CorsPolicy) -> tuple[OriginEntry, ...]:
     )
 
 
+STARTUP_ERRORS = flask_cors.StartupErrors(
+    display="Sanic-CORS",
+    regex_options=("origins", "allow_headers"),
+    looks_like_regex=probably_regex,
+    option=_option,
+    regex_error="re.error at request time",
+    regex_use="matches it as a regex",
+    regex_effect="every request it is tried on fails",
+)
+
+
 def library_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
     """The ValueError `CORS(app, ...)` raises, and the regexes a request fails to compile."""
-    checks: list[LibraryCheck] = []
-    where = "the application fails to start" if not policy.route_level else "every request to the view fails"
-    for name in ("origins", "allow_headers"):
-        value = policy.option(name)
-        if value is None or not value.known or isinstance(value.raw, dict):
-            continue
-        for entry in value.entries:
-            if not (entry.known and isinstance(entry.raw, str) and probably_regex(entry.raw)):
-                continue
-            if entry.raw == "*":
-                continue
-            try:
-                re.compile(entry.raw)
-            except re.error as error:
-                checks.append(
-                    LibraryCheck(
-                        "re.error at request time",
-                        "origins" if name == "origins" else "headers",
-                        f"`{entry.raw}` in {name} holds a regex character, so Sanic-CORS matches it "
-                        f"as a regex, and it is not a valid regular expression ({error}); every "
-                        "request it is tried on fails",
-                        entry.location,
-                    )
-                )
-    try:
-        origins = [flask_cors._fix_star(item) for item in flask_cors._as_list(_option(policy, "origins"))]
-        credentials = bool(_option(policy, "supports_credentials"))
-        send_wildcard = bool(_option(policy, "send_wildcard"))
-    except Exception:  # unresolved: CORS305 reports it
-        return tuple(checks)
-    if ".*" in origins and credentials and send_wildcard:
-        value = policy.option("send_wildcard") or policy.option("supports_credentials")
-        checks.append(
-            LibraryCheck(
-                "ValueError at startup",
-                "credentials",
-                "origins `*` with send_wildcard=True and supports_credentials=True is refused by "
-                f"Sanic-CORS; {where}",
-                value.location if value is not None else policy.location,
-            )
-        )
-    return tuple(checks)
+    return flask_cors.startup_errors(policy, STARTUP_ERRORS)
 
 
 FRAMEWORK = Framework(
