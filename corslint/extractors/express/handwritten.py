@@ -21,7 +21,7 @@ from corslint.extractors.express.handler_roles import (
     server_kind,
 )
 from corslint.extractors.express.handwritten_steps import Steps, run
-from corslint.extractors.express.imported_middleware import later_cors_layer
+from corslint.extractors.express.imported_middleware import later_cors_call, later_cors_layer
 from corslint.extractors.express.koa_downstream import options_fall_through
 from corslint.extractors.express.origin_functions import parameter_names
 from corslint.extractors.express.registrations import (
@@ -40,7 +40,7 @@ from corslint.extractors.express.routes import covers_every_path, misordered, pr
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
 from corslint.extractors.js.syntax import Node, string_value, walk
-from corslint.model import CorsPolicy, Evidence, Route, Value
+from corslint.model import CorsPolicy, Evidence, Location, Route, Value
 
 _FUNCTIONS = frozenset(
     {"arrow_function", "function_expression", "function_declaration", "function", "method_definition"}
@@ -145,6 +145,18 @@ def handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> li
     return policies
 
 
+def _vary_from_cors(location: Location) -> Value:
+    """The `Vary: Origin` the later `cors()` adds to the requests the middleware passes on."""
+    return Value(
+        {
+            "value": Value("Origin", location),
+            "writer": Value("vary", location),
+            "when": Value((), location),
+        },
+        location,
+    )
+
+
 def _policy(
     analysis: Analysis,
     function: Node,
@@ -174,6 +186,12 @@ def _policy(
     if later is not None:  # registered elsewhere before the app's cors(), which answers OPTIONS
         app = later[0]
         options["options_status"] = Value(ANSWERED_ELSEWHERE, later[1])
+        options["Vary #cors"] = _vary_from_cors(later[2])
+    elif kind == EXPRESS and registration is not None and len(parameter_names(module, function)) >= 3:
+        cors_call = later_cors_call(analysis, registration)
+        if cors_call is not None:  # passed on to the app's cors() just after it
+            options["options_status"] = Value(ANSWERED_ELSEWHERE, cors_call)
+            options["Vary #cors"] = _vary_from_cors(cors_call)
     route_level = False
     probe_path = "/"
     method_blind: tuple[Route, ...] | None = None
