@@ -127,11 +127,25 @@ class DuplicateCorsLayers(Rule):
                         later,
                         later.policy.location,
                         f"{later.display} is a second CORS layer on the same application as the one at "
-                        f"{_where(first, later.policy.location)}: one silently overrides or mixes with the other, and "
-                        "responses can carry two `Access-Control-Allow-Origin` values, which browsers reject",
+                        f"{_where(first, later.policy.location)}: {_outcome(earlier, later)}",
                         related=(Related(first, "the other CORS layer"),),
                     )
                     break
+
+
+def _outcome(earlier: PolicyProbe, later: PolicyProbe) -> str:
+    """What two layers of one app do to each other's responses, as far as the libraries say."""
+    if "flask_cors" in {earlier.framework.name, later.framework.name}:
+        # flask_cors.extension: a response that already carries Allow-Origin is left alone
+        return (
+            "Flask-CORS leaves alone a response that already carries `Access-Control-Allow-Origin`, "
+            "so the layer that writes it first decides (Flask runs blueprint hooks, then the "
+            "last-registered `after_request` hook, first) and the other's policy is silently ignored"
+        )
+    return (
+        "one silently overrides or mixes with the other, and responses can carry two "
+        "`Access-Control-Allow-Origin` values, which browsers reject"
+    )
 
 
 def _hand_written(probe: PolicyProbe) -> bool:
