@@ -3,6 +3,7 @@ INSTALLED_APPS."""
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 from corslint.extractors.django.namespace import Namespace
@@ -40,8 +41,11 @@ def wiring(namespace: Namespace, location: Location, configured: bool) -> Iterat
         verdicts = {_order(value) for value in middleware.candidates()}
         verdict = verdicts.pop() if len(verdicts) == 1 else None
         if verdict == "missing":
+            removed = _removed_here(namespace, middleware.target)
             yield Evidence(
-                "not-applied", f"`{CORS_MIDDLEWARE}` is not in MIDDLEWARE, so {what}", middleware.target
+                "not-applied-removed" if removed else "not-applied",
+                f"`{CORS_MIDDLEWARE}` is {'taken out of' if removed else 'not in'} MIDDLEWARE, so {what}",
+                middleware.target,
             )
         elif verdict == "misordered":
             entry = _cors_entry(middleware.value) or _cors_entry(middleware.candidates()[0])
@@ -63,6 +67,21 @@ def wiring(namespace: Namespace, location: Location, configured: bool) -> Iterat
             "wrong types) never run",
             apps.target,
         )
+
+
+def _removed_here(namespace: Namespace, target: Location) -> bool:
+    """Whether the MIDDLEWARE assignment at `target` names CorsMiddleware and yet leaves it
+    out: a settings module (for tests, say) that takes the middleware out on purpose."""
+    for module in namespace.modules:
+        if module.path != target.path:
+            continue
+        for node in ast.walk(module.tree):
+            if isinstance(node, (ast.Assign, ast.AugAssign, ast.Expr)) and node.lineno == target.line:
+                return any(
+                    isinstance(item, ast.Constant) and item.value == CORS_MIDDLEWARE
+                    for item in ast.walk(node)
+                )
+    return False
 
 
 def _order(value: Value) -> str | None:
