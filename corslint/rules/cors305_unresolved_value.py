@@ -1,9 +1,9 @@
 from collections.abc import Iterator
 
 from corslint.findings import Finding, Level
-from corslint.model import FunctionValue, Value
+from corslint.model import FunctionValue, Location, Value
 from corslint.rules.base import Example, PolicyProbe, Rule
-from corslint.rules.settled_options import partly_known
+from corslint.rules.settled_options import listed_entries, partly_known
 
 
 def first_unknown(value: Value) -> Value | None:
@@ -98,6 +98,9 @@ class UnresolvedValue(Rule):
     )
 
     def check(self, probe: PolicyProbe) -> Iterator[Finding]:
+        if probe.framework.handwritten:
+            yield from self._hand_written(probe)
+            return
         for name, value in probe.policy.options.items():
             unknown = first_unknown(value)
             if unknown is None:
@@ -107,16 +110,56 @@ class UnresolvedValue(Rule):
             if name in probe.framework.roles.get("origins", ()) and _an_entry(unknown, value):
                 what = f"an entry of `{name}`"
                 checked = "corslint checked the entries it could read and not this one"
-            source = unknown.description or "an expression"
-            if isinstance(unknown.raw, FunctionValue):
-                source = "a function corslint could not classify"
             yield self.finding(
                 probe,
                 unknown.location if unknown.location.path == probe.policy.location.path else value.location,
-                f"{probe.display}: {what} could not be determined statically ({source}); {checked}",
+                f"{probe.display}: {what} could not be determined statically ({_source(unknown)}); {checked}",
             )
+
+    def _hand_written(self, probe: PolicyProbe) -> Iterator[Finding]:
+        """One finding per line: the steps of hand-written code are its header writes, its
+        allow-list test and its answers, which users know by what the line says."""
+        lines: dict[tuple[str, int], tuple[Location, list[str]]] = {}
+        for name, value in probe.policy.options.items():
+            unknown = first_unknown(value)
+            if unknown is None:
+                continue
+            where = (
+                unknown.location if unknown.location.path == probe.policy.location.path else value.location
+            )
+            what = f"{_step_name(name)} ({_source(unknown)})"
+            _, found = lines.setdefault((where.path, where.line), (where, []))
+            if what not in found:
+                found.append(what)
+        for where, whats in lines.values():
+            them = "them" if len(whats) > 1 else "it"
+            yield self.finding(
+                probe,
+                where,
+                f"{probe.display}: {' and '.join(whats)} could not be determined statically; "
+                f"corslint did not check {them}",
+            )
+
+
+def _source(unknown: Value) -> str:
+    if isinstance(unknown.raw, FunctionValue):
+        return "a function corslint could not classify"
+    return unknown.description or "an expression"
+
+
+def _step_name(name: str) -> str:
+    """A hand-written step as its code reads: a header it writes, the test that decides
+    who gets the headers, or the answer it ends the request with."""
+    base = name.split(" #", 1)[0]
+    if base == "guard":
+        return "the allow-list the Origin is checked against"
+    if base == "condition":
+        return "whether the headers are written"
+    if base in {"answer", "end", "options_status"}:
+        return "the status the request is answered with"
+    return f"the `{base}` header"
 
 
 def _an_entry(unknown: Value, value: Value) -> bool:
     """Whether `unknown` is one entry of the list `value` (the other entries are judged)."""
-    return partly_known(value) and any(unknown is item for item in value.raw)
+    return partly_known(value) and any(unknown is item for item in listed_entries(value))
