@@ -103,6 +103,8 @@ OVERLAPPING = (
     "        { key: 'Access-Control-Allow-Credentials', value: 'true' },\n      ] },\n"
     "      { source: '/api/status/:path*', headers: [{ key: 'access-control-allow-origin', value: '*' }] },\n"
     "      { source: '/api/beta/:path*', has: [{ type: 'query', key: 'beta' }],\n"
+    "        headers: [{ key: 'Access-Control-Allow-Headers', value: 'X-Beta' }] },\n"
+    "      { source: '/api/cached/:path*', has: [{ type: 'query', key: 'cache' }],\n"
     "        headers: [{ key: 'Access-Control-Max-Age', value: '60' }] },\n"
     "    ];\n  },\n};\n"
 )
@@ -127,6 +129,11 @@ def test_rules_matching_one_path_merge_the_later_value_winning(in_tmp: Path) -> 
     # a `has` rule leaves the paths it matches unanswered, and only those
     with pytest.raises(UnresolvedValueError):
         get(broad, Request("GET", "https://a.example", path="/api/beta/x"))
+    # ... unless all it may add is a header that decides no request's fate (Max-Age)
+    assert get(broad, Request("GET", "https://a.example", path="/api/cached/x")).as_dict() == {
+        "access-control-allow-origin": "https://app.example.com",
+        "access-control-allow-credentials": "true",
+    }
 
 
 def test_a_value_naming_a_path_parameter_is_unknown(in_tmp: Path) -> None:

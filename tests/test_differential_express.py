@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import urllib.parse
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -403,6 +403,9 @@ def test_models_match_the_real_cors_package(
     for name, (policy, requests) in expected.items():
         responses = results[name]
         respond = framework_of(policy).respond
+        # the harness runs the hand-written code alone: the `Vary: Origin` a later cors()
+        # adds (extractors.express.imported_middleware) is that package's, compared elsewhere
+        policy = replace(policy, options={k: v for k, v in policy.options.items() if k != "Vary #cors"})
         for request, real in zip(requests, responses, strict=True):
             try:
                 predicted = respond(policy, request)

@@ -159,12 +159,18 @@ def respond_passing_on(policy: CorsPolicy, request: Request) -> Response:
     """Node http, Koa, Fastify, and Express code no app mounts: an unanswered request goes
     on to code the steps do not cover, and what that answers to OPTIONS is not known,
     unless the extractor saw that nothing there answers it (`options_status` None: a Koa
-    app whose other middleware never answers OPTIONS, so Koa's 404 follows)."""
+    app whose other middleware never answers OPTIONS, so Koa's 404 follows) or what does
+    (a status: a koa-router's `allowedMethods()`)."""
     passed_on = policy.options.get("options_status")
     unanswered = passed_on is not None and passed_on.known and passed_on.raw is None
+    if passed_on is not None and passed_on.known and isinstance(passed_on.raw, int):
+        return replay(policy, request, passed_on.raw)  # a Koa router's allowedMethods() answers it
     return replay(policy, request, None if unanswered else UNKNOWN_ANSWER)
 
 
+# headers that decide no request's fate: one written under an undecided condition is left
+# out (its rules stay silent) instead of leaving the whole answer unknown
+UNDECIDED_HARMLESS = frozenset({"access-control-max-age", "access-control-expose-headers"})
 UNKNOWN_ANSWER = -1  # `replay`: what answers an unanswered OPTIONS request is not known
 NEXT_OWN_OPTIONS_STATUS = 204  # a route handler without an OPTIONS export (next 16.5.0)
 # an App Router page answers OPTIONS 405 (measured), but a page is read with simple GETs:
@@ -231,6 +237,8 @@ def replay(policy: CorsPolicy, request: Request, automatic_options_status: int |
             if not all(holds(condition, request, guard) for condition in when if condition != "?"):
                 continue
             if "?" in when:
+                if name.split(" #", 1)[0].lower() in UNDECIDED_HARMLESS:
+                    continue  # decides no request's fate: left out, not the whole answer unknown
                 raise UnresolvedValueError(policy.options["condition"])
             if name.startswith("end"):
                 status = parts["status"].plain()  # None: computed at run time, for no preflight

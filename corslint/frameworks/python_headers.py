@@ -64,7 +64,7 @@ from collections.abc import Callable
 from typing import Any
 
 import corslint.frameworks.bounded_regex as bounded_regex
-from corslint.frameworks.express_headers import ResponseError, variants
+from corslint.frameworks.express_headers import UNDECIDED_HARMLESS, ResponseError, variants
 from corslint.frameworks.framework import Framework, OriginEntry
 from corslint.http import HeaderList, Request, Response
 from corslint.model import (
@@ -241,6 +241,8 @@ def respond(policy: CorsPolicy, request: Request) -> Response:
                 }
             when = parts["when"].plain()
             if "?" in when:
+                if name.split(" #", 1)[0].lower() in UNDECIDED_HARMLESS:
+                    continue
                 raise UnresolvedValueError(options["condition"])
             if not all(holds(condition, request, guard, match) for condition in when):
                 continue
