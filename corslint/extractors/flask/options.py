@@ -183,11 +183,12 @@ def unknown_config(key: str, location: Location) -> Evidence:
 
     close = difflib.get_close_matches(key, sorted(CONFIG_KEYS), n=1, cutoff=0.8)
     meant = f" (did you mean `{close[0]}`?)" if close else ""
-    fallback = (
-        "it falls back to the default, which reflects every origin"
-        if close and close[0] == "CORS_ORIGINS"
-        else "it is ignored"
-    )
+    fallback = "it is ignored"
+    if close and close[0] == "CORS_ORIGINS":
+        fallback = "it falls back to the default, which reflects every origin"
+    elif close and close[0] == "CORS_ALLOW_HEADERS":
+        # `CORS_HEADERS = "Content-Type"` is widely copied from old examples: say it is harmless
+        fallback = "it is ignored: `allow_headers` decides (by default, every header a preflight asks for)"
     return Evidence(
         "unknown-option", f"`{key}` is not a config key Flask-CORS reads{meant}; {fallback}", location
     )
