@@ -4,6 +4,10 @@ from corslint.findings import Finding, Level
 from corslint.rules.base import FASTAPI_APP, FLASK_APP, LOOPBACK_HOSTS, Example, PolicyProbe, Rule
 from corslint.rules.origin_entries import anchor_entry, configured_origins, origin_host
 
+# top-level domains whose every name is on browsers' HSTS preload list: a page there is
+# always loaded over https, so no browser sends an `http:` Origin from one
+HTTPS_ONLY_TLDS = frozenset({"app", "dev", "page", "foo"})
+
 
 class InsecureOrigin(Rule):
     """
@@ -83,7 +87,13 @@ class InsecureOrigin(Rule):
             if id(entry) in reported or not origin.startswith("http://"):
                 continue
             host = origin_host(origin)
-            if host in LOOPBACK_HOSTS or host.startswith("127.") or not probe.allows(origin, path=path):
+            if (
+                host in LOOPBACK_HOSTS
+                or host.startswith("127.")
+                or host.rsplit(".", 1)[-1] in HTTPS_ONLY_TLDS
+            ):
+                continue
+            if not probe.allows(origin, path=path):
                 continue
             reported.add(id(entry))
             credentialed = probe.allows(origin, credentials=True, path=path)

@@ -1,4 +1,7 @@
+import functools
 from collections.abc import Iterator
+
+from publicsuffixlist import PublicSuffixList
 
 from corslint.browser import canonical_origin
 from corslint.findings import Finding, Level
@@ -22,6 +25,20 @@ def lookalikes(domain: str) -> list[str]:
             swapped = domain[:index] + "x" + domain[index + 1 :]
             hosts += [swapped, f"app.{swapped}"]
     return [f"https://{host}" for host in dict.fromkeys(hosts)]
+
+
+@functools.cache
+def _public_suffixes() -> PublicSuffixList:
+    return PublicSuffixList()  # the bundled Public Suffix List, ICANN and private sections
+
+
+def shared_hosting_tenant(domain: str) -> str | None:
+    """An origin anyone can publish when `domain` is itself a public suffix (`vercel.app`,
+    `github.io`, `onrender.com`, `co.uk`): each name under it is a site of its own."""
+    base = domain.removeprefix("*.").strip(".")
+    if "." not in base or not _public_suffixes().is_public(base):
+        return None
+    return f"https://corslint-tenant.{base}"
 
 
 class PermissiveOriginPattern(Rule):
@@ -131,8 +148,16 @@ class PermissiveOriginPattern(Rule):
                     if not is_under(origin_host(origin), domain)
                     and probe.allows(plain := "http" + origin.removeprefix("https"), path=path)
                 ]
+                why = f"though they are not under `{domain}`: whoever registers such a domain"
                 if not admitted:
-                    continue
+                    tenant = shared_hosting_tenant(domain)
+                    if tenant is None or not probe.allows(tenant, path=path):
+                        continue
+                    admitted = [tenant]
+                    why = (
+                        f"and `{domain.removeprefix('*.')}` is a public suffix, a domain under which "
+                        "anyone can publish a site of their own (shared hosting): whoever does"
+                    )
                 credentialed = probe.allows(admitted[0], credentials=True, path=path)
                 anchor = anchor_entry(probe, "origins", value)
                 shown = ", ".join(f"`{origin}`" for origin in admitted[:3])
@@ -141,8 +166,7 @@ class PermissiveOriginPattern(Rule):
                 yield self.finding(
                     probe,
                     anchor.location,
-                    f"{probe.display} admits {shown} through {how}, though they are not "
-                    f"under `{domain}`: whoever registers such a domain can read {reach}"
+                    f"{probe.display} admits {shown} through {how}, {why} can read {reach}"
                     f"{probe.condition('origins')}",
                     level=self.level_for(credentialed),
                     related=anchor.related + probe.related("origins"),
