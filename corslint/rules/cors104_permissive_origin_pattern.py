@@ -48,7 +48,9 @@ class PermissiveOriginPattern(Rule):
     framework's own matching. corslint takes the domain the pattern names and asks the
     framework whether look-alike origins an attacker can register get in:
     `https://evilexample.com`, `https://example.com.evil.test`, `https://examplexcom`,
-    `https://example.co`.
+    `https://example.co`. A pattern anchored at a public suffix, a domain where anyone can
+    publish a site of their own (`vercel.app`, `netlify.app`, `github.io`, `onrender.com`,
+    `herokuapp.com`, per the Public Suffix List), is asked about a stranger's site there.
 
     ## Why is this bad?
     Matching differs between frameworks, and patterns are written for the one in the
@@ -64,8 +66,11 @@ class PermissiveOriginPattern(Rule):
     - Starlette's `allow_origins="https://shop.example.com"` (a string, not a list) is a
       substring test: `https://shop.example.co` passes.
 
-    Whoever registers the look-alike domain can read your responses from their page,
-    with the user's cookies when credentials are allowed.
+    - `/\\.vercel\\.app$/` admits your preview deployments and every other Vercel user's
+      site: each name under a public suffix is a separate site with a separate owner.
+
+    Whoever registers the look-alike domain (or publishes under the shared one) can read
+    your responses from their page, with the user's cookies when credentials are allowed.
 
     ## Example
     ```python
@@ -79,11 +84,14 @@ class PermissiveOriginPattern(Rule):
     ```
     In Flask-CORS and Django also end the pattern with `$` (and start it with `^`);
     in Express use `/^https:\\/\\/([a-z0-9-]+\\.)?example\\.com$/`. Prefer a list of exact
-    origins where you can.
+    origins where you can. For previews on shared hosting, match your own project's
+    names only (`^https://shop-web-[a-z0-9]+-acme\\.vercel\\.app$`), or give previews a
+    domain of your own.
 
     ## References
     - PortSwigger, errors parsing Origin headers: https://portswigger.net/web-security/cors#errors-parsing-origin-headers
     - CWE-185, incorrect regular expression: https://cwe.mitre.org/data/definitions/185.html
+    - Public Suffix List: https://publicsuffix.org/
     """
 
     id = "CORS104"
@@ -106,6 +114,12 @@ class PermissiveOriginPattern(Rule):
         Example(
             "flask_cors",
             FLASK_APP + 'CORS(app, origins=["https://*.example.com"])\n',
+        ),
+        Example(
+            "starlette",
+            FASTAPI_APP + "app.add_middleware(\n"
+            '    CORSMiddleware, allow_origin_regex=r"https://.*\\.vercel\\.app", allow_credentials=True\n'
+            ")\n",
         ),
     )
     good = (
