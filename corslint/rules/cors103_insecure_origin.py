@@ -90,6 +90,7 @@ class InsecureOrigin(Rule):
             if (
                 host in LOOPBACK_HOSTS
                 or host.startswith("127.")
+                or host.endswith(".localhost")  # loopback too (RFC 6761), as browsers resolve it
                 or host.rsplit(".", 1)[-1] in HTTPS_ONLY_TLDS
             ):
                 continue

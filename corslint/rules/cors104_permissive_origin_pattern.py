@@ -12,6 +12,14 @@ from corslint.rules.origin_entries import anchor_entry, is_under, origin_host
 
 def lookalikes(domain: str) -> list[str]:
     """Origins an attacker can register that a sloppy pattern for `domain` may admit."""
+    if "." not in domain:  # `/localhost/`: nobody registers a single-label name
+        hosts = [
+            f"{domain}.evil.test",
+            f"app.{domain}.evil.test",
+            f"evil{domain}.test",
+            f"evil-{domain}.test",
+        ]
+        return [f"https://{host}" for host in hosts]
     hosts = [
         f"evil{domain}",
         f"evil-{domain}",
