@@ -96,18 +96,30 @@ def _forms(policy: CorsPolicy, unknown: Mapping[str, str]) -> Iterator[dict[str,
 
 
 def partly_known(value: Value) -> bool:
-    """A known list whose entries are partly unknown, at least one of them known."""
-    if not value.known or not isinstance(value.raw, tuple) or not value.raw:
+    """A known list (or an origin function's allow-list) whose entries are partly
+    unknown, at least one of them known."""
+    entries = listed_entries(value)
+    if not entries:
         return False
-    unresolved = [is_unresolved(item) for item in value.raw]
+    unresolved = [is_unresolved(item) for item in entries]
     return any(unresolved) and not all(unresolved)
+
+
+def listed_entries(value: Value) -> tuple[Value, ...]:
+    if not value.known:
+        return ()
+    if isinstance(value.raw, FunctionValue) and value.raw.kind == "allow-list":
+        return value.raw.allowed
+    return value.raw if isinstance(value.raw, tuple) else ()
 
 
 def _known_entries(value: Value) -> Value:
     entries = tuple(
         Value(_ORIGIN.format(index=index), item.location) if is_unresolved(item) else item
-        for index, item in enumerate(value.raw)
+        for index, item in enumerate(listed_entries(value))
     )
+    if isinstance(value.raw, FunctionValue):
+        return dataclasses.replace(value, raw=dataclasses.replace(value.raw, allowed=entries))
     return dataclasses.replace(value, raw=entries)
 
 
