@@ -125,6 +125,9 @@ class ReflectionWithoutVary(Rule):
             for v in origins_option.walk()
         ):
             return  # copied from the URL or body the caller chose: it varies with them, not the Origin
+        if probe.framework.handwritten:
+            # an unknown allow-list: whatever it holds, an echoed Origin varies with the request
+            probe = probe.functional
         path = probe.policy.probe_path
         origins = dict.fromkeys([probe.allowed_origin, *probe.sample_origins[:_SAMPLES], ATTACKER, None])
         answers: dict[str | None, Response] = {}
