@@ -204,8 +204,8 @@ class Evidence:
     - ``bearer-auth``: the app authenticates with an Authorization header (CORS204); its
       detail names what the app uses, as a noun ("OAuth2PasswordBearer()");
     - ``not-applied``: the configuration has no effect (CORS303, warning);
-    - ``not-applied-removed``: the same, because the module takes the middleware out of a
-      list it inherits (test settings do so on purpose);
+    - ``not-applied-on-purpose``: the same, where it looks deliberate: the module takes
+      the middleware out of a list it inherits, or holds a test suite's settings;
     - ``misordered``: it applies, but not to everything it should (CORS303, warning);
     - ``preflight-unrouted``: OPTIONS requests never reach it (a `cors()` mounted on a
       route's own method): the framework answers them itself (models read it);

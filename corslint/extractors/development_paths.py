@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 _WORDS = frozenset({"dev", "development", "local", "test", "tests", "testing", "debug"})
+_TEST_WORDS = frozenset({"test", "tests", "testing"})
 _SPLIT = re.compile(r"[/\\._-]+")
 _NEAREST_FOLDERS = 3
 _MANIFESTS = ("package.json", "pyproject.toml", "requirements.txt", "setup.py", "setup.cfg", "manage.py")
@@ -25,6 +26,11 @@ _MANIFESTS = ("package.json", "pyproject.toml", "requirements.txt", "setup.py", 
 def is_development_path(path: str) -> bool:
     """A file or folder named for development, local or test use, inside the project."""
     return any(word in _WORDS for word in _SPLIT.split(project_part(path).lower()))
+
+
+def is_test_path(path: str) -> bool:
+    """A file or folder named for the test suite (`settings/test.py`), inside the project."""
+    return any(word in _TEST_WORDS for word in _SPLIT.split(project_part(path).lower()))
 
 
 def project_part(path: str) -> str:

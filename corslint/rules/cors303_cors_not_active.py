@@ -14,7 +14,7 @@ from corslint.rules.base import (
 
 KINDS = {
     "not-applied": Level.WARNING,
-    "not-applied-removed": Level.WARNING,
+    "not-applied-on-purpose": Level.WARNING,
     "misordered": Level.WARNING,
     "checks-disabled": Level.NOTE,
 }
@@ -115,8 +115,8 @@ class CorsNotActive(Rule):
 
     def check(self, probe: PolicyProbe) -> Iterator[Finding]:
         for evidence in probe.policy.evidence:
-            if evidence.kind == "not-applied-removed" and probe.policy.development_only:
-                continue  # test settings that take the middleware out on purpose
+            if evidence.kind == "not-applied-on-purpose" and probe.policy.development_only:
+                continue  # a test suite's settings, which leave CORS out on purpose
             level = KINDS.get(evidence.kind)
             if level is not None:
                 yield self.finding(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from corslint.extractors.development_paths import is_test_path
 from corslint.extractors.django.namespace import Namespace
 from corslint.model import Evidence, Location, Value
 
@@ -35,7 +36,9 @@ def wiring(namespace: Namespace, location: Location, configured: bool) -> Iterat
             )
         else:
             yield Evidence(
-                "not-applied", f"there is no MIDDLEWARE setting with `{CORS_MIDDLEWARE}`, so {what}", location
+                "not-applied-on-purpose" if is_test_path(location.path) else "not-applied",
+                f"there is no MIDDLEWARE setting with `{CORS_MIDDLEWARE}`, so {what}",
+                location,
             )
     else:
         verdicts = {_order(value) for value in middleware.candidates()}
@@ -43,7 +46,7 @@ def wiring(namespace: Namespace, location: Location, configured: bool) -> Iterat
         if verdict == "missing":
             removed = _removed_here(namespace, middleware.target)
             yield Evidence(
-                "not-applied-removed" if removed else "not-applied",
+                "not-applied-on-purpose" if removed or is_test_path(location.path) else "not-applied",
                 f"`{CORS_MIDDLEWARE}` is {'taken out of' if removed else 'not in'} MIDDLEWARE, so {what}",
                 middleware.target,
             )
