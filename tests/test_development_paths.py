@@ -53,3 +53,17 @@ def test_a_checkout_under_a_dev_folder_still_gets_cors106(tmp_path: Path) -> Non
     _, out, _ = run_cli("check", "--no-cache", "--output-format", "json", str(project))
     rules = [finding["rule_id"] for finding in json.loads(out)["findings"]]
     assert rules == ["CORS106"], out
+
+
+def test_a_checkout_named_on_the_command_line_is_not_the_projects_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `~/code$ corslint shop-dev`: the checkout's name is the user's; inside a project's
+    # own root, a first folder is one of its parts and keeps its meaning
+    (tmp_path / "shop-dev").mkdir()
+    (tmp_path / "shop-dev" / "package.json").write_text("{}")
+    monkeypatch.chdir(tmp_path)
+    assert not is_development_path("shop-dev/server.js")
+    assert is_development_path("shop-dev/config/local.js")
+    (tmp_path / "package.json").write_text("{}")  # now the working directory is a monorepo
+    assert is_development_path("shop-dev/server.js")
