@@ -119,6 +119,19 @@ EXTRACTORS: tuple[Extractor, ...] = (
         filenames=frozenset({"serverless.yml", "serverless.yaml"}),
         line_comments=(b"#",),
     ),
+    Extractor(
+        "aws_sam",
+        "corslint.extractors.aws_sam.extractor",
+        frozenset(),  # by name alone: AWS SAM templates' `Cors` / `CorsConfiguration`
+        (b"Cors",),
+        filenames=frozenset(
+            f"{stem}.{suffix}"
+            for stem in ("template", "sam", "sam-template", "samtemplate", "cloudformation")
+            for suffix in ("yaml", "yml")
+        ),
+        line_comments=(b"#",),
+        accepts_bytes="corslint.extractors.aws_sam.extractor:is_sam_template",
+    ),
     python_extractor(
         "flask_cors",
         "corslint.extractors.flask.extractor",

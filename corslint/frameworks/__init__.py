@@ -37,6 +37,7 @@ def frameworks() -> dict[str, Framework]:
     if not _REGISTRY:
         from corslint.frameworks import (
             aiohttp_cors,
+            aws_sam,
             django_cors,
             express,
             express_headers,
@@ -79,6 +80,7 @@ def frameworks() -> dict[str, Framework]:
             aiohttp_cors,
             sanic_cors,
             serverless_framework,
+            aws_sam,
         ):
             # a module models one library (FRAMEWORK) or one behaviour under several names
             # (FRAMEWORKS: hand-written headers, named for the framework that sends them)

@@ -1,0 +1,1 @@
+"""AWS SAM templates: `Cors` / `CorsConfiguration` of API Gateway APIs."""
