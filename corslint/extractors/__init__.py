@@ -178,7 +178,6 @@ EXTRACTORS: tuple[Extractor, ...] = (
             b"fastify-cors",
             b"koa-cors",
             b"restify-cors-middleware",
-            b"elysiajs/cors",
             b"tinyhttp/cors",
             b"handleCors",  # h3's CORS helpers (unmodelled.framework_helpers)
             b"appendCors",

@@ -9,10 +9,13 @@ from corslint.extractors.express.bearer_evidence import bearer_evidence, using_a
 from corslint.extractors.express.config_headers import is_next_config, next_config_policies
 from corslint.extractors.express.cors_layers import cors_policies
 from corslint.extractors.express.decorator_headers import decorator_header_policies
+from corslint.extractors.express.elysia_cors import elysia_cors_policies
 from corslint.extractors.express.fastify_cors import fastify_cors_policies
+from corslint.extractors.express.graphql_yoga import graphql_yoga_policies
 from corslint.extractors.express.handwritten import handwritten_policies
 from corslint.extractors.express.hapi_cors import hapi_cors_policies
 from corslint.extractors.express.hono_cors import hono_cors_policies
+from corslint.extractors.express.itty_router_cors import itty_router_cors_policies
 from corslint.extractors.express.kcors import kcors_policies
 from corslint.extractors.express.koa2_cors import koa2_cors_policies
 from corslint.extractors.express.koa_cors import koa_cors_policies
@@ -63,6 +66,9 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     policies += hapi_cors_policies(module, bearer)
     policies += fastify_cors_policies(module, bearer)
     policies += hono_cors_policies(analysis, bearer)
+    policies += elysia_cors_policies(module, bearer)
+    policies += itty_router_cors_policies(module, bearer)
+    policies += graphql_yoga_policies(module, bearer)
     policies += response_object_policies(module, bearer)
     if is_next_config(path):
         policies += next_config_policies(module)
