@@ -174,6 +174,15 @@ class Walk:
     roots: tuple[str, ...] = ()  # real paths of the folders walked, each ending in "/"
     memory: FolderMemory | None = None
     anchor: str = ""  # put before a shown path to match `exclude` (Settings.exclude_anchor)
+    # `accepts` split: an entry starting with "." is a suffix (`.py`), any other a whole
+    # name (`_headers`, `vercel.json`): `security_headers` is no Netlify file, as the readers agree
+    suffixes: tuple[str, ...] = ()
+    names: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        if self.accepts is not None:
+            self.suffixes = tuple(a for a in self.accepts if a.startswith("."))
+            self.names = frozenset(a for a in self.accepts if not a.startswith("."))
 
     def inside(self, target: str) -> bool:
         """Whether a symlink points into the walked tree, where the walk meets its target anyway."""
@@ -348,7 +357,7 @@ def _list(
     shown_prefix: str,
 ) -> tuple[list[Any], list[Any], RuleSet] | None:
     """List a folder and filter its entries: the files to stat and the subfolders to walk."""
-    accepts = state.accepts
+    accepts, suffixes, whole_names = state.accepts, state.suffixes, state.names
     exclude = state.exclude
     try:
         mtime = change_stamp(os.stat(directory)) if state.memory is not None else RACY
@@ -403,7 +412,7 @@ def _list(
                 continue  # (inside them, the folder is walked where it is)
             subfolders.append(name)
             continue
-        if accepts is not None and not name.endswith(accepts):
+        if accepts is not None and not name.endswith(suffixes) and name not in whole_names:
             continue
         if name.endswith(MINIFIED_SUFFIXES):
             continue

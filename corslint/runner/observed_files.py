@@ -60,13 +60,16 @@ class Observer:
         self._cwd = os.getcwd() if os.name == "posix" else ""  # extractors never change it
 
     def note(self, kind: str, path: Any, token: str) -> None:
-        if isinstance(path, os.PathLike):
-            path = os.fspath(path)
-        if isinstance(path, bytes):
-            path = os.fsdecode(path)
-        if not isinstance(path, str):  # a descriptor: what it names is not known here
-            self._add((UNSTABLE, ""), UNSTABLE)
-            return
+        # a str nearly always (110k notes in a run over a tree of real projects, most of
+        # them the lstat of each folder `realpath` walks through): tested first
+        if type(path) is not str:
+            if isinstance(path, os.PathLike):
+                path = os.fspath(path)
+            if isinstance(path, bytes):
+                path = os.fsdecode(path)
+            if not isinstance(path, str):  # a descriptor: what it names is not known here
+                self._add((UNSTABLE, ""), UNSTABLE)
+                return
         self._add((kind, _absolute(path, self._cwd)), token)
 
     def merge(self, seen: dict[tuple[str, str], str]) -> None:
@@ -75,9 +78,12 @@ class Observer:
             self._add(key, token)
 
     def _add(self, key: tuple[str, str], token: str) -> None:
-        for seen in (self.seen, *self.recordings):
-            if seen.setdefault(key, token) != token:
-                seen[key] = UNSTABLE
+        seen = self.seen
+        if seen.setdefault(key, token) != token:
+            seen[key] = UNSTABLE
+        for recording in self.recordings:
+            if recording.setdefault(key, token) != token:
+                recording[key] = UNSTABLE
 
     def observations(self) -> tuple[Observation, ...]:
         return tuple((kind, path, token) for (kind, path), token in sorted(self.seen.items()))
@@ -214,15 +220,21 @@ def _error_token(error: OSError) -> str:
     return _MISSING if error.errno in _GONE else f"!{error.errno}"
 
 
+# the link's target, read without being observed: the observed readlink makes its token
+# here, and through it a link on a path that `realpath` resolves recursed without end
+# (CORS001 "nested too deeply" for a file that required a module through a linked folder)
+_READLINK = os.readlink
+
+
 def _stat_token(info: os.stat_result, link: str | None = None) -> str:
     mode = info.st_mode
+    if stat.S_ISDIR(mode):  # first: `realpath` lstats every folder on its way
+        return "d"  # what a folder holds is seen by listing it, not by its stat
     if stat.S_ISREG(mode):
         return f"f{info.st_size}:{change_stamp(info)}"
-    if stat.S_ISDIR(mode):
-        return "d"  # what a folder holds is seen by listing it, not by its stat
     if stat.S_ISLNK(mode) and link is not None:
         try:
-            return "l" + os.readlink(link)
+            return "l" + _READLINK(link)
         except OSError as error:
             return _error_token(error)
     return "o"
@@ -269,7 +281,7 @@ def _current() -> Observer | None:
 
 def _observed_stat(path: Any, *, dir_fd: int | None = None, follow_symlinks: bool = True) -> os.stat_result:
     original = _ORIGINAL["stat"]
-    observer = _current()
+    observer: Observer | None = getattr(_local, "observer", None)
     if observer is None:
         return original(path, dir_fd=dir_fd, follow_symlinks=follow_symlinks)  # type: ignore[no-any-return]
     kind = STAT if follow_symlinks else LSTAT

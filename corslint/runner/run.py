@@ -361,7 +361,10 @@ def _read_all(
     if workers > 1 and todo:
         batch = max(16, min(512, len(todo) // (workers * 8) or 1))
         try:
-            fresh = Supervisor(workers, max_bytes, timeout, judged=settings.rule_enabled).run(todo, batch)
+            supervisor = Supervisor(
+                workers, max_bytes, timeout, judged=settings.rule_enabled, one_parser=True
+            )
+            fresh = supervisor.run(todo, batch)
         except WorkersUnavailable:
             fresh = None
     if fresh is None:
@@ -412,7 +415,12 @@ def _read_streaming(
                 mtimes[index] = mtime
 
     supervisor = Supervisor(
-        workers, settings.max_file_size, timeout, for_cache=cache is not None, judged=settings.rule_enabled
+        workers,
+        settings.max_file_size,
+        timeout,
+        for_cache=cache is not None,
+        judged=settings.rule_enabled,
+        one_parser=True,  # a walk's files: most are screened, few parsed
     )
     supervisor.on_stamps = stamped if cache is not None else None
     supervisor.when_idle = _import_rules  # needed at the end, and this process waits anyway

@@ -40,6 +40,14 @@ KEPT_KINDS = frozenset(
     }
 )
 _KEEPING = [KEPT_KINDS]  # the types the next module parsed keeps
+# Literals whose children are only their own pieces (quotes, fragments, escapes, a
+# pattern and its flags): the walk does not go into them while no piece is asked for.
+# Strings' pieces were 45% of the nodes of the JS files parsed on a tree of real projects
+LITERALS = frozenset({"string", "regex"})
+LITERAL_PIECES = frozenset(
+    {'"', "'", "string_fragment", "escape_sequence", "html_character_reference"}
+    | {"/", "regex_pattern", "regex_flags"}
+)
 
 
 @dataclass
@@ -334,6 +342,8 @@ def _kept_nodes(root: Node, kept_kinds: frozenset[str]) -> tuple[list[Node], lis
     kept: list[Node] = []
     kinds: list[str] = []
     keep: dict[int, str | None] = {}
+    closed: set[int] = set()  # kind ids of the LITERALS, while none of their pieces is kept
+    skip_pieces = kept_kinds.isdisjoint(LITERAL_PIECES)
     cursor = root.walk()
     first_child, next_sibling, parent = cursor.goto_first_child, cursor.goto_next_sibling, cursor.goto_parent
     while True:
@@ -342,11 +352,15 @@ def _kept_nodes(root: Node, kept_kinds: frozenset[str]) -> tuple[list[Node], lis
         if kind_id in keep:
             kind = keep[kind_id]
         else:
-            kind = keep[kind_id] = node.type if node.type in kept_kinds else None
+            node_type = node.type
+            kind = keep[kind_id] = node_type if node_type in kept_kinds else None
+            if skip_pieces and node_type in LITERALS:
+                closed.add(kind_id)
         if kind is not None:
             kept.append(node)
             kinds.append(kind)
-        if first_child():
+        # (a literal with a syntax error in it is walked: what error recovery put there is unknown)
+        if (kind_id not in closed or node.has_error) and first_child():
             continue
         while not next_sibling():
             if not parent() or cursor.node == root:
