@@ -57,6 +57,20 @@ def test_gitignore_and_ignore_files_are_honoured(in_tmp: Path) -> None:
     assert {"generated/a.py", "api_pb2.py", "top.py", "src/scratch.py"} <= set(everything)
 
 
+def test_a_rule_git_cannot_read_is_skipped_and_the_others_hold(in_tmp: Path) -> None:
+    # `reqLog.log\` ends in a backslash: pathspec refuses it, git matches nothing with it
+    (in_tmp / ".git").mkdir()
+    (in_tmp / ".gitignore").write_text("reqLog.log\\\ngenerated/\n!keep_me.py\n")
+    touch(in_tmp, "app.py", "generated/a.py", "keep_me.py")
+    assert files(in_tmp) == ["app.py", "keep_me.py"]
+
+
+def test_names_are_whole_names_and_suffixes_are_suffixes(in_tmp: Path) -> None:
+    # `_headers` is Netlify's file; `security_headers` or `x._headers` is none
+    touch(in_tmp, "_headers", "security_headers", "notes._headers", "vercel.json", "app.py")
+    assert files(in_tmp) == ["_headers", "app.py", "vercel.json"]
+
+
 def test_negation_and_nested_rules(in_tmp: Path) -> None:
     (in_tmp / ".gitignore").write_text("*.py\n!keep.py\n")
     (in_tmp / "sub").mkdir()
