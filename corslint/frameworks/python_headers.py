@@ -98,6 +98,8 @@ _STRINGS: dict[str, Callable[[Any], str | None]] = {
     "pyramid": lambda value: value if isinstance(value, str) else None,  # WSGI servers refuse the rest
     "falcon": lambda value: str(value),  # `None` sent as `None`, bytes as `b'...'`
     "http_server": lambda value: str(value),  # `"%s: %s" % (name, value)`
+    "sanic": lambda value: str(value),  # Sanic 25.12: `None` sent as `None`, `True` as `True`
+    "azure_functions": lambda value: str(value),  # azure-functions 1.26's HttpResponse headers
     "bottle": lambda value: (
         ""
         if value is None
@@ -348,4 +350,6 @@ FRAMEWORKS = (
     _framework("pyramid", "Pyramid"),
     _framework("falcon", "Falcon"),
     _framework("http_server", "http.server"),
+    _framework("sanic", "Sanic"),
+    _framework("azure_functions", "Azure Functions"),
 )

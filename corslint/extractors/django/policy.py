@@ -13,6 +13,7 @@ from corslint.extractors.django.setting_names import deprecations, typos
 from corslint.extractors.django.url_regex import scope_of, unscoped_routes
 from corslint.extractors.django.wiring import CORS_APPS, CORS_MIDDLEWARE, lists, wiring
 from corslint.extractors.python import PythonModule
+from corslint.extractors.python.drf_authentication import token_classes
 from corslint.extractors.python.pydantic_version import declared_major
 from corslint.frameworks.django_cors import ALIASES, SETTINGS, VERSION_OPTION
 from corslint.model import CorsPolicy, Evidence, Location, Provenance, Value
@@ -108,32 +109,12 @@ def _shadowed(options: dict[str, Value], namespace: Namespace, entry_path: str) 
             )
 
 
-# DRF authentication classes that read the Authorization header (Bearer, Token, JWT ...)
-TOKEN_AUTHENTICATION = (
-    "JWTAuthentication",
-    "JWTStatelessUserAuthentication",
-    "JSONWebTokenAuthentication",
-    "TokenAuthentication",
-    "OAuth2Authentication",
-    "BearerAuthentication",
-)
-
-
 def _bearer_auth(namespace: Namespace) -> Iterator[Evidence]:
     """`REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"]` naming a token scheme."""
     found = namespace.settings.get("REST_FRAMEWORK")
-    if found is None or not found.value.known or not isinstance(found.value.raw, dict):
-        return
-    classes = found.value.raw.get("DEFAULT_AUTHENTICATION_CLASSES")
-    if classes is None or not classes.known:
-        return
-    for entry in classes.entries:
-        name = entry.raw if entry.known and isinstance(entry.raw, str) else ""
-        if name.rsplit(".", 1)[-1] in TOKEN_AUTHENTICATION:
-            yield Evidence(
-                "bearer-auth", f"Django REST framework's {name.rsplit('.', 1)[-1]}", entry.location
-            )
-            return
+    for entry in token_classes(found.value if found is not None else None)[:1]:
+        name = str(entry.raw).rsplit(".", 1)[-1]
+        yield Evidence("bearer-auth", f"Django REST framework's {name}", entry.location)
 
 
 def _dotted_name(module: PythonModule) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from corslint.extractors.flask.calls import call_arguments
 from corslint.extractors.flask.collected import Collected, Site
+from corslint.extractors.flask.defaulted_parameters import defaulted_parameter
 from corslint.extractors.flask.imports import lookup
 from corslint.extractors.python import PythonModule, Scope, seen_from
 from corslint.extractors.python.flow import mutated_names
@@ -64,6 +65,8 @@ def local_scope(module: PythonModule, collected: Collected, site: Site) -> Scope
             # `options["supports_credentials"] = True` after `options = {...}`: the value at the
             # call is the shared reader's, which follows the statements in between
             continue
+        if function is not None and defaulted_parameter(function, name, function in module.tree.body):
+            continue  # read at the call by the shared reader, from the function's callers
         if len(expressions) == 1:
             names[name] = module.resolve(expressions[0], Scope(dict(names)))
         else:

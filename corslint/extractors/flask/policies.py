@@ -38,6 +38,7 @@ from corslint.extractors.flask.routes import (
     sample_path,
 )
 from corslint.extractors.python import PythonModule, Scope, is_development_path
+from corslint.extractors.python.factory_apps import factory_app_key
 from corslint.frameworks.flask_cors import (
     CONFIG_KEYS,
     OPTIONS,
@@ -101,6 +102,8 @@ def extension_policies(
     local = site.scope and receiver in collected.locals.get(site.scope, {})
     app_id = f"{module.path}::{site.scope if local else _instance_owner(module, call, receiver)}::{receiver}"
     app_id = layer_app(module, collected, site.scope, receiver, app_id)  # a helper's caller's app
+    if not local and not site.scope:  # `app = create_app()`: the app the factory returns
+        app_id = factory_app_key(module, receiver, module.location(call).line) or app_id
     if imported_blueprint is not None and imported_blueprint[0] is not module:
         bp_module, bp_name, bp_call = imported_blueprint
         prefix = blueprint_prefix(bp_module, bp_call)

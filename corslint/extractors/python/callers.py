@@ -55,8 +55,21 @@ def _calls_of(other: PythonModule, module: PythonModule, name: str) -> Iterator[
         if qualified is None or "." not in qualified:
             continue
         target = other.import_target(qualified)
-        if target is not None and target[0] is module and target[1] == name:
+        if (
+            target is not None
+            and target[1] == name
+            and (target[0] is module or _re_exports(target[0], module, name))
+        ):
             yield call
+
+
+def _re_exports(package: PythonModule, module: PythonModule, name: str) -> bool:
+    """`from utils import OpenCors` where `utils/__init__.py` only says `from .cors import *`."""
+    if name in package.assignments or name in package.imports:
+        return False
+    if any(getattr(node, "name", None) == name for node in package.tree.body):
+        return False
+    return any(star is module for star in package.star_modules())
 
 
 def passed_by_callers(

@@ -13,6 +13,7 @@ when they all pass the same.
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from corslint.extractors.python.flow import FUNCTIONS
@@ -80,6 +81,10 @@ class CallResolver(MutationResolver):
         """The project's calls of a module-level function defined here."""
         raise NotImplementedError
 
+    def star_modules(self) -> Sequence[CallResolver]:
+        """The in-tree modules this one star-imports, last import first (it wins)."""
+        raise NotImplementedError
+
     # -- which function a call names --------------------------------------------------
     @property
     def functions(self) -> dict[str, FunctionNode]:
@@ -103,6 +108,13 @@ class CallResolver(MutationResolver):
         if name in self.functions:
             return Callee(self, self.functions[name])
         qualified = self.imports.get(name) or self.nested_imports.get(name)
+        if qualified is None and depth <= MAX_DEPTH and not name.startswith("_"):
+            # `from helpers import *`, whose `__init__` star-imports the module defining it
+            for exporter in self.star_modules():
+                found = exporter.function_named(name, depth + 1)
+                if found is not None:
+                    return found
+            return None
         if qualified is None or depth > MAX_DEPTH:
             return None
         target = self.import_target(qualified)
@@ -144,7 +156,8 @@ class CallResolver(MutationResolver):
         if scope.depth > MAX_DEPTH:
             return self.unknown(call)
         frame = self.bind_arguments(callee, call, scope)
-        return callee.module.returned(callee.function, scope.entering(callee.function, frame))
+        value = callee.module.returned(callee.function, scope.entering(callee.function, frame))
+        return _env_defaults_at_call(value, callee, call, self)
 
     def returned(self, function: FunctionNode, scope: Scope) -> Value:
         """The value `function`'s body returns, evaluated in `scope` (its frame)."""
@@ -346,6 +359,71 @@ class CallResolver(MutationResolver):
             types = tuple(t for n in names for t in _BUILTIN_TYPES.get(n, ()))
             result = isinstance(raw, types)
         return Value(result, location, value.provenance, value.env_var, related=value.related)
+
+
+def _env_defaults_at_call(value: Value, callee: Callee, call: ast.Call, module: CallResolver) -> Value:
+    """An env helper's default that the call passes (`env_list("CORS_ORIGINS",
+    "http://localhost:3000")`, the helper reading `os.getenv(name, default)`) is reported
+    where the call writes it, with the helper's line kept as related: each call passes
+    its own default. A default the helper decides itself stays where the helper writes it."""
+    function = callee.function
+    passed = _passed_default(function, call)
+    if passed is None:
+        return value
+    to = module.location(passed)
+    first, last = function.lineno, getattr(function, "end_lineno", None) or function.lineno
+    path = callee.module.location(function).path
+
+    def relocate(found: Value) -> Value:
+        raw = found.raw
+        if isinstance(raw, tuple):
+            raw = tuple(relocate(item) if isinstance(item, Value) else item for item in raw)
+        elif isinstance(raw, dict):
+            raw = {k: relocate(v) if isinstance(v, Value) else v for k, v in raw.items()}
+        where = found.location
+        inside = where.path == path and first <= where.line <= last
+        if found.provenance is not Provenance.ENV_DEFAULT or not inside:
+            if raw is found.raw:
+                return found
+            return Value(raw, where, found.provenance, found.env_var, found.description, found.related)
+        related = (where, *(r for r in found.related if r != where))
+        return Value(raw, to, found.provenance, found.env_var, found.description, related)
+
+    return relocate(value)
+
+
+def _passed_default(function: FunctionNode, call: ast.Call) -> ast.expr | None:
+    """What `call` passes for the parameter `function` hands to an environment read as
+    its default (`os.getenv(name, default)`, `os.environ.get(name, default)`)."""
+    arguments = function.args
+    names = [a.arg for a in (*arguments.posonlyargs, *arguments.args)]
+    for node in ast.walk(function):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        reads_env = (isinstance(func, ast.Name) and func.id == "getenv") or (
+            isinstance(func, ast.Attribute)
+            and (
+                func.attr == "getenv" or (func.attr == "get" and ast.unparse(func.value).endswith("environ"))
+            )
+        )
+        if not reads_env:
+            continue
+        default = (
+            node.args[1]
+            if len(node.args) > 1
+            else next((k.value for k in node.keywords if k.arg == "default"), None)
+        )
+        if not isinstance(default, ast.Name) or default.id not in names:
+            continue
+        for keyword in call.keywords:
+            if keyword.arg == default.id:
+                return keyword.value
+        if not any(isinstance(a, ast.Starred) for a in call.args):
+            index = names.index(default.id)
+            if index < len(call.args):
+                return call.args[index]
+    return None
 
 
 def opaque(callee: Callee) -> str:

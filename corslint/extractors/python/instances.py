@@ -165,6 +165,11 @@ class InstanceResolver(ClassResolver):
         if owner is not None and names and names[0] == name:
             # `self` of a method read where it stands: some object of that class
             is_class = any(dotted_name(d) == "classmethod" for d in getattr(function, "decorator_list", []))
+            # the calls of a class are found as a function's are (by its name)
+            made = self.call_sites(owner) if not is_class and owner in self.tree.body else []  # type: ignore[arg-type]
+            if len(made) == 1 and isinstance(made[0][0], InstanceResolver):
+                # a class the project makes once (`OpenCors(app)`): `self` is that object
+                return Instance(self, owner, call=made[0][1], caller=made[0][0])
             return Instance(self, owner, is_class=is_class)
         if isinstance(function, FUNCTIONS) and function in self.tree.body:
             sites = self.call_sites(function)

@@ -352,12 +352,14 @@ class PythonModule(DataFileResolver):
             return Value(kept, location, inner.provenance, inner.env_var, inner.description, inner.related)
         if isinstance(node.func, ast.Name) and qualified == "dict":
             return self._resolve_dict_call(node, scope)
+        if qualified in {"list", "tuple", "set", "frozenset"} and not node.args and not node.keywords:
+            return Value((), location)  # `origins = set()`, filled in place later
         if (
             isinstance(node.func, ast.Name)
             and node.func.id in {"str", "list", "tuple", "set", "frozenset", "int", "bool", "sorted"}
             and len(args) == 1
         ):
-            inner = self.resolve(args[0], scope)
+            inner = self.resolve(_fromkeys_argument(self, args[0]) or args[0], scope)
             if is_unset_read(inner) and node.func.id in {"str", "bool"}:
                 inner = Value(None, inner.location, Provenance.ENV_DEFAULT, inner.env_var)
             converted = convert(node.func.id, inner, location)
@@ -412,3 +414,18 @@ def seen_from(value: Value, module: PythonModule, location: Location) -> Value:
         value.description,
         (value.location, *value.related),
     )
+
+
+def _fromkeys_argument(module: PythonModule, node: ast.expr) -> ast.expr | None:
+    """`list(dict.fromkeys(xs))`, the order-keeping de-duplication idiom: the entries of
+    `xs` (a duplicate entry changes no verdict)."""
+    if (
+        isinstance(node, ast.Call)
+        and len(node.args) == 1
+        and not node.keywords
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "fromkeys"
+        and (module.qualified_name(node.func.value) or "") in {"dict", "collections.OrderedDict"}
+    ):
+        return node.args[0]
+    return None

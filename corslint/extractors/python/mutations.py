@@ -13,6 +13,7 @@ from corslint.extractors.python.scope import Scope
 from corslint.model import Provenance, UnresolvedValueError, Value
 
 _KEYS = (str, int, bool)
+_MAX_UNROLLED = 50  # items of a loop read one by one; a longer loop leaves the value unknown
 
 
 class MutationResolver(FlowResolver):
@@ -41,12 +42,38 @@ class MutationResolver(FlowResolver):
                 if mutates(inner, name):
                     value = self._mutate(value, name, inner, scope)
             return value
+        if isinstance(statement, ast.For):
+            unrolled = self._unrolled(value, name, statement, scope)
+            if unrolled is not None:
+                return unrolled
         if not isinstance(statement, (ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
             return self._uncertain(value, name, statement, "in a loop or `try`")
         for change in _changes(statement, name):
             value = self._change(value, change, scope)
             if not value.known:
                 return value
+        return value
+
+    def _unrolled(self, value: Value, name: str, loop: ast.For, scope: Scope) -> Value | None:
+        """`for item in os.getenv("URLS", "https://a.example").split(","): origins.add(item)`
+        over a known list: the body once per item, `item` bound to it. None when the list
+        is not known, long, or the body may leave the loop early."""
+        if not isinstance(loop.target, ast.Name) or loop.orelse:
+            return None
+        if any(
+            isinstance(n, (ast.Break, ast.Continue, ast.Return, ast.Raise, ast.Try)) for n in ast.walk(loop)
+        ):
+            return None
+        items = self.resolve(loop.iter, scope)
+        if not items.known or not isinstance(items.raw, tuple) or len(items.raw) > _MAX_UNROLLED:
+            return None
+        for item in items.raw:
+            inner = Scope({**scope.names, loop.target.id: item}, scope.depth, scope.frames)
+            for statement in loop.body:
+                if mutates(statement, name):
+                    value = self._mutate(value, name, statement, inner)
+                    if not value.known:
+                        return value
         return value
 
     def _change(self, value: Value, change: ast.AST, scope: Scope) -> Value:

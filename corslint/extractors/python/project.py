@@ -178,12 +178,13 @@ class PythonProject:
         if len(parts) > 1 and self._missing(os.path.join(base, parts[0])):
             return None
         joined = os.path.join(base, *parts)
-        if self._is_file(joined + ".py"):
-            return Path(joined + ".py")
-        if len(parts) == 1 and self._missing(joined):
-            return None
-        candidate = os.path.join(joined, "__init__.py")
-        return Path(candidate) if self._is_file(candidate) else None
+        # a regular package wins over a module of the same name beside it (`app/__init__.py`
+        # over `app.py`), as Python's path finder decides
+        if not self._missing(joined):
+            candidate = os.path.join(joined, "__init__.py")
+            if self._is_file(candidate):
+                return Path(candidate)
+        return Path(joined + ".py") if self._is_file(joined + ".py") else None
 
     def _missing(self, folder: str) -> bool:
         """Whether `folder` does not exist, so that nothing under it is a file. False when
@@ -283,11 +284,11 @@ def _module_file(base: Path, parts: list[str]) -> Path | None:
     if not parts:
         candidate = base / "__init__.py"
         return candidate if candidate.is_file() else None
-    candidate = base.joinpath(*parts).with_suffix(".py")
-    if candidate.is_file():
-        return candidate
     package = base.joinpath(*parts) / "__init__.py"
-    return package if package.is_file() else None
+    if package.is_file():
+        return package
+    candidate = base.joinpath(*parts).with_suffix(".py")
+    return candidate if candidate.is_file() else None
 
 
 def _display_path(importer: str, target: Path) -> str:

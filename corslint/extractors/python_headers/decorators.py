@@ -9,6 +9,13 @@ from dataclasses import dataclass
 
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule
+from corslint.extractors.python_headers.bottle_decorators import (
+    bottle_globals,
+    bottle_methods,
+    install_name,
+    installed_uses,
+    plugin_methods,
+)
 from corslint.extractors.python_headers.frame import Alternative, dotted
 from corslint.extractors.python_headers.project_scan import modules_mentioning
 from corslint.extractors.python_headers.unit import (
@@ -23,6 +30,9 @@ from corslint.extractors.python_headers.unit import (
 )
 from corslint.extractors.python_headers.views import django_methods, flask_methods
 from corslint.model import Location, Value
+
+# the frameworks whose views a home-made decorator is read around
+DECORATED_KINDS = frozenset({"flask", "django", "bottle"})
 
 
 @dataclass(frozen=True)
@@ -40,7 +50,7 @@ class Decorator:
 
 def decorators_in(module: PythonModule) -> list[Decorator]:
     found: list[Decorator] = []
-    for outer in module.tree.body:
+    for outer in [*module.tree.body, *plugin_methods(module)]:
         if not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)) or not writes_cors(module, outer):
             continue
         nested = [f for f in functions_in(outer) if f is not outer]
@@ -84,13 +94,17 @@ def decorator_units(
         sites = [(module, function, node) for function, node in _uses(module, module, decorator)]
         for other in modules_mentioning(module, context, decorator.outer.name.encode()):
             sites += [(other, function, node) for function, node in _uses(other, module, decorator)]
+        if not decorator.factory:  # Bottle's `app.install(enable_cors)`: a plugin on every route
+            for site_module in (module, *modules_mentioning(module, context, b".install(")):
+                installed = installed_uses(site_module, module, install_name(module, decorator.outer))
+                sites += [(site_module, function, node) for function, node in installed]
         by_kind: dict[str, list[Site]] = {}
         for site in sites:
-            kind = next((k for k in (*kinds, *module_kinds(site[0])) if k in {"flask", "django"}), None)
+            kind = next((k for k in (*kinds, *module_kinds(site[0])) if k in DECORATED_KINDS), None)
             if kind is not None:
                 by_kind.setdefault(kind, []).append(site)
         if not decorator.factory:
-            kind = next((k for k in kinds if k in {"flask", "django"}), None) or next(iter(by_kind), None)
+            kind = next((k for k in kinds if k in DECORATED_KINDS), None) or next(iter(by_kind), None)
             if kind is not None:
                 units.append(_shared_unit(decorator, kind, by_kind.get(kind, [])))
             continue
@@ -108,6 +122,8 @@ Site = tuple[PythonModule, Function, ast.expr]  # the module, the decorated view
 
 
 def _methods(kind: str, site: Site) -> tuple[str, ...] | None:
+    if kind == "bottle":
+        return bottle_methods(site[0], site[1])
     return flask_methods(site[0], site[1]) if kind == "flask" else django_methods(site[0], site[1])
 
 
@@ -142,10 +158,15 @@ def _phase(
     decorator: Decorator, kind: str, base: tuple[str, ...], values: dict[str, list[Alternative]]
 ) -> Phase:
     wrapper = decorator.wrapper
+    requests = frozenset(parameters(wrapper)[:1]) if kind == "django" else frozenset()
+    responses: frozenset[str] = frozenset()
+    if kind == "bottle":  # the thread-local `bottle.request` / `bottle.response`
+        requests, responses = bottle_globals(decorator.module)
     return Phase(
         decorator.module,
         wrapper,
-        requests=frozenset(parameters(wrapper)[:1]) if kind == "django" else frozenset(),
+        requests=requests,
+        responses=responses,
         next_calls=frozenset({decorator.view}),
         base=base,
         values=values,
@@ -169,7 +190,7 @@ def _shared_unit(decorator: Decorator, kind: str, uses: list[Site]) -> Unit:
         decorator.module.location(decorator.outer),
         [_phase(decorator, kind, base, {})],
         status,
-        f"@{decorator.outer.name} on {views}",
+        f"@{install_name(decorator.module, decorator.outer)} on {views}",
     )
 
 

@@ -17,9 +17,10 @@ from pathlib import Path, PurePath
 
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule
+from corslint.extractors.python.drf_authentication import token_classes
 from corslint.extractors.python_headers.project_scan import modules_mentioning
 from corslint.extractors.python_headers.unit import Unit
-from corslint.model import Value
+from corslint.model import Evidence, Value
 
 CORS_MIDDLEWARE = "corsheaders.middleware.CorsMiddleware"
 
@@ -31,6 +32,7 @@ class Placement:
     listed: bool
     app: str = ""  # the settings module's policy key, where one settings module lists it
     preflights_answered_outside: bool = False
+    evidence: tuple[Evidence, ...] = ()  # the settings module's DRF token authentication
 
 
 def placement(module: PythonModule, node: ast.ClassDef, context: ProjectContext) -> Placement:
@@ -63,7 +65,18 @@ def placement(module: PythonModule, node: ast.ClassDef, context: ProjectContext)
         listed=True,
         app=f"django:{_key(other)}",
         preflights_answered_outside=_answered_outside(other, entries, dotted),
+        evidence=_token_authentication(other),
     )
+
+
+def _token_authentication(settings: PythonModule) -> tuple[Evidence, ...]:
+    """The settings' DRF authentication reads the Authorization header (Token, JWT ...)."""
+    if "REST_FRAMEWORK" not in settings.text:
+        return ()
+    for entry in token_classes(settings.resolve_name("REST_FRAMEWORK"))[:1]:
+        name = str(entry.raw).rsplit(".", 1)[-1]
+        return (Evidence("bearer-auth", f"Django REST framework's {name}", entry.location),)
+    return ()
 
 
 def _middleware(settings: PythonModule) -> tuple[str | None, ...] | None:
@@ -124,6 +137,7 @@ def placed(module: PythonModule, node: ast.ClassDef, unit: Unit, context: Projec
         return None
     if found.app:
         unit.app = found.app
+    unit.evidence = found.evidence
     if found.preflights_answered_outside:
         unit.options_status = "unknown"  # corsheaders answers them: this layer never sees one
     return unit

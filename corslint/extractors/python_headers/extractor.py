@@ -10,6 +10,7 @@ from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule, is_development_path
 from corslint.extractors.python_headers.aiohttp_units import aiohttp_units
 from corslint.extractors.python_headers.asgi_units import asgi_units, django_settings, has_asgi_app
+from corslint.extractors.python_headers.azure_units import azure_units, uses_azure_functions
 from corslint.extractors.python_headers.bottle_units import bottle_units
 from corslint.extractors.python_headers.decorators import decorator_units, decorators_in
 from corslint.extractors.python_headers.django_units import middleware_units
@@ -17,6 +18,8 @@ from corslint.extractors.python_headers.django_units import view_units as django
 from corslint.extractors.python_headers.falcon_units import falcon_units
 from corslint.extractors.python_headers.flask_callers import sole_flask_cors_app
 from corslint.extractors.python_headers.flask_units import (
+    BLUEPRINT_KEY,
+    calls_writer,
     class_view_units,
     hook_phase,
     hook_units,
@@ -26,10 +29,14 @@ from corslint.extractors.python_headers.flask_units import (
 from corslint.extractors.python_headers.flask_units import view_units as flask_views
 from corslint.extractors.python_headers.frame import Frame, Steps, dotted
 from corslint.extractors.python_headers.http_server_units import http_server_units, uses_http_server
+from corslint.extractors.python_headers.imported_headers import importing_handlers
+from corslint.extractors.python_headers.inherited_kinds import inherited_kinds
 from corslint.extractors.python_headers.interpreter import Interpreter
+from corslint.extractors.python_headers.module_liveness import never_imported
 from corslint.extractors.python_headers.project_scan import modules_mentioning
 from corslint.extractors.python_headers.pyramid_units import pyramid_units
 from corslint.extractors.python_headers.resource_routes import resource_routes
+from corslint.extractors.python_headers.sanic_units import sanic_units, uses_sanic
 from corslint.extractors.python_headers.server_units import starlette_units, tornado_units
 from corslint.extractors.python_headers.starlette_layers import key_to_app
 from corslint.extractors.python_headers.tree_index import owning_class
@@ -70,10 +77,20 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     units: list[Unit] = asgi_units(module, covered) if has_asgi_app(module) else []
     if uses_http_server(module):
         units += http_server_units(module, covered)
+    if uses_sanic(module):
+        units += sanic_units(module, covered)
+    if uses_azure_functions(module):
+        units += azure_units(module, covered)
+    if not kinds:
+        kinds = inherited_kinds(module)  # `class ApiHandler(BaseRequestHandler)`, a project class
     if not kinds and not decorators and not units:
         kinds = _kinds_of_users(module, context)
         if not kinds:
-            return Extraction()
+            units = importing_handlers(module, context)  # `from utils.cors import cors_headers`
+            if not units:
+                return Extraction()
+    if "flask" in kinds and never_imported(module, context):
+        kinds = [kind for kind in kinds if kind != "flask"]  # its hooks never run
     if "flask" in kinds:
         units += hook_units(module)
     if "django" in kinds:
@@ -102,10 +119,10 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     if "django" in kinds:
         units += django_views(module, covered)
     units += _helpers(module, kinds, covered, units, context)
-    if "flask" in kinds and any(unit.kind == "flask" and not unit.app for unit in units):
+    if "flask" in kinds and any(_on_sole_app(unit) for unit in units):
         sole = sole_flask_cors_app(module, context)
         for unit in units:
-            if unit.kind == "flask" and not unit.app and sole:
+            if _on_sole_app(unit) and sole:
                 unit.app = sole
     key_to_app(module, units, context)
     django_settings(module, units, context)
@@ -123,6 +140,11 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     return Extraction(policies=tuple(policies))
 
 
+def _on_sole_app(unit: Unit) -> bool:
+    """A Flask layer whose app is not known here: a view, or a blueprint's hooks."""
+    return unit.kind == "flask" and (not unit.app or unit.app.startswith(BLUEPRINT_KEY))
+
+
 def _kinds_of_users(module: PythonModule, context: ProjectContext) -> list[str]:
     """A module of hooks or helpers need import nothing: the framework is the one of the
     module that registers its hook (`app.after_request(hooks.cors)`), else of the modules
@@ -132,7 +154,7 @@ def _kinds_of_users(module: PythonModule, context: ProjectContext) -> list[str]:
         for f in module.tree.body
         if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and writes_cors(module, f)
     ]
-    if any(registered_elsewhere(module, f, context) for f in writers):
+    if any(registered_elsewhere(module, f, context) for f in [*writers, *_delegates(module)]):
         return ["flask"]
     for function in writers:
         for other in modules_mentioning(module, context, function.name.encode()):
@@ -153,6 +175,16 @@ def _helpers(
     kind = kinds[0]
     reached = _reached(module, units)
     found: list[Unit] = []
+    if kind == "flask":
+        # `def afterware(response): return set_headers(response)`, registered in another
+        # module (`app.after_request(afterware)`): the hook is the layer, the writer its part
+        for delegate in _delegates(module):
+            if delegate in covered or delegate.name in reached:
+                continue
+            registered = unit_registered_elsewhere(module, delegate, context)
+            if registered is not None:
+                found.append(registered)
+                covered.update(phase.function for phase in registered.phases if phase.module is module)
     for function in functions_in(module.tree):
         if function in covered or function.name in reached or not writes_cors(module, function):
             continue
@@ -202,6 +234,18 @@ def _helpers(
             Unit(kind, "helper", module.location(function), [phase], status, f"helper {function.name}()")
         )
     return found
+
+
+def _delegates(module: PythonModule) -> list[Function]:
+    """Module-level functions that write no Access-Control-* header themselves but hand
+    the response to one of this module's functions that does."""
+    return [
+        f
+        for f in module.tree.body
+        if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and not writes_cors(module, f)
+        and calls_writer(module, f)
+    ]
 
 
 def _reached(module: PythonModule, units: list[Unit]) -> set[str]:
@@ -351,7 +395,7 @@ def build_policy(unit: Unit) -> CorsPolicy | None:
         options=options,
         routes=unit.routes,
         development_only=is_development_path(path),
-        evidence=bearer_evidence(unit),
+        evidence=bearer_evidence(unit) or unit.evidence,
         label=f"hand-written CORS headers ({unit.label})",
         app=unit.app,
         # the rules probe one path: one the code writes its headers for

@@ -12,6 +12,7 @@ import ast
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule
 from corslint.extractors.python.callers import passed_by_callers
+from corslint.extractors.python.factory_apps import factory_app_key
 from corslint.extractors.python.project_files import project_root
 from corslint.extractors.python_headers.frame import dotted
 from corslint.extractors.python_headers.project_scan import LEVELS, modules_mentioning
@@ -67,6 +68,11 @@ def app_key(module: PythonModule, site: ast.AST | None, receiver: str) -> str:
         enclosing = [f for f in functions_in(module.tree) if f is not site and _holds(f, site)]
         if enclosing and receiver in _assigned(enclosing[-1]):
             scope = f"def {enclosing[-1].name}@{module.location(enclosing[-1]).line}"
+        elif not enclosing and isinstance(site, (ast.stmt, ast.expr)):
+            # `app = create_app()`, then `@app.after_request`: the app the factory returns
+            made = factory_app_key(module, receiver, site.lineno)
+            if made is not None:
+                return made
     return f"{module.path}::{scope}::{receiver}"
 
 
@@ -124,11 +130,18 @@ def _sole_app(module: PythonModule, context: ProjectContext) -> str | None:
     )
     if not receiver:
         return None
-    for call in home.calls:
-        if (home.qualified_name(call.func) or "") != "flask_cors.CORS" or not call.args:
-            continue
-        if dotted(call.args[0]) == receiver and _covers_every_path(home, call):
-            return app_key(home, call, receiver)
+    key = app_key(home, built, receiver)
+    for user in [home, *modules_mentioning(home, context, b"CORS(")]:
+        for call in user.calls:
+            if (user.qualified_name(call.func) or "") != "flask_cors.CORS" or not call.args:
+                continue
+            name = dotted(call.args[0])
+            if user is home and name == receiver and _covers_every_path(home, call):
+                return app_key(home, call, receiver)
+            # `app = create_app()` elsewhere, then `CORS(app)`: the factory's app
+            line = user.location(call).line
+            if _covers_every_path(user, call) and factory_app_key(user, name, line) == key:
+                return key
     return None
 
 

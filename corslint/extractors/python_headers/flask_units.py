@@ -68,8 +68,7 @@ def hook_units(module: PythonModule) -> list[Unit]:
     shared = "flask_cors" in import_roots(module)
     for receiver, registered in hooks.items():
         if not any(
-            writes_cors(home, function) or _calls_writer(home, function)
-            for _, home, function, _ in registered
+            writes_cors(home, function) or calls_writer(home, function) for _, home, function, _ in registered
         ):
             continue
         before = [
@@ -93,10 +92,28 @@ def hook_units(module: PythonModule) -> list[Unit]:
                 "unknown" if shared else AUTOMATIC_OPTIONS,
                 f"after_request hooks of {receiver}",
                 routes=routes,
-                app=hook_app(module, sites.get(receiver), receiver),
+                app=_blueprint_marked(module, receiver, hook_app(module, sites.get(receiver), receiver)),
             )
         )
     return units
+
+
+BLUEPRINT_KEY = "blueprint:"
+_BLUEPRINT_CLASSES = frozenset({"flask.Blueprint", "flask.blueprints.Blueprint"})
+
+
+def _blueprint_marked(module: PythonModule, receiver: str, key: str) -> str:
+    """A blueprint's hooks run on the requests of the app it is registered on: its key is
+    marked so that the project's sole app-wide Flask-CORS app can take its place (CORS302)."""
+    for node in module.tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Call)
+            and any(isinstance(t, ast.Name) and t.id == receiver for t in node.targets)
+            and (module.qualified_name(node.value.func) or "") in _BLUEPRINT_CLASSES
+        ):
+            return BLUEPRINT_KEY + key
+    return key
 
 
 def hook_phase(kind: str, module: PythonModule, function: Function, owner: ast.ClassDef | None) -> Phase:
@@ -202,7 +219,7 @@ def view_units(module: PythonModule, covered: set[Function]) -> list[Unit]:
     for function in functions_in(module.tree):
         if function in covered or not (
             writes_cors(module, function)
-            or _calls_writer(module, function)
+            or calls_writer(module, function)
             or returns_headers(module, function)
         ):
             continue
@@ -235,7 +252,7 @@ def _owners(module: PythonModule) -> dict[Function, ast.ClassDef]:
     return owners
 
 
-def _calls_writer(module: PythonModule, function: Function) -> bool:
+def calls_writer(module: PythonModule, function: Function) -> bool:
     """Whether the function hands its response to a helper of this module that writes
     CORS headers (`return add_cors(response)`)."""
     writers = {

@@ -192,6 +192,12 @@ class Frame:
         assert isinstance(node.func, ast.Attribute)
         separator = self.resolve(node.func.value)
         items = self.resolve(node.args[0])
+        if separator.known and isinstance(separator.raw, str) and items.known and isinstance(items.raw, str):
+            # a string is joined character by character: `", ".join("*")` is "*"
+            text = separator.raw.join(items.raw)
+            return Value(
+                text, self.module.location(node), items.provenance, items.env_var, related=items.related
+            )
         if not (
             separator.known
             and isinstance(separator.raw, str)

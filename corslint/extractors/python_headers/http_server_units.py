@@ -16,6 +16,7 @@ import ast
 
 from corslint.extractors.python import PythonModule
 from corslint.extractors.python_headers.frame import dotted
+from corslint.extractors.python_headers.imported_header_names import reads_imported_headers
 from corslint.extractors.python_headers.unit import Function, Phase, Unit, writes_cors
 from corslint.model import Route
 
@@ -79,9 +80,12 @@ def http_server_units(module: PythonModule, covered: set[Function]) -> list[Unit
             base = ("OPTIONS",) if verb == "OPTIONS" else (f"METHOD:{verb}",)
             # a simple request's status does not decide what the browser reads
             phases.append(_phase(function, cls, module, base, status_free=verb != "OPTIONS"))
-        if "end_headers" in methods:
-            function, cls = methods["end_headers"]
-            phases.append(_phase(function, cls, module, (), status_free=False))
+        # an override of `end_headers`, or of `send_response` (which `send_error` calls
+        # too), adds its headers to every answer
+        for hook in ("send_response", "end_headers"):
+            if hook in methods and (hook == "end_headers" or _writes_cors(module, *methods[hook])):
+                function, cls = methods[hook]
+                phases.append(_phase(function, cls, module, (), status_free=False))
         if not any(_writes_cors(module, phase.function, phase.owner) for phase in phases):
             continue
         served = [v for v in _VERBS if f"do_{v}" in methods]
@@ -121,8 +125,9 @@ def _phase(
 
 def _writes_cors(module: PythonModule, function: Function, owner: ast.ClassDef | None) -> bool:
     """The method, a method of its class it calls (`self._cors_headers()`) or a module
-    function it hands itself to (`add_cors(self)`, two calls deep) names a CORS header."""
-    if writes_cors(module, function):
+    function it hands itself to (`add_cors(self)`, two calls deep) names a CORS header,
+    or it reads headers imported from another module (`cors_headers()`)."""
+    if writes_cors(module, function) or reads_imported_headers(module, function):
         return True
     named = {
         f.name: f

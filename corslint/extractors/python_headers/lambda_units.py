@@ -21,6 +21,7 @@ import re
 
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule, is_development_path
+from corslint.extractors.python_headers.project_scan import modules_mentioning
 from corslint.model import CorsPolicy, Extraction, HeaderReflection, Location, Value
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -46,7 +47,31 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         policy = _policy(module, function, functions)
         if policy is not None:
             return Extraction(policies=(policy,))
-    return Extraction()
+    return Extraction(policies=_imported_by_handlers(module, functions, context))
+
+
+def _imported_by_handlers(
+    module: PythonModule, functions: dict[str, Function], context: ProjectContext
+) -> tuple[CorsPolicy, ...]:
+    """A result helper in a module of its own (`from common.response import
+    json_response`), which handlers in other modules return: the first such handler
+    speaks for it. A handler module that names the result keys itself is read on its own."""
+    for name, helper in functions.items():
+        if _is_handler(helper):
+            continue
+        for other in modules_mentioning(module, context, name.encode()):
+            if "statusCode" in other.text or other.project is None or name not in other.imports:
+                continue
+            found = other.project.lookup(other, other.imports[name])
+            if found is None or found[0] is not module or found[1] != name:
+                continue
+            known = {**functions, name: helper}
+            for handler in other.tree.body:
+                if isinstance(handler, (ast.FunctionDef, ast.AsyncFunctionDef)) and _is_handler(handler):
+                    policy = _policy(module, handler, known)
+                    if policy is not None:
+                        return (policy,)
+    return ()
 
 
 def _is_handler(function: Function) -> bool:
@@ -72,7 +97,7 @@ def _result_dict(
 ) -> ast.Dict | None:
     """The result dict literal `node` returns: itself, a local name bound to one, or the
     result of a module function called here."""
-    if node is None or depth > 3:
+    if node is None or depth > 5:  # helpers that return helpers' results, a few deep
         return None
     if isinstance(node, ast.Dict):
         keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
@@ -83,9 +108,14 @@ def _result_dict(
             for n in _own_nodes(function)
             if isinstance(n, ast.Assign)
             and any(isinstance(t, ast.Name) and t.id == node.id for t in n.targets)
-            and isinstance(n.value, ast.Dict)
+            and isinstance(n.value, (ast.Dict, ast.Call))
         ]
-        return _result_dict(function, bound[0], functions, depth + 1) if len(bound) == 1 else None
+        # `response = build_response(200, ...)` in each branch, then `return response`:
+        # one result dict whichever branch ran (a branch with no result dict is skipped,
+        # as a `return` of one is)
+        dicts = [d for value in bound if (d := _result_dict(function, value, functions, depth + 1))]
+        first = dicts[0] if dicts else None
+        return first if first is not None and all(other is first for other in dicts) else None
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions:
         helper = functions[node.func.id]
         results = [

@@ -19,7 +19,7 @@ _SKIPPED = frozenset(
 LEVELS = 5  # folders above the file searched for the project's top
 
 
-def _listing(root: Path, context: ProjectContext) -> list[Path]:
+def listing(root: Path, context: ProjectContext) -> list[Path]:
     key = f"python_headers.files:{root}"
     cached = context.shared.get(key)
     if isinstance(cached, list):
@@ -51,7 +51,7 @@ def modules_mentioning(module: PythonModule, context: ProjectContext, *needles: 
     here = module.project.resolved(module.path)
     contents = context.shared.setdefault("python_headers.bytes", {})
     assert isinstance(contents, dict)
-    for path in _listing(project_root(module.path, LEVELS), context):
+    for path in listing(project_root(module.path, LEVELS), context):
         data = contents.get(path)
         if data is None:
             try:

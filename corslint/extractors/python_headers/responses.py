@@ -51,6 +51,10 @@ _MAKERS: dict[str, dict[str, tuple[str, int, str, int]]] = {
     "http_server": {},  # `self.send_response(...)`: the handler is the response
 }
 _MAKERS["asgi"] = _MAKERS["starlette"]  # `await PlainTextResponse(...)(scope, receive, send)`
+_MAKERS["sanic"] = {  # sanic.response: (body, status=200, headers=None, ...)
+    name: ("status", 1, "headers", 2) for name in ("json", "text", "html", "raw", "HTTPResponse")
+}
+_MAKERS["azure_functions"] = {"HttpResponse": ("status_code", -1, "headers", -1)}  # keyword-only
 _FIXED_STATUS = {"HTTPNoContent": 204}  # aiohttp's exceptions are responses with their own status
 _MODULES = {
     "flask": ("flask", "werkzeug", "quart"),
@@ -63,6 +67,8 @@ _MODULES = {
     "pyramid": ("pyramid", "webob"),
     "falcon": ("falcon",),
     "http_server": ("http",),
+    "sanic": ("sanic",),
+    "azure_functions": ("azure",),
 }
 # response.headers.<method>(...) and what it does: set replaces, add adds a line
 HEADER_METHODS = {

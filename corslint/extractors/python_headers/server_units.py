@@ -191,6 +191,8 @@ def tornado_units(module: PythonModule, covered: set[Function]) -> list[Unit]:
                 if verb == "options":
                     phase.opening_status = 200
                 phases.append(phase)
+        if not phases:
+            continue  # only helper methods write: read as helpers, from the code that calls them
         subclasses = [c for c in classes.values() if c is not node and node in _lineage(c, classes)]
         if "options" in methods:
             status: int | str | None = 200

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from corslint.extractors.python import PythonModule
 from corslint.extractors.python_headers.frame import Alternative, dotted
 from corslint.extractors.python_headers.tree_index import functions_below, header_constants
-from corslint.model import Location, Route, Value
+from corslint.model import Evidence, Location, Route, Value
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options")
@@ -74,6 +74,8 @@ class Unit:
     routes: tuple[Route, ...] | None = None
     route_methods: tuple[str, ...] | None = None
     app: str = ""
+    # what the app around the layer says of itself: a DRF token scheme in the settings
+    evidence: tuple[Evidence, ...] = ()
 
 
 def writes_cors(module: PythonModule, node: ast.AST) -> bool:

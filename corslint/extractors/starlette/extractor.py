@@ -165,9 +165,20 @@ def _cors_options(module: PythonModule, call: ast.Call) -> tuple[list[Argument],
             # `add_middleware(middleware_class=CORSMiddleware, ...)`
             return [a for a in arguments_of(call) if a.keyword != named.arg], 0
         return None
-    if qualified in CORS_CLASSES:
+    if qualified in CORS_CLASSES and _wraps_an_app(module, call):
         return arguments_of(call), 1
     return None
+
+
+def _wraps_an_app(module: PythonModule, call: ast.Call) -> bool:
+    """`CORSMiddleware(app, ...)` wraps an ASGI app; a call given no app would raise in
+    Starlette, so it is a project class of the same name (`class CORSMiddleware:` later in
+    the module rebinds the import), not a layer."""
+    if isinstance(call.func, ast.Name) and any(
+        isinstance(node, ast.ClassDef) and node.name == call.func.id for node in module.tree.body
+    ):
+        return False
+    return bool(call.args) or any(k.arg in {"app", None} for k in call.keywords)
 
 
 def _read_options(module: PythonModule, arguments: list[Argument], skip: int) -> dict[str, Value]:

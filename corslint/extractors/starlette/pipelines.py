@@ -95,6 +95,14 @@ def _arms(module: PythonModule, steps: list[Step], helper: bool) -> str:
         elif isinstance(owner, ast.Match):
             number = next(i for i, case in enumerate(owner.cases) if case.body is step.block)
             arms.append(f"case{number}@{where}{owner.lineno}")
+        # `if flag: add_middleware(A); return` then `add_middleware(B)`: B is that if's else
+        arms += [
+            f"else@{where}{earlier.lineno}"
+            for earlier in step.block[: step.index]
+            if isinstance(earlier, ast.If)
+            and not earlier.orelse
+            and isinstance(earlier.body[-1], (ast.Return, ast.Raise))
+        ]
     return "/".join(arms)
 
 
