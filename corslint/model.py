@@ -207,6 +207,8 @@ class Evidence:
     - ``not-applied-on-purpose``: the same, where it looks deliberate: the module takes
       the middleware out of a list it inherits, or holds a test suite's settings;
     - ``misordered``: it applies, but not to everything it should (CORS303, warning);
+    - ``preflight-throws``: the code fails every preflight before its OPTIONS answer (a
+      Lambda's `const { a } = JSON.parse(event.body)`); CORS206 points at it;
     - ``preflight-unrouted``: OPTIONS requests never reach it (a `cors()` mounted on a
       route's own method): the framework answers them itself (models read it);
     - ``checks-disabled``: the library's own validation never runs (CORS303, note);

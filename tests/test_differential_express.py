@@ -44,7 +44,9 @@ from tests.probe_battery import battery, cors_headers
 NODE_DIR = ROOT / "tests" / "node"
 HERE = Location.point("synthetic.js", 1)
 # the cors package, called directly or through a wrapper that hands it its options
-CORS_PACKAGE = frozenset({"express", "nestjs", "apollo_server", "socketio", "routing_controllers"})
+CORS_PACKAGE = frozenset(
+    {"express", "nestjs", "apollo_server", "socketio", "routing_controllers", "firebase_functions"}
+)
 # hand-written headers the harness runs: in express, in a plain Node server, in Koa
 HANDWRITTEN = frozenset({"express_headers", "node_headers", "koa_headers"})
 MAX_REQUESTS = 60_000

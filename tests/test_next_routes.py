@@ -173,7 +173,28 @@ def test_middleware_answers_its_preflights(tmp_path: Path, monkeypatch: pytest.M
 def test_middleware_rewrite_into_itself_is_unanswered(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Measured: the target of a rewrite passes through the middleware and headers() again."""
+    """Measured: the target of a rewrite passes through the middleware and headers() again,
+    here answered on its second pass without the rewrite's headers."""
+    monkeypatch.chdir(tmp_path)
+    text = (
+        "import { NextResponse } from 'next/server';\n"
+        "export function proxy(request) {\n"
+        "  if (request.nextUrl.pathname.startsWith('/api/')) return NextResponse.next();\n"
+        "  const url = request.nextUrl.clone();\n"
+        "  url.pathname = '/api/collect';\n"
+        "  return NextResponse.rewrite(url, { headers: { 'Access-Control-Allow-Origin': '*' } });\n}\n"
+    )
+    found = policies(tmp_path, {"proxy.ts": text}, "nextjs_middleware")
+    assert len(found) == 1
+    with pytest.raises(UnresolvedValueError):
+        framework_of(found[0]).respond(found[0], Request("GET", "https://a.example", path="/"))
+
+
+def test_middleware_rewrite_into_itself_with_the_same_headers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second pass can only write the same headers: the rewrite is the middleware's one
+    answer, its headers unconditional, and next.config adds none."""
     monkeypatch.chdir(tmp_path)
     text = (
         "import { NextResponse } from 'next/server';\n"
@@ -184,5 +205,5 @@ def test_middleware_rewrite_into_itself_is_unanswered(
     )
     found = policies(tmp_path, {"proxy.ts": text}, "nextjs_middleware")
     assert len(found) == 1
-    with pytest.raises(UnresolvedValueError):
-        framework_of(found[0]).respond(found[0], Request("GET", "https://a.example", path="/"))
+    answer = framework_of(found[0]).respond(found[0], Request("GET", "https://a.example", path="/"))
+    assert answer.get("access-control-allow-origin") == "*"

@@ -95,7 +95,8 @@ EXTRACTORS: tuple[Extractor, ...] = (
         "next_middleware",
         "corslint.extractors.express.next_middleware",
         frozenset(),  # by name alone: middleware.ts / proxy.ts (Next.js 16)
-        (b"Access-Control-", b"access-control-", b"ACCESS-CONTROL-"),
+        # a helper's name (`setCorsHeaders()`) where the headers are written in another module
+        (b"Access-Control-", b"access-control-", b"ACCESS-CONTROL-", b"cors", b"Cors", b"CORS"),
         filenames=frozenset(
             f"{stem}.{suffix}"
             for stem in ("middleware", "proxy")

@@ -469,4 +469,10 @@ FRAMEWORKS = (
         display="routing-controllers CORS (the cors package)",
         unread_options="the CORS options routing-controllers passes to cors()",
     ),
+    dataclasses.replace(
+        FRAMEWORK,
+        name="firebase_functions",
+        display="Firebase Functions onRequest CORS (the cors package)",
+        unread_options="the `cors` setting firebase-functions passes to cors() as its origin",
+    ),
 )

@@ -150,6 +150,11 @@ def respond(policy: CorsPolicy, request: Request) -> Response:
     unless an earlier layer answers it (`options_status` "answered-elsewhere", see
     extractors.express.route_preflights): what it answers is not these steps' business."""
     passed_on = policy.options.get("options_status")
+    if passed_on is not None and passed_on.known and passed_on.raw == "answered-before":
+        # an app-wide cors() registered before answers every preflight: none reaches the steps
+        if request.method.upper() == "OPTIONS":
+            raise UnresolvedValueError(passed_on)
+        return replay(policy, request, UNKNOWN_ANSWER)
     if passed_on is not None and passed_on.known and passed_on.raw == "answered-elsewhere":
         return replay(policy, request, UNKNOWN_ANSWER)
     return replay(policy, request, AUTOMATIC_OPTIONS_STATUS)
@@ -224,6 +229,10 @@ def replay(policy: CorsPolicy, request: Request, automatic_options_status: int |
     guard_value = policy.options.get("guard")
     guard = guard_value.plain() if guard_value is not None else None
     headers = HeaderList()
+    # the headers when an undecided test may end a request that is no preflight: its status
+    # is no CORS matter, so the answer is known if going on writes nothing different
+    undecided_end: Response | None = None
+    preflight = request.method.upper() == "OPTIONS"
     try:
         for name, step in policy.options.items():
             if name in {"guard", "condition", "options_status", "next_options"}:
@@ -239,10 +248,15 @@ def replay(policy: CorsPolicy, request: Request, automatic_options_status: int |
             if "?" in when:
                 if name.split(" #", 1)[0].lower() in UNDECIDED_HARMLESS:
                     continue  # decides no request's fate: left out, not the whole answer unknown
-                raise UnresolvedValueError(policy.options["condition"])
+                if name.startswith("end") and not preflight:
+                    undecided_end = _same_as_undecided(headers.response(None), undecided_end, policy)
+                    continue
+                raise UnresolvedValueError(_undecided(policy))
             if name.startswith("end"):
                 status = parts["status"].plain()  # None: computed at run time, for no preflight
-                return headers.response(None if status is None else int(status))
+                return _same_as_undecided(
+                    headers.response(None if status is None else int(status)), undecided_end, policy
+                )
             header = name.split(" #", 1)[0]
             writer = parts["writer"].plain()
             value_node: Value = parts["value"]
@@ -273,7 +287,24 @@ def replay(policy: CorsPolicy, request: Request, automatic_options_status: int |
                 )
             )
         return headers.response(automatic_options_status)
-    return headers.response(None)
+    return _same_as_undecided(headers.response(None), undecided_end, policy)
+
+
+def _undecided(policy: CorsPolicy) -> Value:
+    """The test a step depends on that corslint cannot decide (`condition`)."""
+    found = policy.options.get("condition")
+    if found is not None:
+        return found
+    return Value(None, policy.location, Provenance.UNKNOWN, description="a test corslint could not decide")
+
+
+def _same_as_undecided(response: Response, undecided_end: Response | None, policy: CorsPolicy) -> Response:
+    """`response`, when a request an undecided test may have ended earlier would have had
+    the same headers (`if (!problems.isEmpty()) return res.status(422).json(...)` after the
+    CORS headers were written); otherwise the answer is not known."""
+    if undecided_end is not None and undecided_end.headers != response.headers:
+        raise UnresolvedValueError(_undecided(policy))
+    return response
 
 
 def origin_entries(policy: CorsPolicy) -> tuple[OriginEntry, ...]:

@@ -279,7 +279,10 @@ class PolicyProbe:
             # browsers check Allow-Methods only for a method other than GET, HEAD and POST:
             # code that visibly serves none (a POST-only function) loses no request
             return None
-        return f"preflights are answered without {' and '.join(f'`{m}`' for m in missing)}"
+        lacking = " and ".join(f"`{m}`" for m in missing)
+        if not 200 <= response.status < 300:  # e.g. a function that throws first (lambda_body_parse)
+            return f"preflights are answered with status {response.status} and without {lacking}"
+        return f"preflights are answered without {lacking}"
 
     @cached_property
     def preflight_failures(self) -> tuple[str, ...]:

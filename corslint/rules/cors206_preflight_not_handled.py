@@ -92,11 +92,14 @@ class PreflightNotHandled(Rule):
         if not problem.startswith("OPTIONS preflights are not answered") and probe.preflight_failures:
             names = probe.preflight_failures
             failing = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
+        # the statement that fails a preflight before it is answered, where the code has one
+        cause = next((e for e in probe.policy.evidence if e.kind == "preflight-throws"), None)
         yield self.finding(
             probe,
-            probe.policy.location,
+            cause.location if cause is not None else probe.policy.location,
             f"{probe.display} sets CORS headers for simple requests, but {problem}: every {failing} "
-            "request from the browser fails its preflight",
+            "request from the browser fails its preflight"
+            + (f" ({cause.detail})" if cause is not None else ""),
         )
 
 

@@ -62,7 +62,7 @@ def cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[Cors
                 probe_path = probe_path_for(registration.path or "/")
                 evidence += preflight_unrouted(analysis, node, via)
                 routes = _mounted_routes(analysis, node, via)
-        elif not exported(module, node, via):
+        elif not exported(module, node, via) and not _invoked_in_place(node):
             evidence.append(
                 Evidence(
                     "not-applied",
@@ -192,3 +192,16 @@ def _exported_name(module: JsModule, name: str) -> bool:
         if child.type == "export_statement" and name in module.text(child).split("=")[0]:
             return True
     return False
+
+
+def _invoked_in_place(node: Node) -> bool:
+    """`cors(options)(req, res, next)` inside a registered middleware (AbhiAk49/contact-backend
+    `src/middlewares/cors.js`): the middleware is used where it is made."""
+    parent = node.parent
+    while parent is not None and parent.type == "parenthesized_expression":
+        node, parent = parent, parent.parent
+    return (
+        parent is not None
+        and parent.type == "call_expression"
+        and parent.child_by_field_name("function") == node
+    )

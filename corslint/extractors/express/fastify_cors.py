@@ -16,8 +16,12 @@ from corslint.extractors.express.fastify_cors_version import with_version
 from corslint.extractors.express.fastify_instances import instance_key
 from corslint.extractors.express.fastify_plugin_routes import plugin_routes
 from corslint.extractors.express.fastify_registering_routes import registering_routes
-from corslint.extractors.express.options import OptionNames, sorted_options
-from corslint.extractors.express.origin_functions import classify_origin_function, parameter_names
+from corslint.extractors.express.options import OptionNames, options_homes, sorted_options
+from corslint.extractors.express.origin_functions import (
+    classify_origin_function,
+    parameter_names,
+    written_function,
+)
 from corslint.extractors.express.returned_origins import classify_returns, function_of_value
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
@@ -166,7 +170,10 @@ def fastify_options(module: JsModule, argument: Node | None) -> tuple[dict[str, 
         return {}, []
     if not isinstance(value.raw, dict):
         return {"**": module.unknown(node)}, []
-    options, evidence = sorted_options(module, value.raw, module.location(node), _NAMES)
+    # options written in another module are reported there, as for the cors package
+    options, evidence = sorted_options(
+        module, value.raw, module.location(node), _NAMES, options_homes(module, value)
+    )
     delegator = options.pop("delegator", None)
     if delegator is None:
         return options, evidence
@@ -185,8 +192,11 @@ def _classified(module: JsModule, value: Value) -> Value:
     if not (value.known and isinstance(value.raw, FunctionValue) and value.raw.kind == "unknown"):
         return value
     function = function_of_value(module, value)
-    if function is None:
-        return value
+    if function is None:  # written in the module that exports the options (0Sammy/tradeLave)
+        found = written_function(module, value)
+        if found is None:
+            return value
+        module, function = found
     parameters = parameter_names(module, function)
     if len(parameters) >= 2:
         classified = classify_origin_function(module, function)

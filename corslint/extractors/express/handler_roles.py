@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from corslint.extractors.express.fetch_responses import writes_fetch_headers_only
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap
 
@@ -116,6 +117,8 @@ def handler_roles(module: JsModule, function: Node) -> HandlerRoles | None:
         return _koa(names[0], names[1] if len(names) == 2 else "")
     if names[0] in _RESPONSE_NAMES:
         # `(res) => ...`, `function withCors(res, origin = "*")`: a helper handed the response
+        if writes_fetch_headers_only(module, function, names[0]):
+            return None  # `response.headers.set(...)`: a Fetch Response, read elsewhere
         return HandlerRoles(("",), (names[0],), "")
     if len(names) == 1:
         return None

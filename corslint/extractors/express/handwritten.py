@@ -21,8 +21,16 @@ from corslint.extractors.express.handler_roles import (
     server_kind,
 )
 from corslint.extractors.express.handwritten_steps import Steps, run
-from corslint.extractors.express.imported_middleware import later_cors_call, later_cors_layer
-from corslint.extractors.express.koa_downstream import options_fall_through
+from corslint.extractors.express.imported_middleware import (
+    earlier_cors_call,
+    later_cors_call,
+    later_cors_layer,
+)
+from corslint.extractors.express.koa_downstream import (
+    ROUTER_OPTIONS_STATUS,
+    options_answered_by_router,
+    options_fall_through,
+)
 from corslint.extractors.express.origin_functions import parameter_names
 from corslint.extractors.express.registrations import (
     ROUTE_METHODS,
@@ -32,11 +40,13 @@ from corslint.extractors.express.registrations import (
     function_registration,
 )
 from corslint.extractors.express.route_preflights import (
+    ANSWERED_BEFORE,
     ANSWERED_ELSEWHERE,
     answered_elsewhere,
     preflight_answered_elsewhere,
 )
 from corslint.extractors.express.routes import covers_every_path, misordered, probe_path_for, routes_of
+from corslint.extractors.express.undecided_ends import decides_only_answers
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
 from corslint.extractors.js.syntax import Node, string_value, walk
@@ -169,11 +179,13 @@ def _policy(
     options = dict(state.steps)
     if state.guard is not None:
         options["guard"] = state.guard
-    if state.condition is not None:
+    if state.condition is not None and not decides_only_answers(state.steps):
         options["condition"] = state.condition
     if kind == KOA and options_fall_through(module, function):
         # nothing after it answers OPTIONS: Koa's 404 (None: no handler answers it)
         options["options_status"] = Value(None, module.location(function))
+    elif kind == KOA and options_answered_by_router(module, function):
+        options["options_status"] = Value(ROUTER_OPTIONS_STATUS, module.location(function))
     if (
         kind == EXPRESS
         and registration is not None
@@ -192,6 +204,11 @@ def _policy(
         if cors_call is not None:  # passed on to the app's cors() just after it
             options["options_status"] = Value(ANSWERED_ELSEWHERE, cors_call)
             options["Vary #cors"] = _vary_from_cors(cors_call)
+        earlier_cors = earlier_cors_call(analysis, registration)
+        if earlier_cors is not None:  # the app's cors() before it answers every preflight
+            options["options_status"] = Value(ANSWERED_BEFORE, earlier_cors[0])
+            if earlier_cors[1]:  # and its Vary comes first
+                options = {"Vary #cors": _vary_from_cors(earlier_cors[0]), **options}
     route_level = False
     probe_path = "/"
     method_blind: tuple[Route, ...] | None = None

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from corslint.extractors.express.copied_tests import copied_test
 from corslint.extractors.express.cors_neutral_arms import leaves_cors_alone
 from corslint.extractors.express.handler_roles import HandlerRoles
+from corslint.extractors.express.handwritten_callbacks import answering_callback
+from corslint.extractors.express.named_inputs import compares_origins
 from corslint.extractors.express.origin_functions import membership
 from corslint.extractors.express.request_inputs import (
     ORIGIN,
@@ -22,7 +25,7 @@ from corslint.extractors.express.request_inputs import (
     is_named,
     request_source,
 )
-from corslint.extractors.express.request_tests import compared_path, method_test
+from corslint.extractors.express.request_tests import aliased_method_test, compared_path, method_test
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, string_value, unwrap, walk
 from corslint.model import FunctionValue, HeaderReflection, Location, Provenance, Value
@@ -105,6 +108,9 @@ def _statement(state: Steps, statement: Node, when: tuple[str, ...]) -> bool | s
         inner = [c for c in statement.named_children if c.type != "comment"]
         if inner:
             _expression(state, inner[0], when)
+            callback = answering_callback(state.module, inner[0], state.roles.responses)
+            if callback is not None:  # `return Model.find().then((row) => { res.set(...) })`
+                run(state, callback, when)
         return True
     if kind == "expression_statement":
         inner = [c for c in statement.named_children if c.type != "comment"]
@@ -118,9 +124,11 @@ def _statement(state: Steps, statement: Node, when: tuple[str, ...]) -> bool | s
         _expression(state, target, when)
         if _answers(state, target):
             return True
-        if target.type == "call_expression" and state.roles.next_name:
-            return state.module.text(target.child_by_field_name("function")) == state.roles.next_name
-        return False
+        called = target.child_by_field_name("function")  # a call's callee (no other node has one)
+        if called is not None and state.roles.next_name == state.module.text(called):
+            return True
+        callback = answering_callback(state.module, target, state.roles.responses)
+        return run(state, callback, when) if callback is not None else False
     if kind == "statement_block":
         return run(state, statement, when)
     if kind == "try_statement":  # the body runs; what the handlers do is not followed
@@ -439,9 +447,13 @@ def _condition(state: Steps, node: Node | None) -> str | None:
     node = unwrap(node)
     module = state.module
     text = module.text(node).replace(" ", "").replace('"', "'").replace("?.", ".")
-    method = method_test(state.roles.requests, text)
+    method = method_test(state.roles.requests, text) or aliased_method_test(
+        state.roles.requests, state.aliases, text
+    )
     if method is not None:
         return method
+    if node.type == "identifier" and (copied := copied_test(module, node)) is not None:
+        return _condition(state, copied)  # `const known = pattern.test(origin); if (!known)`
     if node.type == "unary_expression" and text.startswith("!"):
         inner = _condition(state, node.child_by_field_name("argument"))
         if inner is None:
@@ -460,11 +472,16 @@ def _condition(state: Steps, node: Node | None) -> str | None:
         return "ORIGIN"
     if source == REQUESTED_HEADERS:  # `if (req.header("access-control-request-headers"))`
         return f"HEADER:{REQUESTED_HEADERS}"
-    names = [module.text(n) for n in walk(node) if _reads_origin(state, n)]
-    for name in dict.fromkeys(names):
+    readers = [n for n in walk(node) if _reads_origin(state, n)]
+    for name in dict.fromkeys(module.text(n) for n in readers):
         found = membership(module, node, name, True)
         if found is not None:
             entries, _ = found
+            read = [n for n in readers if module.text(n) == name]
+            if ORIGIN not in {request_source(module, state.roles, state.aliases, n) for n in read} and not (
+                compares_origins(entries)
+            ):
+                continue  # a body or query field compared with a word: `action === "signup"`
             guard = Value(FunctionValue("allow-list", tuple(entries)), module.location(node))
             if state.guard is None:
                 state.guard = guard
@@ -575,3 +592,9 @@ def write_step(
     canonical = "-".join(part.capitalize() for part in header.strip().split("-"))
     if canonical.startswith("Access-Control-") or canonical == "Vary":
         _write(state, canonical, value, writer, when, location)
+
+
+def test_atom(state: Steps, node: Node | None) -> str | None:
+    """The model's atom for an `if` test (the method, the Origin's presence, an allow-list
+    check, TRUE / FALSE), None where corslint cannot decide it."""
+    return _condition(state, node)

@@ -19,7 +19,7 @@ from corslint.extractors.express.registrations import (
 from corslint.extractors.express.routes import covers_every_path
 from corslint.extractors.express.shared_middleware_routes import using_importers
 from corslint.extractors.js.module import JsModule
-from corslint.extractors.js.syntax import unwrap
+from corslint.extractors.js.syntax import Node, unwrap
 from corslint.model import Location
 
 
@@ -70,3 +70,49 @@ def later_cors_call(analysis: Analysis, registration: Registration) -> Location 
                 if is_cors_call(analysis, argument):
                     return analysis.module.location(argument)
     return None
+
+
+def earlier_cors_call(analysis: Analysis, registration: Registration) -> tuple[Location, bool] | None:
+    """The `cors()` registered before `registration`, on the same app, for every path, and
+    whether it sends `Vary: Origin`: it answers every preflight itself (the middleware never
+    sees one), and on other requests adds `Vary: Origin` first unless its origin is `*`."""
+    if registration.method != "use":
+        return None
+    for earlier in analysis.registrations:
+        if (
+            earlier.method == "use"
+            and earlier.receiver == registration.receiver
+            and earlier.call.start_byte < registration.call.start_byte
+            and covers_every_path(earlier.path)
+        ):
+            for argument in earlier.arguments:
+                if is_cors_call(analysis, argument):
+                    options = _options_of(analysis, argument)
+                    if options is None or options.get("preflightContinue", False) is not False:
+                        return None  # the middleware may see preflights after all
+                    origin = options.get("origin", "*")
+                    return analysis.module.location(argument), origin not in ("*", UNKNOWN)
+    return None
+
+
+def _options_of(analysis: Analysis, call: Node) -> dict[str, object] | None:
+    """The literal options a `cors(...)` call passes (`{}` for none); None when unknown."""
+    arguments = call.child_by_field_name("arguments")
+    named = [c for c in arguments.named_children if c.type != "comment"] if arguments is not None else []
+    if not named:
+        return {}
+    value = analysis.module.resolve(named[0])
+    if not value.known or not isinstance(value.raw, dict):
+        return None
+    found: dict[str, object] = {}
+    for key, item in value.raw.items():
+        if not item.known:
+            found[key] = UNKNOWN
+        elif isinstance(item.raw, (str, bool, int, float)) or item.raw is None:
+            found[key] = item.raw
+        else:
+            found[key] = item  # a list, a RegExp, a function: known, and not `*`
+    return found
+
+
+UNKNOWN = object()

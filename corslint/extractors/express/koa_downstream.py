@@ -58,20 +58,58 @@ MAX_FILES = 400
 MAX_BYTES = 200_000
 
 
+ROUTER_OPTIONS_STATUS = 200  # `router.allowedMethods()` for a routed path (@koa/router 13.1.0)
+
+
 def options_fall_through(module: JsModule, function: Node) -> bool:
     """Whether an OPTIONS request `function` passes on reaches nothing that answers it."""
+    return _downstream(module, function) == "unanswered"
+
+
+def options_answered_by_router(module: JsModule, function: Node) -> bool:
+    """Whether an OPTIONS request `function` passes on is answered by a koa-router's
+    `allowedMethods()` (200 with an `Allow` header, on a path a route of it matches; the
+    headers set before are kept), everything else on the way never answering it
+    (vlpt-playground/zzak-zzak-e `src/index.js`)."""
+    return _downstream(module, function) == "router"
+
+
+def _downstream(module: JsModule, function: Node) -> str | None:
+    """What answers an OPTIONS request `function` passes on: nothing ("unanswered"), only a
+    router's allowedMethods() ("router"), or None: not known."""
     found = _registration(module, function)
     if found is None:
-        return False
+        return None
     app_module, call, receiver = found
     if not _is_koa_app(app_module, receiver):
-        return False
+        return None
+    routed: set[str] = set()
+    answering: list[str] = []
     for other in method_calls(app_module, "use"):
         if other.receiver != receiver or other.call.start_byte == call.start_byte:
             continue
-        if len(other.arguments) != 1 or not _inert(app_module, other.arguments[0], function):
-            return False
-    return True
+        if len(other.arguments) != 1:
+            return None
+        router = _router_call(app_module, other.arguments[0], "allowedMethods")
+        if router is not None and router in routed:
+            answering.append(router)
+            continue
+        if not _inert(app_module, other.arguments[0], function):
+            return None
+        if (routes := _router_call(app_module, other.arguments[0], "routes")) is not None:
+            routed.add(routes)
+    return "router" if answering else "unanswered"
+
+
+def _router_call(module: JsModule, node: Node, method: str) -> str | None:
+    """The router name of `router.<method>()` with no arguments."""
+    node = unwrap(node)
+    if node.type != "call_expression" or call_arguments(node):
+        return None
+    callee = unwrap(node.child_by_field_name("function"))
+    if callee.type != "member_expression" or module.text(callee.child_by_field_name("property")) != method:
+        return None
+    return module.text(callee.child_by_field_name("object"))
 
 
 def _registration(module: JsModule, function: Node) -> tuple[JsModule, Node, str] | None:

@@ -34,7 +34,9 @@ from corslint.extractors.context import ProjectContext
 from corslint.extractors.express.config_headers import config_steps, probe_path
 from corslint.extractors.express.extractor import project_of
 from corslint.extractors.express.next_guarded_values import GuardedValue, guarded_value
+from corslint.extractors.express.next_header_helpers import helper_headers
 from corslint.extractors.express.next_middleware_location import ignored_by_next
+from corslint.extractors.express.next_rewrite_reruns import rerun_sends_the_same, target_reruns
 from corslint.extractors.express.next_routes import bearer_evidence, handler_probe, options_answers
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project import exported_value
@@ -117,7 +119,8 @@ def middleware_policies(module: JsModule) -> list[CorsPolicy]:
         # handler's path, so the preflights the headers go out on are judged
         routed = handler_probe(matcher, probe, answers) if matcher and answers else probe
         probe_here = _tested_path(module, site.node) or site.written_for or routed
-        rerun = site.rewrites and _rerun(module, site.rewrite_target)
+        rerun = site.rewrites and target_reruns(module, site.rewrite_target)
+        rerun = rerun and not rerun_sends_the_same(module, site, sites, configured, probe_here != routed)
         if rerun:
             # measured: the target path goes through the middleware and headers() again,
             # and what they set replaces the rewrite's headers
@@ -271,25 +274,6 @@ def _display_root(module: JsModule, root: Path) -> str:
 _CONFIG_SUFFIXES = ("js", "mjs", "ts", "cjs", "mts", "cts")
 
 
-def _rerun(module: JsModule, target: str | None) -> bool:
-    """Whether a rewrite's target may pass through the middleware again: unknown, or one
-    of the middleware's matchers (all paths without one) matches it."""
-    if target is None or not target.startswith("/"):
-        return True
-    config = exported_value(module, "config")
-    matcher = config.raw.get("matcher") if config is not None and isinstance(config.raw, dict) else None
-    if matcher is None or not matcher.known:
-        return True
-    items = matcher.raw if isinstance(matcher.raw, tuple) else (matcher,)
-    sources = [item.raw for item in items if item.known and isinstance(item.raw, str)]
-    if len(sources) != len(items):
-        return True
-    try:
-        return any(source_matches("next", source, target) for source in sources)
-    except ValueError:
-        return True
-
-
 def _matcher(module: JsModule) -> str:
     """The first path pattern of `config.matcher` ("" when none is readable: every path)."""
     config = exported_value(module, "config")
@@ -400,9 +384,12 @@ def _init_headers(module: JsModule, init: Node | None, use: Node) -> list[tuple[
         text = module.text(value)
         if text.endswith(".headers") and value.type == "member_expression":
             return _set_calls(module, text[: -len(".headers")], use)
-        bound = module.binding(text) if unwrap(value).type == "identifier" else None
+        named = unwrap(value).type in {"identifier", "shorthand_property_identifier"}
+        bound = module.binding(text) if named else None
         if bound is not None and unwrap(bound).type == "new_expression":  # `new Headers()`, then `.set`
             return _set_calls(module, text, use)
+        if bound is not None and unwrap(bound).type == "call_expression":  # `setCorsHeaders()`
+            return helper_headers(module, unwrap(bound), _set_calls) or []
         return _header_pairs(module.resolve(value))
     return []
 

@@ -13,6 +13,7 @@ from corslint.extractors.express.origin_functions import (
     parameter_names,
 )
 from corslint.extractors.express.registrations import DATA_SUFFIXES
+from corslint.extractors.js.export_objects import MODULE_OBJECT
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap, walk
 from corslint.frameworks.express import OPTION_NAMES
@@ -89,7 +90,15 @@ def option_map(
         return {}, []  # cors copies no option from a primitive: `cors(42)` is `cors()`
     if not isinstance(value.raw, dict):
         return {"**": module.unknown(argument)}, []
-    return sorted_options(module, value.raw, module.location(argument), names, options_homes(module, value))
+    options, evidence = sorted_options(
+        module, value.raw, module.location(argument), names, options_homes(module, value)
+    )
+    if value.description.startswith(MODULE_OBJECT):  # `cors(require("./cors"))`: the wrong object
+        evidence = [
+            Evidence(item.kind, f"{item.detail} (the argument is {value.description})", item.location)
+            for item in evidence
+        ]
+    return options, evidence
 
 
 def options_homes(module: JsModule, value: Value) -> frozenset[str]:

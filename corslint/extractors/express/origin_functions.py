@@ -3,6 +3,8 @@ callback's answers, the conditions guarding them and the allow-lists they test a
 
 from __future__ import annotations
 
+from corslint.extractors.express.mixed_entries import entry_by_kind, single_return
+from corslint.extractors.express.parameter_defaults import parameter_default
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap, walk
 from corslint.model import FunctionValue, Location, OriginFunction, Regex, Value
@@ -210,6 +212,12 @@ def membership(module: JsModule, test: Node, name: str, positive: bool) -> tuple
     test = unwrap(test)
     if test.type == "unary_expression" and module.text(test).startswith("!"):
         return membership(module, test.child_by_field_name("argument"), name, not positive)
+    if test.type == "identifier" and module.text(test) != name:
+        # `const ok = list.some(...); return ok ? cb(null, true) : cb(new Error(...))`
+        held = module.binding(module.text(test))
+        if held is not None and unwrap(held).type in {"call_expression", "binary_expression"}:
+            return membership(module, held, name, positive)
+        return None
     if test.type == "binary_expression":
         operator = module.text(test.child_by_field_name("operator"))
         left, right = test.child_by_field_name("left"), test.child_by_field_name("right")
@@ -265,7 +273,7 @@ def membership(module: JsModule, test: Node, name: str, positive: bool) -> tuple
             if method == "some" and len(named) == 1:
                 return _some(module, function, named[0], name)
             return None
-        holder = module.resolve(function.child_by_field_name("object"))
+        holder = _holder(module, function.child_by_field_name("object"))
         if not holder.known:
             return None
         if method in {"includes", "has"} and isinstance(holder.raw, tuple):
@@ -274,6 +282,14 @@ def membership(module: JsModule, test: Node, name: str, positive: bool) -> tuple
             return [holder], False
         return None
     return None
+
+
+def _holder(module: JsModule, node: Node) -> Value:
+    """The list a test reads: resolved, or a factory parameter's default (`parameter_defaults`)."""
+    value = module.resolve(node)
+    if value.known:
+        return value
+    return parameter_default(module, node) or value
 
 
 _STRING_TESTS = {"endsWith": "{}$", "startsWith": "^{}", "includes": "{}"}
@@ -321,7 +337,7 @@ def _index_of(
     refuses = {("===", "-1"), ("==", "-1"), ("<", "0")}
     if ((operator, bound) in admits) != positive and ((operator, bound) in refuses) != (not positive):
         return None
-    holder = module.resolve(function.child_by_field_name("object"))
+    holder = _holder(module, function.child_by_field_name("object"))
     if holder.known and isinstance(holder.raw, tuple):
         return list(holder.raw), False
     return None
@@ -334,9 +350,17 @@ def _some(module: JsModule, function: Node, callback: Node, name: str) -> tuple[
     if method != "some" or callback.type != "arrow_function":
         return None
     body = unwrap(callback.child_by_field_name("body"))
+    if body is not None and body.type == "statement_block":
+        body = single_return(body)
+    if body is not None and body.type == "ternary_expression":
+        if not entry_by_kind(module, callback, body, name):
+            return None
+        # `o instanceof RegExp ? o.test(origin) : o === origin`: each entry as `cors` reads an array
+        holder = _holder(module, function.child_by_field_name("object"))
+        return (list(holder.raw), False) if holder.known and isinstance(holder.raw, tuple) else None
     if body is None or body.type != "call_expression" or name not in module.text(body):
         return None
-    holder = module.resolve(function.child_by_field_name("object"))
+    holder = _holder(module, function.child_by_field_name("object"))
     if holder.known and isinstance(holder.raw, tuple):
         test = _STRING_TESTS.get(_string_test_of(module, body, name))
         if test is not None:  # `list.some((p) => origin.startsWith(p))`: each entry a prefix

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from corslint.extractors.express.all_layers import passes_every_request_on
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import WRAPPERS, Node, string_value, unwrap
 
@@ -207,6 +208,8 @@ def find_registrations(analysis: Analysis) -> None:
                 continue  # `app.get(ConfigService)`, `app.get(Service, { strict: false })`
             if route_path is None and len(arguments) >= 2:
                 route_path, arguments = "?", arguments[1:]  # a path held in a constant
+        if method == "all" and passes_every_request_on(module, route_path, arguments):
+            method, route_path = "use", None  # `app.all("*", (req, res, next) => {...; next()})`: a layer
         registration = Registration(node, receiver, method, route_path, arguments)
         analysis.registrations.append(registration)
         for argument in arguments:

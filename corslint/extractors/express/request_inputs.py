@@ -38,6 +38,9 @@ _URL_QUERY = re.compile(
 # an alias for the request's whole header object (`const { headers } = ctx.req`): no input
 # of its own, only what is read from it (`const { origin } = headers`)
 _HEADER_OBJECT = "header-object"
+# an alias for the request's method (`const { method } = ctx.req`, `const method = req.method`):
+# what tests of it decide, not an input copied anywhere
+METHOD_READ = "request-method"
 
 
 def named(where: str) -> str:
@@ -64,7 +67,7 @@ def request_source(module: JsModule, roles: HandlerRoles, aliases: dict[str, str
         return None
     if node.type == "identifier":
         found = aliases.get(module.text(node))
-        return None if found == _HEADER_OBJECT else found
+        return None if found in {_HEADER_OBJECT, METHOD_READ} else found
     if node.type == "template_string":
         # `${req.headers.origin}`: a template that is nothing but one substitution
         parts = [child for child in node.named_children if child.type != "comment"]
@@ -163,6 +166,10 @@ def alias_source(
     if name is None or value is None:
         return {}
     if name.type == "identifier":
+        if any(
+            request and _canonical(module.text(value)) == f"{request}.method" for request in roles.requests
+        ):
+            return {module.text(name): METHOD_READ}
         source = request_source(module, roles, aliases, value) or free_input(module, roles, value)
         return {module.text(name): source} if source is not None else {}
     if name.type != "object_pattern":
@@ -192,6 +199,8 @@ def alias_source(
                 found[local] = named(key)  # `const { query } = req`
             if request and holder_text == request and key in {"headers", "header"}:
                 found[local] = _HEADER_OBJECT  # `const { headers } = ctx.req`
+            if request and holder_text == request and key == "method":
+                found[local] = METHOD_READ  # `const { method, headers } = ctx.req`
         if local not in found and whole is not None and is_named(whole) and "." not in whole:
             found[local] = f"{whole}.{key}"  # `const { site } = req.query`
         if (

@@ -3,6 +3,10 @@ method compared with a name, and the path compared with a literal."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
+from corslint.extractors.express.request_inputs import METHOD_READ
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap
 
@@ -38,6 +42,43 @@ def method_test(requests: tuple[str, ...], text: str) -> str | None:
                     return "TRUE" if comparison.startswith("!") else "FALSE"
                 if compared in _METHOD_NAMES and not read.endswith("toLowerCase()"):
                     return f"{'!' if comparison.startswith('!') else ''}METHOD:{compared}"
+            tested = _regex_method_test(text, read)
+            if tested is not None:
+                return tested
+    return None
+
+
+_REGEX_TEST = re.compile(r"(!?)/((?:[^/\\\n]|\\.)+)/([a-z]*)\.test\((.+)\)")
+
+
+def _regex_method_test(text: str, read: str) -> str | None:
+    """`/^options$/i.test(ctx.method)` (18022682515/server-demo `middleware/cors.js`): the
+    browser methods the pattern matches; OPTIONS / !OPTIONS when it matches that one alone."""
+    found = _REGEX_TEST.fullmatch(text)
+    if found is None or found.group(4) != read or set(found.group(3)) - {"i", "u"}:
+        return None
+    try:
+        pattern = re.compile(found.group(2), re.IGNORECASE if "i" in found.group(3) else 0)
+    except re.error:
+        return None
+    matched = {name for name in _METHOD_NAMES if pattern.search(name)}
+    if matched != {"OPTIONS"}:
+        return None
+    return "!OPTIONS" if found.group(1) else "OPTIONS"
+
+
+def aliased_method_test(requests: tuple[str, ...], aliases: Mapping[str, str], text: str) -> str | None:
+    """`method === 'OPTIONS'` where `method` was copied from the request (`const { method }
+    = ctx.req`, SAEON/somisana `restrict-cors`): the test of the request's own method."""
+    request = next((request for request in requests if request), None)
+    if request is None:
+        return None
+    for local, source in aliases.items():
+        if source == METHOD_READ and local in text:
+            replaced = re.sub(rf"(?<![\w$.]){re.escape(local)}(?![\w$])", f"{request}.method", text)
+            found = method_test((request,), replaced)
+            if found is not None:
+                return found
     return None
 
 

@@ -20,11 +20,12 @@ from corslint.extractors.express.flag_gated_headers import switched_object
 from corslint.extractors.express.function_sources import functions_of, imported_functions
 from corslint.extractors.express.handler_roles import HandlerRoles
 from corslint.extractors.express.handwritten_steps import Steps, header_step, run, write_step
+from corslint.extractors.express.helper_header_flow import after_early_exits, index_writes, tests_around
 from corslint.extractors.express.request_inputs import request_source
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import project_root
 from corslint.extractors.js.syntax import Node, string_value, unwrap, walk
-from corslint.model import Provenance, Value
+from corslint.model import Location, Provenance, Value
 
 FUNCTIONS = frozenset(
     {"arrow_function", "function_expression", "function_declaration", "function", "method_definition"}
@@ -149,6 +150,9 @@ class HeaderReader:
     def __init__(self, steps: Steps, writer: str) -> None:
         self.steps = steps
         self.writer = writer
+        # a helper's parameter (module path, name) -> what its caller passes there, read in
+        # the caller: `reply(200, body, headers)` spreading `...extraHeaders`
+        self.bindings: dict[tuple[str, str], tuple[JsModule, Node, HandlerRoles, dict[str, str]]] = {}
 
     def read(
         self,
@@ -201,10 +205,17 @@ class HeaderReader:
                     header_step(state, "Vary", child, self.writer, when, module.location(child))
             return True
         if node.type in {"identifier", "shorthand_property_identifier"}:
+            bound = self.bindings.get((module.path, module.text(node)))
+            if bound is not None:
+                caller, passed, roles, aliases = bound
+                read = self.read(caller, passed, roles, aliases, when, depth + 1)
+                state.guard = self.steps.guard  # the allow-list the caller's object tests
+                return read
             declared = declared_value(module, module.text(node), node)
             if declared is not None:
                 read = self._read(state, declared, when, depth + 1)
                 self._set_calls(state, module.text(node), node, when)
+                index_writes(state, module.text(node), node, when, self._index_step, self.writer)
                 return read
             return self._resolved(state, node, when)
         if node.type == "new_expression":
@@ -262,6 +273,10 @@ class HeaderReader:
         returned = [node for node in returned_expressions(helper_module, helper) if _may_hold_headers(node)]
         if not returned:
             return False
+        exits = after_early_exits(inner, helper) if len(returned) > 1 else None
+        if exits is not None:  # `if (!allowed.includes(origin)) return {}; return {...}`
+            returned, when = [exits[0]], (*when, *exits[1])
+            state.guard = state.guard or inner.guard
         if len(returned) > 1:
             # several objects returned under tests corslint does not follow
             self.steps.condition = self.steps.condition or Value(
@@ -279,6 +294,11 @@ class HeaderReader:
 
     def _set_calls(self, state: Steps, holder: str, use: Node, when: tuple[str, ...]) -> None:
         set_calls(self, state, holder, use, when)
+
+    def _index_step(
+        self, state: Steps, header: str, value: Node, when: tuple[str, ...], where: Location
+    ) -> None:
+        header_step(state, header, value, self.writer, when, where)
 
 
 def set_calls(reader: HeaderReader, state: Steps, holder: str, use: Node, when: tuple[str, ...]) -> None:
@@ -312,7 +332,12 @@ def set_calls(reader: HeaderReader, state: Steps, holder: str, use: Node, when: 
         guarded = when
         if _returned_before(call, use):
             continue  # written on a path that returns another response
-        if _conditional(call, use):
+        atoms = tests_around(state, call, scope) if _conditional(call, use) else ()
+        if atoms is not None and "FALSE" in atoms:
+            continue  # under a test known to fail
+        if atoms:
+            guarded = (*when, *atoms)  # `if (origin && allowed.includes(origin))`, read as such
+        elif atoms is None:
             state.condition = state.condition or Value(
                 None,
                 module.location(call),

@@ -34,6 +34,12 @@ from pathlib import PurePosixPath
 from corslint.extractors.express.flag_gated_headers import switched_helper
 from corslint.extractors.express.handler_roles import HandlerRoles
 from corslint.extractors.express.handwritten_steps import Steps
+from corslint.extractors.express.helper_header_flow import branch_assigned, called_by_others, declared_aliases
+from corslint.extractors.express.lambda_body_parse import (
+    FUNCTION_ERROR_STATUS,
+    body_parse_evidence,
+    parse_throws_before,
+)
 from corslint.extractors.express.request_inputs import alias_source
 from corslint.extractors.express.response_entries import (
     fetch_entry,
@@ -92,6 +98,8 @@ class _Site:
     aliases: dict[str, str] = field(default_factory=dict)
     roles: HandlerRoles = field(default_factory=lambda: HandlerRoles((), (), ""))
     guard: OriginGuard | None = None  # an allow-list test on the Origin it sits behind
+    # a helper's parameters -> what the caller passes (its module, node, roles, aliases)
+    bound: dict[str, tuple[JsModule, Node, HandlerRoles, dict[str, str]]] = field(default_factory=dict)
 
 
 def response_object_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> list[CorsPolicy]:
@@ -100,8 +108,8 @@ def response_object_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> 
     ):
         return []  # a Next.js middleware: `next_middleware` reads it
     source = module.source
-    if b"statusCode" not in source and b"Response" not in source:
-        return []
+    if b"statusCode" not in source and b"Response" not in source and not is_route_file(module.path):
+        return []  # (a route file may answer through a helper: `return jsonCors(data)`)
     evidence = bearer or _authorization_read(module)
     # a route file outside `app/` (read alone) that answers with NextResponse is one too
     route_file = is_route_file(module.path) or (
@@ -119,6 +127,7 @@ def response_object_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> 
             for site in sites:
                 if site.module is module and site.builder.id != function.id:
                     reached.add(site.builder.id)  # a helper of this function: judged with it
+    reached |= called_by_others(module, [function for function, _ in candidates])
     exports = route_exports(module) if route_file else {}
     route_functions = [(function, method) for function, method in exports.items()]
     if route_functions:
@@ -186,6 +195,9 @@ def _policy(
             answers_options = True
         if preflight is not None:
             answers_options = True
+            if (crash := parse_throws_before(module, function, preflight.returned)) is not None:
+                _end(steps, Value(FUNCTION_ERROR_STATUS, module.location(crash)), (*base, "OPTIONS"))
+                evidence = (*evidence, body_parse_evidence(module, crash))
             when = _guarded(steps, preflight, (*base, "OPTIONS"))
             _read(reader, preflight, when)
             _end(steps, preflight.status, when)
@@ -288,11 +300,13 @@ def _representative(sites: list[_Site]) -> _Site | None:
 
 
 def _read(reader: HeaderReader, site: _Site, when: tuple[str, ...]) -> None:
+    reader.bindings = {(site.module.path, name): passed for name, passed in site.bound.items()}
     if site.headers is not None:
         reader.read(site.module, site.headers, site.roles, site.aliases, when)
     for module, holder, use, roles, aliases in site.extra:
         state = Steps(module, roles, steps=reader.steps.steps, aliases=dict(aliases))
         state.guard = reader.steps.guard
+        declared_aliases(state, use)  # `const origin = request.headers.get("origin")`
         set_calls(reader, state, holder, use, when)
         reader.steps.guard = state.guard
         reader.steps.condition = reader.steps.condition or state.condition
@@ -431,6 +445,12 @@ def _site(
         declared = declared_value(module, module.text(node), node)
         if declared is not None and declared.type == "await_expression" and declared.named_children:
             declared = unwrap(declared.named_children[0])
+        if declared is None and branch_assigned(module, module.text(node), node):
+            # `let response; if (...) response = await f(req); else response = new Response(...)`
+            # then `response.headers.set(...)`: those writes are what is known of it
+            extra = [(module, module.text(node), node, roles, aliases)]
+            status = Value(200, module.location(node))
+            return [_Site(node, module, function, None, status, FETCH, extra, aliases=aliases, roles=roles)]
         if declared is None or declared.type not in {"object", "new_expression", "call_expression"}:
             return []
         sites = _site(module, function, declared, roles, aliases, depth + 1)
@@ -472,6 +492,9 @@ def _site(
                 site.guard = site.guard or origin_guard(
                     helper_module, helper, expression, helper_roles, helper_aliases
                 )
+                if site.module is helper_module and not site.bound:  # `{...extraHeaders}`: the caller's
+                    given = zip(names, passed, strict=False)
+                    site.bound = {n: (module, a, roles, aliases) for n, a in given if n}
             sites += inner
         return sites
     return []

@@ -18,6 +18,7 @@ from corslint.model import Value
 # `options_status` of a hand-written Express policy: its preflights are answered before
 # its handler runs, by a layer these steps do not describe (frameworks.express_headers)
 ANSWERED_ELSEWHERE = "answered-elsewhere"
+ANSWERED_BEFORE = "answered-before"  # an earlier layer answers every OPTIONS request
 
 
 def preflight_answered_elsewhere(analysis: Analysis, route: Registration) -> bool:

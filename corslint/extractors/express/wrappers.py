@@ -12,6 +12,7 @@ behaviour (`frameworks.express`, one `Framework` per wrapper for the messages):
 - Socket.IO 3+ (``new Server(httpServer, { cors })``: its HTTP long-polling requests go
   through ``cors(options)`` under ``/socket.io/``; without the option no CORS headers).
 - routing-controllers (``createExpressServer({ cors: true | options })``).
+- firebase-functions 2nd gen ``onRequest({ cors }, handler)`` (`firebase_https`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from corslint.extractors.express.branches import arms_around, development_guarde
 from corslint.extractors.express.delegate_variants import delegate_option_variants
 from corslint.extractors.express.fastify_cors import fastify_options
 from corslint.extractors.express.fastify_cors_version import with_version
+from corslint.extractors.express.firebase_https import firebase_cors, is_on_request
 from corslint.extractors.express.nest_adapters import nest_options_argument
 from corslint.extractors.express.nest_routes import nest_controller_routes
 from corslint.extractors.express.option_carriers import never_holds
@@ -65,6 +67,7 @@ def wrapper_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[C
         found += _apollo(module, call)
         found += _socketio(module, call)
         found += _routing_controllers(module, call)
+        found += _firebase(module, call)
         if _standalone_server(module, call):  # @apollo/server 4/5: always `cors()`, defaults
             found.append(_Found("apollo_server", call, {}, (), ""))
     policies = []
@@ -102,6 +105,7 @@ def _may_wrap(module: JsModule, callee: str) -> bool:
         or "NestFactory.create" in callee
         or callee in _WRAPPER_CALLEES
         or callee == GATEWAY
+        or is_on_request(module, callee)
         or _imported_from(module, callee, "apollo-server", "socket.io", "@apollo/server/standalone")
     )
 
@@ -383,6 +387,17 @@ def _socketio(module: JsModule, call: Node) -> list[_Found]:
         return []
     passed = option_map(module, value, node)
     return [_Found("socketio", call, passed[0], tuple(passed[1]), "", scope, node)]
+
+
+def _firebase(module: JsModule, call: Node) -> list[_Found]:
+    """firebase-functions `onRequest({ cors }, handler)`: each function its own app."""
+    if call.type != "call_expression" or not is_on_request(module, _callee(module, call)):
+        return []
+    found = firebase_cors(module, call, _arguments(call))
+    if found is None or not found.active:
+        return []
+    receiver = f"onRequest:{found.name}" if found.name else ""
+    return [_Found("firebase_functions", call, found.options, (), receiver, where=found.where)]
 
 
 def _routing_controllers(module: JsModule, call: Node) -> list[_Found]:

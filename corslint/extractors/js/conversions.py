@@ -96,6 +96,16 @@ _NODE_ENV_READS = frozenset(
 _STAGES = {"production": True, "prod": True, "development": False, "dev": False}
 
 
+# a project's config object naming its stage: `config.NODE_ENV`, `env.nodeEnv`,
+# `config.env`, `appConfig.environment` (0xEbrahim/Learning-Management-System
+# `backend/src/app.ts`, compared with a stage name only, as below)
+_STAGE_MEMBERS = frozenset({"node_env", "nodeenv", "env", "environment"})
+
+
+def _stage_member(side: Node, text: str) -> bool:
+    return side.type == "member_expression" and text.rsplit(".", 1)[-1].lower() in _STAGE_MEMBERS
+
+
 def production_arm(module: ParsedModule, test: Node, depth: int = 0) -> bool | None:
     """Whether a test on `process.env.NODE_ENV` holds in production (`NODE_ENV ===
     "production"` -> True, `!== "production"` or `=== "development"` -> False); a local bound
@@ -114,7 +124,8 @@ def production_arm(module: ParsedModule, test: Node, depth: int = 0) -> bool | N
         return None
     sides = [unwrap(test.child_by_field_name("left")), unwrap(test.child_by_field_name("right"))]
     texts = [module.text(side).replace(" ", "") for side in sides]
-    if not any(text in _NODE_ENV_READS for text in texts):
+    reads = zip(sides, texts, strict=True)
+    if not any(text in _NODE_ENV_READS or _stage_member(side, text) for side, text in reads):
         return None
     stages = [_STAGES.get((string_value(side) or "").lower()) for side in sides]
     stage = next((value for value in stages if value is not None), None)

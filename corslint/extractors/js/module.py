@@ -31,6 +31,7 @@ from corslint.extractors.js.conversions import (
     weaker,
 )
 from corslint.extractors.js.dotenv_values import committed_env_value
+from corslint.extractors.js.helper_returns import helper_result
 from corslint.extractors.js.implicit_globals import implicit_global
 from corslint.extractors.js.parsed_module import ParsedModule, require_specifier
 from corslint.extractors.js.set_chains import set_chain
@@ -253,8 +254,8 @@ class JsModule(ParsedModule):
             if function is not None:
                 return Value(FunctionValue("unknown"), location, description=name)
             destructured = self._destructured(name, depth)
-            if destructured is not None:
-                return destructured
+            if destructured is not None:  # an unknown one is reported where it is read
+                return destructured if destructured.known else self.unknown(node, destructured.env_var)
             implicit = implicit_global(self, node, name)
             if implicit is not None:  # `allowed = new Set()...` without a declaration
                 return self.resolve(implicit, depth)
@@ -303,6 +304,8 @@ class JsModule(ParsedModule):
                 key = self.text(child.child_by_field_name("key")).strip("'\"")
             else:
                 continue
+            if self.text(unwrap(source)) in {"process.env", "import.meta.env"}:  # `const { X } = process.env`
+                return committed_env_value(self, key, self.location(child)) or self.unknown(child, key)
             whole = self.resolve(source, depth)
             if whole.known and isinstance(whole.raw, dict) and key in whole.raw:
                 found: Value = whole.raw[key]
@@ -385,9 +388,10 @@ class JsModule(ParsedModule):
                 return configured
         holder = self.resolve(holder_node, depth)
         if holder.known and isinstance(holder.raw, dict) and key is not None:
-            if key in holder.raw:
+            if key in holder.raw:  # one unknown in another module is reported where it is read
                 found: Value = holder.raw[key]
-                return found
+                elsewhere = not found.known and found.location.path != self.path
+                return self.unknown(node, found.env_var) if elsewhere else found
             if "**" not in holder.raw:
                 return Value(None, location)  # a missing property reads as undefined
         if holder.known and isinstance(holder.raw, (tuple, str)) and key == "length":
@@ -473,6 +477,10 @@ class JsModule(ParsedModule):
             value = self.resolve(consequence if taken else alternative, depth)
             if value.known and value.provenance is Provenance.ENV_DEFAULT:
                 return value
+            if value.known and test.env_var:  # `process.env.X ? X.split(",") : [...]`: X unset
+                return Value(
+                    value.raw, value.location, Provenance.ENV_DEFAULT, test.env_var, "", value.related
+                )
         return self.unknown(node, test.env_var)
 
     def _call(self, node: Node, location: Location, depth: int) -> Value:
@@ -537,6 +545,9 @@ class JsModule(ParsedModule):
                 chained = set_chain(self, node, location, depth)
                 if chained is not None:
                     return chained
+            helper = helper_result(self, function, arguments, location, depth)
+            if helper is not None:  # `config.getOrigins()` on `require("./config")`
+                return helper
             receiver = self.resolve(receiver_node, depth)
             if callee in {"JSON.parse"} or not receiver.known:
                 return self.unknown(node, receiver.env_var)
@@ -551,7 +562,7 @@ class JsModule(ParsedModule):
                 if converted is None
                 else Value(converted, location, merged(inner.provenance), inner.env_var)
             )
-        return self.unknown(node)
+        return helper_result(self, function, arguments, location, depth) or self.unknown(node)
 
 
 _JS_SUFFIXES = frozenset({".js", ".cjs", ".mjs", ".jsx"})

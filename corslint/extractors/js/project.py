@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from corslint.extractors.config_files.data_files import load_data_file, node_config_value
 from corslint.extractors.js.empty_exports import empty_module_value
+from corslint.extractors.js.export_objects import module_object, reexports
 from corslint.extractors.js.module import JsModule, parse
 from corslint.extractors.js.project_files import project_root
 from corslint.extractors.js.syntax import unwrap
@@ -17,6 +18,7 @@ from corslint.model import Location, Provenance, SourceError, Value
 
 if TYPE_CHECKING:
     from corslint.extractors.context import ProjectContext
+_MAX_HOPS = 4  # re-exports followed (`export * from "./_app.js"` in config/index.js)
 MODULE_SUFFIXES = (".js", ".cjs", ".mjs", ".ts", ".mts", ".cts", ".jsx", ".tsx", ".json", ".yaml", ".yml")
 
 
@@ -82,7 +84,9 @@ class JsProject:
         joined = os.path.normpath(os.path.join(os.path.dirname(importer.path), relative))
         return Path(joined).as_posix()
 
-    def imported(self, importer: JsModule, specifier: str, exported: str, use: Location) -> Value | None:
+    def imported(
+        self, importer: JsModule, specifier: str, exported: str, use: Location, hops: int = 0
+    ) -> Value | None:
         target = self.resolve_specifier(importer, specifier)
         if target is None:
             return None
@@ -98,8 +102,14 @@ class JsProject:
         if module is None:
             return None
         value = exported_value(module, exported)
+        if value is None and exported == "*":
+            return empty_module_value(module, exported, use) or module_object(module, use)
         if value is None:
-            return empty_module_value(module, exported, use)
+            for source, name in reexports(module, exported) if hops < _MAX_HOPS else ():
+                found = self.imported(module, source, name, use, hops + 1)
+                if found is not None:
+                    return found
+            return None
         if value.location.path == importer.path or value.provenance is Provenance.CONFIG_FILE:
             return value
         return _moved(value, use)

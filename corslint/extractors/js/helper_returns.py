@@ -1,0 +1,182 @@
+"""What a call of a project's own argument-less helper returns, when the helper is a plain
+computation: `const origins = process.env.ORIGINS || '*'; return origins.split(',')`
+(duysmile/structure-app-nodejs `config/index.js` `getCORSOrigin`), `() => ({ origin: ... })`.
+Helpers with parameters, branches or side effects stay unknown."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, cast
+
+from corslint.extractors.js.conversions import arm_when_unset, production_arm, truthy
+from corslint.extractors.js.env_argument_helpers import env_argument_result
+from corslint.extractors.js.parsed_module import ParsedModule
+from corslint.extractors.js.syntax import Node, unwrap
+from corslint.model import Location, Provenance, Value
+
+
+class HelperModule(Protocol):
+    """What is read of a module here (`module.JsModule`, which calls in: no import back)."""
+
+    imports: dict[str, tuple[str, str]]
+    root: Node
+    project: Any  # module.ModuleLoader: resolve_specifier, display, load
+
+    def text(self, node: Node) -> str: ...
+    def binding(self, name: str) -> Node | None: ...
+    def of_kind(self, *kinds: str) -> list[Node]: ...
+    def resolve(self, node: Node, depth: int = 0) -> Value: ...
+
+
+_FUNCTIONS = frozenset({"arrow_function", "function_expression", "function", "function_declaration"})
+_DECLARATIONS = frozenset({"lexical_declaration", "variable_declaration"})
+
+
+def helper_result(
+    module: HelperModule, callee: Node, arguments: list[Node], use: Location, depth: int
+) -> Value | None:
+    """The value `callee()` returns, or None when it is not a plain helper of this project."""
+    if arguments:  # `parseOrigins(process.env.X)`: its early exit for a missing value
+        return env_argument_result(module, _helper(module, callee), arguments, use, depth)
+    found = _helper(module, callee)
+    if found is None:
+        return None
+    home, function = found
+    found_return = _returned_expression(home, function, depth)
+    if found_return is None:
+        return None
+    returned, unset = found_return
+    value = home.resolve(returned, depth)
+    if not value.known:
+        return None
+    provenance = Provenance.ENV_DEFAULT if unset else value.provenance
+    return Value(
+        value.raw,
+        use,
+        provenance,
+        value.env_var or unset,
+        value.description,
+        (value.location, *value.related),
+    )
+
+
+def _helper(module: HelperModule, callee: Node) -> tuple[HelperModule, Node] | None:
+    """The function `callee` names, and the module it is written in."""
+    callee = unwrap(callee)
+    if callee.type == "identifier":
+        name = module.text(callee)
+        if name in module.imports:
+            specifier, exported = module.imports[name]
+            return _imported_function(module, specifier, exported)
+        local = _local_function(module, name)
+        return (module, local) if local is not None else None
+    if callee.type == "member_expression":  # `config.getOrigins()` on `require('./config')`
+        holder = unwrap(callee.child_by_field_name("object"))
+        method = callee.child_by_field_name("property")
+        if holder.type == "identifier" and method is not None:
+            specifier, exported = module.imports.get(module.text(holder), ("", ""))
+            if exported == "*":
+                return _imported_function(module, specifier, module.text(method))
+    return None
+
+
+def _imported_function(
+    module: HelperModule, specifier: str, exported: str
+) -> tuple[HelperModule, Node] | None:
+    project = module.project
+    if project is None or exported in {"*", "default"}:
+        return None
+    target = project.resolve_specifier(module, specifier)
+    if target is None or target.suffix.lower() in {".json", ".yaml", ".yml"}:
+        return None
+    home: HelperModule | None = project.load(target, project.display(module, target))
+    if home is None:
+        return None
+    for statement in home.root.named_children:
+        assignment = unwrap(statement.named_children[0]) if statement.type == "expression_statement" else None
+        if assignment is None or assignment.type != "assignment_expression":
+            continue
+        left = home.text(assignment.child_by_field_name("left")).replace(" ", "")
+        if left in {f"exports.{exported}", f"module.exports.{exported}"}:
+            right = unwrap(assignment.child_by_field_name("right"))
+            if right.type in _FUNCTIONS:
+                return home, right
+            if right.type == "identifier":
+                local = _local_function(home, home.text(right))
+                return (home, local) if local is not None else None
+            return None
+    local = _local_function(home, exported)
+    return (home, local) if local is not None else None
+
+
+def _local_function(module: HelperModule, name: str) -> Node | None:
+    """`function name() {}` or `const name = () => ...`, bound once."""
+    bound = module.binding(name)
+    if bound is not None:
+        bound = unwrap(bound)
+        return bound if bound.type in _FUNCTIONS else None
+    declared = [
+        node
+        for node in module.of_kind("function_declaration")
+        if (named := node.child_by_field_name("name")) is not None and module.text(named) == name
+    ]
+    return declared[0] if len(declared) == 1 else None
+
+
+def _returned_expression(module: HelperModule, function: Node, depth: int) -> tuple[Node, str | None] | None:
+    """The expression a parameterless function returns, and the environment variable whose
+    absence chose it (None: no choice made on one): an arrow's body, or a block of
+    declarations and early `if (test) return X;` exits ending in `return Y`, each test
+    decided as a ternary's is (known, NODE_ENV against production, an env read unset)."""
+    parameters = function.child_by_field_name("parameters") or function.child_by_field_name("parameter")
+    if parameters is not None and (parameters.type == "identifier" or parameters.named_children):
+        return None
+    if any(child.type in {"async", "*"} for child in function.children):
+        return None
+    body = function.child_by_field_name("body")
+    if body is None:
+        return None
+    if body.type != "statement_block":
+        return body, None
+    unset: str | None = None
+    for statement in (child for child in body.named_children if child.type != "comment"):
+        if statement.type in _DECLARATIONS:
+            continue
+        if statement.type == "return_statement":
+            returned = _returned(statement)
+            return (returned, unset) if returned is not None else None
+        if statement.type != "if_statement" or statement.child_by_field_name("alternative") is not None:
+            return None
+        exit_value = _returned(statement.child_by_field_name("consequence"))
+        condition = statement.child_by_field_name("condition")
+        if exit_value is None or condition is None:
+            return None
+        taken = _taken(module, condition, depth)
+        if taken is None:
+            return None
+        if taken[0]:
+            return exit_value, taken[1] or unset
+        unset = unset or taken[1]
+    return None
+
+
+def _returned(node: Node | None) -> Node | None:
+    """X of `return X;`, alone or as the only statement of a block."""
+    if node is not None and node.type == "statement_block":
+        inner = [child for child in node.named_children if child.type != "comment"]
+        node = inner[0] if len(inner) == 1 else None
+    if node is None or node.type != "return_statement":
+        return None
+    returned = [child for child in node.named_children if child.type != "comment"]
+    return returned[0] if len(returned) == 1 else None
+
+
+def _taken(module: HelperModule, condition: Node, depth: int) -> tuple[bool, str | None] | None:
+    """Whether an early exit's test holds, and the env variable whose absence decided it."""
+    test = module.resolve(condition, depth)
+    if test.known:
+        return truthy(test.raw), None
+    production = production_arm(cast(ParsedModule, module), condition)
+    if production is not None:
+        return production, None
+    when_unset = arm_when_unset(cast(ParsedModule, module), condition) if test.env_var else None
+    return (when_unset, test.env_var) if when_unset is not None else None
