@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from corslint.extractors.express.shared_middleware_routes import using_importers
 from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.project_files import names_file
 from corslint.model import Evidence
 
 BEARER_PACKAGES = (
@@ -62,7 +63,7 @@ def using_app_bearer_evidence(module: JsModule) -> list[Evidence]:
             if count >= _MAX_IMPORTS or not specifier.startswith("."):
                 continue
             target = project.resolve_specifier(importer, specifier)
-            if target is None or (module.file is not None and target.resolve() == module.file.resolve()):
+            if target is None or (module.file is not None and names_file(target, module.file.resolve())):
                 continue
             imported = project.load(target, project.display(importer, target))
             found = bearer_evidence(imported) if imported is not None else []

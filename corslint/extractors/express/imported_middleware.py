@@ -19,6 +19,7 @@ from corslint.extractors.express.registrations import (
 from corslint.extractors.express.routes import covers_every_path
 from corslint.extractors.express.shared_middleware_routes import using_importers
 from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.project_files import names_file
 from corslint.extractors.js.syntax import Node, unwrap
 from corslint.model import Location
 
@@ -36,7 +37,7 @@ def later_cors_layer(module: JsModule) -> tuple[str, Location, Location] | None:
             local
             for local, (specifier, _) in importer.imports.items()
             if (resolved := module.project.resolve_specifier(importer, specifier)) is not None
-            and resolved.resolve() == own
+            and names_file(resolved, own)
         }
         analysis = Analysis(importer)
         find_cors_names(analysis)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corslint.extractors.js.module import JsModule
-from corslint.extractors.js.project_files import project_files, project_root
+from corslint.extractors.js.project_files import names_file, project_files, project_root
 
 MAX_FILES = 3000  # a project larger than this is not looked through
 
@@ -38,7 +38,7 @@ def candidate_importers(module: JsModule, also: bytes = b"") -> Candidates | Non
     for count, file in enumerate(project_files(root)):
         if count >= MAX_FILES:
             return None
-        if file.resolve() == own or not _mentions(file, stem, also):
+        if names_file(file, own) or not _mentions(file, stem, also):
             continue
         importer = project.load(file, project.display(module, file))
         if importer is not None:

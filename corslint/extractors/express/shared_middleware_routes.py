@@ -14,7 +14,7 @@ from corslint.extractors.express.importer_candidates import MAX_FILES, candidate
 from corslint.extractors.express.registrations import Analysis, find_registrations
 from corslint.extractors.express.routes import routes_of
 from corslint.extractors.js.module import JsModule
-from corslint.extractors.js.project_files import project_files, project_root
+from corslint.extractors.js.project_files import names_file, project_files, project_root
 from corslint.extractors.js.syntax import unwrap
 from corslint.model import Route
 
@@ -58,7 +58,7 @@ def using_importers(module: JsModule) -> list[JsModule] | None:
 
 def _names_module(resolved: Path | None, specifier: str, own: Path, root: Path) -> bool:
     if resolved is not None:
-        return resolved.resolve() == own
+        return names_file(resolved, own)
     alias = next((prefix for prefix in _ALIASES if specifier.startswith(prefix)), None)
     if alias is None:
         return False
@@ -101,7 +101,7 @@ def unused_in_app(module: JsModule, app_marker: bytes) -> bool:
     for count, file in enumerate(project_files(root)):
         if count >= MAX_FILES:
             return False
-        if file.resolve() == own:
+        if names_file(file, own):
             continue
         try:
             source = file.read_bytes()

@@ -38,3 +38,15 @@ def project_files(root: Path) -> Iterator[Path]:
         for name in sorted(files):
             if os.path.splitext(name)[1] in JS_SUFFIXES and not name.endswith((".min.js", ".bundle.js")):
                 yield Path(directory) / name
+
+
+def names_file(path: Path, own: Path) -> bool:
+    """Whether `path` names the file whose real path is `own`, as `path.resolve() == own`
+    says, paying for the resolve (an lstat of every folder on the way) only where a symlink
+    could make two names one file: the same path spelled alike is the file, and a name
+    other than the file's own is another file unless the name itself is a link."""
+    if os.path.abspath(path) == str(own):
+        return True
+    if path.name != own.name and not os.path.islink(path):
+        return False
+    return path.resolve() == own
