@@ -173,6 +173,22 @@ def http_api_origin_entries(policy: CorsPolicy) -> tuple[OriginEntry, ...]:
     return tuple(OriginEntry(item, "literal") for item in value.raw if not (item.known and item.raw == "*"))
 
 
+_HTTP_API = Framework(
+    name="aws_sam_http_api",
+    display="AWS SAM `CorsConfiguration` on an API Gateway HTTP API (AWS::Serverless::HttpApi)",
+    respond=respond_http_api,
+    roles={
+        "origins": ("AllowOrigins",),
+        "credentials": ("AllowCredentials",),
+        "methods": ("AllowMethods",),
+        "headers": ("AllowHeaders",),
+        "expose": ("ExposeHeaders",),
+        "max_age": ("MaxAge",),
+    },
+    origin_entries=http_api_origin_entries,
+    unread_options="the CorsConfiguration of this AWS SAM HTTP API",
+)
+
 FRAMEWORKS = (
     Framework(
         name="aws_sam_rest",
@@ -188,34 +204,12 @@ FRAMEWORKS = (
         origin_entries=rest_origin_entries,
         unread_options="the Cors settings of this AWS SAM API",
     ),
-    Framework(
-        name="aws_sam_http_api",
-        display="AWS SAM `CorsConfiguration` on an API Gateway HTTP API (AWS::Serverless::HttpApi)",
-        respond=respond_http_api,
-        roles={
-            "origins": ("AllowOrigins",),
-            "credentials": ("AllowCredentials",),
-            "methods": ("AllowMethods",),
-            "headers": ("AllowHeaders",),
-            "expose": ("ExposeHeaders",),
-            "max_age": ("MaxAge",),
-        },
-        origin_entries=http_api_origin_entries,
-        unread_options="the CorsConfiguration of this AWS SAM HTTP API",
-    ),
-    Framework(
+    _HTTP_API,
+    # a function URL's Cors has the HTTP API's fields and answers as it does
+    dataclasses.replace(
+        _HTTP_API,
         name="aws_sam_function_url",
         display="AWS SAM `FunctionUrlConfig.Cors` on a Lambda function URL",
-        respond=respond_http_api,
-        roles={
-            "origins": ("AllowOrigins",),
-            "credentials": ("AllowCredentials",),
-            "methods": ("AllowMethods",),
-            "headers": ("AllowHeaders",),
-            "expose": ("ExposeHeaders",),
-            "max_age": ("MaxAge",),
-        },
-        origin_entries=http_api_origin_entries,
         unread_options="the Cors of this Lambda function URL",
     ),
 )

@@ -32,6 +32,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from corslint.frameworks.destructured_options import destructured_option
 from corslint.frameworks.express import (
     UNDEFINED,
     is_origin_allowed,
@@ -42,6 +43,7 @@ from corslint.frameworks.express import (
     truthy,
 )
 from corslint.frameworks.framework import Framework, Options, OriginEntry, Responder
+from corslint.frameworks.js_option_roles import js_option_roles
 from corslint.http import HeaderList, Request, Response
 from corslint.model import CorsPolicy, FunctionValue, Regex, UnresolvedValueError, Value
 
@@ -60,11 +62,7 @@ PREFLIGHT_STATUS = 204
 NOT_FOUND = 404  # Elysia's answer to a request no route matches (OPTIONS with preflight: false)
 
 
-def _plain(policy: CorsPolicy, name: str) -> Any:
-    value = policy.option(name)
-    if value is None or (value.known and value.raw is UNDEFINED):
-        return DEFAULTS.get(name, UNDEFINED)  # destructuring defaults replace `undefined` only
-    return value.plain()
+_plain = functools.partial(destructured_option, defaults=DEFAULTS)
 
 
 def _joined_list(value: Any) -> Any:
@@ -205,14 +203,7 @@ FRAMEWORK = Framework(
     name="elysia_cors",
     display="Elysia cors()",
     respond=respond,
-    roles={
-        "origins": ("origin",),
-        "credentials": ("credentials",),
-        "methods": ("methods",),
-        "headers": ("allowedHeaders",),
-        "expose": ("exposeHeaders",),
-        "max_age": ("maxAge",),
-    },
+    roles=js_option_roles(methods="methods", headers="allowedHeaders", expose="exposeHeaders"),
     origin_entries=origin_entries,
     library_checks=library_checks,
     comment_prefix="//",

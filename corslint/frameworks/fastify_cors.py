@@ -45,6 +45,7 @@ from corslint.frameworks.express import (
 )
 from corslint.frameworks.fastify_cors_versions import SAFE_METHODS, release_of, unknown_default_methods
 from corslint.frameworks.framework import Framework, LibraryCheck, Options, OriginEntry, Responder
+from corslint.frameworks.js_option_roles import js_option_roles
 from corslint.http import HeaderList, Request, Response
 from corslint.model import CorsPolicy, FunctionValue, OriginFunction, Regex, UnresolvedValueError
 
@@ -241,14 +242,7 @@ FRAMEWORK = Framework(
     name="fastify_cors",
     display="Fastify @fastify/cors",
     respond=respond,
-    roles={
-        "origins": ("origin",),
-        "credentials": ("credentials",),
-        "methods": ("methods",),
-        "headers": ("allowedHeaders",),
-        "expose": ("exposedHeaders",),
-        "max_age": ("maxAge",),
-    },
+    roles=js_option_roles(methods="methods", headers="allowedHeaders", expose="exposedHeaders"),
     origin_entries=origin_entries,
     library_checks=library_checks,
     comment_prefix="//",

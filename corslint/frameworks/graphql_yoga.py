@@ -21,10 +21,11 @@ Yoga adds the plugin unless ``cors: false`` (then there is no policy), and **its
 from __future__ import annotations
 
 import functools
-from typing import Any
 
+from corslint.frameworks.destructured_options import destructured_option
 from corslint.frameworks.express import UNDEFINED, js_string, listed_origin_entries, truthy
 from corslint.frameworks.framework import Framework, Options, OriginEntry, Responder
+from corslint.frameworks.js_option_roles import js_option_roles
 from corslint.http import HeaderList, Request, Response
 from corslint.model import CorsPolicy, UnresolvedValueError, Value
 
@@ -32,11 +33,7 @@ OPTION_NAMES = frozenset({"origin", "methods", "allowedHeaders", "exposedHeaders
 PREFLIGHT_STATUS = 204
 
 
-def _plain(policy: CorsPolicy, name: str) -> Any:
-    value = policy.option(name)
-    if value is None or (value.known and value.raw is UNDEFINED):
-        return UNDEFINED
-    return value.plain()
+_plain = functools.partial(destructured_option, defaults={})  # a missing option reads as `undefined`
 
 
 def _unknown(options: Options, name: str) -> UnresolvedValueError:
@@ -139,14 +136,7 @@ FRAMEWORK = Framework(
     name="graphql_yoga",
     display="GraphQL Yoga cors",
     respond=respond,
-    roles={
-        "origins": ("origin",),
-        "credentials": ("credentials",),
-        "methods": ("methods",),
-        "headers": ("allowedHeaders",),
-        "expose": ("exposedHeaders",),
-        "max_age": ("maxAge",),
-    },
+    roles=js_option_roles(methods="methods", headers="allowedHeaders", expose="exposedHeaders"),
     origin_entries=origin_entries,
     comment_prefix="//",
     unread_options="the `cors` option passed to createYoga()",

@@ -59,6 +59,7 @@ from corslint.frameworks.express import (
     truthy,
 )
 from corslint.frameworks.framework import Framework, Options, OriginEntry, Responder
+from corslint.frameworks.js_option_roles import js_option_roles
 from corslint.http import HeaderList, Request, Response
 from corslint.model import CorsPolicy, FunctionValue, Regex, UnresolvedValueError, Value
 
@@ -314,14 +315,7 @@ V5_FRAMEWORK = Framework(
     name="itty_router_cors",
     display="itty-router cors()",
     respond=respond_v5,
-    roles={
-        "origins": ("origin",),
-        "credentials": ("credentials",),
-        "methods": ("allowMethods",),
-        "headers": ("allowHeaders",),
-        "expose": ("exposeHeaders",),
-        "max_age": ("maxAge",),
-    },
+    roles=js_option_roles(methods="allowMethods", headers="allowHeaders", expose="exposeHeaders"),
     origin_entries=_v5_origin_entries,
     library_checks=library_checks,
     comment_prefix="//",

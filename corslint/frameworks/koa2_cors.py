@@ -28,6 +28,7 @@ from typing import Any
 
 from corslint.frameworks.express import UNDEFINED, js_string, literal_origin_entries, truthy
 from corslint.frameworks.framework import Framework, LibraryCheck, Options, Responder
+from corslint.frameworks.js_option_roles import js_option_roles
 from corslint.frameworks.koa_cors import chosen_origin, header_lines, origin_text_checks
 from corslint.http import HeaderList, Request, Response
 from corslint.model import CorsPolicy, FunctionValue
@@ -121,14 +122,7 @@ FRAMEWORK = Framework(
     name="koa2_cors",
     display="Koa koa2-cors",
     respond=respond,
-    roles={
-        "origins": ("origin",),
-        "credentials": ("credentials",),
-        "methods": ("allowMethods",),
-        "headers": ("allowHeaders",),
-        "expose": ("exposeHeaders",),
-        "max_age": ("maxAge",),
-    },
+    roles=js_option_roles(methods="allowMethods", headers="allowHeaders", expose="exposeHeaders"),
     origin_entries=literal_origin_entries,
     library_checks=library_checks,
     comment_prefix="//",

@@ -31,6 +31,7 @@ from corslint.frameworks.express import (
     truthy,
 )
 from corslint.frameworks.framework import Framework, LibraryCheck, Options, Responder
+from corslint.frameworks.js_option_roles import js_option_roles
 from corslint.http import HeaderList, Request, Response
 from corslint.model import CorsPolicy, FunctionValue, Regex, UnresolvedValueError
 
@@ -213,14 +214,7 @@ FRAMEWORK = Framework(
     name="koa_cors",
     display="Koa @koa/cors",
     respond=respond,
-    roles={
-        "origins": ("origin",),
-        "credentials": ("credentials",),
-        "methods": ("allowMethods",),
-        "headers": ("allowHeaders",),
-        "expose": ("exposeHeaders",),
-        "max_age": ("maxAge",),
-    },
+    roles=js_option_roles(methods="allowMethods", headers="allowHeaders", expose="exposeHeaders"),
     origin_entries=literal_origin_entries,
     library_checks=library_checks,
     comment_prefix="//",

@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from corslint.frameworks.destructured_options import destructured_option
 from corslint.frameworks.express import UNDEFINED, js_string, literal_origin_entries, truthy
 from corslint.frameworks.framework import Framework, Options, Responder
 from corslint.http import HeaderList, Request, Response
@@ -49,11 +50,7 @@ class _Thrown(Exception):
     """The wrapper throws before the handler runs (`.join` of a string, `.length` of null)."""
 
 
-def _plain(policy: CorsPolicy, name: str) -> Any:
-    value = policy.option(name)
-    if value is None or (value.known and value.raw is UNDEFINED):
-        return DEFAULTS.get(name, UNDEFINED)  # destructuring defaults replace `undefined` only
-    return value.plain()
+_plain = functools.partial(destructured_option, defaults=DEFAULTS)
 
 
 def _joined(value: Any) -> str:

@@ -12,6 +12,7 @@ read as those options; any other delegator leaves the options unknown."""
 from __future__ import annotations
 
 from corslint.extractors.express.branches import arms_around, development_guarded
+from corslint.extractors.express.close_option_names import close_option_names
 from corslint.extractors.express.fastify_cors_version import with_version
 from corslint.extractors.express.fastify_instances import instance_key
 from corslint.extractors.express.fastify_plugin_routes import plugin_routes
@@ -23,6 +24,7 @@ from corslint.extractors.express.origin_functions import (
     written_function,
 )
 from corslint.extractors.express.returned_origins import classify_returns, function_of_value
+from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
 from corslint.extractors.js.syntax import Node, string_value, unwrap, walk
@@ -31,18 +33,7 @@ from corslint.model import CorsPolicy, Evidence, FunctionValue, Route, Value
 
 PACKAGE = "@fastify/cors"
 _CLOSE_NAMES = {
-    "origins": "origin",
-    "allowedOrigins": "origin",
-    "allowOrigin": "origin",
-    "credential": "credentials",
-    "allowCredentials": "credentials",
-    "allowMethods": "methods",
-    "allowedMethods": "methods",
-    "allowHeaders": "allowedHeaders",
-    "headers": "allowedHeaders",
-    "exposeHeaders": "exposedHeaders",
-    "maxage": "maxAge",
-    "max_age": "maxAge",
+    **close_option_names(methods="methods", headers="allowedHeaders", expose="exposedHeaders"),
     "strictpreflight": "strictPreflight",
 }
 
@@ -56,11 +47,6 @@ _ROUTE_VERBS = {
     "all": ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"),
 }
 _REFUSALS = frozenset({"false"})
-
-
-def _arguments(node: Node) -> list[Node]:
-    arguments = node.child_by_field_name("arguments")
-    return [c for c in arguments.named_children if c.type != "comment"] if arguments else []
 
 
 def _plugin_names(module: JsModule) -> set[str]:
@@ -96,7 +82,7 @@ def fastify_cors_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> lis
         if function is None or function.type != "member_expression":
             continue
         prop = function.child_by_field_name("property")
-        arguments = _arguments(call)
+        arguments = list(call_arguments(call))
         if prop is None or module.text(prop) != "register" or not arguments:
             continue
         if not _is_plugin(module, names, arguments[0]):
@@ -137,7 +123,7 @@ def fastify_routes(module: JsModule, receiver: str) -> tuple[Route, ...] | None:
         if module.text(unwrap(function.child_by_field_name("object"))) != receiver:
             continue
         verb = module.text(function.child_by_field_name("property"))
-        arguments = _arguments(call)
+        arguments = list(call_arguments(call))
         if verb in _ROUTE_VERBS and len(arguments) >= 2:
             path = string_value(arguments[0])
             if path is not None:
@@ -228,7 +214,7 @@ def _delegated(module: JsModule, delegator: Value) -> tuple[dict[str, Value], st
         for node in walk(function):
             callee = node.child_by_field_name("function") if node.type == "call_expression" else None
             if callee is not None and module.text(callee) == parameters[1]:
-                named = _arguments(node)
+                named = list(call_arguments(node))
                 if len(named) != 2 or module.text(unwrap(named[0])) not in {"null", "undefined"}:
                     return None
                 answers.append(named[1])

@@ -9,29 +9,17 @@ served instance from those is left for later."""
 
 from __future__ import annotations
 
-from corslint.extractors.express.branches import arms_around, development_guarded
+from corslint.extractors.express.call_policy import policy_at_call
+from corslint.extractors.express.close_option_names import close_option_names
+from corslint.extractors.express.imported_calls import calls_named, imported_export_names
 from corslint.extractors.express.options import OptionNames, sorted_options
 from corslint.extractors.js.module import JsModule
-from corslint.extractors.js.project_files import is_development_path
 from corslint.extractors.js.syntax import unwrap
 from corslint.frameworks.graphql_yoga import OPTION_NAMES
 from corslint.model import CorsPolicy, Evidence, Provenance, Value
 
 PACKAGE = "graphql-yoga"
-_CLOSE_NAMES = {
-    "origins": "origin",
-    "allowedOrigins": "origin",
-    "allowOrigin": "origin",
-    "credential": "credentials",
-    "allowCredentials": "credentials",
-    "allowMethods": "methods",
-    "allowedMethods": "methods",
-    "allowHeaders": "allowedHeaders",
-    "headers": "allowedHeaders",
-    "exposeHeaders": "exposedHeaders",
-    "maxage": "maxAge",
-    "max_age": "maxAge",
-}
+_CLOSE_NAMES = close_option_names(methods="methods", headers="allowedHeaders", expose="exposedHeaders")
 
 
 def _as_written(module: JsModule, value: Value) -> Value:
@@ -41,29 +29,12 @@ def _as_written(module: JsModule, value: Value) -> Value:
 _NAMES = OptionNames(OPTION_NAMES, _CLOSE_NAMES, "GraphQL Yoga's `cors`", "the default", _as_written)
 
 
-def _callee_names(module: JsModule) -> set[str]:
-    names = set()
-    for local, (specifier, exported_name) in module.imports.items():
-        if specifier == PACKAGE and exported_name == "createYoga":
-            names.add(local)
-        elif specifier == PACKAGE and exported_name == "*":
-            names.add(f"{local}.createYoga")
-    return names
-
-
 def graphql_yoga_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> list[CorsPolicy]:
-    names = _callee_names(module)
+    names = imported_export_names(module, PACKAGE, ("createYoga",))
     if not names:
         return []
     policies: list[CorsPolicy] = []
-    for node in module.of_kind("call_expression"):
-        function = unwrap(node.child_by_field_name("function"))
-        if function is None or module.text(function).replace(" ", "") not in names:
-            continue
-        arguments_node = node.child_by_field_name("arguments")
-        arguments = (
-            [c for c in arguments_node.named_children if c.type != "comment"] if arguments_node else []
-        )
+    for node, _, arguments in calls_named(module, names):
         if not arguments:
             continue
         settings = module.resolve(unwrap(arguments[0]))
@@ -84,14 +55,14 @@ def graphql_yoga_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> lis
             # a function `(request) => options`, or a value useCORS reads as its defaults
             options = {"**": Value(None, cors.location, Provenance.UNKNOWN, description="the `cors` option")}
         policies.append(
-            CorsPolicy(
+            policy_at_call(
+                module,
+                node,
                 framework="graphql_yoga",
-                location=cors.location,
+                label="GraphQL Yoga cors",
                 options=options,
                 evidence=(*evidence, *bearer),
-                development_only=is_development_path(module.path) or development_guarded(module, node),
-                label="GraphQL Yoga cors",
-                branch=arms_around(node),
+                location=cors.location,
             )
         )
     return policies

@@ -9,63 +9,32 @@ from __future__ import annotations
 
 import dataclasses
 
+from corslint.extractors.express.close_option_names import close_option_names
+from corslint.extractors.express.imported_calls import calls_named, imported_export_names
 from corslint.extractors.express.middleware_policy import middleware_policy
 from corslint.extractors.express.options import OptionNames, first_argument_options
-from corslint.extractors.express.origin_functions import parameter_names
+from corslint.extractors.express.origin_returning_functions import origin_returning_function
 from corslint.extractors.express.registrations import Analysis
-from corslint.extractors.express.returned_origins import classify_returns, function_of_value
 from corslint.extractors.express.scoped_routes import routes_in_scope
 from corslint.extractors.express.shared_middleware_routes import importer_routes, unused_in_app
-from corslint.extractors.js.module import JsModule
-from corslint.extractors.js.syntax import unwrap
 from corslint.frameworks.hono_cors import OPTION_NAMES
 from corslint.frameworks.hono_cors import probe_path as hono_probe_path
-from corslint.model import CorsPolicy, Evidence, FunctionValue, Value
+from corslint.model import CorsPolicy, Evidence
 
 PACKAGE = "hono/cors"
-_CLOSE_NAMES = {
-    "origins": "origin",
-    "allowedOrigins": "origin",
-    "allowOrigin": "origin",
-    "credential": "credentials",
-    "allowCredentials": "credentials",
-    "methods": "allowMethods",
-    "allowedMethods": "allowMethods",
-    "allowedHeaders": "allowHeaders",
-    "headers": "allowHeaders",
-    "exposedHeaders": "exposeHeaders",
-    "maxage": "maxAge",
-    "max_age": "maxAge",
-}
+_CLOSE_NAMES = close_option_names(methods="allowMethods", headers="allowHeaders", expose="exposeHeaders")
 
-_REFUSALS = frozenset({"false", "null", "undefined", "''", '""', "``"})
 _EVERY_PATH = frozenset({"", "/", "*", "/*"})
-
-
-def _callee_names(module: JsModule) -> set[str]:
-    names = set()
-    for local, (specifier, exported_name) in module.imports.items():
-        if specifier == PACKAGE and exported_name == "cors":
-            names.add(local)
-        elif specifier == PACKAGE and exported_name == "*":
-            names.add(f"{local}.cors")
-    return names
+_NAMES = OptionNames(OPTION_NAMES, _CLOSE_NAMES, "Hono's cors()", "the default", origin_returning_function)
 
 
 def hono_cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[CorsPolicy]:
     module = analysis.module
-    names = _callee_names(module)
+    names = imported_export_names(module, PACKAGE, ("cors",))
     if not names:
         return []
     policies: list[CorsPolicy] = []
-    for node in module.of_kind("call_expression"):
-        function = unwrap(node.child_by_field_name("function"))
-        if function is None or module.text(function).replace(" ", "") not in names:
-            continue
-        arguments_node = node.child_by_field_name("arguments")
-        arguments = (
-            [c for c in arguments_node.named_children if c.type != "comment"] if arguments_node else []
-        )
+    for node, _, arguments in calls_named(module, names):
         options, evidence = first_argument_options(module, arguments, _NAMES)
         evidence += list(bearer)
         policy = middleware_policy(
@@ -94,24 +63,3 @@ def hono_cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list
             policy = dataclasses.replace(policy, routes=routes_in_scope(analysis, policy.scope))
         policies.append(policy)
     return policies
-
-
-def _classified(module: JsModule, value: Value) -> Value:
-    if not (value.known and isinstance(value.raw, FunctionValue) and value.raw.kind == "unknown"):
-        return value
-    function = function_of_value(module, value)
-    if function is None:
-        return value
-    parameters = parameter_names(module, function)
-    if not parameters:
-        classified = classify_returns(module, function, set(), _REFUSALS, set())
-    else:
-        origin = {parameters[0]}
-        classified = classify_returns(module, function, origin, _REFUSALS, origin)
-    return Value(
-        classified, value.location, value.provenance, value.env_var, value.description, value.related
-    )
-
-
-# read after `_classified` is defined: how an `origin` option of this package is read
-_NAMES = OptionNames(OPTION_NAMES, _CLOSE_NAMES, "Hono's cors()", "the default", _classified)

@@ -9,15 +9,15 @@ a boolean and is left unknown."""
 
 from __future__ import annotations
 
-from corslint.extractors.express.branches import arms_around, development_guarded
+from corslint.extractors.express.call_policy import policy_at_call
+from corslint.extractors.express.close_option_names import close_option_names
+from corslint.extractors.express.imported_calls import calls_named
 from corslint.extractors.express.options import OptionNames, first_argument_options
-from corslint.extractors.express.origin_functions import parameter_names
-from corslint.extractors.express.returned_origins import classify_returns, function_of_value
+from corslint.extractors.express.origin_returning_functions import origin_returning_function
 from corslint.extractors.js.module import JsModule
-from corslint.extractors.js.project_files import is_development_path
-from corslint.extractors.js.syntax import Node, unwrap
+from corslint.extractors.js.syntax import Node
 from corslint.frameworks.itty_router_cors import V4_OPTION_NAMES, V5_OPTION_NAMES
-from corslint.model import CorsPolicy, Evidence, FunctionValue, Value
+from corslint.model import CorsPolicy, Evidence, Value
 
 PACKAGE = "itty-router"
 ITTY_CORS = "itty-cors"  # the package itty-router 4 took createCors from
@@ -27,7 +27,6 @@ _EXPORTS = {
     f"{PACKAGE}/createCors": {"createCors": "createCors"},
     f"{PACKAGE}/cors": {"cors": "cors"},
 }
-_REFUSALS = frozenset({"false", "null", "undefined", "''", '""', "``"})
 _V4_CLOSE_NAMES = {
     "origin": "origins",
     "allowedOrigins": "origins",
@@ -39,38 +38,11 @@ _V4_CLOSE_NAMES = {
     "maxage": "maxAge",
     "max_age": "maxAge",
 }
-_V5_CLOSE_NAMES = {
-    "origins": "origin",
-    "allowedOrigins": "origin",
-    "allowOrigin": "origin",
-    "credential": "credentials",
-    "allowCredentials": "credentials",
-    "methods": "allowMethods",
-    "allowedMethods": "allowMethods",
-    "allowedHeaders": "allowHeaders",
-    "headers": "allowHeaders",
-    "exposedHeaders": "exposeHeaders",
-    "maxage": "maxAge",
-    "max_age": "maxAge",
-}
+_V5_CLOSE_NAMES = close_option_names(methods="allowMethods", headers="allowHeaders", expose="exposeHeaders")
 
 
 def _v4_origin(module: JsModule, value: Value) -> Value:
     return value  # only `origins` is read, and its functions return booleans: left unknown
-
-
-def _v5_origin(module: JsModule, value: Value) -> Value:
-    if not (value.known and isinstance(value.raw, FunctionValue) and value.raw.kind == "unknown"):
-        return value
-    function = function_of_value(module, value)
-    if function is None:
-        return value
-    parameters = parameter_names(module, function)
-    origin = set(parameters[:1])
-    classified = classify_returns(module, function, origin, _REFUSALS, origin)
-    return Value(
-        classified, value.location, value.provenance, value.env_var, value.description, value.related
-    )
 
 
 _VERSIONS = {
@@ -89,7 +61,9 @@ _VERSIONS = {
     "cors": (
         "itty_router_cors",
         "itty-router cors()",
-        OptionNames(V5_OPTION_NAMES, _V5_CLOSE_NAMES, "itty-router's cors()", "the default", _v5_origin),
+        OptionNames(
+            V5_OPTION_NAMES, _V5_CLOSE_NAMES, "itty-router's cors()", "the default", origin_returning_function
+        ),
     ),
 }
 
@@ -149,16 +123,9 @@ def itty_router_cors_policies(module: JsModule, bearer: tuple[Evidence, ...]) ->
     if not names:
         return []
     policies: list[CorsPolicy] = []
-    for node in module.of_kind("call_expression"):
-        function = unwrap(node.child_by_field_name("function"))
-        export = names.get(module.text(function).replace(" ", "")) if function is not None else None
-        if export is None:
-            continue
+    for node, callee, arguments in calls_named(module, names):
+        export = names[callee]
         framework, label, option_names = _VERSIONS[export]
-        arguments_node = node.child_by_field_name("arguments")
-        arguments = (
-            [c for c in arguments_node.named_children if c.type != "comment"] if arguments_node else []
-        )
         options, evidence = first_argument_options(module, arguments, option_names)
         if export != "cors" and _preflight_unused(module, node):
             evidence.append(
@@ -171,14 +138,13 @@ def itty_router_cors_policies(module: JsModule, bearer: tuple[Evidence, ...]) ->
                 )
             )
         policies.append(
-            CorsPolicy(
+            policy_at_call(
+                module,
+                node,
                 framework=framework,
-                location=module.location(node),
+                label=label,
                 options=options,
                 evidence=(*evidence, *bearer),
-                development_only=is_development_path(module.path) or development_guarded(module, node),
-                label=label,
-                branch=arms_around(node),
             )
         )
     return policies

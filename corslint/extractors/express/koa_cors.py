@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from corslint.extractors.express.close_option_names import close_option_names
 from corslint.extractors.express.defaulted_origin_reads import defaulted_origin_reads
 from corslint.extractors.express.middleware_policy import middleware_policy
 from corslint.extractors.express.options import OptionNames, first_argument_options
@@ -23,20 +24,7 @@ from corslint.frameworks.koa_cors import OPTION_NAMES
 from corslint.model import CorsPolicy, Evidence, FunctionValue, Value
 
 PACKAGE = "@koa/cors"
-CLOSE_NAMES = {
-    "origins": "origin",
-    "allowedOrigins": "origin",
-    "allowOrigin": "origin",
-    "credential": "credentials",
-    "allowCredentials": "credentials",
-    "methods": "allowMethods",
-    "allowedMethods": "allowMethods",
-    "allowedHeaders": "allowHeaders",
-    "headers": "allowHeaders",
-    "exposedHeaders": "exposeHeaders",
-    "maxage": "maxAge",
-    "max_age": "maxAge",
-}
+CLOSE_NAMES = close_option_names(methods="allowMethods", headers="allowHeaders", expose="exposeHeaders")
 
 KOA_REFUSALS = frozenset({"false", "null", "undefined", "''", '""', "``", "0"})
 
@@ -76,11 +64,7 @@ def package_policies(
     for node in module.of_kind("call_expression", *WRAPPERS):
         if node.type != "call_expression" or not is_package_call(module, names, node, package.specifier):
             continue
-        arguments_node = node.child_by_field_name("arguments")
-        arguments = (
-            [c for c in arguments_node.named_children if c.type != "comment"] if arguments_node else []
-        )
-        options, evidence = first_argument_options(module, arguments, package.names)
+        options, evidence = first_argument_options(module, list(call_arguments(node)), package.names)
         evidence += list(bearer)
         policies.append(
             middleware_policy(

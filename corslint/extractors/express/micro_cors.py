@@ -4,12 +4,12 @@ routes (``export default cors(handler)``); its options are sorted by the package
 
 from __future__ import annotations
 
-from corslint.extractors.express.branches import arms_around, development_guarded
+from corslint.extractors.express.call_policy import policy_at_call
 from corslint.extractors.express.koa_cors import koa_cors_names
 from corslint.extractors.express.options import OptionNames, first_argument_options
 from corslint.extractors.express.registrations import is_package_call
+from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
-from corslint.extractors.js.project_files import is_development_path
 from corslint.frameworks.micro_cors import OPTION_NAMES
 from corslint.model import CorsPolicy, Evidence
 
@@ -38,20 +38,15 @@ def micro_cors_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> list[
     for node in module.of_kind("call_expression"):
         if not is_package_call(module, names, node, PACKAGE):
             continue
-        arguments_node = node.child_by_field_name("arguments")
-        arguments = (
-            [c for c in arguments_node.named_children if c.type != "comment"] if arguments_node else []
-        )
-        options, evidence = first_argument_options(module, arguments, _NAMES)
+        options, evidence = first_argument_options(module, list(call_arguments(node)), _NAMES)
         policies.append(
-            CorsPolicy(
+            policy_at_call(
+                module,
+                node,
                 framework="micro_cors",
-                location=module.location(node),
+                label="micro-cors",
                 options=options,
                 evidence=(*evidence, *bearer),
-                development_only=is_development_path(module.path) or development_guarded(module, node),
-                label="micro-cors",
-                branch=arms_around(node),
             )
         )
     return policies
