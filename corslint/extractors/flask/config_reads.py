@@ -84,8 +84,21 @@ def locals_with_config_reads(module: PythonModule, collected: Collected, site: S
     (`allowed = app.config.get("CORS_ALLOWED_ORIGINS", "*")` before `CORS(app, origins=allowed)`)
     resolved to what the config holds where the call runs."""
     names = dict(scope.names)
-    for name, expressions in collected.locals.get(site.scope, {}).items():
-        if len(expressions) != 1 or name not in names or names[name].known:
+    candidates = [
+        (name, expressions)
+        for name, expressions in collected.locals.get(site.scope, {}).items()
+        if name in names and not names[name].known
+    ]
+    if not site.scope:
+        # module-level names (`FRONTEND_URL = app.config.get("FRONTEND_URL", "*")` above
+        # `CORS(app, origins=FRONTEND_URL)`)
+        candidates += [
+            (name, [value for _, value in bindings])
+            for name, bindings in module.assignments.items()
+            if name not in names
+        ]
+    for name, expressions in candidates:
+        if len(expressions) != 1:
             continue
         if not any(_read(node) is not None for node in ast.walk(expressions[0])):
             continue

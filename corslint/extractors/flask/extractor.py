@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 
 from corslint.extractors.context import ProjectContext
+from corslint.extractors.flask.callback_registrars import registers_undecorated
 from corslint.extractors.flask.calls import dotted_name, is_cross_origin
 from corslint.extractors.flask.collected import Collected
 from corslint.extractors.flask.collector import collect
@@ -47,6 +48,8 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         table = collected.imports.get(site.scope, collected.imports[""])
         decorator = next(d for d in function.decorator_list if is_cross_origin(module, d, table))
         assert isinstance(decorator, ast.Call)
+        if registers_undecorated(module, function, decorator):
+            continue
         routes = function_routes(module, collected, function)
         name = f"{function.name}@{module.location(function).line}"
         owners = tuple(

@@ -11,6 +11,7 @@ from corslint.extractors.flask.calls import app_kind, call_arguments, dotted_nam
 from corslint.extractors.flask.collected import Collected, Function
 from corslint.extractors.flask.imports import lookup, qualified_name
 from corslint.extractors.flask.module_index import module_index
+from corslint.extractors.flask.project_scan import project_modules
 from corslint.extractors.python import PythonModule
 from corslint.model import Route
 
@@ -70,7 +71,11 @@ def app_routes(
         return owned or None
     routes = [(r, sample_path(r.path)) for r in owned_routes(module, {receiver}, "")]
     complete = True
-    for other in importing_modules(module, collected):
+    nearby = importing_modules(module, collected)
+    # and the route modules that import the app (`from flask_app import app`), which an
+    # entry script imports in turn
+    importers = [m for m in project_modules(module, f"import {receiver}") if m not in nearby]
+    for other in nearby + importers:
         names = {
             local
             for local, qualified in other.imports.items()

@@ -368,14 +368,29 @@ def _comparison(frame: Frame, steps: Steps, test: ast.Compare) -> Decided:
     return None
 
 
+# aiohttp's method names (`hdrs.METH_OPTIONS`; aiohttp 1-2 also exposed `web.hdrs`)
+_METHOD_CONSTANT_MODULES = ("aiohttp.hdrs.METH_", "aiohttp.web.hdrs.METH_")
+
+
+def _library_method_constant(frame: Frame, node: ast.expr) -> str | None:
+    """`hdrs.METH_OPTIONS` -> "OPTIONS": a library's constant for a method name."""
+    qualified = frame.module.qualified_name(unwrap(node)) or ""
+    for prefix in _METHOD_CONSTANT_MODULES:
+        method = qualified.removeprefix(prefix)
+        if method != qualified and method in METHODS:
+            return method
+    return None
+
+
 def _method_test(
     frame: Frame, seen: Callable[[str], str], operator: ast.cmpop, other: ast.expr, method_left: bool
 ) -> Decided:
-    value = frame.resolve(other)
-    if not value.known:
+    constant = _library_method_constant(frame, other)
+    value = frame.resolve(other) if constant is None else None
+    if value is not None and not value.known:
         return None
     try:
-        plain = value.plain()
+        plain = value.plain() if value is not None else constant
     except Exception:
         return None
     results: dict[str, bool] = {}

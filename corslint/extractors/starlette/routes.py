@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import ast
 
-from corslint.extractors.python import PythonModule
+from corslint.extractors.python import MAX_DEPTH, PythonModule
+from corslint.extractors.python.flow import FUNCTIONS
 from corslint.extractors.starlette.arguments import arguments_of
 from corslint.model import Evidence, Location, Route
 
@@ -24,6 +25,8 @@ HTTP_METHOD_DECORATORS = {
     "head": ("HEAD",),
     "trace": ("TRACE",),
 }
+ENDPOINT_BASES = frozenset({"starlette.endpoints.HTTPEndpoint"})
+ENDPOINT_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 BEARER_CLASSES = ("OAuth2PasswordBearer", "OAuth2AuthorizationCodeBearer", "HTTPBearer", "OAuth2")
 
 
@@ -40,6 +43,10 @@ def application_routes(module: PythonModule) -> tuple[Route, ...] | None:
         seen.add(current.path)
         routes.extend(_decorated_routes(current, names))
         routes.extend(_route_objects(current))
+        for other in _imported_route_lists(current):
+            if other.path not in seen:
+                seen.add(other.path)
+                routes.extend(_route_objects(other))
         for call in current.calls:
             if not (
                 isinstance(call.func, ast.Attribute)
@@ -138,10 +145,72 @@ def _route_objects(module: PythonModule) -> list[Route]:
     for call in module.calls:
         if (module.qualified_name(call.func) or "") not in ROUTE_CLASSES:
             continue
-        methods = _route_methods(module, call, "route")
+        methods = _endpoint_class_methods(module, call)
+        if methods is None:
+            methods = _route_methods(module, call, "route")
         if methods is not None:
             routes.append(Route(_route_path(module, call), methods, module.location(call)))
     return routes
+
+
+def _imported_route_lists(module: PythonModule) -> list[PythonModule]:
+    """The modules that define the `routes=` list an app or router of this module imports
+    (`from app.api.routes import routes`; `Starlette(routes=routes)`)."""
+    found: list[PythonModule] = []
+    if module.project is None:
+        return found
+    for call in module.calls:
+        if (module.qualified_name(call.func) or "") not in APP_CLASSES | ROUTER_CLASSES:
+            continue
+        for keyword in call.keywords:
+            if keyword.arg != "routes" or not isinstance(keyword.value, ast.Name):
+                continue
+            imported = module.imports.get(keyword.value.id)
+            hit = module.project.lookup(module, imported) if imported else None
+            if hit is not None and hit[0] is not module:
+                found.append(hit[0])
+    return found
+
+
+def _endpoint_class_methods(module: PythonModule, call: ast.Call) -> tuple[str, ...] | None:
+    """`Route("/user", UserView)` with a class endpoint and no `methods=`: Starlette routes
+    every method to the class, which answers those it defines (`get` also serves HEAD) and
+    405s the rest. None where the endpoint is not a project class or the `methods` are given."""
+    if any(keyword.arg == "methods" for keyword in call.keywords):
+        return None
+    endpoint = call.args[1] if len(call.args) > 1 else None
+    for keyword in call.keywords:
+        if keyword.arg == "endpoint":
+            endpoint = keyword.value
+    if endpoint is None or isinstance(endpoint, ast.Starred):
+        return None
+    found = module.class_named(endpoint)
+    if found is None:
+        return None
+    names = _handler_names(*found, depth=0)
+    if names is None:
+        return None
+    methods = [method for method in ENDPOINT_METHODS if method.lower() in names]
+    if "GET" in methods and "HEAD" not in methods:
+        methods.insert(methods.index("GET") + 1, "HEAD")
+    return tuple(methods)
+
+
+def _handler_names(module: PythonModule, class_def: ast.ClassDef, depth: int) -> set[str] | None:
+    """The method names a class and its project bases define; None where a base other than
+    Starlette's HTTPEndpoint cannot be read (it could define more handlers)."""
+    names = {statement.name for statement in class_def.body if isinstance(statement, FUNCTIONS)}
+    for base in class_def.bases:
+        if (module.qualified_name(base) or "") in ENDPOINT_BASES:
+            continue
+        found = module.class_named(base)
+        if found is None or found[1] is class_def or depth >= MAX_DEPTH:
+            return None
+        inherited = _handler_names(*found, depth=depth + 1)
+        if inherited is None:
+            return None
+        names |= inherited
+    return names
 
 
 def bearer_evidence(module: PythonModule) -> list[Evidence]:
