@@ -18,7 +18,11 @@ from tests.conftest import FIXTURES, policies_linted_inside
 from tests.probe_battery import battery
 from tests.test_differential_express import answer_mismatch, require_node_package, run_harness, wire
 
-PROJECTS = ("callback_some_mixed_entries", "callback_some_mixed_entries_clean")
+PROJECTS = (
+    "callback_some_mixed_entries",
+    "callback_some_mixed_entries_clean",
+    "callback_some_mixed_entries_if_return",
+)
 
 
 @pytest.mark.parametrize("name", PROJECTS)

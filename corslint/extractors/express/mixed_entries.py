@@ -26,12 +26,55 @@ def entry_by_kind(module: JsModule, callback: Node, ternary: Node, name: str) ->
     """Whether `ternary` tests the callback's entry by kind and then compares it with
     `name` as `cors` would: `e instanceof RegExp ? e.test(name) : e === name`, or
     `typeof e === "string" ? e === name : e.test(name)` (either arm order by its test)."""
-    entry = _single_parameter(module, callback)
-    if entry is None:
+    return _decided_by_kind(
+        module,
+        callback,
+        ternary.child_by_field_name("condition"),
+        ternary.child_by_field_name("consequence"),
+        ternary.child_by_field_name("alternative"),
+        name,
+    )
+
+
+def block_by_kind(module: JsModule, callback: Node, block: Node, name: str) -> bool:
+    """The same test written as statements: `if (e instanceof RegExp) return e.test(name);
+    return e === name;` (arunshreyas/Marketa_server `config/corsOption.js`)."""
+    statements = [c for c in block.named_children if c.type != "comment"]
+    if (
+        len(statements) != 2
+        or statements[0].type != "if_statement"
+        or statements[1].type != "return_statement"
+    ):
         return False
-    test = unwrap(ternary.child_by_field_name("condition"))
-    consequence = unwrap(ternary.child_by_field_name("consequence"))
-    alternative = unwrap(ternary.child_by_field_name("alternative"))
+    guard = statements[0]
+    if guard.child_by_field_name("alternative") is not None:
+        return False
+    consequence = guard.child_by_field_name("consequence")
+    if consequence is not None and consequence.type == "statement_block":
+        returned = single_return(consequence)
+    elif consequence is not None and consequence.type == "return_statement":
+        inner = [c for c in consequence.named_children if c.type != "comment"]
+        returned = unwrap(inner[0]) if len(inner) == 1 else None
+    else:
+        returned = None
+    last = [c for c in statements[1].named_children if c.type != "comment"]
+    if returned is None or len(last) != 1:
+        return False
+    return _decided_by_kind(module, callback, guard.child_by_field_name("condition"), returned, last[0], name)
+
+
+def _decided_by_kind(
+    module: JsModule,
+    callback: Node,
+    test: Node | None,
+    consequence: Node | None,
+    alternative: Node | None,
+    name: str,
+) -> bool:
+    entry = _single_parameter(module, callback)
+    if entry is None or test is None or consequence is None or alternative is None:
+        return False
+    test, consequence, alternative = unwrap(test), unwrap(consequence), unwrap(alternative)
     kind = _kind_test(module, test, entry)
     if kind is None or consequence is None or alternative is None:
         return False

@@ -78,3 +78,32 @@ def _origin_name(
     if declared is None or not is_origin_read(unwrap(declared)):
         return None
     return module.text(node)
+
+
+def pinned_by_guard(module: JsModule, call: Node, written: Node) -> Value | None:
+    """The value `written` must hold where `call` runs, when the `if` holding it compares it
+    with a constant: `if (origin === "http://localhost:3000") res.headers.set(ACAO, origin)`
+    writes that constant (maimoon2546/student-management `BACK_END/middleware.js`)."""
+    parent = call.parent
+    while parent is not None and parent.type != "if_statement":
+        parent = parent.parent
+    if parent is None:
+        return None
+    consequence = parent.child_by_field_name("consequence")
+    condition = parent.child_by_field_name("condition")
+    if consequence is None or condition is None or not consequence.start_byte <= call.start_byte:
+        return None
+    if call.end_byte > consequence.end_byte:
+        return None
+    test = unwrap(condition)
+    if test.type != "binary_expression" or module.text(test.child_by_field_name("operator")) not in {
+        "===",
+        "==",
+    }:
+        return None
+    left, right = test.child_by_field_name("left"), test.child_by_field_name("right")
+    for side, other in ((left, right), (right, left)):
+        if module.text(unwrap(side)) == module.text(unwrap(written)):
+            value = module.resolve(other)
+            return value if value.known and isinstance(value.raw, str) else None
+    return None

@@ -33,7 +33,7 @@ from pathlib import Path, PurePosixPath
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.express.config_headers import config_steps, probe_path
 from corslint.extractors.express.extractor import project_of
-from corslint.extractors.express.next_guarded_values import GuardedValue, guarded_value
+from corslint.extractors.express.next_guarded_values import GuardedValue, guarded_value, pinned_by_guard
 from corslint.extractors.express.next_header_helpers import helper_headers
 from corslint.extractors.express.next_middleware_location import ignored_by_next
 from corslint.extractors.express.next_rewrite_reruns import rerun_sends_the_same, target_reruns
@@ -411,7 +411,7 @@ def _set_calls(module: JsModule, holder: str, use: Node) -> list[tuple[str, Valu
     scope = _function_of(use)
     declarator = _declarator(module, holder, use)
     block = declarator.parent.parent if declarator is not None and declarator.parent is not None else None
-    found = []
+    found: list[tuple[str, Value]] = []
     for call in module.of_kind("call_expression"):
         if call.start_byte >= use.start_byte or _function_of(call) != scope:
             continue
@@ -435,6 +435,9 @@ def _set_calls(module: JsModule, holder: str, use: Node) -> list[tuple[str, Valu
             continue
         value = _header_value(module, args[1], call)
         if _conditional(module, call, use):
+            pinned = pinned_by_guard(module, call, args[1])
+            if pinned is not None and any(n == name and v.known and v.raw == pinned.raw for n, v in found):
+                continue  # rewrites the value the header already has
             value = Value(
                 None,
                 value.location,

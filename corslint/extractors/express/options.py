@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
+from corslint.extractors.express.function_sources import functions_of
 from corslint.extractors.express.origin_functions import (
     classified_origin,
     guarding_condition,
@@ -47,6 +48,13 @@ def cors_options(
     function = module.function_node(argument)
     if function is not None:
         return _delegate_options(module, function, argument)
+    if argument.type == "identifier" and module.text(argument) in module.imports:
+        # `cors(corsOptionsDelegate)` with the delegate required from its own module
+        found = functions_of(module, argument)
+        if len(found) == 1:
+            options, evidence = _delegate_options(found[0][0], found[0][1], found[0][1])
+            if "**" not in options:
+                return options, evidence
     value = module.resolve(argument)
     return option_map(module, value, argument)
 
@@ -174,7 +182,47 @@ def _delegate_options(
         chosen = _options_chosen_by_origin(module, function, parameters[0], module.text(answer))
         if chosen is not None:
             return chosen
+        assigned = _assigned_once(module, function, module.text(answer))
+        if assigned is not None:
+            return option_map(module, module.resolve(assigned), assigned)
     return option_map(module, module.resolve(answers[0]), answers[0])
+
+
+_CONDITIONAL_PARENTS = {
+    "if_statement",
+    "switch_statement",
+    "ternary_expression",
+    "for_statement",
+    "for_in_statement",
+    "while_statement",
+    "do_statement",
+    "try_statement",
+    "catch_clause",
+}
+
+
+def _assigned_once(module: JsModule, function: Node, name: str) -> Node | None:
+    """`let options; options = {origin: true};`: the value of the one unconditional
+    assignment of the whole variable (the cors README delegate with its `if` removed)."""
+    assignments = []
+    for node in walk(function):
+        if node.type not in {"assignment_expression", "augmented_assignment_expression"}:
+            continue
+        left = unwrap(node.child_by_field_name("left"))
+        if module.text(left) == name or module.text(left).startswith((f"{name}.", f"{name}[")):
+            assignments.append(node)
+    if len(assignments) != 1 or assignments[0].type != "assignment_expression":
+        return None
+    if module.text(unwrap(assignments[0].child_by_field_name("left"))) != name:
+        return None
+    parent = assignments[0].parent
+    while parent is not None and parent != function:
+        if parent.type in _CONDITIONAL_PARENTS:
+            return None
+        parent = parent.parent
+    right = assignments[0].child_by_field_name("right")
+    value = module.resolve(right) if right is not None else None
+    return right if value is not None and value.known and isinstance(value.raw, dict) else None
 
 
 def _options_chosen_by_origin(

@@ -3,7 +3,7 @@ callback's answers, the conditions guarding them and the allow-lists they test a
 
 from __future__ import annotations
 
-from corslint.extractors.express.mixed_entries import entry_by_kind, single_return
+from corslint.extractors.express.mixed_entries import block_by_kind, entry_by_kind, single_return
 from corslint.extractors.express.parameter_defaults import parameter_default
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap, walk
@@ -350,6 +350,10 @@ def _some(module: JsModule, function: Node, callback: Node, name: str) -> tuple[
     if method != "some" or callback.type != "arrow_function":
         return None
     body = unwrap(callback.child_by_field_name("body"))
+    if body is not None and body.type == "statement_block" and block_by_kind(module, callback, body, name):
+        # each entry as `cors` reads an array
+        holder = _holder(module, function.child_by_field_name("object"))
+        return (list(holder.raw), False) if holder.known and isinstance(holder.raw, tuple) else None
     if body is not None and body.type == "statement_block":
         body = single_return(body)
     if body is not None and body.type == "ternary_expression":

@@ -30,6 +30,8 @@ def fetch_entry(module: JsModule, function: Node) -> bool:
     named = name is not None and module.text(name) in {"fetch", "onRequest"}
     if named or pages_function_method(module, function):
         return True
+    if env_route_handler(module, function):
+        return True
     parent = function.parent
     if (
         parent is not None
@@ -41,6 +43,22 @@ def fetch_entry(module: JsModule, function: Node) -> bool:
         callee = parent.parent.child_by_field_name("function")
         return callee is not None and module.text(callee) in _SERVERS
     return False
+
+
+def env_route_handler(module: JsModule, function: Node) -> bool:
+    """An exported Worker route handler its `fetch` calls with the bindings first
+    (`handleGet(env)`, `handleLogin(env, request)`: Namnm204/test_tintuc
+    back_end/src/controller): the router picks the methods it serves, so it answers no
+    preflight itself."""
+    names = parameter_names(module, function)
+    parent = function.parent
+    return bool(
+        names
+        and names[0] == "env"
+        and set(names) <= _REQUEST_NAMES | {"env"}
+        and parent is not None
+        and parent.type == "export_statement"
+    )
 
 
 _PAGES_FUNCTION = re.compile(r"onRequest(Get|Head|Post|Put|Patch|Delete|Options)")

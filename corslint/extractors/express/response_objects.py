@@ -42,6 +42,7 @@ from corslint.extractors.express.lambda_body_parse import (
 )
 from corslint.extractors.express.request_inputs import alias_source
 from corslint.extractors.express.response_entries import (
+    env_route_handler,
     fetch_entry,
     is_route_file,
     next_answers_options,
@@ -208,7 +209,12 @@ def _policy(
             when = _guarded(steps, other, when)
             _read(reader, other, when)
             # a helper called from elsewhere does not say what answers OPTIONS there
-            every_method = framework == FETCH and other.straight and not switched_helper(module, function)
+            every_method = (
+                framework == FETCH
+                and other.straight
+                and not switched_helper(module, function)
+                and not env_route_handler(module, function)
+            )
             end_when = when if method or every_method or "!OPTIONS" in when else (*when, "!OPTIONS")
             status = other.status
             if not (status.known and isinstance(status.raw, int)) and method != "OPTIONS":

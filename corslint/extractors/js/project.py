@@ -201,6 +201,8 @@ def exported_value(module: JsModule, exported: str) -> Value | None:
                     if name is not None and module.text(name) == exported:
                         bound = declarator.child_by_field_name("value")
                         return module.resolve(bound) if bound is not None else None
+            if node.child_by_field_name("source") is not None:
+                continue  # `export { name } from "./x"`: a re-export, followed by `reexports`
             for clause in node.named_children:
                 if clause.type != "export_clause":
                     continue

@@ -1,9 +1,11 @@
 """Array and string methods the JS resolver folds on known values: `split`, `trim`,
 `toLowerCase`, `map(s => s.trim())`, `filter(Boolean)`, `concat`, `includes`/`has`/
-`indexOf` and `join`. Any other method, or an unknown receiver or argument, is unknown."""
+`indexOf` (on lists and strings), `startsWith`/`endsWith` and `join`. Any other method,
+or an unknown receiver or argument, is unknown."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from corslint.extractors.js.conversions import js_text, merged, string_callback, truthy, weaker
@@ -77,6 +79,13 @@ def method_result(
                 index = listed.index(sought.raw) if sought.raw in listed else -1
                 return Value(index, location, provenance, receiver.env_var)
             return Value(sought.raw in listed, location, provenance, receiver.env_var)
+    if method in _STRING_TESTS and isinstance(raw, str) and len(arguments) == 1:
+        # `corsOrigin.includes(',')` over `process.env.CORS_ORIGIN || '*'` (Alik20021223/vet-lab
+        # backend/src/plugins/cors.js): decided on the default, as its other reads are
+        sought = module.resolve(arguments[0], depth)
+        if sought.known and isinstance(sought.raw, str):
+            provenance = merged(weaker(receiver.provenance, sought.provenance))
+            return Value(_STRING_TESTS[method](raw, sought.raw), location, provenance, receiver.env_var)
     if method == "join" and isinstance(raw, tuple) and all(item.known for item in raw):
         separator = module.resolve(arguments[0], depth) if arguments else Value(",", location)
         if separator.known and isinstance(separator.raw, str):
@@ -87,3 +96,11 @@ def method_result(
                 receiver.env_var,
             )
     return module.unknown(node, receiver.env_var)
+
+
+_STRING_TESTS: dict[str, Callable[[str, str], bool | int]] = {
+    "includes": lambda text, part: part in text,
+    "startsWith": lambda text, part: text.startswith(part),
+    "endsWith": lambda text, part: text.endswith(part),
+    "indexOf": lambda text, part: text.find(part),
+}
