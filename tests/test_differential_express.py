@@ -89,6 +89,34 @@ def answer_mismatch(where: str, real: dict[str, Any], predicted: Response, statu
     return None
 
 
+def compare_answers(
+    policy: CorsPolicy,
+    requests: list[Request],
+    real_answers: list[dict[str, Any]],
+    *,
+    unresolved_counts: bool = False,
+) -> tuple[list[str], int]:
+    """The model's answer to each request beside the real package's: the mismatches, and
+    how many were compared. A request the model leaves unresolved is skipped, or is a
+    mismatch itself (`unresolved_counts`); one it passes on is answered 200 by the app."""
+    mismatches: list[str] = []
+    compared = 0
+    for request, real in zip(requests, real_answers, strict=True):
+        try:
+            predicted = framework_of(policy).respond(policy, request)
+        except UnresolvedValueError:
+            if unresolved_counts:
+                mismatches.append(f"{request}: unresolved")
+            continue
+        status = predicted.status if predicted.status is not None else 200
+        where = f"{request.path} {request.method} Origin={request.origin} {dict(request.headers)}"
+        mismatch = answer_mismatch(where, real, predicted, status)
+        if mismatch is not None:
+            mismatches.append(mismatch)
+        compared += 1
+    return mismatches, compared
+
+
 @dataclass(frozen=True)
 class Replayed:
     """A request the harness sent to the real package, with its answer and the model's."""
