@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from corslint.extractors.express.function_sources import functions_of
 from corslint.extractors.express.origin_functions import parameter_names
+from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import project_files, project_root
 from corslint.extractors.js.syntax import Node, unwrap
@@ -50,7 +51,7 @@ def instance_key(module: JsModule, node: Node, receiver: str, depth: int = 0) ->
         if other is None:
             continue
         for call, registrar in _registrations(other):
-            arguments = _arguments(call)
+            arguments = call_arguments(call)
             if any(
                 found is module and function.start_byte == plugin.start_byte
                 for found, function in functions_of(other, arguments[0])
@@ -82,7 +83,7 @@ def static_set_headers(module: JsModule, function: Node) -> tuple[Node, str] | N
     if call is None or call.type != "call_expression":
         return None
     callee = unwrap(call.child_by_field_name("function"))
-    named = _arguments(call)
+    named = call_arguments(call)
     if (
         callee is None
         or callee.type != "member_expression"
@@ -118,7 +119,7 @@ def _names_package(module: JsModule, node: Node, package: str) -> bool:
     node = unwrap(node)
     if node.type == "call_expression":
         callee = module.text(node.child_by_field_name("function"))
-        named = _arguments(node)
+        named = call_arguments(node)
         return (
             callee in {"require", "import"} and bool(named) and module.text(named[0]).strip("'\"`") == package
         )
@@ -135,12 +136,7 @@ def _registrations(module: JsModule) -> list[tuple[Node, str]]:
         if callee is None or callee.type != "member_expression":
             continue
         prop = callee.child_by_field_name("property")
-        if prop is None or module.text(prop) != "register" or not _arguments(call):
+        if prop is None or module.text(prop) != "register" or not call_arguments(call):
             continue
         found.append((call, module.text(unwrap(callee.child_by_field_name("object")))))
     return found
-
-
-def _arguments(call: Node) -> list[Node]:
-    arguments = call.child_by_field_name("arguments")
-    return [c for c in arguments.named_children if c.type != "comment"] if arguments is not None else []

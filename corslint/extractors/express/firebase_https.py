@@ -10,6 +10,7 @@ not read."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from corslint.extractors.js.module import JsModule
@@ -43,7 +44,7 @@ def is_on_request(module: JsModule, callee: str) -> bool:
     return imported[0] in _NAMESPACES and rest in {"https.onRequest", "v2.https.onRequest"}
 
 
-def firebase_cors(module: JsModule, call: Node, arguments: list[Node]) -> FirebaseCors | None:
+def firebase_cors(module: JsModule, call: Node, arguments: Sequence[Node]) -> FirebaseCors | None:
     """The `cors` setting of `onRequest(options, handler)`; None without one."""
     if len(arguments) < 2:
         return None

@@ -26,6 +26,7 @@ from corslint.extractors.express.request_inputs import (
     request_source,
 )
 from corslint.extractors.express.request_tests import aliased_method_test, compared_path, method_test
+from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, string_value, unwrap, walk
 from corslint.model import FunctionValue, HeaderReflection, Location, Provenance, Value
@@ -221,17 +222,12 @@ def _on_response(state: Steps, callee: str) -> bool:
     return any(response and callee.startswith(f"{response}.") for response in state.roles.responses)
 
 
-def _arguments(node: Node) -> list[Node]:
-    args = node.child_by_field_name("arguments")
-    return [c for c in args.named_children if c.type != "comment"] if args else []
-
-
 def _status_of(state: Steps, node: Node, when: tuple[str, ...]) -> Value | None:
     """The status an answering call sends; None when it is not known."""
     module = state.module
     node = unwrap(node)
     function = unwrap(node.child_by_field_name("function"))
-    named = _arguments(node)
+    named = call_arguments(node)
     method = module.text(function.child_by_field_name("property"))
     if method in {"sendStatus", "writeHead"} and named:
         return module.resolve(named[0])
@@ -243,7 +239,7 @@ def _status_of(state: Steps, node: Node, when: tuple[str, ...]) -> Value | None:
         if inner.type == "member_expression" and module.text(inner.child_by_field_name("property")) in (
             _STATUS_SETTERS
         ):
-            inner_named = _arguments(holder)
+            inner_named = call_arguments(holder)
             if inner_named:
                 return module.resolve(inner_named[0])
     for earlier, value in reversed(state.status):
@@ -300,7 +296,7 @@ def _expression(state: Steps, node: Node, when: tuple[str, ...]) -> None:
     if not _on_response(state, callee):
         return
     method = module.text(function.child_by_field_name("property"))
-    named = _arguments(node)
+    named = call_arguments(node)
     location = module.location(node)
     if method == "writeHead" and len(named) >= 2 and (headers := _object_argument(state, named[-1])):
         _header_object(state, headers, "setHeader", when)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from corslint.extractors.express.branches import arms_around, development_guarded
 from corslint.extractors.express.koa_cors import koa_cors_names
 from corslint.extractors.express.options import OptionNames, sorted_options
+from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
 from corslint.extractors.js.syntax import Node, unwrap
@@ -54,11 +55,6 @@ def _property(value: Value | None, key: str) -> Value | None:
     return item if isinstance(item, Value) else None
 
 
-def _arguments(node: Node) -> list[Node]:
-    arguments = node.child_by_field_name("arguments")
-    return [c for c in arguments.named_children if c.type != "comment"] if arguments else []
-
-
 def _options(
     module: JsModule, cors: Value, use: Location, base: dict[str, Value] | None = None
 ) -> tuple[dict[str, Value], list[Evidence]] | None:
@@ -90,7 +86,7 @@ def hapi_cors_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> list[C
     for node in module.of_kind("call_expression", "new_expression"):
         if not _server_call(module, names, node):
             continue
-        arguments = _arguments(node)
+        arguments = call_arguments(node)
         settings = module.resolve(arguments[0]) if arguments else None
         cors = _property(_property(settings, "routes"), "cors")
         if cors is None:
@@ -121,7 +117,7 @@ def _routes(module: JsModule) -> Iterator[tuple[Node, Node, Value, str, tuple[st
             continue
         if module.text(function.child_by_field_name("property")) != "route":
             continue
-        for argument in _arguments(call):
+        for argument in call_arguments(call):
             argument = unwrap(argument)
             items = argument.named_children if argument.type == "array" else [argument]
             for item in items:

@@ -18,6 +18,7 @@ from corslint.extractors.express.registrations import (
 )
 from corslint.extractors.express.routes import covers_every_path
 from corslint.extractors.express.shared_middleware_routes import using_importers
+from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import names_file
 from corslint.extractors.js.syntax import Node, unwrap
@@ -60,17 +61,8 @@ def later_cors_call(analysis: Analysis, registration: Registration) -> Location 
     through (unless its origin is the default `*`, which replaces the Allow-Origin)."""
     if registration.method != "use" or not covers_every_path(registration.path):
         return None
-    for later in analysis.registrations:
-        if (
-            later.method == "use"
-            and later.receiver == registration.receiver
-            and later.call.start_byte > registration.call.start_byte
-            and covers_every_path(later.path)
-        ):
-            for argument in later.arguments:
-                if is_cors_call(analysis, argument):
-                    return analysis.module.location(argument)
-    return None
+    call = _app_wide_cors(analysis, registration, after=True)
+    return analysis.module.location(call) if call is not None else None
 
 
 def earlier_cors_call(analysis: Analysis, registration: Registration) -> tuple[Location, bool] | None:
@@ -79,27 +71,35 @@ def earlier_cors_call(analysis: Analysis, registration: Registration) -> tuple[L
     sees one), and on other requests adds `Vary: Origin` first unless its origin is `*`."""
     if registration.method != "use":
         return None
-    for earlier in analysis.registrations:
+    call = _app_wide_cors(analysis, registration, after=False)
+    if call is None:
+        return None
+    options = _options_of(analysis, call)
+    if options is None or options.get("preflightContinue", False) is not False:
+        return None  # the middleware may see preflights after all
+    return analysis.module.location(call), options.get("origin", "*") not in ("*", UNKNOWN)
+
+
+def _app_wide_cors(analysis: Analysis, registration: Registration, *, after: bool) -> Node | None:
+    """The first `cors()` call `.use`d for every path on `registration`'s app, after it or
+    before it."""
+    start = registration.call.start_byte
+    for other in analysis.registrations:
         if (
-            earlier.method == "use"
-            and earlier.receiver == registration.receiver
-            and earlier.call.start_byte < registration.call.start_byte
-            and covers_every_path(earlier.path)
+            other.method == "use"
+            and other.receiver == registration.receiver
+            and (other.call.start_byte > start if after else other.call.start_byte < start)
+            and covers_every_path(other.path)
         ):
-            for argument in earlier.arguments:
+            for argument in other.arguments:
                 if is_cors_call(analysis, argument):
-                    options = _options_of(analysis, argument)
-                    if options is None or options.get("preflightContinue", False) is not False:
-                        return None  # the middleware may see preflights after all
-                    origin = options.get("origin", "*")
-                    return analysis.module.location(argument), origin not in ("*", UNKNOWN)
+                    return argument
     return None
 
 
 def _options_of(analysis: Analysis, call: Node) -> dict[str, object] | None:
     """The literal options a `cors(...)` call passes (`{}` for none); None when unknown."""
-    arguments = call.child_by_field_name("arguments")
-    named = [c for c in arguments.named_children if c.type != "comment"] if arguments is not None else []
+    named = call_arguments(call)
     if not named:
         return {}
     value = analysis.module.resolve(named[0])

@@ -8,6 +8,8 @@ then the third. Seen in 0xApeiro/agora-backend `src/serverless.ts`, 10inoino/boo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap
 
@@ -25,7 +27,7 @@ def is_http_adapter(module: JsModule, node: Node) -> bool:
     return name.endswith("Adapter")
 
 
-def nest_options_argument(module: JsModule, arguments: list[Node]) -> Node | None:
+def nest_options_argument(module: JsModule, arguments: Sequence[Node]) -> Node | None:
     """The argument of `NestFactory.create(...)` that holds the application options, if any."""
     at = 2 if len(arguments) >= 2 and is_http_adapter(module, arguments[1]) else 1
     return arguments[at] if len(arguments) > at else None

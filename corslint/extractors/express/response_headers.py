@@ -22,6 +22,7 @@ from corslint.extractors.express.handler_roles import HandlerRoles
 from corslint.extractors.express.handwritten_steps import Steps, header_step, run, write_step
 from corslint.extractors.express.helper_header_flow import after_early_exits, index_writes, tests_around
 from corslint.extractors.express.request_inputs import request_source
+from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import project_root
 from corslint.extractors.js.syntax import Node, string_value, unwrap, walk
@@ -220,7 +221,7 @@ class HeaderReader:
             return self._resolved(state, node, when)
         if node.type == "new_expression":
             constructor = module.text(node.child_by_field_name("constructor") or node)
-            arguments = _arguments(node)
+            arguments = call_arguments(node)
             if constructor == "Headers":
                 return self._read(state, arguments[0], when, depth + 1) if arguments else True
             return False
@@ -253,7 +254,7 @@ class HeaderReader:
             return False
         helper_module, helper = found[0]
         names = parameter_names(helper_module, helper)
-        passed = _arguments(call)
+        passed = call_arguments(call)
         requests: list[str] = []
         aliases: dict[str, str] = {}
         for name, argument in zip(names, passed, strict=False):
@@ -323,7 +324,7 @@ def set_calls(reader: HeaderReader, state: Steps, holder: str, use: Node, when: 
             "append",
         }:
             continue
-        arguments = _arguments(call)
+        arguments = call_arguments(call)
         if len(arguments) != 2:
             continue
         key = module.resolve(arguments[0])
@@ -407,8 +408,3 @@ _CONDITIONAL = frozenset(
 
 def _may_hold_headers(node: Node) -> bool:
     return node.type in {"object", "identifier", "call_expression", "new_expression"}
-
-
-def _arguments(node: Node) -> list[Node]:
-    arguments = node.child_by_field_name("arguments")
-    return [c for c in arguments.named_children if c.type != "comment"] if arguments is not None else []

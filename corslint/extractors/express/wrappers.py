@@ -17,6 +17,7 @@ behaviour (`frameworks.express`, one `Framework` per wrapper for the messages):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from corslint.extractors.express.branches import arms_around, development_guarded
@@ -31,6 +32,7 @@ from corslint.extractors.express.options import cors_options, option_map
 from corslint.extractors.express.registrations import Analysis
 from corslint.extractors.express.routes import probe_path_for, routes_of
 from corslint.extractors.express.socketio_sources import GATEWAY, instance_options, is_nest_gateway
+from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
 from corslint.extractors.js.syntax import Node, string_value, unwrap
@@ -115,11 +117,6 @@ _WRAPPER_CALLEES = frozenset(
 )
 
 
-def _arguments(node: Node) -> list[Node]:
-    args = node.child_by_field_name("arguments")
-    return [c for c in args.named_children if c.type != "comment"] if args else []
-
-
 def _callee(module: JsModule, node: Node) -> str:
     function = node.child_by_field_name("function") or node.child_by_field_name("constructor")
     return module.text(unwrap(function)).replace(" ", "") if function is not None else ""
@@ -195,7 +192,7 @@ def _nest(module: JsModule, call: Node, imports: set[str]) -> list[_Found]:
     if call.type != "call_expression":
         return []
     callee = _callee(module, call)
-    arguments = _arguments(call)
+    arguments = call_arguments(call)
     if callee.endswith(".enableCors"):
         receiver = callee[: -len(".enableCors")]
         if _on_fastify(module, receiver, imports):
@@ -249,7 +246,7 @@ def _nest_fastify(
     return _Found("nestjs_fastify", call, passed, tuple(evidence), receiver, where=where)
 
 
-def _fastify_adapter(module: JsModule, arguments: list[Node]) -> bool:
+def _fastify_adapter(module: JsModule, arguments: Sequence[Node]) -> bool:
     for argument in arguments[1:]:
         node = unwrap(argument)
         if node.type == "identifier":
@@ -267,7 +264,7 @@ def _on_fastify(module: JsModule, receiver: str, imports: set[str]) -> bool:
         node = unwrap(value)
         if node.type == "await_expression" and node.named_children:
             node = unwrap(node.named_children[0])
-        if node.type == "call_expression" and _fastify_adapter(module, _arguments(node)):
+        if node.type == "call_expression" and _fastify_adapter(module, call_arguments(node)):
             return True
         if "NestFastifyApplication" in module.text(node):
             return True
@@ -284,7 +281,7 @@ def _fastify_platform(imports: set[str]) -> bool:
 
 def _apollo(module: JsModule, call: Node) -> list[_Found]:
     callee = _callee(module, call)
-    arguments = _arguments(call)
+    arguments = call_arguments(call)
     if call.type == "new_expression" and _imported_from(module, callee, "apollo-server"):
         if callee.rsplit(".", 1)[-1] != "ApolloServer" or not arguments:
             return []
@@ -317,7 +314,7 @@ def _apollo(module: JsModule, call: Node) -> list[_Found]:
     return _apollo_found(module, call, found, receiver, scope)
 
 
-def _serverless_handler(module: JsModule, call: Node, arguments: list[Node]) -> list[_Found]:
+def _serverless_handler(module: JsModule, call: Node, arguments: Sequence[Node]) -> list[_Found]:
     """`server.createHandler({ cors })` of apollo-server-lambda / -cloud-functions 2 (whose
     own CORS code reflects the Origin for `origin: true` and adds the credentials header,
     as the cors package does) or 3 (`{ expressGetMiddlewareOptions: { cors } }`, handed to
@@ -360,7 +357,7 @@ def _standalone_server(module: JsModule, call: Node) -> bool:
 
 def _socketio(module: JsModule, call: Node) -> list[_Found]:
     callee = _callee(module, call)
-    arguments = _arguments(call)
+    arguments = call_arguments(call)
     is_server = call.type == "new_expression" and _imported_from(module, callee, "socket.io")
     if not is_server and call.type == "call_expression":
         is_server = (_imported_from(module, callee, "socket.io") and "." not in callee) or callee in {
@@ -369,7 +366,7 @@ def _socketio(module: JsModule, call: Node) -> list[_Found]:
         }  # `require("socket.io")(3000, { cors })`
     is_server = is_server or is_nest_gateway(module, call, callee)  # its options reach `new Server`
     if arguments and (held := instance_options(module, arguments[-1])) is not None:
-        arguments = [*arguments[:-1], held]  # `new Server(httpServer, this.serverOptions)`
+        arguments = (*arguments[:-1], held)  # `new Server(httpServer, this.serverOptions)`
     if not is_server or not arguments or unwrap(arguments[-1]).type not in {"object", "identifier"}:
         return []
     if len(arguments) == 1 and unwrap(arguments[0]).type != "object":
@@ -393,7 +390,7 @@ def _firebase(module: JsModule, call: Node) -> list[_Found]:
     """firebase-functions `onRequest({ cors }, handler)`: each function its own app."""
     if call.type != "call_expression" or not is_on_request(module, _callee(module, call)):
         return []
-    found = firebase_cors(module, call, _arguments(call))
+    found = firebase_cors(module, call, call_arguments(call))
     if found is None or not found.active:
         return []
     receiver = f"onRequest:{found.name}" if found.name else ""
@@ -406,7 +403,7 @@ def _routing_controllers(module: JsModule, call: Node) -> list[_Found]:
         return []
     if not _imported_from(module, callee, "routing-controllers"):
         return []
-    arguments = _arguments(call)
+    arguments = call_arguments(call)
     if not arguments:
         return []
     found = _property(module, arguments[-1], "cors")
