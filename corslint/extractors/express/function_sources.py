@@ -6,6 +6,7 @@ what a function passed elsewhere does: a Fastify plugin's routes, a cors options
 
 from __future__ import annotations
 
+from corslint.extractors.js.export_objects import reexports
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, string_value, unwrap
 
@@ -76,33 +77,11 @@ def imported_functions(
     exported_node = _export(loaded, exported)
     if exported_node is not None:
         return functions_of(loaded, exported_node, depth + 1)
-    for source, name in _reexports(loaded, exported):
+    for source, name in reexports(loaded, exported):
         found = imported_functions(loaded, source, name, depth + 1)
         if found:
             return found
     return []
-
-
-def _reexports(module: JsModule, exported: str) -> list[tuple[str, str]]:
-    """Where `export * from "./x"` / `export { name as exported } from "./x"` send `exported`."""
-    found: list[tuple[str, str]] = []
-    for node in module.root.named_children:
-        source_node = node.child_by_field_name("source") if node.type == "export_statement" else None
-        source = string_value(source_node) if source_node is not None else None
-        if source is None:
-            continue
-        clauses = [c for c in node.named_children if c.type == "export_clause"]
-        if not clauses:
-            if exported != "default" and module.text(node).replace(" ", "").startswith("export*from"):
-                found.append((source, exported))
-            continue
-        for spec in clauses[0].named_children:
-            name = spec.child_by_field_name("name")
-            alias = spec.child_by_field_name("alias")
-            shown = module.text(alias if alias is not None else name) if name is not None else ""
-            if name is not None and shown == exported:
-                found.append((source, module.text(name)))
-    return found
 
 
 def _export(module: JsModule, exported: str) -> Node | None:
