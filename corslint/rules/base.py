@@ -244,6 +244,25 @@ class PolicyProbe:
             return None
         return tuple(name.strip().lower() for name in value.split(",") if name.strip())
 
+    def preflight_headers_written_beforehand(self, origin: str) -> Response | None:
+        """The ordinary response to `origin`, standing in for a preflight answer corslint
+        cannot know, where the policy writes its Allow-Methods or Allow-Headers on every
+        response before handing on (Vercel's `setHeader` recipe, `vercel.json` and
+        `next.config.js` headers): whatever then answers an OPTIONS request sends those
+        values with it. None where the preflight answer is known, or nothing is written."""
+        page = PageRequest(origin, "PUT", credentials=True, path=self.policy.probe_path)
+        if self.respond(page.preflight()) is not None:
+            return None
+        response = self.respond(Request(self.probe_method, origin, path=self.policy.probe_path))
+        if response is None or response.get("access-control-allow-origin") is None:
+            return None
+        if not any(
+            response.get(name) is not None
+            for name in ("access-control-allow-methods", "access-control-allow-headers")
+        ):
+            return None
+        return response
+
     @cached_property
     def unhandled_preflight(self) -> str | None:
         """Why every preflight fails, for hand-written headers that answer simple requests

@@ -136,6 +136,25 @@ class AuthorizationNotAllowed(Rule):
                     related=related,
                 )
             return
+        beforehand = probe.preflight_headers_written_beforehand(origin)
+        if beforehand is not None:  # whatever answers the preflights sends this list
+            listed = beforehand.get("access-control-allow-headers")
+            written = {name.strip().lower() for name in (listed or "").split(",") if name.strip()}
+            if not written or "authorization" in written:
+                return
+            fixed_first = credentials and beforehand.get("access-control-allow-origin") == "*"
+            yield self.finding(
+                probe,
+                probe.locate("headers"),
+                f"{probe.display} writes `Access-Control-Allow-Headers` without `Authorization`"
+                + (" (`*` never covers it)" if "*" in written else "")
+                + f" on every response, so whatever answers its preflights sends that list, yet {why}: "
+                + ("once the origin is fixed (CORS201), " if fixed_first else "")
+                + "every request with a token fails its preflight"
+                + probe.condition("headers", *(("credentials",) if credentials else ())),
+                related=related,
+            )
+            return
         path = probe.policy.probe_path
         simple = probe.fetch(origin, credentials=credentials, path=path)
         verdict = probe.fetch(

@@ -105,8 +105,11 @@ class WildcardListWithCredentials(Rule):
             return
         path = probe.policy.probe_path
         page = PageRequest(origin, "PUT", (("x-request-id", "1"),), credentials=True, path=path)
+        preflight_answer = probe.respond(page.preflight())
+        # an unknown preflight answer still carries what the policy wrote beforehand
+        beforehand = probe.preflight_headers_written_beforehand(origin)
         responses = [
-            probe.respond(page.preflight()),
+            preflight_answer if beforehand is None else beforehand,
             probe.respond(Request(probe.probe_method, origin, path=path, credentials=True)),
         ]
         reported: set[str] = set()
@@ -123,7 +126,13 @@ class WildcardListWithCredentials(Rule):
                 yield self.finding(
                     probe,
                     probe.locate(role),
-                    f"{probe.display} sends `{header.title()}: {value}` to credentialed requests, "
+                    f"{probe.display} sends `{header.title()}: {value}` to credentialed requests"
+                    + (
+                        " (on every response, so whatever answers its preflights sends it too)"
+                        if preflight and beforehand
+                        else ""
+                    )
+                    + ", "
                     "where browsers read `*` as a literal name rather than a wildcard: the "
                     f"setting has no effect for logged-in users{probe.condition(role)}",
                     related=probe.related(role),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from corslint.extractors.express.mixed_entries import block_by_kind, entry_by_kind, single_return
 from corslint.extractors.express.parameter_defaults import parameter_default
+from corslint.extractors.js.conversions import arm_when_unset, production_arm, truthy
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap, walk
 from corslint.model import FunctionValue, Location, OriginFunction, Regex, Value
@@ -83,6 +84,7 @@ def classify_origin_function(module: JsModule, function: Node) -> FunctionValue:
                 args = node.child_by_field_name("arguments")
                 named = [c for c in args.named_children if c.type != "comment"] if args else []
                 calls.append((node, named[1] if len(named) >= 2 else None))
+    calls = [(call, answer) for call, answer in calls if not _decided_against(module, call, function)]
     if not calls:
         return FunctionValue("unknown")
     verdicts: list[tuple[Node, str]] = []
@@ -125,6 +127,37 @@ def classify_origin_function(module: JsModule, function: Node) -> FunctionValue:
             no_origin = "allow"
     on_reject = "error" if "error" in refusing else "false"
     return OriginFunction("allow-list", tuple(allowed), no_origin=no_origin, on_reject=on_reject)
+
+
+def _decided_against(module: JsModule, call: Node, function: Node) -> bool:
+    """Whether `call` sits under an `if` that production or the environment's defaults
+    decide against: `if (process.env.ALLOW_ALL === "true") return callback(null, true)`
+    never runs while ALLOW_ALL is unset, so the rest of the function is what answers."""
+    guard = guarding_condition(call, function)
+    if guard is None:
+        return False
+    test, positive = guard
+    taken = production_arm(module, test)
+    if taken is None:
+        value = module.resolve(test)
+        if value.known:
+            taken = truthy(value.raw)
+        elif _reads_unset_env(module, test):
+            taken = arm_when_unset(module, test)
+    return taken is not None and taken != positive
+
+
+def _reads_unset_env(module: JsModule, test: Node) -> bool:
+    """Whether the test's operand is an environment variable without a default."""
+    test = unwrap(test)
+    if test.type == "unary_expression":
+        argument = test.child_by_field_name("argument")
+        return argument is not None and _reads_unset_env(module, argument)
+    if test.type == "binary_expression":
+        operands = [test.child_by_field_name(side) for side in ("left", "right")]
+        return any(side is not None and _reads_unset_env(module, side) for side in operands)
+    value = module.resolve(test)
+    return not value.known and bool(value.env_var)
 
 
 def _early_exit_guard(

@@ -35,6 +35,18 @@ def arm_when_unset(module: ParsedModule, test: Node) -> bool | None:
         right = string_value(test.child_by_field_name("right"))
         if right is not None and right != "undefined":
             return operator in {"!==", "!="}
+    if test.type == "binary_expression":  # `x === "true"`: undefined equals no string
+        operator = module.text(test.child_by_field_name("operator"))
+        sides = [unwrap(test.child_by_field_name(side)) for side in ("left", "right")]
+        if (
+            operator in {"===", "==", "!==", "!="}
+            and any(string_value(side) is not None for side in sides)
+            and all(
+                side.type in {"member_expression", "identifier", "subscript_expression", "string"}
+                for side in sides
+            )
+        ):
+            return operator in {"!==", "!="}
     return None
 
 
