@@ -84,6 +84,17 @@ _SET_HERE = "is set here"
 _UNANSWERED = Response(-1)  # a memo's "not asked yet": no model answers with status -1
 
 
+def _standing_in(value: Value, stand_in: object) -> Value:
+    """`value` with the stand-in origin in its place. A hand-written header step keeps its
+    writer and loses its condition: an allowed origin is one the code writes it for."""
+    if isinstance(value.raw, dict) and isinstance(value.raw.get("value"), Value):
+        step = dict(value.raw)
+        step["value"] = Value(STAND_IN, step["value"].location, Provenance.LITERAL)
+        step["when"] = Value((), value.location, Provenance.LITERAL)
+        return Value(step, value.location, Provenance.LITERAL)
+    return Value(stand_in, value.location, Provenance.LITERAL)
+
+
 class PolicyProbe:
     """A policy with its framework model, answering the questions rules ask."""
 
@@ -362,7 +373,7 @@ class PolicyProbe:
         for stand_in in ((Value(STAND_IN, self.policy.location),), STAND_IN):
             options = dict(self.policy.options)
             for name in unknown:
-                options[name] = Value(stand_in, options[name].location, Provenance.LITERAL)
+                options[name] = _standing_in(options[name], stand_in)
             probe = PolicyProbe(dataclasses.replace(self.policy, options=options))
             if probe.allows(STAND_IN, path=self.policy.probe_path):
                 return probe
