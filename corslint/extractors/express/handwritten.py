@@ -23,6 +23,7 @@ from corslint.extractors.express.handler_roles import (
 from corslint.extractors.express.handwritten_steps import Steps, run
 from corslint.extractors.express.imported_middleware import (
     earlier_cors_call,
+    earlier_cors_layer,
     later_cors_call,
     later_cors_layer,
 )
@@ -195,10 +196,18 @@ def _policy(
         options["options_status"] = answered_elsewhere(analysis, registration)
     app = branch = scope = ""
     later = later_cors_layer(module) if kind == EXPRESS and registration is None else None
+    earlier = (
+        earlier_cors_layer(module) if kind == EXPRESS and registration is None and later is None else None
+    )
     if later is not None:  # registered elsewhere before the app's cors(), which answers OPTIONS
         app = later[0]
         options["options_status"] = Value(ANSWERED_ELSEWHERE, later[1])
         options["Vary #cors"] = _vary_from_cors(later[2])
+    elif earlier is not None:  # registered elsewhere after the app's cors(), which answers OPTIONS
+        app = earlier[0]
+        options["options_status"] = Value(ANSWERED_BEFORE, earlier[2])
+        if earlier[3]:  # and its Vary comes first
+            options = {"Vary #cors": _vary_from_cors(earlier[2]), **options}
     elif kind == EXPRESS and registration is not None and len(parameter_names(module, function)) >= 3:
         cors_call = later_cors_call(analysis, registration)
         if cors_call is not None:  # passed on to the app's cors() just after it

@@ -1,5 +1,5 @@
 """A hand-written CORS middleware defined in its own module and registered by the app
-module (or its own) before the app's `cors()`: `app.use(credentials); app.use(cors(corsOptions))`, with
+module (or its own) before or after the app's `cors()`: `app.use(credentials); app.use(cors(corsOptions))`, with
 `credentials` from `middleware/credentials.js` setting Allow-Origin and Allow-Credentials
 for listed origins (the MERN tutorial's layout; SebastianLuth/api-yayasanICH, KoveDes/
 workoutTracker). It passes every request on, so the later `cors()` answers the preflights
@@ -7,6 +7,8 @@ workoutTracker). It passes every request on, so the later `cors()` answers the p
 (a CORS107 would be false), and the two are layers of one app (CORS302)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 from corslint.extractors.express.registrations import (
     Analysis,
@@ -30,8 +32,29 @@ def later_cors_layer(module: JsModule) -> tuple[str, Location, Location] | None:
     module that `.use`s it and the `cors()` call that follows, when that `cors()`,
     registered later on that app for every path, answers what the middleware passes on;
     None otherwise."""
+    for analysis, registration in _registrations_of(module):
+        later = later_cors_call(analysis, registration)
+        if later is not None:
+            return app_key(analysis.module, registration), analysis.module.location(registration.call), later
+    return None
+
+
+def earlier_cors_layer(module: JsModule) -> tuple[str, Location, Location, bool] | None:
+    """As `later_cors_layer`, for a `cors()` registered before the middleware on that app
+    (`app.use(cors(corsOptions)); app.use(credentials)`): it answers every preflight, and
+    whether it sends `Vary: Origin` first."""
+    for analysis, registration in _registrations_of(module):
+        earlier = earlier_cors_call(analysis, registration)
+        if earlier is not None:
+            location = analysis.module.location(registration.call)
+            return app_key(analysis.module, registration), location, earlier[0], earlier[1]
+    return None
+
+
+def _registrations_of(module: JsModule) -> Iterator[tuple[Analysis, Registration]]:
+    """Each app-wide `.use` of `module`'s middleware in the modules that import it."""
     if module.file is None or module.project is None:
-        return None
+        return
     own = module.file.resolve()
     for importer in using_importers(module) or ():
         names = {
@@ -47,12 +70,8 @@ def later_cors_layer(module: JsModule) -> tuple[str, Location, Location] | None:
             if registration.method != "use" or not covers_every_path(registration.path):
                 continue
             passed = [unwrap(argument) for argument in registration.arguments]
-            if not any(node.type == "identifier" and importer.text(node) in names for node in passed):
-                continue
-            later = later_cors_call(analysis, registration)
-            if later is not None:
-                return app_key(importer, registration), importer.location(registration.call), later
-    return None
+            if any(node.type == "identifier" and importer.text(node) in names for node in passed):
+                yield analysis, registration
 
 
 def later_cors_call(analysis: Analysis, registration: Registration) -> Location | None:
