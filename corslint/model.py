@@ -214,7 +214,11 @@ class Evidence:
     - ``checks-disabled``: the library's own validation never runs (CORS303, note);
     - ``deprecated-option``: a deprecated name is used (CORS304); detail names the new one;
     - ``unknown-option``: an option the library ignores (a typo); rules name it when the
-      behaviour they report comes from the default it fell back to.
+      behaviour they report comes from the default it fell back to;
+    - ``layer-wiring``: where the layer joins the app when that is not where its code is
+      (a Django MIDDLEWARE entry naming a hand-written middleware); CORS302 points at it;
+    - ``library-wiring``: on a hand-written layer, where the CORS library layer of the same
+      app is listed (django-cors-headers' MIDDLEWARE entry); CORS302 names it.
     """
 
     kind: str

@@ -5,8 +5,8 @@ a real `next start` (next, react, react-dom pinned in tests/node):
   header list in a module-level const (ChatGPTNextWeb/NextChat `next.config.mjs`):
   corslint reads it as `headers()`, and its model answers what the server sends;
 - a root `middleware.js` in an app that lives under `src/app` (shayush622/resQlink-client):
-  Next.js never runs it (its headers are absent from every answer), and corslint makes no
-  policy of it.
+  Next.js never runs it (its headers are absent from every answer), and corslint's policy
+  of it sends nothing and says so (CORS303).
 
 The app is built once (`next build --webpack`, as in test_differential_next.py).
 """
@@ -176,4 +176,5 @@ def test_root_middleware_beside_src_app_never_runs(layout_server: tuple[str, int
         _, pairs = _send(host, port, request)
         names = {name.lower() for name, _ in pairs}
         assert "x-src-middleware" in names and "x-root-middleware" not in names
-    assert not [p for p in _policies(project) if p.framework == "nextjs_middleware"]
+    never_run = [p for p in _policies(project) if p.framework == "nextjs_middleware"]
+    assert never_run and all(not p.options and p.evidence[0].kind == "not-applied" for p in never_run)

@@ -106,6 +106,10 @@ DECOUPLE_CASES = [
     f'config("{UNSET}", default="", cast=bool)',
     f'config("{UNSET}", default="3600", cast=int)',
     f'config("{UNSET}", default="https://a.example")',
+    # a lambda cast is applied to the default too (decouple's Config.get)
+    f'config("{UNSET}", default="http://localhost:3000, https://a.example", '
+    "cast=lambda v: [s.strip() for s in v.split(',')])",
+    f'config("{UNSET}", default="a b", cast=lambda v: v.split())',
 ]
 
 
@@ -127,7 +131,7 @@ def test_python_decouple_default_is_cast_as_real_library_does(
 
 
 def test_decouple_unknown_cast_is_unknown(tmp_path: Path) -> None:
-    source = 'from decouple import config\n\nVALUE = config("X", default="a", cast=lambda v: v.split())\n'
+    source = 'from decouple import config\n\nVALUE = config("X", default="a", cast=lambda v: v.title())\n'
     module = PythonModule(str(tmp_path / "s.py"), source, PythonProject())
     value = module.resolve_name("VALUE")
     assert value is not None and not value.known

@@ -40,6 +40,7 @@ def _everything(monkeypatch: pytest.MonkeyPatch, finer: bool) -> tuple[list[Any]
     with monkeypatch.context() as patch:
         if not finer:  # the needles alone, as the prefilter screened before issue 15
             patch.setattr(prefilter, "accepted", lambda extractor, name, lowered: True)
+            patch.setattr(prefilter, "_by_name", lambda name, interested, needles: (interested, needles))
         result = lint([FIXTURES.relative_to(ROOT), Path("examples")], Settings(cache=False), jobs=1)
     findings = sorted(
         (f.rule_id, f.location.path, f.location.line, f.location.column, f.message) for f in result.findings
@@ -111,6 +112,19 @@ def test_a_data_file_that_only_mentions_an_origin_is_not_parsed(name: str) -> No
 def _screened(name: str, text: str) -> bool:
     """Whether the prefilter hands the file to the config-file extractor."""
     return "config_files" in _extractors(name, text)
+
+
+def test_a_lockfile_is_stamped_but_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lock = tmp_path / "package-lock.json"
+    lock.write_text('{"packages": {"node_modules/cors": {"version": "2.8.5", "origin": "x"}}}')
+    reads: list[int] = []
+    with monkeypatch.context() as patch:
+        patch.setattr(prefilter.os, "read", lambda descriptor, size: reads.append(size) or b"")
+        size, stamp, outcome = prefilter.screen_file(str(lock), "package-lock.json", True)
+    assert (size, outcome, reads) == (lock.stat().st_size, prefilter.EMPTY_OUTCOME, [])
+    assert stamp != 0  # the cache keeps it as a file read, unchanged until it changes
+    big = prefilter.screen_file(str(lock), "package-lock.json", True, max_bytes=10)[2]
+    assert big.skipped is not None and "holds no CORS configuration keyword" in big.skipped
 
 
 def test_a_recorded_response_is_no_hosting_configuration() -> None:
@@ -259,6 +273,25 @@ def test_a_data_file_with_a_cors_key_must_still_be_json() -> None:
     with pytest.raises(SourceError):
         read_json_cors_parts("data.json", text)
     assert extract("data.json", text, ProjectContext()).policies == ()
+
+
+def test_flat_members_before_a_cors_key_are_passed_over_in_one_step() -> None:
+    members = ",\n".join(f'  "label_{i}": "Text {i}", "count_{i}": {i}' for i in range(2000))
+    text = "{\n" + members + ',\n  "cors": {"origin": "*", "credentials": true},\n  "after": null\n}\n'
+    whole = cors_mappings(read_json("i18n.json", text), False)
+    parts = read_json_cors_parts("i18n.json", text)
+    assert parts is not None and "label_0" not in parts.raw  # no placeholder per member
+    found = cors_mappings(parts, False)
+    assert [(m.location, m.raw) for m in found] == [(m.location, m.raw) for m in whole] != []
+
+
+def test_a_cors_word_is_no_reason_to_check_a_whole_file() -> None:
+    """A translation's `"cors": "CORS-Fehler"` holds no options: the file yields nothing
+    whether or not the rest of it is JSON, so the rest is not checked."""
+    text = '{"rows": [1, 2,], "cors": "CORS-Fehler"}'
+    parts = read_json_cors_parts("de.json", text)
+    assert parts is not None and cors_mappings(parts, False) == []
+    assert extract("de.json", text, ProjectContext()).policies == ()
 
 
 @pytest.mark.parametrize(

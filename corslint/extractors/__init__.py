@@ -31,6 +31,9 @@ class Extractor:
     # a finer test of a file that holds a needle, as "module:function" (imported at the
     # first such file): function(file name, bytes lowered) -> whether to parse it
     accepts_bytes: str = ""
+    # a test of the file name alone, as "module:function", asked before the file is read:
+    # function(file name) -> whether the extractor may read a file of that name at all
+    accepts_name: str = ""
 
     def accepts(self, name: str) -> bool:
         return name in self.filenames or any(name.endswith(suffix) for suffix in self.suffixes)
@@ -76,6 +79,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
             b"enableCors",
             b"apollo-server",
             b"startStandaloneServer",
+            b"createYoga",  # served without `cors`: Yoga's defaults (express/yoga_served.py)
             b"Access-Control-",
             b"access-control-",
             b"ACCESS-CONTROL-",
@@ -90,6 +94,8 @@ EXTRACTORS: tuple[Extractor, ...] = (
         line_comments=(b"#", b"//"),  # YAML and TOML comments, and JSON with comments
         # data files that merely mention an origin (HAR, OpenAPI, fixtures) are not parsed
         accepts_bytes="corslint.extractors.config_files.byte_screen:may_hold_cors_options",
+        # lockfiles and manifests, often megabytes each, are not even read
+        accepts_name="corslint.extractors.config_files.byte_screen:may_be_configuration",
     ),
     Extractor(
         "next_middleware",
@@ -142,6 +148,29 @@ EXTRACTORS: tuple[Extractor, ...] = (
     python_extractor("falcon", "corslint.extractors.falcon.extractor", (b"CORSMiddleware", b"cors_enable")),
     python_extractor("quart_cors", "corslint.extractors.quart_cors.extractor", (b"quart_cors",)),
     python_extractor("aiohttp_cors", "corslint.extractors.aiohttp_cors.extractor", (b"aiohttp_cors",)),
+    # `Config(cors_origins=...)`: a needle the prefilter's `cors` already covers
+    python_extractor("sanic_ext", "corslint.extractors.sanic_ext.extractor", (b"cors_",)),
+    # every file that configures Chalice's CORS says `CORSConfig`, `api.cors` or `cors=`
+    python_extractor(
+        "chalice", "corslint.extractors.chalice.extractor", (b"CORSConfig", b"api.cors", b"cors=")
+    ),
+    python_extractor("powertools", "corslint.extractors.powertools.extractor", (b"CORSConfig",)),
+    python_extractor("falcon_cors", "corslint.extractors.falcon_cors.extractor", (b"falcon_cors",)),
+    python_extractor("responder", "corslint.extractors.responder.extractor", (b"cors_params", b"cors=True")),
+    python_extractor(
+        "aiohttp_middlewares", "corslint.extractors.aiohttp_middlewares.extractor", (b"cors_middleware",)
+    ),
+    python_extractor("hug", "corslint.extractors.hug.extractor", (b"CORSMiddleware",)),
+    python_extractor("tornado_cors", "corslint.extractors.tornado_cors.extractor", (b"tornado_cors",)),
+    python_extractor(
+        "bottle_cors_plugin", "corslint.extractors.bottle_cors_plugin.extractor", (b"cors_plugin",)
+    ),
+    python_extractor(
+        "cornice", "corslint.extractors.cornice.extractor", (b"cors_policy", b"cors_origins", b"cors_enabled")
+    ),
+    python_extractor(
+        "socketio", "corslint.extractors.socketio.extractor", (b"cors_allowed_origins", b"cors_credentials")
+    ),
     python_extractor(
         "python_headers",
         "corslint.extractors.python_headers.extractor",
@@ -149,6 +178,37 @@ EXTRACTORS: tuple[Extractor, ...] = (
     ),
     # AWS Lambda proxy results (`{"statusCode": ..., "headers": {...}}`) a Python handler returns
     python_extractor("python_lambda", "corslint.extractors.python_headers.lambda_units", (b"statusCode",)),
+    Extractor(
+        "adonis_cors",
+        "corslint.extractors.node_frameworks.adonis",
+        frozenset(),  # by name alone: AdonisJS's config/cors.ts
+        (b"adonisjs/cors", b"Adonis/Core/Cors", b"exposeHeaders"),  # AdonisJS 4's has no import
+        filenames=frozenset(f"cors.{suffix}" for suffix in ("ts", "js", "mjs", "mts")),
+        line_comments=(b"//", b"/*"),
+    ),
+    Extractor(
+        "strapi_cors",
+        "corslint.extractors.node_frameworks.strapi",
+        frozenset(),  # by name alone: Strapi's config/middlewares.js
+        (b"strapi::cors",),
+        filenames=frozenset(f"middlewares.{suffix}" for suffix in ("ts", "js", "mjs", "cjs")),
+        line_comments=(b"//", b"/*"),
+    ),
+    Extractor(
+        "sails_cors",
+        "corslint.extractors.node_frameworks.sails",
+        frozenset(),  # by name alone: Sails' config/security.js
+        (b"cors",),
+        filenames=frozenset({"security.js"}),
+        line_comments=(b"//", b"/*", b"*"),
+    ),
+    Extractor(
+        "moleculer_web_cors",
+        "corslint.extractors.node_frameworks.moleculer",
+        JS_SOURCES,
+        (b"moleculer-web",),  # an API gateway service's `cors` settings
+        line_comments=(b"//", b"/*"),
+    ),
     # CORS libraries corslint does not model (CORS003): their import and configuration names
     python_extractor(
         "unmodelled_python",

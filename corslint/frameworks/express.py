@@ -42,6 +42,7 @@ from typing import Any
 
 import corslint.frameworks.bounded_regex as bounded_regex
 from corslint.frameworks.framework import Framework, LibraryCheck, Options, OriginEntry, Responder
+from corslint.frameworks.js_class_ranges import literal_class_dashes
 from corslint.http import HeaderList, Request, Response
 from corslint.model import CorsPolicy, FunctionValue, OriginFunction, Regex, UnresolvedValueError, Value
 
@@ -148,7 +149,8 @@ def python_regex(raw: Regex) -> re.Pattern[str]:
     flags = 0 if ("u" in raw.flags or "v" in raw.flags) else re.ASCII
     for letter in raw.flags:
         flags |= _JS_FLAGS.get(letter, 0)
-    return re.compile(_NAMED_GROUP.sub("(?P<", raw.pattern), flags)
+    pattern = raw.pattern if flags & re.ASCII == 0 else literal_class_dashes(raw.pattern)
+    return re.compile(_NAMED_GROUP.sub("(?P<", pattern), flags)
 
 
 def regex_test(raw: Regex, text: str) -> bool:

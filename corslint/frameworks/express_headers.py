@@ -168,6 +168,11 @@ def respond_passing_on(policy: CorsPolicy, request: Request) -> Response:
     (a status: a koa-router's `allowedMethods()`)."""
     passed_on = policy.options.get("options_status")
     unanswered = passed_on is not None and passed_on.known and passed_on.raw is None
+    if passed_on is not None and passed_on.known and passed_on.raw == "answered-before":
+        # a Fastify CORS plugin on the route's instance answers every preflight
+        if request.method.upper() == "OPTIONS":
+            raise UnresolvedValueError(passed_on)
+        return replay(policy, request, UNKNOWN_ANSWER)
     if passed_on is not None and passed_on.known and isinstance(passed_on.raw, int):
         return replay(policy, request, passed_on.raw)  # a Koa router's allowedMethods() answers it
     return replay(policy, request, None if unanswered else UNKNOWN_ANSWER)

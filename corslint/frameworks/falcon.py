@@ -29,6 +29,8 @@ def _option(policy: CorsPolicy, name: str) -> Any:
         if policy.routes is None:
             return None
         return tuple(sorted({method for route in policy.routes for method in route.methods} - {"OPTIONS"}))
+    if name == "vary_beside":
+        return any(evidence.kind == "vary-origin-beside" for evidence in policy.evidence)
     value = policy.option(name)
     plain = DEFAULTS[name] if value is None else value.plain()
     if name in {"allow_origins", "allow_credentials"} and plain not in ("*", None):
@@ -57,13 +59,16 @@ def _allow_header(options: Options, request: Request) -> str:
 
 def _respond(options: Options, request: Request) -> Response:
     status = 200 if request.method == "OPTIONS" else None  # the default OPTIONS responder
+    headers = HeaderList()
+    if options["vary_beside"]:
+        # the project's own middleware in the same list writes it on every response
+        headers.set("Vary", "Origin")
     origin = request.origin
     if origin is None:
-        return Response(status)
+        return headers.response(status)
     allow_origins = options["allow_origins"]
     if allow_origins != "*" and origin not in allow_origins:
-        return Response(status)
-    headers = HeaderList()
+        return headers.response(status)
     allow_credentials = options["allow_credentials"]
     set_origin = "*" if allow_origins == "*" else origin
     if allow_credentials == "*" or (allow_credentials is not None and origin in allow_credentials):
@@ -76,7 +81,7 @@ def _respond(options: Options, request: Request) -> Response:
     if request.method == "OPTIONS" and method:
         allow = _allow_header(options, request)
         if not allow:  # no `Allow`: every Access-Control header is taken off again
-            return Response(status)
+            return Response(status, (("vary", "Origin"),) if options["vary_beside"] else ())
         headers.set("Access-Control-Allow-Methods", allow)
         headers.set("Access-Control-Allow-Headers", request.header("access-control-request-headers") or "*")
         headers.set("Access-Control-Max-Age", "86400")

@@ -24,7 +24,8 @@ Options keep the package's own names (``origin``, ``methods``, ``allowedHeaders`
 - ``hook: "preSerialization"`` runs only when a payload is serialized: the model answers
   for routes that send JSON objects, as APIs do (a route sending a string gets nothing).
 
-The same package runs behind NestJS's Fastify adapter (``enableCors``,
+Its predecessor ``fastify-cors`` 6.x (fastify 3) is modelled as @fastify/cors 7 (its own
+`Framework`; what differs is in `fastify_cors_versions`). The same package runs behind NestJS's Fastify adapter (``enableCors``,
 ``NestFactory.create(..., {cors})``): that is its own `Framework`, named for NestJS.
 """
 
@@ -101,7 +102,7 @@ def _plain(policy: CorsPolicy, name: str) -> Any:
 def _resolved_origin(options: Options, request: Request) -> Any:
     """The origin option after an origin function answered (``false``: skip CORS)."""
     origin = options["origin"]
-    if isinstance(origin, tuple) and "*" in origin:
+    if isinstance(origin, tuple) and "*" in origin and release_of(options.policy).star_in_list_is_star:
         return "*"
     if not isinstance(origin, FunctionValue):
         return origin
@@ -155,10 +156,11 @@ def _respond(options: Options, request: Request) -> Response:
     headers = HeaderList()
     options_request = request.method.upper() == "OPTIONS"
     origin_option = options["origin"]
-    if isinstance(origin_option, tuple) and "*" in origin_option:
+    release = release_of(options.policy)
+    if isinstance(origin_option, tuple) and "*" in origin_option and release.star_in_list_is_star:
         origin_option = "*"  # normalised when the plugin is registered
     dynamic = options.policy.option("delegator") is not None
-    always = release_of(options.policy).always_vary  # 8.x: on every answer
+    always = release.always_vary  # 8.x and earlier: on every answer
     if (not isinstance(origin_option, str) and origin_option is not False) or dynamic or always:
         vary_append(headers, "Origin")
     try:
@@ -202,7 +204,7 @@ def _respond(options: Options, request: Request) -> Response:
     max_age = options["maxAge"]
     if max_age is not None:
         headers.set("Access-Control-Max-Age", js_string(max_age))
-    cache_control = options["cacheControl"]
+    cache_control = options["cacheControl"] if release.reads_cache_control else None
     if isinstance(cache_control, int) and not isinstance(cache_control, bool):
         headers.set("Cache-Control", f"max-age={cache_control}")
     elif isinstance(cache_control, str) and cache_control:
@@ -231,7 +233,7 @@ def _status(value: Any) -> int:
 
 
 def origin_entries(policy: CorsPolicy) -> tuple[OriginEntry, ...]:
-    return listed_origin_entries(policy, star_in_list=False)
+    return listed_origin_entries(policy, star_in_list=not release_of(policy).star_in_list_is_star)
 
 
 def library_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
@@ -256,5 +258,11 @@ FRAMEWORKS = (
         name="nestjs_fastify",
         display="NestJS CORS (@fastify/cors, Fastify adapter)",
         unread_options="the CORS options NestJS passes to @fastify/cors",
+    ),
+    dataclasses.replace(
+        FRAMEWORK,
+        name="fastify_cors_legacy",
+        display="Fastify fastify-cors",
+        unread_options="the options object registered with fastify-cors",
     ),
 )

@@ -7,6 +7,12 @@ Only two things differ in what the package sends:
 - ``Vary: Origin``: 8.x adds it to every answer, 9.0 onwards only when the origin option is
   not a string (or ``false``) or a delegator chooses the options.
 
+The package's earlier name, ``fastify-cors`` (6.x, for fastify 3), is the code republished as
+@fastify/cors 7.0.0; a policy of it is recorded as major 7. Measured on fastify-cors 6.1.0
+(fastify-cors-deprecated 6.0.3) on fastify 3.29.5, it differs from 8.x in three more ways: a
+``"*"`` inside an origin array is a literal entry (8.x normalises the array to ``*``), and
+``cacheControl`` and ``hook`` are not read.
+
 The extractor records the installed major under `VERSION_OPTION` when the project's lock
 file or package.json tells it. A policy without it is judged only where every major
 agrees: a preflight for a method other than GET, HEAD and POST, under the default
@@ -24,6 +30,10 @@ ALL_METHODS = "GET,HEAD,PUT,PATCH,POST,DELETE"
 SAFE_METHODS = "GET,HEAD,POST"
 FIRST_SAFE_DEFAULT = 11  # the first major whose default methods are GET,HEAD,POST
 FIRST_STRING_VARY = 9  # the first major that leaves Vary: Origin off for a string origin
+FIRST_SCOPED = 8  # the first major that normalises ["*", ...] and reads cacheControl
+LEGACY_PACKAGE = "fastify-cors"
+# fastify-cors majors modelled, as the @fastify/cors major that republished their code
+LEGACY_MAJORS = {6: 7}
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,16 @@ class Release:
     @property
     def always_vary(self) -> bool:
         return self.major is not None and self.major < FIRST_STRING_VARY
+
+    @property
+    def star_in_list_is_star(self) -> bool:
+        """Whether `["*", ...]` sends `*` (normalised at registration) rather than holding a
+        literal entry no Origin equals."""
+        return self.major is None or self.major >= FIRST_SCOPED
+
+    @property
+    def reads_cache_control(self) -> bool:
+        return self.major is None or self.major >= FIRST_SCOPED
 
 
 def release_of(policy: CorsPolicy) -> Release:

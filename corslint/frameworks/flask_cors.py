@@ -400,4 +400,5 @@ FRAMEWORK = Framework(
     answers=answers_path,
     library_checks=library_checks,
     responder=responder,
+    unread_options="options passed as `**kwargs` or loaded into the app config (`CORS_*`)",
 )

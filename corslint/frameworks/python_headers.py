@@ -100,6 +100,7 @@ _STRINGS: dict[str, Callable[[Any], str | None]] = {
     "http_server": lambda value: str(value),  # `"%s: %s" % (name, value)`
     "sanic": lambda value: str(value),  # Sanic 25.12: `None` sent as `None`, `True` as `True`
     "azure_functions": lambda value: str(value),  # azure-functions 1.26's HttpResponse headers
+    "wsgi": lambda value: value if isinstance(value, str) else None,  # PEP 3333: native strings only
     "bottle": lambda value: (
         ""
         if value is None
@@ -114,6 +115,7 @@ _STRINGS: dict[str, Callable[[Any], str | None]] = {
         value.decode("latin-1") if isinstance(value, bytes) else value if isinstance(value, str) else None
     ),
 }
+_STRINGS["cloud_functions"] = _STRINGS["flask"]  # functions-framework makes Flask responses
 _UNKNOWN_ROUTES = Value(None, Location.point("", 1), description="the routes that answer OPTIONS")
 
 
@@ -352,4 +354,6 @@ FRAMEWORKS = (
     _framework("http_server", "http.server"),
     _framework("sanic", "Sanic"),
     _framework("azure_functions", "Azure Functions"),
+    _framework("wsgi", "WSGI"),
+    _framework("cloud_functions", "Cloud Functions (Flask)"),
 )

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from corslint.findings import Finding, Level
-from corslint.rules.base import FASTAPI_APP, FLASK_APP, LOOPBACK_HOSTS, Example, PolicyProbe, Rule
+from corslint.rules.base import ATTACKER, FASTAPI_APP, FLASK_APP, LOOPBACK_HOSTS, Example, PolicyProbe, Rule
 from corslint.rules.origin_entries import anchor_entry, configured_origins, origin_host
 
 # top-level domains whose every name is on browsers' HSTS preload list: a page there is
@@ -79,7 +79,10 @@ class InsecureOrigin(Rule):
     )
 
     def check(self, probe: PolicyProbe) -> Iterator[Finding]:
-        if probe.any_origin_allowed:
+        # where any origin is let in without cookies, a listed one matters only if it
+        # alone is sent credentials (`*` for the rest, the listed origin echoed)
+        only_credentials = probe.any_origin_allowed
+        if only_credentials and probe.allows(ATTACKER, credentials=True, path=probe.policy.probe_path):
             return
         path = probe.policy.probe_path
         reported: set[int] = set()
@@ -98,6 +101,8 @@ class InsecureOrigin(Rule):
                 continue
             reported.add(id(entry))
             credentialed = probe.allows(origin, credentials=True, path=path)
+            if only_credentials and not credentialed:
+                continue
             anchor = anchor_entry(probe, "origins", entry)
             reach = "responses sent with this user's cookies" if credentialed else "its responses"
             yield self.finding(

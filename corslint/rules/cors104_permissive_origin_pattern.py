@@ -40,13 +40,14 @@ def _public_suffixes() -> PublicSuffixList:
     return PublicSuffixList()  # the bundled Public Suffix List, ICANN and private sections
 
 
-def shared_hosting_tenant(domain: str) -> str | None:
-    """An origin anyone can publish when `domain` is itself a public suffix (`vercel.app`,
-    `github.io`, `onrender.com`, `co.uk`): each name under it is a site of its own."""
+def shared_hosting_tenants(domain: str) -> list[str]:
+    """Origins anyone can publish when `domain` is itself a public suffix (`vercel.app`,
+    `github.io`, `onrender.com`, `co.uk`): each name under it is a site of its own, with
+    or without a hyphen (`^https://\\w+\\.vercel\\.app$` admits only a name without one)."""
     base = domain.removeprefix("*.").strip(".")
     if "." not in base or not _public_suffixes().is_public(base):
-        return None
-    return f"https://corslint-tenant.{base}"
+        return []
+    return [f"https://corslint-tenant.{base}", f"https://corslinttenant.{base}"]
 
 
 class PermissiveOriginPattern(Rule):
@@ -172,10 +173,9 @@ class PermissiveOriginPattern(Rule):
                 ]
                 why = f"though they are not under `{domain}`: whoever registers such a domain"
                 if not admitted:
-                    tenant = shared_hosting_tenant(domain)
-                    if tenant is None or not probe.allows(tenant, path=path):
+                    admitted = [t for t in shared_hosting_tenants(domain) if probe.allows(t, path=path)][:1]
+                    if not admitted:
                         continue
-                    admitted = [tenant]
                     why = (
                         f"and `{domain.removeprefix('*.')}` is a public suffix, a domain under which "
                         "anyone can publish a site of their own (shared hosting): whoever does"

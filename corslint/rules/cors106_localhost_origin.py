@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from corslint.findings import Finding, Level
-from corslint.rules.base import FASTAPI_APP, FLASK_APP, LOOPBACK_HOSTS, Example, PolicyProbe, Rule
+from corslint.rules.base import ATTACKER, FASTAPI_APP, FLASK_APP, LOOPBACK_HOSTS, Example, PolicyProbe, Rule
 from corslint.rules.origin_entries import anchor_entry, configured_origins, origin_host
 
 
@@ -82,15 +82,22 @@ class LocalhostOrigin(Rule):
     )
 
     def check(self, probe: PolicyProbe) -> Iterator[Finding]:
-        if probe.policy.development_only or probe.any_origin_allowed:
-            return
         path = probe.policy.probe_path
+        # where any origin is let in without cookies, a listed one matters only if it
+        # alone is sent credentials (`*` for the rest, the listed origin echoed)
+        only_credentials = probe.any_origin_allowed
+        if probe.policy.development_only:
+            return
+        if only_credentials and probe.allows(ATTACKER, credentials=True, path=path):
+            return
         reported: set[int] = set()
         for entry, origin in configured_origins(probe):
             host = origin_host(origin)
             if id(entry) in reported or not (host in LOOPBACK_HOSTS or host.startswith("127.")):
                 continue
             if not probe.allows(origin, path=path):
+                continue
+            if only_credentials and not probe.allows(origin, credentials=True, path=path):
                 continue
             reported.add(id(entry))
             anchor = anchor_entry(probe, "origins", entry)

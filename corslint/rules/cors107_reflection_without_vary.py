@@ -125,6 +125,8 @@ class ReflectionWithoutVary(Rule):
             for v in origins_option.walk()
         ):
             return  # copied from the URL or body the caller chose: it varies with them, not the Origin
+        if any(e.kind == "uncacheable-responses" for e in probe.policy.evidence):
+            return  # every request URL is unique (a client's cache-buster): no cache serves it twice
         if probe.framework.handwritten:
             # an unknown allow-list: whatever it holds, an echoed Origin varies with the request
             probe = probe.functional

@@ -141,6 +141,8 @@ def _configured(probe: PolicyProbe) -> str | None:
     """The configured number where the preflight itself cannot be worked out (an unknown
     header or method list): the max-age a library sends does not depend on those."""
     value = probe.option("max_age")
+    if value is not None and value.known and isinstance(value.raw, dict) and "value" in value.raw:
+        value = value.raw["value"]  # a hand-written header step: the value it writes
     if value is None or not value.known or isinstance(value.raw, bool):
         return None
     if isinstance(value.raw, int) or (isinstance(value.raw, str) and value.raw.strip().isdigit()):

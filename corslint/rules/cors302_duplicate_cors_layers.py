@@ -122,12 +122,13 @@ class DuplicateCorsLayers(Rule):
                         continue
                     if exclusive_arms(earlier.policy.branch, later.policy.branch):
                         continue  # `if DEBUG: ... else: ...`: never both
-                    first = earlier.policy.location
+                    first = _wired_at(earlier) or _library_wired_at(earlier, later) or earlier.policy.location
+                    reported = _wired_at(later) or later.policy.location
                     yield self.finding(
                         later,
-                        later.policy.location,
+                        reported,
                         f"{later.display} is a second CORS layer on the same application as the one at "
-                        f"{_where(first, later.policy.location)}: {_outcome(earlier, later)}",
+                        f"{_where(first, reported)}: {_outcome(earlier, later)}",
                         related=(Related(first, "the other CORS layer"),),
                     )
                     break
@@ -135,17 +136,45 @@ class DuplicateCorsLayers(Rule):
 
 def _outcome(earlier: PolicyProbe, later: PolicyProbe) -> str:
     """What two layers of one app do to each other's responses, as far as the libraries say."""
-    if "flask_cors" in {earlier.framework.name, later.framework.name}:
+    if "flask_cors" in {earlier.framework.name, later.framework.name} and not _writes_no_origin(later):
         # flask_cors.extension: a response that already carries Allow-Origin is left alone
         return (
             "Flask-CORS leaves alone a response that already carries `Access-Control-Allow-Origin`, "
             "so the layer that writes it first decides (Flask runs blueprint hooks, then the "
             "last-registered `after_request` hook, first) and the other's policy is silently ignored"
         )
+    if _writes_no_origin(later):
+        return (
+            "it writes no `Access-Control-Allow-Origin`, so the other layer adds its own CORS "
+            "headers beside this layer's, and responses can carry the same header twice (two "
+            "`Access-Control-Allow-Credentials: true` lines read as `true, true`, which browsers refuse)"
+        )
     return (
         "one silently overrides or mixes with the other, and responses can carry two "
         "`Access-Control-Allow-Origin` values, which browsers reject"
     )
+
+
+def _writes_no_origin(probe: PolicyProbe) -> bool:
+    """Hand-written headers without Allow-Origin (a Flask view writing only Allow-Methods,
+    Allow-Headers and Allow-Credentials): a library layer then writes beside them."""
+    return _hand_written(probe) and not any(
+        name.split(" #", 1)[0].lower() == "access-control-allow-origin" for name in probe.policy.options
+    )
+
+
+def _wired_at(probe: PolicyProbe) -> Location | None:
+    """Where the layer joins the app, when that is not where it is written (a Django
+    MIDDLEWARE entry naming a hand-written middleware class)."""
+    return next((e.location for e in probe.policy.evidence if e.kind == "layer-wiring"), None)
+
+
+def _library_wired_at(earlier: PolicyProbe, later: PolicyProbe) -> Location | None:
+    """Where the library layer a hand-written one shares the app with is listed (the
+    django-cors-headers MIDDLEWARE entry), as the hand-written layer's placement found it."""
+    if _hand_written(earlier) or not _hand_written(later):
+        return None
+    return next((e.location for e in later.policy.evidence if e.kind == "library-wiring"), None)
 
 
 def _hand_written(probe: PolicyProbe) -> bool:

@@ -74,8 +74,11 @@ def screen_file(
     """`screen`, with the size and change stamp of what was read, from the open file (size -1:
     not read). A file the walk only listed (`listed` false: it was never stat-ed) and that
     is gone or not a regular file is left out without a word, as a walk that stats would."""
-    interested, needles = _interest(file.rpartition("/")[2], _as_tuple(extractors))
-    if not interested:
+    name = file.rpartition("/")[2]
+    interested, needles, names_tested = _screening(name, _as_tuple(extractors))
+    if names_tested:  # none may read a file of this name (a lockfile): opened, not read
+        interested, needles = _by_name(name, interested, needles)
+    elif not interested:
         return -1, 0, EMPTY_OUTCOME
     try:
         # open, then fstat: one path lookup instead of two. O_NONBLOCK: a FIFO put in a
@@ -92,6 +95,8 @@ def screen_file(
             return -1, 0, EMPTY_OUTCOME
         if size > max_bytes:
             return size, change_stamp(info), _oversized(file, display, interested, size, max_bytes)
+        if not interested:
+            return size, change_stamp(info), EMPTY_OUTCOME
         data = os.read(descriptor, size + 1)
         if len(data) > size:  # the file grew since it was stat-ed
             parts = [data]
@@ -114,7 +119,6 @@ def screen_file(
             break
     else:
         return *stamp, EMPTY_OUTCOME
-    name = file.rpartition("/")[2]
     # the finer test first: a data file that holds an origin nearly always holds it outside
     # a comment line, and its needles were searched for again for nothing (0.05 s at 100k files)
     wanted = tuple(e for e in interested if accepted(e, name, lowered) and e.wants(searchable))
@@ -145,25 +149,55 @@ def accepted(extractor: Extractor, name: str, lowered: bytes) -> bool:
     return test(name, lowered)
 
 
+_NAME_TESTS: dict[str, Callable[[str], bool]] = {}
+
+
+def _by_name(name: str, interested: tuple[Extractor, ...], needles: tuple[bytes, ...]) -> Interest:
+    """`interested` less the extractors whose name test (`Extractor.accepts_name`) says they
+    never read a file of this name, and their covering needles."""
+    for extractor in interested:
+        if extractor.accepts_name and not _name_test(extractor.accepts_name)(name):
+            break
+    else:  # every one may read it: the common case, and nothing to recompute
+        return interested, needles
+    kept = tuple(e for e in interested if not e.accepts_name or _name_test(e.accepts_name)(name))
+    return kept, covering_needles(tuple(n.lower() for e in kept for n in e.needles))
+
+
+def _name_test(reference: str) -> Callable[[str], bool]:
+    test = _NAME_TESTS.get(reference)
+    if test is None:
+        module, _, function = reference.partition(":")
+        test = _NAME_TESTS[reference] = getattr(importlib.import_module(module), function)
+    return test
+
+
 Interest = tuple[tuple[Extractor, ...], tuple[bytes, ...]]
-_INTEREST: dict[str, Interest] = {}  # for the default extractors, by extension
+# and whether one of the extractors tests file names (`Extractor.accepts_name`)
+Screening = tuple[tuple[Extractor, ...], tuple[bytes, ...], bool]
+_SCREENING: dict[str, Screening] = {}  # for the default extractors, by extension
 
 
 def _interest(name: str, extractors: tuple[Extractor, ...]) -> Interest:
     """The extractors that read files of this name, and lower-case covering needles for
     every needle any of them looks for."""
+    interested, needles, _ = _screening(name, extractors)
+    return interested, needles
+
+
+def _screening(name: str, extractors: tuple[Extractor, ...]) -> Screening:
     key = name
     if name not in _EXACT_NAMES and not _MULTI_DOT:
         dot = name.rfind(".")
         key = "x" + name[dot:] if dot >= 0 else ""  # by extension: few keys
     default = extractors is EXTRACTORS
-    found = _INTEREST.get(key) if default else None
+    found = _SCREENING.get(key) if default else None
     if found is None:
         interested = tuple(e for e in extractors if e.accepts(key))
         needles = covering_needles(tuple(n.lower() for e in interested for n in e.needles))
-        found = (interested, needles)
+        found = (interested, needles, any(e.accepts_name for e in interested))
         if default:
-            _INTEREST[key] = found
+            _SCREENING[key] = found
     return found
 
 
@@ -217,6 +251,8 @@ def _oversized(
 ) -> FileOutcome:
     """Too big to parse: a note when it cannot hold CORS configuration, CORS001 when it might."""
     limit = f"{size:,} bytes is over the {max_bytes:,}-byte limit (max-file-size)"
+    if not interested:  # a name no extractor reads
+        return FileOutcome(skipped=f"not analysed: {limit}; it holds no CORS configuration keyword")
     needles = [n for e in interested for n in e.needles]
     overlap = max(len(n) for n in needles) - 1
     if any(e.accepts_bytes for e in interested):  # the finer tests look around a needle

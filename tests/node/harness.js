@@ -23,7 +23,8 @@
 //     routes on every path; a {"$function": ...} origin is the same callback as for `cors`,
 //     a {"$delegator": {"style": "callback"|"promise", "options": {...}}} delegator hands
 //     over the same options for every request; "package" and "fastify" name an older
-//     major's npm alias (fastify-cors-8 on fastify-4). A registration error (an invalid `hook`)
+//     major's npm alias (fastify-cors-8 on fastify-4); "routesPluginFirst" puts the routes in
+//     a plugin registered before the CORS plugin. A registration error (an invalid `hook`)
 //     answers every request with status 0, or
 //   {"kind": "hono-cors", "options": <serialised options>, "mount": "/api/*", "requests": [...]}
 //     Hono's `cors` mounted with app.use(mount or "*") in front of JSON routes for every
@@ -179,9 +180,14 @@ async function fastifyCorsApp(testCase) {
   if (testCase.options.delegator && testCase.options.delegator.$delegator) {
     options.delegator = delegatorFunction(testCase.options.delegator.$delegator);
   }
-  app.register(fastifyCors, options);
   const ok = async () => ({ ok: true }); // a JSON payload, as APIs send: the preSerialization hook runs for it
-  for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) app.route({ method, url: '/*', handler: ok });
+  const addRoutes = (instance) => {
+    for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) instance.route({ method, url: '/*', handler: ok });
+  };
+  // "routesPluginFirst": the routes live in an encapsulated plugin registered before the CORS plugin
+  if (testCase.routesPluginFirst) app.register(async (plugin) => addRoutes(plugin));
+  app.register(fastifyCors, options);
+  if (!testCase.routesPluginFirst) addRoutes(app);
   try {
     await app.ready();
   } catch (error) {

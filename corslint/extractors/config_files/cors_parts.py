@@ -17,7 +17,7 @@ import os
 import re
 
 from corslint.extractors.config_files.data_files import read_data
-from corslint.extractors.config_files.json_extent import ExtentError, end_of_value
+from corslint.extractors.config_files.json_extent import SCALAR, ExtentError, end_of_value
 from corslint.extractors.config_files.json_reader import _JsonReader
 from corslint.model import Location, Provenance, SourceError, Value
 
@@ -27,6 +27,12 @@ _PLAIN_STRING = re.compile(r'"[^"\\\x00-\x1f]*+"')
 # a key spelt with at least one escape ("\u0063ors"): decoded to tell
 _ESCAPED_KEY = re.compile(r'"[^"\\\x00-\x1f]*+(?:\\.[^"\\\x00-\x1f]*+)++"\s*:')
 _COUNTED_POSITIONS = 64
+# members with a plain key and a scalar value, each followed by a comma and the next key:
+# a translation file's or a flat record's thousands of members, skipped in one match (not
+# one step each: 5 ms for a 100 KB translation file) up to the next key that may be `cors`
+_BLANKS = r"[ \t\r\n]*"
+_SCALAR_MEMBER = rf'"[^"\\\x00-\x1f]*+"{_BLANKS}:{_BLANKS}(?:{SCALAR}){_BLANKS},{_BLANKS}(?=")'
+_SCALAR_MEMBERS = re.compile(f"(?:{_SCALAR_MEMBER})*+")
 _LETTER_ESCAPE = re.compile(r"\\u00[4-7][0-9a-fA-F]")  # how a key's letter or `_` is escaped
 
 
@@ -83,7 +89,13 @@ class _CorsPartsReader(_JsonReader):
             raise self.error(str(error)) from None
 
     def key(self) -> str:
-        """A property name: taken as it is written unless it holds an escape."""
+        """A property name: taken as it is written unless it holds an escape. Guided, the
+        members before it that hold no `cors` key are passed over first (they would only
+        stand as placeholders, which `cors_mappings` passes over too)."""
+        if self.guided:
+            at = bisect.bisect_left(self.offsets, self.index)
+            limit = self.offsets[at] if at < len(self.offsets) else len(self.text)
+            self.index = _SCALAR_MEMBERS.match(self.text, self.index, limit).end()  # type: ignore[union-attr]
         match = _PLAIN_STRING.match(self.text, self.index)
         if match is None:
             return self.string()
@@ -99,11 +111,14 @@ class _CorsPartsReader(_JsonReader):
         start = self.index
         if key.lower() in CORS_KEYS:
             self.guided = False
-            self.kept = True
             try:
-                return self.value(depth + 1)
+                kept = self.value(depth + 1)
             finally:
                 self.guided = True
+            # only a mapping can hold options: a file whose `cors` is `true` or a word (a
+            # translation) yields nothing whether it is valid JSON or not
+            self.kept = self.kept or isinstance(kept.raw, dict)
+            return kept
         end = self.end_of(start)
         if self.text.startswith("{", start) and self.holds_key(start, end):
             return self.value(depth + 1)

@@ -10,9 +10,8 @@ import re
 # false, null), or a string
 _TOKEN = r'(?:[ \t\r\n0-9.,:+\-eEtrufalsn]++|"[^"\\\x00-\x1f]*+(?:\\.[^"\\\x00-\x1f]*+)*+")'
 _RUN = re.compile(_TOKEN + "*+")  # one match skips a run of them
-_SCALAR = re.compile(
-    r'"[^"\\\x00-\x1f]*+(?:\\.[^"\\\x00-\x1f]*+)*+"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null'
-)
+SCALAR = r'"[^"\\\x00-\x1f]*+(?:\\.[^"\\\x00-\x1f]*+)*+"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null'
+_SCALAR = re.compile(SCALAR)
 
 
 def _nested(depth: int) -> re.Pattern[str]:

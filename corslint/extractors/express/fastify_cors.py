@@ -7,13 +7,16 @@ hands the package on its Fastify adapter. An origin function is a callback
 ``(origin, cb) => ...`` (judged as for the ``cors`` package) or an async function whose
 ``true``/``false`` answers are judged from its returns. A ``delegator`` that hands over one
 constant options object for every request (``cb(null, options)`` or an async return) is
-read as those options; any other delegator leaves the options unknown."""
+read as those options; any other delegator leaves the options unknown.
+
+The package's earlier name, ``fastify-cors``, is read the same way when its installed major
+is one corslint models (6.x, `fastify_cors_version.legacy_options`)."""
 
 from __future__ import annotations
 
 from corslint.extractors.express.branches import arms_around, development_guarded
 from corslint.extractors.express.close_option_names import close_option_names
-from corslint.extractors.express.fastify_cors_version import with_version
+from corslint.extractors.express.fastify_cors_version import legacy_options, with_version
 from corslint.extractors.express.fastify_instances import instance_key
 from corslint.extractors.express.fastify_plugin_routes import plugin_routes
 from corslint.extractors.express.fastify_registering_routes import registering_routes
@@ -24,12 +27,13 @@ from corslint.extractors.express.origin_functions import (
     written_function,
 )
 from corslint.extractors.express.returned_origins import classify_returns, function_of_value
-from corslint.extractors.js.method_calls import call_arguments
+from corslint.extractors.js.method_calls import call_arguments, method_calls
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
 from corslint.extractors.js.syntax import Node, string_value, unwrap, walk
 from corslint.frameworks.fastify_cors import OPTION_NAMES
-from corslint.model import CorsPolicy, Evidence, FunctionValue, Route, Value
+from corslint.frameworks.fastify_cors_versions import LEGACY_PACKAGE
+from corslint.model import CorsPolicy, Evidence, FunctionValue, Location, Route, Value
 
 PACKAGE = "@fastify/cors"
 _CLOSE_NAMES = {
@@ -49,15 +53,20 @@ _ROUTE_VERBS = {
 _REFUSALS = frozenset({"false"})
 
 
-def _plugin_names(module: JsModule) -> set[str]:
+_PACKAGES = (PACKAGE, LEGACY_PACKAGE)
+
+
+def _plugin_names(module: JsModule) -> dict[str, str]:
+    """The local names of the plugin, each with the package it comes from."""
     return {
-        local
+        local: specifier
         for local, (specifier, exported) in module.imports.items()
-        if specifier == PACKAGE and exported in {"*", "default", "fastifyCors"}
+        if specifier in _PACKAGES and exported in {"*", "default", "fastifyCors"}
     }
 
 
-def _is_plugin(module: JsModule, names: set[str], node: Node) -> bool:
+def _plugin_package(module: JsModule, names: dict[str, str], node: Node) -> str | None:
+    """The package `node` names the plugin of (`@fastify/cors` or `fastify-cors`), if any."""
     node = unwrap(node)
     if node.type == "await_expression" and node.named_children:
         node = unwrap(node.named_children[0])
@@ -65,16 +74,30 @@ def _is_plugin(module: JsModule, names: set[str], node: Node) -> bool:
     for suffix in (".default", ".fastifyCors"):
         text = text.removesuffix(suffix)
     if text in names:
-        return True
+        return names[text]
     for opener in ("require(", "import("):
-        if text.startswith(opener) and text.endswith(")") and text[len(opener) : -1].strip("'\"`") == PACKAGE:
-            return True
-    return False
+        named = text[len(opener) : -1].strip("'\"`")
+        if text.startswith(opener) and text.endswith(")") and named in _PACKAGES:
+            return named
+    return None
+
+
+def cors_plugin_receivers(module: JsModule) -> dict[str, Location]:
+    """The instances this module registers the CORS plugin on, each with the first
+    `register` call that does."""
+    names = _plugin_names(module)
+    if not names and not any(package.encode() in module.source for package in _PACKAGES):
+        return {}
+    found: dict[str, Location] = {}
+    for registration in method_calls(module, "register"):
+        if registration.arguments and _plugin_package(module, names, registration.arguments[0]) is not None:
+            found.setdefault(registration.receiver, module.location(registration.call))
+    return found
 
 
 def fastify_cors_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> list[CorsPolicy]:
     names = _plugin_names(module)
-    if not names and PACKAGE.encode() not in module.source:
+    if not names and not any(package.encode() in module.source for package in _PACKAGES):
         return []
     policies: list[CorsPolicy] = []
     for call in module.of_kind("call_expression"):
@@ -85,20 +108,28 @@ def fastify_cors_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> lis
         arguments = list(call_arguments(call))
         if prop is None or module.text(prop) != "register" or not arguments:
             continue
-        if not _is_plugin(module, names, arguments[0]):
+        package = _plugin_package(module, names, arguments[0])
+        if package is None:
             continue
         receiver = module.text(unwrap(function.child_by_field_name("object")))
         options, evidence = fastify_options(module, arguments[1] if len(arguments) > 1 else None)
+        if package == LEGACY_PACKAGE:
+            legacy = legacy_options(module, options, call, arguments)
+            if legacy is None:
+                continue  # a fastify-cors major not modelled: CORS003 (extractors.unmodelled)
+            options = legacy
+        else:
+            options = with_version(module, options, call)
         policies.append(
             CorsPolicy(
-                framework="fastify_cors",
+                framework="fastify_cors_legacy" if package == LEGACY_PACKAGE else "fastify_cors",
                 location=module.location(call),
-                options=with_version(module, options, call),
+                options=options,
                 routes=_with_plugin_routes(module, receiver)
                 or registering_routes(module, call, receiver, fastify_routes),
                 evidence=(*evidence, *bearer),
                 development_only=is_development_path(module.path) or development_guarded(module, call),
-                label="@fastify/cors plugin",
+                label=f"{package} plugin",
                 app=instance_key(module, call, receiver) or f"{module.path}::{receiver}",
                 branch=arms_around(call),
             )

@@ -6,8 +6,16 @@ from __future__ import annotations
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.package_versions import installed_major
 from corslint.extractors.js.syntax import Node
-from corslint.frameworks.fastify_cors_versions import VERSION_OPTION, version_value
+from corslint.frameworks.fastify_cors_versions import (
+    LEGACY_MAJORS,
+    LEGACY_PACKAGE,
+    VERSION_OPTION,
+    version_value,
+)
 from corslint.model import Value
+
+# options fastify-cors 6.x does not have: a policy using them is not the one it runs
+_LATER_OPTIONS = frozenset({"delegator", "hook", "cacheControl", "logLevel"})
 
 PACKAGE = "@fastify/cors"
 NEST_ADAPTER = "@nestjs/platform-fastify"
@@ -30,3 +38,22 @@ def with_version(
     if major is None:
         return options
     return {**options, VERSION_OPTION: version_value(major, module.location(call), f"{PACKAGE} {major}.x")}
+
+
+def legacy_options(
+    module: JsModule, options: dict[str, Value], call: Node, arguments: list[Node]
+) -> dict[str, Value] | None:
+    """The options of a `fastify-cors` registration, recorded as the @fastify/cors major that
+    republished its code; None when its installed major is not one corslint models. A
+    function in place of the options is, for 6.x, a delegator `(req, cb)`, and options only
+    later majors read leave the options unknown."""
+    major = LEGACY_MAJORS.get(installed_major(module.file, LEGACY_PACKAGE) or 0)
+    if major is None:
+        return None
+    if _LATER_OPTIONS & options.keys():
+        options = {"**": module.unknown(arguments[1])}
+    where = module.location(call)
+    return {
+        **options,
+        VERSION_OPTION: version_value(major, where, f"{LEGACY_PACKAGE} 6.x (@fastify/cors {major})"),
+    }

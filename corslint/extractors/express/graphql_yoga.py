@@ -3,9 +3,9 @@
 
 ``cors: false`` removes Yoga's CORS plugin (no policy); ``cors: true`` keeps its defaults;
 a function ``(request) => options`` is left unknown. A call without ``cors`` gets the
-plugin's defaults too (every Origin reflected with credentials), but is not reported here:
-Yoga instances are often internal (a gateway's local executor, tests), and telling a
-served instance from those is left for later."""
+plugin's defaults too (every Origin reflected with credentials): it is judged when the
+module serves the instance (`yoga_served`), since Yoga instances are also made for a
+gateway's local executor or a test."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from corslint.extractors.express.call_policy import policy_at_call
 from corslint.extractors.express.close_option_names import close_option_names
 from corslint.extractors.express.imported_calls import calls_named, imported_export_names
 from corslint.extractors.express.options import OptionNames, sorted_options
+from corslint.extractors.express.yoga_served import is_served
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import unwrap
 from corslint.frameworks.graphql_yoga import OPTION_NAMES
@@ -38,7 +39,21 @@ def graphql_yoga_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> lis
         if not arguments:
             continue
         settings = module.resolve(unwrap(arguments[0]))
-        if not settings.known or not isinstance(settings.raw, dict) or "cors" not in settings.raw:
+        if not settings.known or not isinstance(settings.raw, dict):
+            continue
+        if "cors" not in settings.raw and "**" not in settings.raw and is_served(module, node):
+            policies.append(
+                policy_at_call(
+                    module,
+                    node,
+                    framework="graphql_yoga",
+                    label="GraphQL Yoga's default CORS (no `cors` option)",
+                    options={},
+                    evidence=bearer,
+                )
+            )
+            continue
+        if "cors" not in settings.raw:
             continue
         cors = settings.raw["cors"]
         options: dict[str, Value]

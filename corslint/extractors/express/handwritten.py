@@ -8,9 +8,11 @@ import re
 
 from corslint.extractors.express.branches import arms_around, development_guarded
 from corslint.extractors.express.fastify_instances import instance_key, static_set_headers
+from corslint.extractors.express.fastify_route_preflights import plugin_answering_preflights
 from corslint.extractors.express.handler_roles import (
     EXPRESS,
     EXPRESS_HELPER,
+    FASTIFY,
     KOA,
     NODE,
     HandlerRoles,
@@ -21,6 +23,7 @@ from corslint.extractors.express.handler_roles import (
     server_kind,
 )
 from corslint.extractors.express.handwritten_steps import Steps, run
+from corslint.extractors.express.header_records import names_cors_header
 from corslint.extractors.express.imported_middleware import (
     earlier_cors_call,
     earlier_cors_layer,
@@ -33,6 +36,7 @@ from corslint.extractors.express.koa_downstream import (
     options_fall_through,
 )
 from corslint.extractors.express.origin_functions import parameter_names
+from corslint.extractors.express.refusing_cors import refusal_step, refusing_origins
 from corslint.extractors.express.registrations import (
     ROUTE_METHODS,
     Analysis,
@@ -48,6 +52,7 @@ from corslint.extractors.express.route_preflights import (
 )
 from corslint.extractors.express.routes import covers_every_path, misordered, probe_path_for, routes_of
 from corslint.extractors.express.undecided_ends import decides_only_answers
+from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
 from corslint.extractors.js.syntax import Node, string_value, walk
@@ -64,9 +69,12 @@ _GRAPHQL_METHODS = "METHOD:GET,HEAD,POST"
 def _handlers(module: JsModule) -> list[tuple[Node, HandlerRoles]]:
     """The innermost request handlers that spell an `Access-Control-*` header name."""
     found: dict[int, tuple[Node, HandlerRoles]] = {}
-    for node in module.of_kind("string", "template_string"):
-        if not (string_value(node) or "").lower().startswith("access-control-"):
-            continue
+    spelled = [
+        node
+        for node in module.of_kind("string", "template_string")
+        if (string_value(node) or "").lower().startswith("access-control-")
+    ]
+    for node in [*spelled, *_record_reads(module)]:
         function = node.parent
         while function is not None:
             if function.type in _FUNCTIONS:
@@ -85,6 +93,20 @@ def _handlers(module: JsModule) -> list[tuple[Node, HandlerRoles]]:
             and function.end_byte <= other.end_byte
             for other, _ in handlers
         )
+    ]
+
+
+def _record_reads(module: JsModule) -> list[Node]:
+    """`Object.entries(HEADERS)` where `HEADERS` is a record of CORS headers written
+    elsewhere in the module: the handler that copies it spells no header name itself."""
+    if b"Object.entries" not in module.source:
+        return []
+    return [
+        node
+        for node in module.of_kind("call_expression")
+        if module.text(node.child_by_field_name("function")).replace(" ", "") == "Object.entries"
+        and len(arguments := call_arguments(node)) == 1
+        and names_cors_header(module, arguments[0])
     ]
 
 
@@ -194,10 +216,14 @@ def _policy(
         and preflight_answered_elsewhere(analysis, registration)
     ):
         options["options_status"] = answered_elsewhere(analysis, registration)
+    if kind == FASTIFY and (plugin := plugin_answering_preflights(module, function)) is not None:
+        options["options_status"] = Value(ANSWERED_BEFORE, plugin)  # the CORS plugin answers OPTIONS
     app = branch = scope = ""
-    later = later_cors_layer(module) if kind == EXPRESS and registration is None else None
+    later = later_cors_layer(module, function) if kind == EXPRESS and registration is None else None
     earlier = (
-        earlier_cors_layer(module) if kind == EXPRESS and registration is None and later is None else None
+        earlier_cors_layer(module, function)
+        if kind == EXPRESS and registration is None and later is None
+        else None
     )
     if later is not None:  # registered elsewhere before the app's cors(), which answers OPTIONS
         app = later[0]
@@ -218,6 +244,10 @@ def _policy(
             options["options_status"] = Value(ANSWERED_BEFORE, earlier_cors[0])
             if earlier_cors[1]:  # and its Vary comes first
                 options = {"Vary #cors": _vary_from_cors(earlier_cors[0]), **options}
+            refused = refusing_origins(analysis, registration) if "guard" not in options else None
+            if refused is not None:  # unlisted origins end in Express's error handler first
+                options = {"end #refused": refusal_step(refused, earlier_cors[0]), **options}
+                options["guard"] = refused
     route_level = False
     probe_path = "/"
     method_blind: tuple[Route, ...] | None = None

@@ -16,6 +16,8 @@ from corslint.extractors.express.copied_tests import copied_test
 from corslint.extractors.express.cors_neutral_arms import leaves_cors_alone
 from corslint.extractors.express.handler_roles import HandlerRoles
 from corslint.extractors.express.handwritten_callbacks import answering_callback
+from corslint.extractors.express.header_records import object_argument, record_write
+from corslint.extractors.express.host_tests import host_condition
 from corslint.extractors.express.named_inputs import compares_origins
 from corslint.extractors.express.origin_functions import membership
 from corslint.extractors.express.request_inputs import (
@@ -26,6 +28,7 @@ from corslint.extractors.express.request_inputs import (
     request_source,
 )
 from corslint.extractors.express.request_tests import aliased_method_test, compared_path, method_test
+from corslint.extractors.express.unset_tests import as_unset_default, decided_when_unset
 from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, string_value, unwrap, walk
@@ -33,9 +36,6 @@ from corslint.model import FunctionValue, HeaderReflection, Location, Provenance
 
 HEADER_WRITERS = {"set": "set", "header": "set", "setHeader": "setHeader", "append": "append"}
 _ANSWERS = frozenset({"writeHead", "sendStatus", "end", "send", "json", "jsonp", "redirect", "sendFile"})
-_FUNCTION_TYPES = frozenset(
-    {"arrow_function", "function_expression", "function_declaration", "function", "method_definition"}
-)
 _STATUS_SETTERS = frozenset({"status", "code"})  # `res.status(204)`, `reply.code(204)`
 # Hono's context answers with a Response it makes: `c.body(null, 204)`, `c.text("", 204)`
 _HONO_ANSWERS = frozenset({"body", "text", "json", "html", "newResponse"})
@@ -57,6 +57,7 @@ class Steps:
     unrelated: int = 0  # inside tests that do not depend on who asks: answers are not followed
     path_scoped: bool = False  # a test of the path beside a decided one was taken as met
     scoped_path: str | None = None  # the path that test compares with, where it is a literal
+    unset: str | None = None  # the variable whose absence decided a test (`unset_tests`)
 
     def add(self, header: str, value: Value, location: Location) -> None:
         if self.condition is None and self.undecided is not None and "?" in _conditions(value):
@@ -130,6 +131,9 @@ def _statement(state: Steps, statement: Node, when: tuple[str, ...]) -> bool | s
             return True
         callback = answering_callback(state.module, target, state.roles.responses)
         return run(state, callback, when) if callback is not None else False
+    if kind == "for_in_statement":
+        _record_loop(state, statement, when)
+        return False
     if kind == "statement_block":
         return run(state, statement, when)
     if kind == "try_statement":  # the body runs; what the handlers do is not followed
@@ -289,6 +293,8 @@ def _expression(state: Steps, node: Node, when: tuple[str, ...]) -> None:
     function = unwrap(node.child_by_field_name("function"))
     if function is None or function.type != "member_expression":
         return
+    if _record_loop(state, node, when):
+        return
     holder = unwrap(function.child_by_field_name("object"))
     if holder.type == "call_expression":
         _expression(state, holder, when)
@@ -298,7 +304,7 @@ def _expression(state: Steps, node: Node, when: tuple[str, ...]) -> None:
     method = module.text(function.child_by_field_name("property"))
     named = call_arguments(node)
     location = module.location(node)
-    if method == "writeHead" and len(named) >= 2 and (headers := _object_argument(state, named[-1])):
+    if method == "writeHead" and len(named) >= 2 and (headers := object_argument(module, named[-1])):
         _header_object(state, headers, "setHeader", when)
     if method in _STATUS_SETTERS and named and holder.type != "call_expression" and not _answers(state, node):
         state.status.append((when, module.resolve(named[0])))  # `res.status(204);` on its own
@@ -320,7 +326,7 @@ def _expression(state: Steps, node: Node, when: tuple[str, ...]) -> None:
         # `c.header(name, undefined)` deletes the header; `{ append: true }` adds a line
         appended = len(named) == 3 and "append:true" in module.text(named[2]).replace(" ", "")
         writer = "append" if appended else "hono-set"
-    if len(named) == 1 and (headers := _object_argument(state, named[0])):
+    if len(named) == 1 and (headers := object_argument(module, named[0])):
         _header_object(state, headers, writer, when)
         return
     if len(named) < 2:
@@ -330,42 +336,13 @@ def _expression(state: Steps, node: Node, when: tuple[str, ...]) -> None:
         _header(state, header.raw, named[1], writer, when, location)
 
 
-def _object_argument(state: Steps, node: Node) -> Node | None:
-    """A headers object written in place, or held in a local declared before the call in
-    the same function (`const headers = {...}; res.writeHead(200, headers)`)."""
-    node = unwrap(node)
-    if node.type == "object":
-        return node
-    if node.type != "identifier":
-        return None
-    declared = _local_declaration(state.module, state.module.text(node), node)
-    value = declared.child_by_field_name("value") if declared is not None else None
-    return unwrap(value) if value is not None and unwrap(value).type == "object" else None
-
-
-def _local_declaration(module: JsModule, name: str, use: Node) -> Node | None:
-    """The last declarator of `name` before `use` whose scope (its enclosing function, or
-    the module) holds `use`, when `name` is not reassigned."""
-    if any(
-        unwrap(assignment.child_by_field_name("left")).type == "identifier"
-        for assignment in module.assignments.get(name, [])
-    ):
-        return None
-    found = None
-    for declarator in module.declarators.get(name, []):
-        if declarator.start_byte > use.start_byte:
-            continue
-        scope = _enclosing_function(declarator)
-        if scope is None or scope.start_byte <= use.start_byte < scope.end_byte:
-            found = declarator
-    return found
-
-
-def _enclosing_function(node: Node) -> Node | None:
-    parent = node.parent
-    while parent is not None and parent.type not in _FUNCTION_TYPES:
-        parent = parent.parent
-    return parent
+def _record_loop(state: Steps, node: Node, when: tuple[str, ...]) -> bool:
+    """`Object.entries(HEADERS).forEach(([k, v]) => res.setHeader(k, v))`, `for ... of`."""
+    found = record_write(state.module, node)
+    if found is None or found[1] not in HEADER_WRITERS or not _on_response(state, found[2]):
+        return False
+    _header_object(state, found[0], HEADER_WRITERS[found[1]], when)
+    return True
 
 
 def _header_object(state: Steps, node: Node, writer: str, when: tuple[str, ...]) -> None:
@@ -426,7 +403,7 @@ def _write(
 ) -> None:
     step = Value(
         {
-            "value": value,
+            "value": as_unset_default(value, state.unset),
             "writer": Value(writer, location),
             "when": Value(tuple(Value(w, location) for w in when), location),
         },
@@ -448,6 +425,9 @@ def _condition(state: Steps, node: Node | None) -> str | None:
     )
     if method is not None:
         return method
+    if (decided := decided_when_unset(module, node)) is not None:
+        state.unset = state.unset or decided[1]
+        return "TRUE" if decided[0] else "FALSE"
     if node.type == "identifier" and (copied := copied_test(module, node)) is not None:
         return _condition(state, copied)  # `const known = pattern.test(origin); if (!known)`
     if node.type == "unary_expression" and text.startswith("!"):
@@ -463,6 +443,11 @@ def _condition(state: Steps, node: Node | None) -> str | None:
         if folded is not None:
             return folded
         state.guard = saved  # one side's allow-list is not the test's: the whole is read below
+    hosted = host_condition(module, node, lambda n: _reads_origin(state, n))
+    if hosted is not None:  # the Origin's host tested, scheme and port cut off (`host_tests`)
+        if hosted[1] is not None and state.guard is None:
+            state.guard = hosted[1]
+        return hosted[0] if hosted[1] is None or state.guard is hosted[1] else None
     source = request_source(module, state.roles, state.aliases, node)
     if source == ORIGIN or is_named(source):
         return "ORIGIN"

@@ -134,6 +134,7 @@ def tests_around(state: Steps, node: Node, scope: Node | None) -> tuple[str, ...
     or the write sits in a loop, a `catch` or a nested function; `("FALSE",)` when a test
     known to fail holds it."""
     atoms: list[str] = []
+    undecided = False  # an inner test undecided: still never written under an outer FALSE
     child, parent = node, node.parent
     while parent is not None and parent != scope:
         if parent.type in _FUNCTIONS or parent.type in _UNFOLLOWED:
@@ -141,7 +142,9 @@ def tests_around(state: Steps, node: Node, scope: Node | None) -> tuple[str, ...
         if parent.type == "if_statement":
             atom = test_atom(state, parent.child_by_field_name("condition"))
             if atom is None:
-                return None
+                undecided = True
+                child, parent = parent, parent.parent
+                continue
             in_else = child.type == "else_clause" or child == parent.child_by_field_name("alternative")
             if in_else:
                 atom = {"TRUE": "FALSE", "FALSE": "TRUE"}.get(atom) or (
@@ -152,7 +155,7 @@ def tests_around(state: Steps, node: Node, scope: Node | None) -> tuple[str, ...
             if atom != "TRUE":
                 atoms.append(atom)
         child, parent = parent, parent.parent
-    return tuple(atoms)
+    return None if undecided else tuple(atoms)
 
 
 def _enclosing_function(node: Node) -> Node | None:

@@ -27,23 +27,23 @@ from corslint.extractors.js.syntax import Node, unwrap
 from corslint.model import Location
 
 
-def later_cors_layer(module: JsModule) -> tuple[str, Location, Location] | None:
+def later_cors_layer(module: JsModule, function: Node) -> tuple[str, Location, Location] | None:
     """The app (its CORS302 key), the registration of `module`'s middleware in the app
     module that `.use`s it and the `cors()` call that follows, when that `cors()`,
     registered later on that app for every path, answers what the middleware passes on;
     None otherwise."""
-    for analysis, registration in _registrations_of(module):
+    for analysis, registration in _registrations_of(module, function):
         later = later_cors_call(analysis, registration)
         if later is not None:
             return app_key(analysis.module, registration), analysis.module.location(registration.call), later
     return None
 
 
-def earlier_cors_layer(module: JsModule) -> tuple[str, Location, Location, bool] | None:
+def earlier_cors_layer(module: JsModule, function: Node) -> tuple[str, Location, Location, bool] | None:
     """As `later_cors_layer`, for a `cors()` registered before the middleware on that app
     (`app.use(cors(corsOptions)); app.use(credentials)`): it answers every preflight, and
     whether it sends `Vary: Origin` first."""
-    for analysis, registration in _registrations_of(module):
+    for analysis, registration in _registrations_of(module, function):
         earlier = earlier_cors_call(analysis, registration)
         if earlier is not None:
             location = analysis.module.location(registration.call)
@@ -51,16 +51,20 @@ def earlier_cors_layer(module: JsModule) -> tuple[str, Location, Location, bool]
     return None
 
 
-def _registrations_of(module: JsModule) -> Iterator[tuple[Analysis, Registration]]:
-    """Each app-wide `.use` of `module`'s middleware in the modules that import it."""
+def _registrations_of(module: JsModule, function: Node) -> Iterator[tuple[Analysis, Registration]]:
+    """Each app-wide `.use` of `function`, `module`'s middleware, in the modules that
+    import it: under the module itself (`module.exports = credentials`, a default export)
+    or under the function's own name, not under another export of the same module."""
     if module.file is None or module.project is None:
         return
     own = module.file.resolve()
+    bound = _bound_names(module, function)
     for importer in using_importers(module) or ():
         names = {
             local
-            for local, (specifier, _) in importer.imports.items()
-            if (resolved := module.project.resolve_specifier(importer, specifier)) is not None
+            for local, (specifier, exported) in importer.imports.items()
+            if (exported in {"*", "default"} or exported in bound)
+            and (resolved := module.project.resolve_specifier(importer, specifier)) is not None
             and names_file(resolved, own)
         }
         analysis = Analysis(importer)
@@ -72,6 +76,20 @@ def _registrations_of(module: JsModule) -> Iterator[tuple[Analysis, Registration
             passed = [unwrap(argument) for argument in registration.arguments]
             if any(node.type == "identifier" and importer.text(node) in names for node in passed):
                 yield analysis, registration
+
+
+def _bound_names(module: JsModule, function: Node) -> set[str]:
+    """The names `function` is declared under (`const credentials = (req, res, next) =>`,
+    `function credentials(req, res, next)`)."""
+    names: set[str] = set()
+    node: Node | None = function
+    while node is not None and node.type not in {"program", "statement_block"}:
+        if node.type in {"variable_declarator", "function_declaration"}:
+            name = node.child_by_field_name("name")
+            if name is not None:
+                names.add(module.text(name))
+        node = node.parent
+    return names
 
 
 def later_cors_call(analysis: Analysis, registration: Registration) -> Location | None:

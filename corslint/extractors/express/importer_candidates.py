@@ -5,6 +5,7 @@ module can be followed to the modules that register it."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,11 +35,12 @@ def candidate_importers(module: JsModule, also: bytes = b"") -> Candidates | Non
         return None
     own = module.file.resolve()
     stem = (own.stem if own.stem != "index" else own.parent.name).encode()
+    spelling = _import_spelling(own)
     found: list[JsModule] = []
     for count, file in enumerate(project_files(root)):
         if count >= MAX_FILES:
             return None
-        if names_file(file, own) or not _mentions(file, stem, also):
+        if names_file(file, own) or not _mentions(file, stem, also, spelling):
             continue
         importer = project.load(file, project.display(module, file))
         if importer is not None:
@@ -46,9 +48,22 @@ def candidate_importers(module: JsModule, also: bytes = b"") -> Candidates | Non
     return Candidates(own, root, tuple(found))
 
 
-def _mentions(file: Path, stem: bytes, also: bytes) -> bool:
+def _import_spelling(own: Path) -> re.Pattern[bytes] | None:
+    """How the specifier of an import of `own` ends, when `own` is no `index` file: its
+    stem, at most an extension, then the closing quote (`./headers`, `./headers.js`,
+    `@/lib/headers`). A module that only has the word (`setHeaders(` for `headers.ts`,
+    `app.use(` for `app.js`) imports nothing from it, and parsing each such module was
+    most of the time these scans took (hoppscotch's `headers.ts`: 93 modules, 0.55 s)."""
+    if own.stem == "index":  # `.`, `./`, `../index` from inside its folder
+        return None
+    return re.compile(re.escape(own.stem.encode()) + rb"(?:\.[A-Za-z]{1,4})?['\"`]")
+
+
+def _mentions(file: Path, stem: bytes, also: bytes, spelling: re.Pattern[bytes] | None) -> bool:
     try:
         source = file.read_bytes()
     except OSError:
         return False
-    return stem in source and also in source
+    if stem not in source or also not in source:
+        return False
+    return spelling is None or spelling.search(source) is not None

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from corslint.extractors.express.close_option_names import close_option_names
 from corslint.extractors.express.defaulted_origin_reads import defaulted_origin_reads
+from corslint.extractors.express.koa_router_order import routes_before
 from corslint.extractors.express.middleware_policy import middleware_policy
 from corslint.extractors.express.options import OptionNames, first_argument_options
 from corslint.extractors.express.origin_functions import parameter_names, written_function
@@ -65,6 +66,7 @@ def package_policies(
         if node.type != "call_expression" or not is_package_call(module, names, node, package.specifier):
             continue
         options, evidence = first_argument_options(module, list(call_arguments(node)), package.names)
+        evidence += routes_before(module, node, "CORS middleware")
         evidence += list(bearer)
         policies.append(
             middleware_policy(
@@ -90,7 +92,11 @@ def koa_origin(module: JsModule, value: Value) -> Value:
         return value
     home, function = found
     classified = classify_koa_origin(home, function)
-    if classified.kind == "unknown" and (constant := _constant_answer(home, function)) is not None:
+    # a fixed answer that is not the request's Origin is sent as written (not "deny-all")
+    if (
+        classified.kind in {"unknown", "deny-all"}
+        and (constant := _constant_answer(home, function)) is not None
+    ):
         where = constant.location if home is module else value.location
         return Value(constant.raw, where, constant.provenance, constant.env_var, _CONSTANT_ANSWER)
     return Value(

@@ -8,7 +8,7 @@ with `===`, so the list is judged as if it were passed as `origin`."""
 from __future__ import annotations
 
 from corslint.extractors.js.module import JsModule
-from corslint.extractors.js.syntax import Node, string_value, unwrap
+from corslint.extractors.js.syntax import Node, single_parameter, string_value, unwrap
 
 _REGEXP_TESTS = ("instanceof RegExp",)
 
@@ -71,7 +71,7 @@ def _decided_by_kind(
     alternative: Node | None,
     name: str,
 ) -> bool:
-    entry = _single_parameter(module, callback)
+    entry = single_parameter(callback)
     if entry is None or test is None or consequence is None or alternative is None:
         return False
     test, consequence, alternative = unwrap(test), unwrap(consequence), unwrap(alternative)
@@ -80,20 +80,6 @@ def _decided_by_kind(
         return False
     regex_arm, string_arm = (consequence, alternative) if kind == "regex" else (alternative, consequence)
     return _regex_test(module, regex_arm, entry, name) and _equality(module, string_arm, entry, name)
-
-
-def _single_parameter(module: JsModule, callback: Node) -> str | None:
-    single = callback.child_by_field_name("parameter")
-    if single is not None:
-        return module.text(single)
-    parameters = callback.child_by_field_name("parameters")
-    named = [c for c in parameters.named_children if c.type != "comment"] if parameters else []
-    if len(named) != 1:
-        return None
-    target = named[0]
-    if target.type in {"required_parameter", "optional_parameter"}:
-        target = target.child_by_field_name("pattern") or target
-    return module.text(target) if target.type == "identifier" else None
 
 
 def _kind_test(module: JsModule, test: Node | None, entry: str) -> str | None:

@@ -35,7 +35,7 @@ from corslint.extractors.express.config_headers import config_steps, probe_path
 from corslint.extractors.express.extractor import project_of
 from corslint.extractors.express.next_guarded_values import GuardedValue, guarded_value, pinned_by_guard
 from corslint.extractors.express.next_header_helpers import helper_headers
-from corslint.extractors.express.next_middleware_location import ignored_by_next
+from corslint.extractors.express.next_middleware_location import never_run_policy, routes_folder_elsewhere
 from corslint.extractors.express.next_rewrite_reruns import rerun_sends_the_same, target_reruns
 from corslint.extractors.express.next_routes import bearer_evidence, handler_probe, options_answers
 from corslint.extractors.js.module import JsModule
@@ -84,8 +84,6 @@ def is_next_middleware(path: str) -> bool:
 def middleware_policies(module: JsModule) -> list[CorsPolicy]:
     if not any(specifier == "next/server" for specifier, _ in module.imports.values()):
         return []
-    if ignored_by_next(module.file):  # a root middleware.ts beside src/app: never run
-        return []
     sites = [
         site
         for site in _sites(module)
@@ -94,6 +92,10 @@ def middleware_policies(module: JsModule) -> list[CorsPolicy]:
     ]
     if not sites:
         return []
+    routes_folder = routes_folder_elsewhere(module.file)
+    if routes_folder is not None:  # a root middleware.ts beside src/app: never run
+        located = next(value for name, value in sites[0].headers if name.startswith("Access-Control-"))
+        return [never_run_policy(module, located, routes_folder)]
     matcher = _matcher(module)
     probe = probe_path(matcher) if matcher else "/"
     answers, configured = _project(module)

@@ -7,27 +7,36 @@ lives in `src/app` or `src/pages`, a root `middleware.ts` is never run (vercel/n
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from corslint.extractors.js.project_files import project_root
+from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.project_files import is_development_path, project_root
+from corslint.model import CorsPolicy, Evidence, Value
 
 
 def ignored_by_next(file: Path | None) -> bool:
     """True for a middleware at the project root or in `src/` that the project's route
     folders say Next.js never loads; False when it does, when no route folder is found
     (nothing to go by), or for a file in any other folder."""
+    return routes_folder_elsewhere(file) is not None
+
+
+def routes_folder_elsewhere(file: Path | None) -> str | None:
+    """The route folder (`src/app`, `app` ...), relative to the project root, when it says
+    Next.js never loads the middleware `file`; None when it does, when no route folder is
+    found (nothing to go by), or for a file in any other folder."""
     if file is None:
-        return False
+        return None
     root = project_root(file)
     if root is None:
-        return False
+        return None
     folder = file.resolve().parent
     if folder not in {root.resolve(), (root / "src").resolve()}:
-        return False  # kept elsewhere and copied into place by a build (umami's docker/proxy.ts)
+        return None  # kept elsewhere and copied into place by a build (umami's docker/proxy.ts)
     routes = _route_dir(root, "pages") or _route_dir(root, "app")
-    if routes is None:
-        return False
-    return folder != routes.parent.resolve()
+    if routes is None or folder == routes.parent.resolve():
+        return None
+    return routes.relative_to(root).as_posix()
 
 
 def _route_dir(root: Path, name: str) -> Path | None:
@@ -35,3 +44,27 @@ def _route_dir(root: Path, name: str) -> Path | None:
         if candidate.exists():
             return candidate
     return None
+
+
+def never_run_policy(module: JsModule, located: Value, routes_folder: str) -> CorsPolicy:
+    """A middleware Next.js never loads, as a policy that sends nothing, with CORS303's
+    evidence at its first CORS header (`located`). Next's own e2e test `middleware-src-root`:
+    "should not run middleware from the root when there is a src folder"."""
+    name = PurePosixPath(module.path).name
+    home = PurePosixPath(routes_folder).parent.as_posix()
+    expected = name if home == "." else f"{home}/{name}"
+    evidence = Evidence(
+        "not-applied",
+        f"this file is never run: Next.js loads `{name}` only beside the folder that holds the "
+        f"app's routes (`{routes_folder}` here), so these CORS headers are never sent; move it "
+        f"to `{expected}`",
+        located.location,
+    )
+    return CorsPolicy(
+        framework="nextjs_middleware",
+        location=located.location,
+        evidence=(evidence,),
+        development_only=is_development_path(module.path),
+        label=f"Next.js middleware ({name})",
+        app=f"{module.path}::middleware (never run)",
+    )

@@ -3,12 +3,14 @@ callback's answers, the conditions guarding them and the allow-lists they test a
 
 from __future__ import annotations
 
+from corslint.extractors.express.decided_returns import after_decided_return, deciding_variable
 from corslint.extractors.express.mixed_entries import block_by_kind, entry_by_kind, single_return
+from corslint.extractors.express.origin_guards import decided, deciding_env, residual, tidied_origin, tidies
 from corslint.extractors.express.parameter_defaults import parameter_default
-from corslint.extractors.js.conversions import arm_when_unset, production_arm, truthy
+from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap, walk
-from corslint.model import FunctionValue, Location, OriginFunction, Regex, Value
+from corslint.model import FunctionValue, Location, OriginFunction, Provenance, Regex, Value
 
 
 def parameter_names(module: JsModule, function: Node) -> list[str]:
@@ -33,9 +35,36 @@ def classified_origin(module: JsModule, value: Value) -> Value:
         return value
     module, function = found
     classified = classify_origin_function(module, function)
+    deciding = (
+        deciding_variable(module, function) or _answer_variable(module, function)
+        if classified.kind != "unknown"
+        else None
+    )
+    if deciding is not None:  # `|| ['*']` decides the answers: judged "when X is unset"
+        return Value(
+            classified, value.location, Provenance.ENV_DEFAULT, deciding, value.description, value.related
+        )
     return Value(
         classified, value.location, value.provenance, value.env_var, value.description, value.related
     )
+
+
+def _answer_variable(module: JsModule, function: Node) -> str | None:
+    """The environment variable whose default decides an answer: `callback(null, !origin ||
+    list.includes(origin) || !list.length)` with LIST read from an unset variable."""
+    parameters = parameter_names(module, function)
+    for node in walk(function) if len(parameters) >= 2 else ():
+        if (
+            node.type != "call_expression"
+            or module.text(node.child_by_field_name("function")) != parameters[1]
+        ):
+            continue
+        args = node.child_by_field_name("arguments")
+        named = [c for c in args.named_children if c.type != "comment"] if args else []
+        found = deciding_env(module, named[1]) if len(named) >= 2 else None
+        if found is not None:
+            return found
+    return None
 
 
 def written_function(module: JsModule, value: Value) -> tuple[JsModule, Node] | None:
@@ -84,13 +113,18 @@ def classify_origin_function(module: JsModule, function: Node) -> FunctionValue:
                 args = node.child_by_field_name("arguments")
                 named = [c for c in args.named_children if c.type != "comment"] if args else []
                 calls.append((node, named[1] if len(named) >= 2 else None))
-    calls = [(call, answer) for call, answer in calls if not _decided_against(module, call, function)]
+    calls = [
+        (call, answer)
+        for call, answer in calls
+        if not _decided_against(module, call, function) and not after_decided_return(module, call, function)
+    ]
     if not calls:
         return FunctionValue("unknown")
     verdicts: list[tuple[Node, str]] = []
     tested: list[tuple[list[Value], bool]] = []  # `callback(null, list.includes(origin))`
     for call, answer in calls:
-        if answer is None:
+        if answer is None or _first_argument_is_error(module, call):
+            # `callback(new Error(...), false)`: cors hands the error on whatever the answer
             verdicts.append((call, "error" if _first_argument_is_error(module, call) else "false"))
             continue
         text = module.text(unwrap(answer))
@@ -103,6 +137,8 @@ def classify_origin_function(module: JsModule, function: Node) -> FunctionValue:
         ):
             tested.append(found)  # the answer is the allow-list test itself
             verdicts.append((call, "false"))
+        elif (taken := decided(module, answer)) is not None:  # `... || !list.length`, LIST unset
+            verdicts.append((call, "allow" if taken else "false"))
         else:
             return FunctionValue("unknown")
     allowing = [call for call, verdict in verdicts if verdict == "allow"]
@@ -118,7 +154,10 @@ def classify_origin_function(module: JsModule, function: Node) -> FunctionValue:
         if guard is None:
             return FunctionValue("unknown")
         test, positive = guard
-        found = membership(module, test, origin_name, positive)
+        found = membership(module, residual(module, test), origin_name, positive)
+        tidied = tidied_origin(module, function, origin_name) if found is None else None
+        if tidied is not None:  # `const o = normalizeOrigin(origin); if (o && list.includes(o))`
+            found = membership(module, residual(module, test), tidied, positive)
         if found is None:
             return FunctionValue("unknown")
         entries, admits_missing = found
@@ -132,32 +171,14 @@ def classify_origin_function(module: JsModule, function: Node) -> FunctionValue:
 def _decided_against(module: JsModule, call: Node, function: Node) -> bool:
     """Whether `call` sits under an `if` that production or the environment's defaults
     decide against: `if (process.env.ALLOW_ALL === "true") return callback(null, true)`
-    never runs while ALLOW_ALL is unset, so the rest of the function is what answers."""
+    never runs while ALLOW_ALL is unset, so the rest of the function is what answers
+    (also when one operand of `&&` / `||` decides, `origin_guards`)."""
     guard = guarding_condition(call, function)
     if guard is None:
         return False
     test, positive = guard
-    taken = production_arm(module, test)
-    if taken is None:
-        value = module.resolve(test)
-        if value.known:
-            taken = truthy(value.raw)
-        elif _reads_unset_env(module, test):
-            taken = arm_when_unset(module, test)
+    taken = decided(module, test)
     return taken is not None and taken != positive
-
-
-def _reads_unset_env(module: JsModule, test: Node) -> bool:
-    """Whether the test's operand is an environment variable without a default."""
-    test = unwrap(test)
-    if test.type == "unary_expression":
-        argument = test.child_by_field_name("argument")
-        return argument is not None and _reads_unset_env(module, argument)
-    if test.type == "binary_expression":
-        operands = [test.child_by_field_name(side) for side in ("left", "right")]
-        return any(side is not None and _reads_unset_env(module, side) for side in operands)
-    value = module.resolve(test)
-    return not value.known and bool(value.env_var)
 
 
 def _early_exit_guard(
@@ -232,7 +253,7 @@ def _names(module: JsModule, node: Node, name: str) -> bool:
     """`origin`, or `origin || ''` / `origin ?? ''`: the value tested is the Origin (a
     missing one stands in as the fallback, which the allow-list then decides on)."""
     node = unwrap(node)
-    if module.text(node) == name:
+    if module.text(node) == name or tidies(module, node, name):
         return True
     if node.type == "binary_expression" and module.text(node.child_by_field_name("operator")) in {"||", "??"}:
         fallback = module.resolve(node.child_by_field_name("right"))
@@ -254,6 +275,16 @@ def membership(module: JsModule, test: Node, name: str, positive: bool) -> tuple
     if test.type == "binary_expression":
         operator = module.text(test.child_by_field_name("operator"))
         left, right = test.child_by_field_name("left"), test.child_by_field_name("right")
+        if operator in {"||", "&&"} and positive:
+            # `(isDev && LOCAL.test(origin))` in production, `... || !isProduction`: an
+            # operand the deployment decides leaves the other, or decides the whole test
+            neutral = operator == "&&"
+            for side, other in ((left, right), (right, left)):
+                taken = decided(module, side)
+                if taken is neutral:
+                    return membership(module, other, name, True)
+                if taken is (not neutral) and operator == "&&":
+                    return [], False  # never holds: admits nothing
         if operator == "||" and positive:
             a = membership(module, left, name, True)
             b = membership(module, right, name, True)
@@ -293,6 +324,16 @@ def membership(module: JsModule, test: Node, name: str, positive: bool) -> tuple
         function = unwrap(test.child_by_field_name("function"))
         args = test.child_by_field_name("arguments")
         named = [c for c in args.named_children if c.type != "comment"] if args else []
+        predicate = _predicate_body(module, function, named, name)
+        if predicate is not None:  # `isAllowedOrigin(origin)`, a helper of the project
+            home, body, parameter = predicate
+            _FOLLOWED.add(body.id)
+            try:
+                if body.type == "statement_block":
+                    return _block_membership(home, body, parameter) if positive else None
+                return membership(home, body, parameter, positive)
+            finally:
+                _FOLLOWED.discard(body.id)
         if function is None or function.type != "member_expression" or not named:
             return None
         method = module.text(function.child_by_field_name("property"))
@@ -303,7 +344,7 @@ def membership(module: JsModule, test: Node, name: str, positive: bool) -> tuple
                 return None
             return [Value(Regex(_STRING_TESTS[method].format(_js_escape(part.raw))), part.location)], False
         if not _names(module, named[0], name):
-            if method == "some" and len(named) == 1:
+            if method in {"some", "find"} and len(named) == 1:
                 return _some(module, function, named[0], name)
             return None
         holder = _holder(module, function.child_by_field_name("object"))
@@ -315,6 +356,71 @@ def membership(module: JsModule, test: Node, name: str, positive: bool) -> tuple
             return [holder], False
         return None
     return None
+
+
+_FOLLOWED: set[int] = set()  # predicate bodies being read, against recursive helpers
+
+
+def _predicate_body(
+    module: JsModule, function: Node | None, arguments: list[Node], name: str
+) -> tuple[JsModule, Node, str] | None:
+    """A same-project predicate the Origin is handed to, `isAllowedOrigin(origin)` with
+    `const isAllowedOrigin = (o) => !o || list.includes(o) || PREVIEW.test(o)` in another
+    module (404notDeeksha/Ecommerce-App-Backend `utils/isAllowedOrigin.js`): its returned
+    test, with the parameter that receives the Origin."""
+    if function is None or function.type != "identifier" or not arguments:
+        return None
+    # the Origin itself (`check(origin || "")` would need its fallback carried in)
+    position = next((i for i, arg in enumerate(arguments) if module.text(unwrap(arg)) == name), None)
+    if position is None:
+        return None
+    value = module.resolve(function)
+    if not (value.known and isinstance(value.raw, FunctionValue)):
+        return None
+    found = written_function(module, value)
+    if found is None:
+        return None
+    home, helper = found
+    parameters = parameter_names(home, helper)
+    body = helper.child_by_field_name("body")
+    if body is not None and body.type == "statement_block":
+        body = single_return(body) or body
+    if body is None or position >= len(parameters) or body.id in _FOLLOWED:
+        return None
+    parameter = parameters[position]
+    return (home, unwrap(body), parameter) if parameter.isidentifier() else None
+
+
+def _block_membership(module: JsModule, block: Node, name: str) -> tuple[list[Value], bool] | None:
+    """A predicate written as early returns, `if (!o) return false; if (RE.test(o)) return
+    true; ...; return false` (0x-Parzival/mother-homes-expense `dev-server-setup.js`): the
+    entries of its `return true` tests; a `return false` test may only turn away a missing
+    Origin, and the predicate must end refusing."""
+    statements = [child for child in block.named_children if child.type != "comment"]
+    if not statements or module.text(statements[-1]).replace(" ", "") not in {"returnfalse;", "returnfalse"}:
+        return None
+    entries: list[Value] = []
+    admits_missing: bool | None = None
+    for statement in statements[:-1]:
+        if statement.type != "if_statement" or statement.child_by_field_name("alternative") is not None:
+            return None
+        answer = single_return(statement.child_by_field_name("consequence")) or unwrap(
+            statement.child_by_field_name("consequence")
+        )
+        if answer.type == "return_statement":
+            inner = [c for c in answer.named_children if c.type != "comment"]
+            answer = unwrap(inner[0]) if len(inner) == 1 else answer
+        test = unwrap(statement.child_by_field_name("condition"))
+        negated = test.child_by_field_name("argument") if module.text(test).startswith("!") else None
+        if answer.type == "false" and negated is not None and _presence_test(module, negated, name):
+            admits_missing = False if admits_missing is None else admits_missing  # `if (!o) return false`
+            continue
+        found = membership(module, test, name, True) if answer.type == "true" else None
+        if found is None:
+            return None
+        entries += found[0]
+        admits_missing = found[1] if admits_missing is None else admits_missing
+    return entries, bool(admits_missing)
 
 
 def _holder(module: JsModule, node: Node) -> Value:
@@ -380,7 +486,8 @@ def _some(module: JsModule, function: Node, callback: Node, name: str) -> tuple[
     """`patterns.some((re) => re.test(origin))`."""
     method = module.text(function.child_by_field_name("property"))
     callback = unwrap(callback)
-    if method != "some" or callback.type != "arrow_function":
+    # `find` answers the entry it found: as truthy as `some`'s answer for the entries read here
+    if method not in {"some", "find"} or callback.type != "arrow_function":
         return None
     body = unwrap(callback.child_by_field_name("body"))
     if body is not None and body.type == "statement_block" and block_by_kind(module, callback, body, name):
@@ -398,6 +505,8 @@ def _some(module: JsModule, function: Node, callback: Node, name: str) -> tuple[
     if body is None or body.type != "call_expression" or name not in module.text(body):
         return None
     holder = _holder(module, function.child_by_field_name("object"))
+    if _calls_entry(module, callback, body, name):  # `rules.find((rule) => rule(host))`
+        return _predicate_entries(module, holder)
     if holder.known and isinstance(holder.raw, tuple):
         test = _STRING_TESTS.get(_string_test_of(module, body, name))
         if test is not None:  # `list.some((p) => origin.startsWith(p))`: each entry a prefix
@@ -407,6 +516,48 @@ def _some(module: JsModule, function: Node, callback: Node, name: str) -> tuple[
             return prefixes, False
         return list(holder.raw), False
     return None
+
+
+def _calls_entry(module: JsModule, callback: Node, body: Node, name: str) -> bool:
+    """`(rule) => rule(origin)`: each entry is a predicate handed the tested value."""
+    parameters = parameter_names(module, callback)
+    named = call_arguments(body)
+    return (
+        len(parameters) == 1
+        and module.text(unwrap(body.child_by_field_name("function"))) == parameters[0]
+        and len(named) == 1
+        and module.text(unwrap(named[0])) == name
+    )
+
+
+def _predicate_entries(module: JsModule, holder: Value) -> tuple[list[Value], bool] | None:
+    """The entries a list of predicates admits (`[h => h.endsWith(".campus.example"), h =>
+    h === "campus.example"]`), each predicate read as the test it returns."""
+    if not (holder.known and isinstance(holder.raw, tuple) and holder.raw):
+        return None
+    entries: list[Value] = []
+    admits_missing = False
+    for item in holder.raw:
+        found = written_function(module, item) if isinstance(item.raw, FunctionValue) else None
+        if found is None:
+            return None
+        home, predicate = found
+        parameters = parameter_names(home, predicate)
+        body = predicate.child_by_field_name("body")
+        if body is not None and body.type == "statement_block":
+            body = single_return(body)
+        if len(parameters) != 1 or body is None or body.id in _FOLLOWED:
+            return None
+        _FOLLOWED.add(body.id)
+        try:
+            tested = membership(home, unwrap(body), parameters[0], True)
+        finally:
+            _FOLLOWED.discard(body.id)
+        if tested is None:
+            return None
+        entries += tested[0]
+        admits_missing = admits_missing or tested[1]
+    return entries, admits_missing
 
 
 def _string_test_of(module: JsModule, body: Node, name: str) -> str:

@@ -2,7 +2,8 @@
 acceptedOrigins = ACCEPTED_ORIGINS } = {}) => cors({ origin: (origin, cb) => { if
 (acceptedOrigins.includes(origin)) ... } })`, then `app.use(corsMiddleware())` (a Node
 course's template: DavidAlmonacid/movies-rest-api-curso-node, Anavarren1997/ganga-express-api,
-Diego-Escorche/MovieSeat `src/middlewares/cors.*`). Called without arguments everywhere in the
+Diego-Escorche/MovieSeat `src/middlewares/cors.*`), in TypeScript with the parameter typed
+(GintokiYT/api-basic-bun `src/utils/cors.ts`). Called without arguments everywhere in the
 project, the default is the list: it is judged. Any call passing an argument, or none found,
 leaves it unknown."""
 
@@ -48,6 +49,12 @@ def _default_of(module: JsModule, function: Node, name: str) -> Node | None:
     if len(named) != 1:
         return None
     parameter = named[0]
+    if parameter.type in {"required_parameter", "optional_parameter"}:
+        # TypeScript: `({ name = DEFAULT }: Options = {})`, `(name: string[] = DEFAULT)`
+        pattern, value = parameter.child_by_field_name("pattern"), parameter.child_by_field_name("value")
+        if pattern is not None and pattern.type == "identifier":
+            return value if module.text(pattern) == name else None
+        parameter = pattern if pattern is not None else parameter
     if parameter.type == "assignment_pattern":
         left, right = parameter.child_by_field_name("left"), parameter.child_by_field_name("right")
         if left is not None and left.type == "identifier":

@@ -69,6 +69,11 @@ def find_cors_names(analysis: Analysis) -> None:
         named = [child for child in clause.named_children if child.type in {"identifier", "string"}]
         if len(named) == 2 and string_value(named[1]) == "cors":
             analysis.cors_names.add(module.text(named[0]))
+    for name, values in module.declarations.items():
+        # tsc's CommonJS output: `const cors_1 = __importDefault(require("cors"))`, called as
+        # `(0, cors_1.default)({...})` (0-EWT-0/MiniCRM_API src/app.js)
+        if len(values) == 1 and _TSC_INTEROP.fullmatch(module.text(values[0]).replace(" ", "")):
+            analysis.cors_names.add(name)
     if "cors" not in module.imports and "cors" not in module.declarators and _parameter_named(module, "cors"):
         # `function applyCors(app, cors) { app.use(cors({...})) }`: the bootstrap hands the
         # cors package in; a parameter of that name called with options is that package
@@ -85,6 +90,8 @@ def _parameter_named(module: JsModule, name: str) -> bool:
                 return True
     return False
 
+
+_TSC_INTEROP = re.compile(r"""(?:tslib(?:_1)?\.)?__import(?:Default|Star)\(require\(["'`]cors["'`]\)\)""")
 
 # what `is_cors_call` accepts without a name bound to the package: `require("cors")(...)`,
 # spaces anywhere (it drops them)
@@ -105,11 +112,15 @@ def is_cors_call(analysis: Analysis, node: Node) -> bool:
 
 def is_package_call(module: JsModule, names: set[str], node: Node, specifier: str) -> bool:
     """Whether the call `node` calls a package's export: a name it is imported as
-    (`cors(...)`, `cors.default(...)`), or `require("<specifier>")(...)` itself."""
+    (`cors(...)`, `cors.default(...)`, tsc's `(0, cors_1.default)(...)`), or
+    `require("<specifier>")(...)` itself."""
     node = unwrap(node)
     if node.type != "call_expression":
         return False
     function = unwrap(node.child_by_field_name("function"))
+    if function is not None and function.type == "sequence_expression":
+        parts = [child for child in function.named_children if child.type != "comment"]
+        function = unwrap(parts[-1]) if len(parts) == 2 and module.text(parts[0]) == "0" else None
     if function is None:
         return False
     text = module.text(function).replace(" ", "")

@@ -9,7 +9,8 @@ import re
 from pathlib import PurePosixPath
 
 from corslint.extractors.express.next_routes import MIDDLEWARE_NAMES, ROUTE_SUFFIXES, route_example
-from corslint.extractors.express.response_headers import FUNCTIONS, called_functions, parameter_names
+from corslint.extractors.express.response_headers import called_functions, parameter_names
+from corslint.extractors.js.declared_values import FUNCTIONS
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import project_root
 from corslint.extractors.js.syntax import Node, unwrap

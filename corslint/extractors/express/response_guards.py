@@ -20,11 +20,11 @@ from corslint.extractors.express.handler_roles import HandlerRoles
 from corslint.extractors.express.origin_functions import membership
 from corslint.extractors.express.request_inputs import ORIGIN, request_source
 from corslint.extractors.express.response_headers import (
-    FUNCTIONS,
     called_functions,
     parameter_names,
     returned_expressions,
 )
+from corslint.extractors.js.declared_values import FUNCTIONS
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap, walk
 from corslint.model import FunctionValue, Value

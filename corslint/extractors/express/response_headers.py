@@ -22,15 +22,13 @@ from corslint.extractors.express.handler_roles import HandlerRoles
 from corslint.extractors.express.handwritten_steps import Steps, header_step, run, write_step
 from corslint.extractors.express.helper_header_flow import after_early_exits, index_writes, tests_around
 from corslint.extractors.express.request_inputs import request_source
+from corslint.extractors.js.declared_values import FUNCTIONS, declared_value, enclosing_function
 from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import project_root
 from corslint.extractors.js.syntax import Node, string_value, unwrap, walk
 from corslint.model import Location, Provenance, Value
 
-FUNCTIONS = frozenset(
-    {"arrow_function", "function_expression", "function_declaration", "function", "method_definition"}
-)
 _MAX_DEPTH = 4
 
 
@@ -68,32 +66,6 @@ def request_roles(names: list[str]) -> HandlerRoles:
     """Roles of a function that receives the request (or an event holding it) first."""
     first = next((name for name in names[:1] if name), "")
     return HandlerRoles(requests=(first,) if first else (), responses=(), next_name="")
-
-
-def enclosing_function(node: Node) -> Node | None:
-    parent = node.parent
-    while parent is not None and parent.type not in FUNCTIONS:
-        parent = parent.parent
-    return parent
-
-
-def declared_value(module: JsModule, name: str, use: Node) -> Node | None:
-    """The value of the last `const name = ...` before `use` in a scope holding `use`, when
-    `name` is not reassigned as a whole."""
-    if any(
-        unwrap(assignment.child_by_field_name("left")).type == "identifier"
-        for assignment in module.assignments.get(name, [])
-    ):
-        return None
-    found = None
-    for declarator in module.declarators.get(name, []):
-        if declarator.start_byte > use.start_byte:
-            continue
-        scope = enclosing_function(declarator)
-        if scope is None or scope.start_byte <= use.start_byte < scope.end_byte:
-            found = declarator
-    value = found.child_by_field_name("value") if found is not None else None
-    return unwrap(value) if value is not None else None
 
 
 def _alias_target(module: JsModule, specifier: str) -> str | None:

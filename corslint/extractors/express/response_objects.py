@@ -23,24 +23,22 @@ with one response (a Fetch handler that returns it unconditionally), or where Ne
 answers it. Seen in real code: Lissy93/web-check `api/_common/middleware.js`,
 AchieveGoalDev/tae-admin `lambdas/tae-auth/index.mjs`, holyfudgencannoli/mom
 `magic-of-mushrooms/src/index.js`, MattyMailers/BookedMove `src/lib/cors.ts` (see
-docs/patterns.md)."""
+docs/patterns.md). The responses themselves are found by `returned_responses`."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from corslint.extractors.express.flag_gated_headers import switched_helper
 from corslint.extractors.express.handler_roles import HandlerRoles
 from corslint.extractors.express.handwritten_steps import Steps
-from corslint.extractors.express.helper_header_flow import branch_assigned, called_by_others, declared_aliases
+from corslint.extractors.express.helper_header_flow import called_by_others, declared_aliases
 from corslint.extractors.express.lambda_body_parse import (
     FUNCTION_ERROR_STATUS,
     body_parse_evidence,
     parse_throws_before,
 )
-from corslint.extractors.express.request_inputs import alias_source
 from corslint.extractors.express.response_entries import (
     env_route_handler,
     fetch_entry,
@@ -50,57 +48,33 @@ from corslint.extractors.express.response_entries import (
     route_exports,
     route_path,
 )
-from corslint.extractors.express.response_guards import OriginGuard, origin_guard
 from corslint.extractors.express.response_headers import (
-    FUNCTIONS,
     HeaderReader,
-    called_functions,
-    declared_value,
-    enclosing_function,
     parameter_names,
-    returned_expressions,
     set_calls,
 )
 from corslint.extractors.express.response_methods import served_routes
+from corslint.extractors.express.returned_responses import (
+    FETCH,
+    LAMBDA,
+    ResponseSite,
+    SiteCache,
+    expression_sites,
+    function_roles,
+    returned_sites,
+)
+from corslint.extractors.js.declared_values import FUNCTIONS, enclosing_function
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
-from corslint.extractors.js.syntax import Node, string_value, unwrap, walk
+from corslint.extractors.js.syntax import Node, unwrap
 from corslint.model import CorsPolicy, Evidence, Location, Value
 
-LAMBDA, FETCH, NEXT_ROUTE = "lambda_headers", "fetch_headers", "nextjs_route_headers"
+NEXT_ROUTE = "nextjs_route_headers"
 _WRITERS = {LAMBDA: "lambda", FETCH: "fetch-set", NEXT_ROUTE: "fetch-set"}
 _LABELS = {LAMBDA: "AWS Lambda result", FETCH: "Fetch Response", NEXT_ROUTE: "Next.js route handler"}
-_RESPONSE_CONSTRUCTORS = frozenset({"Response", "NextResponse"})
-_RESPONSE_FACTORIES = frozenset({"Response.json", "NextResponse.json"})
-_METHOD_TEST = re.compile(
-    r"""^\(?\s*[\w$.?]+\.(?:method|httpMethod)(?:\.toUpperCase\(\))?\s*(===|==|!==|!=)\s*['"]OPTIONS['"]\s*\)?$"""
-)
 _AUTHORIZATION_READ = re.compile(
     r"""headers(?:\.get\(\s*|\??\.?\[\s*|\.)['"`]?authorization['"`]?""", re.IGNORECASE
 )
-_MAX_DEPTH = 3
-
-
-@dataclass
-class _Site:
-    """One response a function returns, and where its header object is."""
-
-    returned: Node  # the returned expression, in the policy's module
-    module: JsModule  # the module that builds the response (a helper's, possibly)
-    builder: Node  # the function that builds it
-    headers: Node | None  # its header object expression, in `module`
-    status: Value
-    style: str  # LAMBDA or FETCH
-    # where `.headers.set(...)` calls add to it: (module, the variable holding the response,
-    # the use they come before, the roles and aliases to read them with)
-    extra: list[tuple[JsModule, str, Node, HandlerRoles, dict[str, str]]] = field(default_factory=list)
-    method: str = ""  # "OPTIONS" / "!OPTIONS": a method test decides that it is returned
-    straight: bool = False  # returned whatever the request, by the function's only return
-    aliases: dict[str, str] = field(default_factory=dict)
-    roles: HandlerRoles = field(default_factory=lambda: HandlerRoles((), (), ""))
-    guard: OriginGuard | None = None  # an allow-list test on the Origin it sits behind
-    # a helper's parameters -> what the caller passes (its module, node, roles, aliases)
-    bound: dict[str, tuple[JsModule, Node, HandlerRoles, dict[str, str]]] = field(default_factory=dict)
 
 
 def response_object_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> list[CorsPolicy]:
@@ -119,10 +93,10 @@ def response_object_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> 
     )
     groups: list[tuple[str, list[tuple[Node, str]]]] = []
     reached: set[int] = set()
-    candidates: list[tuple[Node, list[_Site]]] = []
-    cache: Cache = {}
+    candidates: list[tuple[Node, list[ResponseSite]]] = []
+    cache: SiteCache = {}
     for function in _returning_functions(module):
-        sites = _sites(module, function, cache)
+        sites = returned_sites(module, function, cache)
         if sites:
             candidates.append((function, sites))
             for site in sites:
@@ -179,14 +153,14 @@ def _policy(
     framework: str,
     functions: list[tuple[Node, str]],
     evidence: tuple[Evidence, ...],
-    cache: Cache,
+    cache: SiteCache,
 ) -> CorsPolicy | None:
     first_roles = HandlerRoles((), (), "")
     steps = Steps(module, first_roles)
     reader = HeaderReader(steps, _WRITERS[framework])
     answers_options = False
     for function, method in functions:
-        sites = [site for site in _sites(module, function, cache) if _carries_cors(site, framework)]
+        sites = [site for site in returned_sites(module, function, cache) if _carries_cors(site, framework)]
         if not sites:
             continue
         base: tuple[str, ...] = (_method_atom(method),) if method else ()
@@ -248,7 +222,7 @@ def _location(
     framework: str,
     functions: list[tuple[Node, str]],
     options: dict[str, Value],
-    cache: Cache,
+    cache: SiteCache,
 ) -> Location:
     if framework == NEXT_ROUTE:
         # the first export that answers a preflighted method (a GET is read with simple requests)
@@ -256,7 +230,7 @@ def _location(
             functions, key=lambda item: (item[1] in {"GET", "HEAD", "OPTIONS"}, item[0].start_byte)
         )
         for function, _ in ordered:
-            if any(_carries_cors(site, framework) for site in _sites(module, function, cache)):
+            if any(_carries_cors(site, framework) for site in returned_sites(module, function, cache)):
                 statement = function.parent
                 while statement is not None and statement.type not in {"export_statement", "program"}:
                     statement = statement.parent
@@ -267,17 +241,17 @@ def _location(
     return step.location
 
 
-def _guarded(steps: Steps, site: _Site, when: tuple[str, ...]) -> tuple[str, ...]:
+def _guarded(steps: Steps, site: ResponseSite, when: tuple[str, ...]) -> tuple[str, ...]:
     """The conditions `site` is answered under, its Origin allow-list test among them: the
     origins the test refuses get the early return's answer first, where it is a response
     without CORS headers (one with them is not a refusal corslint can read)."""
     guard = site.guard
     if guard is None or (steps.guard is not None and steps.guard.raw != guard.allowed.raw):
         return when
-    refusals: list[_Site] = []
+    refusals: list[ResponseSite] = []
     if guard.refusal is not None:
-        roles, aliases = _function_roles(guard.module, guard.function)
-        refusals = _site(guard.module, guard.function, guard.refusal, roles, aliases, 0)
+        roles, aliases = function_roles(guard.module, guard.function)
+        refusals = expression_sites(guard.module, guard.function, guard.refusal, roles, aliases, 0)
         if len(refusals) != 1 or _carries_cors(refusals[0], FETCH):
             return when
     steps.guard = guard.allowed
@@ -292,10 +266,10 @@ def _method_atom(method: str) -> str:
     return f"METHOD:{method}"
 
 
-def _representative(sites: list[_Site]) -> _Site | None:
+def _representative(sites: list[ResponseSite]) -> ResponseSite | None:
     """The answer judged for the other methods: a successful one that sets Allow-Origin."""
 
-    def success(site: _Site) -> bool:
+    def success(site: ResponseSite) -> bool:
         return site.status.known and isinstance(site.status.raw, int) and 200 <= site.status.raw < 300
 
     with_origin = [site for site in sites if _sets_origin(site)]
@@ -305,7 +279,7 @@ def _representative(sites: list[_Site]) -> _Site | None:
     return None
 
 
-def _read(reader: HeaderReader, site: _Site, when: tuple[str, ...]) -> None:
+def _read(reader: HeaderReader, site: ResponseSite, when: tuple[str, ...]) -> None:
     reader.bindings = {(site.module.path, name): passed for name, passed in site.bound.items()}
     if site.headers is not None:
         reader.read(site.module, site.headers, site.roles, site.aliases, when)
@@ -328,293 +302,16 @@ def _end(steps: Steps, status: Value, when: tuple[str, ...]) -> None:
     )
 
 
-def _carries_cors(site: _Site, framework: str) -> bool:
+def _carries_cors(site: ResponseSite, framework: str) -> bool:
     scratch = Steps(site.module, site.roles)
     _read(HeaderReader(scratch, _WRITERS[framework]), site, ())
     return any(name.startswith("Access-Control-") for name in scratch.steps)
 
 
-def _sets_origin(site: _Site) -> bool:
+def _sets_origin(site: ResponseSite) -> bool:
     scratch = Steps(site.module, site.roles)
     _read(HeaderReader(scratch, "set"), site, ())
     return any(name.startswith("Access-Control-Allow-Origin") for name in scratch.steps)
-
-
-# -- the sites ------------------------------------------------------------------------
-
-
-Cache = dict[tuple[str, int], list[_Site]]
-
-
-def _sites(module: JsModule, function: Node, cache: Cache, depth: int = 0) -> list[_Site]:
-    """The responses `function` returns (directly, or through a helper it returns the
-    result of), with the method test and the request names each is read with."""
-    key = (module.path, function.id)
-    if key not in cache:
-        cache[key] = _find_sites(module, function, depth)
-    return cache[key]
-
-
-def _find_sites(module: JsModule, function: Node, depth: int) -> list[_Site]:
-    roles, aliases = _function_roles(module, function)
-    found: list[_Site] = []
-    for returned, statement in _returns(module, function):
-        for site in _site(module, function, returned, roles, aliases, depth):
-            if statement is not None:
-                site.method = _method_condition(module, statement)
-                site.straight = _straight(function, statement)
-                site.guard = origin_guard(module, function, statement, roles, aliases) or site.guard
-            else:
-                site.straight = True
-            site.returned = returned
-            found.append(site)
-    return found
-
-
-def _returns(module: JsModule, function: Node) -> list[tuple[Node, Node | None]]:
-    """(expression, statement) for each value the function returns or hands to Lambda's
-    `callback(null, result)`; an arrow's expression body has no statement."""
-    body = function.child_by_field_name("body")
-    if body is None:
-        return []
-    if body.type != "statement_block":
-        return [(unwrap(body), None)]
-    names = parameter_names(module, function)
-    callback = names[2] if len(names) >= 3 else ""
-    found = []
-    for node in walk(body):
-        kind = node.type  # (PERF) the owner test climbs to the function: only where it counts
-        if kind != "return_statement" and (kind != "call_expression" or not callback):
-            continue
-        if enclosing_function(node) != function:
-            continue
-        if node.type == "return_statement" and node.named_children:
-            found.append((unwrap(node.named_children[0]), node))
-        elif node.type == "call_expression" and callback:
-            callee = node.child_by_field_name("function")
-            arguments = node.child_by_field_name("arguments")
-            args = (
-                [c for c in arguments.named_children if c.type != "comment"] if arguments is not None else []
-            )
-            if callee is not None and module.text(callee) == callback and len(args) == 2:
-                statement = node.parent
-                found.append((unwrap(args[1]), statement if statement is not None else node))
-    return found
-
-
-def _function_roles(module: JsModule, function: Node) -> tuple[HandlerRoles, dict[str, str]]:
-    names = parameter_names(module, function)
-    first = names[0] if names else ""
-    requests = (first, f"{first}.request") if first else ()
-    roles = HandlerRoles(requests=requests, responses=(), next_name="")
-    aliases: dict[str, str] = {}
-    body = function.child_by_field_name("body")
-    if body is None or b"headers" not in (body.text or b""):
-        return roles, aliases
-    for declarator in module.of_kind("variable_declarator"):
-        if (
-            function.start_byte <= declarator.start_byte < function.end_byte
-            and enclosing_function(declarator) == function
-        ):
-            aliases.update(alias_source(module, roles, aliases, declarator))
-    return roles, aliases
-
-
-def _site(
-    module: JsModule,
-    function: Node,
-    returned: Node,
-    roles: HandlerRoles,
-    aliases: dict[str, str],
-    depth: int,
-) -> list[_Site]:
-    node = unwrap(returned)
-    if node.type == "await_expression" and node.named_children:
-        node = unwrap(node.named_children[0])
-    if node.type == "object":
-        pairs = _pairs(module, node)
-        if "statusCode" not in pairs:
-            return []
-        return [
-            _Site(
-                node,
-                module,
-                function,
-                pairs.get("headers"),
-                _status(module, pairs["statusCode"], node),
-                LAMBDA,
-                roles=roles,
-                aliases=aliases,
-            )
-        ]
-    if node.type == "identifier":
-        declared = declared_value(module, module.text(node), node)
-        if declared is not None and declared.type == "await_expression" and declared.named_children:
-            declared = unwrap(declared.named_children[0])
-        if declared is None and branch_assigned(module, module.text(node), node):
-            # `let response; if (...) response = await f(req); else response = new Response(...)`
-            # then `response.headers.set(...)`: those writes are what is known of it
-            extra = [(module, module.text(node), node, roles, aliases)]
-            status = Value(200, module.location(node))
-            return [_Site(node, module, function, None, status, FETCH, extra, aliases=aliases, roles=roles)]
-        if declared is None or declared.type not in {"object", "new_expression", "call_expression"}:
-            return []
-        sites = _site(module, function, declared, roles, aliases, depth + 1)
-        for site in sites:
-            if site.style == FETCH:
-                site.extra.append((module, module.text(node), node, roles, aliases))
-        return sites
-    built = _response(module, function, node, roles, aliases)
-    if built is not None:
-        return [built]
-    if node.type == "call_expression" and depth < _MAX_DEPTH:
-        callee = node.child_by_field_name("function")
-        found = called_functions(module, callee) if callee is not None else []
-        if len(found) != 1:
-            return []
-        helper_module, helper = found[0]
-        helper_roles, helper_aliases = _function_roles(helper_module, helper)
-        names = parameter_names(helper_module, helper)
-        arguments = node.child_by_field_name("arguments")
-        passed = [c for c in arguments.named_children if c.type != "comment"] if arguments is not None else []
-        sites = []
-        for expression in returned_expressions(helper_module, helper):
-            name = helper_module.text(expression) if expression.type == "identifier" else ""
-            if name and name in names and names.index(name) < len(passed):
-                # `withCors(NextResponse.json(data))`: the response passed in, with the
-                # headers the helper sets on it
-                inner = _site(module, function, passed[names.index(name)], roles, aliases, depth + 1)
-                requests = tuple(
-                    n
-                    for n, argument in zip(names, passed, strict=False)
-                    if module.text(argument) in roles.requests
-                )
-                for site in inner:
-                    site.extra.append((helper_module, name, expression, HandlerRoles(requests, (), ""), {}))
-                sites += inner
-                continue
-            inner = _site(helper_module, helper, expression, helper_roles, helper_aliases, depth + 1)
-            for site in inner:
-                site.guard = site.guard or origin_guard(
-                    helper_module, helper, expression, helper_roles, helper_aliases
-                )
-                if site.module is helper_module and not site.bound:  # `{...extraHeaders}`: the caller's
-                    given = zip(names, passed, strict=False)
-                    site.bound = {n: (module, a, roles, aliases) for n, a in given if n}
-            sites += inner
-        return sites
-    return []
-
-
-def _builds_response(module: JsModule, node: Node) -> bool:
-    callee = node.child_by_field_name("function")
-    return callee is not None and module.text(callee).replace(" ", "") in _RESPONSE_FACTORIES
-
-
-def _response(
-    module: JsModule, function: Node, node: Node, roles: HandlerRoles, aliases: dict[str, str]
-) -> _Site | None:
-    """`new Response(body, init)`, `Response.json(data, init)` and the NextResponse forms."""
-    if node.type == "new_expression":
-        constructor = node.child_by_field_name("constructor")
-        if constructor is None or module.text(constructor) not in _RESPONSE_CONSTRUCTORS:
-            return None
-    elif not (node.type == "call_expression" and _builds_response(module, node)):
-        return None
-    arguments = node.child_by_field_name("arguments")
-    args = [c for c in arguments.named_children if c.type != "comment"] if arguments is not None else []
-    init = unwrap(args[1]) if len(args) > 1 else None
-    if init is not None and init.type == "identifier":
-        declared = declared_value(module, module.text(init), init)
-        init = declared if declared is not None and declared.type == "object" else init
-    pairs = _pairs(module, init) if init is not None and init.type == "object" else {}
-    status = (
-        _status(module, pairs["status"], node) if "status" in pairs else Value(200, module.location(node))
-    )
-    return _Site(node, module, function, pairs.get("headers"), status, FETCH, roles=roles, aliases=aliases)
-
-
-def _pairs(module: JsModule, node: Node) -> dict[str, Node]:
-    """An object literal's properties by key (a shorthand `headers` is its identifier)."""
-    found: dict[str, Node] = {}
-    for child in node.named_children:
-        if child.type == "pair":
-            key = child.child_by_field_name("key")
-            value = child.child_by_field_name("value")
-            name = (string_value(key) or module.text(key)) if key is not None else ""
-            if value is not None:
-                found[name] = value
-        elif child.type == "shorthand_property_identifier":
-            found[module.text(child)] = child
-    return found
-
-
-def _status(module: JsModule, node: Node, at: Node) -> Value:
-    value = module.resolve(node)
-    raw = value.raw
-    if value.known and isinstance(raw, str) and raw.isdigit():
-        raw = int(raw)  # `statusCode: '204'`: API Gateway reads it as a number
-    if value.known and isinstance(raw, int):
-        return Value(raw, module.location(at))
-    return module.unknown(node)
-
-
-def _method_condition(module: JsModule, statement: Node) -> str:
-    """`OPTIONS` / `!OPTIONS` when a test of the request method decides that the statement
-    runs: an `if` around it, or an earlier `if (... === 'OPTIONS') return` before it."""
-    child, parent = statement, statement.parent
-    while parent is not None and parent.type not in FUNCTIONS:
-        if parent.type == "if_statement" and child != parent.child_by_field_name("condition"):
-            test = _method_test(module, parent)
-            if test is not None:
-                return test if parent.child_by_field_name("consequence") == child else _negated(test)
-        if parent.type == "statement_block":
-            for earlier in parent.named_children:
-                if earlier.start_byte >= child.start_byte:
-                    break
-                if earlier.type == "if_statement" and earlier.child_by_field_name("alternative") is None:
-                    test = _method_test(module, earlier)
-                    consequence = earlier.child_by_field_name("consequence")
-                    if test is not None and consequence is not None and _always_returns(consequence):
-                        return _negated(test)
-        child, parent = parent, parent.parent
-    return ""
-
-
-def _method_test(module: JsModule, statement: Node) -> str | None:
-    condition = statement.child_by_field_name("condition")
-    text = module.text(condition).strip() if condition is not None else ""
-    while text.startswith("(") and text.endswith(")"):
-        text = text[1:-1].strip()
-    found = _METHOD_TEST.match(text)
-    if found is None:
-        return None
-    return "OPTIONS" if found.group(1) in {"===", "=="} else "!OPTIONS"
-
-
-def _negated(test: str) -> str:
-    return test[1:] if test.startswith("!") else f"!{test}"
-
-
-def _always_returns(block: Node) -> bool:
-    if block.type == "return_statement":
-        return True
-    if block.type == "statement_block":
-        return any(child.type == "return_statement" for child in block.named_children)
-    return block.type == "expression_statement" and "callback(" in (block.text or b"").decode(
-        "utf-8", "replace"
-    )
-
-
-def _straight(function: Node, statement: Node) -> bool:
-    """Whether the statement is the function's only return, in its body's own block."""
-    body = function.child_by_field_name("body")
-    if body is None or statement.parent != body:
-        return False
-    return not any(
-        node.type == "return_statement" and node != statement and enclosing_function(node) == function
-        for node in walk(body)
-    )
 
 
 def _authorization_read(module: JsModule) -> tuple[Evidence, ...]:

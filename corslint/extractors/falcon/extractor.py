@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 
 from corslint.extractors.context import ProjectContext
+from corslint.extractors.falcon.co_layers import vary_beside
 from corslint.extractors.python import PythonModule, is_development_path
 from corslint.extractors.python.call_options import arms, read_arguments, unknown_options
 from corslint.model import CorsPolicy, Extraction
@@ -25,13 +26,15 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         qualified = module.qualified_name(call.func) or ""
         if qualified in MIDDLEWARE_CLASSES:
             options = read_arguments(module, call, PARAMETERS)
-            evidence = tuple(unknown_options(options, PARAMETERS, "CORSMiddleware"))
+            evidence = (*unknown_options(options, PARAMETERS, "CORSMiddleware"), *vary_beside(module, call))
             label = ""
         elif qualified in APP_CLASSES and _cors_enabled(module, call):
             options, evidence, label = {}, (), "falcon.App(cors_enable=True)"
         else:
             continue
         location = module.location(call)
+        # the file's real path, as hand-written middleware listed beside it names the app
+        real = module.real_path()
         policies.append(
             CorsPolicy(
                 framework="falcon",
@@ -40,7 +43,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
                 evidence=evidence,
                 development_only=is_development_path(path),
                 label=label,
-                app=f"{path}:{location.line}:{location.column}",
+                app=f"{real}:{location.line}:{location.column}",
                 branch=arms(module, call),
             )
         )

@@ -54,6 +54,44 @@ def from_object(module: PythonModule, node: ast.expr, location: Location, depth:
         return from_object(module, node.values[-1], location, depth + 1)
     if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and depth < MAX_DEPTH:
         return _selected_config(module, node, location, depth)
+    if isinstance(node, ast.Call) and depth < MAX_DEPTH:
+        # `app.config.from_object(get_config())`: the class the project function returns
+        callee = module.callee(node.func, Scope({}))
+        if callee is not None:
+            returned = module.returned_expression(callee, node)
+            if returned is None or not isinstance(returned[0], PythonModule):
+                return None
+            return from_object(returned[0], returned[1], location, depth + 1)
+    if isinstance(node, ast.IfExp) and depth < MAX_DEPTH:
+        # `DevelopmentConfig if debug else ProductionConfig`: the arm a plain start takes
+        decided = module.decide(node.test, Scope({}))
+        if decided is None:
+            return None
+        return from_object(module, node.body if decided.raw else node.orelse, location, depth + 1)
+    if isinstance(node, ast.Name) and module.class_named(node) is None and depth < MAX_DEPTH:
+        bound = module.lookup(node.id, node, Scope({}))
+        if bound.kind == "value" and isinstance(bound.node, ast.expr):
+            # `config = ... ; app.config.from_object(config)` in a factory
+            return from_object(module, bound.node, location, depth + 1)
+        if bound.kind in {"module", "import"}:
+            # a module-level name, here or in the module it is imported from (`config =
+            # DevConfig` / `config = ProdConfig` under an `if` on an environment default)
+            owner: PythonModule | None = module
+            name = node.id
+            if node.id in module.imports:
+                imported = module.import_target(module.imports[node.id])
+                owner, name = (imported[0], imported[1]) if imported is not None else (None, name)
+            final = owner.final_binding(name) if isinstance(owner, PythonModule) else None
+            if (
+                isinstance(owner, PythonModule)
+                and final is not None
+                and final.kind == "value"
+                and isinstance(final.node, ast.expr)
+                and not (isinstance(final.node, ast.Name) and final.node.id == name)
+            ):
+                return from_object(owner, final.node, location, depth + 1)
+        else:
+            return None
     target: tuple[PythonModule, ast.ClassDef] | PythonModule | None = None
     if not isinstance(node, (ast.Name, ast.Attribute)):
         # an import string: `"pkg.config.ProductionConfig"`, `os.environ.get("X", "pkg.config")`

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from corslint.extractors.js.syntax import Node, unwrap, walk
+from corslint.extractors.js.syntax import Node, single_parameter, unwrap, walk
 from corslint.model import Location, Provenance, Value
 
 _DECLARATIONS = frozenset({"lexical_declaration", "variable_declaration"})
@@ -25,7 +25,7 @@ def env_argument_result(
     if argument.known or not argument.env_var:
         return None
     home, function = found
-    parameter = _single_parameter(home, function)
+    parameter = single_parameter(function)
     body = function.child_by_field_name("body")
     if parameter is None or body is None:
         return None
@@ -56,20 +56,6 @@ def _when_missing(module: Any, body: Node, parameter: str) -> Node | None:
         if statement.type not in _DECLARATIONS:
             return _missing_exit(module, statement, parameter)
     return None
-
-
-def _single_parameter(module: Any, function: Node) -> str | None:
-    single = function.child_by_field_name("parameter")
-    if single is not None:
-        return str(module.text(single)) if single.type == "identifier" else None
-    parameters = function.child_by_field_name("parameters")
-    named = [c for c in parameters.named_children if c.type != "comment"] if parameters else []
-    if len(named) != 1:
-        return None
-    target = named[0]
-    if target.type in {"required_parameter", "optional_parameter"}:
-        target = target.child_by_field_name("pattern") or target
-    return str(module.text(target)) if target.type == "identifier" else None
 
 
 def _missing_exit(module: Any, statement: Node, parameter: str) -> Node | None:

@@ -10,7 +10,7 @@ from typing import Any, Protocol, cast
 from corslint.extractors.js.conversions import arm_when_unset, production_arm, truthy
 from corslint.extractors.js.env_argument_helpers import env_argument_result
 from corslint.extractors.js.parsed_module import ParsedModule
-from corslint.extractors.js.syntax import Node, unwrap
+from corslint.extractors.js.syntax import Node, unwrap, walk
 from corslint.model import Location, Provenance, Value
 
 
@@ -36,12 +36,14 @@ def helper_result(
 ) -> Value | None:
     """The value `callee()` returns, or None when it is not a plain helper of this project."""
     if arguments:  # `parseOrigins(process.env.X)`: its early exit for a missing value
-        return env_argument_result(module, _helper(module, callee), arguments, use, depth)
+        result = env_argument_result(module, _helper(module, callee), arguments, use, depth)
+        if result is not None:
+            return result
     found = _helper(module, callee)
     if found is None:
         return None
     home, function = found
-    found_return = _returned_expression(home, function, depth)
+    found_return = _returned_expression(home, function, depth, early_only=bool(arguments))
     if found_return is None:
         return None
     returned, unset = found_return
@@ -122,13 +124,25 @@ def _local_function(module: HelperModule, name: str) -> Node | None:
     return declared[0] if len(declared) == 1 else None
 
 
-def _returned_expression(module: HelperModule, function: Node, depth: int) -> tuple[Node, str | None] | None:
+def _returned_expression(
+    module: HelperModule, function: Node, depth: int, *, early_only: bool = False
+) -> tuple[Node, str | None] | None:
     """The expression a parameterless function returns, and the environment variable whose
     absence chose it (None: no choice made on one): an arrow's body, or a block of
     declarations and early `if (test) return X;` exits ending in `return Y`, each test
-    decided as a ternary's is (known, NODE_ENV against production, an env read unset)."""
+    decided as a ternary's is (known, NODE_ENV against production, an env read unset).
+    `early_only`: a helper called with arguments (`pickOrigin(req)`, census2 Aadarsh-soni/
+    stock-app-backend, census3 0xNN/blog): only an early exit the defaults take, returning
+    an expression that reads no parameter (`if (allow.length === 0) return "*"`)."""
     parameters = function.child_by_field_name("parameters") or function.child_by_field_name("parameter")
-    if parameters is not None and (parameters.type == "identifier" or parameters.named_children):
+    names = _parameter_names(module, parameters) if early_only else set()
+    if names is None:
+        return None
+    if (
+        not early_only
+        and parameters is not None
+        and (parameters.type == "identifier" or parameters.named_children)
+    ):
         return None
     if any(child.type in {"async", "*"} for child in function.children):
         return None
@@ -136,14 +150,14 @@ def _returned_expression(module: HelperModule, function: Node, depth: int) -> tu
     if body is None:
         return None
     if body.type != "statement_block":
-        return body, None
+        return (body, None) if not early_only else None
     unset: str | None = None
     for statement in (child for child in body.named_children if child.type != "comment"):
         if statement.type in _DECLARATIONS:
             continue
         if statement.type == "return_statement":
             returned = _returned(statement)
-            return (returned, unset) if returned is not None else None
+            return (returned, unset) if returned is not None and not early_only else None
         if statement.type != "if_statement" or statement.child_by_field_name("alternative") is not None:
             return None
         exit_value = _returned(statement.child_by_field_name("consequence"))
@@ -154,9 +168,34 @@ def _returned_expression(module: HelperModule, function: Node, depth: int) -> tu
         if taken is None:
             return None
         if taken[0]:
+            if early_only and (not taken[1] or _reads_any(module, exit_value, names)):
+                return None  # only a default's choice, of a value no argument gives
             return exit_value, taken[1] or unset
         unset = unset or taken[1]
     return None
+
+
+def _parameter_names(module: HelperModule, parameters: Node | None) -> set[str] | None:
+    """The plain names of a function's parameters; None for a pattern or a default."""
+    if parameters is None:
+        return set()
+    if parameters.type == "identifier":
+        return {module.text(parameters)}
+    names: set[str] = set()
+    for parameter in parameters.named_children:
+        target = parameter
+        if parameter.type in {"required_parameter", "optional_parameter"}:
+            if parameter.child_by_field_name("value") is not None:
+                return None
+            target = parameter.child_by_field_name("pattern") or parameter
+        if target.type != "identifier":
+            return None
+        names.add(module.text(target))
+    return names
+
+
+def _reads_any(module: HelperModule, node: Node, names: set[str]) -> bool:
+    return any(inner.type == "identifier" and module.text(inner) in names for inner in walk(node))
 
 
 def _returned(node: Node | None) -> Node | None:
@@ -174,7 +213,8 @@ def _taken(module: HelperModule, condition: Node, depth: int) -> tuple[bool, str
     """Whether an early exit's test holds, and the env variable whose absence decided it."""
     test = module.resolve(condition, depth)
     if test.known:
-        return truthy(test.raw), None
+        unset = test.env_var if test.provenance is Provenance.ENV_DEFAULT else None
+        return truthy(test.raw), unset
     production = production_arm(cast(ParsedModule, module), condition)
     if production is not None:
         return production, None

@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Protocol
 
 from corslint.extractors.config_files.data_files import load_data_file
+from corslint.extractors.js.comparisons import folded
 from corslint.extractors.js.config_service import config_service_env
+from corslint.extractors.js.constructed_values import constructed_value
 from corslint.extractors.js.conversions import (
     arm_when_unset,
     convert,
@@ -31,8 +33,10 @@ from corslint.extractors.js.conversions import (
     weaker,
 )
 from corslint.extractors.js.dotenv_values import committed_env_value
+from corslint.extractors.js.env_schemas import schema_parsed_env
 from corslint.extractors.js.helper_returns import helper_result
 from corslint.extractors.js.implicit_globals import implicit_global
+from corslint.extractors.js.options_factories import factory_result
 from corslint.extractors.js.parsed_module import ParsedModule, require_specifier
 from corslint.extractors.js.set_chains import set_chain
 from corslint.extractors.js.syntax import (
@@ -40,6 +44,7 @@ from corslint.extractors.js.syntax import (
     in_tagged_template,
     in_type_only_statement,
     number_value,
+    parameter_default_node,
     parser,
     string_value,
     unescape,
@@ -259,7 +264,7 @@ class JsModule(ParsedModule):
             implicit = implicit_global(self, node, name)
             if implicit is not None:  # `allowed = new Set()...` without a declaration
                 return self.resolve(implicit, depth)
-            default = self._parameter_default(node, name)
+            default = parameter_default_node(node, name)
             if default is not None:  # `function setCors(res, origin = "*")`: the default is judged
                 value = self.resolve(default, depth)
                 if value.known:
@@ -311,33 +316,6 @@ class JsModule(ParsedModule):
                 found: Value = whole.raw[key]
                 return found
             return None
-        return None
-
-    def _parameter_default(self, use: Node, name: str) -> Node | None:
-        """The default of the parameter `name` of the function around `use`, if any."""
-        node = use.parent
-        while node is not None:
-            if node.type in {
-                "arrow_function",
-                "function_expression",
-                "function_declaration",
-                "function",
-                "method_definition",
-            }:
-                parameters = node.child_by_field_name("parameters")
-                for parameter in parameters.named_children if parameters is not None else ():
-                    target, default = parameter, None
-                    if parameter.type in {"required_parameter", "optional_parameter"}:
-                        target = parameter.child_by_field_name("pattern") or parameter
-                        default = parameter.child_by_field_name("value")
-                    if target.type == "assignment_pattern":
-                        target, default = (
-                            target.child_by_field_name("left"),
-                            target.child_by_field_name("right"),
-                        )
-                    if target is not None and self.text(target) == name:
-                        return default
-            node = node.parent
         return None
 
     def _with_property_assignments(self, name: str, value: Value, use: Node, depth: int) -> Value:
@@ -411,6 +389,8 @@ class JsModule(ParsedModule):
         left = self.resolve(node.child_by_field_name("left"), depth)
         right_node = node.child_by_field_name("right")
         if operator in {"||", "??"}:
+            if not left.known and self._throws_when_unset(node.child_by_field_name("left"), depth):
+                return self.unknown(node, left.env_var)
             if not left.known:
                 # `process.env.X || d`, `options.allowOrigin || ["*"]`: the default is judged,
                 # "when X is unset" (a value the code reads and cannot be known otherwise)
@@ -447,6 +427,10 @@ class JsModule(ParsedModule):
                 return Value(
                     left.raw + right.raw, location, merged(weaker(left.provenance, right.provenance))
                 )
+        if (
+            folded_value := folded(operator, left, lambda: self.resolve(right_node, depth), location)
+        ) is not None:
+            return folded_value
         if operator == "*":
             right = self.resolve(right_node, depth)
             if left.known and right.known and numeric(left.raw) and numeric(right.raw):
@@ -483,6 +467,21 @@ class JsModule(ParsedModule):
                 )
         return self.unknown(node, test.env_var)
 
+    def _throws_when_unset(self, node: Node | None, depth: int) -> bool:
+        """`JSON.parse(process.env.X)`: with X unset it throws (`JSON.parse(undefined)`), so a
+        `|| d` after it is never the unset value, and the variable's content decides."""
+        node = unwrap(node) if node is not None else None
+        if node is None or node.type != "call_expression":
+            return False
+        if self.text(node.child_by_field_name("function")).replace(" ", "") != "JSON.parse":
+            return False
+        arguments = node.child_by_field_name("arguments")
+        named = [c for c in arguments.named_children if c.type != "comment"] if arguments else []
+        if not named:
+            return False
+        argument = self.resolve(named[0], depth)
+        return not argument.known and bool(argument.env_var)
+
     def _call(self, node: Node, location: Location, depth: int) -> Value:
         function = unwrap(node.child_by_field_name("function") or node.child_by_field_name("constructor"))
         arguments_node = node.child_by_field_name("arguments")
@@ -493,33 +492,15 @@ class JsModule(ParsedModule):
             return self.unknown(node)
         callee = self.text(function)
         if node.type == "new_expression" or callee in {"RegExp"}:
-            if callee == "RegExp" and arguments:
-                pattern = self.resolve(arguments[0], depth)
-                flags = self.resolve(arguments[1], depth) if len(arguments) > 1 else Value("", location)
-                if pattern.known and flags.known and isinstance(flags.raw, str):
-                    if isinstance(pattern.raw, Regex):
-                        return Value(
-                            Regex(
-                                pattern.raw.pattern, flags.raw if len(arguments) > 1 else pattern.raw.flags
-                            ),
-                            location,
-                            merged(pattern.provenance),
-                        )
-                    if isinstance(pattern.raw, str):
-                        return Value(
-                            Regex(pattern.raw, flags.raw),
-                            location,
-                            merged(pattern.provenance),
-                            pattern.env_var,
-                        )
-                return self.unknown(node, pattern.env_var)
-            if callee == "Set" and arguments:
-                return self.resolve(arguments[0], depth)
-            return self.unknown(node)
+            return constructed_value(self, node, callee, arguments, location, depth)
         specifier = require_specifier(self, node)
         if specifier is not None and self.project is not None:
             imported = self.project.imported(self, specifier, "*", location)
             return imported if imported is not None else self.unknown(node)
+        if callee == "Array.from" and len(arguments) == 1:  # `Array.from(new Set([...]))`
+            copied = self.resolve(arguments[0], depth)
+            if copied.known and isinstance(copied.raw, tuple):
+                return copied
         if function.type == "member_expression":
             method_node = function.child_by_field_name("property")
             method = self.text(method_node) if method_node is not None else ""
@@ -527,6 +508,9 @@ class JsModule(ParsedModule):
             env = config_service_env(self, receiver_node, method, arguments)
             if env is not None:  # NestJS `configService.get('FRONT_URL')`
                 return committed_env_value(self, env, location) or self.unknown(node, env)
+            parsed_env = schema_parsed_env(self, function, arguments, depth)
+            if parsed_env is not None:  # zod `envSchema.parse(process.env)`
+                return parsed_env
             if method == "get" and len(arguments) == 1 and self.project is not None:
                 key = string_value(arguments[0])
                 if key is not None and self._is_node_config(receiver_node):
@@ -562,7 +546,11 @@ class JsModule(ParsedModule):
                 if converted is None
                 else Value(converted, location, merged(inner.provenance), inner.env_var)
             )
-        return helper_result(self, function, arguments, location, depth) or self.unknown(node)
+        return (
+            helper_result(self, function, arguments, location, depth)
+            or factory_result(self, function, arguments, location, depth)  # `getCorsOptions(origin)`
+            or self.unknown(node)
+        )
 
 
 _JS_SUFFIXES = frozenset({".js", ".cjs", ".mjs", ".jsx"})

@@ -4,12 +4,14 @@ questions answered from its syntax alone (which function a name is, which data f
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
 from corslint.extractors.js.project_files import project_root
 from corslint.extractors.js.syntax import WRAPPERS, Node, nodes_and_kinds, string_value, unwrap
+from corslint.extractors.js.worker_env import worker_env_parameter
 from corslint.model import Location
 
 # The node types the extractors ask `of_kind` for, and those read while binding names:
@@ -39,6 +41,9 @@ KEPT_KINDS = frozenset(
         *WRAPPERS,
     }
 )
+# Hono handlers' context (`c.env.X`: the Worker's bindings, environment variables among them)
+_HONO_BINDINGS = frozenset({"c.env", "ctx.env", "context.env"})
+_ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 _KEEPING = [KEPT_KINDS]  # the types the next module parsed keeps
 # Literals whose children are only their own pieces (quotes, fragments, escapes, a
 # pattern and its flags): the walk does not go into them while no piece is asked for.
@@ -271,13 +276,25 @@ class ParsedModule:
         if node.type not in {"member_expression", "subscript_expression"}:
             return None
         holder = unwrap(node.child_by_field_name("object"))
-        if self.text(holder).replace(" ", "") not in {"process.env", "import.meta.env", "Bun.env"}:
+        held = self.text(holder).replace(" ", "")
+        if node.type == "member_expression" and (
+            (held in _HONO_BINDINGS and self._imports_hono()) or worker_env_parameter(self, holder)
+        ):
+            prop = node.child_by_field_name("property")  # Hono's `c.env.X`, a Worker's `env.X`
+            name = self.text(prop) if prop is not None else ""
+            return name if _ENV_NAME.fullmatch(name) else None
+        if held not in {"process.env", "import.meta.env", "Bun.env"}:
             return None
         if node.type == "member_expression":
             prop = node.child_by_field_name("property")
             return self.text(prop) if prop is not None else None
         index = node.child_by_field_name("index")
         return string_value(index) if index is not None else None
+
+    def _imports_hono(self) -> bool:
+        return any(
+            specifier == "hono" or specifier.startswith("hono/") for specifier, _ in self.imports.values()
+        )
 
     def read_file_target(self, node: Node) -> Path | None:
         """The data file `fs.readFileSync(path, ...)` reads: a literal (from the project

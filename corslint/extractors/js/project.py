@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import json
 import os
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from corslint.extractors.config_files.data_files import load_data_file, node_config_value
 from corslint.extractors.js.empty_exports import empty_module_value
 from corslint.extractors.js.export_objects import module_object, reexports
+from corslint.extractors.js.import_aliases import AliasConfig, aliased_specifiers
 from corslint.extractors.js.module import JsModule, parse
 from corslint.extractors.js.project_files import project_root
-from corslint.extractors.js.syntax import unwrap
+from corslint.extractors.js.syntax import Node, unwrap
 from corslint.model import Location, Provenance, SourceError, Value
 
 if TYPE_CHECKING:
@@ -30,6 +32,7 @@ class JsProject:
         self.context = context
         self.config_cache: dict[str, Value | None] = {}
         self.manifests: dict[str, frozenset[str]] = {}
+        self.aliases: dict[str, AliasConfig] = {}
 
     def module(self, path: str, text: str, file: Path | None) -> JsModule:
         key = os.path.realpath(file) if file is not None else path
@@ -63,6 +66,11 @@ class JsProject:
         return None
 
     def resolve_specifier(self, importer: JsModule, specifier: str) -> Path | None:
+        if importer.file is not None and not specifier.startswith("."):  # `~/config/cors`
+            packages = partial(self.dependencies, importer)
+            for relative in aliased_specifiers(importer.file, specifier, self.aliases, packages):
+                if (found := self.resolve_specifier(importer, relative)) is not None:
+                    return found
         if importer.file is None or not specifier.startswith("."):
             return None
         base = (importer.file.parent / specifier).resolve()
@@ -170,6 +178,19 @@ def _moved(value: Value, use: Location) -> Value:
     )
 
 
+def _destructured_key(module: JsModule, pattern: Node | None, name: str) -> str | None:
+    """The property `{ KEY }` / `{ KEY: name }` binds to `name` in an object pattern."""
+    if pattern is None or pattern.type != "object_pattern":
+        return None
+    for child in pattern.named_children:
+        if child.type == "shorthand_property_identifier_pattern" and module.text(child) == name:
+            return name
+        value = child.child_by_field_name("value") if child.type == "pair_pattern" else None
+        if value is not None and module.text(value) == name:
+            return module.text(child.child_by_field_name("key")).strip("'\"")
+    return None
+
+
 def exported_value(module: JsModule, exported: str) -> Value | None:
     """`module.exports = X`, `exports.name = X`, `export default X`, `export const name = X`."""
     for node in module.root.named_children:
@@ -198,9 +219,14 @@ def exported_value(module: JsModule, exported: str) -> Value | None:
             }:
                 for declarator in declaration.named_children:
                     name = declarator.child_by_field_name("name")
+                    bound = declarator.child_by_field_name("value")
                     if name is not None and module.text(name) == exported:
-                        bound = declarator.child_by_field_name("value")
                         return module.resolve(bound) if bound is not None else None
+                    key = _destructured_key(module, name, exported)
+                    if key is not None and bound is not None:  # `export const { A } = env`
+                        whole = module.resolve(bound)
+                        found = whole.raw.get(key) if whole.known and isinstance(whole.raw, dict) else None
+                        return found if isinstance(found, Value) else None
             if node.child_by_field_name("source") is not None:
                 continue  # `export { name } from "./x"`: a re-export, followed by `reexports`
             for clause in node.named_children:

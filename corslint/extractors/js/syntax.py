@@ -167,3 +167,47 @@ def in_type_only_statement(root: Node, node: Node) -> bool:
         and node.type in {"export_statement", "import_statement"}
         and node.text.startswith(_TYPE_ONLY)
     )
+
+
+def parameter_default_node(use: Node, name: str) -> Node | None:
+    """The default of the parameter `name` of the function around `use`, if any."""
+    node = use.parent
+    while node is not None:
+        if node.type in {
+            "arrow_function",
+            "function_expression",
+            "function_declaration",
+            "function",
+            "method_definition",
+        }:
+            parameters = node.child_by_field_name("parameters")
+            for parameter in parameters.named_children if parameters is not None else ():
+                target, default = parameter, None
+                if parameter.type in {"required_parameter", "optional_parameter"}:
+                    target = parameter.child_by_field_name("pattern") or parameter
+                    default = parameter.child_by_field_name("value")
+                if target.type == "assignment_pattern":
+                    target, default = (
+                        target.child_by_field_name("left"),
+                        target.child_by_field_name("right"),
+                    )
+                if target is not None and target.text.decode("utf-8", "replace") == name:
+                    return default
+        node = node.parent
+    return None
+
+
+def single_parameter(function: Node) -> str | None:
+    """The name of a function's only parameter (`origin => ...`, `(origin: string) => ...`);
+    None when it takes none, several, or a pattern."""
+    single = function.child_by_field_name("parameter")
+    if single is not None:
+        return str(single.text.decode("utf-8", "replace"))
+    parameters = function.child_by_field_name("parameters")
+    named = [c for c in parameters.named_children if c.type != "comment"] if parameters else []
+    if len(named) != 1:
+        return None
+    target = named[0]
+    if target.type in {"required_parameter", "optional_parameter"}:
+        target = target.child_by_field_name("pattern") or target
+    return str(target.text.decode("utf-8", "replace")) if target.type == "identifier" else None

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from corslint.extractors.js.conversions import js_text, merged, string_callback, truthy, weaker
+from corslint.extractors.js.origin_normalisers import keeps_truthy, normalised, normaliser_steps
 from corslint.extractors.js.syntax import Node
 from corslint.model import Location, Value
 
@@ -59,7 +60,22 @@ def method_result(
             return Value(
                 mapped, location, merged(receiver.provenance), receiver.env_var, receiver.description
             )
-    if method == "filter" and isinstance(raw, tuple) and arguments and module.text(arguments[0]) == "Boolean":
+    if method == "map" and isinstance(raw, tuple) and len(arguments) == 1:
+        steps = normaliser_steps(module, arguments[0])  # `.map(normalizeOrigin)`
+        if steps is not None and all(item.known and isinstance(item.raw, str) for item in raw):
+            tidied = tuple(
+                Value(normalised(steps, item.raw), item.location, item.provenance, item.env_var)
+                for item in raw
+            )
+            return Value(
+                tidied, location, merged(receiver.provenance), receiver.env_var, receiver.description
+            )
+    if (
+        method == "filter"
+        and isinstance(raw, tuple)
+        and arguments
+        and (module.text(arguments[0]) == "Boolean" or keeps_truthy(module, arguments[0]))
+    ):
         kept = tuple(item for item in raw if not item.known or truthy(item.raw))
         return Value(kept, location, merged(receiver.provenance), receiver.env_var, receiver.description)
     if method == "concat" and isinstance(raw, tuple):

@@ -126,7 +126,37 @@ def decouple_hook(module: PythonModule, call: ast.Call, qualified: str, scope: S
             return module.unknown(call)
     if isinstance(cast_node, ast.Call) and (module.qualified_name(cast_node.func) or "") == "decouple.Csv":
         return _decouple_csv(module, cast_node, value, location)
+    if isinstance(cast_node, ast.Lambda):
+        cast_value = _lambda_cast(module, cast_node, value, location, scope)
+        if cast_value is not None:
+            return cast_value
     return module.unknown(call, f"{module.source(call)} (cast by {module.source(cast_node)})")
+
+
+def _lambda_cast(
+    module: PythonModule, cast: ast.Lambda, value: Value, location: Location, scope: Scope
+) -> Value | None:
+    """`cast=lambda v: [s.strip() for s in v.split(",")]`: the lambda applied to the
+    default; the entries it yields stay where the default is written, as with `Csv()`."""
+    arguments = cast.args
+    if arguments.posonlyargs or arguments.vararg or arguments.kwonlyargs or arguments.kwarg:
+        return None
+    if len(arguments.args) != 1 or arguments.defaults:
+        return None
+    result = module.resolve(cast.body, Scope({**scope.names, arguments.args[0].arg: value}, scope.depth))
+    if not result.known:
+        return None
+    first, last = cast.lineno, cast.end_lineno or cast.lineno
+
+    def at_default(item: Value) -> Value:
+        inside = item.location.path == location.path and first <= item.location.line <= last
+        where = value.location if inside else item.location
+        return Value(item.raw, where, value.provenance, value.env_var, item.description, item.related)
+
+    raw = result.raw
+    if isinstance(raw, tuple):
+        raw = tuple(at_default(item) for item in raw)
+    return Value(raw, location, value.provenance, value.env_var, value.description, value.related)
 
 
 def _decouple_csv(module: PythonModule, csv: ast.Call, value: Value, location: Location) -> Value:

@@ -13,6 +13,7 @@ from corslint.extractors.python.scope import EMPTY_SCOPE, MAX_DEPTH, Scope
 from corslint.extractors.python.source import ModuleSource
 from corslint.extractors.python.values import (
     FileRef,
+    ListItems,
     as_env_default,
     is_number,
     is_unset_read,
@@ -215,7 +216,9 @@ class ExpressionResolver(ModuleSource):
             items.append(self.resolve(element, scope))
         for item in items:
             provenance = weaker(provenance, item.provenance) if item.known else provenance
-        return Value(tuple(items), self.location(node), provenance)
+        return Value(
+            ListItems(items) if isinstance(node, ast.List) else tuple(items), self.location(node), provenance
+        )
 
     def _resolve_dict(self, node: ast.Dict, scope: Scope) -> Value:
         result: dict[Any, Value] = {}
@@ -292,11 +295,22 @@ class ExpressionResolver(ModuleSource):
             if not all(test.raw for test in tests):
                 continue
             produced = self.resolve(node.elt, inner)
+            if _reshapes(node.elt, clause.target.id, produced, item):
+                # `str(origin).rstrip("/")`: the entry is still the one written where the item is
+                produced = Value(
+                    produced.raw,
+                    item.location,
+                    weaker(produced.provenance, item.provenance),
+                    produced.env_var or item.env_var,
+                    produced.description,
+                    item.related,
+                )
             if produced.known and produced.env_var is None and item.env_var is not None:
                 produced = as_env_default(produced, item.env_var, produced.location, item.provenance)
             items.append(produced)
+        made = ListItems(items) if isinstance(node, ast.ListComp) else tuple(items)
         return Value(
-            tuple(items), self.location(node), iterable.provenance, iterable.env_var, related=iterable.related
+            made, self.location(node), iterable.provenance, iterable.env_var, related=iterable.related
         )
 
     # -- resolved by the subclass, which knows the project -----------------------------
@@ -318,6 +332,20 @@ _ORDERINGS: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
 }
 # f-string conversions by their code point: !s !r !a
 _CONVERSIONS: dict[int, Callable[[object], str]] = {ord("s"): str, ord("r"): repr, ord("a"): ascii}
+
+
+_RESHAPING_BUILTINS = frozenset({"str"})
+
+
+def _reshapes(element: ast.expr, target: str, produced: Value, item: Value) -> bool:
+    """Whether a comprehension's element only reshapes the item's text (`o.strip()`,
+    `str(o).rstrip("/")`), so the entry it yields is the item, written where the item is."""
+    if not (produced.known and item.known and isinstance(produced.raw, str) and isinstance(item.raw, str)):
+        return False
+    if isinstance(element, ast.Name):
+        return False  # the item itself, already where it was written
+    names = {n.id for n in ast.walk(element) if isinstance(n, ast.Name)}
+    return target in names and names <= {target, *_RESHAPING_BUILTINS}
 
 
 def _as_none(value: Value) -> Value:

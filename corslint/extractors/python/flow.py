@@ -271,6 +271,11 @@ class FlowResolver(ExpressionResolver):
                 return step.owner
         return None
 
+    def final_binding(self, name: str) -> Found | None:
+        """The module-level binding `name` has once the module has run: the last one, an
+        `if` on an environment default followed into the arm that runs."""
+        return self._scan(self.tree.body, name, Scope({}), [])
+
     def lookup(self, name: str, node: ast.AST, scope: Scope) -> Found:
         """The binding `name` has where `node` reads it."""
         path = self.steps(node)

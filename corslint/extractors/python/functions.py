@@ -20,7 +20,7 @@ from corslint.extractors.python.flow import FUNCTIONS
 from corslint.extractors.python.loader_syntax import reraises_only
 from corslint.extractors.python.mutations import MutationResolver
 from corslint.extractors.python.scope import EMPTY_SCOPE, MAX_DEPTH, Argument, Frame, Scope
-from corslint.extractors.python.values import is_unset_read, under_condition
+from corslint.extractors.python.values import ListItems, is_unset_read, under_condition
 from corslint.model import Provenance, UnresolvedValueError, Value
 
 # decorators that leave what a call returns as it is
@@ -169,6 +169,18 @@ class CallResolver(MutationResolver):
             return Value(None, self.location(statement or function))
         value = self.resolve(statement.value, scope)
         return under_condition(value, condition) if condition is not None else value
+
+    def returned_expression(self, callee: Callee, call: ast.Call) -> tuple[CallResolver, ast.expr] | None:
+        """The expression of the `return` a call of `callee` reaches (`return
+        ProductionConfig` after an `if` on an environment default), with the module that
+        holds it; None when that cannot be told. For what is not a value: a class."""
+        if opaque(callee):
+            return None
+        scope = EMPTY_SCOPE.entering(callee.function, self.bind_arguments(callee, call, EMPTY_SCOPE))
+        reached = callee.module._reached_return(callee.function.body, scope)
+        if isinstance(reached, str) or reached[0] is None or reached[0].value is None:
+            return None
+        return callee.module, reached[0].value
 
     def _reached_return(
         self, block: list[ast.stmt], scope: Scope
@@ -352,9 +364,12 @@ class CallResolver(MutationResolver):
             # a list, tuple or set literal all read as a tuple: only a test that covers all
             # three, or none of them, is certain
             covered = _SEQUENCE_TYPES & set(names)
-            if covered and not {"list", "tuple", "set"} <= covered:
+            if isinstance(raw, ListItems):
+                result = "list" in covered  # `x if isinstance(x, list) else [x]` over a known list
+            elif covered and not {"list", "tuple", "set"} <= covered:
                 return self.unknown(call)
-            result = bool(covered)
+            else:
+                result = bool(covered)
         else:
             types = tuple(t for n in names for t in _BUILTIN_TYPES.get(n, ()))
             result = isinstance(raw, types)

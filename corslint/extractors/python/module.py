@@ -14,6 +14,7 @@ from corslint.extractors.python.data_files import DataFileResolver
 from corslint.extractors.python.functions import CallResolver
 from corslint.extractors.python.scope import EMPTY_SCOPE, MAX_DEPTH, Scope
 from corslint.extractors.python.star_exports import star_imported_names
+from corslint.extractors.python.syntax import dotted_name
 from corslint.extractors.python.values import (
     UNSET,
     as_env_default,
@@ -101,6 +102,10 @@ class PythonModule(DataFileResolver):
 
     def load_data(self, path: Path) -> Value | None:
         return self.project.load_data(self, path) if self.project is not None else None
+
+    def real_path(self) -> str:
+        """The file's resolved path: an app is named the same whichever spelling reached it."""
+        return str(self.project.resolved(self.path)) if self.project is not None else self.path
 
     # -- names ----------------------------------------------------------------------------
     def _resolve_name(self, node: ast.Name, scope: Scope) -> Value:
@@ -258,6 +263,29 @@ class PythonModule(DataFileResolver):
                     return found[0].class_named(ast.Name(found[1]))
         return None
 
+    def _mapped_text(self, node: ast.Call, function: ast.expr, items: ast.expr, scope: Scope) -> Value:
+        """`map(str.strip, raw.split(","))`: each entry reshaped, still where it was written."""
+        method = function.attr if isinstance(function, ast.Attribute) else ""
+        if not (isinstance(function, ast.Attribute) and dotted_name(function.value) == "str"):
+            return self.unknown(node)
+        inner = self.resolve(items, scope)
+        if not inner.known or not isinstance(inner.raw, tuple):
+            return self.unknown(node)
+        mapped: list[Value] = []
+        for item in inner.raw:
+            if not (item.known and isinstance(item.raw, str)):
+                return self.unknown(node)
+            result = string_method(item, method, [], item.location) if method in _TEXT_METHODS else None
+            if result is None:
+                return self.unknown(node)
+            mapped.append(
+                Value(result.raw, item.location, item.provenance, item.env_var, related=item.related)
+            )
+        location = self.location(node)
+        return Value(
+            tuple(mapped), location, inner.provenance, inner.env_var, inner.description, inner.related
+        )
+
     def _resolve_dict_call(self, node: ast.Call, scope: Scope) -> Value:
         """`dict(allow_origins=["*"], **base)`, `dict(defaults, max_age=600)`: the keywords
         over a known mapping."""
@@ -350,6 +378,8 @@ class PythonModule(DataFileResolver):
                 return self.unknown(node)
             kept = tuple(v for v in inner.raw if v.raw)
             return Value(kept, location, inner.provenance, inner.env_var, inner.description, inner.related)
+        if isinstance(node.func, ast.Name) and node.func.id == "map" and len(args) == 2:
+            return self._mapped_text(node, args[0], args[1], scope)
         if isinstance(node.func, ast.Name) and qualified == "dict":
             return self._resolve_dict_call(node, scope)
         if qualified in {"list", "tuple", "set", "frozenset"} and not node.args and not node.keywords:
@@ -387,6 +417,7 @@ class PythonModule(DataFileResolver):
         return as_env_default(default, env_var or "the variable", self.location(call))
 
 
+_TEXT_METHODS = frozenset({"strip", "lstrip", "rstrip", "lower", "upper"})
 _RE_FLAG_BITS = {"i": 2, "m": 8, "s": 16, "x": 64, "a": 256}
 _ASDICT = frozenset({"dataclasses.asdict", "attrs.asdict", "attr.asdict"})
 

@@ -7,6 +7,7 @@ import sys
 import warnings
 from collections.abc import Iterator
 
+from corslint.extractors.python.newer_syntax import rewritten
 from corslint.model import SourceError
 
 # the grammar is the running interpreter's: newer syntax reads as an error, and says so
@@ -24,6 +25,14 @@ def parse_python(text: str) -> ast.Module:
             warnings.simplefilter("ignore")
             return ast.parse(text)
     except SyntaxError as error:
+        newer = rewritten(text)  # newer syntax (3.12 f-strings, 3.14 excepts): read the rest
+        if newer is not None:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    return ast.parse(newer)
+            except (SyntaxError, RecursionError, MemoryError, ValueError):
+                pass
         line, column = error.lineno or 1, error.offset or 1
         raise PythonParseError(
             f"invalid Python syntax (as Python {_RUNNING} reads it): {error.msg} (line {line}, column {column})",

@@ -9,6 +9,15 @@ from typing import Any
 from corslint.model import Location, Provenance, UnsetVariable, Value
 
 
+class ListItems(tuple):  # type: ignore[type-arg]
+    """The items of a value known to be a `list` (a list display, a list comprehension,
+    `str.split`): a tuple like every resolved sequence, marked so that `isinstance(x,
+    list)` can be answered. Anything that rebuilds the tuple drops the mark, and the
+    answer is then unknown again."""
+
+    __slots__ = ()
+
+
 def from_json(decoded: Any, location: Location, text: Value) -> Value:
     """A decoded JSON document as a Value: arrays become tuples, objects dicts of Values."""
     if isinstance(decoded, list):
@@ -34,7 +43,7 @@ def string_method(receiver: Value, method: str, args: list[Value], location: Loc
         if method == "split" and all(isinstance(a, str) or a is None for a in plain_args):
             parts = raw.split(*plain_args)
             return Value(
-                tuple(Value(part, location, provenance, receiver.env_var) for part in parts),
+                ListItems(Value(part, location, provenance, receiver.env_var) for part in parts),
                 location,
                 provenance,
                 receiver.env_var,
@@ -82,7 +91,8 @@ def convert(function: str, inner: Value, location: Location) -> Value | None:
         return Value(str(raw), location, inner.provenance, inner.env_var, inner.description, inner.related)
     if function in {"list", "tuple", "set", "frozenset", "sorted"} and isinstance(raw, tuple):
         items = tuple(sorted(raw, key=lambda v: repr(v.raw))) if function == "sorted" else raw
-        return Value(items, location, inner.provenance, inner.env_var, related=inner.related)
+        made = ListItems(items) if function in {"list", "sorted"} else tuple(items)
+        return Value(made, location, inner.provenance, inner.env_var, related=inner.related)
     if function == "int" and (
         isinstance(raw, int) or (isinstance(raw, str) and raw.strip().lstrip("-").isdigit())
     ):

@@ -21,9 +21,9 @@ from corslint.extractors.python_headers.unit import (
     parameters,
     writes_cors,
 )
+from corslint.frameworks.python_headers import INNER_APP
 from corslint.model import Value
 
-INNER_APP = "inner"  # frameworks/python_headers.py: the wrapped app answers the rest
 _SETTINGS = "django.conf.settings."
 
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 
 from corslint.extractors.python import PythonModule
@@ -71,6 +71,34 @@ def arguments_bound(callee: Callee, call: ast.Call) -> list[tuple[str, ast.expr]
     return pairs
 
 
+def _defaults_left(callee: Callee, call: ast.Call, bound: Collection[str]) -> dict[str, list[Alternative]]:
+    """The parameters the call leaves to their defaults (`self.api_response(204)`: `error`
+    is None), when its arguments can be told apart (no `*args`, no `**options`)."""
+    if any(isinstance(arg, ast.Starred) for arg in call.args) or any(kw.arg is None for kw in call.keywords):
+        return {}
+    function = callee.function
+    names = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+    defaults = dict(
+        zip(names[len(names) - len(function.args.defaults) :], function.args.defaults, strict=True)
+    )
+    defaults.update(
+        {
+            a.arg: d
+            for a, d in zip(function.args.kwonlyargs, function.args.kw_defaults, strict=True)
+            if d is not None
+        }
+    )
+    passed = {name for name, _ in arguments_bound(callee, call)}
+    left: dict[str, list[Alternative]] = {}
+    for name, node in defaults.items():
+        if name in passed or name in bound:
+            continue
+        value = callee.module.resolve(node)
+        if value.known:
+            left[name] = [Alternative((), value)]
+    return left
+
+
 def is_shared(callee: Callee, caller: PythonModule) -> bool:
     """A helper in another file, or called from several places: what it writes is
     reported where it is called, so each use has its own findings."""
@@ -110,6 +138,9 @@ def bound_frame(
             requests.add(parameter)
         else:
             values[parameter] = alternatives(frame, argument)
+    values.update(
+        _defaults_left(callee, call, values.keys() | requests | responses | header_names | bags.keys())
+    )
     # (a Bottle module's hooks and routes are one layer: its helpers are that layer's code)
     shared = is_shared(callee, frame.module) and not (
         frame.kind == "bottle" and callee.module is frame.module

@@ -20,7 +20,7 @@ from corslint.extractors.python import PythonModule
 from corslint.extractors.python.drf_authentication import token_classes
 from corslint.extractors.python_headers.project_scan import modules_mentioning
 from corslint.extractors.python_headers.unit import Unit
-from corslint.model import Evidence, Value
+from corslint.model import Evidence, Location, Value
 
 CORS_MIDDLEWARE = "corsheaders.middleware.CorsMiddleware"
 
@@ -33,6 +33,12 @@ class Placement:
     app: str = ""  # the settings module's policy key, where one settings module lists it
     preflights_answered_outside: bool = False
     evidence: tuple[Evidence, ...] = ()  # the settings module's DRF token authentication
+    listed_at: Location | None = None  # its MIDDLEWARE entry, where it joins the app's layers
+    # corsheaders is listed after it (inside it): corsheaders answers the preflights that
+    # reach it and adds `Vary: Origin` to every response before this layer writes on it
+    corsheaders_inside: Location | None = None
+    corsheaders_at: Location | None = None  # its MIDDLEWARE entry in the same settings
+    corsheaders_origins: frozenset[str] = frozenset()  # the origins its literal allow-list holds
 
 
 def placement(module: PythonModule, node: ast.ClassDef, context: ProjectContext) -> Placement:
@@ -66,7 +72,30 @@ def placement(module: PythonModule, node: ast.ClassDef, context: ProjectContext)
         app=f"django:{_key(other)}",
         preflights_answered_outside=_answered_outside(other, entries, dotted),
         evidence=_token_authentication(other),
+        listed_at=_entry_location(other, dotted),
+        corsheaders_inside=_entry_location(other, CORS_MIDDLEWARE)
+        if _inside(other, entries, dotted)
+        else None,
+        corsheaders_at=_entry_location(other, CORS_MIDDLEWARE) if CORS_MIDDLEWARE in entries else None,
+        corsheaders_origins=_listed_origins(other),
     )
+
+
+def _listed_origins(settings: PythonModule) -> frozenset[str]:
+    """corsheaders' allow-list in these settings, where it is a literal list of strings."""
+    for name in ("CORS_ALLOWED_ORIGINS", "CORS_ORIGIN_WHITELIST"):
+        value = settings.resolve_name(name)
+        if value is not None and value.known and isinstance(value.raw, (tuple, list)):
+            texts = [_text(item) for item in value.raw]
+            return frozenset(t for t in texts if t is not None) if None not in texts else frozenset()
+    return frozenset()
+
+
+def _entry_location(settings: PythonModule, dotted: str) -> Location | None:
+    value = settings.resolve_name("MIDDLEWARE")
+    if value is None or not value.known or not isinstance(value.raw, (tuple, list)):
+        return None
+    return next((item.location for item in value.raw if _text(item) == dotted), None)
 
 
 def _token_authentication(settings: PythonModule) -> tuple[Evidence, ...]:
@@ -123,6 +152,15 @@ def _answered_outside(settings: PythonModule, entries: tuple[str | None, ...], d
     return cors < entries.index(dotted)
 
 
+def _inside(settings: PythonModule, entries: tuple[str | None, ...], dotted: str) -> bool:
+    """corsheaders is listed after the middleware, with nothing unknown between them
+    (OmarThinks/cantiin_django: measured in tests/test_differential_django_outer_layer.py)."""
+    if CORS_MIDDLEWARE not in entries or "CORS_URLS_REGEX" in settings.text:
+        return False
+    mine, cors = entries.index(dotted), entries.index(CORS_MIDDLEWARE)
+    return mine < cors and None not in entries[mine:cors]
+
+
 def _key(settings: PythonModule) -> str:
     """The django extractor's `module_key`: the settings module's resolved path."""
     if settings.project is not None:
@@ -138,6 +176,19 @@ def placed(module: PythonModule, node: ast.ClassDef, unit: Unit, context: Projec
     if found.app:
         unit.app = found.app
     unit.evidence = found.evidence
+    if found.listed_at is not None:
+        # CORS302 points at the entry that makes it a second layer, as at a second
+        # `add_middleware` call
+        unit.evidence = (*unit.evidence, Evidence("layer-wiring", "MIDDLEWARE entry", found.listed_at))
+    if found.corsheaders_at is not None:  # the other layer, for CORS302 to name
+        detail = "django-cors-headers' MIDDLEWARE entry"
+        unit.evidence = (*unit.evidence, Evidence("library-wiring", detail, found.corsheaders_at))
     if found.preflights_answered_outside:
         unit.options_status = "unknown"  # corsheaders answers them: this layer never sees one
+    if found.corsheaders_inside is not None:
+        unit.inner_vary = found.corsheaders_inside
+        if "OPTIONS" not in module.source(node):
+            # corsheaders answers the preflights it is handed, with Allow-Methods for the
+            # origins it lists; this layer writes over them (see `build_policy`)
+            unit.inner_preflight_origins = found.corsheaders_origins
     return unit

@@ -15,6 +15,7 @@ from corslint.extractors.python_headers.bottle_units import bottle_units
 from corslint.extractors.python_headers.decorators import decorator_units, decorators_in
 from corslint.extractors.python_headers.django_units import middleware_units
 from corslint.extractors.python_headers.django_units import view_units as django_views
+from corslint.extractors.python_headers.falcon_stack import key_to_falcon_app
 from corslint.extractors.python_headers.falcon_units import falcon_units
 from corslint.extractors.python_headers.flask_callers import sole_flask_cors_app
 from corslint.extractors.python_headers.flask_units import (
@@ -28,6 +29,10 @@ from corslint.extractors.python_headers.flask_units import (
 )
 from corslint.extractors.python_headers.flask_units import view_units as flask_views
 from corslint.extractors.python_headers.frame import Frame, Steps, dotted
+from corslint.extractors.python_headers.gcf_units import FRAMEWORK as GCF_FRAMEWORK
+from corslint.extractors.python_headers.gcf_units import LABEL as GCF_LABEL
+from corslint.extractors.python_headers.gcf_units import gcf_units, uses_functions_framework
+from corslint.extractors.python_headers.helper_defaults import default_bindings
 from corslint.extractors.python_headers.http_server_units import http_server_units, uses_http_server
 from corslint.extractors.python_headers.imported_headers import importing_handlers
 from corslint.extractors.python_headers.inherited_kinds import inherited_kinds
@@ -51,10 +56,12 @@ from corslint.extractors.python_headers.unit import (
     response_parameters,
     writes_cors,
 )
+from corslint.extractors.python_headers.wsgi_units import uses_wsgi, wsgi_app_units, wsgi_units
 from corslint.frameworks.express_headers import variants
-from corslint.model import CorsPolicy, Evidence, Extraction, Location, Value
+from corslint.model import CorsPolicy, Evidence, Extraction, FunctionValue, Location, Value
 
 ORIGIN_STEPS = frozenset(variants("Access-Control-Allow-Origin"))
+CREDENTIALS_STEPS = frozenset(variants("Access-Control-Allow-Credentials"))
 # the Access-Control-* headers a response can carry; any other name is a mistake
 RESPONSE_HEADERS = frozenset(
     {
@@ -79,6 +86,11 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         units += http_server_units(module, covered)
     if uses_sanic(module):
         units += sanic_units(module, covered)
+    if uses_wsgi(module):
+        units += wsgi_units(module, covered)
+        units += wsgi_app_units(module, covered)
+    if uses_functions_framework(module):
+        units += gcf_units(module, covered)
     if uses_azure_functions(module):
         units += azure_units(module, covered)
     if not kinds:
@@ -123,8 +135,9 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         sole = sole_flask_cors_app(module, context)
         for unit in units:
             if _on_sole_app(unit) and sole:
-                unit.app = sole
+                unit.app, unit.beside_library = sole, True
     key_to_app(module, units, context)
+    key_to_falcon_app(module, units, context)
     django_settings(module, units, context)
     for unit in units:
         if unit.kind == "flask" and unit.role == "hook" and unit.routes is None:
@@ -134,10 +147,35 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         policy = build_policy(unit)
         if policy is None:
             continue
+        if unit.label.startswith(GCF_LABEL):
+            policy = dataclasses.replace(policy, framework=GCF_FRAMEWORK)
         if unit.kind == "tornado" and not any(e.kind == "bearer-auth" for e in policy.evidence):
             policy = dataclasses.replace(policy, evidence=(*policy.evidence, *subclass_bearer(unit, context)))
         policies.append(policy)
     return Extraction(policies=tuple(policies))
+
+
+def _preflights_answered_inside(unit: Unit, steps: Steps) -> bool:
+    """A Django middleware listed before corsheaders, whose allow-list corsheaders lists
+    too (OmarThinks/cantiin_django): the preflights of the origins it means to let in get
+    corsheaders' Allow-Methods, so its own lack of them breaks nothing (no CORS206). A
+    layer without an allow-list (`*` for all) keeps its preflights judged: corsheaders
+    answers the origins it does not list without Allow-Methods."""
+    listed = unit.inner_preflight_origins
+    guard = steps.guard
+    if not listed or guard is None or not guard.known or not isinstance(guard.raw, FunctionValue):
+        return False
+    entries = [entry.raw for entry in guard.raw.allowed]
+    return bool(entries) and all(isinstance(entry, str) and entry in listed for entry in entries)
+
+
+def _mixes_into_library(unit: Unit, steps: Steps) -> bool:
+    """A Flask view that writes Allow-Credentials but no Allow-Origin on an app Flask-CORS
+    covers (danixas/full-stack-website-practise backend/app/routes.py, an OPTIONS view):
+    Flask-CORS then adds its own headers beside the view's, and a preflight carries two
+    `Access-Control-Allow-Credentials` lines (measured with flask-cors 6.0, see
+    tests/test_differential_flask_view_beside_cors.py): one app, two layers (CORS302)."""
+    return unit.beside_library and unit.role == "view" and bool(CREDENTIALS_STEPS & steps.steps.keys())
 
 
 def _on_sole_app(unit: Unit) -> bool:
@@ -227,6 +265,7 @@ def _helpers(
             responses=frozenset(responses),
             owner=owner,
             self_writes=kind == "tornado",
+            values=default_bindings(module, function, requests | frozenset(responses), context),
         )
         # a Django view runs for OPTIONS too, helpers and all; elsewhere who calls it is not known
         status: int | str = 200 if kind == "django" else "unknown"
@@ -267,6 +306,13 @@ _BEARER = re.compile(
     r"""(?:headers\.get\(\s*|headers\[\s*|META\.get\(\s*|META\[\s*|get_header\(\s*)['"](?:HTTP_)?authorization['"]""",
     re.IGNORECASE,
 )
+
+
+def _wiring(unit: Unit) -> tuple[Evidence, ...]:
+    """Where the layer is attached (a Django MIDDLEWARE entry), kept beside bearer evidence."""
+    if not bearer_evidence(unit):
+        return ()  # unit.evidence, with its wiring, is the policy's evidence already
+    return tuple(e for e in unit.evidence if e.kind in {"layer-wiring", "library-wiring"})
 
 
 def bearer_evidence(unit: Unit) -> tuple[Evidence, ...]:
@@ -313,14 +359,16 @@ def subclass_bearer(unit: Unit, context: ProjectContext) -> tuple[Evidence, ...]
 def _reported_at(steps: Steps, unit: Unit) -> Location:
     """Where findings about the layer as a whole (CORS206, CORS302) point: a header
     written under a name browsers do not read (`Access-Control-Request-Method` in a
-    response), else the first Allow-Origin written, else the layer's code."""
+    response), else the first Allow-Origin written, else the first Allow-Credentials (a
+    view that mixes its headers into Flask-CORS's), else the layer's code."""
     names = [name.split(" #", 1)[0] for name in steps.steps]
     for name, step in zip(names, steps.steps.values(), strict=True):
         if name.startswith("Access-Control-") and name not in RESPONSE_HEADERS:
             return step.location
-    for name, step in zip(names, steps.steps.values(), strict=True):
-        if name == "Access-Control-Allow-Origin":
-            return step.location
+    for wanted in ("Access-Control-Allow-Origin", "Access-Control-Allow-Credentials"):
+        for name, step in zip(names, steps.steps.values(), strict=True):
+            if name == wanted:
+                return step.location
     return unit.location
 
 
@@ -356,17 +404,22 @@ def build_policy(unit: Unit) -> CorsPolicy | None:
             routes_raise=phase.routes_raise,
             send=phase.send,
             known=phase.known,
+            first_writer=phase.first_writer,
+            header_names=set(phase.header_lists),
+            wsgi_start=phase.wsgi_start,
             status_free=phase.status_free,
         )
         for prelude in phase.preludes:
             frame.returns = []  # nothing written: no response exists yet
             interpreter.run(frame, [s for s in prelude.body if not isinstance(s, ast.Return)])
             frame.returns = None
+        if unit.inner_vary is not None and phase is unit.phases[0]:
+            interpreter.inner_header(frame, "Vary", Value("origin", unit.inner_vary))
         if phase.opening_status is not None:
             where = phase.module.location(phase.function)
             interpreter.answer(frame, Value(phase.opening_status, where), phase.base, where)
         interpreter.run(frame, phase.function.body)
-    if not ORIGIN_STEPS & steps.steps.keys():
+    if not ORIGIN_STEPS & steps.steps.keys() and not _mixes_into_library(unit, steps):
         return None
     options = dict(steps.steps)
     if unit.role == "helper":
@@ -380,7 +433,9 @@ def build_policy(unit: Unit) -> CorsPolicy | None:
             options["guard_match"] = Value(steps.guard_match, steps.guard.location)
     if steps.condition is not None:
         options["condition"] = steps.condition
-    options["options_status"] = Value(unit.options_status, unit.location)
+    options["options_status"] = Value(
+        "unknown" if _preflights_answered_inside(unit, steps) else unit.options_status, unit.location
+    )
     path = unit.location.path
     prefixes = [
         entry.raw[len("PATH^") :]
@@ -395,7 +450,7 @@ def build_policy(unit: Unit) -> CorsPolicy | None:
         options=options,
         routes=unit.routes,
         development_only=is_development_path(path),
-        evidence=bearer_evidence(unit) or unit.evidence,
+        evidence=(bearer_evidence(unit) or unit.evidence) + _wiring(unit),
         label=f"hand-written CORS headers ({unit.label})",
         app=unit.app,
         # the rules probe one path: one the code writes its headers for

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 
 from corslint.extractors.python import PythonModule
+from corslint.extractors.python_headers.frame import Alternative
 from corslint.extractors.python_headers.unit import (
     Function,
     Unit,
@@ -20,6 +21,7 @@ from corslint.extractors.python_headers.unit import (
     request_response_phase,
     writes_cors,
 )
+from corslint.model import Value
 
 DEFAULT_OPTIONS = 200  # Falcon's default OPTIONS responder
 _ORDER = ("process_request", "process_resource", "process_response")
@@ -37,7 +39,12 @@ def falcon_units(module: PythonModule, covered: set[Function]) -> list[Unit]:
             names = method_parameters(function) if function is not None else []
             if function is None or len(names) < 2:
                 continue
-            phases.append(request_response_phase(module, function, names, node))
+            phase = request_response_phase(module, function, names, node)
+            if name == "process_response" and len(names) >= 4:
+                # `req_succeeded`: the responder did not raise, as for every request judged
+                where = module.location(function)
+                phase.values[names[3]] = [Alternative((), Value(True, where))]
+            phases.append(phase)
         if not phases:
             continue
         covered.update(methods.values())

@@ -101,6 +101,9 @@ class Frame:
     send: str = ""
     messages: frozenset[str] = frozenset()
     known: dict[str, Value] = field(default_factory=dict)  # `settings.X` of the project's settings
+    first_writer: bool = False  # see `Phase.first_writer`
+    wsgi_start: str = ""  # see `Phase.wsgi_start`
+    method_names: set[str] = field(default_factory=set)  # `method = environ["REQUEST_METHOD"]`
     status_free: bool = False  # answers made here are not recorded (see `Phase.status_free`)
     # a helper whose return value is a Flask return tuple's headers (tuple_headers.py)
     headers_returned: bool = False

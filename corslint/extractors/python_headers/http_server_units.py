@@ -45,6 +45,9 @@ def uses_http_server(module: PythonModule) -> bool:
         qualified.split(".", 1)[0] in {"BaseHTTPServer", "SimpleHTTPServer", "CGIHTTPServer"}
         or qualified == "http.server"
         or qualified.startswith("http.server.")
+        # `import http.server` binds `http`; the handler's base is `http.server.X`
+        # (00UtKu00/XalgoHub app/server.py)
+        or (qualified == "http" and "http.server." in module.text)
         for qualified in module.imports.values()
     )
 

@@ -27,10 +27,26 @@ def inherited_kinds(module: PythonModule, depth: int = 0) -> list[str]:
             found = module.project.lookup(module, qualified) if "." in qualified else None
             if found is None or found[0] is module:
                 continue
-            home, name = found
+            home, name = _defining(module, *found)
             if not any(isinstance(c, ast.ClassDef) and c.name == name for c in home.tree.body):
                 continue
             kinds = [k for k in module_kinds(home) if k in _FOLLOWED] or inherited_kinds(home, depth + 1)
             if kinds:
                 return kinds[:1]
     return []
+
+
+def _defining(importer: PythonModule, home: PythonModule, name: str) -> tuple[PythonModule, str]:
+    """A package that re-exports the class (`from .base import WebRoot` in
+    medusa/server/web/core/__init__.py, pymedusa/Medusa): the module that defines it."""
+    for _ in range(_DEPTH):
+        if home.project is None or any(
+            isinstance(c, ast.ClassDef) and c.name == name for c in home.tree.body
+        ):
+            break
+        qualified = home.qualified_name(ast.Name(id=name, ctx=ast.Load())) or ""
+        found = home.project.lookup(home, qualified) if "." in qualified else None
+        if found is None or found[0] is home or found[0] is importer:
+            break
+        home, name = found
+    return home, name

@@ -23,11 +23,11 @@ from corslint.extractors.python_headers.frame import (
 )
 from corslint.extractors.python_headers.operator_settings import unset_setting
 from corslint.extractors.python_headers.origin_try import origin_handler
+from corslint.extractors.python_headers.rebuilt_origins import parsed_origin, rebuilt_origin
 from corslint.extractors.python_headers.requests import (
     condition,
-    parsed_origin,
+    is_method_read,
     read_of,
-    rebuilt_origin,
     searched,
 )
 from corslint.extractors.python_headers.responses import (
@@ -45,6 +45,7 @@ from corslint.extractors.python_headers.responses import (
 from corslint.extractors.python_headers.step_writer import StepWriter
 from corslint.extractors.python_headers.tuple_headers import helper_frame, is_headers_item
 from corslint.extractors.python_headers.unit import writes_cors
+from corslint.extractors.python_headers.wsgi_units import returned_parts, wsgi_status
 from corslint.model import Location, Value
 
 MAX_INLINE = 4  # helpers called from helpers, at most this deep
@@ -80,6 +81,12 @@ class Interpreter(StepWriter):
             self._assign(frame, statement, when)
             if frame.routes_raise and statement.value is not None and is_routes_call(frame, statement.value):
                 return "!OPTIONS"  # an unrouted OPTIONS raised its 405 through here
+            return False
+        if isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name):
+            # `methods += self.extra_methods`: the local's new value, as an assignment
+            current = ast.copy_location(ast.Name(statement.target.id, ast.Load()), statement.target)
+            combined = ast.copy_location(ast.BinOp(current, statement.op, statement.value), statement)
+            self._assign(frame, ast.copy_location(ast.Assign([statement.target], combined), statement), when)
             return False
         if isinstance(statement, ast.Expr):
             self._call(frame, unwrap(statement.value), when)
@@ -158,6 +165,17 @@ class Interpreter(StepWriter):
         value = unwrap(statement.value)
         location = frame.module.location(statement)
         for target in targets:
+            if isinstance(target, ast.Name):  # `method = environ["REQUEST_METHOD"]`
+                if is_method_read(frame, value):
+                    frame.method_names.add(target.id)
+                else:
+                    frame.method_names.discard(target.id)
+        for target in targets:
+            parts = returned_parts(frame, target, value)
+            if parts is not None:  # `status, headers, body = reply("200 OK", payload)`
+                for name, column in parts:
+                    frame.values[name] = [a for e in column or () for a in self.alternatives(frame, e)]
+                continue
             if isinstance(target, ast.Subscript):
                 holder = target.value
                 if asgi.message_headers(frame, target):  # `message["headers"] = [...] + extra`
@@ -287,7 +305,7 @@ class Interpreter(StepWriter):
                     for a in self.alternatives(frame, node.orelse)
                 ),
             ]
-        if isinstance(node, ast.JoinedStr):
+        if isinstance(node, (ast.JoinedStr, ast.BinOp)):
             parsed = rebuilt_origin(frame, node)
             if parsed is not None:
                 return [Alternative((), parsed)]
@@ -307,7 +325,29 @@ class Interpreter(StepWriter):
             returned = self._returned(frame, node)
             if returned is not None:
                 return returned
+        if isinstance(node, ast.Call):
+            returned = self._returned_for_request(frame, node)
+            if returned is not None:
+                return returned
         return [Alternative((), frame.resolve(node))]
+
+    def _returned_for_request(self, frame: Frame, call: ast.Call) -> list[Alternative] | None:
+        """What a project function handed the request returns (`get_origin(request)`,
+        OmarThinks/cantiin_django), read with its parameters bound to the call's."""
+        arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
+        if frame.depth >= MAX_INLINE or not any(frame.is_request(a) for a in arguments):
+            return None
+        callee = callee_of(frame.module, call, self.owner)
+        if callee is None or callee.key in frame.inlined or _returns_from_loop(callee.function):
+            return None
+        inner = replace(
+            bound_frame(frame, callee, call, (), self.alternatives),
+            base=(),
+            returns=[],
+            relocate=frame.relocate,
+        )
+        self.block(inner, callee.function.body, ())
+        return inner.returns or None
 
     def _returned(self, frame: Frame, call: ast.Call) -> list[Alternative] | None:
         """What a local function without arguments returns (`get_methods()`)."""
@@ -334,6 +374,11 @@ class Interpreter(StepWriter):
         func = node.func
         args = [arg for arg in node.args if not isinstance(arg, ast.Starred)]
         if frame.send and asgi.asgi_call(self, frame, node, when, location):
+            return
+        if frame.wsgi_start and dotted(func) == frame.wsgi_start and len(args) >= 2:
+            # `start_response("204 No Content", [("Access-Control-Allow-Origin", "*")])`
+            self.headers_mapping(frame, args[1], "set", when, location)
+            self.answer(frame, wsgi_status(frame, args[0], when, location), when, location)
             return
         if isinstance(func, ast.Attribute):
             receiver = func.value
@@ -567,3 +612,15 @@ class Interpreter(StepWriter):
 def _is_number(frame: Frame, node: ast.expr) -> bool:
     value = frame.resolve(node)
     return value.known and isinstance(value.raw, int)
+
+
+def _returns_from_loop(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A `return` inside a loop (`for exporter in exporters: if ...: return exporter`,
+    pretalx's `find_schedule_exporter`): what it returns is not followed, so the
+    function's answer stays unknown rather than its last `return None`."""
+    return any(
+        isinstance(inner, ast.Return)
+        for loop in ast.walk(function)
+        if isinstance(loop, (ast.For, ast.AsyncFor, ast.While))
+        for inner in ast.walk(loop)
+    )

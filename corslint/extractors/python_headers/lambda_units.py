@@ -16,13 +16,17 @@ the module (its helpers are shared)."""
 from __future__ import annotations
 
 import ast
+import dataclasses
 import os
 import re
 
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule, is_development_path
-from corslint.extractors.python_headers.project_scan import modules_mentioning
-from corslint.model import CorsPolicy, Extraction, HeaderReflection, Location, Value
+from corslint.extractors.python.project_files import project_root
+from corslint.extractors.python_headers.frame import dotted
+from corslint.extractors.python_headers.project_scan import LEVELS, modules_mentioning
+from corslint.extractors.python_headers.tree_index import own_nodes
+from corslint.model import CorsPolicy, Evidence, Extraction, HeaderReflection, Location, Value
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 EVENT_NAMES = frozenset({"event", "evt", "_event", "e"})
@@ -46,8 +50,35 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
             continue
         policy = _policy(module, function, functions)
         if policy is not None:
-            return Extraction(policies=(policy,))
-    return Extraction(policies=_imported_by_handlers(module, functions, context))
+            return Extraction(policies=(_with_authorizer(module, policy, context),))
+    policies = _imported_by_handlers(module, functions, context)
+    return Extraction(policies=tuple(_with_authorizer(module, policy, context) for policy in policies))
+
+
+# a Lambda authorizer reading the bearer token: `event['headers']['Authorization']`,
+# `event["authorizationToken"]` (Altostra-Labs/multi-tenant-saas
+# functions/Resources/shared_service_authorizer.py)
+_AUTHORIZER_READ = re.compile(
+    r"""\bevent\s*\[\s*['"]headers['"]\s*\]\s*(?:\[\s*|\.get\(\s*)['"]authorization['"]"""
+    r"""|\bevent\s*(?:\[\s*|\.get\(\s*)['"]authorizationToken['"]""",
+    re.IGNORECASE,
+)
+
+
+def _with_authorizer(module: PythonModule, policy: CorsPolicy, context: ProjectContext) -> CorsPolicy:
+    """The API behind the handlers takes bearer tokens: its authorizer reads them."""
+    for other in [module, *modules_mentioning(module, context, b"uthorization")]:
+        found = _AUTHORIZER_READ.search(other.text)
+        if found is None:
+            continue
+        line = other.text.count("\n", 0, found.start()) + 1
+        evidence = Evidence(
+            "bearer-auth",
+            "the Authorization request header (Lambda authorizer)",
+            Location.point(other.path, line),
+        )
+        return dataclasses.replace(policy, evidence=(*policy.evidence, evidence))
+    return policy
 
 
 def _imported_by_handlers(
@@ -59,13 +90,17 @@ def _imported_by_handlers(
     for name, helper in functions.items():
         if _is_handler(helper):
             continue
-        for other in modules_mentioning(module, context, name.encode()):
-            if "statusCode" in other.text or other.project is None or name not in other.imports:
+        for other in _users(module, context, name):
+            if "statusCode" in other.text or other.project is None or not _imports(other, module, name):
                 continue
-            found = other.project.lookup(other, other.imports[name])
-            if found is None or found[0] is not module or found[1] != name:
-                continue
+            # `utils.create_success_response(...)`: the helpers as the handler module names them
+            aliases = {
+                dotted(call.func.value)
+                for call in other.calls
+                if isinstance(call.func, ast.Attribute) and call.func.attr == name and dotted(call.func.value)
+            }
             known = {**functions, name: helper}
+            known.update({f"{alias}.{key}": value for alias in aliases for key, value in functions.items()})
             for handler in other.tree.body:
                 if isinstance(handler, (ast.FunctionDef, ast.AsyncFunctionDef)) and _is_handler(handler):
                     policy = _policy(module, handler, known)
@@ -74,22 +109,46 @@ def _imported_by_handlers(
     return ()
 
 
+_REPOSITORY_MARKERS = (".git", "README.md", "README.rst", "LICENSE", "serverless.yml", "template.yaml")
+
+
+def _users(module: PythonModule, context: ProjectContext, name: str) -> list[PythonModule]:
+    """Modules that mention the helper: in its project, and beside it, where the handlers
+    of a Lambda layer's helpers live (`src/` with its own requirements.txt, handlers in
+    `functions/`, Altostra-Labs/multi-tenant-saas)."""
+    found = modules_mentioning(module, context, name.encode())
+    above = project_root(module.path, LEVELS).parent
+    if not any((above / marker).exists() for marker in _REPOSITORY_MARKERS):
+        return found  # not the top of a repository: the folders beside are other projects'
+    for other in modules_mentioning(module, context, name.encode(), root=above):
+        if all(other.path != known.path for known in found):
+            found.append(other)
+    return found
+
+
+def _imports(other: PythonModule, module: PythonModule, name: str) -> bool:
+    """`from utils import name`, or `import utils` and a call of `utils.name(...)`."""
+    assert other.project is not None
+    if name in other.imports:
+        found = other.project.lookup(other, other.imports[name])
+        return found is not None and found[0] is module and found[1] == name
+    for call in other.calls:
+        if isinstance(call.func, ast.Attribute) and call.func.attr == name:
+            qualified = other.qualified_name(call.func) or ""
+            found = other.project.lookup(other, qualified) if "." in qualified else None
+            if found is not None and found[0] is module and found[1] == name:
+                return True
+            # a Lambda layer's module (`src/utils.py` deployed as `utils`), which the
+            # project's folders do not place beside the handler: matched by its name
+            stem = os.path.splitext(os.path.basename(module.path))[0]
+            if found is None and qualified == f"{stem}.{name}" and stem != "__init__":
+                return True
+    return False
+
+
 def _is_handler(function: Function) -> bool:
     names = [a.arg for a in function.args.args]
     return len(names) == 2 and names[0] in EVENT_NAMES and names[1] in CONTEXT_NAMES
-
-
-def _own_nodes(function: Function) -> list[ast.AST]:
-    """The function's nodes, not those of functions or classes defined inside it."""
-    found: list[ast.AST] = []
-    stack: list[ast.AST] = list(function.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        found.append(node)
-        stack.extend(ast.iter_child_nodes(node))
-    return found
 
 
 def _result_dict(
@@ -105,7 +164,7 @@ def _result_dict(
     if isinstance(node, ast.Name):
         bound = [
             n.value
-            for n in _own_nodes(function)
+            for n in own_nodes(function)
             if isinstance(n, ast.Assign)
             and any(isinstance(t, ast.Name) and t.id == node.id for t in n.targets)
             and isinstance(n.value, (ast.Dict, ast.Call))
@@ -116,11 +175,12 @@ def _result_dict(
         dicts = [d for value in bound if (d := _result_dict(function, value, functions, depth + 1))]
         first = dicts[0] if dicts else None
         return first if first is not None and all(other is first for other in dicts) else None
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions:
-        helper = functions[node.func.id]
+    called = dotted(node.func) if isinstance(node, ast.Call) else ""
+    if isinstance(node, ast.Call) and called in functions:
+        helper = functions[called]
         results = [
             found
-            for n in _own_nodes(helper)
+            for n in own_nodes(helper)
             if isinstance(n, ast.Return) and (found := _result_dict(helper, n.value, functions, depth + 1))
         ]
         return results[0] if len(results) == 1 else None

@@ -43,15 +43,18 @@ def listing(root: Path, context: ProjectContext) -> list[Path]:
     return found
 
 
-def modules_mentioning(module: PythonModule, context: ProjectContext, *needles: bytes) -> list[PythonModule]:
-    """The project's other modules whose text holds every needle, parsed."""
+def modules_mentioning(
+    module: PythonModule, context: ProjectContext, *needles: bytes, root: Path | None = None
+) -> list[PythonModule]:
+    """The project's other modules whose text holds every needle, parsed (`root`: the
+    folder searched, if not the project's)."""
     if module.project is None:
         return []
     found: list[PythonModule] = []
     here = module.project.resolved(module.path)
     contents = context.shared.setdefault("python_headers.bytes", {})
     assert isinstance(contents, dict)
-    for path in listing(project_root(module.path, LEVELS), context):
+    for path in listing(root or project_root(module.path, LEVELS), context):
         data = contents.get(path)
         if data is None:
             try:

@@ -19,6 +19,9 @@ from corslint.extractors.python_headers.frame import (
     negate,
     unwrap,
 )
+from corslint.extractors.python_headers.response_checks import response_header_test
+from corslint.extractors.python_headers.same_origin import same_origin_test
+from corslint.extractors.python_headers.static_tests import static_truth
 from corslint.extractors.python_headers.switches import cors_switch
 from corslint.model import FunctionValue, Regex, Value
 
@@ -29,6 +32,10 @@ _REGEX_CALLS = {"re.match": "match", "re.search": "search", "re.fullmatch": "ful
 _GLOB_CALLS = {"fnmatch.fnmatchcase": "fnmatch", "fnmatch.fnmatch": "fnmatch"}
 
 Decided = bool | str | None  # static truth, a condition for the model, or undecidable
+# `headers.get("Referer", headers.get("Origin", "*"))` (OmarThinks/cantiin_django): a
+# browser's Referer is a URL of the calling page, so its scheme and host, put back
+# together, are the page's origin, as the Origin header is; the raw value is a URL
+REFERER_OR_ORIGIN = "referer|origin"
 
 
 def header_key(frame: Frame, holder: ast.expr, key: ast.expr) -> str | None:
@@ -38,6 +45,11 @@ def header_key(frame: Frame, holder: ast.expr, key: ast.expr) -> str | None:
         name = frame.resolve(key)
         raw = name.raw.decode("latin-1") if name.known and isinstance(name.raw, bytes) else name.raw
         return raw.lower() if name.known and isinstance(raw, str) else None
+    if frame.kind == "wsgi" and isinstance(holder, ast.Name) and frame.is_request(holder):
+        name = frame.resolve(key)  # the WSGI environ: `environ.get("HTTP_ORIGIN")`
+        if name.known and isinstance(name.raw, str) and name.raw.startswith("HTTP_") and name.raw.isupper():
+            return name.raw[len("HTTP_") :].lower().replace("_", "-")
+        return None
     if not isinstance(holder, ast.Attribute) or not frame.is_request(holder.value):
         return None
     name = frame.resolve(key)
@@ -91,6 +103,9 @@ def read_of(frame: Frame, node: ast.expr) -> Read | None:
         if source is None:
             return None
         default_node = args[1] if len(args) > 1 else keywords.get("default")
+        fallback = read_of(frame, default_node) if source == "referer" and default_node is not None else None
+        if fallback is not None and fallback.source == "origin" and not fallback.missing_error:
+            return Read(REFERER_OR_ORIGIN, fallback.default)
         return Read(source, frame.resolve(default_node) if default_node is not None else None)
     if isinstance(node, ast.Subscript):
         source = header_key(frame, node.value, node.slice)
@@ -131,7 +146,11 @@ def condition(frame: Frame, steps: Steps, test: ast.expr) -> Decided:
     read = read_of(frame, test)
     if read is not None:
         return _presence(read)
-    static = _static(frame, test)
+    static = static_truth(frame, test)
+    if static is None:
+        static = response_header_test(frame, steps, test)
+    if static is None:
+        static = same_origin_test(frame, test, read_of)
     if static is not None:
         return static
     value = frame.resolve(test)
@@ -157,67 +176,6 @@ def _truth_of(alternatives: list[Alternative]) -> Decided:
     if any(part is None or not part or "?" in part for part in parts):
         return None
     return disjoin([part for part in parts if part is not None])
-
-
-_TYPE_NAMES = {
-    "str": (str,),
-    "basestring": (str,),
-    "string_types": (str,),
-    "unicode": (str,),
-    "list": (tuple,),
-    "tuple": (tuple,),
-    "set": (tuple,),
-    "frozenset": (tuple,),
-    "int": (int,),
-    "float": (float,),
-    "bool": (bool,),
-    "dict": (dict,),
-}
-
-
-def _static(frame: Frame, test: ast.expr) -> bool | None:
-    """Tests on known values that the shared resolver leaves: `x is None`, `isinstance(x, str)`,
-    `b"Origin" not in vary`."""
-    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.In, ast.NotIn)):
-        part, whole = frame.resolve(test.left), frame.resolve(test.comparators[0])
-        if (
-            part.known
-            and whole.known
-            and isinstance(part.raw, (str, bytes))
-            and type(part.raw) is type(whole.raw)
-        ):
-            small, large = (
-                v.encode("latin-1", "replace") if isinstance(v, str) else v for v in (part.raw, whole.raw)
-            )
-            return (small in large) == isinstance(test.ops[0], ast.In)
-    if (
-        isinstance(test, ast.Compare)
-        and len(test.ops) == 1
-        and isinstance(test.ops[0], (ast.Is, ast.IsNot))
-        and _is_none(test.comparators[0])
-    ):
-        value = frame.resolve(test.left)
-        if not value.known:
-            return None
-        return (value.raw is None) == isinstance(test.ops[0], ast.Is)
-    if isinstance(test, ast.Call) and dotted(test.func) == "isinstance" and len(test.args) == 2:
-        value = frame.resolve(test.args[0])
-        if not value.known:
-            return None
-        kinds = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
-        names = [dotted(kind).rsplit(".", 1)[-1] for kind in kinds]
-        if not all(names):
-            return None
-        matched = any(
-            isinstance(value.raw, _TYPE_NAMES[name]) and not (name == "int" and isinstance(value.raw, bool))
-            for name in names
-            if name in _TYPE_NAMES
-        )
-        if matched or all(name in _TYPE_NAMES for name in names):
-            return matched
-        # a class the value cannot be (`timedelta`): only plain values are resolved
-        return False if isinstance(value.raw, (str, int, float, bool, tuple)) or value.raw is None else None
-    return None
 
 
 def _intersection(frame: Frame, steps: Steps, test: ast.BinOp) -> Decided:
@@ -266,6 +224,7 @@ def _presence(read: Read) -> Decided:
             return True
     atom = {
         "origin": "ORIGIN",
+        REFERER_OR_ORIGIN: "ORIGIN",
         "access-control-request-method": "ACRM",
         "access-control-request-headers": "ACRH",
     }.get(read.source)
@@ -292,7 +251,36 @@ def _method_side(frame: Frame, node: ast.expr) -> Callable[[str], str] | None:
         return lambda method: method
     if scope_item(frame, node) == "method":
         return lambda method: method
+    if isinstance(node, ast.Name) and node.id in frame.method_names:
+        return lambda method: method
+    if frame.kind == "wsgi" and _environ_item(frame, node) == "REQUEST_METHOD":
+        return lambda method: method
     return None
+
+
+def is_method_read(frame: Frame, node: ast.expr) -> bool:
+    """`environ["REQUEST_METHOD"]`, `request.method`: a local bound to it tests the method."""
+    return _method_side(frame, node) is not None
+
+
+def _environ_item(frame: Frame, node: ast.expr) -> str | None:
+    """The key of a WSGI environ read: `environ["REQUEST_METHOD"]`, `environ.get("PATH_INFO")`."""
+    node = unwrap(node)
+    if isinstance(node, ast.Subscript):
+        holder, key = node.value, node.slice
+    elif (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get"
+        and node.args
+    ):
+        holder, key = node.func.value, node.args[0]
+    else:
+        return None
+    if not (isinstance(holder, ast.Name) and frame.is_request(holder)):
+        return None
+    name = frame.resolve(key)
+    return name.raw if name.known and isinstance(name.raw, str) else None
 
 
 def _is_path(frame: Frame, node: ast.expr) -> bool:
@@ -351,6 +339,9 @@ def _comparison(frame: Frame, steps: Steps, test: ast.Compare) -> Decided:
             if not isinstance(atom, str):
                 return None
             return atom if isinstance(operator, ast.In) else negate(atom)
+    absent = _default_test(frame, left, operator, right)
+    if absent is not None:
+        return absent
     if isinstance(operator, (ast.In, ast.NotIn, ast.Eq, ast.NotEq)):
         for side, other in ((left, right), (right, left)):
             read = read_of(frame, side)
@@ -366,6 +357,22 @@ def _comparison(frame: Frame, steps: Steps, test: ast.Compare) -> Decided:
                 return None
             return atom if isinstance(operator, (ast.In, ast.Eq)) else negate(atom)
     return None
+
+
+def _default_test(frame: Frame, left: ast.expr, operator: ast.cmpop, right: ast.expr) -> Decided:
+    """`origin == "*"` after `origin = headers.get("Origin", "*")`: the request has no
+    Origin (a browser never sends a value without `://` but `null`, which is no default)."""
+    if not isinstance(operator, (ast.Eq, ast.NotEq)):
+        return None
+    read = read_of(frame, left)
+    if read is None or read.source not in {"origin", REFERER_OR_ORIGIN} or read.default is None:
+        return None
+    compared = frame.resolve(right)
+    if not (compared.known and read.default.known and isinstance(compared.raw, str)):
+        return None
+    if compared.raw != read.default.raw or "://" in compared.raw or compared.raw == "null":
+        return None
+    return "!ORIGIN" if isinstance(operator, ast.Eq) else "ORIGIN"
 
 
 # aiohttp's method names (`hdrs.METH_OPTIONS`; aiohttp 1-2 also exposed `web.hdrs`)
@@ -559,40 +566,6 @@ def _as_patterns(value: Value) -> Value:
             return Value(None, item.location, item.provenance.__class__.UNKNOWN, description="a pattern")
         converted.append(Value(raw, item.location, item.provenance, item.env_var, related=item.related))
     return Value(tuple(converted), value.location, value.provenance, value.env_var, related=value.related)
-
-
-_URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse"})
-
-
-def parsed_origin(frame: Frame, node: ast.expr) -> Read | None:
-    """`urlparse(request.headers["Origin"])`: the Origin, taken apart."""
-    if (
-        isinstance(node, ast.Call)
-        and node.args
-        and (frame.module.qualified_name(node.func) or "") in _URL_PARSERS
-    ):
-        read = read_of(frame, node.args[0])
-        if read is not None and read.source == "origin":
-            return read
-    return None
-
-
-def rebuilt_origin(frame: Frame, node: ast.JoinedStr) -> Read | None:
-    """`f"{parsed.scheme}://{parsed.netloc}"`: the Origin put back together, as sent."""
-    parts = node.values
-    if len(parts) != 3 or not (isinstance(parts[1], ast.Constant) and parts[1].value == "://"):
-        return None
-    found = []
-    for part, attribute in ((parts[0], "scheme"), (parts[2], "netloc")):
-        if not (isinstance(part, ast.FormattedValue) and isinstance(part.value, ast.Attribute)):
-            return None
-        if part.value.attr != attribute:
-            return None
-        found.append(frame.parsed.get(dotted(part.value.value)))
-    read = found[0]
-    if read is None or read is not found[1]:
-        return None
-    return Read(read.source, read.default, read.missing_error, rebuilt=True)
 
 
 def searched(frame: Frame, steps: Steps, loop: ast.For | ast.AsyncFor, when: tuple[str, ...]) -> bool:

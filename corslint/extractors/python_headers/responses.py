@@ -55,6 +55,7 @@ _MAKERS["sanic"] = {  # sanic.response: (body, status=200, headers=None, ...)
     name: ("status", 1, "headers", 2) for name in ("json", "text", "html", "raw", "HTTPResponse")
 }
 _MAKERS["azure_functions"] = {"HttpResponse": ("status_code", -1, "headers", -1)}  # keyword-only
+_MAKERS["wsgi"] = {}  # a WSGI middleware adds to the header list the wrapped app hands on
 _FIXED_STATUS = {"HTTPNoContent": 204}  # aiohttp's exceptions are responses with their own status
 _MODULES = {
     "flask": ("flask", "werkzeug", "quart"),
@@ -69,6 +70,7 @@ _MODULES = {
     "http_server": ("http",),
     "sanic": ("sanic",),
     "azure_functions": ("azure",),
+    "wsgi": (),
 }
 # response.headers.<method>(...) and what it does: set replaces, add adds a line
 HEADER_METHODS = {

@@ -27,7 +27,7 @@ from corslint.extractors.python_headers.unit import (
     writes_cors,
 )
 from corslint.extractors.python_headers.views import app_routes, starlette_methods
-from corslint.model import Route
+from corslint.model import Route, Value
 
 NOT_ROUTED = None  # Starlette and Tornado answer an unrouted OPTIONS with 405
 
@@ -161,7 +161,7 @@ def starlette_app_key(module: PythonModule, node: ast.AST, receiver: str) -> str
         for f in functions_in(module.tree)
         if any(inner is node for statement in f.body for inner in ast.walk(statement))
     ]
-    real = str(module.project.resolved(module.path)) if module.project is not None else module.path
+    real = module.real_path()
     return "::".join([real, *enclosing, receiver])
 
 
@@ -206,6 +206,9 @@ def tornado_units(module: PythonModule, covered: set[Function]) -> list[Unit]:
             for f in c.body
             if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and f.name in HTTP_VERBS
         )
+        overridden = _overridden(subclasses, module)
+        for phase in phases:
+            phase.known.update(overridden)
         units.append(
             Unit(
                 "tornado",
@@ -219,6 +222,20 @@ def tornado_units(module: PythonModule, covered: set[Function]) -> list[Unit]:
         )
         covered.update(own)
     return units
+
+
+def _overridden(subclasses: list[ast.ClassDef], module: PythonModule) -> dict[str, Value]:
+    """`self.X` for the class attributes handlers below this one set themselves
+    (`extra_methods = ("GET", "POST")`): each handler sends its own, so none is known."""
+    found: dict[str, Value] = {}
+    for cls in subclasses:
+        for statement in cls.body:
+            targets = statement.targets if isinstance(statement, ast.Assign) else []
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    name = f"self.{target.id}"
+                    found[name] = module.unknown(target, f"{name}, which {cls.name} sets to its own")
+    return found
 
 
 def _tornado_phase(

@@ -62,6 +62,10 @@ class StepWriter:
                 parts["value"] = value if frame.relocate is None else _moved(value, place)
             self._add(frame, canonical(header), parts, (*when, *alternative.when), place, related)
 
+    def inner_header(self, frame: Frame, header: str, value: Value) -> None:
+        """A header an inner layer adds to every response before this layer's code runs."""
+        self._write(frame, header, [Alternative((), value)], "vary", (), value.location)
+
     def answer(self, frame: Frame, status: Value, when: tuple[str, ...], location: Location) -> None:
         if frame.returns is not None or frame.status_free:
             return
@@ -120,6 +124,12 @@ class StepWriter:
                     self._write(frame, key, self.alternatives(frame, value), writer, when, where, value)
             return
         resolved = frame.resolve(node)
+        if (
+            not resolved.known
+            and isinstance(node, ast.Name)
+            and self._bound_lists(frame, node, writer, when, location)
+        ):
+            return
         if resolved.known and isinstance(resolved.raw, dict):
             for header, value in resolved.raw.items():
                 if isinstance(header, str):
@@ -131,6 +141,30 @@ class StepWriter:
             else:
                 where = frame.module.location(header) if isinstance(header, ast.expr) else location
                 self._write(frame, header, self.alternatives(frame, item), writer, when, where, item)
+
+    def _bound_lists(
+        self, frame: Frame, node: ast.Name, writer: str, when: tuple[str, ...], location: Location
+    ) -> bool:
+        """A local bound to a list of `(name, value)` pairs under a condition (`h = [...]`
+        inside `if method == "OPTIONS":`, then `start_response("200 OK", h)`): each pair,
+        under the conditions it was bound under."""
+        alternatives = frame.values.get(node.id) or []
+        pairs: list[tuple[tuple[str, ...], str, Value]] = []
+        for alternative in alternatives:
+            value = alternative.value
+            if not (isinstance(value, Value) and value.known and isinstance(value.raw, tuple)):
+                return False
+            for item in value.raw:
+                if not (item.known and isinstance(item.raw, tuple) and len(item.raw) == 2):
+                    return False
+                name, text = item.raw
+                if not (name.known and isinstance(name.raw, str)):
+                    return False
+                pairs.append((alternative.when, name.raw, text))
+        for bound_when, name, text in pairs:
+            combined = tuple(dict.fromkeys((*when, *bound_when)))
+            self._write(frame, name, [Alternative((), text)], writer, combined, text.location)
+        return bool(pairs)
 
 
 def _mentions(node: ast.expr, names: frozenset[str]) -> bool:

@@ -27,6 +27,19 @@ def functions_below(node: ast.AST) -> tuple[Function, ...]:
     return found
 
 
+def own_nodes(function: Function) -> list[ast.AST]:
+    """The function's nodes, not those of functions or classes defined inside it."""
+    found: list[ast.AST] = []
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        found.append(node)
+        stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
 def owning_class(tree: ast.AST, function: Function) -> ast.ClassDef | None:
     """The class whose body defines `function`, if any (the first in `ast.walk` order)."""
     owners = _OWNERS.get(tree)

@@ -46,6 +46,13 @@ class Phase:
     routes_raise: bool = False
     send: str = ""  # ASGI: the parameter a response is sent through
     known: dict[str, Value] = field(default_factory=dict)  # `settings.X` resolved in the project
+    # Falcon: no other layer writes Access-Control-* headers onto the response before this
+    # code does (falcon_stack.py), so `resp.get_header(...)` finds only its own
+    first_writer: bool = False
+    # WSGI: the parameter of a `start_response` wrapper that holds the header list
+    header_lists: frozenset[str] = frozenset()
+    # WSGI: the `start_response` parameter of an app whose calls of it answer the request
+    wsgi_start: str = ""
     # http.server's `do_GET`: the status of an answer to a simple request decides nothing
     status_free: bool = False
 
@@ -76,6 +83,13 @@ class Unit:
     app: str = ""
     # what the app around the layer says of itself: a DRF token scheme in the settings
     evidence: tuple[Evidence, ...] = ()
+    # an inner layer adds `Vary: Origin` to every response before this one writes (a Django
+    # middleware listed before django-cors-headers' CorsMiddleware): where it is listed
+    inner_vary: Location | None = None
+    # the origins an inner layer answers preflights for (corsheaders' allow-list), None: none
+    inner_preflight_origins: frozenset[str] | None = None
+    # on an app an app-wide CORS library layer is on (Flask-CORS `CORS(app)`)
+    beside_library: bool = False
 
 
 def writes_cors(module: PythonModule, node: ast.AST) -> bool:

@@ -12,6 +12,7 @@ import ast
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule, is_development_path
 from corslint.extractors.python.call_options import arms, read_arguments, unknown_options
+from corslint.extractors.python.project_files import MAX_FILES, project_root, python_files
 from corslint.model import CorsPolicy, Extraction, Location, Provenance, Value
 
 APP_WIDE = "quart_cors.cors"
@@ -29,12 +30,14 @@ ROUTE_PARAMETERS = (*PARAMETERS, "provide_automatic_options")
 CONFIG_LOADERS = frozenset(
     {"from_object", "from_pyfile", "from_envvar", "from_mapping", "from_file", "from_prefixed_env"}
 )
+# loaders of Python code, whose keys are its module-level names
+PYTHON_LOADERS = frozenset({"from_object", "from_pyfile"})
 ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "patch", "delete"})
 
 
 def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     module = context.python.parse(path, text)
-    configured = _app_config_elsewhere(module, text)
+    configured = _app_config_elsewhere(module, text, context)
     routes = _route_paths(module)
     policies: list[CorsPolicy] = []
     for call in module.calls:
@@ -75,14 +78,40 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     return Extraction(policies=tuple(policies))
 
 
-def _app_config_elsewhere(module: PythonModule, text: str) -> Location | None:
-    """Where the app config may set `QUART_CORS_*` keys: a key named here, or a config loaded."""
+def _app_config_elsewhere(module: PythonModule, text: str, context: ProjectContext) -> Location | None:
+    """Where the app config may set `QUART_CORS_*` keys: a key named here, or a config loaded.
+    A config loaded from the project's Python code (`from_pyfile("quartconf.py")`,
+    `from_object("app.settings")`) holds such a key only under its name: where no module
+    of the project names one, the options left out keep their defaults (REM-Infotech/dusdoc-api)."""
     if "QUART_CORS_" in text:
         return Location.point(module.path, text.count("\n", 0, text.index("QUART_CORS_")) + 1)
     for call in module.calls:
         if isinstance(call.func, ast.Attribute) and call.func.attr in CONFIG_LOADERS:
+            if call.func.attr in PYTHON_LOADERS and not _project_names_a_key(module, context):
+                continue
             return module.location(call)
     return None
+
+
+def _project_names_a_key(module: PythonModule, context: ProjectContext) -> bool:
+    """Whether any Python file of the project names a `QUART_CORS_*` key (or the project
+    is too large to tell)."""
+    root = project_root(module.path)
+    key = f"quart_cors.keys_named:{root}"
+    cached = context.shared.get(key)
+    if isinstance(cached, bool):
+        return cached
+    files = python_files(root)
+    found = len(files) >= MAX_FILES
+    for path in files:
+        if found:
+            break
+        try:
+            found = b"QUART_CORS_" in path.read_bytes()
+        except OSError:
+            found = True  # unreadable: not known
+    context.shared[key] = found
+    return found
 
 
 def _route_paths(module: PythonModule) -> dict[int, str]:

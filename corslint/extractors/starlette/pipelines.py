@@ -64,7 +64,7 @@ def _layer(
             branch = "/".join(part for part in (caller.branch, own) if part)
             return Layer(caller.app, branch, development or caller.development_only)
     functions = [f"def {s.owner.name}@{s.owner.lineno}" for s in steps if isinstance(s.owner, FUNCTIONS)]
-    app = "::".join([str(_real_path(module)), *functions, receiver])
+    app = "::".join([module.real_path(), *functions, receiver])
     return Layer(app, own, development)
 
 
@@ -119,8 +119,3 @@ def _guarded(module: PythonModule, steps: list[Step], node: ast.AST) -> bool:
             if _DEVELOPMENT.search(f"{module.source(owner.subject)} {module.source(case.pattern)}"):
                 return True
     return False
-
-
-def _real_path(module: PythonModule) -> str:
-    project = module.project
-    return str(project.resolved(module.path)) if project is not None else module.path

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from corslint.extractors.context import ProjectContext
+from corslint.extractors.js.package_versions import installed_major
 from corslint.extractors.js.syntax import Node, parser, string_value, walk
 from corslint.extractors.unmodelled.framework_helpers import (
     H3_CORS,
@@ -13,6 +14,7 @@ from corslint.extractors.unmodelled.framework_helpers import (
     helper_library,
 )
 from corslint.extractors.unmodelled.libraries import JS_LIBRARIES, library_of, message
+from corslint.frameworks.fastify_cors_versions import LEGACY_MAJORS, LEGACY_PACKAGE
 from corslint.model import Diagnostic, Extraction, Location
 
 _IMPORTING_CALLS = frozenset({"require", "import"})
@@ -34,6 +36,8 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
             _column(data, node.end_byte),
         )
         library = library_of(specifier, JS_LIBRARIES) or helper_library(specifier, imported)
+        if library is not None and library.display == LEGACY_PACKAGE and _modelled_legacy(path):
+            continue
         if library is not None and library.display not in found:
             found[library.display] = where
     auto = auto_imported_call(tree.root_node) if H3_CORS.display not in found else None
@@ -47,6 +51,11 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         )
     notes = [Diagnostic("CORS003", message(_BY_DISPLAY[name]), where) for name, where in found.items()]
     return Extraction(diagnostics=tuple(notes))
+
+
+def _modelled_legacy(path: str) -> bool:
+    """Whether the project installs a fastify-cors major extractors/express models (6.x)."""
+    return installed_major(Path(path), LEGACY_PACKAGE) in LEGACY_MAJORS
 
 
 _BY_DISPLAY = {library.display: library for library in (*JS_LIBRARIES, H3_CORS)}

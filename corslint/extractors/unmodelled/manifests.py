@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import os
 import re
+from pathlib import Path
 
 from corslint.extractors.context import ProjectContext
+from corslint.extractors.js.package_versions import installed_major
 from corslint.extractors.unmodelled.libraries import (
     JS_LIBRARIES,
     MANIFESTS,
@@ -17,6 +19,7 @@ from corslint.extractors.unmodelled.libraries import (
     library_of,
     manifest_message,
 )
+from corslint.frameworks.fastify_cors_versions import LEGACY_MAJORS, LEGACY_PACKAGE
 from corslint.model import Diagnostic, Extraction, Location
 
 NPM_SECTIONS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
@@ -38,6 +41,8 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     notes: list[Diagnostic] = []
     seen: set[str] = set()
     for library, line in found:
+        if library.display == LEGACY_PACKAGE and installed_major(Path(path), LEGACY_PACKAGE) in LEGACY_MAJORS:
+            continue  # fastify-cors 6.x is modelled (extractors/express/fastify_cors.py)
         if library.display not in seen:
             seen.add(library.display)
             notes.append(Diagnostic("CORS003", manifest_message(library, name), Location.point(path, line)))

@@ -1,0 +1,1 @@
+"""aiohttp-middlewares (`cors_middleware(...)`)."""

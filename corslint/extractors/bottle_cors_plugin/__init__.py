@@ -1,0 +1,1 @@
+"""The `bottle-cors-plugin` package (`cors_plugin(...)`)."""

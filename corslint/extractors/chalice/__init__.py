@@ -1,0 +1,1 @@
+"""AWS Chalice route CORS: `@app.route(..., cors=True | CORSConfig(...))`."""

@@ -1,0 +1,1 @@
+"""Cornice (Pyramid) service CORS."""

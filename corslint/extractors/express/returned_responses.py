@@ -1,0 +1,333 @@
+"""The responses a function returns, for `response_objects`: an AWS Lambda proxy result
+(`{ statusCode, headers, body }`, also handed to `callback(null, result)`) or a Fetch
+`Response` (`new Response(body, {headers})`, `Response.json(...)`, the NextResponse forms,
+with the `.headers.set(...)` calls made on it before the return), found directly or through
+a same-project helper whose result the function returns; each with the request-method test
+that decides it is returned, and the request names and aliases its headers are read with."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from corslint.extractors.express.handler_roles import HandlerRoles
+from corslint.extractors.express.helper_header_flow import branch_assigned
+from corslint.extractors.express.request_inputs import alias_source
+from corslint.extractors.express.response_guards import OriginGuard, origin_guard
+from corslint.extractors.express.response_headers import (
+    called_functions,
+    parameter_names,
+    returned_expressions,
+)
+from corslint.extractors.js.declared_values import FUNCTIONS, declared_value, enclosing_function
+from corslint.extractors.js.method_calls import call_arguments
+from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.syntax import Node, string_value, unwrap, walk
+from corslint.model import Value
+
+LAMBDA, FETCH = "lambda_headers", "fetch_headers"
+_RESPONSE_CONSTRUCTORS = frozenset({"Response", "NextResponse"})
+_RESPONSE_FACTORIES = frozenset({"Response.json", "NextResponse.json"})
+_METHOD_TEST = re.compile(
+    r"""^\(?\s*[\w$.?]+\.(?:method|httpMethod)(?:\.toUpperCase\(\))?\s*(===|==|!==|!=)\s*['"]OPTIONS['"]\s*\)?$"""
+)
+_MAX_DEPTH = 3
+
+
+@dataclass
+class ResponseSite:
+    """One response a function returns, and where its header object is."""
+
+    returned: Node  # the returned expression, in the policy's module
+    module: JsModule  # the module that builds the response (a helper's, possibly)
+    builder: Node  # the function that builds it
+    headers: Node | None  # its header object expression, in `module`
+    status: Value
+    style: str  # LAMBDA or FETCH
+    # where `.headers.set(...)` calls add to it: (module, the variable holding the response,
+    # the use they come before, the roles and aliases to read them with)
+    extra: list[tuple[JsModule, str, Node, HandlerRoles, dict[str, str]]] = field(default_factory=list)
+    method: str = ""  # "OPTIONS" / "!OPTIONS": a method test decides that it is returned
+    straight: bool = False  # returned whatever the request, by the function's only return
+    aliases: dict[str, str] = field(default_factory=dict)
+    roles: HandlerRoles = field(default_factory=lambda: HandlerRoles((), (), ""))
+    guard: OriginGuard | None = None  # an allow-list test on the Origin it sits behind
+    # a helper's parameters -> what the caller passes (its module, node, roles, aliases)
+    bound: dict[str, tuple[JsModule, Node, HandlerRoles, dict[str, str]]] = field(default_factory=dict)
+
+
+SiteCache = dict[tuple[str, int], list[ResponseSite]]
+
+
+def returned_sites(module: JsModule, function: Node, cache: SiteCache, depth: int = 0) -> list[ResponseSite]:
+    """The responses `function` returns (directly, or through a helper it returns the
+    result of), with the method test and the request names each is read with."""
+    key = (module.path, function.id)
+    if key not in cache:
+        cache[key] = _find_sites(module, function, depth)
+    return cache[key]
+
+
+def _find_sites(module: JsModule, function: Node, depth: int) -> list[ResponseSite]:
+    roles, aliases = function_roles(module, function)
+    found: list[ResponseSite] = []
+    for returned, statement in _returns(module, function):
+        for site in expression_sites(module, function, returned, roles, aliases, depth):
+            if statement is not None:
+                site.method = _method_condition(module, statement)
+                site.straight = _straight(function, statement)
+                site.guard = origin_guard(module, function, statement, roles, aliases) or site.guard
+            else:
+                site.straight = True
+            site.returned = returned
+            found.append(site)
+    return found
+
+
+def _returns(module: JsModule, function: Node) -> list[tuple[Node, Node | None]]:
+    """(expression, statement) for each value the function returns or hands to Lambda's
+    `callback(null, result)`; an arrow's expression body has no statement."""
+    body = function.child_by_field_name("body")
+    if body is None:
+        return []
+    if body.type != "statement_block":
+        return [(unwrap(body), None)]
+    names = parameter_names(module, function)
+    callback = names[2] if len(names) >= 3 else ""
+    found = []
+    for node in walk(body):
+        kind = node.type  # (PERF) the owner test climbs to the function: only where it counts
+        if kind != "return_statement" and (kind != "call_expression" or not callback):
+            continue
+        if enclosing_function(node) != function:
+            continue
+        if node.type == "return_statement" and node.named_children:
+            found.append((unwrap(node.named_children[0]), node))
+        elif node.type == "call_expression" and callback:
+            callee = node.child_by_field_name("function")
+            args = call_arguments(node)
+            if callee is not None and module.text(callee) == callback and len(args) == 2:
+                statement = node.parent
+                found.append((unwrap(args[1]), statement if statement is not None else node))
+    return found
+
+
+def function_roles(module: JsModule, function: Node) -> tuple[HandlerRoles, dict[str, str]]:
+    names = parameter_names(module, function)
+    first = names[0] if names else ""
+    requests = (first, f"{first}.request") if first else ()
+    roles = HandlerRoles(requests=requests, responses=(), next_name="")
+    aliases: dict[str, str] = {}
+    body = function.child_by_field_name("body")
+    if body is None or b"headers" not in (body.text or b""):
+        return roles, aliases
+    for declarator in module.of_kind("variable_declarator"):
+        if (
+            function.start_byte <= declarator.start_byte < function.end_byte
+            and enclosing_function(declarator) == function
+        ):
+            aliases.update(alias_source(module, roles, aliases, declarator))
+    return roles, aliases
+
+
+def expression_sites(
+    module: JsModule,
+    function: Node,
+    returned: Node,
+    roles: HandlerRoles,
+    aliases: dict[str, str],
+    depth: int,
+) -> list[ResponseSite]:
+    node = unwrap(returned)
+    if node.type == "await_expression" and node.named_children:
+        node = unwrap(node.named_children[0])
+    if node.type == "object":
+        pairs = _pairs(module, node)
+        if "statusCode" not in pairs:
+            return []
+        return [
+            ResponseSite(
+                node,
+                module,
+                function,
+                pairs.get("headers"),
+                _status(module, pairs["statusCode"], node),
+                LAMBDA,
+                roles=roles,
+                aliases=aliases,
+            )
+        ]
+    if node.type == "identifier":
+        declared = declared_value(module, module.text(node), node)
+        if declared is not None and declared.type == "await_expression" and declared.named_children:
+            declared = unwrap(declared.named_children[0])
+        if declared is None and branch_assigned(module, module.text(node), node):
+            # `let response; if (...) response = await f(req); else response = new Response(...)`
+            # then `response.headers.set(...)`: those writes are what is known of it
+            extra = [(module, module.text(node), node, roles, aliases)]
+            status = Value(200, module.location(node))
+            return [
+                ResponseSite(node, module, function, None, status, FETCH, extra, aliases=aliases, roles=roles)
+            ]
+        if declared is None or declared.type not in {"object", "new_expression", "call_expression"}:
+            return []
+        sites = expression_sites(module, function, declared, roles, aliases, depth + 1)
+        for site in sites:
+            if site.style == FETCH:
+                site.extra.append((module, module.text(node), node, roles, aliases))
+        return sites
+    built = _response(module, function, node, roles, aliases)
+    if built is not None:
+        return [built]
+    if node.type == "call_expression" and depth < _MAX_DEPTH:
+        callee = node.child_by_field_name("function")
+        found = called_functions(module, callee) if callee is not None else []
+        if len(found) != 1:
+            return []
+        helper_module, helper = found[0]
+        helper_roles, helper_aliases = function_roles(helper_module, helper)
+        names = parameter_names(helper_module, helper)
+        passed = call_arguments(node)
+        sites = []
+        for expression in returned_expressions(helper_module, helper):
+            name = helper_module.text(expression) if expression.type == "identifier" else ""
+            if name and name in names and names.index(name) < len(passed):
+                # `withCors(NextResponse.json(data))`: the response passed in, with the
+                # headers the helper sets on it
+                inner = expression_sites(
+                    module, function, passed[names.index(name)], roles, aliases, depth + 1
+                )
+                requests = tuple(
+                    n
+                    for n, argument in zip(names, passed, strict=False)
+                    if module.text(argument) in roles.requests
+                )
+                for site in inner:
+                    site.extra.append((helper_module, name, expression, HandlerRoles(requests, (), ""), {}))
+                sites += inner
+                continue
+            inner = expression_sites(
+                helper_module, helper, expression, helper_roles, helper_aliases, depth + 1
+            )
+            for site in inner:
+                site.guard = site.guard or origin_guard(
+                    helper_module, helper, expression, helper_roles, helper_aliases
+                )
+                if site.module is helper_module and not site.bound:  # `{...extraHeaders}`: the caller's
+                    given = zip(names, passed, strict=False)
+                    site.bound = {n: (module, a, roles, aliases) for n, a in given if n}
+            sites += inner
+        return sites
+    return []
+
+
+def _builds_response(module: JsModule, node: Node) -> bool:
+    callee = node.child_by_field_name("function")
+    return callee is not None and module.text(callee).replace(" ", "") in _RESPONSE_FACTORIES
+
+
+def _response(
+    module: JsModule, function: Node, node: Node, roles: HandlerRoles, aliases: dict[str, str]
+) -> ResponseSite | None:
+    """`new Response(body, init)`, `Response.json(data, init)` and the NextResponse forms."""
+    if node.type == "new_expression":
+        constructor = node.child_by_field_name("constructor")
+        if constructor is None or module.text(constructor) not in _RESPONSE_CONSTRUCTORS:
+            return None
+    elif not (node.type == "call_expression" and _builds_response(module, node)):
+        return None
+    args = call_arguments(node)
+    init = unwrap(args[1]) if len(args) > 1 else None
+    if init is not None and init.type == "identifier":
+        declared = declared_value(module, module.text(init), init)
+        init = declared if declared is not None and declared.type == "object" else init
+    pairs = _pairs(module, init) if init is not None and init.type == "object" else {}
+    status = (
+        _status(module, pairs["status"], node) if "status" in pairs else Value(200, module.location(node))
+    )
+    return ResponseSite(
+        node, module, function, pairs.get("headers"), status, FETCH, roles=roles, aliases=aliases
+    )
+
+
+def _pairs(module: JsModule, node: Node) -> dict[str, Node]:
+    """An object literal's properties by key (a shorthand `headers` is its identifier)."""
+    found: dict[str, Node] = {}
+    for child in node.named_children:
+        if child.type == "pair":
+            key = child.child_by_field_name("key")
+            value = child.child_by_field_name("value")
+            name = (string_value(key) or module.text(key)) if key is not None else ""
+            if value is not None:
+                found[name] = value
+        elif child.type == "shorthand_property_identifier":
+            found[module.text(child)] = child
+    return found
+
+
+def _status(module: JsModule, node: Node, at: Node) -> Value:
+    value = module.resolve(node)
+    raw = value.raw
+    if value.known and isinstance(raw, str) and raw.isdigit():
+        raw = int(raw)  # `statusCode: '204'`: API Gateway reads it as a number
+    if value.known and isinstance(raw, int):
+        return Value(raw, module.location(at))
+    return module.unknown(node)
+
+
+def _method_condition(module: JsModule, statement: Node) -> str:
+    """`OPTIONS` / `!OPTIONS` when a test of the request method decides that the statement
+    runs: an `if` around it, or an earlier `if (... === 'OPTIONS') return` before it."""
+    child, parent = statement, statement.parent
+    while parent is not None and parent.type not in FUNCTIONS:
+        if parent.type == "if_statement" and child != parent.child_by_field_name("condition"):
+            test = _method_test(module, parent)
+            if test is not None:
+                return test if parent.child_by_field_name("consequence") == child else _negated(test)
+        if parent.type == "statement_block":
+            for earlier in parent.named_children:
+                if earlier.start_byte >= child.start_byte:
+                    break
+                if earlier.type == "if_statement" and earlier.child_by_field_name("alternative") is None:
+                    test = _method_test(module, earlier)
+                    consequence = earlier.child_by_field_name("consequence")
+                    if test is not None and consequence is not None and _always_returns(consequence):
+                        return _negated(test)
+        child, parent = parent, parent.parent
+    return ""
+
+
+def _method_test(module: JsModule, statement: Node) -> str | None:
+    condition = statement.child_by_field_name("condition")
+    text = module.text(condition).strip() if condition is not None else ""
+    while text.startswith("(") and text.endswith(")"):
+        text = text[1:-1].strip()
+    found = _METHOD_TEST.match(text)
+    if found is None:
+        return None
+    return "OPTIONS" if found.group(1) in {"===", "=="} else "!OPTIONS"
+
+
+def _negated(test: str) -> str:
+    return test[1:] if test.startswith("!") else f"!{test}"
+
+
+def _always_returns(block: Node) -> bool:
+    if block.type == "return_statement":
+        return True
+    if block.type == "statement_block":
+        return any(child.type == "return_statement" for child in block.named_children)
+    return block.type == "expression_statement" and "callback(" in (block.text or b"").decode(
+        "utf-8", "replace"
+    )
+
+
+def _straight(function: Node, statement: Node) -> bool:
+    """Whether the statement is the function's only return, in its body's own block."""
+    body = function.child_by_field_name("body")
+    if body is None or statement.parent != body:
+        return False
+    return not any(
+        node.type == "return_statement" and node != statement and enclosing_function(node) == function
+        for node in walk(body)
+    )

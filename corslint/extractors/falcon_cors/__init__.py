@@ -1,0 +1,1 @@
+"""The `falcon-cors` package (`falcon_cors.CORS`)."""

@@ -1,0 +1,1 @@
+"""hug (`hug.middleware.CORSMiddleware`)."""

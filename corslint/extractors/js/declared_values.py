@@ -1,0 +1,37 @@
+"""Where a JS name used at one place is declared: the function around a node, and the value
+of the last `const name = ...` before a use in a scope that holds the use."""
+
+from __future__ import annotations
+
+from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.syntax import Node, unwrap
+
+FUNCTIONS = frozenset(
+    {"arrow_function", "function_expression", "function_declaration", "function", "method_definition"}
+)
+
+
+def enclosing_function(node: Node) -> Node | None:
+    parent = node.parent
+    while parent is not None and parent.type not in FUNCTIONS:
+        parent = parent.parent
+    return parent
+
+
+def declared_value(module: JsModule, name: str, use: Node) -> Node | None:
+    """The value of the last `const name = ...` before `use` in a scope holding `use`, when
+    `name` is not reassigned as a whole."""
+    if any(
+        unwrap(assignment.child_by_field_name("left")).type == "identifier"
+        for assignment in module.assignments.get(name, [])
+    ):
+        return None
+    found = None
+    for declarator in module.declarators.get(name, []):
+        if declarator.start_byte > use.start_byte:
+            continue
+        scope = enclosing_function(declarator)
+        if scope is None or scope.start_byte <= use.start_byte < scope.end_byte:
+            found = declarator
+    value = found.child_by_field_name("value") if found is not None else None
+    return unwrap(value) if value is not None else None

@@ -1,0 +1,143 @@
+"""`process.env` validated by a zod schema: `export const env = envSchema.parse(process.env)`
+with `const envSchema = z.object({ CLIENT_URL: z.string().default("http://localhost:5173"),
+... })`, then `cors({ origin: env.CLIENT_URL })` (10 of 10 find_string hits for
+`.parse(process.env)` are zod env modules; 0oLeono0/SkillSwap `backend/src/config/env.ts`
+with `envSchema.safeParse(process.env)` and `parsed.data`).
+
+Each field of the schema reads the variable of its name: a `.default(value)` is what the
+code gets when it is unset (judged "when CLIENT_URL is unset", as `process.env.X || value`),
+a field without one, or with `.optional()` / `.nullish()` around it (zod answers undefined
+first: measured), is the variable itself. zod's object schema strips the keys it does not
+declare, so any other property reads as undefined (`.passthrough()` keeps them: unknown).
+A field that transforms its input (`.transform`, `.preprocess`, `.pipe`, `z.coerce`, `.catch`)
+is left unknown: zod 3 runs a default through the transform and zod 4 does not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Protocol
+
+from corslint.extractors.js.dotenv_values import committed_env_value
+from corslint.extractors.js.method_calls import call_arguments
+from corslint.extractors.js.syntax import Node, unwrap
+from corslint.model import FunctionValue, Location, Provenance, Value
+
+
+class JsModule(Protocol):
+    """What is read of the module (a `module.JsModule`, which calls in: no import back)."""
+
+    imports: dict[str, tuple[str, str]]
+
+    @property
+    def file(self) -> Path | None: ...
+    @property
+    def project(self) -> Any: ...
+    def text(self, node: Node) -> str: ...
+    def binding(self, name: str) -> Node | None: ...
+    def location(self, node: Node) -> Location: ...
+    def unknown(self, node: Node, env_var: str | None = None) -> Value: ...
+    def resolve(self, node: Node, depth: int = 0) -> Value: ...
+
+
+_PARSERS = frozenset({"parse", "safeParse"})
+_ENV = frozenset({"process.env", "import.meta.env"})
+_CHANGES_VALUE = ("transform(", "preprocess(", "pipe(", "coerce.", "catch(")
+_KEEPS_UNKNOWN_KEYS = ("passthrough(", "catchall(", "loose(", "looseObject(")
+
+
+def schema_parsed_env(module: JsModule, function: Node, arguments: list[Node], depth: int) -> Value | None:
+    """The object `schema.parse(process.env)` returns (`safeParse`: `{ data, success }`),
+    when `schema` is a `z.object({...})` of this module; None for any other call."""
+    if function.type != "member_expression" or len(arguments) != 1:
+        return None
+    method = function.child_by_field_name("property")
+    if method is None or module.text(method) not in _PARSERS:
+        return None
+    if module.text(unwrap(arguments[0])).replace(" ", "") not in _ENV or not _imports_zod(module):
+        return None
+    schema = _object_schema(module, unwrap(function.child_by_field_name("object")))
+    if schema is None:
+        return None
+    shape, keeps_unknown = schema
+    where = module.location(arguments[0])
+    fields: dict[str, Value] = {}
+    for pair in shape.named_children:
+        if pair.type != "pair":
+            continue
+        key_node, field = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+        if key_node is None or field is None:
+            continue
+        key = module.text(key_node).strip("'\"")
+        fields[key] = (
+            committed_env_value(module, key, where)
+            or _field_value(module, key, unwrap(field), depth)
+            or module.unknown(field, key)
+        )
+    if keeps_unknown:
+        fields["**"] = module.unknown(arguments[0])
+    parsed = Value(fields, where, description=module.text(function.parent or function))
+    if module.text(method) == "parse":
+        return parsed
+    return Value({"data": parsed, "success": Value(True, where)}, where)
+
+
+def _imports_zod(module: JsModule) -> bool:
+    return any(specifier == "zod" or specifier.startswith("zod/") for specifier, _ in module.imports.values())
+
+
+def _object_schema(module: JsModule, holder: Node | None) -> tuple[Node, bool] | None:
+    """The object literal of `z.object({...})` that `holder` names, and whether the schema
+    keeps keys it does not declare."""
+    if holder is None:
+        return None
+    if holder.type == "identifier":
+        bound = module.binding(module.text(holder))
+        holder = unwrap(bound) if bound is not None else None
+    if holder is None or holder.type != "call_expression":
+        return None
+    keeps_unknown = any(marker in module.text(holder) for marker in _KEEPS_UNKNOWN_KEYS)
+    call: Node | None = holder
+    while call is not None and call.type == "call_expression":
+        callee = unwrap(call.child_by_field_name("function"))
+        if callee is None or callee.type != "member_expression":
+            return None
+        name = module.text(callee.child_by_field_name("property"))
+        receiver = unwrap(callee.child_by_field_name("object"))
+        if name in {"object", "strictObject", "looseObject"} and receiver.type == "identifier":
+            shapes = call_arguments(call)
+            return (shapes[0], keeps_unknown) if len(shapes) == 1 and shapes[0].type == "object" else None
+        call = receiver  # `z.object({...}).strict()`: the object is further in
+    return None
+
+
+def _field_value(module: JsModule, key: str, field: Node, depth: int) -> Value | None:
+    """What a field holds when its variable is unset, if it has a `.default(...)`; None
+    when it has none (the variable itself is read). Unknown when it changes the value."""
+    text = module.text(field).replace(" ", "").replace("\n", "")
+    if any(marker in text for marker in _CHANGES_VALUE):
+        return module.unknown(field, key)
+    node: Node | None = field
+    while node is not None and node.type == "call_expression":
+        callee = unwrap(node.child_by_field_name("function"))
+        if callee is None or callee.type != "member_expression":
+            return None
+        called = module.text(callee.child_by_field_name("property"))
+        if called in {"optional", "nullish"}:
+            return None  # around the default: an unset variable reads as undefined (measured)
+        if called == "default":
+            given = call_arguments(node)
+            if len(given) != 1:
+                return module.unknown(field, key)
+            default = module.resolve(given[0], depth)
+            if not default.known or default.raw is None or isinstance(default.raw, FunctionValue):
+                return module.unknown(field, key)
+            return Value(
+                default.raw,
+                default.location,
+                Provenance.ENV_DEFAULT,
+                key,
+                f"{key} (its schema's default)",
+                default.related,
+            )
+        node = unwrap(callee.child_by_field_name("object"))
+    return None

@@ -1,0 +1,1 @@
+"""Powertools for AWS Lambda (Python) event handler CORS (`CORSConfig`)."""

@@ -1,0 +1,1 @@
+"""Responder (`responder.API(cors=True, cors_params=...)`)."""

@@ -1,0 +1,1 @@
+"""Sanic Extensions built-in CORS: `sanic_ext.Config(cors_*=...)`."""

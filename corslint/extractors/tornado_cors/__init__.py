@@ -1,0 +1,1 @@
+"""The `tornado-cors` package (`CorsMixin` handlers)."""
