@@ -206,8 +206,11 @@ EXTRACTORS: tuple[Extractor, ...] = (
         "moleculer_web_cors",
         "corslint.extractors.node_frameworks.moleculer",
         JS_SOURCES,
-        (b"moleculer-web",),  # an API gateway service's `cors` settings
+        # an API gateway service's `cors` settings: the word the prefilter already looks for
+        # (a needle of its own would be one more pass over every JS/TS file), then the package
+        (b"cors",),
         line_comments=(b"//", b"/*"),
+        accepts_bytes="corslint.extractors.node_frameworks.byte_screens:names_moleculer_web",
     ),
     # CORS libraries corslint does not model (CORS003): their import and configuration names
     python_extractor(

@@ -37,6 +37,8 @@ _CLOSE = {
 
 
 def extract(path: str, text: str, context: ProjectContext) -> Extraction:
+    if PACKAGE not in text:  # most files with `cors` are no moleculer-web gateway
+        return Extraction()
     module = js_project(context).module(path, text, Path(path))
     if not any(specifier == PACKAGE for specifier, _ in module.imports.values()):
         return Extraction()
