@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule, is_development_path
 from corslint.extractors.python.call_options import arms, read_arguments, unknown_options
-from corslint.extractors.python.project_files import MAX_FILES, project_root, python_files
+from corslint.extractors.python.project_files import texts_holding
 from corslint.model import CorsPolicy, Evidence, Extraction, Provenance, Route, Value
 
 APPS = frozenset({"chalice.Chalice", "chalice.app.Chalice", "chalice.Blueprint", "chalice.app.Blueprint"})
@@ -245,23 +245,8 @@ def _used_elsewhere(module: PythonModule, call: ast.Call, context: ProjectContex
     )
     if name is None:
         return False
-    root = project_root(module.path)
-    key = f"chalice.cors_uses:{root}"
-    texts = context.shared.get(key)
-    if not isinstance(texts, list):
-        files = python_files(root)
-        found: list[str] = []
-        for file in files:
-            try:
-                data = file.read_bytes()
-            except OSError:
-                continue
-            if b"cors" in data:
-                found.append(data.decode("utf-8", "replace"))
-        if len(files) >= MAX_FILES:
-            found.append("")  # too large to tell: "" marks it
-        context.shared[key] = texts = found
-    if "" in texts:
+    texts = texts_holding(module.path, b"cors", context.shared)
+    if texts is None:
         return True
     use = re.compile(rf"\bcors\s*=\s*(?:[\w.]+\.)?{re.escape(name)}\b")
     return any(use.search(text) for text in texts if text != module.text)

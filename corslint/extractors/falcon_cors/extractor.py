@@ -22,7 +22,7 @@ import re
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule, is_development_path
 from corslint.extractors.python.call_options import arms, read_arguments, unknown_options
-from corslint.extractors.python.project_files import MAX_FILES, project_root, python_files
+from corslint.extractors.python.project_files import texts_holding
 from corslint.model import CorsPolicy, Extraction
 
 CONFIGS = frozenset({"falcon_cors.CORS"})
@@ -133,23 +133,8 @@ def _in_class_body(module: PythonModule, statement: ast.stmt) -> bool:
 def _used_elsewhere(module: PythonModule, name: str, context: ProjectContext) -> bool:
     """Whether another module of the project uses `<name>.middleware` (or the project is
     too large to tell)."""
-    root = project_root(module.path)
-    key = f"falcon_cors.texts:{root}"
-    texts = context.shared.get(key)
-    if not isinstance(texts, list):
-        files = python_files(root)
-        found: list[str] = []
-        for file in files:
-            try:
-                data = file.read_bytes()
-            except OSError:
-                continue
-            if b"middleware" in data:
-                found.append(data.decode("utf-8", "replace"))
-        if len(files) >= MAX_FILES:
-            found.append("")  # too large to tell: "" marks it
-        context.shared[key] = texts = found
-    if "" in texts:
+    texts = texts_holding(module.path, b"middleware", context.shared)
+    if texts is None:
         return True
     use = re.compile(
         rf"\b{re.escape(name)}\.middleware\b|CORSMiddleware\(\s*(?:[\w.]+\.)?{re.escape(name)}\b"

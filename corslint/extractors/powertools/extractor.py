@@ -23,7 +23,7 @@ import re
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule, is_development_path
 from corslint.extractors.python.call_options import arms, read_arguments, unknown_options
-from corslint.extractors.python.project_files import MAX_FILES, project_root, python_files
+from corslint.extractors.python.project_files import texts_holding
 from corslint.model import CorsPolicy, Extraction, Route
 
 CONFIGS = frozenset(
@@ -175,23 +175,8 @@ ANY_ROUTE_METHODS = tuple(ROUTE_METHODS.values())
 def _passed_elsewhere(module: PythonModule, name: str, context: ProjectContext) -> bool:
     """Whether another module of the project passes the configuration named `name` as
     `cors=` (or the project is too large to tell)."""
-    root = project_root(module.path)
-    key = f"powertools.cors_texts:{root}"
-    texts = context.shared.get(key)
-    if not isinstance(texts, list):
-        files = python_files(root)
-        found: list[str] = []
-        for file in files:
-            try:
-                data = file.read_bytes()
-            except OSError:
-                continue
-            if b"cors" in data:
-                found.append(data.decode("utf-8", "replace"))
-        if len(files) >= MAX_FILES:
-            found.append("")  # too large to tell: "" marks it
-        context.shared[key] = texts = found
-    if "" in texts:
+    texts = texts_holding(module.path, b"cors", context.shared)
+    if texts is None:
         return True
     use = re.compile(rf"\bcors\s*=\s*(?:[\w.]+\.)?{re.escape(name)}\b")
     return any(use.search(text) for text in texts if text != module.text)

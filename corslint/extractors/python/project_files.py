@@ -85,3 +85,26 @@ def files_calling(files: list[Path], name: str) -> list[Path]:
         if needle in data and called.search(data):
             found.append(path)
     return found
+
+
+def texts_holding(path: str, word: bytes, shared: dict[str, object]) -> list[str] | None:
+    """The texts of the Python files of `path`'s project that hold `word`, read once per run
+    (kept in `shared`, the run's per-project store); None when the project is too large to
+    tell. Extractors ask it whether another module uses a configuration they found."""
+    root = project_root(path)
+    key = f"texts_holding:{word.decode()}:{root}"
+    texts = shared.get(key)
+    if not isinstance(texts, list):
+        files = python_files(root)
+        found: list[str] = []
+        for file in files:
+            try:
+                data = file.read_bytes()
+            except OSError:
+                continue
+            if word in data:
+                found.append(data.decode("utf-8", "replace"))
+        if len(files) >= MAX_FILES:
+            found.append("")  # too large to tell: "" marks it
+        shared[key] = texts = found
+    return None if "" in texts else texts
