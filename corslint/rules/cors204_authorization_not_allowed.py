@@ -138,8 +138,7 @@ class AuthorizationNotAllowed(Rule):
             return
         beforehand = probe.preflight_headers_written_beforehand(origin)
         if beforehand is not None:  # whatever answers the preflights sends this list
-            listed = beforehand.get("access-control-allow-headers")
-            written = {name.strip().lower() for name in (listed or "").split(",") if name.strip()}
+            written = probe.written_allow_headers(origin) or ()
             if not written or "authorization" in written:
                 return
             fixed_first = credentials and beforehand.get("access-control-allow-origin") == "*"

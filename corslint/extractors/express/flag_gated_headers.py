@@ -8,6 +8,7 @@ own module calls is judged where it is written, since its callers are elsewhere.
 
 from __future__ import annotations
 
+from corslint.extractors.js.declared_values import declared_name
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap, walk
 
@@ -59,7 +60,7 @@ def switched_helper(module: JsModule, function: Node) -> bool:
 
 def called_in_module(module: JsModule, function: Node) -> bool:
     """Whether some code of its own module calls the function by its name."""
-    name = _name_of(module, function)
+    name = declared_name(module, function)
     if name is None:
         return True  # unnamed: reached some other way
     for reference in module.references(name):
@@ -71,17 +72,6 @@ def called_in_module(module: JsModule, function: Node) -> bool:
         ):
             return True
     return False
-
-
-def _name_of(module: JsModule, function: Node) -> str | None:
-    named = function.child_by_field_name("name")
-    if named is not None:
-        return module.text(named)
-    parent = function.parent
-    if parent is not None and parent.type == "variable_declarator":
-        declared = parent.child_by_field_name("name")
-        return module.text(declared) if declared is not None else None
-    return None
 
 
 def _is_parameter(module: JsModule, node: Node, name: str) -> bool:

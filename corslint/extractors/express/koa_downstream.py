@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from corslint.extractors.js.declared_values import declared_name
 from corslint.extractors.js.method_calls import call_arguments, method_calls
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import project_files, project_root
@@ -123,24 +124,13 @@ def _registration(module: JsModule, function: Node) -> tuple[JsModule, Node, str
 
 
 def _registered_here(module: JsModule, function: Node) -> tuple[Node, str] | None:
-    name = _function_name(module, function)
+    name = declared_name(module, function)
     for use in method_calls(module, "use"):
         if len(use.arguments) != 1:
             continue
         argument = unwrap(use.arguments[0])
         if argument.start_byte == function.start_byte or (name and module.text(argument) == name):
             return use.call, use.receiver
-    return None
-
-
-def _function_name(module: JsModule, function: Node) -> str | None:
-    name = function.child_by_field_name("name")
-    if name is not None:
-        return module.text(name)
-    parent = function.parent
-    if parent is not None and parent.type == "variable_declarator":
-        declared = parent.child_by_field_name("name")
-        return module.text(declared) if declared is not None else None
     return None
 
 

@@ -6,14 +6,11 @@ unset"); a test the request decides is never one of these."""
 
 from __future__ import annotations
 
-import re
-
 from corslint.extractors.js.conversions import arm_when_unset
 from corslint.extractors.js.module import JsModule
-from corslint.extractors.js.syntax import Node, unwrap
+from corslint.extractors.js.syntax import Node, is_env_name, unwrap
 from corslint.model import Provenance, Value
 
-_ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 _PLAIN_TESTS = frozenset({"identifier", "member_expression", "unary_expression"})
 
 
@@ -24,7 +21,7 @@ def decided_when_unset(module: JsModule, test: Node) -> tuple[bool, str] | None:
     if test.type not in _PLAIN_TESTS or not _value_used_below(module, test):
         return None
     value = module.resolve(test)
-    if value.known or not value.env_var or not _ENV_NAME.fullmatch(value.env_var):
+    if value.known or not value.env_var or not is_env_name(value.env_var):
         return None
     taken = arm_when_unset(module, test)
     return (taken, value.env_var) if taken is not None else None

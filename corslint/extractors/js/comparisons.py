@@ -7,16 +7,15 @@ read is missing (`req.headers.origin || ""`), which the request decides."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from corslint.extractors.js.conversions import merged, truthy, weaker
+from corslint.extractors.js.syntax import is_env_name
 from corslint.model import Location, Value
 
 EQUALITIES = frozenset({"===", "!==", "==", "!="})
 ORDERINGS = frozenset({"<", "<=", ">", ">="})
 _PRIMITIVES = (str, int, float, bool)
-_ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 
 
 def folded(operator: str, left: Value, right: Callable[[], Value], location: Location) -> Value | None:
@@ -70,7 +69,7 @@ def _settled(value: Value) -> bool:
     judged as production (`conversions.production_arm`), where NODE_ENV is set."""
     if value.env_var == "NODE_ENV":
         return False
-    return value.env_var is None or _ENV_NAME.fullmatch(value.env_var) is not None
+    return value.env_var is None or is_env_name(value.env_var)
 
 
 def _primitive(raw: object) -> bool:

@@ -9,12 +9,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from corslint.extractors.js.syntax import Node, string_value, unwrap
+from corslint.extractors.js.syntax import Node, is_env_name, string_value, unwrap
 
 if TYPE_CHECKING:
     from corslint.extractors.js.parsed_module import ParsedModule
 
-_ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 _SERVICE_NAME = re.compile(r"(?:^|\.)(?:_?configService|_?config)$")
 _METHODS = frozenset({"get", "getOrThrow"})
 
@@ -27,7 +26,7 @@ def config_service_env(
     if receiver is None or method not in _METHODS or not arguments or b"ConfigService" not in module.source:
         return None
     name = string_value(arguments[0])
-    if name is None or _ENV_NAME.fullmatch(name) is None:
+    if name is None or not is_env_name(name):
         return None
     return name if _is_config_service(module, receiver) else None
 

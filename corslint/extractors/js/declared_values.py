@@ -1,5 +1,6 @@
-"""Where a JS name used at one place is declared: the function around a node, and the value
-of the last `const name = ...` before a use in a scope that holds the use."""
+"""Where a JS name used at one place is declared: the function around a node, the name a
+function is declared under, and the value of the last `const name = ...` before a use in a
+scope that holds the use."""
 
 from __future__ import annotations
 
@@ -16,6 +17,19 @@ def enclosing_function(node: Node) -> Node | None:
     while parent is not None and parent.type not in FUNCTIONS:
         parent = parent.parent
     return parent
+
+
+def declared_name(module: JsModule, function: Node) -> str | None:
+    """The name `function` is declared under: its own (`function credentials(...)`), or
+    its declarator's (`const credentials = (req, res, next) => ...`)."""
+    name = function.child_by_field_name("name")
+    if name is not None:
+        return module.text(name)
+    parent = function.parent
+    if parent is not None and parent.type == "variable_declarator":
+        declared = parent.child_by_field_name("name")
+        return module.text(declared) if declared is not None else None
+    return None
 
 
 def declared_value(module: JsModule, name: str, use: Node) -> Node | None:

@@ -4,13 +4,12 @@ questions answered from its syntax alone (which function a name is, which data f
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
 from corslint.extractors.js.project_files import project_root
-from corslint.extractors.js.syntax import WRAPPERS, Node, nodes_and_kinds, string_value, unwrap
+from corslint.extractors.js.syntax import WRAPPERS, Node, is_env_name, nodes_and_kinds, string_value, unwrap
 from corslint.extractors.js.worker_env import worker_env_parameter
 from corslint.model import Location
 
@@ -43,7 +42,6 @@ KEPT_KINDS = frozenset(
 )
 # Hono handlers' context (`c.env.X`: the Worker's bindings, environment variables among them)
 _HONO_BINDINGS = frozenset({"c.env", "ctx.env", "context.env"})
-_ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 _KEEPING = [KEPT_KINDS]  # the types the next module parsed keeps
 # Literals whose children are only their own pieces (quotes, fragments, escapes, a
 # pattern and its flags): the walk does not go into them while no piece is asked for.
@@ -282,7 +280,7 @@ class ParsedModule:
         ):
             prop = node.child_by_field_name("property")  # Hono's `c.env.X`, a Worker's `env.X`
             name = self.text(prop) if prop is not None else ""
-            return name if _ENV_NAME.fullmatch(name) else None
+            return name if is_env_name(name) else None
         if held not in {"process.env", "import.meta.env", "Bun.env"}:
             return None
         if node.type == "member_expression":

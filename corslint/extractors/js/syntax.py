@@ -6,6 +6,7 @@ Grammars: tree-sitter-javascript (JS, JSX, ESM and CommonJS) and tree-sitter-typ
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -211,3 +212,12 @@ def single_parameter(function: Node) -> str | None:
     if target.type in {"required_parameter", "optional_parameter"}:
         target = target.child_by_field_name("pattern") or target
     return str(target.text.decode("utf-8", "replace")) if target.type == "identifier" else None
+
+
+_ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+
+
+def is_env_name(name: str) -> bool:
+    """An environment variable's conventional name (`CORS_ORIGIN`), as `process.env`,
+    `c.env` and a config service are read with: not a request read's fallback."""
+    return _ENV_NAME.fullmatch(name) is not None

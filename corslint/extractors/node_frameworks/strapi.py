@@ -187,41 +187,18 @@ def _env_call(module: JsModule, node: Node) -> bool:
 def _framework_for(module: JsModule) -> str:
     """Which origin function the installed Strapi has: `matchOrigin` since 5.20; and
     before 4.3.7, @koa/cors 3.1, which sends `*` as written beside credentials."""
-    if _pinned_before_koa_rewrite(module):
+    declared = _declared_strapi(module)
+    if declared is not None and _pinned_before_koa_rewrite(declared):
         return EARLY_NAME
-    version = _declared_version(module)
+    version = _declared_version(declared) if declared is not None else None
     if version is None:
         major = installed_major(module.file, "@strapi/strapi")
         return LEGACY_NAME if major is not None and major < 5 else NAME
     return NAME if version >= _MATCH_ORIGIN_SINCE else LEGACY_NAME
 
 
-def _pinned_before_koa_rewrite(module: JsModule) -> bool:
-    """package.json pins @strapi/strapi exactly (no range) at 4.0.0-4.3.6."""
-    manifest = _manifest_text(module)
-    found = re.search(r'"@strapi/strapi"\s*:\s*"(\d+)\.(\d+)\.(\d+)"', manifest or "")
-    if found is None:
-        return False
-    return (4, 0, 0) <= tuple(int(part) for part in found.groups()) <= (4, 3, 6)
-
-
-def _manifest_text(module: JsModule) -> str | None:
-    """The nearest package.json's text."""
-    if module.file is None:
-        return None
-    for folder in Path(module.file).resolve().parents:
-        manifest = folder / "package.json"
-        if manifest.is_file():
-            try:
-                return manifest.read_text("utf-8")
-            except (OSError, UnicodeDecodeError):
-                return None
-    return None
-
-
-def _declared_version(module: JsModule) -> tuple[int, int] | None:
-    """The Strapi version package.json pins (`"5.4.2"`, `"~5.12.0"`, a `^4` range); a `^5`
-    range installs the newest 5.x, so it says nothing about the old behaviour."""
+def _declared_strapi(module: JsModule) -> str | None:
+    """The @strapi/strapi version the nearest package.json declares (`"4.3.6"`, `"^5.4.2"`)."""
     if module.file is None:
         return None
     for folder in Path(module.file).resolve().parents:
@@ -232,11 +209,26 @@ def _declared_version(module: JsModule) -> tuple[int, int] | None:
             text = manifest.read_text("utf-8")
         except (OSError, UnicodeDecodeError):
             return None
-        found = re.search(r'"@strapi/strapi"\s*:\s*"([~^]?)(\d+)\.(\d+)', text)
-        if found is None:
-            return None
-        caret, major, minor = found.group(1), int(found.group(2)), int(found.group(3))
-        if caret == "^" and major >= 5:
-            return (major, max(minor, _MATCH_ORIGIN_SINCE[1]))
-        return (major, minor)
+        found = re.search(r'"@strapi/strapi"\s*:\s*"([^"]*)"', text)
+        return found.group(1) if found is not None else None
     return None
+
+
+def _pinned_before_koa_rewrite(declared: str) -> bool:
+    """@strapi/strapi pinned exactly (no range) at 4.0.0-4.3.6."""
+    found = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", declared)
+    if found is None:
+        return False
+    return (4, 0, 0) <= tuple(int(part) for part in found.groups()) <= (4, 3, 6)
+
+
+def _declared_version(declared: str) -> tuple[int, int] | None:
+    """The Strapi version a declaration pins (`"5.4.2"`, `"~5.12.0"`, a `^4` range); a `^5`
+    range installs the newest 5.x, so it says nothing about the old behaviour."""
+    found = re.match(r"([~^]?)(\d+)\.(\d+)", declared)
+    if found is None:
+        return None
+    caret, major, minor = found.group(1), int(found.group(2)), int(found.group(3))
+    if caret == "^" and major >= 5:
+        return (major, max(minor, _MATCH_ORIGIN_SINCE[1]))
+    return (major, minor)
