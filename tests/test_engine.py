@@ -245,3 +245,21 @@ def test_one_finding_per_rule_and_place_at_its_highest_level() -> None:
     assert sorted(kept, key=lambda f: f.sort_key) == sorted(
         [error, other_rule, elsewhere], key=lambda f: f.sort_key
     )
+
+
+def test_one_finding_per_place_is_chosen_the_same_whatever_the_order() -> None:
+    """Two policies report the same place with the same words, one naming where else the
+    header is set: which one a run keeps must not depend on which worker read what first."""
+    from itertools import permutations
+
+    from corslint.findings import Finding, Level, Location, Related
+    from corslint.runner.run import one_per_place
+
+    here = Location("handlers/list.js", 6, 7, 6, 41)
+    bare = Finding("CORS105", Level.WARNING, "answers any Origin with *", here)
+    index = Related(Location("index.js", 12, 11, 12, 45), "`Access-Control-Allow-Origin` is set here")
+    router = Related(Location("router.js", 3, 1, 3, 20), "`Access-Control-Allow-Origin` is set here")
+    with_index = Finding("CORS105", Level.WARNING, "answers any Origin with *", here, (index,))
+    with_router = Finding("CORS105", Level.WARNING, "answers any Origin with *", here, (router,))
+    kept = {tuple(one_per_place(list(order))) for order in permutations([bare, with_router, with_index])}
+    assert kept == {(with_index,)}

@@ -241,11 +241,18 @@ def conclude(
 def one_per_place(findings: list[Finding]) -> list[Finding]:
     """One finding per rule and place. Two policies can share a value (a config module's
     origins read by an app's CORS layer and by its `@cross_origin` views) and each report
-    it, worded for its own layer: the reader needs the place once, at its highest level."""
+    it, worded for its own layer: the reader needs the place once, at its highest level.
+    Between equals the one naming more related places wins, then the first of those places,
+    so that the outcome never depends on which worker read which file first."""
     best: dict[tuple[str, Location], Finding] = {}
-    for finding in sorted(set(findings), key=lambda f: (-f.level.rank, f.sort_key)):
+    for finding in sorted(set(findings), key=_preference):
         best.setdefault((finding.rule_id, finding.location), finding)
     return list(best.values())
+
+
+def _preference(finding: Finding) -> tuple[object, ...]:
+    related = tuple((r.location.path, r.location.line, r.location.column, r.message) for r in finding.related)
+    return (-finding.level.rank, finding.sort_key, -len(related), related)
 
 
 def lint_text(display: str, text: str, settings: Settings) -> RunResult:
