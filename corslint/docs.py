@@ -1,7 +1,9 @@
-"""docs/rules/<ID>.md, generated from the rule modules (`python -m corslint.docs`)."""
+"""The generated documentation (`python -m corslint.docs`): docs/rules/<ID>.md from the rule
+modules, and docs/semantics/models.md from the framework models' docstrings."""
 
 from __future__ import annotations
 
+import inspect
 import sys
 from pathlib import Path
 
@@ -73,6 +75,31 @@ def expected_files() -> dict[str, str]:
     return files
 
 
+def models_markdown() -> str:
+    """One section per modelled library: what its model says the library sends, and the
+    names findings give it. The docstrings are the models' own account, kept beside the
+    code their differential tests check."""
+    from corslint.frameworks import model_modules
+
+    lines = [
+        "# What each modelled library sends",
+        "",
+        "Generated from the docstrings of `corslint/frameworks/` (`python -m corslint.docs`).",
+        "Each model is checked against the real library by its differential test where the",
+        "library runs; the [pages beside this one](README.md) hold the longer measurements.",
+        "",
+    ]
+    for module in model_modules():
+        doc = inspect.cleandoc(module.__doc__ or "").replace("``", "`")
+        names = dict.fromkeys(f.display for f in getattr(module, "FRAMEWORKS", None) or (module.FRAMEWORK,))
+        lines += [f"## {next(iter(names))}", "", doc, ""]
+        lines.append(
+            f"Model: `{module.__name__.replace('.', '/')}.py`; findings name it " + "; ".join(names) + "."
+        )
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
 def write(directory: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     wanted = expected_files()
@@ -83,5 +110,8 @@ def write(directory: Path) -> None:
         (directory / name).write_text(text, "utf-8")
 
 
+MODELS_PAGE = Path("docs/semantics/models.md")
+
 if __name__ == "__main__":
     write(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/rules"))
+    MODELS_PAGE.write_text(models_markdown(), "utf-8")

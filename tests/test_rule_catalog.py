@@ -75,3 +75,11 @@ def test_docs_are_generated_from_the_rules() -> None:
         assert (directory / name).read_text("utf-8") == text, (
             f"docs/rules/{name} drifted: run `python -m corslint.docs`"
         )
+
+
+def test_models_page_is_generated_from_the_framework_models() -> None:
+    from corslint.docs import MODELS_PAGE, models_markdown
+
+    assert (ROOT / MODELS_PAGE).read_text("utf-8") == models_markdown(), (
+        f"{MODELS_PAGE} drifted: run `python -m corslint.docs`"
+    )
