@@ -101,6 +101,7 @@ _STRINGS: dict[str, Callable[[Any], str | None]] = {
     "sanic": lambda value: str(value),  # Sanic 25.12: `None` sent as `None`, `True` as `True`
     "azure_functions": lambda value: str(value),  # azure-functions 1.26's HttpResponse headers
     "wsgi": lambda value: value if isinstance(value, str) else None,  # PEP 3333: native strings only
+    "cherrypy": lambda value: str(value),  # CherryPy 18.10's HeaderMap: `str()` of anything else
     "bottle": lambda value: (
         ""
         if value is None
@@ -116,6 +117,7 @@ _STRINGS: dict[str, Callable[[Any], str | None]] = {
     ),
 }
 _STRINGS["cloud_functions"] = _STRINGS["flask"]  # functions-framework makes Flask responses
+_STRINGS["quart"] = _STRINGS["flask"]  # Quart 0.22 keeps Werkzeug's `Headers`
 _UNKNOWN_ROUTES = Value(None, Location.point("", 1), description="the routes that answer OPTIONS")
 
 
@@ -356,4 +358,6 @@ FRAMEWORKS = (
     _framework("azure_functions", "Azure Functions"),
     _framework("wsgi", "WSGI"),
     _framework("cloud_functions", "Cloud Functions (Flask)"),
+    _framework("cherrypy", "CherryPy"),
+    _framework("quart", "Quart"),
 )

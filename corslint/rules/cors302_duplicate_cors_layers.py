@@ -1,8 +1,9 @@
 from collections.abc import Iterator
 
 from corslint.findings import Finding, Level, Related
+from corslint.http import Request
 from corslint.model import Location, exclusive_arms
-from corslint.rules.base import FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
+from corslint.rules.base import ATTACKER, FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
 
 
 class DuplicateCorsLayers(Rule):
@@ -100,6 +101,10 @@ class DuplicateCorsLayers(Rule):
     )
 
     def check_all(self, probes: list[PolicyProbe]) -> Iterator[Finding]:
+        for probe in probes:
+            doubled = _doubled_origin(probe)
+            if doubled is not None:
+                yield self.finding(probe, probe.policy.location, doubled[0], related=doubled[1])
         groups: dict[str, list[PolicyProbe]] = {}
         for probe in probes:
             if probe.policy.app and not probe.policy.route_level:
@@ -132,6 +137,36 @@ class DuplicateCorsLayers(Rule):
                         related=(Related(first, "the other CORS layer"),),
                     )
                     break
+
+
+def _doubled_origin(probe: PolicyProbe) -> tuple[str, tuple[Related, ...]] | None:
+    """Hand-written Python code of one layer that writes Allow-Origin twice onto one answer
+    (an http.server `do_OPTIONS` sending its own line, then the `end_headers` override
+    adding `*`, pepeul1191/django-svelte-jwts public/serve.py): two values, which browsers
+    reject. Said once, at the layer's first write."""
+    if not (_hand_written(probe) and probe.framework.name in _PYTHON_HANDWRITTEN):
+        return None
+    path = probe.policy.probe_path
+    for request in (
+        Request("OPTIONS", ATTACKER, (("access-control-request-method", "PUT"),), path=path),
+        Request(probe.probe_method, ATTACKER, path=path),
+    ):
+        answer = probe.respond(request)
+        values = [v for k, v in answer.headers if k == "access-control-allow-origin"] if answer else []
+        if len(values) < 2:
+            continue
+        kind = "preflights" if request.method == "OPTIONS" else "responses"
+        listed = ", ".join(f"`{value}`" for value in values)
+        message = (
+            f"{probe.display} writes `Access-Control-Allow-Origin` twice onto its {kind} ({listed}): "
+            "the answer carries two values, which browsers reject"
+        )
+        sites = probe.write_sites("origins")
+        return message, tuple(Related(site, "another Allow-Origin write") for site in sites[1:])
+    return None
+
+
+_PYTHON_HANDWRITTEN = frozenset({"http_server_headers"})
 
 
 def _outcome(earlier: PolicyProbe, later: PolicyProbe) -> str:

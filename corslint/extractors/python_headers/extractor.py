@@ -12,6 +12,7 @@ from corslint.extractors.python_headers.aiohttp_units import aiohttp_units
 from corslint.extractors.python_headers.asgi_units import asgi_units, django_settings, has_asgi_app
 from corslint.extractors.python_headers.azure_units import azure_units, uses_azure_functions
 from corslint.extractors.python_headers.bottle_units import bottle_units
+from corslint.extractors.python_headers.cherrypy_units import cherrypy_units, uses_cherrypy
 from corslint.extractors.python_headers.decorators import decorator_units, decorators_in
 from corslint.extractors.python_headers.django_units import middleware_units
 from corslint.extractors.python_headers.django_units import view_units as django_views
@@ -34,12 +35,15 @@ from corslint.extractors.python_headers.gcf_units import LABEL as GCF_LABEL
 from corslint.extractors.python_headers.gcf_units import gcf_units, uses_functions_framework
 from corslint.extractors.python_headers.helper_defaults import default_bindings
 from corslint.extractors.python_headers.http_server_units import http_server_units, uses_http_server
+from corslint.extractors.python_headers.imported_header_writers import importing_flask_helpers
 from corslint.extractors.python_headers.imported_headers import importing_handlers
 from corslint.extractors.python_headers.inherited_kinds import inherited_kinds
 from corslint.extractors.python_headers.interpreter import Interpreter
+from corslint.extractors.python_headers.lambda_units import pylambdarest_policies
 from corslint.extractors.python_headers.module_liveness import never_imported
 from corslint.extractors.python_headers.project_scan import modules_mentioning
 from corslint.extractors.python_headers.pyramid_units import pyramid_units
+from corslint.extractors.python_headers.quart_units import QUART_FRAMEWORK, quart_hook_units
 from corslint.extractors.python_headers.resource_routes import resource_routes
 from corslint.extractors.python_headers.sanic_units import sanic_units, uses_sanic
 from corslint.extractors.python_headers.server_units import starlette_units, tornado_units
@@ -86,6 +90,8 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         units += http_server_units(module, covered)
     if uses_sanic(module):
         units += sanic_units(module, covered)
+    if uses_cherrypy(module):
+        units += cherrypy_units(module, covered, context)
     if uses_wsgi(module):
         units += wsgi_units(module, covered)
         units += wsgi_app_units(module, covered)
@@ -93,14 +99,17 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         units += gcf_units(module, covered)
     if uses_azure_functions(module):
         units += azure_units(module, covered)
+    quart = quart_hook_units(module, kinds)
+    units += quart
     if not kinds:
         kinds = inherited_kinds(module)  # `class ApiHandler(BaseRequestHandler)`, a project class
     if not kinds and not decorators and not units:
         kinds = _kinds_of_users(module, context)
         if not kinds:
             units = importing_handlers(module, context)  # `from utils.cors import cors_headers`
+            units = units or importing_flask_helpers(module, context)
             if not units:
-                return Extraction()
+                return Extraction(policies=pylambdarest_policies(module, context))
     if "flask" in kinds and never_imported(module, context):
         kinds = [kind for kind in kinds if kind != "flask"]  # its hooks never run
     if "flask" in kinds:
@@ -116,7 +125,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     if "bottle" in kinds:
         units += bottle_units(module, covered)
     if "pyramid" in kinds:
-        units += pyramid_units(module, covered)
+        units += pyramid_units(module, covered, context)
     if "falcon" in kinds:
         units += falcon_units(module, covered)
     for unit in units:
@@ -149,6 +158,8 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
             continue
         if unit.label.startswith(GCF_LABEL):
             policy = dataclasses.replace(policy, framework=GCF_FRAMEWORK)
+        if unit in quart:
+            policy = dataclasses.replace(policy, framework=QUART_FRAMEWORK)
         if unit.kind == "tornado" and not any(e.kind == "bearer-auth" for e in policy.evidence):
             policy = dataclasses.replace(policy, evidence=(*policy.evidence, *subclass_bearer(unit, context)))
         policies.append(policy)

@@ -155,6 +155,20 @@ class Frame:
             return self._union(node)
         if (
             isinstance(node, ast.Call)
+            and dotted(node.func) == "getattr"
+            and len(node.args) == 3
+            and isinstance(node.args[1], ast.Constant)
+            and isinstance(node.args[1].value, str)
+            and not self.module.resolve(node).known
+        ):
+            # `getattr(self.server, "cors_origins", ["*"])` (nicolargo/glances server.py): the
+            # attribute comes from configuration not read here; judged on its default, and
+            # said to be so ("when cors_origins is unset")
+            default = self.resolve(node.args[2])
+            if default.known:
+                return Value(default.raw, default.location, default.provenance, node.args[1].value)
+        if (
+            isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name)
             and node.func.id in {"sorted", "set", "list", "tuple", "frozenset"}
             and len(node.args) == 1

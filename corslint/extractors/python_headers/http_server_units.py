@@ -31,8 +31,13 @@ _HANDLERS = frozenset(
         "BaseHTTPServer.BaseHTTPRequestHandler",  # Python 2 names, still seen in old scripts
         "SimpleHTTPServer.SimpleHTTPRequestHandler",
         "CGIHTTPServer.CGIHTTPRequestHandler",
+        # XML-RPC servers' handlers: BaseHTTPRequestHandler subclasses answering POST only
+        "xmlrpc.server.SimpleXMLRPCRequestHandler",
+        "SimpleXMLRPCServer.SimpleXMLRPCRequestHandler",
+        "defusedxml.xmlrpc.xmlrpc_server.SimpleXMLRPCRequestHandler",  # the stdlib module, re-exported
     }
 )
+_MODULES = frozenset({"BaseHTTPServer", "SimpleHTTPServer", "CGIHTTPServer", "SimpleXMLRPCServer"})
 _VERBS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 # the calls that make the answer's status line
 ANSWERING = frozenset({"send_response", "send_response_only", "send_error"})
@@ -42,9 +47,9 @@ FLUSHING = frozenset({"end_headers", "flush_headers"})
 
 def uses_http_server(module: PythonModule) -> bool:
     return any(
-        qualified.split(".", 1)[0] in {"BaseHTTPServer", "SimpleHTTPServer", "CGIHTTPServer"}
-        or qualified == "http.server"
-        or qualified.startswith("http.server.")
+        qualified.split(".", 1)[0] in _MODULES
+        or qualified in {"http.server", "xmlrpc.server", "defusedxml.xmlrpc"}
+        or qualified.startswith(("http.server.", "xmlrpc.server.", "defusedxml.xmlrpc."))
         # `import http.server` binds `http`; the handler's base is `http.server.X`
         # (00UtKu00/XalgoHub app/server.py)
         or (qualified == "http" and "http.server." in module.text)
@@ -85,10 +90,13 @@ def http_server_units(module: PythonModule, covered: set[Function]) -> list[Unit
             phases.append(_phase(function, cls, module, base, status_free=verb != "OPTIONS"))
         # an override of `end_headers`, or of `send_response` (which `send_error` calls
         # too), adds its headers to every answer
-        for hook in ("send_response", "end_headers"):
+        # read first: their lines come after the method's own, but every line is added
+        # (nothing a later line replaces), and a finding about the headers every answer
+        # carries belongs at the override that writes them
+        for hook in ("end_headers", "send_response"):
             if hook in methods and (hook == "end_headers" or _writes_cors(module, *methods[hook])):
                 function, cls = methods[hook]
-                phases.append(_phase(function, cls, module, (), status_free=False))
+                phases.insert(0, _phase(function, cls, module, (), status_free=False))
         if not any(_writes_cors(module, phase.function, phase.owner) for phase in phases):
             continue
         served = [v for v in _VERBS if f"do_{v}" in methods]

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 import corslint.extractors.python_headers.asgi_messages as asgi
-import corslint.extractors.python_headers.http_server_units as http_server
 from corslint.extractors.python_headers.callees import bound_frame, callee_of
 from corslint.extractors.python_headers.frame import (
     Alternative,
@@ -21,8 +20,11 @@ from corslint.extractors.python_headers.frame import (
     negate,
     unwrap,
 )
+from corslint.extractors.python_headers.framework_writes import FrameworkWrites
+from corslint.extractors.python_headers.named_values import named_values
 from corslint.extractors.python_headers.operator_settings import unset_setting
 from corslint.extractors.python_headers.origin_try import origin_handler
+from corslint.extractors.python_headers.pyramid_units import callback_frame
 from corslint.extractors.python_headers.rebuilt_origins import parsed_origin, rebuilt_origin
 from corslint.extractors.python_headers.requests import (
     condition,
@@ -32,8 +34,6 @@ from corslint.extractors.python_headers.requests import (
 )
 from corslint.extractors.python_headers.responses import (
     HEADER_METHODS,
-    RESPONSE_METHODS,
-    TORNADO_METHODS,
     carries_headers,
     default_options_headers,
     is_headers,
@@ -42,7 +42,6 @@ from corslint.extractors.python_headers.responses import (
     passes_response,
     status_value,
 )
-from corslint.extractors.python_headers.step_writer import StepWriter
 from corslint.extractors.python_headers.tuple_headers import helper_frame, is_headers_item
 from corslint.extractors.python_headers.unit import writes_cors
 from corslint.extractors.python_headers.wsgi_units import returned_parts, wsgi_status
@@ -52,7 +51,7 @@ MAX_INLINE = 4  # helpers called from helpers, at most this deep
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
-class Interpreter(StepWriter):
+class Interpreter(FrameworkWrites):
     """Reads functions into one layer's `Steps`. `owner`: the class whose methods
     `self.helper(...)` reaches."""
 
@@ -111,6 +110,10 @@ class Interpreter(StepWriter):
             if made is not None:  # aiohttp's `raise web.HTTPNoContent(headers=...)`
                 self._made(frame, made, when, frame.module.location(statement))
                 return True
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            callback = callback_frame(frame, statement)
+            if callback is not None:
+                self.block(callback, statement.body, when)
         if isinstance(statement, ast.Delete):
             for target in statement.targets:
                 self._delete(frame, target, when)
@@ -135,7 +138,10 @@ class Interpreter(StepWriter):
             taken, setting = unset
             inner = replace(frame, assumed=setting)
             return self.block(inner, statement.body if taken else statement.orelse, when)
-        decided = condition(frame, self.steps, statement.test)
+        bound, test = named_values(statement.test)  # `if (origin := request.headers.get("Origin")):`
+        for assignment in bound:
+            self._assign(frame, assignment, when)
+        decided = condition(frame, self.steps, test)
         if decided is True:
             return self.block(frame, statement.body, when)
         if decided is False:
@@ -244,7 +250,7 @@ class Interpreter(StepWriter):
                 [(k, v) for k, v in zip(value.keys, value.values, strict=True) if k is not None]
                 if isinstance(value, ast.Dict)
                 else asgi.listed_headers(frame, value)
-                if frame.send
+                if frame.send or frame.kind == "pyramid"  # WebOb's `response.headerlist`
                 else None
             )
             if entries is not None:
@@ -441,49 +447,8 @@ class Interpreter(StepWriter):
                 if frame.is_response(receiver.value) and args:
                     self._write(frame, "Vary", self.alternatives(frame, args[0]), "vary", when, location)
                 return
-            if (
-                method in RESPONSE_METHODS
-                and frame.kind in {"bottle", "falcon"}
-                and frame.is_response(receiver)
-            ):
-                if method == "delete_header" and args:
-                    self._write(
-                        frame, args[0], [Alternative((), Value("", location))], "remove", when, location
-                    )
-                elif len(args) == 2:
-                    found = self.alternatives(frame, args[1])
-                    self._write(frame, args[0], found, RESPONSE_METHODS[method], when, location, args[1])
+            if self.framework_write(frame, receiver, method, args, when, location):
                 return
-            if method == "set_headers" and frame.kind == "falcon" and frame.is_response(receiver) and args:
-                self.headers_mapping(frame, args[0], "set", when, location)
-                return
-            # http.server: the handler is the request and the response (`self`, or the
-            # parameter a module helper is handed it as: `add_cors(self)`)
-            if frame.kind == "http_server" and dotted(receiver) in frame.requests:
-                if method == "send_header" and len(args) >= 2:
-                    found = self.alternatives(frame, args[1])
-                    self._write(frame, args[0], found, "add", when, location, args[1])
-                    return
-                if method in http_server.ANSWERING and args:
-                    self.answer(frame, status_value(frame, args[0]), when, location)
-                    return
-                if method in http_server.FLUSHING:
-                    return  # the `end_headers` override is a phase of its own
-            if frame.self_writes and dotted(receiver) == "self":
-                if method in TORNADO_METHODS and args:
-                    writer = TORNADO_METHODS[method]
-                    found = (
-                        self.alternatives(frame, args[1])
-                        if len(args) > 1
-                        else [Alternative((), Value("", location))]
-                    )
-                    self._write(
-                        frame, args[0], found, writer, when, location, args[1] if len(args) > 1 else None
-                    )
-                    return
-                if method == "set_status" and args:
-                    self.answer(frame, status_value(frame, args[0]), when, location)
-                    return
         if (frame.module.qualified_name(func) or "").endswith("patch_vary_headers") and len(args) == 2:
             if frame.is_response(args[0]):
                 listed = frame.resolve(args[1])

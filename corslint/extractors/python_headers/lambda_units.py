@@ -161,6 +161,13 @@ def _result_dict(
     if isinstance(node, ast.Dict):
         keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
         return node if "statusCode" in keys and "headers" in keys else None
+    if isinstance(node, ast.Tuple) and len(node.elts) == 3 and _is_route(function):
+        # pylambdarest: `return 200, body, CORS_HEADERS` is the proxy result's fields
+        fields: list[ast.expr | None] = [
+            ast.copy_location(ast.Constant(field), item)
+            for field, item in zip(("statusCode", "body", "headers"), node.elts, strict=True)
+        ]
+        return ast.copy_location(ast.Dict(keys=fields, values=list(node.elts)), node)
     if isinstance(node, ast.Name):
         bound = [
             n.value
@@ -340,3 +347,43 @@ def _policy(module: PythonModule, handler: Function, functions: dict[str, Functi
         label=f"AWS Lambda result ({os.path.basename(module.path)})",
         app=f"{module.path}::lambda_headers@{location.line}:{location.column}",
     )
+
+
+def _is_route(function: Function) -> bool:
+    """A pylambdarest handler: `@route()`, `@route(body_schema=...)`."""
+    return any(
+        dotted(node.func if isinstance(node, ast.Call) else node).rsplit(".", 1)[-1] == "route"
+        for node in function.decorator_list
+    )
+
+
+def pylambdarest_policies(module: PythonModule, context: ProjectContext) -> tuple[CorsPolicy, ...]:
+    """A headers constant (`CORS_HEADERS = {...}` in commons/constants.py) that pylambdarest
+    handlers in other modules return as their third field (VsheeKhan/lingo-api-new
+    functions/books/app.py): the first such handler speaks for the constant. Asked by
+    the python_headers extractor, which reads the constant's module (no `statusCode` in it)."""
+    constants = [
+        node.targets[0].id
+        for node in module.tree.body
+        if isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+        and isinstance(node.value, ast.Dict)
+        and "access-control-" in module.source(node.value).lower()
+    ]
+    for name in constants:
+        for other in _users(module, context, name):
+            if "pylambdarest" not in other.text or other.project is None or name not in other.imports:
+                continue
+            found = other.project.lookup(other, other.imports[name])
+            if found is None or found[0] is not module:
+                continue
+            functions = {
+                f.name: f for f in other.tree.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+            }
+            for handler in functions.values():
+                if _is_route(handler):
+                    policy = _policy(other, handler, functions)
+                    if policy is not None:
+                        return (policy,)
+    return ()

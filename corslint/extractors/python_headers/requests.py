@@ -4,6 +4,7 @@ makes (the request's method, whether it has an Origin, whether the Origin is lis
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 
 from corslint.extractors.python_headers.asgi_messages import message_type, scope_headers, scope_item
@@ -136,7 +137,9 @@ def condition(frame: Frame, steps: Steps, test: ast.expr) -> Decided:
     if isinstance(test, ast.Call) and dotted(test.func) == "bool" and len(test.args) == 1:
         return condition(frame, steps, test.args[0])
     if isinstance(test, ast.Call):
-        found = _guard_call(frame, steps, test) or _path_prefix(frame, test)
+        found = (
+            _guard_call(frame, steps, test) or _path_prefix(frame, test) or _origin_check(frame, steps, test)
+        )
         if found is not None:
             return found
     if isinstance(test, ast.BinOp) and isinstance(test.op, ast.BitAnd):
@@ -494,6 +497,21 @@ def _guard_call(frame: Frame, steps: Steps, call: ast.Call) -> Decided:
     if dotted(call.func) == "any" and len(args) == 1 and isinstance(args[0], ast.GeneratorExp):
         return _any_guard(frame, steps, call, args[0])
     return None
+
+
+_CHECK_WORDS = re.compile(r"origin|allow|trust|permit|whitelist", re.IGNORECASE)
+
+
+def _origin_check(frame: Frame, steps: Steps, call: ast.Call) -> Decided:
+    """`request.check_origin(origin)`, `is_allowed_origin(origin)`: a project function
+    handed the Origin decides which origins pass; its allow-list is not known here
+    (nextgis/nextgisweb's tween, a request method added by `config.add_request_method`)."""
+    arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
+    if not _CHECK_WORDS.search(dotted(call.func).rsplit(".", 1)[-1]):
+        return None
+    if not any(_is_origin(frame, argument) for argument in arguments):
+        return None
+    return _guard(frame, steps, call, frame.module.unknown(call), "equal")
 
 
 def _any_guard(frame: Frame, steps: Steps, call: ast.Call, generator: ast.GeneratorExp) -> Decided:

@@ -47,7 +47,8 @@ _MAKERS: dict[str, dict[str, tuple[str, int, str, int]]] = {
     },
     "bottle": {"HTTPResponse": ("status", 1, "headers", 2)},  # `raise HTTPResponse(headers=...)`
     "falcon": {"HTTPStatus": ("status", 0, "headers", 1)},  # `raise HTTPStatus(falcon.HTTP_200)`
-    "pyramid": {},  # subscribers and callbacks change the response they are given
+    # subscribers and callbacks change the response they are given; a tween may make one
+    "pyramid": {"Response": ("status", 1, "headerlist", 2)},
     "http_server": {},  # `self.send_response(...)`: the handler is the response
 }
 _MAKERS["asgi"] = _MAKERS["starlette"]  # `await PlainTextResponse(...)(scope, receive, send)`
@@ -55,6 +56,7 @@ _MAKERS["sanic"] = {  # sanic.response: (body, status=200, headers=None, ...)
     name: ("status", 1, "headers", 2) for name in ("json", "text", "html", "raw", "HTTPResponse")
 }
 _MAKERS["azure_functions"] = {"HttpResponse": ("status_code", -1, "headers", -1)}  # keyword-only
+_MAKERS["cherrypy"] = {}  # a tool writes onto the thread-local `cherrypy.response`
 _MAKERS["wsgi"] = {}  # a WSGI middleware adds to the header list the wrapped app hands on
 _FIXED_STATUS = {"HTTPNoContent": 204}  # aiohttp's exceptions are responses with their own status
 _MODULES = {
@@ -71,6 +73,7 @@ _MODULES = {
     "sanic": ("sanic",),
     "azure_functions": ("azure",),
     "wsgi": (),
+    "cherrypy": ("cherrypy",),
 }
 # response.headers.<method>(...) and what it does: set replaces, add adds a line
 HEADER_METHODS = {
@@ -110,6 +113,15 @@ def made_response(frame: Frame, node: ast.expr) -> Made | None:
     a response that does not come from the routes. `make_response(response)` of a
     response in flight, or of the wrapped view's result, is that response, not a new one."""
     node = unwrap(node)
+    if (
+        frame.kind == "pyramid"
+        and frame.next_calls
+        and isinstance(node, ast.Attribute)
+        and node.attr == "response"
+        and frame.is_request(node.value)
+    ):
+        # a tween's own answer: `request.response`, 200 unless its status is set
+        return Made(Value(200, frame.module.location(node)), None)
     if not isinstance(node, ast.Call):
         return None
     qualified = frame.module.qualified_name(node.func) or dotted(node.func)
@@ -155,6 +167,8 @@ def status_value(frame: Frame, node: ast.expr) -> Value:
     value = frame.resolve(node)
     if value.known and isinstance(value.raw, int) and not isinstance(value.raw, bool):
         return value
+    if value.known and isinstance(value.raw, str) and value.raw[:3].isdigit():
+        return Value(int(value.raw[:3]), value.location)  # WebOb's `status="204 No Content"`
     name = dotted(node).rsplit(".", 1)[-1]
     location = frame.module.location(node)
     if name.startswith("HTTP_") and name[5:8].isdigit():

@@ -47,6 +47,7 @@ class StepWriter:
             place, related = frame.use_site, (location,)  # decided by the decorator's options
         for alternative in found:
             value = alternative.value
+            elsewhere: tuple[Location, ...] = ()
             parts: dict[str, Value] = {"writer": Value(writer, place)}
             if isinstance(value, Read):
                 parts["value"] = Value(HeaderReflection("reflect-all", source=value.source), place)
@@ -60,7 +61,9 @@ class StepWriter:
                 if frame.assumed:
                     value = assumed(value, frame.assumed)
                 parts["value"] = value if frame.relocate is None else _moved(value, place)
-            self._add(frame, canonical(header), parts, (*when, *alternative.when), place, related)
+                if value.location.path and value.location.path != place.path:
+                    elsewhere = (value.location,)  # a constant of another module: named too
+            self._add(frame, canonical(header), parts, (*when, *alternative.when), place, related + elsewhere)
 
     def inner_header(self, frame: Frame, header: str, value: Value) -> None:
         """A header an inner layer adds to every response before this layer's code runs."""

@@ -201,6 +201,8 @@ def module_kinds(module: PythonModule) -> list[str]:
                 return ["falcon"]
             if node.name in {"process_response", "process_request"} or "get_response" in parameters(node):
                 return ["django"]
+            if parameters(node)[-2:] == ["handler", "registry"]:
+                return ["pyramid"]  # a tween factory, or its class's `__init__`
     return []
 
 
