@@ -140,11 +140,11 @@ class DuplicateCorsLayers(Rule):
 
 
 def _doubled_origin(probe: PolicyProbe) -> tuple[str, tuple[Related, ...]] | None:
-    """Hand-written Python code of one layer that writes Allow-Origin twice onto one answer
-    (an http.server `do_OPTIONS` sending its own line, then the `end_headers` override
-    adding `*`, pepeul1191/django-svelte-jwts public/serve.py): two values, which browsers
-    reject. Said once, at the layer's first write."""
-    if not (_hand_written(probe) and probe.framework.name in _PYTHON_HANDWRITTEN):
+    """Hand-written code of one layer that writes Allow-Origin twice onto one answer (an
+    http.server `do_OPTIONS` sending its own line, then the `end_headers` override adding
+    `*`): two values, which browsers reject. The framework's model says whether a second
+    write adds a line or replaces the first. Said once, at the layer's first write."""
+    if not _hand_written(probe):
         return None
     path = probe.policy.probe_path
     for request in (
@@ -164,9 +164,6 @@ def _doubled_origin(probe: PolicyProbe) -> tuple[str, tuple[Related, ...]] | Non
         sites = probe.write_sites("origins")
         return message, tuple(Related(site, "another Allow-Origin write") for site in sites[1:])
     return None
-
-
-_PYTHON_HANDWRITTEN = frozenset({"http_server_headers"})
 
 
 def _outcome(earlier: PolicyProbe, later: PolicyProbe) -> str:
