@@ -218,7 +218,9 @@ class Evidence:
     - ``layer-wiring``: where the layer joins the app when that is not where its code is
       (a Django MIDDLEWARE entry naming a hand-written middleware); CORS302 points at it;
     - ``library-wiring``: on a hand-written layer, where the CORS library layer of the same
-      app is listed (django-cors-headers' MIDDLEWARE entry); CORS302 names it.
+      app is listed (django-cors-headers' MIDDLEWARE entry); CORS302 names it;
+    - ``applied-at``: where a configuration made elsewhere is attached to the app (Flask-CORS's
+      `cors.init_app(app)` of a bare `CORS()`): every finding on it names that place.
     """
 
     kind: str

@@ -27,7 +27,14 @@ cherrypy = pytest.importorskip("cherrypy")
 CASES = {
     "cherrypy_tool_loopback_credentials": ("planner.app", "/events/"),
     "cherrypy_registered_tool_reflect": ("server", "/items"),
+    # `_cptools.HandlerTool(fn)` whose fn returns True for OPTIONS: the handler is skipped
+    "cherrypy_handler_tool_preflight": ("glossary.service", "/glossary/lookup"),
+    # switched on by `tools.let_pages_read.on = True` in tiles.conf, the config mounted
+    "cherrypy_tool_switched_on_in_conf": ("tiles.main", "/tiles/"),
 }
+
+
+FIXTURE_PACKAGES = {"planner", "server", "glossary", "tiles"}
 
 
 @pytest.fixture
@@ -44,7 +51,7 @@ def fixture_app(request: pytest.FixtureRequest) -> Iterator[tuple[Any, str, Cors
         yield app, path, policy
     finally:
         sys.path.remove(str(project))
-        for loaded in [m for m in sys.modules if m.split(".")[0] in {"planner", "server"}]:
+        for loaded in [m for m in sys.modules if m.split(".")[0] in FIXTURE_PACKAGES]:
             del sys.modules[loaded]
         cherrypy.tree.apps.clear()
 

@@ -441,7 +441,7 @@ def test_signal_receivers_are_reported_as_unchecked(tmp_path: Path) -> None:
         "from django.dispatch import receiver\n\n\n"
         "@receiver(check_request_enabled)\n"
         "def allow_partners(sender, request, **kwargs):\n"
-        "    return True\n"
+        "    return request.headers.get('origin') in partner_sites()\n"
     )
     write(tmp_path, {"app/handlers.py": source})
     extraction = extract("app/handlers.py", source, ProjectContext())

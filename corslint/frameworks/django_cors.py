@@ -31,6 +31,9 @@ DEFAULT_HEADERS = ("accept", "authorization", "content-type", "user-agent", "x-c
 DEFAULT_METHODS = ("DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT")
 
 VERSION_OPTION = "$version"  # not a setting: the installed major, when the manifests pin it
+# not a setting either: a `check_request_enabled` receiver that answers true whatever the
+# Origin (`check_signal`): the library then echoes any origin on the requests it admits
+RECEIVER_OPTION = "$receiver"
 FIRST_SCHEMED_MAJOR = 3  # 3.0.0: allow-list entries are origins (scheme://host[:port])
 # setting -> the legacy alias the library falls back to when the setting is absent
 ALIASES = {
@@ -84,6 +87,9 @@ def effective(policy: CorsPolicy, name: str) -> Value | None:
 def setting(policy: CorsPolicy, name: str) -> Any:
     if name == VERSION_OPTION:
         return major(policy)
+    if name == RECEIVER_OPTION:
+        admitting = policy.options.get(RECEIVER_OPTION)
+        return admitting is not None and admitting.raw is True
     value = effective(policy, name)
     return DEFAULTS[name] if value is None else _compiled(value.plain())
 
@@ -159,8 +165,12 @@ def _respond(options: Options, request: Request) -> Response:
     allow_all = options["CORS_ALLOW_ALL_ORIGINS"]
     credentials = options["CORS_ALLOW_CREDENTIALS"]
     hosts = (options[VERSION_OPTION] or FIRST_SCHEMED_MAJOR) < FIRST_SCHEMED_MAJOR
-    if not allow_all and not _origin_listed(
-        origin, url, options["CORS_ALLOWED_ORIGINS"], options["CORS_ALLOWED_ORIGIN_REGEXES"], hosts
+    if (
+        not allow_all
+        and not _origin_listed(
+            origin, url, options["CORS_ALLOWED_ORIGINS"], options["CORS_ALLOWED_ORIGIN_REGEXES"], hosts
+        )
+        and not options[RECEIVER_OPTION]
     ):
         return headers.response(status)
     headers.set("Access-Control-Allow-Origin", "*" if allow_all and not credentials else origin)
@@ -352,6 +362,7 @@ FRAMEWORK = Framework(
     respond=respond,
     roles={
         "origins": (
+            RECEIVER_OPTION,
             "CORS_ALLOW_ALL_ORIGINS",
             "CORS_ORIGIN_ALLOW_ALL",
             "CORS_ALLOWED_ORIGINS",

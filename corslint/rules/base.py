@@ -32,6 +32,7 @@ from corslint.rules.settled_options import Responder, is_unresolved, settled_res
 ATTACKER = "https://attacker.invalid"
 # stands for "an origin the configuration allows" where the configured origins are unknown
 STAND_IN = "https://allowed.invalid"
+REFUSED_STAND_IN = "https://another-allowed.invalid"  # see `_standing_in`
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "[::1]", "::1"})
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
 
@@ -89,10 +90,24 @@ def _standing_in(value: Value, stand_in: object) -> Value:
     writer and loses its condition: an allowed origin is one the code writes it for."""
     if isinstance(value.raw, dict) and isinstance(value.raw.get("value"), Value):
         step = dict(value.raw)
+        if _written_when_refused(step):
+            # `origin if origin in HOSTS else HOSTS[0]`: what the code sends where its list
+            # refuses the Origin is another origin than the one the list admitted
+            step["value"] = Value(REFUSED_STAND_IN, step["value"].location, Provenance.LITERAL)
+            return Value(step, value.location, Provenance.LITERAL)
         step["value"] = Value(STAND_IN, step["value"].location, Provenance.LITERAL)
         step["when"] = Value((), value.location, Provenance.LITERAL)
         return Value(step, value.location, Provenance.LITERAL)
     return Value(stand_in, value.location, Provenance.LITERAL)
+
+
+def _written_when_refused(step: dict[str, Value]) -> bool:
+    """A hand-written step that runs only where the allow-list refuses the Origin."""
+    when = step.get("when")
+    conditions = when.raw if isinstance(when, Value) and isinstance(when.raw, tuple) else ()
+    return any(
+        isinstance(c, Value) and isinstance(c.raw, str) and "!ALLOWED" in c.raw.split("&") for c in conditions
+    )
 
 
 class PolicyProbe:
@@ -495,13 +510,22 @@ class Rule:
         level: Level | None = None,
         related: Iterable[Related] = (),
     ) -> Finding:
-        kept = tuple(
-            dict.fromkeys(
-                item
-                for item in related
-                if not (item.message.endswith(_SET_HERE) and item.location.path == location.path)
-            )
+        applied = (
+            Related(e.location, e.detail)
+            for e in probe.policy.evidence
+            if e.kind == "applied-at" and e.location != location
         )
+        # one note per line, and none for the finding's own line: two spans of one
+        # statement (`ORIGINS = a or b`) say the same to a reader
+        lines: dict[tuple[str, int], Related] = {}
+        for item in (*related, *applied):
+            where = (item.location.path, item.location.line)
+            if where == (location.path, location.line) or where in lines:
+                continue
+            if item.message.endswith(_SET_HERE) and item.location.path == location.path:
+                continue
+            lines[where] = item
+        kept = tuple(lines.values())
         return Finding(
             self.id, level or self.level, message, location, kept, probe.policy.framework, self.name
         )

@@ -175,6 +175,12 @@ def _outcome(earlier: PolicyProbe, later: PolicyProbe) -> str:
             "so the layer that writes it first decides (Flask runs blueprint hooks, then the "
             "last-registered `after_request` hook, first) and the other's policy is silently ignored"
         )
+    if {earlier.framework.name, later.framework.name} == {"nextjs_headers", "nextjs_middleware"}:
+        return (
+            "on the paths both cover, the middleware's headers replace those of the same name "
+            "from `headers()`, and the names only one of them sets are mixed into one answer, "
+            "so neither policy is what responses carry"
+        )
     if _writes_no_origin(later):
         return (
             "it writes no `Access-Control-Allow-Origin`, so the other layer adds its own CORS "

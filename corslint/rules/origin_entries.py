@@ -40,7 +40,10 @@ def anchor_entry(probe: PolicyProbe, role: Role, entry: Value) -> EntryAnchor:
     option (a JSON/YAML/TOML file holding the options), else at the option."""
     option = _option_holding(probe, role, entry) or probe.option(role)
     if option is None or entry.location.path in (probe.policy.location.path, option.location.path):
-        return EntryAnchor(entry.location)
+        # an entry chosen elsewhere (`configured or FALLBACK` picks the fallback's entries)
+        # names where
+        chosen = tuple(Related(where, f"the {role} are chosen here") for where in entry.related)
+        return EntryAnchor(entry.location, chosen)
     return EntryAnchor(option.location, (Related(entry.location, "the origin entry is defined here"),))
 
 

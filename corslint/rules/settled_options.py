@@ -47,9 +47,11 @@ def settled_responder(framework: Framework, policy: CorsPolicy) -> Responder | N
         for name in framework.roles.get(role, ())
         if (value := policy.options.get(name)) is not None and is_unresolved(value)
     }
+    # hand-written code's allow-list test (`guard`) lists origins too
+    guarded = ("guard",) if framework.handwritten else ()
     partial = {
         name: value
-        for name in framework.roles.get("origins", ())
+        for name in (*framework.roles.get("origins", ()), *guarded)
         if (value := policy.options.get(name)) is not None and partly_known(value)
     }
     if not unknown and not partial:

@@ -15,8 +15,6 @@ executed.
 
 from __future__ import annotations
 
-import ast
-
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.django.docs_stub import docs_build_stub
 from corslint.extractors.django.entry_points import EntryPoint
@@ -32,16 +30,18 @@ from corslint.extractors.django.module_imports import unbound_fragment, unbound_
 from corslint.extractors.django.module_paths import module_key
 from corslint.extractors.django.policy import build_policy
 from corslint.extractors.django.settings_chain import emitter, entry_points, evaluated, importers
-from corslint.extractors.django.syntax import call_arguments, qualified_name
+from corslint.extractors.django.signal_receivers import receiver_findings
 from corslint.extractors.python import PythonModule
 from corslint.frameworks.django_cors import SETTINGS
 from corslint.model import CorsPolicy, Diagnostic, Extraction
 
-SIGNAL = "corsheaders.signals.check_request_enabled"
-
 
 def extract(path: str, text: str, context: ProjectContext) -> Extraction:
-    diagnostics = _signal_handlers(context, path, text) if "check_request_enabled" in text else ()
+    received, diagnostics = (
+        receiver_findings(context, path, text) if "check_request_enabled" in text else ((), ())
+    )
+    if received:  # a module of signal receivers, not of settings
+        return Extraction(policies=received, diagnostics=diagnostics)
     if not may_be_settings(path, text) and not _settings_fragment(context, path, text):
         return Extraction(diagnostics=(*diagnostics, *unbound_fragment(context, path, text)))
     module = context.python.parse(path, text)
@@ -115,27 +115,3 @@ def _imported_by_django(context: ProjectContext, module: PythonModule) -> bool:
                 return True
             stack.append(importer)
     return False
-
-
-def _signal_handlers(context: ProjectContext, path: str, text: str) -> tuple[Diagnostic, ...]:
-    """Receivers of corsheaders' `check_request_enabled`: code decides per request."""
-    module = context.python.parse(path, text)
-    found: list[Diagnostic] = []
-    message = (
-        "django-cors-headers: a `check_request_enabled` receiver enables CORS per request, beyond "
-        "CORS_URLS_REGEX and the allowed origins; corslint did not check which requests it admits"
-    )
-    for node in module.calls:
-        func = node.func
-        # check_request_enabled.connect(handler) or @receiver(check_request_enabled)
-        connected = (
-            isinstance(func, ast.Attribute)
-            and func.attr == "connect"
-            and qualified_name(module, func.value) == SIGNAL
-        )
-        received = qualified_name(module, func).endswith("receiver") and any(
-            qualified_name(module, arg) == SIGNAL for arg in call_arguments(node)
-        )
-        if connected or received:
-            found.append(Diagnostic("CORS305", message, module.location(node)))
-    return tuple(found)

@@ -75,8 +75,16 @@ def extension_policies(
         if isinstance(call.func, ast.Attribute) and qualified_name(call.func, imports) != CORS_CLASS
         else None
     )
+    where = module.location(call)
     if constructor is not None:  # cors.init_app(app, ...)
         owner, made = constructor
+        if _bare(made) and not call.keywords and len(call.args) <= 1:
+            # `cors = CORS()` ... `cors.init_app(app)`: the defaults are the extension's, so
+            # the findings about them point at the object a user would give options to
+            where = owner.location(made)
+            notes.append(
+                Evidence("applied-at", "the extension is applied to the app here", module.location(call))
+            )
         options, found = keyword_options(owner, made, Scope({}), skip_app=True)
         # the options stay where the constructor writes them: that call holds them
         layers.append({k: loaded_from(v, module.location(call)) for k, v in options.items()})
@@ -137,7 +145,7 @@ def extension_policies(
         development = is_development_path(module.path) or site.debug or variant.debug
         yield from _resource_policies(
             module,
-            call,
+            where,
             merged,
             found_notes,
             evidence,
@@ -147,6 +155,10 @@ def extension_policies(
             routes,
             decorated,
         )
+
+
+def _bare(call: ast.Call) -> bool:
+    return not call.args and not call.keywords
 
 
 def _instance_owner(module: PythonModule, call: ast.Call, receiver: str) -> str:
@@ -177,7 +189,7 @@ def config_options(
 
 def _resource_policies(
     module: PythonModule,
-    call: ast.Call,
+    where: Location,
     merged: dict[str, Value],
     notes: list[Evidence],
     evidence: tuple[Evidence, ...],
@@ -198,7 +210,7 @@ def _resource_policies(
             scope_text = pattern[0]
         policy = CorsPolicy(
             framework="flask_cors",
-            location=module.location(call),
+            location=where,
             options=options,
             evidence=(*notes, *extra_notes, *evidence),
             development_only=development,

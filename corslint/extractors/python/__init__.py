@@ -26,6 +26,7 @@ from corslint.extractors.python.environment import (
     decouple_hook,
     environ_hook,
 )
+from corslint.extractors.python.ini_readers import ini_default_hook
 from corslint.extractors.python.module import (
     CALL_HOOKS,
     ENV_GETTERS,
@@ -36,6 +37,7 @@ from corslint.extractors.python.module import (
 )
 from corslint.extractors.python.project import PythonProject, is_development_path
 from corslint.extractors.python.scope import EMPTY_SCOPE, MAX_DEPTH, Scope
+from corslint.extractors.python.setting_accessors import setting_accessor_hook
 from corslint.extractors.python.syntax import (
     LEAVES,
     UNCERTAIN_BLOCKS,
@@ -72,10 +74,12 @@ __all__ = [
     "decouple_hook",
     "dotted_name",
     "environ_hook",
+    "ini_default_hook",
     "is_development_path",
     "iter_calls",
     "parse_python",
     "seen_from",
+    "setting_accessor_hook",
     "target_names",
     "walk",
 ]

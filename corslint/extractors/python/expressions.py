@@ -138,6 +138,34 @@ class ExpressionResolver(ModuleSource):
         if not left.known and left.env_var is not None:
             right = self.resolve(values[-1], scope)
             return as_env_default(right, left.env_var, self.location(node))
+        if (
+            left.known
+            and not left.raw
+            and left.env_var is not None
+            and left.provenance is not Provenance.LITERAL
+        ):
+            # a default that is empty (`parser.get(..., fallback="")`): the right side is
+            # what applies while the setting is unset, as for an unset variable; each entry
+            # keeps its own line (two entries must not become one place) and names the
+            # place where the fallback is chosen
+            right = self.resolve(values[-1], scope)
+            here = self.location(node)
+            if right.known and isinstance(right.raw, tuple):
+                entries = tuple(
+                    Value(e.raw, e.location, left.provenance, left.env_var, e.description, (here, *e.related))
+                    if e.known
+                    else e
+                    for e in right.raw
+                )
+                right = Value(
+                    type(right.raw)(entries) if isinstance(right.raw, ListItems) else entries,
+                    right.location,
+                    right.provenance,
+                    right.env_var,
+                    right.description,
+                    right.related,
+                )
+            return as_env_default(right, left.env_var, here, left.provenance)
         if left.known:
             return left if left.raw else self.resolve(values[-1], scope)
         return self.unknown(node)

@@ -13,6 +13,7 @@ when they all pass the same.
 from __future__ import annotations
 
 import ast
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from corslint.extractors.python.flow import FUNCTIONS
 from corslint.extractors.python.loader_syntax import reraises_only
 from corslint.extractors.python.mutations import MutationResolver
 from corslint.extractors.python.scope import EMPTY_SCOPE, MAX_DEPTH, Argument, Frame, Scope
+from corslint.extractors.python.syntax import dotted_name
 from corslint.extractors.python.values import ListItems, is_unset_read, under_condition
 from corslint.model import Provenance, UnresolvedValueError, Value
 
@@ -211,8 +213,38 @@ class CallResolver(MutationResolver):
                 continue
             if reraises_only(statement):
                 continue  # a call that returns ran the `try` body through
+            if isinstance(statement, ast.Try):
+                handler = self._caught_first(statement, scope)
+                if handler is not None:  # the body's first statement raises: the handler runs
+                    inner = self._reached_return(handler.body, scope)
+                    if isinstance(inner, str) or inner[0] is not None:
+                        return inner
+                    continue
             return "returns or raises inside a loop, `try` or `match`"
         return None, None
+
+    def _caught_first(self, statement: ast.Try, scope: Scope) -> ast.ExceptHandler | None:
+        """The handler that runs when a `try` body's first statement is `x = json.loads(T)`
+        of a known text that is not JSON (a `JSONDecodeError`, a `ValueError`), with no
+        `finally` to run after it."""
+        first = statement.body[0]
+        if statement.finalbody or not (
+            isinstance(first, ast.Assign)
+            and isinstance(first.value, ast.Call)
+            and self.qualified_name(first.value.func) == "json.loads"
+            and len(first.value.args) == 1
+            and not first.value.keywords
+        ):
+            return None
+        text = self.resolve(first.value.args[0], scope)
+        if not (text.known and isinstance(text.raw, str)) or _is_json(text.raw):
+            return None
+        for handler in statement.handlers:
+            caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+            names = {(dotted_name(c).split(".")[-1] if c is not None else "") for c in caught}
+            if names & _JSON_ERRORS:
+                return handler
+        return None
 
     def bind_arguments(self, callee: Callee, call: ast.Call, scope: Scope) -> Frame:
         """The parameters of `callee.function` as the call `call` (in this module) fills
@@ -480,3 +512,14 @@ def _same(one: Value, other: Value) -> bool:
         return bool(one.plain() == other.plain())
     except UnresolvedValueError:
         return False
+
+
+_JSON_ERRORS = frozenset({"JSONDecodeError", "ValueError", "Exception", "BaseException", ""})
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True

@@ -22,6 +22,7 @@ from corslint.extractors.python.classes import ClassResolver, is_self_attribute,
 from corslint.extractors.python.flow import FUNCTIONS, parameter_names
 from corslint.extractors.python.functions import Callee, opaque
 from corslint.extractors.python.loaded_settings import returned_element, validated_as_made
+from corslint.extractors.python.provided_objects import dict_entry, provided_call
 from corslint.extractors.python.pydantic_fields import (
     field_alias,
     field_default,
@@ -64,6 +65,14 @@ class InstanceResolver(ClassResolver):
             validated = validated_as_made(node)
             if validated is not None:  # `Settings.model_validate({})`
                 return self.instance_of(validated, deeper)
+            if isinstance(node.func, (ast.Call, ast.Subscript, ast.Name)):
+                # `get_settings_class()()`: a class some expression gives, called
+                made_from = self.instance_of(node.func, deeper)
+                if made_from is not None and made_from.is_class:
+                    return Instance(made_from.module, made_from.class_def, node, self, deeper)
+            provided = self._provided_instance(node, deeper)
+            if provided is not None:
+                return provided
             callee = self.callee(node.func, deeper) or self._method_callee(node.func, deeper)
             if callee is None or opaque(callee):
                 return None
@@ -75,7 +84,10 @@ class InstanceResolver(ClassResolver):
             return self._named_instance(node, deeper)
         if isinstance(node, ast.Subscript):
             element = returned_element(self, node, deeper)  # `load_settings()[0]`
-            if element is None or not isinstance(element[0], InstanceResolver):
+            if element is None:
+                entry = dict_entry(self, node, deeper)  # `{Env.prod: ProdSettings, ...}[env]`
+                return self.instance_of(entry, deeper) if entry is not None else None
+            if not isinstance(element[0], InstanceResolver):
                 return None
             return element[0].instance_of(element[1], element[2])
         if isinstance(node, ast.Attribute):
@@ -104,6 +116,16 @@ class InstanceResolver(ClassResolver):
                 if decided is None or decided.raw:
                     return None
         return None
+
+    def _provided_instance(self, node: ast.Call, scope: Scope) -> Instance | None:
+        """`container.settings()` of a dependency_injector container: what its provider makes."""
+        if not isinstance(node.func, ast.Attribute) or node.args or node.keywords:
+            return None
+        owner = self.instance_of(node.func.value, scope)
+        if owner is None:
+            return None
+        made = provided_call(owner.module, owner.class_def, node.func.attr)
+        return owner.module.instance_of(made, scope) if made is not None else None
 
     def _named_instance(self, node: ast.Name, scope: Scope) -> Instance | None:
         if node.id in scope.names:
@@ -137,6 +159,40 @@ class InstanceResolver(ClassResolver):
             if target is not None and target[0] is not self and isinstance(target[0], InstanceResolver):
                 return target[0].instance_named(target[1], scope.deeper())
         return None
+
+    def bound_instances(self, node: ast.expr, scope: Scope) -> list[Instance]:
+        """The objects a module-level name bound more than once may stand for (`try:
+        settings = Settings()` / `except: settings = FallbackSettings()`), each binding an
+        object of a project class; empty when any binding is something else."""
+        if not isinstance(node, ast.Name) or node.id in scope.names or scope.depth > MAX_DEPTH:
+            return []
+        found = self.lookup(node.id, node, scope)
+        imported = found.qualified if found.kind == "import" else None
+        if found.kind == "module" and node.id not in self.assignments:
+            imported = self.imports.get(node.id)
+        if imported is not None:
+            target = self.import_target(imported)
+            if target is None or not isinstance(target[0], InstanceResolver) or target[0] is self:
+                return []
+            return target[0]._module_instances(target[1], scope.deeper())
+        return self._module_instances(node.id, scope.deeper()) if found.kind == "module" else []
+
+    def _module_instances(self, name: str, scope: Scope) -> list[Instance]:
+        bound = [statement for statement, _ in self.assignments.get(name, [])]
+        if len(bound) < 2 or not all(isinstance(s, ast.Try) and s is bound[0] for s in bound):
+            return []
+        made: list[Instance | None] = []
+        for expression in _try_assignments(bound[0], name):  # type: ignore[arg-type]
+            made.append(self._made_in_block(expression, scope))
+        return [i for i in made if i is not None] if len(made) > 1 and all(made) else []
+
+    def _made_in_block(self, expression: ast.expr, scope: Scope) -> Instance | None:
+        """An object made where it stands, of a class the module or the block defines."""
+        if isinstance(expression, ast.Call) and isinstance(expression.func, ast.Name) and not expression.args:
+            found = self.lookup(expression.func.id, expression.func, scope)
+            if found.kind == "definition" and isinstance(found.node, ast.ClassDef):
+                return Instance(self, found.node, expression, self, scope)
+        return self.instance_of(expression, scope)
 
     def class_at(self, node: ast.expr, scope: Scope) -> tuple[InstanceResolver, ast.ClassDef] | None:
         if isinstance(node, ast.Name):
@@ -491,3 +547,30 @@ def _has_own_init(class_def: ast.ClassDef) -> bool:
 
 def _is_none(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
+
+
+def _try_assignments(statement: ast.Try, name: str) -> list[ast.expr]:
+    """What `name = ...` statements directly in a `try`'s body, handlers and `else` bind
+    it to; empty when something else binds it there too."""
+    blocks = [statement.body, *(handler.body for handler in statement.handlers), statement.orelse]
+    found: list[ast.expr] = []
+    for block in blocks:
+        for inner in block:
+            if (
+                isinstance(inner, ast.Assign)
+                and len(inner.targets) == 1
+                and isinstance(inner.targets[0], ast.Name)
+                and inner.targets[0].id == name
+            ):
+                found.append(inner.value)
+            elif name in _names_bound_by(inner):
+                return []
+    return found
+
+
+def _names_bound_by(statement: ast.stmt) -> set[str]:
+    return {
+        node.id
+        for node in ast.walk(statement)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+    }

@@ -234,6 +234,9 @@ class PythonModule(DataFileResolver):
             if field is not None:
                 return moved(field, self.location(node))
             return self.unknown(node)
+        agreed = self._agreeing_attribute(node, scope)
+        if agreed is not None:
+            return agreed
         # module.X for an in-tree module imported as a whole (`from app import config`)
         if qualified is not None and self.project is not None and "." in qualified:
             found = self.project.lookup(self, qualified)
@@ -245,6 +248,19 @@ class PythonModule(DataFileResolver):
         # `.parent` / `.parents` of a path the code builds
         path = self.path_attribute(node, self.resolve(node.value, scope))
         return path if path is not None else self.unknown(node)
+
+    def _agreeing_attribute(self, node: ast.Attribute, scope: Scope) -> Value | None:
+        """`settings.X` where `settings` is bound to objects of different classes (a
+        fallback settings class in an `except`): known when every one gives the same X."""
+        candidates = self.bound_instances(node.value, scope)
+        values = [c.module.attribute_value(c, node.attr, scope.deeper()) for c in candidates]
+        if not values or any(v is None or not _plain_known(v) for v in values):
+            return None
+        first = values[0]
+        assert first is not None
+        if any(type(v.raw) is not type(first.raw) or v.plain() != first.plain() for v in values if v):
+            return None
+        return moved(first, self.location(node))
 
     def class_named(self, node: ast.expr) -> tuple[PythonModule, ast.ClassDef] | None:
         if isinstance(node, ast.Name):
@@ -312,6 +328,8 @@ class PythonModule(DataFileResolver):
                 return hooked
         args = [arg for arg in node.args if not isinstance(arg, ast.Starred)]
         keywords = {kw.arg: kw.value for kw in node.keywords if kw.arg is not None}
+        if qualified == "typing.cast" and len(args) == 2 and not keywords:
+            return self.resolve(args[1], scope)  # `cast("list[str]", x)` is `x` at run time
         if qualified in ENV_GETTERS or qualified.endswith(".getenv"):
             read = self.env_read(
                 node,
@@ -460,3 +478,8 @@ def _fromkeys_argument(module: PythonModule, node: ast.expr) -> ast.expr | None:
     ):
         return node.args[0]
     return None
+
+
+def _plain_known(value: Value) -> bool:
+    """Known all the way down (nothing unresolved inside a list or mapping)."""
+    return all(item.known for item in value.walk())

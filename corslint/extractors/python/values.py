@@ -6,16 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from corslint.extractors.list_items import ListItems as ListItems  # defined apart: see there
 from corslint.model import Location, Provenance, UnsetVariable, Value
-
-
-class ListItems(tuple):  # type: ignore[type-arg]
-    """The items of a value known to be a `list` (a list display, a list comprehension,
-    `str.split`): a tuple like every resolved sequence, marked so that `isinstance(x,
-    list)` can be answered. Anything that rebuilds the tuple drops the mark, and the
-    answer is then unknown again."""
-
-    __slots__ = ()
 
 
 def from_json(decoded: Any, location: Location, text: Value) -> Value:
@@ -40,13 +32,16 @@ def string_method(receiver: Value, method: str, args: list[Value], location: Loc
     plain_args = [arg.raw for arg in args]
     provenance = _merge(receiver.provenance)
     if isinstance(raw, str):
-        if method == "split" and all(isinstance(a, str) or a is None for a in plain_args):
-            parts = raw.split(*plain_args)
+        if (method == "split" and all(isinstance(a, str) or a is None for a in plain_args)) or (
+            method == "splitlines" and not plain_args  # multi-line ini values
+        ):
+            parts = raw.split(*plain_args) if method == "split" else raw.splitlines()
             return Value(
                 ListItems(Value(part, location, provenance, receiver.env_var) for part in parts),
                 location,
                 provenance,
                 receiver.env_var,
+                related=receiver.related,  # a default defined elsewhere is still named
             )
         if method == "format" and all(
             isinstance(a, (str, int)) and not isinstance(a, bool) for a in plain_args

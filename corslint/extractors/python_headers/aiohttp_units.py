@@ -34,7 +34,7 @@ def aiohttp_units(module: PythonModule, covered: set[Function]) -> list[Unit]:
     prepared = _prepare_handlers(module)
     units: list[Unit] = []
     for function in functions_in(module.tree):
-        if function in covered or not writes_cors(module, function):
+        if function in covered or not (writes_cors(module, function) or _calls_cors_helper(module, function)):
             continue
         owner = _owner(module, function)
         names = method_parameters(function) if owner is not None else parameters(function)
@@ -127,3 +127,20 @@ def _routes_options(module: PythonModule) -> bool:
 
 def _owner(module: PythonModule, function: Function) -> ast.ClassDef | None:
     return owning_class(module.tree, function)
+
+
+def _calls_cors_helper(module: PythonModule, function: Function) -> bool:
+    """`add_cors(response.headers, allowed)`: a middleware whose headers a function of
+    this module writes (webdeveloppro/aiohttp_boilerplate, middleware/defaults.py)."""
+    helpers = {
+        node.name: node
+        for node in module.tree.body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node is not function
+    }
+    return any(
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Name)
+        and call.func.id in helpers
+        and writes_cors(module, helpers[call.func.id])
+        for call in ast.walk(function)
+    )

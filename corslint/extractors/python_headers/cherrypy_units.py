@@ -1,7 +1,7 @@
 """CherryPy's hand-written CORS layers: tools, functions that write onto the thread-local
-`cherrypy.response` at a hook point, made by `cherrypy.Tool("before_handler", fn)` (kept
-as `cherrypy.tools.cors = ...`) or `@cherrypy.tools.register("before_finalize")`, and
-switched on by `"tools.cors.on": True` in a config or `@cherrypy.tools.cors()` on a handler.
+`cherrypy.response` at a hook point, made by `cherrypy.Tool("before_handler", fn)` or
+`_cptools.HandlerTool(fn)` (kept as `cherrypy.tools.cors = ...`) or
+`@cherrypy.tools.register("before_finalize")`, and switched on by `"tools.cors.on": True` in a config or `@cherrypy.tools.cors()` on a handler.
 
 Measured with CherryPy 18.10 (tests/test_differential_cherrypy_tools.py): the tool's
 headers are sent on every response of the paths it is on, the handler's and the
@@ -13,6 +13,9 @@ does not answer gets 200 from the handler, with the tool's headers. A project th
 from __future__ import annotations
 
 import ast
+import os
+import re
+from pathlib import Path
 
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule
@@ -21,6 +24,8 @@ from corslint.extractors.python_headers.project_scan import modules_mentioning
 from corslint.extractors.python_headers.unit import Function, Phase, Unit, functions_in, writes_cors
 
 _REQUEST = "cherrypy.request"
+_CONFIG_FILES = (".conf", ".ini", ".cfg")
+_CONFIG_BYTES = 65536  # a config file's start: a switch is not buried in a larger file
 _RESPONSE = "cherrypy.response"
 
 
@@ -81,13 +86,25 @@ def _tool_name(module: PythonModule, function: Function, context: ProjectContext
             if not (isinstance(assigned, ast.Assign) and isinstance(assigned.value, ast.Call)):
                 continue
             call = assigned.value
-            if dotted(call.func).rsplit(".", 1)[-1] != "Tool" or len(call.args) < 2:
-                continue
-            if dotted(call.args[1]).rsplit(".", 1)[-1] != function.name:
+            made = _tool_callable(call)
+            if made is None or dotted(made).rsplit(".", 1)[-1] != function.name:
                 continue
             target = dotted(assigned.targets[0])
             if target.startswith(("cherrypy.tools.", "tools.")):
                 return target.rsplit(".", 1)[-1]
+    return None
+
+
+def _tool_callable(call: ast.Call) -> ast.expr | None:
+    """The function a tool runs: `Tool(point, fn)`, or `_cptools.HandlerTool(fn)`, run at
+    `before_handler`, whose truthy return skips the handler (FranciscoTun2/api-genobank
+    run/runweb.py returns True for OPTIONS: the answer is then 200 with the tool's headers,
+    as the default dispatcher's handler answers it, tests/test_differential_cherrypy_tools.py)."""
+    made = dotted(call.func).rsplit(".", 1)[-1]
+    if made == "Tool" and len(call.args) >= 2:
+        return call.args[1]
+    if made == "HandlerTool" and len(call.args) == 1:
+        return call.args[0]
     return None
 
 
@@ -96,7 +113,33 @@ def _switched_on(module: PythonModule, tool: str, context: ProjectContext) -> bo
     needles = (f"tools.{tool}.on".encode(), f"tools.{tool}(".encode())
     if any(needle.decode() in module.text for needle in needles):
         return True
-    return any(modules_mentioning(module, context, needle) for needle in needles)
+    if any(modules_mentioning(module, context, needle) for needle in needles):
+        return True
+    return _on_in_config_file(module, tool, context)
+
+
+def _on_in_config_file(module: PythonModule, tool: str, context: ProjectContext) -> bool:
+    """`tools.CORS.on = True` in a CherryPy config file beside the module
+    (`cherrypy.quickstart(app, config="demorunner.conf")`, ipol-journal/ipolDevel
+    ipol_demo/modules/demorunner): files ending .conf, .ini or .cfg in its folder."""
+    folder = Path(module.real_path()).parent
+    key = f"cherrypy.config_files:{folder}"
+    found = context.shared.get(key)
+    texts: list[bytes] = found if isinstance(found, list) else []
+    if not isinstance(found, list):
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            entries = []
+        for entry in entries:
+            if entry.name.endswith(_CONFIG_FILES) and entry.is_file(follow_symlinks=False):
+                try:
+                    texts.append(Path(entry.path).read_bytes()[:_CONFIG_BYTES])
+                except OSError:
+                    continue
+        context.shared[key] = texts
+    switch = re.compile(rb"^\s*tools\." + re.escape(tool.encode()) + rb"\.on\s*[=:]\s*True\b", re.MULTILINE)
+    return any(switch.search(text) for text in texts)
 
 
 def _options_status(module: PythonModule, context: ProjectContext) -> int | str:

@@ -119,12 +119,8 @@ class Frame:
         """The locals that hold one known value, for the resolver."""
         known: dict[str, Value] = {}
         for name, alternatives in self.values.items():
-            if (
-                len(alternatives) == 1
-                and not alternatives[0].when
-                and isinstance(alternatives[0].value, Value)
-            ):
-                known[name] = alternatives[0].value
+            if len(alternatives) == 1 and isinstance(alternatives[0].value, Value):
+                known[name] = alternatives[0].value  # see `resolve`
         return Scope(known)
 
     def resolve(self, node: ast.expr) -> Value:
@@ -136,11 +132,9 @@ class Frame:
             return Value(node.value.decode("latin-1"), self.module.location(node))
         if isinstance(node, ast.Name) and node.id in self.values:
             alternatives = self.values[node.id]
-            if (
-                len(alternatives) == 1
-                and not alternatives[0].when
-                and isinstance(alternatives[0].value, Value)
-            ):
+            # one value, even if bound under a condition (`if OPTIONS: allowed = [...]`):
+            # a local has no other value where it can be read without an error
+            if len(alternatives) == 1 and isinstance(alternatives[0].value, Value):
                 return alternatives[0].value
             return self.module.unknown(node)
         if (
@@ -167,6 +161,9 @@ class Frame:
             default = self.resolve(node.args[2])
             if default.known:
                 return Value(default.raw, default.location, default.provenance, node.args[1].value)
+        setting = self._setting_default(node)
+        if setting is not None:
+            return setting
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name)
@@ -183,6 +180,8 @@ class Frame:
                     else inner.raw
                 )
                 return Value(items, self.module.location(node), inner.provenance, inner.env_var)
+        if self._mentions_undecided_local(node):
+            return self.module.unknown(node)
         found = self.module.resolve(node, self.scope())
         partial = found.known and isinstance(found.raw, tuple) and not all(v.known for v in found.raw)
         if (partial or not found.known) and isinstance(node, ast.Name) and self.kind == "asgi":
@@ -191,6 +190,41 @@ class Frame:
             if literal is not None:
                 return literal  # `TRUSTED = (b"https://a.example.com", ...)`: the resolver leaves bytes
         return found
+
+    def _setting_default(self, node: ast.expr) -> Value | None:
+        """`request.app["settings"].get("domain", "")`, `self.config.get("origin", "*")`: a
+        setting of the app's configuration, not read here, judged on its default as
+        `getattr(..., default)` is ("when domain is unset"; webdeveloppro/aiohttp_boilerplate
+        reads `request.app.conf.get('domain', '')`). Not a request's own data."""
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get"
+            and len(node.args) == 2
+            and not node.keywords
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+            and _names_configuration(self, node.func.value)
+            and not self.module.resolve(node.func.value).known
+        ):
+            return None
+        default = self.resolve(node.args[1])
+        if not default.known:
+            return None
+        return Value(default.raw, default.location, default.provenance, node.args[0].value)
+
+    def _mentions_undecided_local(self, node: ast.expr) -> bool:
+        """Whether `node` reads a local that holds several values here (`route = ch` under
+        one condition, `route = dict()` under the other): the module's resolver would
+        read the name as one of its assignments, as if it always held that one."""
+        if not self.values:
+            return False
+        return any(
+            isinstance(inner, ast.Name)
+            and inner.id in self.values
+            and not (len(self.values[inner.id]) == 1 and isinstance(self.values[inner.id][0].value, Value))
+            for inner in ast.walk(node)
+        )
 
     def _union(self, node: ast.BinOp) -> Value:
         """`set(methods) | {"OPTIONS"}`: the items of both, once each, in order."""
@@ -236,6 +270,30 @@ class Frame:
     def is_response(self, node: ast.expr) -> bool:
         name = dotted(node)
         return bool(name) and name in self.responses
+
+
+_CONFIGURATION_WORDS = ("settings", "config", "conf")
+
+
+def _names_configuration(frame: Frame, node: ast.expr) -> bool:
+    """An app's configuration: `request.app[...]` / `request.config_dict[...]` (aiohttp),
+    or a name or attribute called settings / config / conf (`self.settings`, `app.conf`)."""
+    parts: list[str] = []
+    current = node
+    while isinstance(current, (ast.Attribute, ast.Subscript)):
+        if isinstance(current, ast.Attribute):
+            parts.append(current.attr)
+        elif isinstance(current.slice, ast.Constant) and isinstance(current.slice.value, str):
+            parts.append(current.slice.value)
+        current = current.value
+    if not isinstance(current, ast.Name):
+        return False
+    if frame.is_request(current) or current.id in frame.requests:
+        return bool(parts) and parts[-1] in {"app", "config_dict"}  # the request's app, not its data
+    names = [current.id, *parts]
+    return any(word in names[-1].lower() for word in _CONFIGURATION_WORDS) or any(
+        name.lower() in _CONFIGURATION_WORDS for name in names
+    )
 
 
 def dotted(node: ast.AST) -> str:

@@ -21,8 +21,10 @@ from corslint.extractors.python_headers.frame import (
     unwrap,
 )
 from corslint.extractors.python_headers.framework_writes import FrameworkWrites
+from corslint.extractors.python_headers.local_mutations import changed_local
 from corslint.extractors.python_headers.named_values import named_values
 from corslint.extractors.python_headers.operator_settings import unset_setting
+from corslint.extractors.python_headers.origin_choosers import chosen_origin
 from corslint.extractors.python_headers.origin_try import origin_handler
 from corslint.extractors.python_headers.pyramid_units import callback_frame
 from corslint.extractors.python_headers.rebuilt_origins import parsed_origin, rebuilt_origin
@@ -332,7 +334,8 @@ class Interpreter(FrameworkWrites):
             if returned is not None:
                 return returned
         if isinstance(node, ast.Call):
-            returned = self._returned_for_request(frame, node)
+            returned = chosen_origin(frame, self.steps, node, self.owner)
+            returned = returned or self._returned_for_request(frame, node)
             if returned is not None:
                 return returned
         return [Alternative((), frame.resolve(node))]
@@ -385,6 +388,10 @@ class Interpreter(FrameworkWrites):
             # `start_response("204 No Content", [("Access-Control-Allow-Origin", "*")])`
             self.headers_mapping(frame, args[1], "set", when, location)
             self.answer(frame, wsgi_status(frame, args[0], when, location), when, location)
+            return
+        changed = changed_local(frame, node, when)
+        if changed is not None:
+            frame.values[changed[0]] = changed[1]
             return
         if isinstance(func, ast.Attribute):
             receiver = func.value

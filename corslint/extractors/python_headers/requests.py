@@ -23,6 +23,7 @@ from corslint.extractors.python_headers.frame import (
 from corslint.extractors.python_headers.response_checks import response_header_test
 from corslint.extractors.python_headers.same_origin import same_origin_test
 from corslint.extractors.python_headers.static_tests import static_truth
+from corslint.extractors.python_headers.substring_tests import counted_text
 from corslint.extractors.python_headers.switches import cors_switch
 from corslint.model import FunctionValue, Regex, Value
 
@@ -313,6 +314,9 @@ def _path_prefix(frame: Frame, call: ast.Call) -> str | None:
 
 def _comparison(frame: Frame, steps: Steps, test: ast.Compare) -> Decided:
     left, operator, right = test.left, test.ops[0], test.comparators[0]
+    counted = counted_text(test)
+    if counted is not None and (read := read_of(frame, counted[0])) is not None and read.source == "origin":
+        return _contains(frame, steps, test, counted[1], counted[2], read)
     kind = message_type(frame, left)
     if kind is not None and isinstance(operator, (ast.Eq, ast.NotEq, ast.In, ast.NotIn)):
         compared = frame.resolve(right)
@@ -351,7 +355,7 @@ def _comparison(frame: Frame, steps: Steps, test: ast.Compare) -> Decided:
             if read is None or read.source != "origin":
                 continue
             if isinstance(operator, (ast.In, ast.NotIn)) and side is right:
-                return None  # `"x" in origin`: a substring test
+                return _contains(frame, steps, test, other, isinstance(operator, ast.In), read)
             listed = frame.resolve(other)
             if isinstance(operator, (ast.Eq, ast.NotEq)) and listed.known:
                 listed = Value((listed,), listed.location, listed.provenance, listed.env_var)
@@ -360,6 +364,22 @@ def _comparison(frame: Frame, steps: Steps, test: ast.Compare) -> Decided:
                 return None
             return atom if isinstance(operator, (ast.In, ast.Eq)) else negate(atom)
     return None
+
+
+def _contains(frame: Frame, steps: Steps, test: ast.expr, text: ast.expr, holds: bool, read: Read) -> Decided:
+    """`"shop.example.com" in origin`: a regex search for the text (see substring_tests.py);
+    without an Origin the read's default is searched (`"".count("") == 1`)."""
+    found = frame.resolve(text)
+    if not (found.known and isinstance(found.raw, str)):
+        return None
+    entry = Value(Regex(re.escape(found.raw)), found.location, found.provenance, found.env_var)
+    atom = _guard(frame, steps, test, Value((entry,), found.location, found.provenance), "search")
+    if atom is None:
+        return None
+    default = read.default.raw if read.default is not None and read.default.known else None
+    if isinstance(default, str) and found.raw in default:
+        atom = f"{atom}|!ORIGIN"
+    return atom if holds else negate(atom)
 
 
 def _default_test(frame: Frame, left: ast.expr, operator: ast.cmpop, right: ast.expr) -> Decided:

@@ -128,8 +128,8 @@ class StepWriter:
             return
         resolved = frame.resolve(node)
         if (
-            not resolved.known
-            and isinstance(node, ast.Name)
+            isinstance(node, ast.Name)
+            and (not resolved.known or any(a.when for a in frame.values.get(node.id, ())))
             and self._bound_lists(frame, node, writer, when, location)
         ):
             return
