@@ -72,11 +72,26 @@ def test_a_backlog_brings_the_screening_workers_in(tmp_path: Path, monkeypatch: 
     log = tmp_path / "parsed-by.log"
     _parsing_pids(log, monkeypatch)
     monkeypatch.setattr(workers, "SHARED_PARSING_BACKLOG", 1)
+    monkeypatch.setattr(workers, "PARSE_SAMPLES", 0)  # however quick the parses done so far
+    monkeypatch.setattr(workers, "SHARED_PARSING_SECONDS", 0.0)
     results = Supervisor(2, 10**6, 30.0, one_parser=True).run(list(enumerate(candidates)), 8)
     assert set(results) == set(range(48))
     assert all(outcome.policies for _, outcome, _ in results.values())
     # the screening worker defers its batches in a few ms while the parsing one imports
     assert len(set(log.read_text().split())) == 2
+
+
+def test_a_backlog_is_shared_only_when_its_parses_outlast_another_import() -> None:
+    """Once the walk is over, a second worker imports the parsers (0.1 s of CPU) only for a
+    backlog that would keep the first busy longer than that: not for 30 quick files."""
+    supervisor = Supervisor(2, 10**6, 30.0, one_parser=True)
+    assert not supervisor._worth_sharing(30)  # nothing measured yet
+    supervisor._parse_seconds = [0.09, 0.002, 0.001, 0.002, 0.04, 0.001, 0.002, 0.003]
+    assert not supervisor._worth_sharing(30)  # 30 files of 2 ms: 0.06 s
+    assert supervisor._worth_sharing(int(workers.SHARED_PARSING_SECONDS / 0.002) + 1)
+    supervisor._parse_seconds = [0.03] * workers.PARSE_SAMPLES  # slow parses (a real tree's)
+    assert supervisor._worth_sharing(workers.SHARED_PARSING_BACKLOG)
+    assert not supervisor._worth_sharing(workers.SHARED_PARSING_BACKLOG - 1)
 
 
 def test_a_crash_in_a_handed_on_file_costs_that_file_alone(

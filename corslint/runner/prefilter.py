@@ -178,6 +178,13 @@ Screening = tuple[tuple[Extractor, ...], tuple[bytes, ...], bool]
 _SCREENING: dict[str, Screening] = {}  # for the default extractors, by extension
 
 
+def prepare_screening() -> None:
+    """Work out the covering needles of every extension the extractors read, here: a
+    process about to fork its workers then does it once for all of them (8-10 ms each)."""
+    for key in (*(f"x{suffix}" for suffix in SOURCE_SUFFIXES), *SOURCE_NAMES):
+        _screening(key, EXTRACTORS)
+
+
 def _interest(name: str, extractors: tuple[Extractor, ...]) -> Interest:
     """The extractors that read files of this name, and lower-case covering needles for
     every needle any of them looks for."""

@@ -29,7 +29,7 @@ from corslint.extractors.context import ProjectContext
 from corslint.findings import Diagnostic, Finding, Location
 from corslint.runner.discovery import Candidate, Skipped, walk_folders
 from corslint.runner.file_stats import GONE, FileStats
-from corslint.runner.prefilter import SOURCE_NAMES, SOURCE_SUFFIXES, read_file, screen
+from corslint.runner.prefilter import SOURCE_NAMES, SOURCE_SUFFIXES, prepare_screening, read_file, screen
 from corslint.runner.result import RunResult, RunStats
 from corslint.runner.settings import Settings
 
@@ -369,13 +369,18 @@ def _read_all(
         batch = max(16, min(512, len(todo) // (workers * 8) or 1))
         try:
             supervisor = Supervisor(
-                workers, max_bytes, timeout, judged=settings.rule_enabled, one_parser=True
+                workers,
+                max_bytes,
+                timeout,
+                judged=settings.rule_enabled,
+                one_parser=True,
+                observe=cache is not None,
             )
             fresh = supervisor.run(todo, batch)
         except WorkersUnavailable:
             fresh = None
     if fresh is None:
-        fresh = _read_inline(todo, max_bytes, isolate, timeout, settings.rule_enabled)
+        fresh = _read_inline(todo, max_bytes, isolate, timeout, settings.rule_enabled, cache is not None)
     _take(fresh, outcomes, stats)
     if cache is not None:
         # in walk order: a folder's files are stored together
@@ -428,9 +433,12 @@ def _read_streaming(
         for_cache=cache is not None,
         judged=settings.rule_enabled,
         one_parser=True,  # a walk's files: most are screened, few parsed
+        observe=cache is not None,
     )
     supervisor.on_stamps = stamped if cache is not None else None
-    supervisor.when_idle = _import_rules  # needed at the end, and this process waits anyway
+    # needed at the end, and by the worker that parses: imported once, before the workers fork
+    _import_rules()
+    prepare_screening()  # what each worker would work out for itself
     listed = jobs()
     try:
         fresh = supervisor.run(listed, STREAM_BATCH)
@@ -461,11 +469,20 @@ def _take(
 
 
 def _read_inline(
-    todo: Sequence[tuple[int, Candidate]], max_bytes: int, isolate: bool, timeout: float, judged: RuleFilter
+    todo: Sequence[tuple[int, Candidate]],
+    max_bytes: int,
+    isolate: bool,
+    timeout: float,
+    judged: RuleFilter,
+    observe: bool = True,
 ) -> dict[int, tuple[int, FileOutcome, tuple[Any, ...]]]:
-    """A small run: prefilter here; parse here too, or in a fenced-off worker if `isolate`."""
+    """A small run: prefilter here; parse here too, or in a fenced-off worker if `isolate`.
+    Without `observe` (nothing is cached) the extractions here share a memo of this run's
+    own and observe nothing, as the workers of such a run do."""
+    from corslint.runner.observed_files import RunMemo
     from corslint.runner.workers import Supervisor, WorkersUnavailable, extract_one, read_one
 
+    unobserved = None if observe else RunMemo()
     results: dict[int, tuple[int, FileOutcome, tuple[Any, ...]]] = {}
     to_parse: list[tuple[int, Candidate]] = []
     for index, candidate in todo:
@@ -475,11 +492,12 @@ def _read_inline(
         elif isolate:
             to_parse.append((index, candidate))
         else:
-            results[index] = (index, *extract_one(candidate, screened, None, judged))
+            results[index] = (index, *extract_one(candidate, screened, None, judged, unobserved))
     if to_parse:
         workers = min(os.cpu_count() or 1, 1 + len(to_parse) // 16)
         try:
-            results.update(Supervisor(workers, max_bytes, timeout, judged=judged).run(to_parse, 8))
+            supervisor = Supervisor(workers, max_bytes, timeout, judged=judged, observe=observe)
+            results.update(supervisor.run(to_parse, 8))
         except WorkersUnavailable:  # no isolation to be had: parse here
             for index, candidate in to_parse:
                 results[index] = (index, *read_one(candidate, max_bytes, judged))

@@ -8,8 +8,9 @@ as CORS001, start a new worker and hand it the rest of the batch.
 On a walk's files (`Supervisor(one_parser=True)`) one worker parses and the others only
 screen: the few files their prefilter lets through go back to the supervisor, which hands
 them to the parsing worker ahead of the walk's batches. Each process that parses imports
-the parsers and the rules (0.1 s of CPU, a fifth of a cold run at 10k files); a screening
-worker with nothing else to do joins in only once a backlog builds up.
+the parsers (0.1 s of CPU, a fifth of a cold run at 10k files; the rules it inherits from
+the supervisor); a screening worker with nothing else to do joins in only once a backlog
+builds up that outlasts that import.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from corslint.engine import FileOutcome
 from corslint.extractors.context import ProjectContext
 from corslint.runner.channel import Channel, channel_pair, ready
 from corslint.runner.discovery import Candidate
-from corslint.runner.observed_files import Observation, ObservedMemo, observing
+from corslint.runner.observed_files import Observation, ObservedMemo, RunMemo, observing
 
 if TYPE_CHECKING:  # multiprocessing is imported only where there is no fork
     from multiprocessing.connection import Connection
@@ -50,6 +51,12 @@ PARSE_BATCH = 16
 # process does not hold most of its parses (else 306 of the real tree's 338 files)
 SHARED_PARSING_BACKLOG = 24
 PARSE_BOUND_BACKLOG = 96
+# but once the walk is over, a backlog under PARSE_BOUND_BACKLOG is shared only when the
+# parses it holds, at the median time of those done so far, outlast the second import (a
+# realistic 10k-file tree's 24 files take 0.03 s, the import 0.1 s of CPU): measured from
+# PARSE_SAMPLES parses on (the first of each extractor pay for its import)
+SHARED_PARSING_SECONDS = 0.25
+PARSE_SAMPLES = 8
 # allocations between a worker's collections of its youngest objects. 20,000 made 26-27
 # young and 2 middle collections over the real tree's 374 parsed files (0.25-0.32 s, the
 # middle ones walking every young survivor); 50,000 makes 9 young ones (0.16 s), and the
@@ -62,6 +69,7 @@ def extract_one(
     screened: engine.Prepared,
     announce: Callable[[bool], None] | None = None,
     judged: engine.RuleFilter = engine.every_rule,
+    unobserved: RunMemo | None = None,
 ) -> tuple[FileOutcome, tuple[Observation, ...]]:
     """The parsers, for one file the byte prefilter let through; with what the extraction
     observed of other paths (observed_files), for the cache.
@@ -71,9 +79,19 @@ def extract_one(
     would not be re-read when that module changes. (The cache then re-reads only what
     changed, each file with a fresh context too, so a cold run and a warm one agree.)
     Parsed modules are shared through the thread's ObservedMemo instead, whose hits are
-    observed as the parse they stand for."""
+    observed as the parse they stand for. A run that caches nothing passes the memo of
+    its process (`unobserved`), and nothing is observed."""
     if announce is not None:
         announce(True)
+    if unobserved is not None:
+        context = ProjectContext(memo=unobserved)
+        try:
+            outcome = engine.extract_prepared(candidate.display, screened, context, judged)
+        finally:
+            context.release()
+        if announce is not None:
+            announce(False)
+        return outcome, ()
     with observing() as observer:
         context = ProjectContext(memo=thread_memo())
         try:
@@ -114,11 +132,13 @@ def _worker(
     max_bytes: int,
     for_cache: bool,
     judged: engine.RuleFilter = engine.every_rule,
+    observe: bool = True,
 ) -> None:
     """A worker's life: take batches, answer with the outcomes worth sending back (and,
     `for_cache`, each as the cache stores it: encoding here spares the supervisor). A batch
     sent with `parse` false is only screened: the files that would be parsed are sent
-    back by index (deferred), for the worker that parses."""
+    back by index (deferred), for the worker that parses. Without `observe` (nothing is
+    cached) the extractions observe nothing, and share this process's RunMemo."""
     from corslint.engine import EMPTY_OUTCOME
     from corslint.extractors import EXTRACTORS
     from corslint.runner.prefilter import screen_file
@@ -134,6 +154,7 @@ def _worker(
     gc.freeze()
     gc.set_threshold(_COLLECT_EVERY, 10, 10)
     gc.enable()
+    unobserved = None if observe else RunMemo()
     while True:
         try:
             message = connection.recv()
@@ -166,7 +187,7 @@ def _worker(
                     connection.send(("begin" if starting else "end", batch_id, index))
 
                 candidate = Candidate(file, display, size, mtime)
-                outcome, deps = extract_one(candidate, screened, announce, judged)
+                outcome, deps = extract_one(candidate, screened, announce, judged, unobserved)
             else:  # settled by the prefilter: a diagnostic, or a file skipped
                 outcome, deps = screened, ()
             results.append((index, outcome, deps))
@@ -223,7 +244,9 @@ def _index(job: Job) -> int:
     return job[0]
 
 
-def _fork_worker(max_bytes: int, for_cache: bool, judged: engine.RuleFilter) -> tuple[_Forked, Channel]:
+def _fork_worker(
+    max_bytes: int, for_cache: bool, judged: engine.RuleFilter, observe: bool
+) -> tuple[_Forked, Channel]:
     # loaded before the fork, as the supervisor is about to pickle the first batch: else
     # the first worker imports it again to answer (3-5 ms of a worker's time)
     import pickle  # noqa: F401
@@ -239,7 +262,7 @@ def _fork_worker(max_bytes: int, for_cache: bool, judged: engine.RuleFilter) -> 
         code = 1
         try:
             parent.close()
-            _worker(child, max_bytes, for_cache, judged)
+            _worker(child, max_bytes, for_cache, judged, observe)
             code = 0
         finally:
             os._exit(code)
@@ -258,6 +281,7 @@ class _Slot:
     parsing: int | None = None  # the job index being parsed
     deadline: float = 0.0
     parses: bool = True  # it parses what its prefilter lets through (else it defers it)
+    began: float = 0.0  # when it announced the parse under way
 
 
 # fork is cheap and safe here: the supervisor holds no threads or locks when it forks.
@@ -292,8 +316,11 @@ class Supervisor:
         for_cache: bool = False,
         judged: engine.RuleFilter = engine.every_rule,
         one_parser: bool = False,
+        observe: bool = True,
     ) -> None:
         self.workers = max(1, workers)
+        # what the extractions look at, for the cache's dependencies (else nothing is cached)
+        self.observe = observe
         # jobs mostly screened and seldom parsed (a walk's files): one worker parses, the
         # others hand it what their prefilter lets through (see the module's docstring)
         self.one_parser = one_parser
@@ -305,24 +332,24 @@ class Supervisor:
         # with `for_cache`, outcomes as the cache stores them, by job index (see Cache.store_walked)
         self.encoded: dict[int, Any] = {}
         self._fruitless = 0  # workers in a row that died before answering
+        self._parse_seconds: list[float] = []  # each parse announced and done, in order
         self._slots: list[_Slot] = []
         self._by_index: dict[int, Candidate] = {}
         # told a batch sent unstamped, with its files' sizes and mtimes, as it comes back
         self.on_stamps: Callable[[list[Job], list[int], list[int]], None] | None = None
-        # called once every job is taken from `jobs` (the walk is over; batches may still
-        # wait for a worker), while the workers work: for what the caller will need
-        # afterwards and can do now. Not later, once every batch is out: at 100k files
-        # that left the rules' import (20 ms) to the end of the run
-        self.when_idle: Callable[[], None] | None = None
 
     def _start(self) -> _Slot:
         parses = not self.one_parser or not any(slot.parses for slot in self._slots)
         if _FORK:
-            return _Slot(*_fork_worker(self.max_bytes, self.for_cache, self.judged), parses=parses)
+            return _Slot(
+                *_fork_worker(self.max_bytes, self.for_cache, self.judged, self.observe), parses=parses
+            )
         context = _spawn_context()
         parent, child = context.Pipe()
         process = context.Process(
-            target=_worker, args=(child, self.max_bytes, self.for_cache, self.judged), daemon=True
+            target=_worker,
+            args=(child, self.max_bytes, self.for_cache, self.judged, self.observe),
+            daemon=True,
         )
         process.start()
         child.close()
@@ -344,7 +371,7 @@ class Supervisor:
             if (
                 parser is None
                 and idle
-                and backlog >= (PARSE_BOUND_BACKLOG if pending else SHARED_PARSING_BACKLOG)
+                and (backlog >= PARSE_BOUND_BACKLOG or (not pending and self._worth_sharing(backlog)))
             ):
                 parser = idle[0]
                 parser.parses = True
@@ -361,6 +388,15 @@ class Supervisor:
             self._slots.append(slot)
             return slot, pending.popleft()
         return None
+
+    def _worth_sharing(self, backlog: int) -> bool:
+        """Whether a second parsing worker would parse `backlog` files sooner than the
+        first alone, its import of the parsers counted."""
+        done = sorted(self._parse_seconds)
+        if backlog < SHARED_PARSING_BACKLOG or len(done) < PARSE_SAMPLES:
+            return False
+        typical = done[len(done) // 2] if done else 0.0
+        return backlog * typical >= SHARED_PARSING_SECONDS
 
     def run(self, jobs: Iterable[Job], batch_size: int) -> dict[int, Result]:
         """The results of the jobs that yielded something (most files yield nothing and
@@ -398,9 +434,6 @@ class Supervisor:
                     if exhausted and not pending and not self._to_parse:
                         break
                     continue
-                if exhausted and self.when_idle is not None:  # nothing left to take
-                    self.when_idle()
-                    self.when_idle = None
                 now = time.monotonic()
                 # while the walk goes on, only collect what has arrived; then wait
                 timeout = 0.0 if not exhausted else max(0.0, min(s.deadline for s in busy) - now)
@@ -420,10 +453,13 @@ class Supervisor:
                         continue
                     if kind == "begin":
                         slot.parsing = payload
-                        slot.deadline = time.monotonic() + self.timeout
+                        slot.began = time.monotonic()
+                        slot.deadline = slot.began + self.timeout
                     elif kind == "end":
                         slot.parsing = None
-                        slot.deadline = time.monotonic() + self.timeout
+                        now = time.monotonic()
+                        self._parse_seconds.append(now - slot.began)
+                        slot.deadline = now + self.timeout
                     else:
                         done, sizes, mtimes, encoded, deferred = payload
                         for result in done:

@@ -19,6 +19,8 @@ CONFIG_CLASSES = frozenset({"sanic_ext.Config", "sanic_ext.config.Config"})
 
 
 def extract(path: str, text: str, context: ProjectContext) -> Extraction:
+    if "sanic_ext" not in text:  # no import can name its Config: no parse (models, migrations)
+        return Extraction()
     module = context.python.parse(path, text)
     policies: list[CorsPolicy] = []
     for call in module.calls:
