@@ -205,6 +205,7 @@ class Frame:
             and isinstance(node.args[0], ast.Constant)
             and isinstance(node.args[0].value, str)
             and _names_configuration(self, node.func.value)
+            and not _flask_app_config(node.func.value)
             and not self.module.resolve(node.func.value).known
         ):
             return None
@@ -273,6 +274,13 @@ class Frame:
 
 
 _CONFIGURATION_WORDS = ("settings", "config", "conf")
+
+
+def _flask_app_config(node: ast.expr) -> bool:
+    """`app.config` / `current_app.config` of Flask or Quart: filled by `from_object`,
+    `from_pyfile`, `from_envvar` or `update` in modules this frame does not read, so a
+    `.get(KEY, default)` there is not known to fall back to its default."""
+    return dotted(node).split(".")[-2:] in (["app", "config"], ["current_app", "config"])
 
 
 def _names_configuration(frame: Frame, node: ast.expr) -> bool:
