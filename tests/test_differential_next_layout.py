@@ -78,9 +78,14 @@ export function middleware() {
 }
 """
 
+# among the routes (terminaltrifecta/AmigosStreetTacos `app/api/middleware.ts`): neither
+# loaded as middleware nor served as a route
+APP_MIDDLEWARE = ROOT_MIDDLEWARE.replace("X-Root-Middleware", "X-App-Middleware")
+
 FILES = {
     "next.config.mjs": NEXT_CONFIG,
     "middleware.js": ROOT_MIDDLEWARE,
+    "src/app/api/middleware.js": APP_MIDDLEWARE,
     "src/middleware.js": SRC_MIDDLEWARE,
     "package.json": '{ "name": "next-layout-differential", "private": true }\n',
     "src/app/layout.js": "export default function Root({ children }) {\n"
@@ -176,5 +181,9 @@ def test_root_middleware_beside_src_app_never_runs(layout_server: tuple[str, int
         _, pairs = _send(host, port, request)
         names = {name.lower() for name, _ in pairs}
         assert "x-src-middleware" in names and "x-root-middleware" not in names
+        assert "x-app-middleware" not in names
+    status, _ = _send(host, port, Request("GET", APP, path="/api/middleware"))
+    assert status == 404  # not a route either
     never_run = [p for p in _policies(project) if p.framework == "nextjs_middleware"]
-    assert never_run and all(not p.options and p.evidence[0].kind == "not-applied" for p in never_run)
+    assert len(never_run) == 2
+    assert all(not p.options and p.evidence[0].kind == "not-applied" for p in never_run)

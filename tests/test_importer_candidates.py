@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from corslint.extractors.express.importer_candidates import candidate_importers
 from corslint.extractors.js.project import JsProject
 
@@ -51,3 +53,65 @@ def test_an_index_module_is_looked_for_by_its_folder_as_before(tmp_path: Path) -
     }
     # inside its folder an import of an index file need not name it (`.`, `./index`)
     assert _importers(tmp_path, "src/headers/index.ts", files) == {"app.ts", "inner.ts", "words.ts"}
+
+
+def test_the_importers_that_use_it_are_found_without_parsing_the_others(tmp_path: Path) -> None:
+    """`using_importers` parses only candidates whose text calls a `.use` member, and
+    resolves only the specifiers whose last part can name the module (PERF5): the same
+    importers as resolving every import of every candidate."""
+    from corslint.extractors.express.shared_middleware_routes import _may_name, using_importers
+
+    files = {
+        "src/headers.ts": MIDDLEWARE,
+        "src/app.ts": "import headers from './headers';\nimport db from './db';\napp.use(headers);\n",
+        "src/api.ts": "import h from './headers.js';\nrouter\n  .use(h);\n",
+        "src/typed.ts": "import { default as h } from './headers';\napp?.use<Request>(h);\n",
+        "src/alias.ts": "import headers from '@/headers';\nserver.use(headers);\n",
+        "src/other.ts": "import headers from './headers';\nexport const names = Object.keys(headers);\n",
+        "src/db.ts": "export default {};\n",
+    }
+    (tmp_path / "tsconfig.json").write_text('{"compilerOptions": {"paths": {"@/*": ["./src/*"]}}}\n')
+    project = _project(tmp_path, files)
+    own = tmp_path / "src/headers.ts"
+    module = project.module("src/headers.ts", own.read_text(), own)
+    found = using_importers(module)
+    assert found is not None
+    assert {Path(m.path).name for m in found} == {"app.ts", "api.ts", "typed.ts", "alias.ts"}
+    assert not any(name.endswith("other.ts") for name in project.modules)  # never parsed
+    real = own.resolve()
+    assert _may_name("./headers", real) and _may_name("../src/headers.js", real)
+    assert _may_name("./headers/", real) and _may_name("./headers.ts", real)
+    assert not _may_name("./db", real) and not _may_name("./headersx", real)
+    assert _may_name("@/headers", real) and _may_name("express", real)  # resolved as before
+    index = (tmp_path / "src/lib/index.ts").resolve()
+    assert _may_name("..", index) and _may_name("./lib", index)
+
+
+def test_only_a_module_that_makes_policies_has_its_importers_scanned_for_bearer_signs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The importers' bearer evidence (CORS204) is evidence of policies: a module that
+    spells Allow-Headers and makes none (a list of header names) needs no scan (PERF5)."""
+    from corslint.extractors.context import ProjectContext
+    from corslint.extractors.express import extractor
+
+    scanned: list[str] = []
+    original = extractor.using_app_bearer_evidence
+
+    def counting(module):  # type: ignore[no-untyped-def]
+        scanned.append(module.path)
+        return original(module)
+
+    monkeypatch.setattr(extractor, "using_app_bearer_evidence", counting)
+    names = "export const KNOWN = ['Content-Type', 'Access-Control-Allow-Headers'];\n"
+    handwritten = (
+        "export function cors(req, res, next) {\n"
+        "  res.setHeader('Access-Control-Allow-Origin', 'https://shop.example');\n"
+        "  res.setHeader('Access-Control-Allow-Headers', 'Content-Type');\n"
+        "  next();\n}\n"
+    )
+    _project(tmp_path, {"src/names.ts": names, "src/cors.ts": handwritten})
+    monkeypatch.chdir(tmp_path)
+    assert not extractor.extract("src/names.ts", names, ProjectContext()).policies
+    assert extractor.extract("src/cors.ts", handwritten, ProjectContext()).policies
+    assert scanned == ["src/cors.ts"]

@@ -28,6 +28,9 @@ def _project(root: Path, *folders: str) -> None:
         (("app", "src/app"), "middleware.ts", False),  # the root folder wins
         (("src/app",), "docker/proxy.ts", False),  # copied into place by a build (umami)
         ((), "middleware.ts", False),  # no route folder: nothing to go by
+        (("app",), "app/api/middleware.ts", True),  # among the routes: neither loaded nor served
+        (("src/app",), "src/app/middleware.ts", True),
+        (("pages",), "pages/api/middleware.ts", False),  # an API route of its own there
     ],
 )
 def test_middleware_beside_the_routes_folder(

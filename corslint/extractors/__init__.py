@@ -203,6 +203,16 @@ EXTRACTORS: tuple[Extractor, ...] = (
         line_comments=(b"//", b"/*", b"*"),
     ),
     Extractor(
+        "egg_cors",
+        "corslint.extractors.node_frameworks.egg",
+        frozenset(),  # by name alone: Egg's (and Midway's) config/config.default.js
+        (b"cors", b"crossDomain"),
+        filenames=frozenset(
+            f"config.{env}.{suffix}" for env in ("default", "prod") for suffix in ("js", "ts", "cjs", "mjs")
+        ),
+        line_comments=(b"//", b"/*", b"*"),
+    ),
+    Extractor(
         "moleculer_web_cors",
         "corslint.extractors.node_frameworks.moleculer",
         JS_SOURCES,
@@ -233,6 +243,13 @@ EXTRACTORS: tuple[Extractor, ...] = (
         (b"cors", b"Cors", b"CORS"),
         filenames=frozenset({"package.json", "requirements.txt", "pyproject.toml", "Pipfile", "setup.cfg"}),
         # (the names of unmodelled.libraries.MANIFESTS, written out: the registry imports no extractor)
+    ),
+    Extractor(
+        "oak",  # Deno Oak's `oakCors` (deno.land/x/cors): not modelled yet (CORS003)
+        "corslint.extractors.oak.extractor",
+        JS_SOURCES,
+        (b"oakCors",),
+        line_comments=(b"//", b"/*"),
     ),
     Extractor(
         "unmodelled_js",

@@ -414,15 +414,22 @@ def literal_origin_entries(policy: CorsPolicy) -> tuple[OriginEntry, ...]:
     raw = value.raw
     items: tuple[Value, ...]
     if isinstance(raw, FunctionValue):
+        # a function's own tests (`origin.startsWith(...)`, `RE.test(origin)`) are patterns
         items = raw.allowed
+        patterns = tuple(
+            OriginEntry(item, "regex") for item in items if item.known and isinstance(item.raw, Regex)
+        )
     elif isinstance(raw, tuple):
-        items = raw
+        items, patterns = raw, ()
     else:
-        items = (value,)
-    return tuple(
-        OriginEntry(item, "literal")
-        for item in items
-        if not item.known or (isinstance(item.raw, str) and (item.raw != "*" or item is not value))
+        items, patterns = (value,), ()
+    return (
+        *(
+            OriginEntry(item, "literal")
+            for item in items
+            if not item.known or (isinstance(item.raw, str) and (item.raw != "*" or item is not value))
+        ),
+        *patterns,
     )
 
 

@@ -40,7 +40,11 @@ that sends the headers:
   downstream middleware or Fastify's routes decide (Koa answers 404 when nothing sets a
   body, Fastify 404 without an ``OPTIONS`` route), code the steps do not cover: the
   answer to such an ``OPTIONS`` request is unresolved, never guessed. The same holds for
-  Express code no app mounts (``express_helper_headers``, a helper its callers run).
+  Express code no app mounts (``express_helper_headers``, a helper its callers run), and
+  for Deno's Oak (``oak_headers``): Koa's ``(ctx, next)`` middleware writing through
+  ``ctx.response.headers.set``, where what is written after ``await next()`` still goes
+  out (Oak builds the response once the whole chain has run, replacing what later
+  middleware wrote under the same name).
 """
 
 from __future__ import annotations
@@ -371,6 +375,7 @@ FRAMEWORKS = (
     _handwritten("koa_headers", "Hand-written Koa CORS code", respond_passing_on),
     _handwritten("fastify_headers", "Hand-written Fastify CORS code", respond_passing_on),
     _handwritten("hono_headers", "Hand-written Hono CORS code", respond_passing_on),
+    _handwritten("oak_headers", "Hand-written Oak CORS code", respond_passing_on),
     # headers written in configuration: sent on the responses a path pattern matches; an
     # OPTIONS request is answered by whatever route or middleware is behind them
     _handwritten("nextjs_headers", "Next.js `headers()` configuration", respond_next, config_answers),

@@ -14,6 +14,10 @@
   (when ``maxAge`` is truthy), Allow-Methods (when truthy), Allow-Headers from the option
   or else the requested headers (none when none were requested); Expose-Headers is sent
   on other requests only.
+
+Midway 3's ``@midwayjs/cross-domain`` (measured on 3.20.24) answers the same way over the
+app's ``cors`` config merged on its defaults, except that array options go to ``ctx.set``
+as they are (one header line per entry): the framework ``midway_cross_domain`` here.
 """
 
 from __future__ import annotations
@@ -55,7 +59,16 @@ def responder(policy: CorsPolicy) -> Responder:
     return functools.partial(_respond, Options(policy, _plain))
 
 
-def _respond(options: Options, request: Request) -> Response:
+def _midway_respond(policy: CorsPolicy, request: Request) -> Response:
+    return _respond(Options(policy, _plain), request, joined=False)
+
+
+def _midway_responder(policy: CorsPolicy) -> Responder:
+    return functools.partial(_respond, Options(policy, _plain), joined=False)
+
+
+def _respond(options: Options, request: Request, *, joined: bool = True) -> Response:
+    join = _joined if joined else _as_set
     headers = HeaderList()
     headers.set("Vary", "Origin")
     if not request.origin:
@@ -78,7 +91,7 @@ def _respond(options: Options, request: Request) -> Response:
         put("Access-Control-Allow-Origin", origin)
         if credentials:
             put("Access-Control-Allow-Credentials", "true")
-        exposed = _joined(options["exposeHeaders"])
+        exposed = join(options["exposeHeaders"])
         if truthy(exposed):
             put("Access-Control-Expose-Headers", exposed)
         return headers.response(None)
@@ -89,15 +102,20 @@ def _respond(options: Options, request: Request) -> Response:
         put("Access-Control-Allow-Credentials", "true")
     if truthy(options["maxAge"]):
         put("Access-Control-Max-Age", js_string(options["maxAge"]))
-    methods = _joined(options["allowMethods"])
+    methods = join(options["allowMethods"])
     if truthy(methods):
         put("Access-Control-Allow-Methods", methods)
-    allow_headers = _joined(options["allowHeaders"])
+    allow_headers = join(options["allowHeaders"])
     if not truthy(allow_headers):
         allow_headers = request.header("access-control-request-headers") or ""
     if truthy(allow_headers):
         put("Access-Control-Allow-Headers", allow_headers)
     return headers.response(PREFLIGHT_STATUS)
+
+
+def _as_set(value: Any) -> Any:
+    """@midwayjs/cross-domain hands an array to `ctx.set`: one header line per entry."""
+    return value
 
 
 def library_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
@@ -116,3 +134,20 @@ FRAMEWORK = Framework(
     unread_options="the options object passed to kcors",
     responder=responder,
 )
+
+# @midwayjs/cross-domain 3 (dist/middleware/cors.js, measured on 3.20.24): the same answers
+# as kcors over the app's `cors` config merged on its defaults (allowMethods
+# "GET,HEAD,PUT,POST,DELETE,PATCH", credentials false), except that array options are
+# handed to `ctx.set` as they are (one header line per entry); an `origin` or
+# `credentials` function is called with the request, not the context
+MIDWAY_FRAMEWORK = Framework(
+    name="midway_cross_domain",
+    display="Midway @midwayjs/cross-domain",
+    respond=_midway_respond,
+    roles=js_option_roles(methods="allowMethods", headers="allowHeaders", expose="exposeHeaders"),
+    origin_entries=literal_origin_entries,
+    comment_prefix="//",
+    unread_options="the `cors` config of @midwayjs/cross-domain",
+    responder=_midway_responder,
+)
+FRAMEWORKS = (FRAMEWORK, MIDWAY_FRAMEWORK)

@@ -82,7 +82,14 @@ def _used_files(root: Path, context: ProjectContext, data_file: str) -> set[str]
             continue
         for specifier, _ in module.imports.values():
             if specifier == "config":
+                # every data file of node-config's folder is node-config's: default and
+                # production are read through the JS that reads them; one for another
+                # deployment (`staging.json`) or none (`default_infra.json`, which node-config
+                # loads only when NODE_ENV names it: FredericHeem/starhackit) is not the
+                # production configuration, and its options are those of whatever package
+                # the JS hands them to
                 used.update(os.path.realpath(f) for f in node_config_files(root))
+                used.update(os.path.realpath(f) for f in _config_folder_data(root))
                 continue
             target = project.resolve_specifier(module, specifier)
             if target is not None:
@@ -93,6 +100,16 @@ def _used_files(root: Path, context: ProjectContext, data_file: str) -> set[str]
                 used.add(os.path.realpath(target))
     context.shared[key] = used
     return used
+
+
+def _config_folder_data(root: Path) -> list[Path]:
+    folder = root / "config"
+    if not folder.is_dir():
+        return []
+    return [file for file in folder.iterdir() if file.suffix.lower() in _DATA_SUFFIXES and file.is_file()]
+
+
+_DATA_SUFFIXES = frozenset({".json", ".json5", ".yaml", ".yml", ".toml"})
 
 
 def _project_sources(root: Path) -> list[Path]:

@@ -19,6 +19,7 @@ from corslint.extractors.express.registrations import (
 )
 from corslint.extractors.express.routes import misordered, preflight_unrouted, probe_path_for, routes_of
 from corslint.extractors.express.unexported_options import unexported_options
+from corslint.extractors.express.unset_stage import unset_stage_variants
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
 from corslint.extractors.js.syntax import WRAPPERS, Node, unwrap
@@ -75,6 +76,7 @@ def cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[Cors
             (
                 option_variants(module, node, arguments[0], partial(cors_options, module, node, arguments))
                 or delegate_option_variants(module, arguments[0])  # `cors(delegate)` with `if` arms
+                or unset_stage_variants(module, options, options_evidence)  # open without NODE_ENV
             )
             if arguments
             else []

@@ -27,7 +27,7 @@ from corslint.extractors.express.wrappers import wrapper_policies
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project import JsProject
 from corslint.extractors.js.project_files import looks_minified
-from corslint.model import CorsPolicy, Extraction
+from corslint.model import CorsPolicy, Evidence, Extraction
 
 
 def project_of(context: ProjectContext) -> JsProject:
@@ -47,12 +47,21 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         )
     project = project_of(context)
     module = project.module(path, text, Path(path))
+    bearer = tuple(bearer_evidence(module))
+    policies = _policies(path, module, bearer)
+    # the app's signs of bearer authentication in other modules are only evidence of
+    # policies (CORS204): a module that makes none needs no scan of its importers (PERF5)
+    if policies and not bearer and _writes_allowed_headers(module):
+        bearer = tuple(using_app_bearer_evidence(module))
+        if bearer:
+            policies = _policies(path, module, bearer)
+    return Extraction(policies=tuple(policies))
+
+
+def _policies(path: str, module: JsModule, bearer: tuple[Evidence, ...]) -> list[CorsPolicy]:
     analysis = Analysis(module)
     find_cors_names(analysis)
     find_registrations(analysis)
-    bearer = tuple(bearer_evidence(module))
-    if not bearer and _writes_allowed_headers(module):
-        bearer = tuple(using_app_bearer_evidence(module))
     policies: list[CorsPolicy] = []
     policies += cors_policies(analysis, bearer)
     policies += handwritten_policies(analysis, bearer)
@@ -72,7 +81,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     policies += response_object_policies(module, bearer)
     if is_next_config(path):
         policies += next_config_policies(module)
-    return Extraction(policies=tuple(policies))
+    return policies
 
 
 def _writes_allowed_headers(module: JsModule) -> bool:

@@ -45,7 +45,7 @@ def functions_of(module: JsModule, node: Node, depth: int = 0) -> list[tuple[JsM
         if name in module.imports:
             specifier, exported = module.imports[name]
             return imported_functions(module, specifier, exported, depth + 1)
-        function = module.function_node(node) or _declared_function(module, name)
+        function = module.function_node(node) or module.top_function(name)
         if function is not None:
             return [(module, function)]
         bound = module.binding(name)
@@ -135,14 +135,4 @@ def _object_member(module: JsModule, node: Node | None, name: str) -> Node | Non
             key = child.child_by_field_name("key")
             if key is not None and (string_value(key) or module.text(key)) == name:
                 return child.child_by_field_name("value")
-    return None
-
-
-def _declared_function(module: JsModule, name: str) -> Node | None:
-    """`function name(...) {}` at the top of the module (also when exported)."""
-    for node in module.of_kind("function_declaration"):
-        declared = node.child_by_field_name("name")
-        top = node.parent is not None and node.parent.type in {"program", "export_statement"}
-        if top and declared is not None and module.text(declared) == name:
-            return node
     return None

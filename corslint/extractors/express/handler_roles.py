@@ -4,6 +4,8 @@ that decides what answers an ``OPTIONS`` request the function leaves unanswered.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass
 
 from corslint.extractors.express.fetch_responses import writes_fetch_headers_only
@@ -12,6 +14,7 @@ from corslint.extractors.js.syntax import Node, unwrap
 
 EXPRESS, NODE, KOA, FASTIFY = "express_headers", "node_headers", "koa_headers", "fastify_headers"
 HONO = "hono_headers"
+OAK = "oak_headers"
 # an Express function no app mounts and that hands nothing on with `next`: its callers
 # decide what an OPTIONS request gets
 EXPRESS_HELPER = "express_helper_headers"
@@ -52,6 +55,9 @@ class HandlerRoles:
     responses: tuple[str, ...]  # receivers of header writes: "res", or "ctx", "ctx.response"
     next_name: str  # the `next` callback, "" when there is none
     koa: bool = False
+    # Deno's Oak: Koa's `(ctx, next)`, but headers go through `ctx.response.headers.set`, and
+    # what a middleware writes after `await next()` is written over what the rest set
+    oak: bool = False
     hono: bool = False  # `(c, next) => ...`: `c.req` is the request, `c.header(...)` writes
     nest_interceptor: bool = False  # runs for routed requests only, never for an unrouted OPTIONS
 
@@ -108,13 +114,17 @@ def handler_roles(module: JsModule, function: Node) -> HandlerRoles | None:
             return _koa(first.properties["ctx"], "")
         return HandlerRoles((request,), (response,), "") if response else None
     names = [p.name or "" for p in found]
+    unpacked = _unpacked_context(module, function, names[0])
+    if unpacked is not None:
+        return unpacked
     interceptor = nest_interceptor_roles(module, function)
     if interceptor is not None:
         return interceptor
     if names[0] == "c" and len(names) <= 2 and _imports_hono(module):
         return HandlerRoles(("c.req",), ("c",), names[1] if len(names) == 2 else "", hono=True)
     if names[0] in _KOA_CONTEXT_NAMES and len(names) <= 2:
-        return _koa(names[0], names[1] if len(names) == 2 else "")
+        roles = _koa(names[0], names[1] if len(names) == 2 else "")
+        return dataclasses.replace(roles, oak=True) if imports_oak(module) else roles
     if names[0] in _RESPONSE_NAMES:
         # `(res) => ...`, `function withCors(res, origin = "*")`: a helper handed the response
         if writes_fetch_headers_only(module, function, names[0]):
@@ -122,11 +132,61 @@ def handler_roles(module: JsModule, function: Node) -> HandlerRoles | None:
         return HandlerRoles(("",), (names[0],), "")
     if len(names) == 1:
         return None
+    late = _late_response(module, function, names)
+    if late is not None:
+        return late
     request, response = names[0], names[1]
     named_as_handler = request in _REQUEST_NAMES or response in _RESPONSE_NAMES
     if not (request and response and named_as_handler) and not _writes_through(module, function, response):
         return None  # `(a, b) => ...` that writes no header through `b`
     return HandlerRoles((request,), (response,), names[2] if len(names) > 2 else "")
+
+
+def _unpacked_context(module: JsModule, function: Node, first: str) -> HandlerRoles | None:
+    """`ctx => { const { req, res } = ctx; res.setHeader(...) }`: a home-made context of
+    Node's own request and response (elisherer/fstp src/modules/cors.js), not Koa's."""
+    body = function.child_by_field_name("body")
+    if not first or body is None or body.type != "statement_block":
+        return None
+    for statement in body.named_children:
+        if statement.type not in {"lexical_declaration", "variable_declaration"}:
+            continue
+        for declarator in statement.named_children:
+            pattern, value = declarator.child_by_field_name("name"), declarator.child_by_field_name("value")
+            if pattern is None or value is None or pattern.type != "object_pattern":
+                continue
+            if module.text(unwrap(value)) != first:
+                continue
+            properties = _destructured(module, pattern)
+            # (`{ request, response }` from a Koa context are Koa's objects, not Node's)
+            response = properties.get("res", "")
+            request = properties.get("req", "")
+            if response and _writes_through(module, function, response):
+                return HandlerRoles((request,), (response,), "")
+    return None
+
+
+_NEXT_NAMES = frozenset({"next", "_next", "done", "cb", "callback"})
+_ERROR_NAMES = frozenset({"err", "error", "e", "_err", "_error"})
+
+
+def _late_response(module: JsModule, function: Node, names: list[str]) -> HandlerRoles | None:
+    """A helper handed the response after other arguments and writing headers on it:
+    `serveStaticFile(filePath, file, request, response)` (Unitech/pm2 lib/API/Serve.js).
+    Express error handlers `(err, req, res, next)` and anything passing on are left alone."""
+    if names[0] in _ERROR_NAMES or names[0] in _REQUEST_NAMES or names[0] in _KOA_CONTEXT_NAMES:
+        return None
+    for index in range(2, len(names)):
+        name = names[index]
+        if name not in _RESPONSE_NAMES:
+            continue
+        if any(later in _NEXT_NAMES for later in names[index + 1 :]):
+            return None
+        if not _writes_through(module, function, name):
+            return None
+        request = next((n for n in names[:index] if n in _REQUEST_NAMES), "")
+        return HandlerRoles((request,), (name,), "")
+    return None
 
 
 def nest_interceptor_roles(module: JsModule, function: Node) -> HandlerRoles | None:
@@ -154,6 +214,12 @@ def nest_interceptor_roles(module: JsModule, function: Node) -> HandlerRoles | N
     if not responses:
         return None
     return HandlerRoles(tuple(requests) or ("",), tuple(responses), "", nest_interceptor=True)
+
+
+def imports_oak(module: JsModule) -> bool:
+    """Whether the module imports Oak (`@oak/oak`, `jsr:@oak/oak@17`, deno.land/x/oak, or an
+    import-map name `oak`)."""
+    return any("oak" in re.split(r"[/@:]", specifier) for specifier, _ in module.imports.values())
 
 
 def _imports_hono(module: JsModule) -> bool:
@@ -194,6 +260,8 @@ def _writes_through(module: JsModule, function: Node, response: str) -> bool:
 
 def server_kind(module: JsModule, function: Node, roles: HandlerRoles, mounted_by_express: bool) -> str:
     """Which server answers what the function leaves unanswered (a framework name)."""
+    if roles.oak:
+        return OAK
     if roles.koa:
         return KOA
     if roles.hono:
@@ -213,11 +281,26 @@ def server_kind(module: JsModule, function: Node, roles: HandlerRoles, mounted_b
         return KOA
     if imported == EXPRESS or _uses_express_writers(module, function, roles):
         return EXPRESS if roles.next_name and _calls(module, function, roles.next_name) else EXPRESS_HELPER
+    if _serves_with_node_http(module):
+        return NODE  # pm2's `Serve.js` beside an Express dashboard elsewhere in the package
     project = module.project
     dependencies = project.dependencies(module) if project is not None else frozenset()
     if "express" in dependencies:
         return EXPRESS if roles.next_name and _calls(module, function, roles.next_name) else EXPRESS_HELPER
     return NODE
+
+
+_NODE_HTTP = frozenset({"http", "https", "http2", "node:http", "node:https", "node:http2"})
+
+
+def _serves_with_node_http(module: JsModule) -> bool:
+    """Whether the module imports Node's http and starts its own server with it."""
+    if not any(specifier in _NODE_HTTP for specifier, _ in module.imports.values()):
+        return False
+    return any(
+        module.text(node.child_by_field_name("function")).rsplit(".", 1)[-1] in _NODE_SERVER_CALLS
+        for node in module.of_kind("call_expression")
+    )
 
 
 def is_server_handler(module: JsModule, function: Node) -> bool:

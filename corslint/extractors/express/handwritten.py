@@ -24,16 +24,27 @@ from corslint.extractors.express.handler_roles import (
 )
 from corslint.extractors.express.handwritten_steps import Steps, run
 from corslint.extractors.express.header_records import names_cors_header
+from corslint.extractors.express.hono_answer_headers import spread_header_records
 from corslint.extractors.express.imported_middleware import (
     earlier_cors_call,
     earlier_cors_layer,
     later_cors_call,
     later_cors_layer,
 )
+from corslint.extractors.express.imported_response_helpers import (
+    hands_response_to_helper,
+    read_helper_call,
+    read_where_called,
+)
 from corslint.extractors.express.koa_downstream import (
     ROUTER_OPTIONS_STATUS,
     options_answered_by_router,
     options_fall_through,
+)
+from corslint.extractors.express.mounted_router_cors import (
+    cors_before_router,
+    credentials_from_cors,
+    echo_adds_nothing,
 )
 from corslint.extractors.express.origin_functions import parameter_names
 from corslint.extractors.express.refusing_cors import refusal_step, refusing_origins
@@ -74,7 +85,7 @@ def _handlers(module: JsModule) -> list[tuple[Node, HandlerRoles]]:
         for node in module.of_kind("string", "template_string")
         if (string_value(node) or "").lower().startswith("access-control-")
     ]
-    for node in [*spelled, *_record_reads(module)]:
+    for node in [*spelled, *_record_reads(module), *_helper_calls(module), *spread_header_records(module)]:
         function = node.parent
         while function is not None:
             if function.type in _FUNCTIONS:
@@ -94,6 +105,14 @@ def _handlers(module: JsModule) -> list[tuple[Node, HandlerRoles]]:
             for other, _ in handlers
         )
     ]
+
+
+def _helper_calls(module: JsModule) -> list[Node]:
+    """Calls handing the response to an imported helper that writes CORS headers
+    (`applyCors(res, req.headers.origin)`): the handler spells no header name itself."""
+    if not module.imports:
+        return []
+    return [node for node in module.of_kind("call_expression") if hands_response_to_helper(module, node)]
 
 
 def _record_reads(module: JsModule) -> list[Node]:
@@ -117,7 +136,7 @@ def handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> li
         body = function.child_by_field_name("body")
         if body is None:
             continue
-        state = Steps(module, roles)
+        state = Steps(module, roles, call_hook=read_helper_call)
         run(state, body, ())
         if roles.nest_interceptor:
             # `next.handle().pipe(tap(() => { res.setHeader(...) }))`: the callback runs on
@@ -127,6 +146,8 @@ def handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> li
                 if nested is not None and nested.type == "statement_block":
                     run(state, nested, ())
         registration = function_registration(analysis, function)
+        if registration is None and read_where_called(module, function):
+            continue  # read at each handler that calls it, with what that handler passes
         kind = server_kind(module, function, roles, registration is not None)
         if _is_context_function(module, function):
             _only_for_methods(state, _GRAPHQL_METHODS)
@@ -174,6 +195,12 @@ def handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> li
             continue
         if not any(name.lower().startswith("access-control-allow-origin") for name in state.steps):
             continue
+        if (
+            kind == EXPRESS
+            and registration is not None
+            and echo_adds_nothing(analysis, registration, state.steps)
+        ):
+            continue  # writes again what the app's cors() already sent: judged there
         policies.append(_policy(analysis, function, state, registration, kind, bearer))
     return policies
 
@@ -234,6 +261,17 @@ def _policy(
         options["options_status"] = Value(ANSWERED_BEFORE, earlier[2])
         if earlier[3]:  # and its Vary comes first
             options = {"Vary #cors": _vary_from_cors(earlier[2]), **options}
+    elif (
+        kind == EXPRESS
+        and registration is not None
+        and (mounted := cors_before_router(analysis, registration)) is not None
+    ):  # a route of a router the app mounts after its cors(), which answers OPTIONS
+        app = mounted[0]
+        options["options_status"] = Value(ANSWERED_BEFORE, mounted[1])
+        if mounted[2]:
+            options = {"Vary #cors": _vary_from_cors(mounted[1]), **options}
+        if (sent := credentials_from_cors(analysis, mounted[1])) is not None:
+            options = {"Access-Control-Allow-Credentials #cors": sent, **options}
     elif kind == EXPRESS and registration is not None and len(parameter_names(module, function)) >= 3:
         cors_call = later_cors_call(analysis, registration)
         if cors_call is not None:  # passed on to the app's cors() just after it

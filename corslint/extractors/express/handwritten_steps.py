@@ -10,6 +10,7 @@ list holding `"*"`), header writes in every server's spelling (`res.setHeader`,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from corslint.extractors.express.copied_tests import copied_test
@@ -17,9 +18,16 @@ from corslint.extractors.express.cors_neutral_arms import leaves_cors_alone
 from corslint.extractors.express.handler_roles import HandlerRoles
 from corslint.extractors.express.handwritten_callbacks import answering_callback
 from corslint.extractors.express.header_records import object_argument, record_write
+from corslint.extractors.express.hono_answer_headers import (
+    arrow_answer,
+    bound_object,
+    hono_headers_argument,
+    spread_object,
+)
 from corslint.extractors.express.host_tests import host_condition
 from corslint.extractors.express.named_inputs import compares_origins
 from corslint.extractors.express.origin_functions import membership
+from corslint.extractors.express.own_origin_values import is_own_origin
 from corslint.extractors.express.request_inputs import (
     ORIGIN,
     REQUESTED_HEADERS,
@@ -29,6 +37,7 @@ from corslint.extractors.express.request_inputs import (
 )
 from corslint.extractors.express.request_tests import aliased_method_test, compared_path, method_test
 from corslint.extractors.express.unset_tests import as_unset_default, decided_when_unset
+from corslint.extractors.js.conversions import truthy
 from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, string_value, unwrap, walk
@@ -58,6 +67,10 @@ class Steps:
     path_scoped: bool = False  # a test of the path beside a decided one was taken as met
     scoped_path: str | None = None  # the path that test compares with, where it is a literal
     unset: str | None = None  # the variable whose absence decided a test (`unset_tests`)
+    # reads a call the interpreter does not (a helper in another module handed the response);
+    # True when it did. Given by the caller, which may import what this module cannot.
+    call_hook: Callable[[Steps, Node, tuple[str, ...]], bool] | None = None
+    passed: dict[str, Value] = field(default_factory=dict)  # a helper's parameter -> the caller's value
 
     def add(self, header: str, value: Value, location: Location) -> None:
         if self.condition is None and self.undecided is not None and "?" in _conditions(value):
@@ -127,18 +140,23 @@ def _statement(state: Steps, statement: Node, when: tuple[str, ...]) -> bool | s
         if _answers(state, target):
             return True
         called = target.child_by_field_name("function")  # a call's callee (no other node has one)
-        if called is not None and state.roles.next_name == state.module.text(called):
+        if called is not None and state.roles.next_name == state.module.text(called) and not state.roles.oak:
             return True
         callback = answering_callback(state.module, target, state.roles.responses)
         return run(state, callback, when) if callback is not None else False
     if kind == "for_in_statement":
-        _record_loop(state, statement, when)
+        if state.call_hook is None or not state.call_hook(state, statement, when):
+            _record_loop(state, statement, when)
         return False
     if kind == "statement_block":
         return run(state, statement, when)
     if kind == "try_statement":  # the body runs; what the handlers do is not followed
         body = statement.child_by_field_name("body")
         return run(state, body, when) if body is not None else False
+    if kind == "call_expression" and arrow_answer(state.module, statement):
+        # `(c) => c.body(null, 204, corsHeaders)`: an arrow's expression body is its answer
+        _expression(state, statement, when)
+        return _answers(state, statement)
     return False
 
 
@@ -290,6 +308,8 @@ def _expression(state: Steps, node: Node, when: tuple[str, ...]) -> None:
     module = state.module
     if node.type != "call_expression":
         return
+    if state.call_hook is not None and state.call_hook(state, node, when):
+        return
     function = unwrap(node.child_by_field_name("function"))
     if function is None or function.type != "member_expression":
         return
@@ -306,6 +326,9 @@ def _expression(state: Steps, node: Node, when: tuple[str, ...]) -> None:
     location = module.location(node)
     if method == "writeHead" and len(named) >= 2 and (headers := object_argument(module, named[-1])):
         _header_object(state, headers, "setHeader", when)
+    headers_argument = hono_headers_argument(state.roles.hono, method, named)
+    if headers_argument and (headers := object_argument(module, named[2]) or bound_object(module, named[2])):
+        _header_object(state, headers, "hono-set", when)  # Hono's `c.json(body, 200, {...})`
     if method in _STATUS_SETTERS and named and holder.type != "call_expression" and not _answers(state, node):
         state.status.append((when, module.resolve(named[0])))  # `res.status(204);` on its own
     if _answers(state, node):
@@ -348,6 +371,9 @@ def _record_loop(state: Steps, node: Node, when: tuple[str, ...]) -> bool:
 def _header_object(state: Steps, node: Node, writer: str, when: tuple[str, ...]) -> None:
     module = state.module
     for pair in unwrap(node).named_children:
+        if (spread := spread_object(module, pair)) is not None:  # `{ ...corsHeaders }`
+            _header_object(state, spread, writer, when)
+            continue
         if pair.type != "pair":
             continue
         key_node = pair.child_by_field_name("key")
@@ -362,6 +388,11 @@ def _header(
     if not (canonical.startswith("Access-Control-") or canonical == "Vary"):
         return
     node = unwrap(value_node)
+    if canonical == "Access-Control-Allow-Origin" and is_own_origin(state.module, state.roles.requests, node):
+        return  # the handler's own origin allows no cross-origin page: no CORS step
+    if node.type == "identifier" and (passed := state.passed.get(state.module.text(node))) is not None:
+        _write(state, canonical, passed, writer, when, location)
+        return
     if node.type == "identifier":  # `const chosen = allowed ? origin : list[0]`
         bound = state.module.binding(state.module.text(node))
         if bound is not None and unwrap(bound).type == "ternary_expression":
@@ -425,6 +456,9 @@ def _condition(state: Steps, node: Node | None) -> str | None:
     )
     if method is not None:
         return method
+    if node.type == "identifier" and (passed := state.passed.get(text)) is not None:
+        # the value written under it carries its own "when X is unset": later writes do not
+        return "TRUE" if truthy(passed.raw) else "FALSE"
     if (decided := decided_when_unset(module, node)) is not None:
         state.unset = state.unset or decided[1]
         return "TRUE" if decided[0] else "FALSE"

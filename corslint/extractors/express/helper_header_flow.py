@@ -115,6 +115,8 @@ def index_writes(
         right = assignment.child_by_field_name("right")
         if key is None or not (key.known and isinstance(key.raw, str)) or right is None:
             continue
+        if not key.raw.strip().lower().startswith("access-control-") and key.raw.strip().lower() != "vary":
+            continue  # `headers['Sec-WebSocket-Protocol'] = ...` under an `if`: no CORS step
         atoms = tests_around(state, assignment, scope)
         if atoms is not None and "FALSE" in atoms:
             continue
@@ -169,8 +171,9 @@ def declared_aliases(state: Steps, use: Node) -> None:
     """The request inputs the locals of the function holding `use` copy, declared before it
     (`const origin = request.headers.get("origin")` in a helper handed the request)."""
     scope = _enclosing_function(use)
+    low = scope.start_byte if scope is not None else 0
     for declarator in state.module.of_kind("variable_declarator"):
-        if declarator.start_byte >= use.start_byte or _enclosing_function(declarator) != scope:
+        if not low <= declarator.start_byte < use.start_byte or _enclosing_function(declarator) != scope:
             continue
         state.aliases.update(alias_source(state.module, state.roles, state.aliases, declarator))
 
@@ -182,17 +185,18 @@ def branch_assigned(module: JsModule, name: str, use: Node) -> bool:
     """`let response;` assigned a built or fetched response on each branch before `use`
     (IJ-Guerrero/d1-template `src/index.ts`): a response whose own headers are not followed."""
     scope = _enclosing_function(use)
+    low = scope.start_byte if scope is not None else 0
     declared = [
         d
         for d in module.declarators.get(name, [])
-        if _enclosing_function(d) == scope and d.start_byte < use.start_byte
+        if low <= d.start_byte < use.start_byte and _enclosing_function(d) == scope
     ]
     if len(declared) != 1 or declared[0].child_by_field_name("value") is not None:
         return False
     assigned = [
         a
         for a in module.assignments.get(name, [])
-        if _enclosing_function(a) == scope and a.start_byte < use.start_byte
+        if low <= a.start_byte < use.start_byte and _enclosing_function(a) == scope
     ]
     return bool(assigned) and all(
         unwrap(a.child_by_field_name("left")).type == "identifier"
@@ -224,3 +228,37 @@ def called_by_others(module: JsModule, functions: list[Node]) -> set[int]:
         if helper is not None and caller is not None and caller.id != helper.id and caller in functions:
             found.add(helper.id)
     return found
+
+
+def straight_reassigned(module: JsModule, name: str, use: Node) -> Node | None:
+    """`let response = { statusCode: 418, ... }; ...; response = { statusCode: 200, headers };
+    return response` (jcwrightson/iot-led `put-item-morse.js`): the value of the last whole
+    assignment before `use`, where it sits in a block that also holds `use` (so it is what
+    reaches `use` on the path that gets there); None when that assignment is conditional."""
+    scope = _enclosing_function(use)
+    low = scope.start_byte if scope is not None else 0
+    # the byte tests first: `_enclosing_function` of every one-letter name in a bundle is slow
+    assigned = [
+        a
+        for a in module.assignments.get(name, [])
+        if low <= a.start_byte < use.start_byte
+        and _enclosing_function(a) == scope
+        and unwrap(a.child_by_field_name("left")).type == "identifier"
+    ]
+    if not assigned:  # read before any reassignment: the declared value
+        declared = [
+            d
+            for d in module.declarators.get(name, [])
+            if low <= d.start_byte < use.start_byte and _enclosing_function(d) == scope
+        ]
+        value = declared[0].child_by_field_name("value") if len(declared) == 1 else None
+        return unwrap(value) if value is not None else None
+    last = max(assigned, key=lambda a: a.start_byte)
+    statement = last.parent
+    if statement is None or statement.type != "expression_statement":
+        return None
+    block = statement.parent
+    if block is None or not (block.start_byte <= use.start_byte < block.end_byte):
+        return None  # under an `if` the return does not sit in
+    right = last.child_by_field_name("right")
+    return unwrap(right) if right is not None else None

@@ -13,7 +13,7 @@ from corslint.extractors.express.close_option_names import close_option_names
 from corslint.extractors.express.imported_calls import calls_named, imported_export_names
 from corslint.extractors.express.middleware_policy import middleware_policy
 from corslint.extractors.express.options import OptionNames, first_argument_options
-from corslint.extractors.express.origin_returning_functions import origin_returning_function
+from corslint.extractors.express.origin_returning_functions import fallback_origin_function
 from corslint.extractors.express.registrations import Analysis
 from corslint.extractors.express.scoped_routes import routes_in_scope
 from corslint.extractors.express.shared_middleware_routes import importer_routes, unused_in_app
@@ -25,7 +25,7 @@ PACKAGE = "hono/cors"
 _CLOSE_NAMES = close_option_names(methods="allowMethods", headers="allowHeaders", expose="exposeHeaders")
 
 _EVERY_PATH = frozenset({"", "/", "*", "/*"})
-_NAMES = OptionNames(OPTION_NAMES, _CLOSE_NAMES, "Hono's cors()", "the default", origin_returning_function)
+_NAMES = OptionNames(OPTION_NAMES, _CLOSE_NAMES, "Hono's cors()", "the default", fallback_origin_function)
 
 
 def hono_cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[CorsPolicy]:

@@ -24,9 +24,12 @@ class Candidates:
     modules: tuple[JsModule, ...]
 
 
-def candidate_importers(module: JsModule, also: bytes = b"") -> Candidates | None:
-    """The loaded project modules that name `module`'s file (and hold `also`, when given);
-    None without a project, or when it has more than `MAX_FILES` files."""
+def candidate_importers(
+    module: JsModule, also: bytes = b"", matching: re.Pattern[bytes] | None = None
+) -> Candidates | None:
+    """The loaded project modules that name `module`'s file (and hold `also`, and match
+    `matching`, when given); None without a project, or when it has more than `MAX_FILES`
+    files."""
     project = module.project
     if module.file is None or project is None:
         return None
@@ -40,7 +43,7 @@ def candidate_importers(module: JsModule, also: bytes = b"") -> Candidates | Non
     for count, file in enumerate(project_files(root)):
         if count >= MAX_FILES:
             return None
-        if names_file(file, own) or not _mentions(file, stem, also, spelling):
+        if names_file(file, own) or not _mentions(file, stem, also, spelling, matching):
             continue
         importer = project.load(file, project.display(module, file))
         if importer is not None:
@@ -59,11 +62,19 @@ def _import_spelling(own: Path) -> re.Pattern[bytes] | None:
     return re.compile(re.escape(own.stem.encode()) + rb"(?:\.[A-Za-z]{1,4})?['\"`]")
 
 
-def _mentions(file: Path, stem: bytes, also: bytes, spelling: re.Pattern[bytes] | None) -> bool:
+def _mentions(
+    file: Path,
+    stem: bytes,
+    also: bytes,
+    spelling: re.Pattern[bytes] | None,
+    matching: re.Pattern[bytes] | None = None,
+) -> bool:
     try:
         source = file.read_bytes()
     except OSError:
         return False
     if stem not in source or also not in source:
+        return False
+    if matching is not None and matching.search(source) is None:
         return False
     return spelling is None or spelling.search(source) is not None

@@ -38,10 +38,13 @@ def entry_by_kind(module: JsModule, callback: Node, ternary: Node, name: str) ->
 
 def block_by_kind(module: JsModule, callback: Node, block: Node, name: str) -> bool:
     """The same test written as statements: `if (e instanceof RegExp) return e.test(name);
-    return e === name;` (arunshreyas/Marketa_server `config/corsOption.js`)."""
-    statements = [c for c in block.named_children if c.type != "comment"]
+    return e === name;` (arunshreyas/Marketa_server `config/corsOption.js`), also with
+    logging between and each test held in a local first (`const hit = e.test(name); if (hit)
+    console.log(...); return hit;`: youssefbenabbou123/CofeeArtBackend `server.js`)."""
+    statements = quiet_statements(module, block)
     if (
-        len(statements) != 2
+        statements is None
+        or len(statements) != 2
         or statements[0].type != "if_statement"
         or statements[1].type != "return_statement"
     ):
@@ -51,16 +54,92 @@ def block_by_kind(module: JsModule, callback: Node, block: Node, name: str) -> b
         return False
     consequence = guard.child_by_field_name("consequence")
     if consequence is not None and consequence.type == "statement_block":
-        returned = single_return(consequence)
+        returned = _quiet_return(module, consequence)
     elif consequence is not None and consequence.type == "return_statement":
         inner = [c for c in consequence.named_children if c.type != "comment"]
         returned = unwrap(inner[0]) if len(inner) == 1 else None
     else:
         returned = None
-    last = [c for c in statements[1].named_children if c.type != "comment"]
-    if returned is None or len(last) != 1:
+    last = quiet_returned(module, block, statements[1])
+    if returned is None or last is None:
         return False
-    return _decided_by_kind(module, callback, guard.child_by_field_name("condition"), returned, last[0], name)
+    return _decided_by_kind(module, callback, guard.child_by_field_name("condition"), returned, last, name)
+
+
+_LOGGERS = ("console.", "logger.")
+
+
+def _logs(module: JsModule, statement: Node) -> bool:
+    """`console.log(...)`, or `if (hit) { console.log(...) }`: a statement that only logs."""
+    if statement.type == "expression_statement":
+        call = unwrap(statement.named_children[0]) if statement.named_children else None
+        callee = (
+            call.child_by_field_name("function")
+            if call is not None and call.type == "call_expression"
+            else None
+        )
+        return callee is not None and module.text(callee).startswith(_LOGGERS)
+    if statement.type == "if_statement" and statement.child_by_field_name("alternative") is None:
+        body = statement.child_by_field_name("consequence")
+        if body is None:
+            return False
+        inner = (
+            [c for c in body.named_children if c.type != "comment"]
+            if body.type == "statement_block"
+            else [body]
+        )
+        return all(_logs(module, child) for child in inner)
+    return False
+
+
+def quiet_statements(module: JsModule, block: Node) -> list[Node] | None:
+    """The block's statements without logging and without the `const` declarations of
+    locals only its `return` reads (`quiet_returned` reads those through)."""
+    statements = [c for c in block.named_children if c.type != "comment" and not _logs(module, c)]
+    if not statements:
+        return None
+    final = statements[-1]
+    held = _held_local(module, statements, final)
+    return [c for c in statements if c is not held] if held is not None else statements
+
+
+def _held_local(module: JsModule, statements: list[Node], final: Node) -> Node | None:
+    """The `const hit = ...;` declaration whose local `final` returns."""
+    if final.type != "return_statement":
+        return None
+    inner = [c for c in final.named_children if c.type != "comment"]
+    if len(inner) != 1 or unwrap(inner[0]).type != "identifier":
+        return None
+    local = module.text(unwrap(inner[0]))
+    for statement in statements:
+        if statement.type != "lexical_declaration" or not module.text(statement).startswith("const"):
+            continue
+        declarators = [c for c in statement.named_children if c.type == "variable_declarator"]
+        if len(declarators) == 1 and module.text(declarators[0].child_by_field_name("name")) == local:
+            return statement
+    return None
+
+
+def quiet_returned(module: JsModule, block: Node, statement: Node) -> Node | None:
+    """What a `return` statement of `block` returns, read through a `const` local."""
+    inner = [c for c in statement.named_children if c.type != "comment"]
+    if len(inner) != 1:
+        return None
+    statements = [c for c in block.named_children if c.type != "comment"]
+    held = _held_local(module, statements, statement)
+    if held is None:
+        return unwrap(inner[0])
+    declarator = next(c for c in held.named_children if c.type == "variable_declarator")
+    value = declarator.child_by_field_name("value")
+    return unwrap(value) if value is not None else None
+
+
+def _quiet_return(module: JsModule, block: Node) -> Node | None:
+    """The expression a block returns when, logging aside, it only returns (through a local)."""
+    statements = quiet_statements(module, block)
+    if statements is None or len(statements) != 1 or statements[0].type != "return_statement":
+        return None
+    return quiet_returned(module, block, statements[0])
 
 
 def _decided_by_kind(

@@ -33,6 +33,7 @@ from pathlib import Path, PurePosixPath
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.express.config_headers import config_steps, probe_path
 from corslint.extractors.express.extractor import project_of
+from corslint.extractors.express.next_config_overlap import overlapped_rule
 from corslint.extractors.express.next_guarded_values import GuardedValue, guarded_value, pinned_by_guard
 from corslint.extractors.express.next_header_helpers import helper_headers
 from corslint.extractors.express.next_middleware_location import never_run_policy, routes_folder_elsewhere
@@ -110,6 +111,7 @@ def middleware_policies(module: JsModule) -> list[CorsPolicy]:
         if site.method == "!OPTIONS" and site.method_if is not None and site.method_if == preflight.method_if
     }
     policies = []
+    shared = False  # one of the middleware's answers joins the headers() rule it overlaps
     for site in sites:
         if site in preflights and any(preflight is site for preflight in paired.values()):
             continue  # judged with the sites that answer the other methods
@@ -148,6 +150,12 @@ def middleware_policies(module: JsModule) -> list[CorsPolicy]:
             elif answers is not None and site.rewrite_target is None:
                 options["next_options"] = Value(tuple(Value(entry, location) for entry in answers), location)
         located = next(value for name, value in site.headers if name.startswith("Access-Control-"))
+        app = f"{module.path}::middleware@{location.line}:{location.column}"
+        overlapped = (
+            None if shared else overlapped_rule(_config_display(module, root), configured_here, probe_here)
+        )
+        if overlapped is not None:
+            app, shared = overlapped, True
         policies.append(
             CorsPolicy(
                 framework="nextjs_middleware",
@@ -158,7 +166,7 @@ def middleware_policies(module: JsModule) -> list[CorsPolicy]:
                 probe_path=probe_here,
                 evidence=bearer,
                 # each site answers other requests: no two are layers of one answer
-                app=f"{module.path}::middleware@{location.line}:{location.column}",
+                app=app,
             )
         )
     return policies
@@ -263,6 +271,16 @@ def _project(module: JsModule) -> tuple[tuple[str, ...] | None, list[tuple[str, 
     if config is None:
         return None, None
     return options_answers(root, config, modelled_middleware=True), config_steps(config)
+
+
+def _config_display(module: JsModule, root: Path | None) -> str | None:
+    """The project's next.config file as findings name it, None without one."""
+    if root is None:
+        return None
+    config = next(
+        (root / f"next.config.{s}" for s in _CONFIG_SUFFIXES if (root / f"next.config.{s}").is_file()), None
+    )
+    return None if config is None else str(PurePosixPath(_display_root(module, root)) / config.name)
 
 
 def _display_root(module: JsModule, root: Path) -> str:

@@ -31,12 +31,27 @@ def routes_folder_elsewhere(file: Path | None) -> str | None:
     if root is None:
         return None
     folder = file.resolve().parent
+    inside = _inside_app_routes(root, folder)
+    if inside is not None:
+        return inside
     if folder not in {root.resolve(), (root / "src").resolve()}:
         return None  # kept elsewhere and copied into place by a build (umami's docker/proxy.ts)
     routes = _route_dir(root, "pages") or _route_dir(root, "app")
     if routes is None or folder == routes.parent.resolve():
         return None
     return routes.relative_to(root).as_posix()
+
+
+def _inside_app_routes(root: Path, folder: Path) -> str | None:
+    """The App Router folder (`app`, `src/app`) that holds `folder`: a `middleware.ts` kept
+    among the routes (terminaltrifecta/AmigosStreetTacos `app/api/middleware.ts`) is neither
+    loaded as middleware nor served, since only `route` and `page` files are. (Inside
+    `pages/` it would be an API route of its own, so that folder is not judged here.)"""
+    for candidate in (root / "app", root / "src" / "app"):
+        routes = candidate.resolve()
+        if candidate.is_dir() and (folder == routes or routes in folder.parents):
+            return candidate.relative_to(root).as_posix()
+    return None
 
 
 def _route_dir(root: Path, name: str) -> Path | None:

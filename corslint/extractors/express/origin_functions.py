@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from corslint.extractors.express.decided_returns import after_decided_return, deciding_variable
 from corslint.extractors.express.mixed_entries import block_by_kind, entry_by_kind, single_return
+from corslint.extractors.express.origin_globs import glob_entries
 from corslint.extractors.express.origin_guards import decided, deciding_env, residual, tidied_origin, tidies
 from corslint.extractors.express.parameter_defaults import parameter_default
+from corslint.extractors.express.tidied_entries import tidied_entries
 from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap, walk
@@ -128,7 +130,7 @@ def classify_origin_function(module: JsModule, function: Node) -> FunctionValue:
             verdicts.append((call, "error" if _first_argument_is_error(module, call) else "false"))
             continue
         text = module.text(unwrap(answer))
-        if text == "true" or text == origin_name:
+        if text == "true" or text == origin_name or _truthy_object(module, answer):
             verdicts.append((call, "allow"))
         elif text in {"false", "null", "undefined"}:
             verdicts.append((call, "false"))
@@ -143,7 +145,9 @@ def classify_origin_function(module: JsModule, function: Node) -> FunctionValue:
             return FunctionValue("unknown")
     allowing = [call for call, verdict in verdicts if verdict == "allow"]
     refusing = [verdict for _, verdict in verdicts if verdict != "allow"]
-    if allowing and not refusing:
+    # every allowing call under a test, and no refusal: the origins outside them are never
+    # answered (an `else` left empty, HighDark893/BE-InsightIQ `src/config/cors.config.ts`)
+    if allowing and not refusing and not all(_conditional(module, call, function) for call in allowing):
         return FunctionValue("reflect-all")
     if not allowing and not tested:
         return FunctionValue("deny-all")
@@ -159,13 +163,31 @@ def classify_origin_function(module: JsModule, function: Node) -> FunctionValue:
         if tidied is not None:  # `const o = normalizeOrigin(origin); if (o && list.includes(o))`
             found = membership(module, residual(module, test), tidied, positive)
         if found is None:
-            return FunctionValue("unknown")
+            return FunctionValue("unknown" if refusing else "reflect-all")
         entries, admits_missing = found
         allowed.extend(entries)
         if admits_missing:
             no_origin = "allow"
     on_reject = "error" if "error" in refusing else "false"
     return OriginFunction("allow-list", tuple(allowed), no_origin=no_origin, on_reject=on_reject)
+
+
+def _conditional(module: JsModule, call: Node, function: Node) -> bool:
+    """Whether `call` runs under a test that may fail: not one that always holds
+    (`[LOCAL, origin].includes(origin)`, `origin_guards.decided`)."""
+    guard = guarding_condition(call, function)
+    return guard is not None and decided(module, guard[0]) is not guard[1]
+
+
+def _truthy_object(module: JsModule, answer: Node) -> bool:
+    """`callback(null, { origin: true })` (NathanStiers/projetArchiWebAPI
+    `self_modules/middlewares/cors.js`): cors and @fastify/cors test an answer that is no
+    string, list or RegExp for truthiness only, so any object reflects the Origin."""
+    answer = unwrap(answer)
+    if answer.type == "identifier":
+        bound = module.binding(module.text(answer))
+        answer = unwrap(bound) if bound is not None else answer
+    return bool(answer.type == "object")
 
 
 def _decided_against(module: JsModule, call: Node, function: Node) -> bool:
@@ -337,6 +359,10 @@ def membership(module: JsModule, test: Node, name: str, positive: bool) -> tuple
         if function is None or function.type != "member_expression" or not named:
             return None
         method = module.text(function.child_by_field_name("property"))
+        if method == "match" and module.text(unwrap(function.child_by_field_name("object"))) == name:
+            # `origin.match(/^https:\/\/...$/)`: truthy exactly when the pattern matches
+            pattern = module.resolve(named[0])
+            return ([pattern], False) if pattern.known and isinstance(pattern.raw, Regex) else None
         if method in _STRING_TESTS and module.text(unwrap(function.child_by_field_name("object"))) == name:
             # `origin.endsWith(".example.com")`: exactly the anchored pattern of its text
             part = module.resolve(named[0])
@@ -495,6 +521,12 @@ def _some(module: JsModule, function: Node, callback: Node, name: str) -> tuple[
         holder = _holder(module, function.child_by_field_name("object"))
         return (list(holder.raw), False) if holder.known and isinstance(holder.raw, tuple) else None
     if body is not None and body.type == "statement_block":
+        globbed = glob_entries(
+            module, callback, body, name, _holder(module, function.child_by_field_name("object"))
+        )
+        if globbed is not None:  # `'https://*.x.app'` entries made RegExps by the callback
+            return globbed, False
+    if body is not None and body.type == "statement_block":
         body = single_return(body)
     if body is not None and body.type == "ternary_expression":
         if not entry_by_kind(module, callback, body, name):
@@ -502,6 +534,12 @@ def _some(module: JsModule, function: Node, callback: Node, name: str) -> tuple[
         # `o instanceof RegExp ? o.test(origin) : o === origin`: each entry as `cors` reads an array
         holder = _holder(module, function.child_by_field_name("object"))
         return (list(holder.raw), False) if holder.known and isinstance(holder.raw, tuple) else None
+    if body is not None and (
+        tidied := tidied_entries(
+            module, callback, body, name, _holder(module, function.child_by_field_name("object"))
+        )
+    ):  # `list.some((entry) => entry.replace(/\/$/, "") === bare)`
+        return tidied, False
     if body is None or body.type != "call_expression" or name not in module.text(body):
         return None
     holder = _holder(module, function.child_by_field_name("object"))

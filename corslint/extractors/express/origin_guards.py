@@ -46,6 +46,8 @@ def decided(module: JsModule, test: Node) -> bool | None:
 
 
 def _leaf(module: JsModule, test: Node) -> bool | None:
+    if _lists_what_it_tests(module, test):
+        return True
     if _request_dependent(module, test):
         return None  # `ok` of `const ok = list.includes(origin)`: the request decides
     taken = production_arm(module, test)
@@ -57,6 +59,29 @@ def _leaf(module: JsModule, test: Node) -> bool | None:
     if _reads_unset_env(module, test):
         return arm_when_unset(module, test)
     return _stage_flag(module, test)
+
+
+def _lists_what_it_tests(module: JsModule, test: Node) -> bool:
+    """`[LOCAL_APP, origin].includes(origin)` (through a local bound once): the list holds the
+    tested value itself, so the test always holds (jpedro-cf/college-api
+    `src/main/config/config.ts`: `const allowedOrigins = ['http://localhost:5173', origin]`)."""
+    if test.type != "call_expression":
+        return False
+    function = unwrap(test.child_by_field_name("function"))
+    arguments = test.child_by_field_name("arguments")
+    named = [c for c in arguments.named_children if c.type != "comment"] if arguments else []
+    if function.type != "member_expression" or len(named) != 1 or unwrap(named[0]).type != "identifier":
+        return False
+    if module.text(function.child_by_field_name("property")) != "includes":
+        return False
+    listed = unwrap(function.child_by_field_name("object"))
+    if listed.type == "identifier":
+        bound = module.binding(module.text(listed))
+        listed = unwrap(bound) if bound is not None else listed
+    tested = module.text(unwrap(named[0]))
+    return listed.type == "array" and any(
+        module.text(unwrap(item)) == tested for item in listed.named_children
+    )
 
 
 _FUNCTIONS = frozenset({"arrow_function", "function_expression", "function", "function_declaration"})

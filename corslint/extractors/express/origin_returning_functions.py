@@ -15,7 +15,13 @@ from corslint.model import FunctionValue, Value
 REFUSALS = frozenset({"false", "null", "undefined", "''", '""', "``"})
 
 
-def origin_returning_function(module: JsModule, value: Value) -> Value:
+def fallback_origin_function(module: JsModule, value: Value) -> Value:
+    """As `origin_returning_function`, for a library that sends whatever string the function
+    returns (Hono): a fixed origin returned for the others is an entry of its own."""
+    return origin_returning_function(module, value, constant_origins=True)
+
+
+def origin_returning_function(module: JsModule, value: Value, *, constant_origins: bool = False) -> Value:
     """`value` with a function it names classified from its returns; any other value as is."""
     if not (value.known and isinstance(value.raw, FunctionValue) and value.raw.kind == "unknown"):
         return value
@@ -23,7 +29,9 @@ def origin_returning_function(module: JsModule, value: Value) -> Value:
     if function is None:
         return value
     origin = set(parameter_names(module, function)[:1])  # none: the function ignores the Origin
-    classified = classify_returns(module, function, origin, REFUSALS, origin)
+    classified = classify_returns(
+        module, function, origin, REFUSALS, origin, constant_origins=constant_origins
+    )
     return Value(
         classified, value.location, value.provenance, value.env_var, value.description, value.related
     )

@@ -178,10 +178,16 @@ class HeaderReader:
                     header_step(state, "Vary", child, self.writer, when, module.location(child))
             return True
         if node.type in {"identifier", "shorthand_property_identifier"}:
-            bound = self.bindings.get((module.path, module.text(node)))
+            key = (module.path, module.text(node))
+            bound = self.bindings.get(key)
             if bound is not None:
                 caller, passed, roles, aliases = bound
-                read = self.read(caller, passed, roles, aliases, when, depth + 1)
+                # the caller's own `headers` (same module, same name) is not the parameter
+                del self.bindings[key]
+                try:
+                    read = self.read(caller, passed, roles, aliases, when, depth + 1)
+                finally:
+                    self.bindings[key] = bound
                 state.guard = self.steps.guard  # the allow-list the caller's object tests
                 return read
             declared = declared_value(module, module.text(node), node)
@@ -280,13 +286,10 @@ def set_calls(reader: HeaderReader, state: Steps, holder: str, use: Node, when: 
     an `if` that does not also hold `use` is written under an undecided test."""
     module = state.module
     scope = enclosing_function(use)
+    low = scope.start_byte if scope is not None else 0
     for call in module.of_kind("call_expression"):
-        if call.start_byte >= use.start_byte:
-            continue
-        if enclosing_function(call) != scope:
-            looped = _copied_by_loop(module, call, holder, scope)
-            if looped is not None and not _conditional(looped, use) and not _returned_before(looped, use):
-                reader.read(module, looped.named_children[0], state.roles, state.aliases, when)
+        # the cheap tests first: a bundle holds hundreds of thousands of calls
+        if not low <= call.start_byte < use.start_byte:
             continue
         function = call.child_by_field_name("function")
         text = module.text(function).replace(" ", "") if function is not None else ""
@@ -295,6 +298,11 @@ def set_calls(reader: HeaderReader, state: Steps, holder: str, use: Node, when: 
             "set",
             "append",
         }:
+            continue
+        if enclosing_function(call) != scope:
+            looped = _copied_by_loop(module, call, holder, scope)
+            if looped is not None and not _conditional(looped, use) and not _returned_before(looped, use):
+                reader.read(module, looped.named_children[0], state.roles, state.aliases, when)
             continue
         arguments = call_arguments(call)
         if len(arguments) != 2:

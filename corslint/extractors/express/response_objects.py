@@ -30,10 +30,13 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
+from corslint.extractors import EXTRACTORS
 from corslint.extractors.express.flag_gated_headers import switched_helper
 from corslint.extractors.express.handler_roles import HandlerRoles
 from corslint.extractors.express.handwritten_steps import Steps
+from corslint.extractors.express.header_records import names_cors_header
 from corslint.extractors.express.helper_header_flow import called_by_others, declared_aliases
+from corslint.extractors.express.importer_candidates import candidate_importers
 from corslint.extractors.express.lambda_body_parse import (
     FUNCTION_ERROR_STATUS,
     body_parse_evidence,
@@ -84,17 +87,120 @@ def response_object_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> 
         return []  # a Next.js middleware: `next_middleware` reads it
     source = module.source
     if b"statusCode" not in source and b"Response" not in source and not is_route_file(module.path):
-        return []  # (a route file may answer through a helper: `return jsonCors(data)`)
+        # (a route file may answer through a helper: `return jsonCors(data)`)
+        return _record_importer_policies(module, bearer) if _holds_header_record_only(module) else []
     evidence = bearer or _authorization_read(module)
+    cache: SiteCache = {}
+    groups, helpers = _groups(module, cache)
+    policies: list[CorsPolicy] = []
+    for framework, functions in groups:
+        policy = _policy(module, framework, functions, evidence, cache)
+        # one header literal shared by several functions (`success()` and `failure()` both
+        # returning `buildResponse(...)`) is one configuration, not a second layer
+        if policy is not None and all(other.app != policy.app for other in policies):
+            policies.append(policy)
+    if helpers and not policies:
+        policies += importer_policies(module, evidence, cache)
+    return policies
+
+
+def wanted_by_express(source: bytes) -> bool:
+    """Whether the runner hands this module to the express extractor itself (its needles)."""
+    return any(extractor.wants(source) for extractor in EXTRACTORS if extractor.name == "express")
+
+
+def importer_policies(module: JsModule, evidence: tuple[Evidence, ...], cache: SiteCache) -> list[CorsPolicy]:
+    """Handlers in modules corslint does not parse on their own (no CORS word in them) that
+    answer with this module's response helpers: a Worker's `route(request, env)` returning
+    `json(data)` and `preflight()` from `lib/http.js` (census 3 sample 60, 07yang-creator/
+    jjconnect.jp `workers/router.js` + `workers/lib/http.js`), Next.js route files calling
+    `optionResponse()` from `@/server/http/options`. A module parsed on its own is left to
+    its own extraction."""
+    found = candidate_importers(module)
+    if found is None:
+        return []
+    policies: list[CorsPolicy] = []
+    for importer in found.modules:
+        if wanted_by_express(importer.source):
+            continue
+        groups, _ = _groups(importer, cache)
+        for framework, functions in groups:
+            helper_paths = {
+                site.module.path
+                for function, _ in functions
+                for site in returned_sites(importer, function, cache)
+                if site.module is not importer and _carries_cors(site, framework)
+            }
+            # several helper modules lead to the same handlers: the first by path reports them
+            if not helper_paths or min(helper_paths) != module.path:
+                continue
+            policy = _policy(importer, framework, functions, evidence, cache)
+            if policy is not None and all(other.app != policy.app for other in policies):
+                policies.append(policy)
+    return policies
+
+
+def _record_importer_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> list[CorsPolicy]:
+    """A module that only exports a CORS header record, whose response helpers live in a
+    module that names no CORS word (`allowed.ts` -> `replies.ts` -> route files): the
+    helpers' importers, judged as `importer_policies` judges them."""
+    found = candidate_importers(module)
+    if found is None:
+        return []
+    cache: SiteCache = {}
+    policies: list[CorsPolicy] = []
+    for helper_module in found.modules:
+        if wanted_by_express(helper_module.source):
+            continue
+        _, helpers = _groups(helper_module, cache)
+        if helpers:
+            evidence = bearer or _authorization_read(helper_module)
+            policies += importer_policies(helper_module, evidence, cache)
+    return policies
+
+
+_CONSTANT_STATEMENTS = frozenset(
+    {"import_statement", "export_statement", "lexical_declaration", "variable_declaration", "comment"}
+)
+
+
+def _holds_header_record_only(module: JsModule) -> bool:
+    """Only imports and declarations at the top level (no handler, no call), one of them an
+    exported object literal with an `Access-Control-*` key: a shared CORS header record."""
+    statements = module.root.named_children
+    if not statements or any(statement.type not in _CONSTANT_STATEMENTS for statement in statements):
+        return False
+    if any(statement.child_by_field_name("value") is not None for statement in statements):
+        return False  # `export default ...`: a handler or an app, not a record
+    for statement in statements:
+        declaration = (
+            statement.child_by_field_name("declaration") if statement.type == "export_statement" else None
+        )
+        if declaration is None or declaration.type not in {"lexical_declaration", "variable_declaration"}:
+            continue
+        for declarator in declaration.named_children:
+            value = (
+                declarator.child_by_field_name("value") if declarator.type == "variable_declarator" else None
+            )
+            if value is not None and unwrap(value).type == "object" and names_cors_header(module, value):
+                return True
+    return False
+
+
+def _groups(
+    module: JsModule, cache: SiteCache
+) -> tuple[list[tuple[str, list[tuple[Node, str]]]], list[Node]]:
+    """The functions of `module` judged together as one policy each, by framework; and the
+    Fetch helpers among them no handler of the module reaches (judged where imported)."""
     # a route file outside `app/` (read alone) that answers with NextResponse is one too
     route_file = is_route_file(module.path) or (
         PurePosixPath(module.path).stem == "route"
         and any(specifier == "next/server" for specifier, _ in module.imports.values())
     )
     groups: list[tuple[str, list[tuple[Node, str]]]] = []
+    helpers: list[Node] = []
     reached: set[int] = set()
     candidates: list[tuple[Node, list[ResponseSite]]] = []
-    cache: SiteCache = {}
     for function in _returning_functions(module):
         sites = returned_sites(module, function, cache)
         if sites:
@@ -113,16 +219,11 @@ def response_object_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> 
             continue
         style = FETCH if any(site.style == FETCH for site in sites) else LAMBDA
         if style == FETCH and not fetch_entry(module, function) and not switched_helper(module, function):
+            if any(_carries_cors(site, FETCH) for site in sites):
+                helpers.append(function)
             continue  # a helper (`jsonResponse(data)`): judged in the handlers that return it
         groups.append((style, [(function, pages_function_method(module, function))]))
-    policies: list[CorsPolicy] = []
-    for framework, functions in groups:
-        policy = _policy(module, framework, functions, evidence, cache)
-        # one header literal shared by several functions (`success()` and `failure()` both
-        # returning `buildResponse(...)`) is one configuration, not a second layer
-        if policy is not None and all(other.app != policy.app for other in policies):
-            policies.append(policy)
-    return policies
+    return groups, helpers
 
 
 def _returning_functions(module: JsModule) -> list[Node]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from corslint.extractors.express.missing_origin_answers import only_without_origin
 from corslint.extractors.express.origin_functions import guarding_condition, membership
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap, walk
@@ -38,11 +39,58 @@ def _answers(module: JsModule, function: Node) -> list[tuple[Node, Node | None]]
         if node.type != "return_statement" or _enclosing_function(node) != function:
             continue
         returned = [c for c in node.named_children if c.type != "comment"]
+        held = _held_answers(module, body, returned[0]) if len(returned) == 1 else None
+        if held is not None:
+            found += held
+            continue
         found += _split(node, returned[0]) if returned else [(node, None)]
     statements = [c for c in body.named_children if c.type != "comment"]
     if not statements or statements[-1].type not in {"return_statement", "throw_statement"}:
         found.append((body, None))  # running off the end returns undefined
     return found
+
+
+def _held_answers(module: JsModule, body: Node, returned: Node) -> list[tuple[Node, Node | None]] | None:
+    """`let answer = FALLBACK; if (TEST) answer = origin; return answer;` (ofmendez/
+    prueba-identidad-tech-back `src/middlewares/cors.js`): the fallback, unguarded, and each
+    value assigned under an `if` of the body, guarded by it. None for any other local (a
+    `const`, one assigned in a loop, a nested function or anywhere but directly under an `if`)."""
+    returned = unwrap(returned)
+    if returned.type != "identifier":
+        return None
+    local = module.text(returned)
+    answers: list[tuple[Node, Node | None]] = []
+    for statement in body.named_children:
+        if statement.type == "lexical_declaration" and module.text(statement).startswith("let"):
+            for declarator in statement.named_children:
+                if (
+                    declarator.type == "variable_declarator"
+                    and module.text(declarator.child_by_field_name("name")) == local
+                ):
+                    value = declarator.child_by_field_name("value")
+                    answers.append((declarator, unwrap(value) if value is not None else None))
+    if len(answers) != 1:
+        return None
+    for node in walk(body):
+        if node.type in {"update_expression", "augmented_assignment_expression"} and local in module.text(
+            node
+        ):
+            return None
+        if node.type != "assignment_expression":
+            continue
+        left = unwrap(node.child_by_field_name("left"))
+        if module.text(left) != local:
+            continue
+        statement = node.parent
+        holder = statement.parent if statement is not None else None
+        if holder is not None and holder.type == "statement_block":
+            holder = holder.parent
+        if statement is None or statement.type != "expression_statement" or holder is None:
+            return None
+        if holder.type != "if_statement" or holder.parent != body:
+            return None
+        answers.append((node, unwrap(node.child_by_field_name("right"))))
+    return answers if len(answers) > 1 else None
 
 
 def _split(holder: Node, expression: Node) -> list[tuple[Node, Node | None]]:
@@ -79,7 +127,13 @@ def classify_returns(
     `allowing_texts` admits the Origin, one in `refusing_texts` refuses it. With
     `boolean_answers` (the library reads `true` as "reflect the Origin"), an answer that is
     itself a membership test of the Origin (`list.includes(origin)`) admits the list."""
-    answers = _answers(module, function)
+    answers = [  # `if (!origin) return "*"`: no browser's CORS check reads that answer
+        (holder, expression)
+        for holder, expression in _answers(module, function)
+        if expression is None
+        or module.text(unwrap(expression)) in allowing_texts | refusing_texts
+        or not only_without_origin(module, holder, function, spellings, guarding_condition)
+    ]
     if not answers:
         return FunctionValue("unknown")
     allowing: list[Node] = []

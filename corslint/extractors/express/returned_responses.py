@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from corslint.extractors.express.handler_roles import HandlerRoles
-from corslint.extractors.express.helper_header_flow import branch_assigned
+from corslint.extractors.express.helper_header_flow import branch_assigned, straight_reassigned
 from corslint.extractors.express.request_inputs import alias_source
 from corslint.extractors.express.response_guards import OriginGuard, origin_guard
 from corslint.extractors.express.response_headers import (
@@ -99,7 +99,9 @@ def _returns(module: JsModule, function: Node) -> list[tuple[Node, Node | None]]
         kind = node.type  # (PERF) the owner test climbs to the function: only where it counts
         if kind != "return_statement" and (kind != "call_expression" or not callback):
             continue
-        if enclosing_function(node) != function:
+        if enclosing_function(node) != function and not (
+            kind == "call_expression" and _reaches_callback(module, node, function, callback)
+        ):
             continue
         if node.type == "return_statement" and node.named_children:
             found.append((unwrap(node.named_children[0]), node))
@@ -110,6 +112,18 @@ def _returns(module: JsModule, function: Node) -> list[tuple[Node, Node | None]]
                 statement = node.parent
                 found.append((unwrap(args[1]), statement if statement is not None else node))
     return found
+
+
+def _reaches_callback(module: JsModule, call: Node, function: Node, callback: str) -> bool:
+    """Lambda's `callback` called from a callback of the handler (`query.then((rows) =>
+    callback(null, {...}))`, thomaswang-archive/vue-admin-dashboard `functions/getUserData.js`):
+    the handler's own callback, where no function in between names a parameter so."""
+    inner = enclosing_function(call)
+    while inner is not None and inner != function:
+        if callback in parameter_names(module, inner):
+            return False
+        inner = enclosing_function(inner)
+    return inner is not None and inner.id == function.id
 
 
 def function_roles(module: JsModule, function: Node) -> tuple[HandlerRoles, dict[str, str]]:
@@ -161,6 +175,8 @@ def expression_sites(
         declared = declared_value(module, module.text(node), node)
         if declared is not None and declared.type == "await_expression" and declared.named_children:
             declared = unwrap(declared.named_children[0])
+        if declared is None:
+            declared = straight_reassigned(module, module.text(node), node)
         if declared is None and branch_assigned(module, module.text(node), node):
             # `let response; if (...) response = await f(req); else response = new Response(...)`
             # then `response.headers.set(...)`: those writes are what is known of it

@@ -3,6 +3,7 @@ router modules it mounts), routes registered before it, and preflights nothing a
 
 from __future__ import annotations
 
+from corslint.extractors.express.constructor_order import runs_after_construction
 from corslint.extractors.express.registrations import (
     DATA_SUFFIXES,
     ROUTE_METHODS,
@@ -35,6 +36,8 @@ def misordered(analysis: Analysis, registration: Registration, what_kind: str = 
             continue  # `app.get("/health", cors(), ...)`: the route brings its own layer
         if called_server_to_server(analysis, other):
             continue  # a webhook mounted early on purpose: browsers never call it
+        if runs_after_construction(analysis.module, other.call, registration.call):
+            continue  # a route a method adds once the server object is built
         earlier.append(other)
     if not earlier:
         return []

@@ -8,6 +8,8 @@ tsconfig `paths`."""
 
 from __future__ import annotations
 
+import posixpath
+import re
 from pathlib import Path, PurePosixPath
 
 from corslint.extractors.express.importer_candidates import MAX_FILES, candidate_importers
@@ -19,6 +21,9 @@ from corslint.extractors.js.syntax import unwrap
 from corslint.model import Route
 
 _ALIASES = ("@/", "~/", "#/")
+# what the text of a module that `.use`s anything holds (`_uses`: a call of a member named
+# `use`): the others are not parsed. uptime-kuma's `util-server.js` has 43 importers (PERF5)
+_USE_CALL = re.compile(rb"\.\s*use\b")
 
 
 def importer_routes(module: JsModule) -> tuple[Route, ...] | None:
@@ -40,7 +45,7 @@ def using_importers(module: JsModule) -> list[JsModule] | None:
     is too large to look through."""
     if module.file is None or module.project is None or project_root(module.file) is None:
         return []
-    candidates = candidate_importers(module)
+    candidates = candidate_importers(module, matching=_USE_CALL)
     if candidates is None:
         return None
     project, own, root = module.project, candidates.own, candidates.root
@@ -49,11 +54,24 @@ def using_importers(module: JsModule) -> list[JsModule] | None:
         names = [
             local
             for local, (specifier, _) in importer.imports.items()
-            if _names_module(project.resolve_specifier(importer, specifier), specifier, own, root)
+            if _may_name(specifier, own)
+            and _names_module(project.resolve_specifier(importer, specifier), specifier, own, root)
         ]
         if names and _uses(importer, names):
             found.append(importer)
     return found
+
+
+def _may_name(specifier: str, own: Path) -> bool:
+    """Whether a relative specifier's last part can name `own` (not an `index` file, which
+    `.` or its folder names) as `resolve_specifier` resolves it: the file's name, or its stem
+    with or without another extension (`./headers`, `./headers.js` for headers.ts). Resolving
+    every import of every importer probed up to 30 paths each (PERF5); aliases and packages
+    are resolved as before."""
+    if own.stem == "index" or not specifier.startswith("."):
+        return True
+    last = posixpath.basename(posixpath.normpath(specifier))
+    return last in (own.name, own.stem) or PurePosixPath(last).stem == own.stem
 
 
 def _names_module(resolved: Path | None, specifier: str, own: Path, root: Path) -> bool:

@@ -92,7 +92,12 @@ def _parsed(file: Path, display: str) -> Value | None:
 
 def _ignored(root: Path) -> bool:
     """Whether a `.gitignore` at the project root or above it (up to the repository's
-    root) names `.env`: then it is a local file, not part of the project."""
+    root) names `.env`: then, in a git checkout, it is a local file, not part of the
+    project. Outside a checkout (an archive, an exported snapshot) the files there are
+    the ones the repository held: a `.env` committed before `.gitignore` named it
+    (ndvOfc/project_pern_final `server/.env`, loaded by `require('dotenv').config()`) is read."""
+    if not any((folder / ".git").exists() for folder in (root, *root.parents)):
+        return False
     for folder in (root, *root.parents):
         ignore = folder / ".gitignore"
         if ignore.is_file():

@@ -10,6 +10,7 @@ from typing import Any, Protocol, cast
 from corslint.extractors.js.conversions import arm_when_unset, production_arm, truthy
 from corslint.extractors.js.env_argument_helpers import env_argument_result
 from corslint.extractors.js.parsed_module import ParsedModule
+from corslint.extractors.js.pushed_lists import pushed_list
 from corslint.extractors.js.syntax import Node, unwrap, walk
 from corslint.model import Location, Provenance, Value
 
@@ -44,8 +45,8 @@ def helper_result(
         return None
     home, function = found
     found_return = _returned_expression(home, function, depth, early_only=bool(arguments))
-    if found_return is None:
-        return None
+    if found_return is None:  # `const list = []; if (process.env.X) list.push(...) else ...`
+        return None if arguments else pushed_list(home, function, use, depth)
     returned, unset = found_return
     value = home.resolve(returned, depth)
     if not value.known:
@@ -141,9 +142,9 @@ def _returned_expression(
     if (
         not early_only
         and parameters is not None
-        and (parameters.type == "identifier" or parameters.named_children)
+        and (parameters.type == "identifier" or not _all_defaulted(parameters))
     ):
-        return None
+        return None  # a parameter without a default: its value is the caller's
     if any(child.type in {"async", "*"} for child in function.children):
         return None
     body = function.child_by_field_name("body")
@@ -152,8 +153,15 @@ def _returned_expression(
     if body.type != "statement_block":
         return (body, None) if not early_only else None
     unset: str | None = None
-    for statement in (child for child in body.named_children if child.type != "comment"):
+    statements = [child for child in body.named_children if child.type != "comment"]
+    for statement in statements:
         if statement.type in _DECLARATIONS:
+            continue
+        if (
+            statement.type in _LOOPS
+            and not early_only
+            and _leaves_return_alone(module, statement, statements[-1])
+        ):
             continue
         if statement.type == "return_statement":
             returned = _returned(statement)
@@ -173,6 +181,55 @@ def _returned_expression(
             return exit_value, taken[1] or unset
         unset = unset or taken[1]
     return None
+
+
+_LOOPS = frozenset({"for_in_statement", "for_statement"})
+_MUTATORS = frozenset({"push", "pop", "shift", "unshift", "splice", "set", "add", "delete", "clear", "sort"})
+
+
+def _leaves_return_alone(module: HelperModule, loop: Node, last: Node) -> bool:
+    """Whether a loop before the final `return` changes nothing that return reads: no
+    assignment, `delete` or mutating call on a name it reads (imputnet/cobalt `loadEnvs`
+    copies proxy variables into `process.env` before returning its settings object)."""
+    if last.type != "return_statement":
+        return False
+    read = {module.text(node) for node in walk(last) if node.type == "identifier"} - {"process"}
+    for node in walk(loop):
+        target: Node | None = None
+        if node.type in {"assignment_expression", "augmented_assignment_expression"}:
+            target = node.child_by_field_name("left")
+        elif node.type == "update_expression" or (
+            node.type == "unary_expression" and module.text(node).startswith("delete")
+        ):
+            target = node.child_by_field_name("argument")
+        elif node.type == "call_expression":
+            function = unwrap(node.child_by_field_name("function"))
+            if (
+                function.type == "member_expression"
+                and module.text(function.child_by_field_name("property")) in _MUTATORS
+            ):
+                target = function.child_by_field_name("object")
+        while target is not None and target.type in {"member_expression", "subscript_expression"}:
+            target = target.child_by_field_name("object")
+        if target is not None and module.text(target) in read:
+            return False
+    return True
+
+
+def _all_defaulted(parameters: Node) -> bool:
+    """Whether every parameter has a default (`(source = process.env) => ...`): called
+    without arguments, the function reads the defaults."""
+    for parameter in parameters.named_children:
+        if parameter.type == "comment":
+            continue
+        if parameter.type == "assignment_pattern":
+            continue
+        if parameter.type in {"required_parameter", "optional_parameter"} and parameter.child_by_field_name(
+            "value"
+        ):
+            continue
+        return False
+    return True
 
 
 def _parameter_names(module: HelperModule, parameters: Node | None) -> set[str] | None:

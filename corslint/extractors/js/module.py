@@ -33,6 +33,8 @@ from corslint.extractors.js.conversions import (
     weaker,
 )
 from corslint.extractors.js.dotenv_values import committed_env_value
+from corslint.extractors.js.enum_members import enum_object
+from corslint.extractors.js.env_comparisons import compared_unset, node_config_parameter
 from corslint.extractors.js.env_schemas import schema_parsed_env
 from corslint.extractors.js.helper_returns import helper_result
 from corslint.extractors.js.implicit_globals import implicit_global
@@ -86,6 +88,20 @@ class JsModule(ParsedModule):
 
     project: ModuleLoader | None = None
     _resolving: set[int] = field(default_factory=set)
+    _top_functions: dict[str, Node] | None = None
+
+    def top_function(self, name: str) -> Node | None:
+        """`function name(...) {}` at the top of the module (also when exported), the first
+        of that name; indexed once, as a bundle asks for hundreds of names."""
+        if self._top_functions is None:
+            index: dict[str, Node] = {}
+            for node in self.of_kind("function_declaration"):
+                declared = node.child_by_field_name("name")
+                top = node.parent is not None and node.parent.type in {"program", "export_statement"}
+                if top and declared is not None:
+                    index.setdefault(self.text(declared), node)
+            self._top_functions = index
+        return self._top_functions.get(name)
 
     # -- resolution ----------------------------------------------------------------
     def resolve(self, node: Node, depth: int = 0) -> Value:
@@ -131,6 +147,8 @@ class JsModule(ParsedModule):
             return self._array(node, location, depth)
         if kind == "object":
             return self._object(node, location, depth)
+        if kind == "enum_body":
+            return enum_object(self, node, location)
         if kind == "identifier":
             return self._name(node, location, depth)
         if kind in {"member_expression", "subscript_expression"}:
@@ -143,6 +161,9 @@ class JsModule(ParsedModule):
             return self._call(node, location, depth)
         if kind in {"arrow_function", "function_expression", "function", "function_declaration"}:
             return Value(FunctionValue("unknown"), location, description=short(self.text(node)))
+        if kind == "assignment_expression" and node.child_by_field_name("right") is not None:
+            # `module.exports = corsOptions = {...}`: an assignment's value is its right side
+            return self.resolve(node.child_by_field_name("right"), depth + 1)
         if kind == "unary_expression" and node.child_by_field_name("operator") is not None:
             operator = self.text(node.child_by_field_name("operator"))
             argument = self.resolve(node.child_by_field_name("argument"), depth)
@@ -360,7 +381,11 @@ class JsModule(ParsedModule):
             return committed_env_value(self, env, location) or self.unknown(node, env)
         key = self._member_key(node, depth)
         holder_node = node.child_by_field_name("object")
-        if key is not None and self.project is not None and self._is_node_config(holder_node):
+        if (
+            key is not None
+            and self.project is not None
+            and (self._is_node_config(holder_node) or node_config_parameter(self, holder_node))
+        ):
             configured = self.project.node_config(self, key)  # node-config also reads as `config.cors`
             if configured is not None:
                 return configured
@@ -406,7 +431,14 @@ class JsModule(ParsedModule):
                     right.related,
                 )
             keeps_left = left.raw is not None if operator == "??" else truthy(left.raw)
-            return left if keeps_left else self.resolve(right_node, depth)
+            if keeps_left:
+                return left
+            right = self.resolve(right_node, depth)
+            unset_name = left.env_var if left.provenance is Provenance.ENV_DEFAULT else None
+            if unset_name and right.known and not right.env_var:
+                # `(process.env.X || "").split(",")[0] || "*"`: the default an unset X leads to
+                return Value(right.raw, right.location, Provenance.ENV_DEFAULT, unset_name, self.text(node))
+            return right
         if operator == "+":
             right = self.resolve(right_node, depth)
             if not (left.known and right.known):
@@ -431,6 +463,10 @@ class JsModule(ParsedModule):
             folded_value := folded(operator, left, lambda: self.resolve(right_node, depth), location)
         ) is not None:
             return folded_value
+        if operator in {"===", "!==", "==", "!="}:
+            unset = compared_unset(self, node, left, depth)
+            if unset is not None:
+                return unset
         if operator == "*":
             right = self.resolve(right_node, depth)
             if left.known and right.known and numeric(left.raw) and numeric(right.raw):
@@ -449,7 +485,13 @@ class JsModule(ParsedModule):
             node.child_by_field_name("alternative"),
         )
         if test.known:
-            return self.resolve(consequence if truthy(test.raw) else alternative, depth)
+            chosen = self.resolve(consequence if truthy(test.raw) else alternative, depth)
+            if test.provenance is Provenance.ENV_DEFAULT and chosen.known and not chosen.env_var:
+                # `env.X !== "0" ? {} : {...}`: the arm the unset variable picks, judged so
+                return Value(
+                    chosen.raw, chosen.location, Provenance.ENV_DEFAULT, test.env_var, "", chosen.related
+                )
+            return chosen
         production = production_arm(self, node.child_by_field_name("condition"))
         if production is not None:
             # `NODE_ENV === "production" ? a : b`: the deployed configuration is judged

@@ -8,8 +8,17 @@ from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
+from corslint.extractors.js.enum_members import top_level_enums
 from corslint.extractors.js.project_files import project_root
-from corslint.extractors.js.syntax import WRAPPERS, Node, is_env_name, nodes_and_kinds, string_value, unwrap
+from corslint.extractors.js.syntax import (
+    WRAPPERS,
+    Node,
+    is_env_name,
+    nodes_and_kinds,
+    parameter_default_node,
+    string_value,
+    unwrap,
+)
 from corslint.extractors.js.worker_env import worker_env_parameter
 from corslint.model import Location
 
@@ -42,6 +51,7 @@ KEPT_KINDS = frozenset(
 )
 # Hono handlers' context (`c.env.X`: the Worker's bindings, environment variables among them)
 _HONO_BINDINGS = frozenset({"c.env", "ctx.env", "context.env"})
+_ENV_OBJECTS = frozenset({"process.env", "import.meta.env", "Bun.env"})
 _KEEPING = [KEPT_KINDS]  # the types the next module parsed keeps
 # Literals whose children are only their own pieces (quotes, fragments, escapes, a
 # pattern and its flags): the walk does not go into them while no piece is asked for.
@@ -91,6 +101,9 @@ class ParsedModule:
                     self.assignments.setdefault(name, []).append(node)
             elif kind == "import_statement":
                 self._import(node)
+        for name, body in top_level_enums(self):  # `enum H { ANY = "*" }`: a constant object
+            self.declarations.setdefault(name, []).append(body)
+            self.declarators.setdefault(name, []).append(body)
 
     @property
     def nodes(self) -> list[Node]:
@@ -281,13 +294,22 @@ class ParsedModule:
             prop = node.child_by_field_name("property")  # Hono's `c.env.X`, a Worker's `env.X`
             name = self.text(prop) if prop is not None else ""
             return name if is_env_name(name) else None
-        if held not in {"process.env", "import.meta.env", "Bun.env"}:
+        if held not in _ENV_OBJECTS and not self._env_parameter(holder):
             return None
         if node.type == "member_expression":
             prop = node.child_by_field_name("property")
             return self.text(prop) if prop is not None else None
         index = node.child_by_field_name("index")
         return string_value(index) if index is not None else None
+
+    def _env_parameter(self, holder: Node) -> bool:
+        """`source` in `(source = process.env) => ({ open: source.OPEN_CORS !== '0' })`
+        (imputnet/cobalt `api/src/core/env.js` `loadEnvs`): the environment itself, where the
+        function is called without arguments as the deployment calls it."""
+        if holder.type != "identifier" or self.binding(self.text(holder)) is not None:
+            return False
+        default = parameter_default_node(holder, self.text(holder))
+        return default is not None and self.text(unwrap(default)).replace(" ", "") in _ENV_OBJECTS
 
     def _imports_hono(self) -> bool:
         return any(

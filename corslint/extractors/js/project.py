@@ -213,6 +213,10 @@ def exported_value(module: JsModule, exported: str) -> Value | None:
             declaration = node.child_by_field_name("declaration")
             if exported == "default" and value is not None:
                 return module.resolve(value)
+            if declaration is not None and declaration.type == "enum_declaration":
+                name, body = declaration.child_by_field_name("name"), declaration.child_by_field_name("body")
+                if name is not None and body is not None and module.text(name) == exported:
+                    return module.resolve(body)  # `export enum H { ANY = "*" }`
             if declaration is not None and declaration.type in {
                 "lexical_declaration",
                 "variable_declaration",
