@@ -20,6 +20,10 @@ def lookalikes(domain: str) -> list[str]:
             f"evil-{domain}.test",
         ]
         return [f"https://{host}" for host in hosts]
+    if domain.rsplit(".", 1)[-1].isdigit():
+        # an address (`127.0.0.1`): a host that ends in a number is parsed as one, so
+        # `evil127.0.0.1` is no origin at all; a name that merely starts with it is
+        return [f"https://{domain}.evil.test", f"https://app.{domain}.evil.test"]
     hosts = [
         f"evil{domain}",
         f"evil-{domain}",

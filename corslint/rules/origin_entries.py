@@ -106,6 +106,8 @@ def configured_origins(probe: PolicyProbe) -> Iterator[tuple[Value, str]]:
             pattern = raw.pattern if isinstance(raw, Regex) else str(raw)
             domain = anchor_domain(pattern)
             hosts = [domain, f"app.{domain}"] if domain else []
+            if domain and domain.rsplit(".", 1)[-1].isdigit():
+                hosts = [domain]  # an address has no subdomains: `app.127.0.0.1` is no origin
             hosts += [h for h in ("localhost", "127.0.0.1") if h in pattern]
             for origin in _private_origins(pattern):  # a dev-friendly regex for the LAN
                 yield value, origin
