@@ -9,13 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from corslint.extractors.express.branches import arms_around
+from corslint.extractors.js.declared_values import enclosing_function
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap
 from corslint.model import Value
-
-_FUNCTIONS = frozenset(
-    {"function_declaration", "function_expression", "function", "arrow_function", "method_definition"}
-)
 
 
 @dataclass(frozen=True)
@@ -48,7 +45,7 @@ def pushed_entries(module: JsModule, returned: Node, headers_function: Node) -> 
             or module.text(receiver) != name
         ):
             continue
-        if _enclosing_function(call) not in {None, headers_function}:
+        if enclosing_function(call) not in {None, headers_function}:
             continue
         arguments = call.child_by_field_name("arguments")
         for argument in arguments.named_children if arguments is not None else []:
@@ -73,12 +70,3 @@ def pushes_unread(module: JsModule, returned: Node, headers_function: Node) -> b
     read = pushed_entries(module, returned, headers_function)
     arguments = sum(len((call.child_by_field_name("arguments") or call).named_children) for call in calls)
     return arguments != len(read)
-
-
-def _enclosing_function(node: Node) -> Node | None:
-    parent = node.parent
-    while parent is not None:
-        if parent.type in _FUNCTIONS:
-            return parent
-        parent = parent.parent
-    return None

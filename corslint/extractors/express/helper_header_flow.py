@@ -16,13 +16,11 @@ from collections.abc import Callable
 
 from corslint.extractors.express.handwritten_steps import Steps, test_atom
 from corslint.extractors.express.request_inputs import alias_source
+from corslint.extractors.js.declared_values import FUNCTIONS, enclosing_function
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, string_value, unwrap
 from corslint.model import Location, Provenance, Value
 
-_FUNCTIONS = frozenset(
-    {"arrow_function", "function_expression", "function_declaration", "function", "method_definition"}
-)
 _UNFOLLOWED = frozenset({"for_statement", "for_in_statement", "while_statement", "catch_clause"})
 _SKIPPED = frozenset({"lexical_declaration", "variable_declaration", "comment", "empty_statement"})
 
@@ -103,9 +101,9 @@ def index_writes(
     """`holder["Access-Control-Allow-Origin"] = value` before `use`, in the function that
     holds `use`, each under the `if` tests around it (an undecided one: `?`)."""
     module = state.module
-    scope = _enclosing_function(use)
+    scope = enclosing_function(use)
     for assignment in module.assignments.get(holder, []):
-        if assignment.start_byte >= use.start_byte or _enclosing_function(assignment) != scope:
+        if assignment.start_byte >= use.start_byte or enclosing_function(assignment) != scope:
             continue
         left = unwrap(assignment.child_by_field_name("left"))
         if left.type != "subscript_expression" or module.text(left.child_by_field_name("object")) != holder:
@@ -139,7 +137,7 @@ def tests_around(state: Steps, node: Node, scope: Node | None) -> tuple[str, ...
     undecided = False  # an inner test undecided: still never written under an outer FALSE
     child, parent = node, node.parent
     while parent is not None and parent != scope:
-        if parent.type in _FUNCTIONS or parent.type in _UNFOLLOWED:
+        if parent.type in FUNCTIONS or parent.type in _UNFOLLOWED:
             return None
         if parent.type == "if_statement":
             atom = test_atom(state, parent.child_by_field_name("condition"))
@@ -160,20 +158,13 @@ def tests_around(state: Steps, node: Node, scope: Node | None) -> tuple[str, ...
     return None if undecided else tuple(atoms)
 
 
-def _enclosing_function(node: Node) -> Node | None:
-    parent = node.parent
-    while parent is not None and parent.type not in _FUNCTIONS:
-        parent = parent.parent
-    return parent
-
-
 def declared_aliases(state: Steps, use: Node) -> None:
     """The request inputs the locals of the function holding `use` copy, declared before it
     (`const origin = request.headers.get("origin")` in a helper handed the request)."""
-    scope = _enclosing_function(use)
+    scope = enclosing_function(use)
     low = scope.start_byte if scope is not None else 0
     for declarator in state.module.of_kind("variable_declarator"):
-        if not low <= declarator.start_byte < use.start_byte or _enclosing_function(declarator) != scope:
+        if not low <= declarator.start_byte < use.start_byte or enclosing_function(declarator) != scope:
             continue
         state.aliases.update(alias_source(state.module, state.roles, state.aliases, declarator))
 
@@ -184,19 +175,19 @@ _RESPONSE_BUILDERS = frozenset({"new_expression", "call_expression", "await_expr
 def branch_assigned(module: JsModule, name: str, use: Node) -> bool:
     """`let response;` assigned a built or fetched response on each branch before `use`
     (IJ-Guerrero/d1-template `src/index.ts`): a response whose own headers are not followed."""
-    scope = _enclosing_function(use)
+    scope = enclosing_function(use)
     low = scope.start_byte if scope is not None else 0
     declared = [
         d
         for d in module.declarators.get(name, [])
-        if low <= d.start_byte < use.start_byte and _enclosing_function(d) == scope
+        if low <= d.start_byte < use.start_byte and enclosing_function(d) == scope
     ]
     if len(declared) != 1 or declared[0].child_by_field_name("value") is not None:
         return False
     assigned = [
         a
         for a in module.assignments.get(name, [])
-        if low <= a.start_byte < use.start_byte and _enclosing_function(a) == scope
+        if low <= a.start_byte < use.start_byte and enclosing_function(a) == scope
     ]
     return bool(assigned) and all(
         unwrap(a.child_by_field_name("left")).type == "identifier"
@@ -224,7 +215,7 @@ def called_by_others(module: JsModule, functions: list[Node]) -> set[int]:
     for call in module.of_kind("call_expression") if names else []:
         callee = call.child_by_field_name("function")
         helper = names.get(module.text(callee)) if callee is not None else None
-        caller = _enclosing_function(call)
+        caller = enclosing_function(call)
         if helper is not None and caller is not None and caller.id != helper.id and caller in functions:
             found.add(helper.id)
     return found
@@ -235,21 +226,21 @@ def straight_reassigned(module: JsModule, name: str, use: Node) -> Node | None:
     return response` (jcwrightson/iot-led `put-item-morse.js`): the value of the last whole
     assignment before `use`, where it sits in a block that also holds `use` (so it is what
     reaches `use` on the path that gets there); None when that assignment is conditional."""
-    scope = _enclosing_function(use)
+    scope = enclosing_function(use)
     low = scope.start_byte if scope is not None else 0
     # the byte tests first: `_enclosing_function` of every one-letter name in a bundle is slow
     assigned = [
         a
         for a in module.assignments.get(name, [])
         if low <= a.start_byte < use.start_byte
-        and _enclosing_function(a) == scope
+        and enclosing_function(a) == scope
         and unwrap(a.child_by_field_name("left")).type == "identifier"
     ]
     if not assigned:  # read before any reassignment: the declared value
         declared = [
             d
             for d in module.declarators.get(name, [])
-            if low <= d.start_byte < use.start_byte and _enclosing_function(d) == scope
+            if low <= d.start_byte < use.start_byte and enclosing_function(d) == scope
         ]
         value = declared[0].child_by_field_name("value") if len(declared) == 1 else None
         return unwrap(value) if value is not None else None

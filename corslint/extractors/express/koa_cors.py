@@ -18,6 +18,7 @@ from corslint.extractors.express.origin_functions import parameter_names, writte
 from corslint.extractors.express.registrations import Analysis, is_package_call
 from corslint.extractors.express.returned_origins import classify_returns
 from corslint.extractors.express.routes import probe_path_for
+from corslint.extractors.js.declared_values import enclosing_function
 from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import WRAPPERS, Node, unwrap, walk
@@ -110,9 +111,6 @@ def koa_origin(module: JsModule, value: Value) -> Value:
 
 
 _CONSTANT_ANSWER = "what the origin function answers wherever it does not skip CORS"
-_FUNCTION_TYPES = frozenset(
-    {"arrow_function", "function_expression", "function", "function_declaration", "method_definition"}
-)
 
 
 def _constant_answer(module: JsModule, function: Node) -> Value | None:
@@ -124,7 +122,7 @@ def _constant_answer(module: JsModule, function: Node) -> Value | None:
         return None
     returned: list[Node] = [body] if body.type != "statement_block" else []
     for node in walk(body) if body.type == "statement_block" else ():
-        if node.type != "return_statement" or _enclosing_function(node) != function:
+        if node.type != "return_statement" or enclosing_function(node) != function:
             continue
         inner = [c for c in node.named_children if c.type != "comment"]
         returned += inner[:1]  # `return;` answers undefined: CORS skipped
@@ -136,13 +134,6 @@ def _constant_answer(module: JsModule, function: Node) -> Value | None:
         if answer.raw not in (None, False, "", 0):
             answers.append(answer)
     return answers[0] if answers and len({answer.raw for answer in answers}) == 1 else None
-
-
-def _enclosing_function(node: Node) -> Node | None:
-    parent = node.parent
-    while parent is not None and parent.type not in _FUNCTION_TYPES:
-        parent = parent.parent
-    return parent
 
 
 def _normal(text: str) -> str:

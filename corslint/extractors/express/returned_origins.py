@@ -8,13 +8,10 @@ import re
 
 from corslint.extractors.express.missing_origin_answers import only_without_origin
 from corslint.extractors.express.origin_functions import guarding_condition, membership
+from corslint.extractors.js.declared_values import enclosing_function
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap, walk
 from corslint.model import FunctionValue, OriginFunction, Value
-
-_FUNCTIONS = frozenset(
-    {"arrow_function", "function_expression", "function", "function_declaration", "method_definition"}
-)
 
 
 def function_of_value(module: JsModule, value: Value) -> Node | None:
@@ -36,7 +33,7 @@ def _answers(module: JsModule, function: Node) -> list[tuple[Node, Node | None]]
         return _split(body, body)
     found: list[tuple[Node, Node | None]] = []
     for node in walk(body):
-        if node.type != "return_statement" or _enclosing_function(node) != function:
+        if node.type != "return_statement" or enclosing_function(node) != function:
             continue
         returned = [c for c in node.named_children if c.type != "comment"]
         held = _held_answers(module, body, returned[0]) if len(returned) == 1 else None
@@ -104,13 +101,6 @@ def _split(holder: Node, expression: Node) -> list[tuple[Node, Node | None]]:
         if consequence is not None and alternative is not None:
             return [(consequence, consequence), (alternative, alternative)]
     return [(holder, expression)]
-
-
-def _enclosing_function(node: Node) -> Node | None:
-    parent = node.parent
-    while parent is not None and parent.type not in _FUNCTIONS:
-        parent = parent.parent
-    return parent
 
 
 def classify_returns(
