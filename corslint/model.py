@@ -203,7 +203,10 @@ class Evidence:
 
     - ``bearer-auth``: the app authenticates with an Authorization header (CORS204); its
       detail names what the app uses, as a noun ("OAuth2PasswordBearer()");
-    - ``not-applied``: the configuration has no effect (CORS303, warning);
+    - ``not-applied``: the configuration has no effect (CORS303, warning); with
+      ``whole_layer`` the layer sends no CORS header at all (a middleware missing from
+      MIDDLEWARE, a `cors()` never registered), so only CORS303 and the rules about how the
+      configuration is written judge it: nothing reaches a browser to be exploited or blocked;
     - ``not-applied-on-purpose``: the same, where it looks deliberate: the module takes
       the middleware out of a list it inherits, or holds a test suite's settings;
     - ``misordered``: it applies, but not to everything it should (CORS303, warning);
@@ -226,6 +229,7 @@ class Evidence:
     kind: str
     detail: str
     location: Location
+    whole_layer: bool = False  # `not-applied*` only: the layer sends nothing at all
 
 
 @dataclass(frozen=True)
@@ -245,6 +249,11 @@ class CorsPolicy:
     route_level: bool = False  # replaces the app-wide layer for its routes (@cross_origin)
     # the arms around the code that attaches it, outermost first (see `exclusive_arms`)
     branch: str = ""
+
+    @property
+    def inactive(self) -> bool:
+        """Whether the layer sends no CORS header at all (see `Evidence.whole_layer`)."""
+        return any(evidence.whole_layer for evidence in self.evidence)
 
     def option(self, name: str) -> Value | None:
         """The option's value; an unexpandable `**kwargs` makes every absent option unknown."""

@@ -423,6 +423,15 @@ class PolicyProbe:
     def option(self, role: Role) -> Value | None:
         return self.framework.option_for(self.policy, role)
 
+    def written_by_another_layer(self, role: Role) -> bool:
+        """Whether hand-written code's answer carries `role`'s header only from a layer it is
+        joined with (a Next.js middleware over next.config `headers()`, whose steps are the
+        `NAME #configN` options): that layer's own findings are about the value."""
+        names = self.framework.roles.get(role, ())
+        if not self.framework.handwritten or not names or self.option(role) is not None:
+            return False
+        return any(key.startswith(f"{names[0]} #config") for key in self.policy.options)
+
     def holders(self, role: Role) -> dict[int, Value]:
         """For each value nested in an option of `role` (by identity), that option: made
         once per role, as entry findings ask it of thousands of entries."""
@@ -480,6 +489,9 @@ class Rule:
     tags: ClassVar[tuple[str, ...]] = ()
     bad: ClassVar[tuple[Example, ...]] = ()
     good: ClassVar[tuple[Example, ...]] = ()
+    # whether the rule judges a layer that sends nothing (`CorsPolicy.inactive`): only
+    # those about how the configuration is written, and CORS303, which says it is inert
+    judges_inactive: ClassVar[bool] = False
 
     @classmethod
     def explanation(cls) -> str:
@@ -498,8 +510,15 @@ class Rule:
 
     def check_all(self, probes: list[PolicyProbe]) -> Iterator[Finding]:
         """Rules about several policies at once (duplicate layers) override this."""
-        for probe in probes:
+        for probe in self.judged(probes):
             yield from self.check(probe)
+
+    def judged(self, probes: list[PolicyProbe]) -> list[PolicyProbe]:
+        """The probes this rule judges: a layer that sends nothing only by `judges_inactive`
+        rules (a missing middleware's settings expose nobody and block nothing more)."""
+        if self.judges_inactive:
+            return probes
+        return [probe for probe in probes if not probe.policy.inactive]
 
     def finding(
         self,

@@ -91,6 +91,7 @@ class MalformedOrigin(Rule):
     level = Level.ERROR
     summary = "An origin entry can never equal a browser's Origin header"
     tags = ("correctness",)
+    judges_inactive = True
     bad = (
         Example(
             "django",

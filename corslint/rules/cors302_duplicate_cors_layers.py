@@ -101,6 +101,7 @@ class DuplicateCorsLayers(Rule):
     )
 
     def check_all(self, probes: list[PolicyProbe]) -> Iterator[Finding]:
+        probes = self.judged(probes)
         for probe in probes:
             doubled = _doubled_origin(probe)
             if doubled is not None:

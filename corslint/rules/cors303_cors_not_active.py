@@ -32,6 +32,12 @@ class CorsNotActive(Rule):
     `corsheaders` missing from `INSTALLED_APPS` is a note: the middleware still
     works, but its system checks (which catch malformed origins) never run.
 
+    A layer that sends no CORS header at all (the middleware missing, a `cors()` never
+    registered) is judged only here and by the rules about how the configuration is
+    written (CORS301, CORS304, CORS307): while it is inert it exposes nobody, so an
+    any-origin or credentials finding would describe responses that are never sent. Wire
+    it in and those rules judge it like any other layer.
+
     ## Why is this bad?
     The settings read as if CORS were configured, so reviewers and scanners move on,
     while the browser sees no CORS headers at all, or sees them only on some responses.
@@ -73,6 +79,7 @@ class CorsNotActive(Rule):
     level = Level.WARNING
     summary = "The CORS configuration has no effect, or not where it should"
     tags = ("correctness",)
+    judges_inactive = True
     bad = (
         Example(
             "express",

@@ -41,6 +41,7 @@ class DeprecatedSetting(Rule):
     level = Level.NOTE
     summary = "A deprecated CORS setting name or option is used"
     tags = ("maintainability",)
+    judges_inactive = True
     bad = (
         Example(
             "django",

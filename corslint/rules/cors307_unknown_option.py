@@ -49,6 +49,7 @@ class UnknownOption(Rule):
     level = Level.WARNING
     summary = "An option or setting name the CORS library does not know, usually a typo"
     tags = ("correctness",)
+    judges_inactive = True
     bad = (
         Example(
             "starlette",

@@ -202,7 +202,7 @@ def _rest_policy(
             "`Cors` is an origin string such as \"'https://app.example.com'\" or a map of "
             "`AllowOrigin`, `AllowHeaders`..., so the template does not deploy"
         )
-        evidence.append(Evidence("not-applied", detail, location))
+        evidence.append(Evidence("not-applied", detail, location, whole_layer=True))
     else:
         for key in REST_KEYS:
             if key in cors.raw:
@@ -236,7 +236,7 @@ def _rest_policy(
             'AWS SAM refuses `Cors` on an API defined by `DefinitionUri` ("Cors works only with '
             "inline Swagger specified in 'DefinitionBody' property\"): the template does not deploy"
         )
-        evidence.append(Evidence("not-applied", detail, location))
+        evidence.append(Evidence("not-applied", detail, location, whole_layer=True))
         options["refused_by_translator"] = Value(True, location)
     routes = tuple(
         Route(event.path, ALL_METHODS if event.method == "ANY" else (event.method,), event.location)
@@ -272,7 +272,7 @@ def _http_api_policy(
             "AWS SAM refuses this value (a CORS configuration is a map of `AllowOrigins`, "
             "`AllowHeaders`...), so the template does not deploy"
         )
-        evidence = (Evidence("not-applied", detail, location),)
+        evidence = (Evidence("not-applied", detail, location, whole_layer=True),)
     elif isinstance(cors.raw, dict):
         for key in HTTP_API_KEYS:
             if key in cors.raw:

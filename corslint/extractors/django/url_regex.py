@@ -39,6 +39,7 @@ def unscoped_routes(regex: Value | None, paths: list[str]) -> Iterator[Evidence]
             "not-applied",
             f"CORS_URLS_REGEX matches none of the app's routes ({shown} ...), so no response gets CORS headers",
             regex.location,
+            whole_layer=True,
         )
 
 

@@ -33,12 +33,14 @@ def wiring(namespace: Namespace, location: Location, configured: bool) -> Iterat
                 "not-applied",
                 f"`{CORS_MIDDLEWARE}` is listed in MIDDLEWARE_CLASSES, which Django ignores since 2.0; {what}",
                 old.target,
+                whole_layer=True,
             )
         else:
             yield Evidence(
                 "not-applied-on-purpose" if is_test_path(location.path) else "not-applied",
                 f"there is no MIDDLEWARE setting with `{CORS_MIDDLEWARE}`, so {what}",
                 location,
+                whole_layer=True,
             )
     else:
         verdicts = {_order(value) for value in middleware.candidates()}
@@ -49,6 +51,7 @@ def wiring(namespace: Namespace, location: Location, configured: bool) -> Iterat
                 "not-applied-on-purpose" if removed or is_test_path(location.path) else "not-applied",
                 f"`{CORS_MIDDLEWARE}` is {'taken out of' if removed else 'not in'} MIDDLEWARE, so {what}",
                 middleware.target,
+                whole_layer=True,
             )
         elif verdict == "misordered":
             entry = _cors_entry(middleware.value) or _cors_entry(middleware.candidates()[0])

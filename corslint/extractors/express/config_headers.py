@@ -442,6 +442,7 @@ def _never_sent(policy: CorsPolicy, exported: Location) -> CorsPolicy:
         "these CORS headers are sent by `next dev` only; set them where the files are served "
         "(vercel.json, netlify.toml, `_headers`, the web server)",
         exported,
+        whole_layer=True,
     )
     return dataclasses.replace(policy, options={}, evidence=(*policy.evidence, evidence))
 

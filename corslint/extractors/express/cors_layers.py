@@ -70,6 +70,7 @@ def cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[Cors
                     "this cors() middleware is created but never registered with `app.use` or a "
                     "route, so it sends no CORS headers",
                     module.location(node),
+                    whole_layer=True,
                 )
             )
         variants = (
@@ -179,6 +180,7 @@ def _unused_options(analysis: Analysis, used: set[str], bearer: tuple[Evidence, 
                         "not-applied",
                         f"`{name}` holds cors options but is never passed to cors(), so it has no effect",
                         module.location(declarator),
+                        whole_layer=True,
                     ),
                     *bearer,
                 ),

@@ -57,6 +57,7 @@ def hono_cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list
                     "this Hono cors() middleware is exported, but no module of the app imports it, so it "
                     "sends no CORS headers",
                     module.location(node),
+                    whole_layer=True,
                 )
                 policy = dataclasses.replace(policy, evidence=(*policy.evidence, unused))
         elif policy.routes is None:  # registered here: the routes under its mount pattern

@@ -41,6 +41,7 @@ def middleware_policy(
                 "not-applied",
                 f"this {label} is created but never registered with `app.use`, so it sends no CORS headers",
                 module.location(node),
+                whole_layer=True,
             )
         )
     return CorsPolicy(

@@ -74,6 +74,7 @@ def never_run_policy(module: JsModule, located: Value, routes_folder: str) -> Co
         f"app's routes (`{routes_folder}` here), so these CORS headers are never sent; move it "
         f"to `{expected}`",
         located.location,
+        whole_layer=True,
     )
     return CorsPolicy(
         framework="nextjs_middleware",

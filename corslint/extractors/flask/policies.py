@@ -263,6 +263,7 @@ def _unmatched_literal_resource(
             f"whole request path: it matches none of the app's routes (such as `{example}`), "
             "which get no CORS headers from it",
             entry.location,
+            whole_layer=True,
         )
     ]
 

@@ -122,5 +122,6 @@ def _registration_evidence(app_root: Path, where: Location) -> list[Evidence]:
             "(`server.use([() => import('@adonisjs/cors/cors_middleware')])`), so AdonisJS never "
             "applies this CORS configuration",
             where,
+            whole_layer=True,
         )
     ]

@@ -186,7 +186,7 @@ def _http_api_policy(root: Value, variables: Variables, keys: dict[Location, Loc
             framework="serverless_http_api",
             location=where,
             options={"allowedOrigins": Value((), where)},
-            evidence=(Evidence("not-applied", detail, where),),
+            evidence=(Evidence("not-applied", detail, where, whole_layer=True),),
             label="provider.httpApi.cors",
         )
     if fill_methods:
@@ -227,7 +227,7 @@ def _ignored_event_cors(
                 framework="serverless_http_api",
                 location=where,
                 options={"allowedOrigins": Value((), where)},
-                evidence=(Evidence("not-applied", detail, where),),
+                evidence=(Evidence("not-applied", detail, where, whole_layer=True),),
                 label="cors on an httpApi event",
             )
         )
