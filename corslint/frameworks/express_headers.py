@@ -269,6 +269,8 @@ def replay(policy: CorsPolicy, request: Request, automatic_options_status: int |
             header = name.split(" #", 1)[0]
             writer = parts["writer"].plain()
             value_node: Value = parts["value"]
+            if header.lower() in UNDECIDED_HARMLESS and not value_node.known:
+                continue  # decides no request's fate: left out (CORS305 names it), not the whole answer
             value = value_node.raw if isinstance(value_node.raw, HeaderReflection) else value_node.plain()
             lines = header_lines(value, request, writer)
             if writer == "vary" or (header == "Vary" and writer == "vary"):
@@ -376,6 +378,8 @@ FRAMEWORKS = (
     _handwritten("fastify_headers", "Hand-written Fastify CORS code", respond_passing_on),
     _handwritten("hono_headers", "Hand-written Hono CORS code", respond_passing_on),
     _handwritten("oak_headers", "Hand-written Oak CORS code", respond_passing_on),
+    # sw2express middleware runs for every request; the route behind it answers OPTIONS
+    _handwritten("sw2express_headers", "Hand-written sw2express CORS code", respond_passing_on),
     # headers written in configuration: sent on the responses a path pattern matches; an
     # OPTIONS request is answered by whatever route or middleware is behind them
     _handwritten("nextjs_headers", "Next.js `headers()` configuration", respond_next, config_answers),

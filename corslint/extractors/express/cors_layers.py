@@ -8,6 +8,7 @@ from functools import partial
 from corslint.extractors.express.branches import arms_around, development_guarded
 from corslint.extractors.express.delegate_variants import delegate_option_variants
 from corslint.extractors.express.option_variants import OptionVariant, option_variants
+from corslint.extractors.express.mounted_router_cors import outer_cors_app
 from corslint.extractors.express.options import cors_options, option_map
 from corslint.extractors.express.registrations import (
     ROUTE_METHODS,
@@ -51,7 +52,7 @@ def cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[Cors
         routes = routes_of(analysis, registration)
         if registration is not None:
             if registration.method == "use":
-                app = app_key(module, registration)
+                app = outer_cors_app(analysis, registration) or app_key(module, registration)
                 branch = arms_around(registration.call)
                 if registration.path and registration.path not in {"/", "*", "/*"}:
                     scope = registration.path

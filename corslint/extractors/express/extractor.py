@@ -23,6 +23,7 @@ from corslint.extractors.express.micro_cors import micro_cors_policies
 from corslint.extractors.express.nextjs_cors import nextjs_cors_policies
 from corslint.extractors.express.registrations import Analysis, find_cors_names, find_registrations
 from corslint.extractors.express.response_objects import response_object_policies
+from corslint.extractors.express.sw2express_headers import sw2express_policies
 from corslint.extractors.express.wrappers import wrapper_policies
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project import JsProject
@@ -79,6 +80,7 @@ def _policies(path: str, module: JsModule, bearer: tuple[Evidence, ...]) -> list
     policies += itty_router_cors_policies(module, bearer)
     policies += graphql_yoga_policies(module, bearer)
     policies += response_object_policies(module, bearer)
+    policies += sw2express_policies(module, bearer)
     if is_next_config(path):
         policies += next_config_policies(module)
     return policies

@@ -22,7 +22,8 @@ from corslint.extractors.express.handler_roles import (
     server_key,
     server_kind,
 )
-from corslint.extractors.express.handwritten_steps import Steps, run
+from corslint.extractors.express.handwritten_state import Steps
+from corslint.extractors.express.handwritten_steps import run
 from corslint.extractors.express.header_records import names_cors_header
 from corslint.extractors.express.hono_answer_headers import spread_header_records
 from corslint.extractors.express.imported_middleware import (
@@ -32,6 +33,7 @@ from corslint.extractors.express.imported_middleware import (
     later_cors_layer,
 )
 from corslint.extractors.express.imported_response_helpers import (
+    built_record_writes,
     hands_response_to_helper,
     read_helper_call,
     read_where_called,
@@ -45,6 +47,7 @@ from corslint.extractors.express.mounted_router_cors import (
     cors_before_router,
     credentials_from_cors,
     echo_adds_nothing,
+    outer_cors_mount,
 )
 from corslint.extractors.express.origin_functions import parameter_names
 from corslint.extractors.express.refusing_cors import refusal_step, refusing_origins
@@ -62,6 +65,7 @@ from corslint.extractors.express.route_preflights import (
     preflight_answered_elsewhere,
 )
 from corslint.extractors.express.routes import covers_every_path, misordered, probe_path_for, routes_of
+from corslint.extractors.express.sw2express_headers import sw2express_middlewares
 from corslint.extractors.express.undecided_ends import decides_only_answers
 from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
@@ -85,7 +89,14 @@ def _handlers(module: JsModule) -> list[tuple[Node, HandlerRoles]]:
         for node in module.of_kind("string", "template_string")
         if (string_value(node) or "").lower().startswith("access-control-")
     ]
-    for node in [*spelled, *_record_reads(module), *_helper_calls(module), *spread_header_records(module)]:
+    built = built_record_writes(module)
+    for node in [
+        *spelled,
+        *_record_reads(module),
+        *_helper_calls(module),
+        *spread_header_records(module),
+        *built,
+    ]:
         function = node.parent
         while function is not None:
             if function.type in _FUNCTIONS:
@@ -132,9 +143,10 @@ def _record_reads(module: JsModule) -> list[Node]:
 def handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[CorsPolicy]:
     module = analysis.module
     handled: list[tuple[Node, Steps, Registration | None, str]] = []
+    sw2express = sw2express_middlewares(module)
     for function, roles in _handlers(module):
         body = function.child_by_field_name("body")
-        if body is None:
+        if body is None or function.id in sw2express:
             continue
         state = Steps(module, roles, call_hook=read_helper_call)
         run(state, body, ())
@@ -245,7 +257,7 @@ def _policy(
         options["options_status"] = answered_elsewhere(analysis, registration)
     if kind == FASTIFY and (plugin := plugin_answering_preflights(module, function)) is not None:
         options["options_status"] = Value(ANSWERED_BEFORE, plugin)  # the CORS plugin answers OPTIONS
-    app = branch = scope = ""
+    app = branch = scope = outer_app = ""
     later = later_cors_layer(module, function) if kind == EXPRESS and registration is None else None
     earlier = (
         earlier_cors_layer(module, function)
@@ -272,6 +284,21 @@ def _policy(
             options = {"Vary #cors": _vary_from_cors(mounted[1]), **options}
         if (sent := credentials_from_cors(analysis, mounted[1])) is not None:
             options = {"Access-Control-Allow-Credentials #cors": sent, **options}
+    elif (
+        kind == EXPRESS
+        and registration is not None
+        and registration.method == "use"
+        and len(parameter_names(module, function)) >= 3
+        and earlier_cors_call(analysis, registration) is None
+        and (outer := outer_cors_mount(analysis, registration)) is not None
+        and (outer_cors := earlier_cors_call(outer.analysis, outer.mount)) is not None
+    ):  # a router's middleware, the router mounted after the app's cors(), which answers OPTIONS
+        outer_app = outer.app
+        options["options_status"] = Value(ANSWERED_BEFORE, outer_cors[0])
+        if outer_cors[1]:
+            options = {"Vary #cors": _vary_from_cors(outer_cors[0]), **options}
+        if (sent := credentials_from_cors(analysis, outer_cors[0])) is not None:
+            options = {"Access-Control-Allow-Credentials #cors": sent, **options}
     elif kind == EXPRESS and registration is not None and len(parameter_names(module, function)) >= 3:
         cors_call = later_cors_call(analysis, registration)
         if cors_call is not None:  # passed on to the app's cors() just after it
@@ -292,7 +319,7 @@ def _policy(
     evidence = list(bearer)
     if registration is not None:
         if registration.method == "use":
-            app = app_key(module, registration)
+            app = outer_app or app_key(module, registration)
             branch = arms_around(registration.call)
             scope = registration.path if registration.path not in {None, "/", "*", "/*"} else ""
             probe_path = probe_path_for(registration.path or "/")

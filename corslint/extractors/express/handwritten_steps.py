@@ -10,13 +10,10 @@ list holding `"*"`), header writes in every server's spelling (`res.setHeader`,
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
-from corslint.extractors.express.copied_tests import copied_test
 from corslint.extractors.express.cors_neutral_arms import leaves_cors_alone
-from corslint.extractors.express.handler_roles import HandlerRoles
 from corslint.extractors.express.handwritten_callbacks import answering_callback
+from corslint.extractors.express.handwritten_state import Steps
+from corslint.extractors.express.handwritten_tests import condition_atom, reads_cors_input
 from corslint.extractors.express.header_records import object_argument, record_write
 from corslint.extractors.express.hono_answer_headers import (
     arrow_answer,
@@ -24,68 +21,23 @@ from corslint.extractors.express.hono_answer_headers import (
     hono_headers_argument,
     spread_object,
 )
-from corslint.extractors.express.host_tests import host_condition
-from corslint.extractors.express.named_inputs import compares_origins
-from corslint.extractors.express.origin_functions import membership
 from corslint.extractors.express.own_origin_values import is_own_origin
 from corslint.extractors.express.request_inputs import (
-    ORIGIN,
     REQUESTED_HEADERS,
+    REQUESTED_METHOD,
     alias_source,
-    is_named,
     request_source,
 )
-from corslint.extractors.express.request_tests import aliased_method_test, compared_path, method_test
-from corslint.extractors.express.unset_tests import as_unset_default, decided_when_unset
-from corslint.extractors.js.conversions import truthy
+from corslint.extractors.express.unset_tests import as_unset_default
 from corslint.extractors.js.method_calls import call_arguments
-from corslint.extractors.js.module import JsModule
-from corslint.extractors.js.syntax import Node, string_value, unwrap, walk
-from corslint.model import FunctionValue, HeaderReflection, Location, Provenance, Value
+from corslint.extractors.js.syntax import Node, string_value, unwrap
+from corslint.model import HeaderReflection, Location, Provenance, Value
 
 HEADER_WRITERS = {"set": "set", "header": "set", "setHeader": "setHeader", "append": "append"}
 _ANSWERS = frozenset({"writeHead", "sendStatus", "end", "send", "json", "jsonp", "redirect", "sendFile"})
 _STATUS_SETTERS = frozenset({"status", "code"})  # `res.status(204)`, `reply.code(204)`
 # Hono's context answers with a Response it makes: `c.body(null, 204)`, `c.text("", 204)`
 _HONO_ANSWERS = frozenset({"body", "text", "json", "html", "newResponse"})
-
-
-@dataclass
-class Steps:
-    """The header-setting steps of one hand-written CORS handler, in order."""
-
-    module: JsModule
-    roles: HandlerRoles
-    steps: dict[str, Value] = field(default_factory=dict)
-    guard: Value | None = None
-    aliases: dict[str, str] = field(default_factory=dict)  # local name -> request input
-    condition: Value | None = None  # the first undecidable `if` test a step depends on
-    undecided: Value | None = None  # the first undecidable `if` test met
-    status: list[tuple[tuple[str, ...], Value]] = field(default_factory=list)  # statusCode set so far
-    derived: set[str] = field(default_factory=set)  # locals computed from the Origin or method
-    unrelated: int = 0  # inside tests that do not depend on who asks: answers are not followed
-    path_scoped: bool = False  # a test of the path beside a decided one was taken as met
-    scoped_path: str | None = None  # the path that test compares with, where it is a literal
-    unset: str | None = None  # the variable whose absence decided a test (`unset_tests`)
-    # reads a call the interpreter does not (a helper in another module handed the response);
-    # True when it did. Given by the caller, which may import what this module cannot.
-    call_hook: Callable[[Steps, Node, tuple[str, ...]], bool] | None = None
-    passed: dict[str, Value] = field(default_factory=dict)  # a helper's parameter -> the caller's value
-
-    def add(self, header: str, value: Value, location: Location) -> None:
-        if self.condition is None and self.undecided is not None and "?" in _conditions(value):
-            self.condition = self.undecided
-        name = header
-        number = 2
-        while name in self.steps:
-            name = f"{header} #{number}"
-            number += 1
-        self.steps[name] = Value(value.raw, location) if value.known else value
-
-
-def _conditions(step: Value) -> tuple[str, ...]:
-    when = step.raw.get("when") if step.known and isinstance(step.raw, dict) else None
-    return tuple(item.raw for item in when.raw) if isinstance(when, Value) else ()
 
 
 def run(state: Steps, node: Node, when: tuple[str, ...]) -> bool:
@@ -116,7 +68,7 @@ def _statement(state: Steps, statement: Node, when: tuple[str, ...]) -> bool | s
                 continue
             state.aliases.update(alias_source(state.module, state.roles, state.aliases, declarator))
             name, value = declarator.child_by_field_name("name"), declarator.child_by_field_name("value")
-            if name is not None and value is not None and _reads_cors_input(state, value):
+            if name is not None and value is not None and reads_cors_input(state, value):
                 state.derived.add(state.module.text(name))  # `const ok = isTrusted(origin)`
         return False
     if kind == "return_statement":
@@ -169,12 +121,12 @@ def _if(state: Steps, statement: Node, when: tuple[str, ...]) -> bool | str:
     if alternative is not None:
         inner = [c for c in alternative.named_children if c.type != "comment"]
         else_branch = inner[0] if inner else None
-    condition = _condition(state, test)
+    condition = condition_atom(state, test)
     if condition in {"TRUE", "FALSE"}:  # a test whose value is known: one arm runs
         taken = consequence if condition == "TRUE" else else_branch
         return run(state, taken, when) if taken is not None else False
     if condition is None and (
-        not _reads_cors_input(state, test)
+        not reads_cors_input(state, test)
         or leaves_cors_alone(module, (consequence, else_branch), state.roles.next_name)
     ):
         # a test on the path, the query or the app's state, not on who asks: the headers
@@ -398,11 +350,10 @@ def _header(
         if bound is not None and unwrap(bound).type == "ternary_expression":
             node = unwrap(bound)
     if node.type == "ternary_expression" and (
-        _reads_cors_input(state, node.child_by_field_name("condition"))
-        or not state.module.resolve(node).known
+        reads_cors_input(state, node.child_by_field_name("condition")) or not state.module.resolve(node).known
     ):
         # `allowed ? origin : list[0]`: each arm under its test, when the model reads the test
-        condition = _condition(state, node.child_by_field_name("condition"))
+        condition = condition_atom(state, node.child_by_field_name("condition"))
         if condition is not None and condition not in {"TRUE", "FALSE"}:
             negated = condition[1:] if condition.startswith("!") else f"!{condition}"
             for arm, test in (("consequence", condition), ("alternative", negated)):
@@ -414,7 +365,7 @@ def _header(
         return
     reflected = Value(HeaderReflection("reflect-all", source=source), location)
     fallback = _fallback(value_node)
-    if fallback is None or source == REQUESTED_HEADERS:
+    if fallback is None or source in {REQUESTED_HEADERS, REQUESTED_METHOD}:
         _write(state, canonical, reflected, writer, when, location)
         return
     # `req.headers.origin || "*"`: the request's value when it sends one, else the default
@@ -443,156 +394,6 @@ def _write(
     state.add(header, step, location)
 
 
-def _condition(state: Steps, node: Node | None) -> str | None:
-    """A test the model understands: the method, Origin presence, an allow-list check, or
-    a value known statically ("TRUE" / "FALSE")."""
-    if node is None:
-        return None
-    node = unwrap(node)
-    module = state.module
-    text = module.text(node).replace(" ", "").replace('"', "'").replace("?.", ".")
-    method = method_test(state.roles.requests, text) or aliased_method_test(
-        state.roles.requests, state.aliases, text
-    )
-    if method is not None:
-        return method
-    if node.type == "identifier" and (passed := state.passed.get(text)) is not None:
-        # the value written under it carries its own "when X is unset": later writes do not
-        return "TRUE" if truthy(passed.raw) else "FALSE"
-    if (decided := decided_when_unset(module, node)) is not None:
-        state.unset = state.unset or decided[1]
-        return "TRUE" if decided[0] else "FALSE"
-    if node.type == "identifier" and (copied := copied_test(module, node)) is not None:
-        return _condition(state, copied)  # `const known = pattern.test(origin); if (!known)`
-    if node.type == "unary_expression" and text.startswith("!"):
-        inner = _condition(state, node.child_by_field_name("argument"))
-        if inner is None:
-            return None
-        return {"TRUE": "FALSE", "FALSE": "TRUE"}.get(inner) or (
-            inner[1:] if inner.startswith("!") else f"!{inner}"
-        )
-    if node.type == "binary_expression" and module.text(node.child_by_field_name("operator")) in {"||", "&&"}:
-        saved = state.guard
-        folded = _folded(state, node)
-        if folded is not None:
-            return folded
-        state.guard = saved  # one side's allow-list is not the test's: the whole is read below
-    hosted = host_condition(module, node, lambda n: _reads_origin(state, n))
-    if hosted is not None:  # the Origin's host tested, scheme and port cut off (`host_tests`)
-        if hosted[1] is not None and state.guard is None:
-            state.guard = hosted[1]
-        return hosted[0] if hosted[1] is None or state.guard is hosted[1] else None
-    source = request_source(module, state.roles, state.aliases, node)
-    if source == ORIGIN or is_named(source):
-        return "ORIGIN"
-    if source == REQUESTED_HEADERS:  # `if (req.header("access-control-request-headers"))`
-        return f"HEADER:{REQUESTED_HEADERS}"
-    readers = [n for n in walk(node) if _reads_origin(state, n)]
-    for name in dict.fromkeys(module.text(n) for n in readers):
-        found = membership(module, node, name, True)
-        if found is not None:
-            entries, _ = found
-            read = [n for n in readers if module.text(n) == name]
-            if ORIGIN not in {request_source(module, state.roles, state.aliases, n) for n in read} and not (
-                compares_origins(entries)
-            ):
-                continue  # a body or query field compared with a word: `action === "signup"`
-            guard = Value(FunctionValue("allow-list", tuple(entries)), module.location(node))
-            if state.guard is None:
-                state.guard = guard
-            return "ALLOWED"
-    value = module.resolve(node)
-    if value.known and isinstance(value.raw, bool):
-        return "TRUE" if value.raw else "FALSE"
-    return None
-
-
-def _reads_cors_input(state: Steps, node: Node) -> bool:
-    """Whether an expression depends on who asks or how: the Origin (or input naming it),
-    the method, the requested headers, a local computed from them, or the whole request
-    handed to a function (`isAllowed(req)`)."""
-    module = state.module
-    requests = {request for request in state.roles.requests if request}
-    for child in walk(node):
-        kind = child.type
-        if kind == "identifier":
-            text = module.text(child)
-            if text in state.derived or state.aliases.get(text) in {ORIGIN, REQUESTED_HEADERS}:
-                return True
-            parent = child.parent
-            if text in requests and parent is not None and parent.type == "arguments":
-                return True
-        elif kind in {"member_expression", "subscript_expression", "call_expression"}:
-            if request_source(module, state.roles, state.aliases, child) in {ORIGIN, REQUESTED_HEADERS}:
-                return True
-            text = module.text(child).replace(" ", "")
-            if any(text == f"{r}.method" for r in requests):
-                return True
-            if any(text in {f"{r}.headers", f"{r}.header"} for r in requests) and not (
-                _reads_other_header(module, child)
-            ):
-                return True
-    return False
-
-
-# request headers that say who asks or how (the rest, `Target-URL`, `Authorization`, do not)
-_CORS_INPUT_HEADERS = frozenset({"origin", "referer", "host"})
-
-
-def _reads_other_header(module: JsModule, reader: Node) -> bool:
-    """`req.header("Target-URL")`, `req.headers["x-api-key"]`, `req.headers.authorization`:
-    one named request header that is neither the Origin nor a preflight's request."""
-    parent = reader.parent
-    if parent is None:
-        return False
-    if parent.type == "call_expression":
-        arguments = parent.child_by_field_name("arguments")
-        named = [c for c in arguments.named_children if c.type != "comment"] if arguments else []
-        name = string_value(named[0]) if named else None
-    elif parent.type == "subscript_expression":
-        index = parent.child_by_field_name("index")
-        name = string_value(index) if index is not None else None
-    elif parent.type == "member_expression":
-        name = module.text(parent.child_by_field_name("property"))
-    else:
-        return False
-    if name is None:
-        return False
-    name = name.lower()
-    return name not in _CORS_INPUT_HEADERS and not name.startswith("access-control-request-")
-
-
-def _reads_origin(state: Steps, node: Node) -> bool:
-    if node.type not in {"identifier", "member_expression", "subscript_expression", "call_expression"}:
-        return False
-    source = request_source(state.module, state.roles, state.aliases, node)
-    return source == ORIGIN or is_named(source)
-
-
-def _folded(state: Steps, node: Node) -> str | None:
-    """`list.includes(origin) || list.includes("*")` with a known list: one side decides."""
-    operator = state.module.text(node.child_by_field_name("operator"))
-    left = _condition(state, node.child_by_field_name("left"))
-    right = _condition(state, node.child_by_field_name("right"))
-    absorbing, neutral = ("TRUE", "FALSE") if operator == "||" else ("FALSE", "TRUE")
-    if absorbing in {left, right}:
-        return absorbing
-    if operator == "&&" and (left is None) != (right is None):
-        # `url.pathname === wellKnownPath && req.method === "GET"` (postiz-app
-        # oauth-middleware.ts): the path selects where the headers apply, and they are
-        # judged for the requests that get them, as under a test of the path alone
-        undecided = node.child_by_field_name("left" if left is None else "right")
-        if not _reads_cors_input(state, undecided):
-            state.path_scoped = True
-            state.scoped_path = state.scoped_path or compared_path(state.module, undecided)
-            return right if left is None else left
-    if left == neutral:
-        return right
-    if right == neutral:
-        return left
-    return None
-
-
 def header_step(
     state: Steps, header: str, value_node: Node, writer: str, when: tuple[str, ...], location: Location
 ) -> None:
@@ -607,9 +408,3 @@ def write_step(
     canonical = "-".join(part.capitalize() for part in header.strip().split("-"))
     if canonical.startswith("Access-Control-") or canonical == "Vary":
         _write(state, canonical, value, writer, when, location)
-
-
-def test_atom(state: Steps, node: Node | None) -> str | None:
-    """The model's atom for an `if` test (the method, the Origin's presence, an allow-list
-    check, TRUE / FALSE), None where corslint cannot decide it."""
-    return _condition(state, node)

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from corslint.extractors.express.handwritten_steps import Steps, test_atom
+from corslint.extractors.express.handwritten_state import Steps
+from corslint.extractors.express.handwritten_tests import test_atom
 from corslint.extractors.express.request_inputs import alias_source
 from corslint.extractors.js.declared_values import FUNCTIONS, enclosing_function
 from corslint.extractors.js.module import JsModule
@@ -215,8 +216,10 @@ def called_by_others(module: JsModule, functions: list[Node]) -> set[int]:
     for call in module.of_kind("call_expression") if names else []:
         callee = call.child_by_field_name("function")
         helper = names.get(module.text(callee)) if callee is not None else None
+        if helper is None:
+            continue  # (PERF) the climb to the caller only for a call of one of them
         caller = enclosing_function(call)
-        if helper is not None and caller is not None and caller.id != helper.id and caller in functions:
+        if caller is not None and caller.id != helper.id and caller in functions:
             found.add(helper.id)
     return found
 

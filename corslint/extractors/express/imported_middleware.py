@@ -117,6 +117,12 @@ def earlier_cors_call(analysis: Analysis, registration: Registration) -> tuple[L
     return analysis.module.location(call), options.get("origin", "*") not in ("*", UNKNOWN)
 
 
+def app_wide_cors_before(analysis: Analysis, registration: Registration) -> Node | None:
+    """The first `cors()` `.use`d for every path on `registration`'s app before it, whatever
+    its options."""
+    return _app_wide_cors(analysis, registration, after=False)
+
+
 def _app_wide_cors(analysis: Analysis, registration: Registration, *, after: bool) -> Node | None:
     """The first `cors()` call `.use`d for every path on `registration`'s app, after it or
     before it."""

@@ -13,11 +13,13 @@ its own there (`handler_roles`). Read by `handwritten` through `Steps.call_hook`
 from __future__ import annotations
 
 from corslint.extractors.express.handler_roles import HandlerRoles, handler_roles
-from corslint.extractors.express.handwritten_steps import HEADER_WRITERS, Steps, run
+from corslint.extractors.express.handwritten_state import Steps
+from corslint.extractors.express.handwritten_steps import HEADER_WRITERS, run
 from corslint.extractors.express.header_records import copied_record
 from corslint.extractors.express.importer_candidates import candidate_importers
 from corslint.extractors.express.request_inputs import request_source
 from corslint.extractors.express.response_headers import HeaderReader, called_functions, parameter_names
+from corslint.extractors.js.declared_values import declared_value
 from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap
@@ -33,7 +35,95 @@ _RESPONSE_ARGUMENTS = frozenset({"res", "response", "resp", "_res"})
 def read_helper_call(state: Steps, node: Node, when: tuple[str, ...]) -> bool:
     """`Steps.call_hook`: True when `node` was read here (a helper handed the response, or
     a record a helper builds copied onto the response); False leaves it to the interpreter."""
+    if _built_record_written(state, node, when):
+        return False  # the interpreter still reads the status `writeHead` answers with
     return _copied_helper_record(state, node, when) or _inlined(state, node, when, 0)
+
+
+def built_record_writes(module: JsModule) -> list[Node]:
+    """`res.writeHead(...)` calls whose headers a function of this module builds and whose
+    text spells a CORS header (`withCORS`): the handler making them spells none itself."""
+    if b"writeHead" not in module.source:
+        return []
+    found = []
+    for node in module.of_kind("call_expression"):
+        callee = unwrap(node.child_by_field_name("function"))
+        named = call_arguments(node)
+        if callee is None or callee.type != "member_expression" or len(named) < 2:
+            continue
+        if module.text(callee.child_by_field_name("property")) != "writeHead":
+            continue
+        record: Node | None = unwrap(named[-1])
+        if record is not None and record.type == "identifier":
+            record = declared_value(module, module.text(record), record)
+        called = unwrap(record.child_by_field_name("function")) if record is not None else None
+        if called is None or unwrap(record).type != "call_expression" or called.type != "identifier":
+            continue
+        builder = _declared_function(module, module.text(called))
+        if builder is not None and b"access-control-" in module.text(builder).lower().encode():
+            found.append(node)
+    return found
+
+
+def _declared_function(module: JsModule, name: str) -> Node | None:
+    """`function name(...) {...}` at the module's top level."""
+    for statement in module.root.named_children:
+        if statement.type == "function_declaration":
+            declared = statement.child_by_field_name("name")
+            if declared is not None and module.text(declared) == name:
+                return statement
+    return None
+
+
+def _built_record_written(state: Steps, node: Node, when: tuple[str, ...]) -> bool:
+    """`res.writeHead(status, [message,] headers)` with `var headers = withCORS({}, req)`:
+    the record the called function fills by index and returns, read as `response_headers`
+    reads a helper's headers (Rob--W/cors-anywhere `lib/cors-anywhere.js`, its `withCORS`
+    kept in the many projects that vendor the proxy). True when it was read."""
+    if node.type != "call_expression":
+        return False
+    callee = unwrap(node.child_by_field_name("function"))
+    if callee is None or callee.type != "member_expression":
+        return False
+    holder = state.module.text(callee.child_by_field_name("object"))
+    if holder not in state.roles.responses or state.module.text(callee.child_by_field_name("property")) != (
+        "writeHead"
+    ):
+        return False
+    named = call_arguments(node)
+    record: Node | None = unwrap(named[-1]) if len(named) >= 2 else None
+    if record is not None and record.type == "identifier":
+        record = declared_value(state.module, state.module.text(record), record)
+    if record is None or unwrap(record).type != "call_expression":
+        return False
+    if _declared_first(record, node):
+        # `var cors_headers = withCORS({}, req)` at the top of the handler, then written by
+        # every answer: the record is read once, for every request
+        if record.id in state.read_records:
+            return True
+        state.read_records.add(record.id)
+        when = ()
+    return HeaderReader(state, "setHeader").read(
+        state.module, unwrap(record), state.roles, state.aliases, when
+    )
+
+
+def _declared_first(record: Node, use: Node) -> bool:
+    """Whether the declaration holding `record` is a statement of the body of the function
+    that holds `use`, not under any test."""
+    statement = record.parent
+    while statement is not None and statement.type not in {"lexical_declaration", "variable_declaration"}:
+        if statement.type in _FUNCTIONS or statement.type == "statement_block":
+            return False
+        statement = statement.parent
+    body = statement.parent if statement is not None else None
+    function = body.parent if body is not None else None
+    if body is None or body.type != "statement_block" or function is None or function.type not in _FUNCTIONS:
+        return False
+    holder = use.parent
+    while holder is not None and holder.type not in _FUNCTIONS:
+        holder = holder.parent
+    return holder is not None and holder.id == function.id
 
 
 def hands_response_to_helper(module: JsModule, call: Node) -> bool:

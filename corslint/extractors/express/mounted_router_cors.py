@@ -16,9 +16,11 @@ to the route without any of its headers."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
-from corslint.extractors.express.imported_middleware import earlier_cors_call
+from corslint.extractors.express.imported_middleware import app_wide_cors_before, earlier_cors_call
 from corslint.extractors.express.origin_functions import classified_origin
 from corslint.extractors.express.registrations import (
     Analysis,
@@ -42,14 +44,15 @@ def cors_before_router(analysis: Analysis, route: Registration) -> tuple[str, Lo
     module = analysis.module
     if route.method == "use" or "." in route.receiver or module.file is None or module.project is None:
         return None
-    if not _exported_router(module, route.receiver):
+    exports = _router_exports(module, route.receiver)
+    if not exports:
         return None
     own = module.file.resolve()
     for importer in using_importers(module) or ():
         names = {
             local
             for local, (specifier, exported) in importer.imports.items()
-            if exported in {"*", "default"}
+            if exported in exports
             and (resolved := module.project.resolve_specifier(importer, specifier)) is not None
             and names_file(resolved, own)
         }
@@ -67,6 +70,62 @@ def cors_before_router(analysis: Analysis, route: Registration) -> tuple[str, Lo
             earlier = earlier_cors_call(mounting, registration)
             if earlier is not None and _reflects_every_origin(mounting, earlier[0]):
                 return app_key(importer, registration), earlier[0], earlier[1]
+    return None
+
+
+@dataclass(frozen=True)
+class OuterMount:
+    """Where an exported router reaches an app that `.use`s `cors()` before mounting it."""
+
+    app: str  # the app's CORS302 key
+    analysis: Analysis  # the module that mounts it on that app
+    mount: Registration  # the `.use` that mounts it (or the router holding it)
+
+
+def outer_cors_app(analysis: Analysis, registration: Registration) -> str | None:
+    """The app key of the app an exported router is mounted on (through routers that are
+    mounted in turn), when that app `.use`s a `cors()` for every path before the mount:
+    the router's own `router.use(cors(...))` is then a second layer of that app (CORS302).
+    Measured with cors 2.8.6 on express 5 (automatisch `routes/webhooks.js` under
+    `app.use(cors(corsOptions))` in `app.js`, mounted through `routes/index.js`): the app's
+    `cors()` answers every preflight, and on other requests the router's replaces its
+    Allow-Origin and keeps its Allow-Credentials."""
+    outer = outer_cors_mount(analysis, registration)
+    return outer.app if outer is not None else None
+
+
+def outer_cors_mount(analysis: Analysis, registration: Registration, depth: int = 3) -> OuterMount | None:
+    """As `outer_cors_app`, with the mount itself: a hand-written middleware the router
+    `.use`s is then passed only what that `cors()` lets through (`earlier_cors_call`)."""
+    module = analysis.module
+    exports = _router_exports(module, registration.receiver)
+    if not exports or "." in registration.receiver or module.file is None or module.project is None:
+        return None
+    own = module.file.resolve()
+    for importer in using_importers(module) or ():
+        names = {
+            local
+            for local, (specifier, exported) in importer.imports.items()
+            if exported in exports
+            and (resolved := module.project.resolve_specifier(importer, specifier)) is not None
+            and names_file(resolved, own)
+        }
+        if not names:
+            continue
+        mounting = Analysis(importer)
+        find_cors_names(mounting)
+        find_registrations(mounting)
+        for mount in mounting.registrations:
+            passed = [unwrap(argument) for argument in mount.arguments]
+            if mount.method != "use" or not any(
+                node.type == "identifier" and importer.text(node) in names for node in passed
+            ):
+                continue
+            if app_wide_cors_before(mounting, mount) is not None:
+                return OuterMount(app_key(importer, mount), mounting, mount)
+            outer = outer_cors_mount(mounting, mount, depth - 1) if depth > 0 else None
+            if outer is not None:
+                return outer
     return None
 
 
@@ -150,20 +209,52 @@ def _reflects_every_origin(analysis: Analysis, location: Location) -> bool:
     )
 
 
-def _exported_router(module: JsModule, receiver: str) -> bool:
-    """`const router = express.Router()` (or `Router()`), exported as the module itself:
-    `module.exports = router` or `export default router`."""
+def _router_exports(module: JsModule, receiver: str) -> frozenset[str]:
+    """The names importers reach `const router = express.Router()` (or `Router()`) by: the
+    module itself (`module.exports = router`, `export default router`: `*` and `default`),
+    or a name (`module.exports = { sessionRoutes: router }`, `exports.x = router`,
+    `export { router as x }`; Mcbeer/frdige-spy `authentication.service.ts`)."""
     bound = module.binding(receiver)
     if bound is None or unwrap(bound).type != "call_expression":
-        return False
+        return frozenset()
     callee = module.text(unwrap(bound).child_by_field_name("function")).replace(" ", "")
     if callee not in {"Router", "express.Router"}:
-        return False
+        return frozenset()
+    names: set[str] = set()
     for statement in module.root.named_children:
-        text = module.text(statement).replace(" ", "").rstrip(";")
-        if text in {f"module.exports={receiver}", f"exportdefault{receiver}"}:
-            return True
-    return False
+        text = " ".join(module.text(statement).split()).rstrip("; ")
+        if text.replace(" ", "") in {f"module.exports={receiver}", f"exportdefault{receiver}"}:
+            names.update({"*", "default"})
+        elif (listed := _NAMED_EXPORT.fullmatch(text)) is not None:
+            for entry in listed.group(1).split(","):
+                names.update(_exported_name(entry.strip(), receiver))
+        elif (found := _EXPORTS_MEMBER.fullmatch(text)) is not None and found.group(2) == receiver:
+            names.add(found.group(1))
+        elif _EXPORTED_DECLARATION.match(text) and unwrap(bound).parent is not None:
+            declarator = unwrap(bound).parent
+            if declarator.type == "variable_declarator" and statement.start_byte <= declarator.start_byte < (
+                statement.end_byte
+            ):
+                names.add(receiver)  # `export const router = express.Router()`
+    return frozenset(names)
+
+
+_EXPORTED_DECLARATION = re.compile(r"export (?:const|let|var) ")
+_NAMED_EXPORT = re.compile(r"(?:module\.exports ?= ?|export ?)\{([\w$:, ]*)\}")
+_EXPORTS_MEMBER = re.compile(r"(?:module\.)?exports\.([\w$]+) ?= ?([\w$]+)")
+_ENTRY = re.compile(r"([\w$]+)(?: ?: ?([\w$]+)| as ([\w$]+))?")
+
+
+def _exported_name(entry: str, receiver: str) -> set[str]:
+    """The name one entry of `{ ... }` exports `receiver` under: `router`, CommonJS
+    `x: router`, ES `router as x`."""
+    found = _ENTRY.fullmatch(entry)
+    if found is None:
+        return set()
+    first, value, alias = found.groups()
+    if value is not None:
+        return {first} if value == receiver else set()
+    return {alias or first} if first == receiver else set()
 
 
 def credentials_from_cors(analysis: Analysis, location: Location) -> Value | None:

@@ -12,6 +12,7 @@ from corslint.extractors.js.syntax import Node, string_value, unwrap
 
 ORIGIN = "origin"
 REQUESTED_HEADERS = "access-control-request-headers"
+REQUESTED_METHOD = "access-control-request-method"  # echoed as Allow-Methods (cors-anywhere)
 # what the caller writes into the URL, the body or Referer: any page names its own origin.
 # A source is "named-origin:<where>": "query.site", "body.origin", "header.referer"; a
 # whole input copied to a local is "named-origin:query" (its properties are the caller's)
@@ -95,7 +96,7 @@ def request_source(module: JsModule, roles: HandlerRoles, aliases: dict[str, str
     for request in roles.requests:
         if not request:
             continue
-        for header in (ORIGIN, REQUESTED_HEADERS):
+        for header in (ORIGIN, REQUESTED_HEADERS, REQUESTED_METHOD):
             if any(lowered == shape.format(r=request.lower(), h=header) for shape in _HEADER_READS):
                 return header
         for header in ("referer", "referrer"):
@@ -106,7 +107,7 @@ def request_source(module: JsModule, roles: HandlerRoles, aliases: dict[str, str
         return None
     if aliases.get(_canonical(module.text(holder))) == _HEADER_OBJECT:  # `headers.origin`
         header = _property_name(module, node).lower()
-        if header in {ORIGIN, REQUESTED_HEADERS}:
+        if header in {ORIGIN, REQUESTED_HEADERS, REQUESTED_METHOD}:
             return header
         return named(f"header.{header}") if header in {"referer", "referrer"} else None
     kind = aliases.get(_canonical(module.text(holder))) or free_input(module, roles, holder)
@@ -114,6 +115,19 @@ def request_source(module: JsModule, roles: HandlerRoles, aliases: dict[str, str
         # `req.query.site`, `query.site` after `const { query } = url.parse(req.url, true)`
         return f"{kind}.{_property_name(module, node)}"
     return None
+
+
+def _header_object(module: JsModule, roles: HandlerRoles, value: Node) -> bool:
+    """`ctx.request.header`, also behind a fallback (`ctx.request.header || ''`:
+    jiangjunguo-stc/koa-demo `utils/access.js`)."""
+    value = unwrap(value)
+    while value.type == "binary_expression" and module.text(value.child_by_field_name("operator")) in {
+        "||",
+        "??",
+    }:
+        value = unwrap(value.child_by_field_name("left"))
+    text = _canonical(module.text(value))
+    return any(request and text in {f"{request}.headers", f"{request}.header"} for request in roles.requests)
 
 
 def _holder(node: Node) -> Node | None:
@@ -171,6 +185,8 @@ def alias_source(
         ):
             return {module.text(name): METHOD_READ}
         source = request_source(module, roles, aliases, value) or free_input(module, roles, value)
+        if source is None and _header_object(module, roles, value):
+            source = _HEADER_OBJECT  # `const headers = ctx.request.header || ''`
         return {module.text(name): source} if source is not None else {}
     if name.type != "object_pattern":
         return {}
@@ -191,7 +207,7 @@ def alias_source(
         headers = aliases.get(holder_text) == _HEADER_OBJECT  # `const { origin } = headers`
         for request in roles.requests:
             if request and (headers or holder_text in {f"{request}.headers", f"{request}.header"}):
-                if key.lower() in {ORIGIN, REQUESTED_HEADERS}:
+                if key.lower() in {ORIGIN, REQUESTED_HEADERS, REQUESTED_METHOD}:
                     found[local] = key.lower()
                 elif key.lower() in {"referer", "referrer"}:
                     found[local] = named(f"header.{key.lower()}")

@@ -14,19 +14,21 @@ AWS Lambda proxy result."""
 from __future__ import annotations
 
 import os
+from bisect import bisect_left
 from pathlib import Path
 
 from corslint.extractors.express.flag_gated_headers import switched_object
 from corslint.extractors.express.function_sources import functions_of, imported_functions
 from corslint.extractors.express.handler_roles import HandlerRoles
-from corslint.extractors.express.handwritten_steps import Steps, header_step, run, write_step
+from corslint.extractors.express.handwritten_state import Steps
+from corslint.extractors.express.handwritten_steps import header_step, run, write_step
 from corslint.extractors.express.helper_header_flow import after_early_exits, index_writes, tests_around
 from corslint.extractors.express.request_inputs import request_source
 from corslint.extractors.js.declared_values import FUNCTIONS, declared_value, enclosing_function
 from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import project_root
-from corslint.extractors.js.syntax import Node, string_value, unwrap, walk
+from corslint.extractors.js.syntax import Node, string_value, unwrap
 from corslint.model import Location, Provenance, Value
 
 _MAX_DEPTH = 4
@@ -111,10 +113,23 @@ def returned_expressions(module: JsModule, function: Node) -> list[Node]:
     if body.type != "statement_block":
         return [unwrap(body)]
     found = []
-    for node in walk(body):
-        if node.type == "return_statement" and enclosing_function(node) == function and node.named_children:
+    # (PERF) the module's returns inside the body, from its index, not a walk of the body
+    for node in nodes_within(module.of_kind("return_statement"), body):
+        if enclosing_function(node) == function and node.named_children:
             found.append(unwrap(node.named_children[0]))
     return found
+
+
+def nodes_within(nodes: list[Node], outer: Node) -> list[Node]:
+    """The nodes (in source order, as `of_kind` gives them) that start inside `outer`: its
+    descendants of those types, without walking it (a vendored bundle's functions nest
+    deep, and each walk went over the nested ones again)."""
+    first = bisect_left(nodes, outer.start_byte, key=_start_byte)
+    return nodes[first : bisect_left(nodes, outer.end_byte, lo=first, key=_start_byte)]
+
+
+def _start_byte(node: Node) -> int:
+    return int(node.start_byte)
 
 
 class HeaderReader:
@@ -189,6 +204,8 @@ class HeaderReader:
                 finally:
                     self.bindings[key] = bound
                 state.guard = self.steps.guard  # the allow-list the caller's object tests
+                if unwrap(passed).type == "object":  # `withCORS({}, req)` fills the object it is given
+                    index_writes(state, module.text(node), node, when, self._index_step, self.writer)
                 return read
             declared = declared_value(module, module.text(node), node)
             if declared is not None:
@@ -267,6 +284,9 @@ class HeaderReader:
             when = (*when, "?")
         reader = HeaderReader(self.steps, self.writer)
         reader.steps.guard = state.guard
+        for name, argument in zip(names, passed, strict=False):
+            if name and unwrap(argument).type == "object":  # an object the helper fills and returns
+                reader.bindings[(helper_module.path, name)] = (module, argument, state.roles, state.aliases)
         read = reader.read(helper_module, returned[0], roles, inner.aliases, when, depth + 1)
         state.guard = reader.steps.guard
         return read

@@ -33,7 +33,7 @@ from pathlib import PurePosixPath
 from corslint.extractors import EXTRACTORS
 from corslint.extractors.express.flag_gated_headers import switched_helper
 from corslint.extractors.express.handler_roles import HandlerRoles
-from corslint.extractors.express.handwritten_steps import Steps
+from corslint.extractors.express.handwritten_state import Steps
 from corslint.extractors.express.header_records import names_cors_header
 from corslint.extractors.express.helper_header_flow import called_by_others, declared_aliases
 from corslint.extractors.express.importer_candidates import candidate_importers
@@ -374,10 +374,31 @@ def _representative(sites: list[ResponseSite]) -> ResponseSite | None:
         return site.status.known and isinstance(site.status.raw, int) and 200 <= site.status.raw < 300
 
     with_origin = [site for site in sites if _sets_origin(site)]
-    for group in ([s for s in with_origin if success(s)], with_origin, sites):
+    succeeding = [s for s in with_origin if success(s)]
+    # a Lambda result's early exits are answers of their own; a Fetch handler's `if (early)
+    # return early` is its preflight helper's answer, read as before
+    main = [s for s in succeeding if s.style == LAMBDA and _on_main_path(s.returned)]
+    for group in (main, succeeding, with_origin, sites):
         if group:
             return group[0]
     return None
+
+
+_BRANCHING = frozenset(
+    {"if_statement", "switch_case", "catch_clause", "for_statement", "for_in_statement", "while_statement"}
+)
+
+
+def _on_main_path(returned: Node) -> bool:
+    """Whether a return is reached without any branch taken: not an early exit under an
+    `if` (rproenza86/mern-on-aws `createTodo.ts` answers an invalid token with a 201 before
+    the success return), nor a `catch` or a loop; the findings go where the handler answers."""
+    node = returned.parent
+    while node is not None and node.type not in FUNCTIONS:
+        if node.type in _BRANCHING:
+            return False
+        node = node.parent
+    return True
 
 
 def _read(reader: HeaderReader, site: ResponseSite, when: tuple[str, ...]) -> None:

@@ -1,0 +1,206 @@
+"""How the hand-written CORS interpreter (`handwritten_steps`) reads an `if` test: the
+request's method, the Origin's presence, an allow-list check on it, the requested headers,
+or a value known statically, each as the atom `frameworks.express_headers.holds` decides
+per request; and whether an expression depends on who asks at all."""
+
+from __future__ import annotations
+
+import re
+
+from corslint.extractors.express.copied_tests import copied_test
+from corslint.extractors.express.handwritten_state import Steps
+from corslint.extractors.express.host_tests import host_condition
+from corslint.extractors.express.named_inputs import compares_origins
+from corslint.extractors.express.origin_functions import membership
+from corslint.extractors.express.request_inputs import (
+    ORIGIN,
+    REQUESTED_HEADERS,
+    REQUESTED_METHOD,
+    is_named,
+    request_source,
+)
+from corslint.extractors.express.request_tests import aliased_method_test, compared_path, method_test
+from corslint.extractors.express.unset_tests import decided_when_unset
+from corslint.extractors.js.conversions import truthy
+from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.syntax import Node, string_value, unwrap, walk
+from corslint.model import FunctionValue, Value
+
+
+def test_atom(state: Steps, node: Node | None) -> str | None:
+    """The model's atom for an `if` test (the method, the Origin's presence, an allow-list
+    check, TRUE / FALSE), None where corslint cannot decide it."""
+    return condition_atom(state, node)
+
+
+_ASKED = frozenset({ORIGIN, REQUESTED_HEADERS, REQUESTED_METHOD})  # who asks, and for what
+
+
+def condition_atom(state: Steps, node: Node | None) -> str | None:
+    """A test the model understands: the method, Origin presence, an allow-list check, or
+    a value known statically ("TRUE" / "FALSE")."""
+    if node is None:
+        return None
+    node = unwrap(node)
+    module = state.module
+    text = module.text(node).replace(" ", "").replace('"', "'").replace("?.", ".")
+    method = method_test(state.roles.requests, text) or aliased_method_test(
+        state.roles.requests, state.aliases, text
+    )
+    if method is not None:
+        return method
+    if node.type == "identifier" and (passed := state.passed.get(text)) is not None:
+        # the value written under it carries its own "when X is unset": later writes do not
+        return "TRUE" if truthy(passed.raw) else "FALSE"
+    if (decided := decided_when_unset(module, node)) is not None:
+        state.unset = state.unset or decided[1]
+        return "TRUE" if decided[0] else "FALSE"
+    if node.type == "identifier" and (copied := copied_test(module, node)) is not None:
+        return condition_atom(state, copied)  # `const known = pattern.test(origin); if (!known)`
+    if node.type == "unary_expression" and text.startswith("!"):
+        inner = condition_atom(state, node.child_by_field_name("argument"))
+        if inner is None:
+            return None
+        return {"TRUE": "FALSE", "FALSE": "TRUE"}.get(inner) or (
+            inner[1:] if inner.startswith("!") else f"!{inner}"
+        )
+    if node.type == "binary_expression" and module.text(node.child_by_field_name("operator")) in {"||", "&&"}:
+        saved = state.guard
+        folded = _folded(state, node)
+        if folded is not None:
+            return folded
+        state.guard = saved  # one side's allow-list is not the test's: the whole is read below
+    hosted = host_condition(module, node, lambda n: reads_origin(state, n))
+    if hosted is not None:  # the Origin's host tested, scheme and port cut off (`host_tests`)
+        if hosted[1] is not None and state.guard is None:
+            state.guard = hosted[1]
+        return hosted[0] if hosted[1] is None or state.guard is hosted[1] else None
+    source = request_source(module, state.roles, state.aliases, node)
+    if source == ORIGIN or is_named(source):
+        return "ORIGIN"
+    if source in {REQUESTED_HEADERS, REQUESTED_METHOD}:  # `if (req.header("access-control-request-headers"))`
+        return f"HEADER:{source}"
+    readers = [n for n in walk(node) if reads_origin(state, n)]
+    for name in dict.fromkeys(module.text(n) for n in readers):
+        found = membership(module, node, name, True)
+        if found is not None:
+            entries, _ = found
+            read = [n for n in readers if module.text(n) == name]
+            if ORIGIN not in {request_source(module, state.roles, state.aliases, n) for n in read} and not (
+                compares_origins(entries)
+            ):
+                continue  # a body or query field compared with a word: `action === "signup"`
+            guard = Value(FunctionValue("allow-list", tuple(entries)), module.location(node))
+            if state.guard is None:
+                state.guard = guard
+            return "ALLOWED"
+    value = module.resolve(node)
+    if value.known and isinstance(value.raw, bool):
+        return "TRUE" if value.raw else "FALSE"
+    return None
+
+
+def reads_cors_input(state: Steps, node: Node) -> bool:
+    """Whether an expression depends on who asks or how: the Origin (or input naming it),
+    the method, the requested headers, a local computed from them, or the whole request
+    handed to a function (`isAllowed(req)`)."""
+    module = state.module
+    requests = {request for request in state.roles.requests if request}
+    for child in walk(node):
+        kind = child.type
+        if kind == "identifier":
+            text = module.text(child)
+            if text in state.derived or state.aliases.get(text) in _ASKED:
+                return True
+            parent = child.parent
+            if (
+                text in requests
+                and parent is not None
+                and parent.type == "arguments"
+                and not _hands_response(state, parent)
+            ):
+                return True
+        elif kind in {"member_expression", "subscript_expression", "call_expression"}:
+            if request_source(module, state.roles, state.aliases, child) in _ASKED:
+                return True
+            text = module.text(child).replace(" ", "")
+            if any(text == f"{r}.method" for r in requests):
+                return True
+            if any(text in {f"{r}.headers", f"{r}.header"} for r in requests) and not (
+                _reads_other_header(module, child)
+            ):
+                return True
+    return False
+
+
+def _hands_response(state: Steps, arguments: Node) -> bool:
+    """`hook(req, res, location)`: a function handed the response too may answer the request
+    itself (cors-anywhere's `handleInitialRequest`), it is no test of who asks, unless its
+    name says it checks the origin (`checkOrigin(req, res)` may refuse the unlisted ones)."""
+    call = arguments.parent
+    callee = call.child_by_field_name("function") if call is not None else None
+    if callee is None or _ORIGIN_CHECK.search(state.module.text(callee)):
+        return False
+    responses = {response for response in state.roles.responses if response}
+    return any(state.module.text(argument) in responses for argument in arguments.named_children)
+
+
+_ORIGIN_CHECK = re.compile(r"origin|cors|allow|white|black|trust|domain|site", re.IGNORECASE)
+
+
+# request headers that say who asks or how (the rest, `Target-URL`, `Authorization`, do not)
+_CORS_INPUT_HEADERS = frozenset({"origin", "referer", "host"})
+
+
+def _reads_other_header(module: JsModule, reader: Node) -> bool:
+    """`req.header("Target-URL")`, `req.headers["x-api-key"]`, `req.headers.authorization`:
+    one named request header that is neither the Origin nor a preflight's request."""
+    parent = reader.parent
+    if parent is None:
+        return False
+    if parent.type == "call_expression":
+        arguments = parent.child_by_field_name("arguments")
+        named = [c for c in arguments.named_children if c.type != "comment"] if arguments else []
+        name = string_value(named[0]) if named else None
+    elif parent.type == "subscript_expression":
+        index = parent.child_by_field_name("index")
+        name = string_value(index) if index is not None else None
+    elif parent.type == "member_expression":
+        name = module.text(parent.child_by_field_name("property"))
+    else:
+        return False
+    if name is None:
+        return False
+    name = name.lower()
+    return name not in _CORS_INPUT_HEADERS and not name.startswith("access-control-request-")
+
+
+def reads_origin(state: Steps, node: Node) -> bool:
+    if node.type not in {"identifier", "member_expression", "subscript_expression", "call_expression"}:
+        return False
+    source = request_source(state.module, state.roles, state.aliases, node)
+    return source == ORIGIN or is_named(source)
+
+
+def _folded(state: Steps, node: Node) -> str | None:
+    """`list.includes(origin) || list.includes("*")` with a known list: one side decides."""
+    operator = state.module.text(node.child_by_field_name("operator"))
+    left = condition_atom(state, node.child_by_field_name("left"))
+    right = condition_atom(state, node.child_by_field_name("right"))
+    absorbing, neutral = ("TRUE", "FALSE") if operator == "||" else ("FALSE", "TRUE")
+    if absorbing in {left, right}:
+        return absorbing
+    if operator == "&&" and (left is None) != (right is None):
+        # `url.pathname === wellKnownPath && req.method === "GET"` (postiz-app
+        # oauth-middleware.ts): the path selects where the headers apply, and they are
+        # judged for the requests that get them, as under a test of the path alone
+        undecided = node.child_by_field_name("left" if left is None else "right")
+        if not reads_cors_input(state, undecided):
+            state.path_scoped = True
+            state.scoped_path = state.scoped_path or compared_path(state.module, undecided)
+            return right if left is None else left
+    if left == neutral:
+        return right
+    if right == neutral:
+        return left
+    return None
