@@ -7,8 +7,8 @@ from functools import partial
 
 from corslint.extractors.express.branches import arms_around, development_guarded
 from corslint.extractors.express.delegate_variants import delegate_option_variants
-from corslint.extractors.express.option_variants import OptionVariant, option_variants
 from corslint.extractors.express.mounted_router_cors import outer_cors_app
+from corslint.extractors.express.option_variants import OptionVariant, option_variants
 from corslint.extractors.express.options import cors_options, option_map
 from corslint.extractors.express.registrations import (
     ROUTE_METHODS,
