@@ -1,9 +1,10 @@
+import dataclasses
 import re
 from collections.abc import Iterator
 
 from corslint.browser import canonical_origin
 from corslint.findings import Finding, Level
-from corslint.model import Regex
+from corslint.model import FunctionValue, Regex, Value
 from corslint.rules.base import ATTACKER, DJANGO_WIRED, FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
 from corslint.rules.origin_entries import anchor_entry
 
@@ -39,6 +40,38 @@ _CASE_OR_UNKNOWN = frozenset(
 )
 
 
+def _admitted_without(probe: PolicyProbe, entry: Value, origin: str) -> bool:
+    """Whether another entry admits `origin`: the policy with `entry` swapped for an origin
+    no browser sends still admits it (False when the entry cannot be found to swap)."""
+    swapped: list[Value] = []
+
+    def without(value: Value) -> Value:
+        if value is entry:
+            swapped.append(value)
+            return Value(_NO_ORIGIN, value.location)
+        raw = value.raw
+        if not value.known:
+            return value
+        if isinstance(raw, tuple):
+            return dataclasses.replace(value, raw=tuple(without(item) for item in raw))
+        if isinstance(raw, dict):
+            return dataclasses.replace(value, raw={key: without(item) for key, item in raw.items()})
+        if isinstance(raw, FunctionValue) and raw.allowed:
+            return dataclasses.replace(
+                value, raw=dataclasses.replace(raw, allowed=tuple(without(item) for item in raw.allowed))
+            )
+        return value
+
+    options = {name: without(value) for name, value in probe.policy.options.items()}
+    if not swapped:
+        return False
+    other = PolicyProbe(dataclasses.replace(probe.policy, options=options))
+    return other.allows(origin, path=probe.policy.probe_path)
+
+
+_NO_ORIGIN = "https://entry-left-out.invalid"
+
+
 class MalformedOrigin(Rule):
     """
     ## What it does
@@ -49,6 +82,11 @@ class MalformedOrigin(Rule):
     reports origin settings the library itself rejects (an invalid regex that stops the
     app from starting, django-cors-headers system checks such as `corsheaders.E013` and
     `corsheaders.E014` that fail `manage.py check`).
+
+    An entry whose intended origin another entry already admits
+    (`["https://app.example.com/shop", "https://app.example.com"]`) is reported as a
+    warning: it blocks nothing, but it is dead, and its author meant something it does not
+    do.
 
     ## Why is this bad?
     A browser serializes an origin as `scheme://host[:port]`: lower-case, no path, no
@@ -180,6 +218,7 @@ class MalformedOrigin(Rule):
             if text == canonical:
                 continue
             reason = why_different(text, canonical)
+            level: Level | None = None
             if admits_any is None:
                 admits_any = probe.allows(ATTACKER, path=path)
             if admits_any:
@@ -192,7 +231,15 @@ class MalformedOrigin(Rule):
                     f"bites once that `*` is removed: then `Origin: {canonical}` is blocked"
                 )
             elif probe.allows(canonical, path=path):
-                continue
+                if not _admitted_without(probe, value, canonical):
+                    continue  # the framework reads the entry itself that way (a `*` glob)
+                # `['https://a.example/app', 'https://a.example']`: the entry is dead, and
+                # whoever wrote it meant something it does not do; nothing is blocked
+                level = Level.WARNING
+                consequence = (
+                    f"; `Origin: {canonical}` is admitted by another entry, so this one is dead: "
+                    "remove it, or spell the origin it was meant to be"
+                )
             else:
                 consequence = f"; the browser sends `Origin: {canonical}`, whose requests are then blocked"
             yield self.finding(
@@ -202,6 +249,7 @@ class MalformedOrigin(Rule):
                 + (f" ({value.description})" if value.description else "")
                 + consequence
                 + probe.condition("origins"),
+                level=level,
                 related=anchor.related,
             )
         for check in checks:
