@@ -171,12 +171,12 @@ def known_options(policy: CorsPolicy) -> dict[str, Any] | None:
         return None
     try:
         plain = {name: value.plain() for name, value in policy.options.items()}
+        for value in plain.values():
+            if isinstance(value, FunctionValue) and value.kind == "unknown":
+                return None
+        return {name: serialise(value) for name, value in plain.items()}  # an unknown entry raises
     except UnresolvedValueError:
         return None
-    for value in plain.values():
-        if isinstance(value, FunctionValue) and value.kind == "unknown":
-            return None
-    return {name: serialise(value) for name, value in plain.items()}
 
 
 def wire(request: Request, named: str | None = None) -> dict[str, Any]:

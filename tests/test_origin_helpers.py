@@ -32,12 +32,20 @@ def test_factory_carries_a_parameter_used_whole(tmp_path: Path) -> None:
     assert _value(tmp_path, source) == {"origin": ("https://a.example",), "credentials": True}
 
 
+def test_factory_returning_the_object_it_declared(tmp_path: Path) -> None:
+    source = (
+        "const SITES = ['https://a.example'];\n"
+        "const build = (origin) => { const o = { origin, credentials: true }; return o; };\n"
+        "const OPTIONS = build(SITES);\n"
+    )
+    assert _value(tmp_path, source) == {"origin": ("https://a.example",), "credentials": True}
+
+
 @pytest.mark.parametrize(
     "factory",
     [
         "(origin) => ({ origin: origin.split(','), credentials: true })",  # computed from it
         "(origin, credentials) => ({ origin, credentials })",  # `credentials` not passed
-        "(origin) => { const o = { origin }; return o; }",  # not an object literal returned
     ],
 )
 def test_factory_left_unknown(tmp_path: Path, factory: str) -> None:

@@ -25,7 +25,8 @@ Options keep the package's own names (``origin``, ``methods``, ``allowedHeaders`
   for routes that send JSON objects, as APIs do (a route sending a string gets nothing).
 
 Its predecessor ``fastify-cors`` 6.x (fastify 3) is modelled as @fastify/cors 7 (its own
-`Framework`; what differs is in `fastify_cors_versions`). The same package runs behind NestJS's Fastify adapter (``enableCors``,
+`Framework`; what differs is in `fastify_cors_versions`); 3.x (fastify 2) has its own code
+path (`fastify_cors3`). The same package runs behind NestJS's Fastify adapter (``enableCors``,
 ``NestFactory.create(..., {cors})``): that is its own `Framework`, named for NestJS.
 """
 
@@ -44,6 +45,8 @@ from corslint.frameworks.express import (
     unreadable_regex,
     vary_append,
 )
+from corslint.frameworks.fastify_cors3 import respond as respond_3
+from corslint.frameworks.fastify_cors3 import responder as responder_3
 from corslint.frameworks.fastify_cors_versions import SAFE_METHODS, release_of, unknown_default_methods
 from corslint.frameworks.framework import Framework, LibraryCheck, Options, OriginEntry, Responder
 from corslint.frameworks.js_option_roles import js_option_roles
@@ -263,6 +266,14 @@ FRAMEWORKS = (
         FRAMEWORK,
         name="fastify_cors_legacy",
         display="Fastify fastify-cors",
+        unread_options="the options object registered with fastify-cors",
+    ),
+    dataclasses.replace(
+        FRAMEWORK,
+        name="fastify_cors_3",
+        display="Fastify fastify-cors 3",
+        respond=respond_3,
+        responder=responder_3,
         unread_options="the options object registered with fastify-cors",
     ),
 )

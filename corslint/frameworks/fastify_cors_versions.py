@@ -11,7 +11,8 @@ The package's earlier name, ``fastify-cors`` (6.x, for fastify 3), is the code r
 @fastify/cors 7.0.0; a policy of it is recorded as major 7. Measured on fastify-cors 6.1.0
 (fastify-cors-deprecated 6.0.3) on fastify 3.29.5, it differs from 8.x in three more ways: a
 ``"*"`` inside an origin array is a literal entry (8.x normalises the array to ``*``), and
-``cacheControl`` and ``hook`` are not read.
+``cacheControl`` and ``hook`` are not read. fastify-cors 3.x (fastify 2) is its own model
+(`fastify_cors3`), recorded as major 3.
 
 The extractor records the installed major under `VERSION_OPTION` when the project's lock
 file or package.json tells it. A policy without it is judged only where every major
@@ -32,8 +33,11 @@ FIRST_SAFE_DEFAULT = 11  # the first major whose default methods are GET,HEAD,PO
 FIRST_STRING_VARY = 9  # the first major that leaves Vary: Origin off for a string origin
 FIRST_SCOPED = 8  # the first major that normalises ["*", ...] and reads cacheControl
 LEGACY_PACKAGE = "fastify-cors"
+# fastify-cors 3.x (fastify 2) has a code path of its own (`frameworks.fastify_cors3`), recorded
+# as major 3: its defaults are those `Release` gives a major before 8
+FASTIFY2_MAJOR = 3
 # fastify-cors majors modelled, as the @fastify/cors major that republished their code
-LEGACY_MAJORS = {6: 7}
+LEGACY_MAJORS = {6: 7, FASTIFY2_MAJOR: FASTIFY2_MAJOR}
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,14 @@ constant options object for every request (``cb(null, options)`` or an async ret
 read as those options; any other delegator leaves the options unknown.
 
 The package's earlier name, ``fastify-cors``, is read the same way when its installed major
-is one corslint models (6.x, `fastify_cors_version.legacy_options`)."""
+is one corslint models (3.x and 6.x, `fastify_cors_version.legacy_options`)."""
 
 from __future__ import annotations
 
 from corslint.extractors.express.branches import arms_around, development_guarded
 from corslint.extractors.express.close_option_names import close_option_names
-from corslint.extractors.express.fastify_cors_version import legacy_options, with_version
+from corslint.extractors.express.fastify_cors_plugin_lists import listed_cors_plugins
+from corslint.extractors.express.fastify_cors_version import legacy_framework, legacy_options, with_version
 from corslint.extractors.express.fastify_instances import instance_key
 from corslint.extractors.express.fastify_plugin_routes import plugin_routes
 from corslint.extractors.express.fastify_registering_routes import registering_routes
@@ -112,29 +113,54 @@ def fastify_cors_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> lis
         if package is None:
             continue
         receiver = module.text(unwrap(function.child_by_field_name("object")))
-        options, evidence = fastify_options(module, arguments[1] if len(arguments) > 1 else None)
-        if package == LEGACY_PACKAGE:
-            legacy = legacy_options(module, options, call, arguments)
-            if legacy is None:
-                continue  # a fastify-cors major not modelled: CORS003 (extractors.unmodelled)
-            options = legacy
-        else:
-            options = with_version(module, options, call)
+        options = _versioned(module, package, call, arguments)
+        if options is None:
+            continue  # a fastify-cors major not modelled: CORS003 (extractors.unmodelled)
         policies.append(
             CorsPolicy(
-                framework="fastify_cors_legacy" if package == LEGACY_PACKAGE else "fastify_cors",
+                framework=legacy_framework(options[0]) if package == LEGACY_PACKAGE else "fastify_cors",
                 location=module.location(call),
-                options=options,
+                options=options[0],
                 routes=_with_plugin_routes(module, receiver)
                 or registering_routes(module, call, receiver, fastify_routes),
-                evidence=(*evidence, *bearer),
+                evidence=(*options[1], *bearer),
                 development_only=is_development_path(module.path) or development_guarded(module, call),
                 label=f"{package} plugin",
                 app=instance_key(module, call, receiver) or f"{module.path}::{receiver}",
                 branch=arms_around(call),
             )
         )
+    for descriptor, options_node, package in listed_cors_plugins(module, names):
+        options = _versioned(
+            module, package, descriptor, [descriptor, *([options_node] if options_node else [])]
+        )
+        if options is None:
+            continue
+        policies.append(
+            CorsPolicy(
+                framework=legacy_framework(options[0]) if package == LEGACY_PACKAGE else "fastify_cors",
+                location=module.location(descriptor),
+                options=options[0],
+                evidence=(*options[1], *bearer),
+                development_only=is_development_path(module.path),
+                label=f"{package} plugin (from a plugin list)",
+                app=f"{module.path}::plugin-list",
+                branch=arms_around(descriptor),
+            )
+        )
     return policies
+
+
+def _versioned(
+    module: JsModule, package: str, call: Node, arguments: list[Node]
+) -> tuple[dict[str, Value], list[Evidence]] | None:
+    """The options `arguments[1]` hands the plugin, with the installed major; None for a
+    fastify-cors major corslint does not model."""
+    options, evidence = fastify_options(module, arguments[1] if len(arguments) > 1 else None)
+    if package != LEGACY_PACKAGE:
+        return with_version(module, options, call), evidence
+    legacy = legacy_options(module, options, call, arguments)
+    return (legacy, evidence) if legacy is not None else None
 
 
 def _with_plugin_routes(module: JsModule, receiver: str) -> tuple[Route, ...] | None:

@@ -7,6 +7,7 @@ from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.package_versions import installed_major
 from corslint.extractors.js.syntax import Node
 from corslint.frameworks.fastify_cors_versions import (
+    FASTIFY2_MAJOR,
     LEGACY_MAJORS,
     LEGACY_PACKAGE,
     VERSION_OPTION,
@@ -47,13 +48,22 @@ def legacy_options(
     republished its code; None when its installed major is not one corslint models. A
     function in place of the options is, for 6.x, a delegator `(req, cb)`, and options only
     later majors read leave the options unknown."""
-    major = LEGACY_MAJORS.get(installed_major(module.file, LEGACY_PACKAGE) or 0)
+    installed = installed_major(module.file, LEGACY_PACKAGE) or 0
+    major = LEGACY_MAJORS.get(installed)
     if major is None:
         return None
     if _LATER_OPTIONS & options.keys():
         options = {"**": module.unknown(arguments[1])}
     where = module.location(call)
-    return {
-        **options,
-        VERSION_OPTION: version_value(major, where, f"{LEGACY_PACKAGE} 6.x (@fastify/cors {major})"),
-    }
+    source = f"{LEGACY_PACKAGE} {installed}.x" + (
+        "" if major == FASTIFY2_MAJOR else f" (@fastify/cors {major})"
+    )
+    return {**options, VERSION_OPTION: version_value(major, where, source)}
+
+
+def legacy_framework(options: dict[str, Value]) -> str:
+    """The model of a `fastify-cors` registration `legacy_options` read."""
+    version = options.get(VERSION_OPTION)
+    return (
+        "fastify_cors_3" if version is not None and version.raw == FASTIFY2_MAJOR else "fastify_cors_legacy"
+    )

@@ -21,7 +21,7 @@ from corslint.extractors.express.routes import probe_path_for
 from corslint.extractors.js.declared_values import enclosing_function
 from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
-from corslint.extractors.js.syntax import WRAPPERS, Node, unwrap, walk
+from corslint.extractors.js.syntax import WRAPPERS, Node, string_value, unwrap, walk
 from corslint.frameworks.koa_cors import OPTION_NAMES
 from corslint.model import CorsPolicy, Evidence, FunctionValue, Value
 
@@ -161,9 +161,24 @@ def _origin_spellings(module: JsModule, function: Node) -> set[str]:
     for node in walk(function):
         if node.type == "variable_declarator":
             name, bound = node.child_by_field_name("name"), node.child_by_field_name("value")
-            if name is not None and bound is not None and module.text(unwrap(bound)) in found:
+            if name is not None and bound is not None and _without_empty_fallback(module, bound) in found:
                 found.add(module.text(name))
     return found
+
+
+def _without_empty_fallback(module: JsModule, bound: Node) -> str:
+    """`ctx.request.header.origin ?? ""` -> `ctx.request.header.origin` (Retr0327/
+    koa-backend-template `src/api/config/corsConfig.ts`): an empty string stands in for a
+    missing Origin, and no allow-list test admits it, so the local is the Origin."""
+    bound = unwrap(bound)
+    if bound.type == "binary_expression" and module.text(bound.child_by_field_name("operator")) in {
+        "??",
+        "||",
+    }:
+        fallback = bound.child_by_field_name("right")
+        if fallback is not None and string_value(fallback) == "":
+            return module.text(unwrap(bound.child_by_field_name("left")))
+    return module.text(bound)
 
 
 def classify_koa_origin(module: JsModule, function: Node) -> FunctionValue:

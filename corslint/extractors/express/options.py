@@ -178,7 +178,20 @@ def _delegate_options(
     if len(answers) != 1:
         return {"**": module.unknown(argument)}, []
     answer = unwrap(answers[0])
-    if answer.type == "identifier" and module.binding(module.text(answer)) is None:
+    held = module.binding(module.text(answer)) if answer.type == "identifier" else None
+    chooser = unwrap(held) if held is not None else answer
+    if chooser.type == "ternary_expression":
+        # `const options = origin.includes("netlify.app") || ... ? { origin: true } : { origin: false }`
+        arms = {
+            True: chooser.child_by_field_name("consequence"),
+            False: chooser.child_by_field_name("alternative"),
+        }
+        test = chooser.child_by_field_name("condition")
+        if test is not None and all(arm is not None for arm in arms.values()):
+            chosen = _chosen_by_test(module, function, parameters[0], test, arms)
+            if chosen is not None:
+                return chosen
+    if answer.type == "identifier" and held is None:
         chosen = _options_chosen_by_origin(module, function, parameters[0], module.text(answer))
         if chosen is not None:
             return chosen
@@ -237,17 +250,30 @@ def _options_chosen_by_origin(
     ]
     if len(assignments) != 2:
         return None
-    branches: dict[bool, dict[str, Value]] = {}
+    arms: dict[bool, Node] = {}
     test_node = None
     for assignment in assignments:
         guard = guarding_condition(assignment, function)
-        value = module.resolve(assignment.child_by_field_name("right"))
-        if guard is None or not (value.known and isinstance(value.raw, dict)):
+        if guard is None:
             return None
         test_node = guard[0]
-        branches[guard[1]] = dict(value.raw)
-    if set(branches) != {True, False} or test_node is None:
+        arms[guard[1]] = assignment.child_by_field_name("right")
+    if set(arms) != {True, False} or test_node is None:
         return None
+    return _chosen_by_test(module, function, request, test_node, arms)
+
+
+def _chosen_by_test(
+    module: JsModule, function: Node, request: str, test_node: Node, arms: dict[bool, Node]
+) -> tuple[dict[str, Value], list[Evidence]] | None:
+    """Options `{origin: true, ...}` where `test_node` holds, the same options with `origin:
+    false` where it does not: an allow-list of what the test admits of the request's Origin."""
+    branches: dict[bool, dict[str, Value]] = {}
+    for taken, arm in arms.items():
+        value = module.resolve(arm)
+        if not (value.known and isinstance(value.raw, dict)):
+            return None
+        branches[taken] = dict(value.raw)
     allowed_origin = branches[True].pop("origin", None)
     refused_origin = branches[False].pop("origin", None)
     if allowed_origin is None or refused_origin is None or allowed_origin.raw is not True:

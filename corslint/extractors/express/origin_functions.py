@@ -5,13 +5,28 @@ from __future__ import annotations
 
 from corslint.extractors.express.decided_returns import after_decided_return, deciding_variable
 from corslint.extractors.express.mixed_entries import block_by_kind, entry_by_kind, single_return
+from corslint.extractors.express.origin_answers import (
+    answer_test,
+    error_unless_answer,
+    first_argument_is_error,
+)
+from corslint.extractors.express.origin_entry_tests import entry_tested_entries
 from corslint.extractors.express.origin_globs import glob_entries
 from corslint.extractors.express.origin_guards import decided, deciding_env, residual, tidied_origin, tidies
-from corslint.extractors.express.parameter_defaults import parameter_default
+from corslint.extractors.express.origin_list_reads import (
+    STRING_TESTS,
+    hostname_entries,
+    index_of,
+    js_escape,
+    list_holder,
+    presence_test,
+    reads_url_hostname,
+    unread_list_test,
+)
 from corslint.extractors.express.tidied_entries import tidied_entries
 from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
-from corslint.extractors.js.syntax import Node, unwrap, walk
+from corslint.extractors.js.syntax import Node, string_value, unwrap, walk
 from corslint.model import FunctionValue, Location, OriginFunction, Provenance, Regex, Value
 
 
@@ -125,9 +140,21 @@ def classify_origin_function(module: JsModule, function: Node) -> FunctionValue:
     verdicts: list[tuple[Node, str]] = []
     tested: list[tuple[list[Value], bool]] = []  # `callback(null, list.includes(origin))`
     for call, answer in calls:
-        if answer is None or _first_argument_is_error(module, call):
+        if answer is not None and error_unless_answer(module, call, answer):
+            # `callback(ok ? null : 'Bad Request', ok)`: the old cors README's callback
+            constant = module.resolve(answer)
+            if constant.known and isinstance(constant.raw, bool):  # `var ok = true;`
+                verdicts.append((call, "allow" if constant.raw else "error"))
+                continue
+            found = membership(module, answer, origin_name, True)
+            if found is None:
+                return FunctionValue("unknown")
+            tested.append(found)
+            verdicts.append((call, "error"))
+            continue
+        if answer is None or first_argument_is_error(module, call):
             # `callback(new Error(...), false)`: cors hands the error on whatever the answer
-            verdicts.append((call, "error" if _first_argument_is_error(module, call) else "false"))
+            verdicts.append((call, "error" if first_argument_is_error(module, call) else "false"))
             continue
         text = module.text(unwrap(answer))
         if text == "true" or text == origin_name or _truthy_object(module, answer):
@@ -135,9 +162,10 @@ def classify_origin_function(module: JsModule, function: Node) -> FunctionValue:
         elif text in {"false", "null", "undefined"}:
             verdicts.append((call, "false"))
         elif guarding_condition(call, function) is None and (
-            found := membership(module, answer, origin_name, True)
+            found := membership(module, answer_test(module, answer, origin_name), origin_name, True)
         ):
-            tested.append(found)  # the answer is the allow-list test itself
+            # the answer is the allow-list test itself, or `test ? origin : false`
+            tested.append(found)
             verdicts.append((call, "false"))
         elif (taken := decided(module, answer)) is not None:  # `... || !list.length`, LIST unset
             verdicts.append((call, "allow" if taken else "false"))
@@ -236,15 +264,9 @@ def _early_exit_guard(
 def _refuses(module: JsModule, call: Node) -> bool:
     args = call.child_by_field_name("arguments")
     named = [c for c in args.named_children if c.type != "comment"] if args else []
-    if _first_argument_is_error(module, call):
+    if first_argument_is_error(module, call):
         return True
     return len(named) >= 2 and module.text(unwrap(named[1])) in {"false", "null", "undefined"}
-
-
-def _first_argument_is_error(module: JsModule, call: Node) -> bool:
-    args = call.child_by_field_name("arguments")
-    named = [c for c in args.named_children if c.type != "comment"] if args else []
-    return bool(named) and module.text(unwrap(named[0])) not in {"null", "undefined"}
 
 
 def guarding_condition(call: Node, function: Node) -> tuple[Node, bool] | None:
@@ -283,6 +305,13 @@ def _names(module: JsModule, node: Node, name: str) -> bool:
     return False
 
 
+def _typeof_undefined(module: JsModule, side: Node, other: Node, name: str) -> bool:
+    """`typeof origin === 'undefined'`: the Origin is missing."""
+    return (
+        module.text(unwrap(side)).replace(" ", "") == f"typeof{name}" and string_value(other) == "undefined"
+    )
+
+
 def membership(module: JsModule, test: Node, name: str, positive: bool) -> tuple[list[Value], bool] | None:
     """The entries an allow-list test admits `name` against, and whether a missing Origin passes."""
     test = unwrap(test)
@@ -310,28 +339,33 @@ def membership(module: JsModule, test: Node, name: str, positive: bool) -> tuple
         if operator == "||" and positive:
             a = membership(module, left, name, True)
             b = membership(module, right, name, True)
+            if a is None and b is None:
+                return None
+            # a list corslint cannot read beside a test it can: the other operand is still judged
+            a = a or unread_list_test(module, left, name)
+            b = b or unread_list_test(module, right, name)
             if a is None or b is None:
                 return None
             return a[0] + b[0], a[1] or b[1]
         if operator == "&&" and positive:
             # `origin && list.includes(origin)`: the presence test adds nothing
             for side, other in ((left, right), (right, left)):
-                if _presence_test(module, side, name):
+                if presence_test(module, side, name):
                     found = membership(module, other, name, True)
                     return (found[0], False) if found is not None else None
             return None
         if (operator in {"===", "=="} and positive) or (operator in {"!==", "!="} and not positive):
             for side, other in ((left, right), (right, left)):
-                if module.text(unwrap(side)) == name:
-                    if module.text(unwrap(other)) == "undefined":
+                if module.text(unwrap(side)) == name or _typeof_undefined(module, side, other, name):
+                    if module.text(unwrap(other)) == "undefined" or string_value(other) == "undefined":
                         return [], True
                     value = module.resolve(other)
                     return ([value], False) if value.known else None
-            index = _index_of(module, left, right, name, operator, positive)
+            index = index_of(module, left, right, name, operator, positive)
             if index is not None:
                 return index
         if operator in {">", ">=", "!==", "!=", "<", "===", "=="}:
-            return _index_of(module, left, right, name, operator, positive)
+            return index_of(module, left, right, name, operator, positive)
         if operator == "in" and positive and module.text(unwrap(left)) == name:
             # `origin in TRUSTED` over an object literal: its keys are the allowed origins
             holder = module.resolve(right)
@@ -363,17 +397,19 @@ def membership(module: JsModule, test: Node, name: str, positive: bool) -> tuple
             # `origin.match(/^https:\/\/...$/)`: truthy exactly when the pattern matches
             pattern = module.resolve(named[0])
             return ([pattern], False) if pattern.known and isinstance(pattern.raw, Regex) else None
-        if method in _STRING_TESTS and module.text(unwrap(function.child_by_field_name("object"))) == name:
+        if method in STRING_TESTS and module.text(unwrap(function.child_by_field_name("object"))) == name:
             # `origin.endsWith(".example.com")`: exactly the anchored pattern of its text
             part = module.resolve(named[0])
             if not (part.known and isinstance(part.raw, str)):
                 return None
-            return [Value(Regex(_STRING_TESTS[method].format(_js_escape(part.raw))), part.location)], False
+            return [Value(Regex(STRING_TESTS[method].format(js_escape(part.raw))), part.location)], False
         if not _names(module, named[0], name):
             if method in {"some", "find"} and len(named) == 1:
                 return _some(module, function, named[0], name)
+            if method in {"includes", "has"} and reads_url_hostname(module, named[0], name):
+                return hostname_entries(list_holder(module, function.child_by_field_name("object")))
             return None
-        holder = _holder(module, function.child_by_field_name("object"))
+        holder = list_holder(module, function.child_by_field_name("object"))
         if not holder.known:
             return None
         if method in {"includes", "has"} and isinstance(holder.raw, tuple):
@@ -438,7 +474,7 @@ def _block_membership(module: JsModule, block: Node, name: str) -> tuple[list[Va
             answer = unwrap(inner[0]) if len(inner) == 1 else answer
         test = unwrap(statement.child_by_field_name("condition"))
         negated = test.child_by_field_name("argument") if module.text(test).startswith("!") else None
-        if answer.type == "false" and negated is not None and _presence_test(module, negated, name):
+        if answer.type == "false" and negated is not None and presence_test(module, negated, name):
             admits_missing = False if admits_missing is None else admits_missing  # `if (!o) return false`
             continue
         found = membership(module, test, name, True) if answer.type == "true" else None
@@ -447,65 +483,6 @@ def _block_membership(module: JsModule, block: Node, name: str) -> tuple[list[Va
         entries += found[0]
         admits_missing = found[1] if admits_missing is None else admits_missing
     return entries, bool(admits_missing)
-
-
-def _holder(module: JsModule, node: Node) -> Value:
-    """The list a test reads: resolved, or a factory parameter's default (`parameter_defaults`)."""
-    value = module.resolve(node)
-    if value.known:
-        return value
-    return parameter_default(module, node) or value
-
-
-_STRING_TESTS = {"endsWith": "{}$", "startsWith": "^{}", "includes": "{}"}
-
-
-def _js_escape(text: str) -> str:
-    return "".join(f"\\{char}" if char in "\\^$.|?*+()[]{}/" else char for char in text)
-
-
-def _presence_test(module: JsModule, node: Node, name: str) -> bool:
-    """`origin`, `!!origin`, `origin !== undefined`, `origin != null`, `typeof origin === "string"`."""
-    text = module.text(unwrap(node)).replace(" ", "").replace('"', "'")
-    return text in {
-        name,
-        f"!!{name}",
-        f"{name}!==undefined",
-        f"{name}!=undefined",
-        f"{name}!=null",
-        f"{name}!==null",
-        f"typeof{name}==='string'",
-    }
-
-
-def _index_of(
-    module: JsModule, left: Node, right: Node, name: str, operator: str, positive: bool
-) -> tuple[list[Value], bool] | None:
-    """`list.indexOf(origin) !== -1` and its spellings."""
-    call, bound = unwrap(left), module.text(unwrap(right)).replace(" ", "")
-    if call.type == "identifier":  # `const index = list.indexOf(origin); if (index >= 0)`
-        held = module.binding(module.text(call))
-        call = unwrap(held) if held is not None else call
-    if call.type != "call_expression":
-        return None
-    function = unwrap(call.child_by_field_name("function"))
-    args = call.child_by_field_name("arguments")
-    named = [c for c in args.named_children if c.type != "comment"] if args else []
-    if function is None or function.type != "member_expression" or len(named) != 1:
-        return None
-    if (
-        module.text(function.child_by_field_name("property")) != "indexOf"
-        or module.text(unwrap(named[0])) != name
-    ):
-        return None
-    admits = {("!==", "-1"), ("!=", "-1"), (">", "-1"), (">=", "0")}
-    refuses = {("===", "-1"), ("==", "-1"), ("<", "0")}
-    if ((operator, bound) in admits) != positive and ((operator, bound) in refuses) != (not positive):
-        return None
-    holder = _holder(module, function.child_by_field_name("object"))
-    if holder.known and isinstance(holder.raw, tuple):
-        return list(holder.raw), False
-    return None
 
 
 def _some(module: JsModule, function: Node, callback: Node, name: str) -> tuple[list[Value], bool] | None:
@@ -518,11 +495,11 @@ def _some(module: JsModule, function: Node, callback: Node, name: str) -> tuple[
     body = unwrap(callback.child_by_field_name("body"))
     if body is not None and body.type == "statement_block" and block_by_kind(module, callback, body, name):
         # each entry as `cors` reads an array
-        holder = _holder(module, function.child_by_field_name("object"))
+        holder = list_holder(module, function.child_by_field_name("object"))
         return (list(holder.raw), False) if holder.known and isinstance(holder.raw, tuple) else None
     if body is not None and body.type == "statement_block":
         globbed = glob_entries(
-            module, callback, body, name, _holder(module, function.child_by_field_name("object"))
+            module, callback, body, name, list_holder(module, function.child_by_field_name("object"))
         )
         if globbed is not None:  # `'https://*.x.app'` entries made RegExps by the callback
             return globbed, False
@@ -532,25 +509,31 @@ def _some(module: JsModule, function: Node, callback: Node, name: str) -> tuple[
         if not entry_by_kind(module, callback, body, name):
             return None
         # `o instanceof RegExp ? o.test(origin) : o === origin`: each entry as `cors` reads an array
-        holder = _holder(module, function.child_by_field_name("object"))
+        holder = list_holder(module, function.child_by_field_name("object"))
         return (list(holder.raw), False) if holder.known and isinstance(holder.raw, tuple) else None
     if body is not None and (
         tidied := tidied_entries(
-            module, callback, body, name, _holder(module, function.child_by_field_name("object"))
+            module, callback, body, name, list_holder(module, function.child_by_field_name("object"))
         )
     ):  # `list.some((entry) => entry.replace(/\/$/, "") === bare)`
         return tidied, False
+    if body is not None and (
+        tested := entry_tested_entries(
+            module, callback, body, name, list_holder(module, function.child_by_field_name("object"))
+        )
+    ):  # `list.some((w) => (w.startsWith("*.") && origin.endsWith(w.slice(1))) || origin === w)`
+        return tested, False
     if body is None or body.type != "call_expression" or name not in module.text(body):
         return None
-    holder = _holder(module, function.child_by_field_name("object"))
+    holder = list_holder(module, function.child_by_field_name("object"))
     if _calls_entry(module, callback, body, name):  # `rules.find((rule) => rule(host))`
         return _predicate_entries(module, holder)
     if holder.known and isinstance(holder.raw, tuple):
-        test = _STRING_TESTS.get(_string_test_of(module, body, name))
+        test = STRING_TESTS.get(_string_test_of(module, body, name))
         if test is not None:  # `list.some((p) => origin.startsWith(p))`: each entry a prefix
             if not all(item.known and isinstance(item.raw, str) for item in holder.raw):
                 return None
-            prefixes = [Value(Regex(test.format(_js_escape(item.raw))), item.location) for item in holder.raw]
+            prefixes = [Value(Regex(test.format(js_escape(item.raw))), item.location) for item in holder.raw]
             return prefixes, False
         return list(holder.raw), False
     return None

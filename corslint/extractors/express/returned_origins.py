@@ -11,7 +11,7 @@ from corslint.extractors.express.origin_functions import guarding_condition, mem
 from corslint.extractors.js.declared_values import enclosing_function
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap, walk
-from corslint.model import FunctionValue, OriginFunction, Value
+from corslint.model import FunctionValue, OriginFunction, Provenance, Value
 
 
 def function_of_value(module: JsModule, value: Value) -> Node | None:
@@ -173,12 +173,16 @@ def classify_returns(
 
 
 def _fixed_origin(module: JsModule, expression: Node) -> Value | None:
-    """A returned string literal that is an origin (`"http://localhost"`)."""
+    """A returned string literal that is an origin (`"http://localhost"`), or a constant of
+    the module holding one (`return allows[0]` after a list test)."""
     value = module.resolve(expression)
-    if not (value.known and isinstance(value.raw, str)) or unwrap(expression).type not in {
-        "string",
-        "template_string",
-    }:
+    if not (value.known and isinstance(value.raw, str)):
+        return None
+    kind = unwrap(expression).type
+    if kind not in {"string", "template_string"} and not (
+        kind in {"identifier", "subscript_expression", "member_expression"}
+        and value.provenance in {Provenance.LITERAL, Provenance.CONSTANT}
+    ):
         return None
     return value if re.fullmatch(r"https?://[^/\s*]+", value.raw) else None
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from corslint.extractors.config_files.data_files import load_data_file
+from corslint.extractors.js.bound_reads import destructured_binding, with_property_assignments
 from corslint.extractors.js.comparisons import folded
 from corslint.extractors.js.config_service import config_service_env
 from corslint.extractors.js.constructed_values import constructed_value
@@ -40,6 +41,7 @@ from corslint.extractors.js.helper_returns import helper_result
 from corslint.extractors.js.implicit_globals import implicit_global
 from corslint.extractors.js.options_factories import factory_result
 from corslint.extractors.js.parsed_module import ParsedModule, require_specifier
+from corslint.extractors.js.set_additions import with_set_additions
 from corslint.extractors.js.set_chains import set_chain
 from corslint.extractors.js.syntax import (
     Node,
@@ -279,7 +281,7 @@ class JsModule(ParsedModule):
             function = self._function_declaration(name)
             if function is not None:
                 return Value(FunctionValue("unknown"), location, description=name)
-            destructured = self._destructured(name, depth)
+            destructured = destructured_binding(self, name, depth)
             if destructured is not None:  # an unknown one is reported where it is read
                 return destructured if destructured.known else self.unknown(node, destructured.env_var)
             implicit = implicit_global(self, node, name)
@@ -298,8 +300,8 @@ class JsModule(ParsedModule):
                         value.related,
                     )
             return self.unknown(node)
-        value = self.resolve(bound, depth)
-        value = self._with_property_assignments(name, value, node, depth)
+        value = with_set_additions(self, name, bound, node, location, depth) or self.resolve(bound, depth)
+        value = with_property_assignments(self, name, value, node, depth)
         if not value.known:
             return Value(None, location, Provenance.UNKNOWN, value.env_var, value.description or name)
         provenance = Provenance.CONSTANT if value.provenance is Provenance.LITERAL else value.provenance
@@ -314,58 +316,7 @@ class JsModule(ParsedModule):
             (value.location, *value.related),
         )
 
-    def _destructured(self, name: str, depth: int) -> Value | None:
-        """`const { cors } = settings.api` (bound once, never reassigned): the property."""
-        declarators = self.declarators.get(name, [])
-        if len(declarators) != 1 or self.assignments.get(name):
-            return None
-        pattern = declarators[0].child_by_field_name("name")
-        source = declarators[0].child_by_field_name("value")
-        if pattern is None or source is None or pattern.type != "object_pattern":
-            return None
-        for child in pattern.named_children:
-            if child.type == "shorthand_property_identifier_pattern" and self.text(child) == name:
-                key = name
-            elif child.type == "pair_pattern" and self.text(child.child_by_field_name("value")) == name:
-                key = self.text(child.child_by_field_name("key")).strip("'\"")
-            else:
-                continue
-            if self.text(unwrap(source)) in {"process.env", "import.meta.env"}:  # `const { X } = process.env`
-                return committed_env_value(self, key, self.location(child)) or self.unknown(child, key)
-            whole = self.resolve(source, depth)
-            if whole.known and isinstance(whole.raw, dict) and key in whole.raw:
-                found: Value = whole.raw[key]
-                return found
-            return None
-        return None
-
-    def _with_property_assignments(self, name: str, value: Value, use: Node, depth: int) -> Value:
-        """`opts.credentials = true` after `const opts = {...}` and before the use."""
-        if not value.known or not isinstance(value.raw, dict):
-            return value
-        entries = dict(value.raw)
-        changed = False
-        for assignment in self.assignments.get(name, []):
-            if assignment.start_byte > use.start_byte:
-                continue
-            left = unwrap(assignment.child_by_field_name("left"))
-            if left.type not in {"member_expression", "subscript_expression"}:
-                continue
-            if unwrap(left.child_by_field_name("object")).type != "identifier":
-                continue  # opts.a.b = ...: a nested change we do not follow
-            key = self._member_key(left, depth)
-            if key is None:
-                entries["**"] = self.unknown(assignment)
-            else:
-                entries[key] = self.resolve(assignment.child_by_field_name("right"), depth)
-            changed = True
-        return (
-            Value(entries, value.location, value.provenance, value.env_var, value.description)
-            if changed
-            else value
-        )
-
-    def _member_key(self, node: Node, depth: int) -> str | None:
+    def member_key(self, node: Node, depth: int) -> str | None:
         if node.type == "member_expression":
             prop = node.child_by_field_name("property")
             return self.text(prop) if prop is not None else None
@@ -379,7 +330,7 @@ class JsModule(ParsedModule):
         env = self.env_name(node)
         if env is not None:
             return committed_env_value(self, env, location) or self.unknown(node, env)
-        key = self._member_key(node, depth)
+        key = self.member_key(node, depth)
         holder_node = node.child_by_field_name("object")
         if (
             key is not None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from corslint.extractors.js.call_site_arguments import record_call
 from corslint.extractors.js.syntax import Node, unwrap
 from corslint.model import Location, Value
 
@@ -36,6 +37,7 @@ def factory_result(
     if not whole.known or not isinstance(whole.raw, dict):
         return None
     entries: dict[str, Value] = dict(whole.raw)
+    inside_functions = False
     for child in body.named_children:
         if child.type == "shorthand_property_identifier" and home.text(child) in passed:
             entries[home.text(child)] = module.resolve(passed[home.text(child)], depth)
@@ -44,10 +46,16 @@ def factory_result(
             name = home.text(unwrap(value))
             if name in passed and key is not None and key.type in {"property_identifier", "string"}:
                 entries[home.text(key).strip("'\"")] = module.resolve(passed[name], depth)
+            elif unwrap(value).type in _FUNCTIONS and _reads_parameter(home, value, passed):
+                inside_functions = True  # `origin: (o, cb) => cb(null, list.includes(o))`
             elif _reads_parameter(home, value, passed):
                 return None  # a parameter used inside a computed value: not carried in
+        elif child.type == "method_definition" and _reads_parameter(home, child, passed):
+            inside_functions = True  # `origin(o, cb) { ... list.includes(o) ... }`
         elif _reads_parameter(home, child, passed):
             return None
+    if inside_functions:  # read there as what this call hands the factory
+        record_call(home, function, {name: module.resolve(node, depth) for name, node in passed.items()})
     return Value(entries, use, description=home.text(function)[:80])
 
 
@@ -107,12 +115,30 @@ def _parameters(home: Any, function: Node) -> list[str] | None:
 
 
 def _returned_object(function: Node) -> Node | None:
+    """The object literal the factory returns: its whole body, `return {...}`, or `const
+    options = {...}; return options;`."""
     body = function.child_by_field_name("body")
     if body is not None and body.type == "statement_block":
         statements = [c for c in body.named_children if c.type != "comment"]
+        if len(statements) == 2 and statements[1].type == "return_statement":
+            return _held_object(statements[0], statements[1])
         if len(statements) != 1 or statements[0].type != "return_statement":
             return None
         inner = [c for c in statements[0].named_children if c.type != "comment"]
         body = inner[0] if len(inner) == 1 else None
     body = unwrap(body) if body is not None else None
     return body if body is not None and body.type == "object" else None
+
+
+def _held_object(declaration: Node, returned: Node) -> Node | None:
+    if declaration.type not in {"lexical_declaration", "variable_declaration"}:
+        return None
+    declarators = [c for c in declaration.named_children if c.type == "variable_declarator"]
+    inner = [c for c in returned.named_children if c.type != "comment"]
+    if len(declarators) != 1 or len(inner) != 1:
+        return None
+    name, value = declarators[0].child_by_field_name("name"), declarators[0].child_by_field_name("value")
+    if name is None or value is None or unwrap(inner[0]).text != name.text:
+        return None
+    value = unwrap(value)
+    return value if value.type == "object" else None
