@@ -6,7 +6,9 @@ rules about the other options of the same policy. An unknown `exposedHeaders` or
 response (Allow-Origin, Allow-Credentials) and the max-age sent do not depend on it.
 So an unknown header, method, expose or max-age option is replaced by a benign stand-in,
 one that no rule reports on: the rules about that option see nothing to judge, and
-CORS305 still names it.
+CORS305 still names it. An unknown credentials flag stands in as off: the rules about
+the other options judge what every request without cookies meets, and those about
+credentials wait for the value CORS305 asks for.
 
 An origin list with some entries unknown (`["*", os.environ["FRONTEND"]]`) is judged on
 the entries that are known: each unknown entry stands for one more origin of its own, a
@@ -41,9 +43,13 @@ def settled_responder(framework: Framework, policy: CorsPolicy) -> Responder | N
     where none is unknown (or an unexpandable `**kwargs` hides which are)."""
     if "**" in policy.options:
         return None
+    # a library's credentials flag, unknown, stands in as off: who may read responses to
+    # requests without cookies, and the max-age sent, do not depend on it (CORS305 names
+    # it; CORS101 and CORS201 wait for it); hand-written headers are judged as written
+    secondary = (*_LISTS, "max_age") if framework.handwritten else (*_LISTS, "max_age", "credentials")
     unknown = {
         name: role
-        for role in (*_LISTS, "max_age")
+        for role in secondary
         for name in framework.roles.get(role, ())
         if (value := policy.options.get(name)) is not None and is_unresolved(value)
     }
@@ -87,7 +93,9 @@ def _forms(policy: CorsPolicy, unknown: Mapping[str, str]) -> Iterator[dict[str,
         for name, role in unknown.items():
             location = policy.options[name].location
             raw: object
-            if role == "max_age":
+            if role == "credentials":
+                raw = False
+            elif role == "max_age":
                 raw = str(_MAX_AGE) if as_text else _MAX_AGE
             elif as_text:
                 raw = ", ".join(_LISTS[role])
