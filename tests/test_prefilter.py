@@ -79,6 +79,9 @@ LET_THROUGH = {
     # the package's options without a `cors` key: `origin` beside `credentials`
     "server.json": '{"port": 3000, "allowedOrigins": ["https://a.example"], "credentials": true}',
     "app.yaml": "origin: https://a.example\nmethods: [GET]\n",
+    # a `cors` key whose value can be a mapping: an alias, or a block below a comment
+    "aliased.yaml": "defaults: &d\n  origin: x\nserver:\n  cors: *d\n",
+    "commented.yaml": "cors:   # the API's\n  origin: x\n",
 }
 LEFT_OUT = {
     # data that mentions an origin: a HAR capture, an OpenAPI spec, a recorded response
@@ -94,6 +97,13 @@ LEFT_OUT = {
     "ingress.yaml": "metadata:\n  annotations:\n    nginx.ingress.kubernetes.io/cors-allow-origin: '*'\n",
     "package-lock.json": '{"packages": {"node_modules/cors": {"version": "2.8.5"}}, "dependencies": {"cors": {}}}',
     "tsconfig.app.json": '{"cors": {"origin": "*"}}',
+    # `cors` then `.` or `]` is a TOML key only: in YAML and JSON it is a value's text
+    "declaration.yaml": "- key: app.cors.origin_allow_all\n  example: '[cors]'\n  origin: any\n",
+    "locale.json": '{"blocked": "The origin was refused by CORS.", "modes": ["cors"]}',
+    # a `cors` key holding a string, a boolean or a list: never the options (a mapping)
+    "environment.json": '{"uuid": "e1", "port": 3000, "cors": true, "routes": [{"origin": "x"}]}',
+    "messages.yml": "cors: 'Blocked by CORS'\norigin: the request's origin\n",
+    "listed.yaml": "features:\n  cors: [api, admin]\n",
 }
 
 

@@ -28,6 +28,13 @@ UMD = (
     "  typeof define === 'function' && define.amd ? define(make) : root.dates = make();\n"
     "}(this, function () {\n  var it = { past: 'la scorsa settimana' };\n  return it;\n}));\n"
 )
+# webpack's UMD output, as terser and prettier leave it (swagger-ui-bundle.js copied into static/)
+WEBPACK_UMD = (
+    "/*! For license information please see bundle.js.LICENSE.txt */\n!(function (e, t) {\n"
+    '  "object" == typeof exports && "object" == typeof module\n    ? (module.exports = t())\n'
+    '    : "function" == typeof define && define.amd\n    ? define([], t)\n    : (e.Viewer = t());\n'
+    '})(this, () => ({ fetch: (u) => fetch(u, { mode: "cors" }) }));\n'
+)
 SERVER = "const cors = require('cors');\nconst app = require('express')();\napp.use(cors());\n"
 
 
@@ -45,6 +52,7 @@ def _screened(tmp_path: Path, name: str, text: str) -> FileOutcome | Prepared:
         ("/**\n * @licstart The following is the entire license notice\n */\n", "a @licstart"),
         ("//! moment.js\n//! version : 2.29.4\n", "moment.js's banner"),
         (UMD, "a UMD wrapper"),
+        (WEBPACK_UMD, "a UMD wrapper"),
     ],
 )
 def test_a_copied_browser_library_is_recognised_by_its_head(head: str, what: str) -> None:

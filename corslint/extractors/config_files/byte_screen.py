@@ -12,7 +12,9 @@ and memory (issue 15: 805 JSON files, 75 MB, on a 68k-file tree). So a file pass
 - a ``cors`` key can be spelt in it: the word followed, past a closing quote and
   blanks, by what ends a key (``:`` in JSON and YAML, ``=``, ``.`` or ``]`` in TOML),
   and not preceded by a letter, digit, ``_`` or ``-`` (``x-amazon-apigateway-cors:`` is
-  another key); or spelt with escapes (``"\\u0063ors"``), wherever they are;
+  another key), and in JSON and YAML by what can open a mapping (not a string, number,
+  boolean or list: the options are a mapping); or spelt with escapes
+  (``"\\u0063ors"``), wherever they are;
 - an ``origin``/``origins`` key (``allowedOrigins``, ``cors_origins`` too) stands within
   `WINDOW` bytes of a key the package also takes (``credentials``, ``methods``,
   ``allowedHeaders``, ``maxAge`` ...): options a file may hold without a ``cors`` key,
@@ -104,26 +106,48 @@ def may_hold_cors_options(name: str, lowered: bytes) -> bool:
         return False
     if "cors" in name.lower():
         return True
-    return _has_cors_key(lowered) or _has_origin_options(lowered)
+    return _has_cors_key(lowered, name.lower().endswith(".toml")) or _has_origin_options(lowered)
 
 
 # a `cors` key: the word not inside a longer name (`x-amazon-apigateway-cors`; a quote may
 # stand before it), then `options` or `_options` or nothing, and what ends a key. One
 # search, starting with the literal so that the engine skips to each `cors`; looping over
 # them in Python cost 0.1 s on a tree whose HAR captures say `sec-fetch-mode: cors`
-_CORS_KEY = re.compile(
+_CORS_KEY_SPELLING = (
     rb"cors"
     rb"(?:(?<=[\"']cors)(?<![a-z0-9_\-][\"']cors)|(?<![\"']cors)(?<![a-z0-9_\-]cors))"
-    rb"(?:options|_options)?[\"']?[ \t\r\n]*[:=.\]]"
+    rb"(?:options|_options)?[\"']?[ \t\r\n]*"
 )
+_CORS_KEY = re.compile(_CORS_KEY_SPELLING + rb"[:=.\]]")
+# in JSON and YAML only `:` ends a key: `ckan.cors.origin_allow_all` is a value (ckan's
+# 80 KB config_declaration.yaml was parsed whole for it), and a dotted or bracketed
+# `cors` is never a `cors` key there, as it is in TOML (`[cors]`, `cors.origin = ...`)
+_CORS_KEY_BEFORE_COLON = re.compile(_CORS_KEY_SPELLING + rb":")
 
 
-def _has_cors_key(lowered: bytes) -> bool:
-    if _CORS_KEY.search(lowered) is not None:
+def _has_cors_key(lowered: bytes, toml: bool = True) -> bool:
+    if toml:
+        if _CORS_KEY.search(lowered) is not None:
+            return True
+    elif any(_may_open_mapping(lowered, key.end()) for key in _CORS_KEY_BEFORE_COLON.finditer(lowered)):
         return True
     if b"\\" in lowered and _ESCAPED_LETTER.search(lowered):  # rare: anywhere will do
         return any(b"\\" in match.group() for match in _ESCAPED_CORS.finditer(lowered))
     return False
+
+
+# what may follow a JSON or YAML key (past blanks on its line) when its value can be a
+# mapping: `{`, a YAML alias, anchor or tag, a comment, or the end of the line (a block
+# mapping below). A string, number, boolean, null or list cannot hold options: mockoon's
+# exports say `"cors": true`, translations `"cors": "CORS error"`
+_MAPPING_OPENERS = frozenset(b"{*&!#/\r\n")
+
+
+def _may_open_mapping(lowered: bytes, at: int) -> bool:
+    end = len(lowered)
+    while at < end and lowered[at] in b" \t":
+        at += 1
+    return at == end or lowered[at] in _MAPPING_OPENERS
 
 
 def _has_origin_options(lowered: bytes) -> bool:

@@ -43,7 +43,9 @@ def candidate_importers(
     for count, file in enumerate(project_files(root)):
         if count >= MAX_FILES:
             return None
-        if names_file(file, own) or not _mentions(file, stem, also, spelling, matching):
+        # (PERF) the bytes first: `names_file` resolves every file named like `module`'s own
+        # (1,063 `index.js` realpaths in a 3.2k-file monorepo, per router `cors()`)
+        if not _mentions(file, stem, also, spelling, matching) or names_file(file, own):
             continue
         importer = project.load(file, project.display(module, file))
         if importer is not None:

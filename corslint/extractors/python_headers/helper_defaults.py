@@ -52,7 +52,8 @@ def _passed(
     cannot be told apart (`*args`, `**options`)."""
     passed: set[str] = set()
     offset = 1 if names and names[0] in {"self", "cls"} else 0
-    for site in [module, *modules_mentioning(module, context, function.name.encode())]:
+    others = modules_mentioning(module, context, function.name.encode(), calling=function.name)
+    for site in [module, *others]:
         for call in site.calls:
             if dotted(call.func).rsplit(".", 1)[-1] != function.name:
                 continue

@@ -5,7 +5,9 @@ them to this extractor; they are found from here, by their bytes, and parsed onc
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 from pathlib import Path
 
 from corslint.extractors.context import ProjectContext
@@ -44,10 +46,16 @@ def listing(root: Path, context: ProjectContext) -> list[Path]:
 
 
 def modules_mentioning(
-    module: PythonModule, context: ProjectContext, *needles: bytes, root: Path | None = None
+    module: PythonModule,
+    context: ProjectContext,
+    *needles: bytes,
+    root: Path | None = None,
+    calling: str | None = None,
 ) -> list[PythonModule]:
     """The project's other modules whose text holds every needle, parsed (`root`: the
-    folder searched, if not the project's)."""
+    folder searched, if not the project's; `calling`: only modules whose text can call a
+    function of that name, `name(` or `x.name (`)."""
+    call = _call_of(calling) if calling is not None else None
     if module.project is None:
         return []
     found: list[PythonModule] = []
@@ -64,7 +72,17 @@ def modules_mentioning(
         # the bytes first: resolving every listed path cost more than reading them
         if not all(needle in data for needle in needles) or module.project.resolved(path) == here:
             continue
+        if call is not None and call.search(data) is None:
+            continue  # (PERF) a name that is a common word: not parsed for a call it lacks
         other = module.project.module_at(path, module.project.display_path(module.path, path))
         if other is not None:
             found.append(other)
     return found
+
+
+@functools.lru_cache(maxsize=256)
+def _call_of(name: str) -> re.Pattern[bytes]:
+    """The name, then what may stand before a call's `(`: blanks, line breaks (inside
+    brackets), continuations, comments, and the `)` of parentheses around the callee
+    (`(helper)(request)`)."""
+    return re.compile(rb"(?<![A-Za-z0-9_])" + re.escape(name.encode()) + rb"(?:\s|\\\r?\n|#[^\n]*|\))*\(")
