@@ -230,7 +230,8 @@ def django_call(target: Callable[[HttpRequest], HttpResponse]) -> list[tuple[Sen
         for header, value in request.headers:
             meta["HTTP_" + header.upper().replace("-", "_")] = value
         try:
-            answer = target(factory.generic(request.method, "/probe", **meta))  # type: ignore[arg-type]
+            path = request.path if request.path != "/" else "/probe"  # a layer's path prefix kept
+            answer = target(factory.generic(request.method, path, **meta))  # type: ignore[arg-type]
         except Exception:
             return 500, []  # what Django's handler makes of an exception
         return answer.status_code, list(answer.headers.items())

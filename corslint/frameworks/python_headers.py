@@ -58,9 +58,10 @@ app sends the bytes of its header list.
 from __future__ import annotations
 
 import fnmatch
+import itertools
 import re
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import corslint.frameworks.bounded_regex as bounded_regex
@@ -72,6 +73,7 @@ from corslint.model import (
     FunctionValue,
     HeaderReflection,
     Location,
+    Provenance,
     Regex,
     UnresolvedValueError,
     Value,
@@ -80,7 +82,9 @@ from corslint.model import (
 PREFLIGHT_ONLY = frozenset(
     {"Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Max-Age"}
 )
-NOT_STEPS = frozenset({"guard", "guard_match", "condition", "options_status"})
+# an undecided test that no request probed depended on (python_headers/undecided_tests.py)
+SETTLED_CONDITION = "settled_condition"
+NOT_STEPS = frozenset({"guard", "guard_match", "condition", "options_status", SETTLED_CONDITION})
 ERROR_STATUS = 500
 INNER_APP = "inner"  # an ASGI wrapper: the app it wraps answers what the wrapper does not
 
@@ -102,6 +106,7 @@ _STRINGS: dict[str, Callable[[Any], str | None]] = {
     "azure_functions": lambda value: str(value),  # azure-functions 1.26's HttpResponse headers
     "wsgi": lambda value: value if isinstance(value, str) else None,  # PEP 3333: native strings only
     "cherrypy": lambda value: str(value),  # CherryPy 18.10's HeaderMap: `str()` of anything else
+    "webpy": lambda value: str(value),  # web.py 0.76's `web.header`: `safestr` of anything
     "bottle": lambda value: (
         ""
         if value is None
@@ -211,7 +216,65 @@ def _vary(kind: str, headers: HeaderList, text: str) -> None:
     headers.set("Vary", ", ".join(names))
 
 
+# undecided tests whose every outcome is tried (2**N answers): when all agree, the answer
+# is known whichever way the test goes (a helper called in each arm of an `if` on the path)
+MAX_UNDECIDED = 3
+
+
 def respond(policy: CorsPolicy, request: Request) -> Response:
+    answers = outcomes(policy, request)
+    first = answers[0]
+    if all(answer == first for answer in answers[1:]):
+        return first
+    # the headers browsers ignore on the answer judged may differ: left out, as when
+    # they were written under a test no outcome of which is known
+    kept = [_without_harmless(answer) for answer in answers]
+    if all(answer == kept[0] for answer in kept[1:]):
+        return kept[0]
+    raise UnresolvedValueError(_condition(policy.options))
+
+
+def outcomes(policy: CorsPolicy, request: Request) -> list[Response]:
+    """The answer under each outcome of the undecided tests (one answer without any)."""
+    markers = undecided_markers(policy.options)
+    if len(markers) > MAX_UNDECIDED:
+        raise UnresolvedValueError(_condition(policy.options))
+    return [
+        _respond(policy, request, dict(zip(markers, outcome, strict=True)))
+        for outcome in itertools.product((True, False), repeat=len(markers))
+    ]
+
+
+def _condition(options: Mapping[str, Value]) -> Value:
+    """The first undecided test, as an unknown value (also when it was settled)."""
+    if "condition" in options:
+        return options["condition"]
+    settled = options[SETTLED_CONDITION]
+    return Value(None, settled.location, Provenance.UNKNOWN, description=str(settled.raw))
+
+
+def undecided_markers(options: Mapping[str, Value]) -> list[str]:
+    """The undecided tests (`?N`) the steps are written under."""
+    found: dict[str, None] = {}
+    for name, step in options.items():
+        if name in NOT_STEPS or not step.known or not isinstance(step.raw, dict) or "when" not in step.raw:
+            continue
+        for entry in step.raw["when"].raw:
+            atom = entry.raw.lstrip("!") if isinstance(entry.raw, str) else ""
+            if is_marker(atom):
+                found[atom] = None
+    return list(found)
+
+
+def is_marker(atom: str) -> bool:
+    return atom.startswith("?") and atom[1:].isdigit()
+
+
+def _without_harmless(answer: Response) -> Response:
+    return Response(answer.status, tuple((k, v) for k, v in answer.headers if k not in UNDECIDED_HARMLESS))
+
+
+def _respond(policy: CorsPolicy, request: Request, assumed: dict[str, bool]) -> Response:
     kind = kind_of(policy)
     options = policy.options
 
@@ -249,8 +312,13 @@ def respond(policy: CorsPolicy, request: Request) -> Response:
             if "?" in when:
                 if name.split(" #", 1)[0].lower() in UNDECIDED_HARMLESS:
                     continue
-                raise UnresolvedValueError(options["condition"])
-            if not all(holds(condition, request, guard, match) for condition in when):
+                raise UnresolvedValueError(_condition(options))
+            undecided = [c for c in when if is_marker(c.lstrip("!"))]
+            if any(assumed[c.lstrip("!")] == c.startswith("!") for c in undecided):
+                continue
+            if not all(
+                holds(condition, request, guard, match) for condition in when if condition not in undecided
+            ):
                 continue
             if name.startswith("fail"):  # a read of a missing request header raised
                 raise ResponseError(int(parts["status"].plain()))
@@ -360,4 +428,5 @@ FRAMEWORKS = (
     _framework("cloud_functions", "Cloud Functions (Flask)"),
     _framework("cherrypy", "CherryPy"),
     _framework("quart", "Quart"),
+    _framework("webpy", "web.py"),
 )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 from corslint.extractors.python import PythonModule
 from corslint.extractors.python_headers.frame import Alternative, BagEntry, Frame, dotted
-from corslint.extractors.python_headers.responses import is_headers, made_response
+from corslint.extractors.python_headers.responses import is_headers, is_routes_call, made_response
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -105,7 +105,33 @@ def is_shared(callee: Callee, caller: PythonModule) -> bool:
     if callee.module is not caller:
         return True
     name = callee.function.name
-    return sum(1 for call in callee.module.calls if dotted(call.func).rsplit(".", 1)[-1] == name) > 1
+    calls = [call for call in callee.module.calls if dotted(call.func).rsplit(".", 1)[-1] == name]
+    if callee.owner is not None and all(_own_call(callee.owner, call, name) for call in calls):
+        # a method only its own class calls (`self._add_cors_headers(...)` in both arms of
+        # a middleware, ArchiveBox archivebox/api/middleware.py): one layer's code, fixed
+        # where it writes
+        return False
+    if callee.owner is None and len({id(_caller(callee.module, call)) for call in calls}) == 1:
+        # every call in one function (an aiohttp middleware calling its header helper in
+        # its `except` and after it, webdeveloppro/aiohttp_boilerplate): one layer's code too
+        return _caller(callee.module, calls[0]) is None
+    return len(calls) > 1
+
+
+def _caller(module: PythonModule, call: ast.Call) -> ast.AST | None:
+    """The innermost function around `call` (None at module level)."""
+    found: ast.AST | None = None
+    for node in ast.walk(module.tree):
+        inside = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+            inner is call for inner in ast.walk(node)
+        )
+        if inside and (found is None or any(inner is node for inner in ast.walk(found))):
+            found = node
+    return found
+
+
+def _own_call(owner: ast.ClassDef, call: ast.Call, name: str) -> bool:
+    return dotted(call.func) == f"self.{name}" and any(inner is call for inner in ast.walk(owner))
 
 
 def bound_frame(
@@ -128,7 +154,11 @@ def bound_frame(
     bags: dict[str, list[BagEntry]] = {}
     values: dict[str, list[Alternative]] = {}
     for parameter, argument in arguments_bound(callee, call):
-        if frame.is_response(argument) or made_response(frame, argument) is not None:
+        if (
+            frame.is_response(argument)
+            or made_response(frame, argument) is not None
+            or is_routes_call(frame, argument)
+        ):
             responses.add(parameter)
         elif is_headers(frame, argument):
             header_names.add(parameter)  # `add_cors(response.headers)`
@@ -162,4 +192,16 @@ def bound_frame(
         relocate=relocate,
         depth=frame.depth + 1,
         inlined=frame.inlined | {callee.key},
+    )
+
+
+def returns_from_loop(function: Function) -> bool:
+    """A `return` inside a loop (`for exporter in exporters: if ...: return exporter`,
+    pretalx's `find_schedule_exporter`): what it returns is not followed, so the
+    function's answer stays unknown rather than its last `return None`."""
+    return any(
+        isinstance(inner, ast.Return)
+        for loop in ast.walk(function)
+        if isinstance(loop, (ast.For, ast.AsyncFor, ast.While))
+        for inner in ast.walk(loop)
     )

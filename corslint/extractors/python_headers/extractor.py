@@ -21,6 +21,7 @@ from corslint.extractors.python_headers.falcon_units import falcon_units
 from corslint.extractors.python_headers.flask_callers import sole_flask_cors_app
 from corslint.extractors.python_headers.flask_units import (
     BLUEPRINT_KEY,
+    IMPORTED_KEY,
     calls_writer,
     class_view_units,
     hook_phase,
@@ -50,6 +51,7 @@ from corslint.extractors.python_headers.server_units import starlette_units, tor
 from corslint.extractors.python_headers.starlette_layers import key_to_app
 from corslint.extractors.python_headers.tree_index import owning_class
 from corslint.extractors.python_headers.tuple_header_views import views_elsewhere
+from corslint.extractors.python_headers.undecided_tests import settle_condition
 from corslint.extractors.python_headers.unit import (
     Function,
     Phase,
@@ -60,6 +62,7 @@ from corslint.extractors.python_headers.unit import (
     response_parameters,
     writes_cors,
 )
+from corslint.extractors.python_headers.webpy_units import uses_webpy, webpy_units
 from corslint.extractors.python_headers.wsgi_units import uses_wsgi, wsgi_app_units, wsgi_units
 from corslint.frameworks.express_headers import variants
 from corslint.model import CorsPolicy, Evidence, Extraction, FunctionValue, Location, Value
@@ -99,6 +102,8 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         units += gcf_units(module, covered)
     if uses_azure_functions(module):
         units += azure_units(module, covered)
+    if uses_webpy(module):
+        units += webpy_units(module, covered, context)
     quart = quart_hook_units(module, kinds)
     units += quart
     if not kinds:
@@ -144,7 +149,11 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         sole = sole_flask_cors_app(module, context)
         for unit in units:
             if _on_sole_app(unit) and sole:
+                if unit.app.startswith(IMPORTED_KEY):
+                    unit.options_status = "unknown"  # Flask-CORS answers preflights too
                 unit.app, unit.beside_library = sole, True
+    for unit in units:
+        unit.app = unit.app.removeprefix(IMPORTED_KEY)
     key_to_app(module, units, context)
     key_to_falcon_app(module, units, context)
     django_settings(module, units, context)
@@ -191,7 +200,7 @@ def _mixes_into_library(unit: Unit, steps: Steps) -> bool:
 
 def _on_sole_app(unit: Unit) -> bool:
     """A Flask layer whose app is not known here: a view, or a blueprint's hooks."""
-    return unit.kind == "flask" and (not unit.app or unit.app.startswith(BLUEPRINT_KEY))
+    return unit.kind == "flask" and (not unit.app or unit.app.startswith((BLUEPRINT_KEY, IMPORTED_KEY)))
 
 
 def _kinds_of_users(module: PythonModule, context: ProjectContext) -> list[str]:
@@ -455,7 +464,7 @@ def build_policy(unit: Unit) -> CorsPolicy | None:
         for entry in step.raw["when"].raw
         if isinstance(entry.raw, str) and entry.raw.startswith("PATH^")
     ]
-    return CorsPolicy(
+    policy = CorsPolicy(
         framework=f"{unit.kind}_headers",
         location=unit.location if unit.role == "decorator use" else _reported_at(steps, unit),
         options=options,
@@ -467,3 +476,4 @@ def build_policy(unit: Unit) -> CorsPolicy | None:
         # the rules probe one path: one the code writes its headers for
         probe_path=prefixes[0] if prefixes and prefixes[0].startswith("/") else "/",
     )
+    return settle_condition(policy)

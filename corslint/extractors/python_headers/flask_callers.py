@@ -142,7 +142,23 @@ def _sole_app(module: PythonModule, context: ProjectContext) -> str | None:
             line = user.location(call).line
             if _covers_every_path(user, call) and factory_app_key(user, name, line) == key:
                 return key
+            # `from config.app import app`, then `CORS(app)`: keyed where the call names it
+            if _names_app(user, call.args[0], home, receiver) and _covers_every_path(user, call):
+                return app_key(user, call, name)
     return None
+
+
+def _names_app(user: PythonModule, node: ast.expr, home: PythonModule, receiver: str) -> bool:
+    """Whether `node` in `user` is the module-level `receiver` of `home`, imported."""
+    if user is home or not isinstance(node, ast.Name) or user.project is None:
+        return False
+    qualified = user.qualified_name(node) or ""
+    found = user.project.lookup(user, qualified) if qualified != node.id else None
+    return (
+        found is not None
+        and found[1] == receiver
+        and user.project.resolved(found[0].path) == user.project.resolved(home.path)
+    )
 
 
 def _covers_every_path(module: PythonModule, call: ast.Call) -> bool:

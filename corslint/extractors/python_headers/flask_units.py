@@ -92,13 +92,34 @@ def hook_units(module: PythonModule) -> list[Unit]:
                 "unknown" if shared else AUTOMATIC_OPTIONS,
                 f"after_request hooks of {receiver}",
                 routes=routes,
-                app=_blueprint_marked(module, receiver, hook_app(module, sites.get(receiver), receiver)),
+                app=_app_marked(module, receiver, hook_app(module, sites.get(receiver), receiver)),
             )
         )
     return units
 
 
 BLUEPRINT_KEY = "blueprint:"
+# the hook's app is imported from the project module that builds it (`from config.app
+# import app`): the key of the project's sole Flask-CORS app takes its place
+IMPORTED_KEY = "imported:"
+
+
+def _app_marked(module: PythonModule, receiver: str, key: str) -> str:
+    marked = _blueprint_marked(module, receiver, key)
+    if marked == key and "." not in receiver and _imported_from_project(module, receiver):
+        return IMPORTED_KEY + key
+    return marked
+
+
+def _imported_from_project(module: PythonModule, name: str) -> bool:
+    qualified = module.qualified_name(ast.Name(id=name, ctx=ast.Load())) or ""
+    return (
+        qualified != name
+        and module.project is not None
+        and module.project.lookup(module, qualified) is not None
+    )
+
+
 _BLUEPRINT_CLASSES = frozenset({"flask.Blueprint", "flask.blueprints.Blueprint"})
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 import corslint.extractors.python_headers.asgi_messages as asgi
-from corslint.extractors.python_headers.callees import bound_frame, callee_of
+from corslint.extractors.python_headers.callees import bound_frame, callee_of, returns_from_loop
 from corslint.extractors.python_headers.frame import (
     Alternative,
     Frame,
@@ -28,14 +28,11 @@ from corslint.extractors.python_headers.origin_choosers import chosen_origin
 from corslint.extractors.python_headers.origin_try import origin_handler
 from corslint.extractors.python_headers.pyramid_units import callback_frame
 from corslint.extractors.python_headers.rebuilt_origins import parsed_origin, rebuilt_origin
-from corslint.extractors.python_headers.requests import (
-    condition,
-    is_method_read,
-    read_of,
-    searched,
-)
+from corslint.extractors.python_headers.request_reads import is_method_read, read_of
+from corslint.extractors.python_headers.requests import condition, searched
 from corslint.extractors.python_headers.responses import (
     HEADER_METHODS,
+    Made,
     carries_headers,
     default_options_headers,
     is_headers,
@@ -347,7 +344,7 @@ class Interpreter(FrameworkWrites):
         if frame.depth >= MAX_INLINE or not any(frame.is_request(a) for a in arguments):
             return None
         callee = callee_of(frame.module, call, self.owner)
-        if callee is None or callee.key in frame.inlined or _returns_from_loop(callee.function):
+        if callee is None or callee.key in frame.inlined or returns_from_loop(callee.function):
             return None
         inner = replace(
             bound_frame(frame, callee, call, (), self.alternatives),
@@ -454,7 +451,7 @@ class Interpreter(FrameworkWrites):
                 if frame.is_response(receiver.value) and args:
                     self._write(frame, "Vary", self.alternatives(frame, args[0]), "vary", when, location)
                 return
-            if self.framework_write(frame, receiver, method, args, when, location):
+            if self.framework_write(frame, receiver, method, args, when, location, tuple(node.keywords)):
                 return
         if (frame.module.qualified_name(func) or "").endswith("patch_vary_headers") and len(args) == 2:
             if frame.is_response(args[0]):
@@ -496,8 +493,13 @@ class Interpreter(FrameworkWrites):
         if made is not None:
             self._made(frame, made, when, location)
             return
-        if isinstance(value, ast.Call) and self._inline(frame, value, when, returned=True):
-            return
+        if isinstance(value, ast.Call):
+            # `return self._with_cors(HttpResponse(status=204))`: the response made here is the answer
+            made_here = [m for m in (made_response(frame, a) for a in value.args) if m is not None]
+            if self._inline(
+                frame, value, when, returned=True, made=made_here[0] if len(made_here) == 1 else None
+            ):
+                return
         if frame.answers_on_return:
             self.answer(frame, Value(200, location), when, location)
 
@@ -558,7 +560,14 @@ class Interpreter(FrameworkWrites):
         frame.values = saved
 
     # -- helpers --------------------------------------------------------------------------
-    def _inline(self, frame: Frame, call: ast.Call, when: tuple[str, ...], returned: bool = False) -> bool:
+    def _inline(
+        self,
+        frame: Frame,
+        call: ast.Call,
+        when: tuple[str, ...],
+        returned: bool = False,
+        made: Made | None = None,
+    ) -> bool:
         """Read a helper the response is handed to (in Tornado, any `self.x()`), with its
         parameters bound to the call's arguments; True when the helper was read. A
         `before_request` hook's `return make_preflight(request)` answers with what the
@@ -577,6 +586,8 @@ class Interpreter(FrameworkWrites):
             return False
         if not carried and not writes_cors(callee.module, callee.function):
             return False
+        if made is not None:
+            self._made(frame, made, when, frame.module.location(call))
         self.block(bound_frame(frame, callee, call, when, self.alternatives), callee.function.body, when)
         return True
 
@@ -584,15 +595,3 @@ class Interpreter(FrameworkWrites):
 def _is_number(frame: Frame, node: ast.expr) -> bool:
     value = frame.resolve(node)
     return value.known and isinstance(value.raw, int)
-
-
-def _returns_from_loop(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """A `return` inside a loop (`for exporter in exporters: if ...: return exporter`,
-    pretalx's `find_schedule_exporter`): what it returns is not followed, so the
-    function's answer stays unknown rather than its last `return None`."""
-    return any(
-        isinstance(inner, ast.Return)
-        for loop in ast.walk(function)
-        if isinstance(loop, (ast.For, ast.AsyncFor, ast.While))
-        for inner in ast.walk(loop)
-    )

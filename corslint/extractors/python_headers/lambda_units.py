@@ -273,7 +273,26 @@ def _headers(module: PythonModule, result: ast.Dict) -> list[tuple[str, Value]]:
 def _header_value(module: PythonModule, node: ast.expr) -> Value:
     if _ORIGIN_READ.match(ast.unparse(node)):
         return Value(HeaderReflection("reflect-all", source="origin"), module.location(node))
-    return module.resolve(node)
+    resolved = module.resolve(node)
+    if (
+        isinstance(node, ast.Name)
+        and not resolved.known
+        and _ORIGIN_READ.match(resolved.description or "")
+        and not _tested(module, node.id)
+    ):
+        # `origin = event["headers"].get("origin")`, then `"Access-Control-Allow-Origin": origin`
+        return Value(HeaderReflection("reflect-all", source="origin"), module.location(node))
+    return resolved
+
+
+def _tested(module: PythonModule, name: str) -> bool:
+    """Whether some test reads `name` (`if origin in ALLOWED:`): the result's conditions are
+    not read here, so an echo it may guard is left unknown."""
+    return any(
+        isinstance(node, (ast.If, ast.While, ast.IfExp, ast.Assert))
+        and any(isinstance(inner, ast.Name) and inner.id == name for inner in ast.walk(node.test))
+        for node in ast.walk(module.tree)
+    )
 
 
 def _status(module: PythonModule, result: ast.Dict) -> Value:

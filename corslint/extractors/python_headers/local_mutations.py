@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 
 from corslint.extractors.python_headers.frame import Alternative, Frame, conjoin, negate
-from corslint.extractors.python_headers.requests import read_of
+from corslint.extractors.python_headers.request_reads import read_of
 from corslint.extractors.python_headers.responses import is_headers
 from corslint.model import Value
 

@@ -27,7 +27,7 @@ from corslint.extractors.python import PythonModule
 from corslint.extractors.python.project_files import project_root, python_files
 from corslint.extractors.python_headers.callees import callee_of
 from corslint.extractors.python_headers.frame import Alternative, Frame, Read, Steps, dotted
-from corslint.extractors.python_headers.requests import REFERER_OR_ORIGIN, read_of
+from corslint.extractors.python_headers.request_reads import REFERER_OR_ORIGIN, read_of
 from corslint.model import FunctionValue, Value
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef

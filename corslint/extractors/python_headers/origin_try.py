@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 
 from corslint.extractors.python_headers.frame import Frame, dotted
-from corslint.extractors.python_headers.requests import read_of
+from corslint.extractors.python_headers.request_reads import read_of
 
 # exceptions a handler names that catch a KeyError
 _CATCHING = frozenset({"KeyError", "LookupError", "Exception", "BaseException"})

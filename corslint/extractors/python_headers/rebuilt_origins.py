@@ -7,7 +7,7 @@ import ast
 from dataclasses import replace
 
 from corslint.extractors.python_headers.frame import Frame, Read, dotted
-from corslint.extractors.python_headers.requests import REFERER_OR_ORIGIN, read_of
+from corslint.extractors.python_headers.request_reads import REFERER_OR_ORIGIN, read_of
 
 _URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse"})
 

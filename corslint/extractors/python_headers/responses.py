@@ -58,6 +58,7 @@ _MAKERS["sanic"] = {  # sanic.response: (body, status=200, headers=None, ...)
 _MAKERS["azure_functions"] = {"HttpResponse": ("status_code", -1, "headers", -1)}  # keyword-only
 _MAKERS["cherrypy"] = {}  # a tool writes onto the thread-local `cherrypy.response`
 _MAKERS["wsgi"] = {}  # a WSGI middleware adds to the header list the wrapped app hands on
+_MAKERS["webpy"] = {}  # `web.header(...)` adds to the thread-local `web.ctx.headers`
 _FIXED_STATUS = {"HTTPNoContent": 204}  # aiohttp's exceptions are responses with their own status
 _MODULES = {
     "flask": ("flask", "werkzeug", "quart"),
@@ -74,6 +75,7 @@ _MODULES = {
     "azure_functions": ("azure",),
     "wsgi": (),
     "cherrypy": ("cherrypy",),
+    "webpy": ("web",),
 }
 # response.headers.<method>(...) and what it does: set replaces, add adds a line
 HEADER_METHODS = {
@@ -240,4 +242,5 @@ def carries_headers(frame: Frame, node: ast.expr) -> bool:
         or is_headers(frame, node)
         or dotted(node) in frame.bags
         or made_response(frame, node) is not None
+        or is_routes_call(frame, node)  # `self._with_cors(self.get_response(request))`
     )

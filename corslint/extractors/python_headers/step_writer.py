@@ -95,7 +95,8 @@ class StepWriter:
                 test = self._tests.get(entry.lstrip("!"))
                 if self.steps.condition is None and test is not None:
                     self.steps.undecided_at(test)
-                entries.append("?")
+                # the test itself, so that the model can try both of its outcomes
+                entries.append(entry if test is not None and entry.lstrip("!")[1:].isdigit() else "?")
             elif "?" in entry:
                 entries.append("?")
             else:
