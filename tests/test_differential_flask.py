@@ -250,6 +250,8 @@ PROJECTS = [
     Project("options_read_from_app_config", "atelier", "create_app", (("STOREFRONT_URL", None),)),
     Project("initializer_operator_override", "gallery.factory", "create_app"),
     Project("initializer_switch_off", "atlasboard.app", "create_app", (("ATLASBOARD_CONFIG", None),)),
+    Project("cors_reexported_by_project_module", "basket_api.server", "app"),
+    Project("config_from_own_module_name", "dayplanner", "app"),
 ]
 
 

@@ -142,14 +142,16 @@ EXTRACTORS: tuple[Extractor, ...] = (
     python_extractor(
         "flask_cors",
         "corslint.extractors.flask.extractor",
-        (b"flask_cors", b"flask.ext.cors", b"init_app", b"cross_origin", b"sanic_cors"),
+        (b"flask_cors", b"flask.ext.cors", b"init_app", b"cross_origin", b"sanic_cors", b"CORS("),
     ),
     python_extractor("litestar", "corslint.extractors.litestar.extractor", (b"CORSConfig",)),
     python_extractor("falcon", "corslint.extractors.falcon.extractor", (b"CORSMiddleware", b"cors_enable")),
     python_extractor("quart_cors", "corslint.extractors.quart_cors.extractor", (b"quart_cors",)),
     python_extractor("aiohttp_cors", "corslint.extractors.aiohttp_cors.extractor", (b"aiohttp_cors",)),
     # `Config(cors_origins=...)`: a needle the prefilter's `cors` already covers
-    python_extractor("sanic_ext", "corslint.extractors.sanic_ext.extractor", (b"cors_",)),
+    python_extractor(
+        "sanic_ext", "corslint.extractors.sanic_ext.extractor", (b"cors_", b"CORS", b"sanic_ext")
+    ),
     # every file that configures Chalice's CORS says `CORSConfig`, `api.cors` or `cors=`
     python_extractor(
         "chalice", "corslint.extractors.chalice.extractor", (b"CORSConfig", b"api.cors", b"cors=")

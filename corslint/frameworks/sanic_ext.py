@@ -24,7 +24,7 @@ from typing import Any
 import corslint.frameworks.bounded_regex as bounded_regex
 from corslint.frameworks.framework import Framework, LibraryCheck, Options, OriginEntry, Responder
 from corslint.http import HeaderList, Request, Response
-from corslint.model import CorsPolicy, Regex
+from corslint.model import CorsPolicy, Regex, Value
 
 WILDCARD = ".*"
 DEFAULTS: dict[str, Any] = {
@@ -159,7 +159,23 @@ def origin_entries(policy: CorsPolicy) -> tuple[OriginEntry, ...]:
     if origins is None or not origins.known:
         return ()
     if isinstance(origins.raw, str) and origins.raw != "*":
-        return (OriginEntry(origins, "literal"),) if "," not in origins.raw else ()
+        # `_parse_allow_origins` splits a string at commas and strips each entry
+        parts = [part.strip() for part in origins.raw.split(",")] if "," in origins.raw else [origins.raw]
+        return tuple(
+            OriginEntry(
+                Value(
+                    part,
+                    origins.location,
+                    origins.provenance,
+                    origins.env_var,
+                    origins.description,
+                    origins.related,
+                ),
+                "literal",
+            )
+            for part in parts
+            if part
+        )
     return tuple(
         OriginEntry(entry, "regex" if isinstance(entry.raw, Regex) else "literal")
         for entry in origins.entries

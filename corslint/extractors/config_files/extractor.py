@@ -20,6 +20,7 @@ from corslint.extractors.context import ProjectContext
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project import JsProject
 from corslint.extractors.js.project_files import is_development_path, project_files, project_root
+from corslint.extractors.python.project_files import texts_holding
 from corslint.frameworks.express import OPTION_NAMES  # the cors package's options
 from corslint.model import CorsPolicy, Extraction, SourceError, Value
 
@@ -112,6 +113,13 @@ def _config_folder_data(root: Path) -> list[Path]:
 _DATA_SUFFIXES = frozenset({".json", ".json5", ".yaml", ".yml", ".toml"})
 
 
+def _read_by_python(path: str, context: ProjectContext) -> bool:
+    """Whether a Python module of the project names the file (`open(".../config.yaml")`):
+    its `cors` mapping is then that app's settings, not the `cors` package's options."""
+    texts = texts_holding(path, os.path.basename(path).encode(), context.shared)
+    return bool(texts)
+
+
 def _project_sources(root: Path) -> list[Path]:
     return list(project_files(root))
 
@@ -134,6 +142,8 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     if not mappings:
         return Extraction()
     root = project_root(Path(path))
+    if root is None and _read_by_python(path, context):
+        return Extraction()  # no Node project: a Python app's settings file (python/data_files.py)
     if root is not None and os.path.realpath(path) in _used_files(root, context, path):
         return Extraction()
     policies = [

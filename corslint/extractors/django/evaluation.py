@@ -50,8 +50,9 @@ def evaluate(
     the settings module star-importing this one, as far as it has run (what
     `django.conf.settings.X` reads here: Django copies the half-imported module)."""
     namespace = Namespace(modules=[module], choices=choices or {}, importer=importer)
-    # `from corsheaders.defaults import default_headers`, as the library's README suggests
-    for local, qualified in module.imports.items():
+    # `from corsheaders.defaults import default_headers`, as the library's README suggests,
+    # also in `try:` (archesproject/arches settings.py:27: `except ImportError: pass`)
+    for local, qualified in {**module.nested_imports, **module.imports}.items():
         library_default = LIBRARY_CONSTANTS.get(qualified)
         if library_default is not None:
             at = Location.point(module.path, 1)

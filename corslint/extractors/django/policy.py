@@ -12,7 +12,7 @@ from corslint.extractors.django.routes import url_scan
 from corslint.extractors.django.setting_names import deprecations, typos
 from corslint.extractors.django.url_regex import scope_of, unscoped_routes
 from corslint.extractors.django.wiring import CORS_APPS, CORS_MIDDLEWARE, lists, wiring
-from corslint.extractors.python import PythonModule
+from corslint.extractors.python import PythonModule, is_development_path
 from corslint.extractors.python.drf_authentication import token_classes
 from corslint.extractors.python.pydantic_version import declared_major
 from corslint.frameworks.django_cors import ALIASES, SETTINGS, VERSION_OPTION
@@ -37,7 +37,7 @@ def build_policy(entry: EntryPoint, namespace: Namespace) -> CorsPolicy | None:
     evidence = [
         # before 3.0 the legacy names are the library's only names: nothing to rename
         *(deprecations(namespace, leaf.path) if pinned is None or pinned >= 3 else ()),
-        *wiring(namespace, location, bool(options)),
+        *wiring(namespace, location, bool(options), _first_setting(namespace, options)),
         *typos(namespace),
         *_bearer_auth(namespace),
     ]
@@ -102,11 +102,18 @@ def _shadowed(options: dict[str, Value], namespace: Namespace, entry_path: str) 
             and namespace.applies_with(found[0], allow_all[0], entry_path)
         ):
             whatever = "" if found[1].known else ", whatever it holds"
+            # allow-all switched on in a development settings module over the list: on purpose
+            deliberate = is_development_path(allow_all[1].location.path)
             yield Evidence(
-                "not-applied",
+                "not-applied-on-purpose" if deliberate else "not-applied",
                 f"`{found[0]}` has no effect{whatever}: `{allow_all[0]}` is on, so every origin is allowed",
                 found[1].location,
             )
+
+
+def _first_setting(namespace: Namespace, options: dict[str, Value]) -> Location | None:
+    targets = [namespace.settings[name].target for name in options if name in namespace.settings]
+    return min(targets, key=lambda target: (target.path, target.line, target.column), default=None)
 
 
 def _bearer_auth(namespace: Namespace) -> Iterator[Evidence]:

@@ -21,9 +21,18 @@ def lists(value: Value | None, names: frozenset[str]) -> bool:
     return any(item.known and item.raw in names for item in value.raw)
 
 
-def wiring(namespace: Namespace, location: Location, configured: bool) -> Iterator[Evidence]:
+def wiring(
+    namespace: Namespace, location: Location, configured: bool, first_setting: Location | None = None
+) -> Iterator[Evidence]:
+    """`first_setting`: where the first CORS setting is written; when corsheaders is in
+    neither MIDDLEWARE nor INSTALLED_APPS, that setting is what has no effect."""
     what = "the CORS settings have no effect" if configured else "corsheaders does nothing"
     middleware = namespace.settings.get("MIDDLEWARE")
+    apps = namespace.settings.get("INSTALLED_APPS")
+    uninstalled = apps is not None and all(
+        value.known and isinstance(value.raw, tuple) and not lists(value, CORS_APPS)
+        for value in apps.candidates()
+    )
     if middleware is None and "INSTALLED_APPS" not in namespace.settings:
         pass  # a fragment (django-split-settings component, CORS-only module): wiring unknown
     elif middleware is None:
@@ -45,6 +54,22 @@ def wiring(namespace: Namespace, location: Location, configured: bool) -> Iterat
     else:
         verdicts = {_order(value) for value in middleware.candidates()}
         verdict = verdicts.pop() if len(verdicts) == 1 else None
+        if (
+            verdict == "missing"
+            and apps is not None
+            and uninstalled
+            and configured
+            and first_setting is not None
+        ):
+            yield Evidence(
+                "not-applied",
+                f"`corsheaders` is neither in INSTALLED_APPS ({_where(apps.target, first_setting)}) nor in "
+                f"MIDDLEWARE ({_where(middleware.target, first_setting)}): django-cors-headers is not used, "
+                "so this setting and the other CORS settings have no effect",
+                first_setting,
+                whole_layer=True,
+            )
+            return
         if verdict == "missing":
             removed = _removed_here(namespace, middleware.target)
             yield Evidence(
@@ -62,17 +87,18 @@ def wiring(namespace: Namespace, location: Location, configured: bool) -> Iterat
                 "place it as high as possible",
                 entry.location if entry is not None else middleware.target,
             )
-    apps = namespace.settings.get("INSTALLED_APPS")
-    if apps is not None and all(
-        value.known and isinstance(value.raw, tuple) and not lists(value, CORS_APPS)
-        for value in apps.candidates()
-    ):
+    if apps is not None and uninstalled:
         yield Evidence(
             "checks-disabled",
             "`corsheaders` is not in INSTALLED_APPS, so its system checks (malformed origins, "
             "wrong types) never run",
             apps.target,
         )
+
+
+def _where(target: Location, seen_from: Location) -> str:
+    """`line 46`, or `settings/base.py:46` when the list is in another settings module."""
+    return f"line {target.line}" if target.path == seen_from.path else f"{target.path}:{target.line}"
 
 
 def _removed_here(namespace: Namespace, target: Location) -> bool:

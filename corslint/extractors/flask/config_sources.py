@@ -49,6 +49,10 @@ def loaded_from(value: Value, location: Location) -> Value:
 
 def from_object(module: PythonModule, node: ast.expr, location: Location, depth: int = 0) -> Loaded | None:
     """What `config.from_object(node)` loads; None when corslint cannot tell."""
+    if isinstance(node, ast.Name) and node.id == "__name__" and "__name__" not in module.assignments:
+        # `app.config.from_object(__name__)` (Flask's tutorial idiom): the module's own
+        # upper-case names, the ones defined above the call when Flask imports it
+        return module_names(module, location)
     if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and depth < MAX_DEPTH:
         # `from_object(config_object or Config)`: the default is what a plain start loads
         return from_object(module, node.values[-1], location, depth + 1)

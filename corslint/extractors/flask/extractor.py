@@ -29,7 +29,8 @@ from corslint.extractors.python import PythonModule
 from corslint.model import CorsPolicy, Evidence, Extraction
 
 # `cross_origin`: the decorator re-exported by a project module (`from endpoints import *`)
-_NEEDLES = ("flask_cors", "flask.ext.cors", "init_app", "cross_origin", "sanic_cors")
+# `CORS(`: the class re-exported by a project module (`from deps import Flask, CORS`)
+_NEEDLES = ("flask_cors", "flask.ext.cors", "init_app", "cross_origin", "sanic_cors", "CORS(")
 
 
 def extract(path: str, text: str, context: ProjectContext) -> Extraction:

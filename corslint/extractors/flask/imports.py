@@ -18,6 +18,9 @@ _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _STAR_NAMES = {"CORS": "flask_cors.CORS", "cross_origin": "flask_cors.cross_origin"}
 _LEGACY_PACKAGE = "flask.ext.cors"  # Flask's extension namespace, removed in Flask 1.0
 SANIC_PORT = "sanic_cors"
+# the names a project module may re-export for the app module: `from deps import Flask, CORS`
+_REEXPORTED = frozenset({"CORS", "cross_origin", "Flask", "Blueprint"})
+_PACKAGES = frozenset({"flask", "flask_cors"})
 _TABLES: weakref.WeakKeyDictionary[PythonModule, dict[str, str]] = weakref.WeakKeyDictionary()
 
 
@@ -97,7 +100,7 @@ def _module_imports(module: PythonModule) -> dict[str, str]:
         # is the import: the fallback only runs where the package is missing
         if name in module.imports or name in module.classes:
             del found[name]
-    own = {name: _current(qualified) for name, qualified in module.imports.items()}
+    own = {name: _reexported(module, _current(qualified)) for name, qualified in module.imports.items()}
     # `from endpoints import *` where endpoints imported cross_origin: a re-export
     received = {
         name: _current(qualified)
@@ -105,6 +108,24 @@ def _module_imports(module: PythonModule) -> dict[str, str]:
         if name not in module.assignments and name not in module.classes and name not in module.functions
     }
     return {**received, **own, **found}
+
+
+def _reexported(module: PythonModule, qualified: str, depth: int = 0) -> str:
+    """`from deps import CORS` where the project's deps.py did `from flask_cors import CORS`
+    (one module for every third-party import): the name it re-exports (census4 sample 148,
+    429-Too-Many-Group-Names/KickHub backend/app/imports.py)."""
+    base, _, name = qualified.rpartition(".")
+    if name not in _REEXPORTED or not base or base.lstrip(".").partition(".")[0] in _PACKAGES or depth > 2:
+        return qualified
+    found = lookup(module, qualified)
+    if found is None or found[0] is module:
+        return qualified
+    target, bound = found
+    inner = target.imports.get(bound)
+    if inner is None:
+        return qualified
+    inner = _current(inner)
+    return inner if inner.partition(".")[0] in _PACKAGES else _reexported(target, inner, depth + 1)
 
 
 def qualified_name(node: ast.AST, imports: Mapping[str, str]) -> str | None:

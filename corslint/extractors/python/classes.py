@@ -143,6 +143,10 @@ class ClassResolver(CallResolver):
             and self.qualified_name(factory) == factory.id
         ):
             return Value(_EMPTY_FACTORIES[factory.id], self.location(factory))
+        if isinstance(factory, ast.Call):  # a factory made by a call: what it returns, called
+            product = self.closure_product(factory, scope)
+            if product is not None:
+                return product
         call = ast.copy_location(ast.Call(func=factory, args=[], keywords=[]), factory)
         ast.fix_missing_locations(call)
         evaluated = self.evaluate_call(call, scope)

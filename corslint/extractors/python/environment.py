@@ -32,6 +32,10 @@ _ENVIRON_DEFAULT_INDEX = {
     "url": 1,
     "path": 1,
 }
+ENVIRONS_CLASSES = frozenset({"environs.Env"})
+ENVIRONS_SHARED = "environs.env"  # the module's own `env = Env()`
+# environs readers whose default (second argument) is returned as written
+_ENVIRONS_METHODS = frozenset({"", "str", "bool", "int", "float", "list", "dict", "json", "url"})
 DECOUPLE_CALLABLES = frozenset({"decouple.config"})
 DECOUPLE_CLASSES = frozenset({"decouple.AutoConfig", "decouple.Config"})
 # decouple's strtobool, applied to str(default); "" counts as False
@@ -94,6 +98,34 @@ def environ_hook(module: PythonModule, call: ast.Call, qualified: str, scope: Sc
                 return default
             return as_env_default(default, name.raw, module.location(call))
     return module.env_read(call, name_node, None, scope)
+
+
+def environs_hook(module: PythonModule, call: ast.Call, qualified: str, scope: Scope) -> Value | None:
+    """`env.list("X", [default])`, `env.bool("X", default=False)`, `env("X", "*")` for
+    `env = environs.Env()` (or environs' own `env`): environs returns the default exactly as
+    written while the variable is unset (environs 14.5 `_field2method`; older releases
+    returned `field.missing`, the same object). Seen in balancy/litestar_app src/config.py."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        receiver, method = func.value, func.attr
+    elif isinstance(func, ast.Name):
+        receiver, method = func, ""
+    else:
+        return None
+    if method not in _ENVIRONS_METHODS:
+        return None
+    if module.qualified_name(receiver) != ENVIRONS_SHARED and (
+        _instance_call(module, receiver.id, ENVIRONS_CLASSES) is None
+    ):
+        return None
+    if any(
+        isinstance(step.owner, ast.With) and "prefixed" in module.source(step.owner)
+        for step in module.steps(call)
+    ):
+        return module.unknown(call, f"{module.source(call)} (read under `env.prefixed(...)`)")
+    name_node = call_argument(call, 0, "name")
+    default_node = call_argument(call, 1, "default")
+    return module.env_read(call, name_node, default_node, scope)
 
 
 def decouple_hook(module: PythonModule, call: ast.Call, qualified: str, scope: Scope) -> Value | None:
@@ -178,4 +210,4 @@ def _decouple_csv(module: PythonModule, csv: ast.Call, value: Value, location: L
     return Value(items, location, value.provenance, value.env_var, value.description, value.related)
 
 
-CALL_HOOKS.extend([environ_hook, decouple_hook])
+CALL_HOOKS.extend([environ_hook, environs_hook, decouple_hook])

@@ -95,7 +95,7 @@ class CallResolver(MutationResolver):
             counts: dict[str, int] = {}
             found: dict[str, FunctionNode] = {}
             for statement in self.tree.body:
-                if isinstance(statement, FUNCTIONS):
+                if isinstance(statement, FUNCTIONS) and not _is_overload(statement):
                     counts[statement.name] = counts.get(statement.name, 0) + 1
                     found[statement.name] = statement
             self._functions = {
@@ -171,6 +171,23 @@ class CallResolver(MutationResolver):
             return Value(None, self.location(statement or function))
         value = self.resolve(statement.value, scope)
         return under_condition(value, condition) if condition is not None else value
+
+    def closure_product(self, call: ast.Call, scope: Scope) -> Value | None:
+        """What the function a call returns gives when called in turn: `default_factory=
+        from_env("CORS_ORIGINS", ["*"], list)` where `from_env` returns `lambda: read(name,
+        fallback, kind)` (the litestar-fullstack template's `get_env`); None otherwise."""
+        callee = self.callee(call.func, scope)
+        if callee is None or opaque(callee) or scope.depth > MAX_DEPTH:
+            return None
+        inner = scope.entering(callee.function, self.bind_arguments(callee, call, scope))
+        reached = callee.module._reached_return(callee.function.body, inner)
+        if isinstance(reached, str) or reached[0] is None or reached[1] is not None:
+            return None
+        returned = reached[0].value
+        if not isinstance(returned, ast.Lambda) or returned.args.args or returned.args.vararg:
+            return None
+        value = callee.module.resolve(returned.body, inner)
+        return _env_defaults_at_call(value, callee, call, self)
 
     def returned_expression(self, callee: Callee, call: ast.Call) -> tuple[CallResolver, ast.expr] | None:
         """The expression of the `return` a call of `callee` reaches (`return
@@ -471,6 +488,11 @@ def _passed_default(function: FunctionNode, call: ast.Call) -> ast.expr | None:
             if index < len(call.args):
                 return call.args[index]
     return None
+
+
+def _is_overload(function: FunctionNode) -> bool:
+    """A `@typing.overload` stub: the implementation after it is the function."""
+    return any(dotted_name(d).rpartition(".")[2] == "overload" for d in function.decorator_list)
 
 
 def opaque(callee: Callee) -> str:

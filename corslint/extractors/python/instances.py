@@ -22,6 +22,7 @@ from corslint.extractors.python.classes import ClassResolver, is_self_attribute,
 from corslint.extractors.python.flow import FUNCTIONS, parameter_names
 from corslint.extractors.python.functions import Callee, opaque
 from corslint.extractors.python.loaded_settings import returned_element, validated_as_made
+from corslint.extractors.python.post_init import post_init_value
 from corslint.extractors.python.provided_objects import dict_entry, provided_call
 from corslint.extractors.python.pydantic_fields import (
     field_alias,
@@ -276,6 +277,20 @@ class InstanceResolver(ClassResolver):
     # -- attributes ------------------------------------------------------------------------
     def attribute_value(self, instance: Instance, name: str, scope: Scope) -> Value | None:
         """The value `instance.name` has, None when the class says nothing of it."""
+        value = self._made_value(instance, name, scope)
+        found = (
+            None
+            if value is None or instance.is_class
+            else self._method(instance.class_def, "__post_init__", scope)
+        )
+        return (
+            value
+            if found is None or value is None
+            else post_init_value(found[0], found[1], name, value, scope)
+        )
+
+    def _made_value(self, instance: Instance, name: str, scope: Scope) -> Value | None:
+        """`instance.name` as the making call, `__init__` or the class declare it."""
         overridden = False
         data = instance.data.raw if instance.data is not None else None
         if isinstance(data, dict) and isinstance(data.get(name), Value):

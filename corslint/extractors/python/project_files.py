@@ -43,7 +43,7 @@ def project_root(path: str, levels: int = MAX_LEVELS) -> Path:
     here = Path(path).resolve().parent
     base = here
     for _ in range(levels):
-        if any((base / marker).exists() for marker in _MARKERS):
+        if any(_marks(base / marker) for marker in _MARKERS):
             return base
         if base.parent == base:
             break
@@ -52,6 +52,19 @@ def project_root(path: str, levels: int = MAX_LEVELS) -> Path:
     while (top / "__init__.py").is_file() and top.parent != top:
         top = top.parent
     return top
+
+
+def _marks(candidate: Path) -> bool:
+    """Whether `candidate` exists and marks a project root. A `setup.py` does only as a
+    packaging script: a package module named so (an app factory in `src/api/setup.py`,
+    ocbunknown/litestar-template) is no root."""
+    if candidate.name != "setup.py":
+        return candidate.exists()
+    try:
+        text = candidate.read_bytes()[:200_000]
+    except OSError:
+        return False
+    return b"setuptools" in text or b"distutils" in text or b"setup(" in text
 
 
 def python_files(root: Path) -> list[Path]:

@@ -56,6 +56,13 @@ def string_method(receiver: Value, method: str, args: list[Value], location: Loc
             isinstance(a, str) for a in plain_args
         ):
             return Value(getattr(raw, method)(*plain_args), location, provenance, receiver.env_var)
+        # `ROOT_DOMAIN.replace(".", r"\.")`: a domain escaped for a regex (django settings)
+        if (method == "replace" and len(plain_args) == 2 and all(isinstance(a, str) for a in plain_args)) or (
+            method in {"removeprefix", "removesuffix"}
+            and len(plain_args) == 1
+            and isinstance(plain_args[0], str)
+        ):
+            return Value(getattr(raw, method)(*plain_args), location, provenance, receiver.env_var)
     if isinstance(raw, dict) and method == "get" and plain_args and plain_args[0] in raw:
         return moved(raw[plain_args[0]], location)
     if isinstance(raw, dict) and method == "get" and len(args) == 2:

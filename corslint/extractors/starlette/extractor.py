@@ -8,7 +8,7 @@ from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import EMPTY_SCOPE, PythonModule, is_development_path, seen_from
 from corslint.extractors.python.call_options import expanded_options, keyword_locations, unknown_options
 from corslint.extractors.starlette.arguments import Argument, arguments_of
-from corslint.extractors.starlette.pipelines import layer_of
+from corslint.extractors.starlette.pipelines import layer_of, value_in_development_arm
 from corslint.extractors.starlette.routes import APP_CLASSES, application_routes, bearer_evidence
 from corslint.model import CorsPolicy, Extraction, Provenance, Value
 
@@ -57,7 +57,9 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
                 options=options,
                 routes=routes,
                 evidence=evidence + unknown,
-                development_only=is_development_path(path) or layer.development_only,
+                development_only=is_development_path(path)
+                or layer.development_only
+                or value_in_development_arm(module, options.get("allow_origins")),
                 app=layer.app,
                 branch=layer.branch,
             )

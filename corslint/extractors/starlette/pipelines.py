@@ -19,8 +19,13 @@ from dataclasses import dataclass
 from corslint.extractors.python import PythonModule
 from corslint.extractors.python.callers import passed_argument
 from corslint.extractors.python.flow import FUNCTIONS, Step, parameter_names
+from corslint.model import Location, Value
 
 _DEVELOPMENT = re.compile(r"\b(debug|development|dev|local)\b", re.IGNORECASE)
+# the `else` of `if ENV == "production":` / `if settings.IS_PRODUCTION:` is development code
+_PRODUCTION = re.compile(
+    r"(==\s*['\"](prod|production)['\"])|\b(is_prod|is_production|production)\b", re.IGNORECASE
+)
 # `if not settings.PRODUCTION:`, `if ENV != "production":` guard development code too
 _NOT_PRODUCTION = re.compile(
     r"(\bnot\b[^=]*\b(prod|production|is_prod|is_production)\b)|(!=\s*['\"](prod|production)['\"])",
@@ -106,10 +111,40 @@ def _arms(module: PythonModule, steps: list[Step], helper: bool) -> str:
     return "/".join(arms)
 
 
+def value_in_development_arm(module: PythonModule, value: Value | None) -> bool:
+    """Whether an option's value is bound in a development arm of this module (`origins =
+    [localhost ...]` in the `else` of `if os.getenv("APP_ENV", "development") == "production":`,
+    004Saichaithanya/ayursutra-panchakarma-app backend/main.py:24-39)."""
+    if value is None or not value.known:
+        return False
+    entries = value.raw if isinstance(value.raw, tuple) else ()
+    if entries and all(isinstance(entry, Value) for entry in entries):
+        return all(_located_in_development_arm(module, entry.location) for entry in entries)
+    return _located_in_development_arm(module, value.location)
+
+
+def _located_in_development_arm(module: PythonModule, location: Location) -> bool:
+    if location.path != module.path:
+        return False
+    for node in ast.walk(module.tree):
+        if (
+            isinstance(node, ast.expr)
+            and getattr(node, "lineno", None) == location.line
+            and module.location(node) == location
+        ):
+            return _guarded(module, module.steps(node), node)
+    return False
+
+
 def _guarded(module: PythonModule, steps: list[Step], node: ast.AST) -> bool:
-    """Whether an `if` (or `match` arm) around the node tests a development switch."""
+    """Whether an `if` (or `match` arm) around the node tests a development switch, or the
+    node is in the `else` of a production test."""
     for step in steps:
         owner = step.owner
+        if isinstance(owner, ast.If) and step.block is owner.orelse and owner.orelse:
+            test = module.source(owner.test)
+            if _PRODUCTION.search(test) and not _NOT_PRODUCTION.search(test):
+                return True
         if isinstance(owner, ast.If) and step.block is owner.body:
             test = module.source(owner.test)
             if _DEVELOPMENT.search(test) or _NOT_PRODUCTION.search(test):

@@ -74,7 +74,7 @@ def _frameworks_imported(module: PythonModule) -> frozenset[str]:
 
 def _framework_cors(node: ast.AST, frameworks: frozenset[str]) -> UnmodelledLibrary | None:
     """Where a framework's own CORS is configured: `ALLOW_CORS(app, ...)` from robyn,
-    `app.use_cors(...)` with blacksheep, a `CORS_*` config key with sanic_ext."""
+    `app.use_cors(...)` with blacksheep."""
     if not frameworks:
         return None
     if isinstance(node, ast.Call):
@@ -84,12 +84,5 @@ def _framework_cors(node: ast.AST, frameworks: frozenset[str]) -> UnmodelledLibr
             return ROBYN_CORS
         if name in _BLACKSHEEP_CALLS and "blacksheep" in frameworks:
             return BLACKSHEEP_CORS
-    if frameworks & {"sanic_ext", "sanic"}:
-        key = node.attr if isinstance(node, ast.Attribute) else getattr(node, "value", None)
-        if (
-            isinstance(key, str)
-            and key.startswith("CORS")
-            and isinstance(node, (ast.Attribute, ast.Constant))
-        ):
-            return SANIC_EXT_CORS
+    # Sanic's `CORS_*` config keys: extractors.sanic_ext reads them, or notes them (CORS003)
     return None
