@@ -17,16 +17,21 @@ from corslint.model import Value
 _FUNCTIONS = frozenset(
     {"arrow_function", "function_expression", "function", "function_declaration", "method_definition"}
 )
-# (the module's file, the factory's place and text) -> parameter -> the values it was called with
-_CALLS: dict[tuple[str, int, bytes], dict[str, list[Value]]] = {}
 
 
 def _key(module: Any, function: Node) -> tuple[str, int, bytes]:
     return (str(module.file or module.path), function.start_byte, function.text or b"")
 
 
+def _calls(module: Any) -> dict[tuple[str, int, bytes], dict[str, list[Value]]]:
+    """The run's record (the factory's file, place and text -> parameter -> the values it
+    was called with), kept by the project so that no run sees another's calls."""
+    project = module.project
+    return project.factory_calls if project is not None else {}
+
+
 def record_call(home: Any, factory: Node, arguments: dict[str, Value]) -> None:
-    seen = _CALLS.setdefault(_key(home, factory), {})
+    seen = _calls(home).setdefault(_key(home, factory), {})
     for name, value in arguments.items():
         values = seen.setdefault(name, [])
         if all(value.raw != other.raw for other in values):
@@ -39,7 +44,7 @@ def call_site_argument(module: Any, text: str, node: Node) -> Value | None:
     parent = node.parent
     while parent is not None:
         if parent.type in _FUNCTIONS:
-            values = _CALLS.get(_key(module, parent), {}).get(text)
+            values = _calls(module).get(_key(module, parent), {}).get(text)
             if values is not None:
                 return values[0] if len(values) == 1 and values[0].known else None
         parent = parent.parent

@@ -33,6 +33,8 @@ class JsProject:
         self.config_cache: dict[str, Value | None] = {}
         self.manifests: dict[str, frozenset[str]] = {}
         self.aliases: dict[str, AliasConfig] = {}
+        # options factories' call sites, for the functions they build (call_site_arguments)
+        self.factory_calls: dict[tuple[str, int, bytes], dict[str, list[Value]]] = {}
 
     def module(self, path: str, text: str, file: Path | None) -> JsModule:
         key = os.path.realpath(file) if file is not None else path
