@@ -16,6 +16,8 @@ from corslint.runner.settings import Settings, find_config, load
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
+# the fixture projects are code to lint, test suites of their own included: never collected
+collect_ignore = ["fixtures"]
 
 
 def run_lint(path: Path, settings: Settings | None = None) -> RunResult:
