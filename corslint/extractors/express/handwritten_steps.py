@@ -29,6 +29,7 @@ from corslint.extractors.express.request_inputs import (
     request_source,
 )
 from corslint.extractors.express.unset_tests import as_unset_default
+from corslint.extractors.js.declared_values import FUNCTIONS
 from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.syntax import Node, string_value, unwrap
 from corslint.model import HeaderReflection, Location, Provenance, Value
@@ -361,7 +362,12 @@ def _header(
             return
     source = request_source(state.module, state.roles, state.aliases, value_node)
     if source is None:
-        _write(state, canonical, state.module.resolve(value_node), writer, when, location)
+        value = state.module.resolve(value_node)
+        if (
+            (value.known and not value.raw) or (canonical == "Access-Control-Max-Age" and not value.known)
+        ) and _written_when_set(state, node):
+            return  # `if (maxAge) headers[...] = maxAge`: a server option, sent only when configured
+        _write(state, canonical, value, writer, when, location)
         return
     reflected = Value(HeaderReflection("reflect-all", source=source), location)
     fallback = _fallback(value_node)
@@ -371,6 +377,26 @@ def _header(
     # `req.headers.origin || "*"`: the request's value when it sends one, else the default
     _write(state, canonical, reflected, writer, (*when, "ORIGIN"), location)
     _write(state, canonical, state.module.resolve(fallback), writer, (*when, "!ORIGIN"), location)
+
+
+def _written_when_set(state: Steps, node: Node) -> bool:
+    """Whether an `if` around `node` tests the very value written for truthiness
+    (`if (request.method === 'OPTIONS' && corsMaxAge) headers['access-control-max-age'] =
+    corsMaxAge`, Rob--W/cors-anywhere `lib/cors-anywhere.js`): a falsy value is never sent,
+    and a value corslint cannot determine that is sent only when set says nothing a rule
+    could judge."""
+    name = state.module.text(node)
+    if node.type not in {"identifier", "member_expression"}:
+        return False
+    parent = node.parent
+    while parent is not None and parent.type not in FUNCTIONS:
+        if parent.type == "if_statement":
+            condition = parent.child_by_field_name("condition")
+            text = state.module.text(condition).strip("() ") if condition is not None else ""
+            if name in (operand.strip("() ") for operand in text.split("&&")):
+                return True
+        parent = parent.parent
+    return False
 
 
 def _fallback(node: Node) -> Node | None:

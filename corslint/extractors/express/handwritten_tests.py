@@ -22,6 +22,7 @@ from corslint.extractors.express.request_inputs import (
 from corslint.extractors.express.request_tests import aliased_method_test, compared_path, method_test
 from corslint.extractors.express.unset_tests import decided_when_unset
 from corslint.extractors.js.conversions import truthy
+from corslint.extractors.js.declared_values import declared_value
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, string_value, unwrap, walk
 from corslint.model import FunctionValue, Value
@@ -70,6 +71,8 @@ def condition_atom(state: Steps, node: Node | None) -> str | None:
         if folded is not None:
             return folded
         state.guard = saved  # one side's allow-list is not the test's: the whole is read below
+    if (star := _star_fallback_test(state, node)) is not None:
+        return star
     hosted = host_condition(module, node, lambda n: reads_origin(state, n))
     if hosted is not None:  # the Origin's host tested, scheme and port cut off (`host_tests`)
         if hosted[1] is not None and state.guard is None:
@@ -203,4 +206,35 @@ def _folded(state: Steps, node: Node) -> str | None:
         return right
     if right == neutral:
         return left
+    return None
+
+
+def _star_fallback_test(state: Steps, node: Node) -> str | None:
+    """`allowed !== '*'` after `const allowed = ctx.header.origin || '*'`: the value is `*`
+    exactly when the request sends no Origin (a browser never sends `*`), so the test is
+    the Origin's presence (Ning-X-S/check-page-status `app/middleware/cors.js`)."""
+    if node.type != "binary_expression":
+        return None
+    module = state.module
+    operator = module.text(node.child_by_field_name("operator"))
+    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    if operator not in {"!==", "!=", "===", "=="} or left is None or right is None:
+        return None
+    for named, other in ((unwrap(left), unwrap(right)), (unwrap(right), unwrap(left))):
+        if named.type != "identifier" or string_value(other) != "*":
+            continue
+        declared = declared_value(module, module.text(named), named)
+        declared = unwrap(declared) if declared is not None else None
+        if declared is None or declared.type != "binary_expression":
+            continue
+        fallback = declared.child_by_field_name("right")
+        read = declared.child_by_field_name("left")
+        if (
+            module.text(declared.child_by_field_name("operator")) in {"||", "??"}
+            and fallback is not None
+            and string_value(unwrap(fallback)) == "*"
+            and read is not None
+            and reads_origin(state, unwrap(read))
+        ):
+            return "ORIGIN" if operator.startswith("!") else "!ORIGIN"
     return None

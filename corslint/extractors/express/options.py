@@ -191,6 +191,10 @@ def _delegate_options(
             chosen = _chosen_by_test(module, function, parameters[0], test, arms)
             if chosen is not None:
                 return chosen
+    if answer.type == "identifier" and held is not None and unwrap(held).type == "object":
+        chosen = _origin_property_chosen(module, function, parameters[0], module.text(answer), held)
+        if chosen is not None:
+            return chosen
     if answer.type == "identifier" and held is None:
         chosen = _options_chosen_by_origin(module, function, parameters[0], module.text(answer))
         if chosen is not None:
@@ -282,20 +286,71 @@ def _chosen_by_test(
         k: v.raw for k, v in branches[False].items()
     }:
         return None
+    origin = _allow_list_of_test(module, request, test_node, allowed_origin.location)
+    if origin is None:
+        return None
+    options, evidence = option_map(module, Value(branches[True], module.location(function)), function)
+    return {"origin": origin, **options}, evidence
+
+
+def _allow_list_of_test(module: JsModule, request: str, test_node: Node, location: Location) -> Value | None:
+    """The allow-list origin function a membership test of the request's Origin stands for."""
     for spelling in (f"{request}.header('Origin')", f"{request}.headers.origin", f"{request}.get('Origin')"):
         for candidate in (spelling, spelling.replace("'", '"'), spelling.replace("Origin", "origin")):
             found = membership(module, test_node, candidate, True)
             if found is not None:
                 entries, admits_missing = found
-                origin = Value(
+                return Value(
                     OriginFunction(
                         "allow-list", tuple(entries), no_origin="allow" if admits_missing else "reject"
                     ),
-                    allowed_origin.location,
+                    location,
                     description="options chosen per request by the Origin header",
                 )
-                options, evidence = option_map(
-                    module, Value(branches[True], module.location(function)), function
-                )
-                return {"origin": origin, **options}, evidence
     return None
+
+
+def _origin_property_chosen(
+    module: JsModule, function: Node, request: str, name: str, held: Node
+) -> tuple[dict[str, Value], list[Evidence]] | None:
+    """A module-level options object whose `origin` the delegate sets per request before
+    handing it over: `if (list.indexOf(req.header('Origin')) !== -1) shared.origin = true;
+    else shared.origin = false;` or `shared.origin = list.includes(req.header('Origin'))`
+    (0R8-9dzcl/movies-explorer-api `utils/corsOptions.js`): an allow-list origin function
+    beside the object's other options."""
+    writes = [
+        node
+        for node in walk(function)
+        if node.type in {"assignment_expression", "augmented_assignment_expression"}
+        and _root_name(module, node.child_by_field_name("left")) == name
+    ]
+    if not writes or any(module.text(w.child_by_field_name("left")) != f"{name}.origin" for w in writes):
+        return None
+    rights = [unwrap(w.child_by_field_name("right")) for w in writes]
+    if len(writes) == 1:
+        test_node = rights[0]  # `shared.origin = list.includes(req.header('Origin'))`
+    elif len(writes) == 2:
+        guards = [guard for w in writes if (guard := guarding_condition(w, function)) is not None]
+        if len(guards) != 2 or guards[0][0] != guards[1][0]:
+            return None
+        arms = {taken: module.resolve(right).raw for (_, taken), right in zip(guards, rights, strict=True)}
+        if arms != {True: True, False: False}:
+            return None
+        test_node = guards[0][0]
+    else:
+        return None
+    origin = _allow_list_of_test(module, request, test_node, module.location(writes[0]))
+    if origin is None:
+        return None
+    base = module.resolve(held)
+    if not (base.known and isinstance(base.raw, dict)):
+        return None
+    others = {key: value for key, value in base.raw.items() if key != "origin"}
+    options, evidence = option_map(module, Value(others, base.location), function)
+    return {"origin": origin, **options}, evidence
+
+
+def _root_name(module: JsModule, node: Node | None) -> str:
+    while node is not None and node.type in {"member_expression", "subscript_expression"}:
+        node = node.child_by_field_name("object")
+    return module.text(node) if node is not None else ""

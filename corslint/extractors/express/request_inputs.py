@@ -52,8 +52,14 @@ def is_named(source: str | None) -> bool:
     return source is not None and source.startswith(NAMED)
 
 
+_CAST = re.compile(r"\(\s*([\w$.]+)\s+as\s+[\w$.]+\s*\)")
+
+
 def _canonical(text: str) -> str:
-    """Spacing, optional chaining and quotes made uniform: `req.headers?.["Origin"]`."""
+    """Spacing, optional chaining, quotes and TypeScript casts made uniform:
+    `req.headers?.["Origin"]`, `(request as any).headers.get("origin")`."""
+    if " as " in text:
+        text = _CAST.sub(r"\1", text)
     text = text.replace(" ", "").replace("\n", "").replace("?.[", "[").replace("?.(", "(").replace("?.", ".")
     return text.replace('"', "'").replace("`", "'")
 

@@ -62,6 +62,29 @@ def env_route_handler(module: JsModule, function: Node) -> bool:
     )
 
 
+def options_answered_earlier(module: JsModule, function: Node) -> bool:
+    """A catch-all `app.all("/api/*", (c) => ...)` registered after the same router's
+    `app.options(...)`: the router hands OPTIONS to the earlier route, so this handler's
+    answer (a 404 for unknown paths) is not the preflight's (Hono and Express match routes
+    in order; census 5 sample 95, 0-AI-UG/zero-agent `server/index.ts`)."""
+    parent = function.parent
+    call = parent.parent if parent is not None and parent.type == "arguments" else None
+    callee = call.child_by_field_name("function") if call is not None else None
+    if call is None or callee is None or callee.type != "member_expression":
+        return False
+    router = callee.child_by_field_name("object")
+    method = callee.child_by_field_name("property")
+    if router is None or method is None or module.text(method) != "all":
+        return False
+    earlier = f"{module.text(router)}.options"
+    return any(
+        other.start_byte < call.start_byte
+        and (other_callee := other.child_by_field_name("function")) is not None
+        and module.text(other_callee).replace(" ", "") == earlier
+        for other in module.of_kind("call_expression")
+    )
+
+
 _PAGES_FUNCTION = re.compile(r"onRequest(Get|Head|Post|Put|Patch|Delete|Options)")
 
 

@@ -47,6 +47,7 @@ from corslint.extractors.express.response_entries import (
     fetch_entry,
     is_route_file,
     next_answers_options,
+    options_answered_earlier,
     pages_function_method,
     route_exports,
     route_path,
@@ -289,6 +290,7 @@ def _policy(
                 and other.straight
                 and not switched_helper(module, function)
                 and not env_route_handler(module, function)
+                and not options_answered_earlier(module, function)
             )
             end_when = when if method or every_method or "!OPTIONS" in when else (*when, "!OPTIONS")
             status = other.status

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from corslint.extractors.express.handler_roles import HandlerRoles
 from corslint.extractors.express.helper_header_flow import branch_assigned, straight_reassigned
-from corslint.extractors.express.request_inputs import alias_source
+from corslint.extractors.express.request_inputs import alias_source, request_source
 from corslint.extractors.express.response_guards import OriginGuard, origin_guard
 from corslint.extractors.express.response_headers import (
     called_functions,
@@ -218,12 +218,26 @@ def expression_sites(
                     for n, argument in zip(names, passed, strict=False)
                     if module.text(argument) in roles.requests
                 )
+                # `withCors(response, origin)` after `const origin = request.headers.get('origin')`
+                passed_aliases = {
+                    n: aliases[module.text(argument)]
+                    for n, argument in zip(names, passed, strict=False)
+                    if n and module.text(argument) in aliases
+                }
                 for site in inner:
-                    site.extra.append((helper_module, name, expression, HandlerRoles(requests, (), ""), {}))
+                    site.extra.append(
+                        (helper_module, name, expression, HandlerRoles(requests, (), ""), passed_aliases)
+                    )
                 sites += inner
                 continue
+            # `jsonForCaller(body, init, request.headers.get("origin"))`: the parameter is the Origin
+            sourced = {
+                n: source
+                for n, argument in zip(names, passed, strict=False)
+                if n and (source := request_source(module, roles, aliases, argument)) is not None
+            }
             inner = expression_sites(
-                helper_module, helper, expression, helper_roles, helper_aliases, depth + 1
+                helper_module, helper, expression, helper_roles, {**helper_aliases, **sourced}, depth + 1
             )
             for site in inner:
                 site.guard = site.guard or origin_guard(
