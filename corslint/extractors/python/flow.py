@@ -299,12 +299,12 @@ class FlowResolver(ExpressionResolver):
             if step.block is not tried and self.bound_in(tried, name):
                 return Found("unknown", why=f"`{name}` is bound in a `try` that may have failed")
             if isinstance(owner, (*FUNCTIONS, ast.Lambda)):
-                return self._leaving_function(owner, name, path[:level], mutations)
+                return self._leaving_function(owner, name, path[:level], mutations, scope)
             level -= 1
         return MODULE_LEVEL if not mutations else Found("module", mutations=tuple(mutations))
 
     def _leaving_function(
-        self, function: ast.AST, name: str, outer: list[Step], mutations: list[ast.stmt]
+        self, function: ast.AST, name: str, outer: list[Step], mutations: list[ast.stmt], scope: Scope
     ) -> Found:
         """A name not bound before its use in `function`: a parameter, a global, or a free
         variable of an enclosing function (whose last binding a closure sees)."""
@@ -317,8 +317,23 @@ class FlowResolver(ExpressionResolver):
             return Found("unknown", why=f"`{name}` is read before it is bound")
         for step in reversed(outer):
             if isinstance(step.owner, (*FUNCTIONS, ast.Lambda)):
+                rebound = self._rebound_parameter(step, name)
+                if rebound is not None:
+                    return self.lookup(name, rebound, scope)
                 return self._closure(step.owner, name)
         return MODULE_LEVEL
+
+    def _rebound_parameter(self, step: Step, name: str) -> ast.stmt | None:
+        """The statement of the enclosing function that holds a nested function reading its
+        parameter `name`, when the parameter is rebound before it and never after: the
+        closure sees the value there (`if origins is None: origins = ["*"]` then
+        `@app.after_request def add_headers(...)`, MyJin520/aio utils/cors.py:1-25)."""
+        body: list[ast.stmt] = getattr(step.owner, "body", [])
+        if step.block is not body or name not in parameter_names(step.owner):
+            return None
+        if not self.bound_in(body[: step.index], name) or self.bound_in(body[step.index :], name):
+            return None
+        return body[step.index]
 
     def _closure(self, function: ast.AST, name: str) -> Found:
         """What a nested function sees of a name of the enclosing `function`: its parameter,

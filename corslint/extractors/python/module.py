@@ -330,6 +330,8 @@ class PythonModule(DataFileResolver):
         keywords = {kw.arg: kw.value for kw in node.keywords if kw.arg is not None}
         if qualified == "typing.cast" and len(args) == 2 and not keywords:
             return self.resolve(args[1], scope)  # `cast("list[str]", x)` is `x` at run time
+        if qualified == "getattr" and len(args) in (2, 3) and not keywords:
+            return self._resolve_getattr(node, args, scope)
         if qualified in ENV_GETTERS or qualified.endswith(".getenv"):
             read = self.env_read(
                 node,
@@ -415,6 +417,18 @@ class PythonModule(DataFileResolver):
         if qualified.endswith("AnyHttpUrl") or qualified.endswith("HttpUrl"):
             return self.resolve(args[0], scope) if args else self.unknown(node)
         return self.unknown(node)
+
+    def _resolve_getattr(self, node: ast.Call, args: list[ast.expr], scope: Scope) -> Value:
+        """`getattr(settings, "ALLOWED_ORIGINS", "*")` read as `settings.ALLOWED_ORIGINS` when
+        that resolves (000jd/ai-interview-backed app/main.py:45-56); the default is not used,
+        since an attribute that does not resolve may still exist."""
+        name = args[1]
+        if not (isinstance(name, ast.Constant) and isinstance(name.value, str) and name.value.isidentifier()):
+            return self.unknown(node)
+        read = ast.copy_location(ast.Attribute(value=args[0], attr=name.value, ctx=ast.Load()), node)
+        read.end_lineno, read.end_col_offset = node.end_lineno, node.end_col_offset
+        resolved = self.resolve(read, scope)
+        return resolved if resolved.known else self.unknown(node)
 
     def env_read(
         self,

@@ -13,7 +13,7 @@ import ast
 
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule
-from corslint.extractors.python_headers.django_layers import placed
+from corslint.extractors.python_headers.django_layers import placed, placement
 from corslint.extractors.python_headers.frame import dotted
 from corslint.extractors.python_headers.project_scan import modules_mentioning
 from corslint.extractors.python_headers.unit import (
@@ -38,6 +38,10 @@ def middleware_units(module: PythonModule, covered: set[Function], context: Proj
     for node in module.nodes:  # the module's walk, made once
         if isinstance(node, ast.ClassDef):
             unit = _class_middleware(module, node)
+            if unit is None and _unlisted_mixin(module, node, context):
+                # a `MiddlewareMixin` subclass of no recognised shape that no MIDDLEWARE
+                # entry names never runs: its methods are not hooks either
+                covered.update(f for f in node.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)))
             if unit is not None:
                 covered.update(f for f in node.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)))
                 layer = placed(module, node, unit, context)
@@ -75,6 +79,13 @@ def listed(module: PythonModule, name: str, context: ProjectContext) -> bool:
     class no MIDDLEWARE setting names never runs: an old variant left in the file)."""
     settings = modules_mentioning(module, context, b"MIDDLEWARE")
     return not settings or any(name in other.text for other in settings)
+
+
+def _unlisted_mixin(module: PythonModule, node: ast.ClassDef, context: ProjectContext) -> bool:
+    """A `MiddlewareMixin` subclass no MIDDLEWARE setting lists (jaigarbu/biplipt-backend
+    core/middleware/cors.py: `__call__(self, request, response)`, not in settings.MIDDLEWARE)."""
+    mixin = any(dotted(base).split(".")[-1] == "MiddlewareMixin" for base in node.bases)
+    return mixin and writes_cors(module, node) and placement(module, node, context).listed is False
 
 
 def _class_middleware(module: PythonModule, node: ast.ClassDef) -> Unit | None:

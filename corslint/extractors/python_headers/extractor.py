@@ -122,7 +122,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     if "django" in kinds:
         units += middleware_units(module, covered, context)
     if "starlette" in kinds:
-        units += starlette_units(module, covered)
+        units += starlette_units(module, covered, context)
     if "tornado" in kinds:
         units += tornado_units(module, covered)
     if "aiohttp" in kinds:

@@ -13,8 +13,12 @@ from __future__ import annotations
 
 import ast
 
+from corslint.extractors.context import ProjectContext
+from corslint.extractors.development_paths import is_test_path
 from corslint.extractors.python import PythonModule
+from corslint.extractors.python.project_files import project_root
 from corslint.extractors.python_headers.frame import dotted
+from corslint.extractors.python_headers.project_scan import LEVELS, MAX_FILES, listing, modules_mentioning
 from corslint.extractors.python_headers.unit import (
     HTTP_VERBS,
     Function,
@@ -32,7 +36,9 @@ from corslint.model import Route, Value
 NOT_ROUTED = None  # Starlette and Tornado answer an unrouted OPTIONS with 405
 
 
-def starlette_units(module: PythonModule, covered: set[Function]) -> list[Unit]:
+def starlette_units(
+    module: PythonModule, covered: set[Function], context: ProjectContext | None = None
+) -> list[Unit]:
     units: list[Unit] = []
     routes = app_routes(module, verbs_only=True)
     # Starlette's CORSMiddleware on the app answers the preflights these layers see too
@@ -94,10 +100,32 @@ def starlette_units(module: PythonModule, covered: set[Function]) -> list[Unit]:
         covered.add(function)
     for node in ast.walk(module.tree):
         if isinstance(node, ast.ClassDef):
-            unit = _dispatch_middleware(module, node, covered, preflight, routes)
+            unit = _dispatch_middleware(module, node, covered, preflight, routes, context)
             if unit is not None:
                 units.append(unit)
     return units
+
+
+def _added_nowhere(
+    module: PythonModule,
+    node: ast.ClassDef,
+    context: ProjectContext | None,
+    seen: frozenset[str] = frozenset(),
+) -> bool:
+    """A middleware class that nothing in this module uses (but another such class) and only
+    test modules of the project mention: no app adds it (7L7K/GesahniV2 app/middleware/
+    cors.py, two `BaseHTTPMiddleware`s used only by tests/cors/test_cors_production.py)."""
+    if context is None or module.project is None or is_test_path(module.path):
+        return False
+    seen = seen | {node.name}
+    for use in ast.walk(module.tree):
+        if isinstance(use, ast.Name) and use.id == node.name:
+            user = next((s.owner for s in module.steps(use) if isinstance(s.owner, ast.ClassDef)), None)
+            if user is None or user.name in seen or not _added_nowhere(module, user, context, seen):
+                return False
+    if len(listing(project_root(module.path, LEVELS), context)) >= MAX_FILES:
+        return False  # a registration may sit in a file the listing did not reach
+    return all(is_test_path(other.path) for other in modules_mentioning(module, context, node.name.encode()))
 
 
 def _dispatch_middleware(
@@ -106,6 +134,7 @@ def _dispatch_middleware(
     covered: set[Function],
     preflight: int | str | None,
     routes: tuple[Route, ...] | None,
+    context: ProjectContext | None,
 ) -> Unit | None:
     """A `BaseHTTPMiddleware` subclass: its `dispatch(request, call_next)`."""
     methods = [f for f in node.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))]
@@ -114,6 +143,9 @@ def _dispatch_middleware(
         return None
     names = method_parameters(dispatch)
     if len(names) < 2:
+        return None
+    if _added_nowhere(module, node, context):
+        covered.update(methods)
         return None
     phase = Phase(
         module, dispatch, requests=frozenset(names[:1]), next_calls=frozenset(names[1:2]), owner=node

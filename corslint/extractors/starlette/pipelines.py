@@ -132,8 +132,38 @@ def _located_in_development_arm(module: PythonModule, location: Location) -> boo
             and getattr(node, "lineno", None) == location.line
             and module.location(node) == location
         ):
-            return _guarded(module, module.steps(node), node)
+            return _guarded(module, module.steps(node), node) or _constant_used_only_in_development(
+                module, node
+            )
     return False
+
+
+def _constant_used_only_in_development(module: PythonModule, node: ast.expr) -> bool:
+    """Whether the node is in a module-level constant (`_LOCAL = ("http://localhost:3000",)`)
+    that every read of adds only under a development switch (`if settings.app_env == "dev":
+    origins.extend(_LOCAL)`, 123ewk/AI-Career-Copilot backend/app/api/middleware/cors.py:82-107)."""
+    constant = next(
+        (
+            statement
+            for statement in module.tree.body
+            if isinstance(statement, (ast.Assign, ast.AnnAssign))
+            and statement.value is not None
+            and any(inner is node for inner in ast.walk(statement.value))
+        ),
+        None,
+    )
+    if constant is None:
+        return False
+    targets = constant.targets if isinstance(constant, ast.Assign) else [constant.target]
+    if len(targets) != 1 or not isinstance(targets[0], ast.Name):
+        return False
+    name = targets[0].id
+    reads = [
+        read
+        for read in ast.walk(module.tree)
+        if isinstance(read, ast.Name) and read.id == name and isinstance(read.ctx, ast.Load)
+    ]
+    return bool(reads) and all(_guarded(module, module.steps(read), read) for read in reads)
 
 
 def _guarded(module: PythonModule, steps: list[Step], node: ast.AST) -> bool:
