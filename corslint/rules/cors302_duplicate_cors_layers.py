@@ -182,6 +182,20 @@ def _outcome(earlier: PolicyProbe, later: PolicyProbe) -> str:
             "from `headers()`, and the names only one of them sets are mixed into one answer, "
             "so neither policy is what responses carry"
         )
+    if earlier.framework.name == "express" and later.framework.name in {"express", "express_headers"}:
+        if _continues_preflights(earlier):
+            return (
+                "one silently overrides or mixes with the other: `res.setHeader` replaces a header "
+                "of the same name, so the later layer's values win and the rest are mixed"
+            )
+        # cors 2.8: the first cors() ends every preflight itself; on other requests the later
+        # setHeader replaces Allow-Origin, and what only the first sets stays (measured)
+        return (
+            "the first `cors()` answers every preflight itself, so this layer never sees one; on "
+            "other requests this layer's `Access-Control-Allow-Origin` replaces the first's and the "
+            "headers only the first sets (such as `Access-Control-Allow-Credentials`) stay, so "
+            "responses carry a mix of both policies"
+        )
     if _writes_no_origin(later):
         return (
             "it writes no `Access-Control-Allow-Origin`, so the other layer adds its own CORS "
@@ -192,6 +206,12 @@ def _outcome(earlier: PolicyProbe, later: PolicyProbe) -> str:
         "one silently overrides or mixes with the other, and responses can carry two "
         "`Access-Control-Allow-Origin` values, which browsers reject"
     )
+
+
+def _continues_preflights(probe: PolicyProbe) -> bool:
+    """`preflightContinue: true` (or unknown): the cors layer hands preflights on."""
+    value = probe.policy.option("preflightContinue")
+    return value is not None and (not value.known or value.raw is not False)
 
 
 def _writes_no_origin(probe: PolicyProbe) -> bool:
