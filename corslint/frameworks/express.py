@@ -43,8 +43,9 @@ from typing import Any
 import corslint.frameworks.bounded_regex as bounded_regex
 from corslint.frameworks.framework import Framework, LibraryCheck, Options, OriginEntry, Responder
 from corslint.frameworks.js_class_ranges import literal_class_dashes
+from corslint.frameworks.origin_callbacks import callback_answer
 from corslint.http import HeaderList, Request, Response
-from corslint.model import CorsPolicy, FunctionValue, OriginFunction, Regex, UnresolvedValueError, Value
+from corslint.model import CorsPolicy, FunctionValue, Regex, Value
 
 DEFAULTS: dict[str, Any] = {
     "origin": "*",
@@ -199,22 +200,10 @@ def _origin_callback(options: Options, request: Request) -> Any:
         raise _Next(error=False)
     if not isinstance(origin, FunctionValue):
         return origin
-    assert value is not None
-    if origin.kind == "reflect-all":
+    answer = callback_answer(origin, value, request.origin, is_origin_allowed)
+    if answer == "allow":
         return True
-    if origin.kind == "deny-all":
-        raise _Next(error=False)
-    if origin.kind != "allow-list":
-        raise UnresolvedValueError(value)
-    no_origin = origin.no_origin if isinstance(origin, OriginFunction) else "allow"
-    on_reject = origin.on_reject if isinstance(origin, OriginFunction) else "false"
-    if request.origin is None:
-        allowed = no_origin == "allow"
-    else:
-        allowed = is_origin_allowed(request.origin, tuple(item.plain() for item in origin.allowed))
-    if allowed:
-        return True
-    raise _Next(error=on_reject == "error")
+    raise _Next(error=answer == "error")
 
 
 def respond(policy: CorsPolicy, request: Request) -> Response:

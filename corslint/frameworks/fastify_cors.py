@@ -50,8 +50,9 @@ from corslint.frameworks.fastify_cors3 import responder as responder_3
 from corslint.frameworks.fastify_cors_versions import SAFE_METHODS, release_of, unknown_default_methods
 from corslint.frameworks.framework import Framework, LibraryCheck, Options, OriginEntry, Responder
 from corslint.frameworks.js_option_roles import js_option_roles
+from corslint.frameworks.origin_callbacks import callback_answer
 from corslint.http import HeaderList, Request, Response
-from corslint.model import CorsPolicy, FunctionValue, OriginFunction, Regex, UnresolvedValueError
+from corslint.model import CorsPolicy, FunctionValue, Regex, UnresolvedValueError
 
 DEFAULTS: dict[str, Any] = {
     "origin": "*",
@@ -109,25 +110,10 @@ def _resolved_origin(options: Options, request: Request) -> Any:
         return "*"
     if not isinstance(origin, FunctionValue):
         return origin
-    if origin.kind == "reflect-all":
-        return True
-    if origin.kind == "deny-all":
-        return False
-    if origin.kind != "allow-list":
-        value = options.policy.option("origin")
-        assert value is not None
-        raise UnresolvedValueError(value)
-    no_origin = origin.no_origin if isinstance(origin, OriginFunction) else "allow"
-    on_reject = origin.on_reject if isinstance(origin, OriginFunction) else "false"
-    if request.origin is None:
-        allowed = no_origin == "allow"
-    else:
-        allowed = _origin_allowed(request.origin, tuple(item.plain() for item in origin.allowed))
-    if allowed:
-        return True
-    if on_reject == "error":
+    answer = callback_answer(origin, options.policy.option("origin"), request.origin, _origin_allowed)
+    if answer == "error":
         raise _Skip(error=True)
-    return False
+    return answer == "allow"
 
 
 def _origin_allowed(origin: str | None, allowed: Any) -> bool:

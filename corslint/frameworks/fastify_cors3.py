@@ -26,8 +26,9 @@ from typing import Any
 
 from corslint.frameworks.express import UNDEFINED, js_string, regex_test, truthy, vary_append
 from corslint.frameworks.framework import Options, Responder
+from corslint.frameworks.origin_callbacks import callback_answer
 from corslint.http import HeaderList, Request, Response
-from corslint.model import CorsPolicy, FunctionValue, OriginFunction, Regex, UnresolvedValueError
+from corslint.model import CorsPolicy, FunctionValue, Regex
 
 DEFAULTS: dict[str, Any] = {
     "origin": "*",
@@ -60,23 +61,8 @@ def _answer(options: Options, request: Request) -> Any:
     origin = options["origin"]
     if not isinstance(origin, FunctionValue):
         return origin
-    if origin.kind == "reflect-all":
-        return True
-    if origin.kind == "deny-all":
-        return _SKIP
-    if origin.kind != "allow-list":
-        value = options.policy.option("origin")
-        assert value is not None
-        raise UnresolvedValueError(value)
-    no_origin = origin.no_origin if isinstance(origin, OriginFunction) else "allow"
-    on_reject = origin.on_reject if isinstance(origin, OriginFunction) else "false"
-    if request.origin is None:
-        allowed = no_origin == "allow"
-    else:
-        allowed = _allowed(request.origin, tuple(item.plain() for item in origin.allowed))
-    if allowed:
-        return True
-    return _ERROR if on_reject == "error" else _SKIP
+    answer = callback_answer(origin, options.policy.option("origin"), request.origin, _allowed)
+    return {"allow": True, "refuse": _SKIP, "error": _ERROR}[answer]
 
 
 def _allowed(origin: str | None, allowed: Any) -> bool:
