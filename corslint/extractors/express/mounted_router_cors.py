@@ -17,7 +17,7 @@ to the route without any of its headers."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from corslint.extractors.express.imported_middleware import app_wide_cors_before, earlier_cors_call
@@ -41,12 +41,23 @@ def cors_before_router(analysis: Analysis, route: Registration) -> tuple[str, Lo
     """The app (its CORS302 key), the app-wide `cors()` registered before the `.use` that
     mounts the route's router, and whether that `cors()` sends `Vary: Origin`; None when
     the route's receiver is no exported router mounted that way."""
-    module = analysis.module
-    if route.method == "use" or "." in route.receiver or module.file is None or module.project is None:
+    if route.method == "use":
         return None
-    exports = _router_exports(module, route.receiver)
+    for mounting, registration in _mounts(analysis.module, route.receiver):
+        earlier = earlier_cors_call(mounting, registration)
+        if earlier is not None and _reflects_every_origin(mounting, earlier[0]):
+            return app_key(mounting.module, registration), earlier[0], earlier[1]
+    return None
+
+
+def _mounts(module: JsModule, receiver: str) -> Iterator[tuple[Analysis, Registration]]:
+    """Each `.use` of an importing module that mounts the exported router `receiver`
+    (`app.use("/session", sessionRoutes)`), with that module's analysis."""
+    if "." in receiver or module.file is None or module.project is None:
+        return
+    exports = _router_exports(module, receiver)
     if not exports:
-        return None
+        return
     own = module.file.resolve()
     for importer in using_importers(module) or ():
         names = {
@@ -63,14 +74,10 @@ def cors_before_router(analysis: Analysis, route: Registration) -> tuple[str, Lo
         find_registrations(mounting)
         for registration in mounting.registrations:
             passed = [unwrap(argument) for argument in registration.arguments]
-            if registration.method != "use" or not any(
+            if registration.method == "use" and any(
                 node.type == "identifier" and importer.text(node) in names for node in passed
             ):
-                continue
-            earlier = earlier_cors_call(mounting, registration)
-            if earlier is not None and _reflects_every_origin(mounting, earlier[0]):
-                return app_key(importer, registration), earlier[0], earlier[1]
-    return None
+                yield mounting, registration
 
 
 @dataclass(frozen=True)
@@ -97,35 +104,12 @@ def outer_cors_app(analysis: Analysis, registration: Registration) -> str | None
 def outer_cors_mount(analysis: Analysis, registration: Registration, depth: int = 3) -> OuterMount | None:
     """As `outer_cors_app`, with the mount itself: a hand-written middleware the router
     `.use`s is then passed only what that `cors()` lets through (`earlier_cors_call`)."""
-    module = analysis.module
-    exports = _router_exports(module, registration.receiver)
-    if not exports or "." in registration.receiver or module.file is None or module.project is None:
-        return None
-    own = module.file.resolve()
-    for importer in using_importers(module) or ():
-        names = {
-            local
-            for local, (specifier, exported) in importer.imports.items()
-            if exported in exports
-            and (resolved := module.project.resolve_specifier(importer, specifier)) is not None
-            and names_file(resolved, own)
-        }
-        if not names:
-            continue
-        mounting = Analysis(importer)
-        find_cors_names(mounting)
-        find_registrations(mounting)
-        for mount in mounting.registrations:
-            passed = [unwrap(argument) for argument in mount.arguments]
-            if mount.method != "use" or not any(
-                node.type == "identifier" and importer.text(node) in names for node in passed
-            ):
-                continue
-            if app_wide_cors_before(mounting, mount) is not None:
-                return OuterMount(app_key(importer, mount), mounting, mount)
-            outer = outer_cors_mount(mounting, mount, depth - 1) if depth > 0 else None
-            if outer is not None:
-                return outer
+    for mounting, mount in _mounts(analysis.module, registration.receiver):
+        if app_wide_cors_before(mounting, mount) is not None:
+            return OuterMount(app_key(mounting.module, mount), mounting, mount)
+        outer = outer_cors_mount(mounting, mount, depth - 1) if depth > 0 else None
+        if outer is not None:
+            return outer
     return None
 
 
@@ -179,6 +163,7 @@ def _cors_option(project: object, location: Location, name: str) -> object:
 
 
 def _options_at(module: JsModule, location: Location) -> Value | None:
+    """The options object of the `cors(...)` call at `location` (None unless one object)."""
     call = next(
         (node for node in module.of_kind("call_expression") if module.location(node) == location), None
     )
@@ -194,14 +179,8 @@ def _reflects_every_origin(analysis: Analysis, location: Location) -> bool:
     (`origin: true`, or a callback that always allows): a narrower one passes the origins
     it refuses on to the route bare, without its Vary."""
     module = analysis.module
-    call = next(
-        (node for node in module.of_kind("call_expression") if module.location(node) == location), None
-    )
-    named = call_arguments(call) if call is not None else []
-    if len(named) != 1:
-        return False
-    options = module.resolve(named[0])
-    if not options.known or not isinstance(options.raw, dict) or "origin" not in options.raw:
+    options = _options_at(module, location)
+    if options is None or "origin" not in options.raw:
         return False
     origin = classified_origin(module, options.raw["origin"])
     return origin.known and (
