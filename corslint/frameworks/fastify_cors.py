@@ -38,13 +38,14 @@ from typing import Any
 
 from corslint.frameworks.express import (
     UNDEFINED,
+    is_origin_allowed,
     js_string,
     listed_origin_entries,
-    regex_test,
     truthy,
     unreadable_regex,
     vary_append,
 )
+from corslint.frameworks.fastify_cors3 import listed
 from corslint.frameworks.fastify_cors3 import respond as respond_3
 from corslint.frameworks.fastify_cors3 import responder as responder_3
 from corslint.frameworks.fastify_cors_versions import SAFE_METHODS, release_of, unknown_default_methods
@@ -52,7 +53,7 @@ from corslint.frameworks.framework import Framework, LibraryCheck, Options, Orig
 from corslint.frameworks.js_option_roles import js_option_roles
 from corslint.frameworks.origin_callbacks import callback_answer
 from corslint.http import HeaderList, Request, Response
-from corslint.model import CorsPolicy, FunctionValue, Regex, UnresolvedValueError
+from corslint.model import CorsPolicy, FunctionValue, UnresolvedValueError
 
 DEFAULTS: dict[str, Any] = {
     "origin": "*",
@@ -110,27 +111,10 @@ def _resolved_origin(options: Options, request: Request) -> Any:
         return "*"
     if not isinstance(origin, FunctionValue):
         return origin
-    answer = callback_answer(origin, options.policy.option("origin"), request.origin, _origin_allowed)
+    answer = callback_answer(origin, options.policy.option("origin"), request.origin, is_origin_allowed)
     if answer == "error":
         raise _Skip(error=True)
     return answer == "allow"
-
-
-def _origin_allowed(origin: str | None, allowed: Any) -> bool:
-    if isinstance(allowed, tuple):
-        return any(_origin_allowed(origin, item) for item in allowed)
-    if isinstance(allowed, str):
-        return origin == allowed
-    if isinstance(allowed, Regex):
-        return regex_test(allowed, "undefined" if origin is None else origin)
-    return truthy(allowed)
-
-
-def _listed(value: Any) -> str:
-    """Array options are joined with ", "; anything else is sent as ``String(value)``."""
-    if isinstance(value, tuple):
-        return ", ".join("" if item is None or item is UNDEFINED else js_string(item) for item in value)
-    return js_string(value)
 
 
 def respond(policy: CorsPolicy, request: Request) -> Response:
@@ -165,14 +149,14 @@ def _respond(options: Options, request: Request) -> Response:
     if isinstance(resolved, str):
         allow_origin: Any = resolved
     else:
-        allow_origin = request.origin if _origin_allowed(request.origin, resolved) else False
+        allow_origin = request.origin if is_origin_allowed(request.origin, resolved) else False
     if truthy(allow_origin):
         headers.set("Access-Control-Allow-Origin", js_string(allow_origin))
     if truthy(options["credentials"]):
         headers.set("Access-Control-Allow-Credentials", "true")
     exposed = options["exposedHeaders"]
     if exposed is not None:
-        headers.set("Access-Control-Expose-Headers", _listed(exposed))
+        headers.set("Access-Control-Expose-Headers", listed(exposed))
     if not options_request:
         return headers.response(None)
     if options["preflight"] is not True:
@@ -181,7 +165,7 @@ def _respond(options: Options, request: Request) -> Response:
         not request.origin or not request.header("access-control-request-method")
     ):
         return headers.response(INVALID_PREFLIGHT)
-    headers.set("Access-Control-Allow-Methods", _listed(_methods(options, request)))
+    headers.set("Access-Control-Allow-Methods", listed(_methods(options, request)))
     allowed_headers = options["allowedHeaders"]
     if allowed_headers is None:
         vary_append(headers, "Access-Control-Request-Headers")
@@ -189,7 +173,7 @@ def _respond(options: Options, request: Request) -> Response:
         if requested is not None:
             headers.set("Access-Control-Allow-Headers", requested)
     else:
-        headers.set("Access-Control-Allow-Headers", _listed(allowed_headers))
+        headers.set("Access-Control-Allow-Headers", listed(allowed_headers))
     max_age = options["maxAge"]
     if max_age is not None:
         headers.set("Access-Control-Max-Age", js_string(max_age))

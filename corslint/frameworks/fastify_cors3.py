@@ -24,11 +24,11 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from corslint.frameworks.express import UNDEFINED, js_string, regex_test, truthy, vary_append
+from corslint.frameworks.express import UNDEFINED, is_origin_allowed, js_string, truthy, vary_append
 from corslint.frameworks.framework import Options, Responder
 from corslint.frameworks.origin_callbacks import callback_answer
 from corslint.http import HeaderList, Request, Response
-from corslint.model import CorsPolicy, FunctionValue, Regex
+from corslint.model import CorsPolicy, FunctionValue
 
 DEFAULTS: dict[str, Any] = {
     "origin": "*",
@@ -61,21 +61,13 @@ def _answer(options: Options, request: Request) -> Any:
     origin = options["origin"]
     if not isinstance(origin, FunctionValue):
         return origin
-    answer = callback_answer(origin, options.policy.option("origin"), request.origin, _allowed)
+    answer = callback_answer(origin, options.policy.option("origin"), request.origin, is_origin_allowed)
     return {"allow": True, "refuse": _SKIP, "error": _ERROR}[answer]
 
 
-def _allowed(origin: str | None, allowed: Any) -> bool:
-    if isinstance(allowed, tuple):
-        return any(_allowed(origin, item) for item in allowed)
-    if isinstance(allowed, str):
-        return origin == allowed
-    if isinstance(allowed, Regex):
-        return regex_test(allowed, "undefined" if origin is None else origin)
-    return truthy(allowed)
-
-
-def _listed(value: Any) -> str:
+def listed(value: Any) -> str:
+    """Array options joined with ", " (every fastify-cors and @fastify/cors major); anything
+    else is sent as ``String(value)``."""
     if isinstance(value, tuple):
         return ", ".join("" if item is None or item is UNDEFINED else js_string(item) for item in value)
     return js_string(value)
@@ -114,18 +106,18 @@ def _respond(options: Options, request: Request) -> Response:
     elif isinstance(option, str):
         headers.set("Access-Control-Allow-Origin", js_string(answer))
     else:
-        reflected = request.origin if _allowed(request.origin, answer) else False
+        reflected = request.origin if is_origin_allowed(request.origin, answer) else False
         headers.set("Access-Control-Allow-Origin", _sent(reflected))
     if truthy(options["credentials"]):
         headers.set("Access-Control-Allow-Credentials", "true")
     exposed = options["exposedHeaders"]
     if exposed is not None:
-        headers.set("Access-Control-Expose-Headers", _listed(exposed))
+        headers.set("Access-Control-Expose-Headers", listed(exposed))
     if not options_request:
         return headers.response(None)
     if not preflight:
         return headers.response(NOT_FOUND)
-    headers.set("Access-Control-Allow-Methods", _listed(options["methods"]))
+    headers.set("Access-Control-Allow-Methods", listed(options["methods"]))
     allowed_headers = options["allowedHeaders"]
     if allowed_headers is None:
         vary_append(headers, "Access-Control-Request-Headers")
@@ -133,7 +125,7 @@ def _respond(options: Options, request: Request) -> Response:
         if requested is not None:
             headers.set("Access-Control-Allow-Headers", requested)
     else:
-        headers.set("Access-Control-Allow-Headers", _listed(allowed_headers))
+        headers.set("Access-Control-Allow-Headers", listed(allowed_headers))
     max_age = options["maxAge"]
     if max_age is not None:
         headers.set("Access-Control-Max-Age", js_string(max_age))
