@@ -3,6 +3,9 @@ middleware: once per test session, by the first of those test modules to be impo
 
 from __future__ import annotations
 
+# routes for tests that route nothing themselves (`configure_django("tests.django_setup")`)
+urlpatterns: list[object] = []
+
 
 def configure_django(urlconf: str) -> None:
     """Settings for the real `CorsMiddleware` unless Django is configured already;

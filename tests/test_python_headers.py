@@ -26,25 +26,16 @@ from corslint.frameworks.python_headers import respond
 from corslint.http import Request, Response
 from corslint.model import CorsPolicy, UnresolvedValueError
 from tests.conftest import FIXTURES, run_lint
+from tests.django_setup import configure_django
 from tests.probe_battery import battery, cors_headers
 
 flask = pytest.importorskip("flask")
 django = pytest.importorskip("django")
 starlette = pytest.importorskip("starlette")
 
-from django.conf import settings  # noqa: E402
-
-if not settings.configured:
-    settings.configure(
-        DEBUG=False,
-        SECRET_KEY="differential-test",
-        ALLOWED_HOSTS=["*"],
-        INSTALLED_APPS=["django.contrib.contenttypes"],
-        MIDDLEWARE=[],
-        DATABASES={},
-        USE_TZ=True,
-    )
-    django.setup()
+# one Django configuration per test session, the one the django-cors-headers differential
+# tests need too (corsheaders installed, so its system checks are registered)
+configure_django("tests.django_setup")
 
 from django.http import HttpRequest, HttpResponse  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
