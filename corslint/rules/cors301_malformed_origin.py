@@ -7,6 +7,7 @@ from corslint.findings import Finding, Level
 from corslint.model import FunctionValue, Regex, Value
 from corslint.rules.base import ATTACKER, DJANGO_WIRED, FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
 from corslint.rules.origin_entries import anchor_entry
+from corslint.rules.quoted_code import as_written
 
 _GLOB_STAR = re.compile(r"(?<![.\])}\\])\*")
 # an origin with an application's own scheme (Capacitor, Electron, Tauri, browser
@@ -246,7 +247,7 @@ class MalformedOrigin(Rule):
                 probe,
                 anchor.location,
                 f"{probe.display} never matches `{text}`: {reason}"
-                + (f" ({value.description})" if value.description else "")
+                + (f" ({as_written(value.description)})" if value.description else "")
                 + consequence
                 + probe.condition("origins"),
                 level=level,

@@ -3,6 +3,7 @@ from collections.abc import Iterator
 from corslint.findings import Finding, Level
 from corslint.model import FunctionValue, Location, Value
 from corslint.rules.base import Example, PolicyProbe, Rule
+from corslint.rules.quoted_code import as_written
 from corslint.rules.settled_options import listed_entries, partly_known
 
 
@@ -144,7 +145,7 @@ class UnresolvedValue(Rule):
 def _source(unknown: Value) -> str:
     if isinstance(unknown.raw, FunctionValue):
         return "a function corslint could not classify"
-    return unknown.description or "an expression"
+    return as_written(unknown.description) if unknown.description else "an expression"
 
 
 def _step_name(name: str) -> str:
