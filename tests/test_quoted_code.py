@@ -13,7 +13,10 @@ from tests.conftest import run_lint
 @pytest.mark.parametrize(
     ("written", "quoted"),
     [
-        ('(\n    "*"\n    if config.open\n    else config.origins\n)', '("*" if config.open else config.origins)'),
+        (
+            '(\n    "*"\n    if config.open\n    else config.origins\n)',
+            '("*" if config.open else config.origins)',
+        ),
         ('[\n  "https://a.example.com",\n  ORIGIN,\n]', '["https://a.example.com", ORIGIN,]'),
         ('",".join(ORIGINS + EXTRA)', '",".join(ORIGINS + EXTRA)'),
         ("settings.cors_origins", "settings.cors_origins"),
@@ -21,6 +24,28 @@ from tests.conftest import run_lint
 )
 def test_a_wrapped_expression_is_quoted_on_one_line(written: str, quoted: str) -> None:
     assert as_written(written) == quoted
+
+
+@pytest.mark.parametrize(
+    ("written", "path", "quoted"),
+    [
+        (
+            'isProd\n  ? [// production builds only allow HTTPS\n    "https://app.example.com"]\n  : ["*"]',
+            "src/server.ts",
+            'isProd ? ["https://app.example.com"] : ["*"]',
+        ),
+        ('[\n  "https://a.example.com",  // the shop\n]', "app.js", '["https://a.example.com",]'),
+        (
+            '[\n    "https://a.example.com",  # the shop\n    "https://b.example.com#x",\n]',
+            "app.py",
+            '["https://a.example.com", "https://b.example.com#x",]',
+        ),
+        ("rate // 2", "settings.py", "rate // 2"),
+        ("'it\\'s // not a comment' + x", "app.js", "'it\\'s // not a comment' + x"),
+    ],
+)
+def test_line_comments_are_dropped_not_run_into_the_code(written: str, path: str, quoted: str) -> None:
+    assert as_written(written, path) == quoted
 
 
 def test_an_unresolved_multi_line_value_is_named_on_one_line(tmp_path: Path) -> None:

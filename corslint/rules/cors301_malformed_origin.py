@@ -247,7 +247,7 @@ class MalformedOrigin(Rule):
                 probe,
                 anchor.location,
                 f"{probe.display} never matches `{text}`: {reason}"
-                + (f" ({as_written(value.description)})" if value.description else "")
+                + (f" ({as_written(value.description, value.location.path)})" if value.description else "")
                 + consequence
                 + probe.condition("origins"),
                 level=level,

@@ -145,7 +145,7 @@ class UnresolvedValue(Rule):
 def _source(unknown: Value) -> str:
     if isinstance(unknown.raw, FunctionValue):
         return "a function corslint could not classify"
-    return as_written(unknown.description) if unknown.description else "an expression"
+    return as_written(unknown.description, unknown.location.path) if unknown.description else "an expression"
 
 
 def _step_name(name: str) -> str:
