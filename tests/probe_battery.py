@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from corslint.browser import PageRequest, canonical_origin
 from corslint.http import Request
 from corslint.model import CorsPolicy
@@ -64,7 +66,12 @@ def battery(policy: CorsPolicy, route_methods: tuple[str, ...] = ()) -> list[Req
     return list(dict.fromkeys(requests))
 
 
-def cors_headers(pairs: list[tuple[str, str]]) -> dict[str, str]:
+def route_battery(policy: CorsPolicy) -> list[Request]:
+    """The battery, preflights for the methods of the routes the policy covers included."""
+    return battery(policy, tuple(method for route in policy.routes or () for method in route.methods))
+
+
+def cors_headers(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     """CORS-relevant headers, names lower-cased, repeated lines joined with ", "."""
     result: dict[str, list[str]] = {}
     for name, value in pairs:

@@ -7,9 +7,6 @@ the extracted policy says."""
 
 from __future__ import annotations
 
-import importlib
-import io
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +18,7 @@ from corslint.http import Request
 from corslint.model import CorsPolicy
 from tests.conftest import FIXTURES, policies_linted_inside
 from tests.probe_battery import battery, cors_headers
+from tests.python_apps import call_wsgi, fixture_module
 
 cherrypy = pytest.importorskip("cherrypy")
 
@@ -42,51 +40,14 @@ def fixture_app(request: pytest.FixtureRequest) -> Iterator[tuple[Any, str, Cors
     name = request.param
     project = FIXTURES / "python_headers" / name
     module_name, path = CASES[name]
-    sys.path.insert(0, str(project))
-    try:
-        module = importlib.import_module(module_name)
-        cherrypy.config.update({"environment": "embedded", "log.screen": False})
-        app = module.make_app()
-        (policy,) = policies_linted_inside(project, "cherrypy_headers")
-        yield app, path, policy
-    finally:
-        sys.path.remove(str(project))
-        for loaded in [m for m in sys.modules if m.split(".")[0] in FIXTURE_PACKAGES]:
-            del sys.modules[loaded]
-        cherrypy.tree.apps.clear()
-
-
-def send(app: Any, path: str, request: Request) -> tuple[int, list[tuple[str, str]]]:
-    environ: dict[str, Any] = {
-        "REQUEST_METHOD": request.method,
-        "PATH_INFO": path,
-        "SCRIPT_NAME": "",
-        "QUERY_STRING": "",
-        "SERVER_NAME": "api.internal",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "127.0.0.1",
-        "HTTP_HOST": "api.internal",
-        "wsgi.input": io.BytesIO(b""),
-        "wsgi.url_scheme": "http",
-        "wsgi.errors": io.StringIO(),
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": False,
-        "wsgi.run_once": False,
-        "wsgi.version": (1, 0),
-    }
-    headers = dict(request.headers)
-    if request.origin is not None:
-        headers["Origin"] = request.origin
-    for name, value in headers.items():
-        environ["HTTP_" + name.upper().replace("-", "_")] = value
-    answer: dict[str, Any] = {}
-
-    def start_response(status: str, lines: list[tuple[str, str]], exc_info: Any = None) -> None:
-        answer["status"], answer["lines"] = int(status.split()[0]), lines
-
-    b"".join(app(environ, start_response))
-    return answer["status"], list(answer["lines"])
+    with fixture_module(project, module_name, FIXTURE_PACKAGES) as module:
+        try:
+            cherrypy.config.update({"environment": "embedded", "log.screen": False})
+            app = module.make_app()
+            (policy,) = policies_linted_inside(project, "cherrypy_headers")
+            yield app, path, policy
+        finally:
+            cherrypy.tree.apps.clear()
 
 
 @pytest.mark.parametrize("fixture_app", list(CASES), indirect=True)
@@ -96,7 +57,7 @@ def test_the_real_tool_answers_as_the_model_says(fixture_app: tuple[Any, str, Co
     for probe in battery(policy):
         sent = probe if probe.method == "OPTIONS" else Request("GET", probe.origin, probe.headers, probe.path)
         predicted = respond(policy, sent)
-        status, lines = send(app, path, sent)
+        status, lines = call_wsgi(app, path, sent)
         where = f"{sent.method} Origin={sent.origin} {dict(sent.headers)}"
         if predicted.status is None:
             # not answered by the tool: CherryPy's dispatcher calls the handler for every method

@@ -17,7 +17,7 @@ import re
 import shutil
 import subprocess
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -39,8 +39,8 @@ from corslint.model import (
     UnresolvedValueError,
     Value,
 )
-from tests.conftest import FIXTURES, ROOT, run_lint
-from tests.probe_battery import battery, cors_headers
+from tests.conftest import ROOT, fixture_projects, named_fixture_policies, synthetic_policy
+from tests.probe_battery import battery, cors_headers, route_battery
 
 NODE_DIR = ROOT / "tests" / "node"
 HERE = Location.point("synthetic.js", 1)
@@ -53,6 +53,9 @@ HANDWRITTEN = frozenset({"express_headers", "node_headers", "koa_headers"})
 MAX_REQUESTS = 60_000
 NODE_BUILTINS = frozenset(f"require('{name}')" for name in ("url", "http", "https", "querystring"))
 UNANSWERED = 599  # the node harness's status for a request the handler left unanswered
+# case name -> (the policy, the requests sent), and case name -> the real answers
+Expected = dict[str, tuple[CorsPolicy, list[Request]]]
+RealAnswers = dict[str, list[dict[str, Any]]]
 
 
 def _node_ready() -> str | None:
@@ -96,10 +99,12 @@ def compare_answers(
     real_answers: list[dict[str, Any]],
     *,
     unresolved_counts: bool = False,
+    status_of: Callable[[Request, Response], int | None] | None = None,
 ) -> tuple[list[str], int]:
     """The model's answer to each request beside the real package's: the mismatches, and
     how many were compared. A request the model leaves unresolved is skipped, or is a
-    mismatch itself (`unresolved_counts`); one it passes on is answered 200 by the app."""
+    mismatch itself (`unresolved_counts`); one it passes on is answered 200 by the app,
+    unless `status_of` says what the app answers."""
     mismatches: list[str] = []
     compared = 0
     for request, real in zip(requests, real_answers, strict=True):
@@ -109,7 +114,10 @@ def compare_answers(
             if unresolved_counts:
                 mismatches.append(f"{request}: unresolved")
             continue
-        status = predicted.status if predicted.status is not None else 200
+        if status_of is not None:
+            status = status_of(request, predicted)
+        else:
+            status = predicted.status if predicted.status is not None else 200
         where = f"{request.path} {request.method} Origin={request.origin} {dict(request.headers)}"
         mismatch = answer_mismatch(where, real, predicted, status)
         if mismatch is not None:
@@ -129,9 +137,7 @@ class Replayed:
     mismatch: str | None  # answer_mismatch, a status the model leaves open being the route's 200
 
 
-def replayed(
-    results: dict[str, list[dict[str, Any]]], expected: dict[str, tuple[CorsPolicy, list[Request]]]
-) -> Iterator[Replayed]:
+def replayed(results: RealAnswers, expected: Expected) -> Iterator[Replayed]:
     """Each request of `expected` the model answers, beside the real answer in `results`;
     a request the model cannot answer (UnresolvedValueError) is left out."""
     for name, (policy, requests) in expected.items():
@@ -144,6 +150,20 @@ def replayed(
             where = f"{name}: {request.method} Origin={request.origin} {dict(request.headers)}"
             status = predicted.status if predicted.status is not None else 200  # the route's answer
             yield Replayed(where, request, real, predicted, answer_mismatch(where, real, predicted, status))
+
+
+def replay_mismatches(
+    results: RealAnswers, expected: Expected, also: Callable[[Replayed], str | None] | None = None
+) -> tuple[list[str], int]:
+    """Every mismatch `replayed` finds, and what `also` finds wrong with an answer besides;
+    and how many answers were compared."""
+    mismatches: list[str] = []
+    compared = 0
+    for answer in replayed(results, expected):
+        compared += 1
+        found = [answer.mismatch, also(answer) if also is not None else None]
+        mismatches += [mismatch for mismatch in found if mismatch is not None]
+    return mismatches, compared
 
 
 def serialise(raw: Any) -> Any:
@@ -195,6 +215,28 @@ def wire(request: Request, named: str | None = None) -> dict[str, Any]:
     return {"method": request.method, "path": path, "headers": headers}
 
 
+def option_cases(
+    kind: str,
+    policies: Iterable[tuple[str, CorsPolicy]],
+    requests_of: Callable[[CorsPolicy], list[Request]] = battery,
+    options_of: Callable[[CorsPolicy], dict[str, Any] | None] = known_options,
+    fields_of: Callable[[CorsPolicy], dict[str, Any]] = lambda _: {},
+) -> tuple[list[dict[str, Any]], Expected]:
+    """A harness case of `kind` for each named policy whose options the package can be
+    given (`options_of`), with its requests and the case fields `fields_of` adds."""
+    cases: list[dict[str, Any]] = []
+    expected: Expected = {}
+    for name, policy in policies:
+        options = options_of(policy)
+        if options is None:
+            continue
+        requests = requests_of(policy)
+        wired = [wire(request) for request in requests]
+        cases.append({"kind": kind, "name": name, "options": options, "requests": wired, **fields_of(policy)})
+        expected[name] = (policy, requests)
+    return cases, expected
+
+
 def named_source(policy: CorsPolicy) -> str | None:
     """Where a hand-written policy's Allow-Origin comes from, when the caller names it."""
     for value in policy.options.values():
@@ -204,11 +246,14 @@ def named_source(policy: CorsPolicy) -> str | None:
     return None
 
 
-def run_harness(cases: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+def run_harness(
+    cases: list[dict[str, Any]], script: str = "harness.js", max_requests: int = MAX_REQUESTS
+) -> RealAnswers:
+    """The answers the tests/node `script` gets from the real packages, by case name."""
     total = sum(len(case["requests"]) for case in cases)
-    assert total <= MAX_REQUESTS
+    assert total <= max_requests
     completed = subprocess.run(
-        ["node", str(NODE_DIR / "harness.js")],
+        ["node", str(NODE_DIR / script)],
         input=json.dumps({"cases": cases}),
         capture_output=True,
         text=True,
@@ -221,15 +266,16 @@ def run_harness(cases: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     return {result["name"]: result["responses"] for result in json.loads(completed.stdout)}
 
 
-def synthetic(**options: Any) -> CorsPolicy:
-    def wrap(raw: Any) -> Value:
-        if isinstance(raw, (list, tuple)):
-            return Value(tuple(wrap(item) for item in raw), HERE)
-        if isinstance(raw, dict):
-            return Value({key: wrap(item) for key, item in raw.items()}, HERE)
-        return Value(raw, HERE)
+def module_app_answers(module: Path, app: str, requests: list[Request]) -> list[dict[str, Any]]:
+    """What `app`, a Node expression for a request listener, answers to `requests` with the
+    CommonJS `module` (a fixture's own file) loaded before it as `module.exports`."""
+    preamble = "const module = { exports: {} };\n" + module.read_text()
+    case = {"kind": "node", "name": "app", "preamble": preamble, "source": app}
+    return run_harness([{**case, "requests": [wire(request) for request in requests]}])["app"]
 
-    return CorsPolicy("express", HERE, {name: wrap(raw) for name, raw in options.items()})
+
+def synthetic(**options: Any) -> CorsPolicy:
+    return synthetic_policy("express", HERE, options)
 
 
 def _function(kind: str, allowed: tuple[Any, ...] = (), **extra: Any) -> OriginFunction:
@@ -275,22 +321,7 @@ SYNTHETIC: dict[str, CorsPolicy] = {
 
 
 def fixture_policies() -> list[tuple[str, CorsPolicy, Path]]:
-    found: list[tuple[str, CorsPolicy, Path]] = []
-    for project in sorted((FIXTURES / "express").iterdir()):
-        if not project.is_dir():
-            continue
-        cwd = Path.cwd()
-        os.chdir(project)
-        try:
-            policies = run_lint(Path(".")).policies
-        finally:
-            os.chdir(cwd)
-        for policy in policies:
-            if policy.framework in CORS_PACKAGE or policy.framework in HANDWRITTEN:
-                name = f"{project.name}:{policy.location.path}:{policy.location.line}"
-                name += f"[{policy.branch}]" if policy.branch else ""  # one per `if` arm
-                found.append((name, policy, project))
-    return found
+    return named_fixture_policies(fixture_projects("express"), CORS_PACKAGE | HANDWRITTEN)
 
 
 def handler_source(policy: CorsPolicy, project: Path, requires: bool = False) -> tuple[str, str] | None:
@@ -393,15 +424,14 @@ def _mount(policy: CorsPolicy) -> str:
     return "use"
 
 
-def _cases() -> tuple[list[dict[str, Any]], dict[str, tuple[CorsPolicy, list[Request]]]]:
+def _cases() -> tuple[list[dict[str, Any]], Expected]:
     cases: list[dict[str, Any]] = []
-    expected: dict[str, tuple[CorsPolicy, list[Request]]] = {}
+    expected: Expected = {}
     entries = [(name, policy, None) for name, policy in SYNTHETIC.items()] + [
         (name, policy, project) for name, policy, project in fixture_policies()
     ]
     for name, policy, project in entries:
-        routes = tuple(m for route in policy.routes or () for m in route.methods)
-        requests = battery(policy, routes)
+        requests = route_battery(policy)
         if policy.framework in CORS_PACKAGE:
             options = known_options(policy)
             if options is None:
@@ -442,14 +472,14 @@ def _cases() -> tuple[list[dict[str, Any]], dict[str, tuple[CorsPolicy, list[Req
 
 
 @pytest.fixture(scope="module")
-def harness_results() -> tuple[dict[str, list[dict[str, Any]]], dict[str, tuple[CorsPolicy, list[Request]]]]:
+def harness_results() -> tuple[RealAnswers, Expected]:
     _require_node()
     cases, expected = _cases()
     return run_harness(cases), expected
 
 
 def test_models_match_the_real_cors_package(
-    harness_results: tuple[dict[str, list[dict[str, Any]]], dict[str, tuple[CorsPolicy, list[Request]]]],
+    harness_results: tuple[RealAnswers, Expected],
 ) -> None:
     results, expected = harness_results
     compared = 0
@@ -483,7 +513,7 @@ def test_models_match_the_real_cors_package(
 
 
 def test_enough_fixture_policies_are_compared(
-    harness_results: tuple[dict[str, list[dict[str, Any]]], dict[str, tuple[CorsPolicy, list[Request]]]],
+    harness_results: tuple[RealAnswers, Expected],
 ) -> None:
     _, expected = harness_results
     from_fixtures = [name for name in expected if name not in SYNTHETIC]

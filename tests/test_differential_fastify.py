@@ -9,23 +9,24 @@ the model's answer header by header.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from corslint.frameworks.fastify_cors_versions import VERSION_OPTION
-from corslint.http import Request
 from corslint.model import CorsPolicy, Location, OriginFunction, Regex, Value
-from tests.conftest import FIXTURES, run_lint
-from tests.probe_battery import battery
+from tests.conftest import fixture_projects, named_fixture_policies, synthetic_policy
+from tests.probe_battery import route_battery
 from tests.test_differential_express import (
+    Expected,
+    RealAnswers,
+    Replayed,
     known_options,
-    replayed,
+    option_cases,
+    replay_mismatches,
     require_node_package,
     run_harness,
-    wire,
 )
 
 HERE = Location.point("synthetic.js", 1)
@@ -37,12 +38,7 @@ def _require_node() -> None:
 
 
 def synthetic(**options: Any) -> CorsPolicy:
-    def wrap(raw: Any) -> Value:
-        if isinstance(raw, (list, tuple)):
-            return Value(tuple(wrap(item) for item in raw), HERE)
-        return Value(raw, HERE)
-
-    return CorsPolicy("fastify_cors", HERE, {name: wrap(raw) for name, raw in options.items()})
+    return synthetic_policy("fastify_cors", HERE, options)
 
 
 def _function(kind: str, *allowed: Any, no_origin: str = "allow", on_reject: str = "false") -> OriginFunction:
@@ -84,20 +80,8 @@ SYNTHETIC: dict[str, CorsPolicy] = {
 
 
 def fixture_policies() -> list[tuple[str, CorsPolicy]]:
-    found: list[tuple[str, CorsPolicy]] = []
-    for project in sorted((FIXTURES / "fastify").iterdir()):
-        if not project.is_dir():
-            continue
-        cwd = Path.cwd()
-        os.chdir(project)
-        try:
-            policies = run_lint(Path(".")).policies
-        finally:
-            os.chdir(cwd)
-        for policy in policies:
-            if policy.framework in FASTIFY_CORS:
-                found.append((f"{project.name}:{policy.location.path}:{policy.location.line}", policy))
-    return found
+    found = named_fixture_policies(fixture_projects("fastify"), FASTIFY_CORS)
+    return [(name, policy) for name, policy, _ in found]
 
 
 def harness_options(policy: CorsPolicy) -> dict[str, Any] | None:
@@ -112,49 +96,58 @@ def harness_options(policy: CorsPolicy) -> dict[str, Any] | None:
     return {**outer, "delegator": {"$delegator": {"style": style, "options": options}}}
 
 
-def _cases() -> tuple[list[dict[str, Any]], dict[str, tuple[CorsPolicy, list[Request]]]]:
+def fastify_cors_cases(
+    policies: list[tuple[str, CorsPolicy]], fields_of: Callable[[CorsPolicy], dict[str, Any]]
+) -> tuple[list[dict[str, Any]], Expected]:
+    """A "fastify-cors" harness case for each policy (on routes of its methods), the
+    packages it runs on named by `fields_of`."""
+    return option_cases("fastify-cors", policies, route_battery, harness_options, fields_of)
+
+
+def assert_older_package_matches(
+    package: str,
+    fastify: str,
+    policies: Callable[[], list[tuple[str, CorsPolicy]]],
+    own_fixtures: str,
+    **fields: Any,
+) -> None:
+    """The older CORS `package` on `fastify` answers each policy's battery as the model
+    says, the policies of its own fixtures (named `own_fixtures`...) among them."""
+    require_node_package(package)
+    require_node_package(fastify)
+    packages = {"package": package, "fastify": fastify, **fields}
+    cases, expected = fastify_cors_cases(policies(), lambda _: packages)
+    results = run_harness(cases)
+    assert any(name.startswith(own_fixtures) for name in expected)
+    mismatches, compared = replay_mismatches(results, expected)
+    assert not mismatches, "\n".join(mismatches[:20])
+    assert compared > 2000
+
+
+def _cases() -> tuple[list[dict[str, Any]], Expected]:
     from tests.test_differential_fastify_versions import harness_packages  # imports this module
 
-    cases: list[dict[str, Any]] = []
-    expected: dict[str, tuple[CorsPolicy, list[Request]]] = {}
-    for name, policy in [*SYNTHETIC.items(), *fixture_policies()]:
-        options = harness_options(policy)
-        if options is None:
-            continue
-        requests = battery(policy, tuple(m for route in policy.routes or () for m in route.methods))
-        cases.append(
-            {
-                "kind": "fastify-cors",
-                "name": name,
-                "options": options,
-                "requests": [wire(r) for r in requests],
-                **harness_packages(policy),  # a fixture pinned to an older major runs that one
-            }
-        )
-        expected[name] = (policy, requests)
-    return cases, expected
+    # a fixture pinned to an older major runs that one
+    return fastify_cors_cases([*SYNTHETIC.items(), *fixture_policies()], harness_packages)
 
 
 @pytest.fixture(scope="module")
-def harness_results() -> tuple[dict[str, list[dict[str, Any]]], dict[str, tuple[CorsPolicy, list[Request]]]]:
+def harness_results() -> tuple[RealAnswers, Expected]:
     _require_node()
     cases, expected = _cases()
     return run_harness(cases), expected
 
 
-def test_model_matches_the_real_fastify_cors_package(
-    harness_results: tuple[dict[str, list[dict[str, Any]]], dict[str, tuple[CorsPolicy, list[Request]]]],
-) -> None:
+def _cache_control_mismatch(answer: Replayed) -> str | None:
+    real_cache = [v for k, v in answer.real["headers"] if k.lower() == "cache-control"]
+    if real_cache != [v for k, v in answer.predicted.headers if k == "cache-control"]:
+        return f"{answer.where}: Cache-Control {real_cache} != {answer.predicted.headers}"
+    return None
+
+
+def test_model_matches_the_real_fastify_cors_package(harness_results: tuple[RealAnswers, Expected]) -> None:
     results, expected = harness_results
-    compared = 0
-    mismatches: list[str] = []
-    for answer in replayed(results, expected):
-        if answer.mismatch is not None:
-            mismatches.append(answer.mismatch)
-        real_cache = [v for k, v in answer.real["headers"] if k.lower() == "cache-control"]
-        if real_cache != [v for k, v in answer.predicted.headers if k == "cache-control"]:
-            mismatches.append(f"{answer.where}: Cache-Control {real_cache} != {answer.predicted.headers}")
-        compared += 1
+    mismatches, compared = replay_mismatches(results, expected, _cache_control_mismatch)
     assert not mismatches, "\n".join(mismatches[:20])
     assert compared > 2000
     frameworks = {expected[name][0].framework for name in expected if name not in SYNTHETIC}

@@ -18,24 +18,22 @@ fastify-service/app.js registers its routes first).
 from __future__ import annotations
 
 import dataclasses
-import os
-from pathlib import Path
-from typing import Any
-
-import pytest
 
 from corslint.frameworks.fastify_cors_versions import VERSION_OPTION, version_value
-from corslint.http import Request
 from corslint.model import CorsPolicy
-from tests.conftest import FIXTURES, run_lint
+from tests.conftest import FIXTURES, named_fixture_policies
 from tests.probe_battery import battery
 from tests.test_differential_express import replayed, require_node_package, run_harness, wire
-from tests.test_differential_fastify import SYNTHETIC, fixture_policies, harness_options
+from tests.test_differential_fastify import (
+    SYNTHETIC,
+    assert_older_package_matches,
+    fixture_policies,
+    harness_options,
+)
 
 PACKAGE, FASTIFY = "fastify-cors-6", "fastify-3"
 LEGACY_MAJOR = 7  # the @fastify/cors major that republished fastify-cors 6.x
 NOT_READ_BY_6 = frozenset({"delegator", "hook", "cacheControl", "logLevel"})
-Expected = dict[str, tuple[CorsPolicy, list[Request]]]
 
 
 def _as_legacy(policy: CorsPolicy) -> CorsPolicy:
@@ -46,69 +44,21 @@ def _as_legacy(policy: CorsPolicy) -> CorsPolicy:
 
 
 def _legacy_fixture_policies() -> list[tuple[str, CorsPolicy]]:
-    found: list[tuple[str, CorsPolicy]] = []
-    for project in sorted((FIXTURES / "fastify").glob("legacy_fastify_cors*")):
-        cwd = Path.cwd()
-        os.chdir(project)
-        try:
-            policies = run_lint(Path(".")).policies
-        finally:
-            os.chdir(cwd)
-        found += [
-            (f"{project.name}:{policy.location.path}:{policy.location.line}", policy)
-            for policy in policies
-            if policy.framework == "fastify_cors_legacy"
-        ]
-    return found
+    projects = sorted((FIXTURES / "fastify").glob("legacy_fastify_cors*"))
+    return [(name, policy) for name, policy, _ in named_fixture_policies(projects, {"fastify_cors_legacy"})]
 
 
-def _cases() -> tuple[list[dict[str, Any]], Expected]:
-    cases: list[dict[str, Any]] = []
-    expected: Expected = {}
+def _read_by_6() -> list[tuple[str, CorsPolicy]]:
     scoped = [(name, _as_legacy(policy)) for name, policy in [*SYNTHETIC.items(), *fixture_policies()]]
-    for name, policy in [*scoped, *_legacy_fixture_policies()]:
-        if NOT_READ_BY_6 & policy.options.keys():
-            continue
-        options = harness_options(policy)
-        if options is None:
-            continue
-        requests = battery(policy, tuple(m for route in policy.routes or () for m in route.methods))
-        cases.append(
-            {
-                "kind": "fastify-cors",
-                "name": name,
-                "options": options,
-                "requests": [wire(r) for r in requests],
-                "package": PACKAGE,
-                "fastify": FASTIFY,
-                "routesPluginFirst": True,
-            }
-        )
-        expected[name] = (policy, requests)
-    return cases, expected
+    return [
+        (name, policy)
+        for name, policy in [*scoped, *_legacy_fixture_policies()]
+        if not NOT_READ_BY_6 & policy.options.keys()
+    ]
 
 
-@pytest.fixture(scope="module")
-def real_answers() -> tuple[dict[str, list[dict[str, Any]]], Expected]:
-    require_node_package(PACKAGE)
-    require_node_package(FASTIFY)
-    cases, expected = _cases()
-    return run_harness(cases), expected
-
-
-def test_fastify_cors_6_matches_the_model_as_major_7(
-    real_answers: tuple[dict[str, list[dict[str, Any]]], Expected],
-) -> None:
-    results, expected = real_answers
-    assert any(name.startswith("legacy_fastify_cors6") for name in expected)
-    compared = 0
-    mismatches: list[str] = []
-    for answer in replayed(results, expected):
-        compared += 1
-        if answer.mismatch is not None:
-            mismatches.append(answer.mismatch)
-    assert not mismatches, "\n".join(mismatches[:20])
-    assert compared > 2000
+def test_fastify_cors_6_matches_the_model_as_major_7() -> None:
+    assert_older_package_matches(PACKAGE, FASTIFY, _read_by_6, "legacy_fastify_cors6", routesPluginFirst=True)
 
 
 def test_routes_registered_before_the_cors_plugin_get_its_headers_on_fastify_5() -> None:

@@ -24,35 +24,15 @@ from flask.testing import FlaskClient
 from flask_cors import CORS, cross_origin
 
 from corslint.extractors.flask.routes import sample_path
-from corslint.frameworks.flask_cors import answers_path, compiled, respond
+from corslint.frameworks.flask_cors import answers_path, respond
 from corslint.http import Request
-from corslint.model import CorsPolicy, Location, Regex, UnresolvedValueError, Value
-from tests.conftest import FIXTURES, run_lint
-from tests.probe_battery import battery, cors_headers
+from corslint.model import CorsPolicy, Location, Regex
+from tests.conftest import FIXTURES, run_lint, synthetic_policy
+from tests.flask_cors_policies import fixture_policies_in, known_options
+from tests.probe_battery import battery, cors_headers, route_battery
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
 HERE = Location.point("synthetic.py", 1)
-
-
-def _real(raw: Any) -> Any:
-    if isinstance(raw, Regex):
-        return compiled(raw)
-    if isinstance(raw, tuple):
-        return [_real(item) for item in raw]
-    if isinstance(raw, dict):
-        return {key: _real(item) for key, item in raw.items()}
-    return raw
-
-
-def known_options(policy: CorsPolicy) -> dict[str, Any] | None:
-    """The options as the real library takes them, or None where any (or any list entry)
-    is unknown."""
-    if "**" in policy.options:
-        return None
-    try:
-        return {name: _real(value.plain()) for name, value in policy.options.items()}
-    except UnresolvedValueError:
-        return None
 
 
 def real_client(policy: CorsPolicy, options: dict[str, Any]) -> FlaskClient:
@@ -71,30 +51,12 @@ def real_client(policy: CorsPolicy, options: dict[str, Any]) -> FlaskClient:
 
 
 def fixture_policies() -> list[tuple[str, CorsPolicy]]:
-    found: list[tuple[str, CorsPolicy]] = []
-    for project in sorted((FIXTURES / "flask").iterdir()):
-        for policy in run_lint(project).policies:
-            if policy.framework == "flask_cors":
-                name = f"{project.name}:{policy.location.line}:{policy.scope or 'all'}"
-                found.append((name, policy))
-    return found
+    return fixture_policies_in("flask", "flask_cors")
 
 
 def synthetic(route_level: bool = False, path: str = "/", scope: str = "", **options: Any) -> CorsPolicy:
-    def wrap(raw: Any) -> Value:
-        if isinstance(raw, (list, tuple)):
-            return Value(tuple(wrap(item) for item in raw), HERE)
-        if isinstance(raw, dict):
-            return Value({key: wrap(item) for key, item in raw.items()}, HERE)
-        return Value(raw, HERE)
-
-    return CorsPolicy(
-        "flask_cors",
-        HERE,
-        {name: wrap(raw) for name, raw in options.items()},
-        route_level=route_level,
-        probe_path=path,
-        scope=scope,
+    return synthetic_policy(
+        "flask_cors", HERE, options, route_level=route_level, probe_path=path, scope=scope
     )
 
 
@@ -142,8 +104,7 @@ def test_model_matches_real_flask_cors(
     options = known_options(policy)
     if options is None:
         pytest.skip("the policy has values corslint could not resolve (CORS305); nothing to compare")
-    routes = tuple(m for route in policy.routes or () for m in route.methods)
-    requests = battery(policy, routes)
+    requests = route_battery(policy)
     assert len(requests) > 20
     try:
         client = real_client(policy, options)

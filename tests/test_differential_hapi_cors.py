@@ -15,21 +15,23 @@ import pytest
 
 from corslint.frameworks.hapi_cors import library_checks
 from corslint.http import Request
-from corslint.model import CorsPolicy, Location, Value
-from tests.conftest import FIXTURES, policies_linted_inside
+from corslint.model import CorsPolicy, Location
+from tests.conftest import fixture_projects, named_fixture_policies, synthetic_policy
 from tests.probe_battery import battery
-from tests.test_differential_express import known_options, replayed, require_node_package, run_harness, wire
+from tests.test_differential_express import (
+    Expected,
+    RealAnswers,
+    option_cases,
+    replay_mismatches,
+    require_node_package,
+    run_harness,
+)
 
 HERE = Location.point("synthetic.js", 1)
 
 
 def synthetic(**options: Any) -> CorsPolicy:
-    def wrap(raw: Any) -> Value:
-        if isinstance(raw, (list, tuple)):
-            return Value(tuple(wrap(item) for item in raw), HERE)
-        return Value(raw, HERE)
-
-    return CorsPolicy("hapi_cors", HERE, {name: wrap(raw) for name, raw in options.items()})
+    return synthetic_policy("hapi_cors", HERE, options)
 
 
 SYNTHETIC: dict[str, CorsPolicy] = {
@@ -50,56 +52,42 @@ SYNTHETIC: dict[str, CorsPolicy] = {
 
 
 def fixture_policies() -> list[tuple[str, CorsPolicy]]:
-    found: list[tuple[str, CorsPolicy]] = []
-    for project in sorted((FIXTURES / "express").iterdir()):
-        if project.is_dir() and project.name.startswith("hapi_"):
-            for policy in policies_linted_inside(project, "hapi_cors"):
-                found.append((f"{project.name}:{policy.location.path}:{policy.location.line}", policy))
-    return found
+    projects = [project for project in fixture_projects("express") if project.name.startswith("hapi_")]
+    return [(name, policy) for name, policy, _ in named_fixture_policies(projects, {"hapi_cors"})]
 
 
-def _cases() -> tuple[list[dict[str, Any]], dict[str, tuple[CorsPolicy, list[Request]]]]:
-    cases: list[dict[str, Any]] = []
-    expected: dict[str, tuple[CorsPolicy, list[Request]]] = {}
-    for name, policy in [*SYNTHETIC.items(), *fixture_policies()]:
-        options = known_options(policy)
-        if options is None or library_checks(policy):
-            continue
-        requests = battery(policy)
-        requests += [
-            Request("OPTIONS", "https://a.example.com", path=policy.probe_path),
-            Request("OPTIONS", None, (("access-control-request-method", "PUT"),), path=policy.probe_path),
-            Request(
-                "OPTIONS",
-                "https://a.example.com",
-                (
-                    ("access-control-request-method", "GET"),
-                    ("access-control-request-headers", "Origin, Accept"),
-                ),
-                path=policy.probe_path,
+def _requests(policy: CorsPolicy) -> list[Request]:
+    """The battery, and OPTIONS requests that are no preflight."""
+    return [
+        *battery(policy),
+        Request("OPTIONS", "https://a.example.com", path=policy.probe_path),
+        Request("OPTIONS", None, (("access-control-request-method", "PUT"),), path=policy.probe_path),
+        Request(
+            "OPTIONS",
+            "https://a.example.com",
+            (
+                ("access-control-request-method", "GET"),
+                ("access-control-request-headers", "Origin, Accept"),
             ),
-        ]
-        cases.append(
-            {"kind": "hapi-cors", "name": name, "options": options, "requests": [wire(r) for r in requests]}
-        )
-        expected[name] = (policy, requests)
-    return cases, expected
+            path=policy.probe_path,
+        ),
+    ]
 
 
 @pytest.fixture(scope="module")
-def harness_results() -> tuple[dict[str, list[dict[str, Any]]], dict[str, tuple[CorsPolicy, list[Request]]]]:
+def harness_results() -> tuple[RealAnswers, Expected]:
     require_node_package("@hapi/hapi")
-    cases, expected = _cases()
+    # a policy hapi refuses at startup (library_checks) starts no server to compare
+    started = [(name, p) for name, p in [*SYNTHETIC.items(), *fixture_policies()] if not library_checks(p)]
+    cases, expected = option_cases("hapi-cors", started, _requests)
     return run_harness(cases), expected
 
 
-def test_model_matches_hapi(
-    harness_results: tuple[dict[str, list[dict[str, Any]]], dict[str, tuple[CorsPolicy, list[Request]]]],
-) -> None:
+def test_model_matches_hapi(harness_results: tuple[RealAnswers, Expected]) -> None:
     results, expected = harness_results
-    mismatches = [answer.mismatch for answer in replayed(results, expected) if answer.mismatch is not None]
+    mismatches, compared = replay_mismatches(results, expected)
     assert not mismatches, "\n".join(mismatches[:20])
-    assert sum(1 for _ in replayed(results, expected)) > 1000
+    assert compared > 1000
     assert len([name for name in expected if ":" in name]) >= 3  # the fixtures' policies
 
 

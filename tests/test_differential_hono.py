@@ -9,7 +9,6 @@ a path outside the pattern must get no CORS headers, as `answers` says.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +18,11 @@ from corslint.frameworks import framework_of
 from corslint.frameworks.hono_cors import answers, library_checks, probe_path
 from corslint.http import Request
 from corslint.model import CorsPolicy, Location, OriginFunction, Regex, UnresolvedValueError, Value
-from tests.conftest import FIXTURES, run_lint
+from tests.conftest import fixture_projects, named_fixture_policies, synthetic_policy
 from tests.probe_battery import battery, cors_headers
 from tests.test_differential_express import (
+    Expected,
+    RealAnswers,
     answer_mismatch,
     handler_source,
     known_options,
@@ -39,18 +40,7 @@ def _require_node() -> None:
 
 
 def synthetic(scope: str = "", **options: Any) -> CorsPolicy:
-    def wrap(raw: Any) -> Value:
-        if isinstance(raw, (list, tuple)):
-            return Value(tuple(wrap(item) for item in raw), HERE)
-        return Value(raw, HERE)
-
-    return CorsPolicy(
-        "hono_cors",
-        HERE,
-        {name: wrap(raw) for name, raw in options.items()},
-        scope=scope,
-        probe_path=probe_path(scope),
-    )
+    return synthetic_policy("hono_cors", HERE, options, scope=scope, probe_path=probe_path(scope))
 
 
 def _function(kind: str, *allowed: Any) -> OriginFunction:
@@ -79,28 +69,13 @@ SYNTHETIC: dict[str, CorsPolicy] = {
 }
 
 
-def fixture_policies() -> list[tuple[str, CorsPolicy, Path | None]]:
-    found: list[tuple[str, CorsPolicy, Path | None]] = []
-    for project in sorted((FIXTURES / "hono").iterdir()):
-        if not project.is_dir():
-            continue
-        cwd = Path.cwd()
-        os.chdir(project)
-        try:
-            policies = run_lint(Path(".")).policies
-        finally:
-            os.chdir(cwd)
-        for policy in policies:
-            if policy.framework in {"hono_cors", "hono_headers"}:
-                found.append(
-                    (f"{project.name}:{policy.location.path}:{policy.location.line}", policy, project)
-                )
-    return found
+def fixture_policies() -> list[tuple[str, CorsPolicy, Path]]:
+    return named_fixture_policies(fixture_projects("hono"), {"hono_cors", "hono_headers"})
 
 
-def _cases() -> tuple[list[dict[str, Any]], dict[str, tuple[CorsPolicy, list[Request]]]]:
+def _cases() -> tuple[list[dict[str, Any]], Expected]:
     cases: list[dict[str, Any]] = []
-    expected: dict[str, tuple[CorsPolicy, list[Request]]] = {}
+    expected: Expected = {}
     entries = [(name, policy, None) for name, policy in SYNTHETIC.items()] + fixture_policies()
     for name, policy, project in entries:
         requests = battery(policy)
@@ -126,14 +101,14 @@ def _cases() -> tuple[list[dict[str, Any]], dict[str, tuple[CorsPolicy, list[Req
 
 
 @pytest.fixture(scope="module")
-def harness_results() -> tuple[dict[str, list[dict[str, Any]]], dict[str, tuple[CorsPolicy, list[Request]]]]:
+def harness_results() -> tuple[RealAnswers, Expected]:
     _require_node()
     cases, expected = _cases()
     return run_harness(cases), expected
 
 
 def test_model_matches_the_real_hono_cors_middleware(
-    harness_results: tuple[dict[str, list[dict[str, Any]]], dict[str, tuple[CorsPolicy, list[Request]]]],
+    harness_results: tuple[RealAnswers, Expected],
 ) -> None:
     results, expected = harness_results
     compared = 0

@@ -8,23 +8,21 @@ probe battery. Status and CORS headers must equal the model's answer header by h
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from corslint.frameworks.koa_cors import library_checks
-from corslint.http import Request
 from corslint.model import CorsPolicy, Location, OriginFunction, Regex, Value
-from tests.conftest import FIXTURES, run_lint
-from tests.probe_battery import battery
+from tests.conftest import fixture_projects, named_fixture_policies, synthetic_policy
 from tests.test_differential_express import (
-    known_options,
-    replayed,
+    Expected,
+    RealAnswers,
+    Replayed,
+    option_cases,
+    replay_mismatches,
     require_node_package,
     run_harness,
-    wire,
 )
 
 HERE = Location.point("synthetic.js", 1)
@@ -35,12 +33,7 @@ def _require_node() -> None:
 
 
 def synthetic(**options: Any) -> CorsPolicy:
-    def wrap(raw: Any) -> Value:
-        if isinstance(raw, (list, tuple)):
-            return Value(tuple(wrap(item) for item in raw), HERE)
-        return Value(raw, HERE)
-
-    return CorsPolicy("koa_cors", HERE, {name: wrap(raw) for name, raw in options.items()})
+    return synthetic_policy("koa_cors", HERE, options)
 
 
 def _function(kind: str, *allowed: Any) -> OriginFunction:
@@ -77,57 +70,27 @@ SYNTHETIC: dict[str, CorsPolicy] = {
 
 
 def fixture_policies() -> list[tuple[str, CorsPolicy]]:
-    found: list[tuple[str, CorsPolicy]] = []
-    for project in sorted((FIXTURES / "koa").iterdir()):
-        if not project.is_dir():
-            continue
-        cwd = Path.cwd()
-        os.chdir(project)
-        try:
-            policies = run_lint(Path(".")).policies
-        finally:
-            os.chdir(cwd)
-        for policy in policies:
-            if policy.framework == "koa_cors":
-                found.append((f"{project.name}:{policy.location.path}:{policy.location.line}", policy))
-    return found
-
-
-def _cases() -> tuple[list[dict[str, Any]], dict[str, tuple[CorsPolicy, list[Request]]]]:
-    cases: list[dict[str, Any]] = []
-    expected: dict[str, tuple[CorsPolicy, list[Request]]] = {}
-    for name, policy in [*SYNTHETIC.items(), *fixture_policies()]:
-        options = known_options(policy)
-        if options is None:
-            continue
-        requests = battery(policy)
-        cases.append(
-            {"kind": "koa-cors", "name": name, "options": options, "requests": [wire(r) for r in requests]}
-        )
-        expected[name] = (policy, requests)
-    return cases, expected
+    found = named_fixture_policies(fixture_projects("koa"), {"koa_cors"})
+    return [(name, policy) for name, policy, _ in found]
 
 
 @pytest.fixture(scope="module")
-def harness_results() -> tuple[dict[str, list[dict[str, Any]]], dict[str, tuple[CorsPolicy, list[Request]]]]:
+def harness_results() -> tuple[RealAnswers, Expected]:
     _require_node()
-    cases, expected = _cases()
+    cases, expected = option_cases("koa-cors", [*SYNTHETIC.items(), *fixture_policies()])
     return run_harness(cases), expected
 
 
-def test_model_matches_the_real_koa_cors_package(
-    harness_results: tuple[dict[str, list[dict[str, Any]]], dict[str, tuple[CorsPolicy, list[Request]]]],
-) -> None:
+def _secure_context_mismatch(answer: Replayed) -> str | None:
+    secure = {k.lower(): v for k, v in answer.real["headers"] if k.lower().startswith("cross-origin-")}
+    if secure != {k: v for k, v in answer.predicted.headers if k.startswith("cross-origin-")}:
+        return f"{answer.where}: {secure} != {answer.predicted.headers}"
+    return None
+
+
+def test_model_matches_the_real_koa_cors_package(harness_results: tuple[RealAnswers, Expected]) -> None:
     results, expected = harness_results
-    compared = 0
-    mismatches: list[str] = []
-    for answer in replayed(results, expected):
-        if answer.mismatch is not None:
-            mismatches.append(answer.mismatch)
-        secure = {k.lower(): v for k, v in answer.real["headers"] if k.lower().startswith("cross-origin-")}
-        if secure != {k: v for k, v in answer.predicted.headers if k.startswith("cross-origin-")}:
-            mismatches.append(f"{answer.where}: {secure} != {answer.predicted.headers}")
-        compared += 1
+    mismatches, compared = replay_mismatches(results, expected, _secure_context_mismatch)
     assert not mismatches, "\n".join(mismatches[:20])
     assert compared > 1500
     from_fixtures = [name for name in expected if name not in SYNTHETIC]

@@ -11,11 +11,10 @@ answers every other request exactly as the real app does.
 
 from __future__ import annotations
 
-from corslint.frameworks import framework_of
-from corslint.model import CorsPolicy, UnresolvedValueError
-from tests.conftest import FIXTURES, policies_linted_inside
+from corslint.http import Request, Response
+from tests.conftest import FIXTURES, sole_policy_inside
 from tests.probe_battery import battery
-from tests.test_differential_express import answer_mismatch, require_node_package, run_harness, wire
+from tests.test_differential_express import compare_answers, module_app_answers, require_node_package
 
 PROJECT = FIXTURES / "koa" / "handwritten_options_fall_through"
 KOA_NOT_FOUND = 404
@@ -34,43 +33,19 @@ APP = """(() => {
 })()"""
 
 
-def _policy() -> CorsPolicy:
-    found = policies_linted_inside(PROJECT, "koa_headers")
-    assert len(found) == 1, found
-    return found[0]
+def _status(request: Request, predicted: Response) -> int:
+    if request.method == "OPTIONS":
+        assert predicted.status is None  # nothing in the app answers it
+        return KOA_NOT_FOUND
+    return predicted.status if predicted.status is not None else 200
 
 
 def test_unanswered_options_get_koas_404_with_the_headers_set_before() -> None:
     require_node_package("koa")
-    policy = _policy()
+    policy = sole_policy_inside(PROJECT, "koa_headers")
     assert "options_status" in policy.options
     requests = battery(policy)
-    preamble = "const module = { exports: {} };\n" + (PROJECT / "src/middleware/cors.js").read_text()
-    case = {
-        "kind": "node",
-        "name": "koa",
-        "preamble": preamble,
-        "source": APP,
-        "requests": [wire(request) for request in requests],
-    }
-    real_answers = run_harness([case])["koa"]
-    mismatches = []
-    preflights = 0
-    for request, real in zip(requests, real_answers, strict=True):
-        try:
-            predicted = framework_of(policy).respond(policy, request)
-        except UnresolvedValueError:
-            mismatches.append(f"{request}: unresolved")
-            continue
-        if request.method == "OPTIONS":
-            assert predicted.status is None  # nothing in the app answers it
-            status = KOA_NOT_FOUND
-            preflights += 1
-        else:
-            status = predicted.status if predicted.status is not None else 200
-        where = f"{request.method} Origin={request.origin} {dict(request.headers)}"
-        mismatch = answer_mismatch(where, real, predicted, status)
-        if mismatch is not None:
-            mismatches.append(mismatch)
+    real_answers = module_app_answers(PROJECT / "src/middleware/cors.js", APP, requests)
+    mismatches, _ = compare_answers(policy, requests, real_answers, unresolved_counts=True, status_of=_status)
     assert not mismatches, "\n".join(mismatches[:20])
-    assert preflights > 20
+    assert sum(request.method == "OPTIONS" for request in requests) > 20

@@ -11,11 +11,10 @@ with that status and the same CORS headers, and every other request as the real 
 
 from __future__ import annotations
 
-from corslint.frameworks import framework_of
-from corslint.model import CorsPolicy, UnresolvedValueError
-from tests.conftest import FIXTURES, policies_linted_inside
+from corslint.http import Request, Response
+from tests.conftest import FIXTURES, sole_policy_inside
 from tests.probe_battery import battery
-from tests.test_differential_express import answer_mismatch, require_node_package, run_harness, wire
+from tests.test_differential_express import compare_answers, module_app_answers, require_node_package
 
 PROJECT = FIXTURES / "koa" / "handwritten_router_allowed_methods"
 APP = """(() => {
@@ -35,44 +34,20 @@ APP = """(() => {
 _ROUTE_STATUS = {"DELETE": 204, "POST": 405}  # no POST route: allowedMethods() answers 405
 
 
-def _policy() -> CorsPolicy:
-    found = policies_linted_inside(PROJECT, "koa_headers")
-    assert len(found) == 1, found
-    return found[0]
+def _status(request: Request, predicted: Response) -> int | None:
+    if request.method == "OPTIONS":
+        return predicted.status
+    if request.method in _ROUTE_STATUS:  # the routes' business, not the middleware's
+        return _ROUTE_STATUS[request.method]
+    return predicted.status if predicted.status is not None else 200
 
 
 def test_preflights_get_the_routers_200_with_the_headers_set_before() -> None:
     require_node_package("koa")
     require_node_package("@koa/router")
-    policy = _policy()
+    policy = sole_policy_inside(PROJECT, "koa_headers")
     requests = battery(policy, ("GET", "PUT", "DELETE"))
-    preamble = "const module = { exports: {} };\n" + (PROJECT / "src/middleware/cors.js").read_text()
-    case = {
-        "kind": "node",
-        "name": "koa-router",
-        "preamble": preamble,
-        "source": APP,
-        "requests": [wire(request) for request in requests],
-    }
-    real_answers = run_harness([case])["koa-router"]
-    mismatches = []
-    preflights = 0
-    for request, real in zip(requests, real_answers, strict=True):
-        try:
-            predicted = framework_of(policy).respond(policy, request)
-        except UnresolvedValueError:
-            mismatches.append(f"{request}: unresolved")
-            continue
-        if request.method == "OPTIONS":
-            preflights += 1
-            status = predicted.status
-        elif request.method in _ROUTE_STATUS:  # the routes' business, not the middleware's
-            status = _ROUTE_STATUS[request.method]
-        else:
-            status = predicted.status if predicted.status is not None else 200
-        where = f"{request.method} Origin={request.origin} {dict(request.headers)}"
-        mismatch = answer_mismatch(where, real, predicted, status)
-        if mismatch is not None:
-            mismatches.append(mismatch)
+    real_answers = module_app_answers(PROJECT / "src/middleware/cors.js", APP, requests)
+    mismatches, _ = compare_answers(policy, requests, real_answers, unresolved_counts=True, status_of=_status)
     assert not mismatches, "\n".join(mismatches[:20])
-    assert preflights > 10
+    assert sum(request.method == "OPTIONS" for request in requests) > 10

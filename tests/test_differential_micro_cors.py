@@ -16,27 +16,23 @@ import pytest
 
 from corslint.frameworks.micro_cors import before_handler, respond
 from corslint.http import Request
-from corslint.model import CorsPolicy, Location, UnresolvedValueError, Value
-from tests.conftest import FIXTURES, policies_linted_inside
+from corslint.model import CorsPolicy, Location, UnresolvedValueError
+from tests.conftest import fixture_projects, named_fixture_policies, synthetic_policy
 from tests.probe_battery import battery
 from tests.test_differential_express import (
+    Expected,
+    RealAnswers,
     answer_mismatch,
-    known_options,
+    option_cases,
     require_node_package,
     run_harness,
-    wire,
 )
 
 HERE = Location.point("synthetic.js", 1)
 
 
 def synthetic(**options: Any) -> CorsPolicy:
-    def wrap(raw: Any) -> Value:
-        if isinstance(raw, (list, tuple)):
-            return Value(tuple(wrap(item) for item in raw), HERE)
-        return Value(raw, HERE)
-
-    return CorsPolicy("micro_cors", HERE, {name: wrap(raw) for name, raw in options.items()})
+    return synthetic_policy("micro_cors", HERE, options)
 
 
 SYNTHETIC: dict[str, CorsPolicy] = {
@@ -59,40 +55,23 @@ SYNTHETIC: dict[str, CorsPolicy] = {
 
 
 def fixture_policies() -> list[tuple[str, CorsPolicy]]:
-    found: list[tuple[str, CorsPolicy]] = []
-    for project in sorted((FIXTURES / "express").iterdir()):
-        if project.is_dir() and project.name.startswith("micro_cors"):
-            for policy in policies_linted_inside(project, "micro_cors"):
-                found.append((f"{project.name}:{policy.location.path}:{policy.location.line}", policy))
-    return found
+    projects = [project for project in fixture_projects("express") if project.name.startswith("micro_cors")]
+    return [(name, policy) for name, policy, _ in named_fixture_policies(projects, {"micro_cors"})]
 
 
-def _cases() -> tuple[list[dict[str, Any]], dict[str, tuple[CorsPolicy, list[Request]]]]:
-    cases: list[dict[str, Any]] = []
-    expected: dict[str, tuple[CorsPolicy, list[Request]]] = {}
-    for name, policy in [*SYNTHETIC.items(), *fixture_policies()]:
-        options = known_options(policy)
-        if options is None:
-            continue
-        requests = battery(policy)
-        requests.append(Request("OPTIONS", "https://a.example.com", path=policy.probe_path))
-        cases.append(
-            {"kind": "micro-cors", "name": name, "options": options, "requests": [wire(r) for r in requests]}
-        )
-        expected[name] = (policy, requests)
-    return cases, expected
+def _requests(policy: CorsPolicy) -> list[Request]:
+    """The battery, and an OPTIONS request that is no preflight."""
+    return [*battery(policy), Request("OPTIONS", "https://a.example.com", path=policy.probe_path)]
 
 
 @pytest.fixture(scope="module")
-def harness_results() -> tuple[dict[str, list[dict[str, Any]]], dict[str, tuple[CorsPolicy, list[Request]]]]:
+def harness_results() -> tuple[RealAnswers, Expected]:
     require_node_package("micro-cors")
-    cases, expected = _cases()
+    cases, expected = option_cases("micro-cors", [*SYNTHETIC.items(), *fixture_policies()], _requests)
     return run_harness(cases), expected
 
 
-def test_model_matches_the_real_micro_cors_package(
-    harness_results: tuple[dict[str, list[dict[str, Any]]], dict[str, tuple[CorsPolicy, list[Request]]]],
-) -> None:
+def test_model_matches_the_real_micro_cors_package(harness_results: tuple[RealAnswers, Expected]) -> None:
     results, expected = harness_results
     mismatches: list[str] = []
     compared = 0

@@ -28,13 +28,7 @@ rewrites out of and into its matcher); each of its policies is compared at its o
 
 from __future__ import annotations
 
-import contextlib
-import http.client
 import os
-import signal
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -45,19 +39,17 @@ from corslint.frameworks import framework_of
 from corslint.http import Request
 from corslint.model import CorsPolicy, UnresolvedValueError
 from tests.conftest import run_lint
-from tests.probe_battery import battery, cors_headers
-from tests.test_differential_express import NODE_DIR, require_node_package
-
-NEXT_OWN_VARY = frozenset(
-    {
-        "rsc",
-        "next-router-state-tree",
-        "next-router-prefetch",
-        "next-router-segment-prefetch",
-        "accept-encoding",
-    }
+from tests.next_server import (
+    HOST,
+    compare_served,
+    require_next,
+    send,
+    served,
+    served_mismatch,
+    write_app,
 )
-BUILD_SECONDS = 240
+from tests.probe_battery import battery, cors_headers
+
 APP = "https://app.example.com"
 
 NEXT_CONFIG = """\
@@ -269,89 +261,20 @@ FILES = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _next(project: Path, *arguments: str, **options: Any) -> subprocess.Popen[str]:
-    command = ["node", str(NODE_DIR / "node_modules" / "next" / "dist" / "bin" / "next"), *arguments]
-    env = {**os.environ, "NEXT_TELEMETRY_DISABLED": "1", "NODE_ENV": "production"}
-    return subprocess.Popen(command, cwd=project, env=env, text=True, **options)
-
-
 @pytest.fixture(scope="session")
 def next_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int, Path]]:
     """The app, built once per test session, served by `next start`: (host, port, project)."""
-    for package in ("next", "react", "react-dom"):
-        require_node_package(package)  # node and `npm ci` there; in CI a failure, not a skip
+    require_next()
     project = tmp_path_factory.mktemp("next_app")
-    for name, text in FILES.items():
-        (project / name).parent.mkdir(parents=True, exist_ok=True)
-        (project / name).write_text(text)
-    (project / "node_modules").symlink_to(NODE_DIR / "node_modules", target_is_directory=True)
-    build = _next(project, "build", "--webpack", stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    output, _ = build.communicate(timeout=BUILD_SECONDS)
-    assert build.returncode == 0, output[-4000:]
-    port = _free_port()
-    server = _next(
-        project,
-        "start",
-        "-p",
-        str(port),
-        "-H",
-        "127.0.0.1",
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group: next start forks next-server
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                _send("127.0.0.1", port, Request("GET", None, path="/api/x"))
-                break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, "next start did not come up"
-                time.sleep(0.2)
-        yield "127.0.0.1", port, project
-    finally:
-        with contextlib.suppress(ProcessLookupError):  # the group it leads: next start, next-server
-            os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
-
-
-def _send(host: str, port: int, request: Request) -> tuple[int, list[tuple[str, str]]]:
-    connection = http.client.HTTPConnection(host, port, timeout=10)
-    try:
-        headers = dict(request.headers)
-        if request.origin is not None:
-            headers["origin"] = request.origin
-        connection.request(request.method, request.path, headers=headers)
-        response = connection.getresponse()
-        response.read()
-        return response.status, response.getheaders()
-    finally:
-        connection.close()
+    write_app(project, FILES)
+    with served(project, "/api/x") as port:
+        yield HOST, port, project
 
 
 def _app_page(pairs: list[tuple[str, str]]) -> bool:
     """An App Router page (the not-found page included): HTML, with Next.js's `rsc` Vary."""
     headers = {name.lower(): value for name, value in pairs}
     return headers.get("content-type", "").startswith("text/html") and "rsc" in headers.get("vary", "")
-
-
-def _without_next_vary(pairs: list[tuple[str, str]]) -> dict[str, str]:
-    """CORS headers as compared: Next.js's own Vary tokens left out, the rest kept."""
-    headers = cors_headers(pairs)
-    if "vary" in headers:
-        kept = [t.strip() for t in headers["vary"].split(",") if t.strip().lower() not in NEXT_OWN_VARY]
-        if kept:
-            headers["vary"] = ", ".join(kept)
-        else:
-            del headers["vary"]
-    return headers
 
 
 def _policies(project: Path, file: str = "next.config.js") -> list[CorsPolicy]:
@@ -427,7 +350,7 @@ def compared(next_server: tuple[str, int, Path]) -> dict[str, Any]:
         for request in _requests(policy, probes):
             if request.path.startswith("/facts/") and request.method != "OPTIONS":
                 continue  # the handler's own headers there: test_handler_headers_and_conditions
-            status, pairs = _send(host, port, request)
+            status, pairs = send(host, port, request)
             counts["requests"] += 1
             try:
                 predicted = respond(policy, request)
@@ -437,37 +360,22 @@ def compared(next_server: tuple[str, int, Path]) -> dict[str, Any]:
             where = (
                 f"{source}: {request.method} {request.path} Origin={request.origin} {dict(request.headers)}"
             )
-            real = _without_next_vary(pairs)
-            expected = cors_headers(list(predicted.headers))
+            expected = cors_headers(predicted.headers)
             if _app_page(pairs):  # its renderer replaces a configured Vary: test_vary_on_pages
                 expected.pop("vary", None)
                 counts["pages"] += 1
-            if predicted.status is not None and predicted.status != status:
-                mismatches.append(f"{where}: status {status} != {predicted.status}")
-            elif real != expected:
-                mismatches.append(f"{where}: {real} != {expected}")
+            mismatch = served_mismatch(where, status, pairs, predicted, expected)
+            if mismatch is not None:
+                mismatches.append(mismatch)
             counts["compared"] += 1
             counts["preflights"] += request.method == "OPTIONS"
     for policy in _policies(project, "proxy.js"):  # each answer the proxy gives, at its path
         sources.append(f"proxy {policy.probe_path}")
-        respond = framework_of(policy).respond
-        for request in [*battery(policy), _preflight(policy.probe_path)]:
-            status, pairs = _send(host, port, request)
-            counts["requests"] += 1
-            try:
-                predicted = respond(policy, request)
-            except UnresolvedValueError:
-                counts["unresolved"] += 1
-                continue
-            where = f"proxy: {request.method} {request.path} Origin={request.origin} {dict(request.headers)}"
-            real, expected = _without_next_vary(pairs), cors_headers(list(predicted.headers))
-            if predicted.status is not None and predicted.status != status:
-                mismatches.append(f"{where}: status {status} != {predicted.status}")
-            elif real != expected:
-                mismatches.append(f"{where}: {real} != {expected}")
-            counts["compared"] += 1
-            counts["proxy"] += 1
-            counts["preflights"] += request.method == "OPTIONS"
+        found = compare_served(port, policy, [*battery(policy), _preflight(policy.probe_path)], "proxy")
+        mismatches += found.mismatches
+        for count in ("requests", "unresolved", "compared", "preflights"):
+            counts[count] += getattr(found, count)
+        counts["proxy"] += found.compared
     return {"mismatches": mismatches, "counts": counts, "sources": sources}
 
 
@@ -514,7 +422,7 @@ def test_what_answers_a_preflight(next_server: tuple[str, int, Path]) -> None:
     host, port, _ = next_server
     answers = {}
     for path in ("/api/x", "/api/public/x", "/api/widgets/7", "/page-a", "/missing/x", "/v1/1"):
-        status, pairs = _send(host, port, _preflight(path))
+        status, pairs = send(host, port, _preflight(path))
         names = {name.lower(): value for name, value in pairs}
         answers[path] = (status, names.get("access-control-allow-origin"), names.get("allow"))
     # App Router route handler without OPTIONS: Next.js answers 204 with Allow, and the config headers
@@ -535,7 +443,7 @@ def test_handler_headers_and_conditions(next_server: tuple[str, int, Path]) -> N
     host, port, _ = next_server
     # a header the handler sets and a config rule sets too: the config's value is sent
     # (the catch-all's Expose-Headers as well); the handler's other headers stay
-    _, pairs = _send(host, port, Request("GET", APP, path="/facts/handler"))
+    _, pairs = send(host, port, Request("GET", APP, path="/facts/handler"))
     headers = cors_headers(pairs)
     assert headers["access-control-allow-origin"] == "https://config.example.com"
     assert headers["access-control-expose-headers"] == "X-Request-Id"
@@ -543,7 +451,7 @@ def test_handler_headers_and_conditions(next_server: tuple[str, int, Path]) -> N
     # `has`: the rule's headers only when the request has the header with that value
     for sent, expected in (({}, None), ({"x-embed": "1"}, "X-Embed"), ({"x-embed": "2"}, None)):
         request = Request.make("GET", APP, sent, path="/api/embed/x")
-        _, pairs = _send(host, port, request)
+        _, pairs = send(host, port, request)
         allow = cors_headers(pairs).get("access-control-allow-headers")
         assert allow == (expected or "Content-Type, Authorization"), (sent, allow)
 
@@ -555,7 +463,7 @@ def test_vary_on_pages(next_server: tuple[str, int, Path]) -> None:
     host, port, _ = next_server
     vary = {}
     for path in ("/api/x", "/api/widgets/7", "/page-a", "/api/nothing-here"):
-        status, pairs = _send(host, port, Request("GET", APP, path=path))
+        status, pairs = send(host, port, Request("GET", APP, path=path))
         vary[path] = (status, cors_headers(pairs).get("vary", "").split(",")[0].strip())
     assert vary == {
         "/api/x": (200, "Origin"),

@@ -13,23 +13,15 @@ The app is built once (`next build --webpack`, as in test_differential_next.py).
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from corslint.frameworks import framework_of
 from corslint.http import Request
-from corslint.model import CorsPolicy, UnresolvedValueError
-from tests.conftest import run_lint
-from tests.probe_battery import battery, cors_headers
-from tests.test_differential_express import NODE_DIR, require_node_package
-from tests.test_differential_next import BUILD_SECONDS, _free_port, _next, _send, _without_next_vary
+from tests.conftest import linted_inside
+from tests.next_server import HOST, compare_served, require_next, send, served, write_app
+from tests.probe_battery import battery
 
 APP = "https://relay.example.com"
 
@@ -97,93 +89,43 @@ FILES = {
 
 @pytest.fixture(scope="module")
 def layout_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int, Path]]:
-    for package in ("next", "react", "react-dom"):
-        require_node_package(package)
+    require_next()
     project = tmp_path_factory.mktemp("next_layout")
-    for name, text in FILES.items():
-        (project / name).parent.mkdir(parents=True, exist_ok=True)
-        (project / name).write_text(text)
-    (project / "node_modules").symlink_to(NODE_DIR / "node_modules", target_is_directory=True)
-    build = _next(project, "build", "--webpack", stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    output, _ = build.communicate(timeout=BUILD_SECONDS)
-    assert build.returncode == 0, output[-4000:]
-    port = _free_port()
-    server = _next(
-        project,
-        "start",
-        "-p",
-        str(port),
-        "-H",
-        "127.0.0.1",
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                _send("127.0.0.1", port, Request("GET", None, path="/api/relay"))
-                break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, "next start did not come up"
-                time.sleep(0.2)
-        yield "127.0.0.1", port, project
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
-
-
-def _policies(project: Path) -> list[CorsPolicy]:
-    cwd = Path.cwd()
-    os.chdir(project)
-    try:
-        return list(run_lint(Path(".")).policies)
-    finally:
-        os.chdir(cwd)
+    write_app(project, FILES)
+    with served(project, "/api/relay") as port:
+        yield HOST, port, project
 
 
 @pytest.mark.slow
 def test_assigned_headers_match_next_start(layout_server: tuple[str, int, Path]) -> None:
-    host, port, project = layout_server
-    policies = [p for p in _policies(project) if p.framework == "nextjs_headers"]
+    _, port, project = layout_server
+    policies = [p for p in linted_inside(project) if p.framework == "nextjs_headers"]
     assert [p.app.split("::", 1)[1] for p in policies] == ["/api/:path*"]
     policy = policies[0]
-    respond = framework_of(policy).respond
-    compared, mismatches = 0, []
     preflight = Request.make(
         "OPTIONS",
         APP,
         {"access-control-request-method": "POST", "access-control-request-headers": "content-type"},
     )
-    for request in [*battery(policy), preflight]:
-        request = Request(request.method, request.origin, request.headers, "/api/relay", request.credentials)
-        status, pairs = _send(host, port, request)
-        try:
-            predicted = respond(policy, request)
-        except UnresolvedValueError:
-            continue
-        real, expected = _without_next_vary(pairs), cors_headers(list(predicted.headers))
-        if predicted.status is not None and predicted.status != status:
-            mismatches.append(f"{request}: status {status} != {predicted.status}")
-        elif real != expected:
-            mismatches.append(f"{request}: {real} != {expected}")
-        compared += 1
-    assert not mismatches, "\n".join(mismatches[:10])
-    assert compared >= 10
+    requests = [
+        Request(request.method, request.origin, request.headers, "/api/relay", request.credentials)
+        for request in [*battery(policy), preflight]
+    ]
+    found = compare_served(port, policy, requests, "/api/:path*")
+    assert not found.mismatches, "\n".join(found.mismatches[:10])
+    assert found.compared >= 10
 
 
 @pytest.mark.slow
 def test_root_middleware_beside_src_app_never_runs(layout_server: tuple[str, int, Path]) -> None:
     host, port, project = layout_server
     for request in (Request("GET", APP, path="/api/relay"), Request("GET", APP, path="/")):
-        _, pairs = _send(host, port, request)
+        _, pairs = send(host, port, request)
         names = {name.lower() for name, _ in pairs}
         assert "x-src-middleware" in names and "x-root-middleware" not in names
         assert "x-app-middleware" not in names
-    status, _ = _send(host, port, Request("GET", APP, path="/api/middleware"))
+    status, _ = send(host, port, Request("GET", APP, path="/api/middleware"))
     assert status == 404  # not a route either
-    never_run = [p for p in _policies(project) if p.framework == "nextjs_middleware"]
+    never_run = [p for p in linted_inside(project) if p.framework == "nextjs_middleware"]
     assert len(never_run) == 2
     assert all(not p.options and p.evidence[0].kind == "not-applied" for p in never_run)

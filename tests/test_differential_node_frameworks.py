@@ -9,10 +9,6 @@ booted AdonisJS 6 server. Strapi: the real @koa/cors with the options Strapi's
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,14 +22,16 @@ from corslint.frameworks.strapi_cors import EARLY_NAME as STRAPI_EARLY
 from corslint.frameworks.strapi_cors import LEGACY_NAME as STRAPI_LEGACY
 from corslint.frameworks.strapi_cors import NAME as STRAPI
 from corslint.http import Request
-from corslint.model import CorsPolicy, Location, UnresolvedValueError, Value
-from tests.conftest import FIXTURES, run_lint
+from corslint.model import CorsPolicy, Location, UnresolvedValueError
+from tests.conftest import fixture_projects, named_fixture_policies, synthetic_policy
 from tests.probe_battery import battery
 from tests.test_differential_express import (
-    NODE_DIR,
+    Expected,
+    RealAnswers,
     answer_mismatch,
     known_options,
     require_node_package,
+    run_harness,
     wire,
 )
 
@@ -44,13 +42,7 @@ MAX_REQUESTS = 8000
 
 
 def synthetic(framework: str, scope: str = "", **options: Any) -> CorsPolicy:
-    def wrap(raw: Any) -> Value:
-        if isinstance(raw, (list, tuple)):
-            return Value(tuple(wrap(item) for item in raw), HERE)
-        return Value(raw, HERE)
-
-    options_found = {name: wrap(raw) for name, raw in options.items()}
-    return CorsPolicy(framework, HERE, options_found, scope=scope, probe_path=f"{scope}/x")
+    return synthetic_policy(framework, HERE, options, scope=scope, probe_path=f"{scope}/x")
 
 
 SYNTHETIC: dict[str, CorsPolicy] = {
@@ -142,21 +134,9 @@ SYNTHETIC: dict[str, CorsPolicy] = {
 
 
 def fixture_policies() -> list[tuple[str, CorsPolicy]]:
-    found: list[tuple[str, CorsPolicy]] = []
-    for folder in ("adonis", "strapi", "sails", "moleculer_web"):
-        for project in sorted((FIXTURES / folder).iterdir()):
-            if not project.is_dir():
-                continue
-            cwd = Path.cwd()
-            os.chdir(project)
-            try:
-                policies = run_lint(Path(".")).policies
-            finally:
-                os.chdir(cwd)
-            for policy in policies:
-                if policy.framework in {ADONIS, ADONIS5, STRAPI, STRAPI_LEGACY, SAILS, MOLECULER}:
-                    found.append((f"{project.name}:{policy.location.path}:{policy.location.line}", policy))
-    return found
+    projects = fixture_projects("adonis", "strapi", "sails", "moleculer_web")
+    frameworks = {ADONIS, ADONIS5, STRAPI, STRAPI_LEGACY, SAILS, MOLECULER}
+    return [(name, policy) for name, policy, _ in named_fixture_policies(projects, frameworks)]
 
 
 def _case(name: str, policy: CorsPolicy, requests: list[Request]) -> dict[str, Any] | None:
@@ -183,9 +163,9 @@ def _case(name: str, policy: CorsPolicy, requests: list[Request]) -> dict[str, A
     }
 
 
-def _cases() -> tuple[list[dict[str, Any]], dict[str, tuple[CorsPolicy, list[Request]]]]:
+def _cases() -> tuple[list[dict[str, Any]], Expected]:
     cases: list[dict[str, Any]] = []
-    expected: dict[str, tuple[CorsPolicy, list[Request]]] = {}
+    expected: Expected = {}
     for name, policy in [*SYNTHETIC.items(), *fixture_policies()]:
         requests = battery(policy)
         requests.append(
@@ -204,32 +184,16 @@ def _cases() -> tuple[list[dict[str, Any]], dict[str, tuple[CorsPolicy, list[Req
     return cases, expected
 
 
-def _run_harness(cases: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    assert sum(len(case["requests"]) for case in cases) <= MAX_REQUESTS
-    completed = subprocess.run(
-        ["node", str(NODE_DIR / "node_frameworks_harness.mjs")],
-        input=json.dumps({"cases": cases}),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=NODE_DIR,
-        env={**os.environ, "NODE_ENV": "test"},
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
-    return {result["name"]: result["responses"] for result in json.loads(completed.stdout)}
-
-
 @pytest.fixture(scope="module")
-def harness_results() -> tuple[dict[str, list[dict[str, Any]]], dict[str, tuple[CorsPolicy, list[Request]]]]:
+def harness_results() -> tuple[RealAnswers, Expected]:
     for package in ("@adonisjs/cors", "sails", "@koa/cors", "moleculer-web"):
         require_node_package(package)
     cases, expected = _cases()
-    return _run_harness(cases), expected
+    return run_harness(cases, "node_frameworks_harness.mjs", MAX_REQUESTS), expected
 
 
 def test_models_match_the_real_middleware(
-    harness_results: tuple[dict[str, list[dict[str, Any]]], dict[str, tuple[CorsPolicy, list[Request]]]],
+    harness_results: tuple[RealAnswers, Expected],
 ) -> None:
     results, expected = harness_results
     compared = 0

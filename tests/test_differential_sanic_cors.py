@@ -21,12 +21,12 @@ from typing import Any
 import httpx
 import pytest
 
-from corslint.frameworks.flask_cors import compiled
 from corslint.frameworks.sanic_cors import respond
 from corslint.http import Request
-from corslint.model import CorsPolicy, Location, Regex, Route, UnresolvedValueError, Value
-from tests.conftest import FIXTURES, run_lint
-from tests.probe_battery import battery, cors_headers
+from corslint.model import CorsPolicy, Location, Route
+from tests.conftest import synthetic_policy
+from tests.flask_cors_policies import fixture_policies_in, known_options
+from tests.probe_battery import cors_headers, route_battery
 
 sanic = pytest.importorskip("sanic")
 sanic_cors = pytest.importorskip("sanic_cors")
@@ -35,25 +35,6 @@ pytest.importorskip("sanic_testing")
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
 HERE = Location.point("synthetic.py", 1)
 _NAMES = itertools.count()
-
-
-def _real(raw: Any) -> Any:
-    if isinstance(raw, Regex):
-        return compiled(raw)
-    if isinstance(raw, tuple):
-        return [_real(item) for item in raw]
-    if isinstance(raw, dict):
-        return {key: _real(item) for key, item in raw.items()}
-    return raw
-
-
-def known_options(policy: CorsPolicy) -> dict[str, Any] | None:
-    if "**" in policy.options:
-        return None
-    try:
-        return {name: _real(value.plain()) for name, value in policy.options.items()}
-    except UnresolvedValueError:
-        return None
 
 
 def real_app(policy: CorsPolicy, options: dict[str, Any]) -> Any:
@@ -93,14 +74,9 @@ async def replay(app: Any, requests: list[Request]) -> list[tuple[int, list[tupl
 
 
 def project_policies(folder: str, framework: str) -> list[tuple[str, CorsPolicy]]:
-    found: list[tuple[str, CorsPolicy]] = []
-    root = FIXTURES / folder
-    for project in sorted(root.iterdir()) if root.is_dir() else ():
-        for policy in run_lint(project).policies:
-            if policy.framework == framework:
-                name = f"{folder}/{project.name}:{policy.location.line}:{policy.scope or 'all'}"
-                found.append((name, replace(policy, framework="sanic_cors")))
-    return found
+    """The folder's `framework` policies, judged as the port's."""
+    found = fixture_policies_in(folder, framework, f"{folder}/")
+    return [(name, replace(policy, framework="sanic_cors")) for name, policy in found]
 
 
 def synthetic(
@@ -110,22 +86,8 @@ def synthetic(
     routes: tuple[Route, ...] | None = None,
     **options: Any,
 ) -> CorsPolicy:
-    def wrap(raw: Any) -> Value:
-        if isinstance(raw, (list, tuple)):
-            return Value(tuple(wrap(item) for item in raw), HERE)
-        if isinstance(raw, dict):
-            return Value({key: wrap(item) for key, item in raw.items()}, HERE)
-        return Value(raw, HERE)
-
-    return CorsPolicy(
-        "sanic_cors",
-        HERE,
-        {name: wrap(raw) for name, raw in options.items()},
-        routes=routes,
-        route_level=route_level,
-        probe_path=path,
-        scope=scope,
-    )
+    fields = {"routes": routes, "route_level": route_level, "probe_path": path, "scope": scope}
+    return synthetic_policy("sanic_cors", HERE, options, **fields)
 
 
 SYNTHETIC = {
@@ -178,8 +140,7 @@ def test_model_matches_real_sanic_cors(name: str, policy: CorsPolicy) -> None:
     options = known_options(policy)
     if options is None:
         pytest.skip("the policy has values corslint could not resolve (CORS305); nothing to compare")
-    routes = tuple(m for route in policy.routes or () for m in route.methods)
-    requests = battery(policy, routes)
+    requests = route_battery(policy)
     try:
         app = real_app(policy, options)
     except ValueError:

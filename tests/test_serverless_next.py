@@ -15,23 +15,14 @@ left out)."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
-import subprocess
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from corslint.frameworks import framework_of
 from corslint.http import Request
-from corslint.model import CorsPolicy, UnresolvedValueError
-from tests.conftest import run_lint
+from tests.conftest import linted_inside
+from tests.next_server import HOST, compare_served, require_next, send, served, without_next_vary, write_app
 from tests.probe_battery import battery
-from tests.test_differential_express import NODE_DIR, require_node_package
-from tests.test_differential_next import BUILD_SECONDS, _free_port, _next, _send, _without_next_vary
 
 COMMON = {
     "package.json": '{ "name": "next-serverless-differential", "private": true }\n',
@@ -84,79 +75,13 @@ PAGES_APP = {
 APPS = {"route": ROUTE_APP, "pages": PAGES_APP}
 
 
-@contextlib.contextmanager
-def _served(project: Path) -> Iterator[int]:
-    build = _next(project, "build", "--webpack", stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    output, _ = build.communicate(timeout=BUILD_SECONDS)
-    assert build.returncode == 0, output[-4000:]
-    port = _free_port()
-    server = _next(
-        project,
-        "start",
-        "-p",
-        str(port),
-        "-H",
-        "127.0.0.1",
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                _send("127.0.0.1", port, Request("GET", None, path="/api/missing"))
-                break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, "next start did not come up"
-                time.sleep(0.2)
-        yield port
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
-
-
-def _policies(project: Path) -> list[CorsPolicy]:
-    cwd = Path.cwd()
-    os.chdir(project)
-    try:
-        return run_lint(Path(".")).policies
-    finally:
-        os.chdir(cwd)
-
-
-def _compare(port: int, policy: CorsPolicy, path: str) -> tuple[int, list[str]]:
-    framework = framework_of(policy)
-    compared, mismatches = 0, []
-    for request in battery(policy):
-        request = Request.make(request.method, request.origin, dict(request.headers), path=path)
-        try:
-            predicted = framework.respond(policy, request)
-        except UnresolvedValueError:
-            continue
-        status, pairs = _send("127.0.0.1", port, request)
-        compared += 1
-        if predicted.status is not None and status != predicted.status:
-            mismatches.append(f"{request}: status {status} != {predicted.status}")
-        elif _without_next_vary(pairs) != _without_next_vary(list(predicted.headers)):
-            mismatches.append(
-                f"{request}: {_without_next_vary(pairs)} != {_without_next_vary(list(predicted.headers))}"
-            )
-    return compared, mismatches
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("app", sorted(APPS))
 def test_model_matches_next_start(app: str, tmp_path: Path) -> None:
-    for package in ("next", "react", "react-dom"):
-        require_node_package(package)
+    require_next()
     project = tmp_path / app
-    for name, text in APPS[app].items():
-        (project / name).parent.mkdir(parents=True, exist_ok=True)
-        (project / name).write_text(text)
-    (project / "node_modules").symlink_to(NODE_DIR / "node_modules", target_is_directory=True)
-    policies = _policies(project)
+    write_app(project, APPS[app])
+    policies = linted_inside(project)
     if app == "route":
         paths = {"app/api/orders/route.js": "/api/orders", "app/api/cart/route.js": "/api/cart"}
         chosen = [(p, paths[p.location.path]) for p in policies if p.framework == "nextjs_route_headers"]
@@ -164,10 +89,10 @@ def test_model_matches_next_start(app: str, tmp_path: Path) -> None:
     else:
         chosen = [(p, p.probe_path) for p in policies if p.framework == "nextjs_headers"]
         assert [path for _, path in chosen] == ["/api/notes/update"], policies
-    with _served(project) as port:
+    with served(project, "/api/missing") as port:
         if app == "route":  # what the rules report on: Next.js's own 204, without the handler's headers
-            status, pairs = _send(
-                "127.0.0.1",
+            status, pairs = send(
+                HOST,
                 port,
                 Request.make(
                     "OPTIONS",
@@ -176,8 +101,14 @@ def test_model_matches_next_start(app: str, tmp_path: Path) -> None:
                     path="/api/orders",
                 ),
             )
-            assert status == 204 and "access-control-allow-origin" not in _without_next_vary(pairs)
+            assert status == 204 and "access-control-allow-origin" not in without_next_vary(pairs)
         for policy, path in chosen:
-            compared, mismatches = _compare(port, policy, path)
-            assert compared >= 10, (policy.location, compared)
-            assert not mismatches, "\n".join(mismatches[:10])
+            requests = [
+                Request.make(request.method, request.origin, dict(request.headers), path=path)
+                for request in battery(policy)
+            ]
+            found = compare_served(
+                port, policy, requests, path, lambda answer: without_next_vary(answer.headers)
+            )
+            assert found.compared >= 10, (policy.location, found.compared)
+            assert not found.mismatches, "\n".join(found.mismatches[:10])
