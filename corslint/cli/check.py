@@ -231,8 +231,13 @@ def _run(request: CheckRequest, targets: list[Path], settings: Settings) -> RunR
         cache_dir = default_directory(settings.source)
     from corslint.runner.project import lint_named
 
+    ready = None
+    if request.write_baseline is None and not request.add_noqa:  # the findings get their fixes
+        from corslint.cli.fixing import getting_ready_for_fixes
+
+        ready = getting_ready_for_fixes(settings.fix_allowed)
     # files named one by one (pre-commit) are read in their project's context
-    return lint_named(targets, settings, cache_dir=cache_dir, isolate=True)
+    return lint_named(targets, settings, cache_dir=cache_dir, isolate=True, on_findings=ready)
 
 
 def _read_stdin(limit: int) -> str:

@@ -306,6 +306,8 @@ PROVIDERS: dict[str, Provider] = {
     "CORS307": unknown_option,
 }
 FIXABLE_RULES = frozenset(PROVIDERS)
+# the rules whose fixes may re-render a string literal (`_literal`): in Python, through libcst
+LITERAL_FIXES = frozenset({"CORS203", "CORS204", "CORS207", "CORS301"})
 
 
 def read_source(path: str) -> SourceText | None:

@@ -7,6 +7,11 @@ import re
 _PLAIN_YAML = re.compile(r"[A-Za-z0-9][A-Za-z0-9:/.\-\[\]]*")
 
 
+def import_python_parser() -> None:
+    """Import what `python_string` and `python_rendered` parse with, ahead of them."""
+    import libcst  # noqa: F401
+
+
 def python_string(source: str) -> str | None:
     """The value of one plain Python string literal (no f-string, bytes or concatenation)."""
     import libcst  # lazily: only a fix being made needs it (0.3 s to import)

@@ -50,14 +50,20 @@ def lint(
     isolate: bool = False,
     jobs: int | None = None,
     timeout: float = PARSE_TIMEOUT,
+    on_findings: Callable[[Sequence[Finding]], None] | None = None,
 ) -> RunResult:
     """Lint `paths`. `cache_dir` enables the results cache; `isolate` parses in worker
     processes even for a small run (so a crashing or hanging parser cannot take the run
-    down); `jobs` fixes the number of worker processes (default: every core, for large trees)."""
+    down); `jobs` fixes the number of worker processes (default: every core, for large trees).
+    `on_findings` is told the findings of the files the workers have read, as their answers
+    come in while a large tree is read (not those of a run read in this process, nor those
+    judged across files at the end): the caller may get ready for them meanwhile."""
     collecting = gc.isenabled()
     gc.disable()  # a run builds many objects and no cyclic garbage worth a collection
     try:
-        return _report_missing(_lint(paths, settings, cache_dir, isolate, jobs, timeout), settings)
+        return _report_missing(
+            _lint(paths, settings, cache_dir, isolate, jobs, timeout, on_findings), settings
+        )
     finally:
         if collecting:
             gc.enable()
@@ -94,6 +100,7 @@ def _lint(
     isolate: bool,
     jobs: int | None,
     timeout: float,
+    on_findings: Callable[[Sequence[Finding]], None] | None = None,
 ) -> RunResult:
     skipped: list[Skipped] = []
     stats = RunStats()
@@ -136,7 +143,7 @@ def _lint(
         candidates = []
         try:
             outcomes = _read_streaming(
-                chain(head, walker), candidates, settings, cache, workers, timeout, stats
+                chain(head, walker), candidates, settings, cache, workers, timeout, stats, on_findings
             )
         except WorkersUnavailable:  # read in this process, as for a small tree
             streamed = False
@@ -398,6 +405,7 @@ def _read_streaming(
     workers: int,
     timeout: float,
     stats: RunStats,
+    on_findings: Callable[[Sequence[Finding]], None] | None = None,
 ) -> list[FileOutcome]:
     """Each outcome, in walk order; `candidates` fills up as the walk (`stream`, a folder's
     files at a time) is consumed: all of it, even when WorkersUnavailable ends the reading."""
@@ -436,6 +444,15 @@ def _read_streaming(
         observe=cache is not None,
     )
     supervisor.on_stamps = stamped if cache is not None else None
+    if on_findings is not None:
+        told = on_findings
+
+        def answered(results: list[tuple[int, FileOutcome, Any]]) -> None:
+            found = [finding for _, outcome, _ in results for finding in outcome.findings]
+            if found:
+                told(found)
+
+        supervisor.on_results = answered
     # needed at the end, and by the worker that parses: imported once, before the workers fork
     _import_rules()
     prepare_screening()  # what each worker would work out for itself

@@ -337,6 +337,8 @@ class Supervisor:
         self._by_index: dict[int, Candidate] = {}
         # told a batch sent unstamped, with its files' sizes and mtimes, as it comes back
         self.on_stamps: Callable[[list[Job], list[int], list[int]], None] | None = None
+        # told each batch's results as they come back (the caller's `lint(on_findings=...)`)
+        self.on_results: Callable[[list[Result]], None] | None = None
 
     def _start(self) -> _Slot:
         parses = not self.one_parser or not any(slot.parses for slot in self._slots)
@@ -464,6 +466,8 @@ class Supervisor:
                         done, sizes, mtimes, encoded, deferred = payload
                         for result in done:
                             results[result[0]] = result
+                        if done and self.on_results is not None:
+                            self.on_results(done)
                         self.encoded.update(encoded)
                         to_parse = [(index, self._by_index[index]) for index in deferred]
                         for index, _ in slot.batch[1]:  # a large tree's candidates: the caller holds them

@@ -27,6 +27,7 @@ on the lowered bytes, which the prefilter has already made.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 
 # files that are never application configuration (lockfiles, manifests, tool settings):
@@ -185,3 +186,18 @@ def _keys(lowered: bytes, pattern: re.Pattern[bytes], prefixes: tuple[bytes, ...
         if start == 0 or lowered[start - 1] not in _WORD:
             found.append(at)
     return found
+
+
+def may_name_data_file(source: bytes, stems: tuple[bytes, ...]) -> bool:
+    """Whether JavaScript source can name a data file whose name starts with one of
+    `stems`: where code reads or imports a file, its name is in a string literal (an import
+    specifier, a `readFileSync` path, a piece of `path.join`) and starts the string or
+    follows a `/`, `\\`, a template's `}` or an alias's `#`, `@`, `~`, `:`. A stem that is a common word
+    (`data` for `app/data.yml`) is in most modules of a project, each then parsed for the
+    files it reads (77 of a real project's 267 modules; 25 name it so)."""
+    return any(stem in source for stem in stems) and _named_in_string(stems).search(source) is not None
+
+
+@functools.lru_cache(maxsize=64)
+def _named_in_string(stems: tuple[bytes, ...]) -> re.Pattern[bytes]:
+    return re.compile(rb"[\"'`/\\#@~:}](?:" + b"|".join(re.escape(stem) for stem in stems) + rb")")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from corslint.extractors.config_files.byte_screen import never_configuration
+from corslint.extractors.config_files.byte_screen import may_name_data_file, never_configuration
 from corslint.extractors.config_files.cors_parts import CORS_KEYS, read_cors_parts
 from corslint.extractors.config_files.data_files import node_config_files, read_data
 from corslint.extractors.context import ProjectContext
@@ -76,7 +76,7 @@ def _used_files(root: Path, context: ProjectContext, data_file: str) -> set[str]
     for file in _project_sources(root):
         try:
             data = file.read_bytes()
-            if not any(needle in data for needle in needles):
+            if not may_name_data_file(data, needles):  # (PERF) in a string, as a path names it
                 continue
             module: JsModule = project.module(os.path.relpath(file), data.decode("utf-8"), file)
         except (OSError, UnicodeDecodeError, SourceError):

@@ -18,7 +18,6 @@ from __future__ import annotations
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.django.docs_stub import docs_build_stub
 from corslint.extractors.django.entry_points import EntryPoint
-from corslint.extractors.django.evaluation import evaluate
 from corslint.extractors.django.identity import (
     DJANGO_MARKERS,
     Identity,
@@ -45,7 +44,8 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     if not may_be_settings(path, text) and not _settings_fragment(context, path, text):
         return Extraction(diagnostics=(*diagnostics, *unbound_fragment(context, path, text)))
     module = context.python.parse(path, text)
-    namespace = evaluate(module)
+    # (PERF) the module as its own entry point, evaluated once: the loop below reads it again
+    namespace = evaluated(context, EntryPoint(module))
     identity = settings_identity(context, module, namespace, lambda: _imported_by_django(context, module))
     if identity is not Identity.OTHER:
         unbound = unbound_settings(context, module)  # `from config import cors_settings`
