@@ -263,3 +263,17 @@ def test_one_finding_per_place_is_chosen_the_same_whatever_the_order() -> None:
     with_router = Finding("CORS105", Level.WARNING, "answers any Origin with *", here, (router,))
     kept = {tuple(one_per_place(list(order))) for order in permutations([bare, with_router, with_index])}
     assert kept == {(with_index,)}
+
+
+def test_two_layers_identical_findings_are_ordered_by_framework_not_by_hash() -> None:
+    """Two layers of one app (a hand-written handler and the helper it calls) report the
+    same place with the same words: which one is kept must not follow the set's hash order
+    (PYTHONHASHSEED), so the two must never tie."""
+    from corslint.findings import Finding, Level, Location
+    from corslint.runner.run import _preference, one_per_place
+
+    here = Location("src/server.js", 4, 3, 4, 30)
+    handler = Finding("CORS106", Level.NOTE, "trusts localhost", here, framework="express_headers")
+    helper = Finding("CORS106", Level.NOTE, "trusts localhost", here, framework="express_helper_headers")
+    assert _preference(handler) != _preference(helper)
+    assert one_per_place([helper, handler]) == one_per_place([handler, helper]) == [handler]

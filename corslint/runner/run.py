@@ -250,7 +250,8 @@ def one_per_place(findings: list[Finding]) -> list[Finding]:
     origins read by an app's CORS layer and by its `@cross_origin` views) and each report
     it, worded for its own layer: the reader needs the place once, at its highest level.
     Between equals the one naming more related places wins, then the first of those places,
-    so that the outcome never depends on which worker read which file first."""
+    so that the outcome never depends on which worker read which file first; between two
+    layers' identical findings, the framework's name decides (not the set's hash order)."""
     best: dict[tuple[str, Location], Finding] = {}
     for finding in sorted(set(findings), key=_preference):
         best.setdefault((finding.rule_id, finding.location), finding)
@@ -259,7 +260,7 @@ def one_per_place(findings: list[Finding]) -> list[Finding]:
 
 def _preference(finding: Finding) -> tuple[object, ...]:
     related = tuple((r.location.path, r.location.line, r.location.column, r.message) for r in finding.related)
-    return (-finding.level.rank, finding.sort_key, -len(related), related)
+    return (-finding.level.rank, finding.sort_key, -len(related), related, finding.fix is None, finding.framework)
 
 
 def lint_text(display: str, text: str, settings: Settings) -> RunResult:
