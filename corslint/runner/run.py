@@ -260,7 +260,14 @@ def one_per_place(findings: list[Finding]) -> list[Finding]:
 
 def _preference(finding: Finding) -> tuple[object, ...]:
     related = tuple((r.location.path, r.location.line, r.location.column, r.message) for r in finding.related)
-    return (-finding.level.rank, finding.sort_key, -len(related), related, finding.fix is None, finding.framework)
+    return (
+        -finding.level.rank,
+        finding.sort_key,
+        -len(related),
+        related,
+        finding.fix is None,
+        finding.framework,
+    )
 
 
 def lint_text(display: str, text: str, settings: Settings) -> RunResult:
