@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from corslint.findings import Finding, Level
 from corslint.rules.base import ATTACKER, FASTAPI_APP, FLASK_APP, LOOPBACK_HOSTS, Example, PolicyProbe, Rule
-from corslint.rules.origin_entries import anchor_entry, configured_origins, origin_host
+from corslint.rules.origin_entries import anchor_entry, configured_origins, entry_condition, origin_host
 
 # top-level domains whose every name is on browsers' HSTS preload list: a page there is
 # always loaded over https, so no browser sends an `http:` Origin from one
@@ -109,7 +109,7 @@ class InsecureOrigin(Rule):
                 probe,
                 anchor.location,
                 f"{probe.display} trusts `{origin}`, which is served over plain HTTP: anyone on "
-                f"the network path can inject script there and read {reach}{probe.condition('origins')}",
+                f"the network path can inject script there and read {reach}{entry_condition(probe, 'origins', entry)}",
                 level=self.level_for(credentialed),
                 related=anchor.related + probe.related("origins"),
             )

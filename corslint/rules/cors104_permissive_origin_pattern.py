@@ -7,7 +7,7 @@ from corslint.browser import canonical_origin
 from corslint.findings import Finding, Level
 from corslint.model import Regex
 from corslint.rules.base import FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule, anchor_domain
-from corslint.rules.origin_entries import anchor_entry, is_under, origin_host
+from corslint.rules.origin_entries import anchor_entry, entry_condition, is_under, origin_host
 
 
 def lookalikes(domain: str) -> list[str]:
@@ -193,7 +193,7 @@ class PermissiveOriginPattern(Rule):
                     probe,
                     anchor.location,
                     f"{probe.display} admits {shown} through {how}, {why} can read {reach}"
-                    f"{probe.condition('origins')}",
+                    f"{entry_condition(probe, 'origins', value)}",
                     level=self.level_for(credentialed),
                     related=anchor.related + probe.related("origins"),
                 )

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from corslint.findings import Finding, Level
 from corslint.rules.base import ATTACKER, FASTAPI_APP, FLASK_APP, LOOPBACK_HOSTS, Example, PolicyProbe, Rule
-from corslint.rules.origin_entries import anchor_entry, configured_origins, origin_host
+from corslint.rules.origin_entries import anchor_entry, configured_origins, entry_condition, origin_host
 
 
 class LocalhostOrigin(Rule):
@@ -106,6 +106,6 @@ class LocalhostOrigin(Rule):
                 anchor.location,
                 f"{probe.display} trusts the loopback origin `{origin}` in configuration that is "
                 "not marked development-only: any program serving that port on a visitor's "
-                f"machine can read responses{probe.condition('origins')}",
+                f"machine can read responses{entry_condition(probe, 'origins', entry)}",
                 related=anchor.related + probe.related("origins"),
             )

@@ -6,7 +6,7 @@ from corslint.browser import canonical_origin
 from corslint.findings import Finding, Level
 from corslint.model import FunctionValue, Regex, Value
 from corslint.rules.base import ATTACKER, DJANGO_WIRED, FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
-from corslint.rules.origin_entries import anchor_entry
+from corslint.rules.origin_entries import anchor_entry, entry_condition
 from corslint.rules.quoted_code import as_written
 
 _GLOB_STAR = re.compile(r"(?<![.\])}\\])\*")
@@ -249,7 +249,7 @@ class MalformedOrigin(Rule):
                 f"{probe.display} never matches `{text}`: {reason}"
                 + (f" ({as_written(value.description, value.location.path)})" if value.description else "")
                 + consequence
-                + probe.condition("origins"),
+                + entry_condition(probe, "origins", value),
                 level=level,
                 related=anchor.related,
             )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from corslint.browser import canonical_origin
 from corslint.findings import Related
 from corslint.frameworks import Role
-from corslint.model import Evidence, Location, Regex, Value
+from corslint.model import Evidence, Location, Regex, Value, unset_clause
 from corslint.rules.base import LOOPBACK_HOSTS, PolicyProbe, anchor_domain
 
 
@@ -121,3 +121,15 @@ def configured_origins(probe: PolicyProbe) -> Iterator[tuple[Value, str]]:
         for text in texts:
             if isinstance(text, str) and (canonical := canonical_origin(text)):
                 yield value, canonical
+
+
+def entry_condition(probe: PolicyProbe, role: Role, entry: Value) -> str:
+    """ " (when ORIGINS is unset)" for a finding on one entry: the variables whose defaults
+    the entry, or the option holding it, was built from; not those of the role's other
+    options (a literal `CORS_ALLOWED_ORIGIN_REGEXES` entry is not "when
+    CORS_ALLOWED_ORIGINS is unset")."""
+    holder = probe.holders(role).get(id(entry))
+    if holder is None:
+        return probe.condition(role)
+    clause = unset_clause(entry.env_vars or holder.env_vars)
+    return f" ({clause})" if clause else ""
