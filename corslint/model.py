@@ -222,6 +222,8 @@ class Evidence:
       (a Django MIDDLEWARE entry naming a hand-written middleware); CORS302 points at it;
     - ``library-wiring``: on a hand-written layer, where the CORS library layer of the same
       app is listed (django-cors-headers' MIDDLEWARE entry); CORS302 names it;
+    - ``scope-answered``: a path-mounted layer whose `.use` also mounts a handler that answers
+      every request under the path, so no layer registered later sees them (CORS302);
     - ``applied-at``: where a configuration made elsewhere is attached to the app (Flask-CORS's
       `cors.init_app(app)` of a bare `CORS()`): every finding on it names that place.
     """

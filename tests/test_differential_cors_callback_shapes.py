@@ -36,6 +36,8 @@ PROJECTS = {
     "origin_callback_readme_error_ternary": "app.js",
     "origin_callback_readme_error_ternary_always_true": "app.js",
     "origin_callback_answers_origin_or_false": "server.js",
+    "origin_callback_some_block_wildcard_entries": "app.js",  # `if (...) return ...;` per entry
+    "origin_callback_local_list_shadowed": "gateway.js",  # another function's `const` of the same name
 }
 
 

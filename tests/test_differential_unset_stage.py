@@ -70,6 +70,7 @@ def _compare(name: str, entry: str, policy: CorsPolicy, preamble: str) -> None:
     [
         ("origin_callback_open_without_node_env", "server.js"),  # `!origin || NODE_ENV !== ...` first
         ("origin_callback_list_then_open_outside_production", "index.js"),  # after the list test
+        ("origin_callback_production_else_open", "server.js"),  # the `else` of a production test
     ],
 )
 def test_both_stages_of_a_fail_open_guard_answer_as_the_server(name: str, entry: str) -> None:

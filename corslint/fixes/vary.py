@@ -46,6 +46,7 @@ _JS_HEADERS = frozenset(
         "express_headers",
         "express_helper_headers",
         "node_headers",
+        "nextjs_helper_headers",
         "koa_headers",
         "fastify_headers",
         "hono_headers",

@@ -374,6 +374,7 @@ FRAMEWORKS = (
     # the same code where no app mounts it (a helper its callers run): they answer OPTIONS
     _handwritten("express_helper_headers", "Hand-written Express CORS code", respond_passing_on),
     _handwritten("node_headers", "Hand-written Node http CORS code", respond_passing_on),
+    _handwritten("nextjs_helper_headers", "Hand-written Next.js CORS code", respond_passing_on),
     _handwritten("koa_headers", "Hand-written Koa CORS code", respond_passing_on),
     _handwritten("fastify_headers", "Hand-written Fastify CORS code", respond_passing_on),
     _handwritten("hono_headers", "Hand-written Hono CORS code", respond_passing_on),

@@ -6,7 +6,7 @@ class UnsupportedCorsLibrary(Rule):
     """
     ## What it does
     Reports a CORS library or middleware that the code imports or registers but that
-    corslint does not model yet, such as `koa-cors`, `@fastify/cors` (NestJS on the
+    corslint does not model yet, such as `@tinyhttp/cors`, `@fastify/cors` (NestJS on the
     Fastify adapter included), Hono's `cors` or cherrypy-cors. Its configuration was not checked.
 
     It stays on when `select` leaves it out: only `ignore` turns it off.
@@ -18,10 +18,10 @@ class UnsupportedCorsLibrary(Rule):
 
     ## Example
     ```js
-    const Koa = require("koa");
-    const cors = require("koa-cors");
+    const { App } = require("@tinyhttp/app");
+    const cors = require("@tinyhttp/cors");
 
-    const app = new Koa();
+    const app = new App();
     app.use(cors({ credentials: true }));
     ```
 
@@ -42,8 +42,8 @@ class UnsupportedCorsLibrary(Rule):
     bad = (
         Example(
             "express",
-            'const Koa = require("koa");\nconst cors = require("koa-cors");\n\n'
-            "const app = new Koa();\napp.use(cors({ credentials: true }));\n",
+            'const { App } = require("@tinyhttp/app");\nconst cors = require("@tinyhttp/cors");\n\n'
+            "const app = new App();\napp.use(cors({ credentials: true }));\n",
             "server.js",
         ),
         Example(

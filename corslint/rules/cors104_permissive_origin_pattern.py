@@ -1,4 +1,5 @@
 import functools
+import re
 from collections.abc import Iterator
 
 from publicsuffixlist import PublicSuffixList
@@ -37,6 +38,29 @@ def lookalikes(domain: str) -> list[str]:
             swapped = domain[:index] + "x" + domain[index + 1 :]
             hosts += [swapped, f"app.{swapped}"]
     return [f"https://{host}" for host in dict.fromkeys(hosts)]
+
+
+def _entry_may_admit(probe: PolicyProbe, raw: object, origin: str) -> bool:
+    """Whether this pattern entry can be the one admitting `origin`: another pattern of the
+    same policy may admit it instead (`startsWith('http://192.168.5.9:')` beside a
+    `^http://(10|192)[.]` RegExp, census 6 sample 3), and then the finding is that one's.
+    A search is the loosest way any framework applies a pattern: no match here and a
+    match by another pattern hands the origin over; otherwise the policy's answer decides."""
+    if _searched(raw, origin) is not False:
+        return True
+    return not any(
+        other.kind == "regex" and other.value.raw is not raw and _searched(other.value.raw, origin)
+        for other in probe.origin_entries
+        if other.value.known
+    )
+
+
+def _searched(raw: object, origin: str) -> bool | None:
+    pattern = raw.pattern if isinstance(raw, Regex) else str(raw)
+    try:
+        return re.search(pattern, origin, re.IGNORECASE) is not None
+    except re.error:
+        return None  # a pattern Python cannot compile: not known
 
 
 @functools.cache
@@ -168,12 +192,16 @@ class PermissiveOriginPattern(Rule):
                 admitted = [
                     origin
                     for origin in lookalikes(domain)
-                    if not is_under(origin_host(origin), domain) and probe.allows(origin, path=path)
+                    if not is_under(origin_host(origin), domain)
+                    and (entry.kind != "regex" or _entry_may_admit(probe, value.raw, origin))
+                    and probe.allows(origin, path=path)
                 ] or [  # a pattern for plain-http origins (`http://localhost:*`)
                     plain
                     for origin in lookalikes(domain)
                     if not is_under(origin_host(origin), domain)
-                    and probe.allows(plain := "http" + origin.removeprefix("https"), path=path)
+                    and (plain := "http" + origin.removeprefix("https"))
+                    and (entry.kind != "regex" or _entry_may_admit(probe, value.raw, plain))
+                    and probe.allows(plain, path=path)
                 ]
                 why = f"though they are not under `{domain}`: whoever registers such a domain"
                 if not admitted:

@@ -140,8 +140,9 @@ class ReflectionWithoutVary(Rule):
             answers[origin] = response
         allow_origin = {origin: r.get("access-control-allow-origin") for origin, r in answers.items()}
         # only answers that let an origin read the response are judged: a refused origin's
-        # answer, or a `*` that every origin shares, gives a cache nothing to mix up
-        allowed = [o for o in answers if o is not None and allow_origin[o] not in (None, "*")]
+        # answer, or a `*` that every origin shares, gives a cache nothing to mix up; an
+        # empty value (`['']` from an unset env list) lets no origin read anything
+        allowed = [o for o in answers if o is not None and allow_origin[o] not in (None, "*", "")]
         compared = [*allowed, None]
         for origin in allowed:
             if varies_on_origin(answers[origin].get("vary")):

@@ -128,6 +128,8 @@ class DuplicateCorsLayers(Rule):
                         continue
                     if exclusive_arms(earlier.policy.branch, later.policy.branch):
                         continue  # `if DEBUG: ... else: ...`: never both
+                    if any(e.kind == "scope-answered" for e in earlier.policy.evidence):
+                        continue  # `app.use("/api", cors(), apiRouter)` ends /api: no later layer sees it
                     first = _wired_at(earlier) or _library_wired_at(earlier, later) or earlier.policy.location
                     reported = _wired_at(later) or later.policy.location
                     yield self.finding(

@@ -1,6 +1,6 @@
 from collections.abc import Iterator
 
-from corslint.findings import Finding, Level
+from corslint.findings import Finding, Level, Related
 from corslint.model import FunctionValue, Location, Value
 from corslint.rules.base import Example, PolicyProbe, Rule
 from corslint.rules.quoted_code import as_written
@@ -111,10 +111,14 @@ class UnresolvedValue(Rule):
             if name in probe.framework.roles.get("origins", ()) and _an_entry(unknown, value):
                 what = f"an entry of `{name}`"
                 checked = "corslint checked the entries it could read and not this one"
+            where = (
+                unknown.location if unknown.location.path == probe.policy.location.path else value.location
+            )
             yield self.finding(
                 probe,
-                unknown.location if unknown.location.path == probe.policy.location.path else value.location,
+                where,
                 f"{probe.display}: {what} could not be determined statically ({_source(unknown)}); {checked}",
+                related=_written_at(where, unknown, value),
             )
 
     def _hand_written(self, probe: PolicyProbe) -> Iterator[Finding]:
@@ -140,6 +144,19 @@ class UnresolvedValue(Rule):
                 f"{probe.display}: {' and '.join(whats)} could not be determined statically; "
                 f"corslint did not check {them}",
             )
+
+
+def _written_at(where: Location, *values: Value) -> tuple[Related, ...]:
+    """Where a value read through other modules is written (`...corsOptions` spread from
+    config/cors.ts into the object passed to cors() in a third module)."""
+    seen = {(where.path, where.line)}
+    out = []
+    for value in values:
+        for location in value.related:
+            if (location.path, location.line) not in seen:
+                seen.add((location.path, location.line))
+                out.append(Related(location, "the value is written here"))
+    return tuple(out)
 
 
 def _source(unknown: Value) -> str:

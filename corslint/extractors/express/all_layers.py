@@ -10,14 +10,14 @@ from __future__ import annotations
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap, walk
 
-_EVERY_PATH = frozenset({"*", "/*", "(.*)", "/(.*)", "*splat", "/*splat", "/{*splat}", "{*splat}"})
+EVERY_PATH = frozenset({"*", "/*", "(.*)", "/(.*)", "*splat", "/*splat", "/{*splat}", "{*splat}"})
 _INLINE = frozenset({"arrow_function", "function_expression", "function"})
 
 
 def passes_every_request_on(module: JsModule, path: str | None, handlers: list[Node]) -> bool:
     """Whether `recv.all(path, ...handlers)` covers every path with inline handlers that
     each call their `next` parameter."""
-    if path is not None and path not in _EVERY_PATH:
+    if path is not None and path not in EVERY_PATH:
         return False
     return bool(handlers) and all(_calls_next(module, unwrap(handler)) for handler in handlers)
 

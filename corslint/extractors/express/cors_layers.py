@@ -7,9 +7,10 @@ from functools import partial
 
 from corslint.extractors.express.branches import arms_around, development_guarded
 from corslint.extractors.express.delegate_variants import delegate_option_variants
+from corslint.extractors.express.ended_scopes import scope_answered
 from corslint.extractors.express.mounted_router_cors import outer_cors_app
 from corslint.extractors.express.option_variants import OptionVariant, option_variants
-from corslint.extractors.express.options import cors_options, option_map
+from corslint.extractors.express.options import CLOSE_NAMES, cors_options, option_map
 from corslint.extractors.express.registrations import (
     ROUTE_METHODS,
     Analysis,
@@ -19,6 +20,7 @@ from corslint.extractors.express.registrations import (
     registration_of,
 )
 from corslint.extractors.express.routes import misordered, preflight_unrouted, probe_path_for, routes_of
+from corslint.extractors.express.ternary_variants import ternary_origin_variants
 from corslint.extractors.express.unexported_options import unexported_options
 from corslint.extractors.express.unset_stage import unset_stage_variants
 from corslint.extractors.js.module import JsModule
@@ -57,6 +59,8 @@ def cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[Cors
                 if registration.path and registration.path not in {"/", "*", "/*"}:
                     scope = registration.path
                     probe_path = probe_path_for(registration.path)
+                    answered = scope_answered(analysis, registration, node)
+                    evidence += [answered] if answered is not None else []
                 evidence += misordered(analysis, registration)
             else:
                 route_level = True
@@ -79,6 +83,7 @@ def cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[Cors
                 option_variants(module, node, arguments[0], partial(cors_options, module, node, arguments))
                 or delegate_option_variants(module, arguments[0])  # `cors(delegate)` with `if` arms
                 or unset_stage_variants(module, options, options_evidence)  # open without NODE_ENV
+                or ternary_origin_variants(module, options, options_evidence)  # `live ? /re/ : "*"`
             )
             if arguments
             else []
@@ -164,7 +169,9 @@ def _unused_options(analysis: Analysis, used: set[str], bearer: tuple[Evidence, 
         value = module.resolve(node)
         if not isinstance(value.raw, dict) or "origin" not in value.raw:
             continue
-        if not set(value.raw) <= OPTION_NAMES or not ("cors" in name.lower() or len(value.raw) >= 2):
+        if not set(value.raw) <= OPTION_NAMES | CLOSE_NAMES.keys() or not (
+            "cors" in name.lower() or len(value.raw) >= 2
+        ):
             continue
         if module.references(name) or _exported_name(module, name):
             continue

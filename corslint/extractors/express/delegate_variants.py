@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from corslint.extractors.express.branches import arms_around
 from corslint.extractors.express.function_sources import functions_of
 from corslint.extractors.express.option_variants import OptionVariant
-from corslint.extractors.express.options import option_map
+from corslint.extractors.express.options import allow_list_of_test, option_map
 from corslint.extractors.express.origin_functions import parameter_names
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap, walk
@@ -66,9 +66,56 @@ def delegate_option_variants(module: JsModule, argument: Node) -> list[OptionVar
         raw = dict(base.raw)
         for mutation in mutations:
             _apply(home, raw, mutation, function, chain, arm)
+        origin = raw.get("origin")
+        test = _arm_test(chain, arm)
+        if origin is not None and origin.raw is True and test is not None:
+            raw["origin"] = request_decided_origin(home, function, parameters[0], test, origin)
         options, evidence = option_map(home, Value(raw, base.location), function)
         variants.append(OptionVariant(branch, options, evidence))
     return variants
+
+
+def _arm_test(chain: list[Node], arm: Node | None) -> Node | None:
+    """The test that leads into `arm` (an `if`'s or an `else if`'s consequence)."""
+    for member in chain:
+        if arm is not None and member.child_by_field_name("consequence") == arm:
+            return member.child_by_field_name("condition")
+    return None
+
+
+def request_decided_origin(
+    module: JsModule, function: Node, request: str, test: Node, origin: Value
+) -> Value:
+    """`origin: true` set only where a test of the request holds (AbhiAk49/contact-backend
+    `src/middlewares/cors.js`: `if (!host || trustedHosts.some((p) => p.test(host)))` with
+    `host = new URL(req.get("origin")).hostname`): the Origins the test admits are reflected,
+    not every one. Read as the allow-list the test stands for, else unknown (CORS305)."""
+    readers = {request} | _request_locals(module, function, request)
+    if not any(node.type == "identifier" and module.text(node) in readers for node in walk(test)):
+        return origin
+    return allow_list_of_test(module, request, test, origin.location) or Value(
+        None,
+        origin.location,
+        Provenance.UNKNOWN,
+        description="origin reflected where a test of the request holds",
+    )
+
+
+def _request_locals(module: JsModule, function: Node, request: str) -> set[str]:
+    """Names the function binds or assigns to an expression that reads the request."""
+    names = set()
+    for node in walk(function):
+        if node.type == "variable_declarator":
+            target, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+        elif node.type == "assignment_expression":
+            target, value = node.child_by_field_name("left"), node.child_by_field_name("right")
+        else:
+            continue
+        if target is None or value is None or unwrap(target).type != "identifier":
+            continue
+        if any(part.type == "identifier" and module.text(part) == request for part in walk(value)):
+            names.add(module.text(unwrap(target)))
+    return names
 
 
 def _handed_over(module: JsModule, function: Node, callback: str) -> str | None:

@@ -19,12 +19,14 @@ from corslint.extractors.express.itty_router_cors import itty_router_cors_polici
 from corslint.extractors.express.kcors import kcors_policies
 from corslint.extractors.express.koa2_cors import koa2_cors_policies
 from corslint.extractors.express.koa_cors import koa_cors_policies
+from corslint.extractors.express.koa_legacy_cors import koa_legacy_cors_policies
 from corslint.extractors.express.micro_cors import micro_cors_policies
 from corslint.extractors.express.nextjs_cors import nextjs_cors_policies
 from corslint.extractors.express.registrations import Analysis, find_cors_names, find_registrations
 from corslint.extractors.express.response_objects import response_object_policies
 from corslint.extractors.express.sw2express_headers import sw2express_policies
 from corslint.extractors.express.wrappers import wrapper_policies
+from corslint.extractors.express.yoga_nest_driver import yoga_nest_driver_policies
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project import JsProject
 from corslint.extractors.js.project_files import looks_minified
@@ -70,6 +72,7 @@ def _policies(path: str, module: JsModule, bearer: tuple[Evidence, ...]) -> list
     policies += wrapper_policies(analysis, bearer)
     policies += koa_cors_policies(analysis, bearer)
     policies += koa2_cors_policies(analysis, bearer)
+    policies += koa_legacy_cors_policies(analysis, bearer)
     policies += kcors_policies(analysis, bearer)
     policies += nextjs_cors_policies(module, bearer)
     policies += micro_cors_policies(module, bearer)
@@ -79,6 +82,7 @@ def _policies(path: str, module: JsModule, bearer: tuple[Evidence, ...]) -> list
     policies += elysia_cors_policies(module, bearer)
     policies += itty_router_cors_policies(module, bearer)
     policies += graphql_yoga_policies(module, bearer)
+    policies += yoga_nest_driver_policies(module, bearer)
     policies += response_object_policies(module, bearer)
     policies += sw2express_policies(module, bearer)
     if is_next_config(path):

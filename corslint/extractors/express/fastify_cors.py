@@ -21,6 +21,7 @@ from corslint.extractors.express.fastify_cors_version import legacy_framework, l
 from corslint.extractors.express.fastify_instances import instance_key
 from corslint.extractors.express.fastify_plugin_routes import plugin_routes
 from corslint.extractors.express.fastify_registering_routes import registering_routes
+from corslint.extractors.express.option_variants import OptionVariant
 from corslint.extractors.express.options import OptionNames, options_homes, sorted_options
 from corslint.extractors.express.origin_functions import (
     classify_origin_function,
@@ -28,6 +29,8 @@ from corslint.extractors.express.origin_functions import (
     written_function,
 )
 from corslint.extractors.express.returned_origins import classify_returns, function_of_value
+from corslint.extractors.express.ternary_variants import ternary_origin_variants
+from corslint.extractors.express.unset_stage import unset_stage_variants
 from corslint.extractors.js.method_calls import call_arguments, method_calls
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
@@ -74,6 +77,8 @@ def _plugin_package(module: JsModule, names: dict[str, str], node: Node) -> str 
     text = module.text(node).replace(" ", "")
     for suffix in (".default", ".fastifyCors"):
         text = text.removesuffix(suffix)
+    if text.startswith("(await") and text.endswith(")"):  # `(await import('@fastify/cors')).default`
+        text = text[len("(await") : -1]
     if text in names:
         return names[text]
     for opener in ("require(", "import("):
@@ -116,20 +121,26 @@ def fastify_cors_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> lis
         options = _versioned(module, package, call, arguments)
         if options is None:
             continue  # a fastify-cors major not modelled: CORS003 (extractors.unmodelled)
-        policies.append(
-            CorsPolicy(
-                framework=legacy_framework(options[0]) if package == LEGACY_PACKAGE else "fastify_cors",
-                location=module.location(call),
-                options=options[0],
-                routes=_with_plugin_routes(module, receiver)
-                or registering_routes(module, call, receiver, fastify_routes),
-                evidence=(*options[1], *bearer),
-                development_only=is_development_path(module.path) or development_guarded(module, call),
-                label=f"{package} plugin",
-                app=instance_key(module, call, receiver) or f"{module.path}::{receiver}",
-                branch=arms_around(call),
-            )
+        branch = arms_around(call)
+        # an origin callback open to every Origin outside production: judged both ways
+        variants = unset_stage_variants(module, options[0], list(options[1])) or ternary_origin_variants(
+            module, options[0], list(options[1])
         )
+        for variant in variants or [OptionVariant(branch, options[0], list(options[1]))]:
+            policies.append(
+                CorsPolicy(
+                    framework=legacy_framework(options[0]) if package == LEGACY_PACKAGE else "fastify_cors",
+                    location=module.location(call),
+                    options=variant.options,
+                    routes=_with_plugin_routes(module, receiver)
+                    or registering_routes(module, call, receiver, fastify_routes),
+                    evidence=(*variant.evidence, *bearer),
+                    development_only=is_development_path(module.path) or development_guarded(module, call),
+                    label=f"{package} plugin",
+                    app=instance_key(module, call, receiver) or f"{module.path}::{receiver}",
+                    branch=branch or variant.branch,
+                )
+            )
     for descriptor, options_node, package in listed_cors_plugins(module, names):
         options = _versioned(
             module, package, descriptor, [descriptor, *([options_node] if options_node else [])]

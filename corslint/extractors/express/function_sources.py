@@ -84,6 +84,11 @@ def imported_functions(
     return []
 
 
+def export_node(module: JsModule, exported: str) -> Node | None:
+    """The expression `module` exports as `exported` (see `_export`)."""
+    return _export(module, exported)
+
+
 def _export(module: JsModule, exported: str) -> Node | None:
     """The expression `module.exports = X`, `export default X`, `export const name = X`,
     `export function name`, `exports.name = X` names."""

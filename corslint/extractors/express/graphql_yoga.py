@@ -15,7 +15,7 @@ from corslint.extractors.express.imported_calls import calls_named, imported_exp
 from corslint.extractors.express.options import OptionNames, sorted_options
 from corslint.extractors.express.yoga_served import is_served
 from corslint.extractors.js.module import JsModule
-from corslint.extractors.js.syntax import unwrap
+from corslint.extractors.js.syntax import Node, unwrap
 from corslint.frameworks.graphql_yoga import OPTION_NAMES
 from corslint.model import CorsPolicy, Evidence, Provenance, Value
 
@@ -55,29 +55,36 @@ def graphql_yoga_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> lis
             continue
         if "cors" not in settings.raw:
             continue
-        cors = settings.raw["cors"]
-        options: dict[str, Value]
-        evidence: list[Evidence] = []
-        if not cors.known:
-            options = {"**": cors}
-        elif cors.raw is False:
-            continue  # Yoga's CORS plugin is off
-        elif cors.raw is True:
-            options = {}
-        elif isinstance(cors.raw, dict):
-            options, evidence = sorted_options(module, cors.raw, cors.location, _NAMES)
-        else:
-            # a function `(request) => options`, or a value useCORS reads as its defaults
-            options = {"**": Value(None, cors.location, Provenance.UNKNOWN, description="the `cors` option")}
-        policies.append(
-            policy_at_call(
-                module,
-                node,
-                framework="graphql_yoga",
-                label="GraphQL Yoga cors",
-                options=options,
-                evidence=(*evidence, *bearer),
-                location=cors.location,
-            )
-        )
+        policy = yoga_cors_policy(module, node, settings.raw["cors"], bearer)
+        if policy is not None:
+            policies.append(policy)
     return policies
+
+
+def yoga_cors_policy(
+    module: JsModule, node: Node, cors: Value, bearer: tuple[Evidence, ...]
+) -> CorsPolicy | None:
+    """The policy of a `cors` setting handed to `createYoga` by the call `node` (also through
+    the NestJS `YogaDriver`: `yoga_nest_driver`); None for `cors: false`."""
+    options: dict[str, Value]
+    evidence: list[Evidence] = []
+    if not cors.known:
+        options = {"**": cors}
+    elif cors.raw is False:
+        return None  # Yoga's CORS plugin is off
+    elif cors.raw is True:
+        options = {}
+    elif isinstance(cors.raw, dict):
+        options, evidence = sorted_options(module, cors.raw, cors.location, _NAMES)
+    else:
+        # a function `(request) => options`, or a value useCORS reads as its defaults
+        options = {"**": Value(None, cors.location, Provenance.UNKNOWN, description="the `cors` option")}
+    return policy_at_call(
+        module,
+        node,
+        framework="graphql_yoga",
+        label="GraphQL Yoga cors",
+        options=options,
+        evidence=(*evidence, *bearer),
+        location=cors.location,
+    )

@@ -18,6 +18,10 @@ OAK = "oak_headers"
 # an Express function no app mounts and that hands nothing on with `next`: its callers
 # decide what an OPTIONS request gets
 EXPRESS_HELPER = "express_helper_headers"
+# the same for a Next.js API route or route handler's helper (`applyCors(req, res)`),
+# named for the framework that runs it (`named_for_next`)
+NEXT_HELPER = "nextjs_helper_headers"
+_NEXT_SPECIFIERS = frozenset({"next", "next/server"})
 
 _REQUEST_NAMES = frozenset({"req", "request", "_req", "_request"})
 _RESPONSE_NAMES = frozenset({"res", "response", "reply", "_res", "_response", "resp"})
@@ -124,6 +128,9 @@ def handler_roles(module: JsModule, function: Node) -> HandlerRoles | None:
         return HandlerRoles(("c.req",), ("c",), names[1] if len(names) == 2 else "", hono=True)
     if names[0] in _KOA_CONTEXT_NAMES and len(names) <= 2:
         roles = _koa(names[0], names[1] if len(names) == 2 else "")
+        local = _unpacked_request(module, function, names[0])
+        if local:  # `const { request } = ctx; request.header.origin`
+            roles = dataclasses.replace(roles, requests=(*roles.requests, *local))
         return dataclasses.replace(roles, oak=True) if imports_oak(module) else roles
     if names[0] in _RESPONSE_NAMES:
         # `(res) => ...`, `function withCors(res, origin = "*")`: a helper handed the response
@@ -226,6 +233,31 @@ def _imports_hono(module: JsModule) -> bool:
     return any(
         specifier == "hono" or specifier.startswith("hono/") for specifier, _ in module.imports.values()
     )
+
+
+def _unpacked_request(module: JsModule, function: Node, context: str) -> tuple[str, ...]:
+    """Locals a Koa handler binds to its request: `const { request } = ctx` (egg's
+    `app/middleware` files, ChrisChenSZ/egg-demo `app/middleware/cors.js`), `const { req:
+    incoming } = ctx`, `const request = ctx.request`."""
+    body = function.child_by_field_name("body")
+    if body is None or body.type != "statement_block":
+        return ()
+    found: list[str] = []
+    for statement in body.named_children:
+        if statement.type != "lexical_declaration":
+            continue
+        for declarator in statement.named_children:
+            name, value = declarator.child_by_field_name("name"), declarator.child_by_field_name("value")
+            if name is None or value is None:
+                continue
+            value_text = module.text(unwrap(value)).replace(" ", "")
+            if name.type == "identifier" and value_text in {f"{context}.request", f"{context}.req"}:
+                found.append(module.text(name))
+            elif name.type == "object_pattern" and value_text == context:
+                found += [
+                    local for key, local in _destructured(module, name).items() if key in {"request", "req"}
+                ]
+    return tuple(found)
 
 
 def _koa(context: str, next_name: str) -> HandlerRoles:
@@ -396,3 +428,14 @@ def _calls(module: JsModule, function: Node, name: str) -> bool:
         and module.text(node.child_by_field_name("function")) == name
         for node in module.of_kind("call_expression")
     )
+
+
+def named_for_next(module: JsModule, kind: str) -> str:
+    """The framework name of a helper's or handler's policy in a module that imports Next.js
+    (`import type { NextApiRequest } from "next"`), where `server_kind` found no other
+    framework: the same behaviour as `kind`, named for Next.js in messages."""
+    if kind not in {EXPRESS_HELPER, NODE} or _imported_framework(module):
+        return kind
+    if any(specifier in _NEXT_SPECIFIERS for specifier, _ in module.imports.values()):
+        return NEXT_HELPER
+    return kind

@@ -7,8 +7,13 @@ from __future__ import annotations
 import re
 
 from corslint.extractors.express.branches import arms_around, development_guarded
+from corslint.extractors.express.earlier_preflight_answers import (
+    earlier_preflight_answer,
+    imported_preflight_answer,
+)
 from corslint.extractors.express.fastify_instances import instance_key, static_set_headers
 from corslint.extractors.express.fastify_route_preflights import plugin_answering_preflights
+from corslint.extractors.express.fetch_cors_ports import is_fetch_cors_port
 from corslint.extractors.express.handler_roles import (
     EXPRESS,
     EXPRESS_HELPER,
@@ -19,6 +24,7 @@ from corslint.extractors.express.handler_roles import (
     handler_roles,
     hands_on,
     is_server_handler,
+    named_for_next,
     server_key,
     server_kind,
 )
@@ -121,7 +127,7 @@ def _handlers(module: JsModule) -> list[tuple[Node, HandlerRoles]]:
 def _helper_calls(module: JsModule) -> list[Node]:
     """Calls handing the response to an imported helper that writes CORS headers
     (`applyCors(res, req.headers.origin)`): the handler spells no header name itself."""
-    if not module.imports:
+    if not module.imports and b"origin" not in module.source.lower():
         return []
     return [node for node in module.of_kind("call_expression") if hands_response_to_helper(module, node)]
 
@@ -142,6 +148,8 @@ def _record_reads(module: JsModule) -> list[Node]:
 
 def handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[CorsPolicy]:
     module = analysis.module
+    if is_fetch_cors_port(module):
+        return []  # its callers' options decide what it sends (`fetch_cors_ports`)
     handled: list[tuple[Node, Steps, Registration | None, str]] = []
     sw2express = sw2express_middlewares(module)
     for function, roles in _handlers(module):
@@ -201,10 +209,17 @@ def handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> li
                     host.add(name.split(" #", 1)[0], step, step.location)
                 host.guard = host.guard or state.guard
                 merged.add(function.id)
+    mounted = [(registration, state) for _, state, registration, _ in handled if registration is not None]
     policies = []
     for function, state, registration, kind in handled:
         if function.id in merged:
             continue
+        express = kind in {EXPRESS, EXPRESS_HELPER}
+        earlier = earlier_preflight_answer(registration, mounted) if express and registration else None
+        if earlier is None and express and registration is not None:
+            earlier = imported_preflight_answer(analysis, registration)
+        if earlier is not None and len(parameter_names(module, function)) >= 3:
+            earlier = None  # a middleware that passes requests on is a layer of its own
         if not any(name.lower().startswith("access-control-allow-origin") for name in state.steps):
             continue
         if (
@@ -213,7 +228,7 @@ def handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> li
             and echo_adds_nothing(analysis, registration, state.steps)
         ):
             continue  # writes again what the app's cors() already sent: judged there
-        policies.append(_policy(analysis, function, state, registration, kind, bearer))
+        policies.append(_policy(analysis, function, state, registration, kind, bearer, earlier))
     return policies
 
 
@@ -236,7 +251,10 @@ def _policy(
     registration: Registration | None,
     kind: str,
     bearer: tuple[Evidence, ...],
+    answered_before: Registration | None = None,
 ) -> CorsPolicy:
+    """`answered_before`: the app's earlier middleware that answers every preflight, when
+    the function is a catch-all handler after it (`earlier_preflight_answers`)."""
     module = analysis.module
     options = dict(state.steps)
     if state.guard is not None:
@@ -255,6 +273,8 @@ def _policy(
         and preflight_answered_elsewhere(analysis, registration)
     ):
         options["options_status"] = answered_elsewhere(analysis, registration)
+    if answered_before is not None:  # a catch-all handler: OPTIONS never reaches it
+        options["options_status"] = Value(ANSWERED_BEFORE, module.location(answered_before.call))
     if kind == FASTIFY and (plugin := plugin_answering_preflights(module, function)) is not None:
         options["options_status"] = Value(ANSWERED_BEFORE, plugin)  # the CORS plugin answers OPTIONS
     app = branch = scope = outer_app = ""
@@ -320,6 +340,8 @@ def _policy(
     if registration is not None:
         if registration.method == "use":
             app = outer_app or app_key(module, registration)
+            if answered_before is not None:  # it answers what nothing else did: no layer
+                app = f"{app}::endpoint@{module.location(registration.call).line}"
             branch = arms_around(registration.call)
             scope = registration.path if registration.path not in {None, "/", "*", "/*"} else ""
             probe_path = probe_path_for(registration.path or "/")
@@ -363,8 +385,9 @@ def _policy(
             ),
             module.location(function),
         )
+    server = kind == NODE and is_server_handler(module, function)
     return CorsPolicy(
-        framework=kind,
+        framework=kind if server else named_for_next(module, kind),
         location=location,
         options=options,
         routes=routes,

@@ -22,16 +22,19 @@ from corslint.extractors.express.hono_answer_headers import (
     spread_object,
 )
 from corslint.extractors.express.own_origin_values import is_own_origin
+from corslint.extractors.express.picked_origins import picked_value
 from corslint.extractors.express.request_inputs import (
+    ORIGIN,
     REQUESTED_HEADERS,
     REQUESTED_METHOD,
     alias_source,
     request_source,
 )
 from corslint.extractors.express.unset_tests import as_unset_default
-from corslint.extractors.js.declared_values import FUNCTIONS
+from corslint.extractors.js.declared_values import FUNCTIONS, declared_value
 from corslint.extractors.js.method_calls import call_arguments
-from corslint.extractors.js.syntax import Node, string_value, unwrap
+from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.syntax import Node, string_value, unwrap, walk
 from corslint.model import HeaderReflection, Location, Provenance, Value
 
 HEADER_WRITERS = {"set": "set", "header": "set", "setHeader": "setHeader", "append": "append"}
@@ -346,10 +349,19 @@ def _header(
     if node.type == "identifier" and (passed := state.passed.get(state.module.text(node))) is not None:
         _write(state, canonical, passed, writer, when, location)
         return
+    if node.type == "identifier" and picked_value(state.module, node):  # `const origin = pick(req)`
+        reflected = Value(HeaderReflection("reflect-all", source=ORIGIN), location)
+        _write(state, canonical, reflected, writer, when, location)
+        return
     if node.type == "identifier":  # `const chosen = allowed ? origin : list[0]`
         bound = state.module.binding(state.module.text(node))
         if bound is not None and unwrap(bound).type == "ternary_expression":
             node = unwrap(bound)
+    if node.type == "ternary_expression" and (decided := _decided_arm(state, node)) is not None:
+        # `OPEN ? origin : fallback`, `isAllowed(origin) ? origin : '*'` with the test known
+        # statically: the arm taken is what is written (an Origin read in it is a reflection)
+        _header(state, header, decided, writer, when, location)
+        return
     if node.type == "ternary_expression" and (
         reads_cors_input(state, node.child_by_field_name("condition")) or not state.module.resolve(node).known
     ):
@@ -377,6 +389,50 @@ def _header(
     # `req.headers.origin || "*"`: the request's value when it sends one, else the default
     _write(state, canonical, reflected, writer, (*when, "ORIGIN"), location)
     _write(state, canonical, state.module.resolve(fallback), writer, (*when, "!ORIGIN"), location)
+
+
+def _decided_arm(state: Steps, ternary: Node) -> Node | None:
+    """The arm a ternary takes when an arm reads the request and its test is known."""
+    arms = [ternary.child_by_field_name(name) for name in ("consequence", "alternative")]
+    if not any(
+        arm is not None and request_source(state.module, state.roles, state.aliases, arm) is not None
+        for arm in arms
+    ):
+        return None
+    test = ternary.child_by_field_name("condition")
+    if test is None or _over_caller_options(state, test):
+        return None
+    condition = condition_atom(state, test)
+    if condition not in {"TRUE", "FALSE"}:
+        return None
+    return arms[0] if condition == "TRUE" else arms[1]
+
+
+def _over_caller_options(state: Steps, test: Node) -> bool:
+    """Whether the test reads an object that spreads a parameter over defaults (`{ ...defaults,
+    ...options }` in a factory): the caller's options decide it, which the model reads as
+    the defaults (regress8 repro koa_factory_spread; census 4 sample 216)."""
+    module = state.module
+    for node in walk(test):
+        bound = declared_value(module, module.text(node), node) if node.type == "identifier" else None
+        if bound is None or unwrap(bound).type != "object":
+            continue
+        spreads = [
+            unwrap(part.named_children[0])
+            for part in unwrap(bound).named_children
+            if part.type == "spread_element" and part.named_children
+        ]
+        if any(_parameter_like(module, spread) for spread in spreads):
+            return True
+    return False
+
+
+def _parameter_like(module: JsModule, node: Node) -> bool:
+    """A name bound by no declaration nor import of the module: a function's parameter."""
+    if node.type != "identifier" or module.text(node) in module.imports:
+        return False
+    name = module.text(node)
+    return declared_value(module, name, node) is None and module.binding(name) is None
 
 
 def _written_when_set(state: Steps, node: Node) -> bool:

@@ -12,6 +12,7 @@ from corslint.extractors.express.handwritten_state import Steps
 from corslint.extractors.express.host_tests import host_condition
 from corslint.extractors.express.named_inputs import compares_origins
 from corslint.extractors.express.origin_functions import membership
+from corslint.extractors.express.picked_origins import picked_origin
 from corslint.extractors.express.request_inputs import (
     ORIGIN,
     REQUESTED_HEADERS,
@@ -20,6 +21,7 @@ from corslint.extractors.express.request_inputs import (
     request_source,
 )
 from corslint.extractors.express.request_tests import aliased_method_test, compared_path, method_test
+from corslint.extractors.express.scoped_lists import scoped_membership
 from corslint.extractors.express.unset_tests import decided_when_unset
 from corslint.extractors.js.conversions import truthy
 from corslint.extractors.js.declared_values import declared_value
@@ -56,6 +58,12 @@ def condition_atom(state: Steps, node: Node | None) -> str | None:
     if (decided := decided_when_unset(module, node)) is not None:
         state.unset = state.unset or decided[1]
         return "TRUE" if decided[0] else "FALSE"
+    if node.type == "identifier" and (picked := picked_origin(module, node)) is not None:
+        listed = membership(module, picked[0], picked[1], True)  # `if (origin)`, a pick
+        if listed is not None:
+            if state.guard is None:
+                state.guard = Value(FunctionValue("allow-list", tuple(listed[0])), module.location(picked[0]))
+            return "ALLOWED"
     if node.type == "identifier" and (copied := copied_test(module, node)) is not None:
         return condition_atom(state, copied)  # `const known = pattern.test(origin); if (!known)`
     if node.type == "unary_expression" and text.startswith("!"):
@@ -86,6 +94,8 @@ def condition_atom(state: Steps, node: Node | None) -> str | None:
     readers = [n for n in walk(node) if reads_origin(state, n)]
     for name in dict.fromkeys(module.text(n) for n in readers):
         found = membership(module, node, name, True)
+        if found is None or not all(entry.known for entry in found[0]):
+            found = scoped_membership(module, node, name) or found
         if found is not None:
             entries, _ = found
             read = [n for n in readers if module.text(n) == name]
@@ -121,6 +131,7 @@ def reads_cors_input(state: Steps, node: Node) -> bool:
                 and parent is not None
                 and parent.type == "arguments"
                 and not _hands_response(state, parent)
+                and not _reads_payload(state, parent)
             ):
                 return True
         elif kind in {"member_expression", "subscript_expression", "call_expression"}:
@@ -149,6 +160,19 @@ def _hands_response(state: Steps, arguments: Node) -> bool:
 
 
 _ORIGIN_CHECK = re.compile(r"origin|cors|allow|white|black|trust|domain|site", re.IGNORECASE)
+# `reqBody(req)`, `parseQuery(request)`: a helper that reads what was sent, as `req.body`
+# does, says nothing about who asks (Mintplex-Labs/anything-llm server/utils/http reqBody,
+# used by server/endpoints/mobile/utils/index.js:19)
+_PAYLOAD_READER = re.compile(r"body|param|query|payload|json", re.IGNORECASE)
+
+
+def _reads_payload(state: Steps, arguments: Node) -> bool:
+    call = arguments.parent
+    callee = call.child_by_field_name("function") if call is not None else None
+    if callee is None or len(arguments.named_children) != 1:
+        return False
+    name = state.module.text(callee)
+    return bool(_PAYLOAD_READER.search(name)) and not _ORIGIN_CHECK.search(name)
 
 
 # request headers that say who asks or how (the rest, `Target-URL`, `Authorization`, do not)

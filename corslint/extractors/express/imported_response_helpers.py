@@ -12,6 +12,8 @@ its own there (`handler_roles`). Read by `handwritten` through `Steps.call_hook`
 
 from __future__ import annotations
 
+import re
+
 from corslint.extractors.express.handler_roles import HandlerRoles, handler_roles
 from corslint.extractors.express.handwritten_state import Steps
 from corslint.extractors.express.handwritten_steps import HEADER_WRITERS, run
@@ -140,7 +142,11 @@ def read_where_called(module: JsModule, function: Node) -> bool:
     `allowCors` in `src/lib/cors.ts`). Read on its own too, its parameters would be unknown,
     and its every header said twice."""
     name = _function_name(module, function)
-    if name is None or module.file is None:
+    if name is None:
+        return False
+    if _local_origin_calls(module, function, name):
+        return True
+    if module.file is None:
         return False
     found = candidate_importers(module, also=name.encode())
     if found is None:
@@ -204,15 +210,53 @@ def _in_handler(module: JsModule, call: Node) -> bool:
 
 
 def _imported_helper(module: JsModule, call: Node) -> tuple[JsModule, Node] | None:
+    """The helper a call hands the response to: imported, or one of this module's own that
+    every call hands the request's Origin too (`_local_origin_calls`)."""
     callee = unwrap(call.child_by_field_name("function")) if call.type == "call_expression" else None
-    if callee is None or callee.type != "identifier" or module.text(callee) not in module.imports:
+    if callee is None or callee.type != "identifier":
         return None
     if not any(module.text(unwrap(argument)) in _RESPONSE_ARGUMENTS for argument in call_arguments(call)):
         return None
+    if module.text(callee) not in module.imports:
+        if not any(
+            _ORIGIN_ARGUMENT.match(module.text(unwrap(a)).replace(" ", "")) for a in call_arguments(call)
+        ):
+            return None  # the cheap test first: the call hands the Origin on
+        local = module.top_function(module.text(callee))
+        if local is None or not _local_origin_calls(module, local, module.text(callee)):
+            return None
+        return module, local
     found = called_functions(module, callee)
     if len(found) != 1 or found[0][0] is module:
         return None
     return found[0]
+
+
+_ORIGIN_ARGUMENT = re.compile(
+    r"""^[\w$]+\.(?:headers(?:\.origin|\[['"]origin['"]\]|\.get\(['"]origin['"]\))"""
+    r"""|get\(['"]origin['"]\)|header\(['"]origin['"]\))$""",
+    re.IGNORECASE,
+)
+
+
+def _local_origin_calls(module: JsModule, function: Node, name: str) -> bool:
+    """Whether a function of this module is called, as a statement of handlers, only with
+    the response and the request's Origin among its arguments (`applyCors(res,
+    req.headers.origin)`, AbuTaha01/aol-ep-enhancer `api/export-csv-v2.js`, census 6 sample
+    80): read at each call, the parameter is the Origin; on its own it is unknown."""
+    calls = [
+        call
+        for call in module.of_kind("call_expression")
+        if module.text(call.child_by_field_name("function") or call) == name
+        and not (function.start_byte <= call.start_byte < function.end_byte)
+    ]
+    return bool(calls) and all(
+        _read_as_statement(call)
+        and _in_handler(module, call)
+        and any(module.text(unwrap(a)) in _RESPONSE_ARGUMENTS for a in call_arguments(call))
+        and any(_ORIGIN_ARGUMENT.match(module.text(unwrap(a)).replace(" ", "")) for a in call_arguments(call))
+        for call in calls
+    )
 
 
 def _inlined(state: Steps, call: Node, when: tuple[str, ...], depth: int) -> bool:

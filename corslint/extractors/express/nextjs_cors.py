@@ -5,6 +5,7 @@ options are read as the ``cors`` package's (frameworks/nextjs_cors.py)."""
 from __future__ import annotations
 
 from corslint.extractors.express.branches import arms_around, development_guarded
+from corslint.extractors.express.fetch_cors_ports import fetch_cors_port_policies
 from corslint.extractors.express.koa_cors import koa_cors_names
 from corslint.extractors.express.options import option_map
 from corslint.extractors.express.registrations import is_package_call
@@ -17,10 +18,10 @@ _OPTIONS_ARGUMENT = 2  # NextCors(req, res, options)
 
 
 def nextjs_cors_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> list[CorsPolicy]:
+    policies = fetch_cors_port_policies(module, bearer)
     names = koa_cors_names(module, PACKAGE)
     if not names and PACKAGE.encode() not in module.source:
-        return []
-    policies: list[CorsPolicy] = []
+        return policies
     for node in module.of_kind("call_expression"):
         if not is_package_call(module, names, node, PACKAGE):
             continue

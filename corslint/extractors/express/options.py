@@ -20,7 +20,7 @@ from corslint.extractors.js.syntax import Node, unwrap, walk
 from corslint.frameworks.express import OPTION_NAMES
 from corslint.model import Evidence, Location, OriginFunction, Value
 
-_CLOSE_NAMES = {
+CLOSE_NAMES = {
     "origins": "origin",
     "allowedOrigins": "origin",
     "allowOrigin": "origin",
@@ -36,6 +36,9 @@ _CLOSE_NAMES = {
     "method": "methods",
     "maxage": "maxAge",
     "max_age": "maxAge",
+    "optionSuccessStatus": "optionsSuccessStatus",
+    "optionsSuccesStatus": "optionsSuccessStatus",
+    "optionSuccesStatus": "optionsSuccessStatus",
 }
 
 
@@ -72,7 +75,7 @@ class OptionNames:
     origin: Callable[[JsModule, Value], Value] = classified_origin
 
 
-CORS_PACKAGE = OptionNames(OPTION_NAMES, _CLOSE_NAMES, "the cors package")
+CORS_PACKAGE = OptionNames(OPTION_NAMES, CLOSE_NAMES, "the cors package")
 
 
 def first_argument_options(
@@ -99,7 +102,12 @@ def option_map(
     if not isinstance(value.raw, dict):
         return {"**": module.unknown(argument)}, []
     options, evidence = sorted_options(
-        module, value.raw, module.location(argument), names, options_homes(module, value)
+        module,
+        value.raw,
+        module.location(argument),
+        names,
+        options_homes(module, value),
+        typo_where_written=not value.description.startswith(MODULE_OBJECT),
     )
     if value.description.startswith(MODULE_OBJECT):  # `cors(require("./cors"))`: the wrong object
         evidence = [
@@ -122,12 +130,16 @@ def sorted_options(
     use: Location,
     names: OptionNames,
     homes: frozenset[str] = frozenset(),
+    *,
+    typo_where_written: bool = True,
 ) -> tuple[dict[str, Value], list[Evidence]]:
     """The package's options, each located where it is used (or in `homes`, the modules
-    holding the options object); an unknown name is `unknown-option` evidence (CORS307)."""
+    holding the options object); an unknown name is `unknown-option` evidence (CORS307),
+    reported where the name is written (the call, when the argument is a module object)."""
     options: dict[str, Value] = {}
     evidence: list[Evidence] = []
     for key, item in raw.items():
+        written = item.location  # `method:` in config.js, read as `app.conf.cors` in server.js
         if item.location.path not in homes:
             item = located(module, item, use)
         if key == "**":
@@ -142,7 +154,7 @@ def sorted_options(
                     "unknown-option",
                     f"`{key}` is not an option of {names.library}{hint}; it is ignored and "
                     f"{names.fallback} applies",
-                    item.location,
+                    written if typo_where_written else item.location,
                 )
             )
     return options, evidence
@@ -286,14 +298,14 @@ def _chosen_by_test(
         k: v.raw for k, v in branches[False].items()
     }:
         return None
-    origin = _allow_list_of_test(module, request, test_node, allowed_origin.location)
+    origin = allow_list_of_test(module, request, test_node, allowed_origin.location)
     if origin is None:
         return None
     options, evidence = option_map(module, Value(branches[True], module.location(function)), function)
     return {"origin": origin, **options}, evidence
 
 
-def _allow_list_of_test(module: JsModule, request: str, test_node: Node, location: Location) -> Value | None:
+def allow_list_of_test(module: JsModule, request: str, test_node: Node, location: Location) -> Value | None:
     """The allow-list origin function a membership test of the request's Origin stands for."""
     for spelling in (f"{request}.header('Origin')", f"{request}.headers.origin", f"{request}.get('Origin')"):
         for candidate in (spelling, spelling.replace("'", '"'), spelling.replace("Origin", "origin")):
@@ -339,7 +351,7 @@ def _origin_property_chosen(
         test_node = guards[0][0]
     else:
         return None
-    origin = _allow_list_of_test(module, request, test_node, module.location(writes[0]))
+    origin = allow_list_of_test(module, request, test_node, module.location(writes[0]))
     if origin is None:
         return None
     base = module.resolve(held)

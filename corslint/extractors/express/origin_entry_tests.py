@@ -29,8 +29,8 @@ def entry_tested_entries(
     entry = single_parameter(callback)
     if entry is None or not (holder.known and isinstance(holder.raw, tuple)):
         return None
-    disjuncts = _operands(module, body, "||")
-    if len(disjuncts) < 2 or not all(isinstance(item.raw, str) for item in holder.raw):
+    disjuncts = _disjuncts(module, body)
+    if disjuncts is None or not all(isinstance(item.raw, str) for item in holder.raw):
         return None
     admitted: list[Value] = []
     for item in holder.raw:
@@ -38,16 +38,19 @@ def entry_tested_entries(
         assert isinstance(text, str)
         chosen: list[str | Regex] = []  # by a disjunct whose own tests of the entry held
         fallback: list[str | Regex] = []
-        for disjunct in disjuncts:
-            conjuncts = _operands(module, disjunct, "&&")
+        for conjuncts in disjuncts:
             tests = [c for c in conjuncts if _reads(module, c, name)]
-            if len(tests) != 1:
+            if len(tests) > 1:
                 return None
-            decided = [_entry_truth(module, c, entry, text) for c in conjuncts if c is not tests[0]]
+            decided = [
+                _entry_truth(module, c, entry, text) for c in conjuncts if not tests or c is not tests[0]
+            ]
             if None in decided:
                 return None
             if not all(decided):
                 continue  # this comparison is not the one for this entry
+            if not tests:
+                return None  # `if (entry === "*") return true`: this entry admits every Origin
             compared = _origin_test(module, tests[0], name, entry, text)
             if compared is None:
                 return None
@@ -57,6 +60,48 @@ def entry_tested_entries(
         kept = [*chosen, *(compared for compared in fallback if not (chosen and compared == text))]
         admitted += [dataclasses.replace(item, raw=compared) for compared in kept]
     return admitted
+
+
+def _disjuncts(module: JsModule, body: Node) -> list[list[Node]] | None:
+    """The body as a `||` of `&&` chains: an expression, or a block of `if (test) return X;`
+    ending in `return false;` (RebelRoot/CAMPCART `api/server.js`, census 5 sample 22:
+    `if (entry === '*') return true; if (entry === origin) return true; if
+    (entry.startsWith('*.')) { return origin.endsWith(entry.slice(2)); } return false;`)."""
+    body = unwrap(body)
+    if body.type != "statement_block":
+        parts = _operands(module, body, "||")
+        return [_operands(module, part, "&&") for part in parts] if len(parts) >= 2 else None
+    found: list[list[Node]] = []
+    statements = [c for c in body.named_children if c.type != "comment"]
+    for index, statement in enumerate(statements):
+        last = index == len(statements) - 1
+        if statement.type == "if_statement" and statement.child_by_field_name("alternative") is None:
+            returned = _returned(statement.child_by_field_name("consequence"))
+            condition = statement.child_by_field_name("condition")
+            if returned is None or condition is None or module.text(returned) == "false":
+                return None  # an early refusal or more than a return: not read
+            tests = _operands(module, condition, "&&")
+            found.append(
+                tests if module.text(returned) == "true" else [*tests, *_operands(module, returned, "&&")]
+            )
+        elif last and statement.type == "return_statement":
+            returned = _returned(statement)
+            if returned is None or module.text(returned) != "false":
+                return None
+        else:
+            return None
+    return found if len(found) >= 2 else None
+
+
+def _returned(node: Node | None) -> Node | None:
+    """X of `return X;`, alone or as the only statement of a block."""
+    if node is not None and node.type == "statement_block":
+        inner = [c for c in node.named_children if c.type != "comment"]
+        node = inner[0] if len(inner) == 1 else None
+    if node is None or node.type != "return_statement":
+        return None
+    values = [c for c in node.named_children if c.type != "comment"]
+    return unwrap(values[0]) if len(values) == 1 else None
 
 
 def _operands(module: JsModule, node: Node, operator: str) -> list[Node]:

@@ -503,8 +503,8 @@ def _some(module: JsModule, function: Node, callback: Node, name: str) -> tuple[
         )
         if globbed is not None:  # `'https://*.x.app'` entries made RegExps by the callback
             return globbed, False
-    if body is not None and body.type == "statement_block":
-        body = single_return(body)
+    if body is not None and body.type == "statement_block":  # a block of `if`s: entry_tested_entries
+        body = single_return(body) or body
     if body is not None and body.type == "ternary_expression":
         if not entry_by_kind(module, callback, body, name):
             return None

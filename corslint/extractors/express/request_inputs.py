@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from corslint.extractors.express.handler_roles import HandlerRoles
+from corslint.extractors.express.next_request_headers import next_header_read
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, string_value, unwrap
 
@@ -99,6 +100,8 @@ def request_source(module: JsModule, roles: HandlerRoles, aliases: dict[str, str
         }:
             return request_source(module, roles, aliases, function.child_by_field_name("object"))
     lowered = _canonical(module.text(node)).lower()
+    if (read := next_header_read(module, node, _canonical(module.text(node)))) is not None:
+        return read if read in {ORIGIN, REQUESTED_HEADERS, REQUESTED_METHOD} else None
     for request in roles.requests:
         if not request:
             continue

@@ -85,6 +85,10 @@ def options_answered_earlier(module: JsModule, function: Node) -> bool:
     )
 
 
+_OTHER_EXPORTS = re.compile(
+    r"export\s+(?:async\s+)?function\s+OPTIONS\b|export\s+(?:const|let|var)\s+OPTIONS\b"
+    r"|export\s*\{[^}]*\bOPTIONS\b|export\s*\*\s*from"
+)
 _PAGES_FUNCTION = re.compile(r"onRequest(Get|Head|Post|Put|Patch|Delete|Options)")
 
 
@@ -104,8 +108,19 @@ def is_route_file(path: str) -> bool:
 
 
 def route_exports(module: JsModule) -> dict[Node, str]:
-    """The functions a route file exports under an HTTP method's name."""
+    """The functions a route file exports under an HTTP method's name (the first name of a
+    function exported under several)."""
     found: dict[Node, str] = {}
+    for function, method in route_export_pairs(module):
+        found.setdefault(function, method)
+    return found
+
+
+def route_export_pairs(module: JsModule) -> list[tuple[Node, str]]:
+    """Each (function, method) a route file exports, one function possibly under several
+    methods: `export const GET = handle; export const POST = handle` with `handle` a function
+    of the file (1395173231/voice-demo `app/api/get-voice-token/route.ts`)."""
+    found: list[tuple[Node, str]] = []
     for statement in module.root.named_children:
         if statement.type != "export_statement":
             continue
@@ -115,7 +130,7 @@ def route_exports(module: JsModule) -> dict[Node, str]:
         if declaration.type == "function_declaration":
             name = declaration.child_by_field_name("name")
             if name is not None and module.text(name) in HTTP_METHODS:
-                found[declaration] = module.text(name)
+                found.append((declaration, module.text(name)))
         elif declaration.type in {"lexical_declaration", "variable_declaration"}:
             for declarator in declaration.named_children:
                 name = declarator.child_by_field_name("name")
@@ -124,18 +139,25 @@ def route_exports(module: JsModule) -> dict[Node, str]:
                     continue
                 value = unwrap(value)
                 if value.type in FUNCTIONS:
-                    found[value] = module.text(name)
-                elif value.type == "call_expression":
-                    functions = called_functions(module, value.child_by_field_name("function"))
+                    found.append((value, module.text(name)))
+                elif value.type in {"call_expression", "identifier"}:
+                    callee = (
+                        value.child_by_field_name("function") if value.type == "call_expression" else value
+                    )
+                    functions = called_functions(module, callee) if callee is not None else []
                     if len(functions) == 1 and functions[0][0] is module:
-                        found[functions[0][1]] = module.text(name)
+                        found.append((functions[0][1], module.text(name)))
     return found
 
 
 def next_answers_options(module: JsModule) -> bool:
     """Whether Next.js's own 204 answers OPTIONS without headers corslint does not see:
-    no next.config `headers()` with CORS headers and no middleware in the app."""
+    no next.config `headers()` with CORS headers and no middleware in the app, and no
+    OPTIONS export `route_exports` could not follow (`export const OPTIONS = preflight` of
+    an imported handler, `export { OPTIONS } from "@/lib/cors"`, `export * from`)."""
     if module.file is None:
+        return False
+    if _OTHER_EXPORTS.search(module.text(module.root)) and "OPTIONS" not in route_exports(module).values():
         return False
     root = project_root(module.file)
     if root is None:

@@ -24,10 +24,11 @@ from corslint.extractors.express.response_headers import (
     parameter_names,
     returned_expressions,
 )
+from corslint.extractors.js.conversions import short
 from corslint.extractors.js.declared_values import FUNCTIONS
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap, walk
-from corslint.model import FunctionValue, Value
+from corslint.model import FunctionValue, Provenance, Value
 
 _REFUSED = frozenset({"false", "null", "undefined"})
 
@@ -51,7 +52,11 @@ def origin_guard(
     while parent is not None and parent.type not in FUNCTIONS and child != function:
         if parent.type == "if_statement" and child != parent.child_by_field_name("condition"):
             positive = parent.child_by_field_name("consequence") == child
-            allowed = _allow_list(module, parent.child_by_field_name("condition"), positive, roles, aliases)
+            condition = parent.child_by_field_name("condition")
+            allowed = _allow_list(module, condition, positive, roles, aliases)
+            # a test corslint reads the other way round (`!OK.includes(origin)`) is no unread test
+            if allowed is None and positive and _allow_list(module, condition, False, roles, aliases) is None:
+                allowed = _unread_origin_test(module, condition, roles, aliases)
             if allowed is not None:
                 return OriginGuard(allowed, None, module, function)
         if parent.type == "statement_block":
@@ -101,6 +106,37 @@ def _allow_list(
     if entries:
         return Value(FunctionValue("allow-list", tuple(entries)), module.location(test))
     return None
+
+
+def _unread_origin_test(
+    module: JsModule, test: Node | None, roles: HandlerRoles, aliases: dict[str, str]
+) -> Value | None:
+    """A test of the Origin that is more than its presence and that corslint cannot read
+    (`origin && originOk(origin)` with a predicate whose returns depend on an environment
+    variable, census 6 sample 193, DAX0J/fdgl-2 `netlify/functions/utils/cors.js`): the
+    response under it goes to some origins only, which ones is unknown (never "any")."""
+    if test is None:
+        return None
+    parts = _conjuncts(unwrap(test))
+    rest = [part for part in parts if not _reads_origin(module, roles, aliases, part)]
+    if not rest or not any(_reads_origin(module, roles, aliases, n) for part in rest for n in walk(part)):
+        return None  # `if (origin)`: a presence test, or a test of something else
+    return Value(
+        None,
+        module.location(test),
+        Provenance.UNKNOWN,
+        description=f"which origins pass `{short(module.text(unwrap(test)))}`",
+    )
+
+
+def _conjuncts(test: Node) -> list[Node]:
+    if test.type == "binary_expression" and test.child_by_field_name("operator") is not None:
+        operator = test.child_by_field_name("operator")
+        if operator is not None and operator.type == "&&":
+            left, right = test.child_by_field_name("left"), test.child_by_field_name("right")
+            if left is not None and right is not None:
+                return [*_conjuncts(unwrap(left)), *_conjuncts(unwrap(right))]
+    return [test]
 
 
 def _reads_origin(module: JsModule, roles: HandlerRoles, aliases: dict[str, str], node: Node) -> bool:

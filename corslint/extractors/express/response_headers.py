@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from bisect import bisect_left
+from collections.abc import Sequence
 from pathlib import Path
 
 from corslint.extractors.express.flag_gated_headers import switched_object
@@ -329,6 +330,13 @@ def set_calls(reader: HeaderReader, state: Steps, holder: str, use: Node, when: 
             continue
         key = module.resolve(arguments[0])
         if not (key.known and isinstance(key.raw, str)):
+            looped = _entries_loop(module, call, arguments)
+            if (
+                looped is not None
+                and not _conditional(looped[0], use)
+                and not _returned_before(looped[0], use)
+            ):
+                reader.read(module, looped[1], state.roles, state.aliases, when)
             continue
         guarded = when
         if _returned_before(call, use):
@@ -374,6 +382,28 @@ def _copied_by_loop(module: JsModule, call: Node, holder: str, scope: Node | Non
         return None
     arguments = entries.child_by_field_name("arguments")
     return arguments if arguments is not None and arguments.named_children else None
+
+
+def _entries_loop(module: JsModule, call: Node, arguments: Sequence[Node]) -> tuple[Node, Node] | None:
+    """`for (const [key, value] of Object.entries(source)) holder.headers.set(key, value)`:
+    the loop (the call's closest enclosing one) and its `source` node."""
+    loop = call.parent
+    while loop is not None and loop.type not in FUNCTIONS and loop.type != "for_in_statement":
+        loop = loop.parent
+    if loop is None or loop.type != "for_in_statement":
+        return None
+    left, right = loop.child_by_field_name("left"), loop.child_by_field_name("right")
+    if left is None or right is None or unwrap(right).type != "call_expression":
+        return None
+    pattern = unwrap(left)
+    names = [module.text(n) for n in pattern.named_children] if pattern.type == "array_pattern" else []
+    if len(names) != 2 or [module.text(a) for a in arguments] != names:
+        return None
+    entries = unwrap(right)
+    if module.text(entries.child_by_field_name("function") or entries).replace(" ", "") != "Object.entries":
+        return None
+    given = call_arguments(entries)
+    return (loop, given[0]) if len(given) == 1 else None
 
 
 def _returned_before(call: Node, use: Node) -> bool:

@@ -28,7 +28,7 @@ def served_routes(module: JsModule, functions: list[tuple[Node, str]], path: str
     routes = []
     for function, method in functions:
         location = module.location(function)
-        if method:
+        if method and not method.startswith("!"):  # "!OPTIONS": a catch-all beside its OPTIONS
             methods = ("GET", "HEAD") if method == "GET" else (method,)
             routes.append(Route(path, methods, location))
             continue

@@ -31,6 +31,7 @@ import re
 from pathlib import PurePosixPath
 
 from corslint.extractors import EXTRACTORS
+from corslint.extractors.express.fetch_cors_ports import is_fetch_cors_port
 from corslint.extractors.express.flag_gated_headers import switched_helper
 from corslint.extractors.express.handler_roles import HandlerRoles
 from corslint.extractors.express.handwritten_state import Steps
@@ -49,7 +50,7 @@ from corslint.extractors.express.response_entries import (
     next_answers_options,
     options_answered_earlier,
     pages_function_method,
-    route_exports,
+    route_export_pairs,
     route_path,
 )
 from corslint.extractors.express.response_headers import (
@@ -86,8 +87,15 @@ def response_object_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> 
         specifier == "next/server" for specifier, _ in module.imports.values()
     ):
         return []  # a Next.js middleware: `next_middleware` reads it
+    if is_fetch_cors_port(module):
+        return []  # its callers' options decide what it sends (`fetch_cors_ports`)
     source = module.source
-    if b"statusCode" not in source and b"Response" not in source and not is_route_file(module.path):
+    if (
+        b"statusCode" not in source
+        and b"Response" not in source
+        and b"onRequest" not in source  # a Pages Function returning `await context.next()`
+        and not is_route_file(module.path)
+    ):
         # (a route file may answer through a helper: `return jsonCors(data)`)
         return _record_importer_policies(module, bearer) if _holds_header_record_only(module) else []
     evidence = bearer or _authorization_read(module)
@@ -126,11 +134,14 @@ def importer_policies(module: JsModule, evidence: tuple[Evidence, ...], cache: S
             continue
         groups, _ = _groups(importer, cache)
         for framework, functions in groups:
+            # the helper that builds the response, or sets headers on the one it is handed
+            # (`withCors(NextResponse.json(data))`)
             helper_paths = {
-                site.module.path
+                path
                 for function, _ in functions
                 for site in returned_sites(importer, function, cache)
-                if site.module is not importer and _carries_cors(site, framework)
+                for path in _helper_paths(importer, site)
+                if _carries_cors(site, framework)
             }
             # several helper modules lead to the same handlers: the first by path reports them
             if not helper_paths or min(helper_paths) != module.path:
@@ -139,6 +150,12 @@ def importer_policies(module: JsModule, evidence: tuple[Evidence, ...], cache: S
             if policy is not None and all(other.app != policy.app for other in policies):
                 policies.append(policy)
     return policies
+
+
+def _helper_paths(importer: JsModule, site: ResponseSite) -> set[str]:
+    return {
+        module.path for module in (site.module, *(extra[0] for extra in site.extra)) if module is not importer
+    }
 
 
 def _record_importer_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> list[CorsPolicy]:
@@ -210,8 +227,7 @@ def _groups(
                 if site.module is module and site.builder.id != function.id:
                     reached.add(site.builder.id)  # a helper of this function: judged with it
     reached |= called_by_others(module, [function for function, _ in candidates])
-    exports = route_exports(module) if route_file else {}
-    route_functions = [(function, method) for function, method in exports.items()]
+    route_functions = route_export_pairs(module) if route_file else []
     if route_functions:
         groups.append((NEXT_ROUTE, [(function, method) for function, method in route_functions]))
     exported = {function.id for function, _ in route_functions}
@@ -224,7 +240,41 @@ def _groups(
                 helpers.append(function)
             continue  # a helper (`jsonResponse(data)`): judged in the handlers that return it
         groups.append((style, [(function, pages_function_method(module, function))]))
-    return groups, helpers
+    return _pages_endpoint(module, groups), helpers
+
+
+def _pages_endpoint(
+    module: JsModule, groups: list[tuple[str, list[tuple[Node, str]]]]
+) -> list[tuple[str, list[tuple[Node, str]]]]:
+    """A Pages Functions file exporting `onRequestOptions` beside `onRequest`: one endpoint,
+    whose OPTIONS requests go to the method's own function (codingc1/classpay
+    `functions/_middleware.ts`); the catch-all answers the other methods (`_ALL_BUT_OPTIONS`)."""
+    pages = [
+        (index, function)
+        for index, (style, functions) in enumerate(groups)
+        if style == FETCH and len(functions) == 1
+        for function, method in functions
+        if method == "OPTIONS" or _function_name(module, function) == "onRequest"
+    ]
+    methods = {_function_name(module, function) for _, function in pages}
+    if methods != {"onRequest", "onRequestOptions"}:
+        return groups
+    joined = [
+        (function, "OPTIONS" if _function_name(module, function) == "onRequestOptions" else _ALL_BUT_OPTIONS)
+        for _, function in sorted(pages, key=lambda pair: pair[1].start_byte)
+    ]
+    kept = [group for index, group in enumerate(groups) if index not in {i for i, _ in pages}]
+    return [*kept, (FETCH, joined)]
+
+
+_ALL_BUT_OPTIONS = "!OPTIONS"
+
+
+def _function_name(module: JsModule, function: Node) -> str:
+    name = function.child_by_field_name("name")
+    if name is None and function.parent is not None and function.parent.type == "variable_declarator":
+        name = function.parent.child_by_field_name("name")
+    return module.text(name) if name is not None else ""
 
 
 def _returning_functions(module: JsModule) -> list[Node]:
@@ -364,6 +414,8 @@ def _guarded(steps: Steps, site: ResponseSite, when: tuple[str, ...]) -> tuple[s
 
 
 def _method_atom(method: str) -> str:
+    if method == _ALL_BUT_OPTIONS:
+        return "!OPTIONS"
     if method == "GET":
         return "METHOD:GET,HEAD"
     return f"METHOD:{method}"

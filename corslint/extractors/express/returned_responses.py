@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from corslint.extractors.express.fetch_cors_ports import port_defaults
 from corslint.extractors.express.handler_roles import HandlerRoles
 from corslint.extractors.express.helper_header_flow import branch_assigned, straight_reassigned
 from corslint.extractors.express.request_inputs import alias_source, request_source
@@ -195,12 +196,36 @@ def expression_sites(
     built = _response(module, function, node, roles, aliases)
     if built is not None:
         return [built]
+    if node.type == "call_expression" and (then := _next_then(module, function, node)) is not None:
+        # `context.next().then((response) => { response.headers.set(...); return response })`
+        name, use = then
+        site = ResponseSite(node, module, function, None, Value(200, module.location(node)), FETCH)
+        site.roles, site.aliases = roles, aliases
+        site.extra.append((module, name, use, roles, aliases))
+        return [site]
+    if node.type == "call_expression" and _pages_next(module, function, node):
+        # a Pages Function middleware's `await context.next()`: the rest of the app's
+        # response, with the headers set on it before it is returned
+        return [
+            ResponseSite(
+                node,
+                module,
+                function,
+                None,
+                Value(200, module.location(node)),
+                FETCH,
+                roles=roles,
+                aliases=aliases,
+            )
+        ]
     if node.type == "call_expression" and depth < _MAX_DEPTH:
         callee = node.child_by_field_name("function")
         found = called_functions(module, callee) if callee is not None else []
         if len(found) != 1:
             return []
         helper_module, helper = found[0]
+        if port_defaults(helper_module, helper) is not None:
+            return []  # a cors port: read at the call with its options (`fetch_cors_ports`)
         helper_roles, helper_aliases = function_roles(helper_module, helper)
         names = parameter_names(helper_module, helper)
         passed = call_arguments(node)
@@ -230,6 +255,11 @@ def expression_sites(
                     )
                 sites += inner
                 continue
+            spread = _spread_result(module, node, helper_module, helper, expression, names, passed)
+            if spread is not None:  # `respond({ statusCode: 204, body: "" })`
+                spread.roles, spread.aliases = helper_roles, helper_aliases
+                sites.append(spread)
+                continue
             # `jsonForCaller(body, init, request.headers.get("origin"))`: the parameter is the Origin
             sourced = {
                 n: source
@@ -249,6 +279,81 @@ def expression_sites(
             sites += inner
         return sites
     return []
+
+
+def _spread_result(
+    module: JsModule,
+    call: Node,
+    helper_module: JsModule,
+    helper: Node,
+    expression: Node,
+    names: list[str],
+    passed: tuple[Node, ...],
+) -> ResponseSite | None:
+    """A helper returning `{ headers: responseHeaders, ...result }` for a caller's `{
+    statusCode, body }`: a Lambda result with the helper's headers and the caller's status
+    (0SRAF0/assn-w03-seth `src/index.ts`, `withHeaders(response)`; census 6 sample 98)."""
+    returned = unwrap(expression)
+    if returned.type != "object":
+        return None
+    pairs = _pairs(helper_module, returned)
+    spreads = [c for c in returned.named_children if c.type == "spread_element" and c.named_children]
+    if "statusCode" in pairs or "headers" not in pairs or len(spreads) != 1:
+        return None
+    name = helper_module.text(unwrap(spreads[0].named_children[0]))
+    if name not in names or names.index(name) >= len(passed):
+        return None
+    argument = unwrap(passed[names.index(name)])
+    given = _pairs(module, argument) if argument.type == "object" else {}
+    headers_first = pairs["headers"].start_byte < spreads[0].start_byte
+    if "statusCode" not in given or ("headers" in given and headers_first):
+        return None
+    status = _status(module, given["statusCode"], argument)
+    return ResponseSite(call, helper_module, helper, pairs["headers"], status, LAMBDA)
+
+
+def _pages_next(module: JsModule, function: Node, call: Node) -> bool:
+    """`context.next()` in a Cloudflare Pages Function (`onRequest(context)`, its `functions/
+    _middleware` form: immisterio/Lampac `Build/cloudflare/functions/_middleware.ts`), or
+    `ctx.next()` in a Deno Fresh middleware `(req, ctx) => ...` (Bzcasper/saaskit
+    `middlewares/cors.ts`): the response the rest of the app builds."""
+    callee = call.child_by_field_name("function")
+    text = module.text(callee).replace(" ", "") if callee is not None else ""
+    names = parameter_names(module, function)
+    name = function.child_by_field_name("name")
+    if name is None and function.parent is not None and function.parent.type == "variable_declarator":
+        name = function.parent.child_by_field_name("name")  # `export const onRequest = async (context) =>`
+    if name is not None and module.text(name).startswith("onRequest") and names:
+        return text == f"{names[0]}.next"
+    return len(names) == 2 and names[1] in _CONTEXT_NAMES and text == f"{names[1]}.next"
+
+
+_CONTEXT_NAMES = frozenset({"ctx", "context"})
+
+
+def _next_then(module: JsModule, function: Node, call: Node) -> tuple[str, Node] | None:
+    """`context.next().then((response) => {...; return response})` in a Pages Function
+    (codingc1/classpay `functions/_middleware.ts`): the callback's parameter, and its return
+    of it (the header writes before that return are the response's)."""
+    callee = unwrap(call.child_by_field_name("function"))
+    if callee.type != "member_expression" or module.text(callee.child_by_field_name("property")) != "then":
+        return None
+    inner = unwrap(callee.child_by_field_name("object"))
+    arguments = call_arguments(call)
+    if inner.type != "call_expression" or not _pages_next(module, function, inner) or len(arguments) != 1:
+        return None
+    callback = unwrap(arguments[0])
+    names = parameter_names(module, callback) if callback.type in FUNCTIONS else []
+    body = callback.child_by_field_name("body")
+    if not names or body is None or body.type != "statement_block":
+        return None
+    returns = [
+        statement
+        for statement in body.named_children
+        if statement.type == "return_statement"
+        and module.text(statement).replace(" ", "") == f"return{names[0]};"
+    ]
+    return (names[0], returns[-1]) if returns else None
 
 
 def _builds_response(module: JsModule, node: Node) -> bool:

@@ -4,6 +4,7 @@ router modules it mounts), routes registered before it, and preflights nothing a
 from __future__ import annotations
 
 from corslint.extractors.express.constructor_order import runs_after_construction
+from corslint.extractors.express.order_exempt_routes import order_exempt
 from corslint.extractors.express.registrations import (
     DATA_SUFFIXES,
     ROUTE_METHODS,
@@ -38,6 +39,8 @@ def misordered(analysis: Analysis, registration: Registration, what_kind: str = 
             continue  # a webhook mounted early on purpose: browsers never call it
         if runs_after_construction(analysis.module, other.call, registration.call):
             continue  # a route a method adds once the server object is built
+        if order_exempt(other, registration.call):
+            continue  # a route only some deployments register; a health check
         earlier.append(other)
     if not earlier:
         return []

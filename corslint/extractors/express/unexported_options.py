@@ -6,6 +6,7 @@ effect: said at their declaration (CORS303)."""
 
 from __future__ import annotations
 
+from corslint.extractors.express.options import CLOSE_NAMES
 from corslint.extractors.js.empty_exports import exports_nothing
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.parsed_module import require_specifier
@@ -45,11 +46,13 @@ def unexported_options(module: JsModule, arguments: list[Node]) -> list[Evidence
         ):
             continue
         keys = {
-            required.text(pair.child_by_field_name("key") or pair).strip("'\"")
+            required.text(pair.child_by_field_name("key") or pair.child_by_field_name("name") or pair).strip(
+                "'\""
+            )
             for pair in node.named_children
-            if pair.type == "pair"
+            if pair.type in {"pair", "method_definition"}  # `origin(origin, cb) {...}` too
         }
-        if "origin" not in keys or not keys <= OPTION_NAMES:
+        if "origin" not in keys or not keys <= OPTION_NAMES | CLOSE_NAMES.keys():
             continue
         found.append(
             Evidence(

@@ -60,7 +60,7 @@ def unset_stage_variants(
         return []
     home, function = found
     guard = _open_guard(home, function)
-    if guard is None or _production_declared(home):
+    if guard is None or production_declared(home):
         return []
     where = f"{guard.start_point[0] + 1}:{guard.start_point[1]}"
     unset = Value(
@@ -102,9 +102,40 @@ def _open_guard(module: JsModule, function: Node) -> Node | None:
             and decided(module, condition) is not True
         ):
             return statement
-        if not allowing or _stops_otherwise(module, statement):
+        if _else_opens(module, statement, origin_name, callback):
+            return statement
+        if not allowing or (_stops_otherwise(module, statement) and not _answers_then_returns(statement)):
             return None  # an earlier refusal: not every request reaches what follows
     return None
+
+
+def _else_opens(module: JsModule, statement: Node, origin_name: str, callback: str) -> bool:
+    """`if (NODE_ENV === 'production') {...the allow-list...} else { callback(null, true) }`
+    (census 5 sample 50, 0thmanee/bmaq-backend `src/plugins/cors.ts`): the `else` arm, taken
+    while NODE_ENV is unset, only allows."""
+    alternative = statement.child_by_field_name("alternative")
+    condition = statement.child_by_field_name("condition")
+    if alternative is None or condition is None or holds_when_unset(module, condition) is not False:
+        return False
+    if any(part.type == "if_statement" for part in walk(alternative) if part != alternative):
+        return False  # `else if (...)`: the arm decides again
+    answers = _answers(module, alternative, callback)
+    return bool(answers) and all(_allows(module, call, origin_name) for call in answers)
+
+
+def _answers_then_returns(statement: Node) -> bool:
+    """`if (host === 'localhost') { done(null, true); return; }`: an allowing arm that answers
+    and ends; every other request goes on to what follows."""
+    consequence = statement.child_by_field_name("consequence")
+    if statement.child_by_field_name("alternative") is not None or consequence is None:
+        return False
+    parts = [c for c in consequence.named_children if c.type != "comment"]
+    return (
+        len(parts) == 2
+        and parts[0].type == "expression_statement"
+        and parts[1].type == "return_statement"
+        and not parts[1].named_children
+    )
 
 
 def _answers(module: JsModule, node: Node | None, callback: str) -> list[Node]:
@@ -186,7 +217,7 @@ def _stage_test_when_unset(module: JsModule, test: Node, depth: int) -> bool | N
     return equal if operator in {"===", "=="} else not equal
 
 
-def _production_declared(module: JsModule) -> bool:
+def production_declared(module: JsModule) -> bool:
     """Whether the project sets NODE_ENV=production for its deployment somewhere it shows:
     the folders from the module's package up to the repository root, and the package's
     direct subfolders (`docker/`, `deploy/`)."""

@@ -18,7 +18,7 @@ behaviour (`frameworks.express`, one `Framework` per wrapper for the messages):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from corslint.extractors.express.branches import arms_around, development_guarded
 from corslint.extractors.express.delegate_variants import delegate_option_variants
@@ -32,6 +32,7 @@ from corslint.extractors.express.options import cors_options, option_map
 from corslint.extractors.express.registrations import Analysis
 from corslint.extractors.express.routes import probe_path_for, routes_of
 from corslint.extractors.express.socketio_sources import GATEWAY, instance_options, is_nest_gateway
+from corslint.extractors.express.ternary_variants import ternary_origin_variants
 from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
@@ -73,30 +74,40 @@ def wrapper_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[C
         if _standalone_server(module, call):  # @apollo/server 4/5: always `cors()`, defaults
             found.append(_Found("apollo_server", call, {}, (), ""))
     policies = []
-    for item in found:
-        policies.append(
-            CorsPolicy(
-                framework=item.framework,
-                location=module.location(item.where if item.where is not None else item.call),
-                options=item.options,
-                # Socket.IO's cors covers its own transport (GET and POST polling under
-                # /socket.io/), never the app's routes
-                routes=(
-                    (Route("/socket.io/", ("GET", "POST"), module.location(item.call)),)
-                    if item.framework == "socketio"
-                    else (nest_controller_routes(module) if item.framework.startswith("nestjs") else None)
-                    or routes_of(analysis, None)
-                ),
-                evidence=(*item.evidence, *bearer),
-                development_only=is_development_path(module.path) or development_guarded(module, item.call),
-                label=f"{item.framework} CORS",
-                scope=item.scope,
-                probe_path=probe_path_for(item.scope) if item.scope else "/",
-                app=f"{module.path}::{item.receiver}" if item.receiver else "",
-                branch="/".join(part for part in (arms_around(item.call), item.arm) if part),
-            )
+    for found_item in found:
+        # `origin: live ? /re/ : "*"`: each arm a configuration of its own
+        variants = ternary_origin_variants(
+            module, found_item.options, list(found_item.evidence), found_item.arm
         )
+        for item in [
+            replace(found_item, options=v.options, evidence=tuple(v.evidence), arm=v.branch) for v in variants
+        ] or [found_item]:
+            policies.append(_policy(analysis, module, item, bearer))
     return policies
+
+
+def _policy(analysis: Analysis, module: JsModule, item: _Found, bearer: tuple[Evidence, ...]) -> CorsPolicy:
+    """One wrapper call's options as a policy of the app it is attached to."""
+    return CorsPolicy(
+        framework=item.framework,
+        location=module.location(item.where if item.where is not None else item.call),
+        options=item.options,
+        # Socket.IO's cors covers its own transport (GET and POST polling under
+        # /socket.io/), never the app's routes
+        routes=(
+            (Route("/socket.io/", ("GET", "POST"), module.location(item.call)),)
+            if item.framework == "socketio"
+            else (nest_controller_routes(module) if item.framework.startswith("nestjs") else None)
+            or routes_of(analysis, None)
+        ),
+        evidence=(*item.evidence, *bearer),
+        development_only=is_development_path(module.path) or development_guarded(module, item.call),
+        label=f"{item.framework} CORS",
+        scope=item.scope,
+        probe_path=probe_path_for(item.scope) if item.scope else "/",
+        app=f"{module.path}::{item.receiver}" if item.receiver else "",
+        branch="/".join(part for part in (arms_around(item.call), item.arm) if part),
+    )
 
 
 def _may_wrap(module: JsModule, callee: str) -> bool:

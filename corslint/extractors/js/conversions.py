@@ -26,7 +26,7 @@ def arm_when_unset(module: ParsedModule, test: Node) -> bool | None:
         inner = arm_when_unset(module, test.child_by_field_name("argument"))
         return None if inner is None else not inner
     text = module.text(test).replace(" ", "")
-    if test.type in {"member_expression", "identifier"}:
+    if test.type in {"member_expression", "identifier", "subscript_expression"}:  # `process.env['X']` too
         return False
     if text.startswith("Array.isArray(") or text.endswith(".length"):
         return False

@@ -10,7 +10,9 @@ a field without one, or with `.optional()` / `.nullish()` around it (zod answers
 first: measured), is the variable itself. zod's object schema strips the keys it does not
 declare, so any other property reads as undefined (`.passthrough()` keeps them: unknown).
 A field that transforms its input (`.transform`, `.preprocess`, `.pipe`, `z.coerce`, `.catch`)
-is left unknown: zod 3 runs a default through the transform and zod 4 does not."""
+is left unknown: zod 3 runs a default through the transform and zod 4 does not; one
+exception, in a project on zod 3: `.transform((v) => v === "lit").default("...")`, whose
+default is compared as the transform compares it."""
 
 from __future__ import annotations
 
@@ -19,7 +21,8 @@ from typing import Any, Protocol
 
 from corslint.extractors.js.dotenv_values import committed_env_value
 from corslint.extractors.js.method_calls import call_arguments
-from corslint.extractors.js.syntax import Node, unwrap
+from corslint.extractors.js.package_versions import installed_major
+from corslint.extractors.js.syntax import Node, single_parameter, string_value, unwrap
 from corslint.model import FunctionValue, Location, Provenance, Value
 
 
@@ -60,6 +63,47 @@ def schema_parsed_env(module: JsModule, function: Node, arguments: list[Node], d
         return None
     shape, keeps_unknown = schema
     where = module.location(arguments[0])
+    fields = _fields(module, shape, where, depth)
+    if keeps_unknown:
+        fields["**"] = module.unknown(arguments[0])
+    parsed = Value(fields, where, description=module.text(function.parent or function))
+    if module.text(method) == "parse":
+        return parsed
+    return Value({"data": parsed, "success": Value(True, where)}, where)
+
+
+def t3_created_env(module: JsModule, function: Node, arguments: list[Node], depth: int) -> Value | None:
+    """The object `createEnv({ server: {...}, client: {...}, runtimeEnv: process.env })` of
+    `@t3-oss/env-core` (or `-nextjs`, `-nuxt`) returns: each declared field validated by its
+    zod schema, as `schema.parse(process.env)` is (012e/thesis `apps/auth/src/env.ts`,
+    census 5 sample 70). With `skipValidation` not known to be off, the raw variables are
+    returned and no default applies: None."""
+    if function.type != "identifier" or len(arguments) != 1:
+        return None
+    imported = module.imports.get(module.text(function))
+    if imported is None or not imported[0].startswith("@t3-oss/env") or imported[1] != "createEnv":
+        return None
+    options = unwrap(arguments[0])
+    if options.type != "object":
+        return None
+    where = module.location(arguments[0])
+    fields: dict[str, Value] = {}
+    for pair in options.named_children:
+        key_node, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+        if pair.type != "pair" or key_node is None or value is None:
+            continue
+        key = module.text(key_node).strip("'\"")
+        if key == "skipValidation":
+            skipped = module.resolve(value, depth)
+            if not skipped.known or skipped.raw not in (False, None):
+                return None
+        elif key in {"server", "client", "shared"} and unwrap(value).type == "object":
+            fields.update(_fields(module, unwrap(value), where, depth))
+    return Value(fields, where, description=module.text(function.parent or function))
+
+
+def _fields(module: JsModule, shape: Node, where: Location, depth: int) -> dict[str, Value]:
+    """Each field of a zod object shape, as its variable leaves it (see the module doc)."""
     fields: dict[str, Value] = {}
     for pair in shape.named_children:
         if pair.type != "pair":
@@ -73,12 +117,52 @@ def schema_parsed_env(module: JsModule, function: Node, arguments: list[Node], d
             or _field_value(module, key, unwrap(field), depth)
             or module.unknown(field, key)
         )
-    if keeps_unknown:
-        fields["**"] = module.unknown(arguments[0])
-    parsed = Value(fields, where, description=module.text(function.parent or function))
-    if module.text(method) == "parse":
-        return parsed
-    return Value({"data": parsed, "success": Value(True, where)}, where)
+    return fields
+
+
+def _compared_default(module: JsModule, key: str, field: Node) -> Value | None:
+    """`z.string().transform((v) => v === "true").default("true")` under zod 3, which feeds
+    the default through the transform (measured on zod 3.23.8: `true`; zod 4 returns the
+    default as it is, so only a project on zod 3 is read): the comparison of the default
+    (Adretanoo/hackathon-judge-platform `src/config/env.ts`, census 5 sample 55)."""
+    outer = unwrap(field)
+    callee = unwrap(outer.child_by_field_name("function")) if outer.type == "call_expression" else None
+    if (
+        callee is None
+        or callee.type != "member_expression"
+        or module.text(callee.child_by_field_name("property")) != "default"
+    ):
+        return None
+    given = call_arguments(outer)
+    inner = unwrap(callee.child_by_field_name("object"))
+    inner_callee = unwrap(inner.child_by_field_name("function")) if inner.type == "call_expression" else None
+    if len(given) != 1 or inner_callee is None or inner_callee.type != "member_expression":
+        return None
+    if module.text(inner_callee.child_by_field_name("property")) != "transform":
+        return None
+    default, transforms = string_value(given[0]), call_arguments(inner)
+    if default is None or len(transforms) != 1 or installed_major(module.file, "zod") != 3:
+        return None
+    function = unwrap(transforms[0])
+    parameter = single_parameter(function) if function.type == "arrow_function" else None
+    body = unwrap(function.child_by_field_name("body")) if parameter is not None else None
+    if body is None or body.type != "binary_expression":
+        return None
+    operator = module.text(body.child_by_field_name("operator"))
+    sides = [unwrap(body.child_by_field_name("left")), unwrap(body.child_by_field_name("right"))]
+    literal = next((text for side in sides if (text := string_value(side)) is not None), None)
+    if operator not in {"===", "!==", "==", "!="} or literal is None:
+        return None
+    if not any(module.text(side) == parameter for side in sides):
+        return None
+    equal = default == literal
+    return Value(
+        equal if operator in {"===", "=="} else not equal,
+        module.location(given[0]),
+        Provenance.ENV_DEFAULT,
+        key,
+        f"{key} (its schema's default, transformed)",
+    )
 
 
 def _imports_zod(module: JsModule) -> bool:
@@ -115,7 +199,7 @@ def _field_value(module: JsModule, key: str, field: Node, depth: int) -> Value |
     when it has none (the variable itself is read). Unknown when it changes the value."""
     text = module.text(field).replace(" ", "").replace("\n", "")
     if any(marker in text for marker in _CHANGES_VALUE):
-        return module.unknown(field, key)
+        return _compared_default(module, key, field) or module.unknown(field, key)
     node: Node | None = field
     while node is not None and node.type == "call_expression":
         callee = unwrap(node.child_by_field_name("function"))

@@ -9,6 +9,7 @@ from typing import Any, Protocol, cast
 
 from corslint.extractors.js.conversions import arm_when_unset, production_arm, truthy
 from corslint.extractors.js.env_argument_helpers import env_argument_result
+from corslint.extractors.js.env_key_helpers import env_key_result
 from corslint.extractors.js.parsed_module import ParsedModule
 from corslint.extractors.js.pushed_lists import pushed_list
 from corslint.extractors.js.syntax import Node, unwrap, walk
@@ -37,7 +38,10 @@ def helper_result(
 ) -> Value | None:
     """The value `callee()` returns, or None when it is not a plain helper of this project."""
     if arguments:  # `parseOrigins(process.env.X)`: its early exit for a missing value
-        result = env_argument_result(module, _helper(module, callee), arguments, use, depth)
+        helper = _helper(module, callee)
+        result = env_argument_result(module, helper, arguments, use, depth)
+        if result is None:  # `fromEnv("X", fallback)`: `process.env[key] || fallback`
+            result = env_key_result(module, helper, arguments, use, depth)
         if result is not None:
             return result
     found = _helper(module, callee)
@@ -168,6 +172,8 @@ def _returned_expression(
             return (returned, unset) if returned is not None and not early_only else None
         if statement.type != "if_statement" or statement.child_by_field_name("alternative") is not None:
             return None
+        if not early_only and _stops_the_process(module, statement):
+            continue  # `if (!parsed.success) { ...; process.exit(1) }`: the server that runs passed
         exit_value = _returned(statement.child_by_field_name("consequence"))
         condition = statement.child_by_field_name("condition")
         if exit_value is None or condition is None:
@@ -214,6 +220,21 @@ def _leaves_return_alone(module: HelperModule, loop: Node, last: Node) -> bool:
         if target is not None and module.text(target) in read:
             return False
     return True
+
+
+def _stops_the_process(module: HelperModule, statement: Node) -> bool:
+    """A validation guard whose arm ends in `process.exit(...)` or `throw` (00015972/mirsklada
+    `apps/api/src/config/env.ts`, census 5 sample 143: `schema.safeParse(process.env)`)."""
+    consequence = statement.child_by_field_name("consequence")
+    if consequence is None:
+        return False
+    parts = [c for c in consequence.named_children if c.type != "comment"]
+    last = parts[-1] if consequence.type == "statement_block" and parts else consequence
+    if last.type == "throw_statement":
+        return True
+    return last.type == "expression_statement" and module.text(last).replace(" ", "").startswith(
+        "process.exit("
+    )
 
 
 def _all_defaulted(parameters: Node) -> bool:
@@ -275,5 +296,18 @@ def _taken(module: HelperModule, condition: Node, depth: int) -> tuple[bool, str
     production = production_arm(cast(ParsedModule, module), condition)
     if production is not None:
         return production, None
-    when_unset = arm_when_unset(cast(ParsedModule, module), condition) if test.env_var else None
-    return (when_unset, test.env_var) if when_unset is not None else None
+    env_var = test.env_var or _tested_env(module, condition, depth)
+    when_unset = arm_when_unset(cast(ParsedModule, module), condition) if env_var else None
+    return (when_unset, env_var) if when_unset is not None else None
+
+
+def _tested_env(module: HelperModule, condition: Node, depth: int) -> str | None:
+    """The variable of `!raw` where `const raw = settings.WEB_ORIGINS?.trim()` reads an
+    optional env value (census 5 sample 24, 0LostConnection/ext-web-express `env.ts`)."""
+    test = unwrap(condition)
+    while test.type == "unary_expression" and module.text(test).startswith("!"):
+        test = unwrap(test.child_by_field_name("argument"))
+    if test.type != "identifier":
+        return None
+    value = module.resolve(test, depth)
+    return value.env_var if not value.known else None

@@ -33,12 +33,15 @@ from corslint.extractors.js.conversions import (
     truthy,
     weaker,
 )
+from corslint.extractors.js.decorated_values import decorated_value
 from corslint.extractors.js.dotenv_values import committed_env_value
+from corslint.extractors.js.egg_middleware_options import egg_middleware_options
 from corslint.extractors.js.enum_members import enum_object
 from corslint.extractors.js.env_comparisons import compared_unset, node_config_parameter
-from corslint.extractors.js.env_schemas import schema_parsed_env
+from corslint.extractors.js.env_schemas import schema_parsed_env, t3_created_env
 from corslint.extractors.js.helper_returns import helper_result
 from corslint.extractors.js.implicit_globals import implicit_global
+from corslint.extractors.js.nest_registered_config import registered_config_value
 from corslint.extractors.js.options_factories import factory_result
 from corslint.extractors.js.parsed_module import ParsedModule, require_specifier
 from corslint.extractors.js.set_additions import with_set_additions
@@ -299,7 +302,8 @@ class JsModule(ParsedModule):
                         name,
                         value.related,
                     )
-            return self.unknown(node)
+            egg = egg_middleware_options(self, node, name)  # Egg hands it `config.<middleware>`
+            return egg if egg is not None else self.unknown(node)
         value = with_set_additions(self, name, bound, node, location, depth) or self.resolve(bound, depth)
         value = with_property_assignments(self, name, value, node, depth)
         if not value.known:
@@ -340,6 +344,9 @@ class JsModule(ParsedModule):
             configured = self.project.node_config(self, key)  # node-config also reads as `config.cors`
             if configured is not None:
                 return configured
+        decorated = decorated_value(self, node)  # `app.decorate("conf", value)`, read as `app.conf`
+        if decorated is not None:
+            return self.resolve(decorated, depth + 1)
         holder = self.resolve(holder_node, depth)
         if holder.known and isinstance(holder.raw, dict) and key is not None:
             if key in holder.raw:  # one unknown in another module is reported where it is read
@@ -494,6 +501,9 @@ class JsModule(ParsedModule):
             copied = self.resolve(arguments[0], depth)
             if copied.known and isinstance(copied.raw, tuple):
                 return copied
+        created = t3_created_env(self, function, arguments, depth)
+        if created is not None:  # t3-env `createEnv({ server: {...}, runtimeEnv: process.env })`
+            return created
         if function.type == "member_expression":
             method_node = function.child_by_field_name("property")
             method = self.text(method_node) if method_node is not None else ""
@@ -501,6 +511,9 @@ class JsModule(ParsedModule):
             env = config_service_env(self, receiver_node, method, arguments)
             if env is not None:  # NestJS `configService.get('FRONT_URL')`
                 return committed_env_value(self, env, location) or self.unknown(node, env)
+            registered = registered_config_value(self, receiver_node, method, arguments, location, depth)
+            if registered is not None:  # `configService.getOrThrow('app.corsOrigins')` of `registerAs('app')`
+                return registered
             parsed_env = schema_parsed_env(self, function, arguments, depth)
             if parsed_env is not None:  # zod `envSchema.parse(process.env)`
                 return parsed_env

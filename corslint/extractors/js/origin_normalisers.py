@@ -136,7 +136,8 @@ def _removes_trailing_slash(module: Any, arguments: list[Node]) -> bool:
 
 
 def keeps_truthy(module: Any, node: Node) -> bool:
-    """`(o) => Boolean(o)`, `(o): o is string => !!o`, `o => o`: `filter(Boolean)` spelt out."""
+    """`(o) => Boolean(o)`, `(o): o is string => !!o`, `o => o`, and on strings `o => o.length > 0`
+    / `o !== ''`: `filter(Boolean)` spelt out."""
     function = unwrap(node)
     if function.type not in _FUNCTIONS:
         return False
@@ -145,7 +146,9 @@ def keeps_truthy(module: Any, node: Node) -> bool:
     if parameter is None or body is None or body.type == "statement_block":
         return False
     text = module.text(unwrap(body)).replace(" ", "")
-    return text in {parameter, f"!!{parameter}", f"Boolean({parameter})"}
+    if text in {f"{parameter}.length>0", f"{parameter}.length!==0", f"{parameter}.length"}:
+        return True
+    return text in {parameter, f"!!{parameter}", f"Boolean({parameter})", f"{parameter}!==''"}
 
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}

@@ -30,9 +30,8 @@ JS_LIBRARIES = (
     # @fastify/cors itself is modelled (extractors/express/fastify_cors.py); this is its
     # predecessor, whose versions for fastify 2/3 behave differently
     UnmodelledLibrary("fastify-cors", frozenset({"fastify-cors"})),
-    # modelled in extractors/express/: @koa/cors, koa2-cors, kcors, nextjs-cors, micro-cors,
-    # @elysiajs/cors, itty-router's createCors / cors
-    UnmodelledLibrary("koa-cors", frozenset({"koa-cors"})),
+    # modelled in extractors/express/: @koa/cors, koa2-cors, kcors, koa-cors, nextjs-cors,
+    # micro-cors, @elysiajs/cors, itty-router's createCors / cors
     UnmodelledLibrary(
         "restify-cors-middleware", frozenset({"restify-cors-middleware", "restify-cors-middleware2"})
     ),
