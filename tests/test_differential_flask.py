@@ -213,6 +213,7 @@ PROJECTS = [
     Project("initializer_switch_off", "atlasboard.app", "create_app", (("ATLASBOARD_CONFIG", None),)),
     Project("cors_reexported_by_project_module", "basket_api.server", "app"),
     Project("config_from_own_module_name", "dayplanner", "app"),
+    Project("origins_from_module_attribute_function", "harvest", "app"),
 ]
 
 

@@ -155,6 +155,8 @@ RUN_APPS = {
     "config_class_members": ("atlas.main", "[api, tiles]"),
     "settings_sections_and_properties": ("shop.main", "[storefront, admin]"),
     "middleware_list_then_added": ("app", "[app, status]"),
+    "star_flag_from_any_generator": ("portal", "[app]"),
+    "origins_filled_by_helper": ("kiosk.app", "[app]"),
 }
 _RUNNER = """
 import importlib, json, sys, types

@@ -279,8 +279,14 @@ def tornado_senders(project: Path, policy: CorsPolicy) -> list[tuple[Sender, str
     sockets = bind_sockets(0, "127.0.0.1")
     port = sockets[0].getsockname()[1]
 
+    route: tuple[Any, ...] = ("/probe", handler)
+    if issubclass(handler, tornado_web.StaticFileHandler):
+        # a static file handler serves the fixture's one asset under the probe's path
+        asset = next(project.rglob("*.html"))
+        route = ("/(probe)", _serving(handler, asset.name), {"path": str(asset.parent)})
+
     async def start() -> None:
-        server = HTTPServer(tornado_web.Application([("/probe", handler)]))
+        server = HTTPServer(tornado_web.Application([route]))
         server.add_sockets(sockets)
 
     loop.run_until_complete(start())
@@ -311,6 +317,16 @@ def tornado_senders(project: Path, policy: CorsPolicy) -> list[tuple[Sender, str
         return loop.run_until_complete(fetch(request))
 
     return [(send, methods[0] if methods else "GET")]
+
+
+def _serving(handler: Any, name: str) -> Any:
+    """The static handler, asked for `name` whatever path the probe names."""
+
+    class Serving(handler):  # type: ignore[misc, valid-type]
+        def get(self, path: str, include_body: bool = True) -> Any:
+            return super().get(name, include_body)
+
+    return Serving
 
 
 def aiohttp_senders(project: Path, policy: CorsPolicy) -> list[tuple[Sender, str]]:

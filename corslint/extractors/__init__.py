@@ -176,7 +176,8 @@ EXTRACTORS: tuple[Extractor, ...] = (
     python_extractor(
         "python_headers",
         "corslint.extractors.python_headers.extractor",
-        (b"Access-Control-", b"access-control-"),
+        # the last: corsheaders' header-name constant, written by hand (PY8B)
+        (b"Access-Control-", b"access-control-", b"ACCESS_CONTROL_ALLOW_ORIGIN"),
     ),
     # AWS Lambda proxy results (`{"statusCode": ..., "headers": {...}}`) a Python handler returns
     python_extractor("python_lambda", "corslint.extractors.python_headers.lambda_units", (b"statusCode",)),

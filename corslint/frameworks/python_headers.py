@@ -32,6 +32,10 @@ framework runs it. Options:
   shell-style patterns (``fnmatch``: ``fnmatchcase(origin, pattern)``);
 - ``condition``: the first test corslint could not decide (CORS305); a request reaching a
   step under it gets no answer from the model;
+- ``chosen_tests``: the undecided tests (``?N``) whose outcome the request itself picks
+  (its own query or form arguments, or who is asking: a token check): of each such
+  choice the model answers with the arm a CORS request takes, the one that sends an
+  Allow-Origin (a success over a refusal);
 - ``options_status``: what the application answers to an ``OPTIONS`` request the code does not
   answer: a status (Flask's automatic ``OPTIONS`` answer, a Django view: 200), None (no
   route handles OPTIONS: Starlette and Tornado answer 405, http.server 501 without
@@ -84,7 +88,11 @@ PREFLIGHT_ONLY = frozenset(
 )
 # an undecided test that no request probed depended on (python_headers/undecided_tests.py)
 SETTLED_CONDITION = "settled_condition"
-NOT_STEPS = frozenset({"guard", "guard_match", "condition", "options_status", SETTLED_CONDITION})
+# the undecided tests the request's own arguments decide (python_headers/request_arguments.py)
+CHOSEN_TESTS = "chosen_tests"
+NOT_STEPS = frozenset(
+    {"guard", "guard_match", "condition", "options_status", SETTLED_CONDITION, CHOSEN_TESTS}
+)
 ERROR_STATUS = 500
 INNER_APP = "inner"  # an ASGI wrapper: the app it wraps answers what the wrapper does not
 
@@ -219,10 +227,30 @@ def _vary(kind: str, headers: HeaderList, text: str) -> None:
 # undecided tests whose every outcome is tried (2**N answers): when all agree, the answer
 # is known whichever way the test goes (a helper called in each arm of an `if` on the path)
 MAX_UNDECIDED = 3
+MAX_CHOSEN = 5  # tests on the request's own arguments, tried as well
 
 
 def respond(policy: CorsPolicy, request: Request) -> Response:
-    answers = outcomes(policy, request)
+    chosen = chosen_markers(policy.options)
+    tornado = kind_of(policy) == "tornado"
+    if not chosen:
+        found = agreed(outcomes(policy, request), request, tornado)
+    else:
+        # the request picks the outcome of its own tests: for each outcome of the others,
+        # the answer a CORS request asks for (sagemath/sagecell's JSONP or CORS arms)
+        groups: dict[tuple[bool, ...], list[Response]] = {}
+        for assumed, answer in _assumed_outcomes(policy, request):
+            key = tuple(value for marker, value in assumed.items() if marker not in chosen)
+            groups.setdefault(key, []).append(answer)
+        picked = [_requested(answers, request, tornado) for answers in groups.values()]
+        found = None if any(p is None for p in picked) else agreed([p for p in picked if p], request, tornado)
+    if found is None:
+        raise UnresolvedValueError(_condition(policy.options))
+    return found
+
+
+def agreed(answers: list[Response], request: Request, tornado: bool = False) -> Response | None:
+    """The one answer all outcomes give, None when they differ."""
     first = answers[0]
     if all(answer == first for answer in answers[1:]):
         return first
@@ -231,18 +259,61 @@ def respond(policy: CorsPolicy, request: Request) -> Response:
     kept = [_without_harmless(answer) for answer in answers]
     if all(answer == kept[0] for answer in kept[1:]):
         return kept[0]
-    raise UnresolvedValueError(_condition(policy.options))
+    if (
+        request.method.upper() != "OPTIONS"
+        and all(a.headers == kept[0].headers for a in kept[1:])
+        and (tornado or all(a.status is not None for a in kept))
+    ):
+        # the same headers under another status (sagecell's early 403 after the headers
+        # are written): a browser reads the answer to a simple request whatever its
+        # status. An answer the code did not make is Tornado's 200; elsewhere it may be
+        # one the code makes without headers (a view's `return HttpResponseNotFound()`).
+        return next((a for a in kept if _succeeds(a, request)), kept[0])
+    return None
+
+
+def _requested(answers: list[Response], request: Request, tornado: bool) -> Response | None:
+    """Of the answers the request can choose between, the one a CORS request gets: one
+    with an Allow-Origin, and a success over a refusal."""
+    candidates = [a for a in answers if a.get("access-control-allow-origin") is not None] or answers
+    succeeded = [a for a in candidates if _succeeds(a, request)]
+    return agreed(succeeded or candidates, request, tornado)
+
+
+def unknown_preflights(policy: CorsPolicy) -> bool:
+    """Whether what answers an OPTIONS request is not known (`options_status` unknown)."""
+    fallback = policy.options.get("options_status")
+    return fallback is not None and fallback.raw == "unknown"
+
+
+def _succeeds(answer: Response, request: Request) -> bool:
+    """A success, or no answer of the code's own to a simple request (the handler
+    returned: Tornado's 200); an OPTIONS nothing answers is refused."""
+    if answer.status is None:
+        return request.method.upper() != "OPTIONS"
+    return answer.status < 300
 
 
 def outcomes(policy: CorsPolicy, request: Request) -> list[Response]:
     """The answer under each outcome of the undecided tests (one answer without any)."""
+    return [answer for _, answer in _assumed_outcomes(policy, request)]
+
+
+def _assumed_outcomes(policy: CorsPolicy, request: Request) -> list[tuple[dict[str, bool], Response]]:
     markers = undecided_markers(policy.options)
-    if len(markers) > MAX_UNDECIDED:
+    chosen = chosen_markers(policy.options)
+    if len(markers) - len(chosen) > MAX_UNDECIDED or len(chosen) > MAX_CHOSEN:
         raise UnresolvedValueError(_condition(policy.options))
-    return [
-        _respond(policy, request, dict(zip(markers, outcome, strict=True)))
-        for outcome in itertools.product((True, False), repeat=len(markers))
-    ]
+    found = []
+    for outcome in itertools.product((True, False), repeat=len(markers)):
+        assumed = dict(zip(markers, outcome, strict=True))
+        found.append((assumed, _respond(policy, request, assumed)))
+    return found
+
+
+def chosen_markers(options: Mapping[str, Value]) -> frozenset[str]:
+    listed = options.get(CHOSEN_TESTS)
+    return frozenset(str(v.raw) for v in listed.raw) if listed is not None else frozenset()
 
 
 def _condition(options: Mapping[str, Value]) -> Value:

@@ -6,13 +6,18 @@ from __future__ import annotations
 
 import ast
 import itertools
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from corslint.extractors.django.module_paths import display_path
 from corslint.extractors.python import PythonModule, is_development_path
 
-MAX_VARIANTS = 8  # branch combinations judged for one selecting module
+MAX_VARIANTS = 8
+# `class Dev(Common)`, `class LocalConfiguration(Base)`: a configuration for development or tests
+_DEVELOPMENT_CLASS = re.compile(
+    r"(Dev|Develop|Development|Local|Test|Testing|Tests|Debug|CI)(Configuration|Config|Settings)?", re.I
+)  # branch combinations judged for one selecting module
 Choice = tuple[tuple[str, int, int], int]  # ((module path, line, column) of an `if`, branch)
 
 
@@ -23,9 +28,13 @@ class EntryPoint:
     module: PythonModule
     choices: tuple[Choice, ...] = ()
     selected: PythonModule | None = None  # what the forced branches star-import, if anything
+    # django-configurations: the `Configuration` class of `module` DJANGO_CONFIGURATION names
+    configuration: str = ""
 
     @property
     def development_only(self) -> bool:
+        if _DEVELOPMENT_CLASS.fullmatch(self.configuration):
+            return True
         return is_development_path((self.selected or self.module).path)
 
     def choice_map(self) -> dict[tuple[str, int, int], int]:

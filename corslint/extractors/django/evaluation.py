@@ -13,6 +13,12 @@ from pathlib import Path
 from corslint.extractors.django.list_mutations import MUTATORS, Change, apply, augment, bind, mutate, unknown
 from corslint.extractors.django.module_paths import display_path
 from corslint.extractors.django.namespace import MAX_ALTERNATIVES, Choices, Namespace, Setting
+from corslint.extractors.django.settings_classes import (
+    LIBRARY_CONSTANTS,
+    configuration_chain,
+    exported_chain,
+    run_classes,
+)
 from corslint.extractors.django.syntax import DEFINITIONS, qualified_name
 from corslint.extractors.python import (
     UNCERTAIN_BLOCKS,
@@ -21,13 +27,9 @@ from corslint.extractors.python import (
     target_names,
 )
 from corslint.extractors.python.values import as_env_default
-from corslint.frameworks.django_cors import DEFAULT_HEADERS, DEFAULT_METHODS, SET_DISPLAY
+from corslint.frameworks.django_cors import SET_DISPLAY
 from corslint.model import Location, Provenance, Value
 
-LIBRARY_CONSTANTS = {
-    "corsheaders.defaults.default_headers": DEFAULT_HEADERS,
-    "corsheaders.defaults.default_methods": DEFAULT_METHODS,
-}
 SPLIT_SETTINGS_INCLUDE = frozenset({"split_settings.tools.include", "split_settings.include"})
 SPLIT_SETTINGS_OPTIONAL = frozenset({"split_settings.tools.optional", "split_settings.optional"})
 # `if DEBUG:`, `if not settings.DEBUG:`, `if IS_DEVELOPMENT:` ... (a bare switch, nothing else)
@@ -35,6 +37,8 @@ _DEBUG_SWITCH = re.compile(
     r"(not\s+)?([A-Za-z_.]*\.)?(DEBUG|IS_DEBUG|DEVELOPMENT|IS_DEVELOPMENT|IS_LOCAL|LOCAL_DEV)"
 )
 _SKIPPED_FOR_NAMESPACE = DEFINITIONS
+# what binds settings by names built at run time
+_DYNAMIC_NAMES = ("globals()", "vars()", "locals()", "exec(", "setattr(")
 # compound statements other than if/try/with: what they bind is unknown afterwards
 _BLOCKS: tuple[type[ast.AST], ...] = (*UNCERTAIN_BLOCKS, ast.Match)
 
@@ -59,7 +63,17 @@ def evaluate(
             items = tuple(Value(item, at, Provenance.CONSTANT) for item in library_default)
             namespace.settings[local] = Setting(Value(items, at, Provenance.CONSTANT), at)
     _run(module, module.tree.body, namespace, seen | {module.path}, optional=False)
+    if any(dynamic in module.text for dynamic in _DYNAMIC_NAMES):
+        namespace.incomplete = True
     return namespace
+
+
+def configure(module: PythonModule, configuration: str, namespace: Namespace) -> None:
+    """django-configurations: the `configuration` class's attributes (its bases' first) over
+    what the settings module itself binds."""
+    chain = configuration_chain(module, configuration)
+    if chain:
+        run_classes(chain, namespace, frozenset({module.path}), _run, _scope)
 
 
 def _run(
@@ -129,6 +143,17 @@ def _run_if(module: PythonModule, statement: ast.If, namespace: Namespace, seen:
             _record_unrun(module, namespace, statement.orelse)
         before = dict(namespace.settings)
         _run(module, branch, namespace, seen, optional=False)
+        condition = module.source(statement.test).strip()
+        if test.env_var is not None and _DEBUG_SWITCH.fullmatch(condition):
+            # `if DEBUG:` decided by DEBUG's default: what its development arm sets is
+            # development configuration (RULES.md, CORS106), judged on that default otherwise
+            in_development = condition.startswith("not ") != bool(test.raw)
+            for name, setting in namespace.settings.items():
+                if before.get(name) is not setting:
+                    if in_development:
+                        namespace.development.add(name)
+                    else:
+                        namespace.development.discard(name)
         if test.env_var is not None:
             # the branch was chosen by an environment default: its values depend on it too
             for name, setting in namespace.settings.items():
@@ -167,6 +192,7 @@ def _run_both(
         side = namespace.copy()
         _run(module, body, side, seen, optional=True)
         sides.append(side.settings)
+        namespace.incomplete = namespace.incomplete or side.incomplete
     then, otherwise = sides
     names = _bound_in(statement) | {
         name for name in then.keys() | otherwise.keys() if then.get(name) is not otherwise.get(name)
@@ -233,8 +259,11 @@ def _run_simple(
     optional: bool,
 ) -> None:
     if isinstance(statement, ast.ImportFrom):
-        if any(alias.name == "*" for alias in statement.names) and not optional:
-            _star_import(module, statement, namespace, seen)
+        if any(alias.name == "*" for alias in statement.names):
+            if optional:
+                namespace.incomplete = True  # a local override that may set anything
+            else:
+                _star_import(module, statement, namespace, seen)
         return
     if isinstance(statement, ast.Assign):
         scope = _scope(namespace)
@@ -263,6 +292,10 @@ def _run_simple(
         return
     if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
         call = statement.value
+        chain = exported_chain(module, statement)
+        if chain is not None:  # `DockerSettings.load_settings(__name__)`
+            run_classes(chain, namespace, seen, _run, _scope)
+            return
         if qualified_name(module, call.func) in SPLIT_SETTINGS_INCLUDE:
             if not optional:
                 _split_settings(module, call, namespace, seen, _scope(namespace))

@@ -15,6 +15,8 @@ executed.
 
 from __future__ import annotations
 
+import dataclasses
+
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.django.docs_stub import docs_build_stub
 from corslint.extractors.django.entry_points import EntryPoint
@@ -27,8 +29,15 @@ from corslint.extractors.django.identity import (
 )
 from corslint.extractors.django.module_imports import unbound_fragment, unbound_settings
 from corslint.extractors.django.module_paths import module_key
-from corslint.extractors.django.policy import build_policy
-from corslint.extractors.django.settings_chain import emitter, entry_points, evaluated, importers
+from corslint.extractors.django.policy import NO_ORIGIN_SETTING, ORIGIN_SETTINGS, build_policy
+from corslint.extractors.django.settings_chain import (
+    emitter,
+    entry_points,
+    evaluated,
+    folders_to_search,
+    importers,
+)
+from corslint.extractors.django.settings_classes import exporter_entries
 from corslint.extractors.django.signal_receivers import receiver_findings
 from corslint.extractors.python import PythonModule
 from corslint.frameworks.django_cors import SETTINGS
@@ -68,14 +77,33 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         return Extraction(diagnostics=diagnostics)
     policies: list[CorsPolicy] = []
     here = module_key(module)
-    for entry in entry_points(context, module):
+    exporters = list(exporter_entries(context, module, folders_to_search(module, context)))
+    for entry in [*entry_points(context, module), *exporters]:
         entry_namespace = evaluated(context, entry)
         if emitter(entry, entry_namespace) != here or docs_build_stub(context, entry, entry_namespace):
             continue
         policy = build_policy(entry, entry_namespace)
         if policy is not None:
             policies.append(policy)
-    return Extraction(policies=tuple(policies), diagnostics=diagnostics)
+    return Extraction(policies=_origins_set_elsewhere(policies), diagnostics=diagnostics)
+
+
+def _origins_set_elsewhere(policies: list[CorsPolicy]) -> tuple[CorsPolicy, ...]:
+    """When another entry point of these settings names its origins, an entry point that
+    names none is not said to admit none (its settings may be the shared part)."""
+    with_origins = [
+        p for p in policies if not any(e.detail.startswith(NO_ORIGIN_SETTING) for e in p.evidence)
+    ]
+    if len(with_origins) == len(policies) or not any(
+        name in p.options for p in with_origins for name in ORIGIN_SETTINGS
+    ):
+        return tuple(policies)
+    return tuple(
+        dataclasses.replace(
+            p, evidence=tuple(e for e in p.evidence if not e.detail.startswith(NO_ORIGIN_SETTING))
+        )
+        for p in policies
+    )
 
 
 def may_be_settings(path: str, text: str) -> bool:

@@ -46,6 +46,10 @@ class Namespace:
     choices: Choices = field(default_factory=dict)  # branches forced for this entry point
     # the names of the settings module star-importing this one (`django.conf.settings.X`)
     importer: dict[str, Setting] | None = None
+    # names last bound in the development arm of an `if DEBUG:` its default decided
+    development: set[str] = field(default_factory=set)
+    # settings may be bound where evaluation does not look (a skipped `from .local import *`)
+    incomplete: bool = False
 
     def value(self, name: str) -> Value | None:
         found = self.settings.get(name)
@@ -65,4 +69,12 @@ class Namespace:
     def copy(self) -> Namespace:
         """A namespace to run one side of an undecidable branch in: its own names, the
         same module list (modules read on either side were read)."""
-        return Namespace(dict(self.settings), self.modules, self.unrun, self.choices, self.importer)
+        return Namespace(
+            dict(self.settings),
+            self.modules,
+            self.unrun,
+            self.choices,
+            self.importer,
+            set(self.development),
+            self.incomplete,
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,6 +32,10 @@ def build_policy(entry: EntryPoint, namespace: Namespace) -> CorsPolicy | None:
     if not options and not mentions:
         return None
     location = Location.point(leaf.path, 1)
+    configuration = _configuration_class(entry)
+    if configuration is not None:
+        location = leaf.location(configuration)
+        location = Location.point(location.path, location.line, location.column)
     pinned = declared_major(leaf.path, "django-cors-headers")
     if pinned is not None:  # the model differs before 3.0 (host-only allow-list entries)
         options[VERSION_OPTION] = Value(pinned, location, Provenance.LITERAL, description="the pinned major")
@@ -41,6 +46,8 @@ def build_policy(entry: EntryPoint, namespace: Namespace) -> CorsPolicy | None:
         *typos(namespace),
         *_bearer_auth(namespace),
     ]
+    if not any(e.kind == "unknown-option" for e in evidence):  # a misspelt name says it already
+        evidence.extend(_no_origin_setting(namespace, options))
     scan = url_scan(leaf, namespace)
     routes = tuple(scan.routes) if scan is not None and scan.routes else None
     evidence.extend(_shadowed(options, namespace, leaf.path))
@@ -55,15 +62,26 @@ def build_policy(entry: EntryPoint, namespace: Namespace) -> CorsPolicy | None:
         evidence=tuple(evidence),
         # a literal `DEBUG = True` does not make the module development-only: RULES.md
         # names files and folders named so, and blocks guarded by a DEBUG check
-        development_only=entry.development_only,
+        development_only=entry.development_only or _origins_for_development(namespace, options),
         label=_label(entry),
         scope=scope,
         probe_path=probe_path,
-        app=f"django:{module_key(leaf)}{_branches(entry)}",  # one request pipeline per entry point
+        # one request pipeline per entry point
+        app=f"django:{module_key(leaf)}{_branches(entry)}{':' + entry.configuration if entry.configuration else ''}",
     )
 
 
+def _configuration_class(entry: EntryPoint) -> ast.ClassDef | None:
+    """The django-configurations class an entry point runs, where its policy is located."""
+    for statement in entry.module.tree.body:
+        if isinstance(statement, ast.ClassDef) and statement.name == entry.configuration:
+            return statement
+    return None
+
+
 def _label(entry: EntryPoint) -> str:
+    if entry.configuration:
+        return f"configuration {_dotted_name(entry.module)}.{entry.configuration}"
     if entry.choices and entry.selected is not None:
         return f"settings module {_dotted_name(entry.module)} (selecting {_dotted_name(entry.selected)})"
     if entry.choices:
@@ -133,3 +151,54 @@ def _dotted_name(module: PythonModule) -> str:
         parts.insert(0, directory.name)
         directory = directory.parent
     return ".".join(parts) or file.stem
+
+
+# the allow-lists under their current and deprecated names
+_ORIGIN_LISTS = frozenset(
+    {
+        "CORS_ALLOWED_ORIGINS",
+        "CORS_ALLOWED_ORIGIN_REGEXES",
+        *(ALIASES.get(n, "") for n in ("CORS_ALLOWED_ORIGINS", "CORS_ALLOWED_ORIGIN_REGEXES")),
+    }
+) - {""}
+# and the allow-all switch: the settings that say which origins are admitted
+ORIGIN_SETTINGS = _ORIGIN_LISTS | {"CORS_ALLOW_ALL_ORIGINS", ALIASES["CORS_ALLOW_ALL_ORIGINS"]}
+
+
+def _origins_for_development(namespace: Namespace, options: dict[str, Value]) -> bool:
+    """Every origin setting is bound in the development arm of an `if DEBUG:` that DEBUG's
+    default decided (1103753960wjm-creator/AutoTest backend/settings.py, census 6 sample 103)."""
+    origins = [name for name in options if name in _ORIGIN_LISTS]
+    return bool(origins) and all(name in namespace.development for name in origins)
+
+
+NO_ORIGIN_SETTING = "no origin setting"
+
+
+def _no_origin_setting(namespace: Namespace, options: dict[str, Value]) -> Iterator[Evidence]:
+    """CORS settings beside a wired CorsMiddleware, and none says which origins: its
+    defaults (empty lists, allow-all off) admit none, so no cross-origin request succeeds
+    (census 6 sample 173, 1400720231/djmq djmq/settings.py). Not said when a setting may be
+    bound where evaluation does not look (a skipped `from .local_settings import *`)."""
+    if namespace.incomplete or any(n in options for n in ORIGIN_SETTINGS):
+        return
+    # only `CORS_URLS_REGEX` (cookiecutter-django's base settings): no sign of a cross-origin
+    # caller yet, the app is served same-origin until one is added
+    if not set(options) - {"CORS_URLS_REGEX", VERSION_OPTION}:
+        return
+    middleware = namespace.settings.get("MIDDLEWARE")
+    if middleware is None or not all(
+        lists(value, frozenset({CORS_MIDDLEWARE})) for value in middleware.candidates()
+    ):
+        return
+    first = _first_setting(namespace, options)
+    if first is None:
+        return
+    yield Evidence(
+        "not-applied",
+        f"{NO_ORIGIN_SETTING} (`CORS_ALLOWED_ORIGINS`, `CORS_ALLOWED_ORIGIN_REGEXES` or "
+        "`CORS_ALLOW_ALL_ORIGINS`) is set, and their defaults admit no origin: the middleware "
+        "answers no cross-origin request, so these CORS settings have no effect",
+        first,
+        whole_layer=True,
+    )

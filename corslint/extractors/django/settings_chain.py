@@ -12,7 +12,7 @@ from pathlib import Path
 
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.django.entry_points import EntryPoint, conditional_star_imports, variants
-from corslint.extractors.django.evaluation import SPLIT_SETTINGS_INCLUDE, evaluate, included_paths
+from corslint.extractors.django.evaluation import SPLIT_SETTINGS_INCLUDE, configure, evaluate, included_paths
 from corslint.extractors.django.launchers import named_settings
 from corslint.extractors.django.module_paths import display_path, module_key
 from corslint.extractors.django.namespace import Namespace
@@ -75,6 +75,11 @@ def importers(context: ProjectContext, module: PythonModule) -> list[PythonModul
                     break
     context.shared[key] = found
     return found
+
+
+def folders_to_search(module: PythonModule, context: ProjectContext) -> list[Path]:
+    """The folders searched for the settings modules that build on `module`."""
+    return _folders_to_search(context.python.resolved(module.path), module.path)
 
 
 def _folders_to_search(here: Path, shown: str) -> list[Path]:
@@ -192,7 +197,7 @@ def _package_named_instead(
 
 def evaluated(context: ProjectContext, entry: EntryPoint) -> Namespace:
     """The entry point's settings, evaluated once per run."""
-    key = f"django-evaluated:{module_key(entry.module)}:{entry.choices!r}"
+    key = f"django-evaluated:{module_key(entry.module)}:{entry.choices!r}:{entry.configuration}"
     cached = context.shared.get(key)
     if isinstance(cached, Namespace):
         project = context.python
@@ -200,13 +205,21 @@ def evaluated(context: ProjectContext, entry: EntryPoint) -> Namespace:
             project.module_at(Path(module.path), module.path)
         return cached
     namespace = evaluate(entry.module, choices=entry.choice_map())
+    if entry.configuration:
+        configure(entry.module, entry.configuration, namespace)
     context.shared[key] = namespace
     return namespace
 
 
 def emitter(entry: EntryPoint, namespace: Namespace) -> str | None:
     """Which module's extraction reports `entry`: its own module if the engine reads it,
-    else the first module it includes that the engine does read (so it is reported once)."""
+    else the first module it includes that the engine does read (so it is reported once).
+    A django-configurations class is reported by its base-most class's module that the
+    engine reads (`Common`'s, where the shared CORS settings are)."""
+    if entry.configuration:
+        bases = [m for m in namespace.modules[1:] if _has_needles(m)]
+        if bases:
+            return module_key(bases[0])
     if _has_needles(entry.module):
         return module_key(entry.module)
     candidates = [module_key(m) for m in namespace.modules if _has_needles(m)]

@@ -26,6 +26,8 @@ from corslint.extractors.flask.routes import class_view_routes, function_routes,
 from corslint.extractors.flask.sanic_port import relabelled, unread_port_uses
 from corslint.extractors.flask.views import uncalled_decorators, view_policy
 from corslint.extractors.python import PythonModule
+from corslint.extractors.python.flow import parameter_names
+from corslint.extractors.python.unused_functions import never_used
 from corslint.model import CorsPolicy, Evidence, Extraction
 
 # `cross_origin`: the decorator re-exported by a project module (`from endpoints import *`)
@@ -44,6 +46,8 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     policies: list[CorsPolicy] = []
     evidence = tuple(_bearer_evidence(module, collected))
     for call, site in collected.calls:
+        if _in_unused_helper(module, call, context):
+            continue  # `def setup_cors(app): CORS(app, ...)` that nothing calls
         policies.extend(extension_policies(module, collected, call, site, evidence))
     for function, site in collected.views:
         table = collected.imports.get(site.scope, collected.imports[""])
@@ -73,6 +77,20 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     notes = tuple(unknown_pattern_notes(policies))
     policies = relabelled(module, policies)
     return Extraction(policies=tuple(policies), diagnostics=(*diagnostics, *notes))
+
+
+def _in_unused_helper(module: PythonModule, call: ast.Call, context: ProjectContext) -> bool:
+    """`CORS(app, ...)` / `cors.init_app(app, ...)` on the app parameter of a module-level
+    function nothing uses (census 6 P1: Af7007/trademt5 api/middleware/cors.py)."""
+    first = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "app"), None)
+    if not isinstance(first, ast.Name):
+        return False
+    function = module.enclosing_function(call)
+    return (
+        isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and first.id in parameter_names(function)
+        and never_used(module, function, context)
+    )
 
 
 def _bearer_evidence(module: PythonModule, collected: Collected) -> list[Evidence]:

@@ -322,6 +322,14 @@ class ExpressionResolver(ModuleSource):
                 continue
             if not all(test.raw for test in tests):
                 continue
+            if isinstance(node.elt, ast.Name) and node.elt.id == clause.target.id and item.known:
+                # `[o for o in origins if o]`: the entry kept is the item, where it is written
+                chosen = self.location(node)
+                related = item.related if chosen in item.related else (*item.related, chosen)
+                items.append(
+                    Value(item.raw, item.location, item.provenance, item.env_var, item.description, related)
+                )
+                continue
             produced = self.resolve(node.elt, inner)
             if _reshapes(node.elt, clause.target.id, produced, item):
                 # `str(origin).rstrip("/")`: the entry is still the one written where the item is

@@ -29,6 +29,10 @@ _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 LIST_MUTATORS = frozenset({"append", "extend", "insert", "remove", "clear", "pop", "sort", "reverse"})
 DICT_MUTATORS = frozenset({"update", "setdefault", "pop", "clear", "popitem"})
 _MUTATORS = LIST_MUTATORS | DICT_MUTATORS | {"add", "discard"}
+# builtins called for their effect that never change what they are handed
+_EFFECT_BUILTINS = frozenset(
+    {"print", "len", "repr", "str", "sorted", "list", "set", "tuple", "iter", "next", "id"}
+)
 
 
 @dataclass(frozen=True)
@@ -162,6 +166,7 @@ def mutated_names(statement: ast.stmt) -> frozenset[str]:
             and node.func.attr in _MUTATORS
         ):
             found.add(node.func.value.id)
+        found.update(helper_filled(node))
         targets: list[ast.expr] = []
         if isinstance(node, (ast.Assign, ast.Delete)):
             targets = node.targets
@@ -172,6 +177,21 @@ def mutated_names(statement: ast.stmt) -> frozenset[str]:
                 found.add(target.value.id)
         stack.extend(ast.iter_child_nodes(node))
     return frozenset(found)
+
+
+def helper_filled(node: ast.AST) -> list[str]:
+    """The names a statement `fill(origins, port)` hands to a function called for its
+    effect alone: a project helper may add to the list or set it receives (census5 sample
+    179: `_add_dev_host(origins, port)` doing `origins.add(f"http://localhost:{port}")`)."""
+    if not (
+        isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Call)
+        and isinstance(node.value.func, ast.Name)
+        and node.value.func.id not in _EFFECT_BUILTINS
+        and not node.value.func.id[:1].isupper()  # `CORS(app, ...)`: a class, not a filler
+    ):
+        return []
+    return [argument.id for argument in node.value.args if isinstance(argument, ast.Name)]
 
 
 def deep_bound_names(statement: ast.stmt) -> frozenset[str]:

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from corslint.extractors.python.flow import FUNCTIONS
+from corslint.extractors.python.helper_fills import filled
 from corslint.extractors.python.loader_syntax import reraises_only
 from corslint.extractors.python.mutations import MutationResolver
 from corslint.extractors.python.scope import EMPTY_SCOPE, MAX_DEPTH, Argument, Frame, Scope
@@ -137,11 +138,19 @@ class CallResolver(MutationResolver):
             return None
         if isinstance(func, ast.Attribute):
             qualified = self.qualified_name(func)
-            if qualified is not None and "." in qualified and qualified.split(".")[0] in self.imports:
+            root = func.value
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            # `cors.origins()` after `from config import cors` (a module of the project)
+            imported = isinstance(root, ast.Name) and root.id in self.imports
+            if qualified is not None and "." in qualified and imported:
                 target = self.import_target(qualified)
                 if target is not None and target[0] is not self:
                     return target[0].function_named(target[1])
         return None
+
+    def helper_change(self, value: Value, name: str, call: ast.Call, scope: Scope) -> Value:
+        return filled(self, value, name, call, scope, opaque)
 
     # -- evaluation -------------------------------------------------------------------
     def evaluate_call(self, call: ast.Call, scope: Scope) -> Value | None:
@@ -395,6 +404,20 @@ class CallResolver(MutationResolver):
             )
         if qualified == "isinstance" and len(args) == 2:
             return self._isinstance(call, args[0], args[1], scope)
+        if qualified == "len" and len(args) == 1:
+            sized = self.resolve(args[0], scope)
+            if not (sized.known and isinstance(sized.raw, (str, tuple, dict))):
+                return None
+            return Value(len(sized.raw), self.location(call), sized.provenance, sized.env_var)
+        if qualified in {"any", "all"} and len(args) == 1:
+            # `any(o == "*" for o in settings.CORS_ORIGINS)` (census 6 P10)
+            items = self.resolve(args[0], scope)
+            if not (items.known and isinstance(items.raw, tuple) and all(i.known for i in items.raw)):
+                return None
+            test = any if qualified == "any" else all
+            env_var = items.env_var or next((i.env_var for i in items.raw if i.env_var), None)
+            found = test(bool(item.raw) for item in items.raw)
+            return Value(found, self.location(call), items.provenance, env_var, related=items.related)
         return None
 
     def _isinstance(self, call: ast.Call, subject: ast.expr, kinds: ast.expr, scope: Scope) -> Value | None:

@@ -12,6 +12,7 @@ from typing import Protocol
 from corslint.extractors.python.cli_arguments import option_default
 from corslint.extractors.python.data_files import DataFileResolver
 from corslint.extractors.python.functions import CallResolver
+from corslint.extractors.python.library_constants import library_header_name
 from corslint.extractors.python.scope import EMPTY_SCOPE, MAX_DEPTH, Scope
 from corslint.extractors.python.star_exports import star_imported_names
 from corslint.extractors.python.syntax import dotted_name
@@ -128,7 +129,7 @@ class PythonModule(DataFileResolver):
         elif found.kind == "import":
             target_module = self.import_target(found.qualified)
             imported = target_module[0].resolve_name(target_module[1], scope) if target_module else None
-            inner = moved(imported, location) if imported is not None else self.unknown(node)
+            inner = moved(imported, location) if imported is not None else self._library_constant(node)
         elif found.kind == "parameter" and found.function is not None:
             inner = moved(self.parameter_value(found.function, name, node, scope), location)
         else:
@@ -161,7 +162,15 @@ class PythonModule(DataFileResolver):
         starred = self._star_resolve(name, scope)
         if starred is not None:
             return moved(starred, location)
-        return self.unknown(node)
+        return self._library_constant(node)
+
+    def _library_constant(self, node: ast.Name) -> Value:
+        """A header-name constant imported from a CORS library, or unknown."""
+        qualified = self.imports.get(node.id) or self.nested_imports.get(node.id)
+        text = library_header_name(qualified) if qualified else None
+        if text is None:
+            return self.unknown(node)
+        return Value(text, self.location(node), Provenance.CONSTANT)
 
     def resolve_name(self, name: str, scope: Scope = EMPTY_SCOPE) -> Value | None:
         """A module-level name's value as seen from another module, or None if unbound."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from corslint.extractors.python.flow import FlowResolver, mutates
+from corslint.extractors.python.flow import FlowResolver, helper_filled, mutates
 from corslint.extractors.python.scope import Scope
 from corslint.model import Provenance, UnresolvedValueError, Value
 
@@ -49,9 +49,17 @@ class MutationResolver(FlowResolver):
         if not isinstance(statement, (ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
             return self._uncertain(value, name, statement, "in a loop or `try`")
         for change in _changes(statement, name):
-            value = self._change(value, change, scope)
+            if isinstance(change, ast.Call) and isinstance(change.func, ast.Name):
+                value = self.helper_change(value, name, change, scope)
+            else:
+                value = self._change(value, change, scope)
             if not value.known:
                 return value
+        return value
+
+    def helper_change(self, value: Value, name: str, call: ast.Call, scope: Scope) -> Value:
+        """What `fill(name, ...)` leaves in `name`: a module that cannot follow calls keeps
+        the value (as it did before helpers were looked at)."""
         return value
 
     def _unrolled(self, value: Value, name: str, loop: ast.For, scope: Scope) -> Value | None:
@@ -229,6 +237,11 @@ def _changes(statement: ast.stmt, name: str) -> list[ast.AST]:
     """The in-place changes of `name` a simple statement makes, in the order they run:
     method calls on it, and the item assignments and deletions of the statement itself."""
     calls = [n for n in ast.walk(statement) if isinstance(n, ast.Call) and _is_method_of(n, name)]
+    calls += [
+        n.value
+        for n in ast.walk(statement)
+        if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call) and name in helper_filled(n)
+    ]
     calls.sort(key=lambda n: (n.lineno, n.col_offset))
     found: list[ast.AST] = list(calls)
     if isinstance(statement, ast.Assign) and any(_is_item_of(t, name) for t in statement.targets):

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 _MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Pipfile", ".git", "manage.py")
+PROJECT_MARKERS = _MARKERS
 _SKIPPED_FOLDERS = frozenset(
     {
         ".git",

@@ -52,6 +52,11 @@ def string_method(receiver: Value, method: str, args: list[Value], location: Loc
                 return None
         if method == "join" and len(args) == 1:
             return _joined(receiver, args[0], location)
+        if method in {"partition", "rpartition"} and len(plain_args) == 1 and isinstance(plain_args[0], str):
+            parts = getattr(raw, method)(plain_args[0])
+            return Value(
+                tuple(Value(part, location, provenance, receiver.env_var) for part in parts), location
+            )
         if method in {"strip", "rstrip", "lstrip", "lower", "upper"} and all(
             isinstance(a, str) for a in plain_args
         ):
@@ -67,6 +72,8 @@ def string_method(receiver: Value, method: str, args: list[Value], location: Loc
         return moved(raw[plain_args[0]], location)
     if isinstance(raw, dict) and method == "get" and len(args) == 2:
         return moved(args[1], location)
+    if isinstance(raw, dict) and method == "get" and len(plain_args) == 1 and isinstance(plain_args[0], str):
+        return Value(None, location, provenance, receiver.env_var)  # a missing key, no default
     return None
 
 

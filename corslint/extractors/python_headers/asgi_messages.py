@@ -38,7 +38,8 @@ def message_headers(frame: Frame, node: ast.expr) -> bool:
         return False
     if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
         return message_headers(frame, node.values[0])
-    if isinstance(node, ast.Call) and dotted(node.func) in {"list", "tuple"} and len(node.args) == 1:
+    if isinstance(node, ast.Call) and dotted(node.func) in {"list", "tuple", "dict"} and len(node.args) == 1:
+        # `dict(message.get("headers", []))`: a copy keyed by name, written back later
         return message_headers(frame, node.args[0])
     holder, key = _item_read(node, {"get", "setdefault"})
     return (

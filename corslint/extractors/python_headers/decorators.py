@@ -50,12 +50,15 @@ class Decorator:
 
 def decorators_in(module: PythonModule) -> list[Decorator]:
     found: list[Decorator] = []
+    writers = _module_writers(module)
     for outer in [*module.tree.body, *plugin_methods(module)]:
-        if not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)) or not writes_cors(module, outer):
+        if not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)) or not _writes(
+            module, outer, writers
+        ):
             continue
         nested = [f for f in functions_in(outer) if f is not outer]
         for wrapper in nested:
-            if not writes_cors(module, wrapper):
+            if not _writes(module, wrapper, writers):
                 continue
             holders = [outer, *(f for f in nested if f is not wrapper and _encloses(f, wrapper))]
             view = _view_parameter(wrapper, holders)
@@ -67,6 +70,26 @@ def decorators_in(module: PythonModule) -> list[Decorator]:
             found.append(Decorator(module, outer, wrapper, view, factory, local, automatic))
             break
     return found
+
+
+def _module_writers(module: PythonModule) -> frozenset[str]:
+    """The module's own functions that write CORS headers (`_handle_cors_headers`)."""
+    return frozenset(
+        f.name
+        for f in module.tree.body
+        if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and writes_cors(module, f)
+    )
+
+
+def _writes(module: PythonModule, function: Function, writers: frozenset[str]) -> bool:
+    """Writes CORS headers itself, or by calling one of the module's writers
+    (amor71/alpaca-gcp-proxy's `@auth`: `return _handle_cors_headers(func(request))`)."""
+    if writes_cors(module, function):
+        return True
+    return bool(writers) and any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in writers
+        for node in ast.walk(function)
+    )
 
 
 def _encloses(outer: Function, inner: Function) -> bool:
@@ -158,7 +181,10 @@ def _phase(
     decorator: Decorator, kind: str, base: tuple[str, ...], values: dict[str, list[Alternative]]
 ) -> Phase:
     wrapper = decorator.wrapper
-    requests = frozenset(parameters(wrapper)[:1]) if kind == "django" else frozenset()
+    names = parameters(wrapper)[:1]
+    # a Cloud Function's wrapper is handed the (Flask) request: `def handler(request)`
+    takes_request = kind == "django" or (kind == "flask" and names in (["request"], ["req"]))
+    requests = frozenset(names) if takes_request else frozenset()
     responses: frozenset[str] = frozenset()
     if kind == "bottle":  # the thread-local `bottle.request` / `bottle.response`
         requests, responses = bottle_globals(decorator.module)
@@ -167,6 +193,8 @@ def _phase(
         wrapper,
         requests=requests,
         responses=responses,
+        # a Cloud Function wrapper's return is the answer: `return _handle_options()`
+        answers_on_return=kind == "flask" and takes_request,
         next_calls=frozenset({decorator.view}),
         base=base,
         values=values,

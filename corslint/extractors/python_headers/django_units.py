@@ -10,9 +10,11 @@ view's `options()` answers OPTIONS with 200 and an `Allow` header."""
 from __future__ import annotations
 
 import ast
+import copy
+import re
 
 from corslint.extractors.context import ProjectContext
-from corslint.extractors.python import PythonModule
+from corslint.extractors.python import PythonModule, Scope
 from corslint.extractors.python_headers.django_layers import placed, placement
 from corslint.extractors.python_headers.frame import dotted
 from corslint.extractors.python_headers.project_scan import modules_mentioning
@@ -29,6 +31,7 @@ from corslint.extractors.python_headers.unit import (
     writes_cors,
 )
 from corslint.extractors.python_headers.views import class_view_phases, django_methods
+from corslint.model import Value
 
 VIEW_ANSWER = 200  # what a Django view answers to OPTIONS, as far as the code shows
 
@@ -38,6 +41,10 @@ def middleware_units(module: PythonModule, covered: set[Function], context: Proj
     for node in module.nodes:  # the module's walk, made once
         if isinstance(node, ast.ClassDef):
             unit = _class_middleware(module, node)
+            if unit is not None:
+                known = init_attributes(module, node, context)
+                for phase in unit.phases:
+                    phase.known = {**phase.known, **known}
             if unit is None and _unlisted_mixin(module, node, context):
                 # a `MiddlewareMixin` subclass of no recognised shape that no MIDDLEWARE
                 # entry names never runs: its methods are not hooks either
@@ -186,3 +193,99 @@ def _class_view(module: PythonModule, node: ast.ClassDef) -> Unit | None:
     if not phases:
         return None
     return Unit("django", "view", module.location(node), phases, VIEW_ANSWER, f"view {node.name}")
+
+
+def init_attributes(module: PythonModule, node: ast.ClassDef, context: ProjectContext) -> dict[str, Value]:
+    """`self.allow_origins = list(conf.get("allow_origins") or ["*"])` in a middleware's
+    `__init__`, after `conf = getattr(settings, "PARTNER_CORS", {}) or {}` (census5 sample
+    167, ijoojoo/pharma_mind_ai core/middleware/cors.py:22-40): Django builds the middleware
+    once, so each attribute `__init__` binds once (and no other method rebinds) holds what
+    it computes there. A `getattr(django.conf.settings, NAME, default)` of a setting no
+    settings module of the project mentions is its default ("when NAME is unset")."""
+    init = next(
+        (f for f in node.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"),
+        None,
+    )
+    if init is None:
+        return {}
+    rebound = {
+        target.attr
+        for function in node.body
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and function is not init
+        for statement in ast.walk(function)
+        if isinstance(statement, (ast.Assign, ast.AugAssign, ast.AnnAssign))
+        for target in (statement.targets if isinstance(statement, ast.Assign) else [statement.target])
+        if isinstance(target, ast.Attribute) and dotted(target.value) == "self"
+    }
+    settings = modules_mentioning(module, context, b"MIDDLEWARE")
+    local: dict[str, Value] = {}
+    known: dict[str, Value] = {}
+    for statement in init.body:
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
+            if not isinstance(statement, ast.Expr):
+                break  # an `if`, a loop: what follows may depend on it
+            continue
+        target = statement.targets[0]
+        absent: list[str] = []
+        expression = _absent_settings(module, statement.value, settings, absent)
+        value = module.resolve(expression, Scope(dict(local)))
+        read = [
+            local[n.id].env_var
+            for n in ast.walk(statement.value)
+            if isinstance(n, ast.Name) and n.id in local
+        ]
+        setting = absent[0] if absent else next((name for name in read if name), None)
+        if setting is not None and value.known and value.env_var is None:
+            value = Value(value.raw, value.location, value.provenance, setting, value.description)
+        if isinstance(target, ast.Name):
+            local[target.id] = value
+        elif (
+            isinstance(target, ast.Attribute)
+            and dotted(target.value) == "self"
+            and value.known
+            and target.attr not in rebound
+            and f"self.{target.attr}" not in known
+        ):
+            known[f"self.{target.attr}"] = value
+    return known
+
+
+class _AbsentSettings(ast.NodeTransformer):
+    def __init__(self, module: PythonModule, settings: list[PythonModule], absent: list[str]) -> None:
+        self.module, self.settings, self.absent = module, settings, absent
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        if (
+            isinstance(node.func, ast.Name)
+            and node.func.id == "getattr"
+            and len(node.args) == 3
+            and not node.keywords
+            and self.module.qualified_name(node.args[0]) == "django.conf.settings"
+            and isinstance(node.args[1], ast.Constant)
+            and isinstance(node.args[1].value, str)
+            and self.settings
+            and not any(_sets(other, node.args[1].value) for other in self.settings)
+        ):
+            self.absent.append(node.args[1].value)
+            return node.args[2]
+        return self.generic_visit(node)
+
+
+def _sets(settings: PythonModule, name: str) -> bool:
+    """Whether a settings module binds `name` (star-imported too), or assigns it anywhere
+    (under an `if`, in a `try`); a commented-out line sets nothing."""
+    if settings.resolve_name(name) is not None:
+        return True
+    return re.search(rf"^[ \t]*{re.escape(name)}\s*[:=]", settings.text, re.MULTILINE) is not None
+
+
+def _absent_settings(
+    module: PythonModule, node: ast.expr, settings: list[PythonModule], absent: list[str]
+) -> ast.expr:
+    """`node` with each read of a Django setting no settings module mentions replaced by its
+    default (the nodes keep their places, so values keep where they are written)."""
+    if "getattr" not in module.source(node):
+        return node
+    copied = copy.deepcopy(node)
+    changed = _AbsentSettings(module, settings, absent).visit(copied)
+    return changed if isinstance(changed, ast.expr) else node

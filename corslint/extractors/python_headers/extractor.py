@@ -13,6 +13,7 @@ from corslint.extractors.python_headers.asgi_units import asgi_units, django_set
 from corslint.extractors.python_headers.azure_units import azure_units, uses_azure_functions
 from corslint.extractors.python_headers.bottle_units import bottle_units
 from corslint.extractors.python_headers.cherrypy_units import cherrypy_units, uses_cherrypy
+from corslint.extractors.python_headers.class_options import bind_class_options
 from corslint.extractors.python_headers.decorators import decorator_units, decorators_in
 from corslint.extractors.python_headers.django_units import middleware_units
 from corslint.extractors.python_headers.django_units import view_units as django_views
@@ -35,13 +36,14 @@ from corslint.extractors.python_headers.gcf_units import FRAMEWORK as GCF_FRAMEW
 from corslint.extractors.python_headers.gcf_units import LABEL as GCF_LABEL
 from corslint.extractors.python_headers.gcf_units import gcf_units, uses_functions_framework
 from corslint.extractors.python_headers.helper_defaults import default_bindings
+from corslint.extractors.python_headers.hook_installers import bind_installers
 from corslint.extractors.python_headers.http_server_units import http_server_units, uses_http_server
 from corslint.extractors.python_headers.imported_header_writers import importing_flask_helpers
 from corslint.extractors.python_headers.imported_headers import importing_handlers
 from corslint.extractors.python_headers.inherited_kinds import inherited_kinds
 from corslint.extractors.python_headers.interpreter import Interpreter
 from corslint.extractors.python_headers.lambda_units import pylambdarest_policies
-from corslint.extractors.python_headers.module_liveness import never_imported
+from corslint.extractors.python_headers.module_liveness import dead_starlette_module, never_imported
 from corslint.extractors.python_headers.project_scan import modules_mentioning
 from corslint.extractors.python_headers.pyramid_units import pyramid_units
 from corslint.extractors.python_headers.quart_units import QUART_FRAMEWORK, quart_hook_units
@@ -62,9 +64,11 @@ from corslint.extractors.python_headers.unit import (
     response_parameters,
     writes_cors,
 )
+from corslint.extractors.python_headers.view_url_arguments import url_arguments
 from corslint.extractors.python_headers.webpy_units import uses_webpy, webpy_units
 from corslint.extractors.python_headers.wsgi_units import uses_wsgi, wsgi_app_units, wsgi_units
 from corslint.frameworks.express_headers import variants
+from corslint.frameworks.python_headers import CHOSEN_TESTS, undecided_markers
 from corslint.model import CorsPolicy, Evidence, Extraction, FunctionValue, Location, Value
 
 ORIGIN_STEPS = frozenset(variants("Access-Control-Allow-Origin"))
@@ -89,10 +93,11 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     decorators = decorators_in(module)
     covered: set[Function] = set()
     units: list[Unit] = asgi_units(module, covered) if has_asgi_app(module) else []
+    bind_class_options(module, units, context)
     if uses_http_server(module):
         units += http_server_units(module, covered)
     if uses_sanic(module):
-        units += sanic_units(module, covered)
+        units += sanic_units(module, covered, context)
     if uses_cherrypy(module):
         units += cherrypy_units(module, covered, context)
     if uses_wsgi(module):
@@ -117,12 +122,16 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
                 return Extraction(policies=pylambdarest_policies(module, context))
     if "flask" in kinds and never_imported(module, context):
         kinds = [kind for kind in kinds if kind != "flask"]  # its hooks never run
+    if "starlette" in kinds and dead_starlette_module(module, context):
+        kinds = [kind for kind in kinds if kind != "starlette"]  # nothing imports its layers
     if "flask" in kinds:
         units += hook_units(module)
+        bind_installers(module, units, context)
     if "django" in kinds:
         units += middleware_units(module, covered, context)
     if "starlette" in kinds:
         units += starlette_units(module, covered, context)
+        bind_class_options(module, units, context)
     if "tornado" in kinds:
         units += tornado_units(module, covered)
     if "aiohttp" in kinds:
@@ -428,6 +437,7 @@ def build_policy(unit: Unit) -> CorsPolicy | None:
             header_names=set(phase.header_lists),
             wsgi_start=phase.wsgi_start,
             status_free=phase.status_free,
+            chosen_names=url_arguments(unit, phase.function, phase.requests),
         )
         for prelude in phase.preludes:
             frame.returns = []  # nothing written: no response exists yet
@@ -451,8 +461,12 @@ def build_policy(unit: Unit) -> CorsPolicy | None:
             options = {name: _guarded(step, steps.guard) for name, step in options.items()}
         if steps.guard_match != "equal":
             options["guard_match"] = Value(steps.guard_match, steps.guard.location)
-    if steps.condition is not None:
-        options["condition"] = steps.condition
+    condition = steps.condition or steps.answer_condition
+    if condition is not None:
+        options["condition"] = condition
+    chosen = [marker for marker in steps.chosen.values() if marker in undecided_markers(options)]
+    if chosen:
+        options[CHOSEN_TESTS] = Value(tuple(Value(m, unit.location) for m in chosen), unit.location)
     options["options_status"] = Value(
         "unknown" if _preflights_answered_inside(unit, steps) else unit.options_status, unit.location
     )

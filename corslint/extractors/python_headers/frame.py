@@ -47,6 +47,14 @@ class Steps:
     guard_match: str = "equal"
     guard_source: str = ""  # the test text the guard came from: a second, different one is undecidable
     condition: Value | None = None  # the first test corslint could not decide
+    # the first undecided test an answer (a status, not a header) depends on: the condition
+    # reported when no header is written under one (sagecell's `if requires_tos ...:
+    # set_status(403)`, or a response made in one arm: `resp = make_response(body, status)`)
+    answer_condition: Value | None = None
+    # undecidable tests of every phase, by their marker in `when` (`?3`); `chosen`: the
+    # markers of tests the request's own arguments decide (request_arguments.py)
+    tests: dict[str, Value] = field(default_factory=dict)
+    chosen: dict[str, str] = field(default_factory=dict)  # where the test is -> its marker
 
     def add(self, key: str, step: Value) -> None:
         name, number = key, 2
@@ -55,14 +63,22 @@ class Steps:
             number += 1
         self.steps[name] = step
 
-    def undecided_at(self, test: Value) -> None:
-        """The first undecidable test that a step depends on (`test`: where it is, and its text)."""
-        if self.condition is None:
+    def undecided_at(self, test: Value, header: bool = True) -> None:
+        """The first undecidable test that a step depends on (`test`: where it is, and its
+        text); a header's test before an answer's, whichever comes first in the code."""
+        if header and self.condition is None:
             self.condition = Value(
                 None,
                 test.location,
                 Provenance.UNKNOWN,
                 description=f"headers written under `if {test.description}`",
+            )
+        elif not header and self.answer_condition is None:
+            self.answer_condition = Value(
+                None,
+                test.location,
+                Provenance.UNKNOWN,
+                description=f"the answer made under `if {test.description}`",
             )
 
 
@@ -110,6 +126,8 @@ class Frame:
     # the operator's setting left unset that decided the test around these writes
     # (operator_settings.py): `self.settings['headers']`
     assumed: str = ""
+    # locals bound to the request's own arguments (request_arguments.py)
+    chosen_names: set[str] = field(default_factory=set)
 
     def relative(self, when: tuple[str, ...]) -> tuple[str, ...]:
         """The conditions this function added to its base ones."""
@@ -126,6 +144,17 @@ class Frame:
     def resolve(self, node: ast.expr) -> Value:
         if self.known and isinstance(node, ast.Attribute) and dotted(node) in self.known:
             return self.known[dotted(node)]
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in {"encode", "decode"}
+            and len(node.args) <= 1
+            and not node.keywords
+        ):
+            inner = self.resolve(node.func.value)  # `self.methods.encode()`: the same text
+            raw = inner.raw.decode("latin-1") if inner.known and isinstance(inner.raw, bytes) else inner.raw
+            if inner.known and isinstance(raw, str):
+                return Value(raw, inner.location, inner.provenance, inner.env_var)
         if isinstance(node, ast.Constant) and isinstance(node.value, bytes):
             # ASGI header names and values, kept as the text they stand for (the results
             # cache stores text, and the model compares text)
@@ -153,6 +182,7 @@ class Frame:
             and len(node.args) == 3
             and isinstance(node.args[1], ast.Constant)
             and isinstance(node.args[1].value, str)
+            and not self.is_request(node.args[0])  # set per request (PY8B), not configuration
             and not self.module.resolve(node).known
         ):
             # `getattr(self.server, "cors_origins", ["*"])` (nicolargo/glances server.py): the

@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import corslint.extractors.python_headers.asgi_messages as asgi
 from corslint.extractors.python_headers.callees import bound_frame, callee_of, returns_from_loop
+from corslint.extractors.python_headers.conditional_responses import conditional_response
 from corslint.extractors.python_headers.frame import (
     Alternative,
     Frame,
@@ -20,7 +21,6 @@ from corslint.extractors.python_headers.frame import (
     negate,
     unwrap,
 )
-from corslint.extractors.python_headers.framework_writes import FrameworkWrites
 from corslint.extractors.python_headers.local_mutations import changed_local
 from corslint.extractors.python_headers.named_values import named_values
 from corslint.extractors.python_headers.operator_settings import unset_setting
@@ -28,6 +28,7 @@ from corslint.extractors.python_headers.origin_choosers import chosen_origin
 from corslint.extractors.python_headers.origin_try import origin_handler
 from corslint.extractors.python_headers.pyramid_units import callback_frame
 from corslint.extractors.python_headers.rebuilt_origins import parsed_origin, rebuilt_origin
+from corslint.extractors.python_headers.request_arguments import bound_to_arguments, nested_if
 from corslint.extractors.python_headers.request_reads import is_method_read, read_of
 from corslint.extractors.python_headers.requests import condition, searched
 from corslint.extractors.python_headers.responses import (
@@ -41,16 +42,15 @@ from corslint.extractors.python_headers.responses import (
     passes_response,
     status_value,
 )
-from corslint.extractors.python_headers.tuple_headers import helper_frame, is_headers_item
+from corslint.extractors.python_headers.returned_tuples import MAX_INLINE, ReturnedTuples, tuple_headers_of
 from corslint.extractors.python_headers.unit import writes_cors
 from corslint.extractors.python_headers.wsgi_units import returned_parts, wsgi_status
-from corslint.model import Location, Value
+from corslint.model import Value
 
-MAX_INLINE = 4  # helpers called from helpers, at most this deep
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
-class Interpreter(FrameworkWrites):
+class Interpreter(ReturnedTuples):
     """Reads functions into one layer's `Steps`. `owner`: the class whose methods
     `self.helper(...)` reaches."""
 
@@ -76,6 +76,9 @@ class Interpreter(FrameworkWrites):
         if isinstance(statement, ast.If):
             return self._if(frame, statement, when)
         if isinstance(statement, (ast.Assign, ast.AnnAssign)):
+            chosen = conditional_response(frame, statement)  # `r = A if test else await call_next(...)`
+            if chosen is not None:
+                return self._if(frame, chosen, when)
             self._assign(frame, statement, when)
             if frame.routes_raise and statement.value is not None and is_routes_call(frame, statement.value):
                 return "!OPTIONS"  # an unrouted OPTIONS raised its 405 through here
@@ -137,6 +140,8 @@ class Interpreter(FrameworkWrites):
             taken, setting = unset
             inner = replace(frame, assumed=setting)
             return self.block(inner, statement.body if taken else statement.orelse, when)
+        if self.written_if_absent(frame, statement, when):  # `if k not in headers: headers[k] = v`
+            return False
         bound, test = named_values(statement.test)  # `if (origin := request.headers.get("Origin")):`
         for assignment in bound:
             self._assign(frame, assignment, when)
@@ -146,7 +151,10 @@ class Interpreter(FrameworkWrites):
         if decided is False:
             return self.block(frame, statement.orelse, when)
         if decided is None:
-            decided = self._undecided(frame, statement.test)
+            nested = nested_if(frame, statement)
+            if nested is not None:  # the request's own part of the test stays its choice
+                return self._if(frame, nested, when)
+            decided = self.undecided(frame, statement.test)
         done_then = self.block(frame, statement.body, (*when, decided))
         done_else = self.block(frame, statement.orelse, (*when, negate(decided)))
         if done_then and done_else:
@@ -156,11 +164,6 @@ class Interpreter(FrameworkWrites):
         if done_else:
             return decided
         return False
-
-    def _undecided(self, frame: Frame, test: ast.expr) -> str:
-        marker = f"?{len(self._tests)}"
-        self._tests[marker] = Value(None, frame.module.location(test), description=frame.module.source(test))
-        return marker
 
     # -- assignments ------------------------------------------------------------------
     def _assign(self, frame: Frame, statement: ast.Assign | ast.AnnAssign, when: tuple[str, ...]) -> None:
@@ -220,7 +223,12 @@ class Interpreter(FrameworkWrites):
                 and frame.is_response(value.value)
             ) or any(
                 check(frame, value)
-                for check in (asgi.message_headers, asgi.mutable_headers, asgi.filtered_headers)
+                for check in (
+                    asgi.message_headers,
+                    asgi.mutable_headers,
+                    asgi.filtered_headers,
+                    tuple_headers_of,
+                )
             ):
                 frame.header_names.add(name)
                 continue
@@ -263,6 +271,7 @@ class Interpreter(FrameworkWrites):
                 decided = condition(frame, self.steps, value)
                 if isinstance(decided, str):
                     frame.conditions[name] = decided  # a test kept for later: `if allowed:`
+            bound_to_arguments(frame, name, value)
             found = self.alternatives(frame, value)
             read = found[0].value if len(found) == 1 else None
             if (
@@ -302,7 +311,7 @@ class Interpreter(FrameworkWrites):
             if decided is False:
                 return self.alternatives(frame, node.orelse)
             if decided is None:
-                decided = self._undecided(frame, node.test)
+                decided = self.undecided(frame, node.test)
             return [
                 *(Alternative((decided, *a.when), a.value) for a in self.alternatives(frame, node.body)),
                 *(
@@ -484,7 +493,7 @@ class Interpreter(FrameworkWrites):
             return
         if isinstance(value, ast.Constant) and value.value is None:
             return
-        if passes_response(frame, value):
+        if passes_response(frame, value) or self.appended(frame, value, when, location):
             return
         if isinstance(value, ast.Tuple) and frame.kind == "flask" and value.elts:
             self._flask_tuple(frame, value, when, location)
@@ -502,41 +511,6 @@ class Interpreter(FrameworkWrites):
                 return
         if frame.answers_on_return:
             self.answer(frame, Value(200, location), when, location)
-
-    def _flask_tuple(self, frame: Frame, value: ast.Tuple, when: tuple[str, ...], location: Location) -> None:
-        """`return body, 204` / `return body, 204, headers` / `return body, headers`."""
-        body, *rest = value.elts
-        made = made_response(frame, body)
-        if made is not None and made.headers is not None:
-            self.headers_mapping(frame, made.headers, "set", when, location)
-        status: Value | None = None
-        for item in rest:
-            if isinstance(item, ast.Dict) or (isinstance(item, ast.Name) and not _is_number(frame, item)):
-                self._headers_of(frame, item, when, location)
-            elif is_headers_item(frame, item, self.owner):
-                self._headers_of(frame, unwrap(item), when, location)
-            else:
-                status = status_value(frame, item)
-        if status is None and passes_response(frame, body):
-            return
-        self.answer(
-            frame, status or (made.status if made is not None else Value(200, location)), when, location
-        )
-
-    def _headers_of(self, frame: Frame, node: ast.expr, when: tuple[str, ...], location: Location) -> None:
-        """Headers handed to Flask: a mapping, a list of pairs, or what a helper returns
-        (also spread into a dict: `{"Content-Type": "text/html", **cors_headers()}`)."""
-        if isinstance(node, ast.Call) and frame.depth < MAX_INLINE:
-            found = helper_frame(frame, node, self.owner, when, self.alternatives)
-            if found is not None:
-                self.block(found[0], found[1].body, when)
-                return
-        if isinstance(node, ast.Dict) and any(key is None for key in node.keys):
-            for key, value in zip(node.keys, node.values, strict=True):
-                entry = ast.Dict(keys=[key], values=[value]) if key is not None else value
-                self._headers_of(frame, ast.copy_location(entry, value), when, location)
-            return
-        self.headers_mapping(frame, node, "set", when, location)
 
     def _loop(self, frame: Frame, statement: ast.For | ast.AsyncFor, when: tuple[str, ...]) -> None:
         """`for name, value in CORS_HEADERS.items():` over a known mapping, unrolled."""
@@ -590,8 +564,3 @@ class Interpreter(FrameworkWrites):
             self._made(frame, made, when, frame.module.location(call))
         self.block(bound_frame(frame, callee, call, when, self.alternatives), callee.function.body, when)
         return True
-
-
-def _is_number(frame: Frame, node: ast.expr) -> bool:
-    value = frame.resolve(node)
-    return value.known and isinstance(value.raw, int)

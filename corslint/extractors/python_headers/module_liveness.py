@@ -8,6 +8,7 @@ Flask-CORS (iDylaan/AppFullstackRecuperacionErika)."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from corslint.extractors.context import ProjectContext
@@ -62,3 +63,35 @@ def _borrowed(module: PythonModule, receiver: str) -> bool:
     if qualified in {"flask.current_app", "flask.globals.current_app"}:
         return True
     return module.import_target(qualified) is not None
+
+
+# packages whose own modules are named like a project's CORS module (`fastapi.middleware.cors`)
+_LIBRARY_ROOTS = frozenset(
+    {"starlette", "fastapi", "flask", "flask_cors", "werkzeug", "django", "corsheaders", "sanic", "sanic_ext"}
+)
+_APP_MAKERS = ("FastAPI(", "Starlette(", "APIRouter(")
+
+
+def dead_starlette_module(module: PythonModule, context: ProjectContext) -> bool:
+    """A module of hand-written Starlette CORS code (a middleware class, a setup helper, a
+    decorator) that makes no app or router and that no module of the project imports:
+    nothing in it ever runs (Alexloi4071/Crypto-Quant-Trading-Copy api/middleware/cors.py
+    beside an api/main.py that imports only `fastapi.middleware.cors`, census 6 P2)."""
+    if module.project is None or any(marker in module.text for marker in (*_SCRIPT_MARKERS, *_APP_MAKERS)):
+        return False
+    if "access-control-" not in module.text.lower():
+        return False  # no hand-written CORS code to leave out: spare the project search
+    stem = Path(module.path).stem
+    if stem == "__init__" or not stem.isidentifier():
+        return False
+    if len(listing(project_root(module.path, LEVELS), context)) >= MAX_FILES:
+        return False
+    for other in modules_mentioning(module, context, stem.encode()):
+        names = [*other.imports.values(), *other.nested_imports.values(), *other.star_imports]
+        for qualified in names:
+            parts = qualified.lstrip(".").split(".")
+            if stem in parts and (qualified.startswith(".") or parts[0] not in _LIBRARY_ROOTS):
+                return False
+        if re.search(rf"import\s+{stem}\b|import_module\(|__import__\(", other.text):
+            return False  # `from . import cors`, or an import by name the tables do not hold
+    return True

@@ -176,7 +176,11 @@ def _comparison(frame: Frame, steps: Steps, test: ast.Compare) -> Decided:
     if isinstance(operator, (ast.Is, ast.IsNot, ast.Eq, ast.NotEq)) and _is_none(right):
         read = read_of(frame, left)
         if read is None:
-            return None
+            # `if origins is None:` over a parameter bound to its default
+            bound = frame.resolve(left) if isinstance(left, ast.Name) and left.id in frame.values else None
+            if bound is None or not bound.known:
+                return None
+            return (bound.raw is None) == isinstance(operator, (ast.Is, ast.Eq))
         present = _presence(read)
         if present is None or isinstance(present, bool):
             return None if present is None else present == isinstance(operator, (ast.IsNot, ast.NotEq))
@@ -205,6 +209,9 @@ def _comparison(frame: Frame, steps: Steps, test: ast.Compare) -> Decided:
     absent = _default_test(frame, left, operator, right)
     if absent is not None:
         return absent
+    known = _known_comparison(frame, left, operator, right)
+    if known is not None:
+        return known
     if isinstance(operator, (ast.In, ast.NotIn, ast.Eq, ast.NotEq)):
         for side, other in ((left, right), (right, left)):
             read = read_of(frame, side)
@@ -220,6 +227,20 @@ def _comparison(frame: Frame, steps: Steps, test: ast.Compare) -> Decided:
                 return None
             return atom if isinstance(operator, (ast.In, ast.Eq)) else negate(atom)
     return None
+
+
+def _known_comparison(frame: Frame, left: ast.expr, operator: ast.cmpop, right: ast.expr) -> bool | None:
+    """`"*" in self.allow_origins` over values known here (class_options.py)."""
+    if not isinstance(operator, (ast.In, ast.NotIn)) or read_of(frame, left) or read_of(frame, right):
+        return None
+    first, second = frame.resolve(left), frame.resolve(right)
+    if not (first.known and second.known and isinstance(second.raw, tuple) and isinstance(first.raw, str)):
+        return None
+    try:
+        found = first.plain() in second.plain()
+    except Exception:  # an entry the resolver only partly knows
+        return None
+    return found == isinstance(operator, ast.In)
 
 
 def _contains(frame: Frame, steps: Steps, test: ast.expr, text: ast.expr, holds: bool, read: Read) -> Decided:

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import ast
 
+from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule
 from corslint.extractors.python_headers.frame import dotted
+from corslint.extractors.python_headers.project_scan import modules_mentioning
 from corslint.extractors.python_headers.unit import (
     Function,
     Unit,
@@ -31,8 +33,12 @@ def uses_sanic(module: PythonModule) -> bool:
     return any(q == "sanic" or q.startswith("sanic.") for q in module.imports.values())
 
 
-def sanic_units(module: PythonModule, covered: set[Function]) -> list[Unit]:
+def sanic_units(
+    module: PythonModule, covered: set[Function], context: ProjectContext | None = None
+) -> list[Unit]:
     hooks = _response_hooks(module)
+    if context is not None:
+        hooks += _registered_elsewhere(module, context)
     units: list[Unit] = []
     for function, owner in hooks:
         if function in covered or not writes_cors(module, function):
@@ -93,6 +99,54 @@ def _response_hooks(module: PythonModule) -> list[tuple[Function, ast.ClassDef |
                     if method is not None:
                         found.append((method, cls))
     return found
+
+
+def _registered_elsewhere(
+    module: PythonModule, context: ProjectContext
+) -> list[tuple[Function, ast.ClassDef | None]]:
+    """Methods of this module's classes that another module registers on instances it
+    makes: `for cls in LAYERS: layer = cls(); app.register_middleware(layer.on_response,
+    attach_to="response")` (rensongqi/sanic-adminapi core/__init__.py, census 5 P25),
+    where the class is named in the project outside its own module (`LAYERS = (...)`);
+    and this module's functions another module registers by name, `app.middleware(cors,
+    "response")` (octaspace/blender-addon transfer_manager/main.py, inside `main()`)."""
+    registered: set[str] = set()
+    functions: set[str] = set()  # `app.middleware(cors, "response")` of an imported function
+    stem = module.path.rsplit("/", 1)[-1].removesuffix(".py").encode()
+    for other in modules_mentioning(module, context, b"middleware"):
+        for call in other.calls:
+            if not (
+                isinstance(call.func, ast.Attribute)
+                and call.func.attr in {"register_middleware", "middleware"}
+                and call.args
+            ):
+                continue
+            attach = call.args[1] if len(call.args) > 1 else _keyword(call, "attach_to")
+            target = call.args[0]
+            if not (isinstance(attach, ast.Constant) and attach.value == "response"):
+                continue
+            if isinstance(target, ast.Attribute) and call.func.attr == "register_middleware":
+                registered.add(target.attr)
+            elif isinstance(target, ast.Name) and stem in other.text.encode():
+                functions.add(target.id)
+    found: list[tuple[Function, ast.ClassDef | None]] = [
+        (f, None)
+        for f in module.tree.body
+        if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and f.name in functions
+    ]
+    for cls in (c for c in module.tree.body if isinstance(c, ast.ClassDef)):
+        methods = [
+            f
+            for f in cls.body
+            if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and f.name in registered
+        ]
+        if methods and modules_mentioning(module, context, cls.name.encode()):
+            found += [(method, cls) for method in methods]
+    return found
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
 
 
 def _is_response_decorator(node: ast.expr) -> bool:

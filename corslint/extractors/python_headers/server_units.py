@@ -125,7 +125,33 @@ def _added_nowhere(
                 return False
     if len(listing(project_root(module.path, LEVELS), context)) >= MAX_FILES:
         return False  # a registration may sit in a file the listing did not reach
-    return all(is_test_path(other.path) for other in modules_mentioning(module, context, node.name.encode()))
+    return all(
+        is_test_path(other.path) or not _refers_to(other, node)
+        for other in modules_mentioning(module, context, node.name.encode())
+    )
+
+
+def _refers_to(other: PythonModule, node: ast.ClassDef) -> bool:
+    """Whether `other` may name the class: not when each of its mentions is a library's
+    class of the same name (Daniel-Harari/GGClubManager registers Starlette's own
+    `CORSMiddleware` beside a dead project class called `CORSMiddleware`, census 6 P2)."""
+    for use in ast.walk(other.tree):
+        if isinstance(use, ast.Attribute) and use.attr == node.name:
+            return True
+        if isinstance(use, ast.Name) and use.id == node.name:
+            qualified = other.qualified_name(use) or ""
+            if not qualified or qualified.startswith(".") or other.project is None:
+                return True
+            if (
+                qualified.split(".", 1)[0] not in _LIBRARIES
+                or other.project.lookup(other, qualified) is not None
+            ):
+                return True
+    return False
+
+
+# the libraries whose own classes share a name with a project's hand-written middleware
+_LIBRARIES = frozenset({"starlette", "fastapi", "corsheaders", "flask_cors", "sanic_cors", "aiohttp_cors"})
 
 
 def _dispatch_middleware(
@@ -215,6 +241,11 @@ def tornado_units(module: PythonModule, covered: set[Function]) -> list[Unit]:
             if name in methods:
                 function, cls = methods[name]
                 phases.append(_tornado_phase(module, function, cls, ()))
+        static = _is_handler(module, node, classes, "StaticFileHandler")
+        if static and "set_extra_headers" in methods:
+            # StaticFileHandler calls it for every file it serves (GET and HEAD, 304s too)
+            function, cls = methods["set_extra_headers"]
+            phases.append(_tornado_phase(module, function, cls, ("METHOD:GET,HEAD",)))
         for verb in HTTP_VERBS:
             if verb in methods:
                 function, cls = methods[verb]
@@ -232,12 +263,20 @@ def tornado_units(module: PythonModule, covered: set[Function]) -> list[Unit]:
             status = "unknown"  # some handlers below it answer OPTIONS
         else:
             status = NOT_ROUTED
-        routes = tuple(
-            Route("/", (f.name.upper(),), module.location(f))
+        verbs = [
+            f
             for c in [node, *subclasses]
             for f in c.body
             if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and f.name in HTTP_VERBS
-        )
+        ]
+        if not any(n in methods for n in ("set_default_headers", "prepare")):
+            # the methods that write no CORS header answer nothing a page reads (sagecell's
+            # TOSHandler: `get` renders a page, `post` reflects the Origin): probed by the rest
+            writing = [f for f in verbs if _writes_through(module, f, methods)]
+            verbs = writing or verbs
+        routes = tuple(Route("/", (f.name.upper(),), module.location(f)) for f in verbs)
+        if static:
+            routes = (*routes, Route("/", ("GET", "HEAD"), module.location(node)))
         overridden = _overridden(subclasses, module)
         for phase in phases:
             phase.known.update(overridden)
@@ -278,14 +317,39 @@ def _tornado_phase(
     )
 
 
-def _is_handler(module: PythonModule, node: ast.ClassDef, classes: dict[str, ast.ClassDef]) -> bool:
+def _is_handler(
+    module: PythonModule, node: ast.ClassDef, classes: dict[str, ast.ClassDef], kind: str = ""
+) -> bool:
+    """A Tornado handler class (`kind`: one of this Tornado class, `StaticFileHandler`)."""
     for cls in _lineage(node, classes):
         for base in cls.bases:
             qualified = module.qualified_name(base) or ""
-            if qualified.startswith("tornado") and qualified.endswith("RequestHandler"):
+            if not qualified.startswith("tornado"):
+                continue
+            if kind:
+                if qualified.endswith(kind):
+                    return True
+            elif qualified.endswith(("RequestHandler", "StaticFileHandler")):
                 return True
-            if dotted(base).endswith("RequestHandler") and qualified.startswith("tornado"):
-                return True
+    return False
+
+
+def _writes_through(
+    module: PythonModule, function: Function, methods: dict[str, tuple[Function, ast.ClassDef]]
+) -> bool:
+    """A verb method that writes CORS headers itself or through a `self.helper()`."""
+    if writes_cors(module, function):
+        return True
+    for inner in ast.walk(function):
+        if (
+            isinstance(inner, ast.Call)
+            and isinstance(inner.func, ast.Attribute)
+            and dotted(inner.func.value) == "self"
+            and inner.func.attr in methods
+            and inner.func.attr not in HTTP_VERBS
+            and writes_cors(module, methods[inner.func.attr][0])
+        ):
+            return True
     return False
 
 

@@ -8,6 +8,7 @@ import ast
 import corslint.extractors.python_headers.asgi_messages as asgi
 from corslint.extractors.python_headers.frame import Alternative, Frame, Read, Steps
 from corslint.extractors.python_headers.operator_settings import assumed
+from corslint.extractors.python_headers.request_arguments import chosen_test, gate_test
 from corslint.extractors.python_headers.responses import Made, canonical, is_cors_header
 from corslint.model import HeaderReflection, Location, Value
 
@@ -17,10 +18,27 @@ class StepWriter:
 
     def __init__(self, steps: Steps) -> None:
         self.steps = steps
-        self._tests: dict[str, Value] = {}  # undecidable tests, by their marker in `when`
+        # undecidable tests, by their marker in `when`: shared by the layer's phases, so
+        # that a marker names one test in every phase
+        self._tests: dict[str, Value] = steps.tests
 
     def alternatives(self, frame: Frame, node: ast.expr) -> list[Alternative]:
         raise NotImplementedError
+
+    def undecided(self, frame: Frame, test: ast.expr) -> str:
+        """The marker (`?3`) of a test corslint cannot decide. A test the request's own
+        arguments decide is one marker wherever it is read (a helper read for several
+        handlers tests the same request)."""
+        location = frame.module.location(test)
+        chosen = chosen_test(frame, test) or gate_test(frame, test)
+        where = f"{location.path}:{location.line}:{location.column}"
+        if chosen and where in self.steps.chosen:
+            return self.steps.chosen[where]
+        marker = f"?{len(self._tests)}"
+        self._tests[marker] = Value(None, location, description=frame.module.source(test))
+        if chosen:
+            self.steps.chosen[where] = marker
+        return marker
 
     def _write(
         self,
@@ -93,8 +111,8 @@ class StepWriter:
         for entry in dict.fromkeys(when):
             if entry.startswith("?") or entry.startswith("!?"):
                 test = self._tests.get(entry.lstrip("!"))
-                if self.steps.condition is None and test is not None:
-                    self.steps.undecided_at(test)
+                if test is not None:
+                    self.steps.undecided_at(test, header=key not in {"answer", "fail"})
                 # the test itself, so that the model can try both of its outcomes
                 entries.append(entry if test is not None and entry.lstrip("!")[1:].isdigit() else "?")
             elif "?" in entry:

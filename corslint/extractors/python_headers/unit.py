@@ -7,6 +7,7 @@ import ast
 from dataclasses import dataclass, field
 
 from corslint.extractors.python import PythonModule
+from corslint.extractors.python.library_constants import library_header_name
 from corslint.extractors.python_headers.frame import Alternative, dotted
 from corslint.extractors.python_headers.tree_index import functions_below, header_constants
 from corslint.model import Evidence, Location, Route, Value
@@ -97,7 +98,10 @@ def writes_cors(module: PythonModule, node: ast.AST) -> bool:
     constant it reads (`headers=CORS_HEADERS`): the cheap first test."""
     if ACCESS_CONTROL in module.source(node).lower():
         return True
-    constants = header_constants(module, ACCESS_CONTROL)
+    # a CORS library's header-name constant (`ACCESS_CONTROL_ALLOW_ORIGIN` from corsheaders)
+    constants = header_constants(module, ACCESS_CONTROL) | {
+        local for local, qualified in module.imports.items() if library_header_name(qualified)
+    }
     return bool(constants) and any(isinstance(n, ast.Name) and n.id in constants for n in ast.walk(node))
 
 
@@ -206,6 +210,18 @@ def module_kinds(module: PythonModule) -> list[str]:
     return []
 
 
+# methods that write a header onto what they are called on (`resp.setdefault(...)`,
+# `headers.append((name, value))`); any other call (`check.ping(...)`, healthchecks
+# hc/api/views.py:238) does not make the parameter a response
+_HEADER_METHODS = frozenset({"setdefault", "update", "append", "extend", "add", "set"})
+
+
+def _header_call(func: ast.Attribute) -> bool:
+    if isinstance(func.value, ast.Attribute) and func.value.attr in {"headers", "vary"}:
+        return True
+    return "header" in func.attr.lower() or func.attr in _HEADER_METHODS
+
+
 def response_parameters(module: PythonModule, function: Function, owner: ast.ClassDef | None) -> list[str]:
     """Parameters the function writes headers onto: `p.headers[...] = `, `p[...] = `."""
     names = method_parameters(function) if owner is not None else [a.arg for a in function.args.args]
@@ -214,7 +230,7 @@ def response_parameters(module: PythonModule, function: Function, owner: ast.Cla
         target: ast.expr | None = None
         if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Subscript):
             target = node.targets[0].value
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and _header_call(node.func):
             target = node.func.value
         if target is None:
             continue

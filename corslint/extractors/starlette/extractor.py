@@ -7,9 +7,12 @@ import ast
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import EMPTY_SCOPE, PythonModule, is_development_path, seen_from
 from corslint.extractors.python.call_options import expanded_options, keyword_locations, unknown_options
+from corslint.extractors.python.flow import parameter_names
+from corslint.extractors.python.unused_functions import never_used
 from corslint.extractors.starlette.arguments import Argument, arguments_of
 from corslint.extractors.starlette.pipelines import layer_of, value_in_development_arm
 from corslint.extractors.starlette.routes import APP_CLASSES, application_routes, bearer_evidence
+from corslint.extractors.starlette.ternary_arms import other_arm
 from corslint.model import CorsPolicy, Extraction, Provenance, Value
 
 NEEDLES = (b"CORSMiddleware",)
@@ -49,22 +52,42 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         unknown = tuple(
             unknown_options(options, PARAMETERS, "CORSMiddleware", keyword_locations(module, call))
         )
-        layer = layer_of(module, call, *_receiver(module, call, lists))
-        policies.append(
-            CorsPolicy(
-                framework="starlette",
-                location=module.location(call),
-                options=options,
-                routes=routes,
-                evidence=evidence + unknown,
-                development_only=is_development_path(path)
-                or layer.development_only
-                or value_in_development_arm(module, options.get("allow_origins")),
-                app=layer.app,
-                branch=layer.branch,
+        receiver, receiver_node = _receiver(module, call, lists)
+        if _in_unused_helper(module, call, receiver_node, context):
+            continue  # `def setup_cors(app): app.add_middleware(...)` that nothing calls
+        layer = layer_of(module, call, receiver, receiver_node)
+        arms = other_arm(module, arguments, options)
+        variants = [(options, "")] if arms is None else [(options, arms[2]), (arms[0], arms[1])]
+        for variant, arm in variants:
+            policies.append(
+                CorsPolicy(
+                    framework="starlette",
+                    location=module.location(call),
+                    options=variant,
+                    routes=routes,
+                    evidence=evidence + unknown,
+                    development_only=is_development_path(path)
+                    or layer.development_only
+                    or value_in_development_arm(module, variant.get("allow_origins")),
+                    app=layer.app,
+                    branch="/".join(part for part in (layer.branch, arm) if part),
+                )
             )
-        )
     return Extraction(policies=tuple(policies))
+
+
+def _in_unused_helper(
+    module: PythonModule, call: ast.Call, receiver: ast.expr | None, context: ProjectContext
+) -> bool:
+    """The layer is added to a parameter of a module-level function nothing uses."""
+    if not isinstance(receiver, ast.Name):
+        return False
+    function = module.enclosing_function(call)
+    return (
+        isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and receiver.id in parameter_names(function)
+        and never_used(module, function, context)
+    )
 
 
 def _receiver(module: PythonModule, call: ast.Call, lists: dict[int, str]) -> tuple[str, ast.expr | None]:

@@ -31,6 +31,7 @@ _NOT_PRODUCTION = re.compile(
     r"(\bnot\b[^=]*\b(prod|production|is_prod|is_production)\b)|(!=\s*['\"](prod|production)['\"])",
     re.IGNORECASE,
 )
+DEVELOPMENT_TEST, PRODUCTION_TEST, NOT_PRODUCTION_TEST = _DEVELOPMENT, _PRODUCTION, _NOT_PRODUCTION
 MAX_HELPERS = 4  # helpers that hand the app on to helpers, followed before giving up
 
 

@@ -1,0 +1,46 @@
+"""CORSMiddleware options written as ternaries over one deployment setting: each arm is a
+policy of its own. The fixture's app, imported with HOSTING unset and with HOSTING=netlify,
+answers as corslint's model answers for the arm that environment takes."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Iterator
+
+import pytest
+from starlette.testclient import TestClient
+
+from corslint.frameworks.starlette import respond
+from corslint.http import Request
+from tests.conftest import FIXTURES, policies_linted_inside
+
+PROJECT = FIXTURES / "starlette" / "stage_ternary_arm_any_tenant"
+ORIGINS = ("https://attacker.invalid", "https://anyone.netlify.app", "https://quiz.example.dev")
+
+
+@pytest.fixture(autouse=True)
+def _forget_fixture_modules() -> Iterator[None]:
+    yield
+    sys.modules.pop("quiz", None)
+
+
+@pytest.mark.parametrize(("hosting", "arm"), [(None, "else@"), ("netlify", "if@")])
+def test_each_arm_matches_the_app_started_so(
+    monkeypatch: pytest.MonkeyPatch, hosting: str | None, arm: str
+) -> None:
+    policies = policies_linted_inside(PROJECT, "starlette")
+    assert len(policies) == 2
+    (policy,) = [p for p in policies if p.branch.startswith(arm)]
+    if hosting is None:
+        monkeypatch.delenv("HOSTING", raising=False)
+    else:
+        monkeypatch.setenv("HOSTING", hosting)
+    monkeypatch.syspath_prepend(str(PROJECT))
+    sys.modules.pop("quiz", None)
+    client = TestClient(importlib.import_module("quiz").app)
+    for origin in ORIGINS:
+        real = client.get("/questions", headers={"Origin": origin, "Cookie": "session=1"})
+        ours = respond(policy, Request("GET", origin, (("cookie", "session=1"),), path="/questions"))
+        for header in ("access-control-allow-origin", "access-control-allow-credentials"):
+            assert real.headers.get(header) == ours.get(header), (hosting, origin, header)
