@@ -7,6 +7,7 @@ is an allow-list, unconditionally a reflection of every origin, a falsy value a 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from corslint.extractors.express.close_option_names import close_option_names
@@ -21,6 +22,7 @@ from corslint.extractors.express.routes import probe_path_for
 from corslint.extractors.js.declared_values import enclosing_function
 from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.package_versions import installed_major
 from corslint.extractors.js.syntax import WRAPPERS, Node, string_value, unwrap, walk
 from corslint.frameworks.koa_cors import OPTION_NAMES
 from corslint.model import CorsPolicy, Evidence, FunctionValue, Value
@@ -51,6 +53,10 @@ def koa_cors_names(module: JsModule, specifier: str = PACKAGE) -> set[str]:
 
 
 def koa_cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[CorsPolicy]:
+    # @koa/cors 2.x is kcors renamed, with its default of reflecting the request's Origin
+    # (3.0 made it `*`): such a project runs the kcors model
+    if installed_major(analysis.module.file, PACKAGE) == 2:
+        return package_policies(analysis, bearer, dataclasses.replace(KOA_CORS, framework="kcors"))
     return package_policies(analysis, bearer, KOA_CORS)
 
 
@@ -63,8 +69,10 @@ def package_policies(
     if not names and package.specifier.encode() not in module.source:
         return []
     policies: list[CorsPolicy] = []
-    for node in module.of_kind("call_expression", *WRAPPERS):
-        if node.type != "call_expression" or not is_package_call(module, names, node, package.specifier):
+    for node in module.of_kind("call_expression", "new_expression", *WRAPPERS):
+        if node.type not in {"call_expression", "new_expression"} or not is_package_call(
+            module, names, node, package.specifier
+        ):
             continue
         options, evidence = first_argument_options(module, list(call_arguments(node)), package.names)
         evidence += routes_before(module, node, "CORS middleware")

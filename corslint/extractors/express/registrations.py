@@ -112,12 +112,15 @@ def is_cors_call(analysis: Analysis, node: Node) -> bool:
 
 def is_package_call(module: JsModule, names: set[str], node: Node, specifier: str) -> bool:
     """Whether the call `node` calls a package's export: a name it is imported as
-    (`cors(...)`, `cors.default(...)`, tsc's `(0, cors_1.default)(...)`), or
+    (`cors(...)`, `cors.default(...)`, tsc's `(0, cors_1.default)(...)`, `new Cors()`), or
     `require("<specifier>")(...)` itself."""
     node = unwrap(node)
-    if node.type != "call_expression":
+    if node.type not in {"call_expression", "new_expression"}:
         return False
-    function = unwrap(node.child_by_field_name("function"))
+    # `new Cors()`: @koa/cors and cors return their middleware whatever `this` is
+    function = unwrap(
+        node.child_by_field_name("function" if node.type == "call_expression" else "constructor")
+    )
     if function is not None and function.type == "sequence_expression":
         parts = [child for child in function.named_children if child.type != "comment"]
         function = unwrap(parts[-1]) if len(parts) == 2 and module.text(parts[0]) == "0" else None
