@@ -42,10 +42,45 @@ def method_test(requests: tuple[str, ...], text: str) -> str | None:
                     return "TRUE" if comparison.startswith("!") else "FALSE"
                 if compared in _METHOD_NAMES and not read.endswith("toLowerCase()"):
                     return f"{'!' if comparison.startswith('!') else ''}METHOD:{compared}"
-            tested = _regex_method_test(text, read)
+            tested = _regex_method_test(text, read) or _listed_method_test(text, read)
             if tested is not None:
                 return tested
     return None
+
+
+_LISTED = re.compile(
+    r"(!?)\[((?:'[A-Za-z]+',?)+)\]\.(includes|indexOf)\((.+?)\)(>-1|!==-1|!=-1|>=0|===-1|==-1|<0)?"
+)
+
+
+def _listed_method_test(text: str, read: str) -> str | None:
+    """`['GET', 'POST'].indexOf(req.method) > -1`, `[...].includes(req.method)` (the node
+    `http` server answer copied from a tutorial, lachydriver/steam2reddit): METHOD:GET,POST,
+    or its negation."""
+    found = _LISTED.fullmatch(text)
+    if found is None or found.group(4) != read:
+        return None
+    negated, listed, call, comparison = found.group(1), found.group(2), found.group(3), found.group(5)
+    written = re.findall(r"'([A-Za-z]+)'", listed)
+    # the method as read is upper case (lower case after `.toLowerCase()`): other spellings
+    # match nothing, and are left to the undecided tests
+    spelled = str.islower if read.endswith(".toLowerCase()") else str.isupper
+    methods = [name.upper() for name in written]
+    if (
+        not methods
+        or not all(spelled(name) for name in written)
+        or any(m not in _METHOD_NAMES for m in methods)
+    ):
+        return None
+    if call == "includes":
+        if comparison:
+            return None
+        holds = not negated
+    else:
+        if negated or not comparison:
+            return None  # `!list.indexOf(m)` is true for the first entry alone
+        holds = comparison in {">-1", "!==-1", "!=-1", ">=0"}
+    return f"{'' if holds else '!'}METHOD:{','.join(dict.fromkeys(methods))}"
 
 
 _REGEX_TEST = re.compile(r"(!?)/((?:[^/\\\n]|\\.)+)/([a-z]*)\.test\((.+)\)")
