@@ -213,6 +213,9 @@ MIN_NEEDLE = 4  # shorter needles would pass too many files on to the exact chec
 # `server` for `apollo-server` and `startStandaloneServer` was in 16% of real JS files, each
 # then searched for every exact needle (20 passes); `cors` for eight Python needles is rare
 MIN_COVERED = 3
+# parts measured rare in real code, which may stand for two needles: `sanic` for `from sanic`
+# and `sanic_ext` (in 1 of 20,163 .py files of a 54-project tree: one pass less, 0.05 s)
+RARE_PARTS = frozenset({b"sanic"})
 
 
 @functools.lru_cache(maxsize=64)  # extensions read by the same extractors share needles
@@ -239,7 +242,11 @@ def covering_needles(needles: tuple[bytes, ...]) -> tuple[bytes, ...]:
             if (part := needle[start : start + length])
         }
         best = max(
-            (part for part, count in covered.items() if part in remaining or count >= MIN_COVERED),
+            (
+                part
+                for part, count in covered.items()
+                if part in remaining or count >= MIN_COVERED or (count >= 2 and part in RARE_PARTS)
+            ),
             # the most needles covered, then the longest (fewer false hits), then the first
             key=lambda part: (covered[part], len(part)),
         )
