@@ -179,3 +179,26 @@ def test_webhook_routes_do_not_misorder_cors(tmp_path: Path) -> None:
     )
     misordered = [f for f in run_lint(project).findings if f.rule_id == "CORS303"]
     assert len(misordered) == 1 and "POST /api/orders" in misordered[0].message
+
+
+def test_presence_tests_of_request_headers_are_no_unread_allow_list(tmp_path: Path) -> None:
+    """A preflight answered under `origin !== null && acrm !== null && acrh !== null` (census 3
+    sample 168): each test asks whether a header is sent, which every preflight answers
+    alike, so the fixed Allow-Origin is judged and no allow-list is left unknown."""
+    project = _project(
+        tmp_path,
+        {
+            "package.json": '{ "name": "w", "private": true }',
+            "worker.js": "const SITE = 'https://app.example.com';\n"
+            "export default {\n  async fetch(request) {\n"
+            "    if (request.headers.get('Origin') !== null &&\n"
+            "        request.headers.get('Access-Control-Request-Method') !== null &&\n"
+            "        request.headers.get('Access-Control-Request-Headers') !== null) {\n"
+            "      return new Response(null, { headers: { 'Access-Control-Allow-Origin': SITE,\n"
+            "        'Access-Control-Allow-Methods': 'GET, POST', 'Access-Control-Allow-Headers': 'Content-Type' } });\n"
+            "    }\n"
+            "    return new Response('ok', { headers: { 'Access-Control-Allow-Origin': SITE } });\n"
+            "  },\n};\n",
+        },
+    )
+    assert "CORS305" not in _rules(project)

@@ -118,7 +118,12 @@ def _unread_origin_test(
     if test is None:
         return None
     parts = _conjuncts(unwrap(test))
-    rest = [part for part in parts if not _reads_origin(module, roles, aliases, part)]
+    rest = [
+        part
+        for part in parts
+        if not _reads_origin(module, roles, aliases, part)
+        and not _presence_test(module, roles, aliases, part)
+    ]
     if not rest or not any(_reads_origin(module, roles, aliases, n) for part in rest for n in walk(part)):
         return None  # `if (origin)`: a presence test, or a test of something else
     return Value(
@@ -127,6 +132,37 @@ def _unread_origin_test(
         Provenance.UNKNOWN,
         description=f"which origins pass `{short(module.text(unwrap(test)))}`",
     )
+
+
+_ABSENT = frozenset({"null", "undefined"})
+
+
+def _presence_test(module: JsModule, roles: HandlerRoles, aliases: dict[str, str], test: Node) -> bool:
+    """`request.headers.get('Origin') !== null`, `!!origin`: whether a header is sent, which
+    every CORS request (and, for the Access-Control-Request-* headers, every preflight)
+    answers alike (census 3 sample 168: a preflight answered under three such tests)."""
+    test = unwrap(test)
+    if test.type == "unary_expression" and module.text(test).startswith("!"):
+        argument = test.child_by_field_name("argument")
+        return argument is not None and (
+            _reads_origin(module, roles, aliases, unwrap(argument))
+            or _presence_test(module, roles, aliases, argument)
+        )
+    if test.type != "binary_expression":
+        return False
+    operator = test.child_by_field_name("operator")
+    left, right = test.child_by_field_name("left"), test.child_by_field_name("right")
+    if operator is None or left is None or right is None or operator.type not in {"!==", "!=", "===", "=="}:
+        return False
+    for side, other in ((left, right), (right, left)):
+        if module.text(unwrap(other)) in _ABSENT and side.type in {
+            "call_expression",
+            "member_expression",
+            "subscript_expression",
+            "identifier",
+        }:
+            return True
+    return False
 
 
 def _conjuncts(test: Node) -> list[Node]:
