@@ -41,6 +41,7 @@ def test_a_wrapped_expression_is_quoted_on_one_line(written: str, quoted: str) -
             '["https://a.example.com", "https://b.example.com#x",]',
         ),
         ("rate // 2", "settings.py", "rate // 2"),
+        ("IS_PROD ? [// prod builds only allow HT...", "src/api.ts", "IS_PROD ? [..."),
         ("'it\\'s // not a comment' + x", "app.js", "'it\\'s // not a comment' + x"),
     ],
 )

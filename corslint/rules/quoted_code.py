@@ -16,7 +16,9 @@ def as_written(text: str, path: str = "") -> str:
     (`#` in Python, `//` elsewhere, `path` names the file the code is from)."""
     marker = "#" if path.endswith((".py", ".pyi")) else "//"
     lines = [_without_comment(line, marker) for line in text.splitlines()]
-    return _INNER_EDGE.sub("", _SPACE.sub(" ", " ".join(lines)).strip())
+    quoted = _INNER_EDGE.sub("", _SPACE.sub(" ", " ".join(lines)).strip())
+    # a description cut short inside a comment keeps saying that it was cut
+    return quoted + "..." if text.endswith("...") and not quoted.endswith("...") else quoted
 
 
 def _without_comment(line: str, marker: str) -> str:
