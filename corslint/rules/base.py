@@ -37,6 +37,12 @@ LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "[::1]", "::1"}
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
 
 
+# what a preflight for an authenticated JSON request asks for, on the ordinary request that
+# stands in for a preflight answer corslint cannot know (`allow_headers = request.headers.get(
+# "Access-Control-Request-Headers", "*")` echoes it there as it would on the preflight)
+_ASKED = (("access-control-request-headers", "authorization,content-type"),)
+
+
 @dataclass(frozen=True)
 class Example:
     """A snippet in one framework's syntax; `filename` decides which extractor reads it."""
@@ -263,8 +269,9 @@ class PolicyProbe:
     def written_allow_headers(self, origin: str) -> tuple[str, ...] | None:
         """The request headers hand-written code names in `Access-Control-Allow-Headers` on
         its ordinary responses (lower case), or None where it writes none: what its
-        preflights will allow once they are answered (CORS206's fix)."""
-        response = self.respond(Request(self.probe_method, origin, path=self.policy.probe_path))
+        preflights will allow once they are answered (CORS206's fix). The request names the
+        headers a preflight would ask for, so code that echoes them is read as echoing."""
+        response = self.respond(Request(self.probe_method, origin, _ASKED, path=self.policy.probe_path))
         value = None if response is None else response.get("access-control-allow-headers")
         if value is None:
             return None
@@ -279,7 +286,7 @@ class PolicyProbe:
         page = PageRequest(origin, "PUT", credentials=True, path=self.policy.probe_path)
         if self.respond(page.preflight()) is not None:
             return None
-        response = self.respond(Request(self.probe_method, origin, path=self.policy.probe_path))
+        response = self.respond(Request(self.probe_method, origin, _ASKED, path=self.policy.probe_path))
         if response is None or response.get("access-control-allow-origin") is None:
             return None
         if not any(
