@@ -131,8 +131,9 @@ def js_string(value: Any) -> str:
     return str(value)
 
 
-def _joined(value: Any) -> Any:
-    """``value.join ? value.join(',') : value``."""
+def joined(value: Any) -> Any:
+    """``value.join ? value.join(',') : value``: how the cors-family packages turn an array
+    option into a header value."""
     return js_string(value) if isinstance(value, tuple) else value
 
 
@@ -251,7 +252,7 @@ def _respond(options: Options, request: Request) -> Response:
         put("Access-Control-Allow-Credentials", "true")
 
     def expose() -> None:
-        exposed = _joined(options["exposedHeaders"])
+        exposed = joined(options["exposedHeaders"])
         if truthy(exposed) and _has_length(exposed):
             put("Access-Control-Expose-Headers", exposed)
 
@@ -262,7 +263,7 @@ def _respond(options: Options, request: Request) -> Response:
     methods = options["methods"]
     if methods is None or methods is UNDEFINED:
         raise TypeError("Cannot read properties of undefined (reading 'join')")
-    put("Access-Control-Allow-Methods", _joined(methods))
+    put("Access-Control-Allow-Methods", joined(methods))
     allowed_headers = options["allowedHeaders"]
     if not truthy(allowed_headers):
         allowed_headers = options["headers"]
@@ -270,7 +271,7 @@ def _respond(options: Options, request: Request) -> Response:
         allowed_headers = request.header("access-control-request-headers")
         vary_append(headers, "Access-Control-Request-Headers")
     else:
-        allowed_headers = _joined(allowed_headers)
+        allowed_headers = joined(allowed_headers)
     if truthy(allowed_headers) and _has_length(allowed_headers):
         put("Access-Control-Allow-Headers", allowed_headers)
     max_age = options["maxAge"]

@@ -26,6 +26,7 @@ import functools
 from typing import Any
 
 from corslint.frameworks.express import UNDEFINED, js_string, literal_origin_entries, truthy
+from corslint.frameworks.express import joined as comma_joined
 from corslint.frameworks.framework import Framework, LibraryCheck, Options, Responder
 from corslint.frameworks.js_option_roles import js_option_roles
 from corslint.frameworks.koa_cors import chosen_origin, header_lines, origin_text_checks
@@ -46,11 +47,6 @@ def _plain(policy: CorsPolicy, name: str) -> Any:
     return value.plain()
 
 
-def _joined(value: Any) -> Any:
-    """Array options are joined with "," when the middleware is made."""
-    return js_string(value) if isinstance(value, tuple) else value
-
-
 def respond(policy: CorsPolicy, request: Request) -> Response:
     return _respond(Options(policy, _plain), request)
 
@@ -68,7 +64,7 @@ def _midway_responder(policy: CorsPolicy) -> Responder:
 
 
 def _respond(options: Options, request: Request, *, joined: bool = True) -> Response:
-    join = _joined if joined else _as_set
+    join = comma_joined if joined else _as_set
     headers = HeaderList()
     headers.set("Vary", "Origin")
     if not request.origin:

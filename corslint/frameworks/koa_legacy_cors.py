@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from corslint.frameworks.express import UNDEFINED, js_string, truthy
+from corslint.frameworks.express import UNDEFINED, joined, js_string, truthy
 from corslint.frameworks.framework import Framework, LibraryCheck, Options, OriginEntry, Responder
 from corslint.frameworks.js_option_roles import js_option_roles
 from corslint.http import HeaderList, Request, Response
@@ -39,10 +39,6 @@ def _plain(policy: CorsPolicy, name: str) -> Any:
     if value is None:
         return DEFAULTS.get(name, UNDEFINED)
     return value.plain()
-
-
-def _joined(value: Any) -> Any:
-    return js_string(value) if isinstance(value, tuple) else value
 
 
 def respond(policy: CorsPolicy, request: Request) -> Response:
@@ -67,7 +63,7 @@ def _respond(options: Options, request: Request) -> Response:
         raise UnresolvedValueError(value)
     headers = HeaderList()
     headers.set("Access-Control-Allow-Origin", origin)
-    expose = _joined(options["expose"])  # arrays are joined when the middleware is made
+    expose = joined(options["expose"])  # arrays are joined when the middleware is made
     if truthy(expose):
         headers.set("Access-Control-Expose-Headers", js_string(expose))
     max_age = options["maxAge"]
@@ -75,8 +71,8 @@ def _respond(options: Options, request: Request) -> Response:
         headers.set("Access-Control-Max-Age", js_string(max_age))
     if options["credentials"] is True:
         headers.set("Access-Control-Allow-Credentials", "true")
-    headers.set("Access-Control-Allow-Methods", js_string(_joined(options["methods"])))
-    allowed = _joined(options["headers"])
+    headers.set("Access-Control-Allow-Methods", js_string(joined(options["methods"])))
+    allowed = joined(options["headers"])
     if not truthy(allowed):
         allowed = request.header("access-control-request-headers")
     if truthy(allowed):
