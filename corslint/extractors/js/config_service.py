@@ -28,10 +28,10 @@ def config_service_env(
     name = string_value(arguments[0])
     if name is None or not is_env_name(name):
         return None
-    return name if _is_config_service(module, receiver) else None
+    return name if is_config_service(module, receiver) else None
 
 
-def _is_config_service(module: ParsedModule, receiver: Node) -> bool:
+def is_config_service(module: ParsedModule, receiver: Node) -> bool:
     """`configService`, `this.configService`, `config`, or a const bound to
     `new ConfigService()` / `app.get(ConfigService)`."""
     receiver = unwrap(receiver)

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from corslint.extractors.js.config_service import _is_config_service
+from corslint.extractors.js.config_service import is_config_service
 from corslint.extractors.js.project_files import project_root
 from corslint.extractors.js.syntax import Node, string_value, unwrap
 from corslint.model import Location, Provenance, Value
@@ -33,7 +33,7 @@ def registered_config_value(
         return None
     key = string_value(arguments[0])
     matched = _KEY.match(key) if key is not None else None
-    if matched is None or module.project is None or not _is_config_service(module, receiver):
+    if matched is None or module.project is None or not is_config_service(module, receiver):
         return None
     namespace, prop = matched.groups()
     for file in _config_files(module):
