@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+from pathlib import Path
 
 from corslint.extractors.python import MAX_DEPTH, PythonModule
 from corslint.extractors.python.flow import FUNCTIONS
@@ -219,8 +220,9 @@ def bearer_evidence(module: PythonModule) -> list[Evidence]:
     found: list[Evidence] = []
     modules = [module]
     if module.project is not None:
+        screened: dict[Path, bool] = {}
         for qualified in set(module.imports.values()):
-            if "." in qualified and _may_hold_bearer_evidence(module, qualified):
+            if "." in qualified and _may_hold_bearer_evidence(module, qualified, screened):
                 hit = module.project.lookup(module, qualified)
                 if hit is not None and hit[0] is not module and hit[0] not in modules:
                     modules.append(hit[0])
@@ -242,14 +244,21 @@ def bearer_evidence(module: PythonModule) -> list[Evidence]:
 _STAR_IMPORT = re.compile(rb"import[ \t\\\r\n]*\*")
 
 
-def _may_hold_bearer_evidence(module: PythonModule, qualified: str) -> bool:
+def _may_hold_bearer_evidence(module: PythonModule, qualified: str, screened: dict[Path, bool]) -> bool:
     """(PERF) Whether the module `qualified` comes from can hold evidence, by its bytes: an
     `Authorization` string, a bearer class's name, or a star import. The others are not
-    parsed (54 imported modules on a tree of real projects, most of them for nothing)."""
+    parsed (54 imported modules on a tree of real projects, most of them for nothing).
+    `screened` keeps each module's answer, read once however many names it gives."""
     assert module.project is not None
     path = module.project.find_module(module, qualified.rpartition(".")[0])
     if path is None:
         return True  # the lookup finds nothing either
+    if path not in screened:
+        screened[path] = _bytes_may_hold_bearer_evidence(path)
+    return screened[path]
+
+
+def _bytes_may_hold_bearer_evidence(path: Path) -> bool:
     try:
         data = path.read_bytes()
     except OSError:
