@@ -225,7 +225,10 @@ class Evidence:
     - ``scope-answered``: a path-mounted layer whose `.use` also mounts a handler that answers
       every request under the path, so no layer registered later sees them (CORS302);
     - ``applied-at``: where a configuration made elsewhere is attached to the app (Flask-CORS's
-      `cors.init_app(app)` of a bare `CORS()`): every finding on it names that place.
+      `cors.init_app(app)` of a bare `CORS()`): every finding on it names that place;
+    - ``reads-only``: the code that writes the headers serves GET and HEAD alone, every other
+      method being refused by the framework (a Tornado handler defining `get` only): no
+      request it serves waits on a preflight, unless it takes an Authorization header (CORS206).
     """
 
     kind: str

@@ -3,6 +3,7 @@ and called as a WSGI app."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib
 import io
@@ -61,3 +62,41 @@ def call_wsgi(app: Callable[..., Any], path: str, request: Request) -> tuple[int
 
     b"".join(app(environ, start_response))
     return answer["status"], list(answer["lines"])
+
+
+def serve_tornado(
+    app: Any, requests: list[tuple[str, str, dict[str, str]]]
+) -> list[tuple[int, list[tuple[str, str]]]]:
+    """Each (method, path, headers) request sent to the Tornado `app` on a local port, as a
+    browser would: the status and headers of each answer."""
+    from tornado.httpclient import AsyncHTTPClient
+    from tornado.httpserver import HTTPServer
+    from tornado.netutil import bind_sockets
+
+    sockets = bind_sockets(0, "127.0.0.1")
+    port = sockets[0].getsockname()[1]
+
+    async def run() -> list[tuple[int, list[tuple[str, str]]]]:
+        server = HTTPServer(app)
+        server.add_sockets(sockets)
+        answers = []
+        try:
+            for method, path, headers in requests:
+                answer = await AsyncHTTPClient().fetch(
+                    f"http://127.0.0.1:{port}{path}",
+                    method=method,
+                    headers=headers,
+                    body="{}" if method in ("POST", "PUT") else None,
+                    raise_error=False,
+                    allow_nonstandard_methods=True,
+                )
+                answers.append((answer.code, list(answer.headers.get_all())))
+        finally:
+            server.stop()
+        return answers
+
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(run())
+    finally:
+        loop.close()

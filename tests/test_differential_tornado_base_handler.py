@@ -5,9 +5,7 @@ served by a real Tornado 6, compared with corslint's model of what it extracted.
 
 from __future__ import annotations
 
-import asyncio
 import importlib
-import sys
 from typing import Any
 
 import pytest
@@ -17,6 +15,7 @@ from corslint.http import Request
 from corslint.model import CorsPolicy
 from tests.conftest import FIXTURES, run_lint
 from tests.probe_battery import cors_headers
+from tests.python_apps import fixture_module, serve_tornado
 
 tornado_web = pytest.importorskip("tornado.web")
 
@@ -25,43 +24,11 @@ ORIGINS = ["https://any-site.example", "null", None]
 
 
 def fetch_all(requests: list[tuple[str, str, dict[str, str]]]) -> list[tuple[int, dict[str, str]]]:
-    from tornado.httpclient import AsyncHTTPClient
-    from tornado.httpserver import HTTPServer
-    from tornado.netutil import bind_sockets
-
-    sys.path.insert(0, str(PROJECT))
-    try:
-        handlers = importlib.import_module("recorder.api.base").RecordingsHandler
+    with fixture_module(PROJECT, "recorder.api.base", ("recorder",)) as base:
+        handlers = base.RecordingsHandler
         pages = importlib.import_module("recorder.web.status").StatusPage
-    finally:
-        sys.path.remove(str(PROJECT))
-    app = tornado_web.Application([(r"/recordings", handlers), (r"/status/(.*)", pages)])
-    sockets = bind_sockets(0, "127.0.0.1")
-    port = sockets[0].getsockname()[1]
-
-    async def run() -> list[tuple[int, dict[str, str]]]:
-        server = HTTPServer(app)
-        server.add_sockets(sockets)
-        answers = []
-        try:
-            for method, path, headers in requests:
-                answer = await AsyncHTTPClient().fetch(
-                    f"http://127.0.0.1:{port}{path}",
-                    method=method,
-                    headers=headers,
-                    raise_error=False,
-                    allow_nonstandard_methods=True,
-                )
-                answers.append((answer.code, cors_headers(list(answer.headers.get_all()))))
-        finally:
-            server.stop()
-        return answers
-
-    loop = asyncio.new_event_loop()
-    try:
-        return loop.run_until_complete(run())
-    finally:
-        loop.close()
+        app = tornado_web.Application([(r"/recordings", handlers), (r"/status/(.*)", pages)])
+        return [(status, cors_headers(headers)) for status, headers in serve_tornado(app, requests)]
 
 
 def policy_at(name: str) -> CorsPolicy:

@@ -13,7 +13,10 @@ class PreflightNotHandled(Rule):
     `Access-Control-Allow-Headers`.
 
     Code that sends CORS headers to GET and HEAD requests only (a GET route's handler, an
-    event stream) is not reported: simple reads are never preflighted.
+    event stream) is not reported: simple reads are never preflighted. Nor is a handler that
+    serves GET and HEAD alone, its other methods refused by the framework (a Tornado handler
+    defining `get` only), unless it reads an `Authorization` header: an authenticated GET is
+    preflighted.
 
     ## Why is this bad?
     Setting `Access-Control-Allow-Origin` in a middleware makes simple GETs work, which
@@ -88,6 +91,9 @@ class PreflightNotHandled(Rule):
         probe = probe.functional  # an unknown allow-list leaves this rule to judge
         problem = probe.unhandled_preflight
         if problem is None or not probe.framework.handwritten or _reads_only(probe):
+            return
+        kinds = {evidence.kind for evidence in probe.policy.evidence}
+        if "reads-only" in kinds and "bearer-auth" not in kinds:
             return
         failing = "PUT, DELETE, JSON or authenticated"
         if not problem.startswith("OPTIONS preflights are not answered") and probe.preflight_failures:

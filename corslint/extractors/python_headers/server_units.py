@@ -31,7 +31,7 @@ from corslint.extractors.python_headers.unit import (
     writes_cors,
 )
 from corslint.extractors.python_headers.views import app_routes, starlette_methods
-from corslint.model import Route, Value
+from corslint.model import Evidence, Route, Value
 
 NOT_ROUTED = None  # Starlette and Tornado answer an unrouted OPTIONS with 405
 
@@ -289,10 +289,41 @@ def tornado_units(module: PythonModule, covered: set[Function]) -> list[Unit]:
                 status,
                 f"handler {node.name}",
                 routes=routes or None,
+                evidence=_reads_only_evidence(module, node, classes, subclasses, static),
             )
         )
         covered.update(own)
     return units
+
+
+def _reads_only_evidence(
+    module: PythonModule,
+    node: ast.ClassDef,
+    classes: dict[str, ast.ClassDef],
+    subclasses: list[ast.ClassDef],
+    static: bool,
+) -> tuple[Evidence, ...]:
+    """`reads-only` where the handler and the handlers below it serve GET and HEAD alone:
+    Tornado answers any other verb with 405 (streamlit's media and stats handlers). Only
+    where every base class is this module's or Tornado's own, whose verbs are known."""
+    family = [*_lineage(node, classes), *subclasses]
+    for cls in family:
+        for base in cls.bases:
+            qualified = module.qualified_name(base) or ""
+            if dotted(base) not in classes and qualified not in _VERBLESS_BASES:
+                return ()
+    verbs = {
+        f.name for cls in family for f in cls.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+    } & set(HTTP_VERBS)
+    if static:
+        verbs |= {"get", "head"}
+    if not verbs - {"options"} or not verbs <= {"get", "head", "options"}:
+        return ()
+    return (Evidence("reads-only", f"handler {node.name} serves GET and HEAD only", module.location(node)),)
+
+
+# Tornado's handler bases and the verbs they define themselves: none, or GET and HEAD
+_VERBLESS_BASES = frozenset({"tornado.web.RequestHandler", "tornado.web.StaticFileHandler"})
 
 
 def _overridden(subclasses: list[ast.ClassDef], module: PythonModule) -> dict[str, Value]:
