@@ -62,6 +62,11 @@ class Related:
     message: str
 
 
+# the related place of an origin entry kept in another module than the option naming it:
+# the finding stands at the option, and each entry is its own problem there
+ENTRY_DEFINED_HERE = "the origin entry is defined here"
+
+
 @dataclass(frozen=True)
 class Edit:
     """Replace the text between two character offsets of a file (``start`` <= ``end``);

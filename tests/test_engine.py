@@ -247,6 +247,22 @@ def test_one_finding_per_rule_and_place_at_its_highest_level() -> None:
     )
 
 
+def test_entries_of_a_list_kept_elsewhere_are_each_reported_at_the_option() -> None:
+    """A settings list in another module holds two plain-http entries: both findings stand
+    at the option that reads it, and each is its own problem (set 14's FastAPI project
+    lost one of two LAN entries); the same entry reported by two layers is still one."""
+    from corslint.findings import ENTRY_DEFINED_HERE, Finding, Level, Location, Related
+    from corslint.runner.run import one_per_place
+
+    option = Location("main.py", 28, 34, 28, 46)
+    first = Related(Location("config/config.py", 41, 9, 41, 33), ENTRY_DEFINED_HERE)
+    second = Related(Location("config/config.py", 43, 9, 43, 37), ENTRY_DEFINED_HERE)
+    one = Finding("CORS103", Level.ERROR, "trusts `http://scifi.example`", option, (first,))
+    other = Finding("CORS103", Level.ERROR, "trusts `http://192.168.2.21:8080`", option, (second,))
+    again = Finding("CORS103", Level.WARNING, "trusts `http://scifi.example` (views)", option, (first,))
+    assert sorted(one_per_place([one, other, again]), key=lambda f: f.message) == [other, one]
+
+
 def test_one_finding_per_place_is_chosen_the_same_whatever_the_order() -> None:
     """Two policies report the same place with the same words, one naming where else the
     header is set: which one a run keeps must not depend on which worker read what first."""

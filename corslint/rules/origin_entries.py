@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from corslint.browser import canonical_origin
-from corslint.findings import Related
+from corslint.findings import ENTRY_DEFINED_HERE, Related
 from corslint.frameworks import Role
 from corslint.model import Evidence, Location, Regex, Value, unset_clause
 from corslint.rules.base import LOOPBACK_HOSTS, PolicyProbe, anchor_domain
@@ -44,7 +44,7 @@ def anchor_entry(probe: PolicyProbe, role: Role, entry: Value) -> EntryAnchor:
         # names where
         chosen = tuple(Related(where, f"the {role} are chosen here") for where in entry.related)
         return EntryAnchor(entry.location, chosen)
-    return EntryAnchor(option.location, (Related(entry.location, "the origin entry is defined here"),))
+    return EntryAnchor(option.location, (Related(entry.location, ENTRY_DEFINED_HERE),))
 
 
 def _option_holding(probe: PolicyProbe, role: Role, entry: Value) -> Value | None:

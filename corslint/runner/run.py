@@ -26,7 +26,7 @@ from corslint.engine import (
     suppressions,
 )
 from corslint.extractors.context import ProjectContext
-from corslint.findings import Diagnostic, Finding, Location
+from corslint.findings import ENTRY_DEFINED_HERE, Diagnostic, Finding, Location
 from corslint.runner.discovery import Candidate, Skipped, walk_folders
 from corslint.runner.file_stats import GONE, FileStats
 from corslint.runner.prefilter import SOURCE_NAMES, SOURCE_SUFFIXES, prepare_screening, read_file, screen
@@ -249,12 +249,15 @@ def one_per_place(findings: list[Finding]) -> list[Finding]:
     """One finding per rule and place. Two policies can share a value (a config module's
     origins read by an app's CORS layer and by its `@cross_origin` views) and each report
     it, worded for its own layer: the reader needs the place once, at its highest level.
+    Two entries of one list kept in another module are two problems at the same option,
+    told apart by where each entry is defined.
     Between equals the one naming more related places wins, then the first of those places,
     so that the outcome never depends on which worker read which file first; between two
     layers' identical findings, the framework's name decides (not the set's hash order)."""
-    best: dict[tuple[str, Location], Finding] = {}
+    best: dict[tuple[str, Location, tuple[Location, ...]], Finding] = {}
     for finding in sorted(set(findings), key=_preference):
-        best.setdefault((finding.rule_id, finding.location), finding)
+        entries = tuple(r.location for r in finding.related if r.message == ENTRY_DEFINED_HERE)
+        best.setdefault((finding.rule_id, finding.location, entries), finding)
     return list(best.values())
 
 
