@@ -37,3 +37,33 @@ def test_a_literal_regex_entry_does_not_borrow_the_env_list_condition(tmp_path: 
     env_entry, regex_entry = (message for _, message in loopback)
     assert env_entry.endswith("(when FRONTEND_ORIGINS is unset)")
     assert "unset" not in regex_entry
+
+
+def test_a_literal_entry_beside_an_env_default_does_not_borrow_its_variable(tmp_path: Path) -> None:
+    """`[os.getenv("SITE_URL", ...), "http://localhost:5173"]`: the loopback entry is there
+    whatever SITE_URL says (REGRESS8's census 5 sample 77), while a literal list that is
+    itself the default of a variable keeps it."""
+    (tmp_path / "requirements.txt").write_text("fastapi==0.115.0\n")
+    (tmp_path / "main.py").write_text(
+        "import os\n"
+        "\n"
+        "from fastapi import FastAPI\n"
+        "from fastapi.middleware.cors import CORSMiddleware\n"
+        "\n"
+        "shop = FastAPI()\n"
+        'site = os.getenv("SITE_URL", "https://shop.example.com")\n'
+        'shop.add_middleware(CORSMiddleware, allow_origins=[site, "http://localhost:5173"])\n'
+        "admin = FastAPI()\n"
+        'configured = os.getenv("ADMIN_ORIGINS")\n'
+        "admin.add_middleware(\n"
+        "    CORSMiddleware,\n"
+        '    allow_origins=configured.split(",") if configured else ["http://localhost:5174"],\n'
+        ")\n"
+    )
+    loopback = sorted(
+        (f.location.line, f.message) for f in run_lint(tmp_path).findings if f.rule_id == "CORS106"
+    )
+    assert [line for line, _ in loopback] == [8, 13]
+    beside, default = (message for _, message in loopback)
+    assert "unset" not in beside
+    assert default.endswith("(when ADMIN_ORIGINS is unset)")

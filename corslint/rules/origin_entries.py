@@ -131,5 +131,12 @@ def entry_condition(probe: PolicyProbe, role: Role, entry: Value) -> str:
     holder = probe.holders(role).get(id(entry))
     if holder is None:
         return probe.condition(role)
-    clause = unset_clause(entry.env_vars or holder.env_vars)
+    if entry.env_vars:
+        return f" ({unset_clause(entry.env_vars)})"
+    # a literal entry inherits the variables the list is the default of, not those of the
+    # entries beside it: `[os.getenv("SITE_URL", ...), "http://localhost:5173"]` trusts
+    # the loopback origin whatever SITE_URL says
+    siblings = holder.raw if isinstance(holder.raw, tuple) else ()
+    explained = {name for item in siblings if isinstance(item, Value) for name in item.env_vars}
+    clause = unset_clause([name for name in holder.env_vars if name not in explained])
     return f" ({clause})" if clause else ""
