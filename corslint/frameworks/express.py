@@ -38,6 +38,7 @@ import dataclasses
 import functools
 import math
 import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import corslint.frameworks.bounded_regex as bounded_regex
@@ -76,6 +77,17 @@ class Undefined:
 
 
 UNDEFINED = Undefined()
+
+
+def defaults_reader(defaults: Mapping[str, Any]) -> Callable[[CorsPolicy, str], Any]:
+    """How a cors-family package reads an option: the policy's value, else the package's
+    default, else JavaScript's `undefined` (the shared reader of their models' `Options`)."""
+
+    def read(policy: CorsPolicy, name: str) -> Any:
+        value = policy.option(name)
+        return defaults.get(name, UNDEFINED) if value is None else value.plain()
+
+    return read
 
 
 class _Next(Exception):
@@ -186,11 +198,7 @@ def vary_append(headers: HeaderList, field: str) -> None:
         headers.set("Vary", ", ".join([*names, field]))
 
 
-def _plain(policy: CorsPolicy, name: str) -> Any:
-    value = policy.option(name)
-    if value is None:
-        return DEFAULTS.get(name, UNDEFINED)
-    return value.plain()
+_plain = defaults_reader(DEFAULTS)
 
 
 def _origin_callback(options: Options, request: Request) -> Any:

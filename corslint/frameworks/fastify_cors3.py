@@ -24,7 +24,14 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from corslint.frameworks.express import UNDEFINED, is_origin_allowed, js_string, truthy, vary_append
+from corslint.frameworks.express import (
+    UNDEFINED,
+    defaults_reader,
+    is_origin_allowed,
+    js_string,
+    truthy,
+    vary_append,
+)
 from corslint.frameworks.framework import Options, Responder
 from corslint.frameworks.origin_callbacks import callback_answer
 from corslint.http import HeaderList, Request, Response
@@ -49,11 +56,7 @@ _SKIP = object()  # the origin function answered false: no CORS headers
 _ERROR = object()  # it answered an error: fastify's 500
 
 
-def _plain(policy: CorsPolicy, name: str) -> Any:
-    value = policy.option(name)
-    if value is None:
-        return DEFAULTS.get(name, UNDEFINED)
-    return value.plain()
+_plain = defaults_reader(DEFAULTS)
 
 
 def _answer(options: Options, request: Request) -> Any:

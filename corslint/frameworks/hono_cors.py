@@ -28,6 +28,7 @@ from typing import Any
 
 from corslint.frameworks.express import (
     UNDEFINED,
+    defaults_reader,
     is_origin_allowed,
     js_string,
     literal_origin_entries,
@@ -49,11 +50,7 @@ PREFLIGHT_STATUS = 204
 SERVER_ERROR = 500
 
 
-def _plain(policy: CorsPolicy, name: str) -> Any:
-    value = policy.option(name)
-    if value is None:
-        return DEFAULTS.get(name, UNDEFINED)
-    return value.plain()
+_plain = defaults_reader(DEFAULTS)
 
 
 def _joined(options: Options, name: str) -> str:

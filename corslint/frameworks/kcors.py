@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from corslint.frameworks.express import UNDEFINED, js_string, literal_origin_entries, truthy
+from corslint.frameworks.express import defaults_reader, js_string, literal_origin_entries, truthy
 from corslint.frameworks.express import joined as comma_joined
 from corslint.frameworks.framework import Framework, LibraryCheck, Options, Responder
 from corslint.frameworks.js_option_roles import js_option_roles
@@ -40,11 +40,7 @@ OPTION_NAMES = frozenset(
 PREFLIGHT_STATUS = 204
 
 
-def _plain(policy: CorsPolicy, name: str) -> Any:
-    value = policy.option(name)
-    if value is None:
-        return DEFAULTS.get(name, UNDEFINED)
-    return value.plain()
+_plain = defaults_reader(DEFAULTS)
 
 
 def respond(policy: CorsPolicy, request: Request) -> Response:

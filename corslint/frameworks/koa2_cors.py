@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from corslint.frameworks.express import UNDEFINED, js_string, literal_origin_entries, truthy
+from corslint.frameworks.express import defaults_reader, js_string, literal_origin_entries, truthy
 from corslint.frameworks.framework import Framework, LibraryCheck, Options, Responder
 from corslint.frameworks.js_option_roles import js_option_roles
 from corslint.frameworks.koa_cors import chosen_origin, header_lines, origin_text_checks
@@ -45,11 +45,7 @@ class _JoinFailed(Exception):
     """`option.join(",")` on a value that is not an array throws a TypeError."""
 
 
-def _plain(policy: CorsPolicy, name: str) -> Any:
-    value = policy.option(name)
-    if value is None:
-        return DEFAULTS.get(name, UNDEFINED)
-    return value.plain()
+_plain = defaults_reader(DEFAULTS)
 
 
 def _joined(value: Any) -> str:

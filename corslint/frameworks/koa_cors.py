@@ -24,7 +24,7 @@ import functools
 from typing import Any
 
 from corslint.frameworks.express import (
-    UNDEFINED,
+    defaults_reader,
     is_origin_allowed,
     js_string,
     literal_origin_entries,
@@ -55,11 +55,7 @@ OPTION_NAMES = frozenset(
 PREFLIGHT_STATUS = 204
 
 
-def _plain(policy: CorsPolicy, name: str) -> Any:
-    value = policy.option(name)
-    if value is None:
-        return DEFAULTS.get(name, UNDEFINED)
-    return value.plain()
+_plain = defaults_reader(DEFAULTS)
 
 
 def _text(value: Any) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from corslint.frameworks.express import UNDEFINED, joined, js_string, truthy
+from corslint.frameworks.express import defaults_reader, joined, js_string, truthy
 from corslint.frameworks.framework import Framework, LibraryCheck, Options, OriginEntry, Responder
 from corslint.frameworks.js_option_roles import js_option_roles
 from corslint.http import HeaderList, Request, Response
@@ -34,11 +34,7 @@ PREFLIGHT_STATUS = 204
 REFUSED_STATUS = 404  # `origin: false` returns without `next`: nothing answers
 
 
-def _plain(policy: CorsPolicy, name: str) -> Any:
-    value = policy.option(name)
-    if value is None:
-        return DEFAULTS.get(name, UNDEFINED)
-    return value.plain()
+_plain = defaults_reader(DEFAULTS)
 
 
 def respond(policy: CorsPolicy, request: Request) -> Response:

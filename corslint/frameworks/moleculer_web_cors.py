@@ -28,7 +28,7 @@ import functools
 import re
 from typing import Any
 
-from corslint.frameworks.express import UNDEFINED, js_string, truthy
+from corslint.frameworks.express import defaults_reader, js_string, truthy
 from corslint.frameworks.framework import Framework, Options, OriginEntry, Responder
 from corslint.frameworks.js_option_roles import js_option_roles
 from corslint.http import HeaderList, Request, Response
@@ -43,11 +43,7 @@ PREFLIGHT_STATUS = 204
 FORBIDDEN = 403
 
 
-def _plain(policy: CorsPolicy, name: str) -> Any:
-    value = policy.option(name)
-    if value is None:
-        return DEFAULTS.get(name, UNDEFINED)
-    return value.plain()
+_plain = defaults_reader(DEFAULTS)
 
 
 def wildcard_pattern(configured: str) -> str:

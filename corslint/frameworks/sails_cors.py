@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from corslint.frameworks.express import UNDEFINED, js_string, truthy
+from corslint.frameworks.express import defaults_reader, js_string, truthy
 from corslint.frameworks.framework import Framework, LibraryCheck, Options, OriginEntry, Responder
 from corslint.http import HeaderList, Request, Response
 from corslint.model import CorsPolicy, Regex, UnresolvedValueError, Value
@@ -50,11 +50,7 @@ DEPRECATED_NAMES = {
 OPTIONS_STATUS = 200
 
 
-def _plain(policy: CorsPolicy, name: str) -> Any:
-    value = policy.option(name)
-    if value is None:
-        return DEFAULTS.get(name, UNDEFINED)
-    return value.plain()
+_plain = defaults_reader(DEFAULTS)
 
 
 def refuses_to_start(options: Options) -> bool:
