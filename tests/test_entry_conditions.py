@@ -67,3 +67,26 @@ def test_a_literal_entry_beside_an_env_default_does_not_borrow_its_variable(tmp_
     beside, default = (message for _, message in loopback)
     assert "unset" not in beside
     assert default.endswith("(when ADMIN_ORIGINS is unset)")
+
+
+def test_a_misspelt_twin_of_a_listed_origin_is_not_reported_as_trusting_it(tmp_path: Path) -> None:
+    """`["http://localhost:5173/#/", "http://localhost:5173"]` kept in a settings module: the
+    twin with the fragment admits nothing (CORS301 calls it dead), so the loopback origin is
+    reported once, at the entry that admits it (REGRESS9)."""
+    (tmp_path / "requirements.txt").write_text("fastapi==0.115.0\n")
+    (tmp_path / "settings.py").write_text(
+        'ORIGINS = [\n    "https://shop.example.com",\n    "http://localhost:5173/#/",\n    "http://localhost:5173",\n]\n'
+    )
+    (tmp_path / "main.py").write_text(
+        "from fastapi import FastAPI\n"
+        "from fastapi.middleware.cors import CORSMiddleware\n"
+        "\n"
+        "from settings import ORIGINS\n"
+        "\n"
+        "app = FastAPI()\n"
+        "app.add_middleware(CORSMiddleware, allow_origins=ORIGINS)\n"
+    )
+    findings = run_lint(tmp_path).findings
+    loopback = [f for f in findings if f.rule_id == "CORS106"]
+    assert [r.location.line for f in loopback for r in f.related if "entry" in r.message] == [4]
+    assert [f.rule_id for f in findings if f.rule_id == "CORS301"] == ["CORS301"]

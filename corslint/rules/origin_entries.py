@@ -97,6 +97,13 @@ def configured_origins(probe: PolicyProbe) -> Iterator[tuple[Value, str]]:
     name, plain `http://` and loopback variants included, so rules can ask the framework
     what it really admits.
     """
+    # a misspelt twin of an entry written right (`http://localhost:5173/#/` beside
+    # `http://localhost:5173`) admits nothing itself: the twin's finding is the one
+    spelt_right = {
+        entry.value.raw
+        for entry in probe.origin_entries
+        if entry.kind == "literal" and entry.value.known and isinstance(entry.value.raw, str)
+    }
     for entry in probe.origin_entries:
         value = entry.value
         if not value.known:
@@ -120,6 +127,8 @@ def configured_origins(probe: PolicyProbe) -> Iterator[tuple[Value, str]]:
         texts = [value.raw] if entry.kind == "literal" else str(value.raw).split(",")
         for text in texts:
             if isinstance(text, str) and (canonical := canonical_origin(text)):
+                if text != canonical and canonical in spelt_right:
+                    continue
                 yield value, canonical
 
 
