@@ -29,10 +29,14 @@ CASES = {
     "cherrypy_handler_tool_preflight": ("glossary.service", "/glossary/lookup"),
     # switched on by `tools.let_pages_read.on = True` in tiles.conf, the config mounted
     "cherrypy_tool_switched_on_in_conf": ("tiles.main", "/tiles/"),
+    # CherryPy's own `tools.response_headers`, on for the /feeds config section (sabnzbd's shape)
+    "cherrypy_response_headers_tool_feed_path": ("feedhub.server", "/feeds/"),
+    # `@cherrypy.tools.response_headers(headers=[...])` on one handler
+    "cherrypy_response_headers_decorator_handler": ("weather", "/latest"),
 }
 
 
-FIXTURE_PACKAGES = {"planner", "server", "glossary", "tiles"}
+FIXTURE_PACKAGES = {"planner", "server", "glossary", "tiles", "feedhub", "weather"}
 
 
 @pytest.fixture
@@ -84,3 +88,67 @@ def test_a_tool_never_switched_on_is_no_layer(tmp_path: Path) -> None:
         'cherrypy.tools.cors = cherrypy.Tool("before_handler", cors)\n'
     )
     assert policies_linted_inside(project, "cherrypy_headers") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "module_name", "path"),
+    [
+        # `tools.response_headers.on` is False for /admin: its list is never sent
+        ("cherrypy_response_headers_tool_feed_path", "feedhub.server", "/admin/"),
+        # a response_headers decorator on `__init__` is never consulted
+        ("cherrypy_response_headers_decorator_handler", "weather", "/"),
+    ],
+)
+def test_a_response_headers_list_never_switched_on_is_not_sent(
+    name: str, module_name: str, path: str
+) -> None:
+    project = FIXTURES / "python_headers" / name
+    with fixture_module(project, module_name, FIXTURE_PACKAGES) as module:
+        try:
+            cherrypy.config.update({"environment": "embedded", "log.screen": False})
+            app = module.make_app()
+            for method in ("GET", "OPTIONS"):
+                request = Request(
+                    method, "http://localhost:8080", (("Access-Control-Request-Method", "GET"),)
+                )
+                status, lines = call_wsgi(app, path, request)
+                assert status == 200
+                assert cors_headers(lines) == {}
+        finally:
+            cherrypy.tree.apps.clear()
+
+
+def test_a_response_headers_list_written_into_a_config_mapping(tmp_path: Path) -> None:
+    """`conf["global"]["tools.response_headers.headers"] = [...]` beside its `.on` switch
+    (the MusicalChairsApi shape): the real app sends the list on every path."""
+    project = tmp_path / "radio"
+    project.mkdir()
+    (project / "requirements.txt").write_text("cherrypy==18.10.0\n")
+    (project / "station.py").write_text(
+        "import cherrypy\n\n\n"
+        "class Station:\n"
+        "    @cherrypy.expose\n"
+        "    def index(self):\n"
+        '        return "on air"\n\n\n'
+        "def make_app():\n"
+        '    conf = {"/": {"tools.sessions.on": False}}\n'
+        '    conf["/"]["tools.response_headers.on"] = True\n'
+        '    conf["/"]["tools.response_headers.headers"] = [("Access-Control-Allow-Origin", "*")]\n'
+        '    return cherrypy.tree.mount(Station(), "/", conf)\n'
+    )
+    (policy,) = policies_linted_inside(project, "cherrypy_headers")
+    assert policy.options["Access-Control-Allow-Origin"].raw["value"].raw == "*"
+    with fixture_module(project, "station", {"station"}) as module:
+        try:
+            cherrypy.config.update({"environment": "embedded", "log.screen": False})
+            app = module.make_app()
+            for probe in battery(policy):
+                if probe.method != "OPTIONS":  # a simple request: the handler's GET
+                    probe = Request("GET", probe.origin, probe.headers, probe.path)
+                predicted = respond(policy, probe)
+                status, lines = call_wsgi(app, "/", probe)
+                # None: the handler's own answer, 200 for every method (the default dispatcher)
+                assert status == (predicted.status or 200)
+                assert cors_headers(lines) == cors_headers(list(predicted.headers))
+        finally:
+            cherrypy.tree.apps.clear()

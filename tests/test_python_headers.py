@@ -232,7 +232,8 @@ def django_call(target: Callable[[HttpRequest], HttpResponse]) -> list[tuple[Sen
 
 def starlette_senders(project: Path, policy: CorsPolicy) -> list[tuple[Sender, str]]:
     module = module_of(project, policy.location.path)
-    app = module.app
+    # a middleware class in a module of its own: the app of the module that adds it
+    app = getattr(module, "app", None) or next(m.app for m in project_modules(project) if hasattr(m, "app"))
     routes = [
         r
         for r in app.routes
@@ -476,7 +477,13 @@ def http_server_senders(project: Path, policy: CorsPolicy) -> list[tuple[Sender,
     import xmlrpc.server
 
     module = module_of(project, policy.location.path)
-    handler = getattr(module, named(policy, "handler "))
+    name = named(policy, "handler ")
+    handler = getattr(module, name, None) or next(  # a class factory's class: where it is kept
+        c
+        for m in project_modules(project)
+        for c in vars(m).values()
+        if isinstance(c, type) and c.__name__ == name
+    )
     if issubclass(handler, xmlrpc.server.SimpleXMLRPCRequestHandler):
         # an XML-RPC handler needs its server's dispatcher (one without the project's settings)
         server: http.server.HTTPServer = xmlrpc.server.SimpleXMLRPCServer(

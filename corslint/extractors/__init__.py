@@ -181,6 +181,8 @@ EXTRACTORS: tuple[Extractor, ...] = (
     ),
     # AWS Lambda proxy results (`{"statusCode": ..., "headers": {...}}`) a Python handler returns
     python_extractor("python_lambda", "corslint.extractors.python_headers.lambda_units", (b"statusCode",)),
+    # Odoo's `@http.route(..., cors="*")`
+    python_extractor("odoo", "corslint.extractors.odoo.extractor", (b"cors=",)),
     Extractor(
         "adonis_cors",
         "corslint.extractors.node_frameworks.adonis",

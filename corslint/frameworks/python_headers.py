@@ -131,6 +131,7 @@ _STRINGS: dict[str, Callable[[Any], str | None]] = {
 }
 _STRINGS["cloud_functions"] = _STRINGS["flask"]  # functions-framework makes Flask responses
 _STRINGS["quart"] = _STRINGS["flask"]  # Quart 0.22 keeps Werkzeug's `Headers`
+_STRINGS["odoo"] = _STRINGS["flask"]  # Odoo's responses are Werkzeug's
 _UNKNOWN_ROUTES = Value(None, Location.point("", 1), description="the routes that answer OPTIONS")
 
 
@@ -471,10 +472,11 @@ ROLES = {
 }
 
 
-def _framework(name: str, title: str) -> Framework:
+def _framework(name: str, title: str, display: str = "") -> Framework:
     return Framework(
         name=f"{name}_headers",
-        display=f"Hand-written {title} CORS code",  # a singular subject: "{display} answers"
+        # a singular subject: "{display} answers"
+        display=display or f"Hand-written {title} CORS code",
         respond=respond,
         roles=ROLES,
         origin_entries=origin_entries,
@@ -500,4 +502,6 @@ FRAMEWORKS = (
     _framework("cherrypy", "CherryPy"),
     _framework("quart", "Quart"),
     _framework("webpy", "web.py"),
+    # the headers Odoo writes for a route's `cors=` option (extractors/odoo), in the same steps
+    _framework("odoo", "Odoo", "Odoo's route `cors` option"),
 )

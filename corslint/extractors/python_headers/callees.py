@@ -40,6 +40,9 @@ def callee_of(module: PythonModule, call: ast.Call, owner: ast.ClassDef | None) 
         found = _named(module.tree.body, func.id)
         if found is not None:
             return Callee(module, found)
+    static = static_method(module, func)
+    if static is not None:
+        return Callee(module, static)
     qualified = module.qualified_name(func)
     if qualified and module.project is not None and "." in qualified:
         reached = module.project.lookup(module, qualified)
@@ -48,6 +51,20 @@ def callee_of(module: PythonModule, call: ast.Call, owner: ast.ClassDef | None) 
             if found is not None:
                 return Callee(reached[0], found)
     return None
+
+
+def static_method(module: PythonModule, func: ast.expr) -> Function | None:
+    """`CORSHeaders.add_cors_headers(self)`: a `@staticmethod` of a module-level class,
+    called through the class (census 6 P28, Kevinaie18/token-analyzer api/cors.py)."""
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
+        return None
+    owner = next(
+        (c for c in module.tree.body if isinstance(c, ast.ClassDef) and c.name == func.value.id), None
+    )
+    found = _named(owner.body, func.attr) if owner is not None else None
+    if found is None or not any(dotted(d) == "staticmethod" for d in found.decorator_list):
+        return None
+    return found
 
 
 def _named(body: list[ast.stmt], name: str) -> Function | None:

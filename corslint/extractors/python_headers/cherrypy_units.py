@@ -30,7 +30,18 @@ _RESPONSE = "cherrypy.response"
 
 
 def uses_cherrypy(module: PythonModule) -> bool:
-    return any(q == "cherrypy" or q.startswith("cherrypy.") for q in module.imports.values())
+    """CherryPy imported at module level, or inside a `try:` or a function (sabnzbd's
+    SABnzbd.py imports its dependencies in a `try:` that reports the missing ones)."""
+    if any(q == "cherrypy" or q.startswith("cherrypy.") for q in module.imports.values()):
+        return True
+    if "cherrypy" not in module.text:
+        return False
+    return any(
+        any(alias.name.split(".")[0] == "cherrypy" for alias in node.names)
+        if isinstance(node, ast.Import)
+        else isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "cherrypy"
+        for node in ast.walk(module.tree)
+    )
 
 
 def cherrypy_units(module: PythonModule, covered: set[Function], context: ProjectContext) -> list[Unit]:
@@ -50,7 +61,7 @@ def cherrypy_units(module: PythonModule, covered: set[Function], context: Projec
             responses=frozenset({_RESPONSE, *_imported(module, _RESPONSE)}),
         )
         label = f"tool {tool} ({function.name}())"
-        status = _options_status(module, context)
+        status = options_status(module, context)
         units.append(Unit("cherrypy", "hook", module.location(function), [phase], status, label))
         covered.add(function)
     return units
@@ -142,7 +153,7 @@ def _on_in_config_file(module: PythonModule, tool: str, context: ProjectContext)
     return any(switch.search(text) for text in texts)
 
 
-def _options_status(module: PythonModule, context: ProjectContext) -> int | str:
+def options_status(module: PythonModule, context: ProjectContext) -> int | str:
     for needle in (b"MethodDispatcher", b"tools.allow"):
         if needle.decode() in module.text or modules_mentioning(module, context, needle):
             return "unknown"

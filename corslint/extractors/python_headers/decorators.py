@@ -141,6 +141,7 @@ def decorator_units(
     return units
 
 
+_REEXPORT_HOPS = 2
 Site = tuple[PythonModule, Function, ast.expr]  # the module, the decorated view, the decorator
 
 
@@ -279,6 +280,13 @@ def _is_use(site: PythonModule, home: PythonModule, decorator: Decorator, node: 
     if not qualified or site.project is None or "." not in qualified:
         return False
     found = site.project.lookup(site, qualified)
+    for _ in range(_REEXPORT_HOPS):
+        if found is None or found[0] is home:
+            break
+        # a package's `__init__` re-exporting it (`from app.utils.cors import use_cors`,
+        # imported as `from app.utils import use_cors`: census 6 P29)
+        exported = found[0].imports.get(found[1])
+        found = site.project.lookup(found[0], exported) if exported and "." in exported else None
     return found is not None and found[0] is home and found[1] == decorator.outer.name
 
 

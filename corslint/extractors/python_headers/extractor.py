@@ -12,6 +12,7 @@ from corslint.extractors.python_headers.aiohttp_units import aiohttp_units
 from corslint.extractors.python_headers.asgi_units import asgi_units, django_settings, has_asgi_app
 from corslint.extractors.python_headers.azure_units import azure_units, uses_azure_functions
 from corslint.extractors.python_headers.bottle_units import bottle_units
+from corslint.extractors.python_headers.cherrypy_response_headers import response_headers_policies
 from corslint.extractors.python_headers.cherrypy_units import cherrypy_units, uses_cherrypy
 from corslint.extractors.python_headers.class_options import bind_class_options
 from corslint.extractors.python_headers.decorators import decorator_units, decorators_in
@@ -98,8 +99,10 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         units += http_server_units(module, covered)
     if uses_sanic(module):
         units += sanic_units(module, covered, context)
+    tool_lists: list[CorsPolicy] = []  # CherryPy's own response_headers tool
     if uses_cherrypy(module):
         units += cherrypy_units(module, covered, context)
+        tool_lists = response_headers_policies(module, context)
     if uses_wsgi(module):
         units += wsgi_units(module, covered)
         units += wsgi_app_units(module, covered)
@@ -119,7 +122,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
             units = importing_handlers(module, context)  # `from utils.cors import cors_headers`
             units = units or importing_flask_helpers(module, context)
             if not units:
-                return Extraction(policies=pylambdarest_policies(module, context))
+                return Extraction(policies=(*tool_lists, *pylambdarest_policies(module, context)))
     if "flask" in kinds and never_imported(module, context):
         kinds = [kind for kind in kinds if kind != "flask"]  # its hooks never run
     if "starlette" in kinds and dead_starlette_module(module, context):
@@ -169,7 +172,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     for unit in units:
         if unit.kind == "flask" and unit.role == "hook" and unit.routes is None:
             unit.routes = resource_routes(module, context)  # the app's Flask-RESTX resources
-    policies: list[CorsPolicy] = []
+    policies: list[CorsPolicy] = list(tool_lists)
     for unit in units:
         policy = build_policy(unit)
         if policy is None:

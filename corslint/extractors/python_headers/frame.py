@@ -4,6 +4,7 @@ request, the response in flight and the local values, and the steps found so far
 from __future__ import annotations
 
 import ast
+import weakref
 from dataclasses import dataclass, field
 
 from corslint.extractors.python import PythonModule, Scope
@@ -176,6 +177,18 @@ class Frame:
             return self._joined(node)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
             return self._union(node)
+        split = _split_text(self, node)
+        if split is not None:
+            return split
+        if (
+            isinstance(node, ast.Call)
+            and dotted(node.func) == "str"
+            and len(node.args) == 1
+            and not node.keywords
+        ):
+            inner = self.resolve(node.args[0])  # `str(self.max_age)` of a known number
+            if inner.known and isinstance(inner.raw, (int, str)) and not isinstance(inner.raw, bool):
+                return Value(str(inner.raw), inner.location, inner.provenance, inner.env_var)
         if (
             isinstance(node, ast.Call)
             and dotted(node.func) == "getattr"
@@ -296,7 +309,12 @@ class Frame:
         name = dotted(node)
         if name and name in self.requests:
             return True
-        return self.module.qualified_name(node) in {"flask.request", "quart.request"} and self.kind == "flask"
+        if self.kind != "flask":
+            return False
+        qualified = self.module.qualified_name(node) or ""
+        return qualified in {"flask.request", "quart.request"} or (
+            qualified.endswith(".request") and request_proxy(self.module, qualified)
+        )
 
     def is_response(self, node: ast.expr) -> bool:
         name = dotted(node)
@@ -439,3 +457,63 @@ def loop_as_any(loop: ast.For | ast.AsyncFor) -> tuple[str, ast.Call] | None:
         keywords=[],
     )
     return inner[0].targets[0].id, ast.copy_location(call, body[0].test)
+
+
+_PROXIES: weakref.WeakKeyDictionary[PythonModule, dict[str, bool]] = weakref.WeakKeyDictionary()
+
+
+def request_proxy(module: PythonModule, qualified: str) -> bool:
+    """`from ckan.common import request`: the project's own `request = CKANRequest(_get_request)`,
+    a Werkzeug `LocalProxy` (or a subclass of it) standing for Flask's request
+    (ckan/ckan ckan/views/__init__.py)."""
+    known = _PROXIES.setdefault(module, {})
+    if qualified not in known:
+        known[qualified] = _is_request_proxy(module, qualified)
+    return known[qualified]
+
+
+def _is_request_proxy(module: PythonModule, qualified: str) -> bool:
+    if module.project is None or qualified.startswith(("flask.", "werkzeug.")):
+        return False
+    found = module.project.lookup(module, qualified)
+    if found is None:
+        return False
+    home, name = found
+    bound = next(
+        (
+            s.value
+            for s in home.tree.body
+            if isinstance(s, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in s.targets)
+        ),
+        None,
+    )
+    if not isinstance(bound, ast.Call):
+        return False
+    if _local_proxy(home, bound.func):
+        return True
+    made = next(
+        (c for c in home.tree.body if isinstance(c, ast.ClassDef) and c.name == dotted(bound.func)), None
+    )
+    return made is not None and any(_local_proxy(home, base) for base in made.bases)
+
+
+def _local_proxy(module: PythonModule, node: ast.expr) -> bool:
+    target = node.value if isinstance(node, ast.Subscript) else node  # `LocalProxy[Request]`
+    return (module.qualified_name(target) or "") in {"werkzeug.local.LocalProxy", "werkzeug.LocalProxy"}
+
+
+def _split_text(frame: Frame, node: ast.expr) -> Value | None:
+    """`text.split()` and Pyramid's `aslist(text)` of a text the frame knows (a setting's
+    default: `aslist(registry.settings.get("cors.origins", "*"))`): its words."""
+    if not isinstance(node, ast.Call) or node.keywords:
+        return None
+    if isinstance(node.func, ast.Attribute) and node.func.attr == "split" and not node.args:
+        inner = frame.resolve(node.func.value)
+    elif (frame.module.qualified_name(node.func) or "") == "pyramid.settings.aslist" and len(node.args) == 1:
+        inner = frame.resolve(node.args[0])
+    else:
+        return None
+    if not (inner.known and isinstance(inner.raw, str)):
+        return None
+    words = tuple(Value(word, inner.location, inner.provenance, inner.env_var) for word in inner.raw.split())
+    return Value(words, frame.module.location(node), inner.provenance, inner.env_var)

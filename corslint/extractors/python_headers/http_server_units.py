@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 
 from corslint.extractors.python import PythonModule
+from corslint.extractors.python_headers.callees import static_method
 from corslint.extractors.python_headers.frame import dotted
 from corslint.extractors.python_headers.imported_header_names import reads_imported_headers
 from corslint.extractors.python_headers.unit import Function, Phase, Unit, writes_cors
@@ -152,6 +153,13 @@ def _writes_cors(module: PythonModule, function: Function, owner: ast.ClassDef |
     }
     if any(name in named and name not in FLUSHING and writes_cors(module, named[name]) for name in called):
         return True
+    if any(
+        isinstance(n, ast.Call)
+        and (static := static_method(module, n.func)) is not None
+        and writes_cors(module, static)
+        for n in ast.walk(function)
+    ):
+        return True
     return any(_module_writer(module, name, 2) for name in _module_calls(function))
 
 
@@ -199,12 +207,37 @@ def _self_calls(function: Function) -> list[str]:
 
 
 def _stdlib_base(module: PythonModule, lineage: list[ast.ClassDef]) -> str | None:
+    wrapped = _factory_bases(module)
     for cls in lineage:
         for base in cls.bases:
             qualified = module.qualified_name(base) or ""
             if qualified in _HANDLERS:
                 return qualified
+            if (cls.name, dotted(base)) in wrapped:
+                return _WRAPPED
     return None
+
+
+_WRAPPED = "http.server.BaseHTTPRequestHandler"  # the handler class a factory is handed
+
+
+def _factory_bases(module: PythonModule) -> set[tuple[str, str]]:
+    """(class, parameter): a class a module function makes on the handler class it is
+    handed and returns (`def cors_middleware(handler_class): class CORSHandler(handler_class):
+    ...; return CORSHandler`, then `handler = cors.cors_middleware(handler)` in the Vercel
+    function: census 6 P28): in a module that imports http.server, a request handler."""
+    found: set[tuple[str, str]] = set()
+    for function in module.tree.body:
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        names = {a.arg for a in function.args.args}
+        returned = {
+            dotted(n.value) for n in function.body if isinstance(n, ast.Return) and n.value is not None
+        }
+        for cls in function.body:
+            if isinstance(cls, ast.ClassDef) and cls.name in returned:
+                found.update((cls.name, dotted(b)) for b in cls.bases if dotted(b) in names)
+    return found
 
 
 def _lineage(node: ast.ClassDef, classes: dict[str, ast.ClassDef]) -> list[ast.ClassDef]:

@@ -12,14 +12,16 @@ own, and one that imports headers from several modules is read from the first of
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule
 from corslint.extractors.python_headers.http_server_units import http_server_units, uses_http_server
 from corslint.extractors.python_headers.imported_header_names import header_source
 from corslint.extractors.python_headers.project_scan import modules_mentioning
+from corslint.extractors.python_headers.server_units import tornado_units
 from corslint.extractors.python_headers.tree_index import header_constants
-from corslint.extractors.python_headers.unit import ACCESS_CONTROL, Unit, writes_cors
+from corslint.extractors.python_headers.unit import ACCESS_CONTROL, Function, Unit, writes_cors
 
 _NEEDLES = ("Access-Control-", "access-control-")  # the python_headers extractor's (extractors/__init__.py)
 
@@ -35,13 +37,28 @@ def importing_handlers(module: PythonModule, context: ProjectContext) -> list[Un
     units: list[Unit] = []
     seen: set[str] = set()
     for name in names:
-        for other in modules_mentioning(module, context, name.encode(), b"http.server"):
-            if other.path in seen or not uses_http_server(other) or any(n in other.text for n in _NEEDLES):
-                continue
-            sources = [header_source(other, imported) for imported in other.imports]
-            first = min((s.path for s in sources if s is not None), default=None)
-            if first != module.path:
-                continue
-            seen.add(other.path)
-            units += http_server_units(other, set())
+        for framework, uses, units_of in _FRAMEWORKS:
+            for other in modules_mentioning(module, context, name.encode(), framework):
+                if other.path in seen or not uses(other) or any(n in other.text for n in _NEEDLES):
+                    continue
+                sources = [header_source(other, imported) for imported in other.imports]
+                first = min((s.path for s in sources if s is not None), default=None)
+                if first != module.path:
+                    continue
+                seen.add(other.path)
+                units += units_of(other, set())
     return units
+
+
+def _uses_tornado(module: PythonModule) -> bool:
+    return any(q == "tornado" or q.startswith("tornado.") for q in module.imports.values())
+
+
+# a Tornado base handler writing `self.set_header(HEADER_ALLOW_ORIGIN, HEADER_ALLOW_ORIGIN_VALUE)`
+# with both imported from the project's `constants.py`, as the http.server handlers above
+_FRAMEWORKS: tuple[
+    tuple[bytes, Callable[[PythonModule], bool], Callable[[PythonModule, set[Function]], list[Unit]]], ...
+] = (
+    (b"http.server", uses_http_server, http_server_units),
+    (b"tornado", _uses_tornado, tornado_units),
+)

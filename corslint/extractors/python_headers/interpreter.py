@@ -350,7 +350,9 @@ class Interpreter(ReturnedTuples):
         """What a project function handed the request returns (`get_origin(request)`,
         OmarThinks/cantiin_django), read with its parameters bound to the call's."""
         arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
-        if frame.depth >= MAX_INLINE or not any(frame.is_request(a) for a in arguments):
+        if frame.depth >= MAX_INLINE or not any(
+            frame.is_request(a) or _holds_read(frame, a) for a in arguments
+        ):
             return None
         callee = callee_of(frame.module, call, self.owner)
         if callee is None or callee.key in frame.inlined or returns_from_loop(callee.function):
@@ -564,3 +566,13 @@ class Interpreter(ReturnedTuples):
             self._made(frame, made, when, frame.module.location(call))
         self.block(bound_frame(frame, callee, call, when, self.alternatives), callee.function.body, when)
         return True
+
+
+def _holds_read(frame: Frame, node: ast.expr) -> bool:
+    """A local holding a request header read (`self._get_allow_origin(origin)` after
+    `origin = request.headers.get("origin")`: ConceptCodes/bridge src/middleware/cors.py)."""
+    return (
+        isinstance(node, ast.Name)
+        and node.id in frame.values
+        and any(isinstance(alternative.value, Read) for alternative in frame.values[node.id])
+    )

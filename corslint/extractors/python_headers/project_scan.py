@@ -12,13 +12,14 @@ from pathlib import Path
 
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule
-from corslint.extractors.python.project_files import project_root
+from corslint.extractors.python.project_files import PROJECT_MARKERS, project_root
 
 MAX_FILES = 600  # .py files listed per project root; larger trees are searched that far
 _SKIPPED = frozenset(
     {"node_modules", "site-packages", "__pycache__", "venv", "env", "build", "dist", "migrations"}
 )
 LEVELS = 5  # folders above the file searched for the project's top
+_NAMESPACE_LEVELS = 3  # folders above a namespace package's top searched for its importers
 
 
 def listing(root: Path, context: ProjectContext) -> list[Path]:
@@ -55,14 +56,42 @@ def modules_mentioning(
     """The project's other modules whose text holds every needle, parsed (`root`: the
     folder searched, if not the project's; `calling`: only modules whose text can call a
     function of that name, `name(` or `x.name (`)."""
-    call = _call_of(calling) if calling is not None else None
     if module.project is None:
         return []
+    if root is not None:
+        return _mentioning_under(module, context, needles, root, calling)
+    top = project_root(module.path, LEVELS)
+    found = _mentioning_under(module, context, needles, top, calling)
+    if found or any((top / marker).exists() for marker in PROJECT_MARKERS):
+        return found
+    # no project file anywhere above: `top` is where the file's namespace package (no
+    # __init__.py) begins, and the modules importing it may sit higher up (census 6 P30,
+    # Poornashetty890/astra: main.py imports app/utils/cors.py); a folder above counts
+    # when its modules name the package by its dotted path from there
+    package = Path(module.real_path()).parent
+    ceiling = Path.cwd().resolve()  # the folder the run names paths from: never above it
+    above = top
+    for _ in range(_NAMESPACE_LEVELS):
+        if above == ceiling or not above.is_relative_to(ceiling):
+            break
+        above = above.parent
+        dotted = ".".join(package.relative_to(above).parts).encode()
+        found = _mentioning_under(module, context, (*needles, dotted), above, calling)
+        if found:
+            return found
+    return []
+
+
+def _mentioning_under(
+    module: PythonModule, context: ProjectContext, needles: tuple[bytes, ...], root: Path, calling: str | None
+) -> list[PythonModule]:
+    call = _call_of(calling) if calling is not None else None
+    assert module.project is not None
     found: list[PythonModule] = []
     here = module.project.resolved(module.path)
     contents = context.shared.setdefault("python_headers.bytes", {})
     assert isinstance(contents, dict)
-    for path in listing(root or project_root(module.path, LEVELS), context):
+    for path in listing(root, context):
         data = contents.get(path)
         if data is None:
             try:

@@ -154,6 +154,9 @@ def _tween_units(
             requests=frozenset(request),
             next_calls=frozenset({handler}),
             owner=factory if isinstance(factory, ast.ClassDef) else None,
+            # the factory's own statements run once, before any request: the locals it
+            # binds (`allowed = aslist(registry.settings.get("cors.origins", "*"))`)
+            preludes=() if isinstance(factory, ast.ClassDef) else (factory,),
         )
         label = f"tween {factory.name}"
         registers_views = "view_config" in module.text or "add_view" in module.text

@@ -93,12 +93,41 @@ def _truth_of(alternatives: list[Alternative]) -> Decided:
     """A local bound under conditions (`vary = b""`, then `vary = b"Origin"` under `if
     allowed:`): true where a truthy value was bound."""
     values = [a.value for a in alternatives]
+    if any(isinstance(v, Read) for v in values):
+        return _truth_with_reads(alternatives)
     if not all(isinstance(v, Value) and v.known and not isinstance(v.raw, dict) for v in values):
         return None
     truthy = [a for a in alternatives if isinstance(a.value, Value) and a.value.raw]
     if not truthy or len(truthy) == len(alternatives):
         return bool(truthy)
     parts = [conjoin(list(a.when)) for a in truthy]
+    if any(part is None or not part or "?" in part for part in parts):
+        return None
+    return disjoin([part for part in parts if part is not None])
+
+
+def _truth_with_reads(alternatives: list[Alternative]) -> Decided:
+    """A getter's result (`allowed = self._get_allowed_origin(origin)`: the Origin where
+    the list holds it, else `""`): true where a truthy value, or a header the request
+    carries, was bound."""
+    parts: list[str | None] = []
+    for alternative in alternatives:
+        value = alternative.value
+        if isinstance(value, Read):
+            truth = _presence(value)
+        elif isinstance(value, Value) and value.known and not isinstance(value.raw, dict):
+            truth = bool(value.raw)
+        else:
+            return None
+        if truth is None:
+            return None
+        if truth is not False:
+            atoms = [*alternative.when, *([truth] if isinstance(truth, str) else [])]
+            parts.append(conjoin(atoms) if atoms else None)
+    if not parts:
+        return False
+    if any(part is None for part in parts):
+        return True if len(parts) == len(alternatives) and all(p is None for p in parts) else None
     if any(part is None or not part or "?" in part for part in parts):
         return None
     return disjoin([part for part in parts if part is not None])
@@ -404,7 +433,12 @@ def _origin_check(frame: Frame, steps: Steps, call: ast.Call) -> Decided:
     handed the Origin decides which origins pass; its allow-list is not known here
     (nextgis/nextgisweb's tween, a request method added by `config.add_request_method`)."""
     arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
-    if not _CHECK_WORDS.search(dotted(call.func).rsplit(".", 1)[-1]):
+    name = dotted(call.func).rsplit(".", 1)[-1]
+    if not _CHECK_WORDS.search(name):
+        return None
+    if name.lstrip("_").startswith("get"):
+        # `self._get_allow_origin(origin)`: a getter, whose returned value is read as such
+        # (ConceptCodes/bridge src/middleware/cors.py), not a yes/no check
         return None
     if not any(_is_origin(frame, argument) for argument in arguments):
         return None

@@ -18,6 +18,7 @@ from corslint.extractors.development_paths import is_test_path
 from corslint.extractors.python import PythonModule
 from corslint.extractors.python.project_files import project_root
 from corslint.extractors.python_headers.frame import dotted
+from corslint.extractors.python_headers.imported_header_names import reads_imported_headers
 from corslint.extractors.python_headers.project_scan import LEVELS, MAX_FILES, listing, modules_mentioning
 from corslint.extractors.python_headers.unit import (
     HTTP_VERBS,
@@ -228,7 +229,8 @@ def tornado_units(module: PythonModule, covered: set[Function]) -> list[Unit]:
     units: list[Unit] = []
     for node in classes.values():
         own = [f for f in node.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))]
-        if not any(writes_cors(module, f) for f in own) or not _is_handler(module, node, classes):
+        writes = any(writes_cors(module, f) or reads_imported_headers(module, f) for f in own)
+        if not writes or not _is_handler(module, node, classes):
             continue
         lineage = _lineage(node, classes)
         methods: dict[str, tuple[Function, ast.ClassDef]] = {}

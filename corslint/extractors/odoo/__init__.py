@@ -1,0 +1,1 @@
+"""Odoo's own CORS switch: the `cors=` option of `@http.route(...)`."""
