@@ -214,6 +214,7 @@ PROJECTS = [
     Project("cors_reexported_by_project_module", "basket_api.server", "app"),
     Project("config_from_own_module_name", "dayplanner", "app"),
     Project("origins_from_module_attribute_function", "harvest", "app"),
+    Project("config_from_toml_file", "almanac", "create_app"),
 ]
 
 

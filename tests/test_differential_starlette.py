@@ -157,6 +157,12 @@ RUN_APPS = {
     "middleware_list_then_added": ("app", "[app, status]"),
     "star_flag_from_any_generator": ("portal", "[app]"),
     "origins_filled_by_helper": ("kiosk.app", "[app]"),
+    "splatted_options_name_the_class": ("ledgerly.main", "[app]"),
+    "starlette_config_comma_separated": ("pantry.main", "[app, admin]"),
+    "settings_validator_splits_origins": ("tutor.main", "[app]"),
+    "pydantic_url_union_keeps_text": ("atlas_api.main", "[app, admin]"),
+    "factory_settings_mixins_lambda_cast": ("tallyboard.main", "[app]"),
+    "bundled_yaml_behind_exists_check": ("panelguard.api.app", "[app]"),
 }
 _RUNNER = """
 import importlib, json, sys, types
@@ -178,7 +184,8 @@ apps = eval(EXPRESSION, {**vars(module), "served": served})
 
 
 def plain(value):
-    return [plain(item) for item in value] if isinstance(value, (list, tuple, set)) else value
+    sequence = isinstance(value, (list, tuple, set)) or type(value).__name__ == "CommaSeparatedStrings"
+    return [plain(item) for item in value] if sequence else value
 
 
 print(json.dumps([[{k: plain(v) for k, v in m.kwargs.items()} for m in app.user_middleware] for app in apps]))

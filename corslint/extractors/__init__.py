@@ -67,7 +67,9 @@ def python_extractor(name: str, module: str, needles: tuple[bytes, ...]) -> Extr
 
 
 EXTRACTORS: tuple[Extractor, ...] = (
-    python_extractor("starlette", "corslint.extractors.starlette.extractor", (b"CORSMiddleware",)),
+    python_extractor(
+        "starlette", "corslint.extractors.starlette.extractor", (b"CORSMiddleware", b"add_middleware(**")
+    ),
     python_extractor("django", "corslint.extractors.django.extractor", (b"CORS_", b"corsheaders")),
     Extractor(
         "express",

@@ -7,6 +7,7 @@ from corslint.findings import Finding, Level
 from corslint.model import FunctionValue, Regex, Value
 from corslint.rules.base import ATTACKER, DJANGO_WIRED, FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
 from corslint.rules.origin_entries import anchor_entry, entry_condition
+from corslint.rules.origin_regex_case import case_blocked_hosts
 from corslint.rules.quoted_code import as_written
 
 _GLOB_STAR = re.compile(r"(?<![.\])}\\])\*")
@@ -185,6 +186,7 @@ class MalformedOrigin(Rule):
             if not isinstance(text, str) or entry.kind == "substring":
                 continue
             if entry.kind == "regex" and not _GLOB_STAR.search(text):
+                yield from self._case_blocked(probe, value, text)
                 continue
             if text.strip() in {"null", ""}:
                 continue  # CORS102 judges `null`
@@ -255,3 +257,17 @@ class MalformedOrigin(Rule):
             )
         for check in checks:
             yield self.finding(probe, check.location, f"{probe.display} ({check.code}): {check.message}")
+
+    def _case_blocked(self, probe: PolicyProbe, value: Value, pattern: str) -> Iterator[Finding]:
+        """An upper-case host alternative of a case-sensitive origin regex (census 6 P23)."""
+        anchor = anchor_entry(probe, "origins", value)
+        for blocked in case_blocked_hosts(probe, pattern, probe.policy.probe_path):
+            yield self.finding(
+                probe,
+                anchor.location,
+                f"{probe.display} never matches `{blocked.written}` with its regex: browsers send "
+                "scheme and host in lower case, and this framework matches the regex case-sensitively; "
+                f"the browser sends `Origin: {blocked.sent}`, whose requests are then blocked"
+                + entry_condition(probe, "origins", value),
+                related=anchor.related,
+            )

@@ -1,6 +1,6 @@
 """``app.config`` as Flask-CORS reads it: item writes, ``update``, ``from_mapping``,
-``setdefault``, ``from_object``, ``from_pyfile`` and ``from_prefixed_env``, merged in the
-order they run.
+``setdefault``, ``from_object``, ``from_pyfile``, ``from_file``, ``from_envvar`` and
+``from_prefixed_env``, merged in the order they run.
 
 A write under a condition the call does not share is one arm of that condition: when
 the arms of one ``if``/``match`` are all the condition changes, each arm is its own
@@ -15,7 +15,13 @@ from dataclasses import dataclass, replace
 
 from corslint.extractors.flask.calls import call_arguments, dotted_name
 from corslint.extractors.flask.collected import Collected, ConfigWrite, Site
-from corslint.extractors.flask.config_sources import Loaded, from_object, from_pyfile
+from corslint.extractors.flask.config_sources import (
+    Loaded,
+    dynaconf_cors_file,
+    file_mapping,
+    from_object,
+    from_pyfile,
+)
 from corslint.extractors.python import PythonModule
 from corslint.frameworks.flask_cors import CONFIG_KEYS, DEFAULTS
 from corslint.model import Provenance, Value, exclusive_arms
@@ -87,12 +93,72 @@ def config_call(
         prefix = module.resolve(arguments[0].value) if arguments else Value("FLASK", location)
         text = prefix.raw if prefix.known and isinstance(prefix.raw, str) else "FLASK"
         return ConfigWrite(receiver, here, _given({}), location, env_prefix=text)
+    if method == "from_file" and arguments:
+        return _from_file(module, call, receiver, here)
+    if method == "from_envvar" and arguments and not _silent(module, call):
+        # without `silent=True` the app refuses to start unless the variable names a file:
+        # every configuration it runs with comes from that file (Flask's documented pattern)
+        why = module.unknown(call, f"{module.source(call)} (the file the variable names)")
+        return ConfigWrite(receiver, here, _given({}), location, opaque=why)
     loaded: Loaded | None = None
     if method == "from_object" and arguments:
         loaded = from_object(module, arguments[0].value, location)
     elif method == "from_pyfile" and arguments:
         loaded = from_pyfile(module, arguments[0].value, location)
     return None if loaded is None else ConfigWrite(receiver, here, loaded, location)
+
+
+def _from_file(module: PythonModule, call: ast.Call, receiver: str, here: Site) -> ConfigWrite:
+    """`app.config.from_file("config.toml", load=tomllib.load, text=False)`: Flask opens the
+    file under the app's root path (the app module's folder), loads it and keeps its
+    upper-case keys as `from_mapping` does. A file not in the project, or a loader
+    corslint does not know, may set any key: unknown (CORS305), never silently nothing."""
+    location = module.location(call)
+    loaded = file_mapping(module, call)
+    if loaded is not None and loaded.known and isinstance(loaded.raw, dict):
+        values = {str(k): v for k, v in loaded.raw.items() if isinstance(k, str) and k.isupper()}
+        return ConfigWrite(receiver, here, _given(values), location)
+    why = (
+        loaded
+        if loaded is not None
+        else module.unknown(call, f"{module.source(call)} (a file corslint cannot read)")
+    )
+    return ConfigWrite(receiver, here, _given({}), location, opaque=why)
+
+
+_DYNACONF = frozenset(
+    {
+        "dynaconf.FlaskDynaconf",
+        "dynaconf.contrib.FlaskDynaconf",
+        "dynaconf.contrib.flask_dynaconf.FlaskDynaconf",
+    }
+)
+
+
+def dynaconf_write(module: PythonModule, call: ast.Call, qualified: str, here: Site) -> ConfigWrite | None:
+    """`FlaskDynaconf(app, settings_files=[...])` replaces `app.config` with Dynaconf's,
+    filled from its settings files and FLASK_* variables. A settings file of the project that
+    names a `CORS_` key may set what Flask-CORS reads: unknown (CORS305), never the
+    library defaults; none does: the config is read as before."""
+    if qualified not in _DYNACONF or not call.args:
+        return None
+    receiver = dotted_name(call.args[0])
+    found = dynaconf_cors_file(module, call)
+    if not receiver or found is None:
+        return None
+    why = module.unknown(call, f"{module.source(call)} (Dynaconf loads {found}, which names CORS_ keys)")
+    return ConfigWrite(receiver, here, _given({}), module.location(call), opaque=why)
+
+
+def _silent(module: PythonModule, call: ast.Call) -> bool:
+    """`from_envvar(name, silent=True)`: an unset variable loads nothing (or not known)."""
+    flag = next(
+        (k.value for k in call.keywords if k.arg == "silent"), call.args[1] if len(call.args) > 1 else None
+    )
+    if flag is None:
+        return False
+    value = module.resolve(flag)
+    return not (value.known and value.raw is False)
 
 
 def _is_none(node: ast.expr) -> bool:

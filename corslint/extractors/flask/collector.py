@@ -7,7 +7,7 @@ import ast
 import re
 import weakref
 
-from corslint.extractors.flask.app_config import config_call, config_receiver, subscript_write
+from corslint.extractors.flask.app_config import config_call, config_receiver, dynaconf_write, subscript_write
 from corslint.extractors.flask.calls import (
     CORS_CLASS,
     CROSS_ORIGIN,
@@ -201,6 +201,8 @@ class _Collector(Walker):
                 here = self.site(node)
                 enclosing = self.classes[-1] if self.classes and not here.scope else None
                 found.wrappers.append((node, here, enclosing))
+        elif (dynaconf := dynaconf_write(module, node, qualified, self.site(node))) is not None:
+            found.config.append(dynaconf)
         elif isinstance(node.func, ast.Attribute) and config_receiver(node.func.value) is not None:
             absent = frozenset(name for name, value in self.defaults[-1].items() if value is None)
             write = config_call(module, node, self.site(node), absent)

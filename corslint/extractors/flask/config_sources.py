@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from corslint.extractors.flask.imports import lookup
-from corslint.extractors.python import PythonModule, Scope
+from corslint.extractors.python import PythonModule, Scope, call_argument
+from corslint.extractors.python.project_files import project_root
 from corslint.model import Location, Provenance, Value
 
 MAX_DEPTH = 3
@@ -144,6 +145,67 @@ def from_pyfile(module: PythonModule, node: ast.expr, location: Location) -> Loa
         return None
     loaded = module.project.module_at(path, module.project.display_path(module.path, path))
     return None if loaded is None else module_names(loaded, location)
+
+
+# `from_file(..., load=X)` loaders whose result is the file's mapping (json.load,
+# tomllib.load with text=False, yaml.safe_load)
+_FILE_LOADERS = frozenset(
+    {"json.load", "tomllib.load", "tomli.load", "toml.load", "yaml.safe_load", "yaml.full_load"}
+)
+
+
+def file_mapping(module: PythonModule, call: ast.Call) -> Value | None:
+    """What `config.from_file(name, load=...)` loads: the data file beside the module read
+    with its lines; None when it is not in the project or the loader is unknown."""
+    name_node = call_argument(call, 0, "filename")
+    load_node = call_argument(call, 1, "load")
+    if name_node is None or load_node is None or module.project is None:
+        return None
+    if (module.qualified_name(load_node) or "") not in _FILE_LOADERS:
+        return None
+    name = module.resolve(name_node)
+    if not (name.known and isinstance(name.raw, str)):
+        return None
+    # a name written for Windows (`"configs\\app-configs.json"`, williamfisher9/jwt-auth-flask-angular
+    # backend/src/__init__.py) names the same file under the root path
+    path = Path(module.path).parent / name.raw.replace("\\", "/")
+    return module.load_data(path) if path.is_file() else None
+
+
+# the files Dynaconf looks for when the app names none (and the secrets beside them)
+_DYNACONF_DEFAULT_FILES = (
+    "settings.toml",
+    "settings.yaml",
+    "settings.yml",
+    "settings.json",
+    "settings.ini",
+    "settings.py",
+    ".secrets.toml",
+    ".secrets.yaml",
+    ".secrets.json",
+)
+
+
+def dynaconf_cors_file(module: PythonModule, call: ast.Call) -> str | None:
+    """The first settings file `FlaskDynaconf(app, ...)` may load that holds `CORS_`: the
+    `settings_files=` list when it is written out, else Dynaconf's usual names, looked for
+    beside the module and at the project's top."""
+    names: list[str] = list(_DYNACONF_DEFAULT_FILES)
+    for keyword in call.keywords:
+        if keyword.arg in {"settings_files", "settings_file", "SETTINGS_FILE_FOR_DYNACONF"}:
+            listed = module.resolve(keyword.value)
+            items = listed.raw if listed.known and isinstance(listed.raw, tuple) else (listed,)
+            names += [i.raw for i in items if i.known and isinstance(i.raw, str)]
+    here = Path(module.path).resolve().parent
+    for name in dict.fromkeys(names):
+        for folder in (here, project_root(module.path)):
+            path = folder / name
+            try:
+                if path.is_file() and b"CORS_" in path.read_bytes()[:1_000_000].upper():
+                    return name
+            except OSError:
+                continue
+    return None
 
 
 def module_names(loaded: PythonModule, location: Location) -> Loaded:

@@ -91,12 +91,30 @@ def unread_port_uses(module: PythonModule) -> tuple[Diagnostic, ...]:
     if not imports_port(module):
         return ()
     called = {id(node.func) for node in ast.walk(module.tree) if isinstance(node, ast.Call)}
+    typed = _annotation_names(module.tree)
     for node in ast.walk(module.tree):
         if (
             isinstance(node, ast.Name)
             and isinstance(node.ctx, ast.Load)
             and id(node) not in called
+            and id(node) not in typed
             and module.qualified_name(node) == f"{SANIC_PORT}.CORS"
         ):
             return (Diagnostic("CORS003", _EXTENSION_LOADED, module.location(node)),)
     return ()
+
+
+def _annotation_names(tree: ast.Module) -> set[int]:
+    """The names inside type annotations: `cors: CORS = None`, a placeholder the app factory
+    later fills with `CORS(app, ...)` (census 7 C5: phamhongphuc1999/sanic-simple-api),
+    hands the class to nothing."""
+    annotations: list[ast.expr] = []
+    for node in ast.walk(tree):
+        annotation: ast.expr | None = None
+        if isinstance(node, (ast.AnnAssign, ast.arg)):
+            annotation = node.annotation
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            annotation = node.returns
+        if annotation is not None:
+            annotations.append(annotation)
+    return {id(name) for annotation in annotations for name in ast.walk(annotation)}

@@ -38,6 +38,7 @@ from corslint.extractors.python.module import (
 from corslint.extractors.python.project import PythonProject, is_development_path
 from corslint.extractors.python.scope import EMPTY_SCOPE, MAX_DEPTH, Scope
 from corslint.extractors.python.setting_accessors import setting_accessor_hook
+from corslint.extractors.python.starlette_config import starlette_config_hook
 from corslint.extractors.python.syntax import (
     LEAVES,
     UNCERTAIN_BLOCKS,
@@ -80,6 +81,7 @@ __all__ = [
     "parse_python",
     "seen_from",
     "setting_accessor_hook",
+    "starlette_config_hook",
     "target_names",
     "walk",
 ]

@@ -16,7 +16,9 @@ from corslint.extractors.python.pydantic_fields import (
     field_alias,
     field_default,
     field_factory,
+    text_kept,
 )
+from corslint.extractors.python.pydantic_validators import validated
 from corslint.extractors.python.pydantic_version import declared_major, major_of_imports
 from corslint.extractors.python.scope import MAX_DEPTH, Scope
 from corslint.extractors.python.syntax import dotted_name
@@ -115,20 +117,27 @@ class ClassResolver(CallResolver):
             if made is None:
                 return self.unknown(target, f"{class_def.name}.{name} (no default)")
             resolved = made
+            if is_settings and resolved.known:  # a model's defaults are not validated, settings' are
+                resolved = validated(self, class_def, statement, name, resolved, scope)
             if (
-                is_settings  # a model's defaults are not validated, settings' are
+                is_settings
                 and isinstance(statement, ast.AnnAssign)
                 and URL_TYPE.search(self.source(statement.annotation))
+                and not text_kept(statement.annotation, isinstance(resolved.raw, tuple))
             ):
                 resolved = as_pydantic_urls(resolved, self.pydantic_major())
             if is_settings and resolved.known:
                 env_var = self.settings_env_var(class_def, name, alias, scope)
                 return as_env_default(resolved, env_var, self.location(target), Provenance.SETTINGS_DEFAULT)
             return moved(resolved, self.location(target), self.location(target))
+        # bases in order, the first that says something of the field (the MRO of a settings
+        # class made of mixins, `class Settings(AppSettings, CORSSettings)`: census 7 B18)
         for base in class_def.bases:
             found = self.class_named(base)
             if found is not None and found[1] is not class_def and scope.depth < MAX_DEPTH:
-                return found[0].class_field(found[1], name, scope.deeper())
+                inherited = found[0].class_field(found[1], name, scope.deeper())
+                if inherited is not None:
+                    return inherited
         return None
 
     def _factory_value(self, factory: ast.expr | None, scope: Scope) -> Value | None:

@@ -38,6 +38,7 @@ _LOADERS = frozenset(
     }
 )
 _SUFFIXES = (".json", ".yaml", ".yml", ".toml")
+_EXISTENCE_TESTS = frozenset({"exists", "is_file"})
 _PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "Path"})
 _OS_PATH = frozenset(
     {"os.path.join", "os.path.dirname", "os.path.abspath", "os.path.realpath", "os.path.normpath"}
@@ -88,6 +89,9 @@ class DataFileResolver(InstanceResolver):
             return None
         if qualified in _OS_PATH and args:
             return self._os_path(call, qualified, args, scope)
+        if qualified in {"os.path.exists", "os.path.isfile"} and len(args) == len(call.args) == 1:
+            path = self.path_of(self.resolve(args[0], scope))
+            return self._shipped(call, path) if path is not None else None
         if qualified in {"open", "io.open", "builtins.open"} and args:
             path = self.path_of(self.resolve(args[0], scope))
             return self.file_value(FileRef(path, text=True), call) if path is not None else None
@@ -121,6 +125,8 @@ class DataFileResolver(InstanceResolver):
             return self.file_value(ref, call)
         if method in {"read_text", "read_bytes", "open"}:
             return self.file_value(FileRef(ref.path, text=True), call)
+        if method in _EXISTENCE_TESTS and not args:
+            return self._shipped(call, ref.path)
         if method in {"joinpath", "with_name"} and args:
             parts = [self.path_of(self.resolve(a, scope)) for a in args]
             if any(p is None for p in parts):
@@ -142,6 +148,17 @@ class DataFileResolver(InstanceResolver):
             if loaded is not None:
                 return loaded
         return self.unknown(call, f"{self.source(call)} (the file {path} is not in the project)")
+
+    def _shipped(self, call: ast.Call, path: str) -> Value | None:
+        """`path.exists()` of a data file the project ships (`if not path.exists(): return
+        Settings()` before loading its bundled config/default.yaml, census 7 B18's sibling
+        B15): true. A file the checkout lacks may still be there when it runs (written at
+        deploy time, ignored by git): unknown."""
+        if not path.lower().endswith(_SUFFIXES):
+            return None
+        if any(candidate.is_file() for candidate in self._candidates(path)):
+            return Value(True, self.location(call), Provenance.CONSTANT, description=self.source(call))
+        return None
 
     def _candidates(self, path: str) -> list[Path]:
         if os.path.isabs(path):

@@ -45,7 +45,7 @@ _DECOUPLE_BOOLEANS = {
 }
 
 
-def _instance_call(
+def instance_call(
     module: PythonModule, name: str, classes: frozenset[str]
 ) -> tuple[PythonModule, ast.Call] | None:
     """The `name = SomeClass(...)` call binding `name`, here, imported, or through star imports."""
@@ -73,7 +73,7 @@ def environ_hook(module: PythonModule, call: ast.Call, qualified: str, scope: Sc
         return None
     if method not in _ENVIRON_DEFAULT_INDEX:
         return None
-    instance = _instance_call(module, receiver, ENVIRON_CLASSES)
+    instance = instance_call(module, receiver, ENVIRON_CLASSES)
     if instance is None:
         return None
     name_node = call_argument(call, 0, "var")
@@ -115,7 +115,7 @@ def environs_hook(module: PythonModule, call: ast.Call, qualified: str, scope: S
     if method not in _ENVIRONS_METHODS:
         return None
     if module.qualified_name(receiver) != ENVIRONS_SHARED and (
-        _instance_call(module, receiver.id, ENVIRONS_CLASSES) is None
+        instance_call(module, receiver.id, ENVIRONS_CLASSES) is None
     ):
         return None
     if any(
@@ -133,7 +133,7 @@ def decouple_hook(module: PythonModule, call: ast.Call, qualified: str, scope: S
     if qualified not in DECOUPLE_CALLABLES:
         if not isinstance(call.func, ast.Name):
             return None
-        if _instance_call(module, call.func.id, DECOUPLE_CLASSES) is None:
+        if instance_call(module, call.func.id, DECOUPLE_CLASSES) is None:
             return None
     name_node = call_argument(call, 0, "option")
     default_node = call_argument(call, 1, "default")
@@ -159,13 +159,13 @@ def decouple_hook(module: PythonModule, call: ast.Call, qualified: str, scope: S
     if isinstance(cast_node, ast.Call) and (module.qualified_name(cast_node.func) or "") == "decouple.Csv":
         return _decouple_csv(module, cast_node, value, location)
     if isinstance(cast_node, ast.Lambda):
-        cast_value = _lambda_cast(module, cast_node, value, location, scope)
+        cast_value = lambda_cast(module, cast_node, value, location, scope)
         if cast_value is not None:
             return cast_value
     return module.unknown(call, f"{module.source(call)} (cast by {module.source(cast_node)})")
 
 
-def _lambda_cast(
+def lambda_cast(
     module: PythonModule, cast: ast.Lambda, value: Value, location: Location, scope: Scope
 ) -> Value | None:
     """`cast=lambda v: [s.strip() for s in v.split(",")]`: the lambda applied to the

@@ -224,6 +224,8 @@ class CallResolver(MutationResolver):
                 continue
             if isinstance(statement, ast.If):
                 decided = self.decide(statement.test, scope)
+                if decided is None and _only_raises(statement):
+                    continue  # a guard that stops the program: what is returned comes after it
                 if decided is None:
                     return f"returns under `if {self.source(statement.test)}`"
                 inner = self._reached_return(statement.body if decided.raw else statement.orelse, scope)
@@ -421,7 +423,7 @@ class CallResolver(MutationResolver):
         return None
 
     def _isinstance(self, call: ast.Call, subject: ast.expr, kinds: ast.expr, scope: Scope) -> Value | None:
-        written = kinds.elts if isinstance(kinds, ast.Tuple) else [kinds]
+        written = kinds.elts if isinstance(kinds, ast.Tuple) else _union_members(kinds)
         names = [e.id for e in written if isinstance(e, ast.Name)]
         if len(names) != len(written) or not all(n in _BUILTIN_TYPES or n in _SEQUENCE_TYPES for n in names):
             return None
@@ -531,12 +533,25 @@ def opaque(callee: Callee) -> str:
     return ""
 
 
-def _exits(statement: ast.stmt) -> bool:
+def _union_members(kinds: ast.expr) -> list[ast.expr]:
+    """`list | str` (a union as isinstance's second argument) -> [list, str]."""
+    if isinstance(kinds, ast.BinOp) and isinstance(kinds.op, ast.BitOr):
+        return [*_union_members(kinds.left), *_union_members(kinds.right)]
+    return [kinds]
+
+
+def _only_raises(statement: ast.If) -> bool:
+    """An `if` that leaves the function only by `raise` (alerta/alerta alerta/utils/config.py:
+    `if config['CUSTOMER_VIEWS'] and not config['AUTH_REQUIRED']: raise RuntimeError(...)`)."""
+    return not _exits(statement, (ast.Return,))
+
+
+def _exits(statement: ast.stmt, kinds: tuple[type[ast.stmt], ...] = (ast.Return, ast.Raise)) -> bool:
     """Whether a `return` or `raise` stands in the statement (not in a nested function)."""
     stack: list[ast.AST] = [statement]
     while stack:
         node = stack.pop()
-        if isinstance(node, (ast.Return, ast.Raise)):
+        if isinstance(node, kinds):
             return True
         stack.extend(
             c

@@ -13,6 +13,7 @@ from corslint.extractors.python.cli_arguments import option_default
 from corslint.extractors.python.data_files import DataFileResolver
 from corslint.extractors.python.functions import CallResolver
 from corslint.extractors.python.library_constants import library_header_name
+from corslint.extractors.python.pydantic_validators import ValidationInfo
 from corslint.extractors.python.scope import EMPTY_SCOPE, MAX_DEPTH, Scope
 from corslint.extractors.python.star_exports import star_imported_names
 from corslint.extractors.python.syntax import dotted_name
@@ -254,8 +255,11 @@ class PythonModule(DataFileResolver):
                 inner = module.resolve_name(name, scope)
                 if inner is not None:
                     return moved(inner, self.location(node))
+        receiver = self.resolve(node.value, scope)
+        if isinstance(receiver.raw, ValidationInfo) and node.attr == "data":
+            return moved(receiver.raw.data, self.location(node))  # a field validator's `info.data`
         # `.parent` / `.parents` of a path the code builds
-        path = self.path_attribute(node, self.resolve(node.value, scope))
+        path = self.path_attribute(node, receiver)
         return path if path is not None else self.unknown(node)
 
     def _agreeing_attribute(self, node: ast.Attribute, scope: Scope) -> Value | None:

@@ -8,8 +8,10 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from corslint.extractors.list_items import ListItems
 from corslint.extractors.python.flow import FlowResolver, helper_filled, mutates
 from corslint.extractors.python.scope import Scope
+from corslint.extractors.python.values import under_condition
 from corslint.model import Provenance, UnresolvedValueError, Value
 
 _KEYS = (str, int, bool)
@@ -33,10 +35,11 @@ class MutationResolver(FlowResolver):
             condition = self.decide(statement.test, scope)
             if condition is None:
                 return self._uncertain(value, name, statement, f"under `if {self.source(statement.test)}`")
+            before = value
             for inner in statement.body if condition.raw else statement.orelse:
                 if mutates(inner, name):
                     value = self._mutate(value, name, inner, scope)
-            return value
+            return _changed_under(before, value, condition)
         if isinstance(statement, (ast.With, ast.AsyncWith)):
             for inner in statement.body:
                 if mutates(inner, name):
@@ -271,3 +274,25 @@ def _list(value: Value, items: tuple[Value, ...]) -> Value:
 
 def _dict(value: Value, entries: dict[Any, Value]) -> Value:
     return Value(entries, value.location, value.provenance, value.env_var, value.description, value.related)
+
+
+def _changed_under(before: Value, after: Value, condition: Value) -> Value:
+    """The entries and keys an `if` decided by an environment default added or set hold only
+    while that default does (`if debug: options["allow_origins"] = ["*"]`, census 6 P25:
+    "when DEBUG is unset"); what was there before keeps its own."""
+    if condition.env_var is None or not after.known or after is before:
+        return after
+    old = before.raw if before.known else None
+    if isinstance(after.raw, dict):
+        kept = old if isinstance(old, dict) else {}
+        raw: Any = {
+            key: item if kept.get(key) is item else under_condition(item, condition)
+            for key, item in after.raw.items()
+        }
+    elif isinstance(after.raw, tuple):
+        present = {id(item) for item in old} if isinstance(old, tuple) else set()
+        made = [item if id(item) in present else under_condition(item, condition) for item in after.raw]
+        raw = type(after.raw)(made) if isinstance(after.raw, ListItems) else tuple(made)
+    else:
+        return after
+    return Value(raw, after.location, after.provenance, after.env_var, after.description, after.related)

@@ -105,20 +105,26 @@ def texts_holding(path: str, word: bytes, shared: dict[str, object]) -> list[str
     """The texts of the Python files of `path`'s project that hold `word`, read once per run
     (kept in `shared`, the run's per-project store); None when the project is too large to
     tell. Extractors ask it whether another module uses a configuration they found."""
+    sources = sources_holding(path, word, shared)
+    return None if sources is None else [text for _, text in sources]
+
+
+def sources_holding(path: str, word: bytes, shared: dict[str, object]) -> list[tuple[Path, str]] | None:
+    """`texts_holding` with each text's file."""
     root = project_root(path)
-    key = f"texts_holding:{word.decode()}:{root}"
-    texts = shared.get(key)
-    if not isinstance(texts, list):
+    key = f"sources_holding:{word.decode()}:{root}"
+    sources = shared.get(key)
+    if not isinstance(sources, list):
         files = python_files(root)
-        found: list[str] = []
+        found: list[tuple[Path, str]] = []
         for file in files:
             try:
                 data = file.read_bytes()
             except OSError:
                 continue
             if word in data:
-                found.append(data.decode("utf-8", "replace"))
+                found.append((file, data.decode("utf-8", "replace")))
         if len(files) >= MAX_FILES:
-            found.append("")  # too large to tell: "" marks it
-        shared[key] = texts = found
-    return None if "" in texts else texts
+            found.append((root, ""))  # too large to tell: "" marks it
+        shared[key] = sources = found
+    return None if any(text == "" for _, text in sources) else sources

@@ -126,3 +126,50 @@ def field_alias(value: ast.expr) -> str | None:
     }
     found = aliases.get("validation_alias", aliases.get("alias"))  # validation_alias wins
     return found if isinstance(found, str) else None
+
+
+_SEQUENCES = frozenset({"list", "List", "tuple", "Tuple", "set", "Set", "Sequence", "frozenset", "FrozenSet"})
+_KEEPS_TEXT = frozenset({"str", "Any"})
+
+
+def text_kept(annotation: ast.expr, is_sequence: bool) -> bool:
+    """Whether pydantic 2's smart union keeps a plain string as written: a `str` (or `Any`)
+    alternative where the value's strings are validated (`list[AnyHttpUrl | str]`,
+    `List[AnyHttpUrl] | List[str] | str` for a list of strings; `AnyHttpUrl | str` for a
+    string), since an exact type match wins. `list[AnyUrl] | str` still turns a list's
+    items into URLs (census 6 158 and 291: REGRESS9)."""
+    alternatives = _alternatives(annotation)
+    if not is_sequence:
+        return any(_named(a) in _KEEPS_TEXT for a in alternatives)
+    for alternative in alternatives:
+        if isinstance(alternative, ast.Subscript) and _named(alternative.value) in _SEQUENCES:
+            inner = alternative.slice
+            items = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+            if any(_named(a) in _KEEPS_TEXT for item in items for a in _alternatives(item)):
+                return True
+    return False
+
+
+def _alternatives(annotation: ast.expr) -> list[ast.expr]:
+    """`A | B`, `Union[A, B]`, `Optional[A]`, `Annotated[A, ...]` -> [A, B]."""
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        return [*_alternatives(annotation.left), *_alternatives(annotation.right)]
+    if isinstance(annotation, ast.Subscript):
+        name = _named(annotation.value)
+        inner = annotation.slice
+        members = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+        if name in {"Union", "Optional"}:
+            return [a for member in members for a in _alternatives(member)]
+        if name == "Annotated" and members:
+            return _alternatives(members[0])
+    return [annotation]
+
+
+def _named(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value  # a quoted forward reference
+    return ""

@@ -9,14 +9,17 @@ file listing leaves them out)."""
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 from pathlib import Path
 
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python.module import PythonModule
-from corslint.extractors.python.project_files import PROJECT_MARKERS, project_root, texts_holding
+from corslint.extractors.python.project_files import PROJECT_MARKERS, project_root, sources_holding
 
 _NOT_USES = re.compile(r"^\s*(async\s+def|def|from|import)\b|__all__")
+_FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]*(\([^)]*\)|[^\n#]*)", re.MULTILINE)
 
 
 def never_used(
@@ -29,17 +32,35 @@ def never_used(
     if not _project_found(module.path):
         return False  # a folder of loose modules: its callers may live anywhere above
     name = function.name
-    texts = texts_holding(module.path, name.encode(), context.shared)
-    if texts is None:
+    sources = sources_holding(module.path, name.encode(), context.shared)
+    if sources is None:
         return False
-    word = re.compile(rf"(?<!\w){re.escape(name)}\b")
-    for text in texts:
-        for line in text.splitlines():
-            if word.search(line) and not _NOT_USES.search(line):
-                return False
-    # a name alone on a line of a parenthesised import (`    setup_cors,`) counts as a use:
+    root = project_root(module.path)
+    own = Path(module.path).resolve()
+    # a module that imports the name from elsewhere means that other object by it: a
+    # library's (census 6 R2: `from flask_cors import CORS; CORS(app)` beside a dead project
+    # wrapper `def CORS(app)`) or another project module's own function of the same name
+    # (census 7 C2: main.py calls `setup_cors` from app/middleware/cors.py while
+    # hardening.py keeps a dead `setup_cors`): only `.name` there can still reach this one.
+    # A name alone on a line of a parenthesised import (`    setup_cors,`) counts as a use:
     # the same line in a list of hooks would be one
-    return True
+    return not any(
+        _imported_renamed(text, name, root)
+        or _uses(text, name, attribute_only=_binds_elsewhere(file.resolve(), text, name, root, own))
+        for file, text in sources
+    )
+
+
+def _imported_renamed(text: str, name: str, root: Path) -> bool:
+    """`from app.cors import setup_cors as _setup` (a project module): a use, whatever the
+    new name is called as. A library's `CORS as _FlaskCORS` is no use of the project's."""
+    renamed = re.compile(rf"^{re.escape(name)}[ \t]+as[ \t]+\w+$")
+    for imported, names in _FROM_IMPORT.findall(text):
+        if not imported.startswith(".") and not _project_module(imported.split(".")[0], root):
+            continue
+        if any(renamed.match(part.split("#")[0].strip()) for part in names.strip("()").split(",")):
+            return True
+    return False
 
 
 def _project_found(path: str) -> bool:
@@ -49,3 +70,74 @@ def _project_found(path: str) -> bool:
     if any((root / marker).exists() for marker in PROJECT_MARKERS):
         return True
     return (Path(path).resolve().parent / "__init__.py").is_file()
+
+
+def _uses(text: str, name: str, attribute_only: bool) -> bool:
+    """Whether `text` mentions `name` in code (comments and prose strings aside; a string
+    that is just the name, `getattr(m, "name")`, counts), outside def, import and
+    `__all__` lines. Unreadable source counts every mention, as a use."""
+    word = re.compile(rf"(?<!\w){re.escape(name)}\b")
+    try:
+        previous = ""
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            named = token.type == tokenize.NAME and token.string == name
+            # a string that is just the name: `getattr(module, "setup_cors")`
+            quoted = token.type == tokenize.STRING and token.string.strip("\"'rbuRBU") == name
+            mention = (named and (not attribute_only or previous == ".")) or (quoted and not attribute_only)
+            if mention and not _NOT_USES.search(token.line):
+                return True
+            if token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT):
+                previous = token.string
+        return False
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return any(word.search(line) and not _NOT_USES.search(line) for line in text.splitlines())
+
+
+def _binds_elsewhere(file: Path, text: str, name: str, root: Path, own: Path) -> bool:
+    """Whether `text` binds `name` with `from <module> import name` (not renamed) to
+    something other than the function in `own`: the module is a library's (its top package
+    no folder or module of the project), or a project module other than `own` that defines
+    `name` itself (a re-export could still hand on this one)."""
+    for imported, names in _FROM_IMPORT.findall(text):
+        bound = [part.split("#")[0].strip() for part in names.strip("()").split(",")]
+        if name not in bound:
+            continue
+        if not imported.startswith(".") and not _project_module(imported.split(".")[0], root):
+            return True
+        target = _module_file(file, imported, root)
+        if target is not None and target != own and _defines(target, name):
+            return True
+    return False
+
+
+def _module_file(file: Path, imported: str, root: Path) -> Path | None:
+    """The project file `from <imported> import ...` in `file` reads, when it exists."""
+    dots = len(imported) - len(imported.lstrip("."))
+    parts = [part for part in imported.lstrip(".").split(".") if part]
+    if dots:
+        base = file.parent
+        for _ in range(dots - 1):
+            base = base.parent
+        bases = [base]
+    else:
+        bases = [root, root / "src"]
+    for base in bases:
+        target = base.joinpath(*parts)
+        for candidate in (target.with_suffix(".py") if parts else None, target / "__init__.py"):
+            if candidate is not None and candidate.is_file():
+                return candidate.resolve()
+    return None
+
+
+def _defines(path: Path, name: str) -> bool:
+    try:
+        text = path.read_text("utf-8", "replace")
+    except OSError:
+        return False
+    return (
+        re.search(rf"^(?:async[ \t]+def|def|class)[ \t]+{re.escape(name)}\b", text, re.MULTILINE) is not None
+    )
+
+
+def _project_module(top: str, root: Path) -> bool:
+    return any((base / top).is_dir() or (base / f"{top}.py").is_file() for base in (root, root / "src"))

@@ -61,6 +61,9 @@ def string_method(receiver: Value, method: str, args: list[Value], location: Loc
             isinstance(a, str) for a in plain_args
         ):
             return Value(getattr(raw, method)(*plain_args), location, provenance, receiver.env_var)
+        # `v.startswith("[")`: a settings validator telling a JSON list from a comma list
+        if method in {"startswith", "endswith"} and len(plain_args) == 1 and isinstance(plain_args[0], str):
+            return Value(getattr(raw, method)(plain_args[0]), location, provenance, receiver.env_var)
         # `ROOT_DOMAIN.replace(".", r"\.")`: a domain escaped for a regex (django settings)
         if (method == "replace" and len(plain_args) == 2 and all(isinstance(a, str) for a in plain_args)) or (
             method in {"removeprefix", "removesuffix"}

@@ -12,10 +12,12 @@ from corslint.extractors.python.unused_functions import never_used
 from corslint.extractors.starlette.arguments import Argument, arguments_of
 from corslint.extractors.starlette.pipelines import layer_of, value_in_development_arm
 from corslint.extractors.starlette.routes import APP_CLASSES, application_routes, bearer_evidence
+from corslint.extractors.starlette.splatted_class import splatted_cors_class, without_class_key
+from corslint.extractors.starlette.statement_arms import other_statement_arm
 from corslint.extractors.starlette.ternary_arms import other_arm
 from corslint.model import CorsPolicy, Extraction, Provenance, Value
 
-NEEDLES = (b"CORSMiddleware",)
+NEEDLES = (b"CORSMiddleware", b"add_middleware(**")
 
 CORS_CLASSES = frozenset(
     {"fastapi.middleware.cors.CORSMiddleware", "starlette.middleware.cors.CORSMiddleware"}
@@ -56,7 +58,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         if _in_unused_helper(module, call, receiver_node, context):
             continue  # `def setup_cors(app): app.add_middleware(...)` that nothing calls
         layer = layer_of(module, call, receiver, receiver_node)
-        arms = other_arm(module, arguments, options)
+        arms = other_arm(module, arguments, options) or other_statement_arm(module, call, arguments, options)
         variants = [(options, "")] if arms is None else [(options, arms[2]), (arms[0], arms[1])]
         for variant, arm in variants:
             policies.append(
@@ -189,6 +191,8 @@ def _cors_options(module: PythonModule, call: ast.Call) -> tuple[list[Argument],
         if not positional and named is not None and _is_cors_class(module, named.value):
             # `add_middleware(middleware_class=CORSMiddleware, ...)`
             return [a for a in arguments_of(call) if a.keyword != named.arg], 0
+        if not positional and named is None and wraps and splatted_cors_class(module, call, _is_cors_class):
+            return arguments_of(call), 0  # `add_middleware(**config)`, config naming the class
         return None
     if qualified in CORS_CLASSES and _wraps_an_app(module, call):
         return arguments_of(call), 1
@@ -213,7 +217,8 @@ def _read_options(module: PythonModule, arguments: list[Argument], skip: int) ->
         if arg.star == "**":
             expanded = module.resolve(arg.value)
             if expanded.known and isinstance(expanded.raw, dict):
-                options.update(expanded_options(module, expanded, module.location(arg.value)))
+                expanded_here = expanded_options(module, expanded, module.location(arg.value))
+                options.update(without_class_key(expanded_here) if skip == 0 else expanded_here)
             else:
                 why = expanded.description or module.source(arg.value)
                 options["**"] = Value(None, module.location(arg.value), Provenance.UNKNOWN, description=why)

@@ -45,7 +45,7 @@ def other_arm(
     test = tests.pop()
     taken_if = bool(decided.raw)
     taken, other = ("if", "else") if taken_if else ("else", "if")
-    if other == _development_arm(test):
+    if other == development_arm(test):
         return None  # the arm not taken by default is development configuration
     variant = dict(options)
     for argument in ternaries:
@@ -62,7 +62,7 @@ def other_arm(
     return variant, f"{other}@{where}", f"{taken}@{where}"
 
 
-def _development_arm(test: str) -> str | None:
+def development_arm(test: str) -> str | None:
     """Which arm of `A if TEST else B` is for development: `if DEBUG` (the `if`), `if not
     DEBUG` (the `else`), `if ENV == "production"` (the `else`)."""
     negated = test.lstrip().startswith("not ") or "!=" in test
