@@ -65,3 +65,26 @@ def test_unknown_mappings_and_options() -> None:
 def test_setup_without_defaults_answers_nothing() -> None:
     (policy,) = policies("import aiohttp_cors\ncors = aiohttp_cors.setup(app)\n")
     assert config(policy) == {}
+
+
+def test_add_with_named_arguments_and_a_comprehension_over_origins() -> None:
+    (_, named, comprehended, filtered) = policies(
+        """
+        import aiohttp_cors
+        from aiohttp_cors import ResourceOptions
+
+        SITES = ["https://a.example.com", "https://b.example.com"]
+        cors = aiohttp_cors.setup(app)
+        cors.add(routing_entity=route, config={"*": ResourceOptions(allow_credentials=True)})
+        cors.add(route, {site: ResourceOptions(max_age=60) for site in SITES})
+        cors.add(route, {site: ResourceOptions() for site in SITES if site.endswith(".com")})
+        cors.add(routing_entity=other)
+        """
+    )
+    assert config(named) == {"*": {"allow_credentials": True}}
+    assert config(comprehended) == {
+        "https://a.example.com": {"max_age": 60},
+        "https://b.example.com": {"max_age": 60},
+    }
+    value = filtered.option("config")
+    assert value is not None and not value.known

@@ -182,6 +182,15 @@ def django_senders(project: Path, policy: CorsPolicy) -> list[tuple[Sender, str]
         target = getattr(module, named(policy, "middleware "))(view)
     elif label.startswith("@"):
         views = [v for m in project_modules(project) for v in vars(m).values() if wraps_here(v, policy)]
+        # a decorator on class-view methods: the class views whose methods it wraps
+        views += [
+            v.as_view()
+            for m in project_modules(project)
+            for v in vars(m).values()
+            if isinstance(v, type)
+            and hasattr(v, "as_view")
+            and any(wraps_here(f, policy) for f in vars(v).values())
+        ]
         return [sender for target in dict.fromkeys(views) for sender in django_call(target)]
     elif label.startswith("helper "):
         helper = getattr(module, named(policy, "helper "))
@@ -203,6 +212,16 @@ def django_senders(project: Path, policy: CorsPolicy) -> list[tuple[Sender, str]
             }
             return helper(**given)
 
+    elif "." in named(policy, "view "):
+        # a class view's own hook (`view CorsMixin.dispatch()`): the views using the class
+        owner = getattr(module, named(policy, "view ").split(".", 1)[0])
+        views = [
+            v
+            for m in project_modules(project)
+            for v in vars(m).values()
+            if isinstance(v, type) and issubclass(v, owner) and hasattr(v, "as_view")
+        ]
+        return [sender for view_class in dict.fromkeys(views) for sender in django_call(view_class.as_view())]
     else:
         target = getattr(module, named(policy, "view "))
         if isinstance(target, type):

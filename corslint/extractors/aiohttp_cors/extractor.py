@@ -48,12 +48,14 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
             and call.func.attr == "add"
             and isinstance(call.func.value, ast.Name)
             and call.func.value.id in setups
-            and len(call.args) >= 2
         ):
             continue
+        entity, own_config = _add_arguments(call)
+        if entity is None or own_config is None:
+            continue
         defaults_config, app = setups[call.func.value.id]
-        own, evidence = _config(module, call.args[1], module.location(call))
-        route_path = _route_path(call.args[0])
+        own, evidence = _config(module, own_config, module.location(call))
+        route_path = _route_path(entity)
         policies.append(
             _policy(
                 path, module, call, _laid_over(own, defaults_config), evidence, app, True, route_path or "/"
@@ -86,6 +88,14 @@ def _policy(
     )
 
 
+def _add_arguments(call: ast.Call) -> tuple[ast.expr | None, ast.expr | None]:
+    """`CorsConfig.add(routing_entity, config=None)`'s two arguments, positional or named."""
+    named = {keyword.arg: keyword.value for keyword in call.keywords if keyword.arg}
+    entity = call.args[0] if call.args else named.get("routing_entity")
+    config = call.args[1] if len(call.args) >= 2 else named.get("config")
+    return entity, config
+
+
 def _laid_over(own: Value, defaults: Value) -> Value:
     if not own.known:
         return own
@@ -102,8 +112,10 @@ def _config(
         return Value({}, where), ()
     if isinstance(node, ast.Name):
         bound = module.lookup(node.id, node, EMPTY_SCOPE)
-        if bound.kind == "value" and isinstance(bound.node, ast.Dict):
+        if bound.kind == "value" and isinstance(bound.node, (ast.Dict, ast.DictComp)):
             node = bound.node
+    if isinstance(node, ast.DictComp):
+        node = _comprehension_entries(module, node)
     if not isinstance(node, ast.Dict) or any(key is None for key in node.keys):
         return Value(None, module.location(node), Provenance.UNKNOWN, description=module.source(node)), ()
     config: dict[str, Value] = {}
@@ -139,3 +151,30 @@ def _route_path(node: ast.expr) -> str | None:
         if isinstance(first, ast.Constant) and isinstance(first.value, str):
             return first.value
     return None
+
+
+def _comprehension_entries(module: PythonModule, node: ast.DictComp) -> ast.expr:
+    """`{origin: ResourceOptions(...) for origin in ORIGINS}` over a known list of origins,
+    as the dict it builds (one entry per origin, each with the same options); else the
+    comprehension itself, which `_config` reports as unknown."""
+    if len(node.generators) != 1:
+        return node
+    loop = node.generators[0]
+    if (
+        loop.ifs
+        or loop.is_async
+        or not isinstance(loop.target, ast.Name)
+        or not isinstance(node.key, ast.Name)
+        or node.key.id != loop.target.id
+        or any(isinstance(n, ast.Name) and n.id == loop.target.id for n in ast.walk(node.value))
+    ):
+        return node
+    origins = module.resolve(loop.iter)
+    if not origins.known or not isinstance(origins.raw, (list, tuple)):
+        return node
+    keys: list[ast.expr | None] = []
+    for origin in origins.raw:
+        if not isinstance(origin, Value) or not origin.known or not isinstance(origin.raw, str):
+            return node
+        keys.append(ast.copy_location(ast.Constant(origin.raw), loop.iter))
+    return ast.copy_location(ast.Dict(keys=keys, values=[node.value] * len(keys)), node)

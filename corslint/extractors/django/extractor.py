@@ -29,6 +29,7 @@ from corslint.extractors.django.identity import (
 )
 from corslint.extractors.django.module_imports import unbound_fragment, unbound_settings
 from corslint.extractors.django.module_paths import module_key
+from corslint.extractors.django.own_readers import read_by_own_code
 from corslint.extractors.django.policy import NO_ORIGIN_SETTING, ORIGIN_SETTINGS, build_policy
 from corslint.extractors.django.settings_chain import (
     emitter,
@@ -83,7 +84,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         if emitter(entry, entry_namespace) != here or docs_build_stub(context, entry, entry_namespace):
             continue
         policy = build_policy(entry, entry_namespace)
-        if policy is not None:
+        if policy is not None and not read_by_own_code(context, entry.module, entry_namespace):
             policies.append(policy)
     return Extraction(policies=_origins_set_elsewhere(policies), diagnostics=diagnostics)
 

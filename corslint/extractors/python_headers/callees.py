@@ -160,8 +160,12 @@ def bound_frame(
 ) -> Frame:
     """The frame a helper is read in: its parameters bound to what the call hands it."""
     # a Tornado handler's request is `self.request`; an http.server handler is its own request
+    # a method of the same object (`self.finalize(response)`) sees `self.request` too
+    own_method = dotted(call.func).split(".", 1)[0] == "self"
     requests: set[str] = (
-        {name for name in frame.requests if name.split(".", 1)[0] == "self"} if frame.self_writes else set()
+        {name for name in frame.requests if name.split(".", 1)[0] == "self"}
+        if frame.self_writes or own_method
+        else set()
     )
     responses: set[str] = set()
     if frame.kind == "bottle":  # the thread-local request and response, named as the caller names them

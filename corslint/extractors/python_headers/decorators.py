@@ -46,6 +46,8 @@ class Decorator:
     factory: bool  # `@crossdomain(...)`: the outer function's parameters are options
     local_functions: dict[str, Function]
     automatic_options: bool  # False: it sets `view.provide_automatic_options = False`
+    # it sets `wrapper.required_methods = ["OPTIONS"]`: Flask routes OPTIONS to every view it wraps
+    routes_options: bool = False
 
 
 def decorators_in(module: PythonModule) -> list[Decorator]:
@@ -67,9 +69,26 @@ def decorators_in(module: PythonModule) -> list[Decorator]:
             factory = view not in parameters(outer)
             local = {f.name: f for f in nested}
             automatic = ".provide_automatic_options = False" not in module.source(outer).replace("  ", " ")
-            found.append(Decorator(module, outer, wrapper, view, factory, local, automatic))
+            found.append(
+                Decorator(module, outer, wrapper, view, factory, local, automatic, _requires_options(outer))
+            )
             break
     return found
+
+
+def _requires_options(outer: Function) -> bool:
+    """`decorator.required_methods = ["OPTIONS"]` in the decorator: Flask's `add_url_rule`
+    adds a view function's `required_methods` to its rule's methods (metabrainz/
+    listenbrainz-server listenbrainz/webserver/decorators.py `crossdomain`)."""
+    for node in ast.walk(outer):
+        if (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Attribute) and t.attr == "required_methods" for t in node.targets)
+            and isinstance(node.value, (ast.List, ast.Tuple, ast.Set))
+            and any(isinstance(item, ast.Constant) and item.value == "OPTIONS" for item in node.value.elts)
+        ):
+            return True
+    return False
 
 
 def _module_writers(module: PythonModule) -> frozenset[str]:
@@ -134,7 +153,7 @@ def decorator_units(
         for kind, uses in by_kind.items():
             groups: dict[str, list[Site]] = {}
             for site in uses:
-                methods = _methods(kind, site)
+                methods = _methods(kind, site, decorator)
                 key = f"{ast.dump(site[2], include_attributes=False)}|{methods}"
                 groups.setdefault(key, []).append(site)
             units += [_use_unit(decorator, kind, group) for group in groups.values()]
@@ -145,17 +164,27 @@ _REEXPORT_HOPS = 2
 Site = tuple[PythonModule, Function, ast.expr]  # the module, the decorated view, the decorator
 
 
-def _methods(kind: str, site: Site) -> tuple[str, ...] | None:
+def _methods(kind: str, site: Site, decorator: Decorator | None = None) -> tuple[str, ...] | None:
     if kind == "bottle":
         return bottle_methods(site[0], site[1])
-    return flask_methods(site[0], site[1]) if kind == "flask" else django_methods(site[0], site[1])
+    if kind != "flask":
+        return django_methods(site[0], site[1])
+    methods = flask_methods(site[0], site[1])
+    if (
+        methods is not None
+        and decorator is not None
+        and decorator.routes_options
+        and "OPTIONS" not in methods
+    ):
+        return (*methods, "OPTIONS")
+    return methods
 
 
 def _semantics(decorator: Decorator, kind: str, uses: list[Site]) -> tuple[tuple[str, ...], int | str | None]:
     """When the wrapper runs, and what answers OPTIONS it does not: over all the views
     it wraps, the worst case (a view that does not route OPTIONS gets no preflight
     answer from it); unknown when a view's routing is not known here."""
-    every = [_methods(kind, site) for site in uses]
+    every = [_methods(kind, site, decorator) for site in uses]
     lacking = [methods for methods in every if methods is not None and "OPTIONS" not in methods]
     reading = {reads_only(methods) for methods in every}
     if every and len(reading) == 1 and None not in reading:
@@ -182,7 +211,9 @@ def _phase(
     decorator: Decorator, kind: str, base: tuple[str, ...], values: dict[str, list[Alternative]]
 ) -> Phase:
     wrapper = decorator.wrapper
-    names = parameters(wrapper)[:1]
+    names = parameters(wrapper)
+    # a class view method's decorator: `def wrap(self, request, *args, **kwargs)`
+    names = names[1:2] if names[:1] == ["self"] and kind == "django" else names[:1]
     # a Cloud Function's wrapper is handed the (Flask) request: `def handler(request)`
     takes_request = kind == "django" or (kind == "flask" and names in (["request"], ["req"]))
     requests = frozenset(names) if takes_request else frozenset()
@@ -213,6 +244,9 @@ def _shared_unit(decorator: Decorator, kind: str, uses: list[Site]) -> Unit:
     """A decorator without options: one layer, reported in its own code."""
     base, status = _semantics(decorator, kind, uses)
     views = ", ".join(f"{site[1].name}()" for site in uses[:3]) or "no view found"
+    # Flask's automatic answer (`make_default_options_response()`) lists the rule's
+    # methods: known where every view the decorator wraps is routed for the same ones
+    routed = {_methods(kind, site, decorator) for site in uses}
     return Unit(
         kind,
         "decorator",
@@ -220,6 +254,7 @@ def _shared_unit(decorator: Decorator, kind: str, uses: list[Site]) -> Unit:
         [_phase(decorator, kind, base, {})],
         status,
         f"@{install_name(decorator.module, decorator.outer)} on {views}",
+        route_methods=next(iter(routed)) if kind == "flask" and len(routed) == 1 else None,
     )
 
 
@@ -229,7 +264,7 @@ def _use_unit(decorator: Decorator, kind: str, uses: list[Site]) -> Unit:
     site, view, node = uses[0]
     location = site.location(node)
     base, status = _semantics(decorator, kind, uses)
-    methods = _methods(kind, uses[0])
+    methods = _methods(kind, uses[0], decorator)
     phase = _phase(decorator, kind, base, _bound_options(decorator, site, node))
     phase.use_site = location
     phase.use_names = frozenset(

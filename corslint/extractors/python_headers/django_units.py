@@ -16,7 +16,8 @@ import re
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule, Scope
 from corslint.extractors.python_headers.django_layers import placed, placement
-from corslint.extractors.python_headers.frame import dotted
+from corslint.extractors.python_headers.django_view_hooks import view_hook_units
+from corslint.extractors.python_headers.frame import Alternative, dotted
 from corslint.extractors.python_headers.project_scan import modules_mentioning
 from corslint.extractors.python_headers.unit import (
     Function,
@@ -37,14 +38,16 @@ VIEW_ANSWER = 200  # what a Django view answers to OPTIONS, as far as the code s
 
 
 def middleware_units(module: PythonModule, covered: set[Function], context: ProjectContext) -> list[Unit]:
-    units: list[Unit] = []
+    units: list[Unit] = view_hook_units(module, covered, context)
     for node in module.nodes:  # the module's walk, made once
         if isinstance(node, ast.ClassDef):
             unit = _class_middleware(module, node)
             if unit is not None:
                 known = init_attributes(module, node, context)
+                constants = setting_constants(module, context)
                 for phase in unit.phases:
                     phase.known = {**phase.known, **known}
+                    phase.values = {**constants, **phase.values}
             if unit is None and _unlisted_mixin(module, node, context):
                 # a `MiddlewareMixin` subclass of no recognised shape that no MIDDLEWARE
                 # entry names never runs: its methods are not hooks either
@@ -63,6 +66,8 @@ def middleware_units(module: PythonModule, covered: set[Function], context: Proj
                 continue
             if not any(isinstance(n, ast.Call) and dotted(n.func) == handed for n in ast.walk(inner)):
                 continue
+            if _view_wrapper(inner) or not listed(module, outer.name, context):
+                continue  # a view decorator (`def wrap(self, request, *args, **kwargs)`), read as one
             phase = Phase(
                 module, inner, requests=frozenset(parameters(inner)[:1]), next_calls=frozenset({handed})
             )
@@ -79,6 +84,13 @@ def middleware_units(module: PythonModule, covered: set[Function], context: Proj
             covered.update(functions_in(outer))
             break
     return units
+
+
+def _view_wrapper(inner: Function) -> bool:
+    """Django hands a function middleware's inner function the request alone; a view
+    decorator's wrapper takes the view's arguments (`*args, **kwargs`, a method's `self`)."""
+    names = parameters(inner)
+    return inner.args.vararg is not None or inner.args.kwarg is not None or names[:1] in (["self"], ["cls"])
 
 
 def listed(module: PythonModule, name: str, context: ProjectContext) -> bool:
@@ -192,6 +204,10 @@ def _class_view(module: PythonModule, node: ast.ClassDef) -> Unit | None:
     phases = class_view_phases(module, node, request_parameter=True)
     if not phases:
         return None
+    for phase in phases:
+        # `View.setup()` stores the request as `self.request` before the handler runs
+        # (census 7 B2, 13pi/HipstaChat api/views.py: a `finalize()` method reads it)
+        phase.requests = phase.requests | {"self.request"}
     return Unit("django", "view", module.location(node), phases, VIEW_ANSWER, f"view {node.name}")
 
 
@@ -227,14 +243,15 @@ def init_attributes(module: PythonModule, node: ast.ClassDef, context: ProjectCo
             continue
         target = statement.targets[0]
         absent: list[str] = []
-        expression = _absent_settings(module, statement.value, settings, absent)
-        value = module.resolve(expression, Scope(dict(local)))
-        read = [
+        read: dict[str, Value] = {}
+        expression = _absent_settings(module, statement.value, settings, absent, read)
+        value = module.resolve(expression, Scope({**local, **read}))
+        variables = [
             local[n.id].env_var
             for n in ast.walk(statement.value)
             if isinstance(n, ast.Name) and n.id in local
         ]
-        setting = absent[0] if absent else next((name for name in read if name), None)
+        setting = absent[0] if absent else next((name for name in variables if name), None)
         if setting is not None and value.known and value.env_var is None:
             value = Value(value.raw, value.location, value.provenance, setting, value.description)
         if isinstance(target, ast.Name):
@@ -250,25 +267,85 @@ def init_attributes(module: PythonModule, node: ast.ClassDef, context: ProjectCo
     return known
 
 
+_SETTING_NAME = "__corslint_setting_"  # a placeholder no project code can bind
+
+
+def setting_constants(module: PythonModule, context: ProjectContext) -> dict[str, list[Alternative]]:
+    """Module constants read from the Django settings, `ALLOWED_ORIGINS = getattr(settings,
+    "XS_SHARING_ALLOWED_ORIGINS", "*")` (the widely copied cross-domain XHR middleware
+    snippet): the settings module's value where it binds one, else the default ("when
+    XS_SHARING_ALLOWED_ORIGINS is unset"), as `__init__` attributes are read."""
+    if "getattr" not in module.text:
+        return {}
+    settings: list[PythonModule] | None = None
+    found: dict[str, list[Alternative]] = {}
+    for statement in module.tree.body:
+        if not (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+            and len(module.assignments.get(statement.targets[0].id, ())) == 1
+            and "getattr" in module.source(statement.value)
+        ):
+            continue
+        if settings is None:
+            settings = modules_mentioning(module, context, b"MIDDLEWARE")
+        absent: list[str] = []
+        read: dict[str, Value] = {}
+        expression = _absent_settings(module, statement.value, settings, absent, read)
+        if not absent and not read:
+            continue  # no Django setting read here
+        value = module.resolve(expression, Scope(read))
+        if absent and value.known and value.env_var is None:
+            value = Value(value.raw, value.location, value.provenance, absent[0], value.description)
+        if value.known:
+            found[statement.targets[0].id] = [Alternative((), value)]
+    return found
+
+
 class _AbsentSettings(ast.NodeTransformer):
-    def __init__(self, module: PythonModule, settings: list[PythonModule], absent: list[str]) -> None:
-        self.module, self.settings, self.absent = module, settings, absent
+    def __init__(
+        self,
+        module: PythonModule,
+        settings: list[PythonModule],
+        absent: list[str],
+        read: dict[str, Value],
+    ) -> None:
+        self.module, self.settings, self.absent, self.read = module, settings, absent, read
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         if (
             isinstance(node.func, ast.Name)
             and node.func.id == "getattr"
-            and len(node.args) == 3
+            and len(node.args) in (2, 3)
             and not node.keywords
             and self.module.qualified_name(node.args[0]) == "django.conf.settings"
             and isinstance(node.args[1], ast.Constant)
             and isinstance(node.args[1].value, str)
             and self.settings
-            and not any(_sets(other, node.args[1].value) for other in self.settings)
         ):
-            self.absent.append(node.args[1].value)
-            return node.args[2]
+            name = node.args[1].value
+            binding = [other for other in self.settings if _sets(other, name)]
+            if not binding and len(node.args) == 3:
+                self.absent.append(name)
+                return node.args[2]
+            value = _bound_value(binding, name)
+            if value is not None:
+                # census 7 C3 (ChayannFamali/AutoHR core/cors.py): the project's own
+                # middleware reads the settings module's value
+                self.read[_SETTING_NAME + name] = value
+                return ast.copy_location(ast.Name(id=_SETTING_NAME + name, ctx=ast.Load()), node)
         return self.generic_visit(node)
+
+
+def _bound_value(binding: list[PythonModule], name: str) -> Value | None:
+    """The one known value the settings modules binding `name` give it, if they agree."""
+    values = [other.resolve_name(name) for other in binding]
+    if not values or any(value is None or not value.known for value in values):
+        return None
+    first = values[0]
+    assert first is not None
+    return first if all(value is not None and value.raw == first.raw for value in values) else None
 
 
 def _sets(settings: PythonModule, name: str) -> bool:
@@ -280,12 +357,17 @@ def _sets(settings: PythonModule, name: str) -> bool:
 
 
 def _absent_settings(
-    module: PythonModule, node: ast.expr, settings: list[PythonModule], absent: list[str]
+    module: PythonModule,
+    node: ast.expr,
+    settings: list[PythonModule],
+    absent: list[str],
+    read: dict[str, Value],
 ) -> ast.expr:
     """`node` with each read of a Django setting no settings module mentions replaced by its
-    default (the nodes keep their places, so values keep where they are written)."""
+    default, and each read of a setting the settings bind to one known value by a name
+    `read` binds to it (the nodes keep their places, so values keep where they are written)."""
     if "getattr" not in module.source(node):
         return node
     copied = copy.deepcopy(node)
-    changed = _AbsentSettings(module, settings, absent).visit(copied)
+    changed = _AbsentSettings(module, settings, absent, read).visit(copied)
     return changed if isinstance(changed, ast.expr) else node

@@ -119,7 +119,9 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     if not kinds and not decorators and not units:
         kinds = _kinds_of_users(module, context)
         if not kinds:
-            units = importing_handlers(module, context)  # `from utils.cors import cors_headers`
+            # a response middleware another module registers on a Sanic app (census 7 B17)
+            units = sanic_units(module, covered, context)
+            units = units or importing_handlers(module, context)  # `from utils.cors import cors_headers`
             units = units or importing_flask_helpers(module, context)
             if not units:
                 return Extraction(policies=(*tool_lists, *pylambdarest_policies(module, context)))
@@ -144,7 +146,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     if "pyramid" in kinds:
         units += pyramid_units(module, covered, context)
     if "falcon" in kinds:
-        units += falcon_units(module, covered)
+        units += falcon_units(module, covered, context)
     for unit in units:
         covered.update(phase.function for phase in unit.phases)
     for decorator in decorators:
@@ -226,10 +228,14 @@ def _kinds_of_users(module: PythonModule, context: ProjectContext) -> list[str]:
     ]
     if any(registered_elsewhere(module, f, context) for f in [*writers, *_delegates(module)]):
         return ["flask"]
-    for function in writers:
+    # and a mixin class the views of another module use (`class Screens(CorsMixin, View)`)
+    classes = [c for c in module.tree.body if isinstance(c, ast.ClassDef) and writes_cors(module, c)]
+    for function in [*writers, *classes]:
         for other in modules_mentioning(module, context, function.name.encode()):
+            if function.name not in other.imports:
+                continue  # (PERF10) before the kinds: a module importing no framework is walked
             found = module_kinds(other)
-            if found and function.name in other.imports:
+            if found:
                 return found[:1]
     return []
 

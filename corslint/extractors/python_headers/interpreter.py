@@ -36,6 +36,7 @@ from corslint.extractors.python_headers.responses import (
     Made,
     carries_headers,
     default_options_headers,
+    falcon_allow_read,
     is_headers,
     is_routes_call,
     made_response,
@@ -332,6 +333,10 @@ class Interpreter(ReturnedTuples):
             if key.known and isinstance(key.raw, str) and key.raw.lower() == "allow":
                 # Flask's automatic OPTIONS answer lists the route's methods
                 return [Alternative((), Value(", ".join(frame.route_methods), frame.module.location(node)))]
+        if falcon_allow_read(frame, node):
+            # Falcon's default OPTIONS responder lists the resource's responders
+            assert frame.route_methods is not None
+            return [Alternative((), Value(", ".join(frame.route_methods), frame.module.location(node)))]
         wrapped = asgi.wrapped_value(frame, node) if frame.messages else None
         if wrapped is not None:
             return self.alternatives(frame, wrapped)

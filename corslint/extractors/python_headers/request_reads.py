@@ -83,11 +83,12 @@ def read_of(frame: Frame, node: ast.expr) -> Read | None:
         and node.func.attr == "get_header"
         and node.args
         and frame.is_request(node.func.value)
-    ):  # Bottle's `request.get_header("Origin", default)`
+    ):  # Bottle's `request.get_header("Origin", default)`, Falcon's `get_header(name, default=...)`
         name = frame.resolve(node.args[0])
         if not (name.known and isinstance(name.raw, str)):
             return None
         default_node = node.args[1] if len(node.args) > 1 else None
+        default_node = next((k.value for k in node.keywords if k.arg == "default"), default_node)
         return Read(name.raw.lower(), frame.resolve(default_node) if default_node is not None else None)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get":
         args = [arg for arg in node.args if not isinstance(arg, ast.Starred)]

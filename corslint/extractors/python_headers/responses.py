@@ -184,7 +184,22 @@ def is_routes_call(frame: Frame, node: ast.expr) -> bool:
     """`self.get_response(request)`, `await call_next(request)`, `view(request, ...)`:
     the request goes on, and what comes back is the routes' response."""
     node = unwrap(node)
-    return isinstance(node, ast.Call) and dotted(node.func) in frame.next_calls
+    return isinstance(node, ast.Call) and (
+        dotted(node.func) in frame.next_calls or super_call(node.func) in frame.next_calls
+    )
+
+
+def super_call(func: ast.expr) -> str:
+    """`super().dispatch` / `super(CorsMixin, self).dispatch` -> "super().dispatch": the
+    view a Django `dispatch` or DRF `finalize_response` override wraps."""
+    if (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Call)
+        and isinstance(func.value.func, ast.Name)
+        and func.value.func.id == "super"
+    ):
+        return f"super().{func.attr}"
+    return ""
 
 
 def passes_response(frame: Frame, node: ast.expr) -> bool:
@@ -243,4 +258,20 @@ def carries_headers(frame: Frame, node: ast.expr) -> bool:
         or dotted(node) in frame.bags
         or made_response(frame, node) is not None
         or is_routes_call(frame, node)  # `self._with_cors(self.get_response(request))`
+    )
+
+
+def falcon_allow_read(frame: Frame, node: ast.expr) -> bool:
+    """`resp.get_header("Allow")` in a Falcon middleware whose resources are known."""
+    return (
+        frame.kind == "falcon"
+        and frame.route_methods is not None
+        and isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get_header"
+        and frame.is_response(node.func.value)
+        and len(node.args) == 1
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+        and node.args[0].value.lower() == "allow"
     )

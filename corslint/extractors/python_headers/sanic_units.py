@@ -36,12 +36,14 @@ def uses_sanic(module: PythonModule) -> bool:
 def sanic_units(
     module: PythonModule, covered: set[Function], context: ProjectContext | None = None
 ) -> list[Unit]:
-    hooks = _response_hooks(module)
-    if context is not None:
+    hooks: list[tuple[Function, ast.ClassDef | None, PythonModule]] = [
+        (function, owner, module) for function, owner in _response_hooks(module)
+    ]
+    if context is not None and _may_register_elsewhere(module, covered):
         hooks += _registered_elsewhere(module, context)
     units: list[Unit] = []
-    for function, owner in hooks:
-        if function in covered or not writes_cors(module, function):
+    for function, owner, registrar in hooks:
+        if function in covered or not (writes_cors(module, function) or _calls_writer(module, function)):
             continue
         names = method_parameters(function) if owner is not None else parameters(function)
         if len(names) < 2:
@@ -53,7 +55,7 @@ def sanic_units(
                 "middleware",
                 module.location(function),
                 [phase],
-                _options_status(module),
+                _options_status(registrar if _options_status(module) == "unknown" else module),
                 f"response middleware {function.name}()",
             )
         )
@@ -101,9 +103,24 @@ def _response_hooks(module: PythonModule) -> list[tuple[Function, ast.ClassDef |
     return found
 
 
+def _may_register_elsewhere(module: PythonModule, covered: set[Function]) -> bool:
+    """Whether a function or class method of the module could be read as a hook another
+    module registers (the tests `sanic_units` makes of each): the scan for registrations
+    parses every module naming `middleware` (PERF10)."""
+    for node in module.tree.body:
+        owner = node if isinstance(node, ast.ClassDef) else None
+        for f in owner.body if owner is not None else [node]:
+            if not isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) or f in covered:
+                continue
+            names = method_parameters(f) if owner is not None else parameters(f)
+            if len(names) >= 2 and writes_cors(module, f):
+                return True
+    return False
+
+
 def _registered_elsewhere(
     module: PythonModule, context: ProjectContext
-) -> list[tuple[Function, ast.ClassDef | None]]:
+) -> list[tuple[Function, ast.ClassDef | None, PythonModule]]:
     """Methods of this module's classes that another module registers on instances it
     makes: `for cls in LAYERS: layer = cls(); app.register_middleware(layer.on_response,
     attach_to="response")` (rensongqi/sanic-adminapi core/__init__.py, census 5 P25),
@@ -111,7 +128,7 @@ def _registered_elsewhere(
     and this module's functions another module registers by name, `app.middleware(cors,
     "response")` (octaspace/blender-addon transfer_manager/main.py, inside `main()`)."""
     registered: set[str] = set()
-    functions: set[str] = set()  # `app.middleware(cors, "response")` of an imported function
+    functions: dict[str, PythonModule] = {}  # `app.middleware(cors, "response")`: the registrar
     stem = module.path.rsplit("/", 1)[-1].removesuffix(".py").encode()
     for other in modules_mentioning(module, context, b"middleware"):
         for call in other.calls:
@@ -123,14 +140,16 @@ def _registered_elsewhere(
                 continue
             attach = call.args[1] if len(call.args) > 1 else _keyword(call, "attach_to")
             target = call.args[0]
-            if not (isinstance(attach, ast.Constant) and attach.value == "response"):
+            if attach is None or other.resolve(attach).raw != "response":  # also `RESPONSE = "response"`
                 continue
             if isinstance(target, ast.Attribute) and call.func.attr == "register_middleware":
                 registered.add(target.attr)
-            elif isinstance(target, ast.Name) and stem in other.text.encode():
-                functions.add(target.id)
-    found: list[tuple[Function, ast.ClassDef | None]] = [
-        (f, None)
+            elif isinstance(target, ast.Name) and (
+                stem in other.text.encode() or _names_function_of(other, target, module)
+            ):
+                functions.setdefault(target.id, other)
+    found: list[tuple[Function, ast.ClassDef | None, PythonModule]] = [
+        (f, None, functions[f.name])
         for f in module.tree.body
         if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and f.name in functions
     ]
@@ -141,8 +160,44 @@ def _registered_elsewhere(
             if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and f.name in registered
         ]
         if methods and modules_mentioning(module, context, cls.name.encode()):
-            found += [(method, cls) for method in methods]
+            found += [(method, cls, module) for method in methods]
     return found
+
+
+def _calls_writer(module: PythonModule, function: Function) -> bool:
+    """Hands the response to a function of this module that writes the headers: Sanic's
+    how-to recipe, `add_cors_headers(request, response)` calling `_add_cors_headers(response,
+    methods)` (Daftscientist/project-1 backend/core/cors/cors.py)."""
+    writers = {
+        f.name
+        for f in module.tree.body
+        if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and f is not function
+        and writes_cors(module, f)
+    }
+    names = parameters(function)
+    return bool(writers) and any(
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in writers
+        and any(isinstance(a, ast.Name) and a.id in names[1:2] for a in node.args)
+        for node in ast.walk(function)
+    )
+
+
+def _names_function_of(other: PythonModule, target: ast.Name, home: PythonModule) -> bool:
+    """`from cors import cors` where the package `cors/__init__.py` re-exports the
+    function of `cors/cors.py` (hisdream86/python-sanic-example, census 7 B17)."""
+    qualified = other.qualified_name(target) or ""
+    if other.project is None or "." not in qualified:
+        return False
+    found = other.project.lookup(other, qualified)
+    for _ in range(2):  # up to two re-exports
+        if found is None or found[0] is home:
+            break
+        exported = found[0].imports.get(found[1])
+        found = other.project.lookup(found[0], exported) if exported and "." in exported else None
+    return found is not None and found[0] is home and found[1] == target.id
 
 
 def _keyword(call: ast.Call, name: str) -> ast.expr | None:
@@ -180,4 +235,13 @@ def _options_status(module: PythonModule) -> int | str | None:
                 return "unknown"
             if verb in {"middleware", "on_request"} and "OPTIONS" in module.source(function).upper():
                 return "unknown"
+    for call in module.calls:  # a request middleware registered by call may answer OPTIONS
+        name = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+        attach = call.args[1] if len(call.args) > 1 else _keyword(call, "attach_to")
+        if (name == "on_request" and call.args) or (
+            name in {"middleware", "register_middleware"}
+            and attach is not None
+            and module.resolve(attach).raw == "request"
+        ):
+            return "unknown"
     return NOT_ROUTED if routed else "unknown"
