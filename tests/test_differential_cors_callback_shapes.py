@@ -32,6 +32,7 @@ from tests.test_differential_express import compare_answers, require_node_packag
 PROJECTS = {
     "origin_callback_entry_wildcards": "server.js",
     "origin_callback_url_hostname_list": "index.js",
+    "origin_callback_url_hostname_equals": "server.js",  # `host === "localhost"` (sceptre12)
     "origin_callback_typeof_undefined_pattern": "src/server.js",
     "origin_callback_readme_error_ternary": "app.js",
     "origin_callback_readme_error_ternary_always_true": "app.js",

@@ -50,7 +50,7 @@ CORS_PACKAGE = frozenset(
 )
 # hand-written headers the harness runs: in express, in a plain Node server, in Koa
 HANDWRITTEN = frozenset({"express_headers", "node_headers", "koa_headers"})
-MAX_REQUESTS = 60_000
+MAX_REQUESTS = 70_000
 NODE_BUILTINS = frozenset(f"require('{name}')" for name in ("url", "http", "https", "querystring"))
 UNANSWERED = 599  # the node harness's status for a request the handler left unanswered
 # case name -> (the policy, the requests sent), and case name -> the real answers

@@ -71,6 +71,8 @@ def _compare(name: str, entry: str, policy: CorsPolicy, preamble: str) -> None:
         ("origin_callback_open_without_node_env", "server.js"),  # `!origin || NODE_ENV !== ...` first
         ("origin_callback_list_then_open_outside_production", "index.js"),  # after the list test
         ("origin_callback_production_else_open", "server.js"),  # the `else` of a production test
+        # `else if (inDevelopment)` after an env list that is empty when unset
+        ("origin_callback_env_list_else_if_open_outside_production", "server.js"),
     ],
 )
 def test_both_stages_of_a_fail_open_guard_answer_as_the_server(name: str, entry: str) -> None:
@@ -92,6 +94,8 @@ def test_both_stages_of_a_fail_open_guard_answer_as_the_server(name: str, entry:
         # a list built by pushes its variables choose (unset: the `else` defaults), and a
         # suffix test only production runs (extractors.js.pushed_lists)
         ("origin_callback_env_gated_vercel_suffix", "server.js", _PRODUCTION + _UNSET_LISTS),
+        # a `let` replaced only when MENU_SITES is set (js.settled_lets): unset, `*` stays
+        ("origin_let_reassigned_when_env_set", "index.js", _PRODUCTION + "delete process.env.MENU_SITES;\n"),
         # entries tidied as the Origin is (`site.replace(/\/$/, "") === bare`, tidied_entries)
         ("origin_callback_tidied_entries_some", "server.js", _PRODUCTION),
     ],

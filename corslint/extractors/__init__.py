@@ -82,6 +82,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
             b"apollo-server",
             b"startStandaloneServer",
             b"createYoga",  # served without `cors`: Yoga's defaults (express/yoga_served.py)
+            b"handleCors",  # h3's CORS helper (express/h3_cors.py)
             b"Access-Control-",
             b"access-control-",
             b"ACCESS-CONTROL-",
@@ -181,10 +182,10 @@ EXTRACTORS: tuple[Extractor, ...] = (
         # the last: corsheaders' header-name constant, written by hand (PY8B)
         (b"Access-Control-", b"access-control-", b"ACCESS_CONTROL_ALLOW_ORIGIN"),
     ),
-    # AWS Lambda proxy results (`{"statusCode": ..., "headers": {...}}`) a Python handler returns
-    python_extractor("python_lambda", "corslint.extractors.python_headers.lambda_units", (b"statusCode",)),
     # Odoo's `@http.route(..., cors="*")`
     python_extractor("odoo", "corslint.extractors.odoo.extractor", (b"cors=",)),
+    # AWS Lambda proxy results (`{"statusCode": ..., "headers": {...}}`) a Python handler returns
+    python_extractor("python_lambda", "corslint.extractors.python_headers.lambda_units", (b"statusCode",)),
     Extractor(
         "adonis_cors",
         "corslint.extractors.node_frameworks.adonis",

@@ -395,5 +395,13 @@ FRAMEWORKS = (
     # answers the OPTIONS requests their code leaves unanswered is not known
     _handwritten("lambda_headers", "The AWS Lambda result", respond_passing_on),
     _handwritten("fetch_headers", "The Fetch Response", respond_passing_on),
+    # a SvelteKit `handle` hook: every request; an OPTIONS it passes on is the route's
+    _handwritten("sveltekit_hook_headers", "The SvelteKit server hook", respond_passing_on),
+    # a `+server.ts` endpoint: each export answers its method; SvelteKit answers OPTIONS 405
+    _handwritten("sveltekit_endpoint_headers", "The SvelteKit endpoint", respond_passing_on),
+    # an Astro endpoint (`src/pages/api/x.ts`): each export answers its method
+    _handwritten("astro_endpoint_headers", "The Astro endpoint", respond_passing_on),
+    # a route of an itty-router table: it answers its own method; OPTIONS goes to the router
+    _handwritten("itty_router_route_headers", "The itty-router route", respond_passing_on),
     _handwritten("nextjs_route_headers", "The Next.js route handler", respond_passing_on),
 )

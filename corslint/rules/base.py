@@ -27,6 +27,7 @@ from corslint.model import (
     Value,
     unset_clause,
 )
+from corslint.rules.regex_examples import regex_example
 from corslint.rules.settled_options import Responder, is_unresolved, settled_responder
 
 ATTACKER = "https://attacker.invalid"
@@ -260,6 +261,7 @@ class PolicyProbe:
                 domain = anchor_domain(pattern)
                 if domain:
                     samples += [f"https://{domain}", f"https://app.{domain}", f"http://{domain}"]
+                samples += regex_example(pattern)  # `^https://[a-z0-9-]+--shop\.netlify\.app$`
                 continue
             for item in [raw] if entry.kind == "literal" else str(raw).split(","):
                 if isinstance(item, str) and (canonical := canonical_origin(item.strip())):
@@ -579,6 +581,7 @@ def _written(step: Value) -> object:
 
 
 _DOMAIN_RUN = re.compile(r"[A-Za-z0-9-]+(?:(?:\\\.|\.|\[\.\])[A-Za-z0-9-]+)+")
+_LABEL = re.compile(r"(?:\\\.|//|\(|\|)([A-Za-z0-9-]+)(?=\\\.|\||\))")
 
 
 def anchor_domain(pattern: str) -> str | None:
@@ -586,6 +589,8 @@ def anchor_domain(pattern: str) -> str | None:
     runs = _DOMAIN_RUN.findall(pattern)
     if not runs:
         # a single-label host: `http://localhost:*` (a Flask-CORS glob read as a regex)
-        return "localhost" if "localhost" in pattern.lower() else None
+        # else one label between dots or alternatives: `\.tunnelhost\.`, `^http://(10|192)\.` (census 6 3)
+        label = "localhost" if "localhost" in pattern.lower() else _LABEL.search(pattern)
+        return label if isinstance(label, str) or label is None else label.group(1).lower()
     run = max(runs, key=len).replace("\\.", ".").replace("[.]", ".")
     return run.strip(".-").lower() or None

@@ -111,8 +111,12 @@ class UnresolvedValue(Rule):
             if name in probe.framework.roles.get("origins", ()) and _an_entry(unknown, value):
                 what = f"an entry of `{name}`"
                 checked = "corslint checked the entries it could read and not this one"
+            # the unknown entry's own line, also where an options object another module exports
+            # holds it (`exports.corsOptions = {origin: [..., process.env.CLIENT_URL]}`)
             where = (
-                unknown.location if unknown.location.path == probe.policy.location.path else value.location
+                unknown.location
+                if unknown.location.path in {probe.policy.location.path, value.location.path}
+                else value.location
             )
             yield self.finding(
                 probe,

@@ -118,11 +118,15 @@ def configured_origins(probe: PolicyProbe) -> Iterator[tuple[Value, str]]:
             hosts += [h for h in ("localhost", "127.0.0.1") if h in pattern]
             for origin in _private_origins(pattern):  # a dev-friendly regex for the LAN
                 yield value, origin
+            # a loopback prefix names its dev server's port (`^http://localhost:5173` from a
+            # `startsWith` list): that origin is the one it admits
+            spelt = dict.fromkeys(re.findall(r":(\d{2,5})\b", pattern))
             for host in hosts:
                 for scheme in ("https", "http"):
                     yield value, f"{scheme}://{host}"
                     if host in LOOPBACK_HOSTS:
-                        yield value, f"{scheme}://{host}:3000"
+                        for port in (*spelt, "3000"):
+                            yield value, f"{scheme}://{host}:{port}"
             continue
         texts = [value.raw] if entry.kind == "literal" else str(value.raw).split(",")
         for text in texts:

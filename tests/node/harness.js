@@ -122,7 +122,7 @@ function nodeHandler(testCase) {
 }
 
 function koaApp(testCase) {
-  const Koa = require('koa');
+  const Koa = require(testCase.package || 'koa');
   const app = new Koa();
   // eslint-disable-next-line no-new-func
   app.use(new Function('require', `${testCase.preamble || ''}\nreturn (${testCase.source});`)(require));

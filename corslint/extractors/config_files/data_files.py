@@ -7,6 +7,7 @@ data files through this module; it imports neither of them."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,9 @@ from corslint.model import Provenance, SourceError, Value
 
 NODE_CONFIG_FILES = ("default", "production")
 NODE_CONFIG_SUFFIXES = (".json", ".yaml", ".yml")
+# node-config also loads JS modules (`config/default.cjs` exporting an object, jsdelivr/
+# data.jsdelivr.com); read by the caller's JS reader, which this module does not import
+NODE_CONFIG_JS_SUFFIXES = (".js", ".cjs")
 
 
 def read_data(path: str, text: str) -> Value | None:
@@ -78,25 +82,35 @@ def _environment_overrides(value: Value, mapping: Value) -> Value:
     return Value(entries, value.location, value.provenance)
 
 
-def node_config_files(root: Path) -> list[Path]:
+def node_config_files(root: Path, js: bool = False) -> list[Path]:
     directory = root / "config"
     found = []
+    suffixes = (*NODE_CONFIG_JS_SUFFIXES, *NODE_CONFIG_SUFFIXES) if js else NODE_CONFIG_SUFFIXES
     for name in (*NODE_CONFIG_FILES, "custom-environment-variables"):
-        for suffix in NODE_CONFIG_SUFFIXES:
+        for suffix in suffixes:
             if (directory / f"{name}{suffix}").is_file():
                 found.append(directory / f"{name}{suffix}")
                 break
     return found
 
 
-def node_config_value(root: Path, display: Any, cache: dict[str, Value | None]) -> Value | None:
+def node_config_value(
+    root: Path,
+    display: Any,
+    cache: dict[str, Value | None],
+    load_js: Callable[[Path], Value | None] | None = None,
+) -> Value | None:
     """config/default merged with config/production, environment mappings applied.
 
-    `display` maps a file to the path reported for it."""
+    `display` maps a file to the path reported for it; `load_js` reads the object a JS
+    config file exports (without it, JS config files are not read)."""
     merged: Value | None = None
     environment: Value | None = None
-    for file in node_config_files(root):
-        value = load_data_file(file, display(file), cache)
+    for file in node_config_files(root, js=load_js is not None):
+        if file.suffix in NODE_CONFIG_JS_SUFFIXES:
+            value = load_js(file) if load_js is not None else None
+        else:
+            value = load_data_file(file, display(file), cache)
         if value is None or not isinstance(value.raw, dict):
             continue
         if file.stem == "custom-environment-variables":

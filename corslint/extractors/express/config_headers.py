@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from corslint.extractors.express.config_pushes import pushed_entries, pushes_unread
+from corslint.extractors.express.empty_env_origins import empty_default_origins_unknown
 from corslint.extractors.express.next_config_assignments import assigned_headers_functions, assigned_holder
 from corslint.extractors.express.next_handler_methods import with_handler_routes
 from corslint.extractors.express.next_routes import bearer_evidence, handler_probe, options_answers
@@ -401,6 +402,7 @@ def next_config_policies(module: JsModule) -> list[CorsPolicy]:
                 added = header_rules(Value((pushed.entry,), pushed.entry.location))
                 rules += [dataclasses.replace(rule, branch=pushed.branch) for rule in added]
             found = header_policies("nextjs_headers", module.path, rules, "Next.js headers()", answers)
+            found = [empty_default_origins_unknown(policy) for policy in found]
             if exported is not None:
                 found = [_never_sent(policy, exported) for policy in found]
             policies += found

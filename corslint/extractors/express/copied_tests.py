@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from corslint.extractors.express.flag_tests import flag_test
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap
 
@@ -15,7 +16,7 @@ def copied_test(module: JsModule, use: Node) -> Node | None:
     """The test a `const` named by `use` holds, when it is bound once and never reassigned."""
     value = module.binding(module.text(use))
     if value is None:
-        return None
+        return flag_test(module, use)  # `let ok = false; if (test) ok = true;`
     declarator = value.parent
     declaration = declarator.parent if declarator is not None else None
     if declaration is None or declaration.type != "lexical_declaration":

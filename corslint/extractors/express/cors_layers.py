@@ -8,9 +8,12 @@ from functools import partial
 from corslint.extractors.express.branches import arms_around, development_guarded
 from corslint.extractors.express.delegate_variants import delegate_option_variants
 from corslint.extractors.express.ended_scopes import scope_answered
+from corslint.extractors.express.exported_instances import imported_nowhere, module_level_export
 from corslint.extractors.express.mounted_router_cors import outer_cors_app
+from corslint.extractors.express.next_unused_instances import unused_next_instance
 from corslint.extractors.express.option_variants import OptionVariant, option_variants
 from corslint.extractors.express.options import CLOSE_NAMES, cors_options, option_map
+from corslint.extractors.express.pushed_list_variants import pushed_list_variants
 from corslint.extractors.express.registrations import (
     ROUTE_METHODS,
     Analysis,
@@ -78,12 +81,25 @@ def cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[Cors
                     whole_layer=True,
                 )
             )
+        elif module_level_export(module, node, via) and imported_nowhere(module):
+            evidence.append(
+                Evidence(
+                    "not-applied",
+                    "this cors() middleware is exported, but no module of the project imports it, so "
+                    "it sends no CORS headers",
+                    module.location(node),
+                    whole_layer=True,
+                )
+            )
+        elif (unused := unused_next_instance(module, node)) is not None:  # a Next.js helper module
+            evidence.append(unused)
         variants = (
             (
                 option_variants(module, node, arguments[0], partial(cors_options, module, node, arguments))
                 or delegate_option_variants(module, arguments[0])  # `cors(delegate)` with `if` arms
                 or unset_stage_variants(module, options, options_evidence)  # open without NODE_ENV
                 or ternary_origin_variants(module, options, options_evidence)  # `live ? /re/ : "*"`
+                or pushed_list_variants(module, options, options_evidence)  # `if (x) list.push(...)`
             )
             if arguments
             else []

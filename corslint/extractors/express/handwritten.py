@@ -7,13 +7,16 @@ from __future__ import annotations
 import re
 
 from corslint.extractors.express.branches import arms_around, development_guarded
+from corslint.extractors.express.config_record_writers import config_record_sets, config_record_writers
 from corslint.extractors.express.earlier_preflight_answers import (
     earlier_preflight_answer,
     imported_preflight_answer,
 )
+from corslint.extractors.express.factory_arguments import factory_arguments
 from corslint.extractors.express.fastify_instances import instance_key, static_set_headers
 from corslint.extractors.express.fastify_route_preflights import plugin_answering_preflights
 from corslint.extractors.express.fetch_cors_ports import is_fetch_cors_port
+from corslint.extractors.express.get_only_handlers import get_only_evidence
 from corslint.extractors.express.handler_roles import (
     EXPRESS,
     EXPRESS_HELPER,
@@ -62,6 +65,8 @@ from corslint.extractors.express.registrations import (
     Analysis,
     Registration,
     app_key,
+    find_cors_names,
+    find_registrations,
     function_registration,
 )
 from corslint.extractors.express.route_preflights import (
@@ -102,6 +107,7 @@ def _handlers(module: JsModule) -> list[tuple[Node, HandlerRoles]]:
         *_helper_calls(module),
         *spread_header_records(module),
         *built,
+        *config_record_sets(module),
     ]:
         function = node.parent
         while function is not None:
@@ -156,7 +162,9 @@ def handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> li
         body = function.child_by_field_name("body")
         if body is None or function.id in sw2express:
             continue
-        state = Steps(module, roles, call_hook=read_helper_call)
+        # `module.exports = function (origins) { return (req, res, next) => ... }`: the factory's
+        # parameters as every call binds them
+        state = Steps(module, roles, call_hook=read_helper_call, passed=factory_arguments(module, function))
         run(state, body, ())
         if roles.nest_interceptor:
             # `next.handle().pipe(tap(() => { res.setHeader(...) }))`: the callback runs on
@@ -229,6 +237,11 @@ def handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> li
         ):
             continue  # writes again what the app's cors() already sent: judged there
         policies.append(_policy(analysis, function, state, registration, kind, bearer, earlier))
+    for writer in config_record_writers(module):  # `ctx.set(serverConfig.headers)` elsewhere
+        written = Analysis(writer)
+        find_cors_names(written)
+        find_registrations(written)
+        policies += handwritten_policies(written, bearer)
     return policies
 
 
@@ -386,6 +399,8 @@ def _policy(
             module.location(function),
         )
     server = kind == NODE and is_server_handler(module, function)
+    if registration is None and (get_only := get_only_evidence(module, function)) is not None:
+        evidence.append(get_only)  # simple GETs alone: no preflight to answer (CORS206)
     return CorsPolicy(
         framework=kind if server else named_for_next(module, kind),
         location=location,

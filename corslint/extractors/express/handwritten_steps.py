@@ -11,6 +11,7 @@ list holding `"*"`), header writes in every server's spelling (`res.setHeader`,
 from __future__ import annotations
 
 from corslint.extractors.express.cors_neutral_arms import leaves_cors_alone
+from corslint.extractors.express.credential_opt_ins import credentials_opt_in
 from corslint.extractors.express.handwritten_callbacks import answering_callback
 from corslint.extractors.express.handwritten_state import Steps
 from corslint.extractors.express.handwritten_tests import condition_atom, reads_cors_input
@@ -30,6 +31,7 @@ from corslint.extractors.express.request_inputs import (
     alias_source,
     request_source,
 )
+from corslint.extractors.express.returning_helpers import zero_argument_return
 from corslint.extractors.express.unset_tests import as_unset_default
 from corslint.extractors.js.declared_values import FUNCTIONS, declared_value
 from corslint.extractors.js.method_calls import call_arguments
@@ -126,6 +128,8 @@ def _if(state: Steps, statement: Node, when: tuple[str, ...]) -> bool | str:
         inner = [c for c in alternative.named_children if c.type != "comment"]
         else_branch = inner[0] if inner else None
     condition = condition_atom(state, test)
+    if condition is None and credentials_opt_in(module, test, consequence, alternative):
+        return False  # credentials an unset variable leaves off (`credential_opt_ins`)
     if condition in {"TRUE", "FALSE"}:  # a test whose value is known: one arm runs
         taken = consequence if condition == "TRUE" else else_branch
         return run(state, taken, when) if taken is not None else False
@@ -208,9 +212,9 @@ def _status_of(state: Steps, node: Node, when: tuple[str, ...]) -> Value | None:
     named = call_arguments(node)
     method = module.text(function.child_by_field_name("property"))
     if method in {"sendStatus", "writeHead"} and named:
-        return module.resolve(named[0])
+        return _resolved(state, named[0])
     if state.roles.hono and method in _HONO_ANSWERS and len(named) >= 2:
-        return module.resolve(named[1])
+        return _resolved(state, named[1])
     holder = unwrap(function.child_by_field_name("object"))
     if holder.type == "call_expression":
         inner = unwrap(holder.child_by_field_name("function"))
@@ -219,11 +223,17 @@ def _status_of(state: Steps, node: Node, when: tuple[str, ...]) -> Value | None:
         ):
             inner_named = call_arguments(holder)
             if inner_named:
-                return module.resolve(inner_named[0])
+                return _resolved(state, inner_named[0])
     for earlier, value in reversed(state.status):
         if earlier == when[: len(earlier)]:
             return value
     return Value(200, module.location(node))
+
+
+def _resolved(state: Steps, node: Node) -> Value:
+    """A value, or the caller's for a helper's parameter (`res.writeHead(status, ...)`)."""
+    passed = state.passed.get(state.module.text(unwrap(node))) if unwrap(node).type == "identifier" else None
+    return passed if passed is not None else state.module.resolve(node)
 
 
 def _end(state: Steps, node: Node, when: tuple[str, ...]) -> None:
@@ -286,7 +296,7 @@ def _expression(state: Steps, node: Node, when: tuple[str, ...]) -> None:
     if headers_argument and (headers := object_argument(module, named[2]) or bound_object(module, named[2])):
         _header_object(state, headers, "hono-set", when)  # Hono's `c.json(body, 200, {...})`
     if method in _STATUS_SETTERS and named and holder.type != "call_expression" and not _answers(state, node):
-        state.status.append((when, module.resolve(named[0])))  # `res.status(204);` on its own
+        state.status.append((when, _resolved(state, named[0])))  # `res.status(204);` on its own
     if _answers(state, node):
         _end(state, node, when)
         return
@@ -307,6 +317,14 @@ def _expression(state: Steps, node: Node, when: tuple[str, ...]) -> None:
         writer = "append" if appended else "hono-set"
     if len(named) == 1 and (headers := object_argument(module, named[0])):
         _header_object(state, headers, writer, when)
+        return
+    if len(named) == 1 and unwrap(named[0]).type == "member_expression":
+        # `ctx.set(serverConfig.headers)`: a record read from the project's config (node-config)
+        record = module.resolve(named[0])
+        if record.known and isinstance(record.raw, dict) and "**" not in record.raw:
+            for name, value in record.raw.items():
+                if isinstance(name, str) and isinstance(value, Value):
+                    write_step(state, name, value, writer, when, value.location)
         return
     if len(named) < 2:
         return
@@ -352,6 +370,10 @@ def _header(
     if node.type == "identifier" and picked_value(state.module, node):  # `const origin = pick(req)`
         reflected = Value(HeaderReflection("reflect-all", source=ORIGIN), location)
         _write(state, canonical, reflected, writer, when, location)
+        return
+    if node.type == "call_expression" and (helper := zero_argument_return(state.module, node)) is not None:
+        state.unset = state.unset or helper[1]  # `resolveAllowedOrigin()`: what it returns here
+        _header(state, header, helper[0], writer, when, location)
         return
     if node.type == "identifier":  # `const chosen = allowed ? origin : list[0]`
         bound = state.module.binding(state.module.text(node))

@@ -12,6 +12,7 @@ from corslint.extractors.express.handwritten_state import Steps
 from corslint.extractors.express.host_tests import host_condition
 from corslint.extractors.express.named_inputs import compares_origins
 from corslint.extractors.express.origin_functions import membership
+from corslint.extractors.express.own_origin_values import is_own_origin
 from corslint.extractors.express.picked_origins import picked_origin
 from corslint.extractors.express.request_inputs import (
     ORIGIN,
@@ -21,11 +22,14 @@ from corslint.extractors.express.request_inputs import (
     request_source,
 )
 from corslint.extractors.express.request_tests import aliased_method_test, compared_path, method_test
+from corslint.extractors.express.returning_helpers import preflight_flag_helper
 from corslint.extractors.express.scoped_lists import scoped_membership
+from corslint.extractors.express.sveltekit_hooks import route_test
 from corslint.extractors.express.unset_tests import decided_when_unset
 from corslint.extractors.js.conversions import truthy
 from corslint.extractors.js.declared_values import declared_value
 from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.package_versions import installed_major
 from corslint.extractors.js.syntax import Node, string_value, unwrap, walk
 from corslint.model import FunctionValue, Value
 
@@ -52,9 +56,15 @@ def condition_atom(state: Steps, node: Node | None) -> str | None:
     )
     if method is not None:
         return method
+    if route_test(module, state.roles.requests, node):
+        return "TRUE"  # a SvelteKit hook's `event.url.pathname.startsWith('/api/')`
     if node.type == "identifier" and (passed := state.passed.get(text)) is not None:
         # the value written under it carries its own "when X is unset": later writes do not
         return "TRUE" if truthy(passed.raw) else "FALSE"
+    if (bound := _passed_membership(state, node)) is not None:  # a factory's list argument
+        if state.guard is None:
+            state.guard = Value(FunctionValue("allow-list", bound), module.location(node))
+        return "ALLOWED"
     if (decided := decided_when_unset(module, node)) is not None:
         state.unset = state.unset or decided[1]
         return "TRUE" if decided[0] else "FALSE"
@@ -79,8 +89,12 @@ def condition_atom(state: Steps, node: Node | None) -> str | None:
         if folded is not None:
             return folded
         state.guard = saved  # one side's allow-list is not the test's: the whole is read below
+    if node.type == "call_expression" and preflight_flag_helper(module, node, state.roles.requests):
+        return "OPTIONS"  # `if (handleCors(req, res)) return;`: true for OPTIONS alone
     if (star := _star_fallback_test(state, node)) is not None:
         return star
+    if (own := _own_origin_test(state, node)) is not None:
+        return own
     hosted = host_condition(module, node, lambda n: reads_origin(state, n))
     if hosted is not None:  # the Origin's host tested, scheme and port cut off (`host_tests`)
         if hosted[1] is not None and state.guard is None:
@@ -217,6 +231,10 @@ def _folded(state: Steps, node: Node) -> str | None:
     absorbing, neutral = ("TRUE", "FALSE") if operator == "||" else ("FALSE", "TRUE")
     if absorbing in {left, right}:
         return absorbing
+    if operator == "||" and left and right and left.startswith("METHOD:") and right.startswith("METHOD:"):
+        # `req.method === 'POST' || req.method === 'GET'`: one of the methods
+        methods = [*left[len("METHOD:") :].split(","), *right[len("METHOD:") :].split(",")]
+        return "METHOD:" + ",".join(dict.fromkeys(methods))
     if operator == "&&" and (left is None) != (right is None):
         # `url.pathname === wellKnownPath && req.method === "GET"` (postiz-app
         # oauth-middleware.ts): the path selects where the headers apply, and they are
@@ -262,3 +280,56 @@ def _star_fallback_test(state: Steps, node: Node) -> str | None:
         ):
             return "ORIGIN" if operator.startswith("!") else "!ORIGIN"
     return None
+
+
+def _own_origin_test(state: Steps, node: Node) -> str | None:
+    """`ctx.request.header.origin !== ctx.origin` (Koa's `ctx.origin` is the server's own
+    origin), or `origin !== new URL(request.url).origin`: a cross-origin request's Origin
+    never equals it, so for every request CORS governs the test is the Origin's presence
+    (census 6 sample 270: every cross-origin page echoed with credentials)."""
+    if node.type != "binary_expression":
+        return None
+    module = state.module
+    operator = module.text(node.child_by_field_name("operator"))
+    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    if operator not in {"!==", "!=", "===", "=="} or left is None or right is None:
+        return None
+    for read, other in ((unwrap(left), unwrap(right)), (unwrap(right), unwrap(left))):
+        own = _own_origin(state, other) if reads_origin(state, read) else None
+        if own is not None:  # differs from the server's own origin / equals the Origin itself
+            return "ORIGIN" if operator.startswith("!") is own else "!ORIGIN"
+    return None
+
+
+def _own_origin(state: Steps, node: Node) -> bool | None:
+    """True for the server's own origin, False for Koa 3's `ctx.origin` (the request's Origin
+    header itself, koa 3.0 `request.origin`), None for anything else or an unknown Koa."""
+    text = state.module.text(node).replace(" ", "")
+    contexts = {request for request in state.roles.requests if request} if state.roles.koa else set()
+    if any(text in {f"{ctx}.origin", f"{ctx}.request.origin"} for ctx in contexts):
+        major = installed_major(state.module.file, "koa")
+        return None if major is None else major < _KOA_ORIGIN_HEADER_MAJOR
+    return True if is_own_origin(state.module, state.roles.requests, node) else None
+
+
+_KOA_ORIGIN_HEADER_MAJOR = 3  # koa 2's `ctx.origin` is `${protocol}://${host}`; 3's the Origin
+
+
+def _passed_membership(state: Steps, node: Node) -> tuple[Value, ...] | None:
+    """`allowOriginsArr.includes(origin)` where the list is a parameter the caller bound to a
+    known list (`factory_arguments`): its entries."""
+    if node.type != "call_expression" or not state.passed:
+        return None
+    function = unwrap(node.child_by_field_name("function"))
+    arguments = node.child_by_field_name("arguments")
+    named = [c for c in arguments.named_children if c.type != "comment"] if arguments is not None else []
+    if function is None or function.type != "member_expression" or len(named) != 1:
+        return None
+    if state.module.text(function.child_by_field_name("property")) not in {"includes", "has"}:
+        return None
+    holder = unwrap(function.child_by_field_name("object"))
+    passed = state.passed.get(state.module.text(holder)) if holder.type == "identifier" else None
+    if passed is None or not isinstance(passed.raw, tuple) or not reads_origin(state, unwrap(named[0])):
+        return None
+    entries = tuple(entry for entry in passed.raw if isinstance(entry, Value))
+    return entries if len(entries) == len(passed.raw) else None

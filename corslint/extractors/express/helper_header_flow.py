@@ -107,10 +107,16 @@ def index_writes(
         if assignment.start_byte >= use.start_byte or enclosing_function(assignment) != scope:
             continue
         left = unwrap(assignment.child_by_field_name("left"))
-        if left.type != "subscript_expression" or module.text(left.child_by_field_name("object")) != holder:
+        if left.type not in {"subscript_expression", "member_expression"}:
             continue
-        index = left.child_by_field_name("index")
-        key = module.resolve(index) if index is not None else None
+        if module.text(left.child_by_field_name("object")) != holder:
+            continue
+        if left.type == "member_expression":  # `headers.Vary = 'Origin'`
+            name = left.child_by_field_name("property")
+            key = Value(module.text(name), module.location(name)) if name is not None else None
+        else:
+            index = left.child_by_field_name("index")
+            key = module.resolve(index) if index is not None else None
         right = assignment.child_by_field_name("right")
         if key is None or not (key.known and isinstance(key.raw, str)) or right is None:
             continue

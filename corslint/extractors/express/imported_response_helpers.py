@@ -19,6 +19,7 @@ from corslint.extractors.express.handwritten_state import Steps
 from corslint.extractors.express.handwritten_steps import HEADER_WRITERS, run
 from corslint.extractors.express.header_records import copied_record
 from corslint.extractors.express.importer_candidates import candidate_importers
+from corslint.extractors.express.local_status_helpers import local_status_calls
 from corslint.extractors.express.request_inputs import request_source
 from corslint.extractors.express.response_headers import HeaderReader, called_functions, parameter_names
 from corslint.extractors.js.declared_values import declared_value
@@ -144,7 +145,9 @@ def read_where_called(module: JsModule, function: Node) -> bool:
     name = _function_name(module, function)
     if name is None:
         return False
-    if _local_origin_calls(module, function, name):
+    if _local_origin_calls(module, function, name) or local_status_calls(
+        module, function, _local_calls(module, function, name), _handed_response
+    ):
         return True
     if module.file is None:
         return False
@@ -218,14 +221,20 @@ def _imported_helper(module: JsModule, call: Node) -> tuple[JsModule, Node] | No
     if not any(module.text(unwrap(argument)) in _RESPONSE_ARGUMENTS for argument in call_arguments(call)):
         return None
     if module.text(callee) not in module.imports:
-        if not any(
-            _ORIGIN_ARGUMENT.match(module.text(unwrap(a)).replace(" ", "")) for a in call_arguments(call)
-        ):
-            return None  # the cheap test first: the call hands the Origin on
+        arguments = call_arguments(call)
+        origin = any(_ORIGIN_ARGUMENT.match(module.text(unwrap(a)).replace(" ", "")) for a in arguments)
+        if not origin and not any(unwrap(a).type == "number" for a in arguments):
+            return None  # the cheap test first: the call hands the Origin, or a status, on
         local = module.top_function(module.text(callee))
-        if local is None or not _local_origin_calls(module, local, module.text(callee)):
+        if local is None:
             return None
-        return module, local
+        if origin and _local_origin_calls(module, local, module.text(callee)):
+            return module, local
+        if not origin and local_status_calls(
+            module, local, _local_calls(module, local, module.text(callee)), _handed_response
+        ):
+            return module, local
+        return None
     found = called_functions(module, callee)
     if len(found) != 1 or found[0][0] is module:
         return None
@@ -234,7 +243,7 @@ def _imported_helper(module: JsModule, call: Node) -> tuple[JsModule, Node] | No
 
 _ORIGIN_ARGUMENT = re.compile(
     r"""^[\w$]+\.(?:headers(?:\.origin|\[['"]origin['"]\]|\.get\(['"]origin['"]\))"""
-    r"""|get\(['"]origin['"]\)|header\(['"]origin['"]\))$""",
+    r"""|get\(['"]origin['"]\)|header\(['"]origin['"]\))(?:(?:\|\||\?\?)(?:''|""|null|undefined))?$""",
     re.IGNORECASE,
 )
 
@@ -244,18 +253,32 @@ def _local_origin_calls(module: JsModule, function: Node, name: str) -> bool:
     the response and the request's Origin among its arguments (`applyCors(res,
     req.headers.origin)`, AbuTaha01/aol-ep-enhancer `api/export-csv-v2.js`, census 6 sample
     80): read at each call, the parameter is the Origin; on its own it is unknown."""
-    calls = [
-        call
-        for call in module.of_kind("call_expression")
-        if module.text(call.child_by_field_name("function") or call) == name
-        and not (function.start_byte <= call.start_byte < function.end_byte)
-    ]
+    calls = _local_calls(module, function, name)
     return bool(calls) and all(
         _read_as_statement(call)
         and _in_handler(module, call)
         and any(module.text(unwrap(a)) in _RESPONSE_ARGUMENTS for a in call_arguments(call))
         and any(_ORIGIN_ARGUMENT.match(module.text(unwrap(a)).replace(" ", "")) for a in call_arguments(call))
         for call in calls
+    )
+
+
+def _local_calls(module: JsModule, function: Node, name: str) -> list[Node]:
+    """The calls of a function of this module, outside it."""
+    return [
+        call
+        for call in module.of_kind("call_expression")
+        if module.text(call.child_by_field_name("function") or call) == name
+        and not (function.start_byte <= call.start_byte < function.end_byte)
+    ]
+
+
+def _handed_response(module: JsModule, call: Node) -> bool:
+    """A statement of a request handler handing the response on (`sendJson(res, 200, data);`)."""
+    return (
+        _read_as_statement(call)
+        and _in_handler(module, call)
+        and any(module.text(unwrap(a)) in _RESPONSE_ARGUMENTS for a in call_arguments(call))
     )
 
 

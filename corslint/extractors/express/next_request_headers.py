@@ -16,6 +16,7 @@ from corslint.extractors.js.syntax import Node, unwrap
 
 _HEADERS_CALL = re.compile(r"^\(?(?:await)?(?P<name>[\w$]+)\(\)\)?$")
 _HEADERS_COPY = re.compile(r"^newHeaders\((?:[\w$]+\.)*(?:request|req)\.headers\)$")
+_AWAITED_NAME = re.compile(r"^\(?(?:await)?(?P<name>[\w$]+)\)?$")  # `list`, `(await list)`
 _GET = re.compile(r"^(?P<holder>.+)\.get\('(?P<header>[\w-]+)'\)$")
 
 
@@ -25,16 +26,25 @@ def next_header_read(module: JsModule, node: Node, canonical: str) -> str | None
     found = _GET.match(canonical)
     if found is None:
         return None
-    holder = found.group("holder")
-    next_headers = _imports_next_headers(module)
-    if next_headers and _is_headers_call(module, holder):
+    if _holds_headers(module, found.group("holder"), node, _imports_next_headers(module), 0):
         return found.group("header").lower()
-    if re.fullmatch(r"[\w$]+", holder):
-        bound = declared_value(module, holder, node)
-        text = module.text(unwrap(bound)).replace(" ", "") if bound is not None else ""
-        if (next_headers and _is_headers_call(module, text)) or _HEADERS_COPY.match(text):
-            return found.group("header").lower()
     return None
+
+
+def _holds_headers(module: JsModule, holder: str, node: Node, next_headers: bool, depth: int) -> bool:
+    """`headers()`, `(await headers())`, a local bound to one, or a local holding the
+    promise awaited where it is read (`const list = headers(); (await list).get("origin")`,
+    07-Vignesh/VikneshwaranPortfolio `lib/cors.ts`)."""
+    if next_headers and _is_headers_call(module, holder):
+        return True
+    local = _AWAITED_NAME.match(holder)
+    if local is None or depth > 2:
+        return False
+    bound = declared_value(module, local.group("name"), node)
+    text = module.text(unwrap(bound)).replace(" ", "") if bound is not None else ""
+    return bool(text) and (
+        _HEADERS_COPY.match(text) is not None or _holds_headers(module, text, node, next_headers, depth + 1)
+    )
 
 
 def _imports_next_headers(module: JsModule) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
+from corslint.extractors.express.boolean_origins import cors_origin
 from corslint.extractors.express.function_sources import functions_of
 from corslint.extractors.express.origin_functions import (
     classified_origin,
@@ -18,7 +19,7 @@ from corslint.extractors.js.export_objects import MODULE_OBJECT
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap, walk
 from corslint.frameworks.express import OPTION_NAMES
-from corslint.model import Evidence, Location, OriginFunction, Value
+from corslint.model import Evidence, Location, OriginFunction, Provenance, Value
 
 CLOSE_NAMES = {
     "origins": "origin",
@@ -75,7 +76,7 @@ class OptionNames:
     origin: Callable[[JsModule, Value], Value] = classified_origin
 
 
-CORS_PACKAGE = OptionNames(OPTION_NAMES, CLOSE_NAMES, "the cors package")
+CORS_PACKAGE = OptionNames(OPTION_NAMES, CLOSE_NAMES, "the cors package", origin=cors_origin)
 
 
 def first_argument_options(
@@ -164,6 +165,8 @@ def located(module: JsModule, value: Value, use: Location) -> Value:
     """Values from another JS module are reported where the options are used; config
     files keep their own lines."""
     if value.location.path == module.path or value.location.path.endswith(DATA_SUFFIXES):
+        return value
+    if value.provenance is Provenance.CONFIG_FILE:  # node-config's `config/default.cjs`
         return value
     return Value(
         value.raw, use, value.provenance, value.env_var, value.description, (value.location, *value.related)

@@ -15,6 +15,7 @@ from corslint.extractors.express.origin_globs import glob_entries
 from corslint.extractors.express.origin_guards import decided, deciding_env, residual, tidied_origin, tidies
 from corslint.extractors.express.origin_list_reads import (
     STRING_TESTS,
+    hostname_compared,
     hostname_entries,
     index_of,
     js_escape,
@@ -23,6 +24,7 @@ from corslint.extractors.express.origin_list_reads import (
     reads_url_hostname,
     unread_list_test,
 )
+from corslint.extractors.express.predicate_blocks import block_predicate_entries
 from corslint.extractors.express.tidied_entries import tidied_entries
 from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
@@ -361,6 +363,8 @@ def membership(module: JsModule, test: Node, name: str, positive: bool) -> tuple
                         return [], True
                     value = module.resolve(other)
                     return ([value], False) if value.known else None
+                if (host := hostname_compared(module, side, other, name)) is not None:
+                    return host
             index = index_of(module, left, right, name, operator, positive)
             if index is not None:
                 return index
@@ -385,8 +389,11 @@ def membership(module: JsModule, test: Node, name: str, positive: bool) -> tuple
             home, body, parameter = predicate
             _FOLLOWED.add(body.id)
             try:
-                if body.type == "statement_block":
-                    return _block_membership(home, body, parameter) if positive else None
+                if body.type == "statement_block":  # early returns, or a branch the deployment decides
+                    found = _block_membership(home, body, parameter) or block_predicate_entries(
+                        home, body, parameter, membership
+                    )
+                    return found if positive else None
                 return membership(home, body, parameter, positive)
             finally:
                 _FOLLOWED.discard(body.id)

@@ -118,7 +118,14 @@ def reads_url_hostname(module: JsModule, node: Node, name: str) -> bool:
         if bound is None or len(module.declarators.get(module.text(node), [])) != 1:
             return False
         node = unwrap(bound)
-    return module.text(node).replace(" ", "") == f"newURL({name}).hostname"
+    if node.type != "member_expression" or module.text(node.child_by_field_name("property")) != "hostname":
+        return False
+    built = unwrap(node.child_by_field_name("object"))
+    if built.type != "new_expression" or module.text(built.child_by_field_name("constructor")) != "URL":
+        return False
+    arguments = built.child_by_field_name("arguments")
+    named = [c for c in arguments.named_children if c.type != "comment"] if arguments else []
+    return len(named) == 1 and module.text(unwrap(named[0])) == name  # also `new URL(origin as string)`
 
 
 def hostname_entries(holder: Value) -> tuple[list[Value], bool] | None:
@@ -135,3 +142,17 @@ def hostname_entries(holder: Value) -> tuple[list[Value], bool] | None:
         pattern = f"^[a-z][a-z0-9+.-]*://{js_escape(item.raw)}(:[0-9]+)?$"
         entries.append(Value(Regex(pattern, "i"), item.location))
     return entries, False
+
+
+def hostname_compared(
+    module: JsModule, side: Node, other: Node, name: str
+) -> tuple[list[Value], bool] | None:
+    """`new URL(origin).hostname === "localhost"` (or through a local bound once to it,
+    sceptre12/nx_video_streamer `apps/app-server/src/app/plugins/cors.ts`): the origins of
+    that host, any scheme and port."""
+    if not reads_url_hostname(module, side, name):
+        return None
+    host = module.resolve(other)
+    if not (host.known and isinstance(host.raw, str)):
+        return None
+    return hostname_entries(Value((host,), host.location))

@@ -8,6 +8,7 @@ import re
 
 from corslint.extractors.express.handler_roles import HandlerRoles
 from corslint.extractors.express.next_request_headers import next_header_read
+from corslint.extractors.express.origin_getters import getter_read
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, string_value, unwrap
 
@@ -86,6 +87,12 @@ def request_source(module: JsModule, roles: HandlerRoles, aliases: dict[str, str
         operator = module.text(node.child_by_field_name("operator"))
         if operator in {"||", "??"}:
             return request_source(module, roles, aliases, node.child_by_field_name("left"))
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        guard = module.text(unwrap(left)).replace(" ", "") if operator == "&&" and left is not None else ""
+        if guard and right is not None and module.text(unwrap(right)).lstrip("(").startswith(guard):
+            # `event.headers && (event.headers.origin || event.headers.Origin)`: the read, its
+            # holder tested first
+            return request_source(module, roles, aliases, right)
         return None
     if node.type == "call_expression":
         # `String(req.headers.origin)`, `req.headers.origin.trim()`
@@ -94,6 +101,8 @@ def request_source(module: JsModule, roles: HandlerRoles, aliases: dict[str, str
         args = [c for c in arguments.named_children if c.type != "comment"] if arguments else []
         if module.text(function) == "String" and len(args) == 1:
             return request_source(module, roles, aliases, args[0])
+        if (got := getter_read(module, roles, node, request_source)) is not None:
+            return got  # `getOrigin(request)`, a same-file getter of the Origin
         if function.type == "member_expression" and module.text(function.child_by_field_name("property")) in {
             "trim",
             "toString",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from corslint.extractors.express.flag_tests import expanded_flag
 from corslint.extractors.express.handler_roles import HandlerRoles
 from corslint.extractors.express.origin_functions import membership
 from corslint.extractors.express.request_inputs import ORIGIN, request_source
@@ -96,7 +97,7 @@ def _allow_list(
     the Origin, or None."""
     if test is None:
         return None
-    test = unwrap(test)
+    test, positive = expanded_flag(module, unwrap(test), positive)  # `let ok = false; if (...) ok = true`
     names = [module.text(n) for n in walk(test) if _reads_origin(module, roles, aliases, n)]
     for name in dict.fromkeys(names):
         found = membership(module, test, name, positive)

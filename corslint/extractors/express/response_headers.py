@@ -59,7 +59,10 @@ def parameter_names(module: JsModule, function: Node) -> list[str]:
                 for c in target.named_children
                 if c.type == "shorthand_property_identifier_pattern"
             ]
-            names.append(next((n for n in inner if n in {"request", "req"}), ""))
+            # a SvelteKit hook's `{ event, resolve }` binds the event holding the request
+            names.append(
+                next((n for n in inner if n in {"request", "req"}), "event" if "event" in inner else "")
+            )
         else:
             names.append("")
     return names
@@ -331,12 +334,11 @@ def set_calls(reader: HeaderReader, state: Steps, holder: str, use: Node, when: 
         key = module.resolve(arguments[0])
         if not (key.known and isinstance(key.raw, str)):
             looped = _entries_loop(module, call, arguments)
-            if (
-                looped is not None
-                and not _conditional(looped[0], use)
-                and not _returned_before(looped[0], use)
-            ):
-                reader.read(module, looped[1], state.roles, state.aliases, when)
+            if looped is not None and not _returned_before(looped[0], use):
+                # a loop under a test the model reads (a SvelteKit hook's path test) is guarded
+                atoms = tests_around(state, looped[0], scope) if _conditional(looped[0], use) else ()
+                if atoms is not None and "FALSE" not in atoms:
+                    reader.read(module, looped[1], state.roles, state.aliases, (*when, *atoms))
             continue
         guarded = when
         if _returned_before(call, use):

@@ -31,6 +31,7 @@ import re
 from pathlib import PurePosixPath
 
 from corslint.extractors import EXTRACTORS
+from corslint.extractors.express.astro_endpoints import ASTRO_ENDPOINT, is_astro_endpoint
 from corslint.extractors.express.fetch_cors_ports import is_fetch_cors_port
 from corslint.extractors.express.flag_gated_headers import switched_helper
 from corslint.extractors.express.handler_roles import HandlerRoles
@@ -38,11 +39,14 @@ from corslint.extractors.express.handwritten_state import Steps
 from corslint.extractors.express.header_records import names_cors_header
 from corslint.extractors.express.helper_header_flow import called_by_others, declared_aliases
 from corslint.extractors.express.importer_candidates import candidate_importers
+from corslint.extractors.express.itty_router_tables import ITTY_ROUTE, registrations
 from corslint.extractors.express.lambda_body_parse import (
     FUNCTION_ERROR_STATUS,
     body_parse_evidence,
     parse_throws_before,
 )
+from corslint.extractors.express.lambda_helpers import lambda_result_helper
+from corslint.extractors.express.refusal_status import bound_status
 from corslint.extractors.express.response_entries import (
     env_route_handler,
     fetch_entry,
@@ -68,6 +72,9 @@ from corslint.extractors.express.returned_responses import (
     function_roles,
     returned_sites,
 )
+from corslint.extractors.express.sveltekit_endpoints import SVELTEKIT_ENDPOINT, is_endpoint_file
+from corslint.extractors.express.sveltekit_hooks import SVELTEKIT_HOOK, is_handle
+from corslint.extractors.express.unrouted_answers import unrouted_answers
 from corslint.extractors.js.declared_values import FUNCTIONS, enclosing_function
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
@@ -75,8 +82,24 @@ from corslint.extractors.js.syntax import Node, unwrap
 from corslint.model import CorsPolicy, Evidence, Location, Value
 
 NEXT_ROUTE = "nextjs_route_headers"
-_WRITERS = {LAMBDA: "lambda", FETCH: "fetch-set", NEXT_ROUTE: "fetch-set"}
-_LABELS = {LAMBDA: "AWS Lambda result", FETCH: "Fetch Response", NEXT_ROUTE: "Next.js route handler"}
+_WRITERS = {
+    LAMBDA: "lambda",
+    FETCH: "fetch-set",
+    NEXT_ROUTE: "fetch-set",
+    SVELTEKIT_HOOK: "fetch-set",
+    SVELTEKIT_ENDPOINT: "fetch-set",
+    ASTRO_ENDPOINT: "fetch-set",
+    ITTY_ROUTE: "fetch-set",
+}
+_LABELS = {
+    LAMBDA: "AWS Lambda result",
+    FETCH: "Fetch Response",
+    NEXT_ROUTE: "Next.js route handler",
+    SVELTEKIT_HOOK: "SvelteKit server hook",
+    SVELTEKIT_ENDPOINT: "SvelteKit endpoint",
+    ASTRO_ENDPOINT: "Astro endpoint",
+    ITTY_ROUTE: "itty-router route",
+}
 _AUTHORIZATION_READ = re.compile(
     r"""headers(?:\.get\(\s*|\??\.?\[\s*|\.)['"`]?authorization['"`]?""", re.IGNORECASE
 )
@@ -94,7 +117,10 @@ def response_object_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> 
         b"statusCode" not in source
         and b"Response" not in source
         and b"onRequest" not in source  # a Pages Function returning `await context.next()`
+        and b"resolve(" not in source  # a SvelteKit hook returning `await resolve(event)`
+        and b"respondWith(" not in source  # a Worker's `event.respondWith(handle(event.request))`
         and not is_route_file(module.path)
+        and not is_endpoint_file(module.path)  # SvelteKit's `json(data, { headers })`
     ):
         # (a route file may answer through a helper: `return jsonCors(data)`)
         return _record_importer_policies(module, bearer) if _holds_header_record_only(module) else []
@@ -110,6 +136,10 @@ def response_object_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> 
             policies.append(policy)
     if helpers and not policies:
         policies += importer_policies(module, evidence, cache)
+    for helper in helpers if not policies else []:  # a Lambda builder no handler was found for
+        lambda_only = all(site.style == LAMBDA for site in returned_sites(module, helper, cache))
+        if lambda_only and (alone := _policy(module, LAMBDA, [(helper, "")], evidence, cache)) is not None:
+            policies.append(alone)
     return policies
 
 
@@ -227,18 +257,31 @@ def _groups(
                 if site.module is module and site.builder.id != function.id:
                     reached.add(site.builder.id)  # a helper of this function: judged with it
     reached |= called_by_others(module, [function for function, _ in candidates])
-    route_functions = route_export_pairs(module) if route_file else []
+    endpoint = is_endpoint_file(module.path)
+    astro = not route_file and not endpoint and is_astro_endpoint(module)
+    route_functions = route_export_pairs(module) if route_file or endpoint or astro else []
     if route_functions:
-        groups.append((NEXT_ROUTE, [(function, method) for function, method in route_functions]))
+        style = SVELTEKIT_ENDPOINT if endpoint else ASTRO_ENDPOINT if astro else NEXT_ROUTE
+        groups.append((style, [(function, method) for function, method in route_functions]))
     exported = {function.id for function, _ in route_functions}
     for function, sites in candidates:
         if function.id in reached or function.id in exported:
             continue
         style = FETCH if any(site.style == FETCH for site in sites) else LAMBDA
+        routed = registrations(module, function) if style == FETCH else []
+        if routed:  # an itty-router route: it answers the methods it is registered for
+            groups.append((ITTY_ROUTE, [(function, registration.method) for registration in routed]))
+            continue
         if style == FETCH and not fetch_entry(module, function) and not switched_helper(module, function):
             if any(_carries_cors(site, FETCH) for site in sites):
                 helpers.append(function)
             continue  # a helper (`jsonResponse(data)`): judged in the handlers that return it
+        if style == LAMBDA and lambda_result_helper(module, function, sites):
+            if any(_carries_cors(site, LAMBDA) for site in sites):
+                helpers.append(function)
+            continue  # `reply(statusCode, body, origin)`: judged in the handlers that return it
+        if style == FETCH and is_handle(module, function):
+            style = SVELTEKIT_HOOK
         groups.append((style, [(function, pages_function_method(module, function))]))
     return _pages_endpoint(module, groups), helpers
 
@@ -250,20 +293,22 @@ def _pages_endpoint(
     whose OPTIONS requests go to the method's own function (codingc1/classpay
     `functions/_middleware.ts`); the catch-all answers the other methods (`_ALL_BUT_OPTIONS`)."""
     pages = [
-        (index, function)
+        (index, function, method)
         for index, (style, functions) in enumerate(groups)
         if style == FETCH and len(functions) == 1
         for function, method in functions
-        if method == "OPTIONS" or _function_name(module, function) == "onRequest"
+        if method or _function_name(module, function) == "onRequest"
     ]
-    methods = {_function_name(module, function) for _, function in pages}
-    if methods != {"onRequest", "onRequestOptions"}:
+    methods = {_function_name(module, function) for _, function, _ in pages}
+    # `onRequestOptions` beside `onRequestGet` (census 7 B3, camdram-connected): each
+    # answers its own method, however many share one header record
+    if "onRequestOptions" not in methods or len(methods) < 2:
         return groups
     joined = [
-        (function, "OPTIONS" if _function_name(module, function) == "onRequestOptions" else _ALL_BUT_OPTIONS)
-        for _, function in sorted(pages, key=lambda pair: pair[1].start_byte)
+        (function, method or _ALL_BUT_OPTIONS)
+        for _, function, method in sorted(pages, key=lambda page: page[1].start_byte)
     ]
-    kept = [group for index, group in enumerate(groups) if index not in {i for i, _ in pages}]
+    kept = [group for index, group in enumerate(groups) if index not in {i for i, _, _ in pages}]
     return [*kept, (FETCH, joined)]
 
 
@@ -327,7 +372,9 @@ def _policy(
                 evidence = (*evidence, body_parse_evidence(module, crash))
             when = _guarded(steps, preflight, (*base, "OPTIONS"))
             _read(reader, preflight, when)
-            _end(steps, preflight.status, when)
+            _end(steps, bound_status(preflight), when)  # a helper's status: the caller's
+            if "ALLOWED" in when and (refused := _refused_preflight(module, function, cache)) is not None:
+                _end(steps, refused, (*base, "OPTIONS", "!ALLOWED"))
         if other is not None:
             when = base
             if other.method == "!OPTIONS" or preflight is not None:
@@ -343,12 +390,15 @@ def _policy(
                 and not options_answered_earlier(module, function)
             )
             end_when = when if method or every_method or "!OPTIONS" in when else (*when, "!OPTIONS")
-            status = other.status
+            status = bound_status(other)
             if not (status.known and isinstance(status.raw, int)) and method != "OPTIONS":
                 status = Value(200, status.location)  # a non-OPTIONS answer: its CORS headers matter
             _end(steps, status, end_when)
     if framework == NEXT_ROUTE and not answers_options and next_answers_options(module):
         _end(steps, Value(204, module.location(functions[0][0])), ("METHOD:OPTIONS",))
+    if not answers_options:  # SvelteKit's 405, an itty-router table's own answer
+        for unrouted, unrouted_when in unrouted_answers(module, framework, functions):
+            _end(steps, Value(unrouted, module.location(functions[0][0])), unrouted_when)
     if not any(name.startswith("Access-Control-Allow-Origin") for name in steps.steps):
         return None
     options = dict(steps.steps)
@@ -405,12 +455,33 @@ def _guarded(steps: Steps, site: ResponseSite, when: tuple[str, ...]) -> tuple[s
     if guard.refusal is not None:
         roles, aliases = function_roles(guard.module, guard.function)
         refusals = expression_sites(guard.module, guard.function, guard.refusal, roles, aliases, 0)
-        if len(refusals) != 1 or _carries_cors(refusals[0], FETCH):
+        if len(refusals) != 1:
+            return when
+        refused = bound_status(refusals[0])
+        # an error answer to the refused origins (`jsonError(403, ..., origin)`, census 6 sample
+        # 213) refuses them even with CORS headers on it: what it exposes is the refusal
+        if _carries_cors(refusals[0], FETCH) and not (
+            refused.known and isinstance(refused.raw, int) and refused.raw >= 400
+        ):
             return when
     steps.guard = guard.allowed
     if refusals:
-        _end(steps, refusals[0].status, (*when, "!ALLOWED"))
+        _end(steps, refused, (*when, "!ALLOWED"))
     return (*when, "ALLOWED")
+
+
+def _refused_preflight(module: JsModule, function: Node, cache: SiteCache) -> Value | None:
+    """The status of the one answer without CORS headers that the function's other OPTIONS
+    requests get, after the allow-listed preflight's `if` (`if (origin && ok(origin)) return
+    {204, headers}; return {403}`, census 6 sample 193)."""
+    refusals = [
+        site
+        for site in returned_sites(module, function, cache)
+        if site.method == "OPTIONS" and site.guard is None and not _carries_cors(site, LAMBDA)
+    ]
+    if len(refusals) != 1 or not (refusals[0].status.known and isinstance(refusals[0].status.raw, int)):
+        return None
+    return refusals[0].status
 
 
 def _method_atom(method: str) -> str:

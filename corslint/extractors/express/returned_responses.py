@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from corslint.extractors.express.fetch_cors_ports import port_defaults
+from corslint.extractors.express.flag_tests import options_conjunct
 from corslint.extractors.express.handler_roles import HandlerRoles
 from corslint.extractors.express.helper_header_flow import branch_assigned, straight_reassigned
 from corslint.extractors.express.request_inputs import alias_source, request_source
@@ -21,6 +22,8 @@ from corslint.extractors.express.response_headers import (
     parameter_names,
     returned_expressions,
 )
+from corslint.extractors.express.sveltekit_endpoints import builds_kit_response
+from corslint.extractors.express.sveltekit_hooks import resolve_call
 from corslint.extractors.js.declared_values import FUNCTIONS, declared_value, enclosing_function
 from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
@@ -51,6 +54,9 @@ class ResponseSite:
     extra: list[tuple[JsModule, str, Node, HandlerRoles, dict[str, str]]] = field(default_factory=list)
     method: str = ""  # "OPTIONS" / "!OPTIONS": a method test decides that it is returned
     straight: bool = False  # returned whatever the request, by the function's only return
+    # the helper it comes from also returns answers corslint cannot read (`return
+    # handlerResult` from a handler table): it is not the answer to every request
+    partial: bool = False
     aliases: dict[str, str] = field(default_factory=dict)
     roles: HandlerRoles = field(default_factory=lambda: HandlerRoles((), (), ""))
     guard: OriginGuard | None = None  # an allow-list test on the Origin it sits behind
@@ -77,10 +83,10 @@ def _find_sites(module: JsModule, function: Node, depth: int) -> list[ResponseSi
         for site in expression_sites(module, function, returned, roles, aliases, depth):
             if statement is not None:
                 site.method = _method_condition(module, statement)
-                site.straight = _straight(function, statement)
+                site.straight = _straight(function, statement) and not site.partial
                 site.guard = origin_guard(module, function, statement, roles, aliases) or site.guard
             else:
-                site.straight = True
+                site.straight = not site.partial
             site.returned = returned
             found.append(site)
     return found
@@ -189,6 +195,11 @@ def expression_sites(
         if declared is None or declared.type not in {"object", "new_expression", "call_expression"}:
             return []
         sites = expression_sites(module, function, declared, roles, aliases, depth + 1)
+        if not sites and _wrapped_handler_result(module, function, declared, module.text(node)):
+            # `const response = await handler(request)` in a `withCors(handler)` wrapper, then
+            # `response.headers.set(...)`: the wrapped route's response, those writes on it
+            status = Value(200, module.location(node))
+            sites = [ResponseSite(node, module, function, None, status, FETCH, aliases=aliases, roles=roles)]
         for site in sites:
             if site.style == FETCH:
                 site.extra.append((module, module.text(node), node, roles, aliases))
@@ -203,7 +214,9 @@ def expression_sites(
         site.roles, site.aliases = roles, aliases
         site.extra.append((module, name, use, roles, aliases))
         return [site]
-    if node.type == "call_expression" and _pages_next(module, function, node):
+    if node.type == "call_expression" and (
+        _pages_next(module, function, node) or resolve_call(module, function, node)
+    ):
         # a Pages Function middleware's `await context.next()`: the rest of the app's
         # response, with the headers set on it before it is returned
         return [
@@ -230,13 +243,15 @@ def expression_sites(
         names = parameter_names(helper_module, helper)
         passed = call_arguments(node)
         sites = []
+        unread = False
         for expression in returned_expressions(helper_module, helper):
             name = helper_module.text(expression) if expression.type == "identifier" else ""
-            if name and name in names and names.index(name) < len(passed):
+            parameter = _parameter_alias(helper_module, name, expression, names)
+            if parameter and names.index(parameter) < len(passed):
                 # `withCors(NextResponse.json(data))`: the response passed in, with the
                 # headers the helper sets on it
                 inner = expression_sites(
-                    module, function, passed[names.index(name)], roles, aliases, depth + 1
+                    module, function, passed[names.index(parameter)], roles, aliases, depth + 1
                 )
                 requests = tuple(
                     n
@@ -269,16 +284,68 @@ def expression_sites(
             inner = expression_sites(
                 helper_module, helper, expression, helper_roles, {**helper_aliases, **sourced}, depth + 1
             )
+            statement = _return_statement(expression)
             for site in inner:
                 site.guard = site.guard or origin_guard(
                     helper_module, helper, expression, helper_roles, helper_aliases
                 )
+                if statement is not None and not site.method:  # `if (method === 'OPTIONS') return {...}`
+                    site.method = _method_condition(helper_module, statement)
                 if site.module is helper_module and not site.bound:  # `{...extraHeaders}`: the caller's
                     given = zip(names, passed, strict=False)
                     site.bound = {n: (module, a, roles, aliases) for n, a in given if n}
+            unread = unread or (not inner and expression.type in _UNREAD_ANSWERS)
             sites += inner
+        for site in sites if unread else []:
+            site.partial = True
         return sites
     return []
+
+
+# returned values that may be any response: a variable or call corslint could not follow
+_UNREAD_ANSWERS = frozenset({"identifier", "call_expression", "await_expression", "member_expression"})
+
+
+def _parameter_alias(module: JsModule, name: str, use: Node, parameters: list[str]) -> str:
+    """The parameter a returned name is: itself, or the one it was declared as (`const
+    newResponse = res; newResponse.headers.append(...); return newResponse`, census 7 B13,
+    amirparsadd/facts-api `src/utils/cors.js`); "" for anything else."""
+    if not name or name in parameters:
+        return name
+    declared = declared_value(module, name, use)
+    if declared is not None and declared.type == "identifier" and module.text(declared) in parameters:
+        return module.text(declared)
+    return ""
+
+
+def _wrapped_handler_result(module: JsModule, function: Node, declared: Node, name: str) -> bool:
+    """Whether `declared` calls a parameter of a function around `function` (the handler a
+    `withCors(handler)` wrapper wraps) with the request, and `function` sets headers on the
+    result (`name.headers.set`): census 6 sample 186, 2bfoundrydev/GTS_framework `utils/cors.ts`."""
+    if declared.type != "call_expression" or f"{name}.headers.set(" not in module.text(function).replace(
+        " ", ""
+    ):
+        return False
+    callee = declared.child_by_field_name("function")
+    if callee is None or callee.type != "identifier":
+        return False
+    outer = enclosing_function(function)
+    if outer is None or module.text(callee) not in parameter_names(module, outer):
+        return False
+    # only where the wrapper answers preflights itself first: a route may export its OPTIONS
+    # answer apart (`export const OPTIONS = preflight()`, regress9 repro next_options_factory_wrapper)
+    statement = declared.parent
+    while statement is not None and statement.type not in {"lexical_declaration", "variable_declaration"}:
+        statement = statement.parent
+    return statement is not None and _method_condition(module, statement) == "!OPTIONS"
+
+
+def _return_statement(expression: Node) -> Node | None:
+    """The `return` statement whose value `expression` is (through parentheses)."""
+    node = expression.parent
+    while node is not None and node.type == "parenthesized_expression":
+        node = node.parent
+    return node if node is not None and node.type == "return_statement" else None
 
 
 def _spread_result(
@@ -358,7 +425,9 @@ def _next_then(module: JsModule, function: Node, call: Node) -> tuple[str, Node]
 
 def _builds_response(module: JsModule, node: Node) -> bool:
     callee = node.child_by_field_name("function")
-    return callee is not None and module.text(callee).replace(" ", "") in _RESPONSE_FACTORIES
+    if callee is not None and module.text(callee).replace(" ", "") in _RESPONSE_FACTORIES:
+        return True
+    return builds_kit_response(module, node)  # SvelteKit's `json(data, init)`
 
 
 def _response(
@@ -419,6 +488,10 @@ def _method_condition(module: JsModule, statement: Node) -> str:
             test = _method_test(module, parent)
             if test is not None:
                 return test if parent.child_by_field_name("consequence") == child else _negated(test)
+            condition = parent.child_by_field_name("condition")
+            consequence = parent.child_by_field_name("consequence") == child
+            if consequence and condition is not None and options_conjunct(module, condition) is not None:
+                return "OPTIONS"  # `method === "OPTIONS" && onApiPath`: some OPTIONS requests
         if parent.type == "statement_block":
             for earlier in parent.named_children:
                 if earlier.start_byte >= child.start_byte:

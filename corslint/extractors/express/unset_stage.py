@@ -109,17 +109,39 @@ def _open_guard(module: JsModule, function: Node) -> Node | None:
     return None
 
 
-def _else_opens(module: JsModule, statement: Node, origin_name: str, callback: str) -> bool:
+def _else_opens(
+    module: JsModule, statement: Node, origin_name: str, callback: str, staged: bool = False
+) -> bool:
     """`if (NODE_ENV === 'production') {...the allow-list...} else { callback(null, true) }`
     (census 5 sample 50, 0thmanee/bmaq-backend `src/plugins/cors.ts`): the `else` arm, taken
-    while NODE_ENV is unset, only allows."""
+    while NODE_ENV is unset, only allows. Also an `else if` chain, `if (list.includes(origin))
+    cb(null, true); else if (isDevelopment) cb(null, true); else cb(err)` with `isDevelopment
+    = NODE_ENV !== 'production'` (census 3 sample 99 `src/config/cors.js`): every arm a request
+    may take before the one that holds while NODE_ENV is unset only allows."""
     alternative = statement.child_by_field_name("alternative")
     condition = statement.child_by_field_name("condition")
-    if alternative is None or condition is None or holds_when_unset(module, condition) is not False:
+    if alternative is None or condition is None:
         return False
+    when_unset = holds_when_unset(module, condition)
+    if when_unset is None:  # the request decides: this arm must allow, the chain goes on
+        if not _only_allows(module, statement.child_by_field_name("consequence"), origin_name, callback):
+            return False
+    elif when_unset is True:  # taken by every request while NODE_ENV is unset
+        return decided(module, condition) is not True and _only_allows(
+            module, statement.child_by_field_name("consequence"), origin_name, callback
+        )
+    arm = next((c for c in alternative.named_children if c.type != "comment"), None)
+    if arm is not None and arm.type == "if_statement":  # `else if (...)`: the arm decides again
+        return _else_opens(module, arm, origin_name, callback, staged or when_unset is False)
     if any(part.type == "if_statement" for part in walk(alternative) if part != alternative):
-        return False  # `else if (...)`: the arm decides again
-    answers = _answers(module, alternative, callback)
+        return False
+    # the final `else` is taken while NODE_ENV is unset only behind a stage test that fails
+    staged = staged or when_unset is False
+    return staged and _only_allows(module, alternative, origin_name, callback)
+
+
+def _only_allows(module: JsModule, node: Node | None, origin_name: str, callback: str) -> bool:
+    answers = _answers(module, node, callback)
     return bool(answers) and all(_allows(module, call, origin_name) for call in answers)
 
 

@@ -29,6 +29,7 @@ from corslint.extractors.express.nest_adapters import nest_options_argument
 from corslint.extractors.express.nest_routes import nest_controller_routes
 from corslint.extractors.express.option_carriers import never_holds
 from corslint.extractors.express.options import cors_options, option_map
+from corslint.extractors.express.pushed_list_variants import pushed_list_variants
 from corslint.extractors.express.registrations import Analysis
 from corslint.extractors.express.routes import probe_path_for, routes_of
 from corslint.extractors.express.socketio_sources import GATEWAY, instance_options, is_nest_gateway
@@ -78,7 +79,7 @@ def wrapper_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[C
         # `origin: live ? /re/ : "*"`: each arm a configuration of its own
         variants = ternary_origin_variants(
             module, found_item.options, list(found_item.evidence), found_item.arm
-        )
+        ) or pushed_list_variants(module, found_item.options, list(found_item.evidence), found_item.arm)
         for item in [
             replace(found_item, options=v.options, evidence=tuple(v.evidence), arm=v.branch) for v in variants
         ] or [found_item]:

@@ -4,6 +4,7 @@ the value it reads is unset."""
 
 from __future__ import annotations
 
+import re
 from typing import Any, Protocol
 
 from corslint.extractors.js.parsed_module import ParsedModule
@@ -118,6 +119,18 @@ def _stage_member(side: Node, text: str) -> bool:
     return side.type == "member_expression" and text.rsplit(".", 1)[-1].lower() in _STAGE_MEMBERS
 
 
+def _node_env_read(module: ParsedModule, side: Node, text: str) -> bool:
+    """`process.env.NODE_ENV`, or a local bound once to it tidied: `const nodeEnv =
+    (process.env.NODE_ENV || '').toLowerCase()` (census 6 sample 234)."""
+    if text in _NODE_ENV_READS:
+        return True
+    bound = module.binding(text) if side.type == "identifier" else None
+    if bound is None:
+        return False
+    bare = re.sub(r"\.(?:toLowerCase|trim)\(\)", "", module.text(bound).replace(" ", ""))
+    return re.sub(r"^\((.*)(?:\|\||\?\?)(?:''|\"\")\)$", r"\1", bare) in _NODE_ENV_READS
+
+
 def production_arm(module: ParsedModule, test: Node, depth: int = 0) -> bool | None:
     """Whether a test on `process.env.NODE_ENV` holds in production (`NODE_ENV ===
     "production"` -> True, `!== "production"` or `=== "development"` -> False); a local bound
@@ -137,7 +150,7 @@ def production_arm(module: ParsedModule, test: Node, depth: int = 0) -> bool | N
     sides = [unwrap(test.child_by_field_name("left")), unwrap(test.child_by_field_name("right"))]
     texts = [module.text(side).replace(" ", "") for side in sides]
     reads = zip(sides, texts, strict=True)
-    if not any(text in _NODE_ENV_READS or _stage_member(side, text) for side, text in reads):
+    if not any(_node_env_read(module, side, text) or _stage_member(side, text) for side, text in reads):
         return None
     stages = [_STAGES.get((string_value(side) or "").lower()) for side in sides]
     stage = next((value for value in stages if value is not None), None)

@@ -11,7 +11,6 @@ Anything else is an unknown `Value`, reported by CORS305, never guessed.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,25 +40,24 @@ from corslint.extractors.js.env_comparisons import compared_unset, node_config_p
 from corslint.extractors.js.env_schemas import schema_parsed_env, t3_created_env
 from corslint.extractors.js.helper_returns import helper_result
 from corslint.extractors.js.implicit_globals import implicit_global
+from corslint.extractors.js.list_pushes import with_list_pushes
 from corslint.extractors.js.nest_registered_config import registered_config_value
 from corslint.extractors.js.options_factories import factory_result
 from corslint.extractors.js.parsed_module import ParsedModule, require_specifier
 from corslint.extractors.js.set_additions import with_set_additions
 from corslint.extractors.js.set_chains import set_chain
+from corslint.extractors.js.settled_lets import settled_let
+from corslint.extractors.js.source_parsing import parsed_root
 from corslint.extractors.js.syntax import (
     Node,
-    in_tagged_template,
-    in_type_only_statement,
     number_value,
     parameter_default_node,
-    parser,
     string_value,
     unescape,
     unwrap,
-    walk,
 )
 from corslint.extractors.js.value_methods import method_result
-from corslint.model import FunctionValue, Location, Provenance, Regex, SourceError, Value
+from corslint.model import FunctionValue, Location, Provenance, Regex, Value
 
 _ENV_TEST = re.compile(r"\(?!*\(?process\.env(?:\.\w+|\[['\"`]\w+['\"`]\])\)?")
 
@@ -281,6 +279,9 @@ class JsModule(ParsedModule):
             return self.unknown(node)
         bound = self.binding(name)
         if bound is None:
+            settled = settled_let(self, name, node, location, depth)
+            if settled is not None:  # `let cors; if (isDev) cors = {...}` as deployed
+                return settled
             function = self._function_declaration(name)
             if function is not None:
                 return Value(FunctionValue("unknown"), location, description=name)
@@ -304,7 +305,11 @@ class JsModule(ParsedModule):
                     )
             egg = egg_middleware_options(self, node, name)  # Egg hands it `config.<middleware>`
             return egg if egg is not None else self.unknown(node)
-        value = with_set_additions(self, name, bound, node, location, depth) or self.resolve(bound, depth)
+        value = (
+            with_set_additions(self, name, bound, node, location, depth)
+            or with_list_pushes(self, name, bound, node, location, depth)
+            or self.resolve(bound, depth)
+        )
         value = with_property_assignments(self, name, value, node, depth)
         if not value.known:
             return Value(None, location, Provenance.UNKNOWN, value.env_var, value.description or name)
@@ -559,34 +564,8 @@ class JsModule(ParsedModule):
         )
 
 
-_JS_SUFFIXES = frozenset({".js", ".cjs", ".mjs", ".jsx"})
-
-
 def parse(path: str, text: str, file: Path | None = None) -> JsModule:
-    """Parse a JS/TS file; a syntax error becomes a `SourceError` (CORS001).
-
-    Two tolerances, for syntax newer or other than the grammars: a `.js` file with type
-    annotations (Flow: `// @flow`, `type X = {...}`) is read with the TypeScript grammar
-    when that one parses it cleanly; and a type-only statement the TypeScript grammar
-    does not know yet (`export type * from "./x"`, TypeScript 5.0) is left out, as it
-    means nothing at run time."""
-    suffix = os.path.splitext(path)[1].lower()
-    source = text.encode("utf-8")
-    root = parser(suffix).parse(source).root_node
-    if root.has_error and suffix in _JS_SUFFIXES:
-        typed = parser(".tsx").parse(source).root_node
-        if not typed.has_error:
-            root = typed
-    if root.has_error:
-        for node in walk(root):
-            if node.type == "ERROR" or node.is_missing:
-                if in_type_only_statement(root, node) or in_tagged_template(node):
-                    continue
-                line, column = node.start_point
-                raise SourceError(
-                    f"cannot parse this file as {'TypeScript' if 'ts' in suffix else 'JavaScript'}: "
-                    f"syntax error near line {line + 1}",
-                    line + 1,
-                    column + 1,
-                )
+    """Parse a JS/TS file; a syntax error becomes a `SourceError` (CORS001), with the
+    tolerances `source_parsing.parsed_root` allows."""
+    source, root = parsed_root(path, text)
     return JsModule(path, file, source, root)

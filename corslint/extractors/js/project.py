@@ -14,6 +14,7 @@ from corslint.extractors.js.empty_exports import empty_module_value
 from corslint.extractors.js.export_objects import module_object, reexports
 from corslint.extractors.js.import_aliases import AliasConfig, aliased_specifiers
 from corslint.extractors.js.module import JsModule, parse
+from corslint.extractors.js.package_constants import package_constant
 from corslint.extractors.js.project_files import project_root
 from corslint.extractors.js.syntax import Node, unwrap
 from corslint.model import Location, Provenance, SourceError, Value
@@ -35,6 +36,8 @@ class JsProject:
         self.aliases: dict[str, AliasConfig] = {}
         # options factories' call sites, for the functions they build (call_site_arguments)
         self.factory_calls: dict[tuple[str, int, bytes], dict[str, list[Value]]] = {}
+        # each importer's specifiers resolved (up to 25 stats each, asked again by each reader)
+        self.resolved: dict[tuple[Path | None, str], Path | None] = {}
 
     def module(self, path: str, text: str, file: Path | None) -> JsModule:
         key = os.path.realpath(file) if file is not None else path
@@ -68,11 +71,19 @@ class JsProject:
         return None
 
     def resolve_specifier(self, importer: JsModule, specifier: str) -> Path | None:
+        key = (importer.file, specifier)
+        if key not in self.resolved:
+            self.resolved[key] = self._resolve_specifier(importer, specifier)
+        return self.resolved[key]
+
+    def _resolve_specifier(self, importer: JsModule, specifier: str) -> Path | None:
         if importer.file is not None and not specifier.startswith("."):  # `~/config/cors`
             packages = partial(self.dependencies, importer)
             for relative in aliased_specifiers(importer.file, specifier, self.aliases, packages):
                 if (found := self.resolve_specifier(importer, relative)) is not None:
                     return found
+        if importer.file is not None and specifier.startswith(_LAMBDA_LAYER):
+            return _layer_source(importer.file, specifier[len(_LAMBDA_LAYER) :])
         if importer.file is None or not specifier.startswith("."):
             return None
         base = (importer.file.parent / specifier).resolve()
@@ -99,7 +110,7 @@ class JsProject:
     ) -> Value | None:
         target = self.resolve_specifier(importer, specifier)
         if target is None:
-            return None
+            return package_constant(specifier, exported, use)
         display = self.display(importer, target)
         if target.suffix.lower() in {".json", ".yaml", ".yml"}:
             value = load_data_file(target, display, self.config_cache)
@@ -144,13 +155,39 @@ class JsProject:
         root = project_root(importer.file)
         if root is None:
             return None
-        merged = node_config_value(root, lambda file: self.display(importer, file), self.config_cache)
+        merged = node_config_value(
+            root,
+            lambda file: self.display(importer, file),
+            self.config_cache,
+            lambda file: self._js_config(importer, file),
+        )
         value: Value | None = merged
         for part in key.split("."):
             if value is None or not value.known or not isinstance(value.raw, dict):
                 return None
             value = value.raw.get(part)
         return value
+
+    def _js_config(self, importer: JsModule, file: Path) -> Value | None:
+        """The object a node-config JS file exports (`module.exports = {...}`)."""
+        module = self.load(file, self.display(importer, file))
+        value = exported_value(module, "default") if module is not None else None
+        if value is None or not value.known or not isinstance(value.raw, dict):
+            return None
+        return _as_config_file(value)
+
+
+def _as_config_file(value: Value) -> Value:
+    """A node-config JS file's literals as config-file values: reported on their own lines,
+    as the same settings in default.json are (environment reads keep their provenance)."""
+    raw = value.raw
+    if isinstance(raw, dict):
+        raw = {key: _as_config_file(item) if isinstance(item, Value) else item for key, item in raw.items()}
+    elif isinstance(raw, tuple):
+        raw = tuple(_as_config_file(item) if isinstance(item, Value) else item for item in raw)
+    literal = value.provenance in {Provenance.LITERAL, Provenance.CONSTANT}
+    provenance = Provenance.CONFIG_FILE if literal else value.provenance
+    return Value(raw, value.location, provenance, value.env_var, value.description, value.related)
 
 
 def _manifest_dependencies(manifest: Path) -> frozenset[str]:
@@ -246,4 +283,25 @@ def exported_value(module: JsModule, exported: str) -> Value | None:
                         return module.resolve(name)
     if exported == "*":
         return exported_value(module, "default")
+    return None
+
+
+_LAMBDA_LAYER = "/opt/nodejs/"  # where AWS Lambda mounts a Node layer's `nodejs/` folder
+
+
+def _layer_source(importer: Path, rest: str) -> Path | None:
+    """`require('/opt/nodejs/shared/response')` in a Lambda handler: the layer's source in the
+    repository, one `*/nodejs/shared/response.js` (or `*/*/nodejs/...`) folder a few levels
+    above the handler (20ns/movierec `lambda-layers/aws-sdk-layer/nodejs/shared/response.js`,
+    census 6 sample 99); None unless exactly one file answers."""
+    for folder in list(importer.parents)[1:5]:
+        found = {
+            candidate.resolve()
+            for pattern in (f"*/nodejs/{rest}", f"*/*/nodejs/{rest}")
+            for suffix in ("", *MODULE_SUFFIXES[:6])
+            for candidate in folder.glob(pattern + suffix)
+            if candidate.is_file() and "node_modules" not in candidate.parts
+        }
+        if found:
+            return found.pop() if len(found) == 1 else None
     return None

@@ -45,6 +45,9 @@ def method_result(
     if method in {"trim", "toLowerCase", "toUpperCase"} and isinstance(raw, str):
         changed = {"trim": raw.strip(), "toLowerCase": raw.lower(), "toUpperCase": raw.upper()}[method]
         return Value(changed, location, merged(receiver.provenance), receiver.env_var)
+    if method == "toString" and not arguments and type(raw) in {int, float, str}:
+        # `CORS_CONFIG.maxAge.toString()` for a header value (ButaiAI/line `api/utils/cors.js`)
+        return Value(js_text(raw), location, merged(receiver.provenance), receiver.env_var)
     if method == "map" and isinstance(raw, tuple) and arguments:
         operation = string_callback(module, arguments[0])
         if operation is not None and all(item.known and isinstance(item.raw, str) for item in raw):

@@ -1,8 +1,7 @@
 """CORS helpers of a general framework that corslint does not model: importing the
-framework says nothing about CORS, importing one of these helpers does. h3's
-`handleCors(event, {origin, credentials, ...})` (jota-one/drosse `open-cors.js` reflects
-`getRequestHeader(event, 'origin') || '*'` with credentials) and its `appendCors*`
-siblings; h3 is also what Nuxt and Nitro servers run on."""
+framework says nothing about CORS, importing one of these helpers does. h3's `appendCors*`
+helpers and `useCORS` (its `handleCors` is modelled: frameworks/h3_cors.py); h3 is also what
+Nuxt and Nitro servers run on."""
 
 from __future__ import annotations
 
@@ -15,7 +14,6 @@ _HELPERS = {
         H3_CORS,
         frozenset(
             {
-                "handleCors",
                 "appendCorsHeaders",
                 "appendCorsPreflightHeaders",
                 "isCorsOriginAllowed",
