@@ -42,7 +42,8 @@ def cors_origin(module: JsModule, value: Value) -> Value:
             and _boolean(module, unwrap(node), 0)
             and _open_in_production(module, unwrap(node))
         ):
-            return Value(True, value.location, Provenance.CONSTANT, value.env_var, value.description)
+            # no "(when X is unset)": an unset variable is what makes such a test false
+            return Value(True, value.location, Provenance.CONSTANT, None, value.description)
     return classified_origin(module, value)
 
 
