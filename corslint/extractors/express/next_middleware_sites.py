@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from corslint.extractors.express.next_guarded_values import guarded_value, pinned_by_guard
 from corslint.extractors.express.next_header_helpers import helper_headers
+from corslint.extractors.express.record_loops import copied_by_loop, entries_loop
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap, walk
 from corslint.frameworks.express_headers import HEADERS
@@ -184,7 +185,12 @@ def _set_calls(module: JsModule, holder: str, use: Node) -> list[tuple[str, Valu
     block = declarator.parent.parent if declarator is not None and declarator.parent is not None else None
     found: list[tuple[str, Value]] = []
     for call in module.of_kind("call_expression"):
-        if call.start_byte >= use.start_byte or _function_of(call) != scope:
+        if call.start_byte >= use.start_byte:
+            continue
+        if _function_of(call) != scope:
+            looped = copied_by_loop(module, call, holder, scope)
+            if looped is not None:
+                found.extend(_record_pairs(module, looped.named_children[0], looped, use))
             continue
         if (
             declarator is not None
@@ -199,6 +205,10 @@ def _set_calls(module: JsModule, holder: str, use: Node) -> list[tuple[str, Valu
         arguments = call.child_by_field_name("arguments")
         args = [a for a in arguments.named_children if a.type != "comment"] if arguments is not None else []
         if len(args) != 2:
+            continue
+        entries = entries_loop(module, call, args)
+        if entries is not None:
+            found.extend(_record_pairs(module, entries[1], entries[0], use))
             continue
         key = module.resolve(args[0])
         name = _CANONICAL.get(key.raw.strip().lower()) if key.known and isinstance(key.raw, str) else None
@@ -217,6 +227,29 @@ def _set_calls(module: JsModule, holder: str, use: Node) -> list[tuple[str, Valu
             )
         found.append((name, value))
     return found
+
+
+def _record_pairs(module: JsModule, source: Node, loop: Node, use: Node) -> list[tuple[str, Value]]:
+    """The CORS headers of a record a loop copies onto the response (`record_loops`); under
+    a condition, each of unknown value, as a `set` written there is."""
+    record = module.resolve(source)
+    if not (record.known and isinstance(record.raw, dict)):
+        return []
+    conditional = _conditional(module, loop, use)
+    pairs = []
+    for key, value in record.raw.items():
+        name = _CANONICAL.get(str(key).strip().lower())
+        if name is None or not isinstance(value, Value):
+            continue
+        if conditional:
+            value = Value(
+                None,
+                value.location,
+                Provenance.UNKNOWN,
+                description=f"`{module.text(loop)}`, under a condition",
+            )
+        pairs.append((name, value))
+    return pairs
 
 
 def _conditional(module: JsModule, call: Node, use: Node) -> bool:

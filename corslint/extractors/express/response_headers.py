@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 from bisect import bisect_left
-from collections.abc import Sequence
 from pathlib import Path
 
 from corslint.extractors.express.flag_gated_headers import switched_object
@@ -24,6 +23,7 @@ from corslint.extractors.express.handler_roles import HandlerRoles
 from corslint.extractors.express.handwritten_state import Steps
 from corslint.extractors.express.handwritten_steps import header_step, run, write_step
 from corslint.extractors.express.helper_header_flow import after_early_exits, index_writes, tests_around
+from corslint.extractors.express.record_loops import copied_by_loop, entries_loop
 from corslint.extractors.express.request_inputs import request_source
 from corslint.extractors.js.declared_values import FUNCTIONS, declared_value, enclosing_function
 from corslint.extractors.js.method_calls import call_arguments
@@ -324,7 +324,7 @@ def set_calls(reader: HeaderReader, state: Steps, holder: str, use: Node, when: 
         }:
             continue
         if enclosing_function(call) != scope:
-            looped = _copied_by_loop(module, call, holder, scope)
+            looped = copied_by_loop(module, call, holder, scope)
             if looped is not None and not _conditional(looped, use) and not _returned_before(looped, use):
                 reader.read(module, looped.named_children[0], state.roles, state.aliases, when)
             continue
@@ -333,7 +333,7 @@ def set_calls(reader: HeaderReader, state: Steps, holder: str, use: Node, when: 
             continue
         key = module.resolve(arguments[0])
         if not (key.known and isinstance(key.raw, str)):
-            looped = _entries_loop(module, call, arguments)
+            looped = entries_loop(module, call, arguments)
             if looped is not None and not _returned_before(looped[0], use):
                 # a loop under a test the model reads (a SvelteKit hook's path test) is guarded
                 atoms = tests_around(state, looped[0], scope) if _conditional(looped[0], use) else ()
@@ -358,54 +358,6 @@ def set_calls(reader: HeaderReader, state: Steps, holder: str, use: Node, when: 
             guarded = (*when, "?")
         writer = "append" if method == "append" else reader.writer
         header_step(state, key.raw, arguments[1], writer, guarded, module.location(call))
-
-
-def _copied_by_loop(module: JsModule, call: Node, holder: str, scope: Node | None) -> Node | None:
-    """`Object.entries(source).forEach(([key, value]) => holder.headers.set(key, value))`:
-    the `Object.entries(source)` arguments node when `call` is that `set` inside such a
-    callback of `scope`, else None."""
-    function = call.child_by_field_name("function")
-    text = module.text(function).replace(" ", "") if function is not None else ""
-    if text not in {f"{holder}.set", f"{holder}.headers.set"}:
-        return None
-    callback = enclosing_function(call)
-    loop = callback.parent.parent if callback is not None and callback.parent is not None else None
-    if loop is None or loop.type != "call_expression" or enclosing_function(loop) != scope:
-        return None
-    callee = loop.child_by_field_name("function")
-    entries = (
-        callee.child_by_field_name("object")
-        if callee is not None and callee.type == "member_expression"
-        else None
-    )
-    if entries is None or entries.type != "call_expression" or not module.text(callee).endswith(".forEach"):
-        return None
-    if module.text(entries.child_by_field_name("function") or entries).replace(" ", "") != "Object.entries":
-        return None
-    arguments = entries.child_by_field_name("arguments")
-    return arguments if arguments is not None and arguments.named_children else None
-
-
-def _entries_loop(module: JsModule, call: Node, arguments: Sequence[Node]) -> tuple[Node, Node] | None:
-    """`for (const [key, value] of Object.entries(source)) holder.headers.set(key, value)`:
-    the loop (the call's closest enclosing one) and its `source` node."""
-    loop = call.parent
-    while loop is not None and loop.type not in FUNCTIONS and loop.type != "for_in_statement":
-        loop = loop.parent
-    if loop is None or loop.type != "for_in_statement":
-        return None
-    left, right = loop.child_by_field_name("left"), loop.child_by_field_name("right")
-    if left is None or right is None or unwrap(right).type != "call_expression":
-        return None
-    pattern = unwrap(left)
-    names = [module.text(n) for n in pattern.named_children] if pattern.type == "array_pattern" else []
-    if len(names) != 2 or [module.text(a) for a in arguments] != names:
-        return None
-    entries = unwrap(right)
-    if module.text(entries.child_by_field_name("function") or entries).replace(" ", "") != "Object.entries":
-        return None
-    given = call_arguments(entries)
-    return (loop, given[0]) if len(given) == 1 else None
 
 
 def _returned_before(call: Node, use: Node) -> bool:
