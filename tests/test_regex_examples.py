@@ -27,3 +27,10 @@ def test_regex_example(pattern: str, expected: list[str]) -> None:
     found = regex_example(pattern)
     assert found == expected
     assert all(re.search(pattern, origin) for origin in found)
+
+
+def test_a_class_python_rejects_is_left_alone() -> None:
+    """`[\\w\\d-\\.]`: JavaScript reads the `-` literally, Python's `re` refuses the range; the
+    probe gives no example instead of failing the whole file (REGRESS9: CORS001 on census 3
+    sample 116)."""
+    assert regex_example(r"^https:\/\/([\w\d-\.]+\.)?shop-example\.com$") == []

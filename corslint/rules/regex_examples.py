@@ -17,7 +17,7 @@ def regex_example(pattern: str) -> list[str]:
 
     def one(found: re.Match[str]) -> str:
         for candidate in ("a", "1", "x"):
-            if re.fullmatch(found.group(1), candidate):
+            if _admits(found.group(1), candidate):
                 return candidate
         return found.group(0)
 
@@ -28,3 +28,12 @@ def regex_example(pattern: str) -> list[str]:
         return [text] if re.search(pattern, text) else []
     except re.error:
         return []
+
+
+def _admits(character_class: str, candidate: str) -> bool:
+    """Whether a class (`[a-z0-9-]`, `\\w`) admits `candidate`; False for a class Python's
+    `re` rejects though JavaScript takes it (`[\\w\\d-\\.]`: JS reads the `-` literally)."""
+    try:
+        return re.fullmatch(character_class, candidate) is not None
+    except re.error:
+        return False
