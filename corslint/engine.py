@@ -92,12 +92,18 @@ def extract_prepared(
         diagnostics.extend(d for d in extraction.diagnostics if d not in diagnostics)
         skipped = skipped or extraction.skipped
     findings: tuple[Finding, ...] = ()
-    try:
-        if policies:
-            findings = tuple(judge(policies, single_policy_rules(judged)))
-    except Exception as error:  # a rule bug must not end the run either
-        diagnostics.append(
-            Diagnostic("CORS001", f"internal error while judging: {type(error).__name__}: {error}", where)
+    if policies:
+        judged_findings, failures = judge_apart(policies, single_policy_rules(judged))
+        findings = tuple(judged_findings)
+        # a rule bug must not end the run, nor take the other rules' findings with it
+        diagnostics.extend(
+            Diagnostic(
+                "CORS001",
+                f"internal error while judging: {type(error).__name__}: {error} "
+                f"({rule_id}'s findings on this file are missing; the other rules' stand)",
+                where,
+            )
+            for rule_id, error in failures
         )
     from corslint.frameworks.bounded_regex import unevaluated_patterns
 
@@ -152,6 +158,24 @@ def judge(policies: Iterable[CorsPolicy], rules: Iterable[Rule]) -> list[Finding
     for rule in rules:
         findings.extend(rule.check_all(probes))
     return findings
+
+
+def judge_apart(
+    policies: Iterable[CorsPolicy], rules: Iterable[Rule]
+) -> tuple[list[Finding], list[tuple[str, Exception]]]:
+    """`judge`, where a rule that raises loses only its own findings: the others' findings,
+    and each failing rule's id with what it raised."""
+    from corslint.rules.base import PolicyProbe
+
+    probes = [PolicyProbe(policy) for policy in policies]
+    findings: list[Finding] = []
+    failures: list[tuple[str, Exception]] = []
+    for rule in rules:
+        try:
+            findings.extend(list(rule.check_all(probes)))
+        except Exception as error:
+            failures.append((rule.id, error))
+    return findings, failures
 
 
 @dataclass(frozen=True)

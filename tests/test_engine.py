@@ -161,14 +161,16 @@ def test_a_rule_that_raises_costs_its_file_a_diagnostic_not_the_run(
         return original(self, probe)
 
     monkeypatch.setattr(AnyOrigin, "check", broken)
-    (in_tmp / "app.py").write_text(APP)
+    (in_tmp / "app.py").write_text(APP.replace('allow_methods=["*"]', 'allow_methods=["*"], max_age=86400'))
     (in_tmp / "other.js").write_text(
         "const cors = require('cors');\napp.use(cors({ origin: 'http://a.example' }));\n"
     )
     result = lint([in_tmp], Settings())
     by_rule = {(f.rule_id, f.location.path): f.message for f in result.findings}
     assert "internal error while judging: KeyError" in by_rule[("CORS001", "app.py")]
+    assert "CORS105's findings on this file are missing" in by_rule[("CORS001", "app.py")]
     assert ("CORS103", "other.js") in by_rule  # the other file is judged as ever
+    assert ("CORS207", "app.py") in by_rule  # and the other rules on the same file
 
 
 @pytest.mark.parametrize("isolate", [False, True], ids=["in-process", "in-workers"])
@@ -188,7 +190,7 @@ def test_rules_the_run_does_not_select_are_never_run(
         raise KeyError("run although not selected")
 
     monkeypatch.setattr(AnyOrigin, "check", broken)
-    (in_tmp / "app.py").write_text(APP)
+    (in_tmp / "app.py").write_text(APP.replace('allow_methods=["*"]', 'allow_methods=["*"], max_age=86400'))
     chosen = Settings(select=("CORS001", "CORS2"))
     result = lint([in_tmp], chosen, isolate=isolate)
     assert result.stats.policies == 1 and result.findings == []
