@@ -15,7 +15,11 @@ import re
 from pathlib import Path
 
 from corslint.extractors.js.module import JsModule
-from corslint.extractors.js.project_files import names_file, project_files, project_root
+from corslint.extractors.js.project_files import (
+    Unsearchable,
+    other_sources,
+    project_root,
+)
 from corslint.extractors.js.syntax import Node
 
 MAX_FILES = 2000
@@ -77,18 +81,13 @@ def imported_nowhere(module: JsModule) -> bool:
         rb"(?<!require\()(?<!from )(?<!import\()(?<!import )['\"`]" + stem + rb"(?:\.[A-Za-z]{1,4})?['\"`]"
     )
     app_seen = False
-    for count, file in enumerate(project_files(_repository_top(root))):
-        if count >= MAX_FILES:
-            return False
-        if names_file(file, own):
-            continue
-        try:
-            source = file.read_bytes()
-        except OSError:
-            return False
-        if any(pattern.search(source) is not None for pattern in (spelling, bare, _FOLDER_LOADERS)):
-            return False
-        app_seen = app_seen or any(marker in source for marker in _APP_MARKERS)
+    try:
+        for source in other_sources(_repository_top(root), own, MAX_FILES):
+            if any(pattern.search(source) is not None for pattern in (spelling, bare, _FOLDER_LOADERS)):
+                return False
+            app_seen = app_seen or any(marker in source for marker in _APP_MARKERS)
+    except Unsearchable:
+        return False
     return app_seen
 
 

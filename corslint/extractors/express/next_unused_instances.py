@@ -16,7 +16,11 @@ import re
 from pathlib import Path
 
 from corslint.extractors.js.module import JsModule
-from corslint.extractors.js.project_files import names_file, project_files, project_root
+from corslint.extractors.js.project_files import (
+    Unsearchable,
+    other_sources,
+    project_root,
+)
 from corslint.extractors.js.syntax import Node
 from corslint.model import Evidence
 
@@ -105,20 +109,15 @@ def _imported_nowhere(own: Path, root: Path) -> bool:
     stem = re.escape(own.stem.encode())
     # a specifier ending in the module's name: `./cors`, `@/lib/cors`, `../utils/cors.ts`
     spelling = re.compile(rb"/" + stem + rb"(?:\.[A-Za-z]{1,4})?['\"`]")
-    for count, file in enumerate(project_files(root)):
-        if count >= MAX_FILES:
-            return False
-        if names_file(file, own):
-            continue
-        try:
-            source = file.read_bytes()
-        except OSError:
-            return False
-        if own.stem.encode() not in source:
-            if _FOLDER_LOADERS.search(source) is not None:
+    try:
+        for source in other_sources(root, own, MAX_FILES):
+            if own.stem.encode() not in source:
+                if _FOLDER_LOADERS.search(source) is not None:
+                    return False
+                continue
+            live = _COMMENT_LINE.sub(b"", _COMMENT_BLOCK.sub(b"", source))
+            if spelling.search(live) is not None or _FOLDER_LOADERS.search(live) is not None:
                 return False
-            continue
-        live = _COMMENT_LINE.sub(b"", _COMMENT_BLOCK.sub(b"", source))
-        if spelling.search(live) is not None or _FOLDER_LOADERS.search(live) is not None:
-            return False
+    except Unsearchable:
+        return False
     return True

@@ -16,7 +16,12 @@ from corslint.extractors.express.importer_candidates import MAX_FILES, candidate
 from corslint.extractors.express.registrations import Analysis, find_registrations
 from corslint.extractors.express.routes import routes_of
 from corslint.extractors.js.module import JsModule
-from corslint.extractors.js.project_files import names_file, project_files, project_root
+from corslint.extractors.js.project_files import (
+    Unsearchable,
+    names_file,
+    other_sources,
+    project_root,
+)
 from corslint.extractors.js.syntax import unwrap
 from corslint.model import Route
 
@@ -116,16 +121,11 @@ def unused_in_app(module: JsModule, app_marker: bytes) -> bool:
     own = module.file.resolve()
     stem = own.stem if own.stem != "index" else own.parent.name
     app_seen = False
-    for count, file in enumerate(project_files(root)):
-        if count >= MAX_FILES:
-            return False
-        if names_file(file, own):
-            continue
-        try:
-            source = file.read_bytes()
-        except OSError:
-            return False
-        if stem.encode() in source:
-            return False
-        app_seen = app_seen or app_marker in source
+    try:
+        for source in other_sources(root, own, MAX_FILES):
+            if stem.encode() in source:
+                return False
+            app_seen = app_seen or app_marker in source
+    except Unsearchable:
+        return False
     return app_seen

@@ -40,6 +40,25 @@ def project_files(root: Path) -> Iterator[Path]:
                 yield Path(directory) / name
 
 
+class Unsearchable(Exception):
+    """A search through a project's other files cannot say "nowhere": the project holds more
+    files than the search may read, or one of them could not be read."""
+
+
+def other_sources(root: Path, own: Path, limit: int) -> Iterator[bytes]:
+    """The bytes of each JS/TS source of the project at `root` but `own` (its real path), in
+    `project_files` order; raises `Unsearchable` past `limit` files or at an unreadable one."""
+    for count, file in enumerate(project_files(root)):
+        if count >= limit:
+            raise Unsearchable(f"more than {limit} files under {root}")
+        if names_file(file, own):
+            continue
+        try:
+            yield file.read_bytes()
+        except OSError as error:
+            raise Unsearchable(str(error)) from error
+
+
 def names_file(path: Path, own: Path) -> bool:
     """Whether `path` names the file whose real path is `own`, as `path.resolve() == own`
     says, paying for the resolve (an lstat of every folder on the way) only where a symlink
