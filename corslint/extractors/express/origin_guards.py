@@ -10,18 +10,11 @@ either decides the whole test or leaves the other operand as the test that matte
 
 from __future__ import annotations
 
-import re
-
-from corslint.extractors.js.conversions import arm_when_unset, production_arm, truthy
+from corslint.extractors.js.conversions import arm_when_unset, production_arm, stage_flag, truthy
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.origin_normalisers import chain_steps, normaliser_steps
 from corslint.extractors.js.syntax import Node, unwrap, walk
 from corslint.model import Provenance
-
-# a flag that names the production stage by itself, read where its value is not known:
-# `configService.getOrThrow<boolean>("isProduction")`, `config.isProd`
-_PRODUCTION_FLAG = re.compile(r"(?:is_?)?prod(?:uction)?(?:_?mode|_?env)?", re.IGNORECASE)
-_DEVELOPMENT_FLAG = re.compile(r"(?:is_?)?dev(?:elopment)?(?:_?mode|_?env)?", re.IGNORECASE)
 
 
 def decided(module: JsModule, test: Node) -> bool | None:
@@ -58,7 +51,7 @@ def _leaf(module: JsModule, test: Node) -> bool | None:
         return truthy(value.raw)
     if _reads_unset_env(module, test):
         return arm_when_unset(module, test)
-    return _stage_flag(module, test)
+    return stage_flag(module, test)
 
 
 def _lists_what_it_tests(module: JsModule, test: Node) -> bool:
@@ -113,18 +106,6 @@ def _request_dependent(module: JsModule, test: Node) -> bool:
         reading = [module.text(part) for node in bound for part in walk(node) if part.type == "identifier"]
         reading = [name for name in reading if name not in seen]
     return any(name in parameters for name in reading)
-
-
-def _stage_flag(module: JsModule, test: Node) -> bool | None:
-    """`isProduction` / `config.isProd` (True in production), `isDev` (False), by name."""
-    if test.type not in {"identifier", "member_expression"}:
-        return None
-    name = module.text(test.child_by_field_name("property") if test.type == "member_expression" else test)
-    if _PRODUCTION_FLAG.fullmatch(name):
-        return True
-    if _DEVELOPMENT_FLAG.fullmatch(name):
-        return False
-    return None
 
 
 def _reads_unset_env(module: JsModule, test: Node) -> bool:

@@ -181,3 +181,21 @@ def string_callback(module: TextSource, node: Node) -> str | None:
     method = function.child_by_field_name("property")
     name = module.text(method) if method is not None else ""
     return name if name in {"trim", "toLowerCase"} else None
+
+
+# a flag named for the stage the server runs in: `isProduction`, `config.isProd`, `IS_DEV`
+_PRODUCTION_FLAG = re.compile(r"(?:is_?)?prod(?:uction)?(?:_?mode|_?env)?", re.IGNORECASE)
+_DEVELOPMENT_FLAG = re.compile(r"(?:is_?)?dev(?:elopment)?(?:_?mode|_?env)?", re.IGNORECASE)
+
+
+def stage_flag(module: TextSource, test: Node) -> bool | None:
+    """`isProduction` / `config.isProd` (True in production), `isDev` (False), by name;
+    None for any other test."""
+    if test.type not in {"identifier", "member_expression"}:
+        return None
+    name = module.text(test.child_by_field_name("property") if test.type == "member_expression" else test)
+    if _PRODUCTION_FLAG.fullmatch(name):
+        return True
+    if _DEVELOPMENT_FLAG.fullmatch(name):
+        return False
+    return None

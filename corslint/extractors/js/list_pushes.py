@@ -15,11 +15,10 @@ written after the use count too."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Protocol, cast
 
-from corslint.extractors.js.conversions import arm_when_unset, production_arm, truthy
+from corslint.extractors.js.conversions import arm_when_unset, production_arm, stage_flag, truthy
 from corslint.extractors.js.parsed_module import ParsedModule
 from corslint.extractors.js.syntax import Node, unwrap
 from corslint.model import Location, Provenance, Value
@@ -106,7 +105,7 @@ def staged_pushes(module: _Module, name: str, bound: Node, use: Node) -> list[tu
         taken = _decided(module, test)
         if taken is not None and (
             production_arm(cast(ParsedModule, module), test) is not None
-            or _stage_flag(module, unwrap(test)) is not None
+            or stage_flag(module, unwrap(test)) is not None
             or not _reads_env(module, test)
         ):
             continue  # NODE_ENV and stage names as deployed; a constant test is no choice
@@ -227,24 +226,11 @@ def _decided(module: _Module, test: Node | None, hops: int = 0) -> bool | None:
         return truthy(value.raw)
     if value.env_var or _reads_unset_env(module, test):
         return arm_when_unset(parsed, test)
-    return _stage_flag(module, test)
+    return stage_flag(module, test)
 
 
 # a flag that names the stage by itself where its value is not known (`isDev` imported from
 # a util module): as `express.origin_guards` judges such names, production holds
-_PRODUCTION_FLAG = re.compile(r"(?:is_?)?prod(?:uction)?(?:_?mode|_?env)?", re.IGNORECASE)
-_DEVELOPMENT_FLAG = re.compile(r"(?:is_?)?dev(?:elopment)?(?:_?mode|_?env)?", re.IGNORECASE)
-
-
-def _stage_flag(module: _Module, test: Node) -> bool | None:
-    if test.type not in {"identifier", "member_expression"}:
-        return None
-    name = module.text(test.child_by_field_name("property") if test.type == "member_expression" else test)
-    if _PRODUCTION_FLAG.fullmatch(name):
-        return True
-    if _DEVELOPMENT_FLAG.fullmatch(name):
-        return False
-    return None
 
 
 def _reads_unset_env(module: _Module, test: Node) -> bool:
