@@ -295,3 +295,28 @@ def test_two_layers_identical_findings_are_ordered_by_framework_not_by_hash() ->
     helper = Finding("CORS106", Level.NOTE, "trusts localhost", here, framework="express_helper_headers")
     assert _preference(handler) != _preference(helper)
     assert one_per_place([helper, handler]) == one_per_place([handler, helper]) == [handler]
+
+
+def test_a_known_max_age_is_judged_beside_an_unknown_credentials_header(tmp_path: Path) -> None:
+    """A Koa factory writes `Access-Control-Max-Age: 86400` and an Allow-Credentials corslint
+    cannot read (`options.credentials.toString()`): no preflight answer can be worked out,
+    yet the configured Max-Age goes out on every one, so CORS207 judges it (RULES.md: an
+    unknown value does not silence the rules about the other options; REGRESS9 cause 8)."""
+    from tests.conftest import run_lint
+
+    (tmp_path / "package.json").write_text('{"dependencies": {"koa": "2.15.3"}}')
+    (tmp_path / "server.js").write_text(
+        "const Koa = require('koa');\n"
+        "\n"
+        "const app = new Koa();\n"
+        "const options = { credentials: process.env.CORS_CREDENTIALS === 'true' };\n"
+        "app.use(async (ctx, next) => {\n"
+        "  ctx.set({\n"
+        "    'Access-Control-Allow-Origin': ctx.get('Origin'),\n"
+        "    'Access-Control-Allow-Credentials': options.credentials.toString(),\n"
+        "    'Access-Control-Max-Age': '86400',\n"
+        "  });\n"
+        "  await next();\n"
+        "});\n"
+    )
+    assert "CORS207" in {f.rule_id for f in run_lint(tmp_path).findings}
