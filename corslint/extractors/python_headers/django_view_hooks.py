@@ -53,37 +53,26 @@ def view_hook_units(module: PythonModule, covered: set[Function], context: Proje
             phase = Phase(
                 module, found[0], requests=frozenset({"self.request"}), responses=found[1], owner=node
             )
-            units.append(
-                Unit(
-                    "django",
-                    "view",
-                    module.location(node),
-                    [phase],
-                    VIEW_ANSWER,
-                    f"view {node.name}.{hook.name}()",
-                )
-            )
-            covered.update(methods.values())
-            continue
-        names = method_parameters(hook)
-        if not names:
-            continue
-        if not _is_view(node) and not _subclassed(module, node, context):
-            continue  # a mixin no view uses never runs
-        requests = frozenset({names[0], "self.request"})
-        if hook.name == "finalize_response":
-            if len(names) < 2:
-                continue
-            phase = Phase(
-                module,
-                hook,
-                requests=requests,
-                responses=frozenset(names[1:2]),
-                next_calls=frozenset({"super().finalize_response"}),
-                owner=node,
-            )
         else:
-            phase = Phase(module, hook, requests=requests, next_calls=_dispatch_calls(hook), owner=node)
+            names = method_parameters(hook)
+            if not names:
+                continue
+            if not _is_view(node) and not _subclassed(module, node, context):
+                continue  # a mixin no view uses never runs
+            requests = frozenset({names[0], "self.request"})
+            if hook.name == "finalize_response":
+                if len(names) < 2:
+                    continue
+                phase = Phase(
+                    module,
+                    hook,
+                    requests=requests,
+                    responses=frozenset(names[1:2]),
+                    next_calls=frozenset({"super().finalize_response"}),
+                    owner=node,
+                )
+            else:
+                phase = Phase(module, hook, requests=requests, next_calls=_dispatch_calls(hook), owner=node)
         units.append(
             Unit(
                 "django",
