@@ -12,9 +12,6 @@ handler's 200."""
 from __future__ import annotations
 
 import dataclasses
-import json
-import os
-import subprocess
 from typing import Any
 
 import pytest
@@ -25,11 +22,11 @@ from corslint.model import CorsPolicy, FunctionValue, Regex, UnresolvedValueErro
 from tests.conftest import FIXTURES, policies_linted_inside
 from tests.probe_battery import battery
 from tests.test_differential_express import (
-    NODE_DIR,
     SYNTHETIC,
     answer_mismatch,
     known_options,
     require_node_package,
+    run_harness,
     wire,
 )
 
@@ -65,18 +62,7 @@ def _policies() -> list[tuple[str, CorsPolicy]]:
 
 
 def _run(cases: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    completed = subprocess.run(
-        ["node", str(NODE_DIR / "cors_port_harness.mjs")],
-        input=json.dumps({"cases": cases}),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=NODE_DIR,
-        env={**os.environ, "NODE_ENV": "test"},
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
-    return {result["name"]: result["responses"] for result in json.loads(completed.stdout)}
+    return run_harness(cases, script="cors_port_harness.mjs")
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,6 @@ equal the model's answer, header by header.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +21,10 @@ from corslint.model import CorsPolicy, FunctionValue, Location, Regex, Value
 from tests.conftest import FIXTURES, policies_linted_inside, run_lint
 from tests.probe_battery import battery
 from tests.test_differential_express import (
-    NODE_DIR,
     answer_mismatch,
     known_options,
     require_node_package,
+    run_harness,
     wire,
 )
 
@@ -124,18 +121,7 @@ def compare(policies: list[tuple[str, CorsPolicy]]) -> tuple[list[str], int, int
             }
         )
         expected[name] = (policy, requests)
-    completed = subprocess.run(
-        ["node", str(NODE_DIR / "h3_cors_harness.mjs")],
-        input=json.dumps({"cases": cases}),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=NODE_DIR,
-        env={**os.environ, "NODE_ENV": "test"},
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
-    results = {result["name"]: result["responses"] for result in json.loads(completed.stdout)}
+    results = run_harness(cases, script="h3_cors_harness.mjs")
     mismatches: list[str] = []
     compared = 0
     for name, (policy, requests) in expected.items():
