@@ -17,6 +17,7 @@ from pathlib import Path
 from corslint.extractors.flask.imports import lookup
 from corslint.extractors.python import PythonModule, Scope, call_argument
 from corslint.extractors.python.project_files import project_root
+from corslint.extractors.python.uncalled_defaults import uncalled_scope
 from corslint.model import Location, Provenance, Value
 
 MAX_DEPTH = 3
@@ -235,7 +236,11 @@ def _selected_config(
     if bound is None or not isinstance(bound[1], ast.Dict):
         return None
     owner, mapping = bound[0], bound[1]
-    chosen = None if isinstance(node.slice, (ast.Slice, ast.Tuple)) else module.resolve(node.slice)
+    chosen = (
+        None
+        if isinstance(node.slice, (ast.Slice, ast.Tuple))
+        else module.resolve(node.slice, uncalled_scope(module, node))  # `config[config_name]`
+    )
     candidates: list[Loaded] = []
     for key_node, value_node in zip(mapping.keys, mapping.values, strict=True):
         if key_node is None:  # `**other`

@@ -6,6 +6,7 @@ which environment variable overrides a field."""
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 from typing import Any
 
 from corslint.extractors.python.flow import FUNCTIONS, parameter_names
@@ -21,6 +22,7 @@ from corslint.extractors.python.pydantic_fields import (
 from corslint.extractors.python.pydantic_validators import validated
 from corslint.extractors.python.pydantic_version import declared_major, major_of_imports
 from corslint.extractors.python.scope import MAX_DEPTH, Scope
+from corslint.extractors.python.settings_env import dotenv_field, supplied_field
 from corslint.extractors.python.syntax import dotted_name
 from corslint.extractors.python.values import as_env_default, moved
 from corslint.model import Provenance, Value
@@ -33,6 +35,12 @@ class ClassResolver(CallResolver):
     """Reads the classes of the project."""
 
     def class_named(self, node: ast.expr) -> tuple[ClassResolver, ast.ClassDef] | None:
+        raise NotImplementedError
+
+    def real_path(self) -> str:
+        raise NotImplementedError
+
+    def display_file(self, file: Path) -> str:
         raise NotImplementedError
 
     def _method(
@@ -105,8 +113,17 @@ class ClassResolver(CallResolver):
                 target, value = statement.target, statement.value
             elif isinstance(statement, ast.Assign) and len(statement.targets) == 1:
                 target, value = statement.targets[0], statement.value
-            if not (isinstance(target, ast.Name) and target.id == name and value is not None):
+            if not (isinstance(target, ast.Name) and target.id == name):
                 continue
+            if value is None:  # no default: what the project's deployment sets, if it does
+                supplied = (
+                    supplied_field(self, class_def, statement, name, scope)
+                    if is_settings and isinstance(statement, ast.AnnAssign)
+                    else None
+                )
+                if supplied is None:
+                    continue
+                return supplied
             alias = field_alias(value)
             default = field_default(value)
             made = (
@@ -128,6 +145,9 @@ class ClassResolver(CallResolver):
                 resolved = as_pydantic_urls(resolved, self.pydantic_major())
             if is_settings and resolved.known:
                 env_var = self.settings_env_var(class_def, name, alias, scope)
+                from_file = dotenv_field(self, class_def, statement, target, name, env_var, scope)
+                if from_file is not None:  # a committed dotenv file the class names: read over the default
+                    return from_file
                 return as_env_default(resolved, env_var, self.location(target), Provenance.SETTINGS_DEFAULT)
             return moved(resolved, self.location(target), self.location(target))
         # bases in order, the first that says something of the field (the MRO of a settings
@@ -168,6 +188,9 @@ class ClassResolver(CallResolver):
         prefix, case_sensitive = self._settings_config(class_def, scope)
         found = alias if alias is not None else (prefix or "") + name
         return found if case_sensitive else found.upper()
+
+    def settings_case_sensitive(self, class_def: ast.ClassDef, scope: Scope) -> bool:
+        return self._settings_config(class_def, scope)[1]
 
     def _settings_config(self, class_def: ast.ClassDef, scope: Scope) -> tuple[str | None, bool]:
         """`env_prefix` and `case_sensitive` of a settings class (`model_config`, or the

@@ -34,6 +34,10 @@ class ExpressionResolver(ModuleSource):
             text = text[:77] + "..."
         return Value(None, self.location(node), Provenance.UNKNOWN, description=why or text)
 
+    def deployed_env(self, name: str, location: Location) -> Value | None:
+        """The value the project's deployment sets environment variable `name` to, if known."""
+        return None
+
     def resolve(self, node: ast.expr, scope: Scope = EMPTY_SCOPE) -> Value:
         if scope.depth > MAX_DEPTH:
             return self.unknown(node)
@@ -115,6 +119,15 @@ class ExpressionResolver(ModuleSource):
         """`CONFIG["cors"]["origins"]`, `ORIGINS[0]`: an item of a known dict or list."""
         container = self.resolve(node.value, scope)
         key = self.resolve(node.slice, scope)
+        if (
+            not container.known
+            and key.known
+            and isinstance(key.raw, str)
+            and self.qualified_name(node.value) == "os.environ"  # `os.environ["X"]`: no default
+        ):
+            deployed = self.deployed_env(key.raw, self.location(node))
+            if deployed is not None:
+                return deployed
         if not (container.known and key.known):
             return self.unknown(node)
         raw = container.raw

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Protocol
 
 from corslint.extractors.python.cli_arguments import option_default
+from corslint.extractors.python.compose_env import compose_value
 from corslint.extractors.python.data_files import DataFileResolver
 from corslint.extractors.python.functions import CallResolver
 from corslint.extractors.python.library_constants import library_header_name
@@ -353,6 +354,9 @@ class PythonModule(DataFileResolver):
                 scope,
             )
             if not read.known and read.env_var is not None and len(args) < 2 and "default" not in keywords:
+                deployed = self.deployed_env(read.env_var, read.location)
+                if deployed is not None:
+                    return deployed
                 # os.getenv without a default: None while the variable is unset
                 return Value(UNSET, read.location, Provenance.UNKNOWN, read.env_var, read.description)
             return read
@@ -442,6 +446,16 @@ class PythonModule(DataFileResolver):
         read.end_lineno, read.end_col_offset = node.end_lineno, node.end_col_offset
         resolved = self.resolve(read, scope)
         return resolved if resolved.known else self.unknown(node)
+
+    def display_file(self, file: Path) -> str:
+        """Another file as findings name it."""
+        return self.project.display_path(self.path, file) if self.project is not None else file.as_posix()
+
+    def deployed_env(self, name: str, location: Location) -> Value | None:
+        """The value the project's docker-compose service sets `name` to (`compose_env`)."""
+        if self.project is None:
+            return None
+        return compose_value(self.real_path(), name, location, self.display_file, self.project)
 
     def env_read(
         self,

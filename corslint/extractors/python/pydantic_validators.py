@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from corslint.extractors.python.flow import FUNCTIONS, parameter_names
+from corslint.extractors.python.model_validators import model_validated
 from corslint.extractors.python.scope import Frame, Scope
 from corslint.extractors.python.syntax import dotted_name
 from corslint.model import Location, Value
@@ -80,7 +81,7 @@ def validated(
             return owner.unknown(node, f"{class_def.name}.{name} (validated by {function.name}())")
         if result.raw is not value.raw:  # a validator that hands the value back leaves it where it is written
             value = result
-    return value
+    return model_validated(owner, class_def, name, value, scope)
 
 
 @dataclass(frozen=True)
