@@ -18,6 +18,7 @@ from corslint.extractors.python_headers.frame import dotted
 from corslint.extractors.python_headers.project_scan import modules_mentioning
 from corslint.extractors.python_headers.tuple_headers import returns_headers
 from corslint.extractors.python_headers.unit import (
+    HTTP_VERBS,
     Function,
     Phase,
     Unit,
@@ -25,9 +26,11 @@ from corslint.extractors.python_headers.unit import (
     import_roots,
     parameters,
     view_base,
+    with_head,
     writes_cors,
 )
 from corslint.extractors.python_headers.views import app_routes, class_view_phases, flask_methods
+from corslint.model import Route
 
 AFTER = frozenset({"after_request", "after_app_request"})
 BEFORE = frozenset({"before_request", "before_app_request"})
@@ -93,9 +96,29 @@ def hook_units(module: PythonModule) -> list[Unit]:
                 f"after_request hooks of {receiver}",
                 routes=routes,
                 app=_app_marked(module, receiver, hook_app(module, sites.get(receiver), receiver)),
+                route_methods=automatic_allow(routes),
             )
         )
     return units
+
+
+def automatic_allow(routes: tuple[Route, ...] | None) -> tuple[str, ...] | None:
+    """What a hook reads from the `Allow` of Flask's automatic OPTIONS answer
+    (`response.headers["Allow"]`, ivr's `add_cors_header`): the preflighted path's
+    methods with HEAD and OPTIONS (Flask 3.1, measured). A hook runs for every route, so
+    the list is known only where every path routed here serves the same methods; unknown
+    where no route is seen, where they differ, or where a route lists OPTIONS itself
+    (then its view answers, without `Allow`)."""
+    if not routes or any(m.upper() == "OPTIONS" for r in routes for m in r.methods):
+        return None
+    paths: dict[str, set[str]] = {}
+    for route in routes:
+        paths.setdefault(route.path, set()).update(m.upper() for m in route.methods)
+    served = list(paths.values())
+    if any(methods != served[0] for methods in served):
+        return None
+    ordered = tuple(dict.fromkeys(m.upper() for r in routes for m in r.methods))
+    return (*with_head(ordered), "OPTIONS")
 
 
 BLUEPRINT_KEY = "blueprint:"
@@ -305,6 +328,41 @@ def class_view_units(module: PythonModule, covered: set[Function]) -> list[Unit]
                 phase.missing_status = BAD_REQUEST
             covered.update(phase.function for phase in phases)
             units.append(
-                Unit("flask", "view", module.location(node), phases, AUTOMATIC_OPTIONS, f"view {node.name}")
+                Unit(
+                    "flask",
+                    "view",
+                    module.location(node),
+                    phases,
+                    AUTOMATIC_OPTIONS,
+                    f"view {node.name}",
+                    route_methods=_class_allow(module, node),
+                )
             )
     return units
+
+
+def _class_allow(module: PythonModule, node: ast.ClassDef) -> tuple[str, ...] | None:
+    """The `Allow` of `make_default_options_response()` read in a class view's `options()`
+    (a Flask-RESTful `Resource` base whose subclasses in this module add the handlers):
+    the view's handlers with HEAD and OPTIONS, known where every subclass here (or the
+    class itself, without any) serves the same methods."""
+    subclasses = [
+        c
+        for c in ast.walk(module.tree)
+        if isinstance(c, ast.ClassDef) and any(dotted(b).rsplit(".", 1)[-1] == node.name for b in c.bases)
+    ]
+    served = [_handlers(node) | _handlers(c) for c in subclasses] or [_handlers(node)]
+    if not served[0] or any(methods != served[0] for methods in served):
+        return None
+    return (*with_head(tuple(m for m in HTTP_VERBS_UPPER if m in served[0])), "OPTIONS")
+
+
+HTTP_VERBS_UPPER = tuple(v.upper() for v in HTTP_VERBS if v not in {"head", "options"})
+
+
+def _handlers(node: ast.ClassDef) -> set[str]:
+    return {
+        f.name.upper()
+        for f in node.body
+        if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and f.name in HTTP_VERBS
+    } - {"HEAD", "OPTIONS"}

@@ -26,6 +26,7 @@ from corslint.extractors.python_headers.named_values import named_values
 from corslint.extractors.python_headers.operator_settings import unset_setting
 from corslint.extractors.python_headers.origin_choosers import chosen_origin
 from corslint.extractors.python_headers.origin_try import origin_handler
+from corslint.extractors.python_headers.predicate_calls import decided_with_predicates
 from corslint.extractors.python_headers.pyramid_units import callback_frame
 from corslint.extractors.python_headers.rebuilt_origins import parsed_origin, rebuilt_origin
 from corslint.extractors.python_headers.request_arguments import bound_to_arguments, nested_if
@@ -146,7 +147,7 @@ class Interpreter(ReturnedTuples):
         bound, test = named_values(statement.test)  # `if (origin := request.headers.get("Origin")):`
         for assignment in bound:
             self._assign(frame, assignment, when)
-        decided = condition(frame, self.steps, test)
+        decided = decided_with_predicates(frame, self.steps, test, self.owner)
         if decided is True:
             return self.block(frame, statement.body, when)
         if decided is False:
@@ -269,7 +270,7 @@ class Interpreter(ReturnedTuples):
             if isinstance(value, (ast.Compare, ast.BoolOp, ast.UnaryOp, ast.Call)) and not frame.relative(
                 when
             ):
-                decided = condition(frame, self.steps, value)
+                decided = decided_with_predicates(frame, self.steps, value, self.owner)
                 if isinstance(decided, str):
                     frame.conditions[name] = decided  # a test kept for later: `if allowed:`
             bound_to_arguments(frame, name, value)
