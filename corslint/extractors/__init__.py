@@ -237,6 +237,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
         (
             b"cherrypy_cors",
             b"pyramid_cors",
+            b"flask_restful.utils",  # Flask-RESTful's `cors.crossdomain`
             b"ALLOW_CORS",  # Robyn
             b"use_cors",  # BlackSheep (also add_cors_policy)
             b"add_cors_policy",

@@ -19,6 +19,7 @@ from corslint.extractors.python_headers.bottle_decorators import (
 from corslint.extractors.python_headers.frame import Alternative, dotted
 from corslint.extractors.python_headers.project_scan import modules_mentioning
 from corslint.extractors.python_headers.unit import (
+    HTTP_VERBS,
     Function,
     Phase,
     Unit,
@@ -31,8 +32,9 @@ from corslint.extractors.python_headers.unit import (
 from corslint.extractors.python_headers.views import django_methods, flask_methods
 from corslint.model import Location, Value
 
-# the frameworks whose views a home-made decorator is read around
-DECORATED_KINDS = frozenset({"flask", "django", "bottle"})
+# the frameworks whose views a home-made decorator is read around (Tornado: a handler's verb
+# methods, `@enable_cors()` on `get` / `post`, pepeul1191/gestion-swp `config/middleware.py`)
+DECORATED_KINDS = frozenset({"flask", "django", "bottle", "tornado"})
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,8 @@ Site = tuple[PythonModule, Function, ast.expr]  # the module, the decorated view
 def _methods(kind: str, site: Site, decorator: Decorator | None = None) -> tuple[str, ...] | None:
     if kind == "bottle":
         return bottle_methods(site[0], site[1])
+    if kind == "tornado":  # a handler's `get` runs for GET only; OPTIONS is `options()`'s
+        return (site[1].name.upper(),) if site[1].name in HTTP_VERBS else None
     if kind != "flask":
         return django_methods(site[0], site[1])
     methods = flask_methods(site[0], site[1])
@@ -220,6 +224,8 @@ def _phase(
     responses: frozenset[str] = frozenset()
     if kind == "bottle":  # the thread-local `bottle.request` / `bottle.response`
         requests, responses = bottle_globals(decorator.module)
+    if kind == "tornado":  # `def wrapped(self, *args)`: `self.set_header(...)`, `self.request`
+        requests = frozenset({"self.request"})
     return Phase(
         decorator.module,
         wrapper,
@@ -232,6 +238,7 @@ def _phase(
         values=values,
         local_functions=decorator.local_functions,
         missing_status=500,  # Werkzeug's plain KeyError too (flask_units.BAD_REQUEST)
+        self_writes=kind == "tornado",
         preludes=tuple(
             f
             for f in (decorator.outer, *decorator.local_functions.values())

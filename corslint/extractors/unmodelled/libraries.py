@@ -17,6 +17,10 @@ class UnmodelledLibrary:
 PYTHON_LIBRARIES = (
     UnmodelledLibrary("cherrypy-cors", frozenset({"cherrypy_cors"})),
     UnmodelledLibrary("pyramid-cors", frozenset({"pyramid_cors"})),
+    # Flask-RESTful's copy of the old Flask `crossdomain` snippet (census 8 row B5:
+    # zerodine/Boilerplate-FlaskRestMongoTornado `app/__init__.py`); a project-local copy of
+    # the snippet is read by extractors/python_headers/decorators.py
+    UnmodelledLibrary("Flask-RESTful's `cors.crossdomain`", frozenset({"flask_restful.utils.cors"})),
 )
 
 # CORS built into a Python web framework (importing the framework says nothing about
@@ -36,6 +40,10 @@ JS_LIBRARIES = (
         "restify-cors-middleware", frozenset({"restify-cors-middleware", "restify-cors-middleware2"})
     ),
     UnmodelledLibrary("@tinyhttp/cors", frozenset({"@tinyhttp/cors"})),
+    # census 8 row B3: microapp-ai/ai-component-generator `cors.js`,
+    # CSVaishakh/User-Mangement `server/middleware/cors.global.ts`
+    UnmodelledLibrary("vercel-cors", frozenset({"vercel-cors"})),
+    UnmodelledLibrary("nitro-cors", frozenset({"nitro-cors"})),
 )
 
 

@@ -55,7 +55,9 @@ def _library_named(module: PythonModule, node: ast.AST) -> UnmodelledLibrary | N
                 return library
         return None
     if isinstance(node, ast.ImportFrom) and node.module and not node.level:
-        return library_of(node.module, PYTHON_LIBRARIES)
+        # `from flask_restful.utils import cors`: the imported name may be the library's module
+        names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+        return next(filter(None, (library_of(name, PYTHON_LIBRARIES) for name in names)), None)
     return None
 
 
