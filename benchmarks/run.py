@@ -133,6 +133,7 @@ def measure(command: list[str], cwd: Path) -> Measure:
     # change that folder between runs (a re-run would list it again)
     report = TREES / f".rss-{os.getpid()}"
     if timed:
+        TREES.mkdir(parents=True, exist_ok=True)  # a fresh checkout has no trees yet
         command = [GNU_TIME, "-f", "%M", "-o", str(report), *command]
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
