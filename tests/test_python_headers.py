@@ -275,6 +275,39 @@ def starlette_senders(project: Path, policy: CorsPolicy) -> list[tuple[Sender, s
     return [(send, "GET" if "GET" in methods else methods[0])]
 
 
+def _runs_policy_line(function: Any, policy: CorsPolicy) -> bool:
+    """Whether `function` itself (a wrapper without `functools.wraps`), or a class, holds the
+    policy's line."""
+    try:
+        filename = inspect.getsourcefile(function) or ""
+        source, first = inspect.getsourcelines(function)
+    except (OSError, TypeError):
+        return False
+    if not filename.endswith(policy.location.path):
+        return False
+    return first <= policy.location.line < first + len(source)
+
+
+def _path_arguments(verb: Any) -> int:
+    """How many positional arguments after `self` a handler verb needs, looking through a
+    home-made decorator's closure (no `functools.wraps`) to the verb it wraps."""
+    seen = 0
+    while verb is not None and seen < 5:
+        seen += 1
+        inner = [
+            cell.cell_contents
+            for cell in getattr(verb, "__closure__", None) or ()
+            if inspect.isfunction(cell.cell_contents)
+        ]
+        if not inner:
+            break
+        verb = inner[0]
+    if verb is None or not inspect.isfunction(verb):
+        return 0
+    parameters = list(inspect.signature(verb).parameters.values())[1:]
+    return sum(p.kind is p.POSITIONAL_OR_KEYWORD and p.default is p.empty for p in parameters)
+
+
 def tornado_senders(project: Path, policy: CorsPolicy) -> list[tuple[Sender, str]]:
     tornado_web = pytest.importorskip("tornado.web")
     from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
@@ -282,7 +315,22 @@ def tornado_senders(project: Path, policy: CorsPolicy) -> list[tuple[Sender, str
     from tornado.netutil import bind_sockets
 
     module = module_of(project, policy.location.path)
-    base = getattr(module, named(policy, "handler "))
+    if described(policy).startswith("@"):
+        # a home-made decorator on handler verbs: the handler whose verbs it wraps
+        base = next(
+            value
+            for found in project_modules(project)
+            for value in vars(found).values()
+            if isinstance(value, type)
+            and issubclass(value, tornado_web.RequestHandler)
+            and (
+                _runs_policy_line(value, policy)
+                or any(wraps_here(f, policy) or _runs_policy_line(f, policy) for f in vars(value).values())
+            )
+        )
+        module = sys.modules[base.__module__]
+    else:
+        base = getattr(module, named(policy, "handler "))
     handlers = [
         value
         for value in vars(module).values()
@@ -299,7 +347,10 @@ def tornado_senders(project: Path, policy: CorsPolicy) -> list[tuple[Sender, str
     sockets = bind_sockets(0, "127.0.0.1")
     port = sockets[0].getsockname()[1]
 
-    route: tuple[Any, ...] = ("/probe", handler)
+    # a verb that takes the URL's groups (`def get(self, zoom)`): one path segment each
+    groups = _path_arguments(getattr(handler, "get", None)) if described(policy).startswith("@") else 0
+    url_path = "/probe" + "/1" * groups
+    route: tuple[Any, ...] = ("/probe" + r"/(\w+)" * groups, handler)
     if issubclass(handler, tornado_web.StaticFileHandler):
         # a static file handler serves the fixture's one asset under the probe's path
         asset = next(project.rglob("*.html"))
@@ -319,7 +370,7 @@ def tornado_senders(project: Path, policy: CorsPolicy) -> list[tuple[Sender, str
         try:
             answer = await AsyncHTTPClient().fetch(
                 HTTPRequest(
-                    f"http://127.0.0.1:{port}/probe",
+                    f"http://127.0.0.1:{port}{url_path}",
                     method=request.method,
                     headers=headers,
                     body=body,
