@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from corslint.extractors.flask.imports import lookup
+from corslint.extractors.flask.instance_folder import pyfile_folder
+from corslint.extractors.flask.star_config_names import star_config_names
 from corslint.extractors.python import PythonModule, Scope, call_argument
 from corslint.extractors.python.project_files import project_root
 from corslint.extractors.python.uncalled_defaults import uncalled_scope
@@ -141,7 +143,10 @@ def from_pyfile(module: PythonModule, node: ast.expr, location: Location) -> Loa
     name = module.resolve(node)
     if module.project is None or not (name.known and isinstance(name.raw, str)):
         return None
-    path = Path(module.path).parent / name.raw
+    folder = pyfile_folder(module)
+    if folder is None:
+        return None
+    path = folder / name.raw
     if path.suffix not in {".py", ".cfg", ""} or not path.is_file():
         return None
     loaded = module.project.module_at(path, module.project.display_path(module.path, path))
@@ -212,12 +217,17 @@ def dynaconf_cors_file(module: PythonModule, call: ast.Call) -> str | None:
 def module_names(loaded: PythonModule, location: Location) -> Loaded:
     """The module-level upper-case names of a config module."""
 
+    starred, doubtful = star_config_names(loaded)  # `from .base import *`
+
     def resolve(name: str) -> Value | None:
+        if name in doubtful:
+            return Value(None, location, Provenance.UNKNOWN, description=f"{name} (past a computed __all__)")
         value = loaded.resolve_name(name)
         return None if value is None else loaded_from(value, location)
 
     names = [name for name in loaded.assignments if name.isupper()]
     names += [name for name, qualified in loaded.imports.items() if name.isupper() and "." in qualified]
+    names += starred
     return Loaded(tuple(dict.fromkeys(names)), resolve)
 
 

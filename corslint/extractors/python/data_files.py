@@ -20,6 +20,14 @@ from corslint.extractors.python.instances import InstanceResolver
 from corslint.extractors.python.project_files import project_root
 from corslint.extractors.python.scope import Scope
 from corslint.extractors.python.values import FileRef
+from corslint.extractors.python.yaml_placeholders import (
+    LOADER_CLASSES,
+    LOADING_METHODS,
+    LoaderRef,
+    expanded,
+    expansion_of,
+    registers_globally,
+)
 from corslint.model import Provenance, Value
 
 _LOADERS = frozenset(
@@ -97,8 +105,19 @@ class DataFileResolver(InstanceResolver):
             return self.file_value(FileRef(path, text=True), call) if path is not None else None
         if qualified in _LOADERS and args:
             return self._load(call, args[0], scope)
+        if qualified in LOADER_CLASSES and len(args) == len(call.args) == 1 and not call.keywords:
+            stream = self.resolve(args[0], scope)
+            if (
+                not isinstance(stream.raw, FileRef)
+                or isinstance(stream.raw, LoaderRef)
+                or not stream.raw.text
+            ):
+                return None
+            return self.file_value(LoaderRef(stream.raw.path, True, expansion_of(self.tree, call)), call)
         if isinstance(call.func, ast.Attribute):
             receiver = self.resolve(call.func.value, scope)
+            if isinstance(receiver.raw, LoaderRef):
+                return self._loader_data(call, receiver.raw) if call.func.attr in LOADING_METHODS else None
             if isinstance(receiver.raw, FileRef):
                 return self._path_method(call, call.func.attr, receiver.raw, args, scope)
         return None
@@ -145,9 +164,25 @@ class DataFileResolver(InstanceResolver):
             return self.unknown(call)
         for candidate in self._candidates(path):
             loaded = self.load_data(candidate)
+            if (
+                loaded is not None
+                and path.lower().endswith((".yaml", ".yml"))
+                and registers_globally(self.tree)
+            ):
+                return expanded(loaded, candidate, "unknown")  # its own tags: `${X}` is not text
             if loaded is not None:
                 return loaded
         return self.unknown(call, f"{self.source(call)} (the file {path} is not in the project)")
+
+    def _loader_data(self, call: ast.Call, ref: LoaderRef) -> Value:
+        """`loader.get_single_data()` of a loader the project built over a YAML file."""
+        if call.args or call.keywords or not ref.path.lower().endswith((".yaml", ".yml")):
+            return self.unknown(call)
+        for candidate in self._candidates(ref.path):
+            loaded = self.load_data(candidate)
+            if loaded is not None:
+                return expanded(loaded, candidate, ref.expansion)
+        return self.unknown(call, f"{self.source(call)} (the file {ref.path} is not in the project)")
 
     def _shipped(self, call: ast.Call, path: str) -> Value | None:
         """`path.exists()` of a data file the project ships (`if not path.exists(): return

@@ -16,6 +16,7 @@ import ast
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from corslint.extractors.python.flow import FUNCTIONS
 from corslint.extractors.python.helper_fills import filled
@@ -43,6 +44,7 @@ TRANSPARENT_DECORATORS = frozenset(
         "typing.override",
         "typing_extensions.override",
         "override",
+        "typing.no_type_check",  # private-gpt's load_yaml_with_envvars: marks, returns the function
     }
 )
 # distutils' strtobool (also vendored by setuptools), which projects still import
@@ -220,8 +222,8 @@ class CallResolver(MutationResolver):
                 return statement, None
             if isinstance(statement, ast.Raise):
                 return "may raise"
-            if not _exits(statement):
-                continue
+            if isinstance(statement, (*FUNCTIONS, ast.ClassDef)) or not _exits(statement):
+                continue  # a nested `def` returns for itself
             if isinstance(statement, ast.If):
                 decided = self.decide(statement.test, scope)
                 if decided is None and _only_raises(statement):
@@ -234,7 +236,7 @@ class CallResolver(MutationResolver):
                         return inner
                     return inner[0], decided
                 continue
-            if isinstance(statement, (ast.With, ast.AsyncWith)):
+            if isinstance(statement, (ast.With, ast.AsyncWith)) or _finally_only(statement):
                 inner = self._reached_return(statement.body, scope)
                 if isinstance(inner, str) or inner[0] is not None:
                     return inner
@@ -544,6 +546,13 @@ def _only_raises(statement: ast.If) -> bool:
     """An `if` that leaves the function only by `raise` (alerta/alerta alerta/utils/config.py:
     `if config['CUSTOMER_VIEWS'] and not config['AUTH_REQUIRED']: raise RuntimeError(...)`)."""
     return not _exits(statement, (ast.Return,))
+
+
+def _finally_only(statement: ast.stmt) -> TypeGuard[ast.Try]:
+    """`try: ... finally: loader.dispose()`: the body's `return` stands (the `finally` neither returns nor raises)."""
+    return isinstance(statement, ast.Try) and not (
+        statement.handlers or statement.orelse or any(map(_exits, statement.finalbody))
+    )
 
 
 def _exits(statement: ast.stmt, kinds: tuple[type[ast.stmt], ...] = (ast.Return, ast.Raise)) -> bool:
