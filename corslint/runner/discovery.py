@@ -21,7 +21,7 @@ import operator
 import os
 import re
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
@@ -34,6 +34,7 @@ from corslint.runner.ignore_files import (
     RuleSet,
     ancestor_rules,
     change_stamp,
+    decided,
     file_names,
     ignored,
     own_token,
@@ -270,9 +271,10 @@ def _walk_directory(
     one step per level of depth."""
     seen = state.seen  # regular files below a walked folder are unique without it
     memory = state.memory
-    stack = [(directory, display, real, rules)]
+    # clean: no ignore rule applied to a folder on the way down (`IgnoreFile.verdict`)
+    stack = [(directory, display, real, rules, True)]
     while stack:
-        directory, display, real, rules = stack.pop()
+        directory, display, real, rules, clean = stack.pop()
         if real in state.visited:  # a symlink loop, or a folder reached twice
             continue
         state.visited.add(real)
@@ -280,21 +282,27 @@ def _walk_directory(
         shown_prefix = f"{display}/" if display else ""
         recalled = _recall(state, memory, directory, display, prefix, rules) if memory is not None else None
         if recalled is None:
-            listed = _list(state, directory, display, real, rules, prefix, shown_prefix)
+            listed = _list(state, directory, display, real, rules, prefix, shown_prefix, clean)
             if listed is None:
                 continue
-            names, subfolders, rules = listed
-        else:
+            names, subfolders, rules, applied = listed
+        else:  # (a recalled folder's subfolders: not known to be clean)
             names, subfolders, rules = recalled
+            applied, clean = _NONE, False
         found, kept = _unstamped(names, prefix, shown_prefix, real, seen)
         if found:
             if memory is not None:
                 memory.walked(display, kept, found)
             yield found
         stack.extend(
-            (prefix + name, shown_prefix + name, f"{real}/{name}", rules) if isinstance(name, str) else name
+            (prefix + name, shown_prefix + name, f"{real}/{name}", rules, clean and name not in applied)
+            if isinstance(name, str)
+            else (*name, False)
             for name in reversed(subfolders)
         )
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 _new = tuple.__new__  # builds a Candidate without a Python-level __new__ call
@@ -355,8 +363,10 @@ def _list(
     rules: RuleSet,
     prefix: str,
     shown_prefix: str,
-) -> tuple[list[Any], list[Any], RuleSet] | None:
-    """List a folder and filter its entries: the files to stat and the subfolders to walk."""
+    clean: bool = False,
+) -> tuple[list[Any], list[Any], RuleSet, Set[str]] | None:
+    """List a folder and filter its entries: the files to stat, the subfolders to walk,
+    and those of them an ignore rule applied to (re-included: not clean below)."""
     accepts, suffixes, whole_names = state.accepts, state.suffixes, state.names
     exclude = state.exclude
     try:
@@ -389,6 +399,7 @@ def _list(
     file_pattern = file_names(tuple(files)) if by_name else None
     kept: list[Any] = []  # names to stat
     subfolders: list[Any] = []  # names, and linked folders already resolved
+    applied: set[str] = set()
     linked = False
     for entry in entries:
         name = entry.name
@@ -400,7 +411,8 @@ def _list(
             if name in SKIPPED_DIRECTORIES or name.endswith(".egg-info"):
                 continue
             walked = prefix + name
-            if files and ignored(files, walked, name, True):
+            verdict = decided(files, walked, name, True, clean) if files else None
+            if verdict:
                 continue
             shown = shown_prefix + name
             if exclude and matches_any(state.anchor + shown, exclude):
@@ -411,6 +423,8 @@ def _list(
                     state.skip(shown, f"{_LINK_OUT}folder outside the paths being linted; not followed")
                 continue  # (inside them, the folder is walked where it is)
             subfolders.append(name)
+            if verdict is not None:
+                applied.add(name)
             continue
         if accepts is not None and not name.endswith(suffixes) and name not in whole_names:
             continue
@@ -420,7 +434,7 @@ def _list(
         if by_name:
             if file_pattern is not None and file_pattern.match(name):
                 continue
-        elif ignored(files, walked, name, False):
+        elif ignored(files, walked, name, False, clean):
             continue
         shown = shown_prefix + name
         if exclude and matches_any(state.anchor + shown, exclude):
@@ -438,7 +452,7 @@ def _list(
     # a link's target can change without its folder changing: such folders are listed each time
     if remember and state.memory is not None and not any(map(_IS_SYMLINK, entries)):
         state.memory.remember(display, Listing(mtime, directory, inherited.token, own, kept, subfolders))
-    return kept, subfolders, rules
+    return kept, subfolders, rules, applied
 
 
 _LINK_OUT = "a symbolic link to a "

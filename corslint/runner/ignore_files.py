@@ -50,10 +50,23 @@ class IgnoreFile:
     # a tree of tracked files nearly none does, and compiling each rule for it cost 85 ms
     # of the walk of 54 real projects (64 ignore files with negations, 3,441 rules)
     lines: tuple[str, ...] = ()
+    # with negations, and `folder_names`, `file_names` and `paths` made of every rule: they
+    # answer "no rule applies" in a clean folder (see `verdict`)
+    screened: bool = False
     _spec: list[Any] = field(default_factory=list)
 
-    def verdict(self, walked: str, name: str, is_dir: bool) -> bool | None:
-        """True: ignored; False: re-included by a `!rule`; None: no rule applies."""
+    def verdict(self, walked: str, name: str, is_dir: bool, clean: bool = False) -> bool | None:
+        """True: ignored; False: re-included by a `!rule`; None: no rule applies.
+
+        `clean`: no rule of any ignore file applied to a folder between the walk's root
+        and this entry. A rule that matches a path where a folder's name ends (`build`,
+        `(?:.+/)?build/` in `app/build/x.py`) matches that folder's own path, so in such
+        a folder only a match ending where the path ends counts: a slash-free rule is
+        tested against the name alone, as without negations (a walk of 54 real projects:
+        40,381 entries checked against files with negations, 39,669 of them in clean
+        folders, 0.18 s -> 0.08 s)."""
+        if clean and self.screened and not self.prefix:
+            return self._screened_verdict(walked, name, is_dir)
         if self.fast:
             names = self.folder_names if is_dir else self.file_names
             if names is not None and names.match(name + "/" if is_dir else name):
@@ -64,9 +77,24 @@ class IgnoreFile:
                     return True
             return None
         relative = self.prefix + walked[self.strip :] + ("/" if is_dir else "")
-        if self.any_rule is not None and not self.any_rule(_normalized(relative)):
-            return None  # what pathspec answers when no rule matches
+        if self.any_rule is not None:
+            # pathspec's normalisation changes no path but one starting "/" or "./" where "/"
+            # is the only separator: not called for the rest (43,660 paths: 11 ms -> 3 ms)
+            plain = _SLASH_ONLY and not relative.startswith(_NORMALIZED_AWAY)
+            if not self.any_rule(relative if plain else _normalized(relative)):
+                return None  # what pathspec answers when no rule matches
         include: bool | None = self.spec().check_file(relative).include
+        return include
+
+    def _screened_verdict(self, walked: str, name: str, is_dir: bool) -> bool | None:
+        relative = walked[self.strip :] + ("/" if is_dir else "")
+        if "\n" not in relative:  # (`.` does not cross a line break: left to the full test)
+            names = self.folder_names if is_dir else self.file_names
+            if (names is None or not names.match(name + "/" if is_dir else name)) and (
+                self.paths is None or not self.paths.match(relative)
+            ):
+                return None
+        include: bool | None = self.spec().check_file(relative).include  # (no joined search)
         return include
 
     def spec(self) -> Any:
@@ -113,6 +141,10 @@ def _factored(sources: Sequence[str], starts: Sequence[str] = ()) -> list[str]:
 def _slashless(source: str) -> str:
     """The regex without the parts that only say "a folder follows" or "not a slash"."""
     return _NAMED_GROUP.sub("(?:", source).replace("(?:/)", "").replace("[^/]", "")
+
+
+_SLASH_ONLY = os.sep == "/" and os.altsep in (None, "/")
+_NORMALIZED_AWAY = ("/", "./")
 
 
 def _normalized(relative: str) -> str:
@@ -179,12 +211,43 @@ def _any_rule(sources: Sequence[str]) -> Callable[[str], bool] | None:
     return matches
 
 
+def _lazily(sources: Sequence[str]) -> Callable[[str], bool]:
+    """`_any_rule(sources)`, compiled at its first call; True (pathspec decides) for every
+    path when the rules cannot be joined."""
+    made: list[Callable[[str], bool]] = []
+
+    def any_rule(path: str) -> bool:
+        if not made:
+            made.append(_any_rule(sources) or _ANY_PATH)
+        return made[0](path)
+
+    return any_rule
+
+
+def _any_path(path: str) -> bool:
+    return True
+
+
+_ANY_PATH = _any_path
+
+
 def _either(sources: Sequence[str]) -> re.Pattern[str] | None:
     if not sources:
         return None
     # pathspec names a group in each rule's regex; one alternation needs them anonymous
     factored = _factored(sources, (_UNANCHORED, "^"))
     return re.compile("|".join(f"(?:{_NAMED_GROUP.sub('(?:', source)})" for source in factored))
+
+
+@functools.lru_cache(maxsize=8192)
+def _rule_regex(line: str) -> tuple[str | None, bool | None]:
+    """GitIgnoreSpec's regex for one rule, uncompiled, and whether it ignores (None: a
+    no-op line): made once per run for each distinct line (6,166 lines in the ignore
+    files of 54 real projects, 2,012 distinct: 19 ms -> 12 ms)."""
+    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+
+    regex, include = GitIgnoreSpecPattern.pattern_to_regex(line)
+    return regex, include
 
 
 def load_ignore_files(directory: str, names: Sequence[str], strip: int, prefix: str) -> IgnoreFile | None:
@@ -197,8 +260,6 @@ def load_ignore_files(directory: str, names: Sequence[str], strip: int, prefix: 
             continue
     if not lines:
         return None
-    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
-
     # each rule's regex as GitIgnoreSpec makes it, not compiled: without negations only
     # the joined regexes below are (181 ignore files of real projects: 0.07 s of a walk)
     rules = []
@@ -207,7 +268,7 @@ def load_ignore_files(directory: str, names: Sequence[str], strip: int, prefix: 
         if not line:
             continue
         try:
-            rules.append(GitIgnoreSpecPattern.pattern_to_regex(line))
+            rules.append(_rule_regex(line))
         except ValueError:  # `reqLog.log\` (a trailing backslash): git matches nothing with it
             continue
         valid.append(line)
@@ -215,28 +276,59 @@ def load_ignore_files(directory: str, names: Sequence[str], strip: int, prefix: 
     sources = [regex for regex, include in rules if include is not None and regex is not None]
     if not sources:
         return None
+    folder_names, file_names, paths = _split(sources)
     if any(include is False for _, include in rules):
-        return IgnoreFile(strip, prefix, fast=False, any_rule=_any_rule(sources), lines=tuple(lines))
+        # the split, for clean folders: only where every slash-free rule ends a name and
+        # every other rule is anchored at the path's start, as `paths.match` tests it
+        named = None
+        if all(s.startswith("^") for s in paths) and not any("(?P=" in s for s in sources):
+            try:
+                named = (_either(folder_names), _either(file_names), _either(paths))
+            except re.error:
+                named = None
+        if named is None:
+            return IgnoreFile(strip, prefix, fast=False, any_rule=_any_rule(sources), lines=tuple(lines))
+        # the joined search, made when a folder that is not clean needs it (most walks: never)
+        return IgnoreFile(
+            strip, prefix, False, *named, any_rule=_lazily(sources), lines=tuple(lines), screened=True
+        )
+    return IgnoreFile(strip, prefix, True, _either(folder_names), _either(file_names), _either(paths))
+
+
+def _split(sources: Sequence[str]) -> tuple[list[str], list[str], list[str]]:
+    """The rules a name alone can answer (as `^rest`, for folders and for files), and the
+    rest, which see the relative path."""
     folder_names: list[str] = []
     file_names: list[str] = []
     paths: list[str] = []
     for source in sources:
         rest = source[len(_UNANCHORED) :]
-        if source.startswith(_UNANCHORED) and "/" not in _slashless(rest):
+        if source.startswith(_UNANCHORED) and rest.endswith(_ENDINGS) and "/" not in _slashless(rest):
             folder_names.append("^" + rest)
             if not rest.endswith("(?P<ps_d>/)"):  # a trailing-slash rule names folders only
                 file_names.append("^" + rest)
         else:
             paths.append(source)
-    return IgnoreFile(strip, prefix, True, _either(folder_names), _either(file_names), _either(paths))
+    return folder_names, file_names, paths
 
 
-def ignored(rules: Sequence[IgnoreFile], walked: str, name: str, is_dir: bool) -> bool:
+def ignored(rules: Sequence[IgnoreFile], walked: str, name: str, is_dir: bool, clean: bool = False) -> bool:
     for rule in reversed(rules):  # the deepest ignore file decides first
-        verdict = rule.verdict(walked, name, is_dir)
+        verdict = rule.verdict(walked, name, is_dir, clean)
         if verdict is not None:
             return verdict
     return False
+
+
+def decided(
+    rules: Sequence[IgnoreFile], walked: str, name: str, is_dir: bool, clean: bool = False
+) -> bool | None:
+    """`ignored`, with None when no rule of any of the files applies."""
+    for rule in reversed(rules):
+        verdict = rule.verdict(walked, name, is_dir, clean)
+        if verdict is not None:
+            return verdict
+    return None
 
 
 def strip_length(directory: str) -> int:
