@@ -98,8 +98,12 @@ def test_pages_router_middleware_and_redirects_leave_options_unanswered(
             "pages/api/legacy.js": "export default function handler(req, res) {\n  res.end();\n}\n",
             "app/api/old/[p]/route.js": HANDLER,
             "app/api/new/route.js": HANDLER,
+            # a middleware that answers itself (one that only passes requests on, as
+            # `NextResponse.next()`, lets Next.js answer: test_differential_next_passing.py)
             "middleware.js": "import { NextResponse } from 'next/server';\n"
-            "export function middleware() {\n  return NextResponse.next();\n}\n"
+            "export function middleware(request) {\n"
+            "  if (!request.cookies.get('sid')) return new NextResponse(null, { status: 401 });\n"
+            "  return NextResponse.next();\n}\n"
             "export const config = { matcher: '/api/new/:path*' };\n",
         },
         config,

@@ -14,7 +14,8 @@ answers the request. A step's value is a mapping:
   ``setHeader`` (node: ``undefined`` throws, express answers 500), ``append``
   (``res.append``: another line) or ``vary`` (``res.vary``: merged into Vary);
 - ``when``: the conditions under which the step runs: ``OPTIONS`` / ``!OPTIONS``
-  (``req.method === "OPTIONS"``), ``ALLOWED`` / ``!ALLOWED`` (the ``guard`` option's
+  (``req.method === "OPTIONS"``), ``PREFLIGHT`` / ``!PREFLIGHT`` (h3's ``isPreflightRequest``:
+  OPTIONS with an Origin and Access-Control-Request-Method), ``ALLOWED`` / ``!ALLOWED`` (the ``guard`` option's
   allow-list admits the Origin), ``ORIGIN`` / ``!ORIGIN`` (an Origin header is present),
   ``METHOD:GET,HEAD`` (a route handler, which runs for its own methods only),
   ``PATH:next:/api/:path*`` (a header configured for another path pattern: Next.js,
@@ -44,7 +45,9 @@ that sends the headers:
   for Deno's Oak (``oak_headers``): Koa's ``(ctx, next)`` middleware writing through
   ``ctx.response.headers.set``, where what is written after ``await next()`` still goes
   out (Oak builds the response once the whole chain has run, replacing what later
-  middleware wrote under the same name).
+  middleware wrote under the same name). h3 handlers (``h3_headers``: Nuxt / Nitro
+  server middleware, routes and the utils handed the event) too: a returned value
+  answers, a bare return hands the request to the next layer.
 """
 
 from __future__ import annotations
@@ -97,6 +100,9 @@ def holds(condition: str, request: Request, guard: Any) -> bool:
         result = request.method.upper() == "OPTIONS"
     elif atom == "ORIGIN":
         result = bool(request.origin)
+    elif atom == "PREFLIGHT":  # h3's `isPreflightRequest(event)`
+        result = request.method.upper() == "OPTIONS" and bool(request.origin)
+        result = result and bool(request.header("access-control-request-method"))
     elif atom == "ALLOWED":
         if guard is None:
             raise ValueError("a guarded step without a guard")
@@ -379,14 +385,15 @@ FRAMEWORKS = (
     _handwritten("fastify_headers", "Hand-written Fastify CORS code", respond_passing_on),
     _handwritten("hono_headers", "Hand-written Hono CORS code", respond_passing_on),
     _handwritten("oak_headers", "Hand-written Oak CORS code", respond_passing_on),
+    # an h3 handler (Nuxt / Nitro server middleware, routes, utils): a bare return passes on
+    _handwritten("h3_headers", "Hand-written h3 (Nuxt/Nitro) CORS code", respond_passing_on),
     # sw2express middleware runs for every request; the route behind it answers OPTIONS
     _handwritten("sw2express_headers", "Hand-written sw2express CORS code", respond_passing_on),
     # headers written in configuration: sent on the responses a path pattern matches; an
     # OPTIONS request is answered by whatever route or middleware is behind them
     _handwritten("nextjs_headers", "Next.js `headers()` configuration", respond_next, config_answers),
-    _handwritten(
-        "vercel_headers", "The vercel.json `headers` configuration", respond_passing_on, config_answers
-    ),
+    # (`respond_next`: a SvelteKit app's routes behind vercel.json, extractors/express/vercel_sveltekit.py)
+    _handwritten("vercel_headers", "The vercel.json `headers` configuration", respond_next, config_answers),
     _handwritten("netlify_headers", "Netlify's headers configuration", respond_passing_on, config_answers),
     # a Next.js middleware (`middleware.ts` / `proxy.ts`): its responses' headers, the
     # configured ones added; an OPTIONS it passes on is answered by the route behind it

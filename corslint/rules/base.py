@@ -324,6 +324,8 @@ class PolicyProbe:
             for name in ("Access-Control-Allow-Methods", "Access-Control-Allow-Headers")
             if response.get(name) is None
         ]
+        if not missing and not 200 <= response.status < 300:  # the status alone fails it
+            return f"preflights are answered with status {response.status}"
         if not missing:
             return None
         if missing == ["Access-Control-Allow-Methods"] and not set(self.preflight_failures) - {

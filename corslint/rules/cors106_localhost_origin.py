@@ -8,11 +8,11 @@ from corslint.rules.origin_entries import anchor_entry, configured_origins, entr
 class LocalhostOrigin(Rule):
     """
     ## What it does
-    Finds loopback origins (`localhost`, `127.0.0.1`, `0.0.0.0`, `[::1]`) trusted by
-    configuration that is not clearly for development only. Configuration counts as
-    development-only when its file or folder is named for development, local or test use
-    (`settings/dev.py`, `local_settings.py`, `tests/`), or when it sits under an
-    `if DEBUG:` style check.
+    Finds loopback origins (`localhost` and any `*.localhost` name, `127.0.0.1`, `0.0.0.0`,
+    `[::1]`) trusted by configuration that is not clearly for development only.
+    Configuration counts as development-only when its file or folder is named for
+    development, local or test use (`settings/dev.py`, `local_settings.py`, `tests/`), or
+    when it sits under an `if DEBUG:` style check.
 
     ## Why is this bad?
     `http://localhost:3000` is the front-end dev server on a developer's laptop. In
@@ -93,7 +93,10 @@ class LocalhostOrigin(Rule):
         reported: set[int] = set()
         for entry, origin in configured_origins(probe):
             host = origin_host(origin)
-            if id(entry) in reported or not (host in LOOPBACK_HOSTS or host.startswith("127.")):
+            # `http://admin.localhost:3000`: browsers resolve every `*.localhost` name to the
+            # loopback interface (RFC 6761), like `localhost` itself
+            loopback = host in LOOPBACK_HOSTS or host.startswith("127.") or host.endswith(".localhost")
+            if id(entry) in reported or not loopback:
                 continue
             if not probe.allows(origin, path=path):
                 continue

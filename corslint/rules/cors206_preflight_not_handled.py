@@ -96,7 +96,11 @@ class PreflightNotHandled(Rule):
         if "reads-only" in kinds and "bearer-auth" not in kinds:
             return
         failing = "PUT, DELETE, JSON or authenticated"
-        if not problem.startswith("OPTIONS preflights are not answered") and probe.preflight_failures:
+        # an unanswered preflight or a failing status: every preflighted request fails
+        every = problem.startswith(
+            ("OPTIONS preflights are not answered", "preflights are answered with status")
+        )
+        if not every and probe.preflight_failures:
             names = probe.preflight_failures
             failing = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
         # the statement that fails a preflight before it is answered, where the code has one

@@ -116,7 +116,7 @@ def header_policies(
         own = _cors_headers(rule, conditions[id(rule)])
         if not any(name.startswith("Access-Control-") for name in own):
             continue
-        probe = handler_probe(rule.source, probe_path(rule.source, platform), next_options)
+        probe = handler_probe(rule.source, probe_path(rule.source, platform), next_options, platform)
         steps: list[tuple[str, Value, bool]] = []  # (header, step, the rule's own)
         condition: tuple[Location, str] | None = None
         guard = _origin_guard(rule, conditions[id(rule)].atoms)

@@ -9,6 +9,7 @@ from corslint.extractors.express.branches import arms_around, development_guarde
 from corslint.extractors.express.delegate_variants import delegate_option_variants
 from corslint.extractors.express.ended_scopes import scope_answered
 from corslint.extractors.express.exported_instances import imported_nowhere, module_level_export
+from corslint.extractors.express.imported_app_order import imported_app_misordered, setup_misordered
 from corslint.extractors.express.mounted_router_cors import outer_cors_app
 from corslint.extractors.express.next_unused_instances import unused_next_instance
 from corslint.extractors.express.option_variants import OptionVariant, option_variants
@@ -64,7 +65,11 @@ def cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[Cors
                     probe_path = probe_path_for(registration.path)
                     answered = scope_answered(analysis, registration, node)
                     evidence += [answered] if answered is not None else []
-                evidence += misordered(analysis, registration)
+                evidence += (
+                    misordered(analysis, registration)
+                    or imported_app_misordered(analysis, registration)
+                    or setup_misordered(analysis, registration)
+                )
             else:
                 route_level = True
                 scope = registration.path or ""

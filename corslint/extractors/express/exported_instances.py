@@ -29,9 +29,17 @@ _APP_MARKERS = (b"express(", b"firebase-functions", b"onRequest(")
 # folders whose every file is an entry of its own (Next.js pages, Vercel functions)
 _ENTRY_FOLDERS = frozenset({"pages", "api"})
 # loaders that require a folder's files without naming them
-_FOLDER_LOADERS = re.compile(
-    rb"readdirSync|readdir\(|require-all|require-dir|requireDirectory|import\.meta\.glob|consign|glob\("
-)
+_FOLDER_LOADERS = re.compile(rb"require-all|require-dir|requireDirectory|import\.meta\.glob|consign|glob\(")
+# a folder listed by hand loads modules only with a `require(` / `import(` of a computed name
+# somewhere in the project (`readdirSync(dir).forEach((f) => require(path.join(dir, f)))`);
+# `fs.readdirSync(uploads)` to list files loads nothing (kopiibara/duel-learn
+# `backend/controller/OcrController.js`)
+_LISTED_FOLDER = re.compile(rb"readdirSync|readdir\(")
+_COMPUTED_LOAD = re.compile(rb"(?<![\w.])(?:require|import)\((?!\s*['\"`][^'\"`$\n]*['\"`]\s*\))")
+
+# whole-line comments (`// import x from "../x"`, a `/* ... */` block opening a line): a
+# commented-out import loads nothing (kopiibara/duel-learn `backend/routes/admin/AdminRoutes.js`)
+_COMMENT_LINES = re.compile(rb"^[ \t]*(?://[^\n]*|/\*.*?\*/)", re.MULTILINE | re.DOTALL)
 
 
 def module_level_export(module: JsModule, call: Node, name: str | None) -> bool:
@@ -80,15 +88,18 @@ def imported_nowhere(module: JsModule) -> bool:
     bare = re.compile(
         rb"(?<!require\()(?<!from )(?<!import\()(?<!import )['\"`]" + stem + rb"(?:\.[A-Za-z]{1,4})?['\"`]"
     )
-    app_seen = False
+    app_seen = listed = computed = False
     try:
         for source in other_sources(_repository_top(root), own, MAX_FILES):
+            source = _COMMENT_LINES.sub(b"", source)  # `// import legacy from "./legacy"` loads nothing
             if any(pattern.search(source) is not None for pattern in (spelling, bare, _FOLDER_LOADERS)):
                 return False
             app_seen = app_seen or any(marker in source for marker in _APP_MARKERS)
+            listed = listed or _LISTED_FOLDER.search(source) is not None
+            computed = computed or _COMPUTED_LOAD.search(source) is not None
     except Unsearchable:
         return False
-    return app_seen
+    return app_seen and not (listed and computed)
 
 
 def _names_entry(root: Path, own: Path) -> bool:

@@ -15,6 +15,7 @@ from corslint.extractors.express.handwritten import handwritten_policies
 from corslint.extractors.express.registrations import Analysis, find_cors_names, find_registrations
 from corslint.extractors.express.response_objects import response_object_policies
 from corslint.extractors.express.sw2express_headers import sw2express_policies
+from corslint.extractors.express.uncalled_cors_factory import uncalled_cors_factory_policies
 from corslint.extractors.express.wrappers import wrapper_policies
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project import JsProject
@@ -56,6 +57,7 @@ def _policies(path: str, module: JsModule, bearer: tuple[Evidence, ...]) -> list
     find_registrations(analysis)
     policies: list[CorsPolicy] = []
     policies += cors_policies(analysis, bearer)
+    policies += uncalled_cors_factory_policies(analysis, bearer)  # `app.use(cors)`
     policies += handwritten_policies(analysis, bearer)
     policies += decorator_header_policies(module, bearer)
     policies += wrapper_policies(analysis, bearer)
@@ -118,6 +120,10 @@ def _policies(path: str, module: JsModule, bearer: tuple[Evidence, ...]) -> list
         from corslint.extractors.express.yoga_nest_driver import yoga_nest_driver_policies
 
         policies += yoga_nest_driver_policies(module, bearer)
+    if b"origin" in source and b"xport" in source:  # `module.exports`, `exports.`, `export`
+        from corslint.extractors.express.unpassed_exported_options import unpassed_exported_options
+
+        policies += unpassed_exported_options(module, bearer)
     policies += response_object_policies(module, bearer)
     policies += sw2express_policies(module, bearer)
     if is_next_config(path):

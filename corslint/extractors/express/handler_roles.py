@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from corslint.extractors.express.fetch_responses import writes_fetch_headers_only
+from corslint.extractors.express.h3_handlers import H3, h3_event
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap
 
@@ -64,6 +65,7 @@ class HandlerRoles:
     oak: bool = False
     hono: bool = False  # `(c, next) => ...`: `c.req` is the request, `c.header(...)` writes
     nest_interceptor: bool = False  # runs for routed requests only, never for an unrouted OPTIONS
+    h3: str = ""  # an h3 event handler ("handler") or a helper handed the event ("helper")
 
 
 def parameters(module: JsModule, function: Node) -> list[Parameter]:
@@ -110,6 +112,9 @@ def handler_roles(module: JsModule, function: Node) -> HandlerRoles | None:
     found = parameters(module, function)
     if not found:
         return None
+    if (event := h3_event(module, function)) is not None:  # `defineEventHandler((event) => ...)`
+        name, role = event
+        return HandlerRoles((name, f"{name}.node.req"), (f"{name}.node.res",), "", h3=role)
     first = found[0]
     if first.name is None and first.properties:  # ({ req, res }) => ...: a context function
         request = next((v for k, v in first.properties.items() if k in {"req", "request"}), "")
@@ -292,6 +297,8 @@ def _writes_through(module: JsModule, function: Node, response: str) -> bool:
 
 def server_kind(module: JsModule, function: Node, roles: HandlerRoles, mounted_by_express: bool) -> str:
     """Which server answers what the function leaves unanswered (a framework name)."""
+    if roles.h3:
+        return H3
     if roles.oak:
         return OAK
     if roles.koa:

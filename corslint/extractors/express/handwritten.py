@@ -4,6 +4,7 @@ Fastify; see `handler_roles`), its statements interpreted by `handwritten_steps`
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from corslint.extractors.express.branches import arms_around, development_guarded
@@ -17,6 +18,9 @@ from corslint.extractors.express.fastify_instances import instance_key, static_s
 from corslint.extractors.express.fastify_route_preflights import plugin_answering_preflights
 from corslint.extractors.express.fetch_cors_ports import is_fetch_cors_port
 from corslint.extractors.express.get_only_handlers import get_only_evidence
+from corslint.extractors.express.h3_handlers import H3
+from corslint.extractors.express.h3_header_writes import finish as finish_h3
+from corslint.extractors.express.h3_header_writes import h3_call_hook, route_of
 from corslint.extractors.express.handler_roles import (
     EXPRESS,
     EXPRESS_HELPER,
@@ -164,8 +168,11 @@ def handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> li
             continue
         # `module.exports = function (origins) { return (req, res, next) => ... }`: the factory's
         # parameters as every call binds them
-        state = Steps(module, roles, call_hook=read_helper_call, passed=factory_arguments(module, function))
+        hook = h3_call_hook if roles.h3 else read_helper_call
+        state = Steps(module, roles, call_hook=hook, passed=factory_arguments(module, function))
         run(state, body, ())
+        if roles.h3:
+            finish_h3(state)  # `server/api/items.post.ts`: that method only
         if roles.nest_interceptor:
             # `next.handle().pipe(tap(() => { res.setHeader(...) }))`: the callback runs on
             # the way out, before the response is sent
@@ -236,7 +243,10 @@ def handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> li
             and echo_adds_nothing(analysis, registration, state.steps)
         ):
             continue  # writes again what the app's cors() already sent: judged there
-        policies.append(_policy(analysis, function, state, registration, kind, bearer, earlier))
+        policy = _policy(analysis, function, state, registration, kind, bearer, earlier)
+        if kind == H3 and (served := route_of(module, function)):
+            policy = dataclasses.replace(policy, routes=served)  # a Nitro method route file
+        policies.append(policy)
     for writer in config_record_writers(module):  # `ctx.set(serverConfig.headers)` elsewhere
         written = Analysis(writer)
         find_cors_names(written)

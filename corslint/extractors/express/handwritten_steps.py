@@ -10,6 +10,8 @@ list holding `"*"`), header writes in every server's spelling (`res.setHeader`,
 
 from __future__ import annotations
 
+from functools import partial
+
 from corslint.extractors.express.cors_neutral_arms import leaves_cors_alone
 from corslint.extractors.express.credential_opt_ins import credentials_opt_in
 from corslint.extractors.express.handwritten_callbacks import answering_callback
@@ -22,6 +24,7 @@ from corslint.extractors.express.hono_answer_headers import (
     hono_headers_argument,
     spread_object,
 )
+from corslint.extractors.express.late_assigned_inputs import late_assigned
 from corslint.extractors.express.own_origin_values import is_own_origin
 from corslint.extractors.express.picked_origins import picked_value
 from corslint.extractors.express.request_inputs import (
@@ -32,6 +35,7 @@ from corslint.extractors.express.request_inputs import (
     request_source,
 )
 from corslint.extractors.express.returning_helpers import zero_argument_return
+from corslint.extractors.express.unset_led_chains import unset_led_chain
 from corslint.extractors.express.unset_tests import as_unset_default
 from corslint.extractors.js.declared_values import FUNCTIONS, declared_value
 from corslint.extractors.js.method_calls import call_arguments
@@ -73,11 +77,15 @@ def _statement(state: Steps, statement: Node, when: tuple[str, ...]) -> bool | s
             if declarator.type != "variable_declarator":
                 continue
             state.aliases.update(alias_source(state.module, state.roles, state.aliases, declarator))
+            if state.roles.h3 and state.call_hook is not None:
+                state.call_hook(state, declarator, when)  # `const body = await readBody(event)` (h3)
             name, value = declarator.child_by_field_name("name"), declarator.child_by_field_name("value")
             if name is not None and value is not None and reads_cors_input(state, value):
                 state.derived.add(state.module.text(name))  # `const ok = isTrusted(origin)`
         return False
     if kind == "return_statement":
+        if state.roles.h3 and state.call_hook is not None and state.call_hook(state, statement, when):
+            return True  # an h3 handler's returned value answers (`h3_header_writes`)
         inner = [c for c in statement.named_children if c.type != "comment"]
         if inner:
             _expression(state, inner[0], when)
@@ -171,6 +179,11 @@ def _assignment(state: Steps, node: Node, when: tuple[str, ...]) -> bool:
     """`res.statusCode = 204` (the status a later `res.end()` sends); Koa answers with
     `ctx.status = 204` or `ctx.body = ...` once the middleware returns."""
     module = state.module
+    late = late_assigned(module, node, partial(request_source, module, state.roles, state.aliases))
+    if late is not None:  # `let origin; try { origin = req.headers.origin } ...`
+        state.aliases.pop(late[0], None)
+        state.aliases.update({late[0]: late[1]} if late[1] is not None else {})
+        return False
     left = module.text(node.child_by_field_name("left")).replace(" ", "")
     right = node.child_by_field_name("right")
     for response in state.roles.responses:
@@ -394,7 +407,13 @@ def _header(
             for arm, test in (("consequence", condition), ("alternative", negated)):
                 _header(state, header, node.child_by_field_name(arm), writer, (*when, test), location)
             return
+    if (chain := unset_led_chain(state.module, _chained(state, node))) is not None and chain[1] is None:
+        _header(state, header, chain[0], writer, when, location)  # `options.origin || origin`
+        return
     source = request_source(state.module, state.roles, state.aliases, value_node)
+    if source is None and chain is not None:  # `options.origin || ctx.get('Origin') || '*'`
+        source = request_source(state.module, state.roles, state.aliases, chain[0])
+        value_node = chain[0] if source is None else _chained(state, node)
     if source is None:
         value = state.module.resolve(value_node)
         if (
@@ -404,7 +423,7 @@ def _header(
         _write(state, canonical, value, writer, when, location)
         return
     reflected = Value(HeaderReflection("reflect-all", source=source), location)
-    fallback = _fallback(value_node)
+    fallback = chain[1] if chain is not None else _fallback(value_node)
     if fallback is None or source in {REQUESTED_HEADERS, REQUESTED_METHOD}:
         _write(state, canonical, reflected, writer, when, location)
         return
@@ -475,6 +494,13 @@ def _written_when_set(state: Steps, node: Node) -> bool:
                 return True
         parent = parent.parent
     return False
+
+
+def _chained(state: Steps, node: Node) -> Node:
+    """The `a || b` chain `node` is, or the one the name `node` is bound to."""
+    if node.type == "identifier" and (bound := state.module.binding(state.module.text(node))) is not None:
+        return unwrap(bound)
+    return node
 
 
 def _fallback(node: Node) -> Node | None:

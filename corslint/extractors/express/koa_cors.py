@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from corslint.extractors.express.close_option_names import close_option_names
 from corslint.extractors.express.defaulted_origin_reads import defaulted_origin_reads
+from corslint.extractors.express.koa_app_routes import koa_app_routes
 from corslint.extractors.express.koa_router_order import routes_before
 from corslint.extractors.express.middleware_policy import middleware_policy
 from corslint.extractors.express.options import OptionNames, first_argument_options
@@ -77,18 +78,19 @@ def package_policies(
         options, evidence = first_argument_options(module, list(call_arguments(node)), package.names)
         evidence += routes_before(module, node, "CORS middleware")
         evidence += list(bearer)
-        policies.append(
-            middleware_policy(
-                analysis,
-                node,
-                options,
-                evidence,
-                framework=package.framework,
-                label=package.label,
-                every_path={"/", "*", "/*", "(.*)"},
-                probe_path_of=probe_path_for,
-            )
+        policy = middleware_policy(
+            analysis,
+            node,
+            options,
+            evidence,
+            framework=package.framework,
+            label=package.label,
+            every_path={"/", "*", "/*", "(.*)"},
+            probe_path_of=probe_path_for,
         )
+        if not policy.scope and (routes := koa_app_routes(module, node)) is not None:
+            policy = dataclasses.replace(policy, routes=routes)  # the routers mounted after it
+        policies.append(policy)
     return policies
 
 

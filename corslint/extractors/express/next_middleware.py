@@ -179,6 +179,11 @@ def _config_slot(options: dict[str, Value], name: str) -> str:
     return next(f"{name} #config{i}" for i in itertools.count(1) if f"{name} #config{i}" not in options)
 
 
+# a Fetch `Headers` write: the Origin of a request without one (`headers.get('origin')`,
+# null) is sent as "null" (measured, tests/test_differential_next_middleware_helpers.py)
+_FETCH_SET = "fetch-set"
+
+
 def _add_steps(options: dict[str, Value], site: Site, when: tuple[str, ...]) -> None:
     for name, value in site.headers:
         if isinstance(value.raw, GuardedValue):
@@ -186,10 +191,10 @@ def _add_steps(options: dict[str, Value], site: Site, when: tuple[str, ...]) -> 
             for arm, test in ((value.raw.listed, "ALLOWED"), (value.raw.other, "!ALLOWED")):
                 arm_when = Value(tuple(Value(w, arm.location) for w in (*when, test)), arm.location)
                 options[_slot(options, name)] = Value(
-                    {"value": arm, "writer": Value("set", arm.location), "when": arm_when}, arm.location
+                    {"value": arm, "writer": Value(_FETCH_SET, arm.location), "when": arm_when}, arm.location
                 )
             continue
-        step: dict[str, Value] = {"value": value, "writer": Value("set", value.location)}
+        step: dict[str, Value] = {"value": value, "writer": Value(_FETCH_SET, value.location)}
         if when:
             step["when"] = Value(tuple(Value(w, value.location) for w in when), value.location)
         options[_slot(options, name)] = Value(step, value.location)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from corslint.extractors.express.next_guarded_values import guarded_value, pinned_by_guard
 from corslint.extractors.express.next_header_helpers import helper_headers
+from corslint.extractors.express.next_middleware_helpers import passed_response_writes
 from corslint.extractors.express.record_loops import copied_by_loop, entries_loop
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap, walk
@@ -110,6 +111,18 @@ def _site(module: JsModule, returned: Node, depth: int = 0) -> Site | None:
         return site
     name, arguments = _callee(module, returned)
     args = [a for a in arguments.named_children if a.type != "comment"] if arguments is not None else []
+    if args and returned.type == "call_expression" and name not in _PASSING_ON | _ANSWERING:
+        inner = _site(module, unwrap(args[0]), depth + 1) if depth == 0 else None
+        handed = (
+            passed_response_writes(module, returned, None, _set_calls, _header_value)
+            if inner is not None
+            else None
+        )
+        if inner is not None and handed:  # `return withCors(NextResponse.next())`
+            inner.node = returned
+            inner.headers += handed
+            return inner
+        return None
     if name in _PASSING_ON:
         init = args[-1] if name == "NextResponse.next" and args else (args[1] if len(args) > 1 else None)
         site = Site(returned, _init_headers(module, init, returned), True, None, "")
@@ -201,6 +214,11 @@ def _set_calls(module: JsModule, holder: str, use: Node) -> list[tuple[str, Valu
         function = call.child_by_field_name("function")
         text = module.text(function).replace(" ", "") if function is not None else ""
         if text not in {f"{holder}.headers.set", f"{holder}.set"}:
+            handed = passed_response_writes(
+                module, call, holder, _set_calls, _header_value
+            )  # `applyCors(res)`
+            if handed:
+                found.extend(_unknown_under_condition(module, call, use, handed))
             continue
         arguments = call.child_by_field_name("arguments")
         args = [a for a in arguments.named_children if a.type != "comment"] if arguments is not None else []
@@ -227,6 +245,19 @@ def _set_calls(module: JsModule, holder: str, use: Node) -> list[tuple[str, Valu
             )
         found.append((name, value))
     return found
+
+
+def _unknown_under_condition(
+    module: JsModule, call: Node, use: Node, pairs: list[tuple[str, Value]]
+) -> list[tuple[str, Value]]:
+    """A helper's writes, each of unknown value when its call is under a condition."""
+    if not _conditional(module, call, use):
+        return pairs
+    description = f"`{module.text(call)}`, under a condition"
+    return [
+        (name, Value(None, value.location, Provenance.UNKNOWN, description=description))
+        for name, value in pairs
+    ]
 
 
 def _record_pairs(module: JsModule, source: Node, loop: Node, use: Node) -> list[tuple[str, Value]]:

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from corslint.extractors.express.next_middleware_passing import answering_entries
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project import exported_value
 from corslint.extractors.js.project_files import project_files
@@ -193,6 +194,18 @@ def _middleware_matchers(root: Path, config: JsModule) -> list[str] | None:
     return sources
 
 
+def _passing_middleware(root: Path, config: JsModule, matcher: list[str] | None) -> list[str] | None:
+    """Where the app's one middleware, writing no CORS header, answers requests itself
+    (`next_middleware_passing`); None when it cannot be read so."""
+    files = [folder / name for folder in (root, root / "src") for name in sorted(MIDDLEWARE_NAMES)]
+    present = [file for file in files if file.is_file()]
+    loader = config.project
+    if len(present) != 1 or loader is None:
+        return None
+    module = loader.load(present[0], str(present[0]))
+    return answering_entries(module, matcher) if module is not None else None
+
+
 def _valid_source(source: str) -> bool:
     try:
         source_matches("next", source, "/")
@@ -254,9 +267,10 @@ def options_answers(
     middleware: list[str] = []
     if not modelled_middleware:
         covered = _middleware_matchers(root, config)
-        if covered is None:
+        passing = _passing_middleware(root, config, covered)
+        if passing is None and covered is None:
             return None
-        middleware = [f"middleware {source}" for source in covered]
+        middleware = passing if passing is not None else [f"middleware {source}" for source in covered or []]
     routes = read_routes(root, config)
     redirects = _redirect_sources(config)
     rewrites = _rewrites_after_files(config)
@@ -277,9 +291,10 @@ def _redirect_regex(source: str) -> str:
     return re.escape(prefix) + ".*" if prefix != source else re.escape(source) + "/?"
 
 
-def handler_probe(source: str, probe: str, answers: tuple[str, ...] | None) -> str:
+def handler_probe(source: str, probe: str, answers: tuple[str, ...] | None, platform: str = "next") -> str:
     """A probe path for a rule that lands on a route handler Next.js answers OPTIONS for
-    itself (the current probe when it does), so a preflight there is judged."""
+    itself (the current probe when it does), so a preflight there is judged; `platform`
+    matches `source` (`vercel`: SvelteKit's routes behind vercel.json, `vercel_sveltekit`)."""
     if not answers or next_options_status(answers, probe) == NEXT_OWN_OPTIONS_STATUS:
         return probe
     # a route handler Next.js answers for; else a Pages Router handler that refuses OPTIONS
@@ -292,7 +307,7 @@ def handler_probe(source: str, probe: str, answers: tuple[str, ...] | None) -> s
                 continue
             example = _example(regex)
             try:
-                matched = source_matches("next", source, example)
+                matched = source_matches(platform, source, example)
             except ValueError:
                 return probe
             status = next_options_status(answers, example) if matched else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from corslint.extractors.express.h3_handlers import h3_header_read
 from corslint.extractors.express.handler_roles import HandlerRoles
 from corslint.extractors.express.next_request_headers import next_header_read
 from corslint.extractors.express.origin_getters import getter_read
@@ -108,6 +109,11 @@ def request_source(module: JsModule, roles: HandlerRoles, aliases: dict[str, str
             "toString",
         }:
             return request_source(module, roles, aliases, function.child_by_field_name("object"))
+    if roles.h3 and (h3_read := h3_header_read(module, roles.requests, node)) is not None:
+        # `getHeader(event, 'origin')`, `getRequestHeader(event, 'origin')`
+        if h3_read in {ORIGIN, REQUESTED_HEADERS, REQUESTED_METHOD}:
+            return h3_read
+        return named(f"header.{h3_read}") if h3_read in {"referer", "referrer"} else None
     lowered = _canonical(module.text(node)).lower()
     if (read := next_header_read(module, node, _canonical(module.text(node)))) is not None:
         return read if read in {ORIGIN, REQUESTED_HEADERS, REQUESTED_METHOD} else None
@@ -199,7 +205,8 @@ def alias_source(
         return {}
     if name.type == "identifier":
         if any(
-            request and _canonical(module.text(value)) == f"{request}.method" for request in roles.requests
+            request and _canonical(module.text(value)) in {f"{request}.method", f"getMethod({request})"}
+            for request in roles.requests
         ):
             return {module.text(name): METHOD_READ}
         source = request_source(module, roles, aliases, value) or free_input(module, roles, value)

@@ -18,8 +18,13 @@ def method_test(requests: tuple[str, ...], text: str) -> str | None:
     for request in requests:
         if not request:
             continue
+        if text == f"isPreflightRequest({request})":
+            return "PREFLIGHT"  # h3's: OPTIONS with an Origin and Access-Control-Request-Method
+        if text == f"isMethod({request},'OPTIONS')":
+            return "OPTIONS"  # h3's
         reads = {
             f"{request}.method",
+            f"getMethod({request})",  # h3's
             f"{request}.method.toUpperCase()",
             f"{request}.method.toLowerCase()",
         }

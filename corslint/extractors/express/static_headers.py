@@ -5,13 +5,14 @@
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from corslint.extractors.config_files.json_reader import read_json
 from corslint.extractors.config_files.toml_reader import read_toml
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.express.config_headers import HeaderRule, header_policies, header_rules
 from corslint.extractors.express.vercel_routes import legacy_route_rules
+from corslint.extractors.express.vercel_sveltekit import kit_options_answers
 from corslint.model import CorsPolicy, Extraction, Location, Provenance, Value
 
 FILE_NAMES = frozenset({"vercel.json", "netlify.toml", "_headers"})
@@ -27,7 +28,8 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         if data.known and isinstance(data.raw, dict) and ("headers" in data.raw or "routes" in data.raw):
             rules = header_rules(data.raw["headers"]) if "headers" in data.raw else []
             rules += legacy_route_rules(data.raw.get("routes"))  # the legacy `routes[].headers`
-            policies = header_policies("vercel_headers", path, rules, "vercel.json headers")
+            answers = kit_options_answers(Path(path), data.raw) if rules else None
+            policies = header_policies("vercel_headers", path, rules, "vercel.json headers", answers)
     elif name == "netlify.toml":
         data = read_toml(path, text)
         if data.known and isinstance(data.raw, dict) and "headers" in data.raw:

@@ -25,7 +25,7 @@ from corslint.extractors.express.delegate_variants import delegate_option_varian
 from corslint.extractors.express.fastify_cors import fastify_options
 from corslint.extractors.express.fastify_cors_version import with_version
 from corslint.extractors.express.firebase_https import firebase_cors, is_on_request
-from corslint.extractors.express.nest_adapters import nest_options_argument
+from corslint.extractors.express.nest_adapters import adapter_expression, adapter_name, nest_options_argument
 from corslint.extractors.express.nest_routes import nest_controller_routes
 from corslint.extractors.express.option_carriers import never_holds
 from corslint.extractors.express.options import cors_options, option_map
@@ -260,11 +260,8 @@ def _nest_fastify(
 
 def _fastify_adapter(module: JsModule, arguments: Sequence[Node]) -> bool:
     for argument in arguments[1:]:
-        node = unwrap(argument)
-        if node.type == "identifier":
-            bound = module.binding(module.text(node))
-            node = unwrap(bound) if bound is not None else node
-        if node.type == "new_expression" and "FastifyAdapter" in _callee(module, node):
+        found = adapter_expression(module, argument)  # also one imported from another module
+        if found is not None and "FastifyAdapter" in adapter_name(*found):
             return True
     return False
 

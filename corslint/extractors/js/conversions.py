@@ -199,3 +199,15 @@ def stage_flag(module: TextSource, test: Node) -> bool | None:
     if _DEVELOPMENT_FLAG.fullmatch(name):
         return False
     return None
+
+
+def stage_read(module: ParsedModule, side: Node) -> bool:
+    """Whether `side` reads the deployment stage (`process.env.NODE_ENV`, `config.env`)."""
+    side = unwrap(side)
+    text = module.text(side).replace(" ", "")
+    return _node_env_read(module, side, text) or _stage_member(side, text)
+
+
+def stage_is_production(name: str) -> bool | None:
+    """`"production"` -> True, `"development"` -> False, any other stage name -> None."""
+    return _STAGES.get(name.lower())

@@ -24,6 +24,41 @@ from corslint.model import Value
 
 _FUNCTIONS = frozenset({"arrow_function", "function_expression", "function", "function_declaration"})
 _SUFFIXES = (".js", ".ts")
+# config keys Egg's own config.default (and its built-in plugins) sets
+_EGG_KEYS = frozenset(
+    [
+        "security",
+        "bodyParser",
+        "logger",
+        "static",
+        "session",
+        "i18n",
+        "watcher",
+        "multipart",
+        "development",
+        "logrotator",
+        "schedule",
+        "view",
+        "jsonp",
+        "onerror",
+        "notfound",
+        "siteFile",
+        "meta",
+        "overrideMethod",
+        "httpclient",
+        "customLogger",
+        "cluster",
+        "env",
+        "name",
+        "keys",
+        "proxy",
+        "hostHeaders",
+        "cookies",
+        "clientErrorHandler",
+        "dump",
+        "workerStartTimeout",
+    ]
+)
 
 
 def egg_middleware_options(module: Any, use: Node, name: str) -> Value | None:
@@ -42,8 +77,39 @@ def egg_middleware_options(module: Any, use: Node, name: str) -> Value | None:
     if production is not None and _assigned(production, key) is not None:
         return None
     written = _assigned(config, key)
-    value = config.resolve(written) if written is not None else None
-    return value if value is not None and value.known else None
+    if written is None:  # egg-core: `const options = this.config[name] || {}`
+        return _unset_config(module, config_folder, key, use)
+    value = config.resolve(written)
+    return value if value.known else None
+
+
+def _unset_config(module: Any, config_folder: Path, key: str, use: Node) -> Value | None:
+    """`{}`, what Egg hands a listed middleware whose config key no file of the app sets
+    (FanYH-tql/take-out-egg `app/middleware/cors.ts`, census 6 sample 127), unless a
+    plugin or Egg itself may set that key (`egg-cors` sets `config.cors`, Egg `security`)."""
+    if key in _EGG_KEYS or _config_mentions(config_folder, key):
+        return None
+    manifest = config_folder.parent / "package.json"
+    try:
+        text = manifest.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    kebab = re.sub(r"([A-Z])", lambda m: "-" + m.group(1).lower(), key)
+    if re.search(rf'"(?:@[\w.-]+/)?(?:egg-)?{re.escape(kebab)}"\s*:', text):
+        return None  # a package of that name (a plugin's config.default may set the key)
+    return Value({}, module.location(use), description=f"Egg's `{{}}` for an unset config.{key}")
+
+
+def _config_mentions(folder: Path, key: str) -> bool:
+    """Whether any other config file of the app (`config.local.js`, `plugin.js`) names the key."""
+    for path in folder.glob("*"):
+        if path.suffix in _SUFFIXES and path.stem not in {"config.default", "config.prod"}:
+            try:
+                if key in path.read_text(encoding="utf-8", errors="replace"):
+                    return True
+            except OSError:
+                return True
+    return False
 
 
 def _factory_parameter(module: Any, use: Node, name: str) -> bool:
@@ -61,6 +127,8 @@ def _factory_parameter(module: Any, use: Node, name: str) -> bool:
                 single = node.child_by_field_name("parameter")
                 return single is not None and module.text(single) == name
             target = first.child_by_field_name("pattern") if first.type == "required_parameter" else first
+            if target is not None and target.type == "assignment_pattern":  # `(options = {})`
+                target = target.child_by_field_name("left")
             return target is not None and module.text(target) == name
         node = node.parent
     return False

@@ -12,6 +12,7 @@ from corslint.extractors.js.env_argument_helpers import env_argument_result
 from corslint.extractors.js.env_key_helpers import env_key_result
 from corslint.extractors.js.parsed_module import ParsedModule
 from corslint.extractors.js.pushed_lists import pushed_list
+from corslint.extractors.js.stage_switches import production_return
 from corslint.extractors.js.syntax import Node, unwrap, walk
 from corslint.model import Location, Provenance, Value
 
@@ -170,6 +171,9 @@ def _returned_expression(
         if statement.type == "return_statement":
             returned = _returned(statement)
             return (returned, unset) if returned is not None and not early_only else None
+        if statement.type == "switch_statement" and not early_only:
+            switched = production_return(cast(ParsedModule, module), statement)  # on NODE_ENV
+            return (switched, unset) if switched is not None else None
         if statement.type != "if_statement" or statement.child_by_field_name("alternative") is not None:
             return None
         if not early_only and _stops_the_process(module, statement):

@@ -18,6 +18,7 @@ from typing import Protocol
 
 from corslint.extractors.config_files.data_files import load_data_file
 from corslint.extractors.js.bound_reads import destructured_binding, with_property_assignments
+from corslint.extractors.js.class_fields import class_field_value
 from corslint.extractors.js.comparisons import folded
 from corslint.extractors.js.config_service import config_service_env
 from corslint.extractors.js.constructed_values import constructed_value
@@ -291,6 +292,9 @@ class JsModule(ParsedModule):
             implicit = implicit_global(self, node, name)
             if implicit is not None:  # `allowed = new Set()...` without a declaration
                 return self.resolve(implicit, depth)
+            egg = egg_middleware_options(self, node, name)  # Egg hands it `config.<middleware>`
+            if egg is not None:  # (or `{}`): a parameter default never applies there
+                return egg
             default = parameter_default_node(node, name)
             if default is not None:  # `function setCors(res, origin = "*")`: the default is judged
                 value = self.resolve(default, depth)
@@ -303,8 +307,7 @@ class JsModule(ParsedModule):
                         name,
                         value.related,
                     )
-            egg = egg_middleware_options(self, node, name)  # Egg hands it `config.<middleware>`
-            return egg if egg is not None else self.unknown(node)
+            return self.unknown(node)
         value = (
             with_set_additions(self, name, bound, node, location, depth)
             or with_list_pushes(self, name, bound, node, location, depth)
@@ -352,6 +355,9 @@ class JsModule(ParsedModule):
         decorated = decorated_value(self, node)  # `app.decorate("conf", value)`, read as `app.conf`
         if decorated is not None:
             return self.resolve(decorated, depth + 1)
+        field = class_field_value(self, node)  # `this.corsOptions`, a settled class field
+        if field is not None:
+            return self.resolve(field, depth + 1)
         holder = self.resolve(holder_node, depth)
         if holder.known and isinstance(holder.raw, dict) and key is not None:
             if key in holder.raw:  # one unknown in another module is reported where it is read

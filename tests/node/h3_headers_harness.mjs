@@ -1,0 +1,120 @@
+// Differential truth for corslint's model of hand-written CORS headers in h3 handlers (Nuxt /
+// Nitro server middleware, routes and utils), on h3 1.15.11 ("h3") and 2.0.8 ("h3-2").
+//
+// Reads {"cases": [...]} as JSON on stdin; each case is
+//   {"kind": "h3-1" | "h3-2", "name", "preamble", "handlers": [{"source", "mount"}], "requests"}
+// `preamble` (a util's functions) and each handler's `source` (an expression for the handler,
+// `defineEventHandler(...)`) are evaluated with every h3 export in scope, as Nuxt and Nitro
+// auto-import them. `mount` is "use" (server/middleware) or a route method ("all", "get",
+// "post", ...: server/api files). After them, a last layer answers "ok" to every request (the
+// rest of a Nitro app: Nuxt's renderer).
+//   h3-1: createApp() served by Node's http server through toNodeListener (Node's own
+//         ServerResponse, as Nitro's node preset runs it); routes on createRouter().
+//   h3-2: new H3(), served through app.fetch; routes with app.on(method, "/**", handler), and
+//         the last layer a catch-all route (2.x runs middleware before any route).
+
+import http from 'node:http';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+function compile(exports, preamble, source) {
+  const names = Object.keys(exports).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name));
+  // eslint-disable-next-line no-new-func
+  const factory = new Function(...names, `${preamble || ''}\nreturn (${source});`);
+  return factory(...names.map((name) => exports[name]));
+}
+
+function h3v1App(testCase) {
+  const h3 = require('h3');
+  const app = h3.createApp();
+  const router = h3.createRouter();
+  for (const handler of testCase.handlers) {
+    const compiled = compile(h3, testCase.preamble, handler.source);
+    if (handler.mount === 'use') app.use(compiled);
+    else router.add('/**', compiled, handler.mount);
+  }
+  app.use(router);
+  app.use(h3.defineEventHandler(() => 'ok'));
+  return h3.toNodeListener(app);
+}
+
+async function h3v2App(testCase) {
+  const h3 = await import('h3-2');
+  const app = new h3.H3();
+  for (const handler of testCase.handlers) {
+    const compiled = compile(h3, testCase.preamble, handler.source);
+    if (handler.mount === 'use') app.use(compiled);
+    else app.on(handler.mount === 'all' ? '' : handler.mount.toUpperCase(), '/**', compiled);
+  }
+  // 2.x runs every middleware before the route: the rest of the app is a catch-all route
+  // (method routes of the same path come first)
+  app.all('/**', () => 'ok');
+  return app;
+}
+
+function send(port, request) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, method: request.method, path: request.path, headers: request.headers },
+      (res) => {
+        const headers = [];
+        for (let i = 0; i < res.rawHeaders.length; i += 2) headers.push([res.rawHeaders[i], res.rawHeaders[i + 1]]);
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode, headers }));
+      },
+    );
+    req.setTimeout(10000, () => req.destroy(new Error('request timed out')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function runNode(testCase) {
+  const server = http.createServer(h3v1App(testCase));
+  server.keepAliveTimeout = 1;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  const responses = [];
+  try {
+    for (const request of testCase.requests) responses.push(await send(port, request));
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+  return responses;
+}
+
+async function runFetch(testCase) {
+  const app = await h3v2App(testCase);
+  const responses = [];
+  for (const request of testCase.requests) {
+    const response = await app.fetch(
+      new Request(`http://localhost${request.path}`, { method: request.method, headers: request.headers }),
+    );
+    const headers = [];
+    response.headers.forEach((value, name) => headers.push([name, value]));
+    responses.push({ status: response.status, headers });
+  }
+  return responses;
+}
+
+async function main() {
+  const chunks = [];
+  for await (const chunk of process.stdin) chunks.push(chunk);
+  const input = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  const results = [];
+  for (const testCase of input.cases) {
+    const responses = testCase.kind === 'h3-2' ? await runFetch(testCase) : await runNode(testCase);
+    results.push({ name: testCase.name, responses });
+  }
+  await new Promise((resolve) => process.stdout.write(JSON.stringify(results), resolve));
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    process.stderr.write(`h3 headers harness: ${error && error.stack ? error.stack : error}\n`);
+    process.exit(1);
+  },
+);
