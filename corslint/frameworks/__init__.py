@@ -7,6 +7,7 @@ tests), and a few declarations tell rules where to point and which entries are o
 
 from __future__ import annotations
 
+import importlib
 from types import ModuleType
 
 from corslint.frameworks.framework import (
@@ -32,6 +33,104 @@ __all__ = [
 ]
 
 _REGISTRY: dict[str, Framework] = {}
+# the names each model module registers, so that a run imports only the models its
+# policies name: all 41 modules cost 10-20 ms, paid in the worker that parses and again
+# in the parent for the rules across policies, where a realistic 10k-file tree names 4
+# frameworks (PERF11). A name missing here loads every model, as `frameworks()` does
+# (tests/test_framework_names.py keeps this table whole).
+MODEL_NAMES: dict[str, tuple[str, ...]] = {
+    "adonis_cors": ("adonis_cors", "adonis5_cors"),
+    "strapi_cors": ("strapi_cors", "strapi_cors_legacy", "strapi_cors_koa_3_1"),
+    "sails_cors": ("sails_cors",),
+    "moleculer_web_cors": ("moleculer_web_cors",),
+    "starlette": ("starlette",),
+    "django_cors": ("django",),
+    "flask_cors": ("flask_cors",),
+    "express": (
+        "express",
+        "nestjs",
+        "apollo_server",
+        "socketio",
+        "routing_controllers",
+        "firebase_functions",
+    ),
+    "express_headers": (
+        "express_headers",
+        "express_helper_headers",
+        "node_headers",
+        "nextjs_helper_headers",
+        "koa_headers",
+        "fastify_headers",
+        "hono_headers",
+        "oak_headers",
+        "h3_headers",
+        "sw2express_headers",
+        "nextjs_headers",
+        "vercel_headers",
+        "netlify_headers",
+        "nextjs_middleware",
+        "lambda_headers",
+        "fetch_headers",
+        "sveltekit_hook_headers",
+        "sveltekit_endpoint_headers",
+        "astro_endpoint_headers",
+        "itty_router_route_headers",
+        "nextjs_route_headers",
+    ),
+    "python_headers": (
+        "flask_headers",
+        "django_headers",
+        "starlette_headers",
+        "tornado_headers",
+        "aiohttp_headers",
+        "asgi_headers",
+        "bottle_headers",
+        "pyramid_headers",
+        "falcon_headers",
+        "http_server_headers",
+        "sanic_headers",
+        "azure_functions_headers",
+        "wsgi_headers",
+        "cloud_functions_headers",
+        "cherrypy_headers",
+        "quart_headers",
+        "webpy_headers",
+        "odoo_headers",
+    ),
+    "koa_cors": ("koa_cors",),
+    "koa2_cors": ("koa2_cors",),
+    "koa_legacy_cors": ("koa_legacy_cors",),
+    "kcors": ("kcors", "midway_cross_domain"),
+    "nextjs_cors": ("nextjs_cors", "fetch_cors_port"),
+    "micro_cors": ("micro_cors",),
+    "hapi_cors": ("hapi_cors",),
+    "fastify_cors": ("fastify_cors", "nestjs_fastify", "fastify_cors_legacy", "fastify_cors_3"),
+    "hono_cors": ("hono_cors",),
+    "elysia_cors": ("elysia_cors",),
+    "itty_router_cors": ("itty_router_create_cors", "itty_router_cors", "itty_cors"),
+    "h3_cors": ("h3_cors", "h3_cors_2"),
+    "graphql_yoga": ("graphql_yoga",),
+    "litestar": ("litestar",),
+    "falcon": ("falcon",),
+    "quart_cors": ("quart_cors",),
+    "aiohttp_cors": ("aiohttp_cors",),
+    "sanic_cors": ("sanic_cors",),
+    "sanic_ext": ("sanic_ext",),
+    "engineio_cors": ("engineio",),
+    "serverless_framework": ("serverless_rest", "serverless_http_api"),
+    "aws_sam": ("aws_sam_rest", "aws_sam_http_api", "aws_sam_function_url"),
+    "chalice": ("chalice",),
+    "powertools_cors": ("powertools_cors",),
+    "falcon_cors": ("falcon_cors",),
+    "responder_cors": ("responder",),
+    "aiohttp_middlewares_cors": ("aiohttp_middlewares",),
+    "hug_cors": ("hug_cors",),
+    "tornado_cors": ("tornado_cors",),
+    "cornice_cors": ("cornice",),
+    "bottle_cors_plugin": ("bottle_cors_plugin",),
+}
+_MODULE_OF = {name: module for module, names in MODEL_NAMES.items() for name in names}
+_LOADED: dict[str, Framework] = {}  # by name, from the model modules imported so far
 
 
 def model_modules() -> tuple[ModuleType, ...]:
@@ -131,12 +230,30 @@ def frameworks() -> dict[str, Framework]:
     reports remembered findings never needs them."""
     if not _REGISTRY:
         for module in model_modules():
-            # a module models one library (FRAMEWORK) or one behaviour under several names
-            # (FRAMEWORKS: hand-written headers, named for the framework that sends them)
-            for framework in getattr(module, "FRAMEWORKS", None) or (module.FRAMEWORK,):
+            for framework in _registered(module):
                 _REGISTRY[framework.name] = framework
     return _REGISTRY
 
 
 def framework_of(policy: CorsPolicy) -> Framework:
-    return frameworks()[policy.framework]
+    """The model of the policy's framework, its module imported if need be (MODEL_NAMES)."""
+    name = policy.framework
+    found = _LOADED.get(name)
+    if found is None:
+        found = _REGISTRY.get(name)
+    if found is not None:
+        return found
+    module = _MODULE_OF.get(name)
+    if module is not None:
+        for framework in _registered(importlib.import_module(f"corslint.frameworks.{module}")):
+            _LOADED[framework.name] = framework
+        if name in _LOADED:
+            return _LOADED[name]
+    return frameworks()[name]
+
+
+def _registered(module: ModuleType) -> tuple[Framework, ...]:
+    """The frameworks a model module registers: one library (FRAMEWORK), or one behaviour
+    under several names (FRAMEWORKS: hand-written headers, named for the framework that
+    sends them)."""
+    return tuple(getattr(module, "FRAMEWORKS", None) or (module.FRAMEWORK,))
