@@ -15,8 +15,9 @@ class PreflightNotHandled(Rule):
     Code that sends CORS headers to GET and HEAD requests only (a GET route's handler, an
     event stream) is not reported: simple reads are never preflighted. Nor is a handler that
     serves GET and HEAD alone, its other methods refused by the framework (a Tornado handler
-    defining `get` only), unless it reads an `Authorization` header: an authenticated GET is
-    preflighted.
+    defining `get` only; Next.js `headers()` over App Router handlers that export `GET` alone,
+    with no Pages Router API or middleware beside them), unless it reads an `Authorization`
+    header: an authenticated GET is preflighted.
 
     ## Why is this bad?
     Setting `Access-Control-Allow-Origin` in a middleware makes simple GETs work, which

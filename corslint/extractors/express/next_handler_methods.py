@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 
 from corslint.extractors.express.next_routes import route_example
 from corslint.frameworks.config_paths import source_matches
-from corslint.model import CorsPolicy, Location, Route
+from corslint.model import CorsPolicy, Evidence, Location, Route
 
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 _EXPORT = re.compile(
@@ -43,9 +43,38 @@ def with_handler_routes(policies: list[CorsPolicy], root: Path, display_root: st
                 if source_matches("next", source, example):
                     routes.append(route)
             except ValueError:
+                routes = []
                 break
-        result.append(dataclasses.replace(policy, routes=tuple(routes)) if routes else policy)
+        served = [route for route in routes if route.methods]
+        if not served:
+            result.append(policy)
+            continue
+        evidence = policy.evidence
+        if len(served) == len(routes) and _reads_only(root, served):
+            shown = ", ".join(sorted({route.path for route in served})[:3])
+            found = Evidence(
+                "reads-only", f"the route handlers it covers ({shown}) serve GET only", served[0].location
+            )
+            evidence = (*evidence, found)
+        result.append(dataclasses.replace(policy, routes=tuple(served), evidence=evidence))
     return result
+
+
+def _reads_only(root: Path, routes: list[Route]) -> bool:
+    """Whether the covered handlers serve GET and HEAD alone, and nothing else of the app
+    could serve another method there: no Pages Router API folder, no middleware or proxy
+    file (they may answer any method). Then a page calls them with simple requests, which
+    are never preflighted (CORS206 stays quiet unless the app uses bearer tokens)."""
+    if any(set(route.methods) - {"GET", "HEAD"} for route in routes):
+        return False
+    for base in (root, root / "src"):
+        if (base / "pages" / "api").is_dir():
+            return False
+        if any(
+            (base / f"{stem}{suffix}").is_file() for stem in ("middleware", "proxy") for suffix in _SUFFIXES
+        ):
+            return False
+    return True
 
 
 def _handlers(root: Path, display_root: str) -> list[tuple[str, Route]]:
@@ -68,9 +97,7 @@ def _handlers(root: Path, display_root: str) -> list[tuple[str, Route]]:
                 text = file.read_text("utf-8", errors="replace")
             except OSError:
                 continue
-            methods, line = _exported_methods(text)
-            if not methods:
-                continue
+            methods, line = _exported_methods(text)  # none read: kept, so it counts as unknown
             shown = str(PurePosixPath(display_root) / file.relative_to(root).as_posix())
             path = "/" + "/".join(parts)
             found.append((example, Route(path, methods, Location(shown, line, 1, line, 1))))
