@@ -1,8 +1,9 @@
 from collections.abc import Iterator
 
-from corslint.browser import PageRequest
+from corslint.browser import PageRequest, preflight_check
 from corslint.findings import Finding, Level, Related
-from corslint.rules.base import FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
+from corslint.http import Response
+from corslint.rules.base import ATTACKER, FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
 from corslint.rules.cors201_wildcard_with_credentials import preflight_wildcard_with_credentials
 
 
@@ -116,14 +117,25 @@ class AuthorizationNotAllowed(Rule):
         credentials = probe.credentials_enabled
         if not bearer and not credentials:
             return
-        origin = probe.allowed_origin
-        if origin is None:
-            return
         why = "the policy allows credentials" if credentials else f"the app uses {bearer[0].detail}"
         related = (
             *probe.related("headers"),
             *(Related(e.location, f"bearer authentication: {e.detail}") for e in bearer[:2]),
         )
+        origin = probe.allowed_origin
+        if origin is None:
+            answer = _preflight_only_refusal(probe, credentials)
+            if answer is not None:  # the layer answers preflights alone (the rest is another's)
+                yield self.finding(
+                    probe,
+                    probe.locate("headers"),
+                    f"{probe.display} answers preflights with `Access-Control-Allow-Headers: "
+                    f"{answer.get('access-control-allow-headers')}`, which does not allow the "
+                    f"`Authorization` request header{' (`*` never covers it)' if '*' in _names(answer) else ''}, "
+                    f"yet {why}: every request with a token fails its preflight",
+                    related=related,
+                )
+            return
         if probe.unhandled_preflight is not None:  # CORS206's cause, unless the list lacks it too
             names = probe.written_allow_headers(origin)
             if names is not None and "authorization" not in names:
@@ -201,3 +213,26 @@ class AuthorizationNotAllowed(Rule):
             + probe.condition("headers", *(("credentials",) if credentials else ())),
             related=related,
         )
+
+
+def _names(answer: Response) -> set[str]:
+    listed = answer.get("access-control-allow-headers") or ""
+    return {name.strip().lower() for name in listed.split(",") if name.strip()}
+
+
+def _preflight_only_refusal(probe: PolicyProbe, credentials: bool) -> Response | None:
+    """The answer of hand-written code that answers preflights but sends no Allow-Origin on
+    other responses (an aiohttp middleware returning its own OPTIONS response: bogonets/
+    answer core/recc/http/v2/router_v2_plugins.py), where a token preflight fails on
+    Authorization alone: the same preflight without the header passes."""
+    if not probe.framework.handwritten:
+        return None
+    path = probe.policy.probe_path
+    token = PageRequest(ATTACKER, "PUT", (("authorization", "Bearer token"),), credentials, path)
+    plain = PageRequest(ATTACKER, "PUT", (("content-type", "application/json"),), credentials, path)
+    answer, plain_answer = probe.respond(token.preflight()), probe.respond(plain.preflight())
+    if answer is None or plain_answer is None or not preflight_check(plain, plain_answer).ok:
+        return None
+    if preflight_check(token, answer).ok or "authorization" in _names(answer):
+        return None
+    return answer

@@ -107,8 +107,12 @@ class DuplicateCorsLayers(Rule):
             if doubled is not None:
                 yield self.finding(probe, probe.policy.location, doubled[0], related=doubled[1])
         groups: dict[str, list[PolicyProbe]] = {}
+        # a route decorator counts where hand-written headers share its key (a Flask view
+        # writing Allow-Origin under its own `@cross_origin`)
+        written = {p.policy.app for p in probes if _hand_written(p) and not p.policy.route_level}
         for probe in probes:
-            if probe.policy.app and not probe.policy.route_level:
+            decorator = probe.framework.name == "flask_cors" and probe.policy.app in written
+            if probe.policy.app and (not probe.policy.route_level or decorator):
                 groups.setdefault(probe.policy.app, []).append(probe)
         for group in groups.values():
             # a library layer before hand-written headers (the stray one is reported); the
@@ -169,8 +173,20 @@ def _doubled_origin(probe: PolicyProbe) -> tuple[str, tuple[Related, ...]] | Non
     return None
 
 
+# layers stacked on one Express app behind its cors(): apollo-server-express's
+# applyMiddleware mounts the cors package on the server's path of that app
+_BEHIND_EXPRESS_CORS = frozenset({"express", "express_headers", "apollo_server"})
+
+
 def _outcome(earlier: PolicyProbe, later: PolicyProbe) -> str:
     """What two layers of one app do to each other's responses, as far as the libraries say."""
+    if earlier.framework.name == "flask_cors" and earlier.policy.route_level and _hand_written(later):
+        # flask_cors.decorator: after the view returns, `set_cors_headers` adds its headers
+        return (
+            "`@cross_origin` adds its own CORS headers to the view's response after the view "
+            "returns, so the response carries two `Access-Control-Allow-Origin` values (the "
+            "view's and Flask-CORS's), which browsers reject"
+        )
     if "flask_cors" in {earlier.framework.name, later.framework.name} and not _writes_no_origin(later):
         # flask_cors.extension: a response that already carries Allow-Origin is left alone
         return (
@@ -184,7 +200,7 @@ def _outcome(earlier: PolicyProbe, later: PolicyProbe) -> str:
             "from `headers()`, and the names only one of them sets are mixed into one answer, "
             "so neither policy is what responses carry"
         )
-    if earlier.framework.name == "express" and later.framework.name in {"express", "express_headers"}:
+    if earlier.framework.name == "express" and later.framework.name in _BEHIND_EXPRESS_CORS:
         if _continues_preflights(earlier):
             return (
                 "one silently overrides or mixes with the other: `res.setHeader` replaces a header "

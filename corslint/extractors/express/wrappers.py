@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from corslint.extractors.express.apollo_receivers import apollo_server_from_project, imports_apollo_express
 from corslint.extractors.express.branches import arms_around, development_guarded
 from corslint.extractors.express.delegate_variants import delegate_option_variants
 from corslint.extractors.express.fastify_cors import fastify_options
@@ -305,14 +306,16 @@ def _apollo(module: JsModule, call: Node) -> list[_Found]:
         return []
     if callee.endswith(".getMiddleware"):
         return []  # its middleware is mounted elsewhere, under a path corslint does not follow
-    if not any(specifier == "apollo-server-express" for specifier, _ in module.imports.values()):
-        return []
     if not arguments or unwrap(arguments[0]).type != "object":
         return []
     app = _property(module, arguments[0], "app")
+    if not imports_apollo_express(module) and (app is None or not apollo_server_from_project(module, callee)):
+        return []
     receiver = ""
     if app is not None and unwrap(app[1]).type in {"identifier", "shorthand_property_identifier"}:
         receiver = module.text(unwrap(app[1]))
+    elif app is not None and _this_member(module, app[1]):
+        receiver = module.text(unwrap(app[1]))  # `{ app: this.app }`, as `this.app.use(cors())` keys it
     path = _property(module, arguments[0], "path")
     scope = _APOLLO_DEFAULT_PATH
     if path is not None:
@@ -321,6 +324,14 @@ def _apollo(module: JsModule, call: Node) -> list[_Found]:
     if found is None:  # applyMiddleware without `cors`: cors() with its defaults
         return [_Found("apollo_server", call, {}, (), receiver, scope)]
     return _apollo_found(module, call, found, receiver, scope)
+
+
+def _this_member(module: JsModule, node: Node) -> bool:
+    node = unwrap(node)
+    if node.type != "member_expression":
+        return False
+    target = node.child_by_field_name("object")
+    return target is not None and target.type == "this" and node.child_by_field_name("property") is not None
 
 
 def _serverless_handler(module: JsModule, call: Node, arguments: Sequence[Node]) -> list[_Found]:

@@ -27,9 +27,20 @@ _FLASK_CORS = {
     "ACL_REQUEST_METHOD": "Access-Control-Request-Method",
     "ACL_REQUEST_HEADERS": "Access-Control-Request-Headers",
 }
+# aiohttp 3.14 `aiohttp.hdrs` (multidict `istr`s, in title case; bogonets/answer
+# core/recc/http/v2/router_v2_plugins.py imports them for a hand-written preflight)
+_AIOHTTP = {
+    "ACCESS_CONTROL_ALLOW_CREDENTIALS": "Access-Control-Allow-Credentials",
+    "ACCESS_CONTROL_ALLOW_HEADERS": "Access-Control-Allow-Headers",
+    "ACCESS_CONTROL_ALLOW_METHODS": "Access-Control-Allow-Methods",
+    "ACCESS_CONTROL_ALLOW_ORIGIN": "Access-Control-Allow-Origin",
+    "ACCESS_CONTROL_EXPOSE_HEADERS": "Access-Control-Expose-Headers",
+    "ACCESS_CONTROL_MAX_AGE": "Access-Control-Max-Age",
+}
 LIBRARY_HEADER_NAMES: dict[str, str] = {
     **{f"corsheaders.middleware.{name}": text for name, text in _CORSHEADERS.items()},
     **{f"flask_cors.core.{name}": text for name, text in _FLASK_CORS.items()},
+    **{f"aiohttp.hdrs.{name}": text for name, text in _AIOHTTP.items()},
 }
 # what a module must mention for one of them to be imported (a prefilter's needles)
 LIBRARY_HEADER_NEEDLES = ("ACCESS_CONTROL_ALLOW_", "ACCESS_CONTROL_MAX_AGE", "ACL_ORIGIN", "ACL_CREDENTIALS")

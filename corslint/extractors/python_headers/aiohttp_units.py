@@ -137,10 +137,29 @@ def _calls_cors_helper(module: PythonModule, function: Function) -> bool:
         for node in module.tree.body
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node is not function
     }
-    return any(
+    if any(
         isinstance(call, ast.Call)
         and isinstance(call.func, ast.Name)
         and call.func.id in helpers
         and writes_cors(module, helpers[call.func.id])
+        for call in ast.walk(function)
+    ):
+        return True
+    # `return await self.options_cors(request)`: a method of the middleware's own class
+    # answers (bogonets/answer core/recc/http/v2/router_v2_plugins.py)
+    owner = _owner(module, function)
+    if owner is None:
+        return False
+    methods = {
+        node.name: node
+        for node in owner.body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node is not function
+    }
+    return any(
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and dotted(call.func.value) == "self"
+        and call.func.attr in methods
+        and writes_cors(module, methods[call.func.attr])
         for call in ast.walk(function)
     )

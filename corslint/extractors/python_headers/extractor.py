@@ -15,6 +15,7 @@ from corslint.extractors.python_headers.bottle_units import bottle_units
 from corslint.extractors.python_headers.cherrypy_response_headers import response_headers_policies
 from corslint.extractors.python_headers.cherrypy_units import cherrypy_units, uses_cherrypy
 from corslint.extractors.python_headers.class_options import bind_class_options
+from corslint.extractors.python_headers.decorator_bearer import decorator_bearer
 from corslint.extractors.python_headers.decorators import decorator_units, decorators_in
 from corslint.extractors.python_headers.django_units import middleware_units
 from corslint.extractors.python_headers.django_units import view_units as django_views
@@ -185,6 +186,8 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
             policy = dataclasses.replace(policy, framework=QUART_FRAMEWORK)
         if unit.kind == "tornado" and not any(e.kind == "bearer-auth" for e in policy.evidence):
             policy = dataclasses.replace(policy, evidence=(*policy.evidence, *subclass_bearer(unit, context)))
+        if unit.kind == "aiohttp" and not any(e.kind == "bearer-auth" for e in policy.evidence):
+            policy = dataclasses.replace(policy, evidence=(*policy.evidence, *decorator_bearer(module)))
         policies.append(policy)
     return Extraction(policies=tuple(policies))
 

@@ -271,19 +271,39 @@ def view_units(module: PythonModule, covered: set[Function]) -> list[Unit]:
         if methods is None:
             continue
         covered.add(function)
+        decorated = _under_cross_origin(module, function)
         units.append(
             Unit(
                 "flask",
                 "view",
                 module.location(function),
                 [Phase(module, function, base=view_base(methods), missing_status=BAD_REQUEST)],
-                AUTOMATIC_OPTIONS,
+                # the decorator answers the view's OPTIONS itself (its automatic_options)
+                "unknown" if decorated else AUTOMATIC_OPTIONS,
                 f"view {function.name}()",
                 routes=app_routes(module),
                 route_methods=methods,
+                # the key flask/views.py gives the decorator's layer: the two meet (CORS302)
+                app=f"{module.path}::view {function.name}@{module.location(function).line}"
+                if decorated
+                else "",
             )
         )
     return units
+
+
+def _under_cross_origin(module: PythonModule, function: Function) -> bool:
+    """A view under Flask-CORS's `@cross_origin(...)`: after the view returns, the decorator
+    adds its own headers to the view's response (flask-cors 6.0 `set_cors_headers`, which
+    `add`s; measured in tests/test_differential_flask_view_under_cross_origin.py), so an
+    Allow-Origin the view writes by hand is a second value beside the decorator's."""
+    return any(
+        isinstance(d, ast.Call) and module.qualified_name(d.func) == CROSS_ORIGIN
+        for d in function.decorator_list
+    )
+
+
+CROSS_ORIGIN = "flask_cors.cross_origin"
 
 
 def _owners(module: PythonModule) -> dict[Function, ast.ClassDef]:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 import corslint.extractors.python_headers.asgi_messages as asgi
+from corslint.extractors.python_headers.aiohttp_answers import empty_multidict, makes_response, multidict_add
 from corslint.extractors.python_headers.callees import bound_frame, callee_of, returns_from_loop
 from corslint.extractors.python_headers.conditional_responses import conditional_response
 from corslint.extractors.python_headers.frame import (
@@ -260,7 +261,7 @@ class Interpreter(ReturnedTuples):
                 if isinstance(value, ast.Dict)
                 else asgi.listed_headers(frame, value)
                 if frame.send or frame.kind == "pyramid"  # WebOb's `response.headerlist`
-                else None
+                else ([] if empty_multidict(value) else None)
             )
             if entries is not None:
                 frame.bags[name] = [
@@ -445,6 +446,8 @@ class Interpreter(ReturnedTuples):
                     found = self.alternatives(frame, args[1])
                     self._write(frame, args[0], found, writer, when, location, args[1])
                 return
+            if multidict_add(frame, node, when, self.alternatives):
+                return
             if method in {"append", "extend"} and dotted(receiver) in frame.bags and len(args) == 1:
                 added = asgi.pairs(ast.List([args[0]]) if method == "append" else args[0]) or []
                 for name_node, item in added:
@@ -559,12 +562,16 @@ class Interpreter(ReturnedTuples):
         carried = any(carries_headers(frame, arg) for arg in arguments) or (
             frame.self_writes or (frame.kind == "bottle" and not arguments)
         )
-        if not carried and not (returned and frame.answers_on_return):
+        # or `return await self.options_cors(request)`: a helper writing CORS headers whose
+        # own response answers (bogonets/answer core/recc/http/v2/router_v2_plugins.py)
+        if not carried and not returned:
             return False
         if frame.depth >= MAX_INLINE or frame.returns is not None:
             return False
         callee = callee_of(frame.module, call, self.owner)
         if callee is None or callee.key in frame.inlined:
+            return False
+        if not carried and not frame.answers_on_return and not makes_response(callee.function):
             return False
         if not carried and not writes_cors(callee.module, callee.function):
             return False

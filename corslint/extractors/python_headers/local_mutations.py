@@ -36,6 +36,7 @@ def changed_local(
         and func.value.id in frame.values
         and func.attr in ADDING | CHANGING
         and not frame.bags.get(func.value.id)  # (an empty one: a set or list of names)
+        and not (func.value.id in frame.bags and len(call.args) == 2)  # a multidict's `add(name, value)`
         and not frame.is_response(func.value)
         and not is_headers(frame, func.value)
     ):

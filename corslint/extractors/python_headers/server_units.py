@@ -43,8 +43,7 @@ def starlette_units(
     units: list[Unit] = []
     routes = app_routes(module, verbs_only=True)
     # Starlette's CORSMiddleware on the app answers the preflights these layers see too
-    shared = any(q.endswith("middleware.cors.CORSMiddleware") for q in module.imports.values())
-    preflight: int | str | None = "unknown" if shared else NOT_ROUTED
+    preflight: int | str | None = "unknown" if _cors_middleware_used(module, context) else NOT_ROUTED
     for function in functions_in(module.tree):
         if function in covered or not writes_cors(module, function):
             continue
@@ -107,6 +106,28 @@ def starlette_units(
             if unit is not None:
                 units.append(unit)
     return units
+
+
+def _cors_middleware_used(module: PythonModule, context: ProjectContext | None) -> bool:
+    """Whether this module imports Starlette's CORSMiddleware and names it past the import
+    (an `add_middleware(CORSMiddleware, ...)`, a `Middleware(CORSMiddleware, ...)`), or
+    imports it unused while another module of the project names it. An import nothing
+    uses adds no layer: a preflight reaches the routes and gets 405
+    (DemetrioReyes/cv-checker middleware.py imports it beside its own `BaseHTTPMiddleware`)."""
+    local = {n for n, q in module.imports.items() if q.endswith("middleware.cors.CORSMiddleware")}
+    if not local:
+        return False
+    if any(isinstance(node, ast.Name) and node.id in local for node in ast.walk(module.tree)):
+        return True
+    if context is None or module.project is None:
+        return True  # the other modules cannot be read: keep the preflights unknown
+    return any(
+        isinstance(node, (ast.Name, ast.Attribute))
+        and (node.id if isinstance(node, ast.Name) else node.attr) == "CORSMiddleware"
+        for other in modules_mentioning(module, context, b"CORSMiddleware")
+        if other is not module and other.path != module.path
+        for node in ast.walk(other.tree)
+    )
 
 
 def _added_nowhere(
