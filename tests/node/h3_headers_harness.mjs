@@ -15,6 +15,9 @@
 
 import http from 'node:http';
 import { createRequire } from 'node:module';
+import sendRequest from './send_request.js';
+
+const { send } = sendRequest;
 
 const require = createRequire(import.meta.url);
 
@@ -53,22 +56,6 @@ async function h3v2App(testCase) {
   return app;
 }
 
-function send(port, request) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port, method: request.method, path: request.path, headers: request.headers },
-      (res) => {
-        const headers = [];
-        for (let i = 0; i < res.rawHeaders.length; i += 2) headers.push([res.rawHeaders[i], res.rawHeaders[i + 1]]);
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode, headers }));
-      },
-    );
-    req.setTimeout(10000, () => req.destroy(new Error('request timed out')));
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 async function runNode(testCase) {
   const server = http.createServer(h3v1App(testCase));

@@ -76,10 +76,26 @@ def _registration(module: JsModule, cors_call: Node) -> Site | None:
     factory = enclosing_function(cors_call)
     if factory is None or exported_function(module) != factory or not _returned(factory, cors_call):
         return None
+    calls = _default_export_calls(module)
+    if calls is None:
+        return None
+    sites = []
+    for importer, call in calls:
+        found = _use_around(importer, call)
+        if found is None:
+            return None  # called elsewhere than inside `app.use(...)`: unsure
+        sites.append(found)
+    return sites[0] if len(sites) == 1 else None
+
+
+def _default_export_calls(module: JsModule) -> list[tuple[JsModule, Node]] | None:
+    """Each call of `module`'s default (or namespace) import in the project's modules that
+    import it by a relative path, with the importing module; None when the importers cannot
+    be listed."""
     candidates = candidate_importers(module)
     if candidates is None:
         return None
-    sites = []
+    calls = []
     for importer in candidates.modules:
         for local, (specifier, exported) in importer.imports.items():
             if exported not in {"*", "default"} or not specifier.startswith(".") or importer.project is None:
@@ -90,16 +106,12 @@ def _registration(module: JsModule, cors_call: Node) -> Site | None:
             for reference in importer.references(local):
                 call = reference.parent
                 if (
-                    call is None
-                    or call.type != "call_expression"
-                    or call.child_by_field_name("function") != reference
+                    call is not None
+                    and call.type == "call_expression"
+                    and call.child_by_field_name("function") == reference
                 ):
-                    continue
-                found = _use_around(importer, call)
-                if found is None:
-                    return None  # called elsewhere than inside `app.use(...)`: unsure
-                sites.append(found)
-    return sites[0] if len(sites) == 1 else None
+                    calls.append((importer, call))
+    return calls
 
 
 def _use_around(module: JsModule, call: Node) -> Site | None:
@@ -227,25 +239,9 @@ def _later_setups(module: JsModule) -> list[Route] | None:
     """`setupMiddleware(app); setupRoutes(app);` in the one module that calls `module`'s
     exported setup: the routes the setups called after it (and the caller itself) mount on
     that app."""
-    candidates = candidate_importers(module)
-    if candidates is None:
+    calls = _default_export_calls(module)
+    if calls is None:
         return None
-    calls = []
-    for importer in candidates.modules:
-        for local, (specifier, exported) in importer.imports.items():
-            if exported not in {"*", "default"} or not specifier.startswith(".") or importer.project is None:
-                continue
-            target = importer.project.resolve_specifier(importer, specifier)
-            if target is None or target.resolve() != candidates.own:
-                continue
-            for reference in importer.references(local):
-                call = reference.parent
-                if (
-                    call is not None
-                    and call.type == "call_expression"
-                    and call.child_by_field_name("function") == reference
-                ):
-                    calls.append((importer, call))
     if len(calls) != 1:
         return None
     caller, call = calls[0]
