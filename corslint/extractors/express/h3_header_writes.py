@@ -20,7 +20,7 @@ from pathlib import PurePosixPath
 
 from corslint.extractors.express.h3_handlers import APPENDERS, HANDLER, SETTERS, h3_call
 from corslint.extractors.express.handwritten_state import Steps
-from corslint.extractors.express.handwritten_steps import header_step, write_step
+from corslint.extractors.express.handwritten_steps import end_step, header_step, write_step
 from corslint.extractors.express.header_records import object_argument
 from corslint.extractors.express.hono_answer_headers import spread_object
 from corslint.extractors.express.imported_response_helpers import read_helper_call
@@ -229,17 +229,7 @@ def _end(state: Steps, node: Node, when: tuple[str, ...], status: Value) -> None
         if "!OPTIONS" not in when:
             return  # a status computed at run time an OPTIONS request may reach: not read
         status = Value(None, location, description="a status computed at run time")
-    state.add(
-        "end",
-        Value(
-            {
-                "status": Value(status.raw, location) if status.known else status,
-                "when": Value(tuple(Value(w, location) for w in when), location),
-            },
-            location,
-        ),
-        location,
-    )
+    end_step(state, status, when, location)
 
 
 def route_methods(path: str) -> str | None:

@@ -268,6 +268,11 @@ def _end(state: Steps, node: Node, when: tuple[str, ...]) -> None:
             status = Value(None, location, description="a status computed at run time")
         else:
             status = module.unknown(node)
+    end_step(state, status, when, location)
+
+
+def end_step(state: Steps, status: Value, when: tuple[str, ...], location: Location) -> None:
+    """The request is answered here with `status`, under the conditions `when`."""
     state.add(
         "end",
         Value(

@@ -8,12 +8,8 @@ chains are followed up to `MAX_CHAIN` modules, each once."""
 
 from __future__ import annotations
 
-import ast
-
 from corslint.extractors.python import PythonModule
-from corslint.extractors.python.star_exports import MAX_CHAIN
-
-_COMPUTED = frozenset({"?"})  # an `__all__` that is not a literal list of names
+from corslint.extractors.python.star_exports import MAX_CHAIN, dunder_all
 
 
 def star_config_names(module: PythonModule) -> tuple[list[str], set[str]]:
@@ -30,11 +26,11 @@ def star_config_names(module: PythonModule) -> tuple[list[str], set[str]]:
             if id(inner) in seen:
                 continue
             seen.add(id(inner))
-            exported = _literal_all(inner)
+            exported = dunder_all(inner)
             own = [n for n in inner.assignments if n.isupper()]
             own += [n for n, q in inner.imports.items() if n.isupper() and "." in q]
             own = [n for n in own if allowed is None or n in allowed]
-            if exported == _COMPUTED:
+            if exported is None and inner.binding("__all__") is not None:  # a computed `__all__`
                 names.extend(own)
                 doubtful.update(own)
                 continue
@@ -44,14 +40,3 @@ def star_config_names(module: PythonModule) -> tuple[list[str], set[str]]:
 
     visit(module, 0, None)
     return names, doubtful - set(module.assignments)
-
-
-def _literal_all(module: PythonModule) -> frozenset[str] | None:
-    bound = module.binding("__all__")
-    if bound is None:
-        return None
-    value = bound[1]
-    if not isinstance(value, (ast.List, ast.Tuple)):
-        return _COMPUTED
-    names = [e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
-    return frozenset(names) if len(names) == len(value.elts) else _COMPUTED

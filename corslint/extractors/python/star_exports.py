@@ -67,7 +67,7 @@ def _exported(module: PythonModule, seen: set[int], depth: int) -> dict[str, str
     names.update(module.imports)
     for bound in (*module.assignments, *module.classes, *_defined_functions(module)):
         names.pop(bound, None)  # a binding of its own shadows what it imported
-    public = _dunder_all(module)
+    public = dunder_all(module)
     return {
         name: qualified
         for name, qualified in names.items()
@@ -80,7 +80,7 @@ def _defined_functions(module: PythonModule) -> list[str]:
     return [s.name for s in module.tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
 
 
-def _dunder_all(module: PythonModule) -> frozenset[str] | None:
+def dunder_all(module: PythonModule) -> frozenset[str] | None:
     """The module's `__all__` when it is one literal list or tuple of strings."""
     bound = module.binding("__all__")
     if bound is None:
