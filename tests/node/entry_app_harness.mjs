@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import sendRequest from './send_request.js';
 
-const { send } = sendRequest;
+const { serveAndSend } = sendRequest;
 
 const require = createRequire(import.meta.url);
 const express = require('express');
@@ -47,17 +47,7 @@ async function main() {
   const { cases } = JSON.parse(input);
   const results = [];
   for (const testCase of cases) {
-    const server = http.createServer(await entryApp(testCase.entry));
-    server.keepAliveTimeout = 1;
-    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address();
-    const responses = [];
-    try {
-      for (const request of testCase.requests) responses.push(await send(port, request));
-    } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+    const responses = await serveAndSend(await entryApp(testCase.entry), testCase.requests);
     results.push({ name: testCase.name, responses });
   }
   await new Promise((resolve) => process.stdout.write(JSON.stringify(results), resolve));

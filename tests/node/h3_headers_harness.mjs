@@ -17,7 +17,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import sendRequest from './send_request.js';
 
-const { send } = sendRequest;
+const { serveAndSend } = sendRequest;
 
 const require = createRequire(import.meta.url);
 
@@ -58,18 +58,7 @@ async function h3v2App(testCase) {
 
 
 async function runNode(testCase) {
-  const server = http.createServer(h3v1App(testCase));
-  server.keepAliveTimeout = 1;
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  const responses = [];
-  try {
-    for (const request of testCase.requests) responses.push(await send(port, request));
-  } finally {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-  return responses;
+  return serveAndSend(h3v1App(testCase), testCase.requests);
 }
 
 async function runFetch(testCase) {

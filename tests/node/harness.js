@@ -321,24 +321,14 @@ function buildApp(testCase) {
   return app;
 }
 
-const { send } = require('./send_request');
+const { serveAndSend } = require('./send_request');
 
 async function runCase(testCase) {
   const app = await buildApp(testCase);
   if (app === null) {
     return { name: testCase.name, responses: testCase.requests.map(() => ({ status: 0, headers: [] })) };
   }
-  const server = http.createServer(app);
-  server.keepAliveTimeout = 1;
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  const responses = [];
-  try {
-    for (const request of testCase.requests) responses.push(await send(port, request));
-  } finally {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
+  const responses = await serveAndSend(app, testCase.requests);
   return { name: testCase.name, responses };
 }
 

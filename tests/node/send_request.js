@@ -19,4 +19,20 @@ function send(port, request) {
   });
 }
 
-module.exports = { send };
+// Each request to `listener` served on a fresh port, in order; the server closed after.
+async function serveAndSend(listener, requests) {
+  const server = http.createServer(listener);
+  server.keepAliveTimeout = 1;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  const responses = [];
+  try {
+    for (const request of requests) responses.push(await send(port, request));
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+  return responses;
+}
+
+module.exports = { send, serveAndSend };
