@@ -72,6 +72,7 @@ def test_names_are_whole_names_and_suffixes_are_suffixes(in_tmp: Path) -> None:
 
 
 def test_negation_and_nested_rules(in_tmp: Path) -> None:
+    (in_tmp / ".git").mkdir()  # (.gitignore files count inside a repository only)
     (in_tmp / ".gitignore").write_text("*.py\n!keep.py\n")
     (in_tmp / "sub").mkdir()
     (in_tmp / "sub" / ".gitignore").write_text("!sub_keep.py\n")
@@ -216,6 +217,7 @@ def test_settings_keys_and_command_line_options(in_tmp: Path) -> None:
     assert [p.message for p in unknown.problems] == [  # what a run can go on without: CORS002
         "`ignore` names `CORS15`, which is not a corslint rule id or prefix (did you mean `CORS105`?)"
     ]
+    (in_tmp / ".git").mkdir()
     (in_tmp / ".gitignore").write_text("app.py\n")
     touch(in_tmp, "app.py", text=APP)
 

@@ -70,6 +70,7 @@ def test_a_walk_below_a_re_included_folder_keeps_pathspec_verdicts(
     """`app/static` is re-included (`static`, then `!app/static`): below it no folder is
     clean, and `app/static/static` is kept, as pathspec says (`!app/static` matches every
     path below it); `y.log` in the clean folder `app` is ignored by its name."""
+    (tmp_path / ".git").mkdir()
     (tmp_path / ".gitignore").write_text("static\n!app/static\n*.log\n!keep.log\n")
     for name in (
         "app/static/x.py",

@@ -6,11 +6,17 @@ rules with one combined regular expression per ignore file, and never stats a fi
 whoever reads the files stats them (the workers of a cold run; `file_stats.FileStats`
 for a run that checks them against the cache).
 
+`.gitignore` rules count only inside a git repository, and there not for a file git
+tracks (`ignore_files`, `git_tracked`): the walk reads what ripgrep reads outside a
+repository, and what the repository holds inside one.
+
 With a `FolderMemory` (the results cache), a folder whose modification time, ignore
 files and inherited ignore rules are as the last walk saw them is not listed again: its
 kept file names and subfolders are recalled (editing a file in place leaves its
 folder's mtime alone; adding, removing or renaming an entry does not). Ignore files are
-then read only where a folder has to be listed again.
+then read only where a folder has to be listed again. A folder where a git rule ignored
+an entry depends on git's index too (`git add -f` makes an ignored file count): its
+listing is remembered with the index's stamp.
 """
 
 from __future__ import annotations
@@ -26,8 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
+from corslint.runner.git_tracked import Repository
 from corslint.runner.ignore_files import (
     GIT_EXCLUDE,
+    GIT_IGNORE_FILES,
     IGNORE_FILES,
     RACY,
     IgnoreSource,
@@ -37,6 +45,7 @@ from corslint.runner.ignore_files import (
     decided,
     file_names,
     ignored,
+    ignored_by_git,
     own_token,
     stamp_of,
     strip_length,
@@ -280,7 +289,7 @@ def _walk_directory(
         state.visited.add(real)
         prefix = "" if directory == "." else directory if directory.endswith("/") else directory + "/"
         shown_prefix = f"{display}/" if display else ""
-        recalled = _recall(state, memory, directory, display, prefix, rules) if memory is not None else None
+        recalled = _recall(memory, directory, display, real, prefix, rules) if memory is not None else None
         if recalled is None:
             listed = _list(state, directory, display, real, rules, prefix, shown_prefix, clean)
             if listed is None:
@@ -332,12 +341,27 @@ def _unstamped(
     return found, kept
 
 
+def _index_token(repo: Repository) -> str:
+    """The stamp of the repository's index, once a walk ("" when too recent to trust)."""
+    if repo.index_token is None:
+        size, stamp = stamp_of(repo.index_path())
+        repo.index_token = "" if stamp == RACY else f"|index {size} {stamp}"
+    return repo.index_token
+
+
 def _recall(
-    state: Walk, memory: FolderMemory, directory: str, display: str, prefix: str, rules: RuleSet
+    memory: FolderMemory, directory: str, display: str, real: str, prefix: str, rules: RuleSet
 ) -> tuple[list[str], list[str], RuleSet] | None:
     """The remembered listing of a folder, if it still holds."""
     listing = memory.recall(display)
-    if listing is None or listing.walked != directory or listing.rules != rules.token:
+    if listing is None or listing.walked != directory:
+        return None
+    top = any(name == GIT_EXCLUDE for name, _, _ in listing.ignore_stamps)  # the folder held `.git`
+    repo = Repository(real) if top else rules.repo
+    # a listing that asked git what it tracks holds while the index is as it was
+    if listing.rules != rules.token and (
+        repo is None or listing.rules != rules.token + (_index_token(repo) or "|racy")
+    ):
         return None
     try:
         mtime = change_stamp(os.stat(directory))
@@ -348,11 +372,25 @@ def _recall(
     own = listing.ignore_stamps
     if own and [[name, *stamp_of(prefix + name)] for name, _, _ in own] != own:
         return None
-    names = tuple(name for name, size, _ in own if size >= 0)  # the stamps, as they still are
-    if names:
-        source = IgnoreSource(directory, names, strip_length(directory), "", own_token(directory, own))
-        rules = rules.extend(source, True)
-    return listing.files, listing.folders, rules
+    if top and repo is not None:
+        rules = rules.entering(repo)
+    return listing.files, listing.folders, _with_own(rules, directory, own, True)
+
+
+def _with_own(rules: RuleSet, directory: str, own: list[Any], trusted: bool) -> RuleSet:
+    """The rules below a folder: its own ignore files (`own`, stamped) after those above,
+    the git ones (.git/info/exclude, .gitignore) and then `.ignore`, which wins."""
+    names = [name for name, size, _ in own if size >= 0]
+    if not names:
+        return rules
+    token = own_token(directory, own)
+    git = tuple(name for name in names if name in GIT_IGNORE_FILES)
+    plain = tuple(name for name in names if name not in GIT_IGNORE_FILES)
+    for group, is_git in ((git, True), (plain, False)):
+        if group:
+            source = IgnoreSource(directory, group, strip_length(directory), "", token, is_git)
+            rules = rules.extend(source, trusted)
+    return rules
 
 
 def _list(
@@ -381,19 +419,20 @@ def _list(
     own: list[Any] = []
     if display and not names.isdisjoint(SKIPPED_MARKERS):
         entries = []
-    elif state.respect_gitignore:
-        candidates = [n for n in IGNORE_FILES if n in names]
+    elif state.respect_gitignore and not rules.forced:
+        if ".git" in names:  # a repository's top (a `.git` file: a worktree, a submodule)
+            rules = rules.entering(Repository(real))
+        # outside a repository, .gitignore files are not read (ripgrep's `--no-require-git` off)
+        candidates = [n for n in (IGNORE_FILES if rules.repo is not None else _PLAIN) if n in names]
         if ".git" in names:
             candidates.insert(0, GIT_EXCLUDE)
         if candidates:
             own = [[name, *stamp_of(_join(directory, name))] for name in candidates]
-            present = tuple(name for name, size, _ in own if size >= 0)
-            if present:
-                source = IgnoreSource(
-                    directory, present, strip_length(directory), "", own_token(directory, own)
-                )
-                rules = rules.extend(source, all(m != RACY for _, s, m in own if s >= 0))
+            rules = _with_own(rules, directory, own, all(m != RACY for _, s, m in own if s >= 0))
     files = rules.files
+    repo = rules.repo
+    asked = repo.asked if repo is not None else 0
+    forcing: RuleSet | None = None  # the rules below an ignored folder holding tracked files
     # the common case, rules that test names only, is inlined below
     by_name = all(r.fast and r.paths is None for r in files)
     file_pattern = file_names(tuple(files)) if by_name else None
@@ -412,7 +451,7 @@ def _list(
                 continue
             walked = prefix + name
             verdict = decided(files, walked, name, True, clean) if files else None
-            if verdict:
+            if verdict and not _tracked(state, rules, real, walked, name, True, clean):
                 continue
             shown = shown_prefix + name
             if exclude and matches_any(state.anchor + shown, exclude):
@@ -422,6 +461,10 @@ def _list(
                 if not state.inside(os.path.realpath(walked)):
                     state.skip(shown, f"{_LINK_OUT}folder outside the paths being linted; not followed")
                 continue  # (inside them, the folder is walked where it is)
+            if verdict:  # ignored, and holding tracked files: only they are read below
+                forcing = forcing or rules.forcing()
+                subfolders.append((walked, shown, f"{real}/{name}", forcing))
+                continue
             subfolders.append(name)
             if verdict is not None:
                 applied.add(name)
@@ -432,9 +475,15 @@ def _list(
             continue
         walked = prefix + name
         if by_name:
-            if file_pattern is not None and file_pattern.match(name):
+            if (
+                file_pattern is not None
+                and file_pattern.match(name)
+                and not _tracked(state, rules, real, walked, name, False, clean)
+            ):
                 continue
-        elif ignored(files, walked, name, False, clean):
+        elif ignored(files, walked, name, False, clean) and not _tracked(
+            state, rules, real, walked, name, False, clean
+        ):
             continue
         shown = shown_prefix + name
         if exclude and matches_any(state.anchor + shown, exclude):
@@ -449,13 +498,43 @@ def _list(
             continue
         kept.append(name)
     remember = state.memory is not None and not linked and rules.trusted and mtime != RACY
+    token = inherited.token
+    if repo is not None and (repo.asked != asked or rules.forced):  # asked git what it tracks
+        token += _index_token(repo)
+        remember = remember and repo.failure is None and token != inherited.token
+        remember = remember and not rules.forced and forcing is None  # (the listing keeps names only)
     # a link's target can change without its folder changing: such folders are listed each time
     if remember and state.memory is not None and not any(map(_IS_SYMLINK, entries)):
-        state.memory.remember(display, Listing(mtime, directory, inherited.token, own, kept, subfolders))
+        state.memory.remember(display, Listing(mtime, directory, token, own, kept, subfolders))
     return kept, subfolders, rules, applied
 
 
 _LINK_OUT = "a symbolic link to a "
+_PLAIN = tuple(name for name in IGNORE_FILES if name not in GIT_IGNORE_FILES)
+
+
+def _tracked(
+    state: Walk, rules: RuleSet, real: str, walked: str, name: str, is_dir: bool, clean: bool
+) -> bool:
+    """Whether an entry the ignore rules ignore is read all the same: a .gitignore (or
+    .git/info/exclude) rule ignores it, and git tracks it (a folder: a file below it).
+    When git cannot say, the rule decides, and the walk says so once per repository."""
+    repo = rules.repo
+    if repo is None or not ignored_by_git(rules.files, walked, name, is_dir, clean):
+        return False
+    folder = repo.relative(real)
+    path = f"{folder}/{name}" if folder else name
+    tracked = repo.tracked_below(path) if is_dir else repo.tracked_file(path)
+    if tracked is None:
+        if not repo.reported:
+            repo.reported = True
+            state.skip(
+                walked,
+                f"named by a .gitignore rule, and git could not tell whether it is tracked ({repo.failure}):"
+                " not read, nor any other file of the repository that .gitignore names",
+            )
+        return False
+    return tracked
 
 
 def _unfollowed_link(state: Walk, path: str) -> str | None:

@@ -1,5 +1,12 @@
 """Ignore files: .gitignore, .ignore and .git/info/exclude, as git and ripgrep apply them.
 
+`.ignore` applies everywhere; `.gitignore` and `.git/info/exclude` only inside a git
+repository (a `.git` folder or file in the folder or above it), as in ripgrep: an
+exported snapshot (`git archive`, a release tarball) holds the files the repository
+committed, and its `.gitignore` may name some of them (issue 14: a committed `server.js`
+named there was skipped, and the project called clean). Inside a repository, the walk
+asks git whether an entry such a rule ignores is tracked (`git_tracked.Repository`).
+
 Each file's rules are compiled once into one regular expression per kind of rule (see
 `IgnoreFile`), and read only when a folder below must be listed again; the files above a
 walked folder count up to the repository's top.
@@ -16,8 +23,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from corslint.runner.git_tracked import Repository
+
 IGNORE_FILES = (".gitignore", ".ignore")  # later files win, as in ripgrep
 GIT_EXCLUDE = ".git/info/exclude"
+GIT_IGNORE_FILES = frozenset({".gitignore", GIT_EXCLUDE})  # read only inside a repository
 Stamp = tuple[int, int]  # (size, change_stamp); size -1 for a file that did not exist
 # file system timestamps can be this coarse (FAT: 2 s): a file modified this recently may
 # change again and keep its stamp. Shared by the walk and the cache
@@ -54,6 +64,7 @@ class IgnoreFile:
     # answer "no rule applies" in a clean folder (see `verdict`)
     screened: bool = False
     _spec: list[Any] = field(default_factory=list)
+    git: bool = False  # a .gitignore or .git/info/exclude: ignores only what git does not track
 
     def verdict(self, walked: str, name: str, is_dir: bool, clean: bool = False) -> bool | None:
         """True: ignored; False: re-included by a `!rule`; None: no rule applies.
@@ -250,7 +261,9 @@ def _rule_regex(line: str) -> tuple[str | None, bool | None]:
     return regex, include
 
 
-def load_ignore_files(directory: str, names: Sequence[str], strip: int, prefix: str) -> IgnoreFile | None:
+def load_ignore_files(
+    directory: str, names: Sequence[str], strip: int, prefix: str, git: bool = False
+) -> IgnoreFile | None:
     lines: list[str] = []
     for name in names:
         try:
@@ -287,12 +300,23 @@ def load_ignore_files(directory: str, names: Sequence[str], strip: int, prefix: 
             except re.error:
                 named = None
         if named is None:
-            return IgnoreFile(strip, prefix, fast=False, any_rule=_any_rule(sources), lines=tuple(lines))
+            return IgnoreFile(
+                strip, prefix, fast=False, any_rule=_any_rule(sources), lines=tuple(lines), git=git
+            )
         # the joined search, made when a folder that is not clean needs it (most walks: never)
         return IgnoreFile(
-            strip, prefix, False, *named, any_rule=_lazily(sources), lines=tuple(lines), screened=True
+            strip,
+            prefix,
+            False,
+            *named,
+            any_rule=_lazily(sources),
+            lines=tuple(lines),
+            screened=True,
+            git=git,
         )
-    return IgnoreFile(strip, prefix, True, _either(folder_names), _either(file_names), _either(paths))
+    return IgnoreFile(
+        strip, prefix, True, _either(folder_names), _either(file_names), _either(paths), git=git
+    )
 
 
 def _split(sources: Sequence[str]) -> tuple[list[str], list[str], list[str]]:
@@ -329,6 +353,24 @@ def decided(
         if verdict is not None:
             return verdict
     return None
+
+
+def ignored_by_git(
+    rules: Sequence[IgnoreFile], walked: str, name: str, is_dir: bool, clean: bool = False
+) -> bool:
+    """Whether what ignores an entry `ignored` ignores is a .gitignore or
+    .git/info/exclude rule (git then reads the entry if it is tracked), not a `.ignore`'s."""
+    if all(rule.git for rule in rules):
+        return True
+    for rule in reversed(rules):
+        verdict = rule.verdict(walked, name, is_dir, clean)
+        if verdict is not None:
+            return rule.git
+    return False
+
+
+# every entry below a folder git ignores is ignored, unless git tracks it
+EVERYTHING = IgnoreFile(0, "", True, re.compile(""), re.compile(""), git=True)
 
 
 def strip_length(directory: str) -> int:
@@ -370,28 +412,44 @@ class IgnoreSource:
     strip: int
     prefix: str
     token: str  # the files' paths and stamps, and how paths below are made relative
+    git: bool = False  # .gitignore / .git/info/exclude (`GIT_IGNORE_FILES`), not .ignore
     _rules: IgnoreFile | None = None
     _loaded: bool = False
 
     def rules(self) -> IgnoreFile | None:
         if not self._loaded:
-            self._rules = load_ignore_files(self.directory, self.names, self.strip, self.prefix)
+            self._rules = load_ignore_files(self.directory, self.names, self.strip, self.prefix, self.git)
             self._loaded = True
         return self._rules
 
 
 @dataclass(eq=False)
 class RuleSet:
-    """The ignore files in force in a folder, outermost first."""
+    """The ignore files in force in a folder, outermost first, and the git repository
+    the folder lies in (None: outside any, where only `.ignore` files count)."""
 
     sources: tuple[IgnoreSource, ...] = ()
     token: str = ""  # equal tokens: the same rules, without reading them
     trusted: bool = True  # no ignore file so recent that an edit could keep its stamp
+    repo: Repository | None = None
+    # below a folder a git rule ignores, holding tracked files: only those count
+    forced: bool = False
     _files: list[IgnoreFile] | None = None
 
     def extend(self, source: IgnoreSource, trusted: bool) -> RuleSet:
-        token = hashlib.sha1(f"{self.token}\n{source.token}".encode("utf-8", "surrogateescape")).hexdigest()
-        return RuleSet((*self.sources, source), token, self.trusted and trusted)
+        return RuleSet(
+            (*self.sources, source), _mixed(self.token, source.token), self.trusted and trusted, self.repo
+        )
+
+    def entering(self, repo: Repository) -> RuleSet:
+        """The rules at a repository's top: an outer repository's .gitignore files stop
+        there (its own start), as in ripgrep and git; `.ignore` files go on."""
+        sources = tuple(source for source in self.sources if not source.git)
+        return RuleSet(sources, _mixed(self.token, f".git {repo.top}"), self.trusted, repo)
+
+    def forcing(self) -> RuleSet:
+        """The rules below a folder a git rule ignores: every entry is ignored unless tracked."""
+        return RuleSet((), _mixed(self.token, "forced"), self.trusted, self.repo, True, [EVERYTHING])
 
     @property
     def files(self) -> list[IgnoreFile]:
@@ -400,11 +458,16 @@ class RuleSet:
         return self._files
 
 
+def _mixed(token: str, more: str) -> str:
+    return hashlib.sha1(f"{token}\n{more}".encode("utf-8", "surrogateescape")).hexdigest()
+
+
 def _source(
     directory: str,
     names: Sequence[str],
     strip: int,
     prefix: str,
+    git: bool,
 ) -> tuple[IgnoreSource, bool] | None:
     """The ignore files of a folder that exist, stamped; None when there are none."""
     stamps = [(name, stamp_of(os.path.join(directory, name))) for name in names]
@@ -413,15 +476,16 @@ def _source(
         return None
     token = f"{directory}|{strip}|{prefix}|{present!r}"
     trusted = all(stamp != RACY for _, (_, stamp) in present)
-    return IgnoreSource(directory, tuple(name for name, _ in present), strip, prefix, token), trusted
+    return IgnoreSource(directory, tuple(name for name, _ in present), strip, prefix, token, git), trusted
 
 
 def ancestor_rules(root: str) -> RuleSet:
-    """Ignore files above a walk root, up to the repository's top (none outside a repository)."""
+    """Ignore files above a walk root, up to the repository's top (none outside a
+    repository: the root's own `.ignore` and those below still count)."""
     real = os.path.realpath(root)
     rules = RuleSet()
     if repository_top(real):
-        return rules
+        return rules  # (the walk enters the repository at the root)
     directory = os.path.dirname(real)
     chain: list[str] = []
     while True:
@@ -432,12 +496,17 @@ def ancestor_rules(root: str) -> RuleSet:
         if parent == directory:
             return rules
         directory = parent
+    rules = rules.entering(Repository(chain[-1], os.path.relpath(real, chain[-1]).replace(os.sep, "/")))
     for ancestor in reversed(chain):  # outermost first, so deeper files override
         prefix = os.path.relpath(real, ancestor).replace(os.sep, "/") + "/"
-        names = [*IGNORE_FILES, GIT_EXCLUDE] if ancestor == chain[-1] else list(IGNORE_FILES)
-        found = _source(ancestor, names, strip_length(root), prefix)
-        if found is not None:
-            rules = rules.extend(*found)
+        top = ancestor == chain[-1]
+        for names, git in (
+            ((GIT_EXCLUDE, ".gitignore") if top else (".gitignore",), True),
+            ((".ignore",), False),
+        ):
+            found = _source(ancestor, names, strip_length(root), prefix, git)
+            if found is not None:
+                rules = rules.extend(*found)
     return rules
 
 
