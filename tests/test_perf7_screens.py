@@ -139,4 +139,50 @@ def test_the_python_literal_parser_is_imported_ahead_only_for_a_fix_that_needs_i
     started = set(threading.enumerate()) - before
     for thread in started:
         thread.join()
-    assert "libcst" in sys.modules
+    assert "tokenize" in sys.modules  # what a bare literal is read with (PERF13: not libcst)
+
+
+_BARE_LITERALS = """
+import sys
+from corslint.fixes.literals import python_rendered, python_string
+assert python_string("'https://a.example/'") == "https://a.example/"
+assert python_string('R"x"') == "x" and python_string("u\'\'\'y\'\'\'") == "y"
+assert python_rendered('R"x"', "https://b.example") == 'r"https://b.example"'
+assert python_rendered("'x'", "it's") is None
+assert python_string('os.getenv("ORIGIN", "https://a.example")') is None
+assert python_string("True") is None and python_string("[origin for origin in x]") is None
+assert "libcst" not in sys.modules
+assert python_string("( 'a' )") == "a" and "libcst" in sys.modules
+assert python_string("b'x'") is None and python_string("f'x'") is None
+assert python_string("'a' 'b'") is None
+assert python_rendered("( 'a' )", "b") == "( 'b' )"
+"""
+
+
+def test_a_bare_python_literal_is_read_and_rewritten_without_libcst() -> None:
+    """A finding's span that is one string literal is read with the standard library's
+    tokenizer, as libcst reads it; anything more (parentheses, a comment) still goes
+    through libcst, which costs 0.15 s of CPU to import (PERF13)."""
+    subprocess.run([sys.executable, "-c", _BARE_LITERALS], check=True)
+
+
+def test_js_test_mentions_are_screened_as_the_alternation_screened_them() -> None:
+    """PERF13: `only_in_js_tests` finds mentions with `bytes.find` and reads the passing
+    tests backwards from each mention; every answer is the regular expressions' own."""
+    import random
+
+    from corslint.runner import asserted_headers as screen
+
+    pieces = [
+        *(b"cors", b"access-control-", b"enablecors", b"apollo-server", b"x", b"\n", b"//", b"/*"),
+        *(b"*", b" ", b"\t", b"expect", b"assert", b"await ", b".expect(", b"(", b'"', b"'", b"`"),
+        *(b"it", b"test", b"describe", b".only", b".", b"mode", b":", b"_", b"9", b"-"),
+    ]
+    generator = random.Random(13)
+    for _ in range(5000):
+        text = b"".join(generator.choice(pieces) for _ in range(generator.randint(0, 16)))
+        assert list(screen._js_mentions(text)) == [m.start() for m in screen._JS_NEEDLES.finditer(text)]
+        for start in range(len(text) + 1):
+            line_start = text.rfind(b"\n", 0, start) + 1
+            expected = screen._JS_PASSING.search(text, line_start, start) is not None
+            assert screen._passing(text, line_start, start) == expected, (text, start)
