@@ -4,7 +4,7 @@ from corslint.browser import PageRequest
 from corslint.findings import Finding, Level
 from corslint.frameworks import Role
 from corslint.http import Request
-from corslint.rules.base import FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
+from corslint.rules.base import ATTACKER, FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
 
 HEADER_ROLES: dict[str, Role] = {
     "access-control-allow-methods": "methods",
@@ -18,7 +18,8 @@ class WildcardListWithCredentials(Rule):
     ## What it does
     Finds a literal `*` sent in `Access-Control-Allow-Methods`,
     `Access-Control-Allow-Headers` or `Access-Control-Expose-Headers` by a policy that
-    allows credentials.
+    allows credentials. Hand-written code that answers preflights alone, its other
+    responses carrying no CORS headers, is judged on what those answers send.
 
     ## Why is this bad?
     In those three headers `*` is a wildcard only for requests *without* credentials.
@@ -101,7 +102,10 @@ class WildcardListWithCredentials(Rule):
     def check(self, probe: PolicyProbe) -> Iterator[Finding]:
         probe = probe.functional  # an unknown allow-list leaves this rule to judge
         origin = probe.allowed_origin
-        if origin is None or not probe.credentials_enabled:
+        if origin is None:  # code that answers preflights alone: judge what they carry
+            yield from self._preflights_only(probe)
+            return
+        if not probe.credentials_enabled:
             return
         path = probe.policy.probe_path
         page = PageRequest(origin, "PUT", (("x-request-id", "1"),), credentials=True, path=path)
@@ -137,3 +141,37 @@ class WildcardListWithCredentials(Rule):
                     f"setting has no effect for logged-in users{probe.condition(role)}",
                     related=probe.related(role),
                 )
+
+    def _preflights_only(self, probe: PolicyProbe) -> Iterator[Finding]:
+        """Hand-written code whose ordinary responses carry no Allow-Origin while its
+        OPTIONS answers allow an Origin with credentials (an `@app.middleware("http")`
+        that answers preflights and passes everything else on): the preflight's `*` is
+        what credentialed requests meet."""
+        if not probe.framework.handwritten:
+            return
+        path = probe.policy.probe_path
+        for origin in [ATTACKER, *probe.sample_origins]:
+            page = PageRequest(origin, "PUT", (("x-request-id", "1"),), credentials=True, path=path)
+            answer = probe.respond(page.preflight())
+            if (
+                answer is None
+                or answer.get("access-control-allow-origin") is None
+                or answer.get("access-control-allow-credentials") != "true"
+            ):
+                continue
+            for header, role in HEADER_ROLES.items():
+                value = answer.get(header) or ""
+                if header == "access-control-expose-headers" or "*" not in [
+                    v.strip() for v in value.split(",")
+                ]:
+                    continue
+                yield self.finding(
+                    probe,
+                    probe.locate(role),
+                    f"{probe.display} answers preflights with `{header.title()}: {value}` and "
+                    "`Access-Control-Allow-Credentials: true`, where browsers read `*` as a "
+                    "literal name rather than a wildcard: the setting has no effect for "
+                    f"logged-in users{probe.condition(role)}",
+                    related=probe.related(role),
+                )
+            return

@@ -22,6 +22,7 @@ from corslint.extractors.flask.config_sources import (
     from_object,
     from_pyfile,
 )
+from corslint.extractors.flask.standalone_config import standalone_config
 from corslint.extractors.python import PythonModule
 from corslint.frameworks.flask_cors import CONFIG_KEYS, DEFAULTS
 from corslint.model import Provenance, Value, exclusive_arms
@@ -76,6 +77,11 @@ def config_call(
                 values[arg.keyword] = module.resolve(arg.value)
                 continue
             if isinstance(arg.value, ast.Name) and arg.value.id in absent:
+                continue
+            filled = standalone_config(module, arg.value, call, here, config_call, subscript_write)
+            if filled is not None:  # `settings = Config(app.root_path)` filled beforehand
+                values.update(filled.values)
+                opaque = filled.opaque or opaque
                 continue
             mapping = module.resolve(arg.value)
             if mapping.known and isinstance(mapping.raw, dict):

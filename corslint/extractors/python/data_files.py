@@ -16,6 +16,8 @@ import ast
 import os
 from pathlib import Path
 
+from corslint.extractors.python.expanded_text import ExpandedText, expansion_call, with_placeholders_unknown
+from corslint.extractors.python.expanding_walkers import walker_call
 from corslint.extractors.python.instances import InstanceResolver
 from corslint.extractors.python.project_files import project_root
 from corslint.extractors.python.scope import Scope
@@ -89,6 +91,9 @@ class DataFileResolver(InstanceResolver):
 
     def data_call(self, call: ast.Call, qualified: str, scope: Scope) -> Value | None:
         """Paths, `open`, `.read_text()` and the loaders; None for any other call."""
+        expanded_text = expansion_call(self, call, qualified, scope) or walker_call(self, call, scope)
+        if expanded_text is not None:
+            return expanded_text
         args = [a for a in call.args if not isinstance(a, ast.Starred)]
         if qualified in _PATH_CLASSES and len(args) == len(call.args) >= 1:
             parts = [self.path_of(self.resolve(a, scope)) for a in args]
@@ -109,7 +114,7 @@ class DataFileResolver(InstanceResolver):
             stream = self.resolve(args[0], scope)
             if (
                 not isinstance(stream.raw, FileRef)
-                or isinstance(stream.raw, LoaderRef)
+                or isinstance(stream.raw, (LoaderRef, ExpandedText))
                 or not stream.raw.text
             ):
                 return None
@@ -118,6 +123,8 @@ class DataFileResolver(InstanceResolver):
             receiver = self.resolve(call.func.value, scope)
             if isinstance(receiver.raw, LoaderRef):
                 return self._loader_data(call, receiver.raw) if call.func.attr in LOADING_METHODS else None
+            if isinstance(receiver.raw, ExpandedText):
+                return None
             if isinstance(receiver.raw, FileRef):
                 return self._path_method(call, call.func.attr, receiver.raw, args, scope)
         return None
@@ -160,10 +167,14 @@ class DataFileResolver(InstanceResolver):
         if not isinstance(value.raw, FileRef):
             return None  # text the code holds (`json.loads(os.getenv(...))`): read elsewhere
         path = value.raw.path
-        if not path.lower().endswith(_SUFFIXES):
+        if not path.lower().endswith(_SUFFIXES) or (
+            isinstance(value.raw, ExpandedText) and value.raw.pending
+        ):
             return self.unknown(call)
         for candidate in self._candidates(path):
             loaded = self.load_data(candidate)
+            if loaded is not None and isinstance(value.raw, ExpandedText):
+                return with_placeholders_unknown(loaded, value.raw, candidate)
             if (
                 loaded is not None
                 and path.lower().endswith((".yaml", ".yml"))
