@@ -226,6 +226,8 @@ class Evidence:
       every request under the path, so no layer registered later sees them (CORS302);
     - ``applied-at``: where a configuration made elsewhere is attached to the app (Flask-CORS's
       `cors.init_app(app)` of a bare `CORS()`): every finding on it names that place;
+    - ``enabled-when``: the layer is added only under a switch that is off by default; detail
+      names the variable to set (findings say "when CORS_ENABLED is set");
     - ``reads-only``: the code that writes the headers serves GET and HEAD alone, every other
       method being refused by the framework (a Tornado handler defining `get` only): no
       request it serves waits on a preflight, unless it takes an Authorization header (CORS206).

@@ -148,6 +148,17 @@ def flask_senders(project: Path, policy: CorsPolicy) -> list[tuple[Sender, str]]
             app = candidate
         elif app is None and callable(getattr(module, "create_app", None)):
             app = module.create_app()
+    # a project with several apps: the one whose hook the policy reads
+    hooked = [
+        candidate
+        for module in project_modules(project)
+        for candidate in vars(module).values()
+        if isinstance(candidate, flask.Flask)
+        and any(
+            defined_at(hook, policy) for hooks in candidate.after_request_funcs.values() for hook in hooks
+        )
+    ]
+    app = hooked[0] if hooked else app
     assert app is not None, f"{project.name}: no Flask app"
     rules = [r for r in app.url_map.iter_rules() if r.endpoint != "static"]
     chosen = [r for r in rules if defined_at(app.view_functions[r.endpoint], policy)]

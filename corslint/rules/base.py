@@ -25,8 +25,9 @@ from corslint.model import (
     Regex,
     UnresolvedValueError,
     Value,
-    unset_clause,
 )
+from corslint.rules.conditions import condition_clause
+from corslint.rules.preflight_answers import preflights_answered_apart
 from corslint.rules.regex_examples import regex_example
 from corslint.rules.settled_options import Responder, is_unresolved, settled_responder
 
@@ -284,9 +285,9 @@ class PolicyProbe:
         cannot know, where the policy writes its Allow-Methods or Allow-Headers on every
         response before handing on (Vercel's `setHeader` recipe, `vercel.json` and
         `next.config.js` headers): whatever then answers an OPTIONS request sends those
-        values with it. None where the preflight answer is known, or nothing is written."""
+        values with it. None where the answer is known (or another layer's), or nothing is written."""
         page = PageRequest(origin, "PUT", credentials=True, path=self.policy.probe_path)
-        if self.respond(page.preflight()) is not None:
+        if preflights_answered_apart(self.policy) or self.respond(page.preflight()) is not None:
             return None
         response = self.respond(Request(self.probe_method, origin, _ASKED, path=self.policy.probe_path))
         if response is None or response.get("access-control-allow-origin") is None:
@@ -462,8 +463,7 @@ class PolicyProbe:
         env_vars = [
             name for role in roles if (value := self.option(role)) is not None for name in value.env_vars
         ]
-        clause = unset_clause(list(dict.fromkeys(env_vars)))
-        return f" ({clause})" if clause else ""
+        return condition_clause(self.policy, env_vars)
 
     def related(self, *roles: Role) -> tuple[Related, ...]:
         out: list[Related] = []

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from corslint.browser import canonical_origin
 from corslint.findings import ENTRY_DEFINED_HERE, Related
 from corslint.frameworks import Role
-from corslint.model import Evidence, Location, Regex, Value, unset_clause
+from corslint.model import Evidence, Location, Regex, Value
 from corslint.rules.base import LOOPBACK_HOSTS, PolicyProbe, anchor_domain
+from corslint.rules.conditions import condition_clause
 
 
 @dataclass(frozen=True)
@@ -145,11 +146,10 @@ def entry_condition(probe: PolicyProbe, role: Role, entry: Value) -> str:
     if holder is None:
         return probe.condition(role)
     if entry.env_vars:
-        return f" ({unset_clause(entry.env_vars)})"
+        return condition_clause(probe.policy, entry.env_vars)
     # a literal entry inherits the variables the list is the default of, not those of the
     # entries beside it: `[os.getenv("SITE_URL", ...), "http://localhost:5173"]` trusts
     # the loopback origin whatever SITE_URL says
     siblings = holder.raw if isinstance(holder.raw, tuple) else ()
     explained = {name for item in siblings if isinstance(item, Value) for name in item.env_vars}
-    clause = unset_clause([name for name in holder.env_vars if name not in explained])
-    return f" ({clause})" if clause else ""
+    return condition_clause(probe.policy, [name for name in holder.env_vars if name not in explained])

@@ -38,6 +38,7 @@ from corslint.extractors.flask.routes import (
     sample_path,
 )
 from corslint.extractors.python import PythonModule, Scope, is_development_path
+from corslint.extractors.python.enabling_switches import enabling_switches
 from corslint.extractors.python.factory_apps import factory_app_key
 from corslint.frameworks.flask_cors import (
     CONFIG_KEYS,
@@ -92,6 +93,7 @@ def extension_policies(
     app_node = app_argument(call)
     if app_node is None or switched_off(module, collected, site):
         return
+    notes += enabling_switches(module, call)  # "when CORS_ENABLED is set"
     scope = locals_with_config_reads(module, collected, site, scope)
     written, scope = with_config_reads(module, collected, site, call, scope)
     options, found = keyword_options(module, written, scope, skip_app=True)

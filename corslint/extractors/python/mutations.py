@@ -126,6 +126,9 @@ class MutationResolver(FlowResolver):
             return _list(value, (*items, args[0]))
         if method == "extend" and len(args) == 1 and isinstance(args[0].raw, tuple):
             return _list(value, (*items, *args[0].raw))
+        if method == "update" and args and all(isinstance(a.raw, tuple) for a in args):
+            # a set's `origins.update(o for o in extra.split(",") if o)`: order means nothing
+            return _list(value, (*items, *(item for a in args for item in a.raw)))
         if method == "insert" and len(args) == 2 and isinstance(args[0].raw, int):
             position = args[0].raw
             return _list(value, (*items[:position], args[1], *items[position:]))

@@ -43,19 +43,22 @@ BAD_REQUEST = 500
 def hook_units(module: PythonModule) -> list[Unit]:
     """One layer per app (or blueprint): its hooks, in the order Flask runs them."""
     owners = _owners(module)
-    hooks: dict[str, list[tuple[str, PythonModule, Function, ast.ClassDef | None]]] = {}
+    # keyed by the receiver as written, and the function that binds it (`def add_cors(app)`
+    # and `def add_partner_cors(app)` install hooks on whatever app each is handed)
+    hooks: dict[tuple[str, str], list[tuple[str, PythonModule, Function, ast.ClassDef | None]]] = {}
     for function in functions_in(module.tree):
         for node in function.decorator_list:
             name = dotted(node)
             receiver, _, attribute = name.rpartition(".")
             if attribute in AFTER | BEFORE:
-                hooks.setdefault(receiver, []).append((attribute, module, function, owners.get(function)))
-    sites: dict[str, ast.AST] = {}
+                key = (receiver, _binder(module, function, receiver))
+                hooks.setdefault(key, []).append((attribute, module, function, owners.get(function)))
+    sites: dict[tuple[str, str], ast.AST] = {}
     for function in functions_in(module.tree):
         for node in function.decorator_list:
             receiver, _, attribute = dotted(node).rpartition(".")
             if attribute in AFTER | BEFORE:
-                sites.setdefault(receiver, function)
+                sites.setdefault((receiver, _binder(module, function, receiver)), function)
     for call in module.calls:
         registration = hook_registration(call)
         if registration is None:
@@ -63,13 +66,14 @@ def hook_units(module: PythonModule) -> list[Unit]:
         kind, receiver, target = registration
         found = registered_function(module, target, owners, call)
         if found is not None:
-            hooks.setdefault(receiver, []).append((kind, *found))
-            sites.setdefault(receiver, call)
+            key = (receiver, _binder(module, call, receiver))
+            hooks.setdefault(key, []).append((kind, *found))
+            sites.setdefault(key, call)
     units = []
     routes = app_routes(module)
     # another CORS layer on the app (Flask-CORS) adds its headers to the same preflights
     shared = "flask_cors" in import_roots(module)
-    for receiver, registered in hooks.items():
+    for (receiver, binder), registered in hooks.items():
         if not any(
             writes_cors(home, function) or calls_writer(home, function) for _, home, function, _ in registered
         ):
@@ -95,11 +99,34 @@ def hook_units(module: PythonModule) -> list[Unit]:
                 "unknown" if shared else AUTOMATIC_OPTIONS,
                 f"after_request hooks of {receiver}",
                 routes=routes,
-                app=_app_marked(module, receiver, hook_app(module, sites.get(receiver), receiver)),
+                app=_app_marked(module, receiver, hook_app(module, sites.get((receiver, binder)), receiver)),
                 route_methods=automatic_allow(routes),
             )
         )
     return units
+
+
+def _binder(module: PythonModule, node: ast.AST, receiver: str) -> str:
+    """The function whose parameter or local the receiver's first name is ("" for a module
+    name, and for `self.app`: one app per instance, whichever method registers on it)."""
+    root = receiver.split(".")[0]
+    if root in {"self", "cls"}:
+        return ""
+    function = module.enclosing_function(node)
+    while function is not None:
+        arguments = function.args
+        names = {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}
+        assigned = {
+            target.id
+            for inner in ast.walk(function)
+            if isinstance(inner, (ast.Assign, ast.AnnAssign))
+            for target in (inner.targets if isinstance(inner, ast.Assign) else [inner.target])
+            if isinstance(target, ast.Name)
+        }
+        if root in names or root in assigned:
+            return f"def {function.name}@{function.lineno}"
+        function = module.enclosing_function(function)
+    return ""
 
 
 def automatic_allow(routes: tuple[Route, ...] | None) -> tuple[str, ...] | None:

@@ -59,10 +59,11 @@ def wsgi_units(module: PythonModule, covered: set[Function]) -> list[Unit]:
                 continue
             phase = Phase(
                 module,
-                wrapper,
+                _with_options_list(function, wrapper, environ, header_list),
                 requests=frozenset({environ}),
                 header_lists=frozenset({header_list}),
                 owner=owner if isinstance(owner, ast.ClassDef) else None,
+                preludes=_closure_locals(function, wrapper),
             )
             where = owner if isinstance(owner, ast.ClassDef) else function
             label = f"WSGI middleware {where.name}"
@@ -71,6 +72,62 @@ def wsgi_units(module: PythonModule, covered: set[Function]) -> list[Unit]:
             covered.update([function, wrapper])
             break
     return units
+
+
+def _closure_locals(function: Function, wrapper: Function) -> tuple[Function, ...]:
+    """The plain assignments of the outer callable before the wrapper's `def`, which the
+    wrapper reads as a closure (`origin = environ.get("HTTP_ORIGIN", "")`, then `if origin
+    in self.allowed: headers.append(...)` inside it): run first, as a prelude."""
+    if wrapper not in function.body:
+        return ()
+    before = function.body[: function.body.index(wrapper)]
+    statements: list[ast.stmt] = [s for s in before if isinstance(s, (ast.Assign, ast.AnnAssign))]
+    if not statements:
+        return ()
+    prelude = ast.FunctionDef(
+        name=function.name, args=function.args, body=statements, decorator_list=[], returns=None
+    )
+    return (ast.copy_location(prelude, function),)
+
+
+def _with_options_list(function: Function, wrapper: Function, environ: str, header_list: str) -> Function:
+    """The wrapper, read as starting from the header list the `OPTIONS` branch hands it
+    (`wrapper("200 OK", [("Access-Control-Allow-Methods", ...)])`): those pairs written
+    under that branch's test, before the wrapper's own writes."""
+    branch = _options_branch(function, wrapper, environ)
+    if branch is None:
+        return wrapper
+    test, listed = branch
+    extend = ast.Attribute(ast.Name(header_list, ast.Load()), "extend", ast.Load())
+    written = ast.fix_missing_locations(ast.copy_location(ast.Expr(ast.Call(extend, [listed], [])), listed))
+    opening = ast.copy_location(ast.If(test, [written], []), test)
+    read = ast.FunctionDef(
+        name=wrapper.name, args=wrapper.args, body=[opening, *wrapper.body], decorator_list=[], returns=None
+    )
+    return ast.copy_location(read, wrapper)
+
+
+def _options_branch(function: Function, wrapper: Function, environ: str) -> tuple[ast.expr, ast.expr] | None:
+    """(the OPTIONS test, the literal header list) of `if ... == "OPTIONS": wrapper(status,
+    [...])` (the list written in the call, or bound to a name just before it in the branch)."""
+    for node in ast.walk(function):
+        if not (isinstance(node, ast.If) and _is_options_test(node.test, environ)):
+            continue
+        bound: dict[str, ast.expr] = {}
+        for statement in node.body:
+            if (
+                isinstance(statement, ast.Assign)
+                and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name)
+            ):
+                bound[statement.targets[0].id] = statement.value
+            call = statement.value if isinstance(statement, (ast.Expr, ast.Return)) else None
+            if isinstance(call, ast.Call) and dotted(call.func) == wrapper.name and len(call.args) >= 2:
+                listed = call.args[1]
+                if isinstance(listed, ast.Name):
+                    listed = bound.get(listed.id, listed)
+                return (node.test, listed) if isinstance(listed, (ast.List, ast.Tuple)) else None
+    return None
 
 
 def wsgi_app_units(module: PythonModule, covered: set[Function]) -> list[Unit]:

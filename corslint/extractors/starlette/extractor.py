@@ -7,6 +7,7 @@ import ast
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import EMPTY_SCOPE, PythonModule, is_development_path, seen_from
 from corslint.extractors.python.call_options import expanded_options, keyword_locations, unknown_options
+from corslint.extractors.python.enabling_switches import enabling_switches
 from corslint.extractors.python.flow import parameter_names
 from corslint.extractors.python.unused_functions import never_used
 from corslint.extractors.starlette.arguments import Argument, arguments_of
@@ -60,6 +61,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         layer = layer_of(module, call, receiver, receiver_node)
         arms = other_arm(module, arguments, options) or other_statement_arm(module, call, arguments, options)
         variants = [(options, "")] if arms is None else [(options, arms[2]), (arms[0], arms[1])]
+        switches = enabling_switches(module, call)  # "when CORS_ENABLED is set"
         for variant, arm in variants:
             policies.append(
                 CorsPolicy(
@@ -67,7 +69,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
                     location=module.location(call),
                     options=variant,
                     routes=routes,
-                    evidence=evidence + unknown,
+                    evidence=evidence + unknown + switches,
                     development_only=is_development_path(path)
                     or layer.development_only
                     or value_in_development_arm(module, variant.get("allow_origins")),
