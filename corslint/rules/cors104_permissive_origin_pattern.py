@@ -1,3 +1,4 @@
+import dataclasses
 import functools
 import re
 from collections.abc import Iterator
@@ -6,9 +7,10 @@ from publicsuffixlist import PublicSuffixList
 
 from corslint.browser import canonical_origin
 from corslint.findings import Finding, Level
-from corslint.model import Regex
+from corslint.model import Regex, Value
 from corslint.rules.base import FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule, anchor_domain
 from corslint.rules.origin_entries import anchor_entry, entry_condition, is_under, origin_host
+from corslint.rules.settled_options import is_unresolved
 
 
 def lookalikes(domain: str) -> list[str]:
@@ -172,6 +174,7 @@ class PermissiveOriginPattern(Rule):
     )
 
     def check(self, probe: PolicyProbe) -> Iterator[Finding]:
+        probe, switched_off = _allow_all_off(probe)
         if probe.any_origin_allowed:
             return
         path = probe.policy.probe_path
@@ -221,8 +224,33 @@ class PermissiveOriginPattern(Rule):
                     probe,
                     anchor.location,
                     f"{probe.display} admits {shown} through {how}, {why} can read {reach}"
-                    f"{entry_condition(probe, 'origins', value)}",
+                    f"{entry_condition(probe, 'origins', value)}{switched_off}",
                     level=self.level_for(credentialed),
                     related=anchor.related + probe.related("origins"),
                 )
                 break
+
+
+# django-cors-headers' allow-everything switches: while one is unknown (CORS305 says so), the
+# patterns are in force whenever it is false, its default (census 9 B3, unicef/
+# hope-country-report `config/fragments/cors.py`: `env("CORS_ORIGIN_ALLOW_ALL", default=False)`)
+_ALLOW_ALL_SWITCHES = ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL")
+
+
+def _allow_all_off(probe: PolicyProbe) -> tuple[PolicyProbe, str]:
+    """`probe` with an unknown allow-all switch set to false, and " (when NAME is false)"."""
+    unknown = [
+        name
+        for name in _ALLOW_ALL_SWITCHES
+        if name in probe.framework.roles.get("origins", ())
+        and (value := probe.policy.options.get(name)) is not None
+        and is_unresolved(value)
+    ]
+    if not unknown or "**" in probe.policy.options:
+        return probe, ""
+    options = dict(probe.policy.options)
+    for name in unknown:
+        options[name] = Value(False, options[name].location)
+    names = " and ".join(f"`{name}`" for name in unknown)
+    off = PolicyProbe(dataclasses.replace(probe.policy, options=options))
+    return off, f" (when {names} {'is' if len(unknown) == 1 else 'are'} false)"

@@ -182,4 +182,7 @@ class MethodNotAllowed(Rule):
                 and probe.preflight_passes(origin, "GET", json, credentials=credentials, path=path) is True
             )
         verdict = probe.fetch(origin, method, credentials=credentials, path=path)
-        return verdict is not None and not verdict.allowed
+        # the preflight itself must fail: one that passes sends the request, whatever its
+        # answer then lacks (a Next.js route whose OPTIONS export lists DELETE while the
+        # DELETE handler writes no Allow-Origin: census 9 C2, ASB34/ai-voice-panel)
+        return verdict is not None and not verdict.allowed and verdict.response is None

@@ -20,6 +20,7 @@ from corslint.extractors.context import ProjectContext
 from corslint.extractors.django.launchers import loaded_by_flask, named_settings
 from corslint.extractors.django.module_paths import display_path
 from corslint.extractors.django.namespace import Namespace
+from corslint.extractors.django.orphan_fragments import orphan_fragment
 from corslint.extractors.manifests import declared_packages
 from corslint.extractors.python import PythonModule
 from corslint.frameworks.django_cors import SETTINGS
@@ -76,6 +77,14 @@ def settings_identity(
     imported_by_django: Callable[[], bool],
 ) -> Identity:
     names = set(namespace.settings)
+    if (
+        not names & DJANGO_MARKERS
+        and not _imports(module, ("django",))
+        and _imports(module, ("corsheaders",))
+        and not _in_django_settings_package(context, module)
+        and orphan_fragment(context, module, imported_by_django)
+    ):
+        return Identity.OTHER  # a `CORS_*` fragment no settings module loads (census 9 C3)
     if names & DJANGO_MARKERS or _imports(module, ("django", "corsheaders")) or "corsheaders" in module.text:
         return Identity.DJANGO
     if _imports(module, tuple(OTHER_FRAMEWORKS)):
