@@ -83,6 +83,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
             b"startStandaloneServer",
             b"createYoga",  # served without `cors`: Yoga's defaults (express/yoga_served.py)
             b"handleCors",  # h3's CORS helper (express/h3_cors.py)
+            b"CorsPreflight",  # AWS CDK's `defaultCorsPreflightOptions` (express/aws_cdk.py)
             b"Access-Control-",
             b"access-control-",
             b"ACCESS-CONTROL-",
@@ -160,6 +161,8 @@ EXTRACTORS: tuple[Extractor, ...] = (
         "chalice", "corslint.extractors.chalice.extractor", (b"CORSConfig", b"api.cors", b"cors=")
     ),
     python_extractor("powertools", "corslint.extractors.powertools.extractor", (b"CORSConfig",)),
+    # AWS CDK stacks: `default_cors_preflight_options=`, `cors_preflight=`, `add_cors_preflight(`
+    python_extractor("aws_cdk", "corslint.extractors.aws_cdk.extractor", (b"cors_preflight",)),
     python_extractor("falcon_cors", "corslint.extractors.falcon_cors.extractor", (b"falcon_cors",)),
     python_extractor("responder", "corslint.extractors.responder.extractor", (b"cors_params", b"cors=True")),
     python_extractor(
@@ -269,6 +272,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
             b"koa-cors",
             b"restify-cors-middleware",
             b"tinyhttp/cors",
+            b"hapi-cors",
             b"handleCors",  # h3's CORS helpers (unmodelled.framework_helpers)
             b"appendCors",
             b"useCORS",

@@ -26,7 +26,12 @@ from corslint.frameworks.express import python_regex
 from corslint.model import Regex
 
 # the frameworks of headers written in configuration, and the platform that matches their paths
-PLATFORMS = {"nextjs_headers": "next", "vercel_headers": "vercel", "netlify_headers": "netlify"}
+PLATFORMS = {
+    "nextjs_headers": "next",
+    "vercel_headers": "vercel",
+    "netlify_headers": "netlify",
+    "cloudflare_pages_headers": "cloudflare",
+}
 _NAME_CHAR = re.compile(r"[0-9A-Za-z_]")
 _JS_ESCAPE = re.compile(r"([.+*?=^!:${}()\[\]|/\\])")
 _NETLIFY_ESCAPE = re.compile(r"[|\\{}()\[\]^$+*?.]")
@@ -223,8 +228,25 @@ def netlify_regexp(source: str) -> str:
     return f"^/{'/'.join(parts)}/?$"
 
 
+_CLOUDFLARE_ESCAPE = re.compile(r"[-/\\^$*+?.()|\[\]{}]")
+_CLOUDFLARE_PLACEHOLDER = re.compile(r":([A-Za-z]\w*)")
+
+
+def cloudflare_regexp(source: str) -> str:
+    """Cloudflare Pages' `_headers` rule pattern (@cloudflare/pages-shared's rules engine,
+    `generateRuleRegExp`): the whole path, case-sensitive, `*` anything (the splat, `/`
+    included), `:name` one segment. Rules written with a host (`https://...`) are not
+    read here (`pages_headers` leaves them out)."""
+    escaped = ".*".join(
+        _CLOUDFLARE_ESCAPE.sub(lambda m: "\\" + m.group(0), part) for part in source.split("*")
+    )
+    return "^" + _CLOUDFLARE_PLACEHOLDER.sub("[^/]+", escaped) + "$"
+
+
 @lru_cache(maxsize=256)
 def _compiled(platform: str, source: str) -> re.Pattern[str]:
+    if platform == "cloudflare":
+        return re.compile(cloudflare_regexp(source.strip()))
     if platform == "netlify":
         return python_regex(Regex(netlify_regexp(source), "iu"))
     if platform == "vercel":
@@ -235,7 +257,7 @@ def _compiled(platform: str, source: str) -> re.Pattern[str]:
 
 def source_matches(platform: str, source: str, path: str) -> bool:
     """Whether a rule's `source` (`for`) applies to a request for `path` on `platform`
-    (`next`, `vercel` or `netlify`)."""
+    (`next`, `vercel`, `netlify` or `cloudflare`)."""
     try:
         compiled = _compiled(platform, source)
     except re.error as error:

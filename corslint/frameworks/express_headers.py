@@ -84,14 +84,16 @@ NAMED_ORIGIN = "named-origin"
 
 
 def variants(header: str) -> tuple[str, ...]:
-    return (header, *(f"{header} #{n}" for n in range(2, 6)))
+    return (header, *(f"{header} #{n}" for n in range(2, 16)))
 
 
 class ResponseError(Exception):
     pass
 
 
-def holds(condition: str, request: Request, guard: Any) -> bool:
+def holds(condition: str, request: Request, guard: Any, further: dict[str, Any] | None = None) -> bool:
+    """Whether `condition` holds for `request`; `further` holds the guards of ``ALLOWED#2``...
+    (the options ``guard #2``...: another allow-list an `else if` arm tests)."""
     negated = condition.startswith("!")
     atom = condition.lstrip("!")
     if atom.startswith("METHOD:"):
@@ -107,6 +109,11 @@ def holds(condition: str, request: Request, guard: Any) -> bool:
         if guard is None:
             raise ValueError("a guarded step without a guard")
         result = guard_allows(guard, request.origin)
+    elif atom.startswith("ALLOWED#"):
+        other = (further or {}).get(f"guard #{atom[len('ALLOWED#') :]}")
+        if other is None:
+            raise ValueError("a guarded step without a guard")
+        result = guard_allows(other, request.origin)
     elif atom.startswith("PATH:"):  # "PATH:next:/api/:path*": another configured rule's source
         platform, _, source = atom[len("PATH:") :].partition(":")
         result = source_matches(platform, source, request.path)
@@ -243,6 +250,7 @@ def replay(policy: CorsPolicy, request: Request, automatic_options_status: int |
     what that code answers is not known, and the answer is unresolved)."""
     guard_value = policy.options.get("guard")
     guard = guard_value.plain() if guard_value is not None else None
+    further = {name: value.plain() for name, value in policy.options.items() if name.startswith("guard #")}
     headers = HeaderList()
     # the headers when an undecided test may end a request that is no preflight: its status
     # is no CORS matter, so the answer is known if going on writes nothing different
@@ -250,7 +258,7 @@ def replay(policy: CorsPolicy, request: Request, automatic_options_status: int |
     preflight = request.method.upper() == "OPTIONS"
     try:
         for name, step in policy.options.items():
-            if name in {"guard", "condition", "options_status", "next_options"}:
+            if name in {"guard", "condition", "options_status", "next_options"} or name.startswith("guard #"):
                 continue
             if not step.known:
                 raise UnresolvedValueError(step)
@@ -258,7 +266,7 @@ def replay(policy: CorsPolicy, request: Request, automatic_options_status: int |
             when = parts["when"].plain() if "when" in parts else ()
             # the conditions all hold for the step to run: one known to fail skips it,
             # whatever the undecided ones ("?") are
-            if not all(holds(condition, request, guard) for condition in when if condition != "?"):
+            if not all(holds(condition, request, guard, further) for condition in when if condition != "?"):
                 continue
             if "?" in when:
                 if name.split(" #", 1)[0].lower() in UNDECIDED_HARMLESS:
@@ -326,8 +334,13 @@ def _same_as_undecided(response: Response, undecided_end: Response | None, polic
 
 def origin_entries(policy: CorsPolicy) -> tuple[OriginEntry, ...]:
     entries: list[OriginEntry] = []
-    guard = policy.options.get("guard")
-    if guard is not None and guard.known:
+    admitting = _admitting_atoms(policy)
+    for name in variants("guard"):
+        guard = policy.options.get(name)
+        if guard is None or not guard.known:
+            continue
+        if name != "guard" and f"ALLOWED#{name.rsplit('#', 1)[-1]}" not in admitting:
+            continue  # an `else if` arm's list that refuses (`return res.sendStatus(403)`): no entries allowed
         raw = guard.raw
         items = raw.allowed if isinstance(raw, FunctionValue) else guard.entries
         for item in items:
@@ -341,6 +354,19 @@ def origin_entries(policy: CorsPolicy) -> tuple[OriginEntry, ...]:
         if isinstance(value, Value) and value.known and isinstance(value.raw, str) and value.raw != "*":
             entries.append(OriginEntry(value, "literal"))
     return tuple(entries)
+
+
+def _admitting_atoms(policy: CorsPolicy) -> set[str]:
+    """The atoms an Allow-Origin write runs under, unnegated (`ALLOWED#2`: that arm's list admits)."""
+    atoms: set[str] = set()
+    for name in variants("Access-Control-Allow-Origin"):
+        step = policy.options.get(name)
+        when = (
+            step.raw.get("when") if step is not None and step.known and isinstance(step.raw, dict) else None
+        )
+        if isinstance(when, Value) and when.known:
+            atoms.update(str(atom) for atom in when.plain())
+    return atoms
 
 
 _ROLES = {
@@ -395,6 +421,10 @@ FRAMEWORKS = (
     # (`respond_next`: a SvelteKit app's routes behind vercel.json, extractors/express/vercel_sveltekit.py)
     _handwritten("vercel_headers", "The vercel.json `headers` configuration", respond_next, config_answers),
     _handwritten("netlify_headers", "Netlify's headers configuration", respond_passing_on, config_answers),
+    # Cloudflare Pages' `_headers` (static assets; OPTIONS answered 405 there, left unknown)
+    _handwritten(
+        "cloudflare_pages_headers", "Cloudflare Pages' `_headers` file", respond_passing_on, config_answers
+    ),
     # a Next.js middleware (`middleware.ts` / `proxy.ts`): its responses' headers, the
     # configured ones added; an OPTIONS it passes on is answered by the route behind it
     _handwritten("nextjs_middleware", "Next.js middleware", respond_next),
@@ -402,6 +432,8 @@ FRAMEWORKS = (
     # answers the OPTIONS requests their code leaves unanswered is not known
     _handwritten("lambda_headers", "The AWS Lambda result", respond_passing_on),
     _handwritten("fetch_headers", "The Fetch Response", respond_passing_on),
+    # a CloudFront Function / Lambda@Edge on the viewer's response: OPTIONS is the origin's
+    _handwritten("cloudfront_function_headers", "The CloudFront edge function", respond_passing_on),
     # a SvelteKit `handle` hook: every request; an OPTIONS it passes on is the route's
     _handwritten("sveltekit_hook_headers", "The SvelteKit server hook", respond_passing_on),
     # a `+server.ts` endpoint: each export answers its method; SvelteKit answers OPTIONS 405

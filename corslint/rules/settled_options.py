@@ -54,7 +54,11 @@ def settled_responder(framework: Framework, policy: CorsPolicy) -> Responder | N
         if (value := policy.options.get(name)) is not None and is_unresolved(value)
     }
     # hand-written code's allow-list test (`guard`) lists origins too
-    guarded = ("guard",) if framework.handwritten else ()
+    guarded = (
+        tuple(name for name in policy.options if name.split(" #", 1)[0] == "guard")
+        if framework.handwritten
+        else ()
+    )
     partial = {
         name: value
         for name in (*framework.roles.get("origins", ()), *guarded)

@@ -11,7 +11,8 @@
 //   h3-1: createApp() served by Node's http server through toNodeListener (Node's own
 //         ServerResponse, as Nitro's node preset runs it); routes on createRouter().
 //   h3-2: new H3(), served through app.fetch; routes with app.on(method, "/**", handler), and
-//         the last layer a catch-all route (2.x runs middleware before any route).
+//         the last layer a catch-all route (2.x runs middleware before any route). A handler
+//         mounted "app" is a module's own `new H3()` app, served as it is.
 
 import http from 'node:http';
 import { createRequire } from 'node:module';
@@ -44,6 +45,11 @@ function h3v1App(testCase) {
 
 async function h3v2App(testCase) {
   const h3 = await import('h3-2');
+  if (testCase.handlers.length === 1 && testCase.handlers[0].mount === 'app') {
+    // a module that builds its own `new H3()` app (`app.options(...)`, `app.post(...)`):
+    // served as it is, unrouted requests answered by h3 itself (404)
+    return compile(h3, testCase.preamble, testCase.handlers[0].source);
+  }
   const app = new h3.H3();
   for (const handler of testCase.handlers) {
     const compiled = compile(h3, testCase.preamble, handler.source);

@@ -97,6 +97,7 @@ def header_policies(
     rules: list[HeaderRule],
     label: str,
     next_options: tuple[str, ...] | None = None,
+    joined: bool = False,
 ) -> list[CorsPolicy]:
     """One policy per rule that sets Access-Control-* headers: what a request for a path
     the rule matches gets. Every platform sends the headers of all the rules whose pattern
@@ -108,7 +109,9 @@ def header_policies(
     `has` / `missing` items on headers are conditions of its steps too (`_conditions`);
     a condition the model does not evaluate (a cookie, the query, the host, Vercel's)
     leaves the requests it may apply to unanswered (CORS305 names it). `next_options`:
-    what answers OPTIONS behind each path of a Next.js app (`next_routes`), when known."""
+    what answers OPTIONS behind each path of a Next.js app (`next_routes`), when known.
+    `joined`: a header two matching rules set is sent with both values (Cloudflare Pages,
+    `pages_headers`), not the later one alone."""
     platform = PLATFORMS[framework]
     policies = []
     conditions = {id(rule): _conditions(platform, rule) for rule in rules}
@@ -145,7 +148,8 @@ def header_policies(
                         if other.condition is not None and "?" in conditions[id(other)].atoms
                         else (other.location, "the condition under which a rule for the same paths is added")
                     )
-                step: dict[str, Value] = {"value": value, "writer": Value("set", value.location)}
+                writer = "append" if joined else "set"
+                step: dict[str, Value] = {"value": value, "writer": Value(writer, value.location)}
                 if when:
                     step["when"] = Value(tuple(when), value.location)
                 steps.append((name, Value(step, value.location), other is rule))

@@ -125,6 +125,14 @@ def _policies(path: str, module: JsModule, bearer: tuple[Evidence, ...]) -> list
 
         policies += unpassed_exported_options(module, bearer)
     policies += response_object_policies(module, bearer)
+    if b"orsPreflight" in source:  # AWS CDK `defaultCorsPreflightOptions`, `corsPreflight`
+        from corslint.extractors.express.aws_cdk import aws_cdk_policies
+
+        policies += aws_cdk_policies(module, bearer)
+    if b"event.response" in source or b"cf.response" in source:  # CloudFront Functions, Lambda@Edge
+        from corslint.extractors.express.cloudfront_functions import cloudfront_function_policies
+
+        policies += cloudfront_function_policies(module)
     policies += sw2express_policies(module, bearer)
     if is_next_config(path):
         policies += next_config_policies(module)

@@ -10,6 +10,7 @@ reads are h3's (`getHeader(event, 'origin')`); `h3_header_writes` reads the writ
 
 from __future__ import annotations
 
+from corslint.extractors.express.h3_v2 import SPECIFIERS_2, app_mount, writes_fetch_headers
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap, walk
 
@@ -20,9 +21,12 @@ HANDLER, HELPER = "handler", "helper"  # `HandlerRoles.h3`: a handler's return a
 SETTERS = frozenset({"setResponseHeader", "setHeader", "setResponseHeaders", "setHeaders"})
 APPENDERS = frozenset({"appendResponseHeader", "appendHeader", "appendResponseHeaders", "appendHeaders"})
 WRITERS = SETTERS | APPENDERS
-_FACTORIES = frozenset({"defineEventHandler", "eventHandler"})
+# 2.x adds `defineHandler` and `defineMiddleware` (`h3_v2`)
+_FACTORIES = frozenset({"defineEventHandler", "eventHandler", "defineHandler", "defineMiddleware"})
 # where h3's functions come from: h3 itself, or Nuxt / Nitro's auto-import virtual modules
-_SPECIFIERS = frozenset({"h3", "#imports", "nitropack", "nitropack/runtime", "nitro/runtime", "#app"})
+# (and vinxi's re-export of h3 1.x, under TanStack Start / SolidStart)
+_SPECIFIERS = frozenset({"#imports", "nitropack", "nitropack/runtime", "#app", "vinxi/http", "vinxi/server"})
+_SPECIFIERS |= SPECIFIERS_2
 
 
 def h3_event(module: JsModule, function: Node) -> tuple[str, str] | None:
@@ -114,7 +118,10 @@ def _first_parameter(module: JsModule, function: Node) -> tuple[str, str]:
 
 
 def _handler_argument(module: JsModule, function: Node) -> bool:
-    """`defineEventHandler(fn)`, `eventHandler(fn)`, `defineEventHandler({ handler: fn })`."""
+    """`defineEventHandler(fn)`, `eventHandler(fn)`, `defineEventHandler({ handler: fn })`,
+    2.x's `defineHandler(fn)`, or `fn` handed straight to a `new H3()` app (`app.use(fn)`)."""
+    if app_mount(module, function) is not None:
+        return True
     parent = function.parent
     if parent is not None and parent.type == "pair":
         key = parent.child_by_field_name("key")
@@ -127,10 +134,13 @@ def _handler_argument(module: JsModule, function: Node) -> bool:
 
 
 def _writes_through_h3(module: JsModule, function: Node, event: str) -> bool:
-    """Whether the function calls one of h3's header writers on `event`."""
+    """Whether the function calls one of h3's header writers on `event` (2.x's
+    `event.res.headers.set(...)` too)."""
     body = function.child_by_field_name("body")
     if body is None:
         return False
+    if writes_fetch_headers(module, body, event):
+        return True
     return any(
         h3_call(module, node, WRITERS) is not None and _event_argument(module, node, (event,))
         for node in walk(body)

@@ -19,6 +19,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from corslint.extractors.express.h3_handlers import APPENDERS, HANDLER, SETTERS, h3_call
+from corslint.extractors.express.h3_v2 import app_mount, fetch_headers_call
 from corslint.extractors.express.handwritten_state import Steps
 from corslint.extractors.express.handwritten_steps import end_step, header_step, write_step
 from corslint.extractors.express.header_records import object_argument
@@ -65,9 +66,15 @@ def h3_call_hook(state: Steps, node: Node, when: tuple[str, ...]) -> bool:
     if node.type != "call_expression":
         return read_helper_call(state, node, when)
     module = state.module
+    event = state.roles.responses[0].removesuffix(".node.res")
+    if (fetch := fetch_headers_call(module, node, event)) is not None:  # 2.x `event.res.headers.set`
+        writer, written = fetch
+        name = module.resolve(written[0]) if len(written) == 2 else None
+        if name is not None and name.known and isinstance(name.raw, str):
+            header_step(state, name.raw, written[1], writer, when, module.location(node))
+        return True
     called = h3_call(module, node, SETTERS | APPENDERS | _STATUS | _NO_CONTENT)
     arguments = call_arguments(node)
-    event = state.roles.responses[0].removesuffix(".node.res")
     if called is None or not arguments or module.text(unwrap(arguments[0])) != event:
         return read_helper_call(state, node, when)
     if called in _STATUS:
@@ -125,12 +132,14 @@ def _caught(node: Node) -> bool:
 
 
 def _major(module: JsModule) -> int:
-    """The h3 major the project installs (through nuxt or nitropack too); 1 where unknown."""
-    for via in (None, "nuxt", "nitropack"):
+    """The h3 major the project installs (through nuxt or nitropack too; Nitro 3 runs on
+    h3 2); 1 where unknown."""
+    for via in (None, "nuxt", "nitropack", "nitro"):
         major = installed_major(module.file, "h3", via=via)
         if major is not None:
             return major
-    return 1
+    nitro = installed_major(module.file, "nitro")
+    return 2 if nitro is not None and nitro >= 3 else 1
 
 
 def _record(state: Steps, record: Node, writer: str, when: tuple[str, ...]) -> None:
@@ -155,14 +164,18 @@ def _returned(state: Steps, statement: Node, when: tuple[str, ...]) -> bool:
     if state.roles.h3 != HANDLER:
         return False
     inner = [c for c in statement.named_children if c.type != "comment"]
+    if not inner and _routed(state.module, statement):
+        _end(state, statement, when, _set_status(state, statement, when))  # 2.x route: answered
+        return True
     if not inner:
         return False  # `return;`: passed on
     value = unwrap(inner[0])
     if value.type == "await_expression" and value.named_children:
         value = unwrap(value.named_children[0])
     module = state.module
-    if value.type == "null":
-        _end(state, value, when, _null_status(state, value, when))
+    if value.type == "null":  # 1.x: no content (204); 2.x: an empty body with the status set
+        status = _set_status(state, value, when) if _major(module) == 2 else _null_status(state, value, when)
+        _end(state, value, when, status)
         return True
     if value.type == "undefined" or (value.type == "identifier" and module.text(value) == "undefined"):
         return False
@@ -176,6 +189,16 @@ def _returned(state: Steps, statement: Node, when: tuple[str, ...]) -> bool:
         return False  # a parameter or a name from elsewhere: perhaps undefined
     _end(state, value, when, _set_status(state, value, when))
     return True
+
+
+def _routed(module: JsModule, statement: Node) -> bool:
+    """Whether the statement is in a function handed to a 2.x app as a method route
+    (`app.options(path, fn)`): h3 2.x answers a route's `undefined` with the status set."""
+    parent = statement.parent
+    while parent is not None and parent.type not in FUNCTIONS:
+        parent = parent.parent
+    mounted = app_mount(module, parent) if parent is not None else None
+    return mounted is not None and mounted != "use"
 
 
 def _web_response(state: Steps, node: Node, when: tuple[str, ...]) -> bool:
@@ -198,11 +221,28 @@ def _web_response(state: Steps, node: Node, when: tuple[str, ...]) -> bool:
                 status = module.resolve(value)
             elif module.text(key) == "headers":
                 record = object_argument(module, value)
-                if record is None:
+                if record is None or (_major(module) == 2 and _rewrites(state, record)):
                     return False
                 _record(state, record, "setHeader", when)
     _end(state, node, when, status)
     return True
+
+
+def _rewrites(state: Steps, record: Node) -> bool:
+    """Whether a returned Response's own headers name one the handler set before (or may:
+    a spread): h3 2.x writes `event.res.headers` over the Response's (measured), the reverse
+    of 1.x, so which value is sent is left unread."""
+    written = {name.split(" #")[0].lower() for name in state.steps}
+    for pair in unwrap(record).named_children:
+        if pair.type == "comment":
+            continue
+        key = pair.child_by_field_name("key") if pair.type == "pair" else None
+        name = string_value(key) if key is not None else None
+        if name is None and key is not None and key.type == "property_identifier":
+            name = state.module.text(key)
+        if name is None or name.lower() in written:
+            return bool(written)
+    return False
 
 
 def _set_status(state: Steps, node: Node, when: tuple[str, ...]) -> Value:
@@ -244,9 +284,17 @@ def route_methods(path: str) -> str | None:
     return None
 
 
-def finish(state: Steps) -> None:
+def finish(state: Steps, function: Node | None = None) -> None:
     """What the handler's file decides once its statements are read: a method route file's
-    handler runs for that method only."""
+    handler (or a 2.x `app.post(path, fn)` route) runs for that method only."""
+    mounted = app_mount(state.module, function) if function is not None else None
+    if function is not None and mounted is not None and mounted != "use":
+        if all(not earlier for earlier, _ in state.status):
+            # falling off a 2.x route's end answers too, with the status set (200 by default)
+            end = function.child_by_field_name("body") or function
+            _end(state, end, (), _set_status(state, end, ()))
+        _only_for(state, mounted)
+        return
     only_for_route_method(state, state.module.path)
 
 
@@ -255,8 +303,11 @@ def only_for_route_method(state: Steps, path: str) -> None:
     the handler of another method (what answers them is left unknown). Other methods are
     judged by its headers (what Nitro answers them is no CORS matter)."""
     methods = route_methods(path)
-    if methods is None:
-        return
+    if methods is not None:
+        _only_for(state, methods)
+
+
+def _only_for(state: Steps, methods: str) -> None:
     kept = methods if methods == "METHOD:OPTIONS" else "!OPTIONS"
     for name, step in list(state.steps.items()):
         when = step.raw["when"]
@@ -269,8 +320,10 @@ def only_for_route_method(state: Steps, path: str) -> None:
 
 
 def route_of(module: JsModule, function: Node) -> tuple[Route, ...]:
-    """The route a method route file's handler serves (`server/api/items.post.ts`: POST)."""
-    methods = route_methods(module.path)
+    """The route a method route file's handler serves (`server/api/items.post.ts`: POST;
+    2.x `app.post("/items", fn)`: POST)."""
+    mounted = app_mount(module, function)
+    methods = mounted if mounted is not None and mounted != "use" else route_methods(module.path)
     if methods is None:
         return ()
     return (Route("/", (methods.removeprefix("METHOD:"),), module.location(function)),)

@@ -114,7 +114,9 @@ def handler_roles(module: JsModule, function: Node) -> HandlerRoles | None:
         return None
     if (event := h3_event(module, function)) is not None:  # `defineEventHandler((event) => ...)`
         name, role = event
-        return HandlerRoles((name, f"{name}.node.req"), (f"{name}.node.res",), "", h3=role)
+        # `event.req` / `event.res`: h3 2.x's Fetch request and prepared response (`h3_v2`)
+        requests, responses = (name, f"{name}.node.req", f"{name}.req"), (f"{name}.node.res", f"{name}.res")
+        return HandlerRoles(requests, responses, "", h3=role)
     first = found[0]
     if first.name is None and first.properties:  # ({ req, res }) => ...: a context function
         request = next((v for k, v in first.properties.items() if k in {"req", "request"}), "")

@@ -35,10 +35,11 @@ from corslint.extractors.express.handler_roles import (
     server_key,
     server_kind,
 )
-from corslint.extractors.express.handwritten_state import Steps
+from corslint.extractors.express.handwritten_state import Steps, further_guards
 from corslint.extractors.express.handwritten_steps import run
 from corslint.extractors.express.header_records import names_cors_header
 from corslint.extractors.express.hono_answer_headers import spread_header_records
+from corslint.extractors.express.imported_app_order import imported_app_misordered
 from corslint.extractors.express.imported_middleware import (
     earlier_cors_call,
     earlier_cors_layer,
@@ -62,6 +63,7 @@ from corslint.extractors.express.mounted_router_cors import (
     echo_adds_nothing,
     outer_cors_mount,
 )
+from corslint.extractors.express.nitro_unscanned import unscanned_handler
 from corslint.extractors.express.origin_functions import parameter_names
 from corslint.extractors.express.refusing_cors import refusal_step, refusing_origins
 from corslint.extractors.express.registrations import (
@@ -172,7 +174,7 @@ def handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> li
         state = Steps(module, roles, call_hook=hook, passed=factory_arguments(module, function))
         run(state, body, ())
         if roles.h3:
-            finish_h3(state)  # `server/api/items.post.ts`: that method only
+            finish_h3(state, function)  # `server/api/items.post.ts`: that method only
         if roles.nest_interceptor:
             # `next.handle().pipe(tap(() => { res.setHeader(...) }))`: the callback runs on
             # the way out, before the response is sent
@@ -246,6 +248,8 @@ def handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> li
         policy = _policy(analysis, function, state, registration, kind, bearer, earlier)
         if kind == H3 and (served := route_of(module, function)):
             policy = dataclasses.replace(policy, routes=served)  # a Nitro method route file
+        if kind == H3 and (unread := unscanned_handler(module, function)) is not None:
+            policy = dataclasses.replace(policy, evidence=(*policy.evidence, unread))
         policies.append(policy)
     for writer in config_record_writers(module):  # `ctx.set(serverConfig.headers)` elsewhere
         written = Analysis(writer)
@@ -282,6 +286,7 @@ def _policy(
     options = dict(state.steps)
     if state.guard is not None:
         options["guard"] = state.guard
+    options.update(further_guards(state))
     if state.condition is not None and not decides_only_answers(state.steps):
         options["condition"] = state.condition
     if kind == KOA and options_fall_through(module, function):
@@ -300,6 +305,10 @@ def _policy(
         options["options_status"] = Value(ANSWERED_BEFORE, module.location(answered_before.call))
     if kind == FASTIFY and (plugin := plugin_answering_preflights(module, function)) is not None:
         options["options_status"] = Value(ANSWERED_BEFORE, plugin)  # the CORS plugin answers OPTIONS
+    if kind == EXPRESS_HELPER and registration is None and "options_status" not in options:
+        # a route handler's helper read on its own: OPTIONS runs no route handler, so these
+        # writes never reach a preflight (census 9 C1, CRUNZEX/docker-backend resHeader.js)
+        options["options_status"] = Value(ANSWERED_ELSEWHERE, module.location(function))
     app = branch = scope = outer_app = ""
     later = later_cors_layer(module, function) if kind == EXPRESS and registration is None else None
     earlier = (
@@ -374,7 +383,9 @@ def _policy(
             if len(parameter_names(module, function)) >= 3:
                 # middleware that passes requests on: the routes before it miss its headers.
                 # A handler without `next` is the endpoint itself, not a layer for others.
-                evidence += misordered(analysis, registration, "headers")
+                evidence += misordered(analysis, registration, "headers") or imported_app_misordered(
+                    analysis, registration, "headers"
+                )
         else:
             route_level = True
             scope = registration.path or ""

@@ -20,6 +20,8 @@ class Steps:
     roles: HandlerRoles
     steps: dict[str, Value] = field(default_factory=dict)
     guard: Value | None = None
+    # further allow-lists an `else if` chain tests (`ALLOWED#2`, ...): each arm admits its own
+    more_guards: list[Value] = field(default_factory=list)
     aliases: dict[str, str] = field(default_factory=dict)  # local name -> request input
     condition: Value | None = None  # the first undecidable `if` test a step depends on
     undecided: Value | None = None  # the first undecidable `if` test met
@@ -44,6 +46,11 @@ class Steps:
             name = f"{header} #{number}"
             number += 1
         self.steps[name] = Value(value.raw, location) if value.known else value
+
+
+def further_guards(state: Steps) -> dict[str, Value]:
+    """The options `guard #2`, `guard #3`... that the atoms `ALLOWED#2`... test."""
+    return {f"guard #{number}": guard for number, guard in enumerate(state.more_guards, start=2)}
 
 
 def _conditions(step: Value) -> tuple[str, ...]:

@@ -189,7 +189,9 @@ def _assignment(state: Steps, node: Node, when: tuple[str, ...]) -> bool:
     for response in state.roles.responses:
         if not response:
             continue
-        if left == f"{response}.statusCode" or (state.roles.koa and left == f"{response}.status"):
+        # Koa's `ctx.status = 204`; h3 2.x's `event.res.status = 204` (no answer by itself)
+        status_field = (state.roles.koa or bool(state.roles.h3)) and left == f"{response}.status"
+        if left == f"{response}.statusCode" or status_field:
             value = module.resolve(right)
             state.status.append((when, value))
             if state.roles.koa:
@@ -429,6 +431,9 @@ def _header(
         return
     reflected = Value(HeaderReflection("reflect-all", source=source), location)
     fallback = chain[1] if chain is not None else _fallback(value_node)
+    bound = _fallback(_chained(state, node)) if fallback is None and chain is None else None
+    if bound is not None and state.module.resolve(bound).known:
+        fallback = bound  # `const caller = origin || "*"` written as `caller`: its literal fallback
     if fallback is None or source in {REQUESTED_HEADERS, REQUESTED_METHOD}:
         _write(state, canonical, reflected, writer, when, location)
         return

@@ -19,6 +19,7 @@ from corslint.extractors.express.request_inputs import (
     REQUESTED_HEADERS,
     REQUESTED_METHOD,
     is_named,
+    origin_presence_test,
     request_source,
 )
 from corslint.extractors.express.request_tests import aliased_method_test, compared_path, method_test
@@ -62,18 +63,16 @@ def condition_atom(state: Steps, node: Node | None) -> str | None:
         # the value written under it carries its own "when X is unset": later writes do not
         return "TRUE" if truthy(passed.raw) else "FALSE"
     if (bound := _passed_membership(state, node)) is not None:  # a factory's list argument
-        if state.guard is None:
-            state.guard = Value(FunctionValue("allow-list", bound), module.location(node))
-        return "ALLOWED"
+        return admitting(state, Value(FunctionValue("allow-list", bound), module.location(node)))
     if (decided := decided_when_unset(module, node)) is not None:
         state.unset = state.unset or decided[1]
         return "TRUE" if decided[0] else "FALSE"
     if node.type == "identifier" and (picked := picked_origin(module, node)) is not None:
         listed = membership(module, picked[0], picked[1], True)  # `if (origin)`, a pick
         if listed is not None:
-            if state.guard is None:
-                state.guard = Value(FunctionValue("allow-list", tuple(listed[0])), module.location(picked[0]))
-            return "ALLOWED"
+            return admitting(
+                state, Value(FunctionValue("allow-list", tuple(listed[0])), module.location(picked[0]))
+            )
     if node.type == "identifier" and (copied := copied_test(module, node)) is not None:
         return condition_atom(state, copied)  # `const known = pattern.test(origin); if (!known)`
     if node.type == "unary_expression" and text.startswith("!"):
@@ -84,11 +83,12 @@ def condition_atom(state: Steps, node: Node | None) -> str | None:
             inner[1:] if inner.startswith("!") else f"!{inner}"
         )
     if node.type == "binary_expression" and module.text(node.child_by_field_name("operator")) in {"||", "&&"}:
-        saved = state.guard
+        saved, more = state.guard, len(state.more_guards)
         folded = _folded(state, node)
         if folded is not None:
             return folded
         state.guard = saved  # one side's allow-list is not the test's: the whole is read below
+        del state.more_guards[more:]
     if node.type == "call_expression" and preflight_flag_helper(module, node, state.roles.requests):
         return "OPTIONS"  # `if (handleCors(req, res)) return;`: true for OPTIONS alone
     if (star := _star_fallback_test(state, node)) is not None:
@@ -97,11 +97,9 @@ def condition_atom(state: Steps, node: Node | None) -> str | None:
         return own
     hosted = host_condition(module, node, lambda n: reads_origin(state, n))
     if hosted is not None:  # the Origin's host tested, scheme and port cut off (`host_tests`)
-        if hosted[1] is not None and state.guard is None:
-            state.guard = hosted[1]
-        return hosted[0] if hosted[1] is None or state.guard is hosted[1] else None
+        return hosted[0] if hosted[1] is None else admitting(state, hosted[1])
     source = request_source(module, state.roles, state.aliases, node)
-    if source == ORIGIN or is_named(source):
+    if source == ORIGIN or is_named(source) or origin_presence_test(module, state.roles, node):
         return "ORIGIN"
     if source in {REQUESTED_HEADERS, REQUESTED_METHOD}:  # `if (req.header("access-control-request-headers"))`
         return f"HEADER:{source}"
@@ -117,14 +115,36 @@ def condition_atom(state: Steps, node: Node | None) -> str | None:
                 compares_origins(entries)
             ):
                 continue  # a body or query field compared with a word: `action === "signup"`
-            guard = Value(FunctionValue("allow-list", tuple(entries)), module.location(node))
-            if state.guard is None:
-                state.guard = guard
-            return "ALLOWED"
+            return admitting(state, Value(FunctionValue("allow-list", tuple(entries)), module.location(node)))
     value = module.resolve(node)
     if value.known and isinstance(value.raw, bool):
         return "TRUE" if value.raw else "FALSE"
     return None
+
+
+def admitting(state: Steps, guard: Value) -> str:
+    """The atom for a test of the Origin against `guard`: ``ALLOWED`` for the handler's first
+    allow-list (or the same entries tested again), ``ALLOWED#2``, ``ALLOWED#3``... for another
+    one, so that `if (list.includes(origin)) {...} else if (origin.includes("vercel.app")) {...}`
+    admits, in each arm, the origins its own test does (not the first arm's list twice)."""
+    if state.guard is None:
+        state.guard = guard
+        return "ALLOWED"
+    entries = _entry_key(guard)
+    if entries is None or entries == _entry_key(state.guard):
+        return "ALLOWED"  # a guard not compared here keeps the earlier reading
+    for number, other in enumerate(state.more_guards, start=2):
+        if _entry_key(other) == entries:
+            return f"ALLOWED#{number}"
+    state.more_guards.append(guard)
+    return f"ALLOWED#{len(state.more_guards) + 1}"
+
+
+def _entry_key(guard: Value) -> tuple[str, ...] | None:
+    raw = guard.raw
+    if not isinstance(raw, FunctionValue) or raw.kind != "allow-list":
+        return None
+    return tuple(repr(item.raw) if item.known else f"?{item.location}" for item in raw.allowed)
 
 
 def reads_cors_input(state: Steps, node: Node) -> bool:

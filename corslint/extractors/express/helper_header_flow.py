@@ -17,7 +17,7 @@ from collections.abc import Callable
 from corslint.extractors.express.handwritten_state import Steps
 from corslint.extractors.express.handwritten_tests import test_atom
 from corslint.extractors.express.request_inputs import alias_source
-from corslint.extractors.js.declared_values import FUNCTIONS, enclosing_function
+from corslint.extractors.js.declared_values import FUNCTIONS, declared_value, enclosing_function
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, string_value, unwrap
 from corslint.model import Location, Provenance, Value
@@ -79,9 +79,22 @@ def _exit_test(module: JsModule, statement: Node) -> Node | None:
     return statement.child_by_field_name("condition")
 
 
-def _holds_no_cors_header(module: JsModule, node: Node) -> bool:
+def _holds_no_cors_header(module: JsModule, node: Node, depth: int = 0) -> bool:
     if module.text(node) in {"null", "undefined"}:
         return True
+    if node.type == "identifier" and depth < 3:
+        # `const varyOnly = { Vary: "Origin" }; ... if (!request.headers.has("Origin")) return
+        # varyOnly;` (census 9 B4, GW2Treasures/gw2.me `apps/web/lib/cors-header.ts`): a
+        # constant object never written to after its declaration
+        name = module.text(node)
+        declared = declared_value(module, name, node)
+        if (
+            declared is None
+            or module.assignments.get(name)
+            or f"Object.assign({name}" in module.text(module.root)
+        ):
+            return False
+        return _holds_no_cors_header(module, declared, depth + 1)
     if node.type != "object":
         return False
     for child in node.named_children:

@@ -36,9 +36,12 @@ from corslint.model import Evidence
 _DATA_SUFFIXES = frozenset({".json", ".yaml", ".yml", ".toml"})
 
 
-def imported_app_misordered(analysis: Analysis, registration: Registration) -> list[Evidence]:
-    """`misordered` evidence when `registration` (an app-wide `use` of cors()) is made on an
-    app imported from a module of the project that registered routes on it first."""
+def imported_app_misordered(
+    analysis: Analysis, registration: Registration, what_kind: str = "cors"
+) -> list[Evidence]:
+    """`misordered` evidence when `registration` (an app-wide `use` of cors(), or with
+    `what_kind` "headers" a hand-written header middleware) is made on an app imported from
+    a module of the project that registered routes on it first."""
     module = analysis.module
     project = module.project
     if project is None or registration.method != "use" or not registration.receiver.isidentifier():
@@ -78,13 +81,17 @@ def imported_app_misordered(analysis: Analysis, registration: Registration) -> l
     return [
         Evidence(
             "misordered",
-            f"cors() is registered after routes it should cover: `{registration.receiver}` comes from "
+            f"{_layer(what_kind)} is registered after routes it should cover: `{registration.receiver}` comes from "
             f"{display}, which registered {what} (line {line}) when it was imported, before this "
             "line runs; express runs middleware in registration order, so those routes answer "
             "without CORS headers and their preflights fail",
             module.location(registration.call),
         )
     ]
+
+
+def _layer(what_kind: str) -> str:
+    return "cors()" if what_kind == "cors" else "this CORS middleware"
 
 
 def setup_misordered(analysis: Analysis, registration: Registration) -> list[Evidence]:

@@ -313,7 +313,7 @@ def _inlined(state: Steps, call: Node, when: tuple[str, ...], depth: int) -> boo
         return False
     roles = HandlerRoles(tuple(requests) or ("",), tuple(responses), "")
     inner = Steps(helper_module, roles, steps=state.steps, aliases=aliases, passed=passed)
-    inner.guard = state.guard
+    inner.guard, inner.more_guards = state.guard, state.more_guards
     inner.unset = state.unset
     inner.call_hook = lambda steps, node, at: (
         _copied_helper_record(steps, node, at) or _inlined(steps, node, at, depth + 1)

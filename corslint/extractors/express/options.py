@@ -104,7 +104,7 @@ def option_map(
         return {"**": module.unknown(argument)}, []
     options, evidence = sorted_options(
         module,
-        value.raw,
+        _unset_chosen(value),
         module.location(argument),
         names,
         options_homes(module, value),
@@ -116,6 +116,22 @@ def option_map(
             for item in evidence
         ]
     return options, evidence
+
+
+def _unset_chosen(value: Value) -> Mapping[str, Value]:
+    """The object's entries; where an unset variable chose the whole object (`appEnv ===
+    "development" ? {origin: true, credentials: true} : {...}` with `appEnv =
+    process.env.APP_ENV || "development"`), each known entry carries that variable, so that a
+    finding on it says "when APP_ENV is unset" as it does for a chosen scalar."""
+    raw: Mapping[str, Value] = value.raw
+    if value.provenance is not Provenance.ENV_DEFAULT or not value.env_var:
+        return raw
+    return {
+        key: item
+        if item.env_var or not item.known
+        else Value(item.raw, item.location, item.provenance, value.env_var, item.description, item.related)
+        for key, item in raw.items()
+    }
 
 
 def options_homes(module: JsModule, value: Value) -> frozenset[str]:

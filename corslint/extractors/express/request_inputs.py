@@ -141,6 +141,18 @@ def request_source(module: JsModule, roles: HandlerRoles, aliases: dict[str, str
     return None
 
 
+def origin_presence_test(module: JsModule, roles: HandlerRoles, node: Node) -> bool:
+    """`request.headers.has('Origin')` (Fetch `Headers`): true exactly when an Origin is
+    sent, as `request.headers.get('Origin')` is (census 9 B4, GW2Treasures/gw2.me)."""
+    if node.type != "call_expression":
+        return False
+    lowered = _canonical(module.text(node)).lower()
+    if not lowered.endswith(f".headers.has('{ORIGIN}')"):
+        return False
+    read = lowered[: -len(f"has('{ORIGIN}')")] + f"get('{ORIGIN}')"
+    return any(request and read == f"{request.lower()}.headers.get('{ORIGIN}')" for request in roles.requests)
+
+
 def _header_object(module: JsModule, roles: HandlerRoles, value: Node) -> bool:
     """`ctx.request.header`, also behind a fallback (`ctx.request.header || ''`:
     jiangjunguo-stc/koa-demo `utils/access.js`)."""

@@ -160,7 +160,7 @@ class HeaderReader:
         if depth > _MAX_DEPTH:
             return False
         state = Steps(module, roles, steps=self.steps.steps, aliases=dict(aliases))
-        state.guard = self.steps.guard
+        state.guard, state.more_guards = self.steps.guard, self.steps.more_guards
         try:
             return self._read(state, node, when, depth)
         finally:

@@ -28,14 +28,16 @@ docs/patterns.md). The responses themselves are found by `returned_responses`.""
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import PurePosixPath
 
 from corslint.extractors import EXTRACTORS
 from corslint.extractors.express.astro_endpoints import ASTRO_ENDPOINT, is_astro_endpoint
 from corslint.extractors.express.fetch_cors_ports import is_fetch_cors_port
 from corslint.extractors.express.flag_gated_headers import switched_helper
+from corslint.extractors.express.further_returns import add_further_returns
 from corslint.extractors.express.handler_roles import HandlerRoles
-from corslint.extractors.express.handwritten_state import Steps
+from corslint.extractors.express.handwritten_state import Steps, further_guards
 from corslint.extractors.express.header_records import names_cors_header
 from corslint.extractors.express.helper_header_flow import called_by_others, declared_aliases
 from corslint.extractors.express.importer_candidates import candidate_importers
@@ -394,6 +396,8 @@ def _policy(
             if not (status.known and isinstance(status.raw, int)) and method != "OPTIONS":
                 status = Value(200, status.location)  # a non-OPTIONS answer: its CORS headers matter
             _end(steps, status, end_when)
+            further = [site for site in sites if site is not other and site.method != "OPTIONS"]
+            add_further_returns(steps, further, end_when, partial(_read_into, _WRITERS[framework]))
     if framework == NEXT_ROUTE and not answers_options and next_answers_options(module):
         _end(steps, Value(204, module.location(functions[0][0])), ("METHOD:OPTIONS",))
     if not answers_options:  # SvelteKit's 405, an itty-router table's own answer
@@ -404,6 +408,7 @@ def _policy(
     options = dict(steps.steps)
     if steps.guard is not None:
         options["guard"] = steps.guard
+    options.update(further_guards(steps))
     if steps.condition is not None:
         options["condition"] = steps.condition
     location = _location(module, framework, functions, options, cache)
@@ -532,11 +537,15 @@ def _read(reader: HeaderReader, site: ResponseSite, when: tuple[str, ...]) -> No
         reader.read(site.module, site.headers, site.roles, site.aliases, when)
     for module, holder, use, roles, aliases in site.extra:
         state = Steps(module, roles, steps=reader.steps.steps, aliases=dict(aliases))
-        state.guard = reader.steps.guard
+        state.guard, state.more_guards = reader.steps.guard, reader.steps.more_guards
         declared_aliases(state, use)  # `const origin = request.headers.get("origin")`
         set_calls(reader, state, holder, use, when)
         reader.steps.guard = state.guard
         reader.steps.condition = reader.steps.condition or state.condition
+
+
+def _read_into(writer: str, steps: Steps, site: ResponseSite, when: tuple[str, ...]) -> None:
+    _read(HeaderReader(steps, writer), site, when)
 
 
 def _end(steps: Steps, status: Value, when: tuple[str, ...]) -> None:

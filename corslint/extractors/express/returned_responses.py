@@ -14,6 +14,7 @@ from corslint.extractors.express.fetch_cors_ports import port_defaults
 from corslint.extractors.express.flag_tests import options_conjunct
 from corslint.extractors.express.handler_roles import HandlerRoles
 from corslint.extractors.express.helper_header_flow import branch_assigned, straight_reassigned
+from corslint.extractors.express.promise_results import resolved_results
 from corslint.extractors.express.request_inputs import alias_source, request_source
 from corslint.extractors.express.response_guards import OriginGuard, origin_guard
 from corslint.extractors.express.response_headers import (
@@ -115,6 +116,7 @@ def _returns(module: JsModule, function: Node) -> list[tuple[Node, Node | None]]
             continue
         if node.type == "return_statement" and node.named_children:
             found.append((unwrap(node.named_children[0]), node))
+            found += resolved_results(module, node.named_children[0])  # `return new Promise(...)`
         elif node.type == "call_expression" and callback:
             callee = node.child_by_field_name("function")
             args = call_arguments(node)

@@ -1,6 +1,6 @@
 """CORS headers in hosting configuration: ``vercel.json`` (``headers``), ``netlify.toml``
-(``[[headers]]``) and Netlify's ``_headers`` file, judged as hand-written headers
-(`config_headers`)."""
+(``[[headers]]``) and Netlify's ``_headers`` file (Cloudflare Pages' when the project is a
+Pages project, `pages_headers`), judged as hand-written headers (`config_headers`)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from corslint.extractors.config_files.json_reader import read_json
 from corslint.extractors.config_files.toml_reader import read_toml
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.express.config_headers import HeaderRule, header_policies, header_rules
+from corslint.extractors.express.pages_headers import pages_root, pages_rules
 from corslint.extractors.express.vercel_routes import legacy_route_rules
 from corslint.extractors.express.vercel_sveltekit import kit_options_answers
 from corslint.model import CorsPolicy, Extraction, Location, Provenance, Value
@@ -36,6 +37,9 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
             policies = header_policies(
                 "netlify_headers", path, _netlify_toml_rules(data.raw["headers"]), "netlify.toml headers"
             )
+    elif name == "_headers" and (pages := pages_root(path)) is not None:  # Cloudflare Pages' rules
+        rules = pages_rules(_headers_file_rules(path, text), pages)
+        policies = header_policies("cloudflare_pages_headers", path, rules, "_headers", joined=True)
     elif name == "_headers":
         policies = header_policies("netlify_headers", path, _headers_file_rules(path, text), "_headers")
     return Extraction(policies=tuple(policies))

@@ -44,8 +44,12 @@ def ternary_origin_variants(
     if condition is None:
         return []
     variable = _env_variable(module, condition)
-    if variable is None or _DEVELOPMENT.search(_test_text(module, condition)):
-        return []  # `isDev ? localhost : list`: a development arm is not judged as deployed
+    if variable is None:
+        return []
+    if _DEVELOPMENT.search(_test_text(module, condition)):
+        # `isDev ? localhost : list`: a development arm is not judged as deployed; where the
+        # test plainly names a development stage of a stage variable, the other arm is
+        return _deployed_arm(module, node, condition, variable, options, evidence, branch)
     if production_arm(module, condition) is not None:
         return []  # a NODE_ENV test is judged as deployed in production (its arm, as before)
     taken = _holds_when_unset(module, condition)
@@ -61,6 +65,52 @@ def ternary_origin_variants(
         path = "/".join(part for part in (branch, f"{arm}@{where}") if part)
         variants.append(OptionVariant(path, {**options, "origin": value}, evidence))
     return variants
+
+
+# a variable naming the stage the app runs in: `APP_ENV`, `APP_ENVIRONMENT`, `STAGE`, `ENV`,
+# `DEPLOY_ENV`, `NEXT_PUBLIC_APP_ENV` (NODE_ENV is `production_arm`'s)
+_STAGE_VARIABLE = re.compile(r"(?:^|_)(?:ENV|ENVIRONMENT|STAGE)$", re.IGNORECASE)
+# stage names no production deployment carries (`"developement"` misspelt included)
+_DEVELOPMENT_STAGE = re.compile(r"^(?:dev\w*|local\w*|test\w*)$", re.IGNORECASE)
+
+
+def _deployed_arm(
+    module: JsModule,
+    node: Node,
+    condition: Node,
+    variable: str,
+    options: dict[str, Value],
+    evidence: list[Evidence],
+    branch: str,
+) -> list[OptionVariant]:
+    """`process.env.APP_ENV === "development" ? true : productionOrigins` (a Socket.IO
+    server's `cors`, find_string "origin: process.env.APP_ENV"): the test holds only where the
+    stage variable names a development stage, never in production, nor while it is unset, so
+    the other arm is the configuration deployed (as a NODE_ENV test is judged in production),
+    one variant, without a "when unset" clause. [] for any other test, or an unknown arm."""
+    if variable == "NODE_ENV" or not _STAGE_VARIABLE.search(variable):
+        return []
+    test = unwrap(condition)
+    if test.type == "identifier" and (bound := module.binding(module.text(test))) is not None:
+        test = unwrap(bound)  # `const isDev = process.env.APP_ENV === "development"`
+    if test.type != "binary_expression":
+        return []
+    operator = module.text(test.child_by_field_name("operator"))
+    if operator not in {"===", "==", "!==", "!="}:
+        return []
+    sides = [unwrap(test.child_by_field_name("left")), unwrap(test.child_by_field_name("right"))]
+    named = [string_value(side) for side in sides]
+    stage = next((text for text in named if text is not None), None)
+    read = next((side for side, text in zip(sides, named, strict=True) if text is None), None)
+    if stage is None or read is None or not _DEVELOPMENT_STAGE.match(stage):
+        return []
+    if module.env_name(read) != variable and module.resolve(read).env_var != variable:
+        return []
+    holds = operator in {"!==", "!="}  # as deployed: the variable names no development stage
+    value = module.resolve(node.child_by_field_name("consequence" if holds else "alternative"))
+    if not value.known:
+        return []
+    return [OptionVariant(branch, {**options, "origin": value}, evidence)]
 
 
 def _test_text(module: JsModule, condition: Node) -> str:

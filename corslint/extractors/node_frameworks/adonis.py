@@ -46,7 +46,9 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     specifiers = {specifier for specifier, _ in module.imports.values()}
     modern = any(specifier.startswith(V6_PACKAGE) for specifier in specifiers)
     if not modern and V5_MODULE not in specifiers:
-        return _adonis4_note(module)
+        if not _registered_v6_plain(module):
+            return _adonis4_note(module)
+        modern = True  # read as it is, without `defineConfig`'s defaults
     node, calls = configured_node(module, exported_node(module), frozenset({"defineConfig"}))
     if node is None:
         return Extraction()
@@ -73,6 +75,23 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         framework, where, options, routes=routes, evidence=tuple(evidence), label=_label(path)
     )
     return Extraction(policies=(policy,))
+
+
+def _registered_v6_plain(module: JsModule) -> bool:
+    """A plain object exported by config/cors.ts of an AdonisJS 6 app (no `defineConfig`, no
+    import: census 9 B1, overtrue/sparkset `apps/server/config/cors.ts`): @adonisjs/cors 2+
+    declared and its middleware registered in start/kernel.ts. The provider reads it with
+    `app.config.get("cors", defineConfig({}))`, so the object is the config as it stands."""
+    if module.file is None or (installed_major(module.file, V6_PACKAGE) or 0) < 2:
+        return False
+    app_root = _config_folder(Path(module.file)).parent
+    for suffix in (".ts", ".js"):
+        try:
+            if MIDDLEWARE in (app_root / "start" / f"kernel{suffix}").read_text("utf-8"):
+                return True
+        except (OSError, UnicodeDecodeError):
+            continue
+    return False
 
 
 def _adonis4_note(module: JsModule) -> Extraction:

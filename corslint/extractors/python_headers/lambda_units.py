@@ -356,6 +356,7 @@ def _policy(module: PythonModule, handler: Function, functions: dict[str, Functi
                 location,
             ),
         )
+    _further_returns(module, options, [r for r in others if r is not other])
     origin = next(value for name, value in options.items() if name.startswith("Access-Control-Allow-Origin"))
     location = origin.location
     return CorsPolicy(
@@ -366,6 +367,23 @@ def _policy(module: PythonModule, handler: Function, functions: dict[str, Functi
         label=f"AWS Lambda result ({os.path.basename(module.path)})",
         app=f"{module.path}::lambda_headers@{location.line}:{location.column}",
     )
+
+
+def _further_returns(module: PythonModule, options: dict[str, Value], results: list[ast.Dict]) -> None:
+    """The other returns writing an Allow-Origin already read (the `except` answer, early
+    errors): each is a place the rules report (`PolicyProbe.write_sites`), added after the
+    end of the judged answer, under its conditions, so they never change an answer
+    (extractors/express/further_returns.py does the same for JS results)."""
+    read = [v for name, v in options.items() if name.startswith("Access-Control-Allow-Origin")]
+    known = {repr(v.raw["value"].raw) for v in read if v.raw["value"].known}
+    seen = {v.location for v in read}
+    for result in results:
+        for name, value in _headers(module, result):
+            if name.lower() != "access-control-allow-origin" or not value.known or value.location in seen:
+                continue
+            if repr(value.raw) in known:
+                seen.add(value.location)
+                _add(options, "Access-Control-Allow-Origin", _step(value, ("!OPTIONS",), value.location))
 
 
 def _is_route(function: Function) -> bool:

@@ -44,6 +44,9 @@ JS_LIBRARIES = (
     # CSVaishakh/User-Mangement `server/middleware/cors.global.ts`
     UnmodelledLibrary("vercel-cors", frozenset({"vercel-cors"})),
     UnmodelledLibrary("nitro-cors", frozenset({"nitro-cors"})),
+    # census 9 row B5: MichalNiedziela1601/cinkciarz_training `backend/plugins/cors.plugin.js`
+    # (hapi-cors 1.0.1: one fixed Allow-Origin, `origins` joined by ", ", credentials on by default)
+    UnmodelledLibrary("hapi-cors", frozenset({"hapi-cors"})),
 )
 
 

@@ -1,0 +1,1 @@
+"""AWS CDK stacks in Python: API Gateway CORS preflight options (`aws_cdk.aws_apigateway`)."""
