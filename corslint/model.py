@@ -215,6 +215,8 @@ class Evidence:
     - ``preflight-unrouted``: OPTIONS requests never reach it (a `cors()` mounted on a
       route's own method): the framework answers them itself (models read it);
     - ``checks-disabled``: the library's own validation never runs (CORS303, note);
+    - ``wiring-site``: a settings list the library is missing from (MIDDLEWARE), written
+      away from the finding's own place; CORS303 names it beside a whole-layer `not-applied`;
     - ``deprecated-option``: a deprecated name is used (CORS304); detail names the new one;
     - ``unknown-option``: an option the library ignores (a typo); rules name it when the
       behaviour they report comes from the default it fell back to;

@@ -12,9 +12,9 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from corslint.frameworks.framework import Framework, Options, OriginEntry, Responder
+from corslint.frameworks.framework import Framework, Options, OriginEntry, Responder, Role
 from corslint.http import HeaderList, Request, Response
-from corslint.model import CorsPolicy, Value
+from corslint.model import CorsPolicy, Location, Value
 
 RESOURCE_DEFAULTS: dict[str, Any] = {
     "allow_credentials": False,
@@ -108,6 +108,35 @@ def origin_entries(policy: CorsPolicy) -> tuple[OriginEntry, ...]:
     )
 
 
+# the ResourceOptions keyword each role's findings are about
+_ROLE_KEYWORDS: dict[str, str] = {
+    "credentials": "allow_credentials",
+    "methods": "allow_methods",
+    "headers": "allow_headers",
+    "expose": "expose_headers",
+    "max_age": "max_age",
+}
+
+
+def locate(policy: CorsPolicy, role: Role) -> Location | None:
+    """The `allow_headers=...` keyword inside `ResourceOptions(...)` for a finding about
+    the headers (jindada1/Relaxion main.py), when one origin's options alone write it;
+    None (the whole `config`) when none does or several do."""
+    keyword = _ROLE_KEYWORDS.get(role)
+    config = policy.option("config")
+    if keyword is None or config is None or not config.known or not isinstance(config.raw, dict):
+        return None
+    places = {
+        written.location
+        for options in config.raw.values()
+        if isinstance(options, Value)
+        and options.known
+        and isinstance(options.raw, dict)
+        and isinstance(written := options.raw.get(keyword), Value)
+    }
+    return places.pop() if len(places) == 1 else None
+
+
 FRAMEWORK = Framework(
     name="aiohttp_cors",
     display="aiohttp-cors",
@@ -122,4 +151,5 @@ FRAMEWORK = Framework(
     },
     origin_entries=origin_entries,
     responder=responder,
+    locator=locate,
 )

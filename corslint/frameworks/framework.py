@@ -96,6 +96,9 @@ class Framework:
     origins_required: bool = False
     # `respond` for one policy, reading its options once (`Options`); None: `respond` it is
     responder: Callable[[CorsPolicy], Responder] | None = None
+    # where a finding about a role belongs when one option holds several roles (aiohttp-cors'
+    # `config`): the nested option's own place; None falls back to the option
+    locator: Callable[[CorsPolicy, Role], Location | None] | None = None
 
     def answering(self, policy: CorsPolicy) -> Responder:
         """What `respond` answers for `policy`, as a function of the request alone."""
@@ -112,5 +115,8 @@ class Framework:
 
     def locate(self, policy: CorsPolicy, role: Role) -> Location:
         """Where a finding about `role` belongs: the option, else the configuration."""
+        nested = self.locator(policy, role) if self.locator is not None else None
+        if nested is not None:
+            return nested
         value = self.option_for(policy, role)
         return value.location if value is not None else policy.location

@@ -1,6 +1,6 @@
 from collections.abc import Iterator
 
-from corslint.findings import Finding, Level
+from corslint.findings import Finding, Level, Related
 from corslint.rules.base import (
     ATTACKER,
     DJANGO_WIRED,
@@ -127,7 +127,11 @@ class CorsNotActive(Rule):
             level = KINDS.get(evidence.kind)
             if level is not None:
                 yield self.finding(
-                    probe, evidence.location, f"{probe.display}: {evidence.detail}", level=level
+                    probe,
+                    evidence.location,
+                    f"{probe.display}: {evidence.detail}",
+                    level=level,
+                    related=_wiring_sites(probe) if evidence.whole_layer else (),
                 )
         unset = _origin_options_unset(probe)
         if unset and not probe.allows(ATTACKER, path=probe.policy.probe_path):
@@ -140,6 +144,11 @@ class CorsNotActive(Rule):
                     "it answers no cross-origin request: every one fails in the browser, as if "
                     "the middleware were not there (the default is an empty list, not `*`)",
                 )
+
+
+def _wiring_sites(probe: PolicyProbe) -> tuple[Related, ...]:
+    """The settings lists a missing library is to be added to, when written elsewhere."""
+    return tuple(Related(e.location, e.detail) for e in probe.policy.evidence if e.kind == "wiring-site")
 
 
 def _origin_options_unset(probe: PolicyProbe) -> str:

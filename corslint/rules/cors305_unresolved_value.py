@@ -118,11 +118,19 @@ class UnresolvedValue(Rule):
                 if unknown.location.path in {probe.policy.location.path, value.location.path}
                 else value.location
             )
+            # an entry of a list written above the call: the option reading it is named too
+            used = (
+                (Related(value.location, f"`{name}` is given this value here"),)
+                if name not in {"**", "*"}
+                and where.path == value.location.path
+                and where.line != value.location.line
+                else ()
+            )
             yield self.finding(
                 probe,
                 where,
                 f"{probe.display}: {what} could not be determined statically ({_source(unknown)}); {checked}",
-                related=_written_at(where, unknown, value),
+                related=(*_written_at(where, unknown, value), *used),
             )
 
     def _hand_written(self, probe: PolicyProbe) -> Iterator[Finding]:

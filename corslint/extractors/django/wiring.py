@@ -69,6 +69,13 @@ def wiring(
                 first_setting,
                 whole_layer=True,
             )
+            # the lists to add corsheaders to, named beside the setting that has no effect
+            yield Evidence(
+                "wiring-site", "MIDDLEWARE, which lacks `corsheaders`, is set here", middleware.target
+            )
+            yield Evidence(
+                "wiring-site", "INSTALLED_APPS, which lacks `corsheaders`, is set here", apps.target
+            )
             return
         if verdict == "missing":
             removed = _removed_here(namespace, middleware.target)

@@ -80,11 +80,16 @@ def is_cross_origin(module: PythonModule, node: ast.expr, imports: Mapping[str, 
     return isinstance(node, ast.Call) and _qualified(module, node.func, imports) == CROSS_ORIGIN
 
 
-def is_init_app(module: PythonModule, call: ast.Call, imports: Mapping[str, str] | None = None) -> bool:
+def is_init_app(
+    module: PythonModule,
+    call: ast.Call,
+    imports: Mapping[str, str] | None = None,
+    local: Mapping[str, list[ast.expr]] | None = None,
+) -> bool:
     func = call.func
     if not (isinstance(func, ast.Attribute) and func.attr == "init_app"):
         return False
-    return extension_constructor(module, func.value, imports) is not None
+    return extension_constructor(module, func.value, imports, local) is not None
 
 
 def app_argument(call: ast.Call) -> ast.expr | None:
@@ -100,15 +105,27 @@ def app_argument(call: ast.Call) -> ast.expr | None:
 
 
 def extension_constructor(
-    module: PythonModule, receiver: ast.expr, imports: Mapping[str, str] | None = None
+    module: PythonModule,
+    receiver: ast.expr,
+    imports: Mapping[str, str] | None = None,
+    local: Mapping[str, list[ast.expr]] | None = None,
 ) -> tuple[PythonModule, ast.Call] | None:
     """The `cors = CORS(...)` call behind `cors.init_app(...)`, here or in an in-tree
-    module (`CORS().init_app(app)`: the call itself)."""
+    module (`CORS().init_app(app)`: the call itself). `local`: the bindings of the function
+    the call is in, where `cors = CORS()` bound once beside it is the extension (an app
+    factory's `cors = CORS()` then `cors.init_app(app)`: codeHawker/tweetscan)."""
     table = module.imports if imports is None else imports
     if isinstance(receiver, ast.Call):
         return (module, receiver) if _qualified(module, receiver.func, imports) == CORS_CLASS else None
     if not isinstance(receiver, ast.Name):
         return None
+    bound = (local or {}).get(receiver.id, [])
+    if (
+        len(bound) == 1  # a parameter or a binding under a condition counts twice
+        and isinstance(bound[0], ast.Call)
+        and _qualified(module, bound[0].func, imports) == CORS_CLASS
+    ):
+        return module, bound[0]
     # a function's own `from .extensions import cors` hides a module-level namesake
     local_import = receiver.id in table and receiver.id not in module.imports
     found = None if local_import else module.find_binding(receiver.id)

@@ -64,13 +64,17 @@ class _Collector(Walker):
             tuple(self.tests),
         )
 
+    def own_locals(self) -> dict[str, list[ast.expr]] | None:
+        """The bindings seen so far in the function being walked."""
+        return self.found.locals.get(self.functions[-1]) if self.functions else None
+
     def qualify(self, node: ast.expr) -> str | None:
         return qualified_name(node, self.tables[-1])
 
     def is_cors_call(self, call: ast.Call) -> bool:
         """`CORS(app, ...)`, `cors.init_app(app, ...)` or `cross_origin(...)`."""
         return self.qualify(call.func) in (CORS_CLASS, CROSS_ORIGIN) or is_init_app(
-            self.module, call, self.tables[-1]
+            self.module, call, self.tables[-1], self.own_locals()
         )
 
     def enter_function(self, node: Function) -> list[Step]:
@@ -210,7 +214,7 @@ class _Collector(Walker):
                 found.config.append(write)
         # `CORS(app, ...)`; a `CORS(...)` without an app is configured by its `init_app`
         elif (qualified == CORS_CLASS and app_argument(node) is not None) or is_init_app(
-            module, node, self.tables[-1]
+            module, node, self.tables[-1], self.own_locals()
         ):
             found.calls.append((node, self.site(node)))
 

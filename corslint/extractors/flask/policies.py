@@ -72,7 +72,7 @@ def extension_policies(
     layers: list[dict[str, Value]] = []
     notes: list[Evidence] = []
     constructor = (
-        extension_constructor(module, call.func.value, imports)
+        extension_constructor(module, call.func.value, imports, collected.locals.get(site.scope))
         if isinstance(call.func, ast.Attribute) and qualified_name(call.func, imports) != CORS_CLASS
         else None
     )

@@ -164,8 +164,10 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         sole = sole_flask_cors_app(module, context)
         for unit in units:
             if _on_sole_app(unit) and sole:
-                if unit.app.startswith(IMPORTED_KEY):
-                    unit.options_status = "unknown"  # Flask-CORS answers preflights too
+                # Flask-CORS answers preflights too; a view never sees Flask's own OPTIONS
+                # answer, which the app-wide layer fills in (ajGambino/fantasy_voting_backend)
+                if unit.app.startswith(IMPORTED_KEY) or unit.role == "view":
+                    unit.options_status = "unknown"
                 unit.app, unit.beside_library = sole, True
     for unit in units:
         unit.app = unit.app.removeprefix(IMPORTED_KEY)
