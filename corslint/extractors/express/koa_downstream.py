@@ -10,7 +10,9 @@ answer it:
 - middleware from packages that never answer OPTIONS (body parsers, loggers, sessions,
   static files, security headers);
 - the project's own middleware modules and inline functions that do not mention OPTIONS
-  (no `'OPTIONS'`, `.options(`, `.all(`, `allowedMethods` or CORS package).
+  (no `'OPTIONS'`, `.options(`, `.all(`, `allowedMethods`, CORS package or
+  `Access-Control-Allow-Methods`/`-Headers` write: a second CORS middleware behind the
+  router adds them to the preflight `allowedMethods()` answers, flydoing/koa2-learn).
 
 Anything else (an unknown package, `app.use(mount(...))`) leaves the answer unknown, as
 before. The middleware is found registered in its own module (`app.use(fn)`) or in the
@@ -54,6 +56,8 @@ INERT_PACKAGES = frozenset(
 ROUTER_PACKAGES = frozenset({"koa-router", "@koa/router"})
 _ANSWERS_OPTIONS = re.compile(
     r"""['"`]OPTIONS['"`]|allowedMethods|\.options\s*\(|\.all\s*\(|@koa/cors|koa2?-cors|koa-cors"""
+    # a later CORS middleware adding the preflight headers to what the router answers
+    r"|(?i:access-control-allow-(?:methods|headers))"
 )
 MAX_FILES = 400
 MAX_BYTES = 200_000
@@ -86,8 +90,18 @@ def _downstream(module: JsModule, function: Node) -> str | None:
         return None
     routed: set[str] = set()
     answering: list[str] = []
-    for other in method_calls(app_module, "use"):
-        if other.receiver != receiver or other.call.start_byte == call.start_byte:
+    own = (call.start_byte, call.end_byte)
+    # `app.use(router.routes()).use(router.allowedMethods())`: each link of the chain is a
+    # `use` of `app`, in the order of its argument (flydoing/koa2-learn `server-koa/app.js`)
+    uses = [
+        other
+        for other in method_calls(app_module, "use")
+        if _chain_receiver(app_module, other.call) == receiver
+    ]
+    for other in sorted(
+        uses, key=lambda use: use.arguments[0].start_byte if use.arguments else use.call.start_byte
+    ):
+        if (other.call.start_byte, other.call.end_byte) == own:
             continue
         if len(other.arguments) != 1:
             return None
@@ -100,6 +114,17 @@ def _downstream(module: JsModule, function: Node) -> str | None:
         if (routes := _router_call(app_module, other.arguments[0], "routes")) is not None:
             routed.add(routes)
     return "router" if answering else "unanswered"
+
+
+def _chain_receiver(module: JsModule, call: Node) -> str:
+    """`app` for `app.use(a)` and for each later link of `app.use(a).use(b)`."""
+    target = unwrap(unwrap(call.child_by_field_name("function")).child_by_field_name("object"))
+    while target.type == "call_expression":
+        callee = unwrap(target.child_by_field_name("function"))
+        if callee.type != "member_expression" or module.text(callee.child_by_field_name("property")) != "use":
+            break
+        target = unwrap(callee.child_by_field_name("object"))
+    return module.text(target)
 
 
 def _router_call(module: JsModule, node: Node, method: str) -> str | None:

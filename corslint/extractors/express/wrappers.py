@@ -8,7 +8,9 @@ behaviour (`frameworks.express`, one `Framework` per wrapper for the messages):
 - Apollo Server: ``apollo-server`` 2/3 (``new ApolloServer({ cors })``, default
   ``{ origin: "*" }``), ``apollo-server-express`` 2/3 (``server.applyMiddleware({ app,
   cors, path })``, default ``cors()`` on ``path``, ``/graphql`` unless given), and
-  ``@apollo/server`` 4/5's ``startStandaloneServer``, which always mounts ``cors()``.
+  ``@apollo/server`` 4/5's ``startStandaloneServer``, which always mounts ``cors()``, and
+  NestJS's ``GraphQLModule.forRoot({ driver: ApolloDriver, cors })`` on
+  apollo-server-express (``apollo_nest_driver``).
 - Socket.IO 3+ (``new Server(httpServer, { cors })``: its HTTP long-polling requests go
   through ``cors(options)`` under ``/socket.io/``; without the option no CORS headers).
 - routing-controllers (``createExpressServer({ cors: true | options })``).
@@ -20,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from corslint.extractors.express.apollo_nest_driver import apollo_nest_driver_cors
 from corslint.extractors.express.apollo_receivers import apollo_server_from_project, imports_apollo_express
 from corslint.extractors.express.branches import arms_around, development_guarded
 from corslint.extractors.express.delegate_variants import delegate_option_variants
@@ -70,6 +73,7 @@ def wrapper_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[C
             continue
         found += _nest(module, call, imports)
         found += _apollo(module, call)
+        found += _apollo_nest(module, call)
         found += _socketio(module, call)
         found += _routing_controllers(module, call)
         found += _firebase(module, call)
@@ -117,6 +121,7 @@ def _may_wrap(module: JsModule, callee: str) -> bool:
     large file are not, and each reader worked out the callee and arguments anew."""
     return (
         callee.endswith((".enableCors", ".createHandler", ".applyMiddleware", ".getMiddleware"))
+        or callee.endswith(("GraphQLModule.forRoot", "GraphQLModule.forRootAsync"))
         or "NestFactory.create" in callee
         or callee in _WRAPPER_CALLEES
         or callee == GATEWAY
@@ -324,6 +329,16 @@ def _apollo(module: JsModule, call: Node) -> list[_Found]:
     if found is None:  # applyMiddleware without `cors`: cors() with its defaults
         return [_Found("apollo_server", call, {}, (), receiver, scope)]
     return _apollo_found(module, call, found, receiver, scope)
+
+
+def _apollo_nest(module: JsModule, call: Node) -> list[_Found]:
+    """`GraphQLModule.forRoot({ driver: ApolloDriver, cors })` on apollo-server-express: the
+    driver's `applyMiddleware({ app, path, cors })` (`apollo_nest_driver`)."""
+    found = apollo_nest_driver_cors(module, call)
+    if found is None:
+        return []
+    setting, scope = found
+    return _apollo_found(module, call, (module.resolve(setting), setting), "", scope)
 
 
 def _this_member(module: JsModule, node: Node) -> bool:

@@ -38,10 +38,10 @@ def yoga_nest_driver_policies(module: JsModule, bearer: tuple[Evidence, ...]) ->
             continue
         if module.text(unwrap(holder)) not in graphql:
             continue
-        config = _driver_config(module, call, module.text(method) == "forRootAsync")
+        config = driver_config(module, call, module.text(method) == "forRootAsync")
         if config is None:
             continue
-        if not _drives_yoga(module, config, drivers):
+        if not drives(module, config, drivers):
             continue
         settings = module.resolve(config)
         if not (settings.known and isinstance(settings.raw, dict)) or "cors" not in settings.raw:
@@ -52,7 +52,7 @@ def yoga_nest_driver_policies(module: JsModule, bearer: tuple[Evidence, ...]) ->
     return policies
 
 
-def _driver_config(module: JsModule, call: Node, asynchronous: bool) -> Node | None:
+def driver_config(module: JsModule, call: Node, asynchronous: bool) -> Node | None:
     """The config object `forRoot` gets, or the object `forRootAsync`'s `useFactory` returns."""
     arguments = call_arguments(call)
     if len(arguments) != 1:
@@ -72,8 +72,8 @@ def _driver_config(module: JsModule, call: Node, asynchronous: bool) -> Node | N
     return None
 
 
-def _drives_yoga(module: JsModule, config: Node, drivers: set[str]) -> bool:
-    """`driver: YogaDriver` in the config object."""
+def drives(module: JsModule, config: Node, drivers: set[str]) -> bool:
+    """`driver: YogaDriver` (one of `drivers`) in the config object."""
     if config.type != "object":
         return False
     return any(
