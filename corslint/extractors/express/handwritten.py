@@ -14,6 +14,7 @@ from corslint.extractors.express.earlier_preflight_answers import (
     imported_preflight_answer,
 )
 from corslint.extractors.express.factory_arguments import factory_arguments
+from corslint.extractors.express.fastify_decorator_hooks import decorated_hook_app
 from corslint.extractors.express.fastify_instances import instance_key, static_set_headers
 from corslint.extractors.express.fastify_route_preflights import plugin_answering_preflights
 from corslint.extractors.express.fetch_cors_ports import is_fetch_cors_port
@@ -401,6 +402,8 @@ def _policy(
     static = static_set_headers(module, function) if registration is None else None
     if static is not None:  # @fastify/static's setHeaders: a layer of the instance it is registered on
         app = instance_key(module, static[0], static[1]) or f"{module.path}::{static[1]}"
+    if kind == FASTIFY and not app and (hooked := decorated_hook_app(module, function)) is not None:
+        app = hooked  # a fastify-decorators `@Hook("onSend")`: a layer of the bootstrapped app
     routes = routes_of(analysis, registration) if method_blind is None else method_blind
     verb = registration.method.split(":")[-1] if registration is not None else "use"
     if route_level and registration is not None and verb in ROUTE_METHODS and verb != "all":

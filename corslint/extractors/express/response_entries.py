@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 
 from corslint.extractors.express.next_routes import MIDDLEWARE_NAMES, ROUTE_SUFFIXES, route_example
 from corslint.extractors.express.response_headers import called_functions, parameter_names
+from corslint.extractors.express.route_wrappers import wrapped_route_function
 from corslint.extractors.js.declared_values import FUNCTIONS
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import project_root
@@ -147,6 +148,10 @@ def route_export_pairs(module: JsModule) -> list[tuple[Node, str]]:
                     functions = called_functions(module, callee) if callee is not None else []
                     if len(functions) == 1 and functions[0][0] is module:
                         found.append((functions[0][1], module.text(name)))
+                    elif value.type == "call_expression" and (
+                        wrapped := wrapped_route_function(module, value, functions)
+                    ):
+                        found.append((wrapped, module.text(name)))  # `observed(postRoute)`
     return found
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from corslint.extractors.express.fetch_cors_ports import port_defaults
 from corslint.extractors.express.flag_tests import options_conjunct
+from corslint.extractors.express.forwarded_init import forwarded_init
 from corslint.extractors.express.handler_roles import HandlerRoles
 from corslint.extractors.express.helper_header_flow import branch_assigned, straight_reassigned
 from corslint.extractors.express.promise_results import resolved_results
@@ -272,6 +273,11 @@ def expression_sites(
                     )
                 sites += inner
                 continue
+            forwarded = _forwarded_site(module, function, node, helper_module, expression, names, passed)
+            if forwarded is not None:  # `jsonResponse(data, { headers })` -> `NextResponse.json(x, init)`
+                forwarded.roles, forwarded.aliases = roles, aliases
+                sites.append(forwarded)
+                continue
             spread = _spread_result(module, node, helper_module, helper, expression, names, passed)
             if spread is not None:  # `respond({ statusCode: 204, body: "" })`
                 spread.roles, spread.aliases = helper_roles, helper_aliases
@@ -379,6 +385,32 @@ def _spread_result(
         return None
     status = _status(module, given["statusCode"], argument)
     return ResponseSite(call, helper_module, helper, pairs["headers"], status, LAMBDA)
+
+
+def _forwarded_site(
+    module: JsModule,
+    function: Node,
+    call: Node,
+    helper_module: JsModule,
+    expression: Node,
+    names: list[str],
+    passed: tuple[Node, ...],
+) -> ResponseSite | None:
+    """A helper building its response with the caller's init as it is: the caller's
+    `headers` and `status` (`forwarded_init`)."""
+    built = unwrap(expression)
+    if built.type not in {"new_expression", "call_expression"}:
+        return None
+    if _response(helper_module, function, built, HandlerRoles((), (), ""), {}) is None:
+        return None
+    init = forwarded_init(module, helper_module, built, names, passed)
+    pairs = _pairs(module, init) if init is not None else {}
+    if "headers" not in pairs:
+        return None
+    status = (
+        _status(module, pairs["status"], call) if "status" in pairs else Value(200, module.location(call))
+    )
+    return ResponseSite(call, module, function, pairs["headers"], status, FETCH)
 
 
 def _pages_next(module: JsModule, function: Node, call: Node) -> bool:
