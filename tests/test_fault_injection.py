@@ -299,9 +299,13 @@ def _prepared(root: Path, change: Callable[[Path], None]) -> tuple[int, Any, Any
 
 def _stopped(run: subprocess.Popen[str]) -> bool:
     """Whether a run ended by its signal, not by finishing: killed, or interrupted (click
-    then says "Aborted!" and exits 1)."""
+    then says "Aborted!" and exits 1). When it did not, the run's end is printed, for the
+    failure's report."""
     _, errors = run.communicate(timeout=120)
-    return run.returncode < 0 or "Aborted!" in errors
+    stopped = run.returncode < 0 or "Aborted!" in errors
+    if not stopped:
+        print(f"exit {run.returncode}; stderr ends:\n{errors[-3000:]}")
+    return stopped
 
 
 @pytest.mark.parametrize("when", ["before", "after"])
