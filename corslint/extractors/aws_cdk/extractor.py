@@ -18,15 +18,14 @@ them. Seen: find_string `default_cors_preflight_options=`: 10 of 10 hits are Pyt
 from __future__ import annotations
 
 import ast
-import os
 import re
 
+from corslint.extractors.aws_cdk.stack_policy import HTTP_API, REST, stack_policy
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule, is_development_path
 from corslint.frameworks.aws_cdk import ALL_METHODS, DEFAULT_HEADERS
 from corslint.model import CorsPolicy, Evidence, Extraction, Location, Value
 
-REST, HTTP_API = "aws_cdk_rest", "aws_cdk_http_api"
 _REST_NAMES = {
     "allow_origins": "allowOrigins",
     "allow_headers": "allowHeaders",
@@ -122,19 +121,7 @@ def _policy(
 ) -> CorsPolicy | None:
     names = _HTTP_API_NAMES if framework == HTTP_API else _REST_NAMES
     read = {names[key]: _value(module, value, 0) for key, value in options if key in names}
-    if framework == REST and "allowOrigins" not in read:
-        return None  # required by CorsOptions
-    location = module.location(site)
-    label = "RestApi" if framework == REST else "HttpApi"
-    return CorsPolicy(
-        framework=framework,
-        location=location,
-        options=read,
-        evidence=evidence,
-        development_only=is_development_path(path),
-        label=f"AWS CDK {label} ({os.path.basename(path)})",
-        app=f"{path}::{framework}@{location.line}:{location.column}",
-    )
+    return stack_policy(framework, path, module.location(site), read, evidence, is_development_path(path))
 
 
 def _value(module: PythonModule, node: ast.expr, depth: int) -> Value:

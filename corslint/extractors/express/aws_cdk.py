@@ -17,15 +17,14 @@ CDK's constants are read as the library defines them: `Cors.ALL_ORIGINS` (`['*']
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
 
+from corslint.extractors.aws_cdk.stack_policy import HTTP_API, REST, stack_policy
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
 from corslint.extractors.js.syntax import Node, string_value, unwrap
 from corslint.frameworks.aws_cdk import ALL_METHODS, DEFAULT_HEADERS
 from corslint.model import CorsPolicy, Evidence, Location, Value
 
-REST, HTTP_API = "aws_cdk_rest", "aws_cdk_http_api"
 _REST_KEYS = frozenset(
     {
         "allowOrigins",
@@ -108,18 +107,8 @@ def _policy(
             read[_HTTP_API_KEYS[key]] = _value(module, value, 0)
         elif framework == REST and key in _REST_KEYS:
             read[key] = _value(module, value, 0)
-    if framework == REST and "allowOrigins" not in read:
-        return None  # required: the stack does not compile without it
-    location = module.location(site)
-    label = "RestApi" if framework == REST else "HttpApi"
-    return CorsPolicy(
-        framework=framework,
-        location=location,
-        options=read,
-        evidence=evidence,
-        development_only=is_development_path(module.path),
-        label=f"AWS CDK {label} ({PurePosixPath(module.path).name})",
-        app=f"{module.path}::{framework}@{location.line}:{location.column}",
+    return stack_policy(
+        framework, module.path, module.location(site), read, evidence, is_development_path(module.path)
     )
 
 
