@@ -60,6 +60,7 @@ MODEL_NAMES: dict[str, tuple[str, ...]] = {
         "node_headers",
         "nextjs_helper_headers",
         "koa_headers",
+        "restify_headers",
         "fastify_headers",
         "hono_headers",
         "oak_headers",

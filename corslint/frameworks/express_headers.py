@@ -48,6 +48,9 @@ that sends the headers:
   middleware wrote under the same name). h3 handlers (``h3_headers``: Nuxt / Nitro
   server middleware, routes and the utils handed the event) too: a returned value
   answers, a bare return hands the request to the next layer.
+- restify (``restify_headers``): its router answers an ``OPTIONS`` request before any
+  ``use`` middleware runs (2.x with its own preflight answer for an existing route, 5+
+  with 405; measured in docs/semantics/restify.md): left unresolved, as above.
 """
 
 from __future__ import annotations
@@ -408,6 +411,9 @@ FRAMEWORKS = (
     _handwritten("node_headers", "Hand-written Node http CORS code", respond_passing_on),
     _handwritten("nextjs_helper_headers", "Hand-written Next.js CORS code", respond_passing_on),
     _handwritten("koa_headers", "Hand-written Koa CORS code", respond_passing_on),
+    # restify 2.x-4.x answers a preflight to an existing route itself (its own headers) and
+    # 5+ answers 405; which one runs is not read: the OPTIONS answer is left unresolved
+    _handwritten("restify_headers", "Hand-written restify CORS code", respond_passing_on),
     _handwritten("fastify_headers", "Hand-written Fastify CORS code", respond_passing_on),
     _handwritten("hono_headers", "Hand-written Hono CORS code", respond_passing_on),
     _handwritten("oak_headers", "Hand-written Oak CORS code", respond_passing_on),

@@ -16,6 +16,8 @@ from corslint.extractors.js.syntax import Node, unwrap
 EXPRESS, NODE, KOA, FASTIFY = "express_headers", "node_headers", "koa_headers", "fastify_headers"
 HONO = "hono_headers"
 OAK = "oak_headers"
+# restify: 2.x-4.x's router answers a preflight to an existing route itself (docs/semantics)
+RESTIFY = "restify_headers"
 # an Express function no app mounts and that hands nothing on with `next`: its callers
 # decide what an OPTIONS request gets
 EXPRESS_HELPER = "express_helper_headers"
@@ -316,6 +318,8 @@ def server_kind(module: JsModule, function: Node, roles: HandlerRoles, mounted_b
     imported = _imported_framework(module)
     if imported == FASTIFY or (roles.responses[0] == "reply" and imported != EXPRESS):
         return FASTIFY
+    if _is_restify(module, imported):
+        return RESTIFY
     if mounted_by_express:
         return EXPRESS
     if imported == KOA:
@@ -404,6 +408,18 @@ def _node_server_call(module: JsModule, call: Node | None) -> bool:
     arguments = call.child_by_field_name("arguments")
     first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
     return text.endswith(".on") and first is not None and module.text(first).strip("'\"`") == "request"
+
+
+def _is_restify(module: JsModule, imported: str) -> bool:
+    """A restify server's middleware or handler: the module requires restify (and no other
+    server), or the project depends on restify and not on Express (BukGet/api `v3.js`)."""
+    if imported:
+        return False
+    if any(specifier == "restify" for specifier, _ in module.imports.values()):
+        return True
+    project = module.project
+    dependencies = project.dependencies(module) if project is not None else frozenset()
+    return "restify" in dependencies and "express" not in dependencies
 
 
 def _imported_framework(module: JsModule) -> str:

@@ -28,6 +28,7 @@ from corslint.extractors.express.handler_roles import (
     FASTIFY,
     KOA,
     NODE,
+    RESTIFY,
     HandlerRoles,
     handler_roles,
     hands_on,
@@ -304,6 +305,10 @@ def _policy(
         options["options_status"] = answered_elsewhere(analysis, registration)
     if answered_before is not None:  # a catch-all handler: OPTIONS never reaches it
         options["options_status"] = Value(ANSWERED_BEFORE, module.location(answered_before.call))
+    if kind == RESTIFY and registration is not None and registration.method == "use":
+        # restify runs `use` middleware only once a route matched: an OPTIONS request is
+        # answered by its router before it (2.6.3: its own preflight answer; 11.1.0: 405)
+        options["options_status"] = Value(ANSWERED_BEFORE, module.location(registration.call))
     if kind == FASTIFY and (plugin := plugin_answering_preflights(module, function)) is not None:
         options["options_status"] = Value(ANSWERED_BEFORE, plugin)  # the CORS plugin answers OPTIONS
     if kind == EXPRESS_HELPER and registration is None and "options_status" not in options:
