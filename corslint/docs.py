@@ -3,8 +3,8 @@ modules, and docs/semantics/models.md from the framework models' docstrings."""
 
 from __future__ import annotations
 
+import argparse
 import inspect
-import sys
 from pathlib import Path
 
 from corslint.rules.base import Example, Rule
@@ -112,6 +112,22 @@ def write(directory: Path) -> None:
 
 MODELS_PAGE = Path("docs/semantics/models.md")
 
-if __name__ == "__main__":
-    write(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/rules"))
+
+def main(argv: list[str] | None = None) -> None:
+    # argparse, so that `--help` is answered rather than taken for a folder whose stale
+    # .md files `write` would delete
+    parser = argparse.ArgumentParser(
+        prog="python -m corslint.docs",
+        description="Regenerate docs/rules/<ID>.md from the rule modules and "
+        "docs/semantics/models.md from the framework models.",
+    )
+    parser.add_argument(
+        "directory", nargs="?", type=Path, default=Path("docs/rules"), help="where the rule pages go"
+    )
+    arguments = parser.parse_args(argv)
+    write(arguments.directory)
     MODELS_PAGE.write_text(models_markdown(), "utf-8")
+
+
+if __name__ == "__main__":
+    main()
