@@ -40,6 +40,9 @@ JS_APP = "const cors = require('cors');\nconst origin = require('./config/origin
 # its files to a temporary name, then replaces the old file with it: these are its writes)
 DRIVER = r"""
 import os, signal, sys, time
+# a run started in the background by a shell without job control inherits SIGINT ignored
+# (as a CI script run with `&` does): ^C must reach this run for the test to mean anything
+signal.signal(signal.SIGINT, signal.default_int_handler)
 fault = os.environ.get("CORSLINT_FAULT", "")
 calls = [0]
 if fault:
