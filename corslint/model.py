@@ -212,6 +212,8 @@ class Evidence:
     - ``misordered``: it applies, but not to everything it should (CORS303, warning);
     - ``preflight-throws``: the code fails every preflight before its OPTIONS answer (a
       Lambda's `const { a } = JSON.parse(event.body)`); CORS206 points at it;
+    - ``preflight-gateway``: API Gateway answers the Lambda's OPTIONS requests itself, 404/403
+      without CORS headers (serverless.yml without CORS); CORS206 names it;
     - ``preflight-unrouted``: OPTIONS requests never reach it (a `cors()` mounted on a
       route's own method): the framework answers them itself (models read it);
     - ``checks-disabled``: the library's own validation never runs (CORS303, note);

@@ -70,6 +70,7 @@ MODEL_NAMES: dict[str, tuple[str, ...]] = {
         "vercel_headers",
         "netlify_headers",
         "cloudflare_pages_headers",
+        "nitro_route_rules",
         "nextjs_middleware",
         "lambda_headers",
         "fetch_headers",

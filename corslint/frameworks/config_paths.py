@@ -31,6 +31,7 @@ PLATFORMS = {
     "vercel_headers": "vercel",
     "netlify_headers": "netlify",
     "cloudflare_pages_headers": "cloudflare",
+    "nitro_route_rules": "nitro",
 }
 _NAME_CHAR = re.compile(r"[0-9A-Za-z_]")
 _JS_ESCAPE = re.compile(r"([.+*?=^!:${}()\[\]|/\\])")
@@ -258,6 +259,8 @@ def _compiled(platform: str, source: str) -> re.Pattern[str]:
 def source_matches(platform: str, source: str, path: str) -> bool:
     """Whether a rule's `source` (`for`) applies to a request for `path` on `platform`
     (`next`, `vercel`, `netlify` or `cloudflare`)."""
+    if platform == "nitro":
+        return nitro_matches(source, path)
     try:
         compiled = _compiled(platform, source)
     except re.error as error:
@@ -265,6 +268,20 @@ def source_matches(platform: str, source: str, path: str) -> bool:
     if bounded_regex.search(compiled, path) is not None:
         return True
     return platform == "vercel" and bounded_regex.search(compiled, path[1:]) is not None
+
+
+def nitro_matches(source: str, path: str) -> bool:
+    """Nitro's `routeRules` key (radix3's `matchAll`): `/x/**` matches `/x` and what is
+    under it, a plain key the path itself, a trailing slash of the path dropped; other
+    patterns (`:name`, `*`) are not read (`nitro_route_rules` leaves them out)."""
+    source = source if source.startswith("/") else f"/{source}"
+    path = path[:-1] or "/" if path.endswith("/") else path
+    if source.endswith("/**"):
+        prefix = source[: -len("/**")]
+        return path == prefix or path.startswith(f"{prefix}/")
+    if "*" in source or ":" in source:
+        raise ValueError("a Nitro route pattern not read")
+    return path == (source.rstrip("/") or "/")
 
 
 def source_parameters(source: str) -> frozenset[str]:

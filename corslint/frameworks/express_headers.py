@@ -49,8 +49,9 @@ that sends the headers:
   server middleware, routes and the utils handed the event) too: a returned value
   answers, a bare return hands the request to the next layer.
 - restify (``restify_headers``): its router answers an ``OPTIONS`` request before any
-  ``use`` middleware runs (2.x with its own preflight answer for an existing route, 5+
-  with 405; measured in docs/semantics/restify.md): left unresolved, as above.
+  ``use`` middleware runs (2.x-4.x with its own preflight answer for an existing route,
+  left unresolved as above; 5+ with 405 and no CORS header, where the project's restify
+  major is certain: ``options_status`` "refused-before 405"; docs/semantics/restify.md).
 """
 
 from __future__ import annotations
@@ -195,12 +196,18 @@ def respond_passing_on(policy: CorsPolicy, request: Request) -> Response:
         return replay(policy, request, UNKNOWN_ANSWER)
     if passed_on is not None and passed_on.known and isinstance(passed_on.raw, int):
         return replay(policy, request, passed_on.raw)  # a Koa router's allowedMethods() answers it
+    if passed_on is not None and passed_on.known and str(passed_on.raw).startswith(REFUSED_BEFORE):
+        # restify 5+'s router refuses OPTIONS before the code runs: its status, no header of it
+        if request.method.upper() == "OPTIONS":
+            return Response(int(str(passed_on.raw).split()[-1]))
+        return replay(policy, request, UNKNOWN_ANSWER)
     return replay(policy, request, None if unanswered else UNKNOWN_ANSWER)
 
 
 # headers that decide no request's fate: one written under an undecided condition is left
 # out (its rules stay silent) instead of leaving the whole answer unknown
 UNDECIDED_HARMLESS = frozenset({"access-control-max-age", "access-control-expose-headers"})
+REFUSED_BEFORE = "refused-before"  # `refused-before 405`: an earlier layer refuses every OPTIONS
 UNKNOWN_ANSWER = -1  # `replay`: what answers an unanswered OPTIONS request is not known
 NEXT_OWN_OPTIONS_STATUS = 204  # a route handler without an OPTIONS export (next 16.5.0)
 # an App Router page answers OPTIONS 405 (measured), but a page is read with simple GETs:
@@ -411,8 +418,8 @@ FRAMEWORKS = (
     _handwritten("node_headers", "Hand-written Node http CORS code", respond_passing_on),
     _handwritten("nextjs_helper_headers", "Hand-written Next.js CORS code", respond_passing_on),
     _handwritten("koa_headers", "Hand-written Koa CORS code", respond_passing_on),
-    # restify 2.x-4.x answers a preflight to an existing route itself (its own headers) and
-    # 5+ answers 405; which one runs is not read: the OPTIONS answer is left unresolved
+    # restify 2.x-4.x answers a preflight to an existing route itself (its own headers):
+    # unresolved; 5+ answers 405 (options_status "refused-before 405", where the major is known)
     _handwritten("restify_headers", "Hand-written restify CORS code", respond_passing_on),
     _handwritten("fastify_headers", "Hand-written Fastify CORS code", respond_passing_on),
     _handwritten("hono_headers", "Hand-written Hono CORS code", respond_passing_on),
@@ -430,6 +437,11 @@ FRAMEWORKS = (
     # Cloudflare Pages' `_headers` (static assets; OPTIONS answered 405 there, left unknown)
     _handwritten(
         "cloudflare_pages_headers", "Cloudflare Pages' `_headers` file", respond_passing_on, config_answers
+    ),
+    # Nitro / Nuxt `routeRules` headers (`cors: true`): sent on every matching response,
+    # OPTIONS included; the route behind the path answers it
+    _handwritten(
+        "nitro_route_rules", "Nitro's `routeRules` configuration", respond_passing_on, config_answers
     ),
     # a Next.js middleware (`middleware.ts` / `proxy.ts`): its responses' headers, the
     # configured ones added; an OPTIONS it passes on is answered by the route behind it

@@ -106,9 +106,13 @@ class PreflightNotHandled(Rule):
             failing = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
         # the statement that fails a preflight before it is answered, where the code has one
         cause = next((e for e in probe.policy.evidence if e.kind == "preflight-throws"), None)
+        # API Gateway answering OPTIONS itself (serverless.yml without CORS): named, at the headers
+        cause = cause or next((e for e in probe.policy.evidence if e.kind == "preflight-gateway"), None)
         yield self.finding(
             probe,
-            cause.location if cause is not None else probe.policy.location,
+            cause.location
+            if cause is not None and cause.kind == "preflight-throws"
+            else probe.policy.location,
             f"{probe.display} sets CORS headers for simple requests, but {problem}: every {failing} "
             "request from the browser fails its preflight"
             + (f" ({cause.detail})" if cause is not None else ""),

@@ -12,6 +12,7 @@ from corslint.extractors.express.decorator_headers import decorator_header_polic
 from corslint.extractors.express.fastify_cors import fastify_cors_policies
 from corslint.extractors.express.fetch_cors_ports import fetch_cors_port_policies
 from corslint.extractors.express.handwritten import handwritten_policies
+from corslint.extractors.express.nitro_route_rules import is_nitro_config, nitro_config_policies
 from corslint.extractors.express.registrations import Analysis, find_cors_names, find_registrations
 from corslint.extractors.express.response_objects import response_object_policies
 from corslint.extractors.express.sw2express_headers import sw2express_policies
@@ -136,6 +137,8 @@ def _policies(path: str, module: JsModule, bearer: tuple[Evidence, ...]) -> list
     policies += sw2express_policies(module, bearer)
     if is_next_config(path):
         policies += next_config_policies(module)
+    elif is_nitro_config(path):
+        policies += nitro_config_policies(module)
     return policies
 
 

@@ -77,6 +77,7 @@ from corslint.extractors.express.registrations import (
     find_registrations,
     function_registration,
 )
+from corslint.extractors.express.restify_version import restify_options_status, restify_refusal_evidence
 from corslint.extractors.express.route_preflights import (
     ANSWERED_BEFORE,
     ANSWERED_ELSEWHERE,
@@ -307,8 +308,8 @@ def _policy(
         options["options_status"] = Value(ANSWERED_BEFORE, module.location(answered_before.call))
     if kind == RESTIFY and registration is not None and registration.method == "use":
         # restify runs `use` middleware only once a route matched: an OPTIONS request is
-        # answered by its router before it (2.6.3: its own preflight answer; 11.1.0: 405)
-        options["options_status"] = Value(ANSWERED_BEFORE, module.location(registration.call))
+        # answered by its router before it (2.6.3: its own preflight answer; 5+: 405)
+        options["options_status"] = restify_options_status(module, registration.call)
     if kind == FASTIFY and (plugin := plugin_answering_preflights(module, function)) is not None:
         options["options_status"] = Value(ANSWERED_BEFORE, plugin)  # the CORS plugin answers OPTIONS
     if kind == EXPRESS_HELPER and registration is None and "options_status" not in options:
@@ -374,7 +375,7 @@ def _policy(
     route_level = False
     probe_path = "/"
     method_blind: tuple[Route, ...] | None = None
-    evidence = list(bearer)
+    evidence = list(bearer) + restify_refusal_evidence(options)
     if registration is not None:
         if registration.method == "use":
             app = outer_app or app_key(module, registration)

@@ -81,6 +81,7 @@ from corslint.extractors.js.declared_values import FUNCTIONS, enclosing_function
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
 from corslint.extractors.js.syntax import Node, unwrap
+from corslint.extractors.serverless_framework.gateway_options import gateway_preflight
 from corslint.model import CorsPolicy, Evidence, Location, Value
 
 NEXT_ROUTE = "nextjs_route_headers"
@@ -400,6 +401,13 @@ def _policy(
             add_further_returns(steps, further, end_when, partial(_read_into, _WRITERS[framework]))
     if framework == NEXT_ROUTE and not answers_options and next_answers_options(module):
         _end(steps, Value(204, module.location(functions[0][0])), ("METHOD:OPTIONS",))
+    if (
+        framework == LAMBDA
+        and not answers_options
+        and (gateway := gateway_preflight(module.file, module.location(functions[0][0])))
+    ):
+        _end(steps, gateway[0], ("METHOD:OPTIONS",))  # API Gateway's own 404/403 (serverless.yml)
+        evidence = (*evidence, gateway[1])
     if not answers_options:  # SvelteKit's 405, an itty-router table's own answer
         for unrouted, unrouted_when in unrouted_answers(module, framework, functions):
             _end(steps, Value(unrouted, module.location(functions[0][0])), unrouted_when)

@@ -26,6 +26,7 @@ from corslint.extractors.python.project_files import project_root
 from corslint.extractors.python_headers.frame import dotted
 from corslint.extractors.python_headers.project_scan import LEVELS, modules_mentioning
 from corslint.extractors.python_headers.tree_index import own_nodes
+from corslint.extractors.serverless_framework.gateway_options import gateway_preflight
 from corslint.model import CorsPolicy, Evidence, Extraction, HeaderReflection, Location, Value
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -50,9 +51,27 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
             continue
         policy = _policy(module, function, functions)
         if policy is not None:
+            policy = _gateway_options(module, policy)
             return Extraction(policies=(_with_authorizer(module, policy, context),))
     policies = _imported_by_handlers(module, functions, context)
     return Extraction(policies=tuple(_with_authorizer(module, policy, context) for policy in policies))
+
+
+def _gateway_options(module: PythonModule, policy: CorsPolicy) -> CorsPolicy:
+    """A handler without an OPTIONS answer of its own, deployed by a serverless.yml without
+    CORS: API Gateway's own 404/403 answers its preflights (serverless_framework/gateway_options.py)."""
+    for name, step in policy.options.items():
+        when = step.raw.get("when") if name.startswith("end") and isinstance(step.raw, dict) else None
+        if when is not None and [w.raw for w in when.raw] == ["OPTIONS"]:
+            return policy
+    gateway = gateway_preflight(module.real_path(), policy.location)
+    if gateway is None:
+        return policy
+    status, evidence = gateway
+    at = policy.location
+    options = dict(policy.options)
+    _add(options, "end", Value({"status": status, "when": Value((Value("OPTIONS", at),), at)}, at))
+    return dataclasses.replace(policy, options=options, evidence=(*policy.evidence, evidence))
 
 
 # a Lambda authorizer reading the bearer token: `event['headers']['Authorization']`,
