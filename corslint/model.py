@@ -273,6 +273,11 @@ class CorsPolicy:
             return self.options["**"]
         return value
 
+    def plain_option(self, name: str, default: Any = None) -> Any:
+        """The option's value as plain Python data (`Value.plain`), or `default` when absent."""
+        value = self.option(name)
+        return default if value is None else value.plain()
+
 
 def exclusive_arms(one: str, other: str) -> bool:
     """Whether two code paths never run together: at the first place they part, they are

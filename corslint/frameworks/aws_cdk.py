@@ -52,11 +52,6 @@ DEFAULT_HEADERS = (
 DEFAULT_PREFLIGHT_STATUS = 204
 
 
-def _plain(policy: CorsPolicy, name: str, default: Any = None) -> Any:
-    value = policy.option(name)
-    return default if value is None else value.plain()
-
-
 def _text(item: Any) -> str:
     if isinstance(item, bool):
         return "true" if item else "false"
@@ -73,28 +68,28 @@ def _allow_origin(origins: tuple[str, ...], origin: str | None) -> str:
 
 def respond_rest(policy: CorsPolicy, request: Request) -> Response:
     headers = HeaderList()
-    origins = tuple(_text(o) for o in _plain(policy, "allowOrigins", ()))
+    origins = tuple(_text(o) for o in policy.plain_option("allowOrigins", ()))
     if not origins:
         return headers.response(None)  # refused at synth: nothing is deployed
     allow_origin = _allow_origin(origins, request.origin)
-    credentials = _plain(policy, "allowCredentials") is True
+    credentials = policy.plain_option("allowCredentials") is True
     if request.method.upper() == "OPTIONS":
-        allowed_headers = _plain(policy, "allowHeaders") or DEFAULT_HEADERS
+        allowed_headers = policy.plain_option("allowHeaders") or DEFAULT_HEADERS
         headers.set("Access-Control-Allow-Headers", ",".join(_text(h) for h in allowed_headers))
         headers.set("Access-Control-Allow-Origin", allow_origin)
         if origins[0] != "*":
             headers.set("Vary", "Origin")
-        methods = tuple(_text(m) for m in _plain(policy, "allowMethods") or ALL_METHODS)
+        methods = tuple(_text(m) for m in policy.plain_option("allowMethods") or ALL_METHODS)
         headers.set("Access-Control-Allow-Methods", ",".join(ALL_METHODS if "ANY" in methods else methods))
         if credentials:
             headers.set("Access-Control-Allow-Credentials", "true")
-        max_age = -1 if _plain(policy, "disableCache") is True else _plain(policy, "maxAge")
+        max_age = -1 if policy.plain_option("disableCache") is True else policy.plain_option("maxAge")
         if max_age:
             headers.set("Access-Control-Max-Age", _text(max_age))
-        exposed = _plain(policy, "exposeHeaders")
+        exposed = policy.plain_option("exposeHeaders")
         if exposed:
             headers.set("Access-Control-Expose-Headers", ",".join(_text(h) for h in exposed))
-        return headers.response(int(_plain(policy, "statusCode") or DEFAULT_PREFLIGHT_STATUS))
+        return headers.response(int(policy.plain_option("statusCode") or DEFAULT_PREFLIGHT_STATUS))
     # the integration's answer, modelled as agreeing with the preflight (module docstring)
     headers.set("Access-Control-Allow-Origin", allow_origin)
     if origins[0] != "*":

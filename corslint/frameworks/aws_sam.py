@@ -69,11 +69,6 @@ def mapping_literal(raw: Any) -> str:
     return quoted.group(1) if quoted else text
 
 
-def _plain(policy: CorsPolicy, name: str) -> Any:
-    value = policy.option(name)
-    return None if value is None else value.plain()
-
-
 def path_pattern(template_path: str) -> str:
     """A SAM path (`/users/{id}`, `/{proxy+}`) as a regex over request paths."""
     parts = re.split(r"(\{[^}]*\})", template_path.rstrip("/") or "/")
@@ -85,10 +80,10 @@ def path_pattern(template_path: str) -> str:
 
 
 def _allow_methods(policy: CorsPolicy, request: Request) -> str:
-    configured = _plain(policy, "AllowMethods")
+    configured = policy.plain_option("AllowMethods")
     if configured is not None and configured != "":
         return mapping_literal(configured)
-    per_path: dict[str, Any] = _plain(policy, "path_methods") or {}
+    per_path: dict[str, Any] = policy.plain_option("path_methods") or {}
     for path, methods in per_path.items():
         if re.fullmatch(path_pattern(path), request.path):
             return ",".join(methods)
@@ -108,15 +103,15 @@ def respond_rest(policy: CorsPolicy, request: Request) -> Response:
     headers = HeaderList()
     if _refused(policy):
         return headers.response(None)
-    origin = mapping_literal(_plain(policy, "AllowOrigin") or "'*'")
-    credentials = _plain(policy, "AllowCredentials") is True
+    origin = mapping_literal(policy.plain_option("AllowOrigin") or "'*'")
+    credentials = policy.plain_option("AllowCredentials") is True
     if request.method.upper() == "OPTIONS":
         headers.set("Access-Control-Allow-Origin", origin)
-        allowed_headers = _plain(policy, "AllowHeaders")
+        allowed_headers = policy.plain_option("AllowHeaders")
         if allowed_headers:
             headers.set("Access-Control-Allow-Headers", mapping_literal(allowed_headers))
         headers.set("Access-Control-Allow-Methods", _allow_methods(policy, request))
-        max_age = _plain(policy, "MaxAge")
+        max_age = policy.plain_option("MaxAge")
         if max_age is not None:
             headers.set("Access-Control-Max-Age", mapping_literal(max_age))
         if credentials:

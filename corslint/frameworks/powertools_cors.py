@@ -32,15 +32,10 @@ ANY_METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
 PREFLIGHT_STATUS = 204
 
 
-def _plain(policy: CorsPolicy, name: str, default: Any = None) -> Any:
-    value = policy.option(name)
-    return default if value is None else value.plain()
-
-
 def allowed_origins(policy: CorsPolicy) -> list[Any]:
     """`CORSConfig._allowed_origins`."""
-    allowed = [_plain(policy, "allow_origin", "*")]
-    extra = _plain(policy, "extra_origins")
+    allowed = [policy.plain_option("allow_origin", "*")]
+    extra = policy.plain_option("extra_origins")
     if extra:
         allowed.extend([extra] if isinstance(extra, str) else extra)
     return allowed
@@ -65,15 +60,15 @@ def respond(policy: CorsPolicy, request: Request) -> Response:
     sent = origin if origin in allowed else ("*" if origin is not None and "*" in allowed else None)
     if sent:
         headers.set("Access-Control-Allow-Origin", sent)
-        names = sorted({*REQUIRED_HEADERS, *_listed(_plain(policy, "allow_headers"))})
+        names = sorted({*REQUIRED_HEADERS, *_listed(policy.plain_option("allow_headers"))})
         headers.set("Access-Control-Allow-Headers", ",".join(names))
-        expose = _listed(_plain(policy, "expose_headers"))
+        expose = _listed(policy.plain_option("expose_headers"))
         if expose:
             headers.set("Access-Control-Expose-Headers", ",".join(expose))
-        max_age = _plain(policy, "max_age")
+        max_age = policy.plain_option("max_age")
         if max_age is not None:
             headers.set("Access-Control-Max-Age", str(max_age))
-        if sent != "*" and _plain(policy, "allow_credentials") is True:
+        if sent != "*" and policy.plain_option("allow_credentials") is True:
             headers.set("Access-Control-Allow-Credentials", "true")
     if request.method.upper() == "OPTIONS":
         methods = sorted({"OPTIONS", *resolver_methods(policy)})

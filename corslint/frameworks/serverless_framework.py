@@ -44,11 +44,6 @@ PREFLIGHT_STATUS = 200  # the MOCK integration's `{statusCode:200}`
 HTTP_API_PREFLIGHT_STATUS = 204
 
 
-def _plain(policy: CorsPolicy, name: str, default: Any = None) -> Any:
-    value = policy.option(name)
-    return default if value is None else value.plain()
-
-
 def _text(value: Any) -> str:
     """How a YAML scalar lands in a template string (`'${value}'`)."""
     if isinstance(value, bool):
@@ -65,8 +60,8 @@ def origin_glob_regex(entry: str) -> str:
 
 def _rest_origins(policy: CorsPolicy) -> tuple[str, tuple[str, ...]]:
     """The static Allow-Origin, and the entries of the response template (may be empty)."""
-    origins = tuple(_text(item) for item in _plain(policy, "origins", ()) or ())
-    origin = _plain(policy, "origin")
+    origins = tuple(_text(item) for item in policy.plain_option("origins", ()) or ())
+    origin = policy.plain_option("origin")
     if isinstance(origin, str) and "," in origin:
         origins = tuple(part.strip() for part in origin.split(","))
     if origins:
@@ -85,21 +80,21 @@ def _rest_allow_origin(policy: CorsPolicy, request: Request) -> str:
 
 def respond_rest(policy: CorsPolicy, request: Request) -> Response:
     headers = HeaderList()
-    credentials = bool(_plain(policy, "allowCredentials", False))
+    credentials = bool(policy.plain_option("allowCredentials", False))
     if request.method.upper() == "OPTIONS":
         headers.set("Access-Control-Allow-Origin", _rest_allow_origin(policy, request))
         headers.set(
             "Access-Control-Allow-Headers",
-            ",".join(_text(h) for h in _plain(policy, "headers", DEFAULT_HEADERS)),
+            ",".join(_text(h) for h in policy.plain_option("headers", DEFAULT_HEADERS)),
         )
-        methods = ",".join(_text(m) for m in _plain(policy, "methods", ("OPTIONS",)))
+        methods = ",".join(_text(m) for m in policy.plain_option("methods", ("OPTIONS",)))
         headers.set("Access-Control-Allow-Methods", methods.replace("ANY", ANY_METHODS, 1))
         if credentials:
             headers.set("Access-Control-Allow-Credentials", "true")
-        max_age = _plain(policy, "maxAge")
+        max_age = policy.plain_option("maxAge")
         if max_age:
             headers.set("Access-Control-Max-Age", _text(max_age))
-        cache_control = _plain(policy, "cacheControl")
+        cache_control = policy.plain_option("cacheControl")
         if cache_control:
             headers.set("Cache-Control", _text(cache_control))
         return headers.response(PREFLIGHT_STATUS)
@@ -145,9 +140,9 @@ def _http_api_allows(origins: tuple[str, ...], origin: str | None) -> str | None
 
 def respond_http_api(policy: CorsPolicy, request: Request) -> Response:
     headers = HeaderList()
-    origins = tuple(_text(o) for o in _plain(policy, "allowedOrigins", ("*",)))
+    origins = tuple(_text(o) for o in policy.plain_option("allowedOrigins", ("*",)))
     allow_origin = _http_api_allows(origins, request.origin)
-    credentials = bool(_plain(policy, "allowCredentials", False))
+    credentials = bool(policy.plain_option("allowCredentials", False))
     if allow_origin is not None:
         headers.set("Access-Control-Allow-Origin", allow_origin)
         if credentials:
@@ -156,16 +151,16 @@ def respond_http_api(policy: CorsPolicy, request: Request) -> Response:
             headers.set("Vary", "Origin")
     if request.is_preflight:
         if allow_origin is not None:
-            methods = _plain(policy, "allowedMethods", ("OPTIONS",))
+            methods = policy.plain_option("allowedMethods", ("OPTIONS",))
             headers.set("Access-Control-Allow-Methods", ",".join(_text(m) for m in methods))
-            allowed = _plain(policy, "allowedHeaders", DEFAULT_HEADERS)
+            allowed = policy.plain_option("allowedHeaders", DEFAULT_HEADERS)
             headers.set("Access-Control-Allow-Headers", ",".join(_text(h) for h in allowed))
-            max_age = _plain(policy, "maxAge")
+            max_age = policy.plain_option("maxAge")
             if max_age is not None:
                 headers.set("Access-Control-Max-Age", _text(max_age))
         return headers.response(HTTP_API_PREFLIGHT_STATUS)
     if allow_origin is not None:
-        exposed = _plain(policy, "exposedResponseHeaders")
+        exposed = policy.plain_option("exposedResponseHeaders")
         if exposed:
             headers.set("Access-Control-Expose-Headers", ",".join(_text(h) for h in exposed))
     return headers.response(None)
