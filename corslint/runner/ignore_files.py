@@ -336,23 +336,19 @@ def _split(sources: Sequence[str]) -> tuple[list[str], list[str], list[str]]:
     return folder_names, file_names, paths
 
 
-def ignored(rules: Sequence[IgnoreFile], walked: str, name: str, is_dir: bool, clean: bool = False) -> bool:
+def decided(
+    rules: Sequence[IgnoreFile], walked: str, name: str, is_dir: bool, clean: bool = False
+) -> bool | None:
+    """True: ignored; False: re-included; None when no rule of any of the files applies."""
     for rule in reversed(rules):  # the deepest ignore file decides first
         verdict = rule.verdict(walked, name, is_dir, clean)
         if verdict is not None:
             return verdict
-    return False
-
-
-def decided(
-    rules: Sequence[IgnoreFile], walked: str, name: str, is_dir: bool, clean: bool = False
-) -> bool | None:
-    """`ignored`, with None when no rule of any of the files applies."""
-    for rule in reversed(rules):
-        verdict = rule.verdict(walked, name, is_dir, clean)
-        if verdict is not None:
-            return verdict
     return None
+
+
+def ignored(rules: Sequence[IgnoreFile], walked: str, name: str, is_dir: bool, clean: bool = False) -> bool:
+    return decided(rules, walked, name, is_dir, clean) is True
 
 
 def ignored_by_git(
