@@ -36,6 +36,8 @@ class Steps:
     call_hook: Callable[[Steps, Node, tuple[str, ...]], bool] | None = None
     passed: dict[str, Value] = field(default_factory=dict)  # a helper's parameter -> the caller's value
     read_records: set[int] = field(default_factory=set)  # records a helper builds, read where declared
+    # a `let` chosen per arm (`chosen_lets`), fixed to one arm's value while `if (name)` is read
+    chosen: dict[str, Node | None] = field(default_factory=dict)
 
     def add(self, header: str, value: Value, location: Location) -> None:
         if self.condition is None and self.undecided is not None and "?" in _conditions(value):

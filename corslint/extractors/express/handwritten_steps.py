@@ -12,6 +12,12 @@ from __future__ import annotations
 
 from functools import partial
 
+from corslint.extractors.express.chosen_lets import (
+    chosen_if,
+    chosen_paths,
+    truthiness_split,
+    undone_unless_read,
+)
 from corslint.extractors.express.cors_neutral_arms import leaves_cors_alone
 from corslint.extractors.express.credential_opt_ins import credentials_opt_in
 from corslint.extractors.express.handwritten_callbacks import answering_callback
@@ -135,6 +141,10 @@ def _if(state: Steps, statement: Node, when: tuple[str, ...]) -> bool | str:
     if alternative is not None:
         inner = [c for c in alternative.named_children if c.type != "comment"]
         else_branch = inner[0] if inner else None
+    atom = partial(condition_atom, state)
+    if (split := undone_unless_read(state, partial(truthiness_split, module, test, atom))) is not None:
+        name = module.text(unwrap(test)).lstrip("!").strip("() ")
+        return chosen_if(state, name, split, (consequence, else_branch), when, run)
     condition = condition_atom(state, test)
     if condition is None and credentials_opt_in(module, test, consequence, alternative):
         return False  # credentials an unset variable leaves off (`credential_opt_ins`)
@@ -386,6 +396,23 @@ def _header(
         return  # the handler's own origin allows no cross-origin page: no CORS step
     if node.type == "identifier" and (passed := state.passed.get(state.module.text(node))) is not None:
         _write(state, canonical, passed, writer, when, location)
+        return
+    if node.type == "identifier" and state.module.text(node) in state.chosen:
+        arm = state.chosen[state.module.text(node)]  # inside `if (name)`: that path's value
+        if arm is not None:
+            _header(state, header, arm, writer, when, location)
+        return
+    if (
+        node.type == "identifier"
+        and (
+            chosen := undone_unless_read(
+                state, partial(chosen_paths, state.module, node, partial(condition_atom, state))
+            )
+        )
+        is not None
+    ):  # `let allowed = ...; if (list.includes(origin)) allowed = origin; ...`
+        for arm, tests in chosen:
+            _header(state, header, arm, writer, (*when, *tests), location)
         return
     if node.type == "identifier" and picked_value(state.module, node):  # `const origin = pick(req)`
         reflected = Value(HeaderReflection("reflect-all", source=ORIGIN), location)

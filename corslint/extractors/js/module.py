@@ -33,12 +33,14 @@ from corslint.extractors.js.conversions import (
     truthy,
     weaker,
 )
+from corslint.extractors.js.convict_config import convict_config, convict_get
 from corslint.extractors.js.decorated_values import decorated_value
 from corslint.extractors.js.dotenv_values import committed_env_value
 from corslint.extractors.js.egg_middleware_options import egg_middleware_options
 from corslint.extractors.js.enum_members import enum_object
 from corslint.extractors.js.env_comparisons import compared_unset, node_config_parameter
 from corslint.extractors.js.env_schemas import schema_parsed_env, t3_created_env
+from corslint.extractors.js.envalid_env import envalid_cleaned_env
 from corslint.extractors.js.helper_returns import helper_result
 from corslint.extractors.js.implicit_globals import implicit_global
 from corslint.extractors.js.list_pushes import with_list_pushes
@@ -512,8 +514,12 @@ class JsModule(ParsedModule):
             copied = self.resolve(arguments[0], depth)
             if copied.known and isinstance(copied.raw, tuple):
                 return copied
-        created = t3_created_env(self, function, arguments, depth)
-        if created is not None:  # t3-env `createEnv({ server: {...}, runtimeEnv: process.env })`
+        created = (
+            t3_created_env(self, function, arguments, depth)
+            or envalid_cleaned_env(self, function, arguments, depth)
+            or convict_config(self, function, arguments, depth)
+        )
+        if created is not None:  # t3-env `createEnv({...})`, envalid `cleanEnv(process.env, {...})`
             return created
         if function.type == "member_expression":
             method_node = function.child_by_field_name("property")
@@ -552,6 +558,9 @@ class JsModule(ParsedModule):
             receiver = self.resolve(receiver_node, depth)
             if callee in {"JSON.parse"} or not receiver.known:
                 return self.unknown(node, receiver.env_var)
+            setting = convict_get(self, receiver, arguments, node, depth) if method == "get" else None
+            if setting is not None:  # `config.get('cors.origin')` of a convict schema
+                return setting
             return method_result(self, receiver, method, arguments, node, location, depth)
         if callee in {"String", "Number", "parseInt", "parseFloat", "Boolean"} and arguments:
             inner = self.resolve(arguments[0], depth)
