@@ -215,6 +215,7 @@ PROJECTS = [
     Project("config_from_own_module_name", "dayplanner", "app"),
     Project("origins_from_module_attribute_function", "harvest", "app"),
     Project("config_from_toml_file", "almanac", "create_app"),
+    Project("uncalled_factory_origins_default", "signage", "create_app"),
 ]
 
 

@@ -163,6 +163,7 @@ RUN_APPS = {
     "pydantic_url_union_keeps_text": ("atlas_api.main", "[app, admin]"),
     "factory_settings_mixins_lambda_cast": ("tallyboard.main", "[app]"),
     "bundled_yaml_behind_exists_check": ("panelguard.api.app", "[app]"),
+    "uncalled_factory_parameter_defaults": ("relay.server", "[create_app()]"),
 }
 _RUNNER = """
 import importlib, json, sys, types

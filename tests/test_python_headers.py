@@ -260,10 +260,30 @@ def django_call(target: Callable[[HttpRequest], HttpResponse]) -> list[tuple[Sen
     return [(send, "GET")]
 
 
+def served_factory_app(module: Any) -> Any:
+    """The app a server builds with `uvicorn --factory module:build` (the module's one
+    function that takes no required argument and returns a Starlette app), else None."""
+    from starlette.applications import Starlette
+
+    for function in vars(module).values():
+        if not inspect.isfunction(function) or function.__module__ != module.__name__:
+            continue
+        if any(p.default is p.empty for p in inspect.signature(function).parameters.values()):
+            continue
+        built = function()
+        if isinstance(built, Starlette):
+            return built
+    return None
+
+
 def starlette_senders(project: Path, policy: CorsPolicy) -> list[tuple[Sender, str]]:
     module = module_of(project, policy.location.path)
     # a middleware class in a module of its own: the app of the module that adds it
-    app = getattr(module, "app", None) or next(m.app for m in project_modules(project) if hasattr(m, "app"))
+    app = (
+        getattr(module, "app", None)
+        or served_factory_app(module)
+        or next(m.app for m in project_modules(project) if hasattr(m, "app"))
+    )
     routes = [
         r
         for r in app.routes

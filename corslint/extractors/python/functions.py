@@ -23,6 +23,7 @@ from corslint.extractors.python.helper_fills import filled
 from corslint.extractors.python.loader_syntax import reraises_only
 from corslint.extractors.python.mutations import MutationResolver
 from corslint.extractors.python.scope import EMPTY_SCOPE, MAX_DEPTH, Argument, Frame, Scope
+from corslint.extractors.python.served_factories import served_default
 from corslint.extractors.python.syntax import dotted_name
 from corslint.extractors.python.values import ListItems, is_unset_read, under_condition
 from corslint.model import Provenance, UnresolvedValueError, Value
@@ -364,7 +365,10 @@ class CallResolver(MutationResolver):
 
     def _callers_agree(self, function: FunctionNode, name: str, node: ast.expr, scope: Scope) -> Value:
         sites = self.call_sites(function)
-        if not sites:
+        if not sites:  # an app factory a server calls with no arguments: its default
+            served = served_default(self, function, name)
+            if served is not None:
+                return served
             return self.unknown(node, f"parameter `{name}` of {function.name}() (no caller found)")
         values: list[Value] = []
         for module, call in sites:
