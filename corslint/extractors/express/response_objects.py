@@ -81,7 +81,7 @@ from corslint.extractors.js.declared_values import FUNCTIONS, enclosing_function
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
 from corslint.extractors.js.syntax import Node, unwrap
-from corslint.extractors.serverless_framework.gateway_options import gateway_preflight
+from corslint.extractors.serverless_framework.gateway_options import gateway_preflight, memo_of
 from corslint.model import CorsPolicy, Evidence, Location, Value
 
 NEXT_ROUTE = "nextjs_route_headers"
@@ -404,7 +404,11 @@ def _policy(
     if (
         framework == LAMBDA
         and not answers_options
-        and (gateway := gateway_preflight(module.file, module.location(functions[0][0])))
+        and (
+            gateway := gateway_preflight(
+                module.file, module.location(functions[0][0]), memo_of(module.project)
+            )
+        )
     ):
         _end(steps, gateway[0], ("METHOD:OPTIONS",))  # API Gateway's own 404/403 (serverless.yml)
         evidence = (*evidence, gateway[1])

@@ -51,20 +51,20 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
             continue
         policy = _policy(module, function, functions)
         if policy is not None:
-            policy = _gateway_options(module, policy)
+            policy = _gateway_options(module, policy, context)
             return Extraction(policies=(_with_authorizer(module, policy, context),))
     policies = _imported_by_handlers(module, functions, context)
     return Extraction(policies=tuple(_with_authorizer(module, policy, context) for policy in policies))
 
 
-def _gateway_options(module: PythonModule, policy: CorsPolicy) -> CorsPolicy:
+def _gateway_options(module: PythonModule, policy: CorsPolicy, context: ProjectContext) -> CorsPolicy:
     """A handler without an OPTIONS answer of its own, deployed by a serverless.yml without
     CORS: API Gateway's own 404/403 answers its preflights (serverless_framework/gateway_options.py)."""
     for name, step in policy.options.items():
         when = step.raw.get("when") if name.startswith("end") and isinstance(step.raw, dict) else None
         if when is not None and [w.raw for w in when.raw] == ["OPTIONS"]:
             return policy
-    gateway = gateway_preflight(module.real_path(), policy.location)
+    gateway = gateway_preflight(module.real_path(), policy.location, context.memo)
     if gateway is None:
         return policy
     status, evidence = gateway
