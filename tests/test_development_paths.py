@@ -67,3 +67,16 @@ def test_a_checkout_named_on_the_command_line_is_not_the_projects_own(
     assert is_development_path("shop-dev/config/local.js")
     (tmp_path / "package.json").write_text("{}")  # now the working directory is a monorepo
     assert is_development_path("shop-dev/server.js")
+
+
+def test_the_users_folders_down_to_a_checkout_named_on_the_command_line_do_not_count(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `~$ corslint dev/shop`: `dev` is where the user keeps checkouts (census 10's N1: a run
+    # from a parent folder dropped CORS106 that a run inside the checkout reported)
+    (tmp_path / "dev" / "shop" / "app").mkdir(parents=True)
+    (tmp_path / "dev" / "shop" / "pyproject.toml").write_text("")
+    monkeypatch.chdir(tmp_path)
+    assert not is_development_path("dev/shop/app/cors.py")
+    assert is_development_path("dev/shop/app/settings/local.py")
+    assert is_development_path("dev/scratch/cors.py")  # no checkout on the way: the path as given

@@ -4,10 +4,11 @@ on the part of its path that belongs to the project.
 The folders above the repository are the user's machine, not the project: a checkout at
 `/home/me/dev/shop` or a run of `corslint ../testing/shop` says nothing about whether
 `shop/server.js` is development-only. A path given relative to the working directory and
-inside it is the project's own (below its first folder, when that folder is a project of its own
-and the working directory is none: `~/code$ corslint my-app-dev`); otherwise only the part below the repository root (the
-nearest folder holding `.git`) counts, else below the nearest folder holding a project
-manifest, else the file and its three nearest folders.
+inside it is the project's own; when the working directory is no project, only the part
+below the first of its folders that is one (`~/code$ corslint my-app-dev`,
+`~$ corslint dev/shop`). Otherwise only the part below the repository root (the nearest
+folder holding `.git`) counts, else below the nearest folder holding a project manifest,
+else the file and its three nearest folders.
 """
 
 from __future__ import annotations
@@ -38,14 +39,13 @@ def project_part(path: str) -> str:
     """The part of `path` that names things inside the project (see the module's doc)."""
     pure = Path(path)
     if not pure.is_absolute() and ".." not in pure.parts:
-        if (
-            len(pure.parts) > 1
-            and _is_project_folder(os.path.abspath(pure.parts[0]))
-            and not _is_project_folder(os.getcwd())
-        ):
-            # `~/code$ corslint my-app-dev`: the checkout's own name is the user's, not the
-            # project's (in a monorepo's root, a first folder is one of its own projects)
-            return Path(*pure.parts[1:]).as_posix()
+        if not _is_project_folder(os.getcwd()):
+            # `~/code$ corslint my-app-dev` or `~$ corslint dev/shop`: the folders down to
+            # the checkout, and its own name, are the user's, not the project's (in a
+            # monorepo's root, a first folder is one of its own projects)
+            for depth in range(1, len(pure.parts)):
+                if _is_project_folder(os.path.abspath(Path(*pure.parts[:depth]))):
+                    return Path(*pure.parts[depth:]).as_posix()
         return path
     resolved = Path(os.path.abspath(path))
     root = _project_root(str(resolved.parent))
