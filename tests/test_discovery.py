@@ -117,6 +117,7 @@ def test_dependencies_virtualenvs_builds_and_bundles_are_skipped(in_tmp: Path) -
         ".wrangler/tmp/dev-3KzTf1/worker.js",  # copies of the project's own files, made by
         ".vercel/output/functions/api.func/index.js",  # deployment tools: every finding twice
         ".serverless/handler.js",
+        ".history/server_20250101120000.js",  # an editor's saved versions of server.js
     )
     (in_tmp / "env" / "pyvenv.cfg").write_text("home = /usr\n")  # a virtualenv by any name
     assert files(in_tmp, respect_gitignore=False) == ["app.py", "static/app.js"]

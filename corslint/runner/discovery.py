@@ -89,6 +89,9 @@ SKIPPED_DIRECTORIES = frozenset(
         ".output",
         ".angular",
         ".docusaurus",
+        # an editor's timestamped copies of the project's files (VS Code's Local History
+        # extension), half-typed ones too: a finding, or a parse error, per saved version
+        ".history",
     }
 )
 # a directory holding one of these is a virtualenv or a cache whatever its name
