@@ -504,28 +504,37 @@ def _read_inline(
     judged: RuleFilter,
     observe: bool = True,
 ) -> dict[int, tuple[int, FileOutcome, tuple[Any, ...]]]:
-    """A small run: prefilter here; parse here too, or in a fenced-off worker if `isolate`.
-    Without `observe` (nothing is cached) the extractions here share a memo of this run's
-    own and observe nothing, as the workers of such a run do."""
+    """A small run: prefilter here; parse here too, or in a fenced-off worker if `isolate`:
+    one forked at the first file to parse, which imports the parsers while the rest are
+    screened (warm_start.py). Without `observe` (nothing is cached) the extractions here
+    share a memo of this run's own and observe nothing, as the workers of such a run do."""
     from corslint.runner.observed_files import RunMemo
+    from corslint.runner.warm_start import WarmStart
     from corslint.runner.workers import Supervisor, WorkersUnavailable, extract_one, read_one
 
     unobserved = None if observe else RunMemo()
     results: dict[int, tuple[int, FileOutcome, tuple[Any, ...]]] = {}
     to_parse: list[tuple[int, Candidate]] = []
-    for index, candidate in todo:
-        screened = screen(candidate, max_bytes=max_bytes)
-        if isinstance(screened, FileOutcome):
-            results[index] = (index, screened, ())
-        elif isolate:
-            to_parse.append((index, candidate))
-        else:
-            results[index] = (index, *extract_one(candidate, screened, None, judged, unobserved))
-    if to_parse:
-        workers = min(os.cpu_count() or 1, 1 + len(to_parse) // 16)
+    early: WarmStart | None = None
+    try:
+        for index, candidate in todo:
+            screened = screen(candidate, max_bytes=max_bytes)
+            if isinstance(screened, FileOutcome):
+                results[index] = (index, screened, ())
+            elif isolate:
+                to_parse.append((index, candidate))
+                if early is None:
+                    early = WarmStart.start(Supervisor(1, max_bytes, timeout, judged=judged, observe=observe))
+                early.needs(screened[1])
+            else:
+                results[index] = (index, *extract_one(candidate, screened, None, judged, unobserved))
+    except BaseException:
+        if early is not None:
+            early.discard()
+        raise
+    if early is not None:
         try:
-            supervisor = Supervisor(workers, max_bytes, timeout, judged=judged, observe=observe)
-            results.update(supervisor.run(to_parse, 8))
+            results.update(early.parsing(min(os.cpu_count() or 1, 1 + len(to_parse) // 16)).run(to_parse, 8))
         except WorkersUnavailable:  # no isolation to be had: parse here
             for index, candidate in to_parse:
                 results[index] = (index, *read_one(candidate, max_bytes, judged))

@@ -162,6 +162,9 @@ def _worker(
             return
         if message is None:
             return
+        if type(message) is str:  # to import while nothing is to be read (warm_start.py)
+            _warm(message)
+            continue
         batch_id, batch, parse = message
         results: list[Result] = []
         encoded: list[tuple[int, Any]] = []
@@ -194,6 +197,15 @@ def _worker(
             if for_cache and (form := encoded_outcome(outcome)) is not None:
                 encoded.append((index, form))
         connection.send(("done", batch_id, (results, sizes, mtimes, encoded, deferred)))
+
+
+def _warm(module: str) -> None:
+    """Import a module before a file needs it. A failure is left to that file: its
+    extraction reports it as before."""
+    import importlib
+
+    with contextlib.suppress(Exception):
+        importlib.import_module(module)
 
 
 class _Forked:
@@ -356,6 +368,33 @@ class Supervisor:
         process.start()
         child.close()
         return _Slot(process, parent, parses=parses)
+
+    def prestart(self) -> bool:
+        """Start the worker that parses now, before its files are known (warm_start.py);
+        False if it cannot (nor where there is no fork: a spawned interpreter is no head
+        start)."""
+        if not _FORK or self._slots:
+            return False
+        try:
+            self._slots.append(self._start())
+        except WorkersUnavailable:
+            return False
+        return True
+
+    def warm(self, module: str) -> None:
+        """Have the parsing worker import a module while it has nothing else to do."""
+        for slot in self._slots:
+            if slot.parses:
+                with contextlib.suppress(OSError):
+                    slot.connection.send(module)
+
+    def discard(self) -> None:
+        """End the workers at once, whatever they are doing (a run that no longer needs them)."""
+        for slot in self._slots:
+            slot.process.kill()
+            slot.process.join(1)
+            slot.connection.close()
+        self._slots.clear()
 
     def _assign(self, pending: deque[list[Job]]) -> tuple[_Slot, list[Job]] | None:
         """The next batch and the worker to send it to (started if need be), or None."""
