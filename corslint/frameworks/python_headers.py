@@ -30,6 +30,9 @@ framework runs it. Options:
   ``guard_match`` saying how a pattern entry is matched (``match``, ``search``,
   ``fullmatch``), that the entries are suffixes (``suffix``: ``origin.endswith(...)``) or
   shell-style patterns (``fnmatch``: ``fnmatchcase(origin, pattern)``);
+- ``guard_refuses``: the guard is unknown, but where it refuses the Origin the code writes
+  Allow-Origin ``*`` under the same conditions as the echo it admits with: the model
+  answers every Origin as refused (any site reads the answers either way);
 - ``condition``: the first test corslint could not decide (CORS305); a request reaching a
   step under it gets no answer from the model;
 - ``chosen_tests``: the undecided tests (``?N``) whose outcome the request itself picks
@@ -90,8 +93,10 @@ PREFLIGHT_ONLY = frozenset(
 SETTLED_CONDITION = "settled_condition"
 # the undecided tests the request's own arguments decide (python_headers/request_arguments.py)
 CHOSEN_TESTS = "chosen_tests"
+# an unknown allow-list whose refused side writes Allow-Origin `*` (python_headers/refused_star.py)
+GUARD_REFUSES = "guard_refuses"
 NOT_STEPS = frozenset(
-    {"guard", "guard_match", "condition", "options_status", SETTLED_CONDITION, CHOSEN_TESTS}
+    {"guard", "guard_match", "condition", "options_status", SETTLED_CONDITION, CHOSEN_TESTS, GUARD_REFUSES}
 )
 ERROR_STATUS = 500
 INNER_APP = "inner"  # an ASGI wrapper: the app it wraps answers what the wrapper does not
@@ -355,6 +360,8 @@ def _respond(policy: CorsPolicy, request: Request, assumed: dict[str, bool]) -> 
         guard_value = options.get("guard")
         if guard_value is None:
             raise ValueError("a guarded step without a guard")
+        if not guard_value.known and GUARD_REFUSES in options:
+            return ()  # judged where the list refuses the Origin: `*` whatever it holds
         return guard_value.plain()
 
     match_value = options.get("guard_match")

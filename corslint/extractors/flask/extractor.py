@@ -14,6 +14,7 @@ blueprints) only for the calls and functions that routes and bearer evidence com
 from __future__ import annotations
 
 import ast
+import dataclasses
 
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.flask.callback_registrars import registers_undecorated
@@ -21,6 +22,7 @@ from corslint.extractors.flask.calls import dotted_name, is_cross_origin
 from corslint.extractors.flask.collected import Collected
 from corslint.extractors.flask.collector import collect
 from corslint.extractors.flask.module_index import module_index
+from corslint.extractors.flask.overriding_hooks import overriding_hook
 from corslint.extractors.flask.policies import extension_policies, unknown_pattern_notes
 from corslint.extractors.flask.routes import class_view_routes, function_routes, importing_modules
 from corslint.extractors.flask.sanic_port import relabelled, unread_port_uses
@@ -48,7 +50,11 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     for call, site in collected.calls:
         if _in_unused_helper(module, call, context):
             continue  # `def setup_cors(app): CORS(app, ...)` that nothing calls
-        policies.extend(extension_policies(module, collected, call, site, evidence))
+        overridden = overriding_hook(module, call)  # a later after_request writes Allow-Origin first
+        made = list(extension_policies(module, collected, call, site, evidence))
+        if overridden is not None:
+            made = [dataclasses.replace(p, evidence=(*p.evidence, overridden)) for p in made]
+        policies.extend(made)
     for function, site in collected.views:
         table = collected.imports.get(site.scope, collected.imports[""])
         decorator = next(d for d in function.decorator_list if is_cross_origin(module, d, table))

@@ -45,18 +45,18 @@ def never_used(
     # A name alone on a line of a parenthesised import (`    setup_cors,`) counts as a use:
     # the same line in a list of hooks would be one
     return not any(
-        _imported_renamed(text, name, root)
+        _imported_renamed(text, name, root, file)
         or _uses(text, name, attribute_only=_binds_elsewhere(file.resolve(), text, name, root, own))
         for file, text in sources
     )
 
 
-def _imported_renamed(text: str, name: str, root: Path) -> bool:
+def _imported_renamed(text: str, name: str, root: Path, file: Path) -> bool:
     """`from app.cors import setup_cors as _setup` (a project module): a use, whatever the
     new name is called as. A library's `CORS as _FlaskCORS` is no use of the project's."""
     renamed = re.compile(rf"^{re.escape(name)}[ \t]+as[ \t]+\w+$")
     for imported, names in _FROM_IMPORT.findall(text):
-        if not imported.startswith(".") and not _project_module(imported.split(".")[0], root):
+        if not imported.startswith(".") and not _project_module(imported.split(".")[0], root, file):
             continue
         if any(renamed.match(part.split("#")[0].strip()) for part in names.strip("()").split(",")):
             return True
@@ -79,10 +79,15 @@ def _uses(text: str, name: str, attribute_only: bool) -> bool:
     word = re.compile(rf"(?<!\w){re.escape(name)}\b")
     try:
         previous = ""
+        exported = 0  # bracket depth inside `__all__ = [...]`, spread over lines or not
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            exported = _export_depth(exported, token, previous)
             named = token.type == tokenize.NAME and token.string == name
-            # a string that is just the name: `getattr(module, "setup_cors")`
-            quoted = token.type == tokenize.STRING and token.string.strip("\"'rbuRBU") == name
+            # a string that is just the name: `getattr(module, "setup_cors")`; not an entry of
+            # a multi-line `__all__` (census 10 B4: `'cors_middleware'` alone on its line)
+            quoted = (
+                token.type == tokenize.STRING and token.string.strip("\"'rbuRBU") == name and not exported
+            )
             mention = (named and (not attribute_only or previous == ".")) or (quoted and not attribute_only)
             if mention and not _NOT_USES.search(token.line):
                 return True
@@ -91,6 +96,19 @@ def _uses(text: str, name: str, attribute_only: bool) -> bool:
         return False
     except (tokenize.TokenError, SyntaxError, IndentationError):
         return any(word.search(line) and not _NOT_USES.search(line) for line in text.splitlines())
+
+
+def _export_depth(depth: int, token: tokenize.TokenInfo, previous: str) -> int:
+    """The bracket depth inside an `__all__` list after `token` (0: outside one)."""
+    if token.type != tokenize.OP:
+        return depth
+    if depth == 0:
+        return 1 if token.string in "([" and previous in {"=", "+="} and "__all__" in token.line else 0
+    if token.string in "([{":
+        return depth + 1
+    if token.string in ")]}":
+        return depth - 1
+    return depth
 
 
 def _binds_elsewhere(file: Path, text: str, name: str, root: Path, own: Path) -> bool:
@@ -102,7 +120,7 @@ def _binds_elsewhere(file: Path, text: str, name: str, root: Path, own: Path) ->
         bound = [part.split("#")[0].strip() for part in names.strip("()").split(",")]
         if name not in bound:
             continue
-        if not imported.startswith(".") and not _project_module(imported.split(".")[0], root):
+        if not imported.startswith(".") and not _project_module(imported.split(".")[0], root, file):
             return True
         target = _module_file(file, imported, root)
         if target is not None and target != own and _defines(target, name):
@@ -120,7 +138,7 @@ def _module_file(file: Path, imported: str, root: Path) -> Path | None:
             base = base.parent
         bases = [base]
     else:
-        bases = [root, root / "src"]
+        bases = _import_bases(file, root)
     for base in bases:
         target = base.joinpath(*parts)
         for candidate in (target.with_suffix(".py") if parts else None, target / "__init__.py"):
@@ -139,5 +157,22 @@ def _defines(path: Path, name: str) -> bool:
     )
 
 
-def _project_module(top: str, root: Path) -> bool:
-    return any((base / top).is_dir() or (base / f"{top}.py").is_file() for base in (root, root / "src"))
+def _project_module(top: str, root: Path, file: Path) -> bool:
+    return any((base / top).is_dir() or (base / f"{top}.py").is_file() for base in _import_bases(file, root))
+
+
+def _import_bases(file: Path, root: Path) -> list[Path]:
+    """Where an absolute import of `file` may start in the project: the root and its `src`,
+    and the folders from `file`'s own up to the root, the script folder Python puts on
+    sys.path when the app is run from there (`cd backend && uvicorn main:app` with
+    requirements.txt one level up: census 10 B3, HDAI654/Zap backend/main.py)."""
+    bases = [root, root / "src"]
+    folder = file.parent
+    try:
+        folder.relative_to(root)
+    except ValueError:
+        return bases
+    while folder != root and folder.parent != folder:
+        bases.append(folder)
+        folder = folder.parent
+    return bases

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule
+from corslint.extractors.python.unused_functions import never_used
 from corslint.extractors.python_headers.bottle_decorators import (
     bottle_globals,
     bottle_methods,
@@ -149,6 +150,8 @@ def decorator_units(
                 by_kind.setdefault(kind, []).append(site)
         if not decorator.factory:
             kind = next((k for k in kinds if k in DECORATED_KINDS), None) or next(iter(by_kind), None)
+            if not sites and never_used(module, decorator.outer, context):
+                continue  # exported, applied to no view: it wraps nothing (census 10 B4)
             if kind is not None:
                 units.append(_shared_unit(decorator, kind, by_kind.get(kind, [])))
             continue

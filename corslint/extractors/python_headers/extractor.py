@@ -49,6 +49,7 @@ from corslint.extractors.python_headers.module_liveness import dead_starlette_mo
 from corslint.extractors.python_headers.project_scan import modules_mentioning
 from corslint.extractors.python_headers.pyramid_units import pyramid_units
 from corslint.extractors.python_headers.quart_units import QUART_FRAMEWORK, quart_hook_units
+from corslint.extractors.python_headers.refused_star import refused_side
 from corslint.extractors.python_headers.resource_routes import resource_routes
 from corslint.extractors.python_headers.sanic_units import sanic_units, uses_sanic
 from corslint.extractors.python_headers.server_units import starlette_units, tornado_units
@@ -475,6 +476,7 @@ def build_policy(unit: Unit) -> CorsPolicy | None:
             options = {name: _guarded(step, steps.guard) for name, step in options.items()}
         if steps.guard_match != "equal":
             options["guard_match"] = Value(steps.guard_match, steps.guard.location)
+    options = refused_side(options)  # `origin if trusted(origin) else "*"` (census 10 B2)
     condition = steps.condition or steps.answer_condition
     if condition is not None:
         options["condition"] = condition

@@ -8,6 +8,7 @@ import weakref
 from dataclasses import dataclass, field
 
 from corslint.extractors.python import PythonModule, Scope
+from corslint.extractors.python_headers.module_finals import with_module_finals
 from corslint.model import Location, Provenance, Value
 
 
@@ -225,7 +226,11 @@ class Frame:
                 return Value(items, self.module.location(node), inner.provenance, inner.env_var)
         if self._mentions_undecided_local(node):
             return self.module.unknown(node)
-        found = self.module.resolve(node, self.scope())
+        scope = self.scope()
+        found = self.module.resolve(node, scope)
+        if not found.known:  # a module name bound in two arms, read once the module has run
+            finals = with_module_finals(self.module, node, scope)
+            found = found if finals is scope else self.module.resolve(node, finals)
         partial = found.known and isinstance(found.raw, tuple) and not all(v.known for v in found.raw)
         if (partial or not found.known) and isinstance(node, ast.Name) and self.kind == "asgi":
             bound = self.module.binding(node.id)

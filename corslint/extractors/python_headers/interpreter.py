@@ -23,6 +23,7 @@ from corslint.extractors.python_headers.frame import (
     unwrap,
 )
 from corslint.extractors.python_headers.local_mutations import changed_local
+from corslint.extractors.python_headers.module_finals import final_setting
 from corslint.extractors.python_headers.named_values import named_values
 from corslint.extractors.python_headers.operator_settings import unset_setting
 from corslint.extractors.python_headers.origin_choosers import chosen_origin
@@ -149,6 +150,8 @@ class Interpreter(ReturnedTuples):
         for assignment in bound:
             self._assign(frame, assignment, when)
         decided = decided_with_predicates(frame, self.steps, test, self.owner)
+        if isinstance(decided, bool) and not frame.assumed:  # `if origins == "*"` (census 10 C4)
+            frame = replace(frame, assumed=final_setting(frame.module, test, frame.scope()))
         if decided is True:
             return self.block(frame, statement.body, when)
         if decided is False:

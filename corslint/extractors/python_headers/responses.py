@@ -135,7 +135,7 @@ def made_response(frame: Frame, node: ast.expr) -> Made | None:
         return None
     args = [arg for arg in node.args if not isinstance(arg, ast.Starred)]
     keywords = {item.arg: item.value for item in node.keywords if item.arg}
-    if last == "make_response" and args and (frame.is_response(args[0]) or is_routes_call(frame, args[0])):
+    if last == "make_response" and args and _of_routes(frame, args[0]):
         return None
     status_keyword, status_at, headers_keyword, headers_at = maker
     status_node = keywords.get(status_keyword) if status_keyword else None
@@ -152,6 +152,17 @@ def made_response(frame: Frame, node: ast.expr) -> Made | None:
     else:
         status = status_value(frame, status_node)
     return Made(status, headers_node)
+
+
+def _of_routes(frame: Frame, node: ast.expr) -> bool:
+    """The response in flight or the wrapped view's result, or an item of it: a decorator's
+    `make_response(result[0], result[1])` of a view's `(body, status)` tuple is the view's
+    own answer, status included (census 10 B4, 14122mhl/5g-a-national-competition-dev-code
+    middleware/cors.py)."""
+    node = unwrap(node)
+    if isinstance(node, ast.Subscript):
+        node = unwrap(node.value)
+    return frame.is_response(node) or is_routes_call(frame, node)
 
 
 def _framework_name(frame: Frame, func: ast.expr, qualified: str, last: str) -> bool:
