@@ -22,7 +22,13 @@ KIOSK = FIXTURES / "python_headers" / "starlette_hook_in_uncalled_factory"
 
 @pytest.fixture(autouse=True)
 def _forget_fixture_modules() -> Iterator[None]:
+    # before too: other fixtures have packages of the same names, which earlier tests import
+    _forget()
     yield
+    _forget()
+
+
+def _forget() -> None:
     for name in [n for n in sys.modules if n.partition(".")[0] in {"relay", "signage", "kiosk"}]:
         del sys.modules[name]
 

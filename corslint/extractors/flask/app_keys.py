@@ -12,14 +12,15 @@ from corslint.extractors.flask.collected import Collected
 from corslint.extractors.flask.collector import collect
 from corslint.extractors.flask.reaching import is_parameter, parameters
 from corslint.extractors.python import PythonModule
-from corslint.extractors.python.callers import passed_by_callers
+from corslint.extractors.python.callers import passed_by_callers, static_owner
 
 MAX_HELPERS = 3  # helpers handing the app on to helpers, followed before giving up
 
 
 def layer_app(module: PythonModule, collected: Collected, scope: str, receiver: str, local_key: str) -> str:
     """The app key of a layer on `receiver` in function `scope`: its callers' when it is
-    a parameter of a module-level helper they all pass the same app to, else `local_key`."""
+    a parameter of a module-level helper (or a class's `@staticmethod`, `CorsSetup.apply(app)`)
+    they all pass the same app to, else `local_key`."""
     return _callers_key(module, collected, scope, receiver, 0) or local_key
 
 
@@ -35,7 +36,7 @@ def _callers_key(
     if depth >= MAX_HELPERS or not scope or "." in receiver or not is_parameter(collected, scope, receiver):
         return None
     function = collected.functions.get(scope)
-    if function is None or function not in module.tree.body:
+    if function is None or (function not in module.tree.body and static_owner(module, function) is None):
         return None  # a method or a nested function: its callers are not looked for
     passes = passed_by_callers(module, function, receiver, parameters(function).index(receiver))
     if passes is None:

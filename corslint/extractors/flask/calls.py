@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from corslint.extractors.flask.imports import lookup, module_imports, qualified_name
+from corslint.extractors.flask.optional_extension import optional_instance
 from corslint.extractors.python import PythonModule
 
 CORS_CLASS = "flask_cors.CORS"
@@ -128,11 +129,13 @@ def extension_constructor(
         return module, bound[0]
     # a function's own `from .extensions import cors` hides a module-level namesake
     local_import = receiver.id in table and receiver.id not in module.imports
-    found = None if local_import else module.find_binding(receiver.id)
+    found = (
+        None if local_import else module.find_binding(receiver.id) or optional_instance(module, receiver.id)
+    )
     if found is None and receiver.id in table and module.project is not None:
         imported = lookup(module, table[receiver.id])
         if imported is not None and imported[0] is not module:
-            found = imported[0].find_binding(imported[1])
+            found = imported[0].find_binding(imported[1]) or optional_instance(*imported)
     if found is None:
         return None
     owner, expression = found

@@ -58,10 +58,22 @@ def from_object(module: PythonModule, node: ast.expr, location: Location, depth:
         # upper-case names, the ones defined above the call when Flask imports it
         return module_names(module, location)
     if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and depth < MAX_DEPTH:
+        if len(node.values) == 2 and _dict_get(node.values[0]) and len(_args(node.values[0])) == 1:
+            # `configs.get(name) or configs["default"]`: a config class is never false,
+            # so this is `configs.get(name, configs["default"])`
+            return from_object(module, _get_or(node.values[0], node.values[1]), location, depth + 1)
         # `from_object(config_object or Config)`: the default is what a plain start loads
         return from_object(module, node.values[-1], location, depth + 1)
     if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and depth < MAX_DEPTH:
-        return _selected_config(module, node, location, depth)
+        key_node = None if isinstance(node.slice, (ast.Slice, ast.Tuple)) else node.slice
+        return _selected_config(module, node.value, key_node, location, depth)
+    if _dict_get(node) and depth < MAX_DEPTH:
+        # `from_object(configs.get(name, configs["development"]))`: the entry the key
+        # selects, else the fallback (nothing at all when there is none)
+        assert isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        assert isinstance(node.func.value, ast.Name)
+        fallback = node.args[1] if len(node.args) == 2 else ast.Constant(None)
+        return _selected_config(module, node.func.value, node.args[0], location, depth, fallback)
     if isinstance(node, ast.Call) and depth < MAX_DEPTH:
         # `app.config.from_object(get_config())`: the class the project function returns
         callee = module.callee(node.func, Scope({}))
@@ -81,6 +93,10 @@ def from_object(module: PythonModule, node: ast.expr, location: Location, depth:
         if bound.kind == "value" and isinstance(bound.node, ast.expr):
             # `config = ... ; app.config.from_object(config)` in a factory
             return from_object(module, bound.node, location, depth + 1)
+        if bound.kind == "unknown":
+            # `selected = configs.get(name)` then `if not selected: selected = configs["default"]`
+            defaulted = _get_then_fallback(module, node)
+            return None if defaulted is None else from_object(module, defaulted, location, depth + 1)
         if bound.kind in {"module", "import"}:
             # a module-level name, here or in the module it is imported from (`config =
             # DevConfig` / `config = ProdConfig` under an `if` on an environment default)
@@ -231,40 +247,137 @@ def module_names(loaded: PythonModule, location: Location) -> Loaded:
     return Loaded(tuple(dict.fromkeys(names)), resolve)
 
 
+def _dict_get(node: ast.expr) -> bool:
+    """`configs.get(name)` / `configs.get(name, default)` on a plain name."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get"
+        and isinstance(node.func.value, ast.Name)
+        and 1 <= len(node.args) <= 2
+        and not node.keywords
+    )
+
+
+def _args(node: ast.expr) -> list[ast.expr]:
+    return node.args if isinstance(node, ast.Call) else []
+
+
+def _get_or(get: ast.expr, fallback: ast.expr) -> ast.Call:
+    """`table.get(key)` with `fallback` as its default."""
+    assert isinstance(get, ast.Call)
+    return ast.copy_location(ast.Call(get.func, [get.args[0], fallback], []), get)
+
+
+def _get_then_fallback(module: PythonModule, node: ast.Name) -> ast.Call | None:
+    """`x = table.get(key)` followed by `if not x: x = fallback` (or `if x is None:`), the
+    `if` being the last statement that binds `x` before `node` reads it in the same block:
+    `table.get(key, fallback)`. None for anything else."""
+    steps = module.steps(node)
+    if not steps:
+        return None
+    block, index = steps[-1].block, steps[-1].index
+    earlier = [s for s in block[:index] if node.id in module.binds_within(s)]
+    if len(earlier) < 2:
+        return None
+    guard, first = earlier[-1], earlier[-2]
+    if not (isinstance(guard, ast.If) and not guard.orelse and _tests_unset(guard.test, node.id)):
+        return None
+    rebinding = [s for s in guard.body if node.id in module.binds_within(s)]
+    if not (len(rebinding) == 1 and _assigns(rebinding[0], node.id) and _assigns(first, node.id)):
+        return None
+    assert isinstance(first, ast.Assign) and isinstance(rebinding[0], ast.Assign)
+    if not (_dict_get(first.value) and len(_args(first.value)) == 1):
+        return None
+    return _get_or(first.value, rebinding[0].value)
+
+
+def _tests_unset(test: ast.expr, name: str) -> bool:
+    """`not name` / `name is None`."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return isinstance(test.operand, ast.Name) and test.operand.id == name
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == name
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Is)
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value is None
+    )
+
+
+def _assigns(statement: ast.stmt, name: str) -> bool:
+    """`name = ...`, a single plain target."""
+    return (
+        isinstance(statement, ast.Assign)
+        and len(statement.targets) == 1
+        and isinstance(statement.targets[0], ast.Name)
+        and statement.targets[0].id == name
+    )
+
+
+def _fallback(module: PythonModule, node: ast.expr, location: Location, depth: int) -> Loaded | None:
+    """What `from_object` loads from the default of `configs.get(name, default)`:
+    `None` (Flask copies the upper-case names of `dir(None)`, none) loads nothing."""
+    if isinstance(node, ast.Constant) and node.value is None:
+        return NOTHING
+    return from_object(module, node, location, depth + 1)
+
+
 def _selected_config(
-    module: PythonModule, node: ast.Subscript, location: Location, depth: int
+    module: PythonModule,
+    table: ast.Name,
+    key_node: ast.expr | None,
+    location: Location,
+    depth: int,
+    fallback: ast.expr | None = None,
 ) -> Loaded | None:
     """`from_object(configs[name])` over `configs = {"dev": DevConfig, ...}`: a key the
-    candidates agree on is known; one they disagree on depends on the selection."""
-    assert isinstance(node.value, ast.Name)
-    selector = node.value.id
+    candidates agree on is known; one they disagree on depends on the selection. With
+    `configs.get(name, fallback)` the fallback is one more candidate, the one a key
+    outside the table selects."""
+    selector = table.id
     bound = module.find_binding(selector)
     if bound is None and selector in module.imports and module.project is not None:
         imported = lookup(module, module.imports[selector])
         if imported is not None and imported[0] is not module:
             bound = imported[0].find_binding(imported[1])
+    if bound is None:
+        # a table built in the factory itself (`configs = {"dev": DevConfig, ...}`)
+        local = module.lookup(selector, table, Scope({}))
+        if local.kind == "value" and isinstance(local.node, ast.Dict) and not local.mutations:
+            bound = (module, local.node)
     if bound is None or not isinstance(bound[1], ast.Dict):
         return None
     owner, mapping = bound[0], bound[1]
     chosen = (
-        None
-        if isinstance(node.slice, (ast.Slice, ast.Tuple))
-        else module.resolve(node.slice, uncalled_scope(module, node))  # `config[config_name]`
-    )
-    candidates: list[Loaded] = []
-    for key_node, value_node in zip(mapping.keys, mapping.values, strict=True):
-        if key_node is None:  # `**other`
+        None if key_node is None else module.resolve(key_node, uncalled_scope(module, key_node))
+    )  # `config[config_name]`
+    entries: list[tuple[Value, Loaded | None]] = []
+    for entry_key, value_node in zip(mapping.keys, mapping.values, strict=True):
+        if entry_key is None:  # `**other`
             return None
-        key = owner.resolve(key_node)
-        loaded = from_object(owner, value_node, location, depth + 1)
-        if loaded is None:
-            return None
-        if chosen is not None and chosen.known and key.known and key.raw == chosen.raw:
-            if chosen.env_var is None:
-                return loaded
-            # the selection is an environment default: so is every value it brings
-            return _as_env_default(loaded, chosen.env_var)
-        candidates.append(loaded)
+        entries.append((owner.resolve(entry_key), from_object(owner, value_node, location, depth + 1)))
+    otherwise = None if fallback is None else _fallback(module, fallback, location, depth)
+    if fallback is not None and otherwise is None:
+        return None
+    selected: Loaded | None = None
+    if chosen is not None and chosen.known:
+        selected = next((found for k, found in entries if k.known and k.raw == chosen.raw), None)
+        if selected is None and otherwise is not None and all(k.known for k, _ in entries):
+            selected = otherwise  # a key no entry has: the fallback is loaded
+    loadable = [loaded for _, loaded in entries] + ([otherwise] if otherwise is not None else [])
+    candidates = [loaded for loaded in loadable if loaded is not None]
+    if selected is not None and chosen is not None:
+        if chosen.env_var is None:
+            return selected
+        # the selection is an environment default: so is every value it brings, unless
+        # every entry brings the same one (then the selection does not matter)
+        agreeing = candidates if len(candidates) == len(loadable) else []
+        return _as_env_default(selected, chosen.env_var, agreeing)
+    if len(candidates) != len(loadable):
+        return None
 
     def merged(name: str) -> Value | None:
         seen = [candidate.get(name) for candidate in candidates]
@@ -283,10 +396,15 @@ def _selected_config(
     return Loaded(names, merged)
 
 
-def _as_env_default(loaded: Loaded, env_var: str) -> Loaded:
+def _as_env_default(loaded: Loaded, env_var: str, alternatives: list[Loaded] | None = None) -> Loaded:
+    """`loaded` selected by an environment default: its values hold when `env_var` is
+    unset, except a value every one of `alternatives` (all the selectable configs) agrees on."""
+
     def resolve(name: str) -> Value | None:
         value = loaded.get(name)
         if value is None or not value.known:
+            return value
+        if alternatives and {_plain(other.get(name)) for other in alternatives} == {_plain(value)} != {None}:
             return value
         return replace(value, provenance=Provenance.ENV_DEFAULT, env_var=env_var)
 

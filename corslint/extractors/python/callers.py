@@ -24,13 +24,18 @@ def call_sites(
     files: list[Path],
     load: Callable[[Path], PythonModule | None],
 ) -> list[tuple[PythonModule, ast.Call]]:
-    """The calls of the module-level `function` of `module`: by its name in `module`, and
-    through imports in `files` (the project's files that call something by that name)."""
+    """The calls of the module-level `function` of `module` (or of a module-level class's
+    `@staticmethod`, called on the class): by its name in `module`, and through imports in
+    `files` (the project's files that call something by that name)."""
     name = getattr(function, "name", "")
     if not name:
         return []
+    owner = static_owner(module, function)
     found = [
-        (module, call) for call in module.calls if isinstance(call.func, ast.Name) and call.func.id == name
+        (module, call)
+        for call in module.calls
+        if (owner is None and isinstance(call.func, ast.Name) and call.func.id == name)
+        or (owner is not None and _on_class(call.func, owner, name))
     ]
     here = Path(module.path).resolve()
     for path in files:
@@ -39,20 +44,49 @@ def call_sites(
         other = load(path)
         if other is None or other is module:
             continue
-        found.extend((other, call) for call in _calls_of(other, module, name))
+        found.extend((other, call) for call in _calls_of(other, module, name, owner))
     return found
 
 
-def _calls_of(other: PythonModule, module: PythonModule, name: str) -> Iterator[ast.Call]:
+def static_owner(module: PythonModule, function: ast.AST) -> str | None:
+    """The module-level class `function` is a `@staticmethod` of (called on the class,
+    `CorsSetup.apply(app)`, its parameters are the call's arguments), else None."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or function in module.tree.body:
+        return None
+    if not any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in function.decorator_list):
+        return None
+    return next(
+        (s.name for s in module.tree.body if isinstance(s, ast.ClassDef) and function in s.body),
+        None,
+    )
+
+
+def _on_class(func: ast.expr, owner: str, name: str) -> bool:
+    """`Owner.name` in the module that defines the class."""
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == name
+        and isinstance(func.value, ast.Name)
+        and func.value.id == owner
+    )
+
+
+def _calls_of(other: PythonModule, module: PythonModule, name: str, owner: str | None) -> Iterator[ast.Call]:
     for call in other.calls:
         func = call.func
         if not (
-            (isinstance(func, ast.Name) and func.id == name)
+            (isinstance(func, ast.Name) and func.id == name and owner is None)
             or (isinstance(func, ast.Attribute) and func.attr == name)
         ):
             continue
         qualified = other.qualified_name(func)
         if qualified is None or "." not in qualified:
+            continue
+        if owner is not None:
+            # `from .cors import CorsSetup` ... `CorsSetup.apply(app)`
+            holder = other.import_target(qualified.rpartition(".")[0])
+            if holder is not None and holder[0] is module and holder[1] == owner:
+                yield call
             continue
         target = other.import_target(qualified)
         if (

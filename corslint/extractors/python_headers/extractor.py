@@ -53,6 +53,7 @@ from corslint.extractors.python_headers.refused_star import refused_side
 from corslint.extractors.python_headers.resource_routes import resource_routes
 from corslint.extractors.python_headers.sanic_units import sanic_units, uses_sanic
 from corslint.extractors.python_headers.server_units import starlette_units, tornado_units
+from corslint.extractors.python_headers.starlette_added_elsewhere import key_added_elsewhere
 from corslint.extractors.python_headers.starlette_layers import key_to_app
 from corslint.extractors.python_headers.tree_index import owning_class
 from corslint.extractors.python_headers.tuple_header_views import views_elsewhere
@@ -173,6 +174,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     for unit in units:
         unit.app = unit.app.removeprefix(IMPORTED_KEY)
     key_to_app(module, units, context)
+    key_added_elsewhere(module, units, context)
     key_to_falcon_app(module, units, context)
     django_settings(module, units, context)
     for unit in units:
