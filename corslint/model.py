@@ -210,6 +210,8 @@ class Evidence:
     - ``not-applied-on-purpose``: the same, where it looks deliberate: the module takes
       the middleware out of a list it inherits, or holds a test suite's settings;
     - ``misordered``: it applies, but not to everything it should (CORS303, warning);
+    - ``after-every-route``: an Express `cors()` after every route of its app: only preflights
+      and 404s reach it, so CORS105/CORS101 do not judge its origins (its CORS303 does);
     - ``preflight-throws``: the code fails every preflight before its OPTIONS answer (a
       Lambda's `const { a } = JSON.parse(event.body)`); CORS206 points at it;
     - ``preflight-gateway``: API Gateway answers the Lambda's OPTIONS requests itself, 404/403

@@ -110,7 +110,9 @@ def test_only_a_module_that_makes_policies_has_its_importers_scanned_for_bearer_
         "  res.setHeader('Access-Control-Allow-Headers', 'Content-Type');\n"
         "  next();\n}\n"
     )
-    _project(tmp_path, {"src/names.ts": names, "src/cors.ts": handwritten})
+    # the app uses the middleware: a helper nothing calls makes no policy (dead_header_helpers)
+    app = "import express from 'express';\nimport { cors } from './cors';\nexpress().use(cors);\n"
+    _project(tmp_path, {"src/names.ts": names, "src/cors.ts": handwritten, "src/app.ts": app})
     monkeypatch.chdir(tmp_path)
     assert not extractor.extract("src/names.ts", names, ProjectContext()).policies
     assert extractor.extract("src/cors.ts", handwritten, ProjectContext()).policies

@@ -108,6 +108,8 @@ class CredentialedAnyOrigin(Rule):
     )
 
     def check(self, probe: PolicyProbe) -> Iterator[Finding]:
+        if any(e.kind == "after-every-route" for e in probe.policy.evidence):
+            return  # only preflights and 404s reach the layer: CORS303 reports it
         verdict = probe.fetch(ATTACKER, credentials=True, path=probe.policy.probe_path)
         if verdict is None or not verdict.allowed or verdict.response is None:
             return

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from corslint.findings import Finding, Level, Related
 from corslint.http import Request
-from corslint.model import Location, exclusive_arms
+from corslint.model import Location, Value, exclusive_arms
 from corslint.rules.base import ATTACKER, FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
 
 
@@ -134,6 +134,8 @@ class DuplicateCorsLayers(Rule):
                         continue  # `if DEBUG: ... else: ...`: never both
                     if any(e.kind == "scope-answered" for e in earlier.policy.evidence):
                         continue  # `app.use("/api", cors(), apiRouter)` ends /api: no later layer sees it
+                    if _same_library_policy(earlier, later):
+                        continue  # the second writes again, by replacement, what the first wrote
                     first = _wired_at(earlier) or _library_wired_at(earlier, later) or earlier.policy.location
                     reported = _wired_at(later) or later.policy.location
                     yield self.finding(
@@ -224,6 +226,42 @@ def _outcome(earlier: PolicyProbe, later: PolicyProbe) -> str:
         "one silently overrides or mixes with the other, and responses can carry two "
         "`Access-Control-Allow-Origin` values, which browsers reject"
     )
+
+
+# libraries whose layers replace a header of the same name (express + cors 2.8: setHeader;
+# Starlette CORSMiddleware: MutableHeaders item assignment) or leave a response that already
+# has Allow-Origin alone (Flask-CORS): two layers with the same options send one set of
+# headers, the first layer's (measured, sweep 12 X4: dsm-cefet-rj/ti-2024-1-grupo-2-1
+# back-end/routes/index.js beside app.js, both `cors({ origin: '*' })`)
+_REPLACING_LIBRARIES = frozenset({"express", "starlette", "flask_cors"})
+
+
+def _same_library_policy(earlier: PolicyProbe, later: PolicyProbe) -> bool:
+    """Two layers of one replacing library with the same known options."""
+    name = earlier.framework.name
+    if name != later.framework.name or name not in _REPLACING_LIBRARIES:
+        return False
+    first, second = _plain(dict(earlier.policy.options)), _plain(dict(later.policy.options))
+    return first is not None and first == second
+
+
+def _plain(value: object) -> object | None:
+    """Options as plain data (locations aside); None where any part is not known."""
+    if isinstance(value, Value):
+        return _plain(value.raw) if value.known else None
+    if isinstance(value, dict):
+        items = {key: _plain(item) for key, item in value.items()}
+        return None if any(item is None and value[key] is not None for key, item in items.items()) else items
+    if isinstance(value, (tuple, list)):
+        entries = [_plain(item) for item in value]
+        return (
+            None
+            if any(item is None and raw is not None for item, raw in zip(entries, value, strict=True))
+            else tuple(entries)
+        )
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return None
 
 
 def _continues_preflights(probe: PolicyProbe) -> bool:

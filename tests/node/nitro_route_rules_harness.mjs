@@ -54,7 +54,17 @@ function normalise(routeRules) {
   return normalised;
 }
 
-function app(config) {
+// A case's optional `middleware`: texts of server/middleware files (plain JS), each default
+// export registered after the route-rules layer, as nitropack's createNitroApp does.
+function middlewareHandler(text) {
+  const h3 = require('h3');
+  const body = text.replace(/^import [^\n]*\n/gm, '').replace(/export default /, 'return ');
+  const names = Object.keys(h3).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name));
+  // eslint-disable-next-line no-new-func
+  return new Function(...names, body)(...names.map((name) => h3[name]));
+}
+
+function app(config, middleware = []) {
   const h3 = require('h3');
   const { createRouter, toRouteMatcher } = require('radix3');
   const defu = require('defu').defu;
@@ -67,6 +77,7 @@ function app(config) {
       if (merged.headers) h3.setHeaders(event, merged.headers);
     }),
   );
+  for (const text of middleware) application.use(middlewareHandler(text));
   application.use(h3.eventHandler(() => 'ok'));
   return h3.toNodeListener(application);
 }
@@ -77,7 +88,7 @@ async function main() {
   const input = JSON.parse(Buffer.concat(chunks).toString('utf8'));
   const results = [];
   for (const testCase of input.cases) {
-    results.push({ name: testCase.name, responses: await serveAndSend(app(evaluate(testCase.config)), testCase.requests) });
+    results.push({ name: testCase.name, responses: await serveAndSend(app(evaluate(testCase.config), testCase.middleware), testCase.requests) });
   }
   await new Promise((resolve) => process.stdout.write(JSON.stringify(results), resolve));
 }

@@ -16,6 +16,7 @@ from pathlib import Path
 from corslint.extractors.config_files.byte_screen import may_name_data_file, never_configuration
 from corslint.extractors.config_files.cors_parts import CORS_KEYS, read_cors_parts
 from corslint.extractors.config_files.data_files import node_config_files, read_data
+from corslint.extractors.config_files.loopback_middleware import is_loopback_middleware, loopback_extraction
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project import JsProject
@@ -138,6 +139,8 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         return Extraction()  # a data file that is not ours to judge
     if value is None:
         return Extraction()
+    if is_loopback_middleware(path):  # LoopBack 3: `"cors": {"params": {...}}` per phase
+        return loopback_extraction(path, value)
     mappings = cors_mappings(value, named_for_cors)
     if not mappings:
         return Extraction()

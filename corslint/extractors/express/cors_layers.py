@@ -6,9 +6,11 @@ from __future__ import annotations
 from functools import partial
 
 from corslint.extractors.express.branches import arms_around, development_guarded
+from corslint.extractors.express.cors_after_routes import after_every_route
 from corslint.extractors.express.delegate_variants import delegate_option_variants
 from corslint.extractors.express.ended_scopes import scope_answered
 from corslint.extractors.express.exported_instances import imported_nowhere, module_level_export
+from corslint.extractors.express.imported_app_key import imported_app_key
 from corslint.extractors.express.imported_app_order import imported_app_misordered, setup_misordered
 from corslint.extractors.express.mounted_router_cors import outer_cors_app
 from corslint.extractors.express.next_unused_instances import unused_next_instance
@@ -58,17 +60,23 @@ def cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[Cors
         routes = routes_of(analysis, registration)
         if registration is not None:
             if registration.method == "use":
-                app = outer_cors_app(analysis, registration) or app_key(module, registration)
+                app = (
+                    outer_cors_app(analysis, registration)
+                    or imported_app_key(module, registration.receiver)
+                    or app_key(module, registration)
+                )
                 branch = arms_around(registration.call)
                 if registration.path and registration.path not in {"/", "*", "/*"}:
                     scope = registration.path
                     probe_path = probe_path_for(registration.path)
                     answered = scope_answered(analysis, registration, node)
                     evidence += [answered] if answered is not None else []
-                evidence += (
+                evidence += after_every_route(  # sweep 12 X2: nothing comes after it
+                    analysis,
+                    registration,
                     misordered(analysis, registration)
                     or imported_app_misordered(analysis, registration)
-                    or setup_misordered(analysis, registration)
+                    or setup_misordered(analysis, registration),
                 )
             else:
                 route_level = True

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from corslint.extractors.express.call_policy import policy_at_call
 from corslint.extractors.express.close_option_names import close_option_names
+from corslint.extractors.express.elysia_unused import exported_only, imported_nowhere
 from corslint.extractors.express.imported_calls import calls_named, imported_export_names
 from corslint.extractors.express.options import OptionNames, first_argument_options
 from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.syntax import Node
 from corslint.frameworks.elysia_cors import OPTION_NAMES
 from corslint.model import CorsPolicy, Evidence, Value
 
@@ -34,6 +36,8 @@ def elysia_cors_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> list
     policies: list[CorsPolicy] = []
     for node, _, arguments in calls_named(module, names):
         options, evidence = first_argument_options(module, arguments, _NAMES)
+        if exported_only(module, node) and imported_nowhere(module):
+            evidence.append(_unused(module, node))
         policies.append(
             policy_at_call(
                 module,
@@ -45,3 +49,15 @@ def elysia_cors_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> list
             )
         )
     return policies
+
+
+def _unused(module: JsModule, node: Node) -> Evidence:
+    """`export const corsPlugin = cors()` in a module no file imports (APE-ARCHIVE/backend
+    src/plugins/cors.ts): a plugin no instance `.use`s answers nothing."""
+    return Evidence(
+        "not-applied",
+        "this Elysia cors() plugin is exported, but no module of the app imports it, so no "
+        "Elysia instance uses it and it sends no CORS headers",
+        module.location(node),
+        whole_layer=True,
+    )

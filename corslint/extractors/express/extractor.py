@@ -12,6 +12,7 @@ from corslint.extractors.express.decorator_headers import decorator_header_polic
 from corslint.extractors.express.fastify_cors import fastify_cors_policies
 from corslint.extractors.express.fetch_cors_ports import fetch_cors_port_policies
 from corslint.extractors.express.handwritten import handwritten_policies
+from corslint.extractors.express.next_custom_server import with_next_server_routes
 from corslint.extractors.express.nitro_route_rules import is_nitro_config, nitro_config_policies
 from corslint.extractors.express.registrations import Analysis, find_cors_names, find_registrations
 from corslint.extractors.express.response_objects import response_object_policies
@@ -57,7 +58,7 @@ def _policies(path: str, module: JsModule, bearer: tuple[Evidence, ...]) -> list
     find_cors_names(analysis)
     find_registrations(analysis)
     policies: list[CorsPolicy] = []
-    policies += cors_policies(analysis, bearer)
+    policies += with_next_server_routes(module, cors_policies(analysis, bearer))  # a custom Next.js server
     policies += uncalled_cors_factory_policies(analysis, bearer)  # `app.use(cors)`
     policies += handwritten_policies(analysis, bearer)
     policies += decorator_header_policies(module, bearer)
@@ -135,6 +136,10 @@ def _policies(path: str, module: JsModule, bearer: tuple[Evidence, ...]) -> list
 
         policies += cloudfront_function_policies(module)
     policies += sw2express_policies(module, bearer)
+    if Path(path).name.startswith("middleware.") and path.endswith(".js"):  # LoopBack 3 `middleware.<env>.js`
+        from corslint.extractors.express.loopback_env_middleware import loopback_env_policies
+
+        policies += loopback_env_policies(module)
     if is_next_config(path):
         policies += next_config_policies(module)
     elif is_nitro_config(path):

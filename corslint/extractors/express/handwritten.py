@@ -9,6 +9,7 @@ import re
 
 from corslint.extractors.express.branches import arms_around, development_guarded
 from corslint.extractors.express.config_record_writers import config_record_sets, config_record_writers
+from corslint.extractors.express.dead_header_helpers import never_used
 from corslint.extractors.express.earlier_preflight_answers import (
     earlier_preflight_answer,
     imported_preflight_answer,
@@ -64,6 +65,7 @@ from corslint.extractors.express.mounted_router_cors import (
     credentials_from_cors,
     echo_adds_nothing,
     outer_cors_mount,
+    preflights_ended_before_router,
 )
 from corslint.extractors.express.nitro_unscanned import unscanned_handler
 from corslint.extractors.express.origin_functions import parameter_names
@@ -85,6 +87,7 @@ from corslint.extractors.express.route_preflights import (
     preflight_answered_elsewhere,
 )
 from corslint.extractors.express.routes import covers_every_path, misordered, probe_path_for, routes_of
+from corslint.extractors.express.socketio_preflight_hooks import preflight_hook
 from corslint.extractors.express.sw2express_headers import sw2express_middlewares
 from corslint.extractors.express.undecided_ends import decides_only_answers
 from corslint.extractors.js.method_calls import call_arguments
@@ -188,6 +191,8 @@ def handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> li
         registration = function_registration(analysis, function)
         if registration is None and read_where_called(module, function):
             continue  # read at each handler that calls it, with what that handler passes
+        if registration is None and never_used(module, function):
+            continue  # exported, and called by nothing in the project (sweep 12 X1)
         kind = server_kind(module, function, roles, registration is not None)
         if _is_context_function(module, function):
             _only_for_methods(state, _GRAPHQL_METHODS)
@@ -249,6 +254,15 @@ def handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> li
         ):
             continue  # writes again what the app's cors() already sent: judged there
         policy = _policy(analysis, function, state, registration, kind, bearer, earlier)
+        if (
+            registration is None
+            and policy.framework == "node_headers"  # a bare `(req, res)` function
+            and (socketio_hook := preflight_hook(module, function)) is not None
+        ):
+            if socketio_hook.dead:
+                continue  # socket.io 3+ ignores the option: the hook never runs
+            # it answers OPTIONS only; the GET and POST the endpoint serves are engine.io's
+            policy = dataclasses.replace(policy, routes=socketio_hook.routes)
         if kind == H3 and (served := route_of(module, function)):
             policy = dataclasses.replace(policy, routes=served)  # a Nitro method route file
         if kind == H3 and (unread := unscanned_handler(module, function)) is not None:
@@ -343,6 +357,12 @@ def _policy(
             options = {"Vary #cors": _vary_from_cors(mounted[1]), **options}
         if (sent := credentials_from_cors(analysis, mounted[1])) is not None:
             options = {"Access-Control-Allow-Credentials #cors": sent, **options}
+    elif (
+        kind == EXPRESS
+        and registration is not None
+        and (ended := preflights_ended_before_router(analysis, registration)) is not None
+    ):  # a route of a router mounted after the app's cors(), which ends every preflight
+        options["options_status"] = Value(ANSWERED_BEFORE, ended)
     elif (
         kind == EXPRESS
         and registration is not None

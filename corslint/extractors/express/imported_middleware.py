@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from corslint.extractors.express.bound_cors_calls import cors_call_of
 from corslint.extractors.express.registrations import (
     Analysis,
     Registration,
     app_key,
     find_cors_names,
     find_registrations,
-    is_cors_call,
 )
 from corslint.extractors.express.routes import covers_every_path
 from corslint.extractors.express.shared_middleware_routes import using_importers
@@ -98,8 +98,8 @@ def later_cors_call(analysis: Analysis, registration: Registration) -> Location 
     through (unless its origin is the default `*`, which replaces the Allow-Origin)."""
     if registration.method != "use" or not covers_every_path(registration.path):
         return None
-    call = _app_wide_cors(analysis, registration, after=True)
-    return analysis.module.location(call) if call is not None else None
+    found = _app_wide_cors(analysis, registration, after=True)
+    return found[0].location(found[1]) if found is not None else None
 
 
 def earlier_cors_call(analysis: Analysis, registration: Registration) -> tuple[Location, bool] | None:
@@ -108,24 +108,29 @@ def earlier_cors_call(analysis: Analysis, registration: Registration) -> tuple[L
     sees one), and on other requests adds `Vary: Origin` first unless its origin is `*`."""
     if registration.method != "use":
         return None
-    call = _app_wide_cors(analysis, registration, after=False)
-    if call is None:
+    found = _app_wide_cors(analysis, registration, after=False)
+    if found is None:
         return None
-    options = _options_of(analysis, call)
+    home, call = found
+    options = _options_of(home, call)
     if options is None or options.get("preflightContinue", False) is not False:
         return None  # the middleware may see preflights after all
-    return analysis.module.location(call), options.get("origin", "*") not in ("*", UNKNOWN)
+    return home.location(call), options.get("origin", "*") not in ("*", UNKNOWN)
 
 
 def app_wide_cors_before(analysis: Analysis, registration: Registration) -> Node | None:
     """The first `cors()` `.use`d for every path on `registration`'s app before it, whatever
     its options."""
-    return _app_wide_cors(analysis, registration, after=False)
+    found = _app_wide_cors(analysis, registration, after=False)
+    return found[1] if found is not None else None
 
 
-def _app_wide_cors(analysis: Analysis, registration: Registration, *, after: bool) -> Node | None:
+def _app_wide_cors(
+    analysis: Analysis, registration: Registration, *, after: bool
+) -> tuple[JsModule, Node] | None:
     """The first `cors()` call `.use`d for every path on `registration`'s app, after it or
-    before it."""
+    before it, with the module holding it (`app.use(corsMiddleware)` of an imported
+    `module.exports = cors(options)`: `cors_call_of`)."""
     start = registration.call.start_byte
     for other in analysis.registrations:
         if (
@@ -135,17 +140,18 @@ def _app_wide_cors(analysis: Analysis, registration: Registration, *, after: boo
             and covers_every_path(other.path)
         ):
             for argument in other.arguments:
-                if is_cors_call(analysis, argument):
-                    return argument
+                found = cors_call_of(analysis, argument)
+                if found is not None:
+                    return found
     return None
 
 
-def _options_of(analysis: Analysis, call: Node) -> dict[str, object] | None:
+def _options_of(module: JsModule, call: Node) -> dict[str, object] | None:
     """The literal options a `cors(...)` call passes (`{}` for none); None when unknown."""
     named = call_arguments(call)
     if not named:
         return {}
-    value = analysis.module.resolve(named[0])
+    value = module.resolve(named[0])
     if not value.known or not isinstance(value.raw, dict):
         return None
     found: dict[str, object] = {}

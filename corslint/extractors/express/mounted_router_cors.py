@@ -50,6 +50,21 @@ def cors_before_router(analysis: Analysis, route: Registration) -> tuple[str, Lo
     return None
 
 
+def preflights_ended_before_router(analysis: Analysis, route: Registration) -> Location | None:
+    """The app-wide `cors()` (preflightContinue off, any origin option) registered before the
+    `.use` that mounts the route's router: it ends every preflight it lets through, and the
+    ones it refuses reach no route handler (Express answers OPTIONS itself), so the route's
+    own Allow-Methods / Allow-Headers never reach a preflight (census 10 C3,
+    ABDmalik6605/InvoiceManagementSystem routes/ai.js under server.js's `app.use(corsMiddleware)`)."""
+    if route.method == "use":
+        return None
+    for mounting, registration in _mounts(analysis.module, route.receiver):
+        earlier = earlier_cors_call(mounting, registration)
+        if earlier is not None:
+            return earlier[0]
+    return None
+
+
 def _mounts(module: JsModule, receiver: str) -> Iterator[tuple[Analysis, Registration]]:
     """Each `.use` of an importing module that mounts the exported router `receiver`
     (`app.use("/session", sessionRoutes)`), with that module's analysis."""

@@ -77,6 +77,12 @@ def _reads_only(root: Path, routes: list[Route]) -> bool:
     return True
 
 
+def app_route_handlers(root: Path, display_root: str) -> list[Route]:
+    """The App Router route handlers of the project at `root` that export some method, as
+    routes (`next_custom_server`: a custom server's cors layer in front of them)."""
+    return [route for _, route in _handlers(root, display_root) if route.methods]
+
+
 def _handlers(root: Path, display_root: str) -> list[tuple[str, Route]]:
     """(a path it serves, the route) for each App Router route handler of the project."""
     folder = next((f for f in (root / "app", root / "src" / "app") if f.is_dir()), None)

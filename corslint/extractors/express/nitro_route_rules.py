@@ -18,7 +18,8 @@ What nitropack 2.13.6 does with them (read from the npm tarball):
 
 Each rule that sends Access-Control-* headers becomes one policy: the headers a request for
 its probe path gets, every matching rule merged in. What answers OPTIONS is the route
-behind the path (not read: left unresolved). Only literal objects are read; a rule, a
+behind the path (not read: left unresolved). A header a server middleware sets on every
+request the rule covers is replaced there (`nitro_middleware_overrides`): it is left out. Only literal objects are read; a rule, a
 ``headers`` object or the ``routeRules`` object the module cannot read leaves the file
 without policies (any rule could then add headers to any path); keys with ``:name`` or a
 ``*`` other than a trailing ``/**`` are not matched here, and a file with such a rule
@@ -30,6 +31,7 @@ import re
 from pathlib import PurePosixPath
 
 from corslint.extractors.express.config_headers import HeaderRule, header_policies
+from corslint.extractors.express.nitro_middleware_overrides import replaced_headers
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap
 from corslint.model import CorsPolicy, Value
@@ -77,7 +79,7 @@ def nitro_config_policies(module: JsModule) -> list[CorsPolicy]:
             if key in rules:
                 return []
             rules[key] = rule
-    return _policies(module.path, rules)
+    return _policies(module, match.group(1), rules)
 
 
 def _config_object(module: JsModule, kind: str) -> Node | None:
@@ -174,14 +176,18 @@ def _probe(key: str) -> str:
     return f"{key[: -len('/**')]}/x" if key.endswith("/**") else key
 
 
-def _policies(path: str, rules: dict[str, dict[str, Value]]) -> list[CorsPolicy]:
+def _policies(module: JsModule, kind: str, rules: dict[str, dict[str, Value]]) -> list[CorsPolicy]:
+    path = module.path
     sending = {key: headers for key, headers in rules.items() if _cors(headers)}
     if any(_key_of(key) is None for key in rules):
         return []  # a pattern not matched here may add headers to these paths
     policies: list[CorsPolicy] = []
     for key, own in sending.items():
+        replaced = replaced_headers(module, kind, key)  # a later middleware's value is sent instead
         pairs = tuple(
-            (Value(name, value.location), value) for name, value in merged_headers(rules, _probe(key))
+            (Value(name, value.location), value)
+            for name, value in merged_headers(rules, _probe(key))
+            if name.lower() not in replaced
         )
         rule = HeaderRule(key, pairs, next(iter(own.values())).location)
         policies += header_policies("nitro_route_rules", path, [rule], "Nitro routeRules")

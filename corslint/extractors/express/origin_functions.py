@@ -24,6 +24,7 @@ from corslint.extractors.express.origin_list_reads import (
     reads_url_hostname,
     unread_list_test,
 )
+from corslint.extractors.express.overwritten_origin import overwritten_origin
 from corslint.extractors.express.predicate_blocks import block_predicate_entries
 from corslint.extractors.express.tidied_entries import tidied_entries
 from corslint.extractors.js.method_calls import call_arguments
@@ -53,7 +54,7 @@ def classified_origin(module: JsModule, value: Value) -> Value:
     if found is None:
         return value
     module, function = found
-    classified = classify_origin_function(module, function)
+    classified = overwritten_origin(module, function, classify_origin_function(module, function))
     deciding = (
         deciding_variable(module, function) or _answer_variable(module, function)
         if classified.kind != "unknown"

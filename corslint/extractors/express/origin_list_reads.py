@@ -40,8 +40,15 @@ def js_escape(text: str) -> str:
 
 
 def presence_test(module: JsModule, node: Node, name: str) -> bool:
-    """`origin`, `!!origin`, `origin !== undefined`, `origin != null`, `typeof origin === "string"`."""
-    text = module.text(unwrap(node)).replace(" ", "").replace('"', "'")
+    """`origin`, `!!origin`, `origin !== undefined`, `origin != null`, `typeof origin === "string"`,
+    and conjunctions of them (`origin !== null && origin !== undefined`: census 10 B6,
+    AitorGallardo/shoppingify-BEv2 src/middlewares/cors.ts)."""
+    node = unwrap(node)
+    if node.type == "binary_expression" and module.text(node.child_by_field_name("operator")) == "&&":
+        return presence_test(module, node.child_by_field_name("left"), name) and presence_test(
+            module, node.child_by_field_name("right"), name
+        )
+    text = module.text(node).replace(" ", "").replace('"', "'")
     return text in {
         name,
         f"!!{name}",

@@ -305,4 +305,38 @@ def function_registration(analysis: Analysis, function: Node) -> Registration | 
             registration = analysis.mounted.get(reference.id)
             if registration is not None:
                 return registration
+    return _listed_by_helper(analysis, function)
+
+
+def _listed_by_helper(analysis: Analysis, function: Node) -> Registration | None:
+    """`const assets = (dir) => [(req, res, next) => {...}, express.static(dir)]` mounted as
+    `app.use('/img', assets(dir))` (census 10 C2, 12008yz/chibox-game app.js
+    `serveStaticWithWebp`): the middleware is an entry of the array a module-level helper
+    returns, and the helper's call is mounted; the first such mount."""
+    module = analysis.module
+    array = function.parent
+    if array is None or array.type != "array":
+        return None
+    holder = array.parent
+    if holder is not None and holder.type == "parenthesized_expression":
+        holder = holder.parent
+    if holder is not None and holder.type == "return_statement":
+        holder = holder.parent.parent if holder.parent is not None else None  # the block's function
+    if holder is None or holder.type not in {"arrow_function", "function_expression", "function_declaration"}:
+        return None
+    declared = holder.child_by_field_name("name")
+    if declared is None and holder.parent is not None and holder.parent.type == "variable_declarator":
+        declared = holder.parent.child_by_field_name("name")
+    if declared is None:
+        return None
+    for reference in module.references(module.text(declared)):
+        call = reference.parent
+        if (
+            call is not None
+            and call.type == "call_expression"
+            and call.child_by_field_name("function") == reference
+        ):
+            registration = analysis.mounted.get(call.id)
+            if registration is not None:
+                return registration
     return None

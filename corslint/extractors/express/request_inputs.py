@@ -56,6 +56,8 @@ def is_named(source: str | None) -> bool:
 
 
 _CAST = re.compile(r"\(\s*([\w$.]+)\s+as\s+[\w$.]+\s*\)")
+# `'Origin'.toLowerCase()`: a literal key lower-cased where it is read, the literal it folds to
+_LOWERED_LITERAL = re.compile(r"'([^'\\]*)'\.toLowerCase\(\)")
 
 
 def _canonical(text: str) -> str:
@@ -64,7 +66,10 @@ def _canonical(text: str) -> str:
     if " as " in text:
         text = _CAST.sub(r"\1", text)
     text = text.replace(" ", "").replace("\n", "").replace("?.[", "[").replace("?.(", "(").replace("?.", ".")
-    return text.replace('"', "'").replace("`", "'")
+    text = text.replace('"', "'").replace("`", "'")
+    if "toLowerCase" in text:  # `req.headers['Origin'.toLowerCase()]` reads `req.headers['origin']`
+        text = _LOWERED_LITERAL.sub(lambda match: f"'{match.group(1).lower()}'", text)
+    return text
 
 
 def request_source(module: JsModule, roles: HandlerRoles, aliases: dict[str, str], node: Node) -> str | None:

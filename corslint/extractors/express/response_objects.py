@@ -33,6 +33,7 @@ from pathlib import PurePosixPath
 
 from corslint.extractors import EXTRACTORS
 from corslint.extractors.express.astro_endpoints import ASTRO_ENDPOINT, is_astro_endpoint
+from corslint.extractors.express.dead_header_helpers import never_used
 from corslint.extractors.express.fetch_cors_ports import is_fetch_cors_port
 from corslint.extractors.express.flag_gated_headers import switched_helper
 from corslint.extractors.express.further_returns import add_further_returns
@@ -65,6 +66,7 @@ from corslint.extractors.express.response_headers import (
     set_calls,
 )
 from corslint.extractors.express.response_methods import served_routes
+from corslint.extractors.express.response_screen import may_answer_with_responses
 from corslint.extractors.express.returned_responses import (
     FETCH,
     LAMBDA,
@@ -81,6 +83,7 @@ from corslint.extractors.js.declared_values import FUNCTIONS, enclosing_function
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
 from corslint.extractors.js.syntax import Node, unwrap
+from corslint.extractors.serverless_framework.gateway_cors import gateway_cors_status
 from corslint.extractors.serverless_framework.gateway_options import gateway_preflight, memo_of
 from corslint.model import CorsPolicy, Evidence, Location, Value
 
@@ -115,17 +118,7 @@ def response_object_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> 
         return []  # a Next.js middleware: `next_middleware` reads it
     if is_fetch_cors_port(module):
         return []  # its callers' options decide what it sends (`fetch_cors_ports`)
-    source = module.source
-    if (
-        b"statusCode" not in source
-        and b"Response" not in source
-        and b"onRequest" not in source  # a Pages Function returning `await context.next()`
-        and b"resolve(" not in source  # a SvelteKit hook returning `await resolve(event)`
-        and b"respondWith(" not in source  # a Worker's `event.respondWith(handle(event.request))`
-        and not is_route_file(module.path)
-        and not is_endpoint_file(module.path)  # SvelteKit's `json(data, { headers })`
-    ):
-        # (a route file may answer through a helper: `return jsonCors(data)`)
+    if not may_answer_with_responses(module):
         return _record_importer_policies(module, bearer) if _holds_header_record_only(module) else []
     evidence = bearer or _authorization_read(module)
     cache: SiteCache = {}
@@ -141,6 +134,7 @@ def response_object_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> 
         policies += importer_policies(module, evidence, cache)
     for helper in helpers if not policies else []:  # a Lambda builder no handler was found for
         lambda_only = all(site.style == LAMBDA for site in returned_sites(module, helper, cache))
+        lambda_only = lambda_only and not never_used(module, helper)  # imported by nothing: sweep 12 X1
         if lambda_only and (alone := _policy(module, LAMBDA, [(helper, "")], evidence, cache)) is not None:
             policies.append(alone)
     return policies
@@ -163,8 +157,8 @@ def importer_policies(module: JsModule, evidence: tuple[Evidence, ...], cache: S
         return []
     policies: list[CorsPolicy] = []
     for importer in found.modules:
-        if wanted_by_express(importer.source):
-            continue
+        if wanted_by_express(importer.source) and may_answer_with_responses(importer):
+            continue  # read on its own (one the screen turns away is read here: `response_screen`)
         groups, _ = _groups(importer, cache)
         for framework, functions in groups:
             # the helper that builds the response, or sets headers on the one it is handed
@@ -418,6 +412,8 @@ def _policy(
     if not any(name.startswith("Access-Control-Allow-Origin") for name in steps.steps):
         return None
     options = dict(steps.steps)
+    if framework == LAMBDA and not answers_options and (cors := gateway_cors_status(module)):
+        options["options_status"] = cors  # API Gateway answers OPTIONS from `cors` (sweep 12 X3)
     if steps.guard is not None:
         options["guard"] = steps.guard
     options.update(further_guards(steps))

@@ -29,6 +29,7 @@ from corslint.extractors.express.delegate_variants import delegate_option_varian
 from corslint.extractors.express.fastify_cors import fastify_options
 from corslint.extractors.express.fastify_cors_version import with_version
 from corslint.extractors.express.firebase_https import firebase_cors, is_on_request
+from corslint.extractors.express.imported_app_key import imported_app_key
 from corslint.extractors.express.nest_adapters import adapter_expression, adapter_name, nest_options_argument
 from corslint.extractors.express.nest_routes import nest_controller_routes
 from corslint.extractors.express.option_carriers import never_holds
@@ -111,7 +112,8 @@ def _policy(analysis: Analysis, module: JsModule, item: _Found, bearer: tuple[Ev
         label=f"{item.framework} CORS",
         scope=item.scope,
         probe_path=probe_path_for(item.scope) if item.scope else "/",
-        app=f"{module.path}::{item.receiver}" if item.receiver else "",
+        app=imported_app_key(module, item.receiver)
+        or (f"{module.path}::{item.receiver}" if item.receiver else ""),
         branch="/".join(part for part in (arms_around(item.call), item.arm) if part),
     )
 

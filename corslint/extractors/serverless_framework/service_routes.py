@@ -44,12 +44,17 @@ class Event:
 
 @dataclass(frozen=True)
 class Function:
+    """One function of the service: its handler's source file and its HTTP events."""
+
     source: str | None  # the real path of the handler's source, None when not in the project
     events: tuple[Event, ...]
 
 
 @dataclass(frozen=True)
 class Service:
+    """A service's functions as its config file declares them (serverless.yml, serverless.ts,
+    a SAM template)."""
+
     config: str
     functions: tuple[Function, ...]
     size: int  # for the memo's budget
