@@ -29,6 +29,7 @@ from corslint.extractors.serverless_framework.service_routes import (
     MAX_BYTES,
     Service,
     service_from_root,
+    service_text,
 )
 from corslint.extractors.serverless_framework.yaml_document import lookup
 from corslint.model import Provenance, SourceError, Value
@@ -128,15 +129,8 @@ def _with_handler_paths(root: Value, project: JsProject, service_dir: str) -> Va
 def read_ts_service(config: str) -> Service | None:
     """The service `config` (a serverless.ts) deploys; None when any answer of it would be
     unknown (see the module and service_routes.py)."""
-    try:
-        if os.path.getsize(config) > MAX_BYTES:
-            return None
-        with open(config, encoding="utf-8", errors="replace") as file:
-            text = file.read()
-    except OSError:
+    if (text := service_text(config)) is None:
         return None
-    if "${file(" in text or "AWS::ApiGateway" in text:
-        return None  # an include, API Gateway resources of its own
     project = JsProject()
     try:
         module = project.module(config, text, Path(config))

@@ -148,9 +148,9 @@ def _function(function: Value, variables: Variables, service_dir: str) -> Functi
     return Function(source, checked) if checked is not None else None
 
 
-def read_yaml_service(config: str) -> Service | None:
-    """The service `config` (a serverless.yml) deploys; None when any answer of it would be
-    unknown (see the module)."""
+def service_text(config: str) -> str | None:
+    """The text of a service's config file, None when it is too large to read or holds what
+    makes every answer unknown: an include, API Gateway resources of its own."""
     try:
         if os.path.getsize(config) > MAX_BYTES:
             return None
@@ -158,8 +158,14 @@ def read_yaml_service(config: str) -> Service | None:
             text = file.read()
     except OSError:
         return None
-    if "${file(" in text or "AWS::ApiGateway" in text:
-        return None  # an include, API Gateway resources of its own
+    return None if "${file(" in text or "AWS::ApiGateway" in text else text
+
+
+def read_yaml_service(config: str) -> Service | None:
+    """The service `config` (a serverless.yml) deploys; None when any answer of it would be
+    unknown (see the module)."""
+    if (text := service_text(config)) is None:
+        return None
     try:
         root = read_document(config, text)
     except SourceError:  # invalid YAML: the file's own extraction reports it
