@@ -13,6 +13,7 @@ import ast
 
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule
+from corslint.extractors.python.overriding_hooks import overridden_everywhere
 from corslint.extractors.python_headers.flask_callers import hook_app
 from corslint.extractors.python_headers.frame import dotted
 from corslint.extractors.python_headers.project_scan import modules_mentioning
@@ -71,7 +72,8 @@ def hook_units(module: PythonModule) -> list[Unit]:
             sites.setdefault(key, call)
     units = []
     routes = app_routes(module)
-    # another CORS layer on the app (Flask-CORS) adds its headers to the same preflights
+    # another CORS layer on the app (Flask-CORS) adds its headers to the same preflights,
+    # unless a later hook of that app writes Allow-Origin first on every response
     shared = "flask_cors" in import_roots(module)
     for (receiver, binder), registered in hooks.items():
         if not any(
@@ -96,7 +98,9 @@ def hook_units(module: PythonModule) -> list[Unit]:
                 "hook",
                 first.module.location(first.function),
                 phases,
-                "unknown" if shared else AUTOMATIC_OPTIONS,
+                "unknown"
+                if shared and (binder or not overridden_everywhere(module, receiver))
+                else AUTOMATIC_OPTIONS,
                 f"after_request hooks of {receiver}",
                 routes=routes,
                 app=_app_marked(module, receiver, hook_app(module, sites.get((receiver, binder)), receiver)),

@@ -8,7 +8,7 @@ import weakref
 from dataclasses import dataclass, field
 
 from corslint.extractors.python import PythonModule, Scope
-from corslint.extractors.python_headers.module_finals import with_module_finals
+from corslint.extractors.python.module_finals import with_module_finals
 from corslint.model import Location, Provenance, Value
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 import corslint.extractors.python_headers.asgi_messages as asgi
+from corslint.extractors.python.module_finals import final_setting
 from corslint.extractors.python_headers.aiohttp_answers import empty_multidict, makes_response, multidict_add
 from corslint.extractors.python_headers.callees import bound_frame, callee_of, returns_from_loop
 from corslint.extractors.python_headers.conditional_responses import conditional_response
@@ -23,7 +24,6 @@ from corslint.extractors.python_headers.frame import (
     unwrap,
 )
 from corslint.extractors.python_headers.local_mutations import changed_local
-from corslint.extractors.python_headers.module_finals import final_setting
 from corslint.extractors.python_headers.named_values import named_values
 from corslint.extractors.python_headers.operator_settings import unset_setting
 from corslint.extractors.python_headers.origin_choosers import chosen_origin
