@@ -73,6 +73,23 @@ def test_the_baseline_does_not_depend_on_the_working_folder(
     assert rule_ids(".", "--baseline", "../../ci/baseline.json") == []
 
 
+def test_without_a_repository_the_baseline_does_not_depend_on_how_the_folder_is_named(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a project without `.git` (a downloaded archive): `cd app && corslint .`,
+    # `corslint /abs/app` and `cd .. && corslint app` name its files alike
+    app = project / "app"
+    app.mkdir()
+    (project / "main.py").rename(app / "main.py")
+    monkeypatch.chdir(app)
+    assert run_cli("baseline", ".")[0] == 0
+    assert rule_ids(".", "--baseline", "corslint-baseline.json") == []
+    monkeypatch.chdir(project.parent)
+    assert rule_ids(str(app), "--baseline", str(app / "corslint-baseline.json")) == []
+    monkeypatch.chdir(project)
+    assert rule_ids("app", "--baseline", "app/corslint-baseline.json") == []
+
+
 def test_a_file_that_could_not_be_checked_is_never_baselined(project: Path) -> None:
     (project / "broken.py").write_text("from starlette.middleware.cors import CORSMiddleware\ndef (:\n")
     assert run_cli("baseline", ".")[0] == 0
@@ -139,3 +156,23 @@ def test_add_noqa_leaves_lines_where_a_comment_would_change_the_code(in_tmp: Pat
         "cors.json:2: this kind of file has no comments",
     )
     assert (in_tmp / "app.py").read_text().endswith('"""\nC = 3  # corslint: ignore[CORS301]\n')
+
+
+def test_a_finding_naming_another_file_keeps_its_fingerprint_however_the_folder_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the message names the other layer's file as the path was given (`app/run.py:9`,
+    # `/abs/app/run.py:9`); the fingerprint names it from the linted folder, as its own file
+    from corslint.findings import Finding, Level, Location
+    from corslint.report.fingerprints import SourceFiles, stable_fingerprints
+
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "routes.py").write_text("CORS(app)\n")
+    monkeypatch.chdir(tmp_path)
+
+    def fingerprint(prefix: str) -> str:
+        message = f"a second CORS layer on the same application as the one at {prefix}run.py:9"
+        finding = Finding("CORS206", Level.WARNING, message, Location(f"{prefix}routes.py", 1, 1, 1, 5))
+        return stable_fingerprints([finding], {f"{prefix}routes.py": "routes.py"}, SourceFiles())[0]
+
+    assert fingerprint(f"{tmp_path}/app/") == fingerprint("app/")

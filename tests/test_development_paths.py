@@ -80,3 +80,30 @@ def test_the_users_folders_down_to_a_checkout_named_on_the_command_line_do_not_c
     assert not is_development_path("dev/shop/app/cors.py")
     assert is_development_path("dev/shop/app/settings/local.py")
     assert is_development_path("dev/scratch/cors.py")  # no checkout on the way: the path as given
+
+
+def test_a_project_without_a_manifest_gets_cors106_however_its_folder_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # no `.git`, no manifest (a folder of scripts): the folders above the linted one are
+    # the user's, so `corslint /abs/testing/dev/shop` agrees with `cd shop && corslint .`
+    project = tmp_path / "testing" / "dev" / "shop"
+    project.mkdir(parents=True)
+    (project / "cors.py").write_text(
+        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n\n"
+        "app = FastAPI()\n"
+        'app.add_middleware(CORSMiddleware, allow_origins=["http://localhost:3000"], allow_methods=["*"])\n'
+    )
+
+    def rules(target: str) -> list[str]:
+        _, out, _ = run_cli("check", "--no-cache", "--output-format", "json", target)
+        return [finding["rule_id"] for finding in json.loads(out)["findings"]]
+
+    monkeypatch.chdir(project)
+    assert rules(".") == ["CORS106"]
+    monkeypatch.chdir(tmp_path)
+    assert rules(str(project)) == ["CORS106"]
+    monkeypatch.chdir(project.parent)
+    assert rules("shop") == ["CORS106"]
+    monkeypatch.chdir(tmp_path / "testing")
+    assert rules("dev/shop") == ["CORS106"]

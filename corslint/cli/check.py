@@ -15,7 +15,7 @@ import click
 from corslint.engine import exit_code
 from corslint.findings import Level
 from corslint.report import ReportContext, renderer
-from corslint.report.context import DEFAULT_CATEGORY, repository_root, visible
+from corslint.report.context import DEFAULT_CATEGORY, identity_root, repository_root, visible
 from corslint.runner.result import RunResult
 from corslint.runner.settings import ConfigError, Settings, describe, find_config, load
 
@@ -153,6 +153,7 @@ def run_check(request: CheckRequest) -> int:
         statistics=request.statistics,
         quiet=request.quiet,
         root=repository_root(targets),
+        identity_root=identity_root(targets),
         category=request.category,
     )
     if request.write_baseline is not None:

@@ -8,7 +8,8 @@ inside it is the project's own; when the working directory is no project, only t
 below the first of its folders that is one (`~/code$ corslint my-app-dev`,
 `~$ corslint dev/shop`). Otherwise only the part below the repository root (the nearest
 folder holding `.git`) counts, else below the nearest folder holding a project manifest,
-else the file and its three nearest folders.
+else the file and its three nearest folders, never above the linted folder's own name
+(`corslint /home/me/testing/app` reads `app/cors.py` as `cd testing && corslint app` does).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import functools
 import os
 import re
 from pathlib import Path
+
+from corslint.linted_folders import LINTED_FOLDERS
 
 _WORDS = frozenset({"dev", "development", "local", "test", "tests", "testing", "debug"})
 _TEST_WORDS = frozenset({"test", "tests", "testing"})
@@ -46,12 +49,25 @@ def project_part(path: str) -> str:
             for depth in range(1, len(pure.parts)):
                 if _is_project_folder(os.path.abspath(Path(*pure.parts[:depth]))):
                     return Path(*pure.parts[depth:]).as_posix()
+            below = _below_linted(Path(os.path.abspath(path)))
+            if below is not None and len(below) < len(pure.parts):
+                return "/".join(below)
         return path
     resolved = Path(os.path.abspath(path))
     root = _project_root(str(resolved.parent))
     if root is not None:
         return resolved.relative_to(root).as_posix()
-    return "/".join(resolved.parts[-(_NEAREST_FOLDERS + 1) :])
+    nearest = resolved.parts[-(_NEAREST_FOLDERS + 1) :]
+    below = _below_linted(resolved)
+    return "/".join(below if below is not None and len(below) < len(nearest) else nearest)
+
+
+def _below_linted(resolved: Path) -> tuple[str, ...] | None:
+    """The file's path from the nearest linted folder holding it, that folder's name first."""
+    holding = [folder for folder in LINTED_FOLDERS if folder in resolved.parents]
+    if not holding:
+        return None
+    return resolved.parts[len(max(holding, key=lambda f: len(f.parts)).parent.parts) :]
 
 
 def _is_project_folder(folder: str) -> bool:

@@ -34,7 +34,7 @@ class BaselineError(Exception):
 
 
 def fingerprints_of(findings: Sequence[Finding], context: ReportContext) -> list[str]:
-    shown_as = {path: context.from_root(path) or path for path in {f.location.path for f in findings}}
+    shown_as = context.fingerprint_names({f.location.path for f in findings})
     return stable_fingerprints(findings, shown_as, SourceFiles())
 
 

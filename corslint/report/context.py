@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +21,9 @@ DEFAULT_CATEGORY = "corslint/"
 class ReportContext:
     """What a renderer needs: the run's result, the settings, and how to present them.
     `root`: the folder code scanning resolves paths against (the repository's top);
-    `category`: the SARIF run's automationDetails id, one per upload in a monorepo."""
+    `category`: the SARIF run's automationDetails id, one per upload in a monorepo;
+    `identity_root`: the folder fingerprints name files from when no repository holds the
+    run (the linted folder), so that they do not change with the working folder."""
 
     result: RunResult
     settings: Settings
@@ -30,6 +32,19 @@ class ReportContext:
     quiet: bool = False
     root: str = ""
     category: str = DEFAULT_CATEGORY
+    identity_root: str = ""
+
+    def fingerprint_names(self, paths: Iterable[str]) -> dict[str, str]:
+        """Each path as a fingerprint names it: from the repository's top, else from the
+        linted folder (`corslint .`, `corslint /abs/app` and `corslint app` agree)."""
+        names = {}
+        for path in paths:
+            relative = (
+                os.path.relpath(os.path.abspath(path), self.identity_root) if self.identity_root else ""
+            )
+            inside = relative and not (relative == ".." or relative.startswith(("../", "..\\")))
+            names[path] = Path(relative).as_posix() if inside else self.from_root(path) or path
+        return names
 
     def from_root(self, path: str) -> str | None:
         """A path as shown, relative to `root` (posix), or None when it lies outside it."""
@@ -44,6 +59,19 @@ def repository_root(paths: Sequence[Path]) -> str:
     """The top of the repository holding the working folder, else the one holding the first
     path; else the working folder. Code scanning and workflow annotations resolve a
     result's path against the repository's top, wherever corslint ran."""
+    return _repository_top(paths) or os.getcwd()
+
+
+def identity_root(paths: Sequence[Path]) -> str:
+    """Where fingerprints name files from when no repository holds the run: the folder
+    the linted paths share (a file's own folder); "" inside a repository (its top)."""
+    if not paths or _repository_top(paths) is not None:
+        return ""
+    folders = [p if os.path.isdir(p) else os.path.dirname(p) for p in map(os.path.abspath, paths)]
+    return os.path.commonpath(folders)
+
+
+def _repository_top(paths: Sequence[Path]) -> str | None:
     starts = [os.getcwd(), *(os.path.abspath(p) for p in paths[:1])]
     for start in starts:
         directory = start if os.path.isdir(start) else os.path.dirname(start)
@@ -54,7 +82,7 @@ def repository_root(paths: Sequence[Path]) -> str:
             if parent == directory:
                 break
             directory = parent
-    return os.getcwd()
+    return None
 
 
 def counts(findings: list[Finding]) -> dict[str, int]:

@@ -137,7 +137,10 @@ def stable_fingerprints(
         path = finding.location.path
         line_text = "".join(sources.line(path, finding.location.line).split())
         message = _LINE_MENTIONS.sub(r"\1 N", finding.message)
-        material = "\0".join([finding.rule_id, shown_as.get(path, path), line_text, message])
+        shown = shown_as.get(path, path)
+        if path != shown and path.endswith("/" + shown):  # other files it names, named alike
+            message = message.replace(path[: -len(shown)], "")
+        material = "\0".join([finding.rule_id, shown, line_text, message])
         seen[material] = seen.get(material, 0) + 1
         digest = hashlib.sha256(f"{material}\0{seen[material]}".encode()).hexdigest()
         fingerprints.append(digest[:32])

@@ -17,7 +17,9 @@ SEVERITY = {Level.ERROR: "critical", Level.WARNING: "major", Level.NOTE: "info"}
 def render(context: ReportContext) -> str:
     findings = context.result.findings
     shown_as = {path: context.from_root(path) or path for path in {f.location.path for f in findings}}
-    fingerprints = stable_fingerprints(findings, shown_as, SourceFiles())
+    fingerprints = stable_fingerprints(
+        findings, context.fingerprint_names({f.location.path for f in findings}), SourceFiles()
+    )
     issues: list[dict[str, Any]] = []
     for finding, fingerprint in zip(findings, fingerprints, strict=True):
         location = finding.location

@@ -57,7 +57,7 @@ def fix_dict(finding: Finding) -> dict[str, Any] | None:
 def render(context: ReportContext) -> str:
     result = context.result
     findings = result.findings
-    shown_as = {path: context.from_root(path) or path for path in {f.location.path for f in findings}}
+    shown_as = context.fingerprint_names({f.location.path for f in findings})
     fingerprints = stable_fingerprints(findings, shown_as, SourceFiles())
     document = {
         "$schema": SCHEMA_URL,

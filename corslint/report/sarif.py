@@ -122,7 +122,7 @@ def render(context: ReportContext) -> str:
         for skipped in context.result.skipped
     ]
     reported = [f for f in findings if f.rule_id not in NOT_CHECKED]
-    shown_as = {path: context.from_root(path) or path for path in {f.location.path for f in reported}}
+    shown_as = context.fingerprint_names({f.location.path for f in reported})
     fingerprints = stable_fingerprints(reported, shown_as, sources)
     results = []
     for finding, fingerprint in zip(reported, fingerprints, strict=True):

@@ -27,6 +27,7 @@ from corslint.engine import (
 )
 from corslint.extractors.context import ProjectContext
 from corslint.findings import ENTRY_DEFINED_HERE, Diagnostic, Finding, Location
+from corslint.linted_folders import set_linted_folders
 from corslint.runner.discovery import Candidate, Skipped, walk_folders
 from corslint.runner.file_stats import GONE, FileStats
 from corslint.runner.prefilter import SOURCE_NAMES, SOURCE_SUFFIXES, prepare_screening, read_file, screen
@@ -58,6 +59,7 @@ def lint(
     `on_findings` is told the findings of the files the workers have read, as their answers
     come in while a large tree is read (not those of a run read in this process, nor those
     judged across files at the end): the caller may get ready for them meanwhile."""
+    set_linted_folders(paths)
     collecting = gc.isenabled()
     gc.disable()  # a run builds many objects and no cyclic garbage worth a collection
     try:
@@ -278,6 +280,7 @@ def lint_text(display: str, text: str, settings: Settings) -> RunResult:
     modules it imports are read from disk beside that path, as for the file itself."""
     from corslint.extractors import EXTRACTORS
 
+    set_linted_folders(())  # a file alone: no folder is linted
     name = "-.py" if display == "-" else display.rpartition("/")[2]  # unnamed: Python, as in ruff
     data = text.encode("utf-8", errors="replace")
     wanted = tuple(e for e in EXTRACTORS if e.accepts(name) and e.wants(data))
