@@ -216,6 +216,9 @@ class Evidence:
       Lambda's `const { a } = JSON.parse(event.body)`); CORS206 points at it;
     - ``preflight-gateway``: API Gateway answers the Lambda's OPTIONS requests itself, 404/403
       without CORS headers (serverless.yml without CORS); CORS206 names it;
+    - ``preflight-elsewhere``: another layer answers every OPTIONS request before it (API
+      Gateway's mock for `cors` events in front of an Apollo Lambda handler): rules do not
+      judge its preflight answers (rules.base `PolicyProbe.respond`);
     - ``preflight-unrouted``: OPTIONS requests never reach it (a `cors()` mounted on a
       route's own method): the framework answers them itself (models read it);
     - ``checks-disabled``: the library's own validation never runs (CORS303, note);

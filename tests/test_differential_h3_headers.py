@@ -48,6 +48,8 @@ CASES: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {
     "nuxt_headers_middleware_status_code_answer": ((), (("server/middleware/cors.ts", "use"),)),
     # vinxi's `vinxi/http` re-exports h3 1.x (an "http" router's handler answers every method)
     "vinxi_http_handler_any_origin": ((), (("server/feed.ts", "all"),)),
+    # census 10 B5: the Allow-Origin and a credentials flag destructured from a util's object returns
+    "nuxt_headers_util_object_arms": (("server/utils/origin.ts",), (("server/middleware/cors.ts", "use"),)),
 }
 # The fixtures are Nuxt 3 projects (h3 1.x); 2.x runs the ones whose code it answers alike.
 # Not these: `event.node.res.statusCode = 204` (Node's response, which 2.x served through

@@ -58,3 +58,37 @@ def test_a_local_server_importing_the_helper_is_unknown(tmp_path: Path) -> None:
 def test_http_api_events_are_unknown(tmp_path: Path) -> None:
     events = "      - httpApi:\n          path: /items\n          method: post\n"
     assert gateway_answers_preflights(str(_service(tmp_path, events))) is None
+
+
+_RESPONSE_4XX = (
+    "resources:\n  Resources:\n    ClientErrors:\n      Type: AWS::ApiGateway::GatewayResponse\n"
+    "      Properties:\n        ResponseType: DEFAULT_4XX\n        RestApiId:\n          Ref: ApiGatewayRestApi\n"
+)
+
+
+def _with_resources(tmp_path: Path, events: str, resources: str) -> Path:
+    reply = _service(tmp_path, events)
+    config = tmp_path / "serverless.yml"
+    config.write_text(config.read_text() + resources)
+    return reply
+
+
+def test_a_gateway_response_leaves_the_cors_preflights_known(tmp_path: Path) -> None:
+    # sweep 12 X3 (import-service): a DEFAULT_4XX gateway response changes error answers only
+    assert gateway_answers_preflights(str(_with_resources(tmp_path, _CORS, _RESPONSE_4XX))) is not None
+
+
+def test_another_api_gateway_resource_is_unknown(tmp_path: Path) -> None:
+    method = _RESPONSE_4XX + "    ExtraMethod:\n      Type: AWS::ApiGateway::Method\n"
+    assert gateway_answers_preflights(str(_with_resources(tmp_path, _CORS, method))) is None
+
+
+def test_a_gateway_response_keeps_the_403_reading_unknown(tmp_path: Path) -> None:
+    from corslint.extractors.serverless_framework.gateway_options import gateway_options_answer
+
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    assert gateway_options_answer(str(_service(plain, _NO_CORS))) is not None
+    changed = tmp_path / "changed"
+    changed.mkdir()
+    assert gateway_options_answer(str(_with_resources(changed, _NO_CORS, _RESPONSE_4XX))) is None

@@ -145,6 +145,8 @@ class PolicyProbe:
         answer = self._answers.get(key, _UNANSWERED)
         if answer is not _UNANSWERED:
             return answer
+        if request.method == "OPTIONS" and any(e.kind == "preflight-elsewhere" for e in self.policy.evidence):
+            return None  # another layer (API Gateway) answers every OPTIONS request (sweep 12 Y2)
         try:
             answer = self._respond(request)
         except UnresolvedValueError:

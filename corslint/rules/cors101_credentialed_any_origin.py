@@ -110,6 +110,8 @@ class CredentialedAnyOrigin(Rule):
     def check(self, probe: PolicyProbe) -> Iterator[Finding]:
         if any(e.kind == "after-every-route" for e in probe.policy.evidence):
             return  # only preflights and 404s reach the layer: CORS303 reports it
+        if any(e.kind == "origin-doubled" for e in probe.policy.evidence):
+            return  # a second Allow-Origin on every answer: browsers reject it (CORS302 says so)
         verdict = probe.fetch(ATTACKER, credentials=True, path=probe.policy.probe_path)
         if verdict is None or not verdict.allowed or verdict.response is None:
             return

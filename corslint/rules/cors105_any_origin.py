@@ -80,6 +80,8 @@ class AnyOrigin(Rule):
     def check(self, probe: PolicyProbe) -> Iterator[Finding]:
         if any(e.kind == "after-every-route" for e in probe.policy.evidence):
             return  # only preflights and 404s reach the layer: CORS303 reports it
+        if any(e.kind == "origin-doubled" for e in probe.policy.evidence):
+            return  # a second Allow-Origin on every answer: browsers reject it (CORS302 says so)
         path = probe.policy.probe_path
         if not probe.allows(ATTACKER, path=path) or probe.allows(ATTACKER, credentials=True, path=path):
             return

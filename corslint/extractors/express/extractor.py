@@ -18,6 +18,7 @@ from corslint.extractors.express.registrations import Analysis, find_cors_names,
 from corslint.extractors.express.response_objects import response_object_policies
 from corslint.extractors.express.sw2express_headers import sw2express_policies
 from corslint.extractors.express.uncalled_cors_factory import uncalled_cors_factory_policies
+from corslint.extractors.express.unloaded_route_modules import never_loaded
 from corslint.extractors.express.wrappers import wrapper_policies
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project import JsProject
@@ -44,6 +45,8 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     module = project.module(path, text, Path(path))
     bearer = tuple(bearer_evidence(module))
     policies = _policies(path, module, bearer)
+    if policies and never_loaded(module):
+        return Extraction()  # a route module nothing requires answers nothing (sweep 12 Y1)
     # the app's signs of bearer authentication in other modules are only evidence of
     # policies (CORS204): a module that makes none needs no scan of its importers (PERF5)
     if policies and not bearer and _writes_allowed_headers(module):

@@ -16,6 +16,7 @@ tests/test_differential_h3_headers.py):
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import PurePosixPath
 
 from corslint.extractors.express.h3_handlers import APPENDERS, HANDLER, SETTERS, h3_call
@@ -23,6 +24,7 @@ from corslint.extractors.express.h3_v2 import app_mount, fetch_headers_call
 from corslint.extractors.express.handwritten_state import Steps
 from corslint.extractors.express.handwritten_steps import end_step, header_step, write_step
 from corslint.extractors.express.header_records import object_argument
+from corslint.extractors.express.helper_header_flow import index_writes
 from corslint.extractors.express.hono_answer_headers import spread_object
 from corslint.extractors.express.imported_response_helpers import read_helper_call
 from corslint.extractors.js.declared_values import FUNCTIONS
@@ -30,7 +32,7 @@ from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.package_versions import installed_major
 from corslint.extractors.js.syntax import Node, string_value, unwrap
-from corslint.model import Route, Value
+from corslint.model import Location, Route, Value
 
 _STATUS = frozenset({"setResponseStatus"})
 _NO_CONTENT = frozenset({"sendNoContent"})
@@ -89,6 +91,8 @@ def h3_call_hook(state: Steps, node: Node, when: tuple[str, ...]) -> bool:
     location = module.location(node)
     if len(arguments) == 2 and (record := object_argument(module, arguments[1])) is not None:
         _record(state, record, writer, when)
+        if (held := unwrap(arguments[1])).type == "identifier":  # `headers.Vary = ...` under an `if`
+            index_writes(state, module.text(held), held, when, partial(_index_step, writer), writer)
     elif len(arguments) == 2:  # `setResponseHeaders(event, CORS_HEADERS)` from another module
         resolved = module.resolve(arguments[1])
         if resolved.known and isinstance(resolved.raw, dict) and "**" not in resolved.raw:
@@ -327,3 +331,9 @@ def route_of(module: JsModule, function: Node) -> tuple[Route, ...]:
     if methods is None:
         return ()
     return (Route("/", (methods.removeprefix("METHOD:"),), module.location(function)),)
+
+
+def _index_step(
+    writer: str, state: Steps, header: str, value: Node, when: tuple[str, ...], at: Location
+) -> None:
+    header_step(state, header, value, writer, when, at)

@@ -24,6 +24,7 @@ from corslint.extractors.express.handwritten_callbacks import answering_callback
 from corslint.extractors.express.handwritten_state import Steps
 from corslint.extractors.express.handwritten_tests import condition_atom, reads_cors_input
 from corslint.extractors.express.header_records import object_argument, record_write
+from corslint.extractors.express.helper_object_arms import helper_object_arms
 from corslint.extractors.express.hono_answer_headers import (
     arrow_answer,
     bound_object,
@@ -413,6 +414,19 @@ def _header(
     ):  # `let allowed = ...; if (list.includes(origin)) allowed = origin; ...`
         for arm, tests in chosen:
             _header(state, header, arm, writer, (*when, *tests), location)
+        return
+    if (
+        node.type == "identifier"
+        and (object_arms := helper_object_arms(state, node, condition_atom)) is not None
+    ):
+        inner, arms = object_arms  # `const { allowOrigin } = pickOrigin(event)`: each return's value
+        for arm in arms:
+            _header(inner, header, arm.value, writer, (*when, *arm.tests), location)
+        state.guard, state.unset = inner.guard, inner.unset
+        state.condition, state.undecided = (
+            state.condition or inner.condition,
+            state.undecided or inner.undecided,
+        )
         return
     if node.type == "identifier" and picked_value(state.module, node):  # `const origin = pick(req)`
         reflected = Value(HeaderReflection("reflect-all", source=ORIGIN), location)

@@ -9,6 +9,7 @@ import re
 
 from corslint.extractors.express.copied_tests import copied_test
 from corslint.extractors.express.handwritten_state import Steps
+from corslint.extractors.express.helper_object_arms import helper_flag_atom
 from corslint.extractors.express.host_tests import host_condition
 from corslint.extractors.express.named_inputs import compares_origins
 from corslint.extractors.express.origin_functions import membership
@@ -73,6 +74,8 @@ def condition_atom(state: Steps, node: Node | None) -> str | None:
             return admitting(
                 state, Value(FunctionValue("allow-list", tuple(listed[0])), module.location(picked[0]))
             )
+    if node.type == "identifier" and (flag := helper_flag_atom(state, node, condition_atom)) is not None:
+        return flag  # `if (withCookies)` on `const { withCookies } = pickOrigin(event)`
     if node.type == "identifier" and (copied := copied_test(module, node)) is not None:
         return condition_atom(state, copied)  # `const known = pattern.test(origin); if (!known)`
     if node.type == "unary_expression" and text.startswith("!"):

@@ -85,6 +85,7 @@ from corslint.extractors.js.project_files import is_development_path
 from corslint.extractors.js.syntax import Node, unwrap
 from corslint.extractors.serverless_framework.gateway_cors import gateway_cors_status
 from corslint.extractors.serverless_framework.gateway_options import gateway_preflight, memo_of
+from corslint.extractors.serverless_framework.http_api_cors import replaced_by_http_api
 from corslint.model import CorsPolicy, Evidence, Location, Value
 
 NEXT_ROUTE = "nextjs_route_headers"
@@ -411,6 +412,8 @@ def _policy(
             _end(steps, Value(unrouted, module.location(functions[0][0])), unrouted_when)
     if not any(name.startswith("Access-Control-Allow-Origin") for name in steps.steps):
         return None
+    if framework == LAMBDA and replaced_by_http_api(module):
+        return None  # the HTTP API's own CORS replaces these headers (sweep 12 Y3)
     options = dict(steps.steps)
     if framework == LAMBDA and not answers_options and (cors := gateway_cors_status(module)):
         options["options_status"] = cors  # API Gateway answers OPTIONS from `cors` (sweep 12 X3)

@@ -43,6 +43,7 @@ from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
 from corslint.extractors.js.syntax import Node, string_value, unwrap
+from corslint.extractors.serverless_framework.gateway_cors import gateway_preflight_evidence
 from corslint.model import CorsPolicy, Evidence, Provenance, Route, Value
 
 _NEST_FASTIFY = "@nestjs/platform-fastify"
@@ -368,7 +369,10 @@ def _serverless_handler(module: JsModule, call: Node, arguments: Sequence[Node])
         found = _property(module, nested[1], "cors")
     if found is None:
         return []
-    return _apollo_found(module, call, found, "")
+    gateway = gateway_preflight_evidence(module)  # API Gateway answers OPTIONS (sweep 12 Y2)
+    return [
+        replace(item, evidence=(*item.evidence, *gateway)) for item in _apollo_found(module, call, found, "")
+    ]
 
 
 def _apollo_found(

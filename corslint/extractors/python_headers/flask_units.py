@@ -14,6 +14,7 @@ import ast
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule
 from corslint.extractors.python.overriding_hooks import overridden_everywhere
+from corslint.extractors.python_headers.cross_origin_doubles import doubled_origin_evidence
 from corslint.extractors.python_headers.flask_callers import hook_app
 from corslint.extractors.python_headers.frame import dotted
 from corslint.extractors.python_headers.project_scan import modules_mentioning
@@ -318,6 +319,7 @@ def view_units(module: PythonModule, covered: set[Function]) -> list[Unit]:
                 app=f"{module.path}::view {function.name}@{module.location(function).line}"
                 if decorated
                 else "",
+                evidence=doubled_origin_evidence(module, function) if decorated else (),
             )
         )
     return units

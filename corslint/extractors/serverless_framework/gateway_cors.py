@@ -27,7 +27,7 @@ import os
 from corslint.extractors.context import Memo
 from corslint.extractors.serverless_framework.gateway_options import _config_of, memo_of
 from corslint.extractors.serverless_framework.service_routes import remembered_importers, remembered_service
-from corslint.model import Location, Value
+from corslint.model import Evidence, Location, Value
 
 _SERVERS = (b".listen(", b"createServer(")
 
@@ -76,3 +76,22 @@ def gateway_cors_status(module: object) -> Value | None:
         return None
     at = gateway_answers_preflights(str(file), memo_of(getattr(module, "project", None)))
     return Value(ANSWERED_ELSEWHERE, at) if at is not None else None
+
+
+# the evidence kind the cors package's model reads (frameworks.express.PREFLIGHT_ELSEWHERE)
+PREFLIGHT_ELSEWHERE = "preflight-elsewhere"
+
+
+def gateway_preflight_evidence(module: object) -> tuple[Evidence, ...]:
+    """For a Lambda handler a library builds with its own CORS (apollo-server-lambda
+    `server.createHandler({ cors })`) in the JS `module`: that API Gateway answers every
+    OPTIONS request from `cors` (`gateway_answers_preflights`), so the library's preflight
+    answers are never sent (sweep 12 Y2: contentkit/contentkit contentkit-auth)."""
+    file = getattr(module, "file", None)
+    if file is None:
+        return ()
+    at = gateway_answers_preflights(str(file), memo_of(getattr(module, "project", None)))
+    if at is None:
+        return ()
+    detail = "API Gateway answers its OPTIONS requests itself, from `cors` on its http events"
+    return (Evidence(PREFLIGHT_ELSEWHERE, detail, at),)

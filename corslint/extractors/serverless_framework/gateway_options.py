@@ -150,8 +150,8 @@ def gateway_options_answer(handler_file: str, memo: Memo | None = None) -> Gatew
         return None
     config, reader = found
     service = remembered_service(config, reader, memo)
-    if service is None:
-        return None
+    if service is None or service.error_answers:
+        return None  # gateway responses of its own may give the 403/404 CORS headers
     targets = _handlers_using(service, os.path.realpath(handler_file), memo)
     mine = _routes_of(service, targets) if targets else None
     if mine is None:

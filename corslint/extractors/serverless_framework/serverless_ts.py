@@ -25,6 +25,10 @@ from pathlib import Path
 
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project import JsProject, exported_value
+from corslint.extractors.serverless_framework.gateway_responses import (
+    GATEWAY_RESPONSE,
+    other_gateway_resources,
+)
 from corslint.extractors.serverless_framework.service_routes import (
     MAX_BYTES,
     Service,
@@ -143,7 +147,8 @@ def read_ts_service(config: str) -> Service | None:
     if plugins is not None and not _fully_known(plugins):
         return None  # a plugin not read may add CORS or OPTIONS methods
     resources = root.raw.get("resources")
-    if resources is not None and (not _fully_known(resources) or "AWS::ApiGateway" in _text_of(resources)):
+    resource_text = _text_of(resources) if resources is not None else ""
+    if resources is not None and (not _fully_known(resources) or other_gateway_resources(resource_text)):
         return None  # resources read elsewhere, or API Gateway resources of its own
     root = _with_handler_paths(root, project, os.path.dirname(config))
-    return service_from_root(config, root, len(text))
+    return service_from_root(config, root, len(text), error_answers=GATEWAY_RESPONSE in resource_text)

@@ -22,6 +22,10 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from corslint.extractors.context import Memo
+from corslint.extractors.serverless_framework.gateway_responses import (
+    GATEWAY_RESPONSE,
+    other_gateway_resources,
+)
 from corslint.extractors.serverless_framework.handler_files import handler_source
 from corslint.extractors.serverless_framework.helper_importers import importing_files
 from corslint.extractors.serverless_framework.yaml_document import Variables, lookup, read_document
@@ -59,6 +63,9 @@ class Service:
     functions: tuple[Function, ...]
     size: int  # for the memo's budget
     dialect: str = "serverless"  # or "sam" (aws_sam/gateway_service.py): how the answer is worded
+    # `AWS::ApiGateway::GatewayResponse` resources of its own: API Gateway's error answers
+    # (403/404 included) are changed, its OPTIONS mock for `cors` events is not (gateway_responses)
+    error_answers: bool = False
 
     @property
     def handlers(self) -> set[str]:
@@ -70,11 +77,17 @@ def opens_options(method: str, path: str) -> bool:
     return method in ("OPTIONS", "ANY", "*", "$DEFAULT") or "{proxy+}" in path or "$default" in path
 
 
+def mocked_options(event: Event) -> bool:
+    """A REST `ANY` event with `cors` (no proxy path): the Framework gives its resource an
+    OPTIONS method (a MOCK, cors.js), which API Gateway picks over ANY (sweep 12 Y2)."""
+    return event.kind == "http" and event.sets_cors and event.method == "ANY" and "+}" not in event.path
+
+
 def checked_events(events: list[Event]) -> tuple[Event, ...] | None:
     """`events` of a function, None when one of them may pass OPTIONS to a function or
     gives an `httpApi` event `cors` (ignored by the framework: CORS303 says so)."""
     for event in events:
-        if event.kind and opens_options(event.method, event.path):
+        if event.kind and opens_options(event.method, event.path) and not mocked_options(event):
             return None
         if event.kind == "httpApi" and event.sets_cors:
             return None
@@ -150,7 +163,8 @@ def _function(function: Value, variables: Variables, service_dir: str) -> Functi
 
 def service_text(config: str) -> str | None:
     """The text of a service's config file, None when it is too large to read or holds what
-    makes every answer unknown: an include, API Gateway resources of its own."""
+    makes every answer unknown: an include, API Gateway resources of its own other than
+    gateway responses (`other_gateway_resources`)."""
     try:
         if os.path.getsize(config) > MAX_BYTES:
             return None
@@ -158,7 +172,7 @@ def service_text(config: str) -> str | None:
             text = file.read()
     except OSError:
         return None
-    return None if "${file(" in text or "AWS::ApiGateway" in text else text
+    return None if "${file(" in text or other_gateway_resources(text) else text
 
 
 def read_yaml_service(config: str) -> Service | None:
@@ -170,10 +184,12 @@ def read_yaml_service(config: str) -> Service | None:
         root = read_document(config, text)
     except SourceError:  # invalid YAML: the file's own extraction reports it
         return None
-    return service_from_root(config, root, len(text))
+    return service_from_root(config, root, len(text), error_answers=GATEWAY_RESPONSE in text)
 
 
-def service_from_root(config: str, root: Value | None, size: int) -> Service | None:
+def service_from_root(
+    config: str, root: Value | None, size: int, *, error_answers: bool = False
+) -> Service | None:
     """The service of a configuration read into values (YAML, or a serverless.ts object)."""
     if root is None or not root.known or not isinstance(root.raw, dict):
         return None
@@ -203,7 +219,7 @@ def service_from_root(config: str, root: Value | None, size: int) -> Service | N
         if found is None:
             return None
         read.append(found)
-    return Service(config, tuple(read), size)
+    return Service(config, tuple(read), size, error_answers=error_answers)
 
 
 def _service_size(service: Service | None) -> int:

@@ -1,0 +1,154 @@
+"""Whether an Express route module is loaded by nothing: no module of the project requires
+or imports its file, so nothing in it ever answers a request (sweep 12 Y1: Silver-Ape/
+web-back-end routes/general.route.js, a router with a hand-written OPTIONS handler that
+server.js never requires; StylesPRiley/books_website routes/users.js, a module nobody
+requires whose `app` is not even defined there).
+
+The same safeguards as the dead helper test (dead_header_helpers.py), for a whole module:
+- the module requires or imports `express` (or calls `express.Router()`), sits in a `routes` / `router(s)` folder below
+  the project's top, is no `index` file, no file a framework loads by its path (route files,
+  `api/`, `pages/` ...) and no `server` / `app` / `main` file, and the project depends on
+  `express` and on no package that loads files by their path (below);
+- every project file was read (at most `MAX_FILES`), none loads modules by a computed name
+  (`require(name)`, `readdirSync`, glob, consign ...), and no configuration file
+  (package.json's main or scripts, serverless.yml, nodemon.json ...), Procfile, Dockerfile,
+  Makefile or shell script names its file;
+- no `require` / `import` / `from` specifier in the project ends with the file's name,
+  save a relative one that resolves to another file.
+Anything else: False (the module's policies are judged as before)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path, PurePosixPath
+
+from corslint.extractors.express.dead_header_helpers import (
+    _DYNAMIC_LOADS,
+    _LOADED_BY_PATH,
+    _read,
+    _search_root,
+)
+from corslint.extractors.express.response_entries import is_route_file
+from corslint.extractors.express.sveltekit_endpoints import is_endpoint_file
+from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.project_files import SKIPPED_DIRECTORIES, project_root
+
+_ROUTE_FOLDERS = frozenset({"routes", "route", "router", "routers"})
+_ENTRY_STEMS = frozenset({"middleware", "proxy", "route", "_middleware", "server", "app", "main", "index"})
+_EXPRESS = re.compile(rb"""(?:require\(\s*|from\s+)['"]express['"]|\bexpress\.Router\(""")
+_SPECIFIER = re.compile(rb"""(?:require\s*\(|import\s*\(|\bfrom|^\s*import)\s*['"`]([^'"`\n]+)['"`]""", re.M)
+_EXTENSIONS = ("", ".js", ".cjs", ".mjs", ".ts", ".jsx", ".tsx", "/index.js", "/index.ts")
+# packages that load route files by their path, or mount every file of a folder
+_PATH_LOADERS = (
+    "next",
+    "nuxt",
+    "@remix-run/",
+    "@sveltejs/kit",
+    "astro",
+    "express-file-routing",
+    "express-automatic-routes",
+    "express-load",
+    "express-routemagic",
+    "consign",
+    "require-all",
+    "require-directory",
+    "@fastify/autoload",
+    "fastify-autoload",
+    "nitropack",
+    "h3",
+    "@nestjs/core",
+)
+_SCRIPT_NAMES = frozenset({"Procfile", "Dockerfile", "Makefile", "ecosystem.config.js"})
+
+
+def never_loaded(module: JsModule) -> bool:
+    """Whether the Express route module `module` is required or imported by nothing in the
+    project (see the module); False where unsure."""
+    if module.file is None or not _EXPRESS.search(module.source):
+        return False
+    own = module.file.resolve()
+    top = project_root(own)
+    if top is None or own.stem == "index" or own.parent == top:
+        return False
+    relative = own.relative_to(top).as_posix()
+    folders = PurePosixPath(relative).parts[:-1]
+    if not any(folder in _ROUTE_FOLDERS for folder in folders):
+        return False
+    if is_route_file(relative) or is_endpoint_file(relative) or own.stem in _ENTRY_STEMS:
+        return False
+    if any(folder in _LOADED_BY_PATH and folder not in _ROUTE_FOLDERS for folder in folders):
+        return False  # `api/`, `pages/`, `functions/` ...: a platform may load it by its path
+    if not _express_only(top):
+        return False
+    root = _search_root(own)
+    if root is None:
+        return False
+    files = _read(root, own)
+    if files is None or any(_DYNAMIC_LOADS.search(source) for source in files.sources.values()):
+        return False
+    stem = own.stem.encode()
+    if any(stem in config for config in files.configs) or _named_by_scripts(root, stem):
+        return False
+    for file, source in files.sources.items():
+        if stem not in source:
+            continue
+        for match in _SPECIFIER.finditer(source):
+            specifier = match.group(1).decode("utf-8", "replace")
+            if not _may_name(specifier, own.stem):
+                continue
+            if not specifier.startswith("."):
+                return False  # an alias (`@/routes/x`) or a package of that name: unsure
+            if _resolves_to(file.parent / specifier, own):
+                return False
+    return True
+
+
+def _express_only(top: Path) -> bool:
+    """The project's package.json depends on express and on no path-loading package."""
+    try:
+        manifest = json.loads((top / "package.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(manifest, dict):
+        return False
+    names: set[str] = set()
+    for key in ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies"):
+        section = manifest.get(key)
+        if isinstance(section, dict):
+            names |= set(section)
+    if "express" not in names:
+        return False
+    return not any(name == loader or name.startswith(loader) for name in names for loader in _PATH_LOADERS)
+
+
+def _may_name(specifier: str, stem: str) -> bool:
+    base = PurePosixPath(specifier).name
+    return base == stem or base.startswith(f"{stem}.")
+
+
+def _resolves_to(target: Path, own: Path) -> bool:
+    """Whether the relative specifier `target` (joined to its file's folder) may name `own`."""
+    text = os.path.normpath(str(target))
+    for extension in _EXTENSIONS:
+        candidate = Path(text + extension)
+        if candidate.is_file() and candidate.resolve() == own:
+            return True
+        if not extension and candidate.is_dir():
+            return True  # a folder import (its index, or its package.json main): unsure
+    return False
+
+
+def _named_by_scripts(root: Path, stem: bytes) -> bool:
+    """Whether a Procfile, Dockerfile, Makefile, PM2 file or shell script names the file."""
+    for directory, folders, names in os.walk(root):
+        folders[:] = [f for f in folders if f not in SKIPPED_DIRECTORIES and not f.startswith(".")]
+        for name in names:
+            if name in _SCRIPT_NAMES or name.endswith(".sh"):
+                try:
+                    if stem in (Path(directory) / name).read_bytes():
+                        return True
+                except OSError:
+                    return True
+    return False
