@@ -104,15 +104,11 @@ def never_used(module: JsModule, function: Node) -> bool:
     exported = _own_exports(module, function)
     if not exported or any(name in _ENTRY_NAMES for name in exported):
         return False
-    root = _search_root(own)
-    if root is None:
+    read = other_files(own)
+    if read is None:
         return False
-    files = _read(root, own)
-    if files is None or any(_DYNAMIC_LOADS.search(source) for source in files.sources.values()):
-        return False
+    files = read[1]
     stem = own.stem.encode()
-    if any(stem in config for config in files.configs):
-        return False  # serverless.yml's `handler: src/libs/x.main`, package.json's "main"
     names = {name for name in exported if name != DEFAULT}
     rexporters: set[Path] = set()
     for file, source in files.sources.items():
@@ -150,6 +146,21 @@ def _loaded_by_path(path: str) -> bool:
         or PurePosixPath(path).stem
         in {"middleware", "proxy", "route", "_middleware", "server", "app", "main"}
     )
+
+
+def other_files(own: Path) -> tuple[Path, _Files] | None:
+    """The folder whose files may load `own` and those files, when every one of them was
+    read, none loads modules by a computed name and no configuration file names `own`
+    (serverless.yml's `handler: src/libs/x.main`, package.json's "main"); None when unsure."""
+    root = _search_root(own)
+    if root is None:
+        return None
+    files = _read(root, own)
+    if files is None or any(_DYNAMIC_LOADS.search(source) for source in files.sources.values()):
+        return None
+    if any(own.stem.encode() in config for config in files.configs):
+        return None
+    return root, files
 
 
 def _search_root(own: Path) -> Path | None:

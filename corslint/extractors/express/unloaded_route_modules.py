@@ -24,12 +24,7 @@ import os
 import re
 from pathlib import Path, PurePosixPath
 
-from corslint.extractors.express.dead_header_helpers import (
-    _DYNAMIC_LOADS,
-    _LOADED_BY_PATH,
-    _read,
-    _search_root,
-)
+from corslint.extractors.express.dead_header_helpers import _LOADED_BY_PATH, other_files
 from corslint.extractors.express.response_entries import is_route_file
 from corslint.extractors.express.sveltekit_endpoints import is_endpoint_file
 from corslint.extractors.js.module import JsModule
@@ -82,14 +77,12 @@ def never_loaded(module: JsModule) -> bool:
         return False  # `api/`, `pages/`, `functions/` ...: a platform may load it by its path
     if not _express_only(top):
         return False
-    root = _search_root(own)
-    if root is None:
+    read = other_files(own)
+    if read is None:
         return False
-    files = _read(root, own)
-    if files is None or any(_DYNAMIC_LOADS.search(source) for source in files.sources.values()):
-        return False
+    root, files = read
     stem = own.stem.encode()
-    if any(stem in config for config in files.configs) or _named_by_scripts(root, stem):
+    if _named_by_scripts(root, stem):
         return False
     for file, source in files.sources.items():
         if stem not in source:
