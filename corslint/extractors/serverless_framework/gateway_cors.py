@@ -23,6 +23,7 @@ server of its own (``.listen(``: a local Express copy of the API). Anything else
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 
 from corslint.extractors.context import Memo
 from corslint.extractors.serverless_framework.gateway_options import _config_of, memo_of
@@ -51,15 +52,23 @@ def gateway_answers_preflights(handler_file: str, memo: Memo | None = None) -> L
         importers = remembered_importers(os.path.dirname(service.config), target, memo)
         if not importers:
             return None
-        for importer in importers:
-            try:
-                with open(importer, "rb") as file:
-                    source = file.read()
-            except OSError:
-                return None
-            if any(server in source for server in _SERVERS):
-                return None
+        if starts_a_server(importers):
+            return None
     return events[0].location
+
+
+def starts_a_server(importers: Iterable[str]) -> bool:
+    """Whether one of a handler's importers starts a server of its own (`.listen(`,
+    `createServer(`), or cannot be read: the handler may then answer outside API Gateway."""
+    for importer in importers:
+        try:
+            with open(importer, "rb") as file:
+                source = file.read()
+        except OSError:
+            return True
+        if any(server in source for server in _SERVERS):
+            return True
+    return False
 
 
 # `options_status` of hand-written code whose preflights another layer answers

@@ -21,6 +21,7 @@ import os
 from dataclasses import replace
 
 from corslint.extractors.context import Memo
+from corslint.extractors.serverless_framework.gateway_cors import starts_a_server
 from corslint.extractors.serverless_framework.gateway_options import _config_of, memo_of
 from corslint.extractors.serverless_framework.gateway_responses import GATEWAY_RESPONSE
 from corslint.extractors.serverless_framework.service_routes import (
@@ -32,8 +33,6 @@ from corslint.extractors.serverless_framework.service_routes import (
 )
 from corslint.extractors.serverless_framework.yaml_document import lookup, read_document
 from corslint.model import Location, SourceError, Value
-
-_SERVERS = (b".listen(", b"createServer(")
 
 
 def _configured_cors(provider: Value) -> Value | None:
@@ -106,15 +105,8 @@ def http_api_replaces_headers(handler_file: str, memo: Memo | None = None) -> Lo
     for function in mine:
         if not function.events or any(event.kind != "httpApi" for event in function.events):
             return None
-    importers = remembered_importers(os.path.dirname(service.config), target, memo)
-    for importer in importers or ():
-        try:
-            with open(importer, "rb") as file:
-                source = file.read()
-        except OSError:
-            return None
-        if any(server in source for server in _SERVERS):
-            return None
+    if starts_a_server(remembered_importers(os.path.dirname(service.config), target, memo) or ()):
+        return None
     return at
 
 
