@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from corslint.extractors import Extractor
 from corslint.extractors.context import ProjectContext
 from corslint.findings import Diagnostic, Finding, Level, Location
+from corslint.linted_folders import in_effect
 
 if TYPE_CHECKING:
     from corslint.model import CorsPolicy
@@ -68,7 +69,8 @@ def extract_prepared(
     skipped: str | None = None
     for extractor in wanted:
         try:
-            extraction = extractor.load()(display, text, context)
+            with in_effect(context.linted_folders):
+                extraction = extractor.load()(display, text, context)
         except SourceError as error:
             diagnostic = Diagnostic(
                 "CORS001", error.message, Location.point(display, error.line, error.column)

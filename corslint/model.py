@@ -212,6 +212,10 @@ class Evidence:
     - ``misordered``: it applies, but not to everything it should (CORS303, warning);
     - ``after-every-route``: an Express `cors()` after every route of its app: only preflights
       and 404s reach it, so CORS105/CORS101 do not judge its origins (its CORS303 does);
+    - ``origin-gated``: an earlier `cors()` of the app refuses every origin outside its list
+      with an error, so only those reach this layer; ``origin-replaced-later``: a later
+      middleware replaces this layer's Allow-Origin on every answer with data
+      (extractors/express/layer_gates.py): CORS105/CORS101 do not judge its origins;
     - ``preflight-throws``: the code fails every preflight before its OPTIONS answer (a
       Lambda's `const { a } = JSON.parse(event.body)`); CORS206 points at it;
     - ``preflight-gateway``: API Gateway answers the Lambda's OPTIONS requests itself, 404/403
@@ -229,6 +233,9 @@ class Evidence:
       behaviour they report comes from the default it fell back to;
     - ``layer-wiring``: where the layer joins the app when that is not where its code is
       (a Django MIDDLEWARE entry naming a hand-written middleware); CORS302 points at it;
+    - ``origin-replaced-outside``: an outer layer writes its own Allow-Origin over this
+      layer's on every request carrying an Origin (django-cors-headers with allow-all listed
+      before a hand-written middleware): rules see this layer's answers without it;
     - ``library-wiring``: on a hand-written layer, where the CORS library layer of the same
       app is listed (django-cors-headers' MIDDLEWARE entry); CORS302 names it;
     - ``scope-answered``: a path-mounted layer whose `.use` also mounts a handler that answers
@@ -237,6 +244,14 @@ class Evidence:
       `cors.init_app(app)` of a bare `CORS()`): every finding on it names that place;
     - ``enabled-when``: the layer is added only under a switch that is off by default; detail
       names the variable to set (findings say "when CORS_ENABLED is set");
+    - ``options-object``: the options come from a named object or mapping written in another
+      statement (`cors(corsOptions)`, `**cors_kwargs`): a finding caused by an option it lacks
+      stays at the call and names it (rules.probe `related`);
+    - ``library-vary``: on a hand-written Starlette middleware, where the app's CORSMiddleware
+      is added: it gives every answer the routes make `Vary: Origin` (rules/starlette_vary.py);
+    - ``further-answer-credentials``: on a hand-written handler, where a further answer (a
+      Lambda's error `return`) writes the judged Allow-Credentials beside the one judged
+      Allow-Origin value (extractors/express/further_returns.py): CORS201 reports there too;
     - ``reads-only``: the code that writes the headers serves GET and HEAD alone, every other
       method being refused by the framework (a Tornado handler defining `get` only): no
       request it serves waits on a preflight, unless it takes an Authorization header (CORS206).

@@ -19,14 +19,20 @@ from corslint.http import Request
 @contextlib.contextmanager
 def fixture_module(project: Path, name: str, packages: Collection[str]) -> Iterator[ModuleType]:
     """The module `name` imported from `project`; the project's `packages` leave
-    sys.modules afterwards (other fixtures use the same package names)."""
+    sys.modules before and afterwards (other fixtures use the same package names, and not
+    every test that imports one cleans up after itself)."""
+
+    def forget() -> None:
+        for loaded in [m for m in sys.modules if m.split(".")[0] in packages]:
+            del sys.modules[loaded]
+
+    forget()
     sys.path.insert(0, str(project))
     try:
         yield importlib.import_module(name)
     finally:
         sys.path.remove(str(project))
-        for loaded in [m for m in sys.modules if m.split(".")[0] in packages]:
-            del sys.modules[loaded]
+        forget()
 
 
 def call_wsgi(app: Callable[..., Any], path: str, request: Request) -> tuple[int, list[tuple[str, str]]]:

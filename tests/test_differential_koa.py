@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from corslint.frameworks.koa_cors import library_checks
+from corslint.frameworks.package_majors import recorded_major
 from corslint.model import CorsPolicy, Location, OriginFunction, Regex, Value
 from tests.conftest import fixture_projects, named_fixture_policies, synthetic_policy
 from tests.test_differential_express import (
@@ -71,7 +72,8 @@ SYNTHETIC: dict[str, CorsPolicy] = {
 
 def fixture_policies() -> list[tuple[str, CorsPolicy]]:
     found = named_fixture_policies(fixture_projects("koa"), {"koa_cors"})
-    return [(name, policy) for name, policy, _ in found]
+    # a project pinning 3.x or 4.x: test_differential_koa_cors_majors replays it on that major
+    return [(name, policy) for name, policy, _ in found if recorded_major(policy) in {None, 5}]
 
 
 @pytest.fixture(scope="module")

@@ -164,6 +164,7 @@ RUN_APPS = {
     "factory_settings_mixins_lambda_cast": ("tallyboard.main", "[app]"),
     "bundled_yaml_behind_exists_check": ("panelguard.api.app", "[app]"),
     "uncalled_factory_parameter_defaults": ("relay.server", "[create_app()]"),
+    "env_default_split_stripped_at_option": ("main", "[app]"),
 }
 _RUNNER = """
 import importlib, json, sys, types

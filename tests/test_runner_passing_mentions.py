@@ -156,7 +156,7 @@ def _everything(monkeypatch: pytest.MonkeyPatch, screened: bool) -> tuple[list[A
     with monkeypatch.context() as patch:
         if not screened:
             patch.setattr(prefilter, "skip_reason", lambda name, lowered, wanted: None)
-            patch.setattr(prefilter, "without_asserted_headers", lambda name, lowered, wanted: wanted)
+            patch.setattr(prefilter, "without_asserted_headers", lambda name, lowered, wanted, source: wanted)
         result = lint([FIXTURES.relative_to(ROOT), Path("examples")], Settings(cache=False), jobs=1)
     findings = sorted(
         (f.rule_id, f.location.path, f.location.line, f.location.column, f.message) for f in result.findings

@@ -60,9 +60,10 @@ def apply_requested_fixes(
     """The run after the fixes asked for, how many were applied, and the exit code when
     the command ends here (`--diff`, `--fix-only`), else None. Findings that have a fix
     carry it, for the reports to mark; `allowed`: which rules' fixes may be offered."""
-    from corslint.fixes.attach import with_fixes
+    if result.findings:  # a clean run imports no fixer (8 ms of a run on one clean file)
+        from corslint.fixes.attach import with_fixes
 
-    result.findings = with_fixes(result.findings, allowed=allowed)
+        result.findings = with_fixes(result.findings, allowed=allowed)
     if request.diff:
         from corslint.fixes.rounds import diff
 

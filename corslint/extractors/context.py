@@ -32,6 +32,9 @@ class ProjectContext:
     _python: PythonProject | None = None
     shared: dict[str, object] = field(default_factory=dict)
     memo: Memo | None = None
+    # the folders the run lints, absolute (corslint/linted_folders.py): the user's
+    # folders above them are never the project's (extractors/development_paths.py)
+    linted_folders: tuple[Path, ...] = ()
 
     @property
     def python(self) -> PythonProject:

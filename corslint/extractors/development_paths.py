@@ -19,7 +19,7 @@ import os
 import re
 from pathlib import Path
 
-from corslint.linted_folders import LINTED_FOLDERS
+from corslint.linted_folders import current as linted_folders
 
 _WORDS = frozenset({"dev", "development", "local", "test", "tests", "testing", "debug"})
 _TEST_WORDS = frozenset({"test", "tests", "testing"})
@@ -64,7 +64,7 @@ def project_part(path: str) -> str:
 
 def _below_linted(resolved: Path) -> tuple[str, ...] | None:
     """The file's path from the nearest linted folder holding it, that folder's name first."""
-    holding = [folder for folder in LINTED_FOLDERS if folder in resolved.parents]
+    holding = [folder for folder in linted_folders() if folder in resolved.parents]
     if not holding:
         return None
     return resolved.parts[len(max(holding, key=lambda f: len(f.parts)).parent.parts) :]

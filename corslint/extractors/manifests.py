@@ -161,7 +161,16 @@ def _read(file: str, limit: int = MAX_BYTES) -> bytes | None:
 
 def _text(file: str) -> str | None:
     data = _read(file)
-    return data.decode("utf-8", errors="replace") if data is not None else None
+    return decoded_manifest(data) if data is not None else None
+
+
+def decoded_manifest(data: bytes) -> str:
+    """A manifest's text: UTF-8, or UTF-16 where a byte-order mark says so (Windows
+    PowerShell's `pip freeze > requirements.txt` writes UTF-16 LE: yashvanth88/
+    ExamCraft_AI server/requirements.txt)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    return data.decode("utf-8-sig", errors="replace")
 
 
 def _read_manifest(file: str, name: str) -> set[str] | None:

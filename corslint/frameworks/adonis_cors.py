@@ -5,7 +5,8 @@
 Options keep the config file's names (``enabled``, ``origin``, ``methods``, ``headers``,
 ``exposeHeaders``, ``credentials``, ``maxAge``). ``defineConfig`` fills in what is left
 out with the generated file's values (``origin: true``, ``credentials: true``, ...); a
-plain object (AdonisJS 5) has no defaults. The model follows the middleware:
+plain object (AdonisJS 5's, or AdonisJS 6's written without ``defineConfig``) has no
+defaults. The model follows the middleware:
 
 - a request without an Origin header, or with ``enabled`` false, goes on untouched;
 - ``origin: true`` echoes every Origin; ``"*"`` sends ``*``, or echoes the Origin when
@@ -42,7 +43,7 @@ DEFINE_CONFIG_DEFAULTS: dict[str, Any] = {
 }
 OPTION_NAMES = frozenset(DEFINE_CONFIG_DEFAULTS)
 NAME = "adonis_cors"  # `defineConfig({...})`: its defaults fill in what is left out
-PLAIN_NAME = "adonis5_cors"  # a plain exported object (AdonisJS 5): no defaults
+PLAIN_NAME = "adonis5_cors"  # a plain exported object (AdonisJS 5, or 6 without defineConfig): no defaults
 PREFLIGHT_STATUS = 204
 SERVER_ERROR = 500
 _SIMPLE_EXPOSE = frozenset(
@@ -201,4 +202,6 @@ def _framework(name: str, display: str) -> Framework:
     )
 
 
-FRAMEWORKS = (_framework(NAME, "AdonisJS CORS"), _framework(PLAIN_NAME, "AdonisJS 5 CORS"))
+# a plain object is AdonisJS 5's config, or an AdonisJS 6 one written without `defineConfig`
+# (extractors/node_frameworks/adonis.py): its findings name no version
+FRAMEWORKS = (_framework(NAME, "AdonisJS CORS"), _framework(PLAIN_NAME, "AdonisJS CORS"))

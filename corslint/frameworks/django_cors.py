@@ -35,6 +35,11 @@ VERSION_OPTION = "$version"  # not a setting: the installed major, when the mani
 # Origin (`check_signal`): the library then echoes any origin on the requests it admits
 RECEIVER_OPTION = "$receiver"
 FIRST_SCHEMED_MAJOR = 3  # 3.0.0: allow-list entries are origins (scheme://host[:port])
+CURRENT_MAJOR = 4  # the major modelled when the manifests pin none (4.9.0)
+# settings the library's checks reject, and the major that removed them (read from the
+# releases' corsheaders/checks.py and conf.py: 3.0.0 rejects CORS_MODEL (E012); 3.2.0 to
+# 3.14.0 still read CORS_REPLACE_HTTPS_REFERER, which 4.0.0 removed and rejects (E013))
+REMOVED_SETTINGS = (("CORS_MODEL", "E012", 3), ("CORS_REPLACE_HTTPS_REFERER", "E013", 4))
 # setting -> the legacy alias the library falls back to when the setting is absent
 ALIASES = {
     "CORS_ALLOWED_ORIGINS": "CORS_ORIGIN_WHITELIST",
@@ -286,7 +291,9 @@ def library_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
     found = known("CORS_URLS_REGEX")
     if found is not None and not isinstance(found[1], (str, re.Pattern)):
         add("E009", "origins", "CORS_URLS_REGEX should be a string or regex", found[0])
-    for name, code in () if hosts else (("CORS_MODEL", "E012"), ("CORS_REPLACE_HTTPS_REFERER", "E013")):
+    for name, code, since in REMOVED_SETTINGS:
+        if (major(policy) or CURRENT_MAJOR) < since:
+            continue  # still a setting of the pinned release
         value = policy.option(name)
         if value is not None:
             add(code, "origins", f"the {name} setting has been removed from django-cors-headers", value)

@@ -24,9 +24,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from corslint.model import CorsPolicy, Location, Provenance, Value
+from corslint.frameworks.package_majors import VERSION_OPTION, recorded_major, version_value
+from corslint.model import CorsPolicy, Provenance, Value
 
-VERSION_OPTION = "$version"  # not a package option: the installed major
+__all__ = ["VERSION_OPTION", "Release", "release_of", "unknown_default_methods", "version_value"]
 ALL_METHODS = "GET,HEAD,PUT,PATCH,POST,DELETE"
 SAFE_METHODS = "GET,HEAD,POST"
 FIRST_SAFE_DEFAULT = 11  # the first major whose default methods are GET,HEAD,POST
@@ -73,14 +74,7 @@ class Release:
 
 
 def release_of(policy: CorsPolicy) -> Release:
-    value = policy.options.get(VERSION_OPTION)
-    major = value.raw if value is not None else None
-    return Release(major if isinstance(major, int) and not isinstance(major, bool) else None)
-
-
-def version_value(major: int | None, location: Location, source: str) -> Value:
-    """The `VERSION_OPTION` value an extractor records; `source` says where it was read."""
-    return Value(major, location, Provenance.LITERAL, description=source)
+    return Release(recorded_major(policy))
 
 
 def unknown_default_methods(policy: CorsPolicy) -> Value:

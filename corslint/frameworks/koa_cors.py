@@ -16,6 +16,17 @@ Options keep the package's own names (``origin``, ``allowMethods``, ``allowHeade
   preflight is answered 204, with the requested headers reflected when ``allowHeaders``
   is not set (and no ``Vary: Access-Control-Request-Headers``); Expose-Headers is sent on
   other requests only; a ``maxAge`` that is falsy (``0``) is not sent.
+
+Earlier majors (measured on 3.1.0, 3.4.3 and 4.0.0; ``@koa/cors`` 2.x is kcors, its own
+model) default ``origin`` to the request's Origin (``options.origin || requestOrigin``):
+without the option every origin is reflected, with or without credentials. 3.x answers a
+request without Origin with ``Vary: Origin`` only; 4.0 sends it an empty Allow-Origin. The
+extractor records the major under `VERSION_OPTION` when the project's lock file or
+package.json tells it; without it the newest major (5) is modelled: under the default
+origin every major lets any origin read responses, credentialed ones when ``credentials``
+is on, and only the header that says so differs (``*`` or the caller's origin). 3.0 to 3.4.0
+sent an explicit ``*`` unchanged beside credentials; 3.4.1 onwards (what any ``^3`` range
+installs) reflects it, as modelled.
 """
 
 from __future__ import annotations
@@ -32,6 +43,7 @@ from corslint.frameworks.express import (
 )
 from corslint.frameworks.framework import Framework, LibraryCheck, Options, Responder
 from corslint.frameworks.js_option_roles import js_option_roles
+from corslint.frameworks.package_majors import recorded_major
 from corslint.http import HeaderList, Request, Response
 from corslint.model import CorsPolicy, FunctionValue, Regex, UnresolvedValueError
 
@@ -53,6 +65,8 @@ OPTION_NAMES = frozenset(
     }
 )
 PREFLIGHT_STATUS = 204
+FIRST_STAR_DEFAULT = 5  # 5.0: `origin` defaults to "*"; before, to the request's Origin
+FIRST_ORIGINLESS = 4  # 4.0: a request without Origin is answered (3.x: `Vary: Origin` only)
 
 
 _plain = defaults_reader(DEFAULTS)
@@ -115,13 +129,19 @@ def responder(policy: CorsPolicy) -> Responder:
 def _respond(options: Options, request: Request) -> Response:
     headers = HeaderList()
     headers.set("Vary", "Origin")
+    major = recorded_major(options.policy)
+    if major is not None and major < FIRST_ORIGINLESS and not request.origin:
+        return headers.response(None)
     configured = options["origin"]
     if isinstance(configured, FunctionValue):
         origin = chosen_origin(options, request)
         if not truthy(origin):
             return headers.response(None)
+    elif truthy(configured):
+        origin = configured
     else:
-        origin = configured if truthy(configured) else "*"
+        reflects = major is not None and major < FIRST_STAR_DEFAULT
+        origin = (request.origin or "") if reflects else "*"
     credentials_option = options["credentials"]
     if isinstance(credentials_option, FunctionValue):
         value = options.policy.option("credentials")

@@ -2,6 +2,7 @@ from collections.abc import Iterator
 
 from corslint.findings import Finding, Level, Related
 from corslint.rules.base import ATTACKER, DJANGO_WIRED, FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
+from corslint.rules.express_layers import NOT_WHAT_PAGES_READ
 from corslint.rules.origin_entries import origin_typos
 
 
@@ -112,6 +113,8 @@ class CredentialedAnyOrigin(Rule):
             return  # only preflights and 404s reach the layer: CORS303 reports it
         if any(e.kind == "origin-doubled" for e in probe.policy.evidence):
             return  # a second Allow-Origin on every answer: browsers reject it (CORS302 says so)
+        if any(e.kind in NOT_WHAT_PAGES_READ for e in probe.policy.evidence):
+            return  # only listed origins reach it, or a later layer replaces its Allow-Origin
         verdict = probe.fetch(ATTACKER, credentials=True, path=probe.policy.probe_path)
         if verdict is None or not verdict.allowed or verdict.response is None:
             return

@@ -2,6 +2,7 @@ from collections.abc import Iterator
 
 from corslint.findings import Finding, Level, Related
 from corslint.rules.base import ATTACKER, FLASK_APP, Example, PolicyProbe, Rule
+from corslint.rules.express_layers import NOT_WHAT_PAGES_READ
 from corslint.rules.origin_entries import origin_typos
 
 
@@ -82,6 +83,8 @@ class AnyOrigin(Rule):
             return  # only preflights and 404s reach the layer: CORS303 reports it
         if any(e.kind == "origin-doubled" for e in probe.policy.evidence):
             return  # a second Allow-Origin on every answer: browsers reject it (CORS302 says so)
+        if any(e.kind in NOT_WHAT_PAGES_READ for e in probe.policy.evidence):
+            return  # only listed origins reach it, or a later layer replaces its Allow-Origin
         path = probe.policy.probe_path
         if not probe.allows(ATTACKER, path=path) or probe.allows(ATTACKER, credentials=True, path=path):
             return

@@ -4,6 +4,7 @@ from corslint.findings import Finding, Level
 from corslint.http import Request, Response
 from corslint.model import HeaderReflection
 from corslint.rules.base import ATTACKER, FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
+from corslint.rules.starlette_vary import varied_by_library
 
 _SAMPLES = 4  # configured origins compared; more find no other difference
 
@@ -148,7 +149,9 @@ class ReflectionWithoutVary(Rule):
             if varies_on_origin(answers[origin].get("vary")):
                 continue
             if any(allow_origin[other] != allow_origin[origin] for other in compared if other != origin):
-                for location in probe.write_sites("origins"):
+                # a write on the routes' answers only: the app's CORSMiddleware adds `Vary: Origin`
+                varied = varied_by_library(probe)
+                for location in [site for site in probe.write_sites("origins") if site not in varied]:
                     yield self.finding(
                         probe,
                         location,

@@ -3,6 +3,7 @@ from collections.abc import Iterator
 from corslint.browser import PageRequest
 from corslint.findings import Finding, Level, Related
 from corslint.http import Request
+from corslint.model import Location
 from corslint.rules.base import ATTACKER, EXPRESS_APP, FASTAPI_APP, Example, PolicyProbe, Rule
 
 
@@ -80,15 +81,16 @@ class WildcardWithCredentials(Rule):
             if response.get("access-control-allow-origin") == "*" and (
                 response.get("access-control-allow-credentials") == "true"
             ):
-                yield self.finding(
-                    probe,
-                    probe.locate("credentials"),
-                    f"{probe.display} sends `Access-Control-Allow-Origin: *` together with "
-                    "`Access-Control-Allow-Credentials: true`: browsers reject every request "
-                    "made with cookies, so logged-in calls always fail"
-                    f"{probe.condition('origins', 'credentials')}",
-                    related=_related(probe),
-                )
+                for number, location in enumerate(_places(probe)):
+                    yield self.finding(
+                        probe,
+                        location,
+                        f"{probe.display} sends `Access-Control-Allow-Origin: *` together with "
+                        "`Access-Control-Allow-Credentials: true`: browsers reject every request "
+                        "made with cookies, so logged-in calls always fail"
+                        f"{probe.condition('origins', 'credentials')}",
+                        related=_related(probe) if number == 0 else probe.related("origins", "credentials"),
+                    )
                 return
         if preflight_wildcard_with_credentials(probe, probe.allowed_origin or ATTACKER, path):
             # Litestar: simple requests get the caller's origin, preflights a literal `*`
@@ -101,6 +103,15 @@ class WildcardWithCredentials(Rule):
                 f"{probe.condition('origins', 'credentials')}",
                 related=_related(probe),
             )
+
+
+def _places(probe: PolicyProbe) -> tuple[Location, ...]:
+    """The credentials setting, then where a hand-written handler's further answers write
+    the same `*` and the same credentials again (a Lambda's error branch): each is broken
+    the same way and is a place to fix (extractors/express/further_returns.py)."""
+    first = probe.locate("credentials")
+    further = (e.location for e in probe.policy.evidence if e.kind == "further-answer-credentials")
+    return tuple(dict.fromkeys([first, *further]))
 
 
 def _related(probe: PolicyProbe) -> tuple[Related, ...]:

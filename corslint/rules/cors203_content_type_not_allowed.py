@@ -6,6 +6,8 @@ from corslint.rules.base import FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Ru
 # Socket.IO's own clients are its only callers: their long-polling POSTs carry
 # `Content-Type: text/plain`, never JSON (the Socket.IO docs' CORS example lists no Content-Type)
 _NO_JSON_CLIENTS = frozenset({"socketio"})
+# files that hold the options themselves (a JSON middleware config, a YAML service file)
+_DATA_FILES = (".json", ".yaml", ".yml", ".toml")
 
 
 class ContentTypeNotAllowed(Rule):
@@ -110,10 +112,25 @@ class ContentTypeNotAllowed(Rule):
         json_get = {"content-type": "application/json"}
         if probe.preflight_passes(origin, "GET", json_get, credentials=credentials, path=path):
             return  # the header passes for GET: POST is refused (Flask-CORS), CORS202's finding
+        where = probe.locate("headers")
         yield self.finding(
             probe,
-            probe.locate("headers"),
+            where,
             f"{probe.display} does not allow the `Content-Type` request header: every request "
-            f"with a JSON body fails its preflight ({json.reason}){probe.condition('headers')}",
+            f"with a JSON body fails its preflight ({json.reason}){probe.condition('headers')}"
+            f"{_change_in_file(probe, where.path)}",
             related=probe.related("headers"),
         )
+
+
+def _change_in_file(probe: PolicyProbe, path: str) -> str:
+    """What to change where the options are a data file's own keys (no code to read
+    beside them): the option to add `Content-Type` to, or to write."""
+    names = [name for name in probe.framework.roles.get("headers", ()) if name not in {"*", "**"}]
+    if not path.endswith(_DATA_FILES) or not names:
+        return ""
+    file = path.replace("\\", "/").rsplit("/", 1)[-1]
+    written = next((name for name in names if probe.policy.options.get(name) is not None), None)
+    if written is not None:
+        return f"; add `Content-Type` to `{written}` in {file}"
+    return f"; add `{names[0]}` to {file}, listing `Content-Type` and the other request headers the app sends"

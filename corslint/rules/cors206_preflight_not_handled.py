@@ -17,7 +17,8 @@ class PreflightNotHandled(Rule):
     serves GET and HEAD alone, its other methods refused by the framework (a Tornado handler
     defining `get` only; Next.js `headers()` over App Router handlers that export `GET` alone,
     with no Pages Router API or middleware beside them), unless it reads an `Authorization`
-    header: an authenticated GET is preflighted.
+    header, or its own `Access-Control-Allow-Headers` names a header pages must send
+    (`x-requested-with`): a GET carrying such a header is preflighted.
 
     ## Why is this bad?
     Setting `Access-Control-Allow-Origin` in a middleware makes simple GETs work, which
@@ -94,9 +95,14 @@ class PreflightNotHandled(Rule):
         if problem is None or not probe.framework.handwritten or _reads_only(probe):
             return
         kinds = {evidence.kind for evidence in probe.policy.evidence}
-        if "reads-only" in kinds and "bearer-auth" not in kinds:
+        custom = _custom_headers_allowed(probe) if "reads-only" in kinds else ()
+        if "reads-only" in kinds and "bearer-auth" not in kinds and not custom:
             return
         failing = "PUT, DELETE, JSON or authenticated"
+        every_request = "request from the browser"
+        if custom and "bearer-auth" not in kinds:  # it serves GET alone: the GETs it expects
+            failing = "GET"
+            every_request = "request carrying " + " or ".join(f"`{name}`" for name in custom)
         # an unanswered preflight or a failing status: every preflighted request fails
         every = problem.startswith(
             ("OPTIONS preflights are not answered", "preflights are answered with status")
@@ -114,8 +120,7 @@ class PreflightNotHandled(Rule):
             if cause is not None and cause.kind == "preflight-throws"
             else probe.policy.location,
             f"{probe.display} sets CORS headers for simple requests, but {problem}: every {failing} "
-            "request from the browser fails its preflight"
-            + (f" ({cause.detail})" if cause is not None else ""),
+            f"{every_request} fails its preflight" + (f" ({cause.detail})" if cause is not None else ""),
         )
 
 
@@ -132,3 +137,32 @@ def _reads_only(probe: PolicyProbe) -> bool:
         if response is None or response.get("access-control-allow-origin") is not None:
             return False
     return True
+
+
+# request headers a page's GET carries without a preflight (CORS-safelisted), or that
+# scripts cannot set (forbidden names): allowing them announces no preflight
+_NO_PREFLIGHT_HEADERS = frozenset(
+    {"accept", "accept-language", "content-language", "content-type", "range", "origin", "user-agent"}
+)
+
+
+def _custom_headers_allowed(probe: PolicyProbe) -> tuple[str, ...]:
+    """Whether the code's answers allow a request header named outright that pages can
+    only send after a preflight (Gale422/PracticeApp's Tornado `BaseHandler`:
+    `Access-Control-Allow-Headers: x-requested-with` on GET-only handlers): the code
+    expects preflighted GETs, which its framework refuses."""
+    origin = probe.allowed_origin
+    if origin is None:
+        return ()
+    path = probe.policy.probe_path
+    asked = (("access-control-request-method", "GET"),)
+    for request in (Request("GET", origin, path=path), Request("OPTIONS", origin, asked, path=path)):
+        response = probe.respond(request)
+        allowed = response.get("access-control-allow-headers") if response is not None else None
+        if allowed is None:
+            continue
+        names = {name.strip().lower() for name in allowed.split(",") if name.strip()}
+        custom = names - _NO_PREFLIGHT_HEADERS - {"*"}
+        if custom:
+            return tuple(sorted(custom))
+    return ()

@@ -191,7 +191,7 @@ class MalformedOrigin(Rule):
             if text.strip() in {"null", ""}:
                 continue  # CORS102 judges `null`
             anchor = anchor_entry(probe, "origins", value)
-            if anchor.location in judged:
+            if anchor.location in judged or value.location in judged:
                 continue
             if text.strip() == "*":
                 if entry.kind == "literal" and not probe.any_origin_allowed:

@@ -4,6 +4,9 @@ from corslint.findings import Finding, Level, Related
 from corslint.http import Request
 from corslint.model import Location, Value, exclusive_arms
 from corslint.rules.base import ATTACKER, FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
+from corslint.rules.express_layer_order import runs_before_cors
+from corslint.rules.express_layers import first_only_credentials, repeats_cors_policy
+from corslint.rules.starlette_layers import repeats_library_policy, starlette_outcome
 
 
 class DuplicateCorsLayers(Rule):
@@ -134,7 +137,11 @@ class DuplicateCorsLayers(Rule):
                         continue  # `if DEBUG: ... else: ...`: never both
                     if any(e.kind == "scope-answered" for e in earlier.policy.evidence):
                         continue  # `app.use("/api", cors(), apiRouter)` ends /api: no later layer sees it
-                    if _same_library_policy(earlier, later):
+                    if (
+                        _same_library_policy(earlier, later)
+                        or repeats_library_policy(earlier, later)
+                        or repeats_cors_policy(earlier, later)
+                    ):
                         continue  # the second writes again, by replacement, what the first wrote
                     first = _wired_at(earlier) or _library_wired_at(earlier, later) or earlier.policy.location
                     reported = _wired_at(later) or later.policy.location
@@ -203,6 +210,8 @@ def _outcome(earlier: PolicyProbe, later: PolicyProbe) -> str:
             "so neither policy is what responses carry"
         )
     if earlier.framework.name == "express" and later.framework.name in _BEHIND_EXPRESS_CORS:
+        if (ahead := runs_before_cors(earlier, later)) is not None:
+            return ahead  # registered before the cors(): it runs first
         if _continues_preflights(earlier):
             return (
                 "one silently overrides or mixes with the other: `res.setHeader` replaces a header "
@@ -210,11 +219,28 @@ def _outcome(earlier: PolicyProbe, later: PolicyProbe) -> str:
             )
         # cors 2.8: the first cors() ends every preflight itself; on other requests the later
         # setHeader replaces Allow-Origin, and what only the first sets stays (measured)
+        if not first_only_credentials(earlier, later):  # sweep 13 K17, K25: no credentials
+            return (
+                "the first `cors()` answers every preflight itself, so this layer never sees one; "
+                "on other requests this layer's `Access-Control-Allow-Origin` replaces the first's, "
+                "so preflights follow one policy and the responses another"
+            )
         return (
             "the first `cors()` answers every preflight itself, so this layer never sees one; on "
             "other requests this layer's `Access-Control-Allow-Origin` replaces the first's and the "
             "headers only the first sets (such as `Access-Control-Allow-Credentials`) stay, so "
             "responses carry a mix of both policies"
+        )
+    starlette = starlette_outcome(earlier, later)
+    if starlette is not None:
+        return starlette
+    if any(e.kind == "origin-replaced-outside" for e in later.policy.evidence):
+        # django-cors-headers with allow-all outside a hand-written middleware (census 11 C1)
+        return (
+            "django-cors-headers, listed before it, admits every origin and writes its own "
+            "`Access-Control-Allow-Origin` over this layer's on every request that carries an "
+            "Origin, so this layer's value never reaches a browser while its other headers are "
+            "mixed into corsheaders' answers"
         )
     if _writes_no_origin(later):
         return (

@@ -143,6 +143,7 @@ class CorsNotActive(Rule):
                     f"{probe.display} is given no {unset} and its default admits no origin, so "
                     "it answers no cross-origin request: every one fails in the browser, as if "
                     "the middleware were not there (the default is an empty list, not `*`)",
+                    related=probe.related("origins"),  # the options object they are missing from
                 )
 
 

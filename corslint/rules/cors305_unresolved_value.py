@@ -5,6 +5,7 @@ from corslint.model import FunctionValue, Location, Value
 from corslint.rules.base import Example, PolicyProbe, Rule
 from corslint.rules.quoted_code import as_written
 from corslint.rules.settled_options import listed_entries, partly_known
+from corslint.rules.unset_origin_defaults import unset_admits_none, unset_note
 
 
 def first_unknown(value: Value) -> Value | None:
@@ -26,7 +27,10 @@ class UnresolvedValue(Rule):
     *not* checked.
 
     A permissive *default* is not unresolved: for `os.getenv("ORIGINS", "*")` corslint
-    judges `*` and says "when ORIGINS is unset".
+    judges `*` and says "when ORIGINS is unset". A default that admits no origin at all
+    (`os.getenv("ORIGINS", "").split(",")`, `... if os.getenv("ORIGINS") else []`) leaves
+    the deployed list unread, so it is reported, and the rules about the policy's other
+    options judge what an allowed origin would meet.
 
     ## Why is this bad?
     It is not a problem in itself; it is a blind spot. Origins read from deployment
@@ -132,6 +136,10 @@ class UnresolvedValue(Rule):
                 f"{probe.display}: {what} could not be determined statically ({_source(unknown)}); {checked}",
                 related=(*_written_at(where, unknown, value), *used),
             )
+
+        for name in unset_admits_none(probe):
+            value = probe.policy.options[name]
+            yield self.finding(probe, value.location, f"{probe.display}: {unset_note(name, value)}")
 
     def _hand_written(self, probe: PolicyProbe) -> Iterator[Finding]:
         """One finding per line: the steps of hand-written code are its header writes, its

@@ -37,15 +37,42 @@ def origin_typos(probe: PolicyProbe) -> list[Evidence]:
 
 
 def anchor_entry(probe: PolicyProbe, role: Role, entry: Value) -> EntryAnchor:
-    """Point at the entry itself when it sits in the configuration's file or beside the
-    option (a JSON/YAML/TOML file holding the options), else at the option."""
+    """Point at the entry itself when it is written inside the option (the option's value
+    spans it, a JSON/YAML/TOML file holding the options, hand-written code's own check),
+    else at the option that uses it, naming where the entry is defined: a variable, an
+    environment default or a settings default, in the option's file or another."""
     option = _option_holding(probe, role, entry) or probe.option(role)
-    if option is None or entry.location.path in (probe.policy.location.path, option.location.path):
+    if option is None or _written_inside(probe, option, entry.location):
         # an entry chosen elsewhere (`configured or FALLBACK` picks the fallback's entries)
         # names where
         chosen = tuple(Related(where, f"the {role} are chosen here") for where in entry.related)
         return EntryAnchor(entry.location, chosen)
     return EntryAnchor(option.location, (Related(entry.location, ENTRY_DEFINED_HERE),))
+
+
+def _written_inside(probe: PolicyProbe, option: Value, where: Location) -> bool:
+    """Whether an entry at `where` is written inside `option` itself: the option's value
+    spans it (`allow_origins=[...]`, Django's `CORS_ALLOWED_ORIGINS = [...]`), or it sits
+    in a data file beside the option (a JSON/YAML/TOML file holding the options), or in
+    the file of hand-written code, whose allow-list is its check."""
+    span = option.location
+    if probe.framework.handwritten:
+        return where.path in (probe.policy.location.path, span.path)
+    if where.path != span.path:
+        return False
+    if where.path.endswith(_DATA_FILES):
+        return True
+    start, end = (where.line, where.column), (where.end_line, where.end_column)
+    if (span.line, span.column) <= start and end <= (span.end_line, span.end_column):
+        return True
+    # an option placed at its name where its value is written (a config class's
+    # `CORS_ORIGINS = [` seen at `CORS_ORIGINS`): the literal follows the name; a variable
+    # it names was written before it
+    return span in option.related and start > (span.end_line, span.end_column)
+
+
+# files that hold the options themselves: an entry there is reported at its own line
+_DATA_FILES = (".json", ".yaml", ".yml", ".toml")
 
 
 def _option_holding(probe: PolicyProbe, role: Role, entry: Value) -> Value | None:

@@ -8,7 +8,8 @@ writes none. 28 such test files cost 0.38 s of CPU on a tree of 54 real projects
 The screen is exact where it answers: every mention of `access-control-` must sit on a
 line that is an assertion (`assert ...`, `self.assert...(`) or a comment. A header name
 anywhere else (a constant, a dict of headers, a docstring) sends the file to the parser
-as before.
+as before; in a test module, its syntax tree tells a docstring or an assertion's
+continuation line from code (asserted_statements.py).
 
 The same holds for JS/TS files that name CORS only in tests and fetch calls: every
 mention of what the JS code extractors look for (`cors`, `access-control-`,
@@ -24,6 +25,7 @@ import re
 from collections.abc import Iterator
 
 from corslint.extractors import EXTRACTORS, Extractor
+from corslint.runner.asserted_statements import is_test_module, only_in_inert_statements
 from corslint.runner.library_builds import JS_CODE_EXTRACTORS, JS_CODE_SUFFIXES
 
 _NEEDLE = b"access-control-"
@@ -136,12 +138,21 @@ def _js_mentions(lowered: bytes) -> Iterator[int]:
 
 
 def without_asserted_headers(
-    name: str, lowered: bytes, wanted: tuple[Extractor, ...]
+    name: str, lowered: bytes, wanted: tuple[Extractor, ...], source: bytes = b""
 ) -> tuple[Extractor, ...]:
     """`wanted` without python_headers for a Python file that only asserts CORS headers,
-    and without the JS code extractors for a JS/TS file that names CORS only in tests."""
+    and without the JS code extractors for a JS/TS file that names CORS only in tests.
+    `source`: the bytes `lowered` was made from, for a test module's syntax tree
+    (asserted_statements.py; b"": its lines alone)."""
     if name.endswith(".py"):
-        if any(e.name == PYTHON_HEADERS for e in wanted) and only_asserted(lowered):
+        if any(e.name == PYTHON_HEADERS for e in wanted) and (
+            only_asserted(lowered)
+            or (
+                source
+                and is_test_module(name)
+                and only_in_inert_statements(source, lowered, _ASSERTION_OR_COMMENT)
+            )
+        ):
             return tuple(e for e in wanted if e.name != PYTHON_HEADERS)
         return wanted
     js_code_only = wanted and all(e.name in JS_CODE_EXTRACTORS for e in wanted)

@@ -285,6 +285,7 @@ def _walk_directory(
     memory = state.memory
     # clean: no ignore rule applied to a folder on the way down (`IgnoreFile.verdict`)
     stack = [(directory, display, real, rules, True)]
+    root = real
     while stack:
         directory, display, real, rules, clean = stack.pop()
         if real in state.visited:  # a symlink loop, or a folder reached twice
@@ -294,7 +295,10 @@ def _walk_directory(
         shown_prefix = f"{display}/" if display else ""
         recalled = _recall(memory, directory, display, real, prefix, rules) if memory is not None else None
         if recalled is None:
-            listed = _list(state, directory, display, real, rules, prefix, shown_prefix, clean)
+            # the folder named on the command line is linted even where it holds pyvenv.cfg
+            # (census 11 B3): only what is inside it may be skipped as a virtualenv
+            top = real == root
+            listed = _list(state, directory, display, real, rules, prefix, shown_prefix, clean, top)
             if listed is None:
                 continue
             names, subfolders, rules, applied = listed
@@ -405,6 +409,7 @@ def _list(
     prefix: str,
     shown_prefix: str,
     clean: bool = False,
+    top: bool = False,
 ) -> tuple[list[Any], list[Any], RuleSet, Set[str]] | None:
     """List a folder and filter its entries: the files to stat, the subfolders to walk,
     and those of them an ignore rule applied to (re-included: not clean below)."""
@@ -420,7 +425,7 @@ def _list(
     inherited = rules
     names = {entry.name for entry in entries}
     own: list[Any] = []
-    if display and not names.isdisjoint(SKIPPED_MARKERS):
+    if display and not top and not names.isdisjoint(SKIPPED_MARKERS):
         entries = []
     elif state.respect_gitignore and not rules.forced:
         if ".git" in names:  # a repository's top (a `.git` file: a worktree, a submodule)

@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import bisect
 import os
-import shutil
-import subprocess
 
 # what would make git read another repository than the one whose top holds `.git`
 _REDIRECTING = (
@@ -105,6 +103,10 @@ class Repository:
 def _ls_files(top: str, within: str) -> tuple[bytes, str | None]:
     """`git ls-files` of the folder: the tracked paths, each followed by a NUL, or why
     git could not list them."""
+    # imported here, where git runs: most runs never start it (subprocess and shutil: 3-4 ms)
+    import shutil
+    import subprocess
+
     git = shutil.which("git")
     if git is None:
         return b"", "git is not installed"

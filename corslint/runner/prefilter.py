@@ -122,7 +122,7 @@ def screen_file(
     # the finer test first: a data file that holds an origin nearly always holds it outside
     # a comment line, and its needles were searched for again for nothing (0.05 s at 100k files)
     wanted = tuple(e for e in interested if accepted(e, name, lowered) and e.wants(searchable))
-    wanted = without_asserted_headers(name, lowered, wanted)
+    wanted = without_asserted_headers(name, lowered, wanted, searchable)
     if not wanted:
         return *stamp, EMPTY_OUTCOME
     library = skip_reason(name, lowered, frozenset(e.name for e in wanted))

@@ -27,7 +27,7 @@ from corslint.engine import (
 )
 from corslint.extractors.context import ProjectContext
 from corslint.findings import ENTRY_DEFINED_HERE, Diagnostic, Finding, Location
-from corslint.linted_folders import set_linted_folders
+from corslint.linted_folders import linted_folders
 from corslint.runner.discovery import Candidate, Skipped, walk_folders
 from corslint.runner.file_stats import GONE, FileStats
 from corslint.runner.prefilter import SOURCE_NAMES, SOURCE_SUFFIXES, prepare_screening, read_file, screen
@@ -59,12 +59,12 @@ def lint(
     `on_findings` is told the findings of the files the workers have read, as their answers
     come in while a large tree is read (not those of a run read in this process, nor those
     judged across files at the end): the caller may get ready for them meanwhile."""
-    set_linted_folders(paths)
+    folders = linted_folders(paths)  # handed to each file's ProjectContext
     collecting = gc.isenabled()
     gc.disable()  # a run builds many objects and no cyclic garbage worth a collection
     try:
         return _report_missing(
-            _lint(paths, settings, cache_dir, isolate, jobs, timeout, on_findings), settings
+            _lint(paths, settings, cache_dir, isolate, jobs, timeout, on_findings, folders), settings
         )
     finally:
         if collecting:
@@ -103,6 +103,7 @@ def _lint(
     jobs: int | None,
     timeout: float,
     on_findings: Callable[[Sequence[Finding]], None] | None = None,
+    folders: tuple[Path, ...] = (),
 ) -> RunResult:
     skipped: list[Skipped] = []
     stats = RunStats()
@@ -145,7 +146,15 @@ def _lint(
         candidates = []
         try:
             outcomes = _read_streaming(
-                chain(head, walker), candidates, settings, cache, workers, timeout, stats, on_findings
+                chain(head, walker),
+                candidates,
+                settings,
+                cache,
+                workers,
+                timeout,
+                stats,
+                on_findings,
+                folders,
             )
         except WorkersUnavailable:  # read in this process, as for a small tree
             streamed = False
@@ -163,14 +172,16 @@ def _lint(
             sizes = array("q", [sizes[i] for i in present])
             mtimes = array("q", [mtimes[i] for i in present])
         outcomes, remembered = _read_all(
-            candidates, sizes, mtimes, settings, cache, isolate, jobs, timeout, stats, memo_key
+            candidates, sizes, mtimes, settings, cache, isolate, jobs, timeout, stats, memo_key, folders
         )
     stats.files_seen = len(candidates)
     if remembered is not None:
         assert cache is not None
         stats.policies = remembered.policies
         skipped.extend(remembered.skipped)
-        return RunResult(remembered.findings, _decoder(candidates, outcomes, cache, settings), skipped, stats)
+        return RunResult(
+            remembered.findings, _decoder(candidates, outcomes, cache, settings, folders), skipped, stats
+        )
 
     policies: list[CorsPolicy] = []
     diagnostics: list[Diagnostic] = list(settings.problems)
@@ -280,7 +291,6 @@ def lint_text(display: str, text: str, settings: Settings) -> RunResult:
     modules it imports are read from disk beside that path, as for the file itself."""
     from corslint.extractors import EXTRACTORS
 
-    set_linted_folders(())  # a file alone: no folder is linted
     name = "-.py" if display == "-" else display.rpartition("/")[2]  # unnamed: Python, as in ruff
     data = text.encode("utf-8", errors="replace")
     wanted = tuple(e for e in EXTRACTORS if e.accepts(name) and e.wants(data))
@@ -321,14 +331,18 @@ def _answered(cached: Sequence[object]) -> int:
 
 
 def _decoder(
-    candidates: Sequence[Candidate], outcomes: Sequence[object], cache: Cache, settings: Settings
+    candidates: Sequence[Candidate],
+    outcomes: Sequence[object],
+    cache: Cache,
+    settings: Settings,
+    folders: tuple[Path, ...] = (),
 ) -> Callable[[], list[CorsPolicy]]:
     """The policies of a run answered from the cache, decoded only when asked for."""
     from corslint.runner.cache_format import Encoded
 
     def policies() -> list[CorsPolicy]:
         found: list[CorsPolicy] = []
-        context = ProjectContext()
+        context = ProjectContext(linted_folders=folders)
         for candidate, outcome in zip(candidates, outcomes, strict=True):
             if isinstance(outcome, Encoded):
                 decoded = cache.decode_outcome(outcome)
@@ -355,6 +369,7 @@ def _read_all(
     timeout: float,
     stats: RunStats,
     memo_key: str,
+    folders: tuple[Path, ...] = (),
 ) -> tuple[list[FileOutcome], Remembered | None]:
     """Each candidate's outcome, in walk order whatever the parallelism; or, when nothing
     changed since the last run, that run's answer (the outcomes then stay encoded).
@@ -396,12 +411,15 @@ def _read_all(
                 judged=settings.rule_enabled,
                 one_parser=True,
                 observe=cache is not None,
+                folders=folders,
             )
             fresh = supervisor.run(todo, batch)
         except WorkersUnavailable:
             fresh = None
     if fresh is None:
-        fresh = _read_inline(todo, max_bytes, isolate, timeout, settings.rule_enabled, cache is not None)
+        fresh = _read_inline(
+            todo, max_bytes, isolate, timeout, settings.rule_enabled, cache is not None, folders
+        )
     _take(fresh, outcomes, stats)
     if cache is not None:
         # in walk order: a folder's files are stored together
@@ -420,6 +438,7 @@ def _read_streaming(
     timeout: float,
     stats: RunStats,
     on_findings: Callable[[Sequence[Finding]], None] | None = None,
+    folders: tuple[Path, ...] = (),
 ) -> list[FileOutcome]:
     """Each outcome, in walk order; `candidates` fills up as the walk (`stream`, a folder's
     files at a time) is consumed: all of it, even when WorkersUnavailable ends the reading."""
@@ -456,6 +475,7 @@ def _read_streaming(
         judged=settings.rule_enabled,
         one_parser=True,  # a walk's files: most are screened, few parsed
         observe=cache is not None,
+        folders=folders,
     )
     supervisor.on_stamps = stamped if cache is not None else None
     if on_findings is not None:
@@ -506,6 +526,7 @@ def _read_inline(
     timeout: float,
     judged: RuleFilter,
     observe: bool = True,
+    folders: tuple[Path, ...] = (),
 ) -> dict[int, tuple[int, FileOutcome, tuple[Any, ...]]]:
     """A small run: prefilter here; parse here too, or in a fenced-off worker if `isolate`:
     one forked at the first file to parse, which imports the parsers while the rest are
@@ -527,10 +548,12 @@ def _read_inline(
             elif isolate:
                 to_parse.append((index, candidate))
                 if early is None:
-                    early = WarmStart.start(Supervisor(1, max_bytes, timeout, judged=judged, observe=observe))
+                    early = WarmStart.start(
+                        Supervisor(1, max_bytes, timeout, judged=judged, observe=observe, folders=folders)
+                    )
                 early.needs(screened[1])
             else:
-                results[index] = (index, *extract_one(candidate, screened, None, judged, unobserved))
+                results[index] = (index, *extract_one(candidate, screened, None, judged, unobserved, folders))
     except BaseException:
         if early is not None:
             early.discard()
@@ -540,7 +563,7 @@ def _read_inline(
             results.update(early.parsing(min(os.cpu_count() or 1, 1 + len(to_parse) // 16)).run(to_parse, 8))
         except WorkersUnavailable:  # no isolation to be had: parse here
             for index, candidate in to_parse:
-                results[index] = (index, *read_one(candidate, max_bytes, judged))
+                results[index] = (index, *read_one(candidate, max_bytes, judged, folders))
     return results
 
 

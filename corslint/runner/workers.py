@@ -16,7 +16,6 @@ builds up that outlasts that import.
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import signal
 import threading
@@ -30,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import corslint.engine as engine
 from corslint.engine import FileOutcome
 from corslint.extractors.context import ProjectContext
+from corslint.runner import worker_collector
 from corslint.runner.channel import Channel, channel_pair, ready
 from corslint.runner.discovery import Candidate
 from corslint.runner.observed_files import Observation, ObservedMemo, RunMemo, observing
@@ -37,6 +37,7 @@ from corslint.runner.observed_files import Observation, ObservedMemo, RunMemo, o
 if TYPE_CHECKING:  # multiprocessing is imported only where there is no fork
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
+    from pathlib import Path
 
 
 Job = tuple[int, Candidate]
@@ -57,11 +58,6 @@ PARSE_BOUND_BACKLOG = 96
 # PARSE_SAMPLES parses on (the first of each extractor pay for its import)
 SHARED_PARSING_SECONDS = 0.25
 PARSE_SAMPLES = 8
-# allocations between a worker's collections of its youngest objects. 20,000 made 26-27
-# young and 2 middle collections over the real tree's 374 parsed files (0.25-0.32 s, the
-# middle ones walking every young survivor); 50,000 makes 9 young ones (0.16 s), and the
-# largest process stays where it was (117 MB in one process)
-_COLLECT_EVERY = 50_000
 
 
 def extract_one(
@@ -70,6 +66,7 @@ def extract_one(
     announce: Callable[[bool], None] | None = None,
     judged: engine.RuleFilter = engine.every_rule,
     unobserved: RunMemo | None = None,
+    folders: tuple[Path, ...] = (),
 ) -> tuple[FileOutcome, tuple[Observation, ...]]:
     """The parsers, for one file the byte prefilter let through; with what the extraction
     observed of other paths (observed_files), for the cache.
@@ -80,11 +77,11 @@ def extract_one(
     changed, each file with a fresh context too, so a cold run and a warm one agree.)
     Parsed modules are shared through the thread's ObservedMemo instead, whose hits are
     observed as the parse they stand for. A run that caches nothing passes the memo of
-    its process (`unobserved`), and nothing is observed."""
+    its process (`unobserved`), and nothing is observed. `folders`: the run's linted folders."""
     if announce is not None:
         announce(True)
     if unobserved is not None:
-        context = ProjectContext(memo=unobserved)
+        context = ProjectContext(memo=unobserved, linted_folders=folders)
         try:
             outcome = engine.extract_prepared(candidate.display, screened, context, judged)
         finally:
@@ -93,7 +90,7 @@ def extract_one(
             announce(False)
         return outcome, ()
     with observing() as observer:
-        context = ProjectContext(memo=thread_memo())
+        context = ProjectContext(memo=thread_memo(), linted_folders=folders)
         try:
             outcome = engine.extract_prepared(candidate.display, screened, context, judged)
         finally:
@@ -116,7 +113,10 @@ def thread_memo() -> ObservedMemo:
 
 
 def read_one(
-    candidate: Candidate, max_bytes: int, judged: engine.RuleFilter = engine.every_rule
+    candidate: Candidate,
+    max_bytes: int,
+    judged: engine.RuleFilter = engine.every_rule,
+    folders: tuple[Path, ...] = (),
 ) -> tuple[FileOutcome, tuple[Observation, ...]]:
     """Prefilter one file, then extract it if it passes (`extract_one`), in this process."""
     from corslint.runner.prefilter import screen
@@ -124,7 +124,7 @@ def read_one(
     screened = screen(candidate, max_bytes=max_bytes)
     if isinstance(screened, FileOutcome):
         return screened, ()
-    return extract_one(candidate, screened, None, judged)
+    return extract_one(candidate, screened, None, judged, folders=folders)
 
 
 def _worker(
@@ -133,6 +133,7 @@ def _worker(
     for_cache: bool,
     judged: engine.RuleFilter = engine.every_rule,
     observe: bool = True,
+    folders: tuple[Path, ...] = (),
 ) -> None:
     """A worker's life: take batches, answer with the outcomes worth sending back (and,
     `for_cache`, each as the cache stores it: encoding here spares the supervisor). A batch
@@ -147,13 +148,7 @@ def _worker(
         from corslint.runner.cache_format import encoded_outcome
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor handles ^C
-    # Parsers leave cycles behind, so the collector runs here; but never over the heap
-    # inherited from the supervisor (frozen: it ran with the collector off, and all it
-    # made sat in the youngest generation), and every `_COLLECT_EVERY` allocations rather
-    # than 700: at 100k files a worker made 50-56 collections (28-31 ms); at 20,000, 1-2 (6-8 ms)
-    gc.freeze()
-    gc.set_threshold(_COLLECT_EVERY, 10, 10)
-    gc.enable()
+    worker_collector.start()  # cycles are collected here, but not what lives on
     unobserved = None if observe else RunMemo()
     while True:
         try:
@@ -190,7 +185,8 @@ def _worker(
                     connection.send(("begin" if starting else "end", batch_id, index))
 
                 candidate = Candidate(file, display, size, mtime)
-                outcome, deps = extract_one(candidate, screened, announce, judged, unobserved)
+                outcome, deps = extract_one(candidate, screened, announce, judged, unobserved, folders)
+                worker_collector.after_extraction()
             else:  # settled by the prefilter: a diagnostic, or a file skipped
                 outcome, deps = screened, ()
             results.append((index, outcome, deps))
@@ -257,7 +253,7 @@ def _index(job: Job) -> int:
 
 
 def _fork_worker(
-    max_bytes: int, for_cache: bool, judged: engine.RuleFilter, observe: bool
+    max_bytes: int, for_cache: bool, judged: engine.RuleFilter, observe: bool, folders: tuple[Path, ...]
 ) -> tuple[_Forked, Channel]:
     # loaded before the fork, as the supervisor is about to pickle the first batch: else
     # the first worker imports it again to answer (3-5 ms of a worker's time)
@@ -274,7 +270,7 @@ def _fork_worker(
         code = 1
         try:
             parent.close()
-            _worker(child, max_bytes, for_cache, judged, observe)
+            _worker(child, max_bytes, for_cache, judged, observe, folders)
             code = 0
         finally:
             os._exit(code)
@@ -329,8 +325,10 @@ class Supervisor:
         judged: engine.RuleFilter = engine.every_rule,
         one_parser: bool = False,
         observe: bool = True,
+        folders: tuple[Path, ...] = (),
     ) -> None:
         self.workers = max(1, workers)
+        self.folders = folders  # the folders the run lints, for each file's context
         # what the extractions look at, for the cache's dependencies (else nothing is cached)
         self.observe = observe
         # jobs mostly screened and seldom parsed (a walk's files): one worker parses, the
@@ -356,13 +354,14 @@ class Supervisor:
         parses = not self.one_parser or not any(slot.parses for slot in self._slots)
         if _FORK:
             return _Slot(
-                *_fork_worker(self.max_bytes, self.for_cache, self.judged, self.observe), parses=parses
+                *_fork_worker(self.max_bytes, self.for_cache, self.judged, self.observe, self.folders),
+                parses=parses,
             )
         context = _spawn_context()
         parent, child = context.Pipe()
         process = context.Process(
             target=_worker,
-            args=(child, self.max_bytes, self.for_cache, self.judged, self.observe),
+            args=(child, self.max_bytes, self.for_cache, self.judged, self.observe, self.folders),
             daemon=True,
         )
         process.start()

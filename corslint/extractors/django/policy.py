@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from corslint.extractors.django.entry_points import EntryPoint
+from corslint.extractors.django.fork_package import FORK, FORK_MODEL, without_unread_names
 from corslint.extractors.django.module_paths import module_key, real_path
 from corslint.extractors.django.namespace import Namespace
 from corslint.extractors.django.routes import url_scan
@@ -37,6 +38,9 @@ def build_policy(entry: EntryPoint, namespace: Namespace) -> CorsPolicy | None:
         location = leaf.location(configuration)
         location = Location.point(location.path, location.line, location.column)
     pinned = declared_major(leaf.path, "django-cors-headers")
+    if pinned is None and declared_major(leaf.path, FORK) is not None:
+        pinned = FORK_MODEL  # the fork reads corsheaders 1.x's names only, as before 3.0
+    options = without_unread_names(options, pinned)
     if pinned is not None:  # the model differs before 3.0 (host-only allow-list entries)
         options[VERSION_OPTION] = Value(pinned, location, Provenance.LITERAL, description="the pinned major")
     evidence = [

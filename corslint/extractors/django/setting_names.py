@@ -5,8 +5,9 @@ from __future__ import annotations
 import ast
 import weakref
 from collections.abc import Iterator
+from pathlib import Path
 
-from corslint.extractors.django.namespace import Namespace
+from corslint.extractors.django.namespace import Namespace, Setting
 from corslint.extractors.django.setting_words import setting_by_words
 from corslint.extractors.django.syntax import DEFINITIONS
 from corslint.extractors.python import PythonModule
@@ -56,12 +57,38 @@ def deprecations(namespace: Namespace, entry_path: str) -> Iterator[Evidence]:
                 detail = f"`{legacy}` is a deprecated alias of `{new}`; rename it"
             reported.add(found.target)
             yield Evidence("deprecated-option", detail, found.target)
+            for at in _assigned_elsewhere(namespace, legacy, found):
+                if at not in reported:  # the same name in the module it is imported from
+                    reported.add(at)
+                    yield Evidence("deprecated-option", detail, at)
         for at in namespace.unrun.get(legacy, ()):
             if at not in reported:
                 reported.add(at)
                 yield Evidence(
                     "deprecated-option", f"`{legacy}` is a deprecated alias of `{new}`; rename it", at
                 )
+
+
+def _assigned_elsewhere(namespace: Namespace, name: str, found: Setting) -> Iterator[Location]:
+    """Where another module of the project assigns the deprecated `name` whose value the
+    settings take over by import (`from config.libraries.cors import CORS_ORIGIN_ALLOW_ALL`,
+    then `CORS_ORIGIN_ALLOW_ALL = CORS_ORIGIN_ALLOW_ALL`: bobojonov-sobirjon/SafeCode-CRM
+    config/settings.py:4-12 and config/libraries/cors.py): the name is spelt in both."""
+    home = namespace.modules[0] if namespace.modules else None
+    if home is None or home.project is None:
+        return
+    for at in found.value.related:
+        if at.path == found.target.path or not at.path.endswith(".py"):
+            continue
+        other = home.project.module_at(Path(at.path))
+        if other is None:
+            continue
+        for statement in other.tree.body:
+            targets = statement.targets if isinstance(statement, ast.Assign) else []
+            if isinstance(statement, ast.AnnAssign):
+                targets = [statement.target]
+            if any(isinstance(t, ast.Name) and t.id == name and other.location(t) == at for t in targets):
+                yield at
 
 
 def typos(namespace: Namespace) -> Iterator[Evidence]:

@@ -16,15 +16,20 @@ def imports_apollo_express(module: JsModule) -> bool:
     return any(specifier == _PACKAGE for specifier, _ in module.imports.values())
 
 
-def apollo_server_from_project(module: JsModule, callee: str) -> bool:
+def apollo_server_from_project(
+    module: JsModule, callee: str, packages: frozenset[str] = frozenset({_PACKAGE})
+) -> bool:
     """`gqlServer.applyMiddleware(...)` (or `this.server.applyMiddleware`) where the receiver's
-    root name comes from a relative import and the project depends on apollo-server-express."""
+    root name comes from a relative import and the project depends on apollo-server-express
+    (or on one of `packages`: `server.createHandler({ cors })` of apollo-server-lambda over
+    `module.exports = new ApolloServer(...)` in `./gql`, ivan-marquez/sls-running
+    `src/index.js`)."""
     root = callee.split(".", 1)[0]
     imported = module.imports.get(root) or _factory_import(module, root)
     if imported is None or not imported[0].startswith("."):
         return False
     project = module.project
-    return project is not None and _PACKAGE in project.dependencies(module)
+    return project is not None and bool(packages & project.dependencies(module))
 
 
 def _factory_import(module: JsModule, name: str) -> tuple[str, str] | None:

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 
-from corslint.extractors.express.origin_functions import classified_origin, node_at
+from corslint.extractors.express.origin_function_nodes import node_at
+from corslint.extractors.express.origin_functions import classified_origin
 from corslint.extractors.js.conversions import production_arm
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap

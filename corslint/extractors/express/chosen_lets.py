@@ -41,6 +41,7 @@ _ENDS = frozenset({"return_statement", "throw_statement"})
 _WRITES = frozenset({"assignment_expression", "augmented_assignment_expression", "update_expression"})
 _FALSY = frozenset({"null", "undefined", "false", "0"})
 _MAX_PATHS = 16
+_DECIDED = -1  # in `handled`: a test known statically chose an arm
 T = TypeVar("T")
 
 
@@ -52,7 +53,7 @@ def chosen_paths(module: JsModule, use: Node, atom: Callable[[Node], str | None]
     found = _paths(module, use, atom)
     if found is None:
         return None
-    paths, holder = found
+    paths, holder, decided = found
     guarded = _under_truthiness_test(module, use, holder)
     kept: list[Path] = []
     for value, tests in paths:
@@ -61,7 +62,8 @@ def chosen_paths(module: JsModule, use: Node, atom: Callable[[Node], str | None]
                 return None
             continue
         kept.append((value, tests))
-    return kept if any(tests for _, tests in kept) else None
+    # one path left by tests known statically is that value, as if assigned unconditionally
+    return kept if any(tests for _, tests in kept) or (decided and len(kept) == 1) else None
 
 
 def truthiness_split(
@@ -81,7 +83,9 @@ def truthiness_split(
     return (falsy, truthy) if negated else (truthy, falsy)
 
 
-def _paths(module: JsModule, use: Node, atom: Callable[[Node], str | None]) -> tuple[list[Path], Node] | None:
+def _paths(
+    module: JsModule, use: Node, atom: Callable[[Node], str | None]
+) -> tuple[list[Path], Node, bool] | None:
     if use.type != "identifier":
         return None
     name = module.text(use)
@@ -125,7 +129,7 @@ def _paths(module: JsModule, use: Node, atom: Callable[[Node], str | None]) -> t
             break
         if node.type in _WRITES and _writes(module, node, name) and node.id not in handled:
             return None
-    return paths, holder
+    return paths, holder, _DECIDED in handled
 
 
 def undone_unless_read(state: Steps, read: Callable[[], T | None]) -> T | None:
@@ -214,6 +218,11 @@ def _statement(
         else_branch = inner[0] if inner else None
     if condition in {"TRUE", "FALSE"}:
         taken = consequence if condition == "TRUE" else else_branch
+        skipped = else_branch if condition == "TRUE" else consequence
+        # the arm never taken writes nothing (`typeof options.origin === 'function'`, SWEEP13 M3)
+        if skipped is not None:
+            handled.update(n.id for n in walk(skipped) if n.type in _WRITES)
+        handled.add(_DECIDED)
         return paths if taken is None else _statement(module, name, taken, paths, atom, handled)
     negated = condition[1:] if condition.startswith("!") else f"!{condition}"
     result: list[Path] = []

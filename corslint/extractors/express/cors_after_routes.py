@@ -24,9 +24,9 @@ import re
 
 from corslint.extractors.express.constructor_order import runs_after_construction
 from corslint.extractors.express.importer_candidates import candidate_importers
-from corslint.extractors.express.order_exempt_routes import _switched_apart as switched_apart
+from corslint.extractors.express.order_exempt_routes import switched_apart
 from corslint.extractors.express.registrations import ROUTE_METHODS, Analysis, Registration
-from corslint.extractors.express.routes import _is_cors_middleware as is_cors_middleware
+from corslint.extractors.express.routes import is_cors_middleware
 from corslint.extractors.express.server_routes import called_server_to_server
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap

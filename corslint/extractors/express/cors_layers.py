@@ -6,12 +6,14 @@ from __future__ import annotations
 from functools import partial
 
 from corslint.extractors.express.branches import arms_around, development_guarded
-from corslint.extractors.express.cors_after_routes import after_every_route
+from corslint.extractors.express.cors_after_routes import AFTER_EVERY_ROUTE, after_every_route
 from corslint.extractors.express.delegate_variants import delegate_option_variants
 from corslint.extractors.express.ended_scopes import scope_answered
 from corslint.extractors.express.exported_instances import imported_nowhere, module_level_export
+from corslint.extractors.express.imported_app_covered import imported_app_covered
 from corslint.extractors.express.imported_app_key import imported_app_key
 from corslint.extractors.express.imported_app_order import imported_app_misordered, setup_misordered
+from corslint.extractors.express.layer_gates import layer_gates
 from corslint.extractors.express.mounted_router_cors import outer_cors_app
 from corslint.extractors.express.next_unused_instances import unused_next_instance
 from corslint.extractors.express.option_variants import OptionVariant, option_variants
@@ -78,6 +80,9 @@ def cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[Cors
                     or imported_app_misordered(analysis, registration)
                     or setup_misordered(analysis, registration),
                 )
+                evidence += layer_gates(analysis, registration)  # sweep 13 W1, W5
+                if not any(e.kind == AFTER_EVERY_ROUTE for e in evidence):  # sweep 13 W2
+                    evidence += imported_app_covered(analysis, registration)
             else:
                 route_level = True
                 scope = registration.path or ""

@@ -39,7 +39,7 @@ from corslint.extractors.js.syntax import Node, string_value
 
 DEFAULT = "default"  # the module's own value (`module.exports = fn`, `export default fn`)
 # folders whose files a framework or platform loads by their path, not by an import
-_LOADED_BY_PATH = frozenset(
+LOADED_BY_PATH = frozenset(
     {
         "api",
         "pages",
@@ -101,7 +101,7 @@ def never_used(module: JsModule, function: Node) -> bool:
         return False
     if own.parent == top:
         return False  # a top-level file: run itself (`node cors.js`) or the package's entry
-    exported = _own_exports(module, function)
+    exported = _own_exports(module, _outermost_factory(function))
     if not exported or any(name in _ENTRY_NAMES for name in exported):
         return False
     read = other_files(own)
@@ -117,7 +117,7 @@ def never_used(module: JsModule, function: Node) -> bool:
         importer = project.load(file, project.display(module, file))
         if importer is None:
             return False
-        found = _reexported_names(importer, own, exported)
+        found = _reexported_names(importer, own, exported, _workspace_names(files))
         if found is None:
             return False
         if found:
@@ -137,12 +137,38 @@ def never_used(module: JsModule, function: Node) -> bool:
     )
 
 
+def _outermost_factory(function: Node) -> Node:
+    """The function whose call makes `function`, climbing while it is returned by another
+    (`withCors = (handler) => async (req, res) => {...}`, the Vercel-docs wrapper: census 11
+    C4, AK-Network/local-trust_api src/utils/cors.ts; `function cors(origins) { return
+    function (req, res, next) {...} }`): the wrapper is what is exported, and it sends
+    nothing unless something calls it."""
+    while True:
+        parent = function.parent
+        if (
+            parent is not None
+            and parent.type == "arrow_function"
+            and parent.child_by_field_name("body") == function
+        ):
+            function = parent
+            continue
+        block = parent.parent if parent is not None and parent.type == "return_statement" else None
+        outer = block.parent if block is not None and block.type == "statement_block" else None
+        if outer is not None and outer.type in _FUNCTION_TYPES and outer.child_by_field_name("body") == block:
+            function = outer
+            continue
+        return function
+
+
+_FUNCTION_TYPES = frozenset({"function_declaration", "function_expression", "function", "arrow_function"})
+
+
 def _loaded_by_path(path: str) -> bool:
     parts = PurePosixPath(path).parts
     return (
         is_route_file(path)
         or is_endpoint_file(path)
-        or any(part in _LOADED_BY_PATH for part in parts[:-1])
+        or any(part in LOADED_BY_PATH for part in parts[:-1])
         or PurePosixPath(path).stem
         in {"middleware", "proxy", "route", "_middleware", "server", "app", "main"}
     )
@@ -179,7 +205,34 @@ def _search_root(own: Path) -> Path | None:
         and any((parent / marker).exists() for marker in _TOPS)
     ):
         return parent  # services of one repository side by side
-    return root
+    return _workspace_top(root) or root
+
+
+def _declares_workspaces(package: Path) -> bool:
+    try:
+        return b'"workspaces"' in package.read_bytes()
+    except OSError:
+        return False
+
+
+def _workspace_top(root: Path) -> Path | None:
+    """The monorepo top a package sits in, a few folders up (`packages/utils` under a top
+    with turbo.json and package.json "workspaces": sweep base13 lettercms, whose apps import
+    `@lettercms/utils/lib/...`): its files may import the package's modules by name."""
+    if (root / ".git").exists():
+        return None
+    folder = root.parent
+    for _ in range(3):
+        if folder.parent == folder:
+            return None
+        if any((folder / marker).exists() for marker in _TOPS if marker != ".git") or _declares_workspaces(
+            folder / "package.json"
+        ):
+            return folder
+        if (folder / ".git").exists():
+            return None
+        folder = folder.parent
+    return None
 
 
 _TOPS = (".git", "pnpm-workspace.yaml", "lerna.json", "nx.json", "turbo.json", "serverless-compose.yml")
@@ -326,7 +379,20 @@ def _specifier_strings(importer: JsModule, stem: str) -> list[Node] | None:
     return found
 
 
-def _reexported_names(importer: JsModule, own: Path, exported: set[str]) -> set[str] | None:
+def _workspace_names(files: _Files) -> frozenset[str]:
+    """The `"name"` of every package.json-like configuration read (over-approximated: any
+    `"name": "..."` of a JSON file): the workspace packages an import may name."""
+    return frozenset(
+        match.decode("utf-8", "replace") for config in files.configs for match in _NAME_FIELD.findall(config)
+    )
+
+
+_NAME_FIELD = re.compile(rb'"name"\s*:\s*"([^"]+)"')
+
+
+def _reexported_names(
+    importer: JsModule, own: Path, exported: set[str], workspace: frozenset[str] = frozenset()
+) -> set[str] | None:
     """The names `importer` exports the helper under again (empty: it does not import it);
     None when it reads the helper otherwise, or may, or when unsure."""
     project = importer.project
@@ -342,8 +408,10 @@ def _reexported_names(importer: JsModule, own: Path, exported: set[str]) -> set[
             if not names_file(resolved, own):
                 continue
         elif specifier.startswith((".", "/")) or _names_path(specifier, own.stem):
-            if not _is_dependency(importer, specifier):
-                return None  # a path or alias that does not resolve: unsure
+            if not _is_dependency(importer, specifier) or _package_of(specifier) in workspace:
+                # a path or alias that does not resolve, or a package of this workspace
+                # (`@lettercms/utils/lib/manageMethods`, sweep base13 lettercms): unsure
+                return None
             continue
         else:
             continue  # prose, a package name
@@ -369,6 +437,11 @@ def _reexported_names(importer: JsModule, own: Path, exported: set[str]) -> set[
 def _names_path(specifier: str, stem: str) -> bool:
     last = specifier.rsplit("/", 1)[-1]
     return last == stem or last.startswith(stem + ".")
+
+
+def _package_of(specifier: str) -> str:
+    parts = specifier.split("/")
+    return "/".join(parts[:2]) if specifier.startswith("@") else parts[0]
 
 
 def _is_dependency(importer: JsModule, specifier: str) -> bool:

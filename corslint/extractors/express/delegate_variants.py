@@ -25,7 +25,7 @@ from corslint.extractors.express.branches import arms_around
 from corslint.extractors.express.function_sources import functions_of
 from corslint.extractors.express.option_variants import OptionVariant
 from corslint.extractors.express.options import allow_list_of_test, option_map
-from corslint.extractors.express.origin_functions import parameter_names
+from corslint.extractors.express.origin_function_nodes import parameter_names
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap, walk
 from corslint.model import Provenance, Value

@@ -11,7 +11,7 @@ from corslint.extractors.express.function_sources import export_node, functions_
 from corslint.extractors.express.handler_roles import handler_roles
 from corslint.extractors.express.handwritten_state import Steps
 from corslint.extractors.express.handwritten_steps import run
-from corslint.extractors.express.origin_functions import parameter_names
+from corslint.extractors.express.origin_function_nodes import parameter_names
 from corslint.extractors.express.registrations import Analysis, Registration
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap

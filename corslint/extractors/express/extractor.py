@@ -18,7 +18,7 @@ from corslint.extractors.express.registrations import Analysis, find_cors_names,
 from corslint.extractors.express.response_objects import response_object_policies
 from corslint.extractors.express.sw2express_headers import sw2express_policies
 from corslint.extractors.express.uncalled_cors_factory import uncalled_cors_factory_policies
-from corslint.extractors.express.unloaded_route_modules import never_loaded
+from corslint.extractors.express.unloaded_route_modules import never_loaded, never_loaded_middleware
 from corslint.extractors.express.wrappers import wrapper_policies
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project import JsProject
@@ -47,6 +47,10 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     policies = _policies(path, module, bearer)
     if policies and never_loaded(module):
         return Extraction()  # a route module nothing requires answers nothing (sweep 12 Y1)
+    if policies and not any(p.inactive for p in policies) and never_loaded_middleware(module):
+        # nor a middleware module (sweep 13 W4); a layer already known to send nothing keeps
+        # its own CORS303 ("exported, but no module imports it")
+        return Extraction()
     # the app's signs of bearer authentication in other modules are only evidence of
     # policies (CORS204): a module that makes none needs no scan of its importers (PERF5)
     if policies and not bearer and _writes_allowed_headers(module):
@@ -130,6 +134,10 @@ def _policies(path: str, module: JsModule, bearer: tuple[Evidence, ...]) -> list
 
         policies += unpassed_exported_options(module, bearer)
     policies += response_object_policies(module, bearer)
+    if b"headers.set" in source and not any(policy.framework == "fetch_headers" for policy in policies):
+        from corslint.extractors.express.curried_cors_wrappers import curried_wrapper_policies
+
+        policies += curried_wrapper_policies(module, bearer)  # `withCORS(opts)(handler)` (SWEEP13 M2)
     if b"orsPreflight" in source:  # AWS CDK `defaultCorsPreflightOptions`, `corsPreflight`
         from corslint.extractors.express.aws_cdk import aws_cdk_policies
 

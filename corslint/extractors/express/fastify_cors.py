@@ -18,16 +18,14 @@ from corslint.extractors.express.branches import arms_around, development_guarde
 from corslint.extractors.express.close_option_names import close_option_names
 from corslint.extractors.express.fastify_cors_plugin_lists import listed_cors_plugins
 from corslint.extractors.express.fastify_cors_version import legacy_framework, legacy_options, with_version
+from corslint.extractors.express.fastify_encapsulated_cors import encapsulated_cors
 from corslint.extractors.express.fastify_instances import instance_key
 from corslint.extractors.express.fastify_plugin_routes import plugin_routes
 from corslint.extractors.express.fastify_registering_routes import registering_routes
 from corslint.extractors.express.option_variants import OptionVariant
 from corslint.extractors.express.options import OptionNames, options_homes, sorted_options
-from corslint.extractors.express.origin_functions import (
-    classify_origin_function,
-    parameter_names,
-    written_function,
-)
+from corslint.extractors.express.origin_function_nodes import parameter_names, written_function
+from corslint.extractors.express.origin_functions import classify_origin_function
 from corslint.extractors.express.returned_origins import classify_returns, function_of_value
 from corslint.extractors.express.ternary_variants import ternary_origin_variants
 from corslint.extractors.express.unset_stage import unset_stage_variants
@@ -122,6 +120,8 @@ def fastify_cors_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> lis
         if options is None:
             continue  # a fastify-cors major not modelled: CORS003 (extractors.unmodelled)
         branch = arms_around(call)
+        # sweep 13 M8: in a plugin without fastify-plugin, its hooks cover none of the app's routes
+        encapsulated = encapsulated_cors(module, call, receiver, fastify_routes)
         # an origin callback open to every Origin outside production: judged both ways
         variants = unset_stage_variants(module, options[0], list(options[1])) or ternary_origin_variants(
             module, options[0], list(options[1])
@@ -134,7 +134,7 @@ def fastify_cors_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> lis
                     options=variant.options,
                     routes=_with_plugin_routes(module, receiver)
                     or registering_routes(module, call, receiver, fastify_routes),
-                    evidence=(*variant.evidence, *bearer),
+                    evidence=(*variant.evidence, *encapsulated, *bearer),
                     development_only=is_development_path(module.path) or development_guarded(module, call),
                     label=f"{package} plugin",
                     app=instance_key(module, call, receiver) or f"{module.path}::{receiver}",

@@ -12,7 +12,7 @@ registration is on the same instance."""
 from __future__ import annotations
 
 from corslint.extractors.express.function_sources import functions_of
-from corslint.extractors.express.origin_functions import parameter_names
+from corslint.extractors.express.origin_function_nodes import parameter_names
 from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import project_files, project_root

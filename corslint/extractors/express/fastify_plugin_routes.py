@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from corslint.extractors.express.function_sources import functions_of
-from corslint.extractors.express.origin_functions import parameter_names
+from corslint.extractors.express.origin_function_nodes import parameter_names
 from corslint.extractors.js.method_calls import method_calls
 from corslint.extractors.js.module import JsModule
 from corslint.model import Route

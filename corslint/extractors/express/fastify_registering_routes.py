@@ -12,7 +12,7 @@ from pathlib import Path
 
 from corslint.extractors.express.fastify_plugin_routes import RoutesOf, plugin_routes
 from corslint.extractors.express.importer_candidates import candidate_importers
-from corslint.extractors.express.origin_functions import parameter_names
+from corslint.extractors.express.origin_function_nodes import parameter_names
 from corslint.extractors.js.method_calls import method_calls
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap

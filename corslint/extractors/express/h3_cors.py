@@ -16,7 +16,7 @@ from corslint.extractors.express.call_policy import policy_at_call
 from corslint.extractors.express.close_option_names import close_option_names
 from corslint.extractors.express.imported_calls import calls_named, imported_export_names
 from corslint.extractors.express.options import OptionNames, first_argument_options
-from corslint.extractors.express.origin_functions import node_at, parameter_names
+from corslint.extractors.express.origin_function_nodes import node_at, parameter_names
 from corslint.extractors.express.returned_origins import classify_returns, function_of_value
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.package_versions import installed_major

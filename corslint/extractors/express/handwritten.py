@@ -68,7 +68,7 @@ from corslint.extractors.express.mounted_router_cors import (
     preflights_ended_before_router,
 )
 from corslint.extractors.express.nitro_unscanned import unscanned_handler
-from corslint.extractors.express.origin_functions import parameter_names
+from corslint.extractors.express.origin_function_nodes import parameter_names
 from corslint.extractors.express.refusing_cors import refusal_step, refusing_origins
 from corslint.extractors.express.registrations import (
     ROUTE_METHODS,
@@ -80,6 +80,7 @@ from corslint.extractors.express.registrations import (
     function_registration,
 )
 from corslint.extractors.express.restify_version import restify_options_status, restify_refusal_evidence
+from corslint.extractors.express.returned_header_records import spread_record_calls
 from corslint.extractors.express.route_preflights import (
     ANSWERED_BEFORE,
     ANSWERED_ELSEWHERE,
@@ -118,6 +119,7 @@ def _handlers(module: JsModule) -> list[tuple[Node, HandlerRoles]]:
         *_record_reads(module),
         *_helper_calls(module),
         *spread_header_records(module),
+        *spread_record_calls(module),  # `{ ...corsHeaders() }`, another module's helper
         *built,
         *config_record_sets(module),
     ]:

@@ -25,6 +25,7 @@ from corslint.extractors.express.handwritten_state import Steps
 from corslint.extractors.express.handwritten_tests import condition_atom, reads_cors_input
 from corslint.extractors.express.header_records import object_argument, record_write
 from corslint.extractors.express.helper_object_arms import helper_object_arms
+from corslint.extractors.express.helper_value_arms import written_helper_arms
 from corslint.extractors.express.hono_answer_headers import (
     arrow_answer,
     bound_object,
@@ -41,6 +42,7 @@ from corslint.extractors.express.request_inputs import (
     alias_source,
     request_source,
 )
+from corslint.extractors.express.returned_header_records import returned_record
 from corslint.extractors.express.returning_helpers import zero_argument_return
 from corslint.extractors.express.unset_led_chains import unset_led_chain
 from corslint.extractors.express.unset_tests import as_unset_default
@@ -315,7 +317,7 @@ def _expression(state: Steps, node: Node, when: tuple[str, ...]) -> None:
     holder = unwrap(function.child_by_field_name("object"))
     if holder.type == "call_expression":
         _expression(state, holder, when)
-    callee = module.text(function).replace(" ", "")
+    callee = "".join(module.text(function).split())  # `res\n  .status(...)` chains too
     if not _on_response(state, callee):
         return
     method = module.text(function.child_by_field_name("property"))
@@ -376,8 +378,9 @@ def _record_loop(state: Steps, node: Node, when: tuple[str, ...]) -> bool:
 def _header_object(state: Steps, node: Node, writer: str, when: tuple[str, ...]) -> None:
     module = state.module
     for pair in unwrap(node).named_children:
-        if (spread := spread_object(module, pair)) is not None:  # `{ ...corsHeaders }`
-            _header_object(state, spread, writer, when)
+        inner, spread = returned_record(state, pair) or (state, spread_object(module, pair))
+        if spread is not None:  # `{ ...corsHeaders }`, `{ ...corsHeaders() }` (returned_header_records)
+            _header_object(inner, spread, writer, when)
             continue
         if pair.type != "pair":
             continue
@@ -428,6 +431,10 @@ def _header(
             state.undecided or inner.undecided,
         )
         return
+    if node.type == "call_expression" and written_helper_arms(
+        state, node, _header, (header, writer, when, location)
+    ):
+        return  # `pickOrigin(origin)`: each return of the helper under its tests (census 11 B2)
     if node.type == "identifier" and picked_value(state.module, node):  # `const origin = pick(req)`
         reflected = Value(HeaderReflection("reflect-all", source=ORIGIN), location)
         _write(state, canonical, reflected, writer, when, location)

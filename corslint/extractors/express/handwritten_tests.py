@@ -12,7 +12,7 @@ from corslint.extractors.express.handwritten_state import Steps
 from corslint.extractors.express.helper_object_arms import helper_flag_atom
 from corslint.extractors.express.host_tests import host_condition
 from corslint.extractors.express.named_inputs import compares_origins
-from corslint.extractors.express.origin_functions import membership
+from corslint.extractors.express.origin_membership import membership
 from corslint.extractors.express.own_origin_values import is_own_origin
 from corslint.extractors.express.picked_origins import picked_origin
 from corslint.extractors.express.request_inputs import (
@@ -27,6 +27,8 @@ from corslint.extractors.express.request_tests import aliased_method_test, compa
 from corslint.extractors.express.returning_helpers import preflight_flag_helper
 from corslint.extractors.express.scoped_lists import scoped_membership
 from corslint.extractors.express.sveltekit_hooks import route_test
+from corslint.extractors.express.tested_star_entries import without_tested_star
+from corslint.extractors.express.typeof_tests import typeof_function_test
 from corslint.extractors.express.unset_tests import decided_when_unset
 from corslint.extractors.js.conversions import truthy
 from corslint.extractors.js.declared_values import declared_value
@@ -119,9 +121,13 @@ def condition_atom(state: Steps, node: Node | None) -> str | None:
             ):
                 continue  # a body or query field compared with a word: `action === "signup"`
             return admitting(state, Value(FunctionValue("allow-list", tuple(entries)), module.location(node)))
+    if (typed := typeof_function_test(module, node)) is not None:
+        return typed  # `typeof options.origin === 'function'` on known options
     value = module.resolve(node)
     if value.known and isinstance(value.raw, bool):
         return "TRUE" if value.raw else "FALSE"
+    if value.known and value.raw is None and node.type == "member_expression":
+        return "FALSE"  # `if (options.allowHeaders)` on options known without it
     return None
 
 
@@ -130,6 +136,7 @@ def admitting(state: Steps, guard: Value) -> str:
     allow-list (or the same entries tested again), ``ALLOWED#2``, ``ALLOWED#3``... for another
     one, so that `if (list.includes(origin)) {...} else if (origin.includes("vercel.app")) {...}`
     admits, in each arm, the origins its own test does (not the first arm's list twice)."""
+    guard = without_tested_star(state.module, guard)  # `list.includes("*")` read apart (census 11 C2)
     if state.guard is None:
         state.guard = guard
         return "ALLOWED"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from corslint.extractors.express.origin_functions import membership
+from corslint.extractors.express.origin_membership import membership
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap, walk
 from corslint.model import FunctionValue, Regex, Value

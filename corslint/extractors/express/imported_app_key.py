@@ -13,11 +13,11 @@ first `cors()` answers every preflight; on other requests the second's Allow-Ori
 replaces the first's while the first's Allow-Credentials stays.
 
 Only for a name imported from a relative module that plainly exports an `express()` app
-(`imported_app_order._exported_app`) and is not bound again in the importer."""
+(`imported_app_order.exported_app`) and is not bound again in the importer."""
 
 from __future__ import annotations
 
-from corslint.extractors.express.imported_app_order import _exported_app
+from corslint.extractors.express.imported_app_order import exported_app
 from corslint.extractors.js.module import JsModule
 
 _DATA_SUFFIXES = frozenset({".json", ".yaml", ".yml", ".toml"})
@@ -42,5 +42,5 @@ def imported_app_key(module: JsModule, receiver: str) -> str | None:
     loaded = project.load(target, display)
     if loaded is None:
         return None
-    local = _exported_app(loaded, imported[1])
+    local = exported_app(loaded, imported[1])
     return f"{display}::{local}" if local is not None else None

@@ -60,7 +60,7 @@ def imported_app_misordered(
     loaded = project.load(target, display)
     if loaded is None or b"access-control-" in loaded.source.lower():
         return []
-    app = _exported_app(loaded, imported[1])
+    app = exported_app(loaded, imported[1])
     if app is None:
         return []
     if b"cors" in loaded.source.lower():
@@ -227,7 +227,7 @@ def _router_argument(module: JsModule, argument: Node) -> bool:
     return callee.endswith("Router")
 
 
-def _exported_app(module: JsModule, exported: str) -> str | None:
+def exported_app(module: JsModule, exported: str) -> str | None:
     """The local name of the `express()` app the module exports as `exported` ("*" for
     what `require()` returns, "default", or a name), or None."""
     local = exported_local(module, exported)

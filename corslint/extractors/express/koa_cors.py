@@ -16,7 +16,7 @@ from corslint.extractors.express.koa_app_routes import koa_app_routes
 from corslint.extractors.express.koa_router_order import routes_before
 from corslint.extractors.express.middleware_policy import middleware_policy
 from corslint.extractors.express.options import OptionNames, first_argument_options
-from corslint.extractors.express.origin_functions import parameter_names, written_function
+from corslint.extractors.express.origin_function_nodes import parameter_names, written_function
 from corslint.extractors.express.registrations import Analysis, is_package_call
 from corslint.extractors.express.returned_origins import classify_returns
 from corslint.extractors.express.routes import probe_path_for
@@ -26,6 +26,7 @@ from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.package_versions import installed_major
 from corslint.extractors.js.syntax import WRAPPERS, Node, string_value, unwrap, walk
 from corslint.frameworks.koa_cors import OPTION_NAMES
+from corslint.frameworks.package_majors import VERSION_OPTION, version_value
 from corslint.model import CorsPolicy, Evidence, FunctionValue, Value
 
 PACKAGE = "@koa/cors"
@@ -54,11 +55,25 @@ def koa_cors_names(module: JsModule, specifier: str = PACKAGE) -> set[str]:
 
 
 def koa_cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[CorsPolicy]:
-    # @koa/cors 2.x is kcors renamed, with its default of reflecting the request's Origin
-    # (3.0 made it `*`): such a project runs the kcors model
-    if installed_major(analysis.module.file, PACKAGE) == 2:
+    """@koa/cors 2.x is kcors renamed: such a project runs the kcors model. Other majors
+    are recorded on the policy: before 5.0 the default `origin` reflects the request's
+    Origin (frameworks/koa_cors.py)."""
+    major = installed_major(analysis.module.file, PACKAGE)
+    if major == 2:
         return package_policies(analysis, bearer, dataclasses.replace(KOA_CORS, framework="kcors"))
-    return package_policies(analysis, bearer, KOA_CORS)
+    policies = package_policies(analysis, bearer, KOA_CORS)
+    if major is None:
+        return policies
+    return [
+        dataclasses.replace(
+            policy,
+            options={
+                **policy.options,
+                VERSION_OPTION: version_value(major, policy.location, f"{PACKAGE} {major}.x"),
+            },
+        )
+        for policy in policies
+    ]
 
 
 def package_policies(

@@ -3,15 +3,17 @@
     module.exports = { initial: { cors: { params: { origin: function (origin, cb) {...} } } } };
 
 loopback-boot (``lib/plugins/middleware.js``, ``merge`` / ``mergePhaseConfig``) merges it
-over ``middleware.json`` when NODE_ENV is ``<env>``: each key of the entry's ``params``
-replaces the main file's (scalars), the keys it does not name stay (set 18:
+over ``middleware.json`` when NODE_ENV is ``<env>``, as config_files/loopback_overrides.py
+merges the JSON overrides: each key of the entry's ``params`` replaces the main file's
+(scalars) or merges into it, the keys it does not name stay (set 18:
 heshamelmasry77/loopback-mongodb-zeit-now, whose production file swaps the origin for a
 callback and keeps ``credentials: true``). A phase or entry the main file lacks, or values
 of incompatible types, make loopback-boot throw at start: no policy. The result is the
 cors package's options, judged "when NODE_ENV is "<env>"" (an ``enabled-when`` evidence):
 the unset case runs ``middleware.json`` with the development file
 (`config_files.loopback_middleware`), which is why ``local`` and ``development`` files are
-not read here."""
+not read here, except that a ``middleware.local.json`` is merged first, as it is in every
+environment (`loopback_middleware.with_local`)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,8 @@ import re
 from pathlib import Path
 
 from corslint.extractors.config_files.cors_parts import read_cors_parts
-from corslint.extractors.config_files.loopback_middleware import MASTER, is_loopback_middleware
+from corslint.extractors.config_files.loopback_middleware import MASTER, is_loopback_middleware, with_local
+from corslint.extractors.config_files.loopback_overrides import merged_value
 from corslint.extractors.express.origin_functions import classified_origin
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import unwrap
@@ -41,7 +44,8 @@ def loopback_env_policies(module: JsModule) -> list[CorsPolicy]:
     if env in _DEFAULT_ENVS or not is_loopback_middleware(master_path):
         return []
     exported = _exported(module)
-    master = _read(master_path)
+    read = _read(master_path)
+    master = with_local(master_path, read) if read is not None else None
     if exported is None or master is None or not isinstance(exported.raw, dict):
         return []
     policies = []
@@ -55,10 +59,11 @@ def loopback_env_policies(module: JsModule) -> list[CorsPolicy]:
         params = entry.raw.get("params")
         if params is None or not params.known or not isinstance(params.raw, dict):
             continue
-        merged = _merged(_options(base.get("params")), params.raw)
-        if merged is None:
+        old = base.get("params")
+        both = merged_value(old, params) if old is not None else params
+        if both is None or not both.known or not isinstance(both.raw, dict):
             continue
-        merged = {k: _classified(module, v) for k, v in merged.items() if k in OPTION_NAMES}
+        merged = {k: _classified(module, v) for k, v in both.raw.items() if k in OPTION_NAMES}
         policies.append(
             CorsPolicy(
                 framework="express",
@@ -104,31 +109,6 @@ def _master_entry(master: Value, phase_name: str) -> dict[str, Value] | None:
         return None
     entry = phase.raw.get("cors")
     return entry.raw if entry is not None and isinstance(entry.raw, dict) else None
-
-
-def _options(params: Value | None) -> dict[str, Value] | None:
-    if params is None:
-        return {}
-    return params.raw if params.known and isinstance(params.raw, dict) else None
-
-
-def _merged(base: dict[str, Value] | None, override: dict[str, Value]) -> dict[str, Value] | None:
-    """loopback-boot's `mergeObjects` on the two `params` (scalars replaced, keys kept);
-    None where it would throw or where nested values would need a deeper merge."""
-    if base is None:
-        return None
-    merged = dict(base)
-    for key, value in override.items():
-        old = base.get(key)
-        if old is not None and (not old.known or not value.known):
-            return None
-        nested = old is not None and (
-            isinstance(old.raw, (dict, tuple)) or isinstance(value.raw, (dict, tuple))
-        )
-        if nested and old is not None and old.raw is not None:
-            return None  # nested merge or incompatible types: not modelled
-        merged[key] = value
-    return merged
 
 
 def _classified(module: JsModule, value: Value) -> Value:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from corslint.extractors.express.origin_functions import membership
+from corslint.extractors.express.origin_membership import membership
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap
 from corslint.model import FunctionValue, HeaderReflection, Value

@@ -8,12 +8,9 @@ from dataclasses import dataclass
 
 from corslint.extractors.express.boolean_origins import cors_origin
 from corslint.extractors.express.function_sources import functions_of
-from corslint.extractors.express.origin_functions import (
-    classified_origin,
-    guarding_condition,
-    membership,
-    parameter_names,
-)
+from corslint.extractors.express.origin_function_nodes import parameter_names
+from corslint.extractors.express.origin_functions import classified_origin, guarding_condition
+from corslint.extractors.express.origin_membership import membership
 from corslint.extractors.express.registrations import DATA_SUFFIXES
 from corslint.extractors.js.export_objects import MODULE_OBJECT
 from corslint.extractors.js.module import JsModule
@@ -115,7 +112,17 @@ def option_map(
             Evidence(item.kind, f"{item.detail} (the argument is {value.description})", item.location)
             for item in evidence
         ]
+    elif argument.type != "object" and value.related and _written(value.related[-1]):
+        # `cors(corsOptions)`: a finding about an option the object lacks stands at the call
+        # and names the object as the place the option would be written (rules.probe `related`)
+        evidence.append(Evidence("options-object", "the options are defined here", value.related[-1]))
     return options, evidence
+
+
+def _written(location: Location) -> bool:
+    """A span of source (an object literal), not the point that stands for a whole module
+    (`require("./config/cors")` of a module exporting nothing: no object to point at)."""
+    return (location.end_line, location.end_column) != (location.line, location.column)
 
 
 def _unset_chosen(value: Value) -> Mapping[str, Value]:

@@ -34,10 +34,10 @@ def order_exempt(route: Registration, layer_call: Node) -> bool:
         and (route.path == "/" or _NO_CORS_PATH.search(route.path))
     ):
         return True
-    return _switched_apart(route.call, layer_call)
+    return switched_apart(route.call, layer_call)
 
 
-def _switched_apart(route_call: Node, layer_call: Node) -> bool:
+def switched_apart(route_call: Node, layer_call: Node) -> bool:
     """Whether `route_call` sits in an arm of an `if` that does not also hold `layer_call`."""
     child, parent = route_call, route_call.parent
     while parent is not None:

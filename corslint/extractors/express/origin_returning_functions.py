@@ -6,7 +6,7 @@ unconditionally a reflection, a falsy value a refusal."""
 
 from __future__ import annotations
 
-from corslint.extractors.express.origin_functions import parameter_names
+from corslint.extractors.express.origin_function_nodes import parameter_names
 from corslint.extractors.express.returned_origins import classify_returns, function_of_value
 from corslint.extractors.js.module import JsModule
 from corslint.model import FunctionValue, Value

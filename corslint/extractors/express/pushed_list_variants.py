@@ -16,7 +16,7 @@ neither arm is the deployed one, and the push's entries are no longer unknown.""
 from __future__ import annotations
 
 from corslint.extractors.express.option_variants import OptionVariant
-from corslint.extractors.express.origin_functions import node_at
+from corslint.extractors.express.origin_function_nodes import node_at
 from corslint.extractors.js.list_pushes import staged_pushes, with_list_pushes
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import unwrap

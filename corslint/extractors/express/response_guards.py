@@ -5,7 +5,7 @@ only then answers with `Access-Control-Allow-Origin: origin`, or answers inside
 `if (isAllowed(origin)) { ... }`. The hand-written Express reader honours the same tests
 (`handwritten_steps`): the Origin reflected after one is an allow-listed one.
 
-The test is read with `origin_functions.membership` (`includes`, `indexOf`, `===`,
+The test is read with `origin_membership.membership` (`includes`, `indexOf`, `===`,
 `Set.has`, `startsWith` / `endsWith`, `some(...)`), also through a same-project helper
 (`isOriginAllowed(origin)`) whose returns are such tests or `false`. Seen in
 privatelinkio/crxreview `cloudflare-worker/cors-proxy.js` (`ALLOWED_ORIGINS.some(allowed
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from corslint.extractors.express.flag_tests import expanded_flag
 from corslint.extractors.express.handler_roles import HandlerRoles
-from corslint.extractors.express.origin_functions import membership
+from corslint.extractors.express.origin_membership import membership
 from corslint.extractors.express.request_inputs import ORIGIN, request_source
 from corslint.extractors.express.response_headers import (
     called_functions,

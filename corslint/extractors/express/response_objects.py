@@ -343,6 +343,14 @@ def _returning_functions(module: JsModule) -> list[Node]:
 _RETURNABLE = frozenset({"object", "new_expression", "call_expression", "identifier", "await_expression"})
 
 
+def _further_credentials(location: Location) -> Evidence:
+    return Evidence(
+        "further-answer-credentials",
+        "another answer writes the same Allow-Origin and Allow-Credentials",
+        location,
+    )
+
+
 def _policy(
     module: JsModule,
     framework: str,
@@ -393,7 +401,8 @@ def _policy(
                 status = Value(200, status.location)  # a non-OPTIONS answer: its CORS headers matter
             _end(steps, status, end_when)
             further = [site for site in sites if site is not other and site.method != "OPTIONS"]
-            add_further_returns(steps, further, end_when, partial(_read_into, _WRITERS[framework]))
+            paired = add_further_returns(steps, further, end_when, partial(_read_into, _WRITERS[framework]))
+            evidence = (*evidence, *(_further_credentials(location) for location in paired))
     if framework == NEXT_ROUTE and not answers_options and next_answers_options(module):
         _end(steps, Value(204, module.location(functions[0][0])), ("METHOD:OPTIONS",))
     if (

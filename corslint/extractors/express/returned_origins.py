@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 from corslint.extractors.express.missing_origin_answers import only_without_origin
-from corslint.extractors.express.origin_functions import guarding_condition, membership
+from corslint.extractors.express.origin_functions import guarding_condition
+from corslint.extractors.express.origin_membership import membership
 from corslint.extractors.js.declared_values import enclosing_function
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap, walk

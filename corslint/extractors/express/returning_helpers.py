@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from corslint.extractors.express.function_sources import functions_of
 from corslint.extractors.express.mixed_entries import quiet_returned
-from corslint.extractors.express.origin_functions import parameter_names
+from corslint.extractors.express.origin_function_nodes import parameter_names
 from corslint.extractors.express.origin_guards import decided
 from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule

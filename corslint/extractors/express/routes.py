@@ -33,7 +33,7 @@ def misordered(analysis: Analysis, registration: Registration, what_kind: str = 
             continue
         if registration.path and other.path and not other.path.startswith(registration.path.rstrip("*")):
             continue
-        if any(_is_cors_middleware(analysis, argument) for argument in other.arguments):
+        if any(is_cors_middleware(analysis, argument) for argument in other.arguments):
             continue  # `app.get("/health", cors(), ...)`: the route brings its own layer
         if called_server_to_server(analysis, other):
             continue  # a webhook mounted early on purpose: browsers never call it
@@ -191,12 +191,12 @@ def _options_covered(analysis: Analysis, registration: Registration) -> bool:
             (other.method == "options" and (other.path == path or covers_every_path(other.path)))
             or (other.method == "use" and (not other.path or path.startswith(other.path)))
         )
-        and any(_is_cors_middleware(analysis, argument) for argument in other.arguments)
+        and any(is_cors_middleware(analysis, argument) for argument in other.arguments)
         for other in analysis.registrations
     )
 
 
-def _is_cors_middleware(analysis: Analysis, node: Node) -> bool:
+def is_cors_middleware(analysis: Analysis, node: Node) -> bool:
     node = unwrap(node)
     if is_cors_call(analysis, node):
         return True

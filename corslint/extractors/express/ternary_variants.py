@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from corslint.extractors.express.option_variants import OptionVariant
-from corslint.extractors.express.origin_functions import node_at
+from corslint.extractors.express.origin_function_nodes import node_at
 from corslint.extractors.js.conversions import arm_when_unset, production_arm
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, string_value, unwrap, walk

@@ -24,13 +24,14 @@ import os
 import re
 from pathlib import Path, PurePosixPath
 
-from corslint.extractors.express.dead_header_helpers import _LOADED_BY_PATH, other_files
+from corslint.extractors.express.dead_header_helpers import LOADED_BY_PATH, other_files
 from corslint.extractors.express.response_entries import is_route_file
 from corslint.extractors.express.sveltekit_endpoints import is_endpoint_file
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import SKIPPED_DIRECTORIES, project_root
 
 _ROUTE_FOLDERS = frozenset({"routes", "route", "router", "routers"})
+_MIDDLEWARE_FOLDERS = frozenset({"middleware", "middlewares"})
 _ENTRY_STEMS = frozenset({"middleware", "proxy", "route", "_middleware", "server", "app", "main", "index"})
 _EXPRESS = re.compile(rb"""(?:require\(\s*|from\s+)['"]express['"]|\bexpress\.Router\(""")
 _SPECIFIER = re.compile(rb"""(?:require\s*\(|import\s*\(|\bfrom|^\s*import)\s*['"`]([^'"`\n]+)['"`]""", re.M)
@@ -61,7 +62,20 @@ _SCRIPT_NAMES = frozenset({"Procfile", "Dockerfile", "Makefile", "ecosystem.conf
 def never_loaded(module: JsModule) -> bool:
     """Whether the Express route module `module` is required or imported by nothing in the
     project (see the module); False where unsure."""
-    if module.file is None or not _EXPRESS.search(module.source):
+    if not _EXPRESS.search(module.source):
+        return False
+    return _loaded_by_nothing(module, _ROUTE_FOLDERS)
+
+
+def never_loaded_middleware(module: JsModule) -> bool:
+    """The same for a module of a `middleware` / `middlewares` folder of an Express project
+    (hand-written CORS middleware need not require express; sweep 13 W4: haishisai/nodejs
+    middleware/cors.js, required only in a commented-out line of index.js)."""
+    return _loaded_by_nothing(module, _MIDDLEWARE_FOLDERS)
+
+
+def _loaded_by_nothing(module: JsModule, kept: frozenset[str]) -> bool:
+    if module.file is None:
         return False
     own = module.file.resolve()
     top = project_root(own)
@@ -69,13 +83,13 @@ def never_loaded(module: JsModule) -> bool:
         return False
     relative = own.relative_to(top).as_posix()
     folders = PurePosixPath(relative).parts[:-1]
-    if not any(folder in _ROUTE_FOLDERS for folder in folders):
+    if not any(folder in kept for folder in folders):
         return False
     if is_route_file(relative) or is_endpoint_file(relative) or own.stem in _ENTRY_STEMS:
         return False
-    if any(folder in _LOADED_BY_PATH and folder not in _ROUTE_FOLDERS for folder in folders):
+    if any(folder in LOADED_BY_PATH and folder not in kept for folder in folders):
         return False  # `api/`, `pages/`, `functions/` ...: a platform may load it by its path
-    if not _express_only(top):
+    if not _express_only(top, needs_express=kept is _ROUTE_FOLDERS):
         return False
     read = other_files(own)
     if read is None:
@@ -88,18 +102,23 @@ def never_loaded(module: JsModule) -> bool:
         if stem not in source:
             continue
         for match in _SPECIFIER.finditer(source):
+            if _commented_out(source, match.start()):
+                continue  # `// app.use(require('./middleware/cors'))` loads nothing
             specifier = match.group(1).decode("utf-8", "replace")
             if not _may_name(specifier, own.stem):
                 continue
             if not specifier.startswith("."):
+                if kept is _MIDDLEWARE_FOLDERS and _package(specifier, top):
+                    continue  # `require('cors')`: the package
                 return False  # an alias (`@/routes/x`) or a package of that name: unsure
             if _resolves_to(file.parent / specifier, own):
                 return False
     return True
 
 
-def _express_only(top: Path) -> bool:
-    """The project's package.json depends on express and on no path-loading package."""
+def _express_only(top: Path, needs_express: bool = True) -> bool:
+    """The project's package.json depends on express (where `needs_express`; a middleware
+    module's project may have it installed globally) and on no path-loading package."""
     try:
         manifest = json.loads((top / "package.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -111,7 +130,7 @@ def _express_only(top: Path) -> bool:
         section = manifest.get(key)
         if isinstance(section, dict):
             names |= set(section)
-    if "express" not in names:
+    if needs_express and "express" not in names:
         return False
     return not any(name == loader or name.startswith(loader) for name in names for loader in _PATH_LOADERS)
 
@@ -124,13 +143,18 @@ def _may_name(specifier: str, stem: str) -> bool:
 def _resolves_to(target: Path, own: Path) -> bool:
     """Whether the relative specifier `target` (joined to its file's folder) may name `own`."""
     text = os.path.normpath(str(target))
+    found = False
     for extension in _EXTENSIONS:
         candidate = Path(text + extension)
         if candidate.is_file() and candidate.resolve() == own:
             return True
         if not extension and candidate.is_dir():
             return True  # a folder import (its index, or its package.json main): unsure
-    return False
+        found = found or candidate.is_file()
+    # TypeScript's ESM spelling names the emitted file (`./cors.middleware.js` for
+    # `cors.middleware.ts`), and a specifier that names no file at all is unsure (sweep 13:
+    # kilkaVhlebe/HackatonBack src/index.ts)
+    return not found
 
 
 def _named_by_scripts(root: Path, stem: bytes) -> bool:
@@ -145,3 +169,34 @@ def _named_by_scripts(root: Path, stem: bytes) -> bool:
                 except OSError:
                     return True
     return False
+
+
+def _commented_out(source: bytes, start: int) -> bool:
+    """Whether the text at `start` is in a line that is all comment (`//`, or a `*` line of
+    a block comment) or inside a `/* ... */` that opens its line."""
+    line = source[source.rfind(b"\n", 0, start) + 1 : start].lstrip()
+    if line.startswith((b"//", b"/*", b"* ")) or line == b"*":
+        return True
+    opened = source.rfind(b"/*", 0, start)
+    if opened < 0 or source.rfind(b"*/", 0, start) > opened:
+        return False
+    # a comment that opens its line (not the `'/*'` of a path pattern)
+    return not source[source.rfind(b"\n", 0, opened) + 1 : opened].strip()
+
+
+_ALIAS_CONFIGS = ("tsconfig.json", "jsconfig.json", ".babelrc", "babel.config.js", "webpack.config.js")
+
+
+def _package(specifier: str, top: Path) -> bool:
+    """Whether a bare one-word specifier (`require('cors')`) can only name a package: the
+    project configures no path alias (tsconfig / jsconfig `paths`, babel or webpack
+    aliases, `_moduleAliases`, package `imports`, `NODE_PATH`)."""
+    if "/" in specifier or not re.fullmatch(r"[a-z0-9][\w.-]*", specifier):
+        return False
+    if any((top / name).exists() for name in _ALIAS_CONFIGS):
+        return False
+    try:
+        manifest = (top / "package.json").read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return not any(marker in manifest for marker in ("_moduleAliases", '"imports"', "NODE_PATH"))

@@ -89,8 +89,11 @@ def _read_here(module: JsModule, local: str | None, key: str) -> bool:
     name = local or key
     if not name:
         return False
-    pattern = re.compile(rb"(?<![\w$])" + re.escape(name.encode()) + rb"(?![\w$])")
-    return len(pattern.findall(module.source)) > (2 if local else 1)
+    return len(_word(name).findall(module.source)) > (2 if local else 1)
+
+
+def _word(name: str) -> re.Pattern[bytes]:
+    return re.compile(rb"(?<![\w$])" + re.escape(name.encode()) + rb"(?![\w$])")
 
 
 def _exported_options(module: JsModule) -> list[tuple[str, Node, str | None]]:
@@ -105,7 +108,7 @@ def _exported_options(module: JsModule) -> list[tuple[str, Node, str | None]]:
             if target.type != "assignment_expression":
                 continue
             left = module.text(target.child_by_field_name("left")).replace(" ", "")
-            right = target.child_by_field_name("right")
+            right = _chained(module, target.child_by_field_name("right"))
             if right is None:
                 continue
             if left == "module.exports":
@@ -132,6 +135,21 @@ def _exported_options(module: JsModule) -> list[tuple[str, Node, str | None]]:
                 if options is not None:
                     found.append((module.text(name), options, None))
     return found
+
+
+def _chained(module: JsModule, node: Node | None) -> Node | None:
+    """The value of `module.exports = corsOptions = {...}` (semklim/Expressjs_Mongo_Api_example
+    `corsOptions/corsOptions.js`): the chained target is an undeclared name, so the object
+    is what the module exports; a member target (`a.b = {...}`) is left alone."""
+    while node is not None and unwrap(node).type == "assignment_expression":
+        inner = unwrap(node)
+        target = inner.child_by_field_name("left")
+        if target is None or target.type != "identifier" or module.declarators.get(module.text(target)):
+            return None
+        if len(_word(module.text(target)).findall(module.source)) > 1:
+            return None  # the module reads the global it makes
+        node = inner.child_by_field_name("right")
+    return node
 
 
 def _local(module: JsModule, node: Node) -> str | None:

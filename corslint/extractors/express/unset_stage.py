@@ -21,7 +21,7 @@ import re
 from pathlib import Path
 
 from corslint.extractors.express.option_variants import OptionVariant
-from corslint.extractors.express.origin_functions import parameter_names, written_function
+from corslint.extractors.express.origin_function_nodes import parameter_names, written_function
 from corslint.extractors.express.origin_guards import decided
 from corslint.extractors.js.conversions import production_arm
 from corslint.extractors.js.module import JsModule

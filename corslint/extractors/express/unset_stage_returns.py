@@ -16,7 +16,7 @@ together, unless the project sets NODE_ENV to production for its deployment."""
 
 from __future__ import annotations
 
-from corslint.extractors.express.origin_functions import parameter_names, written_function
+from corslint.extractors.express.origin_function_nodes import parameter_names, written_function
 from corslint.extractors.express.unset_stage import STAGE_VARIABLE, holds_when_unset, production_declared
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap

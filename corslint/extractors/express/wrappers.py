@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from corslint.extractors.express.apollo_lambda2 import handler_major, sends_no_origin
 from corslint.extractors.express.apollo_nest_driver import apollo_nest_driver_cors
 from corslint.extractors.express.apollo_receivers import apollo_server_from_project, imports_apollo_express
 from corslint.extractors.express.branches import arms_around, development_guarded
@@ -105,6 +106,8 @@ def _policy(analysis: Analysis, module: JsModule, item: _Found, bearer: tuple[Ev
         routes=(
             (Route("/socket.io/", ("GET", "POST"), module.location(item.call)),)
             if item.framework == "socketio"
+            else (Route("/graphql", ("GET", "POST"), module.location(item.call)),)  # GraphQL's methods
+            if item.framework == "apollo_lambda"
             else (nest_controller_routes(module) if item.framework.startswith("nestjs") else None)
             or routes_of(analysis, None)
         ),
@@ -353,25 +356,38 @@ def _this_member(module: JsModule, node: Node) -> bool:
 
 
 def _serverless_handler(module: JsModule, call: Node, arguments: Sequence[Node]) -> list[_Found]:
-    """`server.createHandler({ cors })` of apollo-server-lambda / -cloud-functions 2 (whose
-    own CORS code reflects the Origin for `origin: true` and adds the credentials header,
-    as the cors package does) or 3 (`{ expressGetMiddlewareOptions: { cors } }`, handed to
-    the cors package). Without the option the handler sends no CORS headers."""
-    if not any(specifier in _APOLLO_SERVERLESS for specifier, _ in module.imports.values()):
+    """`server.createHandler({ cors })` of apollo-server-lambda / -cloud-functions 2 (its
+    own CORS code, framework `apollo_lambda`; without the option no CORS headers) or 3
+    (`{ expressGetMiddlewareOptions: { cors } }` handed to the cors package, which runs
+    with its defaults when the option is absent: only said where the installed major is
+    known to be 3)."""
+    if not any(specifier in _APOLLO_SERVERLESS for specifier, _ in module.imports.values()) and (
+        not apollo_server_from_project(module, _callee(module, call), _APOLLO_SERVERLESS)
+    ):
         return []
-    if not arguments or unwrap(arguments[0]).type not in {"object", "identifier"}:
+    if arguments and unwrap(arguments[0]).type not in {"object", "identifier"}:
         return []
-    found = _property(module, arguments[0], "cors")
-    if found is None:
-        nested = _property(module, arguments[0], "expressGetMiddlewareOptions")
-        if nested is None or unwrap(nested[1]).type not in {"object", "identifier"}:
-            return []
+    major = handler_major(module, _APOLLO_SERVERLESS)  # 2: its own code; 3: cors() (apollo_lambda2)
+    given = arguments[0] if arguments else None
+    found = _property(module, given, "cors") if given is not None and (major is None or major < 3) else None
+    framework = "apollo_lambda" if found is not None else "apollo_server"
+    if found is not None and sends_no_origin(found[0]):
+        return []  # version 2's own CORS code sets no Allow-Origin for these
+    nested = (
+        _property(module, given, "expressGetMiddlewareOptions")
+        if found is None and given is not None
+        else None
+    )
+    if nested is not None and unwrap(nested[1]).type in {"object", "identifier"}:
         found = _property(module, nested[1], "cors")
+    if found is None and major is not None and major >= 3:  # 3 without `cors`: cors() defaults
+        return [_Found("apollo_server", call, {}, tuple(gateway_preflight_evidence(module)), "")]
     if found is None:
         return []
     gateway = gateway_preflight_evidence(module)  # API Gateway answers OPTIONS (sweep 12 Y2)
     return [
-        replace(item, evidence=(*item.evidence, *gateway)) for item in _apollo_found(module, call, found, "")
+        replace(item, framework=framework, evidence=(*item.evidence, *gateway))
+        for item in _apollo_found(module, call, found, "")
     ]
 
 

@@ -12,6 +12,7 @@ from corslint.extractors.flask.defaulted_parameters import defaulted_parameter
 from corslint.extractors.flask.imports import lookup
 from corslint.extractors.python import PythonModule, Scope, seen_from
 from corslint.extractors.python.flow import mutated_names
+from corslint.extractors.python.options_objects import options_object
 from corslint.frameworks.flask_cors import CONFIG_KEYS, OPTIONS
 from corslint.model import Evidence, Location, Provenance, Value
 
@@ -93,6 +94,7 @@ def keyword_options(
                 evidence += [
                     unknown_option(str(k), v.location) for k, v in expanded.raw.items() if k not in OPTIONS
                 ]
+                evidence += options_object(arg.value, expanded)
             else:
                 options["**"] = Value(
                     None, module.location(arg.value), Provenance.UNKNOWN, description=module.source(arg.value)

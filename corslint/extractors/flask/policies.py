@@ -19,6 +19,7 @@ from corslint.extractors.flask.config_reads import (
     with_config_reads,
 )
 from corslint.extractors.flask.config_sources import loaded_from
+from corslint.extractors.flask.helper_config_reads import with_app_object
 from corslint.extractors.flask.imports import qualified_name
 from corslint.extractors.flask.options import (
     UnknownKey,
@@ -95,6 +96,7 @@ def extension_policies(
         return
     notes += enabling_switches(module, call)  # "when CORS_ENABLED is set"
     scope = locals_with_config_reads(module, collected, site, scope)
+    scope = with_app_object(module, collected, site, call, scope)  # `helper(app)` reading app.config
     written, scope = with_config_reads(module, collected, site, call, scope)
     options, found = keyword_options(module, written, scope, skip_app=True)
     layers.append(options)

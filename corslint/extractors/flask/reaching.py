@@ -66,7 +66,9 @@ def callee(
         if found is not None:
             return module, found
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-        method = _instance_method(module, imports, func.value.id, func.attr)
+        method = _instance_method(module, imports, func.value.id, func.attr) or _static_method(
+            module, imports, func.value.id, func.attr
+        )
         if method is not None:
             return method
     qualified = qualified_name(func, imports)
@@ -97,6 +99,37 @@ def _instance_method(
     for statement in class_def.body:
         if isinstance(statement, _FUNCTIONS) and statement.name == method:
             return owner, statement
+    return None
+
+
+def _static_method(
+    module: PythonModule, imports: dict[str, str], name: str, method: str
+) -> tuple[PythonModule, Function] | None:
+    """`CORSConfig.apply_cors(app)`: a `@staticmethod` of a module-level class, here or
+    imported (EdwinKassier/dwml-backend-flask app/__init__.py over app/shared/middleware/cors.py)."""
+    owner, class_name = module, name
+    if name in imports:
+        located = lookup(module, imports[name]) if module.project is not None else None
+        if located is None:
+            return None
+        owner, class_name = located
+    elif name in module.assignments:
+        return None
+    class_def = next(
+        (s for s in owner.tree.body if isinstance(s, ast.ClassDef) and s.name == class_name), None
+    )
+    found = _static_member(class_def, method) if class_def is not None else None
+    return (owner, found) if found is not None else None
+
+
+def _static_member(class_def: ast.ClassDef, name: str) -> Function | None:
+    for statement in class_def.body:
+        if (
+            isinstance(statement, _FUNCTIONS)
+            and statement.name == name
+            and any(dotted_name(d) == "staticmethod" for d in statement.decorator_list)
+        ):
+            return statement
     return None
 
 
@@ -226,7 +259,10 @@ def inherited_config(
     function = collected.functions.get(scope)
     if function is None or scope.count("def ") != 1:
         return None
-    if _module_function(module, function.name) is not function:
+    static = any(
+        isinstance(c, ast.ClassDef) and _static_member(c, function.name) is function for c in module.tree.body
+    )
+    if _module_function(module, function.name) is not function and not static:
         return None  # a nested function or a method: its callers are not looked for
     return _callers_config(module, collected, function, receiver, depth)
 

@@ -76,11 +76,43 @@ def egg_middleware_options(module: Any, use: Node, name: str) -> Value | None:
     production = _load(module, config_folder, "config.prod")
     if production is not None and _assigned(production, key) is not None:
         return None
+    settled, reassigned = _reassigned(module, use, name)
+    if not settled:
+        return None  # assigned where the order cannot be read
+    if reassigned is not None:  # `options = Object.assign({}, defaults, options)`, read there
+        merged: Value = module.resolve(reassigned)
+        return merged
     written = _assigned(config, key)
     if written is None:  # egg-core: `const options = this.config[name] || {}`
         return _unset_config(module, config_folder, key, use)
     value = config.resolve(written)
     return value if value.known else None
+
+
+def _reassigned(module: Any, use: Node, name: str) -> tuple[bool, Node | None]:
+    """The right side of the one `name = ...` statement of the factory's own body that ends
+    before `use` (the parameter merged with defaults, FanYH-tql/take-out-egg `app/middleware/
+    cors.ts`), or None; False first when the parameter is assigned anywhere else."""
+    factory = use.parent
+    while factory is not None and not (factory.type in _FUNCTIONS and _exported(module, factory)):
+        factory = factory.parent
+    body = factory.child_by_field_name("body") if factory is not None else None
+    if body is None:
+        return True, None
+    found: Node | None = None
+    for node in walk(body):
+        if node.type not in {"assignment_expression", "augmented_assignment_expression"}:
+            continue
+        if module.text(node.child_by_field_name("left")).strip() != name:
+            continue
+        statement = node.parent
+        top = statement is not None and statement.type == "expression_statement" and statement.parent == body
+        if not top or node.type != "assignment_expression" or found is not None:
+            return False, None
+        found = node
+    if found is None or found.end_byte > use.start_byte:
+        return True, None
+    return True, found.child_by_field_name("right")
 
 
 def _unset_config(module: Any, config_folder: Path, key: str, use: Node) -> Value | None:

@@ -4,8 +4,9 @@ with `const envSchema = z.object({ CLIENT_URL: z.string().default("http://localh
 `.parse(process.env)` are zod env modules; 0oLeono0/SkillSwap `backend/src/config/env.ts`
 with `envSchema.safeParse(process.env)` and `parsed.data`).
 
-Each field of the schema reads the variable of its name: a `.default(value)` is what the
-code gets when it is unset (judged "when CLIENT_URL is unset", as `process.env.X || value`),
+Each field of the schema reads the variable of its name (env_fields.py, the reading
+envalid's `cleanEnv` shares): a committed `.env`'s value where the project loads one and the
+field does not transform it, else a `.default(value)`, what the code gets when it is unset (judged "when CLIENT_URL is unset", as `process.env.X || value`),
 a field without one, or with `.optional()` / `.nullish()` around it (zod answers undefined
 first: measured), is the variable itself. zod's object schema strips the keys it does not
 declare, so any other property reads as undefined (`.passthrough()` keeps them: unknown).
@@ -16,31 +17,12 @@ default is compared as the transform compares it."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, Protocol
-
-from corslint.extractors.js.dotenv_values import committed_env_value
+from corslint.extractors.js.env_fields import EnvModule as JsModule
+from corslint.extractors.js.env_fields import field_value, schema_default
 from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.package_versions import installed_major
 from corslint.extractors.js.syntax import Node, single_parameter, string_value, unwrap
-from corslint.model import FunctionValue, Location, Provenance, Value
-
-
-class JsModule(Protocol):
-    """What is read of the module (a `module.JsModule`, which calls in: no import back)."""
-
-    imports: dict[str, tuple[str, str]]
-
-    @property
-    def file(self) -> Path | None: ...
-    @property
-    def project(self) -> Any: ...
-    def text(self, node: Node) -> str: ...
-    def binding(self, name: str) -> Node | None: ...
-    def location(self, node: Node) -> Location: ...
-    def unknown(self, node: Node, env_var: str | None = None) -> Value: ...
-    def resolve(self, node: Node, depth: int = 0) -> Value: ...
-
+from corslint.model import Location, Provenance, Value
 
 _PARSERS = frozenset({"parse", "safeParse"})
 _ENV = frozenset({"process.env", "import.meta.env"})
@@ -112,10 +94,10 @@ def _fields(module: JsModule, shape: Node, where: Location, depth: int) -> dict[
         if key_node is None or field is None:
             continue
         key = module.text(key_node).strip("'\"")
-        fields[key] = (
-            committed_env_value(module, key, where)
-            or _field_value(module, key, unwrap(field), depth)
-            or module.unknown(field, key)
+        field = unwrap(field)
+        as_read = not _changes_value(module, field)
+        fields[key] = field_value(
+            module, key, field, where, _field_value(module, key, field, depth), as_read=as_read
         )
     return fields
 
@@ -197,8 +179,7 @@ def _object_schema(module: JsModule, holder: Node | None) -> tuple[Node, bool] |
 def _field_value(module: JsModule, key: str, field: Node, depth: int) -> Value | None:
     """What a field holds when its variable is unset, if it has a `.default(...)`; None
     when it has none (the variable itself is read). Unknown when it changes the value."""
-    text = module.text(field).replace(" ", "").replace("\n", "")
-    if any(marker in text for marker in _CHANGES_VALUE):
+    if _changes_value(module, field):
         return _compared_default(module, key, field) or module.unknown(field, key)
     node: Node | None = field
     while node is not None and node.type == "call_expression":
@@ -212,16 +193,12 @@ def _field_value(module: JsModule, key: str, field: Node, depth: int) -> Value |
             given = call_arguments(node)
             if len(given) != 1:
                 return module.unknown(field, key)
-            default = module.resolve(given[0], depth)
-            if not default.known or default.raw is None or isinstance(default.raw, FunctionValue):
-                return module.unknown(field, key)
-            return Value(
-                default.raw,
-                default.location,
-                Provenance.ENV_DEFAULT,
-                key,
-                f"{key} (its schema's default)",
-                default.related,
-            )
+            return schema_default(module, key, field, given[0], depth, "schema's")
         node = unwrap(callee.child_by_field_name("object"))
     return None
+
+
+def _changes_value(module: JsModule, field: Node) -> bool:
+    """Whether the field transforms what it reads (`.transform`, `z.coerce`, ...)."""
+    text = module.text(field).replace(" ", "").replace("\n", "")
+    return any(marker in text for marker in _CHANGES_VALUE)

@@ -11,36 +11,23 @@ is judged "when CORS_ORIGIN is unset" like `process.env.X || value`; a set varia
 empty, is the variable itself. `devDefault` applies only where NODE_ENV names a
 non-production stage (with NODE_ENV unset or `production` a field with no `default` is
 required: envalid refuses to start without it), so it is never the deployed value: such a
-field, and one with neither, is the variable itself (a committed `.env`'s value where the
-project loads one). Reading a key the spec does not declare throws: unknown."""
+field, and one with neither, is the variable itself. A committed `.env` the project loads
+sets the variable over any default: its value for a string validator, unknown for one that
+parses it (`bool`, `num`, `port`, `json`); env_fields.py is the reading zod schemas share.
+Reading a key the spec does not declare throws: unknown."""
 
 from __future__ import annotations
 
-from typing import Any, Protocol
-
-from corslint.extractors.js.dotenv_values import committed_env_value
+from corslint.extractors.js.env_fields import EnvModule as JsModule
+from corslint.extractors.js.env_fields import field_value, schema_default
 from corslint.extractors.js.syntax import Node, unwrap
-from corslint.model import FunctionValue, Location, Provenance, Value
+from corslint.model import Value
 
 # envalid's own validators (`makeValidator` ones may parse the default: not read)
 _VALIDATORS = frozenset({"str", "bool", "num", "port", "url", "host", "email", "json"})
+# the validators that hand a set variable on as its text (`bool`, `num`, `port`, `json` parse it)
+_AS_READ = frozenset({"str", "url", "host", "email"})
 _ENV = frozenset({"process.env"})
-
-
-class JsModule(Protocol):
-    """What is read of the module (a `module.JsModule`, which calls in: no import back)."""
-
-    imports: dict[str, tuple[str, str]]
-
-    @property
-    def file(self) -> Any: ...
-    @property
-    def project(self) -> Any: ...
-    def text(self, node: Node) -> str: ...
-    def binding(self, name: str) -> Node | None: ...
-    def location(self, node: Node) -> Location: ...
-    def unknown(self, node: Node, env_var: str | None = None) -> Value: ...
-    def resolve(self, node: Node, depth: int = 0) -> Value: ...
 
 
 def envalid_cleaned_env(module: JsModule, function: Node, arguments: list[Node], depth: int) -> Value | None:
@@ -65,11 +52,10 @@ def envalid_cleaned_env(module: JsModule, function: Node, arguments: list[Node],
                 return None  # a spread spec or a method: not every field is known
             continue
         key = module.text(key_node).strip("'\"")
-        fields[key] = (
-            _default(module, key, unwrap(field), depth)
-            or committed_env_value(module, key, where)
-            or module.unknown(field, key)
-        )
+        field = unwrap(field)
+        validator = _validator(module, field)
+        default = _default(module, key, field, depth) if validator is not None else module.unknown(field, key)
+        fields[key] = field_value(module, key, field, where, default, as_read=validator in _AS_READ)
     return Value(fields, where, description=module.text(function.parent or function))
 
 
@@ -87,13 +73,18 @@ def _is_clean_env(module: JsModule, function: Node) -> bool:
     return imported is not None and imported[0] == "envalid"
 
 
-def _default(module: JsModule, key: str, field: Node, depth: int) -> Value | None:
-    """The field's `default` when its variable is unset; None where the variable is read
-    (no `default`), unknown where the field is not one of envalid's validators."""
+def _validator(module: JsModule, field: Node) -> str | None:
+    """The envalid validator the field calls (`str`, `bool`, ...); None for any other."""
     callee = unwrap(field.child_by_field_name("function")) if field.type == "call_expression" else None
     imported = module.imports.get(module.text(callee)) if callee is not None else None
-    if callee is None or imported is None or imported[0] != "envalid" or imported[1] not in _VALIDATORS:
-        return module.unknown(field, key)
+    if imported is None or imported[0] != "envalid" or imported[1] not in _VALIDATORS:
+        return None
+    return imported[1]
+
+
+def _default(module: JsModule, key: str, field: Node, depth: int) -> Value | None:
+    """The `default` of a field calling one of envalid's validators, when its variable is
+    unset; None where the variable is read (no `default`), unknown where it is not read."""
     given = [
         c for c in (field.child_by_field_name("arguments") or field).named_children if c.type != "comment"
     ]
@@ -107,15 +98,7 @@ def _default(module: JsModule, key: str, field: Node, depth: int) -> Value | Non
         if name is None or module.text(name).strip("'\"") != "default":
             continue
         value = pair.child_by_field_name("value")
-        default = module.resolve(value, depth) if value is not None else None
-        if default is None or not default.known or isinstance(default.raw, FunctionValue):
+        if value is None:
             return module.unknown(field, key)
-        return Value(
-            default.raw,
-            default.location,
-            Provenance.ENV_DEFAULT,
-            key,
-            f"{key} (its envalid default)",
-            default.related,
-        )
+        return schema_default(module, key, field, value, depth, "envalid")
     return None

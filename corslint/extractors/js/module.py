@@ -45,8 +45,10 @@ from corslint.extractors.js.helper_returns import helper_result
 from corslint.extractors.js.implicit_globals import implicit_global
 from corslint.extractors.js.list_pushes import with_list_pushes
 from corslint.extractors.js.nest_registered_config import registered_config_value
+from corslint.extractors.js.object_assign import assigned_object
 from corslint.extractors.js.options_factories import factory_result
 from corslint.extractors.js.parsed_module import ParsedModule, require_specifier
+from corslint.extractors.js.scoped_bindings import scoped_binding
 from corslint.extractors.js.set_additions import with_set_additions
 from corslint.extractors.js.set_chains import set_chain
 from corslint.extractors.js.settled_lets import settled_let
@@ -281,6 +283,8 @@ class JsModule(ParsedModule):
                 return imported
             return self.unknown(node)
         bound = self.binding(name)
+        if bound is None:  # two functions' own `const allowed = ...` (census 11 C2)
+            bound = scoped_binding(self, name, node)
         if bound is None:
             settled = settled_let(self, name, node, location, depth)
             if settled is not None:  # `let cors; if (isDev) cors = {...}` as deployed
@@ -510,6 +514,8 @@ class JsModule(ParsedModule):
         if specifier is not None and self.project is not None:
             imported = self.project.imported(self, specifier, "*", location)
             return imported if imported is not None else self.unknown(node)
+        if (assigned := assigned_object(self, callee, arguments, location, depth)) is not None:
+            return assigned  # `Object.assign({}, defaults, options)`
         if callee == "Array.from" and len(arguments) == 1:  # `Array.from(new Set([...]))`
             copied = self.resolve(arguments[0], depth)
             if copied.known and isinstance(copied.raw, tuple):

@@ -84,6 +84,7 @@ class ParsedModule:
     _of_kind: dict[tuple[str, ...], list[Node]] = field(default_factory=dict, compare=False, repr=False)
     # where each kept type stands in `_kept`, made at the first `of_kind`
     _at_kind: dict[str, list[int]] | None = field(default=None, compare=False, repr=False)
+    _declared_functions: dict[str, Node] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self.lines = self.source.split(b"\n")
@@ -251,13 +252,19 @@ class ParsedModule:
         return found
 
     def _function_declaration(self, name: str) -> Node | None:
-        for child in self.root.named_children:
-            target = child.child_by_field_name("declaration") if child.type == "export_statement" else child
-            if target is not None and target.type == "function_declaration":
-                function_name = target.child_by_field_name("name")
-                if function_name is not None and self.text(function_name) == name:
-                    return target
-        return None
+        # indexed once: every unbound name read asks (thousands in a bundle)
+        if self._declared_functions is None:
+            index: dict[str, Node] = {}
+            for child in self.root.named_children:
+                target = (
+                    child.child_by_field_name("declaration") if child.type == "export_statement" else child
+                )
+                if target is not None and target.type == "function_declaration":
+                    function_name = target.child_by_field_name("name")
+                    if function_name is not None:
+                        index.setdefault(self.text(function_name), target)
+            self._declared_functions = index
+        return self._declared_functions.get(name)
 
     def function_node(self, node: Node) -> Node | None:
         """The function an expression names: inline, a const arrow, or a declaration."""

@@ -17,6 +17,8 @@ environment reads and command-line options give their defaults (`environment`,
 
 from __future__ import annotations
 
+from corslint.extractors.python.dynaconf_fallbacks import dynaconf_fallback_hook
+
 # environment registers its call hooks with the resolver on import: importing any part
 # of this package runs this file first, so the hooks are always in place
 from corslint.extractors.python.environment import (
@@ -74,6 +76,7 @@ __all__ = [
     "child_nodes",
     "decouple_hook",
     "dotted_name",
+    "dynaconf_fallback_hook",
     "environ_hook",
     "ini_default_hook",
     "is_development_path",

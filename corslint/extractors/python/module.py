@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+from corslint.extractors.python.app_objects import AppObject
 from corslint.extractors.python.cli_arguments import option_default
 from corslint.extractors.python.compose_env import compose_value
 from corslint.extractors.python.data_files import DataFileResolver
@@ -49,6 +50,9 @@ _RE_FLAGS = {
 # env.list, python-decouple's config ...). It returns None when the call is not its own.
 CallHook = Callable[["PythonModule", ast.Call, str, "Scope"], "Value | None"]
 CALL_HOOKS: list[CallHook] = []  # extractors register theirs when imported
+# the same for `obj.NAME` on an object a library builds (a Dynaconf settings object)
+AttributeHook = Callable[["PythonModule", ast.Attribute, "Scope"], "Value | None"]
+ATTRIBUTE_HOOKS: list[AttributeHook] = []
 
 
 class ModuleLoader(Protocol):
@@ -256,9 +260,16 @@ class PythonModule(DataFileResolver):
                 inner = module.resolve_name(name, scope)
                 if inner is not None:
                     return moved(inner, self.location(node))
+        for hook in ATTRIBUTE_HOOKS:
+            hooked = hook(self, node, scope)
+            if hooked is not None:
+                return hooked
         receiver = self.resolve(node.value, scope)
         if isinstance(receiver.raw, ValidationInfo) and node.attr == "data":
             return moved(receiver.raw.data, self.location(node))  # a field validator's `info.data`
+        if isinstance(receiver.raw, AppObject) and node.attr == "config":
+            # `app.config` in a helper handed the app (app_objects.py)
+            return moved(receiver.raw.config, self.location(node))
         # `.parent` / `.parents` of a path the code builds
         path = self.path_attribute(node, receiver)
         return path if path is not None else self.unknown(node)

@@ -6,7 +6,8 @@ the extension never decides what any response carries; the hook does (its own fi
 the hand-written reader's).
 
 Read only in the plain shape: `CORS(app, ...)` at module level, then, further down the same
-module, a module-level `@app.after_request` function on that same name whose body writes
+module, a module-level `@app.after_request` function (or both as statements of one function's
+body on its `app` parameter, census 11 C3, FatOtter/visual_element_driver src/middleware/cors.py) on that same name whose body writes
 Allow-Origin onto its response parameter (`response.headers["Access-Control-Allow-Origin"] =
 ...`, `.headers.add(...)` / `.set(...)`, also through `headers = response.headers`) as a
 statement of its own body, with no `return` before it, or under an `if` on module names
@@ -34,14 +35,17 @@ def overriding_hook(module: PythonModule, call: ast.Call, unconditional: bool = 
     `call` is a module-level `CORS(app, ...)` (a phrase); None otherwise. `unconditional`:
     not where that rests on an environment default."""
     app = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "app"), None)
-    if not isinstance(app, ast.Name) or module.enclosing_function(call) is not None:
+    if not isinstance(app, ast.Name):
         return None
-    for statement in module.tree.body:
+    body, closure = _registering_body(module, call, app.id)
+    if body is None:
+        return None
+    for statement in body:
         if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) or not any(
             _hooks(decorator, app.id) for decorator in statement.decorator_list
         ):
             continue
-        writer = _always_writes_origin(module, statement)
+        writer = _always_writes_origin(module, statement, closure)
         hook = f"the `after_request` hook {statement.name}() (line {statement.lineno})"
         if writer is not None and statement.lineno > call.lineno and not (unconditional and writer[1]):
             detail = (
@@ -56,6 +60,26 @@ def overriding_hook(module: PythonModule, call: ast.Call, unconditional: bool = 
     return None
 
 
+def _registering_body(
+    module: PythonModule, call: ast.Call, app: str
+) -> tuple[list[ast.stmt] | None, set[str]]:
+    """The statements a later hook on `app` is looked for in, and the names local to the
+    function holding them (a test on those is never decided): the module's body for a
+    module-level `CORS(app, ...)`; for one that is a statement of its own in a function's
+    body (`def init_cors(app): CORS(app, ...)`, census 11 C3), that function's body, where
+    `app` is a parameter not bound again in it; (None, ...) otherwise."""
+    function = module.enclosing_function(call)
+    if function is None:
+        return module.tree.body, set()
+    if not any(isinstance(s, ast.Expr) and s.value is call for s in function.body):
+        return None, set()
+    parameters = {a.arg for a in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)}
+    bound = {n.id for n in ast.walk(function) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    if app not in parameters or app in bound:
+        return None, set()
+    return function.body, parameters | bound
+
+
 def _hooks(decorator: ast.expr, app: str) -> bool:
     return (
         isinstance(decorator, ast.Attribute)
@@ -66,7 +90,7 @@ def _hooks(decorator: ast.expr, app: str) -> bool:
 
 
 def _always_writes_origin(
-    module: PythonModule, function: ast.FunctionDef | ast.AsyncFunctionDef
+    module: PythonModule, function: ast.FunctionDef | ast.AsyncFunctionDef, closure: set[str]
 ) -> tuple[str, str] | None:
     """How the hook writes Allow-Origin on every response: "set" (replacing a value already
     there) or "add" (another line), with the environment variable a test it passes rests on
@@ -75,7 +99,7 @@ def _always_writes_origin(
     if len(names) != 1:
         return None
     local = {n.id for n in ast.walk(function) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
-    return _writes(module, function.body, {f"{names[0]}.headers"}, local | set(names), "")
+    return _writes(module, function.body, {f"{names[0]}.headers"}, local | set(names) | closure, "")
 
 
 def _writes(

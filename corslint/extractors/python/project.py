@@ -14,6 +14,7 @@ from corslint.extractors.development_paths import is_development_path as is_deve
 from corslint.extractors.python.callers import call_sites
 from corslint.extractors.python.module import PythonModule
 from corslint.extractors.python.project_files import files_calling, project_root, python_files
+from corslint.extractors.python.self_named_root import SelfNamedRoots
 from corslint.extractors.python.syntax import PythonParseError
 from corslint.model import Value
 
@@ -42,6 +43,7 @@ class PythonProject:
         self._project_files: dict[Path, list[Path]] = {}
         self._callers: dict[int, list[tuple[PythonModule, ast.Call]]] = {}  # id(function) -> its calls
         self._data: dict[str, Value | None] = {}  # real path -> a data file read by code
+        self._self_named = SelfNamedRoots()
 
     def module_at(self, path: Path, display: str | None = None) -> PythonModule | None:
         key = self.resolved(path)
@@ -164,7 +166,8 @@ class PythonProject:
                 found = in_folder[key] = self._module_file(folder, parts)
             if found is not None:
                 return found
-        return None
+        # `from app.core.cors import ...` where the checkout is deployed as `app` (census 11 B1)
+        return self._self_named.find(here, parts, self._module_file)
 
     def _module_file(self, base: str, parts: list[str]) -> Path | None:
         """What `_module_file(Path(base), parts)` finds, with each stat made once.

@@ -147,7 +147,11 @@ def _read(file: str) -> str | None:
     try:
         if os.path.getsize(file) > MAX_BYTES:
             return None
-        with open(file, encoding="utf-8", errors="replace") as handle:
-            return handle.read()
+        with open(file, "rb") as handle:
+            data = handle.read()
     except OSError:
         return None
+    # UTF-16 where a byte-order mark says so (PowerShell's `pip freeze >` redirection)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    return data.decode("utf-8-sig", errors="replace")

@@ -17,6 +17,7 @@ from pathlib import Path
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python.module import PythonModule
 from corslint.extractors.python.project_files import PROJECT_MARKERS, project_root, sources_holding
+from corslint.extractors.python.self_named_root import names_checkout
 
 _NOT_USES = re.compile(r"^\s*(async\s+def|def|from|import)\b|__all__")
 _FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]*(\([^)]*\)|[^\n#]*)", re.MULTILINE)
@@ -158,7 +159,9 @@ def _defines(path: Path, name: str) -> bool:
 
 
 def _project_module(top: str, root: Path, file: Path) -> bool:
-    return any((base / top).is_dir() or (base / f"{top}.py").is_file() for base in _import_bases(file, root))
+    return any(
+        (base / top).is_dir() or (base / f"{top}.py").is_file() for base in _import_bases(file, root)
+    ) or names_checkout(root, top)  # `from app.core import ...` in a checkout deployed as `app`
 
 
 def _import_bases(file: Path, root: Path) -> list[Path]:

@@ -181,9 +181,19 @@ def under_condition(value: Value, condition: Value) -> Value:
     if not value.known or condition.env_var is None:
         return value
     # a value holds one variable of its own (its entries theirs): the switch that chose it
-    # is named first, as the one to look at
+    # is named first, as the one to look at. A mapping's entries without a variable of
+    # their own hold only under it too (`return {"origins": "*"}` in the arm an env
+    # default picks, read option by option: `resources={r"/api/*": cors_options(app)}`)
+    raw = value.raw
+    if isinstance(raw, dict) and type(raw) is dict:
+        raw = {
+            key: under_condition(entry, condition)
+            if isinstance(entry, Value) and entry.known and entry.env_var is None
+            else entry
+            for key, entry in raw.items()
+        }
     return Value(
-        value.raw,
+        raw,
         value.location,
         weaker(value.provenance, condition.provenance),
         condition.env_var,

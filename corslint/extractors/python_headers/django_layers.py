@@ -18,6 +18,11 @@ from pathlib import Path, PurePath
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule
 from corslint.extractors.python.drf_authentication import token_classes
+from corslint.extractors.python_headers.django_appended import middleware_setting
+from corslint.extractors.python_headers.django_outer_origin import (
+    admits_every_origin,
+    replaced_origin_evidence,
+)
 from corslint.extractors.python_headers.project_scan import modules_mentioning
 from corslint.extractors.python_headers.unit import Unit
 from corslint.model import Evidence, Location, Value
@@ -39,6 +44,9 @@ class Placement:
     corsheaders_inside: Location | None = None
     corsheaders_at: Location | None = None  # its MIDDLEWARE entry in the same settings
     corsheaders_origins: frozenset[str] = frozenset()  # the origins its literal allow-list holds
+    # corsheaders is listed before it (outside it) and admits every origin: it writes its own
+    # Allow-Origin over this layer's on every answer to a request carrying an Origin
+    origin_replaced_outside: Location | None = None
 
 
 def placement(module: PythonModule, node: ast.ClassDef, context: ProjectContext) -> Placement:
@@ -63,8 +71,8 @@ def placement(module: PythonModule, node: ast.ClassDef, context: ProjectContext)
     keyed = [(other, entries, dotted) for other, entries, dotted in found if entries is not None]
     # one key per policy: prefer the settings module where corsheaders is listed too
     keyed.sort(key=lambda item: (CORS_MIDDLEWARE not in (item[1] or ()), item[0].path))
-    if not keyed:
-        return Placement(listed=True)
+    if not keyed:  # a MIDDLEWARE it cannot read (`+=`): listed, the settings' DRF auth still seen
+        return Placement(listed=True, evidence=_token_authentication(found[0][0]))
     other, entries, dotted = keyed[0]
     assert entries is not None
     return Placement(
@@ -78,6 +86,9 @@ def placement(module: PythonModule, node: ast.ClassDef, context: ProjectContext)
         else None,
         corsheaders_at=_entry_location(other, CORS_MIDDLEWARE) if CORS_MIDDLEWARE in entries else None,
         corsheaders_origins=_listed_origins(other),
+        origin_replaced_outside=_entry_location(other, CORS_MIDDLEWARE)
+        if _answered_outside(other, entries, dotted) and admits_every_origin(other)
+        else None,
     )
 
 
@@ -92,7 +103,7 @@ def _listed_origins(settings: PythonModule) -> frozenset[str]:
 
 
 def _entry_location(settings: PythonModule, dotted: str) -> Location | None:
-    value = settings.resolve_name("MIDDLEWARE")
+    value = middleware_setting(settings)
     if value is None or not value.known or not isinstance(value.raw, (tuple, list)):
         return None
     return next((item.location for item in value.raw if _text(item) == dotted), None)
@@ -109,7 +120,7 @@ def _token_authentication(settings: PythonModule) -> tuple[Evidence, ...]:
 
 
 def _middleware(settings: PythonModule) -> tuple[str | None, ...] | None:
-    value = settings.resolve_name("MIDDLEWARE")
+    value = middleware_setting(settings)
     if value is None or not value.known or not isinstance(value.raw, (tuple, list)):
         return None
     return tuple(_text(item) for item in value.raw)
@@ -183,6 +194,8 @@ def placed(module: PythonModule, node: ast.ClassDef, unit: Unit, context: Projec
     if found.corsheaders_at is not None:  # the other layer, for CORS302 to name
         detail = "django-cors-headers' MIDDLEWARE entry"
         unit.evidence = (*unit.evidence, Evidence("library-wiring", detail, found.corsheaders_at))
+    if found.origin_replaced_outside is not None:
+        unit.evidence = (*unit.evidence, replaced_origin_evidence(found.origin_replaced_outside))
     if found.preflights_answered_outside:
         unit.options_status = "unknown"  # corsheaders answers them: this layer never sees one
     if found.corsheaders_inside is not None:

@@ -55,6 +55,7 @@ from corslint.extractors.python_headers.sanic_units import sanic_units, uses_san
 from corslint.extractors.python_headers.server_units import starlette_units, tornado_units
 from corslint.extractors.python_headers.starlette_added_elsewhere import key_added_elsewhere
 from corslint.extractors.python_headers.starlette_layers import key_to_app
+from corslint.extractors.python_headers.starlette_library_vary import note_library_vary
 from corslint.extractors.python_headers.tree_index import owning_class
 from corslint.extractors.python_headers.tuple_header_views import views_elsewhere
 from corslint.extractors.python_headers.undecided_tests import settle_condition
@@ -68,6 +69,7 @@ from corslint.extractors.python_headers.unit import (
     response_parameters,
     writes_cors,
 )
+from corslint.extractors.python_headers.unused_helpers import never_used
 from corslint.extractors.python_headers.view_url_arguments import url_arguments
 from corslint.extractors.python_headers.webpy_units import uses_webpy, webpy_units
 from corslint.extractors.python_headers.wsgi_units import uses_wsgi, wsgi_app_units, wsgi_units
@@ -175,6 +177,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         unit.app = unit.app.removeprefix(IMPORTED_KEY)
     key_to_app(module, units, context)
     key_added_elsewhere(module, units, context)
+    note_library_vary(module, units, context)  # after the app keys are known
     key_to_falcon_app(module, units, context)
     django_settings(module, units, context)
     for unit in units:
@@ -281,6 +284,8 @@ def _helpers(
         ):
             continue
         owner = _owner(module, function)
+        if owner is None and never_used(module, function, context):
+            continue  # dead code: its headers are never sent (unused_helpers.py)
         responses = response_parameters(module, function, owner)
         if kind == "flask" and owner is None:
             registered = unit_registered_elsewhere(module, function, context)
@@ -358,7 +363,9 @@ def _wiring(unit: Unit) -> tuple[Evidence, ...]:
     """Where the layer is attached (a Django MIDDLEWARE entry), kept beside bearer evidence."""
     if not bearer_evidence(unit):
         return ()  # unit.evidence, with its wiring, is the policy's evidence already
-    return tuple(e for e in unit.evidence if e.kind in {"layer-wiring", "library-wiring"})
+    return tuple(
+        e for e in unit.evidence if e.kind in {"layer-wiring", "library-wiring", "origin-replaced-outside"}
+    )
 
 
 def bearer_evidence(unit: Unit) -> tuple[Evidence, ...]:

@@ -130,6 +130,8 @@ class Frame:
     assumed: str = ""
     # locals bound to the request's own arguments (request_arguments.py)
     chosen_names: set[str] = field(default_factory=set)
+    # locals bound to the requested path (path_choices.py)
+    path_names: set[str] = field(default_factory=set)
 
     def relative(self, when: tuple[str, ...]) -> tuple[str, ...]:
         """The conditions this function added to its base ones."""

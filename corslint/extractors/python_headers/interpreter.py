@@ -23,6 +23,7 @@ from corslint.extractors.python_headers.frame import (
     negate,
     unwrap,
 )
+from corslint.extractors.python_headers.item_stores import store_item
 from corslint.extractors.python_headers.local_mutations import changed_local
 from corslint.extractors.python_headers.named_values import named_values
 from corslint.extractors.python_headers.operator_settings import unset_setting
@@ -116,6 +117,12 @@ class Interpreter(ReturnedTuples):
             if made is not None:  # aiohttp's `raise web.HTTPNoContent(headers=...)`
                 self._made(frame, made, when, frame.module.location(statement))
                 return True
+            # any other raise ends the path too: nothing after it runs (a FastAPI view's
+            # `if not validate_origin(...): raise HTTPException(403)` guards the writes
+            # below it; Gahroot/the-tribunal _lead_form.py:366, set 20). A raise under a
+            # test that does not look at the Origin (`if sites is None: raise ...404`) is
+            # an error answer to requests the CORS rules do not judge: read past, as before
+            return not _raised_off_origin(frame, statement)
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
             callback = callback_frame(frame, statement)
             if callback is not None:
@@ -203,6 +210,7 @@ class Interpreter(ReturnedTuples):
                 elif dotted(holder) in frame.bags:
                     found = self.alternatives(frame, value)
                     frame.bags[dotted(holder)].append((target.slice, found, when, location, value))
+                store_item(frame, holder, target.slice, value, self.alternatives)  # the local's own value
                 continue
             if isinstance(target, ast.Attribute) and frame.is_response(target.value):
                 if target.attr in {"status_code", "status"} and frame.kind != "falcon":
@@ -592,3 +600,17 @@ def _holds_read(frame: Frame, node: ast.expr) -> bool:
         and node.id in frame.values
         and any(isinstance(alternative.value, Read) for alternative in frame.values[node.id])
     )
+
+
+def _raised_off_origin(frame: Frame, statement: ast.Raise) -> bool:
+    """The raise is the whole body of an `if` whose test names nothing about the Origin and
+    hands the request to nothing."""
+    steps = frame.module.steps(statement)
+    owner = steps[-1].owner if steps else None
+    if isinstance(owner, ast.If) and owner.body == [statement] and not owner.orelse:
+        if "origin" in ast.unparse(owner.test).lower():
+            return False
+        # a helper handed the request (`validate_origin(request, domains)`) may test it
+        names = {dotted(node) for node in ast.walk(owner.test) if isinstance(node, (ast.Name, ast.Attribute))}
+        return not names & frame.requests
+    return False

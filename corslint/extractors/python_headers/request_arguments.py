@@ -15,6 +15,7 @@ import ast
 import re
 
 from corslint.extractors.python_headers.frame import Frame, dotted, unwrap
+from corslint.extractors.python_headers.path_choices import bound_to_path, path_test
 
 # Tornado's RequestHandler readers of query and body arguments
 _TORNADO_READERS = frozenset(
@@ -66,6 +67,8 @@ def chosen_test(frame: Frame, test: ast.expr) -> bool:
     """A test whose outcome only the request's arguments decide: it reads them, and
     everything else in it is a constant (`len(self.get_arguments("cb")) == 0`)."""
     test = unwrap(test)
+    if path_test(frame, test):  # the requested path: its choice too (path_choices.py)
+        return True
     if not reads_arguments(frame, test):
         return False
     return _only_arguments(frame, test)
@@ -134,7 +137,11 @@ def _only_arguments(frame: Frame, node: ast.expr) -> bool:
 
 def bound_to_arguments(frame: Frame, name: str, value: ast.expr) -> None:
     """Keep `name` as chosen by the request when it is bound to the request's arguments
-    (`method = self.get_argument("method", "POST")`), else forget it."""
+    (`method = self.get_argument("method", "POST")`), else forget it; a local bound to
+    the requested path is remembered apart (path_choices.py)."""
+    if bound_to_path(frame, name, value):
+        frame.chosen_names.discard(name)
+        return
     if chosen_test(frame, value):
         frame.chosen_names.add(name)
     else:

@@ -20,6 +20,7 @@ from corslint.extractors.python_headers.frame import (
     negate,
     unwrap,
 )
+from corslint.extractors.python_headers.merged_guards import merged_guard
 from corslint.extractors.python_headers.request_reads import (
     REFERER_OR_ORIGIN,
     header_key,
@@ -154,6 +155,9 @@ def _intersection(frame: Frame, steps: Steps, test: ast.BinOp) -> Decided:
 
 
 def _combined(frame: Frame, steps: Steps, test: ast.BoolOp) -> Decided:
+    merged = merged_guard(frame, steps, test, condition)
+    if merged is not None:
+        return merged  # `origin in LISTED or re.fullmatch(PATTERN, origin)`: one guard
     conjunction = isinstance(test.op, ast.And)
     parts: list[str] = []
     for operand in test.values:

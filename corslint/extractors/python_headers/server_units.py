@@ -17,7 +17,9 @@ from corslint.extractors.context import ProjectContext
 from corslint.extractors.development_paths import is_test_path
 from corslint.extractors.python import PythonModule
 from corslint.extractors.python.project_files import project_root
+from corslint.extractors.python_headers.flask_units import calls_writer
 from corslint.extractors.python_headers.frame import dotted
+from corslint.extractors.python_headers.helper_apps import cors_middleware_on, helper_app_key
 from corslint.extractors.python_headers.imported_header_names import reads_imported_headers
 from corslint.extractors.python_headers.project_scan import LEVELS, MAX_FILES, listing, modules_mentioning
 from corslint.extractors.python_headers.unit import (
@@ -45,7 +47,13 @@ def starlette_units(
     # Starlette's CORSMiddleware on the app answers the preflights these layers see too
     preflight: int | str | None = "unknown" if _cors_middleware_used(module, context) else NOT_ROUTED
     for function in functions_in(module.tree):
-        if function in covered or not writes_cors(module, function):
+        # an `@app.middleware("http")` that hands the response to a header helper of this
+        # module (`copy_cors(resp, request.headers.get("origin"))`) counts too: the helper
+        # is read as part of the middleware, its parameters bound to what it is handed
+        if function in covered or not (
+            writes_cors(module, function)
+            or (_http_middleware(function) is not None and calls_writer(module, function))
+        ):
             continue
         names = parameters(function)
         decorator, registrar = _http_middleware(function), module
@@ -213,7 +221,15 @@ def _dispatch_middleware(
     )
     app = ""
     if added is not None and isinstance(added.func, ast.Attribute):
-        app = starlette_app_key(module, added, module.source(added.func.value))
+        # a helper's `app` parameter: the app its callers pass (helper_apps.py)
+        followed = helper_app_key(module, added, added.func.value)
+        app = followed or starlette_app_key(module, added, module.source(added.func.value))
+        if (
+            followed
+            and context is not None
+            and cors_middleware_on(module, context, followed, starlette_app_key)
+        ):
+            preflight = "unknown"  # that app's CORSMiddleware answers the preflights passed on
     covered.update(methods)
     label = f"middleware {node.name}"
     return Unit("starlette", "middleware", module.location(node), [phase], preflight, label, routes, app=app)

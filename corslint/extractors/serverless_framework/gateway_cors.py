@@ -26,7 +26,7 @@ import os
 from collections.abc import Iterable
 
 from corslint.extractors.context import Memo
-from corslint.extractors.serverless_framework.gateway_options import _config_of, memo_of
+from corslint.extractors.serverless_framework.gateway_options import memo_of, service_config_of
 from corslint.extractors.serverless_framework.service_routes import remembered_importers, remembered_service
 from corslint.model import Evidence, Location, Value
 
@@ -37,7 +37,7 @@ def gateway_answers_preflights(handler_file: str, memo: Memo | None = None) -> L
     """The first `cors` event of the service deploying the Lambda code in `handler_file`
     (a handler or a result helper), when API Gateway answers every OPTIONS request of the
     service from `cors` settings; None when not known (see the module)."""
-    found = _config_of(handler_file)
+    found = service_config_of(handler_file)
     if found is None:
         return None
     config, reader = found

@@ -82,7 +82,7 @@ class GatewayAnswer:
     location: Location  # the first event of the handler's function in the configuration
 
 
-def _config_of(handler_file: str) -> tuple[str, Reader] | None:
+def service_config_of(handler_file: str) -> tuple[str, Reader] | None:
     """The configuration of the service the handler is in, with its reader: the one
     serverless.yml / .yaml / .ts, or SAM template.yaml / .yml, in its folder or up to
     three above it."""
@@ -145,7 +145,7 @@ def gateway_options_answer(handler_file: str, memo: Memo | None = None) -> Gatew
     """API Gateway's own answer to OPTIONS at the routes of the Lambda in `handler_file`,
     where serverless.yml / .ts deploys it without CORS; None when not known (see the module).
     `memo`: the context's, which keeps the read configuration across the run's files."""
-    found = _config_of(handler_file)
+    found = service_config_of(handler_file)
     if found is None:
         return None
     config, reader = found

@@ -22,7 +22,7 @@ from dataclasses import replace
 
 from corslint.extractors.context import Memo
 from corslint.extractors.serverless_framework.gateway_cors import starts_a_server
-from corslint.extractors.serverless_framework.gateway_options import _config_of, memo_of
+from corslint.extractors.serverless_framework.gateway_options import memo_of, service_config_of
 from corslint.extractors.serverless_framework.gateway_responses import GATEWAY_RESPONSE
 from corslint.extractors.serverless_framework.service_routes import (
     Service,
@@ -91,7 +91,7 @@ def _remembered(config: str, memo: Memo | None) -> tuple[Service, Location] | No
 def http_api_replaces_headers(handler_file: str, memo: Memo | None = None) -> Location | None:
     """`provider.httpApi.cors` of the service whose HTTP API replaces every CORS header the
     Lambda code of `handler_file` returns; None when not known (see the module)."""
-    found = _config_of(handler_file)
+    found = service_config_of(handler_file)
     if found is None or found[1] is not read_yaml_service:
         return None
     read = _remembered(found[0], memo)

@@ -6,13 +6,20 @@ import ast
 
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import EMPTY_SCOPE, PythonModule, is_development_path, seen_from
+from corslint.extractors.python.app_layers import layer_of, value_in_development_arm
 from corslint.extractors.python.call_options import expanded_options, keyword_locations, unknown_options
 from corslint.extractors.python.enabling_switches import enabling_switches
 from corslint.extractors.python.flow import parameter_names
+from corslint.extractors.python.options_objects import options_object
 from corslint.extractors.python.unused_functions import never_used
 from corslint.extractors.starlette.arguments import Argument, arguments_of
-from corslint.extractors.starlette.pipelines import layer_of, value_in_development_arm
-from corslint.extractors.starlette.routes import APP_CLASSES, application_routes, bearer_evidence
+from corslint.extractors.starlette.reexports import reexported
+from corslint.extractors.starlette.routes import (
+    APP_CLASSES,
+    application_routes,
+    bearer_evidence,
+    helper_caller_routes,
+)
 from corslint.extractors.starlette.splatted_class import splatted_cors_class, without_class_key
 from corslint.extractors.starlette.statement_arms import other_statement_arm
 from corslint.extractors.starlette.ternary_arms import other_arm
@@ -62,14 +69,19 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         arms = other_arm(module, arguments, options) or other_statement_arm(module, call, arguments, options)
         variants = [(options, "")] if arms is None else [(options, arms[2]), (arms[0], arms[1])]
         switches = enabling_switches(module, call)  # "when CORS_ENABLED is set"
+        objects = tuple(  # `**cors_settings`: where a missing option would be written
+            e for a in arguments if a.star == "**" for e in options_object(a.value, module.resolve(a.value))
+        )
         for variant, arm in variants:
             policies.append(
                 CorsPolicy(
                     framework="starlette",
                     location=module.location(call),
                     options=variant,
-                    routes=routes,
-                    evidence=evidence + unknown + switches,
+                    routes=routes
+                    if routes is not None
+                    else helper_caller_routes(module, receiver_node, context.shared),
+                    evidence=evidence + unknown + switches + objects,
                     development_only=is_development_path(path)
                     or layer.development_only
                     or value_in_development_arm(module, variant.get("allow_origins")),
@@ -144,7 +156,7 @@ def _is_cors_class(module: PythonModule, node: ast.expr, depth: int = 0) -> bool
     (only Starlette's `add_middleware(cls, **options)` and `Middleware(cls, ...)` take a
     class named so with its options beside it)."""
     qualified = module.qualified_name(node) or ""
-    if qualified in CORS_CLASSES:
+    if qualified in CORS_CLASSES or reexported(module, qualified, CORS_CLASSES):
         return True
     if not isinstance(node, ast.Name) or depth > 2:
         return False

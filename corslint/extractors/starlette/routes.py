@@ -7,8 +7,10 @@ import ast
 import re
 from pathlib import Path
 
+from corslint.extractors.development_paths import is_test_path
 from corslint.extractors.python import MAX_DEPTH, PythonModule
 from corslint.extractors.python.flow import FUNCTIONS
+from corslint.extractors.python.project_files import project_root, sources_holding
 from corslint.extractors.starlette.arguments import arguments_of
 from corslint.model import Evidence, Location, Route
 
@@ -75,6 +77,48 @@ def application_routes(module: PythonModule) -> tuple[Route, ...] | None:
     if not routes or not complete:
         return None
     return tuple(routes)
+
+
+def helper_caller_routes(
+    module: PythonModule,
+    receiver: ast.expr | None,
+    shared: dict[str, object],
+) -> tuple[Route, ...] | None:
+    """`def setup_cors(app): app.add_middleware(CORSMiddleware, ...)` in a module without
+    the app: the routes of the app its callers pass, when every caller is in one module
+    that builds the app (`setup_cors(app)` beside `app = FastAPI()`, the helper imported
+    through a package's `__init__`; MohmdFo/kong-auth, set 20). Tests aside."""
+    project = module.project
+    if not isinstance(receiver, ast.Name) or project is None:
+        return None
+    function = next(
+        (
+            node
+            for node in module.tree.body
+            if isinstance(node, FUNCTIONS)
+            and receiver.id in [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
+            and any(inner is receiver for inner in ast.walk(node))
+        ),
+        None,
+    )
+    if function is None:
+        return None
+    sources = sources_holding(module.path, f"{function.name}(".encode(), shared)
+    top = project_root(module.path).resolve()
+    callers = [
+        (file, text)
+        for file, text in sources or []
+        if file.resolve() != Path(module.real_path()).resolve()
+        and file.resolve().is_relative_to(top)
+        and not is_test_path(file.resolve().relative_to(top).as_posix())
+        and f"def {function.name}(" not in text
+    ]
+    if len(callers) != 1:
+        return None
+    caller = project.module_at(callers[0][0], project.display_path(module.path, callers[0][0]))
+    if caller is None or not _bound_to(caller, APP_CLASSES):
+        return None
+    return application_routes(caller)
 
 
 def _bound_to(module: PythonModule, classes: frozenset[str]) -> set[str]:

@@ -20,8 +20,8 @@ from __future__ import annotations
 import ast
 
 from corslint.extractors.python import EMPTY_SCOPE, PythonModule, seen_from
+from corslint.extractors.python.app_layers import DEVELOPMENT_TEST, NOT_PRODUCTION_TEST, PRODUCTION_TEST
 from corslint.extractors.starlette.arguments import Argument
-from corslint.extractors.starlette.pipelines import DEVELOPMENT_TEST, NOT_PRODUCTION_TEST, PRODUCTION_TEST
 from corslint.model import Value
 
 

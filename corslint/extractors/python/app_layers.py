@@ -7,7 +7,8 @@ added by a helper that receives the app (`def enable_public_cors(application):
 application.add_middleware(...)`) belongs to the app its callers pass
 (`enable_public_cors(app)`, here or in another module): the key is the caller's, and the
 arms of the `if`s around the call come before the helper's own. Keys name files by their
-real path, so layers found from different files meet.
+real path, so layers found from different files meet. Shared by the Starlette extractor and
+the hand-written readers (python_headers), which must find the same app.
 """
 
 from __future__ import annotations
