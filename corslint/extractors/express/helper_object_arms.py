@@ -28,18 +28,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from corslint.extractors.express.function_sources import imported_functions
 from corslint.extractors.express.handler_roles import HandlerRoles
 from corslint.extractors.express.handwritten_state import Steps
+from corslint.extractors.express.helper_returns import (
+    called_helper,
+    guarded_returns,
+    negated,
+    returned_object,
+)
 from corslint.extractors.express.request_inputs import alias_source
 from corslint.extractors.js.conversions import truthy
-from corslint.extractors.js.declared_values import FUNCTIONS, enclosing_function
+from corslint.extractors.js.declared_values import FUNCTIONS
 from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
-from corslint.extractors.js.syntax import Node, unwrap, walk
+from corslint.extractors.js.syntax import Node, unwrap
 
 Atom = Callable[[Steps, Node | None], "str | None"]
-_MAX_RETURNS = 8
 
 
 @dataclass(frozen=True)
@@ -57,14 +61,14 @@ def helper_object_arms(state: Steps, node: Node, atom: Atom) -> tuple[Steps, lis
     if found is None:
         return None
     key, call = found
-    helper = _helper(state.module, call)
+    helper = called_helper(state.module, call)
     if helper is None:
         return None
     helper_module, function = helper
     inner = _helper_state(state, helper_module, function, call)
     if inner is None:
         return None
-    returns = _returns(helper_module, function)
+    returns = guarded_returns(helper_module, function, returned_object)
     if returns is None:
         return None
     arms: list[Arm] = []
@@ -84,7 +88,7 @@ def helper_object_arms(state: Steps, node: Node, atom: Atom) -> tuple[Steps, lis
             arms.append(Arm(value, tests))
         if test is None or (own and own[0] == "TRUE"):
             break  # nothing after it is reached
-        earlier.append(_negated(own[0]))
+        earlier.append(negated(own[0]))
     return (inner, arms) if arms else None
 
 
@@ -107,17 +111,9 @@ def helper_flag_atom(state: Steps, node: Node, atom: Atom) -> str | None:
         return "TRUE"
     if not any(flags):
         return "FALSE"
-    if len(arms) == 2 and len(arms[0].tests) == 1 and arms[1].tests == (_negated(arms[0].tests[0]),):
+    if len(arms) == 2 and len(arms[0].tests) == 1 and arms[1].tests == (negated(arms[0].tests[0]),):
         return arms[0].tests[0] if flags[0] else arms[1].tests[0]
     return None
-
-
-def _negated(test: str) -> str:
-    if test == "TRUE":
-        return "FALSE"
-    if test == "FALSE":
-        return "TRUE"
-    return test[1:] if test.startswith("!") else f"!{test}"
 
 
 def _destructured_call(module: JsModule, node: Node) -> tuple[str, Node] | None:
@@ -145,19 +141,6 @@ def _destructured_call(module: JsModule, node: Node) -> tuple[str, Node] | None:
             key = child.child_by_field_name("key")
             return (module.text(key).strip("'\""), call) if key is not None else None
     return None
-
-
-def _helper(module: JsModule, call: Node) -> tuple[JsModule, Node] | None:
-    callee = unwrap(call.child_by_field_name("function") or call)
-    if callee.type != "identifier":
-        return None
-    name = module.text(callee)
-    if name in module.imports:
-        specifier, exported = module.imports[name]
-        found = imported_functions(module, specifier, exported)
-        return found[0] if len(found) == 1 else None
-    local = module.top_function(name)
-    return (module, local) if local is not None else None
 
 
 def _helper_state(state: Steps, module: JsModule, function: Node, call: Node) -> Steps | None:
@@ -189,56 +172,6 @@ def _helper_state(state: Steps, module: JsModule, function: Node, call: Node) ->
     inner = Steps(module, roles, steps=state.steps, aliases=aliases)
     inner.guard, inner.more_guards, inner.unset = state.guard, state.more_guards, state.unset
     return inner
-
-
-def _returns(module: JsModule, function: Node) -> list[tuple[Node | None, Node]] | None:
-    """[(the `if` test or None for the last return, the returned object)], in order."""
-    body = function.child_by_field_name("body")
-    if body is None or body.type != "statement_block":
-        return None
-    found: list[tuple[Node | None, Node]] = []
-    statements = [s for s in body.named_children if s.type != "comment"]
-    for index, statement in enumerate(statements):
-        if statement.type in {"lexical_declaration", "variable_declaration"}:
-            if module.text(statement).startswith("var ") or module.text(statement).startswith("let "):
-                return None
-            continue
-        if statement.type == "if_statement" and statement.child_by_field_name("alternative") is None:
-            returned = _single_return(statement.child_by_field_name("consequence"))
-            test = statement.child_by_field_name("condition")
-            if returned is None or test is None:
-                return None
-            found.append((test, returned))
-            continue
-        if statement.type == "return_statement" and index == len(statements) - 1:
-            returned = _returned_object(statement)
-            if returned is None:
-                return None
-            found.append((None, returned))
-            continue
-        return None
-    own = [r for r in walk(body) if r.type == "return_statement" and enclosing_function(r) == function]
-    if not found or found[-1][0] is not None or len(own) != len(found) or len(found) > _MAX_RETURNS:
-        return None
-    return found
-
-
-def _single_return(node: Node | None) -> Node | None:
-    if node is None:
-        return None
-    if node.type == "statement_block":
-        inner = [c for c in node.named_children if c.type != "comment"]
-        if len(inner) != 1:
-            return None
-        node = inner[0]
-    return _returned_object(node) if node.type == "return_statement" else None
-
-
-def _returned_object(statement: Node) -> Node | None:
-    if not statement.named_children:
-        return None
-    value = unwrap(statement.named_children[0])
-    return value if value.type == "object" else None
 
 
 def _property(module: JsModule, returned: Node, key: str) -> Node | None:

@@ -26,19 +26,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from corslint.extractors.express.function_sources import imported_functions
 from corslint.extractors.express.handwritten_state import Steps
 from corslint.extractors.express.handwritten_tests import condition_atom
+from corslint.extractors.express.helper_returns import called_helper, guarded_returns, negated, returned_value
 from corslint.extractors.express.request_inputs import ORIGIN, alias_source, request_source
-from corslint.extractors.js.declared_values import enclosing_function
 from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
-from corslint.extractors.js.syntax import Node, unwrap, walk
+from corslint.extractors.js.syntax import Node, unwrap
 from corslint.model import Location, Provenance
 
 Atom = Callable[[Steps, Node | None], "str | None"]
 Write = Callable[[Steps, str, Node, str, tuple[str, ...], Location], None]
-_MAX_RETURNS = 8
 
 
 @dataclass(frozen=True)
@@ -60,7 +58,7 @@ def helper_value_arms(state: Steps, node: Node, atom: Atom) -> tuple[Steps, list
         or request_source(state.module, state.roles, state.aliases, unwrap(arguments[0])) != ORIGIN
     ):
         return None
-    helper = _helper(state.module, node)
+    helper = called_helper(state.module, node)
     if helper is None:
         return None
     module, function = helper
@@ -68,7 +66,7 @@ def helper_value_arms(state: Steps, node: Node, atom: Atom) -> tuple[Steps, list
     if parameter is None or module.assignments.get(parameter):
         return None
     inner = _inner_state(state, module, function, parameter)
-    returns = _returns(module, function) if inner is not None else None
+    returns = guarded_returns(module, function, returned_value) if inner is not None else None
     if inner is None or returns is None:
         return None
     arms: list[ValueArm] = []
@@ -87,7 +85,7 @@ def helper_value_arms(state: Steps, node: Node, atom: Atom) -> tuple[Steps, list
             arms.append(ValueArm(returned, tests))
         if test is None or (own and own[0] == "TRUE"):
             break  # nothing after it is reached
-        earlier.append(_negated(own[0]))
+        earlier.append(negated(own[0]))
     return (inner, arms) if arms else None
 
 
@@ -124,25 +122,6 @@ def absorb(state: Steps, inner: Steps) -> None:
     state.undecided = state.undecided or inner.undecided
 
 
-def _negated(test: str) -> str:
-    if test in {"TRUE", "FALSE"}:
-        return "FALSE" if test == "TRUE" else "TRUE"
-    return test[1:] if test.startswith("!") else f"!{test}"
-
-
-def _helper(module: JsModule, call: Node) -> tuple[JsModule, Node] | None:
-    callee = unwrap(call.child_by_field_name("function") or call)
-    if callee.type != "identifier":
-        return None
-    name = module.text(callee)
-    if name in module.imports:
-        specifier, exported = module.imports[name]
-        found = imported_functions(module, specifier, exported)
-        return found[0] if len(found) == 1 else None
-    local = module.top_function(name)
-    return (module, local) if local is not None else None
-
-
 def _first_parameter(module: JsModule, function: Node) -> str | None:
     parameters = function.child_by_field_name("parameters")
     named = [p for p in parameters.named_children if p.type != "comment"] if parameters is not None else []
@@ -167,45 +146,3 @@ def _inner_state(state: Steps, module: JsModule, function: Node, parameter: str)
     inner = Steps(module, roles, steps=state.steps, aliases=aliases)
     inner.guard, inner.more_guards, inner.unset = state.guard, state.more_guards, state.unset
     return inner
-
-
-def _returns(module: JsModule, function: Node) -> list[tuple[Node | None, Node]] | None:
-    """[(the `if` test or None for the last return, the returned value)], in order."""
-    body = function.child_by_field_name("body")
-    if body is None or body.type != "statement_block":
-        return None
-    found: list[tuple[Node | None, Node]] = []
-    statements = [s for s in body.named_children if s.type != "comment"]
-    for index, statement in enumerate(statements):
-        if statement.type in {"lexical_declaration", "variable_declaration"}:
-            if not module.text(statement).startswith("const "):
-                return None
-            continue
-        if statement.type == "if_statement" and statement.child_by_field_name("alternative") is None:
-            returned = _single_return(statement.child_by_field_name("consequence"))
-            test = statement.child_by_field_name("condition")
-            if returned is None or test is None:
-                return None
-            found.append((test, returned))
-            continue
-        if statement.type == "return_statement" and index == len(statements) - 1 and statement.named_children:
-            found.append((None, unwrap(statement.named_children[0])))
-            continue
-        return None
-    own = [r for r in walk(body) if r.type == "return_statement" and enclosing_function(r) == function]
-    if not found or found[-1][0] is not None or len(own) != len(found) or len(found) > _MAX_RETURNS:
-        return None
-    return found
-
-
-def _single_return(node: Node | None) -> Node | None:
-    if node is None:
-        return None
-    if node.type == "statement_block":
-        inner = [c for c in node.named_children if c.type != "comment"]
-        if len(inner) != 1:
-            return None
-        node = inner[0]
-    if node.type != "return_statement" or not node.named_children:
-        return None
-    return unwrap(node.named_children[0])
