@@ -34,6 +34,7 @@ from corslint.extractors.express.helper_returns import (
     called_helper,
     guarded_returns,
     negated,
+    return_arms,
     returned_object,
 )
 from corslint.extractors.express.request_inputs import alias_source
@@ -71,24 +72,10 @@ def helper_object_arms(state: Steps, node: Node, atom: Atom) -> tuple[Steps, lis
     returns = guarded_returns(helper_module, function, returned_object)
     if returns is None:
         return None
-    arms: list[Arm] = []
-    earlier: list[str] = []
-    for test, returned in returns:
-        value = _property(helper_module, returned, key)
-        if value is None:
-            return None
-        own: tuple[str, ...] = ()
-        if test is not None:
-            condition = atom(inner, test)
-            if condition is None:
-                return None
-            own = (condition,)
-        tests = tuple(t for t in (*earlier, *own) if t != "TRUE")
-        if "FALSE" not in tests:
-            arms.append(Arm(value, tests))
-        if test is None or (own and own[0] == "TRUE"):
-            break  # nothing after it is reached
-        earlier.append(negated(own[0]))
+    found_arms = return_arms(
+        returns, lambda returned: _property(helper_module, returned, key), lambda test: atom(inner, test)
+    )
+    arms = [Arm(value, tests) for value, tests in found_arms or ()]
     return (inner, arms) if arms else None
 
 

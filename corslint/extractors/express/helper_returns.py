@@ -83,6 +83,36 @@ def guarded_returns(
     return found
 
 
+def return_arms(
+    returns: list[tuple[Node | None, Node]],
+    value_of: Callable[[Node], Node | None],
+    condition_of: Callable[[Node], str | None],
+) -> list[tuple[Node, tuple[str, ...]]] | None:
+    """Each reached return's value (`value_of` the returned node) with the tests leading to
+    it: its own `if` test and the negation of every earlier one (`condition_of` a test, the
+    model's atom). A return whose tests include FALSE is left out; nothing after a return
+    that always runs is read. None when a value or a test along the way cannot be read."""
+    arms: list[tuple[Node, tuple[str, ...]]] = []
+    earlier: list[str] = []
+    for test, returned in returns:
+        value = value_of(returned)
+        if value is None:
+            return None
+        own: tuple[str, ...] = ()
+        if test is not None:
+            condition = condition_of(test)
+            if condition is None:
+                return None
+            own = (condition,)
+        tests = tuple(t for t in (*earlier, *own) if t != "TRUE")
+        if "FALSE" not in tests:
+            arms.append((value, tests))
+        if test is None or (own and own[0] == "TRUE"):
+            break  # nothing after it is reached
+        earlier.append(negated(own[0]))
+    return arms
+
+
 def _single_return(node: Node | None, returned: Returned) -> Node | None:
     if node is None:
         return None

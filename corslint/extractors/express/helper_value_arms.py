@@ -28,7 +28,12 @@ from dataclasses import dataclass
 
 from corslint.extractors.express.handwritten_state import Steps
 from corslint.extractors.express.handwritten_tests import condition_atom
-from corslint.extractors.express.helper_returns import called_helper, guarded_returns, negated, returned_value
+from corslint.extractors.express.helper_returns import (
+    called_helper,
+    guarded_returns,
+    return_arms,
+    returned_value,
+)
 from corslint.extractors.express.request_inputs import ORIGIN, alias_source, request_source
 from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
@@ -69,23 +74,15 @@ def helper_value_arms(state: Steps, node: Node, atom: Atom) -> tuple[Steps, list
     returns = guarded_returns(module, function, returned_value) if inner is not None else None
     if inner is None or returns is None:
         return None
-    arms: list[ValueArm] = []
-    earlier: list[str] = []
-    for test, returned in returns:
-        own: tuple[str, ...] = ()
-        if test is not None:
-            condition = atom(inner, test)
-            if condition is None:
-                return None
-            if condition in {"TRUE", "FALSE"}:  # decided by a default: "when X is unset"
-                inner.unset = inner.unset or _default_variable(module, test)
-            own = (condition,)
-        tests = tuple(t for t in (*earlier, *own) if t != "TRUE")
-        if "FALSE" not in tests:
-            arms.append(ValueArm(returned, tests))
-        if test is None or (own and own[0] == "TRUE"):
-            break  # nothing after it is reached
-        earlier.append(negated(own[0]))
+
+    def condition_of(test: Node) -> str | None:
+        condition = atom(inner, test)
+        if condition in {"TRUE", "FALSE"}:  # decided by a default: "when X is unset"
+            inner.unset = inner.unset or _default_variable(module, test)
+        return condition
+
+    found_arms = return_arms(returns, lambda returned: returned, condition_of)
+    arms = [ValueArm(value, tests) for value, tests in found_arms or ()]
     return (inner, arms) if arms else None
 
 
