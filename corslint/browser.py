@@ -64,7 +64,9 @@ def canonical_origin(text: str) -> str | None:
         return None
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
-    if scheme not in {"http", "https"} or not host or not re.fullmatch(r"[a-z0-9.\-\[\]:]+", host):
+    # `_` is no forbidden host code point (URL Standard): `http://front_end.example.com`
+    # is a host browsers load and send as Origin
+    if scheme not in {"http", "https"} or not host or not re.fullmatch(r"[a-z0-9_.\-\[\]:]+", host):
         return None
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"

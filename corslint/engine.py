@@ -95,7 +95,8 @@ def extract_prepared(
         skipped = skipped or extraction.skipped
     findings: tuple[Finding, ...] = ()
     if policies:
-        judged_findings, failures = judge_apart(policies, single_policy_rules(judged))
+        with in_effect(context.linted_folders):  # test code is judged by its path in the project
+            judged_findings, failures = judge_apart(policies, single_policy_rules(judged))
         findings = tuple(judged_findings)
         # a rule bug must not end the run, nor take the other rules' findings with it
         diagnostics.extend(
@@ -167,14 +168,16 @@ def judge_apart(
 ) -> tuple[list[Finding], list[tuple[str, Exception]]]:
     """`judge`, where a rule that raises loses only its own findings: the others' findings,
     and each failing rule's id with what it raised."""
+    from corslint.extractors.test_code_paths import in_test_code  # only for runs that judge
     from corslint.rules.base import PolicyProbe
 
     probes = [PolicyProbe(policy) for policy in policies]
+    deployed = [probe for probe in probes if not in_test_code(probe.policy.location.path)]
     findings: list[Finding] = []
     failures: list[tuple[str, Exception]] = []
     for rule in rules:
         try:
-            findings.extend(list(rule.check_all(probes)))
+            findings.extend(list(rule.check_all(deployed if rule.id[4] in "12" else probes)))
         except Exception as error:
             failures.append((rule.id, error))
     return findings, failures

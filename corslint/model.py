@@ -249,12 +249,17 @@ class Evidence:
       stays at the call and names it (rules.probe `related`);
     - ``library-vary``: on a hand-written Starlette middleware, where the app's CORSMiddleware
       is added: it gives every answer the routes make `Vary: Origin` (rules/starlette_vary.py);
+    - ``library-vary-routes``: on a route or Django view, where the library layer every answer
+      of it passes adds `Vary: Origin` (Starlette's CORSMiddleware; django-cors-headers from
+      2.4 on paths CORS_URLS_REGEX covers): CORS107 does not judge its Allow-Origin writes;
     - ``further-answer-credentials``: on a hand-written handler, where a further answer (a
       Lambda's error `return`) writes the judged Allow-Credentials beside the one judged
       Allow-Origin value (extractors/express/further_returns.py): CORS201 reports there too;
     - ``reads-only``: the code that writes the headers serves GET and HEAD alone, every other
       method being refused by the framework (a Tornado handler defining `get` only): no
-      request it serves waits on a preflight, unless it takes an Authorization header (CORS206).
+      request it serves waits on a preflight, unless it takes an Authorization header (CORS206);
+    - ``platform-function``: on hosting headers (vercel.json), the project file whose function
+      answers the requests they apply to; detail is its path (rules/platform_layers.py).
     """
 
     kind: str

@@ -135,25 +135,42 @@ def test_an_entry_cors_after_the_imported_routes_never_reaches_them(fixture: str
     assert unreached > 10 or not late
 
 
-def test_exported_options_no_importer_passes_leave_the_running_layer_on_its_defaults() -> None:
-    """`exported_cors_options_imported_never_passed`: the entry module imports the settings
-    module and mounts `cors()` without them (`extractors/express/unpassed_exported_options.py`).
-    Run as `node src/index.js`, every answer is the model's answer for that bare `cors()`,
-    and at least one differs from what the exported options would have sent (CORS303)."""
+@pytest.mark.parametrize(
+    ("fixture", "entry", "path", "allowed"),
+    [
+        (
+            "exported_cors_options_imported_never_passed",
+            "src/index.js",
+            "/boards",
+            "https://boards.example.com",
+        ),
+        # `config/cors.js` beside `require('cors')`: the package, not an alias of the file
+        (
+            "options_file_named_cors_destructured_unused",
+            "server.js",
+            "/concerts",
+            "https://desk.tickets.example",
+        ),
+    ],
+)
+def test_exported_options_no_importer_passes_leave_the_running_layer_on_its_defaults(
+    fixture: str, entry: str, path: str, allowed: str
+) -> None:
+    """The entry module imports the options module and mounts `cors()` without them
+    (`extractors/express/unpassed_exported_options.py`). Run as `node <entry>`, every answer
+    is the model's answer for that bare `cors()`, and at least one differs from what the
+    exported options would have sent (CORS303)."""
     for needed in ("express", "cors"):
         require_node_package(needed)
-    fixture = "exported_cors_options_imported_never_passed"
     policies = policies_linted_inside(EXPRESS / fixture, "express")
     unused = [p for p in policies if any(e.kind == "not-applied" for e in p.evidence)]
     running = [p for p in policies if p not in unused]
     assert len(unused) == 1 and len(running) == 1, policies
     requests = []
-    for origin in ("https://boards.example.com", "https://evil.example"):
-        requests.append(Request("GET", origin, path="/boards", credentials=True))
-        requests.append(
-            Request("OPTIONS", origin, (("access-control-request-method", "PUT"),), path="/boards")
-        )
-    real_answers = entry_answers(EXPRESS / fixture, "src/index.js", requests)
+    for origin in (allowed, "https://evil.example"):
+        requests.append(Request("GET", origin, path=path, credentials=True))
+        requests.append(Request("OPTIONS", origin, (("access-control-request-method", "PUT"),), path=path))
+    real_answers = entry_answers(EXPRESS / fixture, entry, requests)
     differs = 0
     for request, real in zip(requests, real_answers, strict=True):
         where = f"{request.method} {request.path} Origin={request.origin}"

@@ -322,7 +322,7 @@ def compared(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], dict[
     cases = _cases(tmp_path_factory.mktemp("hosting"))
     results = _run([case for case, _ in cases])
     mismatches: list[str] = []
-    counts = {"paths": 0, "answers": 0, "unresolved": 0, "policies": 0, "exported": 0}
+    counts = {"paths": 0, "answers": 0, "unresolved": 0, "policies": 0, "exported": 0, "function_urls": 0}
     for case, policies in cases:
         result = results[case["name"]]
         assert "error" not in result and not result.get("errors"), result
@@ -343,6 +343,12 @@ def compared(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], dict[
                 counts["paths"] += 1
             # a static export (`output: 'export'`): next build applies no headers() at all
             never_sent = any(e.kind == "not-applied" for e in policy.evidence)
+            if never_sent and policy.framework == "netlify_headers":
+                # a rule on a URL a Netlify Function answers: Netlify's docs say no custom
+                # header reaches it, which the headers parser run here does not model
+                # (extractors/express/netlify_functions.py)
+                counts["function_urls"] += 1
+                continue
             if never_sent != (result.get("output") == "export"):
                 mismatches.append(
                     f"{case['name']}: output {result.get('output')!r}, not-applied {never_sent}"

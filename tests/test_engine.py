@@ -236,7 +236,7 @@ def test_one_finding_per_rule_and_place_at_its_highest_level() -> None:
     """Two policies sharing a value (an app's layer and its @cross_origin views reading one
     config module) each report it; the place is shown once, at the highest level."""
     from corslint.findings import Finding, Level, Location
-    from corslint.runner.run import one_per_place
+    from corslint.runner.kept_findings import one_per_place
 
     here = Location("settings.py", 8, 5, 8, 30)
     warning = Finding("CORS103", Level.WARNING, "trusts http (layer)", here)
@@ -254,7 +254,7 @@ def test_entries_of_a_list_kept_elsewhere_are_each_reported_at_the_option() -> N
     at the option that reads it, and each is its own problem (set 14's FastAPI project
     lost one of two LAN entries); the same entry reported by two layers is still one."""
     from corslint.findings import ENTRY_DEFINED_HERE, Finding, Level, Location, Related
-    from corslint.runner.run import one_per_place
+    from corslint.runner.kept_findings import one_per_place
 
     option = Location("main.py", 28, 34, 28, 46)
     first = Related(Location("config/config.py", 41, 9, 41, 33), ENTRY_DEFINED_HERE)
@@ -271,7 +271,7 @@ def test_one_finding_per_place_is_chosen_the_same_whatever_the_order() -> None:
     from itertools import permutations
 
     from corslint.findings import Finding, Level, Location, Related
-    from corslint.runner.run import one_per_place
+    from corslint.runner.kept_findings import one_per_place
 
     here = Location("handlers/list.js", 6, 7, 6, 41)
     bare = Finding("CORS105", Level.WARNING, "answers any Origin with *", here)
@@ -288,7 +288,7 @@ def test_two_layers_identical_findings_are_ordered_by_framework_not_by_hash() ->
     same place with the same words: which one is kept must not follow the set's hash order
     (PYTHONHASHSEED), so the two must never tie."""
     from corslint.findings import Finding, Level, Location
-    from corslint.runner.run import _preference, one_per_place
+    from corslint.runner.kept_findings import _preference, one_per_place
 
     here = Location("src/server.js", 4, 3, 4, 30)
     handler = Finding("CORS106", Level.NOTE, "trusts localhost", here, framework="express_headers")

@@ -165,6 +165,8 @@ EXTRACTORS: tuple[Extractor, ...] = (
     python_extractor("aws_cdk", "corslint.extractors.aws_cdk.extractor", (b"cors_preflight",)),
     python_extractor("falcon_cors", "corslint.extractors.falcon_cors.extractor", (b"falcon_cors",)),
     python_extractor("responder", "corslint.extractors.responder.extractor", (b"cors_params", b"cors=True")),
+    # Firebase Functions for Python: `@https_fn.on_request(cors=options.CorsOptions(...))`
+    python_extractor("firebase_python", "corslint.extractors.firebase_python.extractor", (b"CorsOptions",)),
     python_extractor(
         "aiohttp_middlewares", "corslint.extractors.aiohttp_middlewares.extractor", (b"cors_middleware",)
     ),

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from corslint.extractors.context import ProjectContext
+from corslint.extractors.manifest_files import manifest_bytes, manifest_text
 
 MAX_LEVELS = 8  # folders searched above a file (the project root ends the walk sooner)
 MAX_BYTES = 1_000_000  # a manifest bigger than this is not read (lock files: 5x)
@@ -149,32 +150,8 @@ def _is_requirements(name: str) -> bool:
     return lowered.startswith("requirements") and lowered.endswith((".txt", ".in"))
 
 
-def _read(file: str, limit: int = MAX_BYTES) -> bytes | None:
-    try:
-        if os.path.getsize(file) > limit:
-            return None
-        with open(file, "rb") as handle:
-            return handle.read(limit + 1)
-    except OSError:
-        return None
-
-
-def _text(file: str) -> str | None:
-    data = _read(file)
-    return decoded_manifest(data) if data is not None else None
-
-
-def decoded_manifest(data: bytes) -> str:
-    """A manifest's text: UTF-8, or UTF-16 where a byte-order mark says so (Windows
-    PowerShell's `pip freeze > requirements.txt` writes UTF-16 LE: yashvanth88/
-    ExamCraft_AI server/requirements.txt)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    return data.decode("utf-8-sig", errors="replace")
-
-
 def _read_manifest(file: str, name: str) -> set[str] | None:
-    text = _text(file)
+    text = manifest_text(file, MAX_BYTES)
     if text is None:
         return None
     if name == "pyproject.toml":
@@ -291,7 +268,7 @@ def _setup_py(text: str) -> set[str] | None:
 
 
 def _requirements(file: str, depth: int, files: list[str]) -> set[str] | None:
-    text = _text(file)
+    text = manifest_text(file, MAX_BYTES)
     if text is None:
         return None
     files.append(file)
@@ -319,7 +296,7 @@ def _requirements_folder(folder: str, files: list[str]) -> set[str] | None:
 
 
 def _lock(file: str, name: str) -> set[str] | None:
-    data = _read(file, MAX_BYTES * 5)
+    data = manifest_bytes(file, MAX_BYTES * 5)
     if data is None:
         return None
     pattern = _PIPFILE_LOCK_NAME if name == "Pipfile.lock" else _LOCK_NAME

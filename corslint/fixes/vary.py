@@ -178,7 +178,7 @@ def _python_subscript(found: re.Match[str], framework: str, text: str) -> str | 
     target, q = found.group("target", "q")
     owner = target.removesuffix(".headers")
     mapping = _assigned_only(text, target, r"\{|dict\(")  # a fresh dict: setting Vary clobbers nothing
-    if framework == "flask_headers":
+    if framework in {"flask_headers", "nameko_headers"}:  # Werkzeug's Headers
         if owner != target:
             return f"{owner}.vary.add({q}Origin{q})"
         return (
@@ -203,7 +203,11 @@ def _python_subscript(found: re.Match[str], framework: str, text: str) -> str | 
 
 def _python_call(found: re.Match[str], framework: str, text: str) -> str | None:
     target, method, q = found.group("target", "method", "q")
-    if framework == "flask_headers" and target.endswith(".headers") and method in {"add", "set"}:
+    if (
+        framework in {"flask_headers", "nameko_headers"}
+        and target.endswith(".headers")
+        and method in {"add", "set"}
+    ):
         return f"{target.removesuffix('.headers')}.vary.add({q}Origin{q})"
     if framework == "tornado_headers" and method in {"set_header", "add_header"}:
         return f"{target}.add_header({q}Vary{q}, {q}Origin{q})"

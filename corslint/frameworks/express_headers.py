@@ -458,6 +458,7 @@ FRAMEWORKS = (
     _handwritten("sveltekit_endpoint_headers", "The SvelteKit endpoint", respond_passing_on),
     # an Astro endpoint (`src/pages/api/x.ts`): each export answers its method
     _handwritten("astro_endpoint_headers", "The Astro endpoint", respond_passing_on),
+    _handwritten("solidstart_route_headers", "The SolidStart API route", respond_passing_on),
     # a route of an itty-router table: it answers its own method; OPTIONS goes to the router
     _handwritten("itty_router_route_headers", "The itty-router route", respond_passing_on),
     _handwritten("nextjs_route_headers", "The Next.js route handler", respond_passing_on),

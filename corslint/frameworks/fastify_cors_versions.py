@@ -37,8 +37,10 @@ LEGACY_PACKAGE = "fastify-cors"
 # fastify-cors 3.x (fastify 2) has a code path of its own (`frameworks.fastify_cors3`), recorded
 # as major 3: its defaults are those `Release` gives a major before 8
 FASTIFY2_MAJOR = 3
-# fastify-cors majors modelled, as the @fastify/cors major that republished their code
-LEGACY_MAJORS = {6: 7, FASTIFY2_MAJOR: FASTIFY2_MAJOR}
+# fastify-cors majors modelled, as the @fastify/cors major that republished their code;
+# 4.0.0 and 4.1.0 (fastify 3) are 3.0.3's index.js with only the plugin's `fastify` range
+# changed ('>=2.x' -> '3.x'), so they are recorded as 3 (Tschuck/battletris, set 22)
+LEGACY_MAJORS = {6: 7, 4: FASTIFY2_MAJOR, FASTIFY2_MAJOR: FASTIFY2_MAJOR}
 
 
 @dataclass(frozen=True)

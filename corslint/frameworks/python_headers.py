@@ -137,6 +137,7 @@ _STRINGS: dict[str, Callable[[Any], str | None]] = {
 _STRINGS["cloud_functions"] = _STRINGS["flask"]  # functions-framework makes Flask responses
 _STRINGS["quart"] = _STRINGS["flask"]  # Quart 0.22 keeps Werkzeug's `Headers`
 _STRINGS["odoo"] = _STRINGS["flask"]  # Odoo's responses are Werkzeug's
+_STRINGS["nameko"] = _STRINGS["flask"]  # nameko's HTTP entrypoints answer with Werkzeug's
 _UNKNOWN_ROUTES = Value(None, Location.point("", 1), description="the routes that answer OPTIONS")
 
 
@@ -509,6 +510,8 @@ FRAMEWORKS = (
     _framework("cherrypy", "CherryPy"),
     _framework("quart", "Quart"),
     _framework("webpy", "web.py"),
+    # an HttpRequestHandler subclass's writes on Werkzeug's Response, read as Flask's
+    _framework("nameko", "nameko (Werkzeug)"),
     # the headers Odoo writes for a route's `cors=` option (extractors/odoo), in the same steps
     _framework("odoo", "Odoo", "Odoo's route `cors` option"),
 )

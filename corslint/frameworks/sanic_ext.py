@@ -13,10 +13,17 @@ preflights Allow-Headers and Allow-Methods, are sent as `*` only to requests wit
 cookies or Authorization; otherwise the requested headers that are listed, and the
 route's methods (that are listed). Max-Age defaults to 5. OPTIONS is answered by the
 extension's automatic handlers: 204, CORS headers only with Access-Control-Request-Method.
-`CORS_ORIGINS="*"` with `CORS_SUPPORTS_CREDENTIALS` stops the server at startup."""
+`CORS_ORIGINS="*"` with `CORS_SUPPORTS_CREDENTIALS` stops the server at startup.
+
+sanic-ext 24.12.0 and older (`sanic_ext_24`, for a project whose manifests pin it; read from
+the wheels of 22.6.3-24.12.0, measured on 24.12.0 with sanic 24.12.0): a string origin is
+escaped but not anchored, so `re.match` admits every Origin that starts with it
+(`https://shop.example.com` admits `https://shop.example.com.evil.test`), and `Vary: origin`
+is sent only when more than one origin is configured."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from typing import Any
@@ -63,15 +70,17 @@ def _names(value: Any) -> frozenset[str]:
     return frozenset(str(item).lower() for item in items)
 
 
-def _patterns(value: Any) -> tuple[str | Regex, ...]:
-    """`_parse_allow_origins`: each entry as the pattern it becomes (strings escaped, `$`)."""
+def _patterns(value: Any, anchored: bool = True) -> tuple[str | Regex, ...]:
+    """`_parse_allow_origins`: each entry as the pattern it becomes (strings escaped, `$`
+    after them from sanic-ext 25.12 on: before, a prefix)."""
+    end = "$" if anchored else ""
     if value and isinstance(value, str):
         entries: list[Any] = [WILDCARD] if value == "*" else [entry.strip() for entry in value.split(",")]
-        return tuple(e if e == WILDCARD else re.escape(e) + "$" for e in entries)
+        return tuple(e if e == WILDCARD else re.escape(e) + end for e in entries)
     if isinstance(value, Regex):
         return (value,)
     if isinstance(value, (list, tuple)):
-        return tuple(e if isinstance(e, Regex) else re.escape(str(e)) + "$" for e in value)
+        return tuple(e if isinstance(e, Regex) else re.escape(str(e)) + end for e in value)
     return ()
 
 
@@ -90,13 +99,21 @@ def responder(policy: CorsPolicy) -> Responder:
     return functools.partial(_respond, Options(policy, _option))
 
 
-def _respond(options: Options, request: Request) -> Response:
+def respond_24(policy: CorsPolicy, request: Request) -> Response:
+    return _respond(Options(policy, _option), request, legacy=True)
+
+
+def responder_24(policy: CorsPolicy) -> Responder:
+    return functools.partial(_respond, Options(policy, _option), legacy=True)
+
+
+def _respond(options: Options, request: Request, legacy: bool = False) -> Response:
     automatic = bool(options["CORS_AUTOMATIC_OPTIONS"])
     status = 204 if request.method == "OPTIONS" and automatic else None
     preflight = automatic and request.method == "OPTIONS"
     if preflight and not request.header("access-control-request-method"):
         return Response(status)
-    patterns = _patterns(options["CORS_ORIGINS"])
+    patterns = _patterns(options["CORS_ORIGINS"], anchored=not legacy)
     origin = _allow_origin(options, patterns, request)
     if not origin:
         return Response(status)
@@ -110,7 +127,7 @@ def _respond(options: Options, request: Request) -> Response:
         headers.set("Access-Control-Expose-Headers", ",".join(sorted(expose)))
     if options["CORS_SUPPORTS_CREDENTIALS"]:
         headers.set("Access-Control-Allow-Credentials", "true")
-    if origin != "*":
+    if (len(patterns) > 1) if legacy else origin != "*":
         headers.set("Vary", "origin")
     if preflight:
         max_age = options["CORS_MAX_AGE"]
@@ -183,6 +200,15 @@ def origin_entries(policy: CorsPolicy) -> tuple[OriginEntry, ...]:
     )
 
 
+def prefix_entries(policy: CorsPolicy) -> tuple[OriginEntry, ...]:
+    """sanic-ext 24 and older: a string origin admits what starts with it, a looser test
+    than equality, judged as Starlette's substring test is (CORS104)."""
+    return tuple(
+        OriginEntry(entry.value, "substring") if entry.kind == "literal" else entry
+        for entry in origin_entries(policy)
+    )
+
+
 def library_checks(policy: CorsPolicy) -> tuple[LibraryCheck, ...]:
     """`CORS_ORIGINS="*"` with credentials: SanicException while the server starts."""
     origins, credentials = policy.option("CORS_ORIGINS"), policy.option("CORS_SUPPORTS_CREDENTIALS")
@@ -217,3 +243,13 @@ FRAMEWORK = Framework(
     library_checks=library_checks,
     responder=responder,
 )
+# sanic-ext 24.12.0 and older: string origins are prefixes (see the module's docstring)
+FRAMEWORK_24 = dataclasses.replace(
+    FRAMEWORK,
+    name="sanic_ext_24",
+    display="Sanic Extensions CORS (sanic-ext 24 or older)",
+    respond=respond_24,
+    origin_entries=prefix_entries,
+    responder=responder_24,
+)
+FRAMEWORKS = (FRAMEWORK, FRAMEWORK_24)

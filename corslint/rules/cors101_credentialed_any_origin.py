@@ -119,13 +119,15 @@ class CredentialedAnyOrigin(Rule):
         if verdict is None or not verdict.allowed or verdict.response is None:
             return
         answer = verdict.response.get("access-control-allow-origin")
+        # the probe's own origin echoed back is reflection: say so, never name the probe
+        sent = "the caller's own origin" if answer == ATTACKER else f"`{answer}`"
         typo = origin_typos(probe)
         hint = f"; {typo[0].detail}" if typo else ""
         for location in probe.write_sites("origins"):
             yield self.finding(
                 probe,
                 location,
-                f"{probe.display} answers any Origin with `Access-Control-Allow-Origin: {answer}` "
+                f"{probe.display} answers any Origin with {sent} in `Access-Control-Allow-Origin` "
                 "and `Access-Control-Allow-Credentials: true`: any website can read responses "
                 f"sent with this user's cookies{probe.condition('origins', 'credentials')}{hint}",
                 related=(

@@ -13,6 +13,8 @@ class AnyOrigin(Rule):
     *without* credentials: `Access-Control-Allow-Origin: *`, or the caller's origin
     reflected back. Configurations that also allow credentials are reported by CORS101
     instead.
+    A hand-written Django view behind a login (`@login_required`, a DRF `IsAuthenticated`
+    permission) is not reported: requests without cookies get a refusal, never the data.
 
     ## Why is this bad?
     For truly public data (a public API, open datasets, fonts) this is exactly right, and
@@ -85,6 +87,8 @@ class AnyOrigin(Rule):
             return  # a second Allow-Origin on every answer: browsers reject it (CORS302 says so)
         if any(e.kind in NOT_WHAT_PAGES_READ for e in probe.policy.evidence):
             return  # only listed origins reach it, or a later layer replaces its Allow-Origin
+        if any(e.kind == "login-required" for e in probe.policy.evidence):
+            return  # requests without cookies are refused; `*` is unreadable to those with them
         path = probe.policy.probe_path
         if not probe.allows(ATTACKER, path=path) or probe.allows(ATTACKER, credentials=True, path=path):
             return

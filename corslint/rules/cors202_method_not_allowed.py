@@ -2,6 +2,7 @@ from collections.abc import Iterator
 
 from corslint.browser import SAFELISTED_METHODS
 from corslint.findings import Finding, Level, Related
+from corslint.http import Request
 from corslint.rules.base import FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
 from corslint.rules.cors201_wildcard_with_credentials import preflight_wildcard_with_credentials
 
@@ -18,7 +19,9 @@ class MethodNotAllowed(Rule):
     routes are visible, it reports a framework default that allows only safe methods
     (Starlette's `allow_methods` defaults to `["GET"]`).
     Hand-written headers that leave preflights unanswered fail every such request at
-    once: that is reported once, as CORS206, not here.
+    once: that is CORS206; this rule then reports only methods the routes use that the
+    written `Access-Control-Allow-Methods` leaves out, which still fail once the
+    preflights are answered.
 
     ## Why is this bad?
     Before a cross-origin `PUT`, `PATCH` or `DELETE`, the browser asks permission with an
@@ -113,7 +116,10 @@ class MethodNotAllowed(Rule):
         if probe.written_by_another_layer("methods"):
             return  # the layer that writes the list reports it
         origin = probe.allowed_origin
-        if origin is None or probe.unhandled_preflight is not None:  # CORS206's cause
+        if origin is None:
+            return
+        if probe.unhandled_preflight is not None:  # CORS206's cause, unless the list lacks them too
+            yield from self._unanswered(probe, origin)
             return
         credentials = probe.credentials_enabled
         path = probe.policy.probe_path
@@ -164,6 +170,39 @@ class MethodNotAllowed(Rule):
                 )
                 + probe.condition("methods"),
                 related=[r for rs in failing_routes.values() for r in rs[:3]],
+            )
+
+    def _unanswered(self, probe: PolicyProbe, origin: str) -> Iterator[Finding]:
+        """Route methods the `Access-Control-Allow-Methods` written on ordinary responses
+        lacks, where preflights are not answered at all (CORS206): what still fails once
+        they are. Compared without case and with `*` counted as allowing all, so that only
+        a method no reading of the list admits is reported."""
+        routes = probe.policy.routes
+        if not routes:
+            return
+        response = probe.respond(Request(probe.probe_method, origin, path=probe.policy.probe_path))
+        written = None if response is None else response.get("access-control-allow-methods")
+        if written is None:
+            return
+        listed = {name.strip().upper() for name in written.split(",") if name.strip()}
+        if "*" in listed:
+            return
+        missing: dict[str, list[Related]] = {}
+        for route in routes:
+            for method in route.methods:
+                method = method.upper()
+                if method not in SAFELISTED_METHODS and method != "OPTIONS" and method not in listed:
+                    missing.setdefault(method, []).append(
+                        Related(route.location, f"{method} {route.path} is served here")
+                    )
+        if missing:
+            yield self.finding(
+                probe,
+                probe.locate("methods"),
+                f"{probe.display} writes `Access-Control-Allow-Methods` without "
+                f"{', '.join(sorted(missing))}, which the app's routes use: once its preflights are "
+                f"answered (CORS206), those requests still fail their preflight{probe.condition('methods')}",
+                related=[r for rs in missing.values() for r in rs[:3]],
             )
 
     @staticmethod

@@ -2,6 +2,7 @@ from collections.abc import Iterator
 
 from corslint.findings import Finding, Level
 from corslint.rules.base import FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
+from corslint.rules.body_methods import bodiless_methods
 
 # Socket.IO's own clients are its only callers: their long-polling POSTs carry
 # `Content-Type: text/plain`, never JSON (the Socket.IO docs' CORS example lists no Content-Type)
@@ -113,11 +114,29 @@ class ContentTypeNotAllowed(Rule):
         if probe.preflight_passes(origin, "GET", json_get, credentials=credentials, path=path):
             return  # the header passes for GET: POST is refused (Flask-CORS), CORS202's finding
         where = probe.locate("headers")
+        failing = f"every request with a JSON body fails its preflight ({json.reason})"
+        if credentials:
+            anonymous = probe.fetch(
+                origin, "POST", {"content-type": "application/json"}, credentials=False, path=path
+            )
+            if anonymous is not None and anonymous.allowed:
+                # `*` in Allow-Headers covers Content-Type for requests without credentials only
+                failing = (
+                    "every credentialed request (cookies, `credentials: 'include'`) with a JSON body "
+                    f"fails its preflight ({json.reason}), while requests without credentials pass"
+                )
+        if failing.startswith("every request") and (listed := bodiless_methods(probe, origin, credentials)):
+            # `GET, HEAD, OPTIONS`: a JSON POST still fails, on this header alone (census 12 C4)
+            failing = (
+                f"its Allow-Methods (`{listed}`) names no method with a body, yet a JSON POST "
+                f"(a safelisted method, which passes that check) fails its preflight ({json.reason}); "
+                "if the service takes no request body, nothing fails"
+            )
         yield self.finding(
             probe,
             where,
-            f"{probe.display} does not allow the `Content-Type` request header: every request "
-            f"with a JSON body fails its preflight ({json.reason}){probe.condition('headers')}"
+            f"{probe.display} does not allow the `Content-Type` request header: {failing}"
+            f"{probe.condition('headers')}"
             f"{_change_in_file(probe, where.path)}",
             related=probe.related("headers"),
         )

@@ -6,6 +6,7 @@ from corslint.model import Location, Value, exclusive_arms
 from corslint.rules.base import ATTACKER, FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
 from corslint.rules.express_layer_order import runs_before_cors
 from corslint.rules.express_layers import first_only_credentials, repeats_cors_policy
+from corslint.rules.platform_layers import platform_layers
 from corslint.rules.starlette_layers import repeats_library_policy, starlette_outcome
 
 
@@ -109,6 +110,14 @@ class DuplicateCorsLayers(Rule):
             doubled = _doubled_origin(probe)
             if doubled is not None:
                 yield self.finding(probe, probe.policy.location, doubled[0], related=doubled[1])
+        for platform, function, outcome in platform_layers(probes):
+            yield self.finding(
+                platform,
+                platform.policy.location,
+                f"{platform.display} and {function.display} in {function.policy.location.path} both write "
+                f"CORS headers on the same answers: {outcome}",
+                related=(Related(function.policy.location, "the function's CORS layer"),),
+            )
         groups: dict[str, list[PolicyProbe]] = {}
         # a route decorator counts where hand-written headers share its key (a Flask view
         # writing Allow-Origin under its own `@cross_origin`)

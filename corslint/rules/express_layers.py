@@ -9,6 +9,8 @@ hand-written Express headers). Measured with express 5 + cors 2.8
 itself (204), so the hand-written layer never sees one; on other requests it replaces
 (`setHeader`, `res.header`, `res.set`) the headers `cors()` wrote, with the same values.
 Each answer carries one Allow-Origin, the one `cors()` sent: nothing is overridden or mixed.
+The same holds for a repeated allow-list with credentials (session 13's leftover, measured in
+tests/test_differential_express_repeated_allow_list.py): the layer is no second policy.
 Preflight-only headers (Allow-Methods, Allow-Headers, Max-Age) on an answer that is no
 preflight are read by no browser, so they are left out of the comparison.
 
@@ -56,21 +58,7 @@ def repeats_cors_policy(library: PolicyProbe, written: PolicyProbe) -> bool:
             mine, theirs = written.respond(request), library.respond(request)
             if mine is None or theirs is None or not _same_where_written(mine, theirs):
                 return False
-            if not _open_without_credentials(mine) or not _open_without_credentials(theirs):
-                return False
     return True
-
-
-def _open_without_credentials(answer: Response) -> bool:
-    """`Access-Control-Allow-Origin: *` and no credentials: the one repeated policy called
-    quiet. A repeated allow-list or reflection with credentials (the `credentials`
-    middleware after `cors({ credentials: true })`) stays reported: its own methods and
-    headers never reach a preflight (tests/fixtures/express/credentials_middleware_after_cors,
-    duplicate_layers, handwritten_after_app_cors)."""
-    return (
-        answer.get("access-control-allow-origin") == "*"
-        and answer.get("access-control-allow-credentials") is None
-    )
 
 
 def _replaces_only(written: PolicyProbe) -> bool:

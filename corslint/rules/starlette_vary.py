@@ -21,6 +21,8 @@ LIBRARY_VARY = "library-vary"
 # is made outside it), which joins "Origin" onto the route's `Vary`
 LIBRARY_VARY_ROUTES = "library-vary-routes"
 _HAND_WRITTEN = "starlette_headers"
+# the views under django-cors-headers too (extractors/python_headers/django_library_vary.py)
+_ROUTES_VARIED = frozenset({_HAND_WRITTEN, "django_headers"})
 
 
 def library_adds_vary(probe: PolicyProbe) -> bool:
@@ -37,7 +39,7 @@ def varied_by_library(probe: PolicyProbe) -> frozenset[Location]:
     """The places Allow-Origin is written on an answer that passes the app's CORSMiddleware
     (empty unless `library_adds_vary`)."""
     policy = probe.policy
-    if policy.framework == _HAND_WRITTEN and any(e.kind == LIBRARY_VARY_ROUTES for e in policy.evidence):
+    if policy.framework in _ROUTES_VARIED and any(e.kind == LIBRARY_VARY_ROUTES for e in policy.evidence):
         return frozenset(
             step.location
             for name, step in policy.options.items()

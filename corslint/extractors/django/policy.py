@@ -6,6 +6,7 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
+from corslint.extractors.django.cors_version import pinned_before_new_names
 from corslint.extractors.django.entry_points import EntryPoint
 from corslint.extractors.django.fork_package import FORK, FORK_MODEL, without_unread_names
 from corslint.extractors.django.module_paths import module_key, real_path
@@ -44,8 +45,8 @@ def build_policy(entry: EntryPoint, namespace: Namespace) -> CorsPolicy | None:
     if pinned is not None:  # the model differs before 3.0 (host-only allow-list entries)
         options[VERSION_OPTION] = Value(pinned, location, Provenance.LITERAL, description="the pinned major")
     evidence = [
-        # before 3.0 the legacy names are the library's only names: nothing to rename
-        *(deprecations(namespace, leaf.path) if pinned is None or pinned >= 3 else ()),
+        # before 3.5 the legacy names are the library's only names: nothing to rename
+        *(deprecations(namespace, leaf.path) if _renamable(pinned, leaf.path) else ()),
         *wiring(namespace, location, bool(options), _first_setting(namespace, options)),
         *typos(namespace),
         *_bearer_auth(namespace),
@@ -73,6 +74,13 @@ def build_policy(entry: EntryPoint, namespace: Namespace) -> CorsPolicy | None:
         # one request pipeline per entry point
         app=f"django:{module_key(leaf)}{_branches(entry)}{':' + entry.configuration if entry.configuration else ''}",
     )
+
+
+def _renamable(pinned: int | None, path: str) -> bool:
+    """Whether the pinned release reads the new names (from 3.5.0 on; a 3.0-3.4 pin does not)."""
+    if pinned is not None and pinned < 3:
+        return False
+    return pinned != 3 or not pinned_before_new_names(path)
 
 
 def _configuration_class(entry: EntryPoint) -> ast.ClassDef | None:
@@ -171,9 +179,13 @@ ORIGIN_SETTINGS = _ORIGIN_LISTS | {"CORS_ALLOW_ALL_ORIGINS", ALIASES["CORS_ALLOW
 
 def _origins_for_development(namespace: Namespace, options: dict[str, Value]) -> bool:
     """Every origin setting is bound in the development arm of an `if DEBUG:` that DEBUG's
-    default decided (1103753960wjm-creator/AutoTest backend/settings.py, census 6 sample 103)."""
+    default decided (1103753960wjm-creator/AutoTest backend/settings.py, census 6 sample 103),
+    or in a file named for development (`settings/local.py` a package's `__init__.py`
+    star-imports: reznov11/bakementor, set 22; RULES.md names the file, not the entry point)."""
     origins = [name for name in options if name in _ORIGIN_LISTS]
-    return bool(origins) and all(name in namespace.development for name in origins)
+    return bool(origins) and all(
+        name in namespace.development or is_development_path(options[name].location.path) for name in origins
+    )
 
 
 NO_ORIGIN_SETTING = "no origin setting"

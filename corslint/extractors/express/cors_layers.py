@@ -7,6 +7,7 @@ from functools import partial
 
 from corslint.extractors.express.branches import arms_around, development_guarded
 from corslint.extractors.express.cors_after_routes import AFTER_EVERY_ROUTE, after_every_route
+from corslint.extractors.express.cors_helper_variants import cors_helper_variants
 from corslint.extractors.express.delegate_variants import delegate_option_variants
 from corslint.extractors.express.ended_scopes import scope_answered
 from corslint.extractors.express.exported_instances import imported_nowhere, module_level_export
@@ -115,6 +116,7 @@ def cors_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> list[Cors
             (
                 option_variants(module, node, arguments[0], partial(cors_options, module, node, arguments))
                 or delegate_option_variants(module, arguments[0])  # `cors(delegate)` with `if` arms
+                or cors_helper_variants(module, arguments[0])  # `cors(getCorsOptions())`, a return each
                 or unset_stage_variants(module, options, options_evidence)  # open without NODE_ENV
                 or ternary_origin_variants(module, options, options_evidence)  # `live ? /re/ : "*"`
                 or pushed_list_variants(module, options, options_evidence)  # `if (x) list.push(...)`

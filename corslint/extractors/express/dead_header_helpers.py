@@ -28,6 +28,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path, PurePosixPath
 
 from corslint.extractors.express.importer_candidates import MAX_FILES
@@ -239,10 +240,13 @@ _TOPS = (".git", "pnpm-workspace.yaml", "lerna.json", "nx.json", "turbo.json", "
 
 
 def _read(root: Path, own: Path) -> _Files | None:
+    # listed before any is read: a project past the limit is given up on without reading
+    # MAX_FILES files for nothing (Unleash's 6,021 files on the real tree: 0.3 s of reading)
+    listed = list(islice(project_files(root), MAX_FILES + 1))
+    if len(listed) > MAX_FILES:
+        return None
     files = _Files()
-    for count, file in enumerate(project_files(root)):
-        if count >= MAX_FILES:
-            return None
+    for file in listed:
         if names_file(file, own):
             continue
         try:

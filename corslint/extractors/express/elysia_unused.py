@@ -14,11 +14,11 @@ the policy judged as before."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from corslint.extractors.express.importer_candidates import MAX_FILES, candidate_importers
+from corslint.extractors.express.importer_specifiers import may_import
 from corslint.extractors.js.module import JsModule
-from corslint.extractors.js.project_files import Unsearchable, names_file, other_sources
+from corslint.extractors.js.project_files import Unsearchable, other_sources
 from corslint.extractors.js.syntax import Node
 
 _APP_MARKER = b"new Elysia("
@@ -74,22 +74,9 @@ def imported_nowhere(module: JsModule) -> bool:
     for importer in candidates.modules:
         for match in spelled.finditer(importer.source):
             specifier = match.group(1).decode("utf-8", "replace")
-            if _may_import(importer, specifier, own):
+            if may_import(importer, specifier, own):
                 return False
     try:
         return any(_APP_MARKER in source for source in other_sources(candidates.root, own, MAX_FILES))
     except Unsearchable:
         return False
-
-
-def _may_import(importer: JsModule, specifier: str, own: Path) -> bool:
-    project = importer.project
-    assert project is not None
-    resolved = project.resolve_specifier(importer, specifier)
-    if resolved is not None:
-        return names_file(resolved, own)
-    if specifier.startswith((".", "/")) or not specifier.strip():
-        return True  # a path that does not resolve: unsure
-    parts = specifier.split("/")
-    package = "/".join(parts[:2]) if specifier.startswith("@") else parts[0]
-    return package not in project.dependencies(importer)

@@ -22,6 +22,9 @@ from corslint.extractors.express.fastify_encapsulated_cors import encapsulated_c
 from corslint.extractors.express.fastify_instances import instance_key
 from corslint.extractors.express.fastify_plugin_routes import plugin_routes
 from corslint.extractors.express.fastify_registering_routes import registering_routes
+from corslint.extractors.express.fastify_setup_routes import setup_function_routes
+from corslint.extractors.express.fastify_unused_plugins import unused_plugin_evidence
+from corslint.extractors.express.helper_return_variants import helper_return_variants
 from corslint.extractors.express.option_variants import OptionVariant
 from corslint.extractors.express.options import OptionNames, options_homes, sorted_options
 from corslint.extractors.express.origin_function_nodes import parameter_names, written_function
@@ -122,9 +125,13 @@ def fastify_cors_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> lis
         branch = arms_around(call)
         # sweep 13 M8: in a plugin without fastify-plugin, its hooks cover none of the app's routes
         encapsulated = encapsulated_cors(module, call, receiver, fastify_routes)
+        if (unused := unused_plugin_evidence(module, call, receiver)) is not None:
+            encapsulated.append(unused)  # set 21: a plugin module nothing loads sends nothing
         # an origin callback open to every Origin outside production: judged both ways
-        variants = unset_stage_variants(module, options[0], list(options[1])) or ternary_origin_variants(
-            module, options[0], list(options[1])
+        variants = (
+            picked_options(module, package, call, arguments)
+            or unset_stage_variants(module, options[0], list(options[1]))
+            or ternary_origin_variants(module, options[0], list(options[1]))
         )
         for variant in variants or [OptionVariant(branch, options[0], list(options[1]))]:
             policies.append(
@@ -133,7 +140,8 @@ def fastify_cors_policies(module: JsModule, bearer: tuple[Evidence, ...]) -> lis
                     location=module.location(call),
                     options=variant.options,
                     routes=_with_plugin_routes(module, receiver)
-                    or registering_routes(module, call, receiver, fastify_routes),
+                    or registering_routes(module, call, receiver, fastify_routes)
+                    or setup_function_routes(module, call, receiver, fastify_routes),
                     evidence=(*variant.evidence, *encapsulated, *bearer),
                     development_only=is_development_path(module.path) or development_guarded(module, call),
                     label=f"{package} plugin",
@@ -172,6 +180,18 @@ def _versioned(
         return with_version(module, options, call), evidence
     legacy = legacy_options(module, options, call, arguments)
     return (legacy, evidence) if legacy is not None else None
+
+
+def picked_options(module: JsModule, package: str, call: Node, arguments: list[Node]) -> list[OptionVariant]:
+    """`register(cors, getCorsConfig())`: each options object the helper may return."""
+    if package != PACKAGE or len(arguments) < 2:
+        return []
+
+    def read(home: JsModule, returned: Node) -> tuple[dict[str, Value], list[Evidence]]:
+        options, evidence = fastify_options(home, returned)
+        return with_version(module, options, call), evidence
+
+    return helper_return_variants(module, arguments[1], read)
 
 
 def _with_plugin_routes(module: JsModule, receiver: str) -> tuple[Route, ...] | None:

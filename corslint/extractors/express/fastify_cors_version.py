@@ -55,9 +55,12 @@ def legacy_options(
     if _LATER_OPTIONS & options.keys():
         options = {"**": module.unknown(arguments[1])}
     where = module.location(call)
-    source = f"{LEGACY_PACKAGE} {installed}.x" + (
-        "" if major == FASTIFY2_MAJOR else f" (@fastify/cors {major})"
-    )
+    if major != FASTIFY2_MAJOR:
+        source = f"{LEGACY_PACKAGE} {installed}.x (@fastify/cors {major})"
+    else:  # 4.x runs 3.x's code
+        source = f"{LEGACY_PACKAGE} {installed}.x" + (
+            "" if installed == major else f" (the code of {major}.x)"
+        )
     return {**options, VERSION_OPTION: version_value(major, where, source)}
 
 

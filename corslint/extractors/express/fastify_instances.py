@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from corslint.extractors.express.function_sources import functions_of
 from corslint.extractors.express.origin_function_nodes import parameter_names
+from corslint.extractors.express.set_headers_options import set_headers_call
 from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import project_files, project_root
@@ -63,25 +64,10 @@ def instance_key(module: JsModule, node: Node, receiver: str, depth: int = 0) ->
 def static_set_headers(module: JsModule, function: Node) -> tuple[Node, str] | None:
     """`X.register(fastifyStatic, { setHeaders(res) {...} })`: the register call and X,
     for the function given as the `setHeaders` option of `@fastify/static`."""
-    holder = function.parent
-    if holder is None:
+    found = set_headers_call(module, function)
+    if found is None:
         return None
-    if holder.type == "pair":
-        key = holder.child_by_field_name("key")
-        if key is None or module.text(key).strip("'\"") != "setHeaders":
-            return None
-    elif function.type == "method_definition":
-        name = function.child_by_field_name("name")
-        if name is None or module.text(name) != "setHeaders":
-            return None
-        holder = function
-    else:
-        return None
-    options = holder.parent
-    arguments = options.parent if options is not None and options.type == "object" else None
-    call = arguments.parent if arguments is not None and arguments.type == "arguments" else None
-    if call is None or call.type != "call_expression":
-        return None
+    call = found[0]
     callee = unwrap(call.child_by_field_name("function"))
     named = call_arguments(call)
     if (

@@ -15,6 +15,7 @@ from corslint.extractors.express.earlier_preflight_answers import (
     imported_preflight_answer,
 )
 from corslint.extractors.express.factory_arguments import factory_arguments
+from corslint.extractors.express.fastify_cors_vary import cors_vary_step
 from corslint.extractors.express.fastify_decorator_hooks import decorated_hook_app
 from corslint.extractors.express.fastify_instances import instance_key, static_set_headers
 from corslint.extractors.express.fastify_route_preflights import plugin_answering_preflights
@@ -67,6 +68,7 @@ from corslint.extractors.express.mounted_router_cors import (
     outer_cors_mount,
     preflights_ended_before_router,
 )
+from corslint.extractors.express.nest_static_assets import static_assets_registration
 from corslint.extractors.express.nitro_unscanned import unscanned_handler
 from corslint.extractors.express.origin_function_nodes import parameter_names
 from corslint.extractors.express.refusing_cors import refusal_step, refusing_origins
@@ -191,6 +193,7 @@ def handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> li
                 if nested is not None and nested.type == "statement_block":
                     run(state, nested, ())
         registration = function_registration(analysis, function)
+        registration = registration or static_assets_registration(module, function)  # NestJS
         if registration is None and read_where_called(module, function):
             continue  # read at each handler that calls it, with what that handler passes
         if registration is None and never_used(module, function):
@@ -328,6 +331,8 @@ def _policy(
         options["options_status"] = restify_options_status(module, registration.call)
     if kind == FASTIFY and (plugin := plugin_answering_preflights(module, function)) is not None:
         options["options_status"] = Value(ANSWERED_BEFORE, plugin)  # the CORS plugin answers OPTIONS
+    if kind == FASTIFY and (plugin_vary := cors_vary_step(module, function)) is not None:
+        options = {"Vary #cors": plugin_vary, **options}  # @fastify/cors's onRequest hook ran first
     if kind == EXPRESS_HELPER and registration is None and "options_status" not in options:
         # a route handler's helper read on its own: OPTIONS runs no route handler, so these
         # writes never reach a preflight (census 9 C1, CRUNZEX/docker-backend resHeader.js)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from corslint.extractors.express.caller_listed_origins import caller_listed_arm
 from corslint.extractors.express.chosen_lets import (
     chosen_if,
     chosen_paths,
@@ -497,7 +498,7 @@ def _decided_arm(state: Steps, ternary: Node) -> Node | None:
         arm is not None and request_source(state.module, state.roles, state.aliases, arm) is not None
         for arm in arms
     ):
-        return None
+        return caller_listed_arm(state, ternary)  # `(o && LIST.has(o)) ? o : pick(req)`: the pick
     test = ternary.child_by_field_name("condition")
     if test is None or _over_caller_options(state, test):
         return None

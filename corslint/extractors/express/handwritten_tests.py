@@ -29,7 +29,7 @@ from corslint.extractors.express.scoped_lists import scoped_membership
 from corslint.extractors.express.sveltekit_hooks import route_test
 from corslint.extractors.express.tested_star_entries import without_tested_star
 from corslint.extractors.express.typeof_tests import typeof_function_test
-from corslint.extractors.express.unset_tests import decided_when_unset
+from corslint.extractors.express.unset_tests import always_truthy, decided_when_unset
 from corslint.extractors.js.conversions import truthy
 from corslint.extractors.js.declared_values import declared_value
 from corslint.extractors.js.module import JsModule
@@ -67,6 +67,8 @@ def condition_atom(state: Steps, node: Node | None) -> str | None:
         return "TRUE" if truthy(passed.raw) else "FALSE"
     if (bound := _passed_membership(state, node)) is not None:  # a factory's list argument
         return admitting(state, Value(FunctionValue("allow-list", bound), module.location(node)))
+    if (always := always_truthy(module, node)) is not None:  # `env.X || "literal"`
+        return "TRUE" if always else "FALSE"
     if (decided := decided_when_unset(module, node)) is not None:
         state.unset = state.unset or decided[1]
         return "TRUE" if decided[0] else "FALSE"

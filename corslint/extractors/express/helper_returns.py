@@ -49,10 +49,11 @@ def called_helper(module: JsModule, call: Node) -> tuple[JsModule, Node] | None:
 
 
 def guarded_returns(
-    module: JsModule, function: Node, returned: Returned
+    module: JsModule, function: Node, returned: Returned, passes: Callable[[Node], bool] | None = None
 ) -> list[tuple[Node | None, Node]] | None:
     """[(the `if` test or None for the last return, what `returned` takes from it)], in
-    order; None when the function has any other shape."""
+    order; None when the function has any other shape (`passes`: further statements the
+    reader steps over, such as logging lines)."""
     body = function.child_by_field_name("body")
     if body is None or body.type != "statement_block":
         return None
@@ -62,6 +63,8 @@ def guarded_returns(
         if statement.type in {"lexical_declaration", "variable_declaration"}:
             if not module.text(statement).startswith("const "):
                 return None
+            continue
+        if passes is not None and passes(statement):
             continue
         if statement.type == "if_statement" and statement.child_by_field_name("alternative") is None:
             value = _single_return(statement.child_by_field_name("consequence"), returned)

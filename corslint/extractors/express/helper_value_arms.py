@@ -24,7 +24,7 @@ value stays unknown, as before)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from corslint.extractors.express.handwritten_state import Steps
 from corslint.extractors.express.handwritten_tests import condition_atom
@@ -58,10 +58,13 @@ def helper_value_arms(state: Steps, node: Node, atom: Atom) -> tuple[Steps, list
     if node.type != "call_expression":
         return None
     arguments = call_arguments(node)
-    if (
-        not arguments
-        or request_source(state.module, state.roles, state.aliases, unwrap(arguments[0])) != ORIGIN
-    ):
+    if not arguments:
+        return None
+    first = unwrap(arguments[0])
+    # `pickOrigin(event)`: the helper handed the whole request (a Lambda/Netlify event, census
+    # 12 B2/C3) reads the Origin from its parameter, which is then the request inside it
+    whole = state.module.text(first) in {request for request in state.roles.requests if request}
+    if not whole and request_source(state.module, state.roles, state.aliases, first) != ORIGIN:
         return None
     helper = called_helper(state.module, node)
     if helper is None:
@@ -70,7 +73,7 @@ def helper_value_arms(state: Steps, node: Node, atom: Atom) -> tuple[Steps, list
     parameter = _first_parameter(module, function)
     if parameter is None or module.assignments.get(parameter):
         return None
-    inner = _inner_state(state, module, function, parameter)
+    inner = _inner_state(state, module, function, parameter, whole)
     returns = guarded_returns(module, function, returned_value) if inner is not None else None
     if inner is None or returns is None:
         return None
@@ -128,13 +131,16 @@ def _first_parameter(module: JsModule, function: Node) -> str | None:
     return module.text(target) if target.type == "identifier" else None
 
 
-def _inner_state(state: Steps, module: JsModule, function: Node, parameter: str) -> Steps | None:
-    """The helper's own state: its parameter is the caller's Origin."""
+def _inner_state(
+    state: Steps, module: JsModule, function: Node, parameter: str, whole: bool = False
+) -> Steps | None:
+    """The helper's own state: its parameter is the caller's Origin (`whole`: the caller's
+    request, read through the same header reads as the caller's)."""
     body = function.child_by_field_name("body")
     if body is None or body.type != "statement_block":
         return None
-    aliases: dict[str, str] = {parameter: ORIGIN}
-    roles = state.roles
+    aliases: dict[str, str] = {} if whole else {parameter: ORIGIN}
+    roles = replace(state.roles, requests=(parameter,)) if whole else state.roles
     for statement in body.named_children:
         if statement.type in {"lexical_declaration", "variable_declaration"}:
             for declarator in statement.named_children:

@@ -241,6 +241,20 @@ def _imported_helper(module: JsModule, call: Node) -> tuple[JsModule, Node] | No
     return found[0]
 
 
+def _sibling_helper(state: Steps, call: Node) -> tuple[JsModule, Node] | None:
+    """Inside a followed helper, a function of the helper's own module handed the response it
+    was handed (`answerPreflight(req, res)` calling `writeCors(req, res)` before `res.status(204)
+    .end()`, census 12 C1, AlvaroTWM/app-finance-for-fact `api/_lib/cors.ts`): read as well."""
+    callee = unwrap(call.child_by_field_name("function")) if call.type == "call_expression" else None
+    if callee is None or callee.type != "identifier":
+        return None
+    responses = {response for response in state.roles.responses if response}
+    if not any(state.module.text(unwrap(argument)) in responses for argument in call_arguments(call)):
+        return None
+    local = state.module.top_function(state.module.text(callee))
+    return (state.module, local) if local is not None else None
+
+
 _ORIGIN_ARGUMENT = re.compile(
     r"""^[\w$]+\.(?:headers(?:\.origin|\[['"]origin['"]\]|\.get\(['"]origin['"]\))"""
     r"""|get\(['"]origin['"]\)|header\(['"]origin['"]\))(?:(?:\|\||\?\?)(?:''|""|null|undefined))?$""",
@@ -283,7 +297,7 @@ def _handed_response(module: JsModule, call: Node) -> bool:
 
 
 def _inlined(state: Steps, call: Node, when: tuple[str, ...], depth: int) -> bool:
-    found = _imported_helper(state.module, call)
+    found = _imported_helper(state.module, call) or (_sibling_helper(state, call) if depth else None)
     if found is None or depth > _MAX_DEPTH:
         return False
     helper_module, helper = found

@@ -10,6 +10,7 @@ from corslint.extractors.express.origin_answers import (
     answer_test,
     error_unless_answer,
     first_argument_is_error,
+    origin_itself,
 )
 from corslint.extractors.express.origin_function_nodes import parameter_names, written_function
 from corslint.extractors.express.origin_guards import decided, deciding_env, residual, tidied_origin
@@ -105,7 +106,7 @@ def classify_origin_function(module: JsModule, function: Node) -> FunctionValue:
             verdicts.append((call, "error" if first_argument_is_error(module, call) else "false"))
             continue
         text = module.text(unwrap(answer))
-        if text == "true" or text == origin_name or _truthy_object(module, answer):
+        if text == "true" or origin_itself(text, origin_name) or _truthy_object(module, answer):
             verdicts.append((call, "allow"))
         elif text in {"false", "null", "undefined"}:
             verdicts.append((call, "false"))

@@ -103,6 +103,13 @@ def _request_dependent(module: JsModule, test: Node) -> bool:
             return True
         seen.update(reading)
         bound = [found for name in reading if (found := module.binding(name)) is not None]
+        # `let host; try { host = new URL(origin).host } catch { ... }`: what it is assigned
+        bound += [
+            assigned.child_by_field_name("right")
+            for name in reading
+            if module.binding(name) is None
+            for assigned in module.assignments.get(name, [])
+        ]
         reading = [module.text(part) for node in bound for part in walk(node) if part.type == "identifier"]
         reading = [name for name in reading if name not in seen]
     return any(name in parameters for name in reading)

@@ -10,6 +10,7 @@ from corslint.extractors.express.origin_entry_tests import entry_tested_entries
 from corslint.extractors.express.origin_function_nodes import parameter_names, written_function
 from corslint.extractors.express.origin_globs import glob_entries
 from corslint.extractors.express.origin_guards import decided, tidies
+from corslint.extractors.express.origin_host_globs import host_glob_entries
 from corslint.extractors.express.origin_list_reads import (
     STRING_TESTS,
     hostname_compared,
@@ -23,6 +24,8 @@ from corslint.extractors.express.origin_list_reads import (
 )
 from corslint.extractors.express.predicate_blocks import block_predicate_entries
 from corslint.extractors.express.tidied_entries import tidied_entries
+from corslint.extractors.express.url_host_predicates import parsed_url_predicate
+from corslint.extractors.express.widened_lets import widened_let
 from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.scoped_bindings import scoped_binding
@@ -61,6 +64,10 @@ def membership(module: JsModule, test: Node, name: str, positive: bool) -> tuple
             held = scoped_binding(module, module.text(test), test)
         if held is not None and unwrap(held).type in {"call_expression", "binary_expression"}:
             return membership(module, held, name, positive)
+        widened = widened_let(module, module.text(test), name) if positive else None
+        if widened is not None:  # `let ok = ...; if (!strict) ok = ok || !origin`
+            found = membership(module, widened[0], name, True)
+            return (found[0], True) if found is not None else None
         return None
     if test.type == "binary_expression":
         operator = module.text(test.child_by_field_name("operator"))
@@ -127,8 +134,10 @@ def membership(module: JsModule, test: Node, name: str, positive: bool) -> tuple
             _FOLLOWED.add(body.id)
             try:
                 if body.type == "statement_block":  # early returns, or a branch the deployment decides
-                    found = _block_membership(home, body, parameter) or block_predicate_entries(
-                        home, body, parameter, membership
+                    found = (
+                        _block_membership(home, body, parameter)
+                        or block_predicate_entries(home, body, parameter, membership)
+                        or parsed_url_predicate(home, body, parameter)  # `try { new URL(o) ... }`
                     )
                     return found if positive else None
                 return membership(home, body, parameter, positive)
@@ -267,6 +276,12 @@ def _some(module: JsModule, function: Node, callback: Node, name: str) -> tuple[
         )
     ):  # `list.some((w) => (w.startsWith("*.") && origin.endsWith(w.slice(1))) || origin === w)`
         return tested, False
+    if body is not None and (
+        hosts := host_glob_entries(
+            module, callback, body, name, list_holder(module, function.child_by_field_name("object"))
+        )
+    ):  # `hosts.some((p) => wcmatch(p)(new URL(origin).host))`
+        return hosts
     if body is None or body.type != "call_expression" or name not in module.text(body):
         return None
     holder = list_holder(module, function.child_by_field_name("object"))

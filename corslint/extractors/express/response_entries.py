@@ -27,7 +27,7 @@ def fetch_entry(module: JsModule, function: Node) -> bool:
     holding it), is a worker's `fetch`, a default export, or is handed to a server."""
     names = parameter_names(module, function)
     if names and names[0] in _REQUEST_NAMES:
-        return True
+        return not wraps_given_response(module, function)
     name = function.child_by_field_name("name")
     named = name is not None and module.text(name) in {"fetch", "onRequest"}
     if named or pages_function_method(module, function):
@@ -44,6 +44,22 @@ def fetch_entry(module: JsModule, function: Node) -> bool:
     if parent is not None and parent.type == "arguments" and parent.parent is not None:
         callee = parent.parent.child_by_field_name("function")
         return callee is not None and module.text(callee) in _SERVERS
+    return False
+
+
+def wraps_given_response(module: JsModule, function: Node) -> bool:
+    """A function handed the request (or event) and, in a later parameter typed `Response`,
+    the answer someone else made, which it copies with CORS headers added: a SolidStart
+    API route helper `applyCors(event: APIEvent, response: Response)` its routes' method
+    exports call (ARTHURVANBELLE/SolidWebApp src/utils/cors.ts). It answers no request
+    itself, OPTIONS included: the exports that call it do (judged where imported)."""
+    parameters = function.child_by_field_name("parameters")
+    if parameters is None:
+        return False
+    for parameter in parameters.named_children[1:]:
+        annotation = parameter.child_by_field_name("type")
+        if annotation is not None and module.text(annotation).lstrip(":").strip() == "Response":
+            return True
     return False
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from corslint.extractors.express.hono_fetch_middleware import hono_middleware_routes
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node
 from corslint.model import Route
@@ -25,9 +26,12 @@ _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"})
 
 def served_routes(module: JsModule, functions: list[tuple[Node, str]], path: str) -> tuple[Route, ...]:
     """One route per function: its declared method, else GET, POST and the methods tested."""
-    routes = []
+    routes: list[Route] = []
     for function, method in functions:
         location = module.location(function)
+        if not method and (used := hono_middleware_routes(module, function)) is not None:
+            routes += used  # a Hono middleware answering with Fetch Responses: the app's routes
+            continue
         if method and not method.startswith("!"):  # "!OPTIONS": a catch-all beside its OPTIONS
             methods = ("GET", "HEAD") if method == "GET" else (method,)
             routes.append(Route(path, methods, location))

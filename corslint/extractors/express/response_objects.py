@@ -32,7 +32,7 @@ from functools import partial
 from pathlib import PurePosixPath
 
 from corslint.extractors import EXTRACTORS
-from corslint.extractors.express.astro_endpoints import ASTRO_ENDPOINT, is_astro_endpoint
+from corslint.extractors.express.astro_endpoints import ASTRO_ENDPOINT
 from corslint.extractors.express.dead_header_helpers import never_used
 from corslint.extractors.express.fetch_cors_ports import is_fetch_cors_port
 from corslint.extractors.express.flag_gated_headers import switched_helper
@@ -60,11 +60,7 @@ from corslint.extractors.express.response_entries import (
     route_export_pairs,
     route_path,
 )
-from corslint.extractors.express.response_headers import (
-    HeaderReader,
-    parameter_names,
-    set_calls,
-)
+from corslint.extractors.express.response_headers import HeaderReader, parameter_names, set_calls
 from corslint.extractors.express.response_methods import served_routes
 from corslint.extractors.express.response_screen import may_answer_with_responses
 from corslint.extractors.express.returned_responses import (
@@ -76,6 +72,7 @@ from corslint.extractors.express.returned_responses import (
     function_roles,
     returned_sites,
 )
+from corslint.extractors.express.solid_routes import SOLID_ROUTE, method_exports_style
 from corslint.extractors.express.sveltekit_endpoints import SVELTEKIT_ENDPOINT, is_endpoint_file
 from corslint.extractors.express.sveltekit_hooks import SVELTEKIT_HOOK, is_handle
 from corslint.extractors.express.unrouted_answers import unrouted_answers
@@ -96,6 +93,7 @@ _WRITERS = {
     SVELTEKIT_HOOK: "fetch-set",
     SVELTEKIT_ENDPOINT: "fetch-set",
     ASTRO_ENDPOINT: "fetch-set",
+    SOLID_ROUTE: "fetch-set",
     ITTY_ROUTE: "fetch-set",
 }
 _LABELS = {
@@ -105,6 +103,7 @@ _LABELS = {
     SVELTEKIT_HOOK: "SvelteKit server hook",
     SVELTEKIT_ENDPOINT: "SvelteKit endpoint",
     ASTRO_ENDPOINT: "Astro endpoint",
+    SOLID_ROUTE: "SolidStart API route",
     ITTY_ROUTE: "itty-router route",
 }
 _AUTHORIZATION_READ = re.compile(
@@ -256,10 +255,10 @@ def _groups(
                     reached.add(site.builder.id)  # a helper of this function: judged with it
     reached |= called_by_others(module, [function for function, _ in candidates])
     endpoint = is_endpoint_file(module.path)
-    astro = not route_file and not endpoint and is_astro_endpoint(module)
-    route_functions = route_export_pairs(module) if route_file or endpoint or astro else []
+    exports = None if route_file or endpoint else method_exports_style(module)  # Astro, SolidStart
+    route_functions = route_export_pairs(module) if route_file or endpoint or exports else []
     if route_functions:
-        style = SVELTEKIT_ENDPOINT if endpoint else ASTRO_ENDPOINT if astro else NEXT_ROUTE
+        style = SVELTEKIT_ENDPOINT if endpoint else exports or NEXT_ROUTE
         groups.append((style, [(function, method) for function, method in route_functions]))
     exported = {function.id for function, _ in route_functions}
     for function, sites in candidates:

@@ -15,6 +15,7 @@ from corslint.extractors.express.flag_tests import options_conjunct
 from corslint.extractors.express.forwarded_init import forwarded_init
 from corslint.extractors.express.handler_roles import HandlerRoles
 from corslint.extractors.express.helper_header_flow import branch_assigned, straight_reassigned
+from corslint.extractors.express.hono_fetch_middleware import hono_after_next, hono_context_requests
 from corslint.extractors.express.promise_results import resolved_results
 from corslint.extractors.express.request_inputs import alias_source, request_source
 from corslint.extractors.express.response_guards import OriginGuard, origin_guard
@@ -91,6 +92,14 @@ def _find_sites(module: JsModule, function: Node, depth: int) -> list[ResponseSi
                 site.straight = not site.partial
             site.returned = returned
             found.append(site)
+    after = hono_after_next(module, function)
+    if after is not None:  # `await next(); ... c.res.headers.set(...)`: the app's response, added to
+        call, statement, holder, end = after
+        status = Value(200, module.location(call))
+        site = ResponseSite(call, module, function, None, status, FETCH, roles=roles, aliases=aliases)
+        site.extra.append((module, holder, end, roles, aliases))
+        site.method = _method_condition(module, statement)
+        found.append(site)
     return found
 
 
@@ -142,7 +151,7 @@ def _reaches_callback(module: JsModule, call: Node, function: Node, callback: st
 def function_roles(module: JsModule, function: Node) -> tuple[HandlerRoles, dict[str, str]]:
     names = parameter_names(module, function)
     first = names[0] if names else ""
-    requests = (first, f"{first}.request") if first else ()
+    requests = (first, f"{first}.request", *hono_context_requests(module, names)) if first else ()
     roles = HandlerRoles(requests=requests, responses=(), next_name="")
     aliases: dict[str, str] = {}
     body = function.child_by_field_name("body")

@@ -11,7 +11,9 @@ from corslint.extractors.config_files.json_reader import read_json
 from corslint.extractors.config_files.toml_reader import read_toml
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.express.config_headers import HeaderRule, header_policies, header_rules
+from corslint.extractors.express.netlify_functions import unsent_on_functions
 from corslint.extractors.express.pages_headers import pages_root, pages_rules
+from corslint.extractors.express.vercel_functions import with_functions
 from corslint.extractors.express.vercel_routes import legacy_route_rules
 from corslint.extractors.express.vercel_sveltekit import kit_options_answers
 from corslint.model import CorsPolicy, Extraction, Location, Provenance, Value
@@ -31,17 +33,20 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
             rules += legacy_route_rules(data.raw.get("routes"))  # the legacy `routes[].headers`
             answers = kit_options_answers(Path(path), data.raw) if rules else None
             policies = header_policies("vercel_headers", path, rules, "vercel.json headers", answers)
+            policies = with_functions(path, data.raw, policies)
     elif name == "netlify.toml":
         data = read_toml(path, text)
         if data.known and isinstance(data.raw, dict) and "headers" in data.raw:
             policies = header_policies(
                 "netlify_headers", path, _netlify_toml_rules(data.raw["headers"]), "netlify.toml headers"
             )
+            policies = unsent_on_functions(data.raw, policies)
     elif name == "_headers" and (pages := pages_root(path)) is not None:  # Cloudflare Pages' rules
         rules = pages_rules(_headers_file_rules(path, text), pages)
         policies = header_policies("cloudflare_pages_headers", path, rules, "_headers", joined=True)
     elif name == "_headers":
         policies = header_policies("netlify_headers", path, _headers_file_rules(path, text), "_headers")
+        policies = unsent_on_functions({}, policies)
     return Extraction(policies=tuple(policies))
 
 

@@ -23,6 +23,7 @@ import re
 from pathlib import Path
 
 from corslint.extractors.express.importer_candidates import candidate_importers
+from corslint.extractors.express.importer_specifiers import package_name
 from corslint.extractors.express.options import CLOSE_NAMES, option_map
 from corslint.extractors.js.module import JsModule, ModuleLoader
 from corslint.extractors.js.parsed_module import require_specifier
@@ -248,9 +249,13 @@ def _uses(
             target = project.resolve_specifier(importer, specifier)
             if target is not None:
                 return target.resolve() == own
-            if not specifier.startswith(".") and _last_segment(specifier) in names:
+            if (
+                not specifier.startswith(".")
+                and _last_segment(specifier) in names
+                and package_name(specifier) not in project.dependencies(importer)
+            ):
                 raise _Unsure  # an alias (`@/config/cors`) that may name this file
-            return False
+            return False  # (`require("cors")` beside `config/cors.js`: the listed package)
 
         for node in importer.of_kind("call_expression", "export_statement", "import_statement"):
             if node.type == "export_statement":

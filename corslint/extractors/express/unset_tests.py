@@ -6,7 +6,8 @@ unset"); a test the request decides is never one of these."""
 
 from __future__ import annotations
 
-from corslint.extractors.js.conversions import arm_when_unset
+from corslint.extractors.js.conversions import arm_when_unset, truthy
+from corslint.extractors.js.declared_values import declared_value
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, is_env_name, unwrap
 from corslint.model import Provenance, Value
@@ -53,3 +54,28 @@ def _value_used_below(module: JsModule, test: Node) -> bool:
         if branch is not None and name in module.text(branch):
             return True
     return False
+
+
+def always_truthy(module: JsModule, test: Node) -> bool | None:
+    """`if (configured)` on `const configured = process.env.X || "https://a.example"` or on a
+    non-empty literal: true however X is set (`||` falls back on an empty value too), so the
+    `else` never runs (census 12 C2, AresNative/api-mongodb `api/_lib/cors.ts`); `!configured`
+    is false. None for any other test (`??` keeps an empty X, and is not read here)."""
+    test = unwrap(test)
+    negated = test.type == "unary_expression" and module.text(test).startswith("!")
+    name = unwrap(test.child_by_field_name("argument")) if negated else test
+    if name is None or name.type != "identifier":
+        return None
+    bound = declared_value(module, module.text(name), test)
+    if bound is None:
+        return None
+    if bound.type == "binary_expression" and module.text(bound.child_by_field_name("operator")) == "||":
+        bound = unwrap(bound.child_by_field_name("right"))
+    if bound is None or bound.type not in {"string", "template_string", "array", "object"}:
+        return None
+    value = module.resolve(bound)
+    if not value.known or value.env_var is not None:
+        return None
+    if not truthy(value.raw):
+        return None  # `origin || ""`: whatever the left holds decides
+    return not negated

@@ -13,6 +13,7 @@ from corslint.extractors.js.env_key_helpers import env_key_result
 from corslint.extractors.js.parsed_module import ParsedModule
 from corslint.extractors.js.pushed_lists import pushed_list
 from corslint.extractors.js.stage_switches import production_return
+from corslint.extractors.js.static_methods import static_method
 from corslint.extractors.js.syntax import Node, unwrap, walk
 from corslint.model import Location, Provenance, Value
 
@@ -84,6 +85,7 @@ def _helper(module: HelperModule, callee: Node) -> tuple[HelperModule, Node] | N
             specifier, exported = module.imports.get(module.text(holder), ("", ""))
             if exported == "*":
                 return _imported_function(module, specifier, module.text(method))
+            return static_method(module, holder, module.text(method))  # `Cors.getOptions()`
     return None
 
 

@@ -22,6 +22,7 @@ from corslint.extractors.node_frameworks.config_exports import (
     js_project,
 )
 from corslint.extractors.node_frameworks.config_options import option_evidence
+from corslint.extractors.node_frameworks.strapi_config_files import shadowed_config_file
 from corslint.frameworks.strapi_cors import EARLY_NAME, LEGACY_NAME, NAME, OPTION_NAMES
 from corslint.model import CorsPolicy, Extraction, Provenance, Value
 
@@ -43,7 +44,7 @@ _MATCH_ORIGIN_SINCE = (5, 20)
 
 
 def extract(path: str, text: str, context: ProjectContext) -> Extraction:
-    if not in_config_folder(path, "middlewares"):
+    if not in_config_folder(path, "middlewares") or shadowed_config_file(path):
         return Extraction()
     module = js_project(context).module(path, text, Path(path))
     listed, _ = configured_node(module, exported_node(module), frozenset())

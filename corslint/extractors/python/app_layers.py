@@ -58,14 +58,8 @@ def _layer(
     steps = module.steps(node)
     own = _arms(module, steps, depth > 0)
     development = _guarded(module, steps, node)
-    function = next((s.owner for s in reversed(steps) if isinstance(s.owner, (*FUNCTIONS, ast.Lambda))), None)
-    if (
-        depth < MAX_HELPERS
-        and isinstance(receiver_node, ast.Name)
-        and isinstance(function, FUNCTIONS)
-        and function in module.tree.body
-        and receiver_node.id in parameter_names(function)
-    ):
+    function = _helper_around(module, steps, receiver_node) if depth < MAX_HELPERS else None
+    if function is not None and isinstance(receiver_node, ast.Name):
         caller = _caller_layer(module, function, receiver_node.id, depth)
         if caller is not None:
             branch = "/".join(part for part in (caller.branch, own) if part)
@@ -73,6 +67,33 @@ def _layer(
     functions = [f"def {s.owner.name}@{s.owner.lineno}" for s in steps if isinstance(s.owner, FUNCTIONS)]
     app = "::".join([module.real_path(), *functions, receiver])
     return Layer(app, own, development)
+
+
+def helper_app(module: PythonModule, call: ast.Call, receiver_node: ast.expr) -> str | None:
+    """The app key of `layer_of` when `receiver_node` is a parameter of the module-level
+    helper around `call` that a caller passes (the app its callers pass); None when it is
+    not, or no caller passes it. The hand-written Starlette middleware reader
+    (python_headers/server_units.py) keys its layer so, to meet the CORSMiddleware layer."""
+    function = _helper_around(module, module.steps(call), receiver_node)
+    if function is None or not isinstance(receiver_node, ast.Name):
+        return None
+    caller = _caller_layer(module, function, receiver_node.id, 0)
+    return caller.app if caller is not None else None
+
+
+def _helper_around(
+    module: PythonModule, steps: list[Step], receiver_node: ast.expr | None
+) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The module-level function around a node when the receiver is one of its parameters."""
+    function = next((s.owner for s in reversed(steps) if isinstance(s.owner, (*FUNCTIONS, ast.Lambda))), None)
+    if (
+        isinstance(receiver_node, ast.Name)
+        and isinstance(function, FUNCTIONS)
+        and function in module.tree.body
+        and receiver_node.id in parameter_names(function)
+    ):
+        return function
+    return None
 
 
 def _caller_layer(

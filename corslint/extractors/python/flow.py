@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from corslint.extractors.python.expressions import ExpressionResolver
 from corslint.extractors.python.loader_syntax import reraises_only
+from corslint.extractors.python.missing_key_fallbacks import missing_key_fallback
 from corslint.extractors.python.scope import Scope
 from corslint.extractors.python.source import imported_names, statement_blocks
 from corslint.extractors.python.syntax import TRY_STATEMENTS
@@ -419,6 +420,9 @@ class FlowResolver(ExpressionResolver):
             self.bound_in(block, name) for block in (statement.orelse, statement.finalbody)
         ):
             return self._bound_in_block(statement.body, name, scope)  # its handlers re-raise
+        fallback = missing_key_fallback(statement, name, lambda e: self.resolve(e, scope), self.location)
+        if fallback is not None:  # `try: x = config["K"]` / `except KeyError: x = "*"`
+            return Found("value", node=fallback[0], statement=fallback[1], condition=fallback[2])
         if name in _binds(statement) or any(self.bound_in(b, name) for b in statement_blocks(statement)):
             return Found("unknown", why=f"`{name}` is bound in a loop, `try` or `match`")
         return None

@@ -357,6 +357,11 @@ class PythonModule(DataFileResolver):
             return self.resolve(args[1], scope)  # `cast("list[str]", x)` is `x` at run time
         if qualified == "getattr" and len(args) in (2, 3) and not keywords:
             return self._resolve_getattr(node, args, scope)
+        if qualified == "hasattr" and len(args) == 2 and not keywords:
+            # `hasattr(settings, "X")` on a settings class that declares X (census 12 B5,
+            # ldblckrs-258/Python_EmotionDetection app/main.py): true when `settings.X` resolves
+            read = self._resolve_getattr(node, args, scope)
+            return Value(True, location) if read.known else self.unknown(node)
         if qualified in ENV_GETTERS or qualified.endswith(".getenv"):
             read = self.env_read(
                 node,

@@ -17,6 +17,8 @@ import functools
 import os
 import re
 
+from corslint.extractors.manifest_files import manifest_text
+
 MAX_LEVELS = 8
 MAX_BYTES = 2_000_000
 ROOT_MARKERS = (".git", ".hg", ".svn")
@@ -59,8 +61,9 @@ def major_of_imports(qualified_names: list[str]) -> int | None:
     return found.pop() if len(found) == 1 else None
 
 
-def major_of_specifier(text: str) -> int | None:
-    """`==1.10.2` -> 1, `>=1.8,<2` -> 1, `^2.5` -> 2, `>=1.8` -> None."""
+def major_of_specifier(text: str, open_ended: bool = True) -> int | None:
+    """`==1.10.2` -> 1, `>=1.8,<2` -> 1, `^2.5` -> 2, `>=1.8` -> None; `>=2.1` -> 2 unless
+    `open_ended` is False (a calendar-versioned package: `sanic-ext>=23.3` admits 25 too)."""
     lower: int | None = None
     upper: int | None = None
     for operator, major_text, rest in _CLAUSE.findall(text):
@@ -77,28 +80,29 @@ def major_of_specifier(text: str) -> int | None:
             upper = major if upper is None else min(upper, major)
     if upper is not None and (lower is None or lower == upper) and upper >= 1:
         return upper if lower is not None or upper == 1 else None
-    if lower is not None and lower >= 2:
+    if open_ended and lower is not None and lower >= 2:
         return lower
     return None
 
 
-def declared_major(path: str, package: str = "pydantic") -> int | None:
-    """The major of `package` the manifests nearest to `path` pin, if they tell one."""
-    return _folder_major(os.path.dirname(os.path.abspath(path)), 0, package)
+def declared_major(path: str, package: str = "pydantic", open_ended: bool = True) -> int | None:
+    """The major of `package` the manifests nearest to `path` pin, if they tell one
+    (`open_ended`: as `major_of_specifier`)."""
+    return _folder_major(os.path.dirname(os.path.abspath(path)), 0, package, open_ended)
 
 
 @functools.lru_cache(maxsize=256)
-def _folder_major(folder: str, level: int, package: str) -> int | None:
-    declares, found = _here(folder, package)
+def _folder_major(folder: str, level: int, package: str, open_ended: bool = True) -> int | None:
+    declares, found = _here(folder, package, open_ended)
     if declares:  # the nearest manifests describe the code (a monorepo's service, not its root)
         return found
     if level >= MAX_LEVELS or any(os.path.exists(os.path.join(folder, m)) for m in ROOT_MARKERS):
         return None
     parent = os.path.dirname(folder)
-    return None if parent == folder else _folder_major(parent, level + 1, package)
+    return None if parent == folder else _folder_major(parent, level + 1, package, open_ended)
 
 
-def _here(folder: str, package: str) -> tuple[bool, int | None]:
+def _here(folder: str, package: str, open_ended: bool = True) -> tuple[bool, int | None]:
     """Whether the folder holds manifests, and the major of `package` they pin."""
     requirement, locked_pattern, pipfile_locked = _patterns(package)
     try:
@@ -106,7 +110,7 @@ def _here(folder: str, package: str) -> tuple[bool, int | None]:
     except OSError:
         return False, None
     texts = [
-        _read(os.path.join(folder, name))
+        manifest_text(os.path.join(folder, name), MAX_BYTES)
         for name in names
         if name in _MANIFESTS or (name.startswith("requirements") and name.endswith((".txt", ".in")))
     ]
@@ -116,7 +120,9 @@ def _here(folder: str, package: str) -> tuple[bool, int | None]:
         except OSError:
             inner = []
         texts += [
-            _read(os.path.join(folder, "requirements", n)) for n in inner if n.endswith((".txt", ".in"))
+            manifest_text(os.path.join(folder, "requirements", n), MAX_BYTES)
+            for n in inner
+            if n.endswith((".txt", ".in"))
         ]
     majors: set[int] = set()
     declares = any(text is not None for text in texts) or any(name in names for name in _LOCKS)
@@ -124,7 +130,7 @@ def _here(folder: str, package: str) -> tuple[bool, int | None]:
         if text is None:
             continue
         for match in requirement.finditer(text):
-            major = major_of_specifier(match.group(1))
+            major = major_of_specifier(match.group(1), open_ended)
             if major is not None:
                 majors.add(major)
         if package == "pydantic" and _SETTINGS_PACKAGE.search(text):
@@ -134,24 +140,10 @@ def _here(folder: str, package: str) -> tuple[bool, int | None]:
     if majors:
         return True, None  # two files disagree: nothing can be told
     for name in _LOCKS:
-        text = _read(os.path.join(folder, name)) if name in names else None
+        text = manifest_text(os.path.join(folder, name), MAX_BYTES) if name in names else None
         if text is None:
             continue
         locked = (pipfile_locked if name == "Pipfile.lock" else locked_pattern).search(text)
         if locked is not None:
             return True, int(locked.group(1))
     return declares, None
-
-
-def _read(file: str) -> str | None:
-    try:
-        if os.path.getsize(file) > MAX_BYTES:
-            return None
-        with open(file, "rb") as handle:
-            data = handle.read()
-    except OSError:
-        return None
-    # UTF-16 where a byte-order mark says so (PowerShell's `pip freeze >` redirection)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    return data.decode("utf-8-sig", errors="replace")

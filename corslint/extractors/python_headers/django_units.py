@@ -15,6 +15,7 @@ import re
 
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule, Scope
+from corslint.extractors.python_headers.class_view_verbs import get_only_view
 from corslint.extractors.python_headers.django_layers import placed, placement
 from corslint.extractors.python_headers.django_view_hooks import view_hook_units
 from corslint.extractors.python_headers.frame import Alternative, dotted
@@ -208,7 +209,9 @@ def _class_view(module: PythonModule, node: ast.ClassDef) -> Unit | None:
         # `View.setup()` stores the request as `self.request` before the handler runs
         # (census 7 B2, 13pi/HipstaChat api/views.py: a `finalize()` method reads it)
         phase.requests = phase.requests | {"self.request"}
-    return Unit("django", "view", module.location(node), phases, VIEW_ANSWER, f"view {node.name}")
+    unit = Unit("django", "view", module.location(node), phases, VIEW_ANSWER, f"view {node.name}")
+    unit.evidence = get_only_view(module, node)  # `get()` alone: other methods get 405
+    return unit
 
 
 def init_attributes(module: PythonModule, node: ast.ClassDef, context: ProjectContext) -> dict[str, Value]:

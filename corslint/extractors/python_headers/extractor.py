@@ -17,6 +17,8 @@ from corslint.extractors.python_headers.cherrypy_units import cherrypy_units, us
 from corslint.extractors.python_headers.class_options import bind_class_options
 from corslint.extractors.python_headers.decorator_bearer import decorator_bearer
 from corslint.extractors.python_headers.decorators import decorator_units, decorators_in
+from corslint.extractors.python_headers.django_library_vary import note_corsheaders_vary
+from corslint.extractors.python_headers.django_login_guards import login_guard
 from corslint.extractors.python_headers.django_units import middleware_units
 from corslint.extractors.python_headers.django_units import view_units as django_views
 from corslint.extractors.python_headers.falcon_stack import key_to_falcon_app
@@ -44,8 +46,10 @@ from corslint.extractors.python_headers.imported_header_writers import importing
 from corslint.extractors.python_headers.imported_headers import importing_handlers
 from corslint.extractors.python_headers.inherited_kinds import inherited_kinds
 from corslint.extractors.python_headers.interpreter import Interpreter
+from corslint.extractors.python_headers.jwt_bearer import jwt_bearer
 from corslint.extractors.python_headers.lambda_units import pylambdarest_policies
 from corslint.extractors.python_headers.module_liveness import dead_starlette_module, never_imported
+from corslint.extractors.python_headers.nameko_names import NAMEKO_FRAMEWORK, nameko_units
 from corslint.extractors.python_headers.project_scan import modules_mentioning
 from corslint.extractors.python_headers.pyramid_units import pyramid_units
 from corslint.extractors.python_headers.quart_units import QUART_FRAMEWORK, quart_hook_units
@@ -56,6 +60,7 @@ from corslint.extractors.python_headers.server_units import starlette_units, tor
 from corslint.extractors.python_headers.starlette_added_elsewhere import key_added_elsewhere
 from corslint.extractors.python_headers.starlette_layers import key_to_app
 from corslint.extractors.python_headers.starlette_library_vary import note_library_vary
+from corslint.extractors.python_headers.subclass_routes import routes_of_subclasses, subclass_routes
 from corslint.extractors.python_headers.tree_index import owning_class
 from corslint.extractors.python_headers.tuple_header_views import views_elsewhere
 from corslint.extractors.python_headers.undecided_tests import settle_condition
@@ -180,10 +185,14 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     note_library_vary(module, units, context)  # after the app keys are known
     key_to_falcon_app(module, units, context)
     django_settings(module, units, context)
+    note_corsheaders_vary(module, units, context)  # django-cors-headers' `Vary: Origin`
     for unit in units:
         if unit.kind == "flask" and unit.role == "hook" and unit.routes is None:
             unit.routes = resource_routes(module, context)  # the app's Flask-RESTX resources
+        if subclass_routes(unit):
+            unit.routes = routes_of_subclasses(unit, context)  # handlers extending it elsewhere
     policies: list[CorsPolicy] = list(tool_lists)
+    nameko = nameko_units(module, units)
     for unit in units:
         policy = build_policy(unit)
         if policy is None:
@@ -192,10 +201,16 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
             policy = dataclasses.replace(policy, framework=GCF_FRAMEWORK)
         if unit in quart:
             policy = dataclasses.replace(policy, framework=QUART_FRAMEWORK)
+        if id(unit) in nameko:
+            policy = dataclasses.replace(policy, framework=NAMEKO_FRAMEWORK)
         if unit.kind == "tornado" and not any(e.kind == "bearer-auth" for e in policy.evidence):
             policy = dataclasses.replace(policy, evidence=(*policy.evidence, *subclass_bearer(unit, context)))
         if unit.kind == "aiohttp" and not any(e.kind == "bearer-auth" for e in policy.evidence):
             policy = dataclasses.replace(policy, evidence=(*policy.evidence, *decorator_bearer(module)))
+        if unit.kind == "flask" and not any(e.kind == "bearer-auth" for e in policy.evidence):
+            policy = dataclasses.replace(policy, evidence=(*policy.evidence, *jwt_bearer(module, context)))
+        if unit.kind == "django" and unit.role == "view":  # only logged-in requests reach it
+            policy = dataclasses.replace(policy, evidence=(*policy.evidence, *login_guard(unit, context)))
         policies.append(policy)
     return Extraction(policies=tuple(policies))
 

@@ -10,8 +10,9 @@ from dataclasses import replace
 import corslint.extractors.python_headers.asgi_messages as asgi
 from corslint.extractors.python.module_finals import final_setting
 from corslint.extractors.python_headers.aiohttp_answers import empty_multidict, makes_response, multidict_add
-from corslint.extractors.python_headers.callees import bound_frame, callee_of, returns_from_loop
+from corslint.extractors.python_headers.callees import bound_frame, callee_of
 from corslint.extractors.python_headers.conditional_responses import conditional_response
+from corslint.extractors.python_headers.early_refusals import refused_early
 from corslint.extractors.python_headers.frame import (
     Alternative,
     Frame,
@@ -27,35 +28,33 @@ from corslint.extractors.python_headers.item_stores import store_item
 from corslint.extractors.python_headers.local_mutations import changed_local
 from corslint.extractors.python_headers.named_values import named_values
 from corslint.extractors.python_headers.operator_settings import unset_setting
-from corslint.extractors.python_headers.origin_choosers import chosen_origin
 from corslint.extractors.python_headers.origin_try import origin_handler
 from corslint.extractors.python_headers.predicate_calls import decided_with_predicates
 from corslint.extractors.python_headers.pyramid_units import callback_frame
-from corslint.extractors.python_headers.rebuilt_origins import parsed_origin, rebuilt_origin
+from corslint.extractors.python_headers.rebuilt_origins import parsed_origin
 from corslint.extractors.python_headers.request_arguments import bound_to_arguments, nested_if
-from corslint.extractors.python_headers.request_reads import is_method_read, read_of
-from corslint.extractors.python_headers.requests import condition, searched
+from corslint.extractors.python_headers.request_reads import is_method_read
+from corslint.extractors.python_headers.requests import searched
 from corslint.extractors.python_headers.responses import (
     HEADER_METHODS,
     Made,
     carries_headers,
-    default_options_headers,
-    falcon_allow_read,
     is_headers,
     is_routes_call,
     made_response,
     passes_response,
     status_value,
 )
-from corslint.extractors.python_headers.returned_tuples import MAX_INLINE, ReturnedTuples, tuple_headers_of
+from corslint.extractors.python_headers.returned_tuples import MAX_INLINE, tuple_headers_of
 from corslint.extractors.python_headers.unit import writes_cors
+from corslint.extractors.python_headers.value_alternatives import ValueAlternatives
 from corslint.extractors.python_headers.wsgi_units import returned_parts, wsgi_status
 from corslint.model import Value
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
-class Interpreter(ReturnedTuples):
+class Interpreter(ValueAlternatives):
     """Reads functions into one layer's `Steps`. `owner`: the class whose methods
     `self.helper(...)` reaches."""
 
@@ -167,7 +166,7 @@ class Interpreter(ReturnedTuples):
             nested = nested_if(frame, statement)
             if nested is not None:  # the request's own part of the test stays its choice
                 return self._if(frame, nested, when)
-            decided = self.undecided(frame, statement.test)
+            decided = self.undecided(frame, statement.test, refused_early(frame, statement))
         done_then = self.block(frame, statement.body, (*when, decided))
         done_else = self.block(frame, statement.orelse, (*when, negate(decided)))
         if done_then and done_else:
@@ -309,97 +308,6 @@ class Interpreter(ReturnedTuples):
         joined = conjoin(list(relative)) or "?"
         earlier = [Alternative((*old.when, negate(joined)), old.value) for old in frame.values.get(name, [])]
         frame.values[name] = [Alternative((*relative, *new.when), new.value) for new in found] + earlier
-
-    def alternatives(self, frame: Frame, node: ast.expr) -> list[Alternative]:
-        """The values `node` may have, each with the conditions under which it has it."""
-        node = unwrap(node)
-        read = read_of(frame, node)
-        if read is not None:
-            return [Alternative((), read)]
-        if isinstance(node, ast.Name) and node.id in frame.values:
-            return frame.values[node.id]
-        if isinstance(node, ast.IfExp):
-            decided = condition(frame, self.steps, node.test)
-            if decided is True:
-                return self.alternatives(frame, node.body)
-            if decided is False:
-                return self.alternatives(frame, node.orelse)
-            if decided is None:
-                decided = self.undecided(frame, node.test)
-            return [
-                *(Alternative((decided, *a.when), a.value) for a in self.alternatives(frame, node.body)),
-                *(
-                    Alternative((negate(decided), *a.when), a.value)
-                    for a in self.alternatives(frame, node.orelse)
-                ),
-            ]
-        if isinstance(node, (ast.JoinedStr, ast.BinOp)):
-            parsed = rebuilt_origin(frame, node)
-            if parsed is not None:
-                return [Alternative((), parsed)]
-        if (
-            isinstance(node, ast.Subscript)
-            and (is_headers(frame, node.value) or default_options_headers(node.value))
-            and frame.route_methods is not None
-        ):
-            key = frame.resolve(node.slice)
-            if key.known and isinstance(key.raw, str) and key.raw.lower() == "allow":
-                # Flask's automatic OPTIONS answer lists the route's methods
-                return [Alternative((), Value(", ".join(frame.route_methods), frame.module.location(node)))]
-        if falcon_allow_read(frame, node):
-            # Falcon's default OPTIONS responder lists the resource's responders
-            assert frame.route_methods is not None
-            return [Alternative((), Value(", ".join(frame.route_methods), frame.module.location(node)))]
-        wrapped = asgi.wrapped_value(frame, node) if frame.messages else None
-        if wrapped is not None:
-            return self.alternatives(frame, wrapped)
-        if isinstance(node, ast.Call) and not node.args and not node.keywords:
-            returned = self._returned(frame, node)
-            if returned is not None:
-                return returned
-        if isinstance(node, ast.Call):
-            returned = chosen_origin(frame, self.steps, node, self.owner)
-            returned = returned or self._returned_for_request(frame, node)
-            if returned is not None:
-                return returned
-        return [Alternative((), frame.resolve(node))]
-
-    def _returned_for_request(self, frame: Frame, call: ast.Call) -> list[Alternative] | None:
-        """What a project function handed the request returns (`get_origin(request)`,
-        OmarThinks/cantiin_django), read with its parameters bound to the call's."""
-        arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
-        if frame.depth >= MAX_INLINE or not any(
-            frame.is_request(a) or _holds_read(frame, a) for a in arguments
-        ):
-            return None
-        callee = callee_of(frame.module, call, self.owner)
-        if callee is None or callee.key in frame.inlined or returns_from_loop(callee.function):
-            return None
-        inner = replace(
-            bound_frame(frame, callee, call, (), self.alternatives),
-            base=(),
-            returns=[],
-            relocate=frame.relocate,
-        )
-        self.block(inner, callee.function.body, ())
-        return inner.returns or None
-
-    def _returned(self, frame: Frame, call: ast.Call) -> list[Alternative] | None:
-        """What a local function without arguments returns (`get_methods()`)."""
-        function = frame.local_functions.get(dotted(call.func))
-        if function is None or frame.depth >= MAX_INLINE:
-            return None
-        inner = replace(
-            frame,
-            responses=set(),
-            header_names=set(),
-            values=dict(frame.values),
-            base=(),
-            returns=[],
-            depth=frame.depth + 1,
-        )
-        self.block(inner, function.body, ())
-        return inner.returns
 
     # -- calls --------------------------------------------------------------------------
     def _call(self, frame: Frame, node: ast.expr, when: tuple[str, ...]) -> None:
@@ -590,16 +498,6 @@ class Interpreter(ReturnedTuples):
             self._made(frame, made, when, frame.module.location(call))
         self.block(bound_frame(frame, callee, call, when, self.alternatives), callee.function.body, when)
         return True
-
-
-def _holds_read(frame: Frame, node: ast.expr) -> bool:
-    """A local holding a request header read (`self._get_allow_origin(origin)` after
-    `origin = request.headers.get("origin")`: ConceptCodes/bridge src/middleware/cors.py)."""
-    return (
-        isinstance(node, ast.Name)
-        and node.id in frame.values
-        and any(isinstance(alternative.value, Read) for alternative in frame.values[node.id])
-    )
 
 
 def _raised_off_origin(frame: Frame, statement: ast.Raise) -> bool:

@@ -16,10 +16,11 @@ import ast
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.development_paths import is_test_path
 from corslint.extractors.python import PythonModule
+from corslint.extractors.python.app_layers import helper_app
 from corslint.extractors.python.project_files import project_root
 from corslint.extractors.python_headers.flask_units import calls_writer
 from corslint.extractors.python_headers.frame import dotted
-from corslint.extractors.python_headers.helper_apps import cors_middleware_on, helper_app_key
+from corslint.extractors.python_headers.helper_apps import cors_middleware_on
 from corslint.extractors.python_headers.imported_header_names import reads_imported_headers
 from corslint.extractors.python_headers.project_scan import LEVELS, MAX_FILES, listing, modules_mentioning
 from corslint.extractors.python_headers.unit import (
@@ -221,8 +222,8 @@ def _dispatch_middleware(
     )
     app = ""
     if added is not None and isinstance(added.func, ast.Attribute):
-        # a helper's `app` parameter: the app its callers pass (helper_apps.py)
-        followed = helper_app_key(module, added, added.func.value)
+        # a helper's `app` parameter: the app its callers pass (python/app_layers.py)
+        followed = helper_app(module, added, added.func.value)
         app = followed or starlette_app_key(module, added, module.source(added.func.value))
         if (
             followed

@@ -21,16 +21,18 @@ class StepWriter:
         # undecidable tests, by their marker in `when`: shared by the layer's phases, so
         # that a marker names one test in every phase
         self._tests: dict[str, Value] = steps.tests
+        self._refused: set[str] = set()  # early error returns: named last in CORS305
 
     def alternatives(self, frame: Frame, node: ast.expr) -> list[Alternative]:
         raise NotImplementedError
 
-    def undecided(self, frame: Frame, test: ast.expr) -> str:
+    def undecided(self, frame: Frame, test: ast.expr, refused: bool = False) -> str:
         """The marker (`?3`) of a test corslint cannot decide. A test the request's own
         arguments decide is one marker wherever it is read (a helper read for several
         handlers tests the same request)."""
         location = frame.module.location(test)
-        chosen = chosen_test(frame, test) or gate_test(frame, test)
+        # `refused`: the test only ends the request early with an error (early_refusals.py)
+        chosen = refused or chosen_test(frame, test) or gate_test(frame, test)
         where = f"{location.path}:{location.line}:{location.column}"
         if chosen and where in self.steps.chosen:
             return self.steps.chosen[where]
@@ -38,6 +40,8 @@ class StepWriter:
         self._tests[marker] = Value(None, location, description=frame.module.source(test))
         if chosen:
             self.steps.chosen[where] = marker
+        if refused:
+            self._refused.add(marker)
         return marker
 
     def _write(
@@ -108,11 +112,14 @@ class StepWriter:
         related: tuple[Location, ...],
     ) -> None:
         entries: list[str] = []
+        # a test that only ends some requests early is named after the others (CORS305)
+        for entry in sorted(dict.fromkeys(when), key=lambda entry: entry.lstrip("!") in self._refused):
+            test = self._tests.get(entry.lstrip("!")) if entry.startswith(("?", "!?")) else None
+            if test is not None:
+                self.steps.undecided_at(test, header=key not in {"answer", "fail"})
         for entry in dict.fromkeys(when):
             if entry.startswith("?") or entry.startswith("!?"):
                 test = self._tests.get(entry.lstrip("!"))
-                if test is not None:
-                    self.steps.undecided_at(test, header=key not in {"answer", "fail"})
                 # the test itself, so that the model can try both of its outcomes
                 entries.append(entry if test is not None and entry.lstrip("!")[1:].isdigit() else "?")
             elif "?" in entry:

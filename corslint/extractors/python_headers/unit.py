@@ -172,7 +172,7 @@ def with_head(methods: tuple[str, ...]) -> tuple[str, ...]:
 
 
 _ROOTS = {
-    "flask": {"flask", "werkzeug", "flask_restful", "flask_restx", "flask_smorest"},
+    "flask": {"flask", "werkzeug", "flask_restful", "flask_restx", "flask_smorest", "nameko"},
     "django": {"django", "rest_framework"},
     "starlette": {"starlette", "fastapi"},
     "tornado": {"tornado"},

@@ -12,14 +12,19 @@ turns the extension's CORS off: no policy. A module that imports Sanic-CORS leav
 from __future__ import annotations
 
 import ast
+import dataclasses
 
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.manifests import declared_packages
 from corslint.extractors.python import PythonModule, is_development_path
 from corslint.extractors.python.call_options import arms, read_arguments
+from corslint.extractors.python.pydantic_version import declared_major
 from corslint.extractors.sanic_ext.app_config import CONFIG_CLASSES, AppConfiguration, app_configurations
 from corslint.extractors.sanic_ext.route_decorators import route_policies
 from corslint.model import CorsPolicy, Diagnostic, Extraction, Location, Value
+
+LEGACY = "sanic_ext_24"  # frameworks/sanic_ext.py FRAMEWORK_24
+LAST_PREFIX_MAJOR = 24  # sanic-ext 25.12.0 anchors string origins with `$`
 
 
 def extract(path: str, text: str, context: ProjectContext) -> Extraction:
@@ -57,6 +62,8 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
             policies.append(policy)
     if "sanic_ext" in packages:
         policies.extend(route_policies(module, is_development_path(path)))
+    if policies and _before_25(path):
+        policies = [dataclasses.replace(policy, framework=LEGACY) for policy in policies]
     return Extraction(policies=tuple(policies), diagnostics=tuple(notes))
 
 
@@ -76,6 +83,13 @@ def _policy(
         app=f"{module.real_path()}:{location.line}:{location.column}",
         branch=branch,
     )
+
+
+def _before_25(path: str) -> bool:
+    """Whether the project's manifests pin sanic-ext 24.12 or older (calendar versions: a
+    lower bound alone tells nothing), whose string origins match as prefixes."""
+    major = declared_major(path, "sanic-ext", open_ended=False)
+    return major is not None and major <= LAST_PREFIX_MAJOR
 
 
 def _top_packages(module: PythonModule) -> frozenset[str]:

@@ -73,10 +73,28 @@ def application_routes(module: PythonModule) -> tuple[Route, ...] | None:
             if isinstance(target, ast.Attribute):
                 # `api.router` where api is a module: the router is `router` in that module
                 name = target.attr
+            # the module that imports the router may decorate routes on it too
+            queue.append((other, {name} | _bound_to(other, ROUTER_CLASSES)))
+            other, name = _defined_at(other, name)
             queue.append((other, {name} | _bound_to(other, ROUTER_CLASSES)))
     if not routes or not complete:
         return None
     return tuple(routes)
+
+
+def _defined_at(module: PythonModule, name: str) -> tuple[PythonModule, str]:
+    """A router a package's `__init__` re-exports (`from api.router import router`): the
+    module that defines it, whose decorators and `include_router` calls add its routes
+    (volturine/polars-fastapi-svelte, set 22: `api/__init__.py` -> `api/router.py`)."""
+    for _ in range(MAX_DEPTH):
+        qualified = module.imports.get(name)
+        if qualified is None or name in module.assignments or module.project is None:
+            break
+        found = module.project.lookup(module, qualified)
+        if found is None:
+            break
+        module, name = found
+    return module, name
 
 
 def helper_caller_routes(

@@ -1,0 +1,106 @@
+"""Whether a module's @fastify/cors registration sits in a plugin nothing loads (set 21,
+Afrisinc/auth-service `src/plugins/cors.ts`: `export default fp(async (fastify) => {
+await fastify.register(cors, { origin: '*', credentials: true }) })`, while the app
+registers @fastify/cors itself in `src/app.ts` and no module imports the plugin). A Fastify
+plugin does nothing until an instance registers it, so this one sends no CORS headers: the
+finding is CORS303 (not applied), not the policy's own faults.
+
+Precision first, as for Elysia's unused plugins (`elysia_unused`): the call must be made on
+the first parameter of the module's default export (`export default fp(...)`, `export
+default async function`, `module.exports = ...`); every string in the other project sources
+that could name the module's file must resolve to another file or to a package the project
+depends on; another project file builds a Fastify instance; and no project source mentions
+`autoload`, `readdir`, a glob call or an import of a template path (@fastify/autoload, or a
+loop over a folder's files, loads plugins without naming them). Anything else
+(an `index` file, re-exports, unresolved aliases, a large project) keeps the policy judged
+as before."""
+
+from __future__ import annotations
+
+import re
+
+from corslint.extractors.express.importer_candidates import MAX_FILES, candidate_importers
+from corslint.extractors.express.importer_specifiers import may_import
+from corslint.extractors.express.origin_function_nodes import parameter_names
+from corslint.extractors.js.declared_values import enclosing_function
+from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.project_files import Unsearchable, other_sources
+from corslint.extractors.js.syntax import Node
+from corslint.model import Evidence
+
+_APP_MARKERS = (b"Fastify(", b"fastify(")
+_AUTOLOAD = b"autoload"
+# a loader that registers a folder's files without naming them: unsure
+_FOLDER_LOADERS = (
+    _AUTOLOAD,
+    b"readdir",
+    b"glob(",
+    b"globSync(",
+    b".glob(",
+    b"fast-glob",
+    b"import(`",
+    b"require(`",
+)
+
+
+def unused_plugin_evidence(module: JsModule, call: Node, receiver: str) -> Evidence | None:
+    """CORS303's evidence for a registration in a default-exported plugin no module loads."""
+    if _AUTOLOAD in module.source or not _in_default_export(module, call, receiver):
+        return None
+    if not _loaded_nowhere(module):
+        return None
+    return Evidence(
+        "not-applied",
+        "this @fastify/cors registration is inside a plugin that no module of the app imports "
+        "(and no @fastify/autoload loads), so no Fastify instance registers it and it sends no "
+        "CORS headers",
+        module.location(call),
+        whole_layer=True,
+    )
+
+
+def _in_default_export(module: JsModule, call: Node, receiver: str) -> bool:
+    function = enclosing_function(call)
+    if function is None or enclosing_function(function) is not None:
+        return False
+    parameters = parameter_names(module, function)
+    if not parameters or parameters[0] != receiver:
+        return False
+    holder = function.parent
+    if holder is not None and holder.type == "arguments":  # `fp(async (app) => {...})`
+        holder = holder.parent.parent if holder.parent is not None else None
+    while holder is not None and holder.type in {"parenthesized_expression", "await_expression"}:
+        holder = holder.parent
+    if holder is None:
+        return False
+    if holder.type == "export_statement":
+        return module.text(holder).startswith("export default")
+    if holder.type == "assignment_expression":
+        return module.text(holder.child_by_field_name("left")).replace(" ", "") == "module.exports"
+    return False
+
+
+def _loaded_nowhere(module: JsModule) -> bool:
+    project = module.project
+    if module.file is None or project is None:
+        return False
+    own = module.file.resolve()
+    if own.stem == "index":  # `'./plugins'`: not spelled by the file's name
+        return False
+    candidates = candidate_importers(module)
+    if candidates is None:
+        return False
+    spelled = re.compile(
+        rb"['\"`]([^'\"`\n]{0,300}" + re.escape(own.stem.encode()) + rb"(?:\.[A-Za-z]{1,4})?)['\"`]"
+    )
+    for importer in candidates.modules:
+        for match in spelled.finditer(importer.source):
+            if may_import(importer, match.group(1).decode("utf-8", "replace"), own):
+                return False
+    try:
+        sources = list(other_sources(candidates.root, own, MAX_FILES))
+    except Unsearchable:
+        return False
+    if any(loader in source for source in sources for loader in _FOLDER_LOADERS):
+        return False
+    return any(marker in source for source in sources for marker in _APP_MARKERS)

@@ -1,0 +1,1 @@
+"""Firebase Functions for Python (`@https_fn.on_request(cors=options.CorsOptions(...))`)."""
