@@ -32,7 +32,7 @@ from pathlib import PurePosixPath
 
 from corslint.extractors.express.handler_roles import HandlerRoles
 from corslint.extractors.express.handwritten_state import Steps
-from corslint.extractors.express.handwritten_steps import write_step
+from corslint.extractors.express.header_steps import write_step
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path
 from corslint.extractors.js.syntax import Node, string_value, unwrap

@@ -22,8 +22,8 @@ from pathlib import PurePosixPath
 
 from corslint.extractors.express.handler_roles import HandlerRoles
 from corslint.extractors.express.handwritten_state import Steps
-from corslint.extractors.express.handwritten_steps import header_step, write_step
 from corslint.extractors.express.handwritten_tests import test_atom
+from corslint.extractors.express.header_steps import header_step, write_step
 from corslint.extractors.express.importer_candidates import candidate_importers
 from corslint.extractors.express.response_headers import parameter_names
 from corslint.extractors.js.declared_values import FUNCTIONS

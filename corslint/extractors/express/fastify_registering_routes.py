@@ -13,12 +13,11 @@ from pathlib import Path
 from corslint.extractors.express.fastify_plugin_routes import RoutesOf, plugin_routes
 from corslint.extractors.express.importer_candidates import candidate_importers
 from corslint.extractors.express.origin_function_nodes import parameter_names
+from corslint.extractors.js.declared_values import enclosing_function
 from corslint.extractors.js.method_calls import method_calls
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap
 from corslint.model import Route
-
-_FUNCTIONS = {"arrow_function", "function_expression", "function", "function_declaration"}
 
 
 def registering_routes(
@@ -27,7 +26,7 @@ def registering_routes(
     """The routes of the instances that register this module's exported plugin, when
     `receiver` (the instance `call` is made on) is that plugin's first parameter; None when
     it is not, or no registering instance declares a route corslint can see."""
-    if not _is_exported_plugin_parameter(module, call, receiver):
+    if exported_plugin_function(module, call, receiver) is None:
         return None
     candidates = candidate_importers(module, b"register(")
     if candidates is None:
@@ -50,27 +49,29 @@ def registering_routes(
     return tuple(routes) or None
 
 
-def _is_exported_plugin_parameter(module: JsModule, call: Node, receiver: str) -> bool:
-    function = call.parent
-    while function is not None and function.type not in _FUNCTIONS:
-        function = function.parent
+def exported_plugin_function(module: JsModule, call: Node, receiver: str) -> Node | None:
+    """The function around `call` when it is the module's default export (`export default`,
+    `module.exports =`, either wrapped in `fp(...)`) and `receiver` is its first parameter:
+    the Fastify instance that registers the plugin."""
+    function = enclosing_function(call)
     if function is None:
-        return False
+        return None
     parameters = parameter_names(module, function)
     if not parameters or parameters[0] != receiver:
-        return False
+        return None
     holder = function.parent
     if holder is not None and holder.type == "arguments":  # `fp(async (app) => {...})`
         holder = holder.parent.parent if holder.parent is not None else None
     while holder is not None and holder.type in {"parenthesized_expression", "await_expression"}:
         holder = holder.parent
     if holder is None:
-        return False
+        return None
     if holder.type == "export_statement":
-        return "default" in module.text(holder)[:16]
+        return function if module.text(holder).startswith("export default") else None
     if holder.type == "assignment_expression":
-        return module.text(holder.child_by_field_name("left")).replace(" ", "") == "module.exports"
-    return False
+        left = module.text(holder.child_by_field_name("left")).replace(" ", "")
+        return function if left == "module.exports" else None
+    return None
 
 
 def _resolves_to(importer: JsModule, specifier: str, own: Path) -> bool:

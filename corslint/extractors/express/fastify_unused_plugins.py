@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import re
 
+from corslint.extractors.express.fastify_registering_routes import exported_plugin_function
 from corslint.extractors.express.importer_candidates import MAX_FILES, candidate_importers
 from corslint.extractors.express.importer_specifiers import may_import
-from corslint.extractors.express.origin_function_nodes import parameter_names
 from corslint.extractors.js.declared_values import enclosing_function
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import Unsearchable, other_sources
@@ -60,24 +60,8 @@ def unused_plugin_evidence(module: JsModule, call: Node, receiver: str) -> Evide
 
 
 def _in_default_export(module: JsModule, call: Node, receiver: str) -> bool:
-    function = enclosing_function(call)
-    if function is None or enclosing_function(function) is not None:
-        return False
-    parameters = parameter_names(module, function)
-    if not parameters or parameters[0] != receiver:
-        return False
-    holder = function.parent
-    if holder is not None and holder.type == "arguments":  # `fp(async (app) => {...})`
-        holder = holder.parent.parent if holder.parent is not None else None
-    while holder is not None and holder.type in {"parenthesized_expression", "await_expression"}:
-        holder = holder.parent
-    if holder is None:
-        return False
-    if holder.type == "export_statement":
-        return module.text(holder).startswith("export default")
-    if holder.type == "assignment_expression":
-        return module.text(holder.child_by_field_name("left")).replace(" ", "") == "module.exports"
-    return False
+    function = exported_plugin_function(module, call, receiver)
+    return function is not None and enclosing_function(function) is None
 
 
 def _loaded_nowhere(module: JsModule) -> bool:

@@ -22,8 +22,9 @@ from pathlib import PurePosixPath
 from corslint.extractors.express.h3_handlers import APPENDERS, HANDLER, SETTERS, h3_call
 from corslint.extractors.express.h3_v2 import app_mount, fetch_headers_call
 from corslint.extractors.express.handwritten_state import Steps
-from corslint.extractors.express.handwritten_steps import end_step, header_step, write_step
+from corslint.extractors.express.handwritten_steps import end_step
 from corslint.extractors.express.header_records import object_argument
+from corslint.extractors.express.header_steps import header_step, write_step
 from corslint.extractors.express.helper_header_flow import index_writes
 from corslint.extractors.express.hono_answer_headers import spread_object
 from corslint.extractors.express.imported_response_helpers import read_helper_call

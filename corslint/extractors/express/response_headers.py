@@ -21,7 +21,8 @@ from corslint.extractors.express.flag_gated_headers import switched_object
 from corslint.extractors.express.function_sources import functions_of, imported_functions
 from corslint.extractors.express.handler_roles import HandlerRoles
 from corslint.extractors.express.handwritten_state import Steps
-from corslint.extractors.express.handwritten_steps import header_step, run, write_step
+from corslint.extractors.express.handwritten_steps import run
+from corslint.extractors.express.header_steps import header_step, write_step
 from corslint.extractors.express.helper_header_flow import after_early_exits, index_writes, tests_around
 from corslint.extractors.express.record_loops import copied_by_loop, entries_loop
 from corslint.extractors.express.request_inputs import request_source

@@ -21,7 +21,7 @@ from pathlib import PurePosixPath
 
 from corslint.extractors.express.handler_roles import HandlerRoles, parameters
 from corslint.extractors.express.handwritten_state import Steps
-from corslint.extractors.express.handwritten_steps import header_step
+from corslint.extractors.express.header_steps import header_step
 from corslint.extractors.js.declared_values import FUNCTIONS
 from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule

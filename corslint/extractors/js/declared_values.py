@@ -5,18 +5,9 @@ scope that holds the use."""
 from __future__ import annotations
 
 from corslint.extractors.js.module import JsModule
+from corslint.extractors.js.scoped_bindings import FUNCTIONS as FUNCTIONS
+from corslint.extractors.js.scoped_bindings import enclosing_function as enclosing_function
 from corslint.extractors.js.syntax import Node, unwrap
-
-FUNCTIONS = frozenset(
-    {"arrow_function", "function_expression", "function_declaration", "function", "method_definition"}
-)
-
-
-def enclosing_function(node: Node) -> Node | None:
-    parent = node.parent
-    while parent is not None and parent.type not in FUNCTIONS:
-        parent = parent.parent
-    return parent
 
 
 def declared_name(module: JsModule, function: Node) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from corslint.extractors.js.parsed_module import ParsedModule
 from corslint.extractors.js.syntax import Node, unwrap
 
-# as declared_values.FUNCTIONS (which imports the module class this one serves)
+# the nodes that open a function scope (declared_values re-exports them for JsModule readers)
 FUNCTIONS = frozenset(
     {"arrow_function", "function_expression", "function_declaration", "function", "method_definition"}
 )
