@@ -251,6 +251,13 @@ def _outcome(earlier: PolicyProbe, later: PolicyProbe) -> str:
             "Origin, so this layer's value never reaches a browser while its other headers are "
             "mixed into corsheaders' answers"
         )
+    if _writes_no_origin(later) and any(e.kind == "library-inside" for e in later.policy.evidence):
+        # Django: `response[name] = value` replaces a header, and the outer layer writes last
+        return (
+            "django-cors-headers, listed after it in MIDDLEWARE, answers the preflights, and this "
+            f"layer then replaces {_written_names(later)} in those answers, so preflights carry "
+            "this layer's values instead of the ones the CORS settings give"
+        )
     if _writes_no_origin(later):
         return (
             "it writes no `Access-Control-Allow-Origin`, so the other layer adds its own CORS "
@@ -311,6 +318,16 @@ def _writes_no_origin(probe: PolicyProbe) -> bool:
     return _hand_written(probe) and not any(
         name.split(" #", 1)[0].lower() == "access-control-allow-origin" for name in probe.policy.options
     )
+
+
+def _written_names(probe: PolicyProbe) -> str:
+    """The Access-Control-* headers a hand-written layer writes, as the message names them."""
+    names = dict.fromkeys(
+        "-".join(part.capitalize() for part in name.split(" #", 1)[0].split("-"))
+        for name in probe.policy.options
+        if name.lower().startswith("access-control-")
+    )
+    return ", ".join(f"`{name}`" for name in names) or "the headers it writes"
 
 
 def _wired_at(probe: PolicyProbe) -> Location | None:

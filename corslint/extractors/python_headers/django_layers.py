@@ -200,6 +200,9 @@ def placed(module: PythonModule, node: ast.ClassDef, unit: Unit, context: Projec
         unit.options_status = "unknown"  # corsheaders answers them: this layer never sees one
     if found.corsheaders_inside is not None:
         unit.inner_vary = found.corsheaders_inside
+        # for CORS302 to say that this layer writes over corsheaders' preflight answers
+        detail = "django-cors-headers' MIDDLEWARE entry, inside this layer"
+        unit.evidence = (*unit.evidence, Evidence("library-inside", detail, found.corsheaders_inside))
         if "OPTIONS" not in module.source(node):
             # corsheaders answers the preflights it is handed, with Allow-Methods for the
             # origins it lists; this layer writes over them (see `build_policy`)

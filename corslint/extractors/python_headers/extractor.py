@@ -84,6 +84,11 @@ from corslint.model import CorsPolicy, Evidence, Extraction, FunctionValue, Loca
 
 ORIGIN_STEPS = frozenset(variants("Access-Control-Allow-Origin"))
 CREDENTIALS_STEPS = frozenset(variants("Access-Control-Allow-Credentials"))
+PREFLIGHT_STEPS = frozenset(
+    name
+    for header in ("Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Max-Age")
+    for name in variants(header)
+)
 # the Access-Control-* headers a response can carry; any other name is a mistake
 RESPONSE_HEADERS = frozenset(
     {
@@ -235,6 +240,11 @@ def _mixes_into_library(unit: Unit, steps: Steps) -> bool:
     Flask-CORS then adds its own headers beside the view's, and a preflight carries two
     `Access-Control-Allow-Credentials` lines (measured with flask-cors 6.0, see
     tests/test_differential_flask_view_beside_cors.py): one app, two layers (CORS302)."""
+    if unit.kind == "django" and unit.inner_vary is not None:
+        # django-cors-headers listed after this middleware answers the preflights; the
+        # preflight headers this layer writes go over its answers (isbik/trywidget's
+        # PublicCorsMiddleware): one app, two layers
+        return bool(PREFLIGHT_STEPS & steps.steps.keys())
     return unit.beside_library and unit.role == "view" and bool(CREDENTIALS_STEPS & steps.steps.keys())
 
 
