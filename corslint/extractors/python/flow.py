@@ -146,6 +146,15 @@ def parameter_names(function: ast.AST) -> list[str]:
     return names
 
 
+def parameter_annotation(function: ast.AST, name: str) -> ast.expr | None:
+    """The annotation of the parameter `name` (`settings: Settings`), if it has one."""
+    arguments: ast.arguments | None = getattr(function, "args", None)
+    if arguments is None:
+        return None
+    every = (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
+    return next((a.annotation for a in every if a.arg == name), None)
+
+
 def mutates(statement: ast.stmt, name: str) -> bool:
     """Whether the statement changes the object `name` holds in place (`name.append(x)`,
     `name["k"] = v`, `del name["k"]`), here or in a block inside it."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from corslint.extractors.python.classes import ClassResolver, is_self_attribute, targets_of
-from corslint.extractors.python.flow import FUNCTIONS, parameter_names
+from corslint.extractors.python.flow import FUNCTIONS, parameter_annotation, parameter_names
 from corslint.extractors.python.functions import Callee, opaque
 from corslint.extractors.python.loaded_settings import returned_element, validated_as_made
 from corslint.extractors.python.post_init import post_init_value
@@ -240,7 +240,13 @@ class InstanceResolver(ClassResolver):
                     found.append(instance)
             if found and all(i.class_def is found[0].class_def and i.call is found[0].call for i in found):
                 return found[0]
-        return None
+            if sites:
+                return None
+        # called from no module read here (an app factory elsewhere hands it over): a
+        # parameter annotated with a project class (`def cors_config(settings: Settings)`) is
+        # an object of that class with its defaults (blind set 23, mcgeq/morado)
+        annotation = parameter_annotation(function, name)
+        return self._annotated_instance(annotation, scope) if annotation is not None else None
 
     def _owner_class(self, function: ast.AST) -> ast.ClassDef | None:
         for step in reversed(self.steps(function)):
