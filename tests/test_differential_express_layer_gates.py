@@ -17,8 +17,9 @@ tests/node/entry_app_harness.mjs).
   the reflected origin on every answer with data; only the preflight reflects. No CORS101
   (`origin-replaced-later`).
 - W4 `middleware_module_required_in_comment`: the module is required only in a comment; the
-  app answers with its cors() origin alone. Nothing reported
-  (extractors/express/unloaded_route_modules.py `never_loaded_middleware`).
+  app answers with its cors() origin alone. The module's layer is reported as sending
+  nothing (CORS303, blind set 23), and its scheme-less origin still as CORS301; no rule judges
+  what it would send (extractors/express/unloaded_route_modules.py `never_loaded_middleware`).
 """
 
 from __future__ import annotations
@@ -153,4 +154,17 @@ def test_a_middleware_module_required_only_in_a_comment_sends_nothing() -> None:
     (read,) = entry_answers(EXPRESS / fixture, "app.js", [Request("GET", EVIL, path="/screens")])
     assert _values(read, "access-control-allow-origin") == ["https://kiosk.example.org"], read
     assert not _values(read, "access-control-allow-headers"), read
-    assert _rules(fixture) == []
+    assert _rules(fixture) == [("CORS301", "allowFrontend.js", 4), ("CORS303", "allowFrontend.js", 3)]
+
+
+def test_an_exported_middleware_registered_nowhere_sends_nothing() -> None:
+    """exported_cors_middleware_registered_nowhere (blind set 23, after tatiankris/
+    just-review-back): the old hand-written layer is exported beside a helper the routes use,
+    and registered nowhere; only cors()'s headers are sent, so CORS303 alone."""
+    _needs_packages()
+    fixture = "exported_cors_middleware_registered_nowhere"
+    (read,) = entry_answers(EXPRESS / fixture, "src/server.js", [Request("GET", EVIL, path="/api/parcels/7")])
+    # cors() with one origin string sends it to everyone; the dead layer's Allow-Headers is absent
+    assert _values(read, "access-control-allow-origin") == ["https://dashboard.parcels.example"], read
+    assert not _values(read, "access-control-allow-headers"), read
+    assert _rules(fixture) == [("CORS303", "http.js", 9)]

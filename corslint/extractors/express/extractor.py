@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from corslint.extractors.context import ProjectContext
@@ -48,9 +49,9 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     if policies and never_loaded(module):
         return Extraction()  # a route module nothing requires answers nothing (sweep 12 Y1)
     if policies and not any(p.inactive for p in policies) and never_loaded_middleware(module):
-        # nor a middleware module (sweep 13 W4); a layer already known to send nothing keeps
-        # its own CORS303 ("exported, but no module imports it")
-        return Extraction()
+        # nor a middleware module (sweep 13 W4), but a CORS layer the author believes active
+        # is worth saying so (CORS303; blind set 23, tatiankris/just-review-back)
+        policies = [dataclasses.replace(p, evidence=(*p.evidence, _unloaded(p))) for p in policies]
     # the app's signs of bearer authentication in other modules are only evidence of
     # policies (CORS204): a module that makes none needs no scan of its importers (PERF5)
     if policies and not bearer and _writes_allowed_headers(module):
@@ -58,6 +59,16 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         if bearer:
             policies = _policies(path, module, bearer)
     return Extraction(policies=tuple(policies))
+
+
+def _unloaded(policy: CorsPolicy) -> Evidence:
+    return Evidence(
+        "not-applied",
+        "no module of the project imports this middleware file, so the CORS headers it "
+        "writes are never sent",
+        policy.location,
+        whole_layer=True,
+    )
 
 
 def _policies(path: str, module: JsModule, bearer: tuple[Evidence, ...]) -> list[CorsPolicy]:

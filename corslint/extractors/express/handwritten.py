@@ -173,6 +173,7 @@ def handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> li
     if is_fetch_cors_port(module):
         return []  # its callers' options decide what it sends (`fetch_cors_ports`)
     handled: list[tuple[Node, Steps, Registration | None, str]] = []
+    unused: set[int] = set()  # middlewares exported and registered nowhere (CORS303)
     sw2express = sw2express_middlewares(module)
     for function, roles in _handlers(module):
         body = function.child_by_field_name("body")
@@ -197,7 +198,10 @@ def handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> li
         if registration is None and read_where_called(module, function):
             continue  # read at each handler that calls it, with what that handler passes
         if registration is None and never_used(module, function):
-            continue  # exported, and called by nothing in the project (sweep 12 X1)
+            if len(parameter_names(module, function)) < 3 or not hands_on(module, function, roles):
+                continue  # exported, and called by nothing in the project (sweep 12 X1)
+            # a `(req, res, next)` middleware no module registers: a CORS layer with no effect
+            unused.add(function.id)
         kind = server_kind(module, function, roles, registration is not None)
         if _is_context_function(module, function):
             _only_for_methods(state, _GRAPHQL_METHODS)
@@ -268,6 +272,10 @@ def handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> li
                 continue  # socket.io 3+ ignores the option: the hook never runs
             # it answers OPTIONS only; the GET and POST the endpoint serves are engine.io's
             policy = dataclasses.replace(policy, routes=socketio_hook.routes)
+        if function.id in unused:
+            policy = dataclasses.replace(
+                policy, evidence=(*policy.evidence, _unused_middleware(module, function))
+            )
         if kind == H3 and (served := route_of(module, function)):
             policy = dataclasses.replace(policy, routes=served)  # a Nitro method route file
         if kind == H3 and (unread := unscanned_handler(module, function)) is not None:
@@ -279,6 +287,18 @@ def handwritten_policies(analysis: Analysis, bearer: tuple[Evidence, ...]) -> li
         find_registrations(written)
         policies += handwritten_policies(written, bearer)
     return policies
+
+
+def _unused_middleware(module: JsModule, function: Node) -> Evidence:
+    """CORS303's evidence for a hand-written middleware that nothing registers (blind set
+    23, tatiankris/just-review-back middleware/cors.middleware.js beside the app's cors())."""
+    return Evidence(
+        "not-applied",
+        "this hand-written CORS middleware is exported, but no module of the project imports "
+        "or registers it, so it sends no CORS headers",
+        module.location(function),
+        whole_layer=True,
+    )
 
 
 def _vary_from_cors(location: Location) -> Value:
