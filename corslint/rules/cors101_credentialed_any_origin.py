@@ -3,7 +3,7 @@ from collections.abc import Iterator
 from corslint.findings import Finding, Level, Related
 from corslint.rules.base import ATTACKER, DJANGO_WIRED, FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
 from corslint.rules.express_layers import NOT_WHAT_PAGES_READ
-from corslint.rules.origin_entries import origin_typos
+from corslint.rules.origin_entries import origin_typos, star_entry_sites
 
 
 class CredentialedAnyOrigin(Rule):
@@ -123,7 +123,7 @@ class CredentialedAnyOrigin(Rule):
         sent = "the caller's own origin" if answer == ATTACKER else f"`{answer}`"
         typo = origin_typos(probe)
         hint = f"; {typo[0].detail}" if typo else ""
-        for location in probe.write_sites("origins"):
+        for location in star_entry_sites(probe) or probe.write_sites("origins"):
             yield self.finding(
                 probe,
                 location,

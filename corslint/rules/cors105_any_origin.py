@@ -3,7 +3,7 @@ from collections.abc import Iterator
 from corslint.findings import Finding, Level, Related
 from corslint.rules.base import ATTACKER, FLASK_APP, Example, PolicyProbe, Rule
 from corslint.rules.express_layers import NOT_WHAT_PAGES_READ
-from corslint.rules.origin_entries import origin_typos
+from corslint.rules.origin_entries import origin_typos, star_entry_sites
 
 
 class AnyOrigin(Rule):
@@ -97,7 +97,7 @@ class AnyOrigin(Rule):
         how = "`Access-Control-Allow-Origin: *`" if answer == "*" else "the caller's own origin"
         typo = origin_typos(probe)
         hint = f"; {typo[0].detail}" if typo else ""
-        for location in probe.write_sites("origins"):
+        for location in star_entry_sites(probe) or probe.write_sites("origins"):
             yield self.finding(
                 probe,
                 location,

@@ -50,6 +50,21 @@ def anchor_entry(probe: PolicyProbe, role: Role, entry: Value) -> EntryAnchor:
     return EntryAnchor(option.location, (Related(entry.location, ENTRY_DEFINED_HERE),))
 
 
+def star_entry_sites(probe: PolicyProbe) -> tuple[Location, ...] | None:
+    """Where an any-origin finding belongs when one `*` entry among others in a list makes
+    it (`origins=["https://a.example", os.environ.get("FRONTEND_URL", "*")]`): that entry,
+    where it is written inside the option; None otherwise (the option's own sites)."""
+    if probe.framework.handwritten:
+        return None
+    option = probe.option("origins")
+    if option is None or not option.known or not isinstance(option.raw, (tuple, list)) or len(option.raw) < 2:
+        return None
+    stars = [e for e in option.raw if isinstance(e, Value) and e.known and e.raw in ("*", ".*", "^.*$")]
+    if len(stars) != 1 or not _written_inside(probe, option, stars[0].location):
+        return None
+    return (stars[0].location,)
+
+
 def _written_inside(probe: PolicyProbe, option: Value, where: Location) -> bool:
     """Whether an entry at `where` is written inside `option` itself: the option's value
     spans it (`allow_origins=[...]`, Django's `CORS_ALLOWED_ORIGINS = [...]`), or it sits

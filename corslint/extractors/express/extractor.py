@@ -64,8 +64,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
 def _unloaded(policy: CorsPolicy) -> Evidence:
     return Evidence(
         "not-applied",
-        "no module of the project imports this middleware file, so the CORS headers it "
-        "writes are never sent",
+        "no module of the project imports this middleware file, so the CORS headers it writes are never sent",
         policy.location,
         whole_layer=True,
     )
