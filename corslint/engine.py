@@ -177,7 +177,10 @@ def judge_apart(
     failures: list[tuple[str, Exception]] = []
     for rule in rules:
         try:
-            findings.extend(list(rule.check_all(deployed if rule.id[4] in "12" else probes)))
+            # test code: what it lets in is never deployed, and what could not be read of it
+            # is nothing a user must check (CORS305); the 3xx wiring rules still apply
+            judged = deployed if rule.id[4] in "12" or rule.id == "CORS305" else probes
+            findings.extend(list(rule.check_all(judged)))
         except Exception as error:
             failures.append((rule.id, error))
     return findings, failures
