@@ -14,6 +14,7 @@ from corslint.extractors.express.registrations import (
     is_cors_call,
 )
 from corslint.extractors.express.server_routes import called_server_to_server
+from corslint.extractors.express.setup_call_order import runs_before
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap
 from corslint.model import Evidence, Route
@@ -23,7 +24,10 @@ def misordered(analysis: Analysis, registration: Registration, what_kind: str = 
     """Routes of the same app registered before `app.use(cors())`, inside its scope."""
     earlier = []
     for other in analysis.registrations:
-        if other.receiver != registration.receiver or other.call.start_byte >= registration.call.start_byte:
+        if other.receiver != registration.receiver:
+            continue
+        order = runs_before(analysis.module, other.call, registration.call)  # setup functions
+        if order is False or (order is None and other.call.start_byte >= registration.call.start_byte):
             continue
         if other.method.split(":")[-1] not in ROUTE_METHODS and not (
             other.method == "use" and other.path and _has_router(analysis, other)
@@ -46,7 +50,15 @@ def misordered(analysis: Analysis, registration: Registration, what_kind: str = 
         return []
     first = earlier[0]
     verb = first.method.split(":")[-1]
-    what = f"the router mounted at {first.path}" if verb == "use" else f"{verb.upper()} {first.path or '/'}"
+    shown = first.path or "/"
+    if shown == "?":  # a path held in a constant or template: as written
+        arguments = first.call.child_by_field_name("arguments")
+        shown = (
+            analysis.module.text(arguments.named_children[0])
+            if arguments and arguments.named_children
+            else shown
+        )
+    what = f"the router mounted at {shown}" if verb == "use" else f"{verb.upper()} {shown}"
     line = analysis.module.location(first.call).line
     layer = "cors()" if what_kind == "cors" else "this CORS middleware"
     return [
