@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -47,10 +48,12 @@ def findings(*arguments: str) -> list[str]:
 
 
 # -- files named one by one --------------------------------------------------------------
-def test_a_named_file_reports_the_findings_it_holds_the_values_of(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_named_file_reports_the_findings_it_holds_the_values_of(in_tmp: Path) -> None:
     """examples/shop-api/app/core/config.py holds the example's trailing-slash origin;
-    named alone it was read alone, and the run exited 0."""
-    monkeypatch.chdir(ROOT)
+    named alone it was read alone, and the run exited 0. (A copy of the example in a
+    repository of its own: in this checkout the project would be the whole repository.)"""
+    shutil.copytree(ROOT / "examples" / "shop-api", in_tmp / "examples" / "shop-api")
+    (in_tmp / ".git").mkdir()
     code, out, _ = run_cli("examples/shop-api/app/core/config.py", "--format", "json", "--no-cache")
     assert code == 1
     reported = {(f["rule_id"], f["path"]) for f in json.loads(out)["findings"]}
