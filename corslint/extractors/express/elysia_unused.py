@@ -13,10 +13,8 @@ the policy judged as before."""
 
 from __future__ import annotations
 
-import re
-
-from corslint.extractors.express.importer_candidates import MAX_FILES, candidate_importers
-from corslint.extractors.express.importer_specifiers import may_import
+from corslint.extractors.express.importer_candidates import MAX_FILES
+from corslint.extractors.express.importer_specifiers import spelled_by_no_importer
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import Unsearchable, other_sources
 from corslint.extractors.js.syntax import Node
@@ -59,24 +57,11 @@ def exported_only(module: JsModule, call: Node) -> bool:
 def imported_nowhere(module: JsModule) -> bool:
     """Whether no other module of the project can import `module`'s file while another one
     builds an Elysia app; False where unsure."""
-    project = module.project
-    if module.file is None or project is None:
+    found = spelled_by_no_importer(module)
+    if found is None:
         return False
-    own = module.file.resolve()
-    if own.stem == "index":  # `'.'`, `'./plugins'`: not spelled by the file's name
-        return False
-    candidates = candidate_importers(module)
-    if candidates is None:
-        return False
-    spelled = re.compile(
-        rb"['\"`]([^'\"`\n]{0,300}" + re.escape(own.stem.encode()) + rb"(?:\.[A-Za-z]{1,4})?)['\"`]"
-    )
-    for importer in candidates.modules:
-        for match in spelled.finditer(importer.source):
-            specifier = match.group(1).decode("utf-8", "replace")
-            if may_import(importer, specifier, own):
-                return False
+    root, own = found
     try:
-        return any(_APP_MARKER in source for source in other_sources(candidates.root, own, MAX_FILES))
+        return any(_APP_MARKER in source for source in other_sources(root, own, MAX_FILES))
     except Unsearchable:
         return False

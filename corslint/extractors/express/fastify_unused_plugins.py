@@ -17,11 +17,9 @@ as before."""
 
 from __future__ import annotations
 
-import re
-
 from corslint.extractors.express.fastify_registering_routes import exported_plugin_function
-from corslint.extractors.express.importer_candidates import MAX_FILES, candidate_importers
-from corslint.extractors.express.importer_specifiers import may_import
+from corslint.extractors.express.importer_candidates import MAX_FILES
+from corslint.extractors.express.importer_specifiers import spelled_by_no_importer
 from corslint.extractors.js.declared_values import enclosing_function
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import Unsearchable, other_sources
@@ -65,24 +63,12 @@ def _in_default_export(module: JsModule, call: Node, receiver: str) -> bool:
 
 
 def _loaded_nowhere(module: JsModule) -> bool:
-    project = module.project
-    if module.file is None or project is None:
+    found = spelled_by_no_importer(module)
+    if found is None:
         return False
-    own = module.file.resolve()
-    if own.stem == "index":  # `'./plugins'`: not spelled by the file's name
-        return False
-    candidates = candidate_importers(module)
-    if candidates is None:
-        return False
-    spelled = re.compile(
-        rb"['\"`]([^'\"`\n]{0,300}" + re.escape(own.stem.encode()) + rb"(?:\.[A-Za-z]{1,4})?)['\"`]"
-    )
-    for importer in candidates.modules:
-        for match in spelled.finditer(importer.source):
-            if may_import(importer, match.group(1).decode("utf-8", "replace"), own):
-                return False
+    root, own = found
     try:
-        sources = list(other_sources(candidates.root, own, MAX_FILES))
+        sources = list(other_sources(root, own, MAX_FILES))
     except Unsearchable:
         return False
     if any(loader in source for source in sources for loader in _FOLDER_LOADERS):

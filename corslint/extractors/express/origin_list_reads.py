@@ -119,20 +119,36 @@ def unread_list_test(module: JsModule, test: Node, name: str) -> tuple[list[Valu
 def reads_url_hostname(module: JsModule, node: Node, name: str) -> bool:
     """`new URL(origin).hostname`, or a local bound once to it (ACT-Anti-Corruption-Thailand/
     school-governance `api/src/utils/cors.ts`)."""
-    node = unwrap(node)
-    if node.type == "identifier":
-        bound = module.binding(module.text(node))
-        if bound is None or len(module.declarators.get(module.text(node), [])) != 1:
-            return False
-        node = unwrap(bound)
-    if node.type != "member_expression" or module.text(node.child_by_field_name("property")) != "hostname":
+    node = _bound_once(module, unwrap(node))
+    if node is None or node.type != "member_expression":
+        return False
+    if module.text(node.child_by_field_name("property")) != "hostname":
         return False
     built = unwrap(node.child_by_field_name("object"))
-    if built.type != "new_expression" or module.text(built.child_by_field_name("constructor")) != "URL":
+    return built.type == "new_expression" and parsed_url_of(module, built, name)
+
+
+def parsed_url_of(module: JsModule, node: Node, name: str) -> bool:
+    """Whether `node` is `new URL(name)` (also `new URL(origin as string)`), or a local bound
+    once to it."""
+    found = _bound_once(module, unwrap(node))
+    if found is None or found.type != "new_expression":
         return False
-    arguments = built.child_by_field_name("arguments")
+    if module.text(found.child_by_field_name("constructor")) != "URL":
+        return False
+    arguments = found.child_by_field_name("arguments")
     named = [c for c in arguments.named_children if c.type != "comment"] if arguments else []
-    return len(named) == 1 and module.text(unwrap(named[0])) == name  # also `new URL(origin as string)`
+    return len(named) == 1 and module.text(unwrap(named[0])) == name
+
+
+def _bound_once(module: JsModule, node: Node) -> Node | None:
+    """`node`, or for a name the value it is bound to once; None for a name bound otherwise."""
+    if node.type != "identifier":
+        return node
+    bound = module.binding(module.text(node))
+    if bound is None or len(module.declarators.get(module.text(node), [])) != 1:
+        return None
+    return unwrap(bound)
 
 
 def hostname_entries(holder: Value) -> tuple[list[Value], bool] | None:

@@ -16,7 +16,7 @@ too; it is carried into the guard as that pattern."""
 
 from __future__ import annotations
 
-from corslint.extractors.express.origin_list_reads import js_escape, reads_url_hostname
+from corslint.extractors.express.origin_list_reads import js_escape, parsed_url_of, reads_url_hostname
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.syntax import Node, unwrap
 from corslint.model import Location, Regex, Value
@@ -119,26 +119,11 @@ def _protocol(module: JsModule, atom: Node, name: str) -> str | None:
             or module.text(side.child_by_field_name("property")) != "protocol"
         ):
             continue  # not `url.protocol`
-        if not _parsed_from(module, side.child_by_field_name("object"), name):
+        if not parsed_url_of(module, side.child_by_field_name("object"), name):
             continue
         value = module.resolve(other)
         return value.raw if value.known and isinstance(value.raw, str) else None
     return None
-
-
-def _parsed_from(module: JsModule, node: Node, name: str) -> bool:
-    """Whether `node` is `new URL(name)` or a local bound once to it."""
-    node = unwrap(node)
-    if node.type == "identifier":
-        bound = module.binding(module.text(node))
-        if bound is None or len(module.declarators.get(module.text(node), [])) != 1:
-            return False
-        node = unwrap(bound)
-    if node.type != "new_expression" or module.text(node.child_by_field_name("constructor")) != "URL":
-        return False
-    arguments = node.child_by_field_name("arguments")
-    named = [c for c in arguments.named_children if c.type != "comment"] if arguments else []
-    return len(named) == 1 and module.text(unwrap(named[0])) == name
 
 
 def _reads_hostname(module: JsModule, node: Node, name: str) -> bool:
@@ -150,5 +135,5 @@ def _reads_hostname(module: JsModule, node: Node, name: str) -> bool:
     return (
         node.type == "member_expression"
         and module.text(node.child_by_field_name("property")) == "hostname"
-        and _parsed_from(module, node.child_by_field_name("object"), name)
+        and parsed_url_of(module, node.child_by_field_name("object"), name)
     )
