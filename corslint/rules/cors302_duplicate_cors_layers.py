@@ -5,7 +5,12 @@ from corslint.http import Request
 from corslint.model import Location, Value, exclusive_arms
 from corslint.rules.base import ATTACKER, FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
 from corslint.rules.express_layer_order import runs_before_cors
-from corslint.rules.express_layers import first_only_credentials, repeats_cors_policy
+from corslint.rules.express_layers import (
+    first_only_credentials,
+    repeats_cors_policy,
+    same_cors_answers,
+    same_origin_written,
+)
 from corslint.rules.platform_layers import platform_layers
 from corslint.rules.starlette_layers import repeats_library_policy, starlette_outcome
 
@@ -150,6 +155,7 @@ class DuplicateCorsLayers(Rule):
                         _same_library_policy(earlier, later)
                         or repeats_library_policy(earlier, later)
                         or repeats_cors_policy(earlier, later)
+                        or same_cors_answers(earlier, later)
                     ):
                         continue  # the second writes again, by replacement, what the first wrote
                     first = _wired_at(earlier) or _library_wired_at(earlier, later) or earlier.policy.location
@@ -226,6 +232,13 @@ def _outcome(earlier: PolicyProbe, later: PolicyProbe) -> str:
                 "one silently overrides or mixes with the other: `res.setHeader` replaces a header "
                 "of the same name, so the later layer's values win and the rest are mixed"
             )
+        if same_origin_written(earlier, later):
+            return (
+                "the first `cors()` answers every preflight itself, so this layer never sees one; on "
+                "other requests it writes the same `Access-Control-Allow-Origin` again, so responses "
+                "carry the first's headers alone and this layer's own policy shows nowhere, until the "
+                "first's origins change and this layer's value replaces them"
+            )
         # cors 2.8: the first cors() ends every preflight itself; on other requests the later
         # setHeader replaces Allow-Origin, and what only the first sets stays (measured)
         if not first_only_credentials(earlier, later):  # sweep 13 K17, K25: no credentials
@@ -239,6 +252,14 @@ def _outcome(earlier: PolicyProbe, later: PolicyProbe) -> str:
             "other requests this layer's `Access-Control-Allow-Origin` replaces the first's and the "
             "headers only the first sets (such as `Access-Control-Allow-Credentials`) stay, so "
             "responses carry a mix of both policies"
+        )
+    if earlier.framework.name.startswith("fastify_cors") and _preflights_answered_before(later):
+        # measured (fastify 5 + @fastify/cors 11): the plugin's onRequest hook ends every
+        # OPTIONS request; on others `reply.header` replaces what it wrote of the same name
+        return (
+            "the plugin's onRequest hook answers every preflight, so this code never sees one; on "
+            "other requests its `reply.header` calls replace the plugin's headers of the same name "
+            "and those only the plugin sets stay, so responses carry a mix of both policies"
         )
     starlette = starlette_outcome(earlier, later)
     if starlette is not None:
@@ -257,6 +278,16 @@ def _outcome(earlier: PolicyProbe, later: PolicyProbe) -> str:
             "django-cors-headers, listed after it in MIDDLEWARE, answers the preflights, and this "
             f"layer then replaces {_written_names(later)} in those answers, so preflights carry "
             "this layer's values instead of the ones the CORS settings give"
+        )
+    if _inside_corsheaders(earlier, later):
+        # Django: `response[name] = value` replaces a header, and corsheaders, outside, writes
+        # last; it ends every preflight before an inner layer runs (measured, see
+        # extractors/python_headers/django_view_layers.py)
+        return (
+            "django-cors-headers, in MIDDLEWARE around it, answers every preflight itself and writes "
+            "its own `Access-Control-Allow-Origin` over this layer's for the origins it admits, so "
+            "this layer's value reaches only origins corsheaders refuses, whose preflights get no "
+            "CORS headers"
         )
     if _writes_no_origin(later):
         return (
@@ -304,6 +335,25 @@ def _plain(value: object) -> object | None:
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     return None
+
+
+def _preflights_answered_before(probe: PolicyProbe) -> bool:
+    """Hand-written headers a CORS layer before them keeps every preflight from
+    (extractors.express.fastify_route_preflights: a preHandler hook beside @fastify/cors)."""
+    status = probe.policy.options.get("options_status")
+    return _hand_written(probe) and status is not None and status.known and status.raw == "answered-before"
+
+
+def _inside_corsheaders(earlier: PolicyProbe, later: PolicyProbe) -> bool:
+    """Hand-written Django code that writes Allow-Origin inside django-cors-headers' middleware
+    (a view, a helper, a middleware listed after it)."""
+    return (
+        earlier.framework.name == "django"
+        and _hand_written(later)
+        and not _writes_no_origin(later)
+        and any(e.kind == "library-wiring" for e in later.policy.evidence)
+        and not any(e.kind == "library-inside" for e in later.policy.evidence)
+    )
 
 
 def _continues_preflights(probe: PolicyProbe) -> bool:

@@ -13,7 +13,9 @@ its reflected Allow-Origin reaches the browser with `Vary: Origin`
 interceptor on the Fastify adapter under `app.enableCors({ origin: fn })`).
 
 Two ways are read, each only where nothing is left to chance:
-- the same module registers the plugin on the root instance (`const app = Fastify()`), on
+- the same module registers the plugin on the root instance (`const app = Fastify()`), or
+  on the instance of a fastify-plugin function the function is written in (britotiago03/
+  world-explorer `api-gateway/src/plugins/cors.ts`, a preHandler hook beside the plugin), on
   no conditional path, before the function, with a non-string `origin` in every arm;
 - a NestJS interceptor (an `intercept` method) in a project on `@nestjs/platform-fastify`
   whose one `enableCors(...)` call outside test code is on no conditional path and passes a
@@ -26,6 +28,7 @@ import re
 
 from corslint.extractors.express.branches import arms_around
 from corslint.extractors.express.fastify_cors import cors_plugin_receivers
+from corslint.extractors.express.fastify_instances import instance_key
 from corslint.extractors.js.method_calls import call_arguments, method_calls
 from corslint.extractors.js.module import JsModule
 from corslint.extractors.js.project_files import is_development_path, project_files, project_root
@@ -64,7 +67,8 @@ def _same_module_plugin(module: JsModule, function: Node) -> Location | None:
         if module.location(registration.call) != receivers[registration.receiver]:
             continue
         bound = module.binding(registration.receiver)
-        if bound is None or _ROOT_INSTANCE.match(module.text(unwrap(bound))) is None:
+        root = bound is not None and _ROOT_INSTANCE.match(module.text(unwrap(bound))) is not None
+        if not root and not _in_same_plugin(module, registration.call, registration.receiver, function):
             continue
         if arms_around(registration.call) or registration.call.end_byte > function.start_byte:
             continue
@@ -72,6 +76,18 @@ def _same_module_plugin(module: JsModule, function: Node) -> Location | None:
         if options is not None and _dynamic_origin(module, options, 0):
             return module.location(registration.call)
     return None
+
+
+def _in_same_plugin(module: JsModule, call: Node, receiver: str, function: Node) -> bool:
+    """The plugin registered on a fastify-plugin function's instance (`fp(async (fastify) =>
+    { await fastify.register(cors, ...); fastify.addHook(...) })`): its onRequest hook is on
+    the instance that registers the function, covering `function` written inside it."""
+    if instance_key(module, call, receiver) is None:
+        return False
+    around = call.parent
+    while around is not None and around.type not in _FUNCTIONS:
+        around = around.parent
+    return around is not None and around.start_byte <= function.start_byte < around.end_byte
 
 
 def _nest_enable_cors(module: JsModule, function: Node) -> Location | None:

@@ -18,7 +18,10 @@ from corslint.extractors.express.factory_arguments import factory_arguments
 from corslint.extractors.express.fastify_cors_vary import cors_vary_step
 from corslint.extractors.express.fastify_decorator_hooks import decorated_hook_app
 from corslint.extractors.express.fastify_instances import instance_key, static_set_headers
-from corslint.extractors.express.fastify_route_preflights import plugin_answering_preflights
+from corslint.extractors.express.fastify_route_preflights import (
+    plugin_answering_preflights,
+    preflight_hook_app,
+)
 from corslint.extractors.express.fetch_cors_ports import is_fetch_cors_port
 from corslint.extractors.express.get_only_handlers import get_only_evidence
 from corslint.extractors.express.h3_handlers import H3
@@ -457,6 +460,9 @@ def _policy(
         app = instance_key(module, static[0], static[1]) or f"{module.path}::{static[1]}"
     if kind == FASTIFY and not app and (hooked := decorated_hook_app(module, function)) is not None:
         app = hooked  # a fastify-decorators `@Hook("onSend")`: a layer of the bootstrapped app
+    plugin_app = preflight_hook_app(module, function) if kind == FASTIFY and not app else None
+    if plugin_app is not None:
+        app = plugin_app  # `fastify.addHook("preHandler", ...)` beside the CORS plugin: a layer of its app
     routes = routes_of(analysis, registration) if method_blind is None else method_blind
     verb = registration.method.split(":")[-1] if registration is not None else "use"
     if route_level and registration is not None and verb in ROUTE_METHODS and verb != "all":
@@ -464,9 +470,10 @@ def _policy(
         methods = ROUTE_METHODS.get(verb, (verb.upper(),)) + (("HEAD",) if verb == "get" else ())
         routes = (Route(registration.path or "?", methods, module.location(registration.call)),)
     location = module.location(registration.call if registration is not None else function)
-    if _is_context_function(module, function) or static is not None:
+    if _is_context_function(module, function) or static is not None or plugin_app is not None:
         # a GraphQL context function is no layer of its own: it adds headers to responses
-        # another layer answers, so what is reported is its Allow-Origin write
+        # another layer answers (so does a hook behind the Fastify CORS plugin), so what is
+        # reported is its Allow-Origin write
         location = next(
             (
                 step.location

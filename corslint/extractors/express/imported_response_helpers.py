@@ -18,6 +18,7 @@ from corslint.extractors.express.handler_roles import HandlerRoles, handler_role
 from corslint.extractors.express.handwritten_state import Steps
 from corslint.extractors.express.handwritten_steps import HEADER_WRITERS, run
 from corslint.extractors.express.header_records import copied_record
+from corslint.extractors.express.helper_parameter_aliases import ABSENT, REQUEST, RESPONSE, aliased_roles
 from corslint.extractors.express.importer_candidates import candidate_importers
 from corslint.extractors.express.local_status_helpers import local_status_calls
 from corslint.extractors.express.request_inputs import request_source
@@ -322,6 +323,10 @@ def _inlined(state: Steps, call: Node, when: tuple[str, ...], depth: int) -> boo
             and not isinstance(value.raw, FunctionValue)
         ):
             passed[name] = value  # `allowCors(res, getAllowedOrigin())`: the caller's value
+    handed = {name: RESPONSE for name in responses} | {name: REQUEST for name in requests}
+    handed |= {name: ABSENT for name in names[len(call_arguments(call)) :] if name}
+    for name, role in aliased_roles(helper_module, helper, handed).items():
+        (responses if role == RESPONSE else requests).append(name)  # `var actualRes = res`
     body = helper.child_by_field_name("body")
     if not responses or body is None or body.type != "statement_block":
         return False

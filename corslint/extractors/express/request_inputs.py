@@ -100,6 +100,8 @@ def request_source(module: JsModule, roles: HandlerRoles, aliases: dict[str, str
             # holder tested first
             return request_source(module, roles, aliases, right)
         return None
+    if node.type == "ternary_expression" and (read := _holder_tested_read(module, node)) is not None:
+        return request_source(module, roles, aliases, read)
     if node.type == "call_expression":
         # `String(req.headers.origin)`, `req.headers.origin.trim()`
         function = unwrap(node.child_by_field_name("function"))
@@ -144,6 +146,29 @@ def request_source(module: JsModule, roles: HandlerRoles, aliases: dict[str, str
         # `req.query.site`, `query.site` after `const { query } = url.parse(req.url, true)`
         return f"{kind}.{_property_name(module, node)}"
     return None
+
+
+_NOTHING = frozenset({"null", "undefined", "''", '""'})
+
+
+def _holder_tested_read(module: JsModule, ternary: Node) -> Node | None:
+    """`(req && req.headers) ? req.headers.origin : null` (stenoip/oodles `api/_cors.js`): the
+    read, where the test only checks that what it reads through exists and the other arm is
+    nothing, as an Origin that is not sent is."""
+    test, read = ternary.child_by_field_name("condition"), ternary.child_by_field_name("consequence")
+    other = ternary.child_by_field_name("alternative")
+    if test is None or read is None or other is None or module.text(unwrap(other)) not in _NOTHING:
+        return None
+    text = _canonical(module.text(unwrap(read)))
+    parts, pending = [], [unwrap(test)]
+    while pending:
+        part = pending.pop()
+        if part.type == "binary_expression" and module.text(part.child_by_field_name("operator")) == "&&":
+            pending += [unwrap(part.child_by_field_name("left")), unwrap(part.child_by_field_name("right"))]
+        else:
+            parts.append(_canonical(module.text(part)))
+    holders = all(text.startswith(f"{part}.") or text.startswith(f"{part}[") for part in parts)
+    return unwrap(read) if parts and holders else None
 
 
 def origin_presence_test(module: JsModule, roles: HandlerRoles, node: Node) -> bool:
