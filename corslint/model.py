@@ -235,7 +235,8 @@ class Evidence:
       (a Django MIDDLEWARE entry naming a hand-written middleware); CORS302 points at it;
     - ``origin-replaced-outside``: an outer layer writes its own Allow-Origin over this
       layer's on every request carrying an Origin (django-cors-headers with allow-all listed
-      before a hand-written middleware): rules see this layer's answers without it;
+      before a hand-written middleware, or around a view): rules see this layer's answers
+      without it;
     - ``library-wiring``: on a hand-written layer, where the CORS library layer of the same
       app is listed (django-cors-headers' MIDDLEWARE entry); CORS302 names it;
     - ``scope-answered``: a path-mounted layer whose `.use` also mounts a handler that answers

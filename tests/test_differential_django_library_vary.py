@@ -1,5 +1,5 @@
 """Hand-written Django views that echo an allowed Origin without writing `Vary`, under
-django-cors-headers (fixtures django/handwritten_view_under_corsheaders_vary, clean, and
+django-cors-headers (fixtures django/handwritten_view_under_corsheaders_vary, no CORS107, and
 django/handwritten_view_outside_cors_urls_regex, CORS107; the shape of yiju-zhao/DeepSight-Django
 backend/semantic_search/views.py and backend/podcast/views.py under backend/settings/base.py).
 

@@ -12,6 +12,7 @@ import ast
 
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import EMPTY_SCOPE, PythonModule, is_development_path
+from corslint.extractors.python.app_state import stored_state
 from corslint.extractors.python.call_options import arms, read_arguments, unknown_options
 from corslint.model import CorsPolicy, Evidence, Extraction, Location, Provenance, Value
 
@@ -33,7 +34,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         if (module.qualified_name(call.func) or "") not in SETUP:
             continue
         defaults = next((k.value for k in call.keywords if k.arg == "defaults"), None)
-        config, evidence = _config(module, defaults, module.location(call))
+        config, evidence = _config(module, defaults, module.location(call), context.shared)
         location = module.location(call)
         app = f"{path}:{location.line}:{location.column}"
         policies.append(_policy(path, module, call, config, evidence, app, False, "/"))
@@ -54,7 +55,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
         if entity is None or own_config is None:
             continue
         defaults_config, app = setups[call.func.value.id]
-        own, evidence = _config(module, own_config, module.location(call))
+        own, evidence = _config(module, own_config, module.location(call), context.shared)
         route_path = _route_path(entity)
         policies.append(
             _policy(
@@ -105,7 +106,7 @@ def _laid_over(own: Value, defaults: Value) -> Value:
 
 
 def _config(
-    module: PythonModule, node: ast.expr | None, where: Location
+    module: PythonModule, node: ast.expr | None, where: Location, shared: dict[str, object]
 ) -> tuple[Value, tuple[Evidence, ...]]:
     """{origin: Value({option: Value})}, each ResourceOptions read argument by argument."""
     if node is None:
@@ -123,12 +124,15 @@ def _config(
     for key, value in zip(node.keys, node.values, strict=True):
         assert key is not None
         origin = module.resolve(key)
+        if not origin.known:  # `app["settings"]["cors_origin"]`, stored by another module
+            origin = stored_state(module, key, shared) or origin
         if not origin.known or not isinstance(origin.raw, str):
             return Value(None, module.location(key), Provenance.UNKNOWN, description=module.source(key)), ()
         if isinstance(value, ast.Call) and (module.qualified_name(value.func) or "") in RESOURCE_OPTIONS:
             options = read_arguments(module, value, ())
             evidence.extend(unknown_options(options, PARAMETERS, "ResourceOptions"))
-            config[origin.raw] = Value(options, module.location(value))
+            # an origin from an environment default keeps its variable ("when X is unset")
+            config[origin.raw] = Value(options, module.location(value), env_var=origin.env_var)
         else:
             resolved = module.resolve(value)
             if not resolved.known or not isinstance(resolved.raw, dict):

@@ -26,21 +26,37 @@ from corslint.extractors.python import (
     Scope,
     target_names,
 )
+from corslint.extractors.python.tried_imports import followed_star_import
 from corslint.extractors.python.values import as_env_default
 from corslint.frameworks.django_cors import SET_DISPLAY
 from corslint.model import Location, Provenance, Value
 
 SPLIT_SETTINGS_INCLUDE = frozenset({"split_settings.tools.include", "split_settings.include"})
 SPLIT_SETTINGS_OPTIONAL = frozenset({"split_settings.tools.optional", "split_settings.optional"})
-# `if DEBUG:`, `if not settings.DEBUG:`, `if IS_DEVELOPMENT:` ... (a bare switch, nothing else)
+# `if DEBUG:`, `if not settings.DEBUG:`, `if IS_DEVELOPMENT:` ... (a bare switch, nothing
+# else), also compared with a literal (`if DEBUG is True:`, Murtrag/Quiero_regresar_a_casa
+# backend/main/main/settings/cross_origin.py; `if DEBUG == False:`)
 _DEBUG_SWITCH = re.compile(
     r"(not\s+)?([A-Za-z_.]*\.)?(DEBUG|IS_DEBUG|DEVELOPMENT|IS_DEVELOPMENT|IS_LOCAL|LOCAL_DEV)"
+    r"(\s+(?:is|==|is\s+not|!=)\s+(?:True|False))?"
 )
+
 _SKIPPED_FOR_NAMESPACE = DEFINITIONS
 # what binds settings by names built at run time
 _DYNAMIC_NAMES = ("globals()", "vars()", "locals()", "exec(", "setattr(")
 # compound statements other than if/try/with: what they bind is unknown afterwards
 _BLOCKS: tuple[type[ast.AST], ...] = (*UNCERTAIN_BLOCKS, ast.Match)
+
+
+def _development_arm_first(condition: str) -> bool:
+    """Whether a DEBUG switch's body (not its `else`) is the development arm."""
+    found = _DEBUG_SWITCH.fullmatch(condition)
+    flips = condition.startswith("not ")
+    comparison = found.group(4) if found is not None else None
+    if comparison:
+        flips ^= comparison.rstrip().endswith("False")
+        flips ^= bool(re.search(r"\bis\s+not\b|!=", comparison))
+    return not flips
 
 
 def evaluate(
@@ -88,9 +104,14 @@ def _run(
         if isinstance(statement, ast.If):
             _run_if(module, statement, namespace, seen)
         elif isinstance(statement, ast.Try):
-            # `try: from .local import * except ImportError: pass`: local overrides are
-            # usually absent from the repository, so optional star imports are skipped.
-            _run(module, statement.body, namespace, seen, optional=True)
+            # Python runs `try: from .cors_settings import *` like any import: an in-tree
+            # module is followed; an absent one or a development override (`try: from
+            # .local_settings import *`, usually not in the repository) is skipped
+            for inner in statement.body:
+                if isinstance(inner, ast.ImportFrom) and followed_star_import(module, inner) is not None:
+                    _star_import(module, inner, namespace, seen)
+                else:
+                    _run(module, [inner], namespace, seen, optional=True)
             for name in _bound_in(*statement.handlers, *statement.orelse):
                 unknown(module, namespace, name, statement, "assigned in an exception handler")
         elif isinstance(statement, _SKIPPED_FOR_NAMESPACE):
@@ -147,7 +168,7 @@ def _run_if(module: PythonModule, statement: ast.If, namespace: Namespace, seen:
         if test.env_var is not None and _DEBUG_SWITCH.fullmatch(condition):
             # `if DEBUG:` decided by DEBUG's default: what its development arm sets is
             # development configuration (RULES.md, CORS106), judged on that default otherwise
-            in_development = condition.startswith("not ") != bool(test.raw)
+            in_development = _development_arm_first(condition) == bool(test.raw)
             for name, setting in namespace.settings.items():
                 if before.get(name) is not setting:
                     if in_development:
@@ -168,7 +189,7 @@ def _run_if(module: PythonModule, statement: ast.If, namespace: Namespace, seen:
         # is an `if` statement in it).
         development, production = (
             (statement.orelse, statement.body)
-            if condition.startswith("not ")
+            if not _development_arm_first(condition)
             else (statement.body, statement.orelse)
         )
         _record_unrun(module, namespace, development)

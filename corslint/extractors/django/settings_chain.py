@@ -18,6 +18,7 @@ from corslint.extractors.django.module_paths import display_path, module_key
 from corslint.extractors.django.namespace import Namespace
 from corslint.extractors.django.syntax import qualified_name
 from corslint.extractors.python import PythonModule, Scope, is_development_path
+from corslint.extractors.python.tried_imports import followed_star_import, tried_star_imports
 
 NEEDLES = (b"CORS_", b"corsheaders")
 MAX_FOLDERS = 24  # sibling settings packages searched for modules star-importing another
@@ -32,8 +33,8 @@ def _has_needles(module: PythonModule) -> bool:
 
 
 def importers(context: ProjectContext, module: PythonModule) -> list[PythonModule]:
-    """Settings modules that star-import or include `module` (under an `if` too, not in a
-    `try:`, whose local overrides are optional): beside it, one level up inside a package,
+    """Settings modules that star-import or include `module` (under an `if` too, and in a
+    `try:` unless it is a development override): beside it, one level up inside a package,
     and in the packages beside its own (`config/django/base.py` star-importing
     `config/settings/cors.py`)."""
     project = context.python
@@ -67,7 +68,8 @@ def importers(context: ProjectContext, module: PythonModule) -> list[PythonModul
             if split and here in _split_targets(other):
                 found.append(other)
                 continue
-            stars = [*other.star_imports, *_relative_names(conditional_star_imports(other))]
+            tried = [star for star in tried_star_imports(other) if followed_star_import(other, star)]
+            stars = [*other.star_imports, *_relative_names([*conditional_star_imports(other), *tried])]
             for star in stars:
                 target = project.find_module(other, star)
                 if target is not None and project.resolved(target) == here:

@@ -77,7 +77,7 @@ def placement(module: PythonModule, node: ast.ClassDef, context: ProjectContext)
     assert entries is not None
     return Placement(
         listed=True,
-        app=f"django:{_key(other)}",
+        app=f"django:{settings_key(other)}",
         preflights_answered_outside=_answered_outside(other, entries, dotted),
         evidence=_token_authentication(other),
         listed_at=_entry_location(other, dotted),
@@ -172,7 +172,7 @@ def _inside(settings: PythonModule, entries: tuple[str | None, ...], dotted: str
     return mine < cors and None not in entries[mine:cors]
 
 
-def _key(settings: PythonModule) -> str:
+def settings_key(settings: PythonModule) -> str:
     """The django extractor's `module_key`: the settings module's resolved path."""
     if settings.project is not None:
         return settings.project.resolved(settings.path).as_posix()

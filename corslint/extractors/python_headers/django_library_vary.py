@@ -68,11 +68,18 @@ def note_corsheaders_vary(module: PythonModule, units: list[Unit], context: Proj
 
 
 def _corsheaders_entry(module: PythonModule, context: ProjectContext) -> Location | None:
-    """corsheaders' MIDDLEWARE entry, when every production settings module's MIDDLEWARE
-    lists it and none limits it with CORS_URLS_REGEX."""
+    found = corsheaders_around_views(module, context)
+    return found[1] if found is not None else None
+
+
+def corsheaders_around_views(
+    module: PythonModule, context: ProjectContext
+) -> tuple[PythonModule, Location] | None:
+    """The first settings module listing corsheaders and its MIDDLEWARE entry, when every
+    production settings module's MIDDLEWARE lists it and none limits it with CORS_URLS_REGEX."""
     if modules_mentioning(module, context, b"CORS_URLS_REGEX"):
         return None
-    found: Location | None = None
+    found: tuple[PythonModule, Location] | None = None
     for settings in modules_mentioning(module, context, b"MIDDLEWARE"):
         inside = _inside_project(settings, context)
         if is_development_path(inside) or is_test_path(inside):
@@ -89,7 +96,7 @@ def _corsheaders_entry(module: PythonModule, context: ProjectContext) -> Locatio
         )
         if entry is None:
             return None
-        found = found or entry
+        found = found or (settings, entry)
     return found
 
 

@@ -17,6 +17,7 @@ Read only where the setting is a literal `True` in the settings module that list
 from __future__ import annotations
 
 from corslint.extractors.python import PythonModule
+from corslint.extractors.python.tried_imports import followed_star_import, tried_star_imports
 from corslint.model import Evidence, Location
 
 REPLACED_OUTSIDE = "origin-replaced-outside"
@@ -24,16 +25,33 @@ REPLACED_OUTSIDE = "origin-replaced-outside"
 
 def admits_every_origin(settings: PythonModule) -> bool:
     """The settings turn on corsheaders' allow-all with a literal `True`: the new name
-    decides where it is set, else the old one (corsheaders.conf reads it so)."""
+    decides where it is set, else the old one (corsheaders.conf reads it so). A module the
+    settings star-import in a `try:` at their end binds it there (secure-file-share/api
+    securefileshare/cors_settings.py): the last such module binding it decides."""
     for name in ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL"):
-        if name not in settings.text:
-            continue
-        value = settings.resolve_name(name)
-        if value is None:
-            continue
-        # unknown, or read from the environment: not decided here
-        return value.known and value.raw is True
+        for module in [*_tried_modules(settings), settings]:
+            if name not in module.text:
+                continue
+            value = module.resolve_name(name)
+            if value is None:
+                continue
+            # unknown, or read from the environment: not decided here
+            return value.known and value.raw is True
     return False
+
+
+def _tried_modules(settings: PythonModule) -> list[PythonModule]:
+    """The in-tree modules the settings star-import in a `try:`, the last first."""
+    project = settings.project
+    found: list[PythonModule] = []
+    for statement in reversed(tried_star_imports(settings)):
+        path = followed_star_import(settings, statement)
+        if path is None or project is None:
+            continue
+        module = project.module_at(path, project.display_path(settings.path, path))
+        if module is not None:
+            found.append(module)
+    return found
 
 
 def replaced_origin_evidence(entry: Location) -> Evidence:

@@ -21,6 +21,7 @@ from corslint.extractors.python_headers.django_library_vary import note_corshead
 from corslint.extractors.python_headers.django_login_guards import login_guard
 from corslint.extractors.python_headers.django_units import middleware_units
 from corslint.extractors.python_headers.django_units import view_units as django_views
+from corslint.extractors.python_headers.django_view_layers import join_corsheaders
 from corslint.extractors.python_headers.falcon_stack import key_to_falcon_app
 from corslint.extractors.python_headers.falcon_units import falcon_units
 from corslint.extractors.python_headers.flask_callers import sole_flask_cors_app
@@ -191,6 +192,7 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
     key_to_falcon_app(module, units, context)
     django_settings(module, units, context)
     note_corsheaders_vary(module, units, context)  # django-cors-headers' `Vary: Origin`
+    join_corsheaders(module, units, context)  # views and helpers inside its middleware
     for unit in units:
         if unit.kind == "flask" and unit.role == "hook" and unit.routes is None:
             unit.routes = resource_routes(module, context)  # the app's Flask-RESTX resources
