@@ -14,6 +14,14 @@ tests/test_differential_express_repeated_allow_list.py): the layer is no second 
 Preflight-only headers (Allow-Methods, Allow-Headers, Max-Age) on an answer that is no
 preflight are read by no browser, so they are left out of the comparison.
 
+Session 15 (held-out sets 23 and 24; measured with express 4 + cors 2.8 + apollo-server-express
+3.13 in tests/test_differential_apollo_same_answers.py): Apollo's `applyMiddleware` behind an
+app-wide `cors()` is a second cors package layer. When both policies send the same headers on
+every request Apollo's layer sees (GiluAn/nextjs-nestjs-graphql-prisma: `origin: true,
+credentials: true` twice), it is no second policy either. When its own policy differs but the
+Allow-Origin it writes is the one the first sent (TiagoGIM/api-transactions-airbank: Apollo's
+default `*` behind `cors({ origin: "*", credentials: true })`), answers are the first's alone.
+
 The layers are compared by their answers, as for Starlette (rules/starlette_layers.py): for
 every origin the configurations name (and an attacker's, `null` and none), each header the
 hand-written layer writes on a GET and on a POST must be, with the same single value, the
@@ -38,6 +46,7 @@ _PREFLIGHT_ONLY = frozenset(
 # read of its answers, is decided by another layer of the app: CORS105 / CORS101 skip it
 NOT_WHAT_PAGES_READ = frozenset({"origin-gated", "origin-replaced-later"})
 _ANSWERED_BEFORE = "answered-before"  # the earlier cors() ends every preflight (route_preflights)
+_APOLLO = "apollo_server"  # applyMiddleware's cors package layer on the server's path
 
 
 def repeats_cors_policy(library: PolicyProbe, written: PolicyProbe) -> bool:
@@ -59,6 +68,55 @@ def repeats_cors_policy(library: PolicyProbe, written: PolicyProbe) -> bool:
             if mine is None or theirs is None or not _same_where_written(mine, theirs):
                 return False
     return True
+
+
+def same_cors_answers(library: PolicyProbe, apollo: PolicyProbe) -> bool:
+    """Whether Apollo's cors layer behind the app's `cors()`, which ends every preflight,
+    sends on the requests it sees the same Access-Control-* headers as `cors()` does."""
+    if not _behind_cors(library, apollo):
+        return False
+    return all(
+        mine is not None and theirs is not None and _answered(mine) == _answered(theirs)
+        for mine, theirs in _answers(library, apollo)
+    )
+
+
+def same_origin_written(library: PolicyProbe, apollo: PolicyProbe) -> bool:
+    """Whether Apollo's cors layer behind the app's `cors()` writes, on every request it sees,
+    the `Access-Control-Allow-Origin` `cors()` sent (or none where `cors()` sent none): its
+    answers are then the first layer's alone, whatever else its own policy says."""
+    if not _behind_cors(library, apollo):
+        return False
+    return all(
+        mine is not None
+        and theirs is not None
+        and [v for k, v in mine.headers if k == "access-control-allow-origin"]
+        == [v for k, v in theirs.headers if k == "access-control-allow-origin"]
+        for mine, theirs in _answers(library, apollo)
+    )
+
+
+def _behind_cors(library: PolicyProbe, apollo: PolicyProbe) -> bool:
+    if library.policy.framework != _LIBRARY or apollo.policy.framework != _APOLLO:
+        return False
+    passed_on = library.policy.option("preflightContinue")
+    return passed_on is None or (passed_on.known and passed_on.raw is False)
+
+
+def _answers(library: PolicyProbe, apollo: PolicyProbe) -> list[tuple[Response | None, Response | None]]:
+    """Both layers' answers to the requests no preflight: those Apollo's layer sees."""
+    origins = dict.fromkeys([*library.sample_origins, *apollo.sample_origins, ATTACKER, "null", None])
+    path = apollo.policy.probe_path
+    requests = [Request(method, origin, path=path) for origin in origins for method in ("GET", "POST")]
+    return [(apollo.respond(request), library.respond(request)) for request in requests]
+
+
+def _answered(answer: Response) -> list[tuple[str, str]]:
+    return sorted(
+        (name, value)
+        for name, value in answer.headers
+        if name.startswith("access-control-") and name not in _PREFLIGHT_ONLY
+    )
 
 
 def _replaces_only(written: PolicyProbe) -> bool:
