@@ -50,12 +50,10 @@ def note_corsheaders_vary(module: PythonModule, units: list[Unit], context: Proj
     views = [unit for unit in units if unit.kind == "django" and unit.role == "view"]
     if not views:
         return
-    entry = _corsheaders_entry(module, context)
-    if entry is None:
+    found = measured_corsheaders(module, context)
+    if found is None:
         return
-    major = declared_major(module.path, "django-cors-headers")
-    if major is not None and major < FIRST_ALWAYS_VARY:
-        return
+    entry = found[1]
     for unit in views:
         unit.evidence = (
             *unit.evidence,
@@ -67,9 +65,17 @@ def note_corsheaders_vary(module: PythonModule, units: list[Unit], context: Proj
         )
 
 
-def _corsheaders_entry(module: PythonModule, context: ProjectContext) -> Location | None:
+def measured_corsheaders(
+    module: PythonModule, context: ProjectContext
+) -> tuple[PythonModule, Location] | None:
+    """`corsheaders_around_views`, where the pinned django-cors-headers is one whose every
+    release was measured adding `Vary: Origin` and answering preflights first (3 and later,
+    or no pin)."""
     found = corsheaders_around_views(module, context)
-    return found[1] if found is not None else None
+    if found is None:
+        return None
+    major = declared_major(module.path, "django-cors-headers")
+    return None if major is not None and major < FIRST_ALWAYS_VARY else found
 
 
 def corsheaders_around_views(

@@ -21,9 +21,8 @@ from __future__ import annotations
 
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule
-from corslint.extractors.python.pydantic_version import declared_major
 from corslint.extractors.python_headers.django_layers import settings_key
-from corslint.extractors.python_headers.django_library_vary import FIRST_ALWAYS_VARY, corsheaders_around_views
+from corslint.extractors.python_headers.django_library_vary import measured_corsheaders
 from corslint.extractors.python_headers.django_outer_origin import (
     admits_every_origin,
     replaced_origin_evidence,
@@ -39,11 +38,8 @@ def join_corsheaders(module: PythonModule, units: list[Unit], context: ProjectCo
     layers = [unit for unit in units if unit.kind == "django" and unit.role in _ROLES and not unit.app]
     if not layers:
         return
-    found = corsheaders_around_views(module, context)
+    found = measured_corsheaders(module, context)
     if found is None:
-        return
-    major = declared_major(module.path, "django-cors-headers")
-    if major is not None and major < FIRST_ALWAYS_VARY:
         return
     settings, entry = found
     wiring = Evidence("library-wiring", "django-cors-headers' MIDDLEWARE entry", entry)
