@@ -1,5 +1,5 @@
-"""Environment helpers: django-environ and python-decouple, taught to the resolver as
-call hooks (registered when this module is imported).
+"""Environment helpers: django-environ, environs, envparse and python-decouple, taught to
+the resolver as call hooks (registered when this module is imported).
 
 Both read a variable and fall back to a default; as for os.getenv, the default is what
 corslint judges. Their rules differ: django-environ returns the default as written (a
@@ -36,6 +36,11 @@ ENVIRONS_CLASSES = frozenset({"environs.Env"})
 ENVIRONS_SHARED = "environs.env"  # the module's own `env = Env()`
 # environs readers whose default (second argument) is returned as written
 _ENVIRONS_METHODS = frozenset({"", "str", "bool", "int", "float", "list", "dict", "json", "url"})
+ENVPARSE_CLASSES = frozenset({"envparse.Env"})
+ENVPARSE_SHARED = "envparse.env"  # the module's own `env = Env()`
+_ENVPARSE_METHODS = frozenset(
+    {"", "str", "bool", "int", "float", "list", "tuple", "set", "dict", "json", "url"}
+)
 DECOUPLE_CALLABLES = frozenset({"decouple.config"})
 DECOUPLE_CLASSES = frozenset({"decouple.AutoConfig", "decouple.Config"})
 # decouple's strtobool, applied to str(default); "" counts as False
@@ -128,6 +133,38 @@ def environs_hook(module: PythonModule, call: ast.Call, qualified: str, scope: S
     return module.env_read(call, name_node, default_node, scope)
 
 
+def envparse_hook(module: PythonModule, call: ast.Call, qualified: str, scope: Scope) -> Value | None:
+    """`env.bool("X", default=False)`, `env("X", default="*")` for envparse's own `env` (or an
+    `envparse.Env()` without a schema): envparse 0.2 returns the default as written while
+    the variable is unset, unless `force=True` or a pre/postprocessor casts it, or it names
+    another variable (`"{{NAME}}"`). Seen in agorinenko/django-start web_app/settings/_cors.py."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        receiver, method = func.value, func.attr
+    elif isinstance(func, ast.Name):
+        receiver, method = func, ""
+    else:
+        return None
+    if method not in _ENVPARSE_METHODS:
+        return None
+    if module.qualified_name(receiver) != ENVPARSE_SHARED:
+        instance = instance_call(module, receiver.id, ENVPARSE_CLASSES)
+        if instance is None:
+            return None
+        if instance[1].keywords or instance[1].args:  # a schema may declare defaults
+            return module.unknown(call, f"{module.source(call)} (an envparse schema)")
+    name_node = call_argument(call, 0, "var")
+    default_node = call_argument(call, 1, "default")
+    force = call_argument(call, 99, "force")
+    forced = force is not None and not (isinstance(force, ast.Constant) and force.value is False)
+    if forced or any(call_argument(call, 99, k) is not None for k in ("preprocessor", "postprocessor")):
+        return module.unknown(call, f"{module.source(call)} (the default is cast)")
+    value = module.env_read(call, name_node, default_node, scope)
+    if value.known and isinstance(value.raw, str) and value.raw.startswith("{{"):
+        return module.unknown(call, f"{module.source(call)} (the default names another variable)")
+    return value
+
+
 def decouple_hook(module: PythonModule, call: ast.Call, qualified: str, scope: Scope) -> Value | None:
     """`config("X", default=..., cast=...)`: decouple casts the default like a set value."""
     if qualified not in DECOUPLE_CALLABLES:
@@ -210,4 +247,4 @@ def _decouple_csv(module: PythonModule, csv: ast.Call, value: Value, location: L
     return Value(items, location, value.provenance, value.env_var, value.description, value.related)
 
 
-CALL_HOOKS.extend([environ_hook, environs_hook, decouple_hook])
+CALL_HOOKS.extend([environ_hook, environs_hook, envparse_hook, decouple_hook])
