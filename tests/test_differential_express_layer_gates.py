@@ -168,3 +168,28 @@ def test_an_exported_middleware_registered_nowhere_sends_nothing() -> None:
     assert _values(read, "access-control-allow-origin") == ["https://dashboard.parcels.example"], read
     assert not _values(read, "access-control-allow-headers"), read
     assert _rules(fixture) == [("CORS303", "http.js", 9)]
+
+
+def test_a_later_fixed_origin_cors_replaces_the_star_of_the_first() -> None:
+    """star_cors_then_fixed_origin_cors (blind set 25, the Express shape of
+    decolab-feevale/api-dcolab-v1): cors() then cors({ origin: "<one origin>", credentials }).
+    The first ends every preflight with `*`; on every request with data the second writes its
+    one origin over the first's `*`, so no page reads an answer with `*`: no CORS105 on the
+    first, CORS302 on the second."""
+    _needs_packages()
+    fixture = "star_cors_then_fixed_origin_cors"
+    desk = "https://desk.tickets.example"
+    read, posted, preflight = entry_answers(
+        EXPRESS / fixture,
+        "server.js",
+        [
+            Request("GET", EVIL, path="/api/tickets"),
+            Request("POST", EVIL, path="/api/tickets"),
+            Request("OPTIONS", EVIL, ASK_PUT, path="/api/tickets"),
+        ],
+    )
+    for answer in (read, posted):
+        assert _values(answer, "access-control-allow-origin") == [desk], answer
+        assert _values(answer, "access-control-allow-credentials") == ["true"], answer
+    assert preflight["status"] == 204 and _values(preflight, "access-control-allow-origin") == ["*"]
+    assert _rules(fixture) == [("CORS302", "server.js", 10)]

@@ -60,10 +60,9 @@ def layer_gates(analysis: Analysis, registration: Registration) -> list[Evidence
                 module.location(registration.call),
             )
         )
-    replaced = _replaced_at(analysis, registration)
-    if replaced is not None and not (
-        _literal(analysis, replaced) == "*" and _sends_star(analysis, registration)
-    ):
+    found = _replaced_at(analysis, registration)
+    replaced, literal = found if found is not None else (None, None)
+    if replaced is not None and not (literal == "*" and _sends_star(analysis, registration)):
         # (a `*` replaced by `*` is what pages read either way: both layers are judged)
         evidence.append(
             Evidence(
@@ -114,9 +113,10 @@ def _refused_before(analysis: Analysis, registration: Registration) -> bool:
     return False
 
 
-def _replaced_at(analysis: Analysis, registration: Registration) -> Node | None:
-    """The Allow-Origin write of the first later layer, where it replaces this layer's on
-    every request it passes on; None where anything else comes first or is unsure."""
+def _replaced_at(analysis: Analysis, registration: Registration) -> tuple[Node, str] | None:
+    """The Allow-Origin write of the first later layer, and the literal it writes, where it
+    replaces this layer's on every request it passes on; None where anything else comes
+    first or is unsure."""
     later = sorted(
         (
             other
@@ -134,8 +134,30 @@ def _replaced_at(analysis: Analysis, registration: Registration) -> Node | None:
             continue
         if len(other.arguments) != 1:
             return None
-        return _replacing_write(analysis, other.arguments[0])
+        fixed = _fixed_origin_cors(analysis, other.arguments[0])
+        if fixed is not None:
+            return fixed
+        write = _replacing_write(analysis, other.arguments[0])
+        literal = _literal(analysis, write) if write is not None else None
+        return (write, literal) if write is not None and literal is not None else None
     return None
+
+
+def _fixed_origin_cors(analysis: Analysis, argument: Node) -> tuple[Node, str] | None:
+    """A later `cors({ origin: "https://app.example.com", ... })`: cors 2.8 writes that one
+    string as Allow-Origin on every request it sees, replacing the earlier layer's (blind set
+    25: decolab-feevale/api-dcolab-v1, `{ cors: true }` then `enableCors({ origin })`)."""
+    node = unwrap(argument)
+    if node.type != "call_expression" or not is_cors_call(analysis, node):
+        return None
+    named = call_arguments(node)
+    options = analysis.module.resolve(named[0]) if named else None
+    if options is None or not options.known or not isinstance(options.raw, dict):
+        return None
+    origin = options.raw.get("origin")
+    if origin is None or not origin.known or not isinstance(origin.raw, str) or origin.raw in ("", "*"):
+        return None
+    return node, origin.raw
 
 
 def _passing(analysis: Analysis, argument: Node) -> bool:
