@@ -185,9 +185,17 @@ def other_files(own: Path) -> tuple[Path, _Files] | None:
     files = _read(root, own)
     if files is None or any(_DYNAMIC_LOADS.search(source) for source in files.sources.values()):
         return None
-    if any(own.stem.encode() in config for config in files.configs):
+    if any(_names_stem(config, own.stem) for config in files.configs):
         return None
     return root, files
+
+
+def _names_stem(config: bytes, stem: str) -> bool:
+    """Whether a configuration file's text holds `stem` other than as a JSON key: package.json's
+    `"cors": "^2.8.5"` (or `"@types/cors"`) names the package beside `config/cors.ts`
+    (Anthonoir576/Projet-01_Full-stack_server), and a key names no file."""
+    quoted = re.escape(stem.encode())
+    return stem.encode() in re.sub(rb'"(?:@types/)?' + quoted + rb'"\s*:', b"", config)
 
 
 def _search_root(own: Path) -> Path | None:

@@ -139,7 +139,7 @@ def _policies(path: str, module: JsModule, bearer: tuple[Evidence, ...]) -> list
         from corslint.extractors.express.yoga_nest_driver import yoga_nest_driver_policies
 
         policies += yoga_nest_driver_policies(module, bearer)
-    if b"origin" in source and b"xport" in source:  # `module.exports`, `exports.`, `export`
+    if b"rigin" in source and b"xport" in source:  # `module.exports`, `exports.`, `export`; `Origin`
         from corslint.extractors.express.unpassed_exported_options import unpassed_exported_options
 
         policies += unpassed_exported_options(module, bearer)

@@ -41,7 +41,7 @@ def setup_function_routes(
     if function is None or enclosing_function(function) is not None:
         return None
     parameters = parameter_names(module, function)
-    name = _exported_name(module, function)
+    name = exported_setup_name(module, function)
     if not parameters or parameters[0] != receiver or name is None:
         return None
     candidates = candidate_importers(module, name.encode())
@@ -52,7 +52,7 @@ def setup_function_routes(
         callees = {
             local
             for local, (specifier, exported) in importer.imports.items()
-            if exported == name and _resolves_to(importer, specifier, candidates.own)
+            if exported == name and resolves_to(importer, specifier, candidates.own)
         }
         for instance in _instances_handed(importer, callees):
             routes += routes_of(importer, instance) or ()
@@ -66,7 +66,7 @@ def setup_function_routes(
     return tuple(routes) or None
 
 
-def _exported_name(module: JsModule, function: Node) -> str | None:
+def exported_setup_name(module: JsModule, function: Node) -> str | None:
     """`export function name(app)`, `export const name = async (app) => ...`."""
     holder = function.parent
     if function.type == "function_declaration":
@@ -112,7 +112,7 @@ def _other_setups(importer: JsModule, instance: str, callees: set[str]) -> list[
     return others
 
 
-def _resolves_to(importer: JsModule, specifier: str, own: Path) -> bool:
+def resolves_to(importer: JsModule, specifier: str, own: Path) -> bool:
     if importer.project is None:
         return False
     resolved = importer.project.resolve_specifier(importer, specifier)

@@ -10,19 +10,20 @@ from __future__ import annotations
 import dataclasses
 
 from corslint.extractors.express.close_option_names import close_option_names
+from corslint.extractors.express.hono_setup_routes import setup_routes
 from corslint.extractors.express.imported_calls import calls_named, imported_export_names
 from corslint.extractors.express.middleware_policy import middleware_policy
 from corslint.extractors.express.options import OptionNames, first_argument_options
 from corslint.extractors.express.origin_returning_functions import fallback_origin_function
-from corslint.extractors.express.registrations import Analysis
-from corslint.extractors.express.scoped_routes import routes_in_scope
+from corslint.extractors.express.registrations import Analysis, registration_of
+from corslint.extractors.express.scoped_routes import routes_in_scope, under_scope
 from corslint.extractors.express.shared_middleware_routes import importer_routes, unused_in_app
 from corslint.extractors.express.ternary_variants import ternary_origin_variants
 from corslint.extractors.express.unset_stage_returns import unset_stage_return_variant
 from corslint.extractors.js.syntax import Node
 from corslint.frameworks.hono_cors import OPTION_NAMES
 from corslint.frameworks.hono_cors import probe_path as hono_probe_path
-from corslint.model import CorsPolicy, Evidence, Value
+from corslint.model import CorsPolicy, Evidence, Route, Value
 
 PACKAGE = "hono/cors"
 _CLOSE_NAMES = close_option_names(methods="allowMethods", headers="allowHeaders", expose="exposeHeaders")
@@ -66,7 +67,8 @@ def _arm_policies(
             )
             policy = dataclasses.replace(policy, evidence=(*policy.evidence, unused))
     elif policy.routes is None:  # registered here: the routes under its mount pattern
-        policy = dataclasses.replace(policy, routes=routes_in_scope(analysis, policy.scope))
+        routes = routes_in_scope(analysis, policy.scope) or _setup_routes(analysis, node, policy.scope)
+        policy = dataclasses.replace(policy, routes=routes)
     unset = unset_stage_return_variant(module, options)  # open to every Origin outside production
     if unset is None or policy.branch:
         return [policy]
@@ -75,6 +77,14 @@ def _arm_policies(
         dataclasses.replace(policy, branch=f"else@{where}"),
         dataclasses.replace(policy, options=unset[1], branch=unset[0]),
     ]
+
+
+def _setup_routes(analysis: Analysis, node: Node, scope: str) -> tuple[Route, ...] | None:
+    """The routes of the app a setup function's parameter stands for (`handleCors(app)`)."""
+    registration, _ = registration_of(analysis, node)
+    if registration is None:
+        return None
+    return under_scope(setup_routes(analysis.module, registration.call, registration.receiver), scope)
 
 
 def _policy(

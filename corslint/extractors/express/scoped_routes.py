@@ -13,7 +13,11 @@ from corslint.model import Route
 def routes_in_scope(analysis: Analysis, scope: str) -> tuple[Route, ...] | None:
     """The module's routes (and its mounted routers') under `scope` ("" for every path);
     None when none is known."""
-    routes = routes_of(analysis, None)
+    return under_scope(routes_of(analysis, None), scope)
+
+
+def under_scope(routes: tuple[Route, ...] | None, scope: str) -> tuple[Route, ...] | None:
+    """The routes `scope` covers; None when none is known."""
     if routes is None:
         return None
     kept = tuple(route for route in routes if _covers(scope, route.path))

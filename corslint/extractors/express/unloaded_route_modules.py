@@ -32,6 +32,7 @@ from corslint.extractors.js.project_files import SKIPPED_DIRECTORIES, project_ro
 
 _ROUTE_FOLDERS = frozenset({"routes", "route", "router", "routers"})
 _MIDDLEWARE_FOLDERS = frozenset({"middleware", "middlewares"})
+_CONFIG_FOLDERS = frozenset({"config", "configs"})
 _ENTRY_STEMS = frozenset({"middleware", "proxy", "route", "_middleware", "server", "app", "main", "index"})
 _EXPRESS = re.compile(rb"""(?:require\(\s*|from\s+)['"]express['"]|\bexpress\.Router\(""")
 _SPECIFIER = re.compile(rb"""(?:require\s*\(|import\s*\(|\bfrom|^\s*import)\s*['"`]([^'"`\n]+)['"`]""", re.M)
@@ -56,6 +57,9 @@ _PATH_LOADERS = (
     "h3",
     "@nestjs/core",
 )
+# packages that read a `config/` folder's files by their names (node-config's default.js,
+# production.js ...)
+_CONFIG_LOADERS = frozenset({"config", "nconf", "node-config", "cosmiconfig", "rc"})
 _SCRIPT_NAMES = frozenset({"Procfile", "Dockerfile", "Makefile", "ecosystem.config.js"})
 
 
@@ -74,6 +78,14 @@ def never_loaded_middleware(module: JsModule) -> bool:
     return _loaded_by_nothing(module, _MIDDLEWARE_FOLDERS)
 
 
+def never_loaded_config(module: JsModule) -> bool:
+    """The same for a module of a `config` / `configs` folder (set 25: an exported cors
+    options object whose only import is commented out, Anthonoir576/Projet-01_Full-stack_server
+    src/config/cors.ts; or that nothing imports, mahmudhussaininfo/eCommerce-redux
+    api/config/corsSetup.js)."""
+    return _loaded_by_nothing(module, _CONFIG_FOLDERS)
+
+
 def _loaded_by_nothing(module: JsModule, kept: frozenset[str]) -> bool:
     if module.file is None:
         return False
@@ -89,7 +101,7 @@ def _loaded_by_nothing(module: JsModule, kept: frozenset[str]) -> bool:
         return False
     if any(folder in LOADED_BY_PATH and folder not in kept for folder in folders):
         return False  # `api/`, `pages/`, `functions/` ...: a platform may load it by its path
-    if not _express_only(top, needs_express=kept is _ROUTE_FOLDERS):
+    if not _express_only(top, needs_express=kept is _ROUTE_FOLDERS, config=kept is _CONFIG_FOLDERS):
         return False
     read = other_files(own)
     if read is None:
@@ -108,7 +120,7 @@ def _loaded_by_nothing(module: JsModule, kept: frozenset[str]) -> bool:
             if not _may_name(specifier, own.stem):
                 continue
             if not specifier.startswith("."):
-                if kept is _MIDDLEWARE_FOLDERS and _package(specifier, top):
+                if kept is not _ROUTE_FOLDERS and _package(specifier, top):
                     continue  # `require('cors')`: the package
                 return False  # an alias (`@/routes/x`) or a package of that name: unsure
             if _resolves_to(file.parent / specifier, own):
@@ -116,9 +128,10 @@ def _loaded_by_nothing(module: JsModule, kept: frozenset[str]) -> bool:
     return True
 
 
-def _express_only(top: Path, needs_express: bool = True) -> bool:
+def _express_only(top: Path, needs_express: bool = True, config: bool = False) -> bool:
     """The project's package.json depends on express (where `needs_express`; a middleware
-    module's project may have it installed globally) and on no path-loading package."""
+    module's project may have it installed globally) and on no path-loading package (nor,
+    for a `config` module, on one that loads that folder)."""
     try:
         manifest = json.loads((top / "package.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -131,6 +144,8 @@ def _express_only(top: Path, needs_express: bool = True) -> bool:
         if isinstance(section, dict):
             names |= set(section)
     if needs_express and "express" not in names:
+        return False
+    if config and names & _CONFIG_LOADERS:
         return False
     return not any(name == loader or name.startswith(loader) for name in names for loader in _PATH_LOADERS)
 
@@ -193,10 +208,29 @@ def _package(specifier: str, top: Path) -> bool:
     aliases, `_moduleAliases`, package `imports`, `NODE_PATH`)."""
     if "/" in specifier or not re.fullmatch(r"[a-z0-9][\w.-]*", specifier):
         return False
-    if any((top / name).exists() for name in _ALIAS_CONFIGS):
+    if any(_may_alias(top / name) for name in _ALIAS_CONFIGS):
         return False
     try:
         manifest = (top / "package.json").read_text(encoding="utf-8")
     except OSError:
         return False
     return not any(marker in manifest for marker in ("_moduleAliases", '"imports"', "NODE_PATH"))
+
+
+_TS_ALIASES = (b'"paths"', b'"baseUrl"', b'"extends"')
+_LINE_COMMENTS = re.compile(rb"^\s*//[^\n]*", re.M)  # not `/* */`: `"@/*": ["src/*"]` holds both
+
+
+def _may_alias(config: Path) -> bool:
+    """Whether an alias configuration file may map a bare name to a file: any such file but a
+    tsconfig / jsconfig whose settings (commented-out lines left out) have no `paths`,
+    `baseUrl` or `extends` (tsc --init's file, all of them commented out)."""
+    if not config.exists():
+        return False
+    if config.name not in {"tsconfig.json", "jsconfig.json"}:
+        return True
+    try:
+        text = _LINE_COMMENTS.sub(b"", config.read_bytes())
+    except OSError:
+        return True
+    return any(key in text for key in _TS_ALIASES)

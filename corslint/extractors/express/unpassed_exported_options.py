@@ -25,6 +25,7 @@ from pathlib import Path
 from corslint.extractors.express.importer_candidates import candidate_importers
 from corslint.extractors.express.importer_specifiers import package_name
 from corslint.extractors.express.options import CLOSE_NAMES, option_map
+from corslint.extractors.express.unloaded_route_modules import never_loaded_config
 from corslint.extractors.js.module import JsModule, ModuleLoader
 from corslint.extractors.js.parsed_module import require_specifier
 from corslint.extractors.js.project_files import is_development_path
@@ -41,17 +42,18 @@ _BINDING_PARENTS = frozenset(
 def unpassed_exported_options(module: JsModule, bearer: tuple[Evidence, ...]) -> list[CorsPolicy]:
     """A policy with `not-applied` evidence for each exported cors-options object that no
     importing module uses."""
-    if module.file is None or module.project is None or b"origin" not in module.source:
+    if module.file is None or module.project is None or b"rigin" not in module.source:
         return []
     exported = _exported_options(module)
     if not exported:
         return []
     uses = _importer_uses(module)
-    if uses is None:
+    unloaded = uses is None and never_loaded_config(module)
+    if uses is None and not unloaded:
         return []
     policies = []
     for key, node, local in exported:
-        if _used(uses, key) or _read_here(module, local, key):
+        if (uses is not None and _used(uses, key)) or _read_here(module, local, key):
             continue
         value = module.resolve(node)
         options, evidence = option_map(module, value, node)
@@ -66,8 +68,13 @@ def unpassed_exported_options(module: JsModule, bearer: tuple[Evidence, ...]) ->
                     *evidence,
                     Evidence(
                         "not-applied",
-                        f"{what} holds cors options, but no module that imports this file uses "
-                        "them (they are never passed to cors()), so they have no effect",
+                        f"{what} holds cors options, but "
+                        + (
+                            "no module of the app imports this file"
+                            if unloaded
+                            else "no module that imports this file uses them"
+                        )
+                        + " (they are never passed to cors()), so they have no effect",
                         where,
                         whole_layer=True,
                     ),
@@ -90,7 +97,11 @@ def _read_here(module: JsModule, local: str | None, key: str) -> bool:
     name = local or key
     if not name:
         return False
-    return len(_word(name).findall(module.source)) > (2 if local else 1)
+    # tsc's CommonJS output declares each export first: `exports.corsOptions = void 0;`
+    declared = len(
+        re.findall(rb"\bexports\." + re.escape(name.encode()) + rb"\s*=\s*void 0\b", module.source)
+    )
+    return len(_word(name).findall(module.source)) - declared > (2 if local else 1)
 
 
 def _word(name: str) -> re.Pattern[bytes]:
@@ -201,7 +212,14 @@ def _options_object(module: JsModule, node: Node) -> Node | None:
         if entry.type not in {"pair", "method_definition", "shorthand_property_identifier"}:
             return None  # a spread: keys not all known
         keys.add((module.text(key) if key is not None else module.text(entry)).strip("'\""))
-    if "origin" not in keys or not keys <= OPTION_NAMES | CLOSE_NAMES.keys():
+    # a response header's name in place of the option (`'Access-Control-Allow-Origin': [...]`,
+    # Anthonoir576/Projet-01_Full-stack_server src/config/cors.ts) is no option cors reads,
+    # but beside cors options the object is still meant as its options
+    headers = {key for key in keys if key.lower().startswith("access-control-")}
+    options = keys - headers
+    if not (options & OPTION_NAMES) or not options <= OPTION_NAMES | CLOSE_NAMES.keys():
+        return None
+    if "origin" not in keys and "access-control-allow-origin" not in {key.lower() for key in headers}:
         return None
     return node
 
