@@ -217,7 +217,8 @@ class Evidence:
       middleware replaces this layer's Allow-Origin on every answer with data
       (extractors/express/layer_gates.py): CORS105/CORS101 do not judge its origins;
     - ``preflight-throws``: the code fails every preflight before its OPTIONS answer (a
-      Lambda's `const { a } = JSON.parse(event.body)`); CORS206 points at it;
+      Lambda's `const { a } = JSON.parse(event.body)`, a Tornado `options(self)` handed the
+      route's captured path arguments); CORS206 points at it;
     - ``preflight-gateway``: API Gateway answers the Lambda's OPTIONS requests itself, 404/403
       without CORS headers (serverless.yml without CORS); CORS206 names it;
     - ``preflight-elsewhere``: another layer answers every OPTIONS request before it (API

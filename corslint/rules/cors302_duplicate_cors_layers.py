@@ -289,6 +289,23 @@ def _outcome(earlier: PolicyProbe, later: PolicyProbe) -> str:
             "this layer's value reaches only origins corsheaders refuses, whose preflights get no "
             "CORS headers"
         )
+    if _beside_corsheaders_origin(earlier, later):
+        # measured (extractors/python_headers/django_view_layers.py): corsheaders replaces the
+        # names it writes itself, for the origins it admits, and leaves the view's others
+        return (
+            "django-cors-headers, in MIDDLEWARE around it, answers every preflight itself and "
+            f"decides `Access-Control-Allow-Origin`, while this layer writes {_written_names(later)} "
+            "on every response it makes: "
+            + (
+                "for the origins corsheaders admits it writes its own headers of those names over "
+                "this layer's, and to the origins it refuses this layer's go out alone, without an "
+                "Allow-Origin"
+                if _library_credentials(earlier)
+                else "with `CORS_ALLOW_CREDENTIALS` not on, the answers to the origins corsheaders "
+                "admits carry this layer's credentials while their preflights, which corsheaders "
+                "answers, do not"
+            )
+        )
     if _writes_no_origin(later):
         return (
             "it writes no `Access-Control-Allow-Origin`, so the other layer adds its own CORS "
@@ -354,6 +371,23 @@ def _inside_corsheaders(earlier: PolicyProbe, later: PolicyProbe) -> bool:
         and any(e.kind == "library-wiring" for e in later.policy.evidence)
         and not any(e.kind == "library-inside" for e in later.policy.evidence)
     )
+
+
+def _beside_corsheaders_origin(earlier: PolicyProbe, later: PolicyProbe) -> bool:
+    """Hand-written Django code inside django-cors-headers' middleware that writes CORS
+    headers but no Allow-Origin (a token view writing only Allow-Credentials)."""
+    return (
+        earlier.framework.name == "django"
+        and _writes_no_origin(later)
+        and any(e.kind == "library-wiring" for e in later.policy.evidence)
+        and not any(e.kind == "library-inside" for e in later.policy.evidence)
+    )
+
+
+def _library_credentials(probe: PolicyProbe) -> bool:
+    """django-cors-headers' `CORS_ALLOW_CREDENTIALS` is known to be on."""
+    value = probe.policy.option("CORS_ALLOW_CREDENTIALS")
+    return value is not None and value.known and value.raw is True
 
 
 def _continues_preflights(probe: PolicyProbe) -> bool:

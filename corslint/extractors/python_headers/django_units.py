@@ -209,6 +209,9 @@ def _class_view(module: PythonModule, node: ast.ClassDef) -> Unit | None:
         # `View.setup()` stores the request as `self.request` before the handler runs
         # (census 7 B2, 13pi/HipstaChat api/views.py: a `finalize()` method reads it)
         phase.requests = phase.requests | {"self.request"}
+        # `response = super().post(request, *args, **kwargs)`: the parent view's answer
+        # (LibrePhotos/librephotos librephotos/urls.py, over simplejwt's token views)
+        phase.next_calls = phase.next_calls | {f"super().{phase.function.name}"}
     unit = Unit("django", "view", module.location(node), phases, VIEW_ANSWER, f"view {node.name}")
     unit.evidence = get_only_view(module, node)  # `get()` alone: other methods get 405
     return unit

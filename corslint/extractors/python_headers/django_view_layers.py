@@ -11,7 +11,11 @@ tests/test_differential_django_view_under_corsheaders.py). So:
 - where corsheaders admits every origin, the view's Allow-Origin never reaches a
   cross-origin reader (`origin-replaced-outside`, as for a middleware listed after it);
 - the view and corsheaders are two CORS layers of one application (CORS302), keyed as
-  the django extractor keys the settings module's policy.
+  the django extractor keys the settings module's policy; a view that writes only
+  `Access-Control-Allow-Credentials` (LibrePhotos/librephotos librephotos/urls.py's token
+  views) is one too: corsheaders writes its own over it for the origins it admits, and
+  the view's line alone reaches the answers to the origins it refuses (measured the same
+  way, tests/test_differential_django_credentials_view.py).
 
 Read where corsheaders wraps the views the way `django_library_vary` finds it (every
 production MIDDLEWARE lists it, no `CORS_URLS_REGEX`), and not for a 1.x or 2.x pin,
@@ -47,4 +51,5 @@ def join_corsheaders(module: PythonModule, units: list[Unit], context: ProjectCo
     for unit in layers:
         unit.app = f"django:{settings_key(settings)}"
         unit.options_status = "unknown"  # corsheaders answers the preflights: no view sees one
+        unit.beside_library = True
         unit.evidence = (*unit.evidence, wiring, *replaced)

@@ -17,6 +17,7 @@ from corslint.extractors.python_headers.cherrypy_units import cherrypy_units, us
 from corslint.extractors.python_headers.class_options import bind_class_options
 from corslint.extractors.python_headers.decorator_bearer import decorator_bearer
 from corslint.extractors.python_headers.decorators import decorator_units, decorators_in
+from corslint.extractors.python_headers.derpconf_defaults import bind_derpconf_defaults
 from corslint.extractors.python_headers.django_library_vary import note_corsheaders_vary
 from corslint.extractors.python_headers.django_login_guards import login_guard
 from corslint.extractors.python_headers.django_units import middleware_units
@@ -62,6 +63,7 @@ from corslint.extractors.python_headers.starlette_added_elsewhere import key_add
 from corslint.extractors.python_headers.starlette_layers import key_to_app
 from corslint.extractors.python_headers.starlette_library_vary import note_library_vary
 from corslint.extractors.python_headers.subclass_routes import routes_of_subclasses, subclass_routes
+from corslint.extractors.python_headers.tornado_options_arguments import fail_argless_options
 from corslint.extractors.python_headers.tree_index import owning_class
 from corslint.extractors.python_headers.tuple_header_views import views_elsewhere
 from corslint.extractors.python_headers.undecided_tests import settle_condition
@@ -198,6 +200,8 @@ def extract(path: str, text: str, context: ProjectContext) -> Extraction:
             unit.routes = resource_routes(module, context)  # the app's Flask-RESTX resources
         if subclass_routes(unit):
             unit.routes = routes_of_subclasses(unit, context)  # handlers extending it elsewhere
+        fail_argless_options(unit, context)  # `options(self)` on routes that capture arguments
+    bind_derpconf_defaults(module, units, context)  # `config.NAME` of a derpconf `Config.define`
     policies: list[CorsPolicy] = list(tool_lists)
     nameko = nameko_units(module, units)
     for unit in units:
@@ -247,7 +251,9 @@ def _mixes_into_library(unit: Unit, steps: Steps) -> bool:
         # preflight headers this layer writes go over its answers (isbik/trywidget's
         # PublicCorsMiddleware): one app, two layers
         return bool(PREFLIGHT_STEPS & steps.steps.keys())
-    return unit.beside_library and unit.role == "view" and bool(CREDENTIALS_STEPS & steps.steps.keys())
+    # a Django view or helper inside django-cors-headers (django_view_layers.py) is one too
+    within = unit.role == "view" or (unit.kind == "django" and unit.role == "helper")
+    return unit.beside_library and within and bool(CREDENTIALS_STEPS & steps.steps.keys())
 
 
 def _on_sole_app(unit: Unit) -> bool:

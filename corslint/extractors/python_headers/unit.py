@@ -89,7 +89,8 @@ class Unit:
     inner_vary: Location | None = None
     # the origins an inner layer answers preflights for (corsheaders' allow-list), None: none
     inner_preflight_origins: frozenset[str] | None = None
-    # on an app an app-wide CORS library layer is on (Flask-CORS `CORS(app)`)
+    # on an app an app-wide CORS library layer is on (Flask-CORS `CORS(app)`; a Django view
+    # inside django-cors-headers' middleware)
     beside_library: bool = False
 
 
