@@ -105,19 +105,24 @@ def environ_hook(module: PythonModule, call: ast.Call, qualified: str, scope: Sc
     return module.env_read(call, name_node, None, scope)
 
 
+def _reader_call(call: ast.Call, methods: frozenset[str]) -> ast.Name | None:
+    """The `env` of `env.<method>(...)` or `env(...)`, where the method is one of `methods`
+    (`""` for the call itself)."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        return func.value if func.attr in methods else None
+    if isinstance(func, ast.Name):
+        return func if "" in methods else None
+    return None
+
+
 def environs_hook(module: PythonModule, call: ast.Call, qualified: str, scope: Scope) -> Value | None:
     """`env.list("X", [default])`, `env.bool("X", default=False)`, `env("X", "*")` for
     `env = environs.Env()` (or environs' own `env`): environs returns the default exactly as
     written while the variable is unset (environs 14.5 `_field2method`; older releases
     returned `field.missing`, the same object). Seen in balancy/litestar_app src/config.py."""
-    func = call.func
-    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-        receiver, method = func.value, func.attr
-    elif isinstance(func, ast.Name):
-        receiver, method = func, ""
-    else:
-        return None
-    if method not in _ENVIRONS_METHODS:
+    receiver = _reader_call(call, _ENVIRONS_METHODS)
+    if receiver is None:
         return None
     if module.qualified_name(receiver) != ENVIRONS_SHARED and (
         instance_call(module, receiver.id, ENVIRONS_CLASSES) is None
@@ -138,14 +143,8 @@ def envparse_hook(module: PythonModule, call: ast.Call, qualified: str, scope: S
     `envparse.Env()` without a schema): envparse 0.2 returns the default as written while
     the variable is unset, unless `force=True` or a pre/postprocessor casts it, or it names
     another variable (`"{{NAME}}"`). Seen in agorinenko/django-start web_app/settings/_cors.py."""
-    func = call.func
-    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-        receiver, method = func.value, func.attr
-    elif isinstance(func, ast.Name):
-        receiver, method = func, ""
-    else:
-        return None
-    if method not in _ENVPARSE_METHODS:
+    receiver = _reader_call(call, _ENVPARSE_METHODS)
+    if receiver is None:
         return None
     if module.qualified_name(receiver) != ENVPARSE_SHARED:
         instance = instance_call(module, receiver.id, ENVPARSE_CLASSES)
