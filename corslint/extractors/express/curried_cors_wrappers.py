@@ -29,7 +29,7 @@ from corslint.extractors.express.response_headers import parameter_names
 from corslint.extractors.js.declared_values import FUNCTIONS
 from corslint.extractors.js.method_calls import call_arguments
 from corslint.extractors.js.module import JsModule
-from corslint.extractors.js.syntax import Node, unwrap, walk
+from corslint.extractors.js.syntax import Node, conjuncts, unwrap, walk
 from corslint.model import CorsPolicy, Evidence, HeaderReflection, Location, Value
 
 FETCH = "fetch_headers"
@@ -411,7 +411,7 @@ def _when(
     if test is None:
         return ()
     atoms: list[str] = []
-    for term in _conjuncts(state.module, unwrap(test)):
+    for term in conjuncts(unwrap(test)):
         atom = _term(state, wrapper, term, options)
         if atom is None:
             return None
@@ -420,14 +420,6 @@ def _when(
         if atom != "TRUE":
             atoms.append(atom)
     return tuple(atoms)
-
-
-def _conjuncts(module: JsModule, node: Node) -> list[Node]:
-    if node.type == "binary_expression" and module.text(node.child_by_field_name("operator")) == "&&":
-        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-        if left is not None and right is not None:
-            return [*_conjuncts(module, unwrap(left)), *_conjuncts(module, unwrap(right))]
-    return [node]
 
 
 def _term(state: Steps, wrapper: _Wrapper, term: Node, options: dict[str, Value]) -> str | None:

@@ -19,7 +19,7 @@ the local unread: its writes are not guessed at."""
 from __future__ import annotations
 
 from corslint.extractors.js.module import JsModule
-from corslint.extractors.js.syntax import Node, unwrap
+from corslint.extractors.js.syntax import Node, conjuncts, unwrap
 
 REQUEST = "request"
 RESPONSE = "response"
@@ -94,24 +94,13 @@ def _decided(module: JsModule, test: Node | None, known: dict[str, str]) -> bool
     """Whether the call makes `test` hold; None where it is not decided so."""
     if test is None:
         return None
-    conjuncts = _conjuncts(unwrap(test))
-    for conjunct in conjuncts:
+    for conjunct in conjuncts(unwrap(test)):
         value = _truth(module, conjunct, known)
         if value is None:
             return None
         if not value:
             return False  # `&&` stops here: what follows is never evaluated
     return True
-
-
-def _conjuncts(node: Node) -> list[Node]:
-    if node.type == "binary_expression" and node.child_by_field_name("operator") is not None:
-        operator = node.child_by_field_name("operator")
-        if operator is not None and operator.type == "&&":
-            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-            if left is not None and right is not None:
-                return [*_conjuncts(unwrap(left)), *_conjuncts(unwrap(right))]
-    return [node]
 
 
 def _truth(module: JsModule, node: Node, known: dict[str, str]) -> bool | None:

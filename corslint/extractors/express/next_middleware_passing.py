@@ -22,7 +22,7 @@ import re
 
 from corslint.extractors.express.function_sources import export_node
 from corslint.extractors.js.module import JsModule
-from corslint.extractors.js.syntax import Node, unwrap, walk
+from corslint.extractors.js.syntax import Node, conjuncts, unwrap, walk
 
 _FUNCTIONS = frozenset(
     {"function_declaration", "function_expression", "arrow_function", "function", "method_definition"}
@@ -216,22 +216,12 @@ def _region(module: JsModule, function: Node, statement: Node) -> str | None:
     while parent is not None and parent != function:
         if parent.type == "if_statement" and parent.child_by_field_name("consequence") == child:
             condition = parent.child_by_field_name("condition")
-            for conjunct in _conjuncts(condition) if condition is not None else []:
+            for conjunct in conjuncts(unwrap(condition)) if condition is not None else []:
                 region = _path_region(module.text(conjunct))
                 if region is not None:
                     return region
         child, parent = parent, parent.parent
     return None
-
-
-def _conjuncts(node: Node) -> list[Node]:
-    node = unwrap(node)
-    operator = node.child_by_field_name("operator") if node.type == "binary_expression" else None
-    if operator is not None and operator.type == "&&":
-        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-        if left is not None and right is not None:
-            return [*_conjuncts(left), *_conjuncts(right)]
-    return [node]
 
 
 def _path_region(text: str) -> str | None:

@@ -28,7 +28,7 @@ from corslint.extractors.express.response_headers import (
 from corslint.extractors.js.conversions import short
 from corslint.extractors.js.declared_values import FUNCTIONS
 from corslint.extractors.js.module import JsModule
-from corslint.extractors.js.syntax import Node, unwrap, walk
+from corslint.extractors.js.syntax import Node, conjuncts, unwrap, walk
 from corslint.model import FunctionValue, Provenance, Value
 
 _REFUSED = frozenset({"false", "null", "undefined"})
@@ -118,7 +118,7 @@ def _unread_origin_test(
     response under it goes to some origins only, which ones is unknown (never "any")."""
     if test is None:
         return None
-    parts = _conjuncts(unwrap(test))
+    parts = conjuncts(unwrap(test))
     rest = [
         part
         for part in parts
@@ -164,16 +164,6 @@ def _presence_test(module: JsModule, roles: HandlerRoles, aliases: dict[str, str
         }:
             return True
     return False
-
-
-def _conjuncts(test: Node) -> list[Node]:
-    if test.type == "binary_expression" and test.child_by_field_name("operator") is not None:
-        operator = test.child_by_field_name("operator")
-        if operator is not None and operator.type == "&&":
-            left, right = test.child_by_field_name("left"), test.child_by_field_name("right")
-            if left is not None and right is not None:
-                return [*_conjuncts(unwrap(left)), *_conjuncts(unwrap(right))]
-    return [test]
 
 
 def _reads_origin(module: JsModule, roles: HandlerRoles, aliases: dict[str, str], node: Node) -> bool:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from corslint.extractors.express.origin_list_reads import js_escape, parsed_url_of, reads_url_hostname
 from corslint.extractors.js.module import JsModule
-from corslint.extractors.js.syntax import Node, unwrap
+from corslint.extractors.js.syntax import Node, conjuncts, unwrap
 from corslint.model import Location, Regex, Value
 
 _ANY_SCHEME = "[a-z][a-z0-9+.-]*://"
@@ -50,21 +50,11 @@ def parsed_url_predicate(module: JsModule, block: Node, name: str) -> tuple[list
     return ([found], False) if found is not None else None
 
 
-def _conjuncts(module: JsModule, node: Node) -> list[Node]:
-    node = unwrap(node)
-    if node.type == "binary_expression" and module.text(node.child_by_field_name("operator")) == "&&":
-        return [
-            *_conjuncts(module, node.child_by_field_name("left")),
-            *_conjuncts(module, node.child_by_field_name("right")),
-        ]
-    return [node]
-
-
 def _host_test(module: JsModule, test: Node, name: str) -> Value | None:
     host: str | None = None
     scheme = _ANY_SCHEME
     location = module.location(test)
-    for atom in _conjuncts(module, test):
+    for atom in conjuncts(unwrap(test)):
         if (protocol := _protocol(module, atom, name)) is not None:
             if protocol != "https:" or scheme != _ANY_SCHEME:
                 return None

@@ -85,6 +85,17 @@ def unwrap(node: Node) -> Node:
     return node
 
 
+def conjuncts(node: Node) -> list[Node]:
+    """The operands of a chain of `&&` (`a && (b && c)`: a, b, c), each without its
+    parentheses; `[node]` for any other expression."""
+    operator = node.child_by_field_name("operator") if node.type == "binary_expression" else None
+    if operator is not None and operator.type == "&&":
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if left is not None and right is not None:
+            return [*conjuncts(unwrap(left)), *conjuncts(unwrap(right))]
+    return [node]
+
+
 def string_value(node: Node) -> str | None:
     """The value of a string literal, or of a template literal without substitutions."""
     node = unwrap(node)
