@@ -3,10 +3,10 @@ from collections.abc import Iterator
 from corslint.browser import PageRequest
 from corslint.findings import Finding, Level
 from corslint.rules.base import ATTACKER, DJANGO_WIRED, FASTAPI_APP, FLASK_APP, Example, PolicyProbe, Rule
+from corslint.rules.preflight_answers import preflights_answered_before
 
 CHROMIUM_CAP = 7200
 WEBKIT_CAP = 600
-_ANSWERED_BEFORE = "answered-before"  # extractors.express.route_preflights
 
 
 class IneffectiveMaxAge(Rule):
@@ -93,7 +93,7 @@ class IneffectiveMaxAge(Rule):
             yield self.finding(probe, check.location, f"{probe.display} ({check.code}): {check.message}")
         if probe.option("max_age") is None or checks:
             return  # the library's own check (e.g. corsheaders.E004) already says what is wrong
-        if _preflights_answered_before(probe):
+        if probe.framework.handwritten and preflights_answered_before(probe.policy):
             return  # a CORS layer before this code ends every preflight: its max-age never goes out
         origin = probe.allowed_origin or _preflight_origin(probe)
         if origin is None:
@@ -144,15 +144,6 @@ def _preflight_origin(probe: PolicyProbe) -> str | None:
         if allowed is not None and allowed.strip() in {"*", origin}:
             return origin
     return None
-
-
-def _preflights_answered_before(probe: PolicyProbe) -> bool:
-    """Hand-written headers behind a CORS library that ends every preflight first (a
-    Fastify preHandler hook beside `@fastify/cors`, measured: its OPTIONS branch never runs)."""
-    status = probe.policy.options.get("options_status")
-    return (
-        probe.framework.handwritten and status is not None and status.known and status.raw == _ANSWERED_BEFORE
-    )
 
 
 def _configured(probe: PolicyProbe) -> str | None:

@@ -12,6 +12,7 @@ from corslint.rules.express_layers import (
     same_origin_written,
 )
 from corslint.rules.platform_layers import platform_layers
+from corslint.rules.preflight_answers import preflights_answered_before
 from corslint.rules.starlette_layers import repeats_library_policy, starlette_outcome
 
 
@@ -253,7 +254,11 @@ def _outcome(earlier: PolicyProbe, later: PolicyProbe) -> str:
             "headers only the first sets (such as `Access-Control-Allow-Credentials`) stay, so "
             "responses carry a mix of both policies"
         )
-    if earlier.framework.name.startswith("fastify_cors") and _preflights_answered_before(later):
+    if (
+        earlier.framework.name.startswith("fastify_cors")
+        and _hand_written(later)
+        and preflights_answered_before(later.policy)
+    ):
         # measured (fastify 5 + @fastify/cors 11): the plugin's onRequest hook ends every
         # OPTIONS request; on others `reply.header` replaces what it wrote of the same name
         return (
@@ -352,13 +357,6 @@ def _plain(value: object) -> object | None:
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     return None
-
-
-def _preflights_answered_before(probe: PolicyProbe) -> bool:
-    """Hand-written headers a CORS layer before them keeps every preflight from
-    (extractors.express.fastify_route_preflights: a preHandler hook beside @fastify/cors)."""
-    status = probe.policy.options.get("options_status")
-    return _hand_written(probe) and status is not None and status.known and status.raw == "answered-before"
 
 
 def _inside_corsheaders(earlier: PolicyProbe, later: PolicyProbe) -> bool:

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from corslint.http import Request, Response
 from corslint.model import Value
+from corslint.rules.preflight_answers import preflights_answered_before
 from corslint.rules.probe import ATTACKER, PolicyProbe
 
 _LIBRARY = "express"
@@ -45,7 +46,6 @@ _PREFLIGHT_ONLY = frozenset(
 # sweep 13 W1, W5 (extractors/express/layer_gates.py): what reaches a layer, or what pages
 # read of its answers, is decided by another layer of the app: CORS105 / CORS101 skip it
 NOT_WHAT_PAGES_READ = frozenset({"origin-gated", "origin-replaced-later"})
-_ANSWERED_BEFORE = "answered-before"  # the earlier cors() ends every preflight (route_preflights)
 _APOLLO = "apollo_server"  # applyMiddleware's cors package layer on the server's path
 
 
@@ -54,8 +54,7 @@ def repeats_cors_policy(library: PolicyProbe, written: PolicyProbe) -> bool:
     only writes again, by replacement, what `cors()` sent on the requests it sees."""
     if library.policy.framework != _LIBRARY or written.policy.framework != _HAND_WRITTEN:
         return False
-    status = written.policy.options.get("options_status")
-    if status is None or not status.known or status.raw != _ANSWERED_BEFORE:
+    if not preflights_answered_before(written.policy):
         return False
     if not _replaces_only(written):
         return False

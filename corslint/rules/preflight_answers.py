@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from corslint.model import CorsPolicy
 
-_ANSWERED_APART = frozenset({"answered-before", "answered-elsewhere"})
+ANSWERED_BEFORE = "answered-before"
+_ANSWERED_APART = frozenset({ANSWERED_BEFORE, "answered-elsewhere"})
 
 
 def preflights_answered_apart(policy: CorsPolicy) -> bool:
@@ -19,3 +20,11 @@ def preflights_answered_apart(policy: CorsPolicy) -> bool:
     return (
         status is not None and status.known and isinstance(status.raw, str) and status.raw in _ANSWERED_APART
     )
+
+
+def preflights_answered_before(policy: CorsPolicy) -> bool:
+    """An earlier layer on the app answers every OPTIONS request before these steps run (an
+    app-wide `cors()` before an Express middleware, a Fastify CORS plugin before a
+    preHandler hook): no preflight ever carries what they write."""
+    status = policy.options.get("options_status")
+    return status is not None and status.known and status.raw == ANSWERED_BEFORE

@@ -11,7 +11,7 @@ from corslint.extractors.express.handler_roles import HandlerRoles
 from corslint.extractors.express.next_request_headers import next_header_read
 from corslint.extractors.express.origin_getters import getter_read
 from corslint.extractors.js.module import JsModule
-from corslint.extractors.js.syntax import Node, string_value, unwrap
+from corslint.extractors.js.syntax import Node, conjuncts, string_value, unwrap
 
 ORIGIN = "origin"
 REQUESTED_HEADERS = "access-control-request-headers"
@@ -160,13 +160,7 @@ def _holder_tested_read(module: JsModule, ternary: Node) -> Node | None:
     if test is None or read is None or other is None or module.text(unwrap(other)) not in _NOTHING:
         return None
     text = _canonical(module.text(unwrap(read)))
-    parts, pending = [], [unwrap(test)]
-    while pending:
-        part = pending.pop()
-        if part.type == "binary_expression" and module.text(part.child_by_field_name("operator")) == "&&":
-            pending += [unwrap(part.child_by_field_name("left")), unwrap(part.child_by_field_name("right"))]
-        else:
-            parts.append(_canonical(module.text(part)))
+    parts = [_canonical(module.text(part)) for part in conjuncts(unwrap(test))]
     holders = all(text.startswith(f"{part}.") or text.startswith(f"{part}[") for part in parts)
     return unwrap(read) if parts and holders else None
 

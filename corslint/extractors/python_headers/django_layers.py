@@ -179,6 +179,11 @@ def settings_key(settings: PythonModule) -> str:
     return Path(settings.path).resolve().as_posix()
 
 
+def corsheaders_wiring(entry: Location) -> Evidence:
+    """django-cors-headers' MIDDLEWARE entry, the other layer CORS302 names."""
+    return Evidence("library-wiring", "django-cors-headers' MIDDLEWARE entry", entry)
+
+
 def placed(module: PythonModule, node: ast.ClassDef, unit: Unit, context: ProjectContext) -> Unit | None:
     """The middleware's layer as the settings run it, or None when no settings list it."""
     found = placement(module, node, context)
@@ -192,8 +197,7 @@ def placed(module: PythonModule, node: ast.ClassDef, unit: Unit, context: Projec
         # `add_middleware` call
         unit.evidence = (*unit.evidence, Evidence("layer-wiring", "MIDDLEWARE entry", found.listed_at))
     if found.corsheaders_at is not None:  # the other layer, for CORS302 to name
-        detail = "django-cors-headers' MIDDLEWARE entry"
-        unit.evidence = (*unit.evidence, Evidence("library-wiring", detail, found.corsheaders_at))
+        unit.evidence = (*unit.evidence, corsheaders_wiring(found.corsheaders_at))
     if found.origin_replaced_outside is not None:
         unit.evidence = (*unit.evidence, replaced_origin_evidence(found.origin_replaced_outside))
     if found.preflights_answered_outside:

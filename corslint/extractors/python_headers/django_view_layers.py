@@ -25,14 +25,13 @@ from __future__ import annotations
 
 from corslint.extractors.context import ProjectContext
 from corslint.extractors.python import PythonModule
-from corslint.extractors.python_headers.django_layers import settings_key
+from corslint.extractors.python_headers.django_layers import corsheaders_wiring, settings_key
 from corslint.extractors.python_headers.django_library_vary import measured_corsheaders
 from corslint.extractors.python_headers.django_outer_origin import (
     admits_every_origin,
     replaced_origin_evidence,
 )
 from corslint.extractors.python_headers.unit import Unit
-from corslint.model import Evidence
 
 _ROLES = frozenset({"view", "helper"})
 
@@ -46,7 +45,7 @@ def join_corsheaders(module: PythonModule, units: list[Unit], context: ProjectCo
     if found is None:
         return
     settings, entry = found
-    wiring = Evidence("library-wiring", "django-cors-headers' MIDDLEWARE entry", entry)
+    wiring = corsheaders_wiring(entry)
     replaced = (replaced_origin_evidence(entry),) if admits_every_origin(settings) else ()
     for unit in layers:
         unit.app = f"django:{settings_key(settings)}"
